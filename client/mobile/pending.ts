@@ -1,0 +1,258 @@
+// The pending-submission store and the retry policy of the citizen page.
+// Why: citizens rate on one bar of signal; a rating is written to the phone BEFORE it is sent and
+// only forgotten once the server has answered for good, always re-sent with the same
+// idempotencyKey so the server stores it once (CONTRACT.md, POST /api/codes/{code}/ratings).
+// Pure: storage, fetch and timers are injected, so vitest runs it without a DOM.
+
+/** The slice of the Web Storage API this module needs (localStorage in the browser). */
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+export interface RatingBody {
+  score: number;
+  tags: string[];
+  comment?: string;
+  phone?: string;
+  consent?: boolean;
+  clientId: string;
+  idempotencyKey: string;
+}
+
+export interface FollowUp {
+  caseNo: string;
+  dueDate: string;
+  statusUrl?: string;
+}
+
+export interface RatingResult {
+  id: string | number;
+  followUp: FollowUp | null;
+}
+
+export interface Pending {
+  code: string;
+  body: RatingBody;
+  savedAt: number;
+}
+
+export const PENDING_KEY = 'mspy:pending';
+export const CLIENT_ID_KEY = 'mspy:cid';
+
+// Storage may throw (Safari private mode, quota, cookies blocked): the page must still work.
+function read(s: KeyValueStore, key: string): string | null {
+  try {
+    return s.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function write(s: KeyValueStore, key: string, value: string): boolean {
+  try {
+    s.setItem(key, value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isPending(p: unknown): p is Pending {
+  const v = p as Pending | null;
+  return (
+    !!v &&
+    typeof v.code == 'string' &&
+    !!v.body &&
+    typeof v.body.idempotencyKey == 'string' &&
+    typeof v.body.score == 'number'
+  );
+}
+
+/** Every pending rating on this phone, by code (a corrupt entry is skipped, never thrown). */
+export function loadAllPending(s: KeyValueStore): Record<string, Pending> {
+  const out: Record<string, Pending> = {};
+  try {
+    const all = JSON.parse(read(s, PENDING_KEY) || '{}') as Record<string, unknown>;
+    for (const code in all) if (isPending(all[code])) out[code] = all[code] as Pending;
+  } catch {
+    /* unreadable: treat as empty */
+  }
+  return out;
+}
+
+export function loadPending(s: KeyValueStore, code: string): Pending | null {
+  return loadAllPending(s)[code] || null;
+}
+
+/** Keeps the rating on the phone; false when storage is unavailable (the page then says so). */
+export function savePending(s: KeyValueStore, p: Pending): boolean {
+  const all = loadAllPending(s);
+  all[p.code] = p;
+  return write(s, PENDING_KEY, JSON.stringify(all));
+}
+
+/** Forgets the pending rating of `code`, but only if it is still the one sent with `key`. */
+export function clearPending(s: KeyValueStore, code: string, key?: string): void {
+  const all = loadAllPending(s);
+  const p = all[code];
+  if (!p || (key && p.body.idempotencyKey != key)) return;
+  delete all[code];
+  try {
+    if (Object.keys(all).length) s.setItem(PENDING_KEY, JSON.stringify(all));
+    else s.removeItem(PENDING_KEY);
+  } catch {
+    /* nothing more to do */
+  }
+}
+
+/** Random hex id (128 bits by default) from the platform CSPRNG. */
+export function randomId(bytes = 16): string {
+  const a = crypto.getRandomValues(new Uint8Array(bytes));
+  let s = '';
+  for (let i = 0; i < a.length; i++) s += (a[i] + 256).toString(16).slice(1);
+  return s;
+}
+
+/** This phone's stable anonymous id, created on first use (used by the server's per-device limits). */
+export function clientIdOf(s: KeyValueStore): string {
+  let id = read(s, CLIENT_ID_KEY);
+  if (!id || !/^[0-9a-f]{16,64}$/.test(id)) {
+    id = randomId();
+    write(s, CLIENT_ID_KEY, id);
+  }
+  return id;
+}
+
+/** Wait before retry number `retry` (0-based): 1 s, 2 s, 4 s … capped at 15 s. */
+export function retryDelay(retry: number, baseMs = 1000, capMs = 15000): number {
+  return Math.min(capMs, baseMs * 2 ** Math.min(retry, 30));
+}
+
+export type Verdict =
+  | { kind: 'ok'; result: RatingResult }
+  | { kind: 'final'; status: number; message: string }
+  | { kind: 'retry' };
+
+const RETRY: Verdict = { kind: 'retry' };
+
+/**
+ * What an answer means for the pending copy. Only the API's own answers are trusted: a 2xx that is
+ * not our JSON (a captive portal's login page on hall Wi-Fi) or a 4xx without our error body (a
+ * proxy) is retried, never taken as done — dropping the rating would be the worse mistake.
+ */
+export function judgeResponse(status: number, body: unknown): Verdict {
+  const b = (body && typeof body == 'object' ? body : {}) as Record<string, unknown>;
+  if (status >= 200 && status < 300) {
+    if (typeof b.id != 'string' && typeof b.id != 'number') return RETRY;
+    const f = b.followUp as FollowUp | null | undefined;
+    const followUp = f && typeof f.caseNo == 'string' ? f : null;
+    return { kind: 'ok', result: { id: b.id, followUp } };
+  }
+  if (status >= 400 && status < 500 && status != 408 && typeof b.error == 'string') {
+    const message =
+      typeof b.message == 'string' && b.message ? b.message : '提交失败，请稍后再试或咨询窗口工作人员';
+    return { kind: 'final', status, message };
+  }
+  return RETRY;
+}
+
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal },
+) => Promise<{ status: number; json(): Promise<unknown> }>;
+
+export interface SenderDeps {
+  fetch: FetchLike;
+  /** Give up on one attempt after this long (weak signal: a request can hang for minutes). */
+  timeoutMs?: number;
+  delay?: (retry: number) => number;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+}
+
+export interface SenderEvents {
+  /** A retry is scheduled: `retry` counts the failed attempts so far. */
+  onRetry?(retry: number, waitMs: number): void;
+  onOk?(result: RatingResult): void;
+  onFinal?(status: number, message: string): void;
+}
+
+export interface Sender {
+  /** Try again now (the `online` event, the citizen's 立即重试 button). No-op while a try is running. */
+  now(): void;
+  stop(): void;
+}
+
+export const ratingUrl = (code: string) => '/api/codes/' + encodeURIComponent(code) + '/ratings';
+
+/**
+ * Sends a pending rating until the server answers for good. The copy in `store` is dropped on a
+ * 2xx or a final 4xx, and kept on everything else, so a reload resumes with the same key.
+ */
+export function startSending(
+  store: KeyValueStore,
+  p: Pending,
+  deps: SenderDeps,
+  events: SenderEvents = {},
+): Sender {
+  const setT = deps.setTimer || ((fn: () => void, ms: number) => setTimeout(fn, ms));
+  const clearT = deps.clearTimer || ((h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>));
+  const delay = deps.delay || retryDelay;
+  const timeoutMs = deps.timeoutMs || 15000;
+  const send = deps.fetch;
+  let retry = 0;
+  let timer: unknown;
+  let busy = false;
+  let stopped = false;
+
+  async function attempt(): Promise<void> {
+    if (stopped || busy) return;
+    clearT(timer);
+    busy = true;
+    let verdict = RETRY;
+    const ctrl = typeof AbortController == 'function' ? new AbortController() : undefined;
+    const guard = setT(() => ctrl && ctrl.abort(), timeoutMs);
+    try {
+      const res = await send(ratingUrl(p.code), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(p.body),
+        signal: ctrl && ctrl.signal,
+      });
+      let data: unknown = null;
+      try {
+        data = await res.json();
+      } catch {
+        /* not JSON: judged below */
+      }
+      verdict = judgeResponse(res.status, data);
+    } catch {
+      /* offline, DNS, reset, timeout abort: retry */
+    }
+    clearT(guard);
+    busy = false;
+    if (stopped) return;
+    if (verdict.kind == 'retry') {
+      const wait = delay(retry++);
+      timer = setT(attempt, wait);
+      if (events.onRetry) events.onRetry(retry, wait);
+      return;
+    }
+    stopped = true;
+    clearPending(store, p.code, p.body.idempotencyKey);
+    if (verdict.kind == 'ok') {
+      if (events.onOk) events.onOk(verdict.result);
+    } else if (events.onFinal) events.onFinal(verdict.status, verdict.message);
+  }
+
+  void attempt();
+  return {
+    now: () => void attempt(),
+    stop() {
+      stopped = true;
+      clearT(timer);
+    },
+  };
+}

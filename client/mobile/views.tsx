@@ -1,0 +1,90 @@
+// The page frame and the two read-only views: an unusable code, and a case's progress.
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { setBig } from './storage';
+import type { CaseData, MissingData } from './types';
+
+function Top() {
+  const [big, setState] = useState(() => document.documentElement.classList.contains('big'));
+  return (
+    <header class="top">
+      <span class="brand">码上评议</span>
+      <button
+        type="button"
+        class="tog"
+        aria-pressed={big}
+        onClick={() => {
+          setBig(!big);
+          setState(!big);
+        }}
+      >
+        <span aria-hidden="true">{big ? '✓ ' : ''}</span>长辈模式
+      </button>
+    </header>
+  );
+}
+
+/** Header (with the 长辈模式 toggle) and the one <main> every view sits in. */
+export function Frame({ children }: { children: ComponentChildren }) {
+  return (
+    <>
+      <Top />
+      <main>{children}</main>
+    </>
+  );
+}
+
+export function Missing({ d }: { d: MissingData }) {
+  const off = d.reason == 'disabled';
+  return (
+    <Frame>
+      <h1>{off ? '该评议码已停用' : '评议码无效'}</h1>
+      {off ? (
+        <>
+          {d.departmentName && <p class="loc">{d.departmentName}</p>}
+          {d.location && <p class="loc">{d.location}</p>}
+          <p>请扫描窗口上的其他评议码，或咨询窗口工作人员。</p>
+        </>
+      ) : (
+        <p>未找到该评议码，请核对二维码或咨询窗口工作人员</p>
+      )}
+    </Frame>
+  );
+}
+
+/** "2026-11-22T10:00:00+08:00" → "2026-11-22 10:00", always in Beijing time. */
+export function fmtTime(iso: string): string {
+  const t = Date.parse(iso);
+  return t ? new Date(t + 8 * 3600e3).toISOString().slice(0, 16).replace('T', ' ') : iso;
+}
+
+export function CaseView({ d }: { d: CaseData }) {
+  const events = d.events.slice().sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  return (
+    <Frame>
+      <h1>评价处理进度</h1>
+      <dl class="card facts">
+        <dt>受理编号</dt>
+        <dd class="caseno" data-testid="case-no">
+          {d.caseNo}
+        </dd>
+        <dt>当前状态</dt>
+        <dd data-testid="status">{d.statusLabel}</dd>
+        <dt>办结时限</dt>
+        <dd>{d.dueDate} 前</dd>
+        <dt>评价时间</dt>
+        <dd>{fmtTime(d.createdAt)}</dd>
+      </dl>
+      <h2>处理记录</h2>
+      <ol class="tl">
+        {events.map((e) => (
+          <li>
+            <strong>{e.label}</strong>
+            <time dateTime={e.at}>{fmtTime(e.at)}</time>
+            {e.note && <p>{e.note}</p>}
+          </li>
+        ))}
+      </ol>
+    </Frame>
+  );
+}

@@ -1,0 +1,81 @@
+// Enums and fixed wording of the domain, declared once and shared by server and client.
+// Source: ../shared/DOMAIN.md and ../shared/CONTRACT.md — the wording and order are national practice.
+
+export const ROLES = ['admin', 'supervisor', 'dept_head'] as const;
+export type Role = (typeof ROLES)[number];
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: '管理员',
+  supervisor: '督查',
+  dept_head: '部门负责人',
+};
+
+export const SCORES = [5, 4, 3, 2, 1] as const;
+export type Score = (typeof SCORES)[number];
+export const SCORE_LABELS: Record<Score, string> = {
+  5: '非常满意',
+  4: '满意',
+  3: '基本满意',
+  2: '不满意',
+  1: '非常不满意',
+};
+/** 差评 = scores 1–2 (差评必查); 好评 = 3–5. */
+export function isBadScore(score: number): boolean {
+  return score <= 2;
+}
+
+export const CASE_STATUSES = [
+  'open',
+  'visited',
+  'rectifying',
+  'appealed',
+  'rectified',
+  'answered',
+  'closed',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+export const CASE_STATUS_LABELS: Record<CaseStatus, string> = {
+  open: '待回访',
+  visited: '已回访核实',
+  rectifying: '整改中',
+  appealed: '申诉复核中',
+  rectified: '已整改待反馈',
+  answered: '已反馈',
+  closed: '办结',
+};
+
+export const CASE_KINDS = ['bad_rating', 'spot_check'] as const;
+export type CaseKind = (typeof CASE_KINDS)[number];
+export const CASE_KIND_LABELS: Record<CaseKind, string> = {
+  bad_rating: '差评必查',
+  spot_check: '好评抽查',
+};
+
+export const CLASSIFICATIONS = ['valid', 'mistaken', 'malicious', 'no_basis'] as const;
+export type Classification = (typeof CLASSIFICATIONS)[number];
+export const CLASSIFICATION_LABELS: Record<Classification, string> = {
+  valid: '有效差评',
+  mistaken: '误评',
+  malicious: '恶意差评',
+  no_basis: '无法律依据的诉求',
+};
+
+export const SATISFACTIONS = ['satisfied', 'basic', 'unsatisfied'] as const;
+export type Satisfaction = (typeof SATISFACTIONS)[number];
+export const SATISFACTION_LABELS: Record<Satisfaction, string> = {
+  satisfied: '满意',
+  basic: '基本满意',
+  unsatisfied: '不满意',
+};
+
+export const ORG_KINDS = ['city', 'county'] as const;
+export type OrgKind = (typeof ORG_KINDS)[number];
+
+/** Mainland mobile: 11 digits starting 13–19. */
+export const MOBILE_PATTERN = /^1[3-9]\d{9}$/;
+
+/** Mask a mainland mobile for display: 138****1234 (DOMAIN.md, 个人信息保护法). */
+export function maskPhone(phone: string | null | undefined): string | null {
+  if (!phone) return null;
+  if (phone.length < 7) return '****';
+  return `${phone.slice(0, 3)}****${phone.slice(-4)}`;
+}

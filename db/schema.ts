@@ -1,0 +1,366 @@
+// Tables of 码上评议. Timestamps are integers (ms since epoch); calendar days are 'YYYY-MM-DD'
+// strings in China time (UTC+8), because every deadline and statistic is counted in Chinese days.
+import {
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+  type AnySQLiteColumn,
+} from 'drizzle-orm/sqlite-core';
+import {
+  CASE_KINDS,
+  CASE_STATUSES,
+  CLASSIFICATIONS,
+  ORG_KINDS,
+  ROLES,
+  SATISFACTIONS,
+} from '../client/shared/domain.js';
+
+/** The organisation tree above departments: 市 → 县/区. */
+export const orgUnits = sqliteTable('org_units', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  parentId: integer('parent_id').references((): AnySQLiteColumn => orgUnits.id),
+  kind: text('kind', { enum: ORG_KINDS }).notNull(),
+  name: text('name').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const departments = sqliteTable(
+  'departments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orgUnitId: integer('org_unit_id')
+      .notNull()
+      .references(() => orgUnits.id),
+    name: text('name').notNull(),
+    sortOrder: integer('sort_order').notNull().default(0),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('departments_org_name_uq').on(t.orgUnitId, t.name)],
+);
+
+export const users = sqliteTable('users', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  username: text('username').notNull().unique(),
+  displayName: text('display_name').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  role: text('role', { enum: ROLES }).notNull(),
+  /** Scope of an admin or supervisor: this org unit and everything below it. */
+  orgUnitId: integer('org_unit_id').references(() => orgUnits.id),
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Scope of a department head: the departments they lead (usually one). */
+export const userDepartments = sqliteTable(
+  'user_departments',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    departmentId: integer('department_id')
+      .notNull()
+      .references(() => departments.id),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.departmentId] })],
+);
+
+/** A printed 评议码. The id is printed on paper, so it is never reused nor re-pointed. */
+export const codes = sqliteTable(
+  'codes',
+  {
+    id: text('id').primaryKey(),
+    departmentId: integer('department_id')
+      .notNull()
+      .references(() => departments.id),
+    location: text('location').notNull(),
+    staffName: text('staff_name'),
+    /** JSON array of service items (事项) handled at this window. */
+    serviceItems: text('service_items', { mode: 'json' }).$type<string[]>(),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    disabledAt: integer('disabled_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('codes_department_idx').on(t.departmentId)],
+);
+
+/** Ratings are facts: never updated except the exclusion/flag markers set by recorded decisions. */
+export const ratings = sqliteTable(
+  'ratings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    codeId: text('code_id')
+      .notNull()
+      .references(() => codes.id),
+    /** Department as of rating time. */
+    departmentId: integer('department_id')
+      .notNull()
+      .references(() => departments.id),
+    score: integer('score').notNull(),
+    tags: text('tags', { mode: 'json' }).$type<string[]>().notNull(),
+    comment: text('comment'),
+    /** AES-GCM ciphertext of the phone (only with consent); null when anonymous or erased. */
+    phoneEnc: text('phone_enc'),
+    /** Whether the citizen left a number (stays true after erasure, for 实名 statistics). */
+    realName: integer('real_name', { mode: 'boolean' }).notNull().default(false),
+    phoneErasedAt: integer('phone_erased_at'),
+    clientHash: text('client_hash'),
+    netHash: text('net_hash'),
+    idempotencyKey: text('idempotency_key'),
+    channel: text('channel').notNull().default('qr'),
+    createdAt: integer('created_at').notNull(),
+    /** China calendar day of createdAt; the key of every rollup. */
+    day: text('day').notNull(),
+    flagged: integer('flagged', { mode: 'boolean' }).notNull().default(false),
+    flagReason: text('flag_reason'),
+    excluded: integer('excluded', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [
+    uniqueIndex('ratings_idempotency_uq').on(t.codeId, t.idempotencyKey),
+    index('ratings_client_idx').on(t.clientHash, t.createdAt),
+    index('ratings_net_idx').on(t.netHash, t.createdAt),
+    index('ratings_dept_day_idx').on(t.departmentId, t.day),
+    index('ratings_code_day_idx').on(t.codeId, t.day),
+  ],
+);
+
+/** A recorded decision on a rating: exclusion after an approved appeal, or a flag review. */
+export const ratingDecisions = sqliteTable(
+  'rating_decisions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ratingId: integer('rating_id')
+      .notNull()
+      .references(() => ratings.id),
+    kind: text('kind', { enum: ['exclude', 'flag', 'flag_cleared'] }).notNull(),
+    reason: text('reason').notNull(),
+    caseId: integer('case_id'),
+    decidedBy: integer('decided_by').references(() => users.id),
+    decidedAt: integer('decided_at').notNull(),
+  },
+  (t) => [index('rating_decisions_rating_idx').on(t.ratingId)],
+);
+
+export const spotCheckDraws = sqliteTable('spot_check_draws', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  month: text('month').notNull(),
+  seed: text('seed').notNull(),
+  share: real('share').notNull(),
+  orgUnitId: integer('org_unit_id').references(() => orgUnits.id),
+  eligibleCount: integer('eligible_count').notNull(),
+  drawnCount: integer('drawn_count').notNull(),
+  drawnBy: integer('drawn_by')
+    .notNull()
+    .references(() => users.id),
+  drawnAt: integer('drawn_at').notNull(),
+});
+
+export const cases = sqliteTable(
+  'cases',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    caseNo: text('case_no').notNull().unique(),
+    kind: text('kind', { enum: CASE_KINDS }).notNull(),
+    status: text('status', { enum: CASE_STATUSES }).notNull(),
+    ratingId: integer('rating_id')
+      .notNull()
+      .references(() => ratings.id),
+    departmentId: integer('department_id')
+      .notNull()
+      .references(() => departments.id),
+    codeId: text('code_id')
+      .notNull()
+      .references(() => codes.id),
+    /** Day of the rating: cohort key of the case rollups. */
+    ratingDay: text('rating_day').notNull(),
+    anonymous: integer('anonymous', { mode: 'boolean' }).notNull(),
+    officerId: integer('officer_id').references(() => users.id),
+    classification: text('classification', { enum: CLASSIFICATIONS }),
+    satisfaction: text('satisfaction', { enum: SATISFACTIONS }),
+    genuine: integer('genuine', { mode: 'boolean' }),
+    reopenCount: integer('reopen_count').notNull().default(0),
+    /** Working-day deadlines, 'YYYY-MM-DD' (last day allowed). */
+    contactDueDate: text('contact_due_date').notNull(),
+    dueDate: text('due_date').notNull(),
+    /** Unguessable token of the citizen's status link (/s/{token}). */
+    statusToken: text('status_token').notNull().unique(),
+    drawId: integer('draw_id').references(() => spotCheckDraws.id),
+    visitedAt: integer('visited_at'),
+    rectifiedAt: integer('rectified_at'),
+    answeredAt: integer('answered_at'),
+    closedAt: integer('closed_at'),
+    escalatedAt: integer('escalated_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('cases_dept_status_idx').on(t.departmentId, t.status),
+    index('cases_status_due_idx').on(t.status, t.dueDate),
+    index('cases_rating_idx').on(t.ratingId),
+    index('cases_closed_idx').on(t.closedAt),
+  ],
+);
+
+/** The case timeline. Append-only: nothing in a timeline is edited. */
+export const caseEvents = sqliteTable(
+  'case_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    caseId: integer('case_id')
+      .notNull()
+      .references(() => cases.id),
+    type: text('type').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    at: integer('at').notNull(),
+    byUserId: integer('by_user_id').references(() => users.id),
+    note: text('note'),
+    data: text('data', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** Shown on the citizen's status page. */
+    public: integer('public', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [index('case_events_case_idx').on(t.caseId, t.at)],
+);
+
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    userId: integer('user_id').references(() => users.id),
+    action: text('action').notNull(),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_target_idx').on(t.targetType, t.targetId)],
+);
+
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value', { mode: 'json' }).notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  updatedBy: integer('updated_by').references(() => users.id),
+});
+
+/** Official holiday tables loaded by an administrator; preferred over the built-in calendar. */
+export const holidayTables = sqliteTable('holiday_tables', {
+  year: integer('year').primaryKey(),
+  holidays: text('holidays', { mode: 'json' }).$type<string[]>().notNull(),
+  workdays: text('workdays', { mode: 'json' }).$type<string[]>().notNull(),
+  source: text('source'),
+  loadedBy: integer('loaded_by').references(() => users.id),
+  loadedAt: integer('loaded_at').notNull(),
+});
+
+export const webhooks = sqliteTable('webhooks', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  kind: text('kind', { enum: ['wecom', 'dingtalk'] }).notNull(),
+  url: text('url').notNull(),
+  /** JSON array of event names: bad_rating, case_overdue. */
+  events: text('events', { mode: 'json' }).$type<string[]>().notNull(),
+  orgUnitId: integer('org_unit_id').references(() => orgUnits.id),
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const notificationDeliveries = sqliteTable(
+  'notification_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    webhookId: integer('webhook_id')
+      .notNull()
+      .references(() => webhooks.id),
+    event: text('event').notNull(),
+    caseId: integer('case_id').references(() => cases.id),
+    payload: text('payload', { mode: 'json' }).notNull(),
+    status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    nextAttemptAt: integer('next_attempt_at'),
+    createdAt: integer('created_at').notNull(),
+    deliveredAt: integer('delivered_at'),
+  },
+  (t) => [index('notification_deliveries_status_idx').on(t.status, t.nextAttemptAt)],
+);
+
+// ---- Rollups: maintained in the same transactions that write ratings and case moves. ----
+
+/** Per code per day: counted ratings by score, all submissions, and landing-page opens (scan funnel). */
+export const dailyCodeStats = sqliteTable(
+  'daily_code_stats',
+  {
+    codeId: text('code_id').notNull(),
+    day: text('day').notNull(),
+    departmentId: integer('department_id').notNull(),
+    s1: integer('s1').notNull().default(0),
+    s2: integer('s2').notNull().default(0),
+    s3: integer('s3').notNull().default(0),
+    s4: integer('s4').notNull().default(0),
+    s5: integer('s5').notNull().default(0),
+    /** Counted ratings with a phone number (实名). */
+    realName: integer('real_name').notNull().default(0),
+    /** Every stored rating, counted or not (scan funnel). */
+    submissions: integer('submissions').notNull().default(0),
+    opens: integer('opens').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.codeId, t.day] }),
+    index('daily_code_stats_dept_day_idx').on(t.departmentId, t.day),
+    index('daily_code_stats_day_idx').on(t.day),
+  ],
+);
+
+/** Per department per day per hour (China time): counted ratings, for the weekday × hour heat map. */
+export const hourlyDepartmentStats = sqliteTable(
+  'hourly_department_stats',
+  {
+    departmentId: integer('department_id').notNull(),
+    day: text('day').notNull(),
+    hour: integer('hour').notNull(),
+    total: integer('total').notNull().default(0),
+    bad: integer('bad').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.departmentId, t.day, t.hour] })],
+);
+
+/** Per department per day per tag: counted ratings carrying that tag. */
+export const dailyTagStats = sqliteTable(
+  'daily_tag_stats',
+  {
+    departmentId: integer('department_id').notNull(),
+    day: text('day').notNull(),
+    tag: text('tag').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.departmentId, t.day, t.tag] })],
+);
+
+/**
+ * Per department per rating day: case outcome counters (bad_rating cases only), keyed by the day of
+ * the rating so a period's indicators describe the cases of that period's ratings.
+ */
+export const dailyCaseStats = sqliteTable(
+  'daily_case_stats',
+  {
+    departmentId: integer('department_id').notNull(),
+    day: text('day').notNull(),
+    cases: integer('cases').notNull().default(0),
+    realName: integer('real_name').notNull().default(0),
+    realNameVisited: integer('real_name_visited').notNull().default(0),
+    valid: integer('valid').notNull().default(0),
+    validRectified: integer('valid_rectified').notNull().default(0),
+    answered: integer('answered').notNull().default(0),
+    answeredSatisfied: integer('answered_satisfied').notNull().default(0),
+    closed: integer('closed').notNull().default(0),
+    closedOnTime: integer('closed_on_time').notNull().default(0),
+    open: integer('open').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.departmentId, t.day] })],
+);

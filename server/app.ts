@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { registerAuth } from './plugins/auth.js';
+import { registerErrorHandler } from './plugins/errors.js';
+import { registerValidation } from './plugins/validation.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { orgRoutes } from './modules/org/org.routes.js';
+import { settingsRoutes } from './modules/settings/settings.routes.js';
+import type { Services } from './services.js';
+
+/** Public routes accept at most 16 KiB (CONTRACT.md); staff bodies are small too. */
+export const BODY_LIMIT = 16 * 1024;
+
+export interface BuildAppOptions {
+  services: Services;
+  /** Fastify logger option; tests pass false. */
+  logger?: boolean | object;
+}
+
+/** The one Fastify factory, used by production and by every test (STYLE.md: no second app). */
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const { services } = opts;
+  const { config } = services;
+  const app = Fastify({
+    logger: opts.logger ?? {
+      level: config.logLevel,
+      // Never log credentials, tokens or bodies (phone numbers live in bodies).
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+    trustProxy: config.trustProxy === false ? false : config.trustProxy,
+    bodyLimit: BODY_LIMIT,
+    // Request ids in logs make a citizen's complaint traceable without logging personal data.
+    requestIdHeader: false,
+  });
+
+  registerValidation(app);
+  registerErrorHandler(app);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+      },
+    },
+    // The QR images are embedded by other origins' printed material tools; everything else stays same-origin.
+    crossOriginResourcePolicy: { policy: 'same-site' },
+  });
+  await app.register(rateLimit, { global: false });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: '码上评议 API', version: '1.0.0', description: '政务服务“好差评”扫码评议' },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  await registerAuth(app, { secret: config.jwtSecret, expiresIn: config.tokenTtl, auth: services.auth });
+
+  await app.register(authRoutes, { auth: services.auth });
+  await app.register(orgRoutes, { org: services.org });
+  await app.register(settingsRoutes, { settings: services.settings, clock: services.clock });
+
+  await registerClient(app, config.clientDir);
+  return app;
+}
+
+/** Serves the built client: hashed assets, the staff app at /admin, the public page at /public. */
+async function registerClient(app: FastifyInstance, clientDir: string): Promise<void> {
+  const built = existsSync(clientDir);
+  if (built) {
+    await app.register(fastifyStatic, {
+      root: clientDir,
+      prefix: '/assets/',
+      index: false,
+      wildcard: true,
+      // Vite names assets by content hash: they never change, so they are cached for a year.
+      immutable: true,
+      maxAge: 365 * 24 * 3600 * 1000,
+    });
+  }
+  const sendPage = (page: string) => async (_req: unknown, reply: import('fastify').FastifyReply) => {
+    const file = join(clientDir, page, 'index.html');
+    if (!built || !existsSync(file)) {
+      return reply.status(503).type('text/plain; charset=utf-8').send('前端尚未构建：请运行 npm run build');
+    }
+    return reply.header('cache-control', 'no-cache').sendFile(join(page, 'index.html'), clientDir);
+  };
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/admin/'));
+  app.get('/admin', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/admin/'));
+  app.get('/admin/', { schema: { hide: true } }, sendPage('admin'));
+  app.get('/admin/*', { schema: { hide: true } }, sendPage('admin'));
+  app.get('/public', { schema: { hide: true } }, sendPage('public'));
+}

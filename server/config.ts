@@ -1,0 +1,142 @@
+// The only module that reads the environment (STYLE.md). Validated at start: a bad value stops the
+// server with a clear message; no secret has a default in production.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { isIP } from 'node:net';
+
+export interface Config {
+  readonly nodeEnv: 'production' | 'development' | 'test';
+  readonly port: number;
+  readonly host: string;
+  readonly dbFile: string;
+  readonly publicBaseUrl: string;
+  readonly jwtSecret: string;
+  /** 32-byte key (hex) for phone encryption at rest and for salting client/network hashes. */
+  readonly dataKey: string;
+  /** Password of the demo users created on first start; `generated` when we made it up. */
+  readonly seedPassword: { value: string; generated: boolean };
+  /** Addresses/CIDRs of trusted reverse proxies (X-Forwarded-For), or false. */
+  readonly trustProxy: string[] | false;
+  readonly logLevel: string;
+  /** Where the built client lives (vite build output). */
+  readonly clientDir: string;
+  /** Whether to seed the demo county on an empty database. */
+  readonly seedDemo: boolean;
+  readonly tokenTtl: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function parsePort(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 3000;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`PORT must be an integer 0–65535, got "${raw}"`);
+  const n = Number(raw);
+  if (n > 65535) throw new ConfigError(`PORT must be an integer 0–65535, got "${raw}"`);
+  return n;
+}
+
+function parseBaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`PUBLIC_BASE_URL must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`PUBLIC_BASE_URL must use http or https, got "${raw}"`);
+  }
+  if (url.search || url.hash) throw new ConfigError('PUBLIC_BASE_URL must not carry a query or fragment');
+  return url.toString().replace(/\/+$/, '');
+}
+
+function parseTrustProxy(raw: string | undefined): string[] | false {
+  if (!raw || raw.trim() === '') return false;
+  const parts = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const p of parts) {
+    const [addr, bits, extra] = p.split('/');
+    const version = isIP(addr ?? '');
+    const maxBits = version === 6 ? 128 : 32;
+    const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits);
+    if (!version || !bitsOk || extra !== undefined) {
+      throw new ConfigError(`TRUST_PROXY must list IP addresses or CIDRs separated by commas, got "${p}"`);
+    }
+  }
+  return parts;
+}
+
+/** Reads a secret kept beside the database in development, creating it once. */
+function persistedDevSecret(dbFile: string, name: string): string {
+  if (dbFile === ':memory:') return randomBytes(32).toString('hex');
+  const file = resolve(dirname(dbFile), `.${name}`);
+  if (existsSync(file)) {
+    const value = readFileSync(file, 'utf8').trim();
+    if (value.length >= 32) return value;
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  const value = randomBytes(32).toString('hex');
+  writeFileSync(file, value + '\n', { mode: 0o600 });
+  return value;
+}
+
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const nodeEnvRaw = env.NODE_ENV ?? 'development';
+  if (!['production', 'development', 'test'].includes(nodeEnvRaw)) {
+    throw new ConfigError(`NODE_ENV must be production, development or test, got "${nodeEnvRaw}"`);
+  }
+  const nodeEnv = nodeEnvRaw as Config['nodeEnv'];
+  const production = nodeEnv === 'production';
+  const port = parsePort(env.PORT);
+  const host = env.HOST && env.HOST !== '' ? env.HOST : '0.0.0.0';
+  const dbFile = env.DB_FILE && env.DB_FILE !== '' ? env.DB_FILE : './data/app.db';
+  const publicBaseUrl = parseBaseUrl(env.PUBLIC_BASE_URL || `http://localhost:${port}`);
+
+  let jwtSecret = env.JWT_SECRET;
+  if (jwtSecret !== undefined && jwtSecret !== '' && jwtSecret.length < 32) {
+    throw new ConfigError('JWT_SECRET must be at least 32 characters long');
+  }
+  if (!jwtSecret) {
+    if (production) throw new ConfigError('JWT_SECRET is required when NODE_ENV=production');
+    jwtSecret = persistedDevSecret(dbFile, 'jwt-secret');
+  }
+
+  let dataKey = env.DATA_KEY;
+  if (dataKey !== undefined && dataKey !== '' && !/^[0-9a-fA-F]{64}$/.test(dataKey)) {
+    throw new ConfigError('DATA_KEY must be 64 hex characters (32 bytes)');
+  }
+  if (!dataKey) {
+    if (production) throw new ConfigError('DATA_KEY is required when NODE_ENV=production (encrypts phone numbers at rest)');
+    dataKey = persistedDevSecret(dbFile, 'data-key');
+  }
+
+  const seedRaw = env.SEED_PASSWORD;
+  if (seedRaw !== undefined && seedRaw !== '' && seedRaw.length < 8) {
+    throw new ConfigError('SEED_PASSWORD must be at least 8 characters long');
+  }
+  const seedPassword = seedRaw
+    ? { value: seedRaw, generated: false }
+    : { value: randomBytes(9).toString('base64url'), generated: true };
+
+  const seedDemoRaw = env.SEED_DEMO ?? 'true';
+  if (!['true', 'false'].includes(seedDemoRaw)) throw new ConfigError('SEED_DEMO must be true or false');
+
+  return Object.freeze({
+    nodeEnv,
+    port,
+    host,
+    dbFile,
+    publicBaseUrl,
+    jwtSecret,
+    dataKey: dataKey.toLowerCase(),
+    seedPassword,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+    clientDir: resolve(env.CLIENT_DIR || 'dist/client'),
+    seedDemo: seedDemoRaw === 'true',
+    tokenTtl: env.TOKEN_TTL || '12h',
+  });
+}

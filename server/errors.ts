@@ -1,0 +1,54 @@
+// Services throw AppErrors; one error handler (plugins/errors.ts) maps them to `{ error, message }`.
+
+export class AppError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly error: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = error;
+  }
+}
+
+export class BadRequest extends AppError {
+  constructor(message: string, error = 'BadRequest') {
+    super(400, error, message);
+  }
+}
+
+export class Unauthorized extends AppError {
+  constructor(message = '未登录或登录已过期', error = 'Unauthorized') {
+    super(401, error, message);
+  }
+}
+
+export class Forbidden extends AppError {
+  constructor(message = '无权执行此操作', error = 'Forbidden') {
+    super(403, error, message);
+  }
+}
+
+export class NotFound extends AppError {
+  constructor(message = '未找到', error = 'NotFound') {
+    super(404, error, message);
+  }
+}
+
+export class Conflict extends AppError {
+  constructor(message: string, error = 'Conflict') {
+    super(409, error, message);
+  }
+}
+
+export class Gone extends AppError {
+  constructor(message: string, error = 'Gone') {
+    super(410, error, message);
+  }
+}
+
+export class TooMany extends AppError {
+  constructor(message: string, error = 'TooManyRequests') {
+    super(429, error, message);
+  }
+}

@@ -1,0 +1,18 @@
+import { Type } from 'typebox';
+
+/** Every 4xx/5xx of /api/* (CONTRACT.md). */
+export const ErrorResponse = Type.Object(
+  { error: Type.String(), message: Type.String() },
+  { $id: 'ErrorResponse', description: '错误：机器可读的名称与中文说明' },
+);
+
+/** Response schema entries for the error statuses a route can answer. */
+export function errors(...statuses: number[]): Record<number, typeof ErrorResponse> {
+  return Object.fromEntries(statuses.map((s) => [s, ErrorResponse]));
+}
+
+export const DateString = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$', description: 'YYYY-MM-DD' });
+export const MonthString = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' });
+export const IdParam = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
+
+export const bearer = [{ bearerAuth: [] }];

@@ -1,0 +1,98 @@
+// The only entry: loadConfig → openDb → migrate → seed → buildApp → listen; graceful close.
+import { closeDb, openDb } from '../db/client.js';
+import { migrateDb } from '../db/migrate.js';
+import { DEMO_USERS, seedDemo } from '../db/seed.js';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { hashPassword } from './modules/auth/passwords.js';
+import { createServices } from './services.js';
+import { systemClock } from './lib/clock.js';
+import { firstActiveCodeId } from '../db/queries/codes.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`配置错误 / configuration error: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  const db = openDb(config.dbFile);
+  migrateDb(db);
+  const seed = config.seedDemo
+    ? seedDemo(db, { passwordHash: await hashPassword(config.seedPassword.value), now: systemClock.now() })
+    : { seeded: false, firstCode: null };
+
+  const services = createServices({ config, db });
+  const app = await buildApp({ services });
+  const stopJobs = startJobs(services);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    stopJobs();
+    try {
+      await app.close();
+      closeDb(db);
+      process.exit(0);
+    } catch (err) {
+      app.log.error({ err }, 'error during shutdown');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const local = `http://localhost:${port}`;
+  const firstCode = seed.firstCode ?? firstActiveCodeId(db) ?? null;
+  const lines = [
+    '',
+    '码上评议 已启动',
+    `  数据库:       ${config.dbFile}${seed.seeded ? '（已创建示例县：40 个部门、308 个评议码）' : ''}`,
+    `  管理后台:     ${local}/admin/`,
+    firstCode ? `  市民评价页:   ${config.publicBaseUrl}/r/${firstCode}` : null,
+    `  公开排名:     ${local}/public`,
+    `  API 文档:     ${local}/api/docs`,
+  ];
+  if (seed.seeded) {
+    lines.push(
+      `  示例账号:     ${DEMO_USERS.admin.username}（管理员）· ${DEMO_USERS.supervisor.username}（督查）· ${DEMO_USERS.head.username}（部门负责人）`,
+      config.seedPassword.generated
+        ? `  初始密码:     ${config.seedPassword.value}   （随机生成，仅显示这一次；可用 SEED_PASSWORD 指定）`
+        : '  初始密码:     SEED_PASSWORD 所设的值',
+    );
+  } else {
+    lines.push('  示例账号:     admin · supervisor · head（密码为首次启动时打印或 SEED_PASSWORD 所设的值）');
+  }
+  console.log(lines.filter((l) => l !== null).join('\n') + '\n');
+}
+
+/** Background jobs (overdue escalation, phone erasure, webhook delivery); returns a stopper. */
+function startJobs(services: ReturnType<typeof createServices>): () => void {
+  const timers: NodeJS.Timeout[] = [];
+  for (const job of services.jobs) {
+    const t = setInterval(() => {
+      // A failing job must not take the server down; it is retried on the next tick.
+      Promise.resolve()
+        .then(() => job.run())
+        .catch((err: unknown) => console.error(`job ${job.name} failed`, err));
+    }, job.everyMs);
+    t.unref();
+    timers.push(t);
+  }
+  return () => timers.forEach(clearInterval);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+import { Type } from 'typebox';
+import { ROLES } from '../../../client/shared/domain.js';
+
+export const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
+
+export const LoginBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+);
+
+export const LoginUser = Type.Object({ id: Type.Integer(), username: Type.String(), role: RoleSchema });
+
+export const UserView = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  displayName: Type.String(),
+  role: RoleSchema,
+  orgUnitId: Type.Union([Type.Integer(), Type.Null()]),
+  departmentIds: Type.Array(Type.Integer()),
+  active: Type.Boolean(),
+});
+
+export const LoginResponse = Type.Object({
+  token: Type.String(),
+  user: Type.Object({
+    id: Type.Integer(),
+    username: Type.String(),
+    role: RoleSchema,
+    displayName: Type.String(),
+    departmentIds: Type.Array(Type.Integer()),
+  }),
+});
+
+export const CreateUserBody = Type.Object(
+  {
+    username: Type.String({ minLength: 3, maxLength: 32 }),
+    password: Type.String({ minLength: 8, maxLength: 256 }),
+    displayName: Type.Optional(Type.String({ maxLength: 50 })),
+    role: RoleSchema,
+    orgUnitId: Type.Optional(Type.Integer({ minimum: 1 })),
+    departmentIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 100 })),
+  },
+  { additionalProperties: false },
+);

@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { actorOf } from '../../plugins/auth.js';
+import { bearer, errors } from '../../lib/http-schemas.js';
+import type { OrgService } from './org.service.js';
+import { CreateDepartmentBody, DepartmentView, OrgUnitView } from './org.schemas.js';
+
+export async function orgRoutes(app: FastifyInstance, opts: { org: OrgService }): Promise<void> {
+  const { org } = opts;
+
+  app.get(
+    '/api/departments',
+    {
+      preHandler: app.authorize(),
+      schema: {
+        tags: ['org'],
+        summary: '部门列表（本人范围内）',
+        security: bearer,
+        response: { 200: Type.Object({ departments: Type.Array(DepartmentView) }), ...errors(401) },
+      },
+    },
+    async (request) => ({ departments: org.listDepartments(actorOf(request)) }),
+  );
+
+  app.post<{ Body: Static<typeof CreateDepartmentBody> }>(
+    '/api/departments',
+    {
+      preHandler: app.authorize(['admin']),
+      schema: {
+        tags: ['org'],
+        summary: '新建部门（管理员）',
+        security: bearer,
+        body: CreateDepartmentBody,
+        response: { 201: DepartmentView, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(org.createDepartment(actorOf(request), request.body)),
+  );
+
+  app.get(
+    '/api/org-units',
+    {
+      preHandler: app.authorize(),
+      schema: {
+        tags: ['org'],
+        summary: '组织单位（市 → 县/区）',
+        security: bearer,
+        response: { 200: Type.Object({ orgUnits: Type.Array(OrgUnitView) }), ...errors(401) },
+      },
+    },
+    async (request) => ({ orgUnits: org.listOrgUnits(actorOf(request)) }),
+  );
+}

@@ -1,0 +1,26 @@
+import { Type } from 'typebox';
+
+export const DepartmentView = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  orgUnitId: Type.Integer(),
+  orgUnitName: Type.String(),
+  active: Type.Boolean(),
+  sortOrder: Type.Integer(),
+});
+
+export const OrgUnitView = Type.Object({
+  id: Type.Integer(),
+  parentId: Type.Union([Type.Integer(), Type.Null()]),
+  kind: Type.Union([Type.Literal('city'), Type.Literal('county')]),
+  name: Type.String(),
+});
+
+export const CreateDepartmentBody = Type.Object(
+  {
+    orgUnitId: Type.Integer({ minimum: 1 }),
+    name: Type.String({ minLength: 1, maxLength: 60 }),
+    sortOrder: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })),
+  },
+  { additionalProperties: false },
+);

@@ -1,0 +1,119 @@
+import type { Db } from '../../../db/client.js';
+import * as q from '../../../db/queries/org.js';
+import type { Clock } from '../../lib/clock.js';
+import { BadRequest, Conflict, Forbidden, NotFound } from '../../errors.js';
+import type { Actor } from '../auth/actor.js';
+import { insertAudit } from '../../../db/queries/audit.js';
+
+export interface DepartmentView {
+  id: number;
+  name: string;
+  orgUnitId: number;
+  orgUnitName: string;
+  active: boolean;
+  sortOrder: number;
+}
+
+export interface OrgUnitView {
+  id: number;
+  parentId: number | null;
+  kind: 'city' | 'county';
+  name: string;
+}
+
+export function createOrgService(deps: { db: Db; clock: Clock }) {
+  const { db, clock } = deps;
+
+  function unitNames(): Map<number, string> {
+    return new Map(q.listOrgUnits(db).map((u) => [u.id, u.name]));
+  }
+
+  /** Departments an admin/supervisor (org unit subtree) or a head (assigned departments) may see. */
+  function departmentIdsInScope(user: { id: number; role: string; orgUnitId: number | null }): number[] {
+    if (user.role === 'dept_head') return q.departmentIdsOfUser(db, user.id);
+    if (user.orgUnitId == null) return [];
+    return q.listDepartmentsByOrgUnits(db, q.orgSubtreeIds(db, user.orgUnitId)).map((d) => d.id);
+  }
+
+  function toView(d: q.DepartmentRow, names: Map<number, string>): DepartmentView {
+    return {
+      id: d.id,
+      name: d.name,
+      orgUnitId: d.orgUnitId,
+      orgUnitName: names.get(d.orgUnitId) ?? '',
+      active: d.active,
+      sortOrder: d.sortOrder,
+    };
+  }
+
+  return {
+    departmentIdsInScope,
+
+    listDepartments(actor: Actor): DepartmentView[] {
+      const names = unitNames();
+      return q.listDepartmentsByIds(db, [...actor.departmentIds]).map((d) => toView(d, names));
+    },
+
+    /** A department in the actor's scope, or NotFound (never revealing that it exists elsewhere). */
+    getDepartment(actor: Actor, id: number): DepartmentView {
+      const d = actor.departmentIds.has(id) ? q.getDepartment(db, id) : undefined;
+      if (!d) throw new NotFound('部门不存在');
+      return toView(d, unitNames());
+    },
+
+    /** Department name lookup for internal use (posters, public pages) — no scope check. */
+    departmentNames(): Map<number, string> {
+      return new Map(q.listDepartmentsByIds(db, allDepartmentIds()).map((d) => [d.id, d.name]));
+    },
+
+    listOrgUnits(actor: Actor): OrgUnitView[] {
+      const all = q.listOrgUnits(db);
+      if (actor.orgUnitId == null) return [];
+      const visible = new Set(q.orgSubtreeIds(db, actor.orgUnitId));
+      return all
+        .filter((u) => visible.has(u.id))
+        .map((u) => ({ id: u.id, parentId: u.parentId, kind: u.kind, name: u.name }));
+    },
+
+    orgUnitIdsInScope(actor: Actor): number[] {
+      return actor.orgUnitId == null ? [] : q.orgSubtreeIds(db, actor.orgUnitId);
+    },
+
+    createDepartment(actor: Actor, input: { orgUnitId: number; name: string; sortOrder?: number }): DepartmentView {
+      if (actor.role !== 'admin') throw new Forbidden('只有管理员可以新建部门');
+      const name = input.name.trim();
+      if (!name) throw new BadRequest('部门名称不能为空');
+      if (actor.orgUnitId == null || !q.orgSubtreeIds(db, actor.orgUnitId).includes(input.orgUnitId)) {
+        throw new NotFound('组织单位不存在');
+      }
+      const unit = q.getOrgUnit(db, input.orgUnitId);
+      if (!unit || unit.kind !== 'county') throw new BadRequest('部门只能建在县/区之下');
+      if (q.findDepartmentByName(db, input.orgUnitId, name)) throw new Conflict(`部门「${name}」已存在`);
+      const now = clock.now();
+      const d = db.transaction((tx) => {
+        const row = q.insertDepartment(tx, {
+          orgUnitId: input.orgUnitId,
+          name,
+          sortOrder: input.sortOrder ?? 0,
+          createdAt: now,
+        });
+        insertAudit(tx, {
+          at: now,
+          userId: actor.id,
+          action: 'department.create',
+          targetType: 'department',
+          targetId: String(row.id),
+          detail: { name },
+        });
+        return row;
+      });
+      return toView(d, unitNames());
+    },
+  };
+
+  function allDepartmentIds(): number[] {
+    return q.listDepartmentsByOrgUnits(db, q.listOrgUnits(db).map((u) => u.id)).map((d) => d.id);
+  }
+}
+
+export type OrgService = ReturnType<typeof createOrgService>;

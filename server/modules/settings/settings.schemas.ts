@@ -1,0 +1,91 @@
+import { Type, type Static } from 'typebox';
+
+const TagList = Type.Array(Type.String({ minLength: 1, maxLength: 30 }), { minItems: 1, maxItems: 30 });
+
+/** Every configurable rule of DOMAIN.md, with its default. Never a constant buried in code. */
+export const SettingsSchema = Type.Object(
+  {
+    tags: Type.Object(
+      { good: TagList, bad: TagList },
+      { additionalProperties: false, description: '评价理由标签：好评 / 差评' },
+    ),
+    limits: Type.Object(
+      {
+        perCodeMinutes: Type.Integer({ minimum: 0, maximum: 1440, description: '同一设备对同一评议码的最短间隔（分钟）' }),
+        perDevicePerDay: Type.Integer({ minimum: 1, maximum: 1000, description: '同一设备每日最多评价次数' }),
+        networkPerMinute: Type.Integer({ minimum: 10, maximum: 100000, description: '同一网络每分钟最多提交（超出返回 429；宽松，整个大厅共用一个 Wi-Fi）' }),
+        burstWindowMinutes: Type.Integer({ minimum: 1, maximum: 1440, description: '突发检测窗口（分钟）' }),
+        burstPerNetwork: Type.Integer({ minimum: 2, maximum: 100000, description: '窗口内同一网络超过此数的评价标记待核查' }),
+        burstPerDevice: Type.Integer({ minimum: 2, maximum: 1000, description: '窗口内同一设备超过此数的评价标记待核查' }),
+      },
+      { additionalProperties: false },
+    ),
+    deadlines: Type.Object(
+      {
+        contactWorkingDays: Type.Integer({ minimum: 0, maximum: 30, description: '差评回访时限（工作日）' }),
+        caseWorkingDays: Type.Integer({ minimum: 1, maximum: 90, description: '差评整改办结时限（工作日）' }),
+      },
+      { additionalProperties: false },
+    ),
+    spotCheck: Type.Object(
+      {
+        share: Type.Number({ minimum: 0, maximum: 1, description: '好评抽查比例（每部门每月）' }),
+        minPerDepartment: Type.Integer({ minimum: 0, maximum: 100 }),
+      },
+      { additionalProperties: false },
+    ),
+    ranking: Type.Object(
+      { minSample: Type.Integer({ minimum: 1, maximum: 10000, description: '参与排名的最少评价数' }) },
+      { additionalProperties: false },
+    ),
+    privacy: Type.Object(
+      { phoneRetentionDays: Type.Integer({ minimum: 1, maximum: 3650, description: '办结后手机号保留天数' }) },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type Settings = Static<typeof SettingsSchema>;
+
+export const SETTINGS_DEFAULTS: Settings = {
+  tags: {
+    good: ['态度热情', '办事高效', '一次办成', '指导耐心', '环境便利'],
+    bad: [
+      '服务态度差',
+      '办事效率低/等候时间长',
+      '多次跑动/未一次办成',
+      '一次性告知不清/材料要求不明',
+      '办事指南不清晰',
+      '未按承诺时限办结',
+      '窗口无人/人员不在岗',
+      '自助设备无法使用',
+      '工作纪律不严',
+      '其他',
+    ],
+  },
+  limits: {
+    perCodeMinutes: 30,
+    perDevicePerDay: 20,
+    networkPerMinute: 600,
+    burstWindowMinutes: 10,
+    burstPerNetwork: 60,
+    burstPerDevice: 5,
+  },
+  deadlines: { contactWorkingDays: 1, caseWorkingDays: 15 },
+  spotCheck: { share: 0.05, minPerDepartment: 1 },
+  ranking: { minSample: 10 },
+  privacy: { phoneRetentionDays: 180 },
+};
+
+export const SettingsPatchSchema = Type.Partial(SettingsSchema, { additionalProperties: false });
+export type SettingsPatch = Static<typeof SettingsPatchSchema>;
+
+export const HolidayTableSchema = Type.Object(
+  {
+    year: Type.Integer({ minimum: 2000, maximum: 2100 }),
+    holidays: Type.Array(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), { maxItems: 366 }),
+    workdays: Type.Array(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), { maxItems: 366 }),
+    source: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);

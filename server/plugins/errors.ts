@@ -1,0 +1,89 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError } from '../errors.js';
+
+interface ValidationIssue {
+  instancePath?: string;
+  message?: string;
+  keyword?: string;
+  params?: Record<string, unknown>;
+}
+
+const PART_LABELS: Record<string, string> = { body: '请求内容', querystring: '查询参数', params: '路径参数', headers: '请求头' };
+
+/** A Chinese sentence for a schema violation: citizens and staff both read these messages. */
+function describeValidation(context: string | undefined, issues: ValidationIssue[]): string {
+  const first = issues[0];
+  const where = PART_LABELS[context ?? 'body'] ?? '请求';
+  if (!first) return `${where}不正确`;
+  const field = (first.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+  const name = field || (first.params?.missingProperty as string | undefined) || '';
+  switch (first.keyword) {
+    case 'required':
+      return `${where}缺少字段 ${String(first.params?.missingProperty ?? '')}`;
+    case 'type':
+      return `${where}字段 ${name} 类型不正确（应为 ${String(first.params?.type ?? '')}）`;
+    case 'maxLength':
+      return `${where}字段 ${name} 过长（最多 ${String(first.params?.limit ?? '')} 个字符）`;
+    case 'minLength':
+      return `${where}字段 ${name} 不能为空`;
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return `${where}字段 ${name} 超出允许范围`;
+    case 'enum':
+    case 'const':
+    case 'anyOf':
+      return `${where}字段 ${name} 的取值不在允许范围内`;
+    case 'pattern':
+    case 'format':
+      return `${where}字段 ${name} 格式不正确`;
+    case 'maxItems':
+      return `${where}字段 ${name} 项目过多`;
+    case 'additionalProperties':
+      return `${where}包含未知字段 ${String(first.params?.additionalProperty ?? '')}`;
+    default:
+      return `${where}字段 ${name} 不正确`;
+  }
+}
+
+/** One error handler: `{ error, message }` with the right status; 5xx never shows internals. */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof AppError) {
+      return reply.status(err.statusCode).send({ error: err.error, message: err.message });
+    }
+    if (err.validation) {
+      return reply
+        .status(400)
+        .send({ error: 'ValidationError', message: describeValidation(err.validationContext, err.validation as ValidationIssue[]) });
+    }
+    const status = err.statusCode ?? 500;
+    if (status === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.status(413).send({ error: 'PayloadTooLarge', message: '提交的内容过大' });
+    }
+    if (status === 429) {
+      return reply.status(429).send({ error: 'TooManyRequests', message: err.message || '请求过于频繁，请稍后再试' });
+    }
+    if (status === 401 && err.code?.startsWith('FST_JWT')) {
+      return reply.status(401).send({ error: 'Unauthorized', message: '未登录或登录已过期' });
+    }
+    if (status >= 400 && status < 500) {
+      const message =
+        err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+          ? '不支持的内容类型，请以 JSON 提交'
+          : err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+            ? '请求内容为空'
+            : err.code?.startsWith('FST_ERR_CTP') || err instanceof SyntaxError
+              ? '请求内容不是有效的 JSON'
+              : err.message;
+      return reply.status(status).send({ error: err.code ?? 'BadRequest', message });
+    }
+    request.log.error({ err }, 'unhandled error');
+    return reply.status(500).send({ error: 'InternalError', message: '服务器内部错误，请稍后再试' });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send({ error: 'NotFound', message: `未找到 ${request.method} ${request.url.split('?')[0]}` });
+  });
+}

@@ -1,0 +1,34 @@
+import type { Config } from './config.js';
+import type { Db } from '../db/client.js';
+import { cryptoRandom, systemClock, type Clock, type RandomSource } from './lib/clock.js';
+import { createAuthService } from './modules/auth/auth.service.js';
+import { createOrgService } from './modules/org/org.service.js';
+import { createSettingsService } from './modules/settings/settings.service.js';
+
+export interface Job {
+  name: string;
+  everyMs: number;
+  run(): Promise<unknown> | unknown;
+}
+
+export interface ServiceDeps {
+  config: Readonly<Config>;
+  db: Db;
+  clock?: Clock;
+  random?: RandomSource;
+}
+
+/** Builds every service once, wiring their dependencies explicitly (no container, no globals). */
+export function createServices(deps: ServiceDeps) {
+  const { config, db } = deps;
+  const clock = deps.clock ?? systemClock;
+  const random = deps.random ?? cryptoRandom;
+  const settings = createSettingsService({ db, clock });
+  const org = createOrgService({ db, clock });
+  const auth = createAuthService({ db, clock, org });
+  /** Periodic work started by main.ts (never by tests, which call `run` themselves). */
+  const jobs: Job[] = [];
+  return { config, db, clock, random, settings, org, auth, jobs };
+}
+
+export type Services = ReturnType<typeof createServices>;
