@@ -15,6 +15,7 @@ export {
   QR_PNG_MIN,
   QR_QUIET_ZONE_MODULES,
   codeUrl,
+  createQrSymbol,
   renderQrPng,
   renderQrSvg,
 } from './qr';

@@ -42,6 +42,9 @@ const PROMISE_LINE = '您的评价我们必回应 · 差评必回访';
 // Printable area of A4 with 8 mm margins is 194 × 281 mm; the page box is kept 1 mm shorter because
 // browsers round mm to device pixels and a page a hair too tall spills a blank sheet after every page.
 // The padding and the gap leave room outside each poster for crop marks (3.5 mm, 1 mm off the trim).
+// Long admin-entered names shrink (and at worst clip) the text block above the QR, never the QR: it is
+// the one part that must survive intact. Auto margins rather than centring, so an overlong block
+// clips at its end and the 扫码评议 heading stays visible.
 const STYLE = `
 @page { size: A4; margin: 8mm; }
 * { box-sizing: border-box; }
@@ -52,16 +55,21 @@ body { margin: 0; background: #d9d9d9; color: #000;
 .toolbar h1 { margin: 0 0 1mm; font-size: 18px; }
 .toolbar p { margin: 0; }
 .page { width: 194mm; height: 280mm; margin: 6mm auto; padding: 5mm; background: #fff; overflow: hidden;
-  display: grid; grid-template-columns: 1fr 1fr; grid-template-rows: 1fr 1fr; gap: 10mm; }
+  display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); grid-template-rows: repeat(2, minmax(0, 1fr)); gap: 10mm; }
 .page-break { break-after: page; page-break-after: always; }
-.poster { position: relative; display: flex; flex-direction: column; align-items: center; justify-content: space-between;
-  padding: 4mm 3mm; text-align: center; break-inside: avoid; page-break-inside: avoid; }
-.poster-content { width: 100%; overflow: hidden; display: flex; flex-direction: column; align-items: center; height: 100%; justify-content: space-between; }
+.poster { position: relative; min-height: 0; display: flex; flex-direction: column; align-items: center; padding: 4mm 3mm;
+  text-align: center; break-inside: avoid; page-break-inside: avoid; }
+.poster-head { flex: 1 1 auto; min-height: 0; width: 100%; overflow: hidden;
+  display: flex; flex-direction: column; align-items: center; }
+.poster-head > * { flex: none; }
+.poster-head > :first-child { margin-top: auto; }
+.poster-head > :last-child { margin-bottom: auto; }
+.poster-foot { flex: none; }
 .cta { margin: 0; font-size: 14mm; line-height: 1.1; letter-spacing: 1mm; font-weight: 800; color: #b0001e; }
 .dept { margin: 1mm 0 0; font-size: 6.5mm; line-height: 1.25; font-weight: 700; max-height: 16.5mm; overflow: hidden; overflow-wrap: anywhere; }
 .loc { margin: 0.5mm 0 0; font-size: 4.6mm; line-height: 1.3; max-height: 12mm; overflow: hidden; overflow-wrap: anywhere; }
-.staff { margin: 0.5mm 0 0; font-size: 4.2mm; line-height: 1.3; overflow-wrap: anywhere; }
-.qr { flex: 0 0 auto; width: 58mm; height: 58mm; margin: 1.5mm 0; }
+.staff { margin: 0.5mm 0 0; font-size: 4.2mm; line-height: 1.3; max-height: 11mm; overflow: hidden; overflow-wrap: anywhere; }
+.qr { flex: none; width: 58mm; height: 58mm; margin: 1.5mm 0; }
 .qr svg { display: block; width: 100%; height: 100%; }
 .code { margin: 0; font-size: 5.5mm; line-height: 1.2; }
 .code span { font-family: "DejaVu Sans Mono", Consolas, "Courier New", monospace; font-weight: 700; letter-spacing: 0.6mm; }
@@ -96,12 +104,14 @@ function renderPoster(p: PosterInput, cropMarks: boolean): string {
   return (
     `<article class="poster" data-code="${code}">` +
     (cropMarks ? CROP_MARKS : '') +
-    '<div class="poster-content">' +
+    '<div class="poster-head">' +
     '<h2 class="cta">扫码评议</h2>' +
     `<p class="dept">${escapeHtml(p.departmentName)}</p>` +
     `<p class="loc">${escapeHtml(p.location)}</p>` +
     staff +
+    '</div>' +
     `<div class="qr" role="img" aria-label="评议码 ${code} 的二维码">${p.qrSvg}</div>` +
+    '<div class="poster-foot">' +
     `<p class="code">评议码 <span>${code}</span></p>` +
     `<p class="promise">「${PROMISE_LINE}」</p>` +
     '</div></article>'

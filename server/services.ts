@@ -4,6 +4,8 @@ import { cryptoRandom, systemClock, type Clock, type RandomSource } from './lib/
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createOrgService } from './modules/org/org.service.js';
 import { createSettingsService } from './modules/settings/settings.service.js';
+import { createStatsService } from './modules/stats/stats.service.js';
+import { createCasesService } from './modules/cases/cases.service.js';
 
 export interface Job {
   name: string;
@@ -26,9 +28,11 @@ export function createServices(deps: ServiceDeps) {
   const settings = createSettingsService({ db, clock });
   const org = createOrgService({ db, clock });
   const auth = createAuthService({ db, clock, org });
+  const stats = createStatsService({ db, clock });
+  const cases = createCasesService({ db, clock, random, settings, stats });
   /** Periodic work started by main.ts (never by tests, which call `run` themselves). */
   const jobs: Job[] = [];
-  return { config, db, clock, random, settings, org, auth, jobs };
+  return { config, db, clock, random, settings, org, auth, stats, cases, jobs };
 }
 
 export type Services = ReturnType<typeof createServices>;

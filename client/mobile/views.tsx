@@ -1,27 +1,31 @@
 // The page frame and the two read-only views: an unusable code, and a case's progress.
-import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { Component, type ComponentChildren } from 'preact';
 import { setBig } from './storage';
 import type { CaseData, MissingData } from './types';
 
-function Top() {
-  const [big, setState] = useState(() => document.documentElement.classList.contains('big'));
-  return (
-    <header class="top">
-      <span class="brand">码上评议</span>
-      <button
-        type="button"
-        class="tog"
-        aria-pressed={big}
-        onClick={() => {
-          setBig(!big);
-          setState(!big);
-        }}
-      >
-        <span aria-hidden="true">{big ? '✓ ' : ''}</span>长辈模式
-      </button>
-    </header>
-  );
+class Top extends Component<{}, { big: boolean }> {
+  constructor() {
+    super();
+    this.state = { big: document.documentElement.classList.contains('big') };
+  }
+  override render(_: {}, { big }: { big: boolean }) {
+    return (
+      <header class="top">
+        <span class="brand">码上评议</span>
+        <button
+          type="button"
+          class="tog"
+          aria-pressed={big}
+          onClick={() => {
+            setBig(!big);
+            this.setState({ big: !big });
+          }}
+        >
+          <span aria-hidden="true">{big ? '✓ ' : ''}</span>长辈模式
+        </button>
+      </header>
+    );
+  }
 }
 
 /** Header (with the 长辈模式 toggle) and the one <main> every view sits in. */

@@ -63,7 +63,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return reply.status(413).send({ error: 'PayloadTooLarge', message: '提交的内容过大' });
     }
     if (status === 429) {
-      return reply.status(429).send({ error: 'TooManyRequests', message: err.message || '请求过于频繁，请稍后再试' });
+      const named = (err as { error?: unknown }).error;
+      return reply
+        .status(429)
+        .send({ error: typeof named === 'string' ? named : 'TooManyRequests', message: err.message || '请求过于频繁，请稍后再试' });
     }
     if (status === 401 && err.code?.startsWith('FST_JWT')) {
       return reply.status(401).send({ error: 'Unauthorized', message: '未登录或登录已过期' });

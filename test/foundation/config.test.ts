@@ -1,0 +1,59 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/config.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'cfg-'));
+
+describe('loadConfig', () => {
+  it('applies the CONTRACT.md defaults', () => {
+    const dir = tmp();
+    const c = loadConfig({ DB_FILE: join(dir, 'app.db') });
+    expect(c.port).toBe(3000);
+    expect(c.host).toBe('0.0.0.0');
+    expect(c.publicBaseUrl).toBe('http://localhost:3000');
+    expect(c.trustProxy).toBe(false);
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(loadConfig({}).dbFile).toBe('./data/app.db');
+  });
+
+  it('generates the development JWT secret once and keeps it beside the database', () => {
+    const dir = tmp();
+    const a = loadConfig({ DB_FILE: join(dir, 'app.db') });
+    const b = loadConfig({ DB_FILE: join(dir, 'app.db') });
+    expect(a.jwtSecret).toHaveLength(64);
+    expect(b.jwtSecret).toBe(a.jwtSecret);
+    expect(readFileSync(join(dir, '.jwt-secret'), 'utf8').trim()).toBe(a.jwtSecret);
+    expect(existsSync(join(dir, '.data-key'))).toBe(true);
+  });
+
+  it('refuses to start in production without secrets', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_KEY: 'a'.repeat(64) })).toThrow(/JWT_SECRET is required/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })).toThrow(/DATA_KEY is required/);
+    const ok = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), DATA_KEY: 'a'.repeat(64) });
+    expect(ok.jwtSecret).toBe('x'.repeat(40));
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ PUBLIC_BASE_URL: 'not a url' }, /PUBLIC_BASE_URL/],
+    [{ PUBLIC_BASE_URL: 'ftp://x.cn' }, /PUBLIC_BASE_URL/],
+    [{ JWT_SECRET: 'short' }, /JWT_SECRET/],
+    [{ DATA_KEY: 'xyz' }, /DATA_KEY/],
+    [{ SEED_PASSWORD: 'short' }, /SEED_PASSWORD/],
+    [{ TRUST_PROXY: '10.0.0.1,banana' }, /TRUST_PROXY/],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY/],
+    [{ NODE_ENV: 'staging' }, /NODE_ENV/],
+  ])('rejects bad value %o with a clear message', (env, pattern) => {
+    expect(() => loadConfig({ DB_FILE: ':memory:', ...env })).toThrow(ConfigError);
+    expect(() => loadConfig({ DB_FILE: ':memory:', ...env })).toThrow(pattern);
+  });
+
+  it('parses TRUST_PROXY lists and trims the base URL', () => {
+    const c = loadConfig({ DB_FILE: ':memory:', TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1', PUBLIC_BASE_URL: 'https://pj.example.cn/x/' });
+    expect(c.trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', '::1']);
+    expect(c.publicBaseUrl).toBe('https://pj.example.cn/x');
+  });
+});

@@ -1,0 +1,66 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { openDb } from '../../db/client.js';
+import { migrateDb } from '../../db/migrate.js';
+import { DEMO_USERS, seedDemo } from '../../db/seed.js';
+import { T0 } from '../helpers/app.js';
+import { testPasswordHash } from '../helpers/factories.js';
+
+const count = (db: ReturnType<typeof openDb>, table: string) =>
+  db.get<{ n: number }>(sql.raw(`SELECT count(*) AS n FROM ${table}`))!.n;
+
+describe('storage', () => {
+  it('migrates an in-memory database with foreign keys on', () => {
+    const db = openDb(':memory:');
+    migrateDb(db);
+    const tables = db.all<{ name: string }>(sql`SELECT name FROM sqlite_master WHERE type='table'`).map((t) => t.name);
+    for (const t of ['org_units', 'departments', 'codes', 'ratings', 'cases', 'case_events', 'users', 'audit_log', 'settings', 'daily_code_stats']) {
+      expect(tables).toContain(t);
+    }
+    expect(db.$client.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(() => db.$client.prepare("INSERT INTO departments (org_unit_id, name, created_at) VALUES (999, 'x', 0)").run()).toThrow(/FOREIGN KEY/);
+  });
+
+  it('uses WAL on a file database and migrating twice is harmless', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'db-')), 'app.db');
+    const db = openDb(file);
+    migrateDb(db);
+    migrateDb(db);
+    expect(db.$client.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.$client.close();
+  });
+
+  it('seeds the demo county: 40 departments, 308 codes, three demo users — once', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'seed-')), 'app.db');
+    const db = openDb(file);
+    migrateDb(db);
+    const first = seedDemo(db, { passwordHash: await testPasswordHash(), now: T0 });
+    expect(first.seeded).toBe(true);
+    expect(count(db, 'departments')).toBe(40);
+    expect(count(db, 'codes')).toBe(308);
+    expect(db.all<{ username: string; role: string }>(sql`SELECT username, role FROM users ORDER BY id`)).toEqual([
+      { username: DEMO_USERS.admin.username, role: 'admin' },
+      { username: DEMO_USERS.supervisor.username, role: 'supervisor' },
+      { username: DEMO_USERS.head.username, role: 'dept_head' },
+    ]);
+    // codes are spread like a real county: the big service-centre departments have many, small offices 1–2
+    const perDept = db.all<{ n: number }>(sql`SELECT count(*) AS n FROM codes GROUP BY department_id ORDER BY n DESC`);
+    expect(perDept[0]!.n).toBeGreaterThanOrEqual(20);
+    expect(perDept.at(-1)!.n).toBeLessThanOrEqual(2);
+    const ids = db.all<{ id: string }>(sql`SELECT id FROM codes`).map((r) => r.id);
+    expect(new Set(ids).size).toBe(308);
+    for (const id of ids) expect(id).toMatch(/^[2-9A-HJKMNP-Z]{6}$/);
+    db.$client.close();
+
+    const again = openDb(file);
+    migrateDb(again);
+    expect(seedDemo(again, { passwordHash: 'x', now: T0 }).seeded).toBe(false);
+    expect(count(again, 'departments')).toBe(40);
+    expect(count(again, 'codes')).toBe(308);
+    expect(count(again, 'users')).toBe(3);
+    again.$client.close();
+  });
+});

@@ -1,0 +1,59 @@
+// One fresh in-memory database and app per test, built through the production buildApp.
+import type { FastifyInstance } from 'fastify';
+import { openDb, type Db } from '../../db/client.js';
+import { migrateDb } from '../../db/migrate.js';
+import { buildApp } from '../../server/app.js';
+import { loadConfig, type Config } from '../../server/config.js';
+import { manualClock, type RandomSource } from '../../server/lib/clock.js';
+import { createServices, type Services } from '../../server/services.js';
+
+/** 2026-11-23 10:00 China time (a Monday). */
+export const T0 = Date.parse('2026-11-23T10:00:00+08:00');
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: Db;
+  services: Services;
+  config: Readonly<Config>;
+  clock: ReturnType<typeof manualClock>;
+  close(): Promise<void>;
+}
+
+export function testConfig(env: Record<string, string> = {}): Readonly<Config> {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DB_FILE: ':memory:',
+    PUBLIC_BASE_URL: 'http://test.local',
+    JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    DATA_KEY: '0'.repeat(63) + '1',
+    ...env,
+  });
+}
+
+export async function makeTestApp(
+  opts: { env?: Record<string, string>; now?: number; random?: RandomSource; db?: Db } = {},
+): Promise<TestApp> {
+  const config = testConfig(opts.env);
+  const db = opts.db ?? openDb(':memory:');
+  if (!opts.db) migrateDb(db);
+  const clock = manualClock(opts.now ?? T0);
+  const services = createServices({ config, db, clock, random: opts.random });
+  const app = await buildApp({ services, logger: false });
+  await app.ready();
+  return {
+    app,
+    db,
+    services,
+    config,
+    clock,
+    async close() {
+      await app.close();
+      if (db.$client.open) db.$client.close();
+    },
+  };
+}
+
+/** A bearer header for a user, signed with the app's real secret. */
+export function bearerFor(app: FastifyInstance, user: { id: number; role: string }): { authorization: string } {
+  return { authorization: `Bearer ${app.jwt.sign({ sub: String(user.id), role: user.role as 'admin' })}` };
+}

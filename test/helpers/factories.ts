@@ -1,0 +1,96 @@
+// Small fixture factories with overridable defaults (STYLE.md). No shared seed.
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../../db/client.js';
+import { codes } from '../../db/schema.js';
+import { assignUserDepartments, insertDepartment, insertOrgUnit } from '../../db/queries/org.js';
+import { insertUser } from '../../db/queries/users.js';
+import { hashPassword } from '../../server/modules/auth/passwords.js';
+import { generateCodeId } from '../../qr-codes/code-id.js';
+import type { Role } from '../../client/shared/domain.js';
+import { T0 } from './app.js';
+
+export const TEST_PASSWORD = 'correct-horse-battery';
+let cachedHash: Promise<string> | null = null;
+/** scrypt is deliberately slow; tests share one hash of the test password. */
+export function testPasswordHash(): Promise<string> {
+  cachedHash ??= hashPassword(TEST_PASSWORD);
+  return cachedHash;
+}
+
+let seq = 0;
+const uniq = (p: string) => `${p}${++seq}`;
+
+export function makeCity(db: Db, over: { name?: string } = {}) {
+  return insertOrgUnit(db, { kind: 'city', name: over.name ?? uniq('测试市'), parentId: null, createdAt: T0 });
+}
+
+export function makeCounty(db: Db, over: { name?: string; parentId?: number } = {}) {
+  const parentId = over.parentId ?? makeCity(db).id;
+  return insertOrgUnit(db, { kind: 'county', name: over.name ?? uniq('测试县'), parentId, createdAt: T0 });
+}
+
+export function makeDepartment(db: Db, over: { orgUnitId?: number; name?: string } = {}) {
+  const orgUnitId = over.orgUnitId ?? makeCounty(db).id;
+  return insertDepartment(db, { orgUnitId, name: over.name ?? uniq('县测试局'), sortOrder: seq, createdAt: T0 });
+}
+
+export function makeCode(
+  db: Db,
+  over: { departmentId: number; id?: string; location?: string; active?: boolean; staffName?: string | null },
+) {
+  const id = over.id ?? generateCodeId((n) => randomBytes(n));
+  return db
+    .insert(codes)
+    .values({
+      id,
+      departmentId: over.departmentId,
+      location: over.location ?? uniq('县政务服务中心 A区 窗口'),
+      staffName: over.staffName ?? null,
+      active: over.active ?? true,
+      disabledAt: over.active === false ? T0 : null,
+      createdAt: T0,
+      updatedAt: T0,
+    })
+    .returning()
+    .get();
+}
+
+export async function makeUser(
+  db: Db,
+  over: { role: Role; orgUnitId?: number | null; departmentIds?: number[]; username?: string; active?: boolean },
+) {
+  const user = insertUser(db, {
+    username: over.username ?? uniq(`u_${over.role}_`),
+    displayName: uniq('测试用户'),
+    passwordHash: await testPasswordHash(),
+    role: over.role,
+    orgUnitId: over.role === 'dept_head' ? null : (over.orgUnitId ?? null),
+    active: over.active ?? true,
+    createdAt: T0,
+  });
+  if (over.departmentIds?.length) assignUserDepartments(db, user.id, over.departmentIds);
+  return user;
+}
+
+/**
+ * Two counties with two departments each, a code in every department, and users of every role:
+ * the standard world for scope tests (a head of department A must never see department B or county 2).
+ */
+export async function makeWorld(db: Db) {
+  const city = makeCity(db);
+  const county = makeCounty(db, { parentId: city.id });
+  const otherCounty = makeCounty(db, { parentId: city.id });
+  const deptA = makeDepartment(db, { orgUnitId: county.id });
+  const deptB = makeDepartment(db, { orgUnitId: county.id });
+  const deptC = makeDepartment(db, { orgUnitId: otherCounty.id });
+  const codeA = makeCode(db, { departmentId: deptA.id });
+  const codeB = makeCode(db, { departmentId: deptB.id });
+  const codeC = makeCode(db, { departmentId: deptC.id });
+  const admin = await makeUser(db, { role: 'admin', orgUnitId: county.id });
+  const cityAdmin = await makeUser(db, { role: 'admin', orgUnitId: city.id });
+  const supervisor = await makeUser(db, { role: 'supervisor', orgUnitId: county.id });
+  const otherSupervisor = await makeUser(db, { role: 'supervisor', orgUnitId: otherCounty.id });
+  const headA = await makeUser(db, { role: 'dept_head', departmentIds: [deptA.id] });
+  const headB = await makeUser(db, { role: 'dept_head', departmentIds: [deptB.id] });
+  return { city, county, otherCounty, deptA, deptB, deptC, codeA, codeB, codeC, admin, cityAdmin, supervisor, otherSupervisor, headA, headB };
+}

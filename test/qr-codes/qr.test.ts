@@ -1,0 +1,269 @@
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import QRCode from 'qrcode';
+import { describe, it, expect } from 'vitest';
+import {
+  QR_PNG_DEFAULT,
+  QR_PNG_MAX,
+  QR_PNG_MIN,
+  QR_QUIET_ZONE_MODULES,
+  codeUrl,
+  createQrSymbol,
+  renderQrPng,
+  renderQrSvg,
+} from '../../qr-codes/index';
+
+const COUNTY_BASE = 'https://pingyi.example.gov.cn:8443/county';
+const CODES = ['ABC234', '23456789ABCD', 'ZZZZ', 'K7M9PQ'];
+
+interface ModuleGrid {
+  /** Modules per side, quiet zone included (the viewBox size). */
+  total: number;
+  dark: boolean[][];
+}
+
+// Rasterises the SVG from its own markup, so the tests below prove the SVG (not the library's other
+// renderers) carries the URL. Understands exactly what renderQrSvg may emit: a white background rect
+// and one black path made of axis-aligned closed rectangles (M/m, H/h, V/v, Z/z).
+function svgToModuleGrid(svg: string): ModuleGrid {
+  const root = /^<svg\b([^>]*)>/.exec(svg);
+  expect(root, 'starts with an <svg> tag').not.toBeNull();
+  const attrs = root![1];
+  expect(attrs).not.toMatch(/\swidth=/);
+  expect(attrs).not.toMatch(/\sheight=/);
+  const viewBox = /\sviewBox="0 0 (\d+) (\d+)"/.exec(attrs);
+  expect(viewBox).not.toBeNull();
+  const total = Number(viewBox![1]);
+  expect(Number(viewBox![2])).toBe(total);
+
+  const bg = /<rect width="(\d+)" height="(\d+)" fill="#fff"\/>/.exec(svg);
+  expect(bg, 'white background over the whole viewBox').not.toBeNull();
+  expect([Number(bg![1]), Number(bg![2])]).toEqual([total, total]);
+
+  const paths = [...svg.matchAll(/<path fill="#000" d="([^"]*)"\/>/g)];
+  expect(paths).toHaveLength(1);
+  const tokens = paths[0][1].match(/[MmHhVvZz]|-?\d+(?:\.\d+)?/g) ?? [];
+
+  const dark = Array.from({ length: total }, () => Array<boolean>(total).fill(false));
+  let x = 0;
+  let y = 0;
+  let subpath: Array<[number, number]> = [];
+  const closeSubpath = () => {
+    expect(subpath.length).toBe(4);
+    const xs = subpath.map((p) => p[0]);
+    const ys = subpath.map((p) => p[1]);
+    const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    // A rectangle: every vertex is one of its four corners.
+    for (const [px, py] of subpath) expect((px === x0 || px === x1) && (py === y0 || py === y1)).toBe(true);
+    for (const v of [x0, x1, y0, y1]) expect(Number.isInteger(v)).toBe(true);
+    for (let row = y0; row < y1; row++) for (let col = x0; col < x1; col++) dark[row][col] = true;
+    subpath = [];
+  };
+  let i = 0;
+  const num = () => Number(tokens[i++]);
+  while (i < tokens.length) {
+    const cmd = tokens[i++];
+    switch (cmd) {
+      case 'M': x = num(); y = num(); subpath = [[x, y]]; break;
+      case 'm': x += num(); y += num(); subpath = [[x, y]]; break;
+      case 'H': x = num(); subpath.push([x, y]); break;
+      case 'h': x += num(); subpath.push([x, y]); break;
+      case 'V': y = num(); subpath.push([x, y]); break;
+      case 'v': y += num(); subpath.push([x, y]); break;
+      case 'Z':
+      case 'z': closeSubpath(); break;
+      default: throw new Error(`unexpected path token ${cmd}`);
+    }
+  }
+  expect(subpath, 'every subpath is closed').toHaveLength(0);
+  return { total, dark };
+}
+
+function gridToRgba(grid: ModuleGrid, scale: number, extraQuietPx = 0) {
+  const width = grid.total * scale + 2 * extraQuietPx;
+  const data = new Uint8ClampedArray(width * width * 4).fill(255);
+  for (let row = 0; row < grid.total; row++) {
+    for (let col = 0; col < grid.total; col++) {
+      if (!grid.dark[row][col]) continue;
+      for (let dy = 0; dy < scale; dy++) {
+        for (let dx = 0; dx < scale; dx++) {
+          const p = ((extraQuietPx + row * scale + dy) * width + extraQuietPx + col * scale + dx) * 4;
+          data[p] = data[p + 1] = data[p + 2] = 0;
+        }
+      }
+    }
+  }
+  return { data, width, height: width };
+}
+
+function decodePng(png: Buffer) {
+  const img = PNG.sync.read(png);
+  const result = jsQR(new Uint8ClampedArray(img.data.buffer, img.data.byteOffset, img.data.length), img.width, img.height);
+  return { img, text: result?.data ?? null };
+}
+
+// The 15 format bits next to the top-left finder (ISO/IEC 18004 §7.9); bits 13–14 are the error
+// correction level once the fixed XOR mask is removed: L=01, M=00, Q=11, H=10.
+function errorCorrectionBits(grid: ModuleGrid): number {
+  const q = QR_QUIET_ZONE_MODULES;
+  const size = grid.total - 2 * q;
+  let bits = 0;
+  for (let i = 0; i < 15; i++) {
+    const row = i < 6 ? i : i < 8 ? i + 1 : size - 15 + i;
+    if (grid.dark[row + q][8 + q]) bits |= 1 << i;
+  }
+  return ((bits ^ 0b101010000010010) >> 13) & 0b11;
+}
+
+describe('codeUrl', () => {
+  it('builds {PUBLIC_BASE_URL}/r/{code}', () => {
+    expect(codeUrl('http://localhost:3000', 'ABC234')).toBe('http://localhost:3000/r/ABC234');
+    expect(codeUrl('http://localhost:3000/', 'ABC234')).toBe('http://localhost:3000/r/ABC234');
+    expect(codeUrl(`${COUNTY_BASE}//`, 'ABC234')).toBe(`${COUNTY_BASE}/r/ABC234`);
+    expect(codeUrl(COUNTY_BASE, 'ABC234')).toBe('https://pingyi.example.gov.cn:8443/county/r/ABC234');
+  });
+
+  it('keeps the configured origin as written', () => {
+    expect(codeUrl('HTTPS://PingYi.Example.gov.cn:443', 'ABC234')).toBe('HTTPS://PingYi.Example.gov.cn:443/r/ABC234');
+  });
+
+  it('cannot be steered out of /r/ by a malformed code', () => {
+    expect(codeUrl(COUNTY_BASE, '../admin')).toBe(`${COUNTY_BASE}/r/..%2Fadmin`);
+  });
+});
+
+describe('renderQrSvg', () => {
+  it.each(CODES)('decodes to exactly the contract URL for code %s (default and county base URL)', (code) => {
+    for (const base of ['http://localhost:3000', COUNTY_BASE]) {
+      const url = codeUrl(base, code);
+      const grid = svgToModuleGrid(renderQrSvg(url));
+      const { data, width, height } = gridToRgba(grid, 4);
+      expect(jsQR(data, width, height)?.data).toBe(url);
+    }
+  });
+
+  it('keeps a 4-module quiet zone inside its own viewBox', () => {
+    const grid = svgToModuleGrid(renderQrSvg(codeUrl(COUNTY_BASE, 'ABC234')));
+    const q = QR_QUIET_ZONE_MODULES;
+    for (let row = 0; row < grid.total; row++) {
+      for (let col = 0; col < grid.total; col++) {
+        const inQuietZone = row < q || col < q || row >= grid.total - q || col >= grid.total - q;
+        if (inQuietZone) expect(grid.dark[row][col], `module ${row},${col}`).toBe(false);
+      }
+    }
+    // The finder pattern's corner sits right after the quiet zone.
+    expect(grid.dark[q][q]).toBe(true);
+  });
+
+  it('uses error correction level Q so worn posters still scan', () => {
+    for (const code of CODES) {
+      const grid = svgToModuleGrid(renderQrSvg(codeUrl(COUNTY_BASE, code)));
+      expect(errorCorrectionBits(grid)).toBe(0b11);
+    }
+  });
+
+  it('reads the error correction level right (checked on library symbols of every level)', () => {
+    const url = codeUrl(COUNTY_BASE, 'ABC234');
+    const q = QR_QUIET_ZONE_MODULES;
+    for (const [level, bits] of [['L', 0b01], ['M', 0b00], ['Q', 0b11], ['H', 0b10]] as const) {
+      const { size, data } = QRCode.create(url, { errorCorrectionLevel: level }).modules;
+      const total = size + 2 * q;
+      const dark = Array.from({ length: total }, (_, row) =>
+        Array.from({ length: total }, (_, col) => {
+          const r = row - q;
+          const c = col - q;
+          return r >= 0 && c >= 0 && r < size && c < size && data[r * size + c] === 1;
+        }),
+      );
+      expect(errorCorrectionBits({ total, dark }), level).toBe(bits);
+    }
+  });
+
+  it('still decodes with a strip of modules across the middle flipped (tape on a worn poster)', () => {
+    const url = codeUrl(COUNTY_BASE, 'ABC234');
+    const grid = svgToModuleGrid(renderQrSvg(url));
+    const q = QR_QUIET_ZONE_MODULES;
+    const size = grid.total - 2 * q;
+    const row0 = q + Math.floor(size / 2) - 1;
+    for (let row = row0; row < row0 + 3; row++) {
+      for (let col = q + 8; col < q + size - 8; col++) grid.dark[row][col] = !grid.dark[row][col];
+    }
+    const { data, width, height } = gridToRgba(grid, 4);
+    expect(jsQR(data, width, height)?.data).toBe(url);
+  });
+
+  it('is black on white and scales freely (viewBox, no fixed size)', () => {
+    const svg = renderQrSvg(codeUrl(COUNTY_BASE, 'ABC234'));
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" viewBox="0 0 \d+ \d+"/);
+    expect(svg).toContain('fill="#fff"');
+    expect(svg).toContain('fill="#000"');
+    expect(svg.endsWith('</svg>')).toBe(true);
+  });
+
+  it('escapes an optional title', () => {
+    const svg = renderQrSvg(codeUrl(COUNTY_BASE, 'ABC234'), { title: '评议码 <b>&"x"' });
+    expect(svg).toContain('<title>评议码 &lt;b&gt;&amp;&quot;x&quot;</title>');
+    svgToModuleGrid(svg);
+  });
+
+  it('is the very symbol the qrcode library would build for that URL (same mask choice)', () => {
+    const bases = ['http://localhost:3000', COUNTY_BASE, 'https://a.cn', 'http://192.168.10.20:8080/pingyi/hall-3'];
+    let n = 0;
+    for (const base of bases) {
+      for (let k = 0; k < 60; k++) {
+        const url = codeUrl(base, `C${(k * 7919).toString(36).toUpperCase()}X${k}`);
+        const ours = createQrSymbol(url);
+        const lib = QRCode.create([{ data: new TextEncoder().encode(url), mode: 'byte' }], { errorCorrectionLevel: 'Q' });
+        expect(ours.maskPattern, url).toBe(lib.maskPattern);
+        expect(Buffer.from(ours.modules.data).equals(Buffer.from(lib.modules.data)), url).toBe(true);
+        n++;
+      }
+    }
+    expect(n).toBe(240);
+  });
+});
+
+describe('renderQrPng', () => {
+  it.each(CODES)('decodes to exactly the contract URL for code %s', async (code) => {
+    for (const base of ['http://localhost:3000', COUNTY_BASE]) {
+      const url = codeUrl(base, code);
+      const { img, text } = decodePng(await renderQrPng(url, QR_PNG_DEFAULT));
+      expect([img.width, img.height]).toEqual([QR_PNG_DEFAULT, QR_PNG_DEFAULT]);
+      expect(text).toBe(url);
+    }
+  });
+
+  it.each([QR_PNG_MIN, 333, 1000, QR_PNG_MAX])('is exactly %i px and decodes at that size', async (size) => {
+    const url = codeUrl(COUNTY_BASE, 'K7M9PQ');
+    const { img, text } = decodePng(await renderQrPng(url, size));
+    expect([img.width, img.height]).toEqual([size, size]);
+    expect(text).toBe(url);
+  });
+
+  it('defaults to 600 px', async () => {
+    const { img } = decodePng(await renderQrPng(codeUrl(COUNTY_BASE, 'ABC234')));
+    expect(img.width).toBe(600);
+  });
+
+  it('carries the same symbol as the SVG, quiet zone included', async () => {
+    const url = codeUrl(COUNTY_BASE, 'ABC234');
+    const grid = svgToModuleGrid(renderQrSvg(url));
+    const scale = 5;
+    const size = grid.total * scale;
+    expect(size).toBeGreaterThanOrEqual(QR_PNG_MIN);
+    const img = PNG.sync.read(await renderQrPng(url, size));
+    for (let row = 0; row < grid.total; row++) {
+      for (let col = 0; col < grid.total; col++) {
+        const p = ((row * scale + 2) * img.width + col * scale + 2) * 4;
+        expect(img.data[p] < 128, `module ${row},${col}`).toBe(grid.dark[row][col]);
+      }
+    }
+  });
+
+  it('rejects sizes outside 128..2048 px with a RangeError', async () => {
+    const url = codeUrl(COUNTY_BASE, 'ABC234');
+    for (const bad of [0, QR_PNG_MIN - 1, QR_PNG_MAX + 1, 600.5, Number.NaN, Number.POSITIVE_INFINITY, -600]) {
+      await expect(renderQrPng(url, bad)).rejects.toBeInstanceOf(RangeError);
+    }
+  });
+});
