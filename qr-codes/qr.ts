@@ -98,8 +98,8 @@ function urlSegments(url: string): QRCodeSegment[] {
 /*
  * Mask selection. The library scores all 8 masks through per-module method calls, which is where
  * ~80% of its time goes. This re-scores them on flat arrays with the library's exact penalty rules
- * (ISO/IEC 18004 §7.8.3 as the library implements them, ties to the lower mask), so the chosen mask,
- * and therefore the symbol, is the one the library would pick. Whatever it picks, the library then
+ * (the standard's N1–N4 as the library implements them, ties to the lower mask), so the chosen mask,
+ * and therefore the symbol, is the one QRCode.create would pick for the same segments. Whatever it picks, the library then
  * applies mask and format bits itself: a mistake here could only cost scan robustness, never
  * correctness — and a test compares the result with the library's own choice.
  */

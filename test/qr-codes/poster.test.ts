@@ -156,13 +156,9 @@ describe('renderPosterSheet', () => {
     expect(() => renderPosterSheet({ posters: [makePoster({ qrSvg: 'https://example.com/qr.png' })] })).toThrow(TypeError);
   });
 
-  it('builds a county sheet of 308 posters quickly', () => {
+  it('builds a county sheet of 308 posters on 77 pages (speed is measured in bench/)', () => {
     const posters = makePosters(308);
-    const start = performance.now();
     const html = renderPosterSheet({ posters, cropMarks: true });
-    const elapsed = performance.now() - start;
     expect(pagesOf(html)).toHaveLength(77);
-    // Generous bound for a loaded CI machine; it takes a few ms.
-    expect(elapsed).toBeLessThan(250);
   });
 });

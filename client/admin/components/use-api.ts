@@ -1,0 +1,35 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError } from '../../shared/api.js';
+
+/** Loads a GET resource; `reload` refetches it after a change. */
+export function useApi<T>(path: string | null): {
+  data: T | null;
+  error: string | null;
+  loading: boolean;
+  reload: () => void;
+} {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (!path) return;
+    let live = true;
+    setLoading(true);
+    api<T>(path)
+      .then((d) => {
+        if (live) {
+          setData(d);
+          setError(null);
+        }
+      })
+      .catch((e: unknown) => {
+        if (live) setError(e instanceof ApiError ? e.message : '加载失败');
+      })
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [path, tick]);
+  return { data, error, loading, reload: () => setTick((t) => t + 1) };
+}

@@ -1,0 +1,106 @@
+import { render } from 'preact';
+import { useState } from 'preact/hooks';
+import { api, ApiError, clearSession, getSessionUser, saveSession, setUnauthorizedHandler, type SessionUser } from '../shared/api.js';
+import { ROLE_LABELS } from '../shared/domain.js';
+import { BASE, matchPath, onLinkClick, useLocation } from './router.js';
+import { ROUTES } from './routes.js';
+import './admin.css';
+
+function LoginPage({ onLogin }: { onLogin: (u: SessionUser) => void }) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function submit(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await api<{ token: string; user: SessionUser }>('/api/auth/login', { method: 'POST', body: { username, password } });
+      saveSession(res.token, res.user);
+      onLogin(res.user);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : '登录失败，请检查网络');
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <main class="login">
+      <form onSubmit={submit} aria-labelledby="login-title">
+        <h1 id="login-title">码上评议 · 管理后台</h1>
+        <label>
+          用户名
+          <input name="username" autoComplete="username" required value={username} onInput={(e) => setUsername((e.target as HTMLInputElement).value)} />
+        </label>
+        <label>
+          密码
+          <input name="password" type="password" autoComplete="current-password" required value={password} onInput={(e) => setPassword((e.target as HTMLInputElement).value)} />
+        </label>
+        {error && <p role="alert" class="error">{error}</p>}
+        <button type="submit" disabled={busy}>
+          {busy ? '登录中…' : '登录'}
+        </button>
+      </form>
+    </main>
+  );
+}
+
+function App() {
+  const [user, setUser] = useState<SessionUser | null>(getSessionUser);
+  const { path, query } = useLocation();
+  setUnauthorizedHandler(() => {
+    clearSession();
+    setUser(null);
+  });
+  if (!user) return <LoginPage onLogin={setUser} />;
+
+  const allowed = ROUTES.filter((r) => !r.roles || r.roles.includes(user.role));
+  let page = null;
+  for (const r of allowed) {
+    const params = matchPath(r.path, path);
+    if (params) {
+      const Page = r.page;
+      page = <Page user={user} params={params} query={query} />;
+      break;
+    }
+  }
+  return (
+    <div class="shell" onClick={onLinkClick}>
+      <header class="topbar">
+        <a class="brand" href={BASE + '/'}>
+          码上评议
+        </a>
+        <nav aria-label="主导航">
+          <ul>
+            {allowed
+              .filter((r) => r.nav)
+              .map((r) => (
+                <li key={r.path}>
+                  <a href={BASE + r.path} aria-current={path === r.path ? 'page' : undefined}>
+                    {r.nav}
+                  </a>
+                </li>
+              ))}
+          </ul>
+        </nav>
+        <span class="who">
+          {user.displayName}（{ROLE_LABELS[user.role]}）
+          <button
+            type="button"
+            class="link"
+            onClick={() => {
+              clearSession();
+              setUser(null);
+            }}
+          >
+            退出
+          </button>
+        </span>
+      </header>
+      <main class="content">{page ?? <p>页面不存在或无权访问。</p>}</main>
+    </div>
+  );
+}
+
+render(<App />, document.getElementById('app')!);

@@ -1,0 +1,84 @@
+import { useState } from 'preact/hooks';
+import { api, ApiError } from '../../shared/api.js';
+import { useApi } from '../components/use-api.js';
+import type { PageProps } from '../routes.js';
+
+interface Department {
+  id: number;
+  name: string;
+  orgUnitId: number;
+  orgUnitName: string;
+  active: boolean;
+}
+interface OrgUnit {
+  id: number;
+  kind: 'city' | 'county';
+  name: string;
+}
+
+export function DepartmentsPage({ user }: PageProps) {
+  const { data, error, reload } = useApi<{ departments: Department[] }>('/api/departments');
+  const units = useApi<{ orgUnits: OrgUnit[] }>(user.role === 'admin' ? '/api/org-units' : null);
+  const [name, setName] = useState('');
+  const [unit, setUnit] = useState('');
+  const [msg, setMsg] = useState<string | null>(null);
+  const counties = units.data?.orgUnits.filter((u) => u.kind === 'county') ?? [];
+
+  async function create(e: Event) {
+    e.preventDefault();
+    setMsg(null);
+    try {
+      await api('/api/departments', { method: 'POST', body: { orgUnitId: Number(unit || counties[0]?.id), name } });
+      setName('');
+      setMsg('已新建部门');
+      reload();
+    } catch (err) {
+      setMsg(err instanceof ApiError ? err.message : '新建失败');
+    }
+  }
+
+  return (
+    <section>
+      <h1>部门</h1>
+      {error && <p role="alert" class="error">{error}</p>}
+      {user.role === 'admin' && (
+        <form class="inline-form" onSubmit={create}>
+          <label>
+            所属县/区
+            <select value={unit} onChange={(e) => setUnit((e.target as HTMLSelectElement).value)}>
+              {counties.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            部门名称
+            <input value={name} required maxLength={60} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+          </label>
+          <button type="submit">新建部门</button>
+          {msg && <span role="status">{msg}</span>}
+        </form>
+      )}
+      <table class="data">
+        <thead>
+          <tr>
+            <th scope="col">部门</th>
+            <th scope="col">县/区</th>
+            <th scope="col">状态</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data?.departments.map((d) => (
+            <tr key={d.id}>
+              <td>{d.name}</td>
+              <td>{d.orgUnitName}</td>
+              <td>{d.active ? '启用' : '停用'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,20 @@
+import { ROLE_LABELS } from '../../shared/domain.js';
+import { ROUTES, type PageProps } from '../routes.js';
+import { BASE } from '../router.js';
+
+export function HomePage({ user }: PageProps) {
+  const links = ROUTES.filter((r) => r.nav && r.path !== '/' && (!r.roles || r.roles.includes(user.role)));
+  return (
+    <section>
+      <h1>您好，{user.displayName}</h1>
+      <p>身份：{ROLE_LABELS[user.role]}</p>
+      <ul class="tiles">
+        {links.map((r) => (
+          <li key={r.path}>
+            <a href={BASE + r.path}>{r.nav}</a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,93 @@
+// The staff app's API client: JSON in, JSON out, errors as ApiError carrying the server's message.
+const TOKEN_KEY = 'mspy.token';
+const USER_KEY = 'mspy.user';
+
+export interface SessionUser {
+  id: number;
+  username: string;
+  displayName: string;
+  role: 'admin' | 'supervisor' | 'dept_head';
+  departmentIds: number[];
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function getToken(): string | null {
+  return localStorage.getItem(TOKEN_KEY);
+}
+
+export function getSessionUser(): SessionUser | null {
+  const raw = localStorage.getItem(USER_KEY);
+  try {
+    return raw ? (JSON.parse(raw) as SessionUser) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(token: string, user: SessionUser): void {
+  localStorage.setItem(TOKEN_KEY, token);
+  localStorage.setItem(USER_KEY, JSON.stringify(user));
+}
+
+export function clearSession(): void {
+  localStorage.removeItem(TOKEN_KEY);
+  localStorage.removeItem(USER_KEY);
+}
+
+let onUnauthorized: () => void = () => {};
+export function setUnauthorizedHandler(fn: () => void): void {
+  onUnauthorized = fn;
+}
+
+export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const headers: Record<string, string> = {};
+  const token = getToken();
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(path, {
+    method: init.method ?? 'GET',
+    headers,
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!res.ok) {
+    const body = (data ?? {}) as { error?: string; message?: string };
+    if (res.status === 401 && !path.endsWith('/login')) onUnauthorized();
+    throw new ApiError(res.status, body.error ?? 'HttpError', body.message ?? `请求失败（${res.status}）`);
+  }
+  return data as T;
+}
+
+/** Opens a staff-only file (export, print sheet) with the token, since links cannot carry headers. */
+export async function openAuthed(path: string, filename?: string): Promise<void> {
+  const token = getToken();
+  const res = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  if (!res.ok) throw new ApiError(res.status, 'HttpError', `下载失败（${res.status}）`);
+  const blob = await res.blob();
+  const url = URL.createObjectURL(blob);
+  if (filename) {
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = filename;
+    a.click();
+  } else {
+    window.open(url, '_blank');
+  }
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
