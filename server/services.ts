@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import type { Db } from '../db/client.js';
 import { cryptoRandom, systemClock, type Clock, type RandomSource } from './lib/clock.js';
+import { createDataCrypto } from './lib/crypto.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createOrgService } from './modules/org/org.service.js';
 import { createSettingsService } from './modules/settings/settings.service.js';
@@ -25,6 +26,7 @@ export function createServices(deps: ServiceDeps) {
   const { config, db } = deps;
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? cryptoRandom;
+  const crypto = createDataCrypto(config.dataKey);
   const settings = createSettingsService({ db, clock });
   const org = createOrgService({ db, clock });
   const auth = createAuthService({ db, clock, org });
@@ -32,7 +34,7 @@ export function createServices(deps: ServiceDeps) {
   const cases = createCasesService({ db, clock, random, settings, stats });
   /** Periodic work started by main.ts (never by tests, which call `run` themselves). */
   const jobs: Job[] = [];
-  return { config, db, clock, random, settings, org, auth, stats, cases, jobs };
+  return { config, db, clock, random, crypto, settings, org, auth, stats, cases, jobs };
 }
 
 export type Services = ReturnType<typeof createServices>;

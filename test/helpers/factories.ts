@@ -7,6 +7,11 @@ import { insertUser } from '../../db/queries/users.js';
 import { hashPassword } from '../../server/modules/auth/passwords.js';
 import { generateCodeId } from '../../qr-codes/code-id.js';
 import type { Role } from '../../client/shared/domain.js';
+import { eq } from 'drizzle-orm';
+import { insertRating } from '../../db/queries/ratings.js';
+import { toChinaDate } from '../../server/modules/calendar/working-days.js';
+
+const eqCode = (id: string) => eq(codes.id, id);
 import { T0 } from './app.js';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
@@ -93,4 +98,39 @@ export async function makeWorld(db: Db) {
   const headA = await makeUser(db, { role: 'dept_head', departmentIds: [deptA.id] });
   const headB = await makeUser(db, { role: 'dept_head', departmentIds: [deptB.id] });
   return { city, county, otherCounty, deptA, deptB, deptC, codeA, codeB, codeC, admin, cityAdmin, supervisor, otherSupervisor, headA, headB };
+}
+
+/**
+ * Stores a rating the way a submission does (rating row, rollups, and the 差评必查 case for 1–2)
+ * without going through HTTP — for tests of the follow-up and indicators that need many ratings.
+ */
+export function makeRating(
+  services: import('../../server/services.js').Services,
+  over: { codeId: string; score: number; phone?: string | null; createdAt?: number; tags?: string[]; comment?: string | null },
+) {
+  const { db, crypto, stats, cases } = services;
+  const createdAt = over.createdAt ?? services.clock.now();
+  const code = db.select().from(codes).where(eqCode(over.codeId)).get();
+  if (!code) throw new Error(`no code ${over.codeId}`);
+  const day = toChinaDate(createdAt);
+  const hour = new Date(createdAt + 8 * 3600_000).getUTCHours();
+  return db.transaction((tx) => {
+    const rating = insertRating(tx, {
+      codeId: code.id,
+      departmentId: code.departmentId,
+      score: over.score,
+      tags: over.tags ?? [],
+      comment: over.comment ?? null,
+      phoneEnc: over.phone ? crypto.encryptPhone(over.phone) : null,
+      realName: !!over.phone,
+      createdAt,
+      day,
+      channel: 'qr',
+    });
+    stats.recordRating(tx, { codeId: code.id, departmentId: code.departmentId, day, hour, score: over.score, tags: rating.tags, realName: !!over.phone });
+    const kase = over.score <= 2
+      ? cases.openForBadRating(tx, { id: rating.id, codeId: code.id, departmentId: code.departmentId, createdAt, day, anonymous: !over.phone })
+      : null;
+    return { rating, case: kase };
+  });
 }

@@ -1,0 +1,44 @@
+import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestApp, type TestApp } from '../helpers/app.js';
+import { makeRating, makeWorld } from '../helpers/factories.js';
+
+let t: TestApp;
+let w: Awaited<ReturnType<typeof makeWorld>>;
+beforeEach(async () => {
+  t = await makeTestApp();
+  w = await makeWorld(t.db);
+});
+afterEach(() => t.close());
+
+describe('差评必查: a 1–2 rating opens a case in the same transaction', () => {
+  it('opens a numbered case with working-day deadlines and updates the rollups', () => {
+    const at = Date.parse('2026-09-28T09:00:00+08:00');
+    const { rating, case: kase } = makeRating(t.services, { codeId: w.codeA.id, score: 1, phone: '13800138000', createdAt: at });
+    expect(kase).not.toBeNull();
+    expect(kase!.caseNo).toBe('CP20260928-0001');
+    expect(kase!.status).toBe('open');
+    // 15 working days after 2026-09-28 across the National Day holiday (official calendar)
+    expect(kase!.dueDate).toBe('2026-10-23');
+    expect(kase!.contactDueDate).toBe('2026-09-29');
+    expect(kase!.anonymous).toBe(false);
+    expect(rating.phoneEnc).not.toContain('13800138000');
+    expect(t.services.crypto.decryptPhone(rating.phoneEnc!)).toBe('13800138000');
+    const second = makeRating(t.services, { codeId: w.codeA.id, score: 2, createdAt: at + 1000 });
+    expect(second.case!.caseNo).toBe('CP20260928-0002');
+    expect(second.case!.anonymous).toBe(true);
+    const good = makeRating(t.services, { codeId: w.codeA.id, score: 5, createdAt: at + 2000 });
+    expect(good.case).toBeNull();
+
+    const day = t.db.get<{ s1: number; s2: number; s5: number; submissions: number; real_name: number }>(
+      sql`SELECT s1, s2, s5, submissions, real_name FROM daily_code_stats WHERE code_id = ${w.codeA.id} AND day = '2026-09-28'`,
+    );
+    expect(day).toEqual({ s1: 1, s2: 1, s5: 1, submissions: 3, real_name: 1 });
+    const cs = t.db.get<{ cases: number; real_name: number; open: number }>(
+      sql`SELECT cases, real_name, open FROM daily_case_stats WHERE department_id = ${w.deptA.id} AND day = '2026-09-28'`,
+    );
+    expect(cs).toEqual({ cases: 2, real_name: 1, open: 2 });
+    const events = t.db.all<{ type: string; note: string | null }>(sql`SELECT type, note FROM case_events WHERE case_id = ${second.case!.id}`);
+    expect(events).toEqual([{ type: 'opened', note: '匿名差评：无法电话回访，由部门内部核实' }]);
+  });
+});
