@@ -1,4 +1,7 @@
-import { eq } from 'drizzle-orm';
+// Ratings. The submission path runs these per rating, so its statements are prepared once per
+// connection (drizzle's builder measured 0.56× a prepared statement on this machine).
+import type Database from 'better-sqlite3';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../client.js';
 import { ratings } from '../schema.js';
 
@@ -11,4 +14,120 @@ export function insertRating(db: DbOrTx, values: NewRating): RatingRow {
 
 export function getRating(db: DbOrTx, id: number): RatingRow | undefined {
   return db.select().from(ratings).where(eq(ratings.id, id)).get();
+}
+
+export function listFlaggedRatings(db: DbOrTx, departmentIds: number[], limit: number): RatingRow[] {
+  if (departmentIds.length === 0) return [];
+  return db
+    .select()
+    .from(ratings)
+    .where(and(eq(ratings.flagged, true), inArray(ratings.departmentId, departmentIds)))
+    .orderBy(desc(ratings.id))
+    .limit(limit)
+    .all();
+}
+
+interface HotStatements {
+  byKey: Database.Statement<[string, string], { id: number; score: number }>;
+  lastOnCode: Database.Statement<[string, string, number], { n: number }>;
+  deviceDay: Database.Statement<[string, number], { n: number }>;
+  deviceWindow: Database.Statement<[string, number], { n: number }>;
+  netWindow: Database.Statement<[string, number], { n: number }>;
+  insert: Database.Statement<Record<string, unknown>>;
+  caseOf: Database.Statement<[number], CaseOfRating>;
+}
+
+const cache = new WeakMap<Database.Database, HotStatements>();
+
+function clientOf(db: DbOrTx): Database.Database {
+  return (db as unknown as { session: { client: Database.Database } }).session.client;
+}
+
+function hot(db: DbOrTx): HotStatements {
+  const c = clientOf(db);
+  let s = cache.get(c);
+  if (!s) {
+    s = {
+      byKey: c.prepare('SELECT id, score FROM ratings WHERE code_id = ? AND idempotency_key = ?'),
+      lastOnCode: c.prepare(
+        'SELECT count(*) AS n FROM ratings WHERE client_hash = ? AND code_id = ? AND created_at > ?',
+      ),
+      deviceDay: c.prepare('SELECT count(*) AS n FROM ratings WHERE client_hash = ? AND created_at >= ?'),
+      deviceWindow: c.prepare('SELECT count(*) AS n FROM ratings WHERE client_hash = ? AND created_at > ?'),
+      netWindow: c.prepare('SELECT count(*) AS n FROM ratings WHERE net_hash = ? AND created_at > ?'),
+      insert: c.prepare(`
+        INSERT INTO ratings (code_id, department_id, score, tags, comment, phone_enc, real_name, client_hash, net_hash,
+          idempotency_key, channel, created_at, day, flagged, flag_reason)
+        VALUES (@codeId, @departmentId, @score, @tags, @comment, @phoneEnc, @realName, @clientHash, @netHash,
+          @idempotencyKey, @channel, @createdAt, @day, @flagged, @flagReason)`),
+      caseOf: c.prepare(
+        `SELECT case_no AS caseNo, due_date AS dueDate, contact_due_date AS contactDueDate, status_token AS statusToken FROM cases
+         WHERE rating_id = ? AND kind = 'bad_rating'`,
+      ),
+    };
+    cache.set(c, s);
+  }
+  return s;
+}
+
+/** The rating stored earlier under this idempotency key for this code, if any. */
+export function findByIdempotencyKey(db: DbOrTx, codeId: string, key: string): { id: number; score: number } | undefined {
+  return hot(db).byKey.get(codeId, key);
+}
+
+export function countDeviceOnCodeSince(db: DbOrTx, clientHash: string, codeId: string, since: number): number {
+  return hot(db).lastOnCode.get(clientHash, codeId, since)?.n ?? 0;
+}
+
+export function countDeviceSince(db: DbOrTx, clientHash: string, since: number): number {
+  return hot(db).deviceDay.get(clientHash, since)?.n ?? 0;
+}
+
+export function countDeviceAfter(db: DbOrTx, clientHash: string, after: number): number {
+  return hot(db).deviceWindow.get(clientHash, after)?.n ?? 0;
+}
+
+export function countNetworkAfter(db: DbOrTx, netHash: string, after: number): number {
+  return hot(db).netWindow.get(netHash, after)?.n ?? 0;
+}
+
+export interface HotRatingInsert {
+  codeId: string;
+  departmentId: number;
+  score: number;
+  tags: readonly string[];
+  comment: string | null;
+  phoneEnc: string | null;
+  realName: boolean;
+  clientHash: string | null;
+  netHash: string | null;
+  idempotencyKey: string | null;
+  channel: string;
+  createdAt: number;
+  day: string;
+  flagged: boolean;
+  flagReason: string | null;
+}
+
+/** Inserts a rating with the prepared statement; returns its id. */
+export function insertRatingFast(db: DbOrTx, r: HotRatingInsert): number {
+  const info = hot(db).insert.run({
+    ...r,
+    tags: JSON.stringify(r.tags),
+    realName: r.realName ? 1 : 0,
+    flagged: r.flagged ? 1 : 0,
+  });
+  return Number(info.lastInsertRowid);
+}
+
+/** The 差评必查 case of a rating (for an idempotent retry's answer). */
+export interface CaseOfRating {
+  caseNo: string;
+  dueDate: string;
+  contactDueDate: string;
+  statusToken: string;
+}
+
+export function findCaseOfRating(db: DbOrTx, ratingId: number): CaseOfRating | undefined {
+  return hot(db).caseOf.get(ratingId);
 }

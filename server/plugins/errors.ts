@@ -8,6 +8,25 @@ interface ValidationIssue {
   params?: Record<string, unknown>;
 }
 
+/** Chinese names of the fields citizens and staff send, for messages they can act on. */
+const FIELD_LABELS: Record<string, string> = {
+  score: '评价等级',
+  tags: '理由',
+  comment: '意见建议',
+  phone: '手机号',
+  consent: '同意回访',
+  clientId: '设备标识',
+  idempotencyKey: '提交标识',
+  username: '用户名',
+  password: '密码',
+  from: '开始日期',
+  to: '结束日期',
+  month: '月份',
+  size: '图片尺寸',
+  note: '说明',
+  location: '位置',
+};
+
 const PART_LABELS: Record<string, string> = { body: '请求内容', querystring: '查询参数', params: '路径参数', headers: '请求头' };
 
 /** A Chinese sentence for a schema violation: citizens and staff both read these messages. */
@@ -16,34 +35,35 @@ function describeValidation(context: string | undefined, issues: ValidationIssue
   const where = PART_LABELS[context ?? 'body'] ?? '请求';
   if (!first) return `${where}不正确`;
   const field = (first.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
-  const name = field || (first.params?.missingProperty as string | undefined) || '';
+  const raw = field || (first.params?.missingProperty as string | undefined) || '';
+  const name = FIELD_LABELS[raw.split('.')[0] ?? ''] ?? raw;
   switch (first.keyword) {
     case 'required':
-      return `${where}缺少字段 ${String(first.params?.missingProperty ?? '')}`;
+      return `${where}缺少${name}`;
     case 'type':
-      return `${where}字段 ${name} 类型不正确（应为 ${String(first.params?.type ?? '')}）`;
+      return `${name}的类型不正确（应为 ${String(first.params?.type ?? '')}）`;
     case 'maxLength':
-      return `${where}字段 ${name} 过长（最多 ${String(first.params?.limit ?? '')} 个字符）`;
+      return `${name}过长（最多 ${String(first.params?.limit ?? '')} 个字）`;
     case 'minLength':
-      return `${where}字段 ${name} 不能为空`;
+      return `${name}太短或为空`;
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return `${where}字段 ${name} 超出允许范围`;
+      return `${name}超出允许范围`;
     case 'enum':
     case 'const':
     case 'anyOf':
-      return `${where}字段 ${name} 的取值不在允许范围内`;
+      return `${name}的取值不在允许范围内`;
     case 'pattern':
     case 'format':
-      return `${where}字段 ${name} 格式不正确`;
+      return `${name}格式不正确`;
     case 'maxItems':
-      return `${where}字段 ${name} 项目过多`;
+      return `${name}选择过多`;
     case 'additionalProperties':
       return `${where}包含未知字段 ${String(first.params?.additionalProperty ?? '')}`;
     default:
-      return `${where}字段 ${name} 不正确`;
+      return `${where}中的${name}不正确`;
   }
 }
 

@@ -1,0 +1,63 @@
+// The citizen page as ONE response: the built JS and CSS are inlined into the HTML at start, and the
+// code's data is embedded, so a phone on one bar of signal needs a single round trip. A strict CSP
+// still holds: the inline script and style are allowed by their SHA-256 hashes, nothing else runs.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface CitizenPageTemplate {
+  /** Renders the page with its data; `null` when the client was not built. */
+  render(data: unknown): string | null;
+  /** The Content-Security-Policy for the rendered page. */
+  csp: string;
+  built: boolean;
+}
+
+const sha256 = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
+
+/** JSON safe inside <script>: no `</script>`, no HTML comment openers, no JS line separators. */
+export function jsonForScript(data: unknown): string {
+  return JSON.stringify(data)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+export function loadCitizenPageTemplate(clientDir: string): CitizenPageTemplate {
+  const dir = join(clientDir, 'm');
+  const htmlFile = join(dir, 'mobile', 'index.html');
+  if (!existsSync(htmlFile)) {
+    return { render: () => null, csp: "default-src 'none'", built: false };
+  }
+  const js = readFileSync(join(dir, 'mobile.js'), 'utf8').replace(/<\/script/gi, '<\\/script');
+  const css = existsSync(join(dir, 'mobile.css')) ? readFileSync(join(dir, 'mobile.css'), 'utf8') : '';
+  let html = readFileSync(htmlFile, 'utf8');
+  html = html
+    .replace(/<script type="module"[^>]*src="[^"]*mobile\.js"[^>]*><\/script>\s*/, '')
+    .replace(/<link rel="stylesheet"[^>]*mobile\.css"[^>]*>\s*/, '');
+  const style = `<style>${css}</style>`;
+  const script = `<script type="module">${js}</script>`;
+  const [head, tail] = html.split('</head>');
+  if (tail === undefined) throw new Error('citizen page template has no </head>');
+  const before = `${head}${style}</head>`;
+  const [bodyHead, bodyTail] = tail.split('</body>');
+  const csp = [
+    "default-src 'none'",
+    `script-src ${sha256(js)}`,
+    `style-src ${sha256(css)}`,
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+  return {
+    built: true,
+    csp,
+    render(data) {
+      return `${before}${bodyHead}<script id="page-data" type="application/json">${jsonForScript(data)}</script>${script}</body>${bodyTail ?? ''}`;
+    },
+  };
+}

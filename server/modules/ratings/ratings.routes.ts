@@ -1,0 +1,126 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { actorOf } from '../../plugins/auth.js';
+import { bearer, errors } from '../../lib/http-schemas.js';
+import type { SettingsService } from '../settings/settings.service.js';
+import type { CitizenPageTemplate } from './citizen-page.js';
+import type { CodeLookup, RatingsService } from './ratings.service.js';
+import { CodeParam, FlaggedRating, RatingBody, RatingCreated, type RatingBodyT } from './ratings.schemas.js';
+
+export interface CaseStatusLookup {
+  publicStatus(token: string): unknown | null;
+}
+
+export async function ratingsRoutes(
+  app: FastifyInstance,
+  opts: {
+    ratings: RatingsService;
+    settings: SettingsService;
+    codes: CodeLookup;
+    caseStatus: CaseStatusLookup;
+    page: CitizenPageTemplate;
+  },
+): Promise<void> {
+  const { ratings, settings, codes, caseStatus, page } = opts;
+
+  app.post<{ Params: Static<typeof CodeParam>; Body: RatingBodyT }>(
+    '/api/codes/:code/ratings',
+    {
+      schema: {
+        tags: ['citizen'],
+        summary: '提交评价（市民，无需登录）',
+        params: CodeParam,
+        body: RatingBody,
+        response: { 200: RatingCreated, 201: RatingCreated, ...errors(400, 404, 410, 413, 429) },
+      },
+      config: {
+        // Per network, and generous: a whole service hall shares one Wi-Fi address. The per-device
+        // rules (once per code per 30 min, 20 a day) are domain rules, enforced in the service.
+        rateLimit: {
+          max: () => settings.get().limits.networkPerMinute,
+          timeWindow: 60_000,
+          keyGenerator: (req) => `rate:${req.ip}`,
+          errorResponseBuilder: () => ({
+            statusCode: 429,
+            error: 'NetworkLimit',
+            message: '当前网络提交过于频繁，请稍后再试',
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await ratings.submit({
+        code: request.params.code.toUpperCase(),
+        body: request.body,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'] ?? '',
+      });
+      return reply.status(result.created ? 201 : 200).send({ id: result.id, followUp: result.followUp });
+    },
+  );
+
+  app.get(
+    '/api/ratings/flagged',
+    {
+      preHandler: app.authorize(['admin', 'supervisor']),
+      schema: {
+        tags: ['ratings'],
+        summary: '被标记待核查的评价（突发、刷评嫌疑）',
+        security: bearer,
+        response: { 200: Type.Object({ ratings: Type.Array(FlaggedRating) }), ...errors(401, 403) },
+      },
+    },
+    async (request) => ({ ratings: ratings.listFlagged(actorOf(request)) }),
+  );
+
+  function sendPage(reply: FastifyReply, status: number, data: unknown) {
+    const html = page.render(data);
+    if (html === null) {
+      return reply.status(503).type('text/plain; charset=utf-8').send('前端尚未构建：请运行 npm run build');
+    }
+    return reply
+      .status(status)
+      .header('content-security-policy', page.csp)
+      .header('cache-control', 'no-cache')
+      .type('text/html; charset=utf-8')
+      .send(html);
+  }
+
+  app.get<{ Params: { code: string } }>(
+    '/r/:code',
+    { schema: { hide: true, params: Type.Object({ code: Type.String({ maxLength: 200 }) }) } },
+    async (request, reply) => {
+      const code = request.params.code.trim().toUpperCase();
+      const info = code.length <= 64 ? codes.getPublicInfo(code) : null;
+      if (!info) return sendPage(reply, 404, { kind: 'missing', code: code.slice(0, 64), reason: 'unknown' });
+      if (!info.active) {
+        return sendPage(reply, 410, {
+          kind: 'missing',
+          code,
+          reason: 'disabled',
+          departmentName: info.departmentName,
+          location: info.location,
+        });
+      }
+      return sendPage(reply, 200, {
+        kind: 'rate',
+        code,
+        departmentName: info.departmentName,
+        location: info.location,
+        staffName: info.staffName,
+        tags: settings.get().tags,
+        commentMax: 500,
+      });
+    },
+  );
+
+  app.get<{ Params: { token: string } }>(
+    '/s/:token',
+    { schema: { hide: true, params: Type.Object({ token: Type.String({ maxLength: 200 }) }) } },
+    async (request, reply) => {
+      const status = request.params.token.length <= 64 ? caseStatus.publicStatus(request.params.token) : null;
+      if (!status) return sendPage(reply, 404, { kind: 'missing', code: '', reason: 'unknown' });
+      return sendPage(reply, 200, { kind: 'case', ...(status as object) });
+    },
+  );
+}

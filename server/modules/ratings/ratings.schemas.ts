@@ -1,0 +1,41 @@
+import { Type, type Static } from 'typebox';
+
+export const CodeParam = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) });
+
+/** CONTRACT.md: POST /api/codes/{code}/ratings. Field rules beyond types are checked in the service. */
+export const RatingBody = Type.Object(
+  {
+    score: Type.Integer({ minimum: 1, maximum: 5, description: '5 非常满意 · 4 满意 · 3 基本满意 · 2 不满意 · 1 非常不满意' }),
+    tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 30 }), { maxItems: 12 })),
+    comment: Type.Optional(Type.String({ maxLength: 500 })),
+    phone: Type.Optional(Type.String({ maxLength: 20 })),
+    consent: Type.Optional(Type.Boolean()),
+    clientId: Type.Optional(Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),
+    idempotencyKey: Type.Optional(Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),
+  },
+  { additionalProperties: true },
+);
+export type RatingBodyT = Static<typeof RatingBody>;
+
+export const RatingCreated = Type.Object({
+  id: Type.Integer(),
+  followUp: Type.Union([
+    Type.Null(),
+    Type.Object({
+      caseNo: Type.String(),
+      dueDate: Type.String({ description: 'YYYY-MM-DD：整个案件的办结期限（工作日）' }),
+      contactDueDate: Type.Optional(Type.String()),
+      statusUrl: Type.String({ description: '市民查看处理进度的链接（无需登录）' }),
+    }),
+  ]),
+});
+
+export const FlaggedRating = Type.Object({
+  id: Type.Integer(),
+  codeId: Type.String(),
+  departmentId: Type.Integer(),
+  score: Type.Integer(),
+  createdAt: Type.Integer(),
+  flagReason: Type.Union([Type.String(), Type.Null()]),
+  excluded: Type.Boolean(),
+});

@@ -1,0 +1,214 @@
+// The citizen's rating: validation with Chinese messages, anti-manipulation rules, storage with
+// the 差评必查 case in the same transaction. This is the hottest route: no work here that could be
+// done at start, prepared statements only, writes grouped into shared transactions.
+import type { Db, Tx } from '../../../db/client.js';
+import * as q from '../../../db/queries/ratings.js';
+import { isBadScore, MOBILE_PATTERN, SCORE_LABELS, type Score } from '../../../client/shared/domain.js';
+import type { Clock } from '../../lib/clock.js';
+import type { DataCrypto } from '../../lib/crypto.js';
+import { GroupCommitter } from '../../lib/group-commit.js';
+import { BadRequest, Gone, NotFound, TooMany } from '../../errors.js';
+import type { Actor } from '../auth/actor.js';
+import { toChinaDate } from '../calendar/working-days.js';
+import type { CasesService } from '../cases/cases.service.js';
+import type { SettingsService } from '../settings/settings.service.js';
+import type { StatsService } from '../stats/stats.service.js';
+import type { RatingBodyT } from './ratings.schemas.js';
+
+/** What the rating path needs to know about a code (from the codes module, cached there). */
+export interface CodeInfo {
+  code: string;
+  departmentId: number;
+  departmentName: string;
+  location: string;
+  staffName: string | null;
+  active: boolean;
+}
+
+export interface CodeLookup {
+  getPublicInfo(code: string): CodeInfo | null;
+}
+
+export interface SubmitInput {
+  code: string;
+  body: RatingBodyT;
+  /** The citizen's network address (after TRUST_PROXY). */
+  ip: string;
+  userAgent: string;
+}
+
+export interface SubmitResult {
+  /** 201 for a new rating, 200 for a retry of an already stored one. */
+  created: boolean;
+  id: number;
+  followUp: null | { caseNo: string; dueDate: string; contactDueDate?: string; statusUrl: string };
+}
+
+interface Prepared {
+  code: CodeInfo;
+  score: Score;
+  tags: string[];
+  comment: string | null;
+  phone: string | null;
+  clientHash: string;
+  netHash: string;
+  idempotencyKey: string | null;
+  createdAt: number;
+}
+
+const DAY_MS = 86_400_000;
+const CHINA_OFFSET_MS = 8 * 3600_000;
+
+/** Normalises what a citizen types: spaces, dashes and a +86 prefix are tolerated. */
+export function normalizePhone(raw: string): string {
+  return raw.replace(/[\s-]/g, '').replace(/^(\+?86)(?=1\d{10}$)/, '');
+}
+
+export function createRatingsService(deps: {
+  db: Db;
+  clock: Clock;
+  crypto: DataCrypto;
+  settings: SettingsService;
+  stats: StatsService;
+  cases: CasesService;
+  codes: CodeLookup;
+  publicBaseUrl: string;
+}) {
+  const { db, clock, crypto, settings, stats, cases, codes, publicBaseUrl } = deps;
+
+  function statusUrl(token: string): string {
+    return `${publicBaseUrl}/s/${token}`;
+  }
+
+  function answerFor(tx: Tx, id: number, created: boolean): SubmitResult {
+    const c = q.findCaseOfRating(tx, id);
+    return {
+      created,
+      id,
+      followUp: c ? { caseNo: c.caseNo, dueDate: c.dueDate, contactDueDate: c.contactDueDate, statusUrl: statusUrl(c.statusToken) } : null,
+    };
+  }
+
+  /** Runs inside a (savepoint of a) group-commit transaction: limits, insert, rollups, case. */
+  function store(tx: Tx, p: Prepared): SubmitResult {
+    if (p.idempotencyKey) {
+      const prior = q.findByIdempotencyKey(tx, p.code.code, p.idempotencyKey);
+      if (prior) return answerFor(tx, prior.id, false);
+    }
+    const { limits } = settings.get();
+    const now = p.createdAt;
+    if (limits.perCodeMinutes > 0 && q.countDeviceOnCodeSince(tx, p.clientHash, p.code.code, now - limits.perCodeMinutes * 60_000) > 0) {
+      throw new TooMany(`您刚刚已评价过这个窗口，同一窗口请 ${limits.perCodeMinutes} 分钟后再评价。感谢您的反馈！`, 'RatedRecently');
+    }
+    // The day is the China calendar day: count from 00:00 Beijing time.
+    const dayStart = Math.floor((now + CHINA_OFFSET_MS) / DAY_MS) * DAY_MS - CHINA_OFFSET_MS;
+    if (q.countDeviceSince(tx, p.clientHash, dayStart) >= limits.perDevicePerDay) {
+      throw new TooMany(`今天本设备的评价次数已达上限（${limits.perDevicePerDay} 次），请明天再评价。`, 'DailyLimit');
+    }
+    // Bursts are flagged for review, never refused: a whole hall may share one Wi-Fi address.
+    const windowStart = now - limits.burstWindowMinutes * 60_000;
+    const reasons: string[] = [];
+    if (q.countNetworkAfter(tx, p.netHash, windowStart) + 1 > limits.burstPerNetwork) reasons.push('network_burst');
+    if (q.countDeviceAfter(tx, p.clientHash, windowStart) + 1 > limits.burstPerDevice) reasons.push('device_burst');
+
+    const day = toChinaDate(now);
+    const realName = p.phone !== null;
+    const id = q.insertRatingFast(tx, {
+      codeId: p.code.code,
+      departmentId: p.code.departmentId,
+      score: p.score,
+      tags: p.tags,
+      comment: p.comment,
+      phoneEnc: p.phone ? crypto.encryptPhone(p.phone) : null,
+      realName,
+      clientHash: p.clientHash,
+      netHash: p.netHash,
+      idempotencyKey: p.idempotencyKey,
+      channel: 'qr',
+      createdAt: now,
+      day,
+      flagged: reasons.length > 0,
+      flagReason: reasons.length ? reasons.join(',') : null,
+    });
+    const hour = new Date(now + CHINA_OFFSET_MS).getUTCHours();
+    stats.recordRating(tx, { codeId: p.code.code, departmentId: p.code.departmentId, day, hour, score: p.score, tags: p.tags, realName });
+    if (!isBadScore(p.score)) return { created: true, id, followUp: null };
+    const kase = cases.openForBadRating(tx, {
+      id,
+      codeId: p.code.code,
+      departmentId: p.code.departmentId,
+      createdAt: now,
+      day,
+      anonymous: !realName,
+    });
+    return {
+      created: true,
+      id,
+      followUp: { caseNo: kase.caseNo, dueDate: kase.dueDate, contactDueDate: kase.contactDueDate, statusUrl: statusUrl(kase.statusToken) },
+    };
+  }
+
+  const committer = new GroupCommitter<Prepared, SubmitResult>(db, store);
+
+  /** Checks everything that needs no database; throws 4xx with a message for the citizen. */
+  function prepare(input: SubmitInput): Prepared {
+    const code = codes.getPublicInfo(input.code);
+    if (!code) throw new NotFound('未找到该评议码，请核对二维码或咨询窗口工作人员', 'UnknownCode');
+    if (!code.active) throw new Gone('该评议码已停用，请扫描窗口的新评议码或咨询工作人员', 'CodeDisabled');
+    const b = input.body;
+    const score = b.score as Score;
+    const { tags: allowed } = settings.get();
+    const list = isBadScore(score) ? allowed.bad : allowed.good;
+    const tags = [...new Set(b.tags ?? [])];
+    for (const tag of tags) {
+      if (!list.includes(tag)) {
+        throw new BadRequest(`理由「${tag}」不适用于“${SCORE_LABELS[score]}”，请从页面列出的理由中选择`, 'InvalidTag');
+      }
+    }
+    const comment = b.comment?.trim() ? b.comment.trim() : null;
+    let phone: string | null = null;
+    if (b.phone !== undefined && b.phone.trim() !== '') {
+      phone = normalizePhone(b.phone);
+      if (!MOBILE_PATTERN.test(phone)) throw new BadRequest('手机号格式不正确，请填写 11 位手机号码', 'InvalidPhone');
+      if (b.consent !== true) throw new BadRequest('留下手机号需勾选“同意工作人员使用此号码联系我”', 'ConsentRequired');
+    }
+    // Without a client id, the device is approximated by network address and browser.
+    const device = b.clientId ? `id:${b.clientId}` : `ua:${input.ip}|${input.userAgent}`;
+    return {
+      code,
+      score,
+      tags,
+      comment,
+      phone,
+      clientHash: crypto.hashId('client', device),
+      netHash: crypto.hashId('net', input.ip),
+      idempotencyKey: b.idempotencyKey ?? null,
+      createdAt: clock.now(),
+    };
+  }
+
+  return {
+    submit(input: SubmitInput): Promise<SubmitResult> {
+      return committer.submit(prepare(input));
+    },
+
+    /** Writes queued ratings now (graceful shutdown, tests). */
+    flush(): void {
+      committer.flush();
+    },
+
+    listFlagged(actor: Actor, limit = 200) {
+      return q.listFlaggedRatings(db, [...actor.departmentIds], limit).map((r) => ({
+        id: r.id,
+        codeId: r.codeId,
+        departmentId: r.departmentId,
+        score: r.score,
+        createdAt: r.createdAt,
+        flagReason: r.flagReason,
+        excluded: r.excluded,
+      }));
+    },
+  };
+}
+
+export type RatingsService = ReturnType<typeof createRatingsService>;

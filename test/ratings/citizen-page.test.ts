@@ -1,0 +1,65 @@
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestApp, type TestApp } from '../helpers/app.js';
+import { makeCode, makeWorld } from '../helpers/factories.js';
+
+// These tests read the built citizen page (npm test builds the client first).
+let t: TestApp;
+let w: Awaited<ReturnType<typeof makeWorld>>;
+beforeEach(async () => {
+  t = await makeTestApp({ env: { CLIENT_DIR: 'dist/client' } });
+  w = await makeWorld(t.db);
+});
+afterEach(() => t.close());
+
+function pageData(html: string): Record<string, unknown> {
+  const m = /<script id="page-data" type="application\/json">(.*?)<\/script>/s.exec(html);
+  if (!m) throw new Error('no page data');
+  return JSON.parse(m[1]!);
+}
+
+describe('GET /r/{code} — the citizen page', () => {
+  it('is one self-contained HTML response with the code data embedded', async () => {
+    const res = await t.app.inject({ url: `/r/${w.codeA.id}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    const html = res.body;
+    expect(html).toContain('lang="zh-CN"');
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    expect(html).not.toMatch(/<link[^>]+stylesheet/);
+    expect(pageData(html)).toMatchObject({ kind: 'rate', code: w.codeA.id, location: w.codeA.location, departmentName: w.deptA.name });
+    expect((pageData(html).tags as { bad: string[] }).bad).toContain('服务态度差');
+  });
+
+  it('first load (HTML + JS + CSS, gzipped) is at most 12 KB', async () => {
+    const res = await t.app.inject({ url: `/r/${w.codeA.id}` });
+    const gz = gzipSync(res.rawPayload, { level: 9 }).length;
+    expect(gz).toBeLessThanOrEqual(12 * 1024);
+  });
+
+  it('allows its inline script and style by hash under a strict CSP', async () => {
+    const res = await t.app.inject({ url: `/r/${w.codeA.id}` });
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(csp).not.toContain('unsafe-inline');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('unknown codes get a page with 404, disabled codes a page with 410', async () => {
+    const unknown = await t.app.inject({ url: '/r/ZZZZZZ' });
+    expect(unknown.statusCode).toBe(404);
+    expect(pageData(unknown.body)).toMatchObject({ kind: 'missing', reason: 'unknown' });
+    const off = makeCode(t.db, { departmentId: w.deptA.id, active: false });
+    const gone = await t.app.inject({ url: `/r/${off.id}` });
+    expect(gone.statusCode).toBe(410);
+    expect(pageData(gone.body)).toMatchObject({ kind: 'missing', reason: 'disabled', departmentName: w.deptA.name });
+  });
+
+  it('embeds hostile department text safely (no script break-out)', async () => {
+    const code = makeCode(t.db, { departmentId: w.deptA.id, location: '</script><script>alert(1)</script>' });
+    const res = await t.app.inject({ url: `/r/${code.id}` });
+    expect(res.body).not.toContain('<script>alert(1)');
+    expect(pageData(res.body).location).toBe('</script><script>alert(1)</script>');
+  });
+});
