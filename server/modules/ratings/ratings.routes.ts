@@ -88,7 +88,7 @@ export async function ratingsRoutes(
 
   app.get<{ Params: { code: string } }>(
     '/r/:code',
-    { schema: { hide: true, params: Type.Object({ code: Type.String({ maxLength: 200 }) }) } },
+    { schema: { hide: true, params: Type.Object({ code: Type.String() }) } },
     async (request, reply) => {
       const code = request.params.code.trim().toUpperCase();
       const info = code.length <= 64 ? codes.getPublicInfo(code) : null;
@@ -116,7 +116,7 @@ export async function ratingsRoutes(
 
   app.get<{ Params: { token: string } }>(
     '/s/:token',
-    { schema: { hide: true, params: Type.Object({ token: Type.String({ maxLength: 200 }) }) } },
+    { schema: { hide: true, params: Type.Object({ token: Type.String() }) } },
     async (request, reply) => {
       const status = request.params.token.length <= 64 ? caseStatus.publicStatus(request.params.token) : null;
       if (!status) return sendPage(reply, 404, { kind: 'missing', code: '', reason: 'unknown' });
