@@ -1,6 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { CaseKind, CaseStatus } from '../../client/shared/domain.js';
 import type { DbOrTx } from '../client.js';
-import { caseEvents, cases } from '../schema.js';
+import { caseEvents, cases, codes, departments, ratings, users } from '../schema.js';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type CaseEventRow = typeof caseEvents.$inferSelect;
@@ -24,4 +25,176 @@ export function nextCaseSeq(db: DbOrTx, prefix: string): number {
   );
   if (!row?.last) return 1;
   return Number(row.last.slice(prefix.length)) + 1;
+}
+
+// ---- The 回访 workflow (server/modules/cases) ----
+
+export function updateCase(db: DbOrTx, id: number, patch: Partial<typeof cases.$inferInsert>): CaseRow {
+  const row = db.update(cases).set(patch).where(eq(cases.id, id)).returning().get();
+  if (!row) throw new Error(`case ${id} vanished inside its transaction`);
+  return row;
+}
+
+export function getCaseByToken(db: DbOrTx, token: string): CaseRow | undefined {
+  return db.select().from(cases).where(eq(cases.statusToken, token)).get();
+}
+
+export function countCaseEvents(db: DbOrTx, caseId: number): number {
+  return db.select({ n: sql<number>`count(*)` }).from(caseEvents).where(eq(caseEvents.caseId, caseId)).get()?.n ?? 0;
+}
+
+/** A case joined with what its pages show: department, code location, rating, officer. */
+export interface CaseListRow extends CaseRow {
+  departmentName: string;
+  location: string;
+  score: number;
+  phoneEnc: string | null;
+  phoneErasedAt: number | null;
+  officerName: string | null;
+}
+
+export interface CaseFilter {
+  departmentIds: number[];
+  statuses?: CaseStatus[];
+  /** (kind, status) pairs, OR-ed: the "to do" list of a role. */
+  kindStatuses?: { kind: CaseKind; status: CaseStatus }[];
+  kind?: CaseKind;
+  departmentId?: number;
+  overdue?: boolean;
+  ratingId?: number;
+  /** China calendar day the overdue flags are computed against. */
+  today: string;
+  sort: 'newest' | 'queue';
+  limit: number;
+  offset: number;
+}
+
+const listColumns = {
+  ...getTableColumns(cases),
+  departmentName: departments.name,
+  location: codes.location,
+  score: ratings.score,
+  phoneEnc: ratings.phoneEnc,
+  phoneErasedAt: ratings.phoneErasedAt,
+  officerName: users.displayName,
+};
+
+function filterWhere(f: CaseFilter): SQL | undefined {
+  const conds: (SQL | undefined)[] = [inArray(cases.departmentId, f.departmentIds)];
+  if (f.statuses?.length) conds.push(inArray(cases.status, f.statuses));
+  if (f.kindStatuses) {
+    conds.push(or(sql`0`, ...f.kindStatuses.map((ks) => and(eq(cases.kind, ks.kind), eq(cases.status, ks.status)))));
+  }
+  if (f.kind) conds.push(eq(cases.kind, f.kind));
+  if (f.departmentId !== undefined) conds.push(eq(cases.departmentId, f.departmentId));
+  if (f.ratingId !== undefined) conds.push(eq(cases.ratingId, f.ratingId));
+  // Overdue is computed against today's date at read time, never stored (it would go stale).
+  if (f.overdue === true) conds.push(and(ne(cases.status, 'closed'), lt(cases.dueDate, f.today)));
+  if (f.overdue === false) conds.push(or(eq(cases.status, 'closed'), gte(cases.dueDate, f.today)));
+  return and(...conds);
+}
+
+/** A page of cases in scope and the total matching; `queue` puts overdue first, then by deadline. */
+export function listCases(db: DbOrTx, f: CaseFilter): { rows: CaseListRow[]; total: number } {
+  if (f.departmentIds.length === 0) return { rows: [], total: 0 };
+  const where = filterWhere(f);
+  const order =
+    f.sort === 'queue'
+      ? [
+          sql`CASE WHEN ${cases.status} = 'closed' THEN 3 WHEN ${cases.dueDate} < ${f.today} THEN 0
+                   WHEN ${cases.status} = 'open' AND ${cases.contactDueDate} < ${f.today} THEN 1 ELSE 2 END`,
+          asc(cases.dueDate),
+          asc(cases.id),
+        ]
+      : [desc(cases.createdAt), desc(cases.id)];
+  const rows = db
+    .select(listColumns)
+    .from(cases)
+    .innerJoin(departments, eq(departments.id, cases.departmentId))
+    .innerJoin(codes, eq(codes.id, cases.codeId))
+    .innerJoin(ratings, eq(ratings.id, cases.ratingId))
+    .leftJoin(users, eq(users.id, cases.officerId))
+    .where(where)
+    .orderBy(...order)
+    .limit(f.limit)
+    .offset(f.offset)
+    .all() as CaseListRow[];
+  const total = db.select({ n: sql<number>`count(*)` }).from(cases).where(where).get()?.n ?? 0;
+  return { rows, total };
+}
+
+export function getCaseListRow(db: DbOrTx, id: number): CaseListRow | undefined {
+  return db
+    .select(listColumns)
+    .from(cases)
+    .innerJoin(departments, eq(departments.id, cases.departmentId))
+    .innerJoin(codes, eq(codes.id, cases.codeId))
+    .innerJoin(ratings, eq(ratings.id, cases.ratingId))
+    .leftJoin(users, eq(users.id, cases.officerId))
+    .where(eq(cases.id, id))
+    .get() as CaseListRow | undefined;
+}
+
+export interface CaseEventView extends CaseEventRow {
+  byName: string | null;
+}
+
+/** Timelines of the given cases, oldest first. */
+export function listCaseEvents(db: DbOrTx, caseIds: number[]): CaseEventView[] {
+  if (caseIds.length === 0) return [];
+  return db
+    .select({ ...getTableColumns(caseEvents), byName: users.displayName })
+    .from(caseEvents)
+    .leftJoin(users, eq(users.id, caseEvents.byUserId))
+    .where(inArray(caseEvents.caseId, caseIds))
+    .orderBy(asc(caseEvents.at), asc(caseEvents.id))
+    .all();
+}
+
+export function listPublicEvents(db: DbOrTx, caseId: number): CaseEventRow[] {
+  return db
+    .select()
+    .from(caseEvents)
+    .where(and(eq(caseEvents.caseId, caseId), eq(caseEvents.public, true)))
+    .orderBy(asc(caseEvents.at), asc(caseEvents.id))
+    .all();
+}
+
+export function listCasesOfRating(db: DbOrTx, ratingId: number): CaseRow[] {
+  return db.select().from(cases).where(eq(cases.ratingId, ratingId)).orderBy(asc(cases.id)).all();
+}
+
+/**
+ * Cases past a deadline and not escalated yet: the whole deadline, or — for a 差评 still open — the
+ * contact deadline. (A month's spot checks are called over days; only their whole deadline escalates.)
+ */
+export function listEscalationDue(db: DbOrTx, today: string, limit: number): CaseRow[] {
+  return db
+    .select()
+    .from(cases)
+    .where(
+      and(
+        ne(cases.status, 'closed'),
+        isNull(cases.escalatedAt),
+        or(lt(cases.dueDate, today), and(eq(cases.kind, 'bad_rating'), eq(cases.status, 'open'), lt(cases.contactDueDate, today))),
+      ),
+    )
+    .orderBy(asc(cases.id))
+    .limit(limit)
+    .all();
+}
+
+/** Active staff who may be a case's officer: supervisors above the department and its heads. */
+export function listAssignableUsers(db: DbOrTx, departmentId: number): { id: number; displayName: string; role: string }[] {
+  return db.all<{ id: number; displayName: string; role: string }>(sql`
+    WITH RECURSIVE up(id) AS (
+      SELECT org_unit_id FROM departments WHERE id = ${departmentId}
+      UNION ALL SELECT o.parent_id FROM org_units o JOIN up ON o.id = up.id WHERE o.parent_id IS NOT NULL
+    )
+    SELECT u.id, u.display_name AS displayName, u.role FROM users u
+    WHERE u.active = 1 AND (
+      (u.role = 'supervisor' AND u.org_unit_id IN (SELECT id FROM up))
+      OR (u.role = 'dept_head' AND EXISTS (SELECT 1 FROM user_departments ud WHERE ud.user_id = u.id AND ud.department_id = ${departmentId}))
+    )
+    ORDER BY CASE u.role WHEN 'supervisor' THEN 0 ELSE 1 END, u.id`);
 }

@@ -1,9 +1,26 @@
+// 差评必查 / 好评抽查: opening cases, the return-visit workflow, the supervisor's queue, the citizen's
+// status page. Moves are driven by the table in workflow.ts; writes run in one synchronous transaction
+// with their timeline event and the rollups (stats.recordCaseChange).
 import type { Db, Tx } from '../../../db/client.js';
 import * as q from '../../../db/queries/cases.js';
+import { listDecisionsOfRating } from '../../../db/queries/rating-decisions.js';
+import { getRating } from '../../../db/queries/ratings.js';
+import { CASE_STATUS_LABELS, ROLE_LABELS, type CaseKind, type CaseStatus } from '../../../client/shared/domain.js';
 import type { Clock, RandomSource } from '../../lib/clock.js';
+import type { DataCrypto } from '../../lib/crypto.js';
+import { redactPhones } from '../../lib/redact.js';
+import { BadRequest, Conflict, Forbidden, NotFound } from '../../errors.js';
+import type { Actor } from '../auth/actor.js';
 import { toChinaDate } from '../calendar/working-days.js';
+import type { NotificationsService } from '../notifications/notifications.service.js';
+import type { OrgService } from '../org/org.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { StatsService } from '../stats/stats.service.js';
+import { createCaseViews, scoreLabel, type CaseDetail, type CaseListItem, type EventView, type PublicCaseStatus } from './case-views.js';
+import { createCasePrivacy } from './privacy.js';
+import { createSpotChecks } from './spot-checks.js';
+import { applyMove } from './transitions.js';
+import { actionableStatuses, allowedMoves, stateOf, type MoveInput } from './workflow.js';
 
 export interface BadRatingForCase {
   id: number;
@@ -14,23 +31,110 @@ export interface BadRatingForCase {
   anonymous: boolean;
 }
 
-export function createCasesService(deps: {
+export interface CaseListQuery {
+  status?: CaseStatus[];
+  kind?: CaseKind;
+  departmentId?: number;
+  overdue?: boolean;
+  /** Only cases the actor has a move to make on (the department head's 待整改 list). */
+  actionable?: boolean;
+  sort?: 'newest' | 'queue';
+  limit?: number;
+  offset?: number;
+}
+
+export interface CasesDeps {
   db: Db;
   clock: Clock;
   random: RandomSource;
   settings: SettingsService;
   stats: StatsService;
-}) {
-  const { settings, stats, random } = deps;
+  crypto: DataCrypto;
+  org: OrgService;
+  notifications: NotificationsService;
+  /** The staff member behind a user id with their scope (auth.resolveActor), for officer checks. */
+  resolveActor: (userId: number) => Actor | null;
+}
+
+export function createCasesService(deps: CasesDeps) {
+  const { db, clock, settings, stats, random, crypto, notifications } = deps;
+  const views = createCaseViews(crypto);
+  const today = () => toChinaDate(clock.now());
 
   function statusToken(): string {
     return Buffer.from(random.bytes(18)).toString('base64url');
   }
 
+  /**
+   * 好评抽查 checks whether the department steered its ratings, so department heads never see which
+   * good ratings were drawn: spot-check cases are outside their scope.
+   */
+  function kindVisible(actor: Actor, kind: CaseKind): boolean {
+    return kind === 'bad_rating' || actor.role !== 'dept_head';
+  }
+
+  /** The case if the actor's scope holds its department (and kind); otherwise NotFound (never the data). */
+  function scoped<T extends { departmentId: number; kind: CaseKind }>(actor: Actor, row: T | undefined): T {
+    if (!row || !actor.departmentIds.has(row.departmentId) || !kindVisible(actor, row.kind)) {
+      throw new NotFound('案件不存在或不在您的管辖范围内', 'CaseNotFound');
+    }
+    return row;
+  }
+
+  function canViewPhone(actor: Actor, c: { officerId: number | null; departmentId: number }): boolean {
+    return actor.departmentIds.has(c.departmentId) && (actor.role === 'supervisor' || c.officerId === actor.id);
+  }
+
+  function listItemById(id: number): CaseListItem {
+    const row = q.getCaseListRow(db, id);
+    if (!row) throw new NotFound('案件不存在', 'CaseNotFound');
+    return views.listItem(row, today());
+  }
+
+  function get(actor: Actor, id: number): CaseDetail {
+    const row = scoped(actor, q.getCaseListRow(db, id));
+    const rating = getRating(db, row.ratingId)!;
+    return {
+      ...views.listItem(row, today()),
+      satisfaction: row.satisfaction,
+      genuine: row.genuine,
+      reopenCount: row.reopenCount,
+      visitedAt: row.visitedAt,
+      rectifiedAt: row.rectifiedAt,
+      answeredAt: row.answeredAt,
+      closedAt: row.closedAt,
+      escalatedAt: row.escalatedAt,
+      updatedAt: row.updatedAt,
+      canViewPhone: canViewPhone(actor, row) && rating.phoneEnc != null,
+      canAssign: (actor.role === 'supervisor' || actor.role === 'admin') && row.status !== 'closed',
+      rating: {
+        id: rating.id,
+        score: rating.score,
+        scoreLabel: scoreLabel(rating.score),
+        tags: rating.tags,
+        comment: rating.comment == null ? null : redactPhones(rating.comment),
+        createdAt: rating.createdAt,
+        codeId: rating.codeId,
+        location: row.location,
+        realName: rating.realName,
+        phoneMasked: views.maskedPhone(rating.phoneEnc),
+        phoneErased: rating.phoneErasedAt != null,
+        excluded: rating.excluded,
+        flagged: rating.flagged,
+      },
+      events: q.listCaseEvents(db, [id]).map(views.event),
+      allowedMoves: allowedMoves(stateOf(row), actor.role),
+    };
+  }
+
+  const privacy = createCasePrivacy({ db, clock, settings, crypto, scoped, canViewPhone });
+  const spotChecks = createSpotChecks({ db, clock, random, settings, stats, org: deps.org, statusToken, listItemById });
+
   return {
     /**
      * 差评必查: opens the case of a 1–2 rating inside the rating's own transaction, with both
-     * working-day deadlines counted from the day of the rating on the official calendar.
+     * working-day deadlines counted from the day of the rating on the official calendar, and queues
+     * the 新差评 webhook notices (delivered later: a robot never delays or fails a rating).
      */
     openForBadRating(tx: Tx, rating: BadRatingForCase): q.CaseRow {
       const { deadlines } = settings.get();
@@ -62,13 +166,164 @@ export function createCasesService(deps: {
         public: true,
       });
       stats.recordCaseChange(tx, null, row);
+      notifications.enqueueForCase(tx, 'bad_rating', row);
       return row;
     },
 
     /** Today in China time, per the injected clock. */
-    today(): string {
-      return toChinaDate(deps.clock.now());
+    today,
+
+    list(actor: Actor, query: CaseListQuery): { cases: CaseListItem[]; total: number } {
+      const t = today();
+      if (query.kind && !kindVisible(actor, query.kind)) return { cases: [], total: 0 };
+      const { rows, total } = q.listCases(db, {
+        departmentIds: [...actor.departmentIds],
+        statuses: query.status,
+        kindStatuses: query.actionable ? actionableStatuses(actor.role) : undefined,
+        kind: actor.role === 'dept_head' ? 'bad_rating' : query.kind,
+        departmentId: query.departmentId,
+        overdue: query.overdue,
+        today: t,
+        sort: query.sort ?? 'newest',
+        limit: query.limit ?? 50,
+        offset: query.offset ?? 0,
+      });
+      return { cases: rows.map((r) => views.listItem(r, t)), total };
     },
+
+    get,
+
+    /** One move of the workflow (CONTRACT.md): 404 out of scope, 409 illegal, 403 role, 400 fields. */
+    transition(actor: Actor, id: number, input: MoveInput): CaseDetail {
+      const now = clock.now();
+      db.transaction((tx) => {
+        const before = scoped(actor, q.getCase(tx, id));
+        applyMove(tx, { stats, now, actor }, before, input);
+      });
+      return get(actor, id);
+    },
+
+    /** Assigns the case's officer (who may then see the full phone number); reassignment is an event. */
+    assign(actor: Actor, id: number, officerId: number): CaseDetail {
+      if (actor.role !== 'supervisor' && actor.role !== 'admin') throw new Forbidden('只有督查或管理员可以指派经办人');
+      const now = clock.now();
+      db.transaction((tx) => {
+        const before = scoped(actor, q.getCase(tx, id));
+        if (before.status === 'closed') throw new Conflict('案件已办结，不能再指派', 'CaseClosed');
+        const officer = deps.resolveActor(officerId);
+        if (!officer || officer.role === 'admin' || !officer.departmentIds.has(before.departmentId)) {
+          throw new BadRequest('经办人必须是管辖该部门的督查或该部门负责人', 'InvalidOfficer');
+        }
+        if (before.officerId === officer.id) return;
+        const after = q.updateCase(tx, id, { officerId: officer.id, updatedAt: now });
+        q.insertCaseEvent(tx, {
+          caseId: id,
+          type: 'assigned',
+          fromStatus: before.status,
+          toStatus: before.status,
+          at: now,
+          byUserId: actor.id,
+          note: before.officerId == null ? `指派 ${officer.displayName} 为经办人` : `改派 ${officer.displayName} 为经办人`,
+          data: { officerId: officer.id, officerName: officer.displayName, previousOfficerId: before.officerId },
+          public: false,
+        });
+        stats.recordCaseChange(tx, before, after);
+      });
+      return get(actor, id);
+    },
+
+    /** Who may be assigned as the case's officer. */
+    assignees(actor: Actor, id: number): { id: number; displayName: string; role: string; roleLabel: string }[] {
+      const c = scoped(actor, q.getCase(db, id));
+      return q.listAssignableUsers(db, c.departmentId).map((u) => ({ ...u, roleLabel: ROLE_LABELS[u.role as keyof typeof ROLE_LABELS] ?? u.role }));
+    },
+
+    /** 申诉复核 and every other recorded decision on a rating, with the timelines of its cases. */
+    ratingHistory(actor: Actor, ratingId: number) {
+      const rating = getRating(db, ratingId);
+      if (!rating || !actor.departmentIds.has(rating.departmentId)) throw new NotFound('评价不存在或不在您的管辖范围内', 'RatingNotFound');
+      const cases = q.listCasesOfRating(db, ratingId).filter((c) => kindVisible(actor, c.kind));
+      const byCase = new Map(cases.map((c) => [c.id, c.caseNo]));
+      const events: (EventView & { caseId: number; caseNo: string })[] = q
+        .listCaseEvents(db, cases.map((c) => c.id))
+        .map((e) => ({ ...views.event(e), caseId: e.caseId, caseNo: byCase.get(e.caseId) ?? '' }));
+      return {
+        rating: {
+          id: rating.id,
+          score: rating.score,
+          scoreLabel: scoreLabel(rating.score),
+          departmentId: rating.departmentId,
+          createdAt: rating.createdAt,
+          excluded: rating.excluded,
+          flagged: rating.flagged,
+        },
+        decisions: listDecisionsOfRating(db, ratingId).map((d) => ({
+          id: d.id,
+          kind: d.kind,
+          reason: redactPhones(d.reason),
+          caseId: d.caseId,
+          decidedBy: d.decidedBy,
+          decidedByName: d.decidedByName,
+          decidedAt: d.decidedAt,
+        })),
+        cases: cases.map((c) => ({ id: c.id, caseNo: c.caseNo, kind: c.kind, status: c.status, statusLabel: CASE_STATUS_LABELS[c.status] })),
+        events,
+      };
+    },
+
+    /** The citizen's status page: public steps and notes addressed to the citizen only; null if unknown. */
+    publicStatus(token: string): PublicCaseStatus | null {
+      const c = q.getCaseByToken(db, token);
+      if (!c) return null;
+      return {
+        caseNo: c.caseNo,
+        status: c.status,
+        statusLabel: CASE_STATUS_LABELS[c.status],
+        dueDate: c.dueDate,
+        createdAt: c.createdAt,
+        events: q.listPublicEvents(db, c.id).map(views.publicEvent),
+      };
+    },
+
+    /**
+     * The escalation job: open cases past their whole deadline, or still unvisited past the contact
+     * deadline, rise to the supervisor (an event + a 案件超期 notice), once per case.
+     */
+    escalateOverdue(): { escalated: number } {
+      const now = clock.now();
+      const t = toChinaDate(now);
+      const BATCH = 200;
+      let escalated = 0;
+      for (;;) {
+        const n = db.transaction((tx) => {
+          const due = q.listEscalationDue(tx, t, BATCH);
+          for (const c of due) {
+            const whole = c.dueDate < t;
+            const after = q.updateCase(tx, c.id, { escalatedAt: now, updatedAt: now });
+            q.insertCaseEvent(tx, {
+              caseId: c.id,
+              type: 'escalated',
+              fromStatus: c.status,
+              toStatus: c.status,
+              at: now,
+              note: whole ? `已超过办结时限（${c.dueDate}），升级督办` : `超过回访时限（${c.contactDueDate}）仍未回访，升级督办`,
+              data: { reason: whole ? 'due' : 'contact', dueDate: c.dueDate, contactDueDate: c.contactDueDate },
+              public: false,
+            });
+            stats.recordCaseChange(tx, c, after);
+            notifications.enqueueForCase(tx, 'case_overdue', after);
+          }
+          return due.length;
+        });
+        escalated += n;
+        if (n < BATCH) return { escalated };
+      }
+    },
+
+    viewPhone: privacy.viewPhone,
+    erasePhones: privacy.erasePhones,
+    drawSpotChecks: spotChecks.draw,
+    listSpotCheckDraws: spotChecks.listDraws,
   };
 }
 

@@ -1,0 +1,91 @@
+import { useState } from 'preact/hooks';
+import { api, ApiError } from '../../../shared/api.js';
+import type { AllowedMove, CaseDetail } from './types.js';
+
+/**
+ * One next step of the workflow as a form: its fields (radios, note) and a button named after the
+ * action (记录回访, 开始整改…), driven entirely by the server's `allowedMoves`.
+ */
+export function MoveForm({ caseId, move, onDone }: { caseId: number; move: AllowedMove; onDone: (c: CaseDetail) => void }) {
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const id = (name: string) => `move-${move.to}-${move.event}-${name}`;
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setError(null);
+    const body: Record<string, unknown> = { to: move.to };
+    for (const f of move.fields) {
+      const v = values[f.name];
+      if (v === undefined || v === '') {
+        if (f.required) {
+          setError(`请填写「${f.label}」`);
+          return;
+        }
+        continue;
+      }
+      body[f.name] = f.type === 'boolean' ? v === 'true' : v;
+    }
+    setBusy(true);
+    try {
+      onDone(await api<CaseDetail>(`/api/cases/${caseId}/transitions`, { method: 'POST', body }));
+      setValues({});
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : '提交失败，请重试');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class="move-form card" onSubmit={submit}>
+      <h3>{move.action}</h3>
+      {move.fields.map((f) =>
+        f.type === 'text' ? (
+          <label key={f.name} for={id(f.name)}>
+            {f.label}
+            {f.required ? '（必填）' : '（选填）'}
+            <textarea
+              id={id(f.name)}
+              name={f.name}
+              rows={3}
+              maxLength={2000}
+              required={f.required}
+              value={values[f.name] ?? ''}
+              onInput={(e) => setValues({ ...values, [f.name]: (e.target as HTMLTextAreaElement).value })}
+            />
+          </label>
+        ) : (
+          <fieldset key={f.name} class="choices">
+            <legend>
+              {f.label}
+              {f.required ? '（必选）' : '（选填）'}
+            </legend>
+            {f.options?.map((o) => (
+              <label key={o.value} class="check">
+                <input
+                  type="radio"
+                  name={id(f.name)}
+                  value={o.value}
+                  required={f.required}
+                  checked={values[f.name] === o.value}
+                  onChange={() => setValues({ ...values, [f.name]: o.value })}
+                />
+                {o.label}
+              </label>
+            ))}
+          </fieldset>
+        ),
+      )}
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+      <button type="submit" disabled={busy}>
+        {move.action}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,177 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError } from '../../shared/api.js';
+import { CLASSIFICATION_LABELS, SATISFACTION_LABELS, type Classification, type Satisfaction } from '../../shared/domain.js';
+import { useApi } from '../components/use-api.js';
+import { DeadlineBadge } from '../components/cases/CaseTable.js';
+import { MoveForm } from '../components/cases/MoveForm.js';
+import { Timeline } from '../components/cases/Timeline.js';
+import type { CaseDetail } from '../components/cases/types.js';
+import { formatTime } from '../components/cases/types.js';
+import { BASE } from '../router.js';
+import type { PageProps } from '../routes.js';
+
+function PhoneReveal({ c }: { c: CaseDetail }) {
+  const [phone, setPhone] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => setPhone(null), [c.id]);
+  if (c.rating.phoneErased) return <span class="muted">已按规定删除</span>;
+  if (!c.rating.phoneMasked) return <span class="muted">匿名评价，未留号码</span>;
+  async function reveal() {
+    setError(null);
+    try {
+      setPhone((await api<{ phone: string }>(`/api/cases/${c.id}/phone`)).phone);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : '查看失败');
+    }
+  }
+  return (
+    <span>
+      <span data-testid="phone">{phone ?? c.rating.phoneMasked}</span>
+      {c.canViewPhone && !phone && (
+        <button type="button" class="link" onClick={reveal}>
+          查看完整号码
+        </button>
+      )}
+      {phone && <span class="muted">（本次查看已记入审计日志）</span>}
+      {error && (
+        <span role="alert" class="error">
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}
+
+function AssignForm({ c, onDone }: { c: CaseDetail; onDone: (c: CaseDetail) => void }) {
+  const { data } = useApi<{ users: { id: number; displayName: string; roleLabel: string }[] }>(`/api/cases/${c.id}/assignees`);
+  const [officer, setOfficer] = useState('');
+  const [msg, setMsg] = useState<string | null>(null);
+  async function submit(e: Event) {
+    e.preventDefault();
+    setMsg(null);
+    try {
+      onDone(await api<CaseDetail>(`/api/cases/${c.id}/assign`, { method: 'POST', body: { officerId: Number(officer) } }));
+    } catch (err) {
+      setMsg(err instanceof ApiError ? err.message : '指派失败');
+    }
+  }
+  return (
+    <form class="inline-form" onSubmit={submit}>
+      <label>
+        经办人
+        <select required value={officer} onChange={(e) => setOfficer((e.target as HTMLSelectElement).value)}>
+          <option value="">请选择</option>
+          {data?.users.map((u) => (
+            <option key={u.id} value={u.id}>
+              {u.displayName}（{u.roleLabel}）
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit">{c.officerId ? '改派' : '指派'}</button>
+      {msg && (
+        <span role="alert" class="error">
+          {msg}
+        </span>
+      )}
+    </form>
+  );
+}
+
+export function CaseDetailPage({ params }: PageProps) {
+  const { data, error } = useApi<CaseDetail>(`/api/cases/${encodeURIComponent(params.id ?? '')}`);
+  const [c, setC] = useState<CaseDetail | null>(null);
+  useEffect(() => setC(data), [data]);
+  if (error) {
+    return (
+      <section>
+        <p role="alert" class="error">
+          {error}
+        </p>
+        <a href={`${BASE}/cases`}>返回案件列表</a>
+      </section>
+    );
+  }
+  if (!c) return <p>加载中…</p>;
+  const r = c.rating;
+  return (
+    <section>
+      <p>
+        <a href={`${BASE}/cases`}>← 案件列表</a>
+      </p>
+      <h1>
+        {c.kindLabel} {c.caseNo}
+      </h1>
+      <p>
+        状态：<strong data-testid="case-status">{c.statusLabel}</strong> <DeadlineBadge c={c} />
+        {c.escalated && <span class="badge bad">已督办</span>}
+      </p>
+      <div class="grid">
+        <div class="kpi">
+          <div class="k">回访期限</div>
+          <div class="v">{c.contactDueDate}</div>
+        </div>
+        <div class="kpi">
+          <div class="k">办结期限</div>
+          <div class="v">{c.dueDate}</div>
+        </div>
+        <div class="kpi">
+          <div class="k">经办人</div>
+          <div class="v">{c.officerName ?? '未指派'}</div>
+        </div>
+      </div>
+
+      <h2>评价</h2>
+      <dl class="card facts">
+        <dt>部门</dt>
+        <dd>{c.departmentName}</dd>
+        <dt>位置</dt>
+        <dd>{r.location}</dd>
+        <dt>评价</dt>
+        <dd>
+          {r.scoreLabel}
+          {r.excluded && <span class="badge warn">已不计入统计</span>}
+          {r.flagged && <span class="badge warn">待核查</span>}
+        </dd>
+        <dt>理由</dt>
+        <dd>{r.tags.length ? r.tags.join('、') : '—'}</dd>
+        <dt>留言</dt>
+        <dd class="comment">{r.comment ?? '—'}</dd>
+        <dt>评价时间</dt>
+        <dd>{formatTime(r.createdAt)}</dd>
+        <dt>联系电话</dt>
+        <dd>
+          <PhoneReveal c={c} />
+        </dd>
+        {c.classification && (
+          <>
+            <dt>核实定性</dt>
+            <dd>{CLASSIFICATION_LABELS[c.classification as Classification]}</dd>
+          </>
+        )}
+        {c.satisfaction && (
+          <>
+            <dt>群众满意度</dt>
+            <dd>{SATISFACTION_LABELS[c.satisfaction as Satisfaction]}</dd>
+          </>
+        )}
+      </dl>
+
+      {c.canAssign && <AssignForm c={c} onDone={setC} />}
+
+      <h2>处理过程</h2>
+      <Timeline events={c.events} />
+
+      <h2>下一步</h2>
+      {c.allowedMoves.length === 0 ? (
+        <p class="muted">{c.status === 'closed' ? '案件已办结。' : '您当前没有可执行的操作。'}</p>
+      ) : (
+        <div class="moves">
+          {c.allowedMoves.map((m) => (
+            <MoveForm key={`${c.status}-${m.to}-${m.event}`} caseId={c.id} move={m} onDone={setC} />
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}

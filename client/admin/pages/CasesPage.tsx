@@ -1,0 +1,105 @@
+import { useState } from 'preact/hooks';
+import { CASE_KIND_LABELS, CASE_KINDS, CASE_STATUS_LABELS, CASE_STATUSES } from '../../shared/domain.js';
+import { useApi } from '../components/use-api.js';
+import { CaseTable } from '../components/cases/CaseTable.js';
+import type { CaseList } from '../components/cases/types.js';
+import type { PageProps } from '../routes.js';
+
+const PAGE = 50;
+const ACTIVE = CASE_STATUSES.filter((s) => s !== 'closed').join(',');
+
+/** The case queue: for supervisors overdue first, then by deadline (差评必查: nothing falls through). */
+export function CasesPage({ user }: PageProps) {
+  const [status, setStatus] = useState(ACTIVE);
+  const [kind, setKind] = useState('');
+  const [dept, setDept] = useState('');
+  const [overdue, setOverdue] = useState(false);
+  const [sort, setSort] = useState<'queue' | 'newest'>(user.role === 'supervisor' ? 'queue' : 'newest');
+  const [offset, setOffset] = useState(0);
+  const departments = useApi<{ departments: { id: number; name: string }[] }>('/api/departments');
+  const qs = new URLSearchParams({ sort, limit: String(PAGE), offset: String(offset) });
+  if (status !== 'all') qs.set('status', status);
+  if (kind) qs.set('kind', kind);
+  if (dept) qs.set('departmentId', dept);
+  if (overdue) qs.set('overdue', 'true');
+  const { data, error, loading } = useApi<CaseList>(`/api/cases?${qs}`);
+  const set = <T,>(fn: (v: T) => void) => (v: T) => {
+    fn(v);
+    setOffset(0);
+  };
+  const value = (e: Event) => (e.target as HTMLSelectElement).value;
+
+  return (
+    <section>
+      <h1>案件</h1>
+      <form class="toolbar" role="search" aria-label="筛选案件" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          状态
+          <select value={status} onChange={(e) => set(setStatus)(value(e))}>
+            <option value={ACTIVE}>全部未办结</option>
+            <option value="all">全部（含办结）</option>
+            {CASE_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {CASE_STATUS_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          类型
+          <select value={kind} onChange={(e) => set(setKind)(value(e))}>
+            <option value="">全部</option>
+            {CASE_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {CASE_KIND_LABELS[k]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          部门
+          <select value={dept} onChange={(e) => set(setDept)(value(e))}>
+            <option value="">全部部门</option>
+            {departments.data?.departments.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="check">
+          <input type="checkbox" checked={overdue} onChange={(e) => set(setOverdue)((e.target as HTMLInputElement).checked)} />
+          只看超期
+        </label>
+        <label>
+          排序
+          <select value={sort} onChange={(e) => set(setSort)(value(e) as 'queue' | 'newest')}>
+            <option value="queue">超期优先，按期限</option>
+            <option value="newest">最新在前</option>
+          </select>
+        </label>
+      </form>
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+      {data && (
+        <>
+          <p class="muted" role="status">
+            共 {data.total} 件{loading ? '（加载中…）' : ''}
+          </p>
+          <CaseTable cases={data.cases} />
+          <nav class="toolbar" aria-label="翻页">
+            <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+              上一页
+            </button>
+            <button type="button" disabled={offset + PAGE >= data.total} onClick={() => setOffset(offset + PAGE)}>
+              下一页
+            </button>
+          </nav>
+        </>
+      )}
+    </section>
+  );
+}

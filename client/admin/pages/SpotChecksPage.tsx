@@ -1,0 +1,118 @@
+import { useState } from 'preact/hooks';
+import { api, ApiError } from '../../shared/api.js';
+import { useApi } from '../components/use-api.js';
+import { CaseTable } from '../components/cases/CaseTable.js';
+import type { CaseItem } from '../components/cases/types.js';
+import { formatTime } from '../components/cases/types.js';
+import type { PageProps } from '../routes.js';
+
+interface Draw {
+  id: number;
+  month: string;
+  seed: string;
+  share: number;
+  eligible: number;
+  drawn: number;
+  drawnAt: number;
+  drawnByName: string | null;
+}
+
+function lastMonth(): string {
+  const now = new Date(Date.now() + 8 * 3600_000);
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+  return d.toISOString().slice(0, 7);
+}
+
+/** 好评抽查: draw a month's spot checks (reproducible with a seed) and see every draw made. */
+export function SpotChecksPage({ user }: PageProps) {
+  const { data, error, reload } = useApi<{ draws: Draw[] }>('/api/spot-checks');
+  const [month, setMonth] = useState(lastMonth);
+  const [seed, setSeed] = useState('');
+  const [result, setResult] = useState<{ draw: Draw; cases: CaseItem[] } | null>(null);
+  const [msg, setMsg] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setMsg(null);
+    setBusy(true);
+    try {
+      const res = await api<{ draw: Draw; cases: CaseItem[] }>('/api/spot-checks/draw', { method: 'POST', body: { month, ...(seed.trim() ? { seed: seed.trim() } : {}) } });
+      setResult(res);
+      reload();
+    } catch (err) {
+      setMsg(err instanceof ApiError ? err.message : '抽取失败');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section>
+      <h1>好评抽查</h1>
+      <p class="muted">按月从各部门的实名好评中按设定比例随机抽取（至少 1 条），回访核实评价是否为本人真实意愿、未受引导。填写相同的随机种子，对同样的数据会抽出同样的评价。</p>
+      {user.role === 'supervisor' && (
+        <form class="inline-form" onSubmit={submit} aria-label="抽取">
+          <label>
+            月份
+            <input type="month" required value={month} onInput={(e) => setMonth((e.target as HTMLInputElement).value)} />
+          </label>
+          <label>
+            随机种子（选填）
+            <input value={seed} maxLength={100} placeholder="留空则随机生成并记录" onInput={(e) => setSeed((e.target as HTMLInputElement).value)} />
+          </label>
+          <button type="submit" disabled={busy}>
+            抽取
+          </button>
+          {msg && (
+            <span role="alert" class="error">
+              {msg}
+            </span>
+          )}
+        </form>
+      )}
+      {result && (
+        <div class="card" role="status">
+          <p>
+            已从 {result.draw.eligible} 条符合条件的实名好评中抽取 {result.draw.drawn} 条（种子：<code>{result.draw.seed}</code>）。
+          </p>
+          <CaseTable cases={result.cases} />
+        </div>
+      )}
+      <h2>抽查记录</h2>
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+      <table class="data">
+        <thead>
+          <tr>
+            <th scope="col">月份</th>
+            <th scope="col">比例</th>
+            <th scope="col" class="num">符合条件</th>
+            <th scope="col" class="num">抽取</th>
+            <th scope="col">随机种子</th>
+            <th scope="col">抽取人</th>
+            <th scope="col">时间</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data?.draws.map((d) => (
+            <tr key={d.id}>
+              <td>{d.month}</td>
+              <td>{Math.round(d.share * 1000) / 10}%</td>
+              <td class="num">{d.eligible}</td>
+              <td class="num">{d.drawn}</td>
+              <td>
+                <code>{d.seed}</code>
+              </td>
+              <td>{d.drawnByName ?? '—'}</td>
+              <td>{formatTime(d.drawnAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,183 @@
+import { Fragment } from 'preact';
+import { useState } from 'preact/hooks';
+import { api, ApiError } from '../../shared/api.js';
+import { useApi } from '../components/use-api.js';
+import { formatTime } from '../components/cases/types.js';
+import type { PageProps } from '../routes.js';
+
+interface Webhook {
+  id: number;
+  name: string;
+  kind: 'wecom' | 'dingtalk';
+  url: string;
+  events: string[];
+  active: boolean;
+}
+interface Delivery {
+  id: number;
+  event: string;
+  caseId: number | null;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  lastError: string | null;
+  createdAt: number;
+}
+
+const KINDS = { wecom: '企业微信群机器人', dingtalk: '钉钉群机器人' } as const;
+const EVENTS = { bad_rating: '新差评', case_overdue: '案件超期' } as const;
+const STATUS = { pending: '待发送', delivered: '已送达', failed: '失败' } as const;
+
+function Deliveries({ id }: { id: number }) {
+  const { data, error } = useApi<{ deliveries: Delivery[] }>(`/api/webhooks/${id}/deliveries`);
+  if (error) return <p class="error">{error}</p>;
+  if (!data) return <p>加载中…</p>;
+  if (data.deliveries.length === 0) return <p class="muted">尚无发送记录。</p>;
+  return (
+    <table class="data">
+      <thead>
+        <tr>
+          <th scope="col">时间</th>
+          <th scope="col">事件</th>
+          <th scope="col">状态</th>
+          <th scope="col" class="num">尝试次数</th>
+          <th scope="col">最近错误</th>
+        </tr>
+      </thead>
+      <tbody>
+        {data.deliveries.map((d) => (
+          <tr key={d.id}>
+            <td>{formatTime(d.createdAt)}</td>
+            <td>{EVENTS[d.event as keyof typeof EVENTS] ?? d.event}</td>
+            <td>{STATUS[d.status]}</td>
+            <td class="num">{d.attempts}</td>
+            <td>{d.lastError ?? '—'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** 消息推送: 企业微信 / 钉钉 group robots told of new 差评 and overdue cases. */
+export function WebhooksPage(_props: PageProps) {
+  const { data, error, reload } = useApi<{ webhooks: Webhook[] }>('/api/webhooks');
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState<'wecom' | 'dingtalk'>('wecom');
+  const [url, setUrl] = useState('');
+  const [events, setEvents] = useState<string[]>(['bad_rating', 'case_overdue']);
+  const [msg, setMsg] = useState<string | null>(null);
+  const [open, setOpen] = useState<number | null>(null);
+
+  async function run(fn: () => Promise<unknown>, ok: string) {
+    setMsg(null);
+    try {
+      await fn();
+      setMsg(ok);
+      reload();
+    } catch (err) {
+      setMsg(err instanceof ApiError ? err.message : '操作失败');
+    }
+  }
+
+  function create(e: Event) {
+    e.preventDefault();
+    void run(async () => {
+      await api('/api/webhooks', { method: 'POST', body: { name, kind, url, events } });
+      setName('');
+      setUrl('');
+    }, '已新建推送');
+  }
+
+  return (
+    <section>
+      <h1>消息推送</h1>
+      <p class="muted">新差评和案件超期时推送到工作群。推送内容不含群众手机号；推送失败会自动重试，不影响群众评价。</p>
+      <form class="inline-form" onSubmit={create} aria-label="新建推送">
+        <label>
+          名称
+          <input required maxLength={60} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+        </label>
+        <label>
+          类型
+          <select value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value as 'wecom' | 'dingtalk')}>
+            {Object.entries(KINDS).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="grow">
+          Webhook 地址
+          <input type="url" required value={url} onInput={(e) => setUrl((e.target as HTMLInputElement).value)} />
+        </label>
+        <fieldset class="choices">
+          <legend>推送事件</legend>
+          {Object.entries(EVENTS).map(([k, v]) => (
+            <label key={k} class="check">
+              <input
+                type="checkbox"
+                checked={events.includes(k)}
+                onChange={(e) => setEvents((e.target as HTMLInputElement).checked ? [...events, k] : events.filter((x) => x !== k))}
+              />
+              {v}
+            </label>
+          ))}
+        </fieldset>
+        <button type="submit" disabled={events.length === 0}>
+          新建推送
+        </button>
+      </form>
+      {msg && <p role="status">{msg}</p>}
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+      <table class="data">
+        <thead>
+          <tr>
+            <th scope="col">名称</th>
+            <th scope="col">类型</th>
+            <th scope="col">事件</th>
+            <th scope="col">状态</th>
+            <th scope="col">操作</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data?.webhooks.map((h) => (
+            <Fragment key={h.id}>
+              <tr>
+                <th scope="row">{h.name}</th>
+                <td>{KINDS[h.kind]}</td>
+                <td>{h.events.map((e) => EVENTS[e as keyof typeof EVENTS] ?? e).join('、')}</td>
+                <td>{h.active ? <span class="badge ok">启用</span> : <span class="badge warn">停用</span>}</td>
+                <td class="row-actions">
+                  <button type="button" onClick={() => run(() => api(`/api/webhooks/${h.id}`, { method: 'PATCH', body: { active: !h.active } }), h.active ? '已停用' : '已启用')}>
+                    {h.active ? '停用' : '启用'}
+                  </button>
+                  <button type="button" aria-expanded={open === h.id} onClick={() => setOpen(open === h.id ? null : h.id)}>
+                    发送记录
+                  </button>
+                  <button
+                    type="button"
+                    onClick={() => confirm(`删除推送「${h.name}」及其发送记录？`) && run(() => api(`/api/webhooks/${h.id}`, { method: 'DELETE' }), '已删除')}
+                  >
+                    删除
+                  </button>
+                </td>
+              </tr>
+              {open === h.id && (
+                <tr>
+                  <td colSpan={5}>
+                    <Deliveries id={h.id} />
+                  </td>
+                </tr>
+              )}
+            </Fragment>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

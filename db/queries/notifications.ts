@@ -1,0 +1,103 @@
+// Webhooks (企业微信 / 钉钉 group robots) and their delivery log.
+import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../client.js';
+import { notificationDeliveries, webhooks } from '../schema.js';
+
+export type WebhookRow = typeof webhooks.$inferSelect;
+export type DeliveryRow = typeof notificationDeliveries.$inferSelect;
+
+export function listWebhooks(db: DbOrTx): WebhookRow[] {
+  return db.select().from(webhooks).orderBy(asc(webhooks.id)).all();
+}
+
+export function getWebhook(db: DbOrTx, id: number): WebhookRow | undefined {
+  return db.select().from(webhooks).where(eq(webhooks.id, id)).get();
+}
+
+export function insertWebhook(db: DbOrTx, values: typeof webhooks.$inferInsert): WebhookRow {
+  return db.insert(webhooks).values(values).returning().get();
+}
+
+export function updateWebhook(db: DbOrTx, id: number, patch: Partial<typeof webhooks.$inferInsert>): WebhookRow | undefined {
+  return db.update(webhooks).set(patch).where(eq(webhooks.id, id)).returning().get();
+}
+
+/** Removes a webhook together with its delivery log. */
+export function deleteWebhook(db: DbOrTx, id: number): void {
+  db.delete(notificationDeliveries).where(eq(notificationDeliveries.webhookId, id)).run();
+  db.delete(webhooks).where(eq(webhooks.id, id)).run();
+}
+
+/** What a notice about a case says, gathered in one read. */
+export interface CaseNoticeFacts {
+  caseId: number;
+  caseNo: string;
+  kind: string;
+  status: string;
+  departmentName: string;
+  orgUnitId: number;
+  location: string;
+  score: number;
+  comment: string | null;
+  dueDate: string;
+  contactDueDate: string;
+}
+
+export function caseNoticeFacts(db: DbOrTx, caseId: number): CaseNoticeFacts | undefined {
+  return db.get<CaseNoticeFacts>(sql`
+    SELECT c.id AS caseId, c.case_no AS caseNo, c.kind, c.status, d.name AS departmentName, d.org_unit_id AS orgUnitId,
+      k.location, r.score, r.comment, c.due_date AS dueDate, c.contact_due_date AS contactDueDate
+    FROM cases c JOIN departments d ON d.id = c.department_id JOIN codes k ON k.id = c.code_id
+      JOIN ratings r ON r.id = c.rating_id
+    WHERE c.id = ${caseId}`);
+}
+
+/** An org unit and every unit above it. */
+export function orgAncestorIds(db: DbOrTx, orgUnitId: number): number[] {
+  return db
+    .all<{ id: number }>(sql`
+      WITH RECURSIVE up(id) AS (
+        SELECT ${orgUnitId}
+        UNION ALL SELECT o.parent_id FROM org_units o JOIN up ON o.id = up.id WHERE o.parent_id IS NOT NULL
+      ) SELECT id FROM up`)
+    .map((r) => r.id);
+}
+
+export function deliveryExists(db: DbOrTx, webhookId: number, event: string, caseId: number): boolean {
+  return (
+    db
+      .select({ id: notificationDeliveries.id })
+      .from(notificationDeliveries)
+      .where(and(eq(notificationDeliveries.caseId, caseId), eq(notificationDeliveries.event, event), eq(notificationDeliveries.webhookId, webhookId)))
+      .limit(1)
+      .get() !== undefined
+  );
+}
+
+export function insertDelivery(db: DbOrTx, values: typeof notificationDeliveries.$inferInsert): DeliveryRow {
+  return db.insert(notificationDeliveries).values(values).returning().get();
+}
+
+export function listDueDeliveries(db: DbOrTx, now: number, limit: number): DeliveryRow[] {
+  return db
+    .select()
+    .from(notificationDeliveries)
+    .where(and(eq(notificationDeliveries.status, 'pending'), lte(notificationDeliveries.nextAttemptAt, now)))
+    .orderBy(asc(notificationDeliveries.nextAttemptAt), asc(notificationDeliveries.id))
+    .limit(limit)
+    .all();
+}
+
+export function updateDelivery(db: DbOrTx, id: number, patch: Partial<typeof notificationDeliveries.$inferInsert>): void {
+  db.update(notificationDeliveries).set(patch).where(eq(notificationDeliveries.id, id)).run();
+}
+
+export function listDeliveries(db: DbOrTx, webhookId: number, limit: number): DeliveryRow[] {
+  return db
+    .select()
+    .from(notificationDeliveries)
+    .where(eq(notificationDeliveries.webhookId, webhookId))
+    .orderBy(desc(notificationDeliveries.id))
+    .limit(limit)
+    .all();
+}

@@ -1,0 +1,191 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import type { CaseStatus } from '../../../client/shared/domain.js';
+import { actorOf } from '../../plugins/auth.js';
+import { bearer, errors, IdParam } from '../../lib/http-schemas.js';
+import { NotFound } from '../../errors.js';
+import type { CasesService } from './cases.service.js';
+import {
+  AssignBody,
+  AssigneesResponse,
+  CaseDetailSchema,
+  CaseListItemSchema,
+  CaseListQuery,
+  DrawBody,
+  DrawSchema,
+  PhoneResponse,
+  PublicStatusSchema,
+  RatingHistorySchema,
+  TokenParam,
+  TransitionBody,
+} from './cases.schemas.js';
+
+type Id = Static<typeof IdParam>;
+const STAFF = ['admin', 'supervisor', 'dept_head'] as const;
+
+export async function casesRoutes(app: FastifyInstance, opts: { cases: CasesService }): Promise<void> {
+  const { cases } = opts;
+
+  app.get<{ Querystring: Static<typeof CaseListQuery> }>(
+    '/api/cases',
+    {
+      preHandler: app.authorize(),
+      schema: {
+        tags: ['cases'],
+        summary: '案件列表（本人范围内；sort=queue 时超期在前，再按期限）',
+        security: bearer,
+        querystring: CaseListQuery,
+        response: { 200: Type.Object({ cases: Type.Array(CaseListItemSchema), total: Type.Integer() }), ...errors(400, 401) },
+      },
+    },
+    async (request) => {
+      const { status, ...rest } = request.query;
+      return cases.list(actorOf(request), { ...rest, status: status ? ([...new Set(status.split(','))] as CaseStatus[]) : undefined });
+    },
+  );
+
+  app.get<{ Params: Id }>(
+    '/api/cases/:id',
+    {
+      preHandler: app.authorize(),
+      schema: {
+        tags: ['cases'],
+        summary: '案件详情：评价、时间线（最早在前）与可执行的操作',
+        security: bearer,
+        params: IdParam,
+        response: { 200: CaseDetailSchema, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => cases.get(actorOf(request), request.params.id),
+  );
+
+  app.post<{ Params: Id; Body: Static<typeof TransitionBody> }>(
+    '/api/cases/:id/transitions',
+    {
+      preHandler: app.authorize([...STAFF]),
+      schema: {
+        tags: ['cases'],
+        summary: '案件流转（回访、整改、申诉复核、反馈、办结）',
+        description: '不允许的流转返回 409 且不做任何改动；角色不允许返回 403；缺少字段返回 400。',
+        security: bearer,
+        params: IdParam,
+        body: TransitionBody,
+        response: { 200: CaseDetailSchema, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => cases.transition(actorOf(request), request.params.id, request.body),
+  );
+
+  app.post<{ Params: Id; Body: Static<typeof AssignBody> }>(
+    '/api/cases/:id/assign',
+    {
+      preHandler: app.authorize(['supervisor', 'admin']),
+      schema: {
+        tags: ['cases'],
+        summary: '指派 / 改派经办人（督查、管理员）',
+        security: bearer,
+        params: IdParam,
+        body: AssignBody,
+        response: { 200: CaseDetailSchema, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => cases.assign(actorOf(request), request.params.id, request.body.officerId),
+  );
+
+  app.get<{ Params: Id }>(
+    '/api/cases/:id/assignees',
+    {
+      preHandler: app.authorize(['supervisor', 'admin']),
+      schema: {
+        tags: ['cases'],
+        summary: '可指派的经办人',
+        security: bearer,
+        params: IdParam,
+        response: { 200: AssigneesResponse, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => ({ users: cases.assignees(actorOf(request), request.params.id) }),
+  );
+
+  app.get<{ Params: Id }>(
+    '/api/cases/:id/phone',
+    {
+      preHandler: app.authorize(),
+      schema: {
+        tags: ['cases'],
+        summary: '查看完整手机号（督查或本案经办人；每次查看均记入审计日志）',
+        security: bearer,
+        params: IdParam,
+        response: { 200: PhoneResponse, ...errors(400, 401, 403, 404, 410) },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return cases.viewPhone(actorOf(request), request.params.id);
+    },
+  );
+
+  app.get<{ Params: Id }>(
+    '/api/ratings/:id/history',
+    {
+      preHandler: app.authorize(),
+      schema: {
+        tags: ['cases'],
+        summary: '评价的处理记录：认定（如申诉复核后不计入统计）与相关案件时间线',
+        security: bearer,
+        params: IdParam,
+        response: { 200: RatingHistorySchema, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => cases.ratingHistory(actorOf(request), request.params.id),
+  );
+
+  app.get<{ Params: Static<typeof TokenParam> }>(
+    '/api/public/cases/:token',
+    {
+      // The token is unguessable; the limit only keeps scanners from hammering the route.
+      config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['public'],
+        summary: '群众查询差评处理进度（无需登录）',
+        params: TokenParam,
+        response: { 200: PublicStatusSchema, ...errors(400, 404, 429) },
+      },
+    },
+    async (request) => {
+      const status = cases.publicStatus(request.params.token);
+      if (!status) throw new NotFound('未找到该案件，请核对链接是否完整', 'CaseNotFound');
+      return status;
+    },
+  );
+
+  app.post<{ Body: Static<typeof DrawBody> }>(
+    '/api/spot-checks/draw',
+    {
+      preHandler: app.authorize(['supervisor']),
+      schema: {
+        tags: ['cases'],
+        summary: '好评抽查：按月抽取实名好评（督查）',
+        description: '每个部门按比例向上取整抽取，至少 minPerDepartment 条；同一 seed、同样数据抽出同样的评价。',
+        security: bearer,
+        body: DrawBody,
+        response: { 201: Type.Object({ draw: DrawSchema, cases: Type.Array(CaseListItemSchema) }), ...errors(400, 401, 403) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(cases.drawSpotChecks(actorOf(request), request.body)),
+  );
+
+  app.get(
+    '/api/spot-checks',
+    {
+      preHandler: app.authorize(['supervisor', 'admin']),
+      schema: {
+        tags: ['cases'],
+        summary: '好评抽查记录',
+        security: bearer,
+        response: { 200: Type.Object({ draws: Type.Array(DrawSchema) }), ...errors(401, 403) },
+      },
+    },
+    async (request) => ({ draws: cases.listSpotCheckDraws(actorOf(request)) }),
+  );
+}

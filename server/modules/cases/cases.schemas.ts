@@ -1,0 +1,200 @@
+// Request/response schemas of the cases module. Response schemas are allow-lists: a phone number
+// only ever appears in PhoneResponse (GET /api/cases/{id}/phone).
+import { Type, type Static, type TSchema } from 'typebox';
+import { CASE_KINDS, CASE_STATUSES, CLASSIFICATIONS, SATISFACTIONS } from '../../../client/shared/domain.js';
+import { MonthString } from '../../lib/http-schemas.js';
+
+const lit = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+export const CaseStatusSchema = lit(CASE_STATUSES);
+export const CaseKindSchema = lit(CASE_KINDS);
+export const ClassificationSchema = lit(CLASSIFICATIONS);
+export const SatisfactionSchema = lit(SATISFACTIONS);
+
+const statusList = `(${CASE_STATUSES.join('|')})`;
+
+export const CaseListQuery = Type.Object({
+  status: Type.Optional(Type.String({ pattern: `^${statusList}(,${statusList})*$`, description: '状态，可用逗号分隔多个' })),
+  kind: Type.Optional(CaseKindSchema),
+  departmentId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
+  overdue: Type.Optional(Type.Boolean()),
+  actionable: Type.Optional(Type.Boolean({ description: '只列出本人可以处理的案件（待办）' })),
+  sort: Type.Optional(lit(['newest', 'queue'] as const)),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 })),
+});
+
+export const CaseListItemSchema = Type.Object({
+  id: Type.Integer(),
+  caseNo: Type.String(),
+  kind: CaseKindSchema,
+  kindLabel: Type.String(),
+  status: CaseStatusSchema,
+  statusLabel: Type.String(),
+  departmentId: Type.Integer(),
+  departmentName: Type.String(),
+  codeId: Type.String(),
+  location: Type.String(),
+  score: Type.Integer(),
+  scoreLabel: Type.String(),
+  classification: Nullable(ClassificationSchema),
+  dueDate: Type.String(),
+  contactDueDate: Type.String(),
+  overdue: Type.Boolean(),
+  contactOverdue: Type.Boolean(),
+  escalated: Type.Boolean(),
+  ratingId: Type.Integer(),
+  createdAt: Type.Integer(),
+  officerId: Nullable(Type.Integer()),
+  officerName: Nullable(Type.String()),
+  anonymous: Type.Boolean(),
+  phoneMasked: Nullable(Type.String({ description: '脱敏手机号，如 138****1234' })),
+});
+
+export const EventSchema = Type.Object({
+  id: Type.Integer(),
+  type: Type.String(),
+  label: Type.String(),
+  from: Nullable(Type.String()),
+  to: Nullable(Type.String()),
+  at: Type.Integer(),
+  by: Nullable(Type.Integer()),
+  byName: Nullable(Type.String()),
+  note: Nullable(Type.String()),
+  public: Type.Boolean({ description: '群众在进度查询页可见' }),
+  data: Type.Object({
+    classification: Type.Optional(Type.String()),
+    classificationLabel: Type.Optional(Type.String()),
+    satisfaction: Type.Optional(Type.String()),
+    satisfactionLabel: Type.Optional(Type.String()),
+    genuine: Type.Optional(Type.Boolean()),
+    contact: Type.Optional(Type.String()),
+    officerId: Type.Optional(Type.Integer()),
+    officerName: Type.Optional(Type.String()),
+    reason: Type.Optional(Type.String()),
+    dueDate: Type.Optional(Type.String()),
+    contactDueDate: Type.Optional(Type.String()),
+  }),
+});
+
+const FieldSpecSchema = Type.Object({
+  name: lit(['note', 'classification', 'satisfaction', 'genuine'] as const),
+  type: lit(['choice', 'boolean', 'text'] as const),
+  required: Type.Boolean(),
+  label: Type.String(),
+  options: Type.Optional(Type.Array(Type.Object({ value: Type.String(), label: Type.String() }))),
+});
+
+export const AllowedMoveSchema = Type.Object({
+  to: CaseStatusSchema,
+  event: Type.String(),
+  action: Type.String({ description: '操作名称（按钮文字）' }),
+  fields: Type.Array(FieldSpecSchema),
+});
+
+export const CaseDetailSchema = Type.Object({
+  ...CaseListItemSchema.properties,
+  satisfaction: Nullable(SatisfactionSchema),
+  genuine: Nullable(Type.Boolean()),
+  reopenCount: Type.Integer(),
+  visitedAt: Nullable(Type.Integer()),
+  rectifiedAt: Nullable(Type.Integer()),
+  answeredAt: Nullable(Type.Integer()),
+  closedAt: Nullable(Type.Integer()),
+  escalatedAt: Nullable(Type.Integer()),
+  updatedAt: Type.Integer(),
+  canViewPhone: Type.Boolean(),
+  canAssign: Type.Boolean(),
+  rating: Type.Object({
+    id: Type.Integer(),
+    score: Type.Integer(),
+    scoreLabel: Type.String(),
+    tags: Type.Array(Type.String()),
+    comment: Nullable(Type.String()),
+    createdAt: Type.Integer(),
+    codeId: Type.String(),
+    location: Type.String(),
+    realName: Type.Boolean(),
+    phoneMasked: Nullable(Type.String()),
+    phoneErased: Type.Boolean(),
+    excluded: Type.Boolean(),
+    flagged: Type.Boolean(),
+  }),
+  events: Type.Array(EventSchema, { description: '时间线，最早的在前' }),
+  allowedMoves: Type.Array(AllowedMoveSchema, { description: '当前用户接下来可以执行的操作及所需字段' }),
+});
+
+export const TransitionBody = Type.Object(
+  {
+    to: CaseStatusSchema,
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+    classification: Type.Optional(ClassificationSchema),
+    satisfaction: Type.Optional(SatisfactionSchema),
+    genuine: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type TransitionBodyT = Static<typeof TransitionBody>;
+
+export const AssignBody = Type.Object({ officerId: Type.Integer({ minimum: 1, maximum: 2147483647 }) }, { additionalProperties: false });
+
+export const AssigneesResponse = Type.Object({
+  users: Type.Array(Type.Object({ id: Type.Integer(), displayName: Type.String(), role: Type.String(), roleLabel: Type.String() })),
+});
+
+export const PhoneResponse = Type.Object({ phone: Type.String() });
+
+export const PublicStatusSchema = Type.Object({
+  caseNo: Type.String(),
+  status: CaseStatusSchema,
+  statusLabel: Type.String(),
+  dueDate: Type.String(),
+  createdAt: Type.Integer(),
+  events: Type.Array(Type.Object({ at: Type.Integer(), label: Type.String(), note: Nullable(Type.String()) })),
+});
+
+export const TokenParam = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) });
+
+export const RatingHistorySchema = Type.Object({
+  rating: Type.Object({
+    id: Type.Integer(),
+    score: Type.Integer(),
+    scoreLabel: Type.String(),
+    departmentId: Type.Integer(),
+    createdAt: Type.Integer(),
+    excluded: Type.Boolean(),
+    flagged: Type.Boolean(),
+  }),
+  decisions: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      kind: Type.String(),
+      reason: Type.String(),
+      caseId: Nullable(Type.Integer()),
+      decidedBy: Nullable(Type.Integer()),
+      decidedByName: Nullable(Type.String()),
+      decidedAt: Type.Integer(),
+    }),
+  ),
+  cases: Type.Array(Type.Object({ id: Type.Integer(), caseNo: Type.String(), kind: CaseKindSchema, status: CaseStatusSchema, statusLabel: Type.String() })),
+  events: Type.Array(Type.Object({ ...EventSchema.properties, caseId: Type.Integer(), caseNo: Type.String() })),
+});
+
+export const DrawBody = Type.Object(
+  { month: MonthString, seed: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) },
+  { additionalProperties: false },
+);
+
+export const DrawSchema = Type.Object({
+  id: Type.Integer(),
+  month: Type.String(),
+  seed: Type.String(),
+  share: Type.Number(),
+  eligible: Type.Integer(),
+  drawn: Type.Integer(),
+  drawnAt: Type.Integer(),
+  drawnBy: Type.Integer(),
+  drawnByName: Nullable(Type.String()),
+  orgUnitId: Nullable(Type.Integer()),
+});

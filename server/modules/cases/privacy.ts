@@ -1,0 +1,94 @@
+// 个人信息保护: the full phone number only for a supervisor in scope or the case's officer, every
+// view audit-logged; and the scheduled erasure a configurable time after the case closes.
+import type { Db } from '../../../db/client.js';
+import { insertAudit } from '../../../db/queries/audit.js';
+import * as q from '../../../db/queries/cases.js';
+import { erasePhone, listPhonesToErase } from '../../../db/queries/rating-decisions.js';
+import { getRating } from '../../../db/queries/ratings.js';
+import type { CaseKind } from '../../../client/shared/domain.js';
+import type { Clock } from '../../lib/clock.js';
+import type { DataCrypto } from '../../lib/crypto.js';
+import { Forbidden, Gone, NotFound } from '../../errors.js';
+import type { Actor } from '../auth/actor.js';
+import type { SettingsService } from '../settings/settings.service.js';
+import { PUBLIC_EVENT_LABELS } from './workflow.js';
+
+const DAY_MS = 86_400_000;
+const ERASE_BATCH = 500;
+
+export function createCasePrivacy(deps: {
+  db: Db;
+  clock: Clock;
+  settings: SettingsService;
+  crypto: DataCrypto;
+  scoped: <T extends { departmentId: number; kind: CaseKind }>(actor: Actor, row: T | undefined) => T;
+  canViewPhone: (actor: Actor, c: { officerId: number | null; departmentId: number }) => boolean;
+}) {
+  const { db, clock, settings, crypto, scoped, canViewPhone } = deps;
+
+  return {
+    /** The full number for the return visit; each view is written to the audit log (who, when, which case). */
+    viewPhone(actor: Actor, caseId: number): { phone: string } {
+      const c = scoped(actor, q.getCase(db, caseId));
+      if (!canViewPhone(actor, c)) throw new Forbidden('只有督查或该案件的经办人可以查看完整号码', 'PhoneForbidden');
+      const rating = getRating(db, c.ratingId);
+      if (rating?.phoneErasedAt != null) throw new Gone('该手机号码已按规定删除', 'PhoneErased');
+      if (!rating?.phoneEnc) throw new NotFound('该评价未留手机号码（匿名评价）', 'NoPhone');
+      const phone = crypto.decryptPhone(rating.phoneEnc);
+      insertAudit(db, {
+        at: clock.now(),
+        userId: actor.id,
+        action: 'case.phone_view',
+        targetType: 'case',
+        targetId: String(c.id),
+        detail: { caseNo: c.caseNo, ratingId: rating.id },
+      });
+      return { phone };
+    },
+
+    /**
+     * The erasure job: phone numbers whose cases all closed more than `privacy.phoneRetentionDays`
+     * ago (or, without any case, whose rating is that old) are erased; `realName` stays for the
+     * statistics. One audit row per batch and an event on each affected case.
+     */
+    erasePhones(): { erased: number } {
+      const now = clock.now();
+      const days = settings.get().privacy.phoneRetentionDays;
+      const cutoff = now - days * DAY_MS;
+      let erased = 0;
+      for (;;) {
+        const n = db.transaction((tx) => {
+          const ids = listPhonesToErase(tx, cutoff, ERASE_BATCH);
+          for (const ratingId of ids) {
+            erasePhone(tx, ratingId, now);
+            for (const c of q.listCasesOfRating(tx, ratingId)) {
+              q.insertCaseEvent(tx, {
+                caseId: c.id,
+                type: 'phone_erased',
+                fromStatus: c.status,
+                toStatus: c.status,
+                at: now,
+                note: `手机号码已按规定删除（办结后保留 ${days} 天）`,
+                data: { publicLabel: PUBLIC_EVENT_LABELS.phone_erased },
+                public: true,
+              });
+            }
+          }
+          if (ids.length > 0) {
+            insertAudit(tx, {
+              at: now,
+              userId: null,
+              action: 'privacy.erase_phones',
+              targetType: 'rating',
+              targetId: ids.length === 1 ? String(ids[0]) : `${ids[0]}…${ids[ids.length - 1]}`,
+              detail: { count: ids.length, ratingIds: ids, retentionDays: days, cutoff },
+            });
+          }
+          return ids.length;
+        });
+        erased += n;
+        if (n < ERASE_BATCH) return { erased };
+      }
+    },
+  };
+}

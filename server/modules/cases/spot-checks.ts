@@ -1,0 +1,159 @@
+// 好评抽查: each month, a configurable share of every department's real-name good ratings is drawn
+// into spot-check cases with a seeded PRNG; the draw (who, when, seed, share, counts) is recorded.
+import type { Db } from '../../../db/client.js';
+import { insertAudit } from '../../../db/queries/audit.js';
+import * as q from '../../../db/queries/cases.js';
+import * as sq from '../../../db/queries/spot-checks.js';
+import type { Clock, RandomSource } from '../../lib/clock.js';
+import { Forbidden } from '../../errors.js';
+import type { Actor } from '../auth/actor.js';
+import { toChinaDate } from '../calendar/working-days.js';
+import type { OrgService } from '../org/org.service.js';
+import type { SettingsService } from '../settings/settings.service.js';
+import type { StatsService } from '../stats/stats.service.js';
+import type { CaseListItem } from './case-views.js';
+import { drawCount, drawSample, seededRandom } from './prng.js';
+
+export interface DrawView {
+  id: number;
+  month: string;
+  seed: string;
+  share: number;
+  eligible: number;
+  drawn: number;
+  drawnAt: number;
+  drawnBy: number;
+  drawnByName: string | null;
+  orgUnitId: number | null;
+}
+
+export function createSpotChecks(deps: {
+  db: Db;
+  clock: Clock;
+  random: RandomSource;
+  settings: SettingsService;
+  stats: StatsService;
+  org: OrgService;
+  statusToken: () => string;
+  listItemById: (id: number) => CaseListItem;
+}) {
+  const { db, clock, random, settings, stats, org } = deps;
+
+  return {
+    /**
+     * Draws the month's spot checks in the supervisor's scope. Per department: ceil(share × eligible),
+     * at least `minPerDepartment` where any are eligible. Each department's PRNG is seeded from
+     * SHA-256(seed + department id), so a department's picks do not depend on who else is in scope.
+     */
+    draw(actor: Actor, input: { month: string; seed?: string }): { draw: DrawView; cases: CaseListItem[] } {
+      if (actor.role !== 'supervisor') throw new Forbidden('只有督查可以进行好评抽查');
+      const seed = input.seed ?? Buffer.from(random.bytes(16)).toString('hex');
+      const { spotCheck, deadlines } = settings.get();
+      const cal = settings.calendar();
+      const now = clock.now();
+      const today = toChinaDate(now);
+      const { month } = input;
+      const result = db.transaction((tx) => {
+        const eligible = sq.listEligibleForSpotCheck(tx, [...actor.departmentIds], `${month}-01`, `${month}-31`);
+        const byDept = new Map<number, sq.EligibleRating[]>();
+        for (const r of eligible) {
+          const list = byDept.get(r.departmentId) ?? [];
+          list.push(r);
+          byDept.set(r.departmentId, list);
+        }
+        const picks: sq.EligibleRating[] = [];
+        const perDepartment: Record<string, { eligible: number; drawn: number }> = {};
+        for (const [departmentId, list] of [...byDept].sort((a, b) => a[0] - b[0])) {
+          const k = drawCount(list.length, spotCheck.share, spotCheck.minPerDepartment);
+          const chosen = drawSample(list, k, seededRandom(`${seed}\u001f${departmentId}`));
+          picks.push(...chosen.sort((a, b) => a.id - b.id));
+          perDepartment[departmentId] = { eligible: list.length, drawn: chosen.length };
+        }
+        const draw = sq.insertDraw(tx, {
+          month,
+          seed,
+          share: spotCheck.share,
+          orgUnitId: actor.orgUnitId,
+          eligibleCount: eligible.length,
+          drawnCount: picks.length,
+          drawnBy: actor.id,
+          drawnAt: now,
+        });
+        const prefix = `SC${month.replace('-', '')}-`;
+        let seq = q.nextCaseSeq(tx, prefix);
+        const caseIds: number[] = [];
+        for (const r of picks) {
+          const row = q.insertCase(tx, {
+            caseNo: `${prefix}${String(seq++).padStart(4, '0')}`,
+            kind: 'spot_check',
+            status: 'open',
+            ratingId: r.id,
+            departmentId: r.departmentId,
+            codeId: r.codeId,
+            ratingDay: r.day,
+            anonymous: false,
+            contactDueDate: cal.addWorkingDays(today, deadlines.contactWorkingDays),
+            dueDate: cal.addWorkingDays(today, deadlines.caseWorkingDays),
+            statusToken: deps.statusToken(),
+            drawId: draw.id,
+            createdAt: now,
+            updatedAt: now,
+          });
+          q.insertCaseEvent(tx, {
+            caseId: row.id,
+            type: 'opened',
+            toStatus: 'open',
+            at: now,
+            byUserId: actor.id,
+            note: `${month} 好评抽查（抽取批次 #${draw.id}）`,
+            data: { contactDueDate: row.contactDueDate, dueDate: row.dueDate },
+            public: false,
+          });
+          stats.recordCaseChange(tx, null, row);
+          caseIds.push(row.id);
+        }
+        insertAudit(tx, {
+          at: now,
+          userId: actor.id,
+          action: 'spot_check.draw',
+          targetType: 'spot_check_draw',
+          targetId: String(draw.id),
+          detail: { month, seed, share: spotCheck.share, minPerDepartment: spotCheck.minPerDepartment, eligible: eligible.length, drawn: picks.length, perDepartment },
+        });
+        return { draw, caseIds };
+      });
+      const d = result.draw;
+      return {
+        draw: {
+          id: d.id,
+          month: d.month,
+          seed: d.seed,
+          share: d.share,
+          eligible: d.eligibleCount,
+          drawn: d.drawnCount,
+          drawnAt: d.drawnAt,
+          drawnBy: d.drawnBy,
+          drawnByName: actor.displayName,
+          orgUnitId: d.orgUnitId,
+        },
+        cases: result.caseIds.map(deps.listItemById),
+      };
+    },
+
+    listDraws(actor: Actor): DrawView[] {
+      if (actor.role !== 'supervisor' && actor.role !== 'admin') throw new Forbidden('只有督查或管理员可以查看抽查记录');
+      return sq.listDraws(db, org.orgUnitIdsInScope(actor), 200).map((d) => ({
+        id: d.id,
+        month: d.month,
+        seed: d.seed,
+        share: d.share,
+        eligible: d.eligibleCount,
+        drawn: d.drawnCount,
+        drawnAt: d.drawnAt,
+        drawnBy: d.drawnBy,
+        drawnByName: d.drawnByName,
+        orgUnitId: d.orgUnitId,
+      }));
+    },
+  };
+}

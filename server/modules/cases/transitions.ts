@@ -1,0 +1,130 @@
+// Applying one move of the workflow table inside the caller's transaction: the checks in the order
+// the contract answers them (409 illegal from this status, 403 role, 400 fields), then the case row,
+// its immutable timeline event, the rollups, and for an approved appeal the recorded exclusion.
+import type { Tx } from '../../../db/client.js';
+import { insertAudit } from '../../../db/queries/audit.js';
+import * as q from '../../../db/queries/cases.js';
+import { insertRatingDecision, markRatingExcluded } from '../../../db/queries/rating-decisions.js';
+import { getRating } from '../../../db/queries/ratings.js';
+import { CASE_STATUS_LABELS, CLASSIFICATION_LABELS, ROLE_LABELS } from '../../../client/shared/domain.js';
+import { BadRequest, Conflict, Forbidden } from '../../errors.js';
+import type { Actor } from '../auth/actor.js';
+import type { StatsService } from '../stats/stats.service.js';
+import { ANONYMOUS_CONTACT, findMove, stateOf, type Move, type MoveField, type MoveInput } from './workflow.js';
+
+const FIELD_NAMES: Record<MoveField, string> = { note: '说明', classification: '核实定性', satisfaction: '满意度', genuine: '评价是否属实' };
+const CHINA_OFFSET_MS = 8 * 3600_000;
+
+function provided(input: MoveInput, f: MoveField): boolean {
+  return f === 'note' ? (input.note ?? '').trim() !== '' : input[f] !== undefined;
+}
+
+function checkFields(move: Move, before: q.CaseRow, input: MoveInput): void {
+  const state = stateOf(before);
+  const required = move.requires(state);
+  for (const f of ['classification', 'satisfaction', 'genuine', 'note'] as const) {
+    if (provided(input, f) && !move.accepts.includes(f)) {
+      throw new BadRequest(`「${move.action}」不接受字段 ${f}（${FIELD_NAMES[f]}）`, 'UnexpectedField');
+    }
+    if (required.includes(f) && !provided(input, f)) {
+      const name = f === 'note' ? move.noteLabel(state) : FIELD_NAMES[f];
+      throw new BadRequest(`「${move.action}」需要填写${name}（${f}）`, 'MissingField');
+    }
+  }
+}
+
+export function applyMove(tx: Tx, ctx: { stats: StatsService; now: number; actor: Actor }, before: q.CaseRow, input: MoveInput): q.CaseRow {
+  const { stats, now, actor } = ctx;
+  const move = findMove(before.kind, before.status, input.to);
+  if (!move) {
+    throw new Conflict(`案件当前为「${CASE_STATUS_LABELS[before.status]}」，不能转为「${CASE_STATUS_LABELS[input.to]}」`, 'IllegalTransition');
+  }
+  if (move.when && !move.when(stateOf(before))) throw new Conflict(move.whyNot ?? '当前不能执行此操作', 'IllegalTransition');
+  if (!move.roles.includes(actor.role)) throw new Forbidden(`${ROLE_LABELS[actor.role]}不能执行「${move.action}」`);
+  checkFields(move, before, input);
+
+  const note = input.note?.trim() || null;
+  const patch: Partial<q.CaseRow> = { status: move.to, updatedAt: now };
+  if (move.to === 'visited') patch.visitedAt = now;
+  if (move.to === 'rectified') patch.rectifiedAt = now;
+  if (move.to === 'answered') patch.answeredAt = now;
+  if (move.to === 'closed') patch.closedAt = now;
+  if (input.classification) patch.classification = input.classification;
+  if (input.satisfaction) patch.satisfaction = input.satisfaction;
+  if (input.genuine !== undefined) patch.genuine = input.genuine;
+  const data: Record<string, unknown> = {};
+  if (input.classification) data.classification = input.classification;
+  if (input.satisfaction) data.satisfaction = input.satisfaction;
+  if (input.genuine !== undefined) data.genuine = input.genuine;
+  if (move.kind === 'bad_rating' && move.to === 'visited') data.contact = before.anonymous ? ANONYMOUS_CONTACT : '电话回访';
+  if (move.effect === 'reject_appeal') {
+    // A rejected appeal makes the 差评 valid: it is rectified like any other.
+    patch.classification = 'valid';
+    data.classification = 'valid';
+    data.reason = `申诉未获批准（原定性：${before.classification ? CLASSIFICATION_LABELS[before.classification] : '无'}）`;
+  }
+  if (move.effect === 'reopen') {
+    patch.reopenCount = before.reopenCount + 1;
+    // The earlier answer stays on the timeline; the case counts as answered again when re-answered.
+    patch.satisfaction = null;
+    if (before.classification !== 'valid') {
+      // Escalated into 整改 after an explanation the citizen did not accept: now a valid 差评.
+      patch.classification = 'valid';
+      data.classification = 'valid';
+      data.reason = `群众不满意，重新整改（原定性：${before.classification ? CLASSIFICATION_LABELS[before.classification] : '无'}）`;
+    }
+  }
+  if (move.publicLabel) data.publicLabel = move.publicLabel;
+  if (move.notePublic) data.notePublic = true;
+
+  const after = q.updateCase(tx, before.id, patch);
+  q.insertCaseEvent(tx, {
+    caseId: before.id,
+    type: move.event,
+    fromStatus: before.status,
+    toStatus: move.to,
+    at: now,
+    byUserId: actor.id,
+    note,
+    data,
+    public: move.publicLabel != null,
+  });
+  stats.recordCaseChange(tx, before, after);
+  if (move.effect === 'approve_appeal') excludeRating(tx, ctx, after, note);
+  return after;
+}
+
+/** An approved appeal: the rating leaves the statistics by a recorded, audited decision (never deleted). */
+function excludeRating(tx: Tx, ctx: { stats: StatsService; now: number; actor: Actor }, c: q.CaseRow, note: string | null): void {
+  const r = getRating(tx, c.ratingId);
+  if (!r) throw new Error(`rating ${c.ratingId} of case ${c.id} is missing`);
+  const label = c.classification ? CLASSIFICATION_LABELS[c.classification] : '申诉';
+  insertRatingDecision(tx, {
+    ratingId: r.id,
+    kind: 'exclude',
+    reason: `申诉复核通过：${label}${note ? `。${note}` : ''}`,
+    caseId: c.id,
+    decidedBy: ctx.actor.id,
+    decidedAt: ctx.now,
+  });
+  if (!r.excluded) {
+    markRatingExcluded(tx, r.id);
+    ctx.stats.excludeRating(tx, {
+      codeId: r.codeId,
+      departmentId: r.departmentId,
+      day: r.day,
+      hour: new Date(r.createdAt + CHINA_OFFSET_MS).getUTCHours(),
+      score: r.score,
+      tags: r.tags,
+      realName: r.realName,
+    });
+  }
+  insertAudit(tx, {
+    at: ctx.now,
+    userId: ctx.actor.id,
+    action: 'rating.exclude',
+    targetType: 'rating',
+    targetId: String(r.id),
+    detail: { caseId: c.id, caseNo: c.caseNo, classification: c.classification, alreadyExcluded: r.excluded },
+  });
+}

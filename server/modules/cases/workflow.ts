@@ -1,0 +1,270 @@
+// The case workflow of 差评必查 / 好评抽查 in ONE table (CONTRACT.md, Cases): every allowed move, who
+// may make it, which fields it needs, and what the citizen sees of it. Everything else (routes, the
+// staff page's buttons, the citizen's status page) is derived from this table.
+import {
+  CLASSIFICATION_LABELS,
+  CLASSIFICATIONS,
+  SATISFACTION_LABELS,
+  SATISFACTIONS,
+  type CaseKind,
+  type CaseStatus,
+  type Classification,
+  type Role,
+  type Satisfaction,
+} from '../../../client/shared/domain.js';
+
+export type MoveField = 'note' | 'classification' | 'satisfaction' | 'genuine';
+
+export interface MoveInput {
+  to: CaseStatus;
+  note?: string;
+  classification?: Classification;
+  satisfaction?: Satisfaction;
+  genuine?: boolean;
+}
+
+/** What a move's guard and field rules look at. */
+export interface CaseState {
+  kind: CaseKind;
+  status: CaseStatus;
+  anonymous: boolean;
+  classification: Classification | null;
+  satisfaction: Satisfaction | null;
+  reopenCount: number;
+}
+
+export function stateOf(c: CaseState): CaseState {
+  return {
+    kind: c.kind,
+    status: c.status,
+    anonymous: c.anonymous,
+    classification: c.classification,
+    satisfaction: c.satisfaction,
+    reopenCount: c.reopenCount,
+  };
+}
+
+/** Side effects beyond status, timestamps and the submitted fields. */
+export type MoveEffect = 'approve_appeal' | 'reject_appeal' | 'reopen';
+
+export interface Move {
+  kind: CaseKind;
+  from: CaseStatus;
+  to: CaseStatus;
+  /** Event type written to the timeline. */
+  event: string;
+  /** The action's name on the staff page's button. */
+  action: string;
+  /** Roles that may make the move (always within their scope: 404 outside it). */
+  roles: readonly Role[];
+  /** Fields the move needs; the anonymous visit also needs the internal verification note. */
+  requires: (c: CaseState) => readonly MoveField[];
+  /** Fields the move accepts (a superset of `requires`); any other field is a 400. */
+  accepts: readonly MoveField[];
+  /** When the move is possible from this status at all (otherwise 409), and why not. */
+  when?: (c: CaseState) => boolean;
+  whyNot?: string;
+  noteLabel: (c: CaseState) => string;
+  /** Label on the citizen's status page; null = the citizen does not see this step. */
+  publicLabel: string | null;
+  /** Whether the note is addressed to the citizen (整改措施, 解释说明) and shown to them. */
+  notePublic?: boolean;
+  effect?: MoveEffect;
+}
+
+const only =
+  (...fields: MoveField[]) =>
+  () =>
+    fields;
+const label = (s: string) => () => s;
+
+/** 匿名差评: the contact step is recorded as this, plus the department's own verification. */
+export const ANONYMOUS_CONTACT = '匿名，无法回访';
+
+// Supervisors run return visits, decide appeals and close; department heads rectify and appeal (only
+// they may appeal: it is the department's claim). Administrators manage the platform and do not work
+// cases (they may assign officers).
+export const MOVES: readonly Move[] = [
+  {
+    kind: 'bad_rating', from: 'open', to: 'visited', event: 'visited', action: '记录回访',
+    roles: ['supervisor', 'dept_head'],
+    requires: (c) => (c.anonymous ? ['classification', 'note'] : ['classification']),
+    accepts: ['classification', 'note'],
+    noteLabel: (c) => (c.anonymous ? '内部核实情况' : '回访情况'),
+    publicLabel: '已回访核实',
+  },
+  {
+    kind: 'bad_rating', from: 'visited', to: 'rectifying', event: 'rectifying', action: '开始整改',
+    roles: ['dept_head', 'supervisor'],
+    requires: only(), accepts: ['note'],
+    when: (c) => c.classification === 'valid', whyNot: '只有定性为有效差评的案件才能转入整改',
+    noteLabel: label('整改安排'),
+    publicLabel: '整改中',
+  },
+  {
+    kind: 'bad_rating', from: 'visited', to: 'appealed', event: 'appealed', action: '提出申诉',
+    roles: ['dept_head'],
+    requires: only('note'), accepts: ['note'],
+    when: (c) => c.classification === 'mistaken' || c.classification === 'malicious',
+    whyNot: '只有定性为误评或恶意差评的案件才能申诉',
+    noteLabel: label('申诉理由'),
+    publicLabel: '部门申请复核',
+  },
+  {
+    kind: 'bad_rating', from: 'visited', to: 'answered', event: 'explained', action: '解释说明',
+    roles: ['dept_head', 'supervisor'],
+    requires: only('note'), accepts: ['note', 'satisfaction'],
+    when: (c) => c.classification === 'no_basis', whyNot: '只有定性为无法律依据的诉求才能直接解释说明',
+    noteLabel: label('向群众的解释说明'),
+    publicLabel: '已解释说明', notePublic: true,
+  },
+  {
+    kind: 'bad_rating', from: 'appealed', to: 'closed', event: 'appeal_approved', action: '批准申诉',
+    roles: ['supervisor'],
+    requires: only(), accepts: ['note'],
+    noteLabel: label('复核意见'),
+    publicLabel: '经复核，该评价不计入统计，案件办结',
+    effect: 'approve_appeal',
+  },
+  {
+    kind: 'bad_rating', from: 'appealed', to: 'rectifying', event: 'appeal_rejected', action: '驳回申诉',
+    roles: ['supervisor'],
+    requires: only(), accepts: ['note'],
+    noteLabel: label('驳回理由'),
+    publicLabel: '经复核，转入整改',
+    effect: 'reject_appeal',
+  },
+  {
+    kind: 'bad_rating', from: 'rectifying', to: 'rectified', event: 'rectified', action: '提交整改措施',
+    // The department rectifies; a supervisor may record the measures the department reports.
+    roles: ['dept_head', 'supervisor'],
+    requires: only('note'), accepts: ['note'],
+    noteLabel: label('整改措施'),
+    publicLabel: '已整改', notePublic: true,
+  },
+  {
+    kind: 'bad_rating', from: 'rectified', to: 'answered', event: 'answered', action: '记录反馈',
+    roles: ['supervisor', 'dept_head'],
+    requires: only('satisfaction'), accepts: ['satisfaction', 'note'],
+    noteLabel: label('反馈情况'),
+    publicLabel: '已反馈',
+  },
+  {
+    kind: 'bad_rating', from: 'answered', to: 'closed', event: 'closed', action: '办结',
+    roles: ['supervisor'],
+    requires: only(), accepts: ['note'],
+    noteLabel: label('办结意见'),
+    publicLabel: '办结',
+  },
+  {
+    kind: 'bad_rating', from: 'answered', to: 'rectifying', event: 'reopened', action: '重新整改',
+    roles: ['supervisor'],
+    requires: only(), accepts: ['note'],
+    // DOMAIN.md: 不满意 may reopen the case once for escalation.
+    when: (c) => c.satisfaction === 'unsatisfied' && c.reopenCount < 1,
+    whyNot: '只有群众不满意的案件才能重新整改，且只能重新整改一次',
+    noteLabel: label('重新整改原因'),
+    publicLabel: '群众不满意，重新整改',
+    effect: 'reopen',
+  },
+  {
+    kind: 'spot_check', from: 'open', to: 'visited', event: 'visited', action: '记录回访',
+    roles: ['supervisor'],
+    requires: only('genuine'), accepts: ['genuine', 'note'],
+    noteLabel: label('回访情况'),
+    publicLabel: null,
+  },
+  {
+    kind: 'spot_check', from: 'visited', to: 'closed', event: 'closed', action: '办结',
+    roles: ['supervisor'],
+    requires: only(), accepts: ['note'],
+    noteLabel: label('办结意见'),
+    publicLabel: null,
+  },
+];
+
+/** The move of the table from the case's status to `to`, ignoring guards and roles. */
+export function findMove(kind: CaseKind, from: CaseStatus, to: CaseStatus): Move | undefined {
+  return MOVES.find((m) => m.kind === kind && m.from === from && m.to === to);
+}
+
+/** Statuses in which a role has something to do (the "to do" lists). */
+export function actionableStatuses(role: Role): { kind: CaseKind; status: CaseStatus }[] {
+  const seen = new Set<string>();
+  const out: { kind: CaseKind; status: CaseStatus }[] = [];
+  for (const m of MOVES) {
+    const key = `${m.kind}:${m.from}`;
+    if (m.roles.includes(role) && !seen.has(key)) {
+      seen.add(key);
+      out.push({ kind: m.kind, status: m.from });
+    }
+  }
+  return out;
+}
+
+export interface FieldSpec {
+  name: MoveField;
+  type: 'choice' | 'boolean' | 'text';
+  required: boolean;
+  label: string;
+  options?: { value: string; label: string }[];
+}
+
+export interface AllowedMove {
+  to: CaseStatus;
+  event: string;
+  action: string;
+  fields: FieldSpec[];
+}
+
+function fieldSpec(m: Move, c: CaseState, name: MoveField): FieldSpec {
+  const required = m.requires(c).includes(name);
+  switch (name) {
+    case 'classification':
+      return { name, type: 'choice', required, label: '核实定性', options: CLASSIFICATIONS.map((v) => ({ value: v, label: CLASSIFICATION_LABELS[v] })) };
+    case 'satisfaction':
+      return { name, type: 'choice', required, label: '群众对处理结果的满意度', options: SATISFACTIONS.map((v) => ({ value: v, label: SATISFACTION_LABELS[v] })) };
+    case 'genuine':
+      return {
+        name, type: 'boolean', required, label: '评价是否为本人真实意愿、未受引导',
+        options: [{ value: 'true', label: '属实' }, { value: 'false', label: '不属实' }],
+      };
+    case 'note':
+      return { name, type: 'text', required, label: m.noteLabel(c) };
+  }
+}
+
+/** What this role may do next on a case in this state, with the fields each move needs. */
+export function allowedMoves(c: CaseState, role: Role): AllowedMove[] {
+  return MOVES.filter((m) => m.kind === c.kind && m.from === c.status && m.roles.includes(role) && (!m.when || m.when(c))).map((m) => ({
+    to: m.to,
+    event: m.event,
+    action: m.action,
+    // Required fields first, so the form reads top-down.
+    fields: [...m.accepts].sort((a, b) => Number(m.requires(c).includes(b)) - Number(m.requires(c).includes(a))).map((f) => fieldSpec(m, c, f)),
+  }));
+}
+
+/** Staff labels of timeline events (moves and the other events: opening, assignment, escalation…). */
+export const EVENT_LABELS: Record<string, string> = {
+  opened: '立案',
+  visited: '记录回访',
+  rectifying: '开始整改',
+  appealed: '提出申诉',
+  explained: '解释说明',
+  appeal_approved: '批准申诉',
+  appeal_rejected: '驳回申诉',
+  rectified: '提交整改措施',
+  answered: '记录反馈',
+  closed: '办结',
+  reopened: '重新整改',
+  assigned: '指派经办人',
+  escalated: '超期督办',
+  phone_erased: '删除手机号码',
+};
+
+/** Citizen labels of the events that are public but are not moves. */
+export const PUBLIC_EVENT_LABELS: Record<string, string> = {
+  opened: '已受理，等待回访',
+  phone_erased: '您留下的手机号码已按规定删除',
+};

@@ -1,0 +1,79 @@
+// Message formats of the group robots: 企业微信 (WeCom) `markdown.content`, 钉钉 (DingTalk)
+// `markdown.title` + `markdown.text`. No personal data: never a phone number, only a short excerpt
+// of the comment with anything phone-like masked.
+import { SCORE_LABELS, type Score } from '../../../client/shared/domain.js';
+import type { CaseNoticeFacts } from '../../../db/queries/notifications.js';
+import { redactPhones } from '../../lib/redact.js';
+
+export const WEBHOOK_KINDS = ['wecom', 'dingtalk'] as const;
+export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
+export const NOTIFY_EVENTS = ['bad_rating', 'case_overdue'] as const;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+export const NOTIFY_EVENT_LABELS: Record<NotifyEvent, string> = { bad_rating: '新差评', case_overdue: '案件超期' };
+
+export type WebhookPayload =
+  | { msgtype: 'markdown'; markdown: { content: string } }
+  | { msgtype: 'markdown'; markdown: { title: string; text: string } };
+
+const EXCERPT_CHARS = 60;
+
+/** Citizen text made inert for robot markdown: one line, no markup, phone-like digits masked. */
+export function plainExcerpt(text: string | null, max = EXCERPT_CHARS): string | null {
+  if (!text) return null;
+  // Markup goes first, so the mask's asterisks survive.
+  const flat = redactPhones(
+    text
+      .replace(/[\r\n\t]+/g, ' ')
+      .replace(/[<>[\]()*_#`~|\\@!]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  );
+  if (!flat) return null;
+  const chars = [...flat];
+  return chars.length > max ? `${chars.slice(0, max).join('')}…` : flat;
+}
+
+interface Notice {
+  title: string;
+  lines: [string, string][];
+}
+
+function notice(event: NotifyEvent, f: CaseNoticeFacts, today: string): Notice {
+  const scoreLabel = SCORE_LABELS[f.score as Score] ?? `${f.score} 分`;
+  if (event === 'bad_rating') {
+    const lines: [string, string][] = [
+      ['案件编号', f.caseNo],
+      ['部门', f.departmentName],
+      ['位置', f.location],
+      ['评价', scoreLabel],
+      ['回访时限', f.contactDueDate],
+      ['办结时限', f.dueDate],
+    ];
+    const excerpt = plainExcerpt(f.comment);
+    if (excerpt) lines.push(['留言摘要', excerpt]);
+    return { title: `差评必查：${f.departmentName} ${f.caseNo}`, lines };
+  }
+  const whole = f.dueDate < today;
+  return {
+    title: `案件超期：${f.departmentName} ${f.caseNo}`,
+    lines: [
+      ['案件编号', f.caseNo],
+      ['部门', f.departmentName],
+      ['位置', f.location],
+      ['评价', scoreLabel],
+      ['超期', whole ? `已超过办结时限（${f.dueDate}）` : `已超过回访时限（${f.contactDueDate}）`],
+    ],
+  };
+}
+
+export function buildPayload(kind: WebhookKind, event: NotifyEvent, facts: CaseNoticeFacts, today: string): WebhookPayload {
+  const n = notice(event, facts, today);
+  const heading = event === 'bad_rating' ? '差评必查提醒' : '案件超期督办';
+  if (kind === 'wecom') {
+    const content = [`**${heading}** <font color="warning">${n.lines[0]![1]}</font>`, ...n.lines.map(([k, v]) => `> ${k}：${v}`)].join('\n');
+    return { msgtype: 'markdown', markdown: { content } };
+  }
+  // DingTalk markdown needs blank lines between paragraphs.
+  const text = [`#### ${heading}`, ...n.lines.map(([k, v]) => `- ${k}：${v}`)].join('\n\n');
+  return { msgtype: 'markdown', markdown: { title: n.title, text } };
+}

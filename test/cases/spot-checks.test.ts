@@ -1,0 +1,187 @@
+// 好评抽查 (DOMAIN.md): a configurable share (default 5%, at least one where any exist) of real-name
+// good ratings per department per month, drawn reproducibly with a recorded seed.
+import { sql } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { drawCount, drawSample, seededRandom } from '../../server/modules/cases/prng.js';
+import { bearerFor, type TestApp } from '../helpers/app.js';
+import { makeRating } from '../helpers/factories.js';
+import { drive, move, PHONE, setup, type World } from './helpers.js';
+
+const NOV = Date.parse('2026-11-02T09:00:00+08:00');
+const OCT = Date.parse('2026-10-20T09:00:00+08:00');
+
+const apps: TestApp[] = [];
+afterEach(async () => {
+  while (apps.length) await apps.pop()!.close();
+});
+
+/** The same data in every app: 45 eligible in A, 10 in B, 1 in C (other county) and noise. */
+async function world() {
+  const { t, w } = await setup();
+  apps.push(t);
+  for (let i = 0; i < 45; i++) makeRating(t.services, { codeId: w.codeA.id, score: 3 + (i % 3), phone: PHONE, createdAt: NOV + i * 3600_000 });
+  for (let i = 0; i < 10; i++) makeRating(t.services, { codeId: w.codeB.id, score: 5, phone: PHONE, createdAt: NOV + i * 3600_000 });
+  makeRating(t.services, { codeId: w.codeC.id, score: 5, phone: PHONE, createdAt: NOV });
+  // Not eligible: anonymous, bad, another month.
+  makeRating(t.services, { codeId: w.codeA.id, score: 5, createdAt: NOV });
+  makeRating(t.services, { codeId: w.codeA.id, score: 2, phone: PHONE, createdAt: NOV });
+  makeRating(t.services, { codeId: w.codeA.id, score: 5, phone: PHONE, createdAt: OCT });
+  return { t, w };
+}
+
+const draw = (t: TestApp, w: World, payload: object, user: { id: number; role: string } = w.supervisor) =>
+  t.app.inject({ method: 'POST', url: '/api/spot-checks/draw', headers: bearerFor(t.app, user), payload });
+
+const picked = (body: { cases: { ratingId: number }[] }) => body.cases.map((c) => c.ratingId).sort((a, b) => a - b);
+
+describe('好评抽查 draw', () => {
+  it('draws ceil(5%) per department, at least one, real-name good ratings of the month in scope only', async () => {
+    const { t, w } = await world();
+    const res = await draw(t, w, { month: '2026-11', seed: 'county-2026-11' });
+    expect(res.statusCode).toBe(201);
+    const body = res.json();
+    expect(body.draw).toMatchObject({ month: '2026-11', seed: 'county-2026-11', share: 0.05, eligible: 55, drawn: 4, drawnBy: w.supervisor.id });
+    const byDept = body.cases.reduce((m: Record<number, number>, c: { departmentId: number }) => ({ ...m, [c.departmentId]: (m[c.departmentId] ?? 0) + 1 }), {});
+    // A: ceil(45 × 5%) = 3; B: ceil(10 × 5%) = 1 (at least one); C is another county.
+    expect(byDept).toEqual({ [w.deptA.id]: 3, [w.deptB.id]: 1 });
+    for (const c of body.cases) {
+      expect(c).toMatchObject({ kind: 'spot_check', status: 'open', anonymous: false });
+      expect(c.caseNo).toMatch(/^SC202611-\d{4}$/);
+      expect(c.score).toBeGreaterThanOrEqual(3);
+      expect(c.phoneMasked).toBe('139****5678');
+      // Deadlines from the draw day (Monday 2026-11-23), from settings.
+      expect(c.contactDueDate).toBe('2026-11-24');
+      expect(c.dueDate).toBe('2026-12-14');
+    }
+    const ratings = t.db.all<{ id: number; day: string; real_name: number; score: number }>(
+      sql`SELECT id, day, real_name, score FROM ratings WHERE id IN (${sql.join(picked(body).map((i) => sql`${i}`), sql`, `)})`,
+    );
+    expect(ratings.every((r) => r.day.startsWith('2026-11') && r.real_name === 1 && r.score >= 3)).toBe(true);
+    // The draw is recorded (who, when, seed, share, counts) and audited.
+    const rec = t.db.get<Record<string, unknown>>(sql`SELECT month, seed, share, eligible_count, drawn_count, drawn_by, drawn_at FROM spot_check_draws`);
+    expect(rec).toEqual({ month: '2026-11', seed: 'county-2026-11', share: 0.05, eligible_count: 55, drawn_count: 4, drawn_by: w.supervisor.id, drawn_at: t.clock.now() });
+    expect(t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM audit_log WHERE action = 'spot_check.draw' AND user_id = ${w.supervisor.id}`)?.n).toBe(1);
+    const list = await t.app.inject({ url: '/api/spot-checks', headers: bearerFor(t.app, w.supervisor) });
+    expect(list.json().draws).toEqual([expect.objectContaining({ id: body.draw.id, seed: 'county-2026-11', eligible: 55, drawn: 4, drawnByName: w.supervisor.displayName })]);
+    const other = await t.app.inject({ url: '/api/spot-checks', headers: bearerFor(t.app, w.otherSupervisor) });
+    expect(other.json().draws).toEqual([]);
+    // Already drawn ratings are not drawn again.
+    const second = (await draw(t, w, { month: '2026-11', seed: 'county-2026-11' })).json();
+    expect(second.draw.eligible).toBe(51);
+    expect(picked(second).filter((id) => picked(body).includes(id))).toEqual([]);
+  });
+
+  it('is reproducible with a seed and different without', async () => {
+    const a = await world();
+    const b = await world();
+    const same1 = (await draw(a.t, a.w, { month: '2026-11', seed: 'abc' })).json();
+    const same2 = (await draw(b.t, b.w, { month: '2026-11', seed: 'abc' })).json();
+    expect(picked(same1)).toEqual(picked(same2));
+    expect(picked(same1)).toHaveLength(4);
+
+    const c = await world();
+    const d = await world();
+    const other = (await draw(c.t, c.w, { month: '2026-11', seed: 'xyz' })).json();
+    expect(picked(other)).not.toEqual(picked(same1));
+    const r1 = (await draw(d.t, d.w, { month: '2026-11' })).json();
+    const e = await world();
+    const r2 = (await draw(e.t, e.w, { month: '2026-11' })).json();
+    // Without a seed one is generated from the random source and recorded, so it can be re-run.
+    expect(r1.draw.seed).toMatch(/^[0-9a-f]{32}$/);
+    expect(r1.draw.seed).not.toBe(r2.draw.seed);
+    expect(picked(r1)).not.toEqual(picked(r2));
+    const f = await world();
+    expect(picked((await draw(f.t, f.w, { month: '2026-11', seed: r1.draw.seed })).json())).toEqual(picked(r1));
+  });
+
+  it('the share is a setting; only supervisors draw; bad months are 400', async () => {
+    const { t, w } = await world();
+    const patched = await t.app.inject({ method: 'PATCH', url: '/api/settings', headers: bearerFor(t.app, w.admin), payload: { spotCheck: { share: 0.1, minPerDepartment: 2 } } });
+    expect(patched.statusCode).toBe(200);
+    const body = (await draw(t, w, { month: '2026-11', seed: 's' })).json();
+    // A: ceil(4.5) = 5; B: max(2, ceil(1)) = 2.
+    expect(body.draw).toMatchObject({ share: 0.1, drawn: 7 });
+    expect((await draw(t, w, { month: '2026-11' }, w.headA)).statusCode).toBe(403);
+    expect((await draw(t, w, { month: '2026-11' }, w.admin)).statusCode).toBe(403);
+    expect((await draw(t, w, { month: '2026-13' })).statusCode).toBe(400);
+    expect((await draw(t, w, { month: '202611' })).statusCode).toBe(400);
+    const empty = (await draw(t, w, { month: '2025-01' })).json();
+    expect(empty).toMatchObject({ draw: { eligible: 0, drawn: 0 }, cases: [] });
+  });
+
+  it('a spot check is one return visit recording whether the rating was genuine, then closed', async () => {
+    const { t, w } = await world();
+    const c = (await draw(t, w, { month: '2026-11', seed: 'v' })).json().cases[0];
+    const detail = (await t.app.inject({ url: `/api/cases/${c.id}`, headers: bearerFor(t.app, w.supervisor) })).json();
+    expect(detail.allowedMoves).toEqual([
+      {
+        to: 'visited',
+        event: 'visited',
+        action: '记录回访',
+        fields: [
+          expect.objectContaining({ name: 'genuine', type: 'boolean', required: true }),
+          expect.objectContaining({ name: 'note', required: false }),
+        ],
+      },
+    ]);
+    expect((await move(t, w.supervisor, c.id, { to: 'visited' })).statusCode).toBe(400);
+    expect((await move(t, w.supervisor, c.id, { to: 'visited', genuine: false, classification: 'valid' })).statusCode).toBe(400);
+    const visited = (await move(t, w.supervisor, c.id, { to: 'visited', genuine: false, note: '群众表示是窗口人员代为评价' })).json();
+    expect(visited).toMatchObject({ status: 'visited', genuine: false });
+    expect(visited.events.at(-1).data).toEqual({ genuine: false });
+    drive(t, w.supervisor, c.id, { to: 'closed' });
+    // Spot checks never touch the 差评 case indicators.
+    expect(t.db.get<{ n: number }>(sql`SELECT coalesce(sum(cases), 0) AS n FROM daily_case_stats`)?.n).toBe(1);
+  });
+});
+
+describe('the seeded PRNG', () => {
+  it('is a pure function of the seed', () => {
+    const xs = Array.from({ length: 100 }, (_, i) => i);
+    expect(drawSample(xs, 10, seededRandom('a'))).toEqual(drawSample(xs, 10, seededRandom('a')));
+    expect(drawSample(xs, 10, seededRandom('a'))).not.toEqual(drawSample(xs, 10, seededRandom('b')));
+    const r = seededRandom('range');
+    for (let i = 0; i < 1000; i++) {
+      const v = r();
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThan(1);
+    }
+    expect(new Set(drawSample(xs, 100, seededRandom('all'))).size).toBe(100);
+  });
+
+  it('rounds the share up, with a minimum where any exist', () => {
+    expect(drawCount(0, 0.05, 1)).toBe(0);
+    expect(drawCount(1, 0.05, 1)).toBe(1);
+    expect(drawCount(20, 0.05, 1)).toBe(1);
+    expect(drawCount(21, 0.05, 1)).toBe(2);
+    expect(drawCount(60, 0.05, 1)).toBe(3);
+    expect(drawCount(3, 0.5, 5)).toBe(3);
+    expect(drawCount(10, 0, 0)).toBe(0);
+  });
+});
+
+describe('spot checks stay with the supervisors', () => {
+  it("a department head never sees which of the department's good ratings were drawn", async () => {
+    const { t, w } = await world();
+    const c = (await draw(t, w, { month: '2026-11', seed: 'h' })).json().cases.find((x: { departmentId: number }) => x.departmentId === w.deptA.id);
+    const head = (url: string) => t.app.inject({ url, headers: bearerFor(t.app, w.headA) });
+    expect((await head('/api/cases?kind=spot_check')).json()).toEqual({ cases: [], total: 0 });
+    expect((await head('/api/cases')).json().cases.every((x: { kind: string }) => x.kind === 'bad_rating')).toBe(true);
+    expect((await head(`/api/cases/${c.id}`)).statusCode).toBe(404);
+    expect((await head(`/api/ratings/${c.ratingId}/history`)).json().cases).toEqual([]);
+    expect((await head('/api/spot-checks')).statusCode).toBe(403);
+    const sup = await t.app.inject({ url: `/api/cases/${c.id}`, headers: bearerFor(t.app, w.supervisor) });
+    expect(sup.statusCode).toBe(200);
+  });
+
+  it('escalate on their whole deadline only, not the contact deadline', async () => {
+    const { t, w } = await world();
+    await draw(t, w, { month: '2026-11', seed: 'e' });
+    t.clock.set(Date.parse('2026-11-26T09:00:00+08:00'));
+    // Only the one open 差评 of the world escalates.
+    expect(t.services.cases.escalateOverdue()).toEqual({ escalated: 1 });
+    t.clock.set(Date.parse('2026-12-15T09:00:00+08:00'));
+    expect(t.services.cases.escalateOverdue()).toEqual({ escalated: 4 });
+  });
+});
+
