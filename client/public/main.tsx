@@ -1,11 +1,159 @@
 import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import './public.css';
 
-// The public rankings page; filled in by the indicators issue.
+// 公开: the monthly department rankings (no login). Department figures only, no personal data.
+
+interface PublicDepartment {
+  name: string;
+  orgUnitName: string;
+  total: number;
+  goodRate: number | null;
+  score: number | null;
+  rank: number | null;
+  insufficient: boolean;
+  badCount: number;
+  validBad: number;
+  rectifiedCount: number;
+  rectifyRate: number | null;
+}
+
+interface Rankings {
+  month: string;
+  minSample: number;
+  orgUnit: { id: number; name: string } | null;
+  orgUnits: { id: number; parentId: number | null; kind: 'city' | 'county'; name: string }[];
+  departments: PublicDepartment[];
+}
+
+const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
+const currentMonth = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+
+function readParams(): { month: string; orgUnitId: string } {
+  const p = new URLSearchParams(location.search);
+  const month = p.get('month');
+  return { month: month && /^\d{4}-\d{2}$/.test(month) ? month : currentMonth(), orgUnitId: p.get('orgUnitId') ?? '' };
+}
+
 function PublicPage() {
+  const [params, setParams] = useState(readParams);
+  const [data, setData] = useState<Rankings | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+
+  useEffect(() => {
+    const q = new URLSearchParams({ month: params.month });
+    if (params.orgUnitId) q.set('orgUnitId', params.orgUnitId);
+    history.replaceState(null, '', `${location.pathname}?${q}`);
+    let live = true;
+    setLoading(true);
+    fetch(`/api/public/rankings?${q}`)
+      .then(async (res) => {
+        const body = (await res.json()) as Rankings & { message?: string };
+        if (!res.ok) throw new Error(body.message ?? `加载失败（${res.status}）`);
+        if (live) {
+          setData(body);
+          setError(null);
+        }
+      })
+      .catch((e: unknown) => live && setError(e instanceof Error ? e.message : '加载失败，请稍后再试'))
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [params.month, params.orgUnitId]);
+
+  const [y, m] = params.month.split('-');
+  const scopeName = data?.orgUnit?.name ?? '全部地区';
+
   return (
     <main>
-      <h1>政务服务好差评 · 部门排名公示</h1>
-      <p>排名数据即将发布。</p>
+      <header>
+        <h1>政务服务好差评 · 部门排名公示</h1>
+        <p class="lead">
+          群众扫码评价政务服务，每月公示各部门评价结果与差评整改情况。公示内容不含任何个人信息。
+        </p>
+      </header>
+      <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="筛选">
+        <label>
+          月份
+          <input
+            type="month"
+            value={params.month}
+            max={currentMonth()}
+            onInput={(e) => {
+              const v = (e.target as HTMLInputElement).value;
+              if (/^\d{4}-\d{2}$/.test(v)) setParams({ ...params, month: v });
+            }}
+          />
+        </label>
+        {data && data.orgUnits.length > 1 && (
+          <label>
+            地区
+            <select value={params.orgUnitId} onChange={(e) => setParams({ ...params, orgUnitId: (e.target as HTMLSelectElement).value })}>
+              <option value="">全部地区</option>
+              {data.orgUnits.map((u) => (
+                <option key={u.id} value={String(u.id)}>
+                  {u.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+      </form>
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+      <div aria-busy={loading} aria-live="polite">
+        {data && (
+          <div class="scroll" tabIndex={0} role="region" aria-label="部门排名表（可横向滚动）">
+            <table class="rankings" data-testid="public-rankings">
+              <caption>
+                {scopeName} {y} 年 {Number(m)} 月 部门排名
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col" class="num">排名</th>
+                  <th scope="col">部门</th>
+                  <th scope="col" class="num">评价数</th>
+                  <th scope="col" class="num">好评率</th>
+                  <th scope="col" class="num">综合评分</th>
+                  <th scope="col" class="num">差评整改</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.departments.length === 0 && (
+                  <tr>
+                    <td colSpan={6}>本月暂无数据。</td>
+                  </tr>
+                )}
+                {data.departments.map((d, i) => (
+                  <tr key={`${d.orgUnitName}-${d.name}-${i}`}>
+                    <td class="num">{d.insufficient ? <span class="badge">样本不足</span> : d.rank}</td>
+                    <th scope="row">
+                      {d.name}
+                      {data.orgUnits.length > 2 && <span class="unit">{d.orgUnitName}</span>}
+                    </th>
+                    <td class="num">{d.total}</td>
+                    <td class="num">{pct(d.goodRate)}</td>
+                    <td class="num">{d.score === null ? '—' : d.score.toFixed(1)}</td>
+                    <td class="num">{d.validBad === 0 ? (d.badCount === 0 ? '无差评' : '—') : `已整改 ${d.rectifiedCount} / ${d.validBad}`}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </div>
+      <footer>
+        <p>
+          说明：好评率 =（非常满意 + 满意 + 基本满意）/ 评价数；综合评分 = 平均分 × 20（满分 100）。排名依据好评率的 95%
+          置信下限（评价越多越可靠），相同者依次比较综合评分、评价数；评价数少于 {data?.minSample ?? 10} 的部门标注“样本不足”，不参与排名。
+          差评整改 = 经核实的有效差评中已完成整改的件数。经复核认定的误评、恶意差评不计入统计。
+        </p>
+      </footer>
     </main>
   );
 }

@@ -5,9 +5,15 @@ import { toChinaDate } from '../calendar/working-days.js';
 /**
  * What a bad_rating case counts for in the indicators (DOMAIN.md): 实名差评回访率, 差评整改率,
  * 整改满意率, 按期办结率. Spot checks count for none of them.
+ *
+ * A case closed as 误评/恶意差评 is an approved appeal: its rating was excluded from the statistics
+ * by that recorded decision ("counted" = not excluded), so the case leaves every case indicator too.
+ * (A rejected appeal turns the classification back to valid, so only an approval ends this way.)
+ * That keeps `cases` equal to the period's counted 差评.
  */
 export function caseFlags(c: Pick<CaseRow, 'kind' | 'status' | 'anonymous' | 'visitedAt' | 'classification' | 'rectifiedAt' | 'satisfaction' | 'closedAt' | 'dueDate'>): CaseFlags | null {
   if (c.kind !== 'bad_rating') return null;
+  if (c.status === 'closed' && (c.classification === 'mistaken' || c.classification === 'malicious')) return null;
   const realName = c.anonymous ? 0 : 1;
   const valid = c.classification === 'valid' ? 1 : 0;
   const answered = c.satisfaction != null ? 1 : 0;

@@ -1,12 +1,44 @@
-import type { Db, Tx } from '../../../db/client.js';
+import type { Readable } from 'node:stream';
+import type { Tx } from '../../../db/client.js';
 import type { CaseRow } from '../../../db/queries/cases.js';
 import * as rollups from '../../../db/queries/rollups.js';
-import type { Clock } from '../../lib/clock.js';
+import type { Actor } from '../auth/actor.js';
 import { caseFlags } from './case-flags.js';
+import { periodOf, scopedDepartments, type RangeQuery, type StatsDeps } from './context.js';
+import { createStatsDetails } from './details.js';
+import { departmentsCsv, ratingsCsv, xlsxExport, type ExportDepartmentRow } from './exports.js';
+import { createPublicRankings } from './public-rankings.js';
+import { rebuildRollups, verifyRollups, type VerifyResult } from './recount.js';
+import { createStatsReports } from './reports.js';
 
-/** Indicators and rollups. The write side runs inside the callers' transactions. */
-export function createStatsService(deps: { db: Db; clock: Clock }) {
-  void deps;
+export interface ExportFile {
+  /** Chinese file name (Content-Disposition filename*) and its ASCII fallback. */
+  filename: string;
+  asciiFilename: string;
+  stream: Readable;
+}
+
+/**
+ * Indicators and rollups. The write side runs inside the callers' transactions; the read side
+ * (reports, details, exports, public rankings) reads the rollups through one indicators module.
+ */
+export function createStatsService(deps: StatsDeps) {
+  const { db, crypto } = deps;
+  const reports = createStatsReports(deps);
+  const details = createStatsDetails(deps);
+  const publicRankings = createPublicRankings(deps);
+
+  /** Department rows of the exports, with a 合计 row for the whole scope. */
+  function exportRows(actor: Actor, query: RangeQuery): ExportDepartmentRow[] {
+    const { departments } = reports.departments(actor, query);
+    const total = reports.summary(actor, query);
+    return [...departments, { ...total, name: '合计', orgUnitName: '', rank: null, insufficient: false }];
+  }
+
+  function ratingSource(actor: Actor, query: RangeQuery) {
+    return { db, crypto, departmentIds: scopedDepartments(deps, actor).map((d) => d.id), period: periodOf(deps, query) };
+  }
+
   return {
     /** A stored rating: the scan funnel's submission and, unless excluded, the counted statistics. */
     recordRating(tx: Tx, facts: rollups.RatingFacts, counted = true): void {
@@ -19,7 +51,7 @@ export function createStatsService(deps: { db: Db; clock: Clock }) {
       rollups.applyCountedRating(tx, facts, -1);
     },
 
-    recordOpen(tx: Tx | Db, codeId: string, departmentId: number, day: string): void {
+    recordOpen(tx: Tx | StatsDeps['db'], codeId: string, departmentId: number, day: string): void {
       rollups.addOpen(tx, codeId, departmentId, day);
     },
 
@@ -32,6 +64,47 @@ export function createStatsService(deps: { db: Db; clock: Clock }) {
         before ? caseFlags(before) : null,
         caseFlags(after),
       );
+    },
+
+    ...reports,
+    ...details,
+    ...publicRankings,
+
+    exportXlsx(actor: Actor, query: RangeQuery): ExportFile {
+      const p = periodOf(deps, query);
+      const rows = exportRows(actor, query);
+      return {
+        filename: `好差评统计_${p.from}至${p.to}.xlsx`,
+        asciiFilename: `ratings-stats_${p.from}_${p.to}.xlsx`,
+        stream: xlsxExport(rows, ratingSource(actor, query)),
+      };
+    },
+
+    /** CSV twin of the workbook: the department indicators, or with sheet=ratings the rating detail. */
+    exportCsv(actor: Actor, query: RangeQuery & { sheet?: 'departments' | 'ratings' }): ExportFile {
+      const p = periodOf(deps, query);
+      if (query.sheet === 'ratings') {
+        return {
+          filename: `评价明细_${p.from}至${p.to}.csv`,
+          asciiFilename: `ratings_${p.from}_${p.to}.csv`,
+          stream: ratingsCsv(ratingSource(actor, query)),
+        };
+      }
+      return {
+        filename: `部门指标_${p.from}至${p.to}.csv`,
+        asciiFilename: `department-stats_${p.from}_${p.to}.csv`,
+        stream: departmentsCsv(exportRows(actor, query)),
+      };
+    },
+
+    /** Recounts every rollup from raw ratings and cases and lists the differences. */
+    verifyRollups(): VerifyResult {
+      return verifyRollups(db);
+    },
+
+    /** Replaces the rollups by a recount in one transaction; returns the verification after it. */
+    rebuildRollups(): VerifyResult {
+      return rebuildRollups(db);
     },
   };
 }

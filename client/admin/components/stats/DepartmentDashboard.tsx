@@ -1,0 +1,177 @@
+import { useApi } from '../use-api.js';
+import { BASE } from '../../router.js';
+import { int, pct, qs, ratingsLink, score, type Range } from './format.js';
+import { KpiTiles } from './KpiTiles.js';
+import { ScoreLevels } from './ScoreLevels.js';
+import { Section } from './Section.js';
+import { TrendChart } from './TrendChart.js';
+import type { CasesResponse, DepartmentsResponse, SummaryResponse, TrendResponse } from './types.js';
+
+interface CodeRow {
+  codeId: string;
+  location: string;
+  staffName: string | null;
+  active: boolean;
+  total: number;
+  goodRate: number | null;
+  badCount: number;
+  score: number | null;
+  opens: number;
+}
+interface Tag {
+  tag: string;
+  kind: 'good' | 'bad' | 'other';
+  count: number;
+}
+interface Comment {
+  id: number;
+  time: string;
+  location: string;
+  score: number;
+  comment: string;
+}
+
+export function granularityFor(r: Range): 'day' | 'week' | 'month' {
+  const days = (Date.parse(r.to) - Date.parse(r.from)) / 86_400_000 + 1;
+  return days <= 62 ? 'day' : days <= 184 ? 'week' : 'month';
+}
+
+/** A department head's page: how the department is doing and why, in ten seconds. */
+export function DepartmentDashboard({ departmentId, range }: { departmentId: number; range: Range }) {
+  const base = qs({ ...range, departmentId });
+  const summary = useApi<SummaryResponse>(`/api/stats/summary?${base}`);
+  const ranking = useApi<DepartmentsResponse>(`/api/stats/departments?${qs(range)}`);
+  const cases = useApi<CasesResponse>(`/api/stats/cases?${base}`);
+  const trend = useApi<TrendResponse>(`/api/stats/trend?${base}&granularity=${granularityFor(range)}`);
+  const tags = useApi<{ tags: Tag[] }>(`/api/stats/tags?${base}`);
+  const codes = useApi<{ codes: CodeRow[] }>(`/api/stats/codes?${base}`);
+  const comments = useApi<{ comments: Comment[] }>(`/api/stats/comments?${base}&limit=10`);
+  const me = ranking.data?.departments.find((d) => d.id === departmentId);
+
+  return (
+    <>
+      {me && (
+        <p class="rank-line" data-testid="department-rank">
+          {me.name}：
+          {me.insufficient ? (
+            <span class="badge warn">样本不足（评价数少于 {ranking.data!.minSample}），暂不排名</span>
+          ) : (
+            <>
+              排名第 <strong>{me.rank}</strong> 名（共 {ranking.data!.rankedAmong} 个部门参与排名）
+            </>
+          )}
+        </p>
+      )}
+      <Section title="指标" state={summary}>
+        {(s) => (
+          <>
+            <KpiTiles data={s} range={range} departmentId={departmentId} />
+            <ScoreLevels data={s} range={range} departmentId={departmentId} />
+          </>
+        )}
+      </Section>
+      <Section title="差评处理" state={cases}>
+        {(c) => (
+          <div class="card case-card" data-testid="open-cases">
+            <p>
+              当前未办结案件 <strong>{int(c.unclosed)}</strong> 件，其中逾期 <strong class={c.overdue ? 'bad' : ''}>{int(c.overdue)}</strong> 件。
+              本期差评案件 {int(c.cases)} 件，已办结 {int(c.closed)} 件（按期办结率 {pct(c.onTimeRate)}）。
+            </p>
+            <a class="button-link" href={`${BASE}/cases?${qs({ departmentId })}`}>
+              查看本部门案件
+            </a>
+          </div>
+        )}
+      </Section>
+      <Section state={trend}>{(t) => <TrendChart data={t} title="评价趋势" />}</Section>
+      <div class="two-col">
+        <Section title="评价标签" state={tags}>
+          {(t) =>
+            t.tags.length === 0 ? (
+              <p class="muted">本期没有带标签的评价。</p>
+            ) : (
+              <table class="data">
+                <caption class="sr-only">评价标签统计</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">标签</th>
+                    <th scope="col">类别</th>
+                    <th scope="col" class="num">次数</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {t.tags.map((x) => (
+                    <tr key={x.tag}>
+                      <td>{x.tag}</td>
+                      <td>{x.kind === 'bad' ? '差评理由' : x.kind === 'good' ? '好评' : '其他'}</td>
+                      <td class="num">
+                        <a href={ratingsLink(range, { departmentId, kind: x.kind === 'bad' ? 'bad' : x.kind === 'good' ? 'good' : undefined })}>{int(x.count)}</a>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )
+          }
+        </Section>
+        <Section title="最新留言" state={comments}>
+          {(c) =>
+            c.comments.length === 0 ? (
+              <p class="muted">本期没有留言。</p>
+            ) : (
+              <ul class="comments" data-testid="latest-comments">
+                {c.comments.map((x) => (
+                  <li key={x.id}>
+                    <span class={x.score <= 2 ? 'badge bad' : 'badge ok'}>{x.score} 分</span> <span class="muted">{x.time} · {x.location}</span>
+                    <p>{x.comment}</p>
+                  </li>
+                ))}
+              </ul>
+            )
+          }
+        </Section>
+      </div>
+      <Section title="各窗口（评议码）" state={codes}>
+        {(c) => (
+          <div class="table-wrap">
+            <table class="data" data-testid="windows-table">
+              <caption class="sr-only">各窗口指标</caption>
+              <thead>
+                <tr>
+                  <th scope="col">位置</th>
+                  <th scope="col">评议码</th>
+                  <th scope="col" class="num">扫码打开</th>
+                  <th scope="col" class="num">评价数</th>
+                  <th scope="col" class="num">好评率</th>
+                  <th scope="col" class="num">差评数</th>
+                  <th scope="col" class="num">综合评分</th>
+                </tr>
+              </thead>
+              <tbody>
+                {c.codes.map((k) => (
+                  <tr key={k.codeId}>
+                    <td>
+                      {k.location}
+                      {k.staffName ? `（${k.staffName}）` : ''}
+                      {!k.active && <span class="badge warn">已停用</span>}
+                    </td>
+                    <td>{k.codeId}</td>
+                    <td class="num">{int(k.opens)}</td>
+                    <td class="num">
+                      <a href={ratingsLink(range, { departmentId, codeId: k.codeId })}>{int(k.total)}</a>
+                    </td>
+                    <td class="num">{pct(k.goodRate)}</td>
+                    <td class="num">
+                      <a href={ratingsLink(range, { departmentId, codeId: k.codeId, kind: 'bad' })}>{int(k.badCount)}</a>
+                    </td>
+                    <td class="num">{score(k.score)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Section>
+    </>
+  );
+}

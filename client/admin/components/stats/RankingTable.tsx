@@ -1,0 +1,63 @@
+import { BASE } from '../../router.js';
+import { int, pct, qs, ratingsLink, score, type Range } from './format.js';
+import type { DepartmentsResponse } from './types.js';
+
+/** 部门排名: fair ranks (Wilson lower bound of 好评率), 样本不足 shown but not ranked. */
+export function RankingTable({ data, range }: { data: DepartmentsResponse; range: Range }) {
+  return (
+    <div class="table-wrap">
+      <table class="data ranking" data-testid="ranking-table">
+        <caption>部门排名</caption>
+        <thead>
+          <tr>
+            <th scope="col" class="num">排名</th>
+            <th scope="col">部门</th>
+            <th scope="col" class="num">评价数</th>
+            <th scope="col" class="num">好评率</th>
+            <th scope="col" class="num">差评率</th>
+            <th scope="col" class="num">综合评分</th>
+            <th scope="col" class="num">实名差评回访率</th>
+            <th scope="col" class="num">差评整改率</th>
+            <th scope="col" class="num">整改满意率</th>
+            <th scope="col" class="num">按期办结率</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.departments.map((d) => (
+            <tr key={d.id} data-testid={`rank-row-${d.id}`}>
+              <td class="num">
+                {d.insufficient ? (
+                  <span class="badge warn" title={`评价数少于 ${data.minSample}，不参与排名`}>
+                    样本不足
+                  </span>
+                ) : (
+                  d.rank
+                )}
+              </td>
+              <th scope="row">
+                <a href={`${BASE}/dashboard?${qs({ ...range, departmentId: d.id })}`}>{d.name}</a>
+              </th>
+              <td class="num">
+                <a href={ratingsLink(range, { departmentId: d.id })}>{int(d.total)}</a>
+              </td>
+              <td class="num">
+                <a href={ratingsLink(range, { departmentId: d.id, kind: 'good' })}>{pct(d.goodRate)}</a>
+              </td>
+              <td class="num">
+                <a href={ratingsLink(range, { departmentId: d.id, kind: 'bad' })}>{pct(d.badRate)}</a>
+              </td>
+              <td class="num">{score(d.score)}</td>
+              <td class="num">{pct(d.visitRate)}</td>
+              <td class="num">{pct(d.rectifyRate)}</td>
+              <td class="num">{pct(d.satisfactionRate)}</td>
+              <td class="num">{pct(d.onTimeRate)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p class="note">
+        排名依据好评率的 95% 置信下限（Wilson 方法），相同者依次比较综合评分、评价数；评价数少于 {data.minSample} 的部门标注“样本不足”，不参与排名。
+      </p>
+    </div>
+  );
+}

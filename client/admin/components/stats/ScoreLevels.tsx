@@ -1,0 +1,38 @@
+import { SCORES, SCORE_LABELS } from '../../../shared/domain.js';
+import { int, pct, ratingsLink, type Range } from './format.js';
+import type { RatingIndicators } from './types.js';
+
+/** Count and share of each of the five levels, each linking to its ratings. */
+export function ScoreLevels({ data, range, departmentId }: { data: RatingIndicators; range: Range; departmentId?: number }) {
+  return (
+    <table class="data levels">
+      <caption>各等级评价</caption>
+      <thead>
+        <tr>
+          <th scope="col">等级</th>
+          <th scope="col" class="num">评价数</th>
+          <th scope="col" class="num">占比</th>
+          <th scope="col" aria-hidden="true" />
+        </tr>
+      </thead>
+      <tbody>
+        {SCORES.map((s) => {
+          const k = String(s) as keyof RatingIndicators['byScore'];
+          const share = data.shares[k];
+          return (
+            <tr key={s} data-testid={`level-${s}`}>
+              <th scope="row">{SCORE_LABELS[s]}</th>
+              <td class="num">
+                <a href={ratingsLink(range, { departmentId, score: s })}>{int(data.byScore[k])}</a>
+              </td>
+              <td class="num">{pct(share)}</td>
+              <td class="bar-cell" aria-hidden="true">
+                <span class={s <= 2 ? 'bar bad' : 'bar'} style={{ width: `${Math.round((share ?? 0) * 100)}%` }} />
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,99 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type uPlotType from 'uplot';
+import { int, pct, score } from './format.js';
+import type { TrendResponse } from './types.js';
+
+// uPlot (≈ 50 KB) is loaded only when a chart is shown, so the staff app's first load stays small.
+let uPlotLoader: Promise<typeof uPlotType> | null = null;
+function loadUPlot(): Promise<typeof uPlotType> {
+  uPlotLoader ??= Promise.all([import('uplot'), import('uplot/dist/uPlot.min.css')]).then(([m]) => m.default);
+  return uPlotLoader;
+}
+
+const GRANULARITY_LABEL = { day: '按日', week: '按周', month: '按月' } as const;
+
+/** 评价数 / 差评数 bars-as-lines and 好评率 on its own axis; the same figures as a table for screen readers. */
+export function TrendChart({ data, title = '趋势' }: { data: TrendResponse; title?: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  const [failed, setFailed] = useState(false);
+
+  useEffect(() => {
+    let chart: uPlotType | null = null;
+    let live = true;
+    const el = box.current;
+    if (!el) return;
+    loadUPlot()
+      .then((uPlot) => {
+        if (!live) return;
+        const xs = data.points.map((p) => Date.parse(`${p.from}T00:00:00Z`) / 1000);
+        const width = Math.max(320, el.clientWidth || 640);
+        chart = new uPlot(
+          {
+            width,
+            height: 260,
+            tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
+            scales: { x: { time: true }, n: { auto: true }, r: { range: [0, 100] } },
+            axes: [
+              {},
+              { scale: 'n', label: '评价数' },
+              { scale: 'r', side: 1, label: '好评率 %', grid: { show: false } },
+            ],
+            series: [
+              { label: '日期', value: (_u, v) => (v == null ? '' : new Date(v * 1000).toISOString().slice(0, 10)) },
+              { label: '评价数', scale: 'n', stroke: '#0b57d0', width: 2 },
+              { label: '差评数', scale: 'n', stroke: '#b3261e', width: 2 },
+              { label: '好评率 %', scale: 'r', stroke: '#1b6e3a', width: 2, dash: [6, 4] },
+            ],
+          },
+          [
+            xs,
+            data.points.map((p) => p.total),
+            data.points.map((p) => p.badCount),
+            data.points.map((p) => (p.goodRate === null ? null : Math.round(p.goodRate * 1000) / 10)),
+          ],
+          el,
+        );
+      })
+      .catch(() => live && setFailed(true));
+    return () => {
+      live = false;
+      chart?.destroy();
+    };
+  }, [data]);
+
+  return (
+    <figure class="card chart">
+      <figcaption>
+        {title}（{GRANULARITY_LABEL[data.granularity]}）
+      </figcaption>
+      <div ref={box} class="chart-box" aria-hidden="true" />
+      {failed && <p class="error">图表加载失败，请查看下方数据表。</p>}
+      <details>
+        <summary>查看数据表</summary>
+        <table class="data">
+          <caption class="sr-only">{title}数据</caption>
+          <thead>
+            <tr>
+              <th scope="col">时段</th>
+              <th scope="col" class="num">评价数</th>
+              <th scope="col" class="num">差评数</th>
+              <th scope="col" class="num">好评率</th>
+              <th scope="col" class="num">综合评分</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.points.map((p) => (
+              <tr key={p.from}>
+                <td>{p.from === p.to ? p.from : `${p.from} 至 ${p.to}`}</td>
+                <td class="num">{int(p.total)}</td>
+                <td class="num">{int(p.badCount)}</td>
+                <td class="num">{pct(p.goodRate)}</td>
+                <td class="num">{score(p.score)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </figure>
+  );
+}

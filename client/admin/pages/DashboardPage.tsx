@@ -1,0 +1,133 @@
+import { useState } from 'preact/hooks';
+import { ApiError, openAuthed } from '../../shared/api.js';
+import { useApi } from '../components/use-api.js';
+import { DateRangePicker } from '../components/stats/DateRangePicker.js';
+import { DepartmentDashboard, granularityFor } from '../components/stats/DepartmentDashboard.js';
+import { int, pct, qs, rangeFrom, score, type Range } from '../components/stats/format.js';
+import { HeatMap } from '../components/stats/HeatMap.js';
+import { KpiTiles } from '../components/stats/KpiTiles.js';
+import { RankingTable } from '../components/stats/RankingTable.js';
+import { Section } from '../components/stats/Section.js';
+import { TrendChart } from '../components/stats/TrendChart.js';
+import type { CasesResponse, DepartmentsResponse, SummaryResponse, TrendResponse } from '../components/stats/types.js';
+import { BASE, navigate } from '../router.js';
+import type { PageProps } from '../routes.js';
+import '../components/stats/stats.css';
+
+/** 统计: a head's department page, or the county page of a supervisor/admin (or one department of it). */
+export function DashboardPage({ user, query }: PageProps) {
+  const range = rangeFrom(query);
+  const asked = Number(query.get('departmentId'));
+  const departmentId =
+    Number.isInteger(asked) && asked > 0 ? asked : user.role === 'dept_head' && user.departmentIds.length === 1 ? user.departmentIds[0] : undefined;
+  const setRange = (r: Range) => navigate(`/dashboard?${qs({ ...r, departmentId: query.get('departmentId') })}`);
+
+  return (
+    <section class="dashboard">
+      <h1>统计</h1>
+      <DateRangePicker key={`${range.from}|${range.to}`} value={range} onChange={setRange} />
+      <Exports range={range} />
+      {departmentId !== undefined ? (
+        <>
+          {user.role !== 'dept_head' && (
+            <p>
+              <a href={`${BASE}/dashboard?${qs(range)}`}>← 返回全部部门</a>
+            </p>
+          )}
+          <DepartmentDashboard departmentId={departmentId} range={range} />
+        </>
+      ) : (
+        <ScopeDashboard range={range} />
+      )}
+    </section>
+  );
+}
+
+function Exports({ range }: { range: Range }) {
+  const [error, setError] = useState<string | null>(null);
+  const download = (path: string, name: string) => {
+    setError(null);
+    openAuthed(`${path}?${qs(range)}`, name).catch((e: unknown) => setError(e instanceof ApiError ? e.message : '下载失败'));
+  };
+  return (
+    <p class="exports">
+      <button type="button" onClick={() => download('/api/stats/export.xlsx', `好差评统计_${range.from}至${range.to}.xlsx`)}>
+        导出 Excel
+      </button>
+      <button type="button" onClick={() => download('/api/stats/export.csv', `部门指标_${range.from}至${range.to}.csv`)}>
+        导出 CSV
+      </button>
+      {error && (
+        <span role="alert" class="error">
+          {error}
+        </span>
+      )}
+    </p>
+  );
+}
+
+/** The county page: ranking, trend, weekday × hour, overdue cases. */
+function ScopeDashboard({ range }: { range: Range }) {
+  const q = qs(range);
+  const summary = useApi<SummaryResponse>(`/api/stats/summary?${q}`);
+  const ranking = useApi<DepartmentsResponse>(`/api/stats/departments?${q}`);
+  const cases = useApi<CasesResponse>(`/api/stats/cases?${q}`);
+  const trend = useApi<TrendResponse>(`/api/stats/trend?${q}&granularity=${granularityFor(range)}`);
+  const heat = useApi<{ total: number[][]; bad: number[][] }>(`/api/stats/heatmap?${q}`);
+
+  return (
+    <>
+      <Section title="总体指标" state={summary}>
+        {(s) => (
+          <>
+            <KpiTiles data={s} range={range} />
+            {s.orgUnits.length > 1 && (
+              <table class="data">
+                <caption>各县/区</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">组织单位</th>
+                    <th scope="col" class="num">部门数</th>
+                    <th scope="col" class="num">评价数</th>
+                    <th scope="col" class="num">好评率</th>
+                    <th scope="col" class="num">综合评分</th>
+                    <th scope="col" class="num">差评整改率</th>
+                    <th scope="col" class="num">按期办结率</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {s.orgUnits.map((u) => (
+                    <tr key={u.id}>
+                      <th scope="row">{u.name}</th>
+                      <td class="num">{int(u.departments)}</td>
+                      <td class="num">{int(u.total)}</td>
+                      <td class="num">{pct(u.goodRate)}</td>
+                      <td class="num">{score(u.score)}</td>
+                      <td class="num">{pct(u.rectifyRate)}</td>
+                      <td class="num">{pct(u.onTimeRate)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </>
+        )}
+      </Section>
+      <Section title="差评处理" state={cases}>
+        {(c) => (
+          <div class="card case-card" data-testid="overdue-cases">
+            <p>
+              逾期未办结案件 <strong class={c.overdue ? 'bad' : ''}>{int(c.overdue)}</strong> 件；当前未办结 {int(c.unclosed)} 件。
+            </p>
+            <a class="button-link" href={`${BASE}/cases?overdue=true`}>
+              查看逾期案件
+            </a>
+          </div>
+        )}
+      </Section>
+      <Section state={ranking}>{(r) => <RankingTable data={r} range={range} />}</Section>
+      <Section state={trend}>{(t) => <TrendChart data={t} title="评价趋势" />}</Section>
+      <Section title="评价时段" state={heat}>{(h) => <HeatMap total={h.total} bad={h.bad} />}</Section>
+    </>
+  );
+}

@@ -1,0 +1,109 @@
+import { SCORE_LABELS, type Score } from '../../shared/domain.js';
+import { useApi } from '../components/use-api.js';
+import { qs, rangeFrom } from '../components/stats/format.js';
+import { BASE } from '../router.js';
+import type { PageProps } from '../routes.js';
+import '../components/stats/stats.css';
+
+interface Rating {
+  id: number;
+  time: string;
+  departmentName: string;
+  codeId: string;
+  location: string;
+  score: number;
+  wording: string;
+  tags: string[];
+  comment: string | null;
+  phone: string | null;
+  flagged: boolean;
+  excluded: boolean;
+}
+
+const PAGE = 50;
+
+/** The ratings behind a figure: every dashboard number links here with its filter. */
+export function RatingsPage({ query }: PageProps) {
+  const range = rangeFrom(query);
+  const filter = {
+    departmentId: query.get('departmentId') ?? undefined,
+    codeId: query.get('codeId') ?? undefined,
+    score: query.get('score') ?? undefined,
+    kind: query.get('kind') ?? undefined,
+    realName: query.get('realName') ?? undefined,
+  };
+  const offset = Math.max(0, Number(query.get('offset')) || 0);
+  const { data, error, loading } = useApi<{ total: number; ratings: Rating[] }>(`/api/stats/ratings?${qs({ ...range, ...filter, limit: PAGE, offset })}`);
+  const page = (o: number) => `${BASE}/ratings?${qs({ ...range, ...filter, offset: o })}`;
+
+  const described = [
+    `${range.from} 至 ${range.to}`,
+    filter.score ? SCORE_LABELS[Number(filter.score) as Score] : null,
+    filter.kind === 'bad' ? '差评' : filter.kind === 'good' ? '好评' : null,
+    filter.realName === 'true' ? '实名' : null,
+    filter.codeId ? `评议码 ${filter.codeId}` : null,
+  ].filter(Boolean);
+
+  return (
+    <section>
+      <h1>评价明细</h1>
+      <p class="muted">
+        {described.join(' · ')}
+        {data && `，共 ${data.total} 条（不含经复核排除的评价）`}
+      </p>
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+      <div class="table-wrap" aria-busy={loading}>
+        <table class="data" data-testid="ratings-table">
+          <caption class="sr-only">评价列表</caption>
+          <thead>
+            <tr>
+              <th scope="col">时间</th>
+              <th scope="col">部门 / 位置</th>
+              <th scope="col">评价</th>
+              <th scope="col">标签</th>
+              <th scope="col">留言</th>
+              <th scope="col">手机号</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data?.ratings.map((r) => (
+              <tr key={r.id}>
+                <td>{r.time}</td>
+                <td>
+                  {r.departmentName}
+                  <br />
+                  <span class="muted">
+                    {r.location}（{r.codeId}）
+                  </span>
+                </td>
+                <td>
+                  <span class={r.score <= 2 ? 'badge bad' : 'badge ok'}>
+                    {r.score} {r.wording}
+                  </span>
+                  {r.flagged && <span class="badge warn">待核查</span>}
+                  {r.excluded && <span class="badge warn">已排除</span>}
+                </td>
+                <td>{r.tags.join('、')}</td>
+                <td class="comment">{r.comment}</td>
+                <td>{r.phone ?? '匿名'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {data && data.total > PAGE && (
+        <nav class="pager" aria-label="翻页">
+          {offset > 0 && <a href={page(Math.max(0, offset - PAGE))}>上一页</a>}
+          <span>
+            第 {Math.floor(offset / PAGE) + 1} / {Math.ceil(data.total / PAGE)} 页
+          </span>
+          {offset + PAGE < data.total && <a href={page(offset + PAGE)}>下一页</a>}
+        </nav>
+      )}
+    </section>
+  );
+}

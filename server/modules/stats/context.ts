@@ -1,0 +1,164 @@
+// What the read side of the statistics shares: its dependencies, the actor's scope, and the per
+// department sums every report starts from.
+import type { Db } from '../../../db/client.js';
+import * as q from '../../../db/queries/stats.js';
+import { SCORE_LABELS, maskPhone, type Score } from '../../../client/shared/domain.js';
+import type { Clock } from '../../lib/clock.js';
+import type { DataCrypto } from '../../lib/crypto.js';
+import type { Actor } from '../auth/actor.js';
+import { toChinaDate } from '../calendar/working-days.js';
+import type { DepartmentView, OrgService } from '../org/org.service.js';
+import type { SettingsService } from '../settings/settings.service.js';
+import {
+  addCaseCounts,
+  addRatingCounts,
+  emptyCaseCounts,
+  emptyRatingCounts,
+  indicators,
+  type CaseCounts,
+  type Indicators,
+  type RatingCounts,
+} from './indicators.js';
+import { resolvePeriod, type Period } from './period.js';
+import { rankFairly, type RankInfo } from './rankings.js';
+import { maskPhonesInText } from './text-privacy.js';
+
+export interface StatsDeps {
+  db: Db;
+  clock: Clock;
+  settings: SettingsService;
+  org: OrgService;
+  crypto: DataCrypto;
+}
+
+export interface RangeQuery {
+  from?: string;
+  to?: string;
+}
+
+export function todayOf(deps: Pick<StatsDeps, 'clock'>): string {
+  return toChinaDate(deps.clock.now());
+}
+
+export function periodOf(deps: Pick<StatsDeps, 'clock'>, query: RangeQuery): Period {
+  return resolvePeriod(query, todayOf(deps));
+}
+
+/**
+ * The actor's departments, or the one asked for. A department outside the scope is "not found"
+ * (STYLE.md §9: never reveal that it exists elsewhere).
+ */
+export function scopedDepartments(deps: Pick<StatsDeps, 'org'>, actor: Actor, departmentId?: number): DepartmentView[] {
+  if (departmentId === undefined) return deps.org.listDepartments(actor);
+  return [deps.org.getDepartment(actor, departmentId)];
+}
+
+export interface DepartmentSums {
+  ratings: RatingCounts;
+  cases: CaseCounts;
+}
+
+/** Counted-rating and case sums per department over a period, zeros for departments without data. */
+export function sumsByDepartment(db: Db, ids: readonly number[], p: Period): Map<number, DepartmentSums> {
+  const out = new Map<number, DepartmentSums>(ids.map((id) => [id, { ratings: emptyRatingCounts(), cases: emptyCaseCounts() }]));
+  for (const r of q.sumRatingsByDepartment(db, ids, p)) addRatingCounts(out.get(r.departmentId)!.ratings, r);
+  for (const c of q.sumCasesByDepartment(db, ids, p)) addCaseCounts(out.get(c.departmentId)!.cases, c);
+  return out;
+}
+
+export function sumAll(sums: Iterable<DepartmentSums>): DepartmentSums {
+  const total = { ratings: emptyRatingCounts(), cases: emptyCaseCounts() };
+  for (const s of sums) {
+    addRatingCounts(total.ratings, s.ratings);
+    addCaseCounts(total.cases, s.cases);
+  }
+  return total;
+}
+
+export interface RankedDepartment extends Indicators, RankInfo {
+  id: number;
+  name: string;
+  orgUnitId: number;
+  orgUnitName: string;
+}
+
+/** Indicators and fair ranks of a set of departments (the ranking group), in the input order. */
+export function rankedDepartments(
+  db: Db,
+  departments: readonly { id: number; name: string; orgUnitId: number; orgUnitName: string }[],
+  p: Period,
+  minSample: number,
+): RankedDepartment[] {
+  const sums = sumsByDepartment(db, departments.map((d) => d.id), p);
+  const rows = departments.map((d) => {
+    const s = sums.get(d.id)!;
+    return { id: d.id, name: d.name, orgUnitId: d.orgUnitId, orgUnitName: d.orgUnitName, ...indicators(s.ratings, s.cases) };
+  });
+  const ranks = rankFairly(rows, minSample);
+  return rows.map((r, i) => ({ ...r, ...ranks[i]! }));
+}
+
+// ---- Ratings as staff and exports see them: masked, never a full phone number ----
+
+export interface RatingView {
+  id: number;
+  createdAt: number;
+  /** China local time 'YYYY-MM-DD HH:mm:ss'. */
+  time: string;
+  day: string;
+  departmentId: number;
+  departmentName: string;
+  codeId: string;
+  location: string;
+  score: number;
+  /** 非常满意 … 非常不满意. */
+  wording: string;
+  tags: string[];
+  comment: string | null;
+  /** Masked (138****1234); null when anonymous or erased. */
+  phone: string | null;
+  realName: boolean;
+  flagged: boolean;
+  excluded: boolean;
+}
+
+export function chinaTime(ms: number): string {
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+export function toRatingView(crypto: DataCrypto, r: q.RatingDetailRow): RatingView {
+  let phone: string | null = null;
+  if (r.phoneEnc) {
+    try {
+      phone = maskPhone(crypto.decryptPhone(r.phoneEnc));
+    } catch {
+      // An undecryptable number (key rotated) is still never shown.
+      phone = '****';
+    }
+  }
+  let tags: string[] = [];
+  try {
+    const parsed: unknown = JSON.parse(r.tags);
+    if (Array.isArray(parsed)) tags = parsed.filter((t): t is string => typeof t === 'string');
+  } catch {
+    tags = [];
+  }
+  return {
+    id: r.id,
+    createdAt: r.createdAt,
+    time: chinaTime(r.createdAt),
+    day: r.day,
+    departmentId: r.departmentId,
+    departmentName: r.departmentName,
+    codeId: r.codeId,
+    location: r.location,
+    score: r.score,
+    wording: SCORE_LABELS[r.score as Score] ?? String(r.score),
+    tags,
+    comment: r.comment ? maskPhonesInText(r.comment) : null,
+    phone,
+    realName: r.realName === 1,
+    flagged: r.flagged === 1,
+    excluded: r.excluded === 1,
+  };
+}

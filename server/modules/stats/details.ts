@@ -1,0 +1,146 @@
+// Breakdowns behind the dashboard figures: per code/window, tags, weekday × hour, latest comments, and
+// the ratings behind any figure (masked).
+import * as q from '../../../db/queries/stats.js';
+import { NotFound } from '../../errors.js';
+import type { Actor } from '../auth/actor.js';
+import { periodOf, scopedDepartments, toRatingView, type RangeQuery, type RatingView, type StatsDeps } from './context.js';
+import { ratingIndicators, type RatingIndicators } from './indicators.js';
+import { weekdayOf } from './period.js';
+
+export interface CodeStats extends RatingIndicators {
+  codeId: string;
+  departmentId: number;
+  departmentName: string;
+  location: string;
+  staffName: string | null;
+  active: boolean;
+  /** Every stored rating, counted or not, and landing-page opens (the scan funnel). */
+  submissions: number;
+  opens: number;
+}
+
+export interface TagCount {
+  tag: string;
+  kind: 'good' | 'bad' | 'other';
+  count: number;
+}
+
+export interface CommentView {
+  id: number;
+  createdAt: number;
+  time: string;
+  departmentId: number;
+  departmentName: string;
+  location: string;
+  score: number;
+  comment: string;
+}
+
+export interface RatingsQuery extends RangeQuery {
+  departmentId?: number;
+  codeId?: string;
+  score?: number;
+  kind?: 'good' | 'bad';
+  realName?: boolean;
+  includeExcluded?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+export const MAX_PAGE = 200;
+
+export function createStatsDetails(deps: StatsDeps) {
+  const { db, settings, crypto } = deps;
+
+  return {
+    /** Per code (window): rating indicators; codes of the departments without ratings show zeros. */
+    codes(actor: Actor, query: RangeQuery & { departmentId?: number }): { from: string; to: string; codes: CodeStats[] } {
+      const p = periodOf(deps, query);
+      const depts = scopedDepartments(deps, actor, query.departmentId);
+      const names = new Map(depts.map((d) => [d.id, d.name]));
+      const codes = q.sumRatingsByCode(db, [...names.keys()], p).map((c) => ({
+        codeId: c.codeId,
+        departmentId: c.departmentId,
+        departmentName: names.get(c.departmentId) ?? '',
+        location: c.location,
+        staffName: c.staffName,
+        active: c.active === 1,
+        submissions: c.submissions,
+        opens: c.opens,
+        ...ratingIndicators(c),
+      }));
+      return { ...p, codes };
+    },
+
+    /** Reason tags of counted ratings, most frequent first, with their class from the settings. */
+    tags(actor: Actor, query: RangeQuery & { departmentId?: number }): { from: string; to: string; tags: TagCount[] } {
+      const p = periodOf(deps, query);
+      const ids = scopedDepartments(deps, actor, query.departmentId).map((d) => d.id);
+      const { good, bad } = settings.get().tags;
+      const kindOf = (t: string): TagCount['kind'] => (bad.includes(t) ? 'bad' : good.includes(t) ? 'good' : 'other');
+      return { ...p, tags: q.sumTags(db, ids, p).map((t) => ({ tag: t.tag, kind: kindOf(t.tag), count: t.count })) };
+    },
+
+    /** Counted ratings by weekday (0 = Monday) × hour of day, China time; `bad` counts the 差评. */
+    heatmap(actor: Actor, query: RangeQuery & { departmentId?: number }): { from: string; to: string; total: number[][]; bad: number[][] } {
+      const p = periodOf(deps, query);
+      const ids = scopedDepartments(deps, actor, query.departmentId).map((d) => d.id);
+      const total = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
+      const bad = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
+      for (const h of q.sumHours(db, ids, p)) {
+        const w = weekdayOf(h.day);
+        total[w]![h.hour]! += h.total;
+        bad[w]![h.hour]! += h.bad;
+      }
+      return { ...p, total, bad };
+    },
+
+    /** The latest comments of the period (text only; phone numbers typed into them are masked). */
+    comments(actor: Actor, query: RangeQuery & { departmentId?: number; limit?: number }): { from: string; to: string; comments: CommentView[] } {
+      const p = periodOf(deps, query);
+      const ids = scopedDepartments(deps, actor, query.departmentId).map((d) => d.id);
+      const rows = q.listRatings(db, { departmentIds: ids, ...p, withComment: true }, Math.min(query.limit ?? 20, MAX_PAGE), 0);
+      return {
+        ...p,
+        comments: rows.map((r) => {
+          const v = toRatingView(crypto, r);
+          return {
+            id: v.id,
+            createdAt: v.createdAt,
+            time: v.time,
+            departmentId: v.departmentId,
+            departmentName: v.departmentName,
+            location: v.location,
+            score: v.score,
+            comment: v.comment ?? '',
+          };
+        }),
+      };
+    },
+
+    /** The ratings behind a figure: counted ratings of the filter, newest first, phones masked. */
+    ratings(actor: Actor, query: RatingsQuery): { from: string; to: string; total: number; limit: number; offset: number; ratings: RatingView[] } {
+      const p = periodOf(deps, query);
+      const ids = scopedDepartments(deps, actor, query.departmentId).map((d) => d.id);
+      if (query.codeId !== undefined && !q.codeInDepartments(db, query.codeId, ids)) throw new NotFound('评议码不存在');
+      const limit = Math.min(query.limit ?? 50, MAX_PAGE);
+      const offset = query.offset ?? 0;
+      const filter: q.RatingFilter = {
+        departmentIds: ids,
+        ...p,
+        codeId: query.codeId,
+        score: query.score,
+        kind: query.kind,
+        realName: query.realName,
+        includeExcluded: query.includeExcluded,
+      };
+      return {
+        ...p,
+        total: q.countRatings(db, filter),
+        limit,
+        offset,
+        ratings: q.listRatings(db, filter, limit, offset).map((r) => toRatingView(crypto, r)),
+      };
+    },
+  };
+}

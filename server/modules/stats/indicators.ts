@@ -1,0 +1,133 @@
+// The indicators of DOMAIN.md ("Indicators"), computed in ONE place from rollup sums. The dashboard,
+// the rankings, the exports and the public page all call these functions.
+import { CASE_FLAG_KEYS, type CaseFlags } from '../../../db/queries/rollups.js';
+
+/** Counted (not excluded) ratings by score, and how many of them left a phone number (实名). */
+export interface RatingCounts {
+  s1: number;
+  s2: number;
+  s3: number;
+  s4: number;
+  s5: number;
+  realName: number;
+}
+
+export type CaseCounts = CaseFlags;
+
+export type ScoreKey = '1' | '2' | '3' | '4' | '5';
+export const SCORE_KEYS: readonly ScoreKey[] = ['1', '2', '3', '4', '5'];
+
+export interface RatingIndicators {
+  /** 评价数: counted ratings. */
+  total: number;
+  byScore: Record<ScoreKey, number>;
+  /** Share of each level, 0..1 (null without ratings). */
+  shares: Record<ScoreKey, number | null>;
+  goodCount: number;
+  badCount: number;
+  realNameCount: number;
+  /** 好评率 = (5+4+3) / total. */
+  goodRate: number | null;
+  /** 差评率 = (2+1) / total. */
+  badRate: number | null;
+  /** 综合评分 = mean score × 20, 0..100. */
+  score: number | null;
+}
+
+export interface CaseIndicators {
+  /** 差评必查 cases of the period's ratings. */
+  cases: number;
+  openCases: number;
+  /** 实名差评 and how many of their cases reached 已回访核实. */
+  realNameBad: number;
+  realNameBadVisited: number;
+  /** 实名差评回访率. */
+  visitRate: number | null;
+  validBad: number;
+  validRectified: number;
+  /** 差评整改率 = valid 差评 rectified / valid 差评. */
+  rectifyRate: number | null;
+  answered: number;
+  answeredSatisfied: number;
+  /** 整改满意率 = answered 满意 or 基本满意 / answered. */
+  satisfactionRate: number | null;
+  closed: number;
+  closedOnTime: number;
+  /** 按期办结率 = closed within the deadline / closed. */
+  onTimeRate: number | null;
+}
+
+export type Indicators = RatingIndicators & CaseIndicators;
+
+/** n / d, or null when there is nothing to divide by (never NaN). */
+export function ratio(n: number, d: number): number | null {
+  return d > 0 ? n / d : null;
+}
+
+export function emptyRatingCounts(): RatingCounts {
+  return { s1: 0, s2: 0, s3: 0, s4: 0, s5: 0, realName: 0 };
+}
+
+export function emptyCaseCounts(): CaseCounts {
+  return { cases: 0, realName: 0, realNameVisited: 0, valid: 0, validRectified: 0, answered: 0, answeredSatisfied: 0, closed: 0, closedOnTime: 0, open: 0 };
+}
+
+/** Adds `b` into `a` (organisation units and buckets are sums of departments and days). */
+export function addRatingCounts(a: RatingCounts, b: RatingCounts): RatingCounts {
+  a.s1 += b.s1;
+  a.s2 += b.s2;
+  a.s3 += b.s3;
+  a.s4 += b.s4;
+  a.s5 += b.s5;
+  a.realName += b.realName;
+  return a;
+}
+
+export function addCaseCounts(a: CaseCounts, b: CaseCounts): CaseCounts {
+  for (const k of CASE_FLAG_KEYS) a[k] += b[k];
+  return a;
+}
+
+export function ratingIndicators(c: RatingCounts): RatingIndicators {
+  const byScore: Record<ScoreKey, number> = { '1': c.s1, '2': c.s2, '3': c.s3, '4': c.s4, '5': c.s5 };
+  const total = c.s1 + c.s2 + c.s3 + c.s4 + c.s5;
+  const goodCount = c.s3 + c.s4 + c.s5;
+  const badCount = c.s1 + c.s2;
+  const sum = c.s1 + 2 * c.s2 + 3 * c.s3 + 4 * c.s4 + 5 * c.s5;
+  const shares = Object.fromEntries(SCORE_KEYS.map((k) => [k, ratio(byScore[k], total)])) as Record<ScoreKey, number | null>;
+  return {
+    total,
+    byScore,
+    shares,
+    goodCount,
+    badCount,
+    realNameCount: c.realName,
+    goodRate: ratio(goodCount, total),
+    badRate: ratio(badCount, total),
+    // Computed as sum × 20 / total (not mean × 20) so integer averages stay exact in floating point.
+    score: total > 0 ? (sum * 20) / total : null,
+  };
+}
+
+export function caseIndicators(c: CaseCounts): CaseIndicators {
+  return {
+    cases: c.cases,
+    openCases: c.open,
+    realNameBad: c.realName,
+    realNameBadVisited: c.realNameVisited,
+    visitRate: ratio(c.realNameVisited, c.realName),
+    validBad: c.valid,
+    validRectified: c.validRectified,
+    rectifyRate: ratio(c.validRectified, c.valid),
+    answered: c.answered,
+    answeredSatisfied: c.answeredSatisfied,
+    satisfactionRate: ratio(c.answeredSatisfied, c.answered),
+    closed: c.closed,
+    closedOnTime: c.closedOnTime,
+    onTimeRate: ratio(c.closedOnTime, c.closed),
+  };
+}
+
+export function indicators(r: RatingCounts, c: CaseCounts): Indicators {
+  return { ...ratingIndicators(r), ...caseIndicators(c) };
+}

@@ -1,0 +1,101 @@
+// 公开: the monthly department rankings published to everyone (no login). Department figures only —
+// no personal data, no comments. Cached per month and unit for a minute: the page is public.
+import * as q from '../../../db/queries/stats.js';
+import { NotFound } from '../../errors.js';
+import { rankedDepartments, todayOf, type StatsDeps } from './context.js';
+import { monthPeriod } from './period.js';
+import { byRankThenSample } from './rankings.js';
+
+export interface PublicDepartment {
+  name: string;
+  orgUnitName: string;
+  total: number;
+  goodCount: number;
+  badCount: number;
+  goodRate: number | null;
+  badRate: number | null;
+  score: number | null;
+  rank: number | null;
+  insufficient: boolean;
+  /** 有效差评 and how many of them were rectified (整改). */
+  validBad: number;
+  rectifiedCount: number;
+  rectifyRate: number | null;
+  closed: number;
+  closedOnTime: number;
+  onTimeRate: number | null;
+}
+
+export interface PublicRankings {
+  month: string;
+  from: string;
+  to: string;
+  minSample: number;
+  orgUnit: { id: number; name: string } | null;
+  orgUnits: { id: number; parentId: number | null; kind: 'city' | 'county'; name: string }[];
+  departments: PublicDepartment[];
+}
+
+export const PUBLIC_CACHE_MS = 60_000;
+const MAX_CACHED = 64;
+
+export function createPublicRankings(deps: StatsDeps) {
+  const { db, clock, settings } = deps;
+  const cache = new Map<string, { at: number; value: PublicRankings }>();
+
+  function compute(month: string, orgUnitId: number | null): PublicRankings {
+    const p = monthPeriod(month);
+    const units = q.listAllOrgUnits(db);
+    const unit = orgUnitId === null ? null : units.find((u) => u.id === orgUnitId);
+    if (unit === undefined) throw new NotFound('组织单位不存在');
+    const minSample = settings.get().ranking.minSample;
+    const departments = q.listDepartmentsUnder(db, orgUnitId);
+    const ranked = rankedDepartments(db, departments, p, minSample);
+    const active = new Set(departments.filter((d) => d.active === 1).map((d) => d.id));
+    // A disabled department still appears for a month in which it was rated.
+    const shown = ranked.filter((d) => active.has(d.id) || d.total > 0).sort(byRankThenSample);
+    return {
+      month,
+      ...p,
+      minSample,
+      orgUnit: unit ? { id: unit.id, name: unit.name } : null,
+      orgUnits: units,
+      departments: shown.map((d) => ({
+        name: d.name,
+        orgUnitName: d.orgUnitName,
+        total: d.total,
+        goodCount: d.goodCount,
+        badCount: d.badCount,
+        goodRate: d.goodRate,
+        badRate: d.badRate,
+        score: d.score,
+        rank: d.rank,
+        insufficient: d.insufficient,
+        validBad: d.validBad,
+        rectifiedCount: d.validRectified,
+        rectifyRate: d.rectifyRate,
+        closed: d.closed,
+        closedOnTime: d.closedOnTime,
+        onTimeRate: d.onTimeRate,
+      })),
+    };
+  }
+
+  return {
+    /** The month's rankings (the current month when none is given), at most a minute old. */
+    publicRankings(query: { month?: string; orgUnitId?: number }): PublicRankings {
+      const month = query.month ?? todayOf(deps).slice(0, 7);
+      monthPeriod(month);
+      const key = `${month}|${query.orgUnitId ?? ''}`;
+      const now = clock.now();
+      const hit = cache.get(key);
+      if (hit && now - hit.at < PUBLIC_CACHE_MS && now >= hit.at) return hit.value;
+      const value = compute(month, query.orgUnitId ?? null);
+      cache.delete(key);
+      cache.set(key, { at: now, value });
+      // Months are chosen by anyone: keep the cache bounded (oldest entry out first).
+      while (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);
+      return value;
+    },
+  };
+}

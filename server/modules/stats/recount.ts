@@ -1,0 +1,144 @@
+// Proof that the rollups are right: recount every rollup from the raw ratings and cases and compare
+// (verify), or replace the rollups by the recount in one transaction (rebuild).
+import type { Db } from '../../../db/client.js';
+import * as q from '../../../db/queries/recount.js';
+import { CASE_FLAG_KEYS, type CaseFlags } from '../../../db/queries/rollups.js';
+import { caseFlags } from './case-flags.js';
+
+export type RollupTable = 'daily_code_stats' | 'hourly_department_stats' | 'daily_tag_stats' | 'daily_case_stats';
+
+export interface RollupMismatch {
+  table: RollupTable;
+  /** The row's key, e.g. { codeId, day }. */
+  key: Record<string, string | number>;
+  /** Recounted from raw rows (null: the recount has no such row). */
+  expected: Record<string, number> | null;
+  /** Stored in the rollup (null: no such row). */
+  actual: Record<string, number> | null;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  /** Total mismatching rows; `mismatches` lists at most MAX_LISTED of them. */
+  mismatchCount: number;
+  mismatches: RollupMismatch[];
+  checked: Record<RollupTable, number>;
+}
+
+const MAX_LISTED = 100;
+
+interface TableSpec<R> {
+  table: RollupTable;
+  key: (r: R) => Record<string, string | number>;
+  values: (r: R) => Record<string, number>;
+}
+
+const CODE_DAY: TableSpec<q.CodeDayRow> = {
+  table: 'daily_code_stats',
+  key: (r) => ({ codeId: r.codeId, day: r.day }),
+  values: (r) => ({ departmentId: r.departmentId, s1: r.s1, s2: r.s2, s3: r.s3, s4: r.s4, s5: r.s5, realName: r.realName, submissions: r.submissions }),
+};
+const HOURS: TableSpec<q.HourRow> = {
+  table: 'hourly_department_stats',
+  key: (r) => ({ departmentId: r.departmentId, day: r.day, hour: r.hour }),
+  values: (r) => ({ total: r.total, bad: r.bad }),
+};
+const TAGS: TableSpec<q.TagRow> = {
+  table: 'daily_tag_stats',
+  key: (r) => ({ departmentId: r.departmentId, day: r.day, tag: r.tag }),
+  values: (r) => ({ count: r.count }),
+};
+const CASE_DAYS: TableSpec<q.CaseDayRow> = {
+  table: 'daily_case_stats',
+  key: (r) => ({ departmentId: r.departmentId, day: r.day }),
+  values: (r) => Object.fromEntries(CASE_FLAG_KEYS.map((k) => [k, r[k]])),
+};
+
+/** A rollup row holding only zeros (left behind by an exclusion) equals no row at all. */
+function isZero(values: Record<string, number>, ignore: readonly string[] = []): boolean {
+  return Object.entries(values).every(([k, v]) => ignore.includes(k) || v === 0);
+}
+
+function compare<R>(spec: TableSpec<R>, expected: readonly R[], actual: readonly R[], out: RollupMismatch[]): number {
+  const ignore = ['departmentId'];
+  const index = new Map<string, { key: Record<string, string | number>; e: Record<string, number> | null; a: Record<string, number> | null }>();
+  for (const r of expected) {
+    const key = spec.key(r);
+    index.set(JSON.stringify(key), { key, e: spec.values(r), a: null });
+  }
+  for (const r of actual) {
+    const key = spec.key(r);
+    const id = JSON.stringify(key);
+    const slot = index.get(id);
+    if (slot) slot.a = spec.values(r);
+    else index.set(id, { key, e: null, a: spec.values(r) });
+  }
+  let count = 0;
+  for (const { key, e, a } of index.values()) {
+    const eZero = !e || isZero(e, ignore);
+    const aZero = !a || isZero(a, ignore);
+    if (eZero && aZero) continue;
+    const same = e && a && Object.keys(e).every((k) => e[k] === a[k]);
+    if (same) continue;
+    count++;
+    if (out.length < MAX_LISTED) out.push({ table: spec.table, key, expected: e, actual: a });
+  }
+  return count;
+}
+
+/** Case rollups recounted with the same rules as the write side (case-flags.ts). */
+export function recountCaseDays(db: Db): q.CaseDayRow[] {
+  const byKey = new Map<string, q.CaseDayRow>();
+  for (const c of q.iterateCaseFlagSources(db)) {
+    const flags = caseFlags(c);
+    if (!flags) continue;
+    const id = `${c.departmentId}|${c.ratingDay}`;
+    let row = byKey.get(id);
+    if (!row) {
+      row = { departmentId: c.departmentId, day: c.ratingDay, ...zeroFlags() };
+      byKey.set(id, row);
+    }
+    for (const k of CASE_FLAG_KEYS) row[k] += flags[k];
+  }
+  return [...byKey.values()];
+}
+
+function zeroFlags(): CaseFlags {
+  return Object.fromEntries(CASE_FLAG_KEYS.map((k) => [k, 0])) as unknown as CaseFlags;
+}
+
+/** Recounts every rollup from raw rows and lists where the stored rollups differ. Read-only. */
+export function verifyRollups(db: Db): VerifyResult {
+  // One read transaction: the recount and the stored rollups describe the same instant.
+  return db.transaction((tx) => {
+    const mismatches: RollupMismatch[] = [];
+    const codeDays = q.readCodeDays(tx);
+    const hours = q.readHours(tx);
+    const tags = q.readTags(tx);
+    const caseDays = q.readCaseDays(tx);
+    let count = 0;
+    count += compare(CODE_DAY, q.recountCodeDays(tx), codeDays, mismatches);
+    count += compare(HOURS, q.recountHours(tx), hours, mismatches);
+    count += compare(TAGS, q.recountTags(tx), tags, mismatches);
+    count += compare(CASE_DAYS, recountCaseDays(db), caseDays, mismatches);
+    return {
+      ok: count === 0,
+      mismatchCount: count,
+      mismatches,
+      checked: {
+        daily_code_stats: codeDays.length,
+        hourly_department_stats: hours.length,
+        daily_tag_stats: tags.length,
+        daily_case_stats: caseDays.length,
+      },
+    };
+  });
+}
+
+/** Replaces every rollup by a recount from raw rows, in one transaction; returns the verify after. */
+export function rebuildRollups(db: Db): VerifyResult {
+  db.transaction((tx) => {
+    q.replaceRollups(tx, recountCaseDays(db));
+  });
+  return verifyRollups(db);
+}

@@ -1,0 +1,167 @@
+// Department rankings, scope summaries, trends and case indicators: the figures of the dashboards.
+import * as q from '../../../db/queries/stats.js';
+import type { Actor } from '../auth/actor.js';
+import type { DepartmentView } from '../org/org.service.js';
+import {
+  periodOf,
+  rankedDepartments,
+  todayOf,
+  scopedDepartments,
+  sumAll,
+  sumsByDepartment,
+  type RangeQuery,
+  type RankedDepartment,
+  type StatsDeps,
+} from './context.js';
+import {
+  addCaseCounts,
+  addRatingCounts,
+  caseIndicators,
+  emptyCaseCounts,
+  emptyRatingCounts,
+  indicators,
+  type CaseIndicators,
+  type Indicators,
+} from './indicators.js';
+import { bucketStart, buckets, type Granularity } from './period.js';
+import { byRankThenSample } from './rankings.js';
+
+export interface DepartmentsReport {
+  from: string;
+  to: string;
+  minSample: number;
+  /** How many departments of the ranking group were ranked (the "of N" of a rank). */
+  rankedAmong: number;
+  departments: RankedDepartment[];
+}
+
+export interface OrgUnitStats extends Indicators {
+  id: number;
+  name: string;
+  kind: 'city' | 'county';
+  departments: number;
+}
+
+export interface SummaryReport extends Indicators {
+  from: string;
+  to: string;
+  departments: number;
+  orgUnits: OrgUnitStats[];
+}
+
+export interface TrendPoint extends Indicators {
+  from: string;
+  to: string;
+}
+
+export interface CaseDepartmentStats extends CaseIndicators {
+  id: number;
+  name: string;
+  unclosed: number;
+  overdue: number;
+}
+
+export interface CasesReport extends CaseIndicators {
+  from: string;
+  to: string;
+  /** As of today, whatever the period: cases not closed, and those past their deadline (逾期). */
+  unclosed: number;
+  overdue: number;
+  departments: CaseDepartmentStats[];
+}
+
+export function createStatsReports(deps: StatsDeps) {
+  const { db, settings, org } = deps;
+
+  /**
+   * Departments a rank is computed among. Supervisors and admins rank their whole scope; a head's
+   * departments are ranked among their county's departments (the same ranks the public page shows),
+   * while only the head's own departments are returned.
+   */
+  function rankingGroup(actor: Actor, scope: DepartmentView[]): { id: number; name: string; orgUnitId: number; orgUnitName: string }[] {
+    if (actor.role !== 'dept_head') return scope;
+    const seen = new Map<number, { id: number; name: string; orgUnitId: number; orgUnitName: string }>();
+    for (const unitId of new Set(scope.map((d) => d.orgUnitId))) {
+      for (const d of q.listDepartmentsUnder(db, unitId)) seen.set(d.id, d);
+    }
+    for (const d of scope) seen.set(d.id, d);
+    return [...seen.values()];
+  }
+
+  return {
+    /** GET /api/stats/departments (CONTRACT.md): every department in scope, with indicators and rank. */
+    departments(actor: Actor, query: RangeQuery): DepartmentsReport {
+      const p = periodOf(deps, query);
+      const minSample = settings.get().ranking.minSample;
+      const scope = scopedDepartments(deps, actor);
+      const ranked = rankedDepartments(db, rankingGroup(actor, scope), p, minSample);
+      const inScope = new Set(scope.map((d) => d.id));
+      return {
+        ...p,
+        minSample,
+        rankedAmong: ranked.filter((d) => d.rank !== null).length,
+        departments: ranked.filter((d) => inScope.has(d.id)).sort(byRankThenSample),
+      };
+    },
+
+    /** The caller's whole scope (or one department), and each organisation unit in it. */
+    summary(actor: Actor, query: RangeQuery & { departmentId?: number }): SummaryReport {
+      const p = periodOf(deps, query);
+      const depts = scopedDepartments(deps, actor, query.departmentId);
+      const sums = sumsByDepartment(db, depts.map((d) => d.id), p);
+      const total = sumAll(sums.values());
+      const orgUnits: OrgUnitStats[] = [];
+      if (query.departmentId === undefined) {
+        const units = org.listOrgUnits(actor);
+        const parent = new Map(units.map((u) => [u.id, u.parentId]));
+        // A unit sums the departments anywhere below it (市 = its counties' departments).
+        const under = (deptUnit: number, unitId: number): boolean => {
+          for (let u: number | null | undefined = deptUnit; u != null; u = parent.get(u)) if (u === unitId) return true;
+          return false;
+        };
+        for (const u of units) {
+          const mine = depts.filter((d) => under(d.orgUnitId, u.id));
+          const s = sumAll(mine.map((d) => sums.get(d.id)!));
+          orgUnits.push({ id: u.id, name: u.name, kind: u.kind, departments: mine.length, ...indicators(s.ratings, s.cases) });
+        }
+      }
+      return { ...p, departments: depts.length, ...indicators(total.ratings, total.cases), orgUnits };
+    },
+
+    /** Indicators per day, week (Monday first) or month of the period. */
+    trend(actor: Actor, query: RangeQuery & { departmentId?: number; granularity?: Granularity }): { from: string; to: string; granularity: Granularity; points: TrendPoint[] } {
+      const p = periodOf(deps, query);
+      const granularity = query.granularity ?? 'day';
+      const ids = scopedDepartments(deps, actor, query.departmentId).map((d) => d.id);
+      const points = buckets(p, granularity).map((b) => ({ ...b, r: emptyRatingCounts(), c: emptyCaseCounts() }));
+      const at = new Map(points.map((b) => [b.from, b]));
+      for (const row of q.sumRatingsByDay(db, ids, p)) addRatingCounts(at.get(bucketStart(row.day, granularity, p.from))!.r, row);
+      for (const row of q.sumCasesByDay(db, ids, p)) addCaseCounts(at.get(bucketStart(row.day, granularity, p.from))!.c, row);
+      return { ...p, granularity, points: points.map((b) => ({ from: b.from, to: b.to, ...indicators(b.r, b.c) })) };
+    },
+
+    /** Case indicators of the period's 差评, per department, with today's unclosed and overdue cases. */
+    cases(actor: Actor, query: RangeQuery & { departmentId?: number }): CasesReport {
+      const p = periodOf(deps, query);
+      const depts = scopedDepartments(deps, actor, query.departmentId);
+      const ids = depts.map((d) => d.id);
+      const sums = sumsByDepartment(db, ids, p);
+      const open = new Map(q.countUnclosedCases(db, ids, todayOf(deps)).map((r) => [r.departmentId, r]));
+      const departments = depts.map((d) => ({
+        id: d.id,
+        name: d.name,
+        ...caseIndicators(sums.get(d.id)!.cases),
+        unclosed: open.get(d.id)?.unclosed ?? 0,
+        overdue: open.get(d.id)?.overdue ?? 0,
+      }));
+      const total = sumAll(sums.values());
+      return {
+        ...p,
+        ...caseIndicators(total.cases),
+        unclosed: departments.reduce((n, d) => n + d.unclosed, 0),
+        overdue: departments.reduce((n, d) => n + d.overdue, 0),
+        departments,
+      };
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Static, TSchema } from 'typebox';
+import { actorOf } from '../../plugins/auth.js';
+import { bearer, errors } from '../../lib/http-schemas.js';
+import type { ExportFile, StatsService } from './stats.service.js';
+import {
+  CasesResponse,
+  CodesResponse,
+  CommentsQuery,
+  CommentsResponse,
+  CsvQuery,
+  DepartmentsResponse,
+  DeptRangeQuery,
+  FileResponse,
+  HeatmapResponse,
+  PublicRankingsQuery,
+  PublicRankingsResponse,
+  RangeQuery,
+  RatingsQuery,
+  RatingsResponse,
+  SummaryResponse,
+  TagsResponse,
+  TrendQuery,
+  TrendResponse,
+  VerifyResponse,
+} from './stats.schemas.js';
+
+/** RFC 6266 / RFC 5987: an ASCII fallback name and the Chinese name as UTF-8 filename*. */
+export function contentDisposition(asciiName: string, utf8Name: string): string {
+  const encoded = encodeURIComponent(utf8Name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${asciiName.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encoded}`;
+}
+
+function sendFile(reply: FastifyReply, file: ExportFile, type: string) {
+  return reply
+    .header('content-type', type)
+    .header('content-disposition', contentDisposition(file.asciiFilename, file.filename))
+    .header('cache-control', 'no-store')
+    .send(file.stream);
+}
+
+export async function statsRoutes(app: FastifyInstance, opts: { stats: StatsService }): Promise<void> {
+  const { stats } = opts;
+  const staff = app.authorize();
+
+  /** A scoped GET: query schema → any staff role → one service call. */
+  function scoped<Q extends TSchema>(path: string, summary: string, query: Q, response: TSchema, run: (actor: ReturnType<typeof actorOf>, q: Static<Q>) => unknown) {
+    app.get<{ Querystring: Static<Q> }>(
+      path,
+      {
+        preHandler: staff,
+        schema: { tags: ['stats'], summary, security: bearer, querystring: query, response: { 200: response, ...errors(400, 401, 404) } },
+      },
+      async (request) => run(actorOf(request), request.query as Static<Q>),
+    );
+  }
+
+  scoped('/api/stats/departments', '各部门指标与排名（本人范围内）', RangeQuery, DepartmentsResponse, (a, q) => stats.departments(a, q));
+  scoped('/api/stats/summary', '范围合计与各组织单位指标', DeptRangeQuery, SummaryResponse, (a, q) => stats.summary(a, q));
+  scoped('/api/stats/trend', '趋势（按日/周/月）', TrendQuery, TrendResponse, (a, q) => stats.trend(a, q));
+  scoped('/api/stats/codes', '各评议码（窗口）指标', DeptRangeQuery, CodesResponse, (a, q) => stats.codes(a, q));
+  scoped('/api/stats/tags', '评价标签统计', DeptRangeQuery, TagsResponse, (a, q) => stats.tags(a, q));
+  scoped('/api/stats/heatmap', '星期 × 时段 评价分布（北京时间）', DeptRangeQuery, HeatmapResponse, (a, q) => stats.heatmap(a, q));
+  scoped('/api/stats/cases', '差评处理指标', DeptRangeQuery, CasesResponse, (a, q) => stats.cases(a, q));
+  scoped('/api/stats/comments', '最新留言', CommentsQuery, CommentsResponse, (a, q) => stats.comments(a, q));
+  scoped('/api/stats/ratings', '指标背后的评价（手机号脱敏）', RatingsQuery, RatingsResponse, (a, q) => stats.ratings(a, q));
+
+  app.get<{ Querystring: Static<typeof RangeQuery> }>(
+    '/api/stats/export.xlsx',
+    {
+      preHandler: staff,
+      schema: {
+        tags: ['stats'],
+        summary: '导出 Excel（部门指标 + 评价明细，手机号脱敏）',
+        security: bearer,
+        querystring: RangeQuery,
+        produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        response: { 200: FileResponse, ...errors(400, 401) },
+      },
+    },
+    async (request, reply) =>
+      sendFile(reply, stats.exportXlsx(actorOf(request), request.query), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
+  );
+
+  app.get<{ Querystring: Static<typeof CsvQuery> }>(
+    '/api/stats/export.csv',
+    {
+      preHandler: staff,
+      schema: {
+        tags: ['stats'],
+        summary: '导出 CSV（UTF-8 带 BOM；sheet=ratings 为评价明细）',
+        security: bearer,
+        querystring: CsvQuery,
+        produces: ['text/csv'],
+        response: { 200: FileResponse, ...errors(400, 401) },
+      },
+    },
+    async (request, reply) => sendFile(reply, stats.exportCsv(actorOf(request), request.query), 'text/csv; charset=utf-8'),
+  );
+
+  app.post(
+    '/api/stats/verify',
+    {
+      preHandler: app.authorize(['admin']),
+      schema: {
+        tags: ['stats'],
+        summary: '核对统计汇总与原始评价是否一致（管理员）',
+        security: bearer,
+        response: { 200: VerifyResponse, ...errors(401, 403) },
+      },
+    },
+    async () => stats.verifyRollups(),
+  );
+
+  app.get<{ Querystring: Static<typeof PublicRankingsQuery> }>(
+    '/api/public/rankings',
+    {
+      schema: {
+        tags: ['public'],
+        summary: '部门排名公示（无需登录；不含任何个人信息）',
+        querystring: PublicRankingsQuery,
+        response: { 200: PublicRankingsResponse, ...errors(400, 404, 429) },
+      },
+      config: { rateLimit: { max: 300, timeWindow: 60_000 } },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'public, max-age=60');
+      return stats.publicRankings(request.query);
+    },
+  );
+}
