@@ -12,7 +12,7 @@ const shared: UserConfig = {
 // Two builds. The citizen page (`--mode mobile`) is built alone into one JS file and one CSS file,
 // which the server inlines into the HTML: one request, ≤ 12 KB gzipped, nothing shared with the
 // staff app. The staff app and the public rankings page are the default build.
-export default defineConfig(({ mode }) =>
+export default defineConfig(({ mode }): UserConfig =>
   mode === 'mobile'
     ? {
         ...shared,

@@ -20,5 +20,5 @@ export {
   renderQrSvg,
 } from './qr';
 export type { QrSvgOptions } from './qr';
-export { POSTERS_PER_PAGE, escapeHtml, renderPosterSheet } from './poster';
+export { POSTERS_PER_PAGE, POSTER_CSS, escapeHtml, renderPosterSheet } from './poster';
 export type { PosterInput, PosterSheetInput } from './poster';

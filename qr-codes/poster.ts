@@ -21,6 +21,12 @@ export interface PosterSheetInput {
   cropMarks?: boolean;
   /** CSP nonce for the one inline <style>, for deployments whose CSP forbids inline styles. */
   styleNonce?: string;
+  /**
+   * URL of POSTER_CSS served as a file, linked after the inline <style>. A sheet opened from a blob:
+   * URL inherits the CSP of the page that made it, which no nonce of the sheet's own can satisfy;
+   * a same-origin stylesheet can.
+   */
+  stylesheetHref?: string;
 }
 
 const HTML_ENTITIES: Record<string, string> = {
@@ -45,7 +51,8 @@ const PROMISE_LINE = '您的评价我们必回应 · 差评必回访';
 // Long admin-entered names shrink (and at worst clip) the text block above the QR, never the QR: it is
 // the one part that must survive intact. Auto margins rather than centring, so an overlong block
 // clips at its end and the 扫码评议 heading stays visible.
-const STYLE = `
+/** The sheet's print CSS, also served as a file for sheets that cannot use an inline style. */
+export const POSTER_CSS = `
 @page { size: A4; margin: 8mm; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -147,7 +154,8 @@ export function renderPosterSheet(input: PosterSheetInput): string {
     '<html lang="zh-CN"><head><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
     `<title>${title}</title>` +
-    `<style${nonce}>${STYLE}</style>` +
+    `<style${nonce}>${POSTER_CSS}</style>` +
+    (input.stylesheetHref === undefined ? '' : `<link rel="stylesheet" href="${escapeHtml(input.stylesheetHref)}">`) +
     '</head><body>' +
     `<header class="toolbar"><h1>${title}</h1><p>${summary}</p></header>` +
     `<main>${pages.join('')}</main>` +

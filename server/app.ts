@@ -11,7 +11,13 @@ import { registerErrorHandler } from './plugins/errors.js';
 import { registerValidation } from './plugins/validation.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { orgRoutes } from './modules/org/org.routes.js';
+import { codesRoutes } from './modules/codes/codes.routes.js';
 import { settingsRoutes } from './modules/settings/settings.routes.js';
+import { statsRoutes } from './modules/stats/stats.routes.js';
+import { ratingsRoutes } from './modules/ratings/ratings.routes.js';
+import { casesRoutes } from './modules/cases/cases.routes.js';
+import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
+import { loadCitizenPageTemplate } from './modules/ratings/citizen-page.js';
 import type { Services } from './services.js';
 
 /** Public routes accept at most 16 KiB (CONTRACT.md); staff bodies are small too. */
@@ -35,6 +41,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     },
     trustProxy: config.trustProxy === false ? false : config.trustProxy,
     bodyLimit: BODY_LIMIT,
+    // Long path segments reach the routes, whose own checks answer in the contract's error format.
+    routerOptions: { maxParamLength: 2000 },
+    // Errors raised before routing (bad URL encoding, …) get the same `{ error, message }` shape.
+    frameworkErrors: (error, _request, reply) => {
+      void (reply as import('fastify').FastifyReply)
+        .code(error.statusCode ?? 400)
+        .send({ error: error.code ?? 'BadRequest', message: '请求地址不正确' });
+    },
     // Request ids in logs make a citizen's complaint traceable without logging personal data.
     requestIdHeader: false,
   });
@@ -74,7 +88,18 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   await app.register(authRoutes, { auth: services.auth });
   await app.register(orgRoutes, { org: services.org });
+  await app.register(codesRoutes, { codes: services.codes });
   await app.register(settingsRoutes, { settings: services.settings, clock: services.clock });
+  await app.register(statsRoutes, { stats: services.stats });
+  await app.register(casesRoutes, { cases: services.cases });
+  await app.register(notificationsRoutes, { notifications: services.notifications });
+  await app.register(ratingsRoutes, {
+    ratings: services.ratings,
+    settings: services.settings,
+    codes: services.codes,
+    caseStatus: { publicStatus: (token: string) => ('publicStatus' in services.cases ? (services.cases as { publicStatus(t: string): unknown }).publicStatus(token) : null) },
+    page: loadCitizenPageTemplate(config.clientDir),
+  });
 
   await registerClient(app, config.clientDir);
   return app;

@@ -7,6 +7,9 @@ import { createOrgService } from './modules/org/org.service.js';
 import { createSettingsService } from './modules/settings/settings.service.js';
 import { createStatsService } from './modules/stats/stats.service.js';
 import { createCasesService } from './modules/cases/cases.service.js';
+import { createNotificationsService } from './modules/notifications/notifications.service.js';
+import { createCodesService } from './modules/codes/codes.service.js';
+import { createRatingsService } from './modules/ratings/ratings.service.js';
 
 export interface Job {
   name: string;
@@ -30,11 +33,20 @@ export function createServices(deps: ServiceDeps) {
   const settings = createSettingsService({ db, clock });
   const org = createOrgService({ db, clock });
   const auth = createAuthService({ db, clock, org });
-  const stats = createStatsService({ db, clock });
-  const cases = createCasesService({ db, clock, random, settings, stats });
+  const stats = createStatsService({ db, clock, settings, org, crypto });
+  // Delivery failures are logged outside tests (tests assert on the delivery log instead).
+  const notifications = createNotificationsService({ db, clock, org, log: config.nodeEnv === 'test' ? () => {} : undefined });
+  const cases = createCasesService({ db, clock, random, settings, stats, crypto, org, notifications, resolveActor: (id) => auth.resolveActor(id) });
+  const codes = createCodesService({ db, clock, random, org, stats, publicBaseUrl: config.publicBaseUrl });
+  const ratings = createRatingsService({ db, clock, crypto, settings, stats, cases, codes, publicBaseUrl: config.publicBaseUrl });
   /** Periodic work started by main.ts (never by tests, which call `run` themselves). */
   const jobs: Job[] = [];
-  return { config, db, clock, random, crypto, settings, org, auth, stats, cases, jobs };
+  jobs.push(
+    { name: 'cases.escalateOverdue', everyMs: 5 * 60_000, run: () => cases.escalateOverdue() },
+    { name: 'notifications.deliverDue', everyMs: 10_000, run: () => notifications.deliverDue() },
+    { name: 'cases.erasePhones', everyMs: 3600_000, run: () => cases.erasePhones() },
+  );
+  return { config, db, clock, random, crypto, settings, org, auth, stats, notifications, cases, codes, ratings, jobs };
 }
 
 export type Services = ReturnType<typeof createServices>;

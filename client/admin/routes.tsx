@@ -1,7 +1,16 @@
 import type { ComponentType } from 'preact';
 import type { SessionUser } from '../shared/api.js';
+import { CodesPage } from './pages/CodesPage.js';
 import { DepartmentsPage } from './pages/DepartmentsPage.js';
 import { HomePage } from './pages/HomePage.js';
+import { CasesPage } from './pages/CasesPage.js';
+import { CaseDetailPage } from './pages/CaseDetailPage.js';
+import { TodoPage } from './pages/TodoPage.js';
+import { SpotChecksPage } from './pages/SpotChecksPage.js';
+import { WebhooksPage } from './pages/WebhooksPage.js';
+import { DashboardPage } from './pages/DashboardPage.js';
+import { RatingsPage } from './pages/RatingsPage.js';
+import { SettingsPage } from './pages/SettingsPage.js';
 
 export type Role = SessionUser['role'];
 
@@ -22,5 +31,14 @@ export interface RouteDef {
 // One table of pages: each feature adds its own lines here.
 export const ROUTES: RouteDef[] = [
   { path: '/', page: HomePage, nav: '首页' },
+  { path: '/dashboard', page: DashboardPage, nav: '统计' },
+  { path: '/ratings', page: RatingsPage, nav: '评价' },
+  { path: '/cases', page: CasesPage, nav: '案件' },
+  { path: '/cases/:id', page: CaseDetailPage },
+  { path: '/todo', page: TodoPage, nav: '待整改', roles: ['dept_head'] },
+  { path: '/spot-checks', page: SpotChecksPage, nav: '好评抽查', roles: ['supervisor', 'admin'] },
+  { path: '/webhooks', page: WebhooksPage, nav: '消息推送', roles: ['admin'] },
   { path: '/departments', page: DepartmentsPage, nav: '部门', roles: ['admin', 'supervisor'] },
+  { path: '/codes', page: CodesPage, nav: '评议码' },
+  { path: '/settings', page: SettingsPage, nav: '设置', roles: ['admin', 'supervisor'] },
 ];

@@ -30,7 +30,8 @@ type Stage =
   | { s: 'send'; retry: number; saved: boolean }
   | { s: 'done'; r: RatingResult };
 
-const fetchJson = (u: string, i: RequestInit) => fetch(u, i);
+// Wrapped: a bare `fetch` called as a method of another object throws "Illegal invocation".
+const post = (u: string, i: RequestInit) => fetch(u, i);
 
 interface State {
   stage: Stage;
@@ -98,7 +99,7 @@ export class Rate extends Component<{ d: RateData }, State> {
     this.sender = startSending(
       store,
       p,
-      { fetch: fetchJson },
+      { fetch: post },
       {
         onRetry: (retry) => this.setState({ stage: { s: 'send', retry, saved } }),
         onOk: (r) => {
@@ -143,7 +144,7 @@ export class Rate extends Component<{ d: RateData }, State> {
   override render({ d }: { d: RateData }, { stage, score, tags, comment, phone, consent, errs, open }: State) {
     const max = d.commentMax || 500;
     const bad = score > 0 && score <= 2;
-    const choices = bad ? d.tags.bad : d.tags.good;
+    const choices = (d.tags && (bad ? d.tags.bad : d.tags.good)) || [];
     const set = (patch: Partial<State>) => this.setState(patch as State);
     let body;
     if (stage.s == 'done') {

@@ -79,3 +79,11 @@ export function maskPhone(phone: string | null | undefined): string | null {
   if (phone.length < 7) return '****';
   return `${phone.slice(0, 3)}****${phone.slice(-4)}`;
 }
+
+/** Scan-funnel alerts of a code: posters damaged, hidden or never used (issue 3). */
+export const FUNNEL_ALERTS = ['no_opens_30d', 'opens_without_submissions'] as const;
+export type FunnelAlert = (typeof FUNNEL_ALERTS)[number];
+export const FUNNEL_ALERT_LABELS: Record<FunnelAlert, string> = {
+  no_opens_30d: '长期无人扫码',
+  opens_without_submissions: '有扫码无评价',
+};

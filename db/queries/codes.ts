@@ -1,11 +1,53 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../client.js';
-import { codes } from '../schema.js';
+import { codes, dailyCodeStats, departments } from '../schema.js';
 
 export type CodeRow = typeof codes.$inferSelect;
+export type NewCode = typeof codes.$inferInsert;
+export type CodeWithDepartment = CodeRow & { departmentName: string; departmentSortOrder: number };
 
 export function getCode(db: DbOrTx, id: string): CodeRow | undefined {
   return db.select().from(codes).where(eq(codes.id, id)).get();
+}
+
+const withDepartment = {
+  id: codes.id,
+  departmentId: codes.departmentId,
+  location: codes.location,
+  staffName: codes.staffName,
+  serviceItems: codes.serviceItems,
+  active: codes.active,
+  disabledAt: codes.disabledAt,
+  createdAt: codes.createdAt,
+  updatedAt: codes.updatedAt,
+  departmentName: departments.name,
+  departmentSortOrder: departments.sortOrder,
+};
+
+/** A code with its department's name (the public landing page and the rating path read this). */
+export function getCodeWithDepartment(db: DbOrTx, id: string): CodeWithDepartment | undefined {
+  return db.select(withDepartment).from(codes).innerJoin(departments, eq(departments.id, codes.departmentId)).where(eq(codes.id, id)).get();
+}
+
+// Codes made in one bulk creation share createdAt; the rowid keeps them in window order (1, 2, … 10).
+const INSERTION_ORDER = sql`"codes"."rowid"`;
+
+/** Codes of the given departments in print order: department order, then creation order. */
+export function listCodesWithDepartment(
+  db: DbOrTx,
+  departmentIds: number[],
+  filter: { active?: boolean } = {},
+): CodeWithDepartment[] {
+  if (departmentIds.length === 0) return [];
+  const where: SQL[] = [inArray(codes.departmentId, departmentIds)];
+  if (filter.active !== undefined) where.push(eq(codes.active, filter.active));
+  return db
+    .select(withDepartment)
+    .from(codes)
+    .innerJoin(departments, eq(departments.id, codes.departmentId))
+    .where(and(...where))
+    .orderBy(asc(departments.sortOrder), asc(departments.id), asc(codes.createdAt), asc(INSERTION_ORDER))
+    .all();
 }
 
 export function listCodesByDepartments(db: DbOrTx, departmentIds: number[]): CodeRow[] {
@@ -20,4 +62,70 @@ export function listCodesByDepartments(db: DbOrTx, departmentIds: number[]): Cod
 
 export function firstActiveCodeId(db: DbOrTx): string | undefined {
   return db.select({ id: codes.id }).from(codes).where(and(eq(codes.active, true))).orderBy(asc(codes.createdAt)).limit(1).get()?.id;
+}
+
+/** Which of `ids` are taken — by any code, active or disabled, since ids are never reused. */
+export function existingCodeIds(db: DbOrTx, ids: string[]): Set<string> {
+  if (ids.length === 0) return new Set();
+  return new Set(db.select({ id: codes.id }).from(codes).where(inArray(codes.id, ids)).all().map((r) => r.id));
+}
+
+export function insertCodes(db: DbOrTx, rows: NewCode[]): CodeRow[] {
+  if (rows.length === 0) return [];
+  return db.insert(codes).values(rows).returning().all();
+}
+
+/** Updates the mutable fields of a code; its id and department are deliberately not settable. */
+export function updateCode(
+  db: DbOrTx,
+  id: string,
+  values: Partial<Pick<CodeRow, 'location' | 'staffName' | 'active' | 'disabledAt'>> & { updatedAt: number },
+): CodeRow | undefined {
+  return db.update(codes).set(values).where(eq(codes.id, id)).returning().get();
+}
+
+export interface CodeFunnelTotals {
+  codeId: string;
+  opensRecent: number;
+  submissionsRecent: number;
+  opensTotal: number;
+  submissionsTotal: number;
+  lastOpenDay: string | null;
+  lastSubmissionDay: string | null;
+}
+
+/**
+ * Scan-funnel totals per code from the daily rollup, in one grouped query over the given departments
+ * (the rollup row keeps the code's department, which never changes). "Recent" = days >= sinceDay.
+ */
+export function funnelTotals(db: DbOrTx, departmentIds: number[], sinceDay: string, codeId?: string): CodeFunnelTotals[] {
+  if (departmentIds.length === 0) return [];
+  const s = dailyCodeStats;
+  const where: SQL[] = [inArray(s.departmentId, departmentIds)];
+  if (codeId !== undefined) where.push(eq(s.codeId, codeId));
+  return db
+    .select({
+      codeId: s.codeId,
+      opensRecent: sql<number>`coalesce(sum(case when ${s.day} >= ${sinceDay} then ${s.opens} else 0 end), 0)`,
+      submissionsRecent: sql<number>`coalesce(sum(case when ${s.day} >= ${sinceDay} then ${s.submissions} else 0 end), 0)`,
+      opensTotal: sql<number>`coalesce(sum(${s.opens}), 0)`,
+      submissionsTotal: sql<number>`coalesce(sum(${s.submissions}), 0)`,
+      lastOpenDay: sql<string | null>`max(case when ${s.opens} > 0 then ${s.day} end)`,
+      lastSubmissionDay: sql<string | null>`max(case when ${s.submissions} > 0 then ${s.day} end)`,
+    })
+    .from(s)
+    .where(and(...where))
+    .groupBy(s.codeId)
+    .all();
+}
+
+/** Opens and submissions of one code per day, only the days that have a rollup row. */
+export function funnelDays(db: DbOrTx, codeId: string, from: string, to: string): Array<{ day: string; opens: number; submissions: number }> {
+  const s = dailyCodeStats;
+  return db
+    .select({ day: s.day, opens: s.opens, submissions: s.submissions })
+    .from(s)
+    .where(and(eq(s.codeId, codeId), gte(s.day, from), lte(s.day, to)))
+    .orderBy(asc(s.day))
+    .all();
 }

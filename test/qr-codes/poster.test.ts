@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { CODE_ID_ALPHABET, POSTERS_PER_PAGE, codeUrl, escapeHtml, renderPosterSheet, renderQrSvg } from '../../qr-codes/index';
+import { CODE_ID_ALPHABET, POSTERS_PER_PAGE, POSTER_CSS, codeUrl, escapeHtml, renderPosterSheet, renderQrSvg } from '../../qr-codes/index';
 import type { PosterInput } from '../../qr-codes/index';
 
 const BASE = 'https://pingyi.example.gov.cn:8443/county';
@@ -139,6 +139,13 @@ describe('renderPosterSheet', () => {
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(|src=|href=/i);
     expect(html).not.toMatch(/\son[a-z]+=/i);
     expect(html).toContain('Ctrl+P');
+  });
+
+  it('links the same CSS as a file when given a stylesheet URL (for sheets opened from blob: URLs)', () => {
+    const html = renderPosterSheet({ posters: [makePoster()], stylesheetHref: '/api/posters.css?v=1&x="' });
+    expect(html).toContain('<link rel="stylesheet" href="/api/posters.css?v=1&amp;x=&quot;">');
+    expect(html).toContain(POSTER_CSS);
+    expect(renderPosterSheet({ posters: [makePoster()] })).not.toContain('<link');
   });
 
   it('sets a CSP nonce on its style when given one', () => {

@@ -1,0 +1,102 @@
+import { useState } from 'preact/hooks';
+import { api, ApiError } from '../../shared/api.js';
+import { FUNNEL_ALERT_LABELS } from '../../shared/domain.js';
+import type { CodeItem } from './code-types.js';
+
+const qrPath = (code: string, ext: 'svg' | 'png') => `/api/codes/${encodeURIComponent(code)}/qr.${ext}`;
+
+/** One code in the codes table: funnel figures, QR links, and the admin's disable/relabel actions. */
+export function CodeRow({ item, isAdmin, onChanged }: { item: CodeItem; isAdmin: boolean; onChanged: (c: CodeItem) => void }) {
+  const [editing, setEditing] = useState(false);
+  const [location, setLocation] = useState(item.location);
+  const [staffName, setStaffName] = useState(item.staffName ?? '');
+  const [busy, setBusy] = useState(false);
+  const [msg, setMsg] = useState<string | null>(null);
+  const f = item.funnel;
+
+  async function change(body: Record<string, unknown>) {
+    setBusy(true);
+    setMsg(null);
+    try {
+      const updated = await api<CodeItem>(`/api/codes/${encodeURIComponent(item.code)}`, { method: 'PATCH', body });
+      setEditing(false);
+      onChanged(updated);
+    } catch (err) {
+      setMsg(err instanceof ApiError ? err.message : '保存失败');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function toggle() {
+    const verb = item.active ? '停用' : '启用';
+    const note = item.active ? '停用后扫此码只会看到“已停用”，海报也不再打印此码。' : '';
+    if (confirm(`确定${verb}评议码 ${item.code}（${item.location}）？${note}`)) void change({ active: !item.active });
+  }
+
+  function save(e: Event) {
+    e.preventDefault();
+    void change({ location, staffName: staffName.trim() === '' ? null : staffName });
+  }
+
+  return (
+    <tr class={item.active ? undefined : 'inactive'}>
+      <th scope="row">
+        <span class="code-id">{item.code}</span>
+      </th>
+      <td>{item.departmentName}</td>
+      <td>
+        {editing ? (
+          <form class="row-form" onSubmit={save} aria-label={`修改评议码 ${item.code} 的位置`}>
+            <label>
+              位置
+              <input value={location} required maxLength={100} onInput={(e) => setLocation((e.target as HTMLInputElement).value)} />
+            </label>
+            <label>
+              服务人员（可空）
+              <input value={staffName} maxLength={30} onInput={(e) => setStaffName((e.target as HTMLInputElement).value)} />
+            </label>
+            <span class="row-actions">
+              <button type="submit" disabled={busy}>保存</button>
+              <button type="button" onClick={() => setEditing(false)} disabled={busy}>取消</button>
+            </span>
+          </form>
+        ) : (
+          <>
+            {item.location}
+            {item.staffName && <div class="muted">服务人员：{item.staffName}</div>}
+          </>
+        )}
+        {msg && <p role="alert" class="error">{msg}</p>}
+      </td>
+      <td>
+        <span class={`badge ${item.active ? 'ok' : 'bad'}`}>{item.active ? '启用' : '已停用'}</span>
+      </td>
+      <td class="num">{f.opens30d}</td>
+      <td class="num">{f.submissions30d}</td>
+      <td>{f.lastOpenDay ?? '—'}</td>
+      <td>{f.alert ? <span class="badge warn">{FUNNEL_ALERT_LABELS[f.alert]}</span> : null}</td>
+      <td>
+        <span class="row-actions">
+          <a href={qrPath(item.code, 'svg')} target="_blank" rel="noopener">
+            二维码<span class="sr-only">（{item.code}，SVG）</span>
+          </a>
+          <a href={`${qrPath(item.code, 'png')}?size=1200`} download={`评议码-${item.code}.png`}>
+            下载PNG<span class="sr-only">（{item.code}）</span>
+          </a>
+          {isAdmin && !editing && (
+            <>
+              <button type="button" class="link" onClick={() => setEditing(true)} disabled={busy}>
+                修改位置<span class="sr-only">（{item.code}）</span>
+              </button>
+              <button type="button" class="link" onClick={toggle} disabled={busy}>
+                {item.active ? '停用' : '启用'}
+                <span class="sr-only">（{item.code}）</span>
+              </button>
+            </>
+          )}
+        </span>
+      </td>
+    </tr>
+  );
+}

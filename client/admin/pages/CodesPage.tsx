@@ -1,0 +1,159 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, openAuthed } from '../../shared/api.js';
+import { FUNNEL_ALERT_LABELS } from '../../shared/domain.js';
+import { BulkCreateCodes } from '../components/BulkCreateCodes.js';
+import { CodeRow } from '../components/CodeRow.js';
+import type { CodeItem, DepartmentItem } from '../components/code-types.js';
+import { openPrintSheet } from '../components/print-sheet.js';
+import { useApi } from '../components/use-api.js';
+import type { PageProps } from '../routes.js';
+
+type StatusFilter = '' | 'true' | 'false';
+
+/** 评议码: codes by department with their scan funnel; admins disable, relabel and create them. */
+export function CodesPage({ user, query }: PageProps) {
+  const isAdmin = user.role === 'admin';
+  const departments = useApi<{ departments: DepartmentItem[] }>('/api/departments');
+  const depts = departments.data?.departments ?? [];
+  const [departmentId, setDepartmentId] = useState<string>(query.get('departmentId') ?? '');
+  const [status, setStatus] = useState<StatusFilter>('');
+  const [alertsOnly, setAlertsOnly] = useState(false);
+  const [msg, setMsg] = useState<string | null>(null);
+
+  // A head of one department has nothing to choose between.
+  useEffect(() => {
+    if (!departmentId && depts.length === 1) setDepartmentId(String(depts[0]!.id));
+  }, [depts.length]);
+
+  const params = new URLSearchParams();
+  if (departmentId) params.set('departmentId', departmentId);
+  if (status) params.set('active', status);
+  const qs = params.toString();
+  const list = useApi<{ codes: CodeItem[] }>(`/api/codes${qs ? `?${qs}` : ''}`);
+  const [rows, setRows] = useState<CodeItem[] | null>(null);
+  useEffect(() => setRows(list.data?.codes ?? null), [list.data]);
+
+  const all = rows ?? [];
+  const shown = alertsOnly ? all.filter((c) => c.funnel.alert) : all;
+  const alertCount = all.filter((c) => c.funnel.alert).length;
+  const department = depts.find((d) => String(d.id) === departmentId) ?? null;
+  const counties = [...new Map(depts.map((d) => [d.orgUnitId, d.orgUnitName])).entries()];
+
+  async function run(action: () => Promise<void>) {
+    setMsg(null);
+    try {
+      await action();
+    } catch (err) {
+      setMsg(err instanceof ApiError ? err.message : '操作失败，请检查网络');
+    }
+  }
+
+  function replaceRow(updated: CodeItem) {
+    // Keep the row in place even when it no longer matches the status filter: the admin just acted on it.
+    setRows((current) => (current ?? []).map((c) => (c.code === updated.code ? updated : c)));
+  }
+
+  return (
+    <section aria-labelledby="codes-title">
+      <h1 id="codes-title">评议码</h1>
+      {departments.error && <p role="alert" class="error">{departments.error}</p>}
+
+      <div class="toolbar" role="group" aria-label="筛选">
+        <label>
+          部门
+          <select value={departmentId} onChange={(e) => setDepartmentId((e.target as HTMLSelectElement).value)}>
+            <option value="">全部部门</option>
+            {depts.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          状态
+          <select value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value as StatusFilter)}>
+            <option value="">全部</option>
+            <option value="true">启用</option>
+            <option value="false">已停用</option>
+          </select>
+        </label>
+        <label class="check">
+          <input type="checkbox" checked={alertsOnly} onChange={(e) => setAlertsOnly((e.target as HTMLInputElement).checked)} />
+          只看有提示的码
+        </label>
+      </div>
+
+      <div class="toolbar" role="group" aria-label="打印与下载">
+        {department ? (
+          <>
+            <button type="button" class="primary" onClick={() => run(() => openPrintSheet(`/api/departments/${department.id}/posters`))}>
+              打印海报（{department.name}）
+            </button>
+            <button
+              type="button"
+              onClick={() => run(() => openAuthed(`/api/departments/${department.id}/codes.zip`, `${department.name}-评议码.zip`))}
+            >
+              下载二维码压缩包
+            </button>
+          </>
+        ) : (
+          <span class="muted">选择部门后可打印该部门的海报。</span>
+        )}
+        {user.role !== 'dept_head' &&
+          counties.map(([id, name]) => (
+            <button key={id} type="button" onClick={() => run(() => openPrintSheet(`/api/org-units/${id}/posters`))}>
+              打印{name}全部海报
+            </button>
+          ))}
+      </div>
+      {msg && <p role="alert" class="error">{msg}</p>}
+
+      {isAdmin && depts.length > 0 && (
+        <details class="card">
+          <summary>批量新建评议码</summary>
+          <BulkCreateCodes
+            departments={depts.filter((d) => d.active)}
+            defaultDepartmentId={department?.id ?? null}
+            onCreated={() => list.reload()}
+          />
+        </details>
+      )}
+
+      {list.error && <p role="alert" class="error">{list.error}</p>}
+      <p role="status" class="muted">
+        {list.loading && !rows
+          ? '加载中…'
+          : `共 ${all.length} 个评议码，启用 ${all.filter((c) => c.active).length} 个；${alertCount} 个有提示（${FUNNEL_ALERT_LABELS.no_opens_30d}、${FUNNEL_ALERT_LABELS.opens_without_submissions}）。`}
+      </p>
+      <div class="table-scroll">
+        <table class="data">
+          <caption class="sr-only">评议码及近 30 天扫码漏斗</caption>
+          <thead>
+            <tr>
+              <th scope="col">评议码</th>
+              <th scope="col">部门</th>
+              <th scope="col">位置</th>
+              <th scope="col">状态</th>
+              <th scope="col" class="num">近30天扫码</th>
+              <th scope="col" class="num">近30天评价</th>
+              <th scope="col">最近扫码</th>
+              <th scope="col">提示</th>
+              <th scope="col">操作</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((c) => (
+              <CodeRow key={c.code} item={c} isAdmin={isAdmin} onChanged={replaceRow} />
+            ))}
+            {rows && shown.length === 0 && (
+              <tr>
+                <td colSpan={9}>没有符合条件的评议码。</td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

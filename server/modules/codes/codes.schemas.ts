@@ -1,0 +1,90 @@
+import { Type } from 'typebox';
+import { FUNNEL_ALERT_LABELS, FUNNEL_ALERTS } from '../../../client/shared/domain.js';
+import { QR_PNG_DEFAULT, QR_PNG_MAX, QR_PNG_MIN } from '../../../qr-codes/index.js';
+import { DateString } from '../../lib/http-schemas.js';
+import { LOCATION_MAX, STAFF_NAME_MAX } from './codes.service.js';
+
+// Code ids are checked by the service (normalizeCodeId), not by a schema pattern, so a lower-case
+// code typed by a citizen still works and a malformed one is an honest 404 rather than a 400.
+export const CodeParam = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64, description: '评议码' }) });
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+/** What anyone may know about a code (the citizen page). */
+export const PublicCodeView = Type.Object({
+  code: Type.String(),
+  departmentName: Type.String(),
+  location: Type.String(),
+  staffName: Nullable(Type.String()),
+  serviceItems: Type.Array(Type.String()),
+  active: Type.Boolean({ description: 'false：已停用（评议页显示 410）' }),
+});
+
+export const FunnelAlert = Type.Union([...FUNNEL_ALERTS.map((a) => Type.Literal(a)), Type.Null()], {
+  description: FUNNEL_ALERTS.map((a) => `${a}：${FUNNEL_ALERT_LABELS[a]}`).join('；'),
+});
+
+export const FunnelView = Type.Object({
+  opens30d: Type.Integer(),
+  submissions30d: Type.Integer(),
+  opensTotal: Type.Integer(),
+  submissionsTotal: Type.Integer(),
+  lastOpenDay: Nullable(DateString),
+  lastSubmissionDay: Nullable(DateString),
+  alert: FunnelAlert,
+});
+
+export const StaffCodeView = Type.Object({
+  code: Type.String(),
+  departmentId: Type.Integer(),
+  departmentName: Type.String(),
+  location: Type.String(),
+  staffName: Nullable(Type.String()),
+  serviceItems: Type.Array(Type.String()),
+  active: Type.Boolean(),
+  createdAt: Type.Integer(),
+  disabledAt: Nullable(Type.Integer()),
+  url: Type.String({ description: '二维码内容：{PUBLIC_BASE_URL}/r/{code}' }),
+  funnel: FunnelView,
+});
+
+export const CodeListQuery = Type.Object({
+  departmentId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
+  active: Type.Optional(Type.Boolean()),
+});
+
+export const CodeList = Type.Object({ codes: Type.Array(StaffCodeView) });
+
+export const FunnelQuery = Type.Object({ from: Type.Optional(DateString), to: Type.Optional(DateString) });
+
+export const FunnelSeries = Type.Object({
+  code: Type.String(),
+  from: DateString,
+  to: DateString,
+  days: Type.Array(Type.Object({ day: DateString, opens: Type.Integer(), submissions: Type.Integer() })),
+});
+
+export const PatchCodeBody = Type.Object(
+  {
+    active: Type.Optional(Type.Boolean()),
+    location: Type.Optional(Type.String({ minLength: 1, maxLength: LOCATION_MAX })),
+    staffName: Type.Optional(Nullable(Type.String({ maxLength: STAFF_NAME_MAX }))),
+    // Accepted by the schema only so the service can refuse it with a clear reason.
+    departmentId: Type.Optional(Type.Unknown({ description: '不可修改：提交即 400' })),
+  },
+  { additionalProperties: false },
+);
+
+export const BulkCreateBody = Type.Object(
+  {
+    count: Type.Integer({ minimum: 1, maximum: 200 }),
+    locationPattern: Type.String({ minLength: 1, maxLength: LOCATION_MAX, description: '位置模板，{n} 替换为窗口号，如“县政务服务中心 A区 {n}号窗口”' }),
+    startAt: Type.Optional(Type.Integer({ minimum: 0, maximum: 99999 })),
+    staffName: Type.Optional(Nullable(Type.String({ maxLength: STAFF_NAME_MAX }))),
+  },
+  { additionalProperties: false },
+);
+
+export const PngQuery = Type.Object({
+  size: Type.Integer({ minimum: QR_PNG_MIN, maximum: QR_PNG_MAX, default: QR_PNG_DEFAULT, description: '边长（像素）' }),
+});
