@@ -1,5 +1,5 @@
 import fastifyJwt from '@fastify/jwt';
-import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { Role } from '../../client/shared/domain.js';
 import { Forbidden, Unauthorized } from '../errors.js';
 import type { Actor } from '../modules/auth/actor.js';
@@ -22,8 +22,11 @@ declare module 'fastify' {
     actor: Actor | null;
   }
   interface FastifyInstance {
-    /** preHandler: a valid token of an active user with one of `roles` (any role when omitted). */
-    authorize(roles?: readonly Role[]): preHandlerAsyncHookHandler;
+    /**
+     * onRequest hook: a valid token of an active user with one of `roles` (any role when omitted).
+     * It runs before the body is parsed or validated, so a caller without a token always gets 401.
+     */
+    authorize(roles?: readonly Role[]): onRequestAsyncHookHandler;
   }
 }
 
@@ -39,7 +42,7 @@ export async function registerAuth(
   });
   app.decorateRequest('actor', null);
 
-  app.decorate('authorize', function authorize(roles?: readonly Role[]): preHandlerAsyncHookHandler {
+  app.decorate('authorize', function authorize(roles?: readonly Role[]): onRequestAsyncHookHandler {
     return async function (request: FastifyRequest) {
       let payload: TokenPayload;
       try {

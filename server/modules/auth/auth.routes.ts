@@ -40,7 +40,7 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService
   app.get(
     '/api/auth/me',
     {
-      preHandler: app.authorize(),
+      onRequest: app.authorize(),
       schema: { tags: ['auth'], summary: '当前用户', security: bearer, response: { 200: UserView, ...errors(401) } },
     },
     async (request) => auth.me(actorOf(request)),
@@ -49,7 +49,7 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService
   app.get(
     '/api/users',
     {
-      preHandler: app.authorize(['admin']),
+      onRequest: app.authorize(['admin']),
       schema: {
         tags: ['auth'],
         summary: '用户列表（管理员）',
@@ -63,7 +63,7 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService
   app.post<{ Body: Static<typeof CreateUserBody> }>(
     '/api/users',
     {
-      preHandler: app.authorize(['admin']),
+      onRequest: app.authorize(['admin']),
       schema: {
         tags: ['auth'],
         summary: '新建用户（管理员）',

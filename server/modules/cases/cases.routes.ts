@@ -29,7 +29,7 @@ export async function casesRoutes(app: FastifyInstance, opts: { cases: CasesServ
   app.get<{ Querystring: Static<typeof CaseListQuery> }>(
     '/api/cases',
     {
-      preHandler: app.authorize(),
+      onRequest: app.authorize(),
       schema: {
         tags: ['cases'],
         summary: '案件列表（本人范围内；sort=queue 时超期在前，再按期限）',
@@ -47,7 +47,7 @@ export async function casesRoutes(app: FastifyInstance, opts: { cases: CasesServ
   app.get<{ Params: Id }>(
     '/api/cases/:id',
     {
-      preHandler: app.authorize(),
+      onRequest: app.authorize(),
       schema: {
         tags: ['cases'],
         summary: '案件详情：评价、时间线（最早在前）与可执行的操作',
@@ -62,7 +62,7 @@ export async function casesRoutes(app: FastifyInstance, opts: { cases: CasesServ
   app.post<{ Params: Id; Body: Static<typeof TransitionBody> }>(
     '/api/cases/:id/transitions',
     {
-      preHandler: app.authorize([...STAFF]),
+      onRequest: app.authorize([...STAFF]),
       schema: {
         tags: ['cases'],
         summary: '案件流转（回访、整改、申诉复核、反馈、办结）',
@@ -79,7 +79,7 @@ export async function casesRoutes(app: FastifyInstance, opts: { cases: CasesServ
   app.post<{ Params: Id; Body: Static<typeof AssignBody> }>(
     '/api/cases/:id/assign',
     {
-      preHandler: app.authorize(['supervisor', 'admin']),
+      onRequest: app.authorize(['supervisor', 'admin']),
       schema: {
         tags: ['cases'],
         summary: '指派 / 改派经办人（督查、管理员）',
@@ -95,7 +95,7 @@ export async function casesRoutes(app: FastifyInstance, opts: { cases: CasesServ
   app.get<{ Params: Id }>(
     '/api/cases/:id/assignees',
     {
-      preHandler: app.authorize(['supervisor', 'admin']),
+      onRequest: app.authorize(['supervisor', 'admin']),
       schema: {
         tags: ['cases'],
         summary: '可指派的经办人',
@@ -110,7 +110,7 @@ export async function casesRoutes(app: FastifyInstance, opts: { cases: CasesServ
   app.get<{ Params: Id }>(
     '/api/cases/:id/phone',
     {
-      preHandler: app.authorize(),
+      onRequest: app.authorize(),
       schema: {
         tags: ['cases'],
         summary: '查看完整手机号（督查或本案经办人；每次查看均记入审计日志）',
@@ -128,7 +128,7 @@ export async function casesRoutes(app: FastifyInstance, opts: { cases: CasesServ
   app.get<{ Params: Id }>(
     '/api/ratings/:id/history',
     {
-      preHandler: app.authorize(),
+      onRequest: app.authorize(),
       schema: {
         tags: ['cases'],
         summary: '评价的处理记录：认定（如申诉复核后不计入统计）与相关案件时间线',
@@ -162,7 +162,7 @@ export async function casesRoutes(app: FastifyInstance, opts: { cases: CasesServ
   app.post<{ Body: Static<typeof DrawBody> }>(
     '/api/spot-checks/draw',
     {
-      preHandler: app.authorize(['supervisor']),
+      onRequest: app.authorize(['supervisor']),
       schema: {
         tags: ['cases'],
         summary: '好评抽查：按月抽取实名好评（督查）',
@@ -178,7 +178,7 @@ export async function casesRoutes(app: FastifyInstance, opts: { cases: CasesServ
   app.get(
     '/api/spot-checks',
     {
-      preHandler: app.authorize(['supervisor', 'admin']),
+      onRequest: app.authorize(['supervisor', 'admin']),
       schema: {
         tags: ['cases'],
         summary: '好评抽查记录',

@@ -67,7 +67,7 @@ export async function codesRoutes(app: FastifyInstance, opts: { codes: CodesServ
   app.get<{ Querystring: Static<typeof CodeListQuery> }>(
     '/api/codes',
     {
-      preHandler: app.authorize(),
+      onRequest: app.authorize(),
       schema: {
         tags: ['codes'],
         summary: '评议码列表与扫码漏斗（本人范围内）',
@@ -82,7 +82,7 @@ export async function codesRoutes(app: FastifyInstance, opts: { codes: CodesServ
   app.get<{ Params: CodeParams; Querystring: Static<typeof FunnelQuery> }>(
     '/api/codes/:code/funnel',
     {
-      preHandler: app.authorize(),
+      onRequest: app.authorize(),
       schema: {
         tags: ['codes'],
         summary: '单个评议码的每日扫码与评价数',
@@ -98,7 +98,7 @@ export async function codesRoutes(app: FastifyInstance, opts: { codes: CodesServ
   app.patch<{ Params: CodeParams; Body: Static<typeof PatchCodeBody> }>(
     '/api/codes/:code',
     {
-      preHandler: app.authorize(['admin']),
+      onRequest: app.authorize(['admin']),
       schema: {
         tags: ['codes'],
         summary: '停用/启用、修改位置（管理员；所属部门不可改）',
@@ -114,7 +114,7 @@ export async function codesRoutes(app: FastifyInstance, opts: { codes: CodesServ
   app.post<{ Params: Static<typeof IdParam>; Body: Static<typeof BulkCreateBody> }>(
     '/api/departments/:id/codes',
     {
-      preHandler: app.authorize(['admin']),
+      onRequest: app.authorize(['admin']),
       schema: {
         tags: ['codes'],
         summary: '为部门批量新建评议码（管理员）',

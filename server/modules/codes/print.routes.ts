@@ -90,7 +90,7 @@ export async function printRoutes(app: FastifyInstance, opts: { codes: CodesServ
   app.get<{ Params: Static<typeof IdParam> }>(
     '/api/departments/:id/posters',
     {
-      preHandler: app.authorize(),
+      onRequest: app.authorize(),
       helmet: sheetHelmet,
       schema: { tags: ['codes'], summary: '部门评议码海报（A4 打印页，仅启用的码）', security: bearer, params: IdParam, response: sheetResponses },
     },
@@ -101,7 +101,7 @@ export async function printRoutes(app: FastifyInstance, opts: { codes: CodesServ
   app.get<{ Params: Static<typeof IdParam> }>(
     '/api/org-units/:id/posters',
     {
-      preHandler: app.authorize(['admin', 'supervisor']),
+      onRequest: app.authorize(['admin', 'supervisor']),
       helmet: sheetHelmet,
       schema: {
         tags: ['codes'],
@@ -118,7 +118,7 @@ export async function printRoutes(app: FastifyInstance, opts: { codes: CodesServ
   app.get<{ Params: Static<typeof IdParam> }>(
     '/api/departments/:id/codes.zip',
     {
-      preHandler: app.authorize(),
+      onRequest: app.authorize(),
       schema: {
         tags: ['codes'],
         summary: '部门评议码二维码打包下载（SVG + 清单 CSV）',

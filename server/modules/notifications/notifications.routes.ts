@@ -60,7 +60,7 @@ export async function notificationsRoutes(app: FastifyInstance, opts: { notifica
   app.get(
     '/api/webhooks',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: { tags: ['notifications'], summary: '消息推送（企业微信 / 钉钉机器人）', security: bearer, response: { 200: Type.Object({ webhooks: Type.Array(WebhookView) }), ...errors(401, 403) } },
     },
     async (request) => ({ webhooks: notifications.listWebhooks(actorOf(request)) }),
@@ -69,7 +69,7 @@ export async function notificationsRoutes(app: FastifyInstance, opts: { notifica
   app.post<{ Body: Static<typeof CreateBody> }>(
     '/api/webhooks',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: { tags: ['notifications'], summary: '新建消息推送（管理员）', security: bearer, body: CreateBody, response: { 201: WebhookView, ...errors(400, 401, 403, 404) } },
     },
     async (request, reply) => reply.status(201).send(notifications.createWebhook(actorOf(request), request.body)),
@@ -78,7 +78,7 @@ export async function notificationsRoutes(app: FastifyInstance, opts: { notifica
   app.patch<{ Params: Id; Body: Static<typeof PatchBody> }>(
     '/api/webhooks/:id',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: { tags: ['notifications'], summary: '修改 / 停用消息推送', security: bearer, params: IdParam, body: PatchBody, response: { 200: WebhookView, ...errors(400, 401, 403, 404) } },
     },
     async (request) => notifications.updateWebhook(actorOf(request), request.params.id, request.body),
@@ -87,7 +87,7 @@ export async function notificationsRoutes(app: FastifyInstance, opts: { notifica
   app.delete<{ Params: Id }>(
     '/api/webhooks/:id',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: { tags: ['notifications'], summary: '删除消息推送（连同其发送记录）', security: bearer, params: IdParam, response: { 204: Type.Null(), ...errors(400, 401, 403, 404) } },
     },
     async (request, reply) => {
@@ -99,7 +99,7 @@ export async function notificationsRoutes(app: FastifyInstance, opts: { notifica
   app.get<{ Params: Id }>(
     '/api/webhooks/:id/deliveries',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: { tags: ['notifications'], summary: '发送记录（最近 100 条）', security: bearer, params: IdParam, response: { 200: Type.Object({ deliveries: Type.Array(DeliveryView) }), ...errors(400, 401, 403, 404) } },
     },
     async (request) => ({ deliveries: notifications.listDeliveries(actorOf(request), request.params.id) }),

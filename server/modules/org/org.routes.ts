@@ -11,7 +11,7 @@ export async function orgRoutes(app: FastifyInstance, opts: { org: OrgService })
   app.get(
     '/api/departments',
     {
-      preHandler: app.authorize(),
+      onRequest: app.authorize(),
       schema: {
         tags: ['org'],
         summary: '部门列表（本人范围内）',
@@ -25,7 +25,7 @@ export async function orgRoutes(app: FastifyInstance, opts: { org: OrgService })
   app.post<{ Body: Static<typeof CreateDepartmentBody> }>(
     '/api/departments',
     {
-      preHandler: app.authorize(['admin']),
+      onRequest: app.authorize(['admin']),
       schema: {
         tags: ['org'],
         summary: '新建部门（管理员）',
@@ -40,7 +40,7 @@ export async function orgRoutes(app: FastifyInstance, opts: { org: OrgService })
   app.get(
     '/api/org-units',
     {
-      preHandler: app.authorize(),
+      onRequest: app.authorize(),
       schema: {
         tags: ['org'],
         summary: '组织单位（市 → 县/区）',

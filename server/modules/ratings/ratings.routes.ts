@@ -62,7 +62,7 @@ export async function ratingsRoutes(
   app.get(
     '/api/ratings/flagged',
     {
-      preHandler: app.authorize(['admin', 'supervisor']),
+      onRequest: app.authorize(['admin', 'supervisor']),
       schema: {
         tags: ['ratings'],
         summary: '被标记待核查的评价（突发、刷评嫌疑）',

@@ -21,7 +21,7 @@ export async function settingsRoutes(app: FastifyInstance, opts: { settings: Set
   app.get(
     '/api/settings',
     {
-      preHandler: app.authorize(),
+      onRequest: app.authorize(),
       schema: { tags: ['settings'], summary: '系统设置', security: bearer, response: { 200: SettingsSchema, ...errors(401) } },
     },
     async () => settings.get(),
@@ -30,7 +30,7 @@ export async function settingsRoutes(app: FastifyInstance, opts: { settings: Set
   app.patch<{ Body: Static<typeof SettingsPatchSchema> }>(
     '/api/settings',
     {
-      preHandler: app.authorize(['admin']),
+      onRequest: app.authorize(['admin']),
       schema: {
         tags: ['settings'],
         summary: '修改设置（管理员）',
@@ -45,7 +45,7 @@ export async function settingsRoutes(app: FastifyInstance, opts: { settings: Set
   app.get(
     '/api/settings/holidays',
     {
-      preHandler: app.authorize(),
+      onRequest: app.authorize(),
       schema: {
         tags: ['settings'],
         summary: '已载入的官方节假日表与提醒',
@@ -62,7 +62,7 @@ export async function settingsRoutes(app: FastifyInstance, opts: { settings: Set
   app.put<{ Body: Static<typeof HolidayTableSchema> }>(
     '/api/settings/holidays',
     {
-      preHandler: app.authorize(['admin']),
+      onRequest: app.authorize(['admin']),
       schema: {
         tags: ['settings'],
         summary: '载入某年的官方节假日表（国务院办公厅通知）',

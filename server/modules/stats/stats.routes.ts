@@ -48,7 +48,7 @@ export async function statsRoutes(app: FastifyInstance, opts: { stats: StatsServ
     app.get<{ Querystring: Static<Q> }>(
       path,
       {
-        preHandler: staff,
+        onRequest: staff,
         schema: { tags: ['stats'], summary, security: bearer, querystring: query, response: { 200: response, ...errors(400, 401, 404) } },
       },
       async (request) => run(actorOf(request), request.query as Static<Q>),
@@ -68,7 +68,7 @@ export async function statsRoutes(app: FastifyInstance, opts: { stats: StatsServ
   app.get<{ Querystring: Static<typeof RangeQuery> }>(
     '/api/stats/export.xlsx',
     {
-      preHandler: staff,
+      onRequest: staff,
       schema: {
         tags: ['stats'],
         summary: '导出 Excel（部门指标 + 评价明细，手机号脱敏）',
@@ -85,7 +85,7 @@ export async function statsRoutes(app: FastifyInstance, opts: { stats: StatsServ
   app.get<{ Querystring: Static<typeof CsvQuery> }>(
     '/api/stats/export.csv',
     {
-      preHandler: staff,
+      onRequest: staff,
       schema: {
         tags: ['stats'],
         summary: '导出 CSV（UTF-8 带 BOM；sheet=ratings 为评价明细）',
@@ -101,7 +101,7 @@ export async function statsRoutes(app: FastifyInstance, opts: { stats: StatsServ
   app.post(
     '/api/stats/verify',
     {
-      preHandler: app.authorize(['admin']),
+      onRequest: app.authorize(['admin']),
       schema: {
         tags: ['stats'],
         summary: '核对统计汇总与原始评价是否一致（管理员）',

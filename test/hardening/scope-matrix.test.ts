@@ -1,0 +1,213 @@
+// Every staff route × every role × a user of another department and county, generated from the
+// OpenAPI route table: a route added later is in the matrix without anyone remembering it.
+import JSZip from 'jszip';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearerFor, makeTestApp, type TestApp } from '../helpers/app.js';
+import { makeCity, makeCode, makeCounty, makeDepartment, makeRating, makeUser } from '../helpers/factories.js';
+
+type Unit = 'A' | 'B' | 'C';
+interface Op {
+  method: string;
+  path: string;
+  pathParams: string[];
+  query: Record<string, { required: boolean }>;
+  bodySchema: Record<string, unknown> | null;
+}
+
+const PHONES: Record<Unit, string> = { A: '13811110001', B: '13822220002', C: '13833330003' };
+let t: TestApp;
+let ops: Op[];
+const world = {} as {
+  dept: Record<Unit, number>;
+  county: Record<Unit, number>;
+  code: Record<Unit, string>;
+  rating: Record<Unit, number>;
+  kase: Record<Unit, number>;
+  webhook: Record<Unit, number>;
+  users: Array<{ name: string; user: { id: number; role: string }; sees: Unit[] }>;
+};
+
+beforeAll(async () => {
+  t = await makeTestApp();
+  const db = t.db;
+  const city = makeCity(db);
+  const county = makeCounty(db, { parentId: city.id });
+  const other = makeCounty(db, { parentId: city.id });
+  const deptA = makeDepartment(db, { orgUnitId: county.id, name: 'SECRET_A 县甲局' });
+  const deptB = makeDepartment(db, { orgUnitId: county.id, name: 'SECRET_B 县乙局' });
+  const deptC = makeDepartment(db, { orgUnitId: other.id, name: 'SECRET_C 外县局' });
+  world.dept = { A: deptA.id, B: deptB.id, C: deptC.id };
+  world.county = { A: county.id, B: county.id, C: other.id };
+  world.code = {} as Record<Unit, string>;
+  world.rating = {} as Record<Unit, number>;
+  world.kase = {} as Record<Unit, number>;
+  for (const u of ['A', 'B', 'C'] as Unit[]) {
+    const code = makeCode(db, { departmentId: world.dept[u], location: `SECRET_${u} 窗口` });
+    world.code[u] = code.id;
+    const bad = makeRating(t.services, { codeId: code.id, score: 1, phone: PHONES[u], comment: `SECRET_${u} 评论`, tags: ['服务态度差'] });
+    world.rating[u] = bad.rating.id;
+    world.kase[u] = bad.case!.id;
+    makeRating(t.services, { codeId: code.id, score: 5, phone: PHONES[u], comment: `SECRET_${u} 表扬` });
+  }
+  const admin = await makeUser(db, { role: 'admin', orgUnitId: county.id });
+  const otherAdmin = await makeUser(db, { role: 'admin', orgUnitId: other.id });
+  const cityAdmin = await makeUser(db, { role: 'admin', orgUnitId: city.id });
+  const supervisor = await makeUser(db, { role: 'supervisor', orgUnitId: county.id });
+  const otherSupervisor = await makeUser(db, { role: 'supervisor', orgUnitId: other.id });
+  const headA = await makeUser(db, { role: 'dept_head', departmentIds: [deptA.id] });
+  const headB = await makeUser(db, { role: 'dept_head', departmentIds: [deptB.id] });
+  world.users = [
+    { name: 'admin', user: admin, sees: ['A', 'B'] },
+    { name: 'otherAdmin', user: otherAdmin, sees: ['C'] },
+    { name: 'cityAdmin', user: cityAdmin, sees: ['A', 'B', 'C'] },
+    { name: 'supervisor', user: supervisor, sees: ['A', 'B'] },
+    { name: 'otherSupervisor', user: otherSupervisor, sees: ['C'] },
+    { name: 'headA', user: headA, sees: ['A'] },
+    { name: 'headB', user: headB, sees: ['B'] },
+  ];
+  // one webhook per county, named with its county's secret
+  world.webhook = {} as Record<Unit, number>;
+  for (const [u, who] of [['A', admin], ['C', otherAdmin]] as const) {
+    const res = await t.app.inject({
+      method: 'POST', url: '/api/webhooks', headers: bearerFor(t.app, who),
+      payload: { name: `SECRET_${u} 机器人`, kind: 'wecom', url: 'http://127.0.0.1:9/hook', events: ['bad_rating'] },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    world.webhook[u] = res.json().id;
+  }
+  world.webhook.B = world.webhook.A;
+
+  const spec = t.app.swagger() as { paths: Record<string, Record<string, { security?: unknown[]; parameters?: Array<{ in: string; name: string; required?: boolean }>; requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } }>> };
+  ops = [];
+  for (const [path, methods] of Object.entries(spec.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      if (!op.security) continue;
+      const params = op.parameters ?? [];
+      ops.push({
+        method: method.toUpperCase(),
+        path,
+        pathParams: params.filter((p) => p.in === 'path').map((p) => p.name),
+        query: Object.fromEntries(params.filter((p) => p.in === 'query').map((p) => [p.name, { required: !!p.required }])),
+        bodySchema: op.requestBody?.content['application/json']?.schema ?? null,
+      });
+    }
+  }
+});
+afterAll(() => t.close());
+
+/** The entity a path parameter names, for the department (unit) it should belong to. */
+function paramValue(path: string, name: string, unit: Unit): string {
+  if (name === 'code') return world.code[unit];
+  if (path.startsWith('/api/cases/')) return String(world.kase[unit]);
+  if (path.startsWith('/api/ratings/')) return String(world.rating[unit]);
+  if (path.startsWith('/api/departments/')) return String(world.dept[unit]);
+  if (path.startsWith('/api/org-units/')) return String(world.county[unit]);
+  if (path.startsWith('/api/webhooks/')) return String(world.webhook[unit]);
+  throw new Error(`scope matrix: no entity for {${name}} in ${path} — add it here`);
+}
+
+const QUERY_SAMPLES: Record<string, string> = { from: '2026-11-01', to: '2026-11-30', month: '2026-11' };
+
+/** A plausible body from a JSON schema: required fields with a first allowed value. */
+function sample(schema: Record<string, unknown> | undefined): unknown {
+  if (!schema) return {};
+  if (Array.isArray(schema.anyOf)) return sample(schema.anyOf[0] as Record<string, unknown>);
+  if ('const' in schema) return schema.const;
+  if (Array.isArray(schema.enum)) return schema.enum[0];
+  switch (schema.type) {
+    case 'object': {
+      const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+      const required = (schema.required ?? []) as string[];
+      return Object.fromEntries(required.map((k) => [k, sample(props[k])]));
+    }
+    case 'array':
+      return [];
+    case 'integer':
+    case 'number':
+      return typeof schema.minimum === 'number' ? schema.minimum : 1;
+    case 'boolean':
+      return false;
+    case 'string':
+      if (schema.pattern === '^\\d{4}-(0[1-9]|1[0-2])$') return '2026-11';
+      return typeof schema.minLength === 'number' ? 'x'.repeat(Math.max(schema.minLength, 1)) : 'x';
+    default:
+      return null;
+  }
+}
+
+async function textOf(res: { headers: Record<string, unknown>; rawPayload: Buffer; body: string }): Promise<string> {
+  const type = String(res.headers['content-type'] ?? '');
+  if (type.includes('spreadsheetml') || type.includes('application/zip')) {
+    const zip = await JSZip.loadAsync(res.rawPayload);
+    const parts = await Promise.all(Object.values(zip.files).map((f) => f.async('string')));
+    return parts.join('\n');
+  }
+  return res.body;
+}
+
+function snapshot(): string {
+  const tables = ['ratings', 'cases', 'case_events', 'codes', 'departments', 'users', 'webhooks', 'settings', 'rating_decisions', 'daily_code_stats', 'spot_check_draws'];
+  return tables.map((tb) => JSON.stringify(t.db.all(sql.raw(`SELECT * FROM ${tb} ORDER BY 1`)))).join('|');
+}
+
+const UNITS: Unit[] = ['A', 'B', 'C'];
+
+describe('scope matrix over the route table', () => {
+  it('covers every secured route (sanity: the table is not empty and names the contract routes)', () => {
+    const names = ops.map((o) => `${o.method} ${o.path}`);
+    for (const r of ['GET /api/stats/departments', 'GET /api/cases', 'GET /api/departments', 'GET /api/codes', 'PATCH /api/codes/{code}', 'GET /api/cases/{id}/phone', 'POST /api/spot-checks/draw']) {
+      expect(names).toContain(r);
+    }
+    expect(ops.length).toBeGreaterThan(35);
+  });
+
+  it('without a token every secured route answers 401 JSON, before looking at the body', async () => {
+    for (const op of ops) {
+      const url = op.path.replace(/\{(\w+)\}/g, (_, n: string) => paramValue(op.path, n, 'A'));
+      const res = await t.app.inject({ method: op.method as 'GET', url, payload: op.bodySchema ? { garbage: true } : undefined });
+      expect(res.statusCode, `${op.method} ${url}`).toBe(401);
+      expect(res.json()).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+    }
+  });
+
+  it('no route returns data of a department outside the caller’s scope, nor a full phone number', async () => {
+    let calls = 0;
+    for (const op of ops) {
+      for (const { name, user, sees } of world.users) {
+        const hidden = UNITS.filter((u) => !sees.includes(u));
+        // every value of the path parameters: one in scope, and each out of scope
+        const variants: Array<{ unit: Unit; inScope: boolean }> = op.pathParams.length
+          ? UNITS.map((u) => ({ unit: u, inScope: sees.includes(u) }))
+          : [{ unit: sees[0]!, inScope: true }];
+        for (const v of variants) {
+          const path = op.path.replace(/\{(\w+)\}/g, (_, n: string) => paramValue(op.path, n, v.unit));
+          const qs = Object.keys(op.query).filter((k) => QUERY_SAMPLES[k]).map((k) => `${k}=${QUERY_SAMPLES[k]}`).join('&');
+          const url = qs ? `${path}?${qs}` : path;
+          const before = op.method !== 'GET' && !v.inScope ? snapshot() : null;
+          const res = await t.app.inject({
+            method: op.method as 'GET',
+            url,
+            headers: bearerFor(t.app, user),
+            payload: op.bodySchema ? (sample(op.bodySchema) as object) : undefined,
+          });
+          calls++;
+          const where = `${name} ${op.method} ${url} → ${res.statusCode}`;
+          expect(res.statusCode, `${where} ${res.body.slice(0, 200)}`).toBeLessThan(500);
+          const text = await textOf(res);
+          for (const u of hidden) expect(text.includes(`SECRET_${u}`), `${where} leaks SECRET_${u}`).toBe(false);
+          const isPhoneRoute = op.path === '/api/cases/{id}/phone';
+          for (const u of UNITS) {
+            if (isPhoneRoute && v.inScope && u === v.unit) continue;
+            expect(text.includes(PHONES[u]), `${where} shows a full phone number`).toBe(false);
+          }
+          if (!v.inScope) {
+            expect([400, 403, 404], `${where} ${res.body.slice(0, 200)}`).toContain(res.statusCode);
+            if (before !== null) expect(snapshot(), `${where} changed stored data`).toBe(before);
+          }
+        }
+      }
+    }
+    expect(calls).toBeGreaterThan(300);
+  }, 120_000);
+});
