@@ -24,3 +24,9 @@ export function openDb(file: string): Db {
 export function closeDb(db: Db): void {
   if (db.$client.open) db.$client.close();
 }
+
+/** The better-sqlite3 connection under a drizzle database or transaction (for prepared hot statements). */
+export function sqliteOf(db: DbOrTx): Database.Database {
+  // Transactions of drizzle's better-sqlite3 driver share the connection of the database.
+  return (db as unknown as { session: { client: Database.Database } }).session.client;
+}

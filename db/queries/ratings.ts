@@ -2,7 +2,7 @@
 // connection (drizzle's builder measured 0.56× a prepared statement on this machine).
 import type Database from 'better-sqlite3';
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import type { DbOrTx } from '../client.js';
+import { sqliteOf, type DbOrTx } from '../client.js';
 import { ratings } from '../schema.js';
 
 export type RatingRow = typeof ratings.$inferSelect;
@@ -39,12 +39,8 @@ interface HotStatements {
 
 const cache = new WeakMap<Database.Database, HotStatements>();
 
-function clientOf(db: DbOrTx): Database.Database {
-  return (db as unknown as { session: { client: Database.Database } }).session.client;
-}
-
 function hot(db: DbOrTx): HotStatements {
-  const c = clientOf(db);
+  const c = sqliteOf(db);
   let s = cache.get(c);
   if (!s) {
     s = {

@@ -2,7 +2,7 @@
 // every statistic reads a few hundred rollup rows instead of millions of ratings (issue: indicators).
 // Statements are prepared once per connection: this runs on the hottest route.
 import type Database from 'better-sqlite3';
-import type { DbOrTx } from '../client.js';
+import { sqliteOf, type DbOrTx } from '../client.js';
 
 export interface RatingFacts {
   codeId: string;
@@ -66,13 +66,8 @@ interface Statements {
 
 const cache = new WeakMap<Database.Database, Statements>();
 
-function clientOf(db: DbOrTx): Database.Database {
-  // Transactions of drizzle's better-sqlite3 driver share the connection of the database.
-  return (db as unknown as { session: { client: Database.Database } }).session.client;
-}
-
 function statements(db: DbOrTx): Statements {
-  const client = clientOf(db);
+  const client = sqliteOf(db);
   let s = cache.get(client);
   if (!s) {
     s = {

@@ -2,6 +2,7 @@
 // a month), never the raw ratings; only the "ratings behind a figure" lists and the export detail read
 // ratings, by (department, day) through ratings_dept_day_idx.
 import { sql, type SQL } from 'drizzle-orm';
+import type { CaseFlags } from './rollups.js';
 import type Database from 'better-sqlite3';
 import type { Db, DbOrTx } from '../client.js';
 
@@ -21,18 +22,8 @@ export interface RatingSums {
   opens: number;
 }
 
-export interface CaseSums {
-  cases: number;
-  realName: number;
-  realNameVisited: number;
-  valid: number;
-  validRectified: number;
-  answered: number;
-  answeredSatisfied: number;
-  closed: number;
-  closedOnTime: number;
-  open: number;
-}
+/** Sums of the case rollup: the same counters as one case's flags. */
+export type CaseSums = CaseFlags;
 
 /** A department id list as one bound parameter (constant statement shape, no variable limit). */
 function idList(ids: readonly number[]): SQL {

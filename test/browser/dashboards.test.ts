@@ -2,8 +2,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/app.js';
-import { axeViolations, hasChromium, launchBrowser, startServer } from '../helpers/browser.js';
-import { makeRating, makeWorld, TEST_PASSWORD } from '../helpers/factories.js';
+import { axeViolations, hasChromium, launchBrowser, loginAs, startServer } from '../helpers/browser.js';
+import { makeRating, makeWorld } from '../helpers/factories.js';
 
 let browser: Browser;
 let t: TestApp & { url: string };
@@ -28,13 +28,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-async function login(page: Page, username: string) {
-  await page.goto(`${t.url}/admin/`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByRole('navigation', { name: '主导航' }).waitFor();
-}
+const login = (page: Page, username: string) => loginAs(page, t.url, username);
 
 describe('dashboards and the public page', () => {
   it('the head sees their department’s figures, comments as text, and the ratings behind a figure', async () => {

@@ -4,8 +4,8 @@ import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/app.js';
-import { axeViolations, hasChromium, launchBrowser, startServer } from '../helpers/browser.js';
-import { makeWorld, TEST_PASSWORD } from '../helpers/factories.js';
+import { axeViolations, hasChromium, launchBrowser, loginAs, startServer } from '../helpers/browser.js';
+import { makeWorld } from '../helpers/factories.js';
 import { badCase } from './helpers.js';
 
 let browser: Browser;
@@ -23,13 +23,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-async function login(page: Page, username: string) {
-  await page.goto(`${t.url}/admin/`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByRole('navigation', { name: '主导航' }).waitFor();
-}
+const login = (page: Page, username: string) => loginAs(page, t.url, username);
 
 const timelineTypes = (page: Page) => page.getByTestId('timeline').locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-type')));
 
