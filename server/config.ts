@@ -23,6 +23,8 @@ export interface Config {
   readonly clientDir: string;
   /** Whether to seed the demo county on an empty database. */
   readonly seedDemo: boolean;
+  /** Whether the seeded demo county also gets two months of example ratings and cases. */
+  readonly seedDemoActivity: boolean;
   readonly tokenTtl: string;
 }
 
@@ -121,8 +123,11 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     ? { value: seedRaw, generated: false }
     : { value: randomBytes(9).toString('base64url'), generated: true };
 
-  const seedDemoRaw = env.SEED_DEMO ?? 'true';
+  // A production database starts empty unless asked; `npm start` (development) shows the demo county.
+  const seedDemoRaw = env.SEED_DEMO || (production ? 'false' : 'true');
   if (!['true', 'false'].includes(seedDemoRaw)) throw new ConfigError('SEED_DEMO must be true or false');
+  const seedActivityRaw = env.SEED_DEMO_ACTIVITY || 'true';
+  if (!['true', 'false'].includes(seedActivityRaw)) throw new ConfigError('SEED_DEMO_ACTIVITY must be true or false');
 
   return Object.freeze({
     nodeEnv,
@@ -137,6 +142,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     clientDir: resolve(env.CLIENT_DIR || 'dist/client'),
     seedDemo: seedDemoRaw === 'true',
+    seedDemoActivity: seedActivityRaw === 'true',
     tokenTtl: env.TOKEN_TTL || '12h',
   });
 }

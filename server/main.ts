@@ -6,6 +6,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { hashPassword } from './modules/auth/passwords.js';
 import { createServices } from './services.js';
+import { seedDemoActivity } from './demo-activity.js';
 import { systemClock } from './lib/clock.js';
 import { firstActiveCodeId } from '../db/queries/codes.js';
 
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
   const seed = config.seedDemo
     ? seedDemo(db, { passwordHash: await hashPassword(config.seedPassword.value), now: systemClock.now() })
     : { seeded: false, firstCode: null };
+
+  const activity = seed.seeded && config.seedDemoActivity ? seedDemoActivity(config, db, { now: systemClock.now() }) : null;
 
   const services = createServices({ config, db });
   const app = await buildApp({ services });
@@ -58,6 +61,7 @@ async function main(): Promise<void> {
     '',
     '码上评议 已启动',
     `  数据库:       ${config.dbFile}${seed.seeded ? '（已创建示例县：40 个部门、308 个评议码）' : ''}`,
+    activity ? `  示例数据:     近 60 天 ${activity.ratings} 条评价、${activity.cases} 件差评案件（SEED_DEMO_ACTIVITY=false 可不生成）` : null,
     `  管理后台:     ${local}/admin/`,
     firstCode ? `  市民评价页:   ${config.publicBaseUrl}/r/${firstCode}` : null,
     `  公开排名:     ${local}/public`,

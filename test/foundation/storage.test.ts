@@ -64,3 +64,24 @@ describe('storage', () => {
     again.$client.close();
   });
 });
+
+describe('demo activity', () => {
+  it('gives the demo county a history made through the real services, with consistent rollups', async () => {
+    const { seedDemoActivity } = await import('../../server/demo-activity.js');
+    const { createServices } = await import('../../server/services.js');
+    const { testConfig } = await import('../helpers/app.js');
+    const db = openDb(':memory:');
+    migrateDb(db);
+    seedDemo(db, { passwordHash: await testPasswordHash(), now: T0 });
+    const result = seedDemoActivity(testConfig(), db, { now: T0, days: 12 });
+    expect(result.ratings).toBeGreaterThan(100);
+    expect(result.cases).toBeGreaterThan(0);
+    expect(count(db, 'ratings')).toBe(result.ratings);
+    const statuses = db.all<{ status: string }>(sql`SELECT DISTINCT status FROM cases`).map((r) => r.status);
+    expect(statuses).toContain('open');
+    expect(statuses.length).toBeGreaterThan(2);
+    const services = createServices({ config: testConfig(), db });
+    expect(services.stats.verifyRollups().ok).toBe(true);
+    db.$client.close();
+  });
+});

@@ -1,17 +1,14 @@
 // Small fixture factories with overridable defaults (STYLE.md). No shared seed.
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/client.js';
-import { codes } from '../../db/schema.js';
+import { cases, codes } from '../../db/schema.js';
 import { assignUserDepartments, insertDepartment, insertOrgUnit } from '../../db/queries/org.js';
 import { insertUser } from '../../db/queries/users.js';
 import { hashPassword } from '../../server/modules/auth/passwords.js';
 import { generateCodeId } from '../../qr-codes/code-id.js';
 import type { Role } from '../../client/shared/domain.js';
 import { eq } from 'drizzle-orm';
-import { insertRating } from '../../db/queries/ratings.js';
-import { toChinaDate } from '../../server/modules/calendar/working-days.js';
-
-const eqCode = (id: string) => eq(codes.id, id);
+import { getRating } from '../../db/queries/ratings.js';
 import { T0 } from './app.js';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
@@ -108,29 +105,16 @@ export function makeRating(
   services: import('../../server/services.js').Services,
   over: { codeId: string; score: number; phone?: string | null; createdAt?: number; tags?: string[]; comment?: string | null },
 ) {
-  const { db, crypto, stats, cases } = services;
-  const createdAt = over.createdAt ?? services.clock.now();
-  const code = db.select().from(codes).where(eqCode(over.codeId)).get();
-  if (!code) throw new Error(`no code ${over.codeId}`);
-  const day = toChinaDate(createdAt);
-  const hour = new Date(createdAt + 8 * 3600_000).getUTCHours();
-  return db.transaction((tx) => {
-    const rating = insertRating(tx, {
-      codeId: code.id,
-      departmentId: code.departmentId,
-      score: over.score,
-      tags: over.tags ?? [],
-      comment: over.comment ?? null,
-      phoneEnc: over.phone ? crypto.encryptPhone(over.phone) : null,
-      realName: !!over.phone,
-      createdAt,
-      day,
-      channel: 'qr',
-    });
-    stats.recordRating(tx, { codeId: code.id, departmentId: code.departmentId, day, hour, score: over.score, tags: rating.tags, realName: !!over.phone });
-    const kase = over.score <= 2
-      ? cases.openForBadRating(tx, { id: rating.id, codeId: code.id, departmentId: code.departmentId, createdAt, day, anonymous: !over.phone })
-      : null;
-    return { rating, case: kase };
+  const result = services.ratings.recordAt({
+    code: over.codeId,
+    score: over.score as 1 | 2 | 3 | 4 | 5,
+    tags: over.tags ?? [],
+    comment: over.comment ?? null,
+    phone: over.phone ?? null,
+    createdAt: over.createdAt ?? services.clock.now(),
+    channel: 'qr',
   });
+  const rating = getRating(services.db, result.id)!;
+  const kase = services.db.select().from(cases).where(eq(cases.ratingId, result.id)).get() ?? null;
+  return { rating, case: kase };
 }

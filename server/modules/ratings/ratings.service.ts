@@ -4,7 +4,7 @@
 import type { Db, Tx } from '../../../db/client.js';
 import * as q from '../../../db/queries/ratings.js';
 import { isBadScore, MOBILE_PATTERN, SCORE_LABELS, type Score } from '../../../client/shared/domain.js';
-import type { Clock } from '../../lib/clock.js';
+import type { Clock, RandomSource } from '../../lib/clock.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import { GroupCommitter } from '../../lib/group-commit.js';
 import { BadRequest, Gone, NotFound, TooMany } from '../../errors.js';
@@ -54,6 +54,7 @@ interface Prepared {
   netHash: string;
   idempotencyKey: string | null;
   createdAt: number;
+  channel: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -67,6 +68,7 @@ export function normalizePhone(raw: string): string {
 export function createRatingsService(deps: {
   db: Db;
   clock: Clock;
+  random: RandomSource;
   crypto: DataCrypto;
   settings: SettingsService;
   stats: StatsService;
@@ -124,7 +126,7 @@ export function createRatingsService(deps: {
       clientHash: p.clientHash,
       netHash: p.netHash,
       idempotencyKey: p.idempotencyKey,
-      channel: 'qr',
+      channel: p.channel,
       createdAt: now,
       day,
       flagged: reasons.length > 0,
@@ -184,12 +186,46 @@ export function createRatingsService(deps: {
       netHash: crypto.hashId('net', input.ip),
       idempotencyKey: b.idempotencyKey ?? null,
       createdAt: clock.now(),
+      channel: 'qr',
     };
   }
 
   return {
     submit(input: SubmitInput): Promise<SubmitResult> {
       return committer.submit(prepare(input));
+    },
+
+    /**
+     * Stores a rating made at another time or through another channel (paper forms typed in later,
+     * the demo county's history) under the same storage rules: rollups and the 差评必查 case.
+     * Device limits do not apply: each call stands for a different person.
+     */
+    recordAt(input: {
+      code: string;
+      score: Score;
+      tags?: string[];
+      comment?: string | null;
+      phone?: string | null;
+      createdAt: number;
+      channel: string;
+    }): SubmitResult {
+      const code = codes.getPublicInfo(input.code);
+      if (!code) throw new NotFound('未找到该评议码', 'UnknownCode');
+      const unique = Buffer.from(deps.random.bytes(12)).toString('hex');
+      return db.transaction((tx) =>
+        store(tx, {
+          code,
+          score: input.score,
+          tags: input.tags ?? [],
+          comment: input.comment ?? null,
+          phone: input.phone ?? null,
+          clientHash: crypto.hashId('client', `${input.channel}:${unique}`),
+          netHash: crypto.hashId('net', `${input.channel}:${unique}`),
+          idempotencyKey: null,
+          createdAt: input.createdAt,
+          channel: input.channel,
+        }),
+      );
     },
 
     /** Writes queued ratings now (graceful shutdown, tests). */

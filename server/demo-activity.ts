@@ -1,0 +1,101 @@
+// Two months of history for the demo county, so a county evaluating the product on `npm start` sees
+// dashboards, rankings and a case queue with something in them. Reproducible (seeded), made through
+// the real services: ratings with their rollups and cases, cases moved through the real workflow
+// with a clock set to when each step happened.
+import type { Config } from './config.js';
+import type { Db } from '../db/client.js';
+import type { Score } from '../client/shared/domain.js';
+import { manualClock } from './lib/clock.js';
+import { seededRandom } from './modules/cases/prng.js';
+import { toChinaDate } from './modules/calendar/working-days.js';
+import { createServices } from './services.js';
+import { DEMO_USERS } from '../db/seed.js';
+import { findUserByUsername } from '../db/queries/users.js';
+
+const DAY = 86_400_000;
+const GOOD_COMMENTS = ['办事很快，工作人员很耐心', '一次就办好了，点赞', '指引清楚，环境也好', '窗口人员态度热情', '帮办代办很贴心', ''];
+const BAD_COMMENTS = ['排队等了一个多小时', '材料要求前后说法不一致，跑了两趟', '中午窗口没人', '自助机坏了没人管', '工作人员态度生硬', ''];
+
+export interface DemoActivityResult {
+  ratings: number;
+  cases: number;
+}
+
+/** Seeds `days` days of ratings before `now` and moves their cases as a county would have. */
+export function seedDemoActivity(config: Readonly<Config>, db: Db, opts: { now: number; days?: number }): DemoActivityResult {
+  const clock = manualClock(opts.now);
+  const services = createServices({ config, db, clock });
+  const rand = seededRandom('示例县演示数据');
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const cal = services.settings.calendar();
+  const { tags } = services.settings.get();
+  const supervisorRow = findUserByUsername(db, DEMO_USERS.supervisor.username);
+  const supervisor = supervisorRow ? services.auth.resolveActor(supervisorRow.id) : null;
+  if (!supervisor) return { ratings: 0, cases: 0 };
+
+  const codes = db.$client.prepare('SELECT id, department_id AS departmentId FROM codes WHERE active = 1').all() as Array<{ id: string; departmentId: number }>;
+  // Each department has its own service quality, so the rankings have something to rank.
+  const quality = new Map<number, number>();
+  for (const c of codes) if (!quality.has(c.departmentId)) quality.set(c.departmentId, 0.75 + rand() * 0.2);
+
+  const days = opts.days ?? 60;
+  const bad: Array<{ caseId: number; at: number }> = [];
+  let ratings = 0;
+  for (let d = days; d >= 0; d--) {
+    const day = toChinaDate(opts.now - d * DAY);
+    const working = cal.isWorkingDay(day);
+    const dayStart = Date.parse(`${day}T08:30:00+08:00`);
+    for (const code of codes) {
+      const expected = working ? 0.35 : 0.03;
+      let n = 0;
+      while (rand() < expected / (n + 1)) n++;
+      for (let i = 0; i < n; i++) {
+        const at = dayStart + Math.floor(rand() * 9 * 3600_000);
+        if (at >= opts.now) continue;
+        const q = quality.get(code.departmentId)!;
+        const r = rand();
+        const score: Score = r < q * 0.8 ? 5 : r < q ? 4 : r < q + (1 - q) * 0.45 ? 3 : r < q + (1 - q) * 0.75 ? 2 : 1;
+        const isBad = score <= 2;
+        const phone = rand() < (isBad ? 0.6 : 0.12) ? `1${pick(['38', '39', '58', '86', '77'])}${String(Math.floor(rand() * 1e8)).padStart(8, '0')}` : null;
+        const list = isBad ? tags.bad : tags.good;
+        const chosen = rand() < 0.6 ? [pick(list)] : [];
+        const comment = rand() < 0.3 ? pick(isBad ? BAD_COMMENTS : GOOD_COMMENTS) || null : null;
+        const result = services.ratings.recordAt({ code: code.id, score, tags: chosen, comment, phone, createdAt: at, channel: 'qr' });
+        ratings++;
+        if (result.followUp) {
+          const row = db.$client.prepare('SELECT id FROM cases WHERE case_no = ?').get(result.followUp.caseNo) as { id: number };
+          bad.push({ caseId: row.id, at });
+        }
+      }
+    }
+  }
+
+  // Follow-up as it would have happened: older cases handled and closed, recent ones in progress.
+  const move = (caseId: number, at: number, input: Parameters<typeof services.cases.transition>[2]) => {
+    clock.set(Math.min(at, opts.now - 60_000));
+    services.cases.transition(supervisor, caseId, input);
+  };
+  for (const { caseId, at } of bad) {
+    const age = (opts.now - at) / DAY;
+    const r = rand();
+    if (age < 1 || (age < 3 && r < 0.5)) continue; // still 待回访 (some of them overdue)
+    const visited = at + (0.2 + rand() * 0.8) * DAY;
+    const anonymous = (db.$client.prepare('SELECT anonymous FROM cases WHERE id = ?').get(caseId) as { anonymous: number }).anonymous === 1;
+    const visitNote = anonymous ? '匿名差评，已调取窗口记录核实' : '已电话回访群众，情况属实';
+    if (r < 0.08) {
+      move(caseId, visited, { to: 'visited', classification: 'no_basis', note: anonymous ? visitNote : '已电话回访群众' });
+      if (age > 4) move(caseId, visited + DAY, { to: 'answered', note: '诉求无法律依据，已向群众解释说明相关政策' });
+      continue;
+    }
+    move(caseId, visited, { to: 'visited', classification: 'valid', note: visitNote });
+    move(caseId, visited + 3600_000, { to: 'rectifying', note: '立行立改' });
+    if (age < 6) continue;
+    const rectified = visited + (1 + rand() * 6) * DAY;
+    move(caseId, rectified, { to: 'rectified', note: pick(['增设取号引导员，高峰期增开窗口', '对窗口人员开展服务礼仪培训', '更新办事指南并一次性告知材料清单', '安排人员午间轮岗，窗口不断档']) });
+    if (age < 10) continue;
+    const satisfaction = rand() < 0.75 ? 'satisfied' : rand() < 0.8 ? 'basic' : 'unsatisfied';
+    move(caseId, rectified + DAY, { to: 'answered', satisfaction, note: '已回访群众告知整改结果' });
+    if (rand() < 0.9) move(caseId, rectified + DAY + 3600_000, { to: 'closed', note: '办结' });
+  }
+  return { ratings, cases: bad.length };
+}
