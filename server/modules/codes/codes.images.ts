@@ -10,7 +10,7 @@ import {
   renderQrPng,
   renderQrSvg,
 } from '../../../qr-codes/index.js';
-import { Lru } from './lru.js';
+import { LRUCache } from 'lru-cache';
 
 export interface QrImage<B extends string | Buffer = string | Buffer> {
   body: B;
@@ -35,9 +35,9 @@ export const POSTER_CSS_PATH = '/api/posters.css';
 export { POSTER_CSS };
 
 export function createQrImages(opts: { publicBaseUrl: string; svgCacheSize?: number; pngCacheSize?: number }) {
-  const svgs = new Lru<string, QrImage<string>>(opts.svgCacheSize ?? 5000);
+  const svgs = new LRUCache<string, QrImage<string>>({ max: opts.svgCacheSize ?? 5000 });
   // Promises, so concurrent first requests for one image render it once.
-  const pngs = new Lru<string, Promise<QrImage<Buffer>>>(opts.pngCacheSize ?? 500);
+  const pngs = new LRUCache<string, Promise<QrImage<Buffer>>>({ max: opts.pngCacheSize ?? 500 });
 
   function url(code: string): string {
     return codeUrl(opts.publicBaseUrl, code);

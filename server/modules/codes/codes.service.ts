@@ -10,7 +10,7 @@ import type { OrgService } from '../org/org.service.js';
 import type { StatsService } from '../stats/stats.service.js';
 import { addDays, daysBetween, funnelView, funnelWindowStart, type FunnelView } from './funnel.js';
 import { createQrImages, type PosterCode, type QrImage } from './codes.images.js';
-import { Lru } from './lru.js';
+import { LRUCache } from 'lru-cache';
 import JSZip from 'jszip';
 
 /** What the citizen page and the rating path need to know about a code. */
@@ -71,7 +71,7 @@ export function createCodesService(deps: {
   const { db, clock, random, org, stats } = deps;
   const images = createQrImages({ publicBaseUrl: deps.publicBaseUrl });
   // Only existing codes are cached: caching misses would let anyone fill memory with made-up ids.
-  const publicCache = new Lru<string, { info: PublicCodeInfo; until: number }>(5000);
+  const publicCache = new LRUCache<string, { info: PublicCodeInfo; until: number }>({ max: 5000 });
 
   function toPublic(row: q.CodeWithDepartment): PublicCodeInfo {
     return Object.freeze({
