@@ -11,6 +11,7 @@ import { WebhooksPage } from './pages/WebhooksPage.js';
 import { DashboardPage } from './pages/DashboardPage.js';
 import { RatingsPage } from './pages/RatingsPage.js';
 import { SettingsPage } from './pages/SettingsPage.js';
+import { UsersPage } from './pages/UsersPage.js';
 
 export type Role = SessionUser['role'];
 
@@ -40,5 +41,6 @@ export const ROUTES: RouteDef[] = [
   { path: '/webhooks', page: WebhooksPage, nav: '消息推送', roles: ['admin'] },
   { path: '/departments', page: DepartmentsPage, nav: '部门', roles: ['admin', 'supervisor'] },
   { path: '/codes', page: CodesPage, nav: '评议码' },
+  { path: '/users', page: UsersPage, nav: '用户', roles: ['admin'] },
   { path: '/settings', page: SettingsPage, nav: '设置', roles: ['admin', 'supervisor'] },
 ];

@@ -1,0 +1,140 @@
+import { useState } from 'preact/hooks';
+import { api, ApiError } from '../../shared/api.js';
+import { ROLE_LABELS, ROLES, type Role } from '../../shared/domain.js';
+import { useApi } from '../components/use-api.js';
+import type { PageProps } from '../routes.js';
+
+interface UserView {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  orgUnitId: number | null;
+  departmentIds: number[];
+  active: boolean;
+}
+interface Department {
+  id: number;
+  name: string;
+}
+interface OrgUnit {
+  id: number;
+  name: string;
+  kind: string;
+}
+
+/** Administrators create the staff accounts of their scope: supervisors, heads, other admins. */
+export function UsersPage(_: PageProps) {
+  const users = useApi<{ users: UserView[] }>('/api/users');
+  const depts = useApi<{ departments: Department[] }>('/api/departments');
+  const units = useApi<{ orgUnits: OrgUnit[] }>('/api/org-units');
+  const [form, setForm] = useState({ username: '', displayName: '', password: '', role: 'dept_head' as Role, orgUnitId: '', departmentId: '' });
+  const [msg, setMsg] = useState<string | null>(null);
+  const deptName = new Map(depts.data?.departments.map((d) => [d.id, d.name]));
+  const unitName = new Map(units.data?.orgUnits.map((u) => [u.id, u.name]));
+  const set = (k: keyof typeof form) => (e: Event) => setForm({ ...form, [k]: (e.target as HTMLInputElement).value });
+
+  async function create(e: Event) {
+    e.preventDefault();
+    setMsg(null);
+    const head = form.role === 'dept_head';
+    try {
+      await api('/api/users', {
+        method: 'POST',
+        body: {
+          username: form.username,
+          password: form.password,
+          displayName: form.displayName || undefined,
+          role: form.role,
+          ...(head
+            ? { departmentIds: [Number(form.departmentId || depts.data?.departments[0]?.id)] }
+            : { orgUnitId: Number(form.orgUnitId || units.data?.orgUnits[0]?.id) }),
+        },
+      });
+      setMsg(`已创建用户 ${form.username}`);
+      setForm({ ...form, username: '', displayName: '', password: '' });
+      users.reload();
+    } catch (err) {
+      setMsg(err instanceof ApiError ? err.message : '创建失败');
+    }
+  }
+
+  return (
+    <section>
+      <h1>用户</h1>
+      <form class="inline-form" onSubmit={create} aria-label="新建用户">
+        <label>
+          用户名
+          <input required minLength={3} maxLength={32} value={form.username} onInput={set('username')} autoComplete="off" />
+        </label>
+        <label>
+          姓名
+          <input maxLength={50} value={form.displayName} onInput={set('displayName')} />
+        </label>
+        <label>
+          初始密码（至少 8 位）
+          <input type="password" required minLength={8} value={form.password} onInput={set('password')} autoComplete="new-password" />
+        </label>
+        <label>
+          角色
+          <select value={form.role} onChange={set('role')}>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {ROLE_LABELS[r]}
+              </option>
+            ))}
+          </select>
+        </label>
+        {form.role === 'dept_head' ? (
+          <label>
+            负责部门
+            <select value={form.departmentId} onChange={set('departmentId')}>
+              {depts.data?.departments.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : (
+          <label>
+            管辖范围
+            <select value={form.orgUnitId} onChange={set('orgUnitId')}>
+              {units.data?.orgUnits.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <button type="submit">新建用户</button>
+        {msg && <span role="status">{msg}</span>}
+      </form>
+      {users.error && <p role="alert" class="error">{users.error}</p>}
+      <table class="data">
+        <caption class="sr-only">用户列表</caption>
+        <thead>
+          <tr>
+            <th scope="col">用户名</th>
+            <th scope="col">姓名</th>
+            <th scope="col">角色</th>
+            <th scope="col">范围</th>
+            <th scope="col">状态</th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.data?.users.map((u) => (
+            <tr key={u.id}>
+              <td>{u.username}</td>
+              <td>{u.displayName}</td>
+              <td>{ROLE_LABELS[u.role]}</td>
+              <td>{u.role === 'dept_head' ? u.departmentIds.map((d) => deptName.get(d) ?? d).join('、') : unitName.get(u.orgUnitId ?? 0) ?? ''}</td>
+              <td>{u.active ? '启用' : '停用'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
