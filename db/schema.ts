@@ -122,8 +122,6 @@ export const ratings = sqliteTable(
   },
   (t) => [
     uniqueIndex('ratings_idempotency_uq').on(t.codeId, t.idempotencyKey),
-    index('ratings_client_idx').on(t.clientHash, t.createdAt),
-    index('ratings_net_idx').on(t.netHash, t.createdAt),
     index('ratings_dept_day_idx').on(t.departmentId, t.day),
     index('ratings_code_day_idx').on(t.codeId, t.day),
   ],

@@ -29,10 +29,6 @@ export function listFlaggedRatings(db: DbOrTx, departmentIds: number[], limit: n
 
 interface HotStatements {
   byKey: Database.Statement<[string, string], { id: number; score: number }>;
-  lastOnCode: Database.Statement<[string, string, number], { n: number }>;
-  deviceDay: Database.Statement<[string, number], { n: number }>;
-  deviceWindow: Database.Statement<[string, number], { n: number }>;
-  netWindow: Database.Statement<[string, number], { n: number }>;
   insert: Database.Statement<Record<string, unknown>>;
   caseOf: Database.Statement<[number], CaseOfRating>;
 }
@@ -45,12 +41,6 @@ function hot(db: DbOrTx): HotStatements {
   if (!s) {
     s = {
       byKey: c.prepare('SELECT id, score FROM ratings WHERE code_id = ? AND idempotency_key = ?'),
-      lastOnCode: c.prepare(
-        'SELECT count(*) AS n FROM ratings WHERE client_hash = ? AND code_id = ? AND created_at > ?',
-      ),
-      deviceDay: c.prepare('SELECT count(*) AS n FROM ratings WHERE client_hash = ? AND created_at >= ?'),
-      deviceWindow: c.prepare('SELECT count(*) AS n FROM ratings WHERE client_hash = ? AND created_at > ?'),
-      netWindow: c.prepare('SELECT count(*) AS n FROM ratings WHERE net_hash = ? AND created_at > ?'),
       insert: c.prepare(`
         INSERT INTO ratings (code_id, department_id, score, tags, comment, phone_enc, real_name, client_hash, net_hash,
           idempotency_key, channel, created_at, day, flagged, flag_reason)
@@ -71,20 +61,23 @@ export function findByIdempotencyKey(db: DbOrTx, codeId: string, key: string): {
   return hot(db).byKey.get(codeId, key);
 }
 
-export function countDeviceOnCodeSince(db: DbOrTx, clientHash: string, codeId: string, since: number): number {
-  return hot(db).lastOnCode.get(clientHash, codeId, since)?.n ?? 0;
-}
-
-export function countDeviceSince(db: DbOrTx, clientHash: string, since: number): number {
-  return hot(db).deviceDay.get(clientHash, since)?.n ?? 0;
-}
-
-export function countDeviceAfter(db: DbOrTx, clientHash: string, after: number): number {
-  return hot(db).deviceWindow.get(clientHash, after)?.n ?? 0;
-}
-
-export function countNetworkAfter(db: DbOrTx, netHash: string, after: number): number {
-  return hot(db).netWindow.get(netHash, after)?.n ?? 0;
+/**
+ * Device and network of the QR submissions since `since`, oldest first — read backwards from the
+ * newest row and stopped at the first older one, so only the recent tail of the table is read.
+ */
+export function recentSubmissions(db: DbOrTx, since: number): Array<{ clientHash: string; netHash: string; codeId: string; at: number }> {
+  const rows: Array<{ clientHash: string; netHash: string; codeId: string; at: number }> = [];
+  const it = sqliteOf(db)
+    .prepare(
+      `SELECT client_hash AS clientHash, net_hash AS netHash, code_id AS codeId, created_at AS at, channel
+       FROM ratings ORDER BY id DESC`,
+    )
+    .iterate() as IterableIterator<{ clientHash: string | null; netHash: string | null; codeId: string; at: number; channel: string }>;
+  for (const r of it) {
+    if (r.at <= since) break;
+    if (r.channel === 'qr' && r.clientHash && r.netHash) rows.push({ clientHash: r.clientHash, netHash: r.netHash, codeId: r.codeId, at: r.at });
+  }
+  return rows.reverse();
 }
 
 export interface HotRatingInsert {

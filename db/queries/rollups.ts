@@ -73,10 +73,11 @@ function statements(db: DbOrTx): Statements {
     s = {
       codeDay: client.prepare(`
         INSERT INTO daily_code_stats (code_id, day, department_id, s1, s2, s3, s4, s5, real_name, submissions, opens)
-        VALUES (@codeId, @day, @departmentId, @s1, @s2, @s3, @s4, @s5, @realName, 0, 0)
+        VALUES (@codeId, @day, @departmentId, @s1, @s2, @s3, @s4, @s5, @realName, @submissions, 0)
         ON CONFLICT (code_id, day) DO UPDATE SET
           s1 = s1 + excluded.s1, s2 = s2 + excluded.s2, s3 = s3 + excluded.s3,
-          s4 = s4 + excluded.s4, s5 = s5 + excluded.s5, real_name = real_name + excluded.real_name`),
+          s4 = s4 + excluded.s4, s5 = s5 + excluded.s5, real_name = real_name + excluded.real_name,
+          submissions = submissions + excluded.submissions`),
       submission: client.prepare(`
         INSERT INTO daily_code_stats (code_id, day, department_id, submissions) VALUES (?, ?, ?, 1)
         ON CONFLICT (code_id, day) DO UPDATE SET submissions = submissions + 1`),
@@ -119,9 +120,10 @@ export function addOpen(db: DbOrTx, codeId: string, departmentId: number, day: s
 
 /**
  * Adds (sign 1) or removes (sign -1, an exclusion decided on appeal) a rating's contribution to the
- * counted statistics: per-score counts, 实名 count, hour-of-day and tag counts.
+ * counted statistics: per-score counts, 实名 count, hour-of-day and tag counts. `submissions` adds
+ * to the scan funnel in the same statement (a new rating is both).
  */
-export function applyCountedRating(db: DbOrTx, r: RatingFacts, sign: 1 | -1): void {
+export function applyCountedRating(db: DbOrTx, r: RatingFacts, sign: 1 | -1, submissions: 0 | 1 = 0): void {
   const s = statements(db);
   s.codeDay.run({
     codeId: r.codeId,
@@ -133,6 +135,7 @@ export function applyCountedRating(db: DbOrTx, r: RatingFacts, sign: 1 | -1): vo
     s4: r.score === 4 ? sign : 0,
     s5: r.score === 5 ? sign : 0,
     realName: r.realName ? sign : 0,
+    submissions,
   });
   s.hour.run(r.departmentId, r.day, r.hour, sign, r.score <= 2 ? sign : 0);
   for (const tag of r.tags) s.tag.run(r.departmentId, r.day, tag, sign);

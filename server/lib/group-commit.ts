@@ -2,7 +2,8 @@
 // transaction, and each caller is answered only after that transaction committed. A WAL commit
 // costs far more than a rating's own inserts, so batching lifts ingest well above one commit per
 // request. Each item runs in its own savepoint: a failing item rolls back alone and fails alone.
-import type { Db, Tx } from '../../db/client.js';
+import type Database from 'better-sqlite3';
+import { sqliteOf, type Db, type Tx } from '../../db/client.js';
 
 interface Pending<I, O> {
   item: I;
@@ -19,13 +20,27 @@ export class GroupCommitter<I, O> {
   private queue: Pending<I, O>[] = [];
   private scheduled = false;
   private readonly maxBatch: number;
+  private readonly runItem: Database.Transaction<(item: I) => O>;
+  private readonly runBatch: Database.Transaction<(batch: Pending<I, O>[]) => Array<{ ok: true; value: O } | { ok: false; err: unknown }>>;
 
-  constructor(
-    private readonly db: Db,
-    private readonly work: (tx: Tx, item: I) => O,
-    opts: GroupCommitOptions = {},
-  ) {
+  constructor(db: Db, work: (tx: Tx, item: I) => O, opts: GroupCommitOptions = {}) {
     this.maxBatch = opts.maxBatch ?? 100;
+    // better-sqlite3's own transactions: their BEGIN/SAVEPOINT/COMMIT statements are prepared once.
+    // A drizzle query inside runs on the same connection, so it joins them; drizzle's own nested
+    // transactions would prepare a SAVEPOINT statement per item.
+    const client = sqliteOf(db);
+    const tx = db as unknown as Tx;
+    this.runItem = client.transaction((item: I) => work(tx, item));
+    this.runBatch = client.transaction((batch: Pending<I, O>[]) =>
+      batch.map((p) => {
+        try {
+          // Nested: a savepoint, so a failing item rolls back alone.
+          return { ok: true as const, value: this.runItem(p.item) };
+        } catch (err) {
+          return { ok: false as const, err };
+        }
+      }),
+    );
   }
 
   submit(item: I): Promise<O> {
@@ -45,17 +60,9 @@ export class GroupCommitter<I, O> {
     this.scheduled = false;
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
-      const outcomes: Array<{ ok: true; value: O } | { ok: false; err: unknown }> = [];
+      let outcomes: Array<{ ok: true; value: O } | { ok: false; err: unknown }>;
       try {
-        this.db.transaction((tx) => {
-          for (const p of batch) {
-            try {
-              outcomes.push({ ok: true, value: tx.transaction((sp) => this.work(sp, p.item)) });
-            } catch (err) {
-              outcomes.push({ ok: false, err });
-            }
-          }
-        });
+        outcomes = this.runBatch(batch);
       } catch (err) {
         // The commit itself failed: nothing of this batch is stored, so every caller fails.
         for (const p of batch) p.reject(err);

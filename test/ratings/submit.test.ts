@@ -218,3 +218,16 @@ describe('anti-manipulation limits (settings)', () => {
     expect(last.json()).toMatchObject({ error: 'NetworkLimit', message: expect.stringContaining('频繁') });
   });
 });
+
+describe('limits after a restart', () => {
+  it('a new server on the same database still knows who rated in the last day', async () => {
+    const clientId = fresh();
+    expect((await post(w.codeA.id, { score: 5, clientId })).statusCode).toBe(201);
+    // a second app (a restart) over the same database: the windows are loaded from the ratings table
+    const again = await makeTestApp({ db: t.db, now: t.clock.now() + 60_000 });
+    const res = await again.app.inject({ method: 'POST', url: `/api/codes/${w.codeA.id}/ratings`, payload: { score: 5, clientId }, remoteAddress: '10.1.1.1' });
+    expect(res.statusCode).toBe(429);
+    expect(res.json().error).toBe('RatedRecently');
+    await again.app.close();
+  });
+});

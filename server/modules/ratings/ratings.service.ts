@@ -7,6 +7,7 @@ import { isBadScore, MOBILE_PATTERN, SCORE_LABELS, type Score } from '../../../c
 import type { Clock, RandomSource } from '../../lib/clock.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import { GroupCommitter } from '../../lib/group-commit.js';
+import { AbuseWindows } from './abuse-windows.js';
 import { BadRequest, Gone, NotFound, TooMany } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import { toChinaDate } from '../calendar/working-days.js';
@@ -99,19 +100,20 @@ export function createRatingsService(deps: {
     }
     const { limits } = settings.get();
     const now = p.createdAt;
-    if (limits.perCodeMinutes > 0 && q.countDeviceOnCodeSince(tx, p.clientHash, p.code.code, now - limits.perCodeMinutes * 60_000) > 0) {
+    const counted = p.channel === 'qr';
+    if (counted && limits.perCodeMinutes > 0 && windows.deviceOnCodeSince(p.clientHash, p.code.code, now - limits.perCodeMinutes * 60_000) > 0) {
       throw new TooMany(`您刚刚已评价过这个窗口，同一窗口请 ${limits.perCodeMinutes} 分钟后再评价。感谢您的反馈！`, 'RatedRecently');
     }
     // The day is the China calendar day: count from 00:00 Beijing time.
     const dayStart = Math.floor((now + CHINA_OFFSET_MS) / DAY_MS) * DAY_MS - CHINA_OFFSET_MS;
-    if (q.countDeviceSince(tx, p.clientHash, dayStart) >= limits.perDevicePerDay) {
+    if (counted && windows.deviceSince(p.clientHash, dayStart) >= limits.perDevicePerDay) {
       throw new TooMany(`今天本设备的评价次数已达上限（${limits.perDevicePerDay} 次），请明天再评价。`, 'DailyLimit');
     }
     // Bursts are flagged for review, never refused: a whole hall may share one Wi-Fi address.
     const windowStart = now - limits.burstWindowMinutes * 60_000;
     const reasons: string[] = [];
-    if (q.countNetworkAfter(tx, p.netHash, windowStart) + 1 > limits.burstPerNetwork) reasons.push('network_burst');
-    if (q.countDeviceAfter(tx, p.clientHash, windowStart) + 1 > limits.burstPerDevice) reasons.push('device_burst');
+    if (counted && windows.networkAfter(p.netHash, windowStart) + 1 > limits.burstPerNetwork) reasons.push('network_burst');
+    if (counted && windows.deviceSince(p.clientHash, windowStart, false) + 1 > limits.burstPerDevice) reasons.push('device_burst');
 
     const day = toChinaDate(now);
     const realName = p.phone !== null;
@@ -134,7 +136,10 @@ export function createRatingsService(deps: {
     });
     const hour = new Date(now + CHINA_OFFSET_MS).getUTCHours();
     stats.recordRating(tx, { codeId: p.code.code, departmentId: p.code.departmentId, day, hour, score: p.score, tags: p.tags, realName });
-    if (!isBadScore(p.score)) return { created: true, id, followUp: null };
+    if (!isBadScore(p.score)) {
+      if (counted) windows.add({ clientHash: p.clientHash, netHash: p.netHash, codeId: p.code.code, at: now });
+      return { created: true, id, followUp: null };
+    }
     const kase = cases.openForBadRating(tx, {
       id,
       codeId: p.code.code,
@@ -143,6 +148,9 @@ export function createRatingsService(deps: {
       day,
       anonymous: !realName,
     });
+    // Last: only a rating that is stored counts toward the limits. (If the batch's commit itself
+    // failed, the windows would be stricter than the table until they age out: never looser.)
+    if (counted) windows.add({ clientHash: p.clientHash, netHash: p.netHash, codeId: p.code.code, at: now });
     return {
       created: true,
       id,
@@ -150,6 +158,8 @@ export function createRatingsService(deps: {
     };
   }
 
+  const windows = new AbuseWindows();
+  windows.load(q.recentSubmissions(db, clock.now() - DAY_MS - 3600_000));
   const committer = new GroupCommitter<Prepared, SubmitResult>(db, store);
 
   /** Checks everything that needs no database; throws 4xx with a message for the citizen. */

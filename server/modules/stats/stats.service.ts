@@ -42,8 +42,8 @@ export function createStatsService(deps: StatsDeps) {
   return {
     /** A stored rating: the scan funnel's submission and, unless excluded, the counted statistics. */
     recordRating(tx: Tx, facts: rollups.RatingFacts, counted = true): void {
-      rollups.addSubmission(tx, facts.codeId, facts.departmentId, facts.day);
-      if (counted) rollups.applyCountedRating(tx, facts, 1);
+      if (counted) rollups.applyCountedRating(tx, facts, 1, 1);
+      else rollups.addSubmission(tx, facts.codeId, facts.departmentId, facts.day);
     },
 
     /** A rating excluded by a recorded decision (approved appeal) leaves the counted statistics. */

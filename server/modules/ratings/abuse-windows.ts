@@ -1,0 +1,87 @@
+// The anti-manipulation counters (DOMAIN.md: once per code per 30 min and 20 a day per device;
+// bursts per device or network flagged) kept in memory. Counting them in SQL needed two indexes on
+// random hashes, and every rating then dirtied two random index pages: the commit cost grew with
+// them. The server is the only writer of its database, so it can hold the last day of submissions
+// itself: `load` fills the windows from the ratings table at start, `add` follows each stored rating.
+
+const DAY_MS = 86_400_000;
+
+export interface WindowEntry {
+  clientHash: string;
+  netHash: string;
+  codeId: string;
+  at: number;
+}
+
+export interface WindowLimits {
+  perCodeMinutes: number;
+  burstWindowMinutes: number;
+}
+
+export class AbuseWindows {
+  /** Per device: the codes it rated and when, for the last day (oldest first). */
+  private readonly devices = new Map<string, Array<{ codeId: string; at: number }>>();
+  /** Per network: submission times within the longest window that matters (oldest first). */
+  private readonly networks = new Map<string, number[]>();
+  private added = 0;
+
+  /** Fills the windows from stored ratings (newest last), e.g. at start. */
+  load(entries: Iterable<WindowEntry>): void {
+    for (const e of entries) this.add(e);
+  }
+
+  /** Ratings of this device on this code after `since`. */
+  deviceOnCodeSince(clientHash: string, codeId: string, since: number): number {
+    const list = this.devices.get(clientHash);
+    if (!list) return 0;
+    let n = 0;
+    for (let i = list.length - 1; i >= 0 && list[i]!.at > since; i--) if (list[i]!.codeId === codeId) n++;
+    return n;
+  }
+
+  /** Ratings of this device at or after `since` (at most a day back). */
+  deviceSince(clientHash: string, since: number, inclusive = true): number {
+    const list = this.devices.get(clientHash);
+    if (!list) return 0;
+    let n = 0;
+    for (let i = list.length - 1; i >= 0 && (inclusive ? list[i]!.at >= since : list[i]!.at > since); i--) n++;
+    return n;
+  }
+
+  /** Ratings from this network after `since` (within the burst window). */
+  networkAfter(netHash: string, since: number): number {
+    const list = this.networks.get(netHash);
+    if (!list) return 0;
+    let n = 0;
+    for (let i = list.length - 1; i >= 0 && list[i]! > since; i--) n++;
+    return n;
+  }
+
+  add(e: WindowEntry): void {
+    let d = this.devices.get(e.clientHash);
+    if (!d) this.devices.set(e.clientHash, (d = []));
+    d.push({ codeId: e.codeId, at: e.at });
+    let n = this.networks.get(e.netHash);
+    if (!n) this.networks.set(e.netHash, (n = []));
+    n.push(e.at);
+    if (++this.added % 1024 === 0) this.prune(e.at);
+  }
+
+  /** Forgets what no limit can look at any more: older than a day (devices) or the burst window. */
+  prune(now: number, networkWindowMs = DAY_MS): void {
+    for (const [key, list] of this.devices) {
+      const keep = list.filter((x) => x.at > now - DAY_MS - 3600_000);
+      if (keep.length === 0) this.devices.delete(key);
+      else if (keep.length !== list.length) this.devices.set(key, keep);
+    }
+    for (const [key, list] of this.networks) {
+      const keep = list.filter((at) => at > now - networkWindowMs);
+      if (keep.length === 0) this.networks.delete(key);
+      else if (keep.length !== list.length) this.networks.set(key, keep);
+    }
+  }
+
+  get size(): { devices: number; networks: number } {
+    return { devices: this.devices.size, networks: this.networks.size };
+  }
+}
