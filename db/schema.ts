@@ -123,6 +123,8 @@ export const ratings = sqliteTable(
   (t) => [
     uniqueIndex('ratings_idempotency_uq').on(t.codeId, t.idempotencyKey),
     index('ratings_dept_day_idx').on(t.departmentId, t.day),
+    // Newest-first lists across many departments walk this (appended in order: cheap to maintain).
+    index('ratings_day_idx').on(t.day),
     index('ratings_code_day_idx').on(t.codeId, t.day),
   ],
 );
@@ -201,6 +203,7 @@ export const cases = sqliteTable(
     index('cases_status_due_idx').on(t.status, t.dueDate),
     index('cases_rating_idx').on(t.ratingId),
     index('cases_closed_idx').on(t.closedAt),
+    index('cases_created_idx').on(t.createdAt),
   ],
 );
 

@@ -3,6 +3,7 @@
 // ratings, by (department, day) through ratings_dept_day_idx.
 import { sql, type SQL } from 'drizzle-orm';
 import type { CaseFlags } from './rollups.js';
+import { CASE_STATUSES } from '../../client/shared/domain.js';
 import type Database from 'better-sqlite3';
 import type { Db, DbOrTx } from '../client.js';
 
@@ -100,11 +101,15 @@ export function sumHours(db: DbOrTx, ids: readonly number[], p: DayRange) {
     GROUP BY h.day, h.hour`);
 }
 
+// Listed rather than `<> 'closed'`, so SQLite seeks the few unclosed cases in (department, status)
+// instead of walking every case a county ever had.
+const UNCLOSED = sql.raw(`(${CASE_STATUSES.filter((s) => s !== 'closed').map((s) => `'${s}'`).join(',')})`);
+
 /** Cases not yet closed, and those of them past their whole deadline (逾期), per department. */
 export function countUnclosedCases(db: DbOrTx, ids: readonly number[], today: string) {
   return db.all<{ departmentId: number; unclosed: number; overdue: number }>(sql`
     SELECT department_id AS departmentId, count(*) AS unclosed, coalesce(sum(due_date < ${today}), 0) AS overdue
-    FROM cases WHERE department_id IN ${idList(ids)} AND status <> 'closed'
+    FROM cases WHERE department_id IN ${idList(ids)} AND status IN ${UNCLOSED}
     GROUP BY department_id`);
 }
 
@@ -145,7 +150,10 @@ const DETAIL_COLUMNS = sql`r.id AS id, r.created_at AS createdAt, r.day AS day, 
   r.comment AS comment, r.phone_enc AS phoneEnc, r.real_name AS realName, r.flagged AS flagged, r.excluded AS excluded`;
 
 function ratingWhere(f: RatingFilter): SQL {
-  const cond: SQL[] = [sql`r.department_id IN ${idList(f.departmentIds)}`, sql`r.day BETWEEN ${f.from} AND ${f.to}`];
+  // With several departments, `+` keeps SQLite off the (department, day) index: walking the day index
+  // newest first finds a page of a county's ratings at once, where the other plan sorts a month.
+  const dept = f.departmentIds.length === 1 && f.codeId === undefined ? sql`r.department_id` : sql`+r.department_id`;
+  const cond: SQL[] = [sql`${dept} IN ${idList(f.departmentIds)}`, sql`r.day BETWEEN ${f.from} AND ${f.to}`];
   if (f.codeId !== undefined) cond.push(sql`r.code_id = ${f.codeId}`);
   if (f.score !== undefined) cond.push(sql`r.score = ${f.score}`);
   if (f.kind === 'good') cond.push(sql`r.score >= 3`);
@@ -159,11 +167,28 @@ function ratingWhere(f: RatingFilter): SQL {
 export function listRatings(db: DbOrTx, f: RatingFilter, limit: number, offset: number): RatingDetailRow[] {
   return db.all<RatingDetailRow>(sql`
     SELECT ${DETAIL_COLUMNS} FROM ratings r JOIN departments d ON d.id = r.department_id JOIN codes k ON k.id = r.code_id
-    WHERE ${ratingWhere(f)} ORDER BY r.created_at DESC, r.id DESC LIMIT ${limit} OFFSET ${offset}`);
+    WHERE ${ratingWhere(f)} ORDER BY r.day DESC, r.id DESC LIMIT ${limit} OFFSET ${offset}`);
 }
 
-export function countRatings(db: DbOrTx, f: RatingFilter): number {
-  return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ratings r WHERE ${ratingWhere(f)}`)?.n ?? 0;
+/** Largest exact count of the "ratings behind a figure" list that is counted row by row. */
+export const RATING_COUNT_CAP = 10_000;
+
+/**
+ * How many ratings match. Counted ratings by code/day/score come from the rollup (exact, fast at any
+ * size); filters the rollup does not carry are counted on the rows, up to RATING_COUNT_CAP.
+ */
+export function countRatings(db: DbOrTx, f: RatingFilter): { total: number; capped: boolean } {
+  if (f.realName === undefined && !f.withComment && !f.includeExcluded) {
+    const scores = f.score !== undefined ? [f.score] : f.kind === 'good' ? [3, 4, 5] : f.kind === 'bad' ? [1, 2] : [1, 2, 3, 4, 5];
+    const sum = sql.raw(scores.map((n) => `s${n}`).join(' + '));
+    const code = f.codeId !== undefined ? sql` AND code_id = ${f.codeId}` : sql``;
+    const n = db.get<{ n: number | null }>(
+      sql`SELECT sum(${sum}) AS n FROM daily_code_stats WHERE department_id IN ${idList(f.departmentIds)} AND day BETWEEN ${f.from} AND ${f.to}${code}`,
+    )?.n;
+    return { total: n ?? 0, capped: false };
+  }
+  const n = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ratings r WHERE ${ratingWhere(f)} LIMIT ${RATING_COUNT_CAP + 1})`)?.n ?? 0;
+  return { total: Math.min(n, RATING_COUNT_CAP), capped: n > RATING_COUNT_CAP };
 }
 
 export function codeInDepartments(db: DbOrTx, codeId: string, ids: readonly number[]): boolean {

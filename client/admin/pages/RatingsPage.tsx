@@ -33,7 +33,7 @@ export function RatingsPage({ query }: PageProps) {
     realName: query.get('realName') ?? undefined,
   };
   const offset = Math.max(0, Number(query.get('offset')) || 0);
-  const { data, error, loading } = useApi<{ total: number; ratings: Rating[] }>(`/api/stats/ratings?${qs({ ...range, ...filter, limit: PAGE, offset })}`);
+  const { data, error, loading } = useApi<{ total: number; totalCapped?: boolean; ratings: Rating[] }>(`/api/stats/ratings?${qs({ ...range, ...filter, limit: PAGE, offset })}`);
   const page = (o: number) => `${BASE}/ratings?${qs({ ...range, ...filter, offset: o })}`;
 
   const described = [
@@ -49,7 +49,7 @@ export function RatingsPage({ query }: PageProps) {
       <h1>评价明细</h1>
       <p class="muted">
         {described.join(' · ')}
-        {data && `，共 ${data.total} 条（不含经复核排除的评价）`}
+        {data && `，共 ${data.total}${data.totalCapped ? '+' : ''} 条（不含经复核排除的评价）`}
       </p>
       {error && (
         <p role="alert" class="error">

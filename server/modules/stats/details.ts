@@ -119,7 +119,7 @@ export function createStatsDetails(deps: StatsDeps) {
     },
 
     /** The ratings behind a figure: counted ratings of the filter, newest first, phones masked. */
-    ratings(actor: Actor, query: RatingsQuery): { from: string; to: string; total: number; limit: number; offset: number; ratings: RatingView[] } {
+    ratings(actor: Actor, query: RatingsQuery): { from: string; to: string; total: number; totalCapped: boolean; limit: number; offset: number; ratings: RatingView[] } {
       const p = periodOf(deps, query);
       const ids = scopedDepartments(deps, actor, query.departmentId).map((d) => d.id);
       if (query.codeId !== undefined && !q.codeInDepartments(db, query.codeId, ids)) throw new NotFound('评议码不存在');
@@ -134,9 +134,11 @@ export function createStatsDetails(deps: StatsDeps) {
         realName: query.realName,
         includeExcluded: query.includeExcluded,
       };
+      const count = q.countRatings(db, filter);
       return {
         ...p,
-        total: q.countRatings(db, filter),
+        total: count.total,
+        totalCapped: count.capped,
         limit,
         offset,
         ratings: q.listRatings(db, filter, limit, offset).map((r) => toRatingView(crypto, r)),

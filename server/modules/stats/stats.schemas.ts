@@ -191,6 +191,7 @@ export const RatingView = Type.Object({
 export const RatingsResponse = Type.Object({
   ...PeriodFields,
   total: Int,
+  totalCapped: Type.Boolean({ description: 'true: 至少 total 条（按行计数的筛选只数到上限）' }),
   limit: Int,
   offset: Int,
   ratings: Type.Array(RatingView),
