@@ -313,7 +313,8 @@ export const dailyCodeStats = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.codeId, t.day] }),
-    index('daily_code_stats_dept_day_idx').on(t.departmentId, t.day),
+    // Covering: department and county figures for a period are read from this index alone.
+    index('daily_code_stats_dept_day_cover_idx').on(t.departmentId, t.day, t.s1, t.s2, t.s3, t.s4, t.s5, t.realName, t.submissions, t.opens),
     index('daily_code_stats_day_idx').on(t.day),
   ],
 );

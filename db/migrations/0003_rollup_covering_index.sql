@@ -1,0 +1,2 @@
+DROP INDEX `daily_code_stats_dept_day_idx`;--> statement-breakpoint
+CREATE INDEX `daily_code_stats_dept_day_cover_idx` ON `daily_code_stats` (`department_id`,`day`,`s1`,`s2`,`s3`,`s4`,`s5`,`real_name`,`submissions`,`opens`);
