@@ -48,12 +48,15 @@ export class AbuseWindows {
     return n;
   }
 
-  /** Ratings from this network after `since` (within the burst window). */
-  networkAfter(netHash: string, since: number): number {
+  /**
+   * Ratings from this network after `since`, counted up to `cap`: a hall's busy Wi-Fi can hold
+   * thousands of entries, and the burst rule only asks whether the threshold is passed.
+   */
+  networkAfter(netHash: string, since: number, cap = Number.POSITIVE_INFINITY): number {
     const list = this.networks.get(netHash);
     if (!list) return 0;
     let n = 0;
-    for (let i = list.length - 1; i >= 0 && list[i]! > since; i--) n++;
+    for (let i = list.length - 1; i >= 0 && list[i]! > since && n < cap; i--) n++;
     return n;
   }
 

@@ -112,7 +112,7 @@ export function createRatingsService(deps: {
     // Bursts are flagged for review, never refused: a whole hall may share one Wi-Fi address.
     const windowStart = now - limits.burstWindowMinutes * 60_000;
     const reasons: string[] = [];
-    if (counted && windows.networkAfter(p.netHash, windowStart) + 1 > limits.burstPerNetwork) reasons.push('network_burst');
+    if (counted && windows.networkAfter(p.netHash, windowStart, limits.burstPerNetwork) + 1 > limits.burstPerNetwork) reasons.push('network_burst');
     if (counted && windows.deviceSince(p.clientHash, windowStart, false) + 1 > limits.burstPerDevice) reasons.push('device_burst');
 
     const day = toChinaDate(now);
