@@ -101,7 +101,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     ratings: services.ratings,
     settings: services.settings,
     codes: services.codes,
-    caseStatus: { publicStatus: (token: string) => ('publicStatus' in services.cases ? (services.cases as { publicStatus(t: string): unknown }).publicStatus(token) : null) },
+    caseStatus: services.cases,
     page: loadCitizenPageTemplate(config.clientDir),
   });
 

@@ -38,7 +38,7 @@ export function createServices(deps: ServiceDeps) {
   const notifications = createNotificationsService({ db, clock, org, log: config.nodeEnv === 'test' ? () => {} : undefined });
   const cases = createCasesService({ db, clock, random, settings, stats, crypto, org, notifications, resolveActor: (id) => auth.resolveActor(id) });
   const codes = createCodesService({ db, clock, random, org, stats, publicBaseUrl: config.publicBaseUrl });
-  const ratings = createRatingsService({ db, clock, random, crypto, settings, stats, cases, codes, publicBaseUrl: config.publicBaseUrl });
+  const ratings = createRatingsService({ db, clock, random, crypto, settings, stats, cases, codes });
   /** Periodic work started by main.ts (never by tests, which call `run` themselves). */
   const jobs: Job[] = [];
   jobs.push(

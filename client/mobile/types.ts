@@ -13,7 +13,7 @@ export interface RateData {
 export interface MissingData {
   kind: 'missing';
   code: string;
-  reason: 'unknown' | 'disabled';
+  reason: 'unknown' | 'disabled' | 'case';
   departmentName?: string;
   location?: string;
 }

@@ -40,6 +40,13 @@ export function Frame({ children }: { children: ComponentChildren }) {
 
 export function Missing({ d }: { d: MissingData }) {
   const off = d.reason == 'disabled';
+  if (d.reason == 'case')
+    return (
+      <Frame>
+        <h1>未找到该案件</h1>
+        <p>请核对查询链接，或拨打窗口公布的电话咨询。</p>
+      </Frame>
+    );
   return (
     <Frame>
       <h1>{off ? '该评议码已停用' : '评议码无效'}</h1>

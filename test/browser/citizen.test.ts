@@ -45,6 +45,14 @@ describe('the citizen page in Debian chromium at 390×844', () => {
     expect(rating).toEqual({ score: 2, tags: '["服务态度差"]', real_name: 1, comment: '等了一个多小时<b>没人</b>' });
     // the scan funnel got its "opened" event
     await expect.poll(() => t.db.get<{ n: number }>(sql`SELECT coalesce(sum(opens), 0) AS n FROM daily_code_stats`)!.n).toBe(1);
+    // the citizen's status link works without an account
+    await page.getByRole('link', { name: '查看处理进度' }).click();
+    await expect.poll(() => page.getByRole('main').textContent()).toContain(stored.case_no);
+    const main = (await page.getByRole('main').textContent()) ?? '';
+    expect(main).toContain('待回访');
+    expect(main).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    expect(main).not.toContain('13812345678');
+    expect(await axeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await ctx.close();
   });

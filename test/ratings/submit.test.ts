@@ -48,7 +48,10 @@ describe('POST /api/codes/{code}/ratings', () => {
     const { id, followUp } = res.json();
     // T0 is Monday 2026-11-23; 15 working days later (no holidays in between) is Monday 2026-12-14.
     expect(followUp).toMatchObject({ caseNo: 'CP20261123-0001', dueDate: '2026-12-14' });
-    expect(followUp.statusUrl).toMatch(/^http:\/\/test\.local\/s\/[A-Za-z0-9_-]{20,}$/);
+    expect(followUp.statusUrl).toMatch(/^\/s\/[A-Za-z0-9_-]{20,}$/);
+    const page = await t.app.inject({ url: followUp.statusUrl });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(followUp.caseNo);
     const kase = t.db.get<{ rating_id: number; status: string; anonymous: number }>(sql`SELECT rating_id, status, anonymous FROM cases`);
     expect(kase).toEqual({ rating_id: id, status: 'open', anonymous: 0 });
     const stored = t.db.get<{ phone_enc: string; real_name: number }>(sql`SELECT phone_enc, real_name FROM ratings WHERE id = ${id}`)!;

@@ -8,7 +8,7 @@ import type { CodeLookup, RatingsService } from './ratings.service.js';
 import { CodeParam, FlaggedRating, RatingBody, RatingCreated, type RatingBodyT } from './ratings.schemas.js';
 
 export interface CaseStatusLookup {
-  publicStatus(token: string): unknown | null;
+  publicStatus(token: string): { createdAt: number; events: Array<{ at: number; label: string; note: string | null }> } | null;
 }
 
 export async function ratingsRoutes(
@@ -122,8 +122,14 @@ export async function ratingsRoutes(
     { schema: { hide: true, params: Type.Object({ token: Type.String() }) } },
     async (request, reply) => {
       const status = request.params.token.length <= 64 ? caseStatus.publicStatus(request.params.token) : null;
-      if (!status) return sendPage(reply, 404, { kind: 'missing', code: '', reason: 'unknown' });
-      return sendPage(reply, 200, { kind: 'case', ...(status as object) });
+      if (!status) return sendPage(reply, 404, { kind: 'missing', code: '', reason: 'case' });
+      // The page shows times in Beijing time from ISO strings.
+      return sendPage(reply, 200, {
+        kind: 'case',
+        ...status,
+        createdAt: new Date(status.createdAt).toISOString(),
+        events: status.events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
+      });
     },
   );
 }

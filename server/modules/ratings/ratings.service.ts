@@ -75,12 +75,12 @@ export function createRatingsService(deps: {
   stats: StatsService;
   cases: CasesService;
   codes: CodeLookup;
-  publicBaseUrl: string;
 }) {
-  const { db, clock, crypto, settings, stats, cases, codes, publicBaseUrl } = deps;
+  const { db, clock, crypto, settings, stats, cases, codes } = deps;
 
+  // Relative: the citizen follows it from the page they are on, whatever host or proxy served it.
   function statusUrl(token: string): string {
-    return `${publicBaseUrl}/s/${token}`;
+    return `/s/${token}`;
   }
 
   function answerFor(tx: Tx, id: number, created: boolean): SubmitResult {
