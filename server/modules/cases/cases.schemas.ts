@@ -20,7 +20,7 @@ export const CaseListQuery = Type.Object({
   departmentId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
   overdue: Type.Optional(Type.Boolean()),
   actionable: Type.Optional(Type.Boolean({ description: '只列出本人可以处理的案件（待办）' })),
-  sort: Type.Optional(lit(['newest', 'queue'] as const)),
+  sort: Type.Optional(Type.Union(['newest', 'queue'].map((s) => Type.Literal(s)), { description: 'newest：最新在前；queue：督查待办队列（逾期在前、再按期限），未指定 status 时只含未办结案件' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 })),
 });

@@ -5,7 +5,7 @@ import type { Db, Tx } from '../../../db/client.js';
 import * as q from '../../../db/queries/cases.js';
 import { listDecisionsOfRating } from '../../../db/queries/rating-decisions.js';
 import { getRating } from '../../../db/queries/ratings.js';
-import { CASE_STATUS_LABELS, ROLE_LABELS, type CaseKind, type CaseStatus } from '../../../client/shared/domain.js';
+import { CASE_STATUSES, CASE_STATUS_LABELS, ROLE_LABELS, type CaseKind, type CaseStatus } from '../../../client/shared/domain.js';
 import type { Clock, RandomSource } from '../../lib/clock.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import { redactPhones } from '../../lib/redact.js';
@@ -176,15 +176,19 @@ export function createCasesService(deps: CasesDeps) {
     list(actor: Actor, query: CaseListQuery): { cases: CaseListItem[]; total: number } {
       const t = today();
       if (query.kind && !kindVisible(actor, query.kind)) return { cases: [], total: 0 };
+      const sort = query.sort ?? 'newest';
+      // The queue is the work still to do: unless statuses are asked for, closed cases are not in it
+      // (a county's closed cases grow without end; sorting them all by urgency would be waste).
+      const statuses = query.status?.length ? query.status : sort === 'queue' ? CASE_STATUSES.filter((x) => x !== 'closed') : undefined;
       const { rows, total } = q.listCases(db, {
         departmentIds: [...actor.departmentIds],
-        statuses: query.status,
+        statuses,
         kindStatuses: query.actionable ? actionableStatuses(actor.role) : undefined,
         kind: actor.role === 'dept_head' ? 'bad_rating' : query.kind,
         departmentId: query.departmentId,
         overdue: query.overdue,
         today: t,
-        sort: query.sort ?? 'newest',
+        sort,
         limit: query.limit ?? 50,
         offset: query.offset ?? 0,
       });
