@@ -199,7 +199,8 @@ export const cases = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
-    index('cases_dept_status_idx').on(t.departmentId, t.status),
+    // Covering for the unclosed/overdue counts per department (status seeks, due date in the index).
+    index('cases_dept_status_due_idx').on(t.departmentId, t.status, t.dueDate),
     index('cases_status_due_idx').on(t.status, t.dueDate),
     index('cases_rating_idx').on(t.ratingId),
     index('cases_closed_idx').on(t.closedAt),

@@ -1,17 +1,50 @@
-import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { CASE_STATUSES, type CaseKind, type CaseStatus } from '../../client/shared/domain.js';
-import type { DbOrTx } from '../client.js';
+import { sqliteOf, type DbOrTx } from '../client.js';
 import { caseEvents, cases, codes, departments, ratings, users } from '../schema.js';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type CaseEventRow = typeof caseEvents.$inferSelect;
 
+// Opening a 差评 case runs inside the rating's transaction on the hottest route: its statements are
+// prepared once per connection (drizzle's builder rebuilt and recompiled the SQL on every case).
+const CASE_COLUMNS = Object.keys(getTableColumns(cases)).filter((k) => k !== 'id') as Array<keyof typeof cases.$inferInsert>;
+const EVENT_COLUMNS = Object.keys(getTableColumns(caseEvents)).filter((k) => k !== 'id') as Array<keyof typeof caseEvents.$inferInsert>;
+
+function placeholders<K extends string>(keys: readonly K[]): Record<K, Placeholder> {
+  return Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)])) as unknown as Record<K, Placeholder>;
+}
+
+function preparedInserts(db: DbOrTx) {
+  const client = sqliteOf(db);
+  let p = insertStatements.get(client);
+  if (!p) {
+    p = {
+      kase: db.insert(cases).values(placeholders(CASE_COLUMNS)).returning().prepare(),
+      event: db.insert(caseEvents).values(placeholders(EVENT_COLUMNS)).prepare(),
+      lastNo: client.prepare('SELECT max(case_no) AS last FROM cases WHERE case_no >= ? AND case_no < ?'),
+    };
+    insertStatements.set(client, p);
+  }
+  return p;
+}
+const insertStatements = new WeakMap<object, {
+  kase: { get(values: Record<string, unknown>): CaseRow };
+  event: { run(values: Record<string, unknown>): unknown };
+  lastNo: { get(from: string, to: string): unknown };
+}>();
+
+/** Every column, with the schema's defaults for those not given (a placeholder must have a value). */
+function withDefaults<K extends string>(keys: readonly K[], values: Partial<Record<K, unknown>>, defaults: Partial<Record<K, unknown>>) {
+  return Object.fromEntries(keys.map((k) => [k, values[k] !== undefined ? values[k] : (defaults[k] ?? null)]));
+}
+
 export function insertCase(db: DbOrTx, values: typeof cases.$inferInsert): CaseRow {
-  return db.insert(cases).values(values).returning().get();
+  return preparedInserts(db).kase.get(withDefaults(CASE_COLUMNS, values, { reopenCount: 0 }));
 }
 
 export function insertCaseEvent(db: DbOrTx, values: typeof caseEvents.$inferInsert): void {
-  db.insert(caseEvents).values(values).run();
+  preparedInserts(db).event.run(withDefaults(EVENT_COLUMNS, values, { public: false }));
 }
 
 export function getCase(db: DbOrTx, id: number): CaseRow | undefined {
@@ -20,9 +53,7 @@ export function getCase(db: DbOrTx, id: number): CaseRow | undefined {
 
 /** Next sequence number of case numbers with this prefix (e.g. CP20261122-), read inside the writing transaction. */
 export function nextCaseSeq(db: DbOrTx, prefix: string): number {
-  const row = db.get<{ last: string | null }>(
-    sql`SELECT max(case_no) AS last FROM cases WHERE case_no >= ${prefix} AND case_no < ${prefix + '~'}`,
-  );
+  const row = preparedInserts(db).lastNo.get(prefix, prefix + '~') as { last: string | null } | undefined;
   if (!row?.last) return 1;
   return Number(row.last.slice(prefix.length)) + 1;
 }
