@@ -1,0 +1,129 @@
+// The production app, built in this process exactly as server/main.ts builds it, on a FILE database
+// (WAL) in a temp dir with the demo county seeded. Benchmarks measure this, never a special app.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { closeDb, openDb, type Db } from '../../db/client.js';
+import { migrateDb } from '../../db/migrate.js';
+import { seedDemo, DEMO_USERS } from '../../db/seed.js';
+import { buildApp } from '../../server/app.js';
+import { loadConfig, type Config } from '../../server/config.js';
+import type { Actor } from '../../server/modules/auth/actor.js';
+import { createServices, type Services } from '../../server/services.js';
+
+const tempDirs = new Set<string>();
+let hooked = false;
+
+/** A temp directory removed at exit, also on Ctrl-C (the 10 M-rating database is gigabytes). */
+export function tempDir(prefix: string): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), `mspy-bench-${prefix}-`));
+  tempDirs.add(dir);
+  if (!hooked) {
+    hooked = true;
+    const removeAll = () => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+    process.once('exit', removeAll);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        removeAll();
+        process.exit(130);
+      });
+    }
+  }
+  return {
+    dir,
+    remove() {
+      rmSync(dir, { recursive: true, force: true });
+      tempDirs.delete(dir);
+    },
+  };
+}
+
+export function benchConfig(dbFile: string, env: Record<string, string> = {}): Readonly<Config> {
+  return loadConfig({
+    NODE_ENV: 'production',
+    DB_FILE: dbFile,
+    PUBLIC_BASE_URL: 'https://pingyi.example.gov.cn',
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    DATA_KEY: randomBytes(32).toString('hex'),
+    CLIENT_DIR: 'dist/client',
+    LOG_LEVEL: 'info',
+    ...env,
+  });
+}
+
+export interface BenchApp {
+  app: FastifyInstance;
+  db: Db;
+  services: Services;
+  admin: Actor;
+  /** Authorization header of the seeded admin (city scope: every department). */
+  auth: { authorization: string };
+  codes: { id: string; departmentId: number }[];
+  close(): Promise<void>;
+}
+
+export interface BenchAppOptions {
+  dbFile: string;
+  /** 'production': the production logger settings writing to `logFile`; false: no logger. */
+  logger: 'production' | false;
+  logFile?: string;
+  /** Skip seeding (the database was generated already). */
+  seeded?: boolean;
+  env?: Record<string, string>;
+}
+
+/** Limits raised so that the load generator's single address is not what gets measured. */
+export const BENCH_LIMITS = {
+  perCodeMinutes: 30,
+  perDevicePerDay: 20,
+  networkPerMinute: 100_000,
+  burstWindowMinutes: 10,
+  burstPerNetwork: 100_000,
+  burstPerDevice: 5,
+};
+
+export async function makeBenchApp(opts: BenchAppOptions): Promise<BenchApp> {
+  const config = benchConfig(opts.dbFile, opts.env);
+  const db = openDb(opts.dbFile);
+  migrateDb(db);
+  // The demo password is never used: the bench signs tokens itself.
+  if (!opts.seeded) seedDemo(db, { passwordHash: 'bench-no-login', now: Date.now() });
+  const services = createServices({ config, db });
+  const logger =
+    opts.logger === 'production'
+      ? {
+          level: config.logLevel,
+          redact: ['req.headers.authorization', 'req.headers.cookie'],
+          // stdout of the real server goes to a file or journald; here to a file in the temp dir.
+          file: opts.logFile,
+        }
+      : false;
+  const app = await buildApp({ services, logger });
+  await app.ready();
+  const adminRow = db.$client.prepare('SELECT id FROM users WHERE username = ?').get(DEMO_USERS.admin.username) as { id: number };
+  const admin = services.auth.resolveActor(adminRow.id);
+  if (!admin) throw new Error('seeded admin missing');
+  services.settings.update(admin, { limits: BENCH_LIMITS });
+  const codes = db.$client.prepare('SELECT id, department_id AS departmentId FROM codes WHERE active = 1 ORDER BY id').all() as BenchApp['codes'];
+  const auth = { authorization: `Bearer ${app.jwt.sign({ sub: String(admin.id), role: admin.role })}` };
+  return {
+    app,
+    db,
+    services,
+    admin,
+    auth,
+    codes,
+    async close() {
+      await app.close();
+      services.ratings.flush();
+      closeDb(db);
+    },
+  };
+}
+
+/** Listens on an ephemeral loopback port; returns the base URL. */
+export async function listen(app: FastifyInstance): Promise<string> {
+  return app.listen({ port: 0, host: '127.0.0.1' });
+}

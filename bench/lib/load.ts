@@ -1,0 +1,43 @@
+// Runs autocannon in a child process against a URL and returns its figures.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { BodySpec } from './rating-bodies.js';
+
+export interface LoadSpec {
+  url: string;
+  connections: number;
+  /** Seconds (ignored when `amount` is set). */
+  duration: number;
+  /** Exactly this many requests; autocannon waits for every answer. */
+  amount?: number;
+  bodies: BodySpec;
+  /** >1: each request carries X-Forwarded-For from this many networks (server must trust the proxy). */
+  networks: number;
+}
+
+export interface LoadResult {
+  reqPerSec: number;
+  ok2xx: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  /** Latency in ms. */
+  p50: number;
+  p99: number;
+  mean: number;
+  durationS: number;
+  byStatus: Record<string, number>;
+}
+
+const child = fileURLToPath(new URL('./load-child.ts', import.meta.url));
+
+export function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const proc = fork(child, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let result: LoadResult | null = null;
+    proc.once('message', (m) => (result = m as LoadResult));
+    proc.once('error', reject);
+    proc.once('exit', (code) => (result ? resolve(result) : reject(new Error(`load generator exited with ${code}`))));
+    proc.send(spec);
+  });
+}

@@ -1,0 +1,77 @@
+// npm run bench [-- ingest|dashboards|qr|page ...] [--ratings N] [--duration S] [--rounds N] [--connections N]
+//                  [--requests N] [--runs N]
+// Runs the benchmarks of issue 7, prints one table and writes bench/results/latest.json.
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { runDashboards } from './dashboards.js';
+import { runIngest } from './ingest.js';
+import { runPage } from './page.js';
+import { runQr } from './qr.js';
+import { renderTable, writeJson, type Row } from './lib/results.js';
+import type { SlowRoute } from './dashboards.js';
+
+const PARTS = ['ingest', 'dashboards', 'qr', 'page'] as const;
+type Part = (typeof PARTS)[number];
+
+function parseArgs(argv: string[]) {
+  const parts: Part[] = [];
+  const num: Record<string, number> = { ratings: 10_000_000, duration: 10, rounds: 3, connections: 100, requests: 200, runs: 3 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if ((PARTS as readonly string[]).includes(a)) parts.push(a as Part);
+    else if (a.startsWith('--') && a.slice(2) in num) {
+      const v = Number(argv[++i]);
+      if (!Number.isFinite(v) || v <= 0) throw new Error(`${a} needs a positive number`);
+      num[a.slice(2)] = v;
+    } else throw new Error(`unknown argument ${a} (parts: ${PARTS.join('|')}; options: ${Object.keys(num).map((k) => `--${k}`).join(' ')})`);
+  }
+  return { parts: parts.length ? parts : [...PARTS], ...num } as { parts: Part[]; ratings: number; duration: number; connections: number; requests: number; runs: number; rounds: number };
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const log = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+  const started = Date.now();
+  const rows: Row[] = [];
+  const raw: Record<string, unknown> = {};
+  for (const part of opts.parts) {
+    const t0 = Date.now();
+    log(`${part}: start`);
+    const r =
+      part === 'ingest'
+        ? await runIngest({ duration: opts.duration, connections: opts.connections, warmup: 2, rounds: opts.rounds, log })
+        : part === 'dashboards'
+          ? await runDashboards({ ratings: opts.ratings, requests: opts.requests, log })
+          : part === 'qr'
+            ? await runQr({ log })
+            : await runPage({ runs: opts.runs, log });
+    rows.push(...r.rows);
+    raw[part] = { ...r.raw, seconds: Math.round((Date.now() - t0) / 1000) };
+    log(`${part}: done in ${Math.round((Date.now() - t0) / 1000)} s`);
+  }
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform };
+  console.log(`\n码上评议 benchmarks — ${new Date().toISOString()} — ${machine.cpus} CPU, ${machine.memGiB} GiB, Node ${machine.node}\n`);
+  console.log(renderTable(rows));
+  const slow = (raw.dashboards as { slowStatements?: Record<string, SlowRoute> } | undefined)?.slowStatements ?? {};
+  if (Object.keys(slow).length) {
+    console.log('\nDashboards over the goal: time in SQL per request, and the slowest statement with its query plan:');
+    for (const [route, r] of Object.entries(slow)) {
+      console.log(`\n${route}: ${r.routeMs} ms per request, of which SQL ${r.sqlMsPerRequest} ms`);
+      const s = r.statements[0];
+      if (!s) continue;
+      console.log(`  ${Math.round((s.totalMs / s.calls) * 100) / 100} ms per call (${s.calls} calls): ${s.sql.slice(0, 200)}${s.sql.length > 200 ? '…' : ''}`);
+      for (const line of s.plan) console.log(`    ${line}`);
+    }
+  }
+  const file = fileURLToPath(new URL('./results/latest.json', import.meta.url));
+  writeJson(file, { date: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 1000), options: opts, machine, rows, raw });
+  console.log(`\nwritten ${file} (${Math.round((Date.now() - started) / 1000)} s)`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
