@@ -1,36 +1,7 @@
 // Shapes of the /api/stats answers the pages read (the server's schemas are the source of truth).
-export type ScoreKey = '1' | '2' | '3' | '4' | '5';
-
-export interface RatingIndicators {
-  total: number;
-  byScore: Record<ScoreKey, number>;
-  shares: Record<ScoreKey, number | null>;
-  goodCount: number;
-  badCount: number;
-  realNameCount: number;
-  goodRate: number | null;
-  badRate: number | null;
-  score: number | null;
-}
-
-export interface CaseIndicators {
-  cases: number;
-  openCases: number;
-  realNameBad: number;
-  realNameBadVisited: number;
-  visitRate: number | null;
-  validBad: number;
-  validRectified: number;
-  rectifyRate: number | null;
-  answered: number;
-  answeredSatisfied: number;
-  satisfactionRate: number | null;
-  closed: number;
-  closedOnTime: number;
-  onTimeRate: number | null;
-}
-
-export type Indicators = RatingIndicators & CaseIndicators;
+// Types only: erased by the build, so no server code reaches the browser.
+import type { CaseIndicators, Indicators } from '../../../../server/modules/stats/indicators.js';
+export type { CaseIndicators, Indicators, RatingIndicators, ScoreKey } from '../../../../server/modules/stats/indicators.js';
 
 export interface DepartmentStats extends Indicators {
   id: number;
