@@ -42,6 +42,8 @@ async function main(): Promise<void> {
     stopJobs();
     try {
       await app.close();
+      // Requests have finished, so the group-commit queue is empty; flushing is a no-op safeguard.
+      services.ratings.flush();
       closeDb(db);
       process.exit(0);
     } catch (err) {
