@@ -43,6 +43,9 @@ export const CASE_STATUS_LABELS: Record<CaseStatus, string> = {
   closed: '办结',
 };
 
+/** Every status but 办结: the work still to do (queues, unclosed and overdue counts). */
+export const UNCLOSED_CASE_STATUSES: readonly CaseStatus[] = CASE_STATUSES.filter((s) => s !== 'closed');
+
 export const CASE_KINDS = ['bad_rating', 'spot_check'] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 export const CASE_KIND_LABELS: Record<CaseKind, string> = {

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
-import { CASE_STATUSES, type CaseKind, type CaseStatus } from '../../client/shared/domain.js';
+import { UNCLOSED_CASE_STATUSES, type CaseKind, type CaseStatus } from '../../client/shared/domain.js';
 import { sqliteOf, type DbOrTx } from '../client.js';
 import { caseEvents, cases, codes, departments, ratings, users } from '../schema.js';
 
@@ -110,14 +110,12 @@ const listColumns = {
   officerName: users.displayName,
 };
 
-const UNCLOSED_STATUSES = CASE_STATUSES.filter((s) => s !== 'closed');
-
 function filterWhere(f: CaseFilter): SQL | undefined {
   // Newest first over many departments: `+` keeps SQLite on the created_at index (a page at once)
   // instead of collecting every case of the county by department and sorting them.
   const scope =
     f.sort === 'newest' && f.departmentIds.length > 1 && f.departmentId === undefined
-      ? sql`+${cases.departmentId} IN ${sql.raw(`(${f.departmentIds.map(Number).join(',')})`)}`
+      ? inArray(sql`+${cases.departmentId}`, [...f.departmentIds])
       : inArray(cases.departmentId, f.departmentIds);
   const conds: (SQL | undefined)[] = [scope];
   if (f.statuses?.length) conds.push(inArray(cases.status, f.statuses));
@@ -128,7 +126,7 @@ function filterWhere(f: CaseFilter): SQL | undefined {
   if (f.departmentId !== undefined) conds.push(eq(cases.departmentId, f.departmentId));
   if (f.ratingId !== undefined) conds.push(eq(cases.ratingId, f.ratingId));
   // Overdue is computed against today's date at read time, never stored (it would go stale).
-  if (f.overdue === true) conds.push(and(inArray(cases.status, UNCLOSED_STATUSES), lt(cases.dueDate, f.today)));
+  if (f.overdue === true) conds.push(and(inArray(cases.status, [...UNCLOSED_CASE_STATUSES]), lt(cases.dueDate, f.today)));
   if (f.overdue === false) conds.push(or(eq(cases.status, 'closed'), gte(cases.dueDate, f.today)));
   return and(...conds);
 }
@@ -213,7 +211,7 @@ export function listEscalationDue(db: DbOrTx, today: string, limit: number): Cas
     .from(cases)
     .where(
       and(
-        inArray(cases.status, UNCLOSED_STATUSES),
+        inArray(cases.status, [...UNCLOSED_CASE_STATUSES]),
         isNull(cases.escalatedAt),
         or(lt(cases.dueDate, today), and(eq(cases.kind, 'bad_rating'), eq(cases.status, 'open'), lt(cases.contactDueDate, today))),
       ),

@@ -3,7 +3,7 @@
 // ratings, by (department, day) through ratings_dept_day_idx.
 import { sql, type SQL } from 'drizzle-orm';
 import type { CaseFlags } from './rollups.js';
-import { CASE_STATUSES } from '../../client/shared/domain.js';
+import { UNCLOSED_CASE_STATUSES } from '../../client/shared/domain.js';
 import type Database from 'better-sqlite3';
 import type { Db, DbOrTx } from '../client.js';
 
@@ -103,7 +103,7 @@ export function sumHours(db: DbOrTx, ids: readonly number[], p: DayRange) {
 
 // Listed rather than `<> 'closed'`, so SQLite seeks the few unclosed cases in (department, status)
 // instead of walking every case a county ever had.
-const UNCLOSED = sql.raw(`(${CASE_STATUSES.filter((s) => s !== 'closed').map((s) => `'${s}'`).join(',')})`);
+const UNCLOSED = sql.raw(`(${UNCLOSED_CASE_STATUSES.map((s) => `'${s}'`).join(',')})`);
 
 /** Cases not yet closed, and those of them past their whole deadline (逾期), per department. */
 export function countUnclosedCases(db: DbOrTx, ids: readonly number[], today: string) {

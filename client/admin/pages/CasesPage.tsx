@@ -1,12 +1,12 @@
 import { useState } from 'preact/hooks';
-import { CASE_KIND_LABELS, CASE_KINDS, CASE_STATUS_LABELS, CASE_STATUSES } from '../../shared/domain.js';
+import { CASE_KIND_LABELS, CASE_KINDS, CASE_STATUS_LABELS, CASE_STATUSES, UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
 import { useApi } from '../components/use-api.js';
 import { CaseTable } from '../components/cases/CaseTable.js';
 import type { CaseList } from '../components/cases/types.js';
 import type { PageProps } from '../routes.js';
 
 const PAGE = 50;
-const ACTIVE = CASE_STATUSES.filter((s) => s !== 'closed').join(',');
+const ACTIVE = UNCLOSED_CASE_STATUSES.join(',');
 
 /** The case queue: for supervisors overdue first, then by deadline (差评必查: nothing falls through). */
 export function CasesPage({ user }: PageProps) {

@@ -5,7 +5,7 @@ import type { Db, Tx } from '../../../db/client.js';
 import * as q from '../../../db/queries/cases.js';
 import { listDecisionsOfRating } from '../../../db/queries/rating-decisions.js';
 import { getRating } from '../../../db/queries/ratings.js';
-import { CASE_STATUSES, CASE_STATUS_LABELS, ROLE_LABELS, type CaseKind, type CaseStatus } from '../../../client/shared/domain.js';
+import { CASE_STATUS_LABELS, UNCLOSED_CASE_STATUSES, ROLE_LABELS, type CaseKind, type CaseStatus } from '../../../client/shared/domain.js';
 import type { Clock, RandomSource } from '../../lib/clock.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import { redactPhones } from '../../lib/redact.js';
@@ -179,7 +179,7 @@ export function createCasesService(deps: CasesDeps) {
       const sort = query.sort ?? 'newest';
       // The queue is the work still to do: unless statuses are asked for, closed cases are not in it
       // (a county's closed cases grow without end; sorting them all by urgency would be waste).
-      const statuses = query.status?.length ? query.status : sort === 'queue' ? CASE_STATUSES.filter((x) => x !== 'closed') : undefined;
+      const statuses = query.status?.length ? query.status : sort === 'queue' ? [...UNCLOSED_CASE_STATUSES] : undefined;
       const { rows, total } = q.listCases(db, {
         departmentIds: [...actor.departmentIds],
         statuses,
