@@ -38,6 +38,8 @@ export function seedDemoActivity(config: Readonly<Config>, db: Db, opts: { now: 
   const quality = new Map<number, number>();
   for (const c of codes) if (!quality.has(c.departmentId)) quality.set(c.departmentId, 0.75 + rand() * 0.2);
 
+  const caseIdOf = db.$client.prepare('SELECT id FROM cases WHERE case_no = ?').pluck();
+  const isAnonymous = db.$client.prepare('SELECT anonymous FROM cases WHERE id = ?').pluck();
   const days = opts.days ?? 60;
   const bad: Array<{ caseId: number; at: number }> = [];
   let ratings = 0;
@@ -63,8 +65,7 @@ export function seedDemoActivity(config: Readonly<Config>, db: Db, opts: { now: 
         const result = services.ratings.recordAt({ code: code.id, score, tags: chosen, comment, phone, createdAt: at, channel: 'qr' });
         ratings++;
         if (result.followUp) {
-          const row = db.$client.prepare('SELECT id FROM cases WHERE case_no = ?').get(result.followUp.caseNo) as { id: number };
-          bad.push({ caseId: row.id, at });
+          bad.push({ caseId: caseIdOf.get(result.followUp.caseNo) as number, at });
         }
       }
     }
@@ -80,7 +81,7 @@ export function seedDemoActivity(config: Readonly<Config>, db: Db, opts: { now: 
     const r = rand();
     if (age < 1 || (age < 3 && r < 0.5)) continue; // still 待回访 (some of them overdue)
     const visited = at + (0.2 + rand() * 0.8) * DAY;
-    const anonymous = (db.$client.prepare('SELECT anonymous FROM cases WHERE id = ?').get(caseId) as { anonymous: number }).anonymous === 1;
+    const anonymous = isAnonymous.get(caseId) === 1;
     const visitNote = anonymous ? '匿名差评，已调取窗口记录核实' : '已电话回访群众，情况属实';
     if (r < 0.08) {
       move(caseId, visited, { to: 'visited', classification: 'no_basis', note: anonymous ? visitNote : '已电话回访群众' });

@@ -8,7 +8,6 @@ import { hashPassword } from './modules/auth/passwords.js';
 import { createServices } from './services.js';
 import { seedDemoActivity } from './demo-activity.js';
 import { systemClock } from './lib/clock.js';
-import { firstActiveCodeId } from '../db/queries/codes.js';
 
 async function main(): Promise<void> {
   let config;
@@ -58,7 +57,7 @@ async function main(): Promise<void> {
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const local = `http://localhost:${port}`;
-  const firstCode = seed.firstCode ?? firstActiveCodeId(db) ?? null;
+  const firstCode = seed.firstCode ?? services.codes.firstActiveCode();
   const lines = [
     '',
     '码上评议 已启动',

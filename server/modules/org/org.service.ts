@@ -61,11 +61,6 @@ export function createOrgService(deps: { db: Db; clock: Clock }) {
       return toView(d, unitNames());
     },
 
-    /** Department name lookup for internal use (posters, public pages) — no scope check. */
-    departmentNames(): Map<number, string> {
-      return new Map(q.listDepartmentsByIds(db, allDepartmentIds()).map((d) => [d.id, d.name]));
-    },
-
     listOrgUnits(actor: Actor): OrgUnitView[] {
       const all = q.listOrgUnits(db);
       if (actor.orgUnitId == null) return [];
@@ -110,10 +105,6 @@ export function createOrgService(deps: { db: Db; clock: Clock }) {
       return toView(d, unitNames());
     },
   };
-
-  function allDepartmentIds(): number[] {
-    return q.listDepartmentsByOrgUnits(db, q.listOrgUnits(db).map((u) => u.id)).map((d) => d.id);
-  }
 }
 
 export type OrgService = ReturnType<typeof createOrgService>;

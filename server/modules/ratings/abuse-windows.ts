@@ -4,7 +4,11 @@
 // them. The server is the only writer of its database, so it can hold the last day of submissions
 // itself: `load` fills the windows from the ratings table at start, `add` follows each stored rating.
 
-const DAY_MS = 86_400_000;
+/**
+ * How far back the windows reach: the longest rule looks at one China calendar day (20 a day per
+ * device; burst windows are at most 1440 minutes), plus an hour of slack.
+ */
+export const WINDOW_RETENTION_MS = 86_400_000 + 3600_000;
 
 export interface WindowEntry {
   clientHash: string;
@@ -70,21 +74,18 @@ export class AbuseWindows {
     if (++this.added % 1024 === 0) this.prune(e.at);
   }
 
-  /** Forgets what no limit can look at any more: older than a day (devices) or the burst window. */
-  prune(now: number, networkWindowMs = DAY_MS): void {
-    for (const [key, list] of this.devices) {
-      const keep = list.filter((x) => x.at > now - DAY_MS - 3600_000);
-      if (keep.length === 0) this.devices.delete(key);
-      else if (keep.length !== list.length) this.devices.set(key, keep);
-    }
-    for (const [key, list] of this.networks) {
-      const keep = list.filter((at) => at > now - networkWindowMs);
-      if (keep.length === 0) this.networks.delete(key);
-      else if (keep.length !== list.length) this.networks.set(key, keep);
-    }
+  /** Forgets what no limit can look at any more (older than WINDOW_RETENTION_MS). */
+  prune(now: number): void {
+    const since = now - WINDOW_RETENTION_MS;
+    pruneLists(this.devices, (x) => x.at > since);
+    pruneLists(this.networks, (at) => at > since);
   }
+}
 
-  get size(): { devices: number; networks: number } {
-    return { devices: this.devices.size, networks: this.networks.size };
+function pruneLists<T>(map: Map<string, T[]>, fresh: (item: T) => boolean): void {
+  for (const [key, list] of map) {
+    const keep = list.filter(fresh);
+    if (keep.length === 0) map.delete(key);
+    else if (keep.length !== list.length) map.set(key, keep);
   }
 }

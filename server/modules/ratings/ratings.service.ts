@@ -7,7 +7,7 @@ import { isBadScore, MOBILE_PATTERN, SCORE_LABELS, type Score } from '../../../c
 import type { Clock, RandomSource } from '../../lib/clock.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import { GroupCommitter } from '../../lib/group-commit.js';
-import { AbuseWindows } from './abuse-windows.js';
+import { AbuseWindows, WINDOW_RETENTION_MS } from './abuse-windows.js';
 import { BadRequest, Gone, NotFound, TooMany } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import { toChinaDate } from '../calendar/working-days.js';
@@ -159,7 +159,7 @@ export function createRatingsService(deps: {
   }
 
   const windows = new AbuseWindows();
-  windows.load(q.recentSubmissions(db, clock.now() - DAY_MS - 3600_000));
+  windows.load(q.recentSubmissions(db, clock.now() - WINDOW_RETENTION_MS));
   const committer = new GroupCommitter<Prepared, SubmitResult>(db, store);
 
   /** Checks everything that needs no database; throws 4xx with a message for the citizen. */
