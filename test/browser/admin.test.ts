@@ -1,74 +1,58 @@
 // The administrator's pages in Debian chromium: users, codes (disable a code), settings.
 import { sql } from 'drizzle-orm';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TestApp } from '../helpers/app.js';
-import { axeViolations, hasChromium, launchBrowser, loginAs, startServer } from '../helpers/browser.js';
-import { makeWorld } from '../helpers/factories.js';
+import { describe, expect, it } from 'vitest';
+import { axeViolations, loginAs, useBrowserWorld } from '../helpers/browser.js';
 
-let browser: Browser;
-let t: TestApp & { url: string };
-let w: Awaited<ReturnType<typeof makeWorld>>;
-
-beforeAll(async () => {
-  if (!hasChromium) throw new Error('Debian chromium is required for browser tests');
-  browser = await launchBrowser();
-});
-afterAll(() => browser?.close());
-beforeEach(async () => {
-  t = await startServer();
-  w = await makeWorld(t.db);
-});
-afterEach(() => t.close());
+const s = useBrowserWorld();
 
 describe('the administrator in chromium', () => {
   it('creates a department head, who can then log in and sees only that department', async () => {
-    const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    const ctx = await s.browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
     const page = await ctx.newPage();
-    await loginAs(page, t.url, w.admin.username);
+    await loginAs(page, s.t.url, s.w.admin.username);
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '用户' }).click();
     const form = page.getByRole('form', { name: '新建用户' });
     await form.getByLabel('用户名').fill('newhead');
     await form.getByLabel('初始密码（至少 8 位）').fill('a-long-password');
     await form.getByLabel('角色').selectOption('dept_head');
-    await form.getByLabel('负责部门').selectOption(String(w.deptB.id));
+    await form.getByLabel('负责部门').selectOption(String(s.w.deptB.id));
     await form.getByRole('button', { name: '新建用户' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('已创建用户 newhead');
     expect(await page.locator('table').textContent()).toContain('newhead');
     expect(await axeViolations(page)).toEqual([]);
 
-    const other = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-    await other.goto(`${t.url}/admin/`);
+    const other = await (await s.browser.newContext({ locale: 'zh-CN' })).newPage();
+    await other.goto(`${s.t.url}/admin/`);
     await other.getByLabel('用户名').fill('newhead');
     await other.getByLabel('密码').fill('a-long-password');
     await other.getByRole('button', { name: '登录' }).click();
     await other.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '评议码' }).click();
-    await expect.poll(() => other.locator('main').textContent()).toContain(w.codeB.id);
-    expect(await other.locator('main').textContent()).not.toContain(w.codeA.id);
+    await expect.poll(() => other.locator('main').textContent()).toContain(s.w.codeB.id);
+    expect(await other.locator('main').textContent()).not.toContain(s.w.codeA.id);
     await ctx.close();
   });
 
   it('disables a code on the codes page; its landing page then says so', async () => {
-    const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    const ctx = await s.browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
     const page = await ctx.newPage();
     page.on('dialog', (d) => void d.accept());
-    await loginAs(page, t.url, w.admin.username);
-    await page.goto(`${t.url}/admin/codes`);
-    await page.locator('button', { hasText: `停用（${w.codeA.id}）` }).click({ timeout: 10_000 });
-    await expect.poll(() => t.db.get<{ active: number }>(sql`SELECT active FROM codes WHERE id = ${w.codeA.id}`)!.active).toBe(0);
+    await loginAs(page, s.t.url, s.w.admin.username);
+    await page.goto(`${s.t.url}/admin/codes`);
+    await page.locator('button', { hasText: `停用（${s.w.codeA.id}）` }).click({ timeout: 10_000 });
+    await expect.poll(() => s.t.db.get<{ active: number }>(sql`SELECT active FROM codes WHERE id = ${s.w.codeA.id}`)!.active).toBe(0);
     expect(await axeViolations(page)).toEqual([]);
     const phone = await ctx.newPage();
-    const res = await phone.goto(`${t.url}/r/${w.codeA.id}`);
+    const res = await phone.goto(`${s.t.url}/r/${s.w.codeA.id}`);
     expect(res?.status()).toBe(410);
     await expect.poll(() => phone.locator('main').textContent()).toContain('已停用');
     await ctx.close();
   });
 
   it('the settings page shows the rules and the holiday tables', async () => {
-    const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    const ctx = await s.browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
     const page = await ctx.newPage();
-    await loginAs(page, t.url, w.admin.username);
-    await page.goto(`${t.url}/admin/settings`);
+    await loginAs(page, s.t.url, s.w.admin.username);
+    await page.goto(`${s.t.url}/admin/settings`);
     await expect.poll(() => page.getByLabel('差评办结时限（工作日）').inputValue()).toBe('15');
     expect(await page.locator('main').textContent()).toContain('节假日安排');
     expect(await axeViolations(page)).toEqual([]);

@@ -1,35 +1,19 @@
 import { sql } from 'drizzle-orm';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TestApp } from '../helpers/app.js';
-import { axeViolations, hasChromium, launchBrowser, phoneContext, startServer } from '../helpers/browser.js';
-import { makeWorld } from '../helpers/factories.js';
+import { describe, expect, it } from 'vitest';
+import { axeViolations, phoneContext, useBrowserWorld } from '../helpers/browser.js';
 
-let browser: Browser;
-let t: TestApp & { url: string };
-let w: Awaited<ReturnType<typeof makeWorld>>;
+const s = useBrowserWorld();
 
-beforeAll(async () => {
-  if (!hasChromium) throw new Error('Debian chromium is required for browser tests (.ci/run installs it)');
-  browser = await launchBrowser();
-});
-afterAll(() => browser?.close());
-beforeEach(async () => {
-  t = await startServer();
-  w = await makeWorld(t.db);
-});
-afterEach(() => t.close());
-
-const ratingCount = () => t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ratings`)!.n;
+const ratingCount = () => s.t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ratings`)!.n;
 
 describe('the citizen page in Debian chromium at 390×844', () => {
   it('scan → 不满意 → reason → phone + consent → submit → the case number is shown', async () => {
-    const ctx = await phoneContext(browser);
+    const ctx = await phoneContext(s.browser);
     const page = await ctx.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${t.url}/r/${w.codeA.id}`);
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain(w.deptA.name);
+    await page.goto(`${s.t.url}/r/${s.w.codeA.id}`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain(s.w.deptA.name);
     await page.getByRole('radio', { name: '不满意', exact: true }).check();
     await page.getByRole('button', { name: '服务态度差' }).click();
     await page.getByLabel('意见建议（选填）').fill('等了一个多小时<b>没人</b>');
@@ -38,13 +22,13 @@ describe('the citizen page in Debian chromium at 390×844', () => {
     await page.getByRole('button', { name: '提交评价' }).click();
     const caseNo = page.getByTestId('case-no');
     await caseNo.waitFor();
-    const stored = t.db.get<{ case_no: string; due_date: string }>(sql`SELECT case_no, due_date FROM cases`)!;
+    const stored = s.t.db.get<{ case_no: string; due_date: string }>(sql`SELECT case_no, due_date FROM cases`)!;
     expect(await caseNo.textContent()).toContain(stored.case_no);
     expect(await page.getByTestId('result').textContent()).toContain(`我们将在 ${stored.due_date} 前回访处理`);
-    const rating = t.db.get<{ score: number; tags: string; real_name: number; comment: string }>(sql`SELECT score, tags, real_name, comment FROM ratings`)!;
+    const rating = s.t.db.get<{ score: number; tags: string; real_name: number; comment: string }>(sql`SELECT score, tags, real_name, comment FROM ratings`)!;
     expect(rating).toEqual({ score: 2, tags: '["服务态度差"]', real_name: 1, comment: '等了一个多小时<b>没人</b>' });
     // the scan funnel got its "opened" event
-    await expect.poll(() => t.db.get<{ n: number }>(sql`SELECT coalesce(sum(opens), 0) AS n FROM daily_code_stats`)!.n).toBe(1);
+    await expect.poll(() => s.t.db.get<{ n: number }>(sql`SELECT coalesce(sum(opens), 0) AS n FROM daily_code_stats`)!.n).toBe(1);
     // the citizen's status link works without an account
     await page.getByRole('link', { name: '查看处理进度' }).click();
     await expect.poll(() => page.getByRole('main').textContent()).toContain(stored.case_no);
@@ -58,9 +42,9 @@ describe('the citizen page in Debian chromium at 390×844', () => {
   });
 
   it('with the network cut during submit, the rating is kept and arrives exactly once when it returns', async () => {
-    const ctx = await phoneContext(browser);
+    const ctx = await phoneContext(s.browser);
     const page = await ctx.newPage();
-    await page.goto(`${t.url}/r/${w.codeA.id}`);
+    await page.goto(`${s.t.url}/r/${s.w.codeA.id}`);
     await page.getByRole('radio', { name: '非常不满意', exact: true }).check();
     await ctx.setOffline(true);
     await page.getByRole('button', { name: '提交评价' }).click();
@@ -74,7 +58,7 @@ describe('the citizen page in Debian chromium at 390×844', () => {
   });
 
   it('when the answer is lost after the server stored the rating, the retry stores nothing new', async () => {
-    const ctx = await phoneContext(browser);
+    const ctx = await phoneContext(s.browser);
     const page = await ctx.newPage();
     let dropped = 0;
     await page.route('**/api/codes/*/ratings', async (route) => {
@@ -85,7 +69,7 @@ describe('the citizen page in Debian chromium at 390×844', () => {
       }
       return route.continue();
     });
-    await page.goto(`${t.url}/r/${w.codeA.id}`);
+    await page.goto(`${s.t.url}/r/${s.w.codeA.id}`);
     await page.getByRole('radio', { name: '满意', exact: true }).check();
     await page.getByRole('button', { name: '提交评价' }).click();
     await page.getByTestId('result').waitFor({ timeout: 20_000 });
@@ -95,9 +79,9 @@ describe('the citizen page in Debian chromium at 390×844', () => {
   });
 
   it('reopening the page with a pending rating resumes sending the same one', async () => {
-    const ctx = await phoneContext(browser);
+    const ctx = await phoneContext(s.browser);
     const page = await ctx.newPage();
-    await page.goto(`${t.url}/r/${w.codeA.id}`);
+    await page.goto(`${s.t.url}/r/${s.w.codeA.id}`);
     await page.getByRole('radio', { name: '非常满意', exact: true }).check();
     await ctx.setOffline(true);
     await page.getByRole('button', { name: '提交评价' }).click();
@@ -105,16 +89,16 @@ describe('the citizen page in Debian chromium at 390×844', () => {
     await page.close();
     await ctx.setOffline(false);
     const again = await ctx.newPage();
-    await again.goto(`${t.url}/r/${w.codeA.id}`);
+    await again.goto(`${s.t.url}/r/${s.w.codeA.id}`);
     await again.getByTestId('result').waitFor({ timeout: 20_000 });
     expect(ratingCount()).toBe(1);
     await ctx.close();
   });
 
   it('axe-core finds no violations, in normal and in 长辈模式, and the mode is remembered', async () => {
-    const ctx = await phoneContext(browser);
+    const ctx = await phoneContext(s.browser);
     const page = await ctx.newPage();
-    await page.goto(`${t.url}/r/${w.codeA.id}`);
+    await page.goto(`${s.t.url}/r/${s.w.codeA.id}`);
     await page.getByRole('radio', { name: '不满意', exact: true }).check();
     expect(await axeViolations(page)).toEqual([]);
     const normalSize = await page.getByRole('button', { name: '提交评价' }).evaluate((b) => parseFloat(getComputedStyle(b).fontSize));
@@ -132,9 +116,9 @@ describe('the citizen page in Debian chromium at 390×844', () => {
   });
 
   it('unknown and disabled codes show a friendly page', async () => {
-    const ctx = await phoneContext(browser);
+    const ctx = await phoneContext(s.browser);
     const page = await ctx.newPage();
-    const res = await page.goto(`${t.url}/r/ZZZZZZ`);
+    const res = await page.goto(`${s.t.url}/r/ZZZZZZ`);
     expect(res?.status()).toBe(404);
     await expect.poll(() => page.getByRole('main').textContent()).toContain('未找到该评议码');
     await ctx.close();

@@ -1,39 +1,24 @@
 // The staff case pages in Debian chromium: the supervisor's queue, the case page driven by
 // allowedMoves, the timeline, and the audited phone reveal. Needs the built client (npm run build).
 import { sql } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TestApp } from '../helpers/app.js';
-import { axeViolations, hasChromium, launchBrowser, loginAs, startServer } from '../helpers/browser.js';
-import { makeWorld } from '../helpers/factories.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { axeViolations, loginAs, useBrowserWorld } from '../helpers/browser.js';
 import { badCase } from './helpers.js';
 
-let browser: Browser;
-let t: TestApp & { url: string };
-let w: Awaited<ReturnType<typeof makeWorld>>;
+const s = useBrowserWorld();
 
-beforeAll(async () => {
-  if (!hasChromium) throw new Error('Debian chromium is required for browser tests');
-  browser = await launchBrowser();
-});
-afterAll(() => browser?.close());
-beforeEach(async () => {
-  t = await startServer();
-  w = await makeWorld(t.db);
-});
-afterEach(() => t.close());
-
-const login = (page: Page, username: string) => loginAs(page, t.url, username);
+const login = (page: Page, username: string) => loginAs(page, s.t.url, username);
 
 const timelineTypes = (page: Page) => page.getByTestId('timeline').locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-type')));
 
 describe('the case page in chromium', () => {
   it('a supervisor takes a new 差评 from the queue to 办结, every step on the timeline', async () => {
-    const { kase } = badCase(t, w, { comment: '等了<b>两个小时</b>' });
-    const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+    const { kase } = badCase(s.t, s.w, { comment: '等了<b>两个小时</b>' });
+    const page = await (await s.browser.newContext({ locale: 'zh-CN' })).newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await login(page, w.supervisor.username);
+    await login(page, s.w.supervisor.username);
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '案件', exact: true }).click();
     await page.getByRole('link', { name: kase.caseNo }).click();
     await expect.poll(() => page.getByTestId('case-status').textContent()).toBe('待回访');
@@ -43,7 +28,7 @@ describe('the case page in chromium', () => {
     expect(await page.getByTestId('phone').textContent()).toBe('139****5678');
     await page.getByRole('button', { name: '查看完整号码' }).click();
     await expect.poll(() => page.getByTestId('phone').textContent()).toBe('13912345678');
-    expect(t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM audit_log WHERE action = 'case.phone_view'`)!.n).toBe(1);
+    expect(s.t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM audit_log WHERE action = 'case.phone_view'`)!.n).toBe(1);
 
     await page.getByRole('radio', { name: '有效差评' }).check();
     await page.getByLabel('回访情况').fill('已电话联系群众，情况属实');
@@ -60,14 +45,14 @@ describe('the case page in chromium', () => {
     await page.getByRole('button', { name: '办结' }).click();
     await expect.poll(() => page.getByTestId('case-status').textContent()).toBe('办结');
     expect(await timelineTypes(page)).toEqual(['opened', 'visited', 'rectifying', 'rectified', 'answered', 'closed']);
-    expect(t.db.get<{ status: string }>(sql`SELECT status FROM cases WHERE id = ${kase.id}`)!.status).toBe('closed');
+    expect(s.t.db.get<{ status: string }>(sql`SELECT status FROM cases WHERE id = ${kase.id}`)!.status).toBe('closed');
     expect(errors).toEqual([]);
   });
 
   it("a head's 待整改 list, an anonymous visit and an appeal", async () => {
-    const { kase } = badCase(t, w, { anonymous: true });
-    const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-    await login(page, w.headA.username);
+    const { kase } = badCase(s.t, s.w, { anonymous: true });
+    const page = await (await s.browser.newContext({ locale: 'zh-CN' })).newPage();
+    await login(page, s.w.headA.username);
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '待整改' }).click();
     await page.getByRole('link', { name: kase.caseNo }).click();
     expect(await page.getByRole('button', { name: '查看完整号码' }).count()).toBe(0);
@@ -89,20 +74,20 @@ describe('the case page in chromium', () => {
   });
 
   it('the queue, spot-check and webhook pages pass axe', async () => {
-    badCase(t, w);
-    const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-    await login(page, w.supervisor.username);
+    badCase(s.t, s.w);
+    const page = await (await s.browser.newContext({ locale: 'zh-CN' })).newPage();
+    await login(page, s.w.supervisor.username);
     for (const [path, heading] of [['/cases', '案件'], ['/spot-checks', '好评抽查']]) {
-      await page.goto(`${t.url}/admin${path}`);
+      await page.goto(`${s.t.url}/admin${path}`);
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
       await page.getByRole('table').first().waitFor();
       expect(await axeViolations(page), path).toEqual([]);
     }
     await page.getByRole('button', { name: '抽取' }).click();
     await page.getByRole('status').first().waitFor();
-    const admin = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-    await login(admin, w.admin.username);
-    await admin.goto(`${t.url}/admin/webhooks`);
+    const admin = await (await s.browser.newContext({ locale: 'zh-CN' })).newPage();
+    await login(admin, s.w.admin.username);
+    await admin.goto(`${s.t.url}/admin/webhooks`);
     await admin.getByRole('heading', { level: 1, name: '消息推送' }).waitFor();
     expect(await axeViolations(admin)).toEqual([]);
   });

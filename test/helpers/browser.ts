@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { makeTestApp, type TestApp } from './app.js';
-import { TEST_PASSWORD } from './factories.js';
+import { makeWorld, TEST_PASSWORD, type World } from './factories.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -49,4 +50,29 @@ export async function loginAs(page: Page, baseUrl: string, username: string): Pr
   await page.getByLabel('密码').fill(TEST_PASSWORD);
   await page.getByRole('button', { name: '登录' }).click();
   await page.getByRole('navigation', { name: '主导航' }).waitFor();
+}
+
+export interface BrowserWorld {
+  browser: Browser;
+  t: TestApp & { url: string };
+  w: World;
+}
+
+/**
+ * The hooks of a browser test file: one chromium for the file, and for each test a fresh server on
+ * loopback with the standard world. The returned object's fields are set when the tests run.
+ */
+export function useBrowserWorld(opts: { now?: () => number } = {}): BrowserWorld {
+  const s = {} as BrowserWorld;
+  beforeAll(async () => {
+    if (!hasChromium) throw new Error('Debian chromium is required for browser tests (.ci/run installs it)');
+    s.browser = await launchBrowser();
+  });
+  afterAll(() => s.browser?.close());
+  beforeEach(async () => {
+    s.t = await startServer({ now: opts.now?.() });
+    s.w = await makeWorld(s.t.db);
+  });
+  afterEach(() => s.t.close());
+  return s;
 }

@@ -118,3 +118,5 @@ export function makeRating(
   const kase = services.db.select().from(cases).where(eq(cases.ratingId, result.id)).get() ?? null;
   return { rating, case: kase };
 }
+
+export type World = Awaited<ReturnType<typeof makeWorld>>;
