@@ -57,7 +57,6 @@ const ZERO_FLAGS: CaseFlags = Object.freeze({
 
 interface Statements {
   codeDay: Database.Statement;
-  submission: Database.Statement;
   open: Database.Statement;
   hour: Database.Statement;
   tag: Database.Statement;
@@ -78,9 +77,6 @@ function statements(db: DbOrTx): Statements {
           s1 = s1 + excluded.s1, s2 = s2 + excluded.s2, s3 = s3 + excluded.s3,
           s4 = s4 + excluded.s4, s5 = s5 + excluded.s5, real_name = real_name + excluded.real_name,
           submissions = submissions + excluded.submissions`),
-      submission: client.prepare(`
-        INSERT INTO daily_code_stats (code_id, day, department_id, submissions) VALUES (?, ?, ?, 1)
-        ON CONFLICT (code_id, day) DO UPDATE SET submissions = submissions + 1`),
       open: client.prepare(`
         INSERT INTO daily_code_stats (code_id, day, department_id, opens) VALUES (?, ?, ?, 1)
         ON CONFLICT (code_id, day) DO UPDATE SET opens = opens + 1`),
@@ -106,11 +102,6 @@ function statements(db: DbOrTx): Statements {
     cache.set(client, s);
   }
   return s;
-}
-
-/** A stored rating (counted or not) for the scan funnel. */
-export function addSubmission(db: DbOrTx, codeId: string, departmentId: number, day: string): void {
-  statements(db).submission.run(codeId, day, departmentId);
 }
 
 /** A landing-page open for the scan funnel. */

@@ -40,10 +40,9 @@ export function createStatsService(deps: StatsDeps) {
   }
 
   return {
-    /** A stored rating: the scan funnel's submission and, unless excluded, the counted statistics. */
-    recordRating(tx: Tx, facts: rollups.RatingFacts, counted = true): void {
-      if (counted) rollups.applyCountedRating(tx, facts, 1, 1);
-      else rollups.addSubmission(tx, facts.codeId, facts.departmentId, facts.day);
+    /** A new rating: the scan funnel's submission and the counted statistics, in one statement. */
+    recordRating(tx: Tx, facts: rollups.RatingFacts): void {
+      rollups.applyCountedRating(tx, facts, 1, 1);
     },
 
     /** A rating excluded by a recorded decision (approved appeal) leaves the counted statistics. */
