@@ -208,6 +208,16 @@ export const cases = sqliteTable(
   ],
 );
 
+/**
+ * The last number given under each case-number prefix (CP20261122-, SC202611-): one row per day or
+ * month. Numbers are counted here, not read back as max(case_no): past 9999 a day the text order of
+ * the numbers is not their numeric order (a province has that many 差评 on a bad day).
+ */
+export const caseSequences = sqliteTable('case_sequences', {
+  prefix: text('prefix').primaryKey(),
+  last: integer('last').notNull(),
+});
+
 /** The case timeline. Append-only: nothing in a timeline is edited. */
 export const caseEvents = sqliteTable(
   'case_events',

@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import type { Db } from '../../db/client.js';
 import { caseFlags } from '../../server/modules/stats/case-flags.js';
 import { CASE_FLAG_KEYS } from '../../db/queries/rollups.js';
+import { resetCaseSequences } from '../../db/queries/cases.js';
 import { toChinaDate } from '../../server/modules/calendar/working-days.js';
 import type { Services } from '../../server/services.js';
 import { generateCase } from './generate-cases.js';
@@ -237,6 +238,8 @@ export function generateYear(db: Db, services: Services, opts: GenerateOptions):
   const t1 = performance.now();
   opts.log(`  rebuilding ${indexes.length} indexes`);
   for (const ix of indexes) sqlite.exec(ix.sql);
+  // The generated cases took their numbers directly: later cases continue after them.
+  resetCaseSequences(db);
   rep.indexMs = Math.round(performance.now() - t1);
   // Start the benchmark from a checkpointed database, as a server that has been running would be.
   sqlite.pragma('wal_checkpoint(TRUNCATE)');

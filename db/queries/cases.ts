@@ -22,7 +22,8 @@ function preparedInserts(db: DbOrTx) {
     p = {
       kase: db.insert(cases).values(placeholders(CASE_COLUMNS)).returning().prepare(),
       event: db.insert(caseEvents).values(placeholders(EVENT_COLUMNS)).prepare(),
-      lastNo: client.prepare('SELECT max(case_no) AS last FROM cases WHERE case_no >= ? AND case_no < ?'),
+      takeNumbers: client.prepare(`INSERT INTO case_sequences (prefix, last) VALUES (?, ?)
+        ON CONFLICT (prefix) DO UPDATE SET last = last + excluded.last RETURNING last`),
     };
     insertStatements.set(client, p);
   }
@@ -31,7 +32,7 @@ function preparedInserts(db: DbOrTx) {
 const insertStatements = new WeakMap<object, {
   kase: { get(values: Record<string, unknown>): CaseRow };
   event: { run(values: Record<string, unknown>): unknown };
-  lastNo: { get(from: string, to: string): unknown };
+  takeNumbers: { get(prefix: string, count: number): unknown };
 }>();
 
 /** Every column, with the schema's defaults for those not given (a placeholder must have a value). */
@@ -51,11 +52,22 @@ export function getCase(db: DbOrTx, id: number): CaseRow | undefined {
   return db.select().from(cases).where(eq(cases.id, id)).get();
 }
 
-/** Next sequence number of case numbers with this prefix (e.g. CP20261122-), read inside the writing transaction. */
-export function nextCaseSeq(db: DbOrTx, prefix: string): number {
-  const row = preparedInserts(db).lastNo.get(prefix, prefix + '~') as { last: string | null } | undefined;
-  if (!row?.last) return 1;
-  return Number(row.last.slice(prefix.length)) + 1;
+/**
+ * Takes `count` consecutive case numbers under a prefix (e.g. CP20261122-) and returns the first;
+ * inside the writing transaction, so a rolled-back case gives its number back.
+ */
+export function nextCaseSeq(db: DbOrTx, prefix: string, count = 1): number {
+  const row = preparedInserts(db).takeNumbers.get(prefix, count) as { last: number };
+  return row.last - count + 1;
+}
+
+/** Sets every prefix's counter from the stored case numbers (cases written without nextCaseSeq). */
+export function resetCaseSequences(db: DbOrTx): void {
+  const client = sqliteOf(db);
+  client.exec(`DELETE FROM case_sequences;
+    INSERT INTO case_sequences (prefix, last)
+    SELECT substr(case_no, 1, instr(case_no, '-')), max(CAST(substr(case_no, instr(case_no, '-') + 1) AS INTEGER))
+    FROM cases GROUP BY 1`);
 }
 
 // ---- The 回访 workflow (server/modules/cases) ----

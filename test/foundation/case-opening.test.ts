@@ -12,6 +12,18 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 describe('差评必查: a 1–2 rating opens a case in the same transaction', () => {
+  it('numbers a day\'s cases on past 9999 without reusing a number (a province\'s bad day)', () => {
+    const at = Date.parse('2026-09-28T09:00:00+08:00');
+    const numbers: string[] = [];
+    for (let i = 0; i < 10_001; i++) {
+      t.services.ratings.recordAt({ code: w.codeA.id, score: 1, createdAt: at + i, channel: 'qr' });
+    }
+    for (const r of t.db.all<{ case_no: string }>(sql`SELECT case_no FROM cases ORDER BY id`)) numbers.push(r.case_no);
+    expect(numbers).toHaveLength(10_001);
+    expect(new Set(numbers).size).toBe(10_001);
+    expect(numbers.slice(9997)).toEqual(['CP20260928-9998', 'CP20260928-9999', 'CP20260928-10000', 'CP20260928-10001']);
+  });
+
   it('opens a numbered case with working-day deadlines and updates the rollups', () => {
     const at = Date.parse('2026-09-28T09:00:00+08:00');
     const { rating, case: kase } = makeRating(t.services, { codeId: w.codeA.id, score: 1, phone: '13800138000', createdAt: at });

@@ -80,7 +80,7 @@ export function createSpotChecks(deps: {
           drawnAt: now,
         });
         const prefix = `SC${month.replace('-', '')}-`;
-        let seq = q.nextCaseSeq(tx, prefix);
+        let seq = q.nextCaseSeq(tx, prefix, picks.length);
         const caseIds: number[] = [];
         for (const r of picks) {
           const row = q.insertCase(tx, {
