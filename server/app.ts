@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import compress from '@fastify/compress';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/errors.js';
+import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerValidation } from './plugins/validation.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { orgRoutes } from './modules/org/org.routes.js';
@@ -57,24 +57,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerValidation(app);
   registerErrorHandler(app);
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        fontSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-      },
-    },
-    // The QR images are embedded by other origins' printed material tools; everything else stays same-origin.
-    crossOriginResourcePolicy: { policy: 'same-site' },
-  });
+  await registerSecurityHeaders(app);
   // The citizen page is one 27 KB response that gzips to ~11 KB: on one bar of signal that is the
   // difference that matters. (Behind nginx this may be done there too; it is harmless twice-declared.)
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
@@ -132,7 +115,9 @@ async function registerClient(app: FastifyInstance, clientDir: string): Promise<
     if (!built || !existsSync(file)) {
       return reply.status(503).type('text/plain; charset=utf-8').send('前端尚未构建：请运行 npm run build');
     }
-    return reply.header('cache-control', 'no-cache').sendFile(join(page, 'index.html'), clientDir);
+    // The page names the hashed assets of this build: it must be revalidated, never kept a year
+    // like the assets (the static plugin's own cache header is turned off for it).
+    return reply.header('cache-control', 'no-cache').sendFile(join(page, 'index.html'), clientDir, { cacheControl: false });
   };
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/admin/'));
   app.get('/admin', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/admin/'));

@@ -41,6 +41,38 @@ describe('security headers and markup in user text', () => {
     expect(api.headers['x-content-type-options']).toBe('nosniff');
   });
 
+  it('JSON answers, errors and the rating route carry the same helmet headers as the pages', async () => {
+    const page = await t.app.inject({ url: '/public' });
+    const expected = ['content-security-policy', 'strict-transport-security', 'x-content-type-options', 'x-frame-options',
+      'referrer-policy', 'cross-origin-opener-policy', 'cross-origin-resource-policy', 'origin-agent-cluster'];
+    const answers = [
+      await t.app.inject({ method: 'POST', url: `/api/codes/${w.codeA.id}/ratings`, payload: { score: 5, clientId: 'client-0001', idempotencyKey: 'key-00000001' } }),
+      await t.app.inject({ method: 'POST', url: `/api/codes/${w.codeA.id}/ratings`, payload: { score: 9 } }),
+      await t.app.inject({ url: '/api/stats/summary', headers: bearerFor(t.app, w.headA) }),
+      await t.app.inject({ url: '/api/stats/summary' }),
+      await t.app.inject({ url: '/no/such/page' }),
+    ];
+    expect(answers.map((r) => r.statusCode)).toEqual([201, 400, 200, 401, 404]);
+    for (const res of answers) {
+      for (const h of expected) expect(res.headers[h], `${h} on ${res.statusCode}`).toBe(page.headers[h]);
+    }
+    expect(page.headers['cross-origin-resource-policy']).toBe('same-site');
+    expect(String(page.headers['content-security-policy'])).toContain("frame-ancestors 'none'");
+  });
+
+  it('the app pages are revalidated on every visit, their hashed assets kept a year', async () => {
+    for (const url of ['/admin/', '/admin/cases/1', '/public']) {
+      const res = await t.app.inject({ url });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['cache-control'], url).toBe('no-cache');
+    }
+    const asset = /src="\/assets\/([^"]+\.js)"/.exec((await t.app.inject({ url: '/admin/' })).body)?.[1];
+    expect(asset).toBeDefined();
+    const res = await t.app.inject({ url: `/assets/${asset}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['cache-control']).toContain('immutable');
+  });
+
   it('a comment with markup is stored and returned as plain text in JSON and exports', async () => {
     makeRating(t.services, { codeId: w.codeA.id, score: 2, comment: MARKUP });
     const list = await t.app.inject({ url: '/api/stats/comments', headers: bearerFor(t.app, w.headA) });
