@@ -30,6 +30,9 @@ describe('storage', () => {
     migrateDb(db);
     migrateDb(db);
     expect(db.$client.pragma('journal_mode', { simple: true })).toBe('wal');
+    // Checkpoints every ~40 MB of WAL, not every 4 MB inside the ratings' commits (bench/).
+    expect(db.$client.pragma('wal_autocheckpoint', { simple: true })).toBe(10_000);
+    expect(db.$client.pragma('cache_size', { simple: true })).toBe(-32_768);
     db.$client.close();
   });
 
