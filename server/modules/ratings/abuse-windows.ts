@@ -52,16 +52,20 @@ export class AbuseWindows {
     return n;
   }
 
-  /**
-   * Ratings from this network after `since`, counted up to `cap`: a hall's busy Wi-Fi can hold
-   * thousands of entries, and the burst rule only asks whether the threshold is passed.
-   */
+  /** Ratings from this network after `since`, at most `cap` (the burst rule asks only whether it is passed). */
   networkAfter(netHash: string, since: number, cap = Number.POSITIVE_INFINITY): number {
     const list = this.networks.get(netHash);
     if (!list) return 0;
-    let n = 0;
-    for (let i = list.length - 1; i >= 0 && list[i]! > since && n < cap; i--) n++;
-    return n;
+    // Binary search for the first time after `since` (the list is in time order): a limit raised to
+    // thousands must not turn every rating from that network into a walk over its whole list.
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid]! > since) hi = mid;
+      else lo = mid + 1;
+    }
+    return Math.min(list.length - lo, cap);
   }
 
   add(e: WindowEntry): void {
