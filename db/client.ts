@@ -27,6 +27,9 @@ export function openDb(file: string): Db {
     sqlite.pragma('journal_size_limit = 67108864');
     // 32 MB of page cache instead of 2 MB: the indexes the ratings are inserted into stay in memory.
     sqlite.pragma('cache_size = -32768');
+    // Each rating of a batch runs in a savepoint; its statement journal (a copy of every page it
+    // touches) went to a temporary file. In memory: ~13 k → ~18 k ratings/s for the service alone.
+    sqlite.pragma('temp_store = MEMORY');
   }
   return drizzle(sqlite, { schema }) as Db;
 }

@@ -33,6 +33,7 @@ describe('storage', () => {
     // Checkpoints every ~40 MB of WAL, not every 4 MB inside the ratings' commits (bench/).
     expect(db.$client.pragma('wal_autocheckpoint', { simple: true })).toBe(10_000);
     expect(db.$client.pragma('cache_size', { simple: true })).toBe(-32_768);
+    expect(db.$client.pragma('temp_store', { simple: true })).toBe(2); // MEMORY
     db.$client.close();
   });
 
