@@ -25,8 +25,9 @@ export default defineConfig(({ mode }): UserConfig =>
           target: 'es2019',
           cssCodeSplit: false,
           rollupOptions: {
-            input: { mobile: resolve(here, 'client/mobile/index.html') },
-            output: { entryFileNames: 'mobile.js', assetFileNames: 'mobile[extname]' },
+            // sw.js: the page's service worker, served by the server at /r/sw.js.
+            input: { mobile: resolve(here, 'client/mobile/index.html'), sw: resolve(here, 'client/mobile/sw.ts') },
+            output: { entryFileNames: '[name].js', assetFileNames: 'mobile[extname]' },
           },
         },
       }

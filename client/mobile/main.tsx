@@ -70,6 +70,11 @@ function show(d: PageData | null) {
   render(d.kind == 'rate' ? <Rate d={d} /> : d.kind == 'case' ? <CaseView d={d} /> : <Missing d={d} />, root);
 }
 
+// Once the page is loaded, the worker keeps the rating pages this phone opened for the next visit,
+// with or without signal (client/mobile/sw.ts). Needs HTTPS (or localhost); optional everywhere.
+if ('serviceWorker' in navigator && location.pathname.indexOf('/r/') == 0)
+  addEventListener('load', () => navigator.serviceWorker.register('/r/sw.js').catch(() => {}));
+
 const data = fromPage();
 const code = data ? '' : codeFromUrl();
 if (code) fromApi(code).then(show);

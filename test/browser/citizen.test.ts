@@ -57,6 +57,29 @@ describe('the citizen page in Debian chromium at 390×844', () => {
     await ctx.close();
   });
 
+  it('a page opened before opens again with no signal at all; the rating made offline is sent when it returns', async () => {
+    const ctx = await phoneContext(s.browser);
+    const page = await ctx.newPage();
+    const url = `${s.t.url}/r/${s.w.codeA.id}`;
+    await page.goto(url);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain(s.w.deptA.name);
+    // The service worker takes the page over and keeps a copy of it.
+    await expect
+      .poll(() => page.evaluate(async () => navigator.serviceWorker.controller !== null && (await caches.match(location.href)) !== undefined), { timeout: 15_000 })
+      .toBe(true);
+    await ctx.setOffline(true);
+    await page.goto(url);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain(s.w.deptA.name);
+    await page.getByRole('radio', { name: '非常满意', exact: true }).check();
+    await page.getByRole('button', { name: '提交评价' }).click();
+    await expect.poll(() => page.getByRole('main').textContent()).toContain('正在重试');
+    expect(ratingCount()).toBe(0);
+    await ctx.setOffline(false);
+    await page.getByTestId('result').waitFor({ timeout: 20_000 });
+    expect(ratingCount()).toBe(1);
+    await ctx.close();
+  });
+
   it('when the answer is lost after the server stored the rating, the retry stores nothing new', async () => {
     const ctx = await phoneContext(s.browser);
     const page = await ctx.newPage();

@@ -31,6 +31,17 @@ describe('GET /r/{code} — the citizen page', () => {
     expect((pageData(html).tags as { bad: string[] }).bad).toContain('服务态度差');
   });
 
+  it('serves its service worker at /r/sw.js (revalidated, allowed by the page CSP), not as a code', async () => {
+    const res = await t.app.inject({ url: '/r/sw.js' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/javascript');
+    expect(res.headers['cache-control']).toBe('no-cache');
+    expect(res.body).toContain('caches.open');
+    const pageRes = await t.app.inject({ url: `/r/${w.codeA.id}` });
+    expect(String(pageRes.headers['content-security-policy'])).toContain("worker-src 'self'");
+    expect(pageRes.body).toContain('/r/sw.js');
+  });
+
   it('first load (HTML + JS + CSS, gzipped) is at most 12 KB', async () => {
     const res = await t.app.inject({ url: `/r/${w.codeA.id}` });
     const gz = gzipSync(res.rawPayload, { level: 9 }).length;

@@ -11,6 +11,8 @@ export interface CitizenPageTemplate {
   /** The Content-Security-Policy for the rendered page. */
   csp: string;
   built: boolean;
+  /** The page's service worker script (client/mobile/sw.ts), served at /r/sw.js. */
+  serviceWorker: string | null;
 }
 
 const sha256 = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
@@ -29,7 +31,7 @@ export function loadCitizenPageTemplate(clientDir: string): CitizenPageTemplate 
   const dir = join(clientDir, 'm');
   const htmlFile = join(dir, 'mobile', 'index.html');
   if (!existsSync(htmlFile)) {
-    return { render: () => null, csp: "default-src 'none'", built: false };
+    return { render: () => null, csp: "default-src 'none'", built: false, serviceWorker: null };
   }
   const js = readFileSync(join(dir, 'mobile.js'), 'utf8').replace(/<\/script/gi, '<\\/script');
   const css = existsSync(join(dir, 'mobile.css')) ? readFileSync(join(dir, 'mobile.css'), 'utf8') : '';
@@ -49,13 +51,16 @@ export function loadCitizenPageTemplate(clientDir: string): CitizenPageTemplate 
     `style-src ${sha256(css)}`,
     "img-src 'self' data:",
     "connect-src 'self'",
+    "worker-src 'self'",
     "base-uri 'none'",
     "form-action 'self'",
     "frame-ancestors 'none'",
   ].join('; ');
+  const swFile = join(dir, 'sw.js');
   return {
     built: true,
     csp,
+    serviceWorker: existsSync(swFile) ? readFileSync(swFile, 'utf8') : null,
     render(data) {
       return `${before}${bodyHead}<script id="page-data" type="application/json">${jsonForScript(data)}</script>${script}</body>${bodyTail ?? ''}`;
     },

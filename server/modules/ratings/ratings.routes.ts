@@ -92,6 +92,13 @@ export async function ratingsRoutes(
       .send(html);
   }
 
+  // Before /r/:code in meaning (find-my-way prefers the static path): the page's service worker.
+  app.get('/r/sw.js', { schema: { hide: true } }, async (_request, reply) => {
+    if (!page.serviceWorker) return reply.status(404).send({ error: 'NotFound', message: '前端尚未构建' });
+    // Revalidated on every check, so a new build's worker replaces the old one at the next visit.
+    return reply.header('cache-control', 'no-cache').type('text/javascript; charset=utf-8').send(page.serviceWorker);
+  });
+
   app.get<{ Params: { code: string } }>(
     '/r/:code',
     { schema: { hide: true, params: Type.Object({ code: Type.String() }) } },
