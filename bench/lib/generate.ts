@@ -132,7 +132,15 @@ export function generateYear(db: Db, services: Services, opts: GenerateOptions):
   const insDecision = sqlite.prepare(`INSERT INTO rating_decisions (rating_id, kind, reason, case_id, decided_by, decided_at) VALUES (?, 'exclude', ?, ?, ?, ?)`);
   const insCodeDay = sqlite.prepare(`INSERT INTO daily_code_stats (code_id, day, department_id, s1, s2, s3, s4, s5, real_name, submissions, opens)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insHour = sqlite.prepare('INSERT INTO hourly_department_stats (department_id, day, hour, total, bad) VALUES (?, ?, ?, ?, ?)');
+  const hourCols = Array.from({ length: 24 }, (_, h) => `h${h}`).concat(Array.from({ length: 24 }, (_, h) => `b${h}`));
+  const insDepartmentDay = sqlite.prepare(`INSERT INTO daily_department_stats (department_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens,
+    ${hourCols.join(', ')}) VALUES (${new Array(10 + hourCols.length).fill('?').join(', ')})`);
+  const insRunning = sqlite.prepare(`INSERT INTO cumulative_code_stats (code_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens,
+    last_submission_day, last_open_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  // Cases per department, kind and status (case_status_counts), written after the last day.
+  const caseStatuses = new Map<string, number>();
+  // Per code, the running totals of its code-day rows so far (s1..s5, realName, submissions, opens).
+  const running = codes.map(() => ({ sums: [0, 0, 0, 0, 0, 0, 0, 0], lastSubmission: null as string | null, lastOpen: null as string | null }));
   const insTag = sqlite.prepare('INSERT INTO daily_tag_stats (department_id, day, tag, count) VALUES (?, ?, ?, ?)');
   const insCaseDay = sqlite.prepare(`INSERT INTO daily_case_stats (department_id, day, cases, real_name, real_name_visited, valid,
     valid_rectified, answered, answered_satisfied, closed, closed_on_time, open) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -197,6 +205,8 @@ export function generateYear(db: Db, services: Services, opts: GenerateOptions):
           rep.excluded++;
           insDecision.run(id, '申诉批准：经核实为误评/恶意差评', caseId, supervisorId, c.excludedAt);
         }
+        const statusKey = `${r.departmentId}|${r.kind}|${r.status}`;
+        caseStatuses.set(statusKey, (caseStatuses.get(statusKey) ?? 0) + 1);
         const flags = caseFlags({ ...r, anonymous: r.anonymous });
         if (flags) CASE_FLAG_KEYS.forEach((k, i) => (caseDay[dix]![i]! += flags[k]));
         // 个人信息保护法: the number is erased 180 days after the case closed.
@@ -220,12 +230,27 @@ export function generateYear(db: Db, services: Services, opts: GenerateOptions):
       }
       tick();
     }
+    const deptDay = deptIds.map(() => [0, 0, 0, 0, 0, 0, 0, 0]); // s1..s5, realName, submissions, opens
     codeDay.forEach((c, i) => {
       if (c[6] === 0) return;
       const opens = c[6]! + Math.round(c[6]! * 0.35 * rnd());
       insCodeDay.run(codes[i]!.id, day, codes[i]!.d, c[0], c[1], c[2], c[3], c[4], c[5], c[6], opens);
+      const own = [...c, opens];
+      const dd = deptDay[deptIndex.get(codes[i]!.d)!]!;
+      const r = running[i]!;
+      own.forEach((v, k) => {
+        dd[k]! += v!;
+        r.sums[k]! += v!;
+      });
+      r.lastSubmission = day;
+      if (opens > 0) r.lastOpen = day;
+      insRunning.run(codes[i]!.id, day, ...r.sums, r.lastSubmission, r.lastOpen);
     });
-    hours.forEach((hs, dix) => hs.forEach(([total, b], hour) => total! > 0 && insHour.run(deptIds[dix], day, hour, total, b)));
+    deptDay.forEach((d, dix) => {
+      if (d[6] === 0) return;
+      const hs = hours[dix]!;
+      insDepartmentDay.run(deptIds[dix], day, ...d, ...hs.map(([total]) => total), ...hs.map(([, b]) => b));
+    });
     for (const [k, count] of tagCounts) {
       const [d, tag] = k.split('|');
       insTag.run(Number(d), day, tag, count);
@@ -233,6 +258,11 @@ export function generateYear(db: Db, services: Services, opts: GenerateOptions):
     caseDay.forEach((f, dix) => f[0]! > 0 && insCaseDay.run(deptIds[dix], day, ...f));
     if (di % 30 === 29) opts.log(`  generated ${day}: ${rep.ratings.toLocaleString('en-US')} ratings, ${Math.round(performance.now() - t0)} ms`);
   });
+  const insStatus = sqlite.prepare('INSERT INTO case_status_counts (department_id, kind, status, count) VALUES (?, ?, ?, ?)');
+  for (const [k, count] of caseStatuses) {
+    const [d, kind, status] = k.split('|');
+    insStatus.run(Number(d), kind, status, count);
+  }
   sqlite.exec('COMMIT');
   rep.insertMs = Math.round(performance.now() - t0);
   const t1 = performance.now();

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { UNCLOSED_CASE_STATUSES, type CaseKind, type CaseStatus } from '../../client/shared/domain.js';
 import { sqliteOf, type DbOrTx } from '../client.js';
-import { caseEvents, cases, codes, departments, ratings, users } from '../schema.js';
+import { caseEvents, cases, caseStatusCounts, codes, departments, ratings, users } from '../schema.js';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type CaseEventRow = typeof caseEvents.$inferSelect;
@@ -125,10 +125,12 @@ const listColumns = {
 function filterWhere(f: CaseFilter): SQL | undefined {
   // Newest first over many departments: `+` keeps SQLite on the created_at index (a page at once)
   // instead of collecting every case of the county by department and sorting them.
+  // Otherwise the scope is one JSON parameter: a county's 40 ids as 40 placeholders made the queue's
+  // four branches a large statement to build and prepare on every request.
   const scope =
     f.sort === 'newest' && f.departmentIds.length > 1 && f.departmentId === undefined
       ? inArray(sql`+${cases.departmentId}`, [...f.departmentIds])
-      : inArray(cases.departmentId, f.departmentIds);
+      : sql`${cases.departmentId} IN (SELECT value FROM json_each(${JSON.stringify(f.departmentIds)}))`;
   const conds: (SQL | undefined)[] = [scope];
   if (f.statuses?.length) conds.push(inArray(cases.status, f.statuses));
   if (f.kindStatuses) {
@@ -143,19 +145,80 @@ function filterWhere(f: CaseFilter): SQL | undefined {
   return and(...conds);
 }
 
+const ALL_STATUSES: readonly CaseStatus[] = [...UNCLOSED_CASE_STATUSES, 'closed'];
+
+/**
+ * Ids of one page of the queue, in queue order: past the whole deadline first (逾期), then open 差评
+ * past their contact deadline, then the rest, closed last; each group by deadline, then id. Each group
+ * is read in (department, status, due_date) index order and stops after offset + limit rows, so SQLite
+ * never sorts every unclosed case of a county by a computed key (tens of thousands at 10 M ratings).
+ */
+function queuePageIds(db: DbOrTx, f: CaseFilter): number[] {
+  const wanted = f.statuses?.length ? f.statuses : ALL_STATUSES;
+  const only = (list: readonly CaseStatus[]) => wanted.filter((s) => list.includes(s));
+  const contactLate = and(eq(cases.status, 'open'), lt(cases.contactDueDate, f.today))!;
+  const groups = [
+    { statuses: only(UNCLOSED_CASE_STATUSES), cond: lt(cases.dueDate, f.today) },
+    { statuses: only(['open']), cond: and(gte(cases.dueDate, f.today), lt(cases.contactDueDate, f.today)) },
+    { statuses: only(UNCLOSED_CASE_STATUSES), cond: and(gte(cases.dueDate, f.today), sql`NOT ${contactLate}`) },
+    { statuses: only(['closed']), cond: undefined },
+  ];
+  const base = filterWhere({ ...f, statuses: undefined });
+  const n = f.offset + f.limit;
+  const branches = groups.flatMap((g, rank) =>
+    g.statuses.length === 0
+      ? []
+      : [
+          sql`SELECT * FROM (SELECT ${rank} AS g, ${cases.id} AS id, ${cases.dueDate} AS due FROM ${cases}
+            WHERE ${and(base, inArray(cases.status, g.statuses), g.cond)} ORDER BY ${cases.dueDate}, ${cases.id} LIMIT ${n})`,
+        ],
+  );
+  if (branches.length === 0) return [];
+  return db
+    .all<{ id: number }>(sql`SELECT id FROM (${sql.join(branches, sql` UNION ALL `)}) ORDER BY g, due, id LIMIT ${f.limit} OFFSET ${f.offset}`)
+    .map((r) => r.id);
+}
+
+/**
+ * How many cases match a filter on department, kind and status only, from the per-status counts
+ * (case_status_counts): a county's queue has ~15 000 unclosed cases to count otherwise.
+ */
+function countByStatus(db: DbOrTx, f: CaseFilter): number {
+  const c = caseStatusCounts;
+  const conds: (SQL | undefined)[] = [inArray(c.departmentId, f.departmentIds)];
+  if (f.statuses?.length) conds.push(inArray(c.status, f.statuses));
+  if (f.kindStatuses) conds.push(or(sql`0`, ...f.kindStatuses.map((ks) => and(eq(c.kind, ks.kind), eq(c.status, ks.status)))));
+  if (f.kind) conds.push(eq(c.kind, f.kind));
+  if (f.departmentId !== undefined) conds.push(eq(c.departmentId, f.departmentId));
+  return db.select({ n: sql<number>`coalesce(sum(${c.count}), 0)` }).from(c).where(and(...conds)).get()?.n ?? 0;
+}
+
 /** A page of cases in scope and the total matching; `queue` puts overdue first, then by deadline. */
 export function listCases(db: DbOrTx, f: CaseFilter): { rows: CaseListRow[]; total: number } {
   if (f.departmentIds.length === 0) return { rows: [], total: 0 };
   const where = filterWhere(f);
-  const order =
-    f.sort === 'queue'
-      ? [
-          sql`CASE WHEN ${cases.status} = 'closed' THEN 3 WHEN ${cases.dueDate} < ${f.today} THEN 0
-                   WHEN ${cases.status} = 'open' AND ${cases.contactDueDate} < ${f.today} THEN 1 ELSE 2 END`,
-          asc(cases.dueDate),
-          asc(cases.id),
-        ]
-      : [desc(cases.createdAt), desc(cases.id)];
+  // Overdue and rating filters need the cases themselves; the others are per-status counts.
+  const total = () =>
+    f.overdue === undefined && f.ratingId === undefined
+      ? countByStatus(db, f)
+      : (db.select({ n: sql<number>`count(*)` }).from(cases).where(where).get()?.n ?? 0);
+  if (f.sort === 'queue') {
+    const ids = queuePageIds(db, f);
+    if (ids.length === 0) return { rows: [], total: total() };
+    const byId = new Map(
+      (db
+        .select(listColumns)
+        .from(cases)
+        .innerJoin(departments, eq(departments.id, cases.departmentId))
+        .innerJoin(codes, eq(codes.id, cases.codeId))
+        .innerJoin(ratings, eq(ratings.id, cases.ratingId))
+        .leftJoin(users, eq(users.id, cases.officerId))
+        .where(inArray(cases.id, ids))
+        .all() as CaseListRow[]).map((r) => [r.id, r]),
+    );
+    return { rows: ids.map((id) => byId.get(id)!), total: total() };
+  }
+  const order = [desc(cases.createdAt), desc(cases.id)];
   const rows = db
     .select(listColumns)
     .from(cases)
@@ -168,8 +231,7 @@ export function listCases(db: DbOrTx, f: CaseFilter): { rows: CaseListRow[]; tot
     .limit(f.limit)
     .offset(f.offset)
     .all() as CaseListRow[];
-  const total = db.select({ n: sql<number>`count(*)` }).from(cases).where(where).get()?.n ?? 0;
-  return { rows, total };
+  return { rows, total: total() };
 }
 
 export function getCaseListRow(db: DbOrTx, id: number): CaseListRow | undefined {

@@ -1,5 +1,6 @@
 import { and, asc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '../client.js';
+import type Database from 'better-sqlite3';
+import { sqliteOf, type DbOrTx } from '../client.js';
 import { codes, dailyCodeStats, departments } from '../schema.js';
 
 export type CodeRow = typeof codes.$inferSelect;
@@ -94,29 +95,32 @@ export interface CodeFunnelTotals {
   lastSubmissionDay: string | null;
 }
 
+// The latest row holds the whole history and the last open/submission days; "recent" (days >=
+// @since) is the latest row minus the last row before @since. Two primary-key seeks per code.
+const FUNNEL_SQL = `
+  SELECT k.id AS codeId,
+    coalesce(hi.opens, 0) - coalesce(lo.opens, 0) AS opensRecent,
+    coalesce(hi.submissions, 0) - coalesce(lo.submissions, 0) AS submissionsRecent,
+    coalesce(hi.opens, 0) AS opensTotal, coalesce(hi.submissions, 0) AS submissionsTotal,
+    hi.last_open_day AS lastOpenDay, hi.last_submission_day AS lastSubmissionDay
+  FROM codes k
+  JOIN cumulative_code_stats hi ON hi.code_id = k.id
+    AND hi.day = (SELECT max(m.day) FROM cumulative_code_stats m WHERE m.code_id = k.id)
+  LEFT JOIN cumulative_code_stats lo ON lo.code_id = k.id
+    AND lo.day = (SELECT max(m.day) FROM cumulative_code_stats m WHERE m.code_id = k.id AND m.day < @since)
+  WHERE k.department_id IN (SELECT value FROM json_each(@ids)) AND (@code IS NULL OR k.id = @code)`;
+const funnelStatements = new WeakMap<Database.Database, Database.Statement>();
+
 /**
- * Scan-funnel totals per code from the daily rollup, in one grouped query over the given departments
- * (the rollup row keeps the code's department, which never changes). "Recent" = days >= sinceDay.
+ * Scan-funnel totals per code, from the codes' running totals (cumulative_code_stats), in one
+ * statement prepared once per connection (the staff codes list runs it for a whole county).
  */
 export function funnelTotals(db: DbOrTx, departmentIds: number[], sinceDay: string, codeId?: string): CodeFunnelTotals[] {
   if (departmentIds.length === 0) return [];
-  const s = dailyCodeStats;
-  const where: SQL[] = [inArray(s.departmentId, departmentIds)];
-  if (codeId !== undefined) where.push(eq(s.codeId, codeId));
-  return db
-    .select({
-      codeId: s.codeId,
-      opensRecent: sql<number>`coalesce(sum(case when ${s.day} >= ${sinceDay} then ${s.opens} else 0 end), 0)`,
-      submissionsRecent: sql<number>`coalesce(sum(case when ${s.day} >= ${sinceDay} then ${s.submissions} else 0 end), 0)`,
-      opensTotal: sql<number>`coalesce(sum(${s.opens}), 0)`,
-      submissionsTotal: sql<number>`coalesce(sum(${s.submissions}), 0)`,
-      lastOpenDay: sql<string | null>`max(case when ${s.opens} > 0 then ${s.day} end)`,
-      lastSubmissionDay: sql<string | null>`max(case when ${s.submissions} > 0 then ${s.day} end)`,
-    })
-    .from(s)
-    .where(and(...where))
-    .groupBy(s.codeId)
-    .all();
+  const client = sqliteOf(db);
+  let stmt = funnelStatements.get(client);
+  if (!stmt) funnelStatements.set(client, (stmt = client.prepare(FUNNEL_SQL)));
+  return stmt.all({ ids: JSON.stringify(departmentIds), since: sinceDay, code: codeId ?? null }) as CodeFunnelTotals[];
 }
 
 /** Opens and submissions of one code per day, only the days that have a rollup row. */

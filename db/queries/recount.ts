@@ -2,10 +2,12 @@
 // verify route: the rollups are only trusted because they can be proven equal to a recount.
 import { sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../client.js';
+import { sqliteOf } from '../client.js';
 import type { CaseFlags } from './rollups.js';
 
 /** China hour of day of created_at (UTC+8), as the write side computes it. */
 const CHINA_HOUR = sql`((r.created_at + 28800000) / 3600000) % 24`;
+const HOURS = Array.from({ length: 24 }, (_, h) => h);
 
 export interface CodeDayRow {
   codeId: string;
@@ -20,12 +22,61 @@ export interface CodeDayRow {
   submissions: number;
 }
 
-export interface HourRow {
+/** One department, day and China hour of raw ratings: what daily_department_stats sums. */
+export interface DepartmentHourRow {
   departmentId: number;
   day: string;
   hour: number;
-  total: number;
+  s1: number;
+  s2: number;
+  s3: number;
+  s4: number;
+  s5: number;
+  realName: number;
+  /** Every rating, counted or not. */
+  submissions: number;
+  /** Counted ratings, and counted 差评. */
+  counted: number;
   bad: number;
+}
+
+/** Landing-page opens of a code on a day (they have no raw rows: the code-day rollup is their record). */
+export interface OpensRow {
+  codeId: string;
+  departmentId: number;
+  day: string;
+  opens: number;
+}
+
+export interface DepartmentDayRow {
+  departmentId: number;
+  day: string;
+  s1: number;
+  s2: number;
+  s3: number;
+  s4: number;
+  s5: number;
+  realName: number;
+  submissions: number;
+  opens: number;
+  /** Counted ratings and counted 差评 per China hour 0–23. */
+  hours: number[];
+  bad: number[];
+}
+
+export interface CumulativeRow {
+  codeId: string;
+  day: string;
+  s1: number;
+  s2: number;
+  s3: number;
+  s4: number;
+  s5: number;
+  realName: number;
+  submissions: number;
+  opens: number;
+  lastSubmissionDay: string | null;
+  lastOpenDay: string | null;
 }
 
 export interface TagRow {
@@ -37,8 +88,16 @@ export interface TagRow {
 
 export type CaseDayRow = CaseFlags & { departmentId: number; day: string };
 
-// The scan funnel's `opens` has no raw rows (a landing-page open is not stored), so it is neither
-// recounted nor compared; a rebuild keeps it.
+export interface CaseStatusRow {
+  departmentId: number;
+  kind: string;
+  status: string;
+  count: number;
+}
+
+// The scan funnel's `opens` has no raw rows (a landing-page open is not stored), so the code-day
+// opens are neither recounted nor compared, and a rebuild keeps them; the department and running
+// totals' opens are checked against (and rebuilt from) them.
 
 export function recountCodeDays(db: DbOrTx): CodeDayRow[] {
   return db.all<CodeDayRow>(sql`
@@ -56,14 +115,52 @@ export function readCodeDays(db: DbOrTx): CodeDayRow[] {
     FROM daily_code_stats`);
 }
 
-export function recountHours(db: DbOrTx): HourRow[] {
-  return db.all<HourRow>(sql`
-    SELECT r.department_id AS departmentId, r.day AS day, ${CHINA_HOUR} AS hour, count(*) AS total, sum(r.score <= 2) AS bad
-    FROM ratings r WHERE r.excluded = 0 GROUP BY r.department_id, r.day, ${CHINA_HOUR}`);
+export function readOpens(db: DbOrTx): OpensRow[] {
+  return db.all<OpensRow>(sql`
+    SELECT code_id AS codeId, department_id AS departmentId, day, opens FROM daily_code_stats WHERE opens <> 0`);
 }
 
-export function readHours(db: DbOrTx): HourRow[] {
-  return db.all<HourRow>(sql`SELECT department_id AS departmentId, day, hour, total, bad FROM hourly_department_stats`);
+export function recountDepartmentHours(db: DbOrTx): DepartmentHourRow[] {
+  return db.all<DepartmentHourRow>(sql`
+    SELECT r.department_id AS departmentId, r.day AS day, ${CHINA_HOUR} AS hour,
+      sum(r.score = 1 AND r.excluded = 0) AS s1, sum(r.score = 2 AND r.excluded = 0) AS s2,
+      sum(r.score = 3 AND r.excluded = 0) AS s3, sum(r.score = 4 AND r.excluded = 0) AS s4,
+      sum(r.score = 5 AND r.excluded = 0) AS s5, sum(r.real_name = 1 AND r.excluded = 0) AS realName,
+      count(*) AS submissions, sum(r.excluded = 0) AS counted, sum(r.score <= 2 AND r.excluded = 0) AS bad
+    FROM ratings r GROUP BY r.department_id, r.day, ${CHINA_HOUR}`);
+}
+
+const HOUR_COLUMNS = [...HOURS.map((h) => `h${h}`), ...HOURS.map((h) => `b${h}`)].join(', ');
+
+export function readDepartmentDays(db: DbOrTx): DepartmentDayRow[] {
+  const rows = sqliteOf(db)
+    .prepare(`SELECT department_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens, ${HOUR_COLUMNS} FROM daily_department_stats`)
+    .raw()
+    .all() as (string | number)[][];
+  return rows.map((r) => {
+    const n = r as number[];
+    return {
+      departmentId: n[0]!,
+      day: r[1] as string,
+      s1: n[2]!,
+      s2: n[3]!,
+      s3: n[4]!,
+      s4: n[5]!,
+      s5: n[6]!,
+      realName: n[7]!,
+      submissions: n[8]!,
+      opens: n[9]!,
+      hours: n.slice(10, 34),
+      bad: n.slice(34, 58),
+    };
+  });
+}
+
+export function readCumulative(db: DbOrTx): CumulativeRow[] {
+  return db.all<CumulativeRow>(sql`
+    SELECT code_id AS codeId, day, s1, s2, s3, s4, s5, real_name AS realName, submissions, opens,
+      last_submission_day AS lastSubmissionDay, last_open_day AS lastOpenDay
+    FROM cumulative_code_stats ORDER BY code_id, day`);
 }
 
 export function recountTags(db: DbOrTx): TagRow[] {
@@ -82,6 +179,15 @@ export function readCaseDays(db: DbOrTx): CaseDayRow[] {
       valid, valid_rectified AS validRectified, answered, answered_satisfied AS answeredSatisfied, closed,
       closed_on_time AS closedOnTime, open
     FROM daily_case_stats`);
+}
+
+export function recountCaseStatuses(db: DbOrTx): CaseStatusRow[] {
+  return db.all<CaseStatusRow>(sql`
+    SELECT department_id AS departmentId, kind, status, count(*) AS count FROM cases GROUP BY department_id, kind, status`);
+}
+
+export function readCaseStatuses(db: DbOrTx): CaseStatusRow[] {
+  return db.all<CaseStatusRow>(sql`SELECT department_id AS departmentId, kind, status, count FROM case_status_counts`);
 }
 
 /** The fields of a case that decide its indicator flags (case-flags.ts), one row at a time. */
@@ -109,11 +215,18 @@ export function* iterateCaseFlagSources(db: Db): Generator<CaseFlagSource> {
   }
 }
 
+/** What a rebuild writes besides the code-day and tag rollups (recounted in SQL here). */
+export interface RecountedRows {
+  departmentDays: readonly DepartmentDayRow[];
+  cumulative: readonly CumulativeRow[];
+  caseDays: readonly CaseDayRow[];
+}
+
 /**
- * Replaces the rollups with a recount, inside the caller's transaction. `opens` survive: they have no
- * raw rows to be recounted from.
+ * Replaces the rollups with a recount, inside the caller's transaction. Code-day `opens` survive: they
+ * have no raw rows to be recounted from (the department and running totals were recounted with them).
  */
-export function replaceRollups(tx: DbOrTx, caseDays: readonly CaseDayRow[]): void {
+export function replaceRollups(tx: DbOrTx, rows: RecountedRows): void {
   tx.run(sql`UPDATE daily_code_stats SET s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, real_name = 0, submissions = 0`);
   // "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT (documented upsert quirk).
   tx.run(sql`
@@ -128,11 +241,20 @@ export function replaceRollups(tx: DbOrTx, caseDays: readonly CaseDayRow[]): voi
       submissions = excluded.submissions`);
   tx.run(sql`DELETE FROM daily_code_stats WHERE submissions = 0 AND opens = 0`);
 
-  tx.run(sql`DELETE FROM hourly_department_stats`);
-  tx.run(sql`
-    INSERT INTO hourly_department_stats (department_id, day, hour, total, bad)
-    SELECT r.department_id, r.day, ${CHINA_HOUR}, count(*), sum(r.score <= 2)
-    FROM ratings r WHERE r.excluded = 0 GROUP BY r.department_id, r.day, ${CHINA_HOUR}`);
+  const client = sqliteOf(tx);
+  client.exec('DELETE FROM daily_department_stats');
+  const insDepartment = client.prepare(`
+    INSERT INTO daily_department_stats (department_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens, ${HOUR_COLUMNS})
+    VALUES (${new Array(10 + 48).fill('?').join(', ')})`);
+  for (const d of rows.departmentDays) {
+    insDepartment.run(d.departmentId, d.day, d.s1, d.s2, d.s3, d.s4, d.s5, d.realName, d.submissions, d.opens, ...d.hours, ...d.bad);
+  }
+
+  client.exec('DELETE FROM cumulative_code_stats');
+  const insCumulative = client.prepare(`
+    INSERT INTO cumulative_code_stats (code_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens, last_submission_day, last_open_day)
+    VALUES (@codeId, @day, @s1, @s2, @s3, @s4, @s5, @realName, @submissions, @opens, @lastSubmissionDay, @lastOpenDay)`);
+  for (const c of rows.cumulative) insCumulative.run(c);
 
   tx.run(sql`DELETE FROM daily_tag_stats`);
   tx.run(sql`
@@ -140,8 +262,12 @@ export function replaceRollups(tx: DbOrTx, caseDays: readonly CaseDayRow[]): voi
     SELECT r.department_id, r.day, j.value, count(*)
     FROM ratings r, json_each(r.tags) j WHERE r.excluded = 0 GROUP BY r.department_id, r.day, j.value`);
 
+  tx.run(sql`DELETE FROM case_status_counts`);
+  tx.run(sql`INSERT INTO case_status_counts (department_id, kind, status, count)
+    SELECT department_id, kind, status, count(*) FROM cases GROUP BY department_id, kind, status`);
+
   tx.run(sql`DELETE FROM daily_case_stats`);
-  for (const c of caseDays) {
+  for (const c of rows.caseDays) {
     tx.run(sql`
       INSERT INTO daily_case_stats (department_id, day, cases, real_name, real_name_visited, valid, valid_rectified,
         answered, answered_satisfied, closed, closed_on_time, open)

@@ -56,11 +56,16 @@ const ZERO_FLAGS: CaseFlags = Object.freeze({
 });
 
 interface Statements {
-  codeDay: Database.Statement;
-  open: Database.Statement;
-  hour: Database.Statement;
+  codeDayUpdate: Database.Statement;
+  codeDayInsert: Database.Statement;
+  /** Per China hour: the department-day upsert that also counts the rating in that hour's columns. */
+  departmentDay: (Database.Statement | undefined)[];
+  departmentOpen: Database.Statement;
+  cumulativeUpdate: Database.Statement;
+  cumulativeInsert: Database.Statement;
   tag: Database.Statement;
   caseDay: Database.Statement;
+  caseStatus: Database.Statement;
 }
 
 const cache = new WeakMap<Database.Database, Statements>();
@@ -70,19 +75,36 @@ function statements(db: DbOrTx): Statements {
   let s = cache.get(client);
   if (!s) {
     s = {
-      codeDay: client.prepare(`
+      // An update, then an insert when it found no row (rather than one upsert): whether the code
+      // already had a row that day decides how its running totals are written, at no extra cost.
+      codeDayUpdate: client.prepare(`
+        UPDATE daily_code_stats SET s1 = s1 + @s1, s2 = s2 + @s2, s3 = s3 + @s3, s4 = s4 + @s4, s5 = s5 + @s5,
+          real_name = real_name + @realName, submissions = submissions + @submissions, opens = opens + @opens
+        WHERE code_id = @codeId AND day = @day`),
+      codeDayInsert: client.prepare(`
         INSERT INTO daily_code_stats (code_id, day, department_id, s1, s2, s3, s4, s5, real_name, submissions, opens)
-        VALUES (@codeId, @day, @departmentId, @s1, @s2, @s3, @s4, @s5, @realName, @submissions, 0)
-        ON CONFLICT (code_id, day) DO UPDATE SET
-          s1 = s1 + excluded.s1, s2 = s2 + excluded.s2, s3 = s3 + excluded.s3,
-          s4 = s4 + excluded.s4, s5 = s5 + excluded.s5, real_name = real_name + excluded.real_name,
-          submissions = submissions + excluded.submissions`),
-      open: client.prepare(`
-        INSERT INTO daily_code_stats (code_id, day, department_id, opens) VALUES (?, ?, ?, 1)
-        ON CONFLICT (code_id, day) DO UPDATE SET opens = opens + 1`),
-      hour: client.prepare(`
-        INSERT INTO hourly_department_stats (department_id, day, hour, total, bad) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (department_id, day, hour) DO UPDATE SET total = total + excluded.total, bad = bad + excluded.bad`),
+        VALUES (@codeId, @day, @departmentId, @s1, @s2, @s3, @s4, @s5, @realName, @submissions, @opens)`),
+      departmentDay: [],
+      departmentOpen: client.prepare(`
+        INSERT INTO daily_department_stats (department_id, day, opens) VALUES (?, ?, 1)
+        ON CONFLICT (department_id, day) DO UPDATE SET opens = opens + 1`),
+      // The code's row of that day and every later one (a later row exists only when a past day is
+      // written: an exclusion, a back-dated rating).
+      cumulativeUpdate: client.prepare(`
+        UPDATE cumulative_code_stats SET s1 = s1 + @s1, s2 = s2 + @s2, s3 = s3 + @s3, s4 = s4 + @s4, s5 = s5 + @s5,
+          real_name = real_name + @realName, submissions = submissions + @submissions, opens = opens + @opens,
+          last_submission_day = CASE WHEN @submissions > 0 AND coalesce(last_submission_day < @day, 1) THEN @day ELSE last_submission_day END,
+          last_open_day = CASE WHEN @opens > 0 AND coalesce(last_open_day < @day, 1) THEN @day ELSE last_open_day END
+        WHERE code_id = @codeId AND day >= @day`),
+      // A code's first write of a day starts from its running totals of the day before.
+      cumulativeInsert: client.prepare(`
+        INSERT INTO cumulative_code_stats (code_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens, last_submission_day, last_open_day)
+        SELECT @codeId, @day, coalesce(p.s1, 0) + @s1, coalesce(p.s2, 0) + @s2, coalesce(p.s3, 0) + @s3, coalesce(p.s4, 0) + @s4,
+          coalesce(p.s5, 0) + @s5, coalesce(p.real_name, 0) + @realName, coalesce(p.submissions, 0) + @submissions,
+          coalesce(p.opens, 0) + @opens, CASE WHEN @submissions > 0 THEN @day ELSE p.last_submission_day END,
+          CASE WHEN @opens > 0 THEN @day ELSE p.last_open_day END
+        FROM (SELECT 1) LEFT JOIN (SELECT * FROM cumulative_code_stats WHERE code_id = @codeId AND day < @day ORDER BY day DESC LIMIT 1) p ON 1
+        WHERE true ON CONFLICT (code_id, day) DO NOTHING`),
       tag: client.prepare(`
         INSERT INTO daily_tag_stats (department_id, day, tag, count) VALUES (?, ?, ?, ?)
         ON CONFLICT (department_id, day, tag) DO UPDATE SET count = count + excluded.count`),
@@ -98,25 +120,75 @@ function statements(db: DbOrTx): Statements {
           answered = answered + excluded.answered, answered_satisfied = answered_satisfied + excluded.answered_satisfied,
           closed = closed + excluded.closed, closed_on_time = closed_on_time + excluded.closed_on_time,
           open = open + excluded.open`),
+      caseStatus: client.prepare(`
+        INSERT INTO case_status_counts (department_id, kind, status, count) VALUES (?, ?, ?, ?)
+        ON CONFLICT (department_id, kind, status) DO UPDATE SET count = count + excluded.count`),
     };
     cache.set(client, s);
   }
   return s;
 }
 
+/** The department-day upsert counting a rating in China hour `hour` (prepared on first use). */
+function departmentDay(db: DbOrTx, s: Statements, hour: number): Database.Statement {
+  let stmt = s.departmentDay[hour];
+  if (!stmt) {
+    const [h, b] = [`h${hour}`, `b${hour}`];
+    stmt = sqliteOf(db).prepare(`
+      INSERT INTO daily_department_stats (department_id, day, s1, s2, s3, s4, s5, real_name, submissions, ${h}, ${b})
+      VALUES (@departmentId, @day, @s1, @s2, @s3, @s4, @s5, @realName, @submissions, @counted, @bad)
+      ON CONFLICT (department_id, day) DO UPDATE SET
+        s1 = s1 + excluded.s1, s2 = s2 + excluded.s2, s3 = s3 + excluded.s3,
+        s4 = s4 + excluded.s4, s5 = s5 + excluded.s5, real_name = real_name + excluded.real_name,
+        submissions = submissions + excluded.submissions, ${h} = ${h} + excluded.${h}, ${b} = ${b} + excluded.${b}`);
+    s.departmentDay[hour] = stmt;
+  }
+  return stmt;
+}
+
+interface CodeDelta {
+  codeId: string;
+  departmentId: number;
+  day: string;
+  s1: number;
+  s2: number;
+  s3: number;
+  s4: number;
+  s5: number;
+  realName: number;
+  submissions: number;
+  opens: number;
+}
+
+/**
+ * Adds a delta to the code's row of the day and to its running totals from that day on. A code has a
+ * running-totals row for exactly the days it has a code-day row (both are written only here, rebuilt
+ * together): a new code day starts its running-totals row from the totals of the code's day before.
+ * (Should the two ever disagree, the insert is skipped or made as needed, and verify reports it.)
+ */
+function addToCode(s: Statements, d: CodeDelta): void {
+  const existed = s.codeDayUpdate.run(d).changes > 0;
+  if (!existed) s.codeDayInsert.run(d);
+  const touched = s.cumulativeUpdate.run(d).changes;
+  if (!existed || touched === 0) s.cumulativeInsert.run(d);
+}
+
 /** A landing-page open for the scan funnel. */
 export function addOpen(db: DbOrTx, codeId: string, departmentId: number, day: string): void {
-  statements(db).open.run(codeId, day, departmentId);
+  const s = statements(db);
+  addToCode(s, { codeId, departmentId, day, s1: 0, s2: 0, s3: 0, s4: 0, s5: 0, realName: 0, submissions: 0, opens: 1 });
+  s.departmentOpen.run(departmentId, day);
 }
 
 /**
  * Adds (sign 1) or removes (sign -1, an exclusion decided on appeal) a rating's contribution to the
- * counted statistics: per-score counts, 实名 count, hour-of-day and tag counts. `submissions` adds
- * to the scan funnel in the same statement (a new rating is both).
+ * counted statistics: per-score counts, 实名 count, hour-of-day and tag counts, per code and per
+ * department, and the code's running totals. `submissions` adds to the scan funnel in the same
+ * statements (a new rating is both).
  */
 export function applyCountedRating(db: DbOrTx, r: RatingFacts, sign: 1 | -1, submissions: 0 | 1 = 0): void {
   const s = statements(db);
-  s.codeDay.run({
+  const delta = {
     codeId: r.codeId,
     day: r.day,
     departmentId: r.departmentId,
@@ -127,8 +199,12 @@ export function applyCountedRating(db: DbOrTx, r: RatingFacts, sign: 1 | -1, sub
     s5: r.score === 5 ? sign : 0,
     realName: r.realName ? sign : 0,
     submissions,
-  });
-  s.hour.run(r.departmentId, r.day, r.hour, sign, r.score <= 2 ? sign : 0);
+    opens: 0,
+    counted: sign,
+    bad: r.score <= 2 ? sign : 0,
+  };
+  addToCode(s, delta);
+  departmentDay(db, s, r.hour).run(delta);
   for (const tag of r.tags) s.tag.run(r.departmentId, r.day, tag, sign);
 }
 
@@ -149,4 +225,12 @@ export function applyCaseFlagsDelta(
     if (delta[k] !== 0) changed = true;
   }
   if (changed) statements(db).caseDay.run(delta);
+}
+
+/** A case of a department entering status `to`, from status `from` (null: a new case). */
+export function applyCaseStatusChange(db: DbOrTx, departmentId: number, kind: string, from: string | null, to: string): void {
+  if (from === to) return;
+  const s = statements(db);
+  if (from !== null) s.caseStatus.run(departmentId, kind, from, -1);
+  s.caseStatus.run(departmentId, kind, to, 1);
 }

@@ -1,11 +1,14 @@
-// Read side of the statistics. Every indicator query reads the daily rollups (a few hundred rows for
-// a month), never the raw ratings; only the "ratings behind a figure" lists and the export detail read
-// ratings, by (department, day) through ratings_dept_day_idx.
+// Read side of the statistics. Every indicator query reads the rollups, never the raw ratings: one row
+// per department and day (daily_department_stats, daily_case_stats, daily_tag_stats), or two rows per
+// code for per-code figures (cumulative_code_stats, running totals). Only the "ratings behind a figure"
+// lists and the export detail read ratings, by (department, day) through ratings_dept_day_idx.
+// The dashboards run the rollup reads on every request: they are plain statements prepared once per
+// connection (building and preparing the SQL cost as much as running it on a month's rows).
 import { sql, type SQL } from 'drizzle-orm';
 import type { CaseFlags } from './rollups.js';
 import { UNCLOSED_CASE_STATUSES } from '../../client/shared/domain.js';
 import type Database from 'better-sqlite3';
-import type { Db, DbOrTx } from '../client.js';
+import { sqliteOf, type Db, type DbOrTx } from '../client.js';
 
 export interface DayRange {
   from: string;
@@ -31,28 +34,45 @@ function idList(ids: readonly number[]): SQL {
   return sql`(SELECT value FROM json_each(${JSON.stringify(ids)}))`;
 }
 
-const RATING_SUMS = sql`coalesce(sum(s.s1), 0) AS s1, coalesce(sum(s.s2), 0) AS s2, coalesce(sum(s.s3), 0) AS s3,
+const prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/** The statement of this constant SQL text on this connection, prepared on first use. */
+function statement(db: DbOrTx, text: string): Database.Statement {
+  const client = sqliteOf(db);
+  let byText = prepared.get(client);
+  if (!byText) prepared.set(client, (byText = new Map()));
+  let stmt = byText.get(text);
+  if (!stmt) byText.set(text, (stmt = client.prepare(text)));
+  return stmt;
+}
+
+/** Named parameters of a scoped period query: @ids (JSON array of department ids), @from, @to. */
+function scoped(ids: readonly number[], p: DayRange) {
+  return { ids: JSON.stringify(ids), from: p.from, to: p.to };
+}
+
+const IDS = '(SELECT value FROM json_each(@ids))';
+
+const RATING_SUMS = `coalesce(sum(s.s1), 0) AS s1, coalesce(sum(s.s2), 0) AS s2, coalesce(sum(s.s3), 0) AS s3,
   coalesce(sum(s.s4), 0) AS s4, coalesce(sum(s.s5), 0) AS s5, coalesce(sum(s.real_name), 0) AS realName,
   coalesce(sum(s.submissions), 0) AS submissions, coalesce(sum(s.opens), 0) AS opens`;
 
-const CASE_SUMS = sql`coalesce(sum(c.cases), 0) AS cases, coalesce(sum(c.real_name), 0) AS realName,
+const CASE_SUMS = `coalesce(sum(c.cases), 0) AS cases, coalesce(sum(c.real_name), 0) AS realName,
   coalesce(sum(c.real_name_visited), 0) AS realNameVisited, coalesce(sum(c.valid), 0) AS valid,
   coalesce(sum(c.valid_rectified), 0) AS validRectified, coalesce(sum(c.answered), 0) AS answered,
   coalesce(sum(c.answered_satisfied), 0) AS answeredSatisfied, coalesce(sum(c.closed), 0) AS closed,
   coalesce(sum(c.closed_on_time), 0) AS closedOnTime, coalesce(sum(c.open), 0) AS open`;
 
+const DEPARTMENT_PERIOD = `s.department_id IN ${IDS} AND s.day BETWEEN @from AND @to`;
+
 export function sumRatingsByDepartment(db: DbOrTx, ids: readonly number[], p: DayRange) {
-  return db.all<RatingSums & { departmentId: number }>(sql`
-    SELECT s.department_id AS departmentId, ${RATING_SUMS} FROM daily_code_stats s
-    WHERE s.department_id IN ${idList(ids)} AND s.day BETWEEN ${p.from} AND ${p.to}
-    GROUP BY s.department_id`);
+  return statement(db, `SELECT s.department_id AS departmentId, ${RATING_SUMS} FROM daily_department_stats s
+    WHERE ${DEPARTMENT_PERIOD} GROUP BY s.department_id`).all(scoped(ids, p)) as (RatingSums & { departmentId: number })[];
 }
 
 export function sumRatingsByDay(db: DbOrTx, ids: readonly number[], p: DayRange) {
-  return db.all<RatingSums & { day: string }>(sql`
-    SELECT s.day AS day, ${RATING_SUMS} FROM daily_code_stats s
-    WHERE s.department_id IN ${idList(ids)} AND s.day BETWEEN ${p.from} AND ${p.to}
-    GROUP BY s.day ORDER BY s.day`);
+  return statement(db, `SELECT s.day AS day, ${RATING_SUMS} FROM daily_department_stats s
+    WHERE ${DEPARTMENT_PERIOD} GROUP BY s.day ORDER BY s.day`).all(scoped(ids, p)) as (RatingSums & { day: string })[];
 }
 
 export interface CodeRatingSums extends RatingSums {
@@ -63,54 +83,82 @@ export interface CodeRatingSums extends RatingSums {
   active: number;
 }
 
+const RATING_COLUMNS = ['s1', 's2', 's3', 's4', 's5', 'real_name', 'submissions', 'opens'] as const;
+const CAMEL: Record<(typeof RATING_COLUMNS)[number], keyof RatingSums> = {
+  s1: 's1', s2: 's2', s3: 's3', s4: 's4', s5: 's5', real_name: 'realName', submissions: 'submissions', opens: 'opens',
+};
+
+// A code's figures over [from, to]: its running totals on its last day <= to, minus those on its last
+// day < from (primary-key seeks per code instead of one row per code and day).
+const CODE_PERIOD_SQL = `
+  SELECT k.id AS codeId, k.department_id AS departmentId, k.location AS location, k.staff_name AS staffName,
+    k.active AS active, ${RATING_COLUMNS.map((c) => `coalesce(hi.${c}, 0) - coalesce(lo.${c}, 0) AS ${CAMEL[c]}`).join(', ')}
+  FROM codes k
+  LEFT JOIN cumulative_code_stats hi ON hi.code_id = k.id
+    AND hi.day = (SELECT max(m.day) FROM cumulative_code_stats m WHERE m.code_id = k.id AND m.day <= @to)
+  LEFT JOIN cumulative_code_stats lo ON lo.code_id = k.id
+    AND lo.day = (SELECT max(m.day) FROM cumulative_code_stats m WHERE m.code_id = k.id AND m.day < @from)
+  WHERE k.department_id IN ${IDS}
+  ORDER BY k.department_id, k.location, k.id`;
+
 /** Every code of the departments (with zeros when unrated), and its counted ratings in the period. */
-export function sumRatingsByCode(db: DbOrTx, ids: readonly number[], p: DayRange) {
-  return db.all<CodeRatingSums>(sql`
-    SELECT k.id AS codeId, k.department_id AS departmentId, k.location AS location, k.staff_name AS staffName,
-      k.active AS active, ${RATING_SUMS}
-    FROM codes k LEFT JOIN daily_code_stats s ON s.code_id = k.id AND s.day BETWEEN ${p.from} AND ${p.to}
-    WHERE k.department_id IN ${idList(ids)}
-    GROUP BY k.id ORDER BY k.department_id, k.location, k.id`);
+export function sumRatingsByCode(db: DbOrTx, ids: readonly number[], p: DayRange): CodeRatingSums[] {
+  return statement(db, CODE_PERIOD_SQL).all(scoped(ids, p)) as CodeRatingSums[];
 }
 
 export function sumCasesByDepartment(db: DbOrTx, ids: readonly number[], p: DayRange) {
-  return db.all<CaseSums & { departmentId: number }>(sql`
-    SELECT c.department_id AS departmentId, ${CASE_SUMS} FROM daily_case_stats c
-    WHERE c.department_id IN ${idList(ids)} AND c.day BETWEEN ${p.from} AND ${p.to}
-    GROUP BY c.department_id`);
+  return statement(db, `SELECT c.department_id AS departmentId, ${CASE_SUMS} FROM daily_case_stats c
+    WHERE c.department_id IN ${IDS} AND c.day BETWEEN @from AND @to GROUP BY c.department_id`).all(scoped(ids, p)) as (CaseSums & { departmentId: number })[];
 }
 
 export function sumCasesByDay(db: DbOrTx, ids: readonly number[], p: DayRange) {
-  return db.all<CaseSums & { day: string }>(sql`
-    SELECT c.day AS day, ${CASE_SUMS} FROM daily_case_stats c
-    WHERE c.department_id IN ${idList(ids)} AND c.day BETWEEN ${p.from} AND ${p.to}
-    GROUP BY c.day ORDER BY c.day`);
+  return statement(db, `SELECT c.day AS day, ${CASE_SUMS} FROM daily_case_stats c
+    WHERE c.department_id IN ${IDS} AND c.day BETWEEN @from AND @to GROUP BY c.day ORDER BY c.day`).all(scoped(ids, p)) as (CaseSums & { day: string })[];
 }
+
+// The distinct tags, found by skipping through the tag-first key (a seek per tag), then each tag's
+// rows of the scope and period in key order: the grouping needs no sort of every row.
+const TAG_SUMS_SQL = `
+  WITH RECURSIVE tags(tag) AS (
+    SELECT min(tag) FROM daily_tag_stats
+    UNION ALL SELECT (SELECT min(x.tag) FROM daily_tag_stats x WHERE x.tag > tags.tag) FROM tags WHERE tags.tag IS NOT NULL)
+  SELECT t.tag AS tag, sum(t.count) AS count FROM daily_tag_stats t
+  WHERE t.tag IN (SELECT tag FROM tags WHERE tag IS NOT NULL) AND t.department_id IN ${IDS} AND t.day BETWEEN @from AND @to
+  GROUP BY t.tag HAVING sum(t.count) > 0 ORDER BY count DESC, t.tag`;
 
 export function sumTags(db: DbOrTx, ids: readonly number[], p: DayRange) {
-  return db.all<{ tag: string; count: number }>(sql`
-    SELECT t.tag AS tag, sum(t.count) AS count FROM daily_tag_stats t
-    WHERE t.department_id IN ${idList(ids)} AND t.day BETWEEN ${p.from} AND ${p.to}
-    GROUP BY t.tag HAVING sum(t.count) > 0 ORDER BY count DESC, t.tag`);
+  return statement(db, TAG_SUMS_SQL).all(scoped(ids, p)) as { tag: string; count: number }[];
 }
 
-export function sumHours(db: DbOrTx, ids: readonly number[], p: DayRange) {
-  return db.all<{ day: string; hour: number; total: number; bad: number }>(sql`
-    SELECT h.day AS day, h.hour AS hour, sum(h.total) AS total, sum(h.bad) AS bad FROM hourly_department_stats h
-    WHERE h.department_id IN ${idList(ids)} AND h.day BETWEEN ${p.from} AND ${p.to}
-    GROUP BY h.day, h.hour`);
+const HOURS = Array.from({ length: 24 }, (_, h) => h);
+// One sum over the given days, no GROUP BY: grouping 30 days x 40 departments x 48 columns by day
+// through a sort costs more than the sums themselves.
+const HOURS_OF_DAYS_SQL = `SELECT ${[...HOURS.map((h) => `coalesce(sum(h${h}), 0)`), ...HOURS.map((h) => `coalesce(sum(b${h}), 0)`)].join(', ')}
+  FROM daily_department_stats WHERE department_id IN ${IDS} AND day IN (SELECT value FROM json_each(@days))`;
+
+/** Counted ratings (`total`) and 差评 (`bad`) per China hour 0–23, summed over the given days. */
+export function sumHoursOfDays(db: DbOrTx, ids: readonly number[], days: readonly string[]): { total: number[]; bad: number[] } {
+  const row = statement(db, HOURS_OF_DAYS_SQL).raw().get({ ids: JSON.stringify(ids), days: JSON.stringify(days) }) as number[];
+  return { total: row.slice(0, 24), bad: row.slice(24, 48) };
 }
 
 // Listed rather than `<> 'closed'`, so SQLite seeks the few unclosed cases in (department, status)
 // instead of walking every case a county ever had.
-const UNCLOSED = sql.raw(`(${UNCLOSED_CASE_STATUSES.map((s) => `'${s}'`).join(',')})`);
+const UNCLOSED = `(${UNCLOSED_CASE_STATUSES.map((s) => `'${s}'`).join(',')})`;
 
-/** Cases not yet closed, and those of them past their whole deadline (逾期), per department. */
+/**
+ * Cases not yet closed (from case_status_counts), and those of them past their whole deadline (逾期),
+ * per department: the overdue ones are a range of the (department, status, due_date) index.
+ */
 export function countUnclosedCases(db: DbOrTx, ids: readonly number[], today: string) {
-  return db.all<{ departmentId: number; unclosed: number; overdue: number }>(sql`
-    SELECT department_id AS departmentId, count(*) AS unclosed, coalesce(sum(due_date < ${today}), 0) AS overdue
-    FROM cases WHERE department_id IN ${idList(ids)} AND status IN ${UNCLOSED}
-    GROUP BY department_id`);
+  const params = { ids: JSON.stringify(ids), today };
+  const unclosed = statement(db, `SELECT department_id AS departmentId, sum(count) AS n FROM case_status_counts
+    WHERE department_id IN ${IDS} AND status IN ${UNCLOSED} GROUP BY department_id HAVING sum(count) <> 0`).all(params) as { departmentId: number; n: number }[];
+  const overdue = new Map(
+    (statement(db, `SELECT department_id AS departmentId, count(*) AS n FROM cases
+      WHERE department_id IN ${IDS} AND status IN ${UNCLOSED} AND due_date < @today GROUP BY department_id`).all(params) as { departmentId: number; n: number }[]).map((r) => [r.departmentId, r.n]),
+  );
+  return unclosed.map((r) => ({ departmentId: r.departmentId, unclosed: r.n, overdue: overdue.get(r.departmentId) ?? 0 }));
 }
 
 // ---- Ratings behind a figure ----
@@ -180,11 +228,15 @@ export const RATING_COUNT_CAP = 10_000;
 export function countRatings(db: DbOrTx, f: RatingFilter): { total: number; capped: boolean } {
   if (f.realName === undefined && !f.withComment && !f.includeExcluded) {
     const scores = f.score !== undefined ? [f.score] : f.kind === 'good' ? [3, 4, 5] : f.kind === 'bad' ? [1, 2] : [1, 2, 3, 4, 5];
-    const sum = sql.raw(scores.map((n) => `s${n}`).join(' + '));
-    const code = f.codeId !== undefined ? sql` AND code_id = ${f.codeId}` : sql``;
-    const n = db.get<{ n: number | null }>(
-      sql`SELECT sum(${sum}) AS n FROM daily_code_stats WHERE department_id IN ${idList(f.departmentIds)} AND day BETWEEN ${f.from} AND ${f.to}${code}`,
-    )?.n;
+    const sum = scores.map((n) => `s${n}`).join(' + ');
+    // One code: its rows of the period by primary key; otherwise one row per department and day.
+    const n = (
+      f.codeId !== undefined
+        ? statement(db, `SELECT sum(${sum}) FROM daily_code_stats WHERE code_id = @code AND day BETWEEN @from AND @to AND department_id IN ${IDS}`)
+        : statement(db, `SELECT sum(${sum}) FROM daily_department_stats WHERE department_id IN ${IDS} AND day BETWEEN @from AND @to`)
+    )
+      .pluck()
+      .get({ ...scoped(f.departmentIds, f), ...(f.codeId !== undefined ? { code: f.codeId } : {}) }) as number | null;
     return { total: n ?? 0, capped: false };
   }
   const n = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ratings r WHERE ${ratingWhere(f)} LIMIT ${RATING_COUNT_CAP + 1})`)?.n ?? 0;

@@ -18,7 +18,7 @@ const codeDay = (codeId: string) =>
     sql`SELECT s1, real_name, submissions FROM daily_code_stats WHERE code_id = ${codeId} AND day = '2026-11-23'`,
   );
 const tagDay = () => t.db.get<{ count: number }>(sql`SELECT count FROM daily_tag_stats WHERE department_id = ${w.deptA.id} AND tag = '服务态度差'`)?.count;
-const hourDay = () => t.db.get<{ total: number; bad: number }>(sql`SELECT total, bad FROM hourly_department_stats WHERE department_id = ${w.deptA.id} AND hour = 10`);
+const hourDay = () => t.db.get<{ total: number; bad: number }>(sql`SELECT h10 AS total, b10 AS bad FROM daily_department_stats WHERE department_id = ${w.deptA.id} AND day = '2026-11-23'`);
 
 describe('申诉复核: approving an appeal excludes the rating from statistics by a recorded decision', () => {
   it('drops the rollups by exactly one, keeps the rating, records decision + audit + history', async () => {

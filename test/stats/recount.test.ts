@@ -12,6 +12,7 @@ import type { MoveInput } from '../../server/modules/cases/workflow.js';
 import { AppError } from '../../server/errors.js';
 import { MOVES as WORKFLOW, stateOf } from '../../server/modules/cases/workflow.js';
 import { getCase } from '../../db/queries/cases.js';
+import { toChinaDate } from '../../server/modules/calendar/working-days.js';
 import { bearerFor, makeTestApp, T0, type TestApp } from '../helpers/app.js';
 import { makeRating, makeWorld } from '../helpers/factories.js';
 import { buildNovember } from './dataset.js';
@@ -44,7 +45,12 @@ const command = fc.oneof(
     phone: fc.boolean(),
     tags: fc.subarray(TAGS),
     advanceHours: fc.integer({ min: 0, max: 30 }),
+    // A rating stored for an earlier day (a back-dated import): the running totals of the code's
+    // later days must move with it.
+    backDays: fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 1, max: 5 })),
   }),
+  // A landing-page open (scan funnel): no raw row, but department and running totals carry it.
+  fc.record({ kind: fc.constant('open' as const), code: fc.integer({ min: 0, max: 2 }), advanceHours: fc.integer({ min: 0, max: 30 }) }),
   // A legal next move of the workflow, with random field values.
   fc.record({
     kind: fc.constant('move' as const),
@@ -96,9 +102,13 @@ describe('Rollups agree exactly with a recount from raw rows', () => {
           const caseIds: { id: number; departmentId: number }[] = [];
           for (const c of cmds) {
             t.clock.advance(c.advanceHours * HOUR);
-            if (c.kind === 'rate') {
+            if (c.kind === 'open') {
               const code = codes[c.code]!;
-              const r = makeRating(t.services, { codeId: code.id, score: c.score, phone: c.phone ? '13700001111' : null, tags: c.tags });
+              t.services.stats.recordOpen(t.db, code.id, code.departmentId, toChinaDate(t.clock.now()));
+            } else if (c.kind === 'rate') {
+              const code = codes[c.code]!;
+              const createdAt = t.clock.now() - c.backDays * 24 * HOUR;
+              const r = makeRating(t.services, { codeId: code.id, score: c.score, phone: c.phone ? '13700001111' : null, tags: c.tags, createdAt });
               if (r.case && code.departmentId !== w.deptC.id) caseIds.push({ id: r.case.id, departmentId: code.departmentId });
             } else if (caseIds.length) {
               const target = caseIds[c.pick % caseIds.length]!;
@@ -138,19 +148,37 @@ describe('Rollups agree exactly with a recount from raw rows', () => {
       t.db.run(sql`UPDATE daily_code_stats SET s5 = s5 + 3 WHERE code_id = ${d.w.codeA.id} AND day = '2026-11-02'`);
       t.db.run(sql`DELETE FROM daily_tag_stats WHERE tag = '态度热情'`);
       t.db.run(sql`UPDATE daily_case_stats SET closed_on_time = closed_on_time + 1 WHERE department_id = ${d.w.deptA.id} AND day = '2026-11-05'`);
-      t.db.run(sql`INSERT INTO hourly_department_stats (department_id, day, hour, total, bad) VALUES (${d.w.deptB.id}, '2026-11-09', 3, 1, 0)`);
+      t.db.run(sql`INSERT INTO daily_department_stats (department_id, day, h3) VALUES (${d.w.deptB.id}, '2026-11-09', 1)`);
+      t.db.run(sql`UPDATE cumulative_code_stats SET s4 = s4 + 1 WHERE code_id = ${d.w.codeA.id} AND day = '2026-11-20'`);
+      t.db.run(sql`UPDATE case_status_counts SET count = count + 2 WHERE department_id = ${d.w.deptA.id} AND status = 'closed'`);
       const bad = t.services.stats.verifyRollups();
       expect(bad.ok).toBe(false);
-      expect(bad.mismatchCount).toBe(4);
-      expect(bad.mismatches.map((m) => m.table).sort()).toEqual(['daily_case_stats', 'daily_code_stats', 'daily_tag_stats', 'hourly_department_stats']);
+      expect(bad.mismatchCount).toBe(6);
+      expect(bad.mismatches.map((m) => m.table).sort()).toEqual([
+        'case_status_counts',
+        'cumulative_code_stats',
+        'daily_case_stats',
+        'daily_code_stats',
+        'daily_department_stats',
+        'daily_tag_stats',
+      ]);
       const code = bad.mismatches.find((m) => m.table === 'daily_code_stats')!;
       expect(code.expected!.s5).toBe(2);
       expect(code.actual!.s5).toBe(5);
+      const running = bad.mismatches.find((m) => m.table === 'cumulative_code_stats')!;
+      expect(running.key).toEqual({ codeId: d.w.codeA.id, day: '2026-11-20' });
+      expect(running.actual!.s4).toBe((running.expected!.s4 as number) + 1);
 
       const fixed = t.services.stats.rebuildRollups();
       expect(fixed.ok).toBe(true);
       const opens = t.db.get<{ opens: number; s5: number }>(sql`SELECT opens, s5 FROM daily_code_stats WHERE code_id = ${d.w.codeA.id} AND day = '2026-11-02'`);
       expect(opens).toEqual({ opens: 1, s5: 2 });
+      // The open survives in the department's day and in the code's running totals too.
+      expect(t.db.get(sql`SELECT opens FROM daily_department_stats WHERE department_id = ${d.w.deptA.id} AND day = '2026-11-02'`)).toEqual({ opens: 1 });
+      expect(t.db.get(sql`SELECT opens, last_open_day AS lastOpenDay FROM cumulative_code_stats WHERE code_id = ${d.w.codeA.id} AND day = '2026-12-01'`)).toEqual({
+        opens: 1,
+        lastOpenDay: '2026-11-02',
+      });
       // The indicators read from the rebuilt rollups are the hand-counted ones again.
       const res = await t.app.inject({ url: '/api/stats/departments?from=2026-11-01&to=2026-11-30', headers: bearerFor(t.app, d.w.headA) });
       expect(res.json().departments[0]).toMatchObject({ total: 10, closedOnTime: 2, score: 58 });

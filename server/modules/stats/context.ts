@@ -90,12 +90,14 @@ export function rankedDepartments(
   minSample: number,
 ): RankedDepartment[] {
   const sums = sumsByDepartment(db, departments.map((d) => d.id), p);
+  // Object.assign onto the indicators rather than object spreads: spreading ~25 properties into a
+  // new literal costs V8 microseconds and kilobytes of garbage per department (see indicators()).
   const rows = departments.map((d) => {
     const s = sums.get(d.id)!;
-    return { id: d.id, name: d.name, orgUnitId: d.orgUnitId, orgUnitName: d.orgUnitName, ...indicators(s.ratings, s.cases) };
+    return Object.assign(indicators(s.ratings, s.cases), { id: d.id, name: d.name, orgUnitId: d.orgUnitId, orgUnitName: d.orgUnitName });
   });
   const ranks = rankFairly(rows, minSample);
-  return rows.map((r, i) => ({ ...r, ...ranks[i]! }));
+  return rows.map((r, i) => Object.assign(r, ranks[i]!));
 }
 
 // ---- Ratings as staff and exports see them: masked, never a full phone number ----

@@ -5,7 +5,7 @@ import { NotFound } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import { periodOf, scopedDepartments, toRatingView, type RangeQuery, type RatingView, type StatsDeps } from './context.js';
 import { ratingIndicators, type RatingIndicators } from './indicators.js';
-import { weekdayOf } from './period.js';
+import { buckets, weekdayOf } from './period.js';
 
 export interface CodeStats extends RatingIndicators {
   codeId: string;
@@ -58,17 +58,19 @@ export function createStatsDetails(deps: StatsDeps) {
       const p = periodOf(deps, query);
       const depts = scopedDepartments(deps, actor, query.departmentId);
       const names = new Map(depts.map((d) => [d.id, d.name]));
-      const codes = q.sumRatingsByCode(db, [...names.keys()], p).map((c) => ({
-        codeId: c.codeId,
-        departmentId: c.departmentId,
-        departmentName: names.get(c.departmentId) ?? '',
-        location: c.location,
-        staffName: c.staffName,
-        active: c.active === 1,
-        submissions: c.submissions,
-        opens: c.opens,
-        ...ratingIndicators(c),
-      }));
+      // Object.assign onto the indicators, not a spread: see indicators() (a county has 308 codes).
+      const codes = q.sumRatingsByCode(db, [...names.keys()], p).map((c) =>
+        Object.assign(ratingIndicators(c), {
+          codeId: c.codeId,
+          departmentId: c.departmentId,
+          departmentName: names.get(c.departmentId) ?? '',
+          location: c.location,
+          staffName: c.staffName,
+          active: c.active === 1,
+          submissions: c.submissions,
+          opens: c.opens,
+        }),
+      );
       return { ...p, codes };
     },
 
@@ -85,14 +87,11 @@ export function createStatsDetails(deps: StatsDeps) {
     heatmap(actor: Actor, query: RangeQuery & { departmentId?: number }): { from: string; to: string; total: number[][]; bad: number[][] } {
       const p = periodOf(deps, query);
       const ids = scopedDepartments(deps, actor, query.departmentId).map((d) => d.id);
-      const total = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
-      const bad = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
-      for (const h of q.sumHours(db, ids, p)) {
-        const w = weekdayOf(h.day);
-        total[w]![h.hour]! += h.total;
-        bad[w]![h.hour]! += h.bad;
-      }
-      return { ...p, total, bad };
+      // One sum per weekday over its days of the period (Monday first).
+      const days: string[][] = Array.from({ length: 7 }, () => []);
+      for (const { from: day } of buckets(p, 'day')) days[weekdayOf(day)]!.push(day);
+      const sums = days.map((list) => (list.length ? q.sumHoursOfDays(db, ids, list) : { total: new Array<number>(24).fill(0), bad: new Array<number>(24).fill(0) }));
+      return { ...p, total: sums.map((s) => s.total), bad: sums.map((s) => s.bad) };
     },
 
     /** The latest comments of the period (text only; phone numbers typed into them are masked). */

@@ -26,12 +26,15 @@ export function rankFairly<T extends Rankable>(rows: readonly T[], minSample: nu
     goodRateLower: r.total > 0 ? wilsonLowerBound(r.goodCount, r.total) : null,
   }));
   const ranked = rows.map((_, i) => i).filter((i) => !info[i]!.insufficient);
-  const key = (i: number) => [info[i]!.goodRateLower ?? 0, rows[i]!.score ?? 0, rows[i]!.total] as const;
+  // Compared field by field (no key arrays: this runs on every dashboard request).
   const cmp = (a: number, b: number): number => {
-    const ka = key(a);
-    const kb = key(b);
-    for (let k = 0; k < ka.length; k++) if (ka[k] !== kb[k]) return kb[k]! - ka[k]!;
-    return 0;
+    const la = info[a]!.goodRateLower ?? 0;
+    const lb = info[b]!.goodRateLower ?? 0;
+    if (la !== lb) return lb - la;
+    const sa = rows[a]!.score ?? 0;
+    const sb = rows[b]!.score ?? 0;
+    if (sa !== sb) return sb - sa;
+    return rows[b]!.total - rows[a]!.total;
   };
   ranked.sort((a, b) => cmp(a, b) || a - b);
   ranked.forEach((idx, pos) => {

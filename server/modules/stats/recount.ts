@@ -4,17 +4,27 @@ import type { Db } from '../../../db/client.js';
 import * as q from '../../../db/queries/recount.js';
 import { CASE_FLAG_KEYS, type CaseFlags } from '../../../db/queries/rollups.js';
 import { caseFlags } from './case-flags.js';
+import { cumulativeFrom, departmentDaysFrom, withoutRepeatedTotals } from './recount-rows.js';
 
-export type RollupTable = 'daily_code_stats' | 'hourly_department_stats' | 'daily_tag_stats' | 'daily_case_stats';
+export type RollupTable =
+  | 'daily_code_stats'
+  | 'daily_department_stats'
+  | 'cumulative_code_stats'
+  | 'daily_tag_stats'
+  | 'daily_case_stats'
+  | 'case_status_counts';
+
+/** A compared figure: a count, or a day ('YYYY-MM-DD', null for none) of the running totals. */
+type Value = number | string | null;
 
 export interface RollupMismatch {
   table: RollupTable;
   /** The row's key, e.g. { codeId, day }. */
   key: Record<string, string | number>;
   /** Recounted from raw rows (null: the recount has no such row). */
-  expected: Record<string, number> | null;
+  expected: Record<string, Value> | null;
   /** Stored in the rollup (null: no such row). */
-  actual: Record<string, number> | null;
+  actual: Record<string, Value> | null;
 }
 
 export interface VerifyResult {
@@ -30,7 +40,7 @@ const MAX_LISTED = 100;
 interface TableSpec<R> {
   table: RollupTable;
   key: (r: R) => Record<string, string | number>;
-  values: (r: R) => Record<string, number>;
+  values: (r: R) => Record<string, Value>;
 }
 
 const CODE_DAY: TableSpec<q.CodeDayRow> = {
@@ -38,14 +48,35 @@ const CODE_DAY: TableSpec<q.CodeDayRow> = {
   key: (r) => ({ codeId: r.codeId, day: r.day }),
   values: (r) => ({ departmentId: r.departmentId, s1: r.s1, s2: r.s2, s3: r.s3, s4: r.s4, s5: r.s5, realName: r.realName, submissions: r.submissions }),
 };
-const HOURS: TableSpec<q.HourRow> = {
-  table: 'hourly_department_stats',
-  key: (r) => ({ departmentId: r.departmentId, day: r.day, hour: r.hour }),
-  values: (r) => ({ total: r.total, bad: r.bad }),
+const DEPARTMENT_DAY: TableSpec<q.DepartmentDayRow> = {
+  table: 'daily_department_stats',
+  key: (r) => ({ departmentId: r.departmentId, day: r.day }),
+  values: (r) => ({
+    s1: r.s1,
+    s2: r.s2,
+    s3: r.s3,
+    s4: r.s4,
+    s5: r.s5,
+    realName: r.realName,
+    submissions: r.submissions,
+    opens: r.opens,
+    ...Object.fromEntries(r.hours.map((n, h) => [`h${h}`, n])),
+    ...Object.fromEntries(r.bad.map((n, h) => [`b${h}`, n])),
+  }),
+};
+const CUMULATIVE: TableSpec<q.CumulativeRow> = {
+  table: 'cumulative_code_stats',
+  key: (r) => ({ codeId: r.codeId, day: r.day }),
+  values: ({ codeId: _c, day: _d, ...values }) => values,
 };
 const TAGS: TableSpec<q.TagRow> = {
   table: 'daily_tag_stats',
   key: (r) => ({ departmentId: r.departmentId, day: r.day, tag: r.tag }),
+  values: (r) => ({ count: r.count }),
+};
+const CASE_STATUSES: TableSpec<q.CaseStatusRow> = {
+  table: 'case_status_counts',
+  key: (r) => ({ departmentId: r.departmentId, kind: r.kind, status: r.status }),
   values: (r) => ({ count: r.count }),
 };
 const CASE_DAYS: TableSpec<q.CaseDayRow> = {
@@ -55,13 +86,13 @@ const CASE_DAYS: TableSpec<q.CaseDayRow> = {
 };
 
 /** A rollup row holding only zeros (left behind by an exclusion) equals no row at all. */
-function isZero(values: Record<string, number>, ignore: readonly string[] = []): boolean {
+function isZero(values: Record<string, Value>, ignore: readonly string[] = []): boolean {
   return Object.entries(values).every(([k, v]) => ignore.includes(k) || v === 0);
 }
 
 function compare<R>(spec: TableSpec<R>, expected: readonly R[], actual: readonly R[], out: RollupMismatch[]): number {
   const ignore = ['departmentId'];
-  const index = new Map<string, { key: Record<string, string | number>; e: Record<string, number> | null; a: Record<string, number> | null }>();
+  const index = new Map<string, { key: Record<string, string | number>; e: Record<string, Value> | null; a: Record<string, Value> | null }>();
   for (const r of expected) {
     const key = spec.key(r);
     index.set(JSON.stringify(key), { key, e: spec.values(r), a: null });
@@ -113,32 +144,55 @@ export function verifyRollups(db: Db): VerifyResult {
   return db.transaction((tx) => {
     const mismatches: RollupMismatch[] = [];
     const codeDays = q.readCodeDays(tx);
-    const hours = q.readHours(tx);
+    const departmentDays = q.readDepartmentDays(tx);
+    const cumulative = q.readCumulative(tx);
     const tags = q.readTags(tx);
     const caseDays = q.readCaseDays(tx);
+    const caseStatuses = q.readCaseStatuses(tx);
+    const expected = recountRows(db);
     let count = 0;
-    count += compare(CODE_DAY, q.recountCodeDays(tx), codeDays, mismatches);
-    count += compare(HOURS, q.recountHours(tx), hours, mismatches);
+    count += compare(CODE_DAY, expected.codeDays, codeDays, mismatches);
+    count += compare(DEPARTMENT_DAY, expected.departmentDays, departmentDays, mismatches);
+    count += compare(CUMULATIVE, withoutRepeatedTotals(expected.cumulative), withoutRepeatedTotals(cumulative), mismatches);
     count += compare(TAGS, q.recountTags(tx), tags, mismatches);
-    count += compare(CASE_DAYS, recountCaseDays(db), caseDays, mismatches);
+    count += compare(CASE_DAYS, expected.caseDays, caseDays, mismatches);
+    count += compare(CASE_STATUSES, q.recountCaseStatuses(tx), caseStatuses, mismatches);
     return {
       ok: count === 0,
       mismatchCount: count,
       mismatches,
       checked: {
         daily_code_stats: codeDays.length,
-        hourly_department_stats: hours.length,
+        daily_department_stats: departmentDays.length,
+        cumulative_code_stats: cumulative.length,
         daily_tag_stats: tags.length,
         daily_case_stats: caseDays.length,
+        case_status_counts: caseStatuses.length,
       },
     };
   });
 }
 
+/**
+ * The rollups a recount computes outside SQL: code days from raw ratings, department days from raw
+ * ratings by hour, running totals from those code days, case days from the cases; the stored code-day
+ * opens (no raw rows) go into the department days and running totals as they are.
+ */
+function recountRows(db: Db): { codeDays: q.CodeDayRow[] } & q.RecountedRows {
+  const codeDays = q.recountCodeDays(db);
+  const opens = q.readOpens(db);
+  return {
+    codeDays,
+    departmentDays: departmentDaysFrom(q.recountDepartmentHours(db), opens),
+    cumulative: cumulativeFrom(codeDays, opens),
+    caseDays: recountCaseDays(db),
+  };
+}
+
 /** Replaces every rollup by a recount from raw rows, in one transaction; returns the verify after. */
 export function rebuildRollups(db: Db): VerifyResult {
   db.transaction((tx) => {
-    q.replaceRollups(tx, recountCaseDays(db));
+    q.replaceRollups(tx, recountRows(db));
   });
   return verifyRollups(db);
 }

@@ -122,10 +122,10 @@ export function createStatsReports(deps: StatsDeps) {
         for (const u of units) {
           const mine = depts.filter((d) => under(d.orgUnitId, u.id));
           const s = sumAll(mine.map((d) => sums.get(d.id)!));
-          orgUnits.push({ id: u.id, name: u.name, kind: u.kind, departments: mine.length, ...indicators(s.ratings, s.cases) });
+          orgUnits.push(Object.assign(indicators(s.ratings, s.cases), { id: u.id, name: u.name, kind: u.kind, departments: mine.length }));
         }
       }
-      return { ...p, departments: depts.length, ...indicators(total.ratings, total.cases), orgUnits };
+      return Object.assign(indicators(total.ratings, total.cases), { from: p.from, to: p.to, departments: depts.length, orgUnits });
     },
 
     /** Indicators per day, week (Monday first) or month of the period. */
@@ -137,7 +137,8 @@ export function createStatsReports(deps: StatsDeps) {
       const at = new Map(points.map((b) => [b.from, b]));
       for (const row of q.sumRatingsByDay(db, ids, p)) addRatingCounts(at.get(bucketStart(row.day, granularity, p.from))!.r, row);
       for (const row of q.sumCasesByDay(db, ids, p)) addCaseCounts(at.get(bucketStart(row.day, granularity, p.from))!.c, row);
-      return { ...p, granularity, points: points.map((b) => ({ from: b.from, to: b.to, ...indicators(b.r, b.c) })) };
+      // Object.assign, not spreads: see indicators() (a year by day is 366 points).
+      return { ...p, granularity, points: points.map((b) => Object.assign(indicators(b.r, b.c), { from: b.from, to: b.to })) };
     },
 
     /** Case indicators of the period's 差评, per department, with today's unclosed and overdue cases. */
@@ -147,21 +148,22 @@ export function createStatsReports(deps: StatsDeps) {
       const ids = depts.map((d) => d.id);
       const sums = sumsByDepartment(db, ids, p);
       const open = new Map(q.countUnclosedCases(db, ids, todayOf(deps)).map((r) => [r.departmentId, r]));
-      const departments = depts.map((d) => ({
-        id: d.id,
-        name: d.name,
-        ...caseIndicators(sums.get(d.id)!.cases),
-        unclosed: open.get(d.id)?.unclosed ?? 0,
-        overdue: open.get(d.id)?.overdue ?? 0,
-      }));
+      const departments = depts.map((d) =>
+        Object.assign(caseIndicators(sums.get(d.id)!.cases), {
+          id: d.id,
+          name: d.name,
+          unclosed: open.get(d.id)?.unclosed ?? 0,
+          overdue: open.get(d.id)?.overdue ?? 0,
+        }),
+      );
       const total = sumAll(sums.values());
-      return {
-        ...p,
-        ...caseIndicators(total.cases),
+      return Object.assign(caseIndicators(total.cases), {
+        from: p.from,
+        to: p.to,
         unclosed: departments.reduce((n, d) => n + d.unclosed, 0),
         overdue: departments.reduce((n, d) => n + d.overdue, 0),
         departments,
-      };
+      });
     },
   };
 }

@@ -200,8 +200,9 @@ export const RatingsResponse = Type.Object({
 const Mismatch = Type.Object({
   table: Type.String(),
   key: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
-  expected: Type.Union([Type.Record(Type.String(), Type.Number()), Type.Null()]),
-  actual: Type.Union([Type.Record(Type.String(), Type.Number()), Type.Null()]),
+  // Counts, and for the running totals the last submission/open day ('YYYY-MM-DD' or null).
+  expected: Type.Union([Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Null()])), Type.Null()]),
+  actual: Type.Union([Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Null()])), Type.Null()]),
 });
 
 export const VerifyResponse = Type.Object({

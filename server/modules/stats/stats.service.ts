@@ -54,8 +54,9 @@ export function createStatsService(deps: StatsDeps) {
       rollups.addOpen(tx, codeId, departmentId, day);
     },
 
-    /** Any change of a case (opening included, before = null) moves its indicator flags. */
+    /** Any change of a case (opening included, before = null) moves its indicator flags and status count. */
     recordCaseChange(tx: Tx, before: CaseRow | null, after: CaseRow): void {
+      rollups.applyCaseStatusChange(tx, after.departmentId, after.kind, before?.status ?? null, after.status);
       rollups.applyCaseFlagsDelta(
         tx,
         after.departmentId,

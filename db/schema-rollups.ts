@@ -1,0 +1,139 @@
+// The rollup tables of 码上评议 (re-exported by db/schema.ts): maintained in the same transactions that
+// write ratings, opens and case moves (db/queries/rollups.ts), proven by a recount (npm run recount).
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { CASE_KINDS, CASE_STATUSES } from '../client/shared/domain.js';
+
+/** Per code per day: counted ratings by score, all submissions, and landing-page opens (scan funnel). */
+export const dailyCodeStats = sqliteTable(
+  'daily_code_stats',
+  {
+    codeId: text('code_id').notNull(),
+    day: text('day').notNull(),
+    departmentId: integer('department_id').notNull(),
+    s1: integer('s1').notNull().default(0),
+    s2: integer('s2').notNull().default(0),
+    s3: integer('s3').notNull().default(0),
+    s4: integer('s4').notNull().default(0),
+    s5: integer('s5').notNull().default(0),
+    /** Counted ratings with a phone number (实名). */
+    realName: integer('real_name').notNull().default(0),
+    /** Every stored rating, counted or not (scan funnel). */
+    submissions: integer('submissions').notNull().default(0),
+    opens: integer('opens').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.codeId, t.day] }),
+    index('daily_code_stats_day_idx').on(t.day),
+  ],
+);
+
+const hourCount = (name: string) => integer(name).notNull().default(0);
+/** One integer column per China hour of day, `${prefix}0` … `${prefix}23`. */
+function hourColumns<P extends string>(prefix: P): Record<`${P}${number}`, ReturnType<typeof hourCount>> {
+  return Object.fromEntries(Array.from({ length: 24 }, (_, h) => [`${prefix}${h}`, hourCount(`${prefix}${h}`)])) as Record<`${P}${number}`, ReturnType<typeof hourCount>>;
+}
+
+/**
+ * Per department per day: the sums of daily_code_stats over the department's codes, and the counted
+ * ratings (h0…h23) and counted 差评 (b0…b23) per China hour for the weekday × hour heat map. Every
+ * figure without a code filter reads these ~30 rows per department and month instead of one row per
+ * code (or per hour) and day. WITHOUT ROWID (migration 0007): a department's period is contiguous.
+ */
+export const dailyDepartmentStats = sqliteTable(
+  'daily_department_stats',
+  {
+    departmentId: integer('department_id').notNull(),
+    day: text('day').notNull(),
+    s1: integer('s1').notNull().default(0),
+    s2: integer('s2').notNull().default(0),
+    s3: integer('s3').notNull().default(0),
+    s4: integer('s4').notNull().default(0),
+    s5: integer('s5').notNull().default(0),
+    realName: integer('real_name').notNull().default(0),
+    submissions: integer('submissions').notNull().default(0),
+    opens: integer('opens').notNull().default(0),
+    ...hourColumns('h'),
+    ...hourColumns('b'),
+  },
+  (t) => [primaryKey({ columns: [t.departmentId, t.day] })],
+);
+
+/**
+ * Per code: running totals of daily_code_stats up to and including each day the code has a row for,
+ * and the last day with a submission / an open so far. A code's figures over any period are then two
+ * rows (the last on or before `to` minus the last before `from`), whatever the period's length.
+ * WITHOUT ROWID (migration 0007).
+ */
+export const cumulativeCodeStats = sqliteTable(
+  'cumulative_code_stats',
+  {
+    codeId: text('code_id').notNull(),
+    day: text('day').notNull(),
+    s1: integer('s1').notNull().default(0),
+    s2: integer('s2').notNull().default(0),
+    s3: integer('s3').notNull().default(0),
+    s4: integer('s4').notNull().default(0),
+    s5: integer('s5').notNull().default(0),
+    realName: integer('real_name').notNull().default(0),
+    submissions: integer('submissions').notNull().default(0),
+    opens: integer('opens').notNull().default(0),
+    lastSubmissionDay: text('last_submission_day'),
+    lastOpenDay: text('last_open_day'),
+  },
+  (t) => [primaryKey({ columns: [t.codeId, t.day] })],
+);
+
+/**
+ * Per department per day per tag: counted ratings carrying that tag. Keyed tag first (migration 0007):
+ * a period's counts are then summed tag by tag in key order, with no sort of every (department, day,
+ * tag) row, and the few distinct tags are found by skipping through the key.
+ */
+export const dailyTagStats = sqliteTable(
+  'daily_tag_stats',
+  {
+    departmentId: integer('department_id').notNull(),
+    day: text('day').notNull(),
+    tag: text('tag').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tag, t.departmentId, t.day] })],
+);
+
+/**
+ * Per department per rating day: case outcome counters (bad_rating cases only), keyed by the day of
+ * the rating so a period's indicators describe the cases of that period's ratings.
+ */
+export const dailyCaseStats = sqliteTable(
+  'daily_case_stats',
+  {
+    departmentId: integer('department_id').notNull(),
+    day: text('day').notNull(),
+    cases: integer('cases').notNull().default(0),
+    realName: integer('real_name').notNull().default(0),
+    realNameVisited: integer('real_name_visited').notNull().default(0),
+    valid: integer('valid').notNull().default(0),
+    validRectified: integer('valid_rectified').notNull().default(0),
+    answered: integer('answered').notNull().default(0),
+    answeredSatisfied: integer('answered_satisfied').notNull().default(0),
+    closed: integer('closed').notNull().default(0),
+    closedOnTime: integer('closed_on_time').notNull().default(0),
+    open: integer('open').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.departmentId, t.day] })],
+);
+
+/**
+ * Per department, case kind and status: how many cases are in that status now. The unclosed and
+ * queue counts of a county read these few rows instead of counting ~15 000 unclosed cases by index
+ * at 10 M ratings. WITHOUT ROWID (migration 0007).
+ */
+export const caseStatusCounts = sqliteTable(
+  'case_status_counts',
+  {
+    departmentId: integer('department_id').notNull(),
+    kind: text('kind', { enum: CASE_KINDS }).notNull(),
+    status: text('status', { enum: CASE_STATUSES }).notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.departmentId, t.kind, t.status] })],
+);

@@ -1,0 +1,93 @@
+// The department-day and running-total rollups as a recount computes them: from raw ratings grouped by
+// department, day and hour, and from recounted code days plus the stored opens (which have no raw rows).
+import type { CodeDayRow, CumulativeRow, DepartmentDayRow, DepartmentHourRow, OpensRow } from '../../../db/queries/recount.js';
+
+function emptyDepartmentDay(departmentId: number, day: string): DepartmentDayRow {
+  return {
+    departmentId,
+    day,
+    s1: 0,
+    s2: 0,
+    s3: 0,
+    s4: 0,
+    s5: 0,
+    realName: 0,
+    submissions: 0,
+    opens: 0,
+    hours: new Array<number>(24).fill(0),
+    bad: new Array<number>(24).fill(0),
+  };
+}
+
+/** daily_department_stats as it must be: ratings by (department, day, hour), opens by code and day. */
+export function departmentDaysFrom(hours: readonly DepartmentHourRow[], opens: readonly OpensRow[]): DepartmentDayRow[] {
+  const rows = new Map<string, DepartmentDayRow>();
+  const rowOf = (departmentId: number, day: string) => {
+    const id = `${departmentId}|${day}`;
+    let row = rows.get(id);
+    if (!row) rows.set(id, (row = emptyDepartmentDay(departmentId, day)));
+    return row;
+  };
+  for (const h of hours) {
+    const row = rowOf(h.departmentId, h.day);
+    row.s1 += h.s1;
+    row.s2 += h.s2;
+    row.s3 += h.s3;
+    row.s4 += h.s4;
+    row.s5 += h.s5;
+    row.realName += h.realName;
+    row.submissions += h.submissions;
+    row.hours[h.hour]! += h.counted;
+    row.bad[h.hour]! += h.bad;
+  }
+  for (const o of opens) rowOf(o.departmentId, o.day).opens += o.opens;
+  return [...rows.values()];
+}
+
+const SUMMED = ['s1', 's2', 's3', 's4', 's5', 'realName', 'submissions', 'opens'] as const;
+
+/** cumulative_code_stats as it must be: running totals over the code days, in (code, day) order. */
+export function cumulativeFrom(codeDays: readonly CodeDayRow[], opens: readonly OpensRow[]): CumulativeRow[] {
+  const days = new Map<string, CumulativeRow>();
+  const dayOf = (codeId: string, day: string) => {
+    const id = `${codeId}|${day}`;
+    let row = days.get(id);
+    if (!row) {
+      row = { codeId, day, s1: 0, s2: 0, s3: 0, s4: 0, s5: 0, realName: 0, submissions: 0, opens: 0, lastSubmissionDay: null, lastOpenDay: null };
+      days.set(id, row);
+    }
+    return row;
+  };
+  for (const c of codeDays) Object.assign(dayOf(c.codeId, c.day), { s1: c.s1, s2: c.s2, s3: c.s3, s4: c.s4, s5: c.s5, realName: c.realName, submissions: c.submissions });
+  for (const o of opens) dayOf(o.codeId, o.day).opens = o.opens;
+  const ordered = [...days.values()].sort((a, b) => (a.codeId < b.codeId ? -1 : a.codeId > b.codeId ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  let prev: CumulativeRow | null = null;
+  for (const row of ordered) {
+    const before = prev?.codeId === row.codeId ? prev : null;
+    const own = { submissions: row.submissions, opens: row.opens };
+    for (const k of SUMMED) row[k] += before?.[k] ?? 0;
+    row.lastSubmissionDay = own.submissions > 0 ? row.day : (before?.lastSubmissionDay ?? null);
+    row.lastOpenDay = own.opens > 0 ? row.day : (before?.lastOpenDay ?? null);
+    prev = row;
+  }
+  return ordered;
+}
+
+/**
+ * Running totals without the rows that repeat the row before them (a day that added nothing): such a
+ * row and its absence answer every period the same, so neither counts as a difference.
+ */
+export function withoutRepeatedTotals(rows: readonly CumulativeRow[]): CumulativeRow[] {
+  const out: CumulativeRow[] = [];
+  let prev: CumulativeRow | null = null;
+  for (const row of rows) {
+    const before = prev?.codeId === row.codeId ? prev : null;
+    const same =
+      SUMMED.every((k) => row[k] === (before?.[k] ?? 0)) &&
+      row.lastSubmissionDay === (before?.lastSubmissionDay ?? null) &&
+      row.lastOpenDay === (before?.lastOpenDay ?? null);
+    if (!same) out.push(row);
+    prev = row;
+  }
+  return out;
+}

@@ -1,0 +1,114 @@
+// The supervisor's queue (GET /api/cases?sort=queue) is read group by group in index order (issue 7):
+// every page, filter and scope must still be exactly the queue order — past the whole deadline first,
+// then open 差评 past their contact deadline, then the rest, closed last; each by deadline, then id.
+import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TestApp } from '../helpers/app.js';
+import { makeRating } from '../helpers/factories.js';
+import { drive, getJson, setup, type UserLike, type World } from './helpers.js';
+
+const DAY = 86_400_000;
+let t: TestApp;
+let w: World;
+
+interface Row {
+  id: number;
+  status: string;
+  departmentId: number;
+  dueDate: string;
+  contactDueDate: string;
+}
+
+beforeEach(async () => {
+  ({ t, w } = await setup()); // today: Monday 2026-11-23
+  let seed = 99;
+  const pick = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  const codes = [w.codeA, w.codeB, w.codeC];
+  for (let i = 0; i < 70; i++) {
+    // Several 差评 a day over the last five weeks: deadlines shared by many cases (ties by id).
+    const createdAt = t.clock.now() - pick(36) * DAY - pick(8) * 3_600_000;
+    const code = codes[pick(3)]!;
+    const r = makeRating(t.services, { codeId: code.id, score: 1 + pick(2), createdAt, phone: '13912345678' });
+    const step = pick(5);
+    const head = code.departmentId === w.deptA.id ? w.headA : code.departmentId === w.deptB.id ? w.headB : null;
+    if (step === 0 || !head) continue; // stays open
+    drive(t, head, r.case!.id, { to: 'visited', classification: step === 4 ? 'no_basis' : 'valid', note: '已回访' });
+    if (step === 2) drive(t, head, r.case!.id, { to: 'rectifying' });
+    if (step === 3) {
+      drive(t, head, r.case!.id, { to: 'rectifying' });
+      drive(t, head, r.case!.id, { to: 'rectified', note: '已整改' });
+    }
+    if (step === 4) {
+      drive(t, head, r.case!.id, { to: 'answered', note: '已解释', satisfaction: 'basic' });
+      drive(t, w.supervisor, r.case!.id, { to: 'closed' });
+    }
+  }
+});
+afterEach(() => t.close());
+
+const TODAY = '2026-11-23';
+
+function allCases(): Row[] {
+  return t.db.all<Row>(sql`SELECT id, status, department_id AS departmentId, due_date AS dueDate, contact_due_date AS contactDueDate FROM cases`);
+}
+
+function queueOrder(rows: Row[]): number[] {
+  const group = (c: Row) => (c.status === 'closed' ? 3 : c.dueDate < TODAY ? 0 : c.status === 'open' && c.contactDueDate < TODAY ? 1 : 2);
+  return [...rows]
+    .sort((a, b) => group(a) - group(b) || (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0) || a.id - b.id)
+    .map((c) => c.id);
+}
+
+async function page(user: UserLike, qs: string): Promise<{ ids: number[]; total: number }> {
+  const res = await getJson(t, user, `/api/cases?sort=queue&${qs}`);
+  expect(res.statusCode, qs).toBe(200);
+  const body = res.json();
+  return { ids: body.cases.map((c: { id: number }) => c.id), total: body.total };
+}
+
+describe('GET /api/cases?sort=queue', () => {
+  it('the data set reaches every queue group', () => {
+    const rows = allCases().filter((c) => c.departmentId !== w.deptC.id);
+    expect(rows.some((c) => c.status !== 'closed' && c.dueDate < TODAY)).toBe(true);
+    expect(rows.some((c) => c.status === 'open' && c.dueDate >= TODAY && c.contactDueDate < TODAY)).toBe(true);
+    expect(rows.some((c) => c.status !== 'closed' && c.dueDate >= TODAY && !(c.status === 'open' && c.contactDueDate < TODAY))).toBe(true);
+    expect(rows.some((c) => c.status === 'closed')).toBe(true);
+  });
+
+  const filters: [string, (c: Row) => boolean][] = [
+    ['', (c) => c.status !== 'closed'],
+    ['status=open', (c) => c.status === 'open'],
+    ['status=open,visited,closed', (c) => ['open', 'visited', 'closed'].includes(c.status)],
+    ['status=closed', (c) => c.status === 'closed'],
+    ['status=open,visited,rectifying,appealed,rectified,answered,closed', () => true],
+    ['overdue=true', (c) => c.status !== 'closed' && c.dueDate < TODAY],
+    ['overdue=false', (c) => c.status !== 'closed' && c.dueDate >= TODAY],
+  ];
+
+  it.each(filters)('every page of the queue (%s) is the queue order, for a supervisor and a head', async (qs, keep) => {
+    for (const [user, scope] of [
+      [w.supervisor, [w.deptA.id, w.deptB.id]],
+      [w.headA, [w.deptA.id]],
+    ] as const) {
+      const expected = queueOrder(allCases().filter((c) => scope.includes(c.departmentId) && keep(c)));
+      for (const [limit, offset] of [[50, 0], [7, 0], [7, 7], [5, 23], [10, expected.length - 3], [10, expected.length + 5]] as const) {
+        if (offset < 0) continue;
+        const got = await page(user, `${qs}&limit=${limit}&offset=${offset}`);
+        expect(got.ids, `${qs} limit ${limit} offset ${offset}`).toEqual(expected.slice(offset, offset + limit));
+        expect(got.total).toBe(expected.length);
+      }
+    }
+  });
+
+  it('one department of the scope, and the to-do list, keep the order', async () => {
+    const expected = queueOrder(allCases().filter((c) => c.departmentId === w.deptB.id && c.status !== 'closed'));
+    expect((await page(w.supervisor, `departmentId=${w.deptB.id}&limit=200`)).ids).toEqual(expected);
+    const todo = await page(w.supervisor, 'actionable=true&limit=200');
+    expect(todo.ids.length).toBeGreaterThan(0);
+    const order = queueOrder(allCases().filter((c) => todo.ids.includes(c.id)));
+    expect(todo.ids).toEqual(order);
+  });
+});

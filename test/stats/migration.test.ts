@@ -1,0 +1,110 @@
+// Migration 0007 (dashboard rollups) on a database that existed before it: the new tables are filled
+// from the rollups the database already had, so its figures stay what they were and a recount agrees.
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDb, type Db } from '../../db/client.js';
+import { migrateDb } from '../../db/migrate.js';
+import { verifyRollups } from '../../server/modules/stats/recount.js';
+import { bearerFor, makeTestApp } from '../helpers/app.js';
+import { makeWorld } from '../helpers/factories.js';
+
+const MIGRATIONS = fileURLToPath(new URL('../../db/migrations', import.meta.url));
+const CHINA = 8 * 3_600_000;
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mspy-migrate-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A database migrated only up to (not including) the dashboard-rollups migration, as deployments were. */
+function databaseBefore0007(): Db {
+  const journal = JSON.parse(readFileSync(join(MIGRATIONS, 'meta/_journal.json'), 'utf8')) as { entries: { idx: number; tag: string }[] };
+  const mine = journal.entries.find((e) => e.tag.endsWith('_dashboard_rollups'))!;
+  const entries = journal.entries.filter((e) => e.idx < mine.idx);
+  mkdirSync(join(dir, 'meta'));
+  writeFileSync(join(dir, 'meta/_journal.json'), JSON.stringify({ ...journal, entries }));
+  for (const e of entries) copyFileSync(join(MIGRATIONS, `${e.tag}.sql`), join(dir, `${e.tag}.sql`));
+  const db = openDb(':memory:');
+  migrate(db, { migrationsFolder: dir });
+  return db;
+}
+
+describe('migration 0007 keeps the figures of an existing database', () => {
+  it('fills the department days (heat-map hours included) and the running totals from the old rollups', async () => {
+    const db = databaseBefore0007();
+    expect(db.get(sql`SELECT name FROM sqlite_master WHERE name = 'hourly_department_stats'`)).toBeTruthy();
+    const w = await makeWorld(db);
+    // Ratings as the old write path left them: raw rows plus its rollups, and landing-page opens.
+    const ratings: [string, number, string, number, number, number][] = [
+      // code, department, China time, score, real name, excluded
+      [w.codeA.id, w.deptA.id, '2026-11-02T09:15:00', 5, 1, 0],
+      [w.codeA.id, w.deptA.id, '2026-11-02T09:40:00', 1, 0, 0],
+      [w.codeA.id, w.deptA.id, '2026-11-02T15:05:00', 2, 1, 1],
+      [w.codeA.id, w.deptA.id, '2026-11-05T10:00:00', 4, 0, 0],
+      [w.codeB.id, w.deptB.id, '2026-11-02T23:30:00', 3, 0, 0],
+      [w.codeC.id, w.deptC.id, '2026-11-03T08:00:00', 2, 1, 0],
+    ];
+    for (const [code, dept, time, score, realName, excluded] of ratings) {
+      const at = Date.parse(`${time}+08:00`);
+      db.run(sql`INSERT INTO ratings (code_id, department_id, score, tags, real_name, created_at, day, excluded)
+        VALUES (${code}, ${dept}, ${score}, '[]', ${realName}, ${at}, ${new Date(at + CHINA).toISOString().slice(0, 10)}, ${excluded})`);
+    }
+    db.run(sql`INSERT INTO daily_code_stats (code_id, day, department_id, s1, s2, s3, s4, s5, real_name, submissions, opens)
+      SELECT code_id, day, department_id, sum(score = 1 AND excluded = 0), sum(score = 2 AND excluded = 0), sum(score = 3 AND excluded = 0),
+        sum(score = 4 AND excluded = 0), sum(score = 5 AND excluded = 0), sum(real_name = 1 AND excluded = 0), count(*), 0
+      FROM ratings GROUP BY code_id, day`);
+    db.run(sql`INSERT INTO hourly_department_stats (department_id, day, hour, total, bad)
+      SELECT department_id, day, ((created_at + 28800000) / 3600000) % 24, count(*), sum(score <= 2)
+      FROM ratings WHERE excluded = 0 GROUP BY 1, 2, 3`);
+    db.run(sql`UPDATE daily_code_stats SET opens = 4 WHERE code_id = ${w.codeA.id} AND day = '2026-11-02'`);
+    // Two 好评抽查 cases (spot checks carry no case indicators), one still open.
+    for (const [no, status, ratingId] of [['SC1', 'open', 1], ['SC2', 'closed', 4]] as const) {
+      db.run(sql`INSERT INTO cases (case_no, kind, status, rating_id, department_id, code_id, rating_day, anonymous, contact_due_date, due_date, status_token, created_at, updated_at)
+        VALUES (${no}, 'spot_check', ${status}, ${ratingId}, ${w.deptA.id}, ${w.codeA.id}, '2026-11-02', 0, '2026-11-03', '2026-11-20', ${`token-${no}`}, 0, 0)`);
+    }
+    db.run(sql`INSERT INTO daily_code_stats (code_id, day, department_id, opens) VALUES (${w.codeA.id}, '2026-11-04', ${w.deptA.id}, 2)`);
+
+    migrateDb(db);
+    expect(db.get(sql`SELECT name FROM sqlite_master WHERE name = 'hourly_department_stats'`)).toBeUndefined();
+    expect(db.get<{ sql: string }>(sql`SELECT sql FROM sqlite_master WHERE name = 'daily_department_stats'`)!.sql).toMatch(/WITHOUT ROWID/);
+    expect(db.get<{ sql: string }>(sql`SELECT sql FROM sqlite_master WHERE name = 'cumulative_code_stats'`)!.sql).toMatch(/WITHOUT ROWID/);
+    const verified = verifyRollups(db);
+    expect(verified.mismatches).toEqual([]);
+    expect(verified.checked).toMatchObject({ daily_department_stats: 5, cumulative_code_stats: 5, case_status_counts: 2 });
+    expect(db.all(sql`SELECT kind, status, count FROM case_status_counts ORDER BY status`)).toEqual([
+      { kind: 'spot_check', status: 'closed', count: 1 },
+      { kind: 'spot_check', status: 'open', count: 1 },
+    ]);
+
+    expect(db.get(sql`SELECT s1, s2, s5, real_name AS realName, submissions, opens, h9, b9, h15, b15 FROM daily_department_stats
+      WHERE department_id = ${w.deptA.id} AND day = '2026-11-02'`)).toEqual({ s1: 1, s2: 0, s5: 1, realName: 1, submissions: 3, opens: 4, h9: 2, b9: 1, h15: 0, b15: 0 });
+    expect(db.all(sql`SELECT day, s4, submissions, opens, last_submission_day AS lastSubmission, last_open_day AS lastOpen
+      FROM cumulative_code_stats WHERE code_id = ${w.codeA.id} ORDER BY day`)).toEqual([
+      { day: '2026-11-02', s4: 0, submissions: 3, opens: 4, lastSubmission: '2026-11-02', lastOpen: '2026-11-02' },
+      { day: '2026-11-04', s4: 0, submissions: 3, opens: 6, lastSubmission: '2026-11-02', lastOpen: '2026-11-04' },
+      { day: '2026-11-05', s4: 1, submissions: 4, opens: 6, lastSubmission: '2026-11-05', lastOpen: '2026-11-04' },
+    ]);
+
+    // The app on the migrated database answers from the new tables, and keeps writing them.
+    const t = await makeTestApp({ db, now: Date.parse('2026-11-06T12:00:00+08:00') });
+    try {
+      const auth = { headers: bearerFor(t.app, w.supervisor) };
+      const map = (await t.app.inject({ url: '/api/stats/heatmap?from=2026-11-01&to=2026-11-30', ...auth })).json();
+      expect(map.total[0][9]).toBe(2); // Monday 2026-11-02, 09:00–10:00: the 5 and the 1
+      expect(map.bad[0][9]).toBe(1);
+      expect(map.total[0][23]).toBe(1); // department B's 3 at 23:30
+      const funnel = (await t.app.inject({ url: '/api/codes', ...auth })).json().codes.find((c: { code: string }) => c.code === w.codeA.id).funnel;
+      expect(funnel).toMatchObject({ opensTotal: 6, submissionsTotal: 4, lastOpenDay: '2026-11-04', lastSubmissionDay: '2026-11-05' });
+      await t.app.inject({ method: 'POST', url: `/api/codes/${w.codeA.id}/opened` });
+      expect(t.services.stats.verifyRollups().ok).toBe(true);
+    } finally {
+      await t.close();
+    }
+  });
+});
