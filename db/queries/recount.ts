@@ -3,23 +3,16 @@
 import { sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../client.js';
 import { sqliteOf } from '../client.js';
-import type { CaseFlags } from './rollups.js';
+import type { CaseFlags, RatingSums } from './rollups.js';
 
 /** China hour of day of created_at (UTC+8), as the write side computes it. */
 const CHINA_HOUR = sql`((r.created_at + 28800000) / 3600000) % 24`;
 const HOURS = Array.from({ length: 24 }, (_, h) => h);
 
-export interface CodeDayRow {
+export interface CodeDayRow extends Omit<RatingSums, 'opens'> {
   codeId: string;
   day: string;
   departmentId: number;
-  s1: number;
-  s2: number;
-  s3: number;
-  s4: number;
-  s5: number;
-  realName: number;
-  submissions: number;
 }
 
 /** One department, day and China hour of raw ratings: what daily_department_stats sums. */
@@ -48,33 +41,17 @@ export interface OpensRow {
   opens: number;
 }
 
-export interface DepartmentDayRow {
+export interface DepartmentDayRow extends RatingSums {
   departmentId: number;
   day: string;
-  s1: number;
-  s2: number;
-  s3: number;
-  s4: number;
-  s5: number;
-  realName: number;
-  submissions: number;
-  opens: number;
   /** Counted ratings and counted 差评 per China hour 0–23. */
   hours: number[];
   bad: number[];
 }
 
-export interface CumulativeRow {
+export interface CumulativeRow extends RatingSums {
   codeId: string;
   day: string;
-  s1: number;
-  s2: number;
-  s3: number;
-  s4: number;
-  s5: number;
-  realName: number;
-  submissions: number;
-  opens: number;
   lastSubmissionDay: string | null;
   lastOpenDay: string | null;
 }

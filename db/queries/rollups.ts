@@ -15,6 +15,18 @@ export interface RatingFacts {
   realName: boolean;
 }
 
+/** The counters a rating rollup row carries (per code or department and day, or running totals). */
+export interface RatingSums {
+  s1: number;
+  s2: number;
+  s3: number;
+  s4: number;
+  s5: number;
+  realName: number;
+  submissions: number;
+  opens: number;
+}
+
 /** What one bad_rating case contributes to the case indicators (DOMAIN.md, Indicators). */
 export interface CaseFlags {
   cases: number;
@@ -146,19 +158,7 @@ function departmentDay(db: DbOrTx, s: Statements, hour: number): Database.Statem
   return stmt;
 }
 
-interface CodeDelta {
-  codeId: string;
-  departmentId: number;
-  day: string;
-  s1: number;
-  s2: number;
-  s3: number;
-  s4: number;
-  s5: number;
-  realName: number;
-  submissions: number;
-  opens: number;
-}
+type CodeDelta = RatingSums & { codeId: string; departmentId: number; day: string };
 
 /**
  * Adds a delta to the code's row of the day and to its running totals from that day on. A code has a

@@ -5,7 +5,7 @@
 // The dashboards run the rollup reads on every request: they are plain statements prepared once per
 // connection (building and preparing the SQL cost as much as running it on a month's rows).
 import { sql, type SQL } from 'drizzle-orm';
-import type { CaseFlags } from './rollups.js';
+import type { CaseFlags, RatingSums } from './rollups.js';
 import { UNCLOSED_CASE_STATUSES } from '../../client/shared/domain.js';
 import type Database from 'better-sqlite3';
 import { sqliteOf, type Db, type DbOrTx } from '../client.js';
@@ -15,16 +15,7 @@ export interface DayRange {
   to: string;
 }
 
-export interface RatingSums {
-  s1: number;
-  s2: number;
-  s3: number;
-  s4: number;
-  s5: number;
-  realName: number;
-  submissions: number;
-  opens: number;
-}
+export type { RatingSums };
 
 /** Sums of the case rollup: the same counters as one case's flags. */
 export type CaseSums = CaseFlags;
