@@ -205,6 +205,8 @@ export const cases = sqliteTable(
     index('cases_rating_idx').on(t.ratingId),
     index('cases_closed_idx').on(t.closedAt),
     index('cases_created_idx').on(t.createdAt),
+    // A department's cases newest first (the head's case list) without sorting all of them.
+    index('cases_dept_created_idx').on(t.departmentId, t.createdAt),
   ],
 );
 

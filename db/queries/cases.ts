@@ -127,10 +127,13 @@ function filterWhere(f: CaseFilter): SQL | undefined {
   // instead of collecting every case of the county by department and sorting them.
   // Otherwise the scope is one JSON parameter: a county's 40 ids as 40 placeholders made the queue's
   // four branches a large statement to build and prepare on every request.
+  // One department (a head's list) is an equality: SQLite walks (department, created_at) newest first.
   const scope =
-    f.sort === 'newest' && f.departmentIds.length > 1 && f.departmentId === undefined
-      ? inArray(sql`+${cases.departmentId}`, [...f.departmentIds])
-      : sql`${cases.departmentId} IN (SELECT value FROM json_each(${JSON.stringify(f.departmentIds)}))`;
+    f.departmentIds.length === 1
+      ? eq(cases.departmentId, f.departmentIds[0]!)
+      : f.sort === 'newest' && f.departmentId === undefined
+        ? inArray(sql`+${cases.departmentId}`, [...f.departmentIds])
+        : sql`${cases.departmentId} IN (SELECT value FROM json_each(${JSON.stringify(f.departmentIds)}))`;
   const conds: (SQL | undefined)[] = [scope];
   if (f.statuses?.length) conds.push(inArray(cases.status, f.statuses));
   if (f.kindStatuses) {
@@ -193,6 +196,17 @@ function countByStatus(db: DbOrTx, f: CaseFilter): number {
   return db.select({ n: sql<number>`coalesce(sum(${c.count}), 0)` }).from(c).where(and(...conds)).get()?.n ?? 0;
 }
 
+/** Cases with what a list shows of their department, code, rating and officer. */
+function selectListRows(db: DbOrTx) {
+  return db
+    .select(listColumns)
+    .from(cases)
+    .innerJoin(departments, eq(departments.id, cases.departmentId))
+    .innerJoin(codes, eq(codes.id, cases.codeId))
+    .innerJoin(ratings, eq(ratings.id, cases.ratingId))
+    .leftJoin(users, eq(users.id, cases.officerId));
+}
+
 /** A page of cases in scope and the total matching; `queue` puts overdue first, then by deadline. */
 export function listCases(db: DbOrTx, f: CaseFilter): { rows: CaseListRow[]; total: number } {
   if (f.departmentIds.length === 0) return { rows: [], total: 0 };
@@ -206,26 +220,12 @@ export function listCases(db: DbOrTx, f: CaseFilter): { rows: CaseListRow[]; tot
     const ids = queuePageIds(db, f);
     if (ids.length === 0) return { rows: [], total: total() };
     const byId = new Map(
-      (db
-        .select(listColumns)
-        .from(cases)
-        .innerJoin(departments, eq(departments.id, cases.departmentId))
-        .innerJoin(codes, eq(codes.id, cases.codeId))
-        .innerJoin(ratings, eq(ratings.id, cases.ratingId))
-        .leftJoin(users, eq(users.id, cases.officerId))
-        .where(inArray(cases.id, ids))
-        .all() as CaseListRow[]).map((r) => [r.id, r]),
+      (selectListRows(db).where(inArray(cases.id, ids)).all() as CaseListRow[]).map((r) => [r.id, r]),
     );
     return { rows: ids.map((id) => byId.get(id)!), total: total() };
   }
   const order = [desc(cases.createdAt), desc(cases.id)];
-  const rows = db
-    .select(listColumns)
-    .from(cases)
-    .innerJoin(departments, eq(departments.id, cases.departmentId))
-    .innerJoin(codes, eq(codes.id, cases.codeId))
-    .innerJoin(ratings, eq(ratings.id, cases.ratingId))
-    .leftJoin(users, eq(users.id, cases.officerId))
+  const rows = selectListRows(db)
     .where(where)
     .orderBy(...order)
     .limit(f.limit)
@@ -235,13 +235,7 @@ export function listCases(db: DbOrTx, f: CaseFilter): { rows: CaseListRow[]; tot
 }
 
 export function getCaseListRow(db: DbOrTx, id: number): CaseListRow | undefined {
-  return db
-    .select(listColumns)
-    .from(cases)
-    .innerJoin(departments, eq(departments.id, cases.departmentId))
-    .innerJoin(codes, eq(codes.id, cases.codeId))
-    .innerJoin(ratings, eq(ratings.id, cases.ratingId))
-    .leftJoin(users, eq(users.id, cases.officerId))
+  return selectListRows(db)
     .where(eq(cases.id, id))
     .get() as CaseListRow | undefined;
 }

@@ -1,0 +1,1 @@
+CREATE INDEX `cases_dept_created_idx` ON `cases` (`department_id`,`created_at`);
