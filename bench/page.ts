@@ -111,10 +111,12 @@ export async function runPage(opts: PageOptions): Promise<{ rows: Row[]; raw: Re
     // page; the next scan happens under the same Slow 3G preset.
     const repeat = async () => {
       const context = await browser.newContext(phone);
-      const background: { url: string; gzip: number }[] = [];
-      // Every response of the context, the worker's own fetches included.
+      const background: { url: string; navigation: boolean; gzip: number }[] = [];
+      // Every response of the context, the worker's own fetches included, in the order they came.
       context.on('response', (res) => {
-        void res.body().then((b) => background.push({ url: res.url().replace(base, ''), gzip: b.length ? gzipSync(b).length : 0 }), () => undefined);
+        const entry = { url: res.url().replace(base, ''), navigation: res.request().isNavigationRequest(), gzip: 0 };
+        background.push(entry);
+        void res.body().then((b) => (entry.gzip = b.length ? gzipSync(b).length : 0), () => undefined);
       });
       const page = await context.newPage();
       await page.addInitScript(TTI_PROBE);
@@ -138,7 +140,8 @@ export async function runPage(opts: PageOptions): Promise<{ rows: Row[]; raw: Re
       repeats.push(r.tti);
       if (i === 0) {
         // What the first visit fetches after it is usable: the worker script and the page's kept copy.
-        const after = r.firstVisit.slice(r.firstVisit.findIndex((x) => x.url.startsWith('/r/')) + 1);
+        const doc = r.firstVisit.findIndex((x) => x.navigation);
+        const after = r.firstVisit.filter((_, i) => i !== doc);
         opts.log(`page: first visit, after load: ${after.map((x) => `${x.url} ${x.gzip} B`).join(', ')}`);
         backgroundBytes = after.reduce((n, x) => n + x.gzip, 0);
       }
