@@ -3,6 +3,25 @@
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { CASE_KINDS, CASE_STATUSES } from '../client/shared/domain.js';
 
+/**
+ * The counters every rating rollup row carries (fresh column builders for each table): counted
+ * ratings by score, counted ratings with a phone number (实名), every stored rating counted or not
+ * and landing-page opens (the scan funnel).
+ */
+function ratingCounters() {
+  const count = (name: string) => integer(name).notNull().default(0);
+  return {
+    s1: count('s1'),
+    s2: count('s2'),
+    s3: count('s3'),
+    s4: count('s4'),
+    s5: count('s5'),
+    realName: count('real_name'),
+    submissions: count('submissions'),
+    opens: count('opens'),
+  };
+}
+
 /** Per code per day: counted ratings by score, all submissions, and landing-page opens (scan funnel). */
 export const dailyCodeStats = sqliteTable(
   'daily_code_stats',
@@ -10,16 +29,7 @@ export const dailyCodeStats = sqliteTable(
     codeId: text('code_id').notNull(),
     day: text('day').notNull(),
     departmentId: integer('department_id').notNull(),
-    s1: integer('s1').notNull().default(0),
-    s2: integer('s2').notNull().default(0),
-    s3: integer('s3').notNull().default(0),
-    s4: integer('s4').notNull().default(0),
-    s5: integer('s5').notNull().default(0),
-    /** Counted ratings with a phone number (实名). */
-    realName: integer('real_name').notNull().default(0),
-    /** Every stored rating, counted or not (scan funnel). */
-    submissions: integer('submissions').notNull().default(0),
-    opens: integer('opens').notNull().default(0),
+    ...ratingCounters(),
   },
   (t) => [
     primaryKey({ columns: [t.codeId, t.day] }),
@@ -44,14 +54,7 @@ export const dailyDepartmentStats = sqliteTable(
   {
     departmentId: integer('department_id').notNull(),
     day: text('day').notNull(),
-    s1: integer('s1').notNull().default(0),
-    s2: integer('s2').notNull().default(0),
-    s3: integer('s3').notNull().default(0),
-    s4: integer('s4').notNull().default(0),
-    s5: integer('s5').notNull().default(0),
-    realName: integer('real_name').notNull().default(0),
-    submissions: integer('submissions').notNull().default(0),
-    opens: integer('opens').notNull().default(0),
+    ...ratingCounters(),
     ...hourColumns('h'),
     ...hourColumns('b'),
   },
@@ -69,14 +72,7 @@ export const cumulativeCodeStats = sqliteTable(
   {
     codeId: text('code_id').notNull(),
     day: text('day').notNull(),
-    s1: integer('s1').notNull().default(0),
-    s2: integer('s2').notNull().default(0),
-    s3: integer('s3').notNull().default(0),
-    s4: integer('s4').notNull().default(0),
-    s5: integer('s5').notNull().default(0),
-    realName: integer('real_name').notNull().default(0),
-    submissions: integer('submissions').notNull().default(0),
-    opens: integer('opens').notNull().default(0),
+    ...ratingCounters(),
     lastSubmissionDay: text('last_submission_day'),
     lastOpenDay: text('last_open_day'),
   },

@@ -16,18 +16,10 @@ export interface CodeDayRow extends Omit<RatingSums, 'opens'> {
 }
 
 /** One department, day and China hour of raw ratings: what daily_department_stats sums. */
-export interface DepartmentHourRow {
+export interface DepartmentHourRow extends Omit<RatingSums, 'opens'> {
   departmentId: number;
   day: string;
   hour: number;
-  s1: number;
-  s2: number;
-  s3: number;
-  s4: number;
-  s5: number;
-  realName: number;
-  /** Every rating, counted or not. */
-  submissions: number;
   /** Counted ratings, and counted 差评. */
   counted: number;
   bad: number;
