@@ -1,5 +1,6 @@
+import type Database from 'better-sqlite3';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../client.js';
+import { sqliteOf, type DbOrTx } from '../client.js';
 import { departments, orgUnits, userDepartments } from '../schema.js';
 
 export type OrgUnitRow = typeof orgUnits.$inferSelect;
@@ -31,16 +32,6 @@ export function orgSubtreeIds(db: DbOrTx, rootId: number): number[] {
   return rows.map((r) => r.id);
 }
 
-export function listDepartmentsByOrgUnits(db: DbOrTx, orgUnitIds: number[]): DepartmentRow[] {
-  if (orgUnitIds.length === 0) return [];
-  return db
-    .select()
-    .from(departments)
-    .where(inArray(departments.orgUnitId, orgUnitIds))
-    .orderBy(asc(departments.sortOrder), asc(departments.id))
-    .all();
-}
-
 export function listDepartmentsByIds(db: DbOrTx, ids: number[]): DepartmentRow[] {
   if (ids.length === 0) return [];
   return db
@@ -63,13 +54,36 @@ export function findDepartmentByName(db: DbOrTx, orgUnitId: number, name: string
     .get();
 }
 
+// Every staff request resolves its user's scope: prepared once per connection, not rebuilt by the
+// query builder each time.
+const scopeStatements = new WeakMap<Database.Database, { under: Database.Statement<[number], number>; ofUser: Database.Statement<[number], number> }>();
+
+function scope(db: DbOrTx) {
+  const client = sqliteOf(db);
+  let s = scopeStatements.get(client);
+  if (!s) {
+    s = {
+      under: client
+        .prepare<[number], number>(`
+          WITH RECURSIVE sub(id) AS (
+            SELECT id FROM org_units WHERE id = ?
+            UNION ALL SELECT o.id FROM org_units o JOIN sub ON o.parent_id = sub.id
+          ) SELECT d.id FROM departments d WHERE d.org_unit_id IN (SELECT id FROM sub) ORDER BY d.sort_order, d.id`)
+        .pluck(),
+      ofUser: client.prepare<[number], number>('SELECT department_id FROM user_departments WHERE user_id = ? ORDER BY department_id').pluck(),
+    };
+    scopeStatements.set(client, s);
+  }
+  return s;
+}
+
+/** Ids of the departments of an org unit and every unit below it, in display order. */
+export function departmentIdsUnder(db: DbOrTx, orgUnitId: number): number[] {
+  return scope(db).under.all(orgUnitId);
+}
+
 export function departmentIdsOfUser(db: DbOrTx, userId: number): number[] {
-  return db
-    .select({ id: userDepartments.departmentId })
-    .from(userDepartments)
-    .where(eq(userDepartments.userId, userId))
-    .all()
-    .map((r) => r.id);
+  return scope(db).ofUser.all(userId);
 }
 
 export function assignUserDepartments(db: DbOrTx, userId: number, departmentIds: number[]): void {

@@ -33,7 +33,7 @@ export function createAuthService(deps: { db: Db; clock: Clock; org: OrgService 
       displayName: u.displayName,
       role: u.role,
       orgUnitId: u.orgUnitId,
-      departmentIds: u.role === 'dept_head' ? orgQ.departmentIdsOfUser(db, u.id) : [],
+      departmentIds: u.role === 'dept_head' ? org.departmentIdsInScope(u) : [],
       active: u.active,
     };
   }

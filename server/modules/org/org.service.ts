@@ -32,7 +32,7 @@ export function createOrgService(deps: { db: Db; clock: Clock }) {
   function departmentIdsInScope(user: { id: number; role: string; orgUnitId: number | null }): number[] {
     if (user.role === 'dept_head') return q.departmentIdsOfUser(db, user.id);
     if (user.orgUnitId == null) return [];
-    return q.listDepartmentsByOrgUnits(db, q.orgSubtreeIds(db, user.orgUnitId)).map((d) => d.id);
+    return q.departmentIdsUnder(db, user.orgUnitId);
   }
 
   function toView(d: q.DepartmentRow, names: Map<number, string>): DepartmentView {
