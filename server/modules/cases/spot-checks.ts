@@ -27,6 +27,21 @@ export interface DrawView {
   orgUnitId: number | null;
 }
 
+function drawView(d: sq.SpotCheckDrawRow, drawnByName: string | null): DrawView {
+  return {
+    id: d.id,
+    month: d.month,
+    seed: d.seed,
+    share: d.share,
+    eligible: d.eligibleCount,
+    drawn: d.drawnCount,
+    drawnAt: d.drawnAt,
+    drawnBy: d.drawnBy,
+    drawnByName,
+    orgUnitId: d.orgUnitId,
+  };
+}
+
 export function createSpotChecks(deps: {
   db: Db;
   clock: Clock;
@@ -122,38 +137,12 @@ export function createSpotChecks(deps: {
         });
         return { draw, caseIds };
       });
-      const d = result.draw;
-      return {
-        draw: {
-          id: d.id,
-          month: d.month,
-          seed: d.seed,
-          share: d.share,
-          eligible: d.eligibleCount,
-          drawn: d.drawnCount,
-          drawnAt: d.drawnAt,
-          drawnBy: d.drawnBy,
-          drawnByName: actor.displayName,
-          orgUnitId: d.orgUnitId,
-        },
-        cases: result.caseIds.map(deps.listItemById),
-      };
+      return { draw: drawView(result.draw, actor.displayName), cases: result.caseIds.map(deps.listItemById) };
     },
 
     listDraws(actor: Actor): DrawView[] {
       if (actor.role !== 'supervisor' && actor.role !== 'admin') throw new Forbidden('只有督查或管理员可以查看抽查记录');
-      return sq.listDraws(db, org.orgUnitIdsInScope(actor), 200).map((d) => ({
-        id: d.id,
-        month: d.month,
-        seed: d.seed,
-        share: d.share,
-        eligible: d.eligibleCount,
-        drawn: d.drawnCount,
-        drawnAt: d.drawnAt,
-        drawnBy: d.drawnBy,
-        drawnByName: d.drawnByName,
-        orgUnitId: d.orgUnitId,
-      }));
+      return sq.listDraws(db, org.orgUnitIdsInScope(actor), 200).map((d) => drawView(d, d.drawnByName));
     },
   };
 }
