@@ -24,14 +24,7 @@ export interface PublicCodeInfo {
   active: boolean;
 }
 
-export interface StaffCodeView {
-  code: string;
-  departmentId: number;
-  departmentName: string;
-  location: string;
-  staffName: string | null;
-  serviceItems: string[];
-  active: boolean;
+export interface StaffCodeView extends PublicCodeInfo {
   createdAt: number;
   disabledAt: number | null;
   url: string;
