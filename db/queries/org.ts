@@ -24,12 +24,7 @@ export function getOrgUnit(db: DbOrTx, id: number): OrgUnitRow | undefined {
 
 /** Ids of an org unit and every unit below it (市 → 县/区). */
 export function orgSubtreeIds(db: DbOrTx, rootId: number): number[] {
-  const rows = db.all<{ id: number }>(sql`
-    WITH RECURSIVE sub(id) AS (
-      SELECT id FROM org_units WHERE id = ${rootId}
-      UNION ALL SELECT o.id FROM org_units o JOIN sub ON o.parent_id = sub.id
-    ) SELECT id FROM sub`);
-  return rows.map((r) => r.id);
+  return scope(db).subtree.all(rootId);
 }
 
 export function listDepartmentsByIds(db: DbOrTx, ids: number[]): DepartmentRow[] {
@@ -56,19 +51,22 @@ export function findDepartmentByName(db: DbOrTx, orgUnitId: number, name: string
 
 // Every staff request resolves its user's scope: prepared once per connection, not rebuilt by the
 // query builder each time.
-const scopeStatements = new WeakMap<Database.Database, { under: Database.Statement<[number], number>; ofUser: Database.Statement<[number], number> }>();
+/** `sub(id)`: an org unit and every unit below it (市 → 县/区). */
+const SUBTREE = `WITH RECURSIVE sub(id) AS (
+  SELECT id FROM org_units WHERE id = ?
+  UNION ALL SELECT o.id FROM org_units o JOIN sub ON o.parent_id = sub.id)`;
+
+type IdsStatement = Database.Statement<[number], number>;
+const scopeStatements = new WeakMap<Database.Database, { subtree: IdsStatement; under: IdsStatement; ofUser: IdsStatement }>();
 
 function scope(db: DbOrTx) {
   const client = sqliteOf(db);
   let s = scopeStatements.get(client);
   if (!s) {
     s = {
+      subtree: client.prepare<[number], number>(`${SUBTREE} SELECT id FROM sub`).pluck(),
       under: client
-        .prepare<[number], number>(`
-          WITH RECURSIVE sub(id) AS (
-            SELECT id FROM org_units WHERE id = ?
-            UNION ALL SELECT o.id FROM org_units o JOIN sub ON o.parent_id = sub.id
-          ) SELECT d.id FROM departments d WHERE d.org_unit_id IN (SELECT id FROM sub) ORDER BY d.sort_order, d.id`)
+        .prepare<[number], number>(`${SUBTREE} SELECT d.id FROM departments d WHERE d.org_unit_id IN (SELECT id FROM sub) ORDER BY d.sort_order, d.id`)
         .pluck(),
       ofUser: client.prepare<[number], number>('SELECT department_id FROM user_departments WHERE user_id = ? ORDER BY department_id').pluck(),
     };
