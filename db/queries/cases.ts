@@ -123,11 +123,11 @@ const listColumns = {
 };
 
 function filterWhere(f: CaseFilter): SQL | undefined {
+  // One department (a head's list) is an equality: SQLite walks (department, created_at) newest first.
   // Newest first over many departments: `+` keeps SQLite on the created_at index (a page at once)
   // instead of collecting every case of the county by department and sorting them.
   // Otherwise the scope is one JSON parameter: a county's 40 ids as 40 placeholders made the queue's
   // four branches a large statement to build and prepare on every request.
-  // One department (a head's list) is an equality: SQLite walks (department, created_at) newest first.
   const scope =
     f.departmentIds.length === 1
       ? eq(cases.departmentId, f.departmentIds[0]!)
@@ -224,10 +224,9 @@ export function listCases(db: DbOrTx, f: CaseFilter): { rows: CaseListRow[]; tot
     );
     return { rows: ids.map((id) => byId.get(id)!), total: total() };
   }
-  const order = [desc(cases.createdAt), desc(cases.id)];
   const rows = selectListRows(db)
     .where(where)
-    .orderBy(...order)
+    .orderBy(desc(cases.createdAt), desc(cases.id))
     .limit(f.limit)
     .offset(f.offset)
     .all() as CaseListRow[];
