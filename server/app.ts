@@ -8,6 +8,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/errors.js';
+import { registerGracefulClose } from './plugins/graceful-close.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerValidation } from './plugins/validation.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -28,6 +29,8 @@ export interface BuildAppOptions {
   services: Services;
   /** Fastify logger option; tests pass false. */
   logger?: boolean | object;
+  /** How long app.close() lets unfinished requests run before cutting their connections (10 s). */
+  closeGraceMs?: number;
 }
 
 /** The one Fastify factory, used by production and by every test (STYLE.md: no second app). */
@@ -56,6 +59,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   registerValidation(app);
   registerErrorHandler(app);
+  registerGracefulClose(app, { graceMs: opts.closeGraceMs ?? 10_000 });
 
   await registerSecurityHeaders(app);
   // The citizen page is one 27 KB response that gzips to ~11 KB: on one bar of signal that is the

@@ -31,14 +31,14 @@ export function testConfig(env: Record<string, string> = {}): Readonly<Config> {
 }
 
 export async function makeTestApp(
-  opts: { env?: Record<string, string>; now?: number; random?: RandomSource; db?: Db } = {},
+  opts: { env?: Record<string, string>; now?: number; random?: RandomSource; db?: Db; closeGraceMs?: number } = {},
 ): Promise<TestApp> {
   const config = testConfig(opts.env);
   const db = opts.db ?? openDb(':memory:');
   if (!opts.db) migrateDb(db);
   const clock = manualClock(opts.now ?? T0);
   const services = createServices({ config, db, clock, random: opts.random });
-  const app = await buildApp({ services, logger: false });
+  const app = await buildApp({ services, logger: false, closeGraceMs: opts.closeGraceMs });
   await app.ready();
   return {
     app,

@@ -73,6 +73,10 @@ export function useBrowserWorld(opts: { now?: () => number } = {}): BrowserWorld
     s.t = await startServer({ now: opts.now?.() });
     s.w = await makeWorld(s.t.db);
   });
-  afterEach(() => s.t.close());
+  afterEach(async () => {
+    // The pages' connections go with their contexts; then the server closes with nothing left open.
+    await Promise.all(s.browser.contexts().map((c) => c.close()));
+    await s.t.close();
+  });
   return s;
 }
