@@ -1,4 +1,13 @@
-import { Type } from 'typebox';
+import { Type, type Static, type TSchema, type TUnsafe } from 'typebox';
+
+/**
+ * `t` or null, written the OpenAPI 3.0 way (`nullable: true`) when `t` has a type. `Type.Union([t,
+ * Type.Null()])` is an anyOf, which the response serializer settles by running a validator on every
+ * value: a county's 308 codes carry thousands of them (about 0.5 ms of a 4 ms answer).
+ */
+export function Nullable<T extends TSchema>(t: T): TUnsafe<Static<T> | null> {
+  return Type.Unsafe<Static<T> | null>('type' in t ? { ...t, nullable: true } : Type.Union([t, Type.Null()]));
+}
 
 /** Every 4xx/5xx of /api/* (CONTRACT.md). */
 export const ErrorResponse = Type.Object(

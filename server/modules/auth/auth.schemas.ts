@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { Nullable } from '../../lib/http-schemas.js';
 import { ROLES } from '../../../client/shared/domain.js';
 
 export const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
@@ -18,7 +19,7 @@ export const UserView = Type.Object({
   username: Type.String(),
   displayName: Type.String(),
   role: RoleSchema,
-  orgUnitId: Type.Union([Type.Integer(), Type.Null()]),
+  orgUnitId: Nullable(Type.Integer()),
   departmentIds: Type.Array(Type.Integer()),
   active: Type.Boolean(),
 });

@@ -2,10 +2,9 @@
 // only ever appears in PhoneResponse (GET /api/cases/{id}/phone).
 import { Type, type Static, type TSchema } from 'typebox';
 import { CASE_KINDS, CASE_STATUSES, CLASSIFICATIONS, SATISFACTIONS } from '../../../client/shared/domain.js';
-import { MonthString } from '../../lib/http-schemas.js';
+import { MonthString, Nullable } from '../../lib/http-schemas.js';
 
 const lit = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
 export const CaseStatusSchema = lit(CASE_STATUSES);
 export const CaseKindSchema = lit(CASE_KINDS);

@@ -1,14 +1,12 @@
 import { Type } from 'typebox';
 import { FUNNEL_ALERT_LABELS, FUNNEL_ALERTS } from '../../../client/shared/domain.js';
 import { QR_PNG_DEFAULT, QR_PNG_MAX, QR_PNG_MIN } from '../../../qr-codes/index.js';
-import { DateString } from '../../lib/http-schemas.js';
+import { DateString, Nullable } from '../../lib/http-schemas.js';
 import { LOCATION_MAX, STAFF_NAME_MAX } from './codes.service.js';
 
 // Code ids are checked by the service (normalizeCodeId), not by a schema pattern, so a lower-case
 // code typed by a citizen still works and a malformed one is an honest 404 rather than a 400.
 export const CodeParam = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64, description: '评议码' }) });
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 /** What anyone may know about a code (the citizen page). */
 export const PublicCodeView = Type.Object({
@@ -20,7 +18,10 @@ export const PublicCodeView = Type.Object({
   active: Type.Boolean({ description: 'false：已停用（评议页显示 410）' }),
 });
 
-export const FunnelAlert = Type.Union([...FUNNEL_ALERTS.map((a) => Type.Literal(a)), Type.Null()], {
+export const FunnelAlert = Type.Unsafe<(typeof FUNNEL_ALERTS)[number] | null>({
+  type: 'string',
+  nullable: true,
+  enum: [...FUNNEL_ALERTS, null],
   description: FUNNEL_ALERTS.map((a) => `${a}：${FUNNEL_ALERT_LABELS[a]}`).join('；'),
 });
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
-import { bearer, errors, IdParam } from '../../lib/http-schemas.js';
+import { bearer, errors, IdParam, Nullable } from '../../lib/http-schemas.js';
 import { NOTIFY_EVENTS, WEBHOOK_KINDS } from './formats.js';
 import type { NotificationsService } from './notifications.service.js';
 
@@ -13,7 +13,7 @@ const WebhookView = Type.Object({
   kind: lit(WEBHOOK_KINDS),
   url: Type.String(),
   events: Type.Array(Type.String()),
-  orgUnitId: Type.Union([Type.Integer(), Type.Null()]),
+  orgUnitId: Nullable(Type.Integer()),
   active: Type.Boolean(),
   createdAt: Type.Integer(),
 });
@@ -42,13 +42,13 @@ const PatchBody = Type.Object(
 const DeliveryView = Type.Object({
   id: Type.Integer(),
   event: Type.String(),
-  caseId: Type.Union([Type.Integer(), Type.Null()]),
+  caseId: Nullable(Type.Integer()),
   status: lit(['pending', 'delivered', 'failed'] as const),
   attempts: Type.Integer(),
-  lastError: Type.Union([Type.String(), Type.Null()]),
-  nextAttemptAt: Type.Union([Type.Integer(), Type.Null()]),
+  lastError: Nullable(Type.String()),
+  nextAttemptAt: Nullable(Type.Integer()),
   createdAt: Type.Integer(),
-  deliveredAt: Type.Union([Type.Integer(), Type.Null()]),
+  deliveredAt: Nullable(Type.Integer()),
 });
 
 type Id = Static<typeof IdParam>;

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { Nullable } from '../../lib/http-schemas.js';
 
 export const DepartmentView = Type.Object({
   id: Type.Integer(),
@@ -11,7 +12,7 @@ export const DepartmentView = Type.Object({
 
 export const OrgUnitView = Type.Object({
   id: Type.Integer(),
-  parentId: Type.Union([Type.Integer(), Type.Null()]),
+  parentId: Nullable(Type.Integer()),
   kind: Type.Union([Type.Literal('city'), Type.Literal('county')]),
   name: Type.String(),
 });

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { Nullable } from '../../lib/http-schemas.js';
 
 export const CodeParam = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) });
 
@@ -19,15 +20,14 @@ export type RatingBodyT = Static<typeof RatingBody>;
 
 export const RatingCreated = Type.Object({
   id: Type.Integer(),
-  followUp: Type.Union([
-    Type.Null(),
+  followUp: Nullable(
     Type.Object({
       caseNo: Type.String(),
       dueDate: Type.String({ description: 'YYYY-MM-DD：整个案件的办结期限（工作日）' }),
       contactDueDate: Type.Optional(Type.String()),
       statusUrl: Type.String({ description: '市民查看处理进度的链接（无需登录）' }),
     }),
-  ]),
+  ),
 });
 
 export const FlaggedRating = Type.Object({
@@ -36,6 +36,6 @@ export const FlaggedRating = Type.Object({
   departmentId: Type.Integer(),
   score: Type.Integer(),
   createdAt: Type.Integer(),
-  flagReason: Type.Union([Type.String(), Type.Null()]),
+  flagReason: Nullable(Type.String()),
   excluded: Type.Boolean(),
 });

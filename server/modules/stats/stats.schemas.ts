@@ -1,11 +1,11 @@
 // Request and response schemas of the statistics routes. Responses are allow-lists: a rating's phone
 // appears only as the masked `phone` of the rating lists.
 import { Type } from 'typebox';
-import { DateString, MonthString } from '../../lib/http-schemas.js';
+import { DateString, MonthString, Nullable } from '../../lib/http-schemas.js';
 
 const Int = Type.Integer();
-const Rate = Type.Union([Type.Number(), Type.Null()], { description: '0..1；分母为 0 时为 null' });
-const Score = Type.Union([Type.Number(), Type.Null()], { description: '综合评分 0..100；无评价时为 null' });
+const Rate = Nullable(Type.Number({ description: '0..1；分母为 0 时为 null' }));
+const Score = Nullable(Type.Number({ description: '综合评分 0..100；无评价时为 null' }));
 const Id = Type.Integer({ minimum: 1, maximum: 2147483647 });
 
 export const ScoreCounts = Type.Object({ '1': Int, '2': Int, '3': Int, '4': Int, '5': Int });
@@ -90,7 +90,7 @@ export const DepartmentStats = Type.Object({
   orgUnitId: Int,
   orgUnitName: Type.String(),
   ...IndicatorFields,
-  rank: Type.Union([Int, Type.Null()]),
+  rank: Nullable(Int),
   insufficient: Type.Boolean({ description: '样本不足：评价数少于最少样本数，不参与排名' }),
   goodRateLower: Rate,
 });
@@ -125,7 +125,7 @@ export const CodesResponse = Type.Object({
       departmentId: Int,
       departmentName: Type.String(),
       location: Type.String(),
-      staffName: Type.Union([Type.String(), Type.Null()]),
+      staffName: Nullable(Type.String()),
       active: Type.Boolean(),
       submissions: Int,
       opens: Int,
@@ -181,8 +181,8 @@ export const RatingView = Type.Object({
   score: Int,
   wording: Type.String(),
   tags: Type.Array(Type.String()),
-  comment: Type.Union([Type.String(), Type.Null()]),
-  phone: Type.Union([Type.String(), Type.Null()], { description: '脱敏手机号（138****1234）' }),
+  comment: Nullable(Type.String()),
+  phone: Nullable(Type.String({ description: '脱敏手机号（138****1234）' })),
   realName: Type.Boolean(),
   flagged: Type.Boolean(),
   excluded: Type.Boolean(),
@@ -216,8 +216,8 @@ export const PublicRankingsResponse = Type.Object({
   month: Type.String(),
   ...PeriodFields,
   minSample: Int,
-  orgUnit: Type.Union([Type.Object({ id: Int, name: Type.String() }), Type.Null()]),
-  orgUnits: Type.Array(Type.Object({ id: Int, parentId: Type.Union([Int, Type.Null()]), kind: Type.String(), name: Type.String() })),
+  orgUnit: Nullable(Type.Object({ id: Int, name: Type.String() })),
+  orgUnits: Type.Array(Type.Object({ id: Int, parentId: Nullable(Int), kind: Type.String(), name: Type.String() })),
   departments: Type.Array(
     Type.Object({
       name: Type.String(),
@@ -228,7 +228,7 @@ export const PublicRankingsResponse = Type.Object({
       goodRate: Rate,
       badRate: Rate,
       score: Score,
-      rank: Type.Union([Int, Type.Null()]),
+      rank: Nullable(Int),
       insufficient: Type.Boolean(),
       validBad: Int,
       rectifiedCount: Int,
