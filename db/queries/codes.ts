@@ -96,31 +96,45 @@ export interface CodeFunnelTotals {
 }
 
 // The latest row holds the whole history and the last open/submission days; "recent" (days >=
-// @since) is the latest row minus the last row before @since. Two primary-key seeks per code.
+// @since) is the latest row minus the last row before @since. One primary-key seek per side, each
+// reading its row as one JSON array (rows of arrays: no object of named columns per code).
 const FUNNEL_SQL = `
-  SELECT k.id AS codeId,
-    coalesce(hi.opens, 0) - coalesce(lo.opens, 0) AS opensRecent,
-    coalesce(hi.submissions, 0) - coalesce(lo.submissions, 0) AS submissionsRecent,
-    coalesce(hi.opens, 0) AS opensTotal, coalesce(hi.submissions, 0) AS submissionsTotal,
-    hi.last_open_day AS lastOpenDay, hi.last_submission_day AS lastSubmissionDay
+  SELECT k.id,
+    (SELECT json_array(opens, submissions, last_open_day, last_submission_day) FROM cumulative_code_stats m
+      WHERE m.code_id = k.id ORDER BY m.day DESC LIMIT 1) AS hi,
+    (SELECT json_array(opens, submissions) FROM cumulative_code_stats m
+      WHERE m.code_id = k.id AND m.day < @since ORDER BY m.day DESC LIMIT 1) AS lo
   FROM codes k
-  JOIN cumulative_code_stats hi ON hi.code_id = k.id
-    AND hi.day = (SELECT max(m.day) FROM cumulative_code_stats m WHERE m.code_id = k.id)
-  LEFT JOIN cumulative_code_stats lo ON lo.code_id = k.id
-    AND lo.day = (SELECT max(m.day) FROM cumulative_code_stats m WHERE m.code_id = k.id AND m.day < @since)
   WHERE k.department_id IN (SELECT value FROM json_each(@ids)) AND (@code IS NULL OR k.id = @code)`;
 const funnelStatements = new WeakMap<Database.Database, Database.Statement>();
 
 /**
- * Scan-funnel totals per code, from the codes' running totals (cumulative_code_stats), in one
- * statement prepared once per connection (the staff codes list runs it for a whole county).
+ * Scan-funnel totals per code that has ever been opened or rated, from the codes' running totals
+ * (cumulative_code_stats), in one statement prepared once per connection (the staff codes list runs
+ * it for a whole county).
  */
 export function funnelTotals(db: DbOrTx, departmentIds: number[], sinceDay: string, codeId?: string): CodeFunnelTotals[] {
   if (departmentIds.length === 0) return [];
   const client = sqliteOf(db);
   let stmt = funnelStatements.get(client);
-  if (!stmt) funnelStatements.set(client, (stmt = client.prepare(FUNNEL_SQL)));
-  return stmt.all({ ids: JSON.stringify(departmentIds), since: sinceDay, code: codeId ?? null }) as CodeFunnelTotals[];
+  if (!stmt) funnelStatements.set(client, (stmt = client.prepare(FUNNEL_SQL).raw(true)));
+  const rows = stmt.all({ ids: JSON.stringify(departmentIds), since: sinceDay, code: codeId ?? null }) as [string, string | null, string | null][];
+  const totals: CodeFunnelTotals[] = [];
+  for (const [id, hi, lo] of rows) {
+    if (hi === null) continue;
+    const [opensTotal, submissionsTotal, lastOpenDay, lastSubmissionDay] = JSON.parse(hi) as [number, number, string | null, string | null];
+    const [opensBefore, submissionsBefore] = lo === null ? [0, 0] : (JSON.parse(lo) as [number, number]);
+    totals.push({
+      codeId: id,
+      opensRecent: opensTotal - opensBefore,
+      submissionsRecent: submissionsTotal - submissionsBefore,
+      opensTotal,
+      submissionsTotal,
+      lastOpenDay,
+      lastSubmissionDay,
+    });
+  }
+  return totals;
 }
 
 /** Opens and submissions of one code per day, only the days that have a rollup row. */

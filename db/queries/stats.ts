@@ -75,26 +75,36 @@ export interface CodeRatingSums extends RatingSums {
 }
 
 const RATING_COLUMNS = ['s1', 's2', 's3', 's4', 's5', 'real_name', 'submissions', 'opens'] as const;
-const CAMEL: Record<(typeof RATING_COLUMNS)[number], keyof RatingSums> = {
-  s1: 's1', s2: 's2', s3: 's3', s4: 's4', s5: 's5', real_name: 'realName', submissions: 'submissions', opens: 'opens',
-};
 
 // A code's figures over [from, to]: its running totals on its last day <= to, minus those on its last
-// day < from (primary-key seeks per code instead of one row per code and day).
+// day < from. Each side is one primary-key seek that reads its row as one JSON array: two seeks a
+// code, and rows of arrays instead of objects of 13 named columns (about half the time of a lookup
+// of the day, then of the row, for a county's 308 codes).
 const CODE_PERIOD_SQL = `
-  SELECT k.id AS codeId, k.department_id AS departmentId, k.location AS location, k.staff_name AS staffName,
-    k.active AS active, ${RATING_COLUMNS.map((c) => `coalesce(hi.${c}, 0) - coalesce(lo.${c}, 0) AS ${CAMEL[c]}`).join(', ')}
+  SELECT k.id, k.department_id, k.location, k.staff_name, k.active,
+    (SELECT json_array(${RATING_COLUMNS.join(', ')}) FROM cumulative_code_stats m
+      WHERE m.code_id = k.id AND m.day <= @to ORDER BY m.day DESC LIMIT 1),
+    (SELECT json_array(${RATING_COLUMNS.join(', ')}) FROM cumulative_code_stats m
+      WHERE m.code_id = k.id AND m.day < @from ORDER BY m.day DESC LIMIT 1)
   FROM codes k
-  LEFT JOIN cumulative_code_stats hi ON hi.code_id = k.id
-    AND hi.day = (SELECT max(m.day) FROM cumulative_code_stats m WHERE m.code_id = k.id AND m.day <= @to)
-  LEFT JOIN cumulative_code_stats lo ON lo.code_id = k.id
-    AND lo.day = (SELECT max(m.day) FROM cumulative_code_stats m WHERE m.code_id = k.id AND m.day < @from)
   WHERE k.department_id IN ${IDS}
   ORDER BY k.department_id, k.location, k.id`;
 
+type CodePeriodRow = [codeId: string, departmentId: number, location: string, staffName: string | null, active: number, hi: string | null, lo: string | null];
+const NO_TOTALS: readonly number[] = RATING_COLUMNS.map(() => 0);
+
 /** Every code of the departments (with zeros when unrated), and its counted ratings in the period. */
 export function sumRatingsByCode(db: DbOrTx, ids: readonly number[], p: DayRange): CodeRatingSums[] {
-  return statement(db, CODE_PERIOD_SQL).all(scoped(ids, p)) as CodeRatingSums[];
+  const rows = statement(db, CODE_PERIOD_SQL).raw(true).all(scoped(ids, p)) as CodePeriodRow[];
+  return rows.map(([codeId, departmentId, location, staffName, active, hi, lo]) => {
+    const h = hi === null ? NO_TOTALS : (JSON.parse(hi) as number[]);
+    const l = lo === null ? NO_TOTALS : (JSON.parse(lo) as number[]);
+    return {
+      codeId, departmentId, location, staffName, active,
+      s1: h[0]! - l[0]!, s2: h[1]! - l[1]!, s3: h[2]! - l[2]!, s4: h[3]! - l[3]!, s5: h[4]! - l[4]!,
+      realName: h[5]! - l[5]!, submissions: h[6]! - l[6]!, opens: h[7]! - l[7]!,
+    };
+  });
 }
 
 export function sumCasesByDepartment(db: DbOrTx, ids: readonly number[], p: DayRange) {
