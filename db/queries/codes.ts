@@ -33,6 +33,21 @@ export function getCodeWithDepartment(db: DbOrTx, id: string): CodeWithDepartmen
 // Codes made in one bulk creation share createdAt; the rowid keeps them in window order (1, 2, … 10).
 const INSERTION_ORDER = sql`"codes"."rowid"`;
 
+// The staff codes list runs this for a whole county on every visit: one drizzle statement prepared per
+// connection, the department ids as one JSON parameter (the builder rebuilt and compiled the SQL of an
+// IN list of every department on each call).
+function prepareCodeList(db: DbOrTx) {
+  const active = sql.placeholder('active');
+  return db
+    .select(withDepartment)
+    .from(codes)
+    .innerJoin(departments, eq(departments.id, codes.departmentId))
+    .where(and(sql`${codes.departmentId} IN (SELECT value FROM json_each(${sql.placeholder('ids')}))`, sql`(${active} IS NULL OR ${codes.active} = ${active})`))
+    .orderBy(asc(departments.sortOrder), asc(departments.id), asc(codes.createdAt), asc(INSERTION_ORDER))
+    .prepare();
+}
+const codeListStatements = new WeakMap<Database.Database, ReturnType<typeof prepareCodeList>>();
+
 /** Codes of the given departments in print order: department order, then creation order. */
 export function listCodesWithDepartment(
   db: DbOrTx,
@@ -40,15 +55,10 @@ export function listCodesWithDepartment(
   filter: { active?: boolean } = {},
 ): CodeWithDepartment[] {
   if (departmentIds.length === 0) return [];
-  const where: SQL[] = [inArray(codes.departmentId, departmentIds)];
-  if (filter.active !== undefined) where.push(eq(codes.active, filter.active));
-  return db
-    .select(withDepartment)
-    .from(codes)
-    .innerJoin(departments, eq(departments.id, codes.departmentId))
-    .where(and(...where))
-    .orderBy(asc(departments.sortOrder), asc(departments.id), asc(codes.createdAt), asc(INSERTION_ORDER))
-    .all();
+  const client = sqliteOf(db);
+  let stmt = codeListStatements.get(client);
+  if (!stmt) codeListStatements.set(client, (stmt = prepareCodeList(db)));
+  return stmt.all({ ids: JSON.stringify(departmentIds), active: filter.active === undefined ? null : Number(filter.active) });
 }
 
 export function listCodesByDepartments(db: DbOrTx, departmentIds: number[]): CodeRow[] {
