@@ -5,6 +5,7 @@ import { ROLE_LABELS } from '../shared/domain.js';
 import { BASE, matchPath, onLinkClick, useLocation } from './router.js';
 import { ROUTES } from './routes.js';
 import './admin.css';
+import { ErrorText } from './components/ErrorText.js';
 
 function LoginPage({ onLogin }: { onLogin: (u: SessionUser) => void }) {
   const [username, setUsername] = useState('');
@@ -37,7 +38,7 @@ function LoginPage({ onLogin }: { onLogin: (u: SessionUser) => void }) {
           密码
           <input name="password" type="password" autoComplete="current-password" required value={password} onInput={(e) => setPassword((e.target as HTMLInputElement).value)} />
         </label>
-        {error && <p role="alert" class="error">{error}</p>}
+        <ErrorText message={error} />
         <button type="submit" disabled={busy}>
           {busy ? '登录中…' : '登录'}
         </button>

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../shared/api.js';
 import { FUNNEL_ALERT_LABELS } from '../../shared/domain.js';
 import type { CodeItem } from './code-types.js';
+import { ErrorText } from './ErrorText.js';
 
 const qrPath = (code: string, ext: 'svg' | 'png') => `/api/codes/${encodeURIComponent(code)}/qr.${ext}`;
 
@@ -67,7 +68,7 @@ export function CodeRow({ item, isAdmin, onChanged }: { item: CodeItem; isAdmin:
             {item.staffName && <div class="muted">服务人员：{item.staffName}</div>}
           </>
         )}
-        {msg && <p role="alert" class="error">{msg}</p>}
+        <ErrorText message={msg} />
       </td>
       <td>
         <span class={`badge ${item.active ? 'ok' : 'bad'}`}>{item.active ? '启用' : '已停用'}</span>

@@ -9,6 +9,7 @@ import type { CaseDetail } from '../components/cases/types.js';
 import { formatTime } from '../components/cases/types.js';
 import { BASE } from '../router.js';
 import type { PageProps } from '../routes.js';
+import { ErrorText } from '../components/ErrorText.js';
 
 function PhoneReveal({ c }: { c: CaseDetail }) {
   const [phone, setPhone] = useState<string | null>(null);
@@ -33,11 +34,7 @@ function PhoneReveal({ c }: { c: CaseDetail }) {
         </button>
       )}
       {phone && <span class="muted">（本次查看已记入审计日志）</span>}
-      {error && (
-        <span role="alert" class="error">
-          {error}
-        </span>
-      )}
+      <ErrorText message={error} inline />
     </span>
   );
 }
@@ -69,11 +66,7 @@ function AssignForm({ c, onDone }: { c: CaseDetail; onDone: (c: CaseDetail) => v
         </select>
       </label>
       <button type="submit">{c.officerId ? '改派' : '指派'}</button>
-      {msg && (
-        <span role="alert" class="error">
-          {msg}
-        </span>
-      )}
+      <ErrorText message={msg} inline />
     </form>
   );
 }
@@ -85,9 +78,7 @@ export function CaseDetailPage({ params }: PageProps) {
   if (error) {
     return (
       <section>
-        <p role="alert" class="error">
-          {error}
-        </p>
+        <ErrorText message={error} />
         <a href={`${BASE}/cases`}>返回案件列表</a>
       </section>
     );

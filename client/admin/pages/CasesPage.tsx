@@ -4,6 +4,7 @@ import { useApi } from '../components/use-api.js';
 import { CaseTable } from '../components/cases/CaseTable.js';
 import type { CaseList } from '../components/cases/types.js';
 import type { PageProps } from '../routes.js';
+import { ErrorText } from '../components/ErrorText.js';
 
 const PAGE = 50;
 const ACTIVE = UNCLOSED_CASE_STATUSES.join(',');
@@ -79,11 +80,7 @@ export function CasesPage({ user }: PageProps) {
           </select>
         </label>
       </form>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorText message={error} />
       {data && (
         <>
           <p class="muted" role="status">

@@ -7,6 +7,7 @@ import type { CodeItem, DepartmentItem } from '../components/code-types.js';
 import { openPrintSheet } from '../components/print-sheet.js';
 import { useApi } from '../components/use-api.js';
 import type { PageProps } from '../routes.js';
+import { ErrorText } from '../components/ErrorText.js';
 
 type StatusFilter = '' | 'true' | 'false';
 
@@ -56,7 +57,7 @@ export function CodesPage({ user, query }: PageProps) {
   return (
     <section aria-labelledby="codes-title">
       <h1 id="codes-title">评议码</h1>
-      {departments.error && <p role="alert" class="error">{departments.error}</p>}
+      <ErrorText message={departments.error} />
 
       <div class="toolbar" role="group" aria-label="筛选">
         <label>
@@ -107,7 +108,7 @@ export function CodesPage({ user, query }: PageProps) {
             </button>
           ))}
       </div>
-      {msg && <p role="alert" class="error">{msg}</p>}
+      <ErrorText message={msg} />
 
       {isAdmin && depts.length > 0 && (
         <details class="card">
@@ -120,7 +121,7 @@ export function CodesPage({ user, query }: PageProps) {
         </details>
       )}
 
-      {list.error && <p role="alert" class="error">{list.error}</p>}
+      <ErrorText message={list.error} />
       <p role="status" class="muted">
         {list.loading && !rows
           ? '加载中…'

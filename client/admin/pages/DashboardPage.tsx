@@ -13,6 +13,7 @@ import type { CasesResponse, DepartmentsResponse, SummaryResponse, TrendResponse
 import { BASE, navigate } from '../router.js';
 import type { PageProps } from '../routes.js';
 import '../components/stats/stats.css';
+import { ErrorText } from '../components/ErrorText.js';
 
 /** 统计: a head's department page, or the county page of a supervisor/admin (or one department of it). */
 export function DashboardPage({ user, query }: PageProps) {
@@ -57,11 +58,7 @@ function Exports({ range }: { range: Range }) {
       <button type="button" onClick={() => download('/api/stats/export.csv', `部门指标_${range.from}至${range.to}.csv`)}>
         导出 CSV
       </button>
-      {error && (
-        <span role="alert" class="error">
-          {error}
-        </span>
-      )}
+      <ErrorText message={error} inline />
     </p>
   );
 }

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../shared/api.js';
 import { useApi } from '../components/use-api.js';
 import type { PageProps } from '../routes.js';
+import { ErrorText } from '../components/ErrorText.js';
 
 interface Department {
   id: number;
@@ -40,7 +41,7 @@ export function DepartmentsPage({ user }: PageProps) {
   return (
     <section>
       <h1>部门</h1>
-      {error && <p role="alert" class="error">{error}</p>}
+      <ErrorText message={error} />
       {user.role === 'admin' && (
         <form class="inline-form" onSubmit={create}>
           <label>

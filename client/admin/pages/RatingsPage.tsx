@@ -4,6 +4,7 @@ import { qs, rangeFrom } from '../components/stats/format.js';
 import { BASE } from '../router.js';
 import type { PageProps } from '../routes.js';
 import '../components/stats/stats.css';
+import { ErrorText } from '../components/ErrorText.js';
 
 interface Rating {
   id: number;
@@ -51,11 +52,7 @@ export function RatingsPage({ query }: PageProps) {
         {described.join(' · ')}
         {data && `，共 ${data.total}${data.totalCapped ? '+' : ''} 条（不含经复核排除的评价）`}
       </p>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorText message={error} />
       <div class="table-wrap" aria-busy={loading}>
         <table class="data" data-testid="ratings-table">
           <caption class="sr-only">评价列表</caption>

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../shared/api.js';
 import { useApi } from '../components/use-api.js';
 import type { PageProps } from '../routes.js';
+import { ErrorText } from '../components/ErrorText.js';
 
 interface Settings {
   tags: { good: string[]; bad: string[] };
@@ -163,7 +164,7 @@ export function SettingsPage({ user }: PageProps) {
   return (
     <section>
       <h1>设置</h1>
-      {error && <p role="alert" class="error">{error}</p>}
+      <ErrorText message={error} />
       <HolidayTables canEdit={canEdit} />
       {s && (
         <form class="card" onSubmit={save}>

@@ -5,6 +5,7 @@ import { CaseTable } from '../components/cases/CaseTable.js';
 import type { CaseItem } from '../components/cases/types.js';
 import { formatTime } from '../components/cases/types.js';
 import type { PageProps } from '../routes.js';
+import { ErrorText } from '../components/ErrorText.js';
 
 interface Draw {
   id: number;
@@ -64,11 +65,7 @@ export function SpotChecksPage({ user }: PageProps) {
           <button type="submit" disabled={busy}>
             抽取
           </button>
-          {msg && (
-            <span role="alert" class="error">
-              {msg}
-            </span>
-          )}
+          <ErrorText message={msg} inline />
         </form>
       )}
       {result && (
@@ -80,11 +77,7 @@ export function SpotChecksPage({ user }: PageProps) {
         </div>
       )}
       <h2>抽查记录</h2>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorText message={error} />
       <table class="data">
         <thead>
           <tr>

@@ -2,6 +2,7 @@ import { useApi } from '../components/use-api.js';
 import { CaseTable } from '../components/cases/CaseTable.js';
 import type { CaseList } from '../components/cases/types.js';
 import type { PageProps } from '../routes.js';
+import { ErrorText } from '../components/ErrorText.js';
 
 /** 待整改: the cases of the head's departments that wait on them, overdue first. */
 export function TodoPage({ user }: PageProps) {
@@ -10,11 +11,7 @@ export function TodoPage({ user }: PageProps) {
     <section>
       <h1>待整改</h1>
       <p class="muted">需要{user.role === 'dept_head' ? '本部门' : '您'}处理的案件：回访核实、整改、提交整改措施与反馈。超期的排在最前。</p>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorText message={error} />
       {data && (
         <>
           <p role="status" class="muted">

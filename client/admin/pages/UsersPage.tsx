@@ -3,6 +3,7 @@ import { api, ApiError } from '../../shared/api.js';
 import { ROLE_LABELS, ROLES, type Role } from '../../shared/domain.js';
 import { useApi } from '../components/use-api.js';
 import type { PageProps } from '../routes.js';
+import { ErrorText } from '../components/ErrorText.js';
 
 interface UserView {
   id: number;
@@ -111,7 +112,7 @@ export function UsersPage(_: PageProps) {
         <button type="submit">新建用户</button>
         {msg && <span role="status">{msg}</span>}
       </form>
-      {users.error && <p role="alert" class="error">{users.error}</p>}
+      <ErrorText message={users.error} />
       <table class="data">
         <caption class="sr-only">用户列表</caption>
         <thead>

@@ -4,6 +4,7 @@ import { api, ApiError } from '../../shared/api.js';
 import { useApi } from '../components/use-api.js';
 import { formatTime } from '../components/cases/types.js';
 import type { PageProps } from '../routes.js';
+import { ErrorText } from '../components/ErrorText.js';
 
 interface Webhook {
   id: number;
@@ -129,11 +130,7 @@ export function WebhooksPage(_props: PageProps) {
         </button>
       </form>
       {msg && <p role="status">{msg}</p>}
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorText message={error} />
       <table class="data">
         <thead>
           <tr>

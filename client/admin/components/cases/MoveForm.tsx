@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../../shared/api.js';
 import type { AllowedMove, CaseDetail } from './types.js';
+import { ErrorText } from '../ErrorText.js';
 
 /**
  * One next step of the workflow as a form: its fields (radios, note) and a button named after the
@@ -78,11 +79,7 @@ export function MoveForm({ caseId, move, onDone }: { caseId: number; move: Allow
           </fieldset>
         ),
       )}
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorText message={error} />
       <button type="submit" disabled={busy}>
         {move.action}
       </button>

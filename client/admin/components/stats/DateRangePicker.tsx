@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { presets, spanDays, type Range } from './format.js';
+import { ErrorText } from '../ErrorText.js';
 
 /** Two date inputs and the presets 近7天 / 近30天 / 本月 / 上月; applies a valid range (≤ 366 days). */
 export function DateRangePicker({ value, onChange }: { value: Range; onChange: (r: Range) => void }) {
@@ -48,11 +49,7 @@ export function DateRangePicker({ value, onChange }: { value: Range; onChange: (
           );
         })}
       </span>
-      {error && (
-        <span role="alert" class="error">
-          {error}
-        </span>
-      )}
+      <ErrorText message={error} inline />
     </form>
   );
 }

@@ -1,15 +1,12 @@
 import type { ComponentChildren } from 'preact';
+import { ErrorText } from '../ErrorText.js';
 
 /** A block of the dashboard with its loading and error states. */
 export function Section<T>({ title, state, children }: { title?: string; state: { data: T | null; error: string | null; loading: boolean }; children: (data: T) => ComponentChildren }) {
   return (
     <section class="stats-section" aria-busy={state.loading} aria-label={title}>
       {title && <h2>{title}</h2>}
-      {state.error && (
-        <p role="alert" class="error">
-          {state.error}
-        </p>
-      )}
+      <ErrorText message={state.error} />
       {state.data ? children(state.data) : !state.error && <p class="muted">加载中…</p>}
     </section>
   );
