@@ -2,17 +2,11 @@
 // rating is excluded from statistics by a recorded decision, never deleted or edited) or rejects
 // (back to 整改中). Both are visible on the timeline and in the rating's history.
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TestApp } from '../helpers/app.js';
-import { badCase, drive, getJson, move, setup, type World } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { useTestWorld } from '../helpers/factories.js';
+import { badCase, drive, getJson, move } from './helpers.js';
 
-let t: TestApp;
-let w: World;
-beforeEach(async () => {
-  ({ t, w } = await setup());
-});
-afterEach(() => t.close());
-
+const { t, w } = useTestWorld();
 const codeDay = (codeId: string) =>
   t.db.get<{ s1: number; real_name: number; submissions: number }>(
     sql`SELECT s1, real_name, submissions FROM daily_code_stats WHERE code_id = ${codeId} AND day = '2026-11-23'`,

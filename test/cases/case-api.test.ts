@@ -1,16 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearerFor, type TestApp } from '../helpers/app.js';
-import { makeRating } from '../helpers/factories.js';
-import { badCase, drive, getJson, move, PHONE, setup, type World } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { bearerFor } from '../helpers/app.js';
+import { makeRating, useTestWorld } from '../helpers/factories.js';
+import { badCase, drive, getJson, move, PHONE } from './helpers.js';
 
-let t: TestApp;
-let w: World;
-beforeEach(async () => {
-  ({ t, w } = await setup());
-});
-afterEach(() => t.close());
-
+const { t, w } = useTestWorld();
 const ids = (body: { cases: { id: number }[] }) => body.cases.map((c) => c.id);
 
 describe('GET /api/cases is scoped like stats, newest first, phones masked', () => {

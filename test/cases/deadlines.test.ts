@@ -1,17 +1,12 @@
 // Deadlines in working days on the official calendar, overdue computed at read time with the injected
 // clock, and the escalation job (DOMAIN.md: overdue cases are flagged and escalated).
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearerFor, type TestApp } from '../helpers/app.js';
-import { badCase, drive, getJson, setup, type World } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { bearerFor } from '../helpers/app.js';
+import { useTestWorld } from '../helpers/factories.js';
+import { badCase, drive, getJson } from './helpers.js';
 
-let t: TestApp;
-let w: World;
-beforeEach(async () => {
-  ({ t, w } = await setup());
-});
-afterEach(() => t.close());
-
+const { t, w } = useTestWorld();
 const at = (iso: string) => Date.parse(iso);
 
 describe('deadlines count working days on the official calendar', () => {

@@ -2,9 +2,9 @@
 import { sql } from 'drizzle-orm';
 import type { MoveInput } from '../../server/modules/cases/workflow.js';
 import { bearerFor, makeTestApp, type TestApp } from '../helpers/app.js';
-import { makeRating, makeWorld } from '../helpers/factories.js';
+import { makeRating, makeWorld, type World } from '../helpers/factories.js';
 
-export type World = Awaited<ReturnType<typeof makeWorld>>;
+export type { World };
 export type UserLike = { id: number; role: string };
 
 export const PHONE = '13912345678';

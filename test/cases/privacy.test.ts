@@ -3,18 +3,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearerFor, type TestApp } from '../helpers/app.js';
-import { makeRating } from '../helpers/factories.js';
-import { badCase, drive, getJson, move, PHONE, setup, type World } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { bearerFor } from '../helpers/app.js';
+import { makeRating, useTestWorld } from '../helpers/factories.js';
+import { badCase, drive, getJson, move, PHONE } from './helpers.js';
 
-let t: TestApp;
-let w: World;
-beforeEach(async () => {
-  ({ t, w } = await setup());
-});
-afterEach(() => t.close());
-
+const { t, w } = useTestWorld();
 const DAY = 86_400_000;
 const phoneOf = (ratingId: number) =>
   t.db.get<{ phone_enc: string | null; phone_erased_at: number | null; real_name: number }>(

@@ -2,14 +2,12 @@
 // every page, filter and scope must still be exactly the queue order — past the whole deadline first,
 // then open 差评 past their contact deadline, then the rest, closed last; each by deadline, then id.
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TestApp } from '../helpers/app.js';
-import { makeRating } from '../helpers/factories.js';
-import { drive, getJson, setup, type UserLike, type World } from './helpers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { makeRating, useTestWorld } from '../helpers/factories.js';
+import { drive, getJson, type UserLike } from './helpers.js';
 
 const DAY = 86_400_000;
-let t: TestApp;
-let w: World;
+const { t, w } = useTestWorld(); // today: Monday 2026-11-23
 
 interface Row {
   id: number;
@@ -19,8 +17,7 @@ interface Row {
   contactDueDate: string;
 }
 
-beforeEach(async () => {
-  ({ t, w } = await setup()); // today: Monday 2026-11-23
+beforeEach(() => {
   let seed = 99;
   const pick = (n: number) => {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
@@ -47,7 +44,6 @@ beforeEach(async () => {
     }
   }
 });
-afterEach(() => t.close());
 
 const TODAY = '2026-11-23';
 

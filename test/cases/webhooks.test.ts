@@ -2,11 +2,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_ATTEMPTS, RETRY_BACKOFF_MS } from '../../server/modules/notifications/notifications.service.js';
-import { bearerFor, type TestApp } from '../helpers/app.js';
-import { makeRating } from '../helpers/factories.js';
-import { badCase, PHONE, setup, type World } from './helpers.js';
+import { bearerFor } from '../helpers/app.js';
+import { makeRating, useTestWorld } from '../helpers/factories.js';
+import { badCase, PHONE } from './helpers.js';
 
 interface Receiver {
   url: string;
@@ -35,15 +35,11 @@ async function receiver(script: number[] = [], answer = '{"errcode":0,"errmsg":"
 
 const close = (s: Server) => new Promise<void>((ok) => s.close(() => ok()));
 
-let t: TestApp;
-let w: World;
+const { t, w } = useTestWorld();
 const servers: Server[] = [];
-beforeEach(async () => {
-  ({ t, w } = await setup());
-});
+// Before the app closes: vitest runs afterEach hooks in reverse order.
 afterEach(async () => {
   while (servers.length) await close(servers.pop()!);
-  await t.close();
 });
 
 async function hook(payload: object, user = w.admin) {

@@ -1,17 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearerFor, makeTestApp, T0, type TestApp } from '../helpers/app.js';
-import { makeCode, makeRating, makeWorld } from '../helpers/factories.js';
+import { describe, expect, it } from 'vitest';
+import { bearerFor, T0 } from '../helpers/app.js';
+import { makeCode, makeRating, useTestWorld } from '../helpers/factories.js';
 
 const DAY = 86_400_000;
-let t: TestApp;
-let w: Awaited<ReturnType<typeof makeWorld>>;
+const { t, w } = useTestWorld();
 type User = { id: number; role: string };
-beforeEach(async () => {
-  t = await makeTestApp();
-  w = await makeWorld(t.db);
-});
-afterEach(() => t.close());
-
 const open = (code: string, init: { payload?: string; headers?: Record<string, string>; ip?: string } = {}) =>
   t.app.inject({ method: 'POST', url: `/api/codes/${code}/opened`, payload: init.payload, headers: init.headers, remoteAddress: init.ip });
 

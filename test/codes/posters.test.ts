@@ -1,18 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import JSZip from 'jszip';
-import { bearerFor, makeTestApp, type TestApp } from '../helpers/app.js';
-import { makeCode, makeWorld } from '../helpers/factories.js';
+import { bearerFor } from '../helpers/app.js';
+import { makeCode, useTestWorld } from '../helpers/factories.js';
 import { decodeSvg } from '../helpers/qr-decode.js';
 
-let t: TestApp;
-let w: Awaited<ReturnType<typeof makeWorld>>;
+const { t, w } = useTestWorld({ env: { PUBLIC_BASE_URL: 'https://pingyi.example.gov.cn/county' } });
 type User = { id: number; role: string };
-beforeEach(async () => {
-  t = await makeTestApp({ env: { PUBLIC_BASE_URL: 'https://pingyi.example.gov.cn/county' } });
-  w = await makeWorld(t.db);
-});
-afterEach(() => t.close());
-
 const get = (u: User | null, url: string) => t.app.inject({ url, headers: u ? bearerFor(t.app, u) : {} });
 const posterCodes = (html: string) => [...html.matchAll(/<article class="poster" data-code="([^"]+)">/g)].map((m) => m[1]);
 

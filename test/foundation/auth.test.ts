@@ -1,16 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearerFor, makeTestApp, type TestApp } from '../helpers/app.js';
-import { makeWorld, TEST_PASSWORD } from '../helpers/factories.js';
+import { describe, expect, it } from 'vitest';
+import { bearerFor } from '../helpers/app.js';
+import { TEST_PASSWORD, useTestWorld } from '../helpers/factories.js';
 
-let t: TestApp;
-let w: Awaited<ReturnType<typeof makeWorld>>;
-beforeEach(async () => {
-  t = await makeTestApp();
-  w = await makeWorld(t.db);
-});
-afterEach(() => t.close());
-
+const { t, w } = useTestWorld();
 const login = (username: string, password: string, ip = '127.0.0.1') =>
   t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password }, remoteAddress: ip });
 

@@ -1,16 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestApp, type TestApp } from '../helpers/app.js';
-import { makeRating, makeWorld } from '../helpers/factories.js';
+import { describe, expect, it } from 'vitest';
+import { makeRating, useTestWorld } from '../helpers/factories.js';
 
-let t: TestApp;
-let w: Awaited<ReturnType<typeof makeWorld>>;
-beforeEach(async () => {
-  t = await makeTestApp();
-  w = await makeWorld(t.db);
-});
-afterEach(() => t.close());
-
+const { t, w } = useTestWorld();
 describe('差评必查: a 1–2 rating opens a case in the same transaction', () => {
   it('numbers a day\'s cases on past 9999 without reusing a number (a province\'s bad day)', () => {
     const at = Date.parse('2026-09-28T09:00:00+08:00');

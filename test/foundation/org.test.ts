@@ -1,15 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearerFor, makeTestApp, type TestApp } from '../helpers/app.js';
-import { makeWorld } from '../helpers/factories.js';
+import { describe, expect, it } from 'vitest';
+import { bearerFor } from '../helpers/app.js';
+import { useTestWorld } from '../helpers/factories.js';
 
-let t: TestApp;
-let w: Awaited<ReturnType<typeof makeWorld>>;
-beforeEach(async () => {
-  t = await makeTestApp();
-  w = await makeWorld(t.db);
-});
-afterEach(() => t.close());
-
+const { t, w } = useTestWorld();
 const ids = (body: { departments: Array<{ id: number }> }) => body.departments.map((d) => d.id).sort((a, b) => a - b);
 
 describe('GET /api/departments is scoped', () => {

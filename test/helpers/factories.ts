@@ -9,7 +9,8 @@ import { generateCodeId } from '../../qr-codes/code-id.js';
 import type { Role } from '../../client/shared/domain.js';
 import { eq } from 'drizzle-orm';
 import { getRating } from '../../db/queries/ratings.js';
-import { T0 } from './app.js';
+import { afterEach, beforeEach } from 'vitest';
+import { makeTestApp, T0, type TestApp } from './app.js';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
 let cachedHash: Promise<string> | null = null;
@@ -120,3 +121,53 @@ export function makeRating(
 }
 
 export type World = Awaited<ReturnType<typeof makeWorld>>;
+
+export interface TestWorld {
+  t: TestApp;
+  w: World;
+}
+
+type TestWorldOptions = Omit<NonNullable<Parameters<typeof makeTestApp>[0]>, 'db'>;
+
+/** A stand-in that is, at every moment, the object `current()` returns (the running test's). */
+function live<T extends object>(current: () => T | undefined, what: string): T {
+  const target = (): T => {
+    const v = current();
+    if (!v) throw new Error(`${what} exists only while a test runs (use it inside it/beforeEach)`);
+    return v;
+  };
+  return new Proxy({} as T, {
+    get: (_, key) => Reflect.get(target(), key),
+    has: (_, key) => Reflect.has(target(), key),
+    ownKeys: () => Reflect.ownKeys(target()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const d = Reflect.getOwnPropertyDescriptor(target(), key);
+      return d && { ...d, configurable: true };
+    },
+  });
+}
+
+/**
+ * The hooks of a test file: for each test a fresh app and, unless `world: false`, the standard world,
+ * closed after it. `t` and `w` are the running test's app and world, so a file writes
+ * `const { t, w } = useTestWorld();` once. (Here rather than in app.ts, which factories.ts imports.)
+ * With vitest's default hook order, a file's own beforeEach runs after these (it may seed data) and
+ * its afterEach before the app closes.
+ */
+export function useTestWorld(opts?: TestWorldOptions & { world?: true }): TestWorld;
+export function useTestWorld(opts: TestWorldOptions & { world: false }): Pick<TestWorld, 't'>;
+export function useTestWorld(opts: TestWorldOptions & { world?: boolean } = {}): TestWorld {
+  const { world = true, ...appOpts } = opts;
+  let app: TestApp | undefined;
+  let w: World | undefined;
+  beforeEach(async () => {
+    app = await makeTestApp(appOpts);
+    if (world) w = await makeWorld(app.db);
+  });
+  afterEach(async () => {
+    const closing = app;
+    app = w = undefined;
+    await closing?.close();
+  });
+  return { t: live(() => app, 'the test app'), w: live(() => w, 'the test world') };
+}

@@ -1,17 +1,9 @@
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestApp, type TestApp } from '../helpers/app.js';
-import { makeCode, makeWorld } from '../helpers/factories.js';
+import { describe, expect, it } from 'vitest';
+import { makeCode, useTestWorld } from '../helpers/factories.js';
 
 // These tests read the built citizen page (npm test builds the client first).
-let t: TestApp;
-let w: Awaited<ReturnType<typeof makeWorld>>;
-beforeEach(async () => {
-  t = await makeTestApp({ env: { CLIENT_DIR: 'dist/client' } });
-  w = await makeWorld(t.db);
-});
-afterEach(() => t.close());
-
+const { t, w } = useTestWorld({ env: { CLIENT_DIR: 'dist/client' } });
 function pageData(html: string): Record<string, unknown> {
   const m = /<script id="page-data" type="application\/json">(.*?)<\/script>/s.exec(html);
   if (!m) throw new Error('no page data');

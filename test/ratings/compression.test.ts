@@ -1,16 +1,8 @@
 import { gunzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestApp, type TestApp } from '../helpers/app.js';
-import { makeWorld } from '../helpers/factories.js';
+import { describe, expect, it } from 'vitest';
+import { useTestWorld } from '../helpers/factories.js';
 
-let t: TestApp;
-let w: Awaited<ReturnType<typeof makeWorld>>;
-beforeEach(async () => {
-  t = await makeTestApp({ env: { CLIENT_DIR: 'dist/client' } });
-  w = await makeWorld(t.db);
-});
-afterEach(() => t.close());
-
+const { t, w } = useTestWorld({ env: { CLIENT_DIR: 'dist/client' } });
 describe('compression for weak signal', () => {
   it('serves the citizen page gzipped when the phone accepts it, within the 12 KB budget on the wire', async () => {
     const res = await t.app.inject({ url: `/r/${w.codeA.id}`, headers: { 'accept-encoding': 'gzip' } });

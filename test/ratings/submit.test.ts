@@ -1,16 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearerFor, makeTestApp, type TestApp } from '../helpers/app.js';
-import { makeCode, makeWorld } from '../helpers/factories.js';
+import { describe, expect, it } from 'vitest';
+import { bearerFor, makeTestApp } from '../helpers/app.js';
+import { makeCode, useTestWorld } from '../helpers/factories.js';
 
-let t: TestApp;
-let w: Awaited<ReturnType<typeof makeWorld>>;
-beforeEach(async () => {
-  t = await makeTestApp();
-  w = await makeWorld(t.db);
-});
-afterEach(() => t.close());
-
+const { t, w } = useTestWorld();
 let device = 0;
 const post = (code: string, payload: unknown, opts: { ip?: string; raw?: boolean } = {}) =>
   t.app.inject({

@@ -1,15 +1,14 @@
 import ExcelJS from 'exceljs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearerFor, makeTestApp, type TestApp } from '../helpers/app.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { bearerFor } from '../helpers/app.js';
+import { useTestWorld } from '../helpers/factories.js';
 import { buildNovember, EXPECTED_A, EXPECTED_B, expectNoFullPhone, NOVEMBER } from './dataset.js';
 
-let t: TestApp;
+const { t } = useTestWorld({ world: false });
 let d: Awaited<ReturnType<typeof buildNovember>>;
 beforeEach(async () => {
-  t = await makeTestApp();
   d = await buildNovember(t);
 });
-afterEach(() => t.close());
 
 /** RFC 4180 parser (quoted fields, doubled quotes, CRLF) — enough to read our own files back. */
 function parseCsv(text: string): string[][] {

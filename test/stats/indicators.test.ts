@@ -1,14 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearerFor, makeTestApp, type TestApp } from '../helpers/app.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { bearerFor } from '../helpers/app.js';
+import { useTestWorld } from '../helpers/factories.js';
 import { buildNovember, EXPECTED_A, EXPECTED_B, expectNoFullPhone, NOVEMBER } from './dataset.js';
 
-let t: TestApp;
+const { t } = useTestWorld({ world: false });
 let d: Awaited<ReturnType<typeof buildNovember>>;
 beforeEach(async () => {
-  t = await makeTestApp();
   d = await buildNovember(t);
 });
-afterEach(() => t.close());
 
 const qs = (o: Record<string, string | number>) => new URLSearchParams(Object.entries(o).map(([k, v]) => [k, String(v)])).toString();
 

@@ -1,15 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestApp, type TestApp } from '../helpers/app.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { buildNovember } from './dataset.js';
-import { makeRating } from '../helpers/factories.js';
+import { makeRating, useTestWorld } from '../helpers/factories.js';
 
-let t: TestApp;
+const { t } = useTestWorld({ world: false });
 let d: Awaited<ReturnType<typeof buildNovember>>;
 beforeEach(async () => {
-  t = await makeTestApp();
   d = await buildNovember(t);
 });
-afterEach(() => t.close());
 
 const get = (qs: string) => t.app.inject({ url: `/api/public/rankings${qs}` });
 

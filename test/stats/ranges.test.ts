@@ -1,15 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearerFor, makeTestApp, type TestApp } from '../helpers/app.js';
-import { makeRating, makeWorld } from '../helpers/factories.js';
+import { describe, expect, it } from 'vitest';
+import { bearerFor } from '../helpers/app.js';
+import { makeRating, useTestWorld } from '../helpers/factories.js';
 
-let t: TestApp;
-let w: Awaited<ReturnType<typeof makeWorld>>;
-beforeEach(async () => {
-  t = await makeTestApp(); // today: 2026-11-23 (China)
-  w = await makeWorld(t.db);
-});
-afterEach(() => t.close());
-
+const { t, w } = useTestWorld(); // today: 2026-11-23 (China)
 const get = (url: string) => t.app.inject({ url, headers: bearerFor(t.app, w.supervisor) });
 
 describe('Periods: YYYY-MM-DD, from ≤ to, at most 366 days, default the last 30 days', () => {

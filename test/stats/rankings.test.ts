@@ -1,15 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearerFor, makeTestApp, type TestApp } from '../helpers/app.js';
-import { makeRating, makeWorld } from '../helpers/factories.js';
+import { describe, expect, it } from 'vitest';
+import { bearerFor } from '../helpers/app.js';
+import { makeRating, useTestWorld } from '../helpers/factories.js';
 
-let t: TestApp;
-let w: Awaited<ReturnType<typeof makeWorld>>;
-beforeEach(async () => {
-  t = await makeTestApp();
-  w = await makeWorld(t.db);
-});
-afterEach(() => t.close());
-
+const { t, w } = useTestWorld();
 const DAY = Date.parse('2026-11-10T10:00:00+08:00');
 const PERIOD = 'from=2026-11-01&to=2026-11-30';
 

@@ -3,10 +3,10 @@
 // the ratings (and the opens this test sent), over many periods of a hand-built set whose ratings are
 // stored out of day order (back-dated writes) and include an exclusion on appeal.
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../../server/modules/auth/actor.js';
-import { bearerFor, makeTestApp, type TestApp } from '../helpers/app.js';
-import { makeCode, makeRating, makeWorld, type World } from '../helpers/factories.js';
+import { bearerFor } from '../helpers/app.js';
+import { makeCode, makeRating, useTestWorld } from '../helpers/factories.js';
 
 const DAY = 86_400_000;
 const CHINA = 8 * 3_600_000;
@@ -24,8 +24,8 @@ interface RawRating {
   excluded: number;
 }
 
-let t: TestApp;
-let w: World;
+// Today: 2026-12-05 (China), a few days after the set's last day.
+const { t, w } = useTestWorld({ now: Date.parse('2026-12-05T12:00:00+08:00') });
 let codes: { id: string; departmentId: number }[];
 /** Opens sent through the service, per code and China day. */
 let opens: { codeId: string; day: string }[];
@@ -43,10 +43,7 @@ const dayOf = (ms: number) => new Date(ms + CHINA).toISOString().slice(0, 10);
 const weekday = (day: string) => (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7;
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
 
-beforeEach(async () => {
-  // Today: 2026-12-05 (China), a few days after the set's last day.
-  t = await makeTestApp({ now: Date.parse('2026-12-05T12:00:00+08:00') });
-  w = await makeWorld(t.db);
+beforeEach(() => {
   const codeA2 = makeCode(t.db, { departmentId: w.deptA.id });
   const codeB2 = makeCode(t.db, { departmentId: w.deptB.id });
   makeCode(t.db, { departmentId: w.deptB.id }); // never rated nor opened: zeros everywhere
@@ -81,7 +78,6 @@ beforeEach(async () => {
     opens.push({ codeId: code.id, day });
   }
 });
-afterEach(() => t.close());
 
 function rawRatings(): RawRating[] {
   return t.db.all<RawRating>(sql`

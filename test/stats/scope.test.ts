@@ -1,14 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearerFor, makeTestApp, type TestApp } from '../helpers/app.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { bearerFor } from '../helpers/app.js';
+import { useTestWorld } from '../helpers/factories.js';
 import { buildNovember, NOVEMBER } from './dataset.js';
 
-let t: TestApp;
+const { t } = useTestWorld({ world: false });
 let d: Awaited<ReturnType<typeof buildNovember>>;
 beforeEach(async () => {
-  t = await makeTestApp();
   d = await buildNovember(t);
 });
-afterEach(() => t.close());
 
 async function call(user: { id: number; role: string } | null, path: string, query: Record<string, string | number> = {}) {
   const qs = new URLSearchParams(Object.entries({ ...NOVEMBER, ...query }).map(([k, v]) => [k, String(v)]));
