@@ -75,8 +75,8 @@ export function useBrowserWorld(opts: { now?: () => number } = {}): BrowserWorld
   });
   afterEach(async () => {
     // The pages' connections go with their contexts; then the server closes with nothing left open.
-    await Promise.all(s.browser.contexts().map((c) => c.close()));
-    await s.t.close();
+    await Promise.all((s.browser?.contexts() ?? []).map((c) => c.close()));
+    await s.t?.close();
   });
   return s;
 }
