@@ -43,3 +43,17 @@ export function sqliteOf(db: DbOrTx): Database.Database {
   // Transactions of drizzle's better-sqlite3 driver share the connection of the database.
   return (db as unknown as { session: { client: Database.Database } }).session.client;
 }
+
+/**
+ * `make`, run once per connection and remembered for it: the prepared statements of a query module
+ * (a database and its transactions share one connection, so they share the statements).
+ */
+export function perConnection<T>(make: (client: Database.Database, db: DbOrTx) => T): (db: DbOrTx) => T {
+  const made = new WeakMap<Database.Database, T>();
+  return (db) => {
+    const client = sqliteOf(db);
+    let value = made.get(client);
+    if (value === undefined) made.set(client, (value = make(client, db)));
+    return value;
+  };
+}

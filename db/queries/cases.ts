@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { UNCLOSED_CASE_STATUSES, type CaseKind, type CaseStatus } from '../../client/shared/domain.js';
-import { sqliteOf, type DbOrTx } from '../client.js';
+import { perConnection, sqliteOf, type DbOrTx } from '../client.js';
 import { caseEvents, cases, caseStatusCounts, codes, departments, ratings, users } from '../schema.js';
 
 export type CaseRow = typeof cases.$inferSelect;
@@ -15,25 +15,21 @@ function placeholders<K extends string>(keys: readonly K[]): Record<K, Placehold
   return Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)])) as unknown as Record<K, Placeholder>;
 }
 
-function preparedInserts(db: DbOrTx) {
-  const client = sqliteOf(db);
-  let p = insertStatements.get(client);
-  if (!p) {
-    p = {
-      kase: db.insert(cases).values(placeholders(CASE_COLUMNS)).returning().prepare(),
-      event: db.insert(caseEvents).values(placeholders(EVENT_COLUMNS)).prepare(),
-      takeNumbers: client.prepare(`INSERT INTO case_sequences (prefix, last) VALUES (?, ?)
-        ON CONFLICT (prefix) DO UPDATE SET last = last + excluded.last RETURNING last`),
-    };
-    insertStatements.set(client, p);
-  }
-  return p;
-}
-const insertStatements = new WeakMap<object, {
-  kase: { get(values: Record<string, unknown>): CaseRow };
-  event: { run(values: Record<string, unknown>): unknown };
-  takeNumbers: { get(prefix: string, count: number): unknown };
-}>();
+const preparedInserts = perConnection(
+  (
+    client,
+    db,
+  ): {
+    kase: { get(values: Record<string, unknown>): CaseRow };
+    event: { run(values: Record<string, unknown>): unknown };
+    takeNumbers: { get(prefix: string, count: number): unknown };
+  } => ({
+    kase: db.insert(cases).values(placeholders(CASE_COLUMNS)).returning().prepare(),
+    event: db.insert(caseEvents).values(placeholders(EVENT_COLUMNS)).prepare(),
+    takeNumbers: client.prepare(`INSERT INTO case_sequences (prefix, last) VALUES (?, ?)
+      ON CONFLICT (prefix) DO UPDATE SET last = last + excluded.last RETURNING last`),
+  }),
+);
 
 /** Every column, with the schema's defaults for those not given (a placeholder must have a value). */
 function withDefaults<K extends string>(keys: readonly K[], values: Partial<Record<K, unknown>>, defaults: Partial<Record<K, unknown>>) {

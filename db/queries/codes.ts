@@ -1,6 +1,5 @@
-import { and, asc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import type Database from 'better-sqlite3';
-import { sqliteOf, type DbOrTx } from '../client.js';
+import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { perConnection, type DbOrTx } from '../client.js';
 import { codes, dailyCodeStats, departments } from '../schema.js';
 
 export type CodeRow = typeof codes.$inferSelect;
@@ -36,7 +35,7 @@ const INSERTION_ORDER = sql`"codes"."rowid"`;
 // The staff codes list runs this for a whole county on every visit: one drizzle statement prepared per
 // connection, the department ids as one JSON parameter (the builder rebuilt and compiled the SQL of an
 // IN list of every department on each call).
-function prepareCodeList(db: DbOrTx) {
+const codeList = perConnection((_, db) => {
   const active = sql.placeholder('active');
   return db
     .select(withDepartment)
@@ -45,8 +44,7 @@ function prepareCodeList(db: DbOrTx) {
     .where(and(sql`${codes.departmentId} IN (SELECT value FROM json_each(${sql.placeholder('ids')}))`, sql`(${active} IS NULL OR ${codes.active} = ${active})`))
     .orderBy(asc(departments.sortOrder), asc(departments.id), asc(codes.createdAt), asc(INSERTION_ORDER))
     .prepare();
-}
-const codeListStatements = new WeakMap<Database.Database, ReturnType<typeof prepareCodeList>>();
+});
 
 /** Codes of the given departments in print order: department order, then creation order. */
 export function listCodesWithDepartment(
@@ -55,10 +53,7 @@ export function listCodesWithDepartment(
   filter: { active?: boolean } = {},
 ): CodeWithDepartment[] {
   if (departmentIds.length === 0) return [];
-  const client = sqliteOf(db);
-  let stmt = codeListStatements.get(client);
-  if (!stmt) codeListStatements.set(client, (stmt = prepareCodeList(db)));
-  return stmt.all({ ids: JSON.stringify(departmentIds), active: filter.active === undefined ? null : Number(filter.active) });
+  return codeList(db).all({ ids: JSON.stringify(departmentIds), active: filter.active === undefined ? null : Number(filter.active) });
 }
 
 export function listCodesByDepartments(db: DbOrTx, departmentIds: number[]): CodeRow[] {
@@ -116,7 +111,7 @@ const FUNNEL_SQL = `
       WHERE m.code_id = k.id AND m.day < @since ORDER BY m.day DESC LIMIT 1) AS lo
   FROM codes k
   WHERE k.department_id IN (SELECT value FROM json_each(@ids)) AND (@code IS NULL OR k.id = @code)`;
-const funnelStatements = new WeakMap<Database.Database, Database.Statement>();
+const funnelStatement = perConnection((client) => client.prepare(FUNNEL_SQL).raw(true));
 
 /**
  * Scan-funnel totals per code that has ever been opened or rated, from the codes' running totals
@@ -125,10 +120,7 @@ const funnelStatements = new WeakMap<Database.Database, Database.Statement>();
  */
 export function funnelTotals(db: DbOrTx, departmentIds: number[], sinceDay: string, codeId?: string): CodeFunnelTotals[] {
   if (departmentIds.length === 0) return [];
-  const client = sqliteOf(db);
-  let stmt = funnelStatements.get(client);
-  if (!stmt) funnelStatements.set(client, (stmt = client.prepare(FUNNEL_SQL).raw(true)));
-  const rows = stmt.all({ ids: JSON.stringify(departmentIds), since: sinceDay, code: codeId ?? null }) as [string, string | null, string | null][];
+  const rows = funnelStatement(db).all({ ids: JSON.stringify(departmentIds), since: sinceDay, code: codeId ?? null }) as [string, string | null, string | null][];
   const totals: CodeFunnelTotals[] = [];
   for (const [id, hi, lo] of rows) {
     if (hi === null) continue;

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { sqliteOf, type DbOrTx } from '../client.js';
+import { perConnection, type DbOrTx } from '../client.js';
 import { departments, orgUnits, userDepartments } from '../schema.js';
 
 export type OrgUnitRow = typeof orgUnits.$inferSelect;
@@ -57,23 +57,13 @@ const SUBTREE = `WITH RECURSIVE sub(id) AS (
   UNION ALL SELECT o.id FROM org_units o JOIN sub ON o.parent_id = sub.id)`;
 
 type IdsStatement = Database.Statement<[number], number>;
-const scopeStatements = new WeakMap<Database.Database, { subtree: IdsStatement; under: IdsStatement; ofUser: IdsStatement }>();
-
-function scope(db: DbOrTx) {
-  const client = sqliteOf(db);
-  let s = scopeStatements.get(client);
-  if (!s) {
-    s = {
-      subtree: client.prepare<[number], number>(`${SUBTREE} SELECT id FROM sub`).pluck(),
-      under: client
-        .prepare<[number], number>(`${SUBTREE} SELECT d.id FROM departments d WHERE d.org_unit_id IN (SELECT id FROM sub) ORDER BY d.sort_order, d.id`)
-        .pluck(),
-      ofUser: client.prepare<[number], number>('SELECT department_id FROM user_departments WHERE user_id = ? ORDER BY department_id').pluck(),
-    };
-    scopeStatements.set(client, s);
-  }
-  return s;
-}
+const scope = perConnection((client): { subtree: IdsStatement; under: IdsStatement; ofUser: IdsStatement } => ({
+  subtree: client.prepare<[number], number>(`${SUBTREE} SELECT id FROM sub`).pluck(),
+  under: client
+    .prepare<[number], number>(`${SUBTREE} SELECT d.id FROM departments d WHERE d.org_unit_id IN (SELECT id FROM sub) ORDER BY d.sort_order, d.id`)
+    .pluck(),
+  ofUser: client.prepare<[number], number>('SELECT department_id FROM user_departments WHERE user_id = ? ORDER BY department_id').pluck(),
+}));
 
 /** Ids of the departments of an org unit and every unit below it, in display order. */
 export function departmentIdsUnder(db: DbOrTx, orgUnitId: number): number[] {

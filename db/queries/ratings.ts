@@ -2,7 +2,7 @@
 // connection (drizzle's builder measured 0.56× a prepared statement on this machine).
 import type Database from 'better-sqlite3';
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import { sqliteOf, type DbOrTx } from '../client.js';
+import { perConnection, sqliteOf, type DbOrTx } from '../client.js';
 import { ratings } from '../schema.js';
 
 export type RatingRow = typeof ratings.$inferSelect;
@@ -33,28 +33,18 @@ interface HotStatements {
   caseOf: Database.Statement<[number], CaseOfRating>;
 }
 
-const cache = new WeakMap<Database.Database, HotStatements>();
-
-function hot(db: DbOrTx): HotStatements {
-  const c = sqliteOf(db);
-  let s = cache.get(c);
-  if (!s) {
-    s = {
-      byKey: c.prepare('SELECT id, score FROM ratings WHERE code_id = ? AND idempotency_key = ?'),
-      insert: c.prepare(`
-        INSERT INTO ratings (code_id, department_id, score, tags, comment, phone_enc, real_name, client_hash, net_hash,
-          idempotency_key, channel, created_at, day, flagged, flag_reason)
-        VALUES (@codeId, @departmentId, @score, @tags, @comment, @phoneEnc, @realName, @clientHash, @netHash,
-          @idempotencyKey, @channel, @createdAt, @day, @flagged, @flagReason)`),
-      caseOf: c.prepare(
-        `SELECT case_no AS caseNo, due_date AS dueDate, contact_due_date AS contactDueDate, status_token AS statusToken FROM cases
-         WHERE rating_id = ? AND kind = 'bad_rating'`,
-      ),
-    };
-    cache.set(c, s);
-  }
-  return s;
-}
+const hot = perConnection((c): HotStatements => ({
+  byKey: c.prepare('SELECT id, score FROM ratings WHERE code_id = ? AND idempotency_key = ?'),
+  insert: c.prepare(`
+    INSERT INTO ratings (code_id, department_id, score, tags, comment, phone_enc, real_name, client_hash, net_hash,
+      idempotency_key, channel, created_at, day, flagged, flag_reason)
+    VALUES (@codeId, @departmentId, @score, @tags, @comment, @phoneEnc, @realName, @clientHash, @netHash,
+      @idempotencyKey, @channel, @createdAt, @day, @flagged, @flagReason)`),
+  caseOf: c.prepare(
+    `SELECT case_no AS caseNo, due_date AS dueDate, contact_due_date AS contactDueDate, status_token AS statusToken FROM cases
+     WHERE rating_id = ? AND kind = 'bad_rating'`,
+  ),
+}));
 
 /** The rating stored earlier under this idempotency key for this code, if any. */
 export function findByIdempotencyKey(db: DbOrTx, codeId: string, key: string): { id: number; score: number } | undefined {

@@ -8,7 +8,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { CaseFlags, RatingSums } from './rollups.js';
 import { UNCLOSED_CASE_STATUSES } from '../../client/shared/domain.js';
 import type Database from 'better-sqlite3';
-import { sqliteOf, type Db, type DbOrTx } from '../client.js';
+import { perConnection, sqliteOf, type Db, type DbOrTx } from '../client.js';
 
 export interface DayRange {
   from: string;
@@ -25,15 +25,13 @@ function idList(ids: readonly number[]): SQL {
   return sql`(SELECT value FROM json_each(${JSON.stringify(ids)}))`;
 }
 
-const prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+const preparedByText = perConnection(() => new Map<string, Database.Statement>());
 
 /** The statement of this constant SQL text on this connection, prepared on first use. */
 function statement(db: DbOrTx, text: string): Database.Statement {
-  const client = sqliteOf(db);
-  let byText = prepared.get(client);
-  if (!byText) prepared.set(client, (byText = new Map()));
+  const byText = preparedByText(db);
   let stmt = byText.get(text);
-  if (!stmt) byText.set(text, (stmt = client.prepare(text)));
+  if (!stmt) byText.set(text, (stmt = sqliteOf(db).prepare(text)));
   return stmt;
 }
 
@@ -248,7 +246,16 @@ export function codeInDepartments(db: DbOrTx, codeId: string, ids: readonly numb
   return !!db.get(sql`SELECT 1 AS x FROM codes WHERE id = ${codeId} AND department_id IN ${idList(ids)}`);
 }
 
-const batchStatements = new WeakMap<Database.Database, Database.Statement>();
+const batchStatement = perConnection((client) =>
+  client.prepare(`
+    SELECT r.id AS id, r.created_at AS createdAt, r.day AS day, r.department_id AS departmentId,
+      d.name AS departmentName, r.code_id AS codeId, k.location AS location, r.score AS score, r.tags AS tags,
+      r.comment AS comment, r.phone_enc AS phoneEnc, r.real_name AS realName, r.flagged AS flagged, r.excluded AS excluded
+    FROM ratings r JOIN departments d ON d.id = r.department_id JOIN codes k ON k.id = r.code_id
+    WHERE r.department_id IN (SELECT value FROM json_each(@ids)) AND r.day = @day
+      AND (r.created_at > @afterAt OR (r.created_at = @afterAt AND r.id > @afterId))
+    ORDER BY r.created_at, r.id LIMIT @limit`),
+);
 
 /**
  * One batch of a day's ratings in time order after the (createdAt, id) cursor, as a better-sqlite3
@@ -262,20 +269,7 @@ export function iterateRatingBatch(
   after: { createdAt: number; id: number },
   limit: number,
 ): IterableIterator<RatingDetailRow> {
-  const client = db.$client;
-  let stmt = batchStatements.get(client);
-  if (!stmt) {
-    stmt = client.prepare(`
-      SELECT r.id AS id, r.created_at AS createdAt, r.day AS day, r.department_id AS departmentId,
-        d.name AS departmentName, r.code_id AS codeId, k.location AS location, r.score AS score, r.tags AS tags,
-        r.comment AS comment, r.phone_enc AS phoneEnc, r.real_name AS realName, r.flagged AS flagged, r.excluded AS excluded
-      FROM ratings r JOIN departments d ON d.id = r.department_id JOIN codes k ON k.id = r.code_id
-      WHERE r.department_id IN (SELECT value FROM json_each(@ids)) AND r.day = @day
-        AND (r.created_at > @afterAt OR (r.created_at = @afterAt AND r.id > @afterId))
-      ORDER BY r.created_at, r.id LIMIT @limit`);
-    batchStatements.set(client, stmt);
-  }
-  return stmt.iterate({
+  return batchStatement(db).iterate({
     ids: JSON.stringify(departmentIds),
     day,
     afterAt: after.createdAt,
