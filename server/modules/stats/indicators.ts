@@ -1,16 +1,9 @@
 // The indicators of DOMAIN.md ("Indicators"), computed in ONE place from rollup sums. The dashboard,
 // the rankings, the exports and the public page all call these functions.
-import { CASE_FLAG_KEYS, type CaseFlags } from '../../../db/queries/rollups.js';
+import { CASE_FLAG_KEYS, type CaseFlags, type RatingSums } from '../../../db/queries/rollups.js';
 
 /** Counted (not excluded) ratings by score, and how many of them left a phone number (实名). */
-export interface RatingCounts {
-  s1: number;
-  s2: number;
-  s3: number;
-  s4: number;
-  s5: number;
-  realName: number;
-}
+export type RatingCounts = Pick<RatingSums, 's1' | 's2' | 's3' | 's4' | 's5' | 'realName'>;
 
 export type CaseCounts = CaseFlags;
 

@@ -1,17 +1,13 @@
 // The department-day and running-total rollups as a recount computes them: from raw ratings grouped by
 // department, day and hour, and from recounted code days plus the stored opens (which have no raw rows).
 import type { CodeDayRow, CumulativeRow, DepartmentDayRow, DepartmentHourRow, OpensRow } from '../../../db/queries/recount.js';
+import { addRatingCounts, emptyRatingCounts } from './indicators.js';
 
 function emptyDepartmentDay(departmentId: number, day: string): DepartmentDayRow {
   return {
     departmentId,
     day,
-    s1: 0,
-    s2: 0,
-    s3: 0,
-    s4: 0,
-    s5: 0,
-    realName: 0,
+    ...emptyRatingCounts(),
     submissions: 0,
     opens: 0,
     hours: new Array<number>(24).fill(0),
@@ -30,12 +26,7 @@ export function departmentDaysFrom(hours: readonly DepartmentHourRow[], opens: r
   };
   for (const h of hours) {
     const row = rowOf(h.departmentId, h.day);
-    row.s1 += h.s1;
-    row.s2 += h.s2;
-    row.s3 += h.s3;
-    row.s4 += h.s4;
-    row.s5 += h.s5;
-    row.realName += h.realName;
+    addRatingCounts(row, h);
     row.submissions += h.submissions;
     row.hours[h.hour]! += h.counted;
     row.bad[h.hour]! += h.bad;
