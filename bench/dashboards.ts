@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { DEMO_USERS } from '../db/seed.js';
-import { toChinaDate } from '../server/modules/calendar/working-days.js';
+import { chinaDay } from '../shared/china-time.js';
 import { makeBenchApp, nextTurn, tempDir, type BenchApp } from './lib/fixture.js';
 import { generateYear } from './lib/generate.js';
 import { prng } from './lib/rating-bodies.js';
@@ -70,7 +70,7 @@ export async function runDashboards(opts: DashboardOptions): Promise<{ rows: Row
   const dbFile = join(tmp.dir, 'app.db');
   const t = await makeBenchApp({ dbFile, logger: 'production', logFile: join(tmp.dir, 'server.log') });
   try {
-    const lastDay = toChinaDate(Date.now() - DAY);
+    const lastDay = chinaDay(Date.now() - DAY);
     opts.log(`dashboards: generating ${opts.ratings.toLocaleString('en-US')} ratings over the year up to ${lastDay}`);
     const gen = generateYear(t.db, t.services, { ratings: opts.ratings, lastDay, seed: 20261123, log: opts.log });
     const dbBytes = statSync(dbFile).size;

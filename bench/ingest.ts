@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { closeDb, openDb } from '../db/client.js';
 import { migrateDb } from '../db/migrate.js';
 import { seedDemo } from '../db/seed.js';
-import { SETTINGS_DEFAULTS } from '../server/modules/settings/settings.schemas.js';
+import { SETTINGS_DEFAULTS } from '../shared/api/settings.js';
 import { bareApp } from './lib/baselines.js';
 import { listen, makeBenchApp, tempDir } from './lib/fixture.js';
 import { runLoad, type LoadResult } from './lib/load.js';

@@ -1,7 +1,7 @@
 // The rollup tables of 码上评议 (re-exported by db/schema.ts): maintained in the same transactions that
 // write ratings, opens and case moves (db/queries/rollups.ts), proven by a recount (npm run recount).
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { CASE_KINDS, CASE_STATUSES } from '../client/shared/domain.js';
+import { CASE_KINDS, CASE_STATUSES } from '../shared/domain.js';
 
 /**
  * The counters every rating rollup row carries (fresh column builders for each table): counted

@@ -17,7 +17,7 @@ import {
   ORG_KINDS,
   ROLES,
   SATISFACTIONS,
-} from '../client/shared/domain.js';
+} from '../shared/domain.js';
 
 /** The organisation tree above departments: 市 → 县/区. */
 export const orgUnits = sqliteTable('org_units', {

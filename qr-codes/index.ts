@@ -10,9 +10,6 @@ export {
 export type { RandomBytes } from './code-id';
 export {
   QR_ERROR_CORRECTION,
-  QR_PNG_DEFAULT,
-  QR_PNG_MAX,
-  QR_PNG_MIN,
   QR_QUIET_ZONE_MODULES,
   codeUrl,
   createQrSymbol,
@@ -20,5 +17,6 @@ export {
   renderQrSvg,
 } from './qr';
 export type { QrSvgOptions } from './qr';
+export { QR_PNG_DEFAULT, QR_PNG_MAX, QR_PNG_MIN } from '../shared/domain.js';
 export { POSTERS_PER_PAGE, POSTER_CSS, escapeHtml, renderPosterSheet } from './poster';
 export type { PosterInput, PosterSheetInput } from './poster';

@@ -1,5 +1,6 @@
 import QRCode from 'qrcode';
 import type { QRCode as QrSymbol, QRCodeErrorCorrectionLevel, QRCodeMaskPattern, QRCodeSegment } from 'qrcode';
+import { QR_PNG_DEFAULT, QR_PNG_MAX, QR_PNG_MIN } from '../shared/domain.js';
 import { escapeHtml } from './poster';
 
 // Q restores ~25% of damaged modules: posters hang for years in halls, get scratched, taped over and
@@ -9,9 +10,6 @@ export const QR_ERROR_CORRECTION: QRCodeErrorCorrectionLevel = 'Q';
 // without it.
 export const QR_QUIET_ZONE_MODULES = 4;
 
-export const QR_PNG_MIN = 128;
-export const QR_PNG_MAX = 2048;
-export const QR_PNG_DEFAULT = 600;
 
 /** The URL a code's QR encodes (CONTRACT.md): `{PUBLIC_BASE_URL}/r/{code}`. */
 export function codeUrl(publicBaseUrl: string, code: string): string {

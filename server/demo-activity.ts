@@ -4,10 +4,10 @@
 // with a clock set to when each step happened.
 import type { Config } from './config.js';
 import type { Db } from '../db/client.js';
-import type { Score } from '../client/shared/domain.js';
+import type { Score } from '../shared/domain.js';
 import { manualClock } from './lib/clock.js';
 import { seededRandom } from './modules/cases/prng.js';
-import { toChinaDate } from './modules/calendar/working-days.js';
+import { chinaDay } from '../shared/china-time.js';
 import { createServices } from './services.js';
 import { DEMO_USERS } from '../db/seed.js';
 import { findUserByUsername } from '../db/queries/users.js';
@@ -44,7 +44,7 @@ export function seedDemoActivity(config: Readonly<Config>, db: Db, opts: { now: 
   const bad: Array<{ caseId: number; at: number }> = [];
   let ratings = 0;
   for (let d = days; d >= 0; d--) {
-    const day = toChinaDate(opts.now - d * DAY);
+    const day = chinaDay(opts.now - d * DAY);
     const working = cal.isWorkingDay(day);
     const dayStart = Date.parse(`${day}T08:30:00+08:00`);
     for (const code of codes) {

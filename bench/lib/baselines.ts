@@ -5,7 +5,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type Database from 'better-sqlite3';
 import { BODY_LIMIT } from '../../server/app.js';
-import { CodeParam, RatingBody, RatingCreated, type RatingBodyT } from '../../server/modules/ratings/ratings.schemas.js';
+import { CodeParam, RatingBody, RatingCreated, type RatingBodyT } from '../../shared/api/ratings.js';
 
 export async function bareApp(sqlite: Database.Database | null): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });

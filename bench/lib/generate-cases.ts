@@ -1,7 +1,7 @@
 // The life of one 差评必查 case, generated from its rating: a plausible path through the workflow
 // (server/modules/cases/workflow.ts) with step times spread up to a closing time, cut at "now". The
 // case rows, timeline events and exclusion decisions are written as the service would leave them.
-import type { Classification, Satisfaction } from '../../client/shared/domain.js';
+import type { Classification, Satisfaction } from '../../shared/domain.js';
 import type { CaseRow } from '../../db/queries/cases.js';
 
 export interface CaseStep {

@@ -7,7 +7,7 @@ import type { Db } from '../../db/client.js';
 import { caseFlags } from '../../server/modules/stats/case-flags.js';
 import { CASE_FLAG_KEYS } from '../../db/queries/rollups.js';
 import { resetCaseSequences } from '../../db/queries/cases.js';
-import { toChinaDate } from '../../server/modules/calendar/working-days.js';
+import { chinaDay } from '../../shared/china-time.js';
 import type { Services } from '../../server/services.js';
 import { generateCase } from './generate-cases.js';
 import { prng } from './rating-bodies.js';
@@ -184,7 +184,7 @@ export function generateYear(db: Db, services: Services, opts: GenerateOptions):
       let phoneErasedAt: number | null = null;
       if (bad) {
         const c = generateCase(
-          { rnd, now, supervisorId, addWorkingDays, toDay: toChinaDate },
+          { rnd, now, supervisorId, addWorkingDays, toDay: chinaDay },
           { id, codeId: code.id, departmentId: code.d, createdAt, day, anonymous: !realName },
           `CP${day.replaceAll('-', '')}-${String(++caseSeq).padStart(4, '0')}`,
           Buffer.from(Array.from({ length: 18 }, () => Math.floor(rnd() * 256))).toString('base64url'),

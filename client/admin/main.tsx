@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, ApiError, clearSession, getSessionUser, saveSession, setUnauthorizedHandler, type SessionUser } from '../shared/api.js';
-import { ROLE_LABELS } from '../shared/domain.js';
+import { ROLE_LABELS } from '../../shared/domain.js';
 import { BASE, matchPath, onLinkClick, useLocation } from './router.js';
 import { ROUTES } from './routes.js';
 import './admin.css';

@@ -1,4 +1,5 @@
 // The page frame and the two read-only views: an unusable code, and a case's progress.
+import { chinaMinute } from '../../shared/china-time.js';
 import { Component, type ComponentChildren } from 'preact';
 import { setBig } from './storage';
 import type { CaseData, MissingData } from './types';
@@ -66,7 +67,7 @@ export function Missing({ d }: { d: MissingData }) {
 /** "2026-11-22T10:00:00+08:00" → "2026-11-22 10:00", always in Beijing time. */
 export function fmtTime(iso: string): string {
   const t = Date.parse(iso);
-  return t ? new Date(t + 8 * 3600e3).toISOString().slice(0, 16).replace('T', ' ') : iso;
+  return t ? chinaMinute(t) : iso;
 }
 
 export function CaseView({ d }: { d: CaseData }) {

@@ -1,3 +1,4 @@
+import { chinaMonth } from '../../shared/china-time.js';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import './public.css';
@@ -27,7 +28,7 @@ interface Rankings {
 }
 
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
-const currentMonth = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+const currentMonth = () => chinaMonth(Date.now());
 
 function readParams(): { month: string; orgUnitId: string } {
   const p = new URLSearchParams(location.search);

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
-import { UNCLOSED_CASE_STATUSES, type CaseKind, type CaseStatus } from '../../client/shared/domain.js';
+import { UNCLOSED_CASE_STATUSES, type CaseKind, type CaseStatus } from '../../shared/domain.js';
 import { perConnection, sqliteOf, type DbOrTx } from '../client.js';
 import { caseEvents, cases, caseStatusCounts, codes, departments, ratings, users } from '../schema.js';
 

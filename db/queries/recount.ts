@@ -1,12 +1,13 @@
 // Recount of every rollup from the raw rows (ratings, cases), for `npm run recount` and the admin
 // verify route: the rollups are only trusted because they can be proven equal to a recount.
+import { chinaHourSql } from '../../shared/china-time.js';
 import { sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../client.js';
 import { sqliteOf } from '../client.js';
 import type { CaseFlags, RatingSums } from './rollups.js';
 
 /** China hour of day of created_at (UTC+8), as the write side computes it. */
-const CHINA_HOUR = sql`((r.created_at + 28800000) / 3600000) % 24`;
+const CHINA_HOUR = sql.raw(chinaHourSql('r.created_at'));
 const HOURS = Array.from({ length: 24 }, (_, h) => h);
 
 export interface CodeDayRow extends Omit<RatingSums, 'opens'> {

@@ -6,7 +6,7 @@
 // connection (building and preparing the SQL cost as much as running it on a month's rows).
 import { sql, type SQL } from 'drizzle-orm';
 import type { CaseFlags, RatingSums } from './rollups.js';
-import { UNCLOSED_CASE_STATUSES } from '../../client/shared/domain.js';
+import { UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
 import type Database from 'better-sqlite3';
 import { perConnection, sqliteOf, type Db, type DbOrTx } from '../client.js';
 

@@ -1,4 +1,4 @@
-import { maskPhone } from '../../client/shared/domain.js';
+import { maskPhone } from '../../shared/domain.js';
 
 const PHONE_IN_TEXT = /1[3-9]\d{9}/g;
 

@@ -1,6 +1,6 @@
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import type { Role } from '../../client/shared/domain.js';
+import type { Role } from '../../shared/domain.js';
 import { Forbidden, Unauthorized } from '../errors.js';
 import type { Actor } from '../modules/auth/actor.js';
 import type { AuthService } from '../modules/auth/auth.service.js';

@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import {
   PACKAGE_COVERED_YEARS,
   createWorkingCalendar,
-  toChinaDate,
   validateHolidayTable,
-} from '../../server/modules/calendar/working-days.js';
-import type { HolidayTable } from '../../server/modules/calendar/working-days.js';
+} from '../../server/lib/working-days.js';
+import { chinaDay } from '../../shared/china-time.js';
+import type { HolidayTable } from '../../server/lib/working-days.js';
 
 // A plausible but FICTIONAL 2027 table (the real one is published by the State Council in late 2026).
 // 2027-10-01 is a Friday; 2027-09-26 is a Sunday and 2027-10-09 a Saturday (调休上班).
@@ -30,7 +30,8 @@ const fictional2027: HolidayTable = {
 };
 
 const calendar = createWorkingCalendar([]);
-const modulePath = fileURLToPath(new URL('../../server/modules/calendar/working-days.ts', import.meta.url));
+const modulePath = fileURLToPath(new URL('../../server/lib/working-days.ts', import.meta.url));
+const chinaTimePath = fileURLToPath(new URL('../../shared/china-time.ts', import.meta.url));
 
 function isoDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
@@ -100,10 +101,10 @@ describe('差评必查 deadlines on the official calendar (chinese-days data)', 
 
   it('gives the same answers whatever the host time zone is', () => {
     const script = [
-      `const m = await import(${JSON.stringify(modulePath)});`,
+      `const m = { ...(await import(${JSON.stringify(modulePath)})), ...(await import(${JSON.stringify(chinaTimePath)})) };`,
       'const c = m.createWorkingCalendar([]);',
       "console.log(JSON.stringify([c.addWorkingDays('2026-09-28', 15), c.isWorkingDay('2026-01-03'),",
-      "  c.isWorkingDay('2026-01-04'), m.toChinaDate(Date.parse('2026-09-30T16:30:00Z'))]));",
+      "  c.isWorkingDay('2026-01-04'), m.chinaDay(Date.parse('2026-09-30T16:30:00Z'))]));",
     ].join('\n');
     for (const tz of ['America/Los_Angeles', 'Pacific/Kiritimati', 'Asia/Shanghai']) {
       const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
@@ -252,18 +253,18 @@ describe('validateHolidayTable', () => {
   });
 });
 
-describe('toChinaDate', () => {
+describe('chinaDay', () => {
   it('uses UTC+8 regardless of the host time zone', () => {
-    expect(toChinaDate(Date.parse('2026-09-30T16:30:00Z'))).toBe('2026-10-01');
-    expect(toChinaDate(Date.parse('2026-09-30T15:59:59.999Z'))).toBe('2026-09-30');
-    expect(toChinaDate(Date.parse('2026-09-30T16:00:00Z'))).toBe('2026-10-01');
-    expect(toChinaDate(Date.parse('2024-02-28T16:00:00Z'))).toBe('2024-02-29');
-    expect(toChinaDate(Date.parse('1969-12-31T15:00:00Z'))).toBe('1969-12-31');
-    expect(toChinaDate(Date.parse('1969-12-31T16:00:00Z'))).toBe('1970-01-01');
+    expect(chinaDay(Date.parse('2026-09-30T16:30:00Z'))).toBe('2026-10-01');
+    expect(chinaDay(Date.parse('2026-09-30T15:59:59.999Z'))).toBe('2026-09-30');
+    expect(chinaDay(Date.parse('2026-09-30T16:00:00Z'))).toBe('2026-10-01');
+    expect(chinaDay(Date.parse('2024-02-28T16:00:00Z'))).toBe('2024-02-29');
+    expect(chinaDay(Date.parse('1969-12-31T15:00:00Z'))).toBe('1969-12-31');
+    expect(chinaDay(Date.parse('1969-12-31T16:00:00Z'))).toBe('1970-01-01');
   });
 
   it('rejects non-finite timestamps', () => {
-    expect(() => toChinaDate(Number.NaN)).toThrow(RangeError);
+    expect(() => chinaDay(Number.NaN)).toThrow(RangeError);
   });
 });
 

@@ -3,7 +3,7 @@
 // 409 (nothing changed), 403 for a role not allowed, 404 for users of another department / county.
 // The expectations below are written out by hand, independently of server/modules/cases/workflow.ts.
 import { afterEach, describe, expect, it } from 'vitest';
-import { CASE_STATUSES, type CaseStatus } from '../../client/shared/domain.js';
+import { CASE_STATUSES, type CaseStatus } from '../../shared/domain.js';
 import type { MoveInput } from '../../server/modules/cases/workflow.js';
 import type { TestApp } from '../helpers/app.js';
 import { makeRating } from '../helpers/factories.js';

@@ -6,7 +6,7 @@ import { assignUserDepartments, insertDepartment, insertOrgUnit } from '../../db
 import { insertUser } from '../../db/queries/users.js';
 import { hashPassword } from '../../server/modules/auth/passwords.js';
 import { generateCodeId } from '../../qr-codes/code-id.js';
-import type { Role } from '../../client/shared/domain.js';
+import type { Role } from '../../shared/domain.js';
 import { eq } from 'drizzle-orm';
 import { getRating } from '../../db/queries/ratings.js';
 import { afterEach, beforeEach } from 'vitest';

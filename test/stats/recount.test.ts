@@ -12,7 +12,7 @@ import type { MoveInput } from '../../server/modules/cases/workflow.js';
 import { AppError } from '../../server/errors.js';
 import { MOVES as WORKFLOW, stateOf } from '../../server/modules/cases/workflow.js';
 import { getCase } from '../../db/queries/cases.js';
-import { toChinaDate } from '../../server/modules/calendar/working-days.js';
+import { chinaDay } from '../../shared/china-time.js';
 import { bearerFor, makeTestApp, T0, type TestApp } from '../helpers/app.js';
 import { makeRating, makeWorld } from '../helpers/factories.js';
 import { buildNovember } from './dataset.js';
@@ -104,7 +104,7 @@ describe('Rollups agree exactly with a recount from raw rows', () => {
             t.clock.advance(c.advanceHours * HOUR);
             if (c.kind === 'open') {
               const code = codes[c.code]!;
-              t.services.stats.recordOpen(t.db, code.id, code.departmentId, toChinaDate(t.clock.now()));
+              t.services.stats.recordOpen(t.db, code.id, code.departmentId, chinaDay(t.clock.now()));
             } else if (c.kind === 'rate') {
               const code = codes[c.code]!;
               const createdAt = t.clock.now() - c.backDays * 24 * HOUR;

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../shared/api.js';
-import { FUNNEL_ALERT_LABELS } from '../../shared/domain.js';
+import { FUNNEL_ALERT_LABELS } from '../../../shared/domain.js';
 import type { CodeItem } from './code-types.js';
 import { ErrorText } from './ErrorText.js';
 

@@ -1,4 +1,4 @@
-import type { FunnelAlert } from '../../shared/domain.js';
+import type { FunnelAlert } from '../../../shared/domain.js';
 
 /** A code as GET /api/codes lists it. */
 export interface CodeItem {

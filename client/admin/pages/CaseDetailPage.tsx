@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../../shared/api.js';
-import { CLASSIFICATION_LABELS, SATISFACTION_LABELS, type Classification, type Satisfaction } from '../../shared/domain.js';
+import { CLASSIFICATION_LABELS, SATISFACTION_LABELS, type Classification, type Satisfaction } from '../../../shared/domain.js';
 import { useApi } from '../components/use-api.js';
 import { DeadlineBadge } from '../components/cases/CaseTable.js';
 import { MoveForm } from '../components/cases/MoveForm.js';

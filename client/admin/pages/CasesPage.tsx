@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { CASE_KIND_LABELS, CASE_KINDS, CASE_STATUS_LABELS, CASE_STATUSES, UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
+import { CASE_KIND_LABELS, CASE_KINDS, CASE_STATUS_LABELS, CASE_STATUSES, UNCLOSED_CASE_STATUSES } from '../../../shared/domain.js';
 import { useApi } from '../components/use-api.js';
 import { CaseTable } from '../components/cases/CaseTable.js';
 import type { CaseList } from '../components/cases/types.js';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, openAuthed } from '../../shared/api.js';
-import { FUNNEL_ALERT_LABELS } from '../../shared/domain.js';
+import { FUNNEL_ALERT_LABELS } from '../../../shared/domain.js';
 import { BulkCreateCodes } from '../components/BulkCreateCodes.js';
 import { CodeRow } from '../components/CodeRow.js';
 import type { CodeItem, DepartmentItem } from '../components/code-types.js';

@@ -1,4 +1,4 @@
-import { ROLE_LABELS } from '../../shared/domain.js';
+import { ROLE_LABELS } from '../../../shared/domain.js';
 import { ROUTES, type PageProps } from '../routes.js';
 import { BASE } from '../router.js';
 import { useApi } from '../components/use-api.js';

@@ -1,4 +1,4 @@
-import { SCORE_LABELS, type Score } from '../../shared/domain.js';
+import { SCORE_LABELS, type Score } from '../../../shared/domain.js';
 import { useApi } from '../components/use-api.js';
 import { qs, rangeFrom } from '../components/stats/format.js';
 import { BASE } from '../router.js';

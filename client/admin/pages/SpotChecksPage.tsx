@@ -1,3 +1,4 @@
+import { addMonths, chinaMonth } from '../../../shared/china-time.js';
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../shared/api.js';
 import { useApi } from '../components/use-api.js';
@@ -19,9 +20,7 @@ interface Draw {
 }
 
 function lastMonth(): string {
-  const now = new Date(Date.now() + 8 * 3600_000);
-  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-  return d.toISOString().slice(0, 7);
+  return addMonths(chinaMonth(Date.now()), -1);
 }
 
 /** 好评抽查: draw a month's spot checks (reproducible with a seed) and see every draw made. */

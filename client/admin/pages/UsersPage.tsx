@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../shared/api.js';
-import { ROLE_LABELS, ROLES, type Role } from '../../shared/domain.js';
+import { ROLE_LABELS, ROLES, type Role } from '../../../shared/domain.js';
 import { useApi } from '../components/use-api.js';
 import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';

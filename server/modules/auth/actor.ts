@@ -1,4 +1,4 @@
-import type { Role } from '../../../client/shared/domain.js';
+import type { Role } from '../../../shared/domain.js';
 
 /** The authenticated staff member a service acts for, with their data scope resolved. */
 export interface Actor {

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
-import { bearer, errors } from '../../lib/http-schemas.js';
+import { bearer, errors } from '../../../shared/api/common.js';
 import type { AuthService } from './auth.service.js';
-import { CreateUserBody, LoginBody, LoginResponse, UserView } from './auth.schemas.js';
+import { CreateUserBody, LoginBody, LoginResponse, UserView } from '../../../shared/api/auth.js';
 
 export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService }): Promise<void> {
   const { auth } = opts;

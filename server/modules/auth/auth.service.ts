@@ -2,7 +2,7 @@ import type { Db } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
 import * as orgQ from '../../../db/queries/org.js';
 import * as q from '../../../db/queries/users.js';
-import type { Role } from '../../../client/shared/domain.js';
+import type { Role } from '../../../shared/domain.js';
 import type { Clock } from '../../lib/clock.js';
 import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from '../../errors.js';
 import type { OrgService } from '../org/org.service.js';

@@ -8,7 +8,7 @@ import {
   SCORE_LABELS,
   maskPhone,
   type Score,
-} from '../../../client/shared/domain.js';
+} from '../../../shared/domain.js';
 import type { CaseEventRow, CaseEventView, CaseListRow } from '../../../db/queries/cases.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import { redactPhones } from '../../lib/redact.js';

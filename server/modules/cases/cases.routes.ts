@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import type { CaseStatus } from '../../../client/shared/domain.js';
+import type { CaseStatus } from '../../../shared/domain.js';
 import { actorOf } from '../../plugins/auth.js';
-import { bearer, errors, IdParam } from '../../lib/http-schemas.js';
+import { bearer, errors, IdParam } from '../../../shared/api/common.js';
 import { NotFound } from '../../errors.js';
 import type { CasesService } from './cases.service.js';
 import {
@@ -18,7 +18,7 @@ import {
   RatingHistorySchema,
   TokenParam,
   TransitionBody,
-} from './cases.schemas.js';
+} from '../../../shared/api/cases.js';
 
 type Id = Static<typeof IdParam>;
 const STAFF = ['admin', 'supervisor', 'dept_head'] as const;

@@ -5,13 +5,13 @@ import type { Db, Tx } from '../../../db/client.js';
 import * as q from '../../../db/queries/cases.js';
 import { listDecisionsOfRating } from '../../../db/queries/rating-decisions.js';
 import { getRating } from '../../../db/queries/ratings.js';
-import { CASE_STATUS_LABELS, UNCLOSED_CASE_STATUSES, ROLE_LABELS, type CaseKind, type CaseStatus } from '../../../client/shared/domain.js';
+import { CASE_STATUS_LABELS, UNCLOSED_CASE_STATUSES, ROLE_LABELS, type CaseKind, type CaseStatus } from '../../../shared/domain.js';
 import type { Clock, RandomSource } from '../../lib/clock.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import { redactPhones } from '../../lib/redact.js';
 import { BadRequest, Conflict, Forbidden, NotFound } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
-import { toChinaDate } from '../calendar/working-days.js';
+import { chinaDay } from '../../../shared/china-time.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { OrgService } from '../org/org.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
@@ -59,7 +59,7 @@ export interface CasesDeps {
 export function createCasesService(deps: CasesDeps) {
   const { db, clock, settings, stats, random, crypto, notifications } = deps;
   const views = createCaseViews(crypto);
-  const today = () => toChinaDate(clock.now());
+  const today = () => chinaDay(clock.now());
 
   function statusToken(): string {
     return Buffer.from(random.bytes(18)).toString('base64url');
@@ -295,7 +295,7 @@ export function createCasesService(deps: CasesDeps) {
      */
     escalateOverdue(): { escalated: number } {
       const now = clock.now();
-      const t = toChinaDate(now);
+      const t = chinaDay(now);
       const BATCH = 200;
       let escalated = 0;
       for (;;) {

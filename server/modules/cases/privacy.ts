@@ -5,7 +5,7 @@ import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/cases.js';
 import { erasePhone, listPhonesToErase } from '../../../db/queries/rating-decisions.js';
 import { getRating } from '../../../db/queries/ratings.js';
-import type { CaseKind } from '../../../client/shared/domain.js';
+import type { CaseKind } from '../../../shared/domain.js';
 import type { Clock } from '../../lib/clock.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import { Forbidden, Gone, NotFound } from '../../errors.js';

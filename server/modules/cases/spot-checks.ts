@@ -7,7 +7,7 @@ import * as sq from '../../../db/queries/spot-checks.js';
 import type { Clock, RandomSource } from '../../lib/clock.js';
 import { Forbidden } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
-import { toChinaDate } from '../calendar/working-days.js';
+import { chinaDay } from '../../../shared/china-time.js';
 import type { OrgService } from '../org/org.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { StatsService } from '../stats/stats.service.js';
@@ -66,7 +66,7 @@ export function createSpotChecks(deps: {
       const { spotCheck, deadlines } = settings.get();
       const cal = settings.calendar();
       const now = clock.now();
-      const today = toChinaDate(now);
+      const today = chinaDay(now);
       const { month } = input;
       const result = db.transaction((tx) => {
         const eligible = sq.listEligibleForSpotCheck(tx, [...actor.departmentIds], `${month}-01`, `${month}-31`);

@@ -6,14 +6,14 @@ import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/cases.js';
 import { insertRatingDecision, markRatingExcluded } from '../../../db/queries/rating-decisions.js';
 import { getRating } from '../../../db/queries/ratings.js';
-import { CASE_STATUS_LABELS, CLASSIFICATION_LABELS, ROLE_LABELS } from '../../../client/shared/domain.js';
+import { chinaHour } from '../../../shared/china-time.js';
+import { CASE_STATUS_LABELS, CLASSIFICATION_LABELS, ROLE_LABELS } from '../../../shared/domain.js';
 import { BadRequest, Conflict, Forbidden } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import type { StatsService } from '../stats/stats.service.js';
 import { ANONYMOUS_CONTACT, findMove, stateOf, type Move, type MoveField, type MoveInput } from './workflow.js';
 
 const FIELD_NAMES: Record<MoveField, string> = { note: '说明', classification: '核实定性', satisfaction: '满意度', genuine: '评价是否属实' };
-const CHINA_OFFSET_MS = 8 * 3600_000;
 
 function provided(input: MoveInput, f: MoveField): boolean {
   return f === 'note' ? (input.note ?? '').trim() !== '' : input[f] !== undefined;
@@ -113,7 +113,7 @@ function excludeRating(tx: Tx, ctx: { stats: StatsService; now: number; actor: A
       codeId: r.codeId,
       departmentId: r.departmentId,
       day: r.day,
-      hour: new Date(r.createdAt + CHINA_OFFSET_MS).getUTCHours(),
+      hour: chinaHour(r.createdAt),
       score: r.score,
       tags: r.tags,
       realName: r.realName,

@@ -11,7 +11,7 @@ import {
   type Classification,
   type Role,
   type Satisfaction,
-} from '../../../client/shared/domain.js';
+} from '../../../shared/domain.js';
 
 export type MoveField = 'note' | 'classification' | 'satisfaction' | 'genuine';
 

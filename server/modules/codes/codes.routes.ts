@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
-import { bearer, errors, IdParam } from '../../lib/http-schemas.js';
+import { bearer, errors, IdParam } from '../../../shared/api/common.js';
 import type { CodesService } from './codes.service.js';
 import {
   BulkCreateBody,
@@ -13,7 +13,7 @@ import {
   PatchCodeBody,
   PublicCodeView,
   StaffCodeView,
-} from './codes.schemas.js';
+} from '../../../shared/api/codes.js';
 import { printRoutes } from './print.routes.js';
 
 type CodeParams = Static<typeof CodeParam>;

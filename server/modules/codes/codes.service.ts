@@ -5,10 +5,11 @@ import { generateCodeId, normalizeCodeId } from '../../../qr-codes/index.js';
 import { BadRequest, Conflict, Gone, NotFound } from '../../errors.js';
 import type { Clock, RandomSource } from '../../lib/clock.js';
 import type { Actor } from '../auth/actor.js';
-import { toChinaDate } from '../calendar/working-days.js';
+import { addDays, chinaDay, dayNumber, daysBetween } from '../../../shared/china-time.js';
+import { LOCATION_MAX, STAFF_NAME_MAX } from '../../../shared/domain.js';
 import type { OrgService } from '../org/org.service.js';
 import type { StatsService } from '../stats/stats.service.js';
-import { addDays, daysBetween, funnelView, funnelWindowStart, type FunnelView } from './funnel.js';
+import { funnelView, funnelWindowStart, type FunnelView } from './funnel.js';
 import { createQrImages, type PosterCode, type QrImage } from './codes.images.js';
 import { LRUCache } from 'lru-cache';
 import JSZip from 'jszip';
@@ -46,8 +47,6 @@ export interface BulkCreateInput {
   staffName?: string | null;
 }
 
-export const LOCATION_MAX = 100;
-export const STAFF_NAME_MAX = 30;
 export const FUNNEL_SERIES_MAX_DAYS = 366;
 // Department names can change elsewhere; a short life bounds how long a cached name can be stale.
 const PUBLIC_INFO_TTL_MS = 60_000;
@@ -112,7 +111,7 @@ export function createCodesService(deps: {
   function views(rows: q.CodeWithDepartment[], departmentIds: number[]): StaffCodeView[] {
     if (rows.length === 0) return [];
     const now = clock.now();
-    const since = funnelWindowStart(toChinaDate(now));
+    const since = funnelWindowStart(chinaDay(now));
     // One grouped query for every code listed, never one per code.
     const single = rows.length === 1 ? rows[0]!.id : undefined;
     const totals = new Map(q.funnelTotals(db, departmentIds, since, single).map((t) => [t.codeId, t]));
@@ -185,7 +184,7 @@ export function createCodesService(deps: {
     recordOpen(raw: string): void {
       const info = requirePublic(raw);
       if (!info.active) throw new Gone('该评议码已停用', 'CodeDisabled');
-      stats.recordOpen(db, info.code, info.departmentId, toChinaDate(clock.now()));
+      stats.recordOpen(db, info.code, info.departmentId, chinaDay(clock.now()));
     },
 
     list(actor: Actor, filter: { departmentId?: number; active?: boolean } = {}): StaffCodeView[] {
@@ -201,7 +200,8 @@ export function createCodesService(deps: {
     /** Daily opens and submissions of one code, every day of [from, to] (default: the last 30 days). */
     funnelSeries(actor: Actor, raw: string, range: { from?: string; to?: string }) {
       const row = requireScoped(actor, raw);
-      const today = toChinaDate(clock.now());
+      const today = chinaDay(clock.now());
+      for (const d of [range.from, range.to]) if (d !== undefined && dayNumber(d) === null) throw new BadRequest(`${d} 不是有效日期`);
       const to = range.to ?? (range.from ? addDays(range.from, 29) : today);
       const from = range.from ?? funnelWindowStart(to);
       const span = daysBetween(from, to);

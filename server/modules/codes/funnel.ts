@@ -1,7 +1,8 @@
 // The scan funnel (issue 3): page opens and submissions per code, so a supervisor can find posters
 // that are damaged, hidden or never used. Pure rules here; the figures come from daily_code_stats.
 import type { CodeFunnelTotals } from '../../../db/queries/codes.js';
-import type { FunnelAlert } from '../../../client/shared/domain.js';
+import { addDays, MS_PER_DAY } from '../../../shared/china-time.js';
+import type { FunnelAlert } from '../../../shared/domain.js';
 
 export type { FunnelAlert };
 
@@ -22,18 +23,6 @@ export interface FunnelView {
   lastOpenDay: string | null;
   lastSubmissionDay: string | null;
   alert: FunnelAlert | null;
-}
-
-const MS_PER_DAY = 86_400_000;
-
-/** `YYYY-MM-DD` plus `n` days (n may be negative). */
-export function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * MS_PER_DAY).toISOString().slice(0, 10);
-}
-
-/** Whole days from `from` to `to` (both `YYYY-MM-DD`). */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / MS_PER_DAY);
 }
 
 /** First day of the recent window that ends today. */

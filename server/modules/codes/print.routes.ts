@@ -2,10 +2,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
-import { bearer, errors, IdParam } from '../../lib/http-schemas.js';
+import { bearer, errors, IdParam } from '../../../shared/api/common.js';
 import type { CodesService } from './codes.service.js';
 import { POSTER_CSS, POSTER_CSS_PATH } from './codes.images.js';
-import { CodeParam, PngQuery } from './codes.schemas.js';
+import { CodeParam, PngQuery } from '../../../shared/api/codes.js';
 
 type CodeParams = Static<typeof CodeParam>;
 

@@ -1,7 +1,7 @@
 // Message formats of the group robots: 企业微信 (WeCom) `markdown.content`, 钉钉 (DingTalk)
 // `markdown.title` + `markdown.text`. No personal data: never a phone number, only a short excerpt
 // of the comment with anything phone-like masked.
-import { SCORE_LABELS, type Score } from '../../../client/shared/domain.js';
+import { SCORE_LABELS, type Score } from '../../../shared/domain.js';
 import type { CaseNoticeFacts } from '../../../db/queries/notifications.js';
 import { redactPhones } from '../../lib/redact.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
-import { bearer, errors, IdParam, Nullable } from '../../lib/http-schemas.js';
+import { bearer, errors, IdParam, Nullable } from '../../../shared/api/common.js';
 import { NOTIFY_EVENTS, WEBHOOK_KINDS } from './formats.js';
 import type { NotificationsService } from './notifications.service.js';
 

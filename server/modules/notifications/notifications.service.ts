@@ -7,7 +7,7 @@ import * as q from '../../../db/queries/notifications.js';
 import type { Clock } from '../../lib/clock.js';
 import { BadRequest, Forbidden, NotFound } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
-import { toChinaDate } from '../calendar/working-days.js';
+import { chinaDay } from '../../../shared/china-time.js';
 import type { OrgService } from '../org/org.service.js';
 import { buildPayload, type NotifyEvent, type WebhookKind } from './formats.js';
 
@@ -169,7 +169,7 @@ export function createNotificationsService(deps: {
       if (!facts) return 0;
       const units = new Set(q.orgAncestorIds(tx, facts.orgUnitId));
       const now = clock.now();
-      const today = toChinaDate(now);
+      const today = chinaDay(now);
       let queued = 0;
       for (const w of candidates) {
         if (w.orgUnitId != null && !units.has(w.orgUnitId)) continue;

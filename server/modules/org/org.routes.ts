@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
-import { bearer, errors } from '../../lib/http-schemas.js';
+import { bearer, errors } from '../../../shared/api/common.js';
 import type { OrgService } from './org.service.js';
-import { CreateDepartmentBody, DepartmentView, OrgUnitView } from './org.schemas.js';
+import { CreateDepartmentBody, DepartmentView, OrgUnitView } from '../../../shared/api/org.js';
 
 export async function orgRoutes(app: FastifyInstance, opts: { org: OrgService }): Promise<void> {
   const { org } = opts;

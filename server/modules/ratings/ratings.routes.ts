@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
-import { bearer, errors } from '../../lib/http-schemas.js';
+import { bearer, errors } from '../../../shared/api/common.js';
 import type { CasesService } from '../cases/cases.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { CitizenPageTemplate } from './citizen-page.js';
 import type { CodeLookup, RatingsService } from './ratings.service.js';
-import { CodeParam, FlaggedRating, RatingBody, RatingCreated, type RatingBodyT } from './ratings.schemas.js';
+import { CodeParam, FlaggedRating, RatingBody, RatingCreated, type RatingBodyT } from '../../../shared/api/ratings.js';
 
 /** The citizen's view of a case, from the cases module. */
 export type CaseStatusLookup = Pick<CasesService, 'publicStatus'>;

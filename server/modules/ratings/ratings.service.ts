@@ -3,18 +3,19 @@
 // done at start, prepared statements only, writes grouped into shared transactions.
 import type { Db, Tx } from '../../../db/client.js';
 import * as q from '../../../db/queries/ratings.js';
-import { isBadScore, MOBILE_PATTERN, SCORE_LABELS, type Score } from '../../../client/shared/domain.js';
+import { CHINA_OFFSET_MS, chinaDayNumber, chinaHour, MS_PER_DAY } from '../../../shared/china-time.js';
+import { isBadScore, MOBILE_PATTERN, normalizePhone, SCORE_LABELS, type Score } from '../../../shared/domain.js';
 import type { Clock, RandomSource } from '../../lib/clock.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import { GroupCommitter } from '../../lib/group-commit.js';
 import { AbuseWindows, WINDOW_RETENTION_MS } from './abuse-windows.js';
 import { BadRequest, Gone, NotFound, TooMany } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
-import { toChinaDate } from '../calendar/working-days.js';
+import { chinaDay } from '../../../shared/china-time.js';
 import type { CasesService } from '../cases/cases.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { StatsService } from '../stats/stats.service.js';
-import type { RatingBodyT } from './ratings.schemas.js';
+import type { RatingBodyT } from '../../../shared/api/ratings.js';
 
 /** What the rating path needs to know about a code (from the codes module, cached there). */
 export interface CodeInfo {
@@ -58,14 +59,6 @@ interface Prepared {
   channel: string;
 }
 
-const DAY_MS = 86_400_000;
-const CHINA_OFFSET_MS = 8 * 3600_000;
-
-/** Normalises what a citizen types: spaces, dashes and a +86 prefix are tolerated. */
-export function normalizePhone(raw: string): string {
-  return raw.replace(/[\s-]/g, '').replace(/^(\+?86)(?=1\d{10}$)/, '');
-}
-
 export function createRatingsService(deps: {
   db: Db;
   clock: Clock;
@@ -105,7 +98,7 @@ export function createRatingsService(deps: {
       throw new TooMany(`您刚刚已评价过这个窗口，同一窗口请 ${limits.perCodeMinutes} 分钟后再评价。感谢您的反馈！`, 'RatedRecently');
     }
     // The day is the China calendar day: count from 00:00 Beijing time.
-    const dayStart = Math.floor((now + CHINA_OFFSET_MS) / DAY_MS) * DAY_MS - CHINA_OFFSET_MS;
+    const dayStart = chinaDayNumber(now) * MS_PER_DAY - CHINA_OFFSET_MS;
     if (counted && windows.deviceSince(p.clientHash, dayStart) >= limits.perDevicePerDay) {
       throw new TooMany(`今天本设备的评价次数已达上限（${limits.perDevicePerDay} 次），请明天再评价。`, 'DailyLimit');
     }
@@ -115,7 +108,7 @@ export function createRatingsService(deps: {
     if (counted && windows.networkAfter(p.netHash, windowStart, limits.burstPerNetwork) + 1 > limits.burstPerNetwork) reasons.push('network_burst');
     if (counted && windows.deviceSince(p.clientHash, windowStart, false) + 1 > limits.burstPerDevice) reasons.push('device_burst');
 
-    const day = toChinaDate(now);
+    const day = chinaDay(now);
     const realName = p.phone !== null;
     const id = q.insertRatingFast(tx, {
       codeId: p.code.code,
@@ -134,7 +127,7 @@ export function createRatingsService(deps: {
       flagged: reasons.length > 0,
       flagReason: reasons.length ? reasons.join(',') : null,
     });
-    const hour = new Date(now + CHINA_OFFSET_MS).getUTCHours();
+    const hour = chinaHour(now);
     stats.recordRating(tx, { codeId: p.code.code, departmentId: p.code.departmentId, day, hour, score: p.score, tags: p.tags, realName });
     if (!isBadScore(p.score)) {
       if (counted) windows.add({ clientHash: p.clientHash, netHash: p.netHash, codeId: p.code.code, at: now });

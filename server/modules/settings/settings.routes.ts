@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
-import { bearer, errors } from '../../lib/http-schemas.js';
+import { bearer, errors } from '../../../shared/api/common.js';
 import type { Clock } from '../../lib/clock.js';
-import { toChinaDate } from '../calendar/working-days.js';
+import { chinaDay } from '../../../shared/china-time.js';
 import type { SettingsService } from './settings.service.js';
-import { HolidayTableSchema, SettingsPatchSchema, SettingsSchema } from './settings.schemas.js';
+import { HolidayTableSchema, SettingsPatchSchema, SettingsSchema } from '../../../shared/api/settings.js';
 
 const HolidayTableView = Type.Object({
   year: Type.Integer(),
@@ -56,7 +56,7 @@ export async function settingsRoutes(app: FastifyInstance, opts: { settings: Set
         },
       },
     },
-    async () => ({ tables: settings.listHolidayTables(), warnings: settings.calendarWarnings(toChinaDate(clock.now())) }),
+    async () => ({ tables: settings.listHolidayTables(), warnings: settings.calendarWarnings(chinaDay(clock.now())) }),
   );
 
   app.put<{ Body: Static<typeof HolidayTableSchema> }>(

@@ -1,4 +1,5 @@
 import { Value } from 'typebox/value';
+import { addDays } from '../../../shared/china-time.js';
 import type { Db } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/settings.js';
@@ -10,8 +11,8 @@ import {
   validateHolidayTable,
   type HolidayTable,
   type WorkingCalendar,
-} from '../calendar/working-days.js';
-import { SETTINGS_DEFAULTS, SettingsSchema, type Settings, type SettingsPatch } from './settings.schemas.js';
+} from '../../lib/working-days.js';
+import { SETTINGS_DEFAULTS, SettingsSchema, type Settings, type SettingsPatch } from '../../../shared/api/settings.js';
 
 export interface HolidayTableView extends HolidayTable {
   loadedAt: number;
@@ -114,7 +115,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock }) {
     calendarWarnings(today: string): string[] {
       const cal = this.calendar();
       // A case opened today has its whole deadline within ~45 calendar days, so those years matter.
-      const years = new Set([Number(today.slice(0, 4)), new Date(Date.parse(today) + 45 * 86_400_000).getUTCFullYear()]);
+      const years = new Set([Number(today.slice(0, 4)), Number(addDays(today, 45).slice(0, 4))]);
       const warnings: string[] = [];
       for (const y of years) {
         if (!cal.hasOfficialData(y)) {

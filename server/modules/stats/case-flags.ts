@@ -1,6 +1,6 @@
 import type { CaseFlags } from '../../../db/queries/rollups.js';
 import type { CaseRow } from '../../../db/queries/cases.js';
-import { toChinaDate } from '../calendar/working-days.js';
+import { chinaDay } from '../../../shared/china-time.js';
 
 /**
  * What a bad_rating case counts for in the indicators (DOMAIN.md): 实名差评回访率, 差评整改率,
@@ -27,7 +27,7 @@ export function caseFlags(c: Pick<CaseRow, 'kind' | 'status' | 'anonymous' | 'vi
     answered,
     answeredSatisfied: c.satisfaction === 'satisfied' || c.satisfaction === 'basic' ? 1 : 0,
     closed,
-    closedOnTime: closed && c.closedAt != null && toChinaDate(c.closedAt) <= c.dueDate ? 1 : 0,
+    closedOnTime: closed && c.closedAt != null && chinaDay(c.closedAt) <= c.dueDate ? 1 : 0,
     open: closed ? 0 : 1,
   };
 }

@@ -2,11 +2,11 @@
 // department sums every report starts from.
 import type { Db } from '../../../db/client.js';
 import * as q from '../../../db/queries/stats.js';
-import { SCORE_LABELS, maskPhone, type Score } from '../../../client/shared/domain.js';
+import { SCORE_LABELS, maskPhone, type Score } from '../../../shared/domain.js';
 import type { Clock } from '../../lib/clock.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import type { Actor } from '../auth/actor.js';
-import { toChinaDate } from '../calendar/working-days.js';
+import { chinaDateTime, chinaDay } from '../../../shared/china-time.js';
 import type { DepartmentView, OrgService } from '../org/org.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import {
@@ -37,7 +37,7 @@ export interface RangeQuery {
 }
 
 export function todayOf(deps: Pick<StatsDeps, 'clock'>): string {
-  return toChinaDate(deps.clock.now());
+  return chinaDay(deps.clock.now());
 }
 
 export function periodOf(deps: Pick<StatsDeps, 'clock'>, query: RangeQuery): Period {
@@ -124,10 +124,6 @@ export interface RatingView {
   excluded: boolean;
 }
 
-export function chinaTime(ms: number): string {
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
-}
-
 export function toRatingView(crypto: DataCrypto, r: q.RatingDetailRow): RatingView {
   let phone: string | null = null;
   if (r.phoneEnc) {
@@ -148,7 +144,7 @@ export function toRatingView(crypto: DataCrypto, r: q.RatingDetailRow): RatingVi
   return {
     id: r.id,
     createdAt: r.createdAt,
-    time: chinaTime(r.createdAt),
+    time: chinaDateTime(r.createdAt),
     day: r.day,
     departmentId: r.departmentId,
     departmentName: r.departmentName,

@@ -8,7 +8,8 @@ import * as q from '../../../db/queries/stats.js';
 import { toRatingView, type RatingView } from './context.js';
 import { csvLine, csvNumber, csvPercent, csvText, UTF8_BOM } from './csv.js';
 import type { Indicators } from './indicators.js';
-import { addDays, type Period } from './period.js';
+import { addDays } from '../../../shared/china-time.js';
+import type { Period } from './period.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 
 export interface ExportDepartmentRow extends Indicators {

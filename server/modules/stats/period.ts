@@ -1,8 +1,8 @@
 // Periods of the statistics: China calendar days 'YYYY-MM-DD', inclusive at both ends. Rollups are
 // keyed by the China day of the rating, so a period is just a range of day strings.
+import { addDays, dayNumber, weekdayOf as sundayFirstWeekdayOf } from '../../../shared/china-time.js';
 import { BadRequest } from '../../errors.js';
 
-const MS_PER_DAY = 86_400_000;
 export const MAX_RANGE_DAYS = 366;
 export const DEFAULT_RANGE_DAYS = 30;
 
@@ -13,41 +13,13 @@ export interface Period {
 
 export type Granularity = 'day' | 'week' | 'month';
 
-/** Days since 1970-01-01 of a valid 'YYYY-MM-DD', or null (2026-02-30 is not a day). */
-export function dayNumber(date: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const ms = Date.UTC(y, mo - 1, d);
-  const back = new Date(ms);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return null;
-  return ms / MS_PER_DAY;
-}
-
-export function dayString(n: number): string {
-  return new Date(n * MS_PER_DAY).toISOString().slice(0, 10);
-}
-
-export function addDays(day: string, n: number): string {
-  return dayString(requireDay(day) + n);
-}
-
-function requireDay(day: string): number {
-  const n = dayNumber(day);
-  if (n === null) throw new BadRequest(`日期 ${day} 不是有效日期`, 'InvalidRange');
-  return n;
-}
-
-/** Inclusive number of days of a period. */
-export function periodDays(p: Period): number {
-  return requireDay(p.to) - requireDay(p.from) + 1;
-}
-
 /**
  * The period asked for: both ends valid days, from ≤ to, at most 366 days; by default the last 30
  * days up to today (China time). A missing end is filled from the other one.
  */
 export function resolvePeriod(q: { from?: string; to?: string }, today: string): Period {
+  if (q.from !== undefined && dayNumber(q.from) === null) throw new BadRequest(`起始日期 ${q.from} 不是有效日期`, 'InvalidRange');
+  if (q.to !== undefined && dayNumber(q.to) === null) throw new BadRequest(`截止日期 ${q.to} 不是有效日期`, 'InvalidRange');
   const to = q.to ?? (q.from ? minDay(addDays(q.from, DEFAULT_RANGE_DAYS - 1), today, q.from) : today);
   const from = q.from ?? addDays(to, -(DEFAULT_RANGE_DAYS - 1));
   const f = dayNumber(from);
@@ -77,7 +49,7 @@ export function monthPeriod(month: string): Period {
 
 /** Weekday of a day, 0 = Monday … 6 = Sunday (Chinese weeks start on Monday). */
 export function weekdayOf(day: string): number {
-  return (new Date(requireDay(day) * MS_PER_DAY).getUTCDay() + 6) % 7;
+  return (sundayFirstWeekdayOf(day) + 6) % 7;
 }
 
 /** First day of the bucket holding `day`, clipped to the period's start. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
-import { bearer, errors } from '../../lib/http-schemas.js';
+import { bearer, errors } from '../../../shared/api/common.js';
 import type { ExportFile, StatsService } from './stats.service.js';
 import {
   CasesResponse,
@@ -23,7 +23,7 @@ import {
   TrendQuery,
   TrendResponse,
   VerifyResponse,
-} from './stats.schemas.js';
+} from '../../../shared/api/stats.js';
 
 /** RFC 6266 / RFC 5987: an ASCII fallback name and the Chinese name as UTF-8 filename*. */
 export function contentDisposition(asciiName: string, utf8Name: string): string {

@@ -1,6 +1,6 @@
 import { useApi } from '../use-api.js';
 import { BASE } from '../../router.js';
-import { int, pct, qs, ratingsLink, score, type Range } from './format.js';
+import { int, pct, qs, ratingsLink, score, spanDays, type Range } from './format.js';
 import { KpiTiles } from './KpiTiles.js';
 import { ScoreLevels } from './ScoreLevels.js';
 import { Section } from './Section.js';
@@ -32,7 +32,7 @@ interface Comment {
 }
 
 export function granularityFor(r: Range): 'day' | 'week' | 'month' {
-  const days = (Date.parse(r.to) - Date.parse(r.from)) / 86_400_000 + 1;
+  const days = spanDays(r);
   return days <= 62 ? 'day' : days <= 184 ? 'week' : 'month';
 }
 

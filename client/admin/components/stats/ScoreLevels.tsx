@@ -1,4 +1,4 @@
-import { SCORES, SCORE_LABELS } from '../../../shared/domain.js';
+import { SCORES, SCORE_LABELS } from '../../../../shared/domain.js';
 import { int, pct, ratingsLink, type Range } from './format.js';
 import type { RatingIndicators } from './types.js';
 

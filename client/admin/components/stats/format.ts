@@ -1,4 +1,5 @@
 // Formatting and period helpers of the statistics pages (China calendar days, like the server).
+import { addDays, chinaDay, daysBetween } from '../../../../shared/china-time.js';
 import { BASE } from '../../router.js';
 
 export type Rate = number | null;
@@ -15,15 +16,9 @@ export function int(n: number): string {
   return n.toLocaleString('zh-CN');
 }
 
-const DAY = 86_400_000;
-
 /** Today in China (UTC+8), 'YYYY-MM-DD'. */
 export function chinaToday(now = Date.now()): string {
-  return new Date(now + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
-export function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
+  return chinaDay(now);
 }
 
 export type Range = {
@@ -63,5 +58,5 @@ export function ratingsLink(range: Range, filter: { departmentId?: number; codeI
 
 /** Number of days of a period, inclusive. */
 export function spanDays(r: Range): number {
-  return Math.round((Date.parse(r.to) - Date.parse(r.from)) / DAY) + 1;
+  return daysBetween(r.from, r.to) + 1;
 }

@@ -15,6 +15,7 @@
 // `isWorkday`: that function derives the weekday and the lookup key from the host's local time
 // zone, so on a server west of UTC it calls Monday 2026-09-28 a day off.
 import chineseDaysData from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
+import { civilFromDays, dayString, daysFromCivil, parseDay, weekdayOfDayNumber } from '../../shared/china-time.js';
 
 /** An official holiday arrangement for one year (国务院办公厅关于某年部分节假日安排的通知). */
 export type HolidayTable = {
@@ -42,98 +43,21 @@ export type WorkingCalendar = {
 
 export type HolidayTableValidation = { ok: true; table: HolidayTable } | { ok: false; errors: string[] };
 
-const MS_PER_DAY = 86_400_000;
-const CHINA_OFFSET_MS = 8 * 3_600_000; // Asia/Shanghai: UTC+8 all year, no DST since 1991.
 const MIN_TABLE_YEAR = 2000;
 const MAX_TABLE_YEAR = 2100;
 const MAX_TABLE_ENTRIES = 366;
 const WEEKDAY_CN = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'];
 
-// ---------------------------------------------------------------------------------------------
-// Civil date arithmetic (proleptic Gregorian; H. Hinnant's days_from_civil / civil_from_days).
-
-function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const mp = m > 2 ? m - 3 : m + 9;
-  const doy = Math.floor((153 * mp + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146_097 + doe - 719_468;
-}
-
-function yearOfDay(z: number): number {
-  const zz = z + 719_468;
-  const era = Math.floor(zz / 146_097);
-  const doe = zz - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  return yoe + era * 400 + (mp >= 10 ? 1 : 0);
-}
-
-function formatDay(z: number): string {
-  const zz = z + 719_468;
-  const era = Math.floor(zz / 146_097);
-  const doe = zz - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  if (y < 1 || y > 9999) throw new RangeError(`日期超出可表示范围（第 ${z} 天）`);
-  return `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
-}
-
-/** 0 = Sunday … 6 = Saturday. 1970-01-01 was a Thursday. */
-function weekdayOfDay(z: number): number {
-  return (((z + 4) % 7) + 7) % 7;
-}
-
-function isLeapYear(y: number): boolean {
-  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-}
-
-function daysInMonth(y: number, m: number): number {
-  if (m === 2) return isLeapYear(y) ? 29 : 28;
-  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
-}
-
-type ParsedDate = { y: number; m: number; d: number; day: number };
-type ParseFailure = 'format' | 'invalid';
-
-/** Strict `YYYY-MM-DD` parser without regexes or Date: this runs on every deadline computation. */
-function parseDate(s: string): ParsedDate | ParseFailure {
-  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return 'format';
-  let y = 0;
-  let m = 0;
-  let d = 0;
-  for (let i = 0; i < 10; i++) {
-    if (i === 4 || i === 7) continue;
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return 'format';
-    if (i < 4) y = y * 10 + c;
-    else if (i < 7) m = m * 10 + c;
-    else d = d * 10 + c;
-  }
-  if (y < 1 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return 'invalid';
-  return { y, m, d, day: daysFromCivil(y, m, d) };
-}
+const yearOfDayNumber = (z: number): number => civilFromDays(z).y;
 
 function dayOf(date: string): number {
   if (typeof date !== 'string') throw new TypeError('日期必须是 YYYY-MM-DD 格式的字符串');
-  const parsed = parseDate(date);
+  const parsed = parseDay(date);
   if (parsed === 'format') throw new RangeError(`${date} 不是 YYYY-MM-DD 格式的日期`);
   if (parsed === 'invalid') throw new RangeError(`${date} 不是有效日期`);
   return parsed.day;
 }
 
-/** The calendar date in China (Asia/Shanghai, UTC+8) of a timestamp in ms. */
-export function toChinaDate(ms: number): string {
-  if (!Number.isFinite(ms)) throw new RangeError(`无效的时间戳：${ms}`);
-  return formatDay(Math.floor((ms + CHINA_OFFSET_MS) / MS_PER_DAY));
-}
 
 // ---------------------------------------------------------------------------------------------
 // chinese-days data, read once at module load.
@@ -151,7 +75,7 @@ function readPackageData(raw: unknown): Map<number, YearOverrides> {
   const add = (map: unknown, kind: keyof YearOverrides): void => {
     if (typeof map !== 'object' || map === null) return fail(`缺少 ${kind}`);
     for (const key of Object.keys(map)) {
-      const parsed = parseDate(key);
+      const parsed = parseDay(key);
       if (typeof parsed === 'string') return fail(`无效日期 ${key}`);
       let year = byYear.get(parsed.y);
       if (!year) byYear.set(parsed.y, (year = { holidays: new Set(), workdays: new Set() }));
@@ -208,7 +132,7 @@ export function validateHolidayTable(input: unknown): HolidayTableValidation {
         errors.push(`${label}第 ${i + 1} 项不是文字日期（应为 YYYY-MM-DD）`);
         return;
       }
-      const parsed = parseDate(entry);
+      const parsed = parseDay(entry);
       if (parsed === 'format') {
         errors.push(`${label}第 ${i + 1} 项“${entry}”不是 YYYY-MM-DD 格式的日期`);
         return;
@@ -226,7 +150,7 @@ export function validateHolidayTable(input: unknown): HolidayTableValidation {
         return;
       }
       if (field === 'workdays') {
-        const wd = weekdayOfDay(parsed.day);
+        const wd = weekdayOfDayNumber(parsed.day);
         if (wd !== 0 && wd !== 6) {
           errors.push(`${entry} 是${WEEKDAY_CN[wd]}，调休上班日必须是周六或周日`);
           return;
@@ -296,7 +220,7 @@ export function createWorkingCalendar(tables: readonly HolidayTable[]): WorkingC
     const prefix = new Uint16Array(length + 1);
     for (let i = 0; i < length; i++) {
       const day = start + i;
-      const wd = weekdayOfDay(day);
+      const wd = weekdayOfDayNumber(day);
       let working = wd !== 0 && wd !== 6;
       if (overrides) {
         if (overrides.workdays.has(day)) working = true;
@@ -315,7 +239,7 @@ export function createWorkingCalendar(tables: readonly HolidayTable[]): WorkingC
     let total = 0;
     let day = a;
     while (day <= b) {
-      const info = yearInfo(yearOfDay(day));
+      const info = yearInfo(yearOfDayNumber(day));
       const from = day - info.start;
       const to = Math.min(b - info.start, info.work.length - 1);
       total += info.prefix[to + 1] - info.prefix[from];
@@ -333,7 +257,7 @@ export function createWorkingCalendar(tables: readonly HolidayTable[]): WorkingC
   return {
     isWorkingDay(date) {
       const day = dayOf(date);
-      const info = yearInfo(yearOfDay(day));
+      const info = yearInfo(yearOfDayNumber(day));
       return info.work[day - info.start] === 1;
     },
 
@@ -341,16 +265,16 @@ export function createWorkingCalendar(tables: readonly HolidayTable[]): WorkingC
       if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`工作日数必须是非负整数，收到 ${n}`);
       const start = dayOf(date);
       if (n === 0) return date;
-      let info = yearInfo(yearOfDay(start));
+      let info = yearInfo(yearOfDayNumber(start));
       let i = start - info.start;
       let remaining = n;
       for (;;) {
         i++;
         if (i === info.work.length) {
-          info = yearInfo(yearOfDay(info.start + i));
+          info = yearInfo(yearOfDayNumber(info.start + i));
           i = 0;
         }
-        if (info.work[i] === 1 && --remaining === 0) return formatDay(info.start + i);
+        if (info.work[i] === 1 && --remaining === 0) return dayString(info.start + i);
       }
     },
 

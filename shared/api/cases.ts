@@ -1,8 +1,8 @@
 // Request/response schemas of the cases module. Response schemas are allow-lists: a phone number
 // only ever appears in PhoneResponse (GET /api/cases/{id}/phone).
 import { Type, type Static, type TSchema } from 'typebox';
-import { CASE_KINDS, CASE_STATUSES, CLASSIFICATIONS, SATISFACTIONS } from '../../../client/shared/domain.js';
-import { MonthString, Nullable } from '../../lib/http-schemas.js';
+import { CASE_KINDS, CASE_STATUSES, CLASSIFICATIONS, SATISFACTIONS } from '../domain.js';
+import { MonthString, Nullable } from './common.js';
 
 const lit = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
-import { Nullable } from '../../lib/http-schemas.js';
-import { ROLES } from '../../../client/shared/domain.js';
+import { Nullable } from './common.js';
+import { ROLES } from '../domain.js';
 
 export const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
 

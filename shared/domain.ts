@@ -1,5 +1,5 @@
 // Enums and fixed wording of the domain, declared once and shared by server and client.
-// Source: ../shared/DOMAIN.md and ../shared/CONTRACT.md — the wording and order are national practice.
+// The rules are written out in docs/domain.md; the wording and order are national practice.
 
 export const ROLES = ['admin', 'supervisor', 'dept_head'] as const;
 export type Role = (typeof ROLES)[number];
@@ -75,6 +75,23 @@ export type OrgKind = (typeof ORG_KINDS)[number];
 
 /** Mainland mobile: 11 digits starting 13–19. */
 export const MOBILE_PATTERN = /^1[3-9]\d{9}$/;
+
+/** A phone as typed (spaces, dashes, +86 / 86 prefix) reduced to its 11 digits where it has them. */
+export function normalizePhone(raw: string): string {
+  return raw.replace(/[\s-]/g, '').replace(/^\+?86(?=1\d{10}$)/, '');
+}
+
+/** A rating's optional comment, in characters. */
+export const COMMENT_MAX = 500;
+
+/** A code's location (hall, window) and its staff member's name (一人一码), in characters. */
+export const LOCATION_MAX = 100;
+export const STAFF_NAME_MAX = 30;
+
+/** Sizes a QR PNG may be asked for, in pixels. */
+export const QR_PNG_MIN = 128;
+export const QR_PNG_MAX = 2048;
+export const QR_PNG_DEFAULT = 600;
 
 /** Mask a mainland mobile for display: 138****1234 (DOMAIN.md, 个人信息保护法). */
 export function maskPhone(phone: string | null | undefined): string | null {

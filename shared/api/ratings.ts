@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { Nullable } from '../../lib/http-schemas.js';
+import { COMMENT_MAX } from '../domain.js';
+import { Nullable } from './common.js';
 
 export const CodeParam = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) });
 
@@ -8,7 +9,7 @@ export const RatingBody = Type.Object(
   {
     score: Type.Integer({ minimum: 1, maximum: 5, description: '5 非常满意 · 4 满意 · 3 基本满意 · 2 不满意 · 1 非常不满意' }),
     tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 30 }), { maxItems: 12 })),
-    comment: Type.Optional(Type.String({ maxLength: 500 })),
+    comment: Type.Optional(Type.String({ maxLength: COMMENT_MAX })),
     phone: Type.Optional(Type.String({ maxLength: 20 })),
     consent: Type.Optional(Type.Boolean()),
     clientId: Type.Optional(Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),

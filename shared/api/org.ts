@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Nullable } from '../../lib/http-schemas.js';
+import { Nullable } from './common.js';
 
 export const DepartmentView = Type.Object({
   id: Type.Integer(),

@@ -1,8 +1,6 @@
 import { Type } from 'typebox';
-import { FUNNEL_ALERT_LABELS, FUNNEL_ALERTS } from '../../../client/shared/domain.js';
-import { QR_PNG_DEFAULT, QR_PNG_MAX, QR_PNG_MIN } from '../../../qr-codes/index.js';
-import { DateString, Nullable } from '../../lib/http-schemas.js';
-import { LOCATION_MAX, STAFF_NAME_MAX } from './codes.service.js';
+import { FUNNEL_ALERT_LABELS, FUNNEL_ALERTS, LOCATION_MAX, QR_PNG_DEFAULT, QR_PNG_MAX, QR_PNG_MIN, STAFF_NAME_MAX } from '../domain.js';
+import { DateString, Nullable } from './common.js';
 
 // Code ids are checked by the service (normalizeCodeId), not by a schema pattern, so a lower-case
 // code typed by a citizen still works and a malformed one is an honest 404 rather than a 400.

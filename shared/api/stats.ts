@@ -1,7 +1,7 @@
 // Request and response schemas of the statistics routes. Responses are allow-lists: a rating's phone
 // appears only as the masked `phone` of the rating lists.
 import { Type } from 'typebox';
-import { DateString, MonthString, Nullable } from '../../lib/http-schemas.js';
+import { DateString, MonthString, Nullable } from './common.js';
 
 const Int = Type.Integer();
 const Rate = Nullable(Type.Number({ description: '0..1；分母为 0 时为 null' }));
