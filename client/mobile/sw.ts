@@ -4,22 +4,9 @@
 // refreshed in the background; a rating made offline waits in the page's own queue until it can be
 // sent. Nothing else is cached: submissions, the status pages and the API always go to the network.
 
-// The DOM library types `self` as a window; these are the few worker types used here.
-interface ExtendableEvent extends Event {
-  waitUntil(p: Promise<unknown>): void;
-}
-interface FetchEvent extends ExtendableEvent {
-  request: Request;
-  respondWith(r: Response | Promise<Response>): void;
-}
-interface WorkerScope {
-  addEventListener(type: 'install' | 'activate', fn: (e: ExtendableEvent) => void): void;
-  addEventListener(type: 'fetch', fn: (e: FetchEvent) => void): void;
-  skipWaiting(): Promise<void>;
-  clients: { claim(): Promise<void>; matchAll(o: { type: 'window' }): Promise<ReadonlyArray<{ url: string }>> };
-  location: Location;
-}
-const sw = self as unknown as WorkerScope;
+// Type-checked with the WebWorker library (client/mobile/tsconfig.sw.json), not the DOM one.
+declare const self: ServiceWorkerGlobalScope;
+const sw = self;
 
 const CACHE = 'citizen-pages-v1';
 /** Pages kept (the codes a phone opened most recently): a citizen rates a handful of windows. */
@@ -84,3 +71,6 @@ sw.addEventListener('fetch', (e) => {
     })(),
   );
 });
+
+// A module, so that `self` above is this file's own declaration.
+export {};
