@@ -1,14 +1,21 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
-import { startServerProcess } from '../helpers/server-process.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { killServerProcesses, startServerProcess } from '../helpers/server-process.js';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await killServerProcesses();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('lifecycle of the real server', () => {
   it('on SIGTERM finishes the request in flight, closes the database and exits 0; a restart keeps the data and does not reseed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'life-'));
+    const dir = mkdtempSync(join(tmpdir(), 'mspy-life-'));
+    dirs.push(dir);
     const dbFile = join(dir, 'app.db');
     const server = await startServerProcess({ DB_FILE: dbFile });
     expect(server.output()).toContain('已创建示例县');
@@ -28,7 +35,7 @@ describe('lifecycle of the real server', () => {
     socket.write(`POST /api/codes/${code}/ratings HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`);
     socket.write(body.slice(0, 5));
     await new Promise((r) => setTimeout(r, 200));
-    server.child.kill('SIGTERM');
+    server.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 200));
     socket.end(body.slice(5));
     await closed;
@@ -41,7 +48,7 @@ describe('lifecycle of the real server', () => {
     expect((check.prepare('SELECT count(*) AS n FROM departments').get() as { n: number }).n).toBe(40);
     expect((check.prepare('SELECT count(*) AS n FROM ratings').get() as { n: number }).n).toBe(1);
     check.close();
-    again.child.kill('SIGINT');
+    again.kill('SIGINT');
     expect(await again.exited).toBe(0);
   }, 120_000);
 });

@@ -1,13 +1,20 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
-import { runCli, startServerProcess } from '../helpers/server-process.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { killServerProcesses, runCli, startServerProcess } from '../helpers/server-process.js';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await killServerProcesses();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('backup and restore', () => {
   it('backs up the live database while ratings arrive; the copy holds every rating committed before it began', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'backup-'));
+    const dir = mkdtempSync(join(tmpdir(), 'mspy-backup-'));
+    dirs.push(dir);
     const dbFile = join(dir, 'app.db');
     const server = await startServerProcess({ DB_FILE: dbFile, TRUST_PROXY: '127.0.0.1' });
     const setup = new Database(dbFile, { readonly: true });
@@ -47,7 +54,7 @@ describe('backup and restore', () => {
     copy.close();
 
     // restore: refuse garbage, install a good copy (the server is stopped first), keep the old file aside
-    server.child.kill('SIGTERM');
+    server.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     const garbage = join(dir, 'garbage.db');
     const g = new Database(garbage);

@@ -1,13 +1,20 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
-import { startServerProcess } from '../helpers/server-process.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { killServerProcesses, processExists, processGone, startServerProcess } from '../helpers/server-process.js';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await killServerProcesses();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('crash safety: kill -9 under load', () => {
   it('keeps every rating that got a 2xx, with its case, and the file passes integrity_check', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'crash-'));
+    const dir = mkdtempSync(join(tmpdir(), 'mspy-crash-'));
+    dirs.push(dir);
     const dbFile = join(dir, 'app.db');
     const server = await startServerProcess({ DB_FILE: dbFile, TRUST_PROXY: '127.0.0.1' });
     const setup = new Database(dbFile);
@@ -34,11 +41,23 @@ describe('crash safety: kill -9 under load', () => {
       }
     }
     const drivers = Array.from({ length: 16 }, () => driver());
-    await new Promise((r) => setTimeout(r, 1500));
-    server.child.kill('SIGKILL');
-    await server.exited;
-    stop = true;
-    await Promise.all(drivers);
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      server.kill('SIGKILL');
+      await server.exited;
+      // The process that listened is really gone: nobody answers on its port, its pid and its group no longer exist.
+      await server.waitUntilPortClosed();
+      expect(processExists(server.pid), `server pid ${server.pid}`).toBe(false);
+      expect(await processGone(-server.pid), `process group ${server.pid}`).toBe(true);
+    } finally {
+      stop = true;
+      await Promise.all(drivers);
+    }
+    const refused = await fetch(`${server.url}/api/codes/${codes[0]}`).then(
+      (res) => `answered ${res.status}`,
+      (err: Error & { cause?: { code?: string } }) => err.cause?.code,
+    );
+    expect(refused).toBe('ECONNREFUSED');
     expect(acknowledged.size).toBeGreaterThan(20);
 
     const db = new Database(dbFile);
@@ -57,7 +76,7 @@ describe('crash safety: kill -9 under load', () => {
     const again = await startServerProcess({ DB_FILE: dbFile });
     const res = await fetch(`${again.url}/api/codes/${codes[0]}`);
     expect(res.status).toBe(200);
-    again.child.kill('SIGTERM');
+    again.kill('SIGTERM');
     expect(await again.exited).toBe(0);
   }, 120_000);
 });

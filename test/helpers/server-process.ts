@@ -1,41 +1,140 @@
-// The real server as a child process (crash and backup tests): `tsx server/main.ts` on a file database.
+// The real server as a child process (crash, backup and lifecycle tests), started exactly as production
+// starts it (`npm run serve`): `node --import tsx server/main.ts` — ONE node process that listens and
+// receives the signals, no tsx wrapper in between. It runs in its own process group (detached), and
+// every signal goes to the whole group, so nothing it started (esbuild's service) outlives it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
+/** The production command line after `node`: tsx's loader inside the server process itself. */
+export const SERVER_ARGS = ['--import', 'tsx', 'server/main.ts'];
 
 export interface ServerProcess {
   child: ChildProcess;
+  /** The server's own pid, which is also its process group id. */
+  pid: number;
   url: string;
   output: () => string;
+  /** Exit code, or null when a signal ended it. Settles once the process has been reaped. */
   exited: Promise<number | null>;
+  /** Sends `signal` to the whole process group; a group that is already gone is not an error. */
+  kill: (signal: NodeJS.Signals) => void;
+  /** Resolves once a TCP connect to the server's port is refused; rejects if it still answers after `timeoutMs`. */
+  waitUntilPortClosed: (timeoutMs?: number) => Promise<void>;
+}
+
+const running = new Set<ServerProcess>();
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}
+
+/** True while a process (or, for a negative id, any process of that group) with this id exists. */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+}
+
+/** Waits (up to `timeoutMs`) until no process with this id exists; false if one still does. */
+export async function processGone(pid: number, timeoutMs = 5_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (processExists(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}
+
+/** Resolves when connecting to `url`'s port is refused (nobody listens any more). */
+export async function waitUntilPortClosed(url: string, timeoutMs = 10_000): Promise<void> {
+  const { hostname, port } = new URL(url);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const outcome = await new Promise<string>((res) => {
+      const socket = connect(Number(port), hostname);
+      socket.once('connect', () => {
+        socket.destroy();
+        res('open');
+      });
+      socket.once('error', (err: NodeJS.ErrnoException) => res(err.code ?? 'error'));
+    });
+    if (outcome === 'ECONNREFUSED') return;
+    if (Date.now() > deadline) throw new Error(`${url} still answers ${timeoutMs} ms after the kill (last connect: ${outcome})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(TSX, ['server/main.ts'], {
+  const child = spawn(process.execPath, SERVER_ARGS, {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', SEED_PASSWORD: 'bench-password-1', SEED_DEMO_ACTIVITY: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('could not spawn the server process');
   let out = '';
   child.stdout!.on('data', (d) => (out += String(d)));
   child.stderr!.on('data', (d) => (out += String(d)));
   const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  const server: ServerProcess = {
+    child,
+    pid,
+    url: '',
+    output: () => out,
+    exited,
+    kill: (signal) => killGroup(pid, signal),
+    waitUntilPortClosed: (timeoutMs) => waitUntilPortClosed(server.url, timeoutMs),
+  };
+  running.add(server);
+  void exited.then(() => running.delete(server));
+
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const m = /管理后台:\s+(http:\/\/localhost:\d+)\/admin\//.exec(out);
-    if (m) return { child, url: m[1]!.replace('localhost', '127.0.0.1'), output: () => out, exited };
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${out}`);
+    if (m) {
+      server.url = m[1]!.replace('localhost', '127.0.0.1');
+      return server;
+    }
+    if (child.exitCode !== null || child.signalCode !== null) {
+      killGroup(pid, 'SIGKILL');
+      throw new Error(`server exited early:\n${out}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
-  child.kill('SIGKILL');
+  killGroup(pid, 'SIGKILL');
+  await exited;
   throw new Error(`server did not start:\n${out}`);
 }
 
+/**
+ * For afterEach: SIGKILLs the process group of every server started here that has not been reaped yet
+ * (also the ones a failing test never got to stop) and waits until each has exited.
+ */
+export async function killServerProcesses(): Promise<void> {
+  const left = [...running];
+  for (const server of left) server.kill('SIGKILL');
+  await Promise.all(left.map((s) => s.exited));
+}
+
+// Last resort if the test worker exits without running its hooks: process.kill is synchronous.
+process.once('exit', () => {
+  for (const server of running) killGroup(server.pid, 'SIGKILL');
+});
+
 export function runCli(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
   return new Promise((res) => {
-    const child = spawn(TSX, [script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += String(d)));
     child.stderr.on('data', (d) => (out += String(d)));
