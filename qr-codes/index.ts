@@ -6,8 +6,8 @@ export {
   CODE_ID_PATTERN,
   generateCodeId,
   normalizeCodeId,
-} from './code-id';
-export type { RandomBytes } from './code-id';
+} from './code-id.js';
+export type { RandomBytes } from './code-id.js';
 export {
   QR_ERROR_CORRECTION,
   QR_QUIET_ZONE_MODULES,
@@ -15,8 +15,8 @@ export {
   createQrSymbol,
   renderQrPng,
   renderQrSvg,
-} from './qr';
-export type { QrSvgOptions } from './qr';
+} from './qr.js';
+export type { QrSvgOptions } from './qr.js';
 export { QR_PNG_DEFAULT, QR_PNG_MAX, QR_PNG_MIN } from '../shared/domain.js';
-export { POSTERS_PER_PAGE, POSTER_CSS, escapeHtml, renderPosterSheet } from './poster';
-export type { PosterInput, PosterSheetInput } from './poster';
+export { POSTERS_PER_PAGE, POSTER_CSS, escapeHtml, renderPosterSheet } from './poster.js';
+export type { PosterInput, PosterSheetInput } from './poster.js';

@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import type { QRCode as QrSymbol, QRCodeErrorCorrectionLevel, QRCodeMaskPattern, QRCodeSegment } from 'qrcode';
 import { QR_PNG_DEFAULT, QR_PNG_MAX, QR_PNG_MIN } from '../shared/domain.js';
-import { escapeHtml } from './poster';
+import { escapeHtml } from './poster.js';
 
 // Q restores ~25% of damaged modules: posters hang for years in halls, get scratched, taped over and
 // faded by sun, and still have to scan.

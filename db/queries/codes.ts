@@ -56,16 +56,6 @@ export function listCodesWithDepartment(
   return codeList(db).all({ ids: JSON.stringify(departmentIds), active: filter.active === undefined ? null : Number(filter.active) });
 }
 
-export function listCodesByDepartments(db: DbOrTx, departmentIds: number[]): CodeRow[] {
-  if (departmentIds.length === 0) return [];
-  return db
-    .select()
-    .from(codes)
-    .where(inArray(codes.departmentId, departmentIds))
-    .orderBy(asc(codes.departmentId), asc(codes.createdAt), asc(codes.id))
-    .all();
-}
-
 export function firstActiveCodeId(db: DbOrTx): string | undefined {
   return db.select({ id: codes.id }).from(codes).where(and(eq(codes.active, true))).orderBy(asc(codes.createdAt)).limit(1).get()?.id;
 }

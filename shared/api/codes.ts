@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { FUNNEL_ALERT_LABELS, FUNNEL_ALERTS, LOCATION_MAX, QR_PNG_DEFAULT, QR_PNG_MAX, QR_PNG_MIN, STAFF_NAME_MAX } from '../domain.js';
 import { DateString, Nullable } from './common.js';
 
@@ -6,15 +6,21 @@ import { DateString, Nullable } from './common.js';
 // code typed by a citizen still works and a malformed one is an honest 404 rather than a 400.
 export const CodeParam = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64, description: '评议码' }) });
 
-/** What anyone may know about a code (the citizen page). */
-export const PublicCodeView = Type.Object({
+/** A code's public facts and its department id, which the server needs (scan counts, ratings) but citizens are not sent. */
+export const PublicCodeInfo = Type.Object({
   code: Type.String(),
+  departmentId: Type.Integer(),
   departmentName: Type.String(),
   location: Type.String(),
   staffName: Nullable(Type.String()),
   serviceItems: Type.Array(Type.String()),
   active: Type.Boolean({ description: 'false：已停用（评议页显示 410）' }),
 });
+export type PublicCodeInfoT = Static<typeof PublicCodeInfo>;
+
+/** What anyone may know about a code (the citizen page). */
+export const PublicCodeView = Type.Omit(PublicCodeInfo, ['departmentId']);
+export type PublicCodeViewT = Static<typeof PublicCodeView>;
 
 export const FunnelAlert = Type.Unsafe<(typeof FUNNEL_ALERTS)[number] | null>({
   type: 'string',
@@ -32,20 +38,16 @@ export const FunnelView = Type.Object({
   lastSubmissionDay: Nullable(DateString),
   alert: FunnelAlert,
 });
+export type FunnelViewT = Static<typeof FunnelView>;
 
 export const StaffCodeView = Type.Object({
-  code: Type.String(),
-  departmentId: Type.Integer(),
-  departmentName: Type.String(),
-  location: Type.String(),
-  staffName: Nullable(Type.String()),
-  serviceItems: Type.Array(Type.String()),
-  active: Type.Boolean(),
+  ...PublicCodeInfo.properties,
   createdAt: Type.Integer(),
   disabledAt: Nullable(Type.Integer()),
   url: Type.String({ description: '二维码内容：{PUBLIC_BASE_URL}/r/{code}' }),
   funnel: FunnelView,
 });
+export type StaffCodeViewT = Static<typeof StaffCodeView>;
 
 export const CodeListQuery = Type.Object({
   departmentId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
@@ -62,6 +64,7 @@ export const FunnelSeries = Type.Object({
   to: DateString,
   days: Type.Array(Type.Object({ day: DateString, opens: Type.Integer(), submissions: Type.Integer() })),
 });
+export type FunnelSeriesT = Static<typeof FunnelSeries>;
 
 export const PatchCodeBody = Type.Object(
   {

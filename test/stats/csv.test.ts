@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvLine, csvNumber, csvPercent, csvText } from '../../server/modules/stats/csv.js';
+import { csvLine, csvNumber, csvPercent, csvText } from '../../server/lib/csv.js';
 import { maskPhonesInText } from '../../server/modules/stats/text-privacy.js';
 import { ratingsCsv } from '../../server/modules/stats/exports.js';
 import { makeTestApp } from '../helpers/app.js';

@@ -1,31 +1,9 @@
-import type { FunnelAlert } from '../../../shared/domain.js';
+import type { Static } from 'typebox';
+import type { StaffCodeViewT } from '../../../shared/api/codes.js';
+import type { DepartmentView } from '../../../shared/api/org.js';
 
 /** A code as GET /api/codes lists it. */
-export interface CodeItem {
-  code: string;
-  departmentId: number;
-  departmentName: string;
-  location: string;
-  staffName: string | null;
-  active: boolean;
-  createdAt: number;
-  disabledAt: number | null;
-  url: string;
-  funnel: {
-    opens30d: number;
-    submissions30d: number;
-    opensTotal: number;
-    submissionsTotal: number;
-    lastOpenDay: string | null;
-    lastSubmissionDay: string | null;
-    alert: FunnelAlert | null;
-  };
-}
+export type CodeItem = StaffCodeViewT;
 
-export interface DepartmentItem {
-  id: number;
-  name: string;
-  orgUnitId: number;
-  orgUnitName: string;
-  active: boolean;
-}
+/** A department as GET /api/departments lists it. */
+export type DepartmentItem = Static<typeof DepartmentView>;

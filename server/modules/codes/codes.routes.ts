@@ -31,7 +31,7 @@ export async function codesRoutes(app: FastifyInstance, opts: { codes: CodesServ
         response: { 200: PublicCodeView, ...errors(400, 404) },
       },
     },
-    async (request) => codes.publicInfo(request.params.code),
+    async (request) => codes.requirePublicInfo(request.params.code),
   );
 
   // The landing page's scan-funnel beacon. navigator.sendBeacon posts text/plain, a Blob of any type

@@ -1,3 +1,5 @@
+// The codes module: staff listing and administration of codes here; the cached public lookup
+// (code-lookup.ts), the scan funnel's rules (funnel.ts) and print material (print.ts) are composed in.
 import type { Db } from '../../../db/client.js';
 import * as q from '../../../db/queries/codes.js';
 import { insertAudit } from '../../../db/queries/audit.js';
@@ -5,32 +7,15 @@ import { generateCodeId, normalizeCodeId } from '../../../qr-codes/index.js';
 import { BadRequest, Conflict, Gone, NotFound } from '../../errors.js';
 import type { Clock, RandomSource } from '../../lib/clock.js';
 import type { Actor } from '../auth/actor.js';
-import { addDays, chinaDay, dayNumber, daysBetween } from '../../../shared/china-time.js';
+import type { FunnelSeriesT, StaffCodeViewT } from '../../../shared/api/codes.js';
+import { chinaDay } from '../../../shared/china-time.js';
 import { LOCATION_MAX, STAFF_NAME_MAX } from '../../../shared/domain.js';
 import type { OrgService } from '../org/org.service.js';
 import type { StatsService } from '../stats/stats.service.js';
-import { funnelView, funnelWindowStart, type FunnelView } from './funnel.js';
-import { createQrImages, type PosterCode, type QrImage } from './codes.images.js';
-import { LRUCache } from 'lru-cache';
-import JSZip from 'jszip';
-
-/** What the citizen page and the rating path need to know about a code. */
-export interface PublicCodeInfo {
-  code: string;
-  departmentId: number;
-  departmentName: string;
-  location: string;
-  staffName: string | null;
-  serviceItems: string[];
-  active: boolean;
-}
-
-export interface StaffCodeView extends PublicCodeInfo {
-  createdAt: number;
-  disabledAt: number | null;
-  url: string;
-  funnel: FunnelView;
-}
+import { codeNotFound, createCodeLookup, publicCodeInfo } from './code-lookup.js';
+import { createQrImages } from './codes.images.js';
+import { everyFunnelDay, funnelSeriesRange, funnelView, funnelWindowStart } from './funnel.js';
+import { createCodePrint } from './print.js';
 
 export interface CodePatch {
   active?: boolean;
@@ -47,68 +32,27 @@ export interface BulkCreateInput {
   staffName?: string | null;
 }
 
-export const FUNNEL_SERIES_MAX_DAYS = 366;
-// Department names can change elsewhere; a short life bounds how long a cached name can be stale.
-const PUBLIC_INFO_TTL_MS = 60_000;
-const NOT_FOUND = '评议码不存在';
-
 export function createCodesService(deps: {
   db: Db;
   clock: Clock;
   random: RandomSource;
-  org: OrgService;
-  stats: StatsService;
+  org: Pick<OrgService, 'getDepartment' | 'orgUnitIdsInScope' | 'listOrgUnits' | 'listDepartments'>;
+  stats: Pick<StatsService, 'recordOpen'>;
   publicBaseUrl: string;
 }) {
   const { db, clock, random, org, stats } = deps;
   const images = createQrImages({ publicBaseUrl: deps.publicBaseUrl });
-  // Only existing codes are cached: caching misses would let anyone fill memory with made-up ids.
-  const publicCache = new LRUCache<string, { info: PublicCodeInfo; until: number }>({ max: 5000 });
-
-  function toPublic(row: q.CodeWithDepartment): PublicCodeInfo {
-    return Object.freeze({
-      code: row.id,
-      departmentId: row.departmentId,
-      departmentName: row.departmentName,
-      location: row.location,
-      staffName: row.staffName ?? null,
-      serviceItems: Object.freeze([...(row.serviceItems ?? [])]) as string[],
-      active: row.active,
-    });
-  }
-
-  /** Public info of a code (any spelling a person might type), or null when there is no such code. */
-  function getPublicInfo(raw: string): PublicCodeInfo | null {
-    const code = normalizeCodeId(raw);
-    if (!code) return null;
-    const now = clock.now();
-    const hit = publicCache.get(code);
-    if (hit && hit.until > now) return hit.info;
-    const row = q.getCodeWithDepartment(db, code);
-    if (!row) {
-      publicCache.delete(code);
-      return null;
-    }
-    const info = toPublic(row);
-    publicCache.set(code, { info, until: now + PUBLIC_INFO_TTL_MS });
-    return info;
-  }
-
-  function requirePublic(raw: string): PublicCodeInfo {
-    const info = getPublicInfo(raw);
-    if (!info) throw new NotFound(NOT_FOUND, 'CodeNotFound');
-    return info;
-  }
+  const lookup = createCodeLookup({ db, clock });
 
   /** A code in the actor's scope, or NotFound (never revealing that it exists elsewhere). */
   function requireScoped(actor: Actor, raw: string): q.CodeWithDepartment {
     const code = normalizeCodeId(raw);
     const row = code ? q.getCodeWithDepartment(db, code) : undefined;
-    if (!row || !actor.departmentIds.has(row.departmentId)) throw new NotFound(NOT_FOUND, 'CodeNotFound');
+    if (!row || !actor.departmentIds.has(row.departmentId)) throw codeNotFound();
     return row;
   }
 
-  function views(rows: q.CodeWithDepartment[], departmentIds: number[]): StaffCodeView[] {
+  function views(rows: q.CodeWithDepartment[], departmentIds: number[]): StaffCodeViewT[] {
     if (rows.length === 0) return [];
     const now = clock.now();
     const since = funnelWindowStart(chinaDay(now));
@@ -116,13 +60,7 @@ export function createCodesService(deps: {
     const single = rows.length === 1 ? rows[0]!.id : undefined;
     const totals = new Map(q.funnelTotals(db, departmentIds, since, single).map((t) => [t.codeId, t]));
     return rows.map((r) => ({
-      code: r.id,
-      departmentId: r.departmentId,
-      departmentName: r.departmentName,
-      location: r.location,
-      staffName: r.staffName ?? null,
-      serviceItems: r.serviceItems ?? [],
-      active: r.active,
+      ...publicCodeInfo(r),
       createdAt: r.createdAt,
       disabledAt: r.disabledAt ?? null,
       url: images.url(r.id),
@@ -149,75 +87,37 @@ export function createCodesService(deps: {
     return name === '' ? null : name;
   }
 
-  function posterCodes(rows: q.CodeWithDepartment[]): PosterCode[] {
-    return rows.map((r) => ({ code: r.id, departmentName: r.departmentName, location: r.location, staffName: r.staffName ?? null }));
-  }
-
   return {
-    getPublicInfo,
-
-    /** Public info for the citizen page; disabled codes are answered too (the page says so). */
-    publicInfo(raw: string): PublicCodeInfo {
-      return requirePublic(raw);
-    },
+    getPublicInfo: lookup.getPublicInfo,
+    requirePublicInfo: lookup.requirePublicInfo,
+    ...createCodePrint({ db, org, lookup, images }),
 
     /** Id of the oldest active code (the demo link printed at start), or null. */
     firstActiveCode(): string | null {
       return q.firstActiveCodeId(db) ?? null;
     },
 
-    /** The URL a code's QR encodes. */
-    codeUrl(code: string): string {
-      return images.url(code);
-    },
-
-    /** The QR as SVG. Disabled codes keep their image: it is printed already. */
-    qrSvg(raw: string): QrImage<string> {
-      return images.svg(requirePublic(raw).code);
-    },
-
-    qrPng(raw: string, size: number): Promise<QrImage<Buffer>> {
-      return images.png(requirePublic(raw).code, size);
-    },
-
     /** A landing-page open (scan funnel). Disabled codes are not counted: nobody can rate them. */
     recordOpen(raw: string): void {
-      const info = requirePublic(raw);
+      const info = lookup.requirePublicInfo(raw);
       if (!info.active) throw new Gone('该评议码已停用', 'CodeDisabled');
       stats.recordOpen(db, info.code, info.departmentId, chinaDay(clock.now()));
     },
 
-    list(actor: Actor, filter: { departmentId?: number; active?: boolean } = {}): StaffCodeView[] {
+    list(actor: Actor, filter: { departmentId?: number; active?: boolean } = {}): StaffCodeViewT[] {
       const departmentIds = scopedDepartmentIds(actor, filter.departmentId);
       return views(q.listCodesWithDepartment(db, departmentIds, { active: filter.active }), departmentIds);
     },
 
-    get(actor: Actor, raw: string): StaffCodeView {
-      const row = requireScoped(actor, raw);
-      return views([row], [row.departmentId])[0]!;
-    },
-
     /** Daily opens and submissions of one code, every day of [from, to] (default: the last 30 days). */
-    funnelSeries(actor: Actor, raw: string, range: { from?: string; to?: string }) {
+    funnelSeries(actor: Actor, raw: string, range: { from?: string; to?: string }): FunnelSeriesT {
       const row = requireScoped(actor, raw);
-      const today = chinaDay(clock.now());
-      for (const d of [range.from, range.to]) if (d !== undefined && dayNumber(d) === null) throw new BadRequest(`${d} 不是有效日期`);
-      const to = range.to ?? (range.from ? addDays(range.from, 29) : today);
-      const from = range.from ?? funnelWindowStart(to);
-      const span = daysBetween(from, to);
-      if (span < 0) throw new BadRequest('开始日期不能晚于结束日期');
-      if (span >= FUNNEL_SERIES_MAX_DAYS) throw new BadRequest(`查询范围最多 ${FUNNEL_SERIES_MAX_DAYS} 天`);
-      const byDay = new Map(q.funnelDays(db, row.id, from, to).map((d) => [d.day, d]));
-      const days = Array.from({ length: span + 1 }, (_, i) => {
-        const day = addDays(from, i);
-        const d = byDay.get(day);
-        return { day, opens: d?.opens ?? 0, submissions: d?.submissions ?? 0 };
-      });
-      return { code: row.id, from, to, days };
+      const { from, to } = funnelSeriesRange(range, chinaDay(clock.now()));
+      return { code: row.id, from, to, days: everyFunnelDay({ from, to }, q.funnelDays(db, row.id, from, to)) };
     },
 
     /** Admin change of a code: enable/disable, relabel. Every change is audited with before/after. */
-    update(actor: Actor, raw: string, patch: CodePatch): StaffCodeView {
+    update(actor: Actor, raw: string, patch: CodePatch): StaffCodeViewT {
       if (patch.departmentId !== undefined) {
         throw new BadRequest('评议码的所属部门不能更改：请停用此码，再在新部门下新建评议码', 'DepartmentImmutable');
       }
@@ -251,7 +151,7 @@ export function createCodesService(deps: {
             detail: { before, after },
           });
         });
-        publicCache.delete(row.id);
+        lookup.forget(row.id);
       }
       return views([q.getCodeWithDepartment(db, row.id)!], [row.departmentId])[0]!;
     },
@@ -260,7 +160,7 @@ export function createCodesService(deps: {
      * Bulk creation of window codes: `{n}` in the pattern becomes startAt, startAt+1, … Ids are random
      * and checked against every code ever made, disabled ones included, so an id is never handed out twice.
      */
-    createBulk(actor: Actor, departmentId: number, input: BulkCreateInput): StaffCodeView[] {
+    createBulk(actor: Actor, departmentId: number, input: BulkCreateInput): StaffCodeViewT[] {
       const department = org.getDepartment(actor, departmentId);
       if (!department.active) throw new Conflict('部门已停用，不能新建评议码');
       const pattern = input.locationPattern.trim();
@@ -302,52 +202,6 @@ export function createCodesService(deps: {
       const byId = new Set(created.map((r) => r.id));
       const rows = q.listCodesWithDepartment(db, [departmentId]).filter((r) => byId.has(r.id));
       return views(rows, [departmentId]);
-    },
-
-    /** The A4 print sheet of a department's active codes (disabled codes are left out). */
-    departmentPosters(actor: Actor, departmentId: number, sheet: { styleNonce?: string } = {}): string {
-      const department = org.getDepartment(actor, departmentId);
-      const rows = q.listCodesWithDepartment(db, [departmentId], { active: true });
-      return images.posterSheet(`${department.name} · 评议码海报`, posterCodes(rows), sheet);
-    },
-
-    /** The print sheet of every active code of an org unit (a whole county: 308 posters) in scope. */
-    orgUnitPosters(actor: Actor, orgUnitId: number, sheet: { styleNonce?: string } = {}): string {
-      if (!org.orgUnitIdsInScope(actor).includes(orgUnitId)) throw new NotFound('组织单位不存在');
-      const units = org.listOrgUnits(actor);
-      const subtree = new Set([orgUnitId]);
-      // Units come parent-first only by accident; iterate until the subtree stops growing.
-      for (let grew = true; grew; ) {
-        grew = false;
-        for (const u of units) {
-          if (u.parentId != null && subtree.has(u.parentId) && !subtree.has(u.id)) {
-            subtree.add(u.id);
-            grew = true;
-          }
-        }
-      }
-      const departmentIds = org.listDepartments(actor).filter((d) => subtree.has(d.orgUnitId)).map((d) => d.id);
-      const rows = q.listCodesWithDepartment(db, departmentIds, { active: true });
-      const name = units.find((u) => u.id === orgUnitId)?.name ?? '';
-      return images.posterSheet(`${name} · 评议码海报`, posterCodes(rows), sheet);
-    },
-
-    /** A ZIP of the department's active codes as SVG files, with a CSV list of what each code is. */
-    async departmentSvgZip(actor: Actor, departmentId: number): Promise<{ filename: string; body: Buffer }> {
-      const department = org.getDepartment(actor, departmentId);
-      const rows = q.listCodesWithDepartment(db, [departmentId], { active: true });
-      const csvCell = (v: string) => (/[",\r\n]/.test(v) || /^[=+\-@]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-      const csv =
-        '\uFEFF评议码,部门,位置,服务人员,二维码网址\r\n' +
-        rows
-          .map((r) => [r.id, r.departmentName, r.location, r.staffName ?? '', images.url(r.id)].map(csvCell).join(','))
-          .join('\r\n') +
-        '\r\n';
-      const zip = new JSZip();
-      zip.file('评议码清单.csv', csv);
-      for (const r of rows) zip.file(`${r.id}.svg`, images.svg(r.id).body);
-      const body = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', platform: 'UNIX' });
-      return { filename: `${department.name}-评议码.zip`, body };
     },
   };
 

@@ -1,10 +1,10 @@
 // The scan funnel (issue 3): page opens and submissions per code, so a supervisor can find posters
 // that are damaged, hidden or never used. Pure rules here; the figures come from daily_code_stats.
 import type { CodeFunnelTotals } from '../../../db/queries/codes.js';
-import { addDays, MS_PER_DAY } from '../../../shared/china-time.js';
+import type { FunnelSeriesT, FunnelViewT } from '../../../shared/api/codes.js';
+import { addDays, dayNumber, daysBetween, MS_PER_DAY } from '../../../shared/china-time.js';
 import type { FunnelAlert } from '../../../shared/domain.js';
-
-export type { FunnelAlert };
+import { BadRequest } from '../../errors.js';
 
 /** Window of the recent figures and of the "no opens" alert, in China calendar days (today included). */
 export const FUNNEL_WINDOW_DAYS = 30;
@@ -15,15 +15,8 @@ export const FUNNEL_WINDOW_DAYS = 30;
  */
 export const OPENS_WITHOUT_SUBMISSIONS_MIN = 5;
 
-export interface FunnelView {
-  opens30d: number;
-  submissions30d: number;
-  opensTotal: number;
-  submissionsTotal: number;
-  lastOpenDay: string | null;
-  lastSubmissionDay: string | null;
-  alert: FunnelAlert | null;
-}
+/** Longest daily series one request may ask for: a year, leap day included. */
+export const FUNNEL_SERIES_MAX_DAYS = 366;
 
 /** First day of the recent window that ends today. */
 export function funnelWindowStart(today: string): string {
@@ -38,7 +31,7 @@ export function funnelView(
   totals: CodeFunnelTotals | undefined,
   code: { active: boolean; createdAt: number },
   now: number,
-): FunnelView {
+): FunnelViewT {
   const t = totals ?? {
     opensRecent: 0,
     submissionsRecent: 0,
@@ -65,4 +58,31 @@ export function funnelView(
     lastSubmissionDay: t.lastSubmissionDay ?? null,
     alert,
   };
+}
+
+/**
+ * The days a daily-series request covers: both ends, or the window of the recent figures after `from`
+ * or before `to` (before today when neither is given), at most FUNNEL_SERIES_MAX_DAYS long.
+ */
+export function funnelSeriesRange(range: { from?: string; to?: string }, today: string): { from: string; to: string } {
+  for (const d of [range.from, range.to]) if (d !== undefined && dayNumber(d) === null) throw new BadRequest(`${d} 不是有效日期`);
+  const to = range.to ?? (range.from ? addDays(range.from, FUNNEL_WINDOW_DAYS - 1) : today);
+  const from = range.from ?? funnelWindowStart(to);
+  const span = daysBetween(from, to);
+  if (span < 0) throw new BadRequest('开始日期不能晚于结束日期');
+  if (span >= FUNNEL_SERIES_MAX_DAYS) throw new BadRequest(`查询范围最多 ${FUNNEL_SERIES_MAX_DAYS} 天`);
+  return { from, to };
+}
+
+/** Every day of the range with its figures: the rollup has rows only for days with an open or a rating. */
+export function everyFunnelDay(
+  range: { from: string; to: string },
+  rows: ReadonlyArray<FunnelSeriesT['days'][number]>,
+): FunnelSeriesT['days'] {
+  const byDay = new Map(rows.map((d) => [d.day, d]));
+  return Array.from({ length: daysBetween(range.from, range.to) + 1 }, (_, i) => {
+    const day = addDays(range.from, i);
+    const d = byDay.get(day);
+    return { day, opens: d?.opens ?? 0, submissions: d?.submissions ?? 0 };
+  });
 }

@@ -3,8 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
 import { bearer, errors, IdParam } from '../../../shared/api/common.js';
-import type { CodesService } from './codes.service.js';
 import { POSTER_CSS, POSTER_CSS_PATH } from './codes.images.js';
+import type { CodePrint } from './print.js';
 import { CodeParam, PngQuery } from '../../../shared/api/codes.js';
 
 type CodeParams = Static<typeof CodeParam>;
@@ -40,7 +40,7 @@ const imageResponses = {
 
 const sheetResponses = { 200: Type.String({ description: 'A4 打印页（HTML）' }), ...errors(400, 401, 404) };
 
-export async function printRoutes(app: FastifyInstance, opts: { codes: CodesService }): Promise<void> {
+export async function printRoutes(app: FastifyInstance, opts: { codes: CodePrint }): Promise<void> {
   const { codes } = opts;
 
   app.get<{ Params: CodeParams }>(

@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import type { Db } from '../../../db/client.js';
 import * as q from '../../../db/queries/stats.js';
 import { toRatingView, type RatingView } from './context.js';
-import { csvLine, csvNumber, csvPercent, csvText, UTF8_BOM } from './csv.js';
+import { csvLine, csvNumber, csvPercent, csvText, UTF8_BOM } from '../../lib/csv.js';
 import type { Indicators } from './indicators.js';
 import { addDays } from '../../../shared/china-time.js';
 import type { Period } from './period.js';

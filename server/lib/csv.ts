@@ -8,8 +8,15 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 /** One text cell, safe to open in a spreadsheet: a leading = + - @ (or tab/CR) gets a single quote. */
 export function csvText(value: string | null | undefined): string {
   if (value === null || value === undefined) return '';
-  const safe = FORMULA_START.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) || safe !== safe.trim() ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return csvQuoted(FORMULA_START.test(value) ? `'${value}` : value);
+}
+
+/**
+ * One text cell written verbatim, RFC 4180-quoted when it must be. A cell that looks like a formula is
+ * quoted too, which is all a verbatim cell can do: importers told to read quoted fields as text keep it.
+ */
+export function csvQuoted(value: string): string {
+  return /[",\r\n]/.test(value) || value !== value.trim() || FORMULA_START.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 /** A numeric cell: written as is (numbers are never formulas), empty for null. */
