@@ -6,11 +6,12 @@ import { pathToFileURL } from 'node:url';
 import { closeDb, openDb } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { rebuildRollups, verifyRollups, type VerifyResult } from '../modules/stats/recount.js';
+import type { VerifyResponse } from '../../shared/api/stats.js';
+import { rebuildRollups, verifyRollups } from '../modules/stats/recount.js';
 
 type Log = (line: string) => void;
 
-function report(result: VerifyResult, log: Log): void {
+function report(result: VerifyResponse, log: Log): void {
   const checked = Object.entries(result.checked).map(([t, n]) => `${t}: ${n}`).join(', ');
   log(`已核对汇总行 / rollup rows checked — ${checked}`);
   if (result.ok) {

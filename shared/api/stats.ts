@@ -1,6 +1,7 @@
 // Request and response schemas of the statistics routes. Responses are allow-lists: a rating's phone
 // appears only as the masked `phone` of the rating lists.
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
+import type { OrgKind } from '../domain.js';
 import { DateString, MonthString, Nullable } from './common.js';
 
 const Int = Type.Integer();
@@ -8,40 +9,66 @@ const Rate = Nullable(Type.Number({ description: '0..1；分母为 0 时为 null
 const Score = Nullable(Type.Number({ description: '综合评分 0..100；无评价时为 null' }));
 const Id = Type.Integer({ minimum: 1, maximum: 2147483647 });
 
-export const ScoreCounts = Type.Object({ '1': Int, '2': Int, '3': Int, '4': Int, '5': Int });
+/**
+ * A string the server answers with one of a closed set of values: typed as that set, while the JSON
+ * Schema stays a plain string (the documented and serialized answer is unchanged).
+ */
+function StringOf<T extends string>() {
+  return Type.Unsafe<T>(Type.String());
+}
+
+const ScoreCounts = Type.Object({ '1': Int, '2': Int, '3': Int, '4': Int, '5': Int });
 const ScoreShares = Type.Object({ '1': Rate, '2': Rate, '3': Rate, '4': Rate, '5': Rate });
 
-export const RatingIndicatorFields = {
+const RatingIndicatorFields = {
+  /** 评价数: counted ratings. */
   total: Int,
   byScore: ScoreCounts,
+  /** Share of each level, 0..1. */
   shares: ScoreShares,
   goodCount: Int,
   badCount: Int,
   realNameCount: Int,
+  /** 好评率 = (5+4+3) / total. */
   goodRate: Rate,
+  /** 差评率 = (2+1) / total. */
   badRate: Rate,
+  /** 综合评分 = mean score × 20. */
   score: Score,
 };
 
-export const CaseIndicatorFields = {
+const CaseIndicatorFields = {
+  /** 差评必查 cases of the period's ratings. */
   cases: Int,
   openCases: Int,
+  /** 实名差评 and how many of their cases reached 已回访核实. */
   realNameBad: Int,
   realNameBadVisited: Int,
+  /** 实名差评回访率. */
   visitRate: Rate,
   validBad: Int,
   validRectified: Int,
+  /** 差评整改率 = valid 差评 rectified / valid 差评. */
   rectifyRate: Rate,
   answered: Int,
   answeredSatisfied: Int,
+  /** 整改满意率 = answered 满意 or 基本满意 / answered. */
   satisfactionRate: Rate,
   closed: Int,
   closedOnTime: Int,
+  /** 按期办结率 = closed within the deadline / closed. */
   onTimeRate: Rate,
 };
 
 const IndicatorFields = { ...RatingIndicatorFields, ...CaseIndicatorFields };
 const PeriodFields = { from: Type.String(), to: Type.String() };
+
+/** The indicators of DOMAIN.md, computed once by server/modules/stats/indicators.ts. */
+export const RatingIndicators = Type.Object(RatingIndicatorFields);
+export const CaseIndicators = Type.Object(CaseIndicatorFields);
+export const Indicators = Type.Object(IndicatorFields);
+
+export const Granularity = Type.Union([Type.Literal('day'), Type.Literal('week'), Type.Literal('month')]);
 
 // ---- Queries ----
 
@@ -55,7 +82,7 @@ export const TrendQuery = Type.Object({
   from: Type.Optional(DateString),
   to: Type.Optional(DateString),
   departmentId: Type.Optional(Id),
-  granularity: Type.Optional(Type.Union([Type.Literal('day'), Type.Literal('week'), Type.Literal('month')])),
+  granularity: Type.Optional(Granularity),
 });
 export const CommentsQuery = Type.Object({
   from: Type.Optional(DateString),
@@ -102,41 +129,46 @@ export const DepartmentsResponse = Type.Object({
   departments: Type.Array(DepartmentStats),
 });
 
+export const OrgUnitStats = Type.Object({ id: Int, name: Type.String(), kind: StringOf<OrgKind>(), departments: Int, ...IndicatorFields });
+
 export const SummaryResponse = Type.Object({
   ...PeriodFields,
   ...IndicatorFields,
   departments: Int,
-  orgUnits: Type.Array(
-    Type.Object({ id: Int, name: Type.String(), kind: Type.String(), departments: Int, ...IndicatorFields }),
-  ),
+  orgUnits: Type.Array(OrgUnitStats),
 });
+
+export const TrendPoint = Type.Object({ ...PeriodFields, ...IndicatorFields });
 
 export const TrendResponse = Type.Object({
   ...PeriodFields,
-  granularity: Type.String(),
-  points: Type.Array(Type.Object({ ...PeriodFields, ...IndicatorFields })),
+  granularity: StringOf<Granularity>(),
+  points: Type.Array(TrendPoint),
+});
+
+export const CodeStats = Type.Object({
+  codeId: Type.String(),
+  departmentId: Int,
+  departmentName: Type.String(),
+  location: Type.String(),
+  staffName: Nullable(Type.String()),
+  active: Type.Boolean(),
+  /** Every stored rating, counted or not, and landing-page opens (the scan funnel). */
+  submissions: Int,
+  opens: Int,
+  ...RatingIndicatorFields,
 });
 
 export const CodesResponse = Type.Object({
   ...PeriodFields,
-  codes: Type.Array(
-    Type.Object({
-      codeId: Type.String(),
-      departmentId: Int,
-      departmentName: Type.String(),
-      location: Type.String(),
-      staffName: Nullable(Type.String()),
-      active: Type.Boolean(),
-      submissions: Int,
-      opens: Int,
-      ...RatingIndicatorFields,
-    }),
-  ),
+  codes: Type.Array(CodeStats),
 });
+
+export const TagCount = Type.Object({ tag: Type.String(), kind: StringOf<'good' | 'bad' | 'other'>(), count: Int });
 
 export const TagsResponse = Type.Object({
   ...PeriodFields,
-  tags: Type.Array(Type.Object({ tag: Type.String(), kind: Type.String(), count: Int })),
+  tags: Type.Array(TagCount),
 });
 
 export const HeatmapResponse = Type.Object({
@@ -145,33 +177,38 @@ export const HeatmapResponse = Type.Object({
   bad: Type.Array(Type.Array(Int)),
 });
 
+export const CaseDepartmentStats = Type.Object({ id: Int, name: Type.String(), ...CaseIndicatorFields, unclosed: Int, overdue: Int });
+
 export const CasesResponse = Type.Object({
   ...PeriodFields,
   ...CaseIndicatorFields,
+  /** As of today, whatever the period: cases not closed, and those past their deadline (逾期). */
   unclosed: Int,
   overdue: Int,
-  departments: Type.Array(Type.Object({ id: Int, name: Type.String(), ...CaseIndicatorFields, unclosed: Int, overdue: Int })),
+  departments: Type.Array(CaseDepartmentStats),
+});
+
+export const CommentView = Type.Object({
+  id: Int,
+  createdAt: Int,
+  time: Type.String(),
+  departmentId: Int,
+  departmentName: Type.String(),
+  location: Type.String(),
+  score: Int,
+  comment: Type.String(),
 });
 
 export const CommentsResponse = Type.Object({
   ...PeriodFields,
-  comments: Type.Array(
-    Type.Object({
-      id: Int,
-      createdAt: Int,
-      time: Type.String(),
-      departmentId: Int,
-      departmentName: Type.String(),
-      location: Type.String(),
-      score: Int,
-      comment: Type.String(),
-    }),
-  ),
+  comments: Type.Array(CommentView),
 });
 
+/** A rating as staff and exports see it: masked, never a full phone number. */
 export const RatingView = Type.Object({
   id: Int,
   createdAt: Int,
+  /** China local time 'YYYY-MM-DD HH:mm:ss'. */
   time: Type.String(),
   day: Type.String(),
   departmentId: Int,
@@ -179,6 +216,7 @@ export const RatingView = Type.Object({
   codeId: Type.String(),
   location: Type.String(),
   score: Int,
+  /** 非常满意 … 非常不满意. */
   wording: Type.String(),
   tags: Type.Array(Type.String()),
   comment: Nullable(Type.String()),
@@ -197,19 +235,43 @@ export const RatingsResponse = Type.Object({
   ratings: Type.Array(RatingView),
 });
 
-const Mismatch = Type.Object({
+export const RollupMismatch = Type.Object({
   table: Type.String(),
+  /** The row's key, e.g. { codeId, day }. */
   key: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
-  // Counts, and for the running totals the last submission/open day ('YYYY-MM-DD' or null).
+  // Counts, and for the running totals the last submission/open day ('YYYY-MM-DD' or null): as
+  // recounted from raw rows (`expected`) and as stored in the rollup (`actual`); null: no such row.
   expected: Type.Union([Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Null()])), Type.Null()]),
   actual: Type.Union([Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Null()])), Type.Null()]),
 });
 
 export const VerifyResponse = Type.Object({
   ok: Type.Boolean(),
+  /** Total mismatching rows; `mismatches` lists at most 100 of them. */
   mismatchCount: Int,
-  mismatches: Type.Array(Mismatch),
+  mismatches: Type.Array(RollupMismatch),
   checked: Type.Record(Type.String(), Int),
+});
+
+/** A department as the public page shows it: figures only, no personal data, no comments. */
+export const PublicDepartment = Type.Object({
+  name: Type.String(),
+  orgUnitName: Type.String(),
+  total: Int,
+  goodCount: Int,
+  badCount: Int,
+  goodRate: Rate,
+  badRate: Rate,
+  score: Score,
+  rank: Nullable(Int),
+  insufficient: Type.Boolean(),
+  /** 有效差评 and how many of them were rectified (整改). */
+  validBad: Int,
+  rectifiedCount: Int,
+  rectifyRate: Rate,
+  closed: Int,
+  closedOnTime: Int,
+  onTimeRate: Rate,
 });
 
 export const PublicRankingsResponse = Type.Object({
@@ -217,27 +279,46 @@ export const PublicRankingsResponse = Type.Object({
   ...PeriodFields,
   minSample: Int,
   orgUnit: Nullable(Type.Object({ id: Int, name: Type.String() })),
-  orgUnits: Type.Array(Type.Object({ id: Int, parentId: Nullable(Int), kind: Type.String(), name: Type.String() })),
-  departments: Type.Array(
-    Type.Object({
-      name: Type.String(),
-      orgUnitName: Type.String(),
-      total: Int,
-      goodCount: Int,
-      badCount: Int,
-      goodRate: Rate,
-      badRate: Rate,
-      score: Score,
-      rank: Nullable(Int),
-      insufficient: Type.Boolean(),
-      validBad: Int,
-      rectifiedCount: Int,
-      rectifyRate: Rate,
-      closed: Int,
-      closedOnTime: Int,
-      onTimeRate: Rate,
-    }),
-  ),
+  orgUnits: Type.Array(Type.Object({ id: Int, parentId: Nullable(Int), kind: StringOf<OrgKind>(), name: Type.String() })),
+  departments: Type.Array(PublicDepartment),
 });
 
 export const FileResponse = Type.String({ description: '文件（流式下载）' });
+
+// ---- The same shapes as types: what the statistics service returns and the pages read ----
+
+export type ScoreKey = keyof Static<typeof ScoreCounts>;
+export type RatingIndicators = Static<typeof RatingIndicators>;
+export type CaseIndicators = Static<typeof CaseIndicators>;
+export type Indicators = Static<typeof Indicators>;
+export type Granularity = Static<typeof Granularity>;
+
+export type RangeQuery = Static<typeof RangeQuery>;
+export type DeptRangeQuery = Static<typeof DeptRangeQuery>;
+export type TrendQuery = Static<typeof TrendQuery>;
+export type CommentsQuery = Static<typeof CommentsQuery>;
+export type RatingsQuery = Static<typeof RatingsQuery>;
+export type CsvQuery = Static<typeof CsvQuery>;
+export type PublicRankingsQuery = Static<typeof PublicRankingsQuery>;
+
+export type DepartmentStats = Static<typeof DepartmentStats>;
+export type DepartmentsResponse = Static<typeof DepartmentsResponse>;
+export type OrgUnitStats = Static<typeof OrgUnitStats>;
+export type SummaryResponse = Static<typeof SummaryResponse>;
+export type TrendPoint = Static<typeof TrendPoint>;
+export type TrendResponse = Static<typeof TrendResponse>;
+export type CodeStats = Static<typeof CodeStats>;
+export type CodesResponse = Static<typeof CodesResponse>;
+export type TagCount = Static<typeof TagCount>;
+export type TagsResponse = Static<typeof TagsResponse>;
+export type HeatmapResponse = Static<typeof HeatmapResponse>;
+export type CaseDepartmentStats = Static<typeof CaseDepartmentStats>;
+export type CasesResponse = Static<typeof CasesResponse>;
+export type CommentView = Static<typeof CommentView>;
+export type CommentsResponse = Static<typeof CommentsResponse>;
+export type RatingView = Static<typeof RatingView>;
+export type RatingsResponse = Static<typeof RatingsResponse>;
+export type RollupMismatch = Static<typeof RollupMismatch>;
+export type VerifyResponse = Static<typeof VerifyResponse>;
+export type PublicDepartment = Static<typeof PublicDepartment>;
+export type PublicRankingsResponse = Static<typeof PublicRankingsResponse>;

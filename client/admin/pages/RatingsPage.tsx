@@ -5,21 +5,7 @@ import { BASE } from '../router.js';
 import type { PageProps } from '../routes.js';
 import '../components/stats/stats.css';
 import { ErrorText } from '../components/ErrorText.js';
-
-interface Rating {
-  id: number;
-  time: string;
-  departmentName: string;
-  codeId: string;
-  location: string;
-  score: number;
-  wording: string;
-  tags: string[];
-  comment: string | null;
-  phone: string | null;
-  flagged: boolean;
-  excluded: boolean;
-}
+import type { RatingView as Rating } from '../components/stats/types.js';
 
 const PAGE = 50;
 

@@ -9,6 +9,7 @@ import type { Actor } from '../auth/actor.js';
 import { chinaDateTime, chinaDay } from '../../../shared/china-time.js';
 import type { DepartmentView, OrgService } from '../org/org.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
+import type { DepartmentStats, RangeQuery, RatingView } from '../../../shared/api/stats.js';
 import {
   addCaseCounts,
   addRatingCounts,
@@ -16,11 +17,10 @@ import {
   emptyRatingCounts,
   indicators,
   type CaseCounts,
-  type Indicators,
   type RatingCounts,
 } from './indicators.js';
 import { resolvePeriod, type Period } from './period.js';
-import { rankFairly, type RankInfo } from './rankings.js';
+import { rankFairly } from './rankings.js';
 import { maskPhonesInText } from './text-privacy.js';
 
 export interface StatsDeps {
@@ -29,11 +29,6 @@ export interface StatsDeps {
   settings: SettingsService;
   org: OrgService;
   crypto: DataCrypto;
-}
-
-export interface RangeQuery {
-  from?: string;
-  to?: string;
 }
 
 export function todayOf(deps: Pick<StatsDeps, 'clock'>): string {
@@ -75,20 +70,16 @@ export function sumAll(sums: Iterable<DepartmentSums>): DepartmentSums {
   return total;
 }
 
-export interface RankedDepartment extends Indicators, RankInfo {
-  id: number;
-  name: string;
-  orgUnitId: number;
-  orgUnitName: string;
-}
+/** A department of a ranking group, as its row in a ranking names it. */
+export type RankingMember = Pick<DepartmentStats, 'id' | 'name' | 'orgUnitId' | 'orgUnitName'>;
 
 /** Indicators and fair ranks of a set of departments (the ranking group), in the input order. */
 export function rankedDepartments(
   db: Db,
-  departments: readonly { id: number; name: string; orgUnitId: number; orgUnitName: string }[],
+  departments: readonly RankingMember[],
   p: Period,
   minSample: number,
-): RankedDepartment[] {
+): DepartmentStats[] {
   const sums = sumsByDepartment(db, departments.map((d) => d.id), p);
   // Object.assign onto the indicators rather than object spreads: spreading ~25 properties into a
   // new literal costs V8 microseconds and kilobytes of garbage per department (see indicators()).
@@ -101,28 +92,6 @@ export function rankedDepartments(
 }
 
 // ---- Ratings as staff and exports see them: masked, never a full phone number ----
-
-export interface RatingView {
-  id: number;
-  createdAt: number;
-  /** China local time 'YYYY-MM-DD HH:mm:ss'. */
-  time: string;
-  day: string;
-  departmentId: number;
-  departmentName: string;
-  codeId: string;
-  location: string;
-  score: number;
-  /** 非常满意 … 非常不满意. */
-  wording: string;
-  tags: string[];
-  comment: string | null;
-  /** Masked (138****1234); null when anonymous or erased. */
-  phone: string | null;
-  realName: boolean;
-  flagged: boolean;
-  excluded: boolean;
-}
 
 export function toRatingView(crypto: DataCrypto, r: q.RatingDetailRow): RatingView {
   let phone: string | null = null;

@@ -3,49 +3,20 @@
 import * as q from '../../../db/queries/stats.js';
 import { NotFound } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
-import { periodOf, scopedDepartments, toRatingView, type RangeQuery, type RatingView, type StatsDeps } from './context.js';
-import { ratingIndicators, type RatingIndicators } from './indicators.js';
+import type {
+  CodesResponse,
+  CommentsQuery,
+  CommentsResponse,
+  DeptRangeQuery,
+  HeatmapResponse,
+  RatingsQuery,
+  RatingsResponse,
+  TagCount,
+  TagsResponse,
+} from '../../../shared/api/stats.js';
+import { periodOf, scopedDepartments, toRatingView, type StatsDeps } from './context.js';
+import { ratingIndicators } from './indicators.js';
 import { buckets, weekdayOf } from './period.js';
-
-export interface CodeStats extends RatingIndicators {
-  codeId: string;
-  departmentId: number;
-  departmentName: string;
-  location: string;
-  staffName: string | null;
-  active: boolean;
-  /** Every stored rating, counted or not, and landing-page opens (the scan funnel). */
-  submissions: number;
-  opens: number;
-}
-
-export interface TagCount {
-  tag: string;
-  kind: 'good' | 'bad' | 'other';
-  count: number;
-}
-
-export interface CommentView {
-  id: number;
-  createdAt: number;
-  time: string;
-  departmentId: number;
-  departmentName: string;
-  location: string;
-  score: number;
-  comment: string;
-}
-
-export interface RatingsQuery extends RangeQuery {
-  departmentId?: number;
-  codeId?: string;
-  score?: number;
-  kind?: 'good' | 'bad';
-  realName?: boolean;
-  includeExcluded?: boolean;
-  limit?: number;
-  offset?: number;
-}
 
 export const MAX_PAGE = 200;
 
@@ -54,7 +25,7 @@ export function createStatsDetails(deps: StatsDeps) {
 
   return {
     /** Per code (window): rating indicators; codes of the departments without ratings show zeros. */
-    codes(actor: Actor, query: RangeQuery & { departmentId?: number }): { from: string; to: string; codes: CodeStats[] } {
+    codes(actor: Actor, query: DeptRangeQuery): CodesResponse {
       const p = periodOf(deps, query);
       const depts = scopedDepartments(deps, actor, query.departmentId);
       const names = new Map(depts.map((d) => [d.id, d.name]));
@@ -75,7 +46,7 @@ export function createStatsDetails(deps: StatsDeps) {
     },
 
     /** Reason tags of counted ratings, most frequent first, with their class from the settings. */
-    tags(actor: Actor, query: RangeQuery & { departmentId?: number }): { from: string; to: string; tags: TagCount[] } {
+    tags(actor: Actor, query: DeptRangeQuery): TagsResponse {
       const p = periodOf(deps, query);
       const ids = scopedDepartments(deps, actor, query.departmentId).map((d) => d.id);
       const { good, bad } = settings.get().tags;
@@ -84,7 +55,7 @@ export function createStatsDetails(deps: StatsDeps) {
     },
 
     /** Counted ratings by weekday (0 = Monday) × hour of day, China time; `bad` counts the 差评. */
-    heatmap(actor: Actor, query: RangeQuery & { departmentId?: number }): { from: string; to: string; total: number[][]; bad: number[][] } {
+    heatmap(actor: Actor, query: DeptRangeQuery): HeatmapResponse {
       const p = periodOf(deps, query);
       const ids = scopedDepartments(deps, actor, query.departmentId).map((d) => d.id);
       // One sum per weekday over its days of the period (Monday first).
@@ -95,7 +66,7 @@ export function createStatsDetails(deps: StatsDeps) {
     },
 
     /** The latest comments of the period (text only; phone numbers typed into them are masked). */
-    comments(actor: Actor, query: RangeQuery & { departmentId?: number; limit?: number }): { from: string; to: string; comments: CommentView[] } {
+    comments(actor: Actor, query: CommentsQuery): CommentsResponse {
       const p = periodOf(deps, query);
       const ids = scopedDepartments(deps, actor, query.departmentId).map((d) => d.id);
       const rows = q.listRatings(db, { departmentIds: ids, ...p, withComment: true }, Math.min(query.limit ?? 20, MAX_PAGE), 0);
@@ -118,7 +89,7 @@ export function createStatsDetails(deps: StatsDeps) {
     },
 
     /** The ratings behind a figure: counted ratings of the filter, newest first, phones masked. */
-    ratings(actor: Actor, query: RatingsQuery): { from: string; to: string; total: number; totalCapped: boolean; limit: number; offset: number; ratings: RatingView[] } {
+    ratings(actor: Actor, query: RatingsQuery): RatingsResponse {
       const p = periodOf(deps, query);
       const ids = scopedDepartments(deps, actor, query.departmentId).map((d) => d.id);
       if (query.codeId !== undefined && !q.codeInDepartments(db, query.codeId, ids)) throw new NotFound('评议码不存在');

@@ -5,19 +5,15 @@ import { PassThrough, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Db } from '../../../db/client.js';
 import * as q from '../../../db/queries/stats.js';
-import { toRatingView, type RatingView } from './context.js';
+import type { DepartmentStats, Indicators, RatingView } from '../../../shared/api/stats.js';
+import { toRatingView } from './context.js';
 import { csvLine, csvNumber, csvPercent, csvText, UTF8_BOM } from '../../lib/csv.js';
-import type { Indicators } from './indicators.js';
 import { addDays } from '../../../shared/china-time.js';
 import type { Period } from './period.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 
-export interface ExportDepartmentRow extends Indicators {
-  name: string;
-  orgUnitName: string;
-  rank: number | null;
-  insufficient: boolean;
-}
+/** A department's row of the exports, or the 合计 row of the whole scope. */
+export type ExportDepartmentRow = Indicators & Pick<DepartmentStats, 'name' | 'orgUnitName' | 'rank' | 'insufficient'>;
 
 type Kind = 'text' | 'int' | 'rate' | 'score';
 

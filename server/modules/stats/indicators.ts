@@ -1,56 +1,12 @@
 // The indicators of DOMAIN.md ("Indicators"), computed in ONE place from rollup sums. The dashboard,
 // the rankings, the exports and the public page all call these functions.
 import { CASE_FLAG_KEYS, type CaseFlags, type RatingSums } from '../../../db/queries/rollups.js';
+import type { CaseIndicators, Indicators, RatingIndicators, ScoreKey } from '../../../shared/api/stats.js';
 
 /** Counted (not excluded) ratings by score, and how many of them left a phone number (实名). */
 export type RatingCounts = Pick<RatingSums, 's1' | 's2' | 's3' | 's4' | 's5' | 'realName'>;
 
 export type CaseCounts = CaseFlags;
-
-export type ScoreKey = '1' | '2' | '3' | '4' | '5';
-export const SCORE_KEYS: readonly ScoreKey[] = ['1', '2', '3', '4', '5'];
-
-export interface RatingIndicators {
-  /** 评价数: counted ratings. */
-  total: number;
-  byScore: Record<ScoreKey, number>;
-  /** Share of each level, 0..1 (null without ratings). */
-  shares: Record<ScoreKey, number | null>;
-  goodCount: number;
-  badCount: number;
-  realNameCount: number;
-  /** 好评率 = (5+4+3) / total. */
-  goodRate: number | null;
-  /** 差评率 = (2+1) / total. */
-  badRate: number | null;
-  /** 综合评分 = mean score × 20, 0..100. */
-  score: number | null;
-}
-
-export interface CaseIndicators {
-  /** 差评必查 cases of the period's ratings. */
-  cases: number;
-  openCases: number;
-  /** 实名差评 and how many of their cases reached 已回访核实. */
-  realNameBad: number;
-  realNameBadVisited: number;
-  /** 实名差评回访率. */
-  visitRate: number | null;
-  validBad: number;
-  validRectified: number;
-  /** 差评整改率 = valid 差评 rectified / valid 差评. */
-  rectifyRate: number | null;
-  answered: number;
-  answeredSatisfied: number;
-  /** 整改满意率 = answered 满意 or 基本满意 / answered. */
-  satisfactionRate: number | null;
-  closed: number;
-  closedOnTime: number;
-  /** 按期办结率 = closed within the deadline / closed. */
-  onTimeRate: number | null;
-}
-
-export type Indicators = RatingIndicators & CaseIndicators;
 
 /** n / d, or null when there is nothing to divide by (never NaN). */
 export function ratio(n: number, d: number): number | null {

@@ -1,6 +1,7 @@
 // Periods of the statistics: China calendar days 'YYYY-MM-DD', inclusive at both ends. Rollups are
 // keyed by the China day of the rating, so a period is just a range of day strings.
 import { addDays, dayNumber, weekdayOf as sundayFirstWeekdayOf } from '../../../shared/china-time.js';
+import type { Granularity } from '../../../shared/api/stats.js';
 import { BadRequest } from '../../errors.js';
 
 export const MAX_RANGE_DAYS = 366;
@@ -10,8 +11,6 @@ export interface Period {
   from: string;
   to: string;
 }
-
-export type Granularity = 'day' | 'week' | 'month';
 
 /**
  * The period asked for: both ends valid days, from ≤ to, at most 366 days; by default the last 30

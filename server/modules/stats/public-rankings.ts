@@ -1,49 +1,20 @@
 // 公开: the monthly department rankings published to everyone (no login). Department figures only —
 // no personal data, no comments. Cached per month and unit for a minute: the page is public.
 import * as q from '../../../db/queries/stats.js';
+import type { PublicRankingsQuery, PublicRankingsResponse } from '../../../shared/api/stats.js';
 import { NotFound } from '../../errors.js';
 import { rankedDepartments, todayOf, type StatsDeps } from './context.js';
 import { monthPeriod } from './period.js';
 import { byRankThenSample } from './rankings.js';
-
-export interface PublicDepartment {
-  name: string;
-  orgUnitName: string;
-  total: number;
-  goodCount: number;
-  badCount: number;
-  goodRate: number | null;
-  badRate: number | null;
-  score: number | null;
-  rank: number | null;
-  insufficient: boolean;
-  /** 有效差评 and how many of them were rectified (整改). */
-  validBad: number;
-  rectifiedCount: number;
-  rectifyRate: number | null;
-  closed: number;
-  closedOnTime: number;
-  onTimeRate: number | null;
-}
-
-export interface PublicRankings {
-  month: string;
-  from: string;
-  to: string;
-  minSample: number;
-  orgUnit: { id: number; name: string } | null;
-  orgUnits: { id: number; parentId: number | null; kind: 'city' | 'county'; name: string }[];
-  departments: PublicDepartment[];
-}
 
 export const PUBLIC_CACHE_MS = 60_000;
 const MAX_CACHED = 64;
 
 export function createPublicRankings(deps: StatsDeps) {
   const { db, clock, settings } = deps;
-  const cache = new Map<string, { at: number; value: PublicRankings }>();
+  const cache = new Map<string, { at: number; value: PublicRankingsResponse }>();
 
-  function compute(month: string, orgUnitId: number | null): PublicRankings {
+  function compute(month: string, orgUnitId: number | null): PublicRankingsResponse {
     const p = monthPeriod(month);
     const units = q.listAllOrgUnits(db);
     const unit = orgUnitId === null ? null : units.find((u) => u.id === orgUnitId);
@@ -83,7 +54,7 @@ export function createPublicRankings(deps: StatsDeps) {
 
   return {
     /** The month's rankings (the current month when none is given), at most a minute old. */
-    publicRankings(query: { month?: string; orgUnitId?: number }): PublicRankings {
+    publicRankings(query: PublicRankingsQuery): PublicRankingsResponse {
       const month = query.month ?? todayOf(deps).slice(0, 7);
       monthPeriod(month);
       const key = `${month}|${query.orgUnitId ?? ''}`;

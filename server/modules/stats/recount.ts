@@ -3,10 +3,11 @@
 import type { Db } from '../../../db/client.js';
 import * as q from '../../../db/queries/recount.js';
 import { CASE_FLAG_KEYS, type CaseFlags } from '../../../db/queries/rollups.js';
+import type { RollupMismatch, VerifyResponse } from '../../../shared/api/stats.js';
 import { caseFlags } from './case-flags.js';
 import { cumulativeFrom, departmentDaysFrom, withoutRepeatedTotals } from './recount-rows.js';
 
-export type RollupTable =
+type RollupTable =
   | 'daily_code_stats'
   | 'daily_department_stats'
   | 'cumulative_code_stats'
@@ -16,24 +17,6 @@ export type RollupTable =
 
 /** A compared figure: a count, or a day ('YYYY-MM-DD', null for none) of the running totals. */
 type Value = number | string | null;
-
-export interface RollupMismatch {
-  table: RollupTable;
-  /** The row's key, e.g. { codeId, day }. */
-  key: Record<string, string | number>;
-  /** Recounted from raw rows (null: the recount has no such row). */
-  expected: Record<string, Value> | null;
-  /** Stored in the rollup (null: no such row). */
-  actual: Record<string, Value> | null;
-}
-
-export interface VerifyResult {
-  ok: boolean;
-  /** Total mismatching rows; `mismatches` lists at most MAX_LISTED of them. */
-  mismatchCount: number;
-  mismatches: RollupMismatch[];
-  checked: Record<RollupTable, number>;
-}
 
 const MAX_LISTED = 100;
 
@@ -139,7 +122,7 @@ function zeroFlags(): CaseFlags {
 }
 
 /** Recounts every rollup from raw rows and lists where the stored rollups differ. Read-only. */
-export function verifyRollups(db: Db): VerifyResult {
+export function verifyRollups(db: Db): VerifyResponse {
   // One read transaction: the recount and the stored rollups describe the same instant.
   return db.transaction((tx) => {
     const mismatches: RollupMismatch[] = [];
@@ -190,7 +173,7 @@ function recountRows(db: Db): { codeDays: q.CodeDayRow[] } & q.RecountedRows {
 }
 
 /** Replaces every rollup by a recount from raw rows, in one transaction; returns the verify after. */
-export function rebuildRollups(db: Db): VerifyResult {
+export function rebuildRollups(db: Db): VerifyResponse {
   db.transaction((tx) => {
     q.replaceRollups(tx, recountRows(db));
   });

@@ -2,6 +2,16 @@
 import * as q from '../../../db/queries/stats.js';
 import type { Actor } from '../auth/actor.js';
 import type { DepartmentView } from '../org/org.service.js';
+import type {
+  CasesResponse,
+  DepartmentsResponse,
+  DeptRangeQuery,
+  OrgUnitStats,
+  RangeQuery,
+  SummaryResponse,
+  TrendQuery,
+  TrendResponse,
+} from '../../../shared/api/stats.js';
 import {
   periodOf,
   rankedDepartments,
@@ -9,66 +19,12 @@ import {
   scopedDepartments,
   sumAll,
   sumsByDepartment,
-  type RangeQuery,
-  type RankedDepartment,
+  type RankingMember,
   type StatsDeps,
 } from './context.js';
-import {
-  addCaseCounts,
-  addRatingCounts,
-  caseIndicators,
-  emptyCaseCounts,
-  emptyRatingCounts,
-  indicators,
-  type CaseIndicators,
-  type Indicators,
-} from './indicators.js';
-import { bucketStart, buckets, type Granularity } from './period.js';
+import { addCaseCounts, addRatingCounts, caseIndicators, emptyCaseCounts, emptyRatingCounts, indicators } from './indicators.js';
+import { bucketStart, buckets } from './period.js';
 import { byRankThenSample } from './rankings.js';
-
-export interface DepartmentsReport {
-  from: string;
-  to: string;
-  minSample: number;
-  /** How many departments of the ranking group were ranked (the "of N" of a rank). */
-  rankedAmong: number;
-  departments: RankedDepartment[];
-}
-
-export interface OrgUnitStats extends Indicators {
-  id: number;
-  name: string;
-  kind: 'city' | 'county';
-  departments: number;
-}
-
-export interface SummaryReport extends Indicators {
-  from: string;
-  to: string;
-  departments: number;
-  orgUnits: OrgUnitStats[];
-}
-
-export interface TrendPoint extends Indicators {
-  from: string;
-  to: string;
-}
-
-export interface CaseDepartmentStats extends CaseIndicators {
-  id: number;
-  name: string;
-  unclosed: number;
-  overdue: number;
-}
-
-export interface CasesReport extends CaseIndicators {
-  from: string;
-  to: string;
-  /** As of today, whatever the period: cases not closed, and those past their deadline (逾期). */
-  unclosed: number;
-  overdue: number;
-  departments: CaseDepartmentStats[];
-}
 
 export function createStatsReports(deps: StatsDeps) {
   const { db, settings, org } = deps;
@@ -78,9 +34,9 @@ export function createStatsReports(deps: StatsDeps) {
    * departments are ranked among their county's departments (the same ranks the public page shows),
    * while only the head's own departments are returned.
    */
-  function rankingGroup(actor: Actor, scope: DepartmentView[]): { id: number; name: string; orgUnitId: number; orgUnitName: string }[] {
+  function rankingGroup(actor: Actor, scope: DepartmentView[]): RankingMember[] {
     if (actor.role !== 'dept_head') return scope;
-    const seen = new Map<number, { id: number; name: string; orgUnitId: number; orgUnitName: string }>();
+    const seen = new Map<number, RankingMember>();
     for (const unitId of new Set(scope.map((d) => d.orgUnitId))) {
       for (const d of q.listDepartmentsUnder(db, unitId)) seen.set(d.id, d);
     }
@@ -90,7 +46,7 @@ export function createStatsReports(deps: StatsDeps) {
 
   return {
     /** GET /api/stats/departments (CONTRACT.md): every department in scope, with indicators and rank. */
-    departments(actor: Actor, query: RangeQuery): DepartmentsReport {
+    departments(actor: Actor, query: RangeQuery): DepartmentsResponse {
       const p = periodOf(deps, query);
       const minSample = settings.get().ranking.minSample;
       const scope = scopedDepartments(deps, actor);
@@ -105,7 +61,7 @@ export function createStatsReports(deps: StatsDeps) {
     },
 
     /** The caller's whole scope (or one department), and each organisation unit in it. */
-    summary(actor: Actor, query: RangeQuery & { departmentId?: number }): SummaryReport {
+    summary(actor: Actor, query: DeptRangeQuery): SummaryResponse {
       const p = periodOf(deps, query);
       const depts = scopedDepartments(deps, actor, query.departmentId);
       const sums = sumsByDepartment(db, depts.map((d) => d.id), p);
@@ -129,7 +85,7 @@ export function createStatsReports(deps: StatsDeps) {
     },
 
     /** Indicators per day, week (Monday first) or month of the period. */
-    trend(actor: Actor, query: RangeQuery & { departmentId?: number; granularity?: Granularity }): { from: string; to: string; granularity: Granularity; points: TrendPoint[] } {
+    trend(actor: Actor, query: TrendQuery): TrendResponse {
       const p = periodOf(deps, query);
       const granularity = query.granularity ?? 'day';
       const ids = scopedDepartments(deps, actor, query.departmentId).map((d) => d.id);
@@ -142,7 +98,7 @@ export function createStatsReports(deps: StatsDeps) {
     },
 
     /** Case indicators of the period's 差评, per department, with today's unclosed and overdue cases. */
-    cases(actor: Actor, query: RangeQuery & { departmentId?: number }): CasesReport {
+    cases(actor: Actor, query: DeptRangeQuery): CasesResponse {
       const p = periodOf(deps, query);
       const depts = scopedDepartments(deps, actor, query.departmentId);
       const ids = depts.map((d) => d.id);

@@ -4,11 +4,12 @@ import type { CaseRow } from '../../../db/queries/cases.js';
 import * as rollups from '../../../db/queries/rollups.js';
 import type { Actor } from '../auth/actor.js';
 import { caseFlags } from './case-flags.js';
-import { periodOf, scopedDepartments, type RangeQuery, type StatsDeps } from './context.js';
+import type { CsvQuery, RangeQuery, VerifyResponse } from '../../../shared/api/stats.js';
+import { periodOf, scopedDepartments, type StatsDeps } from './context.js';
 import { createStatsDetails } from './details.js';
 import { departmentsCsv, ratingsCsv, xlsxExport, type ExportDepartmentRow } from './exports.js';
 import { createPublicRankings } from './public-rankings.js';
-import { rebuildRollups, verifyRollups, type VerifyResult } from './recount.js';
+import { rebuildRollups, verifyRollups } from './recount.js';
 import { createStatsReports } from './reports.js';
 
 export interface ExportFile {
@@ -81,7 +82,7 @@ export function createStatsService(deps: StatsDeps) {
     },
 
     /** CSV twin of the workbook: the department indicators, or with sheet=ratings the rating detail. */
-    exportCsv(actor: Actor, query: RangeQuery & { sheet?: 'departments' | 'ratings' }): ExportFile {
+    exportCsv(actor: Actor, query: CsvQuery): ExportFile {
       const p = periodOf(deps, query);
       if (query.sheet === 'ratings') {
         return {
@@ -98,12 +99,12 @@ export function createStatsService(deps: StatsDeps) {
     },
 
     /** Recounts every rollup from raw ratings and cases and lists the differences. */
-    verifyRollups(): VerifyResult {
+    verifyRollups(): VerifyResponse {
       return verifyRollups(db);
     },
 
     /** Replaces the rollups by a recount in one transaction; returns the verification after it. */
-    rebuildRollups(): VerifyResult {
+    rebuildRollups(): VerifyResponse {
       return rebuildRollups(db);
     },
   };
