@@ -84,7 +84,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(authRoutes, { auth: services.auth });
   await app.register(orgRoutes, { org: services.org });
   await app.register(codesRoutes, { codes: services.codes });
-  await app.register(settingsRoutes, { settings: services.settings, clock: services.clock });
+  await app.register(settingsRoutes, { settings: services.settings });
   await app.register(statsRoutes, { stats: services.stats });
   await app.register(casesRoutes, { cases: services.cases });
   await app.register(notificationsRoutes, { notifications: services.notifications });

@@ -89,3 +89,16 @@ export const HolidayTableSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** A loaded table as the settings page lists it; `loadedAt` is absent in the answer to the upload itself. */
+export const HolidayTableView = Type.Object({
+  year: Type.Integer(),
+  holidays: Type.Array(Type.String()),
+  workdays: Type.Array(Type.String()),
+  source: Type.Optional(Type.String()),
+  loadedAt: Type.Optional(Type.Integer()),
+});
+export type HolidayTableView = Static<typeof HolidayTableView>;
+
+export const HolidaysResponse = Type.Object({ tables: Type.Array(HolidayTableView), warnings: Type.Array(Type.String()) });
+export type HolidaysResponse = Static<typeof HolidaysResponse>;

@@ -1,22 +1,20 @@
 import { Value } from 'typebox/value';
-import { addDays } from '../../../shared/china-time.js';
+import { addDays, chinaDay } from '../../../shared/china-time.js';
 import type { Db } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/settings.js';
 import type { Clock } from '../../lib/clock.js';
 import { BadRequest, Forbidden } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
+import { createWorkingCalendar, validateHolidayTable, type WorkingCalendar } from '../../lib/working-days.js';
 import {
-  createWorkingCalendar,
-  validateHolidayTable,
-  type HolidayTable,
-  type WorkingCalendar,
-} from '../../lib/working-days.js';
-import { SETTINGS_DEFAULTS, SettingsSchema, type Settings, type SettingsPatch } from '../../../shared/api/settings.js';
-
-export interface HolidayTableView extends HolidayTable {
-  loadedAt: number;
-}
+  SETTINGS_DEFAULTS,
+  SettingsSchema,
+  type HolidaysResponse,
+  type HolidayTableView,
+  type Settings,
+  type SettingsPatch,
+} from '../../../shared/api/settings.js';
 
 /** Settings are read on the hot path, so they are cached in memory and refreshed on every change. */
 export function createSettingsService(deps: { db: Db; clock: Clock }) {
@@ -37,13 +35,33 @@ export function createSettingsService(deps: { db: Db; clock: Clock }) {
     return Object.freeze(merged) as Settings;
   }
 
-  function tables(): HolidayTable[] {
+  function holidayTables(): HolidayTableView[] {
     return q.listHolidayTables(db).map((t) => ({
       year: t.year,
       holidays: t.holidays,
       workdays: t.workdays,
       source: t.source ?? undefined,
+      loadedAt: t.loadedAt,
     }));
+  }
+
+  function workingCalendar(): WorkingCalendar {
+    calendar ??= createWorkingCalendar(holidayTables());
+    return calendar;
+  }
+
+  /** Years touched by upcoming deadlines that have no official data: admins are warned. */
+  function calendarWarnings(today: string): string[] {
+    const cal = workingCalendar();
+    // A case opened today has its whole deadline within ~45 calendar days, so those years matter.
+    const years = new Set([Number(today.slice(0, 4)), Number(addDays(today, 45).slice(0, 4))]);
+    const warnings: string[] = [];
+    for (const y of years) {
+      if (!cal.hasOfficialData(y)) {
+        warnings.push(`${y} 年尚无官方节假日安排数据，期限暂按周一至周五计算。请在「设置 → 节假日」载入国务院办公厅公布的 ${y} 年安排。`);
+      }
+    }
+    return warnings;
   }
 
   function requireAdmin(actor: Actor): void {
@@ -75,22 +93,14 @@ export function createSettingsService(deps: { db: Db; clock: Clock }) {
     },
 
     /** The working-day calendar: official tables loaded by admins first, then the built-in data. */
-    calendar(): WorkingCalendar {
-      calendar ??= createWorkingCalendar(tables());
-      return calendar;
+    calendar: workingCalendar,
+
+    /** The loaded tables, and a warning for each year of upcoming deadlines without official data. */
+    holidays(): HolidaysResponse {
+      return { tables: holidayTables(), warnings: calendarWarnings(chinaDay(clock.now())) };
     },
 
-    listHolidayTables(): HolidayTableView[] {
-      return q.listHolidayTables(db).map((t) => ({
-        year: t.year,
-        holidays: t.holidays,
-        workdays: t.workdays,
-        source: t.source ?? undefined,
-        loadedAt: t.loadedAt,
-      }));
-    },
-
-    loadHolidayTable(actor: Actor, input: unknown): HolidayTable {
+    loadHolidayTable(actor: Actor, input: unknown): HolidayTableView {
       requireAdmin(actor);
       const result = validateHolidayTable(input);
       if (!result.ok) throw new BadRequest(`节假日表不合法：${result.errors.join('；')}`, 'InvalidHolidayTable');
@@ -111,19 +121,6 @@ export function createSettingsService(deps: { db: Db; clock: Clock }) {
       return t;
     },
 
-    /** Years touched by upcoming deadlines that have no official data: admins are warned. */
-    calendarWarnings(today: string): string[] {
-      const cal = this.calendar();
-      // A case opened today has its whole deadline within ~45 calendar days, so those years matter.
-      const years = new Set([Number(today.slice(0, 4)), Number(addDays(today, 45).slice(0, 4))]);
-      const warnings: string[] = [];
-      for (const y of years) {
-        if (!cal.hasOfficialData(y)) {
-          warnings.push(`${y} 年尚无官方节假日安排数据，期限暂按周一至周五计算。请在「设置 → 节假日」载入国务院办公厅公布的 ${y} 年安排。`);
-        }
-      }
-      return warnings;
-    },
   };
 }
 
