@@ -4,7 +4,7 @@ import { chinaHourSql } from '../../shared/china-time.js';
 import { sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../client.js';
 import { sqliteOf } from '../client.js';
-import type { CaseFlags, RatingSums } from './rollups.js';
+import type { CaseFlags, CaseForRollup, RatingSums } from './rollups.js';
 
 /** China hour of day of created_at (UTC+8), as the write side computes it. */
 const CHINA_HOUR = sql.raw(chinaHourSql('r.created_at'));
@@ -160,27 +160,13 @@ export function readCaseStatuses(db: DbOrTx): CaseStatusRow[] {
   return db.all<CaseStatusRow>(sql`SELECT department_id AS departmentId, kind, status, count FROM case_status_counts`);
 }
 
-/** The fields of a case that decide its indicator flags (case-flags.ts), one row at a time. */
-export interface CaseFlagSource {
-  departmentId: number;
-  ratingDay: string;
-  kind: 'bad_rating' | 'spot_check';
-  status: 'open' | 'visited' | 'rectifying' | 'appealed' | 'rectified' | 'answered' | 'closed';
-  anonymous: boolean;
-  visitedAt: number | null;
-  classification: 'valid' | 'mistaken' | 'malicious' | 'no_basis' | null;
-  rectifiedAt: number | null;
-  satisfaction: 'satisfied' | 'basic' | 'unsatisfied' | null;
-  closedAt: number | null;
-  dueDate: string;
-}
-
-export function* iterateCaseFlagSources(db: Db): Generator<CaseFlagSource> {
+/** Every bad_rating case, one row at a time, as the case rollups see it. */
+export function* iterateCasesForRollup(db: Db): Generator<CaseForRollup> {
   const stmt = db.$client.prepare(`
     SELECT department_id AS departmentId, rating_day AS ratingDay, kind, status, anonymous, visited_at AS visitedAt,
       classification, rectified_at AS rectifiedAt, satisfaction, closed_at AS closedAt, due_date AS dueDate
     FROM cases WHERE kind = 'bad_rating'`);
-  for (const row of stmt.iterate() as IterableIterator<Omit<CaseFlagSource, 'anonymous'> & { anonymous: number }>) {
+  for (const row of stmt.iterate() as IterableIterator<Omit<CaseForRollup, 'anonymous'> & { anonymous: number }>) {
     yield { ...row, anonymous: row.anonymous === 1 };
   }
 }

@@ -2,6 +2,7 @@
 // every statistic reads a few hundred rollup rows instead of millions of ratings (issue: indicators).
 // Statements are prepared once per connection: this runs on the hottest route.
 import type Database from 'better-sqlite3';
+import type { CaseKind, CaseStatus, Classification, Satisfaction } from '../../shared/domain.js';
 import { perConnection, sqliteOf, type DbOrTx } from '../client.js';
 
 export interface RatingFacts {
@@ -13,6 +14,24 @@ export interface RatingFacts {
   score: number;
   tags: readonly string[];
   realName: boolean;
+}
+
+/**
+ * What the case rollups need of a case: where its flags are counted (department, rating day) and the
+ * fields they come from (server/modules/stats/case-flags.ts). Any case row has them.
+ */
+export interface CaseForRollup {
+  departmentId: number;
+  ratingDay: string;
+  kind: CaseKind;
+  status: CaseStatus;
+  anonymous: boolean;
+  visitedAt: number | null;
+  classification: Classification | null;
+  rectifiedAt: number | null;
+  satisfaction: Satisfaction | null;
+  closedAt: number | null;
+  dueDate: string;
 }
 
 /** The counters a rating rollup row carries (per code or department and day, or running totals). */

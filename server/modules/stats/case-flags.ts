@@ -1,5 +1,4 @@
-import type { CaseFlags } from '../../../db/queries/rollups.js';
-import type { CaseRow } from '../../../db/queries/cases.js';
+import type { CaseFlags, CaseForRollup } from '../../../db/queries/rollups.js';
 import { chinaDay } from '../../../shared/china-time.js';
 
 /**
@@ -11,7 +10,7 @@ import { chinaDay } from '../../../shared/china-time.js';
  * (A rejected appeal turns the classification back to valid, so only an approval ends this way.)
  * That keeps `cases` equal to the period's counted 差评.
  */
-export function caseFlags(c: Pick<CaseRow, 'kind' | 'status' | 'anonymous' | 'visitedAt' | 'classification' | 'rectifiedAt' | 'satisfaction' | 'closedAt' | 'dueDate'>): CaseFlags | null {
+export function caseFlags(c: Omit<CaseForRollup, 'departmentId' | 'ratingDay'>): CaseFlags | null {
   if (c.kind !== 'bad_rating') return null;
   if (c.status === 'closed' && (c.classification === 'mistaken' || c.classification === 'malicious')) return null;
   const realName = c.anonymous ? 0 : 1;

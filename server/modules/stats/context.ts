@@ -23,12 +23,13 @@ import { resolvePeriod, type Period } from './period.js';
 import { rankFairly } from './rankings.js';
 import { maskPhonesInText } from './text-privacy.js';
 
+/** Narrow ports: the settings are only read, the organisation only answers the actor's scope, phones are only masked. */
 export interface StatsDeps {
   db: Db;
   clock: Clock;
-  settings: SettingsService;
-  org: OrgService;
-  crypto: DataCrypto;
+  settings: Pick<SettingsService, 'get'>;
+  org: Pick<OrgService, 'listDepartments' | 'getDepartment' | 'listOrgUnits'>;
+  crypto: Pick<DataCrypto, 'decryptPhone'>;
 }
 
 export function todayOf(deps: Pick<StatsDeps, 'clock'>): string {
@@ -93,7 +94,7 @@ export function rankedDepartments(
 
 // ---- Ratings as staff and exports see them: masked, never a full phone number ----
 
-export function toRatingView(crypto: DataCrypto, r: q.RatingDetailRow): RatingView {
+export function toRatingView(crypto: StatsDeps['crypto'], r: q.RatingDetailRow): RatingView {
   let phone: string | null = null;
   if (r.phoneEnc) {
     try {

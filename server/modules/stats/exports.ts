@@ -6,11 +6,10 @@ import ExcelJS from 'exceljs';
 import type { Db } from '../../../db/client.js';
 import * as q from '../../../db/queries/stats.js';
 import type { DepartmentStats, Indicators, RatingView } from '../../../shared/api/stats.js';
-import { toRatingView } from './context.js';
+import { toRatingView, type StatsDeps } from './context.js';
 import { csvLine, csvNumber, csvPercent, csvText, UTF8_BOM } from '../../lib/csv.js';
 import { addDays } from '../../../shared/china-time.js';
 import type { Period } from './period.js';
-import type { DataCrypto } from '../../lib/crypto.js';
 
 /** A department's row of the exports, or the 合计 row of the whole scope. */
 export type ExportDepartmentRow = Indicators & Pick<DepartmentStats, 'name' | 'orgUnitName' | 'rank' | 'insufficient'>;
@@ -81,7 +80,7 @@ function csvCell(kind: Kind, v: string | number | null): string {
 
 export interface RatingSource {
   db: Db;
-  crypto: DataCrypto;
+  crypto: StatsDeps['crypto'];
   departmentIds: readonly number[];
   period: Period;
   /** Rows per cursor batch (tests use a tiny one to cross batch boundaries). */

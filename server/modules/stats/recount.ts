@@ -103,7 +103,7 @@ function compare<R>(spec: TableSpec<R>, expected: readonly R[], actual: readonly
 /** Case rollups recounted with the same rules as the write side (case-flags.ts). */
 export function recountCaseDays(db: Db): q.CaseDayRow[] {
   const byKey = new Map<string, q.CaseDayRow>();
-  for (const c of q.iterateCaseFlagSources(db)) {
+  for (const c of q.iterateCasesForRollup(db)) {
     const flags = caseFlags(c);
     if (!flags) continue;
     const id = `${c.departmentId}|${c.ratingDay}`;

@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import type { Tx } from '../../../db/client.js';
-import type { CaseRow } from '../../../db/queries/cases.js';
 import * as rollups from '../../../db/queries/rollups.js';
 import type { Actor } from '../auth/actor.js';
 import { caseFlags } from './case-flags.js';
@@ -56,7 +55,7 @@ export function createStatsService(deps: StatsDeps) {
     },
 
     /** Any change of a case (opening included, before = null) moves its indicator flags and status count. */
-    recordCaseChange(tx: Tx, before: CaseRow | null, after: CaseRow): void {
+    recordCaseChange(tx: Tx, before: rollups.CaseForRollup | null, after: rollups.CaseForRollup): void {
       rollups.applyCaseStatusChange(tx, after.departmentId, after.kind, before?.status ?? null, after.status);
       rollups.applyCaseFlagsDelta(
         tx,
