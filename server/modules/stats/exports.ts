@@ -9,73 +9,99 @@ import type { DepartmentStats, Indicators, RatingView } from '../../../shared/ap
 import { toRatingView, type StatsDeps } from './context.js';
 import { csvLine, csvNumber, csvPercent, csvText, UTF8_BOM } from '../../lib/csv.js';
 import { addDays } from '../../../shared/china-time.js';
+import { isBadScore, SCORE_LABELS } from '../../../shared/domain.js';
 import type { Period } from './period.js';
 
 /** A department's row of the exports, or the 合计 row of the whole scope. */
 export type ExportDepartmentRow = Indicators & Pick<DepartmentStats, 'name' | 'orgUnitName' | 'rank' | 'insufficient'>;
 
 type Kind = 'text' | 'int' | 'rate' | 'score';
+type Cell = string | number | null;
 
 interface Column<T> {
   header: string;
   kind: Kind;
   width: number;
-  get(row: T): string | number | null;
+  get(row: T): Cell;
+}
+
+/** The fields of T that a cell shows as they are. */
+type CellField<T> = { [K in keyof T]: T[K] extends Cell ? K : never }[keyof T];
+
+/** A column as one row of a table: header, kind, width, and the field it shows or how it is computed. */
+type ColumnRow<T> = readonly [header: string, kind: Kind, width: number, value: CellField<T> | ((row: T) => Cell)];
+
+function columns<T>(rows: readonly ColumnRow<T>[]): Column<T>[] {
+  return rows.map(([header, kind, width, value]) => ({
+    header,
+    kind,
+    width,
+    get: typeof value === 'function' ? value : (row: T) => row[value] as Cell,
+  }));
 }
 
 const yes = (b: boolean): string => (b ? '是' : '');
 
-export const DEPARTMENT_COLUMNS: Column<ExportDepartmentRow>[] = [
-  { header: '部门', kind: 'text', width: 26, get: (d) => d.name },
-  { header: '所属县区', kind: 'text', width: 14, get: (d) => d.orgUnitName },
-  { header: '评价数', kind: 'int', width: 9, get: (d) => d.total },
-  { header: '非常满意', kind: 'int', width: 9, get: (d) => d.byScore['5'] },
-  { header: '满意', kind: 'int', width: 7, get: (d) => d.byScore['4'] },
-  { header: '基本满意', kind: 'int', width: 9, get: (d) => d.byScore['3'] },
-  { header: '不满意', kind: 'int', width: 8, get: (d) => d.byScore['2'] },
-  { header: '非常不满意', kind: 'int', width: 10, get: (d) => d.byScore['1'] },
-  { header: '好评率', kind: 'rate', width: 9, get: (d) => d.goodRate },
-  { header: '差评率', kind: 'rate', width: 9, get: (d) => d.badRate },
-  { header: '综合评分', kind: 'score', width: 9, get: (d) => d.score },
-  { header: '排名', kind: 'int', width: 7, get: (d) => d.rank },
-  { header: '样本不足', kind: 'text', width: 9, get: (d) => yes(d.insufficient) },
-  { header: '实名差评', kind: 'int', width: 9, get: (d) => d.realNameBad },
-  { header: '实名差评已回访', kind: 'int', width: 12, get: (d) => d.realNameBadVisited },
-  { header: '实名差评回访率', kind: 'rate', width: 12, get: (d) => d.visitRate },
-  { header: '有效差评', kind: 'int', width: 9, get: (d) => d.validBad },
-  { header: '已整改', kind: 'int', width: 8, get: (d) => d.validRectified },
-  { header: '差评整改率', kind: 'rate', width: 10, get: (d) => d.rectifyRate },
-  { header: '已反馈', kind: 'int', width: 8, get: (d) => d.answered },
-  { header: '满意或基本满意', kind: 'int', width: 12, get: (d) => d.answeredSatisfied },
-  { header: '整改满意率', kind: 'rate', width: 10, get: (d) => d.satisfactionRate },
-  { header: '办结', kind: 'int', width: 7, get: (d) => d.closed },
-  { header: '按期办结', kind: 'int', width: 9, get: (d) => d.closedOnTime },
-  { header: '按期办结率', kind: 'rate', width: 10, get: (d) => d.onTimeRate },
-];
+const DEPARTMENT_COLUMNS = columns<ExportDepartmentRow>([
+  ['部门', 'text', 26, 'name'],
+  ['所属县区', 'text', 14, 'orgUnitName'],
+  ['评价数', 'int', 9, 'total'],
+  [SCORE_LABELS[5], 'int', 9, (d) => d.byScore['5']],
+  [SCORE_LABELS[4], 'int', 7, (d) => d.byScore['4']],
+  [SCORE_LABELS[3], 'int', 9, (d) => d.byScore['3']],
+  [SCORE_LABELS[2], 'int', 8, (d) => d.byScore['2']],
+  [SCORE_LABELS[1], 'int', 10, (d) => d.byScore['1']],
+  ['好评率', 'rate', 9, 'goodRate'],
+  ['差评率', 'rate', 9, 'badRate'],
+  ['综合评分', 'score', 9, 'score'],
+  ['排名', 'int', 7, 'rank'],
+  ['样本不足', 'text', 9, (d) => yes(d.insufficient)],
+  ['实名差评', 'int', 9, 'realNameBad'],
+  ['实名差评已回访', 'int', 12, 'realNameBadVisited'],
+  ['实名差评回访率', 'rate', 12, 'visitRate'],
+  ['有效差评', 'int', 9, 'validBad'],
+  ['已整改', 'int', 8, 'validRectified'],
+  ['差评整改率', 'rate', 10, 'rectifyRate'],
+  ['已反馈', 'int', 8, 'answered'],
+  ['满意或基本满意', 'int', 12, 'answeredSatisfied'],
+  ['整改满意率', 'rate', 10, 'satisfactionRate'],
+  ['办结', 'int', 7, 'closed'],
+  ['按期办结', 'int', 9, 'closedOnTime'],
+  ['按期办结率', 'rate', 10, 'onTimeRate'],
+]);
 
-export const RATING_COLUMNS: Column<RatingView>[] = [
-  { header: '时间', kind: 'text', width: 20, get: (r) => r.time },
-  { header: '部门', kind: 'text', width: 24, get: (r) => r.departmentName },
-  { header: '评议码', kind: 'text', width: 12, get: (r) => r.codeId },
-  { header: '位置', kind: 'text', width: 30, get: (r) => r.location },
-  { header: '评分', kind: 'int', width: 6, get: (r) => r.score },
-  { header: '评价', kind: 'text', width: 11, get: (r) => r.wording },
-  { header: '类别', kind: 'text', width: 6, get: (r) => (r.score <= 2 ? '差评' : '好评') },
-  { header: '标签', kind: 'text', width: 30, get: (r) => r.tags.join('、') },
-  { header: '留言', kind: 'text', width: 40, get: (r) => r.comment },
-  { header: '手机号（脱敏）', kind: 'text', width: 14, get: (r) => r.phone },
-  { header: '已排除', kind: 'text', width: 8, get: (r) => yes(r.excluded) },
-  { header: '待核查', kind: 'text', width: 8, get: (r) => yes(r.flagged) },
-];
+const RATING_COLUMNS = columns<RatingView>([
+  ['时间', 'text', 20, 'time'],
+  ['部门', 'text', 24, 'departmentName'],
+  ['评议码', 'text', 12, 'codeId'],
+  ['位置', 'text', 30, 'location'],
+  ['评分', 'int', 6, 'score'],
+  ['评价', 'text', 11, 'wording'],
+  ['类别', 'text', 6, (r) => (isBadScore(r.score) ? '差评' : '好评')],
+  ['标签', 'text', 30, (r) => r.tags.join('、')],
+  ['留言', 'text', 40, 'comment'],
+  ['手机号（脱敏）', 'text', 14, 'phone'],
+  ['已排除', 'text', 8, (r) => yes(r.excluded)],
+  ['待核查', 'text', 8, (r) => yes(r.flagged)],
+]);
 
 const NUM_FMT: Record<Kind, string | undefined> = { text: undefined, int: '0', rate: '0.00%', score: '0.00' };
 
-function csvCell(kind: Kind, v: string | number | null): string {
+function csvCell(kind: Kind, v: Cell): string {
   if (kind === 'text') return csvText(v === null ? null : String(v));
   const n = typeof v === 'number' ? v : null;
   if (kind === 'rate') return csvPercent(n);
   if (kind === 'score') return csvNumber(n, 2);
   return csvNumber(n);
+}
+
+/** The first line of a CSV file: the BOM (so Excel reads UTF-8), then the headers. */
+function csvHeader<T>(cols: readonly Column<T>[]): string {
+  return UTF8_BOM + csvLine(cols.map((c) => csvText(c.header)));
+}
+
+function csvRecord<T>(cols: readonly Column<T>[], row: T): string {
+  return csvLine(cols.map((c) => csvCell(c.kind, c.get(row))));
 }
 
 export interface RatingSource {
@@ -159,17 +185,17 @@ export function xlsxExport(departments: readonly ExportDepartmentRow[], ratings:
 
 export function departmentsCsv(departments: readonly ExportDepartmentRow[]): Readable {
   return streamed(async (out) => {
-    out.write(UTF8_BOM + csvLine(DEPARTMENT_COLUMNS.map((c) => csvText(c.header))));
-    for (const d of departments) out.write(csvLine(DEPARTMENT_COLUMNS.map((c) => csvCell(c.kind, c.get(d)))));
+    out.write(csvHeader(DEPARTMENT_COLUMNS));
+    for (const d of departments) out.write(csvRecord(DEPARTMENT_COLUMNS, d));
     out.end();
   });
 }
 
 export function ratingsCsv(ratings: RatingSource): Readable {
   return streamed(async (out) => {
-    out.write(UTF8_BOM + csvLine(RATING_COLUMNS.map((c) => csvText(c.header))));
+    out.write(csvHeader(RATING_COLUMNS));
     await forEachRating(ratings, out, (r) => {
-      out.write(csvLine(RATING_COLUMNS.map((c) => csvCell(c.kind, c.get(r)))));
+      out.write(csvRecord(RATING_COLUMNS, r));
     });
     out.end();
   });
