@@ -15,8 +15,6 @@ export interface DayRange {
   to: string;
 }
 
-export type { RatingSums };
-
 /** Sums of the case rollup: the same counters as one case's flags. */
 export type CaseSums = CaseFlags;
 
@@ -192,9 +190,11 @@ export interface RatingDetailRow {
   excluded: number;
 }
 
-const DETAIL_COLUMNS = sql`r.id AS id, r.created_at AS createdAt, r.day AS day, r.department_id AS departmentId,
+/** The columns and joins of a RatingDetailRow (ratings r, their department d and code k). */
+const DETAIL_SELECT = `SELECT r.id AS id, r.created_at AS createdAt, r.day AS day, r.department_id AS departmentId,
   d.name AS departmentName, r.code_id AS codeId, k.location AS location, r.score AS score, r.tags AS tags,
-  r.comment AS comment, r.phone_enc AS phoneEnc, r.real_name AS realName, r.flagged AS flagged, r.excluded AS excluded`;
+  r.comment AS comment, r.phone_enc AS phoneEnc, r.real_name AS realName, r.flagged AS flagged, r.excluded AS excluded
+  FROM ratings r JOIN departments d ON d.id = r.department_id JOIN codes k ON k.id = r.code_id`;
 
 function ratingWhere(f: RatingFilter): SQL {
   // With several departments, `+` keeps SQLite off the (department, day) index: walking the day index
@@ -213,7 +213,7 @@ function ratingWhere(f: RatingFilter): SQL {
 
 export function listRatings(db: DbOrTx, f: RatingFilter, limit: number, offset: number): RatingDetailRow[] {
   return db.all<RatingDetailRow>(sql`
-    SELECT ${DETAIL_COLUMNS} FROM ratings r JOIN departments d ON d.id = r.department_id JOIN codes k ON k.id = r.code_id
+    ${sql.raw(DETAIL_SELECT)}
     WHERE ${ratingWhere(f)} ORDER BY r.day DESC, r.id DESC LIMIT ${limit} OFFSET ${offset}`);
 }
 
@@ -248,11 +248,8 @@ export function codeInDepartments(db: DbOrTx, codeId: string, ids: readonly numb
 
 const batchStatement = perConnection((client) =>
   client.prepare(`
-    SELECT r.id AS id, r.created_at AS createdAt, r.day AS day, r.department_id AS departmentId,
-      d.name AS departmentName, r.code_id AS codeId, k.location AS location, r.score AS score, r.tags AS tags,
-      r.comment AS comment, r.phone_enc AS phoneEnc, r.real_name AS realName, r.flagged AS flagged, r.excluded AS excluded
-    FROM ratings r JOIN departments d ON d.id = r.department_id JOIN codes k ON k.id = r.code_id
-    WHERE r.department_id IN (SELECT value FROM json_each(@ids)) AND r.day = @day
+    ${DETAIL_SELECT}
+    WHERE r.department_id IN ${IDS} AND r.day = @day
       AND (r.created_at > @afterAt OR (r.created_at = @afterAt AND r.id > @afterId))
     ORDER BY r.created_at, r.id LIMIT @limit`),
 );
