@@ -1,6 +1,7 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
+import type { Actor } from '../auth/actor.js';
 import { bearer, errors } from '../../../shared/api/common.js';
 import type { ExportFile, StatsService } from './stats.service.js';
 import {
@@ -26,17 +27,9 @@ import {
 } from '../../../shared/api/stats.js';
 
 /** RFC 6266 / RFC 5987: an ASCII fallback name and the Chinese name as UTF-8 filename*. */
-export function contentDisposition(asciiName: string, utf8Name: string): string {
+function contentDisposition(asciiName: string, utf8Name: string): string {
   const encoded = encodeURIComponent(utf8Name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${asciiName.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encoded}`;
-}
-
-function sendFile(reply: FastifyReply, file: ExportFile, type: string) {
-  return reply
-    .header('content-type', type)
-    .header('content-disposition', contentDisposition(file.asciiFilename, file.filename))
-    .header('cache-control', 'no-store')
-    .send(file.stream);
 }
 
 export async function statsRoutes(app: FastifyInstance, opts: { stats: StatsService }): Promise<void> {
@@ -44,7 +37,7 @@ export async function statsRoutes(app: FastifyInstance, opts: { stats: StatsServ
   const staff = app.authorize();
 
   /** A scoped GET: query schema → any staff role → one service call. */
-  function scoped<Q extends TSchema>(path: string, summary: string, query: Q, response: TSchema, run: (actor: ReturnType<typeof actorOf>, q: Static<Q>) => unknown) {
+  function scoped<Q extends TSchema>(path: string, summary: string, query: Q, response: TSchema, run: (actor: Actor, q: Static<Q>) => unknown) {
     app.get<{ Querystring: Static<Q> }>(
       path,
       {
@@ -52,6 +45,38 @@ export async function statsRoutes(app: FastifyInstance, opts: { stats: StatsServ
         schema: { tags: ['stats'], summary, security: bearer, querystring: query, response: { 200: response, ...errors(400, 401, 404) } },
       },
       async (request) => run(actorOf(request), request.query as Static<Q>),
+    );
+  }
+
+  /** A download: like a scoped GET, answered with a file streamed under its name, never cached. */
+  function download<Q extends TSchema>(
+    path: string,
+    summary: string,
+    query: Q,
+    contentType: string,
+    run: (actor: Actor, q: Static<Q>) => ExportFile,
+  ) {
+    app.get<{ Querystring: Static<Q> }>(
+      path,
+      {
+        onRequest: staff,
+        schema: {
+          tags: ['stats'],
+          summary,
+          security: bearer,
+          querystring: query,
+          produces: [contentType.split(';')[0]!],
+          response: { 200: FileResponse, ...errors(400, 401) },
+        },
+      },
+      async (request, reply) => {
+        const file = run(actorOf(request), request.query as Static<Q>);
+        return reply
+          .header('content-type', contentType)
+          .header('content-disposition', contentDisposition(file.asciiFilename, file.filename))
+          .header('cache-control', 'no-store')
+          .send(file.stream);
+      },
     );
   }
 
@@ -65,37 +90,19 @@ export async function statsRoutes(app: FastifyInstance, opts: { stats: StatsServ
   scoped('/api/stats/comments', '最新留言', CommentsQuery, CommentsResponse, (a, q) => stats.comments(a, q));
   scoped('/api/stats/ratings', '指标背后的评价（手机号脱敏）', RatingsQuery, RatingsResponse, (a, q) => stats.ratings(a, q));
 
-  app.get<{ Querystring: Static<typeof RangeQuery> }>(
+  download(
     '/api/stats/export.xlsx',
-    {
-      onRequest: staff,
-      schema: {
-        tags: ['stats'],
-        summary: '导出 Excel（部门指标 + 评价明细，手机号脱敏）',
-        security: bearer,
-        querystring: RangeQuery,
-        produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
-        response: { 200: FileResponse, ...errors(400, 401) },
-      },
-    },
-    async (request, reply) =>
-      sendFile(reply, stats.exportXlsx(actorOf(request), request.query), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
+    '导出 Excel（部门指标 + 评价明细，手机号脱敏）',
+    RangeQuery,
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    (a, q) => stats.exportXlsx(a, q),
   );
-
-  app.get<{ Querystring: Static<typeof CsvQuery> }>(
+  download(
     '/api/stats/export.csv',
-    {
-      onRequest: staff,
-      schema: {
-        tags: ['stats'],
-        summary: '导出 CSV（UTF-8 带 BOM；sheet=ratings 为评价明细）',
-        security: bearer,
-        querystring: CsvQuery,
-        produces: ['text/csv'],
-        response: { 200: FileResponse, ...errors(400, 401) },
-      },
-    },
-    async (request, reply) => sendFile(reply, stats.exportCsv(actorOf(request), request.query), 'text/csv; charset=utf-8'),
+    '导出 CSV（UTF-8 带 BOM；sheet=ratings 为评价明细）',
+    CsvQuery,
+    'text/csv; charset=utf-8',
+    (a, q) => stats.exportCsv(a, q),
   );
 
   app.post(
