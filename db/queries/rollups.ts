@@ -73,18 +73,7 @@ export const CASE_FLAG_KEYS = [
   'open',
 ] as const satisfies readonly (keyof CaseFlags)[];
 
-const ZERO_FLAGS: CaseFlags = Object.freeze({
-  cases: 0,
-  realName: 0,
-  realNameVisited: 0,
-  valid: 0,
-  validRectified: 0,
-  answered: 0,
-  answeredSatisfied: 0,
-  closed: 0,
-  closedOnTime: 0,
-  open: 0,
-});
+const ZERO_FLAGS = Object.freeze(Object.fromEntries(CASE_FLAG_KEYS.map((k) => [k, 0]))) as Readonly<CaseFlags>;
 
 interface Statements {
   codeDayUpdate: Database.Statement;

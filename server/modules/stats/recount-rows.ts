@@ -21,7 +21,10 @@ export function departmentDaysFrom(hours: readonly DepartmentHourRow[], opens: r
   const rowOf = (departmentId: number, day: string) => {
     const id = `${departmentId}|${day}`;
     let row = rows.get(id);
-    if (!row) rows.set(id, (row = emptyDepartmentDay(departmentId, day)));
+    if (!row) {
+      row = emptyDepartmentDay(departmentId, day);
+      rows.set(id, row);
+    }
     return row;
   };
   for (const h of hours) {
@@ -44,7 +47,7 @@ export function cumulativeFrom(codeDays: readonly CodeDayRow[], opens: readonly 
     const id = `${codeId}|${day}`;
     let row = days.get(id);
     if (!row) {
-      row = { codeId, day, s1: 0, s2: 0, s3: 0, s4: 0, s5: 0, realName: 0, submissions: 0, opens: 0, lastSubmissionDay: null, lastOpenDay: null };
+      row = { codeId, day, ...emptyRatingCounts(), submissions: 0, opens: 0, lastSubmissionDay: null, lastOpenDay: null };
       days.set(id, row);
     }
     return row;

@@ -2,9 +2,10 @@
 // (verify), or replace the rollups by the recount in one transaction (rebuild).
 import type { Db } from '../../../db/client.js';
 import * as q from '../../../db/queries/recount.js';
-import { CASE_FLAG_KEYS, type CaseFlags } from '../../../db/queries/rollups.js';
+import { CASE_FLAG_KEYS } from '../../../db/queries/rollups.js';
 import type { RollupMismatch, VerifyResponse } from '../../../shared/api/stats.js';
 import { caseFlags } from './case-flags.js';
+import { addCaseCounts, emptyCaseCounts } from './indicators.js';
 import { cumulativeFrom, departmentDaysFrom, withoutRepeatedTotals } from './recount-rows.js';
 
 type RollupTable =
@@ -101,7 +102,7 @@ function compare<R>(spec: TableSpec<R>, expected: readonly R[], actual: readonly
 }
 
 /** Case rollups recounted with the same rules as the write side (case-flags.ts). */
-export function recountCaseDays(db: Db): q.CaseDayRow[] {
+function recountCaseDays(db: Db): q.CaseDayRow[] {
   const byKey = new Map<string, q.CaseDayRow>();
   for (const c of q.iterateCasesForRollup(db)) {
     const flags = caseFlags(c);
@@ -109,16 +110,12 @@ export function recountCaseDays(db: Db): q.CaseDayRow[] {
     const id = `${c.departmentId}|${c.ratingDay}`;
     let row = byKey.get(id);
     if (!row) {
-      row = { departmentId: c.departmentId, day: c.ratingDay, ...zeroFlags() };
+      row = { departmentId: c.departmentId, day: c.ratingDay, ...emptyCaseCounts() };
       byKey.set(id, row);
     }
-    for (const k of CASE_FLAG_KEYS) row[k] += flags[k];
+    addCaseCounts(row, flags);
   }
   return [...byKey.values()];
-}
-
-function zeroFlags(): CaseFlags {
-  return Object.fromEntries(CASE_FLAG_KEYS.map((k) => [k, 0])) as unknown as CaseFlags;
 }
 
 /** Recounts every rollup from raw rows and lists where the stored rollups differ. Read-only. */
