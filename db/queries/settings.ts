@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc } from 'drizzle-orm';
 import type { DbOrTx } from '../client.js';
 import { holidayTables, settings } from '../schema.js';
 
@@ -33,8 +33,4 @@ export function upsertHolidayTable(db: DbOrTx, row: typeof holidayTables.$inferI
       },
     })
     .run();
-}
-
-export function deleteHolidayTable(db: DbOrTx, year: number): void {
-  db.delete(holidayTables).where(eq(holidayTables.year, year)).run();
 }

@@ -29,7 +29,10 @@ const preparedByText = perConnection(() => new Map<string, Database.Statement>()
 function statement(db: DbOrTx, text: string): Database.Statement {
   const byText = preparedByText(db);
   let stmt = byText.get(text);
-  if (!stmt) byText.set(text, (stmt = sqliteOf(db).prepare(text)));
+  if (!stmt) {
+    stmt = sqliteOf(db).prepare(text);
+    byText.set(text, stmt);
+  }
   return stmt;
 }
 
@@ -218,7 +221,7 @@ export function listRatings(db: DbOrTx, f: RatingFilter, limit: number, offset: 
 }
 
 /** Largest exact count of the "ratings behind a figure" list that is counted row by row. */
-export const RATING_COUNT_CAP = 10_000;
+const RATING_COUNT_CAP = 10_000;
 
 /**
  * How many ratings match. Counted ratings by code/day/score come from the rollup (exact, fast at any

@@ -18,7 +18,7 @@ import { periodOf, scopedDepartments, toRatingView, type StatsDeps } from './con
 import { ratingIndicators } from './indicators.js';
 import { buckets, weekdayOf } from './period.js';
 
-export const MAX_PAGE = 200;
+const MAX_PAGE = 200;
 
 export function createStatsDetails(deps: StatsDeps) {
   const { db, settings, crypto } = deps;

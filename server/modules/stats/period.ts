@@ -4,8 +4,8 @@ import { addDays, dayNumber, weekdayOf as sundayFirstWeekdayOf } from '../../../
 import type { Granularity } from '../../../shared/api/stats.js';
 import { BadRequest } from '../../errors.js';
 
-export const MAX_RANGE_DAYS = 366;
-export const DEFAULT_RANGE_DAYS = 30;
+const MAX_RANGE_DAYS = 366;
+const DEFAULT_RANGE_DAYS = 30;
 
 export interface Period {
   from: string;

@@ -7,7 +7,7 @@ import { rankedDepartments, todayOf, type StatsDeps } from './context.js';
 import { monthPeriod } from './period.js';
 import { byRankThenSample } from './rankings.js';
 
-export const PUBLIC_CACHE_MS = 60_000;
+const PUBLIC_CACHE_MS = 60_000;
 const MAX_CACHED = 64;
 
 export function createPublicRankings(deps: StatsDeps) {
