@@ -129,7 +129,13 @@ export const DepartmentsResponse = Type.Object({
   departments: Type.Array(DepartmentStats),
 });
 
-export const OrgUnitStats = Type.Object({ id: Int, name: Type.String(), kind: StringOf<OrgKind>(), departments: Int, ...IndicatorFields });
+export const OrgUnitStats = Type.Object({
+  id: Int,
+  name: Type.String(),
+  kind: StringOf<OrgKind>(),
+  departments: Int,
+  ...IndicatorFields,
+});
 
 export const SummaryResponse = Type.Object({
   ...PeriodFields,

@@ -3,6 +3,17 @@
 import type { CodeDayRow, CumulativeRow, DepartmentDayRow, DepartmentHourRow, OpensRow } from '../../../db/queries/recount.js';
 import { addRatingCounts, emptyRatingCounts } from './indicators.js';
 
+/** The row of (a, b) in `rows`, made by `make` the first time it is asked for. */
+export function rowAt<R>(rows: Map<string, R>, a: string | number, b: string, make: () => R): R {
+  const id = `${a}|${b}`;
+  let row = rows.get(id);
+  if (!row) {
+    row = make();
+    rows.set(id, row);
+  }
+  return row;
+}
+
 function emptyDepartmentDay(departmentId: number, day: string): DepartmentDayRow {
   return {
     departmentId,
@@ -18,15 +29,7 @@ function emptyDepartmentDay(departmentId: number, day: string): DepartmentDayRow
 /** daily_department_stats as it must be: ratings by (department, day, hour), opens by code and day. */
 export function departmentDaysFrom(hours: readonly DepartmentHourRow[], opens: readonly OpensRow[]): DepartmentDayRow[] {
   const rows = new Map<string, DepartmentDayRow>();
-  const rowOf = (departmentId: number, day: string) => {
-    const id = `${departmentId}|${day}`;
-    let row = rows.get(id);
-    if (!row) {
-      row = emptyDepartmentDay(departmentId, day);
-      rows.set(id, row);
-    }
-    return row;
-  };
+  const rowOf = (departmentId: number, day: string) => rowAt(rows, departmentId, day, () => emptyDepartmentDay(departmentId, day));
   for (const h of hours) {
     const row = rowOf(h.departmentId, h.day);
     addRatingCounts(row, h);
@@ -43,15 +46,16 @@ const SUMMED = ['s1', 's2', 's3', 's4', 's5', 'realName', 'submissions', 'opens'
 /** cumulative_code_stats as it must be: running totals over the code days, in (code, day) order. */
 export function cumulativeFrom(codeDays: readonly CodeDayRow[], opens: readonly OpensRow[]): CumulativeRow[] {
   const days = new Map<string, CumulativeRow>();
-  const dayOf = (codeId: string, day: string) => {
-    const id = `${codeId}|${day}`;
-    let row = days.get(id);
-    if (!row) {
-      row = { codeId, day, ...emptyRatingCounts(), submissions: 0, opens: 0, lastSubmissionDay: null, lastOpenDay: null };
-      days.set(id, row);
-    }
-    return row;
-  };
+  const emptyDay = (codeId: string, day: string): CumulativeRow => ({
+    codeId,
+    day,
+    ...emptyRatingCounts(),
+    submissions: 0,
+    opens: 0,
+    lastSubmissionDay: null,
+    lastOpenDay: null,
+  });
+  const dayOf = (codeId: string, day: string) => rowAt(days, codeId, day, () => emptyDay(codeId, day));
   for (const c of codeDays) Object.assign(dayOf(c.codeId, c.day), { s1: c.s1, s2: c.s2, s3: c.s3, s4: c.s4, s5: c.s5, realName: c.realName, submissions: c.submissions });
   for (const o of opens) dayOf(o.codeId, o.day).opens = o.opens;
   const ordered = [...days.values()].sort((a, b) => (a.codeId < b.codeId ? -1 : a.codeId > b.codeId ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0));

@@ -6,7 +6,7 @@ import { CASE_FLAG_KEYS } from '../../../db/queries/rollups.js';
 import type { RollupMismatch, VerifyResponse } from '../../../shared/api/stats.js';
 import { caseFlags } from './case-flags.js';
 import { addCaseCounts, emptyCaseCounts } from './indicators.js';
-import { cumulativeFrom, departmentDaysFrom, withoutRepeatedTotals } from './recount-rows.js';
+import { cumulativeFrom, departmentDaysFrom, rowAt, withoutRepeatedTotals } from './recount-rows.js';
 
 type RollupTable =
   | 'daily_code_stats'
@@ -107,12 +107,7 @@ function recountCaseDays(db: Db): q.CaseDayRow[] {
   for (const c of q.iterateCasesForRollup(db)) {
     const flags = caseFlags(c);
     if (!flags) continue;
-    const id = `${c.departmentId}|${c.ratingDay}`;
-    let row = byKey.get(id);
-    if (!row) {
-      row = { departmentId: c.departmentId, day: c.ratingDay, ...emptyCaseCounts() };
-      byKey.set(id, row);
-    }
+    const row = rowAt(byKey, c.departmentId, c.ratingDay, () => ({ departmentId: c.departmentId, day: c.ratingDay, ...emptyCaseCounts() }));
     addCaseCounts(row, flags);
   }
   return [...byKey.values()];
