@@ -1,8 +1,8 @@
-import { Type } from 'typebox';
-import { Nullable } from './common.js';
+import { Type, type Static } from 'typebox';
+import { LiteralUnion, Nullable } from './common.js';
 import { ROLES } from '../domain.js';
 
-export const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
+export const RoleSchema = LiteralUnion(ROLES);
 
 export const LoginBody = Type.Object(
   {
@@ -23,6 +23,7 @@ export const UserView = Type.Object({
   departmentIds: Type.Array(Type.Integer()),
   active: Type.Boolean(),
 });
+export type UserView = Static<typeof UserView>;
 
 export const LoginResponse = Type.Object({
   token: Type.String(),
@@ -46,3 +47,4 @@ export const CreateUserBody = Type.Object(
   },
   { additionalProperties: false },
 );
+export type CreateUserInput = Static<typeof CreateUserBody>;

@@ -1,10 +1,8 @@
 // Request/response schemas of the cases module. Response schemas are allow-lists: a phone number
 // only ever appears in PhoneResponse (GET /api/cases/{id}/phone).
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { CASE_KINDS, CASE_STATUSES, CLASSIFICATIONS, SATISFACTIONS } from '../domain.js';
-import { MonthString, Nullable } from './common.js';
-
-const lit = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+import { LiteralUnion as lit, MonthString, Nullable } from './common.js';
 
 export const CaseStatusSchema = lit(CASE_STATUSES);
 export const CaseKindSchema = lit(CASE_KINDS);
@@ -19,7 +17,7 @@ export const CaseListQuery = Type.Object({
   departmentId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
   overdue: Type.Optional(Type.Boolean()),
   actionable: Type.Optional(Type.Boolean({ description: '只列出本人可以处理的案件（待办）' })),
-  sort: Type.Optional(Type.Union(['newest', 'queue'].map((s) => Type.Literal(s)), { description: 'newest：最新在前；queue：督查待办队列（逾期在前、再按期限），未指定 status 时只含未办结案件' })),
+  sort: Type.Optional(lit(['newest', 'queue'] as const, { description: 'newest：最新在前；queue：督查待办队列（逾期在前、再按期限），未指定 status 时只含未办结案件' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 })),
 });
@@ -50,6 +48,10 @@ export const CaseListItemSchema = Type.Object({
   anonymous: Type.Boolean(),
   phoneMasked: Nullable(Type.String({ description: '脱敏手机号，如 138****1234' })),
 });
+export type CaseListItem = Static<typeof CaseListItemSchema>;
+
+export const CaseListResponse = Type.Object({ cases: Type.Array(CaseListItemSchema), total: Type.Integer() });
+export type CaseList = Static<typeof CaseListResponse>;
 
 export const EventSchema = Type.Object({
   id: Type.Integer(),
@@ -76,6 +78,8 @@ export const EventSchema = Type.Object({
     contactDueDate: Type.Optional(Type.String()),
   }),
 });
+/** A timeline event as staff see it; `data` shows only the fields listed (anything else stays inside). */
+export type CaseEvent = Static<typeof EventSchema>;
 
 const FieldSpecSchema = Type.Object({
   name: lit(['note', 'classification', 'satisfaction', 'genuine'] as const),
@@ -84,6 +88,7 @@ const FieldSpecSchema = Type.Object({
   label: Type.String(),
   options: Type.Optional(Type.Array(Type.Object({ value: Type.String(), label: Type.String() }))),
 });
+export type FieldSpec = Static<typeof FieldSpecSchema>;
 
 export const AllowedMoveSchema = Type.Object({
   to: CaseStatusSchema,
@@ -91,6 +96,7 @@ export const AllowedMoveSchema = Type.Object({
   action: Type.String({ description: '操作名称（按钮文字）' }),
   fields: Type.Array(FieldSpecSchema),
 });
+export type AllowedMove = Static<typeof AllowedMoveSchema>;
 
 export const CaseDetailSchema = Type.Object({
   ...CaseListItemSchema.properties,
@@ -123,6 +129,7 @@ export const CaseDetailSchema = Type.Object({
   events: Type.Array(EventSchema, { description: '时间线，最早的在前' }),
   allowedMoves: Type.Array(AllowedMoveSchema, { description: '当前用户接下来可以执行的操作及所需字段' }),
 });
+export type CaseDetail = Static<typeof CaseDetailSchema>;
 
 export const TransitionBody = Type.Object(
   {
@@ -141,6 +148,7 @@ export const AssignBody = Type.Object({ officerId: Type.Integer({ minimum: 1, ma
 export const AssigneesResponse = Type.Object({
   users: Type.Array(Type.Object({ id: Type.Integer(), displayName: Type.String(), role: Type.String(), roleLabel: Type.String() })),
 });
+export type Assignee = Static<typeof AssigneesResponse>['users'][number];
 
 export const PhoneResponse = Type.Object({ phone: Type.String() });
 
@@ -152,6 +160,7 @@ export const PublicStatusSchema = Type.Object({
   createdAt: Type.Integer(),
   events: Type.Array(Type.Object({ at: Type.Integer(), label: Type.String(), note: Nullable(Type.String()) })),
 });
+export type PublicCaseStatus = Static<typeof PublicStatusSchema>;
 
 export const TokenParam = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) });
 
@@ -179,6 +188,7 @@ export const RatingHistorySchema = Type.Object({
   cases: Type.Array(Type.Object({ id: Type.Integer(), caseNo: Type.String(), kind: CaseKindSchema, status: CaseStatusSchema, statusLabel: Type.String() })),
   events: Type.Array(Type.Object({ ...EventSchema.properties, caseId: Type.Integer(), caseNo: Type.String() })),
 });
+export type RatingHistory = Static<typeof RatingHistorySchema>;
 
 export const DrawBody = Type.Object(
   { month: MonthString, seed: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) },
@@ -197,3 +207,9 @@ export const DrawSchema = Type.Object({
   drawnByName: Nullable(Type.String()),
   orgUnitId: Nullable(Type.Integer()),
 });
+export type SpotCheckDraw = Static<typeof DrawSchema>;
+
+export const DrawResponse = Type.Object({ draw: DrawSchema, cases: Type.Array(CaseListItemSchema) });
+export type DrawResult = Static<typeof DrawResponse>;
+
+export const DrawListResponse = Type.Object({ draws: Type.Array(DrawSchema) });

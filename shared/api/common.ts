@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema, type TUnsafe } from 'typebox';
+import { Type, type Static, type TLiteral, type TSchema, type TSchemaOptions, type TUnion, type TUnsafe } from 'typebox';
 
 /**
  * `t` or null, written the OpenAPI 3.0 way (`nullable: true`) when `t` has a type. `Type.Union([t,
@@ -7,6 +7,15 @@ import { Type, type Static, type TSchema, type TUnsafe } from 'typebox';
  */
 export function Nullable<T extends TSchema>(t: T): TUnsafe<Static<T> | null> {
   return Type.Unsafe<Static<T> | null>('type' in t ? { ...t, nullable: true } : Type.Union([t, Type.Null()]));
+}
+
+/**
+ * One of a list of strings (the domain's vocabularies), as a union of literals. Typed as the tuple of
+ * literals it is: mapped from an array, TypeBox's Static of the union would be `never`.
+ */
+export function LiteralUnion<const Values extends readonly string[]>(values: Values, options?: TSchemaOptions) {
+  type Literals = { -readonly [K in keyof Values]: TLiteral<Values[K]> };
+  return Type.Union(values.map((v) => Type.Literal(v)), options) as unknown as TUnion<Literals extends TSchema[] ? Literals : never>;
 }
 
 /** Every 4xx/5xx of /api/* (CONTRACT.md). */

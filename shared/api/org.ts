@@ -1,5 +1,6 @@
-import { Type } from 'typebox';
-import { Nullable } from './common.js';
+import { Type, type Static } from 'typebox';
+import { LiteralUnion, Nullable } from './common.js';
+import { ORG_KINDS } from '../domain.js';
 
 export const DepartmentView = Type.Object({
   id: Type.Integer(),
@@ -9,13 +10,15 @@ export const DepartmentView = Type.Object({
   active: Type.Boolean(),
   sortOrder: Type.Integer(),
 });
+export type DepartmentView = Static<typeof DepartmentView>;
 
 export const OrgUnitView = Type.Object({
   id: Type.Integer(),
   parentId: Nullable(Type.Integer()),
-  kind: Type.Union([Type.Literal('city'), Type.Literal('county')]),
+  kind: LiteralUnion(ORG_KINDS),
   name: Type.String(),
 });
+export type OrgUnitView = Static<typeof OrgUnitView>;
 
 export const CreateDepartmentBody = Type.Object(
   {
@@ -25,3 +28,4 @@ export const CreateDepartmentBody = Type.Object(
   },
   { additionalProperties: false },
 );
+export type CreateDepartmentInput = Static<typeof CreateDepartmentBody>;

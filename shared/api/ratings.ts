@@ -30,6 +30,9 @@ export const RatingCreated = Type.Object({
     }),
   ),
 });
+export type RatingCreated = Static<typeof RatingCreated>;
+/** What a 差评's citizen is told: the case number, its deadlines and where to follow it. */
+export type FollowUp = NonNullable<RatingCreated['followUp']>;
 
 export const FlaggedRating = Type.Object({
   id: Type.Integer(),
@@ -40,3 +43,4 @@ export const FlaggedRating = Type.Object({
   flagReason: Nullable(Type.String()),
   excluded: Type.Boolean(),
 });
+export type FlaggedRating = Static<typeof FlaggedRating>;

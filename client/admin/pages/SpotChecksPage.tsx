@@ -7,17 +7,7 @@ import type { CaseItem } from '../components/cases/types.js';
 import { formatTime } from '../components/cases/types.js';
 import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';
-
-interface Draw {
-  id: number;
-  month: string;
-  seed: string;
-  share: number;
-  eligible: number;
-  drawn: number;
-  drawnAt: number;
-  drawnByName: string | null;
-}
+import type { SpotCheckDraw as Draw } from '../../../shared/api/cases.js';
 
 function lastMonth(): string {
   return addMonths(chinaMonth(Date.now()), -1);

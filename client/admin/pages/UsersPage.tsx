@@ -4,25 +4,8 @@ import { ROLE_LABELS, ROLES, type Role } from '../../../shared/domain.js';
 import { useApi } from '../components/use-api.js';
 import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';
-
-interface UserView {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  orgUnitId: number | null;
-  departmentIds: number[];
-  active: boolean;
-}
-interface Department {
-  id: number;
-  name: string;
-}
-interface OrgUnit {
-  id: number;
-  name: string;
-  kind: string;
-}
+import type { UserView } from '../../../shared/api/auth.js';
+import type { DepartmentView as Department, OrgUnitView as OrgUnit } from '../../../shared/api/org.js';
 
 /** Administrators create the staff accounts of their scope: supervisors, heads, other admins. */
 export function UsersPage(_: PageProps) {

@@ -5,24 +5,7 @@ import { useApi } from '../components/use-api.js';
 import { formatTime } from '../components/cases/types.js';
 import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';
-
-interface Webhook {
-  id: number;
-  name: string;
-  kind: 'wecom' | 'dingtalk';
-  url: string;
-  events: string[];
-  active: boolean;
-}
-interface Delivery {
-  id: number;
-  event: string;
-  caseId: number | null;
-  status: 'pending' | 'delivered' | 'failed';
-  attempts: number;
-  lastError: string | null;
-  createdAt: number;
-}
+import type { DeliveryView as Delivery, WebhookView as Webhook } from '../../../shared/api/notifications.js';
 
 const KINDS = { wecom: '企业微信群机器人', dingtalk: '钉钉群机器人' } as const;
 const EVENTS = { bad_rating: '新差评', case_overdue: '案件超期' } as const;

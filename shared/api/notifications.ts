@@ -1,0 +1,61 @@
+// Request/response schemas of the webhook notices (企业微信 / 钉钉 group robots), and their vocabulary.
+import { Type, type Static } from 'typebox';
+import { LiteralUnion as lit, Nullable } from './common.js';
+
+export const WEBHOOK_KINDS = ['wecom', 'dingtalk'] as const;
+export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
+export const NOTIFY_EVENTS = ['bad_rating', 'case_overdue'] as const;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+export const NOTIFY_EVENT_LABELS: Record<NotifyEvent, string> = { bad_rating: '新差评', case_overdue: '案件超期' };
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+
+export const WebhookView = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  kind: lit(WEBHOOK_KINDS),
+  url: Type.String(),
+  events: Type.Array(Type.String()),
+  orgUnitId: Nullable(Type.Integer()),
+  active: Type.Boolean(),
+  createdAt: Type.Integer(),
+});
+export type WebhookView = Static<typeof WebhookView>;
+
+const Fields = {
+  name: Type.String({ minLength: 1, maxLength: 60 }),
+  kind: lit(WEBHOOK_KINDS),
+  url: Type.String({ minLength: 10, maxLength: 1000, description: '企业微信群机器人或钉钉机器人的 Webhook 地址' }),
+  events: Type.Array(lit(NOTIFY_EVENTS), { minItems: 1, maxItems: NOTIFY_EVENTS.length, description: 'bad_rating 新差评；case_overdue 案件超期' }),
+  active: Type.Boolean(),
+};
+
+export const CreateWebhookBody = Type.Object(
+  { ...Fields, active: Type.Optional(Fields.active), orgUnitId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })) },
+  { additionalProperties: false },
+);
+export type WebhookInput = Static<typeof CreateWebhookBody>;
+
+export const PatchWebhookBody = Type.Object(
+  {
+    name: Type.Optional(Fields.name),
+    kind: Type.Optional(Fields.kind),
+    url: Type.Optional(Fields.url),
+    events: Type.Optional(Fields.events),
+    active: Type.Optional(Fields.active),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type WebhookPatch = Static<typeof PatchWebhookBody>;
+
+export const DeliveryView = Type.Object({
+  id: Type.Integer(),
+  event: Type.String(),
+  caseId: Nullable(Type.Integer()),
+  status: lit(DELIVERY_STATUSES),
+  attempts: Type.Integer(),
+  lastError: Nullable(Type.String()),
+  nextAttemptAt: Nullable(Type.Integer()),
+  createdAt: Type.Integer(),
+  deliveredAt: Nullable(Type.Integer()),
+});
+export type DeliveryView = Static<typeof DeliveryView>;
