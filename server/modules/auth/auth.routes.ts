@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
-import { bearer, errors } from '../../../shared/api/common.js';
+import { errors } from '../../../shared/api/common.js';
+import { staffRoutes } from '../../lib/staff-route.js';
 import type { AuthService } from './auth.service.js';
 import { CreateUserBody, LoginBody, LoginResponse, UserView } from '../../../shared/api/auth.js';
 
 export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService }): Promise<void> {
   const { auth } = opts;
+  const staff = staffRoutes(app, 'auth');
 
   app.post<{ Body: Static<typeof LoginBody> }>(
     '/api/auth/login',
@@ -39,39 +41,19 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService
 
   app.get(
     '/api/auth/me',
-    {
-      onRequest: app.authorize(),
-      schema: { tags: ['auth'], summary: '当前用户', security: bearer, response: { 200: UserView, ...errors(401) } },
-    },
+    staff({ summary: '当前用户', response: { 200: UserView, ...errors(401) } }),
     async (request) => auth.me(actorOf(request)),
   );
 
   app.get(
     '/api/users',
-    {
-      onRequest: app.authorize(['admin']),
-      schema: {
-        tags: ['auth'],
-        summary: '用户列表（管理员）',
-        security: bearer,
-        response: { 200: Type.Object({ users: Type.Array(UserView) }), ...errors(401, 403) },
-      },
-    },
+    staff({ summary: '用户列表（管理员）', response: { 200: Type.Object({ users: Type.Array(UserView) }), ...errors(401, 403) } }, ['admin']),
     async (request) => ({ users: auth.listUsers(actorOf(request)) }),
   );
 
   app.post<{ Body: Static<typeof CreateUserBody> }>(
     '/api/users',
-    {
-      onRequest: app.authorize(['admin']),
-      schema: {
-        tags: ['auth'],
-        summary: '新建用户（管理员）',
-        security: bearer,
-        body: CreateUserBody,
-        response: { 201: UserView, ...errors(400, 401, 403, 404, 409) },
-      },
-    },
+    staff({ summary: '新建用户（管理员）', body: CreateUserBody, response: { 201: UserView, ...errors(400, 401, 403, 404, 409) } }, ['admin']),
     async (request, reply) => reply.status(201).send(await auth.createUser(actorOf(request), request.body)),
   );
 }

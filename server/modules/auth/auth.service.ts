@@ -1,29 +1,22 @@
 import type { Db } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
-import * as orgQ from '../../../db/queries/org.js';
 import * as q from '../../../db/queries/users.js';
-import type { Role } from '../../../shared/domain.js';
+import type { CreateUserInput, UserView } from '../../../shared/api/auth.js';
 import type { Clock } from '../../lib/clock.js';
 import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from '../../errors.js';
 import type { OrgService } from '../org/org.service.js';
 import type { Actor } from './actor.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
-export interface UserView {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  orgUnitId: number | null;
-  departmentIds: number[];
-  active: boolean;
-}
-
 // Verifying against a fixed hash when the user is unknown keeps login timing from revealing usernames.
 const DUMMY_HASH =
   'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
-export function createAuthService(deps: { db: Db; clock: Clock; org: OrgService }) {
+export function createAuthService(deps: {
+  db: Db;
+  clock: Clock;
+  org: Pick<OrgService, 'departmentIdsInScope' | 'orgUnitIdsInScope' | 'assignUserDepartments'>;
+}) {
   const { db, clock, org } = deps;
 
   function toView(u: q.UserRow): UserView {
@@ -81,17 +74,7 @@ export function createAuthService(deps: { db: Db; clock: Clock; org: OrgService 
         );
     },
 
-    async createUser(
-      actor: Actor,
-      input: {
-        username: string;
-        password: string;
-        displayName?: string;
-        role: Role;
-        orgUnitId?: number;
-        departmentIds?: number[];
-      },
-    ): Promise<UserView> {
+    async createUser(actor: Actor, input: CreateUserInput): Promise<UserView> {
       if (actor.role !== 'admin') throw new Forbidden('只有管理员可以新建用户');
       const username = input.username.trim();
       if (!/^[A-Za-z0-9_.-]{3,32}$/.test(username)) {
@@ -118,7 +101,7 @@ export function createAuthService(deps: { db: Db; clock: Clock; org: OrgService 
           orgUnitId: input.role === 'dept_head' ? null : input.orgUnitId,
           createdAt: now,
         });
-        if (input.role === 'dept_head') orgQ.assignUserDepartments(tx, u.id, input.departmentIds ?? []);
+        if (input.role === 'dept_head') org.assignUserDepartments(tx, u.id, input.departmentIds ?? []);
         insertAudit(tx, {
           at: now,
           userId: actor.id,

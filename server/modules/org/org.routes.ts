@@ -1,53 +1,30 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
-import { bearer, errors } from '../../../shared/api/common.js';
+import { errors } from '../../../shared/api/common.js';
+import { staffRoutes } from '../../lib/staff-route.js';
 import type { OrgService } from './org.service.js';
 import { CreateDepartmentBody, DepartmentView, OrgUnitView } from '../../../shared/api/org.js';
 
 export async function orgRoutes(app: FastifyInstance, opts: { org: OrgService }): Promise<void> {
   const { org } = opts;
+  const staff = staffRoutes(app, 'org');
 
   app.get(
     '/api/departments',
-    {
-      onRequest: app.authorize(),
-      schema: {
-        tags: ['org'],
-        summary: '部门列表（本人范围内）',
-        security: bearer,
-        response: { 200: Type.Object({ departments: Type.Array(DepartmentView) }), ...errors(401) },
-      },
-    },
+    staff({ summary: '部门列表（本人范围内）', response: { 200: Type.Object({ departments: Type.Array(DepartmentView) }), ...errors(401) } }),
     async (request) => ({ departments: org.listDepartments(actorOf(request)) }),
   );
 
   app.post<{ Body: Static<typeof CreateDepartmentBody> }>(
     '/api/departments',
-    {
-      onRequest: app.authorize(['admin']),
-      schema: {
-        tags: ['org'],
-        summary: '新建部门（管理员）',
-        security: bearer,
-        body: CreateDepartmentBody,
-        response: { 201: DepartmentView, ...errors(400, 401, 403, 404, 409) },
-      },
-    },
+    staff({ summary: '新建部门（管理员）', body: CreateDepartmentBody, response: { 201: DepartmentView, ...errors(400, 401, 403, 404, 409) } }, ['admin']),
     async (request, reply) => reply.status(201).send(org.createDepartment(actorOf(request), request.body)),
   );
 
   app.get(
     '/api/org-units',
-    {
-      onRequest: app.authorize(),
-      schema: {
-        tags: ['org'],
-        summary: '组织单位（市 → 县/区）',
-        security: bearer,
-        response: { 200: Type.Object({ orgUnits: Type.Array(OrgUnitView) }), ...errors(401) },
-      },
-    },
+    staff({ summary: '组织单位（市 → 县/区）', response: { 200: Type.Object({ orgUnits: Type.Array(OrgUnitView) }), ...errors(401) } }),
     async (request) => ({ orgUnits: org.listOrgUnits(actorOf(request)) }),
   );
 }

@@ -1,25 +1,13 @@
-import type { Db } from '../../../db/client.js';
+import type { Db, Tx } from '../../../db/client.js';
 import * as q from '../../../db/queries/org.js';
+import type { CreateDepartmentInput, DepartmentView, OrgUnitView } from '../../../shared/api/org.js';
 import type { Clock } from '../../lib/clock.js';
 import { BadRequest, Conflict, Forbidden, NotFound } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import { insertAudit } from '../../../db/queries/audit.js';
 
-export interface DepartmentView {
-  id: number;
-  name: string;
-  orgUnitId: number;
-  orgUnitName: string;
-  active: boolean;
-  sortOrder: number;
-}
-
-export interface OrgUnitView {
-  id: number;
-  parentId: number | null;
-  kind: 'city' | 'county';
-  name: string;
-}
+// The stats module still imports the department's shape from here (it belongs to shared/api/org.ts).
+export type { DepartmentView };
 
 export function createOrgService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
@@ -74,7 +62,12 @@ export function createOrgService(deps: { db: Db; clock: Clock }) {
       return actor.orgUnitId == null ? [] : q.orgSubtreeIds(db, actor.orgUnitId);
     },
 
-    createDepartment(actor: Actor, input: { orgUnitId: number; name: string; sortOrder?: number }): DepartmentView {
+    /** Makes a department head responsible for these departments, inside the caller's transaction. */
+    assignUserDepartments(tx: Tx, userId: number, departmentIds: number[]): void {
+      q.assignUserDepartments(tx, userId, departmentIds);
+    },
+
+    createDepartment(actor: Actor, input: CreateDepartmentInput): DepartmentView {
       if (actor.role !== 'admin') throw new Forbidden('只有管理员可以新建部门');
       const name = input.name.trim();
       if (!name) throw new BadRequest('部门名称不能为空');

@@ -1,0 +1,16 @@
+// The options every staff route of the API repeats: the token check before the body is read (with the
+// roles allowed, when not every staff role is), and the OpenAPI entry under the module's tag with the
+// bearer scheme. Routes keep their paths, handlers and schemas; only this frame is shared.
+import type { FastifyInstance, FastifySchema } from 'fastify';
+import { bearer } from '../../shared/api/common.js';
+import type { Role } from '../../shared/domain.js';
+
+export type StaffRouteSchema = Omit<FastifySchema, 'tags' | 'security'> & { summary: string };
+
+/** `staff(schema, roles?)`: the options of a staff route of this OpenAPI tag. */
+export function staffRoutes(app: FastifyInstance, tag: string) {
+  return (schema: StaffRouteSchema, roles?: readonly Role[]) => ({
+    onRequest: app.authorize(roles),
+    schema: { tags: [tag], security: bearer, ...schema },
+  });
+}
