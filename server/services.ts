@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import type { Db } from '../db/client.js';
 import { cryptoRandom, systemClock, type Clock, type RandomSource } from './lib/clock.js';
 import { createDataCrypto } from './lib/crypto.js';
+import { silentLogger, type Logger } from './lib/logger.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createOrgService } from './modules/org/org.service.js';
 import { createSettingsService } from './modules/settings/settings.service.js';
@@ -22,6 +23,8 @@ export interface ServiceDeps {
   db: Db;
   clock?: Clock;
   random?: RandomSource;
+  /** Where services log (pino: fastify's logger or the one it is given); nothing is logged without it. */
+  logger?: Logger;
 }
 
 /** Builds every service once, wiring their dependencies explicitly (no container, no globals). */
@@ -29,13 +32,13 @@ export function createServices(deps: ServiceDeps) {
   const { config, db } = deps;
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? cryptoRandom;
+  const logger = deps.logger ?? silentLogger;
   const crypto = createDataCrypto(config.dataKey);
   const settings = createSettingsService({ db, clock });
   const org = createOrgService({ db, clock });
   const auth = createAuthService({ db, clock, org });
   const stats = createStatsService({ db, clock, settings, org, crypto });
-  // Delivery failures are logged outside tests (tests assert on the delivery log instead).
-  const notifications = createNotificationsService({ db, clock, org, log: config.nodeEnv === 'test' ? () => {} : undefined });
+  const notifications = createNotificationsService({ db, clock, org, log: logger });
   const cases = createCasesService({ db, clock, random, settings, stats, crypto, org, notifications, resolveActor: (id) => auth.resolveActor(id) });
   const codes = createCodesService({ db, clock, random, org, stats, publicBaseUrl: config.publicBaseUrl });
   const ratings = createRatingsService({ db, clock, random, crypto, settings, stats, cases, codes });

@@ -2,14 +2,9 @@
 // `markdown.title` + `markdown.text`. No personal data: never a phone number, only a short excerpt
 // of the comment with anything phone-like masked.
 import { SCORE_LABELS, type Score } from '../../../shared/domain.js';
+import type { NotifyEvent, WebhookKind } from '../../../shared/api/notifications.js';
 import type { CaseNoticeFacts } from '../../../db/queries/notifications.js';
 import { redactPhones } from '../../lib/redact.js';
-
-export const WEBHOOK_KINDS = ['wecom', 'dingtalk'] as const;
-export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
-export const NOTIFY_EVENTS = ['bad_rating', 'case_overdue'] as const;
-export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
-export const NOTIFY_EVENT_LABELS: Record<NotifyEvent, string> = { bad_rating: '新差评', case_overdue: '案件超期' };
 
 export type WebhookPayload =
   | { msgtype: 'markdown'; markdown: { content: string } }

@@ -2,14 +2,16 @@
 // for, nor fails because of, a robot), delivered later by a job with a timeout and retries.
 import type { Db, Tx } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
-import type { CaseRow } from '../../../db/queries/cases.js';
 import * as q from '../../../db/queries/notifications.js';
+import type { DeliveryView, NotifyEvent, WebhookInput, WebhookPatch, WebhookView } from '../../../shared/api/notifications.js';
+import type { CaseKind } from '../../../shared/domain.js';
 import type { Clock } from '../../lib/clock.js';
+import type { Logger } from '../../lib/logger.js';
 import { BadRequest, Forbidden, NotFound } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import { chinaDay } from '../../../shared/china-time.js';
 import type { OrgService } from '../org/org.service.js';
-import { buildPayload, type NotifyEvent, type WebhookKind } from './formats.js';
+import { buildPayload } from './formats.js';
 
 /** Attempts per delivery, and the wait before each retry (1 min, 5 min, 30 min, 2 h). */
 export const MAX_ATTEMPTS = 5;
@@ -17,48 +19,15 @@ export const RETRY_BACKOFF_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000] 
 const DELIVERY_TIMEOUT_MS = 5_000;
 const BATCH = 50;
 
-export interface WebhookView {
-  id: number;
-  name: string;
-  kind: WebhookKind;
-  url: string;
-  events: string[];
-  orgUnitId: number | null;
-  active: boolean;
-  createdAt: number;
-}
-
-export interface WebhookInput {
-  name: string;
-  kind: WebhookKind;
-  url: string;
-  events: NotifyEvent[];
-  orgUnitId?: number;
-  active?: boolean;
-}
-
-export interface DeliveryView {
-  id: number;
-  event: string;
-  caseId: number | null;
-  status: 'pending' | 'delivered' | 'failed';
-  attempts: number;
-  lastError: string | null;
-  nextAttemptAt: number | null;
-  createdAt: number;
-  deliveredAt: number | null;
-}
-
 export function createNotificationsService(deps: {
   db: Db;
   clock: Clock;
-  org: OrgService;
+  org: Pick<OrgService, 'orgUnitIdsInScope'>;
   /** Where delivery failures are reported (never with the URL: it carries the robot's key). */
-  log?: (message: string) => void;
+  log: Logger;
   timeoutMs?: number;
 }) {
-  const { db, clock, org } = deps;
-  const log = deps.log ?? ((m: string) => console.warn(m));
+  const { db, clock, org, log } = deps;
   const timeoutMs = deps.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   // Enqueueing runs on the rating route: the webhook list is cached and refreshed on every change.
   let cache: q.WebhookRow[] | null = null;
@@ -136,7 +105,10 @@ export function createNotificationsService(deps: {
       lastError: error.slice(0, 500),
       nextAttemptAt: failed ? null : clock.now() + wait,
     });
-    log(`webhook #${hook.id}「${hook.name}」delivery #${d.id} (${d.event}) attempt ${attempts}/${MAX_ATTEMPTS} failed: ${error}${failed ? ' — giving up' : ''}`);
+    log.warn(
+      { webhookId: hook.id, deliveryId: d.id, event: d.event, attempt: attempts, maxAttempts: MAX_ATTEMPTS, error, gaveUp: failed },
+      `webhook #${hook.id}「${hook.name}」delivery #${d.id} (${d.event}) attempt ${attempts}/${MAX_ATTEMPTS} failed: ${error}${failed ? ' — giving up' : ''}`,
+    );
     return failed ? 'failed' : 'retry';
   }
 
@@ -161,7 +133,7 @@ export function createNotificationsService(deps: {
      * Queues the notices of `event` about a case for every active webhook of its org units, inside the
      * caller's transaction. Idempotent per (webhook, event, case): calling it twice queues once.
      */
-    enqueueForCase(tx: Tx, event: NotifyEvent, c: CaseRow): number {
+    enqueueForCase(tx: Tx, event: NotifyEvent, c: { id: number; kind: CaseKind }): number {
       if (event === 'bad_rating' && c.kind !== 'bad_rating') return 0;
       const candidates = webhooks().filter((w) => w.active && w.events.includes(event));
       if (candidates.length === 0) return 0;
@@ -225,7 +197,7 @@ export function createNotificationsService(deps: {
       return toView(row);
     },
 
-    updateWebhook(actor: Actor, id: number, patch: Partial<Omit<WebhookInput, 'orgUnitId'>>): WebhookView {
+    updateWebhook(actor: Actor, id: number, patch: WebhookPatch): WebhookView {
       owned(actor, id);
       if (patch.url !== undefined) checkUrl(patch.url);
       const now = clock.now();
