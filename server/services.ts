@@ -11,6 +11,7 @@ import { createCasesService } from './modules/cases/cases.service.js';
 import { createNotificationsService } from './modules/notifications/notifications.service.js';
 import { createCodesService } from './modules/codes/codes.service.js';
 import { createRatingsService } from './modules/ratings/ratings.service.js';
+import { createRatingRecords } from './modules/ratings/rating-records.js';
 
 export interface Job {
   name: string;
@@ -39,7 +40,10 @@ export function createServices(deps: ServiceDeps) {
   const auth = createAuthService({ db, clock, org });
   const stats = createStatsService({ db, clock, settings, org, crypto });
   const notifications = createNotificationsService({ db, clock, org, log: logger });
-  const cases = createCasesService({ db, clock, random, settings, stats, crypto, org, notifications, resolveActor: (id) => auth.resolveActor(id) });
+  // Ratings and cases need each other: the rating records (read, excluded, erased by cases) come
+  // before cases, the submission service (which opens cases) after.
+  const ratingRecords = createRatingRecords({ db, stats });
+  const cases = createCasesService({ db, clock, random, crypto, settings, stats, org, notifications, auth, ratings: ratingRecords });
   const codes = createCodesService({ db, clock, random, org, stats, publicBaseUrl: config.publicBaseUrl });
   const ratings = createRatingsService({ db, clock, random, crypto, settings, stats, cases, codes });
   /** Periodic work started by main.ts (never by tests, which call `run` themselves). */

@@ -74,6 +74,22 @@ export function updateCase(db: DbOrTx, id: number, patch: Partial<typeof cases.$
   return row;
 }
 
+/** What the citizen is told of a rating's 差评必查 case: its number, deadlines and status link. */
+export type CaseFollowUp = Pick<CaseRow, 'caseNo' | 'dueDate' | 'contactDueDate' | 'statusToken'>;
+
+// Answers an idempotent retry of a 差评 on the rating route: prepared once per connection, like its inserts.
+const followUpOf = perConnection((client) =>
+  client.prepare<[number], CaseFollowUp>(
+    `SELECT case_no AS caseNo, due_date AS dueDate, contact_due_date AS contactDueDate, status_token AS statusToken FROM cases
+     WHERE rating_id = ? AND kind = 'bad_rating'`,
+  ),
+);
+
+/** The 差评必查 case of a rating, if it has one. */
+export function findFollowUpOfRating(db: DbOrTx, ratingId: number): CaseFollowUp | undefined {
+  return followUpOf(db).get(ratingId);
+}
+
 export function getCaseByToken(db: DbOrTx, token: string): CaseRow | undefined {
   return db.select().from(cases).where(eq(cases.statusToken, token)).get();
 }

@@ -30,7 +30,6 @@ export function listFlaggedRatings(db: DbOrTx, departmentIds: number[], limit: n
 interface HotStatements {
   byKey: Database.Statement<[string, string], { id: number; score: number }>;
   insert: Database.Statement<Record<string, unknown>>;
-  caseOf: Database.Statement<[number], CaseOfRating>;
 }
 
 const hot = perConnection((c): HotStatements => ({
@@ -40,10 +39,6 @@ const hot = perConnection((c): HotStatements => ({
       idempotency_key, channel, created_at, day, flagged, flag_reason)
     VALUES (@codeId, @departmentId, @score, @tags, @comment, @phoneEnc, @realName, @clientHash, @netHash,
       @idempotencyKey, @channel, @createdAt, @day, @flagged, @flagReason)`),
-  caseOf: c.prepare(
-    `SELECT case_no AS caseNo, due_date AS dueDate, contact_due_date AS contactDueDate, status_token AS statusToken FROM cases
-     WHERE rating_id = ? AND kind = 'bad_rating'`,
-  ),
 }));
 
 /** The rating stored earlier under this idempotency key for this code, if any. */
@@ -97,16 +92,4 @@ export function insertRatingFast(db: DbOrTx, r: HotRatingInsert): number {
     flagged: r.flagged ? 1 : 0,
   });
   return Number(info.lastInsertRowid);
-}
-
-/** The 差评必查 case of a rating (for an idempotent retry's answer). */
-export interface CaseOfRating {
-  caseNo: string;
-  dueDate: string;
-  contactDueDate: string;
-  statusToken: string;
-}
-
-export function findCaseOfRating(db: DbOrTx, ratingId: number): CaseOfRating | undefined {
-  return hot(db).caseOf.get(ratingId);
 }

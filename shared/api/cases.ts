@@ -194,6 +194,7 @@ export const DrawBody = Type.Object(
   { month: MonthString, seed: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) },
   { additionalProperties: false },
 );
+export type DrawInput = Static<typeof DrawBody>;
 
 export const DrawSchema = Type.Object({
   id: Type.Integer(),

@@ -10,107 +10,10 @@ import {
   type Score,
 } from '../../../shared/domain.js';
 import type { CaseEventRow, CaseEventView, CaseListRow } from '../../../db/queries/cases.js';
+import type { CaseEvent, CaseListItem, PublicCaseStatus } from '../../../shared/api/cases.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import { redactPhones } from '../../lib/redact.js';
-import { EVENT_LABELS, PUBLIC_EVENT_LABELS, type AllowedMove } from './workflow.js';
-
-export interface CaseListItem {
-  id: number;
-  caseNo: string;
-  kind: CaseListRow['kind'];
-  kindLabel: string;
-  status: CaseListRow['status'];
-  statusLabel: string;
-  departmentId: number;
-  departmentName: string;
-  codeId: string;
-  location: string;
-  score: number;
-  scoreLabel: string;
-  classification: CaseListRow['classification'];
-  dueDate: string;
-  contactDueDate: string;
-  overdue: boolean;
-  contactOverdue: boolean;
-  escalated: boolean;
-  ratingId: number;
-  createdAt: number;
-  officerId: number | null;
-  officerName: string | null;
-  anonymous: boolean;
-  phoneMasked: string | null;
-}
-
-export interface EventView {
-  id: number;
-  type: string;
-  label: string;
-  from: string | null;
-  to: string | null;
-  at: number;
-  by: number | null;
-  byName: string | null;
-  note: string | null;
-  public: boolean;
-  data: EventData;
-}
-
-/** The fields an event's `data` may show; anything else stored there stays inside. */
-export interface EventData {
-  classification?: string;
-  classificationLabel?: string;
-  satisfaction?: string;
-  satisfactionLabel?: string;
-  genuine?: boolean;
-  contact?: string;
-  officerId?: number;
-  officerName?: string;
-  reason?: string;
-  dueDate?: string;
-  contactDueDate?: string;
-}
-
-export interface RatingView {
-  id: number;
-  score: number;
-  scoreLabel: string;
-  tags: string[];
-  comment: string | null;
-  createdAt: number;
-  codeId: string;
-  location: string;
-  realName: boolean;
-  phoneMasked: string | null;
-  phoneErased: boolean;
-  excluded: boolean;
-  flagged: boolean;
-}
-
-export interface CaseDetail extends CaseListItem {
-  satisfaction: CaseListRow['satisfaction'];
-  genuine: boolean | null;
-  reopenCount: number;
-  visitedAt: number | null;
-  rectifiedAt: number | null;
-  answeredAt: number | null;
-  closedAt: number | null;
-  escalatedAt: number | null;
-  updatedAt: number;
-  canViewPhone: boolean;
-  canAssign: boolean;
-  rating: RatingView;
-  events: EventView[];
-  allowedMoves: AllowedMove[];
-}
-
-export interface PublicCaseStatus {
-  caseNo: string;
-  status: CaseListRow['status'];
-  statusLabel: string;
-  dueDate: string;
-  createdAt: number;
-  events: { at: number; label: string; note: string | null }[];
-}
+import { EVENT_LABELS, PUBLIC_EVENT_LABELS } from './workflow.js';
 
 export const scoreLabel = (score: number): string => SCORE_LABELS[score as Score] ?? `${score} 分`;
 
@@ -155,9 +58,9 @@ export function createCaseViews(crypto: DataCrypto) {
     };
   }
 
-  function eventData(raw: Record<string, unknown> | null): EventData {
+  function eventData(raw: Record<string, unknown> | null): CaseEvent['data'] {
     const d = raw ?? {};
-    const out: EventData = {};
+    const out: CaseEvent['data'] = {};
     if (typeof d.classification === 'string') {
       out.classification = d.classification;
       out.classificationLabel = CLASSIFICATION_LABELS[d.classification as keyof typeof CLASSIFICATION_LABELS];
@@ -176,7 +79,7 @@ export function createCaseViews(crypto: DataCrypto) {
     return out;
   }
 
-  function event(e: CaseEventView): EventView {
+  function event(e: CaseEventView): CaseEvent {
     return {
       id: e.id,
       type: e.type,
@@ -192,7 +95,7 @@ export function createCaseViews(crypto: DataCrypto) {
     };
   }
 
-  function publicEvent(e: CaseEventRow): { at: number; label: string; note: string | null } {
+  function publicEvent(e: CaseEventRow): PublicCaseStatus['events'][number] {
     const d = e.data ?? {};
     const label = typeof d.publicLabel === 'string' ? d.publicLabel : (PUBLIC_EVENT_LABELS[e.type] ?? '处理进展');
     // Only notes addressed to the citizen (整改措施, 解释说明); staff notes stay inside.

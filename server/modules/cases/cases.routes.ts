@@ -1,18 +1,20 @@
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import type { Static } from 'typebox';
 import type { CaseStatus } from '../../../shared/domain.js';
 import { actorOf } from '../../plugins/auth.js';
-import { bearer, errors, IdParam } from '../../../shared/api/common.js';
+import { errors, IdParam } from '../../../shared/api/common.js';
 import { NotFound } from '../../errors.js';
+import { staffRoutes } from '../../lib/staff-route.js';
 import type { CasesService } from './cases.service.js';
 import {
   AssignBody,
   AssigneesResponse,
   CaseDetailSchema,
-  CaseListItemSchema,
   CaseListQuery,
+  CaseListResponse,
   DrawBody,
-  DrawSchema,
+  DrawListResponse,
+  DrawResponse,
   PhoneResponse,
   PublicStatusSchema,
   RatingHistorySchema,
@@ -25,19 +27,15 @@ const STAFF = ['admin', 'supervisor', 'dept_head'] as const;
 
 export async function casesRoutes(app: FastifyInstance, opts: { cases: CasesService }): Promise<void> {
   const { cases } = opts;
+  const staff = staffRoutes(app, 'cases');
 
   app.get<{ Querystring: Static<typeof CaseListQuery> }>(
     '/api/cases',
-    {
-      onRequest: app.authorize(),
-      schema: {
-        tags: ['cases'],
-        summary: '案件列表（本人范围内；sort=queue 时超期在前，再按期限）',
-        security: bearer,
-        querystring: CaseListQuery,
-        response: { 200: Type.Object({ cases: Type.Array(CaseListItemSchema), total: Type.Integer() }), ...errors(400, 401) },
-      },
-    },
+    staff({
+      summary: '案件列表（本人范围内；sort=queue 时超期在前，再按期限）',
+      querystring: CaseListQuery,
+      response: { 200: CaseListResponse, ...errors(400, 401) },
+    }),
     async (request) => {
       const { status, ...rest } = request.query;
       return cases.list(actorOf(request), { ...rest, status: status ? ([...new Set(status.split(','))] as CaseStatus[]) : undefined });
@@ -46,79 +44,54 @@ export async function casesRoutes(app: FastifyInstance, opts: { cases: CasesServ
 
   app.get<{ Params: Id }>(
     '/api/cases/:id',
-    {
-      onRequest: app.authorize(),
-      schema: {
-        tags: ['cases'],
-        summary: '案件详情：评价、时间线（最早在前）与可执行的操作',
-        security: bearer,
-        params: IdParam,
-        response: { 200: CaseDetailSchema, ...errors(400, 401, 404) },
-      },
-    },
+    staff({
+      summary: '案件详情：评价、时间线（最早在前）与可执行的操作',
+      params: IdParam,
+      response: { 200: CaseDetailSchema, ...errors(400, 401, 404) },
+    }),
     async (request) => cases.get(actorOf(request), request.params.id),
   );
 
   app.post<{ Params: Id; Body: Static<typeof TransitionBody> }>(
     '/api/cases/:id/transitions',
-    {
-      onRequest: app.authorize([...STAFF]),
-      schema: {
-        tags: ['cases'],
+    staff(
+      {
         summary: '案件流转（回访、整改、申诉复核、反馈、办结）',
         description: '不允许的流转返回 409 且不做任何改动；角色不允许返回 403；缺少字段返回 400。',
-        security: bearer,
         params: IdParam,
         body: TransitionBody,
         response: { 200: CaseDetailSchema, ...errors(400, 401, 403, 404, 409) },
       },
-    },
+      STAFF,
+    ),
     async (request) => cases.transition(actorOf(request), request.params.id, request.body),
   );
 
   app.post<{ Params: Id; Body: Static<typeof AssignBody> }>(
     '/api/cases/:id/assign',
-    {
-      onRequest: app.authorize(['supervisor', 'admin']),
-      schema: {
-        tags: ['cases'],
-        summary: '指派 / 改派经办人（督查、管理员）',
-        security: bearer,
-        params: IdParam,
-        body: AssignBody,
-        response: { 200: CaseDetailSchema, ...errors(400, 401, 403, 404, 409) },
-      },
-    },
+    staff(
+      { summary: '指派 / 改派经办人（督查、管理员）', params: IdParam, body: AssignBody, response: { 200: CaseDetailSchema, ...errors(400, 401, 403, 404, 409) } },
+      ['supervisor', 'admin'],
+    ),
     async (request) => cases.assign(actorOf(request), request.params.id, request.body.officerId),
   );
 
   app.get<{ Params: Id }>(
     '/api/cases/:id/assignees',
-    {
-      onRequest: app.authorize(['supervisor', 'admin']),
-      schema: {
-        tags: ['cases'],
-        summary: '可指派的经办人',
-        security: bearer,
-        params: IdParam,
-        response: { 200: AssigneesResponse, ...errors(400, 401, 403, 404) },
-      },
-    },
+    staff(
+      { summary: '可指派的经办人', params: IdParam, response: { 200: AssigneesResponse, ...errors(400, 401, 403, 404) } },
+      ['supervisor', 'admin'],
+    ),
     async (request) => ({ users: cases.assignees(actorOf(request), request.params.id) }),
   );
 
   app.get<{ Params: Id }>(
     '/api/cases/:id/phone',
-    {
-      onRequest: app.authorize(),
-      schema: {
-        tags: ['cases'],
-        summary: '查看完整手机号（督查或本案经办人；每次查看均记入审计日志）',
-        security: bearer,
-        params: IdParam,
-        response: { 200: PhoneResponse, ...errors(400, 401, 403, 404, 410) },
-      },
-    },
+    staff({
+      summary: '查看完整手机号（督查或本案经办人；每次查看均记入审计日志）',
+      params: IdParam,
+      response: { 200: PhoneResponse, ...errors(400, 401, 403, 404, 410) },
+    }),
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       return cases.viewPhone(actorOf(request), request.params.id);
@@ -127,16 +100,11 @@ export async function casesRoutes(app: FastifyInstance, opts: { cases: CasesServ
 
   app.get<{ Params: Id }>(
     '/api/ratings/:id/history',
-    {
-      onRequest: app.authorize(),
-      schema: {
-        tags: ['cases'],
-        summary: '评价的处理记录：认定（如申诉复核后不计入统计）与相关案件时间线',
-        security: bearer,
-        params: IdParam,
-        response: { 200: RatingHistorySchema, ...errors(400, 401, 404) },
-      },
-    },
+    staff({
+      summary: '评价的处理记录：认定（如申诉复核后不计入统计）与相关案件时间线',
+      params: IdParam,
+      response: { 200: RatingHistorySchema, ...errors(400, 401, 404) },
+    }),
     async (request) => cases.ratingHistory(actorOf(request), request.params.id),
   );
 
@@ -161,31 +129,21 @@ export async function casesRoutes(app: FastifyInstance, opts: { cases: CasesServ
 
   app.post<{ Body: Static<typeof DrawBody> }>(
     '/api/spot-checks/draw',
-    {
-      onRequest: app.authorize(['supervisor']),
-      schema: {
-        tags: ['cases'],
+    staff(
+      {
         summary: '好评抽查：按月抽取实名好评（督查）',
         description: '每个部门按比例向上取整抽取，至少 minPerDepartment 条；同一 seed、同样数据抽出同样的评价。',
-        security: bearer,
         body: DrawBody,
-        response: { 201: Type.Object({ draw: DrawSchema, cases: Type.Array(CaseListItemSchema) }), ...errors(400, 401, 403) },
+        response: { 201: DrawResponse, ...errors(400, 401, 403) },
       },
-    },
+      ['supervisor'],
+    ),
     async (request, reply) => reply.status(201).send(cases.drawSpotChecks(actorOf(request), request.body)),
   );
 
   app.get(
     '/api/spot-checks',
-    {
-      onRequest: app.authorize(['supervisor', 'admin']),
-      schema: {
-        tags: ['cases'],
-        summary: '好评抽查记录',
-        security: bearer,
-        response: { 200: Type.Object({ draws: Type.Array(DrawSchema) }), ...errors(401, 403) },
-      },
-    },
+    staff({ summary: '好评抽查记录', response: { 200: DrawListResponse, ...errors(401, 403) } }, ['supervisor', 'admin']),
     async (request) => ({ draws: cases.listSpotCheckDraws(actorOf(request)) }),
   );
 }

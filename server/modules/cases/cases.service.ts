@@ -1,26 +1,40 @@
 // 差评必查 / 好评抽查: opening cases, the return-visit workflow, the supervisor's queue, the citizen's
 // status page. Moves are driven by the table in workflow.ts; writes run in one synchronous transaction
 // with their timeline event and the rollups (stats.recordCaseChange).
+import type { Static } from 'typebox';
 import type { Db, Tx } from '../../../db/client.js';
 import * as q from '../../../db/queries/cases.js';
-import { listDecisionsOfRating } from '../../../db/queries/rating-decisions.js';
-import { getRating } from '../../../db/queries/ratings.js';
+import type {
+  Assignee,
+  CaseDetail,
+  CaseList,
+  CaseListItem,
+  CaseListQuery as CaseListParams,
+  PublicCaseStatus,
+  RatingHistory,
+} from '../../../shared/api/cases.js';
 import { CASE_STATUS_LABELS, UNCLOSED_CASE_STATUSES, ROLE_LABELS, type CaseKind, type CaseStatus } from '../../../shared/domain.js';
 import type { Clock, RandomSource } from '../../lib/clock.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import { redactPhones } from '../../lib/redact.js';
 import { BadRequest, Conflict, Forbidden, NotFound } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
+import type { AuthService } from '../auth/auth.service.js';
 import { chinaDay } from '../../../shared/china-time.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { OrgService } from '../org/org.service.js';
+import type { RatingRecords } from '../ratings/rating-records.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { StatsService } from '../stats/stats.service.js';
-import { createCaseViews, scoreLabel, type CaseDetail, type CaseListItem, type EventView, type PublicCaseStatus } from './case-views.js';
+import { createCaseViews, scoreLabel } from './case-views.js';
 import { createCasePrivacy } from './privacy.js';
 import { createSpotChecks } from './spot-checks.js';
 import { applyMove } from './transitions.js';
 import { actionableStatuses, allowedMoves, stateOf, type MoveInput } from './workflow.js';
+
+// A case as stored, and what a 差评's citizen is told of it: other modules (stats, ratings) take these
+// from here, not from the cases module's queries.
+export type { CaseFollowUp, CaseRow } from '../../../db/queries/cases.js';
 
 export interface BadRatingForCase {
   id: number;
@@ -31,33 +45,27 @@ export interface BadRatingForCase {
   anonymous: boolean;
 }
 
-export interface CaseListQuery {
-  status?: CaseStatus[];
-  kind?: CaseKind;
-  departmentId?: number;
-  overdue?: boolean;
-  /** Only cases the actor has a move to make on (the department head's 待整改 list). */
-  actionable?: boolean;
-  sort?: 'newest' | 'queue';
-  limit?: number;
-  offset?: number;
-}
+/** GET /api/cases's query with its comma-separated statuses parsed. */
+export type CaseListQuery = Omit<Static<typeof CaseListParams>, 'status'> & { status?: CaseStatus[] };
 
 export interface CasesDeps {
   db: Db;
   clock: Clock;
   random: RandomSource;
-  settings: SettingsService;
-  stats: StatsService;
   crypto: DataCrypto;
-  org: OrgService;
-  notifications: NotificationsService;
-  /** The staff member behind a user id with their scope (auth.resolveActor), for officer checks. */
-  resolveActor: (userId: number) => Actor | null;
+  settings: Pick<SettingsService, 'get' | 'calendar'>;
+  /** Rollups move in the same transaction as every case change. */
+  stats: Pick<StatsService, 'recordCaseChange'>;
+  org: Pick<OrgService, 'orgUnitIdsInScope'>;
+  notifications: Pick<NotificationsService, 'enqueueForCase'>;
+  /** The staff member behind a user id with their scope, for officer checks. */
+  auth: Pick<AuthService, 'resolveActor'>;
+  /** The rating behind a case: read, excluded after an approved appeal, its phone number erased. */
+  ratings: Pick<RatingRecords, 'get' | 'decisionsOf' | 'exclude' | 'phonesToErase' | 'erasePhone'>;
 }
 
 export function createCasesService(deps: CasesDeps) {
-  const { db, clock, settings, stats, random, crypto, notifications } = deps;
+  const { db, clock, settings, stats, random, crypto, notifications, ratings } = deps;
   const views = createCaseViews(crypto);
   const today = () => chinaDay(clock.now());
 
@@ -93,7 +101,7 @@ export function createCasesService(deps: CasesDeps) {
 
   function get(actor: Actor, id: number): CaseDetail {
     const row = scoped(actor, q.getCaseListRow(db, id));
-    const rating = getRating(db, row.ratingId)!;
+    const rating = ratings.get(row.ratingId)!;
     return {
       ...views.listItem(row, today()),
       satisfaction: row.satisfaction,
@@ -127,7 +135,7 @@ export function createCasesService(deps: CasesDeps) {
     };
   }
 
-  const privacy = createCasePrivacy({ db, clock, settings, crypto, scoped, canViewPhone });
+  const privacy = createCasePrivacy({ db, clock, settings, ratings, crypto, scoped, canViewPhone });
   const spotChecks = createSpotChecks({ db, clock, random, settings, stats, org: deps.org, statusToken, listItemById });
 
   return {
@@ -170,10 +178,15 @@ export function createCasesService(deps: CasesDeps) {
       return row;
     },
 
+    /** The 差评必查 case of a rating, for the answer to a retried submission. */
+    followUpOfRating(tx: Tx, ratingId: number): q.CaseFollowUp | undefined {
+      return q.findFollowUpOfRating(tx, ratingId);
+    },
+
     /** Today in China time, per the injected clock. */
     today,
 
-    list(actor: Actor, query: CaseListQuery): { cases: CaseListItem[]; total: number } {
+    list(actor: Actor, query: CaseListQuery): CaseList {
       const t = today();
       if (query.kind && !kindVisible(actor, query.kind)) return { cases: [], total: 0 };
       const sort = query.sort ?? 'newest';
@@ -202,7 +215,7 @@ export function createCasesService(deps: CasesDeps) {
       const now = clock.now();
       db.transaction((tx) => {
         const before = scoped(actor, q.getCase(tx, id));
-        applyMove(tx, { stats, now, actor }, before, input);
+        applyMove(tx, { stats, ratings, now, actor }, before, input);
       });
       return get(actor, id);
     },
@@ -214,7 +227,7 @@ export function createCasesService(deps: CasesDeps) {
       db.transaction((tx) => {
         const before = scoped(actor, q.getCase(tx, id));
         if (before.status === 'closed') throw new Conflict('案件已办结，不能再指派', 'CaseClosed');
-        const officer = deps.resolveActor(officerId);
+        const officer = deps.auth.resolveActor(officerId);
         if (!officer || officer.role === 'admin' || !officer.departmentIds.has(before.departmentId)) {
           throw new BadRequest('经办人必须是管辖该部门的督查或该部门负责人', 'InvalidOfficer');
         }
@@ -237,18 +250,18 @@ export function createCasesService(deps: CasesDeps) {
     },
 
     /** Who may be assigned as the case's officer. */
-    assignees(actor: Actor, id: number): { id: number; displayName: string; role: string; roleLabel: string }[] {
+    assignees(actor: Actor, id: number): Assignee[] {
       const c = scoped(actor, q.getCase(db, id));
       return q.listAssignableUsers(db, c.departmentId).map((u) => ({ ...u, roleLabel: ROLE_LABELS[u.role as keyof typeof ROLE_LABELS] ?? u.role }));
     },
 
     /** 申诉复核 and every other recorded decision on a rating, with the timelines of its cases. */
-    ratingHistory(actor: Actor, ratingId: number) {
-      const rating = getRating(db, ratingId);
+    ratingHistory(actor: Actor, ratingId: number): RatingHistory {
+      const rating = ratings.get(ratingId);
       if (!rating || !actor.departmentIds.has(rating.departmentId)) throw new NotFound('评价不存在或不在您的管辖范围内', 'RatingNotFound');
       const cases = q.listCasesOfRating(db, ratingId).filter((c) => kindVisible(actor, c.kind));
       const byCase = new Map(cases.map((c) => [c.id, c.caseNo]));
-      const events: (EventView & { caseId: number; caseNo: string })[] = q
+      const events: RatingHistory['events'] = q
         .listCaseEvents(db, cases.map((c) => c.id))
         .map((e) => ({ ...views.event(e), caseId: e.caseId, caseNo: byCase.get(e.caseId) ?? '' }));
       return {
@@ -261,7 +274,7 @@ export function createCasesService(deps: CasesDeps) {
           excluded: rating.excluded,
           flagged: rating.flagged,
         },
-        decisions: listDecisionsOfRating(db, ratingId).map((d) => ({
+        decisions: ratings.decisionsOf(ratingId).map((d) => ({
           id: d.id,
           kind: d.kind,
           reason: redactPhones(d.reason),

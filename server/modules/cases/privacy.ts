@@ -3,35 +3,35 @@
 import type { Db } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/cases.js';
-import { erasePhone, listPhonesToErase } from '../../../db/queries/rating-decisions.js';
-import { getRating } from '../../../db/queries/ratings.js';
+import { MS_PER_DAY } from '../../../shared/china-time.js';
 import type { CaseKind } from '../../../shared/domain.js';
 import type { Clock } from '../../lib/clock.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import { Forbidden, Gone, NotFound } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
+import type { RatingRecords } from '../ratings/rating-records.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { PUBLIC_EVENT_LABELS } from './workflow.js';
 
-const DAY_MS = 86_400_000;
 const ERASE_BATCH = 500;
 
 export function createCasePrivacy(deps: {
   db: Db;
   clock: Clock;
-  settings: SettingsService;
+  settings: Pick<SettingsService, 'get'>;
+  ratings: Pick<RatingRecords, 'get' | 'phonesToErase' | 'erasePhone'>;
   crypto: DataCrypto;
   scoped: <T extends { departmentId: number; kind: CaseKind }>(actor: Actor, row: T | undefined) => T;
   canViewPhone: (actor: Actor, c: { officerId: number | null; departmentId: number }) => boolean;
 }) {
-  const { db, clock, settings, crypto, scoped, canViewPhone } = deps;
+  const { db, clock, settings, ratings, crypto, scoped, canViewPhone } = deps;
 
   return {
     /** The full number for the return visit; each view is written to the audit log (who, when, which case). */
     viewPhone(actor: Actor, caseId: number): { phone: string } {
       const c = scoped(actor, q.getCase(db, caseId));
       if (!canViewPhone(actor, c)) throw new Forbidden('只有督查或该案件的经办人可以查看完整号码', 'PhoneForbidden');
-      const rating = getRating(db, c.ratingId);
+      const rating = ratings.get(c.ratingId);
       if (rating?.phoneErasedAt != null) throw new Gone('该手机号码已按规定删除', 'PhoneErased');
       if (!rating?.phoneEnc) throw new NotFound('该评价未留手机号码（匿名评价）', 'NoPhone');
       const phone = crypto.decryptPhone(rating.phoneEnc);
@@ -54,13 +54,13 @@ export function createCasePrivacy(deps: {
     erasePhones(): { erased: number } {
       const now = clock.now();
       const days = settings.get().privacy.phoneRetentionDays;
-      const cutoff = now - days * DAY_MS;
+      const cutoff = now - days * MS_PER_DAY;
       let erased = 0;
       for (;;) {
         const n = db.transaction((tx) => {
-          const ids = listPhonesToErase(tx, cutoff, ERASE_BATCH);
+          const ids = ratings.phonesToErase(tx, cutoff, ERASE_BATCH);
           for (const ratingId of ids) {
-            erasePhone(tx, ratingId, now);
+            ratings.erasePhone(tx, ratingId, now);
             for (const c of q.listCasesOfRating(tx, ratingId)) {
               q.insertCaseEvent(tx, {
                 caseId: c.id,

@@ -4,6 +4,7 @@ import type { Db } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/cases.js';
 import * as sq from '../../../db/queries/spot-checks.js';
+import type { CaseListItem, DrawInput, DrawResult, SpotCheckDraw } from '../../../shared/api/cases.js';
 import type { Clock, RandomSource } from '../../lib/clock.js';
 import { Forbidden } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
@@ -11,23 +12,9 @@ import { chinaDay } from '../../../shared/china-time.js';
 import type { OrgService } from '../org/org.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { StatsService } from '../stats/stats.service.js';
-import type { CaseListItem } from './case-views.js';
 import { drawCount, drawSample, seededRandom } from './prng.js';
 
-export interface DrawView {
-  id: number;
-  month: string;
-  seed: string;
-  share: number;
-  eligible: number;
-  drawn: number;
-  drawnAt: number;
-  drawnBy: number;
-  drawnByName: string | null;
-  orgUnitId: number | null;
-}
-
-function drawView(d: sq.SpotCheckDrawRow, drawnByName: string | null): DrawView {
+function drawView(d: sq.SpotCheckDrawRow, drawnByName: string | null): SpotCheckDraw {
   return {
     id: d.id,
     month: d.month,
@@ -46,9 +33,9 @@ export function createSpotChecks(deps: {
   db: Db;
   clock: Clock;
   random: RandomSource;
-  settings: SettingsService;
-  stats: StatsService;
-  org: OrgService;
+  settings: Pick<SettingsService, 'get' | 'calendar'>;
+  stats: Pick<StatsService, 'recordCaseChange'>;
+  org: Pick<OrgService, 'orgUnitIdsInScope'>;
   statusToken: () => string;
   listItemById: (id: number) => CaseListItem;
 }) {
@@ -60,7 +47,7 @@ export function createSpotChecks(deps: {
      * at least `minPerDepartment` where any are eligible. Each department's PRNG is seeded from
      * SHA-256(seed + department id), so a department's picks do not depend on who else is in scope.
      */
-    draw(actor: Actor, input: { month: string; seed?: string }): { draw: DrawView; cases: CaseListItem[] } {
+    draw(actor: Actor, input: DrawInput): DrawResult {
       if (actor.role !== 'supervisor') throw new Forbidden('只有督查可以进行好评抽查');
       const seed = input.seed ?? Buffer.from(random.bytes(16)).toString('hex');
       const { spotCheck, deadlines } = settings.get();
@@ -140,7 +127,7 @@ export function createSpotChecks(deps: {
       return { draw: drawView(result.draw, actor.displayName), cases: result.caseIds.map(deps.listItemById) };
     },
 
-    listDraws(actor: Actor): DrawView[] {
+    listDraws(actor: Actor): SpotCheckDraw[] {
       if (actor.role !== 'supervisor' && actor.role !== 'admin') throw new Forbidden('只有督查或管理员可以查看抽查记录');
       return sq.listDraws(db, org.orgUnitIdsInScope(actor), 200).map((d) => drawView(d, d.drawnByName));
     },

@@ -4,14 +4,20 @@
 import type { Tx } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/cases.js';
-import { insertRatingDecision, markRatingExcluded } from '../../../db/queries/rating-decisions.js';
-import { getRating } from '../../../db/queries/ratings.js';
-import { chinaHour } from '../../../shared/china-time.js';
 import { CASE_STATUS_LABELS, CLASSIFICATION_LABELS, ROLE_LABELS } from '../../../shared/domain.js';
 import { BadRequest, Conflict, Forbidden } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
+import type { RatingRecords } from '../ratings/rating-records.js';
 import type { StatsService } from '../stats/stats.service.js';
 import { ANONYMOUS_CONTACT, findMove, stateOf, type Move, type MoveField, type MoveInput } from './workflow.js';
+
+/** Who moves the case, when, and the modules a move writes to besides the case itself. */
+export interface MoveContext {
+  stats: Pick<StatsService, 'recordCaseChange'>;
+  ratings: Pick<RatingRecords, 'exclude'>;
+  now: number;
+  actor: Actor;
+}
 
 const FIELD_NAMES: Record<MoveField, string> = { note: '说明', classification: '核实定性', satisfaction: '满意度', genuine: '评价是否属实' };
 
@@ -33,7 +39,7 @@ function checkFields(move: Move, before: q.CaseRow, input: MoveInput): void {
   }
 }
 
-export function applyMove(tx: Tx, ctx: { stats: StatsService; now: number; actor: Actor }, before: q.CaseRow, input: MoveInput): q.CaseRow {
+export function applyMove(tx: Tx, ctx: MoveContext, before: q.CaseRow, input: MoveInput): q.CaseRow {
   const { stats, now, actor } = ctx;
   const move = findMove(before.kind, before.status, input.to);
   if (!move) {
@@ -95,36 +101,20 @@ export function applyMove(tx: Tx, ctx: { stats: StatsService; now: number; actor
 }
 
 /** An approved appeal: the rating leaves the statistics by a recorded, audited decision (never deleted). */
-function excludeRating(tx: Tx, ctx: { stats: StatsService; now: number; actor: Actor }, c: q.CaseRow, note: string | null): void {
-  const r = getRating(tx, c.ratingId);
-  if (!r) throw new Error(`rating ${c.ratingId} of case ${c.id} is missing`);
+function excludeRating(tx: Tx, ctx: MoveContext, c: q.CaseRow, note: string | null): void {
   const label = c.classification ? CLASSIFICATION_LABELS[c.classification] : '申诉';
-  insertRatingDecision(tx, {
-    ratingId: r.id,
-    kind: 'exclude',
+  const { alreadyExcluded } = ctx.ratings.exclude(tx, c.ratingId, {
     reason: `申诉复核通过：${label}${note ? `。${note}` : ''}`,
     caseId: c.id,
     decidedBy: ctx.actor.id,
     decidedAt: ctx.now,
   });
-  if (!r.excluded) {
-    markRatingExcluded(tx, r.id);
-    ctx.stats.excludeRating(tx, {
-      codeId: r.codeId,
-      departmentId: r.departmentId,
-      day: r.day,
-      hour: chinaHour(r.createdAt),
-      score: r.score,
-      tags: r.tags,
-      realName: r.realName,
-    });
-  }
   insertAudit(tx, {
     at: ctx.now,
     userId: ctx.actor.id,
     action: 'rating.exclude',
     targetType: 'rating',
-    targetId: String(r.id),
-    detail: { caseId: c.id, caseNo: c.caseNo, classification: c.classification, alreadyExcluded: r.excluded },
+    targetId: String(c.ratingId),
+    detail: { caseId: c.id, caseNo: c.caseNo, classification: c.classification, alreadyExcluded },
   });
 }

@@ -12,16 +12,12 @@ import {
   type Role,
   type Satisfaction,
 } from '../../../shared/domain.js';
+import type { AllowedMove, FieldSpec, TransitionBodyT } from '../../../shared/api/cases.js';
 
-export type MoveField = 'note' | 'classification' | 'satisfaction' | 'genuine';
+export type MoveField = FieldSpec['name'];
 
-export interface MoveInput {
-  to: CaseStatus;
-  note?: string;
-  classification?: Classification;
-  satisfaction?: Satisfaction;
-  genuine?: boolean;
-}
+/** A requested move: the body of POST /api/cases/{id}/transitions. */
+export type MoveInput = TransitionBodyT;
 
 /** What a move's guard and field rules look at. */
 export interface CaseState {
@@ -77,6 +73,12 @@ const only =
   () =>
     fields;
 const label = (s: string) => () => s;
+/** The fields of a move that takes a note and nothing else: optional, or (`required`) needed. */
+const noteOnly = (noteLabel: string, required = false) => ({
+  requires: required ? only('note') : only(),
+  accepts: ['note'] as const,
+  noteLabel: label(noteLabel),
+});
 
 /** 匿名差评: the contact step is recorded as this, plus the department's own verification. */
 export const ANONYMOUS_CONTACT = '匿名，无法回访';
@@ -96,18 +98,16 @@ export const MOVES: readonly Move[] = [
   {
     kind: 'bad_rating', from: 'visited', to: 'rectifying', event: 'rectifying', action: '开始整改',
     roles: ['dept_head', 'supervisor'],
-    requires: only(), accepts: ['note'],
+    ...noteOnly('整改安排'),
     when: (c) => c.classification === 'valid', whyNot: '只有定性为有效差评的案件才能转入整改',
-    noteLabel: label('整改安排'),
     publicLabel: '整改中',
   },
   {
     kind: 'bad_rating', from: 'visited', to: 'appealed', event: 'appealed', action: '提出申诉',
     roles: ['dept_head'],
-    requires: only('note'), accepts: ['note'],
+    ...noteOnly('申诉理由', true),
     when: (c) => c.classification === 'mistaken' || c.classification === 'malicious',
     whyNot: '只有定性为误评或恶意差评的案件才能申诉',
-    noteLabel: label('申诉理由'),
     publicLabel: '部门申请复核',
   },
   {
@@ -121,16 +121,14 @@ export const MOVES: readonly Move[] = [
   {
     kind: 'bad_rating', from: 'appealed', to: 'closed', event: 'appeal_approved', action: '批准申诉',
     roles: ['supervisor'],
-    requires: only(), accepts: ['note'],
-    noteLabel: label('复核意见'),
+    ...noteOnly('复核意见'),
     publicLabel: '经复核，该评价不计入统计，案件办结',
     effect: 'approve_appeal',
   },
   {
     kind: 'bad_rating', from: 'appealed', to: 'rectifying', event: 'appeal_rejected', action: '驳回申诉',
     roles: ['supervisor'],
-    requires: only(), accepts: ['note'],
-    noteLabel: label('驳回理由'),
+    ...noteOnly('驳回理由'),
     publicLabel: '经复核，转入整改',
     effect: 'reject_appeal',
   },
@@ -138,8 +136,7 @@ export const MOVES: readonly Move[] = [
     kind: 'bad_rating', from: 'rectifying', to: 'rectified', event: 'rectified', action: '提交整改措施',
     // The department rectifies; a supervisor may record the measures the department reports.
     roles: ['dept_head', 'supervisor'],
-    requires: only('note'), accepts: ['note'],
-    noteLabel: label('整改措施'),
+    ...noteOnly('整改措施', true),
     publicLabel: '已整改', notePublic: true,
   },
   {
@@ -152,18 +149,16 @@ export const MOVES: readonly Move[] = [
   {
     kind: 'bad_rating', from: 'answered', to: 'closed', event: 'closed', action: '办结',
     roles: ['supervisor'],
-    requires: only(), accepts: ['note'],
-    noteLabel: label('办结意见'),
+    ...noteOnly('办结意见'),
     publicLabel: '办结',
   },
   {
     kind: 'bad_rating', from: 'answered', to: 'rectifying', event: 'reopened', action: '重新整改',
     roles: ['supervisor'],
-    requires: only(), accepts: ['note'],
+    ...noteOnly('重新整改原因'),
     // DOMAIN.md: 不满意 may reopen the case once for escalation.
     when: (c) => c.satisfaction === 'unsatisfied' && c.reopenCount < 1,
     whyNot: '只有群众不满意的案件才能重新整改，且只能重新整改一次',
-    noteLabel: label('重新整改原因'),
     publicLabel: '群众不满意，重新整改',
     effect: 'reopen',
   },
@@ -177,8 +172,7 @@ export const MOVES: readonly Move[] = [
   {
     kind: 'spot_check', from: 'visited', to: 'closed', event: 'closed', action: '办结',
     roles: ['supervisor'],
-    requires: only(), accepts: ['note'],
-    noteLabel: label('办结意见'),
+    ...noteOnly('办结意见'),
     publicLabel: null,
   },
 ];
@@ -200,21 +194,6 @@ export function actionableStatuses(role: Role): { kind: CaseKind; status: CaseSt
     }
   }
   return out;
-}
-
-export interface FieldSpec {
-  name: MoveField;
-  type: 'choice' | 'boolean' | 'text';
-  required: boolean;
-  label: string;
-  options?: { value: string; label: string }[];
-}
-
-export interface AllowedMove {
-  to: CaseStatus;
-  event: string;
-  action: string;
-  fields: FieldSpec[];
 }
 
 function fieldSpec(m: Move, c: CaseState, name: MoveField): FieldSpec {

@@ -4,10 +4,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PageData } from '../../../shared/api/citizen-page.js';
 
 export interface CitizenPageTemplate {
   /** Renders the page with its data; `null` when the client was not built. */
-  render(data: unknown): string | null;
+  render(data: PageData): string | null;
   /** The Content-Security-Policy for the rendered page. */
   csp: string;
   built: boolean;

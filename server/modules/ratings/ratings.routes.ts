@@ -1,7 +1,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
-import { bearer, errors } from '../../../shared/api/common.js';
+import type { PageData } from '../../../shared/api/citizen-page.js';
+import { errors } from '../../../shared/api/common.js';
+import { COMMENT_MAX } from '../../../shared/domain.js';
+import { staffRoutes } from '../../lib/staff-route.js';
 import type { CasesService } from '../cases/cases.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { CitizenPageTemplate } from './citizen-page.js';
@@ -14,14 +17,15 @@ export type CaseStatusLookup = Pick<CasesService, 'publicStatus'>;
 export async function ratingsRoutes(
   app: FastifyInstance,
   opts: {
-    ratings: RatingsService;
-    settings: SettingsService;
+    ratings: Pick<RatingsService, 'submit' | 'listFlagged'>;
+    settings: Pick<SettingsService, 'get'>;
     codes: CodeLookup;
     caseStatus: CaseStatusLookup;
     page: CitizenPageTemplate;
   },
 ): Promise<void> {
   const { ratings, settings, codes, caseStatus, page } = opts;
+  const staff = staffRoutes(app, 'ratings');
 
   app.post<{ Params: Static<typeof CodeParam>; Body: RatingBodyT }>(
     '/api/codes/:code/ratings',
@@ -67,19 +71,14 @@ export async function ratingsRoutes(
 
   app.get(
     '/api/ratings/flagged',
-    {
-      onRequest: app.authorize(['admin', 'supervisor']),
-      schema: {
-        tags: ['ratings'],
-        summary: '被标记待核查的评价（突发、刷评嫌疑）',
-        security: bearer,
-        response: { 200: Type.Object({ ratings: Type.Array(FlaggedRating) }), ...errors(401, 403) },
-      },
-    },
+    staff(
+      { summary: '被标记待核查的评价（突发、刷评嫌疑）', response: { 200: Type.Object({ ratings: Type.Array(FlaggedRating) }), ...errors(401, 403) } },
+      ['admin', 'supervisor'],
+    ),
     async (request) => ({ ratings: ratings.listFlagged(actorOf(request)) }),
   );
 
-  function sendPage(reply: FastifyReply, status: number, data: unknown) {
+  function sendPage(reply: FastifyReply, status: number, data: PageData) {
     const html = page.render(data);
     if (html === null) {
       return reply.status(503).type('text/plain; charset=utf-8').send('前端尚未构建：请运行 npm run build');
@@ -122,7 +121,7 @@ export async function ratingsRoutes(
         location: info.location,
         staffName: info.staffName,
         tags: settings.get().tags,
-        commentMax: 500,
+        commentMax: COMMENT_MAX,
       });
     },
   );

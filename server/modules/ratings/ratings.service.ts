@@ -12,24 +12,18 @@ import { AbuseWindows, WINDOW_RETENTION_MS } from './abuse-windows.js';
 import { BadRequest, Gone, NotFound, TooMany } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import { chinaDay } from '../../../shared/china-time.js';
-import type { CasesService } from '../cases/cases.service.js';
+import type { CaseFollowUp, CasesService } from '../cases/cases.service.js';
+import type { CodesService } from '../codes/codes.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { StatsService } from '../stats/stats.service.js';
-import type { RatingBodyT } from '../../../shared/api/ratings.js';
+import type { FlaggedRating, FollowUp, RatingBodyT, RatingCreated } from '../../../shared/api/ratings.js';
 
-/** What the rating path needs to know about a code (from the codes module, cached there). */
-export interface CodeInfo {
-  code: string;
-  departmentId: number;
-  departmentName: string;
-  location: string;
-  staffName: string | null;
-  active: boolean;
-}
+/** What the rating path asks of the codes module: a code's public info (cached there). */
+export type CodeLookup = Pick<CodesService, 'getPublicInfo'>;
+type CodeInfo = NonNullable<ReturnType<CodeLookup['getPublicInfo']>>;
 
-export interface CodeLookup {
-  getPublicInfo(code: string): CodeInfo | null;
-}
+/** What the rating path asks of the cases module: the 差评必查 case, opened or found again. */
+type CaseLookup = Pick<CasesService, 'openForBadRating' | 'followUpOfRating'>;
 
 export interface SubmitInput {
   code: string;
@@ -39,12 +33,10 @@ export interface SubmitInput {
   userAgent: string;
 }
 
-export interface SubmitResult {
+export type SubmitResult = RatingCreated & {
   /** 201 for a new rating, 200 for a retry of an already stored one. */
   created: boolean;
-  id: number;
-  followUp: null | { caseNo: string; dueDate: string; contactDueDate?: string; statusUrl: string };
-}
+};
 
 interface Prepared {
   code: CodeInfo;
@@ -64,25 +56,21 @@ export function createRatingsService(deps: {
   clock: Clock;
   random: RandomSource;
   crypto: DataCrypto;
-  settings: SettingsService;
-  stats: StatsService;
-  cases: CasesService;
+  settings: Pick<SettingsService, 'get'>;
+  stats: Pick<StatsService, 'recordRating'>;
+  cases: CaseLookup;
   codes: CodeLookup;
 }) {
   const { db, clock, crypto, settings, stats, cases, codes } = deps;
 
-  // Relative: the citizen follows it from the page they are on, whatever host or proxy served it.
-  function statusUrl(token: string): string {
-    return `/s/${token}`;
+  function followUp(c: CaseFollowUp): FollowUp {
+    // Relative: the citizen follows it from the page they are on, whatever host or proxy served it.
+    return { caseNo: c.caseNo, dueDate: c.dueDate, contactDueDate: c.contactDueDate, statusUrl: `/s/${c.statusToken}` };
   }
 
   function answerFor(tx: Tx, id: number, created: boolean): SubmitResult {
-    const c = q.findCaseOfRating(tx, id);
-    return {
-      created,
-      id,
-      followUp: c ? { caseNo: c.caseNo, dueDate: c.dueDate, contactDueDate: c.contactDueDate, statusUrl: statusUrl(c.statusToken) } : null,
-    };
+    const c = cases.followUpOfRating(tx, id);
+    return { created, id, followUp: c ? followUp(c) : null };
   }
 
   /** Runs inside a (savepoint of a) group-commit transaction: limits, insert, rollups, case. */
@@ -144,11 +132,7 @@ export function createRatingsService(deps: {
     // Last: only a rating that is stored counts toward the limits. (If the batch's commit itself
     // failed, the windows would be stricter than the table until they age out: never looser.)
     if (counted) windows.add({ clientHash: p.clientHash, netHash: p.netHash, codeId: p.code.code, at: now });
-    return {
-      created: true,
-      id,
-      followUp: { caseNo: kase.caseNo, dueDate: kase.dueDate, contactDueDate: kase.contactDueDate, statusUrl: statusUrl(kase.statusToken) },
-    };
+    return { created: true, id, followUp: followUp(kase) };
   }
 
   const windows = new AbuseWindows();
@@ -236,7 +220,7 @@ export function createRatingsService(deps: {
       committer.flush();
     },
 
-    listFlagged(actor: Actor, limit = 200) {
+    listFlagged(actor: Actor, limit = 200): FlaggedRating[] {
       return q.listFlaggedRatings(db, [...actor.departmentIds], limit).map((r) => ({
         id: r.id,
         codeId: r.codeId,

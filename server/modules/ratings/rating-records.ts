@@ -1,0 +1,67 @@
+// A stored rating is a fact: after its insertion the only writes to it are recorded decisions (an
+// exclusion after an approved appeal) and the scheduled erasure of its phone number (DOMAIN.md). This
+// facet of the ratings module owns those records. It is built before the cases module, which reads and
+// excludes ratings through it; the submission service, which opens cases, is built after cases.
+import type { Db, Tx } from '../../../db/client.js';
+import * as dq from '../../../db/queries/rating-decisions.js';
+import * as q from '../../../db/queries/ratings.js';
+import { chinaHour } from '../../../shared/china-time.js';
+import type { StatsService } from '../stats/stats.service.js';
+
+export type RatingRecord = q.RatingRow;
+
+export interface ExclusionDecision {
+  reason: string;
+  caseId: number;
+  decidedBy: number;
+  decidedAt: number;
+}
+
+export function createRatingRecords(deps: { db: Db; stats: Pick<StatsService, 'excludeRating'> }) {
+  const { db, stats } = deps;
+
+  return {
+    get(id: number): RatingRecord | undefined {
+      return q.getRating(db, id);
+    },
+
+    /** Every decision recorded on a rating, oldest first, with the name of who decided. */
+    decisionsOf(ratingId: number) {
+      return dq.listDecisionsOfRating(db, ratingId);
+    },
+
+    /**
+     * Records the decision excluding a rating and, unless an earlier decision already did, takes it out
+     * of the counted statistics (never deleted), inside the caller's transaction.
+     */
+    exclude(tx: Tx, ratingId: number, decision: ExclusionDecision): { alreadyExcluded: boolean } {
+      const r = q.getRating(tx, ratingId);
+      if (!r) throw new Error(`rating ${ratingId} of case ${decision.caseId} is missing`);
+      dq.insertRatingDecision(tx, { ratingId, kind: 'exclude', ...decision });
+      if (!r.excluded) {
+        dq.markRatingExcluded(tx, ratingId);
+        stats.excludeRating(tx, {
+          codeId: r.codeId,
+          departmentId: r.departmentId,
+          day: r.day,
+          hour: chinaHour(r.createdAt),
+          score: r.score,
+          tags: r.tags,
+          realName: r.realName,
+        });
+      }
+      return { alreadyExcluded: r.excluded };
+    },
+
+    /** Ratings whose phone number has outlived its purpose (see listPhonesToErase), by id. */
+    phonesToErase(tx: Tx, cutoff: number, limit: number): number[] {
+      return dq.listPhonesToErase(tx, cutoff, limit);
+    },
+
+    erasePhone(tx: Tx, ratingId: number, at: number): void {
+      dq.erasePhone(tx, ratingId, at);
+    },
+  };
+}
+
+export type RatingRecords = ReturnType<typeof createRatingRecords>;
