@@ -152,13 +152,16 @@ export type Assignee = Static<typeof AssigneesResponse>['users'][number];
 
 export const PhoneResponse = Type.Object({ phone: Type.String() });
 
+/** A step of the case as the citizen sees it. */
+export const PublicEventSchema = Type.Object({ at: Type.Integer(), label: Type.String(), note: Nullable(Type.String()) });
+
 export const PublicStatusSchema = Type.Object({
   caseNo: Type.String(),
   status: CaseStatusSchema,
   statusLabel: Type.String(),
   dueDate: Type.String(),
   createdAt: Type.Integer(),
-  events: Type.Array(Type.Object({ at: Type.Integer(), label: Type.String(), note: Nullable(Type.String()) })),
+  events: Type.Array(PublicEventSchema),
 });
 export type PublicCaseStatus = Static<typeof PublicStatusSchema>;
 

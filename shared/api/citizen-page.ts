@@ -1,7 +1,7 @@
 // The data of the citizen page, embedded by the server as <script id="page-data" type="application/json">
 // (GET /r/{code}, GET /s/{token}). The page's bundle imports these as types only: nothing here reaches it.
 import { Type, type Static } from 'typebox';
-import { CaseStatusSchema } from './cases.js';
+import { PublicEventSchema, PublicStatusSchema } from './cases.js';
 import { LiteralUnion, Nullable } from './common.js';
 
 /** A code that can be rated: where, whom, and the reasons the citizen may pick. */
@@ -27,15 +27,12 @@ export const MissingPageData = Type.Object({
 });
 export type MissingData = Static<typeof MissingPageData>;
 
-/** The citizen's status view of a case (GET /s/{token}): public facts only, never personal data; times as ISO strings. */
+/** The citizen's status view of a case (GET /s/{token}): its public status, with times as ISO strings. */
 export const CasePageData = Type.Object({
   kind: Type.Literal('case'),
-  caseNo: Type.String(),
-  status: CaseStatusSchema,
-  statusLabel: Type.String(),
-  dueDate: Type.String(),
+  ...PublicStatusSchema.properties,
   createdAt: Type.String(),
-  events: Type.Array(Type.Object({ at: Type.String(), label: Type.String(), note: Nullable(Type.String()) })),
+  events: Type.Array(Type.Object({ ...PublicEventSchema.properties, at: Type.String() })),
 });
 export type CaseData = Static<typeof CasePageData>;
 export type CaseEvent = CaseData['events'][number];

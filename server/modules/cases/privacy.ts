@@ -1,29 +1,22 @@
 // 个人信息保护: the full phone number only for a supervisor in scope or the case's officer, every
 // view audit-logged; and the scheduled erasure a configurable time after the case closes.
-import type { Db } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/cases.js';
 import { MS_PER_DAY } from '../../../shared/china-time.js';
 import type { CaseKind } from '../../../shared/domain.js';
-import type { Clock } from '../../lib/clock.js';
-import type { DataCrypto } from '../../lib/crypto.js';
 import { Forbidden, Gone, NotFound } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
-import type { RatingRecords } from '../ratings/rating-records.js';
-import type { SettingsService } from '../settings/settings.service.js';
+import type { CasesDeps } from './cases.service.js';
 import { PUBLIC_EVENT_LABELS } from './workflow.js';
 
 const ERASE_BATCH = 500;
 
-export function createCasePrivacy(deps: {
-  db: Db;
-  clock: Clock;
-  settings: Pick<SettingsService, 'get'>;
-  ratings: Pick<RatingRecords, 'get' | 'phonesToErase' | 'erasePhone'>;
-  crypto: DataCrypto;
-  scoped: <T extends { departmentId: number; kind: CaseKind }>(actor: Actor, row: T | undefined) => T;
-  canViewPhone: (actor: Actor, c: { officerId: number | null; departmentId: number }) => boolean;
-}) {
+export function createCasePrivacy(
+  deps: Pick<CasesDeps, 'db' | 'clock' | 'settings' | 'ratings' | 'crypto'> & {
+    scoped: <T extends { departmentId: number; kind: CaseKind }>(actor: Actor, row: T | undefined) => T;
+    canViewPhone: (actor: Actor, c: { officerId: number | null; departmentId: number }) => boolean;
+  },
+) {
   const { db, clock, settings, ratings, crypto, scoped, canViewPhone } = deps;
 
   return {

@@ -1,17 +1,13 @@
 // 好评抽查: each month, a configurable share of every department's real-name good ratings is drawn
 // into spot-check cases with a seeded PRNG; the draw (who, when, seed, share, counts) is recorded.
-import type { Db } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/cases.js';
 import * as sq from '../../../db/queries/spot-checks.js';
 import type { CaseListItem, DrawInput, DrawResult, SpotCheckDraw } from '../../../shared/api/cases.js';
-import type { Clock, RandomSource } from '../../lib/clock.js';
 import { Forbidden } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import { chinaDay } from '../../../shared/china-time.js';
-import type { OrgService } from '../org/org.service.js';
-import type { SettingsService } from '../settings/settings.service.js';
-import type { StatsService } from '../stats/stats.service.js';
+import type { CasesDeps } from './cases.service.js';
 import { drawCount, drawSample, seededRandom } from './prng.js';
 
 function drawView(d: sq.SpotCheckDrawRow, drawnByName: string | null): SpotCheckDraw {
@@ -29,16 +25,12 @@ function drawView(d: sq.SpotCheckDrawRow, drawnByName: string | null): SpotCheck
   };
 }
 
-export function createSpotChecks(deps: {
-  db: Db;
-  clock: Clock;
-  random: RandomSource;
-  settings: Pick<SettingsService, 'get' | 'calendar'>;
-  stats: Pick<StatsService, 'recordCaseChange'>;
-  org: Pick<OrgService, 'orgUnitIdsInScope'>;
-  statusToken: () => string;
-  listItemById: (id: number) => CaseListItem;
-}) {
+export function createSpotChecks(
+  deps: Pick<CasesDeps, 'db' | 'clock' | 'random' | 'settings' | 'stats' | 'org'> & {
+    statusToken: () => string;
+    listItemById: (id: number) => CaseListItem;
+  },
+) {
   const { db, clock, random, settings, stats, org } = deps;
 
   return {

@@ -7,17 +7,11 @@ import * as q from '../../../db/queries/cases.js';
 import { CASE_STATUS_LABELS, CLASSIFICATION_LABELS, ROLE_LABELS } from '../../../shared/domain.js';
 import { BadRequest, Conflict, Forbidden } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
-import type { RatingRecords } from '../ratings/rating-records.js';
-import type { StatsService } from '../stats/stats.service.js';
+import type { CasesDeps } from './cases.service.js';
 import { ANONYMOUS_CONTACT, findMove, stateOf, type Move, type MoveField, type MoveInput } from './workflow.js';
 
-/** Who moves the case, when, and the modules a move writes to besides the case itself. */
-export interface MoveContext {
-  stats: Pick<StatsService, 'recordCaseChange'>;
-  ratings: Pick<RatingRecords, 'exclude'>;
-  now: number;
-  actor: Actor;
-}
+/** Who moves the case and when, with the modules a move writes to besides the case (rollups, the rating). */
+export type MoveContext = Pick<CasesDeps, 'stats' | 'ratings'> & { now: number; actor: Actor };
 
 const FIELD_NAMES: Record<MoveField, string> = { note: '说明', classification: '核实定性', satisfaction: '满意度', genuine: '评价是否属实' };
 
