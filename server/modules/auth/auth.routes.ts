@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
 import { errors } from '../../../shared/api/common.js';
-import { staffRoutes } from '../../lib/staff-route.js';
+import { staffRoutes } from '../../plugins/staff-route.js';
 import type { AuthService } from './auth.service.js';
 import { CreateUserBody, LoginBody, LoginResponse, UserView } from '../../../shared/api/auth.js';
 

@@ -4,7 +4,7 @@ import type { CaseStatus } from '../../../shared/domain.js';
 import { actorOf } from '../../plugins/auth.js';
 import { errors, IdParam } from '../../../shared/api/common.js';
 import { NotFound } from '../../errors.js';
-import { staffRoutes } from '../../lib/staff-route.js';
+import { staffRoutes } from '../../plugins/staff-route.js';
 import type { CasesService } from './cases.service.js';
 import {
   AssignBody,

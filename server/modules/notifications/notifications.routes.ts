@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
 import { errors, IdParam } from '../../../shared/api/common.js';
 import { CreateWebhookBody, DeliveryView, PatchWebhookBody, WebhookView } from '../../../shared/api/notifications.js';
-import { staffRoutes } from '../../lib/staff-route.js';
+import { staffRoutes } from '../../plugins/staff-route.js';
 import type { NotificationsService } from './notifications.service.js';
 
 type Id = Static<typeof IdParam>;

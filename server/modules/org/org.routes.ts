@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
 import { errors } from '../../../shared/api/common.js';
-import { staffRoutes } from '../../lib/staff-route.js';
+import { staffRoutes } from '../../plugins/staff-route.js';
 import type { OrgService } from './org.service.js';
 import { CreateDepartmentBody, DepartmentView, OrgUnitView } from '../../../shared/api/org.js';
 

@@ -4,7 +4,7 @@ import { actorOf } from '../../plugins/auth.js';
 import type { PageData } from '../../../shared/api/citizen-page.js';
 import { errors } from '../../../shared/api/common.js';
 import { COMMENT_MAX } from '../../../shared/domain.js';
-import { staffRoutes } from '../../lib/staff-route.js';
+import { staffRoutes } from '../../plugins/staff-route.js';
 import type { CasesService } from '../cases/cases.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { CitizenPageTemplate } from './citizen-page.js';
