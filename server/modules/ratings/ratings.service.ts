@@ -16,11 +16,11 @@ import type { CaseFollowUp, CasesService } from '../cases/cases.service.js';
 import type { CodesService } from '../codes/codes.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { StatsService } from '../stats/stats.service.js';
+import type { PublicCodeInfoT } from '../../../shared/api/codes.js';
 import type { FlaggedRating, FollowUp, RatingBodyT, RatingCreated } from '../../../shared/api/ratings.js';
 
 /** What the rating path asks of the codes module: a code's public info (cached there). */
 export type CodeLookup = Pick<CodesService, 'getPublicInfo'>;
-type CodeInfo = NonNullable<ReturnType<CodeLookup['getPublicInfo']>>;
 
 /** What the rating path asks of the cases module: the 差评必查 case, opened or found again. */
 type CaseLookup = Pick<CasesService, 'openForBadRating' | 'followUpOfRating'>;
@@ -39,7 +39,7 @@ export type SubmitResult = RatingCreated & {
 };
 
 interface Prepared {
-  code: CodeInfo;
+  code: PublicCodeInfoT;
   score: Score;
   tags: string[];
   comment: string | null;
