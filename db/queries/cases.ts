@@ -94,10 +94,6 @@ export function getCaseByToken(db: DbOrTx, token: string): CaseRow | undefined {
   return db.select().from(cases).where(eq(cases.statusToken, token)).get();
 }
 
-export function countCaseEvents(db: DbOrTx, caseId: number): number {
-  return db.select({ n: sql<number>`count(*)` }).from(caseEvents).where(eq(caseEvents.caseId, caseId)).get()?.n ?? 0;
-}
-
 /** A case joined with what its pages show: department, code location, rating, officer. */
 export interface CaseListRow extends CaseRow {
   departmentName: string;

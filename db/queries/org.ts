@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { perConnection, type DbOrTx } from '../client.js';
 import { departments, orgUnits, userDepartments } from '../schema.js';
 
@@ -80,6 +80,3 @@ export function assignUserDepartments(db: DbOrTx, userId: number, departmentIds:
   }
 }
 
-export function countDepartments(db: DbOrTx): number {
-  return db.select({ n: sql<number>`count(*)` }).from(departments).get()?.n ?? 0;
-}

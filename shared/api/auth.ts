@@ -12,8 +12,6 @@ export const LoginBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const LoginUser = Type.Object({ id: Type.Integer(), username: Type.String(), role: RoleSchema });
-
 export const UserView = Type.Object({
   id: Type.Integer(),
   username: Type.String(),

@@ -35,7 +35,6 @@ export const CasePageData = Type.Object({
   events: Type.Array(Type.Object({ ...PublicEventSchema.properties, at: Type.String() })),
 });
 export type CaseData = Static<typeof CasePageData>;
-export type CaseEvent = CaseData['events'][number];
 
 export const PageDataSchema = Type.Union([RatePageData, MissingPageData, CasePageData]);
 export type PageData = Static<typeof PageDataSchema>;

@@ -11,7 +11,3 @@ export interface Actor {
   /** Every department the actor may see. Authorization is data scoping (STYLE.md §9). */
   readonly departmentIds: ReadonlySet<number>;
 }
-
-export function canSeeDepartment(actor: Actor, departmentId: number): boolean {
-  return actor.departmentIds.has(departmentId);
-}

@@ -44,7 +44,7 @@ export function createAuthService(deps: {
     /** The actor behind a token subject, or null when the user no longer exists or is disabled. */
     resolveActor(userId: number): Actor | null {
       const user = q.getUser(db, userId);
-      if (!user || !user.active) return null;
+      if (!user?.active) return null;
       return {
         id: user.id,
         username: user.username,

@@ -105,5 +105,3 @@ export function createCaseViews(crypto: DataCrypto) {
 
   return { listItem, event, publicEvent, maskedPhone };
 }
-
-export type CaseViews = ReturnType<typeof createCaseViews>;

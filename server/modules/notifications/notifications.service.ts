@@ -67,7 +67,7 @@ export function createNotificationsService(deps: {
     const hook = q.getWebhook(db, d.webhookId);
     const attempts = d.attempts + 1;
     let error: string;
-    if (!hook || !hook.active) {
+    if (!hook?.active) {
       q.updateDelivery(db, d.id, { status: 'failed', attempts: d.attempts, lastError: '推送配置已停用', nextAttemptAt: null });
       return 'failed';
     }

@@ -75,7 +75,7 @@ export function createOrgService(deps: { db: Db; clock: Clock }) {
         throw new NotFound('组织单位不存在');
       }
       const unit = q.getOrgUnit(db, input.orgUnitId);
-      if (!unit || unit.kind !== 'county') throw new BadRequest('部门只能建在县/区之下');
+      if (unit?.kind !== 'county') throw new BadRequest('部门只能建在县/区之下');
       if (q.findDepartmentByName(db, input.orgUnitId, name)) throw new Conflict(`部门「${name}」已存在`);
       const now = clock.now();
       const d = db.transaction((tx) => {

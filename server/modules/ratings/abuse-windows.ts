@@ -17,11 +17,6 @@ export interface WindowEntry {
   at: number;
 }
 
-export interface WindowLimits {
-  perCodeMinutes: number;
-  burstWindowMinutes: number;
-}
-
 export class AbuseWindows {
   /** Per device: the codes it rated and when, for the last day (oldest first). */
   private readonly devices = new Map<string, Array<{ codeId: string; at: number }>>();
@@ -69,12 +64,8 @@ export class AbuseWindows {
   }
 
   add(e: WindowEntry): void {
-    let d = this.devices.get(e.clientHash);
-    if (!d) this.devices.set(e.clientHash, (d = []));
-    d.push({ codeId: e.codeId, at: e.at });
-    let n = this.networks.get(e.netHash);
-    if (!n) this.networks.set(e.netHash, (n = []));
-    n.push(e.at);
+    listIn(this.devices, e.clientHash).push({ codeId: e.codeId, at: e.at });
+    listIn(this.networks, e.netHash).push(e.at);
     if (++this.added % 1024 === 0) this.prune(e.at);
   }
 
@@ -84,6 +75,16 @@ export class AbuseWindows {
     pruneLists(this.devices, (x) => x.at > since);
     pruneLists(this.networks, (at) => at > since);
   }
+}
+
+/** The list under `key`, created empty the first time. */
+function listIn<T>(map: Map<string, T[]>, key: string): T[] {
+  let list = map.get(key);
+  if (!list) {
+    list = [];
+    map.set(key, list);
+  }
+  return list;
 }
 
 function pruneLists<T>(map: Map<string, T[]>, fresh: (item: T) => boolean): void {

@@ -6,7 +6,6 @@ export type {
   CaseEvent,
   CaseList,
   CaseListItem as CaseItem,
-  FieldSpec,
 } from '../../../../shared/api/cases.js';
 
 /** Date and time in China, whatever the browser's zone. */
