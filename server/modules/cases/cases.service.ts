@@ -32,9 +32,8 @@ import { createSpotChecks } from './spot-checks.js';
 import { applyMove } from './transitions.js';
 import { actionableStatuses, allowedMoves, stateOf, type MoveInput } from './workflow.js';
 
-// A case as stored, and what a 差评's citizen is told of it: other modules (stats, ratings) take these
-// from here, not from the cases module's queries.
-export type { CaseFollowUp, CaseRow } from '../../../db/queries/cases.js';
+/** What a 差评's citizen is told of its case; the ratings module takes it from here, not from the queries. */
+export type { CaseFollowUp } from '../../../db/queries/cases.js';
 
 export interface BadRatingForCase {
   id: number;
