@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { createLogger } from './lib/logger.js';
 import compress from '@fastify/compress';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -27,8 +28,8 @@ export const BODY_LIMIT = 16 * 1024;
 
 export interface BuildAppOptions {
   services: Services;
-  /** Fastify logger option; tests pass false. */
-  logger?: boolean | object;
+  /** The process's logger (main.ts: createLogger); tests pass false. Default: one at config.logLevel. */
+  logger?: false | FastifyBaseLogger;
   /** How long app.close() lets unfinished requests run before cutting their connections (10 s). */
   closeGraceMs?: number;
 }
@@ -38,11 +39,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const { services } = opts;
   const { config } = services;
   const app = Fastify({
-    logger: opts.logger ?? {
-      level: config.logLevel,
-      // Never log credentials, tokens or bodies (phone numbers live in bodies).
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
-    },
+    ...(opts.logger === false ? { logger: false } : { loggerInstance: opts.logger ?? createLogger(config.logLevel) }),
     trustProxy: config.trustProxy === false ? false : config.trustProxy,
     bodyLimit: BODY_LIMIT,
     // Long path segments reach the routes, whose own checks answer in the contract's error format.

@@ -8,6 +8,8 @@ import { hashPassword } from './modules/auth/passwords.js';
 import { createServices } from './services.js';
 import { seedDemoActivity } from './demo-activity.js';
 import { systemClock } from './lib/clock.js';
+import { createLogger } from './lib/logger.js';
+import type { Logger as PinoLogger } from 'pino';
 
 async function main(): Promise<void> {
   let config;
@@ -15,11 +17,12 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(`配置错误 / configuration error: ${err.message}`);
+      createLogger('info').fatal(`配置错误 / configuration error: ${err.message}`);
       process.exit(1);
     }
     throw err;
   }
+  const logger = createLogger(config.logLevel);
 
   const db = openDb(config.dbFile);
   migrateDb(db);
@@ -29,9 +32,9 @@ async function main(): Promise<void> {
 
   const activity = seed.seeded && config.seedDemoActivity ? seedDemoActivity(config, db, { now: systemClock.now() }) : null;
 
-  const services = createServices({ config, db });
-  const app = await buildApp({ services });
-  const stopJobs = startJobs(services);
+  const services = createServices({ config, db, logger });
+  const app = await buildApp({ services, logger });
+  const stopJobs = startJobs(services, logger);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -78,18 +81,19 @@ async function main(): Promise<void> {
   } else {
     lines.push('  示例账号:     admin · supervisor · head（密码为首次启动时打印或 SEED_PASSWORD 所设的值）');
   }
-  console.log(lines.filter((l) => l !== null).join('\n') + '\n');
+  // The banner is for the person who started the server, not a log line: plain text on stdout.
+  process.stdout.write(`${lines.filter((l) => l !== null).join('\n')}\n\n`);
 }
 
 /** Background jobs (overdue escalation, phone erasure, webhook delivery); returns a stopper. */
-function startJobs(services: ReturnType<typeof createServices>): () => void {
+function startJobs(services: ReturnType<typeof createServices>, logger: PinoLogger): () => void {
   const timers: NodeJS.Timeout[] = [];
   for (const job of services.jobs) {
     const t = setInterval(() => {
       // A failing job must not take the server down; it is retried on the next tick.
       Promise.resolve()
         .then(() => job.run())
-        .catch((err: unknown) => console.error(`job ${job.name} failed`, err));
+        .catch((err: unknown) => logger.error({ err, job: job.name }, 'job failed; retried at its next tick'));
     }, job.everyMs);
     t.unref();
     timers.push(t);
@@ -97,7 +101,7 @@ function startJobs(services: ReturnType<typeof createServices>): () => void {
   return () => timers.forEach(clearInterval);
 }
 
-main().catch((err) => {
-  console.error(err);
+main().catch((err: unknown) => {
+  createLogger('info').fatal({ err }, 'server failed to start');
   process.exit(1);
 });

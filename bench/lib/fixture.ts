@@ -1,5 +1,6 @@
 // The production app, built in this process exactly as server/main.ts builds it, on a FILE database
 // (WAL) in a temp dir with the demo county seeded. Benchmarks measure this, never a special app.
+import { createLogger } from '../../server/lib/logger.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -91,15 +92,8 @@ export async function makeBenchApp(opts: BenchAppOptions): Promise<BenchApp> {
   // The demo password is never used: the bench signs tokens itself.
   if (!opts.seeded) seedDemo(db, { passwordHash: 'bench-no-login', now: Date.now() });
   const services = createServices({ config, db });
-  const logger =
-    opts.logger === 'production'
-      ? {
-          level: config.logLevel,
-          redact: ['req.headers.authorization', 'req.headers.cookie'],
-          // stdout of the real server goes to a file or journald; here to a file in the temp dir.
-          file: opts.logFile,
-        }
-      : false;
+  // stdout of the real server goes to a file or journald; here to a file in the temp dir.
+  const logger = opts.logger === 'production' ? createLogger(config.logLevel, opts.logFile) : false;
   const app = await buildApp({ services, logger });
   await app.ready();
   const adminRow = db.$client.prepare('SELECT id FROM users WHERE username = ?').get(DEMO_USERS.admin.username) as { id: number };
