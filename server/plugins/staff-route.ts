@@ -9,7 +9,8 @@ export type StaffRouteSchema = Omit<FastifySchema, 'tags' | 'security'> & { summ
 
 /** `staff(schema, roles?)`: the options of a staff route of this OpenAPI tag. */
 export function staffRoutes(app: FastifyInstance, tag: string) {
-  return (schema: StaffRouteSchema, roles?: readonly Role[]) => ({
+  // Generic in the schema so that the TypeBox type provider still sees each route's own schemas.
+  return <S extends StaffRouteSchema>(schema: S, roles?: readonly Role[]) => ({
     onRequest: app.authorize(roles),
     schema: { tags: [tag], security: bearer, ...schema },
   });

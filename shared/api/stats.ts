@@ -2,7 +2,7 @@
 // appears only as the masked `phone` of the rating lists.
 import { Type, type Static } from 'typebox';
 import type { OrgKind } from '../domain.js';
-import { DateString, MonthString, Nullable } from './common.js';
+import { DateString, FileBytes, MonthString, Nullable } from './common.js';
 
 const Int = Type.Integer();
 const Rate = Nullable(Type.Number({ description: '0..1；分母为 0 时为 null' }));
@@ -289,7 +289,7 @@ export const PublicRankingsResponse = Type.Object({
   departments: Type.Array(PublicDepartment),
 });
 
-export const FileResponse = Type.String({ description: '文件（流式下载）' });
+export const FileResponse = FileBytes('文件（流式下载）');
 
 // ---- The same shapes as types: what the statistics service returns and the pages read ----
 

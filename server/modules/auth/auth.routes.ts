@@ -1,16 +1,18 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type, } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
 import { errors } from '../../../shared/api/common.js';
 import { staffRoutes } from '../../plugins/staff-route.js';
 import type { AuthService } from './auth.service.js';
 import { CreateUserBody, LoginBody, LoginResponse, UserView } from '../../../shared/api/auth.js';
 
-export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService }): Promise<void> {
+export async function authRoutes(fastify: FastifyInstance, opts: { auth: AuthService }): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { auth } = opts;
   const staff = staffRoutes(app, 'auth');
 
-  app.post<{ Body: Static<typeof LoginBody> }>(
+  app.post(
     '/api/auth/login',
     {
       schema: {
@@ -51,7 +53,7 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService
     async (request) => ({ users: auth.listUsers(actorOf(request)) }),
   );
 
-  app.post<{ Body: Static<typeof CreateUserBody> }>(
+  app.post(
     '/api/users',
     staff({ summary: '新建用户（管理员）', body: CreateUserBody, response: { 201: UserView, ...errors(400, 401, 403, 404, 409) } }, ['admin']),
     async (request, reply) => reply.status(201).send(await auth.createUser(actorOf(request), request.body)),

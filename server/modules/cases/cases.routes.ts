@@ -1,5 +1,5 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Static } from 'typebox';
 import type { CaseStatus } from '../../../shared/domain.js';
 import { actorOf } from '../../plugins/auth.js';
 import { errors, IdParam } from '../../../shared/api/common.js';
@@ -22,14 +22,14 @@ import {
   TransitionBody,
 } from '../../../shared/api/cases.js';
 
-type Id = Static<typeof IdParam>;
 const STAFF = ['admin', 'supervisor', 'dept_head'] as const;
 
-export async function casesRoutes(app: FastifyInstance, opts: { cases: CasesService }): Promise<void> {
+export async function casesRoutes(fastify: FastifyInstance, opts: { cases: CasesService }): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { cases } = opts;
   const staff = staffRoutes(app, 'cases');
 
-  app.get<{ Querystring: Static<typeof CaseListQuery> }>(
+  app.get(
     '/api/cases',
     staff({
       summary: '案件列表（本人范围内；sort=queue 时超期在前，再按期限）',
@@ -42,7 +42,7 @@ export async function casesRoutes(app: FastifyInstance, opts: { cases: CasesServ
     },
   );
 
-  app.get<{ Params: Id }>(
+  app.get(
     '/api/cases/:id',
     staff({
       summary: '案件详情：评价、时间线（最早在前）与可执行的操作',
@@ -52,7 +52,7 @@ export async function casesRoutes(app: FastifyInstance, opts: { cases: CasesServ
     async (request) => cases.get(actorOf(request), request.params.id),
   );
 
-  app.post<{ Params: Id; Body: Static<typeof TransitionBody> }>(
+  app.post(
     '/api/cases/:id/transitions',
     staff(
       {
@@ -67,7 +67,7 @@ export async function casesRoutes(app: FastifyInstance, opts: { cases: CasesServ
     async (request) => cases.transition(actorOf(request), request.params.id, request.body),
   );
 
-  app.post<{ Params: Id; Body: Static<typeof AssignBody> }>(
+  app.post(
     '/api/cases/:id/assign',
     staff(
       { summary: '指派 / 改派经办人（督查、管理员）', params: IdParam, body: AssignBody, response: { 200: CaseDetailSchema, ...errors(400, 401, 403, 404, 409) } },
@@ -76,7 +76,7 @@ export async function casesRoutes(app: FastifyInstance, opts: { cases: CasesServ
     async (request) => cases.assign(actorOf(request), request.params.id, request.body.officerId),
   );
 
-  app.get<{ Params: Id }>(
+  app.get(
     '/api/cases/:id/assignees',
     staff(
       { summary: '可指派的经办人', params: IdParam, response: { 200: AssigneesResponse, ...errors(400, 401, 403, 404) } },
@@ -85,7 +85,7 @@ export async function casesRoutes(app: FastifyInstance, opts: { cases: CasesServ
     async (request) => ({ users: cases.assignees(actorOf(request), request.params.id) }),
   );
 
-  app.get<{ Params: Id }>(
+  app.get(
     '/api/cases/:id/phone',
     staff({
       summary: '查看完整手机号（督查或本案经办人；每次查看均记入审计日志）',
@@ -98,7 +98,7 @@ export async function casesRoutes(app: FastifyInstance, opts: { cases: CasesServ
     },
   );
 
-  app.get<{ Params: Id }>(
+  app.get(
     '/api/ratings/:id/history',
     staff({
       summary: '评价的处理记录：认定（如申诉复核后不计入统计）与相关案件时间线',
@@ -108,7 +108,7 @@ export async function casesRoutes(app: FastifyInstance, opts: { cases: CasesServ
     async (request) => cases.ratingHistory(actorOf(request), request.params.id),
   );
 
-  app.get<{ Params: Static<typeof TokenParam> }>(
+  app.get(
     '/api/public/cases/:token',
     {
       // The token is unguessable; the limit only keeps scanners from hammering the route.
@@ -127,7 +127,7 @@ export async function casesRoutes(app: FastifyInstance, opts: { cases: CasesServ
     },
   );
 
-  app.post<{ Body: Static<typeof DrawBody> }>(
+  app.post(
     '/api/spot-checks/draw',
     staff(
       {

@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
@@ -18,10 +19,11 @@ import { printRoutes } from './print.routes.js';
 
 type CodeParams = Static<typeof CodeParam>;
 
-export async function codesRoutes(app: FastifyInstance, opts: { codes: CodesService }): Promise<void> {
+export async function codesRoutes(fastify: FastifyInstance, opts: { codes: CodesService }): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { codes } = opts;
 
-  app.get<{ Params: CodeParams }>(
+  app.get(
     '/api/codes/:code',
     {
       schema: {
@@ -64,7 +66,7 @@ export async function codesRoutes(app: FastifyInstance, opts: { codes: CodesServ
     );
   });
 
-  app.get<{ Querystring: Static<typeof CodeListQuery> }>(
+  app.get(
     '/api/codes',
     {
       onRequest: app.authorize(),
@@ -79,7 +81,7 @@ export async function codesRoutes(app: FastifyInstance, opts: { codes: CodesServ
     async (request) => ({ codes: codes.list(actorOf(request), request.query) }),
   );
 
-  app.get<{ Params: CodeParams; Querystring: Static<typeof FunnelQuery> }>(
+  app.get(
     '/api/codes/:code/funnel',
     {
       onRequest: app.authorize(),
@@ -95,7 +97,7 @@ export async function codesRoutes(app: FastifyInstance, opts: { codes: CodesServ
     async (request) => codes.funnelSeries(actorOf(request), request.params.code, request.query),
   );
 
-  app.patch<{ Params: CodeParams; Body: Static<typeof PatchCodeBody> }>(
+  app.patch(
     '/api/codes/:code',
     {
       onRequest: app.authorize(['admin']),
@@ -111,7 +113,7 @@ export async function codesRoutes(app: FastifyInstance, opts: { codes: CodesServ
     async (request) => codes.update(actorOf(request), request.params.code, request.body),
   );
 
-  app.post<{ Params: Static<typeof IdParam>; Body: Static<typeof BulkCreateBody> }>(
+  app.post(
     '/api/departments/:id/codes',
     {
       onRequest: app.authorize(['admin']),

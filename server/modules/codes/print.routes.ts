@@ -1,13 +1,13 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 // Images and print material of codes: QR SVG/PNG (public, immutable), poster sheets and the SVG zip.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type, } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
-import { bearer, errors, IdParam } from '../../../shared/api/common.js';
+import { bearer, errors, FileBytes, IdParam } from '../../../shared/api/common.js';
 import { POSTER_CSS, POSTER_CSS_PATH } from './codes.images.js';
 import type { CodePrint } from './print.js';
 import { CodeParam, PngQuery } from '../../../shared/api/codes.js';
 
-type CodeParams = Static<typeof CodeParam>;
 
 // A code's image never changes (its URL is printed on paper), so caches may keep it forever.
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -40,10 +40,11 @@ const imageResponses = {
 
 const sheetResponses = { 200: Type.String({ description: 'A4 打印页（HTML）' }), ...errors(400, 401, 404) };
 
-export async function printRoutes(app: FastifyInstance, opts: { codes: CodePrint }): Promise<void> {
+export async function printRoutes(fastify: FastifyInstance, opts: { codes: CodePrint }): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { codes } = opts;
 
-  app.get<{ Params: CodeParams }>(
+  app.get(
     '/api/codes/:code/qr.svg',
     {
       schema: { tags: ['codes'], summary: '二维码（SVG）', params: CodeParam, response: imageResponses },
@@ -51,7 +52,7 @@ export async function printRoutes(app: FastifyInstance, opts: { codes: CodePrint
     async (request, reply) => sendImage(request, reply, codes.qrSvg(request.params.code), 'image/svg+xml; charset=utf-8'),
   );
 
-  app.get<{ Params: CodeParams; Querystring: Static<typeof PngQuery> }>(
+  app.get(
     '/api/codes/:code/qr.png',
     {
       schema: {
@@ -87,7 +88,7 @@ export async function printRoutes(app: FastifyInstance, opts: { codes: CodePrint
     return reply.header('cache-control', 'private, no-store').type('text/html; charset=utf-8').send(html);
   };
 
-  app.get<{ Params: Static<typeof IdParam> }>(
+  app.get(
     '/api/departments/:id/posters',
     {
       onRequest: app.authorize(),
@@ -98,7 +99,7 @@ export async function printRoutes(app: FastifyInstance, opts: { codes: CodePrint
       sendSheet(reply, (styleNonce) => codes.departmentPosters(actorOf(request), request.params.id, { styleNonce })),
   );
 
-  app.get<{ Params: Static<typeof IdParam> }>(
+  app.get(
     '/api/org-units/:id/posters',
     {
       onRequest: app.authorize(['admin', 'supervisor']),
@@ -115,7 +116,7 @@ export async function printRoutes(app: FastifyInstance, opts: { codes: CodePrint
       sendSheet(reply, (styleNonce) => codes.orgUnitPosters(actorOf(request), request.params.id, { styleNonce })),
   );
 
-  app.get<{ Params: Static<typeof IdParam> }>(
+  app.get(
     '/api/departments/:id/codes.zip',
     {
       onRequest: app.authorize(),
@@ -124,7 +125,7 @@ export async function printRoutes(app: FastifyInstance, opts: { codes: CodePrint
         summary: '部门评议码二维码打包下载（SVG + 清单 CSV）',
         security: bearer,
         params: IdParam,
-        response: { 200: Type.String({ description: 'ZIP' }), ...errors(400, 401, 404) },
+        response: { 200: FileBytes('ZIP'), ...errors(400, 401, 404) },
       },
     },
     async (request, reply) => {

@@ -1,15 +1,16 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type, } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
 import { errors, IdParam } from '../../../shared/api/common.js';
 import { CreateWebhookBody, DeliveryView, PatchWebhookBody, WebhookView } from '../../../shared/api/notifications.js';
 import { staffRoutes } from '../../plugins/staff-route.js';
 import type { NotificationsService } from './notifications.service.js';
 
-type Id = Static<typeof IdParam>;
 const ADMIN = ['admin'] as const;
 
-export async function notificationsRoutes(app: FastifyInstance, opts: { notifications: NotificationsService }): Promise<void> {
+export async function notificationsRoutes(fastify: FastifyInstance, opts: { notifications: NotificationsService }): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { notifications } = opts;
   const staff = staffRoutes(app, 'notifications');
 
@@ -19,28 +20,29 @@ export async function notificationsRoutes(app: FastifyInstance, opts: { notifica
     async (request) => ({ webhooks: notifications.listWebhooks(actorOf(request)) }),
   );
 
-  app.post<{ Body: Static<typeof CreateWebhookBody> }>(
+  app.post(
     '/api/webhooks',
     staff({ summary: '新建消息推送（管理员）', body: CreateWebhookBody, response: { 201: WebhookView, ...errors(400, 401, 403, 404) } }, ADMIN),
     async (request, reply) => reply.status(201).send(notifications.createWebhook(actorOf(request), request.body)),
   );
 
-  app.patch<{ Params: Id; Body: Static<typeof PatchWebhookBody> }>(
+  app.patch(
     '/api/webhooks/:id',
     staff({ summary: '修改 / 停用消息推送', params: IdParam, body: PatchWebhookBody, response: { 200: WebhookView, ...errors(400, 401, 403, 404) } }, ADMIN),
     async (request) => notifications.updateWebhook(actorOf(request), request.params.id, request.body),
   );
 
-  app.delete<{ Params: Id }>(
+  app.delete(
     '/api/webhooks/:id',
     staff({ summary: '删除消息推送（连同其发送记录）', params: IdParam, response: { 204: Type.Null(), ...errors(400, 401, 403, 404) } }, ADMIN),
     async (request, reply) => {
       notifications.deleteWebhook(actorOf(request), request.params.id);
-      return reply.status(204).send();
+      // A 204 has no body whatever is passed; null is what its schema (Type.Null) types.
+      return reply.status(204).send(null);
     },
   );
 
-  app.get<{ Params: Id }>(
+  app.get(
     '/api/webhooks/:id/deliveries',
     staff(
       { summary: '发送记录（最近 100 条）', params: IdParam, response: { 200: Type.Object({ deliveries: Type.Array(DeliveryView) }), ...errors(400, 401, 403, 404) } },

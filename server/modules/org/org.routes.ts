@@ -1,12 +1,14 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type, } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
 import { errors } from '../../../shared/api/common.js';
 import { staffRoutes } from '../../plugins/staff-route.js';
 import type { OrgService } from './org.service.js';
 import { CreateDepartmentBody, DepartmentView, OrgUnitView } from '../../../shared/api/org.js';
 
-export async function orgRoutes(app: FastifyInstance, opts: { org: OrgService }): Promise<void> {
+export async function orgRoutes(fastify: FastifyInstance, opts: { org: OrgService }): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { org } = opts;
   const staff = staffRoutes(app, 'org');
 
@@ -16,7 +18,7 @@ export async function orgRoutes(app: FastifyInstance, opts: { org: OrgService })
     async (request) => ({ departments: org.listDepartments(actorOf(request)) }),
   );
 
-  app.post<{ Body: Static<typeof CreateDepartmentBody> }>(
+  app.post(
     '/api/departments',
     staff({ summary: '新建部门（管理员）', body: CreateDepartmentBody, response: { 201: DepartmentView, ...errors(400, 401, 403, 404, 409) } }, ['admin']),
     async (request, reply) => reply.status(201).send(org.createDepartment(actorOf(request), request.body)),

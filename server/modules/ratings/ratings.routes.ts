@@ -1,5 +1,6 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type, } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
 import type { PageData } from '../../../shared/api/citizen-page.js';
 import { errors } from '../../../shared/api/common.js';
@@ -9,13 +10,13 @@ import type { CasesService } from '../cases/cases.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { CitizenPageTemplate } from './citizen-page.js';
 import type { CodeLookup, RatingsService } from './ratings.service.js';
-import { CodeParam, FlaggedRating, RatingBody, RatingCreated, type RatingBodyT } from '../../../shared/api/ratings.js';
+import { CodeParam, FlaggedRating, RatingBody, RatingCreated, } from '../../../shared/api/ratings.js';
 
 /** The citizen's view of a case, from the cases module. */
 export type CaseStatusLookup = Pick<CasesService, 'publicStatus'>;
 
 export async function ratingsRoutes(
-  app: FastifyInstance,
+  fastify: FastifyInstance,
   opts: {
     ratings: Pick<RatingsService, 'submit' | 'listFlagged'>;
     settings: Pick<SettingsService, 'get'>;
@@ -24,10 +25,11 @@ export async function ratingsRoutes(
     page: CitizenPageTemplate;
   },
 ): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { ratings, settings, codes, caseStatus, page } = opts;
   const staff = staffRoutes(app, 'ratings');
 
-  app.post<{ Params: Static<typeof CodeParam>; Body: RatingBodyT }>(
+  app.post(
     '/api/codes/:code/ratings',
     {
       // The hottest route: two access-log lines per rating cost a quarter of its throughput (bench/).
@@ -98,7 +100,7 @@ export async function ratingsRoutes(
     return reply.header('cache-control', 'no-cache').type('text/javascript; charset=utf-8').send(page.serviceWorker);
   });
 
-  app.get<{ Params: { code: string } }>(
+  app.get(
     '/r/:code',
     { schema: { hide: true, params: Type.Object({ code: Type.String() }) } },
     async (request, reply) => {
@@ -126,7 +128,7 @@ export async function ratingsRoutes(
     },
   );
 
-  app.get<{ Params: { token: string } }>(
+  app.get(
     '/s/:token',
     { schema: { hide: true, params: Type.Object({ token: Type.String() }) } },
     async (request, reply) => {

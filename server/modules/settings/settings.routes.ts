@@ -1,5 +1,6 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Static, TSchema } from 'typebox';
+import type { TSchema } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
 import { bearer, errors } from '../../../shared/api/common.js';
 import type { SettingsService } from './settings.service.js';
@@ -11,23 +12,24 @@ import {
   SettingsSchema,
 } from '../../../shared/api/settings.js';
 
-export async function settingsRoutes(app: FastifyInstance, opts: { settings: SettingsService }): Promise<void> {
+export async function settingsRoutes(fastify: FastifyInstance, opts: { settings: SettingsService }): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { settings } = opts;
 
   /** Every signed-in staff member reads the settings (the pages and deadlines follow them). */
-  const reading = (summary: string, response: TSchema) => ({
+  const reading = <R extends TSchema>(summary: string, response: R) => ({
     onRequest: app.authorize(),
     schema: { tags: ['settings'], summary, security: bearer, response: { 200: response, ...errors(401) } },
   });
   /** Only an administrator changes them, with a body that can be refused. */
-  const changing = (summary: string, body: TSchema, response: TSchema) => ({
+  const changing = <B extends TSchema, R extends TSchema>(summary: string, body: B, response: R) => ({
     onRequest: app.authorize(['admin']),
     schema: { tags: ['settings'], summary, security: bearer, body, response: { 200: response, ...errors(400, 401, 403) } },
   });
 
   app.get('/api/settings', reading('系统设置', SettingsSchema), async () => settings.get());
 
-  app.patch<{ Body: Static<typeof SettingsPatchSchema> }>(
+  app.patch(
     '/api/settings',
     changing('修改设置（管理员）', SettingsPatchSchema, SettingsSchema),
     async (request) => settings.update(actorOf(request), request.body),
@@ -35,7 +37,7 @@ export async function settingsRoutes(app: FastifyInstance, opts: { settings: Set
 
   app.get('/api/settings/holidays', reading('已载入的官方节假日表与提醒', HolidaysResponse), async () => settings.holidays());
 
-  app.put<{ Body: Static<typeof HolidayTableSchema> }>(
+  app.put(
     '/api/settings/holidays',
     changing('载入某年的官方节假日表（国务院办公厅通知）', HolidayTableSchema, HolidayTableView),
     async (request) => settings.loadHolidayTable(actorOf(request), request.body),

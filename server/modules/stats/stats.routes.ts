@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import { actorOf } from '../../plugins/auth.js';
@@ -32,17 +33,20 @@ function contentDisposition(asciiName: string, utf8Name: string): string {
   return `attachment; filename="${asciiName.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encoded}`;
 }
 
-export async function statsRoutes(app: FastifyInstance, opts: { stats: StatsService }): Promise<void> {
+export async function statsRoutes(fastify: FastifyInstance, opts: { stats: StatsService }): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { stats } = opts;
   const staff = app.authorize();
 
   /** A scoped GET: query schema → any staff role → one service call. */
-  function scoped<Q extends TSchema>(path: string, summary: string, query: Q, response: TSchema, run: (actor: Actor, q: Static<Q>) => unknown) {
-    app.get<{ Querystring: Static<Q> }>(
+  function scoped<Q extends TSchema, R extends TSchema>(path: string, summary: string, query: Q, response: R, run: (actor: Actor, q: Static<Q>) => Static<R>) {
+    app.get(
       path,
       {
         onRequest: staff,
-        schema: { tags: ['stats'], summary, security: bearer, querystring: query, response: { 200: response, ...errors(400, 401, 404) } },
+        // `run` returns R's Static type, checked at every call of scoped(); the provider cannot resolve
+        // a generic R, so here the schema is seen as any schema.
+        schema: { tags: ['stats'], summary, security: bearer, querystring: query, response: { 200: response as TSchema, ...errors(400, 401, 404) } },
       },
       async (request) => run(actorOf(request), request.query as Static<Q>),
     );
@@ -56,7 +60,7 @@ export async function statsRoutes(app: FastifyInstance, opts: { stats: StatsServ
     contentType: string,
     run: (actor: Actor, q: Static<Q>) => ExportFile,
   ) {
-    app.get<{ Querystring: Static<Q> }>(
+    app.get(
       path,
       {
         onRequest: staff,
@@ -119,7 +123,7 @@ export async function statsRoutes(app: FastifyInstance, opts: { stats: StatsServ
     async () => stats.verifyRollups(),
   );
 
-  app.get<{ Querystring: Static<typeof PublicRankingsQuery> }>(
+  app.get(
     '/api/public/rankings',
     {
       schema: {
