@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../../shared/api.js';
+import { api } from '../../shared/api.js';
+import { useAction } from './use-action.js';
 import type { CodeItem, DepartmentItem } from './code-types.js';
 
 /** Admin form: n window codes for one department from a location pattern with {n}. */
@@ -17,8 +18,7 @@ export function BulkCreateCodes({
   const [pattern, setPattern] = useState('县政务服务中心 A区 {n}号窗口');
   const [startAt, setStartAt] = useState('1');
   const [staffName, setStaffName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [msg, setMsg] = useState<string | null>(null);
+  const creating = useAction('新建失败');
   const chosen = departmentId || (defaultDepartmentId ? String(defaultDepartmentId) : '');
   const n = Number(count);
   const first = Number(startAt) || 0;
@@ -26,21 +26,15 @@ export function BulkCreateCodes({
     ? `${pattern.replaceAll('{n}', String(first))}${n > 1 ? ` … ${pattern.replaceAll('{n}', String(first + n - 1))}` : ''}`
     : pattern;
 
-  async function submit(e: Event) {
+  function submit(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    setMsg(null);
-    try {
+    void creating.run(async () => {
       const body: Record<string, unknown> = { count: n, locationPattern: pattern, startAt: first };
       if (staffName.trim()) body.staffName = staffName.trim();
       const res = await api<{ codes: CodeItem[] }>(`/api/departments/${chosen}/codes`, { method: 'POST', body });
-      setMsg(`已新建 ${res.codes.length} 个评议码：${res.codes.map((c) => c.code).join('、')}`);
       onCreated(res.codes);
-    } catch (err) {
-      setMsg(err instanceof ApiError ? err.message : '新建失败');
-    } finally {
-      setBusy(false);
-    }
+      return `已新建 ${res.codes.length} 个评议码：${res.codes.map((c) => c.code).join('、')}`;
+    });
   }
 
   return (
@@ -74,13 +68,13 @@ export function BulkCreateCodes({
         服务人员（可空）
         <input maxLength={30} value={staffName} onInput={(e) => setStaffName((e.target as HTMLInputElement).value)} />
       </label>
-      <button type="submit" disabled={busy || !chosen}>
-        {busy ? '新建中…' : '新建'}
+      <button type="submit" disabled={creating.busy || !chosen}>
+        {creating.busy ? '新建中…' : '新建'}
       </button>
       <p class="muted full">预览：{preview}</p>
-      {msg && (
+      {creating.outcome && (
         <p role="status" class="full">
-          {msg}
+          {creating.outcome}
         </p>
       )}
     </form>

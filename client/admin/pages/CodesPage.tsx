@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, openAuthed } from '../../shared/api.js';
+import { openAuthed } from '../../shared/api.js';
 import { FUNNEL_ALERT_LABELS } from '../../../shared/domain.js';
 import { BulkCreateCodes } from '../components/BulkCreateCodes.js';
 import { CodeRow } from '../components/CodeRow.js';
 import type { CodeItem, DepartmentItem } from '../components/code-types.js';
 import { openPrintSheet } from '../components/print-sheet.js';
 import { useApi } from '../components/use-api.js';
+import { useAction } from '../components/use-action.js';
 import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';
 
@@ -19,7 +20,7 @@ export function CodesPage({ user, query }: PageProps) {
   const [departmentId, setDepartmentId] = useState<string>(query.get('departmentId') ?? '');
   const [status, setStatus] = useState<StatusFilter>('');
   const [alertsOnly, setAlertsOnly] = useState(false);
-  const [msg, setMsg] = useState<string | null>(null);
+  const download = useAction('操作失败，请检查网络');
 
   // A head of one department has nothing to choose between.
   useEffect(() => {
@@ -39,15 +40,6 @@ export function CodesPage({ user, query }: PageProps) {
   const alertCount = all.filter((c) => c.funnel.alert).length;
   const department = depts.find((d) => String(d.id) === departmentId) ?? null;
   const counties = [...new Map(depts.map((d) => [d.orgUnitId, d.orgUnitName])).entries()];
-
-  async function run(action: () => Promise<void>) {
-    setMsg(null);
-    try {
-      await action();
-    } catch (err) {
-      setMsg(err instanceof ApiError ? err.message : '操作失败，请检查网络');
-    }
-  }
 
   function replaceRow(updated: CodeItem) {
     // Keep the row in place even when it no longer matches the status filter: the admin just acted on it.
@@ -88,12 +80,12 @@ export function CodesPage({ user, query }: PageProps) {
       <div class="toolbar" role="group" aria-label="打印与下载">
         {department ? (
           <>
-            <button type="button" class="primary" onClick={() => run(() => openPrintSheet(`/api/departments/${department.id}/posters`))}>
+            <button type="button" class="primary" onClick={() => download.run(() => openPrintSheet(`/api/departments/${department.id}/posters`))}>
               打印海报（{department.name}）
             </button>
             <button
               type="button"
-              onClick={() => run(() => openAuthed(`/api/departments/${department.id}/codes.zip`, `${department.name}-评议码.zip`))}
+              onClick={() => download.run(() => openAuthed(`/api/departments/${department.id}/codes.zip`, `${department.name}-评议码.zip`))}
             >
               下载二维码压缩包
             </button>
@@ -103,12 +95,12 @@ export function CodesPage({ user, query }: PageProps) {
         )}
         {user.role !== 'dept_head' &&
           counties.map(([id, name]) => (
-            <button key={id} type="button" onClick={() => run(() => openPrintSheet(`/api/org-units/${id}/posters`))}>
+            <button key={id} type="button" onClick={() => download.run(() => openPrintSheet(`/api/org-units/${id}/posters`))}>
               打印{name}全部海报
             </button>
           ))}
       </div>
-      <ErrorText message={msg} />
+      <ErrorText message={download.error} />
 
       {isAdmin && depts.length > 0 && (
         <details class="card">

@@ -1,6 +1,6 @@
-import { useState } from 'preact/hooks';
-import { ApiError, openAuthed } from '../../shared/api.js';
+import { openAuthed } from '../../shared/api.js';
 import { useApi } from '../components/use-api.js';
+import { useAction } from '../components/use-action.js';
 import { DateRangePicker } from '../components/stats/DateRangePicker.js';
 import { DepartmentDashboard, granularityFor } from '../components/stats/DepartmentDashboard.js';
 import { int, pct, qs, rangeFrom, score, type Range } from '../components/stats/format.js';
@@ -45,11 +45,8 @@ export function DashboardPage({ user, query }: PageProps) {
 }
 
 function Exports({ range }: { range: Range }) {
-  const [error, setError] = useState<string | null>(null);
-  const download = (path: string, name: string) => {
-    setError(null);
-    openAuthed(`${path}?${qs(range)}`, name).catch((e: unknown) => setError(e instanceof ApiError ? e.message : '下载失败'));
-  };
+  const exporting = useAction('下载失败');
+  const download = (path: string, name: string) => exporting.run(() => openAuthed(`${path}?${qs(range)}`, name));
   return (
     <p class="exports">
       <button type="button" onClick={() => download('/api/stats/export.xlsx', `好差评统计_${range.from}至${range.to}.xlsx`)}>
@@ -58,7 +55,7 @@ function Exports({ range }: { range: Range }) {
       <button type="button" onClick={() => download('/api/stats/export.csv', `部门指标_${range.from}至${range.to}.csv`)}>
         导出 CSV
       </button>
-      <ErrorText message={error} inline />
+      <ErrorText message={exporting.error} inline />
     </p>
   );
 }

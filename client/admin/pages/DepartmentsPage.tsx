@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../../shared/api.js';
+import { api } from '../../shared/api.js';
 import { useApi } from '../components/use-api.js';
+import { useAction } from '../components/use-action.js';
 import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';
 
@@ -22,20 +23,17 @@ export function DepartmentsPage({ user }: PageProps) {
   const units = useApi<{ orgUnits: OrgUnit[] }>(user.role === 'admin' ? '/api/org-units' : null);
   const [name, setName] = useState('');
   const [unit, setUnit] = useState('');
-  const [msg, setMsg] = useState<string | null>(null);
+  const creating = useAction('新建失败');
   const counties = units.data?.orgUnits.filter((u) => u.kind === 'county') ?? [];
 
-  async function create(e: Event) {
+  function create(e: Event) {
     e.preventDefault();
-    setMsg(null);
-    try {
+    void creating.run(async () => {
       await api('/api/departments', { method: 'POST', body: { orgUnitId: Number(unit || counties[0]?.id), name } });
       setName('');
-      setMsg('已新建部门');
       reload();
-    } catch (err) {
-      setMsg(err instanceof ApiError ? err.message : '新建失败');
-    }
+      return '已新建部门';
+    });
   }
 
   return (
@@ -59,7 +57,7 @@ export function DepartmentsPage({ user }: PageProps) {
             <input value={name} required maxLength={60} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
           </label>
           <button type="submit">新建部门</button>
-          {msg && <span role="status">{msg}</span>}
+          {creating.outcome && <span role="status">{creating.outcome}</span>}
         </form>
       )}
       <table class="data">

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../../shared/api.js';
+import { api } from '../../shared/api.js';
 import { useApi } from '../components/use-api.js';
+import { useAction } from '../components/use-action.js';
 import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';
 
@@ -43,21 +44,18 @@ function HolidayTables({ canEdit }: { canEdit: boolean }) {
   const [holidays, setHolidays] = useState('');
   const [workdays, setWorkdays] = useState('');
   const [source, setSource] = useState('国务院办公厅关于部分节假日安排的通知');
-  const [msg, setMsg] = useState<string | null>(null);
+  const loading = useAction('载入失败');
 
-  async function load(e: Event) {
+  function load(e: Event) {
     e.preventDefault();
-    setMsg(null);
-    try {
+    void loading.run(async () => {
       await api('/api/settings/holidays', {
         method: 'PUT',
         body: { year: Number(year), holidays: parseDates(holidays), workdays: parseDates(workdays), source },
       });
-      setMsg(`已载入 ${year} 年节假日安排`);
       reload();
-    } catch (err) {
-      setMsg(err instanceof ApiError ? err.message : '载入失败');
-    }
+      return `已载入 ${year} 年节假日安排`;
+    });
   }
 
   return (
@@ -113,7 +111,7 @@ function HolidayTables({ canEdit }: { canEdit: boolean }) {
             <input value={source} maxLength={200} onInput={(e) => setSource((e.target as HTMLInputElement).value)} />
           </label>
           <button type="submit">载入</button>
-          {msg && <span role="status">{msg}</span>}
+          {loading.outcome && <span role="status">{loading.outcome}</span>}
         </form>
       )}
     </section>
@@ -123,7 +121,7 @@ function HolidayTables({ canEdit }: { canEdit: boolean }) {
 export function SettingsPage({ user }: PageProps) {
   const { data, error, reload } = useApi<Settings>('/api/settings');
   const [draft, setDraft] = useState<Settings | null>(null);
-  const [msg, setMsg] = useState<string | null>(null);
+  const saving = useAction('保存失败');
   const s = draft ?? data;
   const canEdit = user.role === 'admin';
 
@@ -134,18 +132,15 @@ export function SettingsPage({ user }: PageProps) {
     setDraft(next as unknown as Settings);
   }
 
-  async function save(e: Event) {
+  function save(e: Event) {
     e.preventDefault();
     if (!draft) return;
-    setMsg(null);
-    try {
+    void saving.run(async () => {
       await api('/api/settings', { method: 'PATCH', body: draft });
       setDraft(null);
-      setMsg('设置已保存');
       reload();
-    } catch (err) {
-      setMsg(err instanceof ApiError ? err.message : '保存失败');
-    }
+      return '设置已保存';
+    });
   }
 
   const num = (section: 'limits' | 'deadlines' | 'spotCheck' | 'ranking' | 'privacy', key: string, label: string, step = 1) => (
@@ -186,7 +181,7 @@ export function SettingsPage({ user }: PageProps) {
               <button type="submit" disabled={!draft}>
                 保存设置
               </button>{' '}
-              {msg && <span role="status">{msg}</span>}
+              {saving.outcome && <span role="status">{saving.outcome}</span>}
             </p>
           )}
         </form>

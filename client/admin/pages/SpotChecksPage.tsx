@@ -1,7 +1,8 @@
 import { addMonths, chinaMonth } from '../../../shared/china-time.js';
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../../shared/api.js';
+import { api } from '../../shared/api.js';
 import { useApi } from '../components/use-api.js';
+import { useAction } from '../components/use-action.js';
 import { CaseTable } from '../components/cases/CaseTable.js';
 import type { CaseItem } from '../components/cases/types.js';
 import { formatTime } from '../components/cases/types.js';
@@ -29,22 +30,15 @@ export function SpotChecksPage({ user }: PageProps) {
   const [month, setMonth] = useState(lastMonth);
   const [seed, setSeed] = useState('');
   const [result, setResult] = useState<{ draw: Draw; cases: CaseItem[] } | null>(null);
-  const [msg, setMsg] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const drawing = useAction('抽取失败');
 
-  async function submit(e: Event) {
+  function submit(e: Event) {
     e.preventDefault();
-    setMsg(null);
-    setBusy(true);
-    try {
+    void drawing.run(async () => {
       const res = await api<{ draw: Draw; cases: CaseItem[] }>('/api/spot-checks/draw', { method: 'POST', body: { month, ...(seed.trim() ? { seed: seed.trim() } : {}) } });
       setResult(res);
       reload();
-    } catch (err) {
-      setMsg(err instanceof ApiError ? err.message : '抽取失败');
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -61,10 +55,10 @@ export function SpotChecksPage({ user }: PageProps) {
             随机种子（选填）
             <input value={seed} maxLength={100} placeholder="留空则随机生成并记录" onInput={(e) => setSeed((e.target as HTMLInputElement).value)} />
           </label>
-          <button type="submit" disabled={busy}>
+          <button type="submit" disabled={drawing.busy}>
             抽取
           </button>
-          <ErrorText message={msg} inline />
+          <ErrorText message={drawing.error} inline />
         </form>
       )}
       {result && (

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../../shared/api.js';
+import { api } from '../../shared/api.js';
 import { ROLE_LABELS, ROLES, type Role } from '../../../shared/domain.js';
 import { useApi } from '../components/use-api.js';
+import { useAction } from '../components/use-action.js';
 import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';
 
@@ -30,16 +31,15 @@ export function UsersPage(_: PageProps) {
   const depts = useApi<{ departments: Department[] }>('/api/departments');
   const units = useApi<{ orgUnits: OrgUnit[] }>('/api/org-units');
   const [form, setForm] = useState({ username: '', displayName: '', password: '', role: 'dept_head' as Role, orgUnitId: '', departmentId: '' });
-  const [msg, setMsg] = useState<string | null>(null);
+  const creating = useAction('创建失败');
   const deptName = new Map(depts.data?.departments.map((d) => [d.id, d.name]));
   const unitName = new Map(units.data?.orgUnits.map((u) => [u.id, u.name]));
   const set = (k: keyof typeof form) => (e: Event) => setForm({ ...form, [k]: (e.target as HTMLInputElement).value });
 
-  async function create(e: Event) {
+  function create(e: Event) {
     e.preventDefault();
-    setMsg(null);
     const head = form.role === 'dept_head';
-    try {
+    void creating.run(async () => {
       await api('/api/users', {
         method: 'POST',
         body: {
@@ -52,12 +52,10 @@ export function UsersPage(_: PageProps) {
             : { orgUnitId: Number(form.orgUnitId || units.data?.orgUnits[0]?.id) }),
         },
       });
-      setMsg(`已创建用户 ${form.username}`);
       setForm({ ...form, username: '', displayName: '', password: '' });
       users.reload();
-    } catch (err) {
-      setMsg(err instanceof ApiError ? err.message : '创建失败');
-    }
+      return `已创建用户 ${form.username}`;
+    });
   }
 
   return (
@@ -110,7 +108,7 @@ export function UsersPage(_: PageProps) {
           </label>
         )}
         <button type="submit">新建用户</button>
-        {msg && <span role="status">{msg}</span>}
+        {creating.outcome && <span role="status">{creating.outcome}</span>}
       </form>
       <ErrorText message={users.error} />
       <table class="data">

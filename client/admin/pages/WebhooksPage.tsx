@@ -1,7 +1,8 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../../shared/api.js';
+import { api } from '../../shared/api.js';
 import { useApi } from '../components/use-api.js';
+import { useAction } from '../components/use-action.js';
 import { formatTime } from '../components/cases/types.js';
 import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';
@@ -66,23 +67,20 @@ export function WebhooksPage(_props: PageProps) {
   const [kind, setKind] = useState<'wecom' | 'dingtalk'>('wecom');
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState<string[]>(['bad_rating', 'case_overdue']);
-  const [msg, setMsg] = useState<string | null>(null);
+  const action = useAction('操作失败');
   const [open, setOpen] = useState<number | null>(null);
 
-  async function run(fn: () => Promise<unknown>, ok: string) {
-    setMsg(null);
-    try {
-      await fn();
-      setMsg(ok);
+  /** A change to the webhooks; the list is reloaded after it and `done` said. */
+  const change = (call: () => Promise<unknown>, done: string) =>
+    action.run(async () => {
+      await call();
       reload();
-    } catch (err) {
-      setMsg(err instanceof ApiError ? err.message : '操作失败');
-    }
-  }
+      return done;
+    });
 
   function create(e: Event) {
     e.preventDefault();
-    void run(async () => {
+    void change(async () => {
       await api('/api/webhooks', { method: 'POST', body: { name, kind, url, events } });
       setName('');
       setUrl('');
@@ -129,7 +127,7 @@ export function WebhooksPage(_props: PageProps) {
           新建推送
         </button>
       </form>
-      {msg && <p role="status">{msg}</p>}
+      {action.outcome && <p role="status">{action.outcome}</p>}
       <ErrorText message={error} />
       <table class="data">
         <thead>
@@ -150,7 +148,7 @@ export function WebhooksPage(_props: PageProps) {
                 <td>{h.events.map((e) => EVENTS[e as keyof typeof EVENTS] ?? e).join('、')}</td>
                 <td>{h.active ? <span class="badge ok">启用</span> : <span class="badge warn">停用</span>}</td>
                 <td class="row-actions">
-                  <button type="button" onClick={() => run(() => api(`/api/webhooks/${h.id}`, { method: 'PATCH', body: { active: !h.active } }), h.active ? '已停用' : '已启用')}>
+                  <button type="button" onClick={() => change(() => api(`/api/webhooks/${h.id}`, { method: 'PATCH', body: { active: !h.active } }), h.active ? '已停用' : '已启用')}>
                     {h.active ? '停用' : '启用'}
                   </button>
                   <button type="button" aria-expanded={open === h.id} onClick={() => setOpen(open === h.id ? null : h.id)}>
@@ -158,7 +156,7 @@ export function WebhooksPage(_props: PageProps) {
                   </button>
                   <button
                     type="button"
-                    onClick={() => confirm(`删除推送「${h.name}」及其发送记录？`) && run(() => api(`/api/webhooks/${h.id}`, { method: 'DELETE' }), '已删除')}
+                    onClick={() => confirm(`删除推送「${h.name}」及其发送记录？`) && change(() => api(`/api/webhooks/${h.id}`, { method: 'DELETE' }), '已删除')}
                   >
                     删除
                   </button>
