@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { openAuthed } from '../../shared/api.js';
 import { FUNNEL_ALERT_LABELS } from '../../../shared/domain.js';
+import { ColumnHeads, num } from '../../shared/ColumnHeads.js';
 import { BulkCreateCodes } from '../components/BulkCreateCodes.js';
 import { CodeRow } from '../components/CodeRow.js';
 import type { CodeItem, DepartmentItem } from '../components/code-types.js';
@@ -122,19 +123,7 @@ export function CodesPage({ user, query }: PageProps) {
       <div class="table-scroll">
         <table class="data">
           <caption class="sr-only">评议码及近 30 天扫码漏斗</caption>
-          <thead>
-            <tr>
-              <th scope="col">评议码</th>
-              <th scope="col">部门</th>
-              <th scope="col">位置</th>
-              <th scope="col">状态</th>
-              <th scope="col" class="num">近30天扫码</th>
-              <th scope="col" class="num">近30天评价</th>
-              <th scope="col">最近扫码</th>
-              <th scope="col">提示</th>
-              <th scope="col">操作</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={['评议码', '部门', '位置', '状态', num('近30天扫码'), num('近30天评价'), '最近扫码', '提示', '操作']} />
           <tbody>
             {shown.map((c) => (
               <CodeRow key={c.code} item={c} isAdmin={isAdmin} onChanged={replaceRow} />

@@ -1,4 +1,6 @@
 import { openAuthed } from '../../shared/api.js';
+import { ColumnHeads, num } from '../../shared/ColumnHeads.js';
+import { FigureCells } from '../../shared/FigureCells.js';
 import { useApi } from '../components/use-api.js';
 import { useAction } from '../components/use-action.js';
 import { DateRangePicker } from '../components/stats/DateRangePicker.js';
@@ -78,27 +80,12 @@ function ScopeDashboard({ range }: { range: Range }) {
             {s.orgUnits.length > 1 && (
               <table class="data">
                 <caption>各县/区</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">组织单位</th>
-                    <th scope="col" class="num">部门数</th>
-                    <th scope="col" class="num">评价数</th>
-                    <th scope="col" class="num">好评率</th>
-                    <th scope="col" class="num">综合评分</th>
-                    <th scope="col" class="num">差评整改率</th>
-                    <th scope="col" class="num">按期办结率</th>
-                  </tr>
-                </thead>
+                <ColumnHeads columns={['组织单位', num('部门数'), num('评价数'), num('好评率'), num('综合评分'), num('差评整改率'), num('按期办结率')]} />
                 <tbody>
                   {s.orgUnits.map((u) => (
                     <tr key={u.id}>
                       <th scope="row">{u.name}</th>
-                      <td class="num">{int(u.departments)}</td>
-                      <td class="num">{int(u.total)}</td>
-                      <td class="num">{pct(u.goodRate)}</td>
-                      <td class="num">{score(u.score)}</td>
-                      <td class="num">{pct(u.rectifyRate)}</td>
-                      <td class="num">{pct(u.onTimeRate)}</td>
+                      <FigureCells figures={[int(u.departments), int(u.total), pct(u.goodRate), score(u.score), pct(u.rectifyRate), pct(u.onTimeRate)]} />
                     </tr>
                   ))}
                 </tbody>

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../shared/api.js';
+import { ColumnHeads } from '../../shared/ColumnHeads.js';
 import { useApi } from '../components/use-api.js';
 import { useAction } from '../components/use-action.js';
 import type { PageProps } from '../routes.js';
@@ -61,13 +62,7 @@ export function DepartmentsPage({ user }: PageProps) {
         </form>
       )}
       <table class="data">
-        <thead>
-          <tr>
-            <th scope="col">部门</th>
-            <th scope="col">县/区</th>
-            <th scope="col">状态</th>
-          </tr>
-        </thead>
+        <ColumnHeads columns={['部门', '县/区', '状态']} />
         <tbody>
           {data?.departments.map((d) => (
             <tr key={d.id}>

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../shared/api.js';
+import { ColumnHeads, num } from '../../shared/ColumnHeads.js';
 import { useApi } from '../components/use-api.js';
 import { useAction } from '../components/use-action.js';
 import type { PageProps } from '../routes.js';
@@ -68,14 +69,7 @@ function HolidayTables({ canEdit }: { canEdit: boolean }) {
       ))}
       <table class="data">
         <caption>已载入的官方节假日表（优先于内置日历）</caption>
-        <thead>
-          <tr>
-            <th scope="col">年份</th>
-            <th scope="col" class="num">放假日</th>
-            <th scope="col" class="num">调休上班日</th>
-            <th scope="col">来源</th>
-          </tr>
-        </thead>
+        <ColumnHeads columns={['年份', num('放假日'), num('调休上班日'), '来源']} />
         <tbody>
           {data?.tables.map((t) => (
             <tr key={t.year}>

@@ -1,6 +1,7 @@
 import { addMonths, chinaMonth } from '../../../shared/china-time.js';
 import { useState } from 'preact/hooks';
 import { api } from '../../shared/api.js';
+import { ColumnHeads, num } from '../../shared/ColumnHeads.js';
 import { useApi } from '../components/use-api.js';
 import { useAction } from '../components/use-action.js';
 import { CaseTable } from '../components/cases/CaseTable.js';
@@ -72,17 +73,7 @@ export function SpotChecksPage({ user }: PageProps) {
       <h2>抽查记录</h2>
       <ErrorText message={error} />
       <table class="data">
-        <thead>
-          <tr>
-            <th scope="col">月份</th>
-            <th scope="col">比例</th>
-            <th scope="col" class="num">符合条件</th>
-            <th scope="col" class="num">抽取</th>
-            <th scope="col">随机种子</th>
-            <th scope="col">抽取人</th>
-            <th scope="col">时间</th>
-          </tr>
-        </thead>
+        <ColumnHeads columns={['月份', '比例', num('符合条件'), num('抽取'), '随机种子', '抽取人', '时间']} />
         <tbody>
           {data?.draws.map((d) => (
             <tr key={d.id}>

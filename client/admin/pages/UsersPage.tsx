@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../shared/api.js';
 import { ROLE_LABELS, ROLES, type Role } from '../../../shared/domain.js';
+import { ColumnHeads } from '../../shared/ColumnHeads.js';
 import { useApi } from '../components/use-api.js';
 import { useAction } from '../components/use-action.js';
 import type { PageProps } from '../routes.js';
@@ -113,15 +114,7 @@ export function UsersPage(_: PageProps) {
       <ErrorText message={users.error} />
       <table class="data">
         <caption class="sr-only">用户列表</caption>
-        <thead>
-          <tr>
-            <th scope="col">用户名</th>
-            <th scope="col">姓名</th>
-            <th scope="col">角色</th>
-            <th scope="col">范围</th>
-            <th scope="col">状态</th>
-          </tr>
-        </thead>
+        <ColumnHeads columns={['用户名', '姓名', '角色', '范围', '状态']} />
         <tbody>
           {users.data?.users.map((u) => (
             <tr key={u.id}>

@@ -1,6 +1,7 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { api } from '../../shared/api.js';
+import { ColumnHeads, num } from '../../shared/ColumnHeads.js';
 import { useApi } from '../components/use-api.js';
 import { useAction } from '../components/use-action.js';
 import { formatTime } from '../components/cases/types.js';
@@ -36,15 +37,7 @@ function Deliveries({ id }: { id: number }) {
   if (data.deliveries.length === 0) return <p class="muted">尚无发送记录。</p>;
   return (
     <table class="data">
-      <thead>
-        <tr>
-          <th scope="col">时间</th>
-          <th scope="col">事件</th>
-          <th scope="col">状态</th>
-          <th scope="col" class="num">尝试次数</th>
-          <th scope="col">最近错误</th>
-        </tr>
-      </thead>
+      <ColumnHeads columns={['时间', '事件', '状态', num('尝试次数'), '最近错误']} />
       <tbody>
         {data.deliveries.map((d) => (
           <tr key={d.id}>
@@ -130,15 +123,7 @@ export function WebhooksPage(_props: PageProps) {
       {action.outcome && <p role="status">{action.outcome}</p>}
       <ErrorText message={error} />
       <table class="data">
-        <thead>
-          <tr>
-            <th scope="col">名称</th>
-            <th scope="col">类型</th>
-            <th scope="col">事件</th>
-            <th scope="col">状态</th>
-            <th scope="col">操作</th>
-          </tr>
-        </thead>
+        <ColumnHeads columns={['名称', '类型', '事件', '状态', '操作']} />
         <tbody>
           {data?.webhooks.map((h) => (
             <Fragment key={h.id}>

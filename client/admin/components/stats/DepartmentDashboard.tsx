@@ -1,4 +1,6 @@
 import { useApi } from '../use-api.js';
+import { ColumnHeads, num } from '../../../shared/ColumnHeads.js';
+import { FigureCells } from '../../../shared/FigureCells.js';
 import { BASE } from '../../router.js';
 import { int, pct, qs, ratingsLink, score, spanDays, type Range } from './format.js';
 import { KpiTiles } from './KpiTiles.js';
@@ -92,13 +94,7 @@ export function DepartmentDashboard({ departmentId, range }: { departmentId: num
             ) : (
               <table class="data">
                 <caption class="sr-only">评价标签统计</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">标签</th>
-                    <th scope="col">类别</th>
-                    <th scope="col" class="num">次数</th>
-                  </tr>
-                </thead>
+                <ColumnHeads columns={['标签', '类别', num('次数')]} />
                 <tbody>
                   {t.tags.map((x) => (
                     <tr key={x.tag}>
@@ -136,17 +132,7 @@ export function DepartmentDashboard({ departmentId, range }: { departmentId: num
           <div class="table-wrap">
             <table class="data" data-testid="windows-table">
               <caption class="sr-only">各窗口指标</caption>
-              <thead>
-                <tr>
-                  <th scope="col">位置</th>
-                  <th scope="col">评议码</th>
-                  <th scope="col" class="num">扫码打开</th>
-                  <th scope="col" class="num">评价数</th>
-                  <th scope="col" class="num">好评率</th>
-                  <th scope="col" class="num">差评数</th>
-                  <th scope="col" class="num">综合评分</th>
-                </tr>
-              </thead>
+              <ColumnHeads columns={['位置', '评议码', num('扫码打开'), num('评价数'), num('好评率'), num('差评数'), num('综合评分')]} />
               <tbody>
                 {c.codes.map((k) => (
                   <tr key={k.codeId}>
@@ -156,15 +142,15 @@ export function DepartmentDashboard({ departmentId, range }: { departmentId: num
                       {!k.active && <span class="badge warn">已停用</span>}
                     </td>
                     <td>{k.codeId}</td>
-                    <td class="num">{int(k.opens)}</td>
-                    <td class="num">
-                      <a href={ratingsLink(range, { departmentId, codeId: k.codeId })}>{int(k.total)}</a>
-                    </td>
-                    <td class="num">{pct(k.goodRate)}</td>
-                    <td class="num">
-                      <a href={ratingsLink(range, { departmentId, codeId: k.codeId, kind: 'bad' })}>{int(k.badCount)}</a>
-                    </td>
-                    <td class="num">{score(k.score)}</td>
+                    <FigureCells
+                      figures={[
+                        int(k.opens),
+                        <a href={ratingsLink(range, { departmentId, codeId: k.codeId })}>{int(k.total)}</a>,
+                        pct(k.goodRate),
+                        <a href={ratingsLink(range, { departmentId, codeId: k.codeId, kind: 'bad' })}>{int(k.badCount)}</a>,
+                        score(k.score),
+                      ]}
+                    />
                   </tr>
                 ))}
               </tbody>
