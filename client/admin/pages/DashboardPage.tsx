@@ -6,6 +6,7 @@ import { useAction } from '../components/use-action.js';
 import { DateRangePicker } from '../components/stats/DateRangePicker.js';
 import { DepartmentDashboard, granularityFor } from '../components/stats/DepartmentDashboard.js';
 import { int, pct, qs, rangeFrom, score, type Range } from '../components/stats/format.js';
+import { CaseWork, OverdueCount } from '../components/stats/CaseWork.js';
 import { HeatMap } from '../components/stats/HeatMap.js';
 import { KpiTiles } from '../components/stats/KpiTiles.js';
 import { RankingTable } from '../components/stats/RankingTable.js';
@@ -94,18 +95,13 @@ function ScopeDashboard({ range }: { range: Range }) {
           </>
         )}
       </Section>
-      <Section title="差评处理" state={cases}>
+      <CaseWork state={cases} testId="overdue-cases" href={`${BASE}/cases?overdue=true`} linkText="查看逾期案件">
         {(c) => (
-          <div class="card case-card" data-testid="overdue-cases">
-            <p>
-              逾期未办结案件 <strong class={c.overdue ? 'bad' : ''}>{int(c.overdue)}</strong> 件；当前未办结 {int(c.unclosed)} 件。
-            </p>
-            <a class="button-link" href={`${BASE}/cases?overdue=true`}>
-              查看逾期案件
-            </a>
-          </div>
+          <>
+            逾期未办结案件 <OverdueCount cases={c} /> 件；当前未办结 {int(c.unclosed)} 件。
+          </>
         )}
-      </Section>
+      </CaseWork>
       <Section state={ranking}>{(r) => <RankingTable data={r} range={range} />}</Section>
       <Section state={trend}>{(t) => <TrendChart data={t} title="评价趋势" />}</Section>
       <Section title="评价时段" state={heat}>{(h) => <HeatMap total={h.total} bad={h.bad} />}</Section>

@@ -3,6 +3,7 @@ import { ColumnHeads, num } from '../../../shared/ColumnHeads.js';
 import { FigureCells } from '../../../shared/FigureCells.js';
 import { BASE } from '../../router.js';
 import { int, pct, qs, ratingsLink, score, spanDays, type Range } from './format.js';
+import { CaseWork, OverdueCount } from './CaseWork.js';
 import { KpiTiles } from './KpiTiles.js';
 import { ScoreLevels } from './ScoreLevels.js';
 import { Section } from './Section.js';
@@ -72,19 +73,14 @@ export function DepartmentDashboard({ departmentId, range }: { departmentId: num
           </>
         )}
       </Section>
-      <Section title="差评处理" state={cases}>
+      <CaseWork state={cases} testId="open-cases" href={`${BASE}/cases?${qs({ departmentId })}`} linkText="查看本部门案件">
         {(c) => (
-          <div class="card case-card" data-testid="open-cases">
-            <p>
-              当前未办结案件 <strong>{int(c.unclosed)}</strong> 件，其中逾期 <strong class={c.overdue ? 'bad' : ''}>{int(c.overdue)}</strong> 件。
-              本期差评案件 {int(c.cases)} 件，已办结 {int(c.closed)} 件（按期办结率 {pct(c.onTimeRate)}）。
-            </p>
-            <a class="button-link" href={`${BASE}/cases?${qs({ departmentId })}`}>
-              查看本部门案件
-            </a>
-          </div>
+          <>
+            当前未办结案件 <strong>{int(c.unclosed)}</strong> 件，其中逾期 <OverdueCount cases={c} /> 件。
+            本期差评案件 {int(c.cases)} 件，已办结 {int(c.closed)} 件（按期办结率 {pct(c.onTimeRate)}）。
+          </>
         )}
-      </Section>
+      </CaseWork>
       <Section state={trend}>{(t) => <TrendChart data={t} title="评价趋势" />}</Section>
       <div class="two-col">
         <Section title="评价标签" state={tags}>
