@@ -12,14 +12,11 @@ function LoginPage({ onLogin }: { onLogin: (u: SessionUser) => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const login = useAction('登录失败，请检查网络');
-  function submit(e: Event) {
-    e.preventDefault();
-    void login.run(async () => {
-      const res = await api<{ token: string; user: SessionUser }>('/api/auth/login', { method: 'POST', body: { username, password } });
-      saveSession(res.token, res.user);
-      onLogin(res.user);
-    });
-  }
+  const submit = login.onSubmit(async () => {
+    const res = await api<{ token: string; user: SessionUser }>('/api/auth/login', { method: 'POST', body: { username, password } });
+    saveSession(res.token, res.user);
+    onLogin(res.user);
+  });
   return (
     <main class="login">
       <form onSubmit={submit} aria-labelledby="login-title">

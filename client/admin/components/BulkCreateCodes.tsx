@@ -26,16 +26,13 @@ export function BulkCreateCodes({
     ? `${pattern.replaceAll('{n}', String(first))}${n > 1 ? ` … ${pattern.replaceAll('{n}', String(first + n - 1))}` : ''}`
     : pattern;
 
-  function submit(e: Event) {
-    e.preventDefault();
-    void creating.run(async () => {
-      const body: Record<string, unknown> = { count: n, locationPattern: pattern, startAt: first };
-      if (staffName.trim()) body.staffName = staffName.trim();
-      const res = await api<{ codes: CodeItem[] }>(`/api/departments/${chosen}/codes`, { method: 'POST', body });
-      onCreated(res.codes);
-      return `已新建 ${res.codes.length} 个评议码：${res.codes.map((c) => c.code).join('、')}`;
-    });
-  }
+  const submit = creating.onSubmit(async () => {
+    const body: Record<string, unknown> = { count: n, locationPattern: pattern, startAt: first };
+    if (staffName.trim()) body.staffName = staffName.trim();
+    const res = await api<{ codes: CodeItem[] }>(`/api/departments/${chosen}/codes`, { method: 'POST', body });
+    onCreated(res.codes);
+    return `已新建 ${res.codes.length} 个评议码：${res.codes.map((c) => c.code).join('、')}`;
+  });
 
   return (
     <form class="inline-form" onSubmit={submit} aria-label="批量新建评议码">

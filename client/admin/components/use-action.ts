@@ -7,6 +7,8 @@ export interface Action {
    * resolves to, if anything, is the `done` message; a failure becomes `error`. Never rejects.
    */
   run: (action: () => Promise<string | void>) => Promise<void>;
+  /** A form's onSubmit that runs `action` instead of the browser posting the form. */
+  onSubmit: (action: () => Promise<string | void>) => (e: Event) => void;
   /** The call is under way (disable its button). */
   busy: boolean;
   /** Why the last call failed: the server's message, or the hook's fallback. */
@@ -38,5 +40,9 @@ export function useAction(failure: string): Action {
       setBusy(false);
     }
   }
-  return { run, busy, error, outcome: done ?? error, fail: setError };
+  const onSubmit = (action: () => Promise<string | void>) => (e: Event) => {
+    e.preventDefault();
+    void run(action);
+  };
+  return { run, onSubmit, busy, error, outcome: done ?? error, fail: setError };
 }

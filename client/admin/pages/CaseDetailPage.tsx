@@ -37,10 +37,7 @@ function AssignForm({ c, onDone }: { c: CaseDetail; onDone: (c: CaseDetail) => v
   const { data } = useApi<{ users: { id: number; displayName: string; roleLabel: string }[] }>(`/api/cases/${c.id}/assignees`);
   const [officer, setOfficer] = useState('');
   const assigning = useAction('指派失败');
-  function submit(e: Event) {
-    e.preventDefault();
-    void assigning.run(async () => onDone(await api<CaseDetail>(`/api/cases/${c.id}/assign`, { method: 'POST', body: { officerId: Number(officer) } })));
-  }
+  const submit = assigning.onSubmit(async () => onDone(await api<CaseDetail>(`/api/cases/${c.id}/assign`, { method: 'POST', body: { officerId: Number(officer) } })));
   return (
     <form class="inline-form" onSubmit={submit}>
       <label>

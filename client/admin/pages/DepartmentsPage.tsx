@@ -27,15 +27,12 @@ export function DepartmentsPage({ user }: PageProps) {
   const creating = useAction('新建失败');
   const counties = units.data?.orgUnits.filter((u) => u.kind === 'county') ?? [];
 
-  function create(e: Event) {
-    e.preventDefault();
-    void creating.run(async () => {
-      await api('/api/departments', { method: 'POST', body: { orgUnitId: Number(unit || counties[0]?.id), name } });
-      setName('');
-      reload();
-      return '已新建部门';
-    });
-  }
+  const create = creating.onSubmit(async () => {
+    await api('/api/departments', { method: 'POST', body: { orgUnitId: Number(unit || counties[0]?.id), name } });
+    setName('');
+    reload();
+    return '已新建部门';
+  });
 
   return (
     <section>

@@ -47,17 +47,14 @@ function HolidayTables({ canEdit }: { canEdit: boolean }) {
   const [source, setSource] = useState('国务院办公厅关于部分节假日安排的通知');
   const loading = useAction('载入失败');
 
-  function load(e: Event) {
-    e.preventDefault();
-    void loading.run(async () => {
-      await api('/api/settings/holidays', {
-        method: 'PUT',
-        body: { year: Number(year), holidays: parseDates(holidays), workdays: parseDates(workdays), source },
-      });
-      reload();
-      return `已载入 ${year} 年节假日安排`;
+  const load = loading.onSubmit(async () => {
+    await api('/api/settings/holidays', {
+      method: 'PUT',
+      body: { year: Number(year), holidays: parseDates(holidays), workdays: parseDates(workdays), source },
     });
-  }
+    reload();
+    return `已载入 ${year} 年节假日安排`;
+  });
 
   return (
     <section class="card" aria-labelledby="hol-title">

@@ -33,14 +33,11 @@ export function SpotChecksPage({ user }: PageProps) {
   const [result, setResult] = useState<{ draw: Draw; cases: CaseItem[] } | null>(null);
   const drawing = useAction('抽取失败');
 
-  function submit(e: Event) {
-    e.preventDefault();
-    void drawing.run(async () => {
-      const res = await api<{ draw: Draw; cases: CaseItem[] }>('/api/spot-checks/draw', { method: 'POST', body: { month, ...(seed.trim() ? { seed: seed.trim() } : {}) } });
-      setResult(res);
-      reload();
-    });
-  }
+  const submit = drawing.onSubmit(async () => {
+    const res = await api<{ draw: Draw; cases: CaseItem[] }>('/api/spot-checks/draw', { method: 'POST', body: { month, ...(seed.trim() ? { seed: seed.trim() } : {}) } });
+    setResult(res);
+    reload();
+  });
 
   return (
     <section>

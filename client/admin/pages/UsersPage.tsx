@@ -37,27 +37,23 @@ export function UsersPage(_: PageProps) {
   const unitName = new Map(units.data?.orgUnits.map((u) => [u.id, u.name]));
   const set = (k: keyof typeof form) => (e: Event) => setForm({ ...form, [k]: (e.target as HTMLInputElement).value });
 
-  function create(e: Event) {
-    e.preventDefault();
-    const head = form.role === 'dept_head';
-    void creating.run(async () => {
-      await api('/api/users', {
-        method: 'POST',
-        body: {
-          username: form.username,
-          password: form.password,
-          displayName: form.displayName || undefined,
-          role: form.role,
-          ...(head
-            ? { departmentIds: [Number(form.departmentId || depts.data?.departments[0]?.id)] }
-            : { orgUnitId: Number(form.orgUnitId || units.data?.orgUnits[0]?.id) }),
-        },
-      });
-      setForm({ ...form, username: '', displayName: '', password: '' });
-      users.reload();
-      return `已创建用户 ${form.username}`;
+  const create = creating.onSubmit(async () => {
+    await api('/api/users', {
+      method: 'POST',
+      body: {
+        username: form.username,
+        password: form.password,
+        displayName: form.displayName || undefined,
+        role: form.role,
+        ...(form.role === 'dept_head'
+          ? { departmentIds: [Number(form.departmentId || depts.data?.departments[0]?.id)] }
+          : { orgUnitId: Number(form.orgUnitId || units.data?.orgUnits[0]?.id) }),
+      },
     });
-  }
+    setForm({ ...form, username: '', displayName: '', password: '' });
+    users.reload();
+    return `已创建用户 ${form.username}`;
+  });
 
   return (
     <section>
