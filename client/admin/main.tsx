@@ -6,6 +6,7 @@ import { BASE, matchPath, onLinkClick, useLocation } from './router.js';
 import { ROUTES } from './routes.js';
 import './admin.css';
 import { ErrorText } from './components/ErrorText.js';
+import { InputField } from './components/Fields.js';
 import { useAction } from './components/use-action.js';
 
 function LoginPage({ onLogin }: { onLogin: (u: SessionUser) => void }) {
@@ -21,14 +22,8 @@ function LoginPage({ onLogin }: { onLogin: (u: SessionUser) => void }) {
     <main class="login">
       <form onSubmit={submit} aria-labelledby="login-title">
         <h1 id="login-title">码上评议 · 管理后台</h1>
-        <label>
-          用户名
-          <input name="username" autoComplete="username" required value={username} onInput={(e) => setUsername((e.target as HTMLInputElement).value)} />
-        </label>
-        <label>
-          密码
-          <input name="password" type="password" autoComplete="current-password" required value={password} onInput={(e) => setPassword((e.target as HTMLInputElement).value)} />
-        </label>
+        <InputField label="用户名" name="username" autoComplete="username" required value={username} onValue={setUsername} />
+        <InputField label="密码" name="password" type="password" autoComplete="current-password" required value={password} onValue={setPassword} />
         <ErrorText message={login.error} />
         <button type="submit" disabled={login.busy}>
           {login.busy ? '登录中…' : '登录'}

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../shared/api.js';
 import { useAction } from './use-action.js';
+import { InputField } from './Fields.js';
 import { FUNNEL_ALERT_LABELS } from '../../../shared/domain.js';
 import type { CodeItem } from './code-types.js';
 import { ErrorText } from './ErrorText.js';
@@ -44,14 +45,8 @@ export function CodeRow({ item, isAdmin, onChanged }: { item: CodeItem; isAdmin:
       <td>
         {editing ? (
           <form class="row-form" onSubmit={save} aria-label={`修改评议码 ${item.code} 的位置`}>
-            <label>
-              位置
-              <input value={location} required maxLength={100} onInput={(e) => setLocation((e.target as HTMLInputElement).value)} />
-            </label>
-            <label>
-              服务人员（可空）
-              <input value={staffName} maxLength={30} onInput={(e) => setStaffName((e.target as HTMLInputElement).value)} />
-            </label>
+            <InputField label="位置" value={location} required maxLength={100} onValue={setLocation} />
+            <InputField label="服务人员（可空）" value={staffName} maxLength={30} onValue={setStaffName} />
             <span class="row-actions">
               <button type="submit" disabled={busy}>保存</button>
               <button type="button" onClick={() => setEditing(false)} disabled={busy}>取消</button>

@@ -3,6 +3,7 @@ import { api } from '../../shared/api.js';
 import { CLASSIFICATION_LABELS, SATISFACTION_LABELS, type Classification, type Satisfaction } from '../../../shared/domain.js';
 import { useApi } from '../components/use-api.js';
 import { useAction } from '../components/use-action.js';
+import { NamedOptions, SelectField } from '../components/Fields.js';
 import { DeadlineBadge } from '../components/cases/CaseTable.js';
 import { MoveForm } from '../components/cases/MoveForm.js';
 import { Timeline } from '../components/cases/Timeline.js';
@@ -40,17 +41,10 @@ function AssignForm({ c, onDone }: { c: CaseDetail; onDone: (c: CaseDetail) => v
   const submit = assigning.onSubmit(async () => onDone(await api<CaseDetail>(`/api/cases/${c.id}/assign`, { method: 'POST', body: { officerId: Number(officer) } })));
   return (
     <form class="inline-form" onSubmit={submit}>
-      <label>
-        经办人
-        <select required value={officer} onChange={(e) => setOfficer((e.target as HTMLSelectElement).value)}>
-          <option value="">请选择</option>
-          {data?.users.map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.displayName}（{u.roleLabel}）
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField label="经办人" required value={officer} onChange={setOfficer}>
+        <option value="">请选择</option>
+        <NamedOptions units={data?.users.map((u) => ({ id: u.id, name: `${u.displayName}（${u.roleLabel}）` }))} />
+      </SelectField>
       <button type="submit">{c.officerId ? '改派' : '指派'}</button>
       <ErrorText message={assigning.error} inline />
     </form>

@@ -8,6 +8,7 @@ import type { CodeItem, DepartmentItem } from '../components/code-types.js';
 import { openPrintSheet } from '../components/print-sheet.js';
 import { useApi } from '../components/use-api.js';
 import { useAction } from '../components/use-action.js';
+import { CheckField, NamedOptions, SelectField } from '../components/Fields.js';
 import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';
 
@@ -53,29 +54,16 @@ export function CodesPage({ user, query }: PageProps) {
       <ErrorText message={departments.error} />
 
       <div class="toolbar" role="group" aria-label="筛选">
-        <label>
-          部门
-          <select value={departmentId} onChange={(e) => setDepartmentId((e.target as HTMLSelectElement).value)}>
-            <option value="">全部部门</option>
-            {depts.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          状态
-          <select value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value as StatusFilter)}>
-            <option value="">全部</option>
-            <option value="true">启用</option>
-            <option value="false">已停用</option>
-          </select>
-        </label>
-        <label class="check">
-          <input type="checkbox" checked={alertsOnly} onChange={(e) => setAlertsOnly((e.target as HTMLInputElement).checked)} />
-          只看有提示的码
-        </label>
+        <SelectField label="部门" value={departmentId} onChange={setDepartmentId}>
+          <option value="">全部部门</option>
+          <NamedOptions units={depts} />
+        </SelectField>
+        <SelectField label="状态" value={status} onChange={(value) => setStatus(value as StatusFilter)}>
+          <option value="">全部</option>
+          <option value="true">启用</option>
+          <option value="false">已停用</option>
+        </SelectField>
+        <CheckField label="只看有提示的码" checked={alertsOnly} onChange={setAlertsOnly} />
       </div>
 
       <div class="toolbar" role="group" aria-label="打印与下载">

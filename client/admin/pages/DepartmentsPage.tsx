@@ -3,6 +3,7 @@ import { api } from '../../shared/api.js';
 import { ColumnHeads } from '../../shared/ColumnHeads.js';
 import { useApi } from '../components/use-api.js';
 import { useAction } from '../components/use-action.js';
+import { InputField, NamedOptions, SelectField } from '../components/Fields.js';
 import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';
 
@@ -40,20 +41,10 @@ export function DepartmentsPage({ user }: PageProps) {
       <ErrorText message={error} />
       {user.role === 'admin' && (
         <form class="inline-form" onSubmit={create}>
-          <label>
-            所属县/区
-            <select value={unit} onChange={(e) => setUnit((e.target as HTMLSelectElement).value)}>
-              {counties.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            部门名称
-            <input value={name} required maxLength={60} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
-          </label>
+          <SelectField label="所属县/区" value={unit} onChange={setUnit}>
+            <NamedOptions units={counties} />
+          </SelectField>
+          <InputField label="部门名称" value={name} required maxLength={60} onValue={setName} />
           <button type="submit">新建部门</button>
           {creating.outcome && <span role="status">{creating.outcome}</span>}
         </form>

@@ -3,6 +3,7 @@ import { api } from '../../shared/api.js';
 import { ColumnHeads, num } from '../../shared/ColumnHeads.js';
 import { useApi } from '../components/use-api.js';
 import { useAction } from '../components/use-action.js';
+import { InputField } from '../components/Fields.js';
 import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';
 
@@ -85,10 +86,7 @@ function HolidayTables({ canEdit }: { canEdit: boolean }) {
       </table>
       {canEdit && (
         <form class="inline-form" onSubmit={load}>
-          <label>
-            年份
-            <input type="number" min={2000} max={2100} value={year} onInput={(e) => setYear((e.target as HTMLInputElement).value)} />
-          </label>
+          <InputField label="年份" type="number" min={2000} max={2100} value={year} onValue={setYear} />
           <label>
             放假日期（每行一个 YYYY-MM-DD）
             <textarea rows={6} value={holidays} onInput={(e) => setHolidays((e.target as HTMLTextAreaElement).value)} />
@@ -97,10 +95,7 @@ function HolidayTables({ canEdit }: { canEdit: boolean }) {
             调休上班日期（周末上班）
             <textarea rows={6} value={workdays} onInput={(e) => setWorkdays((e.target as HTMLTextAreaElement).value)} />
           </label>
-          <label>
-            来源
-            <input value={source} maxLength={200} onInput={(e) => setSource((e.target as HTMLInputElement).value)} />
-          </label>
+          <InputField label="来源" value={source} maxLength={200} onValue={setSource} />
           <button type="submit">载入</button>
           {loading.outcome && <span role="status">{loading.outcome}</span>}
         </form>
@@ -135,16 +130,15 @@ export function SettingsPage({ user }: PageProps) {
   }
 
   const num = (section: 'limits' | 'deadlines' | 'spotCheck' | 'ranking' | 'privacy', key: string, label: string, step = 1) => (
-    <label key={`${section}.${key}`}>
-      {label}
-      <input
-        type="number"
-        step={step}
-        disabled={!canEdit}
-        value={String((s as unknown as Record<string, Record<string, number>>)[section]![key])}
-        onInput={(e) => setNum(section, key, (e.target as HTMLInputElement).value)}
-      />
-    </label>
+    <InputField
+      key={`${section}.${key}`}
+      label={label}
+      type="number"
+      step={step}
+      disabled={!canEdit}
+      value={String((s as unknown as Record<string, Record<string, number>>)[section]![key])}
+      onValue={(value) => setNum(section, key, value)}
+    />
   );
 
   return (

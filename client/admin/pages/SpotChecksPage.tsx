@@ -4,6 +4,7 @@ import { api } from '../../shared/api.js';
 import { ColumnHeads, num } from '../../shared/ColumnHeads.js';
 import { useApi } from '../components/use-api.js';
 import { useAction } from '../components/use-action.js';
+import { InputField } from '../components/Fields.js';
 import { CaseTable } from '../components/cases/CaseTable.js';
 import type { CaseItem } from '../components/cases/types.js';
 import { formatTime } from '../components/cases/types.js';
@@ -45,14 +46,8 @@ export function SpotChecksPage({ user }: PageProps) {
       <p class="muted">按月从各部门的实名好评中按设定比例随机抽取（至少 1 条），回访核实评价是否为本人真实意愿、未受引导。填写相同的随机种子，对同样的数据会抽出同样的评价。</p>
       {user.role === 'supervisor' && (
         <form class="inline-form" onSubmit={submit} aria-label="抽取">
-          <label>
-            月份
-            <input type="month" required value={month} onInput={(e) => setMonth((e.target as HTMLInputElement).value)} />
-          </label>
-          <label>
-            随机种子（选填）
-            <input value={seed} maxLength={100} placeholder="留空则随机生成并记录" onInput={(e) => setSeed((e.target as HTMLInputElement).value)} />
-          </label>
+          <InputField label="月份" type="month" required value={month} onValue={setMonth} />
+          <InputField label="随机种子（选填）" value={seed} maxLength={100} placeholder="留空则随机生成并记录" onValue={setSeed} />
           <button type="submit" disabled={drawing.busy}>
             抽取
           </button>

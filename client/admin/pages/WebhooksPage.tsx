@@ -4,6 +4,7 @@ import { api } from '../../shared/api.js';
 import { ColumnHeads, num } from '../../shared/ColumnHeads.js';
 import { useApi } from '../components/use-api.js';
 import { useAction } from '../components/use-action.js';
+import { CheckField, InputField, LabelOptions, SelectField } from '../components/Fields.js';
 import { formatTime } from '../components/cases/types.js';
 import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';
@@ -85,35 +86,20 @@ export function WebhooksPage(_props: PageProps) {
       <h1>消息推送</h1>
       <p class="muted">新差评和案件超期时推送到工作群。推送内容不含群众手机号；推送失败会自动重试，不影响群众评价。</p>
       <form class="inline-form" onSubmit={create} aria-label="新建推送">
-        <label>
-          名称
-          <input required maxLength={60} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
-        </label>
-        <label>
-          类型
-          <select value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value as 'wecom' | 'dingtalk')}>
-            {Object.entries(KINDS).map(([k, v]) => (
-              <option key={k} value={k}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="grow">
-          Webhook 地址
-          <input type="url" required value={url} onInput={(e) => setUrl((e.target as HTMLInputElement).value)} />
-        </label>
+        <InputField label="名称" required maxLength={60} value={name} onValue={setName} />
+        <SelectField label="类型" value={kind} onChange={(value) => setKind(value as 'wecom' | 'dingtalk')}>
+          <LabelOptions labels={KINDS} />
+        </SelectField>
+        <InputField label="Webhook 地址" class="grow" type="url" required value={url} onValue={setUrl} />
         <fieldset class="choices">
           <legend>推送事件</legend>
-          {Object.entries(EVENTS).map(([k, v]) => (
-            <label key={k} class="check">
-              <input
-                type="checkbox"
-                checked={events.includes(k)}
-                onChange={(e) => setEvents((e.target as HTMLInputElement).checked ? [...events, k] : events.filter((x) => x !== k))}
-              />
-              {v}
-            </label>
+          {Object.entries(EVENTS).map(([event, label]) => (
+            <CheckField
+              key={event}
+              label={label}
+              checked={events.includes(event)}
+              onChange={(on) => setEvents(on ? [...events, event] : events.filter((other) => other !== event))}
+            />
           ))}
         </fieldset>
         <button type="submit" disabled={events.length === 0}>
