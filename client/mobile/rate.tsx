@@ -293,9 +293,9 @@ export class Rate extends Component<{ page: RateData }, State> {
   }
 
   override componentDidUpdate() {
-    const el = this.focusId && document.getElementById(this.focusId);
+    const target = this.focusId && document.getElementById(this.focusId);
     this.focusId = '';
-    if (el) el.focus();
+    if (target) target.focus();
   }
 
   send(pending: Pending, saved: boolean) {

@@ -67,8 +67,8 @@ export function Missing({ page }: { page: MissingData }) {
 
 /** "2026-11-22T10:00:00+08:00" → "2026-11-22 10:00", always in Beijing time. */
 export function fmtTime(iso: string): string {
-  const ms = Date.parse(iso);
-  return ms ? chinaMinute(ms) : iso;
+  const time = Date.parse(iso);
+  return time ? chinaMinute(time) : iso;
 }
 
 export function CaseView({ page }: { page: CaseData }) {
