@@ -1,46 +1,32 @@
 import { render } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, ApiError, clearSession, getSessionUser, saveSession, setUnauthorizedHandler, type SessionUser } from '../shared/api.js';
+import { api, clearSession, getSessionUser, saveSession, setUnauthorizedHandler, type SessionUser } from '../shared/api.js';
 import { ROLE_LABELS } from '../../shared/domain.js';
 import { BASE, matchPath, onLinkClick, useLocation } from './router.js';
 import { ROUTES } from './routes.js';
 import './admin.css';
 import { ErrorText } from './components/ErrorText.js';
+import { InputField } from './components/Fields.js';
+import { useAction } from './components/use-action.js';
 
 function LoginPage({ onLogin }: { onLogin: (u: SessionUser) => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function submit(e: Event) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const res = await api<{ token: string; user: SessionUser }>('/api/auth/login', { method: 'POST', body: { username, password } });
-      saveSession(res.token, res.user);
-      onLogin(res.user);
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : '登录失败，请检查网络');
-    } finally {
-      setBusy(false);
-    }
-  }
+  const login = useAction('登录失败，请检查网络');
+  const submit = login.onSubmit(async () => {
+    const res = await api<{ token: string; user: SessionUser }>('/api/auth/login', { method: 'POST', body: { username, password } });
+    saveSession(res.token, res.user);
+    onLogin(res.user);
+  });
   return (
     <main class="login">
       <form onSubmit={submit} aria-labelledby="login-title">
         <h1 id="login-title">码上评议 · 管理后台</h1>
-        <label>
-          用户名
-          <input name="username" autoComplete="username" required value={username} onInput={(e) => setUsername((e.target as HTMLInputElement).value)} />
-        </label>
-        <label>
-          密码
-          <input name="password" type="password" autoComplete="current-password" required value={password} onInput={(e) => setPassword((e.target as HTMLInputElement).value)} />
-        </label>
-        <ErrorText message={error} />
-        <button type="submit" disabled={busy}>
-          {busy ? '登录中…' : '登录'}
+        <InputField label="用户名" name="username" autoComplete="username" required value={username} onValue={setUsername} />
+        <InputField label="密码" name="password" type="password" autoComplete="current-password" required value={password} onValue={setPassword} />
+        <ErrorText message={login.error} />
+        <button type="submit" disabled={login.busy}>
+          {login.busy ? '登录中…' : '登录'}
         </button>
       </form>
     </main>

@@ -1,4 +1,5 @@
 // The citizen's form as plain data: checks and the request body, kept pure for unit tests.
+import { MOBILE_PATTERN, normalizePhone } from '../../shared/domain.js';
 import type { RatingBody } from './pending';
 
 export interface Draft {
@@ -14,32 +15,28 @@ export interface DraftErrors {
   consent?: string;
 }
 
-/** 11-digit mainland mobile number (DOMAIN.md: the number is asked for, never required). */
-export const MOBILE_RE = /^1[3-9]\d{9}$/;
-
-/** Elderly users paste or type "138 1234 5678" or "+86 138…": accept those spellings. */
-export function normalizePhone(raw: string): string {
-  return raw.replace(/[\s-]/g, '').replace(/^\+?86(?=1\d{10}$)/, '');
-}
-
-export function checkDraft(d: Draft): DraftErrors {
-  const phone = normalizePhone(d.phone);
-  const e: DraftErrors = {};
-  if (!phone) return e;
-  if (!MOBILE_RE.test(phone)) e.phone = '请输入11位手机号码，例如 13812345678';
-  if (!d.consent) e.consent = '请勾选同意后再提交；如不愿留电话，请清空号码';
-  return e;
+/**
+ * The phone is asked for, never required (DOMAIN.md); one given must be a mainland mobile, typed the
+ * way elderly users do ("138 1234 5678", "+86 138…"), and comes with the explicit consent tick.
+ */
+export function checkDraft(draft: Draft): DraftErrors {
+  const phone = normalizePhone(draft.phone);
+  const errors: DraftErrors = {};
+  if (!phone) return errors;
+  if (!MOBILE_PATTERN.test(phone)) errors.phone = '请输入11位手机号码，例如 13812345678';
+  if (!draft.consent) errors.consent = '请勾选同意后再提交；如不愿留电话，请清空号码';
+  return errors;
 }
 
 /** The POST body: optional parts only when given, consent only together with a phone. */
-export function buildBody(d: Draft, clientId: string, idempotencyKey: string): RatingBody {
-  const b: RatingBody = { score: d.score, tags: d.tags, clientId, idempotencyKey };
-  const comment = d.comment.trim();
-  const phone = normalizePhone(d.phone);
-  if (comment) b.comment = comment;
+export function buildBody(draft: Draft, clientId: string, idempotencyKey: string): RatingBody {
+  const body: RatingBody = { score: draft.score, tags: draft.tags, clientId, idempotencyKey };
+  const comment = draft.comment.trim();
+  const phone = normalizePhone(draft.phone);
+  if (comment) body.comment = comment;
   if (phone) {
-    b.phone = phone;
-    b.consent = d.consent;
+    body.phone = phone;
+    body.consent = draft.consent;
   }
-  return b;
+  return body;
 }

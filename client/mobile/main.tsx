@@ -11,9 +11,9 @@ import { CaseView, Frame, Missing } from './views';
 setBig(savedBig(), false);
 
 function fromPage(): PageData | null {
-  const el = document.getElementById('page-data');
+  const script = document.getElementById('page-data');
   try {
-    return el ? (JSON.parse(el.textContent || '') as PageData) : null;
+    return script ? (JSON.parse(script.textContent || '') as PageData) : null;
   } catch {
     return null;
   }
@@ -21,17 +21,17 @@ function fromPage(): PageData | null {
 
 // Without injected data (vite dev, a bare HTML file) ask the API; `?code=` helps in dev.
 function codeFromUrl(): string {
-  const m = /^\/r\/([^/?#]+)/.exec(location.pathname);
-  return m ? decodeURIComponent(m[1]) : new URLSearchParams(location.search).get('code') || '';
+  const match = /^\/r\/([^/?#]+)/.exec(location.pathname);
+  return match ? decodeURIComponent(match[1]) : new URLSearchParams(location.search).get('code') || '';
 }
 
 async function fromApi(code: string): Promise<PageData> {
   try {
     const res = await fetch('/api/codes/' + encodeURIComponent(code));
-    const c = await res.json();
-    if (res.ok && c.active !== false)
-      return { kind: 'rate', tags: { good: [], bad: [] }, ...c, code };
-    return { kind: 'missing', code, reason: res.ok ? 'disabled' : 'unknown', ...(res.ok ? c : {}) };
+    const found = await res.json();
+    if (res.ok && found.active !== false)
+      return { kind: 'rate', tags: { good: [], bad: [] }, ...found, code };
+    return { kind: 'missing', code, reason: res.ok ? 'disabled' : 'unknown', ...(res.ok ? found : {}) };
   } catch {
     return { kind: 'missing', code, reason: 'unknown' };
   }
@@ -48,9 +48,9 @@ function reportOpened(code: string) {
   }
 }
 
-function show(d: PageData | null) {
+function show(page: PageData | null) {
   const root = document.getElementById('app') as HTMLElement;
-  if (!d) {
+  if (!page) {
     render(
       <Frame>
         <h1>评议码无效</h1>
@@ -60,14 +60,14 @@ function show(d: PageData | null) {
     );
     return;
   }
-  const code = d.kind == 'case' ? '' : d.code;
+  const code = page.kind == 'case' ? '' : page.code;
   if (code) reportOpened(code);
   // Ratings left pending on other codes (a phone that lost signal and never came back to that
   // poster) are sent quietly in the background; this code's own is resumed by <Rate> on screen.
   const others = loadAllPending(store);
-  for (const k in others)
-    if (k != code || d.kind != 'rate') startSending(store, others[k], { fetch: (u, i) => fetch(u, i) });
-  render(d.kind == 'rate' ? <Rate d={d} /> : d.kind == 'case' ? <CaseView d={d} /> : <Missing d={d} />, root);
+  for (const other in others)
+    if (other != code || page.kind != 'rate') startSending(store, others[other], { fetch: (url, init) => fetch(url, init) });
+  render(page.kind == 'rate' ? <Rate page={page} /> : page.kind == 'case' ? <CaseView page={page} /> : <Missing page={page} />, root);
 }
 
 // Once the page is loaded, the worker keeps the rating pages this phone opened for the next visit,

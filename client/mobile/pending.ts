@@ -42,39 +42,39 @@ export const PENDING_KEY = 'mspy:pending';
 export const CLIENT_ID_KEY = 'mspy:cid';
 
 // Storage may throw (Safari private mode, quota, cookies blocked): the page must still work.
-function read(s: KeyValueStore, key: string): string | null {
+function read(store: KeyValueStore, key: string): string | null {
   try {
-    return s.getItem(key);
+    return store.getItem(key);
   } catch {
     return null;
   }
 }
 
-function write(s: KeyValueStore, key: string, value: string): boolean {
+function write(store: KeyValueStore, key: string, value: string): boolean {
   try {
-    s.setItem(key, value);
+    store.setItem(key, value);
     return true;
   } catch {
     return false;
   }
 }
 
-function isPending(p: unknown): p is Pending {
-  const v = p as Pending | null;
+function isPending(value: unknown): value is Pending {
+  const pending = value as Pending | null;
   return (
-    !!v &&
-    typeof v.code == 'string' &&
-    !!v.body &&
-    typeof v.body.idempotencyKey == 'string' &&
-    typeof v.body.score == 'number'
+    !!pending &&
+    typeof pending.code == 'string' &&
+    !!pending.body &&
+    typeof pending.body.idempotencyKey == 'string' &&
+    typeof pending.body.score == 'number'
   );
 }
 
 /** Every pending rating on this phone, by code (a corrupt entry is skipped, never thrown). */
-export function loadAllPending(s: KeyValueStore): Record<string, Pending> {
+export function loadAllPending(store: KeyValueStore): Record<string, Pending> {
   const out: Record<string, Pending> = {};
   try {
-    const all = JSON.parse(read(s, PENDING_KEY) || '{}') as Record<string, unknown>;
+    const all = JSON.parse(read(store, PENDING_KEY) || '{}') as Record<string, unknown>;
     for (const code in all) if (isPending(all[code])) out[code] = all[code] as Pending;
   } catch {
     /* unreadable: treat as empty */
@@ -82,26 +82,26 @@ export function loadAllPending(s: KeyValueStore): Record<string, Pending> {
   return out;
 }
 
-export function loadPending(s: KeyValueStore, code: string): Pending | null {
-  return loadAllPending(s)[code] || null;
+export function loadPending(store: KeyValueStore, code: string): Pending | null {
+  return loadAllPending(store)[code] || null;
 }
 
 /** Keeps the rating on the phone; false when storage is unavailable (the page then says so). */
-export function savePending(s: KeyValueStore, p: Pending): boolean {
-  const all = loadAllPending(s);
-  all[p.code] = p;
-  return write(s, PENDING_KEY, JSON.stringify(all));
+export function savePending(store: KeyValueStore, pending: Pending): boolean {
+  const all = loadAllPending(store);
+  all[pending.code] = pending;
+  return write(store, PENDING_KEY, JSON.stringify(all));
 }
 
 /** Forgets the pending rating of `code`, but only if it is still the one sent with `key`. */
-export function clearPending(s: KeyValueStore, code: string, key?: string): void {
-  const all = loadAllPending(s);
-  const p = all[code];
-  if (!p || (key && p.body.idempotencyKey != key)) return;
+export function clearPending(store: KeyValueStore, code: string, key?: string): void {
+  const all = loadAllPending(store);
+  const pending = all[code];
+  if (!pending || (key && pending.body.idempotencyKey != key)) return;
   delete all[code];
   try {
-    if (Object.keys(all).length) s.setItem(PENDING_KEY, JSON.stringify(all));
-    else s.removeItem(PENDING_KEY);
+    if (Object.keys(all).length) store.setItem(PENDING_KEY, JSON.stringify(all));
+    else store.removeItem(PENDING_KEY);
   } catch {
     /* nothing more to do */
   }
@@ -109,18 +109,18 @@ export function clearPending(s: KeyValueStore, code: string, key?: string): void
 
 /** Random hex id (128 bits by default) from the platform CSPRNG. */
 export function randomId(bytes = 16): string {
-  const a = crypto.getRandomValues(new Uint8Array(bytes));
-  let s = '';
-  for (let i = 0; i < a.length; i++) s += (a[i] + 256).toString(16).slice(1);
-  return s;
+  const random = crypto.getRandomValues(new Uint8Array(bytes));
+  let hex = '';
+  for (let i = 0; i < random.length; i++) hex += (random[i] + 256).toString(16).slice(1);
+  return hex;
 }
 
 /** This phone's stable anonymous id, created on first use (used by the server's per-device limits). */
-export function clientIdOf(s: KeyValueStore): string {
-  let id = read(s, CLIENT_ID_KEY);
+export function clientIdOf(store: KeyValueStore): string {
+  let id = read(store, CLIENT_ID_KEY);
   if (!id || !/^[0-9a-f]{16,64}$/.test(id)) {
     id = randomId();
-    write(s, CLIENT_ID_KEY, id);
+    write(store, CLIENT_ID_KEY, id);
   }
   return id;
 }
@@ -143,16 +143,16 @@ const RETRY: Verdict = { kind: 'retry' };
  * proxy) is retried, never taken as done — dropping the rating would be the worse mistake.
  */
 export function judgeResponse(status: number, body: unknown): Verdict {
-  const b = (body && typeof body == 'object' ? body : {}) as Record<string, unknown>;
+  const answer = (body && typeof body == 'object' ? body : {}) as Record<string, unknown>;
   if (status >= 200 && status < 300) {
-    if (typeof b.id != 'string' && typeof b.id != 'number') return RETRY;
-    const f = b.followUp as FollowUp | null | undefined;
-    const followUp = f && typeof f.caseNo == 'string' ? f : null;
-    return { kind: 'ok', result: { id: b.id, followUp } };
+    if (typeof answer.id != 'string' && typeof answer.id != 'number') return RETRY;
+    const given = answer.followUp as FollowUp | null | undefined;
+    const followUp = given && typeof given.caseNo == 'string' ? given : null;
+    return { kind: 'ok', result: { id: answer.id, followUp } };
   }
-  if (status >= 400 && status < 500 && status != 408 && typeof b.error == 'string') {
+  if (status >= 400 && status < 500 && status != 408 && typeof answer.error == 'string') {
     const message =
-      typeof b.message == 'string' && b.message ? b.message : '提交失败，请稍后再试或咨询窗口工作人员';
+      typeof answer.message == 'string' && answer.message ? answer.message : '提交失败，请稍后再试或咨询窗口工作人员';
     return { kind: 'final', status, message };
   }
   return RETRY;
@@ -193,12 +193,12 @@ export const ratingUrl = (code: string) => '/api/codes/' + encodeURIComponent(co
  */
 export function startSending(
   store: KeyValueStore,
-  p: Pending,
+  pending: Pending,
   deps: SenderDeps,
   events: SenderEvents = {},
 ): Sender {
-  const setT = deps.setTimer || ((fn: () => void, ms: number) => setTimeout(fn, ms));
-  const clearT = deps.clearTimer || ((h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>));
+  const setTimer = deps.setTimer || ((fn: () => void, ms: number) => setTimeout(fn, ms));
+  const clearTimer = deps.clearTimer || ((handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>));
   const delay = deps.delay || retryDelay;
   const timeoutMs = deps.timeoutMs || 15000;
   const send = deps.fetch;
@@ -209,16 +209,16 @@ export function startSending(
 
   async function attempt(): Promise<void> {
     if (stopped || busy) return;
-    clearT(timer);
+    clearTimer(timer);
     busy = true;
     let verdict = RETRY;
     const ctrl = typeof AbortController == 'function' ? new AbortController() : undefined;
-    const guard = setT(() => ctrl && ctrl.abort(), timeoutMs);
+    const guard = setTimer(() => ctrl && ctrl.abort(), timeoutMs);
     try {
-      const res = await send(ratingUrl(p.code), {
+      const res = await send(ratingUrl(pending.code), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(p.body),
+        body: JSON.stringify(pending.body),
         signal: ctrl && ctrl.signal,
       });
       let data: unknown = null;
@@ -231,17 +231,17 @@ export function startSending(
     } catch {
       /* offline, DNS, reset, timeout abort: retry */
     }
-    clearT(guard);
+    clearTimer(guard);
     busy = false;
     if (stopped) return;
     if (verdict.kind == 'retry') {
       const wait = delay(retry++);
-      timer = setT(attempt, wait);
+      timer = setTimer(attempt, wait);
       if (events.onRetry) events.onRetry(retry, wait);
       return;
     }
     stopped = true;
-    clearPending(store, p.code, p.body.idempotencyKey);
+    clearPending(store, pending.code, pending.body.idempotencyKey);
     if (verdict.kind == 'ok') {
       if (events.onOk) events.onOk(verdict.result);
     } else if (events.onFinal) events.onFinal(verdict.status, verdict.message);
@@ -252,7 +252,7 @@ export function startSending(
     now: () => void attempt(),
     stop() {
       stopped = true;
-      clearT(timer);
+      clearTimer(timer);
     },
   };
 }

@@ -4,15 +4,15 @@ import type { KeyValueStore } from './pending';
 
 function pick(): KeyValueStore {
   try {
-    const s = window.localStorage;
-    s.getItem('mspy:probe');
-    return s;
+    const local = window.localStorage;
+    local.getItem('mspy:probe');
+    return local;
   } catch {
-    const m = new Map<string, string>();
+    const memory = new Map<string, string>();
     return {
-      getItem: (k) => (m.has(k) ? (m.get(k) as string) : null),
-      setItem: (k, v) => void m.set(k, v),
-      removeItem: (k) => void m.delete(k),
+      getItem: (key) => (memory.has(key) ? (memory.get(key) as string) : null),
+      setItem: (key, value) => void memory.set(key, value),
+      removeItem: (key) => void memory.delete(key),
     };
   }
 }

@@ -39,12 +39,12 @@ sw.addEventListener('install', (e) => e.waitUntil(sw.skipWaiting()));
 sw.addEventListener('activate', (e) =>
   e.waitUntil(
     (async () => {
-      const old = (await caches.keys()).filter((k) => k != CACHE);
-      await Promise.all(old.map((k) => caches.delete(k)));
+      const old = (await caches.keys()).filter((name) => name != CACHE);
+      await Promise.all(old.map((name) => caches.delete(name)));
       await sw.clients.claim();
       // The page that registered the worker was loaded before it existed: keep it too.
-      for (const c of await sw.clients.matchAll({ type: 'window' })) {
-        const url = new URL(c.url);
+      for (const client of await sw.clients.matchAll({ type: 'window' })) {
+        const url = new URL(client.url);
         url.hash = '';
         if (isCodePage(url)) await refresh(url.href).catch(() => undefined);
       }

@@ -4,7 +4,8 @@ import { Component, type ComponentChildren } from 'preact';
 import { setBig } from './storage';
 import type { CaseData, MissingData } from './types';
 
-class Top extends Component<{}, { big: boolean }> {
+/** The brand and the 长辈模式 (large text) toggle, remembered on this phone. */
+class TopBar extends Component<{}, { big: boolean }> {
   constructor() {
     super();
     this.state = { big: document.documentElement.classList.contains('big') };
@@ -33,15 +34,15 @@ class Top extends Component<{}, { big: boolean }> {
 export function Frame({ children }: { children: ComponentChildren }) {
   return (
     <>
-      <Top />
+      <TopBar />
       <main>{children}</main>
     </>
   );
 }
 
-export function Missing({ d }: { d: MissingData }) {
-  const off = d.reason == 'disabled';
-  if (d.reason == 'case')
+export function Missing({ page }: { page: MissingData }) {
+  const disabled = page.reason == 'disabled';
+  if (page.reason == 'case')
     return (
       <Frame>
         <h1>未找到该案件</h1>
@@ -50,11 +51,11 @@ export function Missing({ d }: { d: MissingData }) {
     );
   return (
     <Frame>
-      <h1>{off ? '该评议码已停用' : '评议码无效'}</h1>
-      {off ? (
+      <h1>{disabled ? '该评议码已停用' : '评议码无效'}</h1>
+      {disabled ? (
         <>
-          {d.departmentName && <p class="loc">{d.departmentName}</p>}
-          {d.location && <p class="loc">{d.location}</p>}
+          {page.departmentName && <p class="loc">{page.departmentName}</p>}
+          {page.location && <p class="loc">{page.location}</p>}
           <p>请扫描窗口上的其他评议码，或咨询窗口工作人员。</p>
         </>
       ) : (
@@ -66,34 +67,34 @@ export function Missing({ d }: { d: MissingData }) {
 
 /** "2026-11-22T10:00:00+08:00" → "2026-11-22 10:00", always in Beijing time. */
 export function fmtTime(iso: string): string {
-  const t = Date.parse(iso);
-  return t ? chinaMinute(t) : iso;
+  const time = Date.parse(iso);
+  return time ? chinaMinute(time) : iso;
 }
 
-export function CaseView({ d }: { d: CaseData }) {
-  const events = d.events.slice().sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+export function CaseView({ page }: { page: CaseData }) {
+  const events = page.events.slice().sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   return (
     <Frame>
       <h1>评价处理进度</h1>
       <dl class="card facts">
         <dt>受理编号</dt>
         <dd class="caseno" data-testid="case-no">
-          {d.caseNo}
+          {page.caseNo}
         </dd>
         <dt>当前状态</dt>
-        <dd data-testid="status">{d.statusLabel}</dd>
+        <dd data-testid="status">{page.statusLabel}</dd>
         <dt>办结时限</dt>
-        <dd>{d.dueDate} 前</dd>
+        <dd>{page.dueDate} 前</dd>
         <dt>评价时间</dt>
-        <dd>{fmtTime(d.createdAt)}</dd>
+        <dd>{fmtTime(page.createdAt)}</dd>
       </dl>
       <h2>处理记录</h2>
       <ol class="tl">
-        {events.map((e) => (
+        {events.map((event) => (
           <li>
-            <strong>{e.label}</strong>
-            <time dateTime={e.at}>{fmtTime(e.at)}</time>
-            {e.note && <p>{e.note}</p>}
+            <strong>{event.label}</strong>
+            <time dateTime={event.at}>{fmtTime(event.at)}</time>
+            {event.note && <p>{event.note}</p>}
           </li>
         ))}
       </ol>

@@ -1,4 +1,6 @@
 import { chinaMonth } from '../../shared/china-time.js';
+import { ColumnHeads, num } from '../shared/ColumnHeads.js';
+import { FigureCells } from '../shared/FigureCells.js';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import './public.css';
@@ -114,16 +116,7 @@ function PublicPage() {
               <caption>
                 {scopeName} {y} 年 {Number(m)} 月 部门排名
               </caption>
-              <thead>
-                <tr>
-                  <th scope="col" class="num">排名</th>
-                  <th scope="col">部门</th>
-                  <th scope="col" class="num">评价数</th>
-                  <th scope="col" class="num">好评率</th>
-                  <th scope="col" class="num">综合评分</th>
-                  <th scope="col" class="num">差评整改</th>
-                </tr>
-              </thead>
+              <ColumnHeads columns={[num('排名'), '部门', num('评价数'), num('好评率'), num('综合评分'), num('差评整改')]} />
               <tbody>
                 {data.departments.length === 0 && (
                   <tr>
@@ -137,10 +130,14 @@ function PublicPage() {
                       {d.name}
                       {data.orgUnits.length > 2 && <span class="unit">{d.orgUnitName}</span>}
                     </th>
-                    <td class="num">{d.total}</td>
-                    <td class="num">{pct(d.goodRate)}</td>
-                    <td class="num">{d.score === null ? '—' : d.score.toFixed(1)}</td>
-                    <td class="num">{d.validBad === 0 ? (d.badCount === 0 ? '无差评' : '—') : `已整改 ${d.rectifiedCount} / ${d.validBad}`}</td>
+                    <FigureCells
+                      figures={[
+                        d.total,
+                        pct(d.goodRate),
+                        d.score === null ? '—' : d.score.toFixed(1),
+                        d.validBad === 0 ? (d.badCount === 0 ? '无差评' : '—') : `已整改 ${d.rectifiedCount} / ${d.validBad}`,
+                      ]}
+                    />
                   </tr>
                 ))}
               </tbody>

@@ -20,6 +20,11 @@ export class ApiError extends Error {
   }
 }
 
+/** What to tell the user of a failed call: the server's message, or `fallback` (no network, a bug…). */
+export function errorMessage(err: unknown, fallback: string): string {
+  return err instanceof ApiError ? err.message : fallback;
+}
+
 export function getToken(): string | null {
   return localStorage.getItem(TOKEN_KEY);
 }

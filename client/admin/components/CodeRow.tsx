@@ -1,5 +1,7 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../../shared/api.js';
+import { api } from '../../shared/api.js';
+import { useAction } from './use-action.js';
+import { InputField } from './Fields.js';
 import { FUNNEL_ALERT_LABELS } from '../../../shared/domain.js';
 import type { CodeItem } from './code-types.js';
 import { ErrorText } from './ErrorText.js';
@@ -11,22 +13,16 @@ export function CodeRow({ item, isAdmin, onChanged }: { item: CodeItem; isAdmin:
   const [editing, setEditing] = useState(false);
   const [location, setLocation] = useState(item.location);
   const [staffName, setStaffName] = useState(item.staffName ?? '');
-  const [busy, setBusy] = useState(false);
-  const [msg, setMsg] = useState<string | null>(null);
+  const saving = useAction('保存失败');
+  const { busy } = saving;
   const f = item.funnel;
 
-  async function change(body: Record<string, unknown>) {
-    setBusy(true);
-    setMsg(null);
-    try {
+  function change(body: Record<string, unknown>) {
+    return saving.run(async () => {
       const updated = await api<CodeItem>(`/api/codes/${encodeURIComponent(item.code)}`, { method: 'PATCH', body });
       setEditing(false);
       onChanged(updated);
-    } catch (err) {
-      setMsg(err instanceof ApiError ? err.message : '保存失败');
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   function toggle() {
@@ -49,14 +45,8 @@ export function CodeRow({ item, isAdmin, onChanged }: { item: CodeItem; isAdmin:
       <td>
         {editing ? (
           <form class="row-form" onSubmit={save} aria-label={`修改评议码 ${item.code} 的位置`}>
-            <label>
-              位置
-              <input value={location} required maxLength={100} onInput={(e) => setLocation((e.target as HTMLInputElement).value)} />
-            </label>
-            <label>
-              服务人员（可空）
-              <input value={staffName} maxLength={30} onInput={(e) => setStaffName((e.target as HTMLInputElement).value)} />
-            </label>
+            <InputField label="位置" value={location} required maxLength={100} onValue={setLocation} />
+            <InputField label="服务人员（可空）" value={staffName} maxLength={30} onValue={setStaffName} />
             <span class="row-actions">
               <button type="submit" disabled={busy}>保存</button>
               <button type="button" onClick={() => setEditing(false)} disabled={busy}>取消</button>
@@ -68,7 +58,7 @@ export function CodeRow({ item, isAdmin, onChanged }: { item: CodeItem; isAdmin:
             {item.staffName && <div class="muted">服务人员：{item.staffName}</div>}
           </>
         )}
-        <ErrorText message={msg} />
+        <ErrorText message={saving.error} />
       </td>
       <td>
         <span class={`badge ${item.active ? 'ok' : 'bad'}`}>{item.active ? '启用' : '已停用'}</span>

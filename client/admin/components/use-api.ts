@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError } from '../../shared/api.js';
+import { api, errorMessage } from '../../shared/api.js';
 
 /** Loads a GET resource; `reload` refetches it after a change. */
 export function useApi<T>(path: string | null): {
@@ -24,7 +24,7 @@ export function useApi<T>(path: string | null): {
         }
       })
       .catch((e: unknown) => {
-        if (live) setError(e instanceof ApiError ? e.message : '加载失败');
+        if (live) setError(errorMessage(e, '加载失败'));
       })
       .finally(() => live && setLoading(false));
     return () => {

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError } from '../../shared/api.js';
+import { api } from '../../shared/api.js';
 import { CLASSIFICATION_LABELS, SATISFACTION_LABELS, type Classification, type Satisfaction } from '../../../shared/domain.js';
 import { useApi } from '../components/use-api.js';
+import { useAction } from '../components/use-action.js';
+import { NamedOptions, SelectField } from '../components/Fields.js';
 import { DeadlineBadge } from '../components/cases/CaseTable.js';
 import { MoveForm } from '../components/cases/MoveForm.js';
 import { Timeline } from '../components/cases/Timeline.js';
@@ -13,18 +15,11 @@ import { ErrorText } from '../components/ErrorText.js';
 
 function PhoneReveal({ c }: { c: CaseDetail }) {
   const [phone, setPhone] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const revealing = useAction('查看失败');
   useEffect(() => setPhone(null), [c.id]);
   if (c.rating.phoneErased) return <span class="muted">已按规定删除</span>;
   if (!c.rating.phoneMasked) return <span class="muted">匿名评价，未留号码</span>;
-  async function reveal() {
-    setError(null);
-    try {
-      setPhone((await api<{ phone: string }>(`/api/cases/${c.id}/phone`)).phone);
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : '查看失败');
-    }
-  }
+  const reveal = () => revealing.run(async () => setPhone((await api<{ phone: string }>(`/api/cases/${c.id}/phone`)).phone));
   return (
     <span>
       <span data-testid="phone">{phone ?? c.rating.phoneMasked}</span>
@@ -34,7 +29,7 @@ function PhoneReveal({ c }: { c: CaseDetail }) {
         </button>
       )}
       {phone && <span class="muted">（本次查看已记入审计日志）</span>}
-      <ErrorText message={error} inline />
+      <ErrorText message={revealing.error} inline />
     </span>
   );
 }
@@ -42,31 +37,16 @@ function PhoneReveal({ c }: { c: CaseDetail }) {
 function AssignForm({ c, onDone }: { c: CaseDetail; onDone: (c: CaseDetail) => void }) {
   const { data } = useApi<{ users: { id: number; displayName: string; roleLabel: string }[] }>(`/api/cases/${c.id}/assignees`);
   const [officer, setOfficer] = useState('');
-  const [msg, setMsg] = useState<string | null>(null);
-  async function submit(e: Event) {
-    e.preventDefault();
-    setMsg(null);
-    try {
-      onDone(await api<CaseDetail>(`/api/cases/${c.id}/assign`, { method: 'POST', body: { officerId: Number(officer) } }));
-    } catch (err) {
-      setMsg(err instanceof ApiError ? err.message : '指派失败');
-    }
-  }
+  const assigning = useAction('指派失败');
+  const submit = assigning.onSubmit(async () => onDone(await api<CaseDetail>(`/api/cases/${c.id}/assign`, { method: 'POST', body: { officerId: Number(officer) } })));
   return (
     <form class="inline-form" onSubmit={submit}>
-      <label>
-        经办人
-        <select required value={officer} onChange={(e) => setOfficer((e.target as HTMLSelectElement).value)}>
-          <option value="">请选择</option>
-          {data?.users.map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.displayName}（{u.roleLabel}）
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField label="经办人" required value={officer} onChange={setOfficer}>
+        <option value="">请选择</option>
+        <NamedOptions units={data?.users.map((u) => ({ id: u.id, name: `${u.displayName}（${u.roleLabel}）` }))} />
+      </SelectField>
       <button type="submit">{c.officerId ? '改派' : '指派'}</button>
-      <ErrorText message={msg} inline />
+      <ErrorText message={assigning.error} inline />
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { CASE_KIND_LABELS, CASE_KINDS, CASE_STATUS_LABELS, CASE_STATUSES, UNCLOSED_CASE_STATUSES } from '../../../shared/domain.js';
 import { useApi } from '../components/use-api.js';
+import { CheckField, LabelOptions, NamedOptions, SelectField } from '../components/Fields.js';
 import { CaseTable } from '../components/cases/CaseTable.js';
 import type { CaseList } from '../components/cases/types.js';
 import type { PageProps } from '../routes.js';
@@ -28,57 +29,29 @@ export function CasesPage({ user }: PageProps) {
     fn(v);
     setOffset(0);
   };
-  const value = (e: Event) => (e.target as HTMLSelectElement).value;
 
   return (
     <section>
       <h1>案件</h1>
       <form class="toolbar" role="search" aria-label="筛选案件" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          状态
-          <select value={status} onChange={(e) => set(setStatus)(value(e))}>
-            <option value={ACTIVE}>全部未办结</option>
-            <option value="all">全部（含办结）</option>
-            {CASE_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {CASE_STATUS_LABELS[s]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          类型
-          <select value={kind} onChange={(e) => set(setKind)(value(e))}>
-            <option value="">全部</option>
-            {CASE_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {CASE_KIND_LABELS[k]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          部门
-          <select value={dept} onChange={(e) => set(setDept)(value(e))}>
-            <option value="">全部部门</option>
-            {departments.data?.departments.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="check">
-          <input type="checkbox" checked={overdue} onChange={(e) => set(setOverdue)((e.target as HTMLInputElement).checked)} />
-          只看超期
-        </label>
-        <label>
-          排序
-          <select value={sort} onChange={(e) => set(setSort)(value(e) as 'queue' | 'newest')}>
-            <option value="queue">超期优先，按期限</option>
-            <option value="newest">最新在前</option>
-          </select>
-        </label>
+        <SelectField label="状态" value={status} onChange={set(setStatus)}>
+          <option value={ACTIVE}>全部未办结</option>
+          <option value="all">全部（含办结）</option>
+          <LabelOptions values={CASE_STATUSES} labels={CASE_STATUS_LABELS} />
+        </SelectField>
+        <SelectField label="类型" value={kind} onChange={set(setKind)}>
+          <option value="">全部</option>
+          <LabelOptions values={CASE_KINDS} labels={CASE_KIND_LABELS} />
+        </SelectField>
+        <SelectField label="部门" value={dept} onChange={set(setDept)}>
+          <option value="">全部部门</option>
+          <NamedOptions units={departments.data?.departments} />
+        </SelectField>
+        <CheckField label="只看超期" checked={overdue} onChange={set(setOverdue)} />
+        <SelectField label="排序" value={sort} onChange={(value) => set(setSort)(value as 'queue' | 'newest')}>
+          <option value="queue">超期优先，按期限</option>
+          <option value="newest">最新在前</option>
+        </SelectField>
       </form>
       <ErrorText message={error} />
       {data && (

@@ -1,11 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, openAuthed } from '../../shared/api.js';
+import { openAuthed } from '../../shared/api.js';
 import { FUNNEL_ALERT_LABELS } from '../../../shared/domain.js';
+import { ColumnHeads, num } from '../../shared/ColumnHeads.js';
 import { BulkCreateCodes } from '../components/BulkCreateCodes.js';
 import { CodeRow } from '../components/CodeRow.js';
 import type { CodeItem, DepartmentItem } from '../components/code-types.js';
 import { openPrintSheet } from '../components/print-sheet.js';
 import { useApi } from '../components/use-api.js';
+import { useAction } from '../components/use-action.js';
+import { CheckField, NamedOptions, SelectField } from '../components/Fields.js';
 import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';
 
@@ -19,7 +22,7 @@ export function CodesPage({ user, query }: PageProps) {
   const [departmentId, setDepartmentId] = useState<string>(query.get('departmentId') ?? '');
   const [status, setStatus] = useState<StatusFilter>('');
   const [alertsOnly, setAlertsOnly] = useState(false);
-  const [msg, setMsg] = useState<string | null>(null);
+  const download = useAction('操作失败，请检查网络');
 
   // A head of one department has nothing to choose between.
   useEffect(() => {
@@ -40,15 +43,6 @@ export function CodesPage({ user, query }: PageProps) {
   const department = depts.find((d) => String(d.id) === departmentId) ?? null;
   const counties = [...new Map(depts.map((d) => [d.orgUnitId, d.orgUnitName])).entries()];
 
-  async function run(action: () => Promise<void>) {
-    setMsg(null);
-    try {
-      await action();
-    } catch (err) {
-      setMsg(err instanceof ApiError ? err.message : '操作失败，请检查网络');
-    }
-  }
-
   function replaceRow(updated: CodeItem) {
     // Keep the row in place even when it no longer matches the status filter: the admin just acted on it.
     setRows((current) => (current ?? []).map((c) => (c.code === updated.code ? updated : c)));
@@ -60,40 +54,27 @@ export function CodesPage({ user, query }: PageProps) {
       <ErrorText message={departments.error} />
 
       <div class="toolbar" role="group" aria-label="筛选">
-        <label>
-          部门
-          <select value={departmentId} onChange={(e) => setDepartmentId((e.target as HTMLSelectElement).value)}>
-            <option value="">全部部门</option>
-            {depts.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          状态
-          <select value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value as StatusFilter)}>
-            <option value="">全部</option>
-            <option value="true">启用</option>
-            <option value="false">已停用</option>
-          </select>
-        </label>
-        <label class="check">
-          <input type="checkbox" checked={alertsOnly} onChange={(e) => setAlertsOnly((e.target as HTMLInputElement).checked)} />
-          只看有提示的码
-        </label>
+        <SelectField label="部门" value={departmentId} onChange={setDepartmentId}>
+          <option value="">全部部门</option>
+          <NamedOptions units={depts} />
+        </SelectField>
+        <SelectField label="状态" value={status} onChange={(value) => setStatus(value as StatusFilter)}>
+          <option value="">全部</option>
+          <option value="true">启用</option>
+          <option value="false">已停用</option>
+        </SelectField>
+        <CheckField label="只看有提示的码" checked={alertsOnly} onChange={setAlertsOnly} />
       </div>
 
       <div class="toolbar" role="group" aria-label="打印与下载">
         {department ? (
           <>
-            <button type="button" class="primary" onClick={() => run(() => openPrintSheet(`/api/departments/${department.id}/posters`))}>
+            <button type="button" class="primary" onClick={() => download.run(() => openPrintSheet(`/api/departments/${department.id}/posters`))}>
               打印海报（{department.name}）
             </button>
             <button
               type="button"
-              onClick={() => run(() => openAuthed(`/api/departments/${department.id}/codes.zip`, `${department.name}-评议码.zip`))}
+              onClick={() => download.run(() => openAuthed(`/api/departments/${department.id}/codes.zip`, `${department.name}-评议码.zip`))}
             >
               下载二维码压缩包
             </button>
@@ -103,12 +84,12 @@ export function CodesPage({ user, query }: PageProps) {
         )}
         {user.role !== 'dept_head' &&
           counties.map(([id, name]) => (
-            <button key={id} type="button" onClick={() => run(() => openPrintSheet(`/api/org-units/${id}/posters`))}>
+            <button key={id} type="button" onClick={() => download.run(() => openPrintSheet(`/api/org-units/${id}/posters`))}>
               打印{name}全部海报
             </button>
           ))}
       </div>
-      <ErrorText message={msg} />
+      <ErrorText message={download.error} />
 
       {isAdmin && depts.length > 0 && (
         <details class="card">
@@ -130,19 +111,7 @@ export function CodesPage({ user, query }: PageProps) {
       <div class="table-scroll">
         <table class="data">
           <caption class="sr-only">评议码及近 30 天扫码漏斗</caption>
-          <thead>
-            <tr>
-              <th scope="col">评议码</th>
-              <th scope="col">部门</th>
-              <th scope="col">位置</th>
-              <th scope="col">状态</th>
-              <th scope="col" class="num">近30天扫码</th>
-              <th scope="col" class="num">近30天评价</th>
-              <th scope="col">最近扫码</th>
-              <th scope="col">提示</th>
-              <th scope="col">操作</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={['评议码', '部门', '位置', '状态', num('近30天扫码'), num('近30天评价'), '最近扫码', '提示', '操作']} />
           <tbody>
             {shown.map((c) => (
               <CodeRow key={c.code} item={c} isAdmin={isAdmin} onChanged={replaceRow} />

@@ -1,9 +1,12 @@
-import { useState } from 'preact/hooks';
-import { ApiError, openAuthed } from '../../shared/api.js';
+import { openAuthed } from '../../shared/api.js';
+import { ColumnHeads, num } from '../../shared/ColumnHeads.js';
+import { FigureCells } from '../../shared/FigureCells.js';
 import { useApi } from '../components/use-api.js';
+import { useAction } from '../components/use-action.js';
 import { DateRangePicker } from '../components/stats/DateRangePicker.js';
 import { DepartmentDashboard, granularityFor } from '../components/stats/DepartmentDashboard.js';
 import { int, pct, qs, rangeFrom, score, type Range } from '../components/stats/format.js';
+import { CaseWork, OverdueCount } from '../components/stats/CaseWork.js';
 import { HeatMap } from '../components/stats/HeatMap.js';
 import { KpiTiles } from '../components/stats/KpiTiles.js';
 import { RankingTable } from '../components/stats/RankingTable.js';
@@ -45,11 +48,8 @@ export function DashboardPage({ user, query }: PageProps) {
 }
 
 function Exports({ range }: { range: Range }) {
-  const [error, setError] = useState<string | null>(null);
-  const download = (path: string, name: string) => {
-    setError(null);
-    openAuthed(`${path}?${qs(range)}`, name).catch((e: unknown) => setError(e instanceof ApiError ? e.message : '下载失败'));
-  };
+  const exporting = useAction('下载失败');
+  const download = (path: string, name: string) => exporting.run(() => openAuthed(`${path}?${qs(range)}`, name));
   return (
     <p class="exports">
       <button type="button" onClick={() => download('/api/stats/export.xlsx', `好差评统计_${range.from}至${range.to}.xlsx`)}>
@@ -58,7 +58,7 @@ function Exports({ range }: { range: Range }) {
       <button type="button" onClick={() => download('/api/stats/export.csv', `部门指标_${range.from}至${range.to}.csv`)}>
         导出 CSV
       </button>
-      <ErrorText message={error} inline />
+      <ErrorText message={exporting.error} inline />
     </p>
   );
 }
@@ -81,27 +81,12 @@ function ScopeDashboard({ range }: { range: Range }) {
             {s.orgUnits.length > 1 && (
               <table class="data">
                 <caption>各县/区</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">组织单位</th>
-                    <th scope="col" class="num">部门数</th>
-                    <th scope="col" class="num">评价数</th>
-                    <th scope="col" class="num">好评率</th>
-                    <th scope="col" class="num">综合评分</th>
-                    <th scope="col" class="num">差评整改率</th>
-                    <th scope="col" class="num">按期办结率</th>
-                  </tr>
-                </thead>
+                <ColumnHeads columns={['组织单位', num('部门数'), num('评价数'), num('好评率'), num('综合评分'), num('差评整改率'), num('按期办结率')]} />
                 <tbody>
                   {s.orgUnits.map((u) => (
                     <tr key={u.id}>
                       <th scope="row">{u.name}</th>
-                      <td class="num">{int(u.departments)}</td>
-                      <td class="num">{int(u.total)}</td>
-                      <td class="num">{pct(u.goodRate)}</td>
-                      <td class="num">{score(u.score)}</td>
-                      <td class="num">{pct(u.rectifyRate)}</td>
-                      <td class="num">{pct(u.onTimeRate)}</td>
+                      <FigureCells figures={[int(u.departments), int(u.total), pct(u.goodRate), score(u.score), pct(u.rectifyRate), pct(u.onTimeRate)]} />
                     </tr>
                   ))}
                 </tbody>
@@ -110,18 +95,13 @@ function ScopeDashboard({ range }: { range: Range }) {
           </>
         )}
       </Section>
-      <Section title="差评处理" state={cases}>
+      <CaseWork state={cases} testId="overdue-cases" href={`${BASE}/cases?overdue=true`} linkText="查看逾期案件">
         {(c) => (
-          <div class="card case-card" data-testid="overdue-cases">
-            <p>
-              逾期未办结案件 <strong class={c.overdue ? 'bad' : ''}>{int(c.overdue)}</strong> 件；当前未办结 {int(c.unclosed)} 件。
-            </p>
-            <a class="button-link" href={`${BASE}/cases?overdue=true`}>
-              查看逾期案件
-            </a>
-          </div>
+          <>
+            逾期未办结案件 <OverdueCount cases={c} /> 件；当前未办结 {int(c.unclosed)} 件。
+          </>
         )}
-      </Section>
+      </CaseWork>
       <Section state={ranking}>{(r) => <RankingTable data={r} range={range} />}</Section>
       <Section state={trend}>{(t) => <TrendChart data={t} title="评价趋势" />}</Section>
       <Section title="评价时段" state={heat}>{(h) => <HeatMap total={h.total} bad={h.bad} />}</Section>

@@ -1,6 +1,9 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../../shared/api.js';
+import { api } from '../../shared/api.js';
+import { ColumnHeads } from '../../shared/ColumnHeads.js';
 import { useApi } from '../components/use-api.js';
+import { useAction } from '../components/use-action.js';
+import { InputField, NamedOptions, SelectField } from '../components/Fields.js';
 import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';
 
@@ -22,21 +25,15 @@ export function DepartmentsPage({ user }: PageProps) {
   const units = useApi<{ orgUnits: OrgUnit[] }>(user.role === 'admin' ? '/api/org-units' : null);
   const [name, setName] = useState('');
   const [unit, setUnit] = useState('');
-  const [msg, setMsg] = useState<string | null>(null);
+  const creating = useAction('新建失败');
   const counties = units.data?.orgUnits.filter((u) => u.kind === 'county') ?? [];
 
-  async function create(e: Event) {
-    e.preventDefault();
-    setMsg(null);
-    try {
-      await api('/api/departments', { method: 'POST', body: { orgUnitId: Number(unit || counties[0]?.id), name } });
-      setName('');
-      setMsg('已新建部门');
-      reload();
-    } catch (err) {
-      setMsg(err instanceof ApiError ? err.message : '新建失败');
-    }
-  }
+  const create = creating.onSubmit(async () => {
+    await api('/api/departments', { method: 'POST', body: { orgUnitId: Number(unit || counties[0]?.id), name } });
+    setName('');
+    reload();
+    return '已新建部门';
+  });
 
   return (
     <section>
@@ -44,32 +41,16 @@ export function DepartmentsPage({ user }: PageProps) {
       <ErrorText message={error} />
       {user.role === 'admin' && (
         <form class="inline-form" onSubmit={create}>
-          <label>
-            所属县/区
-            <select value={unit} onChange={(e) => setUnit((e.target as HTMLSelectElement).value)}>
-              {counties.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            部门名称
-            <input value={name} required maxLength={60} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
-          </label>
+          <SelectField label="所属县/区" value={unit} onChange={setUnit}>
+            <NamedOptions units={counties} />
+          </SelectField>
+          <InputField label="部门名称" value={name} required maxLength={60} onValue={setName} />
           <button type="submit">新建部门</button>
-          {msg && <span role="status">{msg}</span>}
+          {creating.outcome && <span role="status">{creating.outcome}</span>}
         </form>
       )}
       <table class="data">
-        <thead>
-          <tr>
-            <th scope="col">部门</th>
-            <th scope="col">县/区</th>
-            <th scope="col">状态</th>
-          </tr>
-        </thead>
+        <ColumnHeads columns={['部门', '县/区', '状态']} />
         <tbody>
           {data?.departments.map((d) => (
             <tr key={d.id}>

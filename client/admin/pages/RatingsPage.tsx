@@ -1,4 +1,5 @@
 import { SCORE_LABELS, type Score } from '../../../shared/domain.js';
+import { ColumnHeads } from '../../shared/ColumnHeads.js';
 import { useApi } from '../components/use-api.js';
 import { qs, rangeFrom } from '../components/stats/format.js';
 import { BASE } from '../router.js';
@@ -42,16 +43,7 @@ export function RatingsPage({ query }: PageProps) {
       <div class="table-wrap" aria-busy={loading}>
         <table class="data" data-testid="ratings-table">
           <caption class="sr-only">评价列表</caption>
-          <thead>
-            <tr>
-              <th scope="col">时间</th>
-              <th scope="col">部门 / 位置</th>
-              <th scope="col">评价</th>
-              <th scope="col">标签</th>
-              <th scope="col">留言</th>
-              <th scope="col">手机号</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={['时间', '部门 / 位置', '评价', '标签', '留言', '手机号']} />
           <tbody>
             {data?.ratings.map((r) => (
               <tr key={r.id}>

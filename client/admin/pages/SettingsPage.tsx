@@ -1,6 +1,9 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../../shared/api.js';
+import { api } from '../../shared/api.js';
+import { ColumnHeads, num } from '../../shared/ColumnHeads.js';
 import { useApi } from '../components/use-api.js';
+import { useAction } from '../components/use-action.js';
+import { InputField } from '../components/Fields.js';
 import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';
 
@@ -43,22 +46,16 @@ function HolidayTables({ canEdit }: { canEdit: boolean }) {
   const [holidays, setHolidays] = useState('');
   const [workdays, setWorkdays] = useState('');
   const [source, setSource] = useState('国务院办公厅关于部分节假日安排的通知');
-  const [msg, setMsg] = useState<string | null>(null);
+  const loading = useAction('载入失败');
 
-  async function load(e: Event) {
-    e.preventDefault();
-    setMsg(null);
-    try {
-      await api('/api/settings/holidays', {
-        method: 'PUT',
-        body: { year: Number(year), holidays: parseDates(holidays), workdays: parseDates(workdays), source },
-      });
-      setMsg(`已载入 ${year} 年节假日安排`);
-      reload();
-    } catch (err) {
-      setMsg(err instanceof ApiError ? err.message : '载入失败');
-    }
-  }
+  const load = loading.onSubmit(async () => {
+    await api('/api/settings/holidays', {
+      method: 'PUT',
+      body: { year: Number(year), holidays: parseDates(holidays), workdays: parseDates(workdays), source },
+    });
+    reload();
+    return `已载入 ${year} 年节假日安排`;
+  });
 
   return (
     <section class="card" aria-labelledby="hol-title">
@@ -70,14 +67,7 @@ function HolidayTables({ canEdit }: { canEdit: boolean }) {
       ))}
       <table class="data">
         <caption>已载入的官方节假日表（优先于内置日历）</caption>
-        <thead>
-          <tr>
-            <th scope="col">年份</th>
-            <th scope="col" class="num">放假日</th>
-            <th scope="col" class="num">调休上班日</th>
-            <th scope="col">来源</th>
-          </tr>
-        </thead>
+        <ColumnHeads columns={['年份', num('放假日'), num('调休上班日'), '来源']} />
         <tbody>
           {data?.tables.map((t) => (
             <tr key={t.year}>
@@ -96,10 +86,7 @@ function HolidayTables({ canEdit }: { canEdit: boolean }) {
       </table>
       {canEdit && (
         <form class="inline-form" onSubmit={load}>
-          <label>
-            年份
-            <input type="number" min={2000} max={2100} value={year} onInput={(e) => setYear((e.target as HTMLInputElement).value)} />
-          </label>
+          <InputField label="年份" type="number" min={2000} max={2100} value={year} onValue={setYear} />
           <label>
             放假日期（每行一个 YYYY-MM-DD）
             <textarea rows={6} value={holidays} onInput={(e) => setHolidays((e.target as HTMLTextAreaElement).value)} />
@@ -108,12 +95,9 @@ function HolidayTables({ canEdit }: { canEdit: boolean }) {
             调休上班日期（周末上班）
             <textarea rows={6} value={workdays} onInput={(e) => setWorkdays((e.target as HTMLTextAreaElement).value)} />
           </label>
-          <label>
-            来源
-            <input value={source} maxLength={200} onInput={(e) => setSource((e.target as HTMLInputElement).value)} />
-          </label>
+          <InputField label="来源" value={source} maxLength={200} onValue={setSource} />
           <button type="submit">载入</button>
-          {msg && <span role="status">{msg}</span>}
+          {loading.outcome && <span role="status">{loading.outcome}</span>}
         </form>
       )}
     </section>
@@ -123,7 +107,7 @@ function HolidayTables({ canEdit }: { canEdit: boolean }) {
 export function SettingsPage({ user }: PageProps) {
   const { data, error, reload } = useApi<Settings>('/api/settings');
   const [draft, setDraft] = useState<Settings | null>(null);
-  const [msg, setMsg] = useState<string | null>(null);
+  const saving = useAction('保存失败');
   const s = draft ?? data;
   const canEdit = user.role === 'admin';
 
@@ -134,31 +118,27 @@ export function SettingsPage({ user }: PageProps) {
     setDraft(next as unknown as Settings);
   }
 
-  async function save(e: Event) {
+  function save(e: Event) {
     e.preventDefault();
     if (!draft) return;
-    setMsg(null);
-    try {
+    void saving.run(async () => {
       await api('/api/settings', { method: 'PATCH', body: draft });
       setDraft(null);
-      setMsg('设置已保存');
       reload();
-    } catch (err) {
-      setMsg(err instanceof ApiError ? err.message : '保存失败');
-    }
+      return '设置已保存';
+    });
   }
 
   const num = (section: 'limits' | 'deadlines' | 'spotCheck' | 'ranking' | 'privacy', key: string, label: string, step = 1) => (
-    <label key={`${section}.${key}`}>
-      {label}
-      <input
-        type="number"
-        step={step}
-        disabled={!canEdit}
-        value={String((s as unknown as Record<string, Record<string, number>>)[section]![key])}
-        onInput={(e) => setNum(section, key, (e.target as HTMLInputElement).value)}
-      />
-    </label>
+    <InputField
+      key={`${section}.${key}`}
+      label={label}
+      type="number"
+      step={step}
+      disabled={!canEdit}
+      value={String((s as unknown as Record<string, Record<string, number>>)[section]![key])}
+      onValue={(value) => setNum(section, key, value)}
+    />
   );
 
   return (
@@ -186,7 +166,7 @@ export function SettingsPage({ user }: PageProps) {
               <button type="submit" disabled={!draft}>
                 保存设置
               </button>{' '}
-              {msg && <span role="status">{msg}</span>}
+              {saving.outcome && <span role="status">{saving.outcome}</span>}
             </p>
           )}
         </form>

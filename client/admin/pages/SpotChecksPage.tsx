@@ -1,7 +1,10 @@
 import { addMonths, chinaMonth } from '../../../shared/china-time.js';
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../../shared/api.js';
+import { api } from '../../shared/api.js';
+import { ColumnHeads, num } from '../../shared/ColumnHeads.js';
 import { useApi } from '../components/use-api.js';
+import { useAction } from '../components/use-action.js';
+import { InputField } from '../components/Fields.js';
 import { CaseTable } from '../components/cases/CaseTable.js';
 import type { CaseItem } from '../components/cases/types.js';
 import { formatTime } from '../components/cases/types.js';
@@ -19,23 +22,13 @@ export function SpotChecksPage({ user }: PageProps) {
   const [month, setMonth] = useState(lastMonth);
   const [seed, setSeed] = useState('');
   const [result, setResult] = useState<{ draw: Draw; cases: CaseItem[] } | null>(null);
-  const [msg, setMsg] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const drawing = useAction('抽取失败');
 
-  async function submit(e: Event) {
-    e.preventDefault();
-    setMsg(null);
-    setBusy(true);
-    try {
-      const res = await api<{ draw: Draw; cases: CaseItem[] }>('/api/spot-checks/draw', { method: 'POST', body: { month, ...(seed.trim() ? { seed: seed.trim() } : {}) } });
-      setResult(res);
-      reload();
-    } catch (err) {
-      setMsg(err instanceof ApiError ? err.message : '抽取失败');
-    } finally {
-      setBusy(false);
-    }
-  }
+  const submit = drawing.onSubmit(async () => {
+    const res = await api<{ draw: Draw; cases: CaseItem[] }>('/api/spot-checks/draw', { method: 'POST', body: { month, ...(seed.trim() ? { seed: seed.trim() } : {}) } });
+    setResult(res);
+    reload();
+  });
 
   return (
     <section>
@@ -43,18 +36,12 @@ export function SpotChecksPage({ user }: PageProps) {
       <p class="muted">按月从各部门的实名好评中按设定比例随机抽取（至少 1 条），回访核实评价是否为本人真实意愿、未受引导。填写相同的随机种子，对同样的数据会抽出同样的评价。</p>
       {user.role === 'supervisor' && (
         <form class="inline-form" onSubmit={submit} aria-label="抽取">
-          <label>
-            月份
-            <input type="month" required value={month} onInput={(e) => setMonth((e.target as HTMLInputElement).value)} />
-          </label>
-          <label>
-            随机种子（选填）
-            <input value={seed} maxLength={100} placeholder="留空则随机生成并记录" onInput={(e) => setSeed((e.target as HTMLInputElement).value)} />
-          </label>
-          <button type="submit" disabled={busy}>
+          <InputField label="月份" type="month" required value={month} onValue={setMonth} />
+          <InputField label="随机种子（选填）" value={seed} maxLength={100} placeholder="留空则随机生成并记录" onValue={setSeed} />
+          <button type="submit" disabled={drawing.busy}>
             抽取
           </button>
-          <ErrorText message={msg} inline />
+          <ErrorText message={drawing.error} inline />
         </form>
       )}
       {result && (
@@ -68,17 +55,7 @@ export function SpotChecksPage({ user }: PageProps) {
       <h2>抽查记录</h2>
       <ErrorText message={error} />
       <table class="data">
-        <thead>
-          <tr>
-            <th scope="col">月份</th>
-            <th scope="col">比例</th>
-            <th scope="col" class="num">符合条件</th>
-            <th scope="col" class="num">抽取</th>
-            <th scope="col">随机种子</th>
-            <th scope="col">抽取人</th>
-            <th scope="col">时间</th>
-          </tr>
-        </thead>
+        <ColumnHeads columns={['月份', '比例', num('符合条件'), num('抽取'), '随机种子', '抽取人', '时间']} />
         <tbody>
           {data?.draws.map((d) => (
             <tr key={d.id}>

@@ -1,7 +1,10 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../../shared/api.js';
+import { api } from '../../shared/api.js';
 import { ROLE_LABELS, ROLES, type Role } from '../../../shared/domain.js';
+import { ColumnHeads } from '../../shared/ColumnHeads.js';
 import { useApi } from '../components/use-api.js';
+import { useAction } from '../components/use-action.js';
+import { InputField, LabelOptions, NamedOptions, SelectField } from '../components/Fields.js';
 import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';
 import type { UserView } from '../../../shared/api/auth.js';
@@ -13,100 +16,63 @@ export function UsersPage(_: PageProps) {
   const depts = useApi<{ departments: Department[] }>('/api/departments');
   const units = useApi<{ orgUnits: OrgUnit[] }>('/api/org-units');
   const [form, setForm] = useState({ username: '', displayName: '', password: '', role: 'dept_head' as Role, orgUnitId: '', departmentId: '' });
-  const [msg, setMsg] = useState<string | null>(null);
+  const creating = useAction('创建失败');
   const deptName = new Map(depts.data?.departments.map((d) => [d.id, d.name]));
   const unitName = new Map(units.data?.orgUnits.map((u) => [u.id, u.name]));
-  const set = (k: keyof typeof form) => (e: Event) => setForm({ ...form, [k]: (e.target as HTMLInputElement).value });
+  const set = (k: keyof typeof form) => (value: string) => setForm({ ...form, [k]: value });
 
-  async function create(e: Event) {
-    e.preventDefault();
-    setMsg(null);
-    const head = form.role === 'dept_head';
-    try {
-      await api('/api/users', {
-        method: 'POST',
-        body: {
-          username: form.username,
-          password: form.password,
-          displayName: form.displayName || undefined,
-          role: form.role,
-          ...(head
-            ? { departmentIds: [Number(form.departmentId || depts.data?.departments[0]?.id)] }
-            : { orgUnitId: Number(form.orgUnitId || units.data?.orgUnits[0]?.id) }),
-        },
-      });
-      setMsg(`已创建用户 ${form.username}`);
-      setForm({ ...form, username: '', displayName: '', password: '' });
-      users.reload();
-    } catch (err) {
-      setMsg(err instanceof ApiError ? err.message : '创建失败');
-    }
-  }
+  const create = creating.onSubmit(async () => {
+    await api('/api/users', {
+      method: 'POST',
+      body: {
+        username: form.username,
+        password: form.password,
+        displayName: form.displayName || undefined,
+        role: form.role,
+        ...(form.role === 'dept_head'
+          ? { departmentIds: [Number(form.departmentId || depts.data?.departments[0]?.id)] }
+          : { orgUnitId: Number(form.orgUnitId || units.data?.orgUnits[0]?.id) }),
+      },
+    });
+    setForm({ ...form, username: '', displayName: '', password: '' });
+    users.reload();
+    return `已创建用户 ${form.username}`;
+  });
 
   return (
     <section>
       <h1>用户</h1>
       <form class="inline-form" onSubmit={create} aria-label="新建用户">
-        <label>
-          用户名
-          <input required minLength={3} maxLength={32} value={form.username} onInput={set('username')} autoComplete="off" />
-        </label>
-        <label>
-          姓名
-          <input maxLength={50} value={form.displayName} onInput={set('displayName')} />
-        </label>
-        <label>
-          初始密码（至少 8 位）
-          <input type="password" required minLength={8} value={form.password} onInput={set('password')} autoComplete="new-password" />
-        </label>
-        <label>
-          角色
-          <select value={form.role} onChange={set('role')}>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_LABELS[r]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <InputField label="用户名" required minLength={3} maxLength={32} value={form.username} onValue={set('username')} autoComplete="off" />
+        <InputField label="姓名" maxLength={50} value={form.displayName} onValue={set('displayName')} />
+        <InputField
+          label="初始密码（至少 8 位）"
+          type="password"
+          required
+          minLength={8}
+          value={form.password}
+          onValue={set('password')}
+          autoComplete="new-password"
+        />
+        <SelectField label="角色" value={form.role} onChange={set('role')}>
+          <LabelOptions values={ROLES} labels={ROLE_LABELS} />
+        </SelectField>
         {form.role === 'dept_head' ? (
-          <label>
-            负责部门
-            <select value={form.departmentId} onChange={set('departmentId')}>
-              {depts.data?.departments.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField label="负责部门" value={form.departmentId} onChange={set('departmentId')}>
+            <NamedOptions units={depts.data?.departments} />
+          </SelectField>
         ) : (
-          <label>
-            管辖范围
-            <select value={form.orgUnitId} onChange={set('orgUnitId')}>
-              {units.data?.orgUnits.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField label="管辖范围" value={form.orgUnitId} onChange={set('orgUnitId')}>
+            <NamedOptions units={units.data?.orgUnits} />
+          </SelectField>
         )}
         <button type="submit">新建用户</button>
-        {msg && <span role="status">{msg}</span>}
+        {creating.outcome && <span role="status">{creating.outcome}</span>}
       </form>
       <ErrorText message={users.error} />
       <table class="data">
         <caption class="sr-only">用户列表</caption>
-        <thead>
-          <tr>
-            <th scope="col">用户名</th>
-            <th scope="col">姓名</th>
-            <th scope="col">角色</th>
-            <th scope="col">范围</th>
-            <th scope="col">状态</th>
-          </tr>
-        </thead>
+        <ColumnHeads columns={['用户名', '姓名', '角色', '范围', '状态']} />
         <tbody>
           {users.data?.users.map((u) => (
             <tr key={u.id}>

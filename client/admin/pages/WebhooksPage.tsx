@@ -1,7 +1,10 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../../shared/api.js';
+import { api } from '../../shared/api.js';
+import { ColumnHeads, num } from '../../shared/ColumnHeads.js';
 import { useApi } from '../components/use-api.js';
+import { useAction } from '../components/use-action.js';
+import { CheckField, InputField, LabelOptions, SelectField } from '../components/Fields.js';
 import { formatTime } from '../components/cases/types.js';
 import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';
@@ -18,15 +21,7 @@ function Deliveries({ id }: { id: number }) {
   if (data.deliveries.length === 0) return <p class="muted">尚无发送记录。</p>;
   return (
     <table class="data">
-      <thead>
-        <tr>
-          <th scope="col">时间</th>
-          <th scope="col">事件</th>
-          <th scope="col">状态</th>
-          <th scope="col" class="num">尝试次数</th>
-          <th scope="col">最近错误</th>
-        </tr>
-      </thead>
+      <ColumnHeads columns={['时间', '事件', '状态', num('尝试次数'), '最近错误']} />
       <tbody>
         {data.deliveries.map((d) => (
           <tr key={d.id}>
@@ -49,23 +44,20 @@ export function WebhooksPage(_props: PageProps) {
   const [kind, setKind] = useState<'wecom' | 'dingtalk'>('wecom');
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState<string[]>(['bad_rating', 'case_overdue']);
-  const [msg, setMsg] = useState<string | null>(null);
+  const action = useAction('操作失败');
   const [open, setOpen] = useState<number | null>(null);
 
-  async function run(fn: () => Promise<unknown>, ok: string) {
-    setMsg(null);
-    try {
-      await fn();
-      setMsg(ok);
+  /** A change to the webhooks; the list is reloaded after it and `done` said. */
+  const change = (call: () => Promise<unknown>, done: string) =>
+    action.run(async () => {
+      await call();
       reload();
-    } catch (err) {
-      setMsg(err instanceof ApiError ? err.message : '操作失败');
-    }
-  }
+      return done;
+    });
 
   function create(e: Event) {
     e.preventDefault();
-    void run(async () => {
+    void change(async () => {
       await api('/api/webhooks', { method: 'POST', body: { name, kind, url, events } });
       setName('');
       setUrl('');
@@ -77,53 +69,30 @@ export function WebhooksPage(_props: PageProps) {
       <h1>消息推送</h1>
       <p class="muted">新差评和案件超期时推送到工作群。推送内容不含群众手机号；推送失败会自动重试，不影响群众评价。</p>
       <form class="inline-form" onSubmit={create} aria-label="新建推送">
-        <label>
-          名称
-          <input required maxLength={60} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
-        </label>
-        <label>
-          类型
-          <select value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value as 'wecom' | 'dingtalk')}>
-            {Object.entries(KINDS).map(([k, v]) => (
-              <option key={k} value={k}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="grow">
-          Webhook 地址
-          <input type="url" required value={url} onInput={(e) => setUrl((e.target as HTMLInputElement).value)} />
-        </label>
+        <InputField label="名称" required maxLength={60} value={name} onValue={setName} />
+        <SelectField label="类型" value={kind} onChange={(value) => setKind(value as 'wecom' | 'dingtalk')}>
+          <LabelOptions labels={KINDS} />
+        </SelectField>
+        <InputField label="Webhook 地址" class="grow" type="url" required value={url} onValue={setUrl} />
         <fieldset class="choices">
           <legend>推送事件</legend>
-          {Object.entries(EVENTS).map(([k, v]) => (
-            <label key={k} class="check">
-              <input
-                type="checkbox"
-                checked={events.includes(k)}
-                onChange={(e) => setEvents((e.target as HTMLInputElement).checked ? [...events, k] : events.filter((x) => x !== k))}
-              />
-              {v}
-            </label>
+          {Object.entries(EVENTS).map(([event, label]) => (
+            <CheckField
+              key={event}
+              label={label}
+              checked={events.includes(event)}
+              onChange={(on) => setEvents(on ? [...events, event] : events.filter((other) => other !== event))}
+            />
           ))}
         </fieldset>
         <button type="submit" disabled={events.length === 0}>
           新建推送
         </button>
       </form>
-      {msg && <p role="status">{msg}</p>}
+      {action.outcome && <p role="status">{action.outcome}</p>}
       <ErrorText message={error} />
       <table class="data">
-        <thead>
-          <tr>
-            <th scope="col">名称</th>
-            <th scope="col">类型</th>
-            <th scope="col">事件</th>
-            <th scope="col">状态</th>
-            <th scope="col">操作</th>
-          </tr>
-        </thead>
+        <ColumnHeads columns={['名称', '类型', '事件', '状态', '操作']} />
         <tbody>
           {data?.webhooks.map((h) => (
             <Fragment key={h.id}>
@@ -133,7 +102,7 @@ export function WebhooksPage(_props: PageProps) {
                 <td>{h.events.map((e) => EVENTS[e as keyof typeof EVENTS] ?? e).join('、')}</td>
                 <td>{h.active ? <span class="badge ok">启用</span> : <span class="badge warn">停用</span>}</td>
                 <td class="row-actions">
-                  <button type="button" onClick={() => run(() => api(`/api/webhooks/${h.id}`, { method: 'PATCH', body: { active: !h.active } }), h.active ? '已停用' : '已启用')}>
+                  <button type="button" onClick={() => change(() => api(`/api/webhooks/${h.id}`, { method: 'PATCH', body: { active: !h.active } }), h.active ? '已停用' : '已启用')}>
                     {h.active ? '停用' : '启用'}
                   </button>
                   <button type="button" aria-expanded={open === h.id} onClick={() => setOpen(open === h.id ? null : h.id)}>
@@ -141,7 +110,7 @@ export function WebhooksPage(_props: PageProps) {
                   </button>
                   <button
                     type="button"
-                    onClick={() => confirm(`删除推送「${h.name}」及其发送记录？`) && run(() => api(`/api/webhooks/${h.id}`, { method: 'DELETE' }), '已删除')}
+                    onClick={() => confirm(`删除推送「${h.name}」及其发送记录？`) && change(() => api(`/api/webhooks/${h.id}`, { method: 'DELETE' }), '已删除')}
                   >
                     删除
                   </button>

@@ -1,3 +1,4 @@
+import { ColumnHeads } from '../../../shared/ColumnHeads.js';
 import { BASE } from '../../router.js';
 import type { CaseItem } from './types.js';
 import { formatTime } from './types.js';
@@ -14,19 +15,7 @@ export function CaseTable({ cases, showDepartment = true }: { cases: CaseItem[];
   return (
     <div class="table-scroll">
       <table class="data">
-        <thead>
-          <tr>
-            <th scope="col">案件编号</th>
-            <th scope="col">类型</th>
-            <th scope="col">状态</th>
-            {showDepartment && <th scope="col">部门</th>}
-            <th scope="col">位置</th>
-            <th scope="col">评价</th>
-            <th scope="col">办结期限</th>
-            <th scope="col">联系电话</th>
-            <th scope="col">立案时间</th>
-          </tr>
-        </thead>
+        <ColumnHeads columns={['案件编号', '类型', '状态', ...(showDepartment ? ['部门'] : []), '位置', '评价', '办结期限', '联系电话', '立案时间']} />
         <tbody>
           {cases.map((c) => (
             <tr key={c.id} class={c.overdue ? 'overdue' : undefined}>

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../../../shared/api.js';
+import { api } from '../../../shared/api.js';
+import { useAction } from '../use-action.js';
 import type { AllowedMove, CaseDetail } from './types.js';
 import { ErrorText } from '../ErrorText.js';
 
@@ -9,34 +10,24 @@ import { ErrorText } from '../ErrorText.js';
  */
 export function MoveForm({ caseId, move, onDone }: { caseId: number; move: AllowedMove; onDone: (c: CaseDetail) => void }) {
   const [values, setValues] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const moving = useAction('提交失败，请重试');
   const id = (name: string) => `move-${move.to}-${move.event}-${name}`;
 
-  async function submit(e: Event) {
+  function submit(e: Event) {
     e.preventDefault();
-    setError(null);
     const body: Record<string, unknown> = { to: move.to };
     for (const f of move.fields) {
       const v = values[f.name];
       if (v === undefined || v === '') {
-        if (f.required) {
-          setError(`请填写「${f.label}」`);
-          return;
-        }
+        if (f.required) return moving.fail(`请填写「${f.label}」`);
         continue;
       }
       body[f.name] = f.type === 'boolean' ? v === 'true' : v;
     }
-    setBusy(true);
-    try {
+    void moving.run(async () => {
       onDone(await api<CaseDetail>(`/api/cases/${caseId}/transitions`, { method: 'POST', body }));
       setValues({});
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : '提交失败，请重试');
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -79,8 +70,8 @@ export function MoveForm({ caseId, move, onDone }: { caseId: number; move: Allow
           </fieldset>
         ),
       )}
-      <ErrorText message={error} />
-      <button type="submit" disabled={busy}>
+      <ErrorText message={moving.error} />
+      <button type="submit" disabled={moving.busy}>
         {move.action}
       </button>
     </form>

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { presets, spanDays, type Range } from './format.js';
 import { ErrorText } from '../ErrorText.js';
+import { InputField } from '../Fields.js';
 
 /** Two date inputs and the presets 近7天 / 近30天 / 本月 / 上月; applies a valid range (≤ 366 days). */
 export function DateRangePicker({ value, onChange }: { value: Range; onChange: (r: Range) => void }) {
@@ -19,14 +20,8 @@ export function DateRangePicker({ value, onChange }: { value: Range; onChange: (
 
   return (
     <form class="toolbar range-picker" onSubmit={apply} aria-label="统计区间">
-      <label>
-        起始日期
-        <input type="date" value={from} max={to} required onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
-      </label>
-      <label>
-        截止日期
-        <input type="date" value={to} min={from} required onInput={(e) => setTo((e.target as HTMLInputElement).value)} />
-      </label>
+      <InputField label="起始日期" type="date" value={from} max={to} required onValue={setFrom} />
+      <InputField label="截止日期" type="date" value={to} min={from} required onValue={setTo} />
       <button type="submit">查询</button>
       <span class="presets" role="group" aria-label="快捷区间">
         {presets().map((p) => {

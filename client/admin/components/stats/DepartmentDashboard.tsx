@@ -1,6 +1,9 @@
 import { useApi } from '../use-api.js';
+import { ColumnHeads, num } from '../../../shared/ColumnHeads.js';
+import { FigureCells } from '../../../shared/FigureCells.js';
 import { BASE } from '../../router.js';
 import { int, pct, qs, ratingsLink, score, spanDays, type Range } from './format.js';
+import { CaseWork, OverdueCount } from './CaseWork.js';
 import { KpiTiles } from './KpiTiles.js';
 import { ScoreLevels } from './ScoreLevels.js';
 import { Section } from './Section.js';
@@ -70,19 +73,14 @@ export function DepartmentDashboard({ departmentId, range }: { departmentId: num
           </>
         )}
       </Section>
-      <Section title="差评处理" state={cases}>
+      <CaseWork state={cases} testId="open-cases" href={`${BASE}/cases?${qs({ departmentId })}`} linkText="查看本部门案件">
         {(c) => (
-          <div class="card case-card" data-testid="open-cases">
-            <p>
-              当前未办结案件 <strong>{int(c.unclosed)}</strong> 件，其中逾期 <strong class={c.overdue ? 'bad' : ''}>{int(c.overdue)}</strong> 件。
-              本期差评案件 {int(c.cases)} 件，已办结 {int(c.closed)} 件（按期办结率 {pct(c.onTimeRate)}）。
-            </p>
-            <a class="button-link" href={`${BASE}/cases?${qs({ departmentId })}`}>
-              查看本部门案件
-            </a>
-          </div>
+          <>
+            当前未办结案件 <strong>{int(c.unclosed)}</strong> 件，其中逾期 <OverdueCount cases={c} /> 件。
+            本期差评案件 {int(c.cases)} 件，已办结 {int(c.closed)} 件（按期办结率 {pct(c.onTimeRate)}）。
+          </>
         )}
-      </Section>
+      </CaseWork>
       <Section state={trend}>{(t) => <TrendChart data={t} title="评价趋势" />}</Section>
       <div class="two-col">
         <Section title="评价标签" state={tags}>
@@ -92,13 +90,7 @@ export function DepartmentDashboard({ departmentId, range }: { departmentId: num
             ) : (
               <table class="data">
                 <caption class="sr-only">评价标签统计</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">标签</th>
-                    <th scope="col">类别</th>
-                    <th scope="col" class="num">次数</th>
-                  </tr>
-                </thead>
+                <ColumnHeads columns={['标签', '类别', num('次数')]} />
                 <tbody>
                   {t.tags.map((x) => (
                     <tr key={x.tag}>
@@ -136,17 +128,7 @@ export function DepartmentDashboard({ departmentId, range }: { departmentId: num
           <div class="table-wrap">
             <table class="data" data-testid="windows-table">
               <caption class="sr-only">各窗口指标</caption>
-              <thead>
-                <tr>
-                  <th scope="col">位置</th>
-                  <th scope="col">评议码</th>
-                  <th scope="col" class="num">扫码打开</th>
-                  <th scope="col" class="num">评价数</th>
-                  <th scope="col" class="num">好评率</th>
-                  <th scope="col" class="num">差评数</th>
-                  <th scope="col" class="num">综合评分</th>
-                </tr>
-              </thead>
+              <ColumnHeads columns={['位置', '评议码', num('扫码打开'), num('评价数'), num('好评率'), num('差评数'), num('综合评分')]} />
               <tbody>
                 {c.codes.map((k) => (
                   <tr key={k.codeId}>
@@ -156,15 +138,15 @@ export function DepartmentDashboard({ departmentId, range }: { departmentId: num
                       {!k.active && <span class="badge warn">已停用</span>}
                     </td>
                     <td>{k.codeId}</td>
-                    <td class="num">{int(k.opens)}</td>
-                    <td class="num">
-                      <a href={ratingsLink(range, { departmentId, codeId: k.codeId })}>{int(k.total)}</a>
-                    </td>
-                    <td class="num">{pct(k.goodRate)}</td>
-                    <td class="num">
-                      <a href={ratingsLink(range, { departmentId, codeId: k.codeId, kind: 'bad' })}>{int(k.badCount)}</a>
-                    </td>
-                    <td class="num">{score(k.score)}</td>
+                    <FigureCells
+                      figures={[
+                        int(k.opens),
+                        <a href={ratingsLink(range, { departmentId, codeId: k.codeId })}>{int(k.total)}</a>,
+                        pct(k.goodRate),
+                        <a href={ratingsLink(range, { departmentId, codeId: k.codeId, kind: 'bad' })}>{int(k.badCount)}</a>,
+                        score(k.score),
+                      ]}
+                    />
                   </tr>
                 ))}
               </tbody>

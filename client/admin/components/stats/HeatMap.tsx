@@ -1,3 +1,5 @@
+import { ColumnHeads } from '../../../shared/ColumnHeads.js';
+
 const WEEKDAYS = ['周一', '周二', '周三', '周四', '周五', '周六', '周日'];
 
 /** Weekday × hour of day (China time) as a plain table; shading by count, 差评 noted in each cell. */
@@ -16,16 +18,7 @@ export function HeatMap({ total, bad }: { total: number[][]; bad: number[][] }) 
     <div class="heatmap-wrap">
       <table class="heatmap">
         <caption>评价时段分布（星期 × 时段，北京时间）</caption>
-        <thead>
-          <tr>
-            <th scope="col">星期</th>
-            {hours.map((h) => (
-              <th key={h} scope="col">
-                {h}时
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <ColumnHeads columns={['星期', ...hours.map((h) => `${h}时`)]} />
         <tbody>
           {WEEKDAYS.map((w, d) => (
             <tr key={w}>

@@ -1,4 +1,6 @@
 import { BASE } from '../../router.js';
+import { ColumnHeads, num } from '../../../shared/ColumnHeads.js';
+import { FigureCells } from '../../../shared/FigureCells.js';
 import { int, pct, qs, ratingsLink, score, type Range } from './format.js';
 import type { DepartmentsResponse } from './types.js';
 
@@ -8,20 +10,12 @@ export function RankingTable({ data, range }: { data: DepartmentsResponse; range
     <div class="table-wrap">
       <table class="data ranking" data-testid="ranking-table">
         <caption>部门排名</caption>
-        <thead>
-          <tr>
-            <th scope="col" class="num">排名</th>
-            <th scope="col">部门</th>
-            <th scope="col" class="num">评价数</th>
-            <th scope="col" class="num">好评率</th>
-            <th scope="col" class="num">差评率</th>
-            <th scope="col" class="num">综合评分</th>
-            <th scope="col" class="num">实名差评回访率</th>
-            <th scope="col" class="num">差评整改率</th>
-            <th scope="col" class="num">整改满意率</th>
-            <th scope="col" class="num">按期办结率</th>
-          </tr>
-        </thead>
+        <ColumnHeads
+          columns={[
+            num('排名'), '部门', num('评价数'), num('好评率'), num('差评率'), num('综合评分'), num('实名差评回访率'), num('差评整改率'), num('整改满意率'),
+            num('按期办结率'),
+          ]}
+        />
         <tbody>
           {data.departments.map((d) => (
             <tr key={d.id} data-testid={`rank-row-${d.id}`}>
@@ -37,20 +31,18 @@ export function RankingTable({ data, range }: { data: DepartmentsResponse; range
               <th scope="row">
                 <a href={`${BASE}/dashboard?${qs({ ...range, departmentId: d.id })}`}>{d.name}</a>
               </th>
-              <td class="num">
-                <a href={ratingsLink(range, { departmentId: d.id })}>{int(d.total)}</a>
-              </td>
-              <td class="num">
-                <a href={ratingsLink(range, { departmentId: d.id, kind: 'good' })}>{pct(d.goodRate)}</a>
-              </td>
-              <td class="num">
-                <a href={ratingsLink(range, { departmentId: d.id, kind: 'bad' })}>{pct(d.badRate)}</a>
-              </td>
-              <td class="num">{score(d.score)}</td>
-              <td class="num">{pct(d.visitRate)}</td>
-              <td class="num">{pct(d.rectifyRate)}</td>
-              <td class="num">{pct(d.satisfactionRate)}</td>
-              <td class="num">{pct(d.onTimeRate)}</td>
+              <FigureCells
+                figures={[
+                  <a href={ratingsLink(range, { departmentId: d.id })}>{int(d.total)}</a>,
+                  <a href={ratingsLink(range, { departmentId: d.id, kind: 'good' })}>{pct(d.goodRate)}</a>,
+                  <a href={ratingsLink(range, { departmentId: d.id, kind: 'bad' })}>{pct(d.badRate)}</a>,
+                  score(d.score),
+                  pct(d.visitRate),
+                  pct(d.rectifyRate),
+                  pct(d.satisfactionRate),
+                  pct(d.onTimeRate),
+                ]}
+              />
             </tr>
           ))}
         </tbody>

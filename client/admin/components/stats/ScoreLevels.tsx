@@ -1,20 +1,17 @@
 import { SCORES, SCORE_LABELS } from '../../../../shared/domain.js';
+import { ColumnHeads, num, type Column } from '../../../shared/ColumnHeads.js';
 import { int, pct, ratingsLink, type Range } from './format.js';
 import type { RatingIndicators } from './types.js';
+
+/** The column of the bars: a picture of the shares, hidden from screen readers. */
+const BARS: Column = { label: '', hidden: true };
 
 /** Count and share of each of the five levels, each linking to its ratings. */
 export function ScoreLevels({ data, range, departmentId }: { data: RatingIndicators; range: Range; departmentId?: number }) {
   return (
     <table class="data levels">
       <caption>各等级评价</caption>
-      <thead>
-        <tr>
-          <th scope="col">等级</th>
-          <th scope="col" class="num">评价数</th>
-          <th scope="col" class="num">占比</th>
-          <th scope="col" aria-hidden="true" />
-        </tr>
-      </thead>
+      <ColumnHeads columns={['等级', num('评价数'), num('占比'), BARS]} />
       <tbody>
         {SCORES.map((s) => {
           const k = String(s) as keyof RatingIndicators['byScore'];

@@ -1,4 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { ColumnHeads, num } from '../../../shared/ColumnHeads.js';
+import { FigureCells } from '../../../shared/FigureCells.js';
 import type uPlotType from 'uplot';
 import { int, pct, score } from './format.js';
 import type { TrendResponse } from './types.js';
@@ -72,23 +74,12 @@ export function TrendChart({ data, title = '趋势' }: { data: TrendResponse; ti
         <summary>查看数据表</summary>
         <table class="data">
           <caption class="sr-only">{title}数据</caption>
-          <thead>
-            <tr>
-              <th scope="col">时段</th>
-              <th scope="col" class="num">评价数</th>
-              <th scope="col" class="num">差评数</th>
-              <th scope="col" class="num">好评率</th>
-              <th scope="col" class="num">综合评分</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={['时段', num('评价数'), num('差评数'), num('好评率'), num('综合评分')]} />
           <tbody>
             {data.points.map((p) => (
               <tr key={p.from}>
                 <td>{p.from === p.to ? p.from : `${p.from} 至 ${p.to}`}</td>
-                <td class="num">{int(p.total)}</td>
-                <td class="num">{int(p.badCount)}</td>
-                <td class="num">{pct(p.goodRate)}</td>
-                <td class="num">{score(p.score)}</td>
+                <FigureCells figures={[int(p.total), int(p.badCount), pct(p.goodRate), score(p.score)]} />
               </tr>
             ))}
           </tbody>

@@ -1,0 +1,85 @@
+// The staff forms' fields: a label with its input or select, handing back the value as a string.
+import type { ComponentChildren, InputHTMLAttributes } from 'preact';
+
+/** The <input>'s own attributes the staff forms use. */
+interface InputAttributes {
+  type?: 'text' | 'password' | 'number' | 'date' | 'month' | 'url';
+  name?: string;
+  value: string;
+  required?: boolean;
+  minLength?: number;
+  maxLength?: number;
+  min?: number | string;
+  max?: number | string;
+  step?: number;
+  placeholder?: string;
+  disabled?: boolean;
+  autoComplete?: string;
+}
+
+/** A labelled input; `onValue` gets what was typed. `class` is the label's (grow…). */
+export function InputField({ label, onValue, class: labelClass, ...input }: InputAttributes & { label: ComponentChildren; onValue: (value: string) => void; class?: string }) {
+  return (
+    <label class={labelClass}>
+      {label}
+      {/* preact types <input> by a union over `type`, which a `type` prop of several values does not fit */}
+      <input {...(input as InputHTMLAttributes<HTMLInputElement>)} onInput={(e) => onValue(e.currentTarget.value)} />
+    </label>
+  );
+}
+
+/** A labelled <select> of the `children` options; `onChange` gets the chosen value. */
+export function SelectField({
+  label,
+  value,
+  onChange,
+  required,
+  children,
+}: {
+  label: ComponentChildren;
+  value: string;
+  onChange: (value: string) => void;
+  required?: boolean;
+  children: ComponentChildren;
+}) {
+  return (
+    <label>
+      {label}
+      <select required={required} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+        {children}
+      </select>
+    </label>
+  );
+}
+
+function Options({ choices }: { choices: readonly (readonly [value: string | number, text: string])[] }) {
+  return (
+    <>
+      {choices.map(([value, text]) => (
+        <option key={value} value={value}>
+          {text}
+        </option>
+      ))}
+    </>
+  );
+}
+
+/** One option per department, county… (by id, shown by name); nothing while they load. */
+export function NamedOptions({ units }: { units: readonly { id: number; name: string }[] | undefined }) {
+  return <Options choices={(units ?? []).map((unit) => [unit.id, unit.name] as const)} />;
+}
+
+/** One option per value of a vocabulary (ROLES, CASE_STATUSES…), shown by its label; all labels when no values. */
+export function LabelOptions<V extends string>({ values, labels }: { values?: readonly V[]; labels: Record<V, string> }) {
+  return <Options choices={(values ?? (Object.keys(labels) as V[])).map((value) => [value, labels[value]] as const)} />;
+}
+
+/** A checkbox with its label after it; `onChange` gets whether it is ticked. */
+export function CheckField({ label, checked, onChange }: { label: ComponentChildren; checked: boolean; onChange: (checked: boolean) => void }) {
+  return (
+    <label class="check">
+      <input type="checkbox" checked={checked} onChange={(e) => onChange(e.currentTarget.checked)} />
+      {label}
+    </label>
+  );
+}
