@@ -75,10 +75,6 @@ function locationsOf(d: DemoDepartment, nextWindow: () => number): string[] {
   return [...out, ...(d.offices ?? [])];
 }
 
-export function demoCodeCount(): number {
-  return DEMO_DEPARTMENTS.reduce((n, d) => n + d.windows + (d.offices?.length ?? 0), 0);
-}
-
 export function isSeeded(db: DbOrTx): boolean {
   return (db.get<{ n: number }>(sql`SELECT count(*) AS n FROM org_units`)?.n ?? 0) > 0;
 }

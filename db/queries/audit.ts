@@ -16,7 +16,3 @@ export function listAuditFor(db: DbOrTx, targetType: string, targetId: string): 
     .orderBy(desc(auditLog.id))
     .all();
 }
-
-export function listAudit(db: DbOrTx, limit: number): AuditRow[] {
-  return db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(limit).all();
-}

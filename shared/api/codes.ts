@@ -20,7 +20,6 @@ export type PublicCodeInfoT = Static<typeof PublicCodeInfo>;
 
 /** What anyone may know about a code (the citizen page). */
 export const PublicCodeView = Type.Omit(PublicCodeInfo, ['departmentId']);
-export type PublicCodeViewT = Static<typeof PublicCodeView>;
 
 export const FunnelAlert = Type.Unsafe<(typeof FUNNEL_ALERTS)[number] | null>({
   type: 'string',

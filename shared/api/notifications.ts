@@ -2,12 +2,10 @@
 import { Type, type Static } from 'typebox';
 import { LiteralUnion as lit, Nullable } from './common.js';
 
-export const WEBHOOK_KINDS = ['wecom', 'dingtalk'] as const;
-export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
-export const NOTIFY_EVENTS = ['bad_rating', 'case_overdue'] as const;
-export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
-export const NOTIFY_EVENT_LABELS: Record<NotifyEvent, string> = { bad_rating: '新差评', case_overdue: '案件超期' };
-export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+import { DELIVERY_STATUSES, NOTIFY_EVENTS, WEBHOOK_KINDS } from '../domain.js';
+
+export { DELIVERY_STATUSES, NOTIFY_EVENTS, WEBHOOK_KINDS };
+export type { NotifyEvent, WebhookKind } from '../domain.js';
 
 export const WebhookView = Type.Object({
   id: Type.Integer(),

@@ -8,7 +8,7 @@ export type { World };
 export type UserLike = { id: number; role: string };
 
 export const PHONE = '13912345678';
-export const FULL_PHONE = /1[3-9]\d{9}/;
+const FULL_PHONE = /1[3-9]\d{9}/;
 
 export async function setup(opts: Parameters<typeof makeTestApp>[0] = {}): Promise<{ t: TestApp; w: World }> {
   const t = await makeTestApp(opts);

@@ -9,10 +9,11 @@ import { formatTime } from '../components/cases/types.js';
 import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';
 import type { DeliveryView as Delivery, WebhookView as Webhook } from '../../../shared/api/notifications.js';
+import { DELIVERY_STATUS_LABELS, NOTIFY_EVENT_LABELS, WEBHOOK_KIND_LABELS } from '../../../shared/domain.js';
 
-const KINDS = { wecom: '企业微信群机器人', dingtalk: '钉钉群机器人' } as const;
-const EVENTS = { bad_rating: '新差评', case_overdue: '案件超期' } as const;
-const STATUS = { pending: '待发送', delivered: '已送达', failed: '失败' } as const;
+const KINDS = WEBHOOK_KIND_LABELS;
+const EVENTS = NOTIFY_EVENT_LABELS;
+const STATUS = DELIVERY_STATUS_LABELS;
 
 function Deliveries({ id }: { id: number }) {
   const { data, error } = useApi<{ deliveries: Delivery[] }>(`/api/webhooks/${id}/deliveries`);
