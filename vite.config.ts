@@ -12,40 +12,41 @@ const shared: UserConfig = {
 // Two builds. The citizen page (`--mode mobile`) is built alone into one JS file and one CSS file,
 // which the server inlines into the HTML: one request, ≤ 12 KB gzipped, nothing shared with the
 // staff app. The staff app and the public rankings page are the default build.
-export default defineConfig(({ mode }): UserConfig =>
-  mode === 'mobile'
-    ? {
-        ...shared,
-        base: '/assets/m/',
-        build: {
-          outDir: resolve(here, 'dist/client/m'),
-          emptyOutDir: true,
-          assetsDir: '',
-          modulePreload: false,
-          target: 'es2019',
-          cssCodeSplit: false,
-          rollupOptions: {
-            // sw.js: the page's service worker, served by the server at /r/sw.js.
-            input: { mobile: resolve(here, 'client/mobile/index.html'), sw: resolve(here, 'client/mobile/sw.ts') },
-            output: { entryFileNames: '[name].js', assetFileNames: 'mobile[extname]' },
+export default defineConfig(
+  ({ mode }): UserConfig =>
+    mode === 'mobile'
+      ? {
+          ...shared,
+          base: '/assets/m/',
+          build: {
+            outDir: resolve(here, 'dist/client/m'),
+            emptyOutDir: true,
+            assetsDir: '',
+            modulePreload: false,
+            target: 'es2019',
+            cssCodeSplit: false,
+            rollupOptions: {
+              // sw.js: the page's service worker, served by the server at /r/sw.js.
+              input: { mobile: resolve(here, 'client/mobile/index.html'), sw: resolve(here, 'client/mobile/sw.ts') },
+              output: { entryFileNames: '[name].js', assetFileNames: 'mobile[extname]' },
+            },
           },
-        },
-      }
-    : {
-        ...shared,
-        build: {
-          outDir: resolve(here, 'dist/client'),
-          // The mobile build writes into dist/client/m; keep it.
-          emptyOutDir: false,
-          assetsDir: '',
-          modulePreload: { polyfill: false },
-          target: 'es2020',
-          rollupOptions: {
-            input: {
-              admin: resolve(here, 'client/admin/index.html'),
-              public: resolve(here, 'client/public/index.html'),
+        }
+      : {
+          ...shared,
+          build: {
+            outDir: resolve(here, 'dist/client'),
+            // The mobile build writes into dist/client/m; keep it.
+            emptyOutDir: false,
+            assetsDir: '',
+            modulePreload: { polyfill: false },
+            target: 'es2020',
+            rollupOptions: {
+              input: {
+                admin: resolve(here, 'client/admin/index.html'),
+                public: resolve(here, 'client/public/index.html'),
+              },
             },
           },
         },
-      },
 );

@@ -7,11 +7,11 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { DEMO_USERS } from '../db/seed.js';
 import { chinaDay } from '../shared/china-time.js';
-import { makeBenchApp, nextTurn, tempDir, type BenchApp } from './lib/fixture.js';
+import { type BenchApp, makeBenchApp, nextTurn, tempDir } from './lib/fixture.js';
 import { generateYear } from './lib/generate.js';
 import { prng } from './lib/rating-bodies.js';
-import { percentile, row, type Row } from './lib/results.js';
-import { sqlProfiler, type StatementCost } from './lib/sql-profile.js';
+import { percentile, type Row, row } from './lib/results.js';
+import { type StatementCost, sqlProfiler } from './lib/sql-profile.js';
 
 export interface DashboardOptions {
   ratings: number;
@@ -46,7 +46,11 @@ interface Target {
 const ROUTE_BUDGET_MS = 12_000;
 const MIN_REQUESTS = 10;
 
-async function timeRoute(t: BenchApp, target: Target, n: number): Promise<{ n: number; p50: number; p95: number; max: number; bad: string | null }> {
+async function timeRoute(
+  t: BenchApp,
+  target: Target,
+  n: number,
+): Promise<{ n: number; p50: number; p95: number; max: number; bad: string | null }> {
   const times: number[] = [];
   let bad: string | null = null;
   const start = performance.now();
@@ -80,9 +84,29 @@ export async function runDashboards(opts: DashboardOptions): Promise<{ rows: Row
     setFlagsFromString('--expose-gc');
     (runInNewContext('gc') as () => void)();
     opts.log(`dashboards: generated in ${(gen.totalMs / 1000).toFixed(1)} s (${gen.cases} cases, ${(dbBytes / 1e9).toFixed(2)} GB)`);
-    rows.push(row('dashboards', `generate ${opts.ratings.toLocaleString('en-US')} ratings`, 'insert rate', Math.round(gen.ratings / (gen.insertMs / 1000)), 'ratings/s', null, `with ${gen.cases} cases, ${gen.events} events`));
-    rows.push(row('dashboards', `generate ${opts.ratings.toLocaleString('en-US')} ratings`, 'total incl. index rebuild', Math.round(gen.totalMs / 100) / 10, 's'));
-    rows.push(row('dashboards', `generate ${opts.ratings.toLocaleString('en-US')} ratings`, 'database size', Math.round(dbBytes / 1e7) / 100, 'GB'));
+    rows.push(
+      row(
+        'dashboards',
+        `generate ${opts.ratings.toLocaleString('en-US')} ratings`,
+        'insert rate',
+        Math.round(gen.ratings / (gen.insertMs / 1000)),
+        'ratings/s',
+        null,
+        `with ${gen.cases} cases, ${gen.events} events`,
+      ),
+    );
+    rows.push(
+      row(
+        'dashboards',
+        `generate ${opts.ratings.toLocaleString('en-US')} ratings`,
+        'total incl. index rebuild',
+        Math.round(gen.totalMs / 100) / 10,
+        's',
+      ),
+    );
+    rows.push(
+      row('dashboards', `generate ${opts.ratings.toLocaleString('en-US')} ratings`, 'database size', Math.round(dbBytes / 1e7) / 100, 'GB'),
+    );
 
     const rnd = prng(42);
     const lastN = Date.parse(`${lastDay}T00:00:00Z`) / DAY;
@@ -92,7 +116,9 @@ export async function runDashboards(opts: DashboardOptions): Promise<{ rows: Row
       return `from=${dayStr(end - 29)}&to=${dayStr(end)}`;
     };
     const yearRange = `from=${dayStr(lastN - 364)}&to=${dayStr(lastN)}`;
-    const months = Array.from({ length: 12 }, (_, i) => new Date(Date.UTC(Number(lastDay.slice(0, 4)), Number(lastDay.slice(5, 7)) - 1 - i, 1)).toISOString().slice(0, 7));
+    const months = Array.from({ length: 12 }, (_, i) =>
+      new Date(Date.UTC(Number(lastDay.slice(0, 4)), Number(lastDay.slice(5, 7)) - 1 - i, 1)).toISOString().slice(0, 7),
+    );
 
     // Every stats GET that exists now (the OpenAPI document lists the registered routes).
     const spec = t.app.swagger() as { paths: Record<string, Record<string, unknown>> };
@@ -145,7 +171,17 @@ export async function runDashboards(opts: DashboardOptions): Promise<{ rows: Row
       }
     }
     profiler.restore();
-    rows.push(row('dashboards', 'GET /api/public/rankings, first hit per month', 'p50 (12 months)', round(percentile(cold, 50)), 'ms', { op: '<=', limit: GOAL_MS }, `max ${round(cold[cold.length - 1] ?? NaN)} ms; then cached for 60 s`));
+    rows.push(
+      row(
+        'dashboards',
+        'GET /api/public/rankings, first hit per month',
+        'p50 (12 months)',
+        round(percentile(cold, 50)),
+        'ms',
+        { op: '<=', limit: GOAL_MS },
+        `max ${round(cold[cold.length - 1] ?? NaN)} ms; then cached for 60 s`,
+      ),
+    );
     raw.timings = timings;
     raw.publicRankingsCold = cold;
     raw.slowStatements = findings;

@@ -11,9 +11,9 @@ import { seedDemo } from '../db/seed.js';
 import { SETTINGS_DEFAULTS } from '../shared/api/settings.js';
 import { bareApp } from './lib/baselines.js';
 import { listen, makeBenchApp, tempDir } from './lib/fixture.js';
-import { runLoad, type LoadResult } from './lib/load.js';
+import { type LoadResult, runLoad } from './lib/load.js';
 import { ratingBodies } from './lib/rating-bodies.js';
-import { row, type Row } from './lib/results.js';
+import { type Row, row } from './lib/results.js';
 
 export interface IngestOptions {
   duration: number;
@@ -81,9 +81,19 @@ const TARGETS: Target[] = [
   { key: 'c', label: '(c) real route, 10 networks', start: (d) => startReal(d, 'production', { TRUST_PROXY: '127.0.0.1' }), networks: 10 },
   // The same load from 1000 networks (X-Forwarded-For from a trusted proxy): the per-network burst
   // count then covers a few rows instead of every rating of the last 10 minutes.
-  { key: 'c-nets', label: '(c) real route, 1000 networks', start: (d) => startReal(d, 'production', { TRUST_PROXY: '127.0.0.1' }), networks: 1000 },
+  {
+    key: 'c-nets',
+    label: '(c) real route, 1000 networks',
+    start: (d) => startReal(d, 'production', { TRUST_PROXY: '127.0.0.1' }),
+    networks: 1000,
+  },
   // …and without the request log: the difference is what logging costs.
-  { key: 'c-nets-nolog', label: '(c) real route, 1000 networks, logger off', start: (d) => startReal(d, false, { TRUST_PROXY: '127.0.0.1' }), networks: 1000 },
+  {
+    key: 'c-nets-nolog',
+    label: '(c) real route, 1000 networks, logger off',
+    start: (d) => startReal(d, false, { TRUST_PROXY: '127.0.0.1' }),
+    networks: 1000,
+  },
 ];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -92,13 +102,26 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function serviceOnly(dir: string, n: number): Promise<number> {
   const t = await makeBenchApp({ dbFile: join(dir, 'svc.db'), logger: false });
   try {
-    const next = ratingBodies({ codes: t.codes.map((c) => c.id), goodTags: SETTINGS_DEFAULTS.tags.good, badTags: SETTINGS_DEFAULTS.tags.bad, badShare: 0.05, seed: 3 });
+    const next = ratingBodies({
+      codes: t.codes.map((c) => c.id),
+      goodTags: SETTINGS_DEFAULTS.tags.good,
+      badTags: SETTINGS_DEFAULTS.tags.bad,
+      badShare: 0.05,
+      seed: 3,
+    });
     const t0 = performance.now();
     for (let i = 0; i < n; i += 100) {
       const pending = [];
       for (let j = 0; j < 100; j++) {
         const r = next();
-        pending.push(t.services.ratings.submit({ code: r.code, body: JSON.parse(r.body), ip: `10.0.${(i + j) % 1000 >> 8}.${(i + j) % 1000 & 255}`, userAgent: 'bench' }));
+        pending.push(
+          t.services.ratings.submit({
+            code: r.code,
+            body: JSON.parse(r.body),
+            ip: `10.0.${((i + j) % 1000) >> 8}.${((i + j) % 1000) & 255}`,
+            userAgent: 'bench',
+          }),
+        );
       }
       t.services.ratings.flush();
       await Promise.all(pending);
@@ -122,7 +145,13 @@ async function measure(target: Target, opts: IngestOptions, round: number): Prom
   const server = await target.start(tmp.dir);
   try {
     const codes = codeIdsOf(join(tmp.dir, target.key.startsWith('c') ? 'app.db' : 'bare.db'));
-    const bodies = (seed: number) => ({ codes, goodTags: SETTINGS_DEFAULTS.tags.good, badTags: SETTINGS_DEFAULTS.tags.bad, badShare: 0.05, seed });
+    const bodies = (seed: number) => ({
+      codes,
+      goodTags: SETTINGS_DEFAULTS.tags.good,
+      badTags: SETTINGS_DEFAULTS.tags.bad,
+      badShare: 0.05,
+      seed,
+    });
     const base = { url: server.url, connections: opts.connections, networks: target.networks };
     const warmup = await runLoad({ ...base, duration: opts.warmup, bodies: bodies(round * 2 + 1) });
     // A fixed amount sized to ~duration seconds, so that every request is answered before the count.
@@ -162,7 +191,16 @@ export async function runIngest(opts: IngestOptions): Promise<{ rows: Row[]; raw
     rows.push(row('ingest', name, `req/s (median of ${ms.length})`, Math.round(median(rps)), '', null, spread));
     rows.push(row('ingest', name, 'p50 latency (median round)', mid.run.p50, 'ms'));
     rows.push(row('ingest', name, 'p99 latency (median round)', mid.run.p99, 'ms'));
-    rows.push(row('ingest', name, 'non-2xx + errors', ms.reduce((n, m) => n + m.run.non2xx + m.run.errors + m.run.timeouts, 0), '', { op: '<=', limit: 0, unit: '' }));
+    rows.push(
+      row(
+        'ingest',
+        name,
+        'non-2xx + errors',
+        ms.reduce((n, m) => n + m.run.non2xx + m.run.errors + m.run.timeouts, 0),
+        '',
+        { op: '<=', limit: 0, unit: '' },
+      ),
+    );
     if (ms[0]!.storedRows !== null) {
       const diff = Math.max(...ms.map((m) => Math.abs(m.storedRows! - m.run.ok2xx)));
       const note = ms.map((m) => `${m.storedRows} rows/${m.run.ok2xx} 2xx`).join('; ');
@@ -176,13 +214,17 @@ export async function runIngest(opts: IngestOptions): Promise<{ rows: Row[]; raw
     rows.push(row('ingest', `${label} / (a)`, 'ratio', ratio(key, 'a'), '×', key === 'c' ? { op: '>=', limit: 0.8, unit: '×' } : null));
     rows.push(row('ingest', `${label} / (b)`, 'ratio', ratio(key, 'b'), '×'));
   }
-  const raw: Record<string, unknown> = { targets: Object.fromEntries([...all].map(([k, v]) => [k, { label: TARGETS.find((t) => t.key === k)!.label, rounds: v }])) };
+  const raw: Record<string, unknown> = {
+    targets: Object.fromEntries([...all].map(([k, v]) => [k, { label: TARGETS.find((t) => t.key === k)!.label, rounds: v }])),
+  };
   const tmp = tempDir('ingest-service');
   try {
     opts.log('ingest: ratings service alone (no HTTP), 20000 ratings in batches of 100');
     const perSec = await serviceOnly(tmp.dir, 20_000);
     raw.serviceOnlyPerSec = perSec;
-    rows.push(row('ingest', '(s) ratings service alone, no HTTP', 'ratings/s', Math.round(perSec), '', null, 'batches of 100, 1000 networks'));
+    rows.push(
+      row('ingest', '(s) ratings service alone, no HTTP', 'ratings/s', Math.round(perSec), '', null, 'batches of 100, 1000 networks'),
+    );
   } finally {
     tmp.remove();
   }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { listen, makeBenchApp, tempDir } from './lib/fixture.js';
-import { percentile, row, type Row } from './lib/results.js';
+import { percentile, type Row, row } from './lib/results.js';
 
 export interface PageOptions {
   runs: number;
@@ -22,7 +22,12 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  * download/upload 500 * 1000 / 8 * .8 bytes/s, latency 400 * 5 ms (RTT 400 ms × 5: the request-level
  * emulation charges connection set-up and slow start to the first response).
  */
-export const SLOW_3G = { offline: false, downloadThroughput: (500 * 1000) / 8 * 0.8, uploadThroughput: (500 * 1000) / 8 * 0.8, latency: 400 * 5 };
+export const SLOW_3G = {
+  offline: false,
+  downloadThroughput: ((500 * 1000) / 8) * 0.8,
+  uploadThroughput: ((500 * 1000) / 8) * 0.8,
+  latency: 400 * 5,
+};
 /** The same bandwidth with one plain 400 ms round trip per request (the preset's target RTT). */
 export const SLOW_3G_RTT = { ...SLOW_3G, latency: 400 };
 
@@ -56,7 +61,15 @@ export async function runPage(opts: PageOptions): Promise<{ rows: Row[]; raw: Re
   const url = `${base}/r/${t.codes[0]!.id}`;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', deviceScaleFactor: 2 } as const;
@@ -70,7 +83,13 @@ export async function runPage(opts: PageOptions): Promise<{ rows: Row[]; raw: Re
       const responses: { url: string; status: number; bytes: number; gzip: number }[] = [];
       page.on('response', (res) => {
         void res.body().then(
-          (body) => responses.push({ url: res.url().replace(base, ''), status: res.status(), bytes: body.length, gzip: body.length ? gzipSync(body).length : 0 }),
+          (body) =>
+            responses.push({
+              url: res.url().replace(base, ''),
+              status: res.status(),
+              bytes: body.length,
+              gzip: body.length ? gzipSync(body).length : 0,
+            }),
           () => undefined,
         );
       });
@@ -97,7 +116,17 @@ export async function runPage(opts: PageOptions): Promise<{ rows: Row[]; raw: Re
     const totalRaw = plain.responses.reduce((n, r) => n + r.bytes, 0);
     opts.log(`page: first load ${plain.responses.length} responses, ${totalRaw} B raw, ${totalGzip} B gzipped`);
     rows.push(row('page', 'GET /r/{code}: document', 'bytes (uncompressed)', doc?.bytes ?? null, 'B'));
-    rows.push(row('page', 'GET /r/{code}: first load, all responses', 'gzipped bytes', totalGzip, 'B', { op: '<=', limit: 12 * 1024, unit: ' B' }, `${plain.responses.length} responses`));
+    rows.push(
+      row(
+        'page',
+        'GET /r/{code}: first load, all responses',
+        'gzipped bytes',
+        totalGzip,
+        'B',
+        { op: '<=', limit: 12 * 1024, unit: ' B' },
+        `${plain.responses.length} responses`,
+      ),
+    );
 
     const runs: Record<string, number[]> = { slow3g: [], rtt: [] };
     const details: unknown[] = [];
@@ -117,12 +146,19 @@ export async function runPage(opts: PageOptions): Promise<{ rows: Row[]; raw: Re
       context.on('response', (res) => {
         const entry = { url: res.url().replace(base, ''), navigation: res.request().isNavigationRequest(), gzip: 0 };
         background.push(entry);
-        void res.body().then((b) => (entry.gzip = b.length ? gzipSync(b).length : 0), () => undefined);
+        void res.body().then(
+          (b) => (entry.gzip = b.length ? gzipSync(b).length : 0),
+          () => undefined,
+        );
       });
       const page = await context.newPage();
       await page.addInitScript(TTI_PROBE);
       await page.goto(url, { waitUntil: 'load' });
-      await page.waitForFunction(async () => navigator.serviceWorker.controller !== null && (await caches.match(location.href)) !== undefined, undefined, { timeout: 30_000 });
+      await page.waitForFunction(
+        async () => navigator.serviceWorker.controller !== null && (await caches.match(location.href)) !== undefined,
+        undefined,
+        { timeout: 30_000 },
+      );
       await page.waitForTimeout(200);
       const firstVisit = background.splice(0);
       const cdp = await context.newCDPSession(page);
@@ -148,13 +184,53 @@ export async function runPage(opts: PageOptions): Promise<{ rows: Row[]; raw: Re
       }
     }
 
-    const med = (xs: number[]) => Math.round(percentile([...xs].sort((x, y) => x - y), 50));
+    const med = (xs: number[]) =>
+      Math.round(
+        percentile(
+          [...xs].sort((x, y) => x - y),
+          50,
+        ),
+      );
     opts.log(`page: TTI slow 3G ${runs.slow3g!.map(Math.round).join(', ')} ms; with 400 ms RTT ${runs.rtt!.map(Math.round).join(', ')} ms`);
-    rows.push(row('page', 'citizen page, DevTools "Slow 3G" (2000 ms latency)', `TTI median of ${opts.runs}`, med(runs.slow3g!), 'ms', { op: '<=', limit: 1500 }));
+    rows.push(
+      row('page', 'citizen page, DevTools "Slow 3G" (2000 ms latency)', `TTI median of ${opts.runs}`, med(runs.slow3g!), 'ms', {
+        op: '<=',
+        limit: 1500,
+      }),
+    );
     rows.push(row('page', 'citizen page, Slow 3G bandwidth, 400 ms RTT', `TTI median of ${opts.runs}`, med(runs.rtt!), 'ms'));
-    rows.push(row('page', 'citizen page, DevTools "Slow 3G", repeat visit', `TTI median of ${opts.runs}`, med(repeats), 'ms', { op: '<=', limit: 1500 }, 'page kept by the service worker'));
-    rows.push(row('page', 'citizen page, first visit, after load', 'gzipped bytes', backgroundBytes, 'B', null, 'service worker script + the kept copy of the page'));
-    return { rows, raw: { url: url.replace(base, ''), responses: plain.responses, conditions: { SLOW_3G, SLOW_3G_RTT }, runs: details, repeatVisitTti: repeats } };
+    rows.push(
+      row(
+        'page',
+        'citizen page, DevTools "Slow 3G", repeat visit',
+        `TTI median of ${opts.runs}`,
+        med(repeats),
+        'ms',
+        { op: '<=', limit: 1500 },
+        'page kept by the service worker',
+      ),
+    );
+    rows.push(
+      row(
+        'page',
+        'citizen page, first visit, after load',
+        'gzipped bytes',
+        backgroundBytes,
+        'B',
+        null,
+        'service worker script + the kept copy of the page',
+      ),
+    );
+    return {
+      rows,
+      raw: {
+        url: url.replace(base, ''),
+        responses: plain.responses,
+        conditions: { SLOW_3G, SLOW_3G_RTT },
+        runs: details,
+        repeatVisitTti: repeats,
+      },
+    };
   } finally {
     await browser.close();
     await t.close();

@@ -2,7 +2,7 @@
 // code, first request (cold) and repeated (cached), through app.inject on the production app.
 import { join } from 'node:path';
 import { makeBenchApp, nextTurn, tempDir } from './lib/fixture.js';
-import { percentile, row, type Row } from './lib/results.js';
+import { percentile, type Row, row } from './lib/results.js';
 
 export interface QrOptions {
   log: (msg: string) => void;
@@ -57,7 +57,18 @@ export async function runQr(opts: QrOptions): Promise<{ rows: Row[]; raw: Record
     rows.push(row('qr', pngName, 'cached p50', round(percentile(cached, 50)), 'ms'));
     rows.push(row('qr', pngName, 'cached p95', round(percentile(cached, 95)), 'ms'));
     opts.log(`qr: png cold p50 ${percentile(cold, 50).toFixed(1)} ms, cached p50 ${percentile(cached, 50).toFixed(2)} ms`);
-    return { rows, raw: { posters, sheetBytes: first.rawPayload.length, coldSheetMs: coldMs, warmSheetMs: warm, pngColdMs: cold, pngCachedMs: cached, pngBytes: bytes } };
+    return {
+      rows,
+      raw: {
+        posters,
+        sheetBytes: first.rawPayload.length,
+        coldSheetMs: coldMs,
+        warmSheetMs: warm,
+        pngColdMs: cold,
+        pngCachedMs: cached,
+        pngBytes: bytes,
+      },
+    };
   } finally {
     await t.close();
     tmp.remove();

@@ -3,12 +3,12 @@
 // Runs the benchmarks of issue 7, prints one table and writes bench/results/latest.json.
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import type { SlowRoute } from './dashboards.js';
 import { runDashboards } from './dashboards.js';
 import { runIngest } from './ingest.js';
+import { type Row, renderTable, writeJson } from './lib/results.js';
 import { runPage } from './page.js';
 import { runQr } from './qr.js';
-import { renderTable, writeJson, type Row } from './lib/results.js';
-import type { SlowRoute } from './dashboards.js';
 
 const PARTS = ['ingest', 'dashboards', 'qr', 'page'] as const;
 type Part = (typeof PARTS)[number];
@@ -23,9 +23,22 @@ function parseArgs(argv: string[]) {
       const v = Number(argv[++i]);
       if (!Number.isFinite(v) || v <= 0) throw new Error(`${a} needs a positive number`);
       num[a.slice(2)] = v;
-    } else throw new Error(`unknown argument ${a} (parts: ${PARTS.join('|')}; options: ${Object.keys(num).map((k) => `--${k}`).join(' ')})`);
+    } else
+      throw new Error(
+        `unknown argument ${a} (parts: ${PARTS.join('|')}; options: ${Object.keys(num)
+          .map((k) => `--${k}`)
+          .join(' ')})`,
+      );
   }
-  return { parts: parts.length ? parts : [...PARTS], ...num } as { parts: Part[]; ratings: number; duration: number; connections: number; requests: number; runs: number; rounds: number };
+  return { parts: parts.length ? parts : [...PARTS], ...num } as {
+    parts: Part[];
+    ratings: number;
+    duration: number;
+    connections: number;
+    requests: number;
+    runs: number;
+    rounds: number;
+  };
 }
 
 async function main() {
@@ -49,7 +62,13 @@ async function main() {
     raw[part] = { ...r.raw, seconds: Math.round((Date.now() - t0) / 1000) };
     log(`${part}: done in ${Math.round((Date.now() - t0) / 1000)} s`);
   }
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform };
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? '',
+    memGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: process.platform,
+  };
   console.log(`\n码上评议 benchmarks — ${new Date().toISOString()} — ${machine.cpus} CPU, ${machine.memGiB} GiB, Node ${machine.node}\n`);
   console.log(renderTable(rows));
   const slow = (raw.dashboards as { slowStatements?: Record<string, SlowRoute> } | undefined)?.slowStatements ?? {};
@@ -59,12 +78,21 @@ async function main() {
       console.log(`\n${route}: ${r.routeMs} ms per request, of which SQL ${r.sqlMsPerRequest} ms`);
       const s = r.statements[0];
       if (!s) continue;
-      console.log(`  ${Math.round((s.totalMs / s.calls) * 100) / 100} ms per call (${s.calls} calls): ${s.sql.slice(0, 200)}${s.sql.length > 200 ? '…' : ''}`);
+      console.log(
+        `  ${Math.round((s.totalMs / s.calls) * 100) / 100} ms per call (${s.calls} calls): ${s.sql.slice(0, 200)}${s.sql.length > 200 ? '…' : ''}`,
+      );
       for (const line of s.plan) console.log(`    ${line}`);
     }
   }
   const file = fileURLToPath(new URL('./results/latest.json', import.meta.url));
-  writeJson(file, { date: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 1000), options: opts, machine, rows, raw });
+  writeJson(file, {
+    date: new Date().toISOString(),
+    seconds: Math.round((Date.now() - started) / 1000),
+    options: opts,
+    machine,
+    rows,
+    raw,
+  });
   console.log(`\nwritten ${file} (${Math.round((Date.now() - started) / 1000)} s)`);
 }
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -53,7 +53,10 @@ export function perConnection<T>(make: (client: Database.Database, db: DbOrTx) =
   return (db) => {
     const client = sqliteOf(db);
     let value = made.get(client);
-    if (value === undefined) made.set(client, (value = make(client, db)));
+    if (value === undefined) {
+      value = make(client, db);
+      made.set(client, value);
+    }
     return value;
   };
 }

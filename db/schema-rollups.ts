@@ -31,16 +31,16 @@ export const dailyCodeStats = sqliteTable(
     departmentId: integer('department_id').notNull(),
     ...ratingCounters(),
   },
-  (t) => [
-    primaryKey({ columns: [t.codeId, t.day] }),
-    index('daily_code_stats_day_idx').on(t.day),
-  ],
+  (t) => [primaryKey({ columns: [t.codeId, t.day] }), index('daily_code_stats_day_idx').on(t.day)],
 );
 
 const hourCount = (name: string) => integer(name).notNull().default(0);
 /** One integer column per China hour of day, `${prefix}0` … `${prefix}23`. */
 function hourColumns<P extends string>(prefix: P): Record<`${P}${number}`, ReturnType<typeof hourCount>> {
-  return Object.fromEntries(Array.from({ length: 24 }, (_, h) => [`${prefix}${h}`, hourCount(`${prefix}${h}`)])) as Record<`${P}${number}`, ReturnType<typeof hourCount>>;
+  return Object.fromEntries(Array.from({ length: 24 }, (_, h) => [`${prefix}${h}`, hourCount(`${prefix}${h}`)])) as Record<
+    `${P}${number}`,
+    ReturnType<typeof hourCount>
+  >;
 }
 
 /**

@@ -1,23 +1,7 @@
 // Tables of 码上评议. Timestamps are integers (ms since epoch); calendar days are 'YYYY-MM-DD'
 // strings in China time (UTC+8), because every deadline and statistic is counted in Chinese days.
-import {
-  index,
-  integer,
-  primaryKey,
-  real,
-  sqliteTable,
-  text,
-  uniqueIndex,
-  type AnySQLiteColumn,
-} from 'drizzle-orm/sqlite-core';
-import {
-  CASE_KINDS,
-  CASE_STATUSES,
-  CLASSIFICATIONS,
-  ORG_KINDS,
-  ROLES,
-  SATISFACTIONS,
-} from '../shared/domain.js';
+import { type AnySQLiteColumn, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { CASE_KINDS, CASE_STATUSES, CLASSIFICATIONS, ORG_KINDS, ROLES, SATISFACTIONS } from '../shared/domain.js';
 
 /** The organisation tree above departments: 市 → 县/区. */
 export const orgUnits = sqliteTable('org_units', {

@@ -44,9 +44,7 @@ const MAX_DRAW_ROUNDS = 1000;
  */
 export function generateCodeId(randomBytes: RandomBytes, length: number = CODE_ID_DEFAULT_LENGTH): string {
   if (!Number.isInteger(length) || length < CODE_ID_MIN_LENGTH || length > CODE_ID_MAX_LENGTH) {
-    throw new RangeError(
-      `code id length must be an integer from ${CODE_ID_MIN_LENGTH} to ${CODE_ID_MAX_LENGTH}, got ${length}`,
-    );
+    throw new RangeError(`code id length must be an integer from ${CODE_ID_MIN_LENGTH} to ${CODE_ID_MAX_LENGTH}, got ${length}`);
   }
   let id = '';
   for (let round = 0; id.length < length; round++) {

@@ -1,3 +1,4 @@
+export { QR_PNG_DEFAULT, QR_PNG_MAX, QR_PNG_MIN } from '../shared/domain.js';
 export {
   CODE_ID_ALPHABET,
   CODE_ID_MAX_LENGTH,
@@ -6,13 +7,12 @@ export {
   generateCodeId,
   normalizeCodeId,
 } from './code-id.js';
+export type { PosterInput } from './poster.js';
+export { escapeHtml, POSTER_CSS, POSTERS_PER_PAGE, renderPosterSheet } from './poster.js';
 export {
-  QR_QUIET_ZONE_MODULES,
   codeUrl,
   createQrSymbol,
+  QR_QUIET_ZONE_MODULES,
   renderQrPng,
   renderQrSvg,
 } from './qr.js';
-export { QR_PNG_DEFAULT, QR_PNG_MAX, QR_PNG_MIN } from '../shared/domain.js';
-export { POSTERS_PER_PAGE, POSTER_CSS, escapeHtml, renderPosterSheet } from './poster.js';
-export type { PosterInput } from './poster.js';

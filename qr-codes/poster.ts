@@ -104,10 +104,7 @@ function renderPoster(p: PosterInput, cropMarks: boolean): string {
     throw new TypeError(`poster ${String(p.code)}: qrSvg must be the SVG markup from renderQrSvg`);
   }
   const code = escapeHtml(p.code);
-  const staff =
-    p.staffName != null && p.staffName.trim() !== ''
-      ? `<p class="staff">服务人员：${escapeHtml(p.staffName)}</p>`
-      : '';
+  const staff = p.staffName != null && p.staffName.trim() !== '' ? `<p class="staff">服务人员：${escapeHtml(p.staffName)}</p>` : '';
   return (
     `<article class="poster" data-code="${code}">` +
     (cropMarks ? CROP_MARKS : '') +
@@ -136,9 +133,7 @@ export function renderPosterSheet(input: PosterSheetInput): string {
   const pages: string[] = [];
   for (let page = 0; page < pageCount; page++) {
     const isLast = page === pageCount - 1;
-    const cells = posters
-      .slice(page * POSTERS_PER_PAGE, (page + 1) * POSTERS_PER_PAGE)
-      .map((p) => renderPoster(p, cropMarks));
+    const cells = posters.slice(page * POSTERS_PER_PAGE, (page + 1) * POSTERS_PER_PAGE).map((p) => renderPoster(p, cropMarks));
     pages.push(`<section class="${isLast ? 'page' : 'page page-break'}">${cells.join('')}</section>`);
   }
 

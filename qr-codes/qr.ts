@@ -1,5 +1,5 @@
+import type { QRCodeErrorCorrectionLevel, QRCodeMaskPattern, QRCodeSegment, QRCode as QrSymbol } from 'qrcode';
 import QRCode from 'qrcode';
-import type { QRCode as QrSymbol, QRCodeErrorCorrectionLevel, QRCodeMaskPattern, QRCodeSegment } from 'qrcode';
 import { QR_PNG_DEFAULT, QR_PNG_MAX, QR_PNG_MIN } from '../shared/domain.js';
 import { escapeHtml } from './poster.js';
 
@@ -9,7 +9,6 @@ export const QR_ERROR_CORRECTION: QRCodeErrorCorrectionLevel = 'Q';
 // The QR standard requires a 4-module light border; scanners fail on posters framed in dark colours
 // without it.
 export const QR_QUIET_ZONE_MODULES = 4;
-
 
 /** The URL a code's QR encodes (CONTRACT.md): `{PUBLIC_BASE_URL}/r/{code}`. */
 export function codeUrl(publicBaseUrl: string, code: string): string {
@@ -118,14 +117,22 @@ const MASK_FORMAT_BITS = Array.from({ length: 8 }, (_, mask) => formatBits(mask)
 
 function maskBit(mask: number, i: number, j: number): number {
   switch (mask) {
-    case 0: return (i + j) % 2 === 0 ? 1 : 0;
-    case 1: return i % 2 === 0 ? 1 : 0;
-    case 2: return j % 3 === 0 ? 1 : 0;
-    case 3: return (i + j) % 3 === 0 ? 1 : 0;
-    case 4: return (Math.floor(i / 2) + Math.floor(j / 3)) % 2 === 0 ? 1 : 0;
-    case 5: return ((i * j) % 2) + ((i * j) % 3) === 0 ? 1 : 0;
-    case 6: return (((i * j) % 2) + ((i * j) % 3)) % 2 === 0 ? 1 : 0;
-    default: return (((i * j) % 3) + ((i + j) % 2)) % 2 === 0 ? 1 : 0;
+    case 0:
+      return (i + j) % 2 === 0 ? 1 : 0;
+    case 1:
+      return i % 2 === 0 ? 1 : 0;
+    case 2:
+      return j % 3 === 0 ? 1 : 0;
+    case 3:
+      return (i + j) % 3 === 0 ? 1 : 0;
+    case 4:
+      return (Math.floor(i / 2) + Math.floor(j / 3)) % 2 === 0 ? 1 : 0;
+    case 5:
+      return ((i * j) % 2) + ((i * j) % 3) === 0 ? 1 : 0;
+    case 6:
+      return (((i * j) % 2) + ((i * j) % 3)) % 2 === 0 ? 1 : 0;
+    default:
+      return (((i * j) % 3) + ((i + j) % 2)) % 2 === 0 ? 1 : 0;
   }
 }
 

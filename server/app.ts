@@ -1,26 +1,26 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { createLogger } from './lib/logger.js';
 import compress from '@fastify/compress';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { createLogger } from './lib/logger.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { casesRoutes } from './modules/cases/cases.routes.js';
+import { codesRoutes } from './modules/codes/codes.routes.js';
+import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
+import { orgRoutes } from './modules/org/org.routes.js';
+import { loadCitizenPageTemplate } from './modules/ratings/citizen-page.js';
+import { ratingsRoutes } from './modules/ratings/ratings.routes.js';
+import { settingsRoutes } from './modules/settings/settings.routes.js';
+import { statsRoutes } from './modules/stats/stats.routes.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { registerGracefulClose } from './plugins/graceful-close.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerValidation } from './plugins/validation.js';
-import { authRoutes } from './modules/auth/auth.routes.js';
-import { orgRoutes } from './modules/org/org.routes.js';
-import { codesRoutes } from './modules/codes/codes.routes.js';
-import { settingsRoutes } from './modules/settings/settings.routes.js';
-import { statsRoutes } from './modules/stats/stats.routes.js';
-import { ratingsRoutes } from './modules/ratings/ratings.routes.js';
-import { casesRoutes } from './modules/cases/cases.routes.js';
-import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
-import { loadCitizenPageTemplate } from './modules/ratings/citizen-page.js';
 import type { Services } from './services.js';
 
 /** Public routes accept at most 16 KiB (CONTRACT.md); staff bodies are small too. */

@@ -2,8 +2,8 @@
 // server with a clear message; no secret has a default in production.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { isIP } from 'node:net';
+import { dirname, resolve } from 'node:path';
 
 export interface Config {
   readonly nodeEnv: 'production' | 'development' | 'test';
@@ -58,7 +58,10 @@ function parseBaseUrl(raw: string): string {
 
 function parseTrustProxy(raw: string | undefined): string[] | false {
   if (!raw || raw.trim() === '') return false;
-  const parts = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const p of parts) {
     const [addr, bits, extra] = p.split('/');
     const version = isIP(addr ?? '');
@@ -81,7 +84,7 @@ function persistedDevSecret(dbFile: string, name: string): string {
   }
   mkdirSync(dirname(file), { recursive: true });
   const value = randomBytes(32).toString('hex');
-  writeFileSync(file, value + '\n', { mode: 0o600 });
+  writeFileSync(file, `${value}\n`, { mode: 0o600 });
   return value;
 }
 
@@ -119,9 +122,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   if (seedRaw !== undefined && seedRaw !== '' && seedRaw.length < 8) {
     throw new ConfigError('SEED_PASSWORD must be at least 8 characters long');
   }
-  const seedPassword = seedRaw
-    ? { value: seedRaw, generated: false }
-    : { value: randomBytes(9).toString('base64url'), generated: true };
+  const seedPassword = seedRaw ? { value: seedRaw, generated: false } : { value: randomBytes(9).toString('base64url'), generated: true };
 
   // A production database starts empty unless asked; `npm start` (development) shows the demo county.
   const seedDemoRaw = env.SEED_DEMO || (production ? 'false' : 'true');

@@ -2,15 +2,16 @@
 // dashboards, rankings and a case queue with something in them. Reproducible (seeded), made through
 // the real services: ratings with their rollups and cases, cases moved through the real workflow
 // with a clock set to when each step happened.
-import type { Config } from './config.js';
+
 import type { Db } from '../db/client.js';
+import { findUserByUsername } from '../db/queries/users.js';
+import { DEMO_USERS } from '../db/seed.js';
+import { chinaDay } from '../shared/china-time.js';
 import type { Score } from '../shared/domain.js';
+import type { Config } from './config.js';
 import { manualClock } from './lib/clock.js';
 import { seededRandom } from './modules/cases/prng.js';
-import { chinaDay } from '../shared/china-time.js';
 import { createServices } from './services.js';
-import { DEMO_USERS } from '../db/seed.js';
-import { findUserByUsername } from '../db/queries/users.js';
 
 const DAY = 86_400_000;
 const GOOD_COMMENTS = ['办事很快，工作人员很耐心', '一次就办好了，点赞', '指引清楚，环境也好', '窗口人员态度热情', '帮办代办很贴心', ''];
@@ -33,7 +34,10 @@ export function seedDemoActivity(config: Readonly<Config>, db: Db, opts: { now: 
   const supervisor = supervisorRow ? services.auth.resolveActor(supervisorRow.id) : null;
   if (!supervisor) return { ratings: 0, cases: 0 };
 
-  const codes = db.$client.prepare('SELECT id, department_id AS departmentId FROM codes WHERE active = 1').all() as Array<{ id: string; departmentId: number }>;
+  const codes = db.$client.prepare('SELECT id, department_id AS departmentId FROM codes WHERE active = 1').all() as Array<{
+    id: string;
+    departmentId: number;
+  }>;
   // Each department has its own service quality, so the rankings have something to rank.
   const quality = new Map<number, number>();
   for (const c of codes) if (!quality.has(c.departmentId)) quality.set(c.departmentId, 0.75 + rand() * 0.2);
@@ -58,7 +62,10 @@ export function seedDemoActivity(config: Readonly<Config>, db: Db, opts: { now: 
         const r = rand();
         const score: Score = r < q * 0.8 ? 5 : r < q ? 4 : r < q + (1 - q) * 0.45 ? 3 : r < q + (1 - q) * 0.75 ? 2 : 1;
         const isBad = score <= 2;
-        const phone = rand() < (isBad ? 0.6 : 0.12) ? `1${pick(['38', '39', '58', '86', '77'])}${String(Math.floor(rand() * 1e8)).padStart(8, '0')}` : null;
+        const phone =
+          rand() < (isBad ? 0.6 : 0.12)
+            ? `1${pick(['38', '39', '58', '86', '77'])}${String(Math.floor(rand() * 1e8)).padStart(8, '0')}`
+            : null;
         const list = isBad ? tags.bad : tags.good;
         const chosen = rand() < 0.6 ? [pick(list)] : [];
         const comment = rand() < 0.3 ? pick(isBad ? BAD_COMMENTS : GOOD_COMMENTS) || null : null;
@@ -92,7 +99,15 @@ export function seedDemoActivity(config: Readonly<Config>, db: Db, opts: { now: 
     move(caseId, visited + 3600_000, { to: 'rectifying', note: '立行立改' });
     if (age < 6) continue;
     const rectified = visited + (1 + rand() * 6) * DAY;
-    move(caseId, rectified, { to: 'rectified', note: pick(['增设取号引导员，高峰期增开窗口', '对窗口人员开展服务礼仪培训', '更新办事指南并一次性告知材料清单', '安排人员午间轮岗，窗口不断档']) });
+    move(caseId, rectified, {
+      to: 'rectified',
+      note: pick([
+        '增设取号引导员，高峰期增开窗口',
+        '对窗口人员开展服务礼仪培训',
+        '更新办事指南并一次性告知材料清单',
+        '安排人员午间轮岗，窗口不断档',
+      ]),
+    });
     if (age < 10) continue;
     const satisfaction = rand() < 0.75 ? 'satisfied' : rand() < 0.8 ? 'basic' : 'unsatisfied';
     move(caseId, rectified + DAY, { to: 'answered', satisfaction, note: '已回访群众告知整改结果' });

@@ -1,18 +1,19 @@
 // The only entry: loadConfig → openDb → migrate → seed → buildApp → listen; graceful close.
+
+import type { Logger as PinoLogger } from 'pino';
 import { closeDb, openDb } from '../db/client.js';
 import { migrateDb } from '../db/migrate.js';
 import { DEMO_USERS, seedDemo } from '../db/seed.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { hashPassword } from './modules/auth/passwords.js';
-import { createServices } from './services.js';
 import { seedDemoActivity } from './demo-activity.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
-import type { Logger as PinoLogger } from 'pino';
+import { hashPassword } from './modules/auth/passwords.js';
+import { createServices } from './services.js';
 
 async function main(): Promise<void> {
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
   } catch (err) {
@@ -65,7 +66,9 @@ async function main(): Promise<void> {
     '',
     '码上评议 已启动',
     `  数据库:       ${config.dbFile}${seed.seeded ? '（已创建示例县：40 个部门、308 个评议码）' : ''}`,
-    activity ? `  示例数据:     近 60 天 ${activity.ratings} 条评价、${activity.cases} 件差评案件（SEED_DEMO_ACTIVITY=false 可不生成）` : null,
+    activity
+      ? `  示例数据:     近 60 天 ${activity.ratings} 条评价、${activity.cases} 件差评案件（SEED_DEMO_ACTIVITY=false 可不生成）`
+      : null,
     `  管理后台:     ${local}/admin/`,
     firstCode ? `  市民评价页:   ${config.publicBaseUrl}/r/${firstCode}` : null,
     `  公开排名:     ${local}/public`,

@@ -1,17 +1,17 @@
-import type { Config } from './config.js';
 import type { Db } from '../db/client.js';
-import { cryptoRandom, systemClock, type Clock, type RandomSource } from './lib/clock.js';
+import type { Config } from './config.js';
+import { type Clock, cryptoRandom, type RandomSource, systemClock } from './lib/clock.js';
 import { createDataCrypto } from './lib/crypto.js';
-import { silentLogger, type Logger } from './lib/logger.js';
+import { type Logger, silentLogger } from './lib/logger.js';
 import { createAuthService } from './modules/auth/auth.service.js';
+import { createCasesService } from './modules/cases/cases.service.js';
+import { createCodesService } from './modules/codes/codes.service.js';
+import { createNotificationsService } from './modules/notifications/notifications.service.js';
 import { createOrgService } from './modules/org/org.service.js';
+import { createRatingRecords } from './modules/ratings/rating-records.js';
+import { createRatingsService } from './modules/ratings/ratings.service.js';
 import { createSettingsService } from './modules/settings/settings.service.js';
 import { createStatsService } from './modules/stats/stats.service.js';
-import { createCasesService } from './modules/cases/cases.service.js';
-import { createNotificationsService } from './modules/notifications/notifications.service.js';
-import { createCodesService } from './modules/codes/codes.service.js';
-import { createRatingsService } from './modules/ratings/ratings.service.js';
-import { createRatingRecords } from './modules/ratings/rating-records.js';
 
 export interface Job {
   name: string;

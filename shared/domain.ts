@@ -23,15 +23,7 @@ export function isBadScore(score: number): boolean {
   return score <= 2;
 }
 
-export const CASE_STATUSES = [
-  'open',
-  'visited',
-  'rectifying',
-  'appealed',
-  'rectified',
-  'answered',
-  'closed',
-] as const;
+export const CASE_STATUSES = ['open', 'visited', 'rectifying', 'appealed', 'rectified', 'answered', 'closed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 export const CASE_STATUS_LABELS: Record<CaseStatus, string> = {
   open: '待回访',

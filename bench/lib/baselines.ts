@@ -2,10 +2,11 @@
 // (a) a bare Fastify POST route with the real body schema and no database;
 // (b) the same plus ONE prepared better-sqlite3 insert per request (autocommit: one WAL commit each)
 //     into the real ratings table, opened with the production pragmas (db/client.ts).
-import Fastify, { type FastifyInstance } from 'fastify';
+
 import type Database from 'better-sqlite3';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { BODY_LIMIT } from '../../server/app.js';
-import { CodeParam, RatingBody, RatingCreated, type RatingBodyT } from '../../shared/api/ratings.js';
+import { CodeParam, RatingBody, type RatingBodyT, RatingCreated } from '../../shared/api/ratings.js';
 
 export async function bareApp(sqlite: Database.Database | null): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
@@ -25,7 +26,18 @@ export async function bareApp(sqlite: Database.Database | null): Promise<Fastify
       let id = ++seq;
       if (insert) {
         const code = request.params.code;
-        const info = insert.run(code, deptOf.get(code) ?? 1, b.score, JSON.stringify(b.tags ?? []), b.comment ?? null, b.clientId ?? null, request.ip, b.idempotencyKey ?? null, Date.now(), today);
+        const info = insert.run(
+          code,
+          deptOf.get(code) ?? 1,
+          b.score,
+          JSON.stringify(b.tags ?? []),
+          b.comment ?? null,
+          b.clientId ?? null,
+          request.ip,
+          b.idempotencyKey ?? null,
+          Date.now(),
+          today,
+        );
         id = Number(info.lastInsertRowid);
       }
       return reply.status(201).send({ id, followUp: null });

@@ -1,16 +1,17 @@
 // The production app, built in this process exactly as server/main.ts builds it, on a FILE database
 // (WAL) in a temp dir with the demo county seeded. Benchmarks measure this, never a special app.
-import { createLogger } from '../../server/lib/logger.js';
+
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { closeDb, openDb, type Db } from '../../db/client.js';
+import { closeDb, type Db, openDb } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
-import { seedDemo, DEMO_USERS } from '../../db/seed.js';
+import { DEMO_USERS, seedDemo } from '../../db/seed.js';
 import { buildApp } from '../../server/app.js';
-import { loadConfig, type Config } from '../../server/config.js';
+import { type Config, loadConfig } from '../../server/config.js';
+import { createLogger } from '../../server/lib/logger.js';
 import type { Actor } from '../../server/modules/auth/actor.js';
 import { createServices, type Services } from '../../server/services.js';
 
@@ -23,7 +24,9 @@ export function tempDir(prefix: string): { dir: string; remove(): void } {
   tempDirs.add(dir);
   if (!hooked) {
     hooked = true;
-    const removeAll = () => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+    const removeAll = () => {
+      for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+    };
     process.once('exit', removeAll);
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => {
@@ -100,7 +103,9 @@ export async function makeBenchApp(opts: BenchAppOptions): Promise<BenchApp> {
   const admin = services.auth.resolveActor(adminRow.id);
   if (!admin) throw new Error('seeded admin missing');
   services.settings.update(admin, { limits: BENCH_LIMITS });
-  const codes = db.$client.prepare('SELECT id, department_id AS departmentId FROM codes WHERE active = 1 ORDER BY id').all() as BenchApp['codes'];
+  const codes = db.$client
+    .prepare('SELECT id, department_id AS departmentId FROM codes WHERE active = 1 ORDER BY id')
+    .all() as BenchApp['codes'];
   const auth = { authorization: `Bearer ${app.jwt.sign({ sub: String(admin.id), role: admin.role })}` };
   return {
     app,

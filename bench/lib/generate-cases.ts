@@ -1,8 +1,9 @@
 // The life of one 差评必查 case, generated from its rating: a plausible path through the workflow
 // (server/modules/cases/workflow.ts) with step times spread up to a closing time, cut at "now". The
 // case rows, timeline events and exclusion decisions are written as the service would leave them.
-import type { Classification, Satisfaction } from '../../shared/domain.js';
+
 import type { CaseRow } from '../../db/queries/cases.js';
+import type { Classification, Satisfaction } from '../../shared/domain.js';
 
 export interface CaseStep {
   event: string;
@@ -52,10 +53,24 @@ export function generateCase(
   const span = (rnd() < 0.92 ? 3 + rnd() * 17 : 21 + rnd() * 14) * DAY;
   const path: [string, CaseRow['status'], boolean][] =
     classification === 'valid'
-      ? [['visited', 'visited', true], ['rectifying', 'rectifying', false], ['rectified', 'rectified', true], ['answered', 'answered', true], ['closed', 'closed', true]]
+      ? [
+          ['visited', 'visited', true],
+          ['rectifying', 'rectifying', false],
+          ['rectified', 'rectified', true],
+          ['answered', 'answered', true],
+          ['closed', 'closed', true],
+        ]
       : classification === 'no_basis'
-        ? [['visited', 'visited', true], ['explained', 'answered', true], ['closed', 'closed', true]]
-        : [['visited', 'visited', true], ['appealed', 'appealed', false], ['appeal_approved', 'closed', true]];
+        ? [
+            ['visited', 'visited', true],
+            ['explained', 'answered', true],
+            ['closed', 'closed', true],
+          ]
+        : [
+            ['visited', 'visited', true],
+            ['appealed', 'appealed', false],
+            ['appeal_approved', 'closed', true],
+          ];
   const steps: CaseStep[] = [{ event: 'opened', to: 'open', at: rating.createdAt, public: true }];
   path.forEach(([event, to, pub], i) => {
     // The visit comes within a day or two; the rest spreads evenly up to closing.

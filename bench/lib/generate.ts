@@ -4,11 +4,11 @@
 // computed from the very same generated rows — so the dashboards read what the write path leaves.
 import type Database from 'better-sqlite3';
 import type { Db } from '../../db/client.js';
-import { caseFlags } from '../../server/modules/stats/case-flags.js';
-import { CASE_FLAG_KEYS } from '../../db/queries/rollups.js';
 import { resetCaseSequences } from '../../db/queries/cases.js';
-import { chinaDay } from '../../shared/china-time.js';
+import { CASE_FLAG_KEYS } from '../../db/queries/rollups.js';
+import { caseFlags } from '../../server/modules/stats/case-flags.js';
 import type { Services } from '../../server/services.js';
+import { chinaDay } from '../../shared/china-time.js';
 import { generateCase } from './generate-cases.js';
 import { prng } from './rating-bodies.js';
 
@@ -17,9 +17,16 @@ const DAY = 24 * HOUR;
 const CHINA = 8 * HOUR;
 const BATCH = 10_000;
 /** Relative traffic by China hour of day: morning and afternoon peaks, lunch dip, a little at night. */
-const HOUR_WEIGHTS = [0.01, 0, 0, 0, 0, 0, 0.01, 0.05, 0.6, 1.4, 1.6, 1.3, 0.45, 0.6, 1.3, 1.4, 1.2, 0.6, 0.15, 0.08, 0.05, 0.03, 0.02, 0.01];
+const HOUR_WEIGHTS = [
+  0.01, 0, 0, 0, 0, 0, 0.01, 0.05, 0.6, 1.4, 1.6, 1.3, 0.45, 0.6, 1.3, 1.4, 1.2, 0.6, 0.15, 0.08, 0.05, 0.03, 0.02, 0.01,
+];
 const COMMENTS_GOOD = ['办得很快，谢谢', '工作人员很耐心，讲解清楚', '一次就办好了，点赞', '环境不错，有饮水和充电'];
-const COMMENTS_BAD = ['等了一个多小时还没轮到，窗口只开了两个', '材料要求前后说法不一致，跑了三次', '工作人员态度冷淡，问什么都说不知道', '自助机坏了没人管'];
+const COMMENTS_BAD = [
+  '等了一个多小时还没轮到，窗口只开了两个',
+  '材料要求前后说法不一致，跑了三次',
+  '工作人员态度冷淡，问什么都说不知道',
+  '自助机坏了没人管',
+];
 
 export interface GenerateOptions {
   ratings: number;
@@ -43,7 +50,10 @@ export interface GenerateReport {
 function sampler(weights: number[], rnd: () => number): () => number {
   const cum: number[] = [];
   let s = 0;
-  for (const w of weights) cum.push((s += w));
+  for (const w of weights) {
+    s += w;
+    cum.push(s);
+  }
   return () => {
     const x = rnd() * s;
     let lo = 0;
@@ -69,13 +79,18 @@ function fmix(h: number): number {
 /** A 32-character identifier hash, stable per (kind, index): spread like the real HMACs. */
 function idHash(salt: number, i: number): string {
   let s = '';
-  for (let k = 1; k <= 4; k++) s += fmix(Math.imul(i, 0x9e3779b1) ^ Math.imul(salt * 4 + k, 0x7feb352d)).toString(16).padStart(8, '0');
+  for (let k = 1; k <= 4; k++)
+    s += fmix(Math.imul(i, 0x9e3779b1) ^ Math.imul(salt * 4 + k, 0x7feb352d))
+      .toString(16)
+      .padStart(8, '0');
   return s;
 }
 
 function bulkIndexes(sqlite: Database.Database, tables: string[]): { name: string; sql: string }[] {
   const marks = tables.map(() => '?').join(',');
-  return sqlite.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${marks})`).all(...tables) as {
+  return sqlite
+    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${marks})`)
+    .all(...tables) as {
     name: string;
     sql: string;
   }[];
@@ -92,7 +107,10 @@ export function generateYear(db: Db, services: Services, opts: GenerateOptions):
   const deptIndex = new Map(deptIds.map((d, i) => [d, i]));
   const supervisorId = (sqlite.prepare("SELECT id FROM users WHERE role = 'supervisor'").get() as { id: number }).id;
   // Busy windows and quiet ones: log-normal traffic per code; each department its own 差评 share.
-  const pickCode = sampler(codes.map(() => Math.exp(Math.sqrt(-2 * Math.log(rnd() || 1e-9)) * Math.cos(2 * Math.PI * rnd()))), rnd);
+  const pickCode = sampler(
+    codes.map(() => Math.exp(Math.sqrt(-2 * Math.log(rnd() || 1e-9)) * Math.cos(2 * Math.PI * rnd()))),
+    rnd,
+  );
   const badShare = deptIds.map(() => 0.015 + rnd() * 0.08);
   const pickHour = sampler(HOUR_WEIGHTS, rnd);
   const devices = Math.max(1000, Math.floor(opts.ratings / 3));
@@ -108,7 +126,10 @@ export function generateYear(db: Db, services: Services, opts: GenerateOptions):
   const addWorkingDays = (day: string, n: number) => {
     const k = `${day}|${n}`;
     let v = dueCache.get(k);
-    if (v === undefined) dueCache.set(k, (v = cal.addWorkingDays(day, n)));
+    if (v === undefined) {
+      v = cal.addWorkingDays(day, n);
+      dueCache.set(k, v);
+    }
     return v;
   };
 
@@ -120,7 +141,8 @@ export function generateYear(db: Db, services: Services, opts: GenerateOptions):
   // The generator writes consistent rows itself; checking every foreign key would only slow the load.
   sqlite.pragma('foreign_keys = OFF');
 
-  const insRating = sqlite.prepare(`INSERT INTO ratings (id, code_id, department_id, score, tags, comment, phone_enc, real_name, phone_erased_at,
+  const insRating =
+    sqlite.prepare(`INSERT INTO ratings (id, code_id, department_id, score, tags, comment, phone_enc, real_name, phone_erased_at,
     client_hash, net_hash, idempotency_key, channel, created_at, day, flagged, flag_reason, excluded)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'qr', ?, ?, ?, ?, ?)`);
   const insCase = sqlite.prepare(`INSERT INTO cases (id, case_no, kind, status, rating_id, department_id, code_id, rating_day, anonymous,
@@ -129,18 +151,26 @@ export function generateYear(db: Db, services: Services, opts: GenerateOptions):
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)`);
   const insEvent = sqlite.prepare(`INSERT INTO case_events (case_id, type, from_status, to_status, at, by_user_id, note, data, public)
     VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?)`);
-  const insDecision = sqlite.prepare(`INSERT INTO rating_decisions (rating_id, kind, reason, case_id, decided_by, decided_at) VALUES (?, 'exclude', ?, ?, ?, ?)`);
-  const insCodeDay = sqlite.prepare(`INSERT INTO daily_code_stats (code_id, day, department_id, s1, s2, s3, s4, s5, real_name, submissions, opens)
+  const insDecision = sqlite.prepare(
+    `INSERT INTO rating_decisions (rating_id, kind, reason, case_id, decided_by, decided_at) VALUES (?, 'exclude', ?, ?, ?, ?)`,
+  );
+  const insCodeDay =
+    sqlite.prepare(`INSERT INTO daily_code_stats (code_id, day, department_id, s1, s2, s3, s4, s5, real_name, submissions, opens)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const hourCols = Array.from({ length: 24 }, (_, h) => `h${h}`).concat(Array.from({ length: 24 }, (_, h) => `b${h}`));
-  const insDepartmentDay = sqlite.prepare(`INSERT INTO daily_department_stats (department_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens,
+  const insDepartmentDay =
+    sqlite.prepare(`INSERT INTO daily_department_stats (department_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens,
     ${hourCols.join(', ')}) VALUES (${new Array(10 + hourCols.length).fill('?').join(', ')})`);
   const insRunning = sqlite.prepare(`INSERT INTO cumulative_code_stats (code_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens,
     last_submission_day, last_open_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   // Cases per department, kind and status (case_status_counts), written after the last day.
   const caseStatuses = new Map<string, number>();
   // Per code, the running totals of its code-day rows so far (s1..s5, realName, submissions, opens).
-  const running = codes.map(() => ({ sums: [0, 0, 0, 0, 0, 0, 0, 0], lastSubmission: null as string | null, lastOpen: null as string | null }));
+  const running = codes.map(() => ({
+    sums: [0, 0, 0, 0, 0, 0, 0, 0],
+    lastSubmission: null as string | null,
+    lastOpen: null as string | null,
+  }));
   const insTag = sqlite.prepare('INSERT INTO daily_tag_stats (department_id, day, tag, count) VALUES (?, ?, ?, ?)');
   const insCaseDay = sqlite.prepare(`INSERT INTO daily_case_stats (department_id, day, cases, real_name, real_name_visited, valid,
     valid_rectified, answered, answered_satisfied, closed, closed_on_time, open) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -191,9 +221,30 @@ export function generateYear(db: Db, services: Services, opts: GenerateOptions):
         );
         const r = c.row;
         const caseId = ++rep.cases;
-        insCase.run(caseId, r.caseNo, r.kind, r.status, r.ratingId, r.departmentId, r.codeId, r.ratingDay, r.anonymous ? 1 : 0, r.officerId,
-          r.classification, r.satisfaction, r.contactDueDate, r.dueDate, r.statusToken, r.visitedAt, r.rectifiedAt, r.answeredAt, r.closedAt,
-          r.escalatedAt, r.createdAt, r.updatedAt);
+        insCase.run(
+          caseId,
+          r.caseNo,
+          r.kind,
+          r.status,
+          r.ratingId,
+          r.departmentId,
+          r.codeId,
+          r.ratingDay,
+          r.anonymous ? 1 : 0,
+          r.officerId,
+          r.classification,
+          r.satisfaction,
+          r.contactDueDate,
+          r.dueDate,
+          r.statusToken,
+          r.visitedAt,
+          r.rectifiedAt,
+          r.answeredAt,
+          r.closedAt,
+          r.escalatedAt,
+          r.createdAt,
+          r.updatedAt,
+        );
         let from: string | null = null;
         for (const s of c.steps) {
           insEvent.run(caseId, s.event, from, s.to, s.at, s.event === 'opened' ? null : supervisorId, s.public ? 1 : 0);
@@ -208,16 +259,33 @@ export function generateYear(db: Db, services: Services, opts: GenerateOptions):
         const statusKey = `${r.departmentId}|${r.kind}|${r.status}`;
         caseStatuses.set(statusKey, (caseStatuses.get(statusKey) ?? 0) + 1);
         const flags = caseFlags({ ...r, anonymous: r.anonymous });
-        if (flags) CASE_FLAG_KEYS.forEach((k, i) => (caseDay[dix]![i]! += flags[k]));
+        if (flags) for (const [i, k] of CASE_FLAG_KEYS.entries()) caseDay[dix]![i]! += flags[k];
         // 个人信息保护法: the number is erased 180 days after the case closed.
         if (realName && r.closedAt !== null && r.closedAt + 180 * DAY < now) phoneErasedAt = r.closedAt + 180 * DAY;
       }
-      if (realName && phoneErasedAt === null) phoneEnc = services.crypto.encryptPhone(`13${String(Math.floor(rnd() * 1e9)).padStart(9, '0')}`);
+      if (realName && phoneErasedAt === null)
+        phoneEnc = services.crypto.encryptPhone(`13${String(Math.floor(rnd() * 1e9)).padStart(9, '0')}`);
       const device = Math.floor(rnd() * devices);
       const flagged = rnd() < 0.003;
-      insRating.run(id, code.id, code.d, score, JSON.stringify(ratingTags), comment, phoneEnc, realName ? 1 : 0, phoneErasedAt,
-        idHash(1, device), netHashes[Math.floor(rnd() * networks)]!, `${id.toString(36)}-${idHash(3, id).slice(0, 16)}`, createdAt, day,
-        flagged ? 1 : 0, flagged ? 'network_burst' : null, excluded);
+      insRating.run(
+        id,
+        code.id,
+        code.d,
+        score,
+        JSON.stringify(ratingTags),
+        comment,
+        phoneEnc,
+        realName ? 1 : 0,
+        phoneErasedAt,
+        idHash(1, device),
+        netHashes[Math.floor(rnd() * networks)]!,
+        `${id.toString(36)}-${idHash(3, id).slice(0, 16)}`,
+        createdAt,
+        day,
+        flagged ? 1 : 0,
+        flagged ? 'network_burst' : null,
+        excluded,
+      );
       const cd = codeDay[ci]!;
       cd[6]!++;
       if (!excluded) {
@@ -255,8 +323,9 @@ export function generateYear(db: Db, services: Services, opts: GenerateOptions):
       const [d, tag] = k.split('|');
       insTag.run(Number(d), day, tag, count);
     }
-    caseDay.forEach((f, dix) => f[0]! > 0 && insCaseDay.run(deptIds[dix], day, ...f));
-    if (di % 30 === 29) opts.log(`  generated ${day}: ${rep.ratings.toLocaleString('en-US')} ratings, ${Math.round(performance.now() - t0)} ms`);
+    for (const [dix, f] of caseDay.entries()) if (f[0]! > 0) insCaseDay.run(deptIds[dix], day, ...f);
+    if (di % 30 === 29)
+      opts.log(`  generated ${day}: ${rep.ratings.toLocaleString('en-US')} ratings, ${Math.round(performance.now() - t0)} ms`);
   });
   const insStatus = sqlite.prepare('INSERT INTO case_status_counts (department_id, kind, status, count) VALUES (?, ?, ?, ?)');
   for (const [k, count] of caseStatuses) {

@@ -7,7 +7,10 @@ import { ratingBodies } from './rating-bodies.js';
 function run(spec: LoadSpec): Promise<LoadResult> {
   const next = ratingBodies(spec.bodies);
   let n = 0;
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) MicroMessenger/8.0.49' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) MicroMessenger/8.0.49',
+  };
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -21,7 +24,10 @@ function run(spec: LoadSpec): Promise<LoadResult> {
             setupRequest: (req) => {
               const r = next();
               n++;
-              const h = spec.networks > 1 ? { ...headers, 'x-forwarded-for': `10.${(n % spec.networks) >> 8}.${n % spec.networks & 255}.7` } : headers;
+              const h =
+                spec.networks > 1
+                  ? { ...headers, 'x-forwarded-for': `10.${(n % spec.networks) >> 8}.${(n % spec.networks) & 255}.7` }
+                  : headers;
               return { ...req, method: 'POST', path: `/api/codes/${r.code}/ratings`, headers: h, body: r.body };
             },
           },

@@ -17,7 +17,15 @@ export interface Row {
 
 export type Check = { op: '<=' | '>='; limit: number; unit?: string } | null;
 
-export function row(part: string, name: string, metric: string, value: number | null, unit: string, check: Check = null, note?: string): Row {
+export function row(
+  part: string,
+  name: string,
+  metric: string,
+  value: number | null,
+  unit: string,
+  check: Check = null,
+  note?: string,
+): Row {
   const goal = check ? `${check.op === '<=' ? '≤' : '≥'} ${fmt(check.limit)}${check.unit ?? (unit ? ` ${unit}` : '')}` : '';
   const pass = check && value !== null ? (check.op === '<=' ? value <= check.limit : value >= check.limit) : check ? false : null;
   return { part, name, metric, value, unit, goal, pass, ...(note ? { note } : {}) };
@@ -50,7 +58,7 @@ export function renderTable(rows: Row[]): string {
 
 export function writeJson(file: string, data: unknown): void {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(data, null, 2) + '\n');
+  writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
 }
 
 export function percentile(sorted: number[], p: number): number {

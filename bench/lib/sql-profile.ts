@@ -46,7 +46,12 @@ export function sqlProfiler(sqlite: Database.Database) {
       const statements = [...costs]
         .sort((a, b) => b[1].totalMs - a[1].totalMs)
         .slice(0, top)
-        .map(([sql, c]) => ({ sql: sql.replace(/\s+/g, ' ').trim(), calls: c.calls, totalMs: Math.round(c.totalMs * 100) / 100, plan: explain(sqlite, original, sql, c.params) }));
+        .map(([sql, c]) => ({
+          sql: sql.replace(/\s+/g, ' ').trim(),
+          calls: c.calls,
+          totalMs: Math.round(c.totalMs * 100) / 100,
+          plan: explain(sqlite, original, sql, c.params),
+        }));
       return { totalMs, statements };
     },
     restore() {

@@ -42,7 +42,7 @@ export function onLinkClick(e: MouseEvent): void {
   const a = (e.target as HTMLElement).closest('a');
   if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || a.target) return;
   const href = a.getAttribute('href');
-  if (!href || !href.startsWith(BASE)) return;
+  if (!href?.startsWith(BASE)) return;
   e.preventDefault();
   navigate(href);
 }

@@ -1,17 +1,17 @@
 import type { ComponentType } from 'preact';
 import type { SessionUser } from '../shared/api.js';
+import { CaseDetailPage } from './pages/CaseDetailPage.js';
+import { CasesPage } from './pages/CasesPage.js';
 import { CodesPage } from './pages/CodesPage.js';
+import { DashboardPage } from './pages/DashboardPage.js';
 import { DepartmentsPage } from './pages/DepartmentsPage.js';
 import { HomePage } from './pages/HomePage.js';
-import { CasesPage } from './pages/CasesPage.js';
-import { CaseDetailPage } from './pages/CaseDetailPage.js';
-import { TodoPage } from './pages/TodoPage.js';
-import { SpotChecksPage } from './pages/SpotChecksPage.js';
-import { WebhooksPage } from './pages/WebhooksPage.js';
-import { DashboardPage } from './pages/DashboardPage.js';
 import { RatingsPage } from './pages/RatingsPage.js';
 import { SettingsPage } from './pages/SettingsPage.js';
+import { SpotChecksPage } from './pages/SpotChecksPage.js';
+import { TodoPage } from './pages/TodoPage.js';
 import { UsersPage } from './pages/UsersPage.js';
+import { WebhooksPage } from './pages/WebhooksPage.js';
 
 export type Role = SessionUser['role'];
 

@@ -27,10 +27,9 @@ function codeFromUrl(): string {
 
 async function fromApi(code: string): Promise<PageData> {
   try {
-    const res = await fetch('/api/codes/' + encodeURIComponent(code));
+    const res = await fetch(`/api/codes/${encodeURIComponent(code)}`);
     const found = await res.json();
-    if (res.ok && found.active !== false)
-      return { kind: 'rate', tags: { good: [], bad: [] }, ...found, code };
+    if (res.ok && found.active !== false) return { kind: 'rate', tags: { good: [], bad: [] }, ...found, code };
     return { kind: 'missing', code, reason: res.ok ? 'disabled' : 'unknown', ...(res.ok ? found : {}) };
   } catch {
     return { kind: 'missing', code, reason: 'unknown' };
@@ -39,9 +38,9 @@ async function fromApi(code: string): Promise<PageData> {
 
 /** The scan funnel's "opened" event: fire and forget, never in the citizen's way. */
 function reportOpened(code: string) {
-  const url = '/api/codes/' + encodeURIComponent(code) + '/opened';
+  const url = `/api/codes/${encodeURIComponent(code)}/opened`;
   try {
-    if (navigator.sendBeacon && navigator.sendBeacon(url)) return;
+    if (navigator.sendBeacon?.(url)) return;
     fetch(url, { method: 'POST', keepalive: true }).catch(() => {});
   } catch {
     /* never block the page */
@@ -60,19 +59,19 @@ function show(page: PageData | null) {
     );
     return;
   }
-  const code = page.kind == 'case' ? '' : page.code;
+  const code = page.kind === 'case' ? '' : page.code;
   if (code) reportOpened(code);
   // Ratings left pending on other codes (a phone that lost signal and never came back to that
   // poster) are sent quietly in the background; this code's own is resumed by <Rate> on screen.
   const others = loadAllPending(store);
   for (const other in others)
-    if (other != code || page.kind != 'rate') startSending(store, others[other], { fetch: (url, init) => fetch(url, init) });
-  render(page.kind == 'rate' ? <Rate page={page} /> : page.kind == 'case' ? <CaseView page={page} /> : <Missing page={page} />, root);
+    if (other !== code || page.kind !== 'rate') startSending(store, others[other], { fetch: (url, init) => fetch(url, init) });
+  render(page.kind === 'rate' ? <Rate page={page} /> : page.kind === 'case' ? <CaseView page={page} /> : <Missing page={page} />, root);
 }
 
 // Once the page is loaded, the worker keeps the rating pages this phone opened for the next visit,
 // with or without signal (client/mobile/sw.ts). Needs HTTPS (or localhost); optional everywhere.
-if ('serviceWorker' in navigator && location.pathname.indexOf('/r/') == 0)
+if ('serviceWorker' in navigator && location.pathname.indexOf('/r/') === 0)
   addEventListener('load', () => navigator.serviceWorker.register('/r/sw.js').catch(() => {}));
 
 const data = fromPage();

@@ -63,10 +63,10 @@ function isPending(value: unknown): value is Pending {
   const pending = value as Pending | null;
   return (
     !!pending &&
-    typeof pending.code == 'string' &&
+    typeof pending.code === 'string' &&
     !!pending.body &&
-    typeof pending.body.idempotencyKey == 'string' &&
-    typeof pending.body.score == 'number'
+    typeof pending.body.idempotencyKey === 'string' &&
+    typeof pending.body.score === 'number'
   );
 }
 
@@ -97,7 +97,7 @@ export function savePending(store: KeyValueStore, pending: Pending): boolean {
 export function clearPending(store: KeyValueStore, code: string, key?: string): void {
   const all = loadAllPending(store);
   const pending = all[code];
-  if (!pending || (key && pending.body.idempotencyKey != key)) return;
+  if (!pending || (key && pending.body.idempotencyKey !== key)) return;
   delete all[code];
   try {
     if (Object.keys(all).length) store.setItem(PENDING_KEY, JSON.stringify(all));
@@ -130,10 +130,7 @@ export function retryDelay(retry: number, baseMs = 1000, capMs = 15000): number 
   return Math.min(capMs, baseMs * 2 ** Math.min(retry, 30));
 }
 
-export type Verdict =
-  | { kind: 'ok'; result: RatingResult }
-  | { kind: 'final'; status: number; message: string }
-  | { kind: 'retry' };
+export type Verdict = { kind: 'ok'; result: RatingResult } | { kind: 'final'; status: number; message: string } | { kind: 'retry' };
 
 const RETRY: Verdict = { kind: 'retry' };
 
@@ -143,16 +140,15 @@ const RETRY: Verdict = { kind: 'retry' };
  * proxy) is retried, never taken as done — dropping the rating would be the worse mistake.
  */
 export function judgeResponse(status: number, body: unknown): Verdict {
-  const answer = (body && typeof body == 'object' ? body : {}) as Record<string, unknown>;
+  const answer = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   if (status >= 200 && status < 300) {
-    if (typeof answer.id != 'string' && typeof answer.id != 'number') return RETRY;
+    if (typeof answer.id !== 'string' && typeof answer.id !== 'number') return RETRY;
     const given = answer.followUp as FollowUp | null | undefined;
-    const followUp = given && typeof given.caseNo == 'string' ? given : null;
+    const followUp = given && typeof given.caseNo === 'string' ? given : null;
     return { kind: 'ok', result: { id: answer.id, followUp } };
   }
-  if (status >= 400 && status < 500 && status != 408 && typeof answer.error == 'string') {
-    const message =
-      typeof answer.message == 'string' && answer.message ? answer.message : '提交失败，请稍后再试或咨询窗口工作人员';
+  if (status >= 400 && status < 500 && status !== 408 && typeof answer.error === 'string') {
+    const message = typeof answer.message === 'string' && answer.message ? answer.message : '提交失败，请稍后再试或咨询窗口工作人员';
     return { kind: 'final', status, message };
   }
   return RETRY;
@@ -185,18 +181,13 @@ export interface Sender {
   stop(): void;
 }
 
-export const ratingUrl = (code: string) => '/api/codes/' + encodeURIComponent(code) + '/ratings';
+export const ratingUrl = (code: string) => `/api/codes/${encodeURIComponent(code)}/ratings`;
 
 /**
  * Sends a pending rating until the server answers for good. The copy in `store` is dropped on a
  * 2xx or a final 4xx, and kept on everything else, so a reload resumes with the same key.
  */
-export function startSending(
-  store: KeyValueStore,
-  pending: Pending,
-  deps: SenderDeps,
-  events: SenderEvents = {},
-): Sender {
+export function startSending(store: KeyValueStore, pending: Pending, deps: SenderDeps, events: SenderEvents = {}): Sender {
   const setTimer = deps.setTimer || ((fn: () => void, ms: number) => setTimeout(fn, ms));
   const clearTimer = deps.clearTimer || ((handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>));
   const delay = deps.delay || retryDelay;
@@ -212,14 +203,14 @@ export function startSending(
     clearTimer(timer);
     busy = true;
     let verdict = RETRY;
-    const ctrl = typeof AbortController == 'function' ? new AbortController() : undefined;
-    const guard = setTimer(() => ctrl && ctrl.abort(), timeoutMs);
+    const ctrl = typeof AbortController === 'function' ? new AbortController() : undefined;
+    const guard = setTimer(() => ctrl?.abort(), timeoutMs);
     try {
       const res = await send(ratingUrl(pending.code), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(pending.body),
-        signal: ctrl && ctrl.signal,
+        signal: ctrl?.signal,
       });
       let data: unknown = null;
       try {
@@ -234,7 +225,7 @@ export function startSending(
     clearTimer(guard);
     busy = false;
     if (stopped) return;
-    if (verdict.kind == 'retry') {
+    if (verdict.kind === 'retry') {
       const wait = delay(retry++);
       timer = setTimer(attempt, wait);
       if (events.onRetry) events.onRetry(retry, wait);
@@ -242,7 +233,7 @@ export function startSending(
     }
     stopped = true;
     clearPending(store, pending.code, pending.body.idempotencyKey);
-    if (verdict.kind == 'ok') {
+    if (verdict.kind === 'ok') {
       if (events.onOk) events.onOk(verdict.result);
     } else if (events.onFinal) events.onFinal(verdict.status, verdict.message);
   }

@@ -5,14 +5,14 @@ import { COMMENT_MAX, isBadScore, SCORE_LABELS, SCORES, type Score } from '../..
 import { buildBody, checkDraft, type Draft, type DraftErrors } from './draft';
 import {
   clientIdOf,
-  loadPending,
-  randomId,
-  savePending,
-  startSending,
   type FollowUp,
+  loadPending,
   type Pending,
   type RatingResult,
+  randomId,
   type Sender,
+  savePending,
+  startSending,
 } from './pending';
 import { store } from './storage';
 import type { RateData } from './types';
@@ -53,8 +53,8 @@ function SatisfactionLevels({ score, onPick }: { score: number; onPick: (score: 
     <fieldset>
       <legend>您对本次服务满意吗？</legend>
       {SCORES.map((level) => (
-        <label class={score == level ? 'lv on' : 'lv'} key={level}>
-          <input type="radio" name="score" value={level} checked={score == level} onChange={() => onPick(level)} />
+        <label class={score === level ? 'lv on' : 'lv'} key={level}>
+          <input type="radio" name="score" value={level} checked={score === level} onChange={() => onPick(level)} />
           <span class="face" aria-hidden="true">
             {FACES[level]}
           </span>
@@ -80,7 +80,7 @@ function ReasonTags({ bad, offered, chosen, onChange }: { bad: boolean; offered:
               class="chip"
               key={tag}
               aria-pressed={on}
-              onClick={() => onChange({ tags: on ? chosen.filter((other) => other != tag) : chosen.concat(tag) })}
+              onClick={() => onChange({ tags: on ? chosen.filter((other) => other !== tag) : chosen.concat(tag) })}
             >
               {on && <span aria-hidden="true">✓ </span>}
               {tag}
@@ -187,7 +187,12 @@ function RatingForm({ page, form, refusal, onPick, onChange, onSubmit }: RatingF
       <SatisfactionLevels score={score} onPick={onPick} />
       {score > 0 && (
         <>
-          <ReasonTags bad={bad} offered={(page.tags && (bad ? page.tags.bad : page.tags.good)) || []} chosen={form.tags} onChange={onChange} />
+          <ReasonTags
+            bad={bad}
+            offered={(page.tags && (bad ? page.tags.bad : page.tags.good)) || []}
+            chosen={form.tags}
+            onChange={onChange}
+          />
           <CommentField comment={form.comment} max={max} onChange={onChange} />
           <FollowUpPhone bad={bad} form={form} onChange={onChange} />
           {failure}
@@ -263,11 +268,12 @@ export class Rate extends Component<{ page: RateData }, State> {
 
   constructor(props: { page: RateData }) {
     super(props);
-    const resume = (this.resume = loadPending(store, props.page.code));
+    const resume = loadPending(store, props.page.code);
+    this.resume = resume;
     this.sender = null;
     this.focusId = '';
-    this.retryNow = () => this.sender && this.sender.now();
-    this.retryWhenVisible = () => document.visibilityState == 'visible' && this.retryNow();
+    this.retryNow = () => this.sender?.now();
+    this.retryWhenVisible = () => document.visibilityState === 'visible' && this.retryNow();
     this.state = {
       stage: resume ? { step: 'sending', retries: 0, saved: true } : { step: 'form' },
       score: 0,
@@ -323,7 +329,7 @@ export class Rate extends Component<{ page: RateData }, State> {
   pick(score: Score) {
     // Reasons belong to a class (好评/差评): switching class starts the reasons afresh.
     const was = this.state.score;
-    this.setState(was && isBadScore(score) != isBadScore(was) ? { score, tags: [] } : { score });
+    this.setState(was && isBadScore(score) !== isBadScore(was) ? { score, tags: [] } : { score });
   }
 
   submit(e: Event) {
@@ -355,9 +361,9 @@ export class Rate extends Component<{ page: RateData }, State> {
           {page.location}
           {page.staffName && <> · 工作人员 {page.staffName}</>}
         </p>
-        {stage.step == 'done' ? (
+        {stage.step === 'done' ? (
           <Receipt followUp={stage.result.followUp} />
-        ) : stage.step == 'sending' ? (
+        ) : stage.step === 'sending' ? (
           <Sending retries={stage.retries} saved={stage.saved} onRetryNow={this.retryNow} />
         ) : (
           <RatingForm

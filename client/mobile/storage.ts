@@ -36,7 +36,7 @@ export function setBig(on: boolean, save = true): void {
 
 export function savedBig(): boolean {
   try {
-    return store.getItem(BIG_KEY) == '1';
+    return store.getItem(BIG_KEY) === '1';
   } catch {
     return false;
   }

@@ -14,14 +14,14 @@ const MAX_PAGES = 20;
 
 /** A code's rating page: /r/{code}, not the worker itself. */
 function isCodePage(url: URL): boolean {
-  return url.origin == sw.location.origin && /^\/r\/[^/]+$/.test(url.pathname) && url.pathname != '/r/sw.js';
+  return url.origin === sw.location.origin && /^\/r\/[^/]+$/.test(url.pathname) && url.pathname !== '/r/sw.js';
 }
 
 async function remember(req: Request | string, res: Response): Promise<void> {
   const cache = await caches.open(CACHE);
   // A code that was disabled or removed must not keep offering its form from the cache.
-  if (res.status == 404 || res.status == 410) await cache.delete(req);
-  if (res.status != 200) return;
+  if (res.status === 404 || res.status === 410) await cache.delete(req);
+  if (res.status !== 200) return;
   await cache.put(req, res);
   const keys = await cache.keys();
   // Oldest first: Cache Storage keeps insertion order.
@@ -39,7 +39,7 @@ sw.addEventListener('install', (e) => e.waitUntil(sw.skipWaiting()));
 sw.addEventListener('activate', (e) =>
   e.waitUntil(
     (async () => {
-      const old = (await caches.keys()).filter((name) => name != CACHE);
+      const old = (await caches.keys()).filter((name) => name !== CACHE);
       await Promise.all(old.map((name) => caches.delete(name)));
       await sw.clients.claim();
       // The page that registered the worker was loaded before it existed: keep it too.
@@ -54,7 +54,7 @@ sw.addEventListener('activate', (e) =>
 
 sw.addEventListener('fetch', (e) => {
   const req = e.request;
-  if (req.method != 'GET' || req.mode != 'navigate') return;
+  if (req.method !== 'GET' || req.mode !== 'navigate') return;
   const url = new URL(req.url);
   if (!isCodePage(url)) return;
   e.respondWith(

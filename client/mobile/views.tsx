@@ -1,16 +1,17 @@
 // The page frame and the two read-only views: an unusable code, and a case's progress.
-import { chinaMinute } from '../../shared/china-time.js';
+
 import { Component, type ComponentChildren } from 'preact';
+import { chinaMinute } from '../../shared/china-time.js';
 import { setBig } from './storage';
 import type { CaseData, MissingData } from './types';
 
 /** The brand and the 长辈模式 (large text) toggle, remembered on this phone. */
-class TopBar extends Component<{}, { big: boolean }> {
+class TopBar extends Component<Record<string, never>, { big: boolean }> {
   constructor() {
     super();
     this.state = { big: document.documentElement.classList.contains('big') };
   }
-  override render(_: {}, { big }: { big: boolean }) {
+  override render(_: Record<string, never>, { big }: { big: boolean }) {
     return (
       <header class="top">
         <span class="brand">码上评议</span>
@@ -41,8 +42,8 @@ export function Frame({ children }: { children: ComponentChildren }) {
 }
 
 export function Missing({ page }: { page: MissingData }) {
-  const disabled = page.reason == 'disabled';
-  if (page.reason == 'case')
+  const disabled = page.reason === 'disabled';
+  if (page.reason === 'case')
     return (
       <Frame>
         <h1>未找到该案件</h1>

@@ -1,8 +1,8 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import { chinaMonth } from '../../shared/china-time.js';
 import { ColumnHeads, num } from '../shared/ColumnHeads.js';
 import { FigureCells } from '../shared/FigureCells.js';
-import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
 import './public.css';
 
 // 公开: the monthly department rankings (no login). Department figures only, no personal data.
@@ -73,9 +73,7 @@ function PublicPage() {
     <main>
       <header>
         <h1>政务服务好差评 · 部门排名公示</h1>
-        <p class="lead">
-          群众扫码评价政务服务，每月公示各部门评价结果与差评整改情况。公示内容不含任何个人信息。
-        </p>
+        <p class="lead">群众扫码评价政务服务，每月公示各部门评价结果与差评整改情况。公示内容不含任何个人信息。</p>
       </header>
       <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="筛选">
         <label>
@@ -111,6 +109,7 @@ function PublicPage() {
       )}
       <div aria-busy={loading} aria-live="polite">
         {data && (
+          // biome-ignore lint/a11y/noNoninteractiveTabindex lint/a11y/useSemanticElements: the table's scroll box is a labelled region and must be focusable so a keyboard can scroll it (axe: scrollable-region-focusable); it is not a page section
           <div class="scroll" tabIndex={0} role="region" aria-label="部门排名表（可横向滚动）">
             <table class="rankings" data-testid="public-rankings">
               <caption>

@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
-import { UNCLOSED_CASE_STATUSES, type CaseKind, type CaseStatus } from '../../shared/domain.js';
-import { perConnection, sqliteOf, type DbOrTx } from '../client.js';
-import { caseEvents, cases, caseStatusCounts, codes, departments, ratings, users } from '../schema.js';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, or, type Placeholder, type SQL, sql } from 'drizzle-orm';
+import { type CaseKind, type CaseStatus, UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
+import { type DbOrTx, perConnection, sqliteOf } from '../client.js';
+import { caseEvents, caseStatusCounts, cases, codes, departments, ratings, users } from '../schema.js';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type CaseEventRow = typeof caseEvents.$inferSelect;
@@ -186,7 +186,9 @@ function queuePageIds(db: DbOrTx, f: CaseFilter): number[] {
   );
   if (branches.length === 0) return [];
   return db
-    .all<{ id: number }>(sql`SELECT id FROM (${sql.join(branches, sql` UNION ALL `)}) ORDER BY g, due, id LIMIT ${f.limit} OFFSET ${f.offset}`)
+    .all<{ id: number }>(
+      sql`SELECT id FROM (${sql.join(branches, sql` UNION ALL `)}) ORDER BY g, due, id LIMIT ${f.limit} OFFSET ${f.offset}`,
+    )
     .map((r) => r.id);
 }
 
@@ -201,7 +203,13 @@ function countByStatus(db: DbOrTx, f: CaseFilter): number {
   if (f.kindStatuses) conds.push(or(sql`0`, ...f.kindStatuses.map((ks) => and(eq(c.kind, ks.kind), eq(c.status, ks.status)))));
   if (f.kind) conds.push(eq(c.kind, f.kind));
   if (f.departmentId !== undefined) conds.push(eq(c.departmentId, f.departmentId));
-  return db.select({ n: sql<number>`coalesce(sum(${c.count}), 0)` }).from(c).where(and(...conds)).get()?.n ?? 0;
+  return (
+    db
+      .select({ n: sql<number>`coalesce(sum(${c.count}), 0)` })
+      .from(c)
+      .where(and(...conds))
+      .get()?.n ?? 0
+  );
 }
 
 /** Cases with what a list shows of their department, code, rating and officer. */
@@ -227,9 +235,7 @@ export function listCases(db: DbOrTx, f: CaseFilter): { rows: CaseListRow[]; tot
   if (f.sort === 'queue') {
     const ids = queuePageIds(db, f);
     if (ids.length === 0) return { rows: [], total: total() };
-    const byId = new Map(
-      (selectListRows(db).where(inArray(cases.id, ids)).all() as CaseListRow[]).map((r) => [r.id, r]),
-    );
+    const byId = new Map((selectListRows(db).where(inArray(cases.id, ids)).all() as CaseListRow[]).map((r) => [r.id, r]));
     return { rows: ids.map((id) => byId.get(id)!), total: total() };
   }
   const rows = selectListRows(db)
@@ -242,9 +248,7 @@ export function listCases(db: DbOrTx, f: CaseFilter): { rows: CaseListRow[]; tot
 }
 
 export function getCaseListRow(db: DbOrTx, id: number): CaseListRow | undefined {
-  return selectListRows(db)
-    .where(eq(cases.id, id))
-    .get() as CaseListRow | undefined;
+  return selectListRows(db).where(eq(cases.id, id)).get() as CaseListRow | undefined;
 }
 
 export interface CaseEventView extends CaseEventRow {

@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
-import { perConnection, type DbOrTx } from '../client.js';
+import { type DbOrTx, perConnection } from '../client.js';
 import { codes, dailyCodeStats, departments } from '../schema.js';
 
 export type CodeRow = typeof codes.$inferSelect;
@@ -41,29 +41,43 @@ const codeList = perConnection((_, db) => {
     .select(withDepartment)
     .from(codes)
     .innerJoin(departments, eq(departments.id, codes.departmentId))
-    .where(and(sql`${codes.departmentId} IN (SELECT value FROM json_each(${sql.placeholder('ids')}))`, sql`(${active} IS NULL OR ${codes.active} = ${active})`))
+    .where(
+      and(
+        sql`${codes.departmentId} IN (SELECT value FROM json_each(${sql.placeholder('ids')}))`,
+        sql`(${active} IS NULL OR ${codes.active} = ${active})`,
+      ),
+    )
     .orderBy(asc(departments.sortOrder), asc(departments.id), asc(codes.createdAt), asc(INSERTION_ORDER))
     .prepare();
 });
 
 /** Codes of the given departments in print order: department order, then creation order. */
-export function listCodesWithDepartment(
-  db: DbOrTx,
-  departmentIds: number[],
-  filter: { active?: boolean } = {},
-): CodeWithDepartment[] {
+export function listCodesWithDepartment(db: DbOrTx, departmentIds: number[], filter: { active?: boolean } = {}): CodeWithDepartment[] {
   if (departmentIds.length === 0) return [];
   return codeList(db).all({ ids: JSON.stringify(departmentIds), active: filter.active === undefined ? null : Number(filter.active) });
 }
 
 export function firstActiveCodeId(db: DbOrTx): string | undefined {
-  return db.select({ id: codes.id }).from(codes).where(and(eq(codes.active, true))).orderBy(asc(codes.createdAt)).limit(1).get()?.id;
+  return db
+    .select({ id: codes.id })
+    .from(codes)
+    .where(and(eq(codes.active, true)))
+    .orderBy(asc(codes.createdAt))
+    .limit(1)
+    .get()?.id;
 }
 
 /** Which of `ids` are taken — by any code, active or disabled, since ids are never reused. */
 export function existingCodeIds(db: DbOrTx, ids: string[]): Set<string> {
   if (ids.length === 0) return new Set();
-  return new Set(db.select({ id: codes.id }).from(codes).where(inArray(codes.id, ids)).all().map((r) => r.id));
+  return new Set(
+    db
+      .select({ id: codes.id })
+      .from(codes)
+      .where(inArray(codes.id, ids))
+      .all()
+      .map((r) => r.id),
+  );
 }
 
 export function insertCodes(db: DbOrTx, rows: NewCode[]): CodeRow[] {
@@ -110,7 +124,11 @@ const funnelStatement = perConnection((client) => client.prepare(FUNNEL_SQL).raw
  */
 export function funnelTotals(db: DbOrTx, departmentIds: number[], sinceDay: string, codeId?: string): CodeFunnelTotals[] {
   if (departmentIds.length === 0) return [];
-  const rows = funnelStatement(db).all({ ids: JSON.stringify(departmentIds), since: sinceDay, code: codeId ?? null }) as [string, string | null, string | null][];
+  const rows = funnelStatement(db).all({ ids: JSON.stringify(departmentIds), since: sinceDay, code: codeId ?? null }) as [
+    string,
+    string | null,
+    string | null,
+  ][];
   const totals: CodeFunnelTotals[] = [];
   for (const [id, hi, lo] of rows) {
     if (hi === null) continue;
@@ -130,7 +148,12 @@ export function funnelTotals(db: DbOrTx, departmentIds: number[], sinceDay: stri
 }
 
 /** Opens and submissions of one code per day, only the days that have a rollup row. */
-export function funnelDays(db: DbOrTx, codeId: string, from: string, to: string): Array<{ day: string; opens: number; submissions: number }> {
+export function funnelDays(
+  db: DbOrTx,
+  codeId: string,
+  from: string,
+  to: string,
+): Array<{ day: string; opens: number; submissions: number }> {
   const s = dailyCodeStats;
   return db
     .select({ day: s.day, opens: s.opens, submissions: s.submissions })

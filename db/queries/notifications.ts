@@ -68,7 +68,13 @@ export function deliveryExists(db: DbOrTx, webhookId: number, event: string, cas
     db
       .select({ id: notificationDeliveries.id })
       .from(notificationDeliveries)
-      .where(and(eq(notificationDeliveries.caseId, caseId), eq(notificationDeliveries.event, event), eq(notificationDeliveries.webhookId, webhookId)))
+      .where(
+        and(
+          eq(notificationDeliveries.caseId, caseId),
+          eq(notificationDeliveries.event, event),
+          eq(notificationDeliveries.webhookId, webhookId),
+        ),
+      )
       .limit(1)
       .get() !== undefined
   );

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { perConnection, type DbOrTx } from '../client.js';
+import { type DbOrTx, perConnection } from '../client.js';
 import { departments, orgUnits, userDepartments } from '../schema.js';
 
 export type OrgUnitRow = typeof orgUnits.$inferSelect;
@@ -29,12 +29,7 @@ export function orgSubtreeIds(db: DbOrTx, rootId: number): number[] {
 
 export function listDepartmentsByIds(db: DbOrTx, ids: number[]): DepartmentRow[] {
   if (ids.length === 0) return [];
-  return db
-    .select()
-    .from(departments)
-    .where(inArray(departments.id, ids))
-    .orderBy(asc(departments.sortOrder), asc(departments.id))
-    .all();
+  return db.select().from(departments).where(inArray(departments.id, ids)).orderBy(asc(departments.sortOrder), asc(departments.id)).all();
 }
 
 export function getDepartment(db: DbOrTx, id: number): DepartmentRow | undefined {
@@ -60,7 +55,9 @@ type IdsStatement = Database.Statement<[number], number>;
 const scope = perConnection((client): { subtree: IdsStatement; under: IdsStatement; ofUser: IdsStatement } => ({
   subtree: client.prepare<[number], number>(`${SUBTREE} SELECT id FROM sub`).pluck(),
   under: client
-    .prepare<[number], number>(`${SUBTREE} SELECT d.id FROM departments d WHERE d.org_unit_id IN (SELECT id FROM sub) ORDER BY d.sort_order, d.id`)
+    .prepare<[number], number>(
+      `${SUBTREE} SELECT d.id FROM departments d WHERE d.org_unit_id IN (SELECT id FROM sub) ORDER BY d.sort_order, d.id`,
+    )
     .pluck(),
   ofUser: client.prepare<[number], number>('SELECT department_id FROM user_departments WHERE user_id = ? ORDER BY department_id').pluck(),
 }));
@@ -79,4 +76,3 @@ export function assignUserDepartments(db: DbOrTx, userId: number, departmentIds:
     db.insert(userDepartments).values({ userId, departmentId }).onConflictDoNothing().run();
   }
 }
-

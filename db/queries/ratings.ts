@@ -2,7 +2,7 @@
 // connection (drizzle's builder measured 0.56× a prepared statement on this machine).
 import type Database from 'better-sqlite3';
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import { perConnection, sqliteOf, type DbOrTx } from '../client.js';
+import { type DbOrTx, perConnection, sqliteOf } from '../client.js';
 import { ratings } from '../schema.js';
 
 export type RatingRow = typeof ratings.$inferSelect;
@@ -27,14 +27,16 @@ interface HotStatements {
   insert: Database.Statement<Record<string, unknown>>;
 }
 
-const hot = perConnection((c): HotStatements => ({
-  byKey: c.prepare('SELECT id, score FROM ratings WHERE code_id = ? AND idempotency_key = ?'),
-  insert: c.prepare(`
+const hot = perConnection(
+  (c): HotStatements => ({
+    byKey: c.prepare('SELECT id, score FROM ratings WHERE code_id = ? AND idempotency_key = ?'),
+    insert: c.prepare(`
     INSERT INTO ratings (code_id, department_id, score, tags, comment, phone_enc, real_name, client_hash, net_hash,
       idempotency_key, channel, created_at, day, flagged, flag_reason)
     VALUES (@codeId, @departmentId, @score, @tags, @comment, @phoneEnc, @realName, @clientHash, @netHash,
       @idempotencyKey, @channel, @createdAt, @day, @flagged, @flagReason)`),
-}));
+  }),
+);
 
 /** The rating stored earlier under this idempotency key for this code, if any. */
 export function findByIdempotencyKey(db: DbOrTx, codeId: string, key: string): { id: number; score: number } | undefined {
@@ -55,7 +57,8 @@ export function recentSubmissions(db: DbOrTx, since: number): Array<{ clientHash
     .iterate() as IterableIterator<{ clientHash: string | null; netHash: string | null; codeId: string; at: number; channel: string }>;
   for (const r of it) {
     if (r.at <= since) break;
-    if (r.channel === 'qr' && r.clientHash && r.netHash) rows.push({ clientHash: r.clientHash, netHash: r.netHash, codeId: r.codeId, at: r.at });
+    if (r.channel === 'qr' && r.clientHash && r.netHash)
+      rows.push({ clientHash: r.clientHash, netHash: r.netHash, codeId: r.codeId, at: r.at });
   }
   return rows.reverse();
 }

@@ -1,7 +1,8 @@
 // Recount of every rollup from the raw rows (ratings, cases), for `npm run recount` and the admin
 // verify route: the rollups are only trusted because they can be proven equal to a recount.
-import { chinaHourSql } from '../../shared/china-time.js';
+
 import { sql } from 'drizzle-orm';
+import { chinaHourSql } from '../../shared/china-time.js';
 import type { Db, DbOrTx } from '../client.js';
 import { sqliteOf } from '../client.js';
 import type { CaseFlags, CaseForRollup, RatingSums } from './rollups.js';

@@ -3,7 +3,7 @@
 // Statements are prepared once per connection: this runs on the hottest route.
 import type Database from 'better-sqlite3';
 import type { CaseKind, CaseStatus, Classification, Satisfaction } from '../../shared/domain.js';
-import { perConnection, sqliteOf, type DbOrTx } from '../client.js';
+import { type DbOrTx, perConnection, sqliteOf } from '../client.js';
 
 export interface RatingFacts {
   codeId: string;
@@ -88,30 +88,31 @@ interface Statements {
   caseStatus: Database.Statement;
 }
 
-const statements = perConnection((client): Statements => ({
-  // An update, then an insert when it found no row (rather than one upsert): whether the code
-  // already had a row that day decides how its running totals are written, at no extra cost.
-  codeDayUpdate: client.prepare(`
+const statements = perConnection(
+  (client): Statements => ({
+    // An update, then an insert when it found no row (rather than one upsert): whether the code
+    // already had a row that day decides how its running totals are written, at no extra cost.
+    codeDayUpdate: client.prepare(`
     UPDATE daily_code_stats SET s1 = s1 + @s1, s2 = s2 + @s2, s3 = s3 + @s3, s4 = s4 + @s4, s5 = s5 + @s5,
       real_name = real_name + @realName, submissions = submissions + @submissions, opens = opens + @opens
     WHERE code_id = @codeId AND day = @day`),
-  codeDayInsert: client.prepare(`
+    codeDayInsert: client.prepare(`
     INSERT INTO daily_code_stats (code_id, day, department_id, s1, s2, s3, s4, s5, real_name, submissions, opens)
     VALUES (@codeId, @day, @departmentId, @s1, @s2, @s3, @s4, @s5, @realName, @submissions, @opens)`),
-  departmentDay: [],
-  departmentOpen: client.prepare(`
+    departmentDay: [],
+    departmentOpen: client.prepare(`
     INSERT INTO daily_department_stats (department_id, day, opens) VALUES (?, ?, 1)
     ON CONFLICT (department_id, day) DO UPDATE SET opens = opens + 1`),
-  // The code's row of that day and every later one (a later row exists only when a past day is
-  // written: an exclusion, a back-dated rating).
-  cumulativeUpdate: client.prepare(`
+    // The code's row of that day and every later one (a later row exists only when a past day is
+    // written: an exclusion, a back-dated rating).
+    cumulativeUpdate: client.prepare(`
     UPDATE cumulative_code_stats SET s1 = s1 + @s1, s2 = s2 + @s2, s3 = s3 + @s3, s4 = s4 + @s4, s5 = s5 + @s5,
       real_name = real_name + @realName, submissions = submissions + @submissions, opens = opens + @opens,
       last_submission_day = CASE WHEN @submissions > 0 AND coalesce(last_submission_day < @day, 1) THEN @day ELSE last_submission_day END,
       last_open_day = CASE WHEN @opens > 0 AND coalesce(last_open_day < @day, 1) THEN @day ELSE last_open_day END
     WHERE code_id = @codeId AND day >= @day`),
-  // A code's first write of a day starts from its running totals of the day before.
-  cumulativeInsert: client.prepare(`
+    // A code's first write of a day starts from its running totals of the day before.
+    cumulativeInsert: client.prepare(`
     INSERT INTO cumulative_code_stats (code_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens, last_submission_day, last_open_day)
     SELECT @codeId, @day, coalesce(p.s1, 0) + @s1, coalesce(p.s2, 0) + @s2, coalesce(p.s3, 0) + @s3, coalesce(p.s4, 0) + @s4,
       coalesce(p.s5, 0) + @s5, coalesce(p.real_name, 0) + @realName, coalesce(p.submissions, 0) + @submissions,
@@ -119,10 +120,10 @@ const statements = perConnection((client): Statements => ({
       CASE WHEN @opens > 0 THEN @day ELSE p.last_open_day END
     FROM (SELECT 1) LEFT JOIN (SELECT * FROM cumulative_code_stats WHERE code_id = @codeId AND day < @day ORDER BY day DESC LIMIT 1) p ON 1
     WHERE true ON CONFLICT (code_id, day) DO NOTHING`),
-  tag: client.prepare(`
+    tag: client.prepare(`
     INSERT INTO daily_tag_stats (department_id, day, tag, count) VALUES (?, ?, ?, ?)
     ON CONFLICT (department_id, day, tag) DO UPDATE SET count = count + excluded.count`),
-  caseDay: client.prepare(`
+    caseDay: client.prepare(`
     INSERT INTO daily_case_stats (department_id, day, cases, real_name, real_name_visited, valid, valid_rectified,
       answered, answered_satisfied, closed, closed_on_time, open)
     VALUES (@departmentId, @day, @cases, @realName, @realNameVisited, @valid, @validRectified,
@@ -134,10 +135,11 @@ const statements = perConnection((client): Statements => ({
       answered = answered + excluded.answered, answered_satisfied = answered_satisfied + excluded.answered_satisfied,
       closed = closed + excluded.closed, closed_on_time = closed_on_time + excluded.closed_on_time,
       open = open + excluded.open`),
-  caseStatus: client.prepare(`
+    caseStatus: client.prepare(`
     INSERT INTO case_status_counts (department_id, kind, status, count) VALUES (?, ?, ?, ?)
     ON CONFLICT (department_id, kind, status) DO UPDATE SET count = count + excluded.count`),
-}));
+  }),
+);
 
 /** The department-day upsert counting a rating in China hour `hour` (prepared on first use). */
 function departmentDay(db: DbOrTx, s: Statements, hour: number): Database.Statement {

@@ -21,7 +21,10 @@ export function listEligibleForSpotCheck(db: DbOrTx, departmentIds: number[], fr
   if (departmentIds.length === 0) return [];
   return db.all<EligibleRating>(sql`
     SELECT r.id, r.department_id AS departmentId, r.code_id AS codeId, r.day FROM ratings r
-    WHERE r.department_id IN (${sql.join(departmentIds.map((d) => sql`${d}`), sql`, `)})
+    WHERE r.department_id IN (${sql.join(
+      departmentIds.map((d) => sql`${d}`),
+      sql`, `,
+    )})
       AND r.day >= ${fromDay} AND r.day <= ${toDay}
       AND r.score >= 3 AND r.real_name = 1 AND r.excluded = 0 AND r.phone_enc IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.rating_id = r.id AND c.kind = 'spot_check')
@@ -38,7 +41,9 @@ export function listDraws(db: DbOrTx, orgUnitIds: number[], limit: number): (Spo
     SELECT d.id, d.month, d.seed, d.share, d.org_unit_id AS orgUnitId, d.eligible_count AS eligibleCount,
       d.drawn_count AS drawnCount, d.drawn_by AS drawnBy, d.drawn_at AS drawnAt, u.display_name AS drawnByName
     FROM spot_check_draws d LEFT JOIN users u ON u.id = d.drawn_by
-    WHERE d.org_unit_id IN (${sql.join(orgUnitIds.map((d) => sql`${d}`), sql`, `)})
+    WHERE d.org_unit_id IN (${sql.join(
+      orgUnitIds.map((d) => sql`${d}`),
+      sql`, `,
+    )})
     ORDER BY d.id DESC LIMIT ${limit}`);
 }
-

@@ -4,11 +4,12 @@
 // lists and the export detail read ratings, by (department, day) through ratings_dept_day_idx.
 // The dashboards run the rollup reads on every request: they are plain statements prepared once per
 // connection (building and preparing the SQL cost as much as running it on a month's rows).
-import { sql, type SQL } from 'drizzle-orm';
-import type { CaseFlags, RatingSums } from './rollups.js';
-import { UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
+
 import type Database from 'better-sqlite3';
-import { perConnection, sqliteOf, type Db, type DbOrTx } from '../client.js';
+import { type SQL, sql } from 'drizzle-orm';
+import { UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
+import { type Db, type DbOrTx, perConnection, sqliteOf } from '../client.js';
+import type { CaseFlags, RatingSums } from './rollups.js';
 
 export interface DayRange {
   from: string;
@@ -56,13 +57,19 @@ const CASE_SUMS = `coalesce(sum(c.cases), 0) AS cases, coalesce(sum(c.real_name)
 const DEPARTMENT_PERIOD = `s.department_id IN ${IDS} AND s.day BETWEEN @from AND @to`;
 
 export function sumRatingsByDepartment(db: DbOrTx, ids: readonly number[], p: DayRange) {
-  return statement(db, `SELECT s.department_id AS departmentId, ${RATING_SUMS} FROM daily_department_stats s
-    WHERE ${DEPARTMENT_PERIOD} GROUP BY s.department_id`).all(scoped(ids, p)) as (RatingSums & { departmentId: number })[];
+  return statement(
+    db,
+    `SELECT s.department_id AS departmentId, ${RATING_SUMS} FROM daily_department_stats s
+    WHERE ${DEPARTMENT_PERIOD} GROUP BY s.department_id`,
+  ).all(scoped(ids, p)) as (RatingSums & { departmentId: number })[];
 }
 
 export function sumRatingsByDay(db: DbOrTx, ids: readonly number[], p: DayRange) {
-  return statement(db, `SELECT s.day AS day, ${RATING_SUMS} FROM daily_department_stats s
-    WHERE ${DEPARTMENT_PERIOD} GROUP BY s.day ORDER BY s.day`).all(scoped(ids, p)) as (RatingSums & { day: string })[];
+  return statement(
+    db,
+    `SELECT s.day AS day, ${RATING_SUMS} FROM daily_department_stats s
+    WHERE ${DEPARTMENT_PERIOD} GROUP BY s.day ORDER BY s.day`,
+  ).all(scoped(ids, p)) as (RatingSums & { day: string })[];
 }
 
 export interface CodeRatingSums extends RatingSums {
@@ -89,7 +96,15 @@ const CODE_PERIOD_SQL = `
   WHERE k.department_id IN ${IDS}
   ORDER BY k.department_id, k.location, k.id`;
 
-type CodePeriodRow = [codeId: string, departmentId: number, location: string, staffName: string | null, active: number, hi: string | null, lo: string | null];
+type CodePeriodRow = [
+  codeId: string,
+  departmentId: number,
+  location: string,
+  staffName: string | null,
+  active: number,
+  hi: string | null,
+  lo: string | null,
+];
 const NO_TOTALS: readonly number[] = RATING_COLUMNS.map(() => 0);
 
 /** Every code of the departments (with zeros when unrated), and its counted ratings in the period. */
@@ -99,21 +114,37 @@ export function sumRatingsByCode(db: DbOrTx, ids: readonly number[], p: DayRange
     const h = hi === null ? NO_TOTALS : (JSON.parse(hi) as number[]);
     const l = lo === null ? NO_TOTALS : (JSON.parse(lo) as number[]);
     return {
-      codeId, departmentId, location, staffName, active,
-      s1: h[0]! - l[0]!, s2: h[1]! - l[1]!, s3: h[2]! - l[2]!, s4: h[3]! - l[3]!, s5: h[4]! - l[4]!,
-      realName: h[5]! - l[5]!, submissions: h[6]! - l[6]!, opens: h[7]! - l[7]!,
+      codeId,
+      departmentId,
+      location,
+      staffName,
+      active,
+      s1: h[0]! - l[0]!,
+      s2: h[1]! - l[1]!,
+      s3: h[2]! - l[2]!,
+      s4: h[3]! - l[3]!,
+      s5: h[4]! - l[4]!,
+      realName: h[5]! - l[5]!,
+      submissions: h[6]! - l[6]!,
+      opens: h[7]! - l[7]!,
     };
   });
 }
 
 export function sumCasesByDepartment(db: DbOrTx, ids: readonly number[], p: DayRange) {
-  return statement(db, `SELECT c.department_id AS departmentId, ${CASE_SUMS} FROM daily_case_stats c
-    WHERE c.department_id IN ${IDS} AND c.day BETWEEN @from AND @to GROUP BY c.department_id`).all(scoped(ids, p)) as (CaseSums & { departmentId: number })[];
+  return statement(
+    db,
+    `SELECT c.department_id AS departmentId, ${CASE_SUMS} FROM daily_case_stats c
+    WHERE c.department_id IN ${IDS} AND c.day BETWEEN @from AND @to GROUP BY c.department_id`,
+  ).all(scoped(ids, p)) as (CaseSums & { departmentId: number })[];
 }
 
 export function sumCasesByDay(db: DbOrTx, ids: readonly number[], p: DayRange) {
-  return statement(db, `SELECT c.day AS day, ${CASE_SUMS} FROM daily_case_stats c
-    WHERE c.department_id IN ${IDS} AND c.day BETWEEN @from AND @to GROUP BY c.day ORDER BY c.day`).all(scoped(ids, p)) as (CaseSums & { day: string })[];
+  return statement(
+    db,
+    `SELECT c.day AS day, ${CASE_SUMS} FROM daily_case_stats c
+    WHERE c.department_id IN ${IDS} AND c.day BETWEEN @from AND @to GROUP BY c.day ORDER BY c.day`,
+  ).all(scoped(ids, p)) as (CaseSums & { day: string })[];
 }
 
 // The distinct tags, found by skipping through the tag-first key (a seek per tag), then each tag's
@@ -138,7 +169,9 @@ const HOURS_OF_DAYS_SQL = `SELECT ${[...HOURS.map((h) => `coalesce(sum(h${h}), 0
 
 /** Counted ratings (`total`) and 差评 (`bad`) per China hour 0–23, summed over the given days. */
 export function sumHoursOfDays(db: DbOrTx, ids: readonly number[], days: readonly string[]): { total: number[]; bad: number[] } {
-  const row = statement(db, HOURS_OF_DAYS_SQL).raw().get({ ids: JSON.stringify(ids), days: JSON.stringify(days) }) as number[];
+  const row = statement(db, HOURS_OF_DAYS_SQL)
+    .raw()
+    .get({ ids: JSON.stringify(ids), days: JSON.stringify(days) }) as number[];
   return { total: row.slice(0, 24), bad: row.slice(24, 48) };
 }
 
@@ -152,11 +185,19 @@ const UNCLOSED = `(${UNCLOSED_CASE_STATUSES.map((s) => `'${s}'`).join(',')})`;
  */
 export function countUnclosedCases(db: DbOrTx, ids: readonly number[], today: string) {
   const params = { ids: JSON.stringify(ids), today };
-  const unclosed = statement(db, `SELECT department_id AS departmentId, sum(count) AS n FROM case_status_counts
-    WHERE department_id IN ${IDS} AND status IN ${UNCLOSED} GROUP BY department_id HAVING sum(count) <> 0`).all(params) as { departmentId: number; n: number }[];
+  const unclosed = statement(
+    db,
+    `SELECT department_id AS departmentId, sum(count) AS n FROM case_status_counts
+    WHERE department_id IN ${IDS} AND status IN ${UNCLOSED} GROUP BY department_id HAVING sum(count) <> 0`,
+  ).all(params) as { departmentId: number; n: number }[];
   const overdue = new Map(
-    (statement(db, `SELECT department_id AS departmentId, count(*) AS n FROM cases
-      WHERE department_id IN ${IDS} AND status IN ${UNCLOSED} AND due_date < @today GROUP BY department_id`).all(params) as { departmentId: number; n: number }[]).map((r) => [r.departmentId, r.n]),
+    (
+      statement(
+        db,
+        `SELECT department_id AS departmentId, count(*) AS n FROM cases
+      WHERE department_id IN ${IDS} AND status IN ${UNCLOSED} AND due_date < @today GROUP BY department_id`,
+      ).all(params) as { departmentId: number; n: number }[]
+    ).map((r) => [r.departmentId, r.n]),
   );
   return unclosed.map((r) => ({ departmentId: r.departmentId, unclosed: r.n, overdue: overdue.get(r.departmentId) ?? 0 }));
 }
@@ -234,14 +275,19 @@ export function countRatings(db: DbOrTx, f: RatingFilter): { total: number; capp
     // One code: its rows of the period by primary key; otherwise one row per department and day.
     const n = (
       f.codeId !== undefined
-        ? statement(db, `SELECT sum(${sum}) FROM daily_code_stats WHERE code_id = @code AND day BETWEEN @from AND @to AND department_id IN ${IDS}`)
+        ? statement(
+            db,
+            `SELECT sum(${sum}) FROM daily_code_stats WHERE code_id = @code AND day BETWEEN @from AND @to AND department_id IN ${IDS}`,
+          )
         : statement(db, `SELECT sum(${sum}) FROM daily_department_stats WHERE department_id IN ${IDS} AND day BETWEEN @from AND @to`)
     )
       .pluck()
       .get({ ...scoped(f.departmentIds, f), ...(f.codeId !== undefined ? { code: f.codeId } : {}) }) as number | null;
     return { total: n ?? 0, capped: false };
   }
-  const n = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ratings r WHERE ${ratingWhere(f)} LIMIT ${RATING_COUNT_CAP + 1})`)?.n ?? 0;
+  const n =
+    db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ratings r WHERE ${ratingWhere(f)} LIMIT ${RATING_COUNT_CAP + 1})`)
+      ?.n ?? 0;
   return { total: Math.min(n, RATING_COUNT_CAP), capped: n > RATING_COUNT_CAP };
 }
 

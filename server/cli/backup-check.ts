@@ -11,7 +11,9 @@ export function checkBackup(file: string): string | null {
     db = new Database(file, { readonly: true, fileMustExist: true });
     const check = db.pragma('integrity_check', { simple: true });
     if (check !== 'ok') return `integrity_check: ${String(check)}`;
-    const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name));
+    const tables = new Set(
+      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name),
+    );
     const missing = REQUIRED_TABLES.filter((t) => !tables.has(t));
     if (missing.length) return `不是码上评议的数据库，缺少表 / missing tables: ${missing.join(', ')}`;
     const fk = db.pragma('foreign_key_check') as unknown[];
@@ -23,4 +25,3 @@ export function checkBackup(file: string): string | null {
     db?.close();
   }
 }
-

@@ -5,14 +5,16 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { closeDb, openDb } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
-import { ConfigError, loadConfig } from '../config.js';
 import type { VerifyResponse } from '../../shared/api/stats.js';
+import { ConfigError, loadConfig } from '../config.js';
 import { rebuildRollups, verifyRollups } from '../modules/stats/recount.js';
 
 type Log = (line: string) => void;
 
 function report(result: VerifyResponse, log: Log): void {
-  const checked = Object.entries(result.checked).map(([t, n]) => `${t}: ${n}`).join(', ');
+  const checked = Object.entries(result.checked)
+    .map(([t, n]) => `${t}: ${n}`)
+    .join(', ');
   log(`已核对汇总行 / rollup rows checked — ${checked}`);
   if (result.ok) {
     log('统计汇总与原始数据一致 / rollups equal a recount from raw rows: OK');
@@ -32,7 +34,7 @@ export function runRecount(args: readonly string[], env: Record<string, string |
     log(`用法 / usage: npm run recount [-- --fix]（未知参数 / unknown: ${unknown.join(' ')}）`);
     return 2;
   }
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(env);
   } catch (err) {
@@ -51,7 +53,11 @@ export function runRecount(args: readonly string[], env: Record<string, string |
     migrateDb(db);
     if (args.includes('--fix')) {
       const before = verifyRollups(db);
-      log(before.ok ? '重建前已一致 / rollups were already consistent' : `重建前有 ${before.mismatchCount} 处不一致 / ${before.mismatchCount} mismatches before the rebuild`);
+      log(
+        before.ok
+          ? '重建前已一致 / rollups were already consistent'
+          : `重建前有 ${before.mismatchCount} 处不一致 / ${before.mismatchCount} mismatches before the rebuild`,
+      );
       const after = rebuildRollups(db);
       log('已按原始数据重建统计汇总 / rollups rebuilt from raw rows');
       report(after, log);

@@ -33,5 +33,5 @@ export function csvPercent(value: number | null | undefined): string {
 
 /** One CSV record (CRLF-terminated, RFC 4180) from already-encoded cells. */
 export function csvLine(cells: readonly string[]): string {
-  return cells.join(',') + '\r\n';
+  return `${cells.join(',')}\r\n`;
 }

@@ -3,7 +3,7 @@
 // costs far more than a rating's own inserts, so batching lifts ingest well above one commit per
 // request. Each item runs in its own savepoint: a failing item rolls back alone and fails alone.
 import type Database from 'better-sqlite3';
-import { sqliteOf, type Db, type Tx } from '../../db/client.js';
+import { type Db, sqliteOf, type Tx } from '../../db/client.js';
 
 interface Pending<I, O> {
   item: I;

@@ -1,7 +1,7 @@
 // What services log through: the part of pino they use, with pino's (fields, message) call, declared
 // here so that no service imports fastify. Fastify's logger (app.log) and any pino instance fit it.
 
-import { pino, type Logger as PinoLogger } from 'pino';
+import { type Logger as PinoLogger, pino } from 'pino';
 
 type LogFn = (fields: object, message?: string) => void;
 

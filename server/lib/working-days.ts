@@ -58,7 +58,6 @@ function dayOf(date: string): number {
   return parsed.day;
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // chinese-days data, read once at module load.
 
@@ -73,12 +72,21 @@ function readPackageData(raw: unknown): Map<number, YearOverrides> {
   if (typeof raw !== 'object' || raw === null) return fail('不是对象');
   const { holidays, workdays } = raw as { holidays?: unknown; workdays?: unknown };
   const add = (map: unknown, kind: keyof YearOverrides): void => {
-    if (typeof map !== 'object' || map === null) return fail(`缺少 ${kind}`);
+    if (typeof map !== 'object' || map === null) {
+      fail(`缺少 ${kind}`);
+      return;
+    }
     for (const key of Object.keys(map)) {
       const parsed = parseDay(key);
-      if (typeof parsed === 'string') return fail(`无效日期 ${key}`);
+      if (typeof parsed === 'string') {
+        fail(`无效日期 ${key}`);
+        return;
+      }
       let year = byYear.get(parsed.y);
-      if (!year) byYear.set(parsed.y, (year = { holidays: new Set(), workdays: new Set() }));
+      if (!year) {
+        year = { holidays: new Set(), workdays: new Set() };
+        byYear.set(parsed.y, year);
+      }
       year[kind].add(parsed.day);
     }
   };

@@ -30,10 +30,7 @@ declare module 'fastify' {
   }
 }
 
-export async function registerAuth(
-  app: FastifyInstance,
-  opts: { secret: string; expiresIn: string; auth: AuthService },
-): Promise<void> {
+export async function registerAuth(app: FastifyInstance, opts: { secret: string; expiresIn: string; auth: AuthService }): Promise<void> {
   await app.register(fastifyJwt, {
     secret: opts.secret,
     sign: { expiresIn: opts.expiresIn, algorithm: 'HS256' },
@@ -43,7 +40,7 @@ export async function registerAuth(
   app.decorateRequest('actor', null);
 
   app.decorate('authorize', function authorize(roles?: readonly Role[]): onRequestAsyncHookHandler {
-    return async function (request: FastifyRequest) {
+    return async (request: FastifyRequest) => {
       let payload: TokenPayload;
       try {
         payload = await request.jwtVerify<TokenPayload>();

@@ -4,8 +4,8 @@
 // once at start and set as they are. Routes with options (the poster sheets' CSP nonces) still go
 // through @fastify/helmet.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyInstance } from 'fastify';
 import fastifyHelmet from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 
 export const HELMET_OPTIONS = {

@@ -1,6 +1,6 @@
-import { Type, type Static } from 'typebox';
-import { LiteralUnion, Nullable } from './common.js';
+import { type Static, Type } from 'typebox';
 import { ROLES } from '../domain.js';
+import { LiteralUnion, Nullable } from './common.js';
 
 export const RoleSchema = LiteralUnion(ROLES);
 

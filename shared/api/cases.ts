@@ -1,6 +1,6 @@
 // Request/response schemas of the cases module. Response schemas are allow-lists: a phone number
 // only ever appears in PhoneResponse (GET /api/cases/{id}/phone).
-import { Type, type Static } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { CASE_KINDS, CASE_STATUSES, CLASSIFICATIONS, SATISFACTIONS } from '../domain.js';
 import { LiteralUnion as lit, MonthString, Nullable } from './common.js';
 
@@ -17,7 +17,11 @@ export const CaseListQuery = Type.Object({
   departmentId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
   overdue: Type.Optional(Type.Boolean()),
   actionable: Type.Optional(Type.Boolean({ description: '只列出本人可以处理的案件（待办）' })),
-  sort: Type.Optional(lit(['newest', 'queue'] as const, { description: 'newest：最新在前；queue：督查待办队列（逾期在前、再按期限），未指定 status 时只含未办结案件' })),
+  sort: Type.Optional(
+    lit(['newest', 'queue'] as const, {
+      description: 'newest：最新在前；queue：督查待办队列（逾期在前、再按期限），未指定 status 时只含未办结案件',
+    }),
+  ),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 })),
 });
@@ -188,7 +192,9 @@ export const RatingHistorySchema = Type.Object({
       decidedAt: Type.Integer(),
     }),
   ),
-  cases: Type.Array(Type.Object({ id: Type.Integer(), caseNo: Type.String(), kind: CaseKindSchema, status: CaseStatusSchema, statusLabel: Type.String() })),
+  cases: Type.Array(
+    Type.Object({ id: Type.Integer(), caseNo: Type.String(), kind: CaseKindSchema, status: CaseStatusSchema, statusLabel: Type.String() }),
+  ),
   events: Type.Array(Type.Object({ ...EventSchema.properties, caseId: Type.Integer(), caseNo: Type.String() })),
 });
 export type RatingHistory = Static<typeof RatingHistorySchema>;

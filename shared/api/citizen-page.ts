@@ -1,6 +1,6 @@
 // The data of the citizen page, embedded by the server as <script id="page-data" type="application/json">
 // (GET /r/{code}, GET /s/{token}). The page's bundle imports these as types only: nothing here reaches it.
-import { Type, type Static } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { PublicEventSchema, PublicStatusSchema } from './cases.js';
 import { LiteralUnion, Nullable } from './common.js';
 

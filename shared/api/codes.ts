@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { FUNNEL_ALERT_LABELS, FUNNEL_ALERTS, LOCATION_MAX, QR_PNG_DEFAULT, QR_PNG_MAX, QR_PNG_MIN, STAFF_NAME_MAX } from '../domain.js';
 import { DateString, Nullable } from './common.js';
 
@@ -79,7 +79,11 @@ export const PatchCodeBody = Type.Object(
 export const BulkCreateBody = Type.Object(
   {
     count: Type.Integer({ minimum: 1, maximum: 200 }),
-    locationPattern: Type.String({ minLength: 1, maxLength: LOCATION_MAX, description: '位置模板，{n} 替换为窗口号，如“县政务服务中心 A区 {n}号窗口”' }),
+    locationPattern: Type.String({
+      minLength: 1,
+      maxLength: LOCATION_MAX,
+      description: '位置模板，{n} 替换为窗口号，如“县政务服务中心 A区 {n}号窗口”',
+    }),
     startAt: Type.Optional(Type.Integer({ minimum: 0, maximum: 99999 })),
     staffName: Type.Optional(Nullable(Type.String({ maxLength: STAFF_NAME_MAX }))),
   },

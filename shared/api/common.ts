@@ -1,4 +1,4 @@
-import { Type, type Static, type TLiteral, type TSchema, type TSchemaOptions, type TUnion, type TUnsafe } from 'typebox';
+import { type Static, type TLiteral, type TSchema, type TSchemaOptions, type TUnion, type TUnsafe, Type } from 'typebox';
 
 /**
  * `t` or null, written the OpenAPI 3.0 way (`nullable: true`) when `t` has a type. `Type.Union([t,
@@ -15,7 +15,10 @@ export function Nullable<T extends TSchema>(t: T): TUnsafe<Static<T> | null> {
  */
 export function LiteralUnion<const Values extends readonly string[]>(values: Values, options?: TSchemaOptions) {
   type Literals = { -readonly [K in keyof Values]: TLiteral<Values[K]> };
-  return Type.Union(values.map((v) => Type.Literal(v)), options) as unknown as TUnion<Literals extends TSchema[] ? Literals : never>;
+  return Type.Union(
+    values.map((v) => Type.Literal(v)),
+    options,
+  ) as unknown as TUnion<Literals extends TSchema[] ? Literals : never>;
 }
 
 /** Every 4xx/5xx of /api/* (CONTRACT.md). */

@@ -1,11 +1,10 @@
 // Request/response schemas of the webhook notices (企业微信 / 钉钉 group robots), and their vocabulary.
-import { Type, type Static } from 'typebox';
+import { type Static, Type } from 'typebox';
+import { DELIVERY_STATUSES, NOTIFY_EVENTS, WEBHOOK_KINDS } from '../domain.js';
 import { LiteralUnion as lit, Nullable } from './common.js';
 
-import { DELIVERY_STATUSES, NOTIFY_EVENTS, WEBHOOK_KINDS } from '../domain.js';
-
-export { DELIVERY_STATUSES, NOTIFY_EVENTS, WEBHOOK_KINDS };
 export type { NotifyEvent, WebhookKind } from '../domain.js';
+export { DELIVERY_STATUSES, NOTIFY_EVENTS, WEBHOOK_KINDS };
 
 export const WebhookView = Type.Object({
   id: Type.Integer(),
@@ -23,7 +22,11 @@ const Fields = {
   name: Type.String({ minLength: 1, maxLength: 60 }),
   kind: lit(WEBHOOK_KINDS),
   url: Type.String({ minLength: 10, maxLength: 1000, description: '企业微信群机器人或钉钉机器人的 Webhook 地址' }),
-  events: Type.Array(lit(NOTIFY_EVENTS), { minItems: 1, maxItems: NOTIFY_EVENTS.length, description: 'bad_rating 新差评；case_overdue 案件超期' }),
+  events: Type.Array(lit(NOTIFY_EVENTS), {
+    minItems: 1,
+    maxItems: NOTIFY_EVENTS.length,
+    description: 'bad_rating 新差评；case_overdue 案件超期',
+  }),
   active: Type.Boolean(),
 };
 

@@ -1,6 +1,6 @@
-import { Type, type Static } from 'typebox';
-import { LiteralUnion, Nullable } from './common.js';
+import { type Static, Type } from 'typebox';
 import { ORG_KINDS } from '../domain.js';
+import { LiteralUnion, Nullable } from './common.js';
 
 export const DepartmentView = Type.Object({
   id: Type.Integer(),

@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { COMMENT_MAX } from '../domain.js';
 import { Nullable } from './common.js';
 

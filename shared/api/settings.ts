@@ -1,19 +1,20 @@
-import { Type, type Static } from 'typebox';
+import { type Static, Type } from 'typebox';
 
 const TagList = Type.Array(Type.String({ minLength: 1, maxLength: 30 }), { minItems: 1, maxItems: 30 });
 
 /** Every configurable rule of DOMAIN.md, with its default. Never a constant buried in code. */
 export const SettingsSchema = Type.Object(
   {
-    tags: Type.Object(
-      { good: TagList, bad: TagList },
-      { additionalProperties: false, description: '评价理由标签：好评 / 差评' },
-    ),
+    tags: Type.Object({ good: TagList, bad: TagList }, { additionalProperties: false, description: '评价理由标签：好评 / 差评' }),
     limits: Type.Object(
       {
         perCodeMinutes: Type.Integer({ minimum: 0, maximum: 1440, description: '同一设备对同一评议码的最短间隔（分钟）' }),
         perDevicePerDay: Type.Integer({ minimum: 1, maximum: 1000, description: '同一设备每日最多评价次数' }),
-        networkPerMinute: Type.Integer({ minimum: 10, maximum: 100000, description: '同一网络每分钟最多提交（超出返回 429；宽松，整个大厅共用一个 Wi-Fi）' }),
+        networkPerMinute: Type.Integer({
+          minimum: 10,
+          maximum: 100000,
+          description: '同一网络每分钟最多提交（超出返回 429；宽松，整个大厅共用一个 Wi-Fi）',
+        }),
         burstWindowMinutes: Type.Integer({ minimum: 1, maximum: 1440, description: '突发检测窗口（分钟）' }),
         burstPerNetwork: Type.Integer({ minimum: 2, maximum: 100000, description: '窗口内同一网络超过此数的评价标记待核查' }),
         burstPerDevice: Type.Integer({ minimum: 2, maximum: 1000, description: '窗口内同一设备超过此数的评价标记待核查' }),

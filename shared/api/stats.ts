@@ -1,6 +1,6 @@
 // Request and response schemas of the statistics routes. Responses are allow-lists: a rating's phone
 // appears only as the masked `phone` of the rating lists.
-import { Type, type Static } from 'typebox';
+import { type Static, Type } from 'typebox';
 import type { OrgKind } from '../domain.js';
 import { DateString, FileBytes, MonthString, Nullable } from './common.js';
 

@@ -25,7 +25,9 @@ describe('the citizen page in Debian chromium at 390×844', () => {
     const stored = s.t.db.get<{ case_no: string; due_date: string }>(sql`SELECT case_no, due_date FROM cases`)!;
     expect(await caseNo.textContent()).toContain(stored.case_no);
     expect(await page.getByTestId('result').textContent()).toContain(`我们将在 ${stored.due_date} 前回访处理`);
-    const rating = s.t.db.get<{ score: number; tags: string; real_name: number; comment: string }>(sql`SELECT score, tags, real_name, comment FROM ratings`)!;
+    const rating = s.t.db.get<{ score: number; tags: string; real_name: number; comment: string }>(
+      sql`SELECT score, tags, real_name, comment FROM ratings`,
+    )!;
     expect(rating).toEqual({ score: 2, tags: '["服务态度差"]', real_name: 1, comment: '等了一个多小时<b>没人</b>' });
     // the scan funnel got its "opened" event
     await expect.poll(() => s.t.db.get<{ n: number }>(sql`SELECT coalesce(sum(opens), 0) AS n FROM daily_code_stats`)!.n).toBe(1);
@@ -65,7 +67,10 @@ describe('the citizen page in Debian chromium at 390×844', () => {
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain(s.w.deptA.name);
     // The service worker takes the page over and keeps a copy of it.
     await expect
-      .poll(() => page.evaluate(async () => navigator.serviceWorker.controller !== null && (await caches.match(location.href)) !== undefined), { timeout: 15_000 })
+      .poll(
+        () => page.evaluate(async () => navigator.serviceWorker.controller !== null && (await caches.match(location.href)) !== undefined),
+        { timeout: 15_000 },
+      )
       .toBe(true);
     await ctx.setOffline(true);
     await page.goto(url);

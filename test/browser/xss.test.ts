@@ -33,7 +33,11 @@ const pagesOf = (role: Role) => ROUTES.filter((r) => !r.roles || r.roles.include
 
 describe('user text is shown as text on every staff page', () => {
   it('every page of the page table is open to one of the roles below', () => {
-    for (const route of ROUTES) expect(ROLES.some((role) => pagesOf(role).includes(route)), route.path).toBe(true);
+    for (const route of ROUTES)
+      expect(
+        ROLES.some((role) => pagesOf(role).includes(route)),
+        route.path,
+      ).toBe(true);
   });
 
   for (const role of ROLES) {

@@ -3,28 +3,15 @@ import { fileURLToPath } from 'node:url';
 import { isWorkday as packageIsWorkday } from 'chinese-days';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  PACKAGE_COVERED_YEARS,
-  createWorkingCalendar,
-  validateHolidayTable,
-} from '../../server/lib/working-days.js';
-import { chinaDay } from '../../shared/china-time.js';
 import type { HolidayTable } from '../../server/lib/working-days.js';
+import { createWorkingCalendar, PACKAGE_COVERED_YEARS, validateHolidayTable } from '../../server/lib/working-days.js';
+import { chinaDay } from '../../shared/china-time.js';
 
 // A plausible but FICTIONAL 2027 table (the real one is published by the State Council in late 2026).
 // 2027-10-01 is a Friday; 2027-09-26 is a Sunday and 2027-10-09 a Saturday (调休上班).
 const fictional2027: HolidayTable = {
   year: 2027,
-  holidays: [
-    '2027-01-01',
-    '2027-10-01',
-    '2027-10-02',
-    '2027-10-03',
-    '2027-10-04',
-    '2027-10-05',
-    '2027-10-06',
-    '2027-10-07',
-  ],
+  holidays: ['2027-01-01', '2027-10-01', '2027-10-02', '2027-10-03', '2027-10-04', '2027-10-05', '2027-10-06', '2027-10-07'],
   workdays: ['2027-09-26', '2027-10-09'],
   source: '测试用虚构数据',
 };
@@ -213,9 +200,7 @@ describe('validateHolidayTable', () => {
   });
 
   it('rejects dates outside the table year', () => {
-    expect(errorsOf({ year: 2027, holidays: ['2026-12-31', '2027-01-01'], workdays: [] })).toEqual([
-      '2026-12-31 不在 2027 年内',
-    ]);
+    expect(errorsOf({ year: 2027, holidays: ['2026-12-31', '2027-01-01'], workdays: [] })).toEqual(['2026-12-31 不在 2027 年内']);
   });
 
   it('rejects a date that is both a holiday and a 调休 workday', () => {
@@ -295,9 +280,7 @@ describe('consistency properties', () => {
   it('workingDaysBetween is additive', () => {
     fc.assert(
       fc.property(dateArb, dateArb, dateArb, (a, b, c) => {
-        expect(calendar.workingDaysBetween(a, b) + calendar.workingDaysBetween(b, c)).toBe(
-          calendar.workingDaysBetween(a, c),
-        );
+        expect(calendar.workingDaysBetween(a, b) + calendar.workingDaysBetween(b, c)).toBe(calendar.workingDaysBetween(a, c));
       }),
       { numRuns: 500 },
     );

@@ -11,8 +11,12 @@ const codeDay = (codeId: string) =>
   t.db.get<{ s1: number; real_name: number; submissions: number }>(
     sql`SELECT s1, real_name, submissions FROM daily_code_stats WHERE code_id = ${codeId} AND day = '2026-11-23'`,
   );
-const tagDay = () => t.db.get<{ count: number }>(sql`SELECT count FROM daily_tag_stats WHERE department_id = ${w.deptA.id} AND tag = '服务态度差'`)?.count;
-const hourDay = () => t.db.get<{ total: number; bad: number }>(sql`SELECT h10 AS total, b10 AS bad FROM daily_department_stats WHERE department_id = ${w.deptA.id} AND day = '2026-11-23'`);
+const tagDay = () =>
+  t.db.get<{ count: number }>(sql`SELECT count FROM daily_tag_stats WHERE department_id = ${w.deptA.id} AND tag = '服务态度差'`)?.count;
+const hourDay = () =>
+  t.db.get<{ total: number; bad: number }>(
+    sql`SELECT h10 AS total, b10 AS bad FROM daily_department_stats WHERE department_id = ${w.deptA.id} AND day = '2026-11-23'`,
+  );
 
 describe('申诉复核: approving an appeal excludes the rating from statistics by a recorded decision', () => {
   it('drops the rollups by exactly one, keeps the rating, records decision + audit + history', async () => {
@@ -31,7 +35,13 @@ describe('申诉复核: approving an appeal excludes the rating from statistics 
     const c = approved.json();
     expect(c).toMatchObject({ status: 'closed', classification: 'malicious', closedAt: t.clock.now() });
     expect(c.rating.excluded).toBe(true);
-    expect(c.events.at(-1)).toMatchObject({ type: 'appeal_approved', label: '批准申诉', from: 'appealed', to: 'closed', by: w.supervisor.id });
+    expect(c.events.at(-1)).toMatchObject({
+      type: 'appeal_approved',
+      label: '批准申诉',
+      from: 'appealed',
+      to: 'closed',
+      by: w.supervisor.id,
+    });
 
     // Counted statistics lose exactly this rating; the scan funnel (submissions) keeps it.
     expect(codeDay(w.codeA.id)).toEqual({ s1: 1, real_name: 1, submissions: 2 });
@@ -42,12 +52,18 @@ describe('申诉复核: approving an appeal excludes the rating from statistics 
       sql`SELECT score, comment, excluded, phone_enc FROM ratings WHERE id = ${rating.id}`,
     );
     expect(stored).toMatchObject({ score: 1, comment: rating.comment, excluded: 1, phone_enc: rating.phoneEnc });
-    const decisions = t.db.all<{ kind: string; case_id: number; decided_by: number }>(sql`SELECT kind, case_id, decided_by FROM rating_decisions WHERE rating_id = ${rating.id}`);
+    const decisions = t.db.all<{ kind: string; case_id: number; decided_by: number }>(
+      sql`SELECT kind, case_id, decided_by FROM rating_decisions WHERE rating_id = ${rating.id}`,
+    );
     expect(decisions).toEqual([{ kind: 'exclude', case_id: kase.id, decided_by: w.supervisor.id }]);
-    const audit = t.db.all<{ action: string; user_id: number }>(sql`SELECT action, user_id FROM audit_log WHERE action = 'rating.exclude' AND target_id = ${String(rating.id)}`);
+    const audit = t.db.all<{ action: string; user_id: number }>(
+      sql`SELECT action, user_id FROM audit_log WHERE action = 'rating.exclude' AND target_id = ${String(rating.id)}`,
+    );
     expect(audit).toEqual([{ action: 'rating.exclude', user_id: w.supervisor.id }]);
     // Case indicators follow the counted 差评 (stats/case-flags.ts): the excluded one leaves them.
-    const cs = t.db.get<{ cases: number; closed: number; open: number }>(sql`SELECT cases, closed, open FROM daily_case_stats WHERE department_id = ${w.deptA.id} AND day = '2026-11-23'`);
+    const cs = t.db.get<{ cases: number; closed: number; open: number }>(
+      sql`SELECT cases, closed, open FROM daily_case_stats WHERE department_id = ${w.deptA.id} AND day = '2026-11-23'`,
+    );
     expect(cs).toEqual({ cases: 1, closed: 0, open: 1 });
 
     const history = await getJson(t, w.headA, `/api/ratings/${rating.id}/history`);
@@ -55,7 +71,13 @@ describe('申诉复核: approving an appeal excludes the rating from statistics 
     const h = history.json();
     expect(h.rating).toMatchObject({ id: rating.id, excluded: true, score: 1 });
     expect(h.decisions).toEqual([
-      expect.objectContaining({ kind: 'exclude', caseId: kase.id, decidedBy: w.supervisor.id, decidedByName: w.supervisor.displayName, reason: expect.stringContaining('恶意差评') }),
+      expect.objectContaining({
+        kind: 'exclude',
+        caseId: kase.id,
+        decidedBy: w.supervisor.id,
+        decidedByName: w.supervisor.displayName,
+        reason: expect.stringContaining('恶意差评'),
+      }),
     ]);
     expect(h.cases).toEqual([{ id: kase.id, caseNo: kase.caseNo, kind: 'bad_rating', status: 'closed', statusLabel: '办结' }]);
     expect(h.events.map((e: { type: string }) => e.type)).toEqual(['opened', 'visited', 'appealed', 'appeal_approved']);
@@ -63,7 +85,12 @@ describe('申诉复核: approving an appeal excludes the rating from statistics 
 
     // The citizen's page says what happened without the staff's reasons.
     const pub = t.services.cases.publicStatus(kase.statusToken)!;
-    expect(pub.events.map((e) => e.label)).toEqual(['已受理，等待回访', '已回访核实', '部门申请复核', '经复核，该评价不计入统计，案件办结']);
+    expect(pub.events.map((e) => e.label)).toEqual([
+      '已受理，等待回访',
+      '已回访核实',
+      '部门申请复核',
+      '经复核，该评价不计入统计，案件办结',
+    ]);
     expect(JSON.stringify(pub)).not.toContain('监控');
 
     for (const outsider of [w.headB, w.otherSupervisor]) {
@@ -92,7 +119,9 @@ describe('申诉复核: approving an appeal excludes the rating from statistics 
     expect(h.events.map((e: { type: string }) => e.type)).toContain('appeal_rejected');
     // Counted as a valid 差评 now, rectified after the measures.
     drive(t, w.headA, kase.id, { to: 'rectified', note: '整改' });
-    const cs = t.db.get<{ valid: number; valid_rectified: number }>(sql`SELECT valid, valid_rectified FROM daily_case_stats WHERE department_id = ${w.deptA.id}`);
+    const cs = t.db.get<{ valid: number; valid_rectified: number }>(
+      sql`SELECT valid, valid_rectified FROM daily_case_stats WHERE department_id = ${w.deptA.id}`,
+    );
     expect(cs).toEqual({ valid: 1, valid_rectified: 1 });
   });
 
@@ -115,7 +144,9 @@ describe("citizen's satisfaction: 不满意 may reopen the case once", () => {
     drive(t, w.headA, kase.id, { to: 'rectifying' });
     drive(t, w.headA, kase.id, { to: 'rectified', note: '第一次整改' });
     expect((await move(t, w.supervisor, kase.id, { to: 'answered' })).statusCode).toBe(400);
-    const answered = (await move(t, w.supervisor, kase.id, { to: 'answered', satisfaction: 'unsatisfied', note: '群众认为仍需改进' })).json();
+    const answered = (
+      await move(t, w.supervisor, kase.id, { to: 'answered', satisfaction: 'unsatisfied', note: '群众认为仍需改进' })
+    ).json();
     expect(answered).toMatchObject({ status: 'answered', satisfaction: 'unsatisfied' });
     expect(answered.events.at(-1).data).toMatchObject({ satisfaction: 'unsatisfied', satisfactionLabel: '不满意' });
     expect(answered.allowedMoves.map((m: { action: string }) => m.action).sort()).toEqual(['办结', '重新整改'].sort());
@@ -143,7 +174,10 @@ describe("citizen's satisfaction: 不满意 may reopen the case once", () => {
     expect(answered).toMatchObject({ status: 'answered', satisfaction: 'unsatisfied' });
     const reopened = (await move(t, w.supervisor, kase.id, { to: 'rectifying' })).json();
     expect(reopened).toMatchObject({ status: 'rectifying', classification: 'valid', reopenCount: 1 });
-    expect(reopened.events.at(-1).data).toMatchObject({ classification: 'valid', reason: '群众不满意，重新整改（原定性：无法律依据的诉求）' });
+    expect(reopened.events.at(-1).data).toMatchObject({
+      classification: 'valid',
+      reason: '群众不满意，重新整改（原定性：无法律依据的诉求）',
+    });
     const cs = t.db.get<{ valid: number }>(sql`SELECT valid FROM daily_case_stats WHERE department_id = ${w.deptA.id}`);
     expect(cs).toEqual({ valid: 1 });
   });

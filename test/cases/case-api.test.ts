@@ -85,14 +85,44 @@ describe('GET /api/cases/{id}', () => {
     const res = await getJson(t, w.supervisor, `/api/cases/${kase.id}`);
     expect(res.statusCode).toBe(200);
     const c = res.json();
-    expect(c).toMatchObject({ id: kase.id, caseNo: kase.caseNo, kind: 'bad_rating', status: 'visited', dueDate: kase.dueDate, overdue: false, canViewPhone: true });
-    expect(c.rating).toMatchObject({ score: 1, scoreLabel: '非常不满意', tags: ['服务态度差'], phoneMasked: '139****5678', excluded: false, flagged: false, location: w.codeA.location });
+    expect(c).toMatchObject({
+      id: kase.id,
+      caseNo: kase.caseNo,
+      kind: 'bad_rating',
+      status: 'visited',
+      dueDate: kase.dueDate,
+      overdue: false,
+      canViewPhone: true,
+    });
+    expect(c.rating).toMatchObject({
+      score: 1,
+      scoreLabel: '非常不满意',
+      tags: ['服务态度差'],
+      phoneMasked: '139****5678',
+      excluded: false,
+      flagged: false,
+      location: w.codeA.location,
+    });
     // A number typed into the comment is masked too; markup is returned as text for the page to escape.
     expect(c.rating.comment).toBe('等了两小时 <b>没人</b>，请回电 138****5678');
     expect(c.events.map((e: { type: string }) => e.type)).toEqual(['opened', 'visited']);
-    expect(c.events[1]).toMatchObject({ from: 'open', to: 'visited', by: w.supervisor.id, byName: w.supervisor.displayName, note: '已电话回访', data: { classification: 'valid', classificationLabel: '有效差评', contact: '电话回访' } });
+    expect(c.events[1]).toMatchObject({
+      from: 'open',
+      to: 'visited',
+      by: w.supervisor.id,
+      byName: w.supervisor.displayName,
+      note: '已电话回访',
+      data: { classification: 'valid', classificationLabel: '有效差评', contact: '电话回访' },
+    });
     expect(c.events[0].at).toBeLessThan(c.events[1].at);
-    expect(c.allowedMoves).toEqual([{ to: 'rectifying', event: 'rectifying', action: '开始整改', fields: [{ name: 'note', type: 'text', required: false, label: '整改安排' }] }]);
+    expect(c.allowedMoves).toEqual([
+      {
+        to: 'rectifying',
+        event: 'rectifying',
+        action: '开始整改',
+        fields: [{ name: 'note', type: 'text', required: false, label: '整改安排' }],
+      },
+    ]);
     expect(JSON.stringify(c)).not.toMatch(/(?<!\d)1[3-9]\d{9}(?!\d)/);
 
     const head = (await getJson(t, w.headA, `/api/cases/${kase.id}`)).json();
@@ -123,12 +153,18 @@ describe('GET /api/cases/{id}', () => {
     expect(missing.json().error).toBe('MissingField');
     const ok = await move(t, w.headA, kase.id, { to: 'visited', classification: 'valid', note: '调取监控，窗口人员确有离岗' });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json().events.at(-1)).toMatchObject({ type: 'visited', note: '调取监控，窗口人员确有离岗', data: { contact: '匿名，无法回访' } });
+    expect(ok.json().events.at(-1)).toMatchObject({
+      type: 'visited',
+      note: '调取监控，窗口人员确有离岗',
+      data: { contact: '匿名，无法回访' },
+    });
   });
 
   it('rejects fields the move does not take, and bad values', async () => {
     const { kase } = badCase(t, w);
-    expect((await move(t, w.supervisor, kase.id, { to: 'visited', classification: 'valid', satisfaction: 'satisfied' })).json().error).toBe('UnexpectedField');
+    expect((await move(t, w.supervisor, kase.id, { to: 'visited', classification: 'valid', satisfaction: 'satisfied' })).json().error).toBe(
+      'UnexpectedField',
+    );
     expect((await move(t, w.supervisor, kase.id, { to: 'visited', classification: 'bogus' as 'valid' })).statusCode).toBe(400);
     expect((await move(t, w.supervisor, kase.id, { to: 'nowhere' as 'open' })).statusCode).toBe(400);
     expect((await move(t, w.supervisor, kase.id, { to: 'visited', classification: 'valid', note: 'x'.repeat(2001) })).statusCode).toBe(400);
@@ -166,7 +202,9 @@ describe('assignment and the full phone number', () => {
     expect((await getJson(t, w.headA, `/api/cases/${kase.id}`)).json().canViewPhone).toBe(true);
     // Reassignment is an event; the former officer loses access.
     const re = (await assign(w.admin, w.supervisor.id)).json();
-    expect(re.events.filter((e: { type: string }) => e.type === 'assigned').map((e: { data: { officerId: number } }) => e.data.officerId)).toEqual([w.headA.id, w.supervisor.id]);
+    expect(
+      re.events.filter((e: { type: string }) => e.type === 'assigned').map((e: { data: { officerId: number } }) => e.data.officerId),
+    ).toEqual([w.headA.id, w.supervisor.id]);
     expect((await phone(w.headA)).statusCode).toBe(403);
 
     const audit = t.db.all<{ user_id: number; action: string; target_type: string; target_id: string; at: number }>(
@@ -190,7 +228,12 @@ describe('assignment and the full phone number', () => {
     drive(t, w.supervisor, kase.id, { to: 'visited', classification: 'no_basis' });
     drive(t, w.headA, kase.id, { to: 'answered', note: '解释' });
     drive(t, w.supervisor, kase.id, { to: 'closed' });
-    const res = await t.app.inject({ method: 'POST', url: `/api/cases/${kase.id}/assign`, headers: bearerFor(t.app, w.supervisor), payload: { officerId: w.headA.id } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/cases/${kase.id}/assign`,
+      headers: bearerFor(t.app, w.supervisor),
+      payload: { officerId: w.headA.id },
+    });
     expect(res.statusCode).toBe(409);
   });
 });
@@ -218,7 +261,16 @@ describe("the citizen's status link", () => {
         { at: expect.any(Number), label: '已整改', note: '已增设取号引导员，缩短等候时间' },
       ],
     });
-    for (const secret of ['张三', '内部', w.supervisor.displayName, w.headA.displayName, 'valid', PHONE, '139****5678', '窗口人员态度冷淡']) {
+    for (const secret of [
+      '张三',
+      '内部',
+      w.supervisor.displayName,
+      w.headA.displayName,
+      'valid',
+      PHONE,
+      '139****5678',
+      '窗口人员态度冷淡',
+    ]) {
       expect(res.body).not.toContain(secret);
     }
     expect(t.services.cases.publicStatus(kase.statusToken)).toEqual(body);

@@ -10,7 +10,11 @@ const s = useBrowserWorld();
 
 const login = (page: Page, username: string) => loginAs(page, s.t.url, username);
 
-const timelineTypes = (page: Page) => page.getByTestId('timeline').locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-type')));
+const timelineTypes = (page: Page) =>
+  page
+    .getByTestId('timeline')
+    .locator('li')
+    .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-type')));
 
 describe('the case page in chromium', () => {
   it('a supervisor takes a new 差评 from the queue to 办结, every step on the timeline', async () => {
@@ -77,7 +81,10 @@ describe('the case page in chromium', () => {
     badCase(s.t, s.w);
     const page = await (await s.browser.newContext({ locale: 'zh-CN' })).newPage();
     await login(page, s.w.supervisor.username);
-    for (const [path, heading] of [['/cases', '案件'], ['/spot-checks', '好评抽查']]) {
+    for (const [path, heading] of [
+      ['/cases', '案件'],
+      ['/spot-checks', '好评抽查'],
+    ]) {
       await page.goto(`${s.t.url}/admin${path}`);
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
       await page.getByRole('table').first().waitFor();

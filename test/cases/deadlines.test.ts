@@ -47,7 +47,12 @@ describe('deadlines count working days on the official calendar', () => {
   });
 
   it('deadline rules are settings', async () => {
-    const res = await t.app.inject({ method: 'PATCH', url: '/api/settings', headers: bearerFor(t.app, w.admin), payload: { deadlines: { contactWorkingDays: 2, caseWorkingDays: 5 } } });
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/settings',
+      headers: bearerFor(t.app, w.admin),
+      payload: { deadlines: { contactWorkingDays: 2, caseWorkingDays: 5 } },
+    });
     expect(res.statusCode).toBe(200);
     const { kase } = badCase(t, w); // Monday 2026-11-23
     expect(kase.contactDueDate).toBe('2026-11-25');

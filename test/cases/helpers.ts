@@ -8,7 +8,6 @@ export type { World };
 export type UserLike = { id: number; role: string };
 
 export const PHONE = '13912345678';
-const FULL_PHONE = /1[3-9]\d{9}/;
 
 export async function setup(opts: Parameters<typeof makeTestApp>[0] = {}): Promise<{ t: TestApp; w: World }> {
   const t = await makeTestApp(opts);
@@ -17,7 +16,11 @@ export async function setup(opts: Parameters<typeof makeTestApp>[0] = {}): Promi
 }
 
 /** A 差评 of department A (real-name unless `anonymous`) and its open case. */
-export function badCase(t: TestApp, w: World, opts: { anonymous?: boolean; score?: number; codeId?: string; createdAt?: number; comment?: string } = {}) {
+export function badCase(
+  t: TestApp,
+  w: World,
+  opts: { anonymous?: boolean; score?: number; codeId?: string; createdAt?: number; comment?: string } = {},
+) {
   const r = makeRating(t.services, {
     codeId: opts.codeId ?? w.codeA.id,
     score: opts.score ?? 1,

@@ -41,9 +41,15 @@ describe('phone erasure job', () => {
     expect(phoneOf(stillOpen.rating.id).phone_enc).not.toBeNull();
     expect(t.services.cases.erasePhones()).toEqual({ erased: 0 });
 
-    const audit = t.db.all<{ action: string; user_id: number | null; detail: string }>(sql`SELECT action, user_id, detail FROM audit_log WHERE action = 'privacy.erase_phones'`);
+    const audit = t.db.all<{ action: string; user_id: number | null; detail: string }>(
+      sql`SELECT action, user_id, detail FROM audit_log WHERE action = 'privacy.erase_phones'`,
+    );
     expect(audit).toHaveLength(1);
-    expect(JSON.parse(audit[0]!.detail)).toMatchObject({ count: 2, ratingIds: [closed.rating.id, good.id].sort((a, b) => a - b), retentionDays: 180 });
+    expect(JSON.parse(audit[0]!.detail)).toMatchObject({
+      count: 2,
+      ratingIds: [closed.rating.id, good.id].sort((a, b) => a - b),
+      retentionDays: 180,
+    });
 
     const c = (await getJson(t, w.supervisor, `/api/cases/${closed.kase.id}`)).json();
     expect(c.events.at(-1)).toMatchObject({ type: 'phone_erased', public: true });
@@ -58,7 +64,12 @@ describe('phone erasure job', () => {
   });
 
   it('the retention period is a setting; a spot check closed recently keeps its number', async () => {
-    await t.app.inject({ method: 'PATCH', url: '/api/settings', headers: bearerFor(t.app, w.admin), payload: { privacy: { phoneRetentionDays: 30 } } });
+    await t.app.inject({
+      method: 'PATCH',
+      url: '/api/settings',
+      headers: bearerFor(t.app, w.admin),
+      payload: { privacy: { phoneRetentionDays: 30 } },
+    });
     const good = makeRating(t.services, { codeId: w.codeA.id, score: 4, phone: PHONE }).rating;
     t.clock.advance(25 * DAY);
     const spot = t.services.cases.drawSpotChecks(t.services.auth.resolveActor(w.supervisor.id)!, { month: '2026-11', seed: 'k' }).cases[0]!;

@@ -48,7 +48,9 @@ beforeEach(() => {
 const TODAY = '2026-11-23';
 
 function allCases(): Row[] {
-  return t.db.all<Row>(sql`SELECT id, status, department_id AS departmentId, due_date AS dueDate, contact_due_date AS contactDueDate FROM cases`);
+  return t.db.all<Row>(
+    sql`SELECT id, status, department_id AS departmentId, due_date AS dueDate, contact_due_date AS contactDueDate FROM cases`,
+  );
 }
 
 function queueOrder(rows: Row[]): number[] {
@@ -90,7 +92,14 @@ describe('GET /api/cases?sort=queue', () => {
       [w.headA, [w.deptA.id]],
     ] as const) {
       const expected = queueOrder(allCases().filter((c) => scope.includes(c.departmentId) && keep(c)));
-      for (const [limit, offset] of [[50, 0], [7, 0], [7, 7], [5, 23], [10, expected.length - 3], [10, expected.length + 5]] as const) {
+      for (const [limit, offset] of [
+        [50, 0],
+        [7, 0],
+        [7, 7],
+        [5, 23],
+        [10, expected.length - 3],
+        [10, expected.length + 5],
+      ] as const) {
         if (offset < 0) continue;
         const got = await page(user, `${qs}&limit=${limit}&offset=${offset}`);
         expect(got.ids, `${qs} limit ${limit} offset ${offset}`).toEqual(expected.slice(offset, offset + limit));

@@ -19,7 +19,8 @@ afterEach(async () => {
 async function world() {
   const { t, w } = await setup();
   apps.push(t);
-  for (let i = 0; i < 45; i++) makeRating(t.services, { codeId: w.codeA.id, score: 3 + (i % 3), phone: PHONE, createdAt: NOV + i * 3600_000 });
+  for (let i = 0; i < 45; i++)
+    makeRating(t.services, { codeId: w.codeA.id, score: 3 + (i % 3), phone: PHONE, createdAt: NOV + i * 3600_000 });
   for (let i = 0; i < 10; i++) makeRating(t.services, { codeId: w.codeB.id, score: 5, phone: PHONE, createdAt: NOV + i * 3600_000 });
   makeRating(t.services, { codeId: w.codeC.id, score: 5, phone: PHONE, createdAt: NOV });
   // Not eligible: anonymous, bad, another month.
@@ -40,8 +41,18 @@ describe('好评抽查 draw', () => {
     const res = await draw(t, w, { month: '2026-11', seed: 'county-2026-11' });
     expect(res.statusCode).toBe(201);
     const body = res.json();
-    expect(body.draw).toMatchObject({ month: '2026-11', seed: 'county-2026-11', share: 0.05, eligible: 55, drawn: 4, drawnBy: w.supervisor.id });
-    const byDept = body.cases.reduce((m: Record<number, number>, c: { departmentId: number }) => ({ ...m, [c.departmentId]: (m[c.departmentId] ?? 0) + 1 }), {});
+    expect(body.draw).toMatchObject({
+      month: '2026-11',
+      seed: 'county-2026-11',
+      share: 0.05,
+      eligible: 55,
+      drawn: 4,
+      drawnBy: w.supervisor.id,
+    });
+    const byDept = body.cases.reduce((m: Record<number, number>, c: { departmentId: number }) => {
+      m[c.departmentId] = (m[c.departmentId] ?? 0) + 1;
+      return m;
+    }, {});
     // A: ceil(45 × 5%) = 3; B: ceil(10 × 5%) = 1 (at least one); C is another county.
     expect(byDept).toEqual({ [w.deptA.id]: 3, [w.deptB.id]: 1 });
     for (const c of body.cases) {
@@ -54,15 +65,33 @@ describe('好评抽查 draw', () => {
       expect(c.dueDate).toBe('2026-12-14');
     }
     const ratings = t.db.all<{ id: number; day: string; real_name: number; score: number }>(
-      sql`SELECT id, day, real_name, score FROM ratings WHERE id IN (${sql.join(picked(body).map((i) => sql`${i}`), sql`, `)})`,
+      sql`SELECT id, day, real_name, score FROM ratings WHERE id IN (${sql.join(
+        picked(body).map((i) => sql`${i}`),
+        sql`, `,
+      )})`,
     );
     expect(ratings.every((r) => r.day.startsWith('2026-11') && r.real_name === 1 && r.score >= 3)).toBe(true);
     // The draw is recorded (who, when, seed, share, counts) and audited.
-    const rec = t.db.get<Record<string, unknown>>(sql`SELECT month, seed, share, eligible_count, drawn_count, drawn_by, drawn_at FROM spot_check_draws`);
-    expect(rec).toEqual({ month: '2026-11', seed: 'county-2026-11', share: 0.05, eligible_count: 55, drawn_count: 4, drawn_by: w.supervisor.id, drawn_at: t.clock.now() });
-    expect(t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM audit_log WHERE action = 'spot_check.draw' AND user_id = ${w.supervisor.id}`)?.n).toBe(1);
+    const rec = t.db.get<Record<string, unknown>>(
+      sql`SELECT month, seed, share, eligible_count, drawn_count, drawn_by, drawn_at FROM spot_check_draws`,
+    );
+    expect(rec).toEqual({
+      month: '2026-11',
+      seed: 'county-2026-11',
+      share: 0.05,
+      eligible_count: 55,
+      drawn_count: 4,
+      drawn_by: w.supervisor.id,
+      drawn_at: t.clock.now(),
+    });
+    expect(
+      t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM audit_log WHERE action = 'spot_check.draw' AND user_id = ${w.supervisor.id}`)
+        ?.n,
+    ).toBe(1);
     const list = await t.app.inject({ url: '/api/spot-checks', headers: bearerFor(t.app, w.supervisor) });
-    expect(list.json().draws).toEqual([expect.objectContaining({ id: body.draw.id, seed: 'county-2026-11', eligible: 55, drawn: 4, drawnByName: w.supervisor.displayName })]);
+    expect(list.json().draws).toEqual([
+      expect.objectContaining({ id: body.draw.id, seed: 'county-2026-11', eligible: 55, drawn: 4, drawnByName: w.supervisor.displayName }),
+    ]);
     const other = await t.app.inject({ url: '/api/spot-checks', headers: bearerFor(t.app, w.otherSupervisor) });
     expect(other.json().draws).toEqual([]);
     // Already drawn ratings are not drawn again.
@@ -96,7 +125,12 @@ describe('好评抽查 draw', () => {
 
   it('the share is a setting; only supervisors draw; bad months are 400', async () => {
     const { t, w } = await world();
-    const patched = await t.app.inject({ method: 'PATCH', url: '/api/settings', headers: bearerFor(t.app, w.admin), payload: { spotCheck: { share: 0.1, minPerDepartment: 2 } } });
+    const patched = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/settings',
+      headers: bearerFor(t.app, w.admin),
+      payload: { spotCheck: { share: 0.1, minPerDepartment: 2 } },
+    });
     expect(patched.statusCode).toBe(200);
     const body = (await draw(t, w, { month: '2026-11', seed: 's' })).json();
     // A: ceil(4.5) = 5; B: max(2, ceil(1)) = 2.
@@ -163,7 +197,9 @@ describe('the seeded PRNG', () => {
 describe('spot checks stay with the supervisors', () => {
   it("a department head never sees which of the department's good ratings were drawn", async () => {
     const { t, w } = await world();
-    const c = (await draw(t, w, { month: '2026-11', seed: 'h' })).json().cases.find((x: { departmentId: number }) => x.departmentId === w.deptA.id);
+    const c = (await draw(t, w, { month: '2026-11', seed: 'h' }))
+      .json()
+      .cases.find((x: { departmentId: number }) => x.departmentId === w.deptA.id);
     const head = (url: string) => t.app.inject({ url, headers: bearerFor(t.app, w.headA) });
     expect((await head('/api/cases?kind=spot_check')).json()).toEqual({ cases: [], total: 0 });
     expect((await head('/api/cases')).json().cases.every((x: { kind: string }) => x.kind === 'bad_rating')).toBe(true);
@@ -184,4 +220,3 @@ describe('spot checks stay with the supervisors', () => {
     expect(t.services.cases.escalateOverdue()).toEqual({ escalated: 4 });
   });
 });
-

@@ -46,9 +46,14 @@ async function hook(payload: object, user = w.admin) {
   return t.app.inject({ method: 'POST', url: '/api/webhooks', headers: bearerFor(t.app, user), payload });
 }
 const deliveries = () =>
-  t.db.all<{ webhook_id: number; event: string; status: string; attempts: number; last_error: string | null; next_attempt_at: number | null }>(
-    sql`SELECT webhook_id, event, status, attempts, last_error, next_attempt_at FROM notification_deliveries ORDER BY id`,
-  );
+  t.db.all<{
+    webhook_id: number;
+    event: string;
+    status: string;
+    attempts: number;
+    last_error: string | null;
+    next_attempt_at: number | null;
+  }>(sql`SELECT webhook_id, event, status, attempts, last_error, next_attempt_at FROM notification_deliveries ORDER BY id`);
 
 describe('webhook notifications', () => {
   it('a new 差评 reaches a 企业微信 and a 钉钉 robot in their exact formats, without the phone number', async () => {
@@ -57,13 +62,22 @@ describe('webhook notifications', () => {
     servers.push(wecom.server, ding.server);
     const a = await hook({ name: '督查群', kind: 'wecom', url: wecom.url, events: ['bad_rating', 'case_overdue'] });
     expect(a.statusCode).toBe(201);
-    expect(a.json()).toMatchObject({ name: '督查群', kind: 'wecom', events: ['bad_rating', 'case_overdue'], active: true, orgUnitId: w.county.id });
+    expect(a.json()).toMatchObject({
+      name: '督查群',
+      kind: 'wecom',
+      events: ['bad_rating', 'case_overdue'],
+      active: true,
+      orgUnitId: w.county.id,
+    });
     expect((await hook({ name: '钉钉群', kind: 'dingtalk', url: ding.url, events: ['bad_rating'] })).statusCode).toBe(201);
 
     const { kase } = badCase(t, w, { comment: '请回电 13812345678！\n**等了**两个小时 [链接](http://x) 没有人管' });
     expect(deliveries().map((d) => d.status)).toEqual(['pending', 'pending']);
     expect(await t.services.notifications.deliverDue()).toEqual({ attempted: 2, delivered: 2, retrying: 0, failed: 0 });
-    expect(deliveries().map((d) => [d.status, d.attempts])).toEqual([['delivered', 1], ['delivered', 1]]);
+    expect(deliveries().map((d) => [d.status, d.attempts])).toEqual([
+      ['delivered', 1],
+      ['delivered', 1],
+    ]);
 
     expect(wecom.bodies).toHaveLength(1);
     const wb = wecom.bodies[0] as { contentType: string; method: string; body: { msgtype: string; markdown: { content: string } } };
@@ -73,13 +87,15 @@ describe('webhook notifications', () => {
     expect(wb.body.msgtype).toBe('markdown');
     expect(Object.keys(wb.body.markdown)).toEqual(['content']);
     const content = wb.body.markdown.content;
-    for (const part of [kase.caseNo, w.deptA.name, w.codeA.location, '非常不满意', kase.dueDate, kase.contactDueDate, '138****5678']) expect(content).toContain(part);
+    for (const part of [kase.caseNo, w.deptA.name, w.codeA.location, '非常不满意', kase.dueDate, kase.contactDueDate, '138****5678'])
+      expect(content).toContain(part);
 
     const db = ding.bodies[0] as { body: { msgtype: string; markdown: { title: string; text: string } } };
     expect(db.body.msgtype).toBe('markdown');
     expect(Object.keys(db.body.markdown).sort()).toEqual(['text', 'title']);
     expect(db.body.markdown.title).toContain(kase.caseNo);
-    for (const part of [kase.caseNo, w.deptA.name, w.codeA.location, '非常不满意', kase.dueDate]) expect(db.body.markdown.text).toContain(part);
+    for (const part of [kase.caseNo, w.deptA.name, w.codeA.location, '非常不满意', kase.dueDate])
+      expect(db.body.markdown.text).toContain(part);
 
     for (const r of [wecom, ding]) {
       const text = JSON.stringify(r.bodies);
@@ -100,7 +116,12 @@ describe('webhook notifications', () => {
     await hook({ name: '群', kind: 'wecom', url: r.url, events: ['bad_rating'] });
     badCase(t, w);
     expect(await t.services.notifications.deliverDue()).toMatchObject({ attempted: 1, retrying: 1 });
-    expect(deliveries()[0]).toMatchObject({ status: 'pending', attempts: 1, last_error: 'HTTP 500', next_attempt_at: t.clock.now() + RETRY_BACKOFF_MS[0] });
+    expect(deliveries()[0]).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      last_error: 'HTTP 500',
+      next_attempt_at: t.clock.now() + RETRY_BACKOFF_MS[0],
+    });
     // Not due yet.
     expect(await t.services.notifications.deliverDue()).toMatchObject({ attempted: 0 });
     t.clock.advance(RETRY_BACKOFF_MS[0]);
@@ -124,7 +145,11 @@ describe('webhook notifications', () => {
     await close(dead.server);
     await hook({ name: '已失效', kind: 'wecom', url: dead.url, events: ['bad_rating'] });
     // Through the public submission route as well as the factory.
-    const res = await t.app.inject({ method: 'POST', url: `/api/codes/${w.codeA.id}/ratings`, payload: { score: 1, tags: ['服务态度差'] } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/codes/${w.codeA.id}/ratings`,
+      payload: { score: 1, tags: ['服务态度差'] },
+    });
     expect(res.statusCode).toBe(201);
     expect(res.json().followUp.caseNo).toMatch(/^CP/);
     const { kase } = badCase(t, w);
@@ -149,7 +174,12 @@ describe('webhook notifications', () => {
     servers.push(r.server, other.server);
     const h = (await hook({ name: '超期', kind: 'wecom', url: r.url, events: ['case_overdue'] })).json();
     // The other county's robot must not hear about department A.
-    await t.app.inject({ method: 'POST', url: '/api/webhooks', headers: bearerFor(t.app, w.cityAdmin), payload: { name: '另一县', kind: 'wecom', url: other.url, events: ['bad_rating', 'case_overdue'], orgUnitId: w.otherCounty.id } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/webhooks',
+      headers: bearerFor(t.app, w.cityAdmin),
+      payload: { name: '另一县', kind: 'wecom', url: other.url, events: ['bad_rating', 'case_overdue'], orgUnitId: w.otherCounty.id },
+    });
     const { kase } = badCase(t, w);
     expect(deliveries()).toEqual([]);
     t.clock.set(Date.parse('2026-11-25T09:00:00+08:00'));
@@ -164,7 +194,12 @@ describe('webhook notifications', () => {
     const row = t.db.get<{ id: number }>(sql`SELECT id FROM cases WHERE id = ${kase.id}`)!;
     expect(t.db.transaction((tx) => t.services.notifications.enqueueForCase(tx, 'case_overdue', { ...kase, id: row.id }))).toBe(0);
     // A deactivated robot gets nothing.
-    const patched = await t.app.inject({ method: 'PATCH', url: `/api/webhooks/${h.id}`, headers: bearerFor(t.app, w.admin), payload: { active: false, events: ['bad_rating', 'case_overdue'] } });
+    const patched = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/webhooks/${h.id}`,
+      headers: bearerFor(t.app, w.admin),
+      payload: { active: false, events: ['bad_rating', 'case_overdue'] },
+    });
     expect(patched.json()).toMatchObject({ active: false });
     badCase(t, w);
     expect(deliveries()).toHaveLength(1);
@@ -173,18 +208,34 @@ describe('webhook notifications', () => {
 
 describe('webhook administration', () => {
   it('is for administrators of the scope only', async () => {
-    expect((await hook({ name: 'x', kind: 'wecom', url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k', events: ['bad_rating'] }, w.supervisor)).statusCode).toBe(403);
+    expect(
+      (
+        await hook(
+          { name: 'x', kind: 'wecom', url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k', events: ['bad_rating'] },
+          w.supervisor,
+        )
+      ).statusCode,
+    ).toBe(403);
     expect((await hook({ name: 'x', kind: 'wecom', url: 'ftp://example.com/hook', events: ['bad_rating'] })).statusCode).toBe(400);
     expect((await hook({ name: 'x', kind: 'slack', url: 'https://example.com/hook', events: ['bad_rating'] })).statusCode).toBe(400);
     expect((await hook({ name: 'x', kind: 'wecom', url: 'https://example.com/hook', events: ['everything'] })).statusCode).toBe(400);
-    expect((await hook({ name: 'x', kind: 'wecom', url: 'https://example.com/hook', events: ['bad_rating'], orgUnitId: w.otherCounty.id })).statusCode).toBe(404);
-    const created = (await hook({ name: '群', kind: 'dingtalk', url: 'https://oapi.dingtalk.com/robot/send?access_token=t', events: ['bad_rating'] })).json();
+    expect(
+      (await hook({ name: 'x', kind: 'wecom', url: 'https://example.com/hook', events: ['bad_rating'], orgUnitId: w.otherCounty.id }))
+        .statusCode,
+    ).toBe(404);
+    const created = (
+      await hook({ name: '群', kind: 'dingtalk', url: 'https://oapi.dingtalk.com/robot/send?access_token=t', events: ['bad_rating'] })
+    ).json();
     const list = await t.app.inject({ url: '/api/webhooks', headers: bearerFor(t.app, w.admin) });
     expect(list.json().webhooks).toEqual([expect.objectContaining({ id: created.id, kind: 'dingtalk' })]);
     expect((await t.app.inject({ url: '/api/webhooks', headers: bearerFor(t.app, w.supervisor) })).statusCode).toBe(403);
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/webhooks/${created.id}`, headers: bearerFor(t.app, w.admin) })).statusCode).toBe(204);
+    expect(
+      (await t.app.inject({ method: 'DELETE', url: `/api/webhooks/${created.id}`, headers: bearerFor(t.app, w.admin) })).statusCode,
+    ).toBe(204);
     expect((await t.app.inject({ url: '/api/webhooks', headers: bearerFor(t.app, w.admin) })).json().webhooks).toEqual([]);
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/webhooks/${created.id}`, headers: bearerFor(t.app, w.admin) })).statusCode).toBe(404);
+    expect(
+      (await t.app.inject({ method: 'DELETE', url: `/api/webhooks/${created.id}`, headers: bearerFor(t.app, w.admin) })).statusCode,
+    ).toBe(404);
     expect(t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM audit_log WHERE action LIKE 'webhook.%'`)?.n).toBe(2);
   });
 

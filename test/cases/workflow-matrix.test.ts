@@ -3,8 +3,8 @@
 // 409 (nothing changed), 403 for a role not allowed, 404 for users of another department / county.
 // The expectations below are written out by hand, independently of server/modules/cases/workflow.ts.
 import { afterEach, describe, expect, it } from 'vitest';
-import { CASE_STATUSES, type CaseStatus } from '../../shared/domain.js';
 import type { MoveInput } from '../../server/modules/cases/workflow.js';
+import { CASE_STATUSES, type CaseStatus } from '../../shared/domain.js';
 import type { TestApp } from '../helpers/app.js';
 import { makeRating } from '../helpers/factories.js';
 import { badCase, drive, move, PHONE, setup, snapshot, type World } from './helpers.js';
@@ -44,11 +44,20 @@ const FIXTURES: Record<string, Fixture> = {
       ['supervisor', { to: 'answered', satisfaction: 'unsatisfied' }],
     ],
   },
-  'bad answered after explanation': { kind: 'bad', steps: [visit('no_basis'), ['dept_head', { to: 'answered', note: '该诉求无法律依据，已向群众解释' }]] },
+  'bad answered after explanation': {
+    kind: 'bad',
+    steps: [visit('no_basis'), ['dept_head', { to: 'answered', note: '该诉求无法律依据，已向群众解释' }]],
+  },
   'bad closed': { kind: 'bad', steps: [...answered('satisfied'), ['supervisor', { to: 'closed' }]] },
   'spot open': { kind: 'spot', steps: [] },
   'spot visited': { kind: 'spot', steps: [['supervisor', { to: 'visited', genuine: true }]] },
-  'spot closed': { kind: 'spot', steps: [['supervisor', { to: 'visited', genuine: true }], ['supervisor', { to: 'closed' }]] },
+  'spot closed': {
+    kind: 'spot',
+    steps: [
+      ['supervisor', { to: 'visited', genuine: true }],
+      ['supervisor', { to: 'closed' }],
+    ],
+  },
 };
 
 interface Allowed {
@@ -59,7 +68,9 @@ interface Allowed {
 
 const EXPECTED: Record<string, Partial<Record<CaseStatus, Allowed>>> = {
   'bad open': { visited: { roles: ['supervisor', 'dept_head'], body: { classification: 'valid' }, event: 'visited' } },
-  'bad open (anonymous)': { visited: { roles: ['supervisor', 'dept_head'], body: { classification: 'valid', note: '调取监控核实，情况属实' }, event: 'visited' } },
+  'bad open (anonymous)': {
+    visited: { roles: ['supervisor', 'dept_head'], body: { classification: 'valid', note: '调取监控核实，情况属实' }, event: 'visited' },
+  },
   'bad visited valid': { rectifying: { roles: ['supervisor', 'dept_head'], body: {}, event: 'rectifying' } },
   'bad visited mistaken': { appealed: { roles: ['dept_head'], body: { note: '误评' }, event: 'appealed' } },
   'bad visited malicious': { appealed: { roles: ['dept_head'], body: { note: '恶意差评' }, event: 'appealed' } },
@@ -150,7 +161,9 @@ describe('case workflow matrix', () => {
             expect(res.body).not.toContain((before.case as { case_no: string }).case_no);
           }
           // Required fields missing → 400, nothing changed.
-          const requiredKeys = Object.keys(allowed.body).filter((k) => !(name === 'bad appealed' && k === 'note') && !(name === 'spot open' && k === 'note'));
+          const requiredKeys = Object.keys(allowed.body).filter(
+            (k) => !(name === 'bad appealed' && k === 'note') && !(name === 'spot open' && k === 'note'),
+          );
           if (requiredKeys.length > 0) {
             const res = await move(t, userOf(w, allowed.roles[0]!), id, { to });
             expect(res.statusCode).toBe(400);

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAuditFor } from '../../db/queries/audit.js';
 import { getCode } from '../../db/queries/codes.js';
 import { CODE_ID_ALPHABET, CODE_ID_PATTERN } from '../../qr-codes/index.js';
@@ -21,7 +21,8 @@ const listCodes = async (u: User, query = '') => {
   const res = await t.app.inject({ url: `/api/codes${query}`, headers: bearerFor(t.app, u) });
   return res;
 };
-const codesOf = async (u: User, query = '') => ((await listCodes(u, query)).json().codes as Array<{ code: string }>).map((c) => c.code).sort();
+const codesOf = async (u: User, query = '') =>
+  ((await listCodes(u, query)).json().codes as Array<{ code: string }>).map((c) => c.code).sort();
 const patch = (u: User, code: string, payload: object) =>
   t.app.inject({ method: 'PATCH', url: `/api/codes/${code}`, headers: bearerFor(t.app, u), payload });
 const bulk = (u: User, departmentId: number, payload: object) =>
@@ -194,7 +195,12 @@ function scriptedRandom(ids: string[]): RandomSource {
 describe('POST /api/departments/{id}/codes (bulk creation)', () => {
   it('creates n window codes from the location pattern, unique well-formed ids, audited', async () => {
     await setup();
-    const res = await bulk(w.admin, w.deptA.id, { count: 12, locationPattern: '县政务服务中心 A区 {n}号窗口', startAt: 5, staffName: '李四' });
+    const res = await bulk(w.admin, w.deptA.id, {
+      count: 12,
+      locationPattern: '县政务服务中心 A区 {n}号窗口',
+      startAt: 5,
+      staffName: '李四',
+    });
     expect(res.statusCode).toBe(201);
     const created = res.json().codes as Array<{ code: string; location: string; staffName: string; active: boolean; departmentId: number }>;
     expect(created).toHaveLength(12);

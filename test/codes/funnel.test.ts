@@ -29,7 +29,11 @@ describe('POST /api/codes/{code}/opened (the scan-funnel beacon)', () => {
       expect(res.statusCode, JSON.stringify(v)).toBe(204);
       expect(res.body).toBe('');
     }
-    expect(await funnelOf(w.headA, w.codeA.id)).toMatchObject({ opens30d: variants.length, opensTotal: variants.length, lastOpenDay: '2026-11-23' });
+    expect(await funnelOf(w.headA, w.codeA.id)).toMatchObject({
+      opens30d: variants.length,
+      opensTotal: variants.length,
+      lastOpenDay: '2026-11-23',
+    });
   });
 
   it('unknown code 404, disabled code 410 and not counted', async () => {
@@ -117,13 +121,19 @@ describe('scan funnel on the codes list', () => {
 
   it('a disabled code raises no alert', async () => {
     t.clock.advance(40 * DAY);
-    await t.app.inject({ method: 'PATCH', url: `/api/codes/${w.codeA.id}`, headers: bearerFor(t.app, w.admin), payload: { active: false } });
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/codes/${w.codeA.id}`,
+      headers: bearerFor(t.app, w.admin),
+      payload: { active: false },
+    });
     expect((await funnelOf(w.headA, w.codeA.id)).alert).toBeNull();
   });
 });
 
 describe('GET /api/codes/{code}/funnel', () => {
-  const series = (u: User, code: string, query = '') => t.app.inject({ url: `/api/codes/${code}/funnel${query}`, headers: bearerFor(t.app, u) });
+  const series = (u: User, code: string, query = '') =>
+    t.app.inject({ url: `/api/codes/${code}/funnel${query}`, headers: bearerFor(t.app, u) });
 
   it('gives every day of the range, zeros included', async () => {
     await open(w.codeA.id);

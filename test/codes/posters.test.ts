@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import JSZip from 'jszip';
+import { describe, expect, it } from 'vitest';
 import { bearerFor } from '../helpers/app.js';
 import { makeCode, useTestWorld } from '../helpers/factories.js';
 import { decodeSvg } from '../helpers/qr-decode.js';
@@ -34,7 +34,10 @@ describe('GET /api/departments/{id}/posters', () => {
     const csp = res.headers['content-security-policy'] as string;
     const nonce = /<style nonce="([^"]+)">/.exec(res.body)?.[1];
     expect(nonce).toMatch(/^[0-9a-f]{32}$/);
-    const styleSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('style-src '));
+    const styleSrc = csp
+      .split(';')
+      .map((d) => d.trim())
+      .find((d) => d.startsWith('style-src '));
     expect(styleSrc).toBe(`style-src 'self' 'nonce-${nonce}'`);
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).toContain("object-src 'none'");
@@ -65,7 +68,12 @@ describe('GET /api/departments/{id}/posters', () => {
   });
 
   it('a department without active codes gets a sheet that says there is nothing to print', async () => {
-    await t.app.inject({ method: 'PATCH', url: `/api/codes/${w.codeB.id}`, headers: bearerFor(t.app, w.admin), payload: { active: false } });
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/codes/${w.codeB.id}`,
+      headers: bearerFor(t.app, w.admin),
+      payload: { active: false },
+    });
     const res = await get(w.headB, `/api/departments/${w.deptB.id}/posters`);
     expect(res.statusCode).toBe(200);
     expect(posterCodes(res.body)).toEqual([]);

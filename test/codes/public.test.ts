@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
+import { afterEach, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../helpers/app.js';
 import { makeCode, makeDepartment, makeWorld } from '../helpers/factories.js';
 import { decodePng, decodeSvg } from '../helpers/qr-decode.js';
@@ -65,7 +65,10 @@ describe('QR images decode to exactly {PUBLIC_BASE_URL}/r/{code}', () => {
 });
 
 describe('a code image never changes: strong ETag, immutable, 304', () => {
-  for (const [kind, url] of [['svg', '/api/codes/ABC234/qr.svg'], ['png', '/api/codes/ABC234/qr.png?size=300']] as const) {
+  for (const [kind, url] of [
+    ['svg', '/api/codes/ABC234/qr.svg'],
+    ['png', '/api/codes/ABC234/qr.png?size=300'],
+  ] as const) {
     it(`${kind}: same ETag every time, 304 on If-None-Match, immutable cache headers`, async () => {
       await appWithCodes();
       const first = await t.app.inject({ url });

@@ -57,7 +57,12 @@ describe('POST /api/auth/login', () => {
   });
 
   it('rejects malformed bodies with 400 JSON', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: '{"username":', headers: { 'content-type': 'application/json' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: '{"username":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ error: expect.any(String), message: expect.any(String) });
     const wrongType = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 5, password: [] } });
@@ -77,7 +82,13 @@ describe('tokens', () => {
     const forged = b64url({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), sub: String(w.cityAdmin.id) });
     expect((await me(`Bearer ${h}.${forged}.${s}`)).statusCode).toBe(401);
     const now = Math.floor(Date.now() / 1000);
-    expect((await me(`Bearer ${signHs256({ sub: String(w.admin.id), role: 'admin', iat: now, exp: now + 600 }, 'another-secret-of-sufficient-length!!')}`)).statusCode).toBe(401);
+    expect(
+      (
+        await me(
+          `Bearer ${signHs256({ sub: String(w.admin.id), role: 'admin', iat: now, exp: now + 600 }, 'another-secret-of-sufficient-length!!')}`,
+        )
+      ).statusCode,
+    ).toBe(401);
     const none = `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ sub: String(w.admin.id), role: 'admin', iat: now })}.`;
     expect((await me(`Bearer ${none}`)).statusCode).toBe(401);
     const expired = signHs256({ sub: String(w.admin.id), role: 'admin', iat: now - 7200, exp: now - 60 }, t.config.jwtSecret);

@@ -4,7 +4,7 @@ import { makeRating, useTestWorld } from '../helpers/factories.js';
 
 const { t, w } = useTestWorld();
 describe('差评必查: a 1–2 rating opens a case in the same transaction', () => {
-  it('numbers a day\'s cases on past 9999 without reusing a number (a province\'s bad day)', () => {
+  it("numbers a day's cases on past 9999 without reusing a number (a province's bad day)", () => {
     const at = Date.parse('2026-09-28T09:00:00+08:00');
     const numbers: string[] = [];
     for (let i = 0; i < 10_001; i++) {
@@ -42,7 +42,9 @@ describe('差评必查: a 1–2 rating opens a case in the same transaction', ()
       sql`SELECT cases, real_name, open FROM daily_case_stats WHERE department_id = ${w.deptA.id} AND day = '2026-09-28'`,
     );
     expect(cs).toEqual({ cases: 2, real_name: 1, open: 2 });
-    const events = t.db.all<{ type: string; note: string | null }>(sql`SELECT type, note FROM case_events WHERE case_id = ${second.case!.id}`);
+    const events = t.db.all<{ type: string; note: string | null }>(
+      sql`SELECT type, note FROM case_events WHERE case_id = ${second.case!.id}`,
+    );
     expect(events).toEqual([{ type: 'opened', note: '匿名差评：无法电话回访，由部门内部核实' }]);
   });
 });

@@ -32,7 +32,9 @@ describe('lifecycle of the real server', () => {
     let answer = '';
     socket.on('data', (d) => (answer += String(d)));
     const closed = new Promise<void>((r) => socket.once('close', () => r()));
-    socket.write(`POST /api/codes/${code}/ratings HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`);
+    socket.write(
+      `POST /api/codes/${code}/ratings HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`,
+    );
     socket.write(body.slice(0, 5));
     await new Promise((r) => setTimeout(r, 200));
     server.kill('SIGTERM');

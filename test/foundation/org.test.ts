@@ -53,18 +53,26 @@ describe('POST /api/users', () => {
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ username: 'newhead', role: 'dept_head', departmentIds: [w.deptB.id] });
     expect(JSON.stringify(res.json())).not.toContain('scrypt');
-    const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'newhead', password: 'long-enough-pw' } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'newhead', password: 'long-enough-pw' },
+    });
     expect(login.statusCode).toBe(200);
   });
 
   it('cannot create a head for a department outside scope, nor as supervisor', async () => {
     const outside = await t.app.inject({
-      method: 'POST', url: '/api/users', headers: bearerFor(t.app, w.admin),
+      method: 'POST',
+      url: '/api/users',
+      headers: bearerFor(t.app, w.admin),
       payload: { username: 'evil', password: 'long-enough-pw', role: 'dept_head', departmentIds: [w.deptC.id] },
     });
     expect(outside.statusCode).toBe(404);
     const asSup = await t.app.inject({
-      method: 'POST', url: '/api/users', headers: bearerFor(t.app, w.supervisor),
+      method: 'POST',
+      url: '/api/users',
+      headers: bearerFor(t.app, w.supervisor),
       payload: { username: 'evil2', password: 'long-enough-pw', role: 'admin', orgUnitId: w.county.id },
     });
     expect(asSup.statusCode).toBe(403);

@@ -9,19 +9,31 @@ import { DEMO_USERS, seedDemo } from '../../db/seed.js';
 import { T0 } from '../helpers/app.js';
 import { testPasswordHash } from '../helpers/factories.js';
 
-const count = (db: ReturnType<typeof openDb>, table: string) =>
-  db.get<{ n: number }>(sql.raw(`SELECT count(*) AS n FROM ${table}`))!.n;
+const count = (db: ReturnType<typeof openDb>, table: string) => db.get<{ n: number }>(sql.raw(`SELECT count(*) AS n FROM ${table}`))!.n;
 
 describe('storage', () => {
   it('migrates an in-memory database with foreign keys on', () => {
     const db = openDb(':memory:');
     migrateDb(db);
     const tables = db.all<{ name: string }>(sql`SELECT name FROM sqlite_master WHERE type='table'`).map((t) => t.name);
-    for (const t of ['org_units', 'departments', 'codes', 'ratings', 'cases', 'case_events', 'users', 'audit_log', 'settings', 'daily_code_stats']) {
+    for (const t of [
+      'org_units',
+      'departments',
+      'codes',
+      'ratings',
+      'cases',
+      'case_events',
+      'users',
+      'audit_log',
+      'settings',
+      'daily_code_stats',
+    ]) {
       expect(tables).toContain(t);
     }
     expect(db.$client.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(() => db.$client.prepare("INSERT INTO departments (org_unit_id, name, created_at) VALUES (999, 'x', 0)").run()).toThrow(/FOREIGN KEY/);
+    expect(() => db.$client.prepare("INSERT INTO departments (org_unit_id, name, created_at) VALUES (999, 'x', 0)").run()).toThrow(
+      /FOREIGN KEY/,
+    );
   });
 
   it('uses WAL on a file database and migrating twice is harmless', () => {

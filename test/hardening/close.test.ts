@@ -47,7 +47,9 @@ describe('app.close() on a listening server', () => {
     // A rating whose headers have arrived and whose body is still on its way when close begins.
     const body = JSON.stringify({ score: 5, clientId: 'device00000001', idempotencyKey: 'key-close-0001' });
     const inFlight = await open(port);
-    inFlight.write(`POST /api/codes/${w.codeA.id}/ratings HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`);
+    inFlight.write(
+      `POST /api/codes/${w.codeA.id}/ratings HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
+    );
     await new Promise((r) => setTimeout(r, 50));
 
     const closed = t.app.close();

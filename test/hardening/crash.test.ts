@@ -62,10 +62,14 @@ describe('crash safety: kill -9 under load', () => {
 
     const db = new Database(dbFile);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    const stored = new Map((db.prepare('SELECT id, score FROM ratings').all() as { id: number; score: number }[]).map((r) => [r.id, r.score]));
+    const stored = new Map(
+      (db.prepare('SELECT id, score FROM ratings').all() as { id: number; score: number }[]).map((r) => [r.id, r.score]),
+    );
     for (const [id, score] of acknowledged) expect(stored.get(id), `rating ${id}`).toBe(score);
     const orphanBad = db
-      .prepare("SELECT count(*) AS n FROM ratings r WHERE r.score <= 2 AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.rating_id = r.id AND c.kind = 'bad_rating')")
+      .prepare(
+        "SELECT count(*) AS n FROM ratings r WHERE r.score <= 2 AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.rating_id = r.id AND c.kind = 'bad_rating')",
+      )
       .get() as { n: number };
     expect(orphanBad.n).toBe(0);
     const rollup = db.prepare('SELECT coalesce(sum(submissions), 0) AS n FROM daily_code_stats').get() as { n: number };

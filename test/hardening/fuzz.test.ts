@@ -1,5 +1,5 @@
-import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../helpers/app.js';
 import { makeWorld } from '../helpers/factories.js';
@@ -12,7 +12,14 @@ beforeAll(async () => {
   w = await makeWorld(t.db);
   // the per-network limit is not under test here
   t.services.settings.update(t.services.auth.resolveActor(w.admin.id)!, {
-    limits: { perCodeMinutes: 30, perDevicePerDay: 20, networkPerMinute: 100000, burstWindowMinutes: 10, burstPerNetwork: 60, burstPerDevice: 5 },
+    limits: {
+      perCodeMinutes: 30,
+      perDevicePerDay: 20,
+      networkPerMinute: 100000,
+      burstWindowMinutes: 10,
+      burstPerNetwork: 60,
+      burstPerDevice: 5,
+    },
   });
 });
 afterAll(() => t.close());
@@ -24,7 +31,16 @@ const anyJson = fc.jsonValue({ maxDepth: 3 });
 const nasty = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 600 }),
   fc.string({ unit: 'binary', maxLength: 200 }),
-  fc.constantFrom('', ' ', '\u0000', '<script>alert(1)</script>', '𠀀'.repeat(300), "'; DROP TABLE ratings; --", '13800138000', '1'.repeat(5000)),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    '<script>alert(1)</script>',
+    '𠀀'.repeat(300),
+    "'; DROP TABLE ratings; --",
+    '13800138000',
+    '1'.repeat(5000),
+  ),
 );
 const field = fc.oneof(anyJson, nasty, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(nasty, { maxLength: 20 }));
 const ratingBody = fc.record(
@@ -47,7 +63,12 @@ describe('fuzzing the public routes', () => {
       fc.asyncProperty(ratingBody, fc.constantFrom(w.codeA.id, w.codeB.id, 'ZZZZZZ', 'abc', '%2e%2e'), async (body, code) => {
         const before = ratingCount();
         const casesBefore = caseCount();
-        const res = await t.app.inject({ method: 'POST', url: `/api/codes/${code}/ratings`, payload: body as object, remoteAddress: '10.2.3.4' });
+        const res = await t.app.inject({
+          method: 'POST',
+          url: `/api/codes/${code}/ratings`,
+          payload: body as object,
+          remoteAddress: '10.2.3.4',
+        });
         expect(res.statusCode, res.body).toBeLessThan(500);
         expect(res.headers['content-type']).toContain('application/json');
         const json = res.json();
@@ -71,11 +92,22 @@ describe('fuzzing the public routes', () => {
       fc.constantFrom('{', '{"score":5', '[]', 'null', '5', '"x"', '{"score":5}}', '\u0000', '{"__proto__":{"x":1},"score":5}'),
       fc.constant(JSON.stringify({ score: 5, comment: 'x'.repeat(40_000) })),
     );
-    const types = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=gbk');
+    const types = fc.constantFrom(
+      'application/json',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/json; charset=gbk',
+    );
     await fc.assert(
       fc.asyncProperty(raw, types, async (payload, type) => {
         const before = ratingCount();
-        const res = await t.app.inject({ method: 'POST', url: `/api/codes/${w.codeA.id}/ratings`, payload, headers: { 'content-type': type } });
+        const res = await t.app.inject({
+          method: 'POST',
+          url: `/api/codes/${w.codeA.id}/ratings`,
+          payload,
+          headers: { 'content-type': type },
+        });
         expect(res.statusCode, `${type} ${payload.slice(0, 80)} → ${res.body}`).toBeLessThan(500);
         if (res.statusCode >= 400) {
           expect(res.json()).toEqual({ error: expect.any(String), message: expect.any(String) });
@@ -87,7 +119,10 @@ describe('fuzzing the public routes', () => {
   });
 
   it('GET routes with random path and query values', async () => {
-    const seg = fc.oneof(fc.string({ maxLength: 80 }), fc.constantFrom('..', '%00', '%', '%zz', 'A'.repeat(300), w.codeA.id, w.codeA.id.toLowerCase()));
+    const seg = fc.oneof(
+      fc.string({ maxLength: 80 }),
+      fc.constantFrom('..', '%00', '%', '%zz', 'A'.repeat(300), w.codeA.id, w.codeA.id.toLowerCase()),
+    );
     const routes = (s: string) => [
       `/api/codes/${encodeURIComponent(s)}`,
       `/api/codes/${encodeURIComponent(s)}/qr.svg`,

@@ -30,16 +30,28 @@ describe('security headers and markup in user text', () => {
       expect(res.headers['x-content-type-options'], url).toBe('nosniff');
       expect(res.headers['referrer-policy'], url).toBeDefined();
     }
-    const api = await t.app.inject({ url: '/api/codes/' + w.codeA.id });
+    const api = await t.app.inject({ url: `/api/codes/${w.codeA.id}` });
     expect(api.headers['x-content-type-options']).toBe('nosniff');
   });
 
   it('JSON answers, errors and the rating route carry the same helmet headers as the pages', async () => {
     const page = await t.app.inject({ url: '/public' });
-    const expected = ['content-security-policy', 'strict-transport-security', 'x-content-type-options', 'x-frame-options',
-      'referrer-policy', 'cross-origin-opener-policy', 'cross-origin-resource-policy', 'origin-agent-cluster'];
+    const expected = [
+      'content-security-policy',
+      'strict-transport-security',
+      'x-content-type-options',
+      'x-frame-options',
+      'referrer-policy',
+      'cross-origin-opener-policy',
+      'cross-origin-resource-policy',
+      'origin-agent-cluster',
+    ];
     const answers = [
-      await t.app.inject({ method: 'POST', url: `/api/codes/${w.codeA.id}/ratings`, payload: { score: 5, clientId: 'client-0001', idempotencyKey: 'key-00000001' } }),
+      await t.app.inject({
+        method: 'POST',
+        url: `/api/codes/${w.codeA.id}/ratings`,
+        payload: { score: 5, clientId: 'client-0001', idempotencyKey: 'key-00000001' },
+      }),
       await t.app.inject({ method: 'POST', url: `/api/codes/${w.codeA.id}/ratings`, payload: { score: 9 } }),
       await t.app.inject({ url: '/api/stats/summary', headers: bearerFor(t.app, w.headA) }),
       await t.app.inject({ url: '/api/stats/summary' }),
@@ -75,7 +87,7 @@ describe('security headers and markup in user text', () => {
     const csv = await t.app.inject({ url: '/api/stats/export.csv?sheet=ratings', headers: bearerFor(t.app, w.headA) });
     expect(csv.statusCode).toBe(200);
     // a cell that starts like a formula is neutralised for Excel; the markup itself stays inert text
-    expect(csv.body).toContain("<script>alert(\"\"x\"\")</script>");
+    expect(csv.body).toContain('<script>alert(""x"")</script>');
     expect(csv.body).not.toMatch(/(^|,)=HYPERLINK/m);
   });
 });

@@ -1,7 +1,8 @@
 // Every staff route × every role × a user of another department and county, generated from the
 // OpenAPI route table: a route added later is in the matrix without anyone remembering it.
-import JSZip from 'jszip';
+
 import { sql } from 'drizzle-orm';
+import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerFor, makeTestApp, type TestApp } from '../helpers/app.js';
 import { makeCity, makeCode, makeCounty, makeDepartment, makeRating, makeUser } from '../helpers/factories.js';
@@ -68,9 +69,14 @@ beforeAll(async () => {
   ];
   // one webhook per county, named with its county's secret
   world.webhook = {} as Record<Unit, number>;
-  for (const [u, who] of [['A', admin], ['C', otherAdmin]] as const) {
+  for (const [u, who] of [
+    ['A', admin],
+    ['C', otherAdmin],
+  ] as const) {
     const res = await t.app.inject({
-      method: 'POST', url: '/api/webhooks', headers: bearerFor(t.app, who),
+      method: 'POST',
+      url: '/api/webhooks',
+      headers: bearerFor(t.app, who),
       payload: { name: `SECRET_${u} 机器人`, kind: 'wecom', url: 'http://127.0.0.1:9/hook', events: ['bad_rating'] },
     });
     expect(res.statusCode, res.body).toBe(201);
@@ -78,7 +84,19 @@ beforeAll(async () => {
   }
   world.webhook.B = world.webhook.A;
 
-  const spec = t.app.swagger() as { paths: Record<string, Record<string, { security?: unknown[]; parameters?: Array<{ in: string; name: string; required?: boolean }>; requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } }>> };
+  const spec = t.app.swagger() as {
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          security?: unknown[];
+          parameters?: Array<{ in: string; name: string; required?: boolean }>;
+          requestBody?: { content: Record<string, { schema: Record<string, unknown> }> };
+        }
+      >
+    >;
+  };
   ops = [];
   for (const [path, methods] of Object.entries(spec.paths)) {
     for (const [method, op] of Object.entries(methods)) {
@@ -147,7 +165,19 @@ async function textOf(res: { headers: Record<string, unknown>; rawPayload: Buffe
 }
 
 function snapshot(): string {
-  const tables = ['ratings', 'cases', 'case_events', 'codes', 'departments', 'users', 'webhooks', 'settings', 'rating_decisions', 'daily_code_stats', 'spot_check_draws'];
+  const tables = [
+    'ratings',
+    'cases',
+    'case_events',
+    'codes',
+    'departments',
+    'users',
+    'webhooks',
+    'settings',
+    'rating_decisions',
+    'daily_code_stats',
+    'spot_check_draws',
+  ];
   return tables.map((tb) => JSON.stringify(t.db.all(sql.raw(`SELECT * FROM ${tb} ORDER BY 1`)))).join('|');
 }
 
@@ -156,7 +186,15 @@ const UNITS: Unit[] = ['A', 'B', 'C'];
 describe('scope matrix over the route table', () => {
   it('covers every secured route (sanity: the table is not empty and names the contract routes)', () => {
     const names = ops.map((o) => `${o.method} ${o.path}`);
-    for (const r of ['GET /api/stats/departments', 'GET /api/cases', 'GET /api/departments', 'GET /api/codes', 'PATCH /api/codes/{code}', 'GET /api/cases/{id}/phone', 'POST /api/spot-checks/draw']) {
+    for (const r of [
+      'GET /api/stats/departments',
+      'GET /api/cases',
+      'GET /api/departments',
+      'GET /api/codes',
+      'PATCH /api/codes/{code}',
+      'GET /api/cases/{id}/phone',
+      'POST /api/spot-checks/draw',
+    ]) {
       expect(names).toContain(r);
     }
     expect(ops.length).toBeGreaterThan(35);
@@ -182,7 +220,10 @@ describe('scope matrix over the route table', () => {
           : [{ unit: sees[0]!, inScope: true }];
         for (const v of variants) {
           const path = op.path.replace(/\{(\w+)\}/g, (_, n: string) => paramValue(op.path, n, v.unit));
-          const qs = Object.keys(op.query).filter((k) => QUERY_SAMPLES[k]).map((k) => `${k}=${QUERY_SAMPLES[k]}`).join('&');
+          const qs = Object.keys(op.query)
+            .filter((k) => QUERY_SAMPLES[k])
+            .map((k) => `${k}=${QUERY_SAMPLES[k]}`)
+            .join('&');
           const url = qs ? `${path}?${qs}` : path;
           const before = op.method !== 'GET' && !v.inScope ? snapshot() : null;
           const res = await t.app.inject({

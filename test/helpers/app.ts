@@ -1,9 +1,9 @@
 // One fresh in-memory database and app per test, built through the production buildApp.
 import type { FastifyInstance } from 'fastify';
-import { openDb, type Db } from '../../db/client.js';
+import { type Db, openDb } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
 import { buildApp } from '../../server/app.js';
-import { loadConfig, type Config } from '../../server/config.js';
+import { type Config, loadConfig } from '../../server/config.js';
 import { manualClock, type RandomSource } from '../../server/lib/clock.js';
 import { createServices, type Services } from '../../server/services.js';
 
@@ -25,7 +25,7 @@ export function testConfig(env: Record<string, string> = {}): Readonly<Config> {
     DB_FILE: ':memory:',
     PUBLIC_BASE_URL: 'http://test.local',
     JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
-    DATA_KEY: '0'.repeat(63) + '1',
+    DATA_KEY: `${'0'.repeat(63)}1`,
     ...env,
   });
 }

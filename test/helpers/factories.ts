@@ -1,15 +1,15 @@
 // Small fixture factories with overridable defaults (STYLE.md). No shared seed.
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../../db/client.js';
-import { cases, codes } from '../../db/schema.js';
-import { assignUserDepartments, insertDepartment, insertOrgUnit } from '../../db/queries/org.js';
-import { insertUser } from '../../db/queries/users.js';
-import { hashPassword } from '../../server/modules/auth/passwords.js';
-import { generateCodeId } from '../../qr-codes/code-id.js';
-import type { Role } from '../../shared/domain.js';
 import { eq } from 'drizzle-orm';
-import { getRating } from '../../db/queries/ratings.js';
 import { afterEach, beforeEach } from 'vitest';
+import type { Db } from '../../db/client.js';
+import { assignUserDepartments, insertDepartment, insertOrgUnit } from '../../db/queries/org.js';
+import { getRating } from '../../db/queries/ratings.js';
+import { insertUser } from '../../db/queries/users.js';
+import { cases, codes } from '../../db/schema.js';
+import { generateCodeId } from '../../qr-codes/code-id.js';
+import { hashPassword } from '../../server/modules/auth/passwords.js';
+import type { Role } from '../../shared/domain.js';
 import { makeTestApp, T0, type TestApp } from './app.js';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
@@ -95,7 +95,23 @@ export async function makeWorld(db: Db) {
   const otherSupervisor = await makeUser(db, { role: 'supervisor', orgUnitId: otherCounty.id });
   const headA = await makeUser(db, { role: 'dept_head', departmentIds: [deptA.id] });
   const headB = await makeUser(db, { role: 'dept_head', departmentIds: [deptB.id] });
-  return { city, county, otherCounty, deptA, deptB, deptC, codeA, codeB, codeC, admin, cityAdmin, supervisor, otherSupervisor, headA, headB };
+  return {
+    city,
+    county,
+    otherCounty,
+    deptA,
+    deptB,
+    deptC,
+    codeA,
+    codeB,
+    codeC,
+    admin,
+    cityAdmin,
+    supervisor,
+    otherSupervisor,
+    headA,
+    headB,
+  };
 }
 
 /**

@@ -51,15 +51,38 @@ export function svgToModuleGrid(svg: string): ModuleGrid {
   while (i < tokens.length) {
     const cmd = tokens[i++];
     switch (cmd) {
-      case 'M': x = num(); y = num(); subpath = [[x, y]]; break;
-      case 'm': x += num(); y += num(); subpath = [[x, y]]; break;
-      case 'H': x = num(); subpath.push([x, y]); break;
-      case 'h': x += num(); subpath.push([x, y]); break;
-      case 'V': y = num(); subpath.push([x, y]); break;
-      case 'v': y += num(); subpath.push([x, y]); break;
+      case 'M':
+        x = num();
+        y = num();
+        subpath = [[x, y]];
+        break;
+      case 'm':
+        x += num();
+        y += num();
+        subpath = [[x, y]];
+        break;
+      case 'H':
+        x = num();
+        subpath.push([x, y]);
+        break;
+      case 'h':
+        x += num();
+        subpath.push([x, y]);
+        break;
+      case 'V':
+        y = num();
+        subpath.push([x, y]);
+        break;
+      case 'v':
+        y += num();
+        subpath.push([x, y]);
+        break;
       case 'Z':
-      case 'z': closeSubpath(); break;
-      default: throw new Error(`unexpected path token ${cmd}`);
+      case 'z':
+        closeSubpath();
+        break;
+      default:
+        throw new Error(`unexpected path token ${cmd}`);
     }
   }
   expect(subpath, 'every subpath is closed').toHaveLength(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MOBILE_PATTERN as MOBILE_RE, normalizePhone } from '../../shared/domain';
 import { buildBody, checkDraft, type Draft } from '../../client/mobile/draft';
+import { MOBILE_PATTERN as MOBILE_RE, normalizePhone } from '../../shared/domain';
 
 const base: Draft = { score: 2, tags: ['服务态度差'], comment: '', phone: '', consent: false };
 

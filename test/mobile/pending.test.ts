@@ -1,19 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   CLIENT_ID_KEY,
-  PENDING_KEY,
   clearPending,
   clientIdOf,
+  type FetchLike,
   judgeResponse,
+  type KeyValueStore,
   loadAllPending,
   loadPending,
+  PENDING_KEY,
+  type Pending,
   randomId,
   retryDelay,
   savePending,
   startSending,
-  type FetchLike,
-  type KeyValueStore,
-  type Pending,
 } from '../../client/mobile/pending';
 
 function memoryStore(): KeyValueStore & { data: Map<string, string> } {
@@ -54,13 +54,12 @@ function scriptedFetch(script: Array<[number, unknown] | 'offline' | 'hang' | 'h
   const fetch: FetchLike = (url, init) => {
     calls.push({ url, body: JSON.parse(init.body) });
     const step = script[Math.min(calls.length - 1, script.length - 1)];
-    if (step == 'offline') return Promise.reject(new TypeError('Failed to fetch'));
-    if (step == 'hang')
+    if (step === 'offline') return Promise.reject(new TypeError('Failed to fetch'));
+    if (step === 'hang')
       return new Promise((_, reject) => {
         init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
       });
-    if (step == 'html')
-      return Promise.resolve({ status: 200, json: () => Promise.reject(new SyntaxError('not json')) });
+    if (step === 'html') return Promise.resolve({ status: 200, json: () => Promise.reject(new SyntaxError('not json')) });
     const [status, body] = step;
     return Promise.resolve({ status, json: () => Promise.resolve(body) });
   };
@@ -136,9 +135,7 @@ describe('ids', () => {
 
 describe('retry policy', () => {
   it('backs off 1 s, 2 s, 4 s, 8 s, then stays at 15 s', () => {
-    expect([0, 1, 2, 3, 4, 5, 50, 5000].map((n) => retryDelay(n))).toEqual([
-      1000, 2000, 4000, 8000, 15000, 15000, 15000, 15000,
-    ]);
+    expect([0, 1, 2, 3, 4, 5, 50, 5000].map((n) => retryDelay(n))).toEqual([1000, 2000, 4000, 8000, 15000, 15000, 15000, 15000]);
   });
 
   it('a 2xx with the rating id is done, with the follow-up for a 差评', () => {
@@ -163,7 +160,7 @@ describe('retry policy', () => {
 
   it('a final answer without a message gets a Chinese one', () => {
     const v = judgeResponse(400, { error: 'Bad' });
-    expect(v.kind == 'final' && /[\u4e00-\u9fff]/.test(v.message)).toBe(true);
+    expect(v.kind === 'final' && /[\u4e00-\u9fff]/.test(v.message)).toBe(true);
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CODE_ID_ALPHABET,
   CODE_ID_MAX_LENGTH,
@@ -70,8 +70,20 @@ describe('generateCodeId', () => {
   });
 
   it('is reproducible for a seeded source and gives distinct ids', () => {
-    const a = Array.from({ length: 5000 }, ((s) => () => generateCodeId(s))(seededBytes(42)));
-    const b = Array.from({ length: 5000 }, ((s) => () => generateCodeId(s))(seededBytes(42)));
+    const a = Array.from(
+      { length: 5000 },
+      (
+        (s) => () =>
+          generateCodeId(s)
+      )(seededBytes(42)),
+    );
+    const b = Array.from(
+      { length: 5000 },
+      (
+        (s) => () =>
+          generateCodeId(s)
+      )(seededBytes(42)),
+    );
     expect(a).toEqual(b);
     expect(new Set(a).size).toBe(a.length);
   });
@@ -88,9 +100,7 @@ describe('generateCodeId', () => {
   it('throws away bytes 248..255 instead of folding them in (rejection sampling)', () => {
     // 248 = 31 × 8: a byte ≥ 248 taken modulo 31 would favour the first 8 characters.
     const id = generateCodeId(scriptedBytes([248, 255, 0, 30, 31, 249, 247, 62]), 5);
-    expect(id).toBe(
-      CODE_ID_ALPHABET[0] + CODE_ID_ALPHABET[30] + CODE_ID_ALPHABET[0] + CODE_ID_ALPHABET[247 % 31] + CODE_ID_ALPHABET[0],
-    );
+    expect(id).toBe(CODE_ID_ALPHABET[0] + CODE_ID_ALPHABET[30] + CODE_ID_ALPHABET[0] + CODE_ID_ALPHABET[247 % 31] + CODE_ID_ALPHABET[0]);
   });
 
   it('maps the 248 accepted byte values onto the 31 characters 8 times each', () => {

@@ -1,6 +1,6 @@
-import { describe, it, expect } from 'vitest';
-import { CODE_ID_ALPHABET, POSTERS_PER_PAGE, POSTER_CSS, codeUrl, escapeHtml, renderPosterSheet, renderQrSvg } from '../../qr-codes/index';
+import { describe, expect, it } from 'vitest';
 import type { PosterInput } from '../../qr-codes/index';
+import { CODE_ID_ALPHABET, codeUrl, escapeHtml, POSTER_CSS, POSTERS_PER_PAGE, renderPosterSheet, renderQrSvg } from '../../qr-codes/index';
 
 const BASE = 'https://pingyi.example.gov.cn:8443/county';
 
@@ -44,9 +44,7 @@ function pagesOf(html: string): Array<{ classes: string; codes: string[] }> {
 
 describe('escapeHtml', () => {
   it('escapes the five characters that can open markup or leave an attribute', () => {
-    expect(escapeHtml(`<script>alert("x")</script> & 'y'`)).toBe(
-      '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;',
-    );
+    expect(escapeHtml(`<script>alert("x")</script> & 'y'`)).toBe('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;');
     expect(escapeHtml('政务服务中心 3号窗口')).toBe('政务服务中心 3号窗口');
   });
 });

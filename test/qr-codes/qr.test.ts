@@ -1,18 +1,18 @@
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  codeUrl,
+  createQrSymbol,
   QR_PNG_DEFAULT,
   QR_PNG_MAX,
   QR_PNG_MIN,
   QR_QUIET_ZONE_MODULES,
-  codeUrl,
-  createQrSymbol,
   renderQrPng,
   renderQrSvg,
 } from '../../qr-codes/index';
-import { decodePng, gridToRgba, svgToModuleGrid, type ModuleGrid } from '../helpers/qr-decode.js';
+import { decodePng, gridToRgba, type ModuleGrid, svgToModuleGrid } from '../helpers/qr-decode.js';
 
 const COUNTY_BASE = 'https://pingyi.example.gov.cn:8443/county';
 const CODES = ['ABC234', '23456789ABCD', 'ZZZZ', 'K7M9PQ'];
@@ -80,7 +80,12 @@ describe('renderQrSvg', () => {
   it('reads the error correction level right (checked on library symbols of every level)', () => {
     const url = codeUrl(COUNTY_BASE, 'ABC234');
     const q = QR_QUIET_ZONE_MODULES;
-    for (const [level, bits] of [['L', 0b01], ['M', 0b00], ['Q', 0b11], ['H', 0b10]] as const) {
+    for (const [level, bits] of [
+      ['L', 0b01],
+      ['M', 0b00],
+      ['Q', 0b11],
+      ['H', 0b10],
+    ] as const) {
       const { size, data } = QRCode.create(url, { errorCorrectionLevel: level }).modules;
       const total = size + 2 * q;
       const dark = Array.from({ length: total }, (_, row) =>

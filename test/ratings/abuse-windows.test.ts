@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AbuseWindows } from '../../server/modules/ratings/abuse-windows.js';
 
 describe('anti-manipulation windows', () => {
-  it('counts a network\'s submissions after a time exactly as a walk over every entry would', () => {
+  it("counts a network's submissions after a time exactly as a walk over every entry would", () => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 0, max: 1_000 }), { maxLength: 200 }),
@@ -12,7 +12,7 @@ describe('anti-manipulation windows', () => {
         (times, since, cap) => {
           const sorted = [...times].sort((a, b) => a - b);
           const w = new AbuseWindows();
-          sorted.forEach((at, i) => w.add({ clientHash: `c${i}`, netHash: 'hall-wifi', codeId: 'K', at }));
+          for (const [i, at] of sorted.entries()) w.add({ clientHash: `c${i}`, netHash: 'hall-wifi', codeId: 'K', at });
           const expected = Math.min(sorted.filter((at) => at > since).length, cap);
           expect(w.networkAfter('hall-wifi', since, cap)).toBe(expected);
           expect(w.networkAfter('other-network', since, cap)).toBe(0);
@@ -21,7 +21,7 @@ describe('anti-manipulation windows', () => {
     );
   });
 
-  it('counts a device\'s ratings per code and per day', () => {
+  it("counts a device's ratings per code and per day", () => {
     const w = new AbuseWindows();
     w.add({ clientHash: 'phone', netHash: 'n', codeId: 'A', at: 100 });
     w.add({ clientHash: 'phone', netHash: 'n', codeId: 'B', at: 200 });

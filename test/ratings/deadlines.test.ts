@@ -9,7 +9,11 @@ async function rateAt(iso: string) {
   t = await makeTestApp({ now: Date.parse(iso) });
   const w = await makeWorld(t.db);
   const rate = () =>
-    t.app.inject({ method: 'POST', url: `/api/codes/${w.codeA.id}/ratings`, payload: { score: 1, clientId: `dev${Math.random().toString(36).slice(2, 12)}` } });
+    t.app.inject({
+      method: 'POST',
+      url: `/api/codes/${w.codeA.id}/ratings`,
+      payload: { score: 1, clientId: `dev${Math.random().toString(36).slice(2, 12)}` },
+    });
   return { w, rate };
 }
 
@@ -64,13 +68,17 @@ describe('差评必查 deadlines on the official working-day calendar', () => {
   it('a malformed holiday table is refused with the reasons, and only admins may load one', async () => {
     const { w } = await rateAt('2026-11-23T10:00:00+08:00');
     const bad = await t.app.inject({
-      method: 'PUT', url: '/api/settings/holidays', headers: bearerFor(t.app, w.admin),
+      method: 'PUT',
+      url: '/api/settings/holidays',
+      headers: bearerFor(t.app, w.admin),
       payload: { year: 2027, holidays: ['2027-02-30'], workdays: ['2027-10-06'] },
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toContain('2027-02-30');
     const sup = await t.app.inject({
-      method: 'PUT', url: '/api/settings/holidays', headers: bearerFor(t.app, w.supervisor),
+      method: 'PUT',
+      url: '/api/settings/holidays',
+      headers: bearerFor(t.app, w.supervisor),
       payload: { year: 2027, holidays: ['2027-01-01'], workdays: [] },
     });
     expect(sup.statusCode).toBe(403);

@@ -18,7 +18,13 @@ const count = (table: string) => t.db.get<{ n: number }>(sql.raw(`SELECT count(*
 
 describe('POST /api/codes/{code}/ratings', () => {
   it('stores a good rating: 201 with followUp null', async () => {
-    const res = await post(w.codeA.id, { score: 5, tags: ['态度热情'], comment: '很好', clientId: fresh(), idempotencyKey: 'key-good-0001' });
+    const res = await post(w.codeA.id, {
+      score: 5,
+      tags: ['态度热情'],
+      comment: '很好',
+      clientId: fresh(),
+      idempotencyKey: 'key-good-0001',
+    });
     expect(res.statusCode).toBe(201);
     expect(res.json()).toEqual({ id: expect.any(Number), followUp: null });
     const row = t.db.get<{ score: number; tags: string; department_id: number; comment: string; phone_enc: string | null }>(
@@ -173,8 +179,19 @@ describe('anti-manipulation limits (settings)', () => {
 
   it('limits follow the settings an admin changes', async () => {
     const res = await t.app.inject({
-      method: 'PATCH', url: '/api/settings', headers: bearerFor(t.app, w.admin),
-      payload: { limits: { perCodeMinutes: 0, perDevicePerDay: 2, networkPerMinute: 600, burstWindowMinutes: 10, burstPerNetwork: 60, burstPerDevice: 5 } },
+      method: 'PATCH',
+      url: '/api/settings',
+      headers: bearerFor(t.app, w.admin),
+      payload: {
+        limits: {
+          perCodeMinutes: 0,
+          perDevicePerDay: 2,
+          networkPerMinute: 600,
+          burstWindowMinutes: 10,
+          burstPerNetwork: 60,
+          burstPerDevice: 5,
+        },
+      },
     });
     expect(res.statusCode).toBe(200);
     const clientId = fresh();
@@ -185,8 +202,19 @@ describe('anti-manipulation limits (settings)', () => {
 
   it('bursts from one network are flagged for review, not refused, and stay counted', async () => {
     await t.app.inject({
-      method: 'PATCH', url: '/api/settings', headers: bearerFor(t.app, w.admin),
-      payload: { limits: { perCodeMinutes: 30, perDevicePerDay: 20, networkPerMinute: 600, burstWindowMinutes: 10, burstPerNetwork: 3, burstPerDevice: 5 } },
+      method: 'PATCH',
+      url: '/api/settings',
+      headers: bearerFor(t.app, w.admin),
+      payload: {
+        limits: {
+          perCodeMinutes: 30,
+          perDevicePerDay: 20,
+          networkPerMinute: 600,
+          burstWindowMinutes: 10,
+          burstPerNetwork: 3,
+          burstPerDevice: 5,
+        },
+      },
     });
     const codes = [w.codeA, w.codeB, makeCode(t.db, { departmentId: w.deptA.id }), makeCode(t.db, { departmentId: w.deptA.id })];
     for (const c of codes) expect((await post(c.id, { score: 5, clientId: fresh() }, { ip: '10.7.7.7' })).statusCode).toBe(201);
@@ -203,8 +231,19 @@ describe('anti-manipulation limits (settings)', () => {
 
   it('the per-network limit answers 429 in Chinese once exceeded', async () => {
     await t.app.inject({
-      method: 'PATCH', url: '/api/settings', headers: bearerFor(t.app, w.admin),
-      payload: { limits: { perCodeMinutes: 30, perDevicePerDay: 20, networkPerMinute: 10, burstWindowMinutes: 10, burstPerNetwork: 60, burstPerDevice: 5 } },
+      method: 'PATCH',
+      url: '/api/settings',
+      headers: bearerFor(t.app, w.admin),
+      payload: {
+        limits: {
+          perCodeMinutes: 30,
+          perDevicePerDay: 20,
+          networkPerMinute: 10,
+          burstWindowMinutes: 10,
+          burstPerNetwork: 60,
+          burstPerDevice: 5,
+        },
+      },
     });
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) statuses.push((await post(w.codeA.id, { score: 5, clientId: fresh() }, { ip: '10.8.8.8' })).statusCode);
@@ -221,7 +260,12 @@ describe('limits after a restart', () => {
     expect((await post(w.codeA.id, { score: 5, clientId })).statusCode).toBe(201);
     // a second app (a restart) over the same database: the windows are loaded from the ratings table
     const again = await makeTestApp({ db: t.db, now: t.clock.now() + 60_000 });
-    const res = await again.app.inject({ method: 'POST', url: `/api/codes/${w.codeA.id}/ratings`, payload: { score: 5, clientId }, remoteAddress: '10.1.1.1' });
+    const res = await again.app.inject({
+      method: 'POST',
+      url: `/api/codes/${w.codeA.id}/ratings`,
+      payload: { score: 5, clientId },
+      remoteAddress: '10.1.1.1',
+    });
     expect(res.statusCode).toBe(429);
     expect(res.json().error).toBe('RatedRecently');
     await again.app.close();

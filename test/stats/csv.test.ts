@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvLine, csvNumber, csvPercent, csvText } from '../../server/lib/csv.js';
-import { maskPhonesInText } from '../../server/modules/stats/text-privacy.js';
 import { ratingsCsv } from '../../server/modules/stats/exports.js';
+import { maskPhonesInText } from '../../server/modules/stats/text-privacy.js';
 import { makeTestApp } from '../helpers/app.js';
 import { makeRating, makeWorld } from '../helpers/factories.js';
 
@@ -47,16 +47,25 @@ describe('streamed rating detail', () => {
       const w = await makeWorld(t.db);
       const at = Date.parse('2026-11-05T10:00:00+08:00');
       const ids: number[] = [];
-      for (let i = 0; i < 7; i++) ids.push(makeRating(t.services, { codeId: w.codeA.id, score: 5, createdAt: at + (i < 4 ? 0 : i), comment: `c${i}` }).rating.id);
+      for (let i = 0; i < 7; i++)
+        ids.push(makeRating(t.services, { codeId: w.codeA.id, score: 5, createdAt: at + (i < 4 ? 0 : i), comment: `c${i}` }).rating.id);
       ids.push(makeRating(t.services, { codeId: w.codeB.id, score: 4, createdAt: Date.parse('2026-11-07T10:00:00+08:00') }).rating.id);
-      const stream = ratingsCsv({ db: t.db, crypto: t.services.crypto, departmentIds: [w.deptA.id, w.deptB.id], period: { from: '2026-11-01', to: '2026-11-30' }, batchSize: 3 });
+      const stream = ratingsCsv({
+        db: t.db,
+        crypto: t.services.crypto,
+        departmentIds: [w.deptA.id, w.deptB.id],
+        period: { from: '2026-11-01', to: '2026-11-30' },
+        batchSize: 3,
+      });
       const chunks: Buffer[] = [];
       for await (const c of stream) chunks.push(Buffer.from(c));
       const lines = Buffer.concat(chunks).toString('utf8').trim().split('\r\n');
       expect(lines).toHaveLength(1 + 8);
       expect(lines.slice(1).map((l) => l.slice(0, 19))).toEqual([
         ...Array(4).fill('2026-11-05 10:00:00'),
-        '2026-11-05 10:00:00', '2026-11-05 10:00:00', '2026-11-05 10:00:00',
+        '2026-11-05 10:00:00',
+        '2026-11-05 10:00:00',
+        '2026-11-05 10:00:00',
         '2026-11-07 10:00:00',
       ]);
       // Each rating exactly once: the comments c0…c6 of department A, in (time, id) order.

@@ -61,7 +61,19 @@ describe('Exports: the workbook and its CSV twin carry the same indicators as th
     const sheet = wb.getWorksheet('部门指标')!;
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     const headers = (sheet.getRow(1).values as unknown[]).slice(1);
-    expect(headers.slice(0, 11)).toEqual(['部门', '所属县区', '评价数', '非常满意', '满意', '基本满意', '不满意', '非常不满意', '好评率', '差评率', '综合评分']);
+    expect(headers.slice(0, 11)).toEqual([
+      '部门',
+      '所属县区',
+      '评价数',
+      '非常满意',
+      '满意',
+      '基本满意',
+      '不满意',
+      '非常不满意',
+      '好评率',
+      '差评率',
+      '综合评分',
+    ]);
     const col = (name: string) => headers.indexOf(name) + 1;
     const rowOf = (name: string) => {
       for (let i = 2; i <= sheet.rowCount; i++) if (sheet.getRow(i).getCell(1).value === name) return sheet.getRow(i);
@@ -99,7 +111,16 @@ describe('Exports: the workbook and its CSV twin carry the same indicators as th
     expect(r7[10]).toBe('是');
     expect(r7[7]).toBe('服务态度差');
     const r1 = rows.find((r) => r[0] === '2026-11-02 09:15:00')!;
-    expect(r1.slice(0, 8)).toEqual(['2026-11-02 09:15:00', d.w.deptA.name, d.w.codeA.id, d.w.codeA.location, 5, '非常满意', '好评', '态度热情']);
+    expect(r1.slice(0, 8)).toEqual([
+      '2026-11-02 09:15:00',
+      d.w.deptA.name,
+      d.w.codeA.id,
+      d.w.codeA.location,
+      5,
+      '非常满意',
+      '好评',
+      '态度热情',
+    ]);
     expect(r1[9]).toBe('138****0001');
     const text = JSON.stringify(rows);
     expectNoFullPhone(text);
@@ -110,7 +131,9 @@ describe('Exports: the workbook and its CSV twin carry the same indicators as th
     const res = await download('/api/stats/export.csv', d.w.supervisor);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(String(res.headers['content-disposition'])).toContain(`filename*=UTF-8''${encodeURIComponent('部门指标_2026-11-01至2026-11-30.csv')}`);
+    expect(String(res.headers['content-disposition'])).toContain(
+      `filename*=UTF-8''${encodeURIComponent('部门指标_2026-11-01至2026-11-30.csv')}`,
+    );
     const raw = res.rawPayload;
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parseCsv(raw.subarray(3).toString('utf8'));

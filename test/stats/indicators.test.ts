@@ -11,7 +11,11 @@ beforeEach(async () => {
 
 const qs = (o: Record<string, string | number>) => new URLSearchParams(Object.entries(o).map(([k, v]) => [k, String(v)])).toString();
 
-async function get<T = any>(path: string, user: { id: number; role: string }, query: Record<string, string | number> = NOVEMBER): Promise<T> {
+async function get<T = any>(
+  path: string,
+  user: { id: number; role: string },
+  query: Record<string, string | number> = NOVEMBER,
+): Promise<T> {
   const res = await t.app.inject({ method: 'GET', url: `${path}?${qs(query)}`, headers: bearerFor(t.app, user) });
   expect(res.statusCode, res.body).toBe(200);
   return res.json() as T;
@@ -59,7 +63,18 @@ describe('Indicators (DOMAIN.md) on a hand-built month', () => {
   it('rates are null, never NaN, when nothing was counted', async () => {
     const body = await get('/api/stats/departments', d.w.supervisor, { from: '2025-01-01', to: '2025-01-31' });
     for (const dep of body.departments) {
-      expect(dep).toMatchObject({ total: 0, goodRate: null, badRate: null, score: null, visitRate: null, rectifyRate: null, satisfactionRate: null, onTimeRate: null, rank: null, insufficient: true });
+      expect(dep).toMatchObject({
+        total: 0,
+        goodRate: null,
+        badRate: null,
+        score: null,
+        visitRate: null,
+        rectifyRate: null,
+        satisfactionRate: null,
+        onTimeRate: null,
+        rank: null,
+        insufficient: true,
+      });
       expect(dep.shares).toEqual({ '1': null, '2': null, '3': null, '4': null, '5': null });
     }
   });
@@ -120,7 +135,18 @@ describe('Indicators (DOMAIN.md) on a hand-built month', () => {
   it('case indicators per department, with overdue cases as of today', async () => {
     const body = await get('/api/stats/cases', d.w.supervisor);
     const a = body.departments.find((x: any) => x.id === d.w.deptA.id);
-    expect(a).toMatchObject({ cases: 5, openCases: 2, realNameBad: 4, realNameBadVisited: 3, validBad: 3, validRectified: 2, answered: 3, answeredSatisfied: 2, closed: 3, closedOnTime: 2 });
+    expect(a).toMatchObject({
+      cases: 5,
+      openCases: 2,
+      realNameBad: 4,
+      realNameBadVisited: 3,
+      validBad: 3,
+      validRectified: 2,
+      answered: 3,
+      answeredSatisfied: 2,
+      closed: 3,
+      closedOnTime: 2,
+    });
     // Today is 2026-12-02: c8 and c11 are open; c8 (due 11-30) and c11 (due 12-11)…
     const dues = [d.r.r8.case!.dueDate, d.r.r11.case!.dueDate, d.r.r6.case!.dueDate];
     expect(dues[2] < '2026-11-30').toBe(true); // c6 was closed after its deadline

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../../db/client.js';
+import { type Db, openDb } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
 import { verifyRollups } from '../../server/modules/stats/recount.js';
 import { bearerFor, makeTestApp } from '../helpers/app.js';
@@ -64,7 +64,10 @@ describe('migration 0007 keeps the figures of an existing database', () => {
       FROM ratings WHERE excluded = 0 GROUP BY 1, 2, 3`);
     db.run(sql`UPDATE daily_code_stats SET opens = 4 WHERE code_id = ${w.codeA.id} AND day = '2026-11-02'`);
     // Two 好评抽查 cases (spot checks carry no case indicators), one still open.
-    for (const [no, status, ratingId] of [['SC1', 'open', 1], ['SC2', 'closed', 4]] as const) {
+    for (const [no, status, ratingId] of [
+      ['SC1', 'open', 1],
+      ['SC2', 'closed', 4],
+    ] as const) {
       db.run(sql`INSERT INTO cases (case_no, kind, status, rating_id, department_id, code_id, rating_day, anonymous, contact_due_date, due_date, status_token, created_at, updated_at)
         VALUES (${no}, 'spot_check', ${status}, ${ratingId}, ${w.deptA.id}, ${w.codeA.id}, '2026-11-02', 0, '2026-11-03', '2026-11-20', ${`token-${no}`}, 0, 0)`);
     }
@@ -82,10 +85,14 @@ describe('migration 0007 keeps the figures of an existing database', () => {
       { kind: 'spot_check', status: 'open', count: 1 },
     ]);
 
-    expect(db.get(sql`SELECT s1, s2, s5, real_name AS realName, submissions, opens, h9, b9, h15, b15 FROM daily_department_stats
-      WHERE department_id = ${w.deptA.id} AND day = '2026-11-02'`)).toEqual({ s1: 1, s2: 0, s5: 1, realName: 1, submissions: 3, opens: 4, h9: 2, b9: 1, h15: 0, b15: 0 });
-    expect(db.all(sql`SELECT day, s4, submissions, opens, last_submission_day AS lastSubmission, last_open_day AS lastOpen
-      FROM cumulative_code_stats WHERE code_id = ${w.codeA.id} ORDER BY day`)).toEqual([
+    expect(
+      db.get(sql`SELECT s1, s2, s5, real_name AS realName, submissions, opens, h9, b9, h15, b15 FROM daily_department_stats
+      WHERE department_id = ${w.deptA.id} AND day = '2026-11-02'`),
+    ).toEqual({ s1: 1, s2: 0, s5: 1, realName: 1, submissions: 3, opens: 4, h9: 2, b9: 1, h15: 0, b15: 0 });
+    expect(
+      db.all(sql`SELECT day, s4, submissions, opens, last_submission_day AS lastSubmission, last_open_day AS lastOpen
+      FROM cumulative_code_stats WHERE code_id = ${w.codeA.id} ORDER BY day`),
+    ).toEqual([
       { day: '2026-11-02', s4: 0, submissions: 3, opens: 4, lastSubmission: '2026-11-02', lastOpen: '2026-11-02' },
       { day: '2026-11-04', s4: 0, submissions: 3, opens: 6, lastSubmission: '2026-11-02', lastOpen: '2026-11-04' },
       { day: '2026-11-05', s4: 1, submissions: 4, opens: 6, lastSubmission: '2026-11-05', lastOpen: '2026-11-04' },
@@ -99,7 +106,9 @@ describe('migration 0007 keeps the figures of an existing database', () => {
       expect(map.total[0][9]).toBe(2); // Monday 2026-11-02, 09:00–10:00: the 5 and the 1
       expect(map.bad[0][9]).toBe(1);
       expect(map.total[0][23]).toBe(1); // department B's 3 at 23:30
-      const funnel = (await t.app.inject({ url: '/api/codes', ...auth })).json().codes.find((c: { code: string }) => c.code === w.codeA.id).funnel;
+      const funnel = (await t.app.inject({ url: '/api/codes', ...auth }))
+        .json()
+        .codes.find((c: { code: string }) => c.code === w.codeA.id).funnel;
       expect(funnel).toMatchObject({ opensTotal: 6, submissionsTotal: 4, lastOpenDay: '2026-11-04', lastSubmissionDay: '2026-11-05' });
       await t.app.inject({ method: 'POST', url: `/api/codes/${w.codeA.id}/opened` });
       expect(t.services.stats.verifyRollups().ok).toBe(true);

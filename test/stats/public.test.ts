@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { buildNovember } from './dataset.js';
 import { makeRating, useTestWorld } from '../helpers/factories.js';
+import { buildNovember } from './dataset.js';
 
 const { t } = useTestWorld({ world: false });
 let d: Awaited<ReturnType<typeof buildNovember>>;
@@ -20,7 +20,16 @@ describe('公开: GET /api/public/rankings (no login)', () => {
     const names = body.departments.map((x: any) => x.name);
     expect(names).toEqual([d.w.deptA.name, d.w.deptB.name, d.w.deptC.name]);
     const a = body.departments[0];
-    expect(a).toMatchObject({ total: 10, goodRate: 0.5, score: 58, rank: 1, insufficient: false, badCount: 5, validBad: 3, rectifiedCount: 2 });
+    expect(a).toMatchObject({
+      total: 10,
+      goodRate: 0.5,
+      score: 58,
+      rank: 1,
+      insufficient: false,
+      badCount: 5,
+      validBad: 3,
+      rectifiedCount: 2,
+    });
     expect(a.rectifyRate).toBeCloseTo(2 / 3, 12);
     expect(body.departments[1]).toMatchObject({ rank: null, insufficient: true, total: 3 });
     const text = res.body;
@@ -29,7 +38,24 @@ describe('公开: GET /api/public/rankings (no login)', () => {
     }
     for (const dep of body.departments) {
       expect(Object.keys(dep).sort()).toEqual(
-        ['badCount', 'badRate', 'closed', 'closedOnTime', 'goodCount', 'goodRate', 'insufficient', 'name', 'onTimeRate', 'orgUnitName', 'rank', 'rectifiedCount', 'rectifyRate', 'score', 'total', 'validBad'].sort(),
+        [
+          'badCount',
+          'badRate',
+          'closed',
+          'closedOnTime',
+          'goodCount',
+          'goodRate',
+          'insufficient',
+          'name',
+          'onTimeRate',
+          'orgUnitName',
+          'rank',
+          'rectifiedCount',
+          'rectifyRate',
+          'score',
+          'total',
+          'validBad',
+        ].sort(),
       );
     }
   });

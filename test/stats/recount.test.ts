@@ -6,12 +6,12 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDb, openDb } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
+import { getCase } from '../../db/queries/cases.js';
 import { runRecount } from '../../server/cli/recount.js';
+import { AppError } from '../../server/errors.js';
 import type { Actor } from '../../server/modules/auth/actor.js';
 import type { MoveInput } from '../../server/modules/cases/workflow.js';
-import { AppError } from '../../server/errors.js';
-import { MOVES as WORKFLOW, stateOf } from '../../server/modules/cases/workflow.js';
-import { getCase } from '../../db/queries/cases.js';
+import { stateOf, MOVES as WORKFLOW } from '../../server/modules/cases/workflow.js';
 import { chinaDay } from '../../shared/china-time.js';
 import { bearerFor, makeTestApp, T0, type TestApp } from '../helpers/app.js';
 import { makeRating, makeWorld } from '../helpers/factories.js';
@@ -73,7 +73,11 @@ const CLASSES = ['valid', 'mistaken', 'malicious', 'no_basis'] as const;
 const SATS = ['satisfied', 'basic', 'unsatisfied'] as const;
 
 /** A legal move from the case's current status (the workflow table), or the listed one for 'try'. */
-function pickMove(t: TestApp, caseId: number, c: { kind: 'move' | 'try'; move: number; variant: number }): { input: MoveInput; by: 'head' | 'supervisor' } | null {
+function pickMove(
+  t: TestApp,
+  caseId: number,
+  c: { kind: 'move' | 'try'; move: number; variant: number },
+): { input: MoveInput; by: 'head' | 'supervisor' } | null {
   if (c.kind === 'try') return MOVES[c.move]!;
   const row = getCase(t.db, caseId)!;
   const legal = WORKFLOW.filter((m) => m.kind === row.kind && m.from === row.status && (!m.when || m.when(stateOf(row))));
@@ -82,7 +86,8 @@ function pickMove(t: TestApp, caseId: number, c: { kind: 'move' | 'try'; move: n
   const need = m.requires(stateOf(row));
   const input: MoveInput = { to: m.to };
   if (need.includes('classification')) input.classification = CLASSES[c.variant % CLASSES.length];
-  if (need.includes('satisfaction') || (m.accepts.includes('satisfaction') && c.variant % 2 === 0)) input.satisfaction = SATS[c.variant % SATS.length];
+  if (need.includes('satisfaction') || (m.accepts.includes('satisfaction') && c.variant % 2 === 0))
+    input.satisfaction = SATS[c.variant % SATS.length];
   if (need.includes('note')) input.note = '说明';
   return { input, by: m.roles.includes('dept_head') ? 'head' : 'supervisor' };
 }
@@ -96,7 +101,10 @@ describe('Rollups agree exactly with a recount from raw rows', () => {
         try {
           const w = await makeWorld(t.db);
           const actor = (id: number): Actor => t.services.auth.resolveActor(id)!;
-          const heads = new Map([[w.deptA.id, actor(w.headA.id)], [w.deptB.id, actor(w.headB.id)]]);
+          const heads = new Map([
+            [w.deptA.id, actor(w.headA.id)],
+            [w.deptB.id, actor(w.headB.id)],
+          ]);
           const supervisor = actor(w.supervisor.id);
           const codes = [w.codeA, w.codeB, w.codeC];
           const caseIds: { id: number; departmentId: number }[] = [];
@@ -108,7 +116,13 @@ describe('Rollups agree exactly with a recount from raw rows', () => {
             } else if (c.kind === 'rate') {
               const code = codes[c.code]!;
               const createdAt = t.clock.now() - c.backDays * 24 * HOUR;
-              const r = makeRating(t.services, { codeId: code.id, score: c.score, phone: c.phone ? '13700001111' : null, tags: c.tags, createdAt });
+              const r = makeRating(t.services, {
+                codeId: code.id,
+                score: c.score,
+                phone: c.phone ? '13700001111' : null,
+                tags: c.tags,
+                createdAt,
+              });
               if (r.case && code.departmentId !== w.deptC.id) caseIds.push({ id: r.case.id, departmentId: code.departmentId });
             } else if (caseIds.length) {
               const target = caseIds[c.pick % caseIds.length]!;
@@ -126,8 +140,13 @@ describe('Rollups agree exactly with a recount from raw rows', () => {
           expect(result.ok).toBe(true);
           // And the API's total equals a raw count of the counted ratings.
           excludedSeen += t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ratings WHERE excluded = 1`)!.n;
-          const raw = t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ratings WHERE excluded = 0 AND department_id IN (${w.deptA.id}, ${w.deptB.id})`)!.n;
-          const res = await t.app.inject({ url: `/api/stats/summary?from=2026-11-01&to=2027-02-28`, headers: bearerFor(t.app, w.supervisor) });
+          const raw = t.db.get<{ n: number }>(
+            sql`SELECT count(*) AS n FROM ratings WHERE excluded = 0 AND department_id IN (${w.deptA.id}, ${w.deptB.id})`,
+          )!.n;
+          const res = await t.app.inject({
+            url: `/api/stats/summary?from=2026-11-01&to=2027-02-28`,
+            headers: bearerFor(t.app, w.supervisor),
+          });
           expect(res.json().total).toBe(raw);
         } finally {
           await t.close();
@@ -147,7 +166,9 @@ describe('Rollups agree exactly with a recount from raw rows', () => {
       t.services.stats.recordOpen(t.db, d.w.codeA.id, d.w.deptA.id, '2026-11-02');
       t.db.run(sql`UPDATE daily_code_stats SET s5 = s5 + 3 WHERE code_id = ${d.w.codeA.id} AND day = '2026-11-02'`);
       t.db.run(sql`DELETE FROM daily_tag_stats WHERE tag = '态度热情'`);
-      t.db.run(sql`UPDATE daily_case_stats SET closed_on_time = closed_on_time + 1 WHERE department_id = ${d.w.deptA.id} AND day = '2026-11-05'`);
+      t.db.run(
+        sql`UPDATE daily_case_stats SET closed_on_time = closed_on_time + 1 WHERE department_id = ${d.w.deptA.id} AND day = '2026-11-05'`,
+      );
       t.db.run(sql`INSERT INTO daily_department_stats (department_id, day, h3) VALUES (${d.w.deptB.id}, '2026-11-09', 1)`);
       t.db.run(sql`UPDATE cumulative_code_stats SET s4 = s4 + 1 WHERE code_id = ${d.w.codeA.id} AND day = '2026-11-20'`);
       t.db.run(sql`UPDATE case_status_counts SET count = count + 2 WHERE department_id = ${d.w.deptA.id} AND status = 'closed'`);
@@ -171,11 +192,19 @@ describe('Rollups agree exactly with a recount from raw rows', () => {
 
       const fixed = t.services.stats.rebuildRollups();
       expect(fixed.ok).toBe(true);
-      const opens = t.db.get<{ opens: number; s5: number }>(sql`SELECT opens, s5 FROM daily_code_stats WHERE code_id = ${d.w.codeA.id} AND day = '2026-11-02'`);
+      const opens = t.db.get<{ opens: number; s5: number }>(
+        sql`SELECT opens, s5 FROM daily_code_stats WHERE code_id = ${d.w.codeA.id} AND day = '2026-11-02'`,
+      );
       expect(opens).toEqual({ opens: 1, s5: 2 });
       // The open survives in the department's day and in the code's running totals too.
-      expect(t.db.get(sql`SELECT opens FROM daily_department_stats WHERE department_id = ${d.w.deptA.id} AND day = '2026-11-02'`)).toEqual({ opens: 1 });
-      expect(t.db.get(sql`SELECT opens, last_open_day AS lastOpenDay FROM cumulative_code_stats WHERE code_id = ${d.w.codeA.id} AND day = '2026-12-01'`)).toEqual({
+      expect(t.db.get(sql`SELECT opens FROM daily_department_stats WHERE department_id = ${d.w.deptA.id} AND day = '2026-11-02'`)).toEqual({
+        opens: 1,
+      });
+      expect(
+        t.db.get(
+          sql`SELECT opens, last_open_day AS lastOpenDay FROM cumulative_code_stats WHERE code_id = ${d.w.codeA.id} AND day = '2026-12-01'`,
+        ),
+      ).toEqual({
         opens: 1,
         lastOpenDay: '2026-11-02',
       });

@@ -60,8 +60,15 @@ beforeEach(() => {
     const code = codes[pick(codes.length)]!;
     const createdAt = START + pick(DAYS) * DAY + pick(24) * 3_600_000 + pick(3_600_000);
     const score = [1, 2, 3, 4, 5, 5, 5, 4][pick(8)]!;
-    const r = makeRating(t.services, { codeId: code.id, score, createdAt, phone: pick(3) === 0 ? '13700001111' : null, tags: score <= 2 ? ['服务态度差'] : [] });
-    if (r.case && code.departmentId !== w.deptC.id && appealed.length < 4 && pick(2) === 0) appealed.push({ id: r.case.id, departmentId: code.departmentId });
+    const r = makeRating(t.services, {
+      codeId: code.id,
+      score,
+      createdAt,
+      phone: pick(3) === 0 ? '13700001111' : null,
+      tags: score <= 2 ? ['服务态度差'] : [],
+    });
+    if (r.case && code.departmentId !== w.deptC.id && appealed.length < 4 && pick(2) === 0)
+      appealed.push({ id: r.case.id, departmentId: code.departmentId });
   }
   // 误评 on appeal, approved: these ratings leave every counted figure (not the submissions).
   for (const c of appealed) {
@@ -125,15 +132,26 @@ describe('dashboard rollups answer exactly what a raw count of the ratings says'
     for (const p of periods()) {
       const inPeriod = raw.filter((r) => r.day >= p.from && r.day <= p.to);
       const qs = `from=${p.from}&to=${p.to}`;
-      const depts = (await get(`/api/stats/departments?${qs}`)).departments as { id: number; total: number; byScore: object; realNameCount: number }[];
+      const depts = (await get(`/api/stats/departments?${qs}`)).departments as {
+        id: number;
+        total: number;
+        byScore: object;
+        realNameCount: number;
+      }[];
       for (const d of [w.deptA, w.deptB]) {
-        expect(depts.find((x) => x.id === d.id), `${qs} dept ${d.id}`).toMatchObject(byScore(inPeriod.filter((r) => r.departmentId === d.id)));
+        expect(
+          depts.find((x) => x.id === d.id),
+          `${qs} dept ${d.id}`,
+        ).toMatchObject(byScore(inPeriod.filter((r) => r.departmentId === d.id)));
       }
       expect(await get(`/api/stats/summary?${qs}`), qs).toMatchObject(byScore(inPeriod.filter(inScope)));
       const trend = (await get(`/api/stats/trend?${qs}`)).points as { from: string; total: number }[];
-      for (const point of trend) expect(point.total, `${qs} ${point.from}`).toBe(byScore(inPeriod.filter((r) => inScope(r) && r.day === point.from)).total);
+      for (const point of trend)
+        expect(point.total, `${qs} ${point.from}`).toBe(byScore(inPeriod.filter((r) => inScope(r) && r.day === point.from)).total);
       expect((await get(`/api/stats/ratings?${qs}&limit=1`)).total, qs).toBe(byScore(inPeriod.filter(inScope)).total);
-      expect((await get(`/api/stats/ratings?${qs}&kind=bad&limit=1`)).total, qs).toBe(inPeriod.filter((r) => inScope(r) && r.excluded === 0 && r.score <= 2).length);
+      expect((await get(`/api/stats/ratings?${qs}&kind=bad&limit=1`)).total, qs).toBe(
+        inPeriod.filter((r) => inScope(r) && r.excluded === 0 && r.score <= 2).length,
+      );
     }
   });
 
@@ -141,7 +159,9 @@ describe('dashboard rollups answer exactly what a raw count of the ratings says'
     const raw = rawRatings().filter((r) => r.excluded === 0);
     for (const p of periods()) {
       for (const dept of [undefined, w.deptA.id]) {
-        const rows = raw.filter((r) => r.day >= p.from && r.day <= p.to && (dept === undefined ? r.departmentId !== w.deptC.id : r.departmentId === dept));
+        const rows = raw.filter(
+          (r) => r.day >= p.from && r.day <= p.to && (dept === undefined ? r.departmentId !== w.deptC.id : r.departmentId === dept),
+        );
         const total = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
         const bad = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
         for (const r of rows) {
@@ -159,7 +179,13 @@ describe('dashboard rollups answer exactly what a raw count of the ratings says'
   it('per code over any period: counted ratings, submissions and opens (running totals)', async () => {
     const raw = rawRatings();
     for (const p of periods()) {
-      const list = (await get(`/api/stats/codes?from=${p.from}&to=${p.to}`)).codes as { codeId: string; total: number; byScore: object; submissions: number; opens: number }[];
+      const list = (await get(`/api/stats/codes?from=${p.from}&to=${p.to}`)).codes as {
+        codeId: string;
+        total: number;
+        byScore: object;
+        submissions: number;
+        opens: number;
+      }[];
       expect(list).toHaveLength(5); // the county's codes, the unused one included
       for (const c of list) {
         const rows = raw.filter((r) => r.codeId === c.codeId && r.day >= p.from && r.day <= p.to);
@@ -214,15 +240,24 @@ describe('case counts come from case_status_counts and equal a count of the case
       (await t.app.inject({ url: `/api/cases?${qs}`, headers: bearerFor(t.app, user) })).json().total as number;
     expect(await total('sort=queue&limit=1')).toBe(inScope.filter((c) => c.status !== 'closed').length);
     expect(await total('status=closed&limit=1')).toBe(inScope.filter((c) => c.status === 'closed').length);
-    expect(await total(`sort=queue&departmentId=${w.deptB.id}&limit=1`)).toBe(inScope.filter((c) => c.departmentId === w.deptB.id && c.status !== 'closed').length);
+    expect(await total(`sort=queue&departmentId=${w.deptB.id}&limit=1`)).toBe(
+      inScope.filter((c) => c.departmentId === w.deptB.id && c.status !== 'closed').length,
+    );
     // 好评抽查 draws open spot-check cases: counted per kind too.
-    const draw = await t.app.inject({ method: 'POST', url: '/api/spot-checks/draw', headers: bearerFor(t.app, w.supervisor), payload: { month: '2026-11', seed: 'x' } });
+    const draw = await t.app.inject({
+      method: 'POST',
+      url: '/api/spot-checks/draw',
+      headers: bearerFor(t.app, w.supervisor),
+      payload: { month: '2026-11', seed: 'x' },
+    });
     expect(draw.statusCode).toBe(201);
     const drawn = (draw.json().cases as unknown[]).length;
     expect(drawn).toBeGreaterThan(0);
     expect(await total('kind=spot_check&limit=1')).toBe(drawn);
     expect(t.services.stats.verifyRollups().mismatches).toEqual([]);
-    expect(await total('sort=queue&limit=1', w.headA)).toBe(inScope.filter((c) => c.departmentId === w.deptA.id && c.status !== 'closed').length);
+    expect(await total('sort=queue&limit=1', w.headA)).toBe(
+      inScope.filter((c) => c.departmentId === w.deptA.id && c.status !== 'closed').length,
+    );
     expect(await total('limit=1', w.headA)).toBe(inScope.filter((c) => c.departmentId === w.deptA.id).length);
   });
 });
@@ -234,7 +269,9 @@ describe('the routes read the new rollups (a change there shows in the answer)',
     const before = { d: await get(`/api/stats/departments?${qs}`), h: await get(`/api/stats/heatmap?${qs}`) };
     t.db.run(sql`INSERT INTO daily_department_stats (department_id, day, s5, h9, b9) VALUES (${w.deptA.id}, ${day}, 0, 0, 0)
       ON CONFLICT (department_id, day) DO NOTHING`);
-    t.db.run(sql`UPDATE daily_department_stats SET s5 = s5 + 7, h9 = h9 + 7, b9 = b9 + 2 WHERE department_id = ${w.deptA.id} AND day = ${day}`);
+    t.db.run(
+      sql`UPDATE daily_department_stats SET s5 = s5 + 7, h9 = h9 + 7, b9 = b9 + 2 WHERE department_id = ${w.deptA.id} AND day = ${day}`,
+    );
     const after = { d: await get(`/api/stats/departments?${qs}`), h: await get(`/api/stats/heatmap?${qs}`) };
     const total = (r: { departments: { id: number; total: number }[] }) => r.departments.find((x) => x.id === w.deptA.id)!.total;
     expect(total(after.d)).toBe(total(before.d) + 7);
@@ -255,12 +292,16 @@ describe('the routes read the new rollups (a change there shows in the answer)',
     const code = codes[0]!.id;
     const last = t.db.get<{ day: string }>(sql`SELECT max(day) AS day FROM cumulative_code_stats WHERE code_id = ${code}`)!.day;
     const before = await get(`/api/stats/codes?from=${last}&to=${last}`);
-    const funnelBefore = ((await get('/api/codes')).codes as { code: string; funnel: { submissionsTotal: number } }[]).find((c) => c.code === code)!.funnel;
+    const funnelBefore = ((await get('/api/codes')).codes as { code: string; funnel: { submissionsTotal: number } }[]).find(
+      (c) => c.code === code,
+    )!.funnel;
     t.db.run(sql`UPDATE cumulative_code_stats SET s4 = s4 + 3, submissions = submissions + 3 WHERE code_id = ${code} AND day = ${last}`);
     const after = await get(`/api/stats/codes?from=${last}&to=${last}`);
     const total = (r: { codes: { codeId: string; total: number }[] }) => r.codes.find((c) => c.codeId === code)!.total;
     expect(total(after)).toBe(total(before) + 3);
-    const funnelAfter = ((await get('/api/codes')).codes as { code: string; funnel: { submissionsTotal: number } }[]).find((c) => c.code === code)!.funnel;
+    const funnelAfter = ((await get('/api/codes')).codes as { code: string; funnel: { submissionsTotal: number } }[]).find(
+      (c) => c.code === code,
+    )!.funnel;
     expect(funnelAfter.submissionsTotal).toBe(funnelBefore.submissionsTotal + 3);
   });
 });

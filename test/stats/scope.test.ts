@@ -38,7 +38,7 @@ describe('Scope: a head sees only their departments (STYLE.md §9)', () => {
     expect(heat.total.flat().reduce((n: number, x: number) => n + x, 0)).toBe(10);
   });
 
-  it("a head of another department gets nothing of department A: asking for it is 404", async () => {
+  it('a head of another department gets nothing of department A: asking for it is 404', async () => {
     for (const r of ROUTES.filter((x) => x !== 'departments')) {
       const res = await call(d.w.headB, `/api/stats/${r}`, { departmentId: d.w.deptA.id });
       expect(res.statusCode, r).toBe(404);

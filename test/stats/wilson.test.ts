@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { wilsonLowerBound, Z95 } from '../../server/modules/stats/wilson.js';
 import { rankFairly } from '../../server/modules/stats/rankings.js';
+import { wilsonLowerBound, Z95 } from '../../server/modules/stats/wilson.js';
 
 describe('Wilson score lower bound (95%)', () => {
   it('matches reference values', () => {
@@ -18,7 +18,12 @@ describe('Wilson score lower bound (95%)', () => {
   });
 
   it('lies below the observed share and rises with the sample at the same share', () => {
-    for (const [k, n] of [[1, 2], [9, 10], [90, 100], [900, 1000]] as const) {
+    for (const [k, n] of [
+      [1, 2],
+      [9, 10],
+      [90, 100],
+      [900, 1000],
+    ] as const) {
       expect(wilsonLowerBound(k, n)).toBeLessThan(k / n);
     }
     expect(wilsonLowerBound(9, 10)).toBeLessThan(wilsonLowerBound(90, 100));
@@ -31,7 +36,11 @@ describe('Wilson score lower bound (95%)', () => {
 });
 
 describe('rankFairly', () => {
-  const dep = (total: number, goodCount: number, score: number | null = total ? (goodCount / total) * 100 : null) => ({ total, goodCount, score });
+  const dep = (total: number, goodCount: number, score: number | null = total ? (goodCount / total) * 100 : null) => ({
+    total,
+    goodCount,
+    score,
+  });
 
   it('one lucky 好评 (1/1) does not outrank 95 of 100', () => {
     const ranks = rankFairly([dep(1, 1), dep(100, 95)], 1);
@@ -52,7 +61,13 @@ describe('rankFairly', () => {
     // 10/10 has the higher lower bound (0.722 > 0.699): first, although with fewer ratings.
     expect(wilsonLowerBound(10, 10)).toBeGreaterThan(wilsonLowerBound(18, 20));
     expect(ranks.map((r) => r.rank)).toEqual([4, 2, 2, 1]);
-    const byTotal = rankFairly([{ total: 10, goodCount: 10, score: 100 }, { total: 10, goodCount: 10, score: 100 }], 1);
+    const byTotal = rankFairly(
+      [
+        { total: 10, goodCount: 10, score: 100 },
+        { total: 10, goodCount: 10, score: 100 },
+      ],
+      1,
+    );
     expect(byTotal.map((r) => r.rank)).toEqual([1, 1]);
   });
 });

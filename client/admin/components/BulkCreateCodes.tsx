@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../shared/api.js';
-import { useAction } from './use-action.js';
-import { InputField, NamedOptions, SelectField } from './Fields.js';
 import type { CodeItem, DepartmentItem } from './code-types.js';
+import { InputField, NamedOptions, SelectField } from './Fields.js';
+import { useAction } from './use-action.js';
 
 /** Admin form: n window codes for one department from a location pattern with {n}. */
 export function BulkCreateCodes({

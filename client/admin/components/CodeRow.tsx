@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
-import { api } from '../../shared/api.js';
-import { useAction } from './use-action.js';
-import { InputField } from './Fields.js';
 import { FUNNEL_ALERT_LABELS } from '../../../shared/domain.js';
+import { api } from '../../shared/api.js';
 import type { CodeItem } from './code-types.js';
 import { ErrorText } from './ErrorText.js';
+import { InputField } from './Fields.js';
+import { useAction } from './use-action.js';
 
 const qrPath = (code: string, ext: 'svg' | 'png') => `/api/codes/${encodeURIComponent(code)}/qr.${ext}`;
 
@@ -48,8 +48,12 @@ export function CodeRow({ item, isAdmin, onChanged }: { item: CodeItem; isAdmin:
             <InputField label="位置" value={location} required maxLength={100} onValue={setLocation} />
             <InputField label="服务人员（可空）" value={staffName} maxLength={30} onValue={setStaffName} />
             <span class="row-actions">
-              <button type="submit" disabled={busy}>保存</button>
-              <button type="button" onClick={() => setEditing(false)} disabled={busy}>取消</button>
+              <button type="submit" disabled={busy}>
+                保存
+              </button>
+              <button type="button" onClick={() => setEditing(false)} disabled={busy}>
+                取消
+              </button>
             </span>
           </form>
         ) : (

@@ -18,7 +18,12 @@ interface InputAttributes {
 }
 
 /** A labelled input; `onValue` gets what was typed. `class` is the label's (grow…). */
-export function InputField({ label, onValue, class: labelClass, ...input }: InputAttributes & { label: ComponentChildren; onValue: (value: string) => void; class?: string }) {
+export function InputField({
+  label,
+  onValue,
+  class: labelClass,
+  ...input
+}: InputAttributes & { label: ComponentChildren; onValue: (value: string) => void; class?: string }) {
   return (
     <label class={labelClass}>
       {label}
@@ -75,7 +80,15 @@ export function LabelOptions<V extends string>({ values, labels }: { values?: re
 }
 
 /** A checkbox with its label after it; `onChange` gets whether it is ticked. */
-export function CheckField({ label, checked, onChange }: { label: ComponentChildren; checked: boolean; onChange: (checked: boolean) => void }) {
+export function CheckField({
+  label,
+  checked,
+  onChange,
+}: {
+  label: ComponentChildren;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}) {
   return (
     <label class="check">
       <input type="checkbox" checked={checked} onChange={(e) => onChange(e.currentTarget.checked)} />

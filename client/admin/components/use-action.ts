@@ -6,9 +6,9 @@ export interface Action {
    * Runs one call of a form or button (and what follows it: reload, clear the form…). What it
    * resolves to, if anything, is the `done` message; a failure becomes `error`. Never rejects.
    */
-  run: (action: () => Promise<string | void>) => Promise<void>;
+  run: (action: () => Promise<unknown>) => Promise<void>;
   /** A form's onSubmit that runs `action` instead of the browser posting the form. */
-  onSubmit: (action: () => Promise<string | void>) => (e: Event) => void;
+  onSubmit: (action: () => Promise<unknown>) => (e: Event) => void;
   /** The call is under way (disable its button). */
   busy: boolean;
   /** Why the last call failed: the server's message, or the hook's fallback. */
@@ -27,20 +27,20 @@ export function useAction(failure: string): Action {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  async function run(action: () => Promise<string | void>) {
+  async function run(action: () => Promise<unknown>) {
     setBusy(true);
     setError(null);
     setDone(null);
     try {
       const message = await action();
-      if (message) setDone(message);
+      if (typeof message === 'string' && message) setDone(message);
     } catch (err) {
       setError(errorMessage(err, failure));
     } finally {
       setBusy(false);
     }
   }
-  const onSubmit = (action: () => Promise<string | void>) => (e: Event) => {
+  const onSubmit = (action: () => Promise<unknown>) => (e: Event) => {
     e.preventDefault();
     void run(action);
   };

@@ -1,17 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
+import { CLASSIFICATION_LABELS, type Classification, SATISFACTION_LABELS, type Satisfaction } from '../../../shared/domain.js';
 import { api } from '../../shared/api.js';
-import { CLASSIFICATION_LABELS, SATISFACTION_LABELS, type Classification, type Satisfaction } from '../../../shared/domain.js';
-import { useApi } from '../components/use-api.js';
-import { useAction } from '../components/use-action.js';
-import { NamedOptions, SelectField } from '../components/Fields.js';
 import { DeadlineBadge } from '../components/cases/CaseTable.js';
 import { MoveForm } from '../components/cases/MoveForm.js';
 import { Timeline } from '../components/cases/Timeline.js';
 import type { CaseDetail } from '../components/cases/types.js';
 import { formatTime } from '../components/cases/types.js';
+import { ErrorText } from '../components/ErrorText.js';
+import { NamedOptions, SelectField } from '../components/Fields.js';
+import { useAction } from '../components/use-action.js';
+import { useApi } from '../components/use-api.js';
 import { BASE } from '../router.js';
 import type { PageProps } from '../routes.js';
-import { ErrorText } from '../components/ErrorText.js';
 
 function PhoneReveal({ c }: { c: CaseDetail }) {
   const [phone, setPhone] = useState<string | null>(null);
@@ -38,7 +38,9 @@ function AssignForm({ c, onDone }: { c: CaseDetail; onDone: (c: CaseDetail) => v
   const { data } = useApi<{ users: { id: number; displayName: string; roleLabel: string }[] }>(`/api/cases/${c.id}/assignees`);
   const [officer, setOfficer] = useState('');
   const assigning = useAction('指派失败');
-  const submit = assigning.onSubmit(async () => onDone(await api<CaseDetail>(`/api/cases/${c.id}/assign`, { method: 'POST', body: { officerId: Number(officer) } })));
+  const submit = assigning.onSubmit(async () =>
+    onDone(await api<CaseDetail>(`/api/cases/${c.id}/assign`, { method: 'POST', body: { officerId: Number(officer) } })),
+  );
   return (
     <form class="inline-form" onSubmit={submit}>
       <SelectField label="经办人" required value={officer} onChange={setOfficer}>

@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
 import { CASE_KIND_LABELS, CASE_KINDS, CASE_STATUS_LABELS, CASE_STATUSES, UNCLOSED_CASE_STATUSES } from '../../../shared/domain.js';
-import { useApi } from '../components/use-api.js';
-import { CheckField, LabelOptions, NamedOptions, SelectField } from '../components/Fields.js';
 import { CaseTable } from '../components/cases/CaseTable.js';
 import type { CaseList } from '../components/cases/types.js';
-import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';
+import { CheckField, LabelOptions, NamedOptions, SelectField } from '../components/Fields.js';
+import { useApi } from '../components/use-api.js';
+import type { PageProps } from '../routes.js';
 
 const PAGE = 50;
 const ACTIVE = UNCLOSED_CASE_STATUSES.join(',');
@@ -25,14 +25,17 @@ export function CasesPage({ user }: PageProps) {
   if (dept) qs.set('departmentId', dept);
   if (overdue) qs.set('overdue', 'true');
   const { data, error, loading } = useApi<CaseList>(`/api/cases?${qs}`);
-  const set = <T,>(fn: (v: T) => void) => (v: T) => {
-    fn(v);
-    setOffset(0);
-  };
+  const set =
+    <T,>(fn: (v: T) => void) =>
+    (v: T) => {
+      fn(v);
+      setOffset(0);
+    };
 
   return (
     <section>
       <h1>案件</h1>
+      {/* biome-ignore lint/a11y/useSemanticElements: <search> is not yet in every browser the county runs; role=search on the form is the equivalent */}
       <form class="toolbar" role="search" aria-label="筛选案件" onSubmit={(e) => e.preventDefault()}>
         <SelectField label="状态" value={status} onChange={set(setStatus)}>
           <option value={ACTIVE}>全部未办结</option>

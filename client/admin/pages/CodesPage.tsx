@@ -1,16 +1,16 @@
 import { useEffect, useState } from 'preact/hooks';
-import { openAuthed } from '../../shared/api.js';
 import { FUNNEL_ALERT_LABELS } from '../../../shared/domain.js';
+import { openAuthed } from '../../shared/api.js';
 import { ColumnHeads, num } from '../../shared/ColumnHeads.js';
 import { BulkCreateCodes } from '../components/BulkCreateCodes.js';
 import { CodeRow } from '../components/CodeRow.js';
 import type { CodeItem, DepartmentItem } from '../components/code-types.js';
-import { openPrintSheet } from '../components/print-sheet.js';
-import { useApi } from '../components/use-api.js';
-import { useAction } from '../components/use-action.js';
-import { CheckField, NamedOptions, SelectField } from '../components/Fields.js';
-import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';
+import { CheckField, NamedOptions, SelectField } from '../components/Fields.js';
+import { openPrintSheet } from '../components/print-sheet.js';
+import { useAction } from '../components/use-action.js';
+import { useApi } from '../components/use-api.js';
+import type { PageProps } from '../routes.js';
 
 type StatusFilter = '' | 'true' | 'false';
 
@@ -53,6 +53,7 @@ export function CodesPage({ user, query }: PageProps) {
       <h1 id="codes-title">评议码</h1>
       <ErrorText message={departments.error} />
 
+      {/* biome-ignore lint/a11y/useSemanticElements: a toolbar row of filters, not a form section: a fieldset would add a border and legend */}
       <div class="toolbar" role="group" aria-label="筛选">
         <SelectField label="部门" value={departmentId} onChange={setDepartmentId}>
           <option value="">全部部门</option>
@@ -66,10 +67,15 @@ export function CodesPage({ user, query }: PageProps) {
         <CheckField label="只看有提示的码" checked={alertsOnly} onChange={setAlertsOnly} />
       </div>
 
+      {/* biome-ignore lint/a11y/useSemanticElements: a toolbar row of links and buttons, not form fields */}
       <div class="toolbar" role="group" aria-label="打印与下载">
         {department ? (
           <>
-            <button type="button" class="primary" onClick={() => download.run(() => openPrintSheet(`/api/departments/${department.id}/posters`))}>
+            <button
+              type="button"
+              class="primary"
+              onClick={() => download.run(() => openPrintSheet(`/api/departments/${department.id}/posters`))}
+            >
               打印海报（{department.name}）
             </button>
             <button

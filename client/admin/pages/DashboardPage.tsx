@@ -1,18 +1,18 @@
 import { openAuthed } from '../../shared/api.js';
 import { ColumnHeads, num } from '../../shared/ColumnHeads.js';
 import { FigureCells } from '../../shared/FigureCells.js';
-import { useApi } from '../components/use-api.js';
-import { useAction } from '../components/use-action.js';
+import { CaseWork, OverdueCount } from '../components/stats/CaseWork.js';
 import { DateRangePicker } from '../components/stats/DateRangePicker.js';
 import { DepartmentDashboard, granularityFor } from '../components/stats/DepartmentDashboard.js';
-import { int, pct, qs, rangeFrom, score, type Range } from '../components/stats/format.js';
-import { CaseWork, OverdueCount } from '../components/stats/CaseWork.js';
+import { int, pct, qs, type Range, rangeFrom, score } from '../components/stats/format.js';
 import { HeatMap } from '../components/stats/HeatMap.js';
 import { KpiTiles } from '../components/stats/KpiTiles.js';
 import { RankingTable } from '../components/stats/RankingTable.js';
 import { Section } from '../components/stats/Section.js';
 import { TrendChart } from '../components/stats/TrendChart.js';
 import type { CasesResponse, DepartmentsResponse, SummaryResponse, TrendResponse } from '../components/stats/types.js';
+import { useAction } from '../components/use-action.js';
+import { useApi } from '../components/use-api.js';
 import { BASE, navigate } from '../router.js';
 import type { PageProps } from '../routes.js';
 import '../components/stats/stats.css';
@@ -23,7 +23,11 @@ export function DashboardPage({ user, query }: PageProps) {
   const range = rangeFrom(query);
   const asked = Number(query.get('departmentId'));
   const departmentId =
-    Number.isInteger(asked) && asked > 0 ? asked : user.role === 'dept_head' && user.departmentIds.length === 1 ? user.departmentIds[0] : undefined;
+    Number.isInteger(asked) && asked > 0
+      ? asked
+      : user.role === 'dept_head' && user.departmentIds.length === 1
+        ? user.departmentIds[0]
+        : undefined;
   const setRange = (r: Range) => navigate(`/dashboard?${qs({ ...r, departmentId: query.get('departmentId') })}`);
 
   return (
@@ -81,12 +85,16 @@ function ScopeDashboard({ range }: { range: Range }) {
             {s.orgUnits.length > 1 && (
               <table class="data">
                 <caption>各县/区</caption>
-                <ColumnHeads columns={['组织单位', num('部门数'), num('评价数'), num('好评率'), num('综合评分'), num('差评整改率'), num('按期办结率')]} />
+                <ColumnHeads
+                  columns={['组织单位', num('部门数'), num('评价数'), num('好评率'), num('综合评分'), num('差评整改率'), num('按期办结率')]}
+                />
                 <tbody>
                   {s.orgUnits.map((u) => (
                     <tr key={u.id}>
                       <th scope="row">{u.name}</th>
-                      <FigureCells figures={[int(u.departments), int(u.total), pct(u.goodRate), score(u.score), pct(u.rectifyRate), pct(u.onTimeRate)]} />
+                      <FigureCells
+                        figures={[int(u.departments), int(u.total), pct(u.goodRate), score(u.score), pct(u.rectifyRate), pct(u.onTimeRate)]}
+                      />
                     </tr>
                   ))}
                 </tbody>
@@ -104,7 +112,9 @@ function ScopeDashboard({ range }: { range: Range }) {
       </CaseWork>
       <Section state={ranking}>{(r) => <RankingTable data={r} range={range} />}</Section>
       <Section state={trend}>{(t) => <TrendChart data={t} title="评价趋势" />}</Section>
-      <Section title="评价时段" state={heat}>{(h) => <HeatMap total={h.total} bad={h.bad} />}</Section>
+      <Section title="评价时段" state={heat}>
+        {(h) => <HeatMap total={h.total} bad={h.bad} />}
+      </Section>
     </>
   );
 }

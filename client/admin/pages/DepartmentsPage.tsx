@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../shared/api.js';
 import { ColumnHeads } from '../../shared/ColumnHeads.js';
-import { useApi } from '../components/use-api.js';
-import { useAction } from '../components/use-action.js';
-import { InputField, NamedOptions, SelectField } from '../components/Fields.js';
-import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';
+import { InputField, NamedOptions, SelectField } from '../components/Fields.js';
+import { useAction } from '../components/use-action.js';
+import { useApi } from '../components/use-api.js';
+import type { PageProps } from '../routes.js';
 
 interface Department {
   id: number;

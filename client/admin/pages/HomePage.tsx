@@ -1,7 +1,7 @@
 import { ROLE_LABELS } from '../../../shared/domain.js';
-import { ROUTES, type PageProps } from '../routes.js';
-import { BASE } from '../router.js';
 import { useApi } from '../components/use-api.js';
+import { BASE } from '../router.js';
+import { type PageProps, ROUTES } from '../routes.js';
 
 export function HomePage({ user }: PageProps) {
   const holidays = useApi<{ warnings: string[] }>(user.role === 'admin' ? '/api/settings/holidays' : null);
@@ -12,7 +12,7 @@ export function HomePage({ user }: PageProps) {
       <p>身份：{ROLE_LABELS[user.role]}</p>
       {holidays.data?.warnings.map((w) => (
         <p key={w} role="alert" class="card">
-          ⚠ {w} <a href={BASE + '/settings'}>去载入</a>
+          ⚠ {w} <a href={`${BASE}/settings`}>去载入</a>
         </p>
       ))}
       <ul class="tiles">

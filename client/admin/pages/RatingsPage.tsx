@@ -1,7 +1,7 @@
 import { SCORE_LABELS, type Score } from '../../../shared/domain.js';
 import { ColumnHeads } from '../../shared/ColumnHeads.js';
-import { useApi } from '../components/use-api.js';
 import { qs, rangeFrom } from '../components/stats/format.js';
+import { useApi } from '../components/use-api.js';
 import { BASE } from '../router.js';
 import type { PageProps } from '../routes.js';
 import '../components/stats/stats.css';
@@ -21,7 +21,9 @@ export function RatingsPage({ query }: PageProps) {
     realName: query.get('realName') ?? undefined,
   };
   const offset = Math.max(0, Number(query.get('offset')) || 0);
-  const { data, error, loading } = useApi<{ total: number; totalCapped?: boolean; ratings: Rating[] }>(`/api/stats/ratings?${qs({ ...range, ...filter, limit: PAGE, offset })}`);
+  const { data, error, loading } = useApi<{ total: number; totalCapped?: boolean; ratings: Rating[] }>(
+    `/api/stats/ratings?${qs({ ...range, ...filter, limit: PAGE, offset })}`,
+  );
   const page = (o: number) => `${BASE}/ratings?${qs({ ...range, ...filter, offset: o })}`;
 
   const described = [

@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../shared/api.js';
 import { ColumnHeads, num } from '../../shared/ColumnHeads.js';
-import { useApi } from '../components/use-api.js';
-import { useAction } from '../components/use-action.js';
-import { InputField } from '../components/Fields.js';
-import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';
+import { InputField } from '../components/Fields.js';
+import { useAction } from '../components/use-action.js';
+import { useApi } from '../components/use-api.js';
+import type { PageProps } from '../routes.js';
 
 interface Settings {
   tags: { good: string[]; bad: string[] };

@@ -1,16 +1,16 @@
-import { addMonths, chinaMonth } from '../../../shared/china-time.js';
 import { useState } from 'preact/hooks';
+import type { SpotCheckDraw as Draw } from '../../../shared/api/cases.js';
+import { addMonths, chinaMonth } from '../../../shared/china-time.js';
 import { api } from '../../shared/api.js';
 import { ColumnHeads, num } from '../../shared/ColumnHeads.js';
-import { useApi } from '../components/use-api.js';
-import { useAction } from '../components/use-action.js';
-import { InputField } from '../components/Fields.js';
 import { CaseTable } from '../components/cases/CaseTable.js';
 import type { CaseItem } from '../components/cases/types.js';
 import { formatTime } from '../components/cases/types.js';
-import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';
-import type { SpotCheckDraw as Draw } from '../../../shared/api/cases.js';
+import { InputField } from '../components/Fields.js';
+import { useAction } from '../components/use-action.js';
+import { useApi } from '../components/use-api.js';
+import type { PageProps } from '../routes.js';
 
 function lastMonth(): string {
   return addMonths(chinaMonth(Date.now()), -1);
@@ -25,7 +25,10 @@ export function SpotChecksPage({ user }: PageProps) {
   const drawing = useAction('抽取失败');
 
   const submit = drawing.onSubmit(async () => {
-    const res = await api<{ draw: Draw; cases: CaseItem[] }>('/api/spot-checks/draw', { method: 'POST', body: { month, ...(seed.trim() ? { seed: seed.trim() } : {}) } });
+    const res = await api<{ draw: Draw; cases: CaseItem[] }>('/api/spot-checks/draw', {
+      method: 'POST',
+      body: { month, ...(seed.trim() ? { seed: seed.trim() } : {}) },
+    });
     setResult(res);
     reload();
   });
@@ -33,7 +36,10 @@ export function SpotChecksPage({ user }: PageProps) {
   return (
     <section>
       <h1>好评抽查</h1>
-      <p class="muted">按月从各部门的实名好评中按设定比例随机抽取（至少 1 条），回访核实评价是否为本人真实意愿、未受引导。填写相同的随机种子，对同样的数据会抽出同样的评价。</p>
+      <p class="muted">
+        按月从各部门的实名好评中按设定比例随机抽取（至少 1
+        条），回访核实评价是否为本人真实意愿、未受引导。填写相同的随机种子，对同样的数据会抽出同样的评价。
+      </p>
       {user.role === 'supervisor' && (
         <form class="inline-form" onSubmit={submit} aria-label="抽取">
           <InputField label="月份" type="month" required value={month} onValue={setMonth} />

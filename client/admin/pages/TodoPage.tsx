@@ -1,8 +1,8 @@
-import { useApi } from '../components/use-api.js';
 import { CaseTable } from '../components/cases/CaseTable.js';
 import type { CaseList } from '../components/cases/types.js';
-import type { PageProps } from '../routes.js';
 import { ErrorText } from '../components/ErrorText.js';
+import { useApi } from '../components/use-api.js';
+import type { PageProps } from '../routes.js';
 
 /** 待整改: the cases of the head's departments that wait on them, overdue first. */
 export function TodoPage({ user }: PageProps) {

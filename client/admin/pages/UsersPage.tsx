@@ -1,21 +1,28 @@
 import { useState } from 'preact/hooks';
-import { api } from '../../shared/api.js';
-import { ROLE_LABELS, ROLES, type Role } from '../../../shared/domain.js';
-import { ColumnHeads } from '../../shared/ColumnHeads.js';
-import { useApi } from '../components/use-api.js';
-import { useAction } from '../components/use-action.js';
-import { InputField, LabelOptions, NamedOptions, SelectField } from '../components/Fields.js';
-import type { PageProps } from '../routes.js';
-import { ErrorText } from '../components/ErrorText.js';
 import type { UserView } from '../../../shared/api/auth.js';
 import type { DepartmentView as Department, OrgUnitView as OrgUnit } from '../../../shared/api/org.js';
+import { ROLE_LABELS, ROLES, type Role } from '../../../shared/domain.js';
+import { api } from '../../shared/api.js';
+import { ColumnHeads } from '../../shared/ColumnHeads.js';
+import { ErrorText } from '../components/ErrorText.js';
+import { InputField, LabelOptions, NamedOptions, SelectField } from '../components/Fields.js';
+import { useAction } from '../components/use-action.js';
+import { useApi } from '../components/use-api.js';
+import type { PageProps } from '../routes.js';
 
 /** Administrators create the staff accounts of their scope: supervisors, heads, other admins. */
 export function UsersPage(_: PageProps) {
   const users = useApi<{ users: UserView[] }>('/api/users');
   const depts = useApi<{ departments: Department[] }>('/api/departments');
   const units = useApi<{ orgUnits: OrgUnit[] }>('/api/org-units');
-  const [form, setForm] = useState({ username: '', displayName: '', password: '', role: 'dept_head' as Role, orgUnitId: '', departmentId: '' });
+  const [form, setForm] = useState({
+    username: '',
+    displayName: '',
+    password: '',
+    role: 'dept_head' as Role,
+    orgUnitId: '',
+    departmentId: '',
+  });
   const creating = useAction('创建失败');
   const deptName = new Map(depts.data?.departments.map((d) => [d.id, d.name]));
   const unitName = new Map(units.data?.orgUnits.map((u) => [u.id, u.name]));
@@ -43,7 +50,15 @@ export function UsersPage(_: PageProps) {
     <section>
       <h1>用户</h1>
       <form class="inline-form" onSubmit={create} aria-label="新建用户">
-        <InputField label="用户名" required minLength={3} maxLength={32} value={form.username} onValue={set('username')} autoComplete="off" />
+        <InputField
+          label="用户名"
+          required
+          minLength={3}
+          maxLength={32}
+          value={form.username}
+          onValue={set('username')}
+          autoComplete="off"
+        />
         <InputField label="姓名" maxLength={50} value={form.displayName} onValue={set('displayName')} />
         <InputField
           label="初始密码（至少 8 位）"
@@ -79,7 +94,11 @@ export function UsersPage(_: PageProps) {
               <td>{u.username}</td>
               <td>{u.displayName}</td>
               <td>{ROLE_LABELS[u.role]}</td>
-              <td>{u.role === 'dept_head' ? u.departmentIds.map((d) => deptName.get(d) ?? d).join('、') : unitName.get(u.orgUnitId ?? 0) ?? ''}</td>
+              <td>
+                {u.role === 'dept_head'
+                  ? u.departmentIds.map((d) => deptName.get(d) ?? d).join('、')
+                  : (unitName.get(u.orgUnitId ?? 0) ?? '')}
+              </td>
               <td>{u.active ? '启用' : '停用'}</td>
             </tr>
           ))}

@@ -1,15 +1,15 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { api } from '../../shared/api.js';
-import { ColumnHeads, num } from '../../shared/ColumnHeads.js';
-import { useApi } from '../components/use-api.js';
-import { useAction } from '../components/use-action.js';
-import { CheckField, InputField, LabelOptions, SelectField } from '../components/Fields.js';
-import { formatTime } from '../components/cases/types.js';
-import type { PageProps } from '../routes.js';
-import { ErrorText } from '../components/ErrorText.js';
 import type { DeliveryView as Delivery, WebhookView as Webhook } from '../../../shared/api/notifications.js';
 import { DELIVERY_STATUS_LABELS, NOTIFY_EVENT_LABELS, WEBHOOK_KIND_LABELS } from '../../../shared/domain.js';
+import { api } from '../../shared/api.js';
+import { ColumnHeads, num } from '../../shared/ColumnHeads.js';
+import { formatTime } from '../components/cases/types.js';
+import { ErrorText } from '../components/ErrorText.js';
+import { CheckField, InputField, LabelOptions, SelectField } from '../components/Fields.js';
+import { useAction } from '../components/use-action.js';
+import { useApi } from '../components/use-api.js';
+import type { PageProps } from '../routes.js';
 
 const KINDS = WEBHOOK_KIND_LABELS;
 const EVENTS = NOTIFY_EVENT_LABELS;
@@ -103,7 +103,15 @@ export function WebhooksPage(_props: PageProps) {
                 <td>{h.events.map((e) => EVENTS[e as keyof typeof EVENTS] ?? e).join('、')}</td>
                 <td>{h.active ? <span class="badge ok">启用</span> : <span class="badge warn">停用</span>}</td>
                 <td class="row-actions">
-                  <button type="button" onClick={() => change(() => api(`/api/webhooks/${h.id}`, { method: 'PATCH', body: { active: !h.active } }), h.active ? '已停用' : '已启用')}>
+                  <button
+                    type="button"
+                    onClick={() =>
+                      change(
+                        () => api(`/api/webhooks/${h.id}`, { method: 'PATCH', body: { active: !h.active } }),
+                        h.active ? '已停用' : '已启用',
+                      )
+                    }
+                  >
                     {h.active ? '停用' : '启用'}
                   </button>
                   <button type="button" aria-expanded={open === h.id} onClick={() => setOpen(open === h.id ? null : h.id)}>
@@ -111,7 +119,10 @@ export function WebhooksPage(_props: PageProps) {
                   </button>
                   <button
                     type="button"
-                    onClick={() => confirm(`删除推送「${h.name}」及其发送记录？`) && change(() => api(`/api/webhooks/${h.id}`, { method: 'DELETE' }), '已删除')}
+                    onClick={() =>
+                      confirm(`删除推送「${h.name}」及其发送记录？`) &&
+                      change(() => api(`/api/webhooks/${h.id}`, { method: 'DELETE' }), '已删除')
+                    }
                   >
                     删除
                   </button>

@@ -1,11 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type, } from 'typebox';
-import { actorOf } from '../../plugins/auth.js';
+import { Type } from 'typebox';
+import { CreateUserBody, LoginBody, LoginResponse, UserView } from '../../../shared/api/auth.js';
 import { errors } from '../../../shared/api/common.js';
+import { actorOf } from '../../plugins/auth.js';
 import { staffRoutes } from '../../plugins/staff-route.js';
 import type { AuthService } from './auth.service.js';
-import { CreateUserBody, LoginBody, LoginResponse, UserView } from '../../../shared/api/auth.js';
 
 export async function authRoutes(fastify: FastifyInstance, opts: { auth: AuthService }): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -26,7 +26,8 @@ export async function authRoutes(fastify: FastifyInstance, opts: { auth: AuthSer
         rateLimit: {
           max: 10,
           timeWindow: '15 minutes',
-          keyGenerator: (req) => `login:${req.ip}:${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`,
+          keyGenerator: (req) =>
+            `login:${req.ip}:${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`,
           errorResponseBuilder: () => ({ statusCode: 429, error: 'TooManyLoginAttempts', message: '登录尝试过于频繁，请 15 分钟后再试' }),
         },
       },
@@ -41,21 +42,23 @@ export async function authRoutes(fastify: FastifyInstance, opts: { auth: AuthSer
     },
   );
 
-  app.get(
-    '/api/auth/me',
-    staff({ summary: '当前用户', response: { 200: UserView, ...errors(401) } }),
-    async (request) => auth.me(actorOf(request)),
+  app.get('/api/auth/me', staff({ summary: '当前用户', response: { 200: UserView, ...errors(401) } }), async (request) =>
+    auth.me(actorOf(request)),
   );
 
   app.get(
     '/api/users',
-    staff({ summary: '用户列表（管理员）', response: { 200: Type.Object({ users: Type.Array(UserView) }), ...errors(401, 403) } }, ['admin']),
+    staff({ summary: '用户列表（管理员）', response: { 200: Type.Object({ users: Type.Array(UserView) }), ...errors(401, 403) } }, [
+      'admin',
+    ]),
     async (request) => ({ users: auth.listUsers(actorOf(request)) }),
   );
 
   app.post(
     '/api/users',
-    staff({ summary: '新建用户（管理员）', body: CreateUserBody, response: { 201: UserView, ...errors(400, 401, 403, 404, 409) } }, ['admin']),
+    staff({ summary: '新建用户（管理员）', body: CreateUserBody, response: { 201: UserView, ...errors(400, 401, 403, 404, 409) } }, [
+      'admin',
+    ]),
     async (request, reply) => reply.status(201).send(await auth.createUser(actorOf(request), request.body)),
   );
 }

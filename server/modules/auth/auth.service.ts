@@ -2,15 +2,14 @@ import type { Db } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/users.js';
 import type { CreateUserInput, UserView } from '../../../shared/api/auth.js';
-import type { Clock } from '../../lib/clock.js';
 import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from '../../errors.js';
+import type { Clock } from '../../lib/clock.js';
 import type { OrgService } from '../org/org.service.js';
 import type { Actor } from './actor.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
 // Verifying against a fixed hash when the user is unknown keeps login timing from revealing usernames.
-const DUMMY_HASH =
-  'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 export function createAuthService(deps: {
   db: Db;
@@ -68,9 +67,7 @@ export function createAuthService(deps: {
         .listUsers(db)
         .map(toView)
         .filter((u) =>
-          u.role === 'dept_head'
-            ? u.departmentIds.some((d) => actor.departmentIds.has(d))
-            : u.orgUnitId != null && units.has(u.orgUnitId),
+          u.role === 'dept_head' ? u.departmentIds.some((d) => actor.departmentIds.has(d)) : u.orgUnitId != null && units.has(u.orgUnitId),
         );
     },
 

@@ -1,16 +1,17 @@
 // What the staff pages and the citizen's status page see of a case. Phone numbers leave only masked;
 // free text is passed through redactPhones (a citizen may type a number into the comment).
+
+import type { CaseEventRow, CaseEventView, CaseListRow } from '../../../db/queries/cases.js';
+import type { CaseEvent, CaseListItem, PublicCaseStatus } from '../../../shared/api/cases.js';
 import {
   CASE_KIND_LABELS,
   CASE_STATUS_LABELS,
   CLASSIFICATION_LABELS,
+  maskPhone,
   SATISFACTION_LABELS,
   SCORE_LABELS,
-  maskPhone,
   type Score,
 } from '../../../shared/domain.js';
-import type { CaseEventRow, CaseEventView, CaseListRow } from '../../../db/queries/cases.js';
-import type { CaseEvent, CaseListItem, PublicCaseStatus } from '../../../shared/api/cases.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import { redactPhones } from '../../lib/redact.js';
 import { EVENT_LABELS, PUBLIC_EVENT_LABELS } from './workflow.js';

@@ -1,11 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { CaseStatus } from '../../../shared/domain.js';
-import { actorOf } from '../../plugins/auth.js';
-import { errors, IdParam } from '../../../shared/api/common.js';
-import { NotFound } from '../../errors.js';
-import { staffRoutes } from '../../plugins/staff-route.js';
-import type { CasesService } from './cases.service.js';
 import {
   AssignBody,
   AssigneesResponse,
@@ -21,6 +15,12 @@ import {
   TokenParam,
   TransitionBody,
 } from '../../../shared/api/cases.js';
+import { errors, IdParam } from '../../../shared/api/common.js';
+import type { CaseStatus } from '../../../shared/domain.js';
+import { NotFound } from '../../errors.js';
+import { actorOf } from '../../plugins/auth.js';
+import { staffRoutes } from '../../plugins/staff-route.js';
+import type { CasesService } from './cases.service.js';
 
 const STAFF = ['admin', 'supervisor', 'dept_head'] as const;
 
@@ -70,7 +70,12 @@ export async function casesRoutes(fastify: FastifyInstance, opts: { cases: Cases
   app.post(
     '/api/cases/:id/assign',
     staff(
-      { summary: '指派 / 改派经办人（督查、管理员）', params: IdParam, body: AssignBody, response: { 200: CaseDetailSchema, ...errors(400, 401, 403, 404, 409) } },
+      {
+        summary: '指派 / 改派经办人（督查、管理员）',
+        params: IdParam,
+        body: AssignBody,
+        response: { 200: CaseDetailSchema, ...errors(400, 401, 403, 404, 409) },
+      },
       ['supervisor', 'admin'],
     ),
     async (request) => cases.assign(actorOf(request), request.params.id, request.body.officerId),
@@ -78,10 +83,10 @@ export async function casesRoutes(fastify: FastifyInstance, opts: { cases: Cases
 
   app.get(
     '/api/cases/:id/assignees',
-    staff(
-      { summary: '可指派的经办人', params: IdParam, response: { 200: AssigneesResponse, ...errors(400, 401, 403, 404) } },
-      ['supervisor', 'admin'],
-    ),
+    staff({ summary: '可指派的经办人', params: IdParam, response: { 200: AssigneesResponse, ...errors(400, 401, 403, 404) } }, [
+      'supervisor',
+      'admin',
+    ]),
     async (request) => ({ users: cases.assignees(actorOf(request), request.params.id) }),
   );
 

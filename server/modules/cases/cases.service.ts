@@ -13,14 +13,14 @@ import type {
   PublicCaseStatus,
   RatingHistory,
 } from '../../../shared/api/cases.js';
-import { CASE_STATUS_LABELS, UNCLOSED_CASE_STATUSES, ROLE_LABELS, type CaseKind, type CaseStatus } from '../../../shared/domain.js';
+import { chinaDay } from '../../../shared/china-time.js';
+import { CASE_STATUS_LABELS, type CaseKind, type CaseStatus, ROLE_LABELS, UNCLOSED_CASE_STATUSES } from '../../../shared/domain.js';
+import { BadRequest, Conflict, Forbidden, NotFound } from '../../errors.js';
 import type { Clock, RandomSource } from '../../lib/clock.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import { redactPhones } from '../../lib/redact.js';
-import { BadRequest, Conflict, Forbidden, NotFound } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import type { AuthService } from '../auth/auth.service.js';
-import { chinaDay } from '../../../shared/china-time.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { OrgService } from '../org/org.service.js';
 import type { RatingRecords } from '../ratings/rating-records.js';
@@ -30,7 +30,7 @@ import { createCaseViews, scoreLabel } from './case-views.js';
 import { createCasePrivacy } from './privacy.js';
 import { createSpotChecks } from './spot-checks.js';
 import { applyMove } from './transitions.js';
-import { actionableStatuses, allowedMoves, stateOf, type MoveInput } from './workflow.js';
+import { actionableStatuses, allowedMoves, type MoveInput, stateOf } from './workflow.js';
 
 /** What a 差评's citizen is told of its case; the ratings module takes it from here, not from the queries. */
 export type { CaseFollowUp } from '../../../db/queries/cases.js';
@@ -251,7 +251,9 @@ export function createCasesService(deps: CasesDeps) {
     /** Who may be assigned as the case's officer. */
     assignees(actor: Actor, id: number): Assignee[] {
       const c = scoped(actor, q.getCase(db, id));
-      return q.listAssignableUsers(db, c.departmentId).map((u) => ({ ...u, roleLabel: ROLE_LABELS[u.role as keyof typeof ROLE_LABELS] ?? u.role }));
+      return q
+        .listAssignableUsers(db, c.departmentId)
+        .map((u) => ({ ...u, roleLabel: ROLE_LABELS[u.role as keyof typeof ROLE_LABELS] ?? u.role }));
     },
 
     /** 申诉复核 and every other recorded decision on a rating, with the timelines of its cases. */
@@ -261,7 +263,10 @@ export function createCasesService(deps: CasesDeps) {
       const cases = q.listCasesOfRating(db, ratingId).filter((c) => kindVisible(actor, c.kind));
       const byCase = new Map(cases.map((c) => [c.id, c.caseNo]));
       const events: RatingHistory['events'] = q
-        .listCaseEvents(db, cases.map((c) => c.id))
+        .listCaseEvents(
+          db,
+          cases.map((c) => c.id),
+        )
         .map((e) => ({ ...views.event(e), caseId: e.caseId, caseNo: byCase.get(e.caseId) ?? '' }));
       return {
         rating: {
@@ -282,7 +287,13 @@ export function createCasesService(deps: CasesDeps) {
           decidedByName: d.decidedByName,
           decidedAt: d.decidedAt,
         })),
-        cases: cases.map((c) => ({ id: c.id, caseNo: c.caseNo, kind: c.kind, status: c.status, statusLabel: CASE_STATUS_LABELS[c.status] })),
+        cases: cases.map((c) => ({
+          id: c.id,
+          caseNo: c.caseNo,
+          kind: c.kind,
+          status: c.status,
+          statusLabel: CASE_STATUS_LABELS[c.status],
+        })),
         events,
       };
     },

@@ -4,9 +4,9 @@ import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/cases.js';
 import * as sq from '../../../db/queries/spot-checks.js';
 import type { CaseListItem, DrawInput, DrawResult, SpotCheckDraw } from '../../../shared/api/cases.js';
+import { chinaDay } from '../../../shared/china-time.js';
 import { Forbidden } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
-import { chinaDay } from '../../../shared/china-time.js';
 import type { CasesDeps } from './cases.service.js';
 import { drawCount, drawSample, seededRandom } from './prng.js';
 
@@ -112,7 +112,15 @@ export function createSpotChecks(
           action: 'spot_check.draw',
           targetType: 'spot_check_draw',
           targetId: String(draw.id),
-          detail: { month, seed, share: spotCheck.share, minPerDepartment: spotCheck.minPerDepartment, eligible: eligible.length, drawn: picks.length, perDepartment },
+          detail: {
+            month,
+            seed,
+            share: spotCheck.share,
+            minPerDepartment: spotCheck.minPerDepartment,
+            eligible: eligible.length,
+            drawn: picks.length,
+            perDepartment,
+          },
         });
         return { draw, caseIds };
       });

@@ -8,12 +8,17 @@ import { CASE_STATUS_LABELS, CLASSIFICATION_LABELS, ROLE_LABELS } from '../../..
 import { BadRequest, Conflict, Forbidden } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import type { CasesDeps } from './cases.service.js';
-import { ANONYMOUS_CONTACT, findMove, stateOf, type Move, type MoveField, type MoveInput } from './workflow.js';
+import { ANONYMOUS_CONTACT, findMove, type Move, type MoveField, type MoveInput, stateOf } from './workflow.js';
 
 /** Who moves the case and when, with the modules a move writes to besides the case (rollups, the rating). */
 export type MoveContext = Pick<CasesDeps, 'stats' | 'ratings'> & { now: number; actor: Actor };
 
-const FIELD_NAMES: Record<MoveField, string> = { note: '说明', classification: '核实定性', satisfaction: '满意度', genuine: '评价是否属实' };
+const FIELD_NAMES: Record<MoveField, string> = {
+  note: '说明',
+  classification: '核实定性',
+  satisfaction: '满意度',
+  genuine: '评价是否属实',
+};
 
 function provided(input: MoveInput, f: MoveField): boolean {
   return f === 'note' ? (input.note ?? '').trim() !== '' : input[f] !== undefined;
@@ -37,7 +42,10 @@ export function applyMove(tx: Tx, ctx: MoveContext, before: q.CaseRow, input: Mo
   const { stats, now, actor } = ctx;
   const move = findMove(before.kind, before.status, input.to);
   if (!move) {
-    throw new Conflict(`案件当前为「${CASE_STATUS_LABELS[before.status]}」，不能转为「${CASE_STATUS_LABELS[input.to]}」`, 'IllegalTransition');
+    throw new Conflict(
+      `案件当前为「${CASE_STATUS_LABELS[before.status]}」，不能转为「${CASE_STATUS_LABELS[input.to]}」`,
+      'IllegalTransition',
+    );
   }
   if (move.when && !move.when(stateOf(before))) throw new Conflict(move.whyNot ?? '当前不能执行此操作', 'IllegalTransition');
   if (!move.roles.includes(actor.role)) throw new Forbidden(`${ROLE_LABELS[actor.role]}不能执行「${move.action}」`);

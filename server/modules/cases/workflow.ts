@@ -1,18 +1,19 @@
 // The case workflow of 差评必查 / 好评抽查 in ONE table (CONTRACT.md, Cases): every allowed move, who
 // may make it, which fields it needs, and what the citizen sees of it. Everything else (routes, the
 // staff page's buttons, the citizen's status page) is derived from this table.
+
+import type { AllowedMove, FieldSpec, TransitionBodyT } from '../../../shared/api/cases.js';
 import {
-  CLASSIFICATION_LABELS,
-  CLASSIFICATIONS,
-  SATISFACTION_LABELS,
-  SATISFACTIONS,
   type CaseKind,
   type CaseStatus,
+  CLASSIFICATION_LABELS,
+  CLASSIFICATIONS,
   type Classification,
   type Role,
+  SATISFACTION_LABELS,
+  SATISFACTIONS,
   type Satisfaction,
 } from '../../../shared/domain.js';
-import type { AllowedMove, FieldSpec, TransitionBodyT } from '../../../shared/api/cases.js';
 
 export type MoveField = FieldSpec['name'];
 
@@ -88,7 +89,11 @@ export const ANONYMOUS_CONTACT = '匿名，无法回访';
 // cases (they may assign officers).
 export const MOVES: readonly Move[] = [
   {
-    kind: 'bad_rating', from: 'open', to: 'visited', event: 'visited', action: '记录回访',
+    kind: 'bad_rating',
+    from: 'open',
+    to: 'visited',
+    event: 'visited',
+    action: '记录回访',
     roles: ['supervisor', 'dept_head'],
     requires: (c) => (c.anonymous ? ['classification', 'note'] : ['classification']),
     accepts: ['classification', 'note'],
@@ -96,14 +101,23 @@ export const MOVES: readonly Move[] = [
     publicLabel: '已回访核实',
   },
   {
-    kind: 'bad_rating', from: 'visited', to: 'rectifying', event: 'rectifying', action: '开始整改',
+    kind: 'bad_rating',
+    from: 'visited',
+    to: 'rectifying',
+    event: 'rectifying',
+    action: '开始整改',
     roles: ['dept_head', 'supervisor'],
     ...noteOnly('整改安排'),
-    when: (c) => c.classification === 'valid', whyNot: '只有定性为有效差评的案件才能转入整改',
+    when: (c) => c.classification === 'valid',
+    whyNot: '只有定性为有效差评的案件才能转入整改',
     publicLabel: '整改中',
   },
   {
-    kind: 'bad_rating', from: 'visited', to: 'appealed', event: 'appealed', action: '提出申诉',
+    kind: 'bad_rating',
+    from: 'visited',
+    to: 'appealed',
+    event: 'appealed',
+    action: '提出申诉',
     roles: ['dept_head'],
     ...noteOnly('申诉理由', true),
     when: (c) => c.classification === 'mistaken' || c.classification === 'malicious',
@@ -111,49 +125,82 @@ export const MOVES: readonly Move[] = [
     publicLabel: '部门申请复核',
   },
   {
-    kind: 'bad_rating', from: 'visited', to: 'answered', event: 'explained', action: '解释说明',
+    kind: 'bad_rating',
+    from: 'visited',
+    to: 'answered',
+    event: 'explained',
+    action: '解释说明',
     roles: ['dept_head', 'supervisor'],
-    requires: only('note'), accepts: ['note', 'satisfaction'],
-    when: (c) => c.classification === 'no_basis', whyNot: '只有定性为无法律依据的诉求才能直接解释说明',
+    requires: only('note'),
+    accepts: ['note', 'satisfaction'],
+    when: (c) => c.classification === 'no_basis',
+    whyNot: '只有定性为无法律依据的诉求才能直接解释说明',
     noteLabel: label('向群众的解释说明'),
-    publicLabel: '已解释说明', notePublic: true,
+    publicLabel: '已解释说明',
+    notePublic: true,
   },
   {
-    kind: 'bad_rating', from: 'appealed', to: 'closed', event: 'appeal_approved', action: '批准申诉',
+    kind: 'bad_rating',
+    from: 'appealed',
+    to: 'closed',
+    event: 'appeal_approved',
+    action: '批准申诉',
     roles: ['supervisor'],
     ...noteOnly('复核意见'),
     publicLabel: '经复核，该评价不计入统计，案件办结',
     effect: 'approve_appeal',
   },
   {
-    kind: 'bad_rating', from: 'appealed', to: 'rectifying', event: 'appeal_rejected', action: '驳回申诉',
+    kind: 'bad_rating',
+    from: 'appealed',
+    to: 'rectifying',
+    event: 'appeal_rejected',
+    action: '驳回申诉',
     roles: ['supervisor'],
     ...noteOnly('驳回理由'),
     publicLabel: '经复核，转入整改',
     effect: 'reject_appeal',
   },
   {
-    kind: 'bad_rating', from: 'rectifying', to: 'rectified', event: 'rectified', action: '提交整改措施',
+    kind: 'bad_rating',
+    from: 'rectifying',
+    to: 'rectified',
+    event: 'rectified',
+    action: '提交整改措施',
     // The department rectifies; a supervisor may record the measures the department reports.
     roles: ['dept_head', 'supervisor'],
     ...noteOnly('整改措施', true),
-    publicLabel: '已整改', notePublic: true,
+    publicLabel: '已整改',
+    notePublic: true,
   },
   {
-    kind: 'bad_rating', from: 'rectified', to: 'answered', event: 'answered', action: '记录反馈',
+    kind: 'bad_rating',
+    from: 'rectified',
+    to: 'answered',
+    event: 'answered',
+    action: '记录反馈',
     roles: ['supervisor', 'dept_head'],
-    requires: only('satisfaction'), accepts: ['satisfaction', 'note'],
+    requires: only('satisfaction'),
+    accepts: ['satisfaction', 'note'],
     noteLabel: label('反馈情况'),
     publicLabel: '已反馈',
   },
   {
-    kind: 'bad_rating', from: 'answered', to: 'closed', event: 'closed', action: '办结',
+    kind: 'bad_rating',
+    from: 'answered',
+    to: 'closed',
+    event: 'closed',
+    action: '办结',
     roles: ['supervisor'],
     ...noteOnly('办结意见'),
     publicLabel: '办结',
   },
   {
-    kind: 'bad_rating', from: 'answered', to: 'rectifying', event: 'reopened', action: '重新整改',
+    kind: 'bad_rating',
+    from: 'answered',
+    to: 'rectifying',
+    event: 'reopened',
+    action: '重新整改',
     roles: ['supervisor'],
     ...noteOnly('重新整改原因'),
     // DOMAIN.md: 不满意 may reopen the case once for escalation.
@@ -163,14 +210,23 @@ export const MOVES: readonly Move[] = [
     effect: 'reopen',
   },
   {
-    kind: 'spot_check', from: 'open', to: 'visited', event: 'visited', action: '记录回访',
+    kind: 'spot_check',
+    from: 'open',
+    to: 'visited',
+    event: 'visited',
+    action: '记录回访',
     roles: ['supervisor'],
-    requires: only('genuine'), accepts: ['genuine', 'note'],
+    requires: only('genuine'),
+    accepts: ['genuine', 'note'],
     noteLabel: label('回访情况'),
     publicLabel: null,
   },
   {
-    kind: 'spot_check', from: 'visited', to: 'closed', event: 'closed', action: '办结',
+    kind: 'spot_check',
+    from: 'visited',
+    to: 'closed',
+    event: 'closed',
+    action: '办结',
     roles: ['supervisor'],
     ...noteOnly('办结意见'),
     publicLabel: null,
@@ -200,13 +256,31 @@ function fieldSpec(m: Move, c: CaseState, name: MoveField): FieldSpec {
   const required = m.requires(c).includes(name);
   switch (name) {
     case 'classification':
-      return { name, type: 'choice', required, label: '核实定性', options: CLASSIFICATIONS.map((v) => ({ value: v, label: CLASSIFICATION_LABELS[v] })) };
+      return {
+        name,
+        type: 'choice',
+        required,
+        label: '核实定性',
+        options: CLASSIFICATIONS.map((v) => ({ value: v, label: CLASSIFICATION_LABELS[v] })),
+      };
     case 'satisfaction':
-      return { name, type: 'choice', required, label: '群众对处理结果的满意度', options: SATISFACTIONS.map((v) => ({ value: v, label: SATISFACTION_LABELS[v] })) };
+      return {
+        name,
+        type: 'choice',
+        required,
+        label: '群众对处理结果的满意度',
+        options: SATISFACTIONS.map((v) => ({ value: v, label: SATISFACTION_LABELS[v] })),
+      };
     case 'genuine':
       return {
-        name, type: 'boolean', required, label: '评价是否为本人真实意愿、未受引导',
-        options: [{ value: 'true', label: '属实' }, { value: 'false', label: '不属实' }],
+        name,
+        type: 'boolean',
+        required,
+        label: '评价是否为本人真实意愿、未受引导',
+        options: [
+          { value: 'true', label: '属实' },
+          { value: 'false', label: '不属实' },
+        ],
       };
     case 'note':
       return { name, type: 'text', required, label: m.noteLabel(c) };
@@ -220,7 +294,9 @@ export function allowedMoves(c: CaseState, role: Role): AllowedMove[] {
     event: m.event,
     action: m.action,
     // Required fields first, so the form reads top-down.
-    fields: [...m.accepts].sort((a, b) => Number(m.requires(c).includes(b)) - Number(m.requires(c).includes(a))).map((f) => fieldSpec(m, c, f)),
+    fields: [...m.accepts]
+      .sort((a, b) => Number(m.requires(c).includes(b)) - Number(m.requires(c).includes(a)))
+      .map((f) => fieldSpec(m, c, f)),
   }));
 }
 

@@ -1,12 +1,13 @@
 // The public lookup of a code, cached: the citizen page, the scan beacon, the QR images and the rating
 // path (the hottest route) all start here, and a code changes rarely.
+
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../../../db/client.js';
-import { getCodeWithDepartment, type CodeWithDepartment } from '../../../db/queries/codes.js';
+import { type CodeWithDepartment, getCodeWithDepartment } from '../../../db/queries/codes.js';
 import { normalizeCodeId } from '../../../qr-codes/index.js';
 import type { PublicCodeInfoT } from '../../../shared/api/codes.js';
 import { NotFound } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
-import { LRUCache } from 'lru-cache';
 
 // Department names can change elsewhere; a short life bounds how long a cached name can be stale.
 const PUBLIC_INFO_TTL_MS = 60_000;

@@ -2,15 +2,8 @@
 // are cached per code and PNGs per (code, size) in bounded LRUs, generated on first request only
 // (a 600 px PNG costs ≈47 ms of pure-JS compression; rendering all 308 at start would stall it).
 import { createHash } from 'node:crypto';
-import {
-  POSTER_CSS,
-  QR_PNG_DEFAULT,
-  codeUrl,
-  renderPosterSheet,
-  renderQrPng,
-  renderQrSvg,
-} from '../../../qr-codes/index.js';
 import { LRUCache } from 'lru-cache';
+import { codeUrl, POSTER_CSS, QR_PNG_DEFAULT, renderPosterSheet, renderQrPng, renderQrSvg } from '../../../qr-codes/index.js';
 
 export interface QrImage<B extends string | Buffer = string | Buffer> {
   body: B;

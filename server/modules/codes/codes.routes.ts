@@ -1,9 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
-import { actorOf } from '../../plugins/auth.js';
-import { bearer, errors, IdParam } from '../../../shared/api/common.js';
-import type { CodesService } from './codes.service.js';
+import { type Static, Type } from 'typebox';
 import {
   BulkCreateBody,
   CodeList,
@@ -15,6 +12,9 @@ import {
   PublicCodeView,
   StaffCodeView,
 } from '../../../shared/api/codes.js';
+import { bearer, errors, IdParam } from '../../../shared/api/common.js';
+import { actorOf } from '../../plugins/auth.js';
+import type { CodesService } from './codes.service.js';
 import { printRoutes } from './print.routes.js';
 
 type CodeParams = Static<typeof CodeParam>;
@@ -126,8 +126,7 @@ export async function codesRoutes(fastify: FastifyInstance, opts: { codes: Codes
         response: { 201: CodeList, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (request, reply) =>
-      reply.code(201).send({ codes: codes.createBulk(actorOf(request), request.params.id, request.body) }),
+    async (request, reply) => reply.code(201).send({ codes: codes.createBulk(actorOf(request), request.params.id, request.body) }),
   );
 
   await app.register(printRoutes, { codes });

@@ -1,15 +1,15 @@
 // The codes module: staff listing and administration of codes here; the cached public lookup
 // (code-lookup.ts), the scan funnel's rules (funnel.ts) and print material (print.ts) are composed in.
 import type { Db } from '../../../db/client.js';
-import * as q from '../../../db/queries/codes.js';
 import { insertAudit } from '../../../db/queries/audit.js';
+import * as q from '../../../db/queries/codes.js';
 import { generateCodeId, normalizeCodeId } from '../../../qr-codes/index.js';
-import { BadRequest, Conflict, Gone, NotFound } from '../../errors.js';
-import type { Clock, RandomSource } from '../../lib/clock.js';
-import type { Actor } from '../auth/actor.js';
 import type { FunnelSeriesT, StaffCodeViewT } from '../../../shared/api/codes.js';
 import { chinaDay } from '../../../shared/china-time.js';
 import { LOCATION_MAX, STAFF_NAME_MAX } from '../../../shared/domain.js';
+import { BadRequest, Conflict, Gone, NotFound } from '../../errors.js';
+import type { Clock, RandomSource } from '../../lib/clock.js';
+import type { Actor } from '../auth/actor.js';
 import type { OrgService } from '../org/org.service.js';
 import type { StatsService } from '../stats/stats.service.js';
 import { codeNotFound, createCodeLookup, publicCodeInfo } from './code-lookup.js';
@@ -168,9 +168,7 @@ export function createCodesService(deps: {
         throw new BadRequest('批量新建时位置模板须包含 {n}（窗口号），否则各码位置相同');
       }
       const startAt = input.startAt ?? 1;
-      const locations = Array.from({ length: input.count }, (_, i) =>
-        trimmedLocation(pattern.replaceAll('{n}', String(startAt + i))),
-      );
+      const locations = Array.from({ length: input.count }, (_, i) => trimmedLocation(pattern.replaceAll('{n}', String(startAt + i))));
       const staffName = trimmedStaffName(input.staffName);
       const now = clock.now();
       const created = db.transaction((tx) => {

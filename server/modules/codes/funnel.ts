@@ -27,11 +27,7 @@ export function funnelWindowStart(today: string): string {
  * A code's funnel figures and alert. Disabled codes raise no alert (nobody should scan them), and a
  * code younger than the window has not had the chance to be scanned for 30 days.
  */
-export function funnelView(
-  totals: CodeFunnelTotals | undefined,
-  code: { active: boolean; createdAt: number },
-  now: number,
-): FunnelViewT {
+export function funnelView(totals: CodeFunnelTotals | undefined, code: { active: boolean; createdAt: number }, now: number): FunnelViewT {
   const t = totals ?? {
     opensRecent: 0,
     submissionsRecent: 0,

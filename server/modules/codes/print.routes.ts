@@ -1,13 +1,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 // Images and print material of codes: QR SVG/PNG (public, immutable), poster sheets and the SVG zip.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type, } from 'typebox';
-import { actorOf } from '../../plugins/auth.js';
+import { Type } from 'typebox';
+import { CodeParam, PngQuery } from '../../../shared/api/codes.js';
 import { bearer, errors, FileBytes, IdParam } from '../../../shared/api/common.js';
+import { actorOf } from '../../plugins/auth.js';
 import { POSTER_CSS, POSTER_CSS_PATH } from './codes.images.js';
 import type { CodePrint } from './print.js';
-import { CodeParam, PngQuery } from '../../../shared/api/codes.js';
-
 
 // A code's image never changes (its URL is printed on paper), so caches may keep it forever.
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -93,7 +92,13 @@ export async function printRoutes(fastify: FastifyInstance, opts: { codes: CodeP
     {
       onRequest: app.authorize(),
       helmet: sheetHelmet,
-      schema: { tags: ['codes'], summary: '部门评议码海报（A4 打印页，仅启用的码）', security: bearer, params: IdParam, response: sheetResponses },
+      schema: {
+        tags: ['codes'],
+        summary: '部门评议码海报（A4 打印页，仅启用的码）',
+        security: bearer,
+        params: IdParam,
+        response: sheetResponses,
+      },
     },
     async (request, reply) =>
       sendSheet(reply, (styleNonce) => codes.departmentPosters(actorOf(request), request.params.id, { styleNonce })),
@@ -112,8 +117,7 @@ export async function printRoutes(fastify: FastifyInstance, opts: { codes: CodeP
         response: { ...sheetResponses, ...errors(403) },
       },
     },
-    async (request, reply) =>
-      sendSheet(reply, (styleNonce) => codes.orgUnitPosters(actorOf(request), request.params.id, { styleNonce })),
+    async (request, reply) => sendSheet(reply, (styleNonce) => codes.orgUnitPosters(actorOf(request), request.params.id, { styleNonce })),
   );
 
   app.get(

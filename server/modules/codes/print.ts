@@ -2,7 +2,7 @@
 // unit, and a department's ZIP of SVGs with a CSV list of its codes.
 import JSZip from 'jszip';
 import type { Db } from '../../../db/client.js';
-import { listCodesWithDepartment, type CodeWithDepartment } from '../../../db/queries/codes.js';
+import { type CodeWithDepartment, listCodesWithDepartment } from '../../../db/queries/codes.js';
 import { NotFound } from '../../errors.js';
 import { csvLine, csvQuoted, UTF8_BOM } from '../../lib/csv.js';
 import type { Actor } from '../auth/actor.js';
@@ -37,7 +37,10 @@ export function createCodePrint(deps: {
         }
       }
     }
-    return org.listDepartments(actor).filter((d) => subtree.has(d.orgUnitId)).map((d) => d.id);
+    return org
+      .listDepartments(actor)
+      .filter((d) => subtree.has(d.orgUnitId))
+      .map((d) => d.id);
   }
 
   return {

@@ -1,9 +1,10 @@
 // Message formats of the group robots: 企业微信 (WeCom) `markdown.content`, 钉钉 (DingTalk)
 // `markdown.title` + `markdown.text`. No personal data: never a phone number, only a short excerpt
 // of the comment with anything phone-like masked.
-import { SCORE_LABELS, type Score } from '../../../shared/domain.js';
-import type { NotifyEvent, WebhookKind } from '../../../shared/api/notifications.js';
+
 import type { CaseNoticeFacts } from '../../../db/queries/notifications.js';
+import type { NotifyEvent, WebhookKind } from '../../../shared/api/notifications.js';
+import { SCORE_LABELS, type Score } from '../../../shared/domain.js';
 import { redactPhones } from '../../lib/redact.js';
 
 export type WebhookPayload =
@@ -65,7 +66,9 @@ export function buildPayload(kind: WebhookKind, event: NotifyEvent, facts: CaseN
   const n = notice(event, facts, today);
   const heading = event === 'bad_rating' ? '差评必查提醒' : '案件超期督办';
   if (kind === 'wecom') {
-    const content = [`**${heading}** <font color="warning">${n.lines[0]![1]}</font>`, ...n.lines.map(([k, v]) => `> ${k}：${v}`)].join('\n');
+    const content = [`**${heading}** <font color="warning">${n.lines[0]![1]}</font>`, ...n.lines.map(([k, v]) => `> ${k}：${v}`)].join(
+      '\n',
+    );
     return { msgtype: 'markdown', markdown: { content } };
   }
   // DingTalk markdown needs blank lines between paragraphs.

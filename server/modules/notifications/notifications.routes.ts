@@ -1,9 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type, } from 'typebox';
-import { actorOf } from '../../plugins/auth.js';
+import { Type } from 'typebox';
 import { errors, IdParam } from '../../../shared/api/common.js';
 import { CreateWebhookBody, DeliveryView, PatchWebhookBody, WebhookView } from '../../../shared/api/notifications.js';
+import { actorOf } from '../../plugins/auth.js';
 import { staffRoutes } from '../../plugins/staff-route.js';
 import type { NotificationsService } from './notifications.service.js';
 
@@ -16,25 +16,45 @@ export async function notificationsRoutes(fastify: FastifyInstance, opts: { noti
 
   app.get(
     '/api/webhooks',
-    staff({ summary: '消息推送（企业微信 / 钉钉机器人）', response: { 200: Type.Object({ webhooks: Type.Array(WebhookView) }), ...errors(401, 403) } }, ADMIN),
+    staff(
+      {
+        summary: '消息推送（企业微信 / 钉钉机器人）',
+        response: { 200: Type.Object({ webhooks: Type.Array(WebhookView) }), ...errors(401, 403) },
+      },
+      ADMIN,
+    ),
     async (request) => ({ webhooks: notifications.listWebhooks(actorOf(request)) }),
   );
 
   app.post(
     '/api/webhooks',
-    staff({ summary: '新建消息推送（管理员）', body: CreateWebhookBody, response: { 201: WebhookView, ...errors(400, 401, 403, 404) } }, ADMIN),
+    staff(
+      { summary: '新建消息推送（管理员）', body: CreateWebhookBody, response: { 201: WebhookView, ...errors(400, 401, 403, 404) } },
+      ADMIN,
+    ),
     async (request, reply) => reply.status(201).send(notifications.createWebhook(actorOf(request), request.body)),
   );
 
   app.patch(
     '/api/webhooks/:id',
-    staff({ summary: '修改 / 停用消息推送', params: IdParam, body: PatchWebhookBody, response: { 200: WebhookView, ...errors(400, 401, 403, 404) } }, ADMIN),
+    staff(
+      {
+        summary: '修改 / 停用消息推送',
+        params: IdParam,
+        body: PatchWebhookBody,
+        response: { 200: WebhookView, ...errors(400, 401, 403, 404) },
+      },
+      ADMIN,
+    ),
     async (request) => notifications.updateWebhook(actorOf(request), request.params.id, request.body),
   );
 
   app.delete(
     '/api/webhooks/:id',
-    staff({ summary: '删除消息推送（连同其发送记录）', params: IdParam, response: { 204: Type.Null(), ...errors(400, 401, 403, 404) } }, ADMIN),
+    staff(
+      { summary: '删除消息推送（连同其发送记录）', params: IdParam, response: { 204: Type.Null(), ...errors(400, 401, 403, 404) } },
+      ADMIN,
+    ),
     async (request, reply) => {
       notifications.deleteWebhook(actorOf(request), request.params.id);
       // A 204 has no body whatever is passed; null is what its schema (Type.Null) types.
@@ -45,7 +65,11 @@ export async function notificationsRoutes(fastify: FastifyInstance, opts: { noti
   app.get(
     '/api/webhooks/:id/deliveries',
     staff(
-      { summary: '发送记录（最近 100 条）', params: IdParam, response: { 200: Type.Object({ deliveries: Type.Array(DeliveryView) }), ...errors(400, 401, 403, 404) } },
+      {
+        summary: '发送记录（最近 100 条）',
+        params: IdParam,
+        response: { 200: Type.Object({ deliveries: Type.Array(DeliveryView) }), ...errors(400, 401, 403, 404) },
+      },
       ADMIN,
     ),
     async (request) => ({ deliveries: notifications.listDeliveries(actorOf(request), request.params.id) }),

@@ -4,12 +4,12 @@ import type { Db, Tx } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/notifications.js';
 import type { DeliveryView, NotifyEvent, WebhookInput, WebhookPatch, WebhookView } from '../../../shared/api/notifications.js';
+import { chinaDay } from '../../../shared/china-time.js';
 import type { CaseKind } from '../../../shared/domain.js';
+import { BadRequest, Forbidden, NotFound } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
-import { BadRequest, Forbidden, NotFound } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
-import { chinaDay } from '../../../shared/china-time.js';
 import type { OrgService } from '../org/org.service.js';
 import { buildPayload } from './formats.js';
 
@@ -35,7 +35,16 @@ export function createNotificationsService(deps: {
   let running: Promise<DeliverResult> | null = null;
 
   function toView(w: q.WebhookRow): WebhookView {
-    return { id: w.id, name: w.name, kind: w.kind, url: w.url, events: w.events, orgUnitId: w.orgUnitId, active: w.active, createdAt: w.createdAt };
+    return {
+      id: w.id,
+      name: w.name,
+      kind: w.kind,
+      url: w.url,
+      events: w.events,
+      orgUnitId: w.orgUnitId,
+      active: w.active,
+      createdAt: w.createdAt,
+    };
   }
 
   function requireAdmin(actor: Actor): void {
@@ -53,7 +62,8 @@ export function createNotificationsService(deps: {
     } catch {
       throw new BadRequest('推送地址不是有效的网址', 'InvalidWebhookUrl');
     }
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new BadRequest('推送地址必须以 http:// 或 https:// 开头', 'InvalidWebhookUrl');
+    if (u.protocol !== 'https:' && u.protocol !== 'http:')
+      throw new BadRequest('推送地址必须以 http:// 或 https:// 开头', 'InvalidWebhookUrl');
   }
 
   function owned(actor: Actor, id: number): q.WebhookRow {
@@ -171,7 +181,9 @@ export function createNotificationsService(deps: {
 
     listWebhooks(actor: Actor): WebhookView[] {
       requireAdmin(actor);
-      return webhooks().filter((w) => inScope(actor, w)).map(toView);
+      return webhooks()
+        .filter((w) => inScope(actor, w))
+        .map(toView);
     },
 
     createWebhook(actor: Actor, input: WebhookInput): WebhookView {
@@ -190,7 +202,14 @@ export function createNotificationsService(deps: {
           active: input.active ?? true,
           createdAt: now,
         });
-        insertAudit(tx, { at: now, userId: actor.id, action: 'webhook.create', targetType: 'webhook', targetId: String(w.id), detail: { name: w.name, kind: w.kind, events: w.events } });
+        insertAudit(tx, {
+          at: now,
+          userId: actor.id,
+          action: 'webhook.create',
+          targetType: 'webhook',
+          targetId: String(w.id),
+          detail: { name: w.name, kind: w.kind, events: w.events },
+        });
         return w;
       });
       cache = null;
@@ -209,7 +228,14 @@ export function createNotificationsService(deps: {
           ...(patch.events !== undefined ? { events: [...new Set(patch.events)] } : {}),
           ...(patch.active !== undefined ? { active: patch.active } : {}),
         });
-        insertAudit(tx, { at: now, userId: actor.id, action: 'webhook.update', targetType: 'webhook', targetId: String(id), detail: { fields: Object.keys(patch) } });
+        insertAudit(tx, {
+          at: now,
+          userId: actor.id,
+          action: 'webhook.update',
+          targetType: 'webhook',
+          targetId: String(id),
+          detail: { fields: Object.keys(patch) },
+        });
         return w!;
       });
       cache = null;
@@ -221,7 +247,14 @@ export function createNotificationsService(deps: {
       const now = clock.now();
       db.transaction((tx) => {
         q.deleteWebhook(tx, id);
-        insertAudit(tx, { at: now, userId: actor.id, action: 'webhook.delete', targetType: 'webhook', targetId: String(id), detail: { name: w.name } });
+        insertAudit(tx, {
+          at: now,
+          userId: actor.id,
+          action: 'webhook.delete',
+          targetType: 'webhook',
+          targetId: String(id),
+          detail: { name: w.name },
+        });
       });
       cache = null;
     },

@@ -1,11 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type, } from 'typebox';
-import { actorOf } from '../../plugins/auth.js';
+import { Type } from 'typebox';
 import { errors } from '../../../shared/api/common.js';
+import { CreateDepartmentBody, DepartmentView, OrgUnitView } from '../../../shared/api/org.js';
+import { actorOf } from '../../plugins/auth.js';
 import { staffRoutes } from '../../plugins/staff-route.js';
 import type { OrgService } from './org.service.js';
-import { CreateDepartmentBody, DepartmentView, OrgUnitView } from '../../../shared/api/org.js';
 
 export async function orgRoutes(fastify: FastifyInstance, opts: { org: OrgService }): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -14,13 +14,19 @@ export async function orgRoutes(fastify: FastifyInstance, opts: { org: OrgServic
 
   app.get(
     '/api/departments',
-    staff({ summary: '部门列表（本人范围内）', response: { 200: Type.Object({ departments: Type.Array(DepartmentView) }), ...errors(401) } }),
+    staff({
+      summary: '部门列表（本人范围内）',
+      response: { 200: Type.Object({ departments: Type.Array(DepartmentView) }), ...errors(401) },
+    }),
     async (request) => ({ departments: org.listDepartments(actorOf(request)) }),
   );
 
   app.post(
     '/api/departments',
-    staff({ summary: '新建部门（管理员）', body: CreateDepartmentBody, response: { 201: DepartmentView, ...errors(400, 401, 403, 404, 409) } }, ['admin']),
+    staff(
+      { summary: '新建部门（管理员）', body: CreateDepartmentBody, response: { 201: DepartmentView, ...errors(400, 401, 403, 404, 409) } },
+      ['admin'],
+    ),
     async (request, reply) => reply.status(201).send(org.createDepartment(actorOf(request), request.body)),
   );
 

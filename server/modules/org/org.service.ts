@@ -1,10 +1,10 @@
 import type { Db, Tx } from '../../../db/client.js';
+import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/org.js';
 import type { CreateDepartmentInput, DepartmentView, OrgUnitView } from '../../../shared/api/org.js';
-import type { Clock } from '../../lib/clock.js';
 import { BadRequest, Conflict, Forbidden, NotFound } from '../../errors.js';
+import type { Clock } from '../../lib/clock.js';
 import type { Actor } from '../auth/actor.js';
-import { insertAudit } from '../../../db/queries/audit.js';
 
 // The stats module still imports the department's shape from here (it belongs to shared/api/org.ts).
 export type { DepartmentView };
@@ -53,9 +53,7 @@ export function createOrgService(deps: { db: Db; clock: Clock }) {
       const all = q.listOrgUnits(db);
       if (actor.orgUnitId == null) return [];
       const visible = new Set(q.orgSubtreeIds(db, actor.orgUnitId));
-      return all
-        .filter((u) => visible.has(u.id))
-        .map((u) => ({ id: u.id, parentId: u.parentId, kind: u.kind, name: u.name }));
+      return all.filter((u) => visible.has(u.id)).map((u) => ({ id: u.id, parentId: u.parentId, kind: u.kind, name: u.name }));
     },
 
     orgUnitIdsInScope(actor: Actor): number[] {

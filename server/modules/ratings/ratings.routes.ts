@@ -1,16 +1,16 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { Type, } from 'typebox';
-import { actorOf } from '../../plugins/auth.js';
+import { Type } from 'typebox';
 import type { PageData } from '../../../shared/api/citizen-page.js';
 import { errors } from '../../../shared/api/common.js';
+import { CodeParam, FlaggedRating, RatingBody, RatingCreated } from '../../../shared/api/ratings.js';
 import { COMMENT_MAX } from '../../../shared/domain.js';
+import { actorOf } from '../../plugins/auth.js';
 import { staffRoutes } from '../../plugins/staff-route.js';
 import type { CasesService } from '../cases/cases.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { CitizenPageTemplate } from './citizen-page.js';
 import type { CodeLookup, RatingsService } from './ratings.service.js';
-import { CodeParam, FlaggedRating, RatingBody, RatingCreated, } from '../../../shared/api/ratings.js';
 
 /** The citizen's view of a case, from the cases module. */
 export type CaseStatusLookup = Pick<CasesService, 'publicStatus'>;
@@ -74,7 +74,10 @@ export async function ratingsRoutes(
   app.get(
     '/api/ratings/flagged',
     staff(
-      { summary: '被标记待核查的评价（突发、刷评嫌疑）', response: { 200: Type.Object({ ratings: Type.Array(FlaggedRating) }), ...errors(401, 403) } },
+      {
+        summary: '被标记待核查的评价（突发、刷评嫌疑）',
+        response: { 200: Type.Object({ ratings: Type.Array(FlaggedRating) }), ...errors(401, 403) },
+      },
       ['admin', 'supervisor'],
     ),
     async (request) => ({ ratings: ratings.listFlagged(actorOf(request)) }),
@@ -100,47 +103,39 @@ export async function ratingsRoutes(
     return reply.header('cache-control', 'no-cache').type('text/javascript; charset=utf-8').send(page.serviceWorker);
   });
 
-  app.get(
-    '/r/:code',
-    { schema: { hide: true, params: Type.Object({ code: Type.String() }) } },
-    async (request, reply) => {
-      const code = request.params.code.trim().toUpperCase();
-      const info = code.length <= 64 ? codes.getPublicInfo(code) : null;
-      if (!info) return sendPage(reply, 404, { kind: 'missing', code: code.slice(0, 64), reason: 'unknown' });
-      if (!info.active) {
-        return sendPage(reply, 410, {
-          kind: 'missing',
-          code,
-          reason: 'disabled',
-          departmentName: info.departmentName,
-          location: info.location,
-        });
-      }
-      return sendPage(reply, 200, {
-        kind: 'rate',
+  app.get('/r/:code', { schema: { hide: true, params: Type.Object({ code: Type.String() }) } }, async (request, reply) => {
+    const code = request.params.code.trim().toUpperCase();
+    const info = code.length <= 64 ? codes.getPublicInfo(code) : null;
+    if (!info) return sendPage(reply, 404, { kind: 'missing', code: code.slice(0, 64), reason: 'unknown' });
+    if (!info.active) {
+      return sendPage(reply, 410, {
+        kind: 'missing',
         code,
+        reason: 'disabled',
         departmentName: info.departmentName,
         location: info.location,
-        staffName: info.staffName,
-        tags: settings.get().tags,
-        commentMax: COMMENT_MAX,
       });
-    },
-  );
+    }
+    return sendPage(reply, 200, {
+      kind: 'rate',
+      code,
+      departmentName: info.departmentName,
+      location: info.location,
+      staffName: info.staffName,
+      tags: settings.get().tags,
+      commentMax: COMMENT_MAX,
+    });
+  });
 
-  app.get(
-    '/s/:token',
-    { schema: { hide: true, params: Type.Object({ token: Type.String() }) } },
-    async (request, reply) => {
-      const status = request.params.token.length <= 64 ? caseStatus.publicStatus(request.params.token) : null;
-      if (!status) return sendPage(reply, 404, { kind: 'missing', code: '', reason: 'case' });
-      // The page shows times in Beijing time from ISO strings.
-      return sendPage(reply, 200, {
-        kind: 'case',
-        ...status,
-        createdAt: new Date(status.createdAt).toISOString(),
-        events: status.events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
-      });
-    },
-  );
+  app.get('/s/:token', { schema: { hide: true, params: Type.Object({ token: Type.String() }) } }, async (request, reply) => {
+    const status = request.params.token.length <= 64 ? caseStatus.publicStatus(request.params.token) : null;
+    if (!status) return sendPage(reply, 404, { kind: 'missing', code: '', reason: 'case' });
+    // The page shows times in Beijing time from ISO strings.
+    return sendPage(reply, 200, {
+      kind: 'case',
+      ...status,
+      createdAt: new Date(status.createdAt).toISOString(),
+      events: status.events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
+    });
+  });
 }

@@ -3,21 +3,20 @@
 // done at start, prepared statements only, writes grouped into shared transactions.
 import type { Db, Tx } from '../../../db/client.js';
 import * as q from '../../../db/queries/ratings.js';
-import { CHINA_OFFSET_MS, chinaDayNumber, chinaHour, MS_PER_DAY } from '../../../shared/china-time.js';
+import type { PublicCodeInfoT } from '../../../shared/api/codes.js';
+import type { FlaggedRating, FollowUp, RatingBodyT, RatingCreated } from '../../../shared/api/ratings.js';
+import { CHINA_OFFSET_MS, chinaDay, chinaDayNumber, chinaHour, MS_PER_DAY } from '../../../shared/china-time.js';
 import { isBadScore, MOBILE_PATTERN, normalizePhone, SCORE_LABELS, type Score } from '../../../shared/domain.js';
+import { BadRequest, Gone, NotFound, TooMany } from '../../errors.js';
 import type { Clock, RandomSource } from '../../lib/clock.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import { GroupCommitter } from '../../lib/group-commit.js';
-import { AbuseWindows, WINDOW_RETENTION_MS } from './abuse-windows.js';
-import { BadRequest, Gone, NotFound, TooMany } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
-import { chinaDay } from '../../../shared/china-time.js';
 import type { CaseFollowUp, CasesService } from '../cases/cases.service.js';
 import type { CodesService } from '../codes/codes.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { StatsService } from '../stats/stats.service.js';
-import type { PublicCodeInfoT } from '../../../shared/api/codes.js';
-import type { FlaggedRating, FollowUp, RatingBodyT, RatingCreated } from '../../../shared/api/ratings.js';
+import { AbuseWindows, WINDOW_RETENTION_MS } from './abuse-windows.js';
 
 /** What the rating path asks of the codes module: a code's public info (cached there). */
 export type CodeLookup = Pick<CodesService, 'getPublicInfo'>;
@@ -82,7 +81,11 @@ export function createRatingsService(deps: {
     const { limits } = settings.get();
     const now = p.createdAt;
     const counted = p.channel === 'qr';
-    if (counted && limits.perCodeMinutes > 0 && windows.deviceOnCodeSince(p.clientHash, p.code.code, now - limits.perCodeMinutes * 60_000) > 0) {
+    if (
+      counted &&
+      limits.perCodeMinutes > 0 &&
+      windows.deviceOnCodeSince(p.clientHash, p.code.code, now - limits.perCodeMinutes * 60_000) > 0
+    ) {
       throw new TooMany(`您刚刚已评价过这个窗口，同一窗口请 ${limits.perCodeMinutes} 分钟后再评价。感谢您的反馈！`, 'RatedRecently');
     }
     // The day is the China calendar day: count from 00:00 Beijing time.
@@ -93,7 +96,8 @@ export function createRatingsService(deps: {
     // Bursts are flagged for review, never refused: a whole hall may share one Wi-Fi address.
     const windowStart = now - limits.burstWindowMinutes * 60_000;
     const reasons: string[] = [];
-    if (counted && windows.networkAfter(p.netHash, windowStart, limits.burstPerNetwork) + 1 > limits.burstPerNetwork) reasons.push('network_burst');
+    if (counted && windows.networkAfter(p.netHash, windowStart, limits.burstPerNetwork) + 1 > limits.burstPerNetwork)
+      reasons.push('network_burst');
     if (counted && windows.deviceSince(p.clientHash, windowStart, false) + 1 > limits.burstPerDevice) reasons.push('device_burst');
 
     const day = chinaDay(now);

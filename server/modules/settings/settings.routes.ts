@@ -1,16 +1,16 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TSchema } from 'typebox';
-import { actorOf } from '../../plugins/auth.js';
 import { bearer, errors } from '../../../shared/api/common.js';
-import type { SettingsService } from './settings.service.js';
 import {
+  HolidaysResponse,
   HolidayTableSchema,
   HolidayTableView,
-  HolidaysResponse,
   SettingsPatchSchema,
   SettingsSchema,
 } from '../../../shared/api/settings.js';
+import { actorOf } from '../../plugins/auth.js';
+import type { SettingsService } from './settings.service.js';
 
 export async function settingsRoutes(fastify: FastifyInstance, opts: { settings: SettingsService }): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -29,10 +29,8 @@ export async function settingsRoutes(fastify: FastifyInstance, opts: { settings:
 
   app.get('/api/settings', reading('系统设置', SettingsSchema), async () => settings.get());
 
-  app.patch(
-    '/api/settings',
-    changing('修改设置（管理员）', SettingsPatchSchema, SettingsSchema),
-    async (request) => settings.update(actorOf(request), request.body),
+  app.patch('/api/settings', changing('修改设置（管理员）', SettingsPatchSchema, SettingsSchema), async (request) =>
+    settings.update(actorOf(request), request.body),
   );
 
   app.get('/api/settings/holidays', reading('已载入的官方节假日表与提醒', HolidaysResponse), async () => settings.holidays());

@@ -1,20 +1,20 @@
 import { Value } from 'typebox/value';
-import { addDays, chinaDay } from '../../../shared/china-time.js';
 import type { Db } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/settings.js';
-import type { Clock } from '../../lib/clock.js';
-import { BadRequest, Forbidden } from '../../errors.js';
-import type { Actor } from '../auth/actor.js';
-import { createWorkingCalendar, validateHolidayTable, type WorkingCalendar } from '../../lib/working-days.js';
 import {
-  SETTINGS_DEFAULTS,
-  SettingsSchema,
   type HolidaysResponse,
   type HolidayTableView,
+  SETTINGS_DEFAULTS,
   type Settings,
   type SettingsPatch,
+  SettingsSchema,
 } from '../../../shared/api/settings.js';
+import { addDays, chinaDay } from '../../../shared/china-time.js';
+import { BadRequest, Forbidden } from '../../errors.js';
+import type { Clock } from '../../lib/clock.js';
+import { createWorkingCalendar, validateHolidayTable, type WorkingCalendar } from '../../lib/working-days.js';
+import type { Actor } from '../auth/actor.js';
 
 /** Settings are read on the hot path, so they are cached in memory and refreshed on every change. */
 export function createSettingsService(deps: { db: Db; clock: Clock }) {
@@ -86,7 +86,14 @@ export function createSettingsService(deps: { db: Db; clock: Clock }) {
         for (const [key, value] of Object.entries(patch)) {
           q.upsertSetting(tx, key, value, now, actor.id);
         }
-        insertAudit(tx, { at: now, userId: actor.id, action: 'settings.update', targetType: 'settings', targetId: Object.keys(patch).join(','), detail: patch as Record<string, unknown> });
+        insertAudit(tx, {
+          at: now,
+          userId: actor.id,
+          action: 'settings.update',
+          targetType: 'settings',
+          targetId: Object.keys(patch).join(','),
+          detail: patch as Record<string, unknown>,
+        });
       });
       cached = load();
       return cached;
@@ -115,12 +122,18 @@ export function createSettingsService(deps: { db: Db; clock: Clock }) {
           loadedBy: actor.id,
           loadedAt: now,
         });
-        insertAudit(tx, { at: now, userId: actor.id, action: 'holidays.load', targetType: 'holiday_table', targetId: String(t.year), detail: { holidays: t.holidays.length, workdays: t.workdays.length, source: t.source ?? null } });
+        insertAudit(tx, {
+          at: now,
+          userId: actor.id,
+          action: 'holidays.load',
+          targetType: 'holiday_table',
+          targetId: String(t.year),
+          detail: { holidays: t.holidays.length, workdays: t.workdays.length, source: t.source ?? null },
+        });
       });
       calendar = null;
       return t;
     },
-
   };
 }
 

@@ -2,24 +2,24 @@
 // department sums every report starts from.
 import type { Db } from '../../../db/client.js';
 import * as q from '../../../db/queries/stats.js';
-import { SCORE_LABELS, maskPhone, type Score } from '../../../shared/domain.js';
+import type { DepartmentStats, RangeQuery, RatingView } from '../../../shared/api/stats.js';
+import { chinaDateTime, chinaDay } from '../../../shared/china-time.js';
+import { maskPhone, SCORE_LABELS, type Score } from '../../../shared/domain.js';
 import type { Clock } from '../../lib/clock.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import type { Actor } from '../auth/actor.js';
-import { chinaDateTime, chinaDay } from '../../../shared/china-time.js';
 import type { DepartmentView, OrgService } from '../org/org.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
-import type { DepartmentStats, RangeQuery, RatingView } from '../../../shared/api/stats.js';
 import {
   addCaseCounts,
   addRatingCounts,
+  type CaseCounts,
   emptyCaseCounts,
   emptyRatingCounts,
   indicators,
-  type CaseCounts,
   type RatingCounts,
 } from './indicators.js';
-import { resolvePeriod, type Period } from './period.js';
+import { type Period, resolvePeriod } from './period.js';
 import { rankFairly } from './rankings.js';
 import { maskPhonesInText } from './text-privacy.js';
 
@@ -75,13 +75,12 @@ export function sumAll(sums: Iterable<DepartmentSums>): DepartmentSums {
 export type RankingMember = Pick<DepartmentStats, 'id' | 'name' | 'orgUnitId' | 'orgUnitName'>;
 
 /** Indicators and fair ranks of a set of departments (the ranking group), in the input order. */
-export function rankedDepartments(
-  db: Db,
-  departments: readonly RankingMember[],
-  p: Period,
-  minSample: number,
-): DepartmentStats[] {
-  const sums = sumsByDepartment(db, departments.map((d) => d.id), p);
+export function rankedDepartments(db: Db, departments: readonly RankingMember[], p: Period, minSample: number): DepartmentStats[] {
+  const sums = sumsByDepartment(
+    db,
+    departments.map((d) => d.id),
+    p,
+  );
   // Object.assign onto the indicators rather than object spreads: spreading ~25 properties into a
   // new literal costs V8 microseconds and kilobytes of garbage per department (see indicators()).
   const rows = departments.map((d) => {

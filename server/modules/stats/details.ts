@@ -1,8 +1,6 @@
 // Breakdowns behind the dashboard figures: per code/window, tags, weekday × hour, latest comments, and
 // the ratings behind any figure (masked).
 import * as q from '../../../db/queries/stats.js';
-import { NotFound } from '../../errors.js';
-import type { Actor } from '../auth/actor.js';
 import type {
   CodesResponse,
   CommentsQuery,
@@ -14,7 +12,9 @@ import type {
   TagCount,
   TagsResponse,
 } from '../../../shared/api/stats.js';
-import { periodOf, scopedDepartments, toRatingView, type StatsDeps } from './context.js';
+import { NotFound } from '../../errors.js';
+import type { Actor } from '../auth/actor.js';
+import { periodOf, type StatsDeps, scopedDepartments, toRatingView } from './context.js';
 import { ratingIndicators } from './indicators.js';
 import { buckets, weekdayOf } from './period.js';
 
@@ -61,7 +61,9 @@ export function createStatsDetails(deps: StatsDeps) {
       // One sum per weekday over its days of the period (Monday first).
       const days: string[][] = Array.from({ length: 7 }, () => []);
       for (const { from: day } of buckets(p, 'day')) days[weekdayOf(day)]!.push(day);
-      const sums = days.map((list) => (list.length ? q.sumHoursOfDays(db, ids, list) : { total: new Array<number>(24).fill(0), bad: new Array<number>(24).fill(0) }));
+      const sums = days.map((list) =>
+        list.length ? q.sumHoursOfDays(db, ids, list) : { total: new Array<number>(24).fill(0), bad: new Array<number>(24).fill(0) },
+      );
       return { ...p, total: sums.map((s) => s.total), bad: sums.map((s) => s.bad) };
     },
 

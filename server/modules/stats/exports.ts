@@ -6,10 +6,10 @@ import ExcelJS from 'exceljs';
 import type { Db } from '../../../db/client.js';
 import * as q from '../../../db/queries/stats.js';
 import type { DepartmentStats, Indicators, RatingView } from '../../../shared/api/stats.js';
-import { toRatingView, type StatsDeps } from './context.js';
-import { csvLine, csvNumber, csvPercent, csvText, UTF8_BOM } from '../../lib/csv.js';
 import { addDays } from '../../../shared/china-time.js';
 import { isBadScore, SCORE_LABELS } from '../../../shared/domain.js';
+import { csvLine, csvNumber, csvPercent, csvText, UTF8_BOM } from '../../lib/csv.js';
+import { type StatsDeps, toRatingView } from './context.js';
 import type { Period } from './period.js';
 
 /** A department's row of the exports, or the 合计 row of the whole scope. */
@@ -167,7 +167,11 @@ export function xlsxExport(departments: readonly ExportDepartmentRow[], ratings:
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
     wb.creator = '码上评议';
     const sheet1 = wb.addWorksheet('部门指标', { views: [{ state: 'frozen', xSplit: 1, ySplit: 1 }] });
-    sheet1.columns = DEPARTMENT_COLUMNS.map((c) => ({ header: c.header, width: c.width, style: NUM_FMT[c.kind] ? { numFmt: NUM_FMT[c.kind] } : {} }));
+    sheet1.columns = DEPARTMENT_COLUMNS.map((c) => ({
+      header: c.header,
+      width: c.width,
+      style: NUM_FMT[c.kind] ? { numFmt: NUM_FMT[c.kind] } : {},
+    }));
     sheet1.getRow(1).font = { bold: true };
     for (const d of departments) sheet1.addRow(DEPARTMENT_COLUMNS.map((c) => c.get(d))).commit();
     sheet1.commit();

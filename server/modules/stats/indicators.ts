@@ -18,7 +18,18 @@ export function emptyRatingCounts(): RatingCounts {
 }
 
 export function emptyCaseCounts(): CaseCounts {
-  return { cases: 0, realName: 0, realNameVisited: 0, valid: 0, validRectified: 0, answered: 0, answeredSatisfied: 0, closed: 0, closedOnTime: 0, open: 0 };
+  return {
+    cases: 0,
+    realName: 0,
+    realNameVisited: 0,
+    valid: 0,
+    validRectified: 0,
+    answered: 0,
+    answeredSatisfied: 0,
+    closed: 0,
+    closedOnTime: 0,
+    open: 0,
+  };
 }
 
 /** Adds `b` into `a` (organisation units and buckets are sums of departments and days). */

@@ -1,7 +1,8 @@
 // Periods of the statistics: China calendar days 'YYYY-MM-DD', inclusive at both ends. Rollups are
 // keyed by the China day of the rating, so a period is just a range of day strings.
-import { addDays, dayNumber, weekdayOf as sundayFirstWeekdayOf } from '../../../shared/china-time.js';
+
 import type { Granularity } from '../../../shared/api/stats.js';
+import { addDays, dayNumber, weekdayOf as sundayFirstWeekdayOf } from '../../../shared/china-time.js';
 import { BadRequest } from '../../errors.js';
 
 const MAX_RANGE_DAYS = 366;

@@ -3,7 +3,7 @@
 import * as q from '../../../db/queries/stats.js';
 import type { PublicRankingsQuery, PublicRankingsResponse } from '../../../shared/api/stats.js';
 import { NotFound } from '../../errors.js';
-import { rankedDepartments, todayOf, type StatsDeps } from './context.js';
+import { rankedDepartments, type StatsDeps, todayOf } from './context.js';
 import { monthPeriod } from './period.js';
 import { byRankThenSample } from './rankings.js';
 

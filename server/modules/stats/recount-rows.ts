@@ -56,9 +56,20 @@ export function cumulativeFrom(codeDays: readonly CodeDayRow[], opens: readonly 
     lastOpenDay: null,
   });
   const dayOf = (codeId: string, day: string) => rowAt(days, codeId, day, () => emptyDay(codeId, day));
-  for (const c of codeDays) Object.assign(dayOf(c.codeId, c.day), { s1: c.s1, s2: c.s2, s3: c.s3, s4: c.s4, s5: c.s5, realName: c.realName, submissions: c.submissions });
+  for (const c of codeDays)
+    Object.assign(dayOf(c.codeId, c.day), {
+      s1: c.s1,
+      s2: c.s2,
+      s3: c.s3,
+      s4: c.s4,
+      s5: c.s5,
+      realName: c.realName,
+      submissions: c.submissions,
+    });
   for (const o of opens) dayOf(o.codeId, o.day).opens = o.opens;
-  const ordered = [...days.values()].sort((a, b) => (a.codeId < b.codeId ? -1 : a.codeId > b.codeId ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  const ordered = [...days.values()].sort((a, b) =>
+    a.codeId < b.codeId ? -1 : a.codeId > b.codeId ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0,
+  );
   let prev: CumulativeRow | null = null;
   for (const row of ordered) {
     const before = prev?.codeId === row.codeId ? prev : null;

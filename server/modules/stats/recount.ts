@@ -30,7 +30,16 @@ interface TableSpec<R> {
 const CODE_DAY: TableSpec<q.CodeDayRow> = {
   table: 'daily_code_stats',
   key: (r) => ({ codeId: r.codeId, day: r.day }),
-  values: (r) => ({ departmentId: r.departmentId, s1: r.s1, s2: r.s2, s3: r.s3, s4: r.s4, s5: r.s5, realName: r.realName, submissions: r.submissions }),
+  values: (r) => ({
+    departmentId: r.departmentId,
+    s1: r.s1,
+    s2: r.s2,
+    s3: r.s3,
+    s4: r.s4,
+    s5: r.s5,
+    realName: r.realName,
+    submissions: r.submissions,
+  }),
 };
 const DEPARTMENT_DAY: TableSpec<q.DepartmentDayRow> = {
   table: 'daily_department_stats',
@@ -76,7 +85,10 @@ function isZero(values: Record<string, Value>, ignore: readonly string[] = []): 
 
 function compare<R>(spec: TableSpec<R>, expected: readonly R[], actual: readonly R[], out: RollupMismatch[]): number {
   const ignore = ['departmentId'];
-  const index = new Map<string, { key: Record<string, string | number>; e: Record<string, Value> | null; a: Record<string, Value> | null }>();
+  const index = new Map<
+    string,
+    { key: Record<string, string | number>; e: Record<string, Value> | null; a: Record<string, Value> | null }
+  >();
   for (const r of expected) {
     const key = spec.key(r);
     index.set(JSON.stringify(key), { key, e: spec.values(r), a: null });

@@ -1,7 +1,5 @@
 // Department rankings, scope summaries, trends and case indicators: the figures of the dashboards.
 import * as q from '../../../db/queries/stats.js';
-import type { Actor } from '../auth/actor.js';
-import type { DepartmentView } from '../org/org.service.js';
 import type {
   CasesResponse,
   DepartmentsResponse,
@@ -12,15 +10,17 @@ import type {
   TrendQuery,
   TrendResponse,
 } from '../../../shared/api/stats.js';
+import type { Actor } from '../auth/actor.js';
+import type { DepartmentView } from '../org/org.service.js';
 import {
   periodOf,
+  type RankingMember,
   rankedDepartments,
-  todayOf,
+  type StatsDeps,
   scopedDepartments,
   sumAll,
   sumsByDepartment,
-  type RankingMember,
-  type StatsDeps,
+  todayOf,
 } from './context.js';
 import { addCaseCounts, addRatingCounts, caseIndicators, emptyCaseCounts, emptyRatingCounts, indicators } from './indicators.js';
 import { bucketStart, buckets } from './period.js';
@@ -64,7 +64,11 @@ export function createStatsReports(deps: StatsDeps) {
     summary(actor: Actor, query: DeptRangeQuery): SummaryResponse {
       const p = periodOf(deps, query);
       const depts = scopedDepartments(deps, actor, query.departmentId);
-      const sums = sumsByDepartment(db, depts.map((d) => d.id), p);
+      const sums = sumsByDepartment(
+        db,
+        depts.map((d) => d.id),
+        p,
+      );
       const total = sumAll(sums.values());
       const orgUnits: OrgUnitStats[] = [];
       if (query.departmentId === undefined) {

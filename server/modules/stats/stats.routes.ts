@@ -1,10 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Static, TSchema } from 'typebox';
-import { actorOf } from '../../plugins/auth.js';
-import type { Actor } from '../auth/actor.js';
 import { bearer, errors } from '../../../shared/api/common.js';
-import type { ExportFile, StatsService } from './stats.service.js';
 import {
   CasesResponse,
   CodesResponse,
@@ -26,6 +23,9 @@ import {
   TrendResponse,
   VerifyResponse,
 } from '../../../shared/api/stats.js';
+import { actorOf } from '../../plugins/auth.js';
+import type { Actor } from '../auth/actor.js';
+import type { ExportFile, StatsService } from './stats.service.js';
 
 /** RFC 6266 / RFC 5987: an ASCII fallback name and the Chinese name as UTF-8 filename*. */
 function contentDisposition(asciiName: string, utf8Name: string): string {
@@ -39,14 +39,26 @@ export async function statsRoutes(fastify: FastifyInstance, opts: { stats: Stats
   const staff = app.authorize();
 
   /** A scoped GET: query schema → any staff role → one service call. */
-  function scoped<Q extends TSchema, R extends TSchema>(path: string, summary: string, query: Q, response: R, run: (actor: Actor, q: Static<Q>) => Static<R>) {
+  function scoped<Q extends TSchema, R extends TSchema>(
+    path: string,
+    summary: string,
+    query: Q,
+    response: R,
+    run: (actor: Actor, q: Static<Q>) => Static<R>,
+  ) {
     app.get(
       path,
       {
         onRequest: staff,
         // `run` returns R's Static type, checked at every call of scoped(); the provider cannot resolve
         // a generic R, so here the schema is seen as any schema.
-        schema: { tags: ['stats'], summary, security: bearer, querystring: query, response: { 200: response as TSchema, ...errors(400, 401, 404) } },
+        schema: {
+          tags: ['stats'],
+          summary,
+          security: bearer,
+          querystring: query,
+          response: { 200: response as TSchema, ...errors(400, 401, 404) },
+        },
       },
       async (request) => run(actorOf(request), request.query as Static<Q>),
     );
@@ -101,12 +113,8 @@ export async function statsRoutes(fastify: FastifyInstance, opts: { stats: Stats
     'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     (a, q) => stats.exportXlsx(a, q),
   );
-  download(
-    '/api/stats/export.csv',
-    '导出 CSV（UTF-8 带 BOM；sheet=ratings 为评价明细）',
-    CsvQuery,
-    'text/csv; charset=utf-8',
-    (a, q) => stats.exportCsv(a, q),
+  download('/api/stats/export.csv', '导出 CSV（UTF-8 带 BOM；sheet=ratings 为评价明细）', CsvQuery, 'text/csv; charset=utf-8', (a, q) =>
+    stats.exportCsv(a, q),
   );
 
   app.post(

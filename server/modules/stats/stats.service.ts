@@ -1,12 +1,12 @@
 import type { Readable } from 'node:stream';
 import type { Tx } from '../../../db/client.js';
 import * as rollups from '../../../db/queries/rollups.js';
+import type { CsvQuery, RangeQuery, VerifyResponse } from '../../../shared/api/stats.js';
 import type { Actor } from '../auth/actor.js';
 import { caseFlags } from './case-flags.js';
-import type { CsvQuery, RangeQuery, VerifyResponse } from '../../../shared/api/stats.js';
-import { periodOf, scopedDepartments, type StatsDeps } from './context.js';
+import { periodOf, type StatsDeps, scopedDepartments } from './context.js';
 import { createStatsDetails } from './details.js';
-import { departmentsCsv, ratingsCsv, xlsxExport, type ExportDepartmentRow } from './exports.js';
+import { departmentsCsv, type ExportDepartmentRow, ratingsCsv, xlsxExport } from './exports.js';
 import { createPublicRankings } from './public-rankings.js';
 import { rebuildRollups, verifyRollups } from './recount.js';
 import { createStatsReports } from './reports.js';
@@ -57,13 +57,7 @@ export function createStatsService(deps: StatsDeps) {
     /** Any change of a case (opening included, before = null) moves its indicator flags and status count. */
     recordCaseChange(tx: Tx, before: rollups.CaseForRollup | null, after: rollups.CaseForRollup): void {
       rollups.applyCaseStatusChange(tx, after.departmentId, after.kind, before?.status ?? null, after.status);
-      rollups.applyCaseFlagsDelta(
-        tx,
-        after.departmentId,
-        after.ratingDay,
-        before ? caseFlags(before) : null,
-        caseFlags(after),
-      );
+      rollups.applyCaseFlagsDelta(tx, after.departmentId, after.ratingDay, before ? caseFlags(before) : null, caseFlags(after));
     },
 
     ...reports,

@@ -15,7 +15,9 @@ export function CaseTable({ cases, showDepartment = true }: { cases: CaseItem[];
   return (
     <div class="table-scroll">
       <table class="data">
-        <ColumnHeads columns={['案件编号', '类型', '状态', ...(showDepartment ? ['部门'] : []), '位置', '评价', '办结期限', '联系电话', '立案时间']} />
+        <ColumnHeads
+          columns={['案件编号', '类型', '状态', ...(showDepartment ? ['部门'] : []), '位置', '评价', '办结期限', '联系电话', '立案时间']}
+        />
         <tbody>
           {cases.map((c) => (
             <tr key={c.id} class={c.overdue ? 'overdue' : undefined}>

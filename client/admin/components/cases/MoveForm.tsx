@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../../shared/api.js';
+import { ErrorText } from '../ErrorText.js';
 import { useAction } from '../use-action.js';
 import type { AllowedMove, CaseDetail } from './types.js';
-import { ErrorText } from '../ErrorText.js';
 
 /**
  * One next step of the workflow as a form: its fields (radios, note) and a button named after the

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { int } from './format.js';
-import { Section, type Loading } from './Section.js';
+import { type Loading, Section } from './Section.js';
 import type { CasesResponse } from './types.js';
 
 /** 差评处理: how the 差评 cases stand, in a sentence, and a link to the cases themselves. */

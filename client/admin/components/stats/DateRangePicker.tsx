@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
-import { presets, spanDays, type Range } from './format.js';
 import { ErrorText } from '../ErrorText.js';
 import { InputField } from '../Fields.js';
+import { presets, type Range, spanDays } from './format.js';
 
 /** Two date inputs and the presets 近7天 / 近30天 / 本月 / 上月; applies a valid range (≤ 366 days). */
 export function DateRangePicker({ value, onChange }: { value: Range; onChange: (r: Range) => void }) {
@@ -23,6 +23,7 @@ export function DateRangePicker({ value, onChange }: { value: Range; onChange: (
       <InputField label="起始日期" type="date" value={from} max={to} required onValue={setFrom} />
       <InputField label="截止日期" type="date" value={to} min={from} required onValue={setTo} />
       <button type="submit">查询</button>
+      {/* biome-ignore lint/a11y/useSemanticElements: an inline group of preset buttons inside the form row; a fieldset would break the row */}
       <span class="presets" role="group" aria-label="快捷区间">
         {presets().map((p) => {
           const active = p.range.from === value.from && p.range.to === value.to;

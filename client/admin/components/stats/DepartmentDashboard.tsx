@@ -1,9 +1,9 @@
-import { useApi } from '../use-api.js';
 import { ColumnHeads, num } from '../../../shared/ColumnHeads.js';
 import { FigureCells } from '../../../shared/FigureCells.js';
 import { BASE } from '../../router.js';
-import { int, pct, qs, ratingsLink, score, spanDays, type Range } from './format.js';
+import { useApi } from '../use-api.js';
 import { CaseWork, OverdueCount } from './CaseWork.js';
+import { int, pct, qs, type Range, ratingsLink, score, spanDays } from './format.js';
 import { KpiTiles } from './KpiTiles.js';
 import { ScoreLevels } from './ScoreLevels.js';
 import { Section } from './Section.js';
@@ -76,8 +76,8 @@ export function DepartmentDashboard({ departmentId, range }: { departmentId: num
       <CaseWork state={cases} testId="open-cases" href={`${BASE}/cases?${qs({ departmentId })}`} linkText="查看本部门案件">
         {(c) => (
           <>
-            当前未办结案件 <strong>{int(c.unclosed)}</strong> 件，其中逾期 <OverdueCount cases={c} /> 件。
-            本期差评案件 {int(c.cases)} 件，已办结 {int(c.closed)} 件（按期办结率 {pct(c.onTimeRate)}）。
+            当前未办结案件 <strong>{int(c.unclosed)}</strong> 件，其中逾期 <OverdueCount cases={c} /> 件。 本期差评案件 {int(c.cases)}{' '}
+            件，已办结 {int(c.closed)} 件（按期办结率 {pct(c.onTimeRate)}）。
           </>
         )}
       </CaseWork>
@@ -97,7 +97,14 @@ export function DepartmentDashboard({ departmentId, range }: { departmentId: num
                       <td>{x.tag}</td>
                       <td>{x.kind === 'bad' ? '差评理由' : x.kind === 'good' ? '好评' : '其他'}</td>
                       <td class="num">
-                        <a href={ratingsLink(range, { departmentId, kind: x.kind === 'bad' ? 'bad' : x.kind === 'good' ? 'good' : undefined })}>{int(x.count)}</a>
+                        <a
+                          href={ratingsLink(range, {
+                            departmentId,
+                            kind: x.kind === 'bad' ? 'bad' : x.kind === 'good' ? 'good' : undefined,
+                          })}
+                        >
+                          {int(x.count)}
+                        </a>
                       </td>
                     </tr>
                   ))}
@@ -114,7 +121,10 @@ export function DepartmentDashboard({ departmentId, range }: { departmentId: num
               <ul class="comments" data-testid="latest-comments">
                 {c.comments.map((x) => (
                   <li key={x.id}>
-                    <span class={x.score <= 2 ? 'badge bad' : 'badge ok'}>{x.score} 分</span> <span class="muted">{x.time} · {x.location}</span>
+                    <span class={x.score <= 2 ? 'badge bad' : 'badge ok'}>{x.score} 分</span>{' '}
+                    <span class="muted">
+                      {x.time} · {x.location}
+                    </span>
                     <p>{x.comment}</p>
                   </li>
                 ))}

@@ -1,4 +1,4 @@
-import { int, pct, ratingsLink, score, type Range } from './format.js';
+import { int, pct, type Range, ratingsLink, score } from './format.js';
 import type { Indicators } from './types.js';
 
 interface Tile {
@@ -16,8 +16,20 @@ export function KpiTiles({ data, range, departmentId }: { data: Indicators; rang
   const f = { departmentId };
   const tiles: Tile[] = [
     { key: 'total', label: '评价数', value: int(data.total), detail: `实名 ${int(data.realNameCount)}`, href: ratingsLink(range, f) },
-    { key: 'goodRate', label: '好评率', value: pct(data.goodRate), detail: `好评 ${int(data.goodCount)}`, href: ratingsLink(range, { ...f, kind: 'good' }) },
-    { key: 'badRate', label: '差评率', value: pct(data.badRate), detail: `差评 ${int(data.badCount)}`, href: ratingsLink(range, { ...f, kind: 'bad' }) },
+    {
+      key: 'goodRate',
+      label: '好评率',
+      value: pct(data.goodRate),
+      detail: `好评 ${int(data.goodCount)}`,
+      href: ratingsLink(range, { ...f, kind: 'good' }),
+    },
+    {
+      key: 'badRate',
+      label: '差评率',
+      value: pct(data.badRate),
+      detail: `差评 ${int(data.badCount)}`,
+      href: ratingsLink(range, { ...f, kind: 'bad' }),
+    },
     { key: 'score', label: '综合评分', value: score(data.score), detail: '满分 100', href: ratingsLink(range, f) },
     {
       key: 'visitRate',
@@ -27,9 +39,27 @@ export function KpiTiles({ data, range, departmentId }: { data: Indicators; rang
       href: ratingsLink(range, { ...f, kind: 'bad', realName: true }),
       warn: data.visitRate !== null && data.visitRate < 1,
     },
-    { key: 'rectifyRate', label: '差评整改率', value: pct(data.rectifyRate), detail: `${int(data.validRectified)} / ${int(data.validBad)} 有效差评`, href: ratingsLink(range, { ...f, kind: 'bad' }) },
-    { key: 'satisfactionRate', label: '整改满意率', value: pct(data.satisfactionRate), detail: `${int(data.answeredSatisfied)} / ${int(data.answered)} 已反馈`, href: ratingsLink(range, { ...f, kind: 'bad' }) },
-    { key: 'onTimeRate', label: '按期办结率', value: pct(data.onTimeRate), detail: `${int(data.closedOnTime)} / ${int(data.closed)} 办结`, href: ratingsLink(range, { ...f, kind: 'bad' }) },
+    {
+      key: 'rectifyRate',
+      label: '差评整改率',
+      value: pct(data.rectifyRate),
+      detail: `${int(data.validRectified)} / ${int(data.validBad)} 有效差评`,
+      href: ratingsLink(range, { ...f, kind: 'bad' }),
+    },
+    {
+      key: 'satisfactionRate',
+      label: '整改满意率',
+      value: pct(data.satisfactionRate),
+      detail: `${int(data.answeredSatisfied)} / ${int(data.answered)} 已反馈`,
+      href: ratingsLink(range, { ...f, kind: 'bad' }),
+    },
+    {
+      key: 'onTimeRate',
+      label: '按期办结率',
+      value: pct(data.onTimeRate),
+      detail: `${int(data.closedOnTime)} / ${int(data.closed)} 办结`,
+      href: ratingsLink(range, { ...f, kind: 'bad' }),
+    },
   ];
   return (
     <ul class="grid kpis" aria-label="指标">

@@ -1,7 +1,7 @@
-import { BASE } from '../../router.js';
 import { ColumnHeads, num } from '../../../shared/ColumnHeads.js';
 import { FigureCells } from '../../../shared/FigureCells.js';
-import { int, pct, qs, ratingsLink, score, type Range } from './format.js';
+import { BASE } from '../../router.js';
+import { int, pct, qs, type Range, ratingsLink, score } from './format.js';
 import type { DepartmentsResponse } from './types.js';
 
 /** 部门排名: fair ranks (Wilson lower bound of 好评率), 样本不足 shown but not ranked. */
@@ -12,7 +12,15 @@ export function RankingTable({ data, range }: { data: DepartmentsResponse; range
         <caption>部门排名</caption>
         <ColumnHeads
           columns={[
-            num('排名'), '部门', num('评价数'), num('好评率'), num('差评率'), num('综合评分'), num('实名差评回访率'), num('差评整改率'), num('整改满意率'),
+            num('排名'),
+            '部门',
+            num('评价数'),
+            num('好评率'),
+            num('差评率'),
+            num('综合评分'),
+            num('实名差评回访率'),
+            num('差评整改率'),
+            num('整改满意率'),
             num('按期办结率'),
           ]}
         />
@@ -48,7 +56,8 @@ export function RankingTable({ data, range }: { data: DepartmentsResponse; range
         </tbody>
       </table>
       <p class="note">
-        排名依据好评率的 95% 置信下限（Wilson 方法），相同者依次比较综合评分、评价数；评价数少于 {data.minSample} 的部门标注“样本不足”，不参与排名。
+        排名依据好评率的 95% 置信下限（Wilson 方法），相同者依次比较综合评分、评价数；评价数少于 {data.minSample}{' '}
+        的部门标注“样本不足”，不参与排名。
       </p>
     </div>
   );

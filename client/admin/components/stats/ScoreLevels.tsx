@@ -1,6 +1,6 @@
-import { SCORES, SCORE_LABELS } from '../../../../shared/domain.js';
-import { ColumnHeads, num, type Column } from '../../../shared/ColumnHeads.js';
-import { int, pct, ratingsLink, type Range } from './format.js';
+import { SCORE_LABELS, SCORES } from '../../../../shared/domain.js';
+import { type Column, ColumnHeads, num } from '../../../shared/ColumnHeads.js';
+import { int, pct, type Range, ratingsLink } from './format.js';
 import type { RatingIndicators } from './types.js';
 
 /** The column of the bars: a picture of the shares, hidden from screen readers. */

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type uPlotType from 'uplot';
 import { ColumnHeads, num } from '../../../shared/ColumnHeads.js';
 import { FigureCells } from '../../../shared/FigureCells.js';
-import type uPlotType from 'uplot';
 import { int, pct, score } from './format.js';
 import type { TrendResponse } from './types.js';
 
@@ -35,11 +35,7 @@ export function TrendChart({ data, title = '趋势' }: { data: TrendResponse; ti
             height: 260,
             tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
             scales: { x: { time: true }, n: { auto: true }, r: { range: [0, 100] } },
-            axes: [
-              {},
-              { scale: 'n', label: '评价数' },
-              { scale: 'r', side: 1, label: '好评率 %', grid: { show: false } },
-            ],
+            axes: [{}, { scale: 'n', label: '评价数' }, { scale: 'r', side: 1, label: '好评率 %', grid: { show: false } }],
             series: [
               { label: '日期', value: (_u, v) => (v == null ? '' : new Date(v * 1000).toISOString().slice(0, 10)) },
               { label: '评价数', scale: 'n', stroke: '#0b57d0', width: 2 },

@@ -52,7 +52,10 @@ export function qs(params: { [k: string]: string | number | boolean | undefined 
 }
 
 /** Link to the ratings behind a figure (the /ratings page). */
-export function ratingsLink(range: Range, filter: { departmentId?: number; codeId?: string; score?: number; kind?: 'good' | 'bad'; realName?: boolean } = {}): string {
+export function ratingsLink(
+  range: Range,
+  filter: { departmentId?: number; codeId?: string; score?: number; kind?: 'good' | 'bad'; realName?: boolean } = {},
+): string {
   return `${BASE}/ratings?${qs({ ...range, ...filter })}`;
 }
 
