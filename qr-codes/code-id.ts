@@ -1,7 +1,7 @@
 /**
  * Code ids (评议码) are printed under the QR, read aloud over the phone and typed by citizens whose
  * camera failed, so the alphabet leaves out the characters people confuse: 0/O, 1/I/L.
- * A code id never changes meaning once printed (DOMAIN.md "Codes"), so ids are only ever generated,
+ * A code id never changes meaning once printed (docs/domain.md "Codes"), so ids are only ever generated,
  * never derived from mutable data such as the department name.
  */
 

@@ -10,7 +10,7 @@ export const QR_ERROR_CORRECTION: QRCodeErrorCorrectionLevel = 'Q';
 // without it.
 export const QR_QUIET_ZONE_MODULES = 4;
 
-/** The URL a code's QR encodes (CONTRACT.md): `{PUBLIC_BASE_URL}/r/{code}`. */
+/** The URL a code's QR encodes (docs/api.md): `{PUBLIC_BASE_URL}/r/{code}`. */
 export function codeUrl(publicBaseUrl: string, code: string): string {
   // Not passed through `new URL()`: that would rewrite the configured origin (case, default port),
   // and the printed URL must be exactly what the operator configured.

@@ -23,7 +23,7 @@ import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerValidation } from './plugins/validation.js';
 import type { Services } from './services.js';
 
-/** Public routes accept at most 16 KiB (CONTRACT.md); staff bodies are small too. */
+/** Public routes accept at most 16 KiB (docs/api.md); staff bodies are small too. */
 export const BODY_LIMIT = 16 * 1024;
 
 export interface BuildAppOptions {
@@ -34,7 +34,7 @@ export interface BuildAppOptions {
   closeGraceMs?: number;
 }
 
-/** The one Fastify factory, used by production and by every test (STYLE.md: no second app). */
+/** The one Fastify factory, used by production and by every test (docs/architecture.md: no second app). */
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   const { services } = opts;
   const { config } = services;

@@ -1,4 +1,4 @@
-// The only module that reads the environment (STYLE.md). Validated at start: a bad value stops the
+// The only module that reads the environment (docs/architecture.md). Validated at start: a bad value stops the
 // server with a clear message; no secret has a default in production.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -88,7 +88,7 @@ export const QR_PNG_MIN = 128;
 export const QR_PNG_MAX = 2048;
 export const QR_PNG_DEFAULT = 600;
 
-/** Mask a mainland mobile for display: 138****1234 (DOMAIN.md, 个人信息保护法). */
+/** Mask a mainland mobile for display: 138****1234 (docs/domain.md, 个人信息保护法). */
 export function maskPhone(phone: string | null | undefined): string | null {
   if (!phone) return null;
   if (phone.length < 7) return '****';

@@ -16,7 +16,7 @@ export interface DraftErrors {
 }
 
 /**
- * The phone is asked for, never required (DOMAIN.md); one given must be a mainland mobile, typed the
+ * The phone is asked for, never required (docs/domain.md); one given must be a mainland mobile, typed the
  * way elderly users do ("138 1234 5678", "+86 138…"), and comes with the explicit consent tick.
  */
 export function checkDraft(draft: Draft): DraftErrors {

@@ -1,7 +1,7 @@
 // The pending-submission store and the retry policy of the citizen page.
 // Why: citizens rate on one bar of signal; a rating is written to the phone BEFORE it is sent and
 // only forgotten once the server has answered for good, always re-sent with the same
-// idempotencyKey so the server stores it once (CONTRACT.md, POST /api/codes/{code}/ratings).
+// idempotencyKey so the server stores it once (docs/api.md, POST /api/codes/{code}/ratings).
 // Pure: storage, fetch and timers are injected, so vitest runs it without a DOM.
 
 /** The slice of the Web Storage API this module needs (localStorage in the browser). */

@@ -1,5 +1,5 @@
 // Recorded decisions on ratings (exclusion after an approved appeal) and the erasure of phone numbers.
-// A rating is a fact: these are the only writes to it besides its insertion (DOMAIN.md).
+// A rating is a fact: these are the only writes to it besides its insertion (docs/domain.md).
 import { asc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client.js';
 import { ratingDecisions, ratings, users } from '../schema.js';

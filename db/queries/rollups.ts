@@ -46,7 +46,7 @@ export interface RatingSums {
   opens: number;
 }
 
-/** What one bad_rating case contributes to the case indicators (DOMAIN.md, Indicators). */
+/** What one bad_rating case contributes to the case indicators (docs/domain.md, Indicators). */
 export interface CaseFlags {
   cases: number;
   realName: number;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-/** Time comes from an injected clock so tests control deadlines and overdue (STYLE.md §8). */
+/** Time comes from an injected clock so tests control deadlines and overdue (docs/architecture.md §8). */
 export interface Clock {
   now(): number;
 }

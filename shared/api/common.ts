@@ -21,7 +21,7 @@ export function LiteralUnion<const Values extends readonly string[]>(values: Val
   ) as unknown as TUnion<Literals extends TSchema[] ? Literals : never>;
 }
 
-/** Every 4xx/5xx of /api/* (CONTRACT.md). */
+/** Every 4xx/5xx of /api/* (docs/api.md). */
 export const ErrorResponse = Type.Object(
   { error: Type.String(), message: Type.String() },
   { $id: 'ErrorResponse', description: '错误：机器可读的名称与中文说明' },

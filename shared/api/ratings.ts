@@ -4,7 +4,7 @@ import { Nullable } from './common.js';
 
 export const CodeParam = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) });
 
-/** CONTRACT.md: POST /api/codes/{code}/ratings. Field rules beyond types are checked in the service. */
+/** docs/api.md: POST /api/codes/{code}/ratings. Field rules beyond types are checked in the service. */
 export const RatingBody = Type.Object(
   {
     score: Type.Integer({ minimum: 1, maximum: 5, description: '5 非常满意 · 4 满意 · 3 基本满意 · 2 不满意 · 1 非常不满意' }),

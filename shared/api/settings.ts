@@ -2,7 +2,7 @@ import { type Static, Type } from 'typebox';
 
 const TagList = Type.Array(Type.String({ minLength: 1, maxLength: 30 }), { minItems: 1, maxItems: 30 });
 
-/** Every configurable rule of DOMAIN.md, with its default. Never a constant buried in code. */
+/** Every configurable rule of docs/domain.md, with its default. Never a constant buried in code. */
 export const SettingsSchema = Type.Object(
   {
     tags: Type.Object({ good: TagList, bad: TagList }, { additionalProperties: false, description: '评价理由标签：好评 / 差评' }),

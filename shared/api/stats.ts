@@ -63,7 +63,7 @@ const CaseIndicatorFields = {
 const IndicatorFields = { ...RatingIndicatorFields, ...CaseIndicatorFields };
 const PeriodFields = { from: Type.String(), to: Type.String() };
 
-/** The indicators of DOMAIN.md, computed once by server/modules/stats/indicators.ts. */
+/** The indicators of docs/domain.md, computed once by server/modules/stats/indicators.ts. */
 export const RatingIndicators = Type.Object(RatingIndicatorFields);
 export const CaseIndicators = Type.Object(CaseIndicatorFields);
 export const Indicators = Type.Object(IndicatorFields);

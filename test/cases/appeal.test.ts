@@ -1,4 +1,4 @@
-// 申诉复核 (DOMAIN.md): a department appeals a rating as 误评/恶意差评; a supervisor approves (the
+// 申诉复核 (docs/domain.md): a department appeals a rating as 误评/恶意差评; a supervisor approves (the
 // rating is excluded from statistics by a recorded decision, never deleted or edited) or rejects
 // (back to 整改中). Both are visible on the timeline and in the rating's history.
 import { sql } from 'drizzle-orm';

@@ -1,5 +1,5 @@
 // Deadlines in working days on the official calendar, overdue computed at read time with the injected
-// clock, and the escalation job (DOMAIN.md: overdue cases are flagged and escalated).
+// clock, and the escalation job (docs/domain.md: overdue cases are flagged and escalated).
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { bearerFor } from '../helpers/app.js';

@@ -1,4 +1,4 @@
-// 个人信息保护 (DOMAIN.md): numbers masked everywhere but the audited phone route; erased a configurable
+// 个人信息保护 (docs/domain.md): numbers masked everywhere but the audited phone route; erased a configurable
 // time after the case closes (default 180 days), the erasure recorded; the rating stays.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

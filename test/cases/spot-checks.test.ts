@@ -1,4 +1,4 @@
-// 好评抽查 (DOMAIN.md): a configurable share (default 5%, at least one where any exist) of real-name
+// 好评抽查 (docs/domain.md): a configurable share (default 5%, at least one where any exist) of real-name
 // good ratings per department per month, drawn reproducibly with a recorded seed.
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';

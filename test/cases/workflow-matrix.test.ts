@@ -1,4 +1,4 @@
-// The whole matrix of the case workflow (CONTRACT.md, Cases): for every reachable state × every target
+// The whole matrix of the case workflow (docs/api.md, Cases): for every reachable state × every target
 // status, allowed moves succeed for exactly the roles allowed and write one event; everything else is
 // 409 (nothing changed), 403 for a role not allowed, 404 for users of another department / county.
 // The expectations below are written out by hand, independently of server/modules/cases/workflow.ts.

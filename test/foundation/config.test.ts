@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from '../../server/config.js';
 const tmp = () => mkdtempSync(join(tmpdir(), 'cfg-'));
 
 describe('loadConfig', () => {
-  it('applies the CONTRACT.md defaults', () => {
+  it('applies the docs/api.md defaults', () => {
     const dir = tmp();
     const c = loadConfig({ DB_FILE: join(dir, 'app.db') });
     expect(c.port).toBe(3000);

@@ -1,4 +1,4 @@
-// Small fixture factories with overridable defaults (STYLE.md). No shared seed.
+// Small fixture factories with overridable defaults (docs/architecture.md). No shared seed.
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach } from 'vitest';

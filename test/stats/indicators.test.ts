@@ -21,7 +21,7 @@ async function get<T = any>(
   return res.json() as T;
 }
 
-describe('Indicators (DOMAIN.md) on a hand-built month', () => {
+describe('Indicators (docs/domain.md) on a hand-built month', () => {
   it('GET /api/stats/departments gives every indicator of each department exactly', async () => {
     const body = await get('/api/stats/departments', d.w.supervisor);
     expect(body.departments.map((x: any) => x.id)).toEqual([d.w.deptA.id, d.w.deptB.id]);
@@ -40,7 +40,7 @@ describe('Indicators (DOMAIN.md) on a hand-built month', () => {
     expect(a).toMatchObject({ rank: 1, insufficient: false });
     expect(b).toMatchObject({ rank: null, insufficient: true });
     expect(body.minSample).toBe(10);
-    // CONTRACT.md shape
+    // docs/api.md shape
     expect(Object.keys(a)).toEqual(expect.arrayContaining(['id', 'name', 'total', 'byScore', 'goodRate', 'badRate', 'score']));
   });
 

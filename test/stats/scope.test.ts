@@ -16,7 +16,7 @@ async function call(user: { id: number; role: string } | null, path: string, que
 
 const ROUTES = ['departments', 'summary', 'trend', 'codes', 'tags', 'heatmap', 'cases', 'comments', 'ratings'] as const;
 
-describe('Scope: a head sees only their departments (STYLE.md §9)', () => {
+describe('Scope: a head sees only their departments (docs/architecture.md §9)', () => {
   it("head A's stats, trends, breakdowns and ratings are department A's only", async () => {
     const A = d.w.deptA.id;
     const deps = (await call(d.w.headA, '/api/stats/departments')).json();

@@ -8,6 +8,6 @@ export interface Actor {
   readonly role: Role;
   /** Org unit of an admin or supervisor (their scope root); null for department heads. */
   readonly orgUnitId: number | null;
-  /** Every department the actor may see. Authorization is data scoping (STYLE.md §9). */
+  /** Every department the actor may see. Authorization is data scoping (docs/architecture.md §9). */
   readonly departmentIds: ReadonlySet<number>;
 }

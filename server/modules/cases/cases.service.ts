@@ -209,7 +209,7 @@ export function createCasesService(deps: CasesDeps) {
 
     get,
 
-    /** One move of the workflow (CONTRACT.md): 404 out of scope, 409 illegal, 403 role, 400 fields. */
+    /** One move of the workflow (docs/api.md): 404 out of scope, 409 illegal, 403 role, 400 fields. */
     transition(actor: Actor, id: number, input: MoveInput): CaseDetail {
       const now = clock.now();
       db.transaction((tx) => {

@@ -1,4 +1,4 @@
-// A reproducible draw for 好评抽查 (STYLE.md §8): sfc32 (Chris Doty-Humphrey's Small Fast Counter,
+// A reproducible draw for 好评抽查 (docs/architecture.md §8): sfc32 (Chris Doty-Humphrey's Small Fast Counter,
 // as used by PractRand), seeded from SHA-256 of the seed string. Same seed + same ordered input →
 // same picks, on any machine; the seed is recorded with the draw so anyone can re-run it.
 import { createHash } from 'node:crypto';

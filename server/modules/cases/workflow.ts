@@ -1,4 +1,4 @@
-// The case workflow of 差评必查 / 好评抽查 in ONE table (CONTRACT.md, Cases): every allowed move, who
+// The case workflow of 差评必查 / 好评抽查 in ONE table (docs/api.md, Cases): every allowed move, who
 // may make it, which fields it needs, and what the citizen sees of it. Everything else (routes, the
 // staff page's buttons, the citizen's status page) is derived from this table.
 
@@ -203,7 +203,7 @@ export const MOVES: readonly Move[] = [
     action: '重新整改',
     roles: ['supervisor'],
     ...noteOnly('重新整改原因'),
-    // DOMAIN.md: 不满意 may reopen the case once for escalation.
+    // docs/domain.md: 不满意 may reopen the case once for escalation.
     when: (c) => c.satisfaction === 'unsatisfied' && c.reopenCount < 1,
     whyNot: '只有群众不满意的案件才能重新整改，且只能重新整改一次',
     publicLabel: '群众不满意，重新整改',

@@ -21,7 +21,7 @@ export interface CodePatch {
   active?: boolean;
   location?: string;
   staffName?: string | null;
-  /** Present only to be refused: a code's department never changes (DOMAIN.md, Codes). */
+  /** Present only to be refused: a code's department never changes (docs/domain.md, Codes). */
   departmentId?: unknown;
 }
 

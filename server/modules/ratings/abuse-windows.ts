@@ -1,4 +1,4 @@
-// The anti-manipulation counters (DOMAIN.md: once per code per 30 min and 20 a day per device;
+// The anti-manipulation counters (docs/domain.md: once per code per 30 min and 20 a day per device;
 // bursts per device or network flagged) kept in memory. Counting them in SQL needed two indexes on
 // random hashes, and every rating then dirtied two random index pages: the commit cost grew with
 // them. The server is the only writer of its database, so it can hold the last day of submissions

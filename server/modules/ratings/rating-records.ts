@@ -1,5 +1,5 @@
 // A stored rating is a fact: after its insertion the only writes to it are recorded decisions (an
-// exclusion after an approved appeal) and the scheduled erasure of its phone number (DOMAIN.md). This
+// exclusion after an approved appeal) and the scheduled erasure of its phone number (docs/domain.md). This
 // facet of the ratings module owns those records. It is built before the cases module, which reads and
 // excludes ratings through it; the submission service, which opens cases, is built after cases.
 import type { Db, Tx } from '../../../db/client.js';

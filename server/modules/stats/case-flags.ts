@@ -2,7 +2,7 @@ import type { CaseFlags, CaseForRollup } from '../../../db/queries/rollups.js';
 import { chinaDay } from '../../../shared/china-time.js';
 
 /**
- * What a bad_rating case counts for in the indicators (DOMAIN.md): 实名差评回访率, 差评整改率,
+ * What a bad_rating case counts for in the indicators (docs/domain.md): 实名差评回访率, 差评整改率,
  * 整改满意率, 按期办结率. Spot checks count for none of them.
  *
  * A case closed as 误评/恶意差评 is an approved appeal: its rating was excluded from the statistics

@@ -42,7 +42,7 @@ export function periodOf(deps: Pick<StatsDeps, 'clock'>, query: RangeQuery): Per
 
 /**
  * The actor's departments, or the one asked for. A department outside the scope is "not found"
- * (STYLE.md §9: never reveal that it exists elsewhere).
+ * (docs/architecture.md §9: never reveal that it exists elsewhere).
  */
 export function scopedDepartments(deps: Pick<StatsDeps, 'org'>, actor: Actor, departmentId?: number): DepartmentView[] {
   if (departmentId === undefined) return deps.org.listDepartments(actor);

@@ -1,6 +1,6 @@
 // Exports of the indicators: an Excel workbook (部门指标 + 评价明细) and its CSV twin. Both stream:
 // ratings are read in short synchronous cursor batches and written out between them, so a year of a
-// county never sits in memory. Never a full phone number (DOMAIN.md).
+// county never sits in memory. Never a full phone number (docs/domain.md).
 import { PassThrough, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Db } from '../../../db/client.js';

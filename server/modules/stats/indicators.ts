@@ -1,4 +1,4 @@
-// The indicators of DOMAIN.md ("Indicators"), computed in ONE place from rollup sums. The dashboard,
+// The indicators of docs/domain.md ("Indicators"), computed in ONE place from rollup sums. The dashboard,
 // the rankings, the exports and the public page all call these functions.
 import { CASE_FLAG_KEYS, type CaseFlags, type RatingSums } from '../../../db/queries/rollups.js';
 import type { CaseIndicators, Indicators, RatingIndicators, ScoreKey } from '../../../shared/api/stats.js';

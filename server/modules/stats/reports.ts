@@ -45,7 +45,7 @@ export function createStatsReports(deps: StatsDeps) {
   }
 
   return {
-    /** GET /api/stats/departments (CONTRACT.md): every department in scope, with indicators and rank. */
+    /** GET /api/stats/departments (docs/api.md): every department in scope, with indicators and rank. */
     departments(actor: Actor, query: RangeQuery): DepartmentsResponse {
       const p = periodOf(deps, query);
       const minSample = settings.get().ranking.minSample;

@@ -7,11 +7,11 @@ interface Tile {
   value: string;
   detail: string;
   href: string;
-  /** Target of the indicator (DOMAIN.md: 实名差评回访率 100%). */
+  /** Target of the indicator (docs/domain.md: 实名差评回访率 100%). */
   warn?: boolean;
 }
 
-/** Every indicator of DOMAIN.md as a tile; each links to the ratings behind it. */
+/** Every indicator of docs/domain.md as a tile; each links to the ratings behind it. */
 export function KpiTiles({ data, range, departmentId }: { data: Indicators; range: Range; departmentId?: number }) {
   const f = { departmentId };
   const tiles: Tile[] = [
