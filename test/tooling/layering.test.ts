@@ -27,17 +27,67 @@ function lintAs(path: string, source: string): { ok: boolean; out: string } {
 }
 
 const refused: [string, string, string, string][] = [
-  ['client/ imports server/ (type only)', 'client/admin/pages/Probe.tsx', "import type { Services } from '../../../server/services.js';", 'forbidden import of server/'],
-  ['client/ imports db/', 'client/mobile/probe.ts', "import type { RatingRow } from '../../db/queries/ratings.js';", 'forbidden import of db/'],
-  ['server/ imports client/', 'server/modules/stats/probe.ts', "import type { Range } from '../../../client/admin/components/stats/format.js';", 'forbidden import of client/'],
-  ['db/ imports client/', 'db/queries/probe.ts', "import { chinaToday } from '../../client/admin/components/stats/format.js';", 'forbidden import of client/'],
-  ['db/ imports server/', 'db/queries/probe.ts', "import type { Services } from '../../server/services.js';", 'forbidden import of server/'],
-  ['a route imports db/', 'server/modules/codes/probe.routes.ts', "import type { Db } from '../../../db/client.js';", 'routes never touch storage'],
+  [
+    'client/ imports server/ (type only)',
+    'client/admin/pages/Probe.tsx',
+    "import type { Services } from '../../../server/services.js';",
+    'forbidden import of server/',
+  ],
+  [
+    'client/ imports db/',
+    'client/mobile/probe.ts',
+    "import type { RatingRow } from '../../db/queries/ratings.js';",
+    'forbidden import of db/',
+  ],
+  [
+    'server/ imports client/',
+    'server/modules/stats/probe.ts',
+    "import type { Range } from '../../../client/admin/components/stats/format.js';",
+    'forbidden import of client/',
+  ],
+  [
+    'db/ imports client/',
+    'db/queries/probe.ts',
+    "import { chinaToday } from '../../client/admin/components/stats/format.js';",
+    'forbidden import of client/',
+  ],
+  [
+    'db/ imports server/',
+    'db/queries/probe.ts',
+    "import type { Services } from '../../server/services.js';",
+    'forbidden import of server/',
+  ],
+  [
+    'a route imports db/',
+    'server/modules/codes/probe.routes.ts',
+    "import type { Db } from '../../../db/client.js';",
+    'routes never touch storage',
+  ],
   ['a route imports drizzle', 'server/modules/codes/probe.routes.ts', "import { sql } from 'drizzle-orm';", 'routes never touch storage'],
-  ['a service imports fastify', 'server/modules/cases/probe.ts', "import type { FastifyInstance } from 'fastify';", 'services never import fastify'],
-  ['a module reads another module’s queries', 'server/modules/cases/probe.ts', "import { getRating } from '../../../db/queries/ratings.js';", "another module's queries"],
-  ['shared/ imports server/', 'shared/api/probe.ts', "import type { Services } from '../../server/services.js';", 'forbidden import of server/'],
-  ['shared/ imports a platform', 'shared/probe.ts', "import { readFileSync } from 'node:fs';", 'shared/ runs in node, the browser and the service worker'],
+  [
+    'a service imports fastify',
+    'server/modules/cases/probe.ts',
+    "import type { FastifyInstance } from 'fastify';",
+    'services never import fastify',
+  ],
+  [
+    'a module reads another module’s queries',
+    'server/modules/cases/probe.ts',
+    "import { getRating } from '../../../db/queries/ratings.js';",
+    "another module's queries",
+  ],
+  [
+    'shared/ imports server/',
+    'shared/api/probe.ts',
+    "import type { Services } from '../../server/services.js';",
+    'forbidden import of server/',
+  ],
+  [
+    'shared/ imports a platform',
+    'shared/probe.ts',
+    "import { readFileSync } from 'node:fs';",
+    'shared/ runs in node, the browser and the service worker',
+  ],
 ];
 
 describe('layering rules (biome.json), as npm test runs them', () => {
@@ -60,6 +110,7 @@ describe('layering rules (biome.json), as npm test runs them', () => {
       ['db/queries/probe.ts', "import { chinaHourSql } from '../../shared/china-time.js';"],
       ['shared/api/probe.ts', "import { Type } from 'typebox';"],
     ];
-    for (const [path, line] of allowed) expect(lintAs(path, `${line}\nexport const probe = 1;\n`), `${path}: ${line}`).toMatchObject({ ok: true });
+    for (const [path, line] of allowed)
+      expect(lintAs(path, `${line}\nexport const probe = 1;\n`), `${path}: ${line}`).toMatchObject({ ok: true });
   });
 });
