@@ -6,7 +6,7 @@ import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchBrowser } from '../test/helpers/chromium.js';
 import { listen, makeBenchApp, tempDir } from './lib/fixture.js';
 import { percentile, type Row, row } from './lib/results.js';
 
@@ -14,8 +14,6 @@ export interface PageOptions {
   runs: number;
   log: (msg: string) => void;
 }
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * Chrome DevTools' "Slow 3G" preset (renamed "3G" in 2024), front_end/core/sdk/NetworkManager.ts:
@@ -59,18 +57,7 @@ export async function runPage(opts: PageOptions): Promise<{ rows: Row[]; raw: Re
   const t = await makeBenchApp({ dbFile: join(tmp.dir, 'app.db'), logger: 'production', logFile: join(tmp.dir, 'server.log') });
   const base = await listen(t.app);
   const url = `${base}/r/${t.codes[0]!.id}`;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchBrowser();
   try {
     const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', deviceScaleFactor: 2 } as const;
     const load = async (conditions: typeof SLOW_3G | null) => {

@@ -1,6 +1,7 @@
 // The options every staff route of the API repeats: the token check before the body is read (with the
 // roles allowed, when not every staff role is), and the OpenAPI entry under the module's tag with the
 // bearer scheme. Routes keep their paths, handlers and schemas; only this frame is shared.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import { bearer } from '../../shared/api/common.js';
 import type { Role } from '../../shared/domain.js';
@@ -14,4 +15,13 @@ export function staffRoutes(app: FastifyInstance, tag: string) {
     onRequest: app.authorize(roles),
     schema: { tags: [tag], security: bearer, ...schema },
   });
+}
+
+/**
+ * The start of every module's routes: the instance typed by the TypeBox provider (a route's request and
+ * answer types come from its schemas) and the staff-route options of the module's OpenAPI tag.
+ */
+export function moduleRoutes(fastify: FastifyInstance, tag: string) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  return { app, staff: staffRoutes(app, tag) };
 }

@@ -1,21 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { killServerProcesses, startServerProcess } from '../helpers/server-process.js';
+import { describe, expect, it } from 'vitest';
+import { startServerProcess, useServerProcesses } from '../helpers/server-process.js';
 
-const dirs: string[] = [];
-afterEach(async () => {
-  await killServerProcesses();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const { tempDir } = useServerProcesses();
 
 describe('lifecycle of the real server', () => {
   it('on SIGTERM finishes the request in flight, closes the database and exits 0; a restart keeps the data and does not reseed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mspy-life-'));
-    dirs.push(dir);
+    const dir = tempDir('mspy-life-');
     const dbFile = join(dir, 'app.db');
     const server = await startServerProcess({ DB_FILE: dbFile });
     expect(server.output()).toContain('已创建示例县');

@@ -1,20 +1,14 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { killServerProcesses, runCli, startServerProcess } from '../helpers/server-process.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, startServerProcess, useServerProcesses } from '../helpers/server-process.js';
 
-const dirs: string[] = [];
-afterEach(async () => {
-  await killServerProcesses();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const { tempDir } = useServerProcesses();
 
 describe('backup and restore', () => {
   it('backs up the live database while ratings arrive; the copy holds every rating committed before it began', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mspy-backup-'));
-    dirs.push(dir);
+    const dir = tempDir('mspy-backup-');
     const dbFile = join(dir, 'app.db');
     const server = await startServerProcess({ DB_FILE: dbFile, TRUST_PROXY: '127.0.0.1' });
     const setup = new Database(dbFile, { readonly: true });

@@ -1,20 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { killServerProcesses, processExists, processGone, startServerProcess } from '../helpers/server-process.js';
+import { describe, expect, it } from 'vitest';
+import { processExists, processGone, startServerProcess, useServerProcesses } from '../helpers/server-process.js';
 
-const dirs: string[] = [];
-afterEach(async () => {
-  await killServerProcesses();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const { tempDir } = useServerProcesses();
 
 describe('crash safety: kill -9 under load', () => {
   it('keeps every rating that got a 2xx, with its case, and the file passes integrity_check', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mspy-crash-'));
-    dirs.push(dir);
+    const dir = tempDir('mspy-crash-');
     const dbFile = join(dir, 'app.db');
     const server = await startServerProcess({ DB_FILE: dbFile, TRUST_PROXY: '127.0.0.1' });
     const setup = new Database(dbFile);

@@ -1,29 +1,13 @@
 // Debian's chromium through playwright-core (never a downloaded browser), at a phone viewport.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { makeTestApp, type TestApp } from './app.js';
+import { hasChromium, launchBrowser } from './chromium.js';
 import { makeWorld, TEST_PASSWORD, type World } from './factories.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const hasChromium = existsSync(CHROMIUM);
-
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    // This machine has no network beyond loopback: background networking only causes refused connections.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
+export { hasChromium, launchBrowser };
 
 export function phoneContext(browser: Browser): Promise<BrowserContext> {
   return browser.newContext({

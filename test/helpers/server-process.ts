@@ -3,8 +3,11 @@
 // receives the signals, no tsx wrapper in between. It runs in its own process group (detached), and
 // every signal goes to the whole group, so nothing it started (esbuild's service) outlives it.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** The production command line after `node`: tsx's loader inside the server process itself. */
@@ -153,4 +156,24 @@ export function runCli(script: string, args: string[], env: Record<string, strin
     child.stderr.on('data', (d) => (out += String(d)));
     child.on('exit', (code) => res({ code, out }));
   });
+}
+
+/**
+ * For a test file that runs the real server: `tempDir(prefix)` makes a folder for its database, and
+ * after each test every server process still running is killed (its whole group) and every such folder
+ * removed, whether the test passed or not.
+ */
+export function useServerProcesses(): { tempDir(prefix: string): string } {
+  const dirs: string[] = [];
+  afterEach(async () => {
+    await killServerProcesses();
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    tempDir(prefix: string): string {
+      const dir = mkdtempSync(join(tmpdir(), prefix));
+      dirs.push(dir);
+      return dir;
+    },
+  };
 }

@@ -1,16 +1,13 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { CreateUserBody, LoginBody, LoginResponse, UserView } from '../../../shared/api/auth.js';
 import { errors } from '../../../shared/api/common.js';
 import { actorOf } from '../../plugins/auth.js';
-import { staffRoutes } from '../../plugins/staff-route.js';
+import { moduleRoutes } from '../../plugins/staff-route.js';
 import type { AuthService } from './auth.service.js';
 
-export async function authRoutes(fastify: FastifyInstance, opts: { auth: AuthService }): Promise<void> {
-  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { auth } = opts;
-  const staff = staffRoutes(app, 'auth');
+export async function authRoutes(fastify: FastifyInstance, { auth }: { auth: AuthService }): Promise<void> {
+  const { app, staff } = moduleRoutes(fastify, 'auth');
 
   app.post(
     '/api/auth/login',

@@ -1,4 +1,3 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import {
   AssignBody,
@@ -19,15 +18,13 @@ import { errors, IdParam } from '../../../shared/api/common.js';
 import type { CaseStatus } from '../../../shared/domain.js';
 import { NotFound } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
-import { staffRoutes } from '../../plugins/staff-route.js';
+import { moduleRoutes } from '../../plugins/staff-route.js';
 import type { CasesService } from './cases.service.js';
 
 const STAFF = ['admin', 'supervisor', 'dept_head'] as const;
 
-export async function casesRoutes(fastify: FastifyInstance, opts: { cases: CasesService }): Promise<void> {
-  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { cases } = opts;
-  const staff = staffRoutes(app, 'cases');
+export async function casesRoutes(fastify: FastifyInstance, { cases }: { cases: CasesService }): Promise<void> {
+  const { app, staff } = moduleRoutes(fastify, 'cases');
 
   app.get(
     '/api/cases',

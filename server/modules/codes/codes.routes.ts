@@ -1,4 +1,3 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import {
@@ -14,14 +13,14 @@ import {
 } from '../../../shared/api/codes.js';
 import { bearer, errors, IdParam } from '../../../shared/api/common.js';
 import { actorOf } from '../../plugins/auth.js';
+import { moduleRoutes } from '../../plugins/staff-route.js';
 import type { CodesService } from './codes.service.js';
 import { printRoutes } from './print.routes.js';
 
 type CodeParams = Static<typeof CodeParam>;
 
-export async function codesRoutes(fastify: FastifyInstance, opts: { codes: CodesService }): Promise<void> {
-  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { codes } = opts;
+export async function codesRoutes(fastify: FastifyInstance, { codes }: { codes: CodesService }): Promise<void> {
+  const { app } = moduleRoutes(fastify, 'codes');
 
   app.get(
     '/api/codes/:code',

@@ -1,10 +1,10 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 // Images and print material of codes: QR SVG/PNG (public, immutable), poster sheets and the SVG zip.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { CodeParam, PngQuery } from '../../../shared/api/codes.js';
 import { bearer, errors, FileBytes, IdParam } from '../../../shared/api/common.js';
 import { actorOf } from '../../plugins/auth.js';
+import { moduleRoutes } from '../../plugins/staff-route.js';
 import { POSTER_CSS, POSTER_CSS_PATH } from './codes.images.js';
 import type { CodePrint } from './print.js';
 
@@ -39,9 +39,8 @@ const imageResponses = {
 
 const sheetResponses = { 200: Type.String({ description: 'A4 打印页（HTML）' }), ...errors(400, 401, 404) };
 
-export async function printRoutes(fastify: FastifyInstance, opts: { codes: CodePrint }): Promise<void> {
-  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { codes } = opts;
+export async function printRoutes(fastify: FastifyInstance, { codes }: { codes: CodePrint }): Promise<void> {
+  const { app } = moduleRoutes(fastify, 'codes');
 
   app.get(
     '/api/codes/:code/qr.svg',

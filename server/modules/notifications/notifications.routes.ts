@@ -1,18 +1,18 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { errors, IdParam } from '../../../shared/api/common.js';
 import { CreateWebhookBody, DeliveryView, PatchWebhookBody, WebhookView } from '../../../shared/api/notifications.js';
 import { actorOf } from '../../plugins/auth.js';
-import { staffRoutes } from '../../plugins/staff-route.js';
+import { moduleRoutes } from '../../plugins/staff-route.js';
 import type { NotificationsService } from './notifications.service.js';
 
 const ADMIN = ['admin'] as const;
 
-export async function notificationsRoutes(fastify: FastifyInstance, opts: { notifications: NotificationsService }): Promise<void> {
-  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { notifications } = opts;
-  const staff = staffRoutes(app, 'notifications');
+export async function notificationsRoutes(
+  fastify: FastifyInstance,
+  { notifications }: { notifications: NotificationsService },
+): Promise<void> {
+  const { app, staff } = moduleRoutes(fastify, 'notifications');
 
   app.get(
     '/api/webhooks',

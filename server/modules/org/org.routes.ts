@@ -1,16 +1,13 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { errors } from '../../../shared/api/common.js';
 import { CreateDepartmentBody, DepartmentView, OrgUnitView } from '../../../shared/api/org.js';
 import { actorOf } from '../../plugins/auth.js';
-import { staffRoutes } from '../../plugins/staff-route.js';
+import { moduleRoutes } from '../../plugins/staff-route.js';
 import type { OrgService } from './org.service.js';
 
-export async function orgRoutes(fastify: FastifyInstance, opts: { org: OrgService }): Promise<void> {
-  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { org } = opts;
-  const staff = staffRoutes(app, 'org');
+export async function orgRoutes(fastify: FastifyInstance, { org }: { org: OrgService }): Promise<void> {
+  const { app, staff } = moduleRoutes(fastify, 'org');
 
   app.get(
     '/api/departments',

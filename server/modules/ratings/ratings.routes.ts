@@ -1,4 +1,3 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { PageData } from '../../../shared/api/citizen-page.js';
@@ -6,7 +5,7 @@ import { errors } from '../../../shared/api/common.js';
 import { CodeParam, FlaggedRating, RatingBody, RatingCreated } from '../../../shared/api/ratings.js';
 import { COMMENT_MAX } from '../../../shared/domain.js';
 import { actorOf } from '../../plugins/auth.js';
-import { staffRoutes } from '../../plugins/staff-route.js';
+import { moduleRoutes } from '../../plugins/staff-route.js';
 import type { CasesService } from '../cases/cases.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { CitizenPageTemplate } from './citizen-page.js';
@@ -17,7 +16,13 @@ export type CaseStatusLookup = Pick<CasesService, 'publicStatus'>;
 
 export async function ratingsRoutes(
   fastify: FastifyInstance,
-  opts: {
+  {
+    ratings,
+    settings,
+    codes,
+    caseStatus,
+    page,
+  }: {
     ratings: Pick<RatingsService, 'submit' | 'listFlagged'>;
     settings: Pick<SettingsService, 'get'>;
     codes: CodeLookup;
@@ -25,9 +30,7 @@ export async function ratingsRoutes(
     page: CitizenPageTemplate;
   },
 ): Promise<void> {
-  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { ratings, settings, codes, caseStatus, page } = opts;
-  const staff = staffRoutes(app, 'ratings');
+  const { app, staff } = moduleRoutes(fastify, 'ratings');
 
   app.post(
     '/api/codes/:code/ratings',

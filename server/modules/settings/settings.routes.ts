@@ -1,4 +1,3 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TSchema } from 'typebox';
 import { bearer, errors } from '../../../shared/api/common.js';
@@ -10,11 +9,11 @@ import {
   SettingsSchema,
 } from '../../../shared/api/settings.js';
 import { actorOf } from '../../plugins/auth.js';
+import { moduleRoutes } from '../../plugins/staff-route.js';
 import type { SettingsService } from './settings.service.js';
 
-export async function settingsRoutes(fastify: FastifyInstance, opts: { settings: SettingsService }): Promise<void> {
-  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { settings } = opts;
+export async function settingsRoutes(fastify: FastifyInstance, { settings }: { settings: SettingsService }): Promise<void> {
+  const { app } = moduleRoutes(fastify, 'settings');
 
   /** Every signed-in staff member reads the settings (the pages and deadlines follow them). */
   const reading = <R extends TSchema>(summary: string, response: R) => ({

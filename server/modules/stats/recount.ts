@@ -2,7 +2,7 @@
 // (verify), or replace the rollups by the recount in one transaction (rebuild).
 import type { Db } from '../../../db/client.js';
 import * as q from '../../../db/queries/recount.js';
-import { CASE_FLAG_KEYS } from '../../../db/queries/rollups.js';
+import { CASE_FLAG_KEYS, type RatingSums } from '../../../db/queries/rollups.js';
 import type { RollupMismatch, VerifyResponse } from '../../../shared/api/stats.js';
 import { caseFlags } from './case-flags.js';
 import { addCaseCounts, emptyCaseCounts } from './indicators.js';
@@ -27,31 +27,21 @@ interface TableSpec<R> {
   values: (r: R) => Record<string, Value>;
 }
 
+/** The score and submission counters every rating rollup row carries. */
+function ratingCounters(r: Omit<RatingSums, 'opens'>) {
+  return { s1: r.s1, s2: r.s2, s3: r.s3, s4: r.s4, s5: r.s5, realName: r.realName, submissions: r.submissions };
+}
+
 const CODE_DAY: TableSpec<q.CodeDayRow> = {
   table: 'daily_code_stats',
   key: (r) => ({ codeId: r.codeId, day: r.day }),
-  values: (r) => ({
-    departmentId: r.departmentId,
-    s1: r.s1,
-    s2: r.s2,
-    s3: r.s3,
-    s4: r.s4,
-    s5: r.s5,
-    realName: r.realName,
-    submissions: r.submissions,
-  }),
+  values: (r) => ({ departmentId: r.departmentId, ...ratingCounters(r) }),
 };
 const DEPARTMENT_DAY: TableSpec<q.DepartmentDayRow> = {
   table: 'daily_department_stats',
   key: (r) => ({ departmentId: r.departmentId, day: r.day }),
   values: (r) => ({
-    s1: r.s1,
-    s2: r.s2,
-    s3: r.s3,
-    s4: r.s4,
-    s5: r.s5,
-    realName: r.realName,
-    submissions: r.submissions,
+    ...ratingCounters(r),
     opens: r.opens,
     ...Object.fromEntries(r.hours.map((n, h) => [`h${h}`, n])),
     ...Object.fromEntries(r.bad.map((n, h) => [`b${h}`, n])),

@@ -1,4 +1,3 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import { bearer, errors } from '../../../shared/api/common.js';
@@ -24,6 +23,7 @@ import {
   VerifyResponse,
 } from '../../../shared/api/stats.js';
 import { actorOf } from '../../plugins/auth.js';
+import { moduleRoutes } from '../../plugins/staff-route.js';
 import type { Actor } from '../auth/actor.js';
 import type { ExportFile, StatsService } from './stats.service.js';
 
@@ -33,10 +33,8 @@ function contentDisposition(asciiName: string, utf8Name: string): string {
   return `attachment; filename="${asciiName.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encoded}`;
 }
 
-export async function statsRoutes(fastify: FastifyInstance, opts: { stats: StatsService }): Promise<void> {
-  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { stats } = opts;
-  const staff = app.authorize();
+export async function statsRoutes(fastify: FastifyInstance, { stats }: { stats: StatsService }): Promise<void> {
+  const { app, staff } = moduleRoutes(fastify, 'stats');
 
   /** A scoped GET: query schema → any staff role → one service call. */
   function scoped<Q extends TSchema, R extends TSchema>(
@@ -48,18 +46,9 @@ export async function statsRoutes(fastify: FastifyInstance, opts: { stats: Stats
   ) {
     app.get(
       path,
-      {
-        onRequest: staff,
-        // `run` returns R's Static type, checked at every call of scoped(); the provider cannot resolve
-        // a generic R, so here the schema is seen as any schema.
-        schema: {
-          tags: ['stats'],
-          summary,
-          security: bearer,
-          querystring: query,
-          response: { 200: response as TSchema, ...errors(400, 401, 404) },
-        },
-      },
+      // `run` returns R's Static type, checked at every call of scoped(); the provider cannot resolve a
+      // generic R, so here the schema is seen as any schema.
+      staff({ summary, querystring: query, response: { 200: response as TSchema, ...errors(400, 401, 404) } }),
       async (request) => run(actorOf(request), request.query as Static<Q>),
     );
   }
@@ -74,17 +63,7 @@ export async function statsRoutes(fastify: FastifyInstance, opts: { stats: Stats
   ) {
     app.get(
       path,
-      {
-        onRequest: staff,
-        schema: {
-          tags: ['stats'],
-          summary,
-          security: bearer,
-          querystring: query,
-          produces: [contentType.split(';')[0]!],
-          response: { 200: FileResponse, ...errors(400, 401) },
-        },
-      },
+      staff({ summary, querystring: query, produces: [contentType.split(';')[0]!], response: { 200: FileResponse, ...errors(400, 401) } }),
       async (request, reply) => {
         const file = run(actorOf(request), request.query as Static<Q>);
         return reply
