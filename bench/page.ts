@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // Part 4 — the citizen page: bytes of its first load (gzipped as a reverse proxy would send them)
 // and time to interactive on Chromium under DevTools' "Slow 3G" network preset, measured from
 // navigation start to the moment the five level buttons exist and are enabled.
