@@ -77,8 +77,13 @@ export async function waitUntilPortClosed(url: string, timeoutMs = 10_000): Prom
   }
 }
 
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, SERVER_ARGS, {
+/**
+ * Starts the real server: `node --import tsx server/main.ts` itself, or with `{ viaNpm: true }` the way an
+ * operator types it, `npm run serve` (npm, then the script's shell, which must exec node).
+ */
+export async function startServerProcess(env: Record<string, string>, opts: { viaNpm?: boolean } = {}): Promise<ServerProcess> {
+  const [command, args] = opts.viaNpm ? ['npm', ['run', '--silent', 'serve']] : [process.execPath, SERVER_ARGS];
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -108,8 +113,9 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     kill: (signal) => killGroup(pid, signal),
     waitUntilPortClosed: (timeoutMs) => waitUntilPortClosed(server.url, timeoutMs),
   };
+  // Kept until killServerProcesses(), even after the group leader exits: a process it left behind in
+  // its group (a server that outlived npm) must still be killed.
   running.add(server);
-  void exited.then(() => running.delete(server));
 
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
@@ -135,8 +141,14 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
  */
 export async function killServerProcesses(): Promise<void> {
   const left = [...running];
+  running.clear();
   for (const server of left) server.kill('SIGKILL');
-  await Promise.all(left.map((s) => s.exited));
+  await Promise.all(
+    left.map(async (s) => {
+      await s.exited;
+      await processGone(-s.pid);
+    }),
+  );
 }
 
 // Last resort if the test worker exits without running its hooks: process.kill is synchronous.
