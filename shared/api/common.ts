@@ -45,3 +45,14 @@ export const bearer = [{ bearerAuth: [] }];
 export function FileBytes(description: string): TUnsafe<Uint8Array | AsyncIterable<unknown>> {
   return Type.Unsafe<Uint8Array | AsyncIterable<unknown>>({ type: 'string', description });
 }
+
+/**
+ * The query fields of a long list that may be asked for one page at a time (docs/api.md): `limit` 1–200
+ * and `offset`; without `limit` the whole list in scope, as scripts written before paging expect.
+ * `order` goes with the list's own `sort` field.
+ */
+export const PageFields = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, description: '每页条数（1–200）；不传则返回范围内全部' })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 2147483647, description: '跳过前面多少条（与 limit 一起用）' })),
+  order: Type.Optional(LiteralUnion(['asc', 'desc'] as const, { description: '排序方向，默认 desc（数值）或 asc（文字）' })),
+};
