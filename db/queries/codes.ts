@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import { type DbOrTx, perConnection } from '../client.js';
 import { codes, dailyCodeStats, departments } from '../schema.js';
 
@@ -32,29 +32,88 @@ export function getCodeWithDepartment(db: DbOrTx, id: string): CodeWithDepartmen
 // Codes made in one bulk creation share createdAt; the rowid keeps them in window order (1, 2, … 10).
 const INSERTION_ORDER = sql`"codes"."rowid"`;
 
+const inDepartments = sql`${codes.departmentId} IN (SELECT value FROM json_each(${sql.placeholder('ids')}))`;
+const activeIs = sql`(${sql.placeholder('active')} IS NULL OR ${codes.active} = ${sql.placeholder('active')})`;
+const listParams = (departmentIds: number[], filter: { active?: boolean }) => ({
+  ids: JSON.stringify(departmentIds),
+  active: filter.active === undefined ? null : Number(filter.active),
+});
+
+/** Print order: department order, then creation order. Every other order of the list breaks its ties by it. */
+const PRINT_ORDER = [asc(departments.sortOrder), asc(departments.id), asc(codes.createdAt), asc(INSERTION_ORDER)];
+
 // The staff codes list runs this for a whole county on every visit: one drizzle statement prepared per
 // connection, the department ids as one JSON parameter (the builder rebuilt and compiled the SQL of an
 // IN list of every department on each call).
-const codeList = perConnection((_, db) => {
-  const active = sql.placeholder('active');
-  return db
+const codeList = perConnection((_, db) =>
+  db
     .select(withDepartment)
     .from(codes)
     .innerJoin(departments, eq(departments.id, codes.departmentId))
-    .where(
-      and(
-        sql`${codes.departmentId} IN (SELECT value FROM json_each(${sql.placeholder('ids')}))`,
-        sql`(${active} IS NULL OR ${codes.active} = ${active})`,
-      ),
-    )
-    .orderBy(asc(departments.sortOrder), asc(departments.id), asc(codes.createdAt), asc(INSERTION_ORDER))
-    .prepare();
-});
+    .where(and(inDepartments, activeIs))
+    .orderBy(...PRINT_ORDER)
+    .prepare(),
+);
 
 /** Codes of the given departments in print order: department order, then creation order. */
 export function listCodesWithDepartment(db: DbOrTx, departmentIds: number[], filter: { active?: boolean } = {}): CodeWithDepartment[] {
   if (departmentIds.length === 0) return [];
-  return codeList(db).all({ ids: JSON.stringify(departmentIds), active: filter.active === undefined ? null : Number(filter.active) });
+  return codeList(db).all(listParams(departmentIds, filter));
+}
+
+const codeCount = perConnection((_, db) =>
+  db.select({ n: sql<number>`count(*)` }).from(codes).where(and(inDepartments, activeIs)).prepare(),
+);
+
+/** How many codes the given departments have (of the given state). */
+export function countCodes(db: DbOrTx, departmentIds: number[], filter: { active?: boolean } = {}): number {
+  if (departmentIds.length === 0) return 0;
+  return codeCount(db).get(listParams(departmentIds, filter))?.n ?? 0;
+}
+
+/** The orders of the list that SQL can page by itself: by the code's own columns, ties in print order. */
+export type CodeColumnSort = 'department' | 'code' | 'createdAt';
+const COLUMN_ORDERS: Record<CodeColumnSort, (dir: typeof asc) => SQL[]> = {
+  // Departments turned around, their codes still in the order they were made.
+  department: (dir) => [dir(departments.sortOrder), dir(departments.id), asc(codes.createdAt), asc(INSERTION_ORDER)],
+  code: (dir) => [dir(codes.id)],
+  createdAt: (dir) => [dir(codes.createdAt), ...PRINT_ORDER],
+};
+
+// One statement per order and direction, prepared on first use: the page a staff member opens costs a
+// sort in SQLite and the rows of that page, never an object per code in scope.
+const codePages = perConnection((_, db) => {
+  const made = new Map<string, ReturnType<typeof prepare>>();
+  const prepare = (sort: CodeColumnSort, order: 'asc' | 'desc') =>
+    db
+      .select(withDepartment)
+      .from(codes)
+      .innerJoin(departments, eq(departments.id, codes.departmentId))
+      .where(and(inDepartments, activeIs))
+      .orderBy(...COLUMN_ORDERS[sort](order === 'asc' ? asc : desc))
+      .limit(sql.placeholder('limit'))
+      .offset(sql.placeholder('offset'))
+      .prepare();
+  return (sort: CodeColumnSort, order: 'asc' | 'desc') => {
+    const key = `${sort} ${order}`;
+    let statement = made.get(key);
+    if (!statement) {
+      statement = prepare(sort, order);
+      made.set(key, statement);
+    }
+    return statement;
+  };
+});
+
+/** One page of the codes of the given departments, in an order of the codes' own columns. */
+export function pageCodesWithDepartment(
+  db: DbOrTx,
+  departmentIds: number[],
+  filter: { active?: boolean },
+  page: { sort: CodeColumnSort; order: 'asc' | 'desc'; limit: number; offset: number },
+): CodeWithDepartment[] {
+  if (departmentIds.length === 0) return [];
+  return codePages(db)(page.sort, page.order).all({ ...listParams(departmentIds, filter), limit: page.limit, offset: page.offset });
 }
 
 export function firstActiveCodeId(db: DbOrTx): string | undefined {
@@ -107,28 +166,35 @@ export interface CodeFunnelTotals {
 // The latest row holds the whole history and the last open/submission days; "recent" (days >=
 // @since) is the latest row minus the last row before @since. One primary-key seek per side, each
 // reading its row as one JSON array (rows of arrays: no object of named columns per code).
-const FUNNEL_SQL = `
+const funnelSql = (codesListed: string) => `
   SELECT k.id,
     (SELECT json_array(opens, submissions, last_open_day, last_submission_day) FROM cumulative_code_stats m
       WHERE m.code_id = k.id ORDER BY m.day DESC LIMIT 1) AS hi,
     (SELECT json_array(opens, submissions) FROM cumulative_code_stats m
       WHERE m.code_id = k.id AND m.day < @since ORDER BY m.day DESC LIMIT 1) AS lo
-  FROM codes k
-  WHERE k.department_id IN (SELECT value FROM json_each(@ids)) AND (@code IS NULL OR k.id = @code)`;
-const funnelStatement = perConnection((client) => client.prepare(FUNNEL_SQL).raw(true));
+  FROM ${codesListed}`;
+const funnelOfDepartments = perConnection((client) =>
+  client.prepare(funnelSql('codes k WHERE k.department_id IN (SELECT value FROM json_each(@ids))')).raw(true),
+);
+const funnelOfCodes = perConnection((client) =>
+  client.prepare(funnelSql('codes k WHERE k.id IN (SELECT value FROM json_each(@codes))')).raw(true),
+);
 
 /**
  * Scan-funnel totals per code that has ever been opened or rated, from the codes' running totals
  * (cumulative_code_stats), in one statement prepared once per connection (the staff codes list runs
- * it for a whole county).
+ * it for a whole county): every code of the given departments, or only the given codes (one page).
  */
-export function funnelTotals(db: DbOrTx, departmentIds: number[], sinceDay: string, codeId?: string): CodeFunnelTotals[] {
-  if (departmentIds.length === 0) return [];
-  const rows = funnelStatement(db).all({ ids: JSON.stringify(departmentIds), since: sinceDay, code: codeId ?? null }) as [
-    string,
-    string | null,
-    string | null,
-  ][];
+export function funnelTotals(db: DbOrTx, of: { departmentIds: number[] } | { codeIds: string[] }, sinceDay: string): CodeFunnelTotals[] {
+  const rows = (
+    'departmentIds' in of
+      ? of.departmentIds.length === 0
+        ? []
+        : funnelOfDepartments(db).all({ ids: JSON.stringify(of.departmentIds), since: sinceDay })
+      : of.codeIds.length === 0
+        ? []
+        : funnelOfCodes(db).all({ codes: JSON.stringify(of.codeIds), since: sinceDay })
+  ) as [string, string | null, string | null][];
   const totals: CodeFunnelTotals[] = [];
   for (const [id, hi, lo] of rows) {
     if (hi === null) continue;

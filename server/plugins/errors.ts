@@ -25,6 +25,13 @@ const FIELD_LABELS: Record<string, string> = {
   size: '图片尺寸',
   note: '说明',
   location: '位置',
+  limit: '每页条数',
+  offset: '起始位置',
+  sort: '排序',
+  order: '排序方向',
+  departmentId: '部门',
+  active: '状态',
+  alerted: '提示筛选',
 };
 
 const PART_LABELS: Record<string, string> = { body: '请求内容', querystring: '查询参数', params: '路径参数', headers: '请求头' };

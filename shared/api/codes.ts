@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { FUNNEL_ALERT_LABELS, FUNNEL_ALERTS, LOCATION_MAX, QR_PNG_DEFAULT, QR_PNG_MAX, QR_PNG_MIN, STAFF_NAME_MAX } from '../domain.js';
-import { DateString, Nullable } from './common.js';
+import { DateString, LiteralUnion, Nullable, PageFields } from './common.js';
 
 // Code ids are checked by the service (normalizeCodeId), not by a schema pattern, so a lower-case
 // code typed by a citizen still works and a malformed one is an honest 404 rather than a 400.
@@ -48,12 +48,51 @@ export const StaffCodeView = Type.Object({
 });
 export type StaffCodeViewT = Static<typeof StaffCodeView>;
 
+/**
+ * What the codes list sorts by. `department` is the list's own order (department order, then the order
+ * the codes were made in, so a batch's windows 1, 2, … 10 stay together) and the default; the other
+ * text keys ascend by default, figures and days descend (docs/api.md).
+ */
+export const CODE_SORTS = [
+  'department',
+  'code',
+  'location',
+  'createdAt',
+  'opens30d',
+  'submissions30d',
+  'opensTotal',
+  'submissionsTotal',
+  'lastOpenDay',
+  'lastSubmissionDay',
+  'alert',
+] as const;
+export type CodeSort = (typeof CODE_SORTS)[number];
+/** The keys whose order is text (ascending unless asked otherwise); every other key descends by default. */
+export const CODE_TEXT_SORTS: readonly CodeSort[] = ['department', 'code', 'location'];
+
 export const CodeListQuery = Type.Object({
   departmentId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
   active: Type.Optional(Type.Boolean()),
+  alerted: Type.Optional(Type.Boolean({ description: 'true：只列出有提示（预警）的码；false：只列出没有提示的码' })),
+  sort: Type.Optional(
+    LiteralUnion(CODE_SORTS, {
+      description:
+        '排序：department（默认：部门顺序，再按新建顺序）、code、location（位置，数字按大小）、createdAt、opens30d、submissions30d、' +
+        'opensTotal、submissionsTotal、lastOpenDay、lastSubmissionDay、alert（有提示的在前）；并列时按默认顺序',
+    }),
+  ),
+  ...PageFields,
 });
+export type CodeListQueryT = Static<typeof CodeListQuery>;
 
-export const CodeList = Type.Object({ codes: Type.Array(StaffCodeView) });
+export const CodeList = Type.Object({
+  codes: Type.Array(StaffCodeView),
+  total: Type.Integer({ description: '符合筛选条件的评议码总数（本人范围内）' }),
+});
+export type CodeListT = Static<typeof CodeList>;
+
+/** The codes a bulk creation made. */
+export const CreatedCodes = Type.Object({ codes: Type.Array(StaffCodeView) });
 
 export const FunnelQuery = Type.Object({ from: Type.Optional(DateString), to: Type.Optional(DateString) });
 

@@ -5,6 +5,7 @@ import {
   CodeList,
   CodeListQuery,
   CodeParam,
+  CreatedCodes,
   FunnelQuery,
   FunnelSeries,
   PatchCodeBody,
@@ -71,13 +72,13 @@ export async function codesRoutes(fastify: FastifyInstance, { codes }: { codes: 
       onRequest: app.authorize(),
       schema: {
         tags: ['codes'],
-        summary: '评议码列表与扫码漏斗（本人范围内）',
+        summary: '评议码列表与扫码漏斗（本人范围内；带 limit 时分页）',
         security: bearer,
         querystring: CodeListQuery,
         response: { 200: CodeList, ...errors(400, 401, 404) },
       },
     },
-    async (request) => ({ codes: codes.list(actorOf(request), request.query) }),
+    async (request) => codes.list(actorOf(request), request.query),
   );
 
   app.get(
@@ -122,7 +123,7 @@ export async function codesRoutes(fastify: FastifyInstance, { codes }: { codes: 
         security: bearer,
         params: IdParam,
         body: BulkCreateBody,
-        response: { 201: CodeList, ...errors(400, 401, 403, 404, 409) },
+        response: { 201: CreatedCodes, ...errors(400, 401, 403, 404, 409) },
       },
     },
     async (request, reply) => reply.code(201).send({ codes: codes.createBulk(actorOf(request), request.params.id, request.body) }),

@@ -4,7 +4,7 @@ import type { Db } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/codes.js';
 import { generateCodeId, normalizeCodeId } from '../../../qr-codes/index.js';
-import type { FunnelSeriesT, StaffCodeViewT } from '../../../shared/api/codes.js';
+import type { CodeListQueryT, CodeListT, FunnelSeriesT, StaffCodeViewT } from '../../../shared/api/codes.js';
 import { chinaDay } from '../../../shared/china-time.js';
 import { LOCATION_MAX, STAFF_NAME_MAX } from '../../../shared/domain.js';
 import { BadRequest, Conflict, Gone, NotFound } from '../../errors.js';
@@ -13,6 +13,7 @@ import type { Actor } from '../auth/actor.js';
 import type { OrgService } from '../org/org.service.js';
 import type { StatsService } from '../stats/stats.service.js';
 import { codeNotFound, createCodeLookup, publicCodeInfo } from './code-lookup.js';
+import { defaultOrder, isColumnSort, type ListedCode, listedOrder, needsFigures } from './code-order.js';
 import { createQrImages } from './codes.images.js';
 import { everyFunnelDay, funnelSeriesRange, funnelView, funnelWindowStart } from './funnel.js';
 import { createCodePrint } from './print.js';
@@ -52,20 +53,26 @@ export function createCodesService(deps: {
     return row;
   }
 
-  function views(rows: q.CodeWithDepartment[], departmentIds: number[]): StaffCodeViewT[] {
+  /**
+   * Staff views of the rows, with their funnel figures: `totals` when the caller has them already,
+   * else one grouped query for every code listed, never one per code.
+   */
+  function views(rows: q.CodeWithDepartment[], totals?: Map<string, q.CodeFunnelTotals>): StaffCodeViewT[] {
     if (rows.length === 0) return [];
     const now = clock.now();
-    const since = funnelWindowStart(chinaDay(now));
-    // One grouped query for every code listed, never one per code.
-    const single = rows.length === 1 ? rows[0]!.id : undefined;
-    const totals = new Map(q.funnelTotals(db, departmentIds, since, single).map((t) => [t.codeId, t]));
+    const funnel = totals ?? funnelTotalsOf({ codeIds: rows.map((r) => r.id) });
     return rows.map((r) => ({
       ...publicCodeInfo(r),
       createdAt: r.createdAt,
       disabledAt: r.disabledAt ?? null,
       url: images.url(r.id),
-      funnel: funnelView(totals.get(r.id), r, now),
+      funnel: funnelView(funnel.get(r.id), r, now),
     }));
+  }
+
+  function funnelTotalsOf(of: Parameters<typeof q.funnelTotals>[1]): Map<string, q.CodeFunnelTotals> {
+    const since = funnelWindowStart(chinaDay(clock.now()));
+    return new Map(q.funnelTotals(db, of, since).map((t) => [t.codeId, t]));
   }
 
   function scopedDepartmentIds(actor: Actor, departmentId?: number): number[] {
@@ -104,9 +111,47 @@ export function createCodesService(deps: {
       stats.recordOpen(db, info.code, info.departmentId, chinaDay(clock.now()));
     },
 
-    list(actor: Actor, filter: { departmentId?: number; active?: boolean } = {}): StaffCodeViewT[] {
-      const departmentIds = scopedDepartmentIds(actor, filter.departmentId);
-      return views(q.listCodesWithDepartment(db, departmentIds, { active: filter.active }), departmentIds);
+    /**
+     * The codes in scope matching the filters, in the order asked (default: print order), with their
+     * scan funnel: all of them, or with `limit` one page; `total` counts every match either way.
+     */
+    list(actor: Actor, query: CodeListQueryT = {}): CodeListT {
+      const departmentIds = scopedDepartmentIds(actor, query.departmentId);
+      const filter = { active: query.active };
+      const sort = query.sort ?? 'department';
+      const order = query.order ?? defaultOrder(sort);
+      const page = query.limit === undefined ? null : { limit: query.limit, offset: query.offset ?? 0 };
+
+      if (isColumnSort(sort) && query.alerted === undefined) {
+        // SQL orders and pages the codes; a page reads only its own funnel figures.
+        const rows = q.pageCodesWithDepartment(db, departmentIds, filter, {
+          sort,
+          order,
+          limit: page?.limit ?? -1,
+          offset: page?.offset ?? 0,
+        });
+        if (!page) return { codes: views(rows, funnelTotalsOf({ departmentIds })), total: rows.length };
+        return { codes: views(rows), total: q.countCodes(db, departmentIds, filter) };
+      }
+
+      // By location, or by a figure or filtered by alert: every code in scope is ordered here, and
+      // every funnel figure is read first when the order or the filter needs them.
+      const funnel = needsFigures(sort) || query.alerted !== undefined ? funnelTotalsOf({ departmentIds }) : undefined;
+      const now = clock.now();
+      const rows = isColumnSort(sort)
+        ? q.pageCodesWithDepartment(db, departmentIds, filter, { sort, order, limit: -1, offset: 0 })
+        : q.listCodesWithDepartment(db, departmentIds, filter);
+      let listed: ListedCode[] = rows.map((row) => ({ row, figures: funnel ? funnelView(funnel.get(row.id), row, now) : null }));
+      if (query.alerted !== undefined) listed = listed.filter((c) => (c.figures!.alert !== null) === query.alerted);
+      if (!isColumnSort(sort)) listed.sort(listedOrder(sort, order));
+      const shown = page ? listed.slice(page.offset, page.offset + page.limit) : listed;
+      return {
+        codes: views(
+          shown.map((c) => c.row),
+          funnel,
+        ),
+        total: listed.length,
+      };
     },
 
     /** Daily opens and submissions of one code, every day of [from, to] (default: the last 30 days). */
@@ -153,7 +198,7 @@ export function createCodesService(deps: {
         });
         lookup.forget(row.id);
       }
-      return views([q.getCodeWithDepartment(db, row.id)!], [row.departmentId])[0]!;
+      return views([q.getCodeWithDepartment(db, row.id)!])[0]!;
     },
 
     /**
@@ -199,7 +244,7 @@ export function createCodesService(deps: {
       });
       const byId = new Set(created.map((r) => r.id));
       const rows = q.listCodesWithDepartment(db, [departmentId]).filter((r) => byId.has(r.id));
-      return views(rows, [departmentId]);
+      return views(rows);
     },
   };
 
