@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { axeViolations, loginAs, useBrowserWorld } from '../helpers/browser.js';
+import { makeCode } from '../helpers/factories.js';
 
 const s = useBrowserWorld();
 
@@ -45,6 +46,38 @@ describe('the administrator in chromium', () => {
     const res = await phone.goto(`${s.t.url}/r/${s.w.codeA.id}`);
     expect(res?.status()).toBe(410);
     await expect.poll(() => phone.locator('main').textContent()).toContain('已停用');
+    await ctx.close();
+  });
+
+  it('pages the codes list 50 at a time, and sorts it from a column heading', async () => {
+    const more = Array.from({ length: 55 }, () => makeCode(s.t.db, { departmentId: s.w.deptA.id }).id);
+    const ctx = await s.browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    await loginAs(page, s.t.url, s.w.admin.username);
+    await page.goto(`${s.t.url}/admin/codes`);
+    const status = page.locator('main p[role="status"]');
+    const rows = page.locator('main table tbody tr');
+    // deptA: the world's code and 55 more; deptB: one. Print order puts deptB's code last, on page 2.
+    await expect.poll(() => status.textContent()).toBe('共 57 个评议码 · 第 1/2 页');
+    expect(await rows.count()).toBe(50);
+    expect(await page.locator('main').textContent()).not.toContain(s.w.codeB.id);
+    await page.getByRole('navigation', { name: '翻页' }).getByRole('button', { name: '下一页' }).click();
+    await expect.poll(() => status.textContent()).toBe('共 57 个评议码 · 第 2/2 页');
+    expect(await rows.count()).toBe(7);
+    expect(await page.locator('main table').textContent()).toContain(s.w.codeB.id);
+    expect(await page.locator('main table').textContent()).toContain(more.at(-1));
+
+    // A heading sorts (and starts again at page 1); pressing it again turns the order around.
+    const heading = page.getByRole('columnheader', { name: '评议码' });
+    await heading.getByRole('button').press('Enter');
+    await expect.poll(() => heading.getAttribute('aria-sort')).toBe('ascending');
+    await expect.poll(() => status.textContent()).toBe('共 57 个评议码 · 第 1/2 页');
+    const sorted = [s.w.codeA.id, s.w.codeB.id, ...more].sort();
+    await expect.poll(() => rows.first().locator('th').textContent()).toBe(sorted[0]);
+    await heading.getByRole('button').click();
+    await expect.poll(() => heading.getAttribute('aria-sort')).toBe('descending');
+    await expect.poll(() => rows.first().locator('th').textContent()).toBe(sorted.at(-1));
+    expect(await axeViolations(page)).toEqual([]);
     await ctx.close();
   });
 

@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'preact/hooks';
-import { FUNNEL_ALERT_LABELS } from '../../../shared/domain.js';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { CODE_TEXT_SORTS, type CodeListT, type CodeSort } from '../../../shared/api/codes.js';
 import { openAuthed } from '../../shared/api.js';
 import { ColumnHeads, num } from '../../shared/ColumnHeads.js';
 import { BulkCreateCodes } from '../components/BulkCreateCodes.js';
@@ -7,10 +7,15 @@ import { CodeRow } from '../components/CodeRow.js';
 import type { CodeItem, DepartmentItem } from '../components/code-types.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { CheckField, NamedOptions, SelectField } from '../components/Fields.js';
+import { Pager, pageOf } from '../components/Pager.js';
 import { openPrintSheet } from '../components/print-sheet.js';
 import { useAction } from '../components/use-action.js';
 import { useApi } from '../components/use-api.js';
 import type { PageProps } from '../routes.js';
+
+const PAGE = 50;
+/** The list's own order (department, then window): how the page opens. */
+const PRINT_ORDER = { key: 'department', order: 'asc' } as const satisfies { key: CodeSort; order: 'asc' | 'desc' };
 
 type StatusFilter = '' | 'true' | 'false';
 
@@ -22,24 +27,44 @@ export function CodesPage({ user, query }: PageProps) {
   const [departmentId, setDepartmentId] = useState<string>(query.get('departmentId') ?? '');
   const [status, setStatus] = useState<StatusFilter>('');
   const [alertsOnly, setAlertsOnly] = useState(false);
+  const [sort, setSort] = useState<{ key: CodeSort; order: 'asc' | 'desc' }>(PRINT_ORDER);
+  const [offset, setOffset] = useState(0);
   const download = useAction('操作失败，请检查网络');
+  const top = useRef<HTMLParagraphElement>(null);
 
   // A head of one department has nothing to choose between.
   useEffect(() => {
     if (!departmentId && depts.length === 1) setDepartmentId(String(depts[0]!.id));
   }, [depts.length]);
 
-  const params = new URLSearchParams();
+  /** A change of filter or order starts again at page 1. */
+  const fromStart =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      setOffset(0);
+    };
+  function sortBy(key: string) {
+    const k = key as CodeSort;
+    const fresh = CODE_TEXT_SORTS.includes(k) ? 'asc' : 'desc';
+    fromStart(setSort)(sort.key === k ? { key: k, order: sort.order === 'asc' ? 'desc' : 'asc' } : { key: k, order: fresh });
+  }
+  function turnTo(next: number) {
+    setOffset(next);
+    top.current?.scrollIntoView({ block: 'nearest' });
+  }
+
+  const params = new URLSearchParams({ sort: sort.key, order: sort.order, limit: String(PAGE), offset: String(offset) });
   if (departmentId) params.set('departmentId', departmentId);
   if (status) params.set('active', status);
-  const qs = params.toString();
-  const list = useApi<{ codes: CodeItem[] }>(`/api/codes${qs ? `?${qs}` : ''}`);
+  if (alertsOnly) params.set('alerted', 'true');
+  const list = useApi<CodeListT>(`/api/codes?${params}`);
   const [rows, setRows] = useState<CodeItem[] | null>(null);
   useEffect(() => setRows(list.data?.codes ?? null), [list.data]);
 
-  const all = rows ?? [];
-  const shown = alertsOnly ? all.filter((c) => c.funnel.alert) : all;
-  const alertCount = all.filter((c) => c.funnel.alert).length;
+  const shown = rows ?? [];
+  const total = list.data?.total ?? 0;
+  const { page, pages } = pageOf(total, offset, PAGE);
   const department = depts.find((d) => String(d.id) === departmentId) ?? null;
   const counties = [...new Map(depts.map((d) => [d.orgUnitId, d.orgUnitName])).entries()];
 
@@ -55,16 +80,16 @@ export function CodesPage({ user, query }: PageProps) {
 
       {/* biome-ignore lint/a11y/useSemanticElements: a toolbar row of filters, not a form section: a fieldset would add a border and legend */}
       <div class="toolbar" role="group" aria-label="筛选">
-        <SelectField label="部门" value={departmentId} onChange={setDepartmentId}>
+        <SelectField label="部门" value={departmentId} onChange={fromStart(setDepartmentId)}>
           <option value="">全部部门</option>
           <NamedOptions units={depts} />
         </SelectField>
-        <SelectField label="状态" value={status} onChange={(value) => setStatus(value as StatusFilter)}>
+        <SelectField label="状态" value={status} onChange={(value) => fromStart(setStatus)(value as StatusFilter)}>
           <option value="">全部</option>
           <option value="true">启用</option>
           <option value="false">已停用</option>
         </SelectField>
-        <CheckField label="只看有提示的码" checked={alertsOnly} onChange={setAlertsOnly} />
+        <CheckField label="只看有提示的码" checked={alertsOnly} onChange={fromStart(setAlertsOnly)} />
       </div>
 
       {/* biome-ignore lint/a11y/useSemanticElements: a toolbar row of links and buttons, not form fields */}
@@ -109,15 +134,26 @@ export function CodesPage({ user, query }: PageProps) {
       )}
 
       <ErrorText message={list.error} />
-      <p role="status" class="muted">
-        {list.loading && !rows
-          ? '加载中…'
-          : `共 ${all.length} 个评议码，启用 ${all.filter((c) => c.active).length} 个；${alertCount} 个有提示（${FUNNEL_ALERT_LABELS.no_opens_30d}、${FUNNEL_ALERT_LABELS.opens_without_submissions}）。`}
+      <p role="status" class="muted" ref={top}>
+        {list.loading && !rows ? '加载中…' : `共 ${total} 个评议码 · 第 ${page}/${pages} 页${list.loading ? '（加载中…）' : ''}`}
       </p>
       <div class="table-scroll">
-        <table class="data">
+        <table class="data codes">
           <caption class="sr-only">评议码及近 30 天扫码漏斗</caption>
-          <ColumnHeads columns={['评议码', '部门', '位置', '状态', num('近30天扫码'), num('近30天评价'), '最近扫码', '提示', '操作']} />
+          <ColumnHeads
+            sorting={{ ...sort, onSort: sortBy }}
+            columns={[
+              { label: '评议码', sort: 'code' },
+              { label: '部门', sort: 'department' },
+              { label: '位置', sort: 'location' },
+              '状态',
+              num('近30天扫码', 'opens30d'),
+              num('近30天评价', 'submissions30d'),
+              { label: '最近扫码', sort: 'lastOpenDay' },
+              { label: '提示', sort: 'alert' },
+              '操作',
+            ]}
+          />
           <tbody>
             {shown.map((c) => (
               <CodeRow key={c.code} item={c} isAdmin={isAdmin} onChanged={replaceRow} />
@@ -130,6 +166,7 @@ export function CodesPage({ user, query }: PageProps) {
           </tbody>
         </table>
       </div>
+      {total > PAGE && <Pager total={total} offset={offset} pageSize={PAGE} onOffset={turnTo} />}
     </section>
   );
 }
