@@ -79,13 +79,17 @@ export const DeptRangeQuery = Type.Object({
   departmentId: Type.Optional(Id),
 });
 /**
- * What GET /api/stats/codes sorts by: the code or its location (A to Z unless told otherwise), or one of
- * the figures of its row (highest first unless told otherwise; a rate of a code without ratings, null,
- * comes last either way). Ties go by code id. Without `sort`: by department, location and code id.
+ * What GET /api/stats/codes sorts by: the code id or the location (A to Z unless told otherwise; numbers in
+ * a location by value, 2号窗口 before 10号窗口), or one of the figures of its row (highest first unless told
+ * otherwise; a rate of a code without ratings, null, comes last either way). Ties go by code id. Without
+ * `sort`: by department, location and code id, texts byte by byte (the order the list always had).
  */
 const CodeSort = LiteralUnion(
   ['code', 'location', 'total', 'goodCount', 'badCount', 'realNameCount', 'goodRate', 'badRate', 'score', 'submissions', 'opens'] as const,
-  { description: '排序：code、location（默认升序）或各项指标（默认降序，无评价的比率排在最后）；不传则按部门、位置、评议码' },
+  {
+    description:
+      '排序：code、location（默认升序；位置中的数字按数值，2号窗口在10号窗口之前）或各项指标（默认降序，无评价的比率排在最后）；相同时按评议码；不传则按部门、位置、评议码',
+  },
 );
 export const CodeStatsQuery = Type.Object({
   from: Type.Optional(DateString),

@@ -45,6 +45,8 @@ function lcg(seed: number) {
 const LOCATIONS = [
   '县政务服务中心 A区 1号窗口',
   '县政务服务中心 A区 2号窗口',
+  '县政务服务中心 A区 10号窗口',
+  '县政务服务中心 A区 12号窗口',
   '县政务服务中心 B区 综合窗口',
   '不动产登记大厅',
   '24小时自助区',
@@ -89,6 +91,20 @@ async function get(query: Query = {}, user: { id: number; role: string } = w.sup
 
 /** Strings as SQLite compares them (BINARY: UTF-8 bytes; the same as UTF-16 units below U+D800). */
 const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Locations as a person reads them: runs of digits compared by value (2号窗口 before 10号窗口). */
+function natural(a: string, b: string): number {
+  const as = a.match(/\d+|\D+/g) ?? [];
+  const bs = b.match(/\d+|\D+/g) ?? [];
+  for (let i = 0; i < Math.min(as.length, bs.length); i++) {
+    const x = as[i]!;
+    const y = bs[i]!;
+    const numbers = /^\d/.test(x) && /^\d/.test(y);
+    const by = numbers ? Number(x) - Number(y) : text(x, y);
+    if (by !== 0) return by;
+  }
+  return as.length - bs.length;
+}
 
 /** The codes of the departments, straight from the table, in the order the list always had. */
 function codesOf(departmentIds: number[]) {
@@ -208,13 +224,18 @@ describe('GET /api/stats/codes one page at a time', () => {
     expect(await get({ sort: 'score', limit: 10 })).toEqual(await get({ sort: 'score', order: 'desc', limit: 10 }));
   });
 
-  it('sort by code or location, both orders; texts sort A to Z unless told otherwise', async () => {
+  it('sort by code or location (numbers in it by value), both orders; texts sort A to Z unless told otherwise', async () => {
     const all = (await get()).codes;
     const byCode = [...all].sort((a, b) => text(a.codeId, b.codeId));
     expect(ids((await get({ sort: 'code' })).codes)).toEqual(ids(byCode));
     expect(ids((await get({ sort: 'code', order: 'desc' })).codes)).toEqual(ids([...byCode].reverse()));
-    const byLocation = (order: 1 | -1) => [...all].sort((a, b) => order * text(a.location, b.location) || text(a.codeId, b.codeId));
+    // Locations by the numbers in them (2号 before 10号), unlike the list's own order (byte order).
+    const byLocation = (order: 1 | -1) => [...all].sort((a, b) => order * natural(a.location, b.location) || text(a.codeId, b.codeId));
     expect(ids((await get({ sort: 'location' })).codes)).toEqual(ids(byLocation(1)));
+    const seen = [...new Set((await get({ sort: 'location' })).codes.map((c) => c.location))];
+    expect(seen.indexOf('县政务服务中心 A区 2号窗口')).toBeGreaterThan(-1);
+    expect(seen.indexOf('县政务服务中心 A区 2号窗口')).toBeLessThan(seen.indexOf('县政务服务中心 A区 10号窗口'));
+    expect(seen.indexOf('县政务服务中心 A区 10号窗口')).toBeLessThan(seen.indexOf('县政务服务中心 A区 12号窗口'));
     expect(ids((await get({ sort: 'location', order: 'desc', limit: 9, offset: 9 })).codes)).toEqual(ids(byLocation(-1).slice(9, 18)));
     // Without sort, order turns the usual order round.
     expect(ids((await get({ order: 'desc' })).codes)).toEqual(ids(all).reverse());
