@@ -2,7 +2,7 @@
 // appears only as the masked `phone` of the rating lists.
 import { type Static, Type } from 'typebox';
 import type { OrgKind } from '../domain.js';
-import { DateString, FileBytes, MonthString, Nullable } from './common.js';
+import { DateString, FileBytes, LiteralUnion, MonthString, Nullable, PageFields } from './common.js';
 
 const Int = Type.Integer();
 const Rate = Nullable(Type.Number({ description: '0..1；分母为 0 时为 null' }));
@@ -77,6 +77,26 @@ export const DeptRangeQuery = Type.Object({
   from: Type.Optional(DateString),
   to: Type.Optional(DateString),
   departmentId: Type.Optional(Id),
+});
+/**
+ * What GET /api/stats/codes sorts by: the code id or the location (A to Z unless told otherwise; numbers in
+ * a location by value, 2号窗口 before 10号窗口), or one of the figures of its row (highest first unless told
+ * otherwise; a rate of a code without ratings, null, comes last either way). Ties go by code id. Without
+ * `sort`: by department, location and code id, texts byte by byte (the order the list always had).
+ */
+const CodeSort = LiteralUnion(
+  ['code', 'location', 'total', 'goodCount', 'badCount', 'realNameCount', 'goodRate', 'badRate', 'score', 'submissions', 'opens'] as const,
+  {
+    description:
+      '排序：code、location（默认升序；位置中的数字按数值，2号窗口在10号窗口之前）或各项指标（默认降序，无评价的比率排在最后）；相同时按评议码；不传则按部门、位置、评议码',
+  },
+);
+export const CodeStatsQuery = Type.Object({
+  from: Type.Optional(DateString),
+  to: Type.Optional(DateString),
+  departmentId: Type.Optional(Id),
+  ...PageFields,
+  sort: Type.Optional(CodeSort),
 });
 export const TrendQuery = Type.Object({
   from: Type.Optional(DateString),
@@ -167,6 +187,8 @@ export const CodeStats = Type.Object({
 
 export const CodesResponse = Type.Object({
   ...PeriodFields,
+  /** Codes in scope (and of `departmentId`): the length of the whole list, of which `codes` may be one page. */
+  total: Int,
   codes: Type.Array(CodeStats),
 });
 
@@ -301,6 +323,8 @@ export type Granularity = Static<typeof Granularity>;
 
 export type RangeQuery = Static<typeof RangeQuery>;
 export type DeptRangeQuery = Static<typeof DeptRangeQuery>;
+export type CodeStatsQuery = Static<typeof CodeStatsQuery>;
+export type CodeSort = Static<typeof CodeSort>;
 export type TrendQuery = Static<typeof TrendQuery>;
 export type CommentsQuery = Static<typeof CommentsQuery>;
 export type RatingsQuery = Static<typeof RatingsQuery>;

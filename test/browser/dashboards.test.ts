@@ -2,7 +2,7 @@
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { axeViolations, loginAs, useBrowserWorld } from '../helpers/browser.js';
-import { makeRating } from '../helpers/factories.js';
+import { makeCode, makeRating } from '../helpers/factories.js';
 
 // The pages default to "the last 30 days" by the browser's clock, so the data is made today.
 const s = useBrowserWorld({ now: () => Date.now() - 60_000 });
@@ -43,6 +43,52 @@ describe('dashboards and the public page', () => {
     await expect.poll(() => page.getByTestId('ratings-table').locator('tbody tr').count()).toBe(1);
     expect(await page.getByTestId('ratings-table').textContent()).toContain('139****5678');
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(errors).toEqual([]);
+  });
+
+  it('the windows table: 50 a page, a pager usable by keyboard, sortable headings; a new sort or period starts at page 1', async () => {
+    for (let n = 1; n <= 54; n++) makeCode(s.t.db, { departmentId: s.w.deptA.id, location: `县政务服务中心 B区 ${n}号窗口` });
+    const page = await (await s.browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true })).newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await login(page, s.w.headA.username);
+    await page.goto(`${s.t.url}/admin/dashboard`);
+    const table = page.getByTestId('windows-table');
+    const pager = page.getByRole('navigation', { name: '各窗口翻页', exact: true });
+    const status = () => pager.getByRole('status').textContent();
+    const sorted = () =>
+      table.locator('th[aria-sort]').evaluateAll((ths) => ths.map((th) => [th.textContent, th.getAttribute('aria-sort')]));
+    const rows = table.locator('tbody tr');
+    await expect.poll(status).toBe('共 55 个窗口 · 第 1/2 页');
+    expect(await rows.count()).toBe(50);
+    expect(await sorted()).toEqual([['位置▲', 'ascending']]);
+    // By location as it reads: 2号 before 10号 (A区 before B区: code A is first).
+    expect(await rows.nth(0).textContent()).toContain(s.w.codeA.id);
+    expect(await rows.nth(2).textContent()).toContain('B区 2号窗口');
+    expect(await rows.nth(10).textContent()).toContain('B区 10号窗口');
+    // The next page, by keyboard: focus stays on the button, which is now at the end.
+    const next = pager.getByRole('button', { name: '下一页' });
+    await next.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(status).toBe('共 55 个窗口 · 第 2/2 页');
+    expect(await rows.count()).toBe(5);
+    expect(await rows.last().textContent()).toContain('B区 54号窗口');
+    expect(await next.getAttribute('aria-disabled')).toBe('true');
+    expect(await next.evaluate((b) => b === document.activeElement)).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
+    // A sort by 综合评分: highest first, from page 1; again: lowest first, unrated windows still last.
+    await table.getByRole('button', { name: '综合评分' }).click();
+    await expect.poll(status).toBe('共 55 个窗口 · 第 1/2 页');
+    expect(await sorted()).toEqual([['综合评分▼', 'descending']]);
+    expect(await rows.nth(0).textContent()).toContain('84.0');
+    await table.getByRole('button', { name: '综合评分' }).click();
+    await expect.poll(sorted).toEqual([['综合评分▲', 'ascending']]);
+    await expect.poll(() => rows.nth(0).textContent()).toContain(s.w.codeA.id);
+    // Page 2, then another period: page 1 again.
+    await next.click();
+    await expect.poll(status).toBe('共 55 个窗口 · 第 2/2 页');
+    await page.getByRole('button', { name: '近7天' }).click();
+    await expect.poll(status).toBe('共 55 个窗口 · 第 1/2 页');
     expect(errors).toEqual([]);
   });
 

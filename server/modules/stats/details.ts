@@ -2,6 +2,9 @@
 // the ratings behind any figure (masked).
 import * as q from '../../../db/queries/stats.js';
 import type {
+  CodeSort,
+  CodeStats,
+  CodeStatsQuery,
   CodesResponse,
   CommentsQuery,
   CommentsResponse,
@@ -15,22 +18,46 @@ import type {
 import { NotFound } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import { periodOf, type StatsDeps, scopedDepartments, toRatingView } from './context.js';
-import { ratingIndicators } from './indicators.js';
+import { ratingFigures, ratingIndicators } from './indicators.js';
 import { buckets, weekdayOf } from './period.js';
 
 const MAX_PAGE = 200;
+
+/** The sorts of the per-code list that need every code's figures (the others are orders of the table). */
+type FigureSort = Exclude<CodeSort, 'code' | 'location'>;
+
+function figureOf(c: q.CodeRatingSums, sort: FigureSort): number | null {
+  return sort === 'submissions' || sort === 'opens' ? c[sort] : ratingFigures(c)[sort];
+}
+
+const byCodeId = (a: q.CodeRatingSums, b: q.CodeRatingSums) => (a.codeId < b.codeId ? -1 : a.codeId > b.codeId ? 1 : 0);
+
+/** Codes by a figure: a null (a rate without ratings) last in both orders, ties by code id. */
+function sortByFigure(codes: q.CodeRatingSums[], sort: FigureSort, order: 'asc' | 'desc'): q.CodeRatingSums[] {
+  const sign = order === 'asc' ? 1 : -1;
+  const keyed = codes.map((c) => ({ c, v: figureOf(c, sort) }));
+  keyed.sort((a, b) => {
+    if (a.v === null || b.v === null) return a.v === b.v ? byCodeId(a.c, b.c) : a.v === null ? 1 : -1;
+    return sign * (a.v - b.v) || byCodeId(a.c, b.c);
+  });
+  return keyed.map((k) => k.c);
+}
 
 export function createStatsDetails(deps: StatsDeps) {
   const { db, settings, crypto } = deps;
 
   return {
-    /** Per code (window): rating indicators; codes of the departments without ratings show zeros. */
-    codes(actor: Actor, query: DeptRangeQuery): CodesResponse {
+    /**
+     * Per code (window): rating indicators; codes of the departments without ratings show zeros. The
+     * whole list in scope, or with `limit` one page of it; `total` is the length of the whole list.
+     */
+    codes(actor: Actor, query: CodeStatsQuery): CodesResponse {
       const p = periodOf(deps, query);
       const depts = scopedDepartments(deps, actor, query.departmentId);
       const names = new Map(depts.map((d) => [d.id, d.name]));
+      const ids = [...names.keys()];
       // Object.assign onto the indicators, not a spread: see indicators() (a county has 308 codes).
-      const codes = q.sumRatingsByCode(db, [...names.keys()], p).map((c) =>
+      const view = (c: q.CodeRatingSums): CodeStats =>
         Object.assign(ratingIndicators(c), {
           codeId: c.codeId,
           departmentId: c.departmentId,
@@ -40,9 +67,18 @@ export function createStatsDetails(deps: StatsDeps) {
           active: c.active === 1,
           submissions: c.submissions,
           opens: c.opens,
-        }),
-      );
-      return { ...p, codes };
+        });
+      const { sort, limit } = query;
+      if (sort === undefined || sort === 'code' || sort === 'location') {
+        // An order of the codes table: SQLite orders and cuts the page, and reads the figures of its codes only.
+        const listing = { by: sort ?? 'department', order: query.order ?? 'asc', limit, offset: query.offset } as const;
+        const rows = q.sumRatingsByCode(db, ids, p, listing);
+        return { ...p, total: limit === undefined ? rows.length : q.countCodes(db, ids), codes: rows.map(view) };
+      }
+      // An order of a figure: every code's sums are needed to sort; only the page is built and sent.
+      const all = sortByFigure(q.sumRatingsByCode(db, ids, p), sort, query.order ?? 'desc');
+      const page = limit === undefined ? all : all.slice(query.offset ?? 0, (query.offset ?? 0) + limit);
+      return { ...p, total: all.length, codes: page.map(view) };
     },
 
     /** Reason tags of counted ratings, most frequent first, with their class from the settings. */

@@ -48,24 +48,16 @@ export function addCaseCounts(a: CaseCounts, b: CaseCounts): CaseCounts {
   return a;
 }
 
-export function ratingIndicators(c: RatingCounts): RatingIndicators {
-  const byScore: Record<ScoreKey, number> = { '1': c.s1, '2': c.s2, '3': c.s3, '4': c.s4, '5': c.s5 };
+/** The single figures of counted ratings: what a row shows besides its levels, and what a list sorts by. */
+export type RatingFigures = Omit<RatingIndicators, 'byScore' | 'shares'>;
+
+export function ratingFigures(c: RatingCounts): RatingFigures {
   const total = c.s1 + c.s2 + c.s3 + c.s4 + c.s5;
   const goodCount = c.s3 + c.s4 + c.s5;
   const badCount = c.s1 + c.s2;
   const sum = c.s1 + 2 * c.s2 + 3 * c.s3 + 4 * c.s4 + 5 * c.s5;
-  // A literal rather than Object.fromEntries: this runs for every code of a county on each request.
-  const shares: Record<ScoreKey, number | null> = {
-    '1': ratio(c.s1, total),
-    '2': ratio(c.s2, total),
-    '3': ratio(c.s3, total),
-    '4': ratio(c.s4, total),
-    '5': ratio(c.s5, total),
-  };
   return {
     total,
-    byScore,
-    shares,
     goodCount,
     badCount,
     realNameCount: c.realName,
@@ -73,6 +65,30 @@ export function ratingIndicators(c: RatingCounts): RatingIndicators {
     badRate: ratio(badCount, total),
     // Computed as sum × 20 / total (not mean × 20) so integer averages stay exact in floating point.
     score: total > 0 ? (sum * 20) / total : null,
+  };
+}
+
+export function ratingIndicators(c: RatingCounts): RatingIndicators {
+  const f = ratingFigures(c);
+  const byScore: Record<ScoreKey, number> = { '1': c.s1, '2': c.s2, '3': c.s3, '4': c.s4, '5': c.s5 };
+  // A literal rather than Object.fromEntries: this runs for every code of a county on each request.
+  const shares: Record<ScoreKey, number | null> = {
+    '1': ratio(c.s1, f.total),
+    '2': ratio(c.s2, f.total),
+    '3': ratio(c.s3, f.total),
+    '4': ratio(c.s4, f.total),
+    '5': ratio(c.s5, f.total),
+  };
+  return {
+    total: f.total,
+    byScore,
+    shares,
+    goodCount: f.goodCount,
+    badCount: f.badCount,
+    realNameCount: f.realNameCount,
+    goodRate: f.goodRate,
+    badRate: f.badRate,
+    score: f.score,
   };
 }
 

@@ -3,6 +3,7 @@ import type { Static, TSchema } from 'typebox';
 import { bearer, errors } from '../../../shared/api/common.js';
 import {
   CasesResponse,
+  CodeStatsQuery,
   CodesResponse,
   CommentsQuery,
   CommentsResponse,
@@ -78,7 +79,7 @@ export async function statsRoutes(fastify: FastifyInstance, { stats }: { stats: 
   scoped('/api/stats/departments', '各部门指标与排名（本人范围内）', RangeQuery, DepartmentsResponse, (a, q) => stats.departments(a, q));
   scoped('/api/stats/summary', '范围合计与各组织单位指标', DeptRangeQuery, SummaryResponse, (a, q) => stats.summary(a, q));
   scoped('/api/stats/trend', '趋势（按日/周/月）', TrendQuery, TrendResponse, (a, q) => stats.trend(a, q));
-  scoped('/api/stats/codes', '各评议码（窗口）指标', DeptRangeQuery, CodesResponse, (a, q) => stats.codes(a, q));
+  scoped('/api/stats/codes', '各评议码（窗口）指标（可分页、排序）', CodeStatsQuery, CodesResponse, (a, q) => stats.codes(a, q));
   scoped('/api/stats/tags', '评价标签统计', DeptRangeQuery, TagsResponse, (a, q) => stats.tags(a, q));
   scoped('/api/stats/heatmap', '星期 × 时段 评价分布（北京时间）', DeptRangeQuery, HeatmapResponse, (a, q) => stats.heatmap(a, q));
   scoped('/api/stats/cases', '差评处理指标', DeptRangeQuery, CasesResponse, (a, q) => stats.cases(a, q));

@@ -1,26 +1,15 @@
 import { ColumnHeads, num } from '../../../shared/ColumnHeads.js';
-import { FigureCells } from '../../../shared/FigureCells.js';
 import { BASE } from '../../router.js';
 import { useApi } from '../use-api.js';
 import { CaseWork, OverdueCount } from './CaseWork.js';
-import { int, pct, qs, type Range, ratingsLink, score, spanDays } from './format.js';
+import { CodeTable } from './CodeTable.js';
+import { int, pct, qs, type Range, ratingsLink, spanDays } from './format.js';
 import { KpiTiles } from './KpiTiles.js';
 import { ScoreLevels } from './ScoreLevels.js';
 import { Section } from './Section.js';
 import { TrendChart } from './TrendChart.js';
 import type { CasesResponse, DepartmentsResponse, SummaryResponse, TrendResponse } from './types.js';
 
-interface CodeRow {
-  codeId: string;
-  location: string;
-  staffName: string | null;
-  active: boolean;
-  total: number;
-  goodRate: number | null;
-  badCount: number;
-  score: number | null;
-  opens: number;
-}
 interface Tag {
   tag: string;
   kind: 'good' | 'bad' | 'other';
@@ -47,7 +36,6 @@ export function DepartmentDashboard({ departmentId, range }: { departmentId: num
   const cases = useApi<CasesResponse>(`/api/stats/cases?${base}`);
   const trend = useApi<TrendResponse>(`/api/stats/trend?${base}&granularity=${granularityFor(range)}`);
   const tags = useApi<{ tags: Tag[] }>(`/api/stats/tags?${base}`);
-  const codes = useApi<{ codes: CodeRow[] }>(`/api/stats/codes?${base}`);
   const comments = useApi<{ comments: Comment[] }>(`/api/stats/comments?${base}&limit=10`);
   const me = ranking.data?.departments.find((d) => d.id === departmentId);
 
@@ -133,37 +121,7 @@ export function DepartmentDashboard({ departmentId, range }: { departmentId: num
           }
         </Section>
       </div>
-      <Section title="各窗口（评议码）" state={codes}>
-        {(c) => (
-          <div class="table-wrap">
-            <table class="data" data-testid="windows-table">
-              <caption class="sr-only">各窗口指标</caption>
-              <ColumnHeads columns={['位置', '评议码', num('扫码打开'), num('评价数'), num('好评率'), num('差评数'), num('综合评分')]} />
-              <tbody>
-                {c.codes.map((k) => (
-                  <tr key={k.codeId}>
-                    <td>
-                      {k.location}
-                      {k.staffName ? `（${k.staffName}）` : ''}
-                      {!k.active && <span class="badge warn">已停用</span>}
-                    </td>
-                    <td>{k.codeId}</td>
-                    <FigureCells
-                      figures={[
-                        int(k.opens),
-                        <a href={ratingsLink(range, { departmentId, codeId: k.codeId })}>{int(k.total)}</a>,
-                        pct(k.goodRate),
-                        <a href={ratingsLink(range, { departmentId, codeId: k.codeId, kind: 'bad' })}>{int(k.badCount)}</a>,
-                        score(k.score),
-                      ]}
-                    />
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </Section>
+      <CodeTable departmentId={departmentId} range={range} />
     </>
   );
 }

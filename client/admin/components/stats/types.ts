@@ -2,6 +2,8 @@
 // types only, so the build erases them.
 export type {
   CasesResponse,
+  CodeSort,
+  CodesResponse,
   DepartmentsResponse,
   Indicators,
   RatingIndicators,

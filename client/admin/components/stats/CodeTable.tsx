@@ -1,0 +1,162 @@
+import type { Ref } from 'preact';
+import { useRef, useState } from 'preact/hooks';
+import { FigureCells } from '../../../shared/FigureCells.js';
+import { useApi } from '../use-api.js';
+import { int, pct, qs, type Range, ratingsLink, score } from './format.js';
+import { Section } from './Section.js';
+import type { CodeSort, CodesResponse } from './types.js';
+
+const PAGE = 50;
+
+type Order = 'asc' | 'desc';
+
+interface SortColumn {
+  label: string;
+  sort: CodeSort;
+  num?: boolean;
+}
+
+const COLUMNS: readonly SortColumn[] = [
+  { label: '位置', sort: 'location' },
+  { label: '评议码', sort: 'code' },
+  { label: '扫码打开', sort: 'opens', num: true },
+  { label: '评价数', sort: 'total', num: true },
+  { label: '好评率', sort: 'goodRate', num: true },
+  { label: '差评数', sort: 'badCount', num: true },
+  { label: '综合评分', sort: 'score', num: true },
+];
+
+/** 各窗口（评议码）: a department's codes and their figures, 50 a page, sorted by any column. */
+export function CodeTable({ departmentId, range }: { departmentId: number; range: Range }) {
+  // Within one department, location A to Z is the list's own order (department, location, code).
+  const [sorting, setSorting] = useState<{ sort: CodeSort; order: Order }>({ sort: 'location', order: 'asc' });
+  // A page belongs to one list: another period, department or sort starts again at page 1.
+  const list = `${qs({ ...range, departmentId })}|${sorting.sort}|${sorting.order}`;
+  const [at, setAt] = useState({ list, offset: 0 });
+  const offset = at.list === list ? at.offset : 0;
+  const codes = useApi<CodesResponse>(
+    `/api/stats/codes?${qs({ ...range, departmentId, sort: sorting.sort, order: sorting.order, limit: PAGE, offset })}`,
+  );
+  const top = useRef<HTMLElement>(null);
+
+  /** A click on a heading: that column, figures highest first and texts A to Z; again, the other way. */
+  const sortBy = (c: SortColumn) =>
+    setSorting((s) =>
+      s.sort === c.sort ? { sort: c.sort, order: s.order === 'asc' ? 'desc' : 'asc' } : { sort: c.sort, order: c.num ? 'desc' : 'asc' },
+    );
+  /** To another page; from the pager under the table, back up to the top of the new page, focus on the same button there. */
+  const goTo = (next: number, from: 'top' | 'bottom', button: 'prev' | 'next') => {
+    setAt({ list, offset: next });
+    if (from === 'bottom') {
+      top.current?.querySelector<HTMLButtonElement>(`[data-go='${button}']`)?.focus({ preventScroll: true });
+      top.current?.scrollIntoView({ block: 'start' });
+    }
+  };
+
+  return (
+    <Section title="各窗口（评议码）" state={codes}>
+      {(c) => (
+        <>
+          <Pager total={c.total} offset={offset} loading={codes.loading} onPage={(n, b) => goTo(n, 'top', b)} navRef={top} status />
+          <div class={codes.loading ? 'table-wrap loading' : 'table-wrap'}>
+            <table class="data code-figures" data-testid="windows-table">
+              <caption class="sr-only">各窗口指标</caption>
+              <thead>
+                <tr>
+                  {COLUMNS.map((col) => {
+                    const active = sorting.sort === col.sort;
+                    return (
+                      <th
+                        key={col.sort}
+                        scope="col"
+                        class={col.num ? 'num' : col.sort === 'location' ? 'place' : undefined}
+                        aria-sort={active ? (sorting.order === 'asc' ? 'ascending' : 'descending') : undefined}
+                      >
+                        <button type="button" class="sort" onClick={() => sortBy(col)}>
+                          {col.label}
+                          <span class={active ? 'sort-mark active' : 'sort-mark'} aria-hidden="true">
+                            {active ? (sorting.order === 'asc' ? '▲' : '▼') : '↕'}
+                          </span>
+                        </button>
+                      </th>
+                    );
+                  })}
+                </tr>
+              </thead>
+              <tbody>
+                {c.codes.map((k) => (
+                  <tr key={k.codeId}>
+                    <td class="place">
+                      {k.location}
+                      {k.staffName ? `（${k.staffName}）` : ''}
+                      {!k.active && <span class="badge warn">已停用</span>}
+                    </td>
+                    <td>{k.codeId}</td>
+                    <FigureCells
+                      figures={[
+                        int(k.opens),
+                        <a href={ratingsLink(range, { departmentId, codeId: k.codeId })}>{int(k.total)}</a>,
+                        pct(k.goodRate),
+                        <a href={ratingsLink(range, { departmentId, codeId: k.codeId, kind: 'bad' })}>{int(k.badCount)}</a>,
+                        score(k.score),
+                      ]}
+                    />
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {c.total > PAGE && <Pager total={c.total} offset={offset} loading={codes.loading} onPage={(n, b) => goTo(n, 'bottom', b)} />}
+        </>
+      )}
+    </Section>
+  );
+}
+
+/**
+ * 共 N 个窗口 · 第 x/y 页 and the buttons to the pages before and after. At either end a button stays
+ * focusable (aria-disabled, not disabled): a keyboard user paging through keeps their place.
+ */
+function Pager({
+  total,
+  offset,
+  loading,
+  onPage,
+  navRef,
+  status = false,
+}: {
+  total: number;
+  offset: number;
+  /** The rows shown are still the last page's. */
+  loading: boolean;
+  onPage: (offset: number, button: 'prev' | 'next') => void;
+  navRef?: Ref<HTMLElement>;
+  status?: boolean;
+}) {
+  const pages = Math.max(1, Math.ceil(total / PAGE));
+  const page = Math.min(pages, Math.floor(offset / PAGE) + 1);
+  const first = offset === 0;
+  const last = offset + PAGE >= total;
+  const text = `共 ${int(total)} 个窗口 · 第 ${page}/${pages} 页${loading ? '（加载中…）' : ''}`;
+  return (
+    <nav class="pager code-pager" aria-label={status ? '各窗口翻页' : '各窗口翻页（表格下方）'} ref={navRef}>
+      {pages > 1 && (
+        <button type="button" data-go="prev" aria-disabled={first} onClick={() => !first && onPage(Math.max(0, offset - PAGE), 'prev')}>
+          上一页
+        </button>
+      )}
+      {status ? (
+        <span class="count" role="status">
+          {text}
+        </span>
+      ) : (
+        <span class="count">{text}</span>
+      )}
+      {pages > 1 && (
+        <button type="button" data-go="next" aria-disabled={last} onClick={() => !last && onPage(offset + PAGE, 'next')}>
+          下一页
+        </button>
+      )}
+    </nav>
+  );
+}
