@@ -113,3 +113,15 @@ export const NOTIFY_EVENT_LABELS: Record<NotifyEvent, string> = { bad_rating: '�
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export const DELIVERY_STATUS_LABELS: Record<DeliveryStatus, string> = { pending: '待发送', delivered: '已送达', failed: '失败' };
+
+// Made on first use: a top-level `new Intl.Collator` would stay in the citizen page's bundle unused.
+let locationCollator: Intl.Collator | undefined;
+
+/**
+ * Two locations (hall, window) in the order a person reads them: 2号窗口 before 10号窗口, Chinese by
+ * pinyin. The code list and the per-code figures both sort locations with it.
+ */
+export function compareLocations(a: string, b: string): number {
+  locationCollator ??= new Intl.Collator('zh-CN', { numeric: true });
+  return locationCollator.compare(a, b);
+}

@@ -105,30 +105,16 @@ function codePeriodSql(orderBy: string) {
 }
 
 /**
- * The orders of a scope's codes that need no figure: the list's own (department, location, code id,
- * texts compared byte by byte, as scripts have always had it), by code id, by location in the order a
- * person reads it (2号窗口 before 10号窗口). Ties go by code id, ascending in both directions.
+ * The orders of a scope's codes that SQL can give before reading any figure: the list's own
+ * (department, location, code id, texts compared byte by byte, as scripts have always had it) and by
+ * code id. (By location in the order a person reads it is sorted by the service: compareLocations.)
  */
-export type CodeOrder = 'department' | 'code' | 'location';
+export type CodeOrder = 'department' | 'code';
 
 const CODE_PERIOD_SQL: Record<CodeOrder, Record<'asc' | 'desc', { all: string; page: string }>> = {
   department: { asc: codePeriodSql('department_id, location, id'), desc: codePeriodSql('department_id DESC, location DESC, id DESC') },
   code: { asc: codePeriodSql('id'), desc: codePeriodSql('id DESC') },
-  location: { asc: codePeriodSql('natural_key(location), id'), desc: codePeriodSql('natural_key(location) DESC, id') },
 };
-
-/**
- * natural_key(text): the text with each run of digits zero-padded to 12, so that comparing keys byte by
- * byte compares the numbers in it by value (SQLite has no such collation; better-sqlite3 adds none).
- */
-function naturalKey(text: string): string {
-  return text.replace(/\d+/g, (digits) => digits.padStart(12, '0'));
-}
-
-const withNaturalKey = perConnection((client) => {
-  client.function('natural_key', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? naturalKey(text) : text));
-  return true;
-});
 
 /** Which of a scope's codes, in which order: without `limit`, all of them (`offset` goes with `limit`). */
 export interface CodeListing {
@@ -159,7 +145,6 @@ export function sumRatingsByCode(
   p: DayRange,
   listing: CodeListing = { by: 'department', order: 'asc' },
 ): CodeRatingSums[] {
-  if (listing.by === 'location') withNaturalKey(db);
   const sqlOf = CODE_PERIOD_SQL[listing.by][listing.order];
   const rows = (
     listing.limit === undefined

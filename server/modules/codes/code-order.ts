@@ -3,7 +3,7 @@
 // print order, so a stable sort leaves codes that tie in print order (department, then window).
 import type { CodeColumnSort, CodeWithDepartment } from '../../../db/queries/codes.js';
 import { CODE_TEXT_SORTS, type CodeSort, type FunnelViewT } from '../../../shared/api/codes.js';
-import { FUNNEL_ALERTS } from '../../../shared/domain.js';
+import { compareLocations, FUNNEL_ALERTS } from '../../../shared/domain.js';
 
 type Order = 'asc' | 'desc';
 
@@ -26,9 +26,6 @@ export function needsFigures(sort: CodeSort): boolean {
 export function defaultOrder(sort: CodeSort): Order {
   return CODE_TEXT_SORTS.includes(sort) ? 'asc' : 'desc';
 }
-
-// Locations read as a person reads them: 2号窗口 before 10号窗口, Chinese by pinyin.
-const locations = new Intl.Collator('zh-CN', { numeric: true });
 
 /** Alerts in the order of FUNNEL_ALERTS come first when descending; no alert is the least. */
 const alertRank = (figures: FunnelViewT): number =>
@@ -56,7 +53,7 @@ function compareValues(a: Value, b: Value): number {
 /** The comparison of two listed codes by a location or a funnel figure (figures must be present). */
 export function listedOrder(sort: Exclude<CodeSort, CodeColumnSort>, order: Order): (a: ListedCode, b: ListedCode) => number {
   const sign = order === 'asc' ? 1 : -1;
-  if (sort === 'location') return (a, b) => sign * locations.compare(a.row.location, b.row.location);
+  if (sort === 'location') return (a, b) => sign * compareLocations(a.row.location, b.row.location);
   const value = FIGURE[sort];
   return (a, b) => sign * compareValues(value(a.figures!), value(b.figures!));
 }

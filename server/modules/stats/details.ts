@@ -1,5 +1,6 @@
 // Breakdowns behind the dashboard figures: per code/window, tags, weekday × hour, latest comments, and
 // the ratings behind any figure (masked).
+
 import * as q from '../../../db/queries/stats.js';
 import type {
   CodeSort,
@@ -15,6 +16,7 @@ import type {
   TagCount,
   TagsResponse,
 } from '../../../shared/api/stats.js';
+import { compareLocations } from '../../../shared/domain.js';
 import { NotFound } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import { periodOf, type StatsDeps, scopedDepartments, toRatingView } from './context.js';
@@ -25,6 +27,12 @@ const MAX_PAGE = 200;
 
 /** The sorts of the per-code list that need every code's figures (the others are orders of the table). */
 type FigureSort = Exclude<CodeSort, 'code' | 'location'>;
+
+/** By location as a person reads it (2号窗口 before 10号窗口, the code list's order too), ties by code id. */
+function sortByLocation(codes: q.CodeRatingSums[], order: 'asc' | 'desc'): q.CodeRatingSums[] {
+  const sign = order === 'asc' ? 1 : -1;
+  return [...codes].sort((a, b) => sign * compareLocations(a.location, b.location) || byCodeId(a, b));
+}
 
 function figureOf(c: q.CodeRatingSums, sort: FigureSort): number | null {
   return sort === 'submissions' || sort === 'opens' ? c[sort] : ratingFigures(c)[sort];
@@ -69,14 +77,15 @@ export function createStatsDetails(deps: StatsDeps) {
           opens: c.opens,
         });
       const { sort, limit } = query;
-      if (sort === undefined || sort === 'code' || sort === 'location') {
+      if (sort === undefined || sort === 'code') {
         // An order of the codes table: SQLite orders and cuts the page, and reads the figures of its codes only.
         const listing = { by: sort ?? 'department', order: query.order ?? 'asc', limit, offset: query.offset } as const;
         const rows = q.sumRatingsByCode(db, ids, p, listing);
         return { ...p, total: limit === undefined ? rows.length : q.countCodes(db, ids), codes: rows.map(view) };
       }
-      // An order of a figure: every code's sums are needed to sort; only the page is built and sent.
-      const all = sortByFigure(q.sumRatingsByCode(db, ids, p), sort, query.order ?? 'desc');
+      // An order of a figure, or of locations as read: every code is sorted here; only the page is built and sent.
+      const every = q.sumRatingsByCode(db, ids, p);
+      const all = sort === 'location' ? sortByLocation(every, query.order ?? 'asc') : sortByFigure(every, sort, query.order ?? 'desc');
       const page = limit === undefined ? all : all.slice(query.offset ?? 0, (query.offset ?? 0) + limit);
       return { ...p, total: all.length, codes: page.map(view) };
     },
