@@ -125,3 +125,25 @@ export function compareLocations(a: string, b: string): number {
   locationCollator ??= new Intl.Collator('zh-CN', { numeric: true });
   return locationCollator.compare(a, b);
 }
+
+/**
+ * What the codes list sorts by. `department` is the list's own order (department order, then the order
+ * the codes were made in, so a batch's windows 1, 2, … 10 stay together) and the default; the other
+ * text keys ascend by default, figures and days descend (docs/api.md).
+ */
+export const CODE_SORTS = [
+  'department',
+  'code',
+  'location',
+  'createdAt',
+  'opens30d',
+  'submissions30d',
+  'opensTotal',
+  'submissionsTotal',
+  'lastOpenDay',
+  'lastSubmissionDay',
+  'alert',
+] as const;
+export type CodeSort = (typeof CODE_SORTS)[number];
+/** The keys whose order is text (ascending unless asked otherwise); every other key descends by default. */
+export const CODE_TEXT_SORTS: readonly CodeSort[] = ['department', 'code', 'location'];

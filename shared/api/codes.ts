@@ -1,5 +1,14 @@
 import { type Static, Type } from 'typebox';
-import { FUNNEL_ALERT_LABELS, FUNNEL_ALERTS, LOCATION_MAX, QR_PNG_DEFAULT, QR_PNG_MAX, QR_PNG_MIN, STAFF_NAME_MAX } from '../domain.js';
+import {
+  CODE_SORTS,
+  FUNNEL_ALERT_LABELS,
+  FUNNEL_ALERTS,
+  LOCATION_MAX,
+  QR_PNG_DEFAULT,
+  QR_PNG_MAX,
+  QR_PNG_MIN,
+  STAFF_NAME_MAX,
+} from '../domain.js';
 import { DateString, LiteralUnion, Nullable, PageFields } from './common.js';
 
 // Code ids are checked by the service (normalizeCodeId), not by a schema pattern, so a lower-case
@@ -47,28 +56,6 @@ export const StaffCodeView = Type.Object({
   funnel: FunnelView,
 });
 export type StaffCodeViewT = Static<typeof StaffCodeView>;
-
-/**
- * What the codes list sorts by. `department` is the list's own order (department order, then the order
- * the codes were made in, so a batch's windows 1, 2, … 10 stay together) and the default; the other
- * text keys ascend by default, figures and days descend (docs/api.md).
- */
-export const CODE_SORTS = [
-  'department',
-  'code',
-  'location',
-  'createdAt',
-  'opens30d',
-  'submissions30d',
-  'opensTotal',
-  'submissionsTotal',
-  'lastOpenDay',
-  'lastSubmissionDay',
-  'alert',
-] as const;
-export type CodeSort = (typeof CODE_SORTS)[number];
-/** The keys whose order is text (ascending unless asked otherwise); every other key descends by default. */
-export const CODE_TEXT_SORTS: readonly CodeSort[] = ['department', 'code', 'location'];
 
 export const CodeListQuery = Type.Object({
   departmentId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),

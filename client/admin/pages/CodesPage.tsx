@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { CODE_TEXT_SORTS, type CodeListT, type CodeSort } from '../../../shared/api/codes.js';
+import type { CodeListT } from '../../../shared/api/codes.js';
+import { CODE_TEXT_SORTS, type CodeSort } from '../../../shared/domain.js';
 import { openAuthed } from '../../shared/api.js';
 import { ColumnHeads, num } from '../../shared/ColumnHeads.js';
 import { BulkCreateCodes } from '../components/BulkCreateCodes.js';

@@ -2,8 +2,8 @@
 // by SQL, which then pages them; a location or a funnel figure is ordered here, over the whole list in
 // print order, so a stable sort leaves codes that tie in print order (department, then window).
 import type { CodeColumnSort, CodeWithDepartment } from '../../../db/queries/codes.js';
-import { CODE_TEXT_SORTS, type CodeSort, type FunnelViewT } from '../../../shared/api/codes.js';
-import { compareLocations, FUNNEL_ALERTS } from '../../../shared/domain.js';
+import type { FunnelViewT } from '../../../shared/api/codes.js';
+import { CODE_TEXT_SORTS, type CodeSort, compareLocations, FUNNEL_ALERTS } from '../../../shared/domain.js';
 
 type Order = 'asc' | 'desc';
 
