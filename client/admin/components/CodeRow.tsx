@@ -41,7 +41,7 @@ export function CodeRow({ item, isAdmin, onChanged }: { item: CodeItem; isAdmin:
       <th scope="row">
         <span class="code-id">{item.code}</span>
       </th>
-      <td>{item.departmentName}</td>
+      <td class="nowrap">{item.departmentName}</td>
       <td>
         {editing ? (
           <form class="row-form" onSubmit={save} aria-label={`修改评议码 ${item.code} 的位置`}>
