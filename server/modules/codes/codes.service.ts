@@ -37,7 +37,7 @@ export function createCodesService(deps: {
   db: Db;
   clock: Clock;
   random: RandomSource;
-  org: Pick<OrgService, 'getDepartment' | 'orgUnitIdsInScope' | 'listOrgUnits' | 'listDepartments'>;
+  org: Pick<OrgService, 'getDepartment' | 'listOrgUnits' | 'departmentIdsUnder'>;
   stats: Pick<StatsService, 'recordOpen'>;
   publicBaseUrl: string;
 }) {

@@ -14,7 +14,7 @@ const CODE_LIST_HEADER = ['评议码', '部门', '位置', '服务人员', '二�
 
 export function createCodePrint(deps: {
   db: Db;
-  org: Pick<OrgService, 'getDepartment' | 'orgUnitIdsInScope' | 'listOrgUnits' | 'listDepartments'>;
+  org: Pick<OrgService, 'getDepartment' | 'listOrgUnits' | 'departmentIdsUnder'>;
   lookup: Pick<CodeLookup, 'requirePublicInfo'>;
   images: QrImages;
 }) {
@@ -22,25 +22,6 @@ export function createCodePrint(deps: {
 
   function posterCodes(rows: CodeWithDepartment[]): PosterCode[] {
     return rows.map((r) => ({ code: r.id, departmentName: r.departmentName, location: r.location, staffName: r.staffName ?? null }));
-  }
-
-  /** Department ids of an org unit and every unit below it, among those the actor sees. */
-  function departmentIdsUnder(actor: Actor, orgUnitId: number, units: ReadonlyArray<{ id: number; parentId: number | null }>): number[] {
-    const subtree = new Set([orgUnitId]);
-    // Units come parent-first only by accident; iterate until the subtree stops growing.
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const u of units) {
-        if (u.parentId != null && subtree.has(u.parentId) && !subtree.has(u.id)) {
-          subtree.add(u.id);
-          grew = true;
-        }
-      }
-    }
-    return org
-      .listDepartments(actor)
-      .filter((d) => subtree.has(d.orgUnitId))
-      .map((d) => d.id);
   }
 
   return {
@@ -62,11 +43,10 @@ export function createCodePrint(deps: {
 
     /** The print sheet of every active code of an org unit (a whole county: 308 posters) in scope. */
     orgUnitPosters(actor: Actor, orgUnitId: number, sheet: { styleNonce?: string } = {}): string {
-      if (!org.orgUnitIdsInScope(actor).includes(orgUnitId)) throw new NotFound('组织单位不存在');
-      const units = org.listOrgUnits(actor);
-      const rows = listCodesWithDepartment(db, departmentIdsUnder(actor, orgUnitId, units), { active: true });
-      const name = units.find((u) => u.id === orgUnitId)?.name ?? '';
-      return images.posterSheet(`${name} · 评议码海报`, posterCodes(rows), sheet);
+      const unit = org.listOrgUnits(actor).find((u) => u.id === orgUnitId);
+      if (!unit) throw new NotFound('组织单位不存在');
+      const rows = listCodesWithDepartment(db, org.departmentIdsUnder(actor, unit.id), { active: true });
+      return images.posterSheet(`${unit.name} · 评议码海报`, posterCodes(rows), sheet);
     },
 
     /** A ZIP of the department's active codes as SVG files, with a CSV list of what each code is. */

@@ -56,6 +56,11 @@ export function createOrgService(deps: { db: Db; clock: Clock }) {
       return all.filter((u) => visible.has(u.id)).map((u) => ({ id: u.id, parentId: u.parentId, kind: u.kind, name: u.name }));
     },
 
+    /** The departments of an org unit and every unit below it that the actor sees, in display order. */
+    departmentIdsUnder(actor: Actor, orgUnitId: number): number[] {
+      return q.departmentIdsUnder(db, orgUnitId).filter((id) => actor.departmentIds.has(id));
+    },
+
     orgUnitIdsInScope(actor: Actor): number[] {
       return actor.orgUnitId == null ? [] : q.orgSubtreeIds(db, actor.orgUnitId);
     },
