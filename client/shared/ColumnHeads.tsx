@@ -2,9 +2,10 @@
 
 /**
  * A column's heading: its text, or `num` for one over figures (right-aligned), `hidden` for a
- * decorative one, `sort` for one the table can be ordered by (the key the list's API takes).
+ * decorative one, `sort` for one the table can be ordered by (the key the list's API takes), `class`
+ * for the column's own style (a sticky first column).
  */
-export type Column = string | { label: string; num?: boolean; hidden?: boolean; sort?: string };
+export type Column = string | { label: string; num?: boolean; hidden?: boolean; sort?: string; class?: string };
 
 /** A heading over figures. */
 export const num = (label: string, sort?: string): Column => ({ label, num: true, sort });
@@ -17,7 +18,7 @@ export interface Sorting {
 }
 
 const ARIA_SORT = { asc: 'ascending', desc: 'descending' } as const;
-const MARK = { asc: '↑', desc: '↓' } as const;
+const MARK = { asc: '▲', desc: '▼' } as const;
 
 /**
  * The <thead> of a table: one row of column headings. A sortable heading is a button inside the
@@ -28,9 +29,9 @@ export function ColumnHeads({ columns, sorting }: { columns: readonly Column[]; 
     <thead>
       <tr>
         {columns.map((column) => {
-          const { label, num: figures, hidden, sort } = typeof column === 'string' ? { label: column } : column;
+          const { label, num: figures, hidden, sort, class: own } = typeof column === 'string' ? { label: column } : column;
           const current = sorting && sort !== undefined && sorting.key === sort ? sorting.order : undefined;
-          const classes = [figures && 'num', sorting && sort !== undefined && 'sortable'].filter(Boolean).join(' ');
+          const classes = [figures && 'num', sorting && sort !== undefined && 'sortable', own].filter(Boolean).join(' ');
           return (
             <th
               scope="col"
@@ -41,7 +42,7 @@ export function ColumnHeads({ columns, sorting }: { columns: readonly Column[]; 
               {sorting && sort !== undefined ? (
                 <button type="button" class="sort-head" onClick={() => sorting.onSort(sort)}>
                   {label}
-                  <span class={current ? 'sort-mark' : 'sort-mark idle'} aria-hidden="true">
+                  <span class={current ? 'sort-mark active' : 'sort-mark'} aria-hidden="true">
                     {current ? MARK[current] : '↕'}
                   </span>
                 </button>

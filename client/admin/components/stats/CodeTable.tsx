@@ -1,6 +1,8 @@
 import type { Ref } from 'preact';
 import { useRef, useState } from 'preact/hooks';
+import { type Column, ColumnHeads, num } from '../../../shared/ColumnHeads.js';
 import { FigureCells } from '../../../shared/FigureCells.js';
+import { pageOf } from '../Pager.js';
 import { useApi } from '../use-api.js';
 import { int, pct, qs, type Range, ratingsLink, score } from './format.js';
 import { Section } from './Section.js';
@@ -10,21 +12,15 @@ const PAGE = 50;
 
 type Order = 'asc' | 'desc';
 
-interface SortColumn {
-  label: string;
-  sort: CodeSort;
-  num?: boolean;
-}
-
-const COLUMNS: readonly SortColumn[] = [
-  { label: '位置', sort: 'location' },
+const COLUMNS = [
+  { label: '位置', sort: 'location', class: 'place' },
   { label: '评议码', sort: 'code' },
-  { label: '扫码打开', sort: 'opens', num: true },
-  { label: '评价数', sort: 'total', num: true },
-  { label: '好评率', sort: 'goodRate', num: true },
-  { label: '差评数', sort: 'badCount', num: true },
-  { label: '综合评分', sort: 'score', num: true },
-];
+  num('扫码打开', 'opens'),
+  num('评价数', 'total'),
+  num('好评率', 'goodRate'),
+  num('差评数', 'badCount'),
+  num('综合评分', 'score'),
+] satisfies readonly Column[];
 
 /** 各窗口（评议码）: a department's codes and their figures, 50 a page, sorted by any column. */
 export function CodeTable({ departmentId, range }: { departmentId: number; range: Range }) {
@@ -40,10 +36,11 @@ export function CodeTable({ departmentId, range }: { departmentId: number; range
   const top = useRef<HTMLElement>(null);
 
   /** A click on a heading: that column, figures highest first and texts A to Z; again, the other way. */
-  const sortBy = (c: SortColumn) =>
-    setSorting((s) =>
-      s.sort === c.sort ? { sort: c.sort, order: s.order === 'asc' ? 'desc' : 'asc' } : { sort: c.sort, order: c.num ? 'desc' : 'asc' },
-    );
+  const sortBy = (key: string) => {
+    const sort = key as CodeSort;
+    const text = sort === 'location' || sort === 'code';
+    setSorting((s) => (s.sort === sort ? { sort, order: s.order === 'asc' ? 'desc' : 'asc' } : { sort, order: text ? 'asc' : 'desc' }));
+  };
   /** To another page; from the pager under the table, back up to the top of the new page, focus on the same button there. */
   const goTo = (next: number, from: 'top' | 'bottom', button: 'prev' | 'next') => {
     setAt({ list, offset: next });
@@ -61,28 +58,7 @@ export function CodeTable({ departmentId, range }: { departmentId: number; range
           <div class={codes.loading ? 'table-wrap loading' : 'table-wrap'}>
             <table class="data code-figures" data-testid="windows-table">
               <caption class="sr-only">各窗口指标</caption>
-              <thead>
-                <tr>
-                  {COLUMNS.map((col) => {
-                    const active = sorting.sort === col.sort;
-                    return (
-                      <th
-                        key={col.sort}
-                        scope="col"
-                        class={col.num ? 'num' : col.sort === 'location' ? 'place' : undefined}
-                        aria-sort={active ? (sorting.order === 'asc' ? 'ascending' : 'descending') : undefined}
-                      >
-                        <button type="button" class="sort" onClick={() => sortBy(col)}>
-                          {col.label}
-                          <span class={active ? 'sort-mark active' : 'sort-mark'} aria-hidden="true">
-                            {active ? (sorting.order === 'asc' ? '▲' : '▼') : '↕'}
-                          </span>
-                        </button>
-                      </th>
-                    );
-                  })}
-                </tr>
-              </thead>
+              <ColumnHeads columns={COLUMNS} sorting={{ key: sorting.sort, order: sorting.order, onSort: sortBy }} />
               <tbody>
                 {c.codes.map((k) => (
                   <tr key={k.codeId}>
@@ -133,8 +109,7 @@ function Pager({
   navRef?: Ref<HTMLElement>;
   status?: boolean;
 }) {
-  const pages = Math.max(1, Math.ceil(total / PAGE));
-  const page = Math.min(pages, Math.floor(offset / PAGE) + 1);
+  const { page, pages } = pageOf(total, offset, PAGE);
   const first = offset === 0;
   const last = offset + PAGE >= total;
   const text = `共 ${int(total)} 个窗口 · 第 ${page}/${pages} 页${loading ? '（加载中…）' : ''}`;
