@@ -5,6 +5,8 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { sqliteOf } from '../db/client.js';
+import { findUserByUsername } from '../db/queries/users.js';
 import { DEMO_USERS } from '../db/seed.js';
 import { chinaDay } from '../shared/china-time.js';
 import { type BenchApp, makeBenchApp, nextTurn, tempDir } from './lib/fixture.js';
@@ -76,7 +78,7 @@ export async function runDashboards(opts: DashboardOptions): Promise<{ rows: Row
   try {
     const lastDay = chinaDay(Date.now() - DAY);
     opts.log(`dashboards: generating ${opts.ratings.toLocaleString('en-US')} ratings over the year up to ${lastDay}`);
-    const gen = generateYear(t.db, t.services, { ratings: opts.ratings, lastDay, seed: 20261123, log: opts.log });
+    const gen = await generateYear(t.db, t.services, { ratings: opts.ratings, lastDay, seed: 20261123, log: opts.log });
     const dbBytes = statSync(dbFile).size;
     raw.generated = { ...gen, dbBytes, lastDay };
     // The generator leaves hundreds of MB of garbage in this process: collect it now, or the first
@@ -126,6 +128,7 @@ export async function runDashboards(opts: DashboardOptions): Promise<{ rows: Row
       .filter((p) => p.startsWith('/api/stats/') && spec.paths[p]!.get && !/export|\{/.test(p))
       .sort();
     const cold: number[] = [];
+    const headHeaders = await headAuth(t);
     const targets: Target[] = [
       ...statsPaths.map((p) => ({ name: `GET ${p}`, url: () => `${p}?${range30()}`, goal: true })),
       // Beside every code at once (above): the staff page's request, one page of 50 by a figure (every
@@ -138,7 +141,7 @@ export async function runDashboards(opts: DashboardOptions): Promise<{ rows: Row
       { name: 'GET /api/codes (funnel)', url: () => '/api/codes', goal: true },
       { name: 'GET /api/cases?sort=queue', url: () => '/api/cases?sort=queue', goal: true },
       // The demo department head's own case list, newest first (their whole history of cases).
-      { name: 'GET /api/cases (department head, newest)', url: () => '/api/cases', goal: true, auth: headAuth(t) },
+      { name: 'GET /api/cases (department head, newest)', url: () => '/api/cases', goal: true, auth: headHeaders },
       {
         name: 'GET /api/public/rankings (cached)',
         url: () => `/api/public/rankings?month=${months[Math.floor(rnd() * 12)]}`,
@@ -158,7 +161,8 @@ export async function runDashboards(opts: DashboardOptions): Promise<{ rows: Row
       { name: 'GET /api/stats/trend, 365 days by month', url: () => `/api/stats/trend?${yearRange}&granularity=month`, goal: false },
     ];
 
-    const profiler = sqlProfiler(t.db.$client);
+    // The routes read through the read-only connection (the writing one serves transactions only).
+    const profiler = sqlProfiler(sqliteOf(t.db));
     const findings: Record<string, SlowRoute> = {};
     const timings: Record<string, unknown> = {};
     for (const target of targets) {
@@ -201,7 +205,7 @@ export async function runDashboards(opts: DashboardOptions): Promise<{ rows: Row
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
-function headAuth(t: BenchApp): Record<string, string> {
-  const row = t.db.$client.prepare('SELECT id FROM users WHERE username = ?').get(DEMO_USERS.head.username) as { id: number };
+async function headAuth(t: BenchApp): Promise<Record<string, string>> {
+  const row = (await findUserByUsername(t.db, DEMO_USERS.head.username))!;
   return { authorization: `Bearer ${t.app.jwt.sign({ sub: String(row.id), role: 'dept_head' })}` };
 }

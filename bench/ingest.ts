@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
-import { closeDb, openDb } from '../db/client.js';
+import { closeDb, openDb, sqliteOf, writerOf } from '../db/client.js';
 import { migrateDb } from '../db/migrate.js';
 import { seedDemo } from '../db/seed.js';
 import { SETTINGS_DEFAULTS } from '../shared/api/settings.js';
@@ -46,18 +46,19 @@ function count(sqlite: Database.Database, table: string): number {
 async function startBare(dir: string, withDb: boolean) {
   const file = join(dir, 'bare.db');
   const db = openDb(file);
-  migrateDb(db);
-  seedDemo(db, { passwordHash: 'x', now: Date.now() });
-  let app: FastifyInstance | null = await bareApp(withDb ? db.$client : null);
+  await migrateDb(db);
+  await seedDemo(db, { passwordHash: 'x', now: Date.now() });
+  // (b) inserts through the writing connection (production pragmas); the counts read committed rows.
+  let app: FastifyInstance | null = await bareApp(withDb ? writerOf(db) : null);
   const url = await listen(app);
   return {
     url,
-    rows: () => (withDb ? count(db.$client, 'ratings') : null),
+    rows: () => (withDb ? count(sqliteOf(db), 'ratings') : null),
     cases: () => null,
     async close() {
       await app?.close();
       app = null;
-      closeDb(db);
+      await closeDb(db);
     },
   };
 }
@@ -67,8 +68,8 @@ async function startReal(dir: string, logger: 'production' | false, env: Record<
   const url = await listen(t.app);
   return {
     url,
-    rows: () => count(t.db.$client, 'ratings'),
-    cases: () => count(t.db.$client, 'cases'),
+    rows: () => count(sqliteOf(t.db), 'ratings'),
+    cases: () => count(sqliteOf(t.db), 'cases'),
     close: () => t.close(),
   };
 }
@@ -123,8 +124,9 @@ async function serviceOnly(dir: string, n: number): Promise<number> {
           }),
         );
       }
-      t.services.ratings.flush();
-      await Promise.all(pending);
+      // submit() reads the code before it queues the rating, so the batch may reach the committer
+      // after flush() was called: its own setImmediate then writes it, in one transaction as well.
+      await Promise.all([...pending, t.services.ratings.flush()]);
     }
     return n / ((performance.now() - t0) / 1000);
   } finally {

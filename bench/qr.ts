@@ -1,6 +1,7 @@
 // Part 3 — QR: the print sheet of all 308 posters of the county (cold, then warm), and the PNG of a
 // code, first request (cold) and repeated (cached), through app.inject on the production app.
 import { join } from 'node:path';
+import { listOrgUnits } from '../db/queries/org.js';
 import { makeBenchApp, nextTurn, tempDir } from './lib/fixture.js';
 import { percentile, type Row, row } from './lib/results.js';
 
@@ -21,7 +22,7 @@ export async function runQr(opts: QrOptions): Promise<{ rows: Row[]; raw: Record
   const tmp = tempDir('qr');
   const t = await makeBenchApp({ dbFile: join(tmp.dir, 'app.db'), logger: 'production', logFile: join(tmp.dir, 'server.log') });
   try {
-    const county = t.db.$client.prepare("SELECT id FROM org_units WHERE kind = 'county'").get() as { id: number };
+    const county = (await listOrgUnits(t.db)).find((u) => u.kind === 'county')!;
     const url = `/api/org-units/${county.id}/posters`;
     const sheet = () => t.app.inject({ method: 'GET', url, headers: t.auth });
     const [coldMs, first] = await timed(sheet);

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { generateCodeId } from '../qr-codes/code-id.js';
-import type { Db, DbOrTx } from './client.js';
+import { type Db, type DbOrTx, firstRow } from './client.js';
 import { assignUserDepartments, insertDepartment, insertOrgUnit } from './queries/org.js';
 import { insertUser } from './queries/users.js';
 import { codes } from './schema.js';
@@ -183,8 +183,8 @@ function locationsOf(d: DemoDepartment, nextWindow: () => number): string[] {
   return [...out, ...(d.offices ?? [])];
 }
 
-export function isSeeded(db: DbOrTx): boolean {
-  return (db.get<{ n: number }>(sql`SELECT count(*) AS n FROM org_units`)?.n ?? 0) > 0;
+export async function isSeeded(db: DbOrTx): Promise<boolean> {
+  return ((await firstRow<{ n: number }>(db, sql`SELECT count(*) AS n FROM org_units`))?.n ?? 0) > 0;
 }
 
 export interface SeedResult {
@@ -193,31 +193,34 @@ export interface SeedResult {
 }
 
 /** Seeds the demo county once, in one transaction; a database that holds any org unit is left alone. */
-export function seedDemo(db: Db, opts: { passwordHash: string; now: number; random?: (n: number) => Uint8Array }): SeedResult {
-  if (isSeeded(db)) return { seeded: false, firstCode: null };
+export async function seedDemo(
+  db: Db,
+  opts: { passwordHash: string; now: number; random?: (n: number) => Uint8Array },
+): Promise<SeedResult> {
+  if (await isSeeded(db)) return { seeded: false, firstCode: null };
   const random = opts.random ?? ((n: number) => randomBytes(n));
   const now = opts.now;
   let firstCode: string | null = null;
-  db.transaction((tx) => {
-    const city = insertOrgUnit(tx, { kind: 'city', name: '示例市', parentId: null, createdAt: now });
-    const county = insertOrgUnit(tx, { kind: 'county', name: '示例县', parentId: city.id, createdAt: now });
+  await db.transaction(async (tx) => {
+    const city = await insertOrgUnit(tx, { kind: 'city', name: '示例市', parentId: null, createdAt: now });
+    const county = await insertOrgUnit(tx, { kind: 'county', name: '示例县', parentId: city.id, createdAt: now });
     let window = 0;
     const used = new Set<string>();
     const deptIds = new Map<string, number>();
-    DEMO_DEPARTMENTS.forEach((d, i) => {
-      const dept = insertDepartment(tx, { orgUnitId: county.id, name: d.name, sortOrder: i + 1, createdAt: now });
+    for (const [i, d] of DEMO_DEPARTMENTS.entries()) {
+      const dept = await insertDepartment(tx, { orgUnitId: county.id, name: d.name, sortOrder: i + 1, createdAt: now });
       deptIds.set(d.name, dept.id);
       for (const location of locationsOf(d, () => ++window)) {
         let id = generateCodeId(random);
         while (used.has(id)) id = generateCodeId(random);
         used.add(id);
         firstCode ??= id;
-        tx.insert(codes).values({ id, departmentId: dept.id, location, createdAt: now, updatedAt: now }).run();
+        await tx.insert(codes).values({ id, departmentId: dept.id, location, createdAt: now, updatedAt: now });
       }
-    });
-    insertUser(tx, { ...DEMO_USERS.admin, passwordHash: opts.passwordHash, orgUnitId: city.id, createdAt: now });
-    insertUser(tx, { ...DEMO_USERS.supervisor, passwordHash: opts.passwordHash, orgUnitId: county.id, createdAt: now });
-    const head = insertUser(tx, {
+    }
+    await insertUser(tx, { ...DEMO_USERS.admin, passwordHash: opts.passwordHash, orgUnitId: city.id, createdAt: now });
+    await insertUser(tx, { ...DEMO_USERS.supervisor, passwordHash: opts.passwordHash, orgUnitId: county.id, createdAt: now });
+    const head = await insertUser(tx, {
       username: DEMO_USERS.head.username,
       displayName: DEMO_USERS.head.displayName,
       role: DEMO_USERS.head.role,
@@ -225,7 +228,7 @@ export function seedDemo(db: Db, opts: { passwordHash: string; now: number; rand
       orgUnitId: null,
       createdAt: now,
     });
-    assignUserDepartments(tx, head.id, [deptIds.get(DEMO_USERS.head.department)!]);
+    await assignUserDepartments(tx, head.id, [deptIds.get(DEMO_USERS.head.department)!]);
   });
   return { seeded: true, firstCode };
 }

@@ -3,8 +3,11 @@
 // the real services: ratings with their rollups and cases, cases moved through the real workflow
 // with a clock set to when each step happened.
 
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { listCasesOfRating } from '../db/queries/cases.js';
 import { findUserByUsername } from '../db/queries/users.js';
+import { codes as codesTable } from '../db/schema.js';
 import { DEMO_USERS } from '../db/seed.js';
 import { chinaDay } from '../shared/china-time.js';
 import type { Score } from '../shared/domain.js';
@@ -23,29 +26,32 @@ export interface DemoActivityResult {
 }
 
 /** Seeds `days` days of ratings before `now` and moves their cases as a county would have. */
-export function seedDemoActivity(config: Readonly<Config>, db: Db, opts: { now: number; days?: number }): DemoActivityResult {
+export async function seedDemoActivity(
+  config: Readonly<Config>,
+  db: Db,
+  opts: { now: number; days?: number },
+): Promise<DemoActivityResult> {
   const clock = manualClock(opts.now);
-  const services = createServices({ config, db, clock });
+  const services = await createServices({ config, db, clock });
   const rand = seededRandom('示例县演示数据');
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const cal = services.settings.calendar();
   const { tags } = services.settings.get();
-  const supervisorRow = findUserByUsername(db, DEMO_USERS.supervisor.username);
-  const supervisor = supervisorRow ? services.auth.resolveActor(supervisorRow.id) : null;
+  const supervisorRow = await findUserByUsername(db, DEMO_USERS.supervisor.username);
+  const supervisor = supervisorRow ? await services.auth.resolveActor(supervisorRow.id) : null;
   if (!supervisor) return { ratings: 0, cases: 0 };
 
-  const codes = db.$client.prepare('SELECT id, department_id AS departmentId FROM codes WHERE active = 1').all() as Array<{
-    id: string;
-    departmentId: number;
-  }>;
+  // In table order (no ORDER BY, as before): the seeded draws below follow it.
+  const codes = await db
+    .select({ id: codesTable.id, departmentId: codesTable.departmentId })
+    .from(codesTable)
+    .where(eq(codesTable.active, true));
   // Each department has its own service quality, so the rankings have something to rank.
   const quality = new Map<number, number>();
   for (const c of codes) if (!quality.has(c.departmentId)) quality.set(c.departmentId, 0.75 + rand() * 0.2);
 
-  const caseIdOf = db.$client.prepare('SELECT id FROM cases WHERE case_no = ?').pluck();
-  const isAnonymous = db.$client.prepare('SELECT anonymous FROM cases WHERE id = ?').pluck();
   const days = opts.days ?? 60;
-  const bad: Array<{ caseId: number; at: number }> = [];
+  const bad: Array<{ caseId: number; anonymous: boolean; at: number }> = [];
   let ratings = 0;
   for (let d = days; d >= 0; d--) {
     const day = chinaDay(opts.now - d * DAY);
@@ -69,37 +75,47 @@ export function seedDemoActivity(config: Readonly<Config>, db: Db, opts: { now: 
         const list = isBad ? tags.bad : tags.good;
         const chosen = rand() < 0.6 ? [pick(list)] : [];
         const comment = rand() < 0.3 ? pick(isBad ? BAD_COMMENTS : GOOD_COMMENTS) || null : null;
-        const result = services.ratings.recordAt({ code: code.id, score, tags: chosen, comment, phone, createdAt: at, channel: 'qr' });
+        const result = await services.ratings.recordAt({
+          code: code.id,
+          score,
+          tags: chosen,
+          comment,
+          phone,
+          createdAt: at,
+          channel: 'qr',
+        });
         ratings++;
-        if (result.followUp) {
-          bad.push({ caseId: caseIdOf.get(result.followUp.caseNo) as number, at });
+        const caseNo = result.followUp?.caseNo;
+        if (caseNo !== undefined) {
+          // The rating's case (a case's anonymity is fixed when it opens).
+          const opened = (await listCasesOfRating(db, result.id)).find((c) => c.caseNo === caseNo)!;
+          bad.push({ caseId: opened.id, anonymous: opened.anonymous, at });
         }
       }
     }
   }
 
   // Follow-up as it would have happened: older cases handled and closed, recent ones in progress.
-  const move = (caseId: number, at: number, input: Parameters<typeof services.cases.transition>[2]) => {
+  const move = async (caseId: number, at: number, input: Parameters<typeof services.cases.transition>[2]): Promise<void> => {
     clock.set(Math.min(at, opts.now - 60_000));
-    services.cases.transition(supervisor, caseId, input);
+    await services.cases.transition(supervisor, caseId, input);
   };
-  for (const { caseId, at } of bad) {
+  for (const { caseId, anonymous, at } of bad) {
     const age = (opts.now - at) / DAY;
     const r = rand();
     if (age < 1 || (age < 3 && r < 0.5)) continue; // still 待回访 (some of them overdue)
     const visited = at + (0.2 + rand() * 0.8) * DAY;
-    const anonymous = isAnonymous.get(caseId) === 1;
     const visitNote = anonymous ? '匿名差评，已调取窗口记录核实' : '已电话回访群众，情况属实';
     if (r < 0.08) {
-      move(caseId, visited, { to: 'visited', classification: 'no_basis', note: anonymous ? visitNote : '已电话回访群众' });
-      if (age > 4) move(caseId, visited + DAY, { to: 'answered', note: '诉求无法律依据，已向群众解释说明相关政策' });
+      await move(caseId, visited, { to: 'visited', classification: 'no_basis', note: anonymous ? visitNote : '已电话回访群众' });
+      if (age > 4) await move(caseId, visited + DAY, { to: 'answered', note: '诉求无法律依据，已向群众解释说明相关政策' });
       continue;
     }
-    move(caseId, visited, { to: 'visited', classification: 'valid', note: visitNote });
-    move(caseId, visited + 3600_000, { to: 'rectifying', note: '立行立改' });
+    await move(caseId, visited, { to: 'visited', classification: 'valid', note: visitNote });
+    await move(caseId, visited + 3600_000, { to: 'rectifying', note: '立行立改' });
     if (age < 6) continue;
     const rectified = visited + (1 + rand() * 6) * DAY;
-    move(caseId, rectified, {
+    await move(caseId, rectified, {
       to: 'rectified',
       note: pick([
         '增设取号引导员，高峰期增开窗口',
@@ -110,8 +126,8 @@ export function seedDemoActivity(config: Readonly<Config>, db: Db, opts: { now: 
     });
     if (age < 10) continue;
     const satisfaction = rand() < 0.75 ? 'satisfied' : rand() < 0.8 ? 'basic' : 'unsatisfied';
-    move(caseId, rectified + DAY, { to: 'answered', satisfaction, note: '已回访群众告知整改结果' });
-    if (rand() < 0.9) move(caseId, rectified + DAY + 3600_000, { to: 'closed', note: '办结' });
+    await move(caseId, rectified + DAY, { to: 'answered', satisfaction, note: '已回访群众告知整改结果' });
+    if (rand() < 0.9) await move(caseId, rectified + DAY + 3600_000, { to: 'closed', note: '办结' });
   }
   return { ratings, cases: bad.length };
 }

@@ -10,7 +10,7 @@ import { seedDemoActivity } from './demo-activity.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
 import { hashPassword } from './modules/auth/passwords.js';
-import { createServices } from './services.js';
+import { createServices, type Services } from './services.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -26,14 +26,14 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
 
   const db = openDb(config.dbFile);
-  migrateDb(db);
+  await migrateDb(db);
   const seed = config.seedDemo
-    ? seedDemo(db, { passwordHash: await hashPassword(config.seedPassword.value), now: systemClock.now() })
+    ? await seedDemo(db, { passwordHash: await hashPassword(config.seedPassword.value), now: systemClock.now() })
     : { seeded: false, firstCode: null };
 
-  const activity = seed.seeded && config.seedDemoActivity ? seedDemoActivity(config, db, { now: systemClock.now() }) : null;
+  const activity = seed.seeded && config.seedDemoActivity ? await seedDemoActivity(config, db, { now: systemClock.now() }) : null;
 
-  const services = createServices({ config, db, logger });
+  const services = await createServices({ config, db, logger });
   const app = await buildApp({ services, logger });
   const stopJobs = startJobs(services, logger);
 
@@ -46,8 +46,8 @@ async function main(): Promise<void> {
     try {
       await app.close();
       // Requests have finished, so the group-commit queue is empty; flushing is a no-op safeguard.
-      services.ratings.flush();
-      closeDb(db);
+      await services.ratings.flush();
+      await closeDb(db);
       process.exit(0);
     } catch (err) {
       app.log.error({ err }, 'error during shutdown');
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const local = `http://localhost:${port}`;
-  const firstCode = seed.firstCode ?? services.codes.firstActiveCode();
+  const firstCode = seed.firstCode ?? (await services.codes.firstActiveCode());
   const lines = [
     '',
     '码上评议 已启动',
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
 }
 
 /** Background jobs (overdue escalation, phone erasure, webhook delivery); returns a stopper. */
-function startJobs(services: ReturnType<typeof createServices>, logger: PinoLogger): () => void {
+function startJobs(services: Services, logger: PinoLogger): () => void {
   const timers: NodeJS.Timeout[] = [];
   for (const job of services.jobs) {
     const t = setInterval(() => {

@@ -29,7 +29,7 @@ export interface ServiceDeps {
 }
 
 /** Builds every service once, wiring their dependencies explicitly (no container, no globals). */
-export function createServices(deps: ServiceDeps) {
+export async function createServices(deps: ServiceDeps) {
   const { config, db } = deps;
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? cryptoRandom;
@@ -46,6 +46,9 @@ export function createServices(deps: ServiceDeps) {
   const cases = createCasesService({ db, clock, random, crypto, settings, stats, org, notifications, auth, ratings: ratingRecords });
   const codes = createCodesService({ db, clock, random, org, stats, publicBaseUrl: config.publicBaseUrl });
   const ratings = createRatingsService({ db, clock, random, crypto, settings, stats, cases, codes });
+  // The caches the hot paths read synchronously, and the recent submissions the limits look back on.
+  await settings.load();
+  await ratings.load();
   /** Periodic work started by main.ts (never by tests, which call `run` themselves). */
   const jobs: Job[] = [];
   jobs.push(
@@ -56,4 +59,4 @@ export function createServices(deps: ServiceDeps) {
   return { config, db, clock, random, crypto, settings, org, auth, stats, notifications, cases, codes, ratings, jobs };
 }
 
-export type Services = ReturnType<typeof createServices>;
+export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -5,9 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { closeDb, type Db, openDb } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
+import { findUserByUsername } from '../../db/queries/users.js';
+import { codes as codesTable } from '../../db/schema.js';
 import { DEMO_USERS, seedDemo } from '../../db/seed.js';
 import { buildApp } from '../../server/app.js';
 import { type Config, loadConfig } from '../../server/config.js';
@@ -91,21 +94,23 @@ export const BENCH_LIMITS = {
 export async function makeBenchApp(opts: BenchAppOptions): Promise<BenchApp> {
   const config = benchConfig(opts.dbFile, opts.env);
   const db = openDb(opts.dbFile);
-  migrateDb(db);
+  await migrateDb(db);
   // The demo password is never used: the bench signs tokens itself.
-  if (!opts.seeded) seedDemo(db, { passwordHash: 'bench-no-login', now: Date.now() });
-  const services = createServices({ config, db });
+  if (!opts.seeded) await seedDemo(db, { passwordHash: 'bench-no-login', now: Date.now() });
+  const services = await createServices({ config, db });
   // stdout of the real server goes to a file or journald; here to a file in the temp dir.
   const logger = opts.logger === 'production' ? createLogger(config.logLevel, opts.logFile) : false;
   const app = await buildApp({ services, logger });
   await app.ready();
-  const adminRow = db.$client.prepare('SELECT id FROM users WHERE username = ?').get(DEMO_USERS.admin.username) as { id: number };
-  const admin = services.auth.resolveActor(adminRow.id);
+  const adminRow = await findUserByUsername(db, DEMO_USERS.admin.username);
+  const admin = adminRow ? await services.auth.resolveActor(adminRow.id) : null;
   if (!admin) throw new Error('seeded admin missing');
-  services.settings.update(admin, { limits: BENCH_LIMITS });
-  const codes = db.$client
-    .prepare('SELECT id, department_id AS departmentId FROM codes WHERE active = 1 ORDER BY id')
-    .all() as BenchApp['codes'];
+  await services.settings.update(admin, { limits: BENCH_LIMITS });
+  const codes: BenchApp['codes'] = await db
+    .select({ id: codesTable.id, departmentId: codesTable.departmentId })
+    .from(codesTable)
+    .where(eq(codesTable.active, true))
+    .orderBy(asc(codesTable.id));
   const auth = { authorization: `Bearer ${app.jwt.sign({ sub: String(admin.id), role: admin.role })}` };
   return {
     app,
@@ -116,8 +121,8 @@ export async function makeBenchApp(opts: BenchAppOptions): Promise<BenchApp> {
     codes,
     async close() {
       await app.close();
-      services.ratings.flush();
-      closeDb(db);
+      await services.ratings.flush();
+      await closeDb(db);
     },
   };
 }

@@ -3,7 +3,7 @@
 // after, as a bulk import would), cases and their timelines for every 差评, and the rollup tables
 // computed from the very same generated rows — so the dashboards read what the write path leaves.
 import type Database from 'better-sqlite3';
-import type { Db } from '../../db/client.js';
+import { type Db, writerOf } from '../../db/client.js';
 import { resetCaseSequences } from '../../db/queries/cases.js';
 import { CASE_FLAG_KEYS } from '../../db/queries/rollups.js';
 import { caseFlags } from '../../server/modules/stats/case-flags.js';
@@ -96,9 +96,10 @@ function bulkIndexes(sqlite: Database.Database, tables: string[]): { name: strin
   }[];
 }
 
-export function generateYear(db: Db, services: Services, opts: GenerateOptions): GenerateReport {
+export async function generateYear(db: Db, services: Services, opts: GenerateOptions): Promise<GenerateReport> {
   const t0 = performance.now();
-  const sqlite = db.$client;
+  // Raw bulk writes on the writing connection, outside the transactions of `db` (nothing else runs).
+  const sqlite = writerOf(db);
   const rnd = prng(opts.seed);
   const cal = services.settings.calendar();
   const { tags } = services.settings.get();
@@ -338,7 +339,7 @@ export function generateYear(db: Db, services: Services, opts: GenerateOptions):
   opts.log(`  rebuilding ${indexes.length} indexes`);
   for (const ix of indexes) sqlite.exec(ix.sql);
   // The generated cases took their numbers directly: later cases continue after them.
-  resetCaseSequences(db);
+  await db.transaction((tx) => resetCaseSequences(tx));
   rep.indexMs = Math.round(performance.now() - t1);
   // Start the benchmark from a checkpointed database, as a server that has been running would be.
   sqlite.pragma('wal_checkpoint(TRUNCATE)');

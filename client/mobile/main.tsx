@@ -76,5 +76,5 @@ if ('serviceWorker' in navigator && location.pathname.indexOf('/r/') === 0)
 
 const data = fromPage();
 const code = data ? '' : codeFromUrl();
-if (code) fromApi(code).then(show);
+if (code) void fromApi(code).then(show);
 else show(data);

@@ -4,15 +4,14 @@ import { auditLog } from '../schema.js';
 
 export type AuditRow = typeof auditLog.$inferSelect;
 
-export function insertAudit(db: DbOrTx, values: typeof auditLog.$inferInsert): void {
-  db.insert(auditLog).values(values).run();
+export async function insertAudit(db: DbOrTx, values: typeof auditLog.$inferInsert): Promise<void> {
+  await db.insert(auditLog).values(values);
 }
 
-export function listAuditFor(db: DbOrTx, targetType: string, targetId: string): AuditRow[] {
+export async function listAuditFor(db: DbOrTx, targetType: string, targetId: string): Promise<AuditRow[]> {
   return db
     .select()
     .from(auditLog)
     .where(and(eq(auditLog.targetType, targetType), eq(auditLog.targetId, targetId)))
-    .orderBy(desc(auditLog.id))
-    .all();
+    .orderBy(desc(auditLog.id));
 }

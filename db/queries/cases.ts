@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, or, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { type CaseKind, type CaseStatus, UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
-import { type DbOrTx, perConnection, sqliteOf } from '../client.js';
+import { type DbOrTx, first, only, perConnection, rows, sqliteOf } from '../client.js';
 import { caseEvents, caseStatusCounts, cases, codes, departments, ratings, users } from '../schema.js';
 
 export type CaseRow = typeof cases.$inferSelect;
@@ -36,29 +36,29 @@ function withDefaults<K extends string>(keys: readonly K[], values: Partial<Reco
   return Object.fromEntries(keys.map((k) => [k, values[k] !== undefined ? values[k] : (defaults[k] ?? null)]));
 }
 
-export function insertCase(db: DbOrTx, values: typeof cases.$inferInsert): CaseRow {
+export async function insertCase(db: DbOrTx, values: typeof cases.$inferInsert): Promise<CaseRow> {
   return preparedInserts(db).kase.get(withDefaults(CASE_COLUMNS, values, { reopenCount: 0 }));
 }
 
-export function insertCaseEvent(db: DbOrTx, values: typeof caseEvents.$inferInsert): void {
+export async function insertCaseEvent(db: DbOrTx, values: typeof caseEvents.$inferInsert): Promise<void> {
   preparedInserts(db).event.run(withDefaults(EVENT_COLUMNS, values, { public: false }));
 }
 
-export function getCase(db: DbOrTx, id: number): CaseRow | undefined {
-  return db.select().from(cases).where(eq(cases.id, id)).get();
+export async function getCase(db: DbOrTx, id: number): Promise<CaseRow | undefined> {
+  return first(db.select().from(cases).where(eq(cases.id, id)));
 }
 
 /**
  * Takes `count` consecutive case numbers under a prefix (e.g. CP20261122-) and returns the first;
  * inside the writing transaction, so a rolled-back case gives its number back.
  */
-export function nextCaseSeq(db: DbOrTx, prefix: string, count = 1): number {
+export async function nextCaseSeq(db: DbOrTx, prefix: string, count = 1): Promise<number> {
   const row = preparedInserts(db).takeNumbers.get(prefix, count) as { last: number };
   return row.last - count + 1;
 }
 
 /** Sets every prefix's counter from the stored case numbers (cases written without nextCaseSeq). */
-export function resetCaseSequences(db: DbOrTx): void {
+export async function resetCaseSequences(db: DbOrTx): Promise<void> {
   const client = sqliteOf(db);
   client.exec(`DELETE FROM case_sequences;
     INSERT INTO case_sequences (prefix, last)
@@ -68,8 +68,8 @@ export function resetCaseSequences(db: DbOrTx): void {
 
 // ---- The 回访 workflow (server/modules/cases) ----
 
-export function updateCase(db: DbOrTx, id: number, patch: Partial<typeof cases.$inferInsert>): CaseRow {
-  const row = db.update(cases).set(patch).where(eq(cases.id, id)).returning().get();
+export async function updateCase(db: DbOrTx, id: number, patch: Partial<typeof cases.$inferInsert>): Promise<CaseRow> {
+  const row = await only(db.update(cases).set(patch).where(eq(cases.id, id)).returning());
   if (!row) throw new Error(`case ${id} vanished inside its transaction`);
   return row;
 }
@@ -86,12 +86,12 @@ const followUpOf = perConnection((client) =>
 );
 
 /** The 差评必查 case of a rating, if it has one. */
-export function findFollowUpOfRating(db: DbOrTx, ratingId: number): CaseFollowUp | undefined {
+export async function findFollowUpOfRating(db: DbOrTx, ratingId: number): Promise<CaseFollowUp | undefined> {
   return followUpOf(db).get(ratingId);
 }
 
-export function getCaseByToken(db: DbOrTx, token: string): CaseRow | undefined {
-  return db.select().from(cases).where(eq(cases.statusToken, token)).get();
+export async function getCaseByToken(db: DbOrTx, token: string): Promise<CaseRow | undefined> {
+  return first(db.select().from(cases).where(eq(cases.statusToken, token)));
 }
 
 /** A case joined with what its pages show: department, code location, rating, officer. */
@@ -224,7 +224,7 @@ function selectListRows(db: DbOrTx) {
 }
 
 /** A page of cases in scope and the total matching; `queue` puts overdue first, then by deadline. */
-export function listCases(db: DbOrTx, f: CaseFilter): { rows: CaseListRow[]; total: number } {
+export async function listCases(db: DbOrTx, f: CaseFilter): Promise<{ rows: CaseListRow[]; total: number }> {
   if (f.departmentIds.length === 0) return { rows: [], total: 0 };
   const where = filterWhere(f);
   // Overdue and rating filters need the cases themselves; the others are per-status counts.
@@ -247,7 +247,7 @@ export function listCases(db: DbOrTx, f: CaseFilter): { rows: CaseListRow[]; tot
   return { rows, total: total() };
 }
 
-export function getCaseListRow(db: DbOrTx, id: number): CaseListRow | undefined {
+export async function getCaseListRow(db: DbOrTx, id: number): Promise<CaseListRow | undefined> {
   return selectListRows(db).where(eq(cases.id, id)).get() as CaseListRow | undefined;
 }
 
@@ -256,35 +256,33 @@ export interface CaseEventView extends CaseEventRow {
 }
 
 /** Timelines of the given cases, oldest first. */
-export function listCaseEvents(db: DbOrTx, caseIds: number[]): CaseEventView[] {
+export async function listCaseEvents(db: DbOrTx, caseIds: number[]): Promise<CaseEventView[]> {
   if (caseIds.length === 0) return [];
   return db
     .select({ ...getTableColumns(caseEvents), byName: users.displayName })
     .from(caseEvents)
     .leftJoin(users, eq(users.id, caseEvents.byUserId))
     .where(inArray(caseEvents.caseId, caseIds))
-    .orderBy(asc(caseEvents.at), asc(caseEvents.id))
-    .all();
+    .orderBy(asc(caseEvents.at), asc(caseEvents.id));
 }
 
-export function listPublicEvents(db: DbOrTx, caseId: number): CaseEventRow[] {
+export async function listPublicEvents(db: DbOrTx, caseId: number): Promise<CaseEventRow[]> {
   return db
     .select()
     .from(caseEvents)
     .where(and(eq(caseEvents.caseId, caseId), eq(caseEvents.public, true)))
-    .orderBy(asc(caseEvents.at), asc(caseEvents.id))
-    .all();
+    .orderBy(asc(caseEvents.at), asc(caseEvents.id));
 }
 
-export function listCasesOfRating(db: DbOrTx, ratingId: number): CaseRow[] {
-  return db.select().from(cases).where(eq(cases.ratingId, ratingId)).orderBy(asc(cases.id)).all();
+export async function listCasesOfRating(db: DbOrTx, ratingId: number): Promise<CaseRow[]> {
+  return db.select().from(cases).where(eq(cases.ratingId, ratingId)).orderBy(asc(cases.id));
 }
 
 /**
  * Cases past a deadline and not escalated yet: the whole deadline, or — for a 差评 still open — the
  * contact deadline. (A month's spot checks are called over days; only their whole deadline escalates.)
  */
-export function listEscalationDue(db: DbOrTx, today: string, limit: number): CaseRow[] {
+export async function listEscalationDue(db: DbOrTx, today: string, limit: number): Promise<CaseRow[]> {
   return db
     .select()
     .from(cases)
@@ -296,13 +294,14 @@ export function listEscalationDue(db: DbOrTx, today: string, limit: number): Cas
       ),
     )
     .orderBy(asc(cases.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 /** Active staff who may be a case's officer: supervisors above the department and its heads. */
-export function listAssignableUsers(db: DbOrTx, departmentId: number): { id: number; displayName: string; role: string }[] {
-  return db.all<{ id: number; displayName: string; role: string }>(sql`
+export async function listAssignableUsers(db: DbOrTx, departmentId: number): Promise<{ id: number; displayName: string; role: string }[]> {
+  return rows<{ id: number; displayName: string; role: string }>(
+    db,
+    sql`
     WITH RECURSIVE up(id) AS (
       SELECT org_unit_id FROM departments WHERE id = ${departmentId}
       UNION ALL SELECT o.parent_id FROM org_units o JOIN up ON o.id = up.id WHERE o.parent_id IS NOT NULL
@@ -312,5 +311,6 @@ export function listAssignableUsers(db: DbOrTx, departmentId: number): { id: num
       (u.role = 'supervisor' AND u.org_unit_id IN (SELECT id FROM up))
       OR (u.role = 'dept_head' AND EXISTS (SELECT 1 FROM user_departments ud WHERE ud.user_id = u.id AND ud.department_id = ${departmentId}))
     )
-    ORDER BY CASE u.role WHEN 'supervisor' THEN 0 ELSE 1 END, u.id`);
+    ORDER BY CASE u.role WHEN 'supervisor' THEN 0 ELSE 1 END, u.id`,
+  );
 }

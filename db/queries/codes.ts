@@ -1,13 +1,13 @@
 import { and, asc, desc, eq, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
-import { type DbOrTx, perConnection } from '../client.js';
+import { type DbOrTx, first, only, perConnection } from '../client.js';
 import { codes, dailyCodeStats, departments } from '../schema.js';
 
 export type CodeRow = typeof codes.$inferSelect;
 export type NewCode = typeof codes.$inferInsert;
 export type CodeWithDepartment = CodeRow & { departmentName: string; departmentSortOrder: number };
 
-export function getCode(db: DbOrTx, id: string): CodeRow | undefined {
-  return db.select().from(codes).where(eq(codes.id, id)).get();
+export async function getCode(db: DbOrTx, id: string): Promise<CodeRow | undefined> {
+  return first(db.select().from(codes).where(eq(codes.id, id)));
 }
 
 const withDepartment = {
@@ -25,8 +25,10 @@ const withDepartment = {
 };
 
 /** A code with its department's name (the public landing page and the rating path read this). */
-export function getCodeWithDepartment(db: DbOrTx, id: string): CodeWithDepartment | undefined {
-  return db.select(withDepartment).from(codes).innerJoin(departments, eq(departments.id, codes.departmentId)).where(eq(codes.id, id)).get();
+export async function getCodeWithDepartment(db: DbOrTx, id: string): Promise<CodeWithDepartment | undefined> {
+  return first(
+    db.select(withDepartment).from(codes).innerJoin(departments, eq(departments.id, codes.departmentId)).where(eq(codes.id, id)),
+  );
 }
 
 // Codes made in one bulk creation share createdAt; the rowid keeps them in window order (1, 2, … 10).
@@ -56,7 +58,11 @@ const codeList = perConnection((_, db) =>
 );
 
 /** Codes of the given departments in print order: department order, then creation order. */
-export function listCodesWithDepartment(db: DbOrTx, departmentIds: number[], filter: { active?: boolean } = {}): CodeWithDepartment[] {
+export async function listCodesWithDepartment(
+  db: DbOrTx,
+  departmentIds: number[],
+  filter: { active?: boolean } = {},
+): Promise<CodeWithDepartment[]> {
   if (departmentIds.length === 0) return [];
   return codeList(db).all(listParams(departmentIds, filter));
 }
@@ -66,7 +72,7 @@ const codeCount = perConnection((_, db) =>
 );
 
 /** How many codes the given departments have (of the given state). */
-export function countCodes(db: DbOrTx, departmentIds: number[], filter: { active?: boolean } = {}): number {
+export async function countCodes(db: DbOrTx, departmentIds: number[], filter: { active?: boolean } = {}): Promise<number> {
   if (departmentIds.length === 0) return 0;
   return codeCount(db).get(listParams(departmentIds, filter))?.n ?? 0;
 }
@@ -106,17 +112,17 @@ const codePages = perConnection((_, db) => {
 });
 
 /** One page of the codes of the given departments, in an order of the codes' own columns. */
-export function pageCodesWithDepartment(
+export async function pageCodesWithDepartment(
   db: DbOrTx,
   departmentIds: number[],
   filter: { active?: boolean },
   page: { sort: CodeColumnSort; order: 'asc' | 'desc'; limit: number; offset: number },
-): CodeWithDepartment[] {
+): Promise<CodeWithDepartment[]> {
   if (departmentIds.length === 0) return [];
   return codePages(db)(page.sort, page.order).all({ ...listParams(departmentIds, filter), limit: page.limit, offset: page.offset });
 }
 
-export function firstActiveCodeId(db: DbOrTx): string | undefined {
+export async function firstActiveCodeId(db: DbOrTx): Promise<string | undefined> {
   return db
     .select({ id: codes.id })
     .from(codes)
@@ -127,7 +133,7 @@ export function firstActiveCodeId(db: DbOrTx): string | undefined {
 }
 
 /** Which of `ids` are taken — by any code, active or disabled, since ids are never reused. */
-export function existingCodeIds(db: DbOrTx, ids: string[]): Set<string> {
+export async function existingCodeIds(db: DbOrTx, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   return new Set(
     db
@@ -139,18 +145,18 @@ export function existingCodeIds(db: DbOrTx, ids: string[]): Set<string> {
   );
 }
 
-export function insertCodes(db: DbOrTx, rows: NewCode[]): CodeRow[] {
+export async function insertCodes(db: DbOrTx, rows: NewCode[]): Promise<CodeRow[]> {
   if (rows.length === 0) return [];
-  return db.insert(codes).values(rows).returning().all();
+  return db.insert(codes).values(rows).returning();
 }
 
 /** Updates the mutable fields of a code; its id and department are deliberately not settable. */
-export function updateCode(
+export async function updateCode(
   db: DbOrTx,
   id: string,
   values: Partial<Pick<CodeRow, 'location' | 'staffName' | 'active' | 'disabledAt'>> & { updatedAt: number },
-): CodeRow | undefined {
-  return db.update(codes).set(values).where(eq(codes.id, id)).returning().get();
+): Promise<CodeRow | undefined> {
+  return only(db.update(codes).set(values).where(eq(codes.id, id)).returning());
 }
 
 export interface CodeFunnelTotals {
@@ -185,7 +191,11 @@ const funnelOfCodes = perConnection((client) =>
  * (cumulative_code_stats), in one statement prepared once per connection (the staff codes list runs
  * it for a whole county): every code of the given departments, or only the given codes (one page).
  */
-export function funnelTotals(db: DbOrTx, of: { departmentIds: number[] } | { codeIds: string[] }, sinceDay: string): CodeFunnelTotals[] {
+export async function funnelTotals(
+  db: DbOrTx,
+  of: { departmentIds: number[] } | { codeIds: string[] },
+  sinceDay: string,
+): Promise<CodeFunnelTotals[]> {
   const rows = (
     'departmentIds' in of
       ? of.departmentIds.length === 0
@@ -214,17 +224,16 @@ export function funnelTotals(db: DbOrTx, of: { departmentIds: number[] } | { cod
 }
 
 /** Opens and submissions of one code per day, only the days that have a rollup row. */
-export function funnelDays(
+export async function funnelDays(
   db: DbOrTx,
   codeId: string,
   from: string,
   to: string,
-): Array<{ day: string; opens: number; submissions: number }> {
+): Promise<Array<{ day: string; opens: number; submissions: number }>> {
   const s = dailyCodeStats;
   return db
     .select({ day: s.day, opens: s.opens, submissions: s.submissions })
     .from(s)
     .where(and(eq(s.codeId, codeId), gte(s.day, from), lte(s.day, to)))
-    .orderBy(asc(s.day))
-    .all();
+    .orderBy(asc(s.day));
 }

@@ -1,31 +1,31 @@
 // Webhooks (企业微信 / 钉钉 group robots) and their delivery log.
 import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../client.js';
+import { type DbOrTx, first, only } from '../client.js';
 import { notificationDeliveries, webhooks } from '../schema.js';
 
 export type WebhookRow = typeof webhooks.$inferSelect;
 export type DeliveryRow = typeof notificationDeliveries.$inferSelect;
 
-export function listWebhooks(db: DbOrTx): WebhookRow[] {
-  return db.select().from(webhooks).orderBy(asc(webhooks.id)).all();
+export async function listWebhooks(db: DbOrTx): Promise<WebhookRow[]> {
+  return db.select().from(webhooks).orderBy(asc(webhooks.id));
 }
 
-export function getWebhook(db: DbOrTx, id: number): WebhookRow | undefined {
-  return db.select().from(webhooks).where(eq(webhooks.id, id)).get();
+export async function getWebhook(db: DbOrTx, id: number): Promise<WebhookRow | undefined> {
+  return first(db.select().from(webhooks).where(eq(webhooks.id, id)));
 }
 
-export function insertWebhook(db: DbOrTx, values: typeof webhooks.$inferInsert): WebhookRow {
-  return db.insert(webhooks).values(values).returning().get();
+export async function insertWebhook(db: DbOrTx, values: typeof webhooks.$inferInsert): Promise<WebhookRow> {
+  return only(db.insert(webhooks).values(values).returning());
 }
 
-export function updateWebhook(db: DbOrTx, id: number, patch: Partial<typeof webhooks.$inferInsert>): WebhookRow | undefined {
-  return db.update(webhooks).set(patch).where(eq(webhooks.id, id)).returning().get();
+export async function updateWebhook(db: DbOrTx, id: number, patch: Partial<typeof webhooks.$inferInsert>): Promise<WebhookRow | undefined> {
+  return only(db.update(webhooks).set(patch).where(eq(webhooks.id, id)).returning());
 }
 
 /** Removes a webhook together with its delivery log. */
-export function deleteWebhook(db: DbOrTx, id: number): void {
-  db.delete(notificationDeliveries).where(eq(notificationDeliveries.webhookId, id)).run();
-  db.delete(webhooks).where(eq(webhooks.id, id)).run();
+export async function deleteWebhook(db: DbOrTx, id: number): Promise<void> {
+  await db.delete(notificationDeliveries).where(eq(notificationDeliveries.webhookId, id));
+  await db.delete(webhooks).where(eq(webhooks.id, id));
 }
 
 /** What a notice about a case says, gathered in one read. */
@@ -43,7 +43,7 @@ export interface CaseNoticeFacts {
   contactDueDate: string;
 }
 
-export function caseNoticeFacts(db: DbOrTx, caseId: number): CaseNoticeFacts | undefined {
+export async function caseNoticeFacts(db: DbOrTx, caseId: number): Promise<CaseNoticeFacts | undefined> {
   return db.get<CaseNoticeFacts>(sql`
     SELECT c.id AS caseId, c.case_no AS caseNo, c.kind, c.status, d.name AS departmentName, d.org_unit_id AS orgUnitId,
       k.location, r.score, r.comment, c.due_date AS dueDate, c.contact_due_date AS contactDueDate
@@ -53,7 +53,7 @@ export function caseNoticeFacts(db: DbOrTx, caseId: number): CaseNoticeFacts | u
 }
 
 /** An org unit and every unit above it. */
-export function orgAncestorIds(db: DbOrTx, orgUnitId: number): number[] {
+export async function orgAncestorIds(db: DbOrTx, orgUnitId: number): Promise<number[]> {
   return db
     .all<{ id: number }>(sql`
       WITH RECURSIVE up(id) AS (
@@ -63,7 +63,7 @@ export function orgAncestorIds(db: DbOrTx, orgUnitId: number): number[] {
     .map((r) => r.id);
 }
 
-export function deliveryExists(db: DbOrTx, webhookId: number, event: string, caseId: number): boolean {
+export async function deliveryExists(db: DbOrTx, webhookId: number, event: string, caseId: number): Promise<boolean> {
   return (
     db
       .select({ id: notificationDeliveries.id })
@@ -80,30 +80,28 @@ export function deliveryExists(db: DbOrTx, webhookId: number, event: string, cas
   );
 }
 
-export function insertDelivery(db: DbOrTx, values: typeof notificationDeliveries.$inferInsert): DeliveryRow {
-  return db.insert(notificationDeliveries).values(values).returning().get();
+export async function insertDelivery(db: DbOrTx, values: typeof notificationDeliveries.$inferInsert): Promise<DeliveryRow> {
+  return only(db.insert(notificationDeliveries).values(values).returning());
 }
 
-export function listDueDeliveries(db: DbOrTx, now: number, limit: number): DeliveryRow[] {
+export async function listDueDeliveries(db: DbOrTx, now: number, limit: number): Promise<DeliveryRow[]> {
   return db
     .select()
     .from(notificationDeliveries)
     .where(and(eq(notificationDeliveries.status, 'pending'), lte(notificationDeliveries.nextAttemptAt, now)))
     .orderBy(asc(notificationDeliveries.nextAttemptAt), asc(notificationDeliveries.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
-export function updateDelivery(db: DbOrTx, id: number, patch: Partial<typeof notificationDeliveries.$inferInsert>): void {
-  db.update(notificationDeliveries).set(patch).where(eq(notificationDeliveries.id, id)).run();
+export async function updateDelivery(db: DbOrTx, id: number, patch: Partial<typeof notificationDeliveries.$inferInsert>): Promise<void> {
+  await db.update(notificationDeliveries).set(patch).where(eq(notificationDeliveries.id, id));
 }
 
-export function listDeliveries(db: DbOrTx, webhookId: number, limit: number): DeliveryRow[] {
+export async function listDeliveries(db: DbOrTx, webhookId: number, limit: number): Promise<DeliveryRow[]> {
   return db
     .select()
     .from(notificationDeliveries)
     .where(eq(notificationDeliveries.webhookId, webhookId))
     .orderBy(desc(notificationDeliveries.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }

@@ -1,47 +1,48 @@
 import type Database from 'better-sqlite3';
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { type DbOrTx, perConnection } from '../client.js';
+import { type DbOrTx, first, only, perConnection } from '../client.js';
 import { departments, orgUnits, userDepartments } from '../schema.js';
 
 export type OrgUnitRow = typeof orgUnits.$inferSelect;
 export type DepartmentRow = typeof departments.$inferSelect;
 
-export function insertOrgUnit(db: DbOrTx, values: typeof orgUnits.$inferInsert): OrgUnitRow {
-  return db.insert(orgUnits).values(values).returning().get();
+export async function insertOrgUnit(db: DbOrTx, values: typeof orgUnits.$inferInsert): Promise<OrgUnitRow> {
+  return only(db.insert(orgUnits).values(values).returning());
 }
 
-export function insertDepartment(db: DbOrTx, values: typeof departments.$inferInsert): DepartmentRow {
-  return db.insert(departments).values(values).returning().get();
+export async function insertDepartment(db: DbOrTx, values: typeof departments.$inferInsert): Promise<DepartmentRow> {
+  return only(db.insert(departments).values(values).returning());
 }
 
-export function listOrgUnits(db: DbOrTx): OrgUnitRow[] {
-  return db.select().from(orgUnits).orderBy(asc(orgUnits.id)).all();
+export async function listOrgUnits(db: DbOrTx): Promise<OrgUnitRow[]> {
+  return db.select().from(orgUnits).orderBy(asc(orgUnits.id));
 }
 
-export function getOrgUnit(db: DbOrTx, id: number): OrgUnitRow | undefined {
-  return db.select().from(orgUnits).where(eq(orgUnits.id, id)).get();
+export async function getOrgUnit(db: DbOrTx, id: number): Promise<OrgUnitRow | undefined> {
+  return first(db.select().from(orgUnits).where(eq(orgUnits.id, id)));
 }
 
 /** Ids of an org unit and every unit below it (市 → 县/区). */
-export function orgSubtreeIds(db: DbOrTx, rootId: number): number[] {
+export async function orgSubtreeIds(db: DbOrTx, rootId: number): Promise<number[]> {
   return scope(db).subtree.all(rootId);
 }
 
-export function listDepartmentsByIds(db: DbOrTx, ids: number[]): DepartmentRow[] {
+export async function listDepartmentsByIds(db: DbOrTx, ids: number[]): Promise<DepartmentRow[]> {
   if (ids.length === 0) return [];
-  return db.select().from(departments).where(inArray(departments.id, ids)).orderBy(asc(departments.sortOrder), asc(departments.id)).all();
+  return db.select().from(departments).where(inArray(departments.id, ids)).orderBy(asc(departments.sortOrder), asc(departments.id));
 }
 
-export function getDepartment(db: DbOrTx, id: number): DepartmentRow | undefined {
-  return db.select().from(departments).where(eq(departments.id, id)).get();
+export async function getDepartment(db: DbOrTx, id: number): Promise<DepartmentRow | undefined> {
+  return first(db.select().from(departments).where(eq(departments.id, id)));
 }
 
-export function findDepartmentByName(db: DbOrTx, orgUnitId: number, name: string): DepartmentRow | undefined {
-  return db
-    .select()
-    .from(departments)
-    .where(and(eq(departments.orgUnitId, orgUnitId), eq(departments.name, name)))
-    .get();
+export async function findDepartmentByName(db: DbOrTx, orgUnitId: number, name: string): Promise<DepartmentRow | undefined> {
+  return first(
+    db
+      .select()
+      .from(departments)
+      .where(and(eq(departments.orgUnitId, orgUnitId), eq(departments.name, name))),
+  );
 }
 
 // Every staff request resolves its user's scope: prepared once per connection, not rebuilt by the
@@ -63,16 +64,16 @@ const scope = perConnection((client): { subtree: IdsStatement; under: IdsStateme
 }));
 
 /** Ids of the departments of an org unit and every unit below it, in display order. */
-export function departmentIdsUnder(db: DbOrTx, orgUnitId: number): number[] {
+export async function departmentIdsUnder(db: DbOrTx, orgUnitId: number): Promise<number[]> {
   return scope(db).under.all(orgUnitId);
 }
 
-export function departmentIdsOfUser(db: DbOrTx, userId: number): number[] {
+export async function departmentIdsOfUser(db: DbOrTx, userId: number): Promise<number[]> {
   return scope(db).ofUser.all(userId);
 }
 
-export function assignUserDepartments(db: DbOrTx, userId: number, departmentIds: number[]): void {
+export async function assignUserDepartments(db: DbOrTx, userId: number, departmentIds: number[]): Promise<void> {
   for (const departmentId of departmentIds) {
-    db.insert(userDepartments).values({ userId, departmentId }).onConflictDoNothing().run();
+    await db.insert(userDepartments).values({ userId, departmentId }).onConflictDoNothing();
   }
 }

@@ -1,20 +1,23 @@
 // Recorded decisions on ratings (exclusion after an approved appeal) and the erasure of phone numbers.
 // A rating is a fact: these are the only writes to it besides its insertion (docs/domain.md).
 import { asc, eq, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../client.js';
+import { type DbOrTx, only } from '../client.js';
 import { ratingDecisions, ratings, users } from '../schema.js';
 
 export type RatingDecisionRow = typeof ratingDecisions.$inferSelect;
 
-export function insertRatingDecision(db: DbOrTx, values: typeof ratingDecisions.$inferInsert): RatingDecisionRow {
-  return db.insert(ratingDecisions).values(values).returning().get();
+export async function insertRatingDecision(db: DbOrTx, values: typeof ratingDecisions.$inferInsert): Promise<RatingDecisionRow> {
+  return only(db.insert(ratingDecisions).values(values).returning());
 }
 
-export function markRatingExcluded(db: DbOrTx, ratingId: number): void {
-  db.update(ratings).set({ excluded: true }).where(eq(ratings.id, ratingId)).run();
+export async function markRatingExcluded(db: DbOrTx, ratingId: number): Promise<void> {
+  await db.update(ratings).set({ excluded: true }).where(eq(ratings.id, ratingId));
 }
 
-export function listDecisionsOfRating(db: DbOrTx, ratingId: number): (RatingDecisionRow & { decidedByName: string | null })[] {
+export async function listDecisionsOfRating(
+  db: DbOrTx,
+  ratingId: number,
+): Promise<(RatingDecisionRow & { decidedByName: string | null })[]> {
   return db
     .select({
       id: ratingDecisions.id,
@@ -29,15 +32,14 @@ export function listDecisionsOfRating(db: DbOrTx, ratingId: number): (RatingDeci
     .from(ratingDecisions)
     .leftJoin(users, eq(users.id, ratingDecisions.decidedBy))
     .where(eq(ratingDecisions.ratingId, ratingId))
-    .orderBy(asc(ratingDecisions.decidedAt), asc(ratingDecisions.id))
-    .all();
+    .orderBy(asc(ratingDecisions.decidedAt), asc(ratingDecisions.id));
 }
 
 /**
  * Ratings whose phone number has outlived its purpose: every case of the rating closed at or before
  * `cutoff` (none still open), or — with no case at all — the rating itself older than `cutoff`.
  */
-export function listPhonesToErase(db: DbOrTx, cutoff: number, limit: number): number[] {
+export async function listPhonesToErase(db: DbOrTx, cutoff: number, limit: number): Promise<number[]> {
   return db
     .all<{ id: number }>(sql`
       SELECT r.id FROM ratings r
@@ -49,6 +51,6 @@ export function listPhonesToErase(db: DbOrTx, cutoff: number, limit: number): nu
 }
 
 /** Erases a rating's phone number; `realName` stays true for the 实名 statistics. */
-export function erasePhone(db: DbOrTx, ratingId: number, at: number): void {
-  db.update(ratings).set({ phoneEnc: null, phoneErasedAt: at }).where(eq(ratings.id, ratingId)).run();
+export async function erasePhone(db: DbOrTx, ratingId: number, at: number): Promise<void> {
+  await db.update(ratings).set({ phoneEnc: null, phoneErasedAt: at }).where(eq(ratings.id, ratingId));
 }

@@ -2,24 +2,23 @@
 // connection (drizzle's builder measured 0.56× a prepared statement on this machine).
 import type Database from 'better-sqlite3';
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import { type DbOrTx, perConnection, sqliteOf } from '../client.js';
+import { type DbOrTx, first, perConnection, sqliteOf } from '../client.js';
 import { ratings } from '../schema.js';
 
 export type RatingRow = typeof ratings.$inferSelect;
 
-export function getRating(db: DbOrTx, id: number): RatingRow | undefined {
-  return db.select().from(ratings).where(eq(ratings.id, id)).get();
+export async function getRating(db: DbOrTx, id: number): Promise<RatingRow | undefined> {
+  return first(db.select().from(ratings).where(eq(ratings.id, id)));
 }
 
-export function listFlaggedRatings(db: DbOrTx, departmentIds: number[], limit: number): RatingRow[] {
+export async function listFlaggedRatings(db: DbOrTx, departmentIds: number[], limit: number): Promise<RatingRow[]> {
   if (departmentIds.length === 0) return [];
   return db
     .select()
     .from(ratings)
     .where(and(eq(ratings.flagged, true), inArray(ratings.departmentId, departmentIds)))
     .orderBy(desc(ratings.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 interface HotStatements {
@@ -39,7 +38,7 @@ const hot = perConnection(
 );
 
 /** The rating stored earlier under this idempotency key for this code, if any. */
-export function findByIdempotencyKey(db: DbOrTx, codeId: string, key: string): { id: number; score: number } | undefined {
+export async function findByIdempotencyKey(db: DbOrTx, codeId: string, key: string): Promise<{ id: number; score: number } | undefined> {
   return hot(db).byKey.get(codeId, key);
 }
 
@@ -47,7 +46,10 @@ export function findByIdempotencyKey(db: DbOrTx, codeId: string, key: string): {
  * Device and network of the QR submissions since `since`, oldest first — read backwards from the
  * newest row and stopped at the first older one, so only the recent tail of the table is read.
  */
-export function recentSubmissions(db: DbOrTx, since: number): Array<{ clientHash: string; netHash: string; codeId: string; at: number }> {
+export async function recentSubmissions(
+  db: DbOrTx,
+  since: number,
+): Promise<Array<{ clientHash: string; netHash: string; codeId: string; at: number }>> {
   const rows: Array<{ clientHash: string; netHash: string; codeId: string; at: number }> = [];
   const it = sqliteOf(db)
     .prepare(
@@ -82,7 +84,7 @@ export interface HotRatingInsert {
 }
 
 /** Inserts a rating with the prepared statement; returns its id. */
-export function insertRatingFast(db: DbOrTx, r: HotRatingInsert): number {
+export async function insertRatingFast(db: DbOrTx, r: HotRatingInsert): Promise<number> {
   const info = hot(db).insert.run({
     ...r,
     tags: JSON.stringify(r.tags),

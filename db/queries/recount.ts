@@ -3,8 +3,7 @@
 
 import { sql } from 'drizzle-orm';
 import { chinaHourSql } from '../../shared/china-time.js';
-import type { Db, DbOrTx } from '../client.js';
-import { sqliteOf } from '../client.js';
+import { type DbOrTx, rows, sqliteOf } from '../client.js';
 import type { CaseFlags, CaseForRollup, RatingSums } from './rollups.js';
 
 /** China hour of day of created_at (UTC+8), as the write side computes it. */
@@ -70,40 +69,52 @@ export interface CaseStatusRow {
 // opens are neither recounted nor compared, and a rebuild keeps them; the department and running
 // totals' opens are checked against (and rebuilt from) them.
 
-export function recountCodeDays(db: DbOrTx): CodeDayRow[] {
-  return db.all<CodeDayRow>(sql`
+export async function recountCodeDays(db: DbOrTx): Promise<CodeDayRow[]> {
+  return rows<CodeDayRow>(
+    db,
+    sql`
     SELECT r.code_id AS codeId, r.day AS day, min(r.department_id) AS departmentId,
       sum(r.score = 1 AND r.excluded = 0) AS s1, sum(r.score = 2 AND r.excluded = 0) AS s2,
       sum(r.score = 3 AND r.excluded = 0) AS s3, sum(r.score = 4 AND r.excluded = 0) AS s4,
       sum(r.score = 5 AND r.excluded = 0) AS s5, sum(r.real_name = 1 AND r.excluded = 0) AS realName,
       count(*) AS submissions
-    FROM ratings r GROUP BY r.code_id, r.day`);
+    FROM ratings r GROUP BY r.code_id, r.day`,
+  );
 }
 
-export function readCodeDays(db: DbOrTx): CodeDayRow[] {
-  return db.all<CodeDayRow>(sql`
+export async function readCodeDays(db: DbOrTx): Promise<CodeDayRow[]> {
+  return rows<CodeDayRow>(
+    db,
+    sql`
     SELECT code_id AS codeId, day, department_id AS departmentId, s1, s2, s3, s4, s5, real_name AS realName, submissions
-    FROM daily_code_stats`);
+    FROM daily_code_stats`,
+  );
 }
 
-export function readOpens(db: DbOrTx): OpensRow[] {
-  return db.all<OpensRow>(sql`
-    SELECT code_id AS codeId, department_id AS departmentId, day, opens FROM daily_code_stats WHERE opens <> 0`);
+export async function readOpens(db: DbOrTx): Promise<OpensRow[]> {
+  return rows<OpensRow>(
+    db,
+    sql`
+    SELECT code_id AS codeId, department_id AS departmentId, day, opens FROM daily_code_stats WHERE opens <> 0`,
+  );
 }
 
-export function recountDepartmentHours(db: DbOrTx): DepartmentHourRow[] {
-  return db.all<DepartmentHourRow>(sql`
+export async function recountDepartmentHours(db: DbOrTx): Promise<DepartmentHourRow[]> {
+  return rows<DepartmentHourRow>(
+    db,
+    sql`
     SELECT r.department_id AS departmentId, r.day AS day, ${CHINA_HOUR} AS hour,
       sum(r.score = 1 AND r.excluded = 0) AS s1, sum(r.score = 2 AND r.excluded = 0) AS s2,
       sum(r.score = 3 AND r.excluded = 0) AS s3, sum(r.score = 4 AND r.excluded = 0) AS s4,
       sum(r.score = 5 AND r.excluded = 0) AS s5, sum(r.real_name = 1 AND r.excluded = 0) AS realName,
       count(*) AS submissions, sum(r.excluded = 0) AS counted, sum(r.score <= 2 AND r.excluded = 0) AS bad
-    FROM ratings r GROUP BY r.department_id, r.day, ${CHINA_HOUR}`);
+    FROM ratings r GROUP BY r.department_id, r.day, ${CHINA_HOUR}`,
+  );
 }
 
 const HOUR_COLUMNS = [...HOURS.map((h) => `h${h}`), ...HOURS.map((h) => `b${h}`)].join(', ');
 
-export function readDepartmentDays(db: DbOrTx): DepartmentDayRow[] {
+export async function readDepartmentDays(db: DbOrTx): Promise<DepartmentDayRow[]> {
   const rows = sqliteOf(db)
     .prepare(`SELECT department_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens, ${HOUR_COLUMNS} FROM daily_department_stats`)
     .raw()
@@ -127,43 +138,55 @@ export function readDepartmentDays(db: DbOrTx): DepartmentDayRow[] {
   });
 }
 
-export function readCumulative(db: DbOrTx): CumulativeRow[] {
-  return db.all<CumulativeRow>(sql`
+export async function readCumulative(db: DbOrTx): Promise<CumulativeRow[]> {
+  return rows<CumulativeRow>(
+    db,
+    sql`
     SELECT code_id AS codeId, day, s1, s2, s3, s4, s5, real_name AS realName, submissions, opens,
       last_submission_day AS lastSubmissionDay, last_open_day AS lastOpenDay
-    FROM cumulative_code_stats ORDER BY code_id, day`);
+    FROM cumulative_code_stats ORDER BY code_id, day`,
+  );
 }
 
-export function recountTags(db: DbOrTx): TagRow[] {
-  return db.all<TagRow>(sql`
+export async function recountTags(db: DbOrTx): Promise<TagRow[]> {
+  return rows<TagRow>(
+    db,
+    sql`
     SELECT r.department_id AS departmentId, r.day AS day, j.value AS tag, count(*) AS count
-    FROM ratings r, json_each(r.tags) j WHERE r.excluded = 0 GROUP BY r.department_id, r.day, j.value`);
+    FROM ratings r, json_each(r.tags) j WHERE r.excluded = 0 GROUP BY r.department_id, r.day, j.value`,
+  );
 }
 
-export function readTags(db: DbOrTx): TagRow[] {
-  return db.all<TagRow>(sql`SELECT department_id AS departmentId, day, tag, count FROM daily_tag_stats`);
+export async function readTags(db: DbOrTx): Promise<TagRow[]> {
+  return rows<TagRow>(db, sql`SELECT department_id AS departmentId, day, tag, count FROM daily_tag_stats`);
 }
 
-export function readCaseDays(db: DbOrTx): CaseDayRow[] {
-  return db.all<CaseDayRow>(sql`
+export async function readCaseDays(db: DbOrTx): Promise<CaseDayRow[]> {
+  return rows<CaseDayRow>(
+    db,
+    sql`
     SELECT department_id AS departmentId, day, cases, real_name AS realName, real_name_visited AS realNameVisited,
       valid, valid_rectified AS validRectified, answered, answered_satisfied AS answeredSatisfied, closed,
       closed_on_time AS closedOnTime, open
-    FROM daily_case_stats`);
+    FROM daily_case_stats`,
+  );
 }
 
-export function recountCaseStatuses(db: DbOrTx): CaseStatusRow[] {
-  return db.all<CaseStatusRow>(sql`
-    SELECT department_id AS departmentId, kind, status, count(*) AS count FROM cases GROUP BY department_id, kind, status`);
+export async function recountCaseStatuses(db: DbOrTx): Promise<CaseStatusRow[]> {
+  return rows<CaseStatusRow>(
+    db,
+    sql`
+    SELECT department_id AS departmentId, kind, status, count(*) AS count FROM cases GROUP BY department_id, kind, status`,
+  );
 }
 
-export function readCaseStatuses(db: DbOrTx): CaseStatusRow[] {
-  return db.all<CaseStatusRow>(sql`SELECT department_id AS departmentId, kind, status, count FROM case_status_counts`);
+export async function readCaseStatuses(db: DbOrTx): Promise<CaseStatusRow[]> {
+  return rows<CaseStatusRow>(db, sql`SELECT department_id AS departmentId, kind, status, count FROM case_status_counts`);
 }
 
 /** Every bad_rating case, one row at a time, as the case rollups see it. */
-export function* iterateCasesForRollup(db: Db): Generator<CaseForRollup> {
-  const stmt = db.$client.prepare(`
+export function* iterateCasesForRollup(db: DbOrTx): Generator<CaseForRollup> {
+  const stmt = sqliteOf(db).prepare(`
     SELECT department_id AS departmentId, rating_day AS ratingDay, kind, status, anonymous, visited_at AS visitedAt,
       classification, rectified_at AS rectifiedAt, satisfaction, closed_at AS closedAt, due_date AS dueDate
     FROM cases WHERE kind = 'bad_rating'`);
@@ -183,7 +206,7 @@ export interface RecountedRows {
  * Replaces the rollups with a recount, inside the caller's transaction. Code-day `opens` survive: they
  * have no raw rows to be recounted from (the department and running totals were recounted with them).
  */
-export function replaceRollups(tx: DbOrTx, rows: RecountedRows): void {
+export async function replaceRollups(tx: DbOrTx, rows: RecountedRows): Promise<void> {
   tx.run(sql`UPDATE daily_code_stats SET s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, real_name = 0, submissions = 0`);
   // "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT (documented upsert quirk).
   tx.run(sql`

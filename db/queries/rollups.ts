@@ -174,7 +174,7 @@ function addToCode(s: Statements, d: CodeDelta): void {
 }
 
 /** A landing-page open for the scan funnel. */
-export function addOpen(db: DbOrTx, codeId: string, departmentId: number, day: string): void {
+export async function addOpen(db: DbOrTx, codeId: string, departmentId: number, day: string): Promise<void> {
   const s = statements(db);
   addToCode(s, { codeId, departmentId, day, s1: 0, s2: 0, s3: 0, s4: 0, s5: 0, realName: 0, submissions: 0, opens: 1 });
   s.departmentOpen.run(departmentId, day);
@@ -186,7 +186,7 @@ export function addOpen(db: DbOrTx, codeId: string, departmentId: number, day: s
  * department, and the code's running totals. `submissions` adds to the scan funnel in the same
  * statements (a new rating is both).
  */
-export function applyCountedRating(db: DbOrTx, r: RatingFacts, sign: 1 | -1, submissions: 0 | 1 = 0): void {
+export async function applyCountedRating(db: DbOrTx, r: RatingFacts, sign: 1 | -1, submissions: 0 | 1 = 0): Promise<void> {
   const s = statements(db);
   const delta = {
     codeId: r.codeId,
@@ -209,13 +209,13 @@ export function applyCountedRating(db: DbOrTx, r: RatingFacts, sign: 1 | -1, sub
 }
 
 /** Applies the change of one case's indicator flags (after − before) to its rating day's row. */
-export function applyCaseFlagsDelta(
+export async function applyCaseFlagsDelta(
   db: DbOrTx,
   departmentId: number,
   day: string,
   before: CaseFlags | null,
   after: CaseFlags | null,
-): void {
+): Promise<void> {
   const b = before ?? ZERO_FLAGS;
   const a = after ?? ZERO_FLAGS;
   const delta: Record<string, number | string> = { departmentId, day };
@@ -228,7 +228,13 @@ export function applyCaseFlagsDelta(
 }
 
 /** A case of a department entering status `to`, from status `from` (null: a new case). */
-export function applyCaseStatusChange(db: DbOrTx, departmentId: number, kind: string, from: string | null, to: string): void {
+export async function applyCaseStatusChange(
+  db: DbOrTx,
+  departmentId: number,
+  kind: string,
+  from: string | null,
+  to: string,
+): Promise<void> {
   if (from === to) return;
   const s = statements(db);
   if (from !== null) s.caseStatus.run(departmentId, kind, from, -1);

@@ -4,23 +4,24 @@ import { holidayTables, settings } from '../schema.js';
 
 export type HolidayTableRow = typeof holidayTables.$inferSelect;
 
-export function readAllSettings(db: DbOrTx): Array<{ key: string; value: unknown }> {
-  return db.select({ key: settings.key, value: settings.value }).from(settings).all();
+export async function readAllSettings(db: DbOrTx): Promise<Array<{ key: string; value: unknown }>> {
+  return db.select({ key: settings.key, value: settings.value }).from(settings);
 }
 
-export function upsertSetting(db: DbOrTx, key: string, value: unknown, at: number, by: number | null): void {
-  db.insert(settings)
+export async function upsertSetting(db: DbOrTx, key: string, value: unknown, at: number, by: number | null): Promise<void> {
+  await db
+    .insert(settings)
     .values({ key, value, updatedAt: at, updatedBy: by })
-    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: at, updatedBy: by } })
-    .run();
+    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: at, updatedBy: by } });
 }
 
-export function listHolidayTables(db: DbOrTx): HolidayTableRow[] {
-  return db.select().from(holidayTables).orderBy(asc(holidayTables.year)).all();
+export async function listHolidayTables(db: DbOrTx): Promise<HolidayTableRow[]> {
+  return db.select().from(holidayTables).orderBy(asc(holidayTables.year));
 }
 
-export function upsertHolidayTable(db: DbOrTx, row: typeof holidayTables.$inferInsert): void {
-  db.insert(holidayTables)
+export async function upsertHolidayTable(db: DbOrTx, row: typeof holidayTables.$inferInsert): Promise<void> {
+  await db
+    .insert(holidayTables)
     .values(row)
     .onConflictDoUpdate({
       target: holidayTables.year,
@@ -31,6 +32,5 @@ export function upsertHolidayTable(db: DbOrTx, row: typeof holidayTables.$inferI
         loadedBy: row.loadedBy,
         loadedAt: row.loadedAt,
       },
-    })
-    .run();
+    });
 }

@@ -8,7 +8,7 @@
 import type Database from 'better-sqlite3';
 import { type SQL, sql } from 'drizzle-orm';
 import { UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
-import { type Db, type DbOrTx, perConnection, sqliteOf } from '../client.js';
+import { type Db, type DbOrTx, perConnection, rows, sqliteOf } from '../client.js';
 import type { CaseFlags, RatingSums } from './rollups.js';
 
 export interface DayRange {
@@ -56,7 +56,7 @@ const CASE_SUMS = `coalesce(sum(c.cases), 0) AS cases, coalesce(sum(c.real_name)
 
 const DEPARTMENT_PERIOD = `s.department_id IN ${IDS} AND s.day BETWEEN @from AND @to`;
 
-export function sumRatingsByDepartment(db: DbOrTx, ids: readonly number[], p: DayRange) {
+export async function sumRatingsByDepartment(db: DbOrTx, ids: readonly number[], p: DayRange) {
   return statement(
     db,
     `SELECT s.department_id AS departmentId, ${RATING_SUMS} FROM daily_department_stats s
@@ -64,7 +64,7 @@ export function sumRatingsByDepartment(db: DbOrTx, ids: readonly number[], p: Da
   ).all(scoped(ids, p)) as (RatingSums & { departmentId: number })[];
 }
 
-export function sumRatingsByDay(db: DbOrTx, ids: readonly number[], p: DayRange) {
+export async function sumRatingsByDay(db: DbOrTx, ids: readonly number[], p: DayRange) {
   return statement(
     db,
     `SELECT s.day AS day, ${RATING_SUMS} FROM daily_department_stats s
@@ -139,12 +139,12 @@ const NO_TOTALS: readonly number[] = RATING_COLUMNS.map(() => 0);
  * The codes of the departments (with zeros when unrated) and their counted ratings in the period:
  * every one of them in the list's own order, or the page and order `listing` asks for.
  */
-export function sumRatingsByCode(
+export async function sumRatingsByCode(
   db: DbOrTx,
   ids: readonly number[],
   p: DayRange,
   listing: CodeListing = { by: 'department', order: 'asc' },
-): CodeRatingSums[] {
+): Promise<CodeRatingSums[]> {
   const sqlOf = CODE_PERIOD_SQL[listing.by][listing.order];
   const rows = (
     listing.limit === undefined
@@ -175,13 +175,13 @@ export function sumRatingsByCode(
 }
 
 /** How many codes the departments have (the length of their whole list). */
-export function countCodes(db: DbOrTx, ids: readonly number[]): number {
+export async function countCodes(db: DbOrTx, ids: readonly number[]): Promise<number> {
   return statement(db, `SELECT count(*) FROM codes WHERE department_id IN ${IDS}`)
     .pluck()
     .get({ ids: JSON.stringify(ids) }) as number;
 }
 
-export function sumCasesByDepartment(db: DbOrTx, ids: readonly number[], p: DayRange) {
+export async function sumCasesByDepartment(db: DbOrTx, ids: readonly number[], p: DayRange) {
   return statement(
     db,
     `SELECT c.department_id AS departmentId, ${CASE_SUMS} FROM daily_case_stats c
@@ -189,7 +189,7 @@ export function sumCasesByDepartment(db: DbOrTx, ids: readonly number[], p: DayR
   ).all(scoped(ids, p)) as (CaseSums & { departmentId: number })[];
 }
 
-export function sumCasesByDay(db: DbOrTx, ids: readonly number[], p: DayRange) {
+export async function sumCasesByDay(db: DbOrTx, ids: readonly number[], p: DayRange) {
   return statement(
     db,
     `SELECT c.day AS day, ${CASE_SUMS} FROM daily_case_stats c
@@ -207,7 +207,7 @@ const TAG_SUMS_SQL = `
   WHERE t.tag IN (SELECT tag FROM tags WHERE tag IS NOT NULL) AND t.department_id IN ${IDS} AND t.day BETWEEN @from AND @to
   GROUP BY t.tag HAVING sum(t.count) > 0 ORDER BY count DESC, t.tag`;
 
-export function sumTags(db: DbOrTx, ids: readonly number[], p: DayRange) {
+export async function sumTags(db: DbOrTx, ids: readonly number[], p: DayRange) {
   return statement(db, TAG_SUMS_SQL).all(scoped(ids, p)) as { tag: string; count: number }[];
 }
 
@@ -218,7 +218,11 @@ const HOURS_OF_DAYS_SQL = `SELECT ${[...HOURS.map((h) => `coalesce(sum(h${h}), 0
   FROM daily_department_stats WHERE department_id IN ${IDS} AND day IN (SELECT value FROM json_each(@days))`;
 
 /** Counted ratings (`total`) and 差评 (`bad`) per China hour 0–23, summed over the given days. */
-export function sumHoursOfDays(db: DbOrTx, ids: readonly number[], days: readonly string[]): { total: number[]; bad: number[] } {
+export async function sumHoursOfDays(
+  db: DbOrTx,
+  ids: readonly number[],
+  days: readonly string[],
+): Promise<{ total: number[]; bad: number[] }> {
   const row = statement(db, HOURS_OF_DAYS_SQL)
     .raw()
     .get({ ids: JSON.stringify(ids), days: JSON.stringify(days) }) as number[];
@@ -233,7 +237,7 @@ const UNCLOSED = `(${UNCLOSED_CASE_STATUSES.map((s) => `'${s}'`).join(',')})`;
  * Cases not yet closed (from case_status_counts), and those of them past their whole deadline (逾期),
  * per department: the overdue ones are a range of the (department, status, due_date) index.
  */
-export function countUnclosedCases(db: DbOrTx, ids: readonly number[], today: string) {
+export async function countUnclosedCases(db: DbOrTx, ids: readonly number[], today: string) {
   const params = { ids: JSON.stringify(ids), today };
   const unclosed = statement(
     db,
@@ -305,10 +309,13 @@ function ratingWhere(f: RatingFilter): SQL {
   return sql.join(cond, sql` AND `);
 }
 
-export function listRatings(db: DbOrTx, f: RatingFilter, limit: number, offset: number): RatingDetailRow[] {
-  return db.all<RatingDetailRow>(sql`
+export async function listRatings(db: DbOrTx, f: RatingFilter, limit: number, offset: number): Promise<RatingDetailRow[]> {
+  return rows<RatingDetailRow>(
+    db,
+    sql`
     ${sql.raw(DETAIL_SELECT)}
-    WHERE ${ratingWhere(f)} ORDER BY r.day DESC, r.id DESC LIMIT ${limit} OFFSET ${offset}`);
+    WHERE ${ratingWhere(f)} ORDER BY r.day DESC, r.id DESC LIMIT ${limit} OFFSET ${offset}`,
+  );
 }
 
 /** Largest exact count of the "ratings behind a figure" list that is counted row by row. */
@@ -318,7 +325,7 @@ const RATING_COUNT_CAP = 10_000;
  * How many ratings match. Counted ratings by code/day/score come from the rollup (exact, fast at any
  * size); filters the rollup does not carry are counted on the rows, up to RATING_COUNT_CAP.
  */
-export function countRatings(db: DbOrTx, f: RatingFilter): { total: number; capped: boolean } {
+export async function countRatings(db: DbOrTx, f: RatingFilter): Promise<{ total: number; capped: boolean }> {
   if (f.realName === undefined && !f.withComment && !f.includeExcluded) {
     const scores = f.score !== undefined ? [f.score] : f.kind === 'good' ? [3, 4, 5] : f.kind === 'bad' ? [1, 2] : [1, 2, 3, 4, 5];
     const sum = scores.map((n) => `s${n}`).join(' + ');
@@ -341,7 +348,7 @@ export function countRatings(db: DbOrTx, f: RatingFilter): { total: number; capp
   return { total: Math.min(n, RATING_COUNT_CAP), capped: n > RATING_COUNT_CAP };
 }
 
-export function codeInDepartments(db: DbOrTx, codeId: string, ids: readonly number[]): boolean {
+export async function codeInDepartments(db: DbOrTx, codeId: string, ids: readonly number[]): Promise<boolean> {
   return !!db.get(sql`SELECT 1 AS x FROM codes WHERE id = ${codeId} AND department_id IN ${idList(ids)}`);
 }
 
@@ -358,13 +365,13 @@ const batchStatement = perConnection((client) =>
  * cursor. The caller must consume it fully before awaiting anything: an open cursor keeps the
  * connection busy, so exports read in short synchronous batches and stream between them.
  */
-export function iterateRatingBatch(
+export async function iterateRatingBatch(
   db: Db,
   departmentIds: readonly number[],
   day: string,
   after: { createdAt: number; id: number },
   limit: number,
-): IterableIterator<RatingDetailRow> {
+): Promise<IterableIterator<RatingDetailRow>> {
   return batchStatement(db).iterate({
     ids: JSON.stringify(departmentIds),
     day,
@@ -385,19 +392,25 @@ export interface PublicDepartmentRow {
 }
 
 /** Departments under an org unit (its whole subtree), or of the whole platform when null. */
-export function listDepartmentsUnder(db: DbOrTx, rootOrgUnitId: number | null): PublicDepartmentRow[] {
+export async function listDepartmentsUnder(db: DbOrTx, rootOrgUnitId: number | null): Promise<PublicDepartmentRow[]> {
   const units =
     rootOrgUnitId === null
       ? sql`(SELECT id FROM org_units)`
       : sql`(WITH RECURSIVE sub(id) AS (SELECT id FROM org_units WHERE id = ${rootOrgUnitId}
             UNION ALL SELECT o.id FROM org_units o JOIN sub ON o.parent_id = sub.id) SELECT id FROM sub)`;
-  return db.all<PublicDepartmentRow>(sql`
+  return rows<PublicDepartmentRow>(
+    db,
+    sql`
     SELECT d.id AS id, d.name AS name, d.org_unit_id AS orgUnitId, u.name AS orgUnitName, d.active AS active
     FROM departments d JOIN org_units u ON u.id = d.org_unit_id
-    WHERE d.org_unit_id IN ${units} ORDER BY d.sort_order, d.id`);
+    WHERE d.org_unit_id IN ${units} ORDER BY d.sort_order, d.id`,
+  );
 }
 
-export function listAllOrgUnits(db: DbOrTx) {
-  return db.all<{ id: number; parentId: number | null; kind: 'city' | 'county'; name: string }>(sql`
-    SELECT id, parent_id AS parentId, kind, name FROM org_units ORDER BY id`);
+export async function listAllOrgUnits(db: DbOrTx) {
+  return rows<{ id: number; parentId: number | null; kind: 'city' | 'county'; name: string }>(
+    db,
+    sql`
+    SELECT id, parent_id AS parentId, kind, name FROM org_units ORDER BY id`,
+  );
 }

@@ -1,21 +1,21 @@
 import { asc, eq } from 'drizzle-orm';
-import type { DbOrTx } from '../client.js';
+import { type DbOrTx, first, only } from '../client.js';
 import { users } from '../schema.js';
 
 export type UserRow = typeof users.$inferSelect;
 
-export function insertUser(db: DbOrTx, values: typeof users.$inferInsert): UserRow {
-  return db.insert(users).values(values).returning().get();
+export async function insertUser(db: DbOrTx, values: typeof users.$inferInsert): Promise<UserRow> {
+  return only(db.insert(users).values(values).returning());
 }
 
-export function findUserByUsername(db: DbOrTx, username: string): UserRow | undefined {
-  return db.select().from(users).where(eq(users.username, username)).get();
+export async function findUserByUsername(db: DbOrTx, username: string): Promise<UserRow | undefined> {
+  return first(db.select().from(users).where(eq(users.username, username)));
 }
 
-export function getUser(db: DbOrTx, id: number): UserRow | undefined {
-  return db.select().from(users).where(eq(users.id, id)).get();
+export async function getUser(db: DbOrTx, id: number): Promise<UserRow | undefined> {
+  return first(db.select().from(users).where(eq(users.id, id)));
 }
 
-export function listUsers(db: DbOrTx): UserRow[] {
-  return db.select().from(users).orderBy(asc(users.id)).all();
+export async function listUsers(db: DbOrTx): Promise<UserRow[]> {
+  return db.select().from(users).orderBy(asc(users.id));
 }

@@ -28,7 +28,11 @@ function report(result: VerifyResponse, log: Log): void {
 }
 
 /** Runs the command; returns the process exit code (0 ok, 1 mismatch or error, 2 usage). */
-export function runRecount(args: readonly string[], env: Record<string, string | undefined>, log: Log = console.log): number {
+export async function runRecount(
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+  log: Log = console.log,
+): Promise<number> {
   const unknown = args.filter((a) => a !== '--fix');
   if (unknown.length) {
     log(`用法 / usage: npm run recount [-- --fix]（未知参数 / unknown: ${unknown.join(' ')}）`);
@@ -50,32 +54,35 @@ export function runRecount(args: readonly string[], env: Record<string, string |
   }
   const db = openDb(config.dbFile);
   try {
-    migrateDb(db);
+    await migrateDb(db);
     if (args.includes('--fix')) {
-      const before = verifyRollups(db);
+      const before = await verifyRollups(db);
       log(
         before.ok
           ? '重建前已一致 / rollups were already consistent'
           : `重建前有 ${before.mismatchCount} 处不一致 / ${before.mismatchCount} mismatches before the rebuild`,
       );
-      const after = rebuildRollups(db);
+      const after = await rebuildRollups(db);
       log('已按原始数据重建统计汇总 / rollups rebuilt from raw rows');
       report(after, log);
       return after.ok ? 0 : 1;
     }
-    const result = verifyRollups(db);
+    const result = await verifyRollups(db);
     report(result, log);
     return result.ok ? 0 : 1;
   } finally {
-    closeDb(db);
+    await closeDb(db);
   }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  try {
-    process.exitCode = runRecount(process.argv.slice(2), process.env);
-  } catch (err) {
-    console.error(err);
-    process.exitCode = 1;
-  }
+  runRecount(process.argv.slice(2), process.env).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
 }

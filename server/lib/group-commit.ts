@@ -1,15 +1,17 @@
-// Group commit: the work items that arrive while the event loop is busy are written in ONE SQLite
-// transaction, and each caller is answered only after that transaction committed. A WAL commit
-// costs far more than a rating's own inserts, so batching lifts ingest well above one commit per
-// request. Each item runs in its own savepoint: a failing item rolls back alone and fails alone.
-import type Database from 'better-sqlite3';
-import { type Db, sqliteOf, type Tx } from '../../db/client.js';
+// Group commit: the work items that arrive while the event loop is busy are written in ONE
+// transaction, and each caller is answered only after that transaction committed. A commit costs far
+// more than a rating's own inserts (a WAL sync on SQLite, a round trip and a WAL flush on PostgreSQL),
+// so batching lifts ingest well above one commit per request. Each item runs in its own savepoint: a
+// failing item rolls back alone and fails alone.
+import type { Db, Tx } from '../../db/client.js';
 
 interface Pending<I, O> {
   item: I;
   resolve: (value: O) => void;
   reject: (err: unknown) => void;
 }
+
+type Outcome<O> = { ok: true; value: O } | { ok: false; err: unknown };
 
 export interface GroupCommitOptions {
   /** Largest batch written in one transaction. */
@@ -20,28 +22,23 @@ export class GroupCommitter<I, O> {
   private queue: Pending<I, O>[] = [];
   private scheduled = false;
   private readonly maxBatch: number;
-  private readonly runItem: Database.Transaction<(item: I) => O>;
-  private readonly runBatch: Database.Transaction<(batch: Pending<I, O>[]) => Array<{ ok: true; value: O } | { ok: false; err: unknown }>>;
+  private inFlight = new Set<Promise<void>>();
 
-  constructor(db: Db, work: (tx: Tx, item: I) => O, opts: GroupCommitOptions = {}) {
+  /**
+   * `work` runs once per item inside the batch's transaction (in a savepoint of it); `afterBatch`, when
+   * given, runs once per batch inside the same transaction after every item (writes that are cheaper
+   * per batch than per item), and a failure there fails the whole batch.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly work: (tx: Tx, item: I) => Promise<O>,
+    opts: GroupCommitOptions & { afterBatch?: (tx: Tx, done: O[]) => Promise<void> } = {},
+  ) {
     this.maxBatch = opts.maxBatch ?? 100;
-    // better-sqlite3's own transactions: their BEGIN/SAVEPOINT/COMMIT statements are prepared once.
-    // A drizzle query inside runs on the same connection, so it joins them; drizzle's own nested
-    // transactions would prepare a SAVEPOINT statement per item.
-    const client = sqliteOf(db);
-    const tx = db as unknown as Tx;
-    this.runItem = client.transaction((item: I) => work(tx, item));
-    this.runBatch = client.transaction((batch: Pending<I, O>[]) =>
-      batch.map((p) => {
-        try {
-          // Nested: a savepoint, so a failing item rolls back alone.
-          return { ok: true as const, value: this.runItem(p.item) };
-        } catch (err) {
-          return { ok: false as const, err };
-        }
-      }),
-    );
+    this.afterBatch = opts.afterBatch;
   }
+
+  private readonly afterBatch?: (tx: Tx, done: O[]) => Promise<void>;
 
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
@@ -50,29 +47,50 @@ export class GroupCommitter<I, O> {
         this.scheduled = true;
         // setImmediate runs after the I/O callbacks of this loop turn: every request parsed in the
         // same turn joins the batch, and a lone request waits no timer.
-        setImmediate(() => this.flush());
+        setImmediate(() => void this.flush());
       }
     });
   }
 
-  /** Writes everything queued now (tests and shutdown call it directly). */
-  flush(): void {
+  /** Writes everything queued now and waits for every batch in progress (tests and shutdown). */
+  async flush(): Promise<void> {
     this.scheduled = false;
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
-      let outcomes: Array<{ ok: true; value: O } | { ok: false; err: unknown }>;
-      try {
-        outcomes = this.runBatch(batch);
-      } catch (err) {
-        // The commit itself failed: nothing of this batch is stored, so every caller fails.
-        for (const p of batch) p.reject(err);
-        continue;
-      }
-      batch.forEach((p, i) => {
-        const o = outcomes[i]!;
-        if (o.ok) p.resolve(o.value);
-        else p.reject(o.err);
-      });
+      const written = this.write(batch);
+      this.inFlight.add(written);
+      void written.finally(() => this.inFlight.delete(written));
     }
+    await Promise.all([...this.inFlight]);
+  }
+
+  private async write(batch: Pending<I, O>[]): Promise<void> {
+    let outcomes: Outcome<O>[];
+    try {
+      outcomes = await this.db.transaction(async (tx) => {
+        const out: Outcome<O>[] = [];
+        for (const p of batch) {
+          try {
+            out.push({ ok: true, value: await tx.transaction((sp) => this.work(sp, p.item)) });
+          } catch (err) {
+            out.push({ ok: false, err });
+          }
+        }
+        if (this.afterBatch) {
+          const done = out.flatMap((o) => (o.ok ? [o.value] : []));
+          await this.afterBatch(tx, done);
+        }
+        return out;
+      });
+    } catch (err) {
+      // The commit itself failed: nothing of this batch is stored, so every caller fails.
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    batch.forEach((p, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) p.resolve(o.value);
+      else p.reject(o.err);
+    });
   }
 }

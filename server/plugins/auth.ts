@@ -48,7 +48,7 @@ export async function registerAuth(app: FastifyInstance, opts: { secret: string;
         throw new Unauthorized();
       }
       const id = Number(payload.sub);
-      const actor = Number.isInteger(id) ? opts.auth.resolveActor(id) : null;
+      const actor = Number.isInteger(id) ? await opts.auth.resolveActor(id) : null;
       if (!actor) throw new Unauthorized();
       if (roles && !roles.includes(actor.role)) throw new Forbidden();
       request.actor = actor;

@@ -8,13 +8,13 @@ import { makeCode, makeRating } from '../helpers/factories.js';
 const s = useBrowserWorld({ now: () => Date.now() - 60_000 });
 const XSS = '<img src=x onerror="window.__xss=1">差评<script>window.__xss=2</script>';
 
-beforeEach(() => {
+beforeEach(async () => {
   // Department A: 6×5, 2×4, 1×3, 1×1 → 10 ratings, 好评率 90.0%, 综合评分 (30+8+3+1)/10×20 = 84.0
-  for (const score of [5, 5, 5, 5, 5, 5, 4, 4, 3]) makeRating(s.t.services, { codeId: s.w.codeA.id, score });
-  makeRating(s.t.services, { codeId: s.w.codeA.id, score: 1, comment: XSS, phone: '13912345678' });
+  for (const score of [5, 5, 5, 5, 5, 5, 4, 4, 3]) await makeRating(s.t.services, { codeId: s.w.codeA.id, score });
+  await makeRating(s.t.services, { codeId: s.w.codeA.id, score: 1, comment: XSS, phone: '13912345678' });
   // Department B: 2 ratings (样本不足 below the default minimum of 10)
-  makeRating(s.t.services, { codeId: s.w.codeB.id, score: 5 });
-  makeRating(s.t.services, { codeId: s.w.codeB.id, score: 2 });
+  await makeRating(s.t.services, { codeId: s.w.codeB.id, score: 5 });
+  await makeRating(s.t.services, { codeId: s.w.codeB.id, score: 2 });
 });
 
 const login = (page: Page, username: string) => loginAs(page, s.t.url, username);
@@ -47,7 +47,7 @@ describe('dashboards and the public page', () => {
   });
 
   it('the windows table: 50 a page, a pager usable by keyboard, sortable headings; a new sort or period starts at page 1', async () => {
-    for (let n = 1; n <= 54; n++) makeCode(s.t.db, { departmentId: s.w.deptA.id, location: `县政务服务中心 B区 ${n}号窗口` });
+    for (let n = 1; n <= 54; n++) await makeCode(s.t.db, { departmentId: s.w.deptA.id, location: `县政务服务中心 B区 ${n}号窗口` });
     const page = await (await s.browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true })).newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));

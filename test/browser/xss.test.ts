@@ -14,11 +14,11 @@ const ROLES: Role[] = ['admin', 'supervisor', 'dept_head'];
 
 /** A department, code, ratings, a case and its note, every text of them carrying markup. */
 async function hostileWorld() {
-  const dept = makeDepartment(s.t.db, { orgUnitId: s.w.county.id, name: hostile('部门') });
-  const code = makeCode(s.t.db, { departmentId: dept.id, location: hostile('窗口'), staffName: hostile('工作人员') });
+  const dept = await makeDepartment(s.t.db, { orgUnitId: s.w.county.id, name: hostile('部门') });
+  const code = await makeCode(s.t.db, { departmentId: dept.id, location: hostile('窗口'), staffName: hostile('工作人员') });
   const head = await makeUser(s.t.db, { role: 'dept_head', departmentIds: [dept.id] });
-  const { case: kase } = makeRating(s.t.services, { codeId: code.id, score: 1, comment: hostile('差评'), phone: '13912345678' });
-  makeRating(s.t.services, { codeId: code.id, score: 5, comment: hostile('好评') });
+  const { case: kase } = await makeRating(s.t.services, { codeId: code.id, score: 1, comment: hostile('差评'), phone: '13912345678' });
+  await makeRating(s.t.services, { codeId: code.id, score: 5, comment: hostile('好评') });
   const moved = await s.t.app.inject({
     method: 'POST',
     url: `/api/cases/${kase!.id}/transitions`,

@@ -20,13 +20,13 @@ const hourDay = () =>
 
 describe('申诉复核: approving an appeal excludes the rating from statistics by a recorded decision', () => {
   it('drops the rollups by exactly one, keeps the rating, records decision + audit + history', async () => {
-    const { kase, rating } = badCase(t, w);
-    badCase(t, w); // a second 差评 that stays counted
+    const { kase, rating } = await badCase(t, w);
+    await badCase(t, w); // a second 差评 that stays counted
     expect(codeDay(w.codeA.id)).toEqual({ s1: 2, real_name: 2, submissions: 2 });
     expect(tagDay()).toBe(2);
     expect(hourDay()).toEqual({ total: 2, bad: 2 });
 
-    drive(t, w.supervisor, kase.id, { to: 'visited', classification: 'malicious', note: '同一人当天连续差评' });
+    await drive(t, w.supervisor, kase.id, { to: 'visited', classification: 'malicious', note: '同一人当天连续差评' });
     const appealed = await move(t, w.headA, kase.id, { to: 'appealed', note: '监控显示评价人未在窗口办理业务' });
     expect(appealed.json().status).toBe('appealed');
     t.clock.advance(3600_000);
@@ -84,7 +84,7 @@ describe('申诉复核: approving an appeal excludes the rating from statistics 
     expect(h.events[2]).toMatchObject({ caseNo: kase.caseNo, note: '监控显示评价人未在窗口办理业务', byName: w.headA.displayName });
 
     // The citizen's page says what happened without the staff's reasons.
-    const pub = t.services.cases.publicStatus(kase.statusToken)!;
+    const pub = (await t.services.cases.publicStatus(kase.statusToken))!;
     expect(pub.events.map((e) => e.label)).toEqual([
       '已受理，等待回访',
       '已回访核实',
@@ -99,9 +99,9 @@ describe('申诉复核: approving an appeal excludes the rating from statistics 
   });
 
   it('rejecting an appeal makes the 差评 valid and sends it to 整改中, visibly', async () => {
-    const { kase, rating } = badCase(t, w);
-    drive(t, w.supervisor, kase.id, { to: 'visited', classification: 'mistaken' });
-    drive(t, w.headA, kase.id, { to: 'appealed', note: '误评' });
+    const { kase, rating } = await badCase(t, w);
+    await drive(t, w.supervisor, kase.id, { to: 'visited', classification: 'mistaken' });
+    await drive(t, w.headA, kase.id, { to: 'appealed', note: '误评' });
     const res = await move(t, w.supervisor, kase.id, { to: 'rectifying', note: '群众确在窗口办理，申诉不成立' });
     expect(res.statusCode).toBe(200);
     const c = res.json();
@@ -118,7 +118,7 @@ describe('申诉复核: approving an appeal excludes the rating from statistics 
     expect(h.decisions).toEqual([]);
     expect(h.events.map((e: { type: string }) => e.type)).toContain('appeal_rejected');
     // Counted as a valid 差评 now, rectified after the measures.
-    drive(t, w.headA, kase.id, { to: 'rectified', note: '整改' });
+    await drive(t, w.headA, kase.id, { to: 'rectified', note: '整改' });
     const cs = t.db.get<{ valid: number; valid_rectified: number }>(
       sql`SELECT valid, valid_rectified FROM daily_case_stats WHERE department_id = ${w.deptA.id}`,
     );
@@ -126,11 +126,11 @@ describe('申诉复核: approving an appeal excludes the rating from statistics 
   });
 
   it('an appeal needs its reason, and only a head may appeal; only a supervisor may decide', async () => {
-    const { kase } = badCase(t, w);
-    drive(t, w.supervisor, kase.id, { to: 'visited', classification: 'mistaken' });
+    const { kase } = await badCase(t, w);
+    await drive(t, w.supervisor, kase.id, { to: 'visited', classification: 'mistaken' });
     expect((await move(t, w.headA, kase.id, { to: 'appealed' })).statusCode).toBe(400);
     expect((await move(t, w.supervisor, kase.id, { to: 'appealed', note: '误评' })).statusCode).toBe(403);
-    drive(t, w.headA, kase.id, { to: 'appealed', note: '误评' });
+    await drive(t, w.headA, kase.id, { to: 'appealed', note: '误评' });
     expect((await move(t, w.headA, kase.id, { to: 'closed' })).statusCode).toBe(403);
     expect((await move(t, w.admin, kase.id, { to: 'closed' })).statusCode).toBe(403);
     expect(t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM rating_decisions`)?.n).toBe(0);
@@ -139,10 +139,10 @@ describe('申诉复核: approving an appeal excludes the rating from statistics 
 
 describe("citizen's satisfaction: 不满意 may reopen the case once", () => {
   it('records satisfaction at answered; reopens once after 不满意; never again', async () => {
-    const { kase } = badCase(t, w);
-    drive(t, w.supervisor, kase.id, { to: 'visited', classification: 'valid' });
-    drive(t, w.headA, kase.id, { to: 'rectifying' });
-    drive(t, w.headA, kase.id, { to: 'rectified', note: '第一次整改' });
+    const { kase } = await badCase(t, w);
+    await drive(t, w.supervisor, kase.id, { to: 'visited', classification: 'valid' });
+    await drive(t, w.headA, kase.id, { to: 'rectifying' });
+    await drive(t, w.headA, kase.id, { to: 'rectified', note: '第一次整改' });
     expect((await move(t, w.supervisor, kase.id, { to: 'answered' })).statusCode).toBe(400);
     const answered = (
       await move(t, w.supervisor, kase.id, { to: 'answered', satisfaction: 'unsatisfied', note: '群众认为仍需改进' })
@@ -154,7 +154,7 @@ describe("citizen's satisfaction: 不满意 may reopen the case once", () => {
     const reopened = (await move(t, w.supervisor, kase.id, { to: 'rectifying', note: '升级督办' })).json();
     expect(reopened).toMatchObject({ status: 'rectifying', reopenCount: 1, satisfaction: null });
     expect(reopened.events.at(-1)).toMatchObject({ type: 'reopened', label: '重新整改' });
-    drive(t, w.headA, kase.id, { to: 'rectified', note: '第二次整改' });
+    await drive(t, w.headA, kase.id, { to: 'rectified', note: '第二次整改' });
     const again = (await move(t, w.supervisor, kase.id, { to: 'answered', satisfaction: 'unsatisfied' })).json();
     expect(again.allowedMoves.map((m: { action: string }) => m.action)).toEqual(['办结']);
     const refused = await move(t, w.supervisor, kase.id, { to: 'rectifying' });
@@ -168,8 +168,8 @@ describe("citizen's satisfaction: 不满意 may reopen the case once", () => {
   });
 
   it('an explanation the citizen does not accept can be reopened into 整改, as a valid 差评', async () => {
-    const { kase } = badCase(t, w);
-    drive(t, w.supervisor, kase.id, { to: 'visited', classification: 'no_basis' });
+    const { kase } = await badCase(t, w);
+    await drive(t, w.supervisor, kase.id, { to: 'visited', classification: 'no_basis' });
     const answered = (await move(t, w.headA, kase.id, { to: 'answered', note: '该诉求无法律依据', satisfaction: 'unsatisfied' })).json();
     expect(answered).toMatchObject({ status: 'answered', satisfaction: 'unsatisfied' });
     const reopened = (await move(t, w.supervisor, kase.id, { to: 'rectifying' })).json();
@@ -183,11 +183,11 @@ describe("citizen's satisfaction: 不满意 may reopen the case once", () => {
   });
 
   it('a satisfied answer cannot be reopened', async () => {
-    const { kase } = badCase(t, w);
-    drive(t, w.supervisor, kase.id, { to: 'visited', classification: 'valid' });
-    drive(t, w.headA, kase.id, { to: 'rectifying' });
-    drive(t, w.headA, kase.id, { to: 'rectified', note: '整改' });
-    drive(t, w.headA, kase.id, { to: 'answered', satisfaction: 'satisfied' });
+    const { kase } = await badCase(t, w);
+    await drive(t, w.supervisor, kase.id, { to: 'visited', classification: 'valid' });
+    await drive(t, w.headA, kase.id, { to: 'rectifying' });
+    await drive(t, w.headA, kase.id, { to: 'rectified', note: '整改' });
+    await drive(t, w.headA, kase.id, { to: 'answered', satisfaction: 'satisfied' });
     expect((await move(t, w.supervisor, kase.id, { to: 'rectifying' })).statusCode).toBe(409);
   });
 });

@@ -9,9 +9,9 @@ const ids = (body: { cases: { id: number }[] }) => body.cases.map((c) => c.id);
 
 describe('GET /api/cases is scoped like stats, newest first, phones masked', () => {
   it('a head sees their department, a supervisor their county, never another county', async () => {
-    const a1 = badCase(t, w, { createdAt: t.clock.now() - 2000 }).kase;
-    const b1 = badCase(t, w, { codeId: w.codeB.id, createdAt: t.clock.now() - 1000 }).kase;
-    const c1 = badCase(t, w, { codeId: w.codeC.id }).kase;
+    const a1 = (await badCase(t, w, { createdAt: t.clock.now() - 2000 })).kase;
+    const b1 = (await badCase(t, w, { codeId: w.codeB.id, createdAt: t.clock.now() - 1000 })).kase;
+    const c1 = (await badCase(t, w, { codeId: w.codeC.id })).kase;
     const list = async (u: { id: number; role: string }, q = '') => (await getJson(t, u, `/api/cases${q}`)).json();
     expect(ids(await list(w.headA))).toEqual([a1.id]);
     expect(ids(await list(w.headB))).toEqual([b1.id]);
@@ -45,9 +45,9 @@ describe('GET /api/cases is scoped like stats, newest first, phones masked', () 
   });
 
   it('filters by status list, kind, department and paginates', async () => {
-    const a = badCase(t, w).kase;
-    const b = badCase(t, w, { codeId: w.codeB.id }).kase;
-    drive(t, w.supervisor, a.id, { to: 'visited', classification: 'valid' });
+    const a = (await badCase(t, w)).kase;
+    const b = (await badCase(t, w, { codeId: w.codeB.id })).kase;
+    await drive(t, w.supervisor, a.id, { to: 'visited', classification: 'valid' });
     const q = async (s: string) => (await getJson(t, w.supervisor, `/api/cases?${s}`)).json();
     expect(ids(await q('status=visited'))).toEqual([a.id]);
     expect(ids(await q('status=open,visited&sort=queue'))).toHaveLength(2);
@@ -61,13 +61,13 @@ describe('GET /api/cases is scoped like stats, newest first, phones masked', () 
   });
 
   it("actionable=true is the head's 待整改 list: only cases they have a move on", async () => {
-    const open = badCase(t, w).kase;
-    const appealed = badCase(t, w).kase;
-    drive(t, w.supervisor, appealed.id, { to: 'visited', classification: 'malicious' });
-    drive(t, w.headA, appealed.id, { to: 'appealed', note: '恶意' });
-    const rect = badCase(t, w).kase;
-    drive(t, w.supervisor, rect.id, { to: 'visited', classification: 'valid' });
-    drive(t, w.headA, rect.id, { to: 'rectifying' });
+    const open = (await badCase(t, w)).kase;
+    const appealed = (await badCase(t, w)).kase;
+    await drive(t, w.supervisor, appealed.id, { to: 'visited', classification: 'malicious' });
+    await drive(t, w.headA, appealed.id, { to: 'appealed', note: '恶意' });
+    const rect = (await badCase(t, w)).kase;
+    await drive(t, w.supervisor, rect.id, { to: 'visited', classification: 'valid' });
+    await drive(t, w.headA, rect.id, { to: 'rectifying' });
     const head = (await getJson(t, w.headA, '/api/cases?actionable=true&sort=queue')).json();
     expect(ids(head).sort()).toEqual([open.id, rect.id].sort());
     const sup = (await getJson(t, w.supervisor, '/api/cases?actionable=true')).json();
@@ -79,9 +79,9 @@ describe('GET /api/cases is scoped like stats, newest first, phones masked', () 
 
 describe('GET /api/cases/{id}', () => {
   it('shows the rating (masked), the timeline oldest first with names, and what this actor may do', async () => {
-    const { kase } = badCase(t, w, { comment: '等了两小时 <b>没人</b>，请回电 13812345678' });
+    const { kase } = await badCase(t, w, { comment: '等了两小时 <b>没人</b>，请回电 13812345678' });
     t.clock.advance(60_000);
-    drive(t, w.supervisor, kase.id, { to: 'visited', classification: 'valid', note: '已电话回访' });
+    await drive(t, w.supervisor, kase.id, { to: 'visited', classification: 'valid', note: '已电话回访' });
     const res = await getJson(t, w.supervisor, `/api/cases/${kase.id}`);
     expect(res.statusCode).toBe(200);
     const c = res.json();
@@ -140,7 +140,7 @@ describe('GET /api/cases/{id}', () => {
   });
 
   it('匿名差评: the visit needs the internal verification and records "匿名，无法回访"', async () => {
-    const { kase } = badCase(t, w, { anonymous: true });
+    const { kase } = await badCase(t, w, { anonymous: true });
     const open = (await getJson(t, w.headA, `/api/cases/${kase.id}`)).json();
     expect(open.anonymous).toBe(true);
     expect(open.rating.phoneMasked).toBeNull();
@@ -161,7 +161,7 @@ describe('GET /api/cases/{id}', () => {
   });
 
   it('rejects fields the move does not take, and bad values', async () => {
-    const { kase } = badCase(t, w);
+    const { kase } = await badCase(t, w);
     expect((await move(t, w.supervisor, kase.id, { to: 'visited', classification: 'valid', satisfaction: 'satisfied' })).json().error).toBe(
       'UnexpectedField',
     );
@@ -174,7 +174,7 @@ describe('GET /api/cases/{id}', () => {
 
 describe('assignment and the full phone number', () => {
   it('only a supervisor in scope or the assigned officer sees the number; each view is audited', async () => {
-    const { kase } = badCase(t, w);
+    const { kase } = await badCase(t, w);
     const phone = (u: { id: number; role: string }) => getJson(t, u, `/api/cases/${kase.id}/phone`);
     const sup = await phone(w.supervisor);
     expect(sup.statusCode).toBe(200);
@@ -217,17 +217,17 @@ describe('assignment and the full phone number', () => {
   });
 
   it('an anonymous rating has no number to show', async () => {
-    const { kase } = badCase(t, w, { anonymous: true });
+    const { kase } = await badCase(t, w, { anonymous: true });
     const res = await getJson(t, w.supervisor, `/api/cases/${kase.id}/phone`);
     expect(res.statusCode).toBe(404);
     expect(res.json().error).toBe('NoPhone');
   });
 
   it('a closed case cannot be assigned', async () => {
-    const { kase } = badCase(t, w);
-    drive(t, w.supervisor, kase.id, { to: 'visited', classification: 'no_basis' });
-    drive(t, w.headA, kase.id, { to: 'answered', note: '解释' });
-    drive(t, w.supervisor, kase.id, { to: 'closed' });
+    const { kase } = await badCase(t, w);
+    await drive(t, w.supervisor, kase.id, { to: 'visited', classification: 'no_basis' });
+    await drive(t, w.headA, kase.id, { to: 'answered', note: '解释' });
+    await drive(t, w.supervisor, kase.id, { to: 'closed' });
     const res = await t.app.inject({
       method: 'POST',
       url: `/api/cases/${kase.id}/assign`,
@@ -240,11 +240,11 @@ describe('assignment and the full phone number', () => {
 
 describe("the citizen's status link", () => {
   it('shows public steps and the notes addressed to the citizen, nothing else', async () => {
-    const { kase } = badCase(t, w);
-    drive(t, w.supervisor, kase.id, { to: 'visited', classification: 'valid', note: '内部：当事窗口人员张三' });
-    t.services.cases.assign(t.services.auth.resolveActor(w.supervisor.id)!, kase.id, w.headA.id);
-    drive(t, w.headA, kase.id, { to: 'rectifying', note: '内部整改安排' });
-    drive(t, w.headA, kase.id, { to: 'rectified', note: '已增设取号引导员，缩短等候时间' });
+    const { kase } = await badCase(t, w);
+    await drive(t, w.supervisor, kase.id, { to: 'visited', classification: 'valid', note: '内部：当事窗口人员张三' });
+    await t.services.cases.assign((await t.services.auth.resolveActor(w.supervisor.id))!, kase.id, w.headA.id);
+    await drive(t, w.headA, kase.id, { to: 'rectifying', note: '内部整改安排' });
+    await drive(t, w.headA, kase.id, { to: 'rectified', note: '已增设取号引导员，缩短等候时间' });
     const res = await t.app.inject({ url: `/api/public/cases/${kase.statusToken}` });
     expect(res.statusCode).toBe(200);
     const body = res.json();
@@ -273,20 +273,20 @@ describe("the citizen's status link", () => {
     ]) {
       expect(res.body).not.toContain(secret);
     }
-    expect(t.services.cases.publicStatus(kase.statusToken)).toEqual(body);
+    expect(await t.services.cases.publicStatus(kase.statusToken)).toEqual(body);
   });
 
   it('an unknown token is a 404 in Chinese', async () => {
     const res = await t.app.inject({ url: '/api/public/cases/not-a-real-token' });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toEqual({ error: 'CaseNotFound', message: expect.stringMatching(/未找到/) });
-    expect(t.services.cases.publicStatus('not-a-real-token')).toBeNull();
+    expect(await t.services.cases.publicStatus('not-a-real-token')).toBeNull();
   });
 });
 
 describe('good ratings open no case', () => {
   it('a 3–5 rating is not in the case list', async () => {
-    makeRating(t.services, { codeId: w.codeA.id, score: 4, phone: PHONE });
+    await makeRating(t.services, { codeId: w.codeA.id, score: 4, phone: PHONE });
     expect((await getJson(t, w.supervisor, '/api/cases')).json().total).toBe(0);
   });
 });

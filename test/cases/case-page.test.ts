@@ -18,7 +18,7 @@ const timelineTypes = (page: Page) =>
 
 describe('the case page in chromium', () => {
   it('a supervisor takes a new 差评 from the queue to 办结, every step on the timeline', async () => {
-    const { kase } = badCase(s.t, s.w, { comment: '等了<b>两个小时</b>' });
+    const { kase } = await badCase(s.t, s.w, { comment: '等了<b>两个小时</b>' });
     const page = await (await s.browser.newContext({ locale: 'zh-CN' })).newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -54,7 +54,7 @@ describe('the case page in chromium', () => {
   });
 
   it("a head's 待整改 list, an anonymous visit and an appeal", async () => {
-    const { kase } = badCase(s.t, s.w, { anonymous: true });
+    const { kase } = await badCase(s.t, s.w, { anonymous: true });
     const page = await (await s.browser.newContext({ locale: 'zh-CN' })).newPage();
     await login(page, s.w.headA.username);
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '待整改' }).click();
@@ -78,7 +78,7 @@ describe('the case page in chromium', () => {
   });
 
   it('the queue, spot-check and webhook pages pass axe', async () => {
-    badCase(s.t, s.w);
+    await badCase(s.t, s.w);
     const page = await (await s.browser.newContext({ locale: 'zh-CN' })).newPage();
     await login(page, s.w.supervisor.username);
     for (const [path, heading] of [

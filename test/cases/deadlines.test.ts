@@ -10,10 +10,10 @@ const { t, w } = useTestWorld();
 const at = (iso: string) => Date.parse(iso);
 
 describe('deadlines count working days on the official calendar', () => {
-  it('across the National Day holiday and its 调休 Saturday (2026)', () => {
+  it('across the National Day holiday and its 调休 Saturday (2026)', async () => {
     const when = at('2026-09-30T16:00:00+08:00');
     t.clock.set(when);
-    const { kase } = badCase(t, w, { createdAt: when });
+    const { kase } = await badCase(t, w, { createdAt: when });
     // 10-01…10-07 off; 10-08 is the next working day; 10-10 (Saturday) is a 调休 working day.
     expect(kase.contactDueDate).toBe('2026-10-08');
     expect(kase.dueDate).toBe('2026-10-27');
@@ -22,7 +22,7 @@ describe('deadlines count working days on the official calendar', () => {
   it('with an official holiday table loaded by an administrator for a year the package does not cover', async () => {
     const when = at('2027-02-05T10:00:00+08:00'); // a Friday
     t.clock.set(when);
-    const before = badCase(t, w, { createdAt: when }).kase;
+    const before = (await badCase(t, w, { createdAt: when })).kase;
     // No official data for 2027 yet: plain weekdays.
     expect(before.contactDueDate).toBe('2027-02-08');
     expect(before.dueDate).toBe('2027-02-26');
@@ -38,7 +38,7 @@ describe('deadlines count working days on the official calendar', () => {
       },
     });
     expect(res.statusCode).toBe(200);
-    const after = badCase(t, w, { createdAt: when + 1000 }).kase;
+    const after = (await badCase(t, w, { createdAt: when + 1000 })).kase;
     expect(after.contactDueDate).toBe('2027-02-15');
     // 02-15…02-19 (5), Saturday 02-20 (6), 02-22…02-26 (11), 03-01…03-04 (15).
     expect(after.dueDate).toBe('2027-03-04');
@@ -54,7 +54,7 @@ describe('deadlines count working days on the official calendar', () => {
       payload: { deadlines: { contactWorkingDays: 2, caseWorkingDays: 5 } },
     });
     expect(res.statusCode).toBe(200);
-    const { kase } = badCase(t, w); // Monday 2026-11-23
+    const { kase } = await badCase(t, w); // Monday 2026-11-23
     expect(kase.contactDueDate).toBe('2026-11-25');
     expect(kase.dueDate).toBe('2026-11-30');
   });
@@ -62,7 +62,7 @@ describe('deadlines count working days on the official calendar', () => {
 
 describe('overdue is computed with the injected clock, never stored', () => {
   it('flags contact and whole-case overdue as days pass, and clears it when closed', async () => {
-    const { kase } = badCase(t, w); // Monday 2026-11-23 10:00; contact 11-24, due 12-14
+    const { kase } = await badCase(t, w); // Monday 2026-11-23 10:00; contact 11-24, due 12-14
     expect(kase.contactDueDate).toBe('2026-11-24');
     expect(kase.dueDate).toBe('2026-12-14');
     const flags = async () => {
@@ -74,7 +74,7 @@ describe('overdue is computed with the injected clock, never stored', () => {
     expect(await flags()).toEqual({ overdue: false, contactOverdue: false });
     t.clock.set(at('2026-11-25T00:01:00+08:00'));
     expect(await flags()).toEqual({ overdue: false, contactOverdue: true });
-    drive(t, w.supervisor, kase.id, { to: 'visited', classification: 'valid' });
+    await drive(t, w.supervisor, kase.id, { to: 'visited', classification: 'valid' });
     expect(await flags()).toEqual({ overdue: false, contactOverdue: false });
     t.clock.set(at('2026-12-14T23:59:00+08:00'));
     expect(await flags()).toEqual({ overdue: false, contactOverdue: false });
@@ -83,24 +83,24 @@ describe('overdue is computed with the injected clock, never stored', () => {
     expect((await getJson(t, w.supervisor, '/api/cases?overdue=true')).json().total).toBe(1);
     expect((await getJson(t, w.supervisor, '/api/cases?overdue=false')).json().total).toBe(0);
     // No column of the case changed while time passed (nothing stored stale).
-    drive(t, w.headA, kase.id, { to: 'rectifying' });
-    drive(t, w.headA, kase.id, { to: 'rectified', note: '措施' });
-    drive(t, w.supervisor, kase.id, { to: 'answered', satisfaction: 'satisfied' });
-    drive(t, w.supervisor, kase.id, { to: 'closed' });
+    await drive(t, w.headA, kase.id, { to: 'rectifying' });
+    await drive(t, w.headA, kase.id, { to: 'rectified', note: '措施' });
+    await drive(t, w.supervisor, kase.id, { to: 'answered', satisfaction: 'satisfied' });
+    await drive(t, w.supervisor, kase.id, { to: 'closed' });
     expect(await flags()).toEqual({ overdue: false, contactOverdue: false });
   });
 
   it("the supervisor's queue puts overdue cases first, then by deadline", async () => {
-    const old = badCase(t, w, { createdAt: at('2026-10-12T10:00:00+08:00') }).kase; // due 2026-11-02
-    const mid = badCase(t, w, { createdAt: at('2026-11-10T10:00:00+08:00') }).kase; // due 2026-12-01
-    const fresh = badCase(t, w).kase; // contact due 2026-11-24, due 2026-12-14
-    const late = badCase(t, w, { createdAt: at('2026-11-20T10:00:00+08:00') }).kase; // due 2026-12-11
-    const done = badCase(t, w, { createdAt: at('2026-10-01T10:00:00+08:00') }).kase;
+    const old = (await badCase(t, w, { createdAt: at('2026-10-12T10:00:00+08:00') })).kase; // due 2026-11-02
+    const mid = (await badCase(t, w, { createdAt: at('2026-11-10T10:00:00+08:00') })).kase; // due 2026-12-01
+    const fresh = (await badCase(t, w)).kase; // contact due 2026-11-24, due 2026-12-14
+    const late = (await badCase(t, w, { createdAt: at('2026-11-20T10:00:00+08:00') })).kase; // due 2026-12-11
+    const done = (await badCase(t, w, { createdAt: at('2026-10-01T10:00:00+08:00') })).kase;
     expect([old.dueDate, mid.dueDate, late.dueDate]).toEqual(['2026-11-02', '2026-12-01', '2026-12-11']);
-    for (const c of [mid, late]) drive(t, w.supervisor, c.id, { to: 'visited', classification: 'valid' });
-    drive(t, w.supervisor, done.id, { to: 'visited', classification: 'no_basis' });
-    drive(t, w.headA, done.id, { to: 'answered', note: '解释' });
-    drive(t, w.supervisor, done.id, { to: 'closed' });
+    for (const c of [mid, late]) await drive(t, w.supervisor, c.id, { to: 'visited', classification: 'valid' });
+    await drive(t, w.supervisor, done.id, { to: 'visited', classification: 'no_basis' });
+    await drive(t, w.headA, done.id, { to: 'answered', note: '解释' });
+    await drive(t, w.supervisor, done.id, { to: 'closed' });
     t.clock.set(at('2026-11-25T09:00:00+08:00'));
     // the queue is the work still to do: closed cases only when asked for by status
     const queue = (await getJson(t, w.supervisor, '/api/cases?sort=queue')).json().cases;
@@ -120,34 +120,34 @@ describe('overdue is computed with the injected clock, never stored', () => {
 
 describe('escalation job', () => {
   it('escalates once: past the contact deadline while open, or past the whole deadline', async () => {
-    const a = badCase(t, w).kase;
-    const b = badCase(t, w).kase;
-    drive(t, w.supervisor, b.id, { to: 'visited', classification: 'valid' });
-    expect(t.services.cases.escalateOverdue()).toEqual({ escalated: 0 });
+    const a = (await badCase(t, w)).kase;
+    const b = (await badCase(t, w)).kase;
+    await drive(t, w.supervisor, b.id, { to: 'visited', classification: 'valid' });
+    expect(await t.services.cases.escalateOverdue()).toEqual({ escalated: 0 });
 
     t.clock.set(at('2026-11-25T08:00:00+08:00'));
-    expect(t.services.cases.escalateOverdue()).toEqual({ escalated: 1 });
+    expect(await t.services.cases.escalateOverdue()).toEqual({ escalated: 1 });
     const ev = (await getJson(t, w.supervisor, `/api/cases/${a.id}`)).json();
     expect(ev.escalatedAt).toBe(t.clock.now());
     expect(ev.escalated).toBe(true);
     expect(ev.events.at(-1)).toMatchObject({ type: 'escalated', label: '超期督办', by: null, public: false, data: { reason: 'contact' } });
-    expect(t.services.cases.escalateOverdue()).toEqual({ escalated: 0 });
+    expect(await t.services.cases.escalateOverdue()).toEqual({ escalated: 0 });
 
     t.clock.set(at('2026-12-15T08:00:00+08:00'));
-    expect(t.services.cases.escalateOverdue()).toEqual({ escalated: 1 });
+    expect(await t.services.cases.escalateOverdue()).toEqual({ escalated: 1 });
     const evb = (await getJson(t, w.supervisor, `/api/cases/${b.id}`)).json();
     expect(evb.events.at(-1)).toMatchObject({ type: 'escalated', data: { reason: 'due' } });
     expect(evb.events.at(-1).note).toContain('2026-12-14');
-    expect(t.services.cases.escalateOverdue()).toEqual({ escalated: 0 });
+    expect(await t.services.cases.escalateOverdue()).toEqual({ escalated: 0 });
   });
 
-  it('closed cases are never escalated, and the job is registered', () => {
-    const a = badCase(t, w).kase;
-    drive(t, w.supervisor, a.id, { to: 'visited', classification: 'no_basis' });
-    drive(t, w.headA, a.id, { to: 'answered', note: '解释' });
-    drive(t, w.supervisor, a.id, { to: 'closed' });
+  it('closed cases are never escalated, and the job is registered', async () => {
+    const a = (await badCase(t, w)).kase;
+    await drive(t, w.supervisor, a.id, { to: 'visited', classification: 'no_basis' });
+    await drive(t, w.headA, a.id, { to: 'answered', note: '解释' });
+    await drive(t, w.supervisor, a.id, { to: 'closed' });
     t.clock.set(at('2027-01-30T08:00:00+08:00'));
-    expect(t.services.cases.escalateOverdue()).toEqual({ escalated: 0 });
+    expect(await t.services.cases.escalateOverdue()).toEqual({ escalated: 0 });
     const names = t.services.jobs.map((j) => j.name);
     expect(names).toEqual(expect.arrayContaining(['cases.escalateOverdue', 'notifications.deliverDue', 'cases.erasePhones']));
     const job = t.services.jobs.find((j) => j.name === 'cases.escalateOverdue')!;

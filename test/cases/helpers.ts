@@ -16,12 +16,12 @@ export async function setup(opts: Parameters<typeof makeTestApp>[0] = {}): Promi
 }
 
 /** A 差评 of department A (real-name unless `anonymous`) and its open case. */
-export function badCase(
+export async function badCase(
   t: TestApp,
   w: World,
   opts: { anonymous?: boolean; score?: number; codeId?: string; createdAt?: number; comment?: string } = {},
 ) {
-  const r = makeRating(t.services, {
+  const r = await makeRating(t.services, {
     codeId: opts.codeId ?? w.codeA.id,
     score: opts.score ?? 1,
     phone: opts.anonymous ? null : PHONE,
@@ -41,10 +41,10 @@ export function getJson(t: TestApp, user: UserLike, url: string) {
 }
 
 /** Moves a case through the service, as the given user, failing loudly if a step is refused. */
-export function drive(t: TestApp, user: UserLike, caseId: number, input: MoveInput): void {
-  const actor = t.services.auth.resolveActor(user.id);
+export async function drive(t: TestApp, user: UserLike, caseId: number, input: MoveInput): Promise<void> {
+  const actor = await t.services.auth.resolveActor(user.id);
   if (!actor) throw new Error('no actor');
-  t.services.cases.transition(actor, caseId, input);
+  await t.services.cases.transition(actor, caseId, input);
 }
 
 /** Everything a refused move must leave untouched. */

@@ -15,31 +15,31 @@ const phoneOf = (ratingId: number) =>
     sql`SELECT phone_enc, phone_erased_at, real_name FROM ratings WHERE id = ${ratingId}`,
   )!;
 
-function closeCase(caseId: number) {
-  drive(t, w.supervisor, caseId, { to: 'visited', classification: 'valid' });
-  drive(t, w.headA, caseId, { to: 'rectifying' });
-  drive(t, w.headA, caseId, { to: 'rectified', note: '整改' });
-  drive(t, w.supervisor, caseId, { to: 'answered', satisfaction: 'satisfied' });
-  drive(t, w.supervisor, caseId, { to: 'closed' });
+async function closeCase(caseId: number) {
+  await drive(t, w.supervisor, caseId, { to: 'visited', classification: 'valid' });
+  await drive(t, w.headA, caseId, { to: 'rectifying' });
+  await drive(t, w.headA, caseId, { to: 'rectified', note: '整改' });
+  await drive(t, w.supervisor, caseId, { to: 'answered', satisfaction: 'satisfied' });
+  await drive(t, w.supervisor, caseId, { to: 'closed' });
 }
 
 describe('phone erasure job', () => {
   it('erases numbers 180 days after closure, keeps 实名 and the rating, records the erasure', async () => {
-    const closed = badCase(t, w);
-    const stillOpen = badCase(t, w);
-    const good = makeRating(t.services, { codeId: w.codeA.id, score: 5, phone: '13700001111' }).rating;
-    closeCase(closed.kase.id);
+    const closed = await badCase(t, w);
+    const stillOpen = await badCase(t, w);
+    const good = (await makeRating(t.services, { codeId: w.codeA.id, score: 5, phone: '13700001111' })).rating;
+    await closeCase(closed.kase.id);
     const closedAt = t.clock.now();
 
     t.clock.set(closedAt + 180 * DAY - 1000);
-    expect(t.services.cases.erasePhones()).toEqual({ erased: 0 });
+    expect(await t.services.cases.erasePhones()).toEqual({ erased: 0 });
     t.clock.set(closedAt + 180 * DAY + 1000);
     // The closed case's number and the old good rating's number go; the open case keeps its number.
-    expect(t.services.cases.erasePhones()).toEqual({ erased: 2 });
+    expect(await t.services.cases.erasePhones()).toEqual({ erased: 2 });
     expect(phoneOf(closed.rating.id)).toEqual({ phone_enc: null, phone_erased_at: t.clock.now(), real_name: 1 });
     expect(phoneOf(good.id)).toMatchObject({ phone_enc: null, real_name: 1 });
     expect(phoneOf(stillOpen.rating.id).phone_enc).not.toBeNull();
-    expect(t.services.cases.erasePhones()).toEqual({ erased: 0 });
+    expect(await t.services.cases.erasePhones()).toEqual({ erased: 0 });
 
     const audit = t.db.all<{ action: string; user_id: number | null; detail: string }>(
       sql`SELECT action, user_id, detail FROM audit_log WHERE action = 'privacy.erase_phones'`,
@@ -58,7 +58,7 @@ describe('phone erasure job', () => {
     const gone = await getJson(t, w.supervisor, `/api/cases/${closed.kase.id}/phone`);
     expect(gone.statusCode).toBe(410);
     expect(gone.json()).toEqual({ error: 'PhoneErased', message: '该手机号码已按规定删除' });
-    expect(t.services.cases.publicStatus(closed.kase.statusToken)!.events.at(-1)!.label).toBe('您留下的手机号码已按规定删除');
+    expect((await t.services.cases.publicStatus(closed.kase.statusToken))!.events.at(-1)!.label).toBe('您留下的手机号码已按规定删除');
     // Statistics still count the rating as 实名.
     expect(t.db.get<{ r: number }>(sql`SELECT sum(real_name) AS r FROM daily_code_stats`)?.r).toBe(3);
   });
@@ -70,15 +70,17 @@ describe('phone erasure job', () => {
       headers: bearerFor(t.app, w.admin),
       payload: { privacy: { phoneRetentionDays: 30 } },
     });
-    const good = makeRating(t.services, { codeId: w.codeA.id, score: 4, phone: PHONE }).rating;
+    const good = (await makeRating(t.services, { codeId: w.codeA.id, score: 4, phone: PHONE })).rating;
     t.clock.advance(25 * DAY);
-    const spot = t.services.cases.drawSpotChecks(t.services.auth.resolveActor(w.supervisor.id)!, { month: '2026-11', seed: 'k' }).cases[0]!;
-    drive(t, w.supervisor, spot.id, { to: 'visited', genuine: true });
-    drive(t, w.supervisor, spot.id, { to: 'closed' });
+    const spot = (
+      await t.services.cases.drawSpotChecks((await t.services.auth.resolveActor(w.supervisor.id))!, { month: '2026-11', seed: 'k' })
+    ).cases[0]!;
+    await drive(t, w.supervisor, spot.id, { to: 'visited', genuine: true });
+    await drive(t, w.supervisor, spot.id, { to: 'closed' });
     t.clock.advance(10 * DAY); // the rating is 35 days old, its spot check closed 10 days ago
-    expect(t.services.cases.erasePhones()).toEqual({ erased: 0 });
+    expect(await t.services.cases.erasePhones()).toEqual({ erased: 0 });
     t.clock.advance(21 * DAY);
-    expect(t.services.cases.erasePhones()).toEqual({ erased: 1 });
+    expect(await t.services.cases.erasePhones()).toEqual({ erased: 1 });
     expect(phoneOf(good.id).phone_enc).toBeNull();
   });
 });
@@ -106,9 +108,9 @@ describe('no full phone number leaves the server outside the phone route', () =>
       await call(w.admin, 'POST', '/api/webhooks', { name: '企业微信', kind: 'wecom', url, events: ['bad_rating', 'case_overdue'] });
       await call(w.admin, 'POST', '/api/webhooks', { name: '钉钉', kind: 'dingtalk', url, events: ['bad_rating', 'case_overdue'] });
       const phones = ['13912345678', '15000001234', '18611112222'];
-      const a = badCase(t, w, { comment: `联系我 ${phones[1]} 或 ${phones[2]}` });
-      const b = badCase(t, w);
-      for (let i = 0; i < 3; i++) makeRating(t.services, { codeId: w.codeA.id, score: 5, phone: phones[i]! });
+      const a = await badCase(t, w, { comment: `联系我 ${phones[1]} 或 ${phones[2]}` });
+      const b = await badCase(t, w);
+      for (let i = 0; i < 3; i++) await makeRating(t.services, { codeId: w.codeA.id, score: 5, phone: phones[i]! });
 
       for (const u of [w.supervisor, w.headA, w.admin, w.cityAdmin]) {
         await call(u, 'GET', '/api/cases');
@@ -130,7 +132,7 @@ describe('no full phone number leaves the server outside the phone route', () =>
       await call(w.admin, 'GET', '/api/webhooks');
       await call(w.admin, 'GET', '/api/webhooks/1/deliveries');
       t.clock.set(Date.parse('2026-12-20T09:00:00+08:00'));
-      t.services.cases.escalateOverdue();
+      await t.services.cases.escalateOverdue();
       await t.services.notifications.deliverDue();
       await call(w.supervisor, 'GET', '/api/cases?overdue=true');
 

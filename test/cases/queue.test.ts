@@ -17,7 +17,7 @@ interface Row {
   contactDueDate: string;
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   let seed = 99;
   const pick = (n: number) => {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
@@ -28,19 +28,19 @@ beforeEach(() => {
     // Several 差评 a day over the last five weeks: deadlines shared by many cases (ties by id).
     const createdAt = t.clock.now() - pick(36) * DAY - pick(8) * 3_600_000;
     const code = codes[pick(3)]!;
-    const r = makeRating(t.services, { codeId: code.id, score: 1 + pick(2), createdAt, phone: '13912345678' });
+    const r = await makeRating(t.services, { codeId: code.id, score: 1 + pick(2), createdAt, phone: '13912345678' });
     const step = pick(5);
     const head = code.departmentId === w.deptA.id ? w.headA : code.departmentId === w.deptB.id ? w.headB : null;
     if (step === 0 || !head) continue; // stays open
-    drive(t, head, r.case!.id, { to: 'visited', classification: step === 4 ? 'no_basis' : 'valid', note: '已回访' });
-    if (step === 2) drive(t, head, r.case!.id, { to: 'rectifying' });
+    await drive(t, head, r.case!.id, { to: 'visited', classification: step === 4 ? 'no_basis' : 'valid', note: '已回访' });
+    if (step === 2) await drive(t, head, r.case!.id, { to: 'rectifying' });
     if (step === 3) {
-      drive(t, head, r.case!.id, { to: 'rectifying' });
-      drive(t, head, r.case!.id, { to: 'rectified', note: '已整改' });
+      await drive(t, head, r.case!.id, { to: 'rectifying' });
+      await drive(t, head, r.case!.id, { to: 'rectified', note: '已整改' });
     }
     if (step === 4) {
-      drive(t, head, r.case!.id, { to: 'answered', note: '已解释', satisfaction: 'basic' });
-      drive(t, w.supervisor, r.case!.id, { to: 'closed' });
+      await drive(t, head, r.case!.id, { to: 'answered', note: '已解释', satisfaction: 'basic' });
+      await drive(t, w.supervisor, r.case!.id, { to: 'closed' });
     }
   }
 });

@@ -20,13 +20,13 @@ async function world() {
   const { t, w } = await setup();
   apps.push(t);
   for (let i = 0; i < 45; i++)
-    makeRating(t.services, { codeId: w.codeA.id, score: 3 + (i % 3), phone: PHONE, createdAt: NOV + i * 3600_000 });
-  for (let i = 0; i < 10; i++) makeRating(t.services, { codeId: w.codeB.id, score: 5, phone: PHONE, createdAt: NOV + i * 3600_000 });
-  makeRating(t.services, { codeId: w.codeC.id, score: 5, phone: PHONE, createdAt: NOV });
+    await makeRating(t.services, { codeId: w.codeA.id, score: 3 + (i % 3), phone: PHONE, createdAt: NOV + i * 3600_000 });
+  for (let i = 0; i < 10; i++) await makeRating(t.services, { codeId: w.codeB.id, score: 5, phone: PHONE, createdAt: NOV + i * 3600_000 });
+  await makeRating(t.services, { codeId: w.codeC.id, score: 5, phone: PHONE, createdAt: NOV });
   // Not eligible: anonymous, bad, another month.
-  makeRating(t.services, { codeId: w.codeA.id, score: 5, createdAt: NOV });
-  makeRating(t.services, { codeId: w.codeA.id, score: 2, phone: PHONE, createdAt: NOV });
-  makeRating(t.services, { codeId: w.codeA.id, score: 5, phone: PHONE, createdAt: OCT });
+  await makeRating(t.services, { codeId: w.codeA.id, score: 5, createdAt: NOV });
+  await makeRating(t.services, { codeId: w.codeA.id, score: 2, phone: PHONE, createdAt: NOV });
+  await makeRating(t.services, { codeId: w.codeA.id, score: 5, phone: PHONE, createdAt: OCT });
   return { t, w };
 }
 
@@ -163,7 +163,7 @@ describe('好评抽查 draw', () => {
     const visited = (await move(t, w.supervisor, c.id, { to: 'visited', genuine: false, note: '群众表示是窗口人员代为评价' })).json();
     expect(visited).toMatchObject({ status: 'visited', genuine: false });
     expect(visited.events.at(-1).data).toEqual({ genuine: false });
-    drive(t, w.supervisor, c.id, { to: 'closed' });
+    await drive(t, w.supervisor, c.id, { to: 'closed' });
     // Spot checks never touch the 差评 case indicators.
     expect(t.db.get<{ n: number }>(sql`SELECT coalesce(sum(cases), 0) AS n FROM daily_case_stats`)?.n).toBe(1);
   });
@@ -215,8 +215,8 @@ describe('spot checks stay with the supervisors', () => {
     await draw(t, w, { month: '2026-11', seed: 'e' });
     t.clock.set(Date.parse('2026-11-26T09:00:00+08:00'));
     // Only the one open 差评 of the world escalates.
-    expect(t.services.cases.escalateOverdue()).toEqual({ escalated: 1 });
+    expect(await t.services.cases.escalateOverdue()).toEqual({ escalated: 1 });
     t.clock.set(Date.parse('2026-12-15T09:00:00+08:00'));
-    expect(t.services.cases.escalateOverdue()).toEqual({ escalated: 4 });
+    expect(await t.services.cases.escalateOverdue()).toEqual({ escalated: 4 });
   });
 });

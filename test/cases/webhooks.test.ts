@@ -71,7 +71,7 @@ describe('webhook notifications', () => {
     });
     expect((await hook({ name: '钉钉群', kind: 'dingtalk', url: ding.url, events: ['bad_rating'] })).statusCode).toBe(201);
 
-    const { kase } = badCase(t, w, { comment: '请回电 13812345678！\n**等了**两个小时 [链接](http://x) 没有人管' });
+    const { kase } = await badCase(t, w, { comment: '请回电 13812345678！\n**等了**两个小时 [链接](http://x) 没有人管' });
     expect(deliveries().map((d) => d.status)).toEqual(['pending', 'pending']);
     expect(await t.services.notifications.deliverDue()).toEqual({ attempted: 2, delivered: 2, retrying: 0, failed: 0 });
     expect(deliveries().map((d) => [d.status, d.attempts])).toEqual([
@@ -105,7 +105,7 @@ describe('webhook notifications', () => {
     }
     // Nothing more to send.
     expect(await t.services.notifications.deliverDue()).toEqual({ attempted: 0, delivered: 0, retrying: 0, failed: 0 });
-    expect(t.services.notifications.listDeliveries(t.services.auth.resolveActor(w.admin.id)!, a.json().id)).toEqual([
+    expect(await t.services.notifications.listDeliveries((await t.services.auth.resolveActor(w.admin.id))!, a.json().id)).toEqual([
       expect.objectContaining({ event: 'bad_rating', caseId: kase.id, status: 'delivered', attempts: 1 }),
     ]);
   });
@@ -114,7 +114,7 @@ describe('webhook notifications', () => {
     const r = await receiver([500]);
     servers.push(r.server);
     await hook({ name: '群', kind: 'wecom', url: r.url, events: ['bad_rating'] });
-    badCase(t, w);
+    await badCase(t, w);
     expect(await t.services.notifications.deliverDue()).toMatchObject({ attempted: 1, retrying: 1 });
     expect(deliveries()[0]).toMatchObject({
       status: 'pending',
@@ -134,7 +134,7 @@ describe('webhook notifications', () => {
     const r = await receiver([], '{"errcode":93000,"errmsg":"invalid webhook url"}');
     servers.push(r.server);
     await hook({ name: '群', kind: 'dingtalk', url: r.url, events: ['bad_rating'] });
-    badCase(t, w);
+    await badCase(t, w);
     await t.services.notifications.deliverDue();
     expect(deliveries()[0]).toMatchObject({ status: 'pending', attempts: 1 });
     expect(deliveries()[0]!.last_error).toContain('93000');
@@ -152,7 +152,7 @@ describe('webhook notifications', () => {
     });
     expect(res.statusCode).toBe(201);
     expect(res.json().followUp.caseNo).toMatch(/^CP/);
-    const { kase } = badCase(t, w);
+    const { kase } = await badCase(t, w);
     expect(kase.status).toBe('open');
     expect(t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ratings`)?.n).toBe(2);
     for (let i = 0; i < MAX_ATTEMPTS; i++) {
@@ -180,10 +180,10 @@ describe('webhook notifications', () => {
       headers: bearerFor(t.app, w.cityAdmin),
       payload: { name: '另一县', kind: 'wecom', url: other.url, events: ['bad_rating', 'case_overdue'], orgUnitId: w.otherCounty.id },
     });
-    const { kase } = badCase(t, w);
+    const { kase } = await badCase(t, w);
     expect(deliveries()).toEqual([]);
     t.clock.set(Date.parse('2026-11-25T09:00:00+08:00'));
-    t.services.cases.escalateOverdue();
+    await t.services.cases.escalateOverdue();
     await t.services.notifications.deliverDue();
     expect(r.bodies).toHaveLength(1);
     const content = (r.bodies[0] as { body: { markdown: { content: string } } }).body.markdown.content;
@@ -192,7 +192,7 @@ describe('webhook notifications', () => {
     expect(other.bodies).toEqual([]);
     // Enqueueing the same event for the same case again queues nothing new.
     const row = t.db.get<{ id: number }>(sql`SELECT id FROM cases WHERE id = ${kase.id}`)!;
-    expect(t.db.transaction((tx) => t.services.notifications.enqueueForCase(tx, 'case_overdue', { ...kase, id: row.id }))).toBe(0);
+    expect(await t.db.transaction((tx) => t.services.notifications.enqueueForCase(tx, 'case_overdue', { ...kase, id: row.id }))).toBe(0);
     // A deactivated robot gets nothing.
     const patched = await t.app.inject({
       method: 'PATCH',
@@ -201,7 +201,7 @@ describe('webhook notifications', () => {
       payload: { active: false, events: ['bad_rating', 'case_overdue'] },
     });
     expect(patched.json()).toMatchObject({ active: false });
-    badCase(t, w);
+    await badCase(t, w);
     expect(deliveries()).toHaveLength(1);
   });
 });
@@ -241,8 +241,8 @@ describe('webhook administration', () => {
 
   it('good ratings and spot checks never notify', async () => {
     await hook({ name: '群', kind: 'wecom', url: 'http://127.0.0.1:9/x', events: ['bad_rating', 'case_overdue'] });
-    makeRating(t.services, { codeId: w.codeA.id, score: 5, phone: PHONE });
-    t.services.cases.drawSpotChecks(t.services.auth.resolveActor(w.supervisor.id)!, { month: '2026-11', seed: 'x' });
+    await makeRating(t.services, { codeId: w.codeA.id, score: 5, phone: PHONE });
+    await t.services.cases.drawSpotChecks((await t.services.auth.resolveActor(w.supervisor.id))!, { month: '2026-11', seed: 'x' });
     expect(deliveries()).toEqual([]);
   });
 });

@@ -100,18 +100,18 @@ const hidden = (f: Fixture, role: RoleKey) => f.kind === 'spot' && role === 'dep
 const userOf = (w: World, r: RoleKey) => (r === 'supervisor' ? w.supervisor : r === 'dept_head' ? w.headA : w.admin);
 
 let spotSeq = 0;
-function build(t: TestApp, w: World, f: Fixture): number {
+async function build(t: TestApp, w: World, f: Fixture): Promise<number> {
   let id: number;
   if (f.kind === 'bad') {
-    id = badCase(t, w, { anonymous: f.anonymous }).kase.id;
+    id = (await badCase(t, w, { anonymous: f.anonymous })).kase.id;
   } else {
-    makeRating(t.services, { codeId: w.codeA.id, score: 5, phone: PHONE });
-    const sup = t.services.auth.resolveActor(w.supervisor.id)!;
-    const drawn = t.services.cases.drawSpotChecks(sup, { month: '2026-11', seed: `s${++spotSeq}` });
+    await makeRating(t.services, { codeId: w.codeA.id, score: 5, phone: PHONE });
+    const sup = (await t.services.auth.resolveActor(w.supervisor.id))!;
+    const drawn = await t.services.cases.drawSpotChecks(sup, { month: '2026-11', seed: `s${++spotSeq}` });
     expect(drawn.cases).toHaveLength(1);
     id = drawn.cases[0]!.id;
   }
-  for (const [role, input] of f.steps) drive(t, userOf(w, role), id, input);
+  for (const [role, input] of f.steps) await drive(t, userOf(w, role), id, input);
   return id;
 }
 
@@ -131,7 +131,7 @@ describe('case workflow matrix', () => {
           t = s.t;
           const w = s.w;
           for (const role of ROLES) {
-            const id = build(t, w, fixture);
+            const id = await build(t, w, fixture);
             const before = snapshot(t, id);
             const res = await move(t, userOf(w, role), id, { to, ...allowed.body });
             if (hidden(fixture, role)) {
@@ -153,7 +153,7 @@ describe('case workflow matrix', () => {
             }
           }
           // Users of another department / county never learn anything about the case.
-          const id = build(t, w, fixture);
+          const id = await build(t, w, fixture);
           const before = snapshot(t, id);
           for (const outsider of [w.headB, w.otherSupervisor]) {
             const res = await move(t, outsider, id, { to, ...allowed.body });
@@ -175,7 +175,7 @@ describe('case workflow matrix', () => {
           const s = await setup();
           t = s.t;
           const w = s.w;
-          const id = build(t, w, fixture);
+          const id = await build(t, w, fixture);
           const before = snapshot(t, id);
           for (const role of ROLES) {
             const res = await move(t, userOf(w, role), id, { to, note: '尝试' });

@@ -44,7 +44,7 @@ describe('GET /api/codes is scoped (authorization is data scoping)', () => {
   });
 
   it('filters by department (in scope only: other departments are 404) and by active', async () => {
-    const extra = makeCode(t.db, { departmentId: w.deptA.id, active: false });
+    const extra = await makeCode(t.db, { departmentId: w.deptA.id, active: false });
     expect(await codesOf(w.supervisor, `?departmentId=${w.deptB.id}`)).toEqual([w.codeB.id]);
     expect(await codesOf(w.headA, '?active=false')).toEqual([extra.id]);
     expect(await codesOf(w.headA, '?active=true')).toEqual([w.codeA.id]);
@@ -89,23 +89,23 @@ describe('PATCH /api/codes/{code}: only admins change codes; the department neve
     const res = await patch(w.admin, w.codeA.id, { active: false });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ code: w.codeA.id, active: false, disabledAt: T0 + 60_000, departmentId: w.deptA.id });
-    expect(getCode(t.db, w.codeA.id)).toMatchObject({ active: false, disabledAt: T0 + 60_000 });
+    expect(await getCode(t.db, w.codeA.id)).toMatchObject({ active: false, disabledAt: T0 + 60_000 });
     expect((await t.app.inject({ url: `/api/codes/${w.codeA.id}` })).json().active).toBe(false);
 
-    const [audit] = listAuditFor(t.db, 'code', w.codeA.id);
+    const [audit] = await listAuditFor(t.db, 'code', w.codeA.id);
     expect(audit).toMatchObject({ userId: w.admin.id, action: 'code.disable', at: T0 + 60_000 });
     expect(audit!.detail).toEqual({ before: { active: true }, after: { active: false } });
 
     const enabled = await patch(w.admin, w.codeA.id, { active: true });
     expect(enabled.json()).toMatchObject({ active: true, disabledAt: null });
-    expect(listAuditFor(t.db, 'code', w.codeA.id)[0]).toMatchObject({ action: 'code.enable' });
+    expect((await listAuditFor(t.db, 'code', w.codeA.id))[0]).toMatchObject({ action: 'code.enable' });
   });
 
   it('relabels location and staff name (trimmed; empty staff name clears it), audited', async () => {
     const res = await patch(w.admin, w.codeA.id, { location: '  县政务服务中心 B区 7号窗口 ', staffName: '张三' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ location: '县政务服务中心 B区 7号窗口', staffName: '张三' });
-    expect(listAuditFor(t.db, 'code', w.codeA.id)[0]!.detail).toEqual({
+    expect((await listAuditFor(t.db, 'code', w.codeA.id))[0]!.detail).toEqual({
       before: { location: w.codeA.location, staffName: null },
       after: { location: '县政务服务中心 B区 7号窗口', staffName: '张三' },
     });
@@ -116,7 +116,7 @@ describe('PATCH /api/codes/{code}: only admins change codes; the department neve
 
   it('a change to the same value writes no audit row', async () => {
     await patch(w.admin, w.codeA.id, { active: true, location: w.codeA.location });
-    expect(listAuditFor(t.db, 'code', w.codeA.id)).toHaveLength(0);
+    expect(await listAuditFor(t.db, 'code', w.codeA.id)).toHaveLength(0);
   });
 
   it('supervisors and heads get 403; an admin of another county gets 404; no login 401', async () => {
@@ -125,8 +125,8 @@ describe('PATCH /api/codes/{code}: only admins change codes; the department neve
     expect((await patch(w.admin, w.codeC.id, { active: false })).statusCode).toBe(404);
     const anon = await t.app.inject({ method: 'PATCH', url: `/api/codes/${w.codeA.id}`, payload: { active: false } });
     expect(anon.statusCode).toBe(401);
-    expect(getCode(t.db, w.codeA.id)!.active).toBe(true);
-    expect(getCode(t.db, w.codeC.id)!.active).toBe(true);
+    expect((await getCode(t.db, w.codeA.id))!.active).toBe(true);
+    expect((await getCode(t.db, w.codeC.id))!.active).toBe(true);
     // The city admin's scope holds both counties.
     expect((await patch(w.cityAdmin, w.codeC.id, { active: false })).statusCode).toBe(200);
   });
@@ -137,8 +137,8 @@ describe('PATCH /api/codes/{code}: only admins change codes; the department neve
       expect(res.statusCode).toBe(400);
       expect(res.json().error).toBe('DepartmentImmutable');
     }
-    expect(getCode(t.db, w.codeA.id)).toMatchObject({ departmentId: w.deptA.id, location: w.codeA.location });
-    expect(listAuditFor(t.db, 'code', w.codeA.id)).toHaveLength(0);
+    expect(await getCode(t.db, w.codeA.id)).toMatchObject({ departmentId: w.deptA.id, location: w.codeA.location });
+    expect(await listAuditFor(t.db, 'code', w.codeA.id)).toHaveLength(0);
   });
 
   it('bad bodies and codes are 4xx JSON', async () => {
@@ -163,7 +163,7 @@ describe('PATCH /api/codes/{code}: only admins change codes; the department neve
       expect(res.statusCode, JSON.stringify(payload)).toBe(status);
       expect(res.json()).toMatchObject({ error: expect.any(String), message: expect.any(String) });
     }
-    expect(getCode(t.db, w.codeA.id)).toMatchObject({ active: true, location: w.codeA.location });
+    expect(await getCode(t.db, w.codeA.id)).toMatchObject({ active: true, location: w.codeA.location });
   });
 
   it('lower-case input addresses the same code', async () => {
@@ -210,9 +210,9 @@ describe('POST /api/departments/{id}/codes (bulk creation)', () => {
     for (const c of created) {
       expect(c.code).toMatch(new RegExp(CODE_ID_PATTERN));
       expect(c).toMatchObject({ staffName: '李四', active: true, departmentId: w.deptA.id });
-      expect(getCode(t.db, c.code)).toBeDefined();
+      expect(await getCode(t.db, c.code)).toBeDefined();
     }
-    const [audit] = listAuditFor(t.db, 'department', String(w.deptA.id));
+    const [audit] = await listAuditFor(t.db, 'department', String(w.deptA.id));
     expect(audit).toMatchObject({ action: 'code.create', userId: w.admin.id });
     expect((audit!.detail as { codes: string[] }).codes.sort()).toEqual([...ids].sort());
     // The new codes work at once, publicly.
@@ -221,7 +221,7 @@ describe('POST /api/departments/{id}/codes (bulk creation)', () => {
 
   it('ids are never reused: a disabled code’s id and ids drawn twice are drawn again', async () => {
     await setup({ random: scriptedRandom(['QFF234', 'QFF234', 'HJK789', 'HJK789']) });
-    makeCode(t.db, { departmentId: w.deptB.id, id: 'QFF234', active: false });
+    await makeCode(t.db, { departmentId: w.deptB.id, id: 'QFF234', active: false });
     const res = await bulk(w.admin, w.deptA.id, { count: 3, locationPattern: '{n}号窗口' });
     expect(res.statusCode).toBe(201);
     const ids = (res.json().codes as Array<{ code: string }>).map((c) => c.code);
@@ -229,7 +229,7 @@ describe('POST /api/departments/{id}/codes (bulk creation)', () => {
     expect(new Set(ids).size).toBe(3);
     expect(ids).not.toContain('QFF234');
     expect(ids).toContain('HJK789');
-    expect(getCode(t.db, 'QFF234')).toMatchObject({ departmentId: w.deptB.id, active: false });
+    expect(await getCode(t.db, 'QFF234')).toMatchObject({ departmentId: w.deptB.id, active: false });
   });
 
   it('without {n} only a single code may be made; expanded locations must fit 100 characters', async () => {
@@ -266,7 +266,7 @@ describe('POST /api/departments/{id}/codes (bulk creation)', () => {
 
   it('a department of another county cannot get codes even by id guessing', async () => {
     await setup();
-    const foreign = makeDepartment(t.db, { orgUnitId: w.otherCounty.id });
+    const foreign = await makeDepartment(t.db, { orgUnitId: w.otherCounty.id });
     expect((await bulk(w.admin, foreign.id, { count: 1, locationPattern: 'x' })).statusCode).toBe(404);
   });
 });

@@ -38,7 +38,7 @@ describe('POST /api/codes/{code}/opened (the scan-funnel beacon)', () => {
 
   it('unknown code 404, disabled code 410 and not counted', async () => {
     expect((await open('ZZZZZZ')).statusCode).toBe(404);
-    const off = makeCode(t.db, { departmentId: w.deptA.id, active: false });
+    const off = await makeCode(t.db, { departmentId: w.deptA.id, active: false });
     const res = await open(off.id);
     expect(res.statusCode).toBe(410);
     expect(res.json()).toMatchObject({ error: 'CodeDisabled' });
@@ -66,14 +66,14 @@ describe('scan funnel on the codes list', () => {
   it('counts opens and submissions per code in the last 30 days and in total, from recorded opens and ratings', async () => {
     // Day 0: 3 opens, 2 ratings. Day 11 (first day of the window): 1 open. Day 40 ("now"): 2 opens, 1 rating.
     for (let i = 0; i < 3; i++) await open(w.codeA.id);
-    makeRating(t.services, { codeId: w.codeA.id, score: 5 });
-    makeRating(t.services, { codeId: w.codeA.id, score: 3 });
+    await makeRating(t.services, { codeId: w.codeA.id, score: 5 });
+    await makeRating(t.services, { codeId: w.codeA.id, score: 3 });
     t.clock.advance(11 * DAY);
     await open(w.codeA.id);
     t.clock.advance(29 * DAY);
     await open(w.codeA.id);
     await open(w.codeA.id);
-    makeRating(t.services, { codeId: w.codeA.id, score: 4 });
+    await makeRating(t.services, { codeId: w.codeA.id, score: 4 });
     await open(w.codeB.id);
 
     expect(await funnelOf(w.supervisor, w.codeA.id)).toEqual({
@@ -106,7 +106,7 @@ describe('scan funnel on the codes list', () => {
 
   it('ratings count as scans even when the beacon was lost', async () => {
     t.clock.advance(30 * DAY);
-    makeRating(t.services, { codeId: w.codeA.id, score: 5 });
+    await makeRating(t.services, { codeId: w.codeA.id, score: 5 });
     expect(await funnelOf(w.headA, w.codeA.id)).toMatchObject({ opens30d: 0, submissions30d: 1, alert: null });
   });
 
@@ -115,7 +115,7 @@ describe('scan funnel on the codes list', () => {
     expect((await funnelOf(w.headA, w.codeA.id)).alert).toBeNull();
     await open(w.codeA.id);
     expect((await funnelOf(w.headA, w.codeA.id)).alert).toBe('opens_without_submissions');
-    makeRating(t.services, { codeId: w.codeA.id, score: 3 });
+    await makeRating(t.services, { codeId: w.codeA.id, score: 3 });
     expect((await funnelOf(w.headA, w.codeA.id)).alert).toBeNull();
   });
 
@@ -139,7 +139,7 @@ describe('GET /api/codes/{code}/funnel', () => {
     await open(w.codeA.id);
     t.clock.advance(2 * DAY);
     await open(w.codeA.id);
-    makeRating(t.services, { codeId: w.codeA.id, score: 4 });
+    await makeRating(t.services, { codeId: w.codeA.id, score: 4 });
     const res = await series(w.headA, w.codeA.id, '?from=2026-11-22&to=2026-11-26');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({

@@ -62,22 +62,20 @@ beforeEach(async () => {
   // Scans and ratings on three days, so that every figure has ties and differences: old opens only
   // (outside the 30 days), recent opens with and without ratings, and codes never scanned.
   const scope = [w.codeA.id, ...batchA1, ...batchA2, w.codeB.id, ...batchB].filter((c) => c !== disabled);
-  const openTimes = (code: string, n: number) => {
-    for (let i = 0; i < n; i++) t.services.codes.recordOpen(code);
+  const openTimes = async (code: string, n: number) => {
+    for (let i = 0; i < n; i++) await t.services.codes.recordOpen(code);
   };
-  scope.forEach((code, i) => {
-    openTimes(code, i % 4 === 0 ? 2 : 0);
-  });
+  for (const [i, code] of scope.entries()) await openTimes(code, i % 4 === 0 ? 2 : 0);
   t.clock.advance(20 * DAY);
-  scope.forEach((code, i) => {
-    openTimes(code, (i * 7) % 5);
-    if (i % 3 === 0) makeRating(t.services, { codeId: code, score: 5 });
-  });
+  for (const [i, code] of scope.entries()) {
+    await openTimes(code, (i * 7) % 5);
+    if (i % 3 === 0) await makeRating(t.services, { codeId: code, score: 5 });
+  }
   t.clock.advance(11 * DAY);
-  scope.forEach((code, i) => {
-    openTimes(code, i % 6 === 1 ? 6 : i % 5 === 2 ? 1 : 0);
-    if (i % 7 === 3) makeRating(t.services, { codeId: code, score: 4 });
-  });
+  for (const [i, code] of scope.entries()) {
+    await openTimes(code, i % 6 === 1 ? 6 : i % 5 === 2 ? 1 : 0);
+    if (i % 7 === 3) await makeRating(t.services, { codeId: code, score: 4 });
+  }
 });
 
 const ALERT_RANK = { no_opens_30d: 2, opens_without_submissions: 1 } as const;

@@ -11,8 +11,8 @@ const posterCodes = (html: string) => [...html.matchAll(/<article class="poster"
 
 describe('GET /api/departments/{id}/posters', () => {
   it('one poster per active code, each with its QR inline (decoding to the contract URL); disabled codes left out', async () => {
-    const second = makeCode(t.db, { departmentId: w.deptA.id, location: '县政务服务中心 A区 2号窗口', staffName: '王五' });
-    const disabled = makeCode(t.db, { departmentId: w.deptA.id, active: false });
+    const second = await makeCode(t.db, { departmentId: w.deptA.id, location: '县政务服务中心 A区 2号窗口', staffName: '王五' });
+    const disabled = await makeCode(t.db, { departmentId: w.deptA.id, active: false });
     const res = await get(w.headA, `/api/departments/${w.deptA.id}/posters`);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -83,8 +83,8 @@ describe('GET /api/departments/{id}/posters', () => {
 
 describe('GET /api/org-units/{id}/posters (a whole county)', () => {
   it('holds every active code of the county’s departments in scope, none of another county', async () => {
-    const disabled = makeCode(t.db, { departmentId: w.deptB.id, active: false });
-    for (let i = 0; i < 30; i++) makeCode(t.db, { departmentId: i % 2 ? w.deptA.id : w.deptB.id });
+    const disabled = await makeCode(t.db, { departmentId: w.deptB.id, active: false });
+    for (let i = 0; i < 30; i++) await makeCode(t.db, { departmentId: i % 2 ? w.deptA.id : w.deptB.id });
     const res = await get(w.admin, `/api/org-units/${w.county.id}/posters`);
     expect(res.statusCode).toBe(200);
     const codes = posterCodes(res.body);
@@ -109,8 +109,8 @@ describe('GET /api/org-units/{id}/posters (a whole county)', () => {
 
 describe('GET /api/departments/{id}/codes.zip', () => {
   it('one SVG per active code (each decoding to its URL) and a CSV list', async () => {
-    const second = makeCode(t.db, { departmentId: w.deptA.id, location: '=cmd|"/c calc"!A1', staffName: '赵六' });
-    const disabled = makeCode(t.db, { departmentId: w.deptA.id, active: false });
+    const second = await makeCode(t.db, { departmentId: w.deptA.id, location: '=cmd|"/c calc"!A1', staffName: '赵六' });
+    const disabled = await makeCode(t.db, { departmentId: w.deptA.id, active: false });
     const res = await get(w.headA, `/api/departments/${w.deptA.id}/codes.zip`);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/zip');

@@ -11,8 +11,8 @@ const CODES = ['ABC234', 'K7M9PQ', '23456789ABCD', 'ZZZZ'];
 
 async function appWithCodes(env: Record<string, string> = {}) {
   t = await makeTestApp({ env });
-  const dept = makeDepartment(t.db, { name: '县公安局' });
-  for (const id of CODES) makeCode(t.db, { departmentId: dept.id, id, location: `县政务服务中心 A区 ${id}号窗口` });
+  const dept = await makeDepartment(t.db, { name: '县公安局' });
+  for (const id of CODES) await makeCode(t.db, { departmentId: dept.id, id, location: `县政务服务中心 A区 ${id}号窗口` });
   return dept;
 }
 
@@ -129,8 +129,8 @@ describe('GET /api/codes/{code} (public)', () => {
 
   it('a disabled code says so (active: false) and still serves its printed image', async () => {
     t = await makeTestApp();
-    const dept = makeDepartment(t.db);
-    makeCode(t.db, { departmentId: dept.id, id: 'QFF234', active: false });
+    const dept = await makeDepartment(t.db);
+    await makeCode(t.db, { departmentId: dept.id, id: 'QFF234', active: false });
     const info = await t.app.inject({ url: '/api/codes/QFF234' });
     expect(info.statusCode).toBe(200);
     expect(info.json().active).toBe(false);

@@ -4,11 +4,11 @@ import { makeRating, useTestWorld } from '../helpers/factories.js';
 
 const { t, w } = useTestWorld();
 describe('差评必查: a 1–2 rating opens a case in the same transaction', () => {
-  it("numbers a day's cases on past 9999 without reusing a number (a province's bad day)", () => {
+  it("numbers a day's cases on past 9999 without reusing a number (a province's bad day)", async () => {
     const at = Date.parse('2026-09-28T09:00:00+08:00');
     const numbers: string[] = [];
     for (let i = 0; i < 10_001; i++) {
-      t.services.ratings.recordAt({ code: w.codeA.id, score: 1, createdAt: at + i, channel: 'qr' });
+      await t.services.ratings.recordAt({ code: w.codeA.id, score: 1, createdAt: at + i, channel: 'qr' });
     }
     for (const r of t.db.all<{ case_no: string }>(sql`SELECT case_no FROM cases ORDER BY id`)) numbers.push(r.case_no);
     expect(numbers).toHaveLength(10_001);
@@ -16,9 +16,9 @@ describe('差评必查: a 1–2 rating opens a case in the same transaction', ()
     expect(numbers.slice(9997)).toEqual(['CP20260928-9998', 'CP20260928-9999', 'CP20260928-10000', 'CP20260928-10001']);
   });
 
-  it('opens a numbered case with working-day deadlines and updates the rollups', () => {
+  it('opens a numbered case with working-day deadlines and updates the rollups', async () => {
     const at = Date.parse('2026-09-28T09:00:00+08:00');
-    const { rating, case: kase } = makeRating(t.services, { codeId: w.codeA.id, score: 1, phone: '13800138000', createdAt: at });
+    const { rating, case: kase } = await makeRating(t.services, { codeId: w.codeA.id, score: 1, phone: '13800138000', createdAt: at });
     expect(kase).not.toBeNull();
     expect(kase!.caseNo).toBe('CP20260928-0001');
     expect(kase!.status).toBe('open');
@@ -28,10 +28,10 @@ describe('差评必查: a 1–2 rating opens a case in the same transaction', ()
     expect(kase!.anonymous).toBe(false);
     expect(rating.phoneEnc).not.toContain('13800138000');
     expect(t.services.crypto.decryptPhone(rating.phoneEnc!)).toBe('13800138000');
-    const second = makeRating(t.services, { codeId: w.codeA.id, score: 2, createdAt: at + 1000 });
+    const second = await makeRating(t.services, { codeId: w.codeA.id, score: 2, createdAt: at + 1000 });
     expect(second.case!.caseNo).toBe('CP20260928-0002');
     expect(second.case!.anonymous).toBe(true);
-    const good = makeRating(t.services, { codeId: w.codeA.id, score: 5, createdAt: at + 2000 });
+    const good = await makeRating(t.services, { codeId: w.codeA.id, score: 5, createdAt: at + 2000 });
     expect(good.case).toBeNull();
 
     const day = t.db.get<{ s1: number; s2: number; s5: number; submissions: number; real_name: number }>(

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { openDb } from '../../db/client.js';
+import { openDb, writerOf } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
 import { DEMO_USERS, seedDemo } from '../../db/seed.js';
 import { T0 } from '../helpers/app.js';
@@ -12,9 +12,9 @@ import { testPasswordHash } from '../helpers/factories.js';
 const count = (db: ReturnType<typeof openDb>, table: string) => db.get<{ n: number }>(sql.raw(`SELECT count(*) AS n FROM ${table}`))!.n;
 
 describe('storage', () => {
-  it('migrates an in-memory database with foreign keys on', () => {
+  it('migrates an in-memory database with foreign keys on', async () => {
     const db = openDb(':memory:');
-    migrateDb(db);
+    await migrateDb(db);
     const tables = db.all<{ name: string }>(sql`SELECT name FROM sqlite_master WHERE type='table'`).map((t) => t.name);
     for (const t of [
       'org_units',
@@ -30,30 +30,30 @@ describe('storage', () => {
     ]) {
       expect(tables).toContain(t);
     }
-    expect(db.$client.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(() => db.$client.prepare("INSERT INTO departments (org_unit_id, name, created_at) VALUES (999, 'x', 0)").run()).toThrow(
+    expect(writerOf(db).pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(() => writerOf(db).prepare("INSERT INTO departments (org_unit_id, name, created_at) VALUES (999, 'x', 0)").run()).toThrow(
       /FOREIGN KEY/,
     );
   });
 
-  it('uses WAL on a file database and migrating twice is harmless', () => {
+  it('uses WAL on a file database and migrating twice is harmless', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'db-')), 'app.db');
     const db = openDb(file);
-    migrateDb(db);
-    migrateDb(db);
-    expect(db.$client.pragma('journal_mode', { simple: true })).toBe('wal');
+    await migrateDb(db);
+    await migrateDb(db);
+    expect(writerOf(db).pragma('journal_mode', { simple: true })).toBe('wal');
     // Checkpoints every ~40 MB of WAL, not every 4 MB inside the ratings' commits (bench/).
-    expect(db.$client.pragma('wal_autocheckpoint', { simple: true })).toBe(10_000);
-    expect(db.$client.pragma('cache_size', { simple: true })).toBe(-32_768);
-    expect(db.$client.pragma('temp_store', { simple: true })).toBe(2); // MEMORY
-    db.$client.close();
+    expect(writerOf(db).pragma('wal_autocheckpoint', { simple: true })).toBe(10_000);
+    expect(writerOf(db).pragma('cache_size', { simple: true })).toBe(-32_768);
+    expect(writerOf(db).pragma('temp_store', { simple: true })).toBe(2); // MEMORY
+    await db.close();
   });
 
   it('seeds the demo county: 40 departments, 308 codes, three demo users — once', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'seed-')), 'app.db');
     const db = openDb(file);
-    migrateDb(db);
-    const first = seedDemo(db, { passwordHash: await testPasswordHash(), now: T0 });
+    await migrateDb(db);
+    const first = await seedDemo(db, { passwordHash: await testPasswordHash(), now: T0 });
     expect(first.seeded).toBe(true);
     expect(count(db, 'departments')).toBe(40);
     expect(count(db, 'codes')).toBe(308);
@@ -69,15 +69,15 @@ describe('storage', () => {
     const ids = db.all<{ id: string }>(sql`SELECT id FROM codes`).map((r) => r.id);
     expect(new Set(ids).size).toBe(308);
     for (const id of ids) expect(id).toMatch(/^[2-9A-HJKMNP-Z]{6}$/);
-    db.$client.close();
+    await db.close();
 
     const again = openDb(file);
-    migrateDb(again);
-    expect(seedDemo(again, { passwordHash: 'x', now: T0 }).seeded).toBe(false);
+    await migrateDb(again);
+    expect((await seedDemo(again, { passwordHash: 'x', now: T0 })).seeded).toBe(false);
     expect(count(again, 'departments')).toBe(40);
     expect(count(again, 'codes')).toBe(308);
     expect(count(again, 'users')).toBe(3);
-    again.$client.close();
+    await again.close();
   });
 });
 
@@ -87,17 +87,17 @@ describe('demo activity', () => {
     const { createServices } = await import('../../server/services.js');
     const { testConfig } = await import('../helpers/app.js');
     const db = openDb(':memory:');
-    migrateDb(db);
-    seedDemo(db, { passwordHash: await testPasswordHash(), now: T0 });
-    const result = seedDemoActivity(testConfig(), db, { now: T0, days: 12 });
+    await migrateDb(db);
+    await seedDemo(db, { passwordHash: await testPasswordHash(), now: T0 });
+    const result = await seedDemoActivity(testConfig(), db, { now: T0, days: 12 });
     expect(result.ratings).toBeGreaterThan(100);
     expect(result.cases).toBeGreaterThan(0);
     expect(count(db, 'ratings')).toBe(result.ratings);
     const statuses = db.all<{ status: string }>(sql`SELECT DISTINCT status FROM cases`).map((r) => r.status);
     expect(statuses).toContain('open');
     expect(statuses.length).toBeGreaterThan(2);
-    const services = createServices({ config: testConfig(), db });
-    expect(services.stats.verifyRollups().ok).toBe(true);
-    db.$client.close();
+    const services = await createServices({ config: testConfig(), db });
+    expect((await services.stats.verifyRollups()).ok).toBe(true);
+    await db.close();
   });
 });

@@ -11,7 +11,7 @@ beforeAll(async () => {
   t = await makeTestApp();
   w = await makeWorld(t.db);
   // the per-network limit is not under test here
-  t.services.settings.update(t.services.auth.resolveActor(w.admin.id)!, {
+  await t.services.settings.update((await t.services.auth.resolveActor(w.admin.id))!, {
     limits: {
       perCodeMinutes: 30,
       perDevicePerDay: 20,

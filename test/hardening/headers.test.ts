@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { bearerFor } from '../helpers/app.js';
 import { makeRating, useTestWorld } from '../helpers/factories.js';
@@ -7,8 +8,8 @@ const MARKUP = '<script>alert("x")</script><img src=x onerror=alert(1)>=HYPERLIN
 
 describe('security headers and markup in user text', () => {
   it('every HTML page carries a CSP without unsafe-inline scripts and the helmet headers', async () => {
-    const { case: kase } = makeRating(t.services, { codeId: w.codeA.id, score: 1 });
-    const token = t.db.$client.prepare('SELECT status_token AS s FROM cases WHERE id = ?').get(kase!.id) as { s: string };
+    const { case: kase } = await makeRating(t.services, { codeId: w.codeA.id, score: 1 });
+    const token = t.db.get<{ s: string }>(sql`SELECT status_token AS s FROM cases WHERE id = ${kase!.id}`)!;
     const pages: Array<[string, Record<string, string>]> = [
       ['/admin/', {}],
       ['/admin/cases/1', {}],
@@ -79,7 +80,7 @@ describe('security headers and markup in user text', () => {
   });
 
   it('a comment with markup is stored and returned as plain text in JSON and exports', async () => {
-    makeRating(t.services, { codeId: w.codeA.id, score: 2, comment: MARKUP });
+    await makeRating(t.services, { codeId: w.codeA.id, score: 2, comment: MARKUP });
     const list = await t.app.inject({ url: '/api/stats/comments', headers: bearerFor(t.app, w.headA) });
     expect(list.statusCode).toBe(200);
     expect(list.headers['content-type']).toContain('application/json');

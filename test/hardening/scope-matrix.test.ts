@@ -32,24 +32,30 @@ const world = {} as {
 beforeAll(async () => {
   t = await makeTestApp();
   const db = t.db;
-  const city = makeCity(db);
-  const county = makeCounty(db, { parentId: city.id });
-  const other = makeCounty(db, { parentId: city.id });
-  const deptA = makeDepartment(db, { orgUnitId: county.id, name: 'SECRET_A 县甲局' });
-  const deptB = makeDepartment(db, { orgUnitId: county.id, name: 'SECRET_B 县乙局' });
-  const deptC = makeDepartment(db, { orgUnitId: other.id, name: 'SECRET_C 外县局' });
+  const city = await makeCity(db);
+  const county = await makeCounty(db, { parentId: city.id });
+  const other = await makeCounty(db, { parentId: city.id });
+  const deptA = await makeDepartment(db, { orgUnitId: county.id, name: 'SECRET_A 县甲局' });
+  const deptB = await makeDepartment(db, { orgUnitId: county.id, name: 'SECRET_B 县乙局' });
+  const deptC = await makeDepartment(db, { orgUnitId: other.id, name: 'SECRET_C 外县局' });
   world.dept = { A: deptA.id, B: deptB.id, C: deptC.id };
   world.county = { A: county.id, B: county.id, C: other.id };
   world.code = {} as Record<Unit, string>;
   world.rating = {} as Record<Unit, number>;
   world.kase = {} as Record<Unit, number>;
   for (const u of ['A', 'B', 'C'] as Unit[]) {
-    const code = makeCode(db, { departmentId: world.dept[u], location: `SECRET_${u} 窗口` });
+    const code = await makeCode(db, { departmentId: world.dept[u], location: `SECRET_${u} 窗口` });
     world.code[u] = code.id;
-    const bad = makeRating(t.services, { codeId: code.id, score: 1, phone: PHONES[u], comment: `SECRET_${u} 评论`, tags: ['服务态度差'] });
+    const bad = await makeRating(t.services, {
+      codeId: code.id,
+      score: 1,
+      phone: PHONES[u],
+      comment: `SECRET_${u} 评论`,
+      tags: ['服务态度差'],
+    });
     world.rating[u] = bad.rating.id;
     world.kase[u] = bad.case!.id;
-    makeRating(t.services, { codeId: code.id, score: 5, phone: PHONES[u], comment: `SECRET_${u} 表扬` });
+    await makeRating(t.services, { codeId: code.id, score: 5, phone: PHONES[u], comment: `SECRET_${u} 表扬` });
   }
   const admin = await makeUser(db, { role: 'admin', orgUnitId: county.id });
   const otherAdmin = await makeUser(db, { role: 'admin', orgUnitId: other.id });

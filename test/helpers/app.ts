@@ -1,6 +1,11 @@
 // One fresh in-memory database and app per test, built through the production buildApp.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SQL } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { type Db, openDb } from '../../db/client.js';
+import { type Db, exec, openDb } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
 import { buildApp } from '../../server/app.js';
 import { type Config, loadConfig } from '../../server/config.js';
@@ -34,10 +39,13 @@ export async function makeTestApp(
   opts: { env?: Record<string, string>; now?: number; random?: RandomSource; db?: Db; closeGraceMs?: number } = {},
 ): Promise<TestApp> {
   const config = testConfig(opts.env);
-  const db = opts.db ?? openDb(':memory:');
-  if (!opts.db) migrateDb(db);
+  // A database file of its own (not :memory:): the app reads through a read-only connection and
+  // writes through another, as in production.
+  const dir = opts.db ? null : mkdtempSync(join(tmpdir(), 'msp-test-'));
+  const db = opts.db ?? openDb(join(dir!, 'test.db'));
+  if (!opts.db) await migrateDb(db);
   const clock = manualClock(opts.now ?? T0);
-  const services = createServices({ config, db, clock, random: opts.random });
+  const services = await createServices({ config, db, clock, random: opts.random });
   const app = await buildApp({ services, logger: false, closeGraceMs: opts.closeGraceMs });
   await app.ready();
   return {
@@ -48,7 +56,8 @@ export async function makeTestApp(
     clock,
     async close() {
       await app.close();
-      if (db.$client.open) db.$client.close();
+      await db.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -56,4 +65,9 @@ export async function makeTestApp(
 /** A bearer header for a user, signed with the app's real secret. */
 export function bearerFor(app: FastifyInstance, user: { id: number; role: string }): { authorization: string } {
   return { authorization: `Bearer ${app.jwt.sign({ sub: String(user.id), role: user.role as 'admin' })}` };
+}
+
+/** Runs a raw SQL write in a transaction of its own (tests that tamper with rows on purpose). */
+export function writeSql(db: Db, query: SQL): Promise<void> {
+  return db.transaction((tx) => exec(tx, query));
 }

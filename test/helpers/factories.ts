@@ -24,17 +24,17 @@ let seq = 0;
 const uniq = (p: string) => `${p}${++seq}`;
 
 export function makeCity(db: Db, over: { name?: string } = {}) {
-  return insertOrgUnit(db, { kind: 'city', name: over.name ?? uniq('测试市'), parentId: null, createdAt: T0 });
+  return db.transaction((tx) => insertOrgUnit(tx, { kind: 'city', name: over.name ?? uniq('测试市'), parentId: null, createdAt: T0 }));
 }
 
-export function makeCounty(db: Db, over: { name?: string; parentId?: number } = {}) {
-  const parentId = over.parentId ?? makeCity(db).id;
-  return insertOrgUnit(db, { kind: 'county', name: over.name ?? uniq('测试县'), parentId, createdAt: T0 });
+export async function makeCounty(db: Db, over: { name?: string; parentId?: number } = {}) {
+  const parentId = over.parentId ?? (await makeCity(db)).id;
+  return db.transaction((tx) => insertOrgUnit(tx, { kind: 'county', name: over.name ?? uniq('测试县'), parentId, createdAt: T0 }));
 }
 
-export function makeDepartment(db: Db, over: { orgUnitId?: number; name?: string } = {}) {
-  const orgUnitId = over.orgUnitId ?? makeCounty(db).id;
-  return insertDepartment(db, { orgUnitId, name: over.name ?? uniq('县测试局'), sortOrder: seq, createdAt: T0 });
+export async function makeDepartment(db: Db, over: { orgUnitId?: number; name?: string } = {}) {
+  const orgUnitId = over.orgUnitId ?? (await makeCounty(db)).id;
+  return db.transaction((tx) => insertDepartment(tx, { orgUnitId, name: over.name ?? uniq('县测试局'), sortOrder: seq, createdAt: T0 }));
 }
 
 export function makeCode(
@@ -42,37 +42,42 @@ export function makeCode(
   over: { departmentId: number; id?: string; location?: string; active?: boolean; staffName?: string | null },
 ) {
   const id = over.id ?? generateCodeId((n) => randomBytes(n));
-  return db
-    .insert(codes)
-    .values({
-      id,
-      departmentId: over.departmentId,
-      location: over.location ?? uniq('县政务服务中心 A区 窗口'),
-      staffName: over.staffName ?? null,
-      active: over.active ?? true,
-      disabledAt: over.active === false ? T0 : null,
-      createdAt: T0,
-      updatedAt: T0,
-    })
-    .returning()
-    .get();
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(codes)
+      .values({
+        id,
+        departmentId: over.departmentId,
+        location: over.location ?? uniq('县政务服务中心 A区 窗口'),
+        staffName: over.staffName ?? null,
+        active: over.active ?? true,
+        disabledAt: over.active === false ? T0 : null,
+        createdAt: T0,
+        updatedAt: T0,
+      })
+      .returning();
+    return row!;
+  });
 }
 
 export async function makeUser(
   db: Db,
   over: { role: Role; orgUnitId?: number | null; departmentIds?: number[]; username?: string; active?: boolean },
 ) {
-  const user = insertUser(db, {
-    username: over.username ?? uniq(`u_${over.role}_`),
-    displayName: uniq('测试用户'),
-    passwordHash: await testPasswordHash(),
-    role: over.role,
-    orgUnitId: over.role === 'dept_head' ? null : (over.orgUnitId ?? null),
-    active: over.active ?? true,
-    createdAt: T0,
+  const passwordHash = await testPasswordHash();
+  return db.transaction(async (tx) => {
+    const user = await insertUser(tx, {
+      username: over.username ?? uniq(`u_${over.role}_`),
+      displayName: uniq('测试用户'),
+      passwordHash,
+      role: over.role,
+      orgUnitId: over.role === 'dept_head' ? null : (over.orgUnitId ?? null),
+      active: over.active ?? true,
+      createdAt: T0,
+    });
+    if (over.departmentIds?.length) await assignUserDepartments(tx, user.id, over.departmentIds);
+    return user;
   });
-  if (over.departmentIds?.length) assignUserDepartments(db, user.id, over.departmentIds);
-  return user;
 }
 
 /**
@@ -80,15 +85,15 @@ export async function makeUser(
  * the standard world for scope tests (a head of department A must never see department B or county 2).
  */
 export async function makeWorld(db: Db) {
-  const city = makeCity(db);
-  const county = makeCounty(db, { parentId: city.id });
-  const otherCounty = makeCounty(db, { parentId: city.id });
-  const deptA = makeDepartment(db, { orgUnitId: county.id });
-  const deptB = makeDepartment(db, { orgUnitId: county.id });
-  const deptC = makeDepartment(db, { orgUnitId: otherCounty.id });
-  const codeA = makeCode(db, { departmentId: deptA.id });
-  const codeB = makeCode(db, { departmentId: deptB.id });
-  const codeC = makeCode(db, { departmentId: deptC.id });
+  const city = await makeCity(db);
+  const county = await makeCounty(db, { parentId: city.id });
+  const otherCounty = await makeCounty(db, { parentId: city.id });
+  const deptA = await makeDepartment(db, { orgUnitId: county.id });
+  const deptB = await makeDepartment(db, { orgUnitId: county.id });
+  const deptC = await makeDepartment(db, { orgUnitId: otherCounty.id });
+  const codeA = await makeCode(db, { departmentId: deptA.id });
+  const codeB = await makeCode(db, { departmentId: deptB.id });
+  const codeC = await makeCode(db, { departmentId: deptC.id });
   const admin = await makeUser(db, { role: 'admin', orgUnitId: county.id });
   const cityAdmin = await makeUser(db, { role: 'admin', orgUnitId: city.id });
   const supervisor = await makeUser(db, { role: 'supervisor', orgUnitId: county.id });
@@ -118,11 +123,11 @@ export async function makeWorld(db: Db) {
  * Stores a rating the way a submission does (rating row, rollups, and the 差评必查 case for 1–2)
  * without going through HTTP — for tests of the follow-up and indicators that need many ratings.
  */
-export function makeRating(
+export async function makeRating(
   services: import('../../server/services.js').Services,
   over: { codeId: string; score: number; phone?: string | null; createdAt?: number; tags?: string[]; comment?: string | null },
 ) {
-  const result = services.ratings.recordAt({
+  const result = await services.ratings.recordAt({
     code: over.codeId,
     score: over.score as 1 | 2 | 3 | 4 | 5,
     tags: over.tags ?? [],
@@ -131,8 +136,8 @@ export function makeRating(
     createdAt: over.createdAt ?? services.clock.now(),
     channel: 'qr',
   });
-  const rating = getRating(services.db, result.id)!;
-  const kase = services.db.select().from(cases).where(eq(cases.ratingId, result.id)).get() ?? null;
+  const rating = (await getRating(services.db, result.id))!;
+  const kase = (await services.db.select().from(cases).where(eq(cases.ratingId, result.id)))[0] ?? null;
   return { rating, case: kase };
 }
 

@@ -53,14 +53,14 @@ describe('GET /r/{code} — the citizen page', () => {
     const unknown = await t.app.inject({ url: '/r/ZZZZZZ' });
     expect(unknown.statusCode).toBe(404);
     expect(pageData(unknown.body)).toMatchObject({ kind: 'missing', reason: 'unknown' });
-    const off = makeCode(t.db, { departmentId: w.deptA.id, active: false });
+    const off = await makeCode(t.db, { departmentId: w.deptA.id, active: false });
     const gone = await t.app.inject({ url: `/r/${off.id}` });
     expect(gone.statusCode).toBe(410);
     expect(pageData(gone.body)).toMatchObject({ kind: 'missing', reason: 'disabled', departmentName: w.deptA.name });
   });
 
   it('embeds hostile department text safely (no script break-out)', async () => {
-    const code = makeCode(t.db, { departmentId: w.deptA.id, location: '</script><script>alert(1)</script>' });
+    const code = await makeCode(t.db, { departmentId: w.deptA.id, location: '</script><script>alert(1)</script>' });
     const res = await t.app.inject({ url: `/r/${code.id}` });
     expect(res.body).not.toContain('<script>alert(1)');
     expect(pageData(res.body).location).toBe('</script><script>alert(1)</script>');

@@ -143,7 +143,7 @@ describe('POST /api/codes/{code}/ratings', () => {
     const unknown = await post('ZZZZZZ', { score: 5, clientId: fresh() });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().message).toContain('评议码');
-    const off = makeCode(t.db, { departmentId: w.deptA.id, active: false });
+    const off = await makeCode(t.db, { departmentId: w.deptA.id, active: false });
     const gone = await post(off.id, { score: 5, clientId: fresh() });
     expect(gone.statusCode).toBe(410);
     expect(gone.json().message).toContain('停用');
@@ -167,7 +167,8 @@ describe('anti-manipulation limits (settings)', () => {
 
   it('one device rates at most 20 times a day (China calendar day)', async () => {
     const clientId = fresh();
-    const many = Array.from({ length: 21 }, () => makeCode(t.db, { departmentId: w.deptA.id }));
+    const many = [];
+    for (let i = 0; i < 21; i++) many.push(await makeCode(t.db, { departmentId: w.deptA.id }));
     for (let i = 0; i < 20; i++) expect((await post(many[i]!.id, { score: 5, clientId })).statusCode).toBe(201);
     const over = await post(many[20]!.id, { score: 5, clientId });
     expect(over.statusCode).toBe(429);
@@ -216,7 +217,12 @@ describe('anti-manipulation limits (settings)', () => {
         },
       },
     });
-    const codes = [w.codeA, w.codeB, makeCode(t.db, { departmentId: w.deptA.id }), makeCode(t.db, { departmentId: w.deptA.id })];
+    const codes = [
+      w.codeA,
+      w.codeB,
+      await makeCode(t.db, { departmentId: w.deptA.id }),
+      await makeCode(t.db, { departmentId: w.deptA.id }),
+    ];
     for (const c of codes) expect((await post(c.id, { score: 5, clientId: fresh() }, { ip: '10.7.7.7' })).statusCode).toBe(201);
     const rows = t.db.all<{ flagged: number; flag_reason: string | null }>(sql`SELECT flagged, flag_reason FROM ratings ORDER BY id`);
     expect(rows.map((r) => r.flagged)).toEqual([0, 0, 0, 1]);

@@ -52,27 +52,36 @@ const LOCATIONS = [
   '24小时自助区',
 ];
 
-beforeEach(() => {
+beforeEach(async () => {
   const pick = lcg(20261205);
-  const extra = [
+  const departmentIds = [
     ...Array.from({ length: 16 }, () => w.deptA.id),
     ...Array.from({ length: 10 }, () => w.deptB.id),
     ...Array.from({ length: 4 }, () => w.deptC.id),
-  ].map((departmentId, i) =>
-    makeCode(t.db, { departmentId, location: LOCATIONS[pick(LOCATIONS.length)]!, active: i % 7 !== 3, staffName: i % 3 ? null : `张${i}` }),
-  );
+  ];
+  const extra = [];
+  for (const [i, departmentId] of departmentIds.entries()) {
+    extra.push(
+      await makeCode(t.db, {
+        departmentId,
+        location: LOCATIONS[pick(LOCATIONS.length)]!,
+        active: i % 7 !== 3,
+        staffName: i % 3 ? null : `张${i}`,
+      }),
+    );
+  }
   const codes = [w.codeA, w.codeB, w.codeC, ...extra];
   for (const code of codes) {
     const n = [0, 0, 1, 1, 2, 3, 5, 8][pick(8)]!;
     for (let i = 0; i < n; i++) {
       const score = [1, 2, 3, 4, 5, 5, 5, 4][pick(8)]!;
       const createdAt = Date.parse('2026-11-01T09:00:00+08:00') + pick(29) * 86_400_000 + pick(8 * 3_600_000);
-      makeRating(t.services, { codeId: code.id, score, createdAt, phone: pick(3) === 0 ? '13700001111' : null });
+      await makeRating(t.services, { codeId: code.id, score, createdAt, phone: pick(3) === 0 ? '13700001111' : null });
     }
     // Outside the period: a code may have ratings, none of them in November.
-    if (pick(4) === 0) makeRating(t.services, { codeId: code.id, score: 5, createdAt: Date.parse('2026-10-20T10:00:00+08:00') });
+    if (pick(4) === 0) await makeRating(t.services, { codeId: code.id, score: 5, createdAt: Date.parse('2026-10-20T10:00:00+08:00') });
     for (let i = pick(12); i > 0; i--)
-      t.services.stats.recordOpen(t.db, code.id, code.departmentId, `2026-11-${String(1 + pick(30)).padStart(2, '0')}`);
+      await t.services.stats.recordOpen(t.db, code.id, code.departmentId, `2026-11-${String(1 + pick(30)).padStart(2, '0')}`);
   }
 });
 

@@ -48,8 +48,12 @@ describe('streamed rating detail', () => {
       const at = Date.parse('2026-11-05T10:00:00+08:00');
       const ids: number[] = [];
       for (let i = 0; i < 7; i++)
-        ids.push(makeRating(t.services, { codeId: w.codeA.id, score: 5, createdAt: at + (i < 4 ? 0 : i), comment: `c${i}` }).rating.id);
-      ids.push(makeRating(t.services, { codeId: w.codeB.id, score: 4, createdAt: Date.parse('2026-11-07T10:00:00+08:00') }).rating.id);
+        ids.push(
+          (await makeRating(t.services, { codeId: w.codeA.id, score: 5, createdAt: at + (i < 4 ? 0 : i), comment: `c${i}` })).rating.id,
+        );
+      ids.push(
+        (await makeRating(t.services, { codeId: w.codeB.id, score: 4, createdAt: Date.parse('2026-11-07T10:00:00+08:00') })).rating.id,
+      );
       const stream = ratingsCsv({
         db: t.db,
         crypto: t.services.crypto,

@@ -12,69 +12,69 @@ export const NOVEMBER = { from: '2026-11-01', to: '2026-11-30' };
 export async function buildNovember(t: TestApp) {
   const w = await makeWorld(t.db);
   const { services } = t;
-  const codeA2 = makeCode(t.db, { departmentId: w.deptA.id, location: '县政务服务中心 A区 2号窗口' });
-  const actor = (u: { id: number }): Actor => services.auth.resolveActor(u.id)!;
-  const headA = actor(w.headA);
-  const supervisor = actor(w.supervisor);
-  const rate = (codeId: string, score: number, when: string, extra: { phone?: string; tags?: string[]; comment?: string } = {}) =>
-    makeRating(services, { codeId, score, createdAt: at(when), ...extra });
-  const move = (who: Actor, caseId: number, when: string, input: MoveInput) => {
+  const codeA2 = await makeCode(t.db, { departmentId: w.deptA.id, location: '县政务服务中心 A区 2号窗口' });
+  const actor = async (u: { id: number }): Promise<Actor> => (await services.auth.resolveActor(u.id))!;
+  const headA = await actor(w.headA);
+  const supervisor = await actor(w.supervisor);
+  const rate = async (codeId: string, score: number, when: string, extra: { phone?: string; tags?: string[]; comment?: string } = {}) =>
+    await makeRating(services, { codeId, score, createdAt: at(when), ...extra });
+  const move = async (who: Actor, caseId: number, when: string, input: MoveInput) => {
     t.clock.set(at(when));
-    return services.cases.transition(who, caseId, input);
+    return await services.cases.transition(who, caseId, input);
   };
 
   // Department A (code A1 unless said otherwise).
   const A = w.codeA.id;
-  const r1 = rate(A, 5, '2026-11-02T09:15:00', { phone: '13800000001', tags: ['态度热情'] });
-  const r2 = rate(A, 5, '2026-11-02T10:20:00');
-  const r3 = rate(A, 4, '2026-11-03T14:05:00', { phone: '13800000003' });
-  const r4 = rate(A, 3, '2026-11-04T15:30:00', { comment: '=HYPERLINK("http://evil") 请回电13812345678' });
-  const r5 = rate(A, 2, '2026-11-05T09:40:00', { phone: '13800000005', tags: ['服务态度差'], comment: '态度不好' });
-  const r6 = rate(A, 1, '2026-11-02T11:00:00', { tags: ['服务态度差', '办事效率低/等候时间长'] });
-  const r7 = rate(A, 1, '2026-11-06T16:00:00', { phone: '13800000007', tags: ['服务态度差'] });
-  const r8 = rate(A, 2, '2026-11-09T10:00:00', { phone: '13800000008' });
-  const r9 = rate(A, 2, '2026-11-10T10:00:00', { phone: '13800000009' });
-  const r10 = rate(codeA2.id, 4, '2026-11-12T10:00:00', { phone: '13800000010' });
-  const r11 = rate(A, 1, '2026-11-20T08:30:00', { phone: '13800000011' });
+  const r1 = await rate(A, 5, '2026-11-02T09:15:00', { phone: '13800000001', tags: ['态度热情'] });
+  const r2 = await rate(A, 5, '2026-11-02T10:20:00');
+  const r3 = await rate(A, 4, '2026-11-03T14:05:00', { phone: '13800000003' });
+  const r4 = await rate(A, 3, '2026-11-04T15:30:00', { comment: '=HYPERLINK("http://evil") 请回电13812345678' });
+  const r5 = await rate(A, 2, '2026-11-05T09:40:00', { phone: '13800000005', tags: ['服务态度差'], comment: '态度不好' });
+  const r6 = await rate(A, 1, '2026-11-02T11:00:00', { tags: ['服务态度差', '办事效率低/等候时间长'] });
+  const r7 = await rate(A, 1, '2026-11-06T16:00:00', { phone: '13800000007', tags: ['服务态度差'] });
+  const r8 = await rate(A, 2, '2026-11-09T10:00:00', { phone: '13800000008' });
+  const r9 = await rate(A, 2, '2026-11-10T10:00:00', { phone: '13800000009' });
+  const r10 = await rate(codeA2.id, 4, '2026-11-12T10:00:00', { phone: '13800000010' });
+  const r11 = await rate(A, 1, '2026-11-20T08:30:00', { phone: '13800000011' });
   // Outside November: never counted in it.
-  rate(A, 1, '2026-10-31T23:30:00', { phone: '13800000099' });
-  rate(A, 5, '2026-12-01T00:10:00');
+  await rate(A, 1, '2026-10-31T23:30:00', { phone: '13800000099' });
+  await rate(A, 5, '2026-12-01T00:10:00');
 
   // c5 (实名, valid): rectified, answered 满意, closed on time.
-  move(headA, r5.case!.id, '2026-11-06T09:00:00', { to: 'visited', classification: 'valid' });
-  move(headA, r5.case!.id, '2026-11-06T10:00:00', { to: 'rectifying' });
-  move(headA, r5.case!.id, '2026-11-07T10:00:00', { to: 'rectified', note: '已对窗口人员批评教育' });
-  move(supervisor, r5.case!.id, '2026-11-09T10:00:00', { to: 'answered', satisfaction: 'satisfied' });
-  move(supervisor, r5.case!.id, '2026-11-10T10:00:00', { to: 'closed' });
+  await move(headA, r5.case!.id, '2026-11-06T09:00:00', { to: 'visited', classification: 'valid' });
+  await move(headA, r5.case!.id, '2026-11-06T10:00:00', { to: 'rectifying' });
+  await move(headA, r5.case!.id, '2026-11-07T10:00:00', { to: 'rectified', note: '已对窗口人员批评教育' });
+  await move(supervisor, r5.case!.id, '2026-11-09T10:00:00', { to: 'answered', satisfaction: 'satisfied' });
+  await move(supervisor, r5.case!.id, '2026-11-10T10:00:00', { to: 'closed' });
   // c6 (匿名, valid): answered 不满意, reopened once, re-answered 基本满意, closed after its deadline.
-  move(headA, r6.case!.id, '2026-11-03T09:00:00', { to: 'visited', classification: 'valid', note: '内部核实属实' });
-  move(headA, r6.case!.id, '2026-11-03T10:00:00', { to: 'rectifying' });
-  move(headA, r6.case!.id, '2026-11-04T10:00:00', { to: 'rectified', note: '增加窗口' });
-  move(supervisor, r6.case!.id, '2026-11-05T10:00:00', { to: 'answered', satisfaction: 'unsatisfied' });
-  move(supervisor, r6.case!.id, '2026-11-05T11:00:00', { to: 'rectifying' });
-  move(headA, r6.case!.id, '2026-11-10T10:00:00', { to: 'rectified', note: '再次整改' });
-  move(supervisor, r6.case!.id, '2026-11-11T10:00:00', { to: 'answered', satisfaction: 'basic' });
-  move(supervisor, r6.case!.id, '2026-11-30T10:00:00', { to: 'closed' });
+  await move(headA, r6.case!.id, '2026-11-03T09:00:00', { to: 'visited', classification: 'valid', note: '内部核实属实' });
+  await move(headA, r6.case!.id, '2026-11-03T10:00:00', { to: 'rectifying' });
+  await move(headA, r6.case!.id, '2026-11-04T10:00:00', { to: 'rectified', note: '增加窗口' });
+  await move(supervisor, r6.case!.id, '2026-11-05T10:00:00', { to: 'answered', satisfaction: 'unsatisfied' });
+  await move(supervisor, r6.case!.id, '2026-11-05T11:00:00', { to: 'rectifying' });
+  await move(headA, r6.case!.id, '2026-11-10T10:00:00', { to: 'rectified', note: '再次整改' });
+  await move(supervisor, r6.case!.id, '2026-11-11T10:00:00', { to: 'answered', satisfaction: 'basic' });
+  await move(supervisor, r6.case!.id, '2026-11-30T10:00:00', { to: 'closed' });
   // c7 (实名): 误评, appeal approved → the rating is excluded from the statistics.
-  move(headA, r7.case!.id, '2026-11-07T09:00:00', { to: 'visited', classification: 'mistaken' });
-  move(headA, r7.case!.id, '2026-11-07T10:00:00', { to: 'appealed', note: '群众误操作' });
-  move(supervisor, r7.case!.id, '2026-11-08T10:00:00', { to: 'closed' });
+  await move(headA, r7.case!.id, '2026-11-07T09:00:00', { to: 'visited', classification: 'mistaken' });
+  await move(headA, r7.case!.id, '2026-11-07T10:00:00', { to: 'appealed', note: '群众误操作' });
+  await move(supervisor, r7.case!.id, '2026-11-08T10:00:00', { to: 'closed' });
   // c8 (实名, valid): still being rectified.
-  move(headA, r8.case!.id, '2026-11-10T09:00:00', { to: 'visited', classification: 'valid' });
-  move(headA, r8.case!.id, '2026-11-10T10:00:00', { to: 'rectifying' });
+  await move(headA, r8.case!.id, '2026-11-10T09:00:00', { to: 'visited', classification: 'valid' });
+  await move(headA, r8.case!.id, '2026-11-10T10:00:00', { to: 'rectifying' });
   // c9 (实名, no legal basis): explained, answered 不满意, closed on time.
-  move(headA, r9.case!.id, '2026-11-11T09:00:00', { to: 'visited', classification: 'no_basis' });
-  move(headA, r9.case!.id, '2026-11-11T10:00:00', { to: 'answered', note: '依法不能办理，已解释', satisfaction: 'unsatisfied' });
-  move(supervisor, r9.case!.id, '2026-11-12T10:00:00', { to: 'closed' });
+  await move(headA, r9.case!.id, '2026-11-11T09:00:00', { to: 'visited', classification: 'no_basis' });
+  await move(headA, r9.case!.id, '2026-11-11T10:00:00', { to: 'answered', note: '依法不能办理，已解释', satisfaction: 'unsatisfied' });
+  await move(supervisor, r9.case!.id, '2026-11-12T10:00:00', { to: 'closed' });
   // c11 (实名): not yet visited.
 
   // Department B: too few ratings to be ranked.
-  rate(w.codeB.id, 5, '2026-11-03T09:00:00');
-  rate(w.codeB.id, 5, '2026-11-03T09:30:00');
-  rate(w.codeB.id, 1, '2026-11-03T10:00:00', { comment: '部门B的留言' });
+  await rate(w.codeB.id, 5, '2026-11-03T09:00:00');
+  await rate(w.codeB.id, 5, '2026-11-03T09:30:00');
+  await rate(w.codeB.id, 1, '2026-11-03T10:00:00', { comment: '部门B的留言' });
   // Department C, another county.
-  rate(w.codeC.id, 5, '2026-11-04T09:00:00', { comment: '部门C的留言' });
-  rate(w.codeC.id, 2, '2026-11-04T09:05:00', { phone: '13900000002' });
+  await rate(w.codeC.id, 5, '2026-11-04T09:00:00', { comment: '部门C的留言' });
+  await rate(w.codeC.id, 2, '2026-11-04T09:05:00', { phone: '13900000002' });
 
   t.clock.set(at('2026-12-02T10:00:00'));
   return { w, codeA2, headA, supervisor, r: { r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11 } };

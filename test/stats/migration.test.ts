@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Db, openDb } from '../../db/client.js';
+import { type Db, openDb, writerOf } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
 import { verifyRollups } from '../../server/modules/stats/recount.js';
 import { bearerFor, makeTestApp } from '../helpers/app.js';
@@ -31,7 +32,7 @@ function databaseBefore0007(): Db {
   writeFileSync(join(dir, 'meta/_journal.json'), JSON.stringify({ ...journal, entries }));
   for (const e of entries) copyFileSync(join(MIGRATIONS, `${e.tag}.sql`), join(dir, `${e.tag}.sql`));
   const db = openDb(':memory:');
-  migrate(db, { migrationsFolder: dir });
+  migrate(drizzle(writerOf(db)), { migrationsFolder: dir });
   return db;
 }
 
@@ -73,11 +74,11 @@ describe('migration 0007 keeps the figures of an existing database', () => {
     }
     db.run(sql`INSERT INTO daily_code_stats (code_id, day, department_id, opens) VALUES (${w.codeA.id}, '2026-11-04', ${w.deptA.id}, 2)`);
 
-    migrateDb(db);
+    await migrateDb(db);
     expect(db.get(sql`SELECT name FROM sqlite_master WHERE name = 'hourly_department_stats'`)).toBeUndefined();
     expect(db.get<{ sql: string }>(sql`SELECT sql FROM sqlite_master WHERE name = 'daily_department_stats'`)!.sql).toMatch(/WITHOUT ROWID/);
     expect(db.get<{ sql: string }>(sql`SELECT sql FROM sqlite_master WHERE name = 'cumulative_code_stats'`)!.sql).toMatch(/WITHOUT ROWID/);
-    const verified = verifyRollups(db);
+    const verified = await verifyRollups(db);
     expect(verified.mismatches).toEqual([]);
     expect(verified.checked).toMatchObject({ daily_department_stats: 5, cumulative_code_stats: 5, case_status_counts: 2 });
     expect(db.all(sql`SELECT kind, status, count FROM case_status_counts ORDER BY status`)).toEqual([
@@ -111,7 +112,7 @@ describe('migration 0007 keeps the figures of an existing database', () => {
         .codes.find((c: { code: string }) => c.code === w.codeA.id).funnel;
       expect(funnel).toMatchObject({ opensTotal: 6, submissionsTotal: 4, lastOpenDay: '2026-11-04', lastSubmissionDay: '2026-11-05' });
       await t.app.inject({ method: 'POST', url: `/api/codes/${w.codeA.id}/opened` });
-      expect(t.services.stats.verifyRollups().ok).toBe(true);
+      expect((await t.services.stats.verifyRollups()).ok).toBe(true);
     } finally {
       await t.close();
     }

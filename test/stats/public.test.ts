@@ -82,7 +82,7 @@ describe('公开: GET /api/public/rankings (no login)', () => {
 
   it('is cached for about a minute', async () => {
     const first = (await get('?month=2026-11')).json();
-    makeRating(t.services, { codeId: d.w.codeB.id, score: 5, createdAt: Date.parse('2026-11-15T10:00:00+08:00') });
+    await makeRating(t.services, { codeId: d.w.codeB.id, score: 5, createdAt: Date.parse('2026-11-15T10:00:00+08:00') });
     expect((await get('?month=2026-11')).json()).toEqual(first);
     t.clock.advance(61_000);
     const later = (await get('?month=2026-11')).json();

@@ -26,8 +26,8 @@ describe('Periods: YYYY-MM-DD, from ≤ to, at most 366 days, default the last 3
   });
 
   it('defaults to the last 30 China days up to today', async () => {
-    makeRating(t.services, { codeId: w.codeA.id, score: 5, createdAt: Date.parse('2026-10-25T12:00:00+08:00') });
-    makeRating(t.services, { codeId: w.codeA.id, score: 5, createdAt: Date.parse('2026-10-24T12:00:00+08:00') });
+    await makeRating(t.services, { codeId: w.codeA.id, score: 5, createdAt: Date.parse('2026-10-25T12:00:00+08:00') });
+    await makeRating(t.services, { codeId: w.codeA.id, score: 5, createdAt: Date.parse('2026-10-24T12:00:00+08:00') });
     const body = (await get('/api/stats/departments')).json();
     expect(body).toMatchObject({ from: '2026-10-25', to: '2026-11-23' });
     expect(body.departments.find((d: any) => d.id === w.deptA.id).total).toBe(1);

@@ -6,9 +6,9 @@ const { t, w } = useTestWorld();
 const DAY = Date.parse('2026-11-10T10:00:00+08:00');
 const PERIOD = 'from=2026-11-01&to=2026-11-30';
 
-function rateMany(codeId: string, good: number, bad: number) {
-  for (let i = 0; i < good; i++) makeRating(t.services, { codeId, score: 5, createdAt: DAY + i * 1000 });
-  for (let i = 0; i < bad; i++) makeRating(t.services, { codeId, score: 1, createdAt: DAY + (good + i) * 1000 });
+async function rateMany(codeId: string, good: number, bad: number) {
+  for (let i = 0; i < good; i++) await makeRating(t.services, { codeId, score: 5, createdAt: DAY + i * 1000 });
+  for (let i = 0; i < bad; i++) await makeRating(t.services, { codeId, score: 1, createdAt: DAY + (good + i) * 1000 });
 }
 
 const departments = async (user: { id: number; role: string }) =>
@@ -16,9 +16,9 @@ const departments = async (user: { id: number; role: string }) =>
 
 describe('Fair rankings', () => {
   it('1/1 好评 does not outrank 95/100 even when both are ranked (Wilson lower bound)', async () => {
-    t.services.settings.update(t.services.auth.resolveActor(w.admin.id)!, { ranking: { minSample: 1 } });
-    rateMany(w.codeA.id, 95, 5);
-    rateMany(w.codeB.id, 1, 0);
+    await t.services.settings.update((await t.services.auth.resolveActor(w.admin.id))!, { ranking: { minSample: 1 } });
+    await rateMany(w.codeA.id, 95, 5);
+    await rateMany(w.codeB.id, 1, 0);
     const body = await departments(w.supervisor);
     expect(body.minSample).toBe(1);
     expect(body.departments.map((d: any) => [d.id, d.rank, d.goodRate])).toEqual([
@@ -30,8 +30,8 @@ describe('Fair rankings', () => {
   });
 
   it('样本不足 below settings.ranking.minSample (default 10): shown, not ranked', async () => {
-    rateMany(w.codeA.id, 9, 1); // 10 → ranked
-    rateMany(w.codeB.id, 9, 0); // 9 → 样本不足
+    await rateMany(w.codeA.id, 9, 1); // 10 → ranked
+    await rateMany(w.codeB.id, 9, 0); // 9 → 样本不足
     const body = await departments(w.supervisor);
     const a = body.departments.find((d: any) => d.id === w.deptA.id);
     const b = body.departments.find((d: any) => d.id === w.deptB.id);
@@ -41,10 +41,10 @@ describe('Fair rankings', () => {
   });
 
   it("a head sees their own department ranked among the county's departments, and only their own", async () => {
-    t.services.settings.update(t.services.auth.resolveActor(w.admin.id)!, { ranking: { minSample: 1 } });
-    rateMany(w.codeA.id, 10, 0);
-    rateMany(w.codeB.id, 5, 5);
-    rateMany(w.codeC.id, 1, 9); // another county: not a peer
+    await t.services.settings.update((await t.services.auth.resolveActor(w.admin.id))!, { ranking: { minSample: 1 } });
+    await rateMany(w.codeA.id, 10, 0);
+    await rateMany(w.codeB.id, 5, 5);
+    await rateMany(w.codeC.id, 1, 9); // another county: not a peer
     const body = await departments(w.headB);
     expect(body.departments.map((d: any) => d.id)).toEqual([w.deptB.id]);
     expect(body.departments[0].rank).toBe(2);

@@ -13,7 +13,7 @@ import type { Actor } from '../../server/modules/auth/actor.js';
 import type { MoveInput } from '../../server/modules/cases/workflow.js';
 import { stateOf, MOVES as WORKFLOW } from '../../server/modules/cases/workflow.js';
 import { chinaDay } from '../../shared/china-time.js';
-import { bearerFor, makeTestApp, T0, type TestApp } from '../helpers/app.js';
+import { bearerFor, makeTestApp, T0, type TestApp, writeSql } from '../helpers/app.js';
 import { makeRating, makeWorld } from '../helpers/factories.js';
 import { buildNovember } from './dataset.js';
 
@@ -73,13 +73,13 @@ const CLASSES = ['valid', 'mistaken', 'malicious', 'no_basis'] as const;
 const SATS = ['satisfied', 'basic', 'unsatisfied'] as const;
 
 /** A legal move from the case's current status (the workflow table), or the listed one for 'try'. */
-function pickMove(
+async function pickMove(
   t: TestApp,
   caseId: number,
   c: { kind: 'move' | 'try'; move: number; variant: number },
-): { input: MoveInput; by: 'head' | 'supervisor' } | null {
+): Promise<{ input: MoveInput; by: 'head' | 'supervisor' } | null> {
   if (c.kind === 'try') return MOVES[c.move]!;
-  const row = getCase(t.db, caseId)!;
+  const row = (await getCase(t.db, caseId))!;
   const legal = WORKFLOW.filter((m) => m.kind === row.kind && m.from === row.status && (!m.when || m.when(stateOf(row))));
   if (!legal.length) return null;
   const m = legal[c.move % legal.length]!;
@@ -100,23 +100,23 @@ describe('Rollups agree exactly with a recount from raw rows', () => {
         const t = await makeTestApp();
         try {
           const w = await makeWorld(t.db);
-          const actor = (id: number): Actor => t.services.auth.resolveActor(id)!;
+          const actor = async (id: number): Promise<Actor> => (await t.services.auth.resolveActor(id))!;
           const heads = new Map([
-            [w.deptA.id, actor(w.headA.id)],
-            [w.deptB.id, actor(w.headB.id)],
+            [w.deptA.id, await actor(w.headA.id)],
+            [w.deptB.id, await actor(w.headB.id)],
           ]);
-          const supervisor = actor(w.supervisor.id);
+          const supervisor = await actor(w.supervisor.id);
           const codes = [w.codeA, w.codeB, w.codeC];
           const caseIds: { id: number; departmentId: number }[] = [];
           for (const c of cmds) {
             t.clock.advance(c.advanceHours * HOUR);
             if (c.kind === 'open') {
               const code = codes[c.code]!;
-              t.services.stats.recordOpen(t.db, code.id, code.departmentId, chinaDay(t.clock.now()));
+              await t.services.stats.recordOpen(t.db, code.id, code.departmentId, chinaDay(t.clock.now()));
             } else if (c.kind === 'rate') {
               const code = codes[c.code]!;
               const createdAt = t.clock.now() - c.backDays * 24 * HOUR;
-              const r = makeRating(t.services, {
+              const r = await makeRating(t.services, {
                 codeId: code.id,
                 score: c.score,
                 phone: c.phone ? '13700001111' : null,
@@ -126,16 +126,16 @@ describe('Rollups agree exactly with a recount from raw rows', () => {
               if (r.case && code.departmentId !== w.deptC.id) caseIds.push({ id: r.case.id, departmentId: code.departmentId });
             } else if (caseIds.length) {
               const target = caseIds[c.pick % caseIds.length]!;
-              const m = pickMove(t, target.id, c);
+              const m = await pickMove(t, target.id, c);
               if (!m) continue;
               try {
-                t.services.cases.transition(m.by === 'head' ? heads.get(target.departmentId)! : supervisor, target.id, m.input);
+                await t.services.cases.transition(m.by === 'head' ? heads.get(target.departmentId)! : supervisor, target.id, m.input);
               } catch (err) {
                 if (!(err instanceof AppError)) throw err;
               }
             }
           }
-          const result = t.services.stats.verifyRollups();
+          const result = await t.services.stats.verifyRollups();
           expect(result.mismatches).toEqual([]);
           expect(result.ok).toBe(true);
           // And the API's total equals a raw count of the counted ratings.
@@ -162,17 +162,21 @@ describe('Rollups agree exactly with a recount from raw rows', () => {
     const t = await makeTestApp();
     try {
       const d = await buildNovember(t);
-      expect(t.services.stats.verifyRollups().ok).toBe(true);
-      t.services.stats.recordOpen(t.db, d.w.codeA.id, d.w.deptA.id, '2026-11-02');
-      t.db.run(sql`UPDATE daily_code_stats SET s5 = s5 + 3 WHERE code_id = ${d.w.codeA.id} AND day = '2026-11-02'`);
-      t.db.run(sql`DELETE FROM daily_tag_stats WHERE tag = '态度热情'`);
-      t.db.run(
+      expect((await t.services.stats.verifyRollups()).ok).toBe(true);
+      await t.services.stats.recordOpen(t.db, d.w.codeA.id, d.w.deptA.id, '2026-11-02');
+      await writeSql(t.db, sql`UPDATE daily_code_stats SET s5 = s5 + 3 WHERE code_id = ${d.w.codeA.id} AND day = '2026-11-02'`);
+      await writeSql(t.db, sql`DELETE FROM daily_tag_stats WHERE tag = '态度热情'`);
+      await writeSql(
+        t.db,
         sql`UPDATE daily_case_stats SET closed_on_time = closed_on_time + 1 WHERE department_id = ${d.w.deptA.id} AND day = '2026-11-05'`,
       );
-      t.db.run(sql`INSERT INTO daily_department_stats (department_id, day, h3) VALUES (${d.w.deptB.id}, '2026-11-09', 1)`);
-      t.db.run(sql`UPDATE cumulative_code_stats SET s4 = s4 + 1 WHERE code_id = ${d.w.codeA.id} AND day = '2026-11-20'`);
-      t.db.run(sql`UPDATE case_status_counts SET count = count + 2 WHERE department_id = ${d.w.deptA.id} AND status = 'closed'`);
-      const bad = t.services.stats.verifyRollups();
+      await writeSql(t.db, sql`INSERT INTO daily_department_stats (department_id, day, h3) VALUES (${d.w.deptB.id}, '2026-11-09', 1)`);
+      await writeSql(t.db, sql`UPDATE cumulative_code_stats SET s4 = s4 + 1 WHERE code_id = ${d.w.codeA.id} AND day = '2026-11-20'`);
+      await writeSql(
+        t.db,
+        sql`UPDATE case_status_counts SET count = count + 2 WHERE department_id = ${d.w.deptA.id} AND status = 'closed'`,
+      );
+      const bad = await t.services.stats.verifyRollups();
       expect(bad.ok).toBe(false);
       expect(bad.mismatchCount).toBe(6);
       expect(bad.mismatches.map((m) => m.table).sort()).toEqual([
@@ -190,7 +194,7 @@ describe('Rollups agree exactly with a recount from raw rows', () => {
       expect(running.key).toEqual({ codeId: d.w.codeA.id, day: '2026-11-20' });
       expect(running.actual!.s4).toBe((running.expected!.s4 as number) + 1);
 
-      const fixed = t.services.stats.rebuildRollups();
+      const fixed = await t.services.stats.rebuildRollups();
       expect(fixed.ok).toBe(true);
       const opens = t.db.get<{ opens: number; s5: number }>(
         sql`SELECT opens, s5 FROM daily_code_stats WHERE code_id = ${d.w.codeA.id} AND day = '2026-11-02'`,
@@ -220,7 +224,7 @@ describe('Rollups agree exactly with a recount from raw rows', () => {
     const t = await makeTestApp();
     try {
       const w = await makeWorld(t.db);
-      makeRating(t.services, { codeId: w.codeA.id, score: 2, createdAt: T0 });
+      await makeRating(t.services, { codeId: w.codeA.id, score: 2, createdAt: T0 });
       const ok = await t.app.inject({ method: 'POST', url: '/api/stats/verify', headers: bearerFor(t.app, w.admin) });
       expect(ok.statusCode).toBe(200);
       expect(ok.json()).toMatchObject({ ok: true, mismatchCount: 0, mismatches: [] });
@@ -244,29 +248,29 @@ describe('npm run recount', () => {
   it('verifies (exit 0), reports a mismatch (exit 1), and --fix rebuilds (exit 0)', async () => {
     const file = join(dir, 'app.db');
     const db = openDb(file);
-    migrateDb(db);
+    await migrateDb(db);
     const t = await makeTestApp({ db });
     const w = await makeWorld(t.db);
-    makeRating(t.services, { codeId: w.codeA.id, score: 1, createdAt: T0, tags: ['其他'] });
-    makeRating(t.services, { codeId: w.codeA.id, score: 4, createdAt: T0 + 1000 });
+    await makeRating(t.services, { codeId: w.codeA.id, score: 1, createdAt: T0, tags: ['其他'] });
+    await makeRating(t.services, { codeId: w.codeA.id, score: 4, createdAt: T0 + 1000 });
     await t.close();
 
     const env = { NODE_ENV: 'test', DB_FILE: file, JWT_SECRET: 'x'.repeat(40), DATA_KEY: '0'.repeat(64) };
     const lines: string[] = [];
-    expect(runRecount([], env, (l) => lines.push(l))).toBe(0);
+    expect(await runRecount([], env, (l) => lines.push(l))).toBe(0);
     expect(lines.join('\n')).toContain('OK');
 
     const raw = openDb(file);
-    raw.run(sql`UPDATE daily_code_stats SET s1 = 7`);
-    closeDb(raw);
+    await writeSql(raw, sql`UPDATE daily_code_stats SET s1 = 7`);
+    await closeDb(raw);
     lines.length = 0;
-    expect(runRecount([], env, (l) => lines.push(l))).toBe(1);
+    expect(await runRecount([], env, (l) => lines.push(l))).toBe(1);
     expect(lines.join('\n')).toContain('daily_code_stats');
 
     lines.length = 0;
-    expect(runRecount(['--fix'], env, (l) => lines.push(l))).toBe(0);
-    expect(runRecount([], env, () => {})).toBe(0);
-    expect(runRecount(['--frobnicate'], env, () => {})).toBe(2);
-    expect(runRecount([], { ...env, DB_FILE: join(dir, 'missing.db') }, () => {})).toBe(1);
+    expect(await runRecount(['--fix'], env, (l) => lines.push(l))).toBe(0);
+    expect(await runRecount([], env, () => {})).toBe(0);
+    expect(await runRecount(['--frobnicate'], env, () => {})).toBe(2);
+    expect(await runRecount([], { ...env, DB_FILE: join(dir, 'missing.db') }, () => {})).toBe(1);
   });
 });

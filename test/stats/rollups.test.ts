@@ -5,7 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../../server/modules/auth/actor.js';
-import { bearerFor } from '../helpers/app.js';
+import { bearerFor, writeSql } from '../helpers/app.js';
 import { makeCode, makeRating, useTestWorld } from '../helpers/factories.js';
 
 const DAY = 86_400_000;
@@ -43,16 +43,16 @@ const dayOf = (ms: number) => new Date(ms + CHINA).toISOString().slice(0, 10);
 const weekday = (day: string) => (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7;
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
 
-beforeEach(() => {
-  const codeA2 = makeCode(t.db, { departmentId: w.deptA.id });
-  const codeB2 = makeCode(t.db, { departmentId: w.deptB.id });
-  makeCode(t.db, { departmentId: w.deptB.id }); // never rated nor opened: zeros everywhere
+beforeEach(async () => {
+  const codeA2 = await makeCode(t.db, { departmentId: w.deptA.id });
+  const codeB2 = await makeCode(t.db, { departmentId: w.deptB.id });
+  await makeCode(t.db, { departmentId: w.deptB.id }); // never rated nor opened: zeros everywhere
   codes = [w.codeA, codeA2, w.codeB, codeB2, w.codeC].map((c) => ({ id: c.id, departmentId: c.departmentId }));
   const pick = lcg(20261123);
-  const supervisor: Actor = t.services.auth.resolveActor(w.supervisor.id)!;
+  const supervisor: Actor = (await t.services.auth.resolveActor(w.supervisor.id))!;
   const heads = new Map([
-    [w.deptA.id, t.services.auth.resolveActor(w.headA.id)!],
-    [w.deptB.id, t.services.auth.resolveActor(w.headB.id)!],
+    [w.deptA.id, (await t.services.auth.resolveActor(w.headA.id))!],
+    [w.deptB.id, (await t.services.auth.resolveActor(w.headB.id))!],
   ]);
   // Stored in random order of time: most ratings land on a day before rows the code already has.
   const appealed: { id: number; departmentId: number }[] = [];
@@ -60,7 +60,7 @@ beforeEach(() => {
     const code = codes[pick(codes.length)]!;
     const createdAt = START + pick(DAYS) * DAY + pick(24) * 3_600_000 + pick(3_600_000);
     const score = [1, 2, 3, 4, 5, 5, 5, 4][pick(8)]!;
-    const r = makeRating(t.services, {
+    const r = await makeRating(t.services, {
       codeId: code.id,
       score,
       createdAt,
@@ -72,16 +72,16 @@ beforeEach(() => {
   }
   // 误评 on appeal, approved: these ratings leave every counted figure (not the submissions).
   for (const c of appealed) {
-    t.services.cases.transition(heads.get(c.departmentId)!, c.id, { to: 'visited', classification: 'mistaken', note: '核实' });
-    t.services.cases.transition(heads.get(c.departmentId)!, c.id, { to: 'appealed', note: '误操作' });
-    t.services.cases.transition(supervisor, c.id, { to: 'closed', note: '同意' });
+    await t.services.cases.transition(heads.get(c.departmentId)!, c.id, { to: 'visited', classification: 'mistaken', note: '核实' });
+    await t.services.cases.transition(heads.get(c.departmentId)!, c.id, { to: 'appealed', note: '误操作' });
+    await t.services.cases.transition(supervisor, c.id, { to: 'closed', note: '同意' });
   }
   // Opens, also on days without ratings and out of order.
   opens = [];
   for (let i = 0; i < 120; i++) {
     const code = codes[pick(codes.length)]!;
     const day = dayOf(START + pick(DAYS + 5) * DAY);
-    t.services.stats.recordOpen(t.db, code.id, code.departmentId, day);
+    await t.services.stats.recordOpen(t.db, code.id, code.departmentId, day);
     opens.push({ codeId: code.id, day });
   }
 });
@@ -254,7 +254,7 @@ describe('case counts come from case_status_counts and equal a count of the case
     const drawn = (draw.json().cases as unknown[]).length;
     expect(drawn).toBeGreaterThan(0);
     expect(await total('kind=spot_check&limit=1')).toBe(drawn);
-    expect(t.services.stats.verifyRollups().mismatches).toEqual([]);
+    expect((await t.services.stats.verifyRollups()).mismatches).toEqual([]);
     expect(await total('sort=queue&limit=1', w.headA)).toBe(
       inScope.filter((c) => c.departmentId === w.deptA.id && c.status !== 'closed').length,
     );
@@ -267,9 +267,13 @@ describe('the routes read the new rollups (a change there shows in the answer)',
     const day = '2026-10-14'; // a Wednesday
     const qs = `from=${day}&to=${day}`;
     const before = { d: await get(`/api/stats/departments?${qs}`), h: await get(`/api/stats/heatmap?${qs}`) };
-    t.db.run(sql`INSERT INTO daily_department_stats (department_id, day, s5, h9, b9) VALUES (${w.deptA.id}, ${day}, 0, 0, 0)
-      ON CONFLICT (department_id, day) DO NOTHING`);
-    t.db.run(
+    await writeSql(
+      t.db,
+      sql`INSERT INTO daily_department_stats (department_id, day, s5, h9, b9) VALUES (${w.deptA.id}, ${day}, 0, 0, 0)
+      ON CONFLICT (department_id, day) DO NOTHING`,
+    );
+    await writeSql(
+      t.db,
       sql`UPDATE daily_department_stats SET s5 = s5 + 7, h9 = h9 + 7, b9 = b9 + 2 WHERE department_id = ${w.deptA.id} AND day = ${day}`,
     );
     const after = { d: await get(`/api/stats/departments?${qs}`), h: await get(`/api/stats/heatmap?${qs}`) };
@@ -281,8 +285,11 @@ describe('the routes read the new rollups (a change there shows in the answer)',
 
   it('unclosed counts and the queue total come from case_status_counts', async () => {
     const before = { report: await get('/api/stats/cases'), queue: await get('/api/cases?sort=queue&limit=1') };
-    t.db.run(sql`INSERT INTO case_status_counts (department_id, kind, status, count) VALUES (${w.deptB.id}, 'bad_rating', 'visited', 4)
-      ON CONFLICT (department_id, kind, status) DO UPDATE SET count = count + 4`);
+    await writeSql(
+      t.db,
+      sql`INSERT INTO case_status_counts (department_id, kind, status, count) VALUES (${w.deptB.id}, 'bad_rating', 'visited', 4)
+      ON CONFLICT (department_id, kind, status) DO UPDATE SET count = count + 4`,
+    );
     const after = { report: await get('/api/stats/cases'), queue: await get('/api/cases?sort=queue&limit=1') };
     expect(after.report.unclosed).toBe(before.report.unclosed + 4);
     expect(after.queue.total).toBe(before.queue.total + 4);
@@ -295,7 +302,10 @@ describe('the routes read the new rollups (a change there shows in the answer)',
     const funnelBefore = ((await get('/api/codes')).codes as { code: string; funnel: { submissionsTotal: number } }[]).find(
       (c) => c.code === code,
     )!.funnel;
-    t.db.run(sql`UPDATE cumulative_code_stats SET s4 = s4 + 3, submissions = submissions + 3 WHERE code_id = ${code} AND day = ${last}`);
+    await writeSql(
+      t.db,
+      sql`UPDATE cumulative_code_stats SET s4 = s4 + 3, submissions = submissions + 3 WHERE code_id = ${code} AND day = ${last}`,
+    );
     const after = await get(`/api/stats/codes?from=${last}&to=${last}`);
     const total = (r: { codes: { codeId: string; total: number }[] }) => r.codes.find((c) => c.codeId === code)!.total;
     expect(total(after)).toBe(total(before) + 3);

@@ -39,8 +39,10 @@ export async function authRoutes(fastify: FastifyInstance, { auth }: { auth: Aut
     },
   );
 
-  app.get('/api/auth/me', staff({ summary: '当前用户', response: { 200: UserView, ...errors(401) } }), async (request) =>
-    auth.me(actorOf(request)),
+  app.get(
+    '/api/auth/me',
+    staff({ summary: '当前用户', response: { 200: UserView, ...errors(401) } }),
+    async (request) => await auth.me(actorOf(request)),
   );
 
   app.get(
@@ -48,7 +50,7 @@ export async function authRoutes(fastify: FastifyInstance, { auth }: { auth: Aut
     staff({ summary: '用户列表（管理员）', response: { 200: Type.Object({ users: Type.Array(UserView) }), ...errors(401, 403) } }, [
       'admin',
     ]),
-    async (request) => ({ users: auth.listUsers(actorOf(request)) }),
+    async (request) => ({ users: await auth.listUsers(actorOf(request)) }),
   );
 
   app.post(

@@ -18,14 +18,14 @@ export function createAuthService(deps: {
 }) {
   const { db, clock, org } = deps;
 
-  function toView(u: q.UserRow): UserView {
+  async function toView(u: q.UserRow): Promise<UserView> {
     return {
       id: u.id,
       username: u.username,
       displayName: u.displayName,
       role: u.role,
       orgUnitId: u.orgUnitId,
-      departmentIds: u.role === 'dept_head' ? org.departmentIdsInScope(u) : [],
+      departmentIds: u.role === 'dept_head' ? await org.departmentIdsInScope(u) : [],
       active: u.active,
     };
   }
@@ -33,16 +33,19 @@ export function createAuthService(deps: {
   return {
     /** Checks a username/password pair; throws Unauthorized without saying which part was wrong. */
     async verifyCredentials(username: string, password: string): Promise<UserView> {
-      const user = q.findUserByUsername(db, username);
+      const user = await q.findUserByUsername(db, username);
       const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
       if (!user || !ok || !user.active) throw new Unauthorized('用户名或密码错误', 'InvalidCredentials');
-      insertAudit(db, { at: clock.now(), userId: user.id, action: 'auth.login', targetType: 'user', targetId: String(user.id) });
+      const at = clock.now();
+      await db.transaction((tx) =>
+        insertAudit(tx, { at, userId: user.id, action: 'auth.login', targetType: 'user', targetId: String(user.id) }),
+      );
       return toView(user);
     },
 
     /** The actor behind a token subject, or null when the user no longer exists or is disabled. */
-    resolveActor(userId: number): Actor | null {
-      const user = q.getUser(db, userId);
+    async resolveActor(userId: number): Promise<Actor | null> {
+      const user = await q.getUser(db, userId);
       if (!user?.active) return null;
       return {
         id: user.id,
@@ -50,25 +53,24 @@ export function createAuthService(deps: {
         displayName: user.displayName,
         role: user.role,
         orgUnitId: user.role === 'dept_head' ? null : user.orgUnitId,
-        departmentIds: new Set(org.departmentIdsInScope(user)),
+        departmentIds: new Set(await org.departmentIdsInScope(user)),
       };
     },
 
-    me(actor: Actor): UserView {
-      const u = q.getUser(db, actor.id);
+    async me(actor: Actor): Promise<UserView> {
+      const u = await q.getUser(db, actor.id);
       if (!u) throw new NotFound('用户不存在');
       return toView(u);
     },
 
-    listUsers(actor: Actor): UserView[] {
+    async listUsers(actor: Actor): Promise<UserView[]> {
       if (actor.role !== 'admin') throw new Forbidden('只有管理员可以管理用户');
-      const units = new Set(org.orgUnitIdsInScope(actor));
-      return q
-        .listUsers(db)
-        .map(toView)
-        .filter((u) =>
-          u.role === 'dept_head' ? u.departmentIds.some((d) => actor.departmentIds.has(d)) : u.orgUnitId != null && units.has(u.orgUnitId),
-        );
+      const units = new Set(await org.orgUnitIdsInScope(actor));
+      const views: UserView[] = [];
+      for (const row of await q.listUsers(db)) views.push(await toView(row));
+      return views.filter((u) =>
+        u.role === 'dept_head' ? u.departmentIds.some((d) => actor.departmentIds.has(d)) : u.orgUnitId != null && units.has(u.orgUnitId),
+      );
     },
 
     async createUser(actor: Actor, input: CreateUserInput): Promise<UserView> {
@@ -84,13 +86,13 @@ export function createAuthService(deps: {
         if (ids.some((id) => !actor.departmentIds.has(id))) throw new NotFound('部门不存在');
       } else {
         if (input.orgUnitId == null) throw new BadRequest('管理员和督查必须指定所属组织单位');
-        if (!org.orgUnitIdsInScope(actor).includes(input.orgUnitId)) throw new NotFound('组织单位不存在');
+        if (!(await org.orgUnitIdsInScope(actor)).includes(input.orgUnitId)) throw new NotFound('组织单位不存在');
       }
-      if (q.findUserByUsername(db, username)) throw new Conflict(`用户名「${username}」已被使用`);
+      if (await q.findUserByUsername(db, username)) throw new Conflict(`用户名「${username}」已被使用`);
       const passwordHash = await hashPassword(input.password);
       const now = clock.now();
-      const row = db.transaction((tx) => {
-        const u = q.insertUser(tx, {
+      const row = await db.transaction(async (tx) => {
+        const u = await q.insertUser(tx, {
           username,
           displayName: input.displayName?.trim() || username,
           passwordHash,
@@ -98,8 +100,8 @@ export function createAuthService(deps: {
           orgUnitId: input.role === 'dept_head' ? null : input.orgUnitId,
           createdAt: now,
         });
-        if (input.role === 'dept_head') org.assignUserDepartments(tx, u.id, input.departmentIds ?? []);
-        insertAudit(tx, {
+        if (input.role === 'dept_head') await org.assignUserDepartments(tx, u.id, input.departmentIds ?? []);
+        await insertAudit(tx, {
           at: now,
           userId: actor.id,
           action: 'user.create',

@@ -35,7 +35,10 @@ export async function casesRoutes(fastify: FastifyInstance, { cases }: { cases: 
     }),
     async (request) => {
       const { status, ...rest } = request.query;
-      return cases.list(actorOf(request), { ...rest, status: status ? ([...new Set(status.split(','))] as CaseStatus[]) : undefined });
+      return await cases.list(actorOf(request), {
+        ...rest,
+        status: status ? ([...new Set(status.split(','))] as CaseStatus[]) : undefined,
+      });
     },
   );
 
@@ -84,7 +87,7 @@ export async function casesRoutes(fastify: FastifyInstance, { cases }: { cases: 
       'supervisor',
       'admin',
     ]),
-    async (request) => ({ users: cases.assignees(actorOf(request), request.params.id) }),
+    async (request) => ({ users: await cases.assignees(actorOf(request), request.params.id) }),
   );
 
   app.get(
@@ -123,7 +126,7 @@ export async function casesRoutes(fastify: FastifyInstance, { cases }: { cases: 
       },
     },
     async (request) => {
-      const status = cases.publicStatus(request.params.token);
+      const status = await cases.publicStatus(request.params.token);
       if (!status) throw new NotFound('未找到该案件，请核对链接是否完整', 'CaseNotFound');
       return status;
     },
@@ -140,12 +143,12 @@ export async function casesRoutes(fastify: FastifyInstance, { cases }: { cases: 
       },
       ['supervisor'],
     ),
-    async (request, reply) => reply.status(201).send(cases.drawSpotChecks(actorOf(request), request.body)),
+    async (request, reply) => reply.status(201).send(await cases.drawSpotChecks(actorOf(request), request.body)),
   );
 
   app.get(
     '/api/spot-checks',
     staff({ summary: '好评抽查记录', response: { 200: DrawListResponse, ...errors(401, 403) } }, ['supervisor', 'admin']),
-    async (request) => ({ draws: cases.listSpotCheckDraws(actorOf(request)) }),
+    async (request) => ({ draws: await cases.listSpotCheckDraws(actorOf(request)) }),
   );
 }

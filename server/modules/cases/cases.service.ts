@@ -1,6 +1,6 @@
 // 差评必查 / 好评抽查: opening cases, the return-visit workflow, the supervisor's queue, the citizen's
-// status page. Moves are driven by the table in workflow.ts; writes run in one synchronous transaction
-// with their timeline event and the rollups (stats.recordCaseChange).
+// status page. Moves are driven by the table in workflow.ts; writes run in one transaction with their
+// timeline event and the rollups (stats.recordCaseChange).
 import type { Static } from 'typebox';
 import type { Db, Tx } from '../../../db/client.js';
 import * as q from '../../../db/queries/cases.js';
@@ -92,15 +92,16 @@ export function createCasesService(deps: CasesDeps) {
     return actor.departmentIds.has(c.departmentId) && (actor.role === 'supervisor' || c.officerId === actor.id);
   }
 
-  function listItemById(id: number): CaseListItem {
-    const row = q.getCaseListRow(db, id);
+  async function listItemById(id: number): Promise<CaseListItem> {
+    const row = await q.getCaseListRow(db, id);
     if (!row) throw new NotFound('案件不存在', 'CaseNotFound');
     return views.listItem(row, today());
   }
 
-  function get(actor: Actor, id: number): CaseDetail {
-    const row = scoped(actor, q.getCaseListRow(db, id));
-    const rating = ratings.get(row.ratingId)!;
+  async function get(actor: Actor, id: number): Promise<CaseDetail> {
+    const row = scoped(actor, await q.getCaseListRow(db, id));
+    const rating = (await ratings.get(row.ratingId))!;
+    const events = await q.listCaseEvents(db, [id]);
     return {
       ...views.listItem(row, today()),
       satisfaction: row.satisfaction,
@@ -129,7 +130,7 @@ export function createCasesService(deps: CasesDeps) {
         excluded: rating.excluded,
         flagged: rating.flagged,
       },
-      events: q.listCaseEvents(db, [id]).map(views.event),
+      events: events.map(views.event),
       allowedMoves: allowedMoves(stateOf(row), actor.role),
     };
   }
@@ -143,12 +144,12 @@ export function createCasesService(deps: CasesDeps) {
      * working-day deadlines counted from the day of the rating on the official calendar, and queues
      * the 新差评 webhook notices (delivered later: a robot never delays or fails a rating).
      */
-    openForBadRating(tx: Tx, rating: BadRatingForCase): q.CaseRow {
+    async openForBadRating(tx: Tx, rating: BadRatingForCase): Promise<q.CaseRow> {
       const { deadlines } = settings.get();
       const cal = settings.calendar();
       const prefix = `CP${rating.day.replaceAll('-', '')}-`;
-      const seq = q.nextCaseSeq(tx, prefix);
-      const row = q.insertCase(tx, {
+      const seq = await q.nextCaseSeq(tx, prefix);
+      const row = await q.insertCase(tx, {
         caseNo: `${prefix}${String(seq).padStart(4, '0')}`,
         kind: 'bad_rating',
         status: 'open',
@@ -163,7 +164,7 @@ export function createCasesService(deps: CasesDeps) {
         createdAt: rating.createdAt,
         updatedAt: rating.createdAt,
       });
-      q.insertCaseEvent(tx, {
+      await q.insertCaseEvent(tx, {
         caseId: row.id,
         type: 'opened',
         toStatus: 'open',
@@ -172,27 +173,27 @@ export function createCasesService(deps: CasesDeps) {
         data: { contactDueDate: row.contactDueDate, dueDate: row.dueDate, anonymous: rating.anonymous },
         public: true,
       });
-      stats.recordCaseChange(tx, null, row);
-      notifications.enqueueForCase(tx, 'bad_rating', row);
+      await stats.recordCaseChange(tx, null, row);
+      await notifications.enqueueForCase(tx, 'bad_rating', row);
       return row;
     },
 
     /** The 差评必查 case of a rating, for the answer to a retried submission. */
-    followUpOfRating(tx: Tx, ratingId: number): q.CaseFollowUp | undefined {
+    async followUpOfRating(tx: Tx, ratingId: number): Promise<q.CaseFollowUp | undefined> {
       return q.findFollowUpOfRating(tx, ratingId);
     },
 
     /** Today in China time, per the injected clock. */
     today,
 
-    list(actor: Actor, query: CaseListQuery): CaseList {
+    async list(actor: Actor, query: CaseListQuery): Promise<CaseList> {
       const t = today();
       if (query.kind && !kindVisible(actor, query.kind)) return { cases: [], total: 0 };
       const sort = query.sort ?? 'newest';
       // The queue is the work still to do: unless statuses are asked for, closed cases are not in it
       // (a county's closed cases grow without end; sorting them all by urgency would be waste).
       const statuses = query.status?.length ? query.status : sort === 'queue' ? [...UNCLOSED_CASE_STATUSES] : undefined;
-      const { rows, total } = q.listCases(db, {
+      const { rows, total } = await q.listCases(db, {
         departmentIds: [...actor.departmentIds],
         statuses,
         kindStatuses: query.actionable ? actionableStatuses(actor.role) : undefined,
@@ -210,29 +211,31 @@ export function createCasesService(deps: CasesDeps) {
     get,
 
     /** One move of the workflow (docs/api.md): 404 out of scope, 409 illegal, 403 role, 400 fields. */
-    transition(actor: Actor, id: number, input: MoveInput): CaseDetail {
+    async transition(actor: Actor, id: number, input: MoveInput): Promise<CaseDetail> {
       const now = clock.now();
-      db.transaction((tx) => {
-        const before = scoped(actor, q.getCase(tx, id));
-        applyMove(tx, { stats, ratings, now, actor }, before, input);
+      await db.transaction(async (tx) => {
+        const before = scoped(actor, await q.getCase(tx, id));
+        await applyMove(tx, { stats, ratings, now, actor }, before, input);
       });
       return get(actor, id);
     },
 
     /** Assigns the case's officer (who may then see the full phone number); reassignment is an event. */
-    assign(actor: Actor, id: number, officerId: number): CaseDetail {
+    async assign(actor: Actor, id: number, officerId: number): Promise<CaseDetail> {
       if (actor.role !== 'supervisor' && actor.role !== 'admin') throw new Forbidden('只有督查或管理员可以指派经办人');
       const now = clock.now();
-      db.transaction((tx) => {
-        const before = scoped(actor, q.getCase(tx, id));
+      // The officer is looked up before the transaction (the auth service reads outside it); the checks
+      // below still answer in the same order: case out of scope, case closed, then the officer.
+      const officer = await deps.auth.resolveActor(officerId);
+      await db.transaction(async (tx) => {
+        const before = scoped(actor, await q.getCase(tx, id));
         if (before.status === 'closed') throw new Conflict('案件已办结，不能再指派', 'CaseClosed');
-        const officer = deps.auth.resolveActor(officerId);
         if (!officer || officer.role === 'admin' || !officer.departmentIds.has(before.departmentId)) {
           throw new BadRequest('经办人必须是管辖该部门的督查或该部门负责人', 'InvalidOfficer');
         }
         if (before.officerId === officer.id) return;
-        const after = q.updateCase(tx, id, { officerId: officer.id, updatedAt: now });
-        q.insertCaseEvent(tx, {
+        const after = await q.updateCase(tx, id, { officerId: officer.id, updatedAt: now });
+        await q.insertCaseEvent(tx, {
           caseId: id,
           type: 'assigned',
           fromStatus: before.status,
@@ -243,31 +246,34 @@ export function createCasesService(deps: CasesDeps) {
           data: { officerId: officer.id, officerName: officer.displayName, previousOfficerId: before.officerId },
           public: false,
         });
-        stats.recordCaseChange(tx, before, after);
+        await stats.recordCaseChange(tx, before, after);
       });
       return get(actor, id);
     },
 
     /** Who may be assigned as the case's officer. */
-    assignees(actor: Actor, id: number): Assignee[] {
-      const c = scoped(actor, q.getCase(db, id));
-      return q
-        .listAssignableUsers(db, c.departmentId)
-        .map((u) => ({ ...u, roleLabel: ROLE_LABELS[u.role as keyof typeof ROLE_LABELS] ?? u.role }));
+    async assignees(actor: Actor, id: number): Promise<Assignee[]> {
+      const c = scoped(actor, await q.getCase(db, id));
+      const users = await q.listAssignableUsers(db, c.departmentId);
+      return users.map((u) => ({ ...u, roleLabel: ROLE_LABELS[u.role as keyof typeof ROLE_LABELS] ?? u.role }));
     },
 
     /** 申诉复核 and every other recorded decision on a rating, with the timelines of its cases. */
-    ratingHistory(actor: Actor, ratingId: number): RatingHistory {
-      const rating = ratings.get(ratingId);
+    async ratingHistory(actor: Actor, ratingId: number): Promise<RatingHistory> {
+      const rating = await ratings.get(ratingId);
       if (!rating || !actor.departmentIds.has(rating.departmentId)) throw new NotFound('评价不存在或不在您的管辖范围内', 'RatingNotFound');
-      const cases = q.listCasesOfRating(db, ratingId).filter((c) => kindVisible(actor, c.kind));
+      const cases = (await q.listCasesOfRating(db, ratingId)).filter((c) => kindVisible(actor, c.kind));
       const byCase = new Map(cases.map((c) => [c.id, c.caseNo]));
-      const events: RatingHistory['events'] = q
-        .listCaseEvents(
-          db,
-          cases.map((c) => c.id),
-        )
-        .map((e) => ({ ...views.event(e), caseId: e.caseId, caseNo: byCase.get(e.caseId) ?? '' }));
+      const caseEvents = await q.listCaseEvents(
+        db,
+        cases.map((c) => c.id),
+      );
+      const decisions = await ratings.decisionsOf(ratingId);
+      const events: RatingHistory['events'] = caseEvents.map((e) => ({
+        ...views.event(e),
+        caseId: e.caseId,
+        caseNo: byCase.get(e.caseId) ?? '',
+      }));
       return {
         rating: {
           id: rating.id,
@@ -278,7 +284,7 @@ export function createCasesService(deps: CasesDeps) {
           excluded: rating.excluded,
           flagged: rating.flagged,
         },
-        decisions: ratings.decisionsOf(ratingId).map((d) => ({
+        decisions: decisions.map((d) => ({
           id: d.id,
           kind: d.kind,
           reason: redactPhones(d.reason),
@@ -299,16 +305,17 @@ export function createCasesService(deps: CasesDeps) {
     },
 
     /** The citizen's status page: public steps and notes addressed to the citizen only; null if unknown. */
-    publicStatus(token: string): PublicCaseStatus | null {
-      const c = q.getCaseByToken(db, token);
+    async publicStatus(token: string): Promise<PublicCaseStatus | null> {
+      const c = await q.getCaseByToken(db, token);
       if (!c) return null;
+      const events = await q.listPublicEvents(db, c.id);
       return {
         caseNo: c.caseNo,
         status: c.status,
         statusLabel: CASE_STATUS_LABELS[c.status],
         dueDate: c.dueDate,
         createdAt: c.createdAt,
-        events: q.listPublicEvents(db, c.id).map(views.publicEvent),
+        events: events.map(views.publicEvent),
       };
     },
 
@@ -316,18 +323,18 @@ export function createCasesService(deps: CasesDeps) {
      * The escalation job: open cases past their whole deadline, or still unvisited past the contact
      * deadline, rise to the supervisor (an event + a 案件超期 notice), once per case.
      */
-    escalateOverdue(): { escalated: number } {
+    async escalateOverdue(): Promise<{ escalated: number }> {
       const now = clock.now();
       const t = chinaDay(now);
       const BATCH = 200;
       let escalated = 0;
       for (;;) {
-        const n = db.transaction((tx) => {
-          const due = q.listEscalationDue(tx, t, BATCH);
+        const n = await db.transaction(async (tx) => {
+          const due = await q.listEscalationDue(tx, t, BATCH);
           for (const c of due) {
             const whole = c.dueDate < t;
-            const after = q.updateCase(tx, c.id, { escalatedAt: now, updatedAt: now });
-            q.insertCaseEvent(tx, {
+            const after = await q.updateCase(tx, c.id, { escalatedAt: now, updatedAt: now });
+            await q.insertCaseEvent(tx, {
               caseId: c.id,
               type: 'escalated',
               fromStatus: c.status,
@@ -337,8 +344,8 @@ export function createCasesService(deps: CasesDeps) {
               data: { reason: whole ? 'due' : 'contact', dueDate: c.dueDate, contactDueDate: c.contactDueDate },
               public: false,
             });
-            stats.recordCaseChange(tx, c, after);
-            notifications.enqueueForCase(tx, 'case_overdue', after);
+            await stats.recordCaseChange(tx, c, after);
+            await notifications.enqueueForCase(tx, 'case_overdue', after);
           }
           return due.length;
         });

@@ -21,20 +21,22 @@ export function createCasePrivacy(
 
   return {
     /** The full number for the return visit; each view is written to the audit log (who, when, which case). */
-    viewPhone(actor: Actor, caseId: number): { phone: string } {
-      const c = scoped(actor, q.getCase(db, caseId));
+    async viewPhone(actor: Actor, caseId: number): Promise<{ phone: string }> {
+      const c = scoped(actor, await q.getCase(db, caseId));
       if (!canViewPhone(actor, c)) throw new Forbidden('只有督查或该案件的经办人可以查看完整号码', 'PhoneForbidden');
-      const rating = ratings.get(c.ratingId);
+      const rating = await ratings.get(c.ratingId);
       if (rating?.phoneErasedAt != null) throw new Gone('该手机号码已按规定删除', 'PhoneErased');
       if (!rating?.phoneEnc) throw new NotFound('该评价未留手机号码（匿名评价）', 'NoPhone');
       const phone = crypto.decryptPhone(rating.phoneEnc);
-      insertAudit(db, {
-        at: clock.now(),
-        userId: actor.id,
-        action: 'case.phone_view',
-        targetType: 'case',
-        targetId: String(c.id),
-        detail: { caseNo: c.caseNo, ratingId: rating.id },
+      await db.transaction(async (tx) => {
+        await insertAudit(tx, {
+          at: clock.now(),
+          userId: actor.id,
+          action: 'case.phone_view',
+          targetType: 'case',
+          targetId: String(c.id),
+          detail: { caseNo: c.caseNo, ratingId: rating.id },
+        });
       });
       return { phone };
     },
@@ -44,18 +46,18 @@ export function createCasePrivacy(
      * ago (or, without any case, whose rating is that old) are erased; `realName` stays for the
      * statistics. One audit row per batch and an event on each affected case.
      */
-    erasePhones(): { erased: number } {
+    async erasePhones(): Promise<{ erased: number }> {
       const now = clock.now();
       const days = settings.get().privacy.phoneRetentionDays;
       const cutoff = now - days * MS_PER_DAY;
       let erased = 0;
       for (;;) {
-        const n = db.transaction((tx) => {
-          const ids = ratings.phonesToErase(tx, cutoff, ERASE_BATCH);
+        const n = await db.transaction(async (tx) => {
+          const ids = await ratings.phonesToErase(tx, cutoff, ERASE_BATCH);
           for (const ratingId of ids) {
-            ratings.erasePhone(tx, ratingId, now);
-            for (const c of q.listCasesOfRating(tx, ratingId)) {
-              q.insertCaseEvent(tx, {
+            await ratings.erasePhone(tx, ratingId, now);
+            for (const c of await q.listCasesOfRating(tx, ratingId)) {
+              await q.insertCaseEvent(tx, {
                 caseId: c.id,
                 type: 'phone_erased',
                 fromStatus: c.status,
@@ -68,7 +70,7 @@ export function createCasePrivacy(
             }
           }
           if (ids.length > 0) {
-            insertAudit(tx, {
+            await insertAudit(tx, {
               at: now,
               userId: null,
               action: 'privacy.erase_phones',

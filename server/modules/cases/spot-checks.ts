@@ -28,7 +28,7 @@ function drawView(d: sq.SpotCheckDrawRow, drawnByName: string | null): SpotCheck
 export function createSpotChecks(
   deps: Pick<CasesDeps, 'db' | 'clock' | 'random' | 'settings' | 'stats' | 'org'> & {
     statusToken: () => string;
-    listItemById: (id: number) => CaseListItem;
+    listItemById: (id: number) => Promise<CaseListItem>;
   },
 ) {
   const { db, clock, random, settings, stats, org } = deps;
@@ -39,7 +39,7 @@ export function createSpotChecks(
      * at least `minPerDepartment` where any are eligible. Each department's PRNG is seeded from
      * SHA-256(seed + department id), so a department's picks do not depend on who else is in scope.
      */
-    draw(actor: Actor, input: DrawInput): DrawResult {
+    async draw(actor: Actor, input: DrawInput): Promise<DrawResult> {
       if (actor.role !== 'supervisor') throw new Forbidden('只有督查可以进行好评抽查');
       const seed = input.seed ?? Buffer.from(random.bytes(16)).toString('hex');
       const { spotCheck, deadlines } = settings.get();
@@ -47,8 +47,8 @@ export function createSpotChecks(
       const now = clock.now();
       const today = chinaDay(now);
       const { month } = input;
-      const result = db.transaction((tx) => {
-        const eligible = sq.listEligibleForSpotCheck(tx, [...actor.departmentIds], `${month}-01`, `${month}-31`);
+      const result = await db.transaction(async (tx) => {
+        const eligible = await sq.listEligibleForSpotCheck(tx, [...actor.departmentIds], `${month}-01`, `${month}-31`);
         const byDept = new Map<number, sq.EligibleRating[]>();
         for (const r of eligible) {
           const list = byDept.get(r.departmentId) ?? [];
@@ -63,7 +63,7 @@ export function createSpotChecks(
           picks.push(...chosen.sort((a, b) => a.id - b.id));
           perDepartment[departmentId] = { eligible: list.length, drawn: chosen.length };
         }
-        const draw = sq.insertDraw(tx, {
+        const draw = await sq.insertDraw(tx, {
           month,
           seed,
           share: spotCheck.share,
@@ -74,10 +74,10 @@ export function createSpotChecks(
           drawnAt: now,
         });
         const prefix = `SC${month.replace('-', '')}-`;
-        let seq = q.nextCaseSeq(tx, prefix, picks.length);
+        let seq = await q.nextCaseSeq(tx, prefix, picks.length);
         const caseIds: number[] = [];
         for (const r of picks) {
-          const row = q.insertCase(tx, {
+          const row = await q.insertCase(tx, {
             caseNo: `${prefix}${String(seq++).padStart(4, '0')}`,
             kind: 'spot_check',
             status: 'open',
@@ -93,7 +93,7 @@ export function createSpotChecks(
             createdAt: now,
             updatedAt: now,
           });
-          q.insertCaseEvent(tx, {
+          await q.insertCaseEvent(tx, {
             caseId: row.id,
             type: 'opened',
             toStatus: 'open',
@@ -103,10 +103,10 @@ export function createSpotChecks(
             data: { contactDueDate: row.contactDueDate, dueDate: row.dueDate },
             public: false,
           });
-          stats.recordCaseChange(tx, null, row);
+          await stats.recordCaseChange(tx, null, row);
           caseIds.push(row.id);
         }
-        insertAudit(tx, {
+        await insertAudit(tx, {
           at: now,
           userId: actor.id,
           action: 'spot_check.draw',
@@ -124,12 +124,15 @@ export function createSpotChecks(
         });
         return { draw, caseIds };
       });
-      return { draw: drawView(result.draw, actor.displayName), cases: result.caseIds.map(deps.listItemById) };
+      const cases: CaseListItem[] = [];
+      for (const id of result.caseIds) cases.push(await deps.listItemById(id));
+      return { draw: drawView(result.draw, actor.displayName), cases };
     },
 
-    listDraws(actor: Actor): SpotCheckDraw[] {
+    async listDraws(actor: Actor): Promise<SpotCheckDraw[]> {
       if (actor.role !== 'supervisor' && actor.role !== 'admin') throw new Forbidden('只有督查或管理员可以查看抽查记录');
-      return sq.listDraws(db, org.orgUnitIdsInScope(actor), 200).map((d) => drawView(d, d.drawnByName));
+      const draws = await sq.listDraws(db, await org.orgUnitIdsInScope(actor), 200);
+      return draws.map((d) => drawView(d, d.drawnByName));
     },
   };
 }

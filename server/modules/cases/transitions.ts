@@ -38,7 +38,7 @@ function checkFields(move: Move, before: q.CaseRow, input: MoveInput): void {
   }
 }
 
-export function applyMove(tx: Tx, ctx: MoveContext, before: q.CaseRow, input: MoveInput): q.CaseRow {
+export async function applyMove(tx: Tx, ctx: MoveContext, before: q.CaseRow, input: MoveInput): Promise<q.CaseRow> {
   const { stats, now, actor } = ctx;
   const move = findMove(before.kind, before.status, input.to);
   if (!move) {
@@ -85,8 +85,8 @@ export function applyMove(tx: Tx, ctx: MoveContext, before: q.CaseRow, input: Mo
   if (move.publicLabel) data.publicLabel = move.publicLabel;
   if (move.notePublic) data.notePublic = true;
 
-  const after = q.updateCase(tx, before.id, patch);
-  q.insertCaseEvent(tx, {
+  const after = await q.updateCase(tx, before.id, patch);
+  await q.insertCaseEvent(tx, {
     caseId: before.id,
     type: move.event,
     fromStatus: before.status,
@@ -97,21 +97,21 @@ export function applyMove(tx: Tx, ctx: MoveContext, before: q.CaseRow, input: Mo
     data,
     public: move.publicLabel != null,
   });
-  stats.recordCaseChange(tx, before, after);
-  if (move.effect === 'approve_appeal') excludeRating(tx, ctx, after, note);
+  await stats.recordCaseChange(tx, before, after);
+  if (move.effect === 'approve_appeal') await excludeRating(tx, ctx, after, note);
   return after;
 }
 
 /** An approved appeal: the rating leaves the statistics by a recorded, audited decision (never deleted). */
-function excludeRating(tx: Tx, ctx: MoveContext, c: q.CaseRow, note: string | null): void {
+async function excludeRating(tx: Tx, ctx: MoveContext, c: q.CaseRow, note: string | null): Promise<void> {
   const label = c.classification ? CLASSIFICATION_LABELS[c.classification] : '申诉';
-  const { alreadyExcluded } = ctx.ratings.exclude(tx, c.ratingId, {
+  const { alreadyExcluded } = await ctx.ratings.exclude(tx, c.ratingId, {
     reason: `申诉复核通过：${label}${note ? `。${note}` : ''}`,
     caseId: c.id,
     decidedBy: ctx.actor.id,
     decidedAt: ctx.now,
   });
-  insertAudit(tx, {
+  await insertAudit(tx, {
     at: ctx.now,
     userId: ctx.actor.id,
     action: 'rating.exclude',

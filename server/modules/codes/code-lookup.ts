@@ -42,13 +42,13 @@ export function createCodeLookup(deps: { db: Db; clock: Clock }) {
   }
 
   /** Public info of a code (any spelling a person might type), or null when there is no such code. */
-  function getPublicInfo(raw: string): PublicCodeInfoT | null {
+  async function getPublicInfo(raw: string): Promise<PublicCodeInfoT | null> {
     const code = normalizeCodeId(raw);
     if (!code) return null;
     const now = clock.now();
     const hit = cache.get(code);
     if (hit && hit.until > now) return hit.info;
-    const row = getCodeWithDepartment(db, code);
+    const row = await getCodeWithDepartment(db, code);
     if (!row) {
       cache.delete(code);
       return null;
@@ -62,8 +62,8 @@ export function createCodeLookup(deps: { db: Db; clock: Clock }) {
     getPublicInfo,
 
     /** Public info of a code, disabled codes included (the citizen page says so), or NotFound. */
-    requirePublicInfo(raw: string): PublicCodeInfoT {
-      const info = getPublicInfo(raw);
+    async requirePublicInfo(raw: string): Promise<PublicCodeInfoT> {
+      const info = await getPublicInfo(raw);
       if (!info) throw codeNotFound();
       return info;
     },

@@ -60,7 +60,7 @@ export async function codesRoutes(fastify: FastifyInstance, { codes }: { codes: 
         },
       },
       async (request, reply) => {
-        codes.recordOpen(request.params.code);
+        await codes.recordOpen(request.params.code);
         return reply.code(204).send();
       },
     );
@@ -126,7 +126,7 @@ export async function codesRoutes(fastify: FastifyInstance, { codes }: { codes: 
         response: { 201: CreatedCodes, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (request, reply) => reply.code(201).send({ codes: codes.createBulk(actorOf(request), request.params.id, request.body) }),
+    async (request, reply) => reply.code(201).send({ codes: await codes.createBulk(actorOf(request), request.params.id, request.body) }),
   );
 
   await app.register(printRoutes, { codes });

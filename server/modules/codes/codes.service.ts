@@ -1,6 +1,6 @@
 // The codes module: staff listing and administration of codes here; the cached public lookup
 // (code-lookup.ts), the scan funnel's rules (funnel.ts) and print material (print.ts) are composed in.
-import type { Db } from '../../../db/client.js';
+import type { Db, DbOrTx } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/codes.js';
 import { generateCodeId, normalizeCodeId } from '../../../qr-codes/index.js';
@@ -46,9 +46,9 @@ export function createCodesService(deps: {
   const lookup = createCodeLookup({ db, clock });
 
   /** A code in the actor's scope, or NotFound (never revealing that it exists elsewhere). */
-  function requireScoped(actor: Actor, raw: string): q.CodeWithDepartment {
+  async function requireScoped(actor: Actor, raw: string, conn: DbOrTx = db): Promise<q.CodeWithDepartment> {
     const code = normalizeCodeId(raw);
-    const row = code ? q.getCodeWithDepartment(db, code) : undefined;
+    const row = code ? await q.getCodeWithDepartment(conn, code) : undefined;
     if (!row || !actor.departmentIds.has(row.departmentId)) throw codeNotFound();
     return row;
   }
@@ -57,10 +57,10 @@ export function createCodesService(deps: {
    * Staff views of the rows, with their funnel figures: `totals` when the caller has them already,
    * else one grouped query for every code listed, never one per code.
    */
-  function views(rows: q.CodeWithDepartment[], totals?: Map<string, q.CodeFunnelTotals>): StaffCodeViewT[] {
+  async function views(rows: q.CodeWithDepartment[], totals?: Map<string, q.CodeFunnelTotals>): Promise<StaffCodeViewT[]> {
     if (rows.length === 0) return [];
     const now = clock.now();
-    const funnel = totals ?? funnelTotalsOf({ codeIds: rows.map((r) => r.id) });
+    const funnel = totals ?? (await funnelTotalsOf({ codeIds: rows.map((r) => r.id) }));
     return rows.map((r) => ({
       ...publicCodeInfo(r),
       createdAt: r.createdAt,
@@ -70,9 +70,9 @@ export function createCodesService(deps: {
     }));
   }
 
-  function funnelTotalsOf(of: Parameters<typeof q.funnelTotals>[1]): Map<string, q.CodeFunnelTotals> {
+  async function funnelTotalsOf(of: Parameters<typeof q.funnelTotals>[1]): Promise<Map<string, q.CodeFunnelTotals>> {
     const since = funnelWindowStart(chinaDay(clock.now()));
-    return new Map(q.funnelTotals(db, of, since).map((t) => [t.codeId, t]));
+    return new Map((await q.funnelTotals(db, of, since)).map((t) => [t.codeId, t]));
   }
 
   function scopedDepartmentIds(actor: Actor, departmentId?: number): number[] {
@@ -100,22 +100,25 @@ export function createCodesService(deps: {
     ...createCodePrint({ db, org, lookup, images }),
 
     /** Id of the oldest active code (the demo link printed at start), or null. */
-    firstActiveCode(): string | null {
-      return q.firstActiveCodeId(db) ?? null;
+    async firstActiveCode(): Promise<string | null> {
+      return (await q.firstActiveCodeId(db)) ?? null;
     },
 
     /** A landing-page open (scan funnel). Disabled codes are not counted: nobody can rate them. */
-    recordOpen(raw: string): void {
-      const info = lookup.requirePublicInfo(raw);
+    async recordOpen(raw: string): Promise<void> {
+      const info = await lookup.requirePublicInfo(raw);
       if (!info.active) throw new Gone('该评议码已停用', 'CodeDisabled');
-      stats.recordOpen(db, info.code, info.departmentId, chinaDay(clock.now()));
+      const day = chinaDay(clock.now());
+      await db.transaction(async (tx) => {
+        await stats.recordOpen(tx, info.code, info.departmentId, day);
+      });
     },
 
     /**
      * The codes in scope matching the filters, in the order asked (default: print order), with their
      * scan funnel: all of them, or with `limit` one page; `total` counts every match either way.
      */
-    list(actor: Actor, query: CodeListQueryT = {}): CodeListT {
+    async list(actor: Actor, query: CodeListQueryT = {}): Promise<CodeListT> {
       const departmentIds = scopedDepartmentIds(actor, query.departmentId);
       const filter = { active: query.active };
       const sort = query.sort ?? 'department';
@@ -124,29 +127,29 @@ export function createCodesService(deps: {
 
       if (isColumnSort(sort) && query.alerted === undefined) {
         // SQL orders and pages the codes; a page reads only its own funnel figures.
-        const rows = q.pageCodesWithDepartment(db, departmentIds, filter, {
+        const rows = await q.pageCodesWithDepartment(db, departmentIds, filter, {
           sort,
           order,
           limit: page?.limit ?? -1,
           offset: page?.offset ?? 0,
         });
-        if (!page) return { codes: views(rows, funnelTotalsOf({ departmentIds })), total: rows.length };
-        return { codes: views(rows), total: q.countCodes(db, departmentIds, filter) };
+        if (!page) return { codes: await views(rows, await funnelTotalsOf({ departmentIds })), total: rows.length };
+        return { codes: await views(rows), total: await q.countCodes(db, departmentIds, filter) };
       }
 
       // By location, or by a figure or filtered by alert: every code in scope is ordered here, and
       // every funnel figure is read first when the order or the filter needs them.
-      const funnel = needsFigures(sort) || query.alerted !== undefined ? funnelTotalsOf({ departmentIds }) : undefined;
+      const funnel = needsFigures(sort) || query.alerted !== undefined ? await funnelTotalsOf({ departmentIds }) : undefined;
       const now = clock.now();
       const rows = isColumnSort(sort)
-        ? q.pageCodesWithDepartment(db, departmentIds, filter, { sort, order, limit: -1, offset: 0 })
-        : q.listCodesWithDepartment(db, departmentIds, filter);
+        ? await q.pageCodesWithDepartment(db, departmentIds, filter, { sort, order, limit: -1, offset: 0 })
+        : await q.listCodesWithDepartment(db, departmentIds, filter);
       let listed: ListedCode[] = rows.map((row) => ({ row, figures: funnel ? funnelView(funnel.get(row.id), row, now) : null }));
       if (query.alerted !== undefined) listed = listed.filter((c) => (c.figures!.alert !== null) === query.alerted);
       if (!isColumnSort(sort)) listed.sort(listedOrder(sort, order));
       const shown = page ? listed.slice(page.offset, page.offset + page.limit) : listed;
       return {
-        codes: views(
+        codes: await views(
           shown.map((c) => c.row),
           funnel,
         ),
@@ -155,58 +158,64 @@ export function createCodesService(deps: {
     },
 
     /** Daily opens and submissions of one code, every day of [from, to] (default: the last 30 days). */
-    funnelSeries(actor: Actor, raw: string, range: { from?: string; to?: string }): FunnelSeriesT {
-      const row = requireScoped(actor, raw);
+    async funnelSeries(actor: Actor, raw: string, range: { from?: string; to?: string }): Promise<FunnelSeriesT> {
+      const row = await requireScoped(actor, raw);
       const { from, to } = funnelSeriesRange(range, chinaDay(clock.now()));
-      return { code: row.id, from, to, days: everyFunnelDay({ from, to }, q.funnelDays(db, row.id, from, to)) };
+      return { code: row.id, from, to, days: everyFunnelDay({ from, to }, await q.funnelDays(db, row.id, from, to)) };
     },
 
     /** Admin change of a code: enable/disable, relabel. Every change is audited with before/after. */
-    update(actor: Actor, raw: string, patch: CodePatch): StaffCodeViewT {
+    async update(actor: Actor, raw: string, patch: CodePatch): Promise<StaffCodeViewT> {
       if (patch.departmentId !== undefined) {
         throw new BadRequest('评议码的所属部门不能更改：请停用此码，再在新部门下新建评议码', 'DepartmentImmutable');
       }
-      const row = requireScoped(actor, raw);
-      const next: { active?: boolean; location?: string; staffName?: string | null } = {};
-      if (patch.location !== undefined) next.location = trimmedLocation(patch.location);
-      if (patch.staffName !== undefined) next.staffName = trimmedStaffName(patch.staffName);
-      if (patch.active !== undefined) next.active = patch.active;
-      if (Object.keys(next).length === 0) throw new BadRequest('没有要修改的内容');
+      // The row is read in the transaction that changes it: the before/after compared and audited are
+      // those of the row written, even when another change of the code commits meanwhile.
+      const { id, changed } = await db.transaction(async (tx) => {
+        const row = await requireScoped(actor, raw, tx);
+        const next: { active?: boolean; location?: string; staffName?: string | null } = {};
+        if (patch.location !== undefined) next.location = trimmedLocation(patch.location);
+        if (patch.staffName !== undefined) next.staffName = trimmedStaffName(patch.staffName);
+        if (patch.active !== undefined) next.active = patch.active;
+        if (Object.keys(next).length === 0) throw new BadRequest('没有要修改的内容');
 
-      const before: Record<string, unknown> = {};
-      const after: Record<string, unknown> = {};
-      for (const key of Object.keys(next) as Array<keyof typeof next>) {
-        const current = key === 'staffName' ? (row.staffName ?? null) : row[key];
-        if (current !== next[key]) {
-          before[key] = current;
-          after[key] = next[key];
+        const before: Record<string, unknown> = {};
+        const after: Record<string, unknown> = {};
+        for (const key of Object.keys(next) as Array<keyof typeof next>) {
+          const current = key === 'staffName' ? (row.staffName ?? null) : row[key];
+          if (current !== next[key]) {
+            before[key] = current;
+            after[key] = next[key];
+          }
         }
-      }
-      if (Object.keys(after).length > 0) {
+        if (Object.keys(after).length === 0) return { id: row.id, changed: false };
         const now = clock.now();
-        db.transaction((tx) => {
-          const disabledAt = after.active === undefined ? undefined : after.active ? null : now;
-          q.updateCode(tx, row.id, { ...(after as typeof next), ...(disabledAt !== undefined ? { disabledAt } : {}), updatedAt: now });
-          insertAudit(tx, {
-            at: now,
-            userId: actor.id,
-            action: after.active === false ? 'code.disable' : after.active === true ? 'code.enable' : 'code.update',
-            targetType: 'code',
-            targetId: row.id,
-            detail: { before, after },
-          });
+        const disabledAt = after.active === undefined ? undefined : after.active ? null : now;
+        await q.updateCode(tx, row.id, {
+          ...(after as typeof next),
+          ...(disabledAt !== undefined ? { disabledAt } : {}),
+          updatedAt: now,
         });
-        lookup.forget(row.id);
-      }
-      return views([q.getCodeWithDepartment(db, row.id)!])[0]!;
+        await insertAudit(tx, {
+          at: now,
+          userId: actor.id,
+          action: after.active === false ? 'code.disable' : after.active === true ? 'code.enable' : 'code.update',
+          targetType: 'code',
+          targetId: row.id,
+          detail: { before, after },
+        });
+        return { id: row.id, changed: true };
+      });
+      if (changed) lookup.forget(id);
+      return (await views([(await q.getCodeWithDepartment(db, id))!]))[0]!;
     },
 
     /**
      * Bulk creation of window codes: `{n}` in the pattern becomes startAt, startAt+1, … Ids are random
      * and checked against every code ever made, disabled ones included, so an id is never handed out twice.
      */
-    createBulk(actor: Actor, departmentId: number, input: BulkCreateInput): StaffCodeViewT[] {
-      const department = org.getDepartment(actor, departmentId);
+    async createBulk(actor: Actor, departmentId: number, input: BulkCreateInput): Promise<StaffCodeViewT[]> {
+      const department = await org.getDepartment(actor, departmentId);
       if (!department.active) throw new Conflict('部门已停用，不能新建评议码');
       const pattern = input.locationPattern.trim();
       if (input.count > 1 && !pattern.includes('{n}')) {
@@ -216,9 +225,9 @@ export function createCodesService(deps: {
       const locations = Array.from({ length: input.count }, (_, i) => trimmedLocation(pattern.replaceAll('{n}', String(startAt + i))));
       const staffName = trimmedStaffName(input.staffName);
       const now = clock.now();
-      const created = db.transaction((tx) => {
-        const ids = freshIds(tx, input.count);
-        const rows = q.insertCodes(
+      const created = await db.transaction(async (tx) => {
+        const ids = await freshIds(tx, input.count);
+        const rows = await q.insertCodes(
           tx,
           ids.map((id, i) => ({
             id,
@@ -232,7 +241,7 @@ export function createCodesService(deps: {
             updatedAt: now,
           })),
         );
-        insertAudit(tx, {
+        await insertAudit(tx, {
           at: now,
           userId: actor.id,
           action: 'code.create',
@@ -243,13 +252,13 @@ export function createCodesService(deps: {
         return rows;
       });
       const byId = new Set(created.map((r) => r.id));
-      const rows = q.listCodesWithDepartment(db, [departmentId]).filter((r) => byId.has(r.id));
+      const rows = (await q.listCodesWithDepartment(db, [departmentId])).filter((r) => byId.has(r.id));
       return views(rows);
     },
   };
 
   /** `count` ids unused by any code, ever; collisions (rare: 31^6 ids) are drawn again. */
-  function freshIds(tx: Parameters<typeof q.existingCodeIds>[0], count: number): string[] {
+  async function freshIds(tx: Parameters<typeof q.existingCodeIds>[0], count: number): Promise<string[]> {
     const chosen = new Set<string>();
     // A source that keeps repeating itself is broken; fail loudly instead of spinning.
     const maxDraws = count * 20 + 100;
@@ -261,7 +270,7 @@ export function createCodesService(deps: {
         const id = generateCodeId((n) => random.bytes(n));
         if (!chosen.has(id)) candidates.add(id);
       }
-      const taken = q.existingCodeIds(tx, [...candidates]);
+      const taken = await q.existingCodeIds(tx, [...candidates]);
       for (const id of candidates) if (!taken.has(id)) chosen.add(id);
     }
     return [...chosen];

@@ -47,7 +47,7 @@ export async function printRoutes(fastify: FastifyInstance, { codes }: { codes: 
     {
       schema: { tags: ['codes'], summary: '二维码（SVG）', params: CodeParam, response: imageResponses },
     },
-    async (request, reply) => sendImage(request, reply, codes.qrSvg(request.params.code), 'image/svg+xml; charset=utf-8'),
+    async (request, reply) => sendImage(request, reply, await codes.qrSvg(request.params.code), 'image/svg+xml; charset=utf-8'),
   );
 
   app.get(
@@ -81,8 +81,8 @@ export async function printRoutes(fastify: FastifyInstance, { codes }: { codes: 
 
   // The global CSP forbids inline styles; these routes get a per-reply nonce for the sheet's <style>.
   const sheetHelmet = { enableCSPNonces: true } as const;
-  const sendSheet = (reply: FastifyReply, render: (nonce: string) => string) => {
-    const html = render(reply.cspNonce.style);
+  const sendSheet = async (reply: FastifyReply, render: (nonce: string) => Promise<string>) => {
+    const html = await render(reply.cspNonce.style);
     return reply.header('cache-control', 'private, no-store').type('text/html; charset=utf-8').send(html);
   };
 

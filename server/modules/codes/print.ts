@@ -26,33 +26,33 @@ export function createCodePrint(deps: {
 
   return {
     /** The QR as SVG. Disabled codes keep their image: it is printed already. */
-    qrSvg(raw: string): QrImage<string> {
-      return images.svg(lookup.requirePublicInfo(raw).code);
+    async qrSvg(raw: string): Promise<QrImage<string>> {
+      return images.svg((await lookup.requirePublicInfo(raw)).code);
     },
 
-    qrPng(raw: string, size: number): Promise<QrImage<Buffer>> {
-      return images.png(lookup.requirePublicInfo(raw).code, size);
+    async qrPng(raw: string, size: number): Promise<QrImage<Buffer>> {
+      return images.png((await lookup.requirePublicInfo(raw)).code, size);
     },
 
     /** The A4 print sheet of a department's active codes (disabled codes are left out). */
-    departmentPosters(actor: Actor, departmentId: number, sheet: { styleNonce?: string } = {}): string {
-      const department = org.getDepartment(actor, departmentId);
-      const rows = listCodesWithDepartment(db, [departmentId], { active: true });
+    async departmentPosters(actor: Actor, departmentId: number, sheet: { styleNonce?: string } = {}): Promise<string> {
+      const department = await org.getDepartment(actor, departmentId);
+      const rows = await listCodesWithDepartment(db, [departmentId], { active: true });
       return images.posterSheet(`${department.name} · 评议码海报`, posterCodes(rows), sheet);
     },
 
     /** The print sheet of every active code of an org unit (a whole county: 308 posters) in scope. */
-    orgUnitPosters(actor: Actor, orgUnitId: number, sheet: { styleNonce?: string } = {}): string {
-      const unit = org.listOrgUnits(actor).find((u) => u.id === orgUnitId);
+    async orgUnitPosters(actor: Actor, orgUnitId: number, sheet: { styleNonce?: string } = {}): Promise<string> {
+      const unit = (await org.listOrgUnits(actor)).find((u) => u.id === orgUnitId);
       if (!unit) throw new NotFound('组织单位不存在');
-      const rows = listCodesWithDepartment(db, org.departmentIdsUnder(actor, unit.id), { active: true });
+      const rows = await listCodesWithDepartment(db, await org.departmentIdsUnder(actor, unit.id), { active: true });
       return images.posterSheet(`${unit.name} · 评议码海报`, posterCodes(rows), sheet);
     },
 
     /** A ZIP of the department's active codes as SVG files, with a CSV list of what each code is. */
     async departmentSvgZip(actor: Actor, departmentId: number): Promise<{ filename: string; body: Buffer }> {
-      const department = org.getDepartment(actor, departmentId);
-      const rows = listCodesWithDepartment(db, [departmentId], { active: true });
+      const department = await org.getDepartment(actor, departmentId);
+      const rows = await listCodesWithDepartment(db, [departmentId], { active: true });
       // Cells verbatim (csvQuoted, not csvText's ' prefix): the list must read exactly as the posters print.
       const csv =
         UTF8_BOM +

@@ -23,7 +23,7 @@ export async function notificationsRoutes(
       },
       ADMIN,
     ),
-    async (request) => ({ webhooks: notifications.listWebhooks(actorOf(request)) }),
+    async (request) => ({ webhooks: await notifications.listWebhooks(actorOf(request)) }),
   );
 
   app.post(
@@ -32,7 +32,7 @@ export async function notificationsRoutes(
       { summary: '新建消息推送（管理员）', body: CreateWebhookBody, response: { 201: WebhookView, ...errors(400, 401, 403, 404) } },
       ADMIN,
     ),
-    async (request, reply) => reply.status(201).send(notifications.createWebhook(actorOf(request), request.body)),
+    async (request, reply) => reply.status(201).send(await notifications.createWebhook(actorOf(request), request.body)),
   );
 
   app.patch(
@@ -46,7 +46,7 @@ export async function notificationsRoutes(
       },
       ADMIN,
     ),
-    async (request) => notifications.updateWebhook(actorOf(request), request.params.id, request.body),
+    async (request) => await notifications.updateWebhook(actorOf(request), request.params.id, request.body),
   );
 
   app.delete(
@@ -56,7 +56,7 @@ export async function notificationsRoutes(
       ADMIN,
     ),
     async (request, reply) => {
-      notifications.deleteWebhook(actorOf(request), request.params.id);
+      await notifications.deleteWebhook(actorOf(request), request.params.id);
       // A 204 has no body whatever is passed; null is what its schema (Type.Null) types.
       return reply.status(204).send(null);
     },
@@ -72,6 +72,6 @@ export async function notificationsRoutes(
       },
       ADMIN,
     ),
-    async (request) => ({ deliveries: notifications.listDeliveries(actorOf(request), request.params.id) }),
+    async (request) => ({ deliveries: await notifications.listDeliveries(actorOf(request), request.params.id) }),
   );
 }

@@ -1,6 +1,6 @@
 // Webhook notifications: enqueued inside the transaction that causes them (so a rating never waits
 // for, nor fails because of, a robot), delivered later by a job with a timeout and retries.
-import type { Db, Tx } from '../../../db/client.js';
+import type { Db, DbOrTx, Tx } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/notifications.js';
 import type { DeliveryView, NotifyEvent, WebhookInput, WebhookPatch, WebhookView } from '../../../shared/api/notifications.js';
@@ -29,9 +29,21 @@ export function createNotificationsService(deps: {
 }) {
   const { db, clock, org, log } = deps;
   const timeoutMs = deps.timeoutMs ?? DELIVERY_TIMEOUT_MS;
-  // Enqueueing runs on the rating route: the webhook list is cached and refreshed on every change.
+  // Enqueueing runs on the rating route: the webhook list is cached and dropped on every change.
   let cache: q.WebhookRow[] | null = null;
-  const webhooks = () => (cache ??= q.listWebhooks(db));
+  // Bumped by every change, so that a list read before a change's commit is never cached after it.
+  let generation = 0;
+  async function webhooks(c: DbOrTx): Promise<q.WebhookRow[]> {
+    if (cache) return cache;
+    const seen = generation;
+    const rows = await q.listWebhooks(c);
+    if (seen === generation) cache = rows;
+    return rows;
+  }
+  function dropCache(): void {
+    generation++;
+    cache = null;
+  }
   let running: Promise<DeliverResult> | null = null;
 
   function toView(w: q.WebhookRow): WebhookView {
@@ -51,8 +63,13 @@ export function createNotificationsService(deps: {
     if (actor.role !== 'admin') throw new Forbidden('只有管理员可以管理消息推送');
   }
 
-  function inScope(actor: Actor, w: q.WebhookRow): boolean {
-    return w.orgUnitId != null && org.orgUnitIdsInScope(actor).includes(w.orgUnitId);
+  /** The org units whose webhooks the actor manages. */
+  async function scopeOf(actor: Actor): Promise<Set<number>> {
+    return new Set(await org.orgUnitIdsInScope(actor));
+  }
+
+  function inScope(units: ReadonlySet<number>, w: q.WebhookRow): boolean {
+    return w.orgUnitId != null && units.has(w.orgUnitId);
   }
 
   function checkUrl(url: string): void {
@@ -66,19 +83,21 @@ export function createNotificationsService(deps: {
       throw new BadRequest('推送地址必须以 http:// 或 https:// 开头', 'InvalidWebhookUrl');
   }
 
-  function owned(actor: Actor, id: number): q.WebhookRow {
+  async function owned(actor: Actor, id: number): Promise<q.WebhookRow> {
     requireAdmin(actor);
-    const w = q.getWebhook(db, id);
-    if (!w || !inScope(actor, w)) throw new NotFound('推送配置不存在');
+    const w = await q.getWebhook(db, id);
+    if (!w || !inScope(await scopeOf(actor), w)) throw new NotFound('推送配置不存在');
     return w;
   }
 
   async function attempt(d: q.DeliveryRow): Promise<'delivered' | 'retry' | 'failed'> {
-    const hook = q.getWebhook(db, d.webhookId);
+    const hook = await q.getWebhook(db, d.webhookId);
     const attempts = d.attempts + 1;
     let error: string;
     if (!hook?.active) {
-      q.updateDelivery(db, d.id, { status: 'failed', attempts: d.attempts, lastError: '推送配置已停用', nextAttemptAt: null });
+      await db.transaction((tx) =>
+        q.updateDelivery(tx, d.id, { status: 'failed', attempts: d.attempts, lastError: '推送配置已停用', nextAttemptAt: null }),
+      );
       return 'failed';
     }
     try {
@@ -102,19 +121,25 @@ export function createNotificationsService(deps: {
       if (typeof errcode === 'number' && errcode !== 0) {
         throw new Error(`errcode ${errcode}: ${String((body as { errmsg?: unknown }).errmsg ?? '')}`.slice(0, 300));
       }
-      q.updateDelivery(db, d.id, { status: 'delivered', attempts, lastError: null, nextAttemptAt: null, deliveredAt: clock.now() });
+      const deliveredAt = clock.now();
+      await db.transaction((tx) =>
+        q.updateDelivery(tx, d.id, { status: 'delivered', attempts, lastError: null, nextAttemptAt: null, deliveredAt }),
+      );
       return 'delivered';
     } catch (err) {
       error = err instanceof Error ? (err.name === 'TimeoutError' ? `超时（${timeoutMs} ms）` : err.message) : String(err);
     }
     const failed = attempts >= MAX_ATTEMPTS;
     const wait = RETRY_BACKOFF_MS[Math.min(attempts - 1, RETRY_BACKOFF_MS.length - 1)];
-    q.updateDelivery(db, d.id, {
-      status: failed ? 'failed' : 'pending',
-      attempts,
-      lastError: error.slice(0, 500),
-      nextAttemptAt: failed ? null : clock.now() + wait,
-    });
+    const nextAttemptAt = failed ? null : clock.now() + wait;
+    await db.transaction((tx) =>
+      q.updateDelivery(tx, d.id, {
+        status: failed ? 'failed' : 'pending',
+        attempts,
+        lastError: error.slice(0, 500),
+        nextAttemptAt,
+      }),
+    );
     log.warn(
       { webhookId: hook.id, deliveryId: d.id, event: d.event, attempt: attempts, maxAttempts: MAX_ATTEMPTS, error, gaveUp: failed },
       `webhook #${hook.id}「${hook.name}」delivery #${d.id} (${d.event}) attempt ${attempts}/${MAX_ATTEMPTS} failed: ${error}${failed ? ' — giving up' : ''}`,
@@ -125,7 +150,7 @@ export function createNotificationsService(deps: {
   async function deliverBatch(): Promise<DeliverResult> {
     const result: DeliverResult = { attempted: 0, delivered: 0, retrying: 0, failed: 0 };
     for (;;) {
-      const due = q.listDueDeliveries(db, clock.now(), BATCH);
+      const due = await q.listDueDeliveries(db, clock.now(), BATCH);
       if (due.length === 0) return result;
       const outcomes = await Promise.all(due.map(attempt));
       for (const o of outcomes) {
@@ -143,20 +168,20 @@ export function createNotificationsService(deps: {
      * Queues the notices of `event` about a case for every active webhook of its org units, inside the
      * caller's transaction. Idempotent per (webhook, event, case): calling it twice queues once.
      */
-    enqueueForCase(tx: Tx, event: NotifyEvent, c: { id: number; kind: CaseKind }): number {
+    async enqueueForCase(tx: Tx, event: NotifyEvent, c: { id: number; kind: CaseKind }): Promise<number> {
       if (event === 'bad_rating' && c.kind !== 'bad_rating') return 0;
-      const candidates = webhooks().filter((w) => w.active && w.events.includes(event));
+      const candidates = (await webhooks(tx)).filter((w) => w.active && w.events.includes(event));
       if (candidates.length === 0) return 0;
-      const facts = q.caseNoticeFacts(tx, c.id);
+      const facts = await q.caseNoticeFacts(tx, c.id);
       if (!facts) return 0;
-      const units = new Set(q.orgAncestorIds(tx, facts.orgUnitId));
+      const units = new Set(await q.orgAncestorIds(tx, facts.orgUnitId));
       const now = clock.now();
       const today = chinaDay(now);
       let queued = 0;
       for (const w of candidates) {
         if (w.orgUnitId != null && !units.has(w.orgUnitId)) continue;
-        if (q.deliveryExists(tx, w.id, event, c.id)) continue;
-        q.insertDelivery(tx, {
+        if (await q.deliveryExists(tx, w.id, event, c.id)) continue;
+        await q.insertDelivery(tx, {
           webhookId: w.id,
           event,
           caseId: c.id,
@@ -179,21 +204,20 @@ export function createNotificationsService(deps: {
       return running;
     },
 
-    listWebhooks(actor: Actor): WebhookView[] {
+    async listWebhooks(actor: Actor): Promise<WebhookView[]> {
       requireAdmin(actor);
-      return webhooks()
-        .filter((w) => inScope(actor, w))
-        .map(toView);
+      const units = await scopeOf(actor);
+      return (await webhooks(db)).filter((w) => inScope(units, w)).map(toView);
     },
 
-    createWebhook(actor: Actor, input: WebhookInput): WebhookView {
+    async createWebhook(actor: Actor, input: WebhookInput): Promise<WebhookView> {
       requireAdmin(actor);
       checkUrl(input.url);
       const orgUnitId = input.orgUnitId ?? actor.orgUnitId;
-      if (orgUnitId == null || !org.orgUnitIdsInScope(actor).includes(orgUnitId)) throw new NotFound('组织单位不存在');
+      if (orgUnitId == null || !(await org.orgUnitIdsInScope(actor)).includes(orgUnitId)) throw new NotFound('组织单位不存在');
       const now = clock.now();
-      const row = db.transaction((tx) => {
-        const w = q.insertWebhook(tx, {
+      const row = await db.transaction(async (tx) => {
+        const w = await q.insertWebhook(tx, {
           name: input.name.trim(),
           kind: input.kind,
           url: input.url,
@@ -202,7 +226,7 @@ export function createNotificationsService(deps: {
           active: input.active ?? true,
           createdAt: now,
         });
-        insertAudit(tx, {
+        await insertAudit(tx, {
           at: now,
           userId: actor.id,
           action: 'webhook.create',
@@ -212,23 +236,23 @@ export function createNotificationsService(deps: {
         });
         return w;
       });
-      cache = null;
+      dropCache();
       return toView(row);
     },
 
-    updateWebhook(actor: Actor, id: number, patch: WebhookPatch): WebhookView {
-      owned(actor, id);
+    async updateWebhook(actor: Actor, id: number, patch: WebhookPatch): Promise<WebhookView> {
+      await owned(actor, id);
       if (patch.url !== undefined) checkUrl(patch.url);
       const now = clock.now();
-      const row = db.transaction((tx) => {
-        const w = q.updateWebhook(tx, id, {
+      const row = await db.transaction(async (tx) => {
+        const w = await q.updateWebhook(tx, id, {
           ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
           ...(patch.kind !== undefined ? { kind: patch.kind } : {}),
           ...(patch.url !== undefined ? { url: patch.url } : {}),
           ...(patch.events !== undefined ? { events: [...new Set(patch.events)] } : {}),
           ...(patch.active !== undefined ? { active: patch.active } : {}),
         });
-        insertAudit(tx, {
+        await insertAudit(tx, {
           at: now,
           userId: actor.id,
           action: 'webhook.update',
@@ -238,16 +262,16 @@ export function createNotificationsService(deps: {
         });
         return w!;
       });
-      cache = null;
+      dropCache();
       return toView(row);
     },
 
-    deleteWebhook(actor: Actor, id: number): void {
-      const w = owned(actor, id);
+    async deleteWebhook(actor: Actor, id: number): Promise<void> {
+      const w = await owned(actor, id);
       const now = clock.now();
-      db.transaction((tx) => {
-        q.deleteWebhook(tx, id);
-        insertAudit(tx, {
+      await db.transaction(async (tx) => {
+        await q.deleteWebhook(tx, id);
+        await insertAudit(tx, {
           at: now,
           userId: actor.id,
           action: 'webhook.delete',
@@ -256,12 +280,12 @@ export function createNotificationsService(deps: {
           detail: { name: w.name },
         });
       });
-      cache = null;
+      dropCache();
     },
 
-    listDeliveries(actor: Actor, webhookId: number, limit = 100): DeliveryView[] {
-      owned(actor, webhookId);
-      return q.listDeliveries(db, webhookId, limit).map((d) => ({
+    async listDeliveries(actor: Actor, webhookId: number, limit = 100): Promise<DeliveryView[]> {
+      await owned(actor, webhookId);
+      return (await q.listDeliveries(db, webhookId, limit)).map((d) => ({
         id: d.id,
         event: d.event,
         caseId: d.caseId,

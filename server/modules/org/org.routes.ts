@@ -15,7 +15,7 @@ export async function orgRoutes(fastify: FastifyInstance, { org }: { org: OrgSer
       summary: '部门列表（本人范围内）',
       response: { 200: Type.Object({ departments: Type.Array(DepartmentView) }), ...errors(401) },
     }),
-    async (request) => ({ departments: org.listDepartments(actorOf(request)) }),
+    async (request) => ({ departments: await org.listDepartments(actorOf(request)) }),
   );
 
   app.post(
@@ -24,12 +24,12 @@ export async function orgRoutes(fastify: FastifyInstance, { org }: { org: OrgSer
       { summary: '新建部门（管理员）', body: CreateDepartmentBody, response: { 201: DepartmentView, ...errors(400, 401, 403, 404, 409) } },
       ['admin'],
     ),
-    async (request, reply) => reply.status(201).send(org.createDepartment(actorOf(request), request.body)),
+    async (request, reply) => reply.status(201).send(await org.createDepartment(actorOf(request), request.body)),
   );
 
   app.get(
     '/api/org-units',
     staff({ summary: '组织单位（市 → 县/区）', response: { 200: Type.Object({ orgUnits: Type.Array(OrgUnitView) }), ...errors(401) } }),
-    async (request) => ({ orgUnits: org.listOrgUnits(actorOf(request)) }),
+    async (request) => ({ orgUnits: await org.listOrgUnits(actorOf(request)) }),
   );
 }

@@ -12,12 +12,12 @@ export type { DepartmentView };
 export function createOrgService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
 
-  function unitNames(): Map<number, string> {
-    return new Map(q.listOrgUnits(db).map((u) => [u.id, u.name]));
+  async function unitNames(): Promise<Map<number, string>> {
+    return new Map((await q.listOrgUnits(db)).map((u) => [u.id, u.name]));
   }
 
   /** Departments an admin/supervisor (org unit subtree) or a head (assigned departments) may see. */
-  function departmentIdsInScope(user: { id: number; role: string; orgUnitId: number | null }): number[] {
+  async function departmentIdsInScope(user: { id: number; role: string; orgUnitId: number | null }): Promise<number[]> {
     if (user.role === 'dept_head') return q.departmentIdsOfUser(db, user.id);
     if (user.orgUnitId == null) return [];
     return q.departmentIdsUnder(db, user.orgUnitId);
@@ -37,58 +37,58 @@ export function createOrgService(deps: { db: Db; clock: Clock }) {
   return {
     departmentIdsInScope,
 
-    listDepartments(actor: Actor): DepartmentView[] {
-      const names = unitNames();
-      return q.listDepartmentsByIds(db, [...actor.departmentIds]).map((d) => toView(d, names));
+    async listDepartments(actor: Actor): Promise<DepartmentView[]> {
+      const names = await unitNames();
+      return (await q.listDepartmentsByIds(db, [...actor.departmentIds])).map((d) => toView(d, names));
     },
 
     /** A department in the actor's scope, or NotFound (never revealing that it exists elsewhere). */
-    getDepartment(actor: Actor, id: number): DepartmentView {
-      const d = actor.departmentIds.has(id) ? q.getDepartment(db, id) : undefined;
+    async getDepartment(actor: Actor, id: number): Promise<DepartmentView> {
+      const d = actor.departmentIds.has(id) ? await q.getDepartment(db, id) : undefined;
       if (!d) throw new NotFound('部门不存在');
-      return toView(d, unitNames());
+      return toView(d, await unitNames());
     },
 
-    listOrgUnits(actor: Actor): OrgUnitView[] {
-      const all = q.listOrgUnits(db);
+    async listOrgUnits(actor: Actor): Promise<OrgUnitView[]> {
+      const all = await q.listOrgUnits(db);
       if (actor.orgUnitId == null) return [];
-      const visible = new Set(q.orgSubtreeIds(db, actor.orgUnitId));
+      const visible = new Set(await q.orgSubtreeIds(db, actor.orgUnitId));
       return all.filter((u) => visible.has(u.id)).map((u) => ({ id: u.id, parentId: u.parentId, kind: u.kind, name: u.name }));
     },
 
     /** The departments of an org unit and every unit below it that the actor sees, in display order. */
-    departmentIdsUnder(actor: Actor, orgUnitId: number): number[] {
-      return q.departmentIdsUnder(db, orgUnitId).filter((id) => actor.departmentIds.has(id));
+    async departmentIdsUnder(actor: Actor, orgUnitId: number): Promise<number[]> {
+      return (await q.departmentIdsUnder(db, orgUnitId)).filter((id) => actor.departmentIds.has(id));
     },
 
-    orgUnitIdsInScope(actor: Actor): number[] {
+    async orgUnitIdsInScope(actor: Actor): Promise<number[]> {
       return actor.orgUnitId == null ? [] : q.orgSubtreeIds(db, actor.orgUnitId);
     },
 
     /** Makes a department head responsible for these departments, inside the caller's transaction. */
-    assignUserDepartments(tx: Tx, userId: number, departmentIds: number[]): void {
-      q.assignUserDepartments(tx, userId, departmentIds);
+    async assignUserDepartments(tx: Tx, userId: number, departmentIds: number[]): Promise<void> {
+      await q.assignUserDepartments(tx, userId, departmentIds);
     },
 
-    createDepartment(actor: Actor, input: CreateDepartmentInput): DepartmentView {
+    async createDepartment(actor: Actor, input: CreateDepartmentInput): Promise<DepartmentView> {
       if (actor.role !== 'admin') throw new Forbidden('只有管理员可以新建部门');
       const name = input.name.trim();
       if (!name) throw new BadRequest('部门名称不能为空');
-      if (actor.orgUnitId == null || !q.orgSubtreeIds(db, actor.orgUnitId).includes(input.orgUnitId)) {
+      if (actor.orgUnitId == null || !(await q.orgSubtreeIds(db, actor.orgUnitId)).includes(input.orgUnitId)) {
         throw new NotFound('组织单位不存在');
       }
-      const unit = q.getOrgUnit(db, input.orgUnitId);
+      const unit = await q.getOrgUnit(db, input.orgUnitId);
       if (unit?.kind !== 'county') throw new BadRequest('部门只能建在县/区之下');
-      if (q.findDepartmentByName(db, input.orgUnitId, name)) throw new Conflict(`部门「${name}」已存在`);
+      if (await q.findDepartmentByName(db, input.orgUnitId, name)) throw new Conflict(`部门「${name}」已存在`);
       const now = clock.now();
-      const d = db.transaction((tx) => {
-        const row = q.insertDepartment(tx, {
+      const d = await db.transaction(async (tx) => {
+        const row = await q.insertDepartment(tx, {
           orgUnitId: input.orgUnitId,
           name,
           sortOrder: input.sortOrder ?? 0,
           createdAt: now,
         });
-        insertAudit(tx, {
+        await insertAudit(tx, {
           at: now,
           userId: actor.id,
           action: 'department.create',
@@ -98,7 +98,7 @@ export function createOrgService(deps: { db: Db; clock: Clock }) {
         });
         return row;
       });
-      return toView(d, unitNames());
+      return toView(d, await unitNames());
     },
   };
 }

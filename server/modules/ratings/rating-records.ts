@@ -21,12 +21,12 @@ export function createRatingRecords(deps: { db: Db; stats: Pick<StatsService, 'e
   const { db, stats } = deps;
 
   return {
-    get(id: number): RatingRecord | undefined {
+    async get(id: number): Promise<RatingRecord | undefined> {
       return q.getRating(db, id);
     },
 
     /** Every decision recorded on a rating, oldest first, with the name of who decided. */
-    decisionsOf(ratingId: number) {
+    async decisionsOf(ratingId: number) {
       return dq.listDecisionsOfRating(db, ratingId);
     },
 
@@ -34,13 +34,13 @@ export function createRatingRecords(deps: { db: Db; stats: Pick<StatsService, 'e
      * Records the decision excluding a rating and, unless an earlier decision already did, takes it out
      * of the counted statistics (never deleted), inside the caller's transaction.
      */
-    exclude(tx: Tx, ratingId: number, decision: ExclusionDecision): { alreadyExcluded: boolean } {
-      const r = q.getRating(tx, ratingId);
+    async exclude(tx: Tx, ratingId: number, decision: ExclusionDecision): Promise<{ alreadyExcluded: boolean }> {
+      const r = await q.getRating(tx, ratingId);
       if (!r) throw new Error(`rating ${ratingId} of case ${decision.caseId} is missing`);
-      dq.insertRatingDecision(tx, { ratingId, kind: 'exclude', ...decision });
+      await dq.insertRatingDecision(tx, { ratingId, kind: 'exclude', ...decision });
       if (!r.excluded) {
-        dq.markRatingExcluded(tx, ratingId);
-        stats.excludeRating(tx, {
+        await dq.markRatingExcluded(tx, ratingId);
+        await stats.excludeRating(tx, {
           codeId: r.codeId,
           departmentId: r.departmentId,
           day: r.day,
@@ -54,12 +54,12 @@ export function createRatingRecords(deps: { db: Db; stats: Pick<StatsService, 'e
     },
 
     /** Ratings whose phone number has outlived its purpose (see listPhonesToErase), by id. */
-    phonesToErase(tx: Tx, cutoff: number, limit: number): number[] {
+    async phonesToErase(tx: Tx, cutoff: number, limit: number): Promise<number[]> {
       return dq.listPhonesToErase(tx, cutoff, limit);
     },
 
-    erasePhone(tx: Tx, ratingId: number, at: number): void {
-      dq.erasePhone(tx, ratingId, at);
+    async erasePhone(tx: Tx, ratingId: number, at: number): Promise<void> {
+      await dq.erasePhone(tx, ratingId, at);
     },
   };
 }

@@ -83,7 +83,7 @@ export async function ratingsRoutes(
       },
       ['admin', 'supervisor'],
     ),
-    async (request) => ({ ratings: ratings.listFlagged(actorOf(request)) }),
+    async (request) => ({ ratings: await ratings.listFlagged(actorOf(request)) }),
   );
 
   function sendPage(reply: FastifyReply, status: number, data: PageData) {
@@ -108,7 +108,7 @@ export async function ratingsRoutes(
 
   app.get('/r/:code', { schema: { hide: true, params: Type.Object({ code: Type.String() }) } }, async (request, reply) => {
     const code = request.params.code.trim().toUpperCase();
-    const info = code.length <= 64 ? codes.getPublicInfo(code) : null;
+    const info = code.length <= 64 ? await codes.getPublicInfo(code) : null;
     if (!info) return sendPage(reply, 404, { kind: 'missing', code: code.slice(0, 64), reason: 'unknown' });
     if (!info.active) {
       return sendPage(reply, 410, {
@@ -131,7 +131,7 @@ export async function ratingsRoutes(
   });
 
   app.get('/s/:token', { schema: { hide: true, params: Type.Object({ token: Type.String() }) } }, async (request, reply) => {
-    const status = request.params.token.length <= 64 ? caseStatus.publicStatus(request.params.token) : null;
+    const status = request.params.token.length <= 64 ? await caseStatus.publicStatus(request.params.token) : null;
     if (!status) return sendPage(reply, 404, { kind: 'missing', code: '', reason: 'case' });
     // The page shows times in Beijing time from ISO strings.
     return sendPage(reply, 200, {

@@ -67,15 +67,15 @@ export function createRatingsService(deps: {
     return { caseNo: c.caseNo, dueDate: c.dueDate, contactDueDate: c.contactDueDate, statusUrl: `/s/${c.statusToken}` };
   }
 
-  function answerFor(tx: Tx, id: number, created: boolean): SubmitResult {
-    const c = cases.followUpOfRating(tx, id);
+  async function answerFor(tx: Tx, id: number, created: boolean): Promise<SubmitResult> {
+    const c = await cases.followUpOfRating(tx, id);
     return { created, id, followUp: c ? followUp(c) : null };
   }
 
   /** Runs inside a (savepoint of a) group-commit transaction: limits, insert, rollups, case. */
-  function store(tx: Tx, p: Prepared): SubmitResult {
+  async function store(tx: Tx, p: Prepared): Promise<SubmitResult> {
     if (p.idempotencyKey) {
-      const prior = q.findByIdempotencyKey(tx, p.code.code, p.idempotencyKey);
+      const prior = await q.findByIdempotencyKey(tx, p.code.code, p.idempotencyKey);
       if (prior) return answerFor(tx, prior.id, false);
     }
     const { limits } = settings.get();
@@ -102,7 +102,7 @@ export function createRatingsService(deps: {
 
     const day = chinaDay(now);
     const realName = p.phone !== null;
-    const id = q.insertRatingFast(tx, {
+    const id = await q.insertRatingFast(tx, {
       codeId: p.code.code,
       departmentId: p.code.departmentId,
       score: p.score,
@@ -120,12 +120,20 @@ export function createRatingsService(deps: {
       flagReason: reasons.length ? reasons.join(',') : null,
     });
     const hour = chinaHour(now);
-    stats.recordRating(tx, { codeId: p.code.code, departmentId: p.code.departmentId, day, hour, score: p.score, tags: p.tags, realName });
+    await stats.recordRating(tx, {
+      codeId: p.code.code,
+      departmentId: p.code.departmentId,
+      day,
+      hour,
+      score: p.score,
+      tags: p.tags,
+      realName,
+    });
     if (!isBadScore(p.score)) {
       if (counted) windows.add({ clientHash: p.clientHash, netHash: p.netHash, codeId: p.code.code, at: now });
       return { created: true, id, followUp: null };
     }
-    const kase = cases.openForBadRating(tx, {
+    const kase = await cases.openForBadRating(tx, {
       id,
       codeId: p.code.code,
       departmentId: p.code.departmentId,
@@ -140,12 +148,11 @@ export function createRatingsService(deps: {
   }
 
   const windows = new AbuseWindows();
-  windows.load(q.recentSubmissions(db, clock.now() - WINDOW_RETENTION_MS));
   const committer = new GroupCommitter<Prepared, SubmitResult>(db, store);
 
   /** Checks everything that needs no database; throws 4xx with a message for the citizen. */
-  function prepare(input: SubmitInput): Prepared {
-    const code = codes.getPublicInfo(input.code);
+  async function prepare(input: SubmitInput): Promise<Prepared> {
+    const code = await codes.getPublicInfo(input.code);
     if (!code) throw new NotFound('未找到该评议码，请核对二维码或咨询窗口工作人员', 'UnknownCode');
     if (!code.active) throw new Gone('该评议码已停用，请扫描窗口的新评议码或咨询工作人员', 'CodeDisabled');
     const b = input.body;
@@ -182,8 +189,13 @@ export function createRatingsService(deps: {
   }
 
   return {
-    submit(input: SubmitInput): Promise<SubmitResult> {
-      return committer.submit(prepare(input));
+    /** Loads the recent submissions the device and network limits look back on (once, at start). */
+    async load(): Promise<void> {
+      windows.load(await q.recentSubmissions(db, clock.now() - WINDOW_RETENTION_MS));
+    },
+
+    async submit(input: SubmitInput): Promise<SubmitResult> {
+      return committer.submit(await prepare(input));
     },
 
     /**
@@ -191,7 +203,7 @@ export function createRatingsService(deps: {
      * the demo county's history) under the same storage rules: rollups and the 差评必查 case.
      * Device limits do not apply: each call stands for a different person.
      */
-    recordAt(input: {
+    async recordAt(input: {
       code: string;
       score: Score;
       tags?: string[];
@@ -199,11 +211,11 @@ export function createRatingsService(deps: {
       phone?: string | null;
       createdAt: number;
       channel: string;
-    }): SubmitResult {
-      const code = codes.getPublicInfo(input.code);
+    }): Promise<SubmitResult> {
+      const code = await codes.getPublicInfo(input.code);
       if (!code) throw new NotFound('未找到该评议码', 'UnknownCode');
       const unique = Buffer.from(deps.random.bytes(12)).toString('hex');
-      return db.transaction((tx) =>
+      return db.transaction(async (tx) =>
         store(tx, {
           code,
           score: input.score,
@@ -220,12 +232,12 @@ export function createRatingsService(deps: {
     },
 
     /** Writes queued ratings now (graceful shutdown, tests). */
-    flush(): void {
-      committer.flush();
+    async flush(): Promise<void> {
+      await committer.flush();
     },
 
-    listFlagged(actor: Actor, limit = 200): FlaggedRating[] {
-      return q.listFlaggedRatings(db, [...actor.departmentIds], limit).map((r) => ({
+    async listFlagged(actor: Actor, limit = 200): Promise<FlaggedRating[]> {
+      return (await q.listFlaggedRatings(db, [...actor.departmentIds], limit)).map((r) => ({
         id: r.id,
         codeId: r.codeId,
         departmentId: r.departmentId,

@@ -28,15 +28,17 @@ export async function settingsRoutes(fastify: FastifyInstance, { settings }: { s
 
   app.get('/api/settings', reading('系统设置', SettingsSchema), async () => settings.get());
 
-  app.patch('/api/settings', changing('修改设置（管理员）', SettingsPatchSchema, SettingsSchema), async (request) =>
-    settings.update(actorOf(request), request.body),
+  app.patch(
+    '/api/settings',
+    changing('修改设置（管理员）', SettingsPatchSchema, SettingsSchema),
+    async (request) => await settings.update(actorOf(request), request.body),
   );
 
-  app.get('/api/settings/holidays', reading('已载入的官方节假日表与提醒', HolidaysResponse), async () => settings.holidays());
+  app.get('/api/settings/holidays', reading('已载入的官方节假日表与提醒', HolidaysResponse), async () => await settings.holidays());
 
   app.put(
     '/api/settings/holidays',
     changing('载入某年的官方节假日表（国务院办公厅通知）', HolidayTableSchema, HolidayTableView),
-    async (request) => settings.loadHolidayTable(actorOf(request), request.body),
+    async (request) => await settings.loadHolidayTable(actorOf(request), request.body),
   );
 }

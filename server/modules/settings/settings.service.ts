@@ -1,5 +1,5 @@
 import { Value } from 'typebox/value';
-import type { Db } from '../../../db/client.js';
+import type { Db, DbOrTx } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/settings.js';
 import {
@@ -16,15 +16,24 @@ import type { Clock } from '../../lib/clock.js';
 import { createWorkingCalendar, validateHolidayTable, type WorkingCalendar } from '../../lib/working-days.js';
 import type { Actor } from '../auth/actor.js';
 
-/** Settings are read on the hot path, so they are cached in memory and refreshed on every change. */
+/**
+ * Settings and the working-day calendar are read on the hot path, so they are cached in memory:
+ * `load()` fills both caches once at start-up (it must be awaited before `get()` or `calendar()`),
+ * every change here reloads them after its commit, and `refresh()` reloads them so that one server
+ * instance sees the changes another one made.
+ */
 export function createSettingsService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
   let cached: Settings | null = null;
   let calendar: WorkingCalendar | null = null;
+  // Reloads may overlap (a periodic refresh and a change): only the one that started last is kept,
+  // so an answer read before a commit never replaces one read after it.
+  let reloadsStarted = 0;
+  let reloadKept = 0;
 
-  function load(): Settings {
+  async function readSettings(c: DbOrTx): Promise<Settings> {
     const merged = structuredClone(SETTINGS_DEFAULTS) as Record<string, unknown>;
-    for (const { key, value } of q.readAllSettings(db)) {
+    for (const { key, value } of await q.readAllSettings(c)) {
       if (key in merged) merged[key] = value;
     }
     // A stored value that no longer fits the schema (an old version) falls back to its default.
@@ -35,8 +44,8 @@ export function createSettingsService(deps: { db: Db; clock: Clock }) {
     return Object.freeze(merged) as Settings;
   }
 
-  function holidayTables(): HolidayTableView[] {
-    return q.listHolidayTables(db).map((t) => ({
+  async function holidayTables(c: DbOrTx): Promise<HolidayTableView[]> {
+    return (await q.listHolidayTables(c)).map((t) => ({
       year: t.year,
       holidays: t.holidays,
       workdays: t.workdays,
@@ -45,14 +54,26 @@ export function createSettingsService(deps: { db: Db; clock: Clock }) {
     }));
   }
 
+  /** Reads both caches afresh (committed data, through `db`); answers the settings it read. */
+  async function reload(): Promise<Settings> {
+    const started = ++reloadsStarted;
+    const nextSettings = await readSettings(db);
+    const nextCalendar = createWorkingCalendar(await holidayTables(db));
+    if (started > reloadKept) {
+      reloadKept = started;
+      cached = nextSettings;
+      calendar = nextCalendar;
+    }
+    return nextSettings;
+  }
+
   function workingCalendar(): WorkingCalendar {
-    calendar ??= createWorkingCalendar(holidayTables());
+    if (!calendar) throw new Error('settings.load() must be awaited before settings.calendar()');
     return calendar;
   }
 
   /** Years touched by upcoming deadlines that have no official data: admins are warned. */
-  function calendarWarnings(today: string): string[] {
-    const cal = workingCalendar();
+  function calendarWarnings(cal: WorkingCalendar, today: string): string[] {
     // A case opened today has its whole deadline within ~45 calendar days, so those years matter.
     const years = new Set([Number(today.slice(0, 4)), Number(addDays(today, 45).slice(0, 4))]);
     const warnings: string[] = [];
@@ -69,24 +90,34 @@ export function createSettingsService(deps: { db: Db; clock: Clock }) {
   }
 
   return {
+    /** Fills the caches of `get()` and `calendar()`: awaited once before the service is used. */
+    async load(): Promise<void> {
+      await reload();
+    },
+
+    /** Reloads both caches, so that changes made by another server instance are seen. */
+    async refresh(): Promise<void> {
+      await reload();
+    },
+
     get(): Settings {
-      cached ??= load();
+      if (!cached) throw new Error('settings.load() must be awaited before settings.get()');
       return cached;
     },
 
-    update(actor: Actor, patch: SettingsPatch): Settings {
+    async update(actor: Actor, patch: SettingsPatch): Promise<Settings> {
       requireAdmin(actor);
-      const next = { ...(cached ?? load()), ...patch };
+      const next = { ...(cached ?? (await readSettings(db))), ...patch };
       if (!Value.Check(SettingsSchema, next)) {
         const first = [...Value.Errors(SettingsSchema, next)][0];
         throw new BadRequest(`设置不合法：${first?.instancePath ?? ''} ${first?.message ?? ''}`.trim(), 'InvalidSettings');
       }
       const now = clock.now();
-      db.transaction((tx) => {
+      await db.transaction(async (tx) => {
         for (const [key, value] of Object.entries(patch)) {
-          q.upsertSetting(tx, key, value, now, actor.id);
+          await q.upsertSetting(tx, key, value, now, actor.id);
         }
-        insertAudit(tx, {
+        await insertAudit(tx, {
           at: now,
           userId: actor.id,
           action: 'settings.update',
@@ -95,26 +126,27 @@ export function createSettingsService(deps: { db: Db; clock: Clock }) {
           detail: patch as Record<string, unknown>,
         });
       });
-      cached = load();
-      return cached;
+      return reload();
     },
 
     /** The working-day calendar: official tables loaded by admins first, then the built-in data. */
     calendar: workingCalendar,
 
     /** The loaded tables, and a warning for each year of upcoming deadlines without official data. */
-    holidays(): HolidaysResponse {
-      return { tables: holidayTables(), warnings: calendarWarnings(chinaDay(clock.now())) };
+    async holidays(): Promise<HolidaysResponse> {
+      // Read afresh (this admin page shows what is stored), the warnings from the same tables.
+      const tables = await holidayTables(db);
+      return { tables, warnings: calendarWarnings(createWorkingCalendar(tables), chinaDay(clock.now())) };
     },
 
-    loadHolidayTable(actor: Actor, input: unknown): HolidayTableView {
+    async loadHolidayTable(actor: Actor, input: unknown): Promise<HolidayTableView> {
       requireAdmin(actor);
       const result = validateHolidayTable(input);
       if (!result.ok) throw new BadRequest(`节假日表不合法：${result.errors.join('；')}`, 'InvalidHolidayTable');
       const t = result.table;
       const now = clock.now();
-      db.transaction((tx) => {
-        q.upsertHolidayTable(tx, {
+      await db.transaction(async (tx) => {
+        await q.upsertHolidayTable(tx, {
           year: t.year,
           holidays: t.holidays,
           workdays: t.workdays,
@@ -122,7 +154,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock }) {
           loadedBy: actor.id,
           loadedAt: now,
         });
-        insertAudit(tx, {
+        await insertAudit(tx, {
           at: now,
           userId: actor.id,
           action: 'holidays.load',
@@ -131,7 +163,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock }) {
           detail: { holidays: t.holidays.length, workdays: t.workdays.length, source: t.source ?? null },
         });
       });
-      calendar = null;
+      await reload();
       return t;
     },
   };

@@ -44,9 +44,9 @@ export function periodOf(deps: Pick<StatsDeps, 'clock'>, query: RangeQuery): Per
  * The actor's departments, or the one asked for. A department outside the scope is "not found"
  * (docs/architecture.md §9: never reveal that it exists elsewhere).
  */
-export function scopedDepartments(deps: Pick<StatsDeps, 'org'>, actor: Actor, departmentId?: number): DepartmentView[] {
-  if (departmentId === undefined) return deps.org.listDepartments(actor);
-  return [deps.org.getDepartment(actor, departmentId)];
+export async function scopedDepartments(deps: Pick<StatsDeps, 'org'>, actor: Actor, departmentId?: number): Promise<DepartmentView[]> {
+  if (departmentId === undefined) return await deps.org.listDepartments(actor);
+  return [await deps.org.getDepartment(actor, departmentId)];
 }
 
 export interface DepartmentSums {
@@ -55,10 +55,10 @@ export interface DepartmentSums {
 }
 
 /** Counted-rating and case sums per department over a period, zeros for departments without data. */
-export function sumsByDepartment(db: Db, ids: readonly number[], p: Period): Map<number, DepartmentSums> {
+export async function sumsByDepartment(db: Db, ids: readonly number[], p: Period): Promise<Map<number, DepartmentSums>> {
   const out = new Map<number, DepartmentSums>(ids.map((id) => [id, { ratings: emptyRatingCounts(), cases: emptyCaseCounts() }]));
-  for (const r of q.sumRatingsByDepartment(db, ids, p)) addRatingCounts(out.get(r.departmentId)!.ratings, r);
-  for (const c of q.sumCasesByDepartment(db, ids, p)) addCaseCounts(out.get(c.departmentId)!.cases, c);
+  for (const r of await q.sumRatingsByDepartment(db, ids, p)) addRatingCounts(out.get(r.departmentId)!.ratings, r);
+  for (const c of await q.sumCasesByDepartment(db, ids, p)) addCaseCounts(out.get(c.departmentId)!.cases, c);
   return out;
 }
 
@@ -75,8 +75,13 @@ export function sumAll(sums: Iterable<DepartmentSums>): DepartmentSums {
 export type RankingMember = Pick<DepartmentStats, 'id' | 'name' | 'orgUnitId' | 'orgUnitName'>;
 
 /** Indicators and fair ranks of a set of departments (the ranking group), in the input order. */
-export function rankedDepartments(db: Db, departments: readonly RankingMember[], p: Period, minSample: number): DepartmentStats[] {
-  const sums = sumsByDepartment(
+export async function rankedDepartments(
+  db: Db,
+  departments: readonly RankingMember[],
+  p: Period,
+  minSample: number,
+): Promise<DepartmentStats[]> {
+  const sums = await sumsByDepartment(
     db,
     departments.map((d) => d.id),
     p,

@@ -59,9 +59,9 @@ export function createStatsDetails(deps: StatsDeps) {
      * Per code (window): rating indicators; codes of the departments without ratings show zeros. The
      * whole list in scope, or with `limit` one page of it; `total` is the length of the whole list.
      */
-    codes(actor: Actor, query: CodeStatsQuery): CodesResponse {
+    async codes(actor: Actor, query: CodeStatsQuery): Promise<CodesResponse> {
       const p = periodOf(deps, query);
-      const depts = scopedDepartments(deps, actor, query.departmentId);
+      const depts = await scopedDepartments(deps, actor, query.departmentId);
       const names = new Map(depts.map((d) => [d.id, d.name]));
       const ids = [...names.keys()];
       // Object.assign onto the indicators, not a spread: see indicators() (a county has 308 codes).
@@ -80,43 +80,48 @@ export function createStatsDetails(deps: StatsDeps) {
       if (sort === undefined || sort === 'code') {
         // An order of the codes table: SQLite orders and cuts the page, and reads the figures of its codes only.
         const listing = { by: sort ?? 'department', order: query.order ?? 'asc', limit, offset: query.offset } as const;
-        const rows = q.sumRatingsByCode(db, ids, p, listing);
-        return { ...p, total: limit === undefined ? rows.length : q.countCodes(db, ids), codes: rows.map(view) };
+        const rows = await q.sumRatingsByCode(db, ids, p, listing);
+        return { ...p, total: limit === undefined ? rows.length : await q.countCodes(db, ids), codes: rows.map(view) };
       }
       // An order of a figure, or of locations as read: every code is sorted here; only the page is built and sent.
-      const every = q.sumRatingsByCode(db, ids, p);
+      const every = await q.sumRatingsByCode(db, ids, p);
       const all = sort === 'location' ? sortByLocation(every, query.order ?? 'asc') : sortByFigure(every, sort, query.order ?? 'desc');
       const page = limit === undefined ? all : all.slice(query.offset ?? 0, (query.offset ?? 0) + limit);
       return { ...p, total: all.length, codes: page.map(view) };
     },
 
     /** Reason tags of counted ratings, most frequent first, with their class from the settings. */
-    tags(actor: Actor, query: DeptRangeQuery): TagsResponse {
+    async tags(actor: Actor, query: DeptRangeQuery): Promise<TagsResponse> {
       const p = periodOf(deps, query);
-      const ids = scopedDepartments(deps, actor, query.departmentId).map((d) => d.id);
+      const ids = (await scopedDepartments(deps, actor, query.departmentId)).map((d) => d.id);
       const { good, bad } = settings.get().tags;
       const kindOf = (t: string): TagCount['kind'] => (bad.includes(t) ? 'bad' : good.includes(t) ? 'good' : 'other');
-      return { ...p, tags: q.sumTags(db, ids, p).map((t) => ({ tag: t.tag, kind: kindOf(t.tag), count: t.count })) };
+      return { ...p, tags: (await q.sumTags(db, ids, p)).map((t) => ({ tag: t.tag, kind: kindOf(t.tag), count: t.count })) };
     },
 
     /** Counted ratings by weekday (0 = Monday) × hour of day, China time; `bad` counts the 差评. */
-    heatmap(actor: Actor, query: DeptRangeQuery): HeatmapResponse {
+    async heatmap(actor: Actor, query: DeptRangeQuery): Promise<HeatmapResponse> {
       const p = periodOf(deps, query);
-      const ids = scopedDepartments(deps, actor, query.departmentId).map((d) => d.id);
+      const ids = (await scopedDepartments(deps, actor, query.departmentId)).map((d) => d.id);
       // One sum per weekday over its days of the period (Monday first).
       const days: string[][] = Array.from({ length: 7 }, () => []);
       for (const { from: day } of buckets(p, 'day')) days[weekdayOf(day)]!.push(day);
-      const sums = days.map((list) =>
-        list.length ? q.sumHoursOfDays(db, ids, list) : { total: new Array<number>(24).fill(0), bad: new Array<number>(24).fill(0) },
-      );
+      const sums: { total: number[]; bad: number[] }[] = [];
+      for (const list of days) {
+        sums.push(
+          list.length
+            ? await q.sumHoursOfDays(db, ids, list)
+            : { total: new Array<number>(24).fill(0), bad: new Array<number>(24).fill(0) },
+        );
+      }
       return { ...p, total: sums.map((s) => s.total), bad: sums.map((s) => s.bad) };
     },
 
     /** The latest comments of the period (text only; phone numbers typed into them are masked). */
-    comments(actor: Actor, query: CommentsQuery): CommentsResponse {
+    async comments(actor: Actor, query: CommentsQuery): Promise<CommentsResponse> {
       const p = periodOf(deps, query);
-      const ids = scopedDepartments(deps, actor, query.departmentId).map((d) => d.id);
-      const rows = q.listRatings(db, { departmentIds: ids, ...p, withComment: true }, Math.min(query.limit ?? 20, MAX_PAGE), 0);
+      const ids = (await scopedDepartments(deps, actor, query.departmentId)).map((d) => d.id);
+      const rows = await q.listRatings(db, { departmentIds: ids, ...p, withComment: true }, Math.min(query.limit ?? 20, MAX_PAGE), 0);
       return {
         ...p,
         comments: rows.map((r) => {
@@ -136,10 +141,10 @@ export function createStatsDetails(deps: StatsDeps) {
     },
 
     /** The ratings behind a figure: counted ratings of the filter, newest first, phones masked. */
-    ratings(actor: Actor, query: RatingsQuery): RatingsResponse {
+    async ratings(actor: Actor, query: RatingsQuery): Promise<RatingsResponse> {
       const p = periodOf(deps, query);
-      const ids = scopedDepartments(deps, actor, query.departmentId).map((d) => d.id);
-      if (query.codeId !== undefined && !q.codeInDepartments(db, query.codeId, ids)) throw new NotFound('评议码不存在');
+      const ids = (await scopedDepartments(deps, actor, query.departmentId)).map((d) => d.id);
+      if (query.codeId !== undefined && !(await q.codeInDepartments(db, query.codeId, ids))) throw new NotFound('评议码不存在');
       const limit = Math.min(query.limit ?? 50, MAX_PAGE);
       const offset = query.offset ?? 0;
       const filter: q.RatingFilter = {
@@ -151,14 +156,14 @@ export function createStatsDetails(deps: StatsDeps) {
         realName: query.realName,
         includeExcluded: query.includeExcluded,
       };
-      const count = q.countRatings(db, filter);
+      const count = await q.countRatings(db, filter);
       return {
         ...p,
         total: count.total,
         totalCapped: count.capped,
         limit,
         offset,
-        ratings: q.listRatings(db, filter, limit, offset).map((r) => toRatingView(crypto, r)),
+        ratings: (await q.listRatings(db, filter, limit, offset)).map((r) => toRatingView(crypto, r)),
       };
     },
   };

@@ -127,7 +127,8 @@ async function forEachRating(src: RatingSource, out: PassThrough, write: (r: Rat
     for (;;) {
       if (out.destroyed) return;
       let n = 0;
-      for (const row of q.iterateRatingBatch(src.db, src.departmentIds, day, after, batch)) {
+      // Awaited first, then consumed without an await in between (see iterateRatingBatch).
+      for (const row of await q.iterateRatingBatch(src.db, src.departmentIds, day, after, batch)) {
         write(toRatingView(src.crypto, row));
         after = { createdAt: row.createdAt, id: row.id };
         n++;

@@ -14,14 +14,14 @@ export function createPublicRankings(deps: StatsDeps) {
   const { db, clock, settings } = deps;
   const cache = new Map<string, { at: number; value: PublicRankingsResponse }>();
 
-  function compute(month: string, orgUnitId: number | null): PublicRankingsResponse {
+  async function compute(month: string, orgUnitId: number | null): Promise<PublicRankingsResponse> {
     const p = monthPeriod(month);
-    const units = q.listAllOrgUnits(db);
+    const units = await q.listAllOrgUnits(db);
     const unit = orgUnitId === null ? null : units.find((u) => u.id === orgUnitId);
     if (unit === undefined) throw new NotFound('组织单位不存在');
     const minSample = settings.get().ranking.minSample;
-    const departments = q.listDepartmentsUnder(db, orgUnitId);
-    const ranked = rankedDepartments(db, departments, p, minSample);
+    const departments = await q.listDepartmentsUnder(db, orgUnitId);
+    const ranked = await rankedDepartments(db, departments, p, minSample);
     const active = new Set(departments.filter((d) => d.active === 1).map((d) => d.id));
     // A disabled department still appears for a month in which it was rated.
     const shown = ranked.filter((d) => active.has(d.id) || d.total > 0).sort(byRankThenSample);
@@ -54,14 +54,14 @@ export function createPublicRankings(deps: StatsDeps) {
 
   return {
     /** The month's rankings (the current month when none is given), at most a minute old. */
-    publicRankings(query: PublicRankingsQuery): PublicRankingsResponse {
+    async publicRankings(query: PublicRankingsQuery): Promise<PublicRankingsResponse> {
       const month = query.month ?? todayOf(deps).slice(0, 7);
       monthPeriod(month);
       const key = `${month}|${query.orgUnitId ?? ''}`;
       const now = clock.now();
       const hit = cache.get(key);
       if (hit && now - hit.at < PUBLIC_CACHE_MS && now >= hit.at) return hit.value;
-      const value = compute(month, query.orgUnitId ?? null);
+      const value = await compute(month, query.orgUnitId ?? null);
       cache.delete(key);
       cache.set(key, { at: now, value });
       // Months are chosen by anyone: keep the cache bounded (oldest entry out first).

@@ -1,6 +1,6 @@
 // Proof that the rollups are right: recount every rollup from the raw ratings and cases and compare
 // (verify), or replace the rollups by the recount in one transaction (rebuild).
-import type { Db } from '../../../db/client.js';
+import type { Db, DbOrTx } from '../../../db/client.js';
 import * as q from '../../../db/queries/recount.js';
 import { CASE_FLAG_KEYS, type RatingSums } from '../../../db/queries/rollups.js';
 import type { RollupMismatch, VerifyResponse } from '../../../shared/api/stats.js';
@@ -104,7 +104,7 @@ function compare<R>(spec: TableSpec<R>, expected: readonly R[], actual: readonly
 }
 
 /** Case rollups recounted with the same rules as the write side (case-flags.ts). */
-function recountCaseDays(db: Db): q.CaseDayRow[] {
+function recountCaseDays(db: DbOrTx): q.CaseDayRow[] {
   const byKey = new Map<string, q.CaseDayRow>();
   for (const c of q.iterateCasesForRollup(db)) {
     const flags = caseFlags(c);
@@ -115,25 +115,26 @@ function recountCaseDays(db: Db): q.CaseDayRow[] {
   return [...byKey.values()];
 }
 
-/** Recounts every rollup from raw rows and lists where the stored rollups differ. Read-only. */
-export function verifyRollups(db: Db): VerifyResponse {
-  // One read transaction: the recount and the stored rollups describe the same instant.
-  return db.transaction((tx) => {
+/** Recounts every rollup from raw rows and lists where the stored rollups differ. Writes nothing. */
+export async function verifyRollups(db: Db): Promise<VerifyResponse> {
+  // One transaction (it writes nothing; writers wait for it): every read below, the recount and the
+  // stored rollups, goes through `tx` and so describes the same instant.
+  return db.transaction(async (tx) => {
     const mismatches: RollupMismatch[] = [];
-    const codeDays = q.readCodeDays(tx);
-    const departmentDays = q.readDepartmentDays(tx);
-    const cumulative = q.readCumulative(tx);
-    const tags = q.readTags(tx);
-    const caseDays = q.readCaseDays(tx);
-    const caseStatuses = q.readCaseStatuses(tx);
-    const expected = recountRows(db);
+    const codeDays = await q.readCodeDays(tx);
+    const departmentDays = await q.readDepartmentDays(tx);
+    const cumulative = await q.readCumulative(tx);
+    const tags = await q.readTags(tx);
+    const caseDays = await q.readCaseDays(tx);
+    const caseStatuses = await q.readCaseStatuses(tx);
+    const expected = await recountRows(tx);
     let count = 0;
     count += compare(CODE_DAY, expected.codeDays, codeDays, mismatches);
     count += compare(DEPARTMENT_DAY, expected.departmentDays, departmentDays, mismatches);
     count += compare(CUMULATIVE, withoutRepeatedTotals(expected.cumulative), withoutRepeatedTotals(cumulative), mismatches);
-    count += compare(TAGS, q.recountTags(tx), tags, mismatches);
+    count += compare(TAGS, await q.recountTags(tx), tags, mismatches);
     count += compare(CASE_DAYS, expected.caseDays, caseDays, mismatches);
-    count += compare(CASE_STATUSES, q.recountCaseStatuses(tx), caseStatuses, mismatches);
+    count += compare(CASE_STATUSES, await q.recountCaseStatuses(tx), caseStatuses, mismatches);
     return {
       ok: count === 0,
       mismatchCount: count,
@@ -155,21 +156,22 @@ export function verifyRollups(db: Db): VerifyResponse {
  * ratings by hour, running totals from those code days, case days from the cases; the stored code-day
  * opens (no raw rows) go into the department days and running totals as they are.
  */
-function recountRows(db: Db): { codeDays: q.CodeDayRow[] } & q.RecountedRows {
-  const codeDays = q.recountCodeDays(db);
-  const opens = q.readOpens(db);
+async function recountRows(tx: DbOrTx): Promise<{ codeDays: q.CodeDayRow[] } & q.RecountedRows> {
+  const codeDays = await q.recountCodeDays(tx);
+  const opens = await q.readOpens(tx);
   return {
     codeDays,
-    departmentDays: departmentDaysFrom(q.recountDepartmentHours(db), opens),
+    departmentDays: departmentDaysFrom(await q.recountDepartmentHours(tx), opens),
     cumulative: cumulativeFrom(codeDays, opens),
-    caseDays: recountCaseDays(db),
+    caseDays: recountCaseDays(tx),
   };
 }
 
 /** Replaces every rollup by a recount from raw rows, in one transaction; returns the verify after. */
-export function rebuildRollups(db: Db): VerifyResponse {
-  db.transaction((tx) => {
-    q.replaceRollups(tx, recountRows(db));
+export async function rebuildRollups(db: Db): Promise<VerifyResponse> {
+  // The recount reads through `tx`: it sees the same instant the replacement writes over.
+  await db.transaction(async (tx) => {
+    await q.replaceRollups(tx, await recountRows(tx));
   });
   return verifyRollups(db);
 }

@@ -34,11 +34,11 @@ export function createStatsReports(deps: StatsDeps) {
    * departments are ranked among their county's departments (the same ranks the public page shows),
    * while only the head's own departments are returned.
    */
-  function rankingGroup(actor: Actor, scope: DepartmentView[]): RankingMember[] {
+  async function rankingGroup(actor: Actor, scope: DepartmentView[]): Promise<RankingMember[]> {
     if (actor.role !== 'dept_head') return scope;
     const seen = new Map<number, RankingMember>();
     for (const unitId of new Set(scope.map((d) => d.orgUnitId))) {
-      for (const d of q.listDepartmentsUnder(db, unitId)) seen.set(d.id, d);
+      for (const d of await q.listDepartmentsUnder(db, unitId)) seen.set(d.id, d);
     }
     for (const d of scope) seen.set(d.id, d);
     return [...seen.values()];
@@ -46,11 +46,11 @@ export function createStatsReports(deps: StatsDeps) {
 
   return {
     /** GET /api/stats/departments (docs/api.md): every department in scope, with indicators and rank. */
-    departments(actor: Actor, query: RangeQuery): DepartmentsResponse {
+    async departments(actor: Actor, query: RangeQuery): Promise<DepartmentsResponse> {
       const p = periodOf(deps, query);
       const minSample = settings.get().ranking.minSample;
-      const scope = scopedDepartments(deps, actor);
-      const ranked = rankedDepartments(db, rankingGroup(actor, scope), p, minSample);
+      const scope = await scopedDepartments(deps, actor);
+      const ranked = await rankedDepartments(db, await rankingGroup(actor, scope), p, minSample);
       const inScope = new Set(scope.map((d) => d.id));
       return {
         ...p,
@@ -61,10 +61,10 @@ export function createStatsReports(deps: StatsDeps) {
     },
 
     /** The caller's whole scope (or one department), and each organisation unit in it. */
-    summary(actor: Actor, query: DeptRangeQuery): SummaryResponse {
+    async summary(actor: Actor, query: DeptRangeQuery): Promise<SummaryResponse> {
       const p = periodOf(deps, query);
-      const depts = scopedDepartments(deps, actor, query.departmentId);
-      const sums = sumsByDepartment(
+      const depts = await scopedDepartments(deps, actor, query.departmentId);
+      const sums = await sumsByDepartment(
         db,
         depts.map((d) => d.id),
         p,
@@ -72,7 +72,7 @@ export function createStatsReports(deps: StatsDeps) {
       const total = sumAll(sums.values());
       const orgUnits: OrgUnitStats[] = [];
       if (query.departmentId === undefined) {
-        const units = org.listOrgUnits(actor);
+        const units = await org.listOrgUnits(actor);
         const parent = new Map(units.map((u) => [u.id, u.parentId]));
         // A unit sums the departments anywhere below it (市 = its counties' departments).
         const under = (deptUnit: number, unitId: number): boolean => {
@@ -89,25 +89,25 @@ export function createStatsReports(deps: StatsDeps) {
     },
 
     /** Indicators per day, week (Monday first) or month of the period. */
-    trend(actor: Actor, query: TrendQuery): TrendResponse {
+    async trend(actor: Actor, query: TrendQuery): Promise<TrendResponse> {
       const p = periodOf(deps, query);
       const granularity = query.granularity ?? 'day';
-      const ids = scopedDepartments(deps, actor, query.departmentId).map((d) => d.id);
+      const ids = (await scopedDepartments(deps, actor, query.departmentId)).map((d) => d.id);
       const points = buckets(p, granularity).map((b) => ({ ...b, r: emptyRatingCounts(), c: emptyCaseCounts() }));
       const at = new Map(points.map((b) => [b.from, b]));
-      for (const row of q.sumRatingsByDay(db, ids, p)) addRatingCounts(at.get(bucketStart(row.day, granularity, p.from))!.r, row);
-      for (const row of q.sumCasesByDay(db, ids, p)) addCaseCounts(at.get(bucketStart(row.day, granularity, p.from))!.c, row);
+      for (const row of await q.sumRatingsByDay(db, ids, p)) addRatingCounts(at.get(bucketStart(row.day, granularity, p.from))!.r, row);
+      for (const row of await q.sumCasesByDay(db, ids, p)) addCaseCounts(at.get(bucketStart(row.day, granularity, p.from))!.c, row);
       // Object.assign, not spreads: see indicators() (a year by day is 366 points).
       return { ...p, granularity, points: points.map((b) => Object.assign(indicators(b.r, b.c), { from: b.from, to: b.to })) };
     },
 
     /** Case indicators of the period's 差评, per department, with today's unclosed and overdue cases. */
-    cases(actor: Actor, query: DeptRangeQuery): CasesResponse {
+    async cases(actor: Actor, query: DeptRangeQuery): Promise<CasesResponse> {
       const p = periodOf(deps, query);
-      const depts = scopedDepartments(deps, actor, query.departmentId);
+      const depts = await scopedDepartments(deps, actor, query.departmentId);
       const ids = depts.map((d) => d.id);
-      const sums = sumsByDepartment(db, ids, p);
-      const open = new Map(q.countUnclosedCases(db, ids, todayOf(deps)).map((r) => [r.departmentId, r]));
+      const sums = await sumsByDepartment(db, ids, p);
+      const open = new Map((await q.countUnclosedCases(db, ids, todayOf(deps))).map((r) => [r.departmentId, r]));
       const departments = depts.map((d) =>
         Object.assign(caseIndicators(sums.get(d.id)!.cases), {
           id: d.id,

@@ -43,14 +43,14 @@ export async function statsRoutes(fastify: FastifyInstance, { stats }: { stats: 
     summary: string,
     query: Q,
     response: R,
-    run: (actor: Actor, q: Static<Q>) => Static<R>,
+    run: (actor: Actor, q: Static<Q>) => Promise<Static<R>>,
   ) {
     app.get(
       path,
       // `run` returns R's Static type, checked at every call of scoped(); the provider cannot resolve a
       // generic R, so here the schema is seen as any schema.
       staff({ summary, querystring: query, response: { 200: response as TSchema, ...errors(400, 401, 404) } }),
-      async (request) => run(actorOf(request), request.query as Static<Q>),
+      async (request) => await run(actorOf(request), request.query as Static<Q>),
     );
   }
 
@@ -60,13 +60,13 @@ export async function statsRoutes(fastify: FastifyInstance, { stats }: { stats: 
     summary: string,
     query: Q,
     contentType: string,
-    run: (actor: Actor, q: Static<Q>) => ExportFile,
+    run: (actor: Actor, q: Static<Q>) => Promise<ExportFile>,
   ) {
     app.get(
       path,
       staff({ summary, querystring: query, produces: [contentType.split(';')[0]!], response: { 200: FileResponse, ...errors(400, 401) } }),
       async (request, reply) => {
-        const file = run(actorOf(request), request.query as Static<Q>);
+        const file = await run(actorOf(request), request.query as Static<Q>);
         return reply
           .header('content-type', contentType)
           .header('content-disposition', contentDisposition(file.asciiFilename, file.filename))
@@ -108,7 +108,7 @@ export async function statsRoutes(fastify: FastifyInstance, { stats }: { stats: 
         response: { 200: VerifyResponse, ...errors(401, 403) },
       },
     },
-    async () => stats.verifyRollups(),
+    async () => await stats.verifyRollups(),
   );
 
   app.get(
@@ -124,7 +124,7 @@ export async function statsRoutes(fastify: FastifyInstance, { stats }: { stats: 
     },
     async (request, reply) => {
       reply.header('cache-control', 'public, max-age=60');
-      return stats.publicRankings(request.query);
+      return await stats.publicRankings(request.query);
     },
   );
 }

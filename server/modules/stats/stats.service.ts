@@ -19,8 +19,9 @@ export interface ExportFile {
 }
 
 /**
- * Indicators and rollups. The write side runs inside the callers' transactions; the read side
- * (reports, details, exports, public rankings) reads the rollups through one indicators module.
+ * Indicators and rollups. The write side runs inside the callers' transactions (an open recorded
+ * without one gets its own); the read side (reports, details, exports, public rankings) reads the
+ * rollups through one indicators module.
  */
 export function createStatsService(deps: StatsDeps) {
   const { db, crypto } = deps;
@@ -29,75 +30,83 @@ export function createStatsService(deps: StatsDeps) {
   const publicRankings = createPublicRankings(deps);
 
   /** Department rows of the exports, with a 合计 row for the whole scope. */
-  function exportRows(actor: Actor, query: RangeQuery): ExportDepartmentRow[] {
-    const { departments } = reports.departments(actor, query);
-    const total = reports.summary(actor, query);
+  async function exportRows(actor: Actor, query: RangeQuery): Promise<ExportDepartmentRow[]> {
+    const { departments } = await reports.departments(actor, query);
+    const total = await reports.summary(actor, query);
     return [...departments, { ...total, name: '合计', orgUnitName: '', rank: null, insufficient: false }];
   }
 
-  function ratingSource(actor: Actor, query: RangeQuery) {
-    return { db, crypto, departmentIds: scopedDepartments(deps, actor).map((d) => d.id), period: periodOf(deps, query) };
+  async function ratingSource(actor: Actor, query: RangeQuery) {
+    return { db, crypto, departmentIds: (await scopedDepartments(deps, actor)).map((d) => d.id), period: periodOf(deps, query) };
   }
 
   return {
     /** A new rating: the scan funnel's submission and the counted statistics, in one statement. */
-    recordRating(tx: Tx, facts: rollups.RatingFacts): void {
-      rollups.applyCountedRating(tx, facts, 1, 1);
+    async recordRating(tx: Tx, facts: rollups.RatingFacts): Promise<void> {
+      await rollups.applyCountedRating(tx, facts, 1, 1);
     },
 
     /** A rating excluded by a recorded decision (approved appeal) leaves the counted statistics. */
-    excludeRating(tx: Tx, facts: rollups.RatingFacts): void {
-      rollups.applyCountedRating(tx, facts, -1);
+    async excludeRating(tx: Tx, facts: rollups.RatingFacts): Promise<void> {
+      await rollups.applyCountedRating(tx, facts, -1);
     },
 
-    recordOpen(tx: Tx | StatsDeps['db'], codeId: string, departmentId: number, day: string): void {
-      rollups.addOpen(tx, codeId, departmentId, day);
+    /**
+     * A landing-page open, inside the caller's transaction; given the database itself (no transaction
+     * of the caller), in a transaction of its own: every write happens in one.
+     */
+    async recordOpen(tx: Tx | StatsDeps['db'], codeId: string, departmentId: number, day: string): Promise<void> {
+      if (tx === db) await db.transaction((own) => rollups.addOpen(own, codeId, departmentId, day));
+      else await rollups.addOpen(tx, codeId, departmentId, day);
     },
 
     /** Any change of a case (opening included, before = null) moves its indicator flags and status count. */
-    recordCaseChange(tx: Tx, before: rollups.CaseForRollup | null, after: rollups.CaseForRollup): void {
-      rollups.applyCaseStatusChange(tx, after.departmentId, after.kind, before?.status ?? null, after.status);
-      rollups.applyCaseFlagsDelta(tx, after.departmentId, after.ratingDay, before ? caseFlags(before) : null, caseFlags(after));
+    async recordCaseChange(tx: Tx, before: rollups.CaseForRollup | null, after: rollups.CaseForRollup): Promise<void> {
+      await rollups.applyCaseStatusChange(tx, after.departmentId, after.kind, before?.status ?? null, after.status);
+      await rollups.applyCaseFlagsDelta(tx, after.departmentId, after.ratingDay, before ? caseFlags(before) : null, caseFlags(after));
     },
 
     ...reports,
     ...details,
     ...publicRankings,
 
-    exportXlsx(actor: Actor, query: RangeQuery): ExportFile {
+    async exportXlsx(actor: Actor, query: RangeQuery): Promise<ExportFile> {
       const p = periodOf(deps, query);
-      const rows = exportRows(actor, query);
+      const rows = await exportRows(actor, query);
+      const source = await ratingSource(actor, query);
       return {
         filename: `好差评统计_${p.from}至${p.to}.xlsx`,
         asciiFilename: `ratings-stats_${p.from}_${p.to}.xlsx`,
-        stream: xlsxExport(rows, ratingSource(actor, query)),
+        stream: xlsxExport(rows, source),
       };
     },
 
     /** CSV twin of the workbook: the department indicators, or with sheet=ratings the rating detail. */
-    exportCsv(actor: Actor, query: CsvQuery): ExportFile {
+    async exportCsv(actor: Actor, query: CsvQuery): Promise<ExportFile> {
       const p = periodOf(deps, query);
       if (query.sheet === 'ratings') {
+        const source = await ratingSource(actor, query);
         return {
           filename: `评价明细_${p.from}至${p.to}.csv`,
           asciiFilename: `ratings_${p.from}_${p.to}.csv`,
-          stream: ratingsCsv(ratingSource(actor, query)),
+          stream: ratingsCsv(source),
         };
       }
+      const rows = await exportRows(actor, query);
       return {
         filename: `部门指标_${p.from}至${p.to}.csv`,
         asciiFilename: `department-stats_${p.from}_${p.to}.csv`,
-        stream: departmentsCsv(exportRows(actor, query)),
+        stream: departmentsCsv(rows),
       };
     },
 
     /** Recounts every rollup from raw ratings and cases and lists the differences. */
-    verifyRollups(): VerifyResponse {
+    verifyRollups(): Promise<VerifyResponse> {
       return verifyRollups(db);
     },
 
     /** Replaces the rollups by a recount in one transaction; returns the verification after it. */
-    rebuildRollups(): VerifyResponse {
+    rebuildRollups(): Promise<VerifyResponse> {
       return rebuildRollups(db);
     },
   };
