@@ -21,7 +21,7 @@ type SqliteDrizzle = BetterSQLite3Database<typeof schema> & { $client: Database.
  * declared once, for SQLite; PostgreSQL runs the same builder calls): use `await` on a query, never the
  * SQLite-only `.get()`, `.all()`, `.run()`.
  */
-export type Conn = Omit<BetterSQLite3Database<typeof schema>, 'transaction' | '$client'> & {
+export type Conn = Omit<BetterSQLite3Database<typeof schema>, 'transaction' | '$client' | 'get' | 'all' | 'run' | 'values'> & {
   /** A transaction (or, inside one, a savepoint): `fn` is awaited before the commit. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
 };

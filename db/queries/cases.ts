@@ -80,7 +80,7 @@ export type CaseFollowUp = Pick<CaseRow, 'caseNo' | 'dueDate' | 'contactDueDate'
 // Answers an idempotent retry of a 差评 on the rating route: prepared once per connection, like its inserts.
 const followUpOf = perConnection((client) =>
   client.prepare<[number], CaseFollowUp>(
-    `SELECT case_no AS caseNo, due_date AS dueDate, contact_due_date AS contactDueDate, status_token AS statusToken FROM cases
+    `SELECT case_no AS "caseNo", due_date AS "dueDate", contact_due_date AS "contactDueDate", status_token AS "statusToken" FROM cases
      WHERE rating_id = ? AND kind = 'bad_rating'`,
   ),
 );
@@ -164,7 +164,7 @@ const ALL_STATUSES: readonly CaseStatus[] = [...UNCLOSED_CASE_STATUSES, 'closed'
  * is read in (department, status, due_date) index order and stops after offset + limit rows, so SQLite
  * never sorts every unclosed case of a county by a computed key (tens of thousands at 10 M ratings).
  */
-function queuePageIds(db: DbOrTx, f: CaseFilter): number[] {
+async function queuePageIds(db: DbOrTx, f: CaseFilter): Promise<number[]> {
   const wanted = f.statuses?.length ? f.statuses : ALL_STATUSES;
   const only = (list: readonly CaseStatus[]) => wanted.filter((s) => list.includes(s));
   const contactLate = and(eq(cases.status, 'open'), lt(cases.contactDueDate, f.today))!;
@@ -185,31 +185,30 @@ function queuePageIds(db: DbOrTx, f: CaseFilter): number[] {
         ],
   );
   if (branches.length === 0) return [];
-  return db
-    .all<{ id: number }>(
+  return (
+    await rows<{ id: number }>(
+      db,
       sql`SELECT id FROM (${sql.join(branches, sql` UNION ALL `)}) ORDER BY g, due, id LIMIT ${f.limit} OFFSET ${f.offset}`,
     )
-    .map((r) => r.id);
+  ).map((r) => r.id);
 }
 
 /**
  * How many cases match a filter on department, kind and status only, from the per-status counts
  * (case_status_counts): a county's queue has ~15 000 unclosed cases to count otherwise.
  */
-function countByStatus(db: DbOrTx, f: CaseFilter): number {
+async function countByStatus(db: DbOrTx, f: CaseFilter): Promise<number> {
   const c = caseStatusCounts;
   const conds: (SQL | undefined)[] = [inArray(c.departmentId, f.departmentIds)];
   if (f.statuses?.length) conds.push(inArray(c.status, f.statuses));
   if (f.kindStatuses) conds.push(or(sql`0`, ...f.kindStatuses.map((ks) => and(eq(c.kind, ks.kind), eq(c.status, ks.status)))));
   if (f.kind) conds.push(eq(c.kind, f.kind));
   if (f.departmentId !== undefined) conds.push(eq(c.departmentId, f.departmentId));
-  return (
-    db
-      .select({ n: sql<number>`coalesce(sum(${c.count}), 0)` })
-      .from(c)
-      .where(and(...conds))
-      .get()?.n ?? 0
-  );
+  const [row] = await db
+    .select({ n: sql<number>`coalesce(sum(${c.count}), 0)`.mapWith(Number) })
+    .from(c)
+    .where(and(...conds));
+  return row?.n ?? 0;
 }
 
 /** Cases with what a list shows of their department, code, rating and officer. */
@@ -228,27 +227,31 @@ export async function listCases(db: DbOrTx, f: CaseFilter): Promise<{ rows: Case
   if (f.departmentIds.length === 0) return { rows: [], total: 0 };
   const where = filterWhere(f);
   // Overdue and rating filters need the cases themselves; the others are per-status counts.
-  const total = () =>
+  const total = async () =>
     f.overdue === undefined && f.ratingId === undefined
       ? countByStatus(db, f)
-      : (db.select({ n: sql<number>`count(*)` }).from(cases).where(where).get()?.n ?? 0);
+      : ((
+          await db
+            .select({ n: sql<number>`count(*)`.mapWith(Number) })
+            .from(cases)
+            .where(where)
+        )[0]?.n ?? 0);
   if (f.sort === 'queue') {
-    const ids = queuePageIds(db, f);
-    if (ids.length === 0) return { rows: [], total: total() };
-    const byId = new Map((selectListRows(db).where(inArray(cases.id, ids)).all() as CaseListRow[]).map((r) => [r.id, r]));
-    return { rows: ids.map((id) => byId.get(id)!), total: total() };
+    const ids = await queuePageIds(db, f);
+    if (ids.length === 0) return { rows: [], total: await total() };
+    const byId = new Map(((await selectListRows(db).where(inArray(cases.id, ids))) as CaseListRow[]).map((r) => [r.id, r]));
+    return { rows: ids.map((id) => byId.get(id)!), total: await total() };
   }
-  const rows = selectListRows(db)
+  const rows = (await selectListRows(db)
     .where(where)
     .orderBy(desc(cases.createdAt), desc(cases.id))
     .limit(f.limit)
-    .offset(f.offset)
-    .all() as CaseListRow[];
-  return { rows, total: total() };
+    .offset(f.offset)) as CaseListRow[];
+  return { rows, total: await total() };
 }
 
 export async function getCaseListRow(db: DbOrTx, id: number): Promise<CaseListRow | undefined> {
-  return selectListRows(db).where(eq(cases.id, id)).get() as CaseListRow | undefined;
+  return (await selectListRows(db).where(eq(cases.id, id)))[0] as CaseListRow | undefined;
 }
 
 export interface CaseEventView extends CaseEventRow {
@@ -306,7 +309,7 @@ export async function listAssignableUsers(db: DbOrTx, departmentId: number): Pro
       SELECT org_unit_id FROM departments WHERE id = ${departmentId}
       UNION ALL SELECT o.parent_id FROM org_units o JOIN up ON o.id = up.id WHERE o.parent_id IS NOT NULL
     )
-    SELECT u.id, u.display_name AS displayName, u.role FROM users u
+    SELECT u.id, u.display_name AS "displayName", u.role FROM users u
     WHERE u.active = 1 AND (
       (u.role = 'supervisor' AND u.org_unit_id IN (SELECT id FROM up))
       OR (u.role = 'dept_head' AND EXISTS (SELECT 1 FROM user_departments ud WHERE ud.user_id = u.id AND ud.department_id = ${departmentId}))

@@ -123,26 +123,19 @@ export async function pageCodesWithDepartment(
 }
 
 export async function firstActiveCodeId(db: DbOrTx): Promise<string | undefined> {
-  return db
+  const [row] = await db
     .select({ id: codes.id })
     .from(codes)
     .where(and(eq(codes.active, true)))
     .orderBy(asc(codes.createdAt))
-    .limit(1)
-    .get()?.id;
+    .limit(1);
+  return row?.id;
 }
 
 /** Which of `ids` are taken — by any code, active or disabled, since ids are never reused. */
 export async function existingCodeIds(db: DbOrTx, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  return new Set(
-    db
-      .select({ id: codes.id })
-      .from(codes)
-      .where(inArray(codes.id, ids))
-      .all()
-      .map((r) => r.id),
-  );
+  return new Set((await db.select({ id: codes.id }).from(codes).where(inArray(codes.id, ids))).map((r) => r.id));
 }
 
 export async function insertCodes(db: DbOrTx, rows: NewCode[]): Promise<CodeRow[]> {

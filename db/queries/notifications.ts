@@ -1,6 +1,6 @@
 // Webhooks (企业微信 / 钉钉 group robots) and their delivery log.
 import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
-import { type DbOrTx, first, only } from '../client.js';
+import { type DbOrTx, first, firstRow, only, rows } from '../client.js';
 import { notificationDeliveries, webhooks } from '../schema.js';
 
 export type WebhookRow = typeof webhooks.$inferSelect;
@@ -44,40 +44,44 @@ export interface CaseNoticeFacts {
 }
 
 export async function caseNoticeFacts(db: DbOrTx, caseId: number): Promise<CaseNoticeFacts | undefined> {
-  return db.get<CaseNoticeFacts>(sql`
-    SELECT c.id AS caseId, c.case_no AS caseNo, c.kind, c.status, d.name AS departmentName, d.org_unit_id AS orgUnitId,
-      k.location, r.score, r.comment, c.due_date AS dueDate, c.contact_due_date AS contactDueDate
+  return firstRow<CaseNoticeFacts>(
+    db,
+    sql`
+    SELECT c.id AS "caseId", c.case_no AS "caseNo", c.kind, c.status, d.name AS "departmentName", d.org_unit_id AS "orgUnitId",
+      k.location, r.score, r.comment, c.due_date AS "dueDate", c.contact_due_date AS "contactDueDate"
     FROM cases c JOIN departments d ON d.id = c.department_id JOIN codes k ON k.id = c.code_id
       JOIN ratings r ON r.id = c.rating_id
-    WHERE c.id = ${caseId}`);
+    WHERE c.id = ${caseId}`,
+  );
 }
 
 /** An org unit and every unit above it. */
 export async function orgAncestorIds(db: DbOrTx, orgUnitId: number): Promise<number[]> {
-  return db
-    .all<{ id: number }>(sql`
+  return (
+    await rows<{ id: number }>(
+      db,
+      sql`
       WITH RECURSIVE up(id) AS (
         SELECT ${orgUnitId}
         UNION ALL SELECT o.parent_id FROM org_units o JOIN up ON o.id = up.id WHERE o.parent_id IS NOT NULL
-      ) SELECT id FROM up`)
-    .map((r) => r.id);
+      ) SELECT id FROM up`,
+    )
+  ).map((r) => r.id);
 }
 
 export async function deliveryExists(db: DbOrTx, webhookId: number, event: string, caseId: number): Promise<boolean> {
-  return (
-    db
-      .select({ id: notificationDeliveries.id })
-      .from(notificationDeliveries)
-      .where(
-        and(
-          eq(notificationDeliveries.caseId, caseId),
-          eq(notificationDeliveries.event, event),
-          eq(notificationDeliveries.webhookId, webhookId),
-        ),
-      )
-      .limit(1)
-      .get() !== undefined
-  );
+  const found = await db
+    .select({ id: notificationDeliveries.id })
+    .from(notificationDeliveries)
+    .where(
+      and(
+        eq(notificationDeliveries.caseId, caseId),
+        eq(notificationDeliveries.event, event),
+        eq(notificationDeliveries.webhookId, webhookId),
+      ),
+    )
+    .limit(1);
+  return found.length > 0;
 }
 
 export async function insertDelivery(db: DbOrTx, values: typeof notificationDeliveries.$inferInsert): Promise<DeliveryRow> {

@@ -1,7 +1,7 @@
 // Recorded decisions on ratings (exclusion after an approved appeal) and the erasure of phone numbers.
 // A rating is a fact: these are the only writes to it besides its insertion (docs/domain.md).
 import { asc, eq, sql } from 'drizzle-orm';
-import { type DbOrTx, only } from '../client.js';
+import { type DbOrTx, only, rows } from '../client.js';
 import { ratingDecisions, ratings, users } from '../schema.js';
 
 export type RatingDecisionRow = typeof ratingDecisions.$inferSelect;
@@ -40,14 +40,17 @@ export async function listDecisionsOfRating(
  * `cutoff` (none still open), or — with no case at all — the rating itself older than `cutoff`.
  */
 export async function listPhonesToErase(db: DbOrTx, cutoff: number, limit: number): Promise<number[]> {
-  return db
-    .all<{ id: number }>(sql`
+  return (
+    await rows<{ id: number }>(
+      db,
+      sql`
       SELECT r.id FROM ratings r
       WHERE r.phone_enc IS NOT NULL AND r.created_at <= ${cutoff}
         AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.rating_id = r.id AND (c.status != 'closed' OR c.closed_at > ${cutoff}))
       ORDER BY r.id
-      LIMIT ${limit}`)
-    .map((r) => r.id);
+      LIMIT ${limit}`,
+    )
+  ).map((r) => r.id);
 }
 
 /** Erases a rating's phone number; `realName` stays true for the 实名 statistics. */

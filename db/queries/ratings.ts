@@ -53,7 +53,7 @@ export async function recentSubmissions(
   const rows: Array<{ clientHash: string; netHash: string; codeId: string; at: number }> = [];
   const it = sqliteOf(db)
     .prepare(
-      `SELECT client_hash AS clientHash, net_hash AS netHash, code_id AS codeId, created_at AS at, channel
+      `SELECT client_hash AS "clientHash", net_hash AS "netHash", code_id AS "codeId", created_at AS at, channel
        FROM ratings ORDER BY id DESC`,
     )
     .iterate() as IterableIterator<{ clientHash: string | null; netHash: string | null; codeId: string; at: number; channel: string }>;

@@ -3,7 +3,7 @@
 
 import { sql } from 'drizzle-orm';
 import { chinaHourSql } from '../../shared/china-time.js';
-import { type DbOrTx, rows, sqliteOf } from '../client.js';
+import { type DbOrTx, exec, rows, sqliteOf } from '../client.js';
 import type { CaseFlags, CaseForRollup, RatingSums } from './rollups.js';
 
 /** China hour of day of created_at (UTC+8), as the write side computes it. */
@@ -73,10 +73,10 @@ export async function recountCodeDays(db: DbOrTx): Promise<CodeDayRow[]> {
   return rows<CodeDayRow>(
     db,
     sql`
-    SELECT r.code_id AS codeId, r.day AS day, min(r.department_id) AS departmentId,
+    SELECT r.code_id AS "codeId", r.day AS day, min(r.department_id) AS "departmentId",
       sum(r.score = 1 AND r.excluded = 0) AS s1, sum(r.score = 2 AND r.excluded = 0) AS s2,
       sum(r.score = 3 AND r.excluded = 0) AS s3, sum(r.score = 4 AND r.excluded = 0) AS s4,
-      sum(r.score = 5 AND r.excluded = 0) AS s5, sum(r.real_name = 1 AND r.excluded = 0) AS realName,
+      sum(r.score = 5 AND r.excluded = 0) AS s5, sum(r.real_name = 1 AND r.excluded = 0) AS "realName",
       count(*) AS submissions
     FROM ratings r GROUP BY r.code_id, r.day`,
   );
@@ -86,7 +86,7 @@ export async function readCodeDays(db: DbOrTx): Promise<CodeDayRow[]> {
   return rows<CodeDayRow>(
     db,
     sql`
-    SELECT code_id AS codeId, day, department_id AS departmentId, s1, s2, s3, s4, s5, real_name AS realName, submissions
+    SELECT code_id AS "codeId", day, department_id AS "departmentId", s1, s2, s3, s4, s5, real_name AS "realName", submissions
     FROM daily_code_stats`,
   );
 }
@@ -95,7 +95,7 @@ export async function readOpens(db: DbOrTx): Promise<OpensRow[]> {
   return rows<OpensRow>(
     db,
     sql`
-    SELECT code_id AS codeId, department_id AS departmentId, day, opens FROM daily_code_stats WHERE opens <> 0`,
+    SELECT code_id AS "codeId", department_id AS "departmentId", day, opens FROM daily_code_stats WHERE opens <> 0`,
   );
 }
 
@@ -103,10 +103,10 @@ export async function recountDepartmentHours(db: DbOrTx): Promise<DepartmentHour
   return rows<DepartmentHourRow>(
     db,
     sql`
-    SELECT r.department_id AS departmentId, r.day AS day, ${CHINA_HOUR} AS hour,
+    SELECT r.department_id AS "departmentId", r.day AS day, ${CHINA_HOUR} AS hour,
       sum(r.score = 1 AND r.excluded = 0) AS s1, sum(r.score = 2 AND r.excluded = 0) AS s2,
       sum(r.score = 3 AND r.excluded = 0) AS s3, sum(r.score = 4 AND r.excluded = 0) AS s4,
-      sum(r.score = 5 AND r.excluded = 0) AS s5, sum(r.real_name = 1 AND r.excluded = 0) AS realName,
+      sum(r.score = 5 AND r.excluded = 0) AS s5, sum(r.real_name = 1 AND r.excluded = 0) AS "realName",
       count(*) AS submissions, sum(r.excluded = 0) AS counted, sum(r.score <= 2 AND r.excluded = 0) AS bad
     FROM ratings r GROUP BY r.department_id, r.day, ${CHINA_HOUR}`,
   );
@@ -142,8 +142,8 @@ export async function readCumulative(db: DbOrTx): Promise<CumulativeRow[]> {
   return rows<CumulativeRow>(
     db,
     sql`
-    SELECT code_id AS codeId, day, s1, s2, s3, s4, s5, real_name AS realName, submissions, opens,
-      last_submission_day AS lastSubmissionDay, last_open_day AS lastOpenDay
+    SELECT code_id AS "codeId", day, s1, s2, s3, s4, s5, real_name AS "realName", submissions, opens,
+      last_submission_day AS "lastSubmissionDay", last_open_day AS "lastOpenDay"
     FROM cumulative_code_stats ORDER BY code_id, day`,
   );
 }
@@ -152,22 +152,22 @@ export async function recountTags(db: DbOrTx): Promise<TagRow[]> {
   return rows<TagRow>(
     db,
     sql`
-    SELECT r.department_id AS departmentId, r.day AS day, j.value AS tag, count(*) AS count
+    SELECT r.department_id AS "departmentId", r.day AS day, j.value AS tag, count(*) AS count
     FROM ratings r, json_each(r.tags) j WHERE r.excluded = 0 GROUP BY r.department_id, r.day, j.value`,
   );
 }
 
 export async function readTags(db: DbOrTx): Promise<TagRow[]> {
-  return rows<TagRow>(db, sql`SELECT department_id AS departmentId, day, tag, count FROM daily_tag_stats`);
+  return rows<TagRow>(db, sql`SELECT department_id AS "departmentId", day, tag, count FROM daily_tag_stats`);
 }
 
 export async function readCaseDays(db: DbOrTx): Promise<CaseDayRow[]> {
   return rows<CaseDayRow>(
     db,
     sql`
-    SELECT department_id AS departmentId, day, cases, real_name AS realName, real_name_visited AS realNameVisited,
-      valid, valid_rectified AS validRectified, answered, answered_satisfied AS answeredSatisfied, closed,
-      closed_on_time AS closedOnTime, open
+    SELECT department_id AS "departmentId", day, cases, real_name AS "realName", real_name_visited AS "realNameVisited",
+      valid, valid_rectified AS "validRectified", answered, answered_satisfied AS "answeredSatisfied", closed,
+      closed_on_time AS "closedOnTime", open
     FROM daily_case_stats`,
   );
 }
@@ -176,19 +176,19 @@ export async function recountCaseStatuses(db: DbOrTx): Promise<CaseStatusRow[]> 
   return rows<CaseStatusRow>(
     db,
     sql`
-    SELECT department_id AS departmentId, kind, status, count(*) AS count FROM cases GROUP BY department_id, kind, status`,
+    SELECT department_id AS "departmentId", kind, status, count(*) AS count FROM cases GROUP BY department_id, kind, status`,
   );
 }
 
 export async function readCaseStatuses(db: DbOrTx): Promise<CaseStatusRow[]> {
-  return rows<CaseStatusRow>(db, sql`SELECT department_id AS departmentId, kind, status, count FROM case_status_counts`);
+  return rows<CaseStatusRow>(db, sql`SELECT department_id AS "departmentId", kind, status, count FROM case_status_counts`);
 }
 
 /** Every bad_rating case, one row at a time, as the case rollups see it. */
 export function* iterateCasesForRollup(db: DbOrTx): Generator<CaseForRollup> {
   const stmt = sqliteOf(db).prepare(`
-    SELECT department_id AS departmentId, rating_day AS ratingDay, kind, status, anonymous, visited_at AS visitedAt,
-      classification, rectified_at AS rectifiedAt, satisfaction, closed_at AS closedAt, due_date AS dueDate
+    SELECT department_id AS "departmentId", rating_day AS "ratingDay", kind, status, anonymous, visited_at AS "visitedAt",
+      classification, rectified_at AS "rectifiedAt", satisfaction, closed_at AS "closedAt", due_date AS "dueDate"
     FROM cases WHERE kind = 'bad_rating'`);
   for (const row of stmt.iterate() as IterableIterator<Omit<CaseForRollup, 'anonymous'> & { anonymous: number }>) {
     yield { ...row, anonymous: row.anonymous === 1 };
@@ -207,9 +207,11 @@ export interface RecountedRows {
  * have no raw rows to be recounted from (the department and running totals were recounted with them).
  */
 export async function replaceRollups(tx: DbOrTx, rows: RecountedRows): Promise<void> {
-  tx.run(sql`UPDATE daily_code_stats SET s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, real_name = 0, submissions = 0`);
+  await exec(tx, sql`UPDATE daily_code_stats SET s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, real_name = 0, submissions = 0`);
   // "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT (documented upsert quirk).
-  tx.run(sql`
+  await exec(
+    tx,
+    sql`
     INSERT INTO daily_code_stats (code_id, day, department_id, s1, s2, s3, s4, s5, real_name, submissions, opens)
     SELECT r.code_id, r.day, min(r.department_id),
       sum(r.score = 1 AND r.excluded = 0), sum(r.score = 2 AND r.excluded = 0), sum(r.score = 3 AND r.excluded = 0),
@@ -218,8 +220,9 @@ export async function replaceRollups(tx: DbOrTx, rows: RecountedRows): Promise<v
     FROM ratings r WHERE true GROUP BY r.code_id, r.day
     ON CONFLICT (code_id, day) DO UPDATE SET department_id = excluded.department_id, s1 = excluded.s1,
       s2 = excluded.s2, s3 = excluded.s3, s4 = excluded.s4, s5 = excluded.s5, real_name = excluded.real_name,
-      submissions = excluded.submissions`);
-  tx.run(sql`DELETE FROM daily_code_stats WHERE submissions = 0 AND opens = 0`);
+      submissions = excluded.submissions`,
+  );
+  await exec(tx, sql`DELETE FROM daily_code_stats WHERE submissions = 0 AND opens = 0`);
 
   const client = sqliteOf(tx);
   client.exec('DELETE FROM daily_department_stats');
@@ -236,22 +239,31 @@ export async function replaceRollups(tx: DbOrTx, rows: RecountedRows): Promise<v
     VALUES (@codeId, @day, @s1, @s2, @s3, @s4, @s5, @realName, @submissions, @opens, @lastSubmissionDay, @lastOpenDay)`);
   for (const c of rows.cumulative) insCumulative.run(c);
 
-  tx.run(sql`DELETE FROM daily_tag_stats`);
-  tx.run(sql`
+  await exec(tx, sql`DELETE FROM daily_tag_stats`);
+  await exec(
+    tx,
+    sql`
     INSERT INTO daily_tag_stats (department_id, day, tag, count)
     SELECT r.department_id, r.day, j.value, count(*)
-    FROM ratings r, json_each(r.tags) j WHERE r.excluded = 0 GROUP BY r.department_id, r.day, j.value`);
+    FROM ratings r, json_each(r.tags) j WHERE r.excluded = 0 GROUP BY r.department_id, r.day, j.value`,
+  );
 
-  tx.run(sql`DELETE FROM case_status_counts`);
-  tx.run(sql`INSERT INTO case_status_counts (department_id, kind, status, count)
-    SELECT department_id, kind, status, count(*) FROM cases GROUP BY department_id, kind, status`);
+  await exec(tx, sql`DELETE FROM case_status_counts`);
+  await exec(
+    tx,
+    sql`INSERT INTO case_status_counts (department_id, kind, status, count)
+    SELECT department_id, kind, status, count(*) FROM cases GROUP BY department_id, kind, status`,
+  );
 
-  tx.run(sql`DELETE FROM daily_case_stats`);
+  await exec(tx, sql`DELETE FROM daily_case_stats`);
   for (const c of rows.caseDays) {
-    tx.run(sql`
+    await exec(
+      tx,
+      sql`
       INSERT INTO daily_case_stats (department_id, day, cases, real_name, real_name_visited, valid, valid_rectified,
         answered, answered_satisfied, closed, closed_on_time, open)
       VALUES (${c.departmentId}, ${c.day}, ${c.cases}, ${c.realName}, ${c.realNameVisited}, ${c.valid},
-        ${c.validRectified}, ${c.answered}, ${c.answeredSatisfied}, ${c.closed}, ${c.closedOnTime}, ${c.open})`);
+        ${c.validRectified}, ${c.answered}, ${c.answeredSatisfied}, ${c.closed}, ${c.closedOnTime}, ${c.open})`,
+    );
   }
 }

@@ -27,7 +27,7 @@ export async function listEligibleForSpotCheck(
   return rows<EligibleRating>(
     db,
     sql`
-    SELECT r.id, r.department_id AS departmentId, r.code_id AS codeId, r.day FROM ratings r
+    SELECT r.id, r.department_id AS "departmentId", r.code_id AS "codeId", r.day FROM ratings r
     WHERE r.department_id IN (${sql.join(
       departmentIds.map((d) => sql`${d}`),
       sql`, `,
@@ -52,8 +52,8 @@ export async function listDraws(
   return rows<SpotCheckDrawRow & { drawnByName: string | null }>(
     db,
     sql`
-    SELECT d.id, d.month, d.seed, d.share, d.org_unit_id AS orgUnitId, d.eligible_count AS eligibleCount,
-      d.drawn_count AS drawnCount, d.drawn_by AS drawnBy, d.drawn_at AS drawnAt, u.display_name AS drawnByName
+    SELECT d.id, d.month, d.seed, d.share, d.org_unit_id AS "orgUnitId", d.eligible_count AS "eligibleCount",
+      d.drawn_count AS "drawnCount", d.drawn_by AS "drawnBy", d.drawn_at AS "drawnAt", u.display_name AS "drawnByName"
     FROM spot_check_draws d LEFT JOIN users u ON u.id = d.drawn_by
     WHERE d.org_unit_id IN (${sql.join(
       orgUnitIds.map((d) => sql`${d}`),

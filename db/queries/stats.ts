@@ -8,7 +8,7 @@
 import type Database from 'better-sqlite3';
 import { type SQL, sql } from 'drizzle-orm';
 import { UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
-import { type Db, type DbOrTx, perConnection, rows, sqliteOf } from '../client.js';
+import { type Db, type DbOrTx, firstRow, perConnection, rows, sqliteOf } from '../client.js';
 import type { CaseFlags, RatingSums } from './rollups.js';
 
 export interface DayRange {
@@ -45,21 +45,21 @@ function scoped(ids: readonly number[], p: DayRange) {
 const IDS = '(SELECT value FROM json_each(@ids))';
 
 const RATING_SUMS = `coalesce(sum(s.s1), 0) AS s1, coalesce(sum(s.s2), 0) AS s2, coalesce(sum(s.s3), 0) AS s3,
-  coalesce(sum(s.s4), 0) AS s4, coalesce(sum(s.s5), 0) AS s5, coalesce(sum(s.real_name), 0) AS realName,
+  coalesce(sum(s.s4), 0) AS s4, coalesce(sum(s.s5), 0) AS s5, coalesce(sum(s.real_name), 0) AS "realName",
   coalesce(sum(s.submissions), 0) AS submissions, coalesce(sum(s.opens), 0) AS opens`;
 
-const CASE_SUMS = `coalesce(sum(c.cases), 0) AS cases, coalesce(sum(c.real_name), 0) AS realName,
-  coalesce(sum(c.real_name_visited), 0) AS realNameVisited, coalesce(sum(c.valid), 0) AS valid,
-  coalesce(sum(c.valid_rectified), 0) AS validRectified, coalesce(sum(c.answered), 0) AS answered,
-  coalesce(sum(c.answered_satisfied), 0) AS answeredSatisfied, coalesce(sum(c.closed), 0) AS closed,
-  coalesce(sum(c.closed_on_time), 0) AS closedOnTime, coalesce(sum(c.open), 0) AS open`;
+const CASE_SUMS = `coalesce(sum(c.cases), 0) AS cases, coalesce(sum(c.real_name), 0) AS "realName",
+  coalesce(sum(c.real_name_visited), 0) AS "realNameVisited", coalesce(sum(c.valid), 0) AS valid,
+  coalesce(sum(c.valid_rectified), 0) AS "validRectified", coalesce(sum(c.answered), 0) AS answered,
+  coalesce(sum(c.answered_satisfied), 0) AS "answeredSatisfied", coalesce(sum(c.closed), 0) AS closed,
+  coalesce(sum(c.closed_on_time), 0) AS "closedOnTime", coalesce(sum(c.open), 0) AS open`;
 
 const DEPARTMENT_PERIOD = `s.department_id IN ${IDS} AND s.day BETWEEN @from AND @to`;
 
 export async function sumRatingsByDepartment(db: DbOrTx, ids: readonly number[], p: DayRange) {
   return statement(
     db,
-    `SELECT s.department_id AS departmentId, ${RATING_SUMS} FROM daily_department_stats s
+    `SELECT s.department_id AS "departmentId", ${RATING_SUMS} FROM daily_department_stats s
     WHERE ${DEPARTMENT_PERIOD} GROUP BY s.department_id`,
   ).all(scoped(ids, p)) as (RatingSums & { departmentId: number })[];
 }
@@ -184,7 +184,7 @@ export async function countCodes(db: DbOrTx, ids: readonly number[]): Promise<nu
 export async function sumCasesByDepartment(db: DbOrTx, ids: readonly number[], p: DayRange) {
   return statement(
     db,
-    `SELECT c.department_id AS departmentId, ${CASE_SUMS} FROM daily_case_stats c
+    `SELECT c.department_id AS "departmentId", ${CASE_SUMS} FROM daily_case_stats c
     WHERE c.department_id IN ${IDS} AND c.day BETWEEN @from AND @to GROUP BY c.department_id`,
   ).all(scoped(ids, p)) as (CaseSums & { departmentId: number })[];
 }
@@ -241,14 +241,14 @@ export async function countUnclosedCases(db: DbOrTx, ids: readonly number[], tod
   const params = { ids: JSON.stringify(ids), today };
   const unclosed = statement(
     db,
-    `SELECT department_id AS departmentId, sum(count) AS n FROM case_status_counts
+    `SELECT department_id AS "departmentId", sum(count) AS n FROM case_status_counts
     WHERE department_id IN ${IDS} AND status IN ${UNCLOSED} GROUP BY department_id HAVING sum(count) <> 0`,
   ).all(params) as { departmentId: number; n: number }[];
   const overdue = new Map(
     (
       statement(
         db,
-        `SELECT department_id AS departmentId, count(*) AS n FROM cases
+        `SELECT department_id AS "departmentId", count(*) AS n FROM cases
       WHERE department_id IN ${IDS} AND status IN ${UNCLOSED} AND due_date < @today GROUP BY department_id`,
       ).all(params) as { departmentId: number; n: number }[]
     ).map((r) => [r.departmentId, r.n]),
@@ -289,9 +289,9 @@ export interface RatingDetailRow {
 }
 
 /** The columns and joins of a RatingDetailRow (ratings r, their department d and code k). */
-const DETAIL_SELECT = `SELECT r.id AS id, r.created_at AS createdAt, r.day AS day, r.department_id AS departmentId,
-  d.name AS departmentName, r.code_id AS codeId, k.location AS location, r.score AS score, r.tags AS tags,
-  r.comment AS comment, r.phone_enc AS phoneEnc, r.real_name AS realName, r.flagged AS flagged, r.excluded AS excluded
+const DETAIL_SELECT = `SELECT r.id AS id, r.created_at AS "createdAt", r.day AS day, r.department_id AS "departmentId",
+  d.name AS "departmentName", r.code_id AS "codeId", k.location AS location, r.score AS score, r.tags AS tags,
+  r.comment AS comment, r.phone_enc AS "phoneEnc", r.real_name AS "realName", r.flagged AS flagged, r.excluded AS excluded
   FROM ratings r JOIN departments d ON d.id = r.department_id JOIN codes k ON k.id = r.code_id`;
 
 function ratingWhere(f: RatingFilter): SQL {
@@ -343,13 +343,17 @@ export async function countRatings(db: DbOrTx, f: RatingFilter): Promise<{ total
     return { total: n ?? 0, capped: false };
   }
   const n =
-    db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ratings r WHERE ${ratingWhere(f)} LIMIT ${RATING_COUNT_CAP + 1})`)
-      ?.n ?? 0;
+    (
+      await firstRow<{ n: number }>(
+        db,
+        sql`SELECT count(*) AS n FROM (SELECT 1 FROM ratings r WHERE ${ratingWhere(f)} LIMIT ${RATING_COUNT_CAP + 1}) AS capped`,
+      )
+    )?.n ?? 0;
   return { total: Math.min(n, RATING_COUNT_CAP), capped: n > RATING_COUNT_CAP };
 }
 
 export async function codeInDepartments(db: DbOrTx, codeId: string, ids: readonly number[]): Promise<boolean> {
-  return !!db.get(sql`SELECT 1 AS x FROM codes WHERE id = ${codeId} AND department_id IN ${idList(ids)}`);
+  return !!(await firstRow(db, sql`SELECT 1 AS x FROM codes WHERE id = ${codeId} AND department_id IN ${idList(ids)}`));
 }
 
 const batchStatement = perConnection((client) =>
@@ -401,7 +405,7 @@ export async function listDepartmentsUnder(db: DbOrTx, rootOrgUnitId: number | n
   return rows<PublicDepartmentRow>(
     db,
     sql`
-    SELECT d.id AS id, d.name AS name, d.org_unit_id AS orgUnitId, u.name AS orgUnitName, d.active AS active
+    SELECT d.id AS id, d.name AS name, d.org_unit_id AS "orgUnitId", u.name AS "orgUnitName", d.active AS active
     FROM departments d JOIN org_units u ON u.id = d.org_unit_id
     WHERE d.org_unit_id IN ${units} ORDER BY d.sort_order, d.id`,
   );
@@ -411,6 +415,6 @@ export async function listAllOrgUnits(db: DbOrTx) {
   return rows<{ id: number; parentId: number | null; kind: 'city' | 'county'; name: string }>(
     db,
     sql`
-    SELECT id, parent_id AS parentId, kind, name FROM org_units ORDER BY id`,
+    SELECT id, parent_id AS "parentId", kind, name FROM org_units ORDER BY id`,
   );
 }

@@ -71,3 +71,9 @@ export function bearerFor(app: FastifyInstance, user: { id: number; role: string
 export function writeSql(db: Db, query: SQL): Promise<void> {
   return db.transaction((tx) => exec(tx, query));
 }
+
+/**
+ * The storage driver this run tests: PostgreSQL when TEST_DATABASE_URL is set (each app gets a fresh
+ * database of that server), SQLite otherwise. Tests of one driver's own mechanics skip on the other.
+ */
+export const driverUnderTest: 'sqlite' | 'pg' = process.env.TEST_DATABASE_URL ? 'pg' : 'sqlite';
