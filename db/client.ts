@@ -10,8 +10,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { SQL } from 'drizzle-orm';
+import { is, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import pg from 'pg';
 import * as schema from './schema.js';
 
 type SqliteDrizzle = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -28,13 +31,13 @@ export type Conn = Omit<BetterSQLite3Database<typeof schema>, 'transaction' | '$
 export type Tx = Conn;
 export type DbOrTx = Conn;
 
-export type Driver = 'sqlite';
+export type Driver = 'sqlite' | 'pg';
 
 /** The database of a process: reads through it, writes in `transaction`. */
 export type Db = Conn & {
   /** Which storage driver runs it (drizzle's own `dialect` property is the SQL builder). */
   readonly driver: Driver;
-  /** SQLite only: the file, `:memory:` included. */
+  /** The SQLite file (`:memory:` included), or the PostgreSQL URL without its password. */
   readonly file: string;
   close(): Promise<void>;
 };
@@ -206,8 +209,14 @@ export function perConnection<T>(make: (client: Database.Database, db: DbOrTx) =
   };
 }
 
+/** Whether a connection or transaction runs on PostgreSQL. */
+export function isPg(c: DbOrTx): boolean {
+  return is((c as unknown as { dialect: unknown }).dialect, PgDialect);
+}
+
 /** The rows of a raw SQL query (aliases double-quoted so that both dialects keep their case). */
 export async function rows<T>(c: DbOrTx, query: SQL): Promise<T[]> {
+  if (isPg(c)) return (await (c as unknown as NodePgDatabase).execute(query)).rows as T[];
   return (c as unknown as BetterSQLite3Database).all<T>(query);
 }
 
@@ -218,5 +227,212 @@ export async function firstRow<T>(c: DbOrTx, query: SQL): Promise<T | undefined>
 
 /** Runs a raw SQL statement. */
 export async function exec(c: DbOrTx, query: SQL): Promise<void> {
-  (c as unknown as BetterSQLite3Database).run(query);
+  if (isPg(c)) await (c as unknown as NodePgDatabase).execute(query);
+  else (c as unknown as BetterSQLite3Database).run(query);
+}
+
+// PostgreSQL answers bigint (ids, ms timestamps, count(*), sums of integers) and numeric (sums of
+// bigints) as strings, to be safe beyond 2^53. Every such value here is a count, an id or a time in
+// ms, far below 2^53: numbers, as SQLite answers them.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
+export interface PgOptions {
+  /** Connections in the pool (default 10). */
+  max?: number;
+}
+
+/**
+ * Opens a PostgreSQL database (`postgres://…`): a connection pool; reads take any connection,
+ * `transaction` holds one until it commits. Several app instances may share the database.
+ */
+export function openPgDb(url: string, opts: PgOptions = {}): Db {
+  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, connectionTimeoutMillis: 5000 });
+  // An idle connection that the server drops (a restart) must not take the process down.
+  pool.on('error', () => undefined);
+  const base = drizzlePg(pool);
+  const transaction = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => base.transaction((tx) => fn(tx as unknown as Tx));
+  const db = withTransaction(base, transaction as Conn['transaction']) as unknown as Db;
+  const shown = new URL(url);
+  shown.password = '';
+  Object.defineProperties(db, {
+    driver: { value: 'pg' },
+    file: { value: shown.toString() },
+    close: { value: () => pool.end() },
+  });
+  pools.set(db, pool);
+  return db;
+}
+
+const pools = new WeakMap<object, pg.Pool>();
+
+/** The pool under a PostgreSQL database (maintenance and tests). */
+export function poolOf(db: Db): pg.Pool {
+  const p = pools.get(db);
+  if (!p) throw new Error('not a PostgreSQL database opened by openPgDb');
+  return p;
+}
+
+/** Opens the database a configuration names: PostgreSQL for a postgres:// URL, else the SQLite file. */
+export function openDatabase(target: string): Db {
+  return /^postgres(ql)?:\/\//.test(target) ? openPgDb(target) : openDb(target);
+}
+
+// ---- Raw statements: constant SQL text, prepared once per connection ----
+
+type Params = Record<string, unknown> | readonly unknown[];
+
+/**
+ * A constant SQL statement written for SQLite (better-sqlite3's `?` and `@name` parameters), prepared
+ * once per connection on SQLite and translated once for PostgreSQL (see `toPostgres`). The hot paths
+ * and the dashboards use these: building SQL with the query builder on every call cost as much as
+ * running it (docs/architecture.md).
+ */
+export interface RawStatement {
+  /** Rows as objects. */
+  all<T>(params?: Params): Promise<T[]>;
+  /** The first row, or undefined. */
+  get<T>(params?: Params): Promise<T | undefined>;
+  /** Rows as arrays of column values, in select-list order. */
+  arrays<T extends unknown[]>(params?: Params): Promise<T[]>;
+  /** The first column of every row. */
+  column<T>(params?: Params): Promise<T[]>;
+  run(params?: Params): Promise<void>;
+}
+
+const sqliteStatements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+function sqliteStatement(c: DbOrTx, text: string): Database.Statement {
+  const client = sqliteOf(c);
+  let byText = sqliteStatements.get(client);
+  if (!byText) {
+    byText = new Map();
+    sqliteStatements.set(client, byText);
+  }
+  let stmt = byText.get(text);
+  if (!stmt) {
+    stmt = client.prepare(text);
+    byText.set(text, stmt);
+  }
+  return stmt;
+}
+
+const args = (params: Params | undefined): unknown[] => (params === undefined ? [] : Array.isArray(params) ? [...params] : [params]);
+
+interface PgText {
+  text: string;
+  /** Parameter names in $n order (named statements), or null for positional `?` ones. */
+  names: string[] | null;
+  /** A name for the server-side prepared statement. */
+  name: string;
+}
+const pgTexts = new Map<string, PgText>();
+
+/**
+ * The PostgreSQL form of a statement written for SQLite. The few SQLite idioms these statements use
+ * are rewritten here, in one place: parameters; a JSON array bound as one parameter
+ * (`json_each(@ids)` → `json_array_elements_text`); `json_array(…)` → `json_build_array(…)`; an
+ * upsert's `col = col + …` (PostgreSQL needs the table named); `(SELECT 1)` without an alias and
+ * `ON 1`. Anything else must already be SQL both accept.
+ */
+export function toPostgres(text: string): PgText {
+  let t = pgTexts.get(text);
+  if (t) return t;
+  let out = text
+    .replace(/SELECT value FROM json_each\(@ids\)/g, 'SELECT value::bigint FROM json_array_elements_text(@ids::json) AS j(value)')
+    .replace(/SELECT value FROM json_each\(@(\w+)\)/g, 'SELECT value FROM json_array_elements_text(@$1::json) AS j(value)')
+    .replace(/\bjson_array\(/g, 'json_build_array(')
+    .replace(/FROM \(SELECT 1\) LEFT JOIN/g, 'FROM (SELECT 1) AS one LEFT JOIN')
+    .replace(/\bON 1\b/g, 'ON true');
+  const into = /INSERT INTO (\w+)/.exec(out)?.[1];
+  if (into) out = out.replace(/\b(\w+) = \1 ([+-])/g, `$1 = ${into}.$1 $2`);
+  let names: string[] | null = null;
+  if (/@\w+/.test(out)) {
+    const order: string[] = [];
+    out = out.replace(/@(\w+)/g, (_, name: string) => {
+      let i = order.indexOf(name);
+      if (i < 0) i = order.push(name) - 1;
+      return `$${i + 1}`;
+    });
+    names = order;
+  } else {
+    let n = 0;
+    out = out.replace(/\?/g, () => `$${++n}`);
+  }
+  t = { text: out, names, name: `msp${pgTexts.size + 1}` };
+  pgTexts.set(text, t);
+  return t;
+}
+
+interface PgQueryable {
+  query(config: { text: string; values: unknown[]; name?: string; rowMode?: 'array' }): Promise<{ rows: unknown[] }>;
+}
+
+function pgClientOf(c: DbOrTx): PgQueryable {
+  return (c as unknown as { session: { client: PgQueryable } }).session.client;
+}
+
+async function pgRun(c: DbOrTx, text: string, params: Params | undefined, rowMode?: 'array'): Promise<unknown[]> {
+  const t = toPostgres(text);
+  const values =
+    t.names === null
+      ? args(params)
+      : t.names.map((n) => {
+          const v = (params as Record<string, unknown> | undefined)?.[n];
+          return typeof v === 'boolean' ? (v ? 1 : 0) : v;
+        });
+  const res = await pgClientOf(c).query({ text: t.text, values, name: t.name, ...(rowMode ? { rowMode } : {}) });
+  return res.rows;
+}
+
+/** The statement of this constant SQL text on the connection or transaction `c`. */
+export function statement(c: DbOrTx, text: string): RawStatement {
+  if (isPg(c)) {
+    return {
+      all: async <T>(p?: Params) => (await pgRun(c, text, p)) as T[],
+      get: async <T>(p?: Params) => (await pgRun(c, text, p))[0] as T | undefined,
+      arrays: async <T extends unknown[]>(p?: Params) => (await pgRun(c, text, p, 'array')) as T[],
+      column: async <T>(p?: Params) => ((await pgRun(c, text, p, 'array')) as unknown[][]).map((r) => r[0] as T),
+      run: async (p?: Params) => {
+        await pgRun(c, text, p);
+      },
+    };
+  }
+  const s = sqliteStatement(c, text);
+  // better-sqlite3's raw/pluck modes stick to the statement: set the one each call needs.
+  const as = (mode: 'object' | 'array' | 'first') => {
+    if (s.reader) {
+      s.raw(mode === 'array');
+      if (mode === 'first') s.pluck(true);
+      else if (mode === 'object') s.pluck(false);
+    }
+    return s;
+  };
+  return {
+    all: async <T>(p?: Params) => as('object').all(...args(p)) as T[],
+    get: async <T>(p?: Params) => as('object').get(...args(p)) as T | undefined,
+    arrays: async <T extends unknown[]>(p?: Params) => as('array').all(...args(p)) as T[],
+    column: async <T>(p?: Params) => as('first').all(...args(p)) as T[],
+    run: async (p?: Params) => {
+      s.run(...args(p));
+    },
+  };
+}
+
+/**
+ * `expr IN (ids)` with the whole list as ONE bound JSON parameter: a constant statement shape
+ * whatever the number of ids (a county's 40 placeholders made statements costly to build and prepare).
+ */
+export function inIdList(c: DbOrTx, expr: SQLWrapper, ids: readonly number[]): SQL {
+  const json = JSON.stringify(ids);
+  return isPg(c)
+    ? sql`${expr} IN (SELECT value::bigint FROM json_array_elements_text(${json}::json) AS j(value))`
+    : sql`${expr} IN (SELECT value FROM json_each(${json}))`;
+}
+
+/** A row's JSON array column: text on SQLite, already parsed by the PostgreSQL driver. */
+export type JsonArray = string | unknown[];
+
+export function jsonArray(v: JsonArray): unknown[] {
+  return typeof v === 'string' ? (JSON.parse(v) as unknown[]) : v;
 }

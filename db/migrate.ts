@@ -1,11 +1,28 @@
 import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { type Db, writerOf } from './client.js';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { type Db, poolOf, writerOf } from './client.js';
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+const pgMigrationsFolder = fileURLToPath(new URL('./migrations-pg', import.meta.url));
 
-/** Applies the committed drizzle-kit migrations; throws (and so stops the server) on failure. */
+/**
+ * Applies the committed drizzle-kit migrations of the database's driver; throws (and so stops the
+ * server) on failure. On PostgreSQL an advisory lock makes instances starting together take turns.
+ */
 export async function migrateDb(db: Db): Promise<void> {
+  if (db.driver === 'pg') {
+    const client = await poolOf(db).connect();
+    try {
+      await client.query('SELECT pg_advisory_lock(7164201)');
+      await migratePg(drizzlePg(client), { migrationsFolder: pgMigrationsFolder });
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(7164201)').catch(() => undefined);
+      client.release();
+    }
+    return;
+  }
   migrate(drizzle(writerOf(db)), { migrationsFolder });
 }

@@ -10,6 +10,8 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly dbFile: string;
+  /** `postgres://…`: run on PostgreSQL (several instances may share it) instead of `dbFile`. */
+  readonly databaseUrl: string | null;
   readonly publicBaseUrl: string;
   readonly jwtSecret: string;
   /** 32-byte key (hex) for phone encryption at rest and for salting client/network hashes. */
@@ -98,6 +100,13 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   const port = parsePort(env.PORT);
   const host = env.HOST && env.HOST !== '' ? env.HOST : '0.0.0.0';
   const dbFile = env.DB_FILE && env.DB_FILE !== '' ? env.DB_FILE : './data/app.db';
+  const databaseUrl = env.DATABASE_URL && env.DATABASE_URL !== '' ? env.DATABASE_URL : null;
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\/[^\s]+$/.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a PostgreSQL URL: postgres://user:password@host:5432/dbname');
+  }
+  // Instances sharing one PostgreSQL database must share the token key and the data key (phones are
+  // encrypted, device and network hashes keyed with it): a secret generated per machine would split them.
+  const shared = databaseUrl !== null && nodeEnv !== 'test';
   const publicBaseUrl = parseBaseUrl(env.PUBLIC_BASE_URL || `http://localhost:${port}`);
 
   let jwtSecret = env.JWT_SECRET;
@@ -106,6 +115,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   }
   if (!jwtSecret) {
     if (production) throw new ConfigError('JWT_SECRET is required when NODE_ENV=production');
+    if (shared) throw new ConfigError('JWT_SECRET is required with DATABASE_URL: every instance on the database must use the same one');
     jwtSecret = persistedDevSecret(dbFile, 'jwt-secret');
   }
 
@@ -115,6 +125,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   }
   if (!dataKey) {
     if (production) throw new ConfigError('DATA_KEY is required when NODE_ENV=production (encrypts phone numbers at rest)');
+    if (shared) throw new ConfigError('DATA_KEY is required with DATABASE_URL: every instance on the database must use the same one');
     dataKey = persistedDevSecret(dbFile, 'data-key');
   }
 
@@ -135,6 +146,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     port,
     host,
     dbFile,
+    databaseUrl,
     publicBaseUrl,
     jwtSecret,
     dataKey: dataKey.toLowerCase(),

@@ -1,7 +1,7 @@
 // The only entry: loadConfig → openDb → migrate → seed → buildApp → listen; graceful close.
 
 import type { Logger as PinoLogger } from 'pino';
-import { closeDb, openDb } from '../db/client.js';
+import { closeDb, openDatabase } from '../db/client.js';
 import { migrateDb } from '../db/migrate.js';
 import { DEMO_USERS, seedDemo } from '../db/seed.js';
 import { buildApp } from './app.js';
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
 
-  const db = openDb(config.dbFile);
+  const db = openDatabase(config.databaseUrl ?? config.dbFile);
   await migrateDb(db);
   const seed = config.seedDemo
     ? await seedDemo(db, { passwordHash: await hashPassword(config.seedPassword.value), now: systemClock.now() })
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     '码上评议 已启动',
-    `  数据库:       ${config.dbFile}${seed.seeded ? '（已创建示例县：40 个部门、308 个评议码）' : ''}`,
+    `  数据库:       ${db.file}${seed.seeded ? '（已创建示例县：40 个部门、308 个评议码）' : ''}`,
     activity
       ? `  示例数据:     近 60 天 ${activity.ratings} 条评价、${activity.cases} 件差评案件（SEED_DEMO_ACTIVITY=false 可不生成）`
       : null,

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, or, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { type CaseKind, type CaseStatus, UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
-import { type DbOrTx, first, only, perConnection, rows, sqliteOf } from '../client.js';
+import { type DbOrTx, exec, first, inIdList, isPg, only, perConnection, rows, statement } from '../client.js';
 import { caseEvents, caseStatusCounts, cases, codes, departments, ratings, users } from '../schema.js';
 
 export type CaseRow = typeof cases.$inferSelect;
@@ -17,19 +17,19 @@ function placeholders<K extends string>(keys: readonly K[]): Record<K, Placehold
 
 const preparedInserts = perConnection(
   (
-    client,
+    _client,
     db,
   ): {
     kase: { get(values: Record<string, unknown>): CaseRow };
     event: { run(values: Record<string, unknown>): unknown };
-    takeNumbers: { get(prefix: string, count: number): unknown };
   } => ({
     kase: db.insert(cases).values(placeholders(CASE_COLUMNS)).returning().prepare(),
     event: db.insert(caseEvents).values(placeholders(EVENT_COLUMNS)).prepare(),
-    takeNumbers: client.prepare(`INSERT INTO case_sequences (prefix, last) VALUES (?, ?)
-      ON CONFLICT (prefix) DO UPDATE SET last = last + excluded.last RETURNING last`),
   }),
 );
+
+const TAKE_NUMBERS = `INSERT INTO case_sequences (prefix, last) VALUES (?, ?)
+      ON CONFLICT (prefix) DO UPDATE SET last = last + excluded.last RETURNING last`;
 
 /** Every column, with the schema's defaults for those not given (a placeholder must have a value). */
 function withDefaults<K extends string>(keys: readonly K[], values: Partial<Record<K, unknown>>, defaults: Partial<Record<K, unknown>>) {
@@ -37,11 +37,14 @@ function withDefaults<K extends string>(keys: readonly K[], values: Partial<Reco
 }
 
 export async function insertCase(db: DbOrTx, values: typeof cases.$inferInsert): Promise<CaseRow> {
+  // PostgreSQL: the builder (drizzle's prepared statements there are named per query, not per connection).
+  if (isPg(db)) return only(db.insert(cases).values(values).returning());
   return preparedInserts(db).kase.get(withDefaults(CASE_COLUMNS, values, { reopenCount: 0 }));
 }
 
 export async function insertCaseEvent(db: DbOrTx, values: typeof caseEvents.$inferInsert): Promise<void> {
-  preparedInserts(db).event.run(withDefaults(EVENT_COLUMNS, values, { public: false }));
+  if (isPg(db)) await db.insert(caseEvents).values(values);
+  else preparedInserts(db).event.run(withDefaults(EVENT_COLUMNS, values, { public: false }));
 }
 
 export async function getCase(db: DbOrTx, id: number): Promise<CaseRow | undefined> {
@@ -53,17 +56,21 @@ export async function getCase(db: DbOrTx, id: number): Promise<CaseRow | undefin
  * inside the writing transaction, so a rolled-back case gives its number back.
  */
 export async function nextCaseSeq(db: DbOrTx, prefix: string, count = 1): Promise<number> {
-  const row = preparedInserts(db).takeNumbers.get(prefix, count) as { last: number };
+  const row = (await statement(db, TAKE_NUMBERS).get<{ last: number }>([prefix, count]))!;
   return row.last - count + 1;
 }
 
 /** Sets every prefix's counter from the stored case numbers (cases written without nextCaseSeq). */
 export async function resetCaseSequences(db: DbOrTx): Promise<void> {
-  const client = sqliteOf(db);
-  client.exec(`DELETE FROM case_sequences;
-    INSERT INTO case_sequences (prefix, last)
-    SELECT substr(case_no, 1, instr(case_no, '-')), max(CAST(substr(case_no, instr(case_no, '-') + 1) AS INTEGER))
-    FROM cases GROUP BY 1`);
+  await exec(db, sql`DELETE FROM case_sequences`);
+  // instr() is SQLite's, strpos() PostgreSQL's.
+  const dash = isPg(db) ? sql.raw("strpos(case_no, '-')") : sql.raw("instr(case_no, '-')");
+  await exec(
+    db,
+    sql`INSERT INTO case_sequences (prefix, last)
+    SELECT substr(case_no, 1, ${dash}), max(CAST(substr(case_no, ${dash} + 1) AS INTEGER))
+    FROM cases GROUP BY 1`,
+  );
 }
 
 // ---- The 回访 workflow (server/modules/cases) ----
@@ -78,16 +85,12 @@ export async function updateCase(db: DbOrTx, id: number, patch: Partial<typeof c
 export type CaseFollowUp = Pick<CaseRow, 'caseNo' | 'dueDate' | 'contactDueDate' | 'statusToken'>;
 
 // Answers an idempotent retry of a 差评 on the rating route: prepared once per connection, like its inserts.
-const followUpOf = perConnection((client) =>
-  client.prepare<[number], CaseFollowUp>(
-    `SELECT case_no AS "caseNo", due_date AS "dueDate", contact_due_date AS "contactDueDate", status_token AS "statusToken" FROM cases
-     WHERE rating_id = ? AND kind = 'bad_rating'`,
-  ),
-);
+const FOLLOW_UP_OF = `SELECT case_no AS "caseNo", due_date AS "dueDate", contact_due_date AS "contactDueDate", status_token AS "statusToken"
+  FROM cases WHERE rating_id = ? AND kind = 'bad_rating'`;
 
 /** The 差评必查 case of a rating, if it has one. */
 export async function findFollowUpOfRating(db: DbOrTx, ratingId: number): Promise<CaseFollowUp | undefined> {
-  return followUpOf(db).get(ratingId);
+  return statement(db, FOLLOW_UP_OF).get<CaseFollowUp>([ratingId]);
 }
 
 export async function getCaseByToken(db: DbOrTx, token: string): Promise<CaseRow | undefined> {
@@ -130,7 +133,7 @@ const listColumns = {
   officerName: users.displayName,
 };
 
-function filterWhere(f: CaseFilter): SQL | undefined {
+function filterWhere(db: DbOrTx, f: CaseFilter): SQL | undefined {
   // One department (a head's list) is an equality: SQLite walks (department, created_at) newest first.
   // Newest first over many departments: `+` keeps SQLite on the created_at index (a page at once)
   // instead of collecting every case of the county by department and sorting them.
@@ -141,7 +144,7 @@ function filterWhere(f: CaseFilter): SQL | undefined {
       ? eq(cases.departmentId, f.departmentIds[0]!)
       : f.sort === 'newest' && f.departmentId === undefined
         ? inArray(sql`+${cases.departmentId}`, [...f.departmentIds])
-        : sql`${cases.departmentId} IN (SELECT value FROM json_each(${JSON.stringify(f.departmentIds)}))`;
+        : inIdList(db, cases.departmentId, f.departmentIds);
   const conds: (SQL | undefined)[] = [scope];
   if (f.statuses?.length) conds.push(inArray(cases.status, f.statuses));
   if (f.kindStatuses) {
@@ -174,7 +177,7 @@ async function queuePageIds(db: DbOrTx, f: CaseFilter): Promise<number[]> {
     { statuses: only(UNCLOSED_CASE_STATUSES), cond: and(gte(cases.dueDate, f.today), sql`NOT ${contactLate}`) },
     { statuses: only(['closed']), cond: undefined },
   ];
-  const base = filterWhere({ ...f, statuses: undefined });
+  const base = filterWhere(db, { ...f, statuses: undefined });
   const n = f.offset + f.limit;
   const branches = groups.flatMap((g, rank) =>
     g.statuses.length === 0
@@ -225,7 +228,7 @@ function selectListRows(db: DbOrTx) {
 /** A page of cases in scope and the total matching; `queue` puts overdue first, then by deadline. */
 export async function listCases(db: DbOrTx, f: CaseFilter): Promise<{ rows: CaseListRow[]; total: number }> {
   if (f.departmentIds.length === 0) return { rows: [], total: 0 };
-  const where = filterWhere(f);
+  const where = filterWhere(db, f);
   // Overdue and rating filters need the cases themselves; the others are per-status counts.
   const total = async () =>
     f.overdue === undefined && f.ratingId === undefined

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
-import { type DbOrTx, first, only, perConnection } from '../client.js';
+import { type DbOrTx, first, inIdList, isPg, type JsonArray, jsonArray, only, perConnection, statement } from '../client.js';
 import { codes, dailyCodeStats, departments } from '../schema.js';
 
 export type CodeRow = typeof codes.$inferSelect;
@@ -31,8 +31,10 @@ export async function getCodeWithDepartment(db: DbOrTx, id: string): Promise<Cod
   );
 }
 
-// Codes made in one bulk creation share createdAt; the rowid keeps them in window order (1, 2, … 10).
+// Codes made in one bulk creation share createdAt; the row's insertion number keeps them in window
+// order (1, 2, … 10): SQLite's rowid, PostgreSQL's seq column (db/schema-pg.ts).
 const INSERTION_ORDER = sql`"codes"."rowid"`;
+const PG_INSERTION_ORDER = sql`"codes"."seq"`;
 
 const inDepartments = sql`${codes.departmentId} IN (SELECT value FROM json_each(${sql.placeholder('ids')}))`;
 const activeIs = sql`(${sql.placeholder('active')} IS NULL OR ${codes.active} = ${sql.placeholder('active')})`;
@@ -42,7 +44,19 @@ const listParams = (departmentIds: number[], filter: { active?: boolean }) => ({
 });
 
 /** Print order: department order, then creation order. Every other order of the list breaks its ties by it. */
-const PRINT_ORDER = [asc(departments.sortOrder), asc(departments.id), asc(codes.createdAt), asc(INSERTION_ORDER)];
+const printOrder = (insertion: SQL) => [asc(departments.sortOrder), asc(departments.id), asc(codes.createdAt), asc(insertion)];
+const PRINT_ORDER = printOrder(INSERTION_ORDER);
+
+// PostgreSQL: built per call (drizzle names its prepared statements per query there, not per connection).
+function pgCodeQuery(db: DbOrTx, departmentIds: number[], filter: { active?: boolean }) {
+  const where = [inIdList(db, codes.departmentId, departmentIds)];
+  if (filter.active !== undefined) where.push(eq(codes.active, filter.active));
+  return db
+    .select(withDepartment)
+    .from(codes)
+    .innerJoin(departments, eq(departments.id, codes.departmentId))
+    .where(and(...where));
+}
 
 // The staff codes list runs this for a whole county on every visit: one drizzle statement prepared per
 // connection, the department ids as one JSON parameter (the builder rebuilt and compiled the SQL of an
@@ -64,6 +78,7 @@ export async function listCodesWithDepartment(
   filter: { active?: boolean } = {},
 ): Promise<CodeWithDepartment[]> {
   if (departmentIds.length === 0) return [];
+  if (isPg(db)) return pgCodeQuery(db, departmentIds, filter).orderBy(...printOrder(PG_INSERTION_ORDER));
   return codeList(db).all(listParams(departmentIds, filter));
 }
 
@@ -74,17 +89,31 @@ const codeCount = perConnection((_, db) =>
 /** How many codes the given departments have (of the given state). */
 export async function countCodes(db: DbOrTx, departmentIds: number[], filter: { active?: boolean } = {}): Promise<number> {
   if (departmentIds.length === 0) return 0;
+  if (isPg(db)) {
+    const where = [inIdList(db, codes.departmentId, departmentIds)];
+    if (filter.active !== undefined) where.push(eq(codes.active, filter.active));
+    return (
+      (
+        await db
+          .select({ n: sql<number>`count(*)`.mapWith(Number) })
+          .from(codes)
+          .where(and(...where))
+      )[0]?.n ?? 0
+    );
+  }
   return codeCount(db).get(listParams(departmentIds, filter))?.n ?? 0;
 }
 
 /** The orders of the list that SQL can page by itself: by the code's own columns, ties in print order. */
 export type CodeColumnSort = 'department' | 'code' | 'createdAt';
-const COLUMN_ORDERS: Record<CodeColumnSort, (dir: typeof asc) => SQL[]> = {
+const columnOrders = (insertion: SQL): Record<CodeColumnSort, (dir: typeof asc) => SQL[]> => ({
   // Departments turned around, their codes still in the order they were made.
-  department: (dir) => [dir(departments.sortOrder), dir(departments.id), asc(codes.createdAt), asc(INSERTION_ORDER)],
+  department: (dir) => [dir(departments.sortOrder), dir(departments.id), asc(codes.createdAt), asc(insertion)],
   code: (dir) => [dir(codes.id)],
-  createdAt: (dir) => [dir(codes.createdAt), ...PRINT_ORDER],
-};
+  createdAt: (dir) => [dir(codes.createdAt), ...printOrder(insertion)],
+});
+const COLUMN_ORDERS = columnOrders(INSERTION_ORDER);
+const PG_COLUMN_ORDERS = columnOrders(PG_INSERTION_ORDER);
 
 // One statement per order and direction, prepared on first use: the page a staff member opens costs a
 // sort in SQLite and the rows of that page, never an object per code in scope.
@@ -119,6 +148,12 @@ export async function pageCodesWithDepartment(
   page: { sort: CodeColumnSort; order: 'asc' | 'desc'; limit: number; offset: number },
 ): Promise<CodeWithDepartment[]> {
   if (departmentIds.length === 0) return [];
+  if (isPg(db)) {
+    return pgCodeQuery(db, departmentIds, filter)
+      .orderBy(...PG_COLUMN_ORDERS[page.sort](page.order === 'asc' ? asc : desc))
+      .limit(page.limit)
+      .offset(page.offset);
+  }
   return codePages(db)(page.sort, page.order).all({ ...listParams(departmentIds, filter), limit: page.limit, offset: page.offset });
 }
 
@@ -172,12 +207,8 @@ const funnelSql = (codesListed: string) => `
     (SELECT json_array(opens, submissions) FROM cumulative_code_stats m
       WHERE m.code_id = k.id AND m.day < @since ORDER BY m.day DESC LIMIT 1) AS lo
   FROM ${codesListed}`;
-const funnelOfDepartments = perConnection((client) =>
-  client.prepare(funnelSql('codes k WHERE k.department_id IN (SELECT value FROM json_each(@ids))')).raw(true),
-);
-const funnelOfCodes = perConnection((client) =>
-  client.prepare(funnelSql('codes k WHERE k.id IN (SELECT value FROM json_each(@codes))')).raw(true),
-);
+const FUNNEL_OF_DEPARTMENTS = funnelSql('codes k WHERE k.department_id IN (SELECT value FROM json_each(@ids))');
+const FUNNEL_OF_CODES = funnelSql('codes k WHERE k.id IN (SELECT value FROM json_each(@codes))');
 
 /**
  * Scan-funnel totals per code that has ever been opened or rated, from the codes' running totals
@@ -193,16 +224,16 @@ export async function funnelTotals(
     'departmentIds' in of
       ? of.departmentIds.length === 0
         ? []
-        : funnelOfDepartments(db).all({ ids: JSON.stringify(of.departmentIds), since: sinceDay })
+        : await statement(db, FUNNEL_OF_DEPARTMENTS).arrays({ ids: JSON.stringify(of.departmentIds), since: sinceDay })
       : of.codeIds.length === 0
         ? []
-        : funnelOfCodes(db).all({ codes: JSON.stringify(of.codeIds), since: sinceDay })
-  ) as [string, string | null, string | null][];
+        : await statement(db, FUNNEL_OF_CODES).arrays({ codes: JSON.stringify(of.codeIds), since: sinceDay })
+  ) as [string, JsonArray | null, JsonArray | null][];
   const totals: CodeFunnelTotals[] = [];
   for (const [id, hi, lo] of rows) {
     if (hi === null) continue;
-    const [opensTotal, submissionsTotal, lastOpenDay, lastSubmissionDay] = JSON.parse(hi) as [number, number, string | null, string | null];
-    const [opensBefore, submissionsBefore] = lo === null ? [0, 0] : (JSON.parse(lo) as [number, number]);
+    const [opensTotal, submissionsTotal, lastOpenDay, lastSubmissionDay] = jsonArray(hi) as [number, number, string | null, string | null];
+    const [opensBefore, submissionsBefore] = lo === null ? [0, 0] : (jsonArray(lo) as [number, number]);
     totals.push({
       codeId: id,
       opensRecent: opensTotal - opensBefore,

@@ -1,6 +1,5 @@
-import type Database from 'better-sqlite3';
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { type DbOrTx, first, only, perConnection } from '../client.js';
+import { type DbOrTx, first, only, statement } from '../client.js';
 import { departments, orgUnits, userDepartments } from '../schema.js';
 
 export type OrgUnitRow = typeof orgUnits.$inferSelect;
@@ -24,7 +23,7 @@ export async function getOrgUnit(db: DbOrTx, id: number): Promise<OrgUnitRow | u
 
 /** Ids of an org unit and every unit below it (市 → 县/区). */
 export async function orgSubtreeIds(db: DbOrTx, rootId: number): Promise<number[]> {
-  return scope(db).subtree.all(rootId);
+  return statement(db, `${SUBTREE} SELECT id FROM sub`).column<number>([rootId]);
 }
 
 export async function listDepartmentsByIds(db: DbOrTx, ids: number[]): Promise<DepartmentRow[]> {
@@ -52,24 +51,16 @@ const SUBTREE = `WITH RECURSIVE sub(id) AS (
   SELECT id FROM org_units WHERE id = ?
   UNION ALL SELECT o.id FROM org_units o JOIN sub ON o.parent_id = sub.id)`;
 
-type IdsStatement = Database.Statement<[number], number>;
-const scope = perConnection((client): { subtree: IdsStatement; under: IdsStatement; ofUser: IdsStatement } => ({
-  subtree: client.prepare<[number], number>(`${SUBTREE} SELECT id FROM sub`).pluck(),
-  under: client
-    .prepare<[number], number>(
-      `${SUBTREE} SELECT d.id FROM departments d WHERE d.org_unit_id IN (SELECT id FROM sub) ORDER BY d.sort_order, d.id`,
-    )
-    .pluck(),
-  ofUser: client.prepare<[number], number>('SELECT department_id FROM user_departments WHERE user_id = ? ORDER BY department_id').pluck(),
-}));
-
 /** Ids of the departments of an org unit and every unit below it, in display order. */
 export async function departmentIdsUnder(db: DbOrTx, orgUnitId: number): Promise<number[]> {
-  return scope(db).under.all(orgUnitId);
+  return statement(
+    db,
+    `${SUBTREE} SELECT d.id FROM departments d WHERE d.org_unit_id IN (SELECT id FROM sub) ORDER BY d.sort_order, d.id`,
+  ).column<number>([orgUnitId]);
 }
 
 export async function departmentIdsOfUser(db: DbOrTx, userId: number): Promise<number[]> {
-  return scope(db).ofUser.all(userId);
+  return statement(db, 'SELECT department_id FROM user_departments WHERE user_id = ? ORDER BY department_id').column<number>([userId]);
 }
 
 export async function assignUserDepartments(db: DbOrTx, userId: number, departmentIds: number[]): Promise<void> {

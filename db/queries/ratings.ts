@@ -1,8 +1,8 @@
 // Ratings. The submission path runs these per rating, so its statements are prepared once per
 // connection (drizzle's builder measured 0.56× a prepared statement on this machine).
-import type Database from 'better-sqlite3';
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import { type DbOrTx, first, perConnection, sqliteOf } from '../client.js';
+import { chinaDay } from '../../shared/china-time.js';
+import { type DbOrTx, first, isPg, sqliteOf, statement } from '../client.js';
 import { ratings } from '../schema.js';
 
 export type RatingRow = typeof ratings.$inferSelect;
@@ -21,46 +21,52 @@ export async function listFlaggedRatings(db: DbOrTx, departmentIds: number[], li
     .limit(limit);
 }
 
-interface HotStatements {
-  byKey: Database.Statement<[string, string], { id: number; score: number }>;
-  insert: Database.Statement<Record<string, unknown>>;
-}
-
-const hot = perConnection(
-  (c): HotStatements => ({
-    byKey: c.prepare('SELECT id, score FROM ratings WHERE code_id = ? AND idempotency_key = ?'),
-    insert: c.prepare(`
+const BY_KEY = 'SELECT id, score FROM ratings WHERE code_id = ? AND idempotency_key = ?';
+const INSERT = `
     INSERT INTO ratings (code_id, department_id, score, tags, comment, phone_enc, real_name, client_hash, net_hash,
       idempotency_key, channel, created_at, day, flagged, flag_reason)
     VALUES (@codeId, @departmentId, @score, @tags, @comment, @phoneEnc, @realName, @clientHash, @netHash,
-      @idempotencyKey, @channel, @createdAt, @day, @flagged, @flagReason)`),
-  }),
-);
+      @idempotencyKey, @channel, @createdAt, @day, @flagged, @flagReason)
+    RETURNING id`;
 
 /** The rating stored earlier under this idempotency key for this code, if any. */
 export async function findByIdempotencyKey(db: DbOrTx, codeId: string, key: string): Promise<{ id: number; score: number } | undefined> {
-  return hot(db).byKey.get(codeId, key);
+  return statement(db, BY_KEY).get([codeId, key]);
 }
 
 /**
- * Device and network of the QR submissions since `since`, oldest first — read backwards from the
- * newest row and stopped at the first older one, so only the recent tail of the table is read.
+ * Device and network of the QR submissions since `since`, oldest first. SQLite reads backwards from
+ * the newest row and stops at the first older one, so only the recent tail of the table is read;
+ * PostgreSQL reads the days involved through the day index.
  */
 export async function recentSubmissions(
   db: DbOrTx,
   since: number,
 ): Promise<Array<{ clientHash: string; netHash: string; codeId: string; at: number }>> {
   const rows: Array<{ clientHash: string; netHash: string; codeId: string; at: number }> = [];
+  type Row = { clientHash: string | null; netHash: string | null; codeId: string; at: number; channel: string };
+  const keep = (r: Row) => {
+    if (r.channel === 'qr' && r.clientHash && r.netHash)
+      rows.push({ clientHash: r.clientHash, netHash: r.netHash, codeId: r.codeId, at: r.at });
+  };
+  if (isPg(db)) {
+    const found = await statement(
+      db,
+      `SELECT client_hash AS "clientHash", net_hash AS "netHash", code_id AS "codeId", created_at AS at, channel
+       FROM ratings WHERE day >= @day AND created_at > @since ORDER BY id`,
+    ).all<Row>({ day: chinaDay(since), since });
+    for (const r of found) keep(r);
+    return rows;
+  }
   const it = sqliteOf(db)
     .prepare(
       `SELECT client_hash AS "clientHash", net_hash AS "netHash", code_id AS "codeId", created_at AS at, channel
        FROM ratings ORDER BY id DESC`,
     )
-    .iterate() as IterableIterator<{ clientHash: string | null; netHash: string | null; codeId: string; at: number; channel: string }>;
+    .iterate() as IterableIterator<Row>;
   for (const r of it) {
     if (r.at <= since) break;
-    if (r.channel === 'qr' && r.clientHash && r.netHash)
-      rows.push({ clientHash: r.clientHash, netHash: r.netHash, codeId: r.codeId, at: r.at });
+    keep(r);
   }
   return rows.reverse();
 }
@@ -85,11 +91,11 @@ export interface HotRatingInsert {
 
 /** Inserts a rating with the prepared statement; returns its id. */
 export async function insertRatingFast(db: DbOrTx, r: HotRatingInsert): Promise<number> {
-  const info = hot(db).insert.run({
+  const row = await statement(db, INSERT).get<{ id: number }>({
     ...r,
     tags: JSON.stringify(r.tags),
     realName: r.realName ? 1 : 0,
     flagged: r.flagged ? 1 : 0,
   });
-  return Number(info.lastInsertRowid);
+  return row!.id;
 }

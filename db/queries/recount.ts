@@ -3,7 +3,7 @@
 
 import { sql } from 'drizzle-orm';
 import { chinaHourSql } from '../../shared/china-time.js';
-import { type DbOrTx, exec, rows, sqliteOf } from '../client.js';
+import { type DbOrTx, exec, isPg, rows, statement } from '../client.js';
 import type { CaseFlags, CaseForRollup, RatingSums } from './rollups.js';
 
 /** China hour of day of created_at (UTC+8), as the write side computes it. */
@@ -74,9 +74,9 @@ export async function recountCodeDays(db: DbOrTx): Promise<CodeDayRow[]> {
     db,
     sql`
     SELECT r.code_id AS "codeId", r.day AS day, min(r.department_id) AS "departmentId",
-      sum(r.score = 1 AND r.excluded = 0) AS s1, sum(r.score = 2 AND r.excluded = 0) AS s2,
-      sum(r.score = 3 AND r.excluded = 0) AS s3, sum(r.score = 4 AND r.excluded = 0) AS s4,
-      sum(r.score = 5 AND r.excluded = 0) AS s5, sum(r.real_name = 1 AND r.excluded = 0) AS "realName",
+      sum(CASE WHEN r.score = 1 AND r.excluded = 0 THEN 1 ELSE 0 END) AS s1, sum(CASE WHEN r.score = 2 AND r.excluded = 0 THEN 1 ELSE 0 END) AS s2,
+      sum(CASE WHEN r.score = 3 AND r.excluded = 0 THEN 1 ELSE 0 END) AS s3, sum(CASE WHEN r.score = 4 AND r.excluded = 0 THEN 1 ELSE 0 END) AS s4,
+      sum(CASE WHEN r.score = 5 AND r.excluded = 0 THEN 1 ELSE 0 END) AS s5, sum(CASE WHEN r.real_name = 1 AND r.excluded = 0 THEN 1 ELSE 0 END) AS "realName",
       count(*) AS submissions
     FROM ratings r GROUP BY r.code_id, r.day`,
   );
@@ -104,10 +104,10 @@ export async function recountDepartmentHours(db: DbOrTx): Promise<DepartmentHour
     db,
     sql`
     SELECT r.department_id AS "departmentId", r.day AS day, ${CHINA_HOUR} AS hour,
-      sum(r.score = 1 AND r.excluded = 0) AS s1, sum(r.score = 2 AND r.excluded = 0) AS s2,
-      sum(r.score = 3 AND r.excluded = 0) AS s3, sum(r.score = 4 AND r.excluded = 0) AS s4,
-      sum(r.score = 5 AND r.excluded = 0) AS s5, sum(r.real_name = 1 AND r.excluded = 0) AS "realName",
-      count(*) AS submissions, sum(r.excluded = 0) AS counted, sum(r.score <= 2 AND r.excluded = 0) AS bad
+      sum(CASE WHEN r.score = 1 AND r.excluded = 0 THEN 1 ELSE 0 END) AS s1, sum(CASE WHEN r.score = 2 AND r.excluded = 0 THEN 1 ELSE 0 END) AS s2,
+      sum(CASE WHEN r.score = 3 AND r.excluded = 0 THEN 1 ELSE 0 END) AS s3, sum(CASE WHEN r.score = 4 AND r.excluded = 0 THEN 1 ELSE 0 END) AS s4,
+      sum(CASE WHEN r.score = 5 AND r.excluded = 0 THEN 1 ELSE 0 END) AS s5, sum(CASE WHEN r.real_name = 1 AND r.excluded = 0 THEN 1 ELSE 0 END) AS "realName",
+      count(*) AS submissions, sum(CASE WHEN r.excluded = 0 THEN 1 ELSE 0 END) AS counted, sum(CASE WHEN r.score <= 2 AND r.excluded = 0 THEN 1 ELSE 0 END) AS bad
     FROM ratings r GROUP BY r.department_id, r.day, ${CHINA_HOUR}`,
   );
 }
@@ -115,10 +115,10 @@ export async function recountDepartmentHours(db: DbOrTx): Promise<DepartmentHour
 const HOUR_COLUMNS = [...HOURS.map((h) => `h${h}`), ...HOURS.map((h) => `b${h}`)].join(', ');
 
 export async function readDepartmentDays(db: DbOrTx): Promise<DepartmentDayRow[]> {
-  const rows = sqliteOf(db)
-    .prepare(`SELECT department_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens, ${HOUR_COLUMNS} FROM daily_department_stats`)
-    .raw()
-    .all() as (string | number)[][];
+  const rows = (await statement(
+    db,
+    `SELECT department_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens, ${HOUR_COLUMNS} FROM daily_department_stats`,
+  ).arrays()) as (string | number)[][];
   return rows.map((r) => {
     const n = r as number[];
     return {
@@ -148,12 +148,17 @@ export async function readCumulative(db: DbOrTx): Promise<CumulativeRow[]> {
   );
 }
 
+/** The tags of each rating r (a JSON array in text) as rows j(value). */
+function tagsOf(db: DbOrTx) {
+  return isPg(db) ? sql.raw('json_array_elements_text(r.tags::json) AS j(value)') : sql.raw('json_each(r.tags) j');
+}
+
 export async function recountTags(db: DbOrTx): Promise<TagRow[]> {
   return rows<TagRow>(
     db,
     sql`
     SELECT r.department_id AS "departmentId", r.day AS day, j.value AS tag, count(*) AS count
-    FROM ratings r, json_each(r.tags) j WHERE r.excluded = 0 GROUP BY r.department_id, r.day, j.value`,
+    FROM ratings r, ${tagsOf(db)} WHERE r.excluded = 0 GROUP BY r.department_id, r.day, j.value`,
   );
 }
 
@@ -184,15 +189,15 @@ export async function readCaseStatuses(db: DbOrTx): Promise<CaseStatusRow[]> {
   return rows<CaseStatusRow>(db, sql`SELECT department_id AS "departmentId", kind, status, count FROM case_status_counts`);
 }
 
-/** Every bad_rating case, one row at a time, as the case rollups see it. */
-export function* iterateCasesForRollup(db: DbOrTx): Generator<CaseForRollup> {
-  const stmt = sqliteOf(db).prepare(`
-    SELECT department_id AS "departmentId", rating_day AS "ratingDay", kind, status, anonymous, visited_at AS "visitedAt",
+/** Every bad_rating case as the case rollups see it. */
+export async function listCasesForRollup(db: DbOrTx): Promise<CaseForRollup[]> {
+  const found = await statement(
+    db,
+    `SELECT department_id AS "departmentId", rating_day AS "ratingDay", kind, status, anonymous, visited_at AS "visitedAt",
       classification, rectified_at AS "rectifiedAt", satisfaction, closed_at AS "closedAt", due_date AS "dueDate"
-    FROM cases WHERE kind = 'bad_rating'`);
-  for (const row of stmt.iterate() as IterableIterator<Omit<CaseForRollup, 'anonymous'> & { anonymous: number }>) {
-    yield { ...row, anonymous: row.anonymous === 1 };
-  }
+    FROM cases WHERE kind = 'bad_rating'`,
+  ).all<Omit<CaseForRollup, 'anonymous'> & { anonymous: number }>();
+  return found.map((row) => ({ ...row, anonymous: row.anonymous === 1 }));
 }
 
 /** What a rebuild writes besides the code-day and tag rollups (recounted in SQL here). */
@@ -214,8 +219,8 @@ export async function replaceRollups(tx: DbOrTx, rows: RecountedRows): Promise<v
     sql`
     INSERT INTO daily_code_stats (code_id, day, department_id, s1, s2, s3, s4, s5, real_name, submissions, opens)
     SELECT r.code_id, r.day, min(r.department_id),
-      sum(r.score = 1 AND r.excluded = 0), sum(r.score = 2 AND r.excluded = 0), sum(r.score = 3 AND r.excluded = 0),
-      sum(r.score = 4 AND r.excluded = 0), sum(r.score = 5 AND r.excluded = 0), sum(r.real_name = 1 AND r.excluded = 0),
+      sum(CASE WHEN r.score = 1 AND r.excluded = 0 THEN 1 ELSE 0 END), sum(CASE WHEN r.score = 2 AND r.excluded = 0 THEN 1 ELSE 0 END), sum(CASE WHEN r.score = 3 AND r.excluded = 0 THEN 1 ELSE 0 END),
+      sum(CASE WHEN r.score = 4 AND r.excluded = 0 THEN 1 ELSE 0 END), sum(CASE WHEN r.score = 5 AND r.excluded = 0 THEN 1 ELSE 0 END), sum(CASE WHEN r.real_name = 1 AND r.excluded = 0 THEN 1 ELSE 0 END),
       count(*), 0
     FROM ratings r WHERE true GROUP BY r.code_id, r.day
     ON CONFLICT (code_id, day) DO UPDATE SET department_id = excluded.department_id, s1 = excluded.s1,
@@ -224,20 +229,36 @@ export async function replaceRollups(tx: DbOrTx, rows: RecountedRows): Promise<v
   );
   await exec(tx, sql`DELETE FROM daily_code_stats WHERE submissions = 0 AND opens = 0`);
 
-  const client = sqliteOf(tx);
-  client.exec('DELETE FROM daily_department_stats');
-  const insDepartment = client.prepare(`
-    INSERT INTO daily_department_stats (department_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens, ${HOUR_COLUMNS})
-    VALUES (${new Array(10 + 48).fill('?').join(', ')})`);
+  await exec(tx, sql`DELETE FROM daily_department_stats`);
+  const insDepartment = statement(
+    tx,
+    `INSERT INTO daily_department_stats (department_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens, ${HOUR_COLUMNS})
+    VALUES (${new Array(10 + 48).fill('?').join(', ')})`,
+  );
   for (const d of rows.departmentDays) {
-    insDepartment.run(d.departmentId, d.day, d.s1, d.s2, d.s3, d.s4, d.s5, d.realName, d.submissions, d.opens, ...d.hours, ...d.bad);
+    await insDepartment.run([
+      d.departmentId,
+      d.day,
+      d.s1,
+      d.s2,
+      d.s3,
+      d.s4,
+      d.s5,
+      d.realName,
+      d.submissions,
+      d.opens,
+      ...d.hours,
+      ...d.bad,
+    ]);
   }
 
-  client.exec('DELETE FROM cumulative_code_stats');
-  const insCumulative = client.prepare(`
-    INSERT INTO cumulative_code_stats (code_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens, last_submission_day, last_open_day)
-    VALUES (@codeId, @day, @s1, @s2, @s3, @s4, @s5, @realName, @submissions, @opens, @lastSubmissionDay, @lastOpenDay)`);
-  for (const c of rows.cumulative) insCumulative.run(c);
+  await exec(tx, sql`DELETE FROM cumulative_code_stats`);
+  const insCumulative = statement(
+    tx,
+    `INSERT INTO cumulative_code_stats (code_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens, last_submission_day, last_open_day)
+    VALUES (@codeId, @day, @s1, @s2, @s3, @s4, @s5, @realName, @submissions, @opens, @lastSubmissionDay, @lastOpenDay)`,
+  );
+  for (const c of rows.cumulative) await insCumulative.run({ ...c });
 
   await exec(tx, sql`DELETE FROM daily_tag_stats`);
   await exec(
@@ -245,7 +266,7 @@ export async function replaceRollups(tx: DbOrTx, rows: RecountedRows): Promise<v
     sql`
     INSERT INTO daily_tag_stats (department_id, day, tag, count)
     SELECT r.department_id, r.day, j.value, count(*)
-    FROM ratings r, json_each(r.tags) j WHERE r.excluded = 0 GROUP BY r.department_id, r.day, j.value`,
+    FROM ratings r, ${tagsOf(tx)} WHERE r.excluded = 0 GROUP BY r.department_id, r.day, j.value`,
   );
 
   await exec(tx, sql`DELETE FROM case_status_counts`);

@@ -5,10 +5,9 @@
 // The dashboards run the rollup reads on every request: they are plain statements prepared once per
 // connection (building and preparing the SQL cost as much as running it on a month's rows).
 
-import type Database from 'better-sqlite3';
 import { type SQL, sql } from 'drizzle-orm';
 import { UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
-import { type Db, type DbOrTx, firstRow, perConnection, rows, sqliteOf } from '../client.js';
+import { type Db, type DbOrTx, firstRow, inIdList, type JsonArray, jsonArray, rows, statement } from '../client.js';
 import type { CaseFlags, RatingSums } from './rollups.js';
 
 export interface DayRange {
@@ -20,22 +19,6 @@ export interface DayRange {
 export type CaseSums = CaseFlags;
 
 /** A department id list as one bound parameter (constant statement shape, no variable limit). */
-function idList(ids: readonly number[]): SQL {
-  return sql`(SELECT value FROM json_each(${JSON.stringify(ids)}))`;
-}
-
-const preparedByText = perConnection(() => new Map<string, Database.Statement>());
-
-/** The statement of this constant SQL text on this connection, prepared on first use. */
-function statement(db: DbOrTx, text: string): Database.Statement {
-  const byText = preparedByText(db);
-  let stmt = byText.get(text);
-  if (!stmt) {
-    stmt = sqliteOf(db).prepare(text);
-    byText.set(text, stmt);
-  }
-  return stmt;
-}
 
 /** Named parameters of a scoped period query: @ids (JSON array of department ids), @from, @to. */
 function scoped(ids: readonly number[], p: DayRange) {
@@ -61,7 +44,7 @@ export async function sumRatingsByDepartment(db: DbOrTx, ids: readonly number[],
     db,
     `SELECT s.department_id AS "departmentId", ${RATING_SUMS} FROM daily_department_stats s
     WHERE ${DEPARTMENT_PERIOD} GROUP BY s.department_id`,
-  ).all(scoped(ids, p)) as (RatingSums & { departmentId: number })[];
+  ).all<RatingSums & { departmentId: number }>(scoped(ids, p));
 }
 
 export async function sumRatingsByDay(db: DbOrTx, ids: readonly number[], p: DayRange) {
@@ -69,7 +52,7 @@ export async function sumRatingsByDay(db: DbOrTx, ids: readonly number[], p: Day
     db,
     `SELECT s.day AS day, ${RATING_SUMS} FROM daily_department_stats s
     WHERE ${DEPARTMENT_PERIOD} GROUP BY s.day ORDER BY s.day`,
-  ).all(scoped(ids, p)) as (RatingSums & { day: string })[];
+  ).all<RatingSums & { day: string }>(scoped(ids, p));
 }
 
 export interface CodeRatingSums extends RatingSums {
@@ -130,8 +113,8 @@ type CodePeriodRow = [
   location: string,
   staffName: string | null,
   active: number,
-  hi: string | null,
-  lo: string | null,
+  hi: JsonArray | null,
+  lo: JsonArray | null,
 ];
 const NO_TOTALS: readonly number[] = RATING_COLUMNS.map(() => 0);
 
@@ -148,14 +131,12 @@ export async function sumRatingsByCode(
   const sqlOf = CODE_PERIOD_SQL[listing.by][listing.order];
   const rows = (
     listing.limit === undefined
-      ? statement(db, sqlOf.all).raw(true).all(scoped(ids, p))
-      : statement(db, sqlOf.page)
-          .raw(true)
-          .all({ ...scoped(ids, p), limit: listing.limit, offset: listing.offset ?? 0 })
+      ? await statement(db, sqlOf.all).arrays(scoped(ids, p))
+      : await statement(db, sqlOf.page).arrays({ ...scoped(ids, p), limit: listing.limit, offset: listing.offset ?? 0 })
   ) as CodePeriodRow[];
   return rows.map(([codeId, departmentId, location, staffName, active, hi, lo]) => {
-    const h = hi === null ? NO_TOTALS : (JSON.parse(hi) as number[]);
-    const l = lo === null ? NO_TOTALS : (JSON.parse(lo) as number[]);
+    const h = hi === null ? NO_TOTALS : (jsonArray(hi) as number[]);
+    const l = lo === null ? NO_TOTALS : (jsonArray(lo) as number[]);
     return {
       codeId,
       departmentId,
@@ -176,9 +157,8 @@ export async function sumRatingsByCode(
 
 /** How many codes the departments have (the length of their whole list). */
 export async function countCodes(db: DbOrTx, ids: readonly number[]): Promise<number> {
-  return statement(db, `SELECT count(*) FROM codes WHERE department_id IN ${IDS}`)
-    .pluck()
-    .get({ ids: JSON.stringify(ids) }) as number;
+  const [n] = await statement(db, `SELECT count(*) FROM codes WHERE department_id IN ${IDS}`).column<number>({ ids: JSON.stringify(ids) });
+  return n ?? 0;
 }
 
 export async function sumCasesByDepartment(db: DbOrTx, ids: readonly number[], p: DayRange) {
@@ -186,7 +166,7 @@ export async function sumCasesByDepartment(db: DbOrTx, ids: readonly number[], p
     db,
     `SELECT c.department_id AS "departmentId", ${CASE_SUMS} FROM daily_case_stats c
     WHERE c.department_id IN ${IDS} AND c.day BETWEEN @from AND @to GROUP BY c.department_id`,
-  ).all(scoped(ids, p)) as (CaseSums & { departmentId: number })[];
+  ).all<CaseSums & { departmentId: number }>(scoped(ids, p));
 }
 
 export async function sumCasesByDay(db: DbOrTx, ids: readonly number[], p: DayRange) {
@@ -194,7 +174,7 @@ export async function sumCasesByDay(db: DbOrTx, ids: readonly number[], p: DayRa
     db,
     `SELECT c.day AS day, ${CASE_SUMS} FROM daily_case_stats c
     WHERE c.department_id IN ${IDS} AND c.day BETWEEN @from AND @to GROUP BY c.day ORDER BY c.day`,
-  ).all(scoped(ids, p)) as (CaseSums & { day: string })[];
+  ).all<CaseSums & { day: string }>(scoped(ids, p));
 }
 
 // The distinct tags, found by skipping through the tag-first key (a seek per tag), then each tag's
@@ -208,7 +188,7 @@ const TAG_SUMS_SQL = `
   GROUP BY t.tag HAVING sum(t.count) > 0 ORDER BY count DESC, t.tag`;
 
 export async function sumTags(db: DbOrTx, ids: readonly number[], p: DayRange) {
-  return statement(db, TAG_SUMS_SQL).all(scoped(ids, p)) as { tag: string; count: number }[];
+  return statement(db, TAG_SUMS_SQL).all<{ tag: string; count: number }>(scoped(ids, p));
 }
 
 const HOURS = Array.from({ length: 24 }, (_, h) => h);
@@ -223,9 +203,8 @@ export async function sumHoursOfDays(
   ids: readonly number[],
   days: readonly string[],
 ): Promise<{ total: number[]; bad: number[] }> {
-  const row = statement(db, HOURS_OF_DAYS_SQL)
-    .raw()
-    .get({ ids: JSON.stringify(ids), days: JSON.stringify(days) }) as number[];
+  const [row] = (await statement(db, HOURS_OF_DAYS_SQL).arrays({ ids: JSON.stringify(ids), days: JSON.stringify(days) })) as number[][];
+  if (!row) throw new Error('a sum without GROUP BY answers one row');
   return { total: row.slice(0, 24), bad: row.slice(24, 48) };
 }
 
@@ -239,18 +218,18 @@ const UNCLOSED = `(${UNCLOSED_CASE_STATUSES.map((s) => `'${s}'`).join(',')})`;
  */
 export async function countUnclosedCases(db: DbOrTx, ids: readonly number[], today: string) {
   const params = { ids: JSON.stringify(ids), today };
-  const unclosed = statement(
+  const unclosed = await statement(
     db,
     `SELECT department_id AS "departmentId", sum(count) AS n FROM case_status_counts
     WHERE department_id IN ${IDS} AND status IN ${UNCLOSED} GROUP BY department_id HAVING sum(count) <> 0`,
-  ).all(params) as { departmentId: number; n: number }[];
+  ).all<{ departmentId: number; n: number }>(params);
   const overdue = new Map(
     (
-      statement(
+      await statement(
         db,
         `SELECT department_id AS "departmentId", count(*) AS n FROM cases
       WHERE department_id IN ${IDS} AND status IN ${UNCLOSED} AND due_date < @today GROUP BY department_id`,
-      ).all(params) as { departmentId: number; n: number }[]
+      ).all<{ departmentId: number; n: number }>(params)
     ).map((r) => [r.departmentId, r.n]),
   );
   return unclosed.map((r) => ({ departmentId: r.departmentId, unclosed: r.n, overdue: overdue.get(r.departmentId) ?? 0 }));
@@ -294,11 +273,11 @@ const DETAIL_SELECT = `SELECT r.id AS id, r.created_at AS "createdAt", r.day AS 
   r.comment AS comment, r.phone_enc AS "phoneEnc", r.real_name AS "realName", r.flagged AS flagged, r.excluded AS excluded
   FROM ratings r JOIN departments d ON d.id = r.department_id JOIN codes k ON k.id = r.code_id`;
 
-function ratingWhere(f: RatingFilter): SQL {
+function ratingWhere(db: DbOrTx, f: RatingFilter): SQL {
   // With several departments, `+` keeps SQLite off the (department, day) index: walking the day index
   // newest first finds a page of a county's ratings at once, where the other plan sorts a month.
   const dept = f.departmentIds.length === 1 && f.codeId === undefined ? sql`r.department_id` : sql`+r.department_id`;
-  const cond: SQL[] = [sql`${dept} IN ${idList(f.departmentIds)}`, sql`r.day BETWEEN ${f.from} AND ${f.to}`];
+  const cond: SQL[] = [inIdList(db, dept, f.departmentIds), sql`r.day BETWEEN ${f.from} AND ${f.to}`];
   if (f.codeId !== undefined) cond.push(sql`r.code_id = ${f.codeId}`);
   if (f.score !== undefined) cond.push(sql`r.score = ${f.score}`);
   if (f.kind === 'good') cond.push(sql`r.score >= 3`);
@@ -314,7 +293,7 @@ export async function listRatings(db: DbOrTx, f: RatingFilter, limit: number, of
     db,
     sql`
     ${sql.raw(DETAIL_SELECT)}
-    WHERE ${ratingWhere(f)} ORDER BY r.day DESC, r.id DESC LIMIT ${limit} OFFSET ${offset}`,
+    WHERE ${ratingWhere(db, f)} ORDER BY r.day DESC, r.id DESC LIMIT ${limit} OFFSET ${offset}`,
   );
 }
 
@@ -330,59 +309,50 @@ export async function countRatings(db: DbOrTx, f: RatingFilter): Promise<{ total
     const scores = f.score !== undefined ? [f.score] : f.kind === 'good' ? [3, 4, 5] : f.kind === 'bad' ? [1, 2] : [1, 2, 3, 4, 5];
     const sum = scores.map((n) => `s${n}`).join(' + ');
     // One code: its rows of the period by primary key; otherwise one row per department and day.
-    const n = (
-      f.codeId !== undefined
-        ? statement(
-            db,
-            `SELECT sum(${sum}) FROM daily_code_stats WHERE code_id = @code AND day BETWEEN @from AND @to AND department_id IN ${IDS}`,
-          )
-        : statement(db, `SELECT sum(${sum}) FROM daily_department_stats WHERE department_id IN ${IDS} AND day BETWEEN @from AND @to`)
-    )
-      .pluck()
-      .get({ ...scoped(f.departmentIds, f), ...(f.codeId !== undefined ? { code: f.codeId } : {}) }) as number | null;
+    const [n] = await (f.codeId !== undefined
+      ? statement(
+          db,
+          `SELECT sum(${sum}) FROM daily_code_stats WHERE code_id = @code AND day BETWEEN @from AND @to AND department_id IN ${IDS}`,
+        )
+      : statement(db, `SELECT sum(${sum}) FROM daily_department_stats WHERE department_id IN ${IDS} AND day BETWEEN @from AND @to`)
+    ).column<number | null>({ ...scoped(f.departmentIds, f), ...(f.codeId !== undefined ? { code: f.codeId } : {}) });
     return { total: n ?? 0, capped: false };
   }
   const n =
     (
       await firstRow<{ n: number }>(
         db,
-        sql`SELECT count(*) AS n FROM (SELECT 1 FROM ratings r WHERE ${ratingWhere(f)} LIMIT ${RATING_COUNT_CAP + 1}) AS capped`,
+        sql`SELECT count(*) AS n FROM (SELECT 1 FROM ratings r WHERE ${ratingWhere(db, f)} LIMIT ${RATING_COUNT_CAP + 1}) AS capped`,
       )
     )?.n ?? 0;
   return { total: Math.min(n, RATING_COUNT_CAP), capped: n > RATING_COUNT_CAP };
 }
 
 export async function codeInDepartments(db: DbOrTx, codeId: string, ids: readonly number[]): Promise<boolean> {
-  return !!(await firstRow(db, sql`SELECT 1 AS x FROM codes WHERE id = ${codeId} AND department_id IN ${idList(ids)}`));
+  return !!(await firstRow(db, sql`SELECT 1 AS x FROM codes WHERE id = ${codeId} AND ${inIdList(db, sql`department_id`, ids)}`));
 }
 
-const batchStatement = perConnection((client) =>
-  client.prepare(`
+const BATCH_SQL = `
     ${DETAIL_SELECT}
     WHERE r.department_id IN ${IDS} AND r.day = @day
       AND (r.created_at > @afterAt OR (r.created_at = @afterAt AND r.id > @afterId))
-    ORDER BY r.created_at, r.id LIMIT @limit`),
-);
+    ORDER BY r.created_at, r.id LIMIT @limit`;
 
-/**
- * One batch of a day's ratings in time order after the (createdAt, id) cursor, as a better-sqlite3
- * cursor. The caller must consume it fully before awaiting anything: an open cursor keeps the
- * connection busy, so exports read in short synchronous batches and stream between them.
- */
-export async function iterateRatingBatch(
+/** One batch of a day's ratings in time order after the (createdAt, id) cursor (exports stream batch by batch). */
+export async function readRatingBatch(
   db: Db,
   departmentIds: readonly number[],
   day: string,
   after: { createdAt: number; id: number },
   limit: number,
-): Promise<IterableIterator<RatingDetailRow>> {
-  return batchStatement(db).iterate({
+): Promise<RatingDetailRow[]> {
+  return statement(db, BATCH_SQL).all<RatingDetailRow>({
     ids: JSON.stringify(departmentIds),
     day,
     afterAt: after.createdAt,
     afterId: after.id,
     limit,
-  }) as IterableIterator<RatingDetailRow>;
+  });
 }
 
 // ---- Departments and org units for the public page (no actor: the whole platform or one unit) ----

@@ -1,6 +1,7 @@
 // The administrator's pages in Debian chromium: users, codes (disable a code), settings.
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { firstRow } from '../../db/client.js';
 import { axeViolations, loginAs, useBrowserWorld } from '../helpers/browser.js';
 import { makeCode } from '../helpers/factories.js';
 
@@ -40,7 +41,9 @@ describe('the administrator in chromium', () => {
     await loginAs(page, s.t.url, s.w.admin.username);
     await page.goto(`${s.t.url}/admin/codes`);
     await page.locator('button', { hasText: `停用（${s.w.codeA.id}）` }).click({ timeout: 10_000 });
-    await expect.poll(() => s.t.db.get<{ active: number }>(sql`SELECT active FROM codes WHERE id = ${s.w.codeA.id}`)!.active).toBe(0);
+    await expect
+      .poll(async () => (await firstRow<{ active: number }>(s.t.db, sql`SELECT active FROM codes WHERE id = ${s.w.codeA.id}`))!.active)
+      .toBe(0);
     expect(await axeViolations(page)).toEqual([]);
     const phone = await ctx.newPage();
     const res = await phone.goto(`${s.t.url}/r/${s.w.codeA.id}`);

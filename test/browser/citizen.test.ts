@@ -1,10 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { firstRow } from '../../db/client.js';
 import { axeViolations, phoneContext, useBrowserWorld } from '../helpers/browser.js';
 
 const s = useBrowserWorld();
 
-const ratingCount = () => s.t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ratings`)!.n;
+const ratingCount = async () => (await firstRow<{ n: number }>(s.t.db, sql`SELECT count(*) AS n FROM ratings`))!.n;
 
 describe('the citizen page in Debian chromium at 390×844', () => {
   it('scan → 不满意 → reason → phone + consent → submit → the case number is shown', async () => {
@@ -22,15 +23,18 @@ describe('the citizen page in Debian chromium at 390×844', () => {
     await page.getByRole('button', { name: '提交评价' }).click();
     const caseNo = page.getByTestId('case-no');
     await caseNo.waitFor();
-    const stored = s.t.db.get<{ case_no: string; due_date: string }>(sql`SELECT case_no, due_date FROM cases`)!;
+    const stored = (await firstRow<{ case_no: string; due_date: string }>(s.t.db, sql`SELECT case_no, due_date FROM cases`))!;
     expect(await caseNo.textContent()).toContain(stored.case_no);
     expect(await page.getByTestId('result').textContent()).toContain(`我们将在 ${stored.due_date} 前回访处理`);
-    const rating = s.t.db.get<{ score: number; tags: string; real_name: number; comment: string }>(
+    const rating = (await firstRow<{ score: number; tags: string; real_name: number; comment: string }>(
+      s.t.db,
       sql`SELECT score, tags, real_name, comment FROM ratings`,
-    )!;
+    ))!;
     expect(rating).toEqual({ score: 2, tags: '["服务态度差"]', real_name: 1, comment: '等了一个多小时<b>没人</b>' });
     // the scan funnel got its "opened" event
-    await expect.poll(() => s.t.db.get<{ n: number }>(sql`SELECT coalesce(sum(opens), 0) AS n FROM daily_code_stats`)!.n).toBe(1);
+    await expect
+      .poll(async () => (await firstRow<{ n: number }>(s.t.db, sql`SELECT coalesce(sum(opens), 0) AS n FROM daily_code_stats`))!.n)
+      .toBe(1);
     // the citizen's status link works without an account
     await page.getByRole('link', { name: '查看处理进度' }).click();
     await expect.poll(() => page.getByRole('main').textContent()).toContain(stored.case_no);
@@ -52,10 +56,10 @@ describe('the citizen page in Debian chromium at 390×844', () => {
     await page.getByRole('button', { name: '提交评价' }).click();
     await expect.poll(() => page.getByRole('main').textContent()).toContain('正在重试');
     expect(await page.evaluate(() => Object.keys(localStorage).length)).toBeGreaterThan(0);
-    expect(ratingCount()).toBe(0);
+    expect(await ratingCount()).toBe(0);
     await ctx.setOffline(false);
     await page.getByTestId('case-no').waitFor({ timeout: 20_000 });
-    expect(ratingCount()).toBe(1);
+    expect(await ratingCount()).toBe(1);
     await ctx.close();
   });
 
@@ -78,10 +82,10 @@ describe('the citizen page in Debian chromium at 390×844', () => {
     await page.getByRole('radio', { name: '非常满意', exact: true }).check();
     await page.getByRole('button', { name: '提交评价' }).click();
     await expect.poll(() => page.getByRole('main').textContent()).toContain('正在重试');
-    expect(ratingCount()).toBe(0);
+    expect(await ratingCount()).toBe(0);
     await ctx.setOffline(false);
     await page.getByTestId('result').waitFor({ timeout: 20_000 });
-    expect(ratingCount()).toBe(1);
+    expect(await ratingCount()).toBe(1);
     await ctx.close();
   });
 
@@ -102,7 +106,7 @@ describe('the citizen page in Debian chromium at 390×844', () => {
     await page.getByRole('button', { name: '提交评价' }).click();
     await page.getByTestId('result').waitFor({ timeout: 20_000 });
     expect(dropped).toBe(1);
-    expect(ratingCount()).toBe(1);
+    expect(await ratingCount()).toBe(1);
     await ctx.close();
   });
 
@@ -119,7 +123,7 @@ describe('the citizen page in Debian chromium at 390×844', () => {
     const again = await ctx.newPage();
     await again.goto(`${s.t.url}/r/${s.w.codeA.id}`);
     await again.getByTestId('result').waitFor({ timeout: 20_000 });
-    expect(ratingCount()).toBe(1);
+    expect(await ratingCount()).toBe(1);
     await ctx.close();
   });
 

@@ -3,18 +3,26 @@
 // (back to 整改中). Both are visible on the timeline and in the rating's history.
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { firstRow, rows } from '../../db/client.js';
 import { useTestWorld } from '../helpers/factories.js';
 import { badCase, drive, getJson, move } from './helpers.js';
 
 const { t, w } = useTestWorld();
-const codeDay = (codeId: string) =>
-  t.db.get<{ s1: number; real_name: number; submissions: number }>(
+const codeDay = async (codeId: string) =>
+  await firstRow<{ s1: number; real_name: number; submissions: number }>(
+    t.db,
     sql`SELECT s1, real_name, submissions FROM daily_code_stats WHERE code_id = ${codeId} AND day = '2026-11-23'`,
   );
-const tagDay = () =>
-  t.db.get<{ count: number }>(sql`SELECT count FROM daily_tag_stats WHERE department_id = ${w.deptA.id} AND tag = '服务态度差'`)?.count;
-const hourDay = () =>
-  t.db.get<{ total: number; bad: number }>(
+const tagDay = async () =>
+  (
+    await firstRow<{ count: number }>(
+      t.db,
+      sql`SELECT count FROM daily_tag_stats WHERE department_id = ${w.deptA.id} AND tag = '服务态度差'`,
+    )
+  )?.count;
+const hourDay = async () =>
+  await firstRow<{ total: number; bad: number }>(
+    t.db,
     sql`SELECT h10 AS total, b10 AS bad FROM daily_department_stats WHERE department_id = ${w.deptA.id} AND day = '2026-11-23'`,
   );
 
@@ -22,9 +30,9 @@ describe('申诉复核: approving an appeal excludes the rating from statistics 
   it('drops the rollups by exactly one, keeps the rating, records decision + audit + history', async () => {
     const { kase, rating } = await badCase(t, w);
     await badCase(t, w); // a second 差评 that stays counted
-    expect(codeDay(w.codeA.id)).toEqual({ s1: 2, real_name: 2, submissions: 2 });
-    expect(tagDay()).toBe(2);
-    expect(hourDay()).toEqual({ total: 2, bad: 2 });
+    expect(await codeDay(w.codeA.id)).toEqual({ s1: 2, real_name: 2, submissions: 2 });
+    expect(await tagDay()).toBe(2);
+    expect(await hourDay()).toEqual({ total: 2, bad: 2 });
 
     await drive(t, w.supervisor, kase.id, { to: 'visited', classification: 'malicious', note: '同一人当天连续差评' });
     const appealed = await move(t, w.headA, kase.id, { to: 'appealed', note: '监控显示评价人未在窗口办理业务' });
@@ -44,24 +52,28 @@ describe('申诉复核: approving an appeal excludes the rating from statistics 
     });
 
     // Counted statistics lose exactly this rating; the scan funnel (submissions) keeps it.
-    expect(codeDay(w.codeA.id)).toEqual({ s1: 1, real_name: 1, submissions: 2 });
-    expect(tagDay()).toBe(1);
-    expect(hourDay()).toEqual({ total: 1, bad: 1 });
+    expect(await codeDay(w.codeA.id)).toEqual({ s1: 1, real_name: 1, submissions: 2 });
+    expect(await tagDay()).toBe(1);
+    expect(await hourDay()).toEqual({ total: 1, bad: 1 });
     // The rating itself is unchanged but for the exclusion marker.
-    const stored = t.db.get<{ score: number; comment: string; excluded: number; phone_enc: string | null }>(
+    const stored = await firstRow<{ score: number; comment: string; excluded: number; phone_enc: string | null }>(
+      t.db,
       sql`SELECT score, comment, excluded, phone_enc FROM ratings WHERE id = ${rating.id}`,
     );
     expect(stored).toMatchObject({ score: 1, comment: rating.comment, excluded: 1, phone_enc: rating.phoneEnc });
-    const decisions = t.db.all<{ kind: string; case_id: number; decided_by: number }>(
+    const decisions = await rows<{ kind: string; case_id: number; decided_by: number }>(
+      t.db,
       sql`SELECT kind, case_id, decided_by FROM rating_decisions WHERE rating_id = ${rating.id}`,
     );
     expect(decisions).toEqual([{ kind: 'exclude', case_id: kase.id, decided_by: w.supervisor.id }]);
-    const audit = t.db.all<{ action: string; user_id: number }>(
+    const audit = await rows<{ action: string; user_id: number }>(
+      t.db,
       sql`SELECT action, user_id FROM audit_log WHERE action = 'rating.exclude' AND target_id = ${String(rating.id)}`,
     );
     expect(audit).toEqual([{ action: 'rating.exclude', user_id: w.supervisor.id }]);
     // Case indicators follow the counted 差评 (stats/case-flags.ts): the excluded one leaves them.
-    const cs = t.db.get<{ cases: number; closed: number; open: number }>(
+    const cs = await firstRow<{ cases: number; closed: number; open: number }>(
+      t.db,
       sql`SELECT cases, closed, open FROM daily_case_stats WHERE department_id = ${w.deptA.id} AND day = '2026-11-23'`,
     );
     expect(cs).toEqual({ cases: 1, closed: 0, open: 1 });
@@ -113,13 +125,14 @@ describe('申诉复核: approving an appeal excludes the rating from statistics 
       data: { classification: 'valid', reason: '申诉未获批准（原定性：误评）' },
     });
     expect(c.rating.excluded).toBe(false);
-    expect(codeDay(w.codeA.id)?.s1).toBe(1);
+    expect((await codeDay(w.codeA.id))?.s1).toBe(1);
     const h = (await getJson(t, w.supervisor, `/api/ratings/${rating.id}/history`)).json();
     expect(h.decisions).toEqual([]);
     expect(h.events.map((e: { type: string }) => e.type)).toContain('appeal_rejected');
     // Counted as a valid 差评 now, rectified after the measures.
     await drive(t, w.headA, kase.id, { to: 'rectified', note: '整改' });
-    const cs = t.db.get<{ valid: number; valid_rectified: number }>(
+    const cs = await firstRow<{ valid: number; valid_rectified: number }>(
+      t.db,
       sql`SELECT valid, valid_rectified FROM daily_case_stats WHERE department_id = ${w.deptA.id}`,
     );
     expect(cs).toEqual({ valid: 1, valid_rectified: 1 });
@@ -133,7 +146,7 @@ describe('申诉复核: approving an appeal excludes the rating from statistics 
     await drive(t, w.headA, kase.id, { to: 'appealed', note: '误评' });
     expect((await move(t, w.headA, kase.id, { to: 'closed' })).statusCode).toBe(403);
     expect((await move(t, w.admin, kase.id, { to: 'closed' })).statusCode).toBe(403);
-    expect(t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM rating_decisions`)?.n).toBe(0);
+    expect((await firstRow<{ n: number }>(t.db, sql`SELECT count(*) AS n FROM rating_decisions`))?.n).toBe(0);
   });
 });
 
@@ -161,7 +174,8 @@ describe("citizen's satisfaction: 不满意 may reopen the case once", () => {
     expect(refused.statusCode).toBe(409);
     expect(refused.json().message).toContain('只能重新整改一次');
     expect((await move(t, w.supervisor, kase.id, { to: 'closed' })).json().status).toBe('closed');
-    const cs = t.db.get<{ answered: number; answered_satisfied: number; closed: number; closed_on_time: number }>(
+    const cs = await firstRow<{ answered: number; answered_satisfied: number; closed: number; closed_on_time: number }>(
+      t.db,
       sql`SELECT answered, answered_satisfied, closed, closed_on_time FROM daily_case_stats WHERE department_id = ${w.deptA.id}`,
     );
     expect(cs).toEqual({ answered: 1, answered_satisfied: 0, closed: 1, closed_on_time: 1 });
@@ -178,7 +192,7 @@ describe("citizen's satisfaction: 不满意 may reopen the case once", () => {
       classification: 'valid',
       reason: '群众不满意，重新整改（原定性：无法律依据的诉求）',
     });
-    const cs = t.db.get<{ valid: number }>(sql`SELECT valid FROM daily_case_stats WHERE department_id = ${w.deptA.id}`);
+    const cs = await firstRow<{ valid: number }>(t.db, sql`SELECT valid FROM daily_case_stats WHERE department_id = ${w.deptA.id}`);
     expect(cs).toEqual({ valid: 1 });
   });
 

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { rows } from '../../db/client.js';
 import { bearerFor } from '../helpers/app.js';
 import { makeRating, useTestWorld } from '../helpers/factories.js';
 import { badCase, drive, getJson, move, PHONE } from './helpers.js';
@@ -207,7 +208,8 @@ describe('assignment and the full phone number', () => {
     ).toEqual([w.headA.id, w.supervisor.id]);
     expect((await phone(w.headA)).statusCode).toBe(403);
 
-    const audit = t.db.all<{ user_id: number; action: string; target_type: string; target_id: string; at: number }>(
+    const audit = await rows<{ user_id: number; action: string; target_type: string; target_id: string; at: number }>(
+      t.db,
       sql`SELECT user_id, action, target_type, target_id, at FROM audit_log WHERE action = 'case.phone_view' ORDER BY id`,
     );
     expect(audit).toEqual([

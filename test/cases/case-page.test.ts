@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { firstRow } from '../../db/client.js';
 import { axeViolations, loginAs, useBrowserWorld } from '../helpers/browser.js';
 import { badCase } from './helpers.js';
 
@@ -32,7 +33,7 @@ describe('the case page in chromium', () => {
     expect(await page.getByTestId('phone').textContent()).toBe('139****5678');
     await page.getByRole('button', { name: '查看完整号码' }).click();
     await expect.poll(() => page.getByTestId('phone').textContent()).toBe('13912345678');
-    expect(s.t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM audit_log WHERE action = 'case.phone_view'`)!.n).toBe(1);
+    expect((await firstRow<{ n: number }>(s.t.db, sql`SELECT count(*) AS n FROM audit_log WHERE action = 'case.phone_view'`))!.n).toBe(1);
 
     await page.getByRole('radio', { name: '有效差评' }).check();
     await page.getByLabel('回访情况').fill('已电话联系群众，情况属实');
@@ -49,7 +50,7 @@ describe('the case page in chromium', () => {
     await page.getByRole('button', { name: '办结' }).click();
     await expect.poll(() => page.getByTestId('case-status').textContent()).toBe('办结');
     expect(await timelineTypes(page)).toEqual(['opened', 'visited', 'rectifying', 'rectified', 'answered', 'closed']);
-    expect(s.t.db.get<{ status: string }>(sql`SELECT status FROM cases WHERE id = ${kase.id}`)!.status).toBe('closed');
+    expect((await firstRow<{ status: string }>(s.t.db, sql`SELECT status FROM cases WHERE id = ${kase.id}`))!.status).toBe('closed');
     expect(errors).toEqual([]);
   });
 

@@ -2,6 +2,7 @@
 // clock, and the escalation job (docs/domain.md: overdue cases are flagged and escalated).
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { firstRow } from '../../db/client.js';
 import { bearerFor } from '../helpers/app.js';
 import { useTestWorld } from '../helpers/factories.js';
 import { badCase, drive, getJson } from './helpers.js';
@@ -43,7 +44,9 @@ describe('deadlines count working days on the official calendar', () => {
     // 02-15…02-19 (5), Saturday 02-20 (6), 02-22…02-26 (11), 03-01…03-04 (15).
     expect(after.dueDate).toBe('2027-03-04');
     // Existing cases keep the deadline they were opened with.
-    expect(t.db.get<{ due_date: string }>(sql`SELECT due_date FROM cases WHERE id = ${before.id}`)?.due_date).toBe('2027-02-26');
+    expect((await firstRow<{ due_date: string }>(t.db, sql`SELECT due_date FROM cases WHERE id = ${before.id}`))?.due_date).toBe(
+      '2027-02-26',
+    );
   });
 
   it('deadline rules are settings', async () => {

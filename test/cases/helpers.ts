@@ -1,5 +1,6 @@
 // Shared helpers of the case workflow tests.
 import { sql } from 'drizzle-orm';
+import { firstRow, rows } from '../../db/client.js';
 import type { MoveInput } from '../../server/modules/cases/workflow.js';
 import { bearerFor, makeTestApp, type TestApp } from '../helpers/app.js';
 import { makeRating, makeWorld, type World } from '../helpers/factories.js';
@@ -48,13 +49,13 @@ export async function drive(t: TestApp, user: UserLike, caseId: number, input: M
 }
 
 /** Everything a refused move must leave untouched. */
-export function snapshot(t: TestApp, caseId: number) {
+export async function snapshot(t: TestApp, caseId: number) {
   return {
-    case: t.db.get(sql`SELECT * FROM cases WHERE id = ${caseId}`),
-    events: t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM case_events WHERE case_id = ${caseId}`)?.n,
-    rating: t.db.get(sql`SELECT r.* FROM ratings r JOIN cases c ON c.rating_id = r.id WHERE c.id = ${caseId}`),
-    decisions: t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM rating_decisions`)?.n,
-    caseStats: t.db.all(sql`SELECT * FROM daily_case_stats ORDER BY department_id, day`),
-    codeStats: t.db.all(sql`SELECT * FROM daily_code_stats ORDER BY code_id, day`),
+    case: await firstRow(t.db, sql`SELECT * FROM cases WHERE id = ${caseId}`),
+    events: (await firstRow<{ n: number }>(t.db, sql`SELECT count(*) AS n FROM case_events WHERE case_id = ${caseId}`))?.n,
+    rating: await firstRow(t.db, sql`SELECT r.* FROM ratings r JOIN cases c ON c.rating_id = r.id WHERE c.id = ${caseId}`),
+    decisions: (await firstRow<{ n: number }>(t.db, sql`SELECT count(*) AS n FROM rating_decisions`))?.n,
+    caseStats: await rows(t.db, sql`SELECT * FROM daily_case_stats ORDER BY department_id, day`),
+    codeStats: await rows(t.db, sql`SELECT * FROM daily_code_stats ORDER BY code_id, day`),
   };
 }

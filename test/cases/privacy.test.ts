@@ -4,16 +4,18 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { firstRow, rows } from '../../db/client.js';
 import { bearerFor } from '../helpers/app.js';
 import { makeRating, useTestWorld } from '../helpers/factories.js';
 import { badCase, drive, getJson, move, PHONE } from './helpers.js';
 
 const { t, w } = useTestWorld();
 const DAY = 86_400_000;
-const phoneOf = (ratingId: number) =>
-  t.db.get<{ phone_enc: string | null; phone_erased_at: number | null; real_name: number }>(
+const phoneOf = async (ratingId: number) =>
+  (await firstRow<{ phone_enc: string | null; phone_erased_at: number | null; real_name: number }>(
+    t.db,
     sql`SELECT phone_enc, phone_erased_at, real_name FROM ratings WHERE id = ${ratingId}`,
-  )!;
+  ))!;
 
 async function closeCase(caseId: number) {
   await drive(t, w.supervisor, caseId, { to: 'visited', classification: 'valid' });
@@ -36,12 +38,13 @@ describe('phone erasure job', () => {
     t.clock.set(closedAt + 180 * DAY + 1000);
     // The closed case's number and the old good rating's number go; the open case keeps its number.
     expect(await t.services.cases.erasePhones()).toEqual({ erased: 2 });
-    expect(phoneOf(closed.rating.id)).toEqual({ phone_enc: null, phone_erased_at: t.clock.now(), real_name: 1 });
-    expect(phoneOf(good.id)).toMatchObject({ phone_enc: null, real_name: 1 });
-    expect(phoneOf(stillOpen.rating.id).phone_enc).not.toBeNull();
+    expect(await phoneOf(closed.rating.id)).toEqual({ phone_enc: null, phone_erased_at: t.clock.now(), real_name: 1 });
+    expect(await phoneOf(good.id)).toMatchObject({ phone_enc: null, real_name: 1 });
+    expect((await phoneOf(stillOpen.rating.id)).phone_enc).not.toBeNull();
     expect(await t.services.cases.erasePhones()).toEqual({ erased: 0 });
 
-    const audit = t.db.all<{ action: string; user_id: number | null; detail: string }>(
+    const audit = await rows<{ action: string; user_id: number | null; detail: string }>(
+      t.db,
       sql`SELECT action, user_id, detail FROM audit_log WHERE action = 'privacy.erase_phones'`,
     );
     expect(audit).toHaveLength(1);
@@ -60,7 +63,7 @@ describe('phone erasure job', () => {
     expect(gone.json()).toEqual({ error: 'PhoneErased', message: '该手机号码已按规定删除' });
     expect((await t.services.cases.publicStatus(closed.kase.statusToken))!.events.at(-1)!.label).toBe('您留下的手机号码已按规定删除');
     // Statistics still count the rating as 实名.
-    expect(t.db.get<{ r: number }>(sql`SELECT sum(real_name) AS r FROM daily_code_stats`)?.r).toBe(3);
+    expect((await firstRow<{ r: number }>(t.db, sql`SELECT sum(real_name) AS r FROM daily_code_stats`))?.r).toBe(3);
   });
 
   it('the retention period is a setting; a spot check closed recently keeps its number', async () => {
@@ -81,7 +84,7 @@ describe('phone erasure job', () => {
     expect(await t.services.cases.erasePhones()).toEqual({ erased: 0 });
     t.clock.advance(21 * DAY);
     expect(await t.services.cases.erasePhones()).toEqual({ erased: 1 });
-    expect(phoneOf(good.id).phone_enc).toBeNull();
+    expect((await phoneOf(good.id)).phone_enc).toBeNull();
   });
 });
 

@@ -3,6 +3,7 @@
 // then open 差评 past their contact deadline, then the rest, closed last; each by deadline, then id.
 import { sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { rows } from '../../db/client.js';
 import { makeRating, useTestWorld } from '../helpers/factories.js';
 import { drive, getJson, type UserLike } from './helpers.js';
 
@@ -47,9 +48,10 @@ beforeEach(async () => {
 
 const TODAY = '2026-11-23';
 
-function allCases(): Row[] {
-  return t.db.all<Row>(
-    sql`SELECT id, status, department_id AS departmentId, due_date AS dueDate, contact_due_date AS contactDueDate FROM cases`,
+async function allCases(): Promise<Row[]> {
+  return await rows<Row>(
+    t.db,
+    sql`SELECT id, status, department_id AS "departmentId", due_date AS "dueDate", contact_due_date AS "contactDueDate" FROM cases`,
   );
 }
 
@@ -68,8 +70,8 @@ async function page(user: UserLike, qs: string): Promise<{ ids: number[]; total:
 }
 
 describe('GET /api/cases?sort=queue', () => {
-  it('the data set reaches every queue group', () => {
-    const rows = allCases().filter((c) => c.departmentId !== w.deptC.id);
+  it('the data set reaches every queue group', async () => {
+    const rows = (await allCases()).filter((c) => c.departmentId !== w.deptC.id);
     expect(rows.some((c) => c.status !== 'closed' && c.dueDate < TODAY)).toBe(true);
     expect(rows.some((c) => c.status === 'open' && c.dueDate >= TODAY && c.contactDueDate < TODAY)).toBe(true);
     expect(rows.some((c) => c.status !== 'closed' && c.dueDate >= TODAY && !(c.status === 'open' && c.contactDueDate < TODAY))).toBe(true);
@@ -91,7 +93,7 @@ describe('GET /api/cases?sort=queue', () => {
       [w.supervisor, [w.deptA.id, w.deptB.id]],
       [w.headA, [w.deptA.id]],
     ] as const) {
-      const expected = queueOrder(allCases().filter((c) => scope.includes(c.departmentId) && keep(c)));
+      const expected = queueOrder((await allCases()).filter((c) => scope.includes(c.departmentId) && keep(c)));
       for (const [limit, offset] of [
         [50, 0],
         [7, 0],
@@ -109,11 +111,11 @@ describe('GET /api/cases?sort=queue', () => {
   });
 
   it('one department of the scope, and the to-do list, keep the order', async () => {
-    const expected = queueOrder(allCases().filter((c) => c.departmentId === w.deptB.id && c.status !== 'closed'));
+    const expected = queueOrder((await allCases()).filter((c) => c.departmentId === w.deptB.id && c.status !== 'closed'));
     expect((await page(w.supervisor, `departmentId=${w.deptB.id}&limit=200`)).ids).toEqual(expected);
     const todo = await page(w.supervisor, 'actionable=true&limit=200');
     expect(todo.ids.length).toBeGreaterThan(0);
-    const order = queueOrder(allCases().filter((c) => todo.ids.includes(c.id)));
+    const order = queueOrder((await allCases()).filter((c) => todo.ids.includes(c.id)));
     expect(todo.ids).toEqual(order);
   });
 });

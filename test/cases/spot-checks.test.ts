@@ -2,6 +2,7 @@
 // good ratings per department per month, drawn reproducibly with a recorded seed.
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { firstRow, rows } from '../../db/client.js';
 import { drawCount, drawSample, seededRandom } from '../../server/modules/cases/prng.js';
 import { bearerFor, type TestApp } from '../helpers/app.js';
 import { makeRating } from '../helpers/factories.js';
@@ -64,7 +65,8 @@ describe('好评抽查 draw', () => {
       expect(c.contactDueDate).toBe('2026-11-24');
       expect(c.dueDate).toBe('2026-12-14');
     }
-    const ratings = t.db.all<{ id: number; day: string; real_name: number; score: number }>(
+    const ratings = await rows<{ id: number; day: string; real_name: number; score: number }>(
+      t.db,
       sql`SELECT id, day, real_name, score FROM ratings WHERE id IN (${sql.join(
         picked(body).map((i) => sql`${i}`),
         sql`, `,
@@ -72,7 +74,8 @@ describe('好评抽查 draw', () => {
     );
     expect(ratings.every((r) => r.day.startsWith('2026-11') && r.real_name === 1 && r.score >= 3)).toBe(true);
     // The draw is recorded (who, when, seed, share, counts) and audited.
-    const rec = t.db.get<Record<string, unknown>>(
+    const rec = await firstRow<Record<string, unknown>>(
+      t.db,
       sql`SELECT month, seed, share, eligible_count, drawn_count, drawn_by, drawn_at FROM spot_check_draws`,
     );
     expect(rec).toEqual({
@@ -85,8 +88,12 @@ describe('好评抽查 draw', () => {
       drawn_at: t.clock.now(),
     });
     expect(
-      t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM audit_log WHERE action = 'spot_check.draw' AND user_id = ${w.supervisor.id}`)
-        ?.n,
+      (
+        await firstRow<{ n: number }>(
+          t.db,
+          sql`SELECT count(*) AS n FROM audit_log WHERE action = 'spot_check.draw' AND user_id = ${w.supervisor.id}`,
+        )
+      )?.n,
     ).toBe(1);
     const list = await t.app.inject({ url: '/api/spot-checks', headers: bearerFor(t.app, w.supervisor) });
     expect(list.json().draws).toEqual([
@@ -165,7 +172,7 @@ describe('好评抽查 draw', () => {
     expect(visited.events.at(-1).data).toEqual({ genuine: false });
     await drive(t, w.supervisor, c.id, { to: 'closed' });
     // Spot checks never touch the 差评 case indicators.
-    expect(t.db.get<{ n: number }>(sql`SELECT coalesce(sum(cases), 0) AS n FROM daily_case_stats`)?.n).toBe(1);
+    expect((await firstRow<{ n: number }>(t.db, sql`SELECT coalesce(sum(cases), 0) AS n FROM daily_case_stats`))?.n).toBe(1);
   });
 });
 

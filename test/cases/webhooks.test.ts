@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { firstRow, rows } from '../../db/client.js';
 import { MAX_ATTEMPTS, RETRY_BACKOFF_MS } from '../../server/modules/notifications/notifications.service.js';
 import { bearerFor } from '../helpers/app.js';
 import { makeRating, useTestWorld } from '../helpers/factories.js';
@@ -45,15 +46,15 @@ afterEach(async () => {
 async function hook(payload: object, user = w.admin) {
   return t.app.inject({ method: 'POST', url: '/api/webhooks', headers: bearerFor(t.app, user), payload });
 }
-const deliveries = () =>
-  t.db.all<{
+const deliveries = async () =>
+  await rows<{
     webhook_id: number;
     event: string;
     status: string;
     attempts: number;
     last_error: string | null;
     next_attempt_at: number | null;
-  }>(sql`SELECT webhook_id, event, status, attempts, last_error, next_attempt_at FROM notification_deliveries ORDER BY id`);
+  }>(t.db, sql`SELECT webhook_id, event, status, attempts, last_error, next_attempt_at FROM notification_deliveries ORDER BY id`);
 
 describe('webhook notifications', () => {
   it('a new 差评 reaches a 企业微信 and a 钉钉 robot in their exact formats, without the phone number', async () => {
@@ -72,9 +73,9 @@ describe('webhook notifications', () => {
     expect((await hook({ name: '钉钉群', kind: 'dingtalk', url: ding.url, events: ['bad_rating'] })).statusCode).toBe(201);
 
     const { kase } = await badCase(t, w, { comment: '请回电 13812345678！\n**等了**两个小时 [链接](http://x) 没有人管' });
-    expect(deliveries().map((d) => d.status)).toEqual(['pending', 'pending']);
+    expect((await deliveries()).map((d) => d.status)).toEqual(['pending', 'pending']);
     expect(await t.services.notifications.deliverDue()).toEqual({ attempted: 2, delivered: 2, retrying: 0, failed: 0 });
-    expect(deliveries().map((d) => [d.status, d.attempts])).toEqual([
+    expect((await deliveries()).map((d) => [d.status, d.attempts])).toEqual([
       ['delivered', 1],
       ['delivered', 1],
     ]);
@@ -116,7 +117,7 @@ describe('webhook notifications', () => {
     await hook({ name: '群', kind: 'wecom', url: r.url, events: ['bad_rating'] });
     await badCase(t, w);
     expect(await t.services.notifications.deliverDue()).toMatchObject({ attempted: 1, retrying: 1 });
-    expect(deliveries()[0]).toMatchObject({
+    expect((await deliveries())[0]).toMatchObject({
       status: 'pending',
       attempts: 1,
       last_error: 'HTTP 500',
@@ -126,7 +127,7 @@ describe('webhook notifications', () => {
     expect(await t.services.notifications.deliverDue()).toMatchObject({ attempted: 0 });
     t.clock.advance(RETRY_BACKOFF_MS[0]);
     expect(await t.services.notifications.deliverDue()).toMatchObject({ attempted: 1, delivered: 1 });
-    expect(deliveries()[0]).toMatchObject({ status: 'delivered', attempts: 2, last_error: null });
+    expect((await deliveries())[0]).toMatchObject({ status: 'delivered', attempts: 2, last_error: null });
     expect(r.bodies).toHaveLength(2);
   });
 
@@ -136,8 +137,8 @@ describe('webhook notifications', () => {
     await hook({ name: '群', kind: 'dingtalk', url: r.url, events: ['bad_rating'] });
     await badCase(t, w);
     await t.services.notifications.deliverDue();
-    expect(deliveries()[0]).toMatchObject({ status: 'pending', attempts: 1 });
-    expect(deliveries()[0]!.last_error).toContain('93000');
+    expect((await deliveries())[0]).toMatchObject({ status: 'pending', attempts: 1 });
+    expect((await deliveries())[0]!.last_error).toContain('93000');
   });
 
   it('a dead receiver never affects storing ratings; the delivery fails after its retries', async () => {
@@ -154,18 +155,18 @@ describe('webhook notifications', () => {
     expect(res.json().followUp.caseNo).toMatch(/^CP/);
     const { kase } = await badCase(t, w);
     expect(kase.status).toBe('open');
-    expect(t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ratings`)?.n).toBe(2);
+    expect((await firstRow<{ n: number }>(t.db, sql`SELECT count(*) AS n FROM ratings`))?.n).toBe(2);
     for (let i = 0; i < MAX_ATTEMPTS; i++) {
       await t.services.notifications.deliverDue();
       t.clock.advance(RETRY_BACKOFF_MS[Math.min(i, RETRY_BACKOFF_MS.length - 1)]);
     }
-    const ds = deliveries();
+    const ds = await deliveries();
     expect(ds).toHaveLength(2);
     for (const d of ds) expect(d).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS, next_attempt_at: null });
     expect(ds[0]!.last_error).toBeTruthy();
     expect(await t.services.notifications.deliverDue()).toMatchObject({ attempted: 0 });
     // The ratings are all still there, the cases open.
-    expect(t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM cases WHERE status = 'open'`)?.n).toBe(2);
+    expect((await firstRow<{ n: number }>(t.db, sql`SELECT count(*) AS n FROM cases WHERE status = 'open'`))?.n).toBe(2);
   });
 
   it('overdue escalation notifies case_overdue subscribers; scope, inactive hooks and duplicates are respected', async () => {
@@ -181,7 +182,7 @@ describe('webhook notifications', () => {
       payload: { name: '另一县', kind: 'wecom', url: other.url, events: ['bad_rating', 'case_overdue'], orgUnitId: w.otherCounty.id },
     });
     const { kase } = await badCase(t, w);
-    expect(deliveries()).toEqual([]);
+    expect(await deliveries()).toEqual([]);
     t.clock.set(Date.parse('2026-11-25T09:00:00+08:00'));
     await t.services.cases.escalateOverdue();
     await t.services.notifications.deliverDue();
@@ -191,7 +192,7 @@ describe('webhook notifications', () => {
     expect(content).toContain('回访时限');
     expect(other.bodies).toEqual([]);
     // Enqueueing the same event for the same case again queues nothing new.
-    const row = t.db.get<{ id: number }>(sql`SELECT id FROM cases WHERE id = ${kase.id}`)!;
+    const row = (await firstRow<{ id: number }>(t.db, sql`SELECT id FROM cases WHERE id = ${kase.id}`))!;
     expect(await t.db.transaction((tx) => t.services.notifications.enqueueForCase(tx, 'case_overdue', { ...kase, id: row.id }))).toBe(0);
     // A deactivated robot gets nothing.
     const patched = await t.app.inject({
@@ -202,7 +203,7 @@ describe('webhook notifications', () => {
     });
     expect(patched.json()).toMatchObject({ active: false });
     await badCase(t, w);
-    expect(deliveries()).toHaveLength(1);
+    expect(await deliveries()).toHaveLength(1);
   });
 });
 
@@ -236,13 +237,13 @@ describe('webhook administration', () => {
     expect(
       (await t.app.inject({ method: 'DELETE', url: `/api/webhooks/${created.id}`, headers: bearerFor(t.app, w.admin) })).statusCode,
     ).toBe(404);
-    expect(t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM audit_log WHERE action LIKE 'webhook.%'`)?.n).toBe(2);
+    expect((await firstRow<{ n: number }>(t.db, sql`SELECT count(*) AS n FROM audit_log WHERE action LIKE 'webhook.%'`))?.n).toBe(2);
   });
 
   it('good ratings and spot checks never notify', async () => {
     await hook({ name: '群', kind: 'wecom', url: 'http://127.0.0.1:9/x', events: ['bad_rating', 'case_overdue'] });
     await makeRating(t.services, { codeId: w.codeA.id, score: 5, phone: PHONE });
     await t.services.cases.drawSpotChecks((await t.services.auth.resolveActor(w.supervisor.id))!, { month: '2026-11', seed: 'x' });
-    expect(deliveries()).toEqual([]);
+    expect(await deliveries()).toEqual([]);
   });
 });

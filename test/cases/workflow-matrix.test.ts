@@ -132,11 +132,11 @@ describe('case workflow matrix', () => {
           const w = s.w;
           for (const role of ROLES) {
             const id = await build(t, w, fixture);
-            const before = snapshot(t, id);
+            const before = await snapshot(t, id);
             const res = await move(t, userOf(w, role), id, { to, ...allowed.body });
             if (hidden(fixture, role)) {
               expect(res.statusCode).toBe(404);
-              expect(snapshot(t, id)).toEqual(before);
+              expect(await snapshot(t, id)).toEqual(before);
             } else if (allowed.roles.includes(role)) {
               expect(res.statusCode, `${role}: ${res.body}`).toBe(200);
               const body = res.json();
@@ -145,16 +145,16 @@ describe('case workflow matrix', () => {
               const last = body.events.at(-1);
               expect(last).toMatchObject({ type: allowed.event, to, by: userOf(w, role).id });
               expect(last.from).toBe(before.case && (before.case as { status: string }).status);
-              expect(snapshot(t, id).events).toBe(before.events! + 1);
+              expect((await snapshot(t, id)).events).toBe(before.events! + 1);
             } else {
               expect(res.statusCode, `${role}: ${res.body}`).toBe(403);
               expect(res.json().error).toBe('Forbidden');
-              expect(snapshot(t, id)).toEqual(before);
+              expect(await snapshot(t, id)).toEqual(before);
             }
           }
           // Users of another department / county never learn anything about the case.
           const id = await build(t, w, fixture);
-          const before = snapshot(t, id);
+          const before = await snapshot(t, id);
           for (const outsider of [w.headB, w.otherSupervisor]) {
             const res = await move(t, outsider, id, { to, ...allowed.body });
             expect(res.statusCode).toBe(404);
@@ -168,7 +168,7 @@ describe('case workflow matrix', () => {
             const res = await move(t, userOf(w, allowed.roles[0]!), id, { to });
             expect(res.statusCode).toBe(400);
           }
-          expect(snapshot(t, id)).toEqual(before);
+          expect(await snapshot(t, id)).toEqual(before);
         });
       } else {
         it(`${name} → ${to}: 409 for every role${fixture.kind === 'spot' ? ' (404 for a head)' : ''}, nothing changed`, async () => {
@@ -176,7 +176,7 @@ describe('case workflow matrix', () => {
           t = s.t;
           const w = s.w;
           const id = await build(t, w, fixture);
-          const before = snapshot(t, id);
+          const before = await snapshot(t, id);
           for (const role of ROLES) {
             const res = await move(t, userOf(w, role), id, { to, note: '尝试' });
             if (hidden(fixture, role)) {
@@ -187,7 +187,7 @@ describe('case workflow matrix', () => {
             expect(res.json()).toMatchObject({ error: 'IllegalTransition' });
             expect(res.json().message).toMatch(/[\u4e00-\u9fa5]/);
           }
-          expect(snapshot(t, id)).toEqual(before);
+          expect(await snapshot(t, id)).toEqual(before);
         });
       }
     }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { firstRow, rows } from '../../db/client.js';
 import { makeRating, useTestWorld } from '../helpers/factories.js';
 
 const { t, w } = useTestWorld();
@@ -10,7 +11,7 @@ describe('差评必查: a 1–2 rating opens a case in the same transaction', ()
     for (let i = 0; i < 10_001; i++) {
       await t.services.ratings.recordAt({ code: w.codeA.id, score: 1, createdAt: at + i, channel: 'qr' });
     }
-    for (const r of t.db.all<{ case_no: string }>(sql`SELECT case_no FROM cases ORDER BY id`)) numbers.push(r.case_no);
+    for (const r of await rows<{ case_no: string }>(t.db, sql`SELECT case_no FROM cases ORDER BY id`)) numbers.push(r.case_no);
     expect(numbers).toHaveLength(10_001);
     expect(new Set(numbers).size).toBe(10_001);
     expect(numbers.slice(9997)).toEqual(['CP20260928-9998', 'CP20260928-9999', 'CP20260928-10000', 'CP20260928-10001']);
@@ -34,15 +35,18 @@ describe('差评必查: a 1–2 rating opens a case in the same transaction', ()
     const good = await makeRating(t.services, { codeId: w.codeA.id, score: 5, createdAt: at + 2000 });
     expect(good.case).toBeNull();
 
-    const day = t.db.get<{ s1: number; s2: number; s5: number; submissions: number; real_name: number }>(
+    const day = await firstRow<{ s1: number; s2: number; s5: number; submissions: number; real_name: number }>(
+      t.db,
       sql`SELECT s1, s2, s5, submissions, real_name FROM daily_code_stats WHERE code_id = ${w.codeA.id} AND day = '2026-09-28'`,
     );
     expect(day).toEqual({ s1: 1, s2: 1, s5: 1, submissions: 3, real_name: 1 });
-    const cs = t.db.get<{ cases: number; real_name: number; open: number }>(
+    const cs = await firstRow<{ cases: number; real_name: number; open: number }>(
+      t.db,
       sql`SELECT cases, real_name, open FROM daily_case_stats WHERE department_id = ${w.deptA.id} AND day = '2026-09-28'`,
     );
     expect(cs).toEqual({ cases: 2, real_name: 1, open: 2 });
-    const events = t.db.all<{ type: string; note: string | null }>(
+    const events = await rows<{ type: string; note: string | null }>(
+      t.db,
       sql`SELECT type, note FROM case_events WHERE case_id = ${second.case!.id}`,
     );
     expect(events).toEqual([{ type: 'opened', note: '匿名差评：无法电话回访，由部门内部核实' }]);

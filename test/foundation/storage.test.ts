@@ -3,19 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { openDb, writerOf } from '../../db/client.js';
+import { firstRow, openDb, rows, writerOf } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
 import { DEMO_USERS, seedDemo } from '../../db/seed.js';
-import { T0 } from '../helpers/app.js';
+import { driverUnderTest, makeTestApp, T0, writeSql } from '../helpers/app.js';
 import { testPasswordHash } from '../helpers/factories.js';
 
-const count = (db: ReturnType<typeof openDb>, table: string) => db.get<{ n: number }>(sql.raw(`SELECT count(*) AS n FROM ${table}`))!.n;
+const count = async (db: ReturnType<typeof openDb>, table: string) =>
+  (await firstRow<{ n: number }>(db, sql.raw(`SELECT count(*) AS n FROM ${table}`)))!.n;
 
 describe('storage', () => {
-  it('migrates an in-memory database with foreign keys on', async () => {
+  // SQLite's own mechanics: an in-memory database, sqlite_master, pragmas, WAL.
+  it.skipIf(driverUnderTest === 'pg')('migrates an in-memory database with foreign keys on', async () => {
     const db = openDb(':memory:');
     await migrateDb(db);
-    const tables = db.all<{ name: string }>(sql`SELECT name FROM sqlite_master WHERE type='table'`).map((t) => t.name);
+    const tables = (await rows<{ name: string }>(db, sql`SELECT name FROM sqlite_master WHERE type='table'`)).map((t) => t.name);
     for (const t of [
       'org_units',
       'departments',
@@ -36,7 +38,7 @@ describe('storage', () => {
     );
   });
 
-  it('uses WAL on a file database and migrating twice is harmless', async () => {
+  it.skipIf(driverUnderTest === 'pg')('uses WAL on a file database and migrating twice is harmless', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'db-')), 'app.db');
     const db = openDb(file);
     await migrateDb(db);
@@ -49,24 +51,39 @@ describe('storage', () => {
     await db.close();
   });
 
+  it('migrating twice is harmless, and foreign keys hold, on every driver', async () => {
+    const t = await makeTestApp();
+    try {
+      await migrateDb(t.db);
+      // drizzle wraps the driver's error: the constraint is named in its cause.
+      const err = await writeSql(t.db, sql`INSERT INTO departments (org_unit_id, name, created_at) VALUES (999, 'x', 0)`).then(
+        () => null,
+        (e: Error) => e,
+      );
+      expect(`${err?.message} ${(err?.cause as Error | undefined)?.message}`).toMatch(/foreign key/i);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('seeds the demo county: 40 departments, 308 codes, three demo users — once', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'seed-')), 'app.db');
     const db = openDb(file);
     await migrateDb(db);
     const first = await seedDemo(db, { passwordHash: await testPasswordHash(), now: T0 });
     expect(first.seeded).toBe(true);
-    expect(count(db, 'departments')).toBe(40);
-    expect(count(db, 'codes')).toBe(308);
-    expect(db.all<{ username: string; role: string }>(sql`SELECT username, role FROM users ORDER BY id`)).toEqual([
+    expect(await count(db, 'departments')).toBe(40);
+    expect(await count(db, 'codes')).toBe(308);
+    expect(await rows<{ username: string; role: string }>(db, sql`SELECT username, role FROM users ORDER BY id`)).toEqual([
       { username: DEMO_USERS.admin.username, role: 'admin' },
       { username: DEMO_USERS.supervisor.username, role: 'supervisor' },
       { username: DEMO_USERS.head.username, role: 'dept_head' },
     ]);
     // codes are spread like a real county: the big service-centre departments have many, small offices 1–2
-    const perDept = db.all<{ n: number }>(sql`SELECT count(*) AS n FROM codes GROUP BY department_id ORDER BY n DESC`);
+    const perDept = await rows<{ n: number }>(db, sql`SELECT count(*) AS n FROM codes GROUP BY department_id ORDER BY n DESC`);
     expect(perDept[0]!.n).toBeGreaterThanOrEqual(20);
     expect(perDept.at(-1)!.n).toBeLessThanOrEqual(2);
-    const ids = db.all<{ id: string }>(sql`SELECT id FROM codes`).map((r) => r.id);
+    const ids = (await rows<{ id: string }>(db, sql`SELECT id FROM codes`)).map((r) => r.id);
     expect(new Set(ids).size).toBe(308);
     for (const id of ids) expect(id).toMatch(/^[2-9A-HJKMNP-Z]{6}$/);
     await db.close();
@@ -74,9 +91,9 @@ describe('storage', () => {
     const again = openDb(file);
     await migrateDb(again);
     expect((await seedDemo(again, { passwordHash: 'x', now: T0 })).seeded).toBe(false);
-    expect(count(again, 'departments')).toBe(40);
-    expect(count(again, 'codes')).toBe(308);
-    expect(count(again, 'users')).toBe(3);
+    expect(await count(again, 'departments')).toBe(40);
+    expect(await count(again, 'codes')).toBe(308);
+    expect(await count(again, 'users')).toBe(3);
     await again.close();
   });
 });
@@ -86,18 +103,19 @@ describe('demo activity', () => {
     const { seedDemoActivity } = await import('../../server/demo-activity.js');
     const { createServices } = await import('../../server/services.js');
     const { testConfig } = await import('../helpers/app.js');
-    const db = openDb(':memory:');
-    await migrateDb(db);
+    // A fresh migrated database of the driver under test.
+    const t = await makeTestApp();
+    const db = t.db;
     await seedDemo(db, { passwordHash: await testPasswordHash(), now: T0 });
     const result = await seedDemoActivity(testConfig(), db, { now: T0, days: 12 });
     expect(result.ratings).toBeGreaterThan(100);
     expect(result.cases).toBeGreaterThan(0);
-    expect(count(db, 'ratings')).toBe(result.ratings);
-    const statuses = db.all<{ status: string }>(sql`SELECT DISTINCT status FROM cases`).map((r) => r.status);
+    expect(await count(db, 'ratings')).toBe(result.ratings);
+    const statuses = (await rows<{ status: string }>(db, sql`SELECT DISTINCT status FROM cases`)).map((r) => r.status);
     expect(statuses).toContain('open');
     expect(statuses.length).toBeGreaterThan(2);
     const services = await createServices({ config: testConfig(), db });
     expect((await services.stats.verifyRollups()).ok).toBe(true);
-    await db.close();
+    await t.close();
   });
 });

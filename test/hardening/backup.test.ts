@@ -2,11 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { driverUnderTest } from '../helpers/app.js';
 import { runCli, startServerProcess, useServerProcesses } from '../helpers/server-process.js';
 
 const { tempDir } = useServerProcesses();
 
-describe('backup and restore', () => {
+// The backup and restore CLIs copy SQLite files (the online backup API, integrity_check): SQLite only.
+describe.skipIf(driverUnderTest === 'pg')('backup and restore', () => {
   it('backs up the live database while ratings arrive; the copy holds every rating committed before it began', async () => {
     const dir = tempDir('mspy-backup-');
     const dbFile = join(dir, 'app.db');

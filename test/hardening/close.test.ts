@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { firstRow } from '../../db/client.js';
 import { makeTestApp, type TestApp } from '../helpers/app.js';
 import { makeWorld } from '../helpers/factories.js';
 
@@ -58,7 +59,7 @@ describe('app.close() on a listening server', () => {
 
     await Promise.all([idle.ended, unused.ended, inFlight.ended]);
     expect(inFlight.received()).toMatch(/^HTTP\/1\.1 201 /);
-    expect(t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ratings`)!.n).toBe(1);
+    expect((await firstRow<{ n: number }>(t.db, sql`SELECT count(*) AS n FROM ratings`))!.n).toBe(1);
     expect(unused.received()).toBe('');
   });
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstRow } from '../../db/client.js';
 import { makeTestApp, type TestApp } from '../helpers/app.js';
 import { makeWorld } from '../helpers/factories.js';
 
@@ -24,8 +25,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const ratingCount = () => t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ratings`)!.n;
-const caseCount = () => t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM cases`)!.n;
+const ratingCount = async () => (await firstRow<{ n: number }>(t.db, sql`SELECT count(*) AS n FROM ratings`))!.n;
+const caseCount = async () => (await firstRow<{ n: number }>(t.db, sql`SELECT count(*) AS n FROM cases`))!.n;
 
 const anyJson = fc.jsonValue({ maxDepth: 3 });
 const nasty = fc.oneof(
@@ -61,8 +62,8 @@ describe('fuzzing the public routes', () => {
   it('POST /api/codes/{code}/ratings with random JSON bodies', async () => {
     await fc.assert(
       fc.asyncProperty(ratingBody, fc.constantFrom(w.codeA.id, w.codeB.id, 'ZZZZZZ', 'abc', '%2e%2e'), async (body, code) => {
-        const before = ratingCount();
-        const casesBefore = caseCount();
+        const before = await ratingCount();
+        const casesBefore = await caseCount();
         const res = await t.app.inject({
           method: 'POST',
           url: `/api/codes/${code}/ratings`,
@@ -74,12 +75,12 @@ describe('fuzzing the public routes', () => {
         const json = res.json();
         if (res.statusCode >= 400) {
           expect(json).toEqual({ error: expect.any(String), message: expect.any(String) });
-          expect(ratingCount()).toBe(before);
-          expect(caseCount()).toBe(casesBefore);
+          expect(await ratingCount()).toBe(before);
+          expect(await caseCount()).toBe(casesBefore);
         } else if (res.statusCode === 201) {
-          expect(ratingCount()).toBe(before + 1);
+          expect(await ratingCount()).toBe(before + 1);
         } else {
-          expect(ratingCount()).toBe(before);
+          expect(await ratingCount()).toBe(before);
         }
       }),
       { numRuns: 400, seed: 20261122 },
@@ -101,7 +102,7 @@ describe('fuzzing the public routes', () => {
     );
     await fc.assert(
       fc.asyncProperty(raw, types, async (payload, type) => {
-        const before = ratingCount();
+        const before = await ratingCount();
         const res = await t.app.inject({
           method: 'POST',
           url: `/api/codes/${w.codeA.id}/ratings`,
@@ -111,7 +112,7 @@ describe('fuzzing the public routes', () => {
         expect(res.statusCode, `${type} ${payload.slice(0, 80)} → ${res.body}`).toBeLessThan(500);
         if (res.statusCode >= 400) {
           expect(res.json()).toEqual({ error: expect.any(String), message: expect.any(String) });
-          expect(ratingCount()).toBe(before);
+          expect(await ratingCount()).toBe(before);
         }
       }),
       { numRuns: 250, seed: 7 },

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { firstRow } from '../../db/client.js';
 import { bearerFor } from '../helpers/app.js';
 import { makeRating, useTestWorld } from '../helpers/factories.js';
 
@@ -9,7 +10,7 @@ const MARKUP = '<script>alert("x")</script><img src=x onerror=alert(1)>=HYPERLIN
 describe('security headers and markup in user text', () => {
   it('every HTML page carries a CSP without unsafe-inline scripts and the helmet headers', async () => {
     const { case: kase } = await makeRating(t.services, { codeId: w.codeA.id, score: 1 });
-    const token = t.db.get<{ s: string }>(sql`SELECT status_token AS s FROM cases WHERE id = ${kase!.id}`)!;
+    const token = (await firstRow<{ s: string }>(t.db, sql`SELECT status_token AS s FROM cases WHERE id = ${kase!.id}`))!;
     const pages: Array<[string, Record<string, string>]> = [
       ['/admin/', {}],
       ['/admin/cases/1', {}],

@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../db/client.js';
 import { bearerFor, makeTestApp, type TestApp } from '../helpers/app.js';
 import { makeCity, makeCode, makeCounty, makeDepartment, makeRating, makeUser } from '../helpers/factories.js';
 
@@ -170,7 +171,7 @@ async function textOf(res: { headers: Record<string, unknown>; rawPayload: Buffe
   return res.body;
 }
 
-function snapshot(): string {
+async function snapshot(): Promise<string> {
   const tables = [
     'ratings',
     'cases',
@@ -184,7 +185,9 @@ function snapshot(): string {
     'daily_code_stats',
     'spot_check_draws',
   ];
-  return tables.map((tb) => JSON.stringify(t.db.all(sql.raw(`SELECT * FROM ${tb} ORDER BY 1`)))).join('|');
+  const parts: string[] = [];
+  for (const tb of tables) parts.push(JSON.stringify(await rows(t.db, sql.raw(`SELECT * FROM ${tb} ORDER BY 1`))));
+  return parts.join('|');
 }
 
 const UNITS: Unit[] = ['A', 'B', 'C'];
@@ -231,7 +234,7 @@ describe('scope matrix over the route table', () => {
             .map((k) => `${k}=${QUERY_SAMPLES[k]}`)
             .join('&');
           const url = qs ? `${path}?${qs}` : path;
-          const before = op.method !== 'GET' && !v.inScope ? snapshot() : null;
+          const before = op.method !== 'GET' && !v.inScope ? await snapshot() : null;
           const res = await t.app.inject({
             method: op.method as 'GET',
             url,
@@ -250,7 +253,7 @@ describe('scope matrix over the route table', () => {
           }
           if (!v.inScope) {
             expect([400, 403, 404], `${where} ${res.body.slice(0, 200)}`).toContain(res.statusCode);
-            if (before !== null) expect(snapshot(), `${where} changed stored data`).toBe(before);
+            if (before !== null) expect(await snapshot(), `${where} changed stored data`).toBe(before);
           }
         }
       }

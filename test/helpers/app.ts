@@ -5,12 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQL } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { type Db, exec, openDb } from '../../db/client.js';
+import pg from 'pg';
+import { type Db, exec, openDb, openPgDb } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
 import { buildApp } from '../../server/app.js';
 import { type Config, loadConfig } from '../../server/config.js';
 import { manualClock, type RandomSource } from '../../server/lib/clock.js';
 import { createServices, type Services } from '../../server/services.js';
+import { TEMPLATE_DB } from '../global-setup.js';
 
 /** 2026-11-23 10:00 China time (a Monday). */
 export const T0 = Date.parse('2026-11-23T10:00:00+08:00');
@@ -39,11 +41,8 @@ export async function makeTestApp(
   opts: { env?: Record<string, string>; now?: number; random?: RandomSource; db?: Db; closeGraceMs?: number } = {},
 ): Promise<TestApp> {
   const config = testConfig(opts.env);
-  // A database file of its own (not :memory:): the app reads through a read-only connection and
-  // writes through another, as in production.
-  const dir = opts.db ? null : mkdtempSync(join(tmpdir(), 'msp-test-'));
-  const db = opts.db ?? openDb(join(dir!, 'test.db'));
-  if (!opts.db) await migrateDb(db);
+  const fresh = opts.db ? null : await freshDatabase();
+  const db = opts.db ?? fresh!.db;
   const clock = manualClock(opts.now ?? T0);
   const services = await createServices({ config, db, clock, random: opts.random });
   const app = await buildApp({ services, logger: false, closeGraceMs: opts.closeGraceMs });
@@ -57,7 +56,7 @@ export async function makeTestApp(
     async close() {
       await app.close();
       await db.close();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      await fresh?.drop();
     },
   };
 }
@@ -77,3 +76,45 @@ export function writeSql(db: Db, query: SQL): Promise<void> {
  * database of that server), SQLite otherwise. Tests of one driver's own mechanics skip on the other.
  */
 export const driverUnderTest: 'sqlite' | 'pg' = process.env.TEST_DATABASE_URL ? 'pg' : 'sqlite';
+
+let dbSeq = 0;
+
+/**
+ * A migrated database of its own for one test app. SQLite: a file (not :memory:), so the app reads
+ * through a read-only connection and writes through another, as in production. PostgreSQL: a database
+ * copied from the run's migrated template.
+ */
+export async function freshDatabase(): Promise<{ db: Db; url: string; drop(): Promise<void> }> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) {
+    const dir = mkdtempSync(join(tmpdir(), 'msp-test-'));
+    const file = join(dir, 'test.db');
+    const db = openDb(file);
+    await migrateDb(db);
+    return { db, url: file, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const name = `msp_t${process.pid}_${++dbSeq}_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  const db = openPgDb(u.toString(), { max: 4 });
+  return {
+    db,
+    url: u.toString(),
+    async drop() {
+      const a = new pg.Client({ connectionString: url });
+      await a.connect();
+      try {
+        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await a.end();
+      }
+    },
+  };
+}

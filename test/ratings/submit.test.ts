@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { firstRow, rows } from '../../db/client.js';
 import { bearerFor, makeTestApp } from '../helpers/app.js';
 import { makeCode, useTestWorld } from '../helpers/factories.js';
 
@@ -14,7 +15,7 @@ const post = (code: string, payload: unknown, opts: { ip?: string; raw?: boolean
     remoteAddress: opts.ip ?? '10.1.1.1',
   });
 const fresh = () => `device${String(++device).padStart(8, '0')}`;
-const count = (table: string) => t.db.get<{ n: number }>(sql.raw(`SELECT count(*) AS n FROM ${table}`))!.n;
+const count = async (table: string) => (await firstRow<{ n: number }>(t.db, sql.raw(`SELECT count(*) AS n FROM ${table}`)))!.n;
 
 describe('POST /api/codes/{code}/ratings', () => {
   it('stores a good rating: 201 with followUp null', async () => {
@@ -27,11 +28,12 @@ describe('POST /api/codes/{code}/ratings', () => {
     });
     expect(res.statusCode).toBe(201);
     expect(res.json()).toEqual({ id: expect.any(Number), followUp: null });
-    const row = t.db.get<{ score: number; tags: string; department_id: number; comment: string; phone_enc: string | null }>(
+    const row = await firstRow<{ score: number; tags: string; department_id: number; comment: string; phone_enc: string | null }>(
+      t.db,
       sql`SELECT score, tags, department_id, comment, phone_enc FROM ratings WHERE id = ${res.json().id}`,
     );
     expect(row).toEqual({ score: 5, tags: '["态度热情"]', department_id: w.deptA.id, comment: '很好', phone_enc: null });
-    expect(count('cases')).toBe(0);
+    expect(await count('cases')).toBe(0);
   });
 
   it('差评必查: a score of 1–2 opens a case at once and answers its number and deadline', async () => {
@@ -51,9 +53,15 @@ describe('POST /api/codes/{code}/ratings', () => {
     const page = await t.app.inject({ url: followUp.statusUrl });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain(followUp.caseNo);
-    const kase = t.db.get<{ rating_id: number; status: string; anonymous: number }>(sql`SELECT rating_id, status, anonymous FROM cases`);
+    const kase = await firstRow<{ rating_id: number; status: string; anonymous: number }>(
+      t.db,
+      sql`SELECT rating_id, status, anonymous FROM cases`,
+    );
     expect(kase).toEqual({ rating_id: id, status: 'open', anonymous: 0 });
-    const stored = t.db.get<{ phone_enc: string; real_name: number }>(sql`SELECT phone_enc, real_name FROM ratings WHERE id = ${id}`)!;
+    const stored = (await firstRow<{ phone_enc: string; real_name: number }>(
+      t.db,
+      sql`SELECT phone_enc, real_name FROM ratings WHERE id = ${id}`,
+    ))!;
     expect(stored.real_name).toBe(1);
     expect(stored.phone_enc).not.toContain('13912345678');
     expect(t.services.crypto.decryptPhone(stored.phone_enc)).toBe('13912345678');
@@ -63,7 +71,7 @@ describe('POST /api/codes/{code}/ratings', () => {
     const res = await post(w.codeA.id, { score: 1, clientId: fresh() });
     expect(res.statusCode).toBe(201);
     expect(res.json().followUp.caseNo).toMatch(/^CP20261123-/);
-    expect(t.db.get<{ anonymous: number }>(sql`SELECT anonymous FROM cases`)!.anonymous).toBe(1);
+    expect((await firstRow<{ anonymous: number }>(t.db, sql`SELECT anonymous FROM cases`))!.anonymous).toBe(1);
   });
 
   it('the same idempotencyKey again answers 200 with the same id and stores nothing new', async () => {
@@ -73,8 +81,8 @@ describe('POST /api/codes/{code}/ratings', () => {
     expect(first.statusCode).toBe(201);
     expect(second.statusCode).toBe(200);
     expect(second.json()).toEqual(first.json());
-    expect(count('ratings')).toBe(1);
-    expect(count('cases')).toBe(1);
+    expect(await count('ratings')).toBe(1);
+    expect(await count('cases')).toBe(1);
   });
 
   it('concurrent retries of one key store exactly one rating', async () => {
@@ -82,7 +90,7 @@ describe('POST /api/codes/{code}/ratings', () => {
     const answers = await Promise.all(Array.from({ length: 8 }, () => post(w.codeA.id, body)));
     expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
     expect(new Set(answers.map((a) => a.json().id)).size).toBe(1);
-    expect(count('ratings')).toBe(1);
+    expect(await count('ratings')).toBe(1);
   });
 
   it('tags must come from the list of the score class', async () => {
@@ -92,7 +100,7 @@ describe('POST /api/codes/{code}/ratings', () => {
     expect(res.json().message).toContain('服务态度差');
     const bad = await post(w.codeA.id, { score: 1, tags: ['态度热情'], clientId: fresh() });
     expect(bad.statusCode).toBe(400);
-    expect(count('ratings')).toBe(0);
+    expect(await count('ratings')).toBe(0);
   });
 
   it('a phone needs consent and must be an 11-digit mainland mobile', async () => {
@@ -106,7 +114,7 @@ describe('POST /api/codes/{code}/ratings', () => {
     }
     const spaced = await post(w.codeA.id, { score: 2, phone: '+86 139-1234-5678', consent: true, clientId: fresh() });
     expect(spaced.statusCode).toBe(201);
-    expect(count('ratings')).toBe(1);
+    expect(await count('ratings')).toBe(1);
   });
 
   it.each([
@@ -124,7 +132,7 @@ describe('POST /api/codes/{code}/ratings', () => {
     const res = await post(w.codeA.id, { clientId: fresh(), ...payload });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({ error: expect.any(String), message: expect.stringMatching(/[\u4e00-\u9fa5]/) });
-    expect(count('ratings')).toBe(0);
+    expect(await count('ratings')).toBe(0);
   });
 
   it('a 500-character comment is accepted (counted in characters, not bytes)', async () => {
@@ -147,7 +155,7 @@ describe('POST /api/codes/{code}/ratings', () => {
     const gone = await post(off.id, { score: 5, clientId: fresh() });
     expect(gone.statusCode).toBe(410);
     expect(gone.json().message).toContain('停用');
-    expect(count('ratings')).toBe(0);
+    expect(await count('ratings')).toBe(0);
   });
 });
 
@@ -224,14 +232,17 @@ describe('anti-manipulation limits (settings)', () => {
       await makeCode(t.db, { departmentId: w.deptA.id }),
     ];
     for (const c of codes) expect((await post(c.id, { score: 5, clientId: fresh() }, { ip: '10.7.7.7' })).statusCode).toBe(201);
-    const rows = t.db.all<{ flagged: number; flag_reason: string | null }>(sql`SELECT flagged, flag_reason FROM ratings ORDER BY id`);
-    expect(rows.map((r) => r.flagged)).toEqual([0, 0, 0, 1]);
-    expect(rows[3]!.flag_reason).toBe('network_burst');
+    const stored = await rows<{ flagged: number; flag_reason: string | null }>(
+      t.db,
+      sql`SELECT flagged, flag_reason FROM ratings ORDER BY id`,
+    );
+    expect(stored.map((r) => r.flagged)).toEqual([0, 0, 0, 1]);
+    expect(stored[3]!.flag_reason).toBe('network_burst');
     const flagged = await t.app.inject({ url: '/api/ratings/flagged', headers: bearerFor(t.app, w.supervisor) });
     expect(flagged.json().ratings).toHaveLength(1);
     const other = await t.app.inject({ url: '/api/ratings/flagged', headers: bearerFor(t.app, w.otherSupervisor) });
     expect(other.json().ratings).toHaveLength(0);
-    const counted = t.db.get<{ n: number }>(sql`SELECT sum(s5) AS n FROM daily_code_stats`)!.n;
+    const counted = (await firstRow<{ n: number }>(t.db, sql`SELECT sum(s5) AS n FROM daily_code_stats`))!.n;
     expect(counted).toBe(4);
   });
 

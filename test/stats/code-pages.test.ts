@@ -3,6 +3,7 @@
 // together give that list; every sort is checked against a sort done here; scope holds on every page.
 import { sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { rows } from '../../db/client.js';
 import { bearerFor } from '../helpers/app.js';
 import { makeCode, makeRating, useTestWorld } from '../helpers/factories.js';
 
@@ -116,11 +117,13 @@ function natural(a: string, b: string): number {
 }
 
 /** The codes of the departments, straight from the table, in the order the list always had. */
-function codesOf(departmentIds: number[]) {
-  return t.db
-    .all<{ codeId: string; departmentId: number; location: string }>(
-      sql`SELECT id AS codeId, department_id AS departmentId, location FROM codes`,
+async function codesOf(departmentIds: number[]) {
+  return (
+    await rows<{ codeId: string; departmentId: number; location: string }>(
+      t.db,
+      sql`SELECT id AS "codeId", department_id AS "departmentId", location FROM codes`,
     )
+  )
     .filter((c) => departmentIds.includes(c.departmentId))
     .sort((a, b) => a.departmentId - b.departmentId || text(a.location, b.location) || text(a.codeId, b.codeId));
 }
@@ -157,24 +160,27 @@ const ids = (rows: { codeId: string }[]) => rows.map((r) => r.codeId);
 describe('GET /api/stats/codes without limit: every code in scope, as before paging', () => {
   it('the county’s codes, in department, location, code id order, with total', async () => {
     const all = await get();
-    const expected = codesOf([w.deptA.id, w.deptB.id]);
+    const expected = await codesOf([w.deptA.id, w.deptB.id]);
     expect(expected.length).toBe(28);
     expect(ids(all.codes)).toEqual(ids(expected));
     expect(all.total).toBe(28);
     // Several codes share a location: the code id decides between them.
     expect(new Set(expected.map((c) => `${c.departmentId}|${c.location}`)).size).toBeLessThan(expected.length);
     // Figures as before: the counted ratings of the period (r.excluded = 0, none excluded here).
-    const counted = t.db.all<{ codeId: string; n: number }>(sql`
-      SELECT code_id AS codeId, count(*) AS n FROM ratings WHERE day BETWEEN ${NOVEMBER.from} AND ${NOVEMBER.to} GROUP BY code_id`);
+    const counted = await rows<{ codeId: string; n: number }>(
+      t.db,
+      sql`
+      SELECT code_id AS "codeId", count(*) AS n FROM ratings WHERE day BETWEEN ${NOVEMBER.from} AND ${NOVEMBER.to} GROUP BY code_id`,
+    );
     for (const c of all.codes) expect(c.total, c.codeId).toBe(counted.find((x) => x.codeId === c.codeId)?.n ?? 0);
   });
 
   it('one department, and a head’s own codes, likewise', async () => {
     const a = await get({ departmentId: w.deptA.id });
-    expect(ids(a.codes)).toEqual(ids(codesOf([w.deptA.id])));
+    expect(ids(a.codes)).toEqual(ids(await codesOf([w.deptA.id])));
     expect(a.total).toBe(17);
     const head = await get({}, w.headB);
-    expect(ids(head.codes)).toEqual(ids(codesOf([w.deptB.id])));
+    expect(ids(head.codes)).toEqual(ids(await codesOf([w.deptB.id])));
     expect(head.total).toBe(11);
   });
 
@@ -254,7 +260,7 @@ describe('GET /api/stats/codes one page at a time', () => {
   });
 
   it('departmentId with paging: that department’s codes only, and their count', async () => {
-    const expected = codesOf([w.deptB.id]);
+    const expected = await codesOf([w.deptB.id]);
     const paged = await allPages(4, { departmentId: w.deptB.id });
     expect(paged.total).toBe(expected.length);
     expect(ids(paged.rows)).toEqual(ids(expected));
@@ -266,7 +272,7 @@ describe('GET /api/stats/codes one page at a time', () => {
   });
 
   it('a head’s pages hold only their codes and total counts only theirs', async () => {
-    const mine = codesOf([w.deptA.id]);
+    const mine = await codesOf([w.deptA.id]);
     for (const query of [
       {},
       { sort: 'score' },

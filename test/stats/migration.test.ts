@@ -8,10 +8,10 @@ import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Db, openDb, writerOf } from '../../db/client.js';
+import { type Db, firstRow, openDb, rows, writerOf } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
 import { verifyRollups } from '../../server/modules/stats/recount.js';
-import { bearerFor, makeTestApp } from '../helpers/app.js';
+import { bearerFor, driverUnderTest, makeTestApp, writeSql } from '../helpers/app.js';
 import { makeWorld } from '../helpers/factories.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../../db/migrations', import.meta.url));
@@ -36,10 +36,11 @@ function databaseBefore0007(): Db {
   return db;
 }
 
-describe('migration 0007 keeps the figures of an existing database', () => {
+// Old SQLite databases (a drizzle SQLite migrator, sqlite_master, WITHOUT ROWID): SQLite only.
+describe.skipIf(driverUnderTest === 'pg')('migration 0007 keeps the figures of an existing database', () => {
   it('fills the department days (heat-map hours included) and the running totals from the old rollups', async () => {
     const db = databaseBefore0007();
-    expect(db.get(sql`SELECT name FROM sqlite_master WHERE name = 'hourly_department_stats'`)).toBeTruthy();
+    expect(await firstRow(db, sql`SELECT name FROM sqlite_master WHERE name = 'hourly_department_stats'`)).toBeTruthy();
     const w = await makeWorld(db);
     // Ratings as the old write path left them: raw rows plus its rollups, and landing-page opens.
     const ratings: [string, number, string, number, number, number][] = [
@@ -53,46 +54,71 @@ describe('migration 0007 keeps the figures of an existing database', () => {
     ];
     for (const [code, dept, time, score, realName, excluded] of ratings) {
       const at = Date.parse(`${time}+08:00`);
-      db.run(sql`INSERT INTO ratings (code_id, department_id, score, tags, real_name, created_at, day, excluded)
-        VALUES (${code}, ${dept}, ${score}, '[]', ${realName}, ${at}, ${new Date(at + CHINA).toISOString().slice(0, 10)}, ${excluded})`);
+      await writeSql(
+        db,
+        sql`INSERT INTO ratings (code_id, department_id, score, tags, real_name, created_at, day, excluded)
+        VALUES (${code}, ${dept}, ${score}, '[]', ${realName}, ${at}, ${new Date(at + CHINA).toISOString().slice(0, 10)}, ${excluded})`,
+      );
     }
-    db.run(sql`INSERT INTO daily_code_stats (code_id, day, department_id, s1, s2, s3, s4, s5, real_name, submissions, opens)
+    await writeSql(
+      db,
+      sql`INSERT INTO daily_code_stats (code_id, day, department_id, s1, s2, s3, s4, s5, real_name, submissions, opens)
       SELECT code_id, day, department_id, sum(score = 1 AND excluded = 0), sum(score = 2 AND excluded = 0), sum(score = 3 AND excluded = 0),
         sum(score = 4 AND excluded = 0), sum(score = 5 AND excluded = 0), sum(real_name = 1 AND excluded = 0), count(*), 0
-      FROM ratings GROUP BY code_id, day`);
-    db.run(sql`INSERT INTO hourly_department_stats (department_id, day, hour, total, bad)
+      FROM ratings GROUP BY code_id, day`,
+    );
+    await writeSql(
+      db,
+      sql`INSERT INTO hourly_department_stats (department_id, day, hour, total, bad)
       SELECT department_id, day, ((created_at + 28800000) / 3600000) % 24, count(*), sum(score <= 2)
-      FROM ratings WHERE excluded = 0 GROUP BY 1, 2, 3`);
-    db.run(sql`UPDATE daily_code_stats SET opens = 4 WHERE code_id = ${w.codeA.id} AND day = '2026-11-02'`);
+      FROM ratings WHERE excluded = 0 GROUP BY 1, 2, 3`,
+    );
+    await writeSql(db, sql`UPDATE daily_code_stats SET opens = 4 WHERE code_id = ${w.codeA.id} AND day = '2026-11-02'`);
     // Two 好评抽查 cases (spot checks carry no case indicators), one still open.
     for (const [no, status, ratingId] of [
       ['SC1', 'open', 1],
       ['SC2', 'closed', 4],
     ] as const) {
-      db.run(sql`INSERT INTO cases (case_no, kind, status, rating_id, department_id, code_id, rating_day, anonymous, contact_due_date, due_date, status_token, created_at, updated_at)
-        VALUES (${no}, 'spot_check', ${status}, ${ratingId}, ${w.deptA.id}, ${w.codeA.id}, '2026-11-02', 0, '2026-11-03', '2026-11-20', ${`token-${no}`}, 0, 0)`);
+      await writeSql(
+        db,
+        sql`INSERT INTO cases (case_no, kind, status, rating_id, department_id, code_id, rating_day, anonymous, contact_due_date, due_date, status_token, created_at, updated_at)
+        VALUES (${no}, 'spot_check', ${status}, ${ratingId}, ${w.deptA.id}, ${w.codeA.id}, '2026-11-02', 0, '2026-11-03', '2026-11-20', ${`token-${no}`}, 0, 0)`,
+      );
     }
-    db.run(sql`INSERT INTO daily_code_stats (code_id, day, department_id, opens) VALUES (${w.codeA.id}, '2026-11-04', ${w.deptA.id}, 2)`);
+    await writeSql(
+      db,
+      sql`INSERT INTO daily_code_stats (code_id, day, department_id, opens) VALUES (${w.codeA.id}, '2026-11-04', ${w.deptA.id}, 2)`,
+    );
 
     await migrateDb(db);
-    expect(db.get(sql`SELECT name FROM sqlite_master WHERE name = 'hourly_department_stats'`)).toBeUndefined();
-    expect(db.get<{ sql: string }>(sql`SELECT sql FROM sqlite_master WHERE name = 'daily_department_stats'`)!.sql).toMatch(/WITHOUT ROWID/);
-    expect(db.get<{ sql: string }>(sql`SELECT sql FROM sqlite_master WHERE name = 'cumulative_code_stats'`)!.sql).toMatch(/WITHOUT ROWID/);
+    expect(await firstRow(db, sql`SELECT name FROM sqlite_master WHERE name = 'hourly_department_stats'`)).toBeUndefined();
+    expect((await firstRow<{ sql: string }>(db, sql`SELECT sql FROM sqlite_master WHERE name = 'daily_department_stats'`))!.sql).toMatch(
+      /WITHOUT ROWID/,
+    );
+    expect((await firstRow<{ sql: string }>(db, sql`SELECT sql FROM sqlite_master WHERE name = 'cumulative_code_stats'`))!.sql).toMatch(
+      /WITHOUT ROWID/,
+    );
     const verified = await verifyRollups(db);
     expect(verified.mismatches).toEqual([]);
     expect(verified.checked).toMatchObject({ daily_department_stats: 5, cumulative_code_stats: 5, case_status_counts: 2 });
-    expect(db.all(sql`SELECT kind, status, count FROM case_status_counts ORDER BY status`)).toEqual([
+    expect(await rows(db, sql`SELECT kind, status, count FROM case_status_counts ORDER BY status`)).toEqual([
       { kind: 'spot_check', status: 'closed', count: 1 },
       { kind: 'spot_check', status: 'open', count: 1 },
     ]);
 
     expect(
-      db.get(sql`SELECT s1, s2, s5, real_name AS realName, submissions, opens, h9, b9, h15, b15 FROM daily_department_stats
-      WHERE department_id = ${w.deptA.id} AND day = '2026-11-02'`),
+      await firstRow(
+        db,
+        sql`SELECT s1, s2, s5, real_name AS realName, submissions, opens, h9, b9, h15, b15 FROM daily_department_stats
+      WHERE department_id = ${w.deptA.id} AND day = '2026-11-02'`,
+      ),
     ).toEqual({ s1: 1, s2: 0, s5: 1, realName: 1, submissions: 3, opens: 4, h9: 2, b9: 1, h15: 0, b15: 0 });
     expect(
-      db.all(sql`SELECT day, s4, submissions, opens, last_submission_day AS lastSubmission, last_open_day AS lastOpen
-      FROM cumulative_code_stats WHERE code_id = ${w.codeA.id} ORDER BY day`),
+      await rows(
+        db,
+        sql`SELECT day, s4, submissions, opens, last_submission_day AS lastSubmission, last_open_day AS lastOpen
+      FROM cumulative_code_stats WHERE code_id = ${w.codeA.id} ORDER BY day`,
+      ),
     ).toEqual([
       { day: '2026-11-02', s4: 0, submissions: 3, opens: 4, lastSubmission: '2026-11-02', lastOpen: '2026-11-02' },
       { day: '2026-11-04', s4: 0, submissions: 3, opens: 6, lastSubmission: '2026-11-02', lastOpen: '2026-11-04' },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { closeDb, openDb } from '../../db/client.js';
+import { closeDb, firstRow, openDb } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
 import { getCase } from '../../db/queries/cases.js';
 import { runRecount } from '../../server/cli/recount.js';
@@ -139,10 +139,11 @@ describe('Rollups agree exactly with a recount from raw rows', () => {
           expect(result.mismatches).toEqual([]);
           expect(result.ok).toBe(true);
           // And the API's total equals a raw count of the counted ratings.
-          excludedSeen += t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ratings WHERE excluded = 1`)!.n;
-          const raw = t.db.get<{ n: number }>(
+          excludedSeen += (await firstRow<{ n: number }>(t.db, sql`SELECT count(*) AS n FROM ratings WHERE excluded = 1`))!.n;
+          const raw = (await firstRow<{ n: number }>(
+            t.db,
             sql`SELECT count(*) AS n FROM ratings WHERE excluded = 0 AND department_id IN (${w.deptA.id}, ${w.deptB.id})`,
-          )!.n;
+          ))!.n;
           const res = await t.app.inject({
             url: `/api/stats/summary?from=2026-11-01&to=2027-02-28`,
             headers: bearerFor(t.app, w.supervisor),
@@ -196,17 +197,21 @@ describe('Rollups agree exactly with a recount from raw rows', () => {
 
       const fixed = await t.services.stats.rebuildRollups();
       expect(fixed.ok).toBe(true);
-      const opens = t.db.get<{ opens: number; s5: number }>(
+      const opens = await firstRow<{ opens: number; s5: number }>(
+        t.db,
         sql`SELECT opens, s5 FROM daily_code_stats WHERE code_id = ${d.w.codeA.id} AND day = '2026-11-02'`,
       );
       expect(opens).toEqual({ opens: 1, s5: 2 });
       // The open survives in the department's day and in the code's running totals too.
-      expect(t.db.get(sql`SELECT opens FROM daily_department_stats WHERE department_id = ${d.w.deptA.id} AND day = '2026-11-02'`)).toEqual({
+      expect(
+        await firstRow(t.db, sql`SELECT opens FROM daily_department_stats WHERE department_id = ${d.w.deptA.id} AND day = '2026-11-02'`),
+      ).toEqual({
         opens: 1,
       });
       expect(
-        t.db.get(
-          sql`SELECT opens, last_open_day AS lastOpenDay FROM cumulative_code_stats WHERE code_id = ${d.w.codeA.id} AND day = '2026-12-01'`,
+        await firstRow(
+          t.db,
+          sql`SELECT opens, last_open_day AS "lastOpenDay" FROM cumulative_code_stats WHERE code_id = ${d.w.codeA.id} AND day = '2026-12-01'`,
         ),
       ).toEqual({
         opens: 1,

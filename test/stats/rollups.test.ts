@@ -4,6 +4,7 @@
 // stored out of day order (back-dated writes) and include an exclusion on appeal.
 import { sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { firstRow, rows } from '../../db/client.js';
 import type { Actor } from '../../server/modules/auth/actor.js';
 import { bearerFor, writeSql } from '../helpers/app.js';
 import { makeCode, makeRating, useTestWorld } from '../helpers/factories.js';
@@ -86,10 +87,13 @@ beforeEach(async () => {
   }
 });
 
-function rawRatings(): RawRating[] {
-  return t.db.all<RawRating>(sql`
-    SELECT code_id AS codeId, department_id AS departmentId, day, created_at AS createdAt, score, real_name AS realName, excluded
-    FROM ratings`);
+async function rawRatings(): Promise<RawRating[]> {
+  return await rows<RawRating>(
+    t.db,
+    sql`
+    SELECT code_id AS "codeId", department_id AS "departmentId", day, created_at AS "createdAt", score, real_name AS "realName", excluded
+    FROM ratings`,
+  );
 }
 
 const get = async (path: string) => {
@@ -126,7 +130,7 @@ function periods(): { from: string; to: string }[] {
 
 describe('dashboard rollups answer exactly what a raw count of the ratings says', () => {
   it('departments, summary, trend and the ratings total, for every period', async () => {
-    const raw = rawRatings();
+    const raw = await rawRatings();
     expect(raw.some((r) => r.excluded === 1)).toBe(true);
     const inScope = (r: RawRating) => r.departmentId === w.deptA.id || r.departmentId === w.deptB.id;
     for (const p of periods()) {
@@ -156,7 +160,7 @@ describe('dashboard rollups answer exactly what a raw count of the ratings says'
   });
 
   it('the weekday × hour heat map, per scope and per department', async () => {
-    const raw = rawRatings().filter((r) => r.excluded === 0);
+    const raw = (await rawRatings()).filter((r) => r.excluded === 0);
     for (const p of periods()) {
       for (const dept of [undefined, w.deptA.id]) {
         const rows = raw.filter(
@@ -177,7 +181,7 @@ describe('dashboard rollups answer exactly what a raw count of the ratings says'
   });
 
   it('per code over any period: counted ratings, submissions and opens (running totals)', async () => {
-    const raw = rawRatings();
+    const raw = await rawRatings();
     for (const p of periods()) {
       const list = (await get(`/api/stats/codes?from=${p.from}&to=${p.to}`)).codes as {
         codeId: string;
@@ -201,7 +205,7 @@ describe('dashboard rollups answer exactly what a raw count of the ratings says'
   });
 
   it('the scan funnel of /api/codes: last 30 days, whole history, last open and submission days', async () => {
-    const raw = rawRatings();
+    const raw = await rawRatings();
     const since = '2026-11-06'; // today 2026-12-05 and the 29 days before
     const list = (await get('/api/codes')).codes as { code: string; funnel: Record<string, unknown> }[];
     for (const c of list) {
@@ -223,8 +227,11 @@ describe('dashboard rollups answer exactly what a raw count of the ratings says'
 describe('case counts come from case_status_counts and equal a count of the cases', () => {
   it('unclosed and overdue cases per department, and the totals of the case list', async () => {
     const today = '2026-12-05';
-    const raw = t.db.all<{ departmentId: number; status: string; dueDate: string; kind: string }>(sql`
-      SELECT department_id AS departmentId, status, due_date AS dueDate, kind FROM cases`);
+    const raw = await rows<{ departmentId: number; status: string; dueDate: string; kind: string }>(
+      t.db,
+      sql`
+      SELECT department_id AS "departmentId", status, due_date AS "dueDate", kind FROM cases`,
+    );
     const inScope = raw.filter((c) => c.departmentId !== w.deptC.id);
     expect(inScope.some((c) => c.status === 'closed') && inScope.some((c) => c.status !== 'closed')).toBe(true);
     const report = await get('/api/stats/cases?from=2026-10-01&to=2026-11-30');
@@ -297,7 +304,8 @@ describe('the routes read the new rollups (a change there shows in the answer)',
 
   it('per-code figures and the funnel come from cumulative_code_stats', async () => {
     const code = codes[0]!.id;
-    const last = t.db.get<{ day: string }>(sql`SELECT max(day) AS day FROM cumulative_code_stats WHERE code_id = ${code}`)!.day;
+    const last = (await firstRow<{ day: string }>(t.db, sql`SELECT max(day) AS day FROM cumulative_code_stats WHERE code_id = ${code}`))!
+      .day;
     const before = await get(`/api/stats/codes?from=${last}&to=${last}`);
     const funnelBefore = ((await get('/api/codes')).codes as { code: string; funnel: { submissionsTotal: number } }[]).find(
       (c) => c.code === code,

@@ -127,8 +127,7 @@ async function forEachRating(src: RatingSource, out: PassThrough, write: (r: Rat
     for (;;) {
       if (out.destroyed) return;
       let n = 0;
-      // Awaited first, then consumed without an await in between (see iterateRatingBatch).
-      for (const row of await q.iterateRatingBatch(src.db, src.departmentIds, day, after, batch)) {
+      for (const row of await q.readRatingBatch(src.db, src.departmentIds, day, after, batch)) {
         write(toRatingView(src.crypto, row));
         after = { createdAt: row.createdAt, id: row.id };
         n++;

@@ -104,9 +104,9 @@ function compare<R>(spec: TableSpec<R>, expected: readonly R[], actual: readonly
 }
 
 /** Case rollups recounted with the same rules as the write side (case-flags.ts). */
-function recountCaseDays(db: DbOrTx): q.CaseDayRow[] {
+async function recountCaseDays(db: DbOrTx): Promise<q.CaseDayRow[]> {
   const byKey = new Map<string, q.CaseDayRow>();
-  for (const c of q.iterateCasesForRollup(db)) {
+  for (const c of await q.listCasesForRollup(db)) {
     const flags = caseFlags(c);
     if (!flags) continue;
     const row = rowAt(byKey, c.departmentId, c.ratingDay, () => ({ departmentId: c.departmentId, day: c.ratingDay, ...emptyCaseCounts() }));
@@ -163,7 +163,7 @@ async function recountRows(tx: DbOrTx): Promise<{ codeDays: q.CodeDayRow[] } & q
     codeDays,
     departmentDays: departmentDaysFrom(await q.recountDepartmentHours(tx), opens),
     cumulative: cumulativeFrom(codeDays, opens),
-    caseDays: recountCaseDays(tx),
+    caseDays: await recountCaseDays(tx),
   };
 }
 

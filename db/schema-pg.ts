@@ -1,0 +1,133 @@
+// The PostgreSQL tables, derived from the one description in schema.ts (drizzle declares a table per
+// dialect; deriving keeps the two from drifting). drizzle-kit reads this file to generate
+// db/migrations-pg/; the running app keeps using schema.ts's table objects on both drivers (the query
+// builder renders them in the connection's dialect). Mapping, chosen so that both drivers return the
+// same values: ids → bigserial, and *_id, *_at (ms) → bigint; other integers, booleans (0/1, as in
+// SQLite) → integer; text and JSON text → text; real → double precision. Plain SQL types only: the
+// PostgreSQL-compatible databases of government clouds (openGauss, KingbaseES) accept them.
+import { getTableColumns, getTableName, type SQL } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  doublePrecision,
+  foreignKey,
+  index,
+  integer,
+  type PgColumnBuilderBase,
+  type PgTableWithColumns,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import { getTableConfig, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
+import * as sqlite from './schema.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: the derived tables are only read by drizzle-kit.
+type AnyPgTable = PgTableWithColumns<any>;
+type PgTableExtra =
+  | ReturnType<typeof index>
+  | ReturnType<typeof primaryKey>
+  | ReturnType<typeof foreignKey>
+  | ReturnType<ReturnType<typeof index>['on']>;
+
+/** Timestamps (ms) and ids (a province stores billions of ratings over the years) need 64 bits. */
+const isWide = (name: string) => name === 'at' || name.endsWith('_at') || name.endsWith('_id');
+
+function columnOf(c: SQLiteColumn): PgColumnBuilderBase {
+  const kind = c.columnType;
+  const config = c as unknown as { autoIncrement?: boolean; default?: unknown; hasDefault: boolean };
+  let b: PgColumnBuilderBase & {
+    notNull(): typeof b;
+    default(v: unknown): typeof b;
+    primaryKey(): typeof b;
+    unique(name?: string): typeof b;
+  };
+  if (kind === 'SQLiteInteger' && config.autoIncrement) b = bigserial(c.name, { mode: 'number' }) as never;
+  else if (kind === 'SQLiteInteger' && isWide(c.name)) b = bigint(c.name, { mode: 'number' }) as never;
+  else if (kind === 'SQLiteInteger' || kind === 'SQLiteBoolean') b = integer(c.name) as never;
+  else if (kind === 'SQLiteText' || kind === 'SQLiteTextJson') b = text(c.name) as never;
+  else if (kind === 'SQLiteReal') b = doublePrecision(c.name) as never;
+  else throw new Error(`schema-pg: no PostgreSQL type for ${c.name} (${kind})`);
+  if (c.notNull) b = b.notNull();
+  if (c.hasDefault && config.default !== undefined) {
+    const d = config.default;
+    b = b.default(typeof d === 'boolean' ? (d ? 1 : 0) : d);
+  }
+  if (c.primary) b = b.primaryKey();
+  if (c.isUnique) b = b.unique(c.uniqueName);
+  return b;
+}
+
+const byName = new Map<string, AnyPgTable>();
+
+/**
+ * Columns PostgreSQL needs that SQLite has built in: `seq` numbers codes in insertion order, as
+ * SQLite's rowid does (codes made together share createdAt and print in window order).
+ */
+const EXTRA: Record<string, Record<string, PgColumnBuilderBase>> = {
+  codes: { seq: bigserial('seq', { mode: 'number' }) },
+};
+
+function derive(t: SQLiteTable): AnyPgTable {
+  const cfg = getTableConfig(t);
+  const columns = {
+    ...Object.fromEntries(Object.entries(getTableColumns(t)).map(([key, c]) => [key, columnOf(c as SQLiteColumn)])),
+    ...EXTRA[cfg.name],
+  };
+  const keyOf = new Map(Object.entries(getTableColumns(t)).map(([key, c]) => [c.name, key]));
+  const table: AnyPgTable = pgTable(cfg.name, columns, (pg): PgTableExtra[] => {
+    const col = (c: { name: string }) => (pg as Record<string, never>)[keyOf.get(c.name)!];
+    return [
+      ...cfg.primaryKeys.map((pk) => primaryKey({ name: pk.getName(), columns: pk.columns.map(col) as [never, ...never[]] })),
+      ...cfg.indexes.map((ix) => {
+        const {
+          name,
+          columns: on,
+          unique,
+          where,
+        } = ix.config as { name: string; columns: { name: string }[]; unique: boolean; where?: SQL };
+        const built = (unique ? uniqueIndex(name) : index(name)).on(...(on.map(col) as [never, ...never[]]));
+        return where ? built.where(where) : built;
+      }),
+      ...cfg.foreignKeys.map((fk) => {
+        const ref = fk.reference();
+        const target: AnyPgTable = byName.get(getTableName(ref.foreignTable)) ?? table;
+        const targetKeys = new Map(Object.entries(getTableColumns(ref.foreignTable)).map(([key, c]) => [c.name, key]));
+        return foreignKey({
+          name: fk.getName(),
+          columns: ref.columns.map(col) as [never, ...never[]],
+          foreignColumns: ref.foreignColumns.map((c) => (target as unknown as Record<string, never>)[targetKeys.get(c.name)!]) as [
+            never,
+            ...never[],
+          ],
+        });
+      }),
+    ];
+  });
+  byName.set(cfg.name, table);
+  return table;
+}
+
+export const orgUnits = derive(sqlite.orgUnits);
+export const departments = derive(sqlite.departments);
+export const users = derive(sqlite.users);
+export const userDepartments = derive(sqlite.userDepartments);
+export const codes = derive(sqlite.codes);
+export const ratings = derive(sqlite.ratings);
+export const ratingDecisions = derive(sqlite.ratingDecisions);
+export const spotCheckDraws = derive(sqlite.spotCheckDraws);
+export const cases = derive(sqlite.cases);
+export const caseSequences = derive(sqlite.caseSequences);
+export const caseEvents = derive(sqlite.caseEvents);
+export const auditLog = derive(sqlite.auditLog);
+export const settings = derive(sqlite.settings);
+export const holidayTables = derive(sqlite.holidayTables);
+export const webhooks = derive(sqlite.webhooks);
+export const notificationDeliveries = derive(sqlite.notificationDeliveries);
+export const dailyCodeStats = derive(sqlite.dailyCodeStats);
+export const dailyDepartmentStats = derive(sqlite.dailyDepartmentStats);
+export const cumulativeCodeStats = derive(sqlite.cumulativeCodeStats);
+export const dailyTagStats = derive(sqlite.dailyTagStats);
+export const dailyCaseStats = derive(sqlite.dailyCaseStats);
+export const caseStatusCounts = derive(sqlite.caseStatusCounts);
