@@ -436,3 +436,12 @@ export type JsonArray = string | unknown[];
 export function jsonArray(v: JsonArray): unknown[] {
   return typeof v === 'string' ? (JSON.parse(v) as unknown[]) : v;
 }
+
+/**
+ * Serializes the transactions that take the same key until they end. SQLite's transactions already
+ * take turns; on PostgreSQL (READ COMMITTED, several instances) a read-then-write on shared state must
+ * take this first: a transaction-scoped advisory lock, released at commit or rollback.
+ */
+export async function lockKey(tx: Tx, key: string): Promise<void> {
+  if (isPg(tx)) await exec(tx, sql`SELECT pg_advisory_xact_lock(hashtext(${key}))`);
+}

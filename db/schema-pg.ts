@@ -131,3 +131,5 @@ export const cumulativeCodeStats = derive(sqlite.cumulativeCodeStats);
 export const dailyTagStats = derive(sqlite.dailyTagStats);
 export const dailyCaseStats = derive(sqlite.dailyCaseStats);
 export const caseStatusCounts = derive(sqlite.caseStatusCounts);
+export const jobRuns = derive(sqlite.jobRuns);
+export const cacheVersions = derive(sqlite.cacheVersions);

@@ -290,3 +290,22 @@ export const notificationDeliveries = sqliteTable(
 
 // ---- Rollups: maintained in the same transactions that write ratings and case moves. ----
 export * from './schema-rollups.js';
+
+/**
+ * The last run of each periodic job (escalation, phone erasure, webhook delivery): an instance runs a
+ * job only after claiming its period here, so several instances on one database run it once per period.
+ */
+export const jobRuns = sqliteTable('job_runs', {
+  name: text('name').primaryKey(),
+  lastRunAt: integer('last_run_at').notNull(),
+});
+
+/**
+ * A counter per in-memory cache (settings, codes, webhooks), bumped in the transaction that changes
+ * what the cache holds: every instance polls these few rows each second and drops a cache whose
+ * counter moved, so a change made on one instance is seen by all within a second.
+ */
+export const cacheVersions = sqliteTable('cache_versions', {
+  name: text('name').primaryKey(),
+  version: integer('version').notNull(),
+});

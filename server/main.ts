@@ -8,6 +8,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { seedDemoActivity } from './demo-activity.js';
 import { systemClock } from './lib/clock.js';
+import { runJobOnce } from './lib/instances.js';
 import { createLogger } from './lib/logger.js';
 import { hashPassword } from './modules/auth/passwords.js';
 import { createServices, type Services } from './services.js';
@@ -95,7 +96,7 @@ function startJobs(services: Services, logger: PinoLogger): () => void {
     const t = setInterval(() => {
       // A failing job must not take the server down; it is retried on the next tick.
       Promise.resolve()
-        .then(() => job.run())
+        .then(() => runJobOnce(services.db, services.clock, job))
         .catch((err: unknown) => logger.error({ err, job: job.name }, 'job failed; retried at its next tick'));
     }, job.everyMs);
     t.unref();

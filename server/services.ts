@@ -2,6 +2,7 @@ import type { Db } from '../db/client.js';
 import type { Config } from './config.js';
 import { type Clock, cryptoRandom, type RandomSource, systemClock } from './lib/clock.js';
 import { createDataCrypto } from './lib/crypto.js';
+import { createCacheSync, type Job } from './lib/instances.js';
 import { type Logger, silentLogger } from './lib/logger.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createCasesService } from './modules/cases/cases.service.js';
@@ -12,12 +13,6 @@ import { createRatingRecords } from './modules/ratings/rating-records.js';
 import { createRatingsService } from './modules/ratings/ratings.service.js';
 import { createSettingsService } from './modules/settings/settings.service.js';
 import { createStatsService } from './modules/stats/stats.service.js';
-
-export interface Job {
-  name: string;
-  everyMs: number;
-  run(): Promise<unknown> | unknown;
-}
 
 export interface ServiceDeps {
   config: Readonly<Config>;
@@ -50,8 +45,16 @@ export async function createServices(deps: ServiceDeps) {
   await settings.load();
   await ratings.load();
   /** Periodic work started by main.ts (never by tests, which call `run` themselves). */
+  const syncCaches = createCacheSync(db, {
+    settings: () => settings.refresh(),
+    codes: () => codes.forgetCachedCodes(),
+    webhooks: () => notifications.forgetWebhooks(),
+  });
+  await syncCaches();
   const jobs: Job[] = [];
   jobs.push(
+    // Every instance, every second: a change made on another instance is seen within a second.
+    { name: 'caches.sync', everyMs: 1000, perInstance: true, run: syncCaches },
     { name: 'cases.escalateOverdue', everyMs: 5 * 60_000, run: () => cases.escalateOverdue() },
     { name: 'notifications.deliverDue', everyMs: 10_000, run: () => notifications.deliverDue() },
     { name: 'cases.erasePhones', everyMs: 3600_000, run: () => cases.erasePhones() },

@@ -8,6 +8,11 @@ CREATE TABLE "audit_log" (
 	"detail" text
 );
 --> statement-breakpoint
+CREATE TABLE "cache_versions" (
+	"name" text PRIMARY KEY NOT NULL,
+	"version" integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "case_events" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"case_id" bigint NOT NULL,
@@ -210,6 +215,11 @@ CREATE TABLE "holiday_tables" (
 	"source" text,
 	"loaded_by" integer,
 	"loaded_at" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "job_runs" (
+	"name" text PRIMARY KEY NOT NULL,
+	"last_run_at" bigint NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "notification_deliveries" (

@@ -47,6 +47,12 @@ export async function insertCaseEvent(db: DbOrTx, values: typeof caseEvents.$inf
   else preparedInserts(db).event.run(withDefaults(EVENT_COLUMNS, values, { public: false }));
 }
 
+/** The case, locked until the transaction ends (a move reads its status, then writes the next one). */
+export async function getCaseForUpdate(tx: DbOrTx, id: number): Promise<CaseRow | undefined> {
+  if (isPg(tx)) await exec(tx, sql`SELECT id FROM cases WHERE id = ${id} FOR UPDATE`);
+  return getCase(tx, id);
+}
+
 export async function getCase(db: DbOrTx, id: number): Promise<CaseRow | undefined> {
   return first(db.select().from(cases).where(eq(cases.id, id)));
 }

@@ -214,7 +214,7 @@ export function createCasesService(deps: CasesDeps) {
     async transition(actor: Actor, id: number, input: MoveInput): Promise<CaseDetail> {
       const now = clock.now();
       await db.transaction(async (tx) => {
-        const before = scoped(actor, await q.getCase(tx, id));
+        const before = scoped(actor, await q.getCaseForUpdate(tx, id));
         await applyMove(tx, { stats, ratings, now, actor }, before, input);
       });
       return get(actor, id);
@@ -228,7 +228,7 @@ export function createCasesService(deps: CasesDeps) {
       // below still answer in the same order: case out of scope, case closed, then the officer.
       const officer = await deps.auth.resolveActor(officerId);
       await db.transaction(async (tx) => {
-        const before = scoped(actor, await q.getCase(tx, id));
+        const before = scoped(actor, await q.getCaseForUpdate(tx, id));
         if (before.status === 'closed') throw new Conflict('案件已办结，不能再指派', 'CaseClosed');
         if (!officer || officer.role === 'admin' || !officer.departmentIds.has(before.departmentId)) {
           throw new BadRequest('经办人必须是管辖该部门的督查或该部门负责人', 'InvalidOfficer');

@@ -1,5 +1,6 @@
 // 好评抽查: each month, a configurable share of every department's real-name good ratings is drawn
 // into spot-check cases with a seeded PRNG; the draw (who, when, seed, share, counts) is recorded.
+import { lockKey } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/cases.js';
 import * as sq from '../../../db/queries/spot-checks.js';
@@ -48,6 +49,8 @@ export function createSpotChecks(
       const today = chinaDay(now);
       const { month } = input;
       const result = await db.transaction(async (tx) => {
+        // Two draws at once (two supervisors, two instances) must not both pick the same rating.
+        await lockKey(tx, 'spot-check-draw');
         const eligible = await sq.listEligibleForSpotCheck(tx, [...actor.departmentIds], `${month}-01`, `${month}-31`);
         const byDept = new Map<number, sq.EligibleRating[]>();
         for (const r of eligible) {

@@ -72,6 +72,11 @@ export function createCodeLookup(deps: { db: Db; clock: Clock }) {
     forget(code: string): void {
       cache.delete(code);
     },
+
+    /** Drops every cached code (another instance changed codes or departments). */
+    forgetAll(): void {
+      cache.clear();
+    },
   };
 }
 

@@ -1,8 +1,10 @@
 // The codes module: staff listing and administration of codes here; the cached public lookup
 // (code-lookup.ts), the scan funnel's rules (funnel.ts) and print material (print.ts) are composed in.
+
 import type { Db, DbOrTx } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/codes.js';
+import { bumpCacheVersion } from '../../../db/queries/coordination.js';
 import { generateCodeId, normalizeCodeId } from '../../../qr-codes/index.js';
 import type { CodeListQueryT, CodeListT, FunnelSeriesT, StaffCodeViewT } from '../../../shared/api/codes.js';
 import { chinaDay } from '../../../shared/china-time.js';
@@ -97,6 +99,7 @@ export function createCodesService(deps: {
   return {
     getPublicInfo: lookup.getPublicInfo,
     requirePublicInfo: lookup.requirePublicInfo,
+    forgetCachedCodes: lookup.forgetAll,
     ...createCodePrint({ db, org, lookup, images }),
 
     /** Id of the oldest active code (the demo link printed at start), or null. */
@@ -172,6 +175,7 @@ export function createCodesService(deps: {
       // The row is read in the transaction that changes it: the before/after compared and audited are
       // those of the row written, even when another change of the code commits meanwhile.
       const { id, changed } = await db.transaction(async (tx) => {
+        await bumpCacheVersion(tx, 'codes');
         const row = await requireScoped(actor, raw, tx);
         const next: { active?: boolean; location?: string; staffName?: string | null } = {};
         if (patch.location !== undefined) next.location = trimmedLocation(patch.location);

@@ -1,7 +1,9 @@
 // Webhook notifications: enqueued inside the transaction that causes them (so a rating never waits
 // for, nor fails because of, a robot), delivered later by a job with a timeout and retries.
+
 import type { Db, DbOrTx, Tx } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
+import { bumpCacheVersion } from '../../../db/queries/coordination.js';
 import * as q from '../../../db/queries/notifications.js';
 import type { DeliveryView, NotifyEvent, WebhookInput, WebhookPatch, WebhookView } from '../../../shared/api/notifications.js';
 import { chinaDay } from '../../../shared/china-time.js';
@@ -197,6 +199,11 @@ export function createNotificationsService(deps: {
     },
 
     /** The delivery job: sends every due notice; overlapping calls share one run. */
+    /** Drops the cached webhook list (another instance changed the webhooks). */
+    forgetWebhooks(): void {
+      dropCache();
+    },
+
     deliverDue(): Promise<DeliverResult> {
       running ??= deliverBatch().finally(() => {
         running = null;
@@ -217,6 +224,7 @@ export function createNotificationsService(deps: {
       if (orgUnitId == null || !(await org.orgUnitIdsInScope(actor)).includes(orgUnitId)) throw new NotFound('组织单位不存在');
       const now = clock.now();
       const row = await db.transaction(async (tx) => {
+        await bumpCacheVersion(tx, 'webhooks');
         const w = await q.insertWebhook(tx, {
           name: input.name.trim(),
           kind: input.kind,
@@ -245,6 +253,7 @@ export function createNotificationsService(deps: {
       if (patch.url !== undefined) checkUrl(patch.url);
       const now = clock.now();
       const row = await db.transaction(async (tx) => {
+        await bumpCacheVersion(tx, 'webhooks');
         const w = await q.updateWebhook(tx, id, {
           ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
           ...(patch.kind !== undefined ? { kind: patch.kind } : {}),
@@ -270,6 +279,7 @@ export function createNotificationsService(deps: {
       const w = await owned(actor, id);
       const now = clock.now();
       await db.transaction(async (tx) => {
+        await bumpCacheVersion(tx, 'webhooks');
         await q.deleteWebhook(tx, id);
         await insertAudit(tx, {
           at: now,

@@ -1,6 +1,7 @@
 import { Value } from 'typebox/value';
 import type { Db, DbOrTx } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
+import { bumpCacheVersion } from '../../../db/queries/coordination.js';
 import * as q from '../../../db/queries/settings.js';
 import {
   type HolidaysResponse,
@@ -114,6 +115,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock }) {
       }
       const now = clock.now();
       await db.transaction(async (tx) => {
+        await bumpCacheVersion(tx, 'settings');
         for (const [key, value] of Object.entries(patch)) {
           await q.upsertSetting(tx, key, value, now, actor.id);
         }
@@ -146,6 +148,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock }) {
       const t = result.table;
       const now = clock.now();
       await db.transaction(async (tx) => {
+        await bumpCacheVersion(tx, 'settings');
         await q.upsertHolidayTable(tx, {
           year: t.year,
           holidays: t.holidays,

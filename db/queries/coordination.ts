@@ -1,0 +1,33 @@
+// What several app instances on one database coordinate through: periodic job runs and cache versions.
+import { asc, sql } from 'drizzle-orm';
+import { type DbOrTx, statement } from '../client.js';
+import { cacheVersions } from '../schema.js';
+
+const CLAIM = `INSERT INTO job_runs (name, last_run_at) VALUES (@name, @now)
+  ON CONFLICT (name) DO UPDATE SET last_run_at = excluded.last_run_at WHERE job_runs.last_run_at <= @due
+  RETURNING name`;
+
+/**
+ * Claims this period's run of a job: true when its last run (by any instance) is at or before `due`,
+ * and records `now` as its last run — one statement, so two instances cannot both claim a period.
+ */
+export async function claimJobRun(tx: DbOrTx, name: string, now: number, due: number): Promise<boolean> {
+  return (await statement(tx, CLAIM).get({ name, now, due })) !== undefined;
+}
+
+const BUMP = `INSERT INTO cache_versions (name, version) VALUES (?, 1)
+  ON CONFLICT (name) DO UPDATE SET version = cache_versions.version + 1`;
+
+/** Tells every instance that what the named cache holds has changed (in the changing transaction). */
+export async function bumpCacheVersion(tx: DbOrTx, name: string): Promise<void> {
+  await statement(tx, BUMP).run([name]);
+}
+
+export async function readCacheVersions(db: DbOrTx): Promise<Map<string, number>> {
+  const found = await db
+    .select({ name: cacheVersions.name, version: cacheVersions.version })
+    .from(cacheVersions)
+    .orderBy(asc(cacheVersions.name))
+    .where(sql`true`);
+  return new Map(found.map((r) => [r.name, r.version]));
+}

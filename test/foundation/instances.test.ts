@@ -1,0 +1,76 @@
+// Several instances on one database (docs/operations.md): periodic jobs run once per period across
+// them, and a change made through one instance reaches the others' caches at their next sync (≤ 1 s).
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/client.js';
+import { runJobOnce } from '../../server/lib/instances.js';
+import { bearerFor, freshDatabase, makeTestApp, type TestApp } from '../helpers/app.js';
+import { makeWorld } from '../helpers/factories.js';
+
+const open: TestApp[] = [];
+let dropDb: (() => Promise<void>) | null = null;
+afterEach(async () => {
+  for (const t of open.splice(0)) await t.close();
+  await dropDb?.();
+  dropDb = null;
+});
+
+/** Two app instances on one database (their own connections, caches and clocks). */
+async function twoInstances() {
+  const fresh = await freshDatabase();
+  dropDb = fresh.drop;
+  const a = await makeTestApp({ db: fresh.db });
+  const b = await makeTestApp({ db: openDatabase(fresh.url) });
+  open.push(a, b);
+  const w = await makeWorld(a.db);
+  return { a, b, w };
+}
+
+const syncOf = (t: TestApp) => t.services.jobs.find((j) => j.name === 'caches.sync')!;
+
+describe('several instances on one database', () => {
+  it('a periodic job runs once per period, whichever instance asks first', async () => {
+    const { a, b } = await twoInstances();
+    let runs = 0;
+    const job = { name: 'test.job', everyMs: 60_000, run: () => runs++ };
+    expect(await runJobOnce(a.db, a.clock, job)).toBe(true);
+    expect(await runJobOnce(b.db, b.clock, job)).toBe(false);
+    b.clock.advance(30_000);
+    expect(await runJobOnce(b.db, b.clock, job)).toBe(false);
+    b.clock.advance(30_000);
+    expect(await runJobOnce(b.db, b.clock, job)).toBe(true);
+    expect(await runJobOnce(a.db, a.clock, { ...job })).toBe(false);
+    expect(runs).toBe(2);
+    // Cache upkeep runs on every instance.
+    expect(await runJobOnce(a.db, a.clock, syncOf(a))).toBe(true);
+    expect(await runJobOnce(b.db, b.clock, syncOf(b))).toBe(true);
+  });
+
+  it('a settings change on one instance reaches the other at its next cache sync', async () => {
+    const { a, b, w } = await twoInstances();
+    expect(b.services.settings.get().limits.perCodeMinutes).toBe(30);
+    const res = await a.app.inject({
+      method: 'PATCH',
+      url: '/api/settings',
+      headers: bearerFor(a.app, w.admin),
+      payload: { limits: { ...a.services.settings.get().limits, perCodeMinutes: 45 } },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(b.services.settings.get().limits.perCodeMinutes).toBe(30);
+    await syncOf(b).run();
+    expect(b.services.settings.get().limits.perCodeMinutes).toBe(45);
+  });
+
+  it('a code changed on one instance shows on the other after its next cache sync', async () => {
+    const { a, b, w } = await twoInstances();
+    expect((await b.app.inject({ url: `/api/codes/${w.codeA.id}` })).json().location).toBe(w.codeA.location);
+    const res = await a.app.inject({
+      method: 'PATCH',
+      url: `/api/codes/${w.codeA.id}`,
+      headers: bearerFor(a.app, w.admin),
+      payload: { location: '县政务服务中心 新址 1号窗口' },
+    });
+    expect(res.statusCode).toBe(200);
+    await syncOf(b).run();
+    expect((await b.app.inject({ url: `/api/codes/${w.codeA.id}` })).json().location).toBe('县政务服务中心 新址 1号窗口');
+  });
+});
