@@ -37,22 +37,21 @@ function freePort(): Promise<number> {
   });
 }
 
-async function main(): Promise<number> {
-  const command = process.argv.slice(2);
-  if (command.length === 0) {
-    console.error('usage: with-postgres <command> [args…]');
-    return 2;
-  }
-  const bin = binDir();
-  if (!bin || !existsSync(join(bin, 'initdb'))) {
-    const msg = 'PostgreSQL is not installed (apt-get install postgresql): the PostgreSQL run of the tests is skipped.';
-    if (process.env.CI) {
-      console.error(`${msg} CI requires it.`);
-      return 1;
-    }
-    console.warn(`\n*** ${msg}\n`);
-    return 0;
-  }
+export interface PgCluster {
+  url: string;
+  bin: string;
+  data: string;
+  dir: string;
+  /** `pg_ctl stop` with the given mode (the data stays). */
+  stop(mode?: 'fast' | 'immediate'): void;
+  /** Starts it again on the same port after `stop`. */
+  start(): void;
+  /** Stops it and removes its directory. */
+  destroy(): void;
+}
+
+/** initdb into a temp dir and start on a free port (as `postgres` when running as root). */
+export async function startPgCluster(bin: string): Promise<PgCluster> {
   const asRoot = process.getuid?.() === 0;
   const dir = mkdtempSync(join(tmpdir(), 'msp-pg-'));
   const data = join(dir, 'data');
@@ -64,52 +63,91 @@ async function main(): Promise<number> {
     chownSync(dir, uid, gid);
   }
   const port = await freePort();
-  let started = false;
-  const stop = () => {
-    if (started) {
+  run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale']);
+  // A test cluster: nothing here must survive an OS crash, so no fsync (the suite creates a database
+  // per test). The app's own durability across its kill -9 does not depend on these settings.
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`;
+  let running = false;
+  const cluster: PgCluster = {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    bin,
+    data,
+    dir,
+    start() {
+      run(join(bin, 'pg_ctl'), ['-D', data, '-o', opts, '-l', join(dir, 'server.log'), '-w', 'start']);
+      running = true;
+    },
+    stop(mode = 'fast') {
+      if (!running) return;
       try {
-        run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']);
+        run(join(bin, 'pg_ctl'), ['-D', data, '-m', mode, '-w', 'stop']);
       } catch {
         // already gone
       }
-      started = false;
-    }
-    rmSync(dir, { recursive: true, force: true });
+      running = false;
+    },
+    destroy() {
+      cluster.stop('immediate');
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
+  cluster.start();
+  return cluster;
+}
+
+/** The bin directory of Debian's PostgreSQL (or PG_BIN), or null when it is not installed. */
+export function postgresBinDir(): string | null {
+  const bin = binDir();
+  return bin && existsSync(join(bin, 'initdb')) ? bin : null;
+}
+
+async function main(): Promise<number> {
+  const command = process.argv.slice(2);
+  if (command.length === 0) {
+    console.error('usage: with-postgres <command> [args…]');
+    return 2;
+  }
+  const bin = postgresBinDir();
+  if (!bin) {
+    const msg = 'PostgreSQL is not installed (apt-get install postgresql): the PostgreSQL run of the tests is skipped.';
+    if (process.env.CI) {
+      console.error(`${msg} CI requires it.`);
+      return 1;
+    }
+    console.warn(`\n*** ${msg}\n`);
+    return 0;
+  }
+  const cluster = await startPgCluster(bin);
+  const cleanUp = () => cluster.destroy();
   process.once('SIGINT', () => {
-    stop();
+    cleanUp();
     process.exit(130);
   });
   process.once('SIGTERM', () => {
-    stop();
+    cleanUp();
     process.exit(143);
   });
   try {
-    run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale']);
-    // A test cluster: nothing here must survive an OS crash, so no fsync (the suite creates a
-    // database per test); the app's own durability is PostgreSQL's business, tested elsewhere.
-    const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`;
-    run(join(bin, 'pg_ctl'), ['-D', data, '-o', opts, '-l', join(dir, 'server.log'), '-w', 'start']);
-    started = true;
-    const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-    console.log(`\nPostgreSQL ${bin.split('/').at(-2) ?? ''} on port ${port} (throw-away cluster in ${dir}): ${command.join(' ')}\n`);
-    const code = await new Promise<number>((resolve) => {
+    console.log(`\nPostgreSQL ${bin.split('/').at(-2) ?? ''} (throw-away cluster in ${cluster.dir}): ${command.join(' ')}\n`);
+    return await new Promise<number>((resolve) => {
       const child = spawn(command[0]!, command.slice(1), {
         stdio: 'inherit',
-        env: { ...process.env, TEST_DATABASE_URL: url, PG_BIN: bin, PG_DATA: data, PG_SOCKET_DIR: dir },
+        env: { ...process.env, TEST_DATABASE_URL: cluster.url, PG_BIN: bin },
       });
       child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
     });
-    return code;
   } finally {
-    stop();
+    cleanUp();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+// Run as a script (not when a test imports startPgCluster).
+if (process.argv[1]?.endsWith('with-postgres.ts')) {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

@@ -74,6 +74,27 @@ function describeValidation(context: string | undefined, issues: ValidationIssue
   }
 }
 
+// PostgreSQL going away (restart, failover, network) or not accepting connections yet: the request
+// can be retried in a moment (503), and the pool reconnects by itself once the server is back.
+const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '53300']);
+const NET_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** Whether an error (or the error it wraps: drizzle wraps the driver's) says the database is unreachable. */
+export function databaseUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (PG_UNAVAILABLE.has(code) || NET_UNAVAILABLE.has(code))) return true;
+    if (
+      typeof message === 'string' &&
+      /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+        message,
+      )
+    )
+      return true;
+  }
+  return false;
+}
+
 /** One error handler: `{ error, message }` with the right status; 5xx never shows internals. */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -108,6 +129,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
               ? '请求内容不是有效的 JSON'
               : err.message;
       return reply.status(status).send({ error: err.code ?? 'BadRequest', message });
+    }
+    if (databaseUnavailable(err)) {
+      request.log.warn({ err }, 'database unavailable');
+      return reply.status(503).header('retry-after', '5').send({ error: 'DatabaseUnavailable', message: '服务暂时不可用，请稍后再试' });
     }
     request.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ error: 'InternalError', message: '服务器内部错误，请稍后再试' });
