@@ -69,6 +69,18 @@ const EXTRA: Record<string, Record<string, PgColumnBuilderBase>> = {
   codes: { seq: bigserial('seq', { mode: 'number' }) },
 };
 
+/**
+ * Indexes PostgreSQL needs that SQLite does without: several instances check the device and network
+ * limits against the ratings table (db/queries/ratings.ts limitCounts), where one SQLite process keeps
+ * them in memory (and dropped these indexes for ingest speed, migration 0001).
+ */
+const EXTRA_INDEXES: Record<string, Array<{ name: string; on: string[] }>> = {
+  ratings: [
+    { name: 'ratings_client_at_idx', on: ['client_hash', 'created_at'] },
+    { name: 'ratings_net_at_idx', on: ['net_hash', 'created_at'] },
+  ],
+};
+
 function derive(t: SQLiteTable): AnyPgTable {
   const cfg = getTableConfig(t);
   const columns = {
@@ -90,6 +102,7 @@ function derive(t: SQLiteTable): AnyPgTable {
         const built = (unique ? uniqueIndex(name) : index(name)).on(...(on.map(col) as [never, ...never[]]));
         return where ? built.where(where) : built;
       }),
+      ...(EXTRA_INDEXES[cfg.name] ?? []).map((ix) => index(ix.name).on(...(ix.on.map((name) => col({ name })) as [never, ...never[]]))),
       ...cfg.foreignKeys.map((fk) => {
         const ref = fk.reference();
         const target: AnyPgTable = byName.get(getTableName(ref.foreignTable)) ?? table;

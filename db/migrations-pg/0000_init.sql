@@ -365,4 +365,6 @@ CREATE INDEX "rating_decisions_rating_idx" ON "rating_decisions" USING btree ("r
 CREATE UNIQUE INDEX "ratings_idempotency_uq" ON "ratings" USING btree ("code_id","idempotency_key");--> statement-breakpoint
 CREATE INDEX "ratings_dept_day_idx" ON "ratings" USING btree ("department_id","day");--> statement-breakpoint
 CREATE INDEX "ratings_day_idx" ON "ratings" USING btree ("day");--> statement-breakpoint
-CREATE INDEX "ratings_code_day_idx" ON "ratings" USING btree ("code_id","day");
+CREATE INDEX "ratings_code_day_idx" ON "ratings" USING btree ("code_id","day");--> statement-breakpoint
+CREATE INDEX "ratings_client_at_idx" ON "ratings" USING btree ("client_hash","created_at");--> statement-breakpoint
+CREATE INDEX "ratings_net_at_idx" ON "ratings" USING btree ("net_hash","created_at");

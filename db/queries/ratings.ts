@@ -99,3 +99,54 @@ export async function insertRatingFast(db: DbOrTx, r: HotRatingInsert): Promise<
   });
   return row!.id;
 }
+
+export interface LimitQuestion {
+  clientHash: string;
+  netHash: string;
+  codeId: string;
+  /** The device's ratings of this code after this time (per-code limit). */
+  codeSince: number;
+  /** The device's ratings at or after this time (daily limit). */
+  dayStart: number;
+  /** The device's and the network's ratings after this time (burst rules). */
+  burstSince: number;
+  /** The network count is only needed up to here. */
+  networkCap: number;
+}
+
+export interface LimitCounts {
+  deviceOnCode: number;
+  deviceToday: number;
+  deviceBurst: number;
+  networkBurst: number;
+}
+
+const LIMIT_COUNTS = `SELECT
+  (SELECT count(*) FROM ratings WHERE client_hash = @clientHash AND code_id = @codeId AND created_at > @codeSince AND channel = 'qr') AS "deviceOnCode",
+  (SELECT count(*) FROM ratings WHERE client_hash = @clientHash AND created_at >= @dayStart AND channel = 'qr') AS "deviceToday",
+  (SELECT count(*) FROM ratings WHERE client_hash = @clientHash AND created_at > @burstSince AND channel = 'qr') AS "deviceBurst",
+  (SELECT count(*) FROM (SELECT 1 FROM ratings WHERE net_hash = @netHash AND created_at > @burstSince AND channel = 'qr'
+    LIMIT @networkCap) AS n) AS "networkBurst"`;
+
+/**
+ * The device and network counts the rating limits look at, from the stored ratings (several instances
+ * share them; one round trip). PostgreSQL only: it has the (client_hash, created_at) and (net_hash,
+ * created_at) indexes (db/schema-pg.ts); one SQLite process keeps these counts in memory.
+ */
+export async function limitCounts(tx: DbOrTx, q: LimitQuestion): Promise<LimitCounts> {
+  return (await statement(tx, LIMIT_COUNTS).get<LimitCounts>({ ...q }))!;
+}
+
+/**
+ * Locks the devices and networks of a batch of ratings until its transaction ends, in one statement and
+ * in a fixed order (so two instances' batches never wait for each other in a cycle): a device rating
+ * through two instances at once is counted by the second after the first committed. PostgreSQL only.
+ */
+export async function lockRaters(tx: DbOrTx, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await statement(
+    tx,
+    `SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT hashtext(value) AS k
+       FROM json_array_elements_text(@keys::json) AS j(value) ORDER BY 1) AS ordered`,
+  ).get({ keys: JSON.stringify([...new Set(keys)]) });
+}
