@@ -10,7 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { SQL } from 'drizzle-orm';
+import { Placeholder, type SQL } from 'drizzle-orm';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import * as schema from './schema.js';
 
@@ -219,4 +219,41 @@ export async function firstRow<T>(c: DbOrTx, query: SQL): Promise<T | undefined>
 /** Runs a raw SQL statement. */
 export async function exec(c: DbOrTx, query: SQL): Promise<void> {
   (c as unknown as BetterSQLite3Database).run(query);
+}
+
+interface CachedStatement {
+  stmt: Database.Statement;
+  /** How many values it binds. */
+  values: number;
+}
+
+/** Statements kept per connection by execCached: the ones used last. */
+const CACHED_STATEMENTS = 128;
+const cachedStatements = perConnection(() => new Map<string, CachedStatement>());
+
+/**
+ * Runs the statement named `key`, built by `template()` the first time (or again once it was dropped
+ * from the connection's most recently used): a drizzle `sql` template whose values are
+ * `sql.placeholder('0')`, `sql.placeholder('1')`, … in the order they appear, bound to `values` in
+ * that order. For statements run often with too many values to build into a template each time (a
+ * batch's rollups: drizzle takes ~1 µs a value to build and render): each driver renders the template
+ * in its own dialect, once per key.
+ */
+export async function execCached(c: DbOrTx, key: string, template: () => SQL, values: readonly unknown[]): Promise<void> {
+  const cache = cachedStatements(c);
+  let cached = cache.get(key);
+  if (cached) {
+    // Most recently used last (a Map keeps insertion order).
+    cache.delete(key);
+  } else {
+    const query = (c as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }).dialect.sqlToQuery(template());
+    query.params.forEach((p, i) => {
+      if (!(p instanceof Placeholder) || p.name !== String(i)) throw new Error(`${key}: value ${i} is not placeholder '${i}'`);
+    });
+    cached = { stmt: sqliteOf(c).prepare(query.sql), values: query.params.length };
+    if (cache.size >= CACHED_STATEMENTS) cache.delete(cache.keys().next().value!);
+  }
+  cache.set(key, cached);
+  if (values.length !== cached.values) throw new Error(`${key}: ${values.length} values for ${cached.values} placeholders`);
+  cached.stmt.run(values);
 }
