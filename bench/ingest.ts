@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { closeDb, openDb, sqliteOf, writerOf } from '../db/client.js';
 import { migrateDb } from '../db/migrate.js';
 import { seedDemo } from '../db/seed.js';
+import { countStatements } from '../db/statement-count.js';
 import { SETTINGS_DEFAULTS } from '../shared/api/settings.js';
 import { bareApp } from './lib/baselines.js';
 import { listen, makeBenchApp, tempDir } from './lib/fixture.js';
@@ -23,10 +24,19 @@ export interface IngestOptions {
   log: (msg: string) => void;
 }
 
+interface Started {
+  url: string;
+  rows(): number | null;
+  cases(): number | null;
+  /** The app's writing and reading connections (the real route): their statements are counted. */
+  connections?: { writer: Database.Database; reader: Database.Database };
+  close(): Promise<void>;
+}
+
 interface Target {
   key: string;
   label: string;
-  start(dir: string): Promise<{ url: string; rows(): number | null; cases(): number | null; close(): Promise<void> }>;
+  start(dir: string): Promise<Started>;
   networks: number;
 }
 
@@ -43,7 +53,7 @@ function count(sqlite: Database.Database, table: string): number {
   return (sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 }
 
-async function startBare(dir: string, withDb: boolean) {
+async function startBare(dir: string, withDb: boolean): Promise<Started> {
   const file = join(dir, 'bare.db');
   const db = openDb(file);
   await migrateDb(db);
@@ -63,13 +73,14 @@ async function startBare(dir: string, withDb: boolean) {
   };
 }
 
-async function startReal(dir: string, logger: 'production' | false, env: Record<string, string> = {}) {
+async function startReal(dir: string, logger: 'production' | false, env: Record<string, string> = {}): Promise<Started> {
   const t = await makeBenchApp({ dbFile: join(dir, 'app.db'), logger, logFile: join(dir, 'server.log'), env });
   const url = await listen(t.app);
   return {
     url,
     rows: () => count(sqliteOf(t.db), 'ratings'),
     cases: () => count(sqliteOf(t.db), 'cases'),
+    connections: { writer: writerOf(t.db), reader: sqliteOf(t.db) },
     close: () => t.close(),
   };
 }
@@ -139,6 +150,30 @@ interface Measured {
   warmup: LoadResult;
   amount: number;
   storedRows: number | null;
+  /** SQLite statements executed during the measured requests (the real route only). */
+  statements: { writer: number; reader: number; transactions: number } | null;
+}
+
+/**
+ * Counts the statements of the app's two connections while `during` runs: every execution of a
+ * prepared statement (better-sqlite3's run/get/all/iterate), and the transactions (BEGIN) among them.
+ */
+async function countingStatements<T>(
+  connections: Started['connections'],
+  during: () => Promise<T>,
+): Promise<{ value: T; statements: Measured['statements'] }> {
+  if (!connections) return { value: await during(), statements: null };
+  const writer = countStatements([connections.writer]);
+  const reader = countStatements([connections.reader]);
+  const transactions = countStatements([connections.writer], { filter: (s) => s === 'BEGIN IMMEDIATE' });
+  try {
+    const value = await during();
+    return { value, statements: { writer: writer.count, reader: reader.count, transactions: transactions.count } };
+  } finally {
+    writer.stop();
+    reader.stop();
+    transactions.stop();
+  }
 }
 
 /** One measurement of one target on a fresh database: warm-up, then a fixed number of requests. */
@@ -160,11 +195,17 @@ async function measure(target: Target, opts: IngestOptions, round: number): Prom
     const amount = Math.max(opts.connections * 20, Math.round(warmup.reqPerSec * opts.duration));
     await sleep(300);
     const before = server.rows();
-    const run = await runLoad({ ...base, duration: 0, amount, bodies: bodies(round * 2 + 2) });
-    await sleep(300);
+    const { value: run, statements } = await countingStatements(server.connections, async () => {
+      const run = await runLoad({ ...base, duration: 0, amount, bodies: bodies(round * 2 + 2) });
+      await sleep(300);
+      return run;
+    });
     const storedRows = before === null ? null : server.rows()! - before;
-    opts.log(`ingest round ${round + 1} ${target.label}: ${Math.round(run.reqPerSec)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms`);
-    return { run, warmup, amount, storedRows };
+    const perRating = statements && storedRows ? `, ${round2((statements.writer + statements.reader) / storedRows)} statements/rating` : '';
+    opts.log(
+      `ingest round ${round + 1} ${target.label}: ${Math.round(run.reqPerSec)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms${perRating}`,
+    );
+    return { run, warmup, amount, storedRows, statements };
   } finally {
     await server.close();
     tmp.remove();
@@ -207,6 +248,12 @@ export async function runIngest(opts: IngestOptions): Promise<{ rows: Row[]; raw
       const diff = Math.max(...ms.map((m) => Math.abs(m.storedRows! - m.run.ok2xx)));
       const note = ms.map((m) => `${m.storedRows} rows/${m.run.ok2xx} 2xx`).join('; ');
       rows.push(row('ingest', name, '|rows stored − 2xx answers|', diff, '', { op: '<=', limit: 0, unit: '' }, note));
+    }
+    const st = mid.statements;
+    if (st && mid.storedRows) {
+      const n = mid.storedRows;
+      const note = `median round: ${round2(st.writer / n)} on the writing connection, ${round2(st.reader / n)} on the reading one; ${round2(n / st.transactions)} ratings per transaction`;
+      rows.push(row('ingest', name, 'SQLite statements per rating', round2((st.writer + st.reader) / n), '', null, note));
     }
   }
   const ratio = (key: string, base: string) =>

@@ -10,7 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { is, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+import { is, Placeholder, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { PgDialect } from 'drizzle-orm/pg-core';
@@ -445,3 +445,59 @@ export function jsonArray(v: JsonArray): unknown[] {
 export async function lockKey(tx: Tx, key: string): Promise<void> {
   if (isPg(tx)) await exec(tx, sql`SELECT pg_advisory_xact_lock(hashtext(${key}))`);
 }
+
+interface CachedStatement {
+  stmt: Database.Statement;
+  /** How many values it binds. */
+  values: number;
+}
+
+/** Statements kept per connection by execCached: the ones used last. */
+const CACHED_STATEMENTS = 128;
+const cachedStatements = perConnection(() => new Map<string, CachedStatement>());
+
+/**
+ * Runs the statement named `key`, built by `template()` the first time (or again once it was dropped
+ * from the connection's most recently used): a drizzle `sql` template whose values are
+ * `sql.placeholder('0')`, `sql.placeholder('1')`, … in the order they appear, bound to `values` in
+ * that order. For statements run often with too many values to build into a template each time (a
+ * batch's rollups: drizzle takes ~1 µs a value to build and render): each driver renders the template
+ * in its own dialect, once per key.
+ */
+export async function execCached(c: DbOrTx, key: string, template: () => SQL, values: readonly unknown[]): Promise<void> {
+  const render = (): { sql: string; params: unknown[] } => {
+    const query = (c as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }).dialect.sqlToQuery(template());
+    query.params.forEach((p, i) => {
+      if (!(p instanceof Placeholder) || p.name !== String(i)) throw new Error(`${key}: value ${i} is not placeholder '${i}'`);
+    });
+    return query;
+  };
+  if (isPg(c)) {
+    // The text is the dialect's, not the connection's: rendered once per key for every connection,
+    // and prepared by the server under its own name on each connection that runs it.
+    let text = pgCachedTexts.get(key);
+    if (!text) {
+      const query = render();
+      text = { text: query.sql, values: query.params.length, name: `mspc${pgCachedTexts.size + 1}` };
+      pgCachedTexts.set(key, text);
+    }
+    if (values.length !== text.values) throw new Error(`${key}: ${values.length} values for ${text.values} placeholders`);
+    await pgClientOf(c).query({ text: text.text, values: [...values], name: text.name });
+    return;
+  }
+  const cache = cachedStatements(c);
+  let cached = cache.get(key);
+  if (cached) {
+    // Most recently used last (a Map keeps insertion order).
+    cache.delete(key);
+  } else {
+    const query = render();
+    cached = { stmt: sqliteOf(c).prepare(query.sql), values: query.params.length };
+    if (cache.size >= CACHED_STATEMENTS) cache.delete(cache.keys().next().value!);
+  }
+  cache.set(key, cached);
+  if (values.length !== cached.values) throw new Error(`${key}: ${values.length} values for ${cached.values} placeholders`);
+  cached.stmt.run(values);
+}
+
+const pgCachedTexts = new Map<string, { text: string; values: number; name: string }>();

@@ -1,9 +1,9 @@
 // Daily rollups, written in the same transactions as the ratings and case moves they summarise, so
 // every statistic reads a few hundred rollup rows instead of millions of ratings (issue: indicators).
-// Statements are prepared once per connection: this runs on the hottest route.
-import type Database from 'better-sqlite3';
+// The rating rollups run on the hottest route: summed per batch in memory, written per batch.
+import { type SQL, sql } from 'drizzle-orm';
 import type { CaseKind, CaseStatus, Classification, Satisfaction } from '../../shared/domain.js';
-import { type DbOrTx, perConnection, sqliteOf } from '../client.js';
+import { type DbOrTx, execCached, statement } from '../client.js';
 
 export interface RatingFacts {
   codeId: string;
@@ -75,55 +75,9 @@ export const CASE_FLAG_KEYS = [
 
 const ZERO_FLAGS = Object.freeze(Object.fromEntries(CASE_FLAG_KEYS.map((k) => [k, 0]))) as Readonly<CaseFlags>;
 
-interface Statements {
-  codeDayUpdate: Database.Statement;
-  codeDayInsert: Database.Statement;
-  /** Per China hour: the department-day upsert that also counts the rating in that hour's columns. */
-  departmentDay: (Database.Statement | undefined)[];
-  departmentOpen: Database.Statement;
-  cumulativeUpdate: Database.Statement;
-  cumulativeInsert: Database.Statement;
-  tag: Database.Statement;
-  caseDay: Database.Statement;
-  caseStatus: Database.Statement;
-}
-
-const statements = perConnection(
-  (client): Statements => ({
-    // An update, then an insert when it found no row (rather than one upsert): whether the code
-    // already had a row that day decides how its running totals are written, at no extra cost.
-    codeDayUpdate: client.prepare(`
-    UPDATE daily_code_stats SET s1 = s1 + @s1, s2 = s2 + @s2, s3 = s3 + @s3, s4 = s4 + @s4, s5 = s5 + @s5,
-      real_name = real_name + @realName, submissions = submissions + @submissions, opens = opens + @opens
-    WHERE code_id = @codeId AND day = @day`),
-    codeDayInsert: client.prepare(`
-    INSERT INTO daily_code_stats (code_id, day, department_id, s1, s2, s3, s4, s5, real_name, submissions, opens)
-    VALUES (@codeId, @day, @departmentId, @s1, @s2, @s3, @s4, @s5, @realName, @submissions, @opens)`),
-    departmentDay: [],
-    departmentOpen: client.prepare(`
-    INSERT INTO daily_department_stats (department_id, day, opens) VALUES (?, ?, 1)
-    ON CONFLICT (department_id, day) DO UPDATE SET opens = opens + 1`),
-    // The code's row of that day and every later one (a later row exists only when a past day is
-    // written: an exclusion, a back-dated rating).
-    cumulativeUpdate: client.prepare(`
-    UPDATE cumulative_code_stats SET s1 = s1 + @s1, s2 = s2 + @s2, s3 = s3 + @s3, s4 = s4 + @s4, s5 = s5 + @s5,
-      real_name = real_name + @realName, submissions = submissions + @submissions, opens = opens + @opens,
-      last_submission_day = CASE WHEN @submissions > 0 AND coalesce(last_submission_day < @day, 1) THEN @day ELSE last_submission_day END,
-      last_open_day = CASE WHEN @opens > 0 AND coalesce(last_open_day < @day, 1) THEN @day ELSE last_open_day END
-    WHERE code_id = @codeId AND day >= @day`),
-    // A code's first write of a day starts from its running totals of the day before.
-    cumulativeInsert: client.prepare(`
-    INSERT INTO cumulative_code_stats (code_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens, last_submission_day, last_open_day)
-    SELECT @codeId, @day, coalesce(p.s1, 0) + @s1, coalesce(p.s2, 0) + @s2, coalesce(p.s3, 0) + @s3, coalesce(p.s4, 0) + @s4,
-      coalesce(p.s5, 0) + @s5, coalesce(p.real_name, 0) + @realName, coalesce(p.submissions, 0) + @submissions,
-      coalesce(p.opens, 0) + @opens, CASE WHEN @submissions > 0 THEN @day ELSE p.last_submission_day END,
-      CASE WHEN @opens > 0 THEN @day ELSE p.last_open_day END
-    FROM (SELECT 1) LEFT JOIN (SELECT * FROM cumulative_code_stats WHERE code_id = @codeId AND day < @day ORDER BY day DESC LIMIT 1) p ON 1
-    WHERE true ON CONFLICT (code_id, day) DO NOTHING`),
-    tag: client.prepare(`
-    INSERT INTO daily_tag_stats (department_id, day, tag, count) VALUES (?, ?, ?, ?)
-    ON CONFLICT (department_id, day, tag) DO UPDATE SET count = count + excluded.count`),
-    caseDay: client.prepare(`
+// The case rollups: one statement per case change (a case moves a few times in its life; 差评 are ~5 % of
+// ratings), prepared once per connection.
+const CASE_DAY = `
     INSERT INTO daily_case_stats (department_id, day, cases, real_name, real_name_visited, valid, valid_rectified,
       answered, answered_satisfied, closed, closed_on_time, open)
     VALUES (@departmentId, @day, @cases, @realName, @realNameVisited, @valid, @validRectified,
@@ -134,79 +88,351 @@ const statements = perConnection(
       valid = valid + excluded.valid, valid_rectified = valid_rectified + excluded.valid_rectified,
       answered = answered + excluded.answered, answered_satisfied = answered_satisfied + excluded.answered_satisfied,
       closed = closed + excluded.closed, closed_on_time = closed_on_time + excluded.closed_on_time,
-      open = open + excluded.open`),
-    caseStatus: client.prepare(`
+      open = open + excluded.open`;
+const CASE_STATUS = `
     INSERT INTO case_status_counts (department_id, kind, status, count) VALUES (?, ?, ?, ?)
-    ON CONFLICT (department_id, kind, status) DO UPDATE SET count = count + excluded.count`),
-  }),
-);
+    ON CONFLICT (department_id, kind, status) DO UPDATE SET count = count + excluded.count`;
 
-/** The department-day upsert counting a rating in China hour `hour` (prepared on first use). */
-function departmentDay(db: DbOrTx, s: Statements, hour: number): Database.Statement {
-  let stmt = s.departmentDay[hour];
-  if (!stmt) {
-    const [h, b] = [`h${hour}`, `b${hour}`];
-    stmt = sqliteOf(db).prepare(`
-      INSERT INTO daily_department_stats (department_id, day, s1, s2, s3, s4, s5, real_name, submissions, ${h}, ${b})
-      VALUES (@departmentId, @day, @s1, @s2, @s3, @s4, @s5, @realName, @submissions, @counted, @bad)
-      ON CONFLICT (department_id, day) DO UPDATE SET
-        s1 = s1 + excluded.s1, s2 = s2 + excluded.s2, s3 = s3 + excluded.s3,
-        s4 = s4 + excluded.s4, s5 = s5 + excluded.s5, real_name = real_name + excluded.real_name,
-        submissions = submissions + excluded.submissions, ${h} = ${h} + excluded.${h}, ${b} = ${b} + excluded.${b}`);
-    s.departmentDay[hour] = stmt;
+// ---------------------------------------------------------------------------------------------------
+// Rating rollups, per batch: the ratings (and opens, exclusions) of one transaction are summed in a
+// RollupBatch in memory, then written with a few statements per batch (writeRollups), whatever the
+// number of ratings in it: one upsert per table for the code days, department days and tags, and two
+// statements for the running totals. The statements are drizzle `sql` templates in SQL that SQLite
+// and PostgreSQL both accept (a WITH list of typed VALUES, INSERT … SELECT … ON CONFLICT … DO UPDATE
+// with the table named on the right of each SET, UPDATE … FROM), built and prepared once per size.
+
+const RATING_SUMS = ['s1', 's2', 's3', 's4', 's5', 'realName', 'submissions', 'opens'] as const satisfies readonly (keyof RatingSums)[];
+/** The SQL columns of RATING_SUMS, in the same order. */
+const RATING_COLUMNS = ['s1', 's2', 's3', 's4', 's5', 'real_name', 'submissions', 'opens'] as const;
+
+const zeroSums = (): RatingSums => ({ s1: 0, s2: 0, s3: 0, s4: 0, s5: 0, realName: 0, submissions: 0, opens: 0 });
+
+/** What a batch adds to one code's row of one day (and so to its running totals from that day on). */
+export interface CodeDayDelta extends RatingSums {
+  codeId: string;
+  departmentId: number;
+  day: string;
+}
+
+/** What a batch adds to one department's row of one day: the sums, and counted ratings / 差评 per China hour. */
+export interface DepartmentDayDelta extends RatingSums {
+  departmentId: number;
+  day: string;
+  hours: number[];
+  bad: number[];
+}
+
+export interface TagDelta {
+  departmentId: number;
+  day: string;
+  tag: string;
+  count: number;
+}
+
+/**
+ * The rating rollup deltas of one transaction, summed in memory per rollup row: adding a rating is a
+ * few map lookups and additions, no SQL. Written by writeRollups, in the same transaction as the rows
+ * they count. Add a rating only once its own writes can no longer roll back (the group committer adds
+ * the ratings whose savepoints were released), so that nothing counts a rating that is not stored.
+ */
+export class RollupBatch {
+  readonly codeDays = new Map<string, CodeDayDelta>();
+  readonly departmentDays = new Map<string, DepartmentDayDelta>();
+  readonly tags = new Map<string, TagDelta>();
+
+  private codeDay(codeId: string, departmentId: number, day: string): CodeDayDelta {
+    const key = `${codeId}|${day}`;
+    let d = this.codeDays.get(key);
+    if (!d) {
+      d = { codeId, departmentId, day, ...zeroSums() };
+      this.codeDays.set(key, d);
+    }
+    return d;
   }
-  return stmt;
-}
 
-type CodeDelta = RatingSums & { codeId: string; departmentId: number; day: string };
+  private departmentDay(departmentId: number, day: string): DepartmentDayDelta {
+    const key = `${departmentId}|${day}`;
+    let d = this.departmentDays.get(key);
+    if (!d) {
+      d = { departmentId, day, ...zeroSums(), hours: new Array<number>(24).fill(0), bad: new Array<number>(24).fill(0) };
+      this.departmentDays.set(key, d);
+    }
+    return d;
+  }
+
+  /**
+   * Adds (sign 1) or removes (sign -1, an exclusion decided on appeal) a rating's contribution to the
+   * counted statistics: per-score counts, 实名 count, hour-of-day and tag counts, per code and per
+   * department, and the code's running totals. `submissions` adds to the scan funnel (a new rating is
+   * both a submission and counted).
+   */
+  addRating(r: RatingFacts, sign: 1 | -1, submissions: 0 | 1 = 0): void {
+    const scoreKey = `s${r.score}` as 's1' | 's2' | 's3' | 's4' | 's5';
+    const realName = r.realName ? sign : 0;
+    const code = this.codeDay(r.codeId, r.departmentId, r.day);
+    const dept = this.departmentDay(r.departmentId, r.day);
+    code[scoreKey] += sign;
+    code.realName += realName;
+    code.submissions += submissions;
+    dept[scoreKey] += sign;
+    dept.realName += realName;
+    dept.submissions += submissions;
+    dept.hours[r.hour]! += sign;
+    if (r.score <= 2) dept.bad[r.hour]! += sign;
+    for (const tag of r.tags) {
+      const key = `${r.departmentId}|${r.day}|${tag}`;
+      const t = this.tags.get(key);
+      if (t) t.count += sign;
+      else this.tags.set(key, { departmentId: r.departmentId, day: r.day, tag, count: sign });
+    }
+  }
+
+  /** A landing-page open for the scan funnel. */
+  addOpen(codeId: string, departmentId: number, day: string): void {
+    this.codeDay(codeId, departmentId, day).opens++;
+    this.departmentDay(departmentId, day).opens++;
+  }
+}
 
 /**
- * Adds a delta to the code's row of the day and to its running totals from that day on. A code has a
- * running-totals row for exactly the days it has a code-day row (both are written only here, rebuilt
- * together): a new code day starts its running-totals row from the totals of the code's day before.
- * (Should the two ever disagree, the insert is skipped or made as needed, and verify reports it.)
+ * Writes a batch's rollups: five statements (more only past 256 rows of one table), whatever the
+ * number of ratings in it.
  */
-function addToCode(s: Statements, d: CodeDelta): void {
-  const existed = s.codeDayUpdate.run(d).changes > 0;
-  if (!existed) s.codeDayInsert.run(d);
-  const touched = s.cumulativeUpdate.run(d).changes;
-  if (!existed || touched === 0) s.cumulativeInsert.run(d);
+export async function writeRollups(tx: DbOrTx, batch: RollupBatch): Promise<void> {
+  const codeDays = [...batch.codeDays.values()];
+  await writeRows(tx, CODE_DAYS, codeDays);
+  // Step 1 makes the running-totals row of every code day of the batch, where step 2's ranges start
+  // (all of step 1's chunks run before step 2's).
+  await writeRows(tx, RUNNING_TOTALS_START, codeDays);
+  await writeRows(tx, RUNNING_TOTALS_ADD, runningDeltas(codeDays));
+  const departments = [...batch.departmentDays.values()];
+  await writeRows(tx, departmentDays(hoursOf(departments)), departments);
+  await writeRows(tx, TAGS, [...batch.tags.values()]);
 }
 
-/** A landing-page open for the scan funnel. */
-export async function addOpen(db: DbOrTx, codeId: string, departmentId: number, day: string): Promise<void> {
-  const s = statements(db);
-  addToCode(s, { codeId, departmentId, day, s1: 0, s2: 0, s3: 0, s4: 0, s5: 0, realName: 0, submissions: 0, opens: 1 });
-  s.departmentOpen.run(departmentId, day);
+type Column = readonly [name: string, type: 'text' | 'integer'];
+
+/**
+ * A statement writing a table's rows of a batch: `WITH batch (columns) AS (VALUES …)` then `body`,
+ * which reads them from `batch`. Its first column is the key that padding rows leave NULL: `body`
+ * skips them (`WHERE batch.<key> IS NOT NULL`, or a join on it). `name` tells apart the statements
+ * whose text differs (statements are kept per name and size).
+ */
+interface BatchStatement<R> {
+  name: string;
+  columns: readonly Column[];
+  /** Built only when the statement of a size is first prepared. */
+  body(): SQL;
+  /** Appends a row's values, in the order of `columns`. */
+  values(r: R, out: unknown[]): void;
+}
+
+/** Most rows in one statement (58 values a row at most: 14 848 values, below both drivers' limits). */
+const MAX_ROWS = 256;
+
+/**
+ * The VALUES lists come in a few sizes (1, 2, 4, … 256 rows), padded with NULL rows: each statement
+ * is built, rendered and prepared once per size (execCached), and a batch only binds its values.
+ */
+async function writeRows<R>(tx: DbOrTx, st: BatchStatement<R>, rows: readonly R[]): Promise<void> {
+  for (let at = 0; at < rows.length; at += MAX_ROWS) {
+    const part = rows.slice(at, at + MAX_ROWS);
+    let size = 1;
+    while (size < part.length) size *= 2;
+    const values: unknown[] = [];
+    for (const r of part) st.values(r, values);
+    const total = size * st.columns.length;
+    while (values.length < total) values.push(null);
+    await execCached(tx, `${st.name}:${size}`, () => sql`${batchRows(st.columns, size)} ${st.body()}`, values);
+  }
 }
 
 /**
- * Adds (sign 1) or removes (sign -1, an exclusion decided on appeal) a rating's contribution to the
- * counted statistics: per-score counts, 实名 count, hour-of-day and tag counts, per code and per
- * department, and the code's running totals. `submissions` adds to the scan funnel in the same
- * statements (a new rating is both).
+ * `WITH batch (…) AS (VALUES …)` with `size` rows of numbered placeholders. The first row casts each
+ * to its column's type: PostgreSQL types the columns of VALUES from it (it would read an untyped
+ * parameter as text), SQLite evaluates the casts of one row only.
  */
-export async function applyCountedRating(db: DbOrTx, r: RatingFacts, sign: 1 | -1, submissions: 0 | 1 = 0): Promise<void> {
-  const s = statements(db);
-  const delta = {
-    codeId: r.codeId,
-    day: r.day,
-    departmentId: r.departmentId,
-    s1: r.score === 1 ? sign : 0,
-    s2: r.score === 2 ? sign : 0,
-    s3: r.score === 3 ? sign : 0,
-    s4: r.score === 4 ? sign : 0,
-    s5: r.score === 5 ? sign : 0,
-    realName: r.realName ? sign : 0,
-    submissions,
-    opens: 0,
-    counted: sign,
-    bad: r.score <= 2 ? sign : 0,
+function batchRows(columns: readonly Column[], size: number): SQL {
+  let i = 0;
+  const value = (type: string, cast: boolean) => {
+    const p = sql.placeholder(String(i++));
+    return cast ? sql`CAST(${p} AS ${sql.raw(type)})` : sql`${p}`;
   };
-  addToCode(s, delta);
-  departmentDay(db, s, r.hour).run(delta);
-  for (const tag of r.tags) s.tag.run(r.departmentId, r.day, tag, sign);
+  const rows = Array.from(
+    { length: size },
+    (_, r) =>
+      sql`(${sql.join(
+        columns.map(([, type]) => value(type, r === 0)),
+        sql`, `,
+      )})`,
+  );
+  return sql`WITH batch (${sql.raw(columns.map(([name]) => name).join(', '))}) AS (VALUES ${sql.join(rows, sql`, `)})`;
 }
+
+const integers = (names: readonly string[]): Column[] => names.map((n) => [n, 'integer']);
+
+const pushSums = (r: RatingSums, out: unknown[]) => {
+  for (const k of RATING_SUMS) out.push(r[k]);
+};
+
+/** `col = table.col + excluded.col` for each column (PostgreSQL wants the table named on the right). */
+const addExcluded = (table: string, names: readonly string[]) =>
+  sql.raw(names.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', '));
+
+/**
+ * The code-day rows. Each key comes once per statement: the batch sums per row (PostgreSQL refuses an
+ * upsert that meets the same row twice).
+ */
+const CODE_DAYS: BatchStatement<CodeDayDelta> = {
+  name: 'code-days',
+  columns: [['code_id', 'text'], ['day', 'text'], ['department_id', 'integer'], ...integers(RATING_COLUMNS)],
+  body: () => sql`INSERT INTO daily_code_stats (code_id, day, department_id, ${sql.raw(RATING_COLUMNS.join(', '))})
+    SELECT code_id, day, department_id, ${sql.raw(RATING_COLUMNS.join(', '))} FROM batch WHERE code_id IS NOT NULL
+    ON CONFLICT (code_id, day) DO UPDATE SET ${addExcluded('daily_code_stats', RATING_COLUMNS)}`,
+  values(r, out) {
+    out.push(r.codeId, r.day, r.departmentId);
+    pushSums(r, out);
+  },
+};
+
+/**
+ * Running totals, step 1: a code day without a running-totals row gets one, a copy of the code's
+ * totals of its latest day before (zeros for its first day). A code has a running-totals row for
+ * exactly the days it has a code-day row (both written only here, rebuilt together by the recount).
+ */
+const RUNNING_TOTALS_START: BatchStatement<CodeDayDelta> = {
+  name: 'running-totals-start',
+  columns: [
+    ['code_id', 'text'],
+    ['day', 'text'],
+  ],
+  // The WHERE clause also settles SQLite's reading of `ON CONFLICT` after a SELECT with a join.
+  body: () => sql`INSERT INTO cumulative_code_stats (code_id, day, ${sql.raw(RATING_COLUMNS.join(', '))}, last_submission_day, last_open_day)
+    SELECT b.code_id, b.day, ${sql.raw(RATING_COLUMNS.map((c) => `coalesce(p.${c}, 0)`).join(', '))}, p.last_submission_day, p.last_open_day
+    FROM batch b LEFT JOIN cumulative_code_stats p ON p.code_id = b.code_id
+      AND p.day = (SELECT max(e.day) FROM cumulative_code_stats e WHERE e.code_id = b.code_id AND e.day < b.day)
+    WHERE b.code_id IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM cumulative_code_stats x WHERE x.code_id = b.code_id AND x.day = b.day)
+    ON CONFLICT (code_id, day) DO NOTHING`,
+  values(r, out) {
+    out.push(r.codeId, r.day);
+  },
+};
+
+/**
+ * What a code's running totals gain from a batch, from one of its days up to (not including) its next
+ * day in the batch: the sums of the batch's deltas of the code up to that day, and the latest of
+ * those days with a submission / an open.
+ */
+interface RunningDelta extends RatingSums {
+  codeId: string;
+  day: string;
+  nextDay: string | null;
+  lastSubmissionDay: string | null;
+  lastOpenDay: string | null;
+}
+
+/** The code days of a batch as running deltas: per code in day order, summed so far. */
+function runningDeltas(codeDays: readonly CodeDayDelta[]): RunningDelta[] {
+  const sorted = [...codeDays].sort((a, b) =>
+    a.codeId < b.codeId ? -1 : a.codeId > b.codeId ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0,
+  );
+  const out: RunningDelta[] = [];
+  let before: RunningDelta | null = null;
+  for (const d of sorted) {
+    const same = before?.codeId === d.codeId ? before : null;
+    if (same) same.nextDay = d.day;
+    const r: RunningDelta = {
+      codeId: d.codeId,
+      day: d.day,
+      nextDay: null,
+      ...zeroSums(),
+      lastSubmissionDay: d.submissions > 0 ? d.day : (same?.lastSubmissionDay ?? null),
+      lastOpenDay: d.opens > 0 ? d.day : (same?.lastOpenDay ?? null),
+    };
+    for (const k of RATING_SUMS) r[k] = d[k] + (same?.[k] ?? 0);
+    out.push(r);
+    before = r;
+  }
+  return out;
+}
+
+/** A later day replaces the stored one; a null (no such day in the batch) compares as false. */
+const laterDay = (c: string) =>
+  `${c} = CASE WHEN batch.${c} > coalesce(cumulative_code_stats.${c}, '') THEN batch.${c} ELSE cumulative_code_stats.${c} END`;
+
+/**
+ * Running totals, step 2: every row of a code on or after a day of the batch gains the batch's deltas
+ * of the code up to it (later rows exist when a past day is written: an exclusion, a back-dated
+ * rating), and its last submission / open day moves up to the latest such day with one. Each row
+ * meets one running delta: the one of the latest batch day on or before it.
+ */
+const RUNNING_TOTALS_ADD: BatchStatement<RunningDelta> = {
+  name: 'running-totals-add',
+  columns: [
+    ['code_id', 'text'],
+    ['day', 'text'],
+    ['next_day', 'text'],
+    ...integers(RATING_COLUMNS),
+    ['last_submission_day', 'text'],
+    ['last_open_day', 'text'],
+  ],
+  body: () => sql`UPDATE cumulative_code_stats
+    SET ${sql.raw(RATING_COLUMNS.map((c) => `${c} = cumulative_code_stats.${c} + batch.${c}`).join(', '))},
+      ${sql.raw(laterDay('last_submission_day'))}, ${sql.raw(laterDay('last_open_day'))}
+    FROM batch
+    WHERE cumulative_code_stats.code_id = batch.code_id AND cumulative_code_stats.day >= batch.day
+      AND (batch.next_day IS NULL OR cumulative_code_stats.day < batch.next_day)`,
+  values(r, out) {
+    out.push(r.codeId, r.day, r.nextDay);
+    pushSums(r, out);
+    out.push(r.lastSubmissionDay, r.lastOpenDay);
+  },
+};
+
+/**
+ * The department-day rows, with the hour columns of the hours the batch has ratings in (most batches:
+ * one), so a statement per set of hours.
+ */
+function departmentDays(hours: readonly number[]): BatchStatement<DepartmentDayDelta> {
+  const names = [...RATING_COLUMNS, ...hours.map((h) => `h${h}`), ...hours.map((h) => `b${h}`)];
+  return {
+    name: `department-days:${hours.join(',')}`,
+    columns: [['department_id', 'integer'], ['day', 'text'], ...integers(names)],
+    body: () => sql`INSERT INTO daily_department_stats (department_id, day, ${sql.raw(names.join(', '))})
+      SELECT department_id, day, ${sql.raw(names.join(', '))} FROM batch WHERE department_id IS NOT NULL
+      ON CONFLICT (department_id, day) DO UPDATE SET ${addExcluded('daily_department_stats', names)}`,
+    values(r, out) {
+      out.push(r.departmentId, r.day);
+      pushSums(r, out);
+      for (const h of hours) out.push(r.hours[h]);
+      for (const h of hours) out.push(r.bad[h]);
+    },
+  };
+}
+
+/** The hours of day with a rating in any of these department days. */
+function hoursOf(rows: readonly DepartmentDayDelta[]): number[] {
+  const hours: number[] = [];
+  for (let h = 0; h < 24; h++) if (rows.some((r) => r.hours[h] !== 0 || r.bad[h] !== 0)) hours.push(h);
+  return hours;
+}
+
+const TAGS: BatchStatement<TagDelta> = {
+  name: 'tags',
+  columns: [
+    ['department_id', 'integer'],
+    ['day', 'text'],
+    ['tag', 'text'],
+    ['count', 'integer'],
+  ],
+  body: () => sql`INSERT INTO daily_tag_stats (department_id, day, tag, count)
+    SELECT department_id, day, tag, count FROM batch WHERE department_id IS NOT NULL
+    ON CONFLICT (department_id, day, tag) DO UPDATE SET count = daily_tag_stats.count + excluded.count`,
+  values(r, out) {
+    out.push(r.departmentId, r.day, r.tag, r.count);
+  },
+};
 
 /** Applies the change of one case's indicator flags (after − before) to its rating day's row. */
 export async function applyCaseFlagsDelta(
@@ -224,7 +450,7 @@ export async function applyCaseFlagsDelta(
     delta[k] = a[k] - b[k];
     if (delta[k] !== 0) changed = true;
   }
-  if (changed) statements(db).caseDay.run(delta);
+  if (changed) await statement(db, CASE_DAY).run(delta);
 }
 
 /** A case of a department entering status `to`, from status `from` (null: a new case). */
@@ -236,7 +462,6 @@ export async function applyCaseStatusChange(
   to: string,
 ): Promise<void> {
   if (from === to) return;
-  const s = statements(db);
-  if (from !== null) s.caseStatus.run(departmentId, kind, from, -1);
-  s.caseStatus.run(departmentId, kind, to, 1);
+  if (from !== null) await statement(db, CASE_STATUS).run([departmentId, kind, from, -1]);
+  await statement(db, CASE_STATUS).run([departmentId, kind, to, 1]);
 }

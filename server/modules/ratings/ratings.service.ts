@@ -15,7 +15,7 @@ import type { Actor } from '../auth/actor.js';
 import type { CaseFollowUp, CasesService } from '../cases/cases.service.js';
 import type { CodesService } from '../codes/codes.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
-import type { StatsService } from '../stats/stats.service.js';
+import type { RatingFacts, StatsService } from '../stats/stats.service.js';
 import { AbuseWindows, WINDOW_RETENTION_MS } from './abuse-windows.js';
 
 /** What the rating path asks of the codes module: a code's public info (cached there). */
@@ -50,13 +50,20 @@ interface Prepared {
   channel: string;
 }
 
+/** A rating stored in a (savepoint of a) transaction: the answer, and what it adds to the rollups. */
+interface Stored {
+  answer: SubmitResult;
+  /** Null for a retry answered with the rating stored before. */
+  rollup: RatingFacts | null;
+}
+
 export function createRatingsService(deps: {
   db: Db;
   clock: Clock;
   random: RandomSource;
   crypto: DataCrypto;
   settings: Pick<SettingsService, 'get'>;
-  stats: Pick<StatsService, 'recordRating'>;
+  stats: Pick<StatsService, 'rollupBatch' | 'recordRating' | 'writeRollups'>;
   cases: CaseLookup;
   codes: CodeLookup;
 }) {
@@ -72,11 +79,15 @@ export function createRatingsService(deps: {
     return { created, id, followUp: c ? followUp(c) : null };
   }
 
-  /** Runs inside a (savepoint of a) group-commit transaction: limits, insert, rollups, case. */
-  async function store(tx: Tx, p: Prepared): Promise<SubmitResult> {
+  /**
+   * Runs inside a (savepoint of a) group-commit transaction: limits, insert, case. The rating's rollups
+   * are returned, not written: they are added to the batch once the savepoint is released (writeRollups),
+   * so a rating that fails here counts nowhere.
+   */
+  async function store(tx: Tx, p: Prepared): Promise<Stored> {
     if (p.idempotencyKey) {
       const prior = await q.findByIdempotencyKey(tx, p.code.code, p.idempotencyKey);
-      if (prior) return answerFor(tx, prior.id, false);
+      if (prior) return { answer: await answerFor(tx, prior.id, false), rollup: null };
     }
     const { limits } = settings.get();
     const now = p.createdAt;
@@ -119,19 +130,18 @@ export function createRatingsService(deps: {
       flagged: reasons.length > 0,
       flagReason: reasons.length ? reasons.join(',') : null,
     });
-    const hour = chinaHour(now);
-    await stats.recordRating(tx, {
+    const rollup: RatingFacts = {
       codeId: p.code.code,
       departmentId: p.code.departmentId,
       day,
-      hour,
+      hour: chinaHour(now),
       score: p.score,
       tags: p.tags,
       realName,
-    });
+    };
     if (!isBadScore(p.score)) {
       if (counted) windows.add({ clientHash: p.clientHash, netHash: p.netHash, codeId: p.code.code, at: now });
-      return { created: true, id, followUp: null };
+      return { answer: { created: true, id, followUp: null }, rollup };
     }
     const kase = await cases.openForBadRating(tx, {
       id,
@@ -144,11 +154,19 @@ export function createRatingsService(deps: {
     // Last: only a rating that is stored counts toward the limits. (If the batch's commit itself
     // failed, the windows would be stricter than the table until they age out: never looser.)
     if (counted) windows.add({ clientHash: p.clientHash, netHash: p.netHash, codeId: p.code.code, at: now });
-    return { created: true, id, followUp: followUp(kase) };
+    return { answer: { created: true, id, followUp: followUp(kase) }, rollup };
+  }
+
+  /** The rollups of the ratings stored in this transaction: summed in memory, a few statements in all. */
+  async function writeRollups(tx: Tx, stored: readonly Stored[]): Promise<void> {
+    const batch = stats.rollupBatch();
+    for (const s of stored) if (s.rollup) stats.recordRating(batch, s.rollup);
+    await stats.writeRollups(tx, batch);
   }
 
   const windows = new AbuseWindows();
-  const committer = new GroupCommitter<Prepared, SubmitResult>(db, store);
+  // `afterBatch` sees only the ratings whose savepoints were released: a failed one adds nothing.
+  const committer = new GroupCommitter<Prepared, Stored>(db, store, { afterBatch: writeRollups });
 
   /** Checks everything that needs no database; throws 4xx with a message for the citizen. */
   async function prepare(input: SubmitInput): Promise<Prepared> {
@@ -195,7 +213,7 @@ export function createRatingsService(deps: {
     },
 
     async submit(input: SubmitInput): Promise<SubmitResult> {
-      return committer.submit(await prepare(input));
+      return (await committer.submit(await prepare(input))).answer;
     },
 
     /**
@@ -215,8 +233,8 @@ export function createRatingsService(deps: {
       const code = await codes.getPublicInfo(input.code);
       if (!code) throw new NotFound('未找到该评议码', 'UnknownCode');
       const unique = Buffer.from(deps.random.bytes(12)).toString('hex');
-      return db.transaction(async (tx) =>
-        store(tx, {
+      return db.transaction(async (tx) => {
+        const stored = await store(tx, {
           code,
           score: input.score,
           tags: input.tags ?? [],
@@ -227,8 +245,10 @@ export function createRatingsService(deps: {
           idempotencyKey: null,
           createdAt: input.createdAt,
           channel: input.channel,
-        }),
-      );
+        });
+        await writeRollups(tx, [stored]);
+        return stored.answer;
+      });
     },
 
     /** Writes queued ratings now (graceful shutdown, tests). */

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Tx } from '../../../db/client.js';
+import type { RatingFacts, RollupBatch } from '../../../db/queries/rollups.js';
 import * as rollups from '../../../db/queries/rollups.js';
 import type { CsvQuery, RangeQuery, VerifyResponse } from '../../../shared/api/stats.js';
 import type { Actor } from '../auth/actor.js';
@@ -10,6 +11,8 @@ import { departmentsCsv, type ExportDepartmentRow, ratingsCsv, xlsxExport } from
 import { createPublicRankings } from './public-rankings.js';
 import { rebuildRollups, verifyRollups } from './recount.js';
 import { createStatsReports } from './reports.js';
+
+export type { RatingFacts, RollupBatch };
 
 export interface ExportFile {
   /** Chinese file name (Content-Disposition filename*) and its ASCII fallback. */
@@ -41,14 +44,29 @@ export function createStatsService(deps: StatsDeps) {
   }
 
   return {
-    /** A new rating: the scan funnel's submission and the counted statistics, in one statement. */
-    async recordRating(tx: Tx, facts: rollups.RatingFacts): Promise<void> {
-      await rollups.applyCountedRating(tx, facts, 1, 1);
+    /** An empty batch of rating rollups: filled by recordRating, written by writeRollups. */
+    rollupBatch(): RollupBatch {
+      return new rollups.RollupBatch();
+    },
+
+    /**
+     * A new rating, stored for good within the transaction the batch is written in: the scan funnel's
+     * submission and the counted statistics, added to the batch in memory (no SQL).
+     */
+    recordRating(batch: RollupBatch, facts: RatingFacts): void {
+      batch.addRating(facts, 1, 1);
+    },
+
+    /** Writes a batch's rating rollups in the caller's transaction: a few statements per batch. */
+    async writeRollups(tx: Tx, batch: RollupBatch): Promise<void> {
+      await rollups.writeRollups(tx, batch);
     },
 
     /** A rating excluded by a recorded decision (approved appeal) leaves the counted statistics. */
-    async excludeRating(tx: Tx, facts: rollups.RatingFacts): Promise<void> {
-      await rollups.applyCountedRating(tx, facts, -1);
+    async excludeRating(tx: Tx, facts: RatingFacts): Promise<void> {
+      const batch = new rollups.RollupBatch();
+      batch.addRating(facts, -1);
+      await rollups.writeRollups(tx, batch);
     },
 
     /**
@@ -56,8 +74,10 @@ export function createStatsService(deps: StatsDeps) {
      * of the caller), in a transaction of its own: every write happens in one.
      */
     async recordOpen(tx: Tx | StatsDeps['db'], codeId: string, departmentId: number, day: string): Promise<void> {
-      if (tx === db) await db.transaction((own) => rollups.addOpen(own, codeId, departmentId, day));
-      else await rollups.addOpen(tx, codeId, departmentId, day);
+      const batch = new rollups.RollupBatch();
+      batch.addOpen(codeId, departmentId, day);
+      if (tx === db) await db.transaction((own) => rollups.writeRollups(own, batch));
+      else await rollups.writeRollups(tx, batch);
     },
 
     /** Any change of a case (opening included, before = null) moves its indicator flags and status count. */
