@@ -501,3 +501,12 @@ export async function execCached(c: DbOrTx, key: string, template: () => SQL, va
 }
 
 const pgCachedTexts = new Map<string, { text: string; values: number; name: string }>();
+
+/** Whether an error (or one it wraps) is a unique-constraint violation, on either driver. */
+export function isUniqueViolation(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return true;
+  }
+  return false;
+}

@@ -97,7 +97,7 @@ export async function seedDemoActivity(
 
   // Follow-up as it would have happened: older cases handled and closed, recent ones in progress.
   const move = async (caseId: number, at: number, input: Parameters<typeof services.cases.transition>[2]): Promise<void> => {
-    clock.set(Math.min(at, opts.now - 60_000));
+    clock.set(Math.round(Math.min(at, opts.now - 60_000)));
     await services.cases.transition(supervisor, caseId, input);
   };
   for (const { caseId, anonymous, at } of bad) {

@@ -154,7 +154,7 @@ function filterWhere(db: DbOrTx, f: CaseFilter): SQL | undefined {
   const conds: (SQL | undefined)[] = [scope];
   if (f.statuses?.length) conds.push(inArray(cases.status, f.statuses));
   if (f.kindStatuses) {
-    conds.push(or(sql`0`, ...f.kindStatuses.map((ks) => and(eq(cases.kind, ks.kind), eq(cases.status, ks.status)))));
+    conds.push(or(sql`1 = 0`, ...f.kindStatuses.map((ks) => and(eq(cases.kind, ks.kind), eq(cases.status, ks.status)))));
   }
   if (f.kind) conds.push(eq(cases.kind, f.kind));
   if (f.departmentId !== undefined) conds.push(eq(cases.departmentId, f.departmentId));
@@ -189,15 +189,15 @@ async function queuePageIds(db: DbOrTx, f: CaseFilter): Promise<number[]> {
     g.statuses.length === 0
       ? []
       : [
-          sql`SELECT * FROM (SELECT ${rank} AS g, ${cases.id} AS id, ${cases.dueDate} AS due FROM ${cases}
-            WHERE ${and(base, inArray(cases.status, g.statuses), g.cond)} ORDER BY ${cases.dueDate}, ${cases.id} LIMIT ${n})`,
+          sql`SELECT * FROM (SELECT ${sql.raw(String(rank))} AS g, ${cases.id} AS id, ${cases.dueDate} AS due FROM ${cases}
+            WHERE ${and(base, inArray(cases.status, g.statuses), g.cond)} ORDER BY ${cases.dueDate}, ${cases.id} LIMIT ${n}) AS ${sql.raw(`g${rank}`)}`,
         ],
   );
   if (branches.length === 0) return [];
   return (
     await rows<{ id: number }>(
       db,
-      sql`SELECT id FROM (${sql.join(branches, sql` UNION ALL `)}) ORDER BY g, due, id LIMIT ${f.limit} OFFSET ${f.offset}`,
+      sql`SELECT id FROM (${sql.join(branches, sql` UNION ALL `)}) AS queue ORDER BY g, due, id LIMIT ${f.limit} OFFSET ${f.offset}`,
     )
   ).map((r) => r.id);
 }
@@ -210,7 +210,7 @@ async function countByStatus(db: DbOrTx, f: CaseFilter): Promise<number> {
   const c = caseStatusCounts;
   const conds: (SQL | undefined)[] = [inArray(c.departmentId, f.departmentIds)];
   if (f.statuses?.length) conds.push(inArray(c.status, f.statuses));
-  if (f.kindStatuses) conds.push(or(sql`0`, ...f.kindStatuses.map((ks) => and(eq(c.kind, ks.kind), eq(c.status, ks.status)))));
+  if (f.kindStatuses) conds.push(or(sql`1 = 0`, ...f.kindStatuses.map((ks) => and(eq(c.kind, ks.kind), eq(c.status, ks.status)))));
   if (f.kind) conds.push(eq(c.kind, f.kind));
   if (f.departmentId !== undefined) conds.push(eq(c.departmentId, f.departmentId));
   const [row] = await db

@@ -62,7 +62,7 @@ export async function orgAncestorIds(db: DbOrTx, orgUnitId: number): Promise<num
       db,
       sql`
       WITH RECURSIVE up(id) AS (
-        SELECT ${orgUnitId}
+        SELECT CAST(${orgUnitId} AS BIGINT)
         UNION ALL SELECT o.parent_id FROM org_units o JOIN up ON o.id = up.id WHERE o.parent_id IS NOT NULL
       ) SELECT id FROM up`,
     )

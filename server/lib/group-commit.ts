@@ -32,13 +32,18 @@ export class GroupCommitter<I, O> {
   constructor(
     private readonly db: Db,
     private readonly work: (tx: Tx, item: I) => Promise<O>,
-    opts: GroupCommitOptions & { afterBatch?: (tx: Tx, done: O[]) => Promise<void> } = {},
+    opts: GroupCommitOptions & {
+      afterBatch?: (tx: Tx, done: O[]) => Promise<void>;
+      beforeBatch?: (tx: Tx, items: I[]) => Promise<void>;
+    } = {},
   ) {
     this.maxBatch = opts.maxBatch ?? 100;
     this.afterBatch = opts.afterBatch;
+    this.beforeBatch = opts.beforeBatch;
   }
 
   private readonly afterBatch?: (tx: Tx, done: O[]) => Promise<void>;
+  private readonly beforeBatch?: (tx: Tx, items: I[]) => Promise<void>;
 
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
@@ -57,18 +62,29 @@ export class GroupCommitter<I, O> {
     this.scheduled = false;
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
-      const written = this.write(batch);
+      // One batch at a time: on PostgreSQL (a pool, where two batches could otherwise commit side by
+      // side) a batch then sees everything the one before it stored (a retried idempotency key), as
+      // on SQLite; what arrives meanwhile waits and joins the next, larger batch.
+      const written = this.tail.then(() => this.write(batch));
+      this.tail = written;
       this.inFlight.add(written);
       void written.finally(() => this.inFlight.delete(written));
     }
     await Promise.all([...this.inFlight]);
   }
 
+  private tail: Promise<void> = Promise.resolve();
+
   private async write(batch: Pending<I, O>[]): Promise<void> {
     let outcomes: Outcome<O>[];
     try {
       outcomes = await this.db.transaction(async (tx) => {
         const out: Outcome<O>[] = [];
+        if (this.beforeBatch)
+          await this.beforeBatch(
+            tx,
+            batch.map((p) => p.item),
+          );
         for (const p of batch) {
           try {
             out.push({ ok: true, value: await tx.transaction((sp) => this.work(sp, p.item)) });

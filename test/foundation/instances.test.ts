@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.js';
 import { runJobOnce } from '../../server/lib/instances.js';
-import { bearerFor, freshDatabase, makeTestApp, type TestApp } from '../helpers/app.js';
+import { bearerFor, driverUnderTest, freshDatabase, makeTestApp, type TestApp } from '../helpers/app.js';
 import { makeWorld } from '../helpers/factories.js';
 
 const open: TestApp[] = [];
@@ -72,5 +72,23 @@ describe('several instances on one database', () => {
     expect(res.statusCode).toBe(200);
     await syncOf(b).run();
     expect((await b.app.inject({ url: `/api/codes/${w.codeA.id}` })).json().location).toBe('县政务服务中心 新址 1号窗口');
+  });
+
+  // One SQLite file is served by one process; several instances share a PostgreSQL database.
+  it.skipIf(driverUnderTest !== 'pg')('a device cannot rate one window twice in 30 minutes by alternating instances', async () => {
+    const { a, b, w } = await twoInstances();
+    const rate = (t: TestApp, key: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/codes/${w.codeA.id}/ratings`,
+        payload: { score: 5, clientId: 'alternating-device-1', idempotencyKey: key },
+      });
+    expect((await rate(a, 'alternate-key-1')).statusCode).toBe(201);
+    const second = await rate(b, 'alternate-key-2');
+    expect(second.statusCode).toBe(429);
+    expect(second.json().error).toBe('RatedRecently');
+    // The same retry (same key) through the other instance is the stored rating, not a second one.
+    const retry = await rate(b, 'alternate-key-1');
+    expect(retry.statusCode).toBe(200);
   });
 });

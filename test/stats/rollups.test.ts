@@ -295,7 +295,7 @@ describe('the routes read the new rollups (a change there shows in the answer)',
     await writeSql(
       t.db,
       sql`INSERT INTO case_status_counts (department_id, kind, status, count) VALUES (${w.deptB.id}, 'bad_rating', 'visited', 4)
-      ON CONFLICT (department_id, kind, status) DO UPDATE SET count = count + 4`,
+      ON CONFLICT (department_id, kind, status) DO UPDATE SET count = case_status_counts.count + 4`,
     );
     const after = { report: await get('/api/stats/cases'), queue: await get('/api/cases?sort=queue&limit=1') };
     expect(after.report.unclosed).toBe(before.report.unclosed + 4);

@@ -1,7 +1,7 @@
 // The citizen's rating: validation with Chinese messages, anti-manipulation rules, storage with
 // the 差评必查 case in the same transaction. This is the hottest route: no work here that could be
 // done at start, prepared statements only, writes grouped into shared transactions.
-import type { Db, Tx } from '../../../db/client.js';
+import { type Db, isUniqueViolation, type Tx } from '../../../db/client.js';
 import * as q from '../../../db/queries/ratings.js';
 import type { PublicCodeInfoT } from '../../../shared/api/codes.js';
 import type { FlaggedRating, FollowUp, RatingBodyT, RatingCreated } from '../../../shared/api/ratings.js';
@@ -92,24 +92,21 @@ export function createRatingsService(deps: {
     const { limits } = settings.get();
     const now = p.createdAt;
     const counted = p.channel === 'qr';
-    if (
-      counted &&
-      limits.perCodeMinutes > 0 &&
-      windows.deviceOnCodeSince(p.clientHash, p.code.code, now - limits.perCodeMinutes * 60_000) > 0
-    ) {
-      throw new TooMany(`您刚刚已评价过这个窗口，同一窗口请 ${limits.perCodeMinutes} 分钟后再评价。感谢您的反馈！`, 'RatedRecently');
-    }
     // The day is the China calendar day: count from 00:00 Beijing time.
     const dayStart = chinaDayNumber(now) * MS_PER_DAY - CHINA_OFFSET_MS;
-    if (counted && windows.deviceSince(p.clientHash, dayStart) >= limits.perDevicePerDay) {
+    const codeSince = now - limits.perCodeMinutes * 60_000;
+    const windowStart = now - limits.burstWindowMinutes * 60_000;
+    const seen = counted ? await countsOf(tx, p, { codeSince, dayStart, windowStart, networkCap: limits.burstPerNetwork }) : null;
+    if (seen && limits.perCodeMinutes > 0 && seen.deviceOnCode > 0) {
+      throw new TooMany(`您刚刚已评价过这个窗口，同一窗口请 ${limits.perCodeMinutes} 分钟后再评价。感谢您的反馈！`, 'RatedRecently');
+    }
+    if (seen && seen.deviceToday >= limits.perDevicePerDay) {
       throw new TooMany(`今天本设备的评价次数已达上限（${limits.perDevicePerDay} 次），请明天再评价。`, 'DailyLimit');
     }
     // Bursts are flagged for review, never refused: a whole hall may share one Wi-Fi address.
-    const windowStart = now - limits.burstWindowMinutes * 60_000;
     const reasons: string[] = [];
-    if (counted && windows.networkAfter(p.netHash, windowStart, limits.burstPerNetwork) + 1 > limits.burstPerNetwork)
-      reasons.push('network_burst');
-    if (counted && windows.deviceSince(p.clientHash, windowStart, false) + 1 > limits.burstPerDevice) reasons.push('device_burst');
+    if (seen && seen.networkBurst + 1 > limits.burstPerNetwork) reasons.push('network_burst');
+    if (seen && seen.deviceBurst + 1 > limits.burstPerDevice) reasons.push('device_burst');
 
     const day = chinaDay(now);
     const realName = p.phone !== null;
@@ -140,7 +137,7 @@ export function createRatingsService(deps: {
       realName,
     };
     if (!isBadScore(p.score)) {
-      if (counted) windows.add({ clientHash: p.clientHash, netHash: p.netHash, codeId: p.code.code, at: now });
+      if (counted && !shared) windows.add({ clientHash: p.clientHash, netHash: p.netHash, codeId: p.code.code, at: now });
       return { answer: { created: true, id, followUp: null }, rollup };
     }
     const kase = await cases.openForBadRating(tx, {
@@ -153,7 +150,7 @@ export function createRatingsService(deps: {
     });
     // Last: only a rating that is stored counts toward the limits. (If the batch's commit itself
     // failed, the windows would be stricter than the table until they age out: never looser.)
-    if (counted) windows.add({ clientHash: p.clientHash, netHash: p.netHash, codeId: p.code.code, at: now });
+    if (counted && !shared) windows.add({ clientHash: p.clientHash, netHash: p.netHash, codeId: p.code.code, at: now });
     return { answer: { created: true, id, followUp: followUp(kase) }, rollup };
   }
 
@@ -165,8 +162,45 @@ export function createRatingsService(deps: {
   }
 
   const windows = new AbuseWindows();
+  // Several instances may share a PostgreSQL database: the limits then count the stored ratings (the
+  // batch has locked its devices and networks, see lockRaters), not what this process has seen.
+  const shared = db.driver === 'pg';
+
+  /** What the device and network limits look at, for one rating about to be stored. */
+  async function countsOf(
+    tx: Tx,
+    p: Prepared,
+    at: { codeSince: number; dayStart: number; windowStart: number; networkCap: number },
+  ): Promise<q.LimitCounts> {
+    if (shared) {
+      return q.limitCounts(tx, {
+        clientHash: p.clientHash,
+        netHash: p.netHash,
+        codeId: p.code.code,
+        codeSince: at.codeSince,
+        dayStart: at.dayStart,
+        burstSince: at.windowStart,
+        networkCap: at.networkCap,
+      });
+    }
+    return {
+      deviceOnCode: windows.deviceOnCodeSince(p.clientHash, p.code.code, at.codeSince),
+      deviceToday: windows.deviceSince(p.clientHash, at.dayStart),
+      deviceBurst: windows.deviceSince(p.clientHash, at.windowStart, false),
+      networkBurst: windows.networkAfter(p.netHash, at.windowStart, at.networkCap),
+    };
+  }
   // `afterBatch` sees only the ratings whose savepoints were released: a failed one adds nothing.
-  const committer = new GroupCommitter<Prepared, Stored>(db, store, { afterBatch: writeRollups });
+  const committer = new GroupCommitter<Prepared, Stored>(db, store, {
+    afterBatch: writeRollups,
+    beforeBatch: shared
+      ? (tx, batch) =>
+          q.lockRaters(
+            tx,
+            batch.filter((p) => p.channel === 'qr').flatMap((p) => [`d:${p.clientHash}`, `n:${p.netHash}`]),
+          )
+      : undefined,
+  });
 
   /** Checks everything that needs no database; throws 4xx with a message for the citizen. */
   async function prepare(input: SubmitInput): Promise<Prepared> {
@@ -209,11 +243,22 @@ export function createRatingsService(deps: {
   return {
     /** Loads the recent submissions the device and network limits look back on (once, at start). */
     async load(): Promise<void> {
-      windows.load(await q.recentSubmissions(db, clock.now() - WINDOW_RETENTION_MS));
+      if (!shared) windows.load(await q.recentSubmissions(db, clock.now() - WINDOW_RETENTION_MS));
     },
 
     async submit(input: SubmitInput): Promise<SubmitResult> {
-      return (await committer.submit(await prepare(input))).answer;
+      const p = await prepare(input);
+      try {
+        return (await committer.submit(p)).answer;
+      } catch (err) {
+        // Another instance stored the same idempotency key between this batch's check and its insert:
+        // the citizen's retry is answered with that rating, as on one instance.
+        if (p.idempotencyKey && isUniqueViolation(err)) {
+          const prior = await q.findByIdempotencyKey(db, p.code.code, p.idempotencyKey);
+          if (prior) return answerFor(db, prior.id, false);
+        }
+        throw err;
+      }
     },
 
     /**
