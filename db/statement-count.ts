@@ -2,6 +2,8 @@
 // statement, whether prepared once per connection or per call. For the bench (statements per rating)
 // and the tests (statements per batch): a measurement of what really ran, not of what was meant to.
 import type Database from 'better-sqlite3';
+import pg from 'pg';
+import { type Db, writerOf } from './client.js';
 
 type Method = 'run' | 'get' | 'all' | 'iterate';
 const METHODS: readonly Method[] = ['run', 'get', 'all', 'iterate'];
@@ -74,5 +76,49 @@ export function countStatements(
       running.delete(counter);
       if (running.size === 0) restore?.();
     },
+  };
+}
+
+/**
+ * Counts the statements a database runs on the connection(s) that write: SQLite's writing connection,
+ * or every query of this process's PostgreSQL clients. `transactions` counts the transactions begun
+ * instead (SQLite's BEGIN IMMEDIATE, PostgreSQL's begin).
+ */
+export function countWrites(db: Db, opts: { filter?: (source: string) => boolean; transactions?: boolean } = {}): StatementCount {
+  const filter = opts.transactions ? (s: string) => /^begin\b/i.test(s.trim()) : (opts.filter ?? (() => true));
+  if (db.driver === 'sqlite') return countStatements([writerOf(db)], { filter });
+  const counter: Counter = { connections: new Set(), filter, keepSources: false, count: 0, sources: [] };
+  pgRunning.add(counter);
+  installPg();
+  return {
+    get count() {
+      return counter.count;
+    },
+    get sources() {
+      return counter.sources;
+    },
+    stop() {
+      pgRunning.delete(counter);
+      if (pgRunning.size === 0) pgRestore?.();
+    },
+  };
+}
+
+const pgRunning = new Set<Counter>();
+let pgRestore: (() => void) | null = null;
+
+function installPg(): void {
+  if (pgRestore) return;
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    const q = args[0];
+    const text = typeof q === 'string' ? q : ((q as { text?: string } | undefined)?.text ?? '');
+    for (const c of pgRunning) if (c.filter(text)) c.count++;
+    return original.apply(this, args);
+  };
+  pgRestore = () => {
+    proto.query = original;
+    pgRestore = null;
   };
 }

@@ -6,11 +6,11 @@
 
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { rows, writerOf } from '../../db/client.js';
-import { countStatements } from '../../db/statement-count.js';
+import { rows } from '../../db/client.js';
+import { countWrites } from '../../db/statement-count.js';
 import { SETTINGS_DEFAULTS } from '../../shared/api/settings.js';
 import { chinaDay } from '../../shared/china-time.js';
-import { T0, writeSql } from '../helpers/app.js';
+import { driverUnderTest, T0, writeSql } from '../helpers/app.js';
 import { makeCode, makeRating, useTestWorld } from '../helpers/factories.js';
 
 const HOUR = 3_600_000;
@@ -47,13 +47,17 @@ function lcg(seed: number) {
  * ran on the writing connection.
  */
 async function submitTogether(items: readonly Item[], times: readonly number[] = [t.clock.now()]) {
+  // The codes are looked up first: a cached lookup resolves at once, so every submission joins the
+  // same batch (on PostgreSQL a lookup that reads the database would spread them over several turns).
+  // (Looked up as of the latest of `times`, so that the cached lookups are fresh at every one of them.)
   const clock = t.clock as { now(): number };
   const realNow = clock.now;
+  clock.now = () => Math.max(...times);
+  for (const code of new Set(items.map((it) => it.code))) await t.services.codes.getPublicInfo(code);
   let reading = 0;
   clock.now = () => times[reading++ % times.length]!;
-  const writer = writerOf(t.db);
-  const rollupStatements = countStatements([writer], { filter: (s) => RATING_ROLLUPS.test(s) });
-  const transactions = countStatements([writer], { filter: (s) => s === 'BEGIN IMMEDIATE' });
+  const rollupStatements = countWrites(t.db, { filter: (s) => RATING_ROLLUPS.test(s) });
+  const transactions = countWrites(t.db, { transactions: true });
   try {
     const results = await Promise.allSettled(
       items.map((it) =>
@@ -78,6 +82,24 @@ async function submitTogether(items: readonly Item[], times: readonly number[] =
     rollupStatements.stop();
     transactions.stop();
     clock.now = realNow;
+  }
+}
+
+/** A trigger that makes an insert into `table` fail when `when` holds (SQLite's or PostgreSQL's form). */
+async function refuseInsert(table: string, when: string) {
+  const name = `refuse_${table}`;
+  if (driverUnderTest === 'pg') {
+    await writeSql(
+      t.db,
+      sql.raw(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF ${when} THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`),
+    );
+    await writeSql(t.db, sql.raw(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${name}()`));
+  } else {
+    await writeSql(
+      t.db,
+      sql.raw(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table} WHEN ${when} BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`),
+    );
   }
 }
 
@@ -154,12 +176,7 @@ describe('rating rollups written once per group-commit batch', () => {
 
   it('a rating failing inside its savepoint counts nowhere; the rest of its batch is stored and counted', async () => {
     // The case insert of one marked 差评 fails: after its rating row was written in the savepoint.
-    await writeSql(
-      t.db,
-      sql`CREATE TRIGGER refuse_marked_case BEFORE INSERT ON cases
-        WHEN (SELECT comment FROM ratings WHERE id = NEW.rating_id) = '请拒绝这一条'
-        BEGIN SELECT RAISE(ABORT, 'case refused by the test'); END`,
-    );
+    await refuseInsert('cases', `(SELECT comment FROM ratings WHERE id = NEW.rating_id) = '请拒绝这一条'`);
     const items = mixedItems(30, [w.codeA.id, w.codeB.id], 5);
     items.splice(15, 0, { code: w.codeA.id, score: 1, tags: ['服务态度差'], phone: '13911112222', comment: '请拒绝这一条' });
     // A retry of an earlier item of the same batch: answered with that rating, counted once.
@@ -211,11 +228,7 @@ describe('rating rollups written once per group-commit batch', () => {
 
   it('a failing rollup write fails the whole batch: no rating of it is stored, and every caller is told', async () => {
     await makeRating(t.services, { codeId: w.codeA.id, score: 5, tags: ['态度热情'] });
-    await writeSql(
-      t.db,
-      sql`CREATE TRIGGER refuse_tag BEFORE INSERT ON daily_tag_stats WHEN NEW.tag = '环境便利'
-        BEGIN SELECT RAISE(ABORT, 'tag refused by the test'); END`,
-    );
+    await refuseInsert('daily_tag_stats', `NEW.tag = '环境便利'`);
     const out = await submitTogether([
       { code: w.codeA.id, score: 5, tags: ['态度热情'] },
       { code: w.codeB.id, score: 1 },
