@@ -32,7 +32,7 @@ type PgTableExtra =
   | ReturnType<ReturnType<typeof index>['on']>;
 
 /** Timestamps (ms) and ids (a province stores billions of ratings over the years) need 64 bits. */
-const isWide = (name: string) => name === 'at' || name.endsWith('_at') || name.endsWith('_id');
+const isWide = (name: string) => name === 'at' || name.endsWith('_at') || name.endsWith('_id') || name === 'window_start';
 
 function columnOf(c: SQLiteColumn): PgColumnBuilderBase {
   const kind = c.columnType;
@@ -146,3 +146,4 @@ export const dailyCaseStats = derive(sqlite.dailyCaseStats);
 export const caseStatusCounts = derive(sqlite.caseStatusCounts);
 export const jobRuns = derive(sqlite.jobRuns);
 export const cacheVersions = derive(sqlite.cacheVersions);
+export const rateLimitHits = derive(sqlite.rateLimitHits);

@@ -309,3 +309,13 @@ export const cacheVersions = sqliteTable('cache_versions', {
   name: text('name').primaryKey(),
   version: integer('version').notNull(),
 });
+
+/**
+ * Request counters of the HTTP rate limits (per route and key, in fixed windows), shared by every
+ * instance on a PostgreSQL database; one SQLite process keeps them in memory instead.
+ */
+export const rateLimitHits = sqliteTable('rate_limit_hits', {
+  key: text('key').primaryKey(),
+  windowStart: integer('window_start').notNull(),
+  count: integer('count').notNull(),
+});

@@ -19,6 +19,7 @@ import { statsRoutes } from './modules/stats/stats.routes.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { registerGracefulClose } from './plugins/graceful-close.js';
+import { databaseRateLimitStore } from './plugins/rate-limit-store.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerValidation } from './plugins/validation.js';
 import type { Services } from './services.js';
@@ -62,7 +63,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   // The citizen page is one 27 KB response that gzips to ~11 KB: on one bar of signal that is the
   // difference that matters. (Behind nginx this may be done there too; it is harmless twice-declared.)
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
-  await app.register(rateLimit, { global: false });
+  // Several instances on one PostgreSQL database count each limit together (rate-limit-store.ts).
+  await app.register(rateLimit, {
+    global: false,
+    ...(services.db.driver === 'pg' ? { store: databaseRateLimitStore(services.db) } : {}),
+  });
 
   await app.register(swagger, {
     openapi: {

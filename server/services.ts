@@ -2,7 +2,7 @@ import type { Db } from '../db/client.js';
 import type { Config } from './config.js';
 import { type Clock, cryptoRandom, type RandomSource, systemClock } from './lib/clock.js';
 import { createDataCrypto } from './lib/crypto.js';
-import { createCacheSync, type Job } from './lib/instances.js';
+import { createCacheSync, type Job, pruneRateLimits } from './lib/instances.js';
 import { type Logger, silentLogger } from './lib/logger.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createCasesService } from './modules/cases/cases.service.js';
@@ -58,6 +58,7 @@ export async function createServices(deps: ServiceDeps) {
     { name: 'cases.escalateOverdue', everyMs: 5 * 60_000, run: () => cases.escalateOverdue() },
     { name: 'notifications.deliverDue', everyMs: 10_000, run: () => notifications.deliverDue() },
     { name: 'cases.erasePhones', everyMs: 3600_000, run: () => cases.erasePhones() },
+    { name: 'rateLimits.prune', everyMs: 3600_000, run: () => pruneRateLimits(db, clock) },
   );
   return { config, db, clock, random, crypto, settings, org, auth, stats, notifications, cases, codes, ratings, jobs };
 }

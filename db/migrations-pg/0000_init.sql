@@ -244,6 +244,12 @@ CREATE TABLE "org_units" (
 	"created_at" bigint NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "rate_limit_hits" (
+	"key" text PRIMARY KEY NOT NULL,
+	"window_start" bigint NOT NULL,
+	"count" integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "rating_decisions" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"rating_id" bigint NOT NULL,

@@ -31,3 +31,19 @@ export async function readCacheVersions(db: DbOrTx): Promise<Map<string, number>
     .where(sql`true`);
   return new Map(found.map((r) => [r.name, r.version]));
 }
+
+const HIT = `INSERT INTO rate_limit_hits (key, window_start, count) VALUES (@key, @now, 1)
+  ON CONFLICT (key) DO UPDATE SET
+    count = CASE WHEN rate_limit_hits.window_start + @window <= @now THEN 1 ELSE rate_limit_hits.count + 1 END,
+    window_start = CASE WHEN rate_limit_hits.window_start + @window <= @now THEN @now ELSE rate_limit_hits.window_start END
+  RETURNING count, window_start AS "windowStart"`;
+
+/** Counts one request under `key` in its fixed window of `windowMs` (started by its first request). */
+export async function hitRateLimit(db: DbOrTx, key: string, now: number, windowMs: number): Promise<{ count: number; windowStart: number }> {
+  return (await statement(db, HIT).get<{ count: number; windowStart: number }>({ key, now, window: windowMs }))!;
+}
+
+/** Forgets the windows that ended before `before` (a daily clean-up). */
+export async function dropRateLimitsBefore(db: DbOrTx, before: number): Promise<void> {
+  await statement(db, 'DELETE FROM rate_limit_hits WHERE window_start < ?').run([before]);
+}

@@ -2,7 +2,7 @@
 // knows. Periodic jobs run once per period across instances (each run claims its period in job_runs),
 // and in-memory caches follow changes made elsewhere within a second (cache_versions).
 import type { Db } from '../../db/client.js';
-import { claimJobRun, readCacheVersions } from '../../db/queries/coordination.js';
+import { claimJobRun, dropRateLimitsBefore, readCacheVersions } from '../../db/queries/coordination.js';
 import type { Clock } from './clock.js';
 
 export interface Job {
@@ -47,4 +47,9 @@ export function createCacheSync(db: Db, drops: Record<string, () => Promise<void
     seen = now;
     return dropped;
   };
+}
+
+/** Forgets rate-limit windows that ended more than a day ago (they are only written on PostgreSQL). */
+export function pruneRateLimits(db: Db, clock: Clock): Promise<void> {
+  return db.transaction((tx) => dropRateLimitsBefore(tx, clock.now() - 86_400_000));
 }

@@ -91,4 +91,27 @@ describe('several instances on one database', () => {
     const retry = await rate(b, 'alternate-key-1');
     expect(retry.statusCode).toBe(200);
   });
+
+  it.skipIf(driverUnderTest !== 'pg')('the per-network rate limit counts the requests of every instance together', async () => {
+    const { a, b, w } = await twoInstances();
+    const limits = { ...a.services.settings.get().limits, networkPerMinute: 10 };
+    expect(
+      (await a.app.inject({ method: 'PATCH', url: '/api/settings', headers: bearerFor(a.app, w.admin), payload: { limits } })).statusCode,
+    ).toBe(200);
+    await syncOf(b).run();
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const t = i % 2 === 0 ? a : b;
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/codes/${w.codeA.id}/ratings`,
+        remoteAddress: '10.7.7.7',
+        payload: { score: 5, clientId: `shared-limit-device-${i}` },
+      });
+      statuses.push(res.statusCode);
+    }
+    // Ten in the minute from that network, whichever instance took them; then 429 on both.
+    expect(statuses.slice(0, 10).every((s) => s === 201)).toBe(true);
+    expect(statuses.slice(10)).toEqual([429, 429]);
+  });
 });
