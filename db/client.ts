@@ -26,9 +26,17 @@ type SqliteDrizzle = BetterSQLite3Database<typeof schema> & { $client: Database.
  */
 export type Conn = Omit<BetterSQLite3Database<typeof schema>, 'transaction' | '$client' | 'get' | 'all' | 'run' | 'values'> & {
   /** A transaction (or, inside one, a savepoint): `fn` is awaited before the commit. */
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: TransactionOptions): Promise<T>;
 };
 export type Tx = Conn;
+
+export interface TransactionOptions {
+  /**
+   * Every read of the transaction sees one snapshot, and it writes nothing (a verification that
+   * compares tables). SQLite's transactions always do; PostgreSQL runs it REPEATABLE READ, READ ONLY.
+   */
+  snapshot?: boolean;
+}
 export type DbOrTx = Conn;
 
 export type Driver = 'sqlite' | 'pg';
@@ -251,7 +259,11 @@ export function openPgDb(url: string, opts: PgOptions = {}): Db {
   // An idle connection that the server drops (a restart) must not take the process down.
   pool.on('error', () => undefined);
   const base = drizzlePg(pool);
-  const transaction = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => base.transaction((tx) => fn(tx as unknown as Tx));
+  const transaction = <T>(fn: (tx: Tx) => Promise<T>, opts?: TransactionOptions): Promise<T> =>
+    base.transaction(
+      (tx) => fn(tx as unknown as Tx),
+      opts?.snapshot ? { isolationLevel: 'repeatable read', accessMode: 'read only' } : undefined,
+    );
   const db = withTransaction(base, transaction as Conn['transaction']) as unknown as Db;
   const shown = new URL(url);
   shown.password = '';

@@ -39,7 +39,12 @@ const HIT = `INSERT INTO rate_limit_hits (key, window_start, count) VALUES (@key
   RETURNING count, window_start AS "windowStart"`;
 
 /** Counts one request under `key` in its fixed window of `windowMs` (started by its first request). */
-export async function hitRateLimit(db: DbOrTx, key: string, now: number, windowMs: number): Promise<{ count: number; windowStart: number }> {
+export async function hitRateLimit(
+  db: DbOrTx,
+  key: string,
+  now: number,
+  windowMs: number,
+): Promise<{ count: number; windowStart: number }> {
   return (await statement(db, HIT).get<{ count: number; windowStart: number }>({ key, now, window: windowMs }))!;
 }
 

@@ -117,38 +117,42 @@ async function recountCaseDays(db: DbOrTx): Promise<q.CaseDayRow[]> {
 
 /** Recounts every rollup from raw rows and lists where the stored rollups differ. Writes nothing. */
 export async function verifyRollups(db: Db): Promise<VerifyResponse> {
-  // One transaction (it writes nothing; writers wait for it): every read below, the recount and the
-  // stored rollups, goes through `tx` and so describes the same instant.
-  return db.transaction(async (tx) => {
-    const mismatches: RollupMismatch[] = [];
-    const codeDays = await q.readCodeDays(tx);
-    const departmentDays = await q.readDepartmentDays(tx);
-    const cumulative = await q.readCumulative(tx);
-    const tags = await q.readTags(tx);
-    const caseDays = await q.readCaseDays(tx);
-    const caseStatuses = await q.readCaseStatuses(tx);
-    const expected = await recountRows(tx);
-    let count = 0;
-    count += compare(CODE_DAY, expected.codeDays, codeDays, mismatches);
-    count += compare(DEPARTMENT_DAY, expected.departmentDays, departmentDays, mismatches);
-    count += compare(CUMULATIVE, withoutRepeatedTotals(expected.cumulative), withoutRepeatedTotals(cumulative), mismatches);
-    count += compare(TAGS, await q.recountTags(tx), tags, mismatches);
-    count += compare(CASE_DAYS, expected.caseDays, caseDays, mismatches);
-    count += compare(CASE_STATUSES, await q.recountCaseStatuses(tx), caseStatuses, mismatches);
-    return {
-      ok: count === 0,
-      mismatchCount: count,
-      mismatches,
-      checked: {
-        daily_code_stats: codeDays.length,
-        daily_department_stats: departmentDays.length,
-        cumulative_code_stats: cumulative.length,
-        daily_tag_stats: tags.length,
-        daily_case_stats: caseDays.length,
-        case_status_counts: caseStatuses.length,
-      },
-    };
-  });
+  // One snapshot (it writes nothing): every read below, the recount and the stored rollups, goes
+  // through `tx` and so describes the same instant (SQLite: writers wait for it; PostgreSQL:
+  // REPEATABLE READ, so ratings committed meanwhile by other instances are in neither side).
+  return db.transaction(
+    async (tx) => {
+      const mismatches: RollupMismatch[] = [];
+      const codeDays = await q.readCodeDays(tx);
+      const departmentDays = await q.readDepartmentDays(tx);
+      const cumulative = await q.readCumulative(tx);
+      const tags = await q.readTags(tx);
+      const caseDays = await q.readCaseDays(tx);
+      const caseStatuses = await q.readCaseStatuses(tx);
+      const expected = await recountRows(tx);
+      let count = 0;
+      count += compare(CODE_DAY, expected.codeDays, codeDays, mismatches);
+      count += compare(DEPARTMENT_DAY, expected.departmentDays, departmentDays, mismatches);
+      count += compare(CUMULATIVE, withoutRepeatedTotals(expected.cumulative), withoutRepeatedTotals(cumulative), mismatches);
+      count += compare(TAGS, await q.recountTags(tx), tags, mismatches);
+      count += compare(CASE_DAYS, expected.caseDays, caseDays, mismatches);
+      count += compare(CASE_STATUSES, await q.recountCaseStatuses(tx), caseStatuses, mismatches);
+      return {
+        ok: count === 0,
+        mismatchCount: count,
+        mismatches,
+        checked: {
+          daily_code_stats: codeDays.length,
+          daily_department_stats: departmentDays.length,
+          cumulative_code_stats: cumulative.length,
+          daily_tag_stats: tags.length,
+          daily_case_stats: caseDays.length,
+          case_status_counts: caseStatuses.length,
+        },
+      };
+    },
+    { snapshot: true },
+  );
 }
 
 /**
