@@ -51,6 +51,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DB_FILE: ':memory:', ...env })).toThrow(pattern);
   });
 
+  it('with DATABASE_URL, instances must share their secrets: refuses to start without JWT_SECRET or DATA_KEY', () => {
+    const dir = tmp();
+    const url = 'postgres://app:secret@db.example:5432/pingyi';
+    const both = { JWT_SECRET: 'j'.repeat(40), DATA_KEY: 'a'.repeat(64) };
+    expect(loadConfig({ DATABASE_URL: url, ...both }).databaseUrl).toBe(url);
+    expect(() => loadConfig({ DB_FILE: join(dir, 'app.db'), DATABASE_URL: url, DATA_KEY: both.DATA_KEY })).toThrow(
+      /JWT_SECRET is required with DATABASE_URL/,
+    );
+    expect(() => loadConfig({ DB_FILE: join(dir, 'app.db'), DATABASE_URL: url, JWT_SECRET: both.JWT_SECRET })).toThrow(
+      /DATA_KEY is required with DATABASE_URL/,
+    );
+    // No secret was generated beside the SQLite file for a PostgreSQL deployment.
+    expect(existsSync(join(dir, '.jwt-secret'))).toBe(false);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x@y/z', ...both })).toThrow(ConfigError);
+    expect(loadConfig({}).databaseUrl).toBeNull();
+  });
+
   it('parses TRUST_PROXY lists and trims the base URL', () => {
     const c = loadConfig({ DB_FILE: ':memory:', TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1', PUBLIC_BASE_URL: 'https://pj.example.cn/x/' });
     expect(c.trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', '::1']);
