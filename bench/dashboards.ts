@@ -16,6 +16,8 @@ import { percentile, type Row, row } from './lib/results.js';
 import { type StatementCost, sqlProfiler } from './lib/sql-profile.js';
 
 export interface DashboardOptions {
+  /** 'pg': generated into SQLite as for 'sqlite', then copied into PostgreSQL and timed there. */
+  driver: 'sqlite' | 'pg';
   ratings: number;
   requests: number;
   log: (msg: string) => void;
