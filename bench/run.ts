@@ -95,17 +95,18 @@ async function main() {
   };
   console.log(`\n码上评议 benchmarks — ${new Date().toISOString()} — ${machine.cpus} CPU, ${machine.memGiB} GiB, Node ${machine.node}\n`);
   console.log(renderTable(rows));
-  const slow = (raw.dashboards as { slowStatements?: Record<string, SlowRoute> } | undefined)?.slowStatements ?? {};
-  if (Object.keys(slow).length) {
-    console.log('\nDashboards over the goal: time in SQL per request, and the slowest statement with its query plan:');
+  for (const part of ['dashboards', 'dashboards-pg']) {
+    const slow = (raw[part] as { slowStatements?: Record<string, SlowRoute> } | undefined)?.slowStatements ?? {};
+    if (!Object.keys(slow).length) continue;
+    console.log(`\n${part} over the goal: time in SQL per request, and the slowest statements with their query plans:`);
     for (const [route, r] of Object.entries(slow)) {
       console.log(`\n${route}: ${r.routeMs} ms per request, of which SQL ${r.sqlMsPerRequest} ms`);
-      const s = r.statements[0];
-      if (!s) continue;
-      console.log(
-        `  ${Math.round((s.totalMs / s.calls) * 100) / 100} ms per call (${s.calls} calls): ${s.sql.slice(0, 200)}${s.sql.length > 200 ? '…' : ''}`,
-      );
-      for (const line of s.plan) console.log(`    ${line}`);
+      for (const s of r.statements) {
+        console.log(
+          `  ${Math.round((s.totalMs / s.calls) * 100) / 100} ms per call (${s.calls} calls): ${s.sql.slice(0, 200)}${s.sql.length > 200 ? '…' : ''}`,
+        );
+        for (const line of s.plan) console.log(`    ${line}`);
+      }
     }
   }
   const file = fileURLToPath(new URL('./results/latest.json', import.meta.url));
