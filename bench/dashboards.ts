@@ -1,7 +1,7 @@
 // Part 2 — dashboards at scale: a year of ratings for the demo county (10 M by default), then every
 // GET /api/stats/* route (exports skipped) plus the other staff dashboards, timed through app.inject
 // with random 30-day ranges. Routes that miss the goal get their slowest SQL and its query plan.
-// On PostgreSQL (`dashboards-pg`, 1 M by default): generated into SQLite the same way, copied into a
+// On PostgreSQL (`dashboards-pg`, 10 M by default): generated into SQLite the same way, copied into a
 // fresh database of the bench's cluster (lib/pg-copy.ts), and timed against the app on PostgreSQL.
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';

@@ -17,7 +17,7 @@ function parseArgs(argv: string[]) {
   const parts: Part[] = [];
   const num: Record<string, number> = {
     ratings: 10_000_000,
-    'pg-ratings': 1_000_000,
+    'pg-ratings': 10_000_000,
     duration: 10,
     rounds: 3,
     connections: 100,
