@@ -1,5 +1,5 @@
-// npm run bench [-- ingest|dashboards|qr|page ...] [--ratings N] [--duration S] [--rounds N] [--connections N]
-//                  [--requests N] [--runs N]
+// npm run bench [-- ingest|dashboards|dashboards-pg|qr|page ...] [--ratings N] [--pg-ratings N] [--duration S]
+//                  [--rounds N] [--connections N] [--requests N] [--runs N] [--targets a,c,p,q]
 // Runs the benchmarks of issue 7, prints one table and writes bench/results/latest.json.
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -10,15 +10,25 @@ import { type Row, renderTable, writeJson } from './lib/results.js';
 import { runPage } from './page.js';
 import { runQr } from './qr.js';
 
-const PARTS = ['ingest', 'dashboards', 'qr', 'page'] as const;
+const PARTS = ['ingest', 'dashboards', 'dashboards-pg', 'qr', 'page'] as const;
 type Part = (typeof PARTS)[number];
 
 function parseArgs(argv: string[]) {
   const parts: Part[] = [];
-  const num: Record<string, number> = { ratings: 10_000_000, duration: 10, rounds: 3, connections: 100, requests: 200, runs: 3 };
+  const num: Record<string, number> = {
+    ratings: 10_000_000,
+    'pg-ratings': 10_000_000,
+    duration: 10,
+    rounds: 3,
+    connections: 100,
+    requests: 200,
+    runs: 3,
+  };
+  const targets: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if ((PARTS as readonly string[]).includes(a)) parts.push(a as Part);
+    else if (a === '--targets') targets.push(...(argv[++i] ?? '').split(',').filter(Boolean));
     else if (a.startsWith('--') && a.slice(2) in num) {
       const v = Number(argv[++i]);
       if (!Number.isFinite(v) || v <= 0) throw new Error(`${a} needs a positive number`);
@@ -27,12 +37,14 @@ function parseArgs(argv: string[]) {
       throw new Error(
         `unknown argument ${a} (parts: ${PARTS.join('|')}; options: ${Object.keys(num)
           .map((k) => `--${k}`)
-          .join(' ')})`,
+          .join(' ')} --targets)`,
       );
   }
-  return { parts: parts.length ? parts : [...PARTS], ...num } as {
+  return { parts: parts.length ? parts : [...PARTS], ...num, pgRatings: num['pg-ratings'], targets } as {
     parts: Part[];
+    targets: string[];
     ratings: number;
+    pgRatings: number;
     duration: number;
     connections: number;
     requests: number;
@@ -52,9 +64,21 @@ async function main() {
     log(`${part}: start`);
     const r =
       part === 'ingest'
-        ? await runIngest({ duration: opts.duration, connections: opts.connections, warmup: 2, rounds: opts.rounds, log })
-        : part === 'dashboards'
-          ? await runDashboards({ ratings: opts.ratings, requests: opts.requests, log })
+        ? await runIngest({
+            duration: opts.duration,
+            connections: opts.connections,
+            warmup: 2,
+            rounds: opts.rounds,
+            targets: opts.targets,
+            log,
+          })
+        : part === 'dashboards' || part === 'dashboards-pg'
+          ? await runDashboards({
+              driver: part === 'dashboards' ? 'sqlite' : 'pg',
+              ratings: part === 'dashboards' ? opts.ratings : opts.pgRatings,
+              requests: opts.requests,
+              log,
+            })
           : part === 'qr'
             ? await runQr({ log })
             : await runPage({ runs: opts.runs, log });
@@ -71,17 +95,18 @@ async function main() {
   };
   console.log(`\n码上评议 benchmarks — ${new Date().toISOString()} — ${machine.cpus} CPU, ${machine.memGiB} GiB, Node ${machine.node}\n`);
   console.log(renderTable(rows));
-  const slow = (raw.dashboards as { slowStatements?: Record<string, SlowRoute> } | undefined)?.slowStatements ?? {};
-  if (Object.keys(slow).length) {
-    console.log('\nDashboards over the goal: time in SQL per request, and the slowest statement with its query plan:');
+  for (const part of ['dashboards', 'dashboards-pg']) {
+    const slow = (raw[part] as { slowStatements?: Record<string, SlowRoute> } | undefined)?.slowStatements ?? {};
+    if (!Object.keys(slow).length) continue;
+    console.log(`\n${part} over the goal: time in SQL per request, and the slowest statements with their query plans:`);
     for (const [route, r] of Object.entries(slow)) {
       console.log(`\n${route}: ${r.routeMs} ms per request, of which SQL ${r.sqlMsPerRequest} ms`);
-      const s = r.statements[0];
-      if (!s) continue;
-      console.log(
-        `  ${Math.round((s.totalMs / s.calls) * 100) / 100} ms per call (${s.calls} calls): ${s.sql.slice(0, 200)}${s.sql.length > 200 ? '…' : ''}`,
-      );
-      for (const line of s.plan) console.log(`    ${line}`);
+      for (const s of r.statements) {
+        console.log(
+          `  ${Math.round((s.totalMs / s.calls) * 100) / 100} ms per call (${s.calls} calls): ${s.sql.slice(0, 200)}${s.sql.length > 200 ? '…' : ''}`,
+        );
+        for (const line of s.plan) console.log(`    ${line}`);
+      }
     }
   }
   const file = fileURLToPath(new URL('./results/latest.json', import.meta.url));

@@ -50,8 +50,16 @@ export interface PgCluster {
   destroy(): void;
 }
 
+export interface PgClusterOptions {
+  /**
+   * PostgreSQL's default durability (fsync, synchronous_commit and full_page_writes on), as a
+   * production server runs: for the benchmarks. Without it, a test cluster that skips them.
+   */
+  durable?: boolean;
+}
+
 /** initdb into a temp dir and start on a free port (as `postgres` when running as root). */
-export async function startPgCluster(bin: string): Promise<PgCluster> {
+export async function startPgCluster(bin: string, options: PgClusterOptions = {}): Promise<PgCluster> {
   const asRoot = process.getuid?.() === 0;
   const dir = mkdtempSync(join(tmpdir(), 'msp-pg-'));
   const data = join(dir, 'data');
@@ -66,7 +74,8 @@ export async function startPgCluster(bin: string): Promise<PgCluster> {
   run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale']);
   // A test cluster: nothing here must survive an OS crash, so no fsync (the suite creates a database
   // per test). The app's own durability across its kill -9 does not depend on these settings.
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`;
+  const fast = options.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${fast} -c max_connections=300`;
   let running = false;
   const cluster: PgCluster = {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,

@@ -1,5 +1,6 @@
 // The production app, built in this process exactly as server/main.ts builds it, on a FILE database
-// (WAL) in a temp dir with the demo county seeded. Benchmarks measure this, never a special app.
+// (WAL) in a temp dir, or on a PostgreSQL database (`databaseUrl`), with the demo county seeded.
+// Benchmarks measure this, never a special app.
 
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -7,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { closeDb, type Db, openDb } from '../../db/client.js';
+import { closeDb, type Db, openDatabase } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
 import { findUserByUsername } from '../../db/queries/users.js';
 import { codes as codesTable } from '../../db/schema.js';
@@ -18,33 +19,44 @@ import { createLogger } from '../../server/lib/logger.js';
 import type { Actor } from '../../server/modules/auth/actor.js';
 import { createServices, type Services } from '../../server/services.js';
 
-const tempDirs = new Set<string>();
+const cleanUps = new Set<() => void>();
 let hooked = false;
 
-/** A temp directory removed at exit, also on Ctrl-C (the 10 M-rating database is gigabytes). */
-export function tempDir(prefix: string): { dir: string; remove(): void } {
-  const dir = mkdtempSync(join(tmpdir(), `mspy-bench-${prefix}-`));
-  tempDirs.add(dir);
+/**
+ * Runs `clean` when the bench exits, also on Ctrl-C (temp dirs, the PostgreSQL cluster, server
+ * processes). It must be synchronous. Returns a function that runs it now and forgets it.
+ */
+export function atExit(clean: () => void): () => void {
+  cleanUps.add(clean);
   if (!hooked) {
     hooked = true;
-    const removeAll = () => {
-      for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+    const runAll = () => {
+      for (const c of [...cleanUps].reverse()) {
+        try {
+          c();
+        } catch {
+          // the next one still runs
+        }
+      }
+      cleanUps.clear();
     };
-    process.once('exit', removeAll);
+    process.once('exit', runAll);
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => {
-        removeAll();
+        runAll();
         process.exit(130);
       });
     }
   }
-  return {
-    dir,
-    remove() {
-      rmSync(dir, { recursive: true, force: true });
-      tempDirs.delete(dir);
-    },
+  return () => {
+    if (cleanUps.delete(clean)) clean();
   };
+}
+
+/** A temp directory removed at exit, also on Ctrl-C (the 10 M-rating database is gigabytes). */
+export function tempDir(prefix: string): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), `mspy-bench-${prefix}-`));
+  return { dir, remove: atExit(() => rmSync(dir, { recursive: true, force: true })) };
 }
 
 export function benchConfig(dbFile: string, env: Record<string, string> = {}): Readonly<Config> {
@@ -72,6 +84,7 @@ export interface BenchApp {
 }
 
 export interface BenchAppOptions {
+  /** The SQLite file, or a postgres:// URL (the app then runs on PostgreSQL, as with DATABASE_URL). */
   dbFile: string;
   /** 'production': the production logger settings writing to `logFile`; false: no logger. */
   logger: 'production' | false;
@@ -92,8 +105,9 @@ export const BENCH_LIMITS = {
 };
 
 export async function makeBenchApp(opts: BenchAppOptions): Promise<BenchApp> {
-  const config = benchConfig(opts.dbFile, opts.env);
-  const db = openDb(opts.dbFile);
+  const pg = /^postgres(ql)?:\/\//.test(opts.dbFile);
+  const config = benchConfig(pg ? 'unused.db' : opts.dbFile, { ...(pg ? { DATABASE_URL: opts.dbFile } : {}), ...opts.env });
+  const db = openDatabase(config.databaseUrl ?? config.dbFile);
   await migrateDb(db);
   // The demo password is never used: the bench signs tokens itself.
   if (!opts.seeded) await seedDemo(db, { passwordHash: 'bench-no-login', now: Date.now() });

@@ -12,9 +12,11 @@ function run(spec: LoadSpec): Promise<LoadResult> {
     'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) MicroMessenger/8.0.49',
   };
   return new Promise((resolve, reject) => {
+    const cpu0 = process.cpuUsage();
     const instance = autocannon(
       {
-        url: spec.url,
+        // autocannon takes several URLs (its types say one).
+        url: spec.url as string,
         connections: spec.connections,
         ...(spec.amount ? { amount: spec.amount } : { duration: spec.duration }),
         pipelining: 1,
@@ -35,6 +37,7 @@ function run(spec: LoadSpec): Promise<LoadResult> {
       },
       (err, result) => {
         if (err) return reject(err);
+        const cpu = process.cpuUsage(cpu0);
         const byStatus: Record<string, number> = {};
         for (const [code, v] of Object.entries(result.statusCodeStats ?? {})) byStatus[code] = (v as { count: number }).count;
         resolve({
@@ -47,6 +50,7 @@ function run(spec: LoadSpec): Promise<LoadResult> {
           p99: result.latency.p99,
           mean: result.latency.average,
           durationS: result.duration,
+          cpuS: (cpu.user + cpu.system) / 1e6,
           byStatus,
         });
       },

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { BodySpec } from './rating-bodies.js';
 
 export interface LoadSpec {
-  url: string;
+  /** Several: autocannon spreads the connections over them, round robin. */
+  url: string | string[];
   connections: number;
   /** Seconds (ignored when `amount` is set). */
   duration: number;
@@ -26,6 +27,8 @@ export interface LoadResult {
   p99: number;
   mean: number;
   durationS: number;
+  /** CPU seconds the load generator itself used during the run. */
+  cpuS: number;
   byStatus: Record<string, number>;
 }
 
