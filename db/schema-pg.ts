@@ -78,6 +78,9 @@ const EXTRA_INDEXES: Record<string, Array<{ name: string; on: string[] }>> = {
   ratings: [
     { name: 'ratings_client_at_idx', on: ['client_hash', 'created_at'] },
     { name: 'ratings_net_at_idx', on: ['net_hash', 'created_at'] },
+    // SQLite's (day) index is in rowid order within a day; PostgreSQL's is not: (day, id) lets the
+    // newest-first lists (ratings behind a figure, comments) stop after a page, as SQLite does.
+    { name: 'ratings_day_id_idx', on: ['day', 'id'] },
   ],
 };
 

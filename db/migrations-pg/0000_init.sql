@@ -373,4 +373,5 @@ CREATE INDEX "ratings_dept_day_idx" ON "ratings" USING btree ("department_id","d
 CREATE INDEX "ratings_day_idx" ON "ratings" USING btree ("day");--> statement-breakpoint
 CREATE INDEX "ratings_code_day_idx" ON "ratings" USING btree ("code_id","day");--> statement-breakpoint
 CREATE INDEX "ratings_client_at_idx" ON "ratings" USING btree ("client_hash","created_at");--> statement-breakpoint
-CREATE INDEX "ratings_net_at_idx" ON "ratings" USING btree ("net_hash","created_at");
+CREATE INDEX "ratings_net_at_idx" ON "ratings" USING btree ("net_hash","created_at");--> statement-breakpoint
+CREATE INDEX "ratings_day_id_idx" ON "ratings" USING btree ("day","id");
