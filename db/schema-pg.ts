@@ -82,6 +82,9 @@ const EXTRA_INDEXES: Record<string, Array<{ name: string; on: string[] }>> = {
     // newest-first lists (ratings behind a figure, comments) stop after a page, as SQLite does.
     { name: 'ratings_day_id_idx', on: ['day', 'id'] },
   ],
+  // The tag counts of a scope and period, read from the index alone (SQLite walks its tag-first key
+  // tag by tag; PostgreSQL read the whole table for it).
+  daily_tag_stats: [{ name: 'daily_tag_stats_dept_day_idx', on: ['department_id', 'day', 'tag', 'count'] }],
 };
 
 function derive(t: SQLiteTable): AnyPgTable {

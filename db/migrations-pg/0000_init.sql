@@ -365,6 +365,7 @@ CREATE INDEX "cases_created_idx" ON "cases" USING btree ("created_at");--> state
 CREATE INDEX "cases_dept_created_idx" ON "cases" USING btree ("department_id","created_at");--> statement-breakpoint
 CREATE INDEX "codes_department_idx" ON "codes" USING btree ("department_id");--> statement-breakpoint
 CREATE INDEX "daily_code_stats_day_idx" ON "daily_code_stats" USING btree ("day");--> statement-breakpoint
+CREATE INDEX "daily_tag_stats_dept_day_idx" ON "daily_tag_stats" USING btree ("department_id","day","tag","count");--> statement-breakpoint
 CREATE UNIQUE INDEX "departments_org_name_uq" ON "departments" USING btree ("org_unit_id","name");--> statement-breakpoint
 CREATE INDEX "notification_deliveries_status_idx" ON "notification_deliveries" USING btree ("status","next_attempt_at");--> statement-breakpoint
 CREATE INDEX "rating_decisions_rating_idx" ON "rating_decisions" USING btree ("rating_id");--> statement-breakpoint
