@@ -312,18 +312,13 @@ export interface RawStatement {
   run(params?: Params): Promise<void>;
 }
 
-const sqliteStatements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+const sqliteStatements = perConnection(() => new Map<string, Database.Statement>());
 
 function sqliteStatement(c: DbOrTx, text: string): Database.Statement {
-  const client = sqliteOf(c);
-  let byText = sqliteStatements.get(client);
-  if (!byText) {
-    byText = new Map();
-    sqliteStatements.set(client, byText);
-  }
+  const byText = sqliteStatements(c);
   let stmt = byText.get(text);
   if (!stmt) {
-    stmt = client.prepare(text);
+    stmt = sqliteOf(c).prepare(text);
     byText.set(text, stmt);
   }
   return stmt;
@@ -514,10 +509,16 @@ export async function execCached(c: DbOrTx, key: string, template: () => SQL, va
 
 const pgCachedTexts = new Map<string, { text: string; values: number; name: string }>();
 
+/** An error and the errors it wraps (drizzle wraps the driver's in `cause`), outermost first. */
+export function* errorChain(err: unknown): Generator<{ code?: unknown; message?: unknown }> {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    yield e as { code?: unknown; message?: unknown };
+  }
+}
+
 /** Whether an error (or one it wraps) is a unique-constraint violation, on either driver. */
 export function isUniqueViolation(err: unknown): boolean {
-  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
+  for (const { code } of errorChain(err)) {
     if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return true;
   }
   return false;

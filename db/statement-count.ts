@@ -65,6 +65,11 @@ export function countStatements(
     sources: [],
   };
   running.add(counter);
+  return handleOf(counter, running, () => restore?.());
+}
+
+/** The caller's view of a running counter; `stop` restores the wrapped methods once no count runs. */
+function handleOf(counter: Counter, set: Set<Counter>, restoreAll: () => void): StatementCount {
   return {
     get count() {
       return counter.count;
@@ -73,8 +78,8 @@ export function countStatements(
       return counter.sources;
     },
     stop() {
-      running.delete(counter);
-      if (running.size === 0) restore?.();
+      set.delete(counter);
+      if (set.size === 0) restoreAll();
     },
   };
 }
@@ -90,18 +95,7 @@ export function countWrites(db: Db, opts: { filter?: (source: string) => boolean
   const counter: Counter = { connections: new Set(), filter, keepSources: false, count: 0, sources: [] };
   pgRunning.add(counter);
   installPg();
-  return {
-    get count() {
-      return counter.count;
-    },
-    get sources() {
-      return counter.sources;
-    },
-    stop() {
-      pgRunning.delete(counter);
-      if (pgRunning.size === 0) pgRestore?.();
-    },
-  };
+  return handleOf(counter, pgRunning, () => pgRestore?.());
 }
 
 const pgRunning = new Set<Counter>();

@@ -48,14 +48,16 @@ const printOrder = (insertion: SQL) => [asc(departments.sortOrder), asc(departme
 const PRINT_ORDER = printOrder(INSERTION_ORDER);
 
 // PostgreSQL: built per call (drizzle names its prepared statements per query there, not per connection).
+function pgCodeFilter(db: DbOrTx, departmentIds: number[], filter: { active?: boolean }): SQL | undefined {
+  return and(inIdList(db, codes.departmentId, departmentIds), filter.active === undefined ? undefined : eq(codes.active, filter.active));
+}
+
 function pgCodeQuery(db: DbOrTx, departmentIds: number[], filter: { active?: boolean }) {
-  const where = [inIdList(db, codes.departmentId, departmentIds)];
-  if (filter.active !== undefined) where.push(eq(codes.active, filter.active));
   return db
     .select(withDepartment)
     .from(codes)
     .innerJoin(departments, eq(departments.id, codes.departmentId))
-    .where(and(...where));
+    .where(pgCodeFilter(db, departmentIds, filter));
 }
 
 // The staff codes list runs this for a whole county on every visit: one drizzle statement prepared per
@@ -90,14 +92,12 @@ const codeCount = perConnection((_, db) =>
 export async function countCodes(db: DbOrTx, departmentIds: number[], filter: { active?: boolean } = {}): Promise<number> {
   if (departmentIds.length === 0) return 0;
   if (isPg(db)) {
-    const where = [inIdList(db, codes.departmentId, departmentIds)];
-    if (filter.active !== undefined) where.push(eq(codes.active, filter.active));
     return (
       (
         await db
           .select({ n: sql<number>`count(*)`.mapWith(Number) })
           .from(codes)
-          .where(and(...where))
+          .where(pgCodeFilter(db, departmentIds, filter))
       )[0]?.n ?? 0
     );
   }

@@ -1,8 +1,7 @@
 // Ratings. The submission path runs these per rating, so its statements are prepared once per
 // connection (drizzle's builder measured 0.56× a prepared statement on this machine).
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import { chinaDay } from '../../shared/china-time.js';
-import { type DbOrTx, first, isPg, sqliteOf, statement } from '../client.js';
+import { type DbOrTx, first, sqliteOf, statement } from '../client.js';
 import { ratings } from '../schema.js';
 
 export type RatingRow = typeof ratings.$inferSelect;
@@ -35,9 +34,10 @@ export async function findByIdempotencyKey(db: DbOrTx, codeId: string, key: stri
 }
 
 /**
- * Device and network of the QR submissions since `since`, oldest first. SQLite reads backwards from
- * the newest row and stops at the first older one, so only the recent tail of the table is read;
- * PostgreSQL reads the days involved through the day index.
+ * Device and network of the QR submissions since `since`, oldest first — read backwards from the
+ * newest row and stopped at the first older one, so only the recent tail of the table is read. SQLite
+ * only: it fills the one process's in-memory limits; on PostgreSQL the limits count the stored ratings
+ * (limitCounts).
  */
 export async function recentSubmissions(
   db: DbOrTx,
@@ -45,19 +45,6 @@ export async function recentSubmissions(
 ): Promise<Array<{ clientHash: string; netHash: string; codeId: string; at: number }>> {
   const rows: Array<{ clientHash: string; netHash: string; codeId: string; at: number }> = [];
   type Row = { clientHash: string | null; netHash: string | null; codeId: string; at: number; channel: string };
-  const keep = (r: Row) => {
-    if (r.channel === 'qr' && r.clientHash && r.netHash)
-      rows.push({ clientHash: r.clientHash, netHash: r.netHash, codeId: r.codeId, at: r.at });
-  };
-  if (isPg(db)) {
-    const found = await statement(
-      db,
-      `SELECT client_hash AS "clientHash", net_hash AS "netHash", code_id AS "codeId", created_at AS at, channel
-       FROM ratings WHERE day >= @day AND created_at > @since ORDER BY id`,
-    ).all<Row>({ day: chinaDay(since), since });
-    for (const r of found) keep(r);
-    return rows;
-  }
   const it = sqliteOf(db)
     .prepare(
       `SELECT client_hash AS "clientHash", net_hash AS "netHash", code_id AS "codeId", created_at AS at, channel
@@ -66,7 +53,8 @@ export async function recentSubmissions(
     .iterate() as IterableIterator<Row>;
   for (const r of it) {
     if (r.at <= since) break;
-    keep(r);
+    if (r.channel === 'qr' && r.clientHash && r.netHash)
+      rows.push({ clientHash: r.clientHash, netHash: r.netHash, codeId: r.codeId, at: r.at });
   }
   return rows.reverse();
 }

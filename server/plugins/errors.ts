@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { errorChain } from '../../db/client.js';
 import { AppError } from '../errors.js';
 
 interface ValidationIssue {
@@ -81,8 +82,7 @@ const NET_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPI
 
 /** Whether an error (or the error it wraps: drizzle wraps the driver's) says the database is unreachable. */
 export function databaseUnavailable(err: unknown): boolean {
-  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, message } = e as { code?: unknown; message?: unknown };
+  for (const { code, message } of errorChain(err)) {
     if (typeof code === 'string' && (PG_UNAVAILABLE.has(code) || NET_UNAVAILABLE.has(code))) return true;
     if (
       typeof message === 'string' &&

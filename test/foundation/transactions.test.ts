@@ -15,6 +15,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const unitCount = async () => (await firstRow<{ n: number }>(t.db, sql`SELECT count(*) AS n FROM org_units`))!.n;
 const unit = (name: string) => ({ kind: 'city' as const, name, parentId: null, createdAt: T0 });
 
+/** A transaction that inserts an org unit, then stays open until `release()`; `first` is its commit. */
+function holdInsertOpen(name: string) {
+  let release!: () => void;
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  const first = t.db.transaction(async (tx) => {
+    await insertOrgUnit(tx, unit(name));
+    await held;
+  });
+  return { first, release };
+}
+
 describe('transactions work the same whatever the callback awaits', () => {
   it('commits only after the awaited work ran, even across a timer', async () => {
     await t.db.transaction(async (tx) => {
@@ -41,14 +54,7 @@ describe('transactions work the same whatever the callback awaits', () => {
   it.skipIf(driverUnderTest === 'pg')(
     'a read outside the transaction never sees its uncommitted rows; another transaction waits its turn',
     async () => {
-      let release!: () => void;
-      const held = new Promise<void>((r) => {
-        release = r;
-      });
-      const first = t.db.transaction(async (tx) => {
-        await insertOrgUnit(tx, unit('甲市'));
-        await held;
-      });
+      const { first, release } = holdInsertOpen('甲市');
       await sleep(10);
       expect(await unitCount()).toBe(0);
       const order: string[] = [];
@@ -81,14 +87,7 @@ describe('transactions work the same whatever the callback awaits', () => {
   });
 
   it('a read outside a transaction never sees the uncommitted rows of one in progress', async () => {
-    let release!: () => void;
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    const first = t.db.transaction(async (tx) => {
-      await insertOrgUnit(tx, unit('甲市'));
-      await held;
-    });
+    const { first, release } = holdInsertOpen('甲市');
     await sleep(20);
     expect(await unitCount()).toBe(0);
     release();
