@@ -1,5 +1,5 @@
 // Webhooks (企业微信 / 钉钉 group robots) and their delivery log.
-import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { type DbOrTx, first, firstRow, only, rows } from '../client.js';
 import { notificationDeliveries, webhooks } from '../schema.js';
 
@@ -88,13 +88,23 @@ export async function insertDelivery(db: DbOrTx, values: typeof notificationDeli
   return only(db.insert(notificationDeliveries).values(values).returning());
 }
 
-export async function listDueDeliveries(db: DbOrTx, now: number, limit: number): Promise<DeliveryRow[]> {
-  return db
-    .select()
-    .from(notificationDeliveries)
-    .where(and(eq(notificationDeliveries.status, 'pending'), lte(notificationDeliveries.nextAttemptAt, now)))
-    .orderBy(asc(notificationDeliveries.nextAttemptAt), asc(notificationDeliveries.id))
-    .limit(limit);
+/**
+ * Claims up to `limit` due deliveries for one attempt: their next attempt moves to `leaseUntil`, so that
+ * an overlapping run (another instance, or a run that outlasted its period) does not send them again;
+ * an attempt's outcome then sets the real next attempt. A claim that dies with its process is retried
+ * once the lease has passed (at-least-once). Answers the claimed rows in id order.
+ */
+export async function claimDueDeliveries(tx: DbOrTx, now: number, limit: number, leaseUntil: number): Promise<DeliveryRow[]> {
+  const t = notificationDeliveries;
+  const due = and(eq(t.status, 'pending'), lte(t.nextAttemptAt, now));
+  const ids = tx.select({ id: t.id }).from(t).where(due).orderBy(asc(t.nextAttemptAt), asc(t.id)).limit(limit);
+  // The outer condition is checked again on the row itself: of two concurrent claims, one gets each row.
+  const claimed = await tx
+    .update(t)
+    .set({ nextAttemptAt: leaseUntil })
+    .where(and(inArray(t.id, ids), due))
+    .returning();
+  return claimed.sort((a, b) => a.id - b.id);
 }
 
 export async function updateDelivery(db: DbOrTx, id: number, patch: Partial<typeof notificationDeliveries.$inferInsert>): Promise<void> {

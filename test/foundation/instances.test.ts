@@ -1,10 +1,12 @@
 // Several instances on one database (docs/operations.md): periodic jobs run once per period across
 // them, and a change made through one instance reaches the others' caches at their next sync (≤ 1 s).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.js';
 import { runJobOnce } from '../../server/lib/instances.js';
 import { bearerFor, driverUnderTest, freshDatabase, makeTestApp, type TestApp } from '../helpers/app.js';
-import { makeWorld } from '../helpers/factories.js';
+import { makeRating, makeWorld } from '../helpers/factories.js';
 
 const open: TestApp[] = [];
 let dropDb: (() => Promise<void>) | null = null;
@@ -75,6 +77,42 @@ describe('several instances on one database', () => {
   });
 
   // One SQLite file is served by one process; several instances share a PostgreSQL database.
+  it.skipIf(driverUnderTest !== 'pg')(
+    'a webhook notice is sent once when two instances run the delivery job at the same time',
+    async () => {
+      const { a, b, w } = await twoInstances();
+      // A slow receiver: each instance's run is still posting when the other one looks for due notices.
+      const bodies: string[] = [];
+      const receiver = createServer((req, res) => {
+        let raw = '';
+        req.on('data', (c: Buffer) => (raw += c));
+        req.on('end', () => {
+          bodies.push(raw);
+          setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"errcode":0}'), 300);
+        });
+      });
+      await new Promise<void>((ok) => receiver.listen(0, '127.0.0.1', ok));
+      try {
+        const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/send`;
+        const created = await a.app.inject({
+          method: 'POST',
+          url: '/api/webhooks',
+          headers: bearerFor(a.app, w.admin),
+          payload: { name: '督查群', kind: 'wecom', url, events: ['bad_rating'] },
+        });
+        expect(created.statusCode).toBe(201);
+        for (let i = 0; i < 3; i++) await makeRating(a.services, { codeId: w.codeA.id, score: 1, comment: `差评 ${i}` });
+        const [ra, rb] = await Promise.all([a.services.notifications.deliverDue(), b.services.notifications.deliverDue()]);
+        expect(ra.delivered + rb.delivered).toBe(3);
+        expect(ra.attempted + rb.attempted).toBe(3);
+        expect(bodies).toHaveLength(3);
+        expect(new Set(bodies).size).toBe(3);
+      } finally {
+        await new Promise<void>((ok) => receiver.close(() => ok()));
+      }
+    },
+  );
+
   it.skipIf(driverUnderTest !== 'pg')('a device cannot rate one window twice in 30 minutes by alternating instances', async () => {
     const { a, b, w } = await twoInstances();
     const rate = (t: TestApp, key: string) =>

@@ -20,6 +20,8 @@ export const MAX_ATTEMPTS = 5;
 export const RETRY_BACKOFF_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000] as const;
 const DELIVERY_TIMEOUT_MS = 5_000;
 const BATCH = 50;
+/** How long past the request timeout a claimed delivery stays claimed (its outcome is written well before). */
+const CLAIM_MARGIN_MS = 60_000;
 
 export function createNotificationsService(deps: {
   db: Db;
@@ -152,7 +154,8 @@ export function createNotificationsService(deps: {
   async function deliverBatch(): Promise<DeliverResult> {
     const result: DeliverResult = { attempted: 0, delivered: 0, retrying: 0, failed: 0 };
     for (;;) {
-      const due = await q.listDueDeliveries(db, clock.now(), BATCH);
+      const now = clock.now();
+      const due = await db.transaction((tx) => q.claimDueDeliveries(tx, now, BATCH, now + timeoutMs + CLAIM_MARGIN_MS));
       if (due.length === 0) return result;
       const outcomes = await Promise.all(due.map(attempt));
       for (const o of outcomes) {
