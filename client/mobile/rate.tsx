@@ -97,12 +97,15 @@ function CommentField({ comment, max, onChange }: { comment: string; max: number
   return (
     <>
       <label for="comment">意见建议（选填）</label>
+      <p class="hint" id="ch">
+        留言中的手机号会被隐藏，需要回访请填在下方“手机号码”栏
+      </p>
       <textarea
         id="comment"
         rows={4}
         maxLength={max}
         value={comment}
-        aria-describedby="cc"
+        aria-describedby="ch cc"
         onInput={(e) => onChange({ comment: e.currentTarget.value })}
       />
       <p id="cc" class="count">

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvLine, csvNumber, csvPercent, csvText } from '../../server/lib/csv.js';
+import { redactPhones } from '../../server/lib/redact.js';
 import { ratingsCsv } from '../../server/modules/stats/exports.js';
-import { maskPhonesInText } from '../../server/modules/stats/text-privacy.js';
 import { makeTestApp } from '../helpers/app.js';
 import { makeRating, makeWorld } from '../helpers/factories.js';
 
@@ -34,9 +34,9 @@ describe('CSV cells (RFC 4180, formula injection)', () => {
   });
 
   it('masks mobile numbers typed into free text', () => {
-    expect(maskPhonesInText('请回电13812345678谢谢')).toBe('请回电138****5678谢谢');
-    expect(maskPhonesInText('138 1234 5678 或 138-1234-5678')).toBe('138****5678 或 138****5678');
-    expect(maskPhonesInText('工单号 2138123456789')).toBe('工单号 2138123456789');
+    expect(redactPhones('请回电13812345678谢谢')).toBe('请回电138****5678谢谢');
+    expect(redactPhones('138 1234 5678 或 138-1234-5678')).toBe('138****5678 或 138****5678');
+    expect(redactPhones('工单号 2138123456789')).toBe('工单号 2138123456789');
   });
 });
 

@@ -6,6 +6,7 @@ import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/cases.js';
 import { CASE_STATUS_LABELS, CLASSIFICATION_LABELS, ROLE_LABELS } from '../../../shared/domain.js';
 import { BadRequest, Conflict, Forbidden } from '../../errors.js';
+import { redactPhones } from '../../lib/redact.js';
 import type { Actor } from '../auth/actor.js';
 import type { CasesDeps } from './cases.service.js';
 import { ANONYMOUS_CONTACT, findMove, type Move, type MoveField, type MoveInput, stateOf } from './workflow.js';
@@ -51,7 +52,8 @@ export async function applyMove(tx: Tx, ctx: MoveContext, before: q.CaseRow, inp
   if (!move.roles.includes(actor.role)) throw new Forbidden(`${ROLE_LABELS[actor.role]}不能执行「${move.action}」`);
   checkFields(move, before, input);
 
-  const note = input.note?.trim() || null;
+  // Stored masked like the comment (docs/domain.md): a number in a note would outlive the erasure.
+  const note = redactPhones(input.note?.trim() ?? '') || null;
   const patch: Partial<q.CaseRow> = { status: move.to, updatedAt: now };
   if (move.to === 'visited') patch.visitedAt = now;
   if (move.to === 'rectified') patch.rectifiedAt = now;

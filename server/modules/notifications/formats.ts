@@ -12,18 +12,15 @@ export type WebhookPayload =
   | { msgtype: 'markdown'; markdown: { title: string; text: string } };
 
 const EXCERPT_CHARS = 60;
+// Markdown and HTML markup, but the asterisks of a masked number (138****1234).
+const MARKUP = /[<>[\]()_#`~|\\@!]|(?<!\d{3}\*{0,3})\*|\*(?!\*{0,3}\d{4})/g;
 
 /** Citizen text made inert for robot markdown: one line, no markup, phone-like digits masked. */
 export function plainExcerpt(text: string | null, max = EXCERPT_CHARS): string | null {
   if (!text) return null;
-  // Markup goes first, so the mask's asterisks survive.
-  const flat = redactPhones(
-    text
-      .replace(/[\r\n\t]+/g, ' ')
-      .replace(/[<>[\]()*_#`~|\\@!]/g, ' ')
-      .replace(/\s+/g, ' ')
-      .trim(),
-  );
+  // Masked before the markup goes (a number's asterisks survive it) and after (138(0013)8000).
+  const line = redactPhones(text.replace(/[\r\n\t]+/g, ' '));
+  const flat = redactPhones(line.replace(MARKUP, ' ').replace(/\s+/g, ' ').trim());
   if (!flat) return null;
   const chars = [...flat];
   return chars.length > max ? `${chars.slice(0, max).join('')}…` : flat;

@@ -8,9 +8,11 @@ import type { FlaggedRating, FollowUp, RatingBodyT, RatingCreated } from '../../
 import { CHINA_OFFSET_MS, chinaDay, chinaDayNumber, chinaHour, MS_PER_DAY } from '../../../shared/china-time.js';
 import { isBadScore, MOBILE_PATTERN, normalizePhone, SCORE_LABELS, type Score } from '../../../shared/domain.js';
 import { BadRequest, Gone, NotFound, TooMany } from '../../errors.js';
+import { cleanText } from '../../lib/clean-text.js';
 import type { Clock, RandomSource } from '../../lib/clock.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import { GroupCommitter } from '../../lib/group-commit.js';
+import { redactPhones } from '../../lib/redact.js';
 import type { Actor } from '../auth/actor.js';
 import type { CaseFollowUp, CasesService } from '../cases/cases.service.js';
 import type { CodesService } from '../codes/codes.service.js';
@@ -55,6 +57,15 @@ interface Stored {
   answer: SubmitResult;
   /** Null for a retry answered with the rating stored before. */
   rollup: RatingFacts | null;
+}
+
+/**
+ * The comment as stored: clean text, trimmed, every mobile number in it masked (docs/domain.md): the
+ * number a citizen wants to be called back on goes in the phone field, encrypted and erased in time.
+ */
+function storedComment(text: string | null | undefined): string | null {
+  const comment = text ? cleanText(text).trim() : '';
+  return comment ? redactPhones(comment) : null;
 }
 
 export function createRatingsService(deps: {
@@ -217,7 +228,7 @@ export function createRatingsService(deps: {
         throw new BadRequest(`理由「${tag}」不适用于“${SCORE_LABELS[score]}”，请从页面列出的理由中选择`, 'InvalidTag');
       }
     }
-    const comment = b.comment?.trim() ? b.comment.trim() : null;
+    const comment = storedComment(b.comment);
     let phone: string | null = null;
     if (b.phone !== undefined && b.phone.trim() !== '') {
       phone = normalizePhone(b.phone);
@@ -283,7 +294,7 @@ export function createRatingsService(deps: {
           code,
           score: input.score,
           tags: input.tags ?? [],
-          comment: input.comment ?? null,
+          comment: storedComment(input.comment),
           phone: input.phone ?? null,
           clientHash: crypto.hashId('client', `${input.channel}:${unique}`),
           netHash: crypto.hashId('net', `${input.channel}:${unique}`),

@@ -7,6 +7,7 @@ import { chinaDateTime, chinaDay } from '../../../shared/china-time.js';
 import { maskPhone, SCORE_LABELS, type Score } from '../../../shared/domain.js';
 import type { Clock } from '../../lib/clock.js';
 import type { DataCrypto } from '../../lib/crypto.js';
+import { redactPhones } from '../../lib/redact.js';
 import type { Actor } from '../auth/actor.js';
 import type { DepartmentView, OrgService } from '../org/org.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
@@ -21,7 +22,6 @@ import {
 } from './indicators.js';
 import { type Period, resolvePeriod } from './period.js';
 import { rankFairly } from './rankings.js';
-import { maskPhonesInText } from './text-privacy.js';
 
 /** Narrow ports: the settings are only read, the organisation only answers the actor's scope, phones are only masked. */
 export interface StatsDeps {
@@ -127,7 +127,8 @@ export function toRatingView(crypto: StatsDeps['crypto'], r: q.RatingDetailRow):
     score: r.score,
     wording: SCORE_LABELS[r.score as Score] ?? String(r.score),
     tags,
-    comment: r.comment ? maskPhonesInText(r.comment) : null,
+    // Masked again on the way out: comments stored before they were masked at input (docs/domain.md).
+    comment: r.comment ? redactPhones(r.comment) : null,
     phone,
     realName: r.realName === 1,
     flagged: r.flagged === 1,

@@ -8,6 +8,7 @@ import * as q from '../../../db/queries/stats.js';
 import type { DepartmentStats, Indicators, RatingView } from '../../../shared/api/stats.js';
 import { addDays } from '../../../shared/china-time.js';
 import { isBadScore, SCORE_LABELS } from '../../../shared/domain.js';
+import { cleanText } from '../../lib/clean-text.js';
 import { csvLine, csvNumber, csvPercent, csvText, UTF8_BOM } from '../../lib/csv.js';
 import { type StatsDeps, toRatingView } from './context.js';
 import type { Period } from './period.js';
@@ -84,6 +85,18 @@ const RATING_COLUMNS = columns<RatingView>([
   ['已排除', 'text', 8, (r) => yes(r.excluded)],
   ['待核查', 'text', 8, (r) => yes(r.flagged)],
 ]);
+
+/**
+ * A row's cells for the workbook. Text is cleaned once more on the way out (lib/clean-text.ts): a
+ * character XML 1.0 forbids, stored before text was cleaned at input, would leave a file Excel
+ * refuses to open.
+ */
+function xlsxCells<T>(cols: readonly Column<T>[], row: T): Cell[] {
+  return cols.map((c) => {
+    const v = c.get(row);
+    return typeof v === 'string' ? cleanText(v) : v;
+  });
+}
 
 const NUM_FMT: Record<Kind, string | undefined> = { text: undefined, int: '0', rate: '0.00%', score: '0.00' };
 
@@ -173,14 +186,14 @@ export function xlsxExport(departments: readonly ExportDepartmentRow[], ratings:
       style: NUM_FMT[c.kind] ? { numFmt: NUM_FMT[c.kind] } : {},
     }));
     sheet1.getRow(1).font = { bold: true };
-    for (const d of departments) sheet1.addRow(DEPARTMENT_COLUMNS.map((c) => c.get(d))).commit();
+    for (const d of departments) sheet1.addRow(xlsxCells(DEPARTMENT_COLUMNS, d)).commit();
     sheet1.commit();
 
     const sheet2 = wb.addWorksheet('评价明细', { views: [{ state: 'frozen', ySplit: 1 }] });
     sheet2.columns = RATING_COLUMNS.map((c) => ({ header: c.header, width: c.width }));
     sheet2.getRow(1).font = { bold: true };
     await forEachRating(ratings, out, (r) => {
-      sheet2.addRow(RATING_COLUMNS.map((c) => c.get(r))).commit();
+      sheet2.addRow(xlsxCells(RATING_COLUMNS, r)).commit();
     });
     sheet2.commit();
     await wb.commit();
