@@ -77,14 +77,50 @@ export interface HotRatingInsert {
   flagReason: string | null;
 }
 
+const INSERT_WITH_ID = `
+    INSERT INTO ratings (id, code_id, department_id, score, tags, comment, phone_enc, real_name, client_hash, net_hash,
+      idempotency_key, channel, created_at, day, flagged, flag_reason)
+    VALUES (@id, @codeId, @departmentId, @score, @tags, @comment, @phoneEnc, @realName, @clientHash, @netHash,
+      @idempotencyKey, @channel, @createdAt, @day, @flagged, @flagReason)`;
+
+const INSERT_MANY = `
+    INSERT INTO ratings (id, code_id, department_id, score, tags, comment, phone_enc, real_name, client_hash, net_hash,
+      idempotency_key, channel, created_at, day, flagged, flag_reason)
+    SELECT id, "codeId", "departmentId", score, tags, comment, "phoneEnc", "realName", "clientHash", "netHash",
+      "idempotencyKey", channel, "createdAt", day, flagged, "flagReason"
+    FROM json_to_recordset(@rows::json) AS j(id bigint, "codeId" text, "departmentId" bigint, score integer, tags text,
+      comment text, "phoneEnc" text, "realName" integer, "clientHash" text, "netHash" text, "idempotencyKey" text,
+      channel text, "createdAt" bigint, day text, flagged integer, "flagReason" text)`;
+
+const DRAW_IDS = `SELECT nextval(pg_get_serial_sequence('ratings', 'id')) AS id FROM generate_series(1, @n::int) ORDER BY 1`;
+
+const columnsOf = (r: HotRatingInsert) => ({
+  ...r,
+  tags: JSON.stringify(r.tags),
+  realName: r.realName ? 1 : 0,
+  flagged: r.flagged ? 1 : 0,
+});
+
+/** `n` new rating ids from the table's sequence, ascending. PostgreSQL only. */
+export async function drawRatingIds(tx: DbOrTx, n: number): Promise<number[]> {
+  if (n === 0) return [];
+  return (await statement(tx, DRAW_IDS).all<{ id: number }>({ n })).map((r) => r.id);
+}
+
+/** Inserts a rating under an id drawn before (drawRatingIds). PostgreSQL only. */
+export async function insertRatingWithId(tx: DbOrTx, r: HotRatingInsert & { id: number }): Promise<number> {
+  await statement(tx, INSERT_WITH_ID).run(columnsOf(r));
+  return r.id;
+}
+
+/** Inserts ratings under ids drawn before, in one statement. PostgreSQL only. */
+export async function insertRatings(tx: DbOrTx, list: ReadonlyArray<HotRatingInsert & { id: number }>): Promise<void> {
+  await statement(tx, INSERT_MANY).run({ rows: JSON.stringify(list.map(columnsOf)) });
+}
+
 /** Inserts a rating with the prepared statement; returns its id. */
 export async function insertRatingFast(db: DbOrTx, r: HotRatingInsert): Promise<number> {
-  const row = await statement(db, INSERT).get<{ id: number }>({
-    ...r,
-    tags: JSON.stringify(r.tags),
-    realName: r.realName ? 1 : 0,
-    flagged: r.flagged ? 1 : 0,
-  });
+  const row = await statement(db, INSERT).get<{ id: number }>(columnsOf(r));
   return row!.id;
 }
 

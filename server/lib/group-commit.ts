@@ -24,8 +24,11 @@ export interface GroupCommitOptions<I, O, C> {
    * Runs first in each attempt's transaction and answers the attempt's context, which every item of
    * it sees (what the batch has done so far, facts read for the whole batch at once).
    */
-  beforeBatch: (tx: Tx, items: I[]) => Promise<C>;
-  /** Runs last in the transaction with the items that succeeded (writes cheaper per batch than per item). */
+  beforeBatch: (tx: Tx, items: I[], attempt: { savepoints: boolean }) => Promise<C>;
+  /**
+   * Runs last in the transaction with the items that succeeded (writes cheaper per batch than per
+   * item). When it fails in the attempt without savepoints, the batch is written again with them.
+   */
   afterBatch?: (tx: Tx, done: O[], context: C) => Promise<void>;
   /** Runs after the commit, with the items that were stored. */
   afterCommit?: (done: O[]) => void;
@@ -114,6 +117,7 @@ export class GroupCommitter<I, O, C> {
       const context = await this.opts.beforeBatch(
         tx,
         batch.map((p) => p.item),
+        { savepoints },
       );
       const out: Outcome<O>[] = [];
       for (const p of batch) {
@@ -128,11 +132,9 @@ export class GroupCommitter<I, O, C> {
         }
       }
       if (this.opts.afterBatch) {
-        await this.opts.afterBatch(
-          tx,
-          out.flatMap((o) => (o.ok ? [o.value] : [])),
-          context,
-        );
+        const done = out.flatMap((o) => (o.ok ? [o.value] : []));
+        if (savepoints) await this.opts.afterBatch(tx, done, context);
+        else await this.opts.afterBatch(tx, done, context).catch(() => Promise.reject(new RetryWithSavepoints()));
       }
       return out;
     });

@@ -208,6 +208,19 @@ describe('rating rollups written once per group-commit batch', () => {
     await expectExact();
   });
 
+  it('a good rating whose insert fails fails alone, also where good ratings are inserted together at the end of the batch', async () => {
+    // On PostgreSQL the ratings that open no case are inserted in one statement when the batch ends:
+    // its failure sends the batch round again with a savepoint per rating.
+    await refuseInsert('ratings', `NEW.comment = '请拒绝这一条'`);
+    const items: Item[] = Array.from({ length: 12 }, (_, i) => ({ code: i % 2 ? w.codeA.id : w.codeB.id, score: 5 }));
+    items[7] = { code: w.codeA.id, score: 4, comment: '请拒绝这一条' };
+    const out = await submitTogether(items);
+    expect(out.transactions).toBe(2);
+    expect(out.results.flatMap((r, i) => (r.status === 'rejected' ? [i] : []))).toEqual([7]);
+    expect(await count('ratings')).toBe(11);
+    await expectExact();
+  });
+
   it('a rating refused by the limits needs no savepoint: ratings earlier in the same batch count toward them', async () => {
     const limits = t.services.settings.get().limits;
     const same = { code: w.codeA.id, score: 5 as const, clientId: 'one-device-twice' };

@@ -70,6 +70,13 @@ interface BatchContext {
   readonly counts: Map<Prepared, q.LimitCounts> | null;
   /** PostgreSQL: ratings stored before this batch under the batch's idempotency keys, and those stored in it. */
   readonly byKey: Map<string, number> | null;
+  /** PostgreSQL: ids drawn for the batch, ascending, one per rating (taken in arrival order). */
+  readonly ids: number[] | null;
+  /**
+   * PostgreSQL, first attempt: the ratings that open no case, inserted together when the batch ends
+   * (one statement instead of one round trip each). A 差评 is inserted at once: its case refers to it.
+   */
+  readonly deferred: Array<q.HotRatingInsert & { id: number }> | null;
 }
 
 const keyOf = (codeId: string, idempotencyKey: string) => `${codeId}\u0000${idempotencyKey}`;
@@ -129,7 +136,7 @@ export function createRatingsService(deps: {
 
     const day = chinaDay(now);
     const realName = p.phone !== null;
-    const id = await q.insertRatingFast(tx, {
+    const row: q.HotRatingInsert = {
       codeId: p.code.code,
       departmentId: p.code.departmentId,
       score: p.score,
@@ -145,7 +152,14 @@ export function createRatingsService(deps: {
       day,
       flagged: reasons.length > 0,
       flagReason: reasons.length ? reasons.join(',') : null,
-    });
+    };
+    const drawn = batch.ids?.shift();
+    let id: number;
+    if (drawn === undefined) id = await q.insertRatingFast(tx, row);
+    else if (batch.deferred && !isBadScore(p.score)) {
+      id = drawn;
+      batch.deferred.push({ ...row, id });
+    } else id = await q.insertRatingWithId(tx, { ...row, id: drawn });
     const rollup: RatingFacts = {
       codeId: p.code.code,
       departmentId: p.code.departmentId,
@@ -219,9 +233,12 @@ export function createRatingsService(deps: {
     };
   }
 
-  /** A batch's context: on PostgreSQL its raters locked, then its limit counts and prior keys read, in three statements. */
-  async function beginBatch(tx: Tx, items: readonly Prepared[]): Promise<BatchContext> {
-    if (!shared) return { inBatch: new AbuseWindows(), counts: null, byKey: null };
+  /**
+   * A batch's context. On PostgreSQL: its raters locked, then its limit counts, prior keys and rating ids
+   * read, in four statements.
+   */
+  async function beginBatch(tx: Tx, items: readonly Prepared[], attempt: { savepoints: boolean }): Promise<BatchContext> {
+    if (!shared) return { inBatch: new AbuseWindows(), counts: null, byKey: null, ids: null, deferred: null };
     const rated = items.filter((p) => p.channel === 'qr');
     await q.lockRaters(
       tx,
@@ -248,13 +265,19 @@ export function createRatingsService(deps: {
     const keyed = items.flatMap((p) => (p.idempotencyKey ? [{ codeId: p.code.code, key: p.idempotencyKey }] : []));
     const byKey = new Map<string, number>();
     for (const r of await q.findByIdempotencyKeys(tx, keyed)) byKey.set(keyOf(r.codeId, r.key), r.id);
-    return { inBatch: new AbuseWindows(), counts, byKey };
+    // With savepoints (the second attempt) each rating is inserted in its own, so that one failing
+    // insert fails alone.
+    const ids = await q.drawRatingIds(tx, items.length);
+    return { inBatch: new AbuseWindows(), counts, byKey, ids, deferred: attempt.savepoints ? null : [] };
   }
 
   // `afterBatch` sees only the ratings that were stored: a failed one adds nothing.
   const committer = new GroupCommitter<Prepared, Stored, BatchContext>(db, store, {
     beforeBatch: beginBatch,
-    afterBatch: (tx, stored) => writeRollups(tx, stored),
+    afterBatch: async (tx, stored, batch) => {
+      if (batch.deferred?.length) await q.insertRatings(tx, batch.deferred);
+      await writeRollups(tx, stored);
+    },
     // On SQLite the process's windows follow every stored rating; on PostgreSQL the stored ratings are the windows.
     afterCommit: (stored) => {
       if (shared) return;
@@ -341,7 +364,7 @@ export function createRatingsService(deps: {
       if (!code) throw new NotFound('未找到该评议码', 'UnknownCode');
       const unique = Buffer.from(deps.random.bytes(12)).toString('hex');
       return db.transaction(async (tx) => {
-        const alone: BatchContext = { inBatch: new AbuseWindows(), counts: null, byKey: null };
+        const alone: BatchContext = { inBatch: new AbuseWindows(), counts: null, byKey: null, ids: null, deferred: null };
         const stored = await store(
           tx,
           {
