@@ -77,14 +77,50 @@ export interface HotRatingInsert {
   flagReason: string | null;
 }
 
+const INSERT_WITH_ID = `
+    INSERT INTO ratings (id, code_id, department_id, score, tags, comment, phone_enc, real_name, client_hash, net_hash,
+      idempotency_key, channel, created_at, day, flagged, flag_reason)
+    VALUES (@id, @codeId, @departmentId, @score, @tags, @comment, @phoneEnc, @realName, @clientHash, @netHash,
+      @idempotencyKey, @channel, @createdAt, @day, @flagged, @flagReason)`;
+
+const INSERT_MANY = `
+    INSERT INTO ratings (id, code_id, department_id, score, tags, comment, phone_enc, real_name, client_hash, net_hash,
+      idempotency_key, channel, created_at, day, flagged, flag_reason)
+    SELECT id, "codeId", "departmentId", score, tags, comment, "phoneEnc", "realName", "clientHash", "netHash",
+      "idempotencyKey", channel, "createdAt", day, flagged, "flagReason"
+    FROM json_to_recordset(@rows::json) AS j(id bigint, "codeId" text, "departmentId" bigint, score integer, tags text,
+      comment text, "phoneEnc" text, "realName" integer, "clientHash" text, "netHash" text, "idempotencyKey" text,
+      channel text, "createdAt" bigint, day text, flagged integer, "flagReason" text)`;
+
+const DRAW_IDS = `SELECT nextval(pg_get_serial_sequence('ratings', 'id')) AS id FROM generate_series(1, @n::int) ORDER BY 1`;
+
+const columnsOf = (r: HotRatingInsert) => ({
+  ...r,
+  tags: JSON.stringify(r.tags),
+  realName: r.realName ? 1 : 0,
+  flagged: r.flagged ? 1 : 0,
+});
+
+/** `n` new rating ids from the table's sequence, ascending. PostgreSQL only. */
+export async function drawRatingIds(tx: DbOrTx, n: number): Promise<number[]> {
+  if (n === 0) return [];
+  return (await statement(tx, DRAW_IDS).all<{ id: number }>({ n })).map((r) => r.id);
+}
+
+/** Inserts a rating under an id drawn before (drawRatingIds). PostgreSQL only. */
+export async function insertRatingWithId(tx: DbOrTx, r: HotRatingInsert & { id: number }): Promise<number> {
+  await statement(tx, INSERT_WITH_ID).run(columnsOf(r));
+  return r.id;
+}
+
+/** Inserts ratings under ids drawn before, in one statement. PostgreSQL only. */
+export async function insertRatings(tx: DbOrTx, list: ReadonlyArray<HotRatingInsert & { id: number }>): Promise<void> {
+  await statement(tx, INSERT_MANY).run({ rows: JSON.stringify(list.map(columnsOf)) });
+}
+
 /** Inserts a rating with the prepared statement; returns its id. */
 export async function insertRatingFast(db: DbOrTx, r: HotRatingInsert): Promise<number> {
-  const row = await statement(db, INSERT).get<{ id: number }>({
-    ...r,
-    tags: JSON.stringify(r.tags),
-    realName: r.realName ? 1 : 0,
-    flagged: r.flagged ? 1 : 0,
-  });
+  const row = await statement(db, INSERT).get<{ id: number }>(columnsOf(r));
   return row!.id;
 }
 
@@ -109,20 +145,47 @@ export interface LimitCounts {
   networkBurst: number;
 }
 
-const LIMIT_COUNTS = `SELECT
-  (SELECT count(*) FROM ratings WHERE client_hash = @clientHash AND code_id = @codeId AND created_at > @codeSince AND channel = 'qr') AS "deviceOnCode",
-  (SELECT count(*) FROM ratings WHERE client_hash = @clientHash AND created_at >= @dayStart AND channel = 'qr') AS "deviceToday",
-  (SELECT count(*) FROM ratings WHERE client_hash = @clientHash AND created_at > @burstSince AND channel = 'qr') AS "deviceBurst",
-  (SELECT count(*) FROM (SELECT 1 FROM ratings WHERE net_hash = @netHash AND created_at > @burstSince AND channel = 'qr'
-    LIMIT @networkCap) AS n) AS "networkBurst"`;
+const LIMIT_COUNTS_OF_BATCH = `SELECT
+  (SELECT count(*) FROM ratings WHERE client_hash = j.c AND code_id = j.code AND created_at > j.cs AND channel = 'qr') AS "deviceOnCode",
+  (SELECT count(*) FROM ratings WHERE client_hash = j.c AND created_at >= j.ds AND channel = 'qr') AS "deviceToday",
+  (SELECT count(*) FROM ratings WHERE client_hash = j.c AND created_at > j.bs AND channel = 'qr') AS "deviceBurst",
+  (SELECT count(*) FROM (SELECT 1 FROM ratings WHERE net_hash = j.n AND created_at > j.bs AND channel = 'qr'
+    LIMIT j.cap) AS n) AS "networkBurst"
+  FROM json_to_recordset(@items::json) AS j(i int, c text, n text, code text, cs bigint, ds bigint, bs bigint, cap int)
+  ORDER BY j.i`;
 
 /**
  * The device and network counts the rating limits look at, from the stored ratings (several instances
- * share them; one round trip). PostgreSQL only: it has the (client_hash, created_at) and (net_hash,
- * created_at) indexes (db/schema-pg.ts); one SQLite process keeps these counts in memory.
+ * share them), for every rating of a batch in one round trip, in the order asked. PostgreSQL only: it
+ * has the (client_hash, created_at) and (net_hash, created_at) indexes (db/schema-pg.ts); one SQLite
+ * process keeps these counts in memory.
  */
-export async function limitCounts(tx: DbOrTx, q: LimitQuestion): Promise<LimitCounts> {
-  return (await statement(tx, LIMIT_COUNTS).get<LimitCounts>({ ...q }))!;
+export async function limitCountsOfBatch(tx: DbOrTx, questions: readonly LimitQuestion[]): Promise<LimitCounts[]> {
+  if (questions.length === 0) return [];
+  const items = questions.map((x, i) => ({
+    i,
+    c: x.clientHash,
+    n: x.netHash,
+    code: x.codeId,
+    cs: x.codeSince,
+    ds: x.dayStart,
+    bs: x.burstSince,
+    cap: x.networkCap,
+  }));
+  return statement(tx, LIMIT_COUNTS_OF_BATCH).all<LimitCounts>({ items: JSON.stringify(items) });
+}
+
+const BY_KEYS = `SELECT r.id, r.code_id AS "codeId", r.idempotency_key AS key
+  FROM json_to_recordset(@keys::json) AS j(code text, key text)
+  JOIN ratings r ON r.code_id = j.code AND r.idempotency_key = j.key`;
+
+/** The ratings stored under any of these (code, idempotency key) pairs, in one round trip. PostgreSQL only. */
+export async function findByIdempotencyKeys(
+  tx: DbOrTx,
+  keys: ReadonlyArray<{ codeId: string; key: string }>,
+): Promise<Array<{ id: number; codeId: string; key: string }>> {
+  if (keys.length === 0) return [];
+  return statement(tx, BY_KEYS).all({ keys: JSON.stringify(keys.map((k) => ({ code: k.codeId, key: k.key }))) });
 }
 
 /**

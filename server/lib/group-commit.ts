@@ -1,8 +1,12 @@
 // Group commit: the work items that arrive while the event loop is busy are written in ONE
 // transaction, and each caller is answered only after that transaction committed. A commit costs far
 // more than a rating's own inserts (a WAL sync on SQLite, a round trip and a WAL flush on PostgreSQL),
-// so batching lifts ingest well above one commit per request. Each item runs in its own savepoint: a
-// failing item rolls back alone and fails alone.
+// so batching lifts ingest well above one commit per request.
+//
+// A failing item fails alone. A batch is first written without savepoints (each costs two statements
+// per item, two round trips on PostgreSQL): an item may still be refused there, as long as it is
+// refused before it wrote anything (`refused`). Any other failure rolls the whole attempt back, and the
+// batch is written again with each item in its own savepoint, so that only the failing item fails.
 import type { Db, Tx } from '../../db/client.js';
 
 interface Pending<I, O> {
@@ -13,38 +17,45 @@ interface Pending<I, O> {
 
 type Outcome<O> = { ok: true; value: O } | { ok: false; err: unknown };
 
-export interface GroupCommitOptions {
+export interface GroupCommitOptions<I, O, C> {
   /** Largest batch written in one transaction. */
   maxBatch?: number;
+  /**
+   * Runs first in each attempt's transaction and answers the attempt's context, which every item of
+   * it sees (what the batch has done so far, facts read for the whole batch at once).
+   */
+  beforeBatch: (tx: Tx, items: I[], attempt: { savepoints: boolean }) => Promise<C>;
+  /**
+   * Runs last in the transaction with the items that succeeded (writes cheaper per batch than per
+   * item). When it fails in the attempt without savepoints, the batch is written again with them.
+   */
+  afterBatch?: (tx: Tx, done: O[], context: C) => Promise<void>;
+  /** Runs after the commit, with the items that were stored. */
+  afterCommit?: (done: O[]) => void;
+  /** Errors an item throws before it wrote anything: they need no savepoint to fail alone. */
+  refused?: (err: unknown) => boolean;
 }
 
-export class GroupCommitter<I, O> {
+/** Rolls back a savepoint-free attempt in which an item failed after writing (see the file comment). */
+class RetryWithSavepoints extends Error {}
+
+export class GroupCommitter<I, O, C> {
   private queue: Pending<I, O>[] = [];
   private scheduled = false;
   private readonly maxBatch: number;
   private inFlight = new Set<Promise<void>>();
 
   /**
-   * `work` runs once per item inside the batch's transaction (in a savepoint of it); `afterBatch`, when
-   * given, runs once per batch inside the same transaction after every item (writes that are cheaper
-   * per batch than per item), and a failure there fails the whole batch.
+   * `work` runs once per item inside the batch's transaction, with the attempt's context; a failure
+   * in `beforeBatch` or `afterBatch` fails the whole batch.
    */
   constructor(
     private readonly db: Db,
-    private readonly work: (tx: Tx, item: I) => Promise<O>,
-    opts: GroupCommitOptions & {
-      afterBatch?: (tx: Tx, done: O[]) => Promise<void>;
-      beforeBatch?: (tx: Tx, items: I[]) => Promise<void>;
-    } = {},
+    private readonly work: (tx: Tx, item: I, context: C) => Promise<O>,
+    private readonly opts: GroupCommitOptions<I, O, C>,
   ) {
     this.maxBatch = opts.maxBatch ?? 100;
-    this.afterBatch = opts.afterBatch;
-    this.beforeBatch = opts.beforeBatch;
   }
-
-  private readonly afterBatch?: (tx: Tx, done: O[]) => Promise<void>;
-  private readonly beforeBatch?: (tx: Tx, items: I[]) => Promise<void>;
-
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
@@ -81,35 +92,51 @@ export class GroupCommitter<I, O> {
   private async write(batch: Pending<I, O>[]): Promise<void> {
     let outcomes: Outcome<O>[];
     try {
-      outcomes = await this.db.transaction(async (tx) => {
-        const out: Outcome<O>[] = [];
-        if (this.beforeBatch)
-          await this.beforeBatch(
-            tx,
-            batch.map((p) => p.item),
-          );
-        for (const p of batch) {
-          try {
-            out.push({ ok: true, value: await tx.transaction((sp) => this.work(sp, p.item)) });
-          } catch (err) {
-            out.push({ ok: false, err });
-          }
-        }
-        if (this.afterBatch) {
-          const done = out.flatMap((o) => (o.ok ? [o.value] : []));
-          await this.afterBatch(tx, done);
-        }
-        return out;
-      });
+      try {
+        outcomes = await this.attempt(batch, false);
+      } catch (err) {
+        if (!(err instanceof RetryWithSavepoints)) throw err;
+        outcomes = await this.attempt(batch, true);
+      }
     } catch (err) {
       // The commit itself failed: nothing of this batch is stored, so every caller fails.
       for (const p of batch) p.reject(err);
       return;
     }
+    this.opts.afterCommit?.(outcomes.flatMap((o) => (o.ok ? [o.value] : [])));
     batch.forEach((p, i) => {
       const o = outcomes[i]!;
       if (o.ok) p.resolve(o.value);
       else p.reject(o.err);
+    });
+  }
+
+  /** One transaction over the batch; without savepoints it gives up on the first failure after a write. */
+  private attempt(batch: Pending<I, O>[], savepoints: boolean): Promise<Outcome<O>[]> {
+    return this.db.transaction(async (tx) => {
+      const context = await this.opts.beforeBatch(
+        tx,
+        batch.map((p) => p.item),
+        { savepoints },
+      );
+      const out: Outcome<O>[] = [];
+      for (const p of batch) {
+        try {
+          out.push({
+            ok: true,
+            value: savepoints ? await tx.transaction((sp) => this.work(sp, p.item, context)) : await this.work(tx, p.item, context),
+          });
+        } catch (err) {
+          if (!savepoints && !this.opts.refused?.(err)) throw new RetryWithSavepoints();
+          out.push({ ok: false, err });
+        }
+      }
+      if (this.opts.afterBatch) {
+        const done = out.flatMap((o) => (o.ok ? [o.value] : []));
+        if (savepoints) await this.opts.afterBatch(tx, done, context);
+        else await this.opts.afterBatch(tx, done, context).catch(() => Promise.reject(new RetryWithSavepoints()));
+      }
+      return out;
     });
   }
 }

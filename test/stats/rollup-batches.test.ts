@@ -26,6 +26,8 @@ interface Item {
   phone?: string;
   comment?: string;
   idempotencyKey?: string;
+  /** The device; a new one per item when omitted. */
+  clientId?: string;
 }
 
 let device = 0;
@@ -58,6 +60,7 @@ async function submitTogether(items: readonly Item[], times: readonly number[] =
   clock.now = () => times[reading++ % times.length]!;
   const rollupStatements = countWrites(t.db, { filter: (s) => RATING_ROLLUPS.test(s) });
   const transactions = countWrites(t.db, { transactions: true });
+  const savepoints = countWrites(t.db, { filter: (s) => /^savepoint\b/i.test(s.trim()) });
   try {
     const results = await Promise.allSettled(
       items.map((it) =>
@@ -69,7 +72,7 @@ async function submitTogether(items: readonly Item[], times: readonly number[] =
             comment: it.comment,
             phone: it.phone,
             consent: it.phone ? true : undefined,
-            clientId: `batch-device-${String(++device).padStart(6, '0')}`,
+            clientId: it.clientId ?? `batch-device-${String(++device).padStart(6, '0')}`,
             idempotencyKey: it.idempotencyKey,
           },
           ip: '10.9.8.7',
@@ -77,9 +80,10 @@ async function submitTogether(items: readonly Item[], times: readonly number[] =
         }),
       ),
     );
-    return { results, transactions: transactions.count, rollupStatements: rollupStatements.count };
+    return { results, transactions: transactions.count, savepoints: savepoints.count, rollupStatements: rollupStatements.count };
   } finally {
     rollupStatements.stop();
+    savepoints.stop();
     transactions.stop();
     clock.now = realNow;
   }
@@ -142,6 +146,8 @@ describe('rating rollups written once per group-commit batch', () => {
     const out = await submitTogether(mixedItems(60, codes, 11), times);
     expect(out.results.filter((r) => r.status === 'rejected')).toEqual([]);
     expect(out.transactions).toBe(1);
+    // Nothing failed, so nothing needed a savepoint of its own.
+    expect(out.savepoints).toBe(0);
     expect((await count('ratings')) - before).toBe(60);
     const days = await rows<{ day: string }>(t.db, sql`SELECT DISTINCT day FROM ratings ORDER BY day`);
     expect(days.map((d) => d.day)).toEqual(expect.arrayContaining(times.map(chinaDay)));
@@ -182,7 +188,10 @@ describe('rating rollups written once per group-commit batch', () => {
     // A retry of an earlier item of the same batch: answered with that rating, counted once.
     items.push({ ...items[3]! });
     const out = await submitTogether(items, [T0, T0 - DAY, T0 - 2 * DAY + 5 * HOUR]);
-    expect(out.transactions).toBe(1);
+    // The batch is first written without savepoints; the failure rolls that attempt back, and the batch
+    // is written again with a savepoint per rating, in which the marked one fails alone.
+    expect(out.transactions).toBe(2);
+    expect(out.savepoints).toBe(items.length);
     const rejected = out.results.flatMap((r, i) => (r.status === 'rejected' ? [i] : []));
     expect(rejected).toEqual([15]);
     const retry = out.results.at(-1)!;
@@ -196,6 +205,36 @@ describe('rating rollups written once per group-commit batch', () => {
       )
     )[0]!;
     expect(sums).toEqual({ submissions: 30, counted: 30 });
+    await expectExact();
+  });
+
+  it('a good rating whose insert fails fails alone, also where good ratings are inserted together at the end of the batch', async () => {
+    // On PostgreSQL the ratings that open no case are inserted in one statement when the batch ends:
+    // its failure sends the batch round again with a savepoint per rating.
+    await refuseInsert('ratings', `NEW.comment = '请拒绝这一条'`);
+    const items: Item[] = Array.from({ length: 12 }, (_, i) => ({ code: i % 2 ? w.codeA.id : w.codeB.id, score: 5 }));
+    items[7] = { code: w.codeA.id, score: 4, comment: '请拒绝这一条' };
+    const out = await submitTogether(items);
+    expect(out.transactions).toBe(2);
+    expect(out.results.flatMap((r, i) => (r.status === 'rejected' ? [i] : []))).toEqual([7]);
+    expect(await count('ratings')).toBe(11);
+    await expectExact();
+  });
+
+  it('a rating refused by the limits needs no savepoint: ratings earlier in the same batch count toward them', async () => {
+    const limits = t.services.settings.get().limits;
+    const same = { code: w.codeA.id, score: 5 as const, clientId: 'one-device-twice' };
+    const out = await submitTogether([same, { code: w.codeB.id, score: 4 }, same, { ...same, code: w.codeB.id }]);
+    expect(out.transactions).toBe(1);
+    expect(out.savepoints).toBe(0);
+    expect(out.results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    const refused = out.results[2] as PromiseRejectedResult;
+    expect((refused.reason as { error?: string }).error).toBe('RatedRecently');
+    expect(String((refused.reason as Error).message)).toContain(`${limits.perCodeMinutes} 分钟`);
+    expect(await count('ratings')).toBe(3);
+    // The next batch sees what this one stored: the device rated code B too.
+    const again = await submitTogether([{ ...same, code: w.codeB.id }]);
+    expect(again.results[0]!.status).toBe('rejected');
     await expectExact();
   });
 

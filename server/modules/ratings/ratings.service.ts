@@ -18,7 +18,7 @@ import type { CaseFollowUp, CasesService } from '../cases/cases.service.js';
 import type { CodesService } from '../codes/codes.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { RatingFacts, StatsService } from '../stats/stats.service.js';
-import { AbuseWindows, WINDOW_RETENTION_MS } from './abuse-windows.js';
+import { AbuseWindows, WINDOW_RETENTION_MS, type WindowEntry } from './abuse-windows.js';
 
 /** What the rating path asks of the codes module: a code's public info (cached there). */
 export type CodeLookup = Pick<CodesService, 'getPublicInfo'>;
@@ -57,6 +57,8 @@ interface Stored {
   answer: SubmitResult;
   /** Null for a retry answered with the rating stored before. */
   rollup: RatingFacts | null;
+  /** What the device and network limits count from now on; null when they do not count it. */
+  window: WindowEntry | null;
 }
 
 /**
@@ -67,6 +69,28 @@ function storedComment(text: string | null | undefined): string | null {
   const comment = text ? cleanText(text).trim() : '';
   return comment ? redactPhones(comment) : null;
 }
+
+/**
+ * What the ratings of one batch see besides the stored ones: the ratings stored earlier in the same
+ * batch (the limits count them too), and on PostgreSQL the facts read for the whole batch at once.
+ */
+interface BatchContext {
+  /** The ratings this batch has stored so far, counted like stored ones. */
+  readonly inBatch: AbuseWindows;
+  /** PostgreSQL: the limit counts of each rating of the batch, from what was stored before it. */
+  readonly counts: Map<Prepared, q.LimitCounts> | null;
+  /** PostgreSQL: ratings stored before this batch under the batch's idempotency keys, and those stored in it. */
+  readonly byKey: Map<string, number> | null;
+  /** PostgreSQL: ids drawn for the batch, ascending, one per rating (taken in arrival order). */
+  readonly ids: number[] | null;
+  /**
+   * PostgreSQL, first attempt: the ratings that open no case, inserted together when the batch ends
+   * (one statement instead of one round trip each). A 差评 is inserted at once: its case refers to it.
+   */
+  readonly deferred: Array<q.HotRatingInsert & { id: number }> | null;
+}
+
+const keyOf = (codeId: string, idempotencyKey: string) => `${codeId}\u0000${idempotencyKey}`;
 
 export function createRatingsService(deps: {
   db: Db;
@@ -95,10 +119,12 @@ export function createRatingsService(deps: {
    * are returned, not written: they are added to the batch once the savepoint is released (writeRollups),
    * so a rating that fails here counts nowhere.
    */
-  async function store(tx: Tx, p: Prepared): Promise<Stored> {
+  async function store(tx: Tx, p: Prepared, batch: BatchContext): Promise<Stored> {
     if (p.idempotencyKey) {
-      const prior = await q.findByIdempotencyKey(tx, p.code.code, p.idempotencyKey);
-      if (prior) return { answer: await answerFor(tx, prior.id, false), rollup: null };
+      const priorId = batch.byKey
+        ? batch.byKey.get(keyOf(p.code.code, p.idempotencyKey))
+        : (await q.findByIdempotencyKey(tx, p.code.code, p.idempotencyKey))?.id;
+      if (priorId !== undefined) return { answer: await answerFor(tx, priorId, false), rollup: null, window: null };
     }
     const { limits } = settings.get();
     const now = p.createdAt;
@@ -107,7 +133,7 @@ export function createRatingsService(deps: {
     const dayStart = chinaDayNumber(now) * MS_PER_DAY - CHINA_OFFSET_MS;
     const codeSince = now - limits.perCodeMinutes * 60_000;
     const windowStart = now - limits.burstWindowMinutes * 60_000;
-    const seen = counted ? await countsOf(tx, p, { codeSince, dayStart, windowStart, networkCap: limits.burstPerNetwork }) : null;
+    const seen = counted ? countsOf(p, batch, { codeSince, dayStart, windowStart, networkCap: limits.burstPerNetwork }) : null;
     if (seen && limits.perCodeMinutes > 0 && seen.deviceOnCode > 0) {
       throw new TooMany(`您刚刚已评价过这个窗口，同一窗口请 ${limits.perCodeMinutes} 分钟后再评价。感谢您的反馈！`, 'RatedRecently');
     }
@@ -121,7 +147,7 @@ export function createRatingsService(deps: {
 
     const day = chinaDay(now);
     const realName = p.phone !== null;
-    const id = await q.insertRatingFast(tx, {
+    const row: q.HotRatingInsert = {
       codeId: p.code.code,
       departmentId: p.code.departmentId,
       score: p.score,
@@ -137,7 +163,14 @@ export function createRatingsService(deps: {
       day,
       flagged: reasons.length > 0,
       flagReason: reasons.length ? reasons.join(',') : null,
-    });
+    };
+    const drawn = batch.ids?.shift();
+    let id: number;
+    if (drawn === undefined) id = await q.insertRatingFast(tx, row);
+    else if (batch.deferred && !isBadScore(p.score)) {
+      id = drawn;
+      batch.deferred.push({ ...row, id });
+    } else id = await q.insertRatingWithId(tx, { ...row, id: drawn });
     const rollup: RatingFacts = {
       codeId: p.code.code,
       departmentId: p.code.departmentId,
@@ -147,22 +180,22 @@ export function createRatingsService(deps: {
       tags: p.tags,
       realName,
     };
-    if (!isBadScore(p.score)) {
-      if (counted && !shared) windows.add({ clientHash: p.clientHash, netHash: p.netHash, codeId: p.code.code, at: now });
-      return { answer: { created: true, id, followUp: null }, rollup };
-    }
-    const kase = await cases.openForBadRating(tx, {
-      id,
-      codeId: p.code.code,
-      departmentId: p.code.departmentId,
-      createdAt: now,
-      day,
-      anonymous: !realName,
-    });
-    // Last: only a rating that is stored counts toward the limits. (If the batch's commit itself
-    // failed, the windows would be stricter than the table until they age out: never looser.)
-    if (counted && !shared) windows.add({ clientHash: p.clientHash, netHash: p.netHash, codeId: p.code.code, at: now });
-    return { answer: { created: true, id, followUp: followUp(kase) }, rollup };
+    const kase = isBadScore(p.score)
+      ? await cases.openForBadRating(tx, {
+          id,
+          codeId: p.code.code,
+          departmentId: p.code.departmentId,
+          createdAt: now,
+          day,
+          anonymous: !realName,
+        })
+      : null;
+    // Last: only a rating that is stored counts toward the limits, the next ones of this batch first
+    // and, once the batch has committed, every later one (afterCommit).
+    const window = counted ? { clientHash: p.clientHash, netHash: p.netHash, codeId: p.code.code, at: now } : null;
+    if (window) batch.inBatch.add(window);
+    if (p.idempotencyKey && batch.byKey) batch.byKey.set(keyOf(p.code.code, p.idempotencyKey), id);
+    return { answer: { created: true, id, followUp: kase ? followUp(kase) : null }, rollup, window };
   }
 
   /** The rollups of the ratings stored in this transaction: summed in memory, a few statements in all. */
@@ -177,40 +210,92 @@ export function createRatingsService(deps: {
   // batch has locked its devices and networks, see lockRaters), not what this process has seen.
   const shared = db.driver === 'pg';
 
-  /** What the device and network limits look at, for one rating about to be stored. */
-  async function countsOf(
-    tx: Tx,
+  /**
+   * What the device and network limits look at, for one rating about to be stored: the ratings stored
+   * before its batch (this process's windows on SQLite; on PostgreSQL, which several instances share,
+   * the stored ratings, counted for the whole batch at once after it locked its devices and networks)
+   * plus the ones stored earlier in its batch.
+   */
+  function countsOf(
     p: Prepared,
+    batch: BatchContext,
     at: { codeSince: number; dayStart: number; windowStart: number; networkCap: number },
-  ): Promise<q.LimitCounts> {
-    if (shared) {
-      return q.limitCounts(tx, {
-        clientHash: p.clientHash,
-        netHash: p.netHash,
-        codeId: p.code.code,
-        codeSince: at.codeSince,
-        dayStart: at.dayStart,
-        burstSince: at.windowStart,
-        networkCap: at.networkCap,
-      });
-    }
+  ): q.LimitCounts {
+    const before = batch.counts ? batch.counts.get(p)! : windowCounts(windows, p, at);
+    const inBatch = windowCounts(batch.inBatch, p, at);
     return {
-      deviceOnCode: windows.deviceOnCodeSince(p.clientHash, p.code.code, at.codeSince),
-      deviceToday: windows.deviceSince(p.clientHash, at.dayStart),
-      deviceBurst: windows.deviceSince(p.clientHash, at.windowStart, false),
-      networkBurst: windows.networkAfter(p.netHash, at.windowStart, at.networkCap),
+      deviceOnCode: before.deviceOnCode + inBatch.deviceOnCode,
+      deviceToday: before.deviceToday + inBatch.deviceToday,
+      deviceBurst: before.deviceBurst + inBatch.deviceBurst,
+      networkBurst: Math.min(before.networkBurst + inBatch.networkBurst, at.networkCap),
     };
   }
-  // `afterBatch` sees only the ratings whose savepoints were released: a failed one adds nothing.
-  const committer = new GroupCommitter<Prepared, Stored>(db, store, {
-    afterBatch: writeRollups,
-    beforeBatch: shared
-      ? (tx, batch) =>
-          q.lockRaters(
-            tx,
-            batch.filter((p) => p.channel === 'qr').flatMap((p) => [`d:${p.clientHash}`, `n:${p.netHash}`]),
-          )
-      : undefined,
+
+  function windowCounts(
+    w: AbuseWindows,
+    p: Prepared,
+    at: { codeSince: number; dayStart: number; windowStart: number; networkCap: number },
+  ): q.LimitCounts {
+    return {
+      deviceOnCode: w.deviceOnCodeSince(p.clientHash, p.code.code, at.codeSince),
+      deviceToday: w.deviceSince(p.clientHash, at.dayStart),
+      deviceBurst: w.deviceSince(p.clientHash, at.windowStart, false),
+      networkBurst: w.networkAfter(p.netHash, at.windowStart, at.networkCap),
+    };
+  }
+
+  /**
+   * A batch's context. On PostgreSQL: its raters locked, then its limit counts, prior keys and rating ids
+   * read, in four statements.
+   */
+  async function beginBatch(tx: Tx, items: readonly Prepared[], attempt: { savepoints: boolean }): Promise<BatchContext> {
+    if (!shared) return { inBatch: new AbuseWindows(), counts: null, byKey: null, ids: null, deferred: null };
+    const rated = items.filter((p) => p.channel === 'qr');
+    await q.lockRaters(
+      tx,
+      rated.flatMap((p) => [`d:${p.clientHash}`, `n:${p.netHash}`]),
+    );
+    const { limits } = settings.get();
+    const counts = new Map<Prepared, q.LimitCounts>();
+    const answers = await q.limitCountsOfBatch(
+      tx,
+      rated.map((p) => {
+        const now = p.createdAt;
+        return {
+          clientHash: p.clientHash,
+          netHash: p.netHash,
+          codeId: p.code.code,
+          codeSince: now - limits.perCodeMinutes * 60_000,
+          dayStart: chinaDayNumber(now) * MS_PER_DAY - CHINA_OFFSET_MS,
+          burstSince: now - limits.burstWindowMinutes * 60_000,
+          networkCap: limits.burstPerNetwork,
+        };
+      }),
+    );
+    for (const [i, p] of rated.entries()) counts.set(p, answers[i]!);
+    const keyed = items.flatMap((p) => (p.idempotencyKey ? [{ codeId: p.code.code, key: p.idempotencyKey }] : []));
+    const byKey = new Map<string, number>();
+    for (const r of await q.findByIdempotencyKeys(tx, keyed)) byKey.set(keyOf(r.codeId, r.key), r.id);
+    // With savepoints (the second attempt) each rating is inserted in its own, so that one failing
+    // insert fails alone.
+    const ids = await q.drawRatingIds(tx, items.length);
+    return { inBatch: new AbuseWindows(), counts, byKey, ids, deferred: attempt.savepoints ? null : [] };
+  }
+
+  // `afterBatch` sees only the ratings that were stored: a failed one adds nothing.
+  const committer = new GroupCommitter<Prepared, Stored, BatchContext>(db, store, {
+    beforeBatch: beginBatch,
+    afterBatch: async (tx, stored, batch) => {
+      if (batch.deferred?.length) await q.insertRatings(tx, batch.deferred);
+      await writeRollups(tx, stored);
+    },
+    // On SQLite the process's windows follow every stored rating; on PostgreSQL the stored ratings are the windows.
+    afterCommit: (stored) => {
+      if (shared) return;
+      for (const s of stored) if (s.window) windows.add(s.window);
+    },
+    // The limits refuse a rating before it writes anything.
+    refused: (err) => err instanceof TooMany,
   });
 
   /** Checks everything that needs no database; throws 4xx with a message for the citizen. */
@@ -290,18 +375,23 @@ export function createRatingsService(deps: {
       if (!code) throw new NotFound('未找到该评议码', 'UnknownCode');
       const unique = Buffer.from(deps.random.bytes(12)).toString('hex');
       return db.transaction(async (tx) => {
-        const stored = await store(tx, {
-          code,
-          score: input.score,
-          tags: input.tags ?? [],
-          comment: storedComment(input.comment),
-          phone: input.phone ?? null,
-          clientHash: crypto.hashId('client', `${input.channel}:${unique}`),
-          netHash: crypto.hashId('net', `${input.channel}:${unique}`),
-          idempotencyKey: null,
-          createdAt: input.createdAt,
-          channel: input.channel,
-        });
+        const alone: BatchContext = { inBatch: new AbuseWindows(), counts: null, byKey: null, ids: null, deferred: null };
+        const stored = await store(
+          tx,
+          {
+            code,
+            score: input.score,
+            tags: input.tags ?? [],
+            comment: storedComment(input.comment),
+            phone: input.phone ?? null,
+            clientHash: crypto.hashId('client', `${input.channel}:${unique}`),
+            netHash: crypto.hashId('net', `${input.channel}:${unique}`),
+            idempotencyKey: null,
+            createdAt: input.createdAt,
+            channel: input.channel,
+          },
+          alone,
+        );
         await writeRollups(tx, [stored]);
         return stored.answer;
       });
