@@ -12,6 +12,7 @@ import { openPgDb, sqliteOf } from '../db/client.js';
 import { migrateDb } from '../db/migrate.js';
 import { findUserByUsername } from '../db/queries/users.js';
 import { DEMO_USERS } from '../db/seed.js';
+import { sessionClaims } from '../server/plugins/auth.js';
 import { chinaDay } from '../shared/china-time.js';
 import { type BenchApp, makeBenchApp, nextTurn, tempDir } from './lib/fixture.js';
 import { generateYear } from './lib/generate.js';
@@ -257,5 +258,5 @@ const round = (x: number) => Math.round(x * 100) / 100;
 
 async function headAuth(t: BenchApp): Promise<Record<string, string>> {
   const row = (await findUserByUsername(t.db, DEMO_USERS.head.username))!;
-  return { authorization: `Bearer ${t.app.jwt.sign({ sub: String(row.id), role: 'dept_head' })}` };
+  return { authorization: `Bearer ${t.app.jwt.sign(sessionClaims(row))}` };
 }

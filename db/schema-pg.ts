@@ -153,3 +153,5 @@ export const caseStatusCounts = derive(sqlite.caseStatusCounts);
 export const jobRuns = derive(sqlite.jobRuns);
 export const cacheVersions = derive(sqlite.cacheVersions);
 export const rateLimitHits = derive(sqlite.rateLimitHits);
+export const revokedTokens = derive(sqlite.revokedTokens);
+export const loginFailures = derive(sqlite.loginFailures);

@@ -37,6 +37,11 @@ export const users = sqliteTable('users', {
   orgUnitId: integer('org_unit_id').references(() => orgUnits.id),
   active: integer('active', { mode: 'boolean' }).notNull().default(true),
   createdAt: integer('created_at').notNull(),
+  /**
+   * Every token carries the version it was signed under; raising it (logout everywhere, a password
+   * change or reset, disabling) makes every earlier token of the user answer 401 on every instance.
+   */
+  tokenVersion: integer('token_version').notNull().default(0),
 });
 
 /** Scope of a department head: the departments they lead (usually one). */
@@ -318,4 +323,25 @@ export const rateLimitHits = sqliteTable('rate_limit_hits', {
   key: text('key').primaryKey(),
   windowStart: integer('window_start').notNull(),
   count: integer('count').notNull(),
+});
+
+/**
+ * Single tokens ended by logout (their `jti`), kept until the token would have expired anyway
+ * (`expires_at`, ms), then pruned by the `auth.prune` job.
+ */
+export const revokedTokens = sqliteTable('revoked_tokens', {
+  jti: text('jti').primaryKey(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
+/**
+ * Failed logins, per account (`user:<name>`) and per address (`addr:<ip>`), counted in a window started
+ * by the first failure; reaching the limit locks the key until `unlocks_at` (ms, 0 = not locked). Shared
+ * by every instance on the database. A successful login writes nothing here (it clears its account's row).
+ */
+export const loginFailures = sqliteTable('login_failures', {
+  key: text('key').primaryKey(),
+  windowStart: integer('window_start').notNull(),
+  failures: integer('failures').notNull(),
+  unlocksAt: integer('unlocks_at').notNull().default(0),
 });

@@ -83,7 +83,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   await registerAuth(app, { secret: config.jwtSecret, expiresIn: config.tokenTtl, auth: services.auth });
 
-  await app.register(authRoutes, { auth: services.auth });
+  await app.register(authRoutes, { auth: services.auth, maxLoginRequestsPerMinute: config.login.maxRequestsPerMinute });
   await app.register(orgRoutes, { org: services.org });
   await app.register(codesRoutes, { codes: services.codes });
   await app.register(settingsRoutes, { settings: services.settings });

@@ -28,6 +28,19 @@ export interface Config {
   /** Whether the seeded demo county also gets two months of example ratings and cases. */
   readonly seedDemoActivity: boolean;
   readonly tokenTtl: string;
+  readonly login: LoginLimits;
+}
+
+/** The staff login's throttle (docs/api.md 1.4): failures only, per account and per address. */
+export interface LoginLimits {
+  /** Failed logins of one account (any address) that lock it: LOGIN_MAX_FAILURES_PER_ACCOUNT. */
+  readonly maxFailuresPerAccount: number;
+  /** Failed logins from one address (any accounts) that lock the address: LOGIN_MAX_FAILURES_PER_ADDRESS. */
+  readonly maxFailuresPerAddress: number;
+  /** The window the failures are counted in, and how long a lock lasts: LOGIN_LOCK_MINUTES. */
+  readonly lockMinutes: number;
+  /** Login requests of one address per minute, successes included (a flood guard): LOGIN_MAX_REQUESTS_PER_MINUTE. */
+  readonly maxRequestsPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -74,6 +87,14 @@ function parseTrustProxy(raw: string | undefined): string[] | false {
     }
   }
   return parts;
+}
+
+function parseCount(env: Env, name: string, fallback: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > max) throw new ConfigError(`${name} must be an integer 1–${max}, got "${raw}"`);
+  return n;
 }
 
 /** Reads a secret kept beside the database in development, creating it once. */
@@ -157,5 +178,11 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     seedDemo: seedDemoRaw === 'true',
     seedDemoActivity: seedActivityRaw === 'true',
     tokenTtl: env.TOKEN_TTL || '12h',
+    login: Object.freeze({
+      maxFailuresPerAccount: parseCount(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1000),
+      maxFailuresPerAddress: parseCount(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 100, 100_000),
+      lockMinutes: parseCount(env, 'LOGIN_LOCK_MINUTES', 15, 24 * 60),
+      maxRequestsPerMinute: parseCount(env, 'LOGIN_MAX_REQUESTS_PER_MINUTE', 300, 100_000),
+    }),
   });
 }

@@ -32,7 +32,7 @@ export async function createServices(deps: ServiceDeps) {
   const crypto = createDataCrypto(config.dataKey);
   const settings = createSettingsService({ db, clock });
   const org = createOrgService({ db, clock });
-  const auth = createAuthService({ db, clock, org });
+  const auth = createAuthService({ db, clock, org, limits: config.login });
   const stats = createStatsService({ db, clock, settings, org, crypto });
   const notifications = createNotificationsService({ db, clock, org, log: logger });
   // Ratings and cases need each other: the rating records (read, excluded, erased by cases) come
@@ -59,6 +59,7 @@ export async function createServices(deps: ServiceDeps) {
     { name: 'notifications.deliverDue', everyMs: 10_000, run: () => notifications.deliverDue() },
     { name: 'cases.erasePhones', everyMs: 3600_000, run: () => cases.erasePhones() },
     { name: 'rateLimits.prune', everyMs: 3600_000, run: () => pruneRateLimits(db, clock) },
+    { name: 'auth.prune', everyMs: 3600_000, run: () => auth.prune() },
   );
   return { config, db, clock, random, crypto, settings, org, auth, stats, notifications, cases, codes, ratings, jobs };
 }

@@ -17,6 +17,7 @@ import { buildApp } from '../../server/app.js';
 import { type Config, loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/lib/logger.js';
 import type { Actor } from '../../server/modules/auth/actor.js';
+import { sessionClaims } from '../../server/plugins/auth.js';
 import { createServices, type Services } from '../../server/services.js';
 
 const cleanUps = new Set<() => void>();
@@ -125,7 +126,7 @@ export async function makeBenchApp(opts: BenchAppOptions): Promise<BenchApp> {
     .from(codesTable)
     .where(eq(codesTable.active, true))
     .orderBy(asc(codesTable.id));
-  const auth = { authorization: `Bearer ${app.jwt.sign({ sub: String(admin.id), role: admin.role })}` };
+  const auth = { authorization: `Bearer ${app.jwt.sign(sessionClaims(adminRow!))}` };
   return {
     app,
     db,

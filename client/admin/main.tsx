@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useState } from 'preact/hooks';
 import { ROLE_LABELS } from '../../shared/domain.js';
-import { api, clearSession, getSessionUser, type SessionUser, saveSession, setUnauthorizedHandler } from '../shared/api.js';
+import { api, clearSession, getSessionUser, type SessionUser, saveSession, setUnauthorizedHandler, signOut } from '../shared/api.js';
 import { BASE, matchPath, onLinkClick, useLocation } from './router.js';
 import { ROUTES } from './routes.js';
 import './admin.css';
@@ -39,6 +39,16 @@ function LoginPage({ onLogin }: { onLogin: (u: SessionUser) => void }) {
       </form>
     </main>
   );
+}
+
+/** Ends this token on the server (it stops working at once), then forgets it here, whatever the answer. */
+async function logout(): Promise<void> {
+  try {
+    await api('/api/auth/logout', { method: 'POST' });
+  } catch {
+    // Already expired or revoked, or no network: the token is forgotten here all the same.
+  }
+  signOut();
 }
 
 function App() {
@@ -82,14 +92,10 @@ function App() {
         </nav>
         <span class="who">
           {user.displayName}（{ROLE_LABELS[user.role]}）
-          <button
-            type="button"
-            class="link"
-            onClick={() => {
-              clearSession();
-              setUser(null);
-            }}
-          >
+          <a href={`${BASE}/account`} aria-current={path === '/account' ? 'page' : undefined}>
+            修改密码
+          </a>
+          <button type="button" class="link" onClick={() => void logout()}>
             退出
           </button>
         </span>

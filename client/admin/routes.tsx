@@ -1,5 +1,6 @@
 import type { ComponentType } from 'preact';
 import type { SessionUser } from '../shared/api.js';
+import { AccountPage } from './pages/AccountPage.js';
 import { CaseDetailPage } from './pages/CaseDetailPage.js';
 import { CasesPage } from './pages/CasesPage.js';
 import { CodesPage } from './pages/CodesPage.js';
@@ -43,4 +44,5 @@ export const ROUTES: RouteDef[] = [
   { path: '/codes', page: CodesPage, nav: '评议码' },
   { path: '/users', page: UsersPage, nav: '用户', roles: ['admin'] },
   { path: '/settings', page: SettingsPage, nav: '设置', roles: ['admin', 'supervisor'] },
+  { path: '/account', page: AccountPage },
 ];

@@ -49,8 +49,14 @@ export function clearSession(): void {
 }
 
 let onUnauthorized: () => void = () => {};
+/** What the app does when the session has ended (a 401, or signOut): forget it, show the login page. */
 export function setUnauthorizedHandler(fn: () => void): void {
   onUnauthorized = fn;
+}
+
+/** Ends the session in this browser once the server has ended it (logout, logout-all). */
+export function signOut(): void {
+  onUnauthorized();
 }
 
 export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {

@@ -20,6 +20,8 @@ const FIELD_LABELS: Record<string, string> = {
   idempotencyKey: '提交标识',
   username: '用户名',
   password: '密码',
+  currentPassword: '当前密码',
+  newPassword: '新密码',
   from: '开始日期',
   to: '结束日期',
   month: '月份',

@@ -46,3 +46,22 @@ export const CreateUserBody = Type.Object(
   { additionalProperties: false },
 );
 export type CreateUserInput = Static<typeof CreateUserBody>;
+
+/** A new password: the rule of creation (8–256 characters). */
+const NewPassword = Type.String({ minLength: 8, maxLength: 256 });
+
+export const ChangePasswordBody = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
+    newPassword: NewPassword,
+  },
+  { additionalProperties: false },
+);
+export type ChangePasswordInput = Static<typeof ChangePasswordBody>;
+
+/** A fresh token after a password change: every earlier token of the user no longer works. */
+export const TokenResponse = Type.Object({ token: Type.String() });
+
+export const ResetPasswordBody = Type.Object({ newPassword: NewPassword }, { additionalProperties: false });
+
+export const UpdateUserBody = Type.Object({ active: Type.Boolean() }, { additionalProperties: false });

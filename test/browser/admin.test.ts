@@ -20,7 +20,8 @@ describe('the administrator in chromium', () => {
     await form.getByLabel('负责部门').selectOption(String(s.w.deptB.id));
     await form.getByRole('button', { name: '新建用户' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('已创建用户 newhead');
-    expect(await page.locator('table').textContent()).toContain('newhead');
+    // The list reloads after the status shows (the reload is not awaited): wait for it.
+    await expect.poll(() => page.locator('table').textContent()).toContain('newhead');
     expect(await axeViolations(page)).toEqual([]);
 
     const other = await (await s.browser.newContext({ locale: 'zh-CN' })).newPage();

@@ -44,7 +44,7 @@ describe('POST /api/auth/login', () => {
     expect((await login(u.username, TEST_PASSWORD)).statusCode).toBe(401);
   });
 
-  it('throttles repeated failures with 429', async () => {
+  it('throttles repeated failures of an account with 429 (details: login-throttle.test.ts)', async () => {
     const codes: number[] = [];
     for (let i = 0; i < 12; i++) codes.push((await login(w.admin.username, 'nope', '10.9.9.9')).statusCode);
     expect(codes.slice(0, 10).every((c) => c === 401)).toBe(true);
@@ -52,8 +52,14 @@ describe('POST /api/auth/login', () => {
     const res = await login(w.admin.username, TEST_PASSWORD, '10.9.9.9');
     expect(res.statusCode).toBe(429);
     expect(res.json().error).toBe('TooManyLoginAttempts');
-    // another address is not affected
-    expect((await login(w.admin.username, TEST_PASSWORD, '10.9.9.10')).statusCode).toBe(200);
+    // The account is locked from every address; other accounts, from that address too, are not.
+    expect((await login(w.admin.username, TEST_PASSWORD, '10.9.9.10')).statusCode).toBe(429);
+    expect((await login(w.supervisor.username, TEST_PASSWORD, '10.9.9.9')).statusCode).toBe(200);
+  });
+
+  it('never counts a successful login: an address signs in again and again', async () => {
+    for (let i = 0; i < 20; i++)
+      expect((await login(i % 2 ? w.admin.username : w.supervisor.username, TEST_PASSWORD)).statusCode).toBe(200);
   });
 
   it('rejects malformed bodies with 400 JSON', async () => {

@@ -16,6 +16,7 @@ describe('loadConfig', () => {
     expect(c.trustProxy).toBe(false);
     expect(Object.isFrozen(c)).toBe(true);
     expect(loadConfig({}).dbFile).toBe('./data/app.db');
+    expect(c.login).toEqual({ maxFailuresPerAccount: 10, maxFailuresPerAddress: 100, lockMinutes: 15, maxRequestsPerMinute: 300 });
   });
 
   it('generates the development JWT secret once and keeps it beside the database', () => {
@@ -46,6 +47,8 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: '10.0.0.1,banana' }, /TRUST_PROXY/],
     [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY/],
     [{ NODE_ENV: 'staging' }, /NODE_ENV/],
+    [{ LOGIN_MAX_FAILURES_PER_ACCOUNT: '0' }, /LOGIN_MAX_FAILURES_PER_ACCOUNT/],
+    [{ LOGIN_LOCK_MINUTES: '15m' }, /LOGIN_LOCK_MINUTES/],
   ])('rejects bad value %o with a clear message', (env, pattern) => {
     expect(() => loadConfig({ DB_FILE: ':memory:', ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ DB_FILE: ':memory:', ...env })).toThrow(pattern);

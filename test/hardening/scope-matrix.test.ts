@@ -27,6 +27,8 @@ const world = {} as {
   rating: Record<Unit, number>;
   kase: Record<Unit, number>;
   webhook: Record<Unit, number>;
+  /** A user of each unit whom the user routes act on (disable, reset): none of the callers below. */
+  target: Record<Unit, number>;
   users: Array<{ name: string; user: { id: number; role: string }; sees: Unit[] }>;
 };
 
@@ -65,6 +67,11 @@ beforeAll(async () => {
   const otherSupervisor = await makeUser(db, { role: 'supervisor', orgUnitId: other.id });
   const headA = await makeUser(db, { role: 'dept_head', departmentIds: [deptA.id] });
   const headB = await makeUser(db, { role: 'dept_head', departmentIds: [deptB.id] });
+  world.target = {
+    A: (await makeUser(db, { role: 'dept_head', departmentIds: [deptA.id] })).id,
+    B: (await makeUser(db, { role: 'dept_head', departmentIds: [deptB.id] })).id,
+    C: (await makeUser(db, { role: 'supervisor', orgUnitId: other.id })).id,
+  };
   world.users = [
     { name: 'admin', user: admin, sees: ['A', 'B'] },
     { name: 'otherAdmin', user: otherAdmin, sees: ['C'] },
@@ -129,6 +136,7 @@ function paramValue(path: string, name: string, unit: Unit): string {
   if (path.startsWith('/api/departments/')) return String(world.dept[unit]);
   if (path.startsWith('/api/org-units/')) return String(world.county[unit]);
   if (path.startsWith('/api/webhooks/')) return String(world.webhook[unit]);
+  if (path.startsWith('/api/users/')) return String(world.target[unit]);
   throw new Error(`scope matrix: no entity for {${name}} in ${path} — add it here`);
 }
 
@@ -190,6 +198,11 @@ async function snapshot(): Promise<string> {
   return parts.join('|');
 }
 
+/** The caller's current token version: POST /api/auth/logout-all, one of the routes, revokes their earlier tokens. */
+async function tokenVersion(userId: number): Promise<number> {
+  return (await rows<{ v: number }>(t.db, sql`SELECT token_version AS "v" FROM users WHERE id = ${userId}`))[0]!.v;
+}
+
 const UNITS: Unit[] = ['A', 'B', 'C'];
 
 describe('scope matrix over the route table', () => {
@@ -238,7 +251,7 @@ describe('scope matrix over the route table', () => {
           const res = await t.app.inject({
             method: op.method as 'GET',
             url,
-            headers: bearerFor(t.app, user),
+            headers: bearerFor(t.app, { ...user, tokenVersion: await tokenVersion(user.id) }),
             payload: op.bodySchema ? (sample(op.bodySchema) as object) : undefined,
           });
           calls++;

@@ -11,7 +11,9 @@ import { migrateDb } from '../../db/migrate.js';
 import { buildApp } from '../../server/app.js';
 import { type Config, loadConfig } from '../../server/config.js';
 import { manualClock, type RandomSource } from '../../server/lib/clock.js';
+import { sessionClaims } from '../../server/plugins/auth.js';
 import { createServices, type Services } from '../../server/services.js';
+import type { Role } from '../../shared/domain.js';
 import { TEMPLATE_DB } from '../global-setup.js';
 
 /** 2026-11-23 10:00 China time (a Monday). */
@@ -61,9 +63,13 @@ export async function makeTestApp(
   };
 }
 
-/** A bearer header for a user, signed with the app's real secret. */
-export function bearerFor(app: FastifyInstance, user: { id: number; role: string }): { authorization: string } {
-  return { authorization: `Bearer ${app.jwt.sign({ sub: String(user.id), role: user.role as 'admin' })}` };
+/**
+ * A bearer header for a user, signed with the app's real secret as a login signs it (at the user's
+ * token version: the row's, or 0 as every user starts).
+ */
+export function bearerFor(app: FastifyInstance, user: { id: number; role: string; tokenVersion?: number }): { authorization: string } {
+  const claims = sessionClaims({ id: user.id, role: user.role as Role, tokenVersion: user.tokenVersion ?? 0 });
+  return { authorization: `Bearer ${app.jwt.sign(claims)}` };
 }
 
 /** Runs a raw SQL write in a transaction of its own (tests that tamper with rows on purpose). */

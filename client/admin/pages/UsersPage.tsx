@@ -8,10 +8,11 @@ import { ErrorText } from '../components/ErrorText.js';
 import { InputField, LabelOptions, NamedOptions, SelectField } from '../components/Fields.js';
 import { useAction } from '../components/use-action.js';
 import { useApi } from '../components/use-api.js';
+import { BASE } from '../router.js';
 import type { PageProps } from '../routes.js';
 
 /** Administrators create the staff accounts of their scope: supervisors, heads, other admins. */
-export function UsersPage(_: PageProps) {
+export function UsersPage({ user: me }: PageProps) {
   const users = useApi<{ users: UserView[] }>('/api/users');
   const depts = useApi<{ departments: Department[] }>('/api/departments');
   const units = useApi<{ orgUnits: OrgUnit[] }>('/api/org-units');
@@ -85,25 +86,101 @@ export function UsersPage(_: PageProps) {
         {creating.outcome && <span role="status">{creating.outcome}</span>}
       </form>
       <ErrorText message={users.error} />
-      <table class="data">
-        <caption class="sr-only">用户列表</caption>
-        <ColumnHeads columns={['用户名', '姓名', '角色', '范围', '状态']} />
-        <tbody>
-          {users.data?.users.map((u) => (
-            <tr key={u.id}>
-              <td>{u.username}</td>
-              <td>{u.displayName}</td>
-              <td>{ROLE_LABELS[u.role]}</td>
-              <td>
-                {u.role === 'dept_head'
-                  ? u.departmentIds.map((d) => deptName.get(d) ?? d).join('、')
-                  : (unitName.get(u.orgUnitId ?? 0) ?? '')}
-              </td>
-              <td>{u.active ? '启用' : '停用'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div class="table-scroll">
+        <table class="data users">
+          <caption class="sr-only">用户列表</caption>
+          <ColumnHeads columns={['用户名', '姓名', '角色', '范围', '状态', '操作']} />
+          <tbody>
+            {users.data?.users.map((u) => (
+              <UserRow
+                key={u.id}
+                user={u}
+                self={u.id === me.id}
+                scope={
+                  u.role === 'dept_head'
+                    ? u.departmentIds.map((d) => deptName.get(d) ?? d).join('、')
+                    : (unitName.get(u.orgUnitId ?? 0) ?? '')
+                }
+                onChanged={users.reload}
+              />
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
+  );
+}
+
+/** One user: the admin resets their password or disables them (either ends every session of theirs). */
+function UserRow({ user: u, self, scope, onChanged }: { user: UserView; self: boolean; scope: string; onChanged: () => void }) {
+  const [resetting, setResetting] = useState(false);
+  const [password, setPassword] = useState('');
+  const acting = useAction('操作失败');
+  const { busy } = acting;
+
+  const reset = acting.onSubmit(async () => {
+    await api(`/api/users/${u.id}/password`, { method: 'POST', body: { newPassword: password } });
+    setResetting(false);
+    setPassword('');
+    return `已重置 ${u.username} 的密码，其原有登录已全部失效`;
+  });
+
+  function toggle() {
+    const verb = u.active ? '停用' : '启用';
+    const note = u.active ? '停用后该用户不能登录，已有的登录立即失效。' : '';
+    if (!confirm(`确定${verb}用户 ${u.username}（${u.displayName}）？${note}`)) return;
+    void acting.run(async () => {
+      await api(`/api/users/${u.id}`, { method: 'PATCH', body: { active: !u.active } });
+      onChanged();
+      return `已${verb} ${u.username}`;
+    });
+  }
+
+  return (
+    <tr class={u.active ? undefined : 'inactive'}>
+      <td>{u.username}</td>
+      <td>{u.displayName}</td>
+      <td>{ROLE_LABELS[u.role]}</td>
+      <td>{scope}</td>
+      <td>{u.active ? '启用' : '停用'}</td>
+      <td>
+        {self ? (
+          <a href={`${BASE}/account`}>修改密码</a>
+        ) : resetting ? (
+          <form class="row-form" onSubmit={reset} aria-label={`重置 ${u.username} 的密码`}>
+            <InputField
+              label="新密码（至少 8 位）"
+              type="password"
+              required
+              minLength={8}
+              maxLength={256}
+              value={password}
+              onValue={setPassword}
+              autoComplete="new-password"
+            />
+            <span class="row-actions">
+              <button type="submit" disabled={busy}>
+                重置
+              </button>
+              <button type="button" onClick={() => setResetting(false)} disabled={busy}>
+                取消
+              </button>
+            </span>
+          </form>
+        ) : (
+          <span class="row-actions">
+            <button type="button" class="link" onClick={() => setResetting(true)} disabled={busy}>
+              重置密码<span class="sr-only">（{u.username}）</span>
+            </button>
+            <button type="button" class="link" onClick={toggle} disabled={busy}>
+              {u.active ? '停用' : '启用'}
+              <span class="sr-only">（{u.username}）</span>
+            </button>
+          </span>
+        )}
+        {acting.outcome && !acting.error && <p role="status">{acting.outcome}</p>}
+        <ErrorText message={acting.error} />
+      </td>
+    </tr>
   );
 }
