@@ -1,9 +1,10 @@
 // The only module that reads the environment (docs/architecture.md). Validated at start: a bad value stops the
 // server with a clear message; no secret has a default in production.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
+import { ensurePrivateFile, tightenMode } from '../db/private-files.js';
 
 export interface Config {
   readonly nodeEnv: 'production' | 'development' | 'test';
@@ -82,11 +83,15 @@ function persistedDevSecret(dbFile: string, name: string): string {
   const file = resolve(dirname(dbFile), `.${name}`);
   if (existsSync(file)) {
     const value = readFileSync(file, 'utf8').trim();
-    if (value.length >= 32) return value;
+    if (value.length >= 32) {
+      // One written 0644 by an earlier version is made readable by the owner only.
+      tightenMode(file);
+      return value;
+    }
   }
-  mkdirSync(dirname(file), { recursive: true });
+  ensurePrivateFile(file);
   const value = randomBytes(32).toString('hex');
-  writeFileSync(file, `${value}\n`, { mode: 0o600 });
+  writeFileSync(file, `${value}\n`);
   return value;
 }
 
