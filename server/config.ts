@@ -29,6 +29,8 @@ export interface Config {
   /** Whether the seeded demo county also gets two months of example ratings and cases. */
   readonly seedDemoActivity: boolean;
   readonly tokenTtl: string;
+  /** Webhooks may point at loopback, private and link-local addresses (refused unless true). */
+  readonly webhookAllowPrivate: boolean;
 }
 
 export class ConfigError extends Error {
@@ -145,6 +147,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   if (!['true', 'false'].includes(seedDemoRaw)) throw new ConfigError('SEED_DEMO must be true or false');
   const seedActivityRaw = env.SEED_DEMO_ACTIVITY || 'true';
   if (!['true', 'false'].includes(seedActivityRaw)) throw new ConfigError('SEED_DEMO_ACTIVITY must be true or false');
+  const webhookPrivateRaw = env.WEBHOOK_ALLOW_PRIVATE || 'false';
+  if (!['true', 'false'].includes(webhookPrivateRaw)) throw new ConfigError('WEBHOOK_ALLOW_PRIVATE must be true or false');
 
   return Object.freeze({
     nodeEnv,
@@ -162,5 +166,6 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     seedDemo: seedDemoRaw === 'true',
     seedDemoActivity: seedActivityRaw === 'true',
     tokenTtl: env.TOKEN_TTL || '12h',
+    webhookAllowPrivate: webhookPrivateRaw === 'true',
   });
 }
