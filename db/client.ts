@@ -7,14 +7,13 @@
 // (WAL: they see committed data only), so a stray write outside a transaction fails loudly, and a
 // read never sees another request's uncommitted work while a transaction waits between statements.
 // Transactions of one process take turns on the one writing connection.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { is, Placeholder, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { privateDatabaseFiles } from './private-files.js';
 import * as schema from './schema.js';
 
 type SqliteDrizzle = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -99,7 +98,7 @@ function withTransaction<T extends object>(base: T, transaction: Conn['transacti
  * for everything else. `:memory:` (tools and single-connection tests) reads on the writing connection.
  */
 export function openDb(file: string): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') privateDatabaseFiles(file);
   const writer = openConnection(file, false);
   const reader = file === ':memory:' ? writer : openConnection(file, true);
   const writeDb = drizzle(writer, { schema }) as SqliteDrizzle;

@@ -1,9 +1,10 @@
 // The only module that reads the environment (docs/architecture.md). Validated at start: a bad value stops the
 // server with a clear message; no secret has a default in production.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
+import { ensurePrivateFile, tightenMode } from '../db/private-files.js';
 
 export interface Config {
   readonly nodeEnv: 'production' | 'development' | 'test';
@@ -29,6 +30,8 @@ export interface Config {
   readonly seedDemoActivity: boolean;
   readonly tokenTtl: string;
   readonly login: LoginLimits;
+  /** Webhooks may point at loopback, private and link-local addresses (refused unless true). */
+  readonly webhookAllowPrivate: boolean;
 }
 
 /** The staff login's throttle (docs/api.md 1.4): failures only, per account and per address. */
@@ -103,11 +106,15 @@ function persistedDevSecret(dbFile: string, name: string): string {
   const file = resolve(dirname(dbFile), `.${name}`);
   if (existsSync(file)) {
     const value = readFileSync(file, 'utf8').trim();
-    if (value.length >= 32) return value;
+    if (value.length >= 32) {
+      // One written 0644 by an earlier version is made readable by the owner only.
+      tightenMode(file);
+      return value;
+    }
   }
-  mkdirSync(dirname(file), { recursive: true });
+  ensurePrivateFile(file);
   const value = randomBytes(32).toString('hex');
-  writeFileSync(file, `${value}\n`, { mode: 0o600 });
+  writeFileSync(file, `${value}\n`);
   return value;
 }
 
@@ -161,6 +168,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   if (!['true', 'false'].includes(seedDemoRaw)) throw new ConfigError('SEED_DEMO must be true or false');
   const seedActivityRaw = env.SEED_DEMO_ACTIVITY || 'true';
   if (!['true', 'false'].includes(seedActivityRaw)) throw new ConfigError('SEED_DEMO_ACTIVITY must be true or false');
+  const webhookPrivateRaw = env.WEBHOOK_ALLOW_PRIVATE || 'false';
+  if (!['true', 'false'].includes(webhookPrivateRaw)) throw new ConfigError('WEBHOOK_ALLOW_PRIVATE must be true or false');
 
   return Object.freeze({
     nodeEnv,
@@ -184,5 +193,6 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       lockMinutes: parseCount(env, 'LOGIN_LOCK_MINUTES', 15, 24 * 60),
       maxRequestsPerMinute: parseCount(env, 'LOGIN_MAX_REQUESTS_PER_MINUTE', 300, 100_000),
     }),
+    webhookAllowPrivate: webhookPrivateRaw === 'true',
   });
 }

@@ -40,7 +40,15 @@ async function main(): Promise<void> {
 
   let closing = false;
   const shutdown = async (signal: string) => {
-    if (closing) return;
+    if (closing) {
+      // The same stop often arrives twice: under `npm start` / `npm run serve` a signal sent to the
+      // process group (systemd's default KillMode=control-group, Ctrl-C in a terminal) reaches node
+      // directly AND forwarded by npm. With no listener left, Node's default action would kill the
+      // process mid-shutdown and drop the requests in flight; so every later signal is ignored (the
+      // grace period bounds the stop; SIGKILL remains the last resort).
+      app.log.info({ signal }, 'already shutting down; signal ignored');
+      return;
+    }
     closing = true;
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');
     stopJobs();
@@ -55,8 +63,9 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  // `on`, not `once`: the listener must stay for the repeated signal (see shutdown).
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
   const addr = app.server.address();

@@ -8,6 +8,7 @@ import { createAuthService } from './modules/auth/auth.service.js';
 import { createCasesService } from './modules/cases/cases.service.js';
 import { createCodesService } from './modules/codes/codes.service.js';
 import { createNotificationsService } from './modules/notifications/notifications.service.js';
+import type { ResolveHost } from './modules/notifications/outbound.js';
 import { createOrgService } from './modules/org/org.service.js';
 import { createRatingRecords } from './modules/ratings/rating-records.js';
 import { createRatingsService } from './modules/ratings/ratings.service.js';
@@ -21,6 +22,8 @@ export interface ServiceDeps {
   random?: RandomSource;
   /** Where services log (pino: fastify's logger or the one it is given); nothing is logged without it. */
   logger?: Logger;
+  /** How webhook host names are resolved (tests: a fixed table instead of DNS). */
+  resolveHost?: ResolveHost;
 }
 
 /** Builds every service once, wiring their dependencies explicitly (no container, no globals). */
@@ -34,7 +37,14 @@ export async function createServices(deps: ServiceDeps) {
   const org = createOrgService({ db, clock });
   const auth = createAuthService({ db, clock, org, limits: config.login });
   const stats = createStatsService({ db, clock, settings, org, crypto });
-  const notifications = createNotificationsService({ db, clock, org, log: logger });
+  const notifications = createNotificationsService({
+    db,
+    clock,
+    org,
+    log: logger,
+    allowPrivate: config.webhookAllowPrivate,
+    resolveHost: deps.resolveHost,
+  });
   // Ratings and cases need each other: the rating records (read, excluded, erased by cases) come
   // before cases, the submission service (which opens cases) after.
   const ratingRecords = createRatingRecords({ db, stats });

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { createPrivateFile } from '../../db/private-files.js';
 import { loadConfig } from '../config.js';
 
 async function main(): Promise<void> {
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
     console.error(`目标文件已存在，不会覆盖 / refusing to overwrite ${dest}`);
     process.exit(1);
   }
+  // Created here, empty and 0600, before SQLite writes the copy into it (SQLite would create it 0644).
+  createPrivateFile(dest);
   const db = new Database(source, { fileMustExist: true });
   db.pragma('busy_timeout = 5000');
   const started = Date.now();

@@ -3,6 +3,7 @@
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { tightenMode } from '../../db/private-files.js';
 import { loadConfig } from '../config.js';
 import { checkBackup } from './backup-check.js';
 
@@ -22,6 +23,8 @@ function main(): void {
   const target = resolve(config.dbFile);
   const staging = `${target}.restoring`;
   copyFileSync(backup, staging);
+  // The copy keeps the backup's mode; the live database is the service account's alone.
+  tightenMode(staging);
   if (existsSync(target)) {
     const aside = `${target}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     // Fold the live WAL into the old file before moving it aside, so it stays a complete database.

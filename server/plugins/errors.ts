@@ -39,12 +39,26 @@ const FIELD_LABELS: Record<string, string> = {
 
 const PART_LABELS: Record<string, string> = { body: '请求内容', querystring: '查询参数', params: '路径参数', headers: '请求头' };
 
-/** A Chinese sentence for a schema violation: citizens and staff both read these messages. */
-function describeValidation(context: string | undefined, issues: ValidationIssue[]): string {
+const TYPE_LABELS: Record<string, string> = { object: 'JSON 对象', array: '列表' };
+
+/** A request without a body, or with an empty or `null` JSON body. */
+const EMPTY_BODY = '请求体不能为空，应为 JSON 对象';
+
+/**
+ * A Chinese sentence for a schema violation: citizens and staff both read these messages (`body`: the
+ * request's body, to tell a missing one).
+ */
+function describeValidation(context: string | undefined, issues: ValidationIssue[], body: unknown): string {
   const first = issues[0];
   const where = PART_LABELS[context ?? 'body'] ?? '请求';
   if (!first) return `${where}不正确`;
   const field = (first.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+  if (first.keyword === 'type' && field === '') {
+    // The part as a whole has the wrong type: there is no field to name.
+    if ((context ?? 'body') === 'body' && body == null) return EMPTY_BODY;
+    const type = String(first.params?.type ?? '');
+    return `${where}应为 ${TYPE_LABELS[type] ?? type}`;
+  }
   const raw = field || (first.params?.missingProperty as string | undefined) || '';
   const name = FIELD_LABELS[raw.split('.')[0] ?? ''] ?? raw;
   switch (first.keyword) {
@@ -104,9 +118,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return reply.status(err.statusCode).send({ error: err.error, message: err.message });
     }
     if (err.validation) {
-      return reply
-        .status(400)
-        .send({ error: 'ValidationError', message: describeValidation(err.validationContext, err.validation as ValidationIssue[]) });
+      return reply.status(400).send({
+        error: 'ValidationError',
+        message: describeValidation(err.validationContext, err.validation as ValidationIssue[], request.body),
+      });
     }
     const status = err.statusCode ?? 500;
     if (status === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
@@ -126,7 +141,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
         err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
           ? '不支持的内容类型，请以 JSON 提交'
           : err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
-            ? '请求内容为空'
+            ? EMPTY_BODY
             : err.code?.startsWith('FST_ERR_CTP') || err instanceof SyntaxError
               ? '请求内容不是有效的 JSON'
               : err.message;

@@ -9,7 +9,8 @@ import { bearerFor } from '../helpers/app.js';
 import { makeRating, useTestWorld } from '../helpers/factories.js';
 import { badCase, drive, getJson, move, PHONE } from './helpers.js';
 
-const { t, w } = useTestWorld();
+// The webhook receiver listens on 127.0.0.1: allowed only with WEBHOOK_ALLOW_PRIVATE=true.
+const { t, w } = useTestWorld({ env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
 const DAY = 86_400_000;
 const phoneOf = async (ratingId: number) =>
   (await firstRow<{ phone_enc: string | null; phone_erased_at: number | null; real_name: number }>(

@@ -217,6 +217,24 @@ describe('spot checks stay with the supervisors', () => {
     expect(sup.statusCode).toBe(200);
   });
 
+  it('a spot check cannot be assigned to the department head, who cannot see it (400), nor offered as assignee', async () => {
+    const { t, w } = await world();
+    const c = (await draw(t, w, { month: '2026-11', seed: 'a' }))
+      .json()
+      .cases.find((x: { departmentId: number }) => x.departmentId === w.deptA.id);
+    const assign = (officerId: number) =>
+      t.app.inject({ method: 'POST', url: `/api/cases/${c.id}/assign`, headers: bearerFor(t.app, w.supervisor), payload: { officerId } });
+    const toHead = await assign(w.headA.id);
+    expect(toHead.statusCode).toBe(400);
+    expect(toHead.json()).toMatchObject({ error: 'InvalidOfficer', message: expect.stringContaining('好评抽查') });
+    const detail = await t.app.inject({ url: `/api/cases/${c.id}`, headers: bearerFor(t.app, w.supervisor) });
+    expect(detail.json().officerId ?? null).toBeNull();
+    const assignees = await t.app.inject({ url: `/api/cases/${c.id}/assignees`, headers: bearerFor(t.app, w.supervisor) });
+    expect(assignees.json().users.map((u: { id: number }) => u.id)).not.toContain(w.headA.id);
+    expect(assignees.json().users.map((u: { id: number }) => u.id)).toContain(w.supervisor.id);
+    expect((await assign(w.supervisor.id)).statusCode).toBe(200);
+  });
+
   it('escalate on their whole deadline only, not the contact deadline', async () => {
     const { t, w } = await world();
     await draw(t, w, { month: '2026-11', seed: 'e' });

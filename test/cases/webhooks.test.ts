@@ -36,7 +36,8 @@ async function receiver(script: number[] = [], answer = '{"errcode":0,"errmsg":"
 
 const close = (s: Server) => new Promise<void>((ok) => s.close(() => ok()));
 
-const { t, w } = useTestWorld();
+// The receivers listen on 127.0.0.1, which a webhook may only reach with WEBHOOK_ALLOW_PRIVATE=true.
+const { t, w } = useTestWorld({ env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
 const servers: Server[] = [];
 // Before the app closes: vitest runs afterEach hooks in reverse order.
 afterEach(async () => {

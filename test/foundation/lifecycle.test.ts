@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { processExists, startServerProcess, useServerProcesses } from '../helpers/server-process.js';
+import { startServerProcess, useServerProcesses } from '../helpers/server-process.js';
 
 const { tempDir } = useServerProcesses();
 
@@ -45,16 +45,5 @@ describe('lifecycle of the real server', () => {
     check.close();
     again.kill('SIGINT');
     expect(await again.exited).toBe(0);
-  }, 120_000);
-
-  it('started as operators start it (npm run serve), a SIGTERM to npm alone stops the server: npm hands it to node, nothing is left serving', async () => {
-    const dbFile = join(tempDir('mspy-life-npm-'), 'app.db');
-    const server = await startServerProcess({ DB_FILE: dbFile }, { viaNpm: true });
-    // Only npm's own pid, as a service manager that signals its main process would: a script shell
-    // that did not exec node would swallow it and leave the server running.
-    process.kill(server.pid, 'SIGTERM');
-    await server.exited;
-    await server.waitUntilPortClosed();
-    expect(processExists(-server.pid)).toBe(false);
   }, 120_000);
 });

@@ -33,7 +33,8 @@ const world = {} as {
 };
 
 beforeAll(async () => {
-  t = await makeTestApp();
+  // The webhooks point at 127.0.0.1: allowed only with WEBHOOK_ALLOW_PRIVATE=true.
+  t = await makeTestApp({ env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
   const db = t.db;
   const city = await makeCity(db);
   const county = await makeCounty(db, { parentId: city.id });

@@ -11,6 +11,7 @@ import { migrateDb } from '../../db/migrate.js';
 import { buildApp } from '../../server/app.js';
 import { type Config, loadConfig } from '../../server/config.js';
 import { manualClock, type RandomSource } from '../../server/lib/clock.js';
+import type { ResolveHost } from '../../server/modules/notifications/outbound.js';
 import { sessionClaims } from '../../server/plugins/auth.js';
 import { createServices, type Services } from '../../server/services.js';
 import type { Role } from '../../shared/domain.js';
@@ -40,13 +41,21 @@ export function testConfig(env: Record<string, string> = {}): Readonly<Config> {
 }
 
 export async function makeTestApp(
-  opts: { env?: Record<string, string>; now?: number; random?: RandomSource; db?: Db; closeGraceMs?: number } = {},
+  opts: {
+    env?: Record<string, string>;
+    now?: number;
+    random?: RandomSource;
+    db?: Db;
+    closeGraceMs?: number;
+    /** Webhook host names resolved by this instead of DNS. */
+    resolveHost?: ResolveHost;
+  } = {},
 ): Promise<TestApp> {
   const config = testConfig(opts.env);
   const fresh = opts.db ? null : await freshDatabase();
   const db = opts.db ?? fresh!.db;
   const clock = manualClock(opts.now ?? T0);
-  const services = await createServices({ config, db, clock, random: opts.random });
+  const services = await createServices({ config, db, clock, random: opts.random, resolveHost: opts.resolveHost });
   const app = await buildApp({ services, logger: false, closeGraceMs: opts.closeGraceMs });
   await app.ready();
   return {

@@ -76,7 +76,7 @@ export function createCasesService(deps: CasesDeps) {
    * 好评抽查 checks whether the department steered its ratings, so department heads never see which
    * good ratings were drawn: spot-check cases are outside their scope.
    */
-  function kindVisible(actor: Actor, kind: CaseKind): boolean {
+  function kindVisible(actor: Pick<Actor, 'role'>, kind: CaseKind): boolean {
     return kind === 'bad_rating' || actor.role !== 'dept_head';
   }
 
@@ -233,6 +233,10 @@ export function createCasesService(deps: CasesDeps) {
         if (!officer || officer.role === 'admin' || !officer.departmentIds.has(before.departmentId)) {
           throw new BadRequest('经办人必须是管辖该部门的督查或该部门负责人', 'InvalidOfficer');
         }
+        // An officer who could not open the case (a department head and a spot check) could not work it.
+        if (!kindVisible(officer, before.kind)) {
+          throw new BadRequest('好评抽查案件只能指派给督查（部门负责人看不到抽查案件）', 'InvalidOfficer');
+        }
         if (before.officerId === officer.id) return;
         const after = await q.updateCase(tx, id, { officerId: officer.id, updatedAt: now });
         await q.insertCaseEvent(tx, {
@@ -254,7 +258,7 @@ export function createCasesService(deps: CasesDeps) {
     /** Who may be assigned as the case's officer. */
     async assignees(actor: Actor, id: number): Promise<Assignee[]> {
       const c = scoped(actor, await q.getCase(db, id));
-      const users = await q.listAssignableUsers(db, c.departmentId);
+      const users = (await q.listAssignableUsers(db, c.departmentId)).filter((u) => kindVisible({ role: u.role as Actor['role'] }, c.kind));
       return users.map((u) => ({ ...u, roleLabel: ROLE_LABELS[u.role as keyof typeof ROLE_LABELS] ?? u.role }));
     },
 

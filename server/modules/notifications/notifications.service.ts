@@ -14,6 +14,7 @@ import type { Logger } from '../../lib/logger.js';
 import type { Actor } from '../auth/actor.js';
 import type { OrgService } from '../org/org.service.js';
 import { buildPayload } from './formats.js';
+import { AddressRefused, postJson, type ResolveHost, refusedHost, systemResolveHost } from './outbound.js';
 
 /** Attempts per delivery, and the wait before each retry (1 min, 5 min, 30 min, 2 h). */
 export const MAX_ATTEMPTS = 5;
@@ -30,9 +31,14 @@ export function createNotificationsService(deps: {
   /** Where delivery failures are reported (never with the URL: it carries the robot's key). */
   log: Logger;
   timeoutMs?: number;
+  /** WEBHOOK_ALLOW_PRIVATE: webhooks may point at loopback and private addresses. */
+  allowPrivate: boolean;
+  /** How host names are resolved, at saving and for every delivery's connection (tests pass their own). */
+  resolveHost?: ResolveHost;
 }) {
-  const { db, clock, org, log } = deps;
+  const { db, clock, org, log, allowPrivate } = deps;
   const timeoutMs = deps.timeoutMs ?? DELIVERY_TIMEOUT_MS;
+  const resolveHost = deps.resolveHost ?? systemResolveHost;
   // Enqueueing runs on the rating route: the webhook list is cached and dropped on every change.
   let cache: q.WebhookRow[] | null = null;
   // Bumped by every change, so that a list read before a change's commit is never cached after it.
@@ -76,7 +82,7 @@ export function createNotificationsService(deps: {
     return w.orgUnitId != null && units.has(w.orgUnitId);
   }
 
-  function checkUrl(url: string): void {
+  async function checkUrl(url: string): Promise<void> {
     let u: URL;
     try {
       u = new URL(url);
@@ -85,6 +91,9 @@ export function createNotificationsService(deps: {
     }
     if (u.protocol !== 'https:' && u.protocol !== 'http:')
       throw new BadRequest('推送地址必须以 http:// 或 https:// 开头', 'InvalidWebhookUrl');
+    if (allowPrivate) return;
+    const refused = await refusedHost(u, resolveHost);
+    if (refused) throw new BadRequest(refused, 'PrivateWebhookAddress');
   }
 
   async function owned(actor: Actor, id: number): Promise<q.WebhookRow> {
@@ -104,16 +113,11 @@ export function createNotificationsService(deps: {
       );
       return 'failed';
     }
+    let refused = false;
     try {
-      const res = await fetch(hook.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8' },
-        body: JSON.stringify(d.payload),
-        signal: AbortSignal.timeout(timeoutMs),
-        redirect: 'error',
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const res = await postJson(hook.url, JSON.stringify(d.payload), { timeoutMs, allowPrivate, resolve: resolveHost });
+      const text = res.text;
+      if (res.status < 200 || res.status > 299) throw new Error(`HTTP ${res.status}`);
       // Both robots answer 200 with { errcode, errmsg }: a non-zero errcode (bad key, rate limit) is a failure.
       let body: unknown = null;
       try {
@@ -131,9 +135,11 @@ export function createNotificationsService(deps: {
       );
       return 'delivered';
     } catch (err) {
+      // A private address is refused for good: retrying would only ask again.
+      refused = err instanceof AddressRefused;
       error = err instanceof Error ? (err.name === 'TimeoutError' ? `超时（${timeoutMs} ms）` : err.message) : String(err);
     }
-    const failed = attempts >= MAX_ATTEMPTS;
+    const failed = refused || attempts >= MAX_ATTEMPTS;
     const wait = RETRY_BACKOFF_MS[Math.min(attempts - 1, RETRY_BACKOFF_MS.length - 1)];
     const nextAttemptAt = failed ? null : clock.now() + wait;
     await db.transaction((tx) =>
@@ -222,7 +228,7 @@ export function createNotificationsService(deps: {
 
     async createWebhook(actor: Actor, input: WebhookInput): Promise<WebhookView> {
       requireAdmin(actor);
-      checkUrl(input.url);
+      await checkUrl(input.url);
       const orgUnitId = input.orgUnitId ?? actor.orgUnitId;
       if (orgUnitId == null || !(await org.orgUnitIdsInScope(actor)).includes(orgUnitId)) throw new NotFound('组织单位不存在');
       const now = clock.now();
@@ -253,7 +259,7 @@ export function createNotificationsService(deps: {
 
     async updateWebhook(actor: Actor, id: number, patch: WebhookPatch): Promise<WebhookView> {
       await owned(actor, id);
-      if (patch.url !== undefined) checkUrl(patch.url);
+      if (patch.url !== undefined) await checkUrl(patch.url);
       const now = clock.now();
       const row = await db.transaction(async (tx) => {
         await bumpCacheVersion(tx, 'webhooks');
