@@ -17,11 +17,11 @@ afterEach(async () => {
 });
 
 /** Two app instances on one database (their own connections, caches and clocks). */
-async function twoInstances() {
+async function twoInstances(env: Record<string, string> = {}) {
   const fresh = await freshDatabase();
   dropDb = fresh.drop;
-  const a = await makeTestApp({ db: fresh.db });
-  const b = await makeTestApp({ db: openDatabase(fresh.url) });
+  const a = await makeTestApp({ db: fresh.db, env });
+  const b = await makeTestApp({ db: openDatabase(fresh.url), env });
   open.push(a, b);
   const w = await makeWorld(a.db);
   return { a, b, w };
@@ -80,7 +80,8 @@ describe('several instances on one database', () => {
   it.skipIf(driverUnderTest !== 'pg')(
     'a webhook notice is sent once when two instances run the delivery job at the same time',
     async () => {
-      const { a, b, w } = await twoInstances();
+      // The receiver listens on 127.0.0.1, which a webhook may only reach with WEBHOOK_ALLOW_PRIVATE=true.
+      const { a, b, w } = await twoInstances({ WEBHOOK_ALLOW_PRIVATE: 'true' });
       // A slow receiver: each instance's run is still posting when the other one looks for due notices.
       const bodies: string[] = [];
       const receiver = createServer((req, res) => {
@@ -100,7 +101,7 @@ describe('several instances on one database', () => {
           headers: bearerFor(a.app, w.admin),
           payload: { name: '督查群', kind: 'wecom', url, events: ['bad_rating'] },
         });
-        expect(created.statusCode).toBe(201);
+        expect(created.statusCode, created.body).toBe(201);
         for (let i = 0; i < 3; i++) await makeRating(a.services, { codeId: w.codeA.id, score: 1, comment: `差评 ${i}` });
         const [ra, rb] = await Promise.all([a.services.notifications.deliverDue(), b.services.notifications.deliverDue()]);
         expect(ra.delivered + rb.delivered).toBe(3);

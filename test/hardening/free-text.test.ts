@@ -96,7 +96,8 @@ describe('redactPhones: the one masker of numbers in free text', () => {
 
 // ---- Through the real routes: stored, staff views, exports, webhooks ----
 
-const { t, w } = useTestWorld();
+// The robots' receivers listen on 127.0.0.1, which a webhook may only reach with WEBHOOK_ALLOW_PRIVATE=true.
+const { t, w } = useTestWorld({ env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
 const DAY = { from: '2026-11-23', to: '2026-11-23' }; // T0's day
 const servers: Server[] = [];
 afterEach(async () => {
