@@ -58,6 +58,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerValidation(app);
   registerErrorHandler(app);
   registerGracefulClose(app, { graceMs: opts.closeGraceMs ?? 10_000 });
+  // After the last request: the QR worker threads end with the server.
+  app.addHook('onClose', () => services.pngRenderer.close());
 
   await registerSecurityHeaders(app);
   // The citizen page is one 27 KB response that gzips to ~11 KB: on one bar of signal that is the

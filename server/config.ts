@@ -32,6 +32,10 @@ export interface Config {
   readonly login: LoginLimits;
   /** Webhooks may point at loopback, private and link-local addresses (refused unless true). */
   readonly webhookAllowPrivate: boolean;
+  /** Worker threads that draw QR PNGs (off the event loop that answers citizens). */
+  readonly qrRenderThreads: number;
+  /** QR PNGs that may wait for a worker; one more is answered 503. */
+  readonly qrRenderQueue: number;
 }
 
 /** The staff login's throttle (docs/api.md 1.4): failures only, per account and per address. */
@@ -194,5 +198,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       maxRequestsPerMinute: parseCount(env, 'LOGIN_MAX_REQUESTS_PER_MINUTE', 300, 100_000),
     }),
     webhookAllowPrivate: webhookPrivateRaw === 'true',
+    // One worker by default: the server's 2 cores are the event loop's and the database's.
+    qrRenderThreads: parseCount(env, 'QR_RENDER_THREADS', 1, 16),
+    qrRenderQueue: parseCount(env, 'QR_RENDER_QUEUE', 16, 1000),
   });
 }

@@ -52,3 +52,14 @@ export class TooMany extends AppError {
     super(429, error, message);
   }
 }
+
+/** Busy for a moment: answered 503 with `Retry-After`. */
+export class Unavailable extends AppError {
+  constructor(
+    message: string,
+    error = 'ServiceUnavailable',
+    readonly retryAfterSeconds = 5,
+  ) {
+    super(503, error, message);
+  }
+}

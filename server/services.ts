@@ -7,6 +7,7 @@ import { type Logger, silentLogger } from './lib/logger.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createCasesService } from './modules/cases/cases.service.js';
 import { createCodesService } from './modules/codes/codes.service.js';
+import { createPngRenderer } from './modules/codes/png-renderer.js';
 import { createNotificationsService } from './modules/notifications/notifications.service.js';
 import type { ResolveHost } from './modules/notifications/outbound.js';
 import { createOrgService } from './modules/org/org.service.js';
@@ -49,7 +50,9 @@ export async function createServices(deps: ServiceDeps) {
   // before cases, the submission service (which opens cases) after.
   const ratingRecords = createRatingRecords({ db, stats });
   const cases = createCasesService({ db, clock, random, crypto, settings, stats, org, notifications, auth, ratings: ratingRecords });
-  const codes = createCodesService({ db, clock, random, org, stats, publicBaseUrl: config.publicBaseUrl });
+  // Worker threads for QR PNGs, started on the first image; buildApp closes them with the server.
+  const pngRenderer = createPngRenderer({ threads: config.qrRenderThreads, queue: config.qrRenderQueue });
+  const codes = createCodesService({ db, clock, random, org, stats, publicBaseUrl: config.publicBaseUrl, pngRenderer });
   const ratings = createRatingsService({ db, clock, random, crypto, settings, stats, cases, codes });
   // The caches the hot paths read synchronously, and the recent submissions the limits look back on.
   await settings.load();
@@ -71,7 +74,7 @@ export async function createServices(deps: ServiceDeps) {
     { name: 'rateLimits.prune', everyMs: 3600_000, run: () => pruneRateLimits(db, clock) },
     { name: 'auth.prune', everyMs: 3600_000, run: () => auth.prune() },
   );
-  return { config, db, clock, random, crypto, settings, org, auth, stats, notifications, cases, codes, ratings, jobs };
+  return { config, db, clock, random, crypto, settings, org, auth, stats, notifications, cases, codes, pngRenderer, ratings, jobs };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -83,10 +83,17 @@ export const COMMENT_MAX = 500;
 export const LOCATION_MAX = 100;
 export const STAFF_NAME_MAX = 30;
 
-/** Sizes a QR PNG may be asked for, in pixels. */
+/** Sizes the QR PNG renderer can draw, in pixels. */
 export const QR_PNG_MIN = 128;
 export const QR_PNG_MAX = 2048;
 export const QR_PNG_DEFAULT = 600;
+/**
+ * The sizes `qr.png` serves (docs/api.md): 256 for screens, 600 by default, 1200 for an A4 poster at
+ * 300 dpi, 2048 for large prints. A fixed set, so a sender cannot ask for an endless run of uncached
+ * images, and each size has its own limit by what it costs to draw.
+ */
+export const QR_PNG_SIZES = [256, QR_PNG_DEFAULT, 1200, QR_PNG_MAX] as const;
+export type QrPngSize = (typeof QR_PNG_SIZES)[number];
 
 /** Mask a mainland mobile for display: 138****1234 (docs/domain.md, 个人信息保护法). */
 export function maskPhone(phone: string | null | undefined): string | null {

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { errorChain } from '../../db/client.js';
-import { AppError } from '../errors.js';
+import { AppError, Unavailable } from '../errors.js';
 
 interface ValidationIssue {
   instancePath?: string;
@@ -75,7 +75,10 @@ function describeValidation(context: string | undefined, issues: ValidationIssue
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
       return `${name}超出允许范围`;
-    case 'enum':
+    case 'enum': {
+      const allowed = (first.params?.allowedValues as unknown[] | undefined)?.filter((v) => v !== null);
+      return `${name}的取值不在允许范围内${allowed?.length ? `（可选：${allowed.join('、')}）` : ''}`;
+    }
     case 'const':
     case 'anyOf':
       return `${name}的取值不在允许范围内`;
@@ -115,6 +118,7 @@ export function databaseUnavailable(err: unknown): boolean {
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof AppError) {
+      if (err instanceof Unavailable) reply.header('retry-after', String(err.retryAfterSeconds));
       return reply.status(err.statusCode).send({ error: err.error, message: err.message });
     }
     if (err.validation) {

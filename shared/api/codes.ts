@@ -5,8 +5,8 @@ import {
   FUNNEL_ALERTS,
   LOCATION_MAX,
   QR_PNG_DEFAULT,
-  QR_PNG_MAX,
-  QR_PNG_MIN,
+  QR_PNG_SIZES,
+  type QrPngSize,
   STAFF_NAME_MAX,
 } from '../domain.js';
 import { DateString, LiteralUnion, Nullable, PageFields } from './common.js';
@@ -117,5 +117,8 @@ export const BulkCreateBody = Type.Object(
 );
 
 export const PngQuery = Type.Object({
-  size: Type.Integer({ minimum: QR_PNG_MIN, maximum: QR_PNG_MAX, default: QR_PNG_DEFAULT, description: '边长（像素）' }),
+  // One of a fixed set (query strings are coerced, so `?size=1200` is the integer 1200).
+  size: Type.Unsafe<QrPngSize>(
+    Type.Integer({ enum: [...QR_PNG_SIZES], default: QR_PNG_DEFAULT, description: `边长（像素）：${QR_PNG_SIZES.join('、')}` }),
+  ),
 });

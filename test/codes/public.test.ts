@@ -1,5 +1,6 @@
 import { PNG } from 'pngjs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { QR_PNG_SIZES } from '../../shared/domain.js';
 import { makeTestApp, type TestApp } from '../helpers/app.js';
 import { makeCode, makeDepartment, makeWorld } from '../helpers/factories.js';
 import { decodePng, decodeSvg } from '../helpers/qr-decode.js';
@@ -43,9 +44,9 @@ describe('QR images decode to exactly {PUBLIC_BASE_URL}/r/{code}', () => {
     expect(decodeSvg(res.body)).toBe('http://test.local/r/K7M9PQ');
   });
 
-  it('?size= sets the PNG size within 128..2048 and still decodes', async () => {
+  it('?size= sets the PNG size, one of 256, 600, 1200, 2048, and still decodes', async () => {
     await appWithCodes();
-    for (const size of [128, 1000, 2048]) {
+    for (const size of QR_PNG_SIZES) {
       const res = await t.app.inject({ url: `/api/codes/ABC234/qr.png?size=${size}` });
       expect(res.statusCode).toBe(200);
       const { img, text } = decodePng(res.rawPayload);
@@ -62,12 +63,21 @@ describe('QR images decode to exactly {PUBLIC_BASE_URL}/r/{code}', () => {
       expect(res.json()).toMatchObject({ error: expect.any(String), message: expect.any(String) });
     }
   });
+
+  it('a size outside the fixed set is 400, naming the sizes there are', async () => {
+    await appWithCodes();
+    for (const size of [128, 300, 601, 1000, 1024, 1500, 2047]) {
+      const res = await t.app.inject({ url: `/api/codes/ABC234/qr.png?size=${size}` });
+      expect(res.statusCode, `size=${size}`).toBe(400);
+      expect(res.json()).toEqual({ error: 'ValidationError', message: '图片尺寸的取值不在允许范围内（可选：256、600、1200、2048）' });
+    }
+  });
 });
 
 describe('a code image never changes: strong ETag, immutable, 304', () => {
   for (const [kind, url] of [
     ['svg', '/api/codes/ABC234/qr.svg'],
-    ['png', '/api/codes/ABC234/qr.png?size=300'],
+    ['png', '/api/codes/ABC234/qr.png?size=256'],
   ] as const) {
     it(`${kind}: same ETag every time, 304 on If-None-Match, immutable cache headers`, async () => {
       await appWithCodes();
@@ -93,7 +103,7 @@ describe('a code image never changes: strong ETag, immutable, 304', () => {
   it('different codes and sizes have different ETags', async () => {
     await appWithCodes();
     const tags = await Promise.all(
-      ['/api/codes/ABC234/qr.svg', '/api/codes/K7M9PQ/qr.svg', '/api/codes/ABC234/qr.png', '/api/codes/ABC234/qr.png?size=601'].map(
+      ['/api/codes/ABC234/qr.svg', '/api/codes/K7M9PQ/qr.svg', '/api/codes/ABC234/qr.png', '/api/codes/ABC234/qr.png?size=1200'].map(
         async (url) => (await t.app.inject({ url })).headers.etag,
       ),
     );
@@ -155,7 +165,7 @@ describe('GET /api/codes/{code} (public)', () => {
       "'%20OR%201=1--",
     ];
     for (const code of bad) {
-      for (const suffix of ['', '/qr.svg', '/qr.png', '/qr.png?size=300']) {
+      for (const suffix of ['', '/qr.svg', '/qr.png', '/qr.png?size=256']) {
         const res = await t.app.inject({ url: `/api/codes/${code}${suffix}` });
         expect([400, 404, 414], `${code}${suffix}`).toContain(res.statusCode);
         expect(res.headers['content-type']).toMatch(/^application\/json/);

@@ -14,6 +14,7 @@ describe('loadConfig', () => {
     expect(c.host).toBe('0.0.0.0');
     expect(c.publicBaseUrl).toBe('http://localhost:3000');
     expect(c.trustProxy).toBe(false);
+    expect([c.qrRenderThreads, c.qrRenderQueue]).toEqual([1, 16]);
     expect(Object.isFrozen(c)).toBe(true);
     expect(loadConfig({}).dbFile).toBe('./data/app.db');
     expect(c.login).toEqual({ maxFailuresPerAccount: 10, maxFailuresPerAddress: 100, lockMinutes: 15, maxRequestsPerMinute: 300 });
@@ -49,6 +50,9 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'staging' }, /NODE_ENV/],
     [{ LOGIN_MAX_FAILURES_PER_ACCOUNT: '0' }, /LOGIN_MAX_FAILURES_PER_ACCOUNT/],
     [{ LOGIN_LOCK_MINUTES: '15m' }, /LOGIN_LOCK_MINUTES/],
+    [{ QR_RENDER_THREADS: '0' }, /QR_RENDER_THREADS/],
+    [{ QR_RENDER_THREADS: 'two' }, /QR_RENDER_THREADS/],
+    [{ QR_RENDER_QUEUE: '-1' }, /QR_RENDER_QUEUE/],
   ])('rejects bad value %o with a clear message', (env, pattern) => {
     expect(() => loadConfig({ DB_FILE: ':memory:', ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ DB_FILE: ':memory:', ...env })).toThrow(pattern);

@@ -1,9 +1,11 @@
 // QR images and poster sheets of codes. A code's URL never changes, so neither does its image: SVGs
-// are cached per code and PNGs per (code, size) in bounded LRUs, generated on first request only
-// (a 600 px PNG costs ≈47 ms of pure-JS compression; rendering all 308 at start would stall it).
+// are cached per code and PNGs per (code, size) in bounded LRUs, generated on first request only.
+// PNGs are drawn by worker threads (png-renderer.ts): pure-JS compression costs ≈21 ms at 600 px and
+// ≈230 ms at 2048 px, too much for the event loop that answers citizens.
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { codeUrl, POSTER_CSS, QR_PNG_DEFAULT, renderPosterSheet, renderQrPng, renderQrSvg } from '../../../qr-codes/index.js';
+import { codeUrl, POSTER_CSS, QR_PNG_DEFAULT, renderPosterSheet, renderQrSvg } from '../../../qr-codes/index.js';
+import type { PngRenderer } from './png-renderer.js';
 
 export interface QrImage<B extends string | Buffer = string | Buffer> {
   body: B;
@@ -27,7 +29,7 @@ export const POSTER_CSS_VERSION = createHash('sha256').update(POSTER_CSS).digest
 export const POSTER_CSS_PATH = '/api/posters.css';
 export { POSTER_CSS };
 
-export function createQrImages(opts: { publicBaseUrl: string; svgCacheSize?: number; pngCacheSize?: number }) {
+export function createQrImages(opts: { publicBaseUrl: string; pngRenderer: PngRenderer; svgCacheSize?: number; pngCacheSize?: number }) {
   const svgs = new LRUCache<string, QrImage<string>>({ max: opts.svgCacheSize ?? 5000 });
   // Promises, so concurrent first requests for one image render it once.
   const pngs = new LRUCache<string, Promise<QrImage<Buffer>>>({ max: opts.pngCacheSize ?? 500 });
@@ -50,7 +52,7 @@ export function createQrImages(opts: { publicBaseUrl: string; svgCacheSize?: num
     const key = `${code}@${size}`;
     let pending = pngs.get(key);
     if (!pending) {
-      pending = renderQrPng(url(code), size).then((body) => ({ body, etag: strongEtag(body) }));
+      pending = opts.pngRenderer.render(url(code), size).then((body) => ({ body, etag: strongEtag(body) }));
       pngs.set(key, pending);
       pending.catch(() => pngs.delete(key));
     }

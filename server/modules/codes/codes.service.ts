@@ -18,6 +18,7 @@ import { codeNotFound, createCodeLookup, publicCodeInfo } from './code-lookup.js
 import { defaultOrder, isColumnSort, type ListedCode, listedOrder, needsFigures } from './code-order.js';
 import { createQrImages } from './codes.images.js';
 import { everyFunnelDay, funnelSeriesRange, funnelView, funnelWindowStart } from './funnel.js';
+import type { PngRenderer } from './png-renderer.js';
 import { createCodePrint } from './print.js';
 
 export interface CodePatch {
@@ -42,9 +43,10 @@ export function createCodesService(deps: {
   org: Pick<OrgService, 'getDepartment' | 'listOrgUnits' | 'departmentIdsUnder'>;
   stats: Pick<StatsService, 'recordOpen'>;
   publicBaseUrl: string;
+  pngRenderer: PngRenderer;
 }) {
   const { db, clock, random, org, stats } = deps;
-  const images = createQrImages({ publicBaseUrl: deps.publicBaseUrl });
+  const images = createQrImages({ publicBaseUrl: deps.publicBaseUrl, pngRenderer: deps.pngRenderer });
   const lookup = createCodeLookup({ db, clock });
 
   /** A code in the actor's scope, or NotFound (never revealing that it exists elsewhere). */
