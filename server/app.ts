@@ -27,6 +27,9 @@ import type { Services } from './services.js';
 /** Public routes accept at most 16 KiB (docs/api.md); staff bodies are small too. */
 export const BODY_LIMIT = 16 * 1024;
 
+/** The Content-Encodings of request bodies the server decodes (docs/api.md); others get 415. */
+const REQUEST_ENCODINGS = ['gzip', 'deflate', 'br', 'identity'] as const;
+
 export interface BuildAppOptions {
   services: Services;
   /** The process's logger (main.ts: createLogger); tests pass false. Default: one at config.logLevel. */
@@ -62,7 +65,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await registerSecurityHeaders(app);
   // The citizen page is one 27 KB response that gzips to ~11 KB: on one bar of signal that is the
   // difference that matters. (Behind nginx this may be done there too; it is harmless twice-declared.)
-  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
+  // Request bodies: these encodings are decoded (the body limit counts the decoded bytes), any
+  // other Content-Encoding is answered 415 (plugins/errors.ts), on every route alike.
+  await app.register(compress, {
+    global: true,
+    threshold: 1024,
+    encodings: ['br', 'gzip', 'deflate'],
+    requestEncodings: [...REQUEST_ENCODINGS],
+  });
   // Several instances on one PostgreSQL database count each limit together (rate-limit-store.ts).
   await app.register(rateLimit, {
     global: false,
