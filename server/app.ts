@@ -17,8 +17,10 @@ import { ratingsRoutes } from './modules/ratings/ratings.routes.js';
 import { settingsRoutes } from './modules/settings/settings.routes.js';
 import { statsRoutes } from './modules/stats/stats.routes.js';
 import { registerAuth } from './plugins/auth.js';
+import { registerConnectionCaps, serverTimeouts } from './plugins/connections.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { registerGracefulClose } from './plugins/graceful-close.js';
+import { registerLoadShedding } from './plugins/load-shedding.js';
 import { databaseRateLimitStore } from './plugins/rate-limit-store.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerValidation } from './plugins/validation.js';
@@ -46,6 +48,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     ...(opts.logger === false ? { logger: false } : { loggerInstance: opts.logger ?? createLogger(config.logLevel) }),
     trustProxy: config.trustProxy === false ? false : config.trustProxy,
     bodyLimit: BODY_LIMIT,
+    // Header, body and idle timeouts: a connection that trickles its request is cut (config.net).
+    ...serverTimeouts(config.net),
     // Long path segments reach the routes, whose own checks answer in the contract's error format.
     routerOptions: { maxParamLength: 2000 },
     // Errors raised before routing (bad URL encoding, …) get the same `{ error, message }` shape.
@@ -61,6 +65,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerValidation(app);
   registerErrorHandler(app);
   registerGracefulClose(app, { graceMs: opts.closeGraceMs ?? 10_000 });
+  registerConnectionCaps(app, {
+    maxConnections: config.net.maxConnections,
+    maxConnectionsPerAddress: config.net.maxConnectionsPerAddress,
+    trusted: config.trustProxy,
+  });
+  await registerLoadShedding(app, config.shed);
 
   await registerSecurityHeaders(app);
   // The citizen page is one 27 KB response that gzips to ~11 KB: on one bar of signal that is the
