@@ -111,14 +111,6 @@ function parseTrustProxy(raw: string | undefined): string[] | false {
   return parts;
 }
 
-function parseCount(env: Env, name: string, fallback: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1 || n > max) throw new ConfigError(`${name} must be an integer 1–${max}, got "${raw}"`);
-  return n;
-}
-
 /** A whole number from the environment, `fallback` when unset, within [min, max]. */
 function parseInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -127,6 +119,10 @@ function parseInteger(env: Env, name: string, fallback: number, min: number, max
     throw new ConfigError(`${name} must be an integer ${min}–${max}, got "${raw}"`);
   }
   return Number(raw);
+}
+
+function parseCount(env: Env, name: string, fallback: number, max: number): number {
+  return parseInteger(env, name, fallback, 1, max);
 }
 
 function parseNetLimits(env: Env, behindProxy: boolean): NetLimits {
