@@ -114,6 +114,14 @@ describe('slow and piled-up connections', () => {
     expect((await slowBody).sent).toBeLessThan(16_000);
   }, 20_000);
 
+  it('closes a keep-alive connection left idle after its answer (KEEP_ALIVE_TIMEOUT_MS)', async () => {
+    const { w, port } = await listening({ KEEP_ALIVE_TIMEOUT_MS: '300' });
+    const { status, socket } = await requestFrom(port, '127.0.0.14', `/api/codes/${w.codeA.id}`);
+    expect(status).toBe(200);
+    // The server ends it; this client never would (the test's own timeout is the bound).
+    await new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
+  }, 20_000);
+
   it('closes connections from one address beyond MAX_CONNECTIONS_PER_ADDRESS, never from a TRUST_PROXY address', async () => {
     const { w, port } = await listening({ MAX_CONNECTIONS_PER_ADDRESS: '3', TRUST_PROXY: '127.0.0.21' });
     const path = `/api/codes/${w.codeA.id}`;
