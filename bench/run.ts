@@ -1,8 +1,10 @@
-// npm run bench [-- ingest|dashboards|dashboards-pg|qr|page ...] [--ratings N] [--pg-ratings N] [--duration S]
+// npm run bench [-- ingest|dashboards|dashboards-pg|qr|page|abuse ...] [--ratings N] [--pg-ratings N] [--duration S]
 //                  [--rounds N] [--connections N] [--requests N] [--runs N] [--targets a,c,p,q]
 // Runs the benchmarks of issue 7, prints one table and writes bench/results/latest.json.
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { runAbuse, SLOW_SCENARIOS } from './abuse.js';
+import { qrFlood } from './abuse-qr.js';
 import type { SlowRoute } from './dashboards.js';
 import { runDashboards } from './dashboards.js';
 import { runIngest } from './ingest.js';
@@ -10,7 +12,10 @@ import { type Row, renderTable, writeJson } from './lib/results.js';
 import { runPage } from './page.js';
 import { runQr } from './qr.js';
 
-const PARTS = ['ingest', 'dashboards', 'dashboards-pg', 'qr', 'page'] as const;
+const PARTS = ['ingest', 'dashboards', 'dashboards-pg', 'qr', 'page', 'abuse'] as const;
+
+/** The attacks of the `abuse` part, in order (each a lib/abuse.ts AbuseScenario). */
+const ABUSE_SCENARIOS = [...SLOW_SCENARIOS, qrFlood];
 type Part = (typeof PARTS)[number];
 
 function parseArgs(argv: string[]) {
@@ -81,7 +86,9 @@ async function main() {
             })
           : part === 'qr'
             ? await runQr({ log })
-            : await runPage({ runs: opts.runs, log });
+            : part === 'abuse'
+              ? await runAbuse({ scenarios: ABUSE_SCENARIOS, log })
+              : await runPage({ runs: opts.runs, log });
     rows.push(...r.rows);
     raw[part] = { ...r.raw, seconds: Math.round((Date.now() - t0) / 1000) };
     log(`${part}: done in ${Math.round((Date.now() - t0) / 1000)} s`);

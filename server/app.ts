@@ -17,8 +17,10 @@ import { ratingsRoutes } from './modules/ratings/ratings.routes.js';
 import { settingsRoutes } from './modules/settings/settings.routes.js';
 import { statsRoutes } from './modules/stats/stats.routes.js';
 import { registerAuth } from './plugins/auth.js';
+import { registerConnectionCaps, serverTimeouts } from './plugins/connections.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { registerGracefulClose } from './plugins/graceful-close.js';
+import { registerLoadShedding } from './plugins/load-shedding.js';
 import { databaseRateLimitStore } from './plugins/rate-limit-store.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerValidation } from './plugins/validation.js';
@@ -26,6 +28,9 @@ import type { Services } from './services.js';
 
 /** Public routes accept at most 16 KiB (docs/api.md); staff bodies are small too. */
 export const BODY_LIMIT = 16 * 1024;
+
+/** The Content-Encodings of request bodies the server decodes (docs/api.md); others get 415. */
+const REQUEST_ENCODINGS = ['gzip', 'deflate', 'br', 'identity'] as const;
 
 export interface BuildAppOptions {
   services: Services;
@@ -43,6 +48,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     ...(opts.logger === false ? { logger: false } : { loggerInstance: opts.logger ?? createLogger(config.logLevel) }),
     trustProxy: config.trustProxy === false ? false : config.trustProxy,
     bodyLimit: BODY_LIMIT,
+    // Header, body and idle timeouts: a connection that trickles its request is cut (config.net).
+    ...serverTimeouts(config.net),
     // Long path segments reach the routes, whose own checks answer in the contract's error format.
     routerOptions: { maxParamLength: 2000 },
     // Errors raised before routing (bad URL encoding, …) get the same `{ error, message }` shape.
@@ -60,11 +67,24 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerGracefulClose(app, { graceMs: opts.closeGraceMs ?? 10_000 });
   // After the last request: the QR worker threads end with the server.
   app.addHook('onClose', () => services.pngRenderer.close());
+  registerConnectionCaps(app, {
+    maxConnections: config.net.maxConnections,
+    maxConnectionsPerAddress: config.net.maxConnectionsPerAddress,
+    trusted: config.trustProxy,
+  });
+  await registerLoadShedding(app, config.shed);
 
   await registerSecurityHeaders(app);
   // The citizen page is one 27 KB response that gzips to ~11 KB: on one bar of signal that is the
   // difference that matters. (Behind nginx this may be done there too; it is harmless twice-declared.)
-  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
+  // Request bodies: these encodings are decoded (the body limit counts the decoded bytes), any
+  // other Content-Encoding is answered 415 (plugins/errors.ts), on every route alike.
+  await app.register(compress, {
+    global: true,
+    threshold: 1024,
+    encodings: ['br', 'gzip', 'deflate'],
+    requestEncodings: [...REQUEST_ENCODINGS],
+  });
   // Several instances on one PostgreSQL database count each limit together (rate-limit-store.ts).
   await app.register(rateLimit, {
     global: false,

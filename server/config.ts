@@ -36,6 +36,10 @@ export interface Config {
   readonly qrRenderThreads: number;
   /** QR PNGs that may wait for a worker; one more is answered 503. */
   readonly qrRenderQueue: number;
+  /** Connection limits against slow and piled-up connections (docs/operations.md, 连接与超时). */
+  readonly net: NetLimits;
+  /** Load shedding: 503 instead of hanging when the process is overloaded (0 = that check off). */
+  readonly shed: { maxEventLoopDelayMs: number; maxHeapUsedMb: number };
 }
 
 /** The staff login's throttle (docs/api.md 1.4): failures only, per account and per address. */
@@ -48,6 +52,21 @@ export interface LoginLimits {
   readonly lockMinutes: number;
   /** Login requests of one address per minute, successes included (a flood guard): LOGIN_MAX_REQUESTS_PER_MINUTE. */
   readonly maxRequestsPerMinute: number;
+}
+
+export interface NetLimits {
+  /** The request line and headers must have arrived within this long of the connection's first byte. */
+  headersTimeoutMs: number;
+  /** The whole request, body included, must have arrived within this long (slow bodies are cut). */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this long between two requests. */
+  keepAliveTimeoutMs: number;
+  /** A connection on which nothing moves in either direction for this long is closed (0 = never). */
+  idleTimeoutMs: number;
+  /** Open connections in all (0 = no limit); beyond it new ones are closed at once. */
+  maxConnections: number;
+  /** Open connections from one client address (0 = no limit); TRUST_PROXY addresses are never capped. */
+  maxConnectionsPerAddress: number;
 }
 
 export class ConfigError extends Error {
@@ -96,12 +115,36 @@ function parseTrustProxy(raw: string | undefined): string[] | false {
   return parts;
 }
 
-function parseCount(env: Env, name: string, fallback: number, max: number): number {
+/** A whole number from the environment, `fallback` when unset, within [min, max]. */
+function parseInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1 || n > max) throw new ConfigError(`${name} must be an integer 1–${max}, got "${raw}"`);
-  return n;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be an integer ${min}–${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function parseCount(env: Env, name: string, fallback: number, max: number): number {
+  return parseInteger(env, name, fallback, 1, max);
+}
+
+function parseNetLimits(env: Env, behindProxy: boolean): NetLimits {
+  const headersTimeoutMs = parseInteger(env, 'HEADERS_TIMEOUT_MS', 10_000, 100, 600_000);
+  const requestTimeoutMs = parseInteger(env, 'REQUEST_TIMEOUT_MS', 20_000, 100, 3_600_000);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError('HEADERS_TIMEOUT_MS must not be larger than REQUEST_TIMEOUT_MS (the headers are part of the request)');
+  }
+  return {
+    headersTimeoutMs,
+    requestTimeoutMs,
+    // Behind a proxy the server must keep an idle connection longer than the proxy does (nginx's
+    // upstream keepalive_timeout is 60 s), or the proxy may send a rating on a connection being closed.
+    keepAliveTimeoutMs: parseInteger(env, 'KEEP_ALIVE_TIMEOUT_MS', behindProxy ? 75_000 : 5_000, 100, 3_600_000),
+    idleTimeoutMs: parseInteger(env, 'IDLE_TIMEOUT_MS', 60_000, 0, 3_600_000),
+    maxConnections: parseInteger(env, 'MAX_CONNECTIONS', 10_000, 0, 10_000_000),
+    maxConnectionsPerAddress: parseInteger(env, 'MAX_CONNECTIONS_PER_ADDRESS', 100, 0, 10_000_000),
+  };
 }
 
 /** Reads a secret kept beside the database in development, creating it once. */
@@ -175,6 +218,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   const webhookPrivateRaw = env.WEBHOOK_ALLOW_PRIVATE || 'false';
   if (!['true', 'false'].includes(webhookPrivateRaw)) throw new ConfigError('WEBHOOK_ALLOW_PRIVATE must be true or false');
 
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY);
+
   return Object.freeze({
     nodeEnv,
     port,
@@ -185,7 +230,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     jwtSecret,
     dataKey: dataKey.toLowerCase(),
     seedPassword,
-    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    trustProxy,
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     clientDir: resolve(env.CLIENT_DIR || 'dist/client'),
     seedDemo: seedDemoRaw === 'true',
@@ -201,5 +246,12 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     // One worker by default: the server's 2 cores are the event loop's and the database's.
     qrRenderThreads: parseCount(env, 'QR_RENDER_THREADS', 1, 16),
     qrRenderQueue: parseCount(env, 'QR_RENDER_QUEUE', 16, 1000),
+    net: parseNetLimits(env, trustProxy !== false),
+    shed: {
+      // Off by default under NODE_ENV=test only: a test and the app share one process, and a test's
+      // own set-up (thousands of rows written synchronously) lags the loop as no production request does.
+      maxEventLoopDelayMs: parseInteger(env, 'SHED_MAX_EVENT_LOOP_DELAY_MS', nodeEnv === 'test' ? 0 : 1_000, 0, 600_000),
+      maxHeapUsedMb: parseInteger(env, 'SHED_MAX_HEAP_USED_MB', 0, 0, 1_000_000),
+    },
   });
 }

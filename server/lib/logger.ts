@@ -14,12 +14,41 @@ export interface Logger {
 /** Logs nothing: for services built without a logger (tests, one-off scripts). */
 export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
+// A case's status link (/s/{token}, and the API behind it) is the citizen's only key to the case: an
+// access log must show that such a page was asked for, never which one. Case-insensitive and with
+// repeated slashes, so that no spelling the router might still accept slips through.
+const SECRET_IN_PATH = /^(\/+s\/+|\/+api\/+public\/+cases\/+)[^/?#]*/i;
+
+/** The url as the access log shows it: a case-status token replaced by `[redacted]`. */
+export function redactUrl(url: string): string {
+  return url.replace(SECRET_IN_PATH, '$1[redacted]');
+}
+
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
+/** Fastify's request serializer (the same fields), with the url redacted. */
+function serializeRequest(req: LoggedRequest) {
+  return {
+    method: req.method,
+    url: typeof req.url === 'string' ? redactUrl(req.url) : req.url,
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
+}
+
 /**
  * The process's one logger (pino, which fastify uses too): main.ts makes it and hands it to the app
  * and to the services, so request logs, job failures and webhook failures are all one JSON stream.
  */
 export function createLogger(level: string, file?: string): PinoLogger {
   // Never log credentials, tokens or bodies (phone numbers live in bodies).
-  const options = { level, redact: ['req.headers.authorization', 'req.headers.cookie'] };
+  const options = { level, redact: ['req.headers.authorization', 'req.headers.cookie'], serializers: { req: serializeRequest } };
   return file ? pino(options, pino.destination(file)) : pino(options);
 }

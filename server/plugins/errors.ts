@@ -131,6 +131,16 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (status === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reply.status(413).send({ error: 'PayloadTooLarge', message: '提交的内容过大' });
     }
+    // Request bodies in an encoding the server does not decode (@fastify/compress, app.ts), or
+    // that does not decode.
+    if (err.code === 'FST_CP_ERR_INVALID_CONTENT_ENCODING') {
+      return reply
+        .status(415)
+        .send({ error: 'UnsupportedContentEncoding', message: '不支持的内容编码（Content-Encoding），请不压缩或以 gzip 提交' });
+    }
+    if (err.code === 'FST_CP_ERR_INVALID_CONTENT') {
+      return reply.status(400).send({ error: 'InvalidContentEncoding', message: '请求内容无法按所声明的编码解压' });
+    }
     if (status === 429) {
       const named = (err as { error?: unknown }).error;
       return reply

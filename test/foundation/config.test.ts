@@ -53,6 +53,11 @@ describe('loadConfig', () => {
     [{ QR_RENDER_THREADS: '0' }, /QR_RENDER_THREADS/],
     [{ QR_RENDER_THREADS: 'two' }, /QR_RENDER_THREADS/],
     [{ QR_RENDER_QUEUE: '-1' }, /QR_RENDER_QUEUE/],
+    [{ HEADERS_TIMEOUT_MS: '10s' }, /HEADERS_TIMEOUT_MS/],
+    [{ REQUEST_TIMEOUT_MS: '50' }, /REQUEST_TIMEOUT_MS/],
+    [{ HEADERS_TIMEOUT_MS: '30000', REQUEST_TIMEOUT_MS: '20000' }, /HEADERS_TIMEOUT_MS must not be larger/],
+    [{ MAX_CONNECTIONS_PER_ADDRESS: '-1' }, /MAX_CONNECTIONS_PER_ADDRESS/],
+    [{ SHED_MAX_EVENT_LOOP_DELAY_MS: 'off' }, /SHED_MAX_EVENT_LOOP_DELAY_MS/],
   ])('rejects bad value %o with a clear message', (env, pattern) => {
     expect(() => loadConfig({ DB_FILE: ':memory:', ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ DB_FILE: ':memory:', ...env })).toThrow(pattern);
@@ -79,5 +84,23 @@ describe('loadConfig', () => {
     const c = loadConfig({ DB_FILE: ':memory:', TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1', PUBLIC_BASE_URL: 'https://pj.example.cn/x/' });
     expect(c.trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', '::1']);
     expect(c.publicBaseUrl).toBe('https://pj.example.cn/x');
+  });
+
+  it('has connection limits and load shedding on by default; a proxy gets the longer keep-alive', () => {
+    const direct = loadConfig({ DB_FILE: ':memory:', NODE_ENV: 'development' });
+    expect(direct.net).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 20_000,
+      keepAliveTimeoutMs: 5_000,
+      idleTimeoutMs: 60_000,
+      maxConnections: 10_000,
+      maxConnectionsPerAddress: 100,
+    });
+    expect(direct.shed).toEqual({ maxEventLoopDelayMs: 1_000, maxHeapUsedMb: 0 });
+    expect(loadConfig({ DB_FILE: ':memory:', TRUST_PROXY: '10.0.0.2' }).net.keepAliveTimeoutMs).toBe(75_000);
+    expect(loadConfig({ DB_FILE: ':memory:', NODE_ENV: 'test' }).shed.maxEventLoopDelayMs).toBe(0);
+    const set = loadConfig({ DB_FILE: ':memory:', MAX_CONNECTIONS_PER_ADDRESS: '0', KEEP_ALIVE_TIMEOUT_MS: '65000' });
+    expect(set.net.maxConnectionsPerAddress).toBe(0);
+    expect(set.net.keepAliveTimeoutMs).toBe(65_000);
   });
 });
