@@ -1,5 +1,6 @@
 // Tables of 码上评议. Timestamps are integers (ms since epoch); calendar days are 'YYYY-MM-DD'
 // strings in China time (UTC+8), because every deadline and statistic is counted in Chinese days.
+import { sql } from 'drizzle-orm';
 import { type AnySQLiteColumn, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { CASE_KINDS, CASE_STATUSES, CLASSIFICATIONS, ORG_KINDS, ROLES, SATISFACTIONS } from '../shared/domain.js';
 
@@ -244,12 +245,27 @@ export const auditLog = sqliteTable(
   (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_target_idx').on(t.targetType, t.targetId)],
 );
 
-export const settings = sqliteTable('settings', {
-  key: text('key').primaryKey(),
-  value: text('value', { mode: 'json' }).notNull(),
-  updatedAt: integer('updated_at').notNull(),
-  updatedBy: integer('updated_by').references(() => users.id),
-});
+/**
+ * Settings (docs/domain.md, Settings): one row per key and owner. `org_unit_id` null is the platform
+ * row, owned by the top-level administrators (the values of the tree's root, and the platform-wide
+ * keys); a row of another org unit overrides its parent's value for that unit and the units below it.
+ */
+export const settings = sqliteTable(
+  'settings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orgUnitId: integer('org_unit_id').references(() => orgUnits.id),
+    key: text('key').notNull(),
+    value: text('value', { mode: 'json' }).notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    updatedBy: integer('updated_by').references(() => users.id),
+  },
+  // NULLs are distinct in a unique index (both dialects): the platform rows have an index of their own.
+  (t) => [
+    uniqueIndex('settings_platform_key_uq').on(t.key).where(sql`org_unit_id IS NULL`),
+    uniqueIndex('settings_unit_key_uq').on(t.orgUnitId, t.key),
+  ],
+);
 
 /** Official holiday tables loaded by an administrator; preferred over the built-in calendar. */
 export const holidayTables = sqliteTable('holiday_tables', {

@@ -36,7 +36,6 @@ export async function seedDemoActivity(
   const rand = seededRandom('示例县演示数据');
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const cal = services.settings.calendar();
-  const { tags } = services.settings.get();
   const supervisorRow = await findUserByUsername(db, DEMO_USERS.supervisor.username);
   const supervisor = supervisorRow ? await services.auth.resolveActor(supervisorRow.id) : null;
   if (!supervisor) return { ratings: 0, cases: 0 };
@@ -72,6 +71,8 @@ export async function seedDemoActivity(
           rand() < (isBad ? 0.6 : 0.12)
             ? `1${pick(['38', '39', '58', '86', '77'])}${String(Math.floor(rand() * 1e8)).padStart(8, '0')}`
             : null;
+        // The reasons of the code's county (it may have its own).
+        const { tags } = await services.settings.forDepartment(code.departmentId);
         const list = isBad ? tags.bad : tags.good;
         const chosen = rand() < 0.6 ? [pick(list)] : [];
         const comment = rand() < 0.3 ? pick(isBad ? BAD_COMMENTS : GOOD_COMMENTS) || null : null;

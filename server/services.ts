@@ -34,8 +34,8 @@ export async function createServices(deps: ServiceDeps) {
   const random = deps.random ?? cryptoRandom;
   const logger = deps.logger ?? silentLogger;
   const crypto = createDataCrypto(config.dataKey);
-  const settings = createSettingsService({ db, clock });
   const org = createOrgService({ db, clock });
+  const settings = createSettingsService({ db, clock, org });
   const auth = createAuthService({ db, clock, org, limits: config.login });
   const stats = createStatsService({ db, clock, settings, org, crypto });
   const notifications = createNotificationsService({
@@ -60,6 +60,8 @@ export async function createServices(deps: ServiceDeps) {
   /** Periodic work started by main.ts (never by tests, which call `run` themselves). */
   const syncCaches = createCacheSync(db, {
     settings: () => settings.refresh(),
+    // The settings snapshot resolves each department's settings through the org tree.
+    org: () => settings.refresh(),
     codes: () => codes.forgetCachedCodes(),
     webhooks: () => notifications.forgetWebhooks(),
   });

@@ -17,6 +17,11 @@ export async function listOrgUnits(db: DbOrTx): Promise<OrgUnitRow[]> {
   return db.select().from(orgUnits).orderBy(asc(orgUnits.id));
 }
 
+/** Every department's org unit (the settings cache resolves a department's settings through it). */
+export async function listDepartmentUnits(db: DbOrTx): Promise<Array<{ id: number; orgUnitId: number }>> {
+  return db.select({ id: departments.id, orgUnitId: departments.orgUnitId }).from(departments).orderBy(asc(departments.id));
+}
+
 export async function getOrgUnit(db: DbOrTx, id: number): Promise<OrgUnitRow | undefined> {
   return first(db.select().from(orgUnits).where(eq(orgUnits.id, id)));
 }

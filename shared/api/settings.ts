@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { LiteralUnion, Nullable } from './common.js';
 
 const TagList = Type.Array(Type.String({ minLength: 1, maxLength: 30 }), { minItems: 1, maxItems: 30 });
 
@@ -78,8 +79,59 @@ export const SETTINGS_DEFAULTS: Settings = {
   privacy: { phoneRetentionDays: 180 },
 };
 
-export const SettingsPatchSchema = Type.Partial(SettingsSchema, { additionalProperties: false });
+export type SettingKey = keyof Settings;
+
+/**
+ * Keys with one value for the whole platform, changed only by a top-level administrator (whose scope
+ * is a root of the org tree): the phone retention period is a legal rule, and the erasure job runs over
+ * every county at once. (So is `limits.networkPerMinute`: the per-network limit runs before the rated
+ * code is known; its value is the platform's whatever a unit stores.) Every other key is set per org
+ * unit and inherited down the tree (docs/domain.md, Settings).
+ */
+export const PLATFORM_KEYS: readonly SettingKey[] = ['privacy'];
+
+const P = SettingsSchema.properties;
+/** A change: a key's new value, or null to clear the unit's own value (the inherited one applies again). */
+export const SettingsPatchSchema = Type.Object(
+  {
+    tags: Type.Optional(Nullable(P.tags)),
+    limits: Type.Optional(Nullable(P.limits)),
+    deadlines: Type.Optional(Nullable(P.deadlines)),
+    spotCheck: Type.Optional(Nullable(P.spotCheck)),
+    ranking: Type.Optional(Nullable(P.ranking)),
+    privacy: Type.Optional(Nullable(P.privacy)),
+  },
+  { additionalProperties: false },
+);
 export type SettingsPatch = Static<typeof SettingsPatchSchema>;
+
+/** Which org unit's settings: the caller's own (scope root) when absent. */
+export const SettingsQuery = Type.Object({ orgUnitId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })) });
+export type SettingsQuery = Static<typeof SettingsQuery>;
+
+const UnitRef = Type.Object(
+  { id: Type.Integer(), name: Type.String() },
+  { description: '继承自哪个单位；null：平台默认值（setHere 为 false 时）' },
+);
+
+/** Where each of a unit's values comes from, for the settings page. */
+export const SettingsSources = Type.Object({
+  orgUnit: Type.Object({ id: Type.Integer(), name: Type.String(), parentId: Nullable(Type.Integer()) }),
+  /** Whether the caller may change the platform-wide settings (keys of scope 'platform', holiday tables). */
+  canChangePlatform: Type.Boolean(),
+  /** Whether the caller may change this unit's settings. */
+  canChange: Type.Boolean(),
+  settings: SettingsSchema,
+  keys: Type.Array(
+    Type.Object({
+      key: LiteralUnion(['tags', 'limits', 'deadlines', 'spotCheck', 'ranking', 'privacy'] as const),
+      scope: LiteralUnion(['platform', 'unit'] as const, { description: 'platform：全平台设置；unit：按组织单位设置、向下继承' }),
+      setHere: Type.Boolean({ description: '本单位设置了自己的值' }),
+      inheritedFrom: Nullable(UnitRef),
+    }),
+  ),
+});
+export type SettingsSources = Static<typeof SettingsSources>;
 
 export const HolidayTableSchema = Type.Object(
   {

@@ -94,6 +94,38 @@ describe('the administrator in chromium', () => {
     await expect.poll(() => page.getByLabel('差评办结时限（工作日）').inputValue()).toBe('15');
     expect(await page.locator('main').textContent()).toContain('节假日安排');
     expect(await axeViolations(page)).toEqual([]);
+    // A county administrator edits their county: values inherited, holiday tables and platform keys read-only.
+    const main = () => page.locator('main').textContent();
+    expect(await main()).toContain(`正在编辑：${s.w.county.name}`);
+    expect(await main()).toContain('继承自 平台默认值');
+    expect(await main()).toContain('节假日表为全平台设置');
+    expect(await page.getByRole('button', { name: '载入' }).count()).toBe(0);
+    expect(await page.getByLabel('办结后手机号保留天数').isDisabled()).toBe(true);
+    await page.getByLabel('差评办结时限（工作日）').fill('5');
+    await page.getByRole('button', { name: '保存设置' }).click();
+    await expect.poll(main).toContain('本单位设置');
+    expect((await s.t.services.settings.forUnit(s.w.county.id)).deadlines.caseWorkingDays).toBe(5);
+    expect((await s.t.services.settings.forUnit(s.w.otherCounty.id)).deadlines.caseWorkingDays).toBe(15);
+    await ctx.close();
+  });
+
+  it('the top-level administrator picks the unit to edit and sees where its values come from', async () => {
+    await s.t.services.settings.update((await s.t.services.auth.resolveActor(s.w.admin.id))!, { ranking: { minSample: 3 } });
+    const ctx = await s.browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    await loginAs(page, s.t.url, s.w.cityAdmin.username);
+    await page.goto(`${s.t.url}/admin/settings`);
+    const main = () => page.locator('main').textContent();
+    await expect.poll(main).toContain(`正在编辑：${s.w.city.name}`);
+    expect(await page.getByRole('button', { name: '载入' }).count()).toBe(1);
+    await page.getByLabel('组织单位').selectOption(String(s.w.county.id));
+    await expect.poll(main).toContain(`正在编辑：${s.w.county.name}`);
+    await expect.poll(() => page.getByLabel('参与排名的最少评价数').inputValue()).toBe('3');
+    expect(await main()).toContain('本单位设置');
+    await page.getByRole('button', { name: '恢复继承' }).click();
+    await expect.poll(() => page.getByLabel('参与排名的最少评价数').inputValue()).toBe('10');
+    expect((await s.t.services.settings.forUnit(s.w.county.id)).ranking.minSample).toBe(10);
+    expect(await axeViolations(page)).toEqual([]);
     await ctx.close();
   });
 });

@@ -30,7 +30,7 @@ describe('deadlines count working days on the official calendar', () => {
     const res = await t.app.inject({
       method: 'PUT',
       url: '/api/settings/holidays',
-      headers: bearerFor(t.app, w.admin),
+      headers: bearerFor(t.app, w.cityAdmin),
       payload: {
         year: 2027,
         holidays: ['2027-01-01', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', '2027-02-12'],

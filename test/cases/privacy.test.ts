@@ -71,7 +71,7 @@ describe('phone erasure job', () => {
     await t.app.inject({
       method: 'PATCH',
       url: '/api/settings',
-      headers: bearerFor(t.app, w.admin),
+      headers: bearerFor(t.app, w.cityAdmin),
       payload: { privacy: { phoneRetentionDays: 30 } },
     });
     const good = (await makeRating(t.services, { codeId: w.codeA.id, score: 4, phone: PHONE })).rating;

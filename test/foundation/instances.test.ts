@@ -53,7 +53,7 @@ describe('several instances on one database', () => {
     const res = await a.app.inject({
       method: 'PATCH',
       url: '/api/settings',
-      headers: bearerFor(a.app, w.admin),
+      headers: bearerFor(a.app, w.cityAdmin),
       payload: { limits: { ...a.services.settings.get().limits, perCodeMinutes: 45 } },
     });
     expect(res.statusCode).toBe(200);
@@ -135,7 +135,8 @@ describe('several instances on one database', () => {
     const { a, b, w } = await twoInstances();
     const limits = { ...a.services.settings.get().limits, networkPerMinute: 10 };
     expect(
-      (await a.app.inject({ method: 'PATCH', url: '/api/settings', headers: bearerFor(a.app, w.admin), payload: { limits } })).statusCode,
+      (await a.app.inject({ method: 'PATCH', url: '/api/settings', headers: bearerFor(a.app, w.cityAdmin), payload: { limits } }))
+        .statusCode,
     ).toBe(200);
     await syncOf(b).run();
     const statuses: number[] = [];

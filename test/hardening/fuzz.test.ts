@@ -11,8 +11,8 @@ let w: Awaited<ReturnType<typeof makeWorld>>;
 beforeAll(async () => {
   t = await makeTestApp();
   w = await makeWorld(t.db);
-  // the per-network limit is not under test here
-  await t.services.settings.update((await t.services.auth.resolveActor(w.admin.id))!, {
+  // the per-network limit is not under test here (a platform-wide value: the top-level administrator's)
+  await t.services.settings.update((await t.services.auth.resolveActor(w.cityAdmin.id))!, {
     limits: {
       perCodeMinutes: 30,
       perDevicePerDay: 20,

@@ -48,7 +48,7 @@ describe('差评必查 deadlines on the official working-day calendar', () => {
     const load = await t.app.inject({
       method: 'PUT',
       url: '/api/settings/holidays',
-      headers: bearerFor(t.app, w.admin),
+      headers: bearerFor(t.app, w.cityAdmin),
       payload: {
         year: 2027,
         holidays: ['2027-01-01', '2027-10-01', '2027-10-04', '2027-10-05', '2027-10-06', '2027-10-07'],
@@ -65,12 +65,12 @@ describe('差评必查 deadlines on the official working-day calendar', () => {
     expect(noWarn.json().warnings.join()).not.toContain('2027 年');
   });
 
-  it('a malformed holiday table is refused with the reasons, and only admins may load one', async () => {
+  it('a malformed holiday table is refused with the reasons, and only the top-level admin may load one', async () => {
     const { w } = await rateAt('2026-11-23T10:00:00+08:00');
     const bad = await t.app.inject({
       method: 'PUT',
       url: '/api/settings/holidays',
-      headers: bearerFor(t.app, w.admin),
+      headers: bearerFor(t.app, w.cityAdmin),
       payload: { year: 2027, holidays: ['2027-02-30'], workdays: ['2027-10-06'] },
     });
     expect(bad.statusCode).toBe(400);

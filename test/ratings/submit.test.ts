@@ -247,10 +247,11 @@ describe('anti-manipulation limits (settings)', () => {
   });
 
   it('the per-network limit answers 429 in Chinese once exceeded', async () => {
+    // A platform-wide value: the top-level administrator's (docs/domain.md, Settings).
     await t.app.inject({
       method: 'PATCH',
       url: '/api/settings',
-      headers: bearerFor(t.app, w.admin),
+      headers: bearerFor(t.app, w.cityAdmin),
       payload: {
         limits: {
           perCodeMinutes: 30,

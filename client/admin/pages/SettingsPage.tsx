@@ -1,20 +1,16 @@
 import { useState } from 'preact/hooks';
+import type { OrgUnitView as OrgUnit } from '../../../shared/api/org.js';
+import type { Settings, SettingsSources } from '../../../shared/api/settings.js';
 import { api } from '../../shared/api.js';
 import { ColumnHeads, num } from '../../shared/ColumnHeads.js';
 import { ErrorText } from '../components/ErrorText.js';
-import { InputField } from '../components/Fields.js';
+import { InputField, SelectField } from '../components/Fields.js';
 import { useAction } from '../components/use-action.js';
 import { useApi } from '../components/use-api.js';
 import type { PageProps } from '../routes.js';
 
-interface Settings {
-  tags: { good: string[]; bad: string[] };
-  limits: Record<string, number>;
-  deadlines: { contactWorkingDays: number; caseWorkingDays: number };
-  spotCheck: { share: number; minPerDepartment: number };
-  ranking: { minSample: number };
-  privacy: { phoneRetentionDays: number };
-}
+type Section = keyof Settings;
+type Source = SettingsSources['keys'][number];
 interface HolidayTable {
   year: number;
   holidays: string[];
@@ -26,7 +22,7 @@ interface HolidayTable {
 const LIMIT_LABELS: Record<string, string> = {
   perCodeMinutes: '同一设备对同一评议码的最短间隔（分钟）',
   perDevicePerDay: '同一设备每日最多评价次数',
-  networkPerMinute: '同一网络每分钟最多提交（超出拒绝）',
+  networkPerMinute: '同一网络每分钟最多提交（超出拒绝；全平台）',
   burstWindowMinutes: '突发检测窗口（分钟）',
   burstPerNetwork: '窗口内同一网络超过此数即标记待核查',
   burstPerDevice: '窗口内同一设备超过此数即标记待核查',
@@ -84,6 +80,7 @@ function HolidayTables({ canEdit }: { canEdit: boolean }) {
           )}
         </tbody>
       </table>
+      {!canEdit && <p>节假日表为全平台设置，由最高级管理员载入；此处只读。</p>}
       {canEdit && (
         <form class="inline-form" onSubmit={load}>
           <InputField label="年份" type="number" min={2000} max={2100} value={year} onValue={setYear} />
@@ -104,61 +101,163 @@ function HolidayTables({ canEdit }: { canEdit: boolean }) {
   );
 }
 
+/** Where a section's values come from: set for this unit, inherited from a unit above, or the platform's. */
+function SourceNote({ source, onClear }: { source: Source | undefined; onClear?: () => void }) {
+  if (!source) return null;
+  const text = source.setHere
+    ? source.scope === 'platform'
+      ? '全平台设置（已设置）'
+      : '本单位设置'
+    : source.inheritedFrom
+      ? `继承自 ${source.inheritedFrom.name}`
+      : source.scope === 'platform'
+        ? '全平台设置（默认值）'
+        : '继承自 平台默认值';
+  return (
+    <p class="source-note">
+      <span class={source.setHere ? 'badge ok' : 'badge muted'}>{text}</span>
+      {source.scope === 'platform' && !source.setHere && source.inheritedFrom && '（全平台设置）'}
+      {onClear && source.setHere && (
+        <>
+          {' '}
+          <button type="button" onClick={onClear}>
+            {source.scope === 'platform' ? '恢复默认值' : '恢复继承'}
+          </button>
+        </>
+      )}
+    </p>
+  );
+}
+
+const SECTION_TITLES: Record<Section, string> = {
+  deadlines: '处理时限',
+  spotCheck: '好评抽查',
+  ranking: '排名',
+  privacy: '隐私（全平台）',
+  limits: '防刷评限制',
+  tags: '评价理由',
+};
+
 export function SettingsPage({ user }: PageProps) {
-  const { data, error, reload } = useApi<Settings>('/api/settings');
+  const isAdmin = user.role === 'admin';
+  const units = useApi<{ orgUnits: OrgUnit[] }>(isAdmin ? '/api/org-units' : null);
+  const [unitId, setUnitId] = useState('');
+  const { data, error, reload } = useApi<SettingsSources>(`/api/settings/sources${unitId ? `?orgUnitId=${unitId}` : ''}`);
   const [draft, setDraft] = useState<Settings | null>(null);
   const saving = useAction('保存失败');
-  const s = draft ?? data;
-  const canEdit = user.role === 'admin';
+  const s = draft ?? data?.settings ?? null;
+  const canEdit = data?.canChange ?? false;
+  const canPlatform = data?.canChangePlatform ?? false;
+  const sourceOf = (key: Section) => data?.keys.find((k) => k.key === key);
+  const query = data ? `?orgUnitId=${data.orgUnit.id}` : '';
+  // Platform keys only for the top-level administrator; the per-network limit is one of them.
+  const editable = (section: Section, key?: string) =>
+    canEdit && (sourceOf(section)?.scope !== 'platform' || canPlatform) && (key !== 'networkPerMinute' || canPlatform);
 
-  function setNum(section: 'limits' | 'deadlines' | 'spotCheck' | 'ranking' | 'privacy', key: string, value: string) {
+  function setNum(section: Exclude<Section, 'tags'>, key: string, value: string) {
     if (!s) return;
     const next = structuredClone(s) as unknown as Record<string, Record<string, number>>;
     next[section]![key] = Number(value);
     setDraft(next as unknown as Settings);
   }
 
+  function pickUnit(value: string) {
+    setDraft(null);
+    setUnitId(value);
+  }
+
   function save(e: Event) {
     e.preventDefault();
-    if (!draft) return;
+    if (!draft || !data) return;
+    // Only what changed: an untouched section stays inherited.
+    const changed = Object.fromEntries(
+      (Object.keys(draft) as Section[])
+        .filter((k) => JSON.stringify(draft[k]) !== JSON.stringify(data.settings[k]))
+        .map((k) => [k, draft[k]]),
+    );
     void saving.run(async () => {
-      await api('/api/settings', { method: 'PATCH', body: draft });
+      await api(`/api/settings${query}`, { method: 'PATCH', body: changed });
       setDraft(null);
       reload();
       return '设置已保存';
     });
   }
 
-  const num = (section: 'limits' | 'deadlines' | 'spotCheck' | 'ranking' | 'privacy', key: string, label: string, step = 1) => (
+  function clear(section: Section) {
+    void saving.run(async () => {
+      await api(`/api/settings${query}`, { method: 'PATCH', body: { [section]: null } });
+      setDraft(null);
+      reload();
+      return `已清除「${SECTION_TITLES[section]}」的本单位设置`;
+    });
+  }
+
+  const field = (section: Exclude<Section, 'tags'>, key: string, label: string, step = 1) => (
     <InputField
       key={`${section}.${key}`}
       label={label}
       type="number"
       step={step}
-      disabled={!canEdit}
+      disabled={!editable(section, key)}
       value={String((s as unknown as Record<string, Record<string, number>>)[section]![key])}
       onValue={(value) => setNum(section, key, value)}
     />
+  );
+  const note = (section: Section) => (
+    <SourceNote source={sourceOf(section)} onClear={editable(section) ? () => clear(section) : undefined} />
   );
 
   return (
     <section>
       <h1>设置</h1>
       <ErrorText message={error} />
-      <HolidayTables canEdit={canEdit} />
+      {data && (
+        <div class="card">
+          <p>
+            正在{canEdit ? '编辑' : '查看'}：<strong>{data.orgUnit.name}</strong>
+            {data.orgUnit.parentId === null && '（组织树根：其值即平台默认值）'}
+          </p>
+          {units.data && units.data.orgUnits.length > 1 && (
+            <SelectField label="组织单位" value={unitId || String(data.orgUnit.id)} onChange={pickUnit}>
+              {units.data.orgUnits.map((u) => (
+                <option key={u.id} value={String(u.id)}>
+                  {u.name}
+                </option>
+              ))}
+            </SelectField>
+          )}
+          <p>
+            未单独设置的项继承上级单位的值；处理时限、抽查、排名、防刷评限制和评价理由按单位设置，手机号保留期限、同一网络每分钟上限和节假日表为全平台设置。
+          </p>
+        </div>
+      )}
+      <HolidayTables canEdit={canPlatform} />
       {s && (
         <form class="card" onSubmit={save}>
           <h2>规则</h2>
+          <h3>{SECTION_TITLES.deadlines}</h3>
+          {note('deadlines')}
           <div class="grid">
-            {num('deadlines', 'contactWorkingDays', '差评回访时限（工作日）')}
-            {num('deadlines', 'caseWorkingDays', '差评办结时限（工作日）')}
-            {num('spotCheck', 'share', '好评抽查比例（0–1）', 0.01)}
-            {num('spotCheck', 'minPerDepartment', '每部门至少抽查')}
-            {num('ranking', 'minSample', '参与排名的最少评价数')}
-            {num('privacy', 'phoneRetentionDays', '办结后手机号保留天数')}
-            {Object.keys(LIMIT_LABELS).map((k) => num('limits', k, LIMIT_LABELS[k]!))}
+            {field('deadlines', 'contactWorkingDays', '差评回访时限（工作日）')}
+            {field('deadlines', 'caseWorkingDays', '差评办结时限（工作日）')}
           </div>
-          <h2>评价理由</h2>
+          <h3>{SECTION_TITLES.spotCheck}</h3>
+          {note('spotCheck')}
+          <div class="grid">
+            {field('spotCheck', 'share', '好评抽查比例（0–1）', 0.01)}
+            {field('spotCheck', 'minPerDepartment', '每部门至少抽查')}
+          </div>
+          <h3>{SECTION_TITLES.ranking}</h3>
+          {note('ranking')}
+          <div class="grid">{field('ranking', 'minSample', '参与排名的最少评价数')}</div>
+          <h3>{SECTION_TITLES.privacy}</h3>
+          {note('privacy')}
+          <div class="grid">{field('privacy', 'phoneRetentionDays', '办结后手机号保留天数')}</div>
+          <h3>{SECTION_TITLES.limits}</h3>
+          {note('limits')}
+          <div class="grid">{Object.keys(LIMIT_LABELS).map((k) => field('limits', k, LIMIT_LABELS[k]!))}</div>
+          <h2>{SECTION_TITLES.tags}</h2>
+          {note('tags')}
           <p>好评：{s.tags.good.join(' · ')}</p>
           <p>差评：{s.tags.bad.join(' · ')}</p>
           {canEdit && (

@@ -52,7 +52,7 @@ export interface CasesDeps {
   clock: Clock;
   random: RandomSource;
   crypto: DataCrypto;
-  settings: Pick<SettingsService, 'get' | 'calendar'>;
+  settings: Pick<SettingsService, 'get' | 'forDepartment' | 'forUnit' | 'calendar'>;
   /** Rollups move in the same transaction as every case change. */
   stats: Pick<StatsService, 'recordCaseChange'>;
   org: Pick<OrgService, 'orgUnitIdsInScope'>;
@@ -145,7 +145,8 @@ export function createCasesService(deps: CasesDeps) {
      * the 新差评 webhook notices (delivered later: a robot never delays or fails a rating).
      */
     async openForBadRating(tx: Tx, rating: BadRatingForCase): Promise<q.CaseRow> {
-      const { deadlines } = settings.get();
+      // The deadlines of the department's county (docs/domain.md, Settings).
+      const { deadlines } = await settings.forDepartment(rating.departmentId);
       const cal = settings.calendar();
       const prefix = `CP${rating.day.replaceAll('-', '')}-`;
       const seq = await q.nextCaseSeq(tx, prefix);

@@ -5,6 +5,7 @@ import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/cases.js';
 import * as sq from '../../../db/queries/spot-checks.js';
 import type { CaseListItem, DrawInput, DrawResult, SpotCheckDraw } from '../../../shared/api/cases.js';
+import type { Settings } from '../../../shared/api/settings.js';
 import { chinaDay } from '../../../shared/china-time.js';
 import { Forbidden } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
@@ -43,7 +44,11 @@ export function createSpotChecks(
     async draw(actor: Actor, input: DrawInput): Promise<DrawResult> {
       if (actor.role !== 'supervisor') throw new Forbidden('只有督查可以进行好评抽查');
       const seed = input.seed ?? Buffer.from(random.bytes(16)).toString('hex');
-      const { spotCheck, deadlines } = settings.get();
+      // The draw records its scope's share; each department is drawn and given deadlines by the
+      // settings of its own org unit (a county may set its own, docs/domain.md, Settings).
+      const { spotCheck } = await settings.forUnit(actor.orgUnitId);
+      const own = new Map<number, Settings>();
+      for (const id of actor.departmentIds) own.set(id, await settings.forDepartment(id));
       const cal = settings.calendar();
       const now = clock.now();
       const today = chinaDay(now);
@@ -59,12 +64,13 @@ export function createSpotChecks(
           byDept.set(r.departmentId, list);
         }
         const picks: sq.EligibleRating[] = [];
-        const perDepartment: Record<string, { eligible: number; drawn: number }> = {};
+        const perDepartment: Record<string, { eligible: number; drawn: number; share: number }> = {};
         for (const [departmentId, list] of [...byDept].sort((a, b) => a[0] - b[0])) {
-          const k = drawCount(list.length, spotCheck.share, spotCheck.minPerDepartment);
+          const rule = (own.get(departmentId) ?? (await settings.forDepartment(departmentId))).spotCheck;
+          const k = drawCount(list.length, rule.share, rule.minPerDepartment);
           const chosen = drawSample(list, k, seededRandom(`${seed}\u001f${departmentId}`));
           picks.push(...chosen.sort((a, b) => a.id - b.id));
-          perDepartment[departmentId] = { eligible: list.length, drawn: chosen.length };
+          perDepartment[departmentId] = { eligible: list.length, drawn: chosen.length, share: rule.share };
         }
         const draw = await sq.insertDraw(tx, {
           month,
@@ -80,6 +86,7 @@ export function createSpotChecks(
         let seq = await q.nextCaseSeq(tx, prefix, picks.length);
         const caseIds: number[] = [];
         for (const r of picks) {
+          const { deadlines } = own.get(r.departmentId) ?? (await settings.forDepartment(r.departmentId));
           const row = await q.insertCase(tx, {
             caseNo: `${prefix}${String(seq++).padStart(4, '0')}`,
             kind: 'spot_check',

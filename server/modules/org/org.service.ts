@@ -1,5 +1,6 @@
 import type { Db, Tx } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
+import { bumpCacheVersion } from '../../../db/queries/coordination.js';
 import * as q from '../../../db/queries/org.js';
 import type { CreateDepartmentInput, DepartmentView, OrgUnitView } from '../../../shared/api/org.js';
 import { BadRequest, Conflict, Forbidden, NotFound } from '../../errors.js';
@@ -65,6 +66,15 @@ export function createOrgService(deps: { db: Db; clock: Clock }) {
       return actor.orgUnitId == null ? [] : q.orgSubtreeIds(db, actor.orgUnitId);
     },
 
+    /**
+     * The whole tree, unscoped: every org unit and every department's unit. For the settings cache,
+     * which resolves a department's settings through its unit and the units above it.
+     */
+    async tree(): Promise<{ units: OrgUnitView[]; departments: Array<{ id: number; orgUnitId: number }> }> {
+      const units = (await q.listOrgUnits(db)).map((u) => ({ id: u.id, parentId: u.parentId, kind: u.kind, name: u.name }));
+      return { units, departments: await q.listDepartmentUnits(db) };
+    },
+
     /** Makes a department head responsible for these departments, inside the caller's transaction. */
     async assignUserDepartments(tx: Tx, userId: number, departmentIds: number[]): Promise<void> {
       await q.assignUserDepartments(tx, userId, departmentIds);
@@ -82,6 +92,8 @@ export function createOrgService(deps: { db: Db; clock: Clock }) {
       if (await q.findDepartmentByName(db, input.orgUnitId, name)) throw new Conflict(`部门「${name}」已存在`);
       const now = clock.now();
       const d = await db.transaction(async (tx) => {
+        // The tree changed: every instance's settings cache learns the department's unit.
+        await bumpCacheVersion(tx, 'org');
         const row = await q.insertDepartment(tx, {
           orgUnitId: input.orgUnitId,
           name,

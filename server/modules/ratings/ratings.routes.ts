@@ -24,7 +24,7 @@ export async function ratingsRoutes(
     page,
   }: {
     ratings: Pick<RatingsService, 'submit' | 'listFlagged'>;
-    settings: Pick<SettingsService, 'get'>;
+    settings: Pick<SettingsService, 'get' | 'forDepartment'>;
     codes: CodeLookup;
     caseStatus: CaseStatusLookup;
     page: CitizenPageTemplate;
@@ -53,6 +53,7 @@ export async function ratingsRoutes(
         // Per network, and generous: a whole service hall shares one Wi-Fi address. The per-device
         // rules (once per code per 30 min, 20 a day) are domain rules, enforced in the service.
         rateLimit: {
+          // Before the code is known: the platform's value (docs/domain.md, Settings).
           max: () => settings.get().limits.networkPerMinute,
           timeWindow: 60_000,
           keyGenerator: (req) => `rate:${req.ip}`,
@@ -126,7 +127,8 @@ export async function ratingsRoutes(
       departmentName: info.departmentName,
       location: info.location,
       staffName: info.staffName,
-      tags: settings.get().tags,
+      // The reasons of the code's county.
+      tags: (await settings.forDepartment(info.departmentId)).tags,
       commentMax: COMMENT_MAX,
     });
   });

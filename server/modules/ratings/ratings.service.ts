@@ -5,6 +5,7 @@ import { type Db, isUniqueViolation, type Tx } from '../../../db/client.js';
 import * as q from '../../../db/queries/ratings.js';
 import type { PublicCodeInfoT } from '../../../shared/api/codes.js';
 import type { FlaggedRating, FollowUp, RatingBodyT, RatingCreated } from '../../../shared/api/ratings.js';
+import type { Settings } from '../../../shared/api/settings.js';
 import { CHINA_OFFSET_MS, chinaDay, chinaDayNumber, chinaHour, MS_PER_DAY } from '../../../shared/china-time.js';
 import { isBadScore, MOBILE_PATTERN, normalizePhone, SCORE_LABELS, type Score } from '../../../shared/domain.js';
 import { BadRequest, Gone, NotFound, TooMany } from '../../errors.js';
@@ -41,6 +42,8 @@ export type SubmitResult = RatingCreated & {
 
 interface Prepared {
   code: PublicCodeInfoT;
+  /** The limits in force for the code's department (its org unit's settings). */
+  limits: Settings['limits'];
   score: Score;
   tags: string[];
   comment: string | null;
@@ -97,7 +100,7 @@ export function createRatingsService(deps: {
   clock: Clock;
   random: RandomSource;
   crypto: DataCrypto;
-  settings: Pick<SettingsService, 'get'>;
+  settings: Pick<SettingsService, 'forDepartment'>;
   stats: Pick<StatsService, 'rollupBatch' | 'recordRating' | 'writeRollups'>;
   cases: CaseLookup;
   codes: CodeLookup;
@@ -126,7 +129,7 @@ export function createRatingsService(deps: {
         : (await q.findByIdempotencyKey(tx, p.code.code, p.idempotencyKey))?.id;
       if (priorId !== undefined) return { answer: await answerFor(tx, priorId, false), rollup: null, window: null };
     }
-    const { limits } = settings.get();
+    const { limits } = p;
     const now = p.createdAt;
     const counted = p.channel === 'qr';
     // The day is the China calendar day: count from 00:00 Beijing time.
@@ -255,11 +258,12 @@ export function createRatingsService(deps: {
       tx,
       rated.flatMap((p) => [`d:${p.clientHash}`, `n:${p.netHash}`]),
     );
-    const { limits } = settings.get();
     const counts = new Map<Prepared, q.LimitCounts>();
     const answers = await q.limitCountsOfBatch(
       tx,
       rated.map((p) => {
+        // Each rating by the limits of its code's county.
+        const { limits } = p;
         const now = p.createdAt;
         return {
           clientHash: p.clientHash,
@@ -305,7 +309,8 @@ export function createRatingsService(deps: {
     if (!code.active) throw new Gone('该评议码已停用，请扫描窗口的新评议码或咨询工作人员', 'CodeDisabled');
     const b = input.body;
     const score = b.score as Score;
-    const { tags: allowed } = settings.get();
+    // The tags and limits of the code's county (docs/domain.md, Settings).
+    const { tags: allowed, limits } = await settings.forDepartment(code.departmentId);
     const list = isBadScore(score) ? allowed.bad : allowed.good;
     const tags = [...new Set(b.tags ?? [])];
     for (const tag of tags) {
@@ -324,6 +329,7 @@ export function createRatingsService(deps: {
     const device = b.clientId ? `id:${b.clientId}` : `ua:${input.ip}|${input.userAgent}`;
     return {
       code,
+      limits,
       score,
       tags,
       comment,
@@ -374,12 +380,14 @@ export function createRatingsService(deps: {
       const code = await codes.getPublicInfo(input.code);
       if (!code) throw new NotFound('未找到该评议码', 'UnknownCode');
       const unique = Buffer.from(deps.random.bytes(12)).toString('hex');
+      const { limits } = await settings.forDepartment(code.departmentId);
       return db.transaction(async (tx) => {
         const alone: BatchContext = { inBatch: new AbuseWindows(), counts: null, byKey: null, ids: null, deferred: null };
         const stored = await store(
           tx,
           {
             code,
+            limits,
             score: input.score,
             tags: input.tags ?? [],
             comment: storedComment(input.comment),

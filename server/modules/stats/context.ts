@@ -27,7 +27,7 @@ import { rankFairly } from './rankings.js';
 export interface StatsDeps {
   db: Db;
   clock: Clock;
-  settings: Pick<SettingsService, 'get'>;
+  settings: Pick<SettingsService, 'forUnit' | 'forDepartments' | 'forDepartmentGroup'>;
   org: Pick<OrgService, 'listDepartments' | 'getDepartment' | 'listOrgUnits'>;
   crypto: Pick<DataCrypto, 'decryptPhone'>;
 }

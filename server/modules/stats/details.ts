@@ -94,8 +94,14 @@ export function createStatsDetails(deps: StatsDeps) {
     async tags(actor: Actor, query: DeptRangeQuery): Promise<TagsResponse> {
       const p = periodOf(deps, query);
       const ids = (await scopedDepartments(deps, actor, query.departmentId)).map((d) => d.id);
-      const { good, bad } = settings.get().tags;
-      const kindOf = (t: string): TagCount['kind'] => (bad.includes(t) ? 'bad' : good.includes(t) ? 'good' : 'other');
+      // Each department's county may name its own reasons: a tag is of the class any of them gives it.
+      const good = new Set<string>();
+      const bad = new Set<string>();
+      for (const { tags } of await settings.forDepartments(ids)) {
+        for (const t of tags.good) good.add(t);
+        for (const t of tags.bad) bad.add(t);
+      }
+      const kindOf = (t: string): TagCount['kind'] => (bad.has(t) ? 'bad' : good.has(t) ? 'good' : 'other');
       return { ...p, tags: (await q.sumTags(db, ids, p)).map((t) => ({ tag: t.tag, kind: kindOf(t.tag), count: t.count })) };
     },
 

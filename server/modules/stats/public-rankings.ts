@@ -19,7 +19,8 @@ export function createPublicRankings(deps: StatsDeps) {
     const units = await q.listAllOrgUnits(db);
     const unit = orgUnitId === null ? null : units.find((u) => u.id === orgUnitId);
     if (unit === undefined) throw new NotFound('组织单位不存在');
-    const minSample = settings.get().ranking.minSample;
+    // The minimum sample of the unit ranked (the platform's for the whole platform).
+    const minSample = (await settings.forUnit(orgUnitId)).ranking.minSample;
     const departments = await q.listDepartmentsUnder(db, orgUnitId);
     const ranked = await rankedDepartments(db, departments, p, minSample);
     const active = new Set(departments.filter((d) => d.active === 1).map((d) => d.id));

@@ -48,9 +48,13 @@ export function createStatsReports(deps: StatsDeps) {
     /** GET /api/stats/departments (docs/api.md): every department in scope, with indicators and rank. */
     async departments(actor: Actor, query: RangeQuery): Promise<DepartmentsResponse> {
       const p = periodOf(deps, query);
-      const minSample = settings.get().ranking.minSample;
       const scope = await scopedDepartments(deps, actor);
-      const ranked = await rankedDepartments(db, await rankingGroup(actor, scope), p, minSample);
+      const group = await rankingGroup(actor, scope);
+      // The minimum sample of the unit ranked: the scope's root, or the unit of a head's peers.
+      const { minSample } = (
+        actor.orgUnitId !== null ? await settings.forUnit(actor.orgUnitId) : await settings.forDepartmentGroup(group.map((d) => d.id))
+      ).ranking;
+      const ranked = await rankedDepartments(db, group, p, minSample);
       const inScope = new Set(scope.map((d) => d.id));
       return {
         ...p,
