@@ -12,7 +12,7 @@ import { type Db, firstRow, openDb, rows, writerOf } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
 import { verifyRollups } from '../../server/modules/stats/recount.js';
 import { bearerFor, driverUnderTest, makeTestApp, writeSql } from '../helpers/app.js';
-import { makeWorld } from '../helpers/factories.js';
+import { makeCode, makeCounty, makeDepartment, makeUser } from '../helpers/factories.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../../db/migrations', import.meta.url));
 const CHINA = 8 * 3_600_000;
@@ -41,7 +41,23 @@ describe.skipIf(driverUnderTest === 'pg')('migration 0007 keeps the figures of a
   it('fills the department days (heat-map hours included) and the running totals from the old rollups', async () => {
     const db = databaseBefore0007();
     expect(await firstRow(db, sql`SELECT name FROM sqlite_master WHERE name = 'hourly_department_stats'`)).toBeTruthy();
-    const w = await makeWorld(db);
+    // Departments and codes written through today's factories (their tables are unchanged since);
+    // users only once the database is migrated (later migrations add columns to them).
+    const county = await makeCounty(db);
+    const otherCounty = await makeCounty(db);
+    const [deptA, deptB, deptC] = [
+      await makeDepartment(db, { orgUnitId: county.id }),
+      await makeDepartment(db, { orgUnitId: county.id }),
+      await makeDepartment(db, { orgUnitId: otherCounty.id }),
+    ];
+    const w = {
+      deptA,
+      deptB,
+      deptC,
+      codeA: await makeCode(db, { departmentId: deptA.id }),
+      codeB: await makeCode(db, { departmentId: deptB.id }),
+      codeC: await makeCode(db, { departmentId: deptC.id }),
+    };
     // Ratings as the old write path left them: raw rows plus its rollups, and landing-page opens.
     const ratings: [string, number, string, number, number, number][] = [
       // code, department, China time, score, real name, excluded
@@ -128,7 +144,8 @@ describe.skipIf(driverUnderTest === 'pg')('migration 0007 keeps the figures of a
     // The app on the migrated database answers from the new tables, and keeps writing them.
     const t = await makeTestApp({ db, now: Date.parse('2026-11-06T12:00:00+08:00') });
     try {
-      const auth = { headers: bearerFor(t.app, w.supervisor) };
+      const supervisor = await makeUser(db, { role: 'supervisor', orgUnitId: county.id });
+      const auth = { headers: bearerFor(t.app, supervisor) };
       const map = (await t.app.inject({ url: '/api/stats/heatmap?from=2026-11-01&to=2026-11-30', ...auth })).json();
       expect(map.total[0][9]).toBe(2); // Monday 2026-11-02, 09:00–10:00: the 5 and the 1
       expect(map.bad[0][9]).toBe(1);
