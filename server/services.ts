@@ -4,6 +4,7 @@ import { type Clock, cryptoRandom, type RandomSource, systemClock } from './lib/
 import { createDataCrypto } from './lib/crypto.js';
 import { createCacheSync, type Job, pruneRateLimits } from './lib/instances.js';
 import { type Logger, silentLogger } from './lib/logger.js';
+import { maskStoredText } from './lib/mask-stored-text.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createCasesService } from './modules/cases/cases.service.js';
 import { createCodesService } from './modules/codes/codes.service.js';
@@ -75,6 +76,8 @@ export async function createServices(deps: ServiceDeps) {
     { name: 'cases.erasePhones', everyMs: 3600_000, run: () => cases.erasePhones() },
     { name: 'rateLimits.prune', everyMs: 3600_000, run: () => pruneRateLimits(db, clock) },
     { name: 'auth.prune', everyMs: 3600_000, run: () => auth.prune() },
+    // Once: the free text stored before numbers were masked at input (then a no-op).
+    { name: 'migration.maskStoredText', everyMs: 10 * 60_000, run: () => maskStoredText(db, clock) },
   );
   return { config, db, clock, random, crypto, settings, org, auth, stats, notifications, cases, codes, pngRenderer, ratings, jobs };
 }
