@@ -79,6 +79,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   // difference that matters. (Behind nginx this may be done there too; it is harmless twice-declared.)
   // Request bodies: these encodings are decoded (the body limit counts the decoded bytes), any
   // other Content-Encoding is answered 415 (plugins/errors.ts), on every route alike.
+  // Content codings are case-insensitive (RFC 9110, 8.4.1); the plugin compares them as written.
+  app.addHook('onRequest', async (request) => {
+    const encoding = request.headers['content-encoding'];
+    if (encoding) request.headers['content-encoding'] = encoding.toLowerCase();
+  });
   await app.register(compress, {
     global: true,
     threshold: 1024,
