@@ -32,20 +32,30 @@ export async function readCacheVersions(db: DbOrTx): Promise<Map<string, number>
   return new Map(found.map((r) => [r.name, r.version]));
 }
 
-const HIT = `INSERT INTO rate_limit_hits (key, window_start, count) VALUES (@key, @now, 1)
+const HITS = `INSERT INTO rate_limit_hits (key, window_start, count)
+    SELECT j.key, @now, j.n FROM json_to_recordset(@hits::json) AS j(key text, n integer)
   ON CONFLICT (key) DO UPDATE SET
-    count = CASE WHEN rate_limit_hits.window_start + @window <= @now THEN 1 ELSE rate_limit_hits.count + 1 END,
+    count = CASE WHEN rate_limit_hits.window_start + @window <= @now THEN excluded.count ELSE rate_limit_hits.count + excluded.count END,
     window_start = CASE WHEN rate_limit_hits.window_start + @window <= @now THEN @now ELSE rate_limit_hits.window_start END
-  RETURNING count, window_start AS "windowStart"`;
+  RETURNING key, count, window_start AS "windowStart"`;
 
-/** Counts one request under `key` in its fixed window of `windowMs` (started by its first request). */
-export async function hitRateLimit(
+/**
+ * Counts `n` requests under each key in its fixed window of `windowMs` (started by its first request),
+ * every key in one statement; answers each key's count and window start after them. Each key at most
+ * once in `hits`. PostgreSQL only (the rate-limit store of several instances).
+ */
+export async function hitRateLimits(
   db: DbOrTx,
-  key: string,
+  hits: ReadonlyArray<{ key: string; n: number }>,
   now: number,
   windowMs: number,
-): Promise<{ count: number; windowStart: number }> {
-  return (await statement(db, HIT).get<{ count: number; windowStart: number }>({ key, now, window: windowMs }))!;
+): Promise<Map<string, { count: number; windowStart: number }>> {
+  const found = await statement(db, HITS).all<{ key: string; count: number; windowStart: number }>({
+    hits: JSON.stringify(hits),
+    now,
+    window: windowMs,
+  });
+  return new Map(found.map((r) => [r.key, { count: r.count, windowStart: r.windowStart }]));
 }
 
 /** Forgets the windows that ended before `before` (a daily clean-up). */

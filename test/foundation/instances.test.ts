@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.js';
+import { countWrites } from '../../db/statement-count.js';
 import { runJobOnce } from '../../server/lib/instances.js';
 import { bearerFor, driverUnderTest, freshDatabase, makeTestApp, type TestApp } from '../helpers/app.js';
 import { makeRating, makeWorld } from '../helpers/factories.js';
@@ -129,6 +130,31 @@ describe('several instances on one database', () => {
     // The same retry (same key) through the other instance is the stored rating, not a second one.
     const retry = await rate(b, 'alternate-key-1');
     expect(retry.statusCode).toBe(200);
+  });
+
+  it.skipIf(driverUnderTest !== 'pg')('requests arriving together are counted together, and each exactly once', async () => {
+    const { a, w } = await twoInstances();
+    const limits = { ...a.services.settings.get().limits, networkPerMinute: 10 };
+    expect(
+      (await a.app.inject({ method: 'PATCH', url: '/api/settings', headers: bearerFor(a.app, w.cityAdmin), payload: { limits } }))
+        .statusCode,
+    ).toBe(200);
+    const counted = countWrites(a.db, { filter: (s) => /rate_limit_hits/.test(s) });
+    const statuses = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        a.app.inject({
+          method: 'POST',
+          url: `/api/codes/${w.codeA.id}/ratings`,
+          remoteAddress: '10.8.8.8',
+          payload: { score: 5, clientId: `together-device-${i}` },
+        }),
+      ),
+    ).then((answers) => answers.map((r) => r.statusCode));
+    counted.stop();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(6);
+    // Sixteen requests, far fewer statements: the ones of one event-loop turn share one.
+    expect(counted.count).toBeLessThan(16);
   });
 
   it.skipIf(driverUnderTest !== 'pg')('the per-network rate limit counts the requests of every instance together', async () => {
