@@ -33,7 +33,7 @@ export async function readCacheVersions(db: DbOrTx): Promise<Map<string, number>
 }
 
 const HITS = `INSERT INTO rate_limit_hits (key, window_start, count)
-    SELECT j.key, @now, j.n FROM json_to_recordset(@hits::json) AS j(key text, n integer)
+    SELECT j.key, @now, j.n FROM json_to_recordset(@hits::json) AS j(key text, n integer) ORDER BY j.key
   ON CONFLICT (key) DO UPDATE SET
     count = CASE WHEN rate_limit_hits.window_start + @window <= @now THEN excluded.count ELSE rate_limit_hits.count + excluded.count END,
     window_start = CASE WHEN rate_limit_hits.window_start + @window <= @now THEN @now ELSE rate_limit_hits.window_start END
@@ -42,7 +42,9 @@ const HITS = `INSERT INTO rate_limit_hits (key, window_start, count)
 /**
  * Counts `n` requests under each key in its fixed window of `windowMs` (started by its first request),
  * every key in one statement; answers each key's count and window start after them. Each key at most
- * once in `hits`. PostgreSQL only (the rate-limit store of several instances).
+ * once in `hits`. The rows are locked in key order, so that two such statements with keys in common
+ * (two instances, or two event-loop turns of one) wait for each other instead of deadlocking.
+ * PostgreSQL only (the rate-limit store of several instances).
  */
 export async function hitRateLimits(
   db: DbOrTx,
