@@ -1,5 +1,5 @@
 // npm run bench [-- ingest|dashboards|dashboards-pg|qr|page|abuse ...] [--ratings N] [--pg-ratings N] [--duration S]
-//                  [--rounds N] [--connections N] [--requests N] [--runs N] [--targets a,c,p,q]
+//                  [--rounds N] [--connections N] [--requests N] [--runs N] [--targets a,c,p,q] [--org county|province]
 // Runs the benchmarks of issue 7, prints one table and writes bench/results/latest.json.
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { qrFlood } from './abuse-qr.js';
 import type { SlowRoute } from './dashboards.js';
 import { runDashboards } from './dashboards.js';
 import { runIngest } from './ingest.js';
+import type { BenchOrg } from './lib/fixture.js';
 import { type Row, renderTable, writeJson } from './lib/results.js';
 import { runPage } from './page.js';
 import { runQr } from './qr.js';
@@ -30,11 +31,16 @@ function parseArgs(argv: string[]) {
     runs: 3,
   };
   const targets: string[] = [];
+  let org: BenchOrg = 'county';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if ((PARTS as readonly string[]).includes(a)) parts.push(a as Part);
     else if (a === '--targets') targets.push(...(argv[++i] ?? '').split(',').filter(Boolean));
-    else if (a.startsWith('--') && a.slice(2) in num) {
+    else if (a === '--org') {
+      const v = argv[++i];
+      if (v !== 'county' && v !== 'province') throw new Error('--org needs county or province');
+      org = v;
+    } else if (a.startsWith('--') && a.slice(2) in num) {
       const v = Number(argv[++i]);
       if (!Number.isFinite(v) || v <= 0) throw new Error(`${a} needs a positive number`);
       num[a.slice(2)] = v;
@@ -42,12 +48,13 @@ function parseArgs(argv: string[]) {
       throw new Error(
         `unknown argument ${a} (parts: ${PARTS.join('|')}; options: ${Object.keys(num)
           .map((k) => `--${k}`)
-          .join(' ')} --targets)`,
+          .join(' ')} --targets --org)`,
       );
   }
-  return { parts: parts.length ? parts : [...PARTS], ...num, pgRatings: num['pg-ratings'], targets } as {
+  return { parts: parts.length ? parts : [...PARTS], ...num, pgRatings: num['pg-ratings'], targets, org } as {
     parts: Part[];
     targets: string[];
+    org: BenchOrg;
     ratings: number;
     pgRatings: number;
     duration: number;
@@ -82,6 +89,7 @@ async function main() {
               driver: part === 'dashboards' ? 'sqlite' : 'pg',
               ratings: part === 'dashboards' ? opts.ratings : opts.pgRatings,
               requests: opts.requests,
+              org: opts.org,
               log,
             })
           : part === 'qr'

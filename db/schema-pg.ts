@@ -87,6 +87,14 @@ const EXTRA_INDEXES: Record<string, Array<{ name: string; on: string[] }>> = {
   daily_tag_stats: [{ name: 'daily_tag_stats_dept_day_idx', on: ['department_id', 'day', 'tag', 'count'] }],
 };
 
+/**
+ * Indexes of schema.ts that PostgreSQL does without, because an EXTRA_INDEXES one does their work
+ * better. `ratings (day)`: `ratings (day, id)` answers every range of days it answers, and in the order
+ * of the newest-first lists; with both, the planner took `(day)` for the latest comments and sorted a
+ * whole day's ratings (~30 k at 10 M a year) to return 20 (22 ms; 0.7 ms through `(day, id)`).
+ */
+const LEFT_OUT = new Set(['ratings_day_idx']);
+
 function derive(t: SQLiteTable): AnyPgTable {
   const cfg = getTableConfig(t);
   const columns = {
@@ -98,16 +106,18 @@ function derive(t: SQLiteTable): AnyPgTable {
     const col = (c: { name: string }) => (pg as Record<string, never>)[keyOf.get(c.name)!];
     return [
       ...cfg.primaryKeys.map((pk) => primaryKey({ name: pk.getName(), columns: pk.columns.map(col) as [never, ...never[]] })),
-      ...cfg.indexes.map((ix) => {
-        const {
-          name,
-          columns: on,
-          unique,
-          where,
-        } = ix.config as { name: string; columns: { name: string }[]; unique: boolean; where?: SQL };
-        const built = (unique ? uniqueIndex(name) : index(name)).on(...(on.map(col) as [never, ...never[]]));
-        return where ? built.where(where) : built;
-      }),
+      ...cfg.indexes
+        .filter((ix) => !LEFT_OUT.has(ix.config.name))
+        .map((ix) => {
+          const {
+            name,
+            columns: on,
+            unique,
+            where,
+          } = ix.config as { name: string; columns: { name: string }[]; unique: boolean; where?: SQL };
+          const built = (unique ? uniqueIndex(name) : index(name)).on(...(on.map(col) as [never, ...never[]]));
+          return where ? built.where(where) : built;
+        }),
       ...(EXTRA_INDEXES[cfg.name] ?? []).map((ix) => index(ix.name).on(...(ix.on.map((name) => col({ name })) as [never, ...never[]]))),
       ...cfg.foreignKeys.map((fk) => {
         const ref = fk.reference();

@@ -19,6 +19,7 @@ import { createLogger } from '../../server/lib/logger.js';
 import type { Actor } from '../../server/modules/auth/actor.js';
 import { sessionClaims } from '../../server/plugins/auth.js';
 import { createServices, type Services } from '../../server/services.js';
+import { seedProvince } from './province.js';
 
 const cleanUps = new Set<() => void>();
 let hooked = false;
@@ -84,6 +85,9 @@ export interface BenchApp {
   close(): Promise<void>;
 }
 
+/** The organisation a bench database holds: the demo county, or a province (3,000 codes, 400 departments). */
+export type BenchOrg = 'county' | 'province';
+
 export interface BenchAppOptions {
   /** The SQLite file, or a postgres:// URL (the app then runs on PostgreSQL, as with DATABASE_URL). */
   dbFile: string;
@@ -92,6 +96,8 @@ export interface BenchAppOptions {
   logFile?: string;
   /** Skip seeding (the database was generated already). */
   seeded?: boolean;
+  /** What to seed: the demo county (default) or a province-sized organisation (lib/province.ts). */
+  org?: BenchOrg;
   env?: Record<string, string>;
 }
 
@@ -111,7 +117,10 @@ export async function makeBenchApp(opts: BenchAppOptions): Promise<BenchApp> {
   const db = openDatabase(config.databaseUrl ?? config.dbFile);
   await migrateDb(db);
   // The demo password is never used: the bench signs tokens itself.
-  if (!opts.seeded) await seedDemo(db, { passwordHash: 'bench-no-login', now: Date.now() });
+  if (!opts.seeded) {
+    const seed = opts.org === 'province' ? seedProvince : seedDemo;
+    await seed(db, { passwordHash: 'bench-no-login', now: Date.now() });
+  }
   const services = await createServices({ config, db });
   // stdout of the real server goes to a file or journald; here to a file in the temp dir.
   const logger = opts.logger === 'production' ? createLogger(config.logLevel, opts.logFile) : false;

@@ -170,8 +170,10 @@ const ALL_STATUSES: readonly CaseStatus[] = [...UNCLOSED_CASE_STATUSES, 'closed'
 /**
  * Ids of one page of the queue, in queue order: past the whole deadline first (逾期), then open 差评
  * past their contact deadline, then the rest, closed last; each group by deadline, then id. Each group
- * is read in (department, status, due_date) index order and stops after offset + limit rows, so SQLite
- * never sorts every unclosed case of a county by a computed key (tens of thousands at 10 M ratings).
+ * is read status by status in (status, due_date) or (department, status, due_date) index order and
+ * stops after offset + limit rows, so neither database sorts every unclosed case of a county by a
+ * computed key (tens of thousands at 10 M ratings): PostgreSQL, given one group's six statuses at
+ * once, read all ~15 000 of its cases to sort them (11 ms).
  */
 async function queuePageIds(db: DbOrTx, f: CaseFilter): Promise<number[]> {
   const wanted = f.statuses?.length ? f.statuses : ALL_STATUSES;
@@ -186,12 +188,11 @@ async function queuePageIds(db: DbOrTx, f: CaseFilter): Promise<number[]> {
   const base = filterWhere(db, { ...f, statuses: undefined });
   const n = f.offset + f.limit;
   const branches = groups.flatMap((g, rank) =>
-    g.statuses.length === 0
-      ? []
-      : [
-          sql`SELECT * FROM (SELECT ${sql.raw(String(rank))} AS g, ${cases.id} AS id, ${cases.dueDate} AS due FROM ${cases}
-            WHERE ${and(base, inArray(cases.status, g.statuses), g.cond)} ORDER BY ${cases.dueDate}, ${cases.id} LIMIT ${n}) AS ${sql.raw(`g${rank}`)}`,
-        ],
+    g.statuses.map(
+      (status) =>
+        sql`SELECT * FROM (SELECT ${sql.raw(String(rank))} AS g, ${cases.id} AS id, ${cases.dueDate} AS due FROM ${cases}
+          WHERE ${and(base, eq(cases.status, status), g.cond)} ORDER BY ${cases.dueDate}, ${cases.id} LIMIT ${n}) AS ${sql.raw(`g${rank}_${status}`)}`,
+    ),
   );
   if (branches.length === 0) return [];
   return (

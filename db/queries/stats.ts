@@ -7,7 +7,7 @@
 
 import { type SQL, sql } from 'drizzle-orm';
 import { UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
-import { type Db, type DbOrTx, firstRow, inIdList, type JsonArray, jsonArray, rows, statement } from '../client.js';
+import { type Db, type DbOrTx, firstRow, inIdList, isPg, type JsonArray, jsonArray, rows, statement } from '../client.js';
 import type { CaseFlags, RatingSums } from './rollups.js';
 
 export interface DayRange {
@@ -192,20 +192,52 @@ export async function sumTags(db: DbOrTx, ids: readonly number[], p: DayRange) {
 }
 
 const HOURS = Array.from({ length: 24 }, (_, h) => h);
-// One sum over the given days, no GROUP BY: grouping 30 days x 40 departments x 48 columns by day
-// through a sort costs more than the sums themselves.
-const HOURS_OF_DAYS_SQL = `SELECT ${[...HOURS.map((h) => `coalesce(sum(h${h}), 0)`), ...HOURS.map((h) => `coalesce(sum(b${h}), 0)`)].join(', ')}
+const HOUR_SUMS = [...HOURS.map((h) => `coalesce(sum(h${h}), 0)`), ...HOURS.map((h) => `coalesce(sum(b${h}), 0)`)].join(', ');
+// SQLite: one sum per group of days, no GROUP BY (grouping 30 days x 40 departments x 48 columns by
+// day through a sort costs more than the sums themselves). PostgreSQL: one statement for the whole
+// period, a row per day, added up here: a statement per group cost a round trip each and, with its
+// days as a list (`day IN` a JSON array), a scan of the whole table each (14 ms at 10 M ratings).
+const HOURS_OF_DAYS_SQL = `SELECT ${HOUR_SUMS}
   FROM daily_department_stats WHERE department_id IN ${IDS} AND day IN (SELECT value FROM json_each(@days))`;
+const HOURS_BY_DAY_SQL = `SELECT day, ${HOUR_SUMS}
+  FROM daily_department_stats WHERE department_id IN ${IDS} AND day BETWEEN @from AND @to GROUP BY day`;
 
-/** Counted ratings (`total`) and 差评 (`bad`) per China hour 0–23, summed over the given days. */
-export async function sumHoursOfDays(
-  db: DbOrTx,
-  ids: readonly number[],
-  days: readonly string[],
-): Promise<{ total: number[]; bad: number[] }> {
-  const [row] = (await statement(db, HOURS_OF_DAYS_SQL).arrays({ ids: JSON.stringify(ids), days: JSON.stringify(days) })) as number[][];
-  if (!row) throw new Error('a sum without GROUP BY answers one row');
-  return { total: row.slice(0, 24), bad: row.slice(24, 48) };
+type HourSums = { total: number[]; bad: number[] };
+
+/**
+ * Counted ratings (`total`) and 差评 (`bad`) per China hour 0–23, summed over each group of days (the
+ * days of a period by weekday): one sum per group, in the groups' order.
+ */
+export async function sumHoursOfDayGroups(db: DbOrTx, ids: readonly number[], groups: readonly (readonly string[])[]): Promise<HourSums[]> {
+  const zeros = (): HourSums => ({ total: new Array<number>(24).fill(0), bad: new Array<number>(24).fill(0) });
+  const sums = groups.map(zeros);
+  const days = groups.flat().sort();
+  if (days.length === 0) return sums;
+  if (isPg(db)) {
+    const groupOf = new Map(groups.flatMap((g, i) => g.map((d) => [d, i] as const)));
+    const found = (await statement(db, HOURS_BY_DAY_SQL).arrays({
+      ids: JSON.stringify(ids),
+      from: days[0],
+      to: days[days.length - 1],
+    })) as [string, ...number[]][];
+    for (const [day, ...row] of found) {
+      const i = groupOf.get(day);
+      if (i === undefined) continue;
+      const s = sums[i]!;
+      for (let h = 0; h < 24; h++) {
+        s.total[h]! += row[h]!;
+        s.bad[h]! += row[24 + h]!;
+      }
+    }
+    return sums;
+  }
+  for (const [i, list] of groups.entries()) {
+    if (list.length === 0) continue;
+    const [row] = (await statement(db, HOURS_OF_DAYS_SQL).arrays({ ids: JSON.stringify(ids), days: JSON.stringify(list) })) as number[][];
+    if (!row) throw new Error('a sum without GROUP BY answers one row');
+    sums[i] = { total: row.slice(0, 24), bad: row.slice(24, 48) };
+  }
+  return sums;
 }
 
 // Listed rather than `<> 'closed'`, so SQLite seeks the few unclosed cases in (department, status)

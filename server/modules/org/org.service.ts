@@ -39,8 +39,7 @@ export function createOrgService(deps: { db: Db; clock: Clock }) {
     departmentIdsInScope,
 
     async listDepartments(actor: Actor): Promise<DepartmentView[]> {
-      const names = await unitNames();
-      return (await q.listDepartmentsByIds(db, [...actor.departmentIds])).map((d) => toView(d, names));
+      return q.listDepartmentsByIds(db, [...actor.departmentIds]);
     },
 
     /** A department in the actor's scope, or NotFound (never revealing that it exists elsewhere). */

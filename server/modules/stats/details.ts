@@ -112,14 +112,7 @@ export function createStatsDetails(deps: StatsDeps) {
       // One sum per weekday over its days of the period (Monday first).
       const days: string[][] = Array.from({ length: 7 }, () => []);
       for (const { from: day } of buckets(p, 'day')) days[weekdayOf(day)]!.push(day);
-      const sums: { total: number[]; bad: number[] }[] = [];
-      for (const list of days) {
-        sums.push(
-          list.length
-            ? await q.sumHoursOfDays(db, ids, list)
-            : { total: new Array<number>(24).fill(0), bad: new Array<number>(24).fill(0) },
-        );
-      }
+      const sums = await q.sumHoursOfDayGroups(db, ids, days);
       return { ...p, total: sums.map((s) => s.total), bad: sums.map((s) => s.bad) };
     },
 
