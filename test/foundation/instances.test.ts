@@ -2,31 +2,14 @@
 // them, and a change made through one instance reaches the others' caches at their next sync (≤ 1 s).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client.js';
+import { describe, expect, it } from 'vitest';
 import { countWrites } from '../../db/statement-count.js';
 import { runJobOnce } from '../../server/lib/instances.js';
-import { bearerFor, driverUnderTest, freshDatabase, makeTestApp, type TestApp } from '../helpers/app.js';
-import { makeRating, makeWorld } from '../helpers/factories.js';
-
-const open: TestApp[] = [];
-let dropDb: (() => Promise<void>) | null = null;
-afterEach(async () => {
-  for (const t of open.splice(0)) await t.close();
-  await dropDb?.();
-  dropDb = null;
-});
+import { bearerFor, driverUnderTest, type TestApp } from '../helpers/app.js';
+import { makeRating, useTwoInstances } from '../helpers/factories.js';
 
 /** Two app instances on one database (their own connections, caches and clocks). */
-async function twoInstances(env: Record<string, string> = {}) {
-  const fresh = await freshDatabase();
-  dropDb = fresh.drop;
-  const a = await makeTestApp({ db: fresh.db, env });
-  const b = await makeTestApp({ db: openDatabase(fresh.url), env });
-  open.push(a, b);
-  const w = await makeWorld(a.db);
-  return { a, b, w };
-}
+const twoInstances = useTwoInstances();
 
 const syncOf = (t: TestApp) => t.services.jobs.find((j) => j.name === 'caches.sync')!;
 

@@ -1,10 +1,9 @@
 // The login throttle (docs/api.md 1.4): only failures count, per account (any address) and per address
 // (any accounts), in the database so that every instance counts together; a hall's staff behind one
 // address logging in at 9:00 never meet it.
-import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client.js';
-import { freshDatabase, makeTestApp, type TestApp } from '../helpers/app.js';
-import { makeUser, makeWorld, TEST_PASSWORD, useTestWorld } from '../helpers/factories.js';
+import { describe, expect, it } from 'vitest';
+import { makeTestApp, type TestApp } from '../helpers/app.js';
+import { makeUser, makeWorld, TEST_PASSWORD, useTestWorld, useTwoInstances } from '../helpers/factories.js';
 
 // A small address cap keeps the test quick (each failure checks a scrypt hash); the account rule is the default.
 const env = { LOGIN_MAX_FAILURES_PER_ADDRESS: '15' };
@@ -98,21 +97,10 @@ describe('login throttle', () => {
 });
 
 describe('login throttle across instances', () => {
-  const open: TestApp[] = [];
-  let drop: (() => Promise<void>) | null = null;
-  afterEach(async () => {
-    for (const a of open.splice(0)) await a.close();
-    await drop?.();
-    drop = null;
-  });
+  const twoInstances = useTwoInstances();
 
   it('two instances on one database count an account’s failures together', async () => {
-    const fresh = await freshDatabase();
-    drop = fresh.drop;
-    const a = await makeTestApp({ db: fresh.db, env });
-    const b = await makeTestApp({ db: openDatabase(fresh.url), env });
-    open.push(a, b);
-    const world = await makeWorld(a.db);
+    const { a, b, w: world } = await twoInstances(env);
     for (let i = 0; i < 5; i++) expect((await loginOn(a, world.supervisor.username, 'nope')).statusCode).toBe(401);
     for (let i = 0; i < 5; i++) expect((await loginOn(b, world.supervisor.username, 'nope')).statusCode).toBe(401);
     expect((await loginOn(a, world.supervisor.username, TEST_PASSWORD)).statusCode).toBe(429);

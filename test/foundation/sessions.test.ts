@@ -3,10 +3,10 @@
 // expiry, an id and a version.
 import { createHmac, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, rows } from '../../db/client.js';
-import { bearerFor, freshDatabase, makeTestApp, type TestApp } from '../helpers/app.js';
-import { makeUser, makeWorld, TEST_PASSWORD, useTestWorld } from '../helpers/factories.js';
+import { describe, expect, it } from 'vitest';
+import { rows } from '../../db/client.js';
+import { bearerFor, type TestApp } from '../helpers/app.js';
+import { makeUser, TEST_PASSWORD, useTestWorld, useTwoInstances } from '../helpers/factories.js';
 
 const { t, w } = useTestWorld();
 const NEW_PASSWORD = 'a-brand-new-passphrase';
@@ -235,21 +235,10 @@ describe('token claims', () => {
 });
 
 describe('across instances', () => {
-  const open: TestApp[] = [];
-  let drop: (() => Promise<void>) | null = null;
-  afterEach(async () => {
-    for (const a of open.splice(0)) await a.close();
-    await drop?.();
-    drop = null;
-  });
+  const twoInstances = useTwoInstances();
 
   it('a logout or password change on one instance holds on another', async () => {
-    const fresh = await freshDatabase();
-    drop = fresh.drop;
-    const a = await makeTestApp({ db: fresh.db });
-    const b = await makeTestApp({ db: openDatabase(fresh.url) });
-    open.push(a, b);
-    const world = await makeWorld(a.db);
+    const { a, b, w: world } = await twoInstances();
     const one = await loginOn(a, world.supervisor.username);
     const two = await loginOn(b, world.supervisor.username);
     expect(await meOn(b, one)).toBe(200);

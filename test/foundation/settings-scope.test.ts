@@ -2,11 +2,11 @@
 // belong to the top-level administrator; a county administrator sets their county's keys, which the
 // units below inherit and a sibling county never sees.
 import { sql } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, rows } from '../../db/client.js';
+import { describe, expect, it } from 'vitest';
+import { rows } from '../../db/client.js';
 import { SETTINGS_DEFAULTS } from '../../shared/api/settings.js';
-import { bearerFor, freshDatabase, makeTestApp, type TestApp } from '../helpers/app.js';
-import { makeCode, makeCounty, makeDepartment, makeWorld, useTestWorld } from '../helpers/factories.js';
+import { bearerFor, type TestApp } from '../helpers/app.js';
+import { makeCode, makeCounty, makeDepartment, useTestWorld, useTwoInstances } from '../helpers/factories.js';
 
 const { t, w } = useTestWorld();
 
@@ -186,21 +186,10 @@ describe('the settings in force follow the org unit a request is about', () => {
 });
 
 describe('several instances on one database', () => {
-  const open: TestApp[] = [];
-  let drop: (() => Promise<void>) | null = null;
-  afterEach(async () => {
-    for (const x of open.splice(0)) await x.close();
-    await drop?.();
-    drop = null;
-  });
+  const twoInstances = useTwoInstances();
 
   it("a county's change on one instance reaches the other at its next cache sync", async () => {
-    const fresh = await freshDatabase();
-    drop = fresh.drop;
-    const a = await makeTestApp({ db: fresh.db });
-    const b = await makeTestApp({ db: openDatabase(fresh.url) });
-    open.push(a, b);
-    const world = await makeWorld(a.db);
+    const { a, b, w: world } = await twoInstances();
     // b learns the tree (created after it started) at its first rating of those codes.
     expect((await rate(world.codeA.id, { score: 1, clientId: 'device-1' }, b)).json().followUp).toMatchObject(DEFAULT_DUE);
     expect((await patch(world.admin, COUNTY_DEADLINES, undefined, a)).statusCode).toBe(200);

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach } from 'vitest';
-import type { Db } from '../../db/client.js';
+import { type Db, openDatabase } from '../../db/client.js';
 import { assignUserDepartments, insertDepartment, insertOrgUnit } from '../../db/queries/org.js';
 import { getRating } from '../../db/queries/ratings.js';
 import { insertUser } from '../../db/queries/users.js';
@@ -10,7 +10,7 @@ import { cases, codes } from '../../db/schema.js';
 import { generateCodeId } from '../../qr-codes/code-id.js';
 import { hashPassword } from '../../server/modules/auth/passwords.js';
 import type { Role } from '../../shared/domain.js';
-import { makeTestApp, T0, type TestApp } from './app.js';
+import { freshDatabase, makeTestApp, T0, type TestApp } from './app.js';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
 let cachedHash: Promise<string> | null = null;
@@ -191,4 +191,27 @@ export function useTestWorld(opts: TestWorldOptions & { world?: boolean } = {}):
     await closing?.close();
   });
   return { t: live(() => app, 'the test app'), w: live(() => w, 'the test world') };
+}
+
+/**
+ * The hooks for tests of several instances on one database: answers a function that starts two app
+ * instances (their own connections, caches and clocks) on a fresh database with the standard world,
+ * both closed and the database dropped after the test.
+ */
+export function useTwoInstances(): (env?: Record<string, string>) => Promise<{ a: TestApp; b: TestApp; w: World }> {
+  const open: TestApp[] = [];
+  let drop: (() => Promise<void>) | null = null;
+  afterEach(async () => {
+    for (const t of open.splice(0)) await t.close();
+    await drop?.();
+    drop = null;
+  });
+  return async (env = {}) => {
+    const fresh = await freshDatabase();
+    drop = fresh.drop;
+    const a = await makeTestApp({ db: fresh.db, env });
+    const b = await makeTestApp({ db: openDatabase(fresh.url), env });
+    open.push(a, b);
+    return { a, b, w: await makeWorld(a.db) };
+  };
 }
