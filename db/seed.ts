@@ -218,17 +218,32 @@ export async function seedDemo(
         await tx.insert(codes).values({ id, departmentId: dept.id, location, createdAt: now, updatedAt: now });
       }
     }
-    await insertUser(tx, { ...DEMO_USERS.admin, passwordHash: opts.passwordHash, orgUnitId: city.id, createdAt: now });
-    await insertUser(tx, { ...DEMO_USERS.supervisor, passwordHash: opts.passwordHash, orgUnitId: county.id, createdAt: now });
-    const head = await insertUser(tx, {
-      username: DEMO_USERS.head.username,
-      displayName: DEMO_USERS.head.displayName,
-      role: DEMO_USERS.head.role,
+    await insertDemoUsers(tx, {
       passwordHash: opts.passwordHash,
-      orgUnitId: null,
-      createdAt: now,
+      adminUnit: city.id,
+      supervisorUnit: county.id,
+      headDepartment: deptIds.get(DEMO_USERS.head.department)!,
+      now,
     });
-    await assignUserDepartments(tx, head.id, [deptIds.get(DEMO_USERS.head.department)!]);
   });
   return { seeded: true, firstCode };
+}
+
+/** The demo users: the administrator and the supervisor of the given units, the head of one department. */
+export async function insertDemoUsers(
+  tx: DbOrTx,
+  at: { passwordHash: string; adminUnit: number; supervisorUnit: number; headDepartment: number; now: number },
+): Promise<void> {
+  const { passwordHash, now } = at;
+  await insertUser(tx, { ...DEMO_USERS.admin, passwordHash, orgUnitId: at.adminUnit, createdAt: now });
+  await insertUser(tx, { ...DEMO_USERS.supervisor, passwordHash, orgUnitId: at.supervisorUnit, createdAt: now });
+  const head = await insertUser(tx, {
+    username: DEMO_USERS.head.username,
+    displayName: DEMO_USERS.head.displayName,
+    role: DEMO_USERS.head.role,
+    passwordHash,
+    orgUnitId: null,
+    createdAt: now,
+  });
+  await assignUserDepartments(tx, head.id, [at.headDepartment]);
 }

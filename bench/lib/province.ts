@@ -7,10 +7,9 @@
 // of kind 'city' above the cities, which only adds one level to the scope's recursive walk.
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/client.js';
-import { assignUserDepartments, insertDepartment, insertOrgUnit } from '../../db/queries/org.js';
-import { insertUser } from '../../db/queries/users.js';
+import { insertDepartment, insertOrgUnit } from '../../db/queries/org.js';
 import { codes } from '../../db/schema.js';
-import { DEMO_USERS } from '../../db/seed.js';
+import { insertDemoUsers } from '../../db/seed.js';
 import { generateCodeId } from '../../qr-codes/code-id.js';
 
 export const PROVINCE = { cities: 10, countiesPerCity: 4, departmentsPerCounty: 10, codes: 3000 } as const;
@@ -71,16 +70,6 @@ export async function seedProvince(db: Db, opts: { passwordHash: string; now: nu
         }
       }
     }
-    await insertUser(tx, { ...DEMO_USERS.admin, passwordHash: opts.passwordHash, orgUnitId: province.id, createdAt: now });
-    await insertUser(tx, { ...DEMO_USERS.supervisor, passwordHash: opts.passwordHash, orgUnitId: supervisorUnit, createdAt: now });
-    const head = await insertUser(tx, {
-      username: DEMO_USERS.head.username,
-      displayName: DEMO_USERS.head.displayName,
-      role: DEMO_USERS.head.role,
-      passwordHash: opts.passwordHash,
-      orgUnitId: null,
-      createdAt: now,
-    });
-    await assignUserDepartments(tx, head.id, [headDepartment]);
+    await insertDemoUsers(tx, { passwordHash: opts.passwordHash, adminUnit: province.id, supervisorUnit, headDepartment, now });
   });
 }
