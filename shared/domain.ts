@@ -9,6 +9,10 @@ export const ROLE_LABELS: Record<Role, string> = {
   dept_head: '部门负责人',
 };
 
+/** A staff password's length: at creation, change and reset alike. */
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 256;
+
 export const SCORES = [5, 4, 3, 2, 1] as const;
 export type Score = (typeof SCORES)[number];
 export const SCORE_LABELS: Record<Score, string> = {

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { ROLES } from '../domain.js';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, ROLES } from '../domain.js';
 import { LiteralUnion, Nullable } from './common.js';
 
 export const RoleSchema = LiteralUnion(ROLES);
@@ -34,10 +34,13 @@ export const LoginResponse = Type.Object({
   }),
 });
 
+/** A new password, at creation, change and reset alike. */
+const NewPassword = Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH });
+
 export const CreateUserBody = Type.Object(
   {
     username: Type.String({ minLength: 3, maxLength: 32 }),
-    password: Type.String({ minLength: 8, maxLength: 256 }),
+    password: NewPassword,
     displayName: Type.Optional(Type.String({ maxLength: 50 })),
     role: RoleSchema,
     orgUnitId: Type.Optional(Type.Integer({ minimum: 1 })),
@@ -46,9 +49,6 @@ export const CreateUserBody = Type.Object(
   { additionalProperties: false },
 );
 export type CreateUserInput = Static<typeof CreateUserBody>;
-
-/** A new password: the rule of creation (8–256 characters). */
-const NewPassword = Type.String({ minLength: 8, maxLength: 256 });
 
 export const ChangePasswordBody = Type.Object(
   {

@@ -1,5 +1,6 @@
 // The staff forms' fields: a label with its input or select, handing back the value as a string.
 import type { ComponentChildren, InputHTMLAttributes } from 'preact';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../../shared/domain.js';
 
 /** The <input>'s own attributes the staff forms use. */
 interface InputAttributes {
@@ -30,6 +31,34 @@ export function InputField({
       {/* preact types <input> by a union over `type`, which a `type` prop of several values does not fit */}
       <input {...(input as InputHTMLAttributes<HTMLInputElement>)} onInput={(e) => onValue(e.currentTarget.value)} />
     </label>
+  );
+}
+
+/**
+ * A labelled field for a new staff password, with the server's length rule (said in the label unless
+ * `repeat`: the field that asks for the same password again).
+ */
+export function NewPasswordField({
+  label,
+  repeat = false,
+  ...input
+}: {
+  label: string;
+  repeat?: boolean;
+  name?: string;
+  value: string;
+  onValue: (value: string) => void;
+}) {
+  return (
+    <InputField
+      label={repeat ? label : `${label}（至少 ${PASSWORD_MIN_LENGTH} 位）`}
+      type="password"
+      autoComplete="new-password"
+      required
+      minLength={PASSWORD_MIN_LENGTH}
+      maxLength={PASSWORD_MAX_LENGTH}
+      {...input}
+    />
   );
 }
 

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, saveSession, signOut } from '../../shared/api.js';
 import { ErrorText } from '../components/ErrorText.js';
-import { InputField } from '../components/Fields.js';
+import { InputField, NewPasswordField } from '../components/Fields.js';
 import { useAction } from '../components/use-action.js';
 import type { PageProps } from '../routes.js';
 
@@ -63,28 +63,8 @@ export function AccountPage({ user }: PageProps) {
           value={current}
           onValue={setCurrent}
         />
-        <InputField
-          label="新密码（至少 8 位）"
-          type="password"
-          name="new-password"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          maxLength={256}
-          value={next}
-          onValue={setNext}
-        />
-        <InputField
-          label="再次输入新密码"
-          type="password"
-          name="new-password-again"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          maxLength={256}
-          value={again}
-          onValue={setAgain}
-        />
+        <NewPasswordField label="新密码" name="new-password" value={next} onValue={setNext} />
+        <NewPasswordField label="再次输入新密码" repeat name="new-password-again" value={again} onValue={setAgain} />
         <button type="submit" disabled={changing.busy}>
           {changing.busy ? '提交中…' : '修改密码'}
         </button>

@@ -5,7 +5,7 @@ import { ROLE_LABELS, ROLES, type Role } from '../../../shared/domain.js';
 import { api } from '../../shared/api.js';
 import { ColumnHeads } from '../../shared/ColumnHeads.js';
 import { ErrorText } from '../components/ErrorText.js';
-import { InputField, LabelOptions, NamedOptions, SelectField } from '../components/Fields.js';
+import { InputField, LabelOptions, NamedOptions, NewPasswordField, SelectField } from '../components/Fields.js';
 import { useAction } from '../components/use-action.js';
 import { useApi } from '../components/use-api.js';
 import { BASE } from '../router.js';
@@ -61,15 +61,7 @@ export function UsersPage({ user: me }: PageProps) {
           autoComplete="off"
         />
         <InputField label="姓名" maxLength={50} value={form.displayName} onValue={set('displayName')} />
-        <InputField
-          label="初始密码（至少 8 位）"
-          type="password"
-          required
-          minLength={8}
-          value={form.password}
-          onValue={set('password')}
-          autoComplete="new-password"
-        />
+        <NewPasswordField label="初始密码" value={form.password} onValue={set('password')} />
         <SelectField label="角色" value={form.role} onChange={set('role')}>
           <LabelOptions values={ROLES} labels={ROLE_LABELS} />
         </SelectField>
@@ -148,16 +140,7 @@ function UserRow({ user: u, self, scope, onChanged }: { user: UserView; self: bo
           <a href={`${BASE}/account`}>修改密码</a>
         ) : resetting ? (
           <form class="row-form" onSubmit={reset} aria-label={`重置 ${u.username} 的密码`}>
-            <InputField
-              label="新密码（至少 8 位）"
-              type="password"
-              required
-              minLength={8}
-              maxLength={256}
-              value={password}
-              onValue={setPassword}
-              autoComplete="new-password"
-            />
+            <NewPasswordField label="新密码" value={password} onValue={setPassword} />
             <span class="row-actions">
               <button type="submit" disabled={busy}>
                 重置

@@ -3,6 +3,7 @@ import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/users.js';
 import type { ChangePasswordInput, CreateUserInput, UserView } from '../../../shared/api/auth.js';
 import { chinaMinute } from '../../../shared/china-time.js';
+import { PASSWORD_MIN_LENGTH } from '../../../shared/domain.js';
 import type { LoginLimits } from '../../config.js';
 import { BadRequest, Conflict, Forbidden, NotFound, TooMany, Unauthorized } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
@@ -75,7 +76,7 @@ export function createAuthService(deps: {
   }
 
   function checkNewPassword(password: string): void {
-    if (password.length < 8) throw new BadRequest('密码至少 8 位', 'WeakPassword');
+    if (password.length < PASSWORD_MIN_LENGTH) throw new BadRequest(`密码至少 ${PASSWORD_MIN_LENGTH} 位`, 'WeakPassword');
   }
 
   /** Whether a user is within an admin's scope (the users the admin lists and manages). */
