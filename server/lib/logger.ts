@@ -52,3 +52,20 @@ export function createLogger(level: string, file?: string): PinoLogger {
   const options = { level, redact: ['req.headers.authorization', 'req.headers.cookie'], serializers: { req: serializeRequest } };
   return file ? pino(options, pino.destination(file)) : pino(options);
 }
+
+/**
+ * For a warning that a flood would write on every event: `write` runs at most once per `everyMs`, with
+ * the number of events since its last line, so that a flood does not flood the log as well.
+ */
+export function throttledWarning(everyMs = 10_000): (write: (events: number) => void) => void {
+  let events = 0;
+  let lastLine = 0;
+  return (write) => {
+    events++;
+    const now = Date.now();
+    if (now - lastLine < everyMs) return;
+    write(events);
+    lastLine = now;
+    events = 0;
+  };
+}

@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import ipaddr from 'ipaddr.js';
 import type { NetLimits } from '../config.js';
+import { throttledWarning } from '../lib/logger.js';
 
 /** Node's http server options for the timeouts of config.net, and Fastify's own three. */
 export function serverTimeouts(net: NetLimits) {
@@ -56,22 +57,17 @@ export function registerConnectionCaps(app: FastifyInstance, caps: ConnectionCap
   if (max <= 0) return;
   const trusted = caps.trusted ? addressMatcher(caps.trusted) : () => false;
   const open = new Map<string, number>();
-  let refused = 0;
-  let lastWarning = 0;
+  // One line per 10 s, not one per connection.
+  const warnRefused = throttledWarning();
   app.server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress;
     if (address === undefined || trusted(address)) return;
     const n = open.get(address) ?? 0;
     if (n >= max) {
       socket.destroy();
-      refused++;
-      // One line per 10 s, not one per connection: a flood must not flood the log as well.
-      const now = Date.now();
-      if (now - lastWarning >= 10_000) {
-        app.log.warn({ address, refused, maxConnectionsPerAddress: max }, 'too many connections from one address: closed');
-        lastWarning = now;
-        refused = 0;
-      }
+      warnRefused((refused) =>
+        app.log.warn({ address, refused, maxConnectionsPerAddress: max }, 'too many connections from one address: closed'),
+      );
       return;
     }
     open.set(address, n + 1);

@@ -7,6 +7,7 @@
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
+import { throttledWarning } from '../lib/logger.js';
 
 /** Seconds a shed client is asked to wait (the citizen page retries 5xx with its own back-off). */
 const RETRY_AFTER_S = 5;
@@ -15,8 +16,8 @@ const SAMPLE_INTERVAL_MS = 1_000;
 
 export async function registerLoadShedding(app: FastifyInstance, shed: Config['shed']): Promise<void> {
   if (shed.maxEventLoopDelayMs <= 0 && shed.maxHeapUsedMb <= 0) return;
-  let shedSinceWarning = 0;
-  let lastWarning = 0;
+  // One line per 10 s while shedding: how much, and why.
+  const warnShed = throttledWarning();
   // The plugin measures from its registration, so its first samples hold the start-up itself
   // (schemas compiled, routes built: seconds of blocked loop on a busy machine), and a server just
   // started would shed its first requests. It is armed two samples after the app is ready.
@@ -33,14 +34,7 @@ export async function registerLoadShedding(app: FastifyInstance, shed: Config['s
     // reply.send() here instead would let the request run on while the 503 is on its way.
     pressureHandler: ((_request: FastifyRequest, reply: FastifyReply, type: string, value: number | undefined) => {
       if (!armed) return undefined;
-      shedSinceWarning++;
-      // One line per 10 s while shedding: how much, and why.
-      const now = Date.now();
-      if (now - lastWarning >= 10_000) {
-        app.log.warn({ type, value, shed: shedSinceWarning }, 'overloaded: answering 503');
-        lastWarning = now;
-        shedSinceWarning = 0;
-      }
+      warnShed((shed) => app.log.warn({ type, value, shed }, 'overloaded: answering 503'));
       reply.status(503).header('retry-after', String(RETRY_AFTER_S));
       return { error: 'ServerBusy', message: '服务器繁忙，请稍后再试' };
     }) as unknown as (request: FastifyRequest, reply: FastifyReply, type: string, value: number | undefined) => void,
