@@ -138,6 +138,24 @@ const storedComment = async (id: number) =>
 
 const get = (url: string, user: { id: number; role: string } = w.supervisor) => t.app.inject({ url, headers: bearerFor(t.app, user) });
 
+/** Rates a 差评, moves its case to 回访 with `note`, and answers the note as stored. */
+async function storedVisitNote(note: string): Promise<string | undefined> {
+  const res = await rate('窗口人员态度冷淡');
+  const kase = (await get('/api/cases')).json().cases.find((c: { ratingId: number }) => c.ratingId === res.json().id);
+  const moved = await t.app.inject({
+    method: 'POST',
+    url: `/api/cases/${kase.id}/transitions`,
+    headers: bearerFor(t.app, w.supervisor),
+    payload: { to: 'visited', classification: 'valid', note },
+  });
+  expect(moved.statusCode).toBe(200);
+  const row = await firstRow<{ note: string }>(
+    t.db,
+    sql`SELECT note FROM case_events WHERE case_id = ${kase.id} AND to_status = 'visited'`,
+  );
+  return row?.note;
+}
+
 async function hooks() {
   const wecom = await receiver();
   const ding = await receiver();
@@ -235,20 +253,7 @@ describe('numbers typed into a comment (finding 5)', () => {
   });
 
   it('case notes are stored masked too', async () => {
-    const res = await rate('窗口人员态度冷淡');
-    const kase = (await get('/api/cases')).json().cases.find((c: { ratingId: number }) => c.ratingId === res.json().id);
-    const moved = await t.app.inject({
-      method: 'POST',
-      url: `/api/cases/${kase.id}/transitions`,
-      headers: bearerFor(t.app, w.supervisor),
-      payload: { to: 'visited', classification: 'valid', note: '群众另留号码 +86 139-1234-5678，已回访' },
-    });
-    expect(moved.statusCode).toBe(200);
-    const note = await firstRow<{ note: string }>(
-      t.db,
-      sql`SELECT note FROM case_events WHERE case_id = ${kase.id} AND to_status = 'visited'`,
-    );
-    expect(note!.note).toBe('群众另留号码 139****5678，已回访');
+    expect(await storedVisitNote('群众另留号码 +86 139-1234-5678，已回访')).toBe('群众另留号码 139****5678，已回访');
   });
 });
 
@@ -285,20 +290,7 @@ describe('text is cleaned at input (finding 6)', () => {
     });
     expect(patched.statusCode, patched.body).toBe(200);
     expect(patched.json().location).toBe('县政务服务中心 3号窗口');
-    const res = await rate('差');
-    const kase = (await get('/api/cases')).json().cases.find((c: { ratingId: number }) => c.ratingId === res.json().id);
-    const moved = await t.app.inject({
-      method: 'POST',
-      url: `/api/cases/${kase.id}/transitions`,
-      headers: bearerFor(t.app, w.supervisor),
-      payload: { to: 'visited', classification: 'valid', note: '已回访\u0000\ufffe' },
-    });
-    expect(moved.statusCode).toBe(200);
-    const note = await firstRow<{ note: string }>(
-      t.db,
-      sql`SELECT note FROM case_events WHERE case_id = ${kase.id} AND to_status = 'visited'`,
-    );
-    expect(note!.note).toBe('已回访');
+    expect(await storedVisitNote('已回访\u0000\ufffe')).toBe('已回访');
   });
 
   it('property: any unicode comment leaves an export.xlsx that ExcelJS reopens, its text well formed', async () => {
