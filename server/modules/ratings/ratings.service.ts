@@ -93,6 +93,14 @@ interface BatchContext {
   readonly deferred: Array<q.HotRatingInsert & { id: number }> | null;
 }
 
+/** Where a rating's limit windows start (from its time and its county's limits). */
+interface RatingWindows {
+  codeSince: number;
+  dayStart: number;
+  windowStart: number;
+  networkCap: number;
+}
+
 const keyOf = (codeId: string, idempotencyKey: string) => `${codeId}\u0000${idempotencyKey}`;
 
 export function createRatingsService(deps: {
@@ -132,11 +140,7 @@ export function createRatingsService(deps: {
     const { limits } = p;
     const now = p.createdAt;
     const counted = p.channel === 'qr';
-    // The day is the China calendar day: count from 00:00 Beijing time.
-    const dayStart = chinaDayNumber(now) * MS_PER_DAY - CHINA_OFFSET_MS;
-    const codeSince = now - limits.perCodeMinutes * 60_000;
-    const windowStart = now - limits.burstWindowMinutes * 60_000;
-    const seen = counted ? countsOf(p, batch, { codeSince, dayStart, windowStart, networkCap: limits.burstPerNetwork }) : null;
+    const seen = counted ? countsOf(p, batch, windowsOf(p)) : null;
     if (seen && limits.perCodeMinutes > 0 && seen.deviceOnCode > 0) {
       throw new TooMany(`您刚刚已评价过这个窗口，同一窗口请 ${limits.perCodeMinutes} 分钟后再评价。感谢您的反馈！`, 'RatedRecently');
     }
@@ -213,17 +217,26 @@ export function createRatingsService(deps: {
   // batch has locked its devices and networks, see lockRaters), not what this process has seen.
   const shared = db.driver === 'pg';
 
+  /** Where each limit's window starts for a rating, by the limits of its code's county. */
+  function windowsOf(p: Prepared): RatingWindows {
+    const { limits } = p;
+    const now = p.createdAt;
+    return {
+      codeSince: now - limits.perCodeMinutes * 60_000,
+      // The day is the China calendar day: count from 00:00 Beijing time.
+      dayStart: chinaDayNumber(now) * MS_PER_DAY - CHINA_OFFSET_MS,
+      windowStart: now - limits.burstWindowMinutes * 60_000,
+      networkCap: limits.burstPerNetwork,
+    };
+  }
+
   /**
    * What the device and network limits look at, for one rating about to be stored: the ratings stored
    * before its batch (this process's windows on SQLite; on PostgreSQL, which several instances share,
    * the stored ratings, counted for the whole batch at once after it locked its devices and networks)
    * plus the ones stored earlier in its batch.
    */
-  function countsOf(
-    p: Prepared,
-    batch: BatchContext,
-    at: { codeSince: number; dayStart: number; windowStart: number; networkCap: number },
-  ): q.LimitCounts {
+  function countsOf(p: Prepared, batch: BatchContext, at: RatingWindows): q.LimitCounts {
     const before = batch.counts ? batch.counts.get(p)! : windowCounts(windows, p, at);
     const inBatch = windowCounts(batch.inBatch, p, at);
     return {
@@ -234,11 +247,7 @@ export function createRatingsService(deps: {
     };
   }
 
-  function windowCounts(
-    w: AbuseWindows,
-    p: Prepared,
-    at: { codeSince: number; dayStart: number; windowStart: number; networkCap: number },
-  ): q.LimitCounts {
+  function windowCounts(w: AbuseWindows, p: Prepared, at: RatingWindows): q.LimitCounts {
     return {
       deviceOnCode: w.deviceOnCodeSince(p.clientHash, p.code.code, at.codeSince),
       deviceToday: w.deviceSince(p.clientHash, at.dayStart),
@@ -262,17 +271,15 @@ export function createRatingsService(deps: {
     const answers = await q.limitCountsOfBatch(
       tx,
       rated.map((p) => {
-        // Each rating by the limits of its code's county.
-        const { limits } = p;
-        const now = p.createdAt;
+        const at = windowsOf(p);
         return {
           clientHash: p.clientHash,
           netHash: p.netHash,
           codeId: p.code.code,
-          codeSince: now - limits.perCodeMinutes * 60_000,
-          dayStart: chinaDayNumber(now) * MS_PER_DAY - CHINA_OFFSET_MS,
-          burstSince: now - limits.burstWindowMinutes * 60_000,
-          networkCap: limits.burstPerNetwork,
+          codeSince: at.codeSince,
+          dayStart: at.dayStart,
+          burstSince: at.windowStart,
+          networkCap: at.networkCap,
         };
       }),
     );
