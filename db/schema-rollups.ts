@@ -6,7 +6,9 @@ import { CASE_KINDS, CASE_STATUSES } from '../shared/domain.js';
 /**
  * The counters every rating rollup row carries (fresh column builders for each table): counted
  * ratings by score, counted ratings with a phone number (实名), every stored rating counted or not
- * and landing-page opens (the scan funnel).
+ * and landing-page opens (the scan funnel); counted default ratings (系统默认) and the good ones among
+ * them (主动评价好评率 leaves them out); and, keyed by the day a 办件 finished, finished 办件 and those
+ * a citizen rated (评价率).
  */
 function ratingCounters() {
   const count = (name: string) => integer(name).notNull().default(0);
@@ -19,6 +21,10 @@ function ratingCounters() {
     realName: count('real_name'),
     submissions: count('submissions'),
     opens: count('opens'),
+    defaults: count('defaults'),
+    defaultGood: count('default_good'),
+    finishedMatters: count('finished_matters'),
+    ratedMatters: count('rated_matters'),
   };
 }
 
@@ -132,4 +138,32 @@ export const caseStatusCounts = sqliteTable(
     count: integer('count').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.departmentId, t.kind, t.status] })],
+);
+
+/**
+ * Per department, 办件 finish day, window, 事项 and 经办人: the 办件 that finished, those a citizen rated,
+ * those given a default rating, and the counted latest citizen rating of each by score (a 追评 replaces
+ * the first). The per-经办人 and per-事项 figures (评价率, 主动评价好评率, 差评) sum these rows.
+ * `staff_name` is '' for a 办件 without one.
+ */
+export const dailyMatterStats = sqliteTable(
+  'daily_matter_stats',
+  {
+    departmentId: integer('department_id').notNull(),
+    day: text('day').notNull(),
+    codeId: text('code_id').notNull(),
+    taskCode: text('task_code').notNull(),
+    staffName: text('staff_name').notNull(),
+    /** The 事项's name as last pushed. */
+    taskName: text('task_name').notNull(),
+    finished: integer('finished').notNull().default(0),
+    rated: integer('rated').notNull().default(0),
+    defaults: integer('defaults').notNull().default(0),
+    s1: integer('s1').notNull().default(0),
+    s2: integer('s2').notNull().default(0),
+    s3: integer('s3').notNull().default(0),
+    s4: integer('s4').notNull().default(0),
+    s5: integer('s5').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.departmentId, t.day, t.codeId, t.taskCode, t.staffName] })],
 );

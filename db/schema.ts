@@ -2,7 +2,17 @@
 // strings in China time (UTC+8), because every deadline and statistic is counted in Chinese days.
 import { sql } from 'drizzle-orm';
 import { type AnySQLiteColumn, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { CASE_KINDS, CASE_STATUSES, CLASSIFICATIONS, ORG_KINDS, ROLES, SATISFACTIONS } from '../shared/domain.js';
+import {
+  APPLICANT_TYPES,
+  CASE_KINDS,
+  CASE_STATUSES,
+  CLASSIFICATIONS,
+  MATTER_SOURCES,
+  MATTER_STATUSES,
+  ORG_KINDS,
+  ROLES,
+  SATISFACTIONS,
+} from '../shared/domain.js';
 
 /** The organisation tree above departments: 市 → 县/区. */
 export const orgUnits = sqliteTable('org_units', {
@@ -109,9 +119,17 @@ export const ratings = sqliteTable(
     flagged: integer('flagged', { mode: 'boolean' }).notNull().default(false),
     flagReason: text('flag_reason'),
     excluded: integer('excluded', { mode: 'boolean' }).notNull().default(false),
+    /** The 办件 rated (a link or 评价器 rating, or a default rating); null for a static window code. */
+    matterId: integer('matter_id').references((): AnySQLiteColumn => matters.id),
+    /** 1 for a 办件's first rating, 2 for its 追评 (GB/T 39734-2020); null when unbound. */
+    assessNumber: integer('assess_number'),
+    /** Replaced in every figure by the 办件's 追评 (the rating stays a fact, shown on the 办件). */
+    superseded: integer('superseded', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [
     uniqueIndex('ratings_idempotency_uq').on(t.codeId, t.idempotencyKey),
+    // One rating per assess number of a 办件: a second submission racing the first fails here.
+    uniqueIndex('ratings_matter_assess_uq').on(t.matterId, t.assessNumber),
     index('ratings_dept_day_idx').on(t.departmentId, t.day),
     // Newest-first lists across many departments walk this (appended in order: cheap to maintain).
     index('ratings_day_idx').on(t.day),
@@ -307,6 +325,100 @@ export const notificationDeliveries = sqliteTable(
     deliveredAt: integer('delivered_at'),
   },
   (t) => [index('notification_deliveries_status_idx').on(t.status, t.nextAttemptAt)],
+);
+
+/**
+ * A business system (一窗受理, 网上办事大厅, 12345) that pushes 办件 with an API key. Only the key's
+ * SHA-256 is stored (the key is 256 random bits: no slow hash needed to resist guessing); it acts
+ * within the scope of the administrator who created it (`org_unit_id`, null = the whole platform).
+ */
+export const integrations = sqliteTable('integrations', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  keyHash: text('key_hash').notNull().unique(),
+  /** The key's first characters, shown so that an operator can tell keys apart. */
+  keyPrefix: text('key_prefix').notNull(),
+  orgUnitId: integer('org_unit_id').references(() => orgUnits.id),
+  createdBy: integer('created_by')
+    .notNull()
+    .references(() => users.id),
+  createdAt: integer('created_at').notNull(),
+  rotatedAt: integer('rotated_at'),
+  revokedAt: integer('revoked_at'),
+  lastCallAt: integer('last_call_at'),
+  calls: integer('calls').notNull().default(0),
+  errors: integer('errors').notNull().default(0),
+  lastError: text('last_error'),
+  lastErrorAt: integer('last_error_at'),
+});
+
+/**
+ * A 办件 (docs/domain.md, 办件): one application handled at a window, pushed by a business system.
+ * Its one-time rating link is `link_token`, valid until `link_expires_at`.
+ */
+export const matters = sqliteTable(
+  'matters',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    projectNo: text('project_no').notNull().unique(),
+    codeId: text('code_id')
+      .notNull()
+      .references(() => codes.id),
+    departmentId: integer('department_id')
+      .notNull()
+      .references(() => departments.id),
+    taskCode: text('task_code').notNull(),
+    taskName: text('task_name').notNull(),
+    staffName: text('staff_name'),
+    applicantType: text('applicant_type', { enum: APPLICANT_TYPES }),
+    /** AES-GCM ciphertext of the applicant's mobile; null when none or erased. */
+    applicantPhoneEnc: text('applicant_phone_enc'),
+    applicantPhoneErasedAt: integer('applicant_phone_erased_at'),
+    status: text('status', { enum: MATTER_STATUSES }).notNull(),
+    source: text('source', { enum: MATTER_SOURCES }),
+    acceptedAt: integer('accepted_at').notNull(),
+    finishedAt: integer('finished_at'),
+    /** China day of finished_at: the key of the 办件 rollups (评价率). */
+    finishedDay: text('finished_day'),
+    promisedDate: text('promised_date'),
+    integrationId: integer('integration_id').references(() => integrations.id),
+    linkToken: text('link_token').unique(),
+    linkExpiresAt: integer('link_expires_at'),
+    /** Ratings given so far (assess numbers used): 0, 1 or 2. */
+    ratingCount: integer('rating_count').notNull().default(0),
+    /** Whether a citizen (not the default) rated it: the numerator of 评价率. */
+    rated: integer('rated', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('matters_dept_finished_idx').on(t.departmentId, t.finishedDay),
+    // The kiosk's newest finished 办件 at its window, and the default-rating job's unrated ones.
+    index('matters_code_finished_idx').on(t.codeId, t.finishedAt),
+    index('matters_status_finished_idx').on(t.status, t.rated, t.finishedAt),
+  ],
+);
+
+/**
+ * A window's 评价器 tablet: provisioned by an administrator for one code, with its own credential (a
+ * token in the page's address; only its SHA-256 is stored), revocable.
+ */
+export const kiosks = sqliteTable(
+  'kiosks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    codeId: text('code_id')
+      .notNull()
+      .references(() => codes.id),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdBy: integer('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: integer('created_at').notNull(),
+    revokedAt: integer('revoked_at'),
+    lastSeenAt: integer('last_seen_at'),
+  },
+  (t) => [index('kiosks_code_idx').on(t.codeId)],
 );
 
 // ---- Rollups: maintained in the same transactions that write ratings and case moves. ----

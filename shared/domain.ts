@@ -158,3 +158,42 @@ export const CODE_SORTS = [
 export type CodeSort = (typeof CODE_SORTS)[number];
 /** The keys whose order is text (ascending unless asked otherwise); every other key descends by default. */
 export const CODE_TEXT_SORTS: readonly CodeSort[] = ['department', 'code', 'location'];
+
+/**
+ * How a rating came in (docs/domain.md, 办件): the static window code, a 办件's one-time link, the
+ * window's 评价器 tablet, or the system's default rating of an unrated 办件. `pf` is the national
+ * channel enumeration used when ratings are reported upward.
+ */
+export const RATING_CHANNELS = ['qr', 'link', 'kiosk', 'default'] as const;
+export type RatingChannel = (typeof RATING_CHANNELS)[number];
+export const RATING_CHANNEL_LABELS: Record<RatingChannel, string> = {
+  qr: '二维码',
+  link: '评价链接',
+  kiosk: '评价器',
+  default: '系统默认',
+};
+export const RATING_CHANNEL_PF: Record<RatingChannel, number> = { qr: 3, link: 2, kiosk: 4, default: 7 };
+
+/** A 办件's status: 受理 → 办结, or 不予受理/退回. Only an accepted 办件 moves; the other two are final. */
+export const MATTER_STATUSES = ['accepted', 'finished', 'rejected'] as const;
+export type MatterStatus = (typeof MATTER_STATUSES)[number];
+export const MATTER_STATUS_LABELS: Record<MatterStatus, string> = { accepted: '已受理', finished: '已办结', rejected: '不予受理' };
+export const APPLICANT_TYPES = ['person', 'legal'] as const;
+export type ApplicantType = (typeof APPLICANT_TYPES)[number];
+export const APPLICANT_TYPE_LABELS: Record<ApplicantType, string> = { person: '个人', legal: '法人' };
+/** Where a 办件 was applied for (the business system's channel). */
+export const MATTER_SOURCES = ['window', 'online', 'mobile', 'hotline', 'other'] as const;
+export type MatterSource = (typeof MATTER_SOURCES)[number];
+export const MATTER_SOURCE_LABELS: Record<MatterSource, string> = {
+  window: '窗口',
+  online: '网上办事大厅',
+  mobile: '移动端',
+  hotline: '12345',
+  other: '其他',
+};
+/** Field lengths of a 办件 (the business systems' own formats fit well within them). */
+export const PROJECT_NO_MAX = 64;
+export const TASK_CODE_MAX = 64;
+export const TASK_NAME_MAX = 200;
+/** 追评: one follow-up rating after the first (GB/T 39734-2020, 评价次数规则). */
+export const MAX_ASSESS_NUMBER = 2;

@@ -17,7 +17,7 @@ export interface CodeDayRow extends Omit<RatingSums, 'opens'> {
 }
 
 /** One department, day and China hour of raw ratings: what daily_department_stats sums. */
-export interface DepartmentHourRow extends Omit<RatingSums, 'opens'> {
+export interface DepartmentHourRow extends Omit<RatingSums, 'opens' | 'finishedMatters' | 'ratedMatters'> {
   departmentId: number;
   day: string;
   hour: number;
@@ -65,20 +65,38 @@ export interface CaseStatusRow {
   count: number;
 }
 
+/** A rating counts unless excluded by a decision or replaced by its 办件's 追评. */
+const COUNTED = 'r.excluded = 0 AND r.superseded = 0';
+
 // The scan funnel's `opens` has no raw rows (a landing-page open is not stored), so the code-day
 // opens are neither recounted nor compared, and a rebuild keeps them; the department and running
 // totals' opens are checked against (and rebuilt from) them.
+
+/**
+ * The rating counters of each code day from raw ratings, and the 办件 counters from the finished 办件
+ * (keyed by the day they finished): both kinds of row summed per (code, day).
+ */
+const CODE_DAY_PARTS = `
+    SELECT r.code_id AS code_id, r.day AS day, r.department_id AS department_id,
+      CASE WHEN r.score = 1 AND ${COUNTED} THEN 1 ELSE 0 END AS s1, CASE WHEN r.score = 2 AND ${COUNTED} THEN 1 ELSE 0 END AS s2,
+      CASE WHEN r.score = 3 AND ${COUNTED} THEN 1 ELSE 0 END AS s3, CASE WHEN r.score = 4 AND ${COUNTED} THEN 1 ELSE 0 END AS s4,
+      CASE WHEN r.score = 5 AND ${COUNTED} THEN 1 ELSE 0 END AS s5, CASE WHEN r.real_name = 1 AND ${COUNTED} THEN 1 ELSE 0 END AS real_name,
+      1 AS submissions, CASE WHEN r.channel = 'default' AND ${COUNTED} THEN 1 ELSE 0 END AS defaults,
+      CASE WHEN r.channel = 'default' AND r.score >= 3 AND ${COUNTED} THEN 1 ELSE 0 END AS default_good,
+      0 AS finished_matters, 0 AS rated_matters
+    FROM ratings r
+    UNION ALL
+    SELECT m.code_id, m.finished_day, m.department_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, m.rated
+    FROM matters m WHERE m.status = 'finished'`;
 
 export async function recountCodeDays(db: DbOrTx): Promise<CodeDayRow[]> {
   return rows<CodeDayRow>(
     db,
     sql`
-    SELECT r.code_id AS "codeId", r.day AS day, min(r.department_id) AS "departmentId",
-      sum(CASE WHEN r.score = 1 AND r.excluded = 0 THEN 1 ELSE 0 END) AS s1, sum(CASE WHEN r.score = 2 AND r.excluded = 0 THEN 1 ELSE 0 END) AS s2,
-      sum(CASE WHEN r.score = 3 AND r.excluded = 0 THEN 1 ELSE 0 END) AS s3, sum(CASE WHEN r.score = 4 AND r.excluded = 0 THEN 1 ELSE 0 END) AS s4,
-      sum(CASE WHEN r.score = 5 AND r.excluded = 0 THEN 1 ELSE 0 END) AS s5, sum(CASE WHEN r.real_name = 1 AND r.excluded = 0 THEN 1 ELSE 0 END) AS "realName",
-      count(*) AS submissions
-    FROM ratings r GROUP BY r.code_id, r.day`,
+    SELECT code_id AS "codeId", day, min(department_id) AS "departmentId", sum(s1) AS s1, sum(s2) AS s2, sum(s3) AS s3,
+      sum(s4) AS s4, sum(s5) AS s5, sum(real_name) AS "realName", sum(submissions) AS submissions, sum(defaults) AS defaults,
+      sum(default_good) AS "defaultGood", sum(finished_matters) AS "finishedMatters", sum(rated_matters) AS "ratedMatters"
+    FROM (${sql.raw(CODE_DAY_PARTS)}) parts GROUP BY code_id, day`,
   );
 }
 
@@ -86,7 +104,8 @@ export async function readCodeDays(db: DbOrTx): Promise<CodeDayRow[]> {
   return rows<CodeDayRow>(
     db,
     sql`
-    SELECT code_id AS "codeId", day, department_id AS "departmentId", s1, s2, s3, s4, s5, real_name AS "realName", submissions
+    SELECT code_id AS "codeId", day, department_id AS "departmentId", s1, s2, s3, s4, s5, real_name AS "realName", submissions,
+      defaults, default_good AS "defaultGood", finished_matters AS "finishedMatters", rated_matters AS "ratedMatters"
     FROM daily_code_stats`,
   );
 }
@@ -104,10 +123,12 @@ export async function recountDepartmentHours(db: DbOrTx): Promise<DepartmentHour
     db,
     sql`
     SELECT r.department_id AS "departmentId", r.day AS day, ${CHINA_HOUR} AS hour,
-      sum(CASE WHEN r.score = 1 AND r.excluded = 0 THEN 1 ELSE 0 END) AS s1, sum(CASE WHEN r.score = 2 AND r.excluded = 0 THEN 1 ELSE 0 END) AS s2,
-      sum(CASE WHEN r.score = 3 AND r.excluded = 0 THEN 1 ELSE 0 END) AS s3, sum(CASE WHEN r.score = 4 AND r.excluded = 0 THEN 1 ELSE 0 END) AS s4,
-      sum(CASE WHEN r.score = 5 AND r.excluded = 0 THEN 1 ELSE 0 END) AS s5, sum(CASE WHEN r.real_name = 1 AND r.excluded = 0 THEN 1 ELSE 0 END) AS "realName",
-      count(*) AS submissions, sum(CASE WHEN r.excluded = 0 THEN 1 ELSE 0 END) AS counted, sum(CASE WHEN r.score <= 2 AND r.excluded = 0 THEN 1 ELSE 0 END) AS bad
+      sum(CASE WHEN r.score = 1 AND r.excluded = 0 AND r.superseded = 0 THEN 1 ELSE 0 END) AS s1, sum(CASE WHEN r.score = 2 AND r.excluded = 0 AND r.superseded = 0 THEN 1 ELSE 0 END) AS s2,
+      sum(CASE WHEN r.score = 3 AND r.excluded = 0 AND r.superseded = 0 THEN 1 ELSE 0 END) AS s3, sum(CASE WHEN r.score = 4 AND r.excluded = 0 AND r.superseded = 0 THEN 1 ELSE 0 END) AS s4,
+      sum(CASE WHEN r.score = 5 AND r.excluded = 0 AND r.superseded = 0 THEN 1 ELSE 0 END) AS s5, sum(CASE WHEN r.real_name = 1 AND r.excluded = 0 AND r.superseded = 0 THEN 1 ELSE 0 END) AS "realName",
+      count(*) AS submissions, sum(CASE WHEN r.channel = 'default' AND r.excluded = 0 AND r.superseded = 0 THEN 1 ELSE 0 END) AS defaults,
+      sum(CASE WHEN r.channel = 'default' AND r.score >= 3 AND r.excluded = 0 AND r.superseded = 0 THEN 1 ELSE 0 END) AS "defaultGood",
+      sum(CASE WHEN r.excluded = 0 AND r.superseded = 0 THEN 1 ELSE 0 END) AS counted, sum(CASE WHEN r.score <= 2 AND r.excluded = 0 AND r.superseded = 0 THEN 1 ELSE 0 END) AS bad
     FROM ratings r GROUP BY r.department_id, r.day, ${CHINA_HOUR}`,
   );
 }
@@ -117,7 +138,8 @@ const HOUR_COLUMNS = [...HOURS.map((h) => `h${h}`), ...HOURS.map((h) => `b${h}`)
 export async function readDepartmentDays(db: DbOrTx): Promise<DepartmentDayRow[]> {
   const rows = (await statement(
     db,
-    `SELECT department_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens, ${HOUR_COLUMNS} FROM daily_department_stats`,
+    `SELECT department_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens, defaults, default_good, finished_matters,
+      rated_matters, ${HOUR_COLUMNS} FROM daily_department_stats`,
   ).arrays()) as (string | number)[][];
   return rows.map((r) => {
     const n = r as number[];
@@ -132,8 +154,12 @@ export async function readDepartmentDays(db: DbOrTx): Promise<DepartmentDayRow[]
       realName: n[7]!,
       submissions: n[8]!,
       opens: n[9]!,
-      hours: n.slice(10, 34),
-      bad: n.slice(34, 58),
+      defaults: n[10]!,
+      defaultGood: n[11]!,
+      finishedMatters: n[12]!,
+      ratedMatters: n[13]!,
+      hours: n.slice(14, 38),
+      bad: n.slice(38, 62),
     };
   });
 }
@@ -142,8 +168,8 @@ export async function readCumulative(db: DbOrTx): Promise<CumulativeRow[]> {
   return rows<CumulativeRow>(
     db,
     sql`
-    SELECT code_id AS "codeId", day, s1, s2, s3, s4, s5, real_name AS "realName", submissions, opens,
-      last_submission_day AS "lastSubmissionDay", last_open_day AS "lastOpenDay"
+    SELECT code_id AS "codeId", day, s1, s2, s3, s4, s5, real_name AS "realName", submissions, opens, defaults,
+      default_good AS "defaultGood", finished_matters AS "finishedMatters", rated_matters AS "ratedMatters", last_submission_day AS "lastSubmissionDay", last_open_day AS "lastOpenDay"
     FROM cumulative_code_stats ORDER BY code_id, day`,
   );
 }
@@ -158,8 +184,53 @@ export async function recountTags(db: DbOrTx): Promise<TagRow[]> {
     db,
     sql`
     SELECT r.department_id AS "departmentId", r.day AS day, j.value AS tag, count(*) AS count
-    FROM ratings r, ${tagsOf(db)} WHERE r.excluded = 0 GROUP BY r.department_id, r.day, j.value`,
+    FROM ratings r, ${tagsOf(db)} WHERE r.excluded = 0 AND r.superseded = 0 GROUP BY r.department_id, r.day, j.value`,
   );
+}
+
+/**
+ * daily_matter_stats from the finished 办件 and their counted rating (at most one: a 追评 replaces the
+ * first). The 事项's name is the largest of its 办件's names (the rollup keeps the last one written).
+ */
+const MATTER_DAYS = `
+    SELECT m.department_id, m.finished_day, m.code_id, m.task_code, coalesce(m.staff_name, ''), max(m.task_name), count(*),
+      sum(m.rated), sum(CASE WHEN r.channel = 'default' THEN 1 ELSE 0 END),
+      sum(CASE WHEN r.channel <> 'default' AND r.score = 1 THEN 1 ELSE 0 END), sum(CASE WHEN r.channel <> 'default' AND r.score = 2 THEN 1 ELSE 0 END),
+      sum(CASE WHEN r.channel <> 'default' AND r.score = 3 THEN 1 ELSE 0 END), sum(CASE WHEN r.channel <> 'default' AND r.score = 4 THEN 1 ELSE 0 END),
+      sum(CASE WHEN r.channel <> 'default' AND r.score = 5 THEN 1 ELSE 0 END)
+    FROM matters m LEFT JOIN ratings r ON r.matter_id = m.id AND ${COUNTED}
+    WHERE m.status = 'finished'
+    GROUP BY m.department_id, m.finished_day, m.code_id, m.task_code, coalesce(m.staff_name, '')`;
+
+export interface MatterDayRow {
+  departmentId: number;
+  day: string;
+  codeId: string;
+  taskCode: string;
+  staffName: string;
+  finished: number;
+  rated: number;
+  defaults: number;
+  s1: number;
+  s2: number;
+  s3: number;
+  s4: number;
+  s5: number;
+}
+
+const MATTER_ROW_COLUMNS = `department_id AS "departmentId", day, code_id AS "codeId", task_code AS "taskCode", staff_name AS "staffName",
+  finished, rated, defaults, s1, s2, s3, s4, s5`;
+
+export async function recountMatterDays(db: DbOrTx): Promise<MatterDayRow[]> {
+  return rows<MatterDayRow>(
+    db,
+    sql`WITH t (department_id, day, code_id, task_code, staff_name, task_name, finished, rated, defaults, s1, s2, s3, s4, s5)
+      AS (${sql.raw(MATTER_DAYS)}) SELECT ${sql.raw(MATTER_ROW_COLUMNS)} FROM t`,
+  );
+}
+
+export async function readMatterDays(db: DbOrTx): Promise<MatterDayRow[]> {
+  return rows<MatterDayRow>(db, sql`SELECT ${sql.raw(MATTER_ROW_COLUMNS)} FROM daily_matter_stats`);
 }
 
 export async function readTags(db: DbOrTx): Promise<TagRow[]> {
@@ -212,28 +283,33 @@ export interface RecountedRows {
  * have no raw rows to be recounted from (the department and running totals were recounted with them).
  */
 export async function replaceRollups(tx: DbOrTx, rows: RecountedRows): Promise<void> {
-  await exec(tx, sql`UPDATE daily_code_stats SET s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, real_name = 0, submissions = 0`);
+  await exec(
+    tx,
+    sql`UPDATE daily_code_stats SET s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, real_name = 0, submissions = 0, defaults = 0,
+      default_good = 0, finished_matters = 0, rated_matters = 0`,
+  );
   // "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT (documented upsert quirk).
   await exec(
     tx,
     sql`
-    INSERT INTO daily_code_stats (code_id, day, department_id, s1, s2, s3, s4, s5, real_name, submissions, opens)
-    SELECT r.code_id, r.day, min(r.department_id),
-      sum(CASE WHEN r.score = 1 AND r.excluded = 0 THEN 1 ELSE 0 END), sum(CASE WHEN r.score = 2 AND r.excluded = 0 THEN 1 ELSE 0 END), sum(CASE WHEN r.score = 3 AND r.excluded = 0 THEN 1 ELSE 0 END),
-      sum(CASE WHEN r.score = 4 AND r.excluded = 0 THEN 1 ELSE 0 END), sum(CASE WHEN r.score = 5 AND r.excluded = 0 THEN 1 ELSE 0 END), sum(CASE WHEN r.real_name = 1 AND r.excluded = 0 THEN 1 ELSE 0 END),
-      count(*), 0
-    FROM ratings r WHERE true GROUP BY r.code_id, r.day
+    INSERT INTO daily_code_stats (code_id, day, department_id, s1, s2, s3, s4, s5, real_name, submissions, defaults,
+      default_good, finished_matters, rated_matters, opens)
+    SELECT code_id, day, min(department_id), sum(s1), sum(s2), sum(s3), sum(s4), sum(s5), sum(real_name), sum(submissions),
+      sum(defaults), sum(default_good), sum(finished_matters), sum(rated_matters), 0
+    FROM (${sql.raw(CODE_DAY_PARTS)}) parts WHERE true GROUP BY code_id, day
     ON CONFLICT (code_id, day) DO UPDATE SET department_id = excluded.department_id, s1 = excluded.s1,
       s2 = excluded.s2, s3 = excluded.s3, s4 = excluded.s4, s5 = excluded.s5, real_name = excluded.real_name,
-      submissions = excluded.submissions`,
+      submissions = excluded.submissions, defaults = excluded.defaults, default_good = excluded.default_good,
+      finished_matters = excluded.finished_matters, rated_matters = excluded.rated_matters`,
   );
-  await exec(tx, sql`DELETE FROM daily_code_stats WHERE submissions = 0 AND opens = 0`);
+  await exec(tx, sql`DELETE FROM daily_code_stats WHERE submissions = 0 AND opens = 0 AND finished_matters = 0`);
 
   await exec(tx, sql`DELETE FROM daily_department_stats`);
   const insDepartment = statement(
     tx,
-    `INSERT INTO daily_department_stats (department_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens, ${HOUR_COLUMNS})
-    VALUES (${new Array(10 + 48).fill('?').join(', ')})`,
+    `INSERT INTO daily_department_stats (department_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens, defaults,
+      default_good, finished_matters, rated_matters, ${HOUR_COLUMNS})
+    VALUES (${new Array(14 + 48).fill('?').join(', ')})`,
   );
   for (const d of rows.departmentDays) {
     await insDepartment.run([
@@ -247,6 +323,10 @@ export async function replaceRollups(tx: DbOrTx, rows: RecountedRows): Promise<v
       d.realName,
       d.submissions,
       d.opens,
+      d.defaults,
+      d.defaultGood,
+      d.finishedMatters,
+      d.ratedMatters,
       ...d.hours,
       ...d.bad,
     ]);
@@ -255,8 +335,10 @@ export async function replaceRollups(tx: DbOrTx, rows: RecountedRows): Promise<v
   await exec(tx, sql`DELETE FROM cumulative_code_stats`);
   const insCumulative = statement(
     tx,
-    `INSERT INTO cumulative_code_stats (code_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens, last_submission_day, last_open_day)
-    VALUES (@codeId, @day, @s1, @s2, @s3, @s4, @s5, @realName, @submissions, @opens, @lastSubmissionDay, @lastOpenDay)`,
+    `INSERT INTO cumulative_code_stats (code_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens, defaults, default_good,
+      finished_matters, rated_matters, last_submission_day, last_open_day)
+    VALUES (@codeId, @day, @s1, @s2, @s3, @s4, @s5, @realName, @submissions, @opens, @defaults, @defaultGood,
+      @finishedMatters, @ratedMatters, @lastSubmissionDay, @lastOpenDay)`,
   );
   for (const c of rows.cumulative) await insCumulative.run({ ...c });
 
@@ -266,7 +348,14 @@ export async function replaceRollups(tx: DbOrTx, rows: RecountedRows): Promise<v
     sql`
     INSERT INTO daily_tag_stats (department_id, day, tag, count)
     SELECT r.department_id, r.day, j.value, count(*)
-    FROM ratings r, ${tagsOf(tx)} WHERE r.excluded = 0 GROUP BY r.department_id, r.day, j.value`,
+    FROM ratings r, ${tagsOf(tx)} WHERE r.excluded = 0 AND r.superseded = 0 GROUP BY r.department_id, r.day, j.value`,
+  );
+
+  await exec(tx, sql`DELETE FROM daily_matter_stats`);
+  await exec(
+    tx,
+    sql`INSERT INTO daily_matter_stats (department_id, day, code_id, task_code, staff_name, task_name, finished,
+    rated, defaults, s1, s2, s3, s4, s5) ${sql.raw(MATTER_DAYS)}`,
   );
 
   await exec(tx, sql`DELETE FROM case_status_counts`);

@@ -14,6 +14,22 @@ export interface RatingFacts {
   score: number;
   tags: readonly string[];
   realName: boolean;
+  /** A system default rating (channel 系统默认): counted, but left out of 主动评价好评率. */
+  isDefault?: boolean;
+  /** The 办件 it rates, for the per-经办人 / per-事项 rollup (daily_matter_stats); none for a window code. */
+  matter?: MatterFacts | null;
+}
+
+/** Where a 办件 is counted: its window and department, the day it finished, its 事项 and 经办人. */
+export interface MatterFacts {
+  codeId: string;
+  departmentId: number;
+  /** China day of its 办结 (the key of every 办件 figure). */
+  finishedDay: string;
+  taskCode: string;
+  taskName: string;
+  /** '' when the business system gave none. */
+  staffName: string;
 }
 
 /**
@@ -44,6 +60,10 @@ export interface RatingSums {
   realName: number;
   submissions: number;
   opens: number;
+  defaults: number;
+  defaultGood: number;
+  finishedMatters: number;
+  ratedMatters: number;
 }
 
 /** What one bad_rating case contributes to the case indicators (docs/domain.md, Indicators). */
@@ -101,11 +121,50 @@ const CASE_STATUS = `
 // and PostgreSQL both accept (a WITH list of typed VALUES, INSERT … SELECT … ON CONFLICT … DO UPDATE
 // with the table named on the right of each SET, UPDATE … FROM), built and prepared once per size.
 
-const RATING_SUMS = ['s1', 's2', 's3', 's4', 's5', 'realName', 'submissions', 'opens'] as const satisfies readonly (keyof RatingSums)[];
+const RATING_SUMS = [
+  's1',
+  's2',
+  's3',
+  's4',
+  's5',
+  'realName',
+  'submissions',
+  'opens',
+  'defaults',
+  'defaultGood',
+  'finishedMatters',
+  'ratedMatters',
+] as const satisfies readonly (keyof RatingSums)[];
 /** The SQL columns of RATING_SUMS, in the same order. */
-const RATING_COLUMNS = ['s1', 's2', 's3', 's4', 's5', 'real_name', 'submissions', 'opens'] as const;
+const RATING_COLUMNS = [
+  's1',
+  's2',
+  's3',
+  's4',
+  's5',
+  'real_name',
+  'submissions',
+  'opens',
+  'defaults',
+  'default_good',
+  'finished_matters',
+  'rated_matters',
+] as const;
 
-const zeroSums = (): RatingSums => ({ s1: 0, s2: 0, s3: 0, s4: 0, s5: 0, realName: 0, submissions: 0, opens: 0 });
+const zeroSums = (): RatingSums => ({
+  s1: 0,
+  s2: 0,
+  s3: 0,
+  s4: 0,
+  s5: 0,
+  realName: 0,
+  submissions: 0,
+  opens: 0,
+  defaults: 0,
+  defaultGood: 0,
+  finishedMatters: 0,
+  ratedMatters: 0,
+});
 
 /** What a batch adds to one code's row of one day (and so to its running totals from that day on). */
 export interface CodeDayDelta extends RatingSums {
@@ -120,6 +179,24 @@ export interface DepartmentDayDelta extends RatingSums {
   day: string;
   hours: number[];
   bad: number[];
+}
+
+/** What a batch adds to one (department, finish day, window, 事项, 经办人) row of daily_matter_stats. */
+export interface MatterDayDelta {
+  departmentId: number;
+  day: string;
+  codeId: string;
+  taskCode: string;
+  staffName: string;
+  taskName: string;
+  finished: number;
+  rated: number;
+  defaults: number;
+  s1: number;
+  s2: number;
+  s3: number;
+  s4: number;
+  s5: number;
 }
 
 export interface TagDelta {
@@ -139,6 +216,32 @@ export class RollupBatch {
   readonly codeDays = new Map<string, CodeDayDelta>();
   readonly departmentDays = new Map<string, DepartmentDayDelta>();
   readonly tags = new Map<string, TagDelta>();
+  readonly matterDays = new Map<string, MatterDayDelta>();
+
+  private matterDay(m: MatterFacts): MatterDayDelta {
+    const key = `${m.departmentId}|${m.finishedDay}|${m.codeId}|${m.taskCode}|${m.staffName}`;
+    let d = this.matterDays.get(key);
+    if (!d) {
+      d = {
+        departmentId: m.departmentId,
+        day: m.finishedDay,
+        codeId: m.codeId,
+        taskCode: m.taskCode,
+        staffName: m.staffName,
+        taskName: m.taskName,
+        finished: 0,
+        rated: 0,
+        defaults: 0,
+        s1: 0,
+        s2: 0,
+        s3: 0,
+        s4: 0,
+        s5: 0,
+      };
+      this.matterDays.set(key, d);
+    }
+    return d;
+  }
 
   private codeDay(codeId: string, departmentId: number, day: string): CodeDayDelta {
     const key = `${codeId}|${day}`;
@@ -177,6 +280,19 @@ export class RollupBatch {
     dept[scoreKey] += sign;
     dept.realName += realName;
     dept.submissions += submissions;
+    if (r.isDefault) {
+      const good = r.score >= 3 ? sign : 0;
+      code.defaults += sign;
+      code.defaultGood += good;
+      dept.defaults += sign;
+      dept.defaultGood += good;
+    }
+    // The 办件's own row counts its counted latest citizen rating by score, or its default rating.
+    if (r.matter) {
+      const m = this.matterDay(r.matter);
+      if (r.isDefault) m.defaults += sign;
+      else m[scoreKey] += sign;
+    }
     dept.hours[r.hour]! += sign;
     if (r.score <= 2) dept.bad[r.hour]! += sign;
     for (const tag of r.tags) {
@@ -185,6 +301,20 @@ export class RollupBatch {
       if (t) t.count += sign;
       else this.tags.set(key, { departmentId: r.departmentId, day: r.day, tag, count: sign });
     }
+  }
+
+  /** A 办件 that finished: the denominator of 评价率, counted on the day it finished. */
+  addMatterFinished(m: MatterFacts, sign: 1 | -1 = 1): void {
+    this.codeDay(m.codeId, m.departmentId, m.finishedDay).finishedMatters += sign;
+    this.departmentDay(m.departmentId, m.finishedDay).finishedMatters += sign;
+    this.matterDay(m).finished += sign;
+  }
+
+  /** A finished 办件's first citizen rating (a default rating is not one): the numerator of 评价率. */
+  addMatterRated(m: MatterFacts, sign: 1 | -1 = 1): void {
+    this.codeDay(m.codeId, m.departmentId, m.finishedDay).ratedMatters += sign;
+    this.departmentDay(m.departmentId, m.finishedDay).ratedMatters += sign;
+    this.matterDay(m).rated += sign;
   }
 
   /** A landing-page open for the scan funnel. */
@@ -208,6 +338,7 @@ export async function writeRollups(tx: DbOrTx, batch: RollupBatch): Promise<void
   const departments = [...batch.departmentDays.values()];
   await writeRows(tx, departmentDays(hoursOf(departments)), departments);
   await writeRows(tx, TAGS, [...batch.tags.values()]);
+  if (batch.matterDays.size) await writeRows(tx, MATTER_DAYS, [...batch.matterDays.values()]);
 }
 
 type Column = readonly [name: string, type: 'text' | 'integer'];
@@ -227,7 +358,7 @@ interface BatchStatement<R> {
   values(r: R, out: unknown[]): void;
 }
 
-/** Most rows in one statement (58 values a row at most: 14 848 values, below both drivers' limits). */
+/** Most rows in one statement (62 values a row at most: 15 872 values, below both drivers' limits). */
 const MAX_ROWS = 256;
 
 /**
@@ -431,6 +562,31 @@ const TAGS: BatchStatement<TagDelta> = {
     ON CONFLICT (department_id, day, tag) DO UPDATE SET count = daily_tag_stats.count + excluded.count`,
   values(r, out) {
     out.push(r.departmentId, r.day, r.tag, r.count);
+  },
+};
+
+const MATTER_COUNTS = ['finished', 'rated', 'defaults', 's1', 's2', 's3', 's4', 's5'] as const satisfies readonly (keyof MatterDayDelta)[];
+
+/** The 办件 rows; the 事项's name is the one last written. */
+const MATTER_DAYS: BatchStatement<MatterDayDelta> = {
+  name: 'matter-days',
+  columns: [
+    ['department_id', 'integer'],
+    ['day', 'text'],
+    ['code_id', 'text'],
+    ['task_code', 'text'],
+    ['staff_name', 'text'],
+    ['task_name', 'text'],
+    ...integers(MATTER_COUNTS),
+  ],
+  body: () => sql`INSERT INTO daily_matter_stats (department_id, day, code_id, task_code, staff_name, task_name, ${sql.raw(MATTER_COUNTS.join(', '))})
+    SELECT department_id, day, code_id, task_code, staff_name, task_name, ${sql.raw(MATTER_COUNTS.join(', '))}
+    FROM batch WHERE department_id IS NOT NULL
+    ON CONFLICT (department_id, day, code_id, task_code, staff_name) DO UPDATE SET task_name = excluded.task_name,
+      ${addExcluded('daily_matter_stats', MATTER_COUNTS)}`,
+  values(r, out) {
+    out.push(r.departmentId, r.day, r.codeId, r.taskCode, r.staffName, r.taskName);
+    for (const k of MATTER_COUNTS) out.push(r[k]);
   },
 };
 

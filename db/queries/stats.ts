@@ -63,7 +63,20 @@ export interface CodeRatingSums extends RatingSums {
   active: number;
 }
 
-const RATING_COLUMNS = ['s1', 's2', 's3', 's4', 's5', 'real_name', 'submissions', 'opens'] as const;
+const RATING_COLUMNS = [
+  's1',
+  's2',
+  's3',
+  's4',
+  's5',
+  'real_name',
+  'submissions',
+  'opens',
+  'defaults',
+  'default_good',
+  'finished_matters',
+  'rated_matters',
+] as const;
 
 // A code's figures over [from, to]: its running totals on its last day <= to, minus those on its last
 // day < from. Each side is one primary-key seek that reads its row as one JSON array: two seeks a
@@ -151,6 +164,10 @@ export async function sumRatingsByCode(
       realName: h[5]! - l[5]!,
       submissions: h[6]! - l[6]!,
       opens: h[7]! - l[7]!,
+      defaults: h[8]! - l[8]!,
+      defaultGood: h[9]! - l[9]!,
+      finishedMatters: h[10]! - l[10]!,
+      ratedMatters: h[11]! - l[11]!,
     };
   });
 }

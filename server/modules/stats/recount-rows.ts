@@ -21,27 +21,57 @@ function emptyDepartmentDay(departmentId: number, day: string): DepartmentDayRow
     ...emptyRatingCounts(),
     submissions: 0,
     opens: 0,
+    defaults: 0,
+    defaultGood: 0,
+    finishedMatters: 0,
+    ratedMatters: 0,
     hours: new Array<number>(24).fill(0),
     bad: new Array<number>(24).fill(0),
   };
 }
 
-/** daily_department_stats as it must be: ratings by (department, day, hour), opens by code and day. */
-export function departmentDaysFrom(hours: readonly DepartmentHourRow[], opens: readonly OpensRow[]): DepartmentDayRow[] {
+/** daily_department_stats as it must be: ratings by (department, day, hour), opens and 办件 by code and day. */
+export function departmentDaysFrom(
+  hours: readonly DepartmentHourRow[],
+  opens: readonly OpensRow[],
+  codeDays: readonly CodeDayRow[],
+): DepartmentDayRow[] {
   const rows = new Map<string, DepartmentDayRow>();
   const rowOf = (departmentId: number, day: string) => rowAt(rows, departmentId, day, () => emptyDepartmentDay(departmentId, day));
   for (const h of hours) {
     const row = rowOf(h.departmentId, h.day);
     addRatingCounts(row, h);
     row.submissions += h.submissions;
+    row.defaults += h.defaults;
+    row.defaultGood += h.defaultGood;
     row.hours[h.hour]! += h.counted;
     row.bad[h.hour]! += h.bad;
   }
   for (const o of opens) rowOf(o.departmentId, o.day).opens += o.opens;
+  // The 办件 counters have no hour: their code days (keyed by the day the 办件 finished) sum them.
+  for (const c of codeDays) {
+    if (c.finishedMatters === 0 && c.ratedMatters === 0) continue;
+    const row = rowOf(c.departmentId, c.day);
+    row.finishedMatters += c.finishedMatters;
+    row.ratedMatters += c.ratedMatters;
+  }
   return [...rows.values()];
 }
 
-const SUMMED = ['s1', 's2', 's3', 's4', 's5', 'realName', 'submissions', 'opens'] as const;
+const SUMMED = [
+  's1',
+  's2',
+  's3',
+  's4',
+  's5',
+  'realName',
+  'submissions',
+  'opens',
+  'defaults',
+  'defaultGood',
+  'finishedMatters',
+  'ratedMatters',
+] as const;
 
 /** cumulative_code_stats as it must be: running totals over the code days, in (code, day) order. */
 export function cumulativeFrom(codeDays: readonly CodeDayRow[], opens: readonly OpensRow[]): CumulativeRow[] {
@@ -52,6 +82,10 @@ export function cumulativeFrom(codeDays: readonly CodeDayRow[], opens: readonly 
     ...emptyRatingCounts(),
     submissions: 0,
     opens: 0,
+    defaults: 0,
+    defaultGood: 0,
+    finishedMatters: 0,
+    ratedMatters: 0,
     lastSubmissionDay: null,
     lastOpenDay: null,
   });
@@ -65,6 +99,10 @@ export function cumulativeFrom(codeDays: readonly CodeDayRow[], opens: readonly 
       s5: c.s5,
       realName: c.realName,
       submissions: c.submissions,
+      defaults: c.defaults,
+      defaultGood: c.defaultGood,
+      finishedMatters: c.finishedMatters,
+      ratedMatters: c.ratedMatters,
     });
   for (const o of opens) dayOf(o.codeId, o.day).opens = o.opens;
   const ordered = [...days.values()].sort((a, b) =>

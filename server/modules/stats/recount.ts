@@ -14,7 +14,8 @@ type RollupTable =
   | 'cumulative_code_stats'
   | 'daily_tag_stats'
   | 'daily_case_stats'
-  | 'case_status_counts';
+  | 'case_status_counts'
+  | 'daily_matter_stats';
 
 /** A compared figure: a count, or a day ('YYYY-MM-DD', null for none) of the running totals. */
 type Value = number | string | null;
@@ -27,9 +28,21 @@ interface TableSpec<R> {
   values: (r: R) => Record<string, Value>;
 }
 
-/** The score and submission counters every rating rollup row carries. */
+/** The score, submission and 办件 counters every rating rollup row carries. */
 function ratingCounters(r: Omit<RatingSums, 'opens'>) {
-  return { s1: r.s1, s2: r.s2, s3: r.s3, s4: r.s4, s5: r.s5, realName: r.realName, submissions: r.submissions };
+  return {
+    s1: r.s1,
+    s2: r.s2,
+    s3: r.s3,
+    s4: r.s4,
+    s5: r.s5,
+    realName: r.realName,
+    submissions: r.submissions,
+    defaults: r.defaults,
+    defaultGood: r.defaultGood,
+    finishedMatters: r.finishedMatters,
+    ratedMatters: r.ratedMatters,
+  };
 }
 
 const CODE_DAY: TableSpec<q.CodeDayRow> = {
@@ -61,6 +74,11 @@ const CASE_STATUSES: TableSpec<q.CaseStatusRow> = {
   table: 'case_status_counts',
   key: (r) => ({ departmentId: r.departmentId, kind: r.kind, status: r.status }),
   values: (r) => ({ count: r.count }),
+};
+const MATTER_DAYS: TableSpec<q.MatterDayRow> = {
+  table: 'daily_matter_stats',
+  key: (r) => ({ departmentId: r.departmentId, day: r.day, codeId: r.codeId, taskCode: r.taskCode, staffName: r.staffName }),
+  values: (r) => ({ finished: r.finished, rated: r.rated, defaults: r.defaults, s1: r.s1, s2: r.s2, s3: r.s3, s4: r.s4, s5: r.s5 }),
 };
 const CASE_DAYS: TableSpec<q.CaseDayRow> = {
   table: 'daily_case_stats',
@@ -129,6 +147,7 @@ export async function verifyRollups(db: Db): Promise<VerifyResponse> {
       const tags = await q.readTags(tx);
       const caseDays = await q.readCaseDays(tx);
       const caseStatuses = await q.readCaseStatuses(tx);
+      const matterDays = await q.readMatterDays(tx);
       const expected = await recountRows(tx);
       let count = 0;
       count += compare(CODE_DAY, expected.codeDays, codeDays, mismatches);
@@ -137,6 +156,7 @@ export async function verifyRollups(db: Db): Promise<VerifyResponse> {
       count += compare(TAGS, await q.recountTags(tx), tags, mismatches);
       count += compare(CASE_DAYS, expected.caseDays, caseDays, mismatches);
       count += compare(CASE_STATUSES, await q.recountCaseStatuses(tx), caseStatuses, mismatches);
+      count += compare(MATTER_DAYS, await q.recountMatterDays(tx), matterDays, mismatches);
       return {
         ok: count === 0,
         mismatchCount: count,
@@ -148,6 +168,7 @@ export async function verifyRollups(db: Db): Promise<VerifyResponse> {
           daily_tag_stats: tags.length,
           daily_case_stats: caseDays.length,
           case_status_counts: caseStatuses.length,
+          daily_matter_stats: matterDays.length,
         },
       };
     },
@@ -165,7 +186,7 @@ async function recountRows(tx: DbOrTx): Promise<{ codeDays: q.CodeDayRow[] } & q
   const opens = await q.readOpens(tx);
   return {
     codeDays,
-    departmentDays: departmentDaysFrom(await q.recountDepartmentHours(tx), opens),
+    departmentDays: departmentDaysFrom(await q.recountDepartmentHours(tx), opens, codeDays),
     cumulative: cumulativeFrom(codeDays, opens),
     caseDays: await recountCaseDays(tx),
   };
