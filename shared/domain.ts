@@ -161,8 +161,7 @@ export const CODE_TEXT_SORTS: readonly CodeSort[] = ['department', 'code', 'loca
 
 /**
  * How a rating came in (docs/domain.md, 办件): the static window code, a 办件's one-time link, the
- * window's 评价器 tablet, or the system's default rating of an unrated 办件. `pf` is the national
- * channel enumeration used when ratings are reported upward.
+ * window's 评价器 tablet, or the system's default rating of an unrated 办件.
  */
 export const RATING_CHANNELS = ['qr', 'link', 'kiosk', 'default'] as const;
 export type RatingChannel = (typeof RATING_CHANNELS)[number];
@@ -172,7 +171,6 @@ export const RATING_CHANNEL_LABELS: Record<RatingChannel, string> = {
   kiosk: '评价器',
   default: '系统默认',
 };
-export const RATING_CHANNEL_PF: Record<RatingChannel, number> = { qr: 3, link: 2, kiosk: 4, default: 7 };
 
 /** A 办件's status: 受理 → 办结, or 不予受理/退回. Only an accepted 办件 moves; the other two are final. */
 export const MATTER_STATUSES = ['accepted', 'finished', 'rejected'] as const;

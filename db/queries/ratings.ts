@@ -23,9 +23,9 @@ export async function listFlaggedRatings(db: DbOrTx, departmentIds: number[], li
 const BY_KEY = 'SELECT id, score FROM ratings WHERE code_id = ? AND idempotency_key = ?';
 const INSERT = `
     INSERT INTO ratings (code_id, department_id, score, tags, comment, phone_enc, real_name, client_hash, net_hash,
-      idempotency_key, channel, created_at, day, flagged, flag_reason)
+      idempotency_key, channel, created_at, day, flagged, flag_reason, matter_id, assess_number)
     VALUES (@codeId, @departmentId, @score, @tags, @comment, @phoneEnc, @realName, @clientHash, @netHash,
-      @idempotencyKey, @channel, @createdAt, @day, @flagged, @flagReason)
+      @idempotencyKey, @channel, @createdAt, @day, @flagged, @flagReason, @matterId, @assessNumber)
     RETURNING id`;
 
 /** The rating stored earlier under this idempotency key for this code, if any. */
@@ -75,22 +75,25 @@ export interface HotRatingInsert {
   day: string;
   flagged: boolean;
   flagReason: string | null;
+  /** The 办件 rated and which of its ratings this is (1, or 2 for a 追评); null for a window code. */
+  matterId: number | null;
+  assessNumber: number | null;
 }
 
 const INSERT_WITH_ID = `
     INSERT INTO ratings (id, code_id, department_id, score, tags, comment, phone_enc, real_name, client_hash, net_hash,
-      idempotency_key, channel, created_at, day, flagged, flag_reason)
+      idempotency_key, channel, created_at, day, flagged, flag_reason, matter_id, assess_number)
     VALUES (@id, @codeId, @departmentId, @score, @tags, @comment, @phoneEnc, @realName, @clientHash, @netHash,
-      @idempotencyKey, @channel, @createdAt, @day, @flagged, @flagReason)`;
+      @idempotencyKey, @channel, @createdAt, @day, @flagged, @flagReason, @matterId, @assessNumber)`;
 
 const INSERT_MANY = `
     INSERT INTO ratings (id, code_id, department_id, score, tags, comment, phone_enc, real_name, client_hash, net_hash,
-      idempotency_key, channel, created_at, day, flagged, flag_reason)
+      idempotency_key, channel, created_at, day, flagged, flag_reason, matter_id, assess_number)
     SELECT id, "codeId", "departmentId", score, tags, comment, "phoneEnc", "realName", "clientHash", "netHash",
-      "idempotencyKey", channel, "createdAt", day, flagged, "flagReason"
+      "idempotencyKey", channel, "createdAt", day, flagged, "flagReason", "matterId", "assessNumber"
     FROM json_to_recordset(@rows::json) AS j(id bigint, "codeId" text, "departmentId" bigint, score integer, tags text,
       comment text, "phoneEnc" text, "realName" integer, "clientHash" text, "netHash" text, "idempotencyKey" text,
-      channel text, "createdAt" bigint, day text, flagged integer, "flagReason" text)`;
+      channel text, "createdAt" bigint, day text, flagged integer, "flagReason" text, "matterId" bigint, "assessNumber" integer)`;
 
 const DRAW_IDS = `SELECT nextval(pg_get_serial_sequence('ratings', 'id')) AS id FROM generate_series(1, @n::int) ORDER BY 1`;
 

@@ -34,6 +34,17 @@ export type RatingCreated = Static<typeof RatingCreated>;
 /** What a 差评's citizen is told: the case number, its deadlines and where to follow it. */
 export type FollowUp = NonNullable<RatingCreated['followUp']>;
 
+/** docs/api.md: a 办件's one-time link token (`/e/{token}`); any other string is an unknown link (404). */
+export const LinkTokenParam = Type.Object({ token: Type.String({ minLength: 1, maxLength: 128 }) });
+
+/** docs/api.md: POST /api/e/{token}/ratings — a 办件's rating: 1 its first, 2 its 追评. */
+export const MatterRatingCreated = Type.Object({
+  id: Type.Integer(),
+  assessNumber: Type.Integer({ minimum: 1, maximum: 2, description: '1 首次评价 · 2 追评' }),
+  followUp: RatingCreated.properties.followUp,
+});
+export type MatterRatingCreated = Static<typeof MatterRatingCreated>;
+
 export const FlaggedRating = Type.Object({
   id: Type.Integer(),
   codeId: Type.String(),

@@ -3,10 +3,12 @@
 // facet of the ratings module owns those records. It is built before the cases module, which reads and
 // excludes ratings through it; the submission service, which opens cases, is built after cases.
 import type { Db, Tx } from '../../../db/client.js';
+import * as mq from '../../../db/queries/matter-ratings.js';
 import * as dq from '../../../db/queries/rating-decisions.js';
 import * as q from '../../../db/queries/ratings.js';
 import { chinaHour } from '../../../shared/china-time.js';
 import type { StatsService } from '../stats/stats.service.js';
+import { matterFactsOf } from './matter-facts.js';
 
 export type RatingRecord = q.RatingRow;
 
@@ -40,6 +42,10 @@ export function createRatingRecords(deps: { db: Db; stats: Pick<StatsService, 'e
       await dq.insertRatingDecision(tx, { ratingId, kind: 'exclude', ...decision });
       if (!r.excluded) {
         await dq.markRatingExcluded(tx, ratingId);
+      }
+      // A rating its 追评 replaced counts nowhere already.
+      if (!r.excluded && !r.superseded) {
+        const matter = r.matterId === null ? undefined : await mq.findMatterById(tx, r.matterId);
         await stats.excludeRating(tx, {
           codeId: r.codeId,
           departmentId: r.departmentId,
@@ -48,6 +54,8 @@ export function createRatingRecords(deps: { db: Db; stats: Pick<StatsService, 'e
           score: r.score,
           tags: r.tags,
           realName: r.realName,
+          isDefault: r.channel === 'default',
+          matter: matter ? matterFactsOf(matter) : null,
         });
       }
       return { alreadyExcluded: r.excluded };

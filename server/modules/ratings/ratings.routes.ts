@@ -1,8 +1,8 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { PageData } from '../../../shared/api/citizen-page.js';
 import { errors } from '../../../shared/api/common.js';
-import { CodeParam, FlaggedRating, RatingBody, RatingCreated } from '../../../shared/api/ratings.js';
+import { CodeParam, FlaggedRating, LinkTokenParam, MatterRatingCreated, RatingBody, RatingCreated } from '../../../shared/api/ratings.js';
 import { COMMENT_MAX } from '../../../shared/domain.js';
 import { actorOf } from '../../plugins/auth.js';
 import { moduleRoutes } from '../../plugins/staff-route.js';
@@ -23,7 +23,7 @@ export async function ratingsRoutes(
     caseStatus,
     page,
   }: {
-    ratings: Pick<RatingsService, 'submit' | 'listFlagged'>;
+    ratings: Pick<RatingsService, 'submit' | 'submitForMatter' | 'listFlagged'>;
     settings: Pick<SettingsService, 'get' | 'forDepartment'>;
     codes: CodeLookup;
     caseStatus: CaseStatusLookup;
@@ -31,6 +31,17 @@ export async function ratingsRoutes(
   },
 ): Promise<void> {
   const { app, staff } = moduleRoutes(fastify, 'ratings');
+
+  // Per network, and generous: a whole service hall shares one Wi-Fi address. The per-device rules
+  // (once per code per 30 min, 20 a day) are domain rules, enforced in the service. One counter for
+  // both rating routes (window codes and 办件 links).
+  const networkRateLimit = {
+    // Before the code is known: the platform's value (docs/domain.md, Settings).
+    max: () => settings.get().limits.networkPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (req: FastifyRequest) => `rate:${req.ip}`,
+    errorResponseBuilder: () => ({ statusCode: 429, error: 'NetworkLimit', message: '当前网络提交过于频繁，请稍后再试' }),
+  };
 
   app.post(
     '/api/codes/:code/ratings',
@@ -49,21 +60,7 @@ export async function ratingsRoutes(
         body: RatingBody,
         response: { 200: RatingCreated, 201: RatingCreated, ...errors(400, 404, 410, 413, 415, 429, 503) },
       },
-      config: {
-        // Per network, and generous: a whole service hall shares one Wi-Fi address. The per-device
-        // rules (once per code per 30 min, 20 a day) are domain rules, enforced in the service.
-        rateLimit: {
-          // Before the code is known: the platform's value (docs/domain.md, Settings).
-          max: () => settings.get().limits.networkPerMinute,
-          timeWindow: 60_000,
-          keyGenerator: (req) => `rate:${req.ip}`,
-          errorResponseBuilder: () => ({
-            statusCode: 429,
-            error: 'NetworkLimit',
-            message: '当前网络提交过于频繁，请稍后再试',
-          }),
-        },
-      },
+      config: { rateLimit: networkRateLimit },
     },
     async (request, reply) => {
       const result = await ratings.submit({
@@ -73,6 +70,34 @@ export async function ratingsRoutes(
         userAgent: request.headers['user-agent'] ?? '',
       });
       return reply.status(result.created ? 201 : 200).send({ id: result.id, followUp: result.followUp });
+    },
+  );
+
+  app.post(
+    '/api/e/:token/ratings',
+    {
+      logLevel: 'warn',
+      compress: false,
+      schema: {
+        tags: ['citizen'],
+        summary: '评价一件办件（一次一评：短信或二维码中的一次性评价链接）',
+        params: LinkTokenParam,
+        body: RatingBody,
+        response: { 200: MatterRatingCreated, 201: MatterRatingCreated, ...errors(400, 404, 409, 410, 413, 415, 429, 503) },
+      },
+      config: { rateLimit: networkRateLimit },
+    },
+    async (request, reply) => {
+      const result = await ratings.submitForMatter({
+        token: request.params.token,
+        channel: 'link',
+        body: request.body,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'] ?? '',
+      });
+      return reply
+        .status(result.created ? 201 : 200)
+        .send({ id: result.id, assessNumber: result.assessNumber ?? 1, followUp: result.followUp });
     },
   );
 

@@ -2,13 +2,22 @@
 // the 差评必查 case in the same transaction. This is the hottest route: no work here that could be
 // done at start, prepared statements only, writes grouped into shared transactions.
 import { type Db, isUniqueViolation, type Tx } from '../../../db/client.js';
+import * as mq from '../../../db/queries/matter-ratings.js';
 import * as q from '../../../db/queries/ratings.js';
 import type { PublicCodeInfoT } from '../../../shared/api/codes.js';
 import type { FlaggedRating, FollowUp, RatingBodyT, RatingCreated } from '../../../shared/api/ratings.js';
 import type { Settings } from '../../../shared/api/settings.js';
 import { CHINA_OFFSET_MS, chinaDay, chinaDayNumber, chinaHour, MS_PER_DAY } from '../../../shared/china-time.js';
-import { isBadScore, MOBILE_PATTERN, normalizePhone, SCORE_LABELS, type Score } from '../../../shared/domain.js';
-import { BadRequest, Gone, NotFound, TooMany } from '../../errors.js';
+import {
+  isBadScore,
+  MAX_ASSESS_NUMBER,
+  MOBILE_PATTERN,
+  normalizePhone,
+  type RatingChannel,
+  SCORE_LABELS,
+  type Score,
+} from '../../../shared/domain.js';
+import { BadRequest, Conflict, Gone, NotFound, TooMany } from '../../errors.js';
 import { cleanText } from '../../lib/clean-text.js';
 import type { Clock, RandomSource } from '../../lib/clock.js';
 import type { DataCrypto } from '../../lib/crypto.js';
@@ -18,8 +27,9 @@ import type { Actor } from '../auth/actor.js';
 import type { CaseFollowUp, CasesService } from '../cases/cases.service.js';
 import type { CodesService } from '../codes/codes.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
-import type { RatingFacts, StatsService } from '../stats/stats.service.js';
+import type { MatterFacts, RatingFacts, StatsService } from '../stats/stats.service.js';
 import { AbuseWindows, WINDOW_RETENTION_MS, type WindowEntry } from './abuse-windows.js';
+import { matterFactsOf } from './matter-facts.js';
 
 /** What the rating path asks of the codes module: a code's public info (cached there). */
 export type CodeLookup = Pick<CodesService, 'getPublicInfo'>;
@@ -38,7 +48,26 @@ export interface SubmitInput {
 export type SubmitResult = RatingCreated & {
   /** 201 for a new rating, 200 for a retry of an already stored one. */
   created: boolean;
+  /** A 办件's rating: 1 for its first, 2 for its 追评; null for a window code's. */
+  assessNumber: number | null;
 };
+
+/** A rating of a 办件 through its one-time link (`/e/{token}`) or the window's 评价器. */
+export interface SubmitForMatterInput {
+  /** The 办件's one-time link token. */
+  token: string;
+  channel: Extract<RatingChannel, 'link' | 'kiosk'>;
+  body: RatingBodyT;
+  ip: string;
+  userAgent: string;
+}
+
+/** A 办件 has had its first rating and its one 追评 (GB/T 39734-2020, 评价次数规则). */
+class RatingsUsedUp extends Conflict {
+  constructor() {
+    super('该办件已评价并追评过，不能再次评价。感谢您的反馈！', 'AlreadyRated');
+  }
+}
 
 interface Prepared {
   code: PublicCodeInfoT;
@@ -53,6 +82,8 @@ interface Prepared {
   idempotencyKey: string | null;
   createdAt: number;
   channel: string;
+  /** The 办件 rated (link, 评价器, default rating); null for a window code. */
+  matter: mq.RatableMatter | null;
 }
 
 /** A rating stored in a (savepoint of a) transaction: the answer, and what it adds to the rollups. */
@@ -60,6 +91,10 @@ interface Stored {
   answer: SubmitResult;
   /** Null for a retry answered with the rating stored before. */
   rollup: RatingFacts | null;
+  /** A 追评's first rating, whose counted figures it takes back. */
+  takeBack: RatingFacts | null;
+  /** A 办件's first citizen rating: it now counts as rated (评价率). */
+  matterRated: MatterFacts | null;
   /** What the device and network limits count from now on; null when they do not count it. */
   window: WindowEntry | null;
 }
@@ -109,7 +144,7 @@ export function createRatingsService(deps: {
   random: RandomSource;
   crypto: DataCrypto;
   settings: Pick<SettingsService, 'forDepartment'>;
-  stats: Pick<StatsService, 'rollupBatch' | 'recordRating' | 'writeRollups'>;
+  stats: Pick<StatsService, 'rollupBatch' | 'recordRating' | 'takeBackRating' | 'recordMatterRated' | 'writeRollups'>;
   cases: CaseLookup;
   codes: CodeLookup;
 }) {
@@ -120,9 +155,36 @@ export function createRatingsService(deps: {
     return { caseNo: c.caseNo, dueDate: c.dueDate, contactDueDate: c.contactDueDate, statusUrl: `/s/${c.statusToken}` };
   }
 
-  async function answerFor(tx: Tx, id: number, created: boolean): Promise<SubmitResult> {
+  async function answerFor(tx: Tx, id: number, created: boolean, bound: boolean): Promise<SubmitResult> {
     const c = await cases.followUpOfRating(tx, id);
-    return { created, id, followUp: c ? followUp(c) : null };
+    return { created, id, followUp: c ? followUp(c) : null, assessNumber: bound ? await mq.assessNumberOf(tx, id) : null };
+  }
+
+  /**
+   * A 办件's rating claims its assess number (1, then 2 for the one 追评) in the transaction; a 追评
+   * marks the first rating superseded and takes its figures back (the first stays, as a fact).
+   */
+  async function claimForMatter(tx: Tx, m: mq.RatableMatter, now: number): Promise<{ assessNumber: number; takeBack: RatingFacts | null }> {
+    const assessNumber = await mq.claimAssessNumber(tx, m.id, MAX_ASSESS_NUMBER, now);
+    if (assessNumber === undefined) throw new RatingsUsedUp();
+    if (assessNumber === 1) return { assessNumber, takeBack: null };
+    const first = await mq.supersedeFirstRating(tx, m.id);
+    // An excluded first rating (an approved appeal) no longer counts: nothing to take back.
+    const takeBack: RatingFacts | null =
+      first && !first.excluded
+        ? {
+            codeId: first.codeId,
+            departmentId: first.departmentId,
+            day: first.day,
+            hour: chinaHour(first.createdAt),
+            score: first.score,
+            tags: JSON.parse(first.tags) as string[],
+            realName: Boolean(first.realName),
+            isDefault: first.channel === 'default',
+            matter: matterFactsOf(m),
+          }
+        : null;
+    return { assessNumber, takeBack };
   }
 
   /**
@@ -135,7 +197,14 @@ export function createRatingsService(deps: {
       const priorId = batch.byKey
         ? batch.byKey.get(keyOf(p.code.code, p.idempotencyKey))
         : (await q.findByIdempotencyKey(tx, p.code.code, p.idempotencyKey))?.id;
-      if (priorId !== undefined) return { answer: await answerFor(tx, priorId, false), rollup: null, window: null };
+      if (priorId !== undefined)
+        return {
+          answer: await answerFor(tx, priorId, false, p.matter !== null),
+          rollup: null,
+          takeBack: null,
+          matterRated: null,
+          window: null,
+        };
     }
     const { limits } = p;
     const now = p.createdAt;
@@ -152,6 +221,8 @@ export function createRatingsService(deps: {
     if (seen && seen.networkBurst + 1 > limits.burstPerNetwork) reasons.push('network_burst');
     if (seen && seen.deviceBurst + 1 > limits.burstPerDevice) reasons.push('device_burst');
 
+    // Before anything is written: a 办件 rated twice already refuses the rating here.
+    const claimed = p.matter ? await claimForMatter(tx, p.matter, now) : null;
     const day = chinaDay(now);
     const realName = p.phone !== null;
     const row: q.HotRatingInsert = {
@@ -170,11 +241,14 @@ export function createRatingsService(deps: {
       day,
       flagged: reasons.length > 0,
       flagReason: reasons.length ? reasons.join(',') : null,
+      matterId: p.matter?.id ?? null,
+      assessNumber: claimed?.assessNumber ?? null,
     };
     const drawn = batch.ids?.shift();
     let id: number;
     if (drawn === undefined) id = await q.insertRatingFast(tx, row);
-    else if (batch.deferred && !isBadScore(p.score)) {
+    // A 办件's rating is inserted at once: its 追评, maybe later in the same batch, marks it superseded.
+    else if (batch.deferred && !isBadScore(p.score) && !p.matter) {
       id = drawn;
       batch.deferred.push({ ...row, id });
     } else id = await q.insertRatingWithId(tx, { ...row, id: drawn });
@@ -186,6 +260,7 @@ export function createRatingsService(deps: {
       score: p.score,
       tags: p.tags,
       realName,
+      matter: p.matter ? matterFactsOf(p.matter) : null,
     };
     const kase = isBadScore(p.score)
       ? await cases.openForBadRating(tx, {
@@ -202,13 +277,23 @@ export function createRatingsService(deps: {
     const window = counted ? { clientHash: p.clientHash, netHash: p.netHash, codeId: p.code.code, at: now } : null;
     if (window) batch.inBatch.add(window);
     if (p.idempotencyKey && batch.byKey) batch.byKey.set(keyOf(p.code.code, p.idempotencyKey), id);
-    return { answer: { created: true, id, followUp: kase ? followUp(kase) : null }, rollup, window };
+    return {
+      answer: { created: true, id, followUp: kase ? followUp(kase) : null, assessNumber: claimed?.assessNumber ?? null },
+      rollup,
+      takeBack: claimed?.takeBack ?? null,
+      matterRated: claimed?.assessNumber === 1 && p.matter ? matterFactsOf(p.matter) : null,
+      window,
+    };
   }
 
   /** The rollups of the ratings stored in this transaction: summed in memory, a few statements in all. */
   async function writeRollups(tx: Tx, stored: readonly Stored[]): Promise<void> {
     const batch = stats.rollupBatch();
-    for (const s of stored) if (s.rollup) stats.recordRating(batch, s.rollup);
+    for (const s of stored) {
+      if (s.takeBack) stats.takeBackRating(batch, s.takeBack);
+      if (s.rollup) stats.recordRating(batch, s.rollup);
+      if (s.matterRated) stats.recordMatterRated(batch, s.matterRated);
+    }
     await stats.writeRollups(tx, batch);
   }
 
@@ -305,8 +390,8 @@ export function createRatingsService(deps: {
       if (shared) return;
       for (const s of stored) if (s.window) windows.add(s.window);
     },
-    // The limits refuse a rating before it writes anything.
-    refused: (err) => err instanceof TooMany,
+    // The limits, and a 办件 rated twice already, refuse a rating before it writes anything.
+    refused: (err) => err instanceof TooMany || err instanceof RatingsUsedUp,
   });
 
   /** Checks everything that needs no database; throws 4xx with a message for the citizen. */
@@ -314,6 +399,34 @@ export function createRatingsService(deps: {
     const code = await codes.getPublicInfo(input.code);
     if (!code) throw new NotFound('未找到该评议码，请核对二维码或咨询窗口工作人员', 'UnknownCode');
     if (!code.active) throw new Gone('该评议码已停用，请扫描窗口的新评议码或咨询工作人员', 'CodeDisabled');
+    return prepareFor(code, input, 'qr', null);
+  }
+
+  /**
+   * A 办件's rating: the link must be known, its 办件 finished and within the link's period, and the
+   * 办件 not rated twice yet (checked again in the transaction, which decides).
+   */
+  async function prepareForMatter(input: SubmitForMatterInput): Promise<Prepared> {
+    const matter = await mq.findMatterByLinkToken(db, input.token);
+    if (matter?.status !== 'finished' || matter.linkExpiresAt === null) {
+      throw new NotFound('未找到该评价链接，请核对短信或二维码，或在窗口扫码评价', 'UnknownLink');
+    }
+    if (clock.now() > matter.linkExpiresAt) {
+      throw new Gone('该办件的评价期限已过，您仍可扫描窗口评议码或拨打 12345 反映意见', 'LinkExpired');
+    }
+    if (matter.ratingCount >= MAX_ASSESS_NUMBER) throw new RatingsUsedUp();
+    const code = await codes.getPublicInfo(matter.codeId);
+    if (!code) throw new NotFound('未找到该评价链接，请核对短信或二维码，或在窗口扫码评价', 'UnknownLink');
+    // The 办件 is counted in the department it was handled in, whatever its window's department is now.
+    return prepareFor({ ...code, departmentId: matter.departmentId }, input, input.channel, matter);
+  }
+
+  async function prepareFor(
+    code: PublicCodeInfoT,
+    input: Pick<SubmitInput, 'body' | 'ip' | 'userAgent'>,
+    channel: RatingChannel,
+    matter: mq.RatableMatter | null,
+  ): Promise<Prepared> {
     const b = input.body;
     const score = b.score as Score;
     // The tags and limits of the code's county (docs/domain.md, Settings).
@@ -345,8 +458,23 @@ export function createRatingsService(deps: {
       netHash: crypto.hashId('net', input.ip),
       idempotencyKey: b.idempotencyKey ?? null,
       createdAt: clock.now(),
-      channel: 'qr',
+      channel,
+      matter,
     };
+  }
+
+  async function submitPrepared(p: Prepared): Promise<SubmitResult> {
+    try {
+      return (await committer.submit(p)).answer;
+    } catch (err) {
+      // Another instance stored the same idempotency key between this batch's check and its insert:
+      // the citizen's retry is answered with that rating, as on one instance.
+      if (p.idempotencyKey && isUniqueViolation(err)) {
+        const prior = await q.findByIdempotencyKey(db, p.code.code, p.idempotencyKey);
+        if (prior) return answerFor(db, prior.id, false, p.matter !== null);
+      }
+      throw err;
+    }
   }
 
   return {
@@ -356,18 +484,15 @@ export function createRatingsService(deps: {
     },
 
     async submit(input: SubmitInput): Promise<SubmitResult> {
-      const p = await prepare(input);
-      try {
-        return (await committer.submit(p)).answer;
-      } catch (err) {
-        // Another instance stored the same idempotency key between this batch's check and its insert:
-        // the citizen's retry is answered with that rating, as on one instance.
-        if (p.idempotencyKey && isUniqueViolation(err)) {
-          const prior = await q.findByIdempotencyKey(db, p.code.code, p.idempotencyKey);
-          if (prior) return answerFor(db, prior.id, false);
-        }
-        throw err;
-      }
+      return submitPrepared(await prepare(input));
+    },
+
+    /**
+     * A rating of a 办件 (one-time link or 评价器): bound to it, assess number 1 or 2 (追评), through the
+     * same group commit, limits aside (a 办件 allows two ratings; the 评价器 is one tablet for everyone).
+     */
+    async submitForMatter(input: SubmitForMatterInput): Promise<SubmitResult> {
+      return submitPrepared(await prepareForMatter(input));
     },
 
     /**
@@ -404,6 +529,7 @@ export function createRatingsService(deps: {
             idempotencyKey: null,
             createdAt: input.createdAt,
             channel: input.channel,
+            matter: null,
           },
           alone,
         );

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Tx } from '../../../db/client.js';
-import type { RatingFacts, RollupBatch } from '../../../db/queries/rollups.js';
+import type { MatterFacts, RatingFacts, RollupBatch } from '../../../db/queries/rollups.js';
 import * as rollups from '../../../db/queries/rollups.js';
 import type { CsvQuery, RangeQuery, VerifyResponse } from '../../../shared/api/stats.js';
 import type { Actor } from '../auth/actor.js';
@@ -12,7 +12,7 @@ import { createPublicRankings } from './public-rankings.js';
 import { rebuildRollups, verifyRollups } from './recount.js';
 import { createStatsReports } from './reports.js';
 
-export type { RatingFacts, RollupBatch };
+export type { MatterFacts, RatingFacts, RollupBatch };
 
 export interface ExportFile {
   /** Chinese file name (Content-Disposition filename*) and its ASCII fallback. */
@@ -55,6 +55,16 @@ export function createStatsService(deps: StatsDeps) {
      */
     recordRating(batch: RollupBatch, facts: RatingFacts): void {
       batch.addRating(facts, 1, 1);
+    },
+
+    /** A rating replaced by its 办件's 追评 leaves the counted statistics (it stays a submission). */
+    takeBackRating(batch: RollupBatch, facts: RatingFacts): void {
+      batch.addRating(facts, -1);
+    },
+
+    /** A finished 办件's first citizen rating: it counts as rated (评价率). */
+    recordMatterRated(batch: RollupBatch, facts: MatterFacts): void {
+      batch.addMatterRated(facts);
     },
 
     /** Writes a batch's rating rollups in the caller's transaction: a few statements per batch. */

@@ -1,0 +1,76 @@
+// The rating side of a 办件 (一次一评): the 办件 a one-time link or a 评价器 rates, its assess numbers
+// (1, then one 追评 2) claimed in the rating's transaction, and the first rating a 追评 replaces.
+import { type DbOrTx, statement } from '../client.js';
+
+/** What the rating path needs of a 办件: where it is counted and whether it may still be rated. */
+export interface RatableMatter {
+  id: number;
+  projectNo: string;
+  codeId: string;
+  departmentId: number;
+  taskCode: string;
+  taskName: string;
+  staffName: string | null;
+  status: string;
+  finishedAt: number | null;
+  finishedDay: string | null;
+  linkExpiresAt: number | null;
+  ratingCount: number;
+}
+
+const MATTER_COLUMNS = `id, project_no AS "projectNo", code_id AS "codeId", department_id AS "departmentId", task_code AS "taskCode",
+  task_name AS "taskName", staff_name AS "staffName", status, finished_at AS "finishedAt", finished_day AS "finishedDay",
+  link_expires_at AS "linkExpiresAt", rating_count AS "ratingCount"`;
+
+/** The 办件 of a one-time rating link. */
+export async function findMatterByLinkToken(db: DbOrTx, token: string): Promise<RatableMatter | undefined> {
+  return statement(db, `SELECT ${MATTER_COLUMNS} FROM matters WHERE link_token = ?`).get<RatableMatter>([token]);
+}
+
+/** A 办件 by its id (a rating's `matter_id`). */
+export async function findMatterById(db: DbOrTx, id: number): Promise<RatableMatter | undefined> {
+  return statement(db, `SELECT ${MATTER_COLUMNS} FROM matters WHERE id = ?`).get<RatableMatter>([id]);
+}
+
+/**
+ * Takes the 办件's next assess number for a citizen's rating, unless it has `max` already: the row
+ * update serialises two ratings of one 办件 (two phones, or two instances). Undefined: none left.
+ */
+export async function claimAssessNumber(tx: DbOrTx, matterId: number, max: number, now: number): Promise<number | undefined> {
+  const row = await statement(
+    tx,
+    `UPDATE matters SET rating_count = rating_count + 1, rated = 1, updated_at = ? WHERE id = ? AND rating_count < ?
+     RETURNING rating_count AS n`,
+  ).get<{ n: number }>([now, matterId, max]);
+  return row?.n;
+}
+
+/** A rating replaced in every figure by its 办件's 追评: as stored, for its rollups to be taken back. */
+export interface SupersededRating {
+  id: number;
+  codeId: string;
+  departmentId: number;
+  day: string;
+  createdAt: number;
+  score: number;
+  tags: string;
+  realName: number;
+  excluded: number;
+  channel: string;
+}
+
+/** Marks the 办件's first rating superseded by a 追评 (it stays, as a fact); answers it as it was. */
+export async function supersedeFirstRating(tx: DbOrTx, matterId: number): Promise<SupersededRating | undefined> {
+  return statement(
+    tx,
+    `UPDATE ratings SET superseded = 1 WHERE matter_id = ? AND assess_number = 1 AND superseded = 0
+     RETURNING id, code_id AS "codeId", department_id AS "departmentId", day, created_at AS "createdAt", score, tags,
+       real_name AS "realName", excluded, channel`,
+  ).get<SupersededRating>([matterId]);
+}
+
+/** Which rating of its 办件 a rating is (null for a window code's). */
+export async function assessNumberOf(db: DbOrTx, ratingId: number): Promise<number | null> {
+  const row = await statement(db, 'SELECT assess_number AS n FROM ratings WHERE id = ?').get<{ n: number | null }>([ratingId]);
+  return row?.n ?? null;
+}
