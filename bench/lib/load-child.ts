@@ -30,7 +30,8 @@ function run(spec: LoadSpec): Promise<LoadResult> {
                 spec.networks > 1
                   ? { ...headers, 'x-forwarded-for': `10.${(n % spec.networks) >> 8}.${(n % spec.networks) & 255}.7` }
                   : headers;
-              return { ...req, method: 'POST', path: `/api/codes/${r.code}/ratings`, headers: h, body: r.body };
+              const path = spec.links ? `/api/e/${spec.links.prefix}${spec.links.from + n}/ratings` : `/api/codes/${r.code}/ratings`;
+              return { ...req, method: 'POST', path, headers: h, body: r.body };
             },
           },
         ],
