@@ -134,6 +134,7 @@ const SECTION_TITLES: Record<Section, string> = {
   spotCheck: '好评抽查',
   ranking: '排名',
   privacy: '隐私（全平台）',
+  matters: '办件评价',
   limits: '防刷评限制',
   tags: '评价理由',
 };

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Tx } from '../../../db/client.js';
-import type { RatingFacts, RollupBatch } from '../../../db/queries/rollups.js';
+import type { MatterFacts, RatingFacts, RollupBatch } from '../../../db/queries/rollups.js';
 import * as rollups from '../../../db/queries/rollups.js';
 import type { CsvQuery, RangeQuery, VerifyResponse } from '../../../shared/api/stats.js';
 import type { Actor } from '../auth/actor.js';
@@ -12,7 +12,7 @@ import { createPublicRankings } from './public-rankings.js';
 import { rebuildRollups, verifyRollups } from './recount.js';
 import { createStatsReports } from './reports.js';
 
-export type { RatingFacts, RollupBatch };
+export type { MatterFacts, RatingFacts, RollupBatch };
 
 export interface ExportFile {
   /** Chinese file name (Content-Disposition filename*) and its ASCII fallback. */
@@ -66,6 +66,13 @@ export function createStatsService(deps: StatsDeps) {
     async excludeRating(tx: Tx, facts: RatingFacts): Promise<void> {
       const batch = new rollups.RollupBatch();
       batch.addRating(facts, -1);
+      await rollups.writeRollups(tx, batch);
+    },
+
+    /** A 办件 that finished (the denominator of 评价率), in the transaction that stores its 办结. */
+    async recordMatterFinished(tx: Tx, matter: MatterFacts): Promise<void> {
+      const batch = new rollups.RollupBatch();
+      batch.addMatterFinished(matter);
       await rollups.writeRollups(tx, batch);
     },
 
