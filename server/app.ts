@@ -70,7 +70,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   // After the last request: the QR worker threads end with the server.
   app.addHook('onClose', () => services.pngRenderer.close());
   // The integrations' counted calls are written before the database closes.
-  app.addHook('onClose', () => services.integrations.flushUsage());
+  app.addHook('onClose', () => services.integrations.close());
   registerConnectionCaps(app, {
     maxConnections: config.net.maxConnections,
     maxConnectionsPerAddress: config.net.maxConnectionsPerAddress,

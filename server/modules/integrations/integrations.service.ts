@@ -90,19 +90,22 @@ export function createIntegrationsService(deps: {
   let pending = new Map<number, q.UsageDelta>();
   let timer: NodeJS.Timeout | null = null;
   let flushing: Promise<void> = Promise.resolve();
+  /** After close(): nothing more is counted or retried (the database is going away). */
+  let closed = false;
 
   async function writeUsage(batch: Map<number, q.UsageDelta>): Promise<void> {
     if (batch.size === 0) return;
     try {
       await db.transaction((tx) => q.addUsage(tx, [...batch.values()]));
     } catch (err) {
-      // Counters only: kept for the next write rather than lost (the database may be back by then).
-      for (const d of batch.values()) mergeUsage(d);
       log.warn({ err }, 'integration usage counters not written');
+      // Counters only: kept for the next write rather than lost (the database may be back by then).
+      if (!closed) for (const d of batch.values()) mergeUsage(d);
     }
   }
 
   function mergeUsage(d: q.UsageDelta): void {
+    if (closed) return;
     const p = pending.get(d.id);
     if (!p) {
       pending.set(d.id, { ...d });
@@ -130,6 +133,12 @@ export function createIntegrationsService(deps: {
 
   return {
     flushUsage,
+
+    /** Writes what is counted and stops counting: the server closes (before its database does). */
+    async close(): Promise<void> {
+      await flushUsage();
+      closed = true;
+    },
 
     /**
      * The integration a call's `X-Api-Key` names, with its scope; null for a key that is malformed,
