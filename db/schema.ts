@@ -330,7 +330,8 @@ export const notificationDeliveries = sqliteTable(
 /**
  * A business system (一窗受理, 网上办事大厅, 12345) that pushes 办件 with an API key. Only the key's
  * SHA-256 is stored (the key is 256 random bits: no slow hash needed to resist guessing); it acts
- * within the scope of the administrator who created it (`org_unit_id`, null = the whole platform).
+ * within the scope of the administrator who created it (`org_unit_id`: that administrator's org unit
+ * and the units below it; an administrator without one makes none, and a null unit gives no scope).
  */
 export const integrations = sqliteTable('integrations', {
   id: integer('id').primaryKey({ autoIncrement: true }),

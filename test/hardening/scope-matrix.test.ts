@@ -27,6 +27,9 @@ const world = {} as {
   rating: Record<Unit, number>;
   kase: Record<Unit, number>;
   webhook: Record<Unit, number>;
+  integration: Record<Unit, number>;
+  /** A finished 办件 of each unit (its 办件编号), with the unit's phone as the applicant's. */
+  matter: Record<Unit, string>;
   /** A user of each unit whom the user routes act on (disable, reset): none of the callers below. */
   target: Record<Unit, number>;
   users: Array<{ name: string; user: { id: number; role: string }; sees: Unit[] }>;
@@ -98,6 +101,43 @@ beforeAll(async () => {
     world.webhook[u] = res.json().id;
   }
   world.webhook.B = world.webhook.A;
+  // one integration per county, and a finished 办件 in every department
+  world.integration = {} as Record<Unit, number>;
+  world.matter = {} as Record<Unit, string>;
+  for (const [u, who] of [
+    ['A', admin],
+    ['B', admin],
+    ['C', otherAdmin],
+  ] as const) {
+    if (u !== 'B') {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/integrations',
+        headers: bearerFor(t.app, who),
+        payload: { name: `SECRET_${u} 业务系统` },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      world.integration[u] = res.json().id;
+    }
+    world.matter[u] = `SECRET_${u}-0001`;
+    const res = await t.app.inject({
+      method: 'PUT',
+      url: `/api/matters/${world.matter[u]}`,
+      headers: bearerFor(t.app, who),
+      payload: {
+        code: world.code[u],
+        taskCode: `SECRET_${u}_TASK`,
+        taskName: `SECRET_${u} 事项`,
+        staffName: `SECRET_${u}`,
+        applicantPhone: PHONES[u],
+        status: 'finished',
+        acceptedAt: '2026-11-23T09:00:00+08:00',
+        finishedAt: '2026-11-23T09:30:00+08:00',
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+  }
+  world.integration.B = world.integration.A;
 
   const spec = t.app.swagger() as {
     paths: Record<
@@ -137,6 +177,8 @@ function paramValue(path: string, name: string, unit: Unit): string {
   if (path.startsWith('/api/departments/')) return String(world.dept[unit]);
   if (path.startsWith('/api/org-units/')) return String(world.county[unit]);
   if (path.startsWith('/api/webhooks/')) return String(world.webhook[unit]);
+  if (path.startsWith('/api/integrations/')) return String(world.integration[unit]);
+  if (name === 'projectNo') return world.matter[unit];
   if (path.startsWith('/api/users/')) return String(world.target[unit]);
   throw new Error(`scope matrix: no entity for {${name}} in ${path} — add it here`);
 }
@@ -193,6 +235,8 @@ async function snapshot(): Promise<string> {
     'rating_decisions',
     'daily_code_stats',
     'spot_check_draws',
+    'integrations',
+    'matters',
   ];
   const parts: string[] = [];
   for (const tb of tables) parts.push(JSON.stringify(await rows(t.db, sql.raw(`SELECT * FROM ${tb} ORDER BY 1`))));
