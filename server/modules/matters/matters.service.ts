@@ -15,7 +15,7 @@ import type { Actor } from '../auth/actor.js';
 import type { CodesService } from '../codes/codes.service.js';
 import { auditUserOf, type Caller } from '../integrations/caller.js';
 import type { SettingsService } from '../settings/settings.service.js';
-import type { MatterFacts, StatsService } from '../stats/stats.service.js';
+import { matterFactsOf, type StatsService } from '../stats/stats.service.js';
 import { checkMatterFields, type MatterFields } from './matter-fields.js';
 
 /** 24 random bytes: 192 bits, 32 base64url characters. */
@@ -43,21 +43,6 @@ const FIELD_LABELS: Record<keyof MatterFields, string> = {
 /** The one-time rating link's address: `{PUBLIC_BASE_URL}/e/{token}`. */
 export function matterLinkUrl(publicBaseUrl: string, token: string): string {
   return `${publicBaseUrl.replace(/\/+$/, '')}/e/${token}`;
-}
-
-/** Where a finished 办件 is counted (the rollups' MatterFacts). */
-export function matterFacts(
-  m: Pick<q.MatterRow, 'codeId' | 'departmentId' | 'finishedDay' | 'taskCode' | 'taskName' | 'staffName'>,
-): MatterFacts {
-  if (m.finishedDay === null) throw new Error('a 办件 is counted only once finished');
-  return {
-    codeId: m.codeId,
-    departmentId: m.departmentId,
-    finishedDay: m.finishedDay,
-    taskCode: m.taskCode,
-    taskName: m.taskName,
-    staffName: m.staffName ?? '',
-  };
 }
 
 function notFound(): NotFound {
@@ -326,7 +311,7 @@ export function createMattersService(deps: {
       createdAt: now,
       updatedAt: now,
     });
-    if (finishedDay !== null) await stats.recordMatterFinished(tx, matterFacts(row));
+    if (finishedDay !== null) await stats.recordMatterFinished(tx, matterFactsOf(row));
     await insertAudit(tx, {
       at: now,
       userId: auditUserOf(caller),
@@ -372,7 +357,7 @@ export function createMattersService(deps: {
       updatedAt: now,
     });
     if (finishes && finishedDay !== null) {
-      await stats.recordMatterFinished(tx, matterFacts({ ...f, codeId: f.code, departmentId, finishedDay }));
+      await stats.recordMatterFinished(tx, matterFactsOf({ ...f, codeId: f.code, departmentId, finishedDay }));
     }
     // What changed, old and new; the applicant's number never (only that it changed).
     const changes = Object.fromEntries(

@@ -27,9 +27,8 @@ import type { Actor } from '../auth/actor.js';
 import type { CaseFollowUp, CasesService } from '../cases/cases.service.js';
 import type { CodesService } from '../codes/codes.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
-import type { MatterFacts, RatingFacts, StatsService } from '../stats/stats.service.js';
+import { type MatterFacts, matterFactsOf, type RatingFacts, type StatsService } from '../stats/stats.service.js';
 import { AbuseWindows, WINDOW_RETENTION_MS, type WindowEntry } from './abuse-windows.js';
-import { matterFactsOf } from './matter-facts.js';
 
 /** What the rating path asks of the codes module: a code's public info (cached there). */
 export type CodeLookup = Pick<CodesService, 'getPublicInfo'>;
