@@ -394,9 +394,11 @@ export const matters = sqliteTable(
   },
   (t) => [
     index('matters_dept_finished_idx').on(t.departmentId, t.finishedDay),
-    // The kiosk's newest finished 办件 at its window, and the default-rating job's unrated ones.
+    // The 评价器's newest finished 办件 at its window.
     index('matters_code_finished_idx').on(t.codeId, t.finishedAt),
-    index('matters_status_finished_idx').on(t.status, t.rated, t.finishedAt),
+    // The default-rating job: a department's finished 办件 never rated, oldest first (per department,
+    // so that a department without default ratings never holds up the others).
+    index('matters_unrated_idx').on(t.departmentId, t.status, t.ratingCount, t.finishedAt),
   ],
 );
 

@@ -56,7 +56,7 @@ export async function createServices(deps: ServiceDeps) {
   // Worker threads for QR PNGs, started on the first image; buildApp closes them with the server.
   const pngRenderer = createPngRenderer({ threads: config.qrRenderThreads, queue: config.qrRenderQueue });
   const codes = createCodesService({ db, clock, random, org, stats, publicBaseUrl: config.publicBaseUrl, pngRenderer });
-  const ratings = createRatingsService({ db, clock, random, crypto, settings, stats, cases, codes });
+  const ratings = createRatingsService({ db, clock, random, crypto, settings, org, stats, cases, codes });
   const integrations = createIntegrationsService({ db, clock, random, org, log: logger });
   const matters = createMattersService({ db, clock, random, crypto, settings, stats, codes, publicBaseUrl: config.publicBaseUrl });
   // The caches the hot paths read synchronously, and the recent submissions the limits look back on.
@@ -78,6 +78,7 @@ export async function createServices(deps: ServiceDeps) {
     { name: 'cases.escalateOverdue', everyMs: 5 * 60_000, run: () => cases.escalateOverdue() },
     { name: 'notifications.deliverDue', everyMs: 10_000, run: () => notifications.deliverDue() },
     { name: 'cases.erasePhones', everyMs: 3600_000, run: () => cases.erasePhones() },
+    { name: 'ratings.giveDefaultRatings', everyMs: 10 * 60_000, run: () => ratings.giveDefaultRatings() },
     { name: 'matters.erasePhones', everyMs: 3600_000, run: () => matters.erasePhones() },
     { name: 'rateLimits.prune', everyMs: 3600_000, run: () => pruneRateLimits(db, clock) },
     { name: 'auth.prune', everyMs: 3600_000, run: () => auth.prune() },

@@ -74,3 +74,30 @@ export async function assessNumberOf(db: DbOrTx, ratingId: number): Promise<numb
   const row = await statement(db, 'SELECT assess_number AS n FROM ratings WHERE id = ?').get<{ n: number | null }>([ratingId]);
   return row?.n ?? null;
 }
+
+/**
+ * A department's finished 办件 that no rating has claimed, finished before `finishedBefore`, oldest
+ * first from a cursor (finished_at, id): a page of the default-rating job.
+ */
+export async function unratedFinishedMatters(
+  db: DbOrTx,
+  q: { departmentId: number; finishedBefore: number; after: { finishedAt: number; id: number } | null; limit: number },
+): Promise<RatableMatter[]> {
+  const after = q.after ?? { finishedAt: -1, id: 0 };
+  return statement(
+    db,
+    `SELECT ${MATTER_COLUMNS} FROM matters
+     WHERE department_id = ? AND status = 'finished' AND rating_count = 0 AND finished_at < ?
+       AND (finished_at > ? OR (finished_at = ? AND id > ?))
+     ORDER BY finished_at, id LIMIT ?`,
+  ).all<RatableMatter>([q.departmentId, q.finishedBefore, after.finishedAt, after.finishedAt, after.id, q.limit]);
+}
+
+/** Takes a 办件's first assess number for its default rating, unless a citizen's rating took it first. */
+export async function claimForDefaultRating(tx: DbOrTx, matterId: number, now: number): Promise<boolean> {
+  const row = await statement(
+    tx,
+    'UPDATE matters SET rating_count = 1, updated_at = ? WHERE id = ? AND rating_count = 0 RETURNING id',
+  ).get<{ id: number }>([now, matterId]);
+  return row !== undefined;
+}

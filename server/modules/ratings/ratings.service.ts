@@ -26,6 +26,7 @@ import { redactPhones } from '../../lib/redact.js';
 import type { Actor } from '../auth/actor.js';
 import type { CaseFollowUp, CasesService } from '../cases/cases.service.js';
 import type { CodesService } from '../codes/codes.service.js';
+import type { OrgService } from '../org/org.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { type MatterFacts, matterFactsOf, type RatingFacts, type StatsService } from '../stats/stats.service.js';
 import { AbuseWindows, WINDOW_RETENTION_MS, type WindowEntry } from './abuse-windows.js';
@@ -143,6 +144,8 @@ export function createRatingsService(deps: {
   random: RandomSource;
   crypto: DataCrypto;
   settings: Pick<SettingsService, 'forDepartment'>;
+  /** Every department (the default-rating job goes through them one by one). */
+  org: Pick<OrgService, 'tree'>;
   stats: Pick<StatsService, 'rollupBatch' | 'recordRating' | 'takeBackRating' | 'recordMatterRated' | 'writeRollups'>;
   cases: CaseLookup;
   codes: CodeLookup;
@@ -377,6 +380,52 @@ export function createRatingsService(deps: {
     return { inBatch: new AbuseWindows(), counts, byKey, ids, deferred: attempt.savepoints ? null : [] };
   }
 
+  /** One transaction for a page of default ratings: claimed, inserted and counted together. */
+  async function storeDefaultRatings(due: ReadonlyArray<{ m: mq.RatableMatter; at: number }>, score: Score, now: number): Promise<number> {
+    return db.transaction(async (tx) => {
+      const batch = stats.rollupBatch();
+      let n = 0;
+      for (const { m, at } of due) {
+        // A citizen's rating that arrived meanwhile keeps the 办件.
+        if (!(await mq.claimForDefaultRating(tx, m.id, now))) continue;
+        const day = chinaDay(at);
+        await q.insertRatingFast(tx, {
+          codeId: m.codeId,
+          departmentId: m.departmentId,
+          score,
+          tags: [],
+          comment: null,
+          phoneEnc: null,
+          realName: false,
+          clientHash: null,
+          netHash: null,
+          idempotencyKey: null,
+          channel: 'default',
+          createdAt: at,
+          day,
+          flagged: false,
+          flagReason: null,
+          matterId: m.id,
+          assessNumber: 1,
+        });
+        stats.recordRating(batch, {
+          codeId: m.codeId,
+          departmentId: m.departmentId,
+          day,
+          hour: chinaHour(at),
+          score,
+          tags: [],
+          realName: false,
+          isDefault: true,
+          matter: matterFactsOf(m),
+        });
+        n++;
+      }
+      await stats.writeRollups(tx, batch);
+      return n;
+    });
+  }
+
   // `afterBatch` sees only the ratings that were stored: a failed one adds nothing.
   const committer = new GroupCommitter<Prepared, Stored, BatchContext>(db, store, {
     beforeBatch: beginBatch,
@@ -535,6 +584,34 @@ export function createRatingsService(deps: {
         await writeRollups(tx, [stored]);
         return stored.answer;
       });
+    },
+
+    /**
+     * Default ratings (docs/domain.md, 办件; off unless a county's `matters.defaultRating` enables it):
+     * each finished 办件 that no one rated within its period gets one system rating (channel 系统默认,
+     * assess number 1, the configured score), dated when the period ended. It opens no case, whatever
+     * the score, and 主动评价好评率 leaves it out. Answers how many were given.
+     */
+    async giveDefaultRatings(): Promise<number> {
+      const now = clock.now();
+      let given = 0;
+      for (const { id: departmentId } of (await deps.org.tree()).departments) {
+        const { matters } = await settings.forDepartment(departmentId);
+        if (!matters.defaultRating.enabled) continue;
+        const periodMs = matters.linkValidDays * MS_PER_DAY;
+        let after: { finishedAt: number; id: number } | null = null;
+        for (;;) {
+          const page = await mq.unratedFinishedMatters(db, { departmentId, finishedBefore: now - periodMs, after, limit: 200 });
+          if (page.length === 0) break;
+          const last = page.at(-1)!;
+          after = { finishedAt: last.finishedAt!, id: last.id };
+          // A link issued before keeps its own end (fixed when issued): the citizen may still use it.
+          const due = page.map((m) => ({ m, at: Math.max(m.finishedAt! + periodMs, m.linkExpiresAt ?? 0) })).filter((d) => d.at <= now);
+          if (due.length) given += await storeDefaultRatings(due, matters.defaultRating.score as Score, now);
+          if (page.length < 200) break;
+        }
+      }
+      return given;
     },
 
     /** Writes queued ratings now (graceful shutdown, tests). */
