@@ -411,10 +411,17 @@ export function createRatingsService(deps: {
     if (matter?.status !== 'finished' || matter.linkExpiresAt === null) {
       throw new NotFound('未找到该评价链接，请核对短信或二维码，或在窗口扫码评价', 'UnknownLink');
     }
-    if (clock.now() > matter.linkExpiresAt) {
-      throw new Gone('该办件的评价期限已过，您仍可扫描窗口评议码或拨打 12345 反映意见', 'LinkExpired');
-    }
-    if (matter.ratingCount >= MAX_ASSESS_NUMBER) throw new RatingsUsedUp();
+    const refusal =
+      clock.now() > matter.linkExpiresAt
+        ? new Gone('该办件的评价期限已过，您仍可扫描窗口评议码或拨打 12345 反映意见', 'LinkExpired')
+        : matter.ratingCount >= MAX_ASSESS_NUMBER
+          ? new RatingsUsedUp()
+          : null;
+    // A retry of a rating stored already (its answer lost on the way, the phone's queue sending it
+    // again) is answered with that rating, as on a window code: even a 追评's, even once the period is
+    // over. store() finds it by its key.
+    const key = input.body.idempotencyKey;
+    if (refusal && !(key && (await q.findByIdempotencyKey(db, matter.codeId, key)))) throw refusal;
     const code = await codes.getPublicInfo(matter.codeId);
     if (!code) throw new NotFound('未找到该评价链接，请核对短信或二维码，或在窗口扫码评价', 'UnknownLink');
     // The 办件 is counted in the department it was handled in, whatever its window's department is now.
