@@ -101,3 +101,26 @@ export async function claimForDefaultRating(tx: DbOrTx, matterId: number, now: n
   ).get<{ id: number }>([now, matterId]);
   return row !== undefined;
 }
+
+/** What the citizen's page of a one-time link shows (GET /e/{token}): no personal data. */
+export interface LinkPageRow {
+  taskName: string;
+  departmentId: number;
+  departmentName: string;
+  location: string;
+  status: string;
+  finishedDay: string | null;
+  linkExpiresAt: number | null;
+  ratingCount: number;
+}
+
+/** The 办件 of a one-time link as its page shows it: its 事项, the department it was handled in, the window. */
+export async function findLinkPage(db: DbOrTx, token: string): Promise<LinkPageRow | undefined> {
+  return statement(
+    db,
+    `SELECT m.task_name AS "taskName", m.department_id AS "departmentId", d.name AS "departmentName", c.location,
+       m.status, m.finished_day AS "finishedDay", m.link_expires_at AS "linkExpiresAt", m.rating_count AS "ratingCount"
+     FROM matters m JOIN departments d ON d.id = m.department_id JOIN codes c ON c.id = m.code_id
+     WHERE m.link_token = ?`,
+  ).get<LinkPageRow>([token]);
+}

@@ -4,11 +4,13 @@
 import { type Db, isUniqueViolation, type Tx } from '../../../db/client.js';
 import * as mq from '../../../db/queries/matter-ratings.js';
 import * as q from '../../../db/queries/ratings.js';
+import type { MatterData } from '../../../shared/api/citizen-page.js';
 import type { PublicCodeInfoT } from '../../../shared/api/codes.js';
 import type { FlaggedRating, FollowUp, RatingBodyT, RatingCreated } from '../../../shared/api/ratings.js';
 import type { Settings } from '../../../shared/api/settings.js';
 import { CHINA_OFFSET_MS, chinaDay, chinaDayNumber, chinaHour, MS_PER_DAY } from '../../../shared/china-time.js';
 import {
+  COMMENT_MAX,
   isBadScore,
   MAX_ASSESS_NUMBER,
   MOBILE_PATTERN,
@@ -61,6 +63,12 @@ export interface SubmitForMatterInput {
   ip: string;
   userAgent: string;
 }
+
+/** The page of a one-time link: open (with its data), expired (saying where), or unknown. */
+export type LinkPage =
+  | { state: 'open'; page: MatterData }
+  | { state: 'expired'; departmentName: string; location: string }
+  | { state: 'unknown' };
 
 /** A 办件 has had its first rating and its one 追评 (GB/T 39734-2020, 评价次数规则). */
 class RatingsUsedUp extends Conflict {
@@ -459,10 +467,17 @@ export function createRatingsService(deps: {
     if (matter?.status !== 'finished' || matter.linkExpiresAt === null) {
       throw new NotFound('未找到该评价链接，请核对短信或二维码，或在窗口扫码评价', 'UnknownLink');
     }
-    if (clock.now() > matter.linkExpiresAt) {
-      throw new Gone('该办件的评价期限已过，您仍可扫描窗口评议码或拨打 12345 反映意见', 'LinkExpired');
-    }
-    if (matter.ratingCount >= MAX_ASSESS_NUMBER) throw new RatingsUsedUp();
+    const refusal =
+      clock.now() > matter.linkExpiresAt
+        ? new Gone('该办件的评价期限已过，您仍可扫描窗口评议码或拨打 12345 反映意见', 'LinkExpired')
+        : matter.ratingCount >= MAX_ASSESS_NUMBER
+          ? new RatingsUsedUp()
+          : null;
+    // A retry of a rating stored already (its answer lost on the way, the phone's queue sending it
+    // again) is answered with that rating, as on a window code: even a 追评's, even once the period is
+    // over. store() finds it by its key.
+    const key = input.body.idempotencyKey;
+    if (refusal && !(key && (await q.findByIdempotencyKey(db, matter.codeId, key)))) throw refusal;
     const code = await codes.getPublicInfo(matter.codeId);
     if (!code) throw new NotFound('未找到该评价链接，请核对短信或二维码，或在窗口扫码评价', 'UnknownLink');
     // The 办件 is counted in the department it was handled in, whatever its window's department is now.
@@ -612,6 +627,32 @@ export function createRatingsService(deps: {
         }
       }
       return given;
+    },
+
+    /**
+     * What the citizen's page of a one-time link shows (GET /e/{token}), by the rating's own rules: a
+     * link unknown or of a 办件 not finished is unknown; past its period, expired (still saying where).
+     */
+    async linkPage(token: string): Promise<LinkPage> {
+      const m = token.length <= 128 ? await mq.findLinkPage(db, token) : undefined;
+      if (m?.status !== 'finished' || m.linkExpiresAt === null || m.finishedDay === null) return { state: 'unknown' };
+      if (clock.now() > m.linkExpiresAt) return { state: 'expired', departmentName: m.departmentName, location: m.location };
+      return {
+        state: 'open',
+        page: {
+          kind: 'matter',
+          token,
+          taskName: m.taskName,
+          departmentName: m.departmentName,
+          location: m.location,
+          finishedDay: m.finishedDay,
+          expiresAt: new Date(m.linkExpiresAt).toISOString(),
+          rated: Math.min(m.ratingCount, MAX_ASSESS_NUMBER),
+          // The reasons of the county the 办件 was handled in, as its rating checks them.
+          tags: (await settings.forDepartment(m.departmentId)).tags,
+          commentMax: COMMENT_MAX,
+        },
+      };
     },
 
     /** Writes queued ratings now (graceful shutdown, tests). */
