@@ -1,8 +1,8 @@
 // 办件 (docs/domain.md, 办件): pushed by business systems, one row per 办件编号, with its one-time
 // rating link. The ratings bound to a 办件 are written by the ratings module; this file only reads them.
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
-import { type DbOrTx, first, inIdList, only } from '../client.js';
-import { codes, departments, matters, orgUnits, ratings } from '../schema.js';
+import { type DbOrTx, first, inIdList, isPg, only, statement } from '../client.js';
+import { codes, departments, matters, orgUnits } from '../schema.js';
 
 export type MatterRow = typeof matters.$inferSelect;
 export type NewMatter = typeof matters.$inferInsert;
@@ -34,12 +34,89 @@ export async function getMatterByLinkToken(db: DbOrTx, token: string): Promise<M
   return first(db.select().from(matters).where(eq(matters.linkToken, token)));
 }
 
-export async function insertMatter(db: DbOrTx, values: NewMatter): Promise<MatterRow> {
-  return only(db.insert(matters).values(values).returning());
-}
-
 export async function updateMatter(db: DbOrTx, id: number, patch: Partial<NewMatter>): Promise<void> {
   await db.update(matters).set(patch).where(eq(matters.id, id));
+}
+
+// ---- The push (PUT) path: constant statements, a batch of pushes at a time (docs/architecture.md) ----
+
+/** A stored 办件 with the names its answer shows: its department's and its window's (the code's location). */
+export type StoredMatter = MatterRow & { departmentName: string; location: string };
+
+const STORED_BY_PROJECT_NOS = `SELECT m.id, m.project_no AS "projectNo", m.code_id AS "codeId", m.department_id AS "departmentId",
+    m.task_code AS "taskCode", m.task_name AS "taskName", m.staff_name AS "staffName", m.applicant_type AS "applicantType",
+    m.applicant_phone_enc AS "applicantPhoneEnc", m.applicant_phone_erased_at AS "applicantPhoneErasedAt", m.status, m.source,
+    m.accepted_at AS "acceptedAt", m.finished_at AS "finishedAt", m.finished_day AS "finishedDay", m.promised_date AS "promisedDate",
+    m.integration_id AS "integrationId", m.link_token AS "linkToken", m.link_expires_at AS "linkExpiresAt",
+    m.rating_count AS "ratingCount", m.rated, m.created_at AS "createdAt", m.updated_at AS "updatedAt",
+    d.name AS "departmentName", c.location
+  FROM matters m JOIN departments d ON d.id = m.department_id JOIN codes c ON c.id = m.code_id
+  WHERE m.project_no IN (SELECT value FROM json_each(@projectNos))`;
+
+/** The stored 办件 of these 办件编号, with their names (one statement, whatever their number). */
+export async function storedMatters(db: DbOrTx, projectNos: readonly string[]): Promise<StoredMatter[]> {
+  const found = await statement(db, STORED_BY_PROJECT_NOS).all<StoredMatter>({ projectNos: JSON.stringify(projectNos) });
+  for (const m of found) m.rated = Boolean(m.rated);
+  return found;
+}
+
+const LOCK_PROJECT_NOS = `SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT hashtext('matter:' || value) AS k
+    FROM json_array_elements_text(@projectNos::json) AS j(value) ORDER BY 1) AS ordered`;
+
+/**
+ * PostgreSQL: takes, for the rest of the transaction, the lock of each 办件编号 (the key
+ * `lockKey(tx, 'matter:' + projectNo)` takes), all in one statement and in one order, so that two
+ * batches with 办件 in common wait for each other instead of deadlocking. SQLite's transactions
+ * already take turns.
+ */
+export async function lockMatters(tx: DbOrTx, projectNos: readonly string[]): Promise<void> {
+  if (projectNos.length === 0 || !isPg(tx)) return;
+  await statement(tx, LOCK_PROJECT_NOS).get({ projectNos: JSON.stringify([...new Set(projectNos)]) });
+}
+
+/** The columns a push writes. */
+export type PushedMatter = Pick<
+  MatterRow,
+  | 'codeId'
+  | 'departmentId'
+  | 'taskCode'
+  | 'taskName'
+  | 'staffName'
+  | 'applicantType'
+  | 'applicantPhoneEnc'
+  | 'status'
+  | 'source'
+  | 'acceptedAt'
+  | 'finishedAt'
+  | 'finishedDay'
+  | 'promisedDate'
+  | 'updatedAt'
+>;
+
+const INSERT_PUSHED = `INSERT INTO matters (project_no, code_id, department_id, task_code, task_name, staff_name, applicant_type,
+    applicant_phone_enc, status, source, accepted_at, finished_at, finished_day, promised_date, integration_id, created_at, updated_at)
+  VALUES (@projectNo, @codeId, @departmentId, @taskCode, @taskName, @staffName, @applicantType, @applicantPhoneEnc, @status, @source,
+    @acceptedAt, @finishedAt, @finishedDay, @promisedDate, @integrationId, @createdAt, @updatedAt)
+  RETURNING id`;
+
+/** Stores a new pushed 办件; answers its id. */
+export async function insertPushedMatter(
+  tx: DbOrTx,
+  m: PushedMatter & Pick<MatterRow, 'projectNo' | 'integrationId' | 'createdAt'>,
+): Promise<number> {
+  const row = await statement(tx, INSERT_PUSHED).get<{ id: number }>({ ...m });
+  if (!row) throw new Error('expected a row');
+  return row.id;
+}
+
+const UPDATE_PUSHED = `UPDATE matters SET code_id = @codeId, department_id = @departmentId, task_code = @taskCode, task_name = @taskName,
+    staff_name = @staffName, applicant_type = @applicantType, applicant_phone_enc = @applicantPhoneEnc, status = @status, source = @source,
+    accepted_at = @acceptedAt, finished_at = @finishedAt, finished_day = @finishedDay, promised_date = @promisedDate, updated_at = @updatedAt
+  WHERE id = @id`;
+
+/** Writes a push's fields over a stored 办件. */
+export async function updatePushedMatter(tx: DbOrTx, id: number, m: PushedMatter): Promise<void> {
+  await statement(tx, UPDATE_PUSHED).run({ ...m, id });
 }
 
 export interface MatterRatingRow {
@@ -52,19 +129,13 @@ export interface MatterRatingRow {
 }
 
 /** The ratings of a 办件, first rating first (a superseded one included: it stays a fact). */
+const RATINGS_OF_MATTER = `SELECT id, score, assess_number AS "assessNumber", channel, created_at AS "createdAt", superseded
+  FROM ratings WHERE matter_id = ? ORDER BY assess_number, id`;
+
 export async function ratingsOfMatter(db: DbOrTx, matterId: number): Promise<MatterRatingRow[]> {
-  return db
-    .select({
-      id: ratings.id,
-      score: ratings.score,
-      assessNumber: ratings.assessNumber,
-      channel: ratings.channel,
-      createdAt: ratings.createdAt,
-      superseded: ratings.superseded,
-    })
-    .from(ratings)
-    .where(eq(ratings.matterId, matterId))
-    .orderBy(asc(ratings.assessNumber), asc(ratings.id));
+  const found = await statement(db, RATINGS_OF_MATTER).all<MatterRatingRow>([matterId]);
+  for (const r of found) r.superseded = Boolean(r.superseded);
+  return found;
 }
 
 export interface MatterFilter {

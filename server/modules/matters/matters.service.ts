@@ -1,21 +1,25 @@
 // The 办件 store (docs/domain.md, 办件): business systems push each 办件 by its 办件编号 (PUT, replayable),
 // staff and the integration read it back with its ratings, and a finished 办件 gets its one-time rating
 // link. A 办件's 办结 is counted in the rollups (评价率's denominator) in the transaction that stores it.
+// Pushes go through a group commit, as ratings do: the pushes that arrive together are written in one
+// transaction (a business system pushes its 办件 as fast as the hall finishes them).
 import { type Db, lockKey, type Tx } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/matters.js';
 import { renderQrSvg } from '../../../qr-codes/index.js';
+import type { PublicCodeInfoT } from '../../../shared/api/codes.js';
 import type { MatterList, MatterListQuery, MatterView, PutMatterInput, RatingLinkView } from '../../../shared/api/matters.js';
 import { chinaDay, MS_PER_DAY } from '../../../shared/china-time.js';
 import { MATTER_STATUS_LABELS, maskPhone, type RatingChannel } from '../../../shared/domain.js';
-import { Conflict, Forbidden, Gone, NotFound } from '../../errors.js';
+import { AppError, Conflict, Forbidden, Gone, NotFound } from '../../errors.js';
 import type { Clock, RandomSource } from '../../lib/clock.js';
 import type { DataCrypto } from '../../lib/crypto.js';
+import { GroupCommitter } from '../../lib/group-commit.js';
 import type { Actor } from '../auth/actor.js';
 import type { CodesService } from '../codes/codes.service.js';
 import { auditUserOf, type Caller } from '../integrations/caller.js';
 import type { SettingsService } from '../settings/settings.service.js';
-import { matterFactsOf, type StatsService } from '../stats/stats.service.js';
+import { type MatterFacts, matterFactsOf, type StatsService } from '../stats/stats.service.js';
 import { checkMatterFields, type MatterFields } from './matter-fields.js';
 
 /** 24 random bytes: 192 bits, 32 base64url characters. */
@@ -49,13 +53,33 @@ function notFound(): NotFound {
   return new NotFound('办件不存在或不在您的管辖范围内', 'MatterNotFound');
 }
 
+/** A push, checked as far as it can be without the stored 办件 (before its batch). */
+interface Push {
+  caller: Caller;
+  projectNo: string;
+  fields: MatterFields;
+  /** The code pushed (cached lookup), or null for an unknown one (refused in the batch, after the 办件's scope). */
+  info: PublicCodeInfoT | null;
+  now: number;
+}
+
+/** What a push stored (or found unchanged), and the 办结 it adds to the batch's rollups. */
+interface Pushed {
+  created: boolean;
+  matter: q.StoredMatter;
+  finished: MatterFacts | null;
+}
+
+/** A batch's 办件 by 办件编号: as stored before it, then as each push of the batch leaves them. */
+type BatchMatters = Map<string, q.StoredMatter>;
+
 export function createMattersService(deps: {
   db: Db;
   clock: Clock;
   random: RandomSource;
   crypto: DataCrypto;
   settings: Pick<SettingsService, 'forDepartment' | 'get'>;
-  stats: Pick<StatsService, 'recordMatterFinished'>;
+  stats: Pick<StatsService, 'rollupBatch' | 'writeRollups'>;
   codes: Pick<CodesService, 'getPublicInfo'>;
   publicBaseUrl: string;
 }) {
@@ -84,7 +108,10 @@ export function createMattersService(deps: {
   }
 
   async function view(m: q.MatterWithNames): Promise<MatterView> {
-    const ratings = await q.ratingsOfMatter(db, m.id);
+    return toView(m, await q.ratingsOfMatter(db, m.id));
+  }
+
+  function toView(m: q.StoredMatter, ratings: q.MatterRatingRow[]): MatterView {
     return {
       projectNo: m.projectNo,
       status: m.status,
@@ -137,17 +164,44 @@ export function createMattersService(deps: {
     }
   }
 
-  /** The 办件's code, in the caller's scope; a disabled one only for the 办件 already at that window. */
-  async function codeFor(caller: Caller, fields: MatterFields, before: q.MatterRow | undefined) {
-    const info = await codes.getPublicInfo(fields.code);
-    if (!info || !caller.departmentIds.has(info.departmentId)) {
+  /**
+   * One push, in its batch's transaction (or a savepoint of it), seeing the 办件 as the batch's earlier
+   * pushes left it. Every refusal (an AppError) comes before the first write: it needs no savepoint.
+   */
+  async function store(tx: Tx, p: Push, stored: BatchMatters): Promise<Pushed> {
+    const before = stored.get(p.projectNo);
+    if (before && !p.caller.departmentIds.has(before.departmentId)) {
+      throw new Forbidden('该办件编号已由其他地区或部门登记，您无权修改', 'MatterOutOfScope');
+    }
+    const info = p.info;
+    if (!info || !p.caller.departmentIds.has(info.departmentId)) {
       throw new NotFound('评议码（code）不存在或不在您的管辖范围内', 'CodeNotFound');
     }
+    // A disabled code only for the 办件 already at that window.
     if (!info.active && before?.codeId !== info.code) {
       throw new Conflict('评议码（code）已停用，不能在此窗口登记新的办件', 'CodeDisabled');
     }
-    return info;
+    const pushed = before ? await update(tx, p, before, info) : await insert(tx, p, info);
+    // Only once everything is written: a push that fails leaves the batch's view of its 办件 as it was.
+    stored.set(p.projectNo, pushed.matter);
+    return pushed;
   }
+
+  // The 办结 of a batch are summed and written once, after the pushes that stored them.
+  const committer = new GroupCommitter<Push, Pushed, BatchMatters>(db, store, {
+    beforeBatch: async (tx, pushes) => {
+      const projectNos = [...new Set(pushes.map((p) => p.projectNo))];
+      // Two pushes of one 办件 at once (several instances) take turns.
+      await q.lockMatters(tx, projectNos);
+      return new Map((await q.storedMatters(tx, projectNos)).map((m) => [m.projectNo, m]));
+    },
+    afterBatch: async (tx, pushed) => {
+      const batch = stats.rollupBatch();
+      for (const p of pushed) if (p.finished) batch.addMatterFinished(p.finished);
+      await stats.writeRollups(tx, batch);
+    },
+    refused: (err) => err instanceof AppError,
+  });
 
   return {
     /**
@@ -158,31 +212,11 @@ export function createMattersService(deps: {
     async put(caller: Caller, projectNo: string, body: PutMatterInput): Promise<{ created: boolean; matter: MatterView }> {
       const now = clock.now();
       const fields = checkMatterFields(body, now);
-      // Read outside the transaction for the code's checks (cached); the row is read again under the lock.
-      const existing = await q.getMatter(db, projectNo);
-      if (existing && !caller.departmentIds.has(existing.departmentId)) {
-        throw new Forbidden('该办件编号已由其他地区或部门登记，您无权修改', 'MatterOutOfScope');
-      }
-      const info = await codeFor(caller, fields, existing);
-      fields.code = info.code;
-      const created = await db.transaction(async (tx) => {
-        // Two pushes of one 办件 at once (several instances) take turns.
-        await lockKey(tx, `matter:${projectNo}`);
-        const before = await q.getMatter(tx, projectNo);
-        if (!before) {
-          await insert(tx, caller, projectNo, fields, info.departmentId, now);
-          return true;
-        }
-        if (!caller.departmentIds.has(before.departmentId)) {
-          throw new Forbidden('该办件编号已由其他地区或部门登记，您无权修改', 'MatterOutOfScope');
-        }
-        if (before.codeId !== info.code && !info.active) {
-          throw new Conflict('评议码（code）已停用，不能在此窗口登记新的办件', 'CodeDisabled');
-        }
-        await update(tx, caller, before, fields, info.departmentId, now);
-        return false;
-      });
-      return { created, matter: await view((await q.getMatterWithNames(db, projectNo))!) };
+      const info = await codes.getPublicInfo(fields.code);
+      if (info) fields.code = info.code;
+      const { created, matter } = await committer.submit({ caller, projectNo, fields, info, now });
+      // A new 办件 has no ratings yet.
+      return { created, matter: toView(matter, created ? [] : await q.ratingsOfMatter(db, matter.id)) };
     },
 
     /** A 办件 with its ratings (the first one stays, marked superseded once a 追评 replaced it). */
@@ -290,34 +324,38 @@ export function createMattersService(deps: {
     },
   };
 
-  async function insert(tx: Tx, caller: Caller, projectNo: string, f: MatterFields, departmentId: number, now: number): Promise<void> {
-    const finishedDay = f.status === 'finished' && f.finishedAt !== null ? chinaDay(f.finishedAt) : null;
-    const row = await q.insertMatter(tx, {
-      projectNo,
+  /** The columns a push writes, from its fields (the phone given already encrypted, or kept). */
+  function pushedColumns(p: Push, info: PublicCodeInfoT, applicantPhoneEnc: string | null): q.PushedMatter {
+    const f = p.fields;
+    return {
       codeId: f.code,
-      departmentId,
+      departmentId: info.departmentId,
       taskCode: f.taskCode,
       taskName: f.taskName,
       staffName: f.staffName,
       applicantType: f.applicantType,
-      applicantPhoneEnc: f.applicantPhone === null ? null : crypto.encryptPhone(f.applicantPhone),
+      applicantPhoneEnc,
       status: f.status,
       source: f.source,
       acceptedAt: f.acceptedAt,
       finishedAt: f.finishedAt,
-      finishedDay,
+      finishedDay: f.status === 'finished' && f.finishedAt !== null ? chinaDay(f.finishedAt) : null,
       promisedDate: f.promisedDate,
-      integrationId: caller.kind === 'integration' ? caller.integration.id : null,
-      createdAt: now,
-      updatedAt: now,
-    });
-    if (finishedDay !== null) await stats.recordMatterFinished(tx, matterFactsOf(row));
+      updatedAt: p.now,
+    };
+  }
+
+  async function insert(tx: Tx, p: Push, info: PublicCodeInfoT): Promise<Pushed> {
+    const { caller, projectNo, fields: f, now } = p;
+    const columns = pushedColumns(p, info, f.applicantPhone === null ? null : crypto.encryptPhone(f.applicantPhone));
+    const integrationId = caller.kind === 'integration' ? caller.integration.id : null;
+    const id = await q.insertPushedMatter(tx, { ...columns, projectNo, integrationId, createdAt: now });
     await insertAudit(tx, {
       at: now,
       userId: auditUserOf(caller),
       action: 'matter.create',
       targetType: 'matter',
-      targetId: String(row.id),
+      targetId: String(id),
       detail: {
         projectNo,
         status: f.status,
@@ -327,38 +365,39 @@ export function createMattersService(deps: {
         ...callerDetail(caller),
       },
     });
+    const matter: q.StoredMatter = {
+      ...columns,
+      id,
+      projectNo,
+      applicantPhoneErasedAt: null,
+      integrationId,
+      linkToken: null,
+      linkExpiresAt: null,
+      ratingCount: 0,
+      rated: false,
+      createdAt: now,
+      departmentName: info.departmentName,
+      location: info.location,
+    };
+    return { created: true, matter, finished: matter.finishedDay === null ? null : matterFactsOf(matter) };
   }
 
-  async function update(tx: Tx, caller: Caller, before: q.MatterRow, f: MatterFields, departmentId: number, now: number): Promise<void> {
+  async function update(tx: Tx, p: Push, before: q.StoredMatter, info: PublicCodeInfoT): Promise<Pushed> {
+    const { caller, now } = p;
     const old = storedFields(before);
     // A number erased by the retention rule is never stored again, whatever a later push carries.
-    if (before.applicantPhoneErasedAt !== null) f.applicantPhone = null;
+    const f: MatterFields = before.applicantPhoneErasedAt !== null ? { ...p.fields, applicantPhone: null } : p.fields;
     checkMove(old, f);
     const changed = (Object.keys(FIELD_LABELS) as (keyof MatterFields)[]).filter((k) => f[k] !== old[k]);
-    if (changed.length === 0) return;
-    const finishes = old.status !== 'finished' && f.status === 'finished';
-    const finishedDay = f.status === 'finished' && f.finishedAt !== null ? chinaDay(f.finishedAt) : null;
-    await q.updateMatter(tx, before.id, {
-      codeId: f.code,
-      departmentId,
-      taskCode: f.taskCode,
-      taskName: f.taskName,
-      staffName: f.staffName,
-      applicantType: f.applicantType,
-      ...(changed.includes('applicantPhone')
-        ? { applicantPhoneEnc: f.applicantPhone === null ? null : crypto.encryptPhone(f.applicantPhone) }
-        : {}),
-      status: f.status,
-      source: f.source,
-      acceptedAt: f.acceptedAt,
-      finishedAt: f.finishedAt,
-      finishedDay,
-      promisedDate: f.promisedDate,
-      updatedAt: now,
-    });
-    if (finishes && finishedDay !== null) {
-      await stats.recordMatterFinished(tx, matterFactsOf({ ...f, codeId: f.code, departmentId, finishedDay }));
-    }
+    // The same push again: nothing written, no audit row.
+    if (changed.length === 0) return { created: false, matter: before, finished: null };
+    const phoneEnc = changed.includes('applicantPhone')
+      ? f.applicantPhone === null
+        ? null
+        : crypto.encryptPhone(f.applicantPhone)
+      : before.applicantPhoneEnc;
+    const columns = pushedColumns({ ...p, fields: f }, info, phoneEnc);
+    await q.updatePushedMatter(tx, before.id, columns);
     // What changed, old and new; the applicant's number never (only that it changed).
     const changes = Object.fromEntries(
       changed.map((k) => [k, k === 'applicantPhone' ? { from: old[k] !== null, to: f[k] !== null } : { from: old[k], to: f[k] }]),
@@ -371,6 +410,9 @@ export function createMattersService(deps: {
       targetId: String(before.id),
       detail: { projectNo: before.projectNo, changes, ...callerDetail(caller) },
     });
+    const matter: q.StoredMatter = { ...before, ...columns, departmentName: info.departmentName, location: info.location };
+    const finishes = old.status !== 'finished' && f.status === 'finished';
+    return { created: false, matter, finished: finishes && matter.finishedDay !== null ? matterFactsOf(matter) : null };
   }
 }
 

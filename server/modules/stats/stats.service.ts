@@ -97,13 +97,6 @@ export function createStatsService(deps: StatsDeps) {
       await rollups.writeRollups(tx, batch);
     },
 
-    /** A 办件 that finished (the denominator of 评价率), in the transaction that stores its 办结. */
-    async recordMatterFinished(tx: Tx, matter: MatterFacts): Promise<void> {
-      const batch = new rollups.RollupBatch();
-      batch.addMatterFinished(matter);
-      await rollups.writeRollups(tx, batch);
-    },
-
     /**
      * A landing-page open, inside the caller's transaction; given the database itself (no transaction
      * of the caller), in a transaction of its own: every write happens in one.
