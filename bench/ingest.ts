@@ -27,7 +27,7 @@ export interface IngestOptions {
   connections: number;
   warmup: number;
   rounds: number;
-  /** Only these targets (keys: a b c c-nets c-nets-nolog e p q s); all when empty. (a) is always measured. */
+  /** Only these targets (keys: a b c c-nets c-nets-nolog e m m-pg p q s); all when empty. (a) is always measured. */
   targets?: string[];
   log: (msg: string) => void;
 }
@@ -207,23 +207,53 @@ async function startRealPg(dir: string): Promise<Started> {
     url,
     codes: t.codes.map((c) => c.id),
     rows: async () => pgCount(database.url),
-    // Every query this process's PostgreSQL clients send (each one round trip), and the BEGINs.
-    count() {
-      const byStatement: Record<string, number> = {};
-      const queries = countWrites(t.db, {
-        filter: (text) => {
-          const key = text.replace(/\s+/g, ' ').trim().slice(0, 90);
-          byStatement[key] = (byStatement[key] ?? 0) + 1;
-          return true;
-        },
-      });
-      const transactions = countWrites(t.db, { transactions: true });
-      return () => {
-        queries.stop();
-        transactions.stop();
-        return { driver: 'pg', queries: queries.count, transactions: transactions.count, byStatement };
-      };
+    count: pgCounter(t.db),
+    cpu: () => ({ app: selfCpuSeconds(), postgres: procCpuSeconds(clusterPids(cluster)) }),
+    async close() {
+      await t.close();
+      await database.drop();
     },
+  };
+}
+
+/** Counts every query this process's PostgreSQL clients send (each one round trip), and the BEGINs. */
+function pgCounter(db: BenchApp['db']): () => () => Counts {
+  return () => {
+    const byStatement: Record<string, number> = {};
+    const queries = countWrites(db, {
+      filter: (text) => {
+        const key = text.replace(/\s+/g, ' ').trim().slice(0, 90);
+        byStatement[key] = (byStatement[key] ?? 0) + 1;
+        return true;
+      },
+    });
+    const transactions = countWrites(db, { transactions: true });
+    return () => {
+      queries.stop();
+      transactions.stop();
+      return { driver: 'pg', queries: queries.count, transactions: transactions.count, byStatement };
+    };
+  };
+}
+
+/** (m) on PostgreSQL: the same pushes as (m), the app in this process on a fresh database, as (p). */
+async function startMatterPushesPg(dir: string): Promise<Started> {
+  const cluster = await pgCluster();
+  const database = await freshPgDatabase(cluster, 'ingest_mp');
+  const t = await makeBenchApp({
+    dbFile: database.url,
+    logger: 'production',
+    logFile: join(dir, 'server.log'),
+    env: { TRUST_PROXY: '127.0.0.1', INTEGRATION_MAX_REQUESTS_PER_MINUTE: '1000000' },
+  });
+  const url = await listen(t.app);
+  const { apiKey } = await t.services.integrations.create(t.admin, { name: 'bench 一窗受理系统' });
+  return {
+    url,
+    codes: t.codes.map((c) => c.id),
+    matters: { apiKey, prefix: `B${randomBytes(6).toString('hex')}-` },
+    rows: async () => pgCount(database.url, 'matters'),
+    count: pgCounter(t.db),
     cpu: () => ({ app: selfCpuSeconds(), postgres: procCpuSeconds(clusterPids(cluster)) }),
     async close() {
       await t.close();
@@ -268,8 +298,8 @@ async function startTwoInstances(dir: string): Promise<Started> {
   };
 }
 
-async function pgCount(url: string): Promise<number> {
-  return (await queryOnce<{ n: number }>(url, 'SELECT count(*)::int AS n FROM ratings'))[0]!.n;
+async function pgCount(url: string, table = 'ratings'): Promise<number> {
+  return (await queryOnce<{ n: number }>(url, `SELECT count(*)::int AS n FROM ${table}`))[0]!.n;
 }
 
 const TARGETS: Target[] = [
@@ -297,6 +327,8 @@ const TARGETS: Target[] = [
   { key: 'e', label: '(e) 办件 link route, 10 networks', start: startLinks, networks: 10 },
   // A business system pushing finished 办件 (PUT /api/matters/{projectNo}, integration key), each a new one.
   { key: 'm', label: '(m) PUT /api/matters, new finished 办件', start: startMatterPushes, networks: 10 },
+  // The same pushes on PostgreSQL (its ratio to (p), the rating route there).
+  { key: 'm-pg', label: '(m) PUT /api/matters on PostgreSQL', start: startMatterPushesPg, networks: 10, pg: true },
   // The same route and load as (c) 10 networks, on PostgreSQL.
   { key: 'p', label: '(p) real route on PostgreSQL, one instance', start: startRealPg, networks: 10, pg: true },
   { key: 'q', label: '(q) real route on PostgreSQL, two instances', start: startTwoInstances, networks: 10, pg: true },
@@ -517,6 +549,7 @@ export async function runIngest(opts: IngestOptions): Promise<{ rows: Row[]; raw
     if (all.has(key) && all.has(base)) rows.push(row('ingest', name, 'ratio', ratio(key, base), '×', null, perRound(key, base)));
   };
   pair('p', 'c', '(p) PostgreSQL / (c) SQLite, one instance');
+  pair('m-pg', 'p', '(m) PUT 办件 / (p) window-code rating, on PostgreSQL');
   // Issue 13's goals: pushing a 办件 at ≥ 0.5× the rating route; a 办件's rating through its link as
   // fast as a window code's (≥ 0.9×).
   if (all.has('m') && all.has('c'))
