@@ -10,6 +10,7 @@ import { createLogger } from './lib/logger.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { casesRoutes } from './modules/cases/cases.routes.js';
 import { codesRoutes } from './modules/codes/codes.routes.js';
+import { kiosksRoutes } from './modules/kiosks/kiosks.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { orgRoutes } from './modules/org/org.routes.js';
 import { loadCitizenPageTemplate } from './modules/ratings/citizen-page.js';
@@ -124,6 +125,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     caseStatus: services.cases,
     page: loadCitizenPageTemplate(config.clientDir),
   });
+  await app.register(kiosksRoutes, { kiosks: services.kiosks, clientDir: config.clientDir });
 
   await registerClient(app, config.clientDir);
   return app;

@@ -9,6 +9,7 @@ import { createAuthService } from './modules/auth/auth.service.js';
 import { createCasesService } from './modules/cases/cases.service.js';
 import { createCodesService } from './modules/codes/codes.service.js';
 import { createPngRenderer } from './modules/codes/png-renderer.js';
+import { createKiosksService } from './modules/kiosks/kiosks.service.js';
 import { createNotificationsService } from './modules/notifications/notifications.service.js';
 import type { ResolveHost } from './modules/notifications/outbound.js';
 import { createOrgService } from './modules/org/org.service.js';
@@ -55,6 +56,7 @@ export async function createServices(deps: ServiceDeps) {
   const pngRenderer = createPngRenderer({ threads: config.qrRenderThreads, queue: config.qrRenderQueue });
   const codes = createCodesService({ db, clock, random, org, stats, publicBaseUrl: config.publicBaseUrl, pngRenderer });
   const ratings = createRatingsService({ db, clock, random, crypto, settings, stats, cases, codes });
+  const kiosks = createKiosksService({ db, clock, random, log: logger, codes, settings, ratings, publicBaseUrl: config.publicBaseUrl });
   // The caches the hot paths read synchronously, and the recent submissions the limits look back on.
   await settings.load();
   await ratings.load();
@@ -79,7 +81,7 @@ export async function createServices(deps: ServiceDeps) {
     // Once: the free text stored before numbers were masked at input (then a no-op).
     { name: 'migration.maskStoredText', everyMs: 10 * 60_000, run: () => maskStoredText(db, clock) },
   );
-  return { config, db, clock, random, crypto, settings, org, auth, stats, notifications, cases, codes, pngRenderer, ratings, jobs };
+  return { config, db, clock, random, crypto, settings, org, auth, stats, notifications, cases, codes, pngRenderer, ratings, kiosks, jobs };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -14,12 +14,13 @@ export interface Logger {
 /** Logs nothing: for services built without a logger (tests, one-off scripts). */
 export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
-// A case's status link (/s/{token}, and the API behind it) is the citizen's only key to the case: an
-// access log must show that such a page was asked for, never which one. Case-insensitive and with
-// repeated slashes, so that no spelling the router might still accept slips through.
-const SECRET_IN_PATH = /^(\/+s\/+|\/+api\/+public\/+cases\/+)[^/?#]*/i;
+// A case's status link (/s/{token}, and the API behind it) is the citizen's only key to the case, and
+// a 评价器's address (/k/{token}, /api/k/{token}/…) is its tablet's credential: an access log must
+// show that such a page was asked for, never which one. Case-insensitive and with repeated slashes,
+// so that no spelling the router might still accept slips through.
+const SECRET_IN_PATH = /^(\/+s\/+|\/+k\/+|\/+api\/+public\/+cases\/+|\/+api\/+k\/+)[^/?#]*/i;
 
-/** The url as the access log shows it: a case-status token replaced by `[redacted]`. */
+/** The url as the access log shows it: a case-status or kiosk token replaced by `[redacted]`. */
 export function redactUrl(url: string): string {
   return url.replace(SECRET_IN_PATH, '$1[redacted]');
 }
