@@ -8,8 +8,8 @@ import { firstRow, rows, sqliteOf } from '../../db/client.js';
 import { countStatements, countWrites } from '../../db/statement-count.js';
 import { silentLogger } from '../../server/lib/logger.js';
 import { createKioskFeed, type KioskEvent } from '../../server/modules/kiosks/kiosk-feed.js';
-import { bearerFor, T0, writeSql } from '../helpers/app.js';
-import { useTestWorld } from '../helpers/factories.js';
+import { bearerFor, makeTestApp, T0, writeSql } from '../helpers/app.js';
+import { makeWorld, useTestWorld } from '../helpers/factories.js';
 import { makeMatter } from '../helpers/matters.js';
 
 const { t, w } = useTestWorld();
@@ -283,6 +283,31 @@ describe('评价器 stream: GET /api/k/{token}/events', () => {
     } finally {
       polls.stop();
       feed.close();
+    }
+  });
+
+  it('outlives the server’s idle timeout (the stream has its own, its heartbeats keep it), and ends when the server closes', async () => {
+    // IDLE_TIMEOUT_MS cuts any connection quiet this long (slow clients); a tablet's stream is quiet for minutes.
+    // A grace period longer than the test: closing must not wait for the stream to end by itself.
+    const app = await makeTestApp({ env: { IDLE_TIMEOUT_MS: '200' }, closeGraceMs: 600_000 });
+    let closed = false;
+    try {
+      const world = await makeWorld(app.db);
+      const res = await app.app.inject({
+        method: 'POST',
+        url: `/api/codes/${world.codeA.id}/kiosk`,
+        headers: bearerFor(app.app, world.admin),
+      });
+      const stream = await openStream(await app.app.listen({ port: 0, host: '127.0.0.1' }), res.json().url.split('/k/')[1]);
+      await stream.next('kiosk');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const m = await makeMatter(app.db, { codeId: world.codeA.id, departmentId: world.deptA.id });
+      expect((await stream.next('matter')).data).toMatchObject({ projectNo: m.projectNo });
+      await app.close();
+      closed = true;
+      await stream.untilEnded();
+    } finally {
+      if (!closed) await app.close();
     }
   });
 
