@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
@@ -204,15 +204,14 @@ export async function kiosksRoutes(
     },
   );
 
-  // The tablet's page (client/kiosk): the same built page whatever the state; it asks GET /api/k/{token}
-  // and shows the idle screen, or why this address no longer works.
+  // The tablet's page (client/kiosk): the same built page whatever the state, answered with the state's
+  // status; it asks GET /api/k/{token} and shows the idle screen, or why this address no longer works.
+  // Read on each visit (a tablet loads it once a day or so), never answered 304: a 401 must say why.
   const pageFile = join(clientDir, 'kiosk', 'index.html');
   app.get('/k/:token', { schema: { hide: true, params: Type.Object({ token: Type.String() }) } }, async (request, reply) => {
-    if (!existsSync(pageFile)) return reply.status(503).type('text/plain; charset=utf-8').send('前端尚未构建：请运行 npm run build');
+    const html = await readFile(pageFile, 'utf8').catch(() => null);
+    if (html === null) return reply.status(503).type('text/plain; charset=utf-8').send('前端尚未构建：请运行 npm run build');
     const state = await kiosks.state(request.params.token);
-    return reply
-      .status(PAGE_STATUS[state])
-      .header('cache-control', 'no-cache')
-      .sendFile(join('kiosk', 'index.html'), clientDir, { cacheControl: false });
+    return reply.status(PAGE_STATUS[state]).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
   });
 }
