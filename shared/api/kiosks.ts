@@ -19,6 +19,7 @@ export const KioskView = Type.Object({
   createdByName: Type.String({ description: '开通人' }),
   lastSeenAt: Nullable(Type.Integer({ description: '平板最近一次连接（约每分钟更新）' })),
   revokedAt: Nullable(Type.Integer()),
+  online: Type.Boolean({ description: '平板此刻在线：最近 3 分钟内连接过（未撤销）' }),
 });
 export type KioskViewT = Static<typeof KioskView>;
 

@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { firstRow } from '../../db/client.js';
 import { SCORE_LABELS, SCORES } from '../../shared/domain.js';
 import { bearerFor } from '../helpers/app.js';
-import { axeViolations, useBrowserWorld } from '../helpers/browser.js';
+import { axeViolations, loginAs, useBrowserWorld } from '../helpers/browser.js';
 import { makeMatter } from '../helpers/matters.js';
+import { decodeSvg } from '../helpers/qr-decode.js';
 
 const s = useBrowserWorld();
 
@@ -151,5 +152,38 @@ describe('the 评价器 page in Debian chromium at 1280×800', () => {
     const again = await page.reload();
     expect(again?.status()).toBe(401);
     await expect.poll(() => page.getByTestId('stopped').textContent()).toContain('此评价器已停用');
+  });
+
+  it('staff: an admin provisions a window’s tablet from the codes page (address and QR once), sees it connect, and revokes it', async () => {
+    const staff = await s.browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
+    const page = await staff.newPage();
+    page.on('dialog', (d) => void d.accept());
+    await loginAs(page, s.t.url, s.w.admin.username);
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '评议码', exact: true }).click();
+    await page.locator('a', { hasText: `评价器（${s.w.codeA.id}）` }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`评价器 · ${s.w.codeA.location}`);
+    expect(await page.getByText('尚未开通评价器').count()).toBe(1);
+    await page.getByRole('button', { name: '开通新的评价器' }).click();
+    const url = (await page.locator('.kiosk-url').textContent())!;
+    expect(url).toMatch(/^http:\/\/test\.local\/k\/[A-Za-z0-9_-]{32}$/);
+    // The QR shown carries exactly that address.
+    const src = (await page.getByRole('img', { name: '评价器地址的二维码' }).getAttribute('src'))!;
+    expect(decodeSvg(decodeURIComponent(src.replace(/^data:image\/svg\+xml;charset=utf-8,/, '')))).toBe(url);
+    await expect.poll(() => page.locator('table.kiosks tbody tr').textContent()).toContain('尚未连接');
+    expect(await axeViolations(page)).toEqual([]);
+
+    // The tablet opens the address and connects; the list then shows it online.
+    const tabletPage = await (await tablet(s.browser)).newPage();
+    await tabletPage.goto(`${s.t.url}${new URL(url).pathname}`);
+    await expect.poll(() => tabletPage.getByRole('status').textContent()).toBe('已连接');
+    await expect
+      .poll(async () => (await firstRow<{ t: number | null }>(s.t.db, sql`SELECT last_seen_at AS t FROM kiosks`))!.t)
+      .not.toBeNull();
+    await page.reload();
+    await expect.poll(() => page.locator('table.kiosks tbody tr').textContent()).toContain('在线');
+
+    await page.getByRole('button', { name: /^撤销/ }).click();
+    await expect.poll(() => page.locator('table.kiosks tbody tr').textContent()).toContain('已撤销');
+    await tabletPage.getByTestId('stopped').waitFor({ timeout: 20_000 });
   });
 });

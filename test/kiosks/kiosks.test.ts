@@ -128,7 +128,15 @@ describe('评价器 provisioning: POST /api/codes/{code}/kiosk, GET /api/codes/{
     const list = await t.app.inject({ url: `/api/codes/${w.codeA.id}/kiosks`, headers: bearerFor(t.app, w.admin) });
     expect(list.statusCode).toBe(200);
     expect(list.json().kiosks).toEqual([
-      { id: body.id, code: w.codeA.id, createdAt: T0, createdByName: w.admin.displayName, lastSeenAt: null, revokedAt: null },
+      {
+        id: body.id,
+        code: w.codeA.id,
+        createdAt: T0,
+        createdByName: w.admin.displayName,
+        lastSeenAt: null,
+        revokedAt: null,
+        online: false,
+      },
     ]);
     expect(list.body).not.toContain(token);
   });
@@ -234,6 +242,8 @@ describe('评价器 stream: GET /api/k/{token}/events', () => {
     // The tablets are noted as seen.
     const seen = await rows<{ last_seen_at: number }>(t.db, sql`SELECT last_seen_at FROM kiosks ORDER BY id`);
     expect(seen).toEqual([{ last_seen_at: T0 }, { last_seen_at: T0 }]);
+    const listed = await t.app.inject({ url: `/api/codes/${w.codeA.id}/kiosks`, headers: bearerFor(t.app, w.admin) });
+    expect(listed.json().kiosks).toMatchObject([{ id: a.id, lastSeenAt: T0, online: true }]);
     streamA.close();
     streamB.close();
   });

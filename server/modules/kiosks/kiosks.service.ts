@@ -19,6 +19,9 @@ import { createKioskFeed, type KioskFeedOptions, type KioskListener } from './ki
 /** 192 random bits: unguessable, and short enough for a QR a tablet's camera reads at arm's length. */
 const TOKEN_BYTES = 24;
 
+/** A connected tablet is noted about once a minute (kiosk-feed.ts): seen in the last 3 minutes is online. */
+const ONLINE_MS = 3 * 60_000;
+
 const tokenHashOf = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
 /** What a tablet's address leads to: its kiosk, or why it no longer works. */
@@ -53,6 +56,7 @@ export function createKiosksService(deps: {
 
   function view(r: q.KioskRow): KioskViewT {
     return {
+      online: r.revokedAt === null && r.lastSeenAt !== null && clock.now() - r.lastSeenAt < ONLINE_MS,
       id: r.id,
       code: r.codeId,
       createdAt: r.createdAt,
