@@ -27,6 +27,7 @@ const world = {} as {
   rating: Record<Unit, number>;
   kase: Record<Unit, number>;
   webhook: Record<Unit, number>;
+  kiosk: Record<Unit, number>;
   /** A user of each unit whom the user routes act on (disable, reset): none of the callers below. */
   target: Record<Unit, number>;
   users: Array<{ name: string; user: { id: number; role: string }; sees: Unit[] }>;
@@ -98,6 +99,17 @@ beforeAll(async () => {
     world.webhook[u] = res.json().id;
   }
   world.webhook.B = world.webhook.A;
+  // one 评价器 per window, provisioned by an admin of its county
+  world.kiosk = {} as Record<Unit, number>;
+  for (const [u, who] of [
+    ['A', admin],
+    ['B', admin],
+    ['C', otherAdmin],
+  ] as const) {
+    const res = await t.app.inject({ method: 'POST', url: `/api/codes/${world.code[u]}/kiosk`, headers: bearerFor(t.app, who) });
+    expect(res.statusCode, res.body).toBe(201);
+    world.kiosk[u] = res.json().id;
+  }
 
   const spec = t.app.swagger() as {
     paths: Record<
@@ -138,6 +150,7 @@ function paramValue(path: string, name: string, unit: Unit): string {
   if (path.startsWith('/api/org-units/')) return String(world.county[unit]);
   if (path.startsWith('/api/webhooks/')) return String(world.webhook[unit]);
   if (path.startsWith('/api/users/')) return String(world.target[unit]);
+  if (path.startsWith('/api/kiosks/')) return String(world.kiosk[unit]);
   throw new Error(`scope matrix: no entity for {${name}} in ${path} — add it here`);
 }
 
@@ -193,6 +206,7 @@ async function snapshot(): Promise<string> {
     'rating_decisions',
     'daily_code_stats',
     'spot_check_draws',
+    'kiosks',
   ];
   const parts: string[] = [];
   for (const tb of tables) parts.push(JSON.stringify(await rows(t.db, sql.raw(`SELECT * FROM ${tb} ORDER BY 1`))));
