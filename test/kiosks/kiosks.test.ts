@@ -8,7 +8,7 @@ import { firstRow, rows, sqliteOf } from '../../db/client.js';
 import { countStatements, countWrites } from '../../db/statement-count.js';
 import { silentLogger } from '../../server/lib/logger.js';
 import { createKioskFeed, type KioskEvent } from '../../server/modules/kiosks/kiosk-feed.js';
-import { bearerFor, makeTestApp, T0, writeSql } from '../helpers/app.js';
+import { bearerFor, driverUnderTest, makeTestApp, T0, writeSql } from '../helpers/app.js';
 import { makeWorld, useTestWorld } from '../helpers/factories.js';
 import { makeMatter } from '../helpers/matters.js';
 
@@ -388,6 +388,18 @@ describe('评价器 rating: POST /api/k/{token}/ratings', () => {
     expect((await rateAt(k.token, { score: 5 })).statusCode).toBe(400);
     expect((await firstRow<{ n: number }>(t.db, sql`SELECT count(*) AS n FROM ratings`))!.n).toBe(0);
   });
+
+  it.skipIf(driverUnderTest !== 'pg')(
+    'the token is not stored with the rate-limit counters (PostgreSQL keeps them in a table)',
+    async () => {
+      const k = await provision();
+      const m = await makeMatter(t.db, { codeId: w.codeA.id, departmentId: w.deptA.id });
+      expect((await rateAt(k.token, { projectNo: m.projectNo, score: 5, idempotencyKey: key() })).statusCode).toBe(201);
+      const keys = await rows<{ key: string }>(t.db, sql`SELECT key FROM rate_limit_hits`);
+      expect(keys.some((r) => r.key.includes('kiosk:'))).toBe(true);
+      expect(keys.some((r) => r.key.includes(k.token))).toBe(false);
+    },
+  );
 
   it('a 差评 at the tablet opens its case as usual (the answer carries the case number)', async () => {
     const k = await provision();

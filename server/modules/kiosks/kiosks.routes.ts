@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -114,6 +115,7 @@ export async function kiosksRoutes(
     },
     async (request, reply) => {
       const kiosk = await kiosks.authenticate(request.params.token);
+      const info = await kiosks.info(kiosk);
       reply.hijack();
       const res = reply.raw;
       const socket = request.raw.socket;
@@ -163,7 +165,7 @@ export async function kiosksRoutes(
         heartbeat.unref();
       }
       stream.write(`retry: ${RECONNECT_MS}\n\n`);
-      stream.write(`event: kiosk\ndata: ${JSON.stringify(await kiosks.info(kiosk))}\n\n`);
+      stream.write(`event: kiosk\ndata: ${JSON.stringify(info)}\n\n`);
     },
   );
 
@@ -191,7 +193,11 @@ export async function kiosksRoutes(
         rateLimit: {
           max: 60,
           timeWindow: 60_000,
-          keyGenerator: (req: { params: unknown }) => `kiosk:${String((req.params as { token?: string }).token).slice(0, 128)}`,
+          // The token's digest, not the token: on PostgreSQL the counters are rows of rate_limit_hits.
+          keyGenerator: (req: { params: unknown }) =>
+            `kiosk:${createHash('sha256')
+              .update(String((req.params as { token?: string }).token))
+              .digest('base64url')}`,
           errorResponseBuilder: () => ({ statusCode: 429, error: 'TooManyRequests', message: '提交过于频繁，请稍后再试' }),
         },
       },
