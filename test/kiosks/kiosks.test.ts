@@ -9,7 +9,7 @@ import { countStatements, countWrites } from '../../db/statement-count.js';
 import { silentLogger } from '../../server/lib/logger.js';
 import { createKioskFeed, type KioskEvent } from '../../server/modules/kiosks/kiosk-feed.js';
 import { bearerFor, driverUnderTest, makeTestApp, T0, writeSql } from '../helpers/app.js';
-import { makeWorld, useTestWorld } from '../helpers/factories.js';
+import { makeWorld, useTestWorld, useTwoInstances } from '../helpers/factories.js';
 import { makeMatter } from '../helpers/matters.js';
 
 const { t, w } = useTestWorld();
@@ -425,5 +425,33 @@ describe('评价器 rating: POST /api/k/{token}/ratings', () => {
     const expired = await rateAt(k.token, { projectNo: late.projectNo, score: 5, idempotencyKey: key() });
     expect(expired.statusCode).toBe(410);
     expect(expired.json()).toMatchObject({ error: 'RatingExpired' });
+  });
+});
+
+describe('评价器 across instances on one database', () => {
+  const twoInstances = useTwoInstances();
+
+  it('a tablet on one instance is told of a 办件 written, rated and of a revocation made through the other', async () => {
+    const { a, b, w: world } = await twoInstances();
+    const created = await a.app.inject({
+      method: 'POST',
+      url: `/api/codes/${world.codeA.id}/kiosk`,
+      headers: bearerFor(a.app, world.admin),
+    });
+    const token = created.json().url.split('/k/')[1] as string;
+    const stream = await openStream(await a.app.listen({ port: 0, host: '127.0.0.1' }), token);
+    await stream.next('kiosk');
+    const m = await makeMatter(b.db, { codeId: world.codeA.id, departmentId: world.deptA.id });
+    expect((await stream.next('matter')).data).toMatchObject({ projectNo: m.projectNo });
+    const rated = await b.app.inject({ method: 'POST', url: `/api/k/${token}/ratings`, payload: { projectNo: m.projectNo, score: 5 } });
+    expect(rated.statusCode).toBe(201);
+    expect((await stream.next('cleared')).data).toEqual({ projectNo: m.projectNo });
+    expect(
+      (await b.app.inject({ method: 'DELETE', url: `/api/kiosks/${created.json().id}`, headers: bearerFor(b.app, world.admin) }))
+        .statusCode,
+    ).toBe(204);
+    expect((await stream.next('closed')).data).toEqual({ reason: 'revoked' });
+    await stream.untilEnded();
+    expect((await a.app.inject({ url: `/api/k/${token}` })).statusCode).toBe(401);
   });
 });
