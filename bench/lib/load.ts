@@ -19,6 +19,11 @@ export interface LoadSpec {
    * are `${prefix}${i}` for i from `from` (each request rates the next 办件: its assess number 1).
    */
   links?: { prefix: string; from: number };
+  /**
+   * Instead of ratings, a business system pushing finished 办件: `PUT /api/matters/${prefix}${n}` with
+   * this integration key, each request a new 办件 at one of the codes.
+   */
+  matters?: { apiKey: string; prefix: string };
 }
 
 export interface LoadResult {
