@@ -15,7 +15,7 @@ import { countStatements, countWrites } from '../db/statement-count.js';
 import { SETTINGS_DEFAULTS } from '../shared/api/settings.js';
 import { bareApp } from './lib/baselines.js';
 import { procCpuSeconds, selfCpuSeconds } from './lib/cpu.js';
-import { listen, makeBenchApp, tempDir } from './lib/fixture.js';
+import { type BenchApp, listen, makeBenchApp, tempDir } from './lib/fixture.js';
 import { type LoadResult, runLoad } from './lib/load.js';
 import { benchCluster, clusterInfo, clusterPids, freshPgDatabase, queryOnce } from './lib/postgres.js';
 import { ratingBodies } from './lib/rating-bodies.js';
@@ -27,7 +27,7 @@ export interface IngestOptions {
   connections: number;
   warmup: number;
   rounds: number;
-  /** Only these targets (keys: a b c c-nets c-nets-nolog p q s); all when empty. (a) is always measured. */
+  /** Only these targets (keys: a b c c-nets c-nets-nolog e p q s); all when empty. (a) is always measured. */
   targets?: string[];
   log: (msg: string) => void;
 }
@@ -42,6 +42,10 @@ interface Started {
   url: string | string[];
   /** The active codes the bodies rate. */
   codes: string[];
+  /** The ratings go to these 办件's one-time links instead of the window codes (LoadSpec.links). */
+  links?: { prefix: string; count: number };
+  /** The requests push 办件 with this integration key instead of rating (LoadSpec.matters). */
+  matters?: { apiKey: string; prefix: string };
   rows(): Promise<number | null>;
   /** Starts counting the app's statements; the function returned stops and answers the counts. */
   count?(): () => Counts;
@@ -85,10 +89,15 @@ async function startBare(dir: string, withDb: boolean): Promise<Started> {
   };
 }
 
-async function startReal(dir: string, logger: 'production' | false, env: Record<string, string> = {}): Promise<Started> {
+async function startReal(
+  dir: string,
+  logger: 'production' | false,
+  env: Record<string, string> = {},
+): Promise<Started & { db: BenchApp['db'] }> {
   const t = await makeBenchApp({ dbFile: join(dir, 'app.db'), logger, logFile: join(dir, 'server.log'), env });
   const url = await listen(t.app);
   return {
+    db: t.db,
     url,
     codes: t.codes.map((c) => c.id),
     rows: async () => count(sqliteOf(t.db), 'ratings'),
@@ -102,6 +111,71 @@ async function startReal(dir: string, logger: 'production' | false, env: Record<
         return { driver: 'sqlite', writer: writer.count, reader: reader.count, transactions: transactions.count };
       };
     },
+    cpu: () => ({ app: selfCpuSeconds(), postgres: null }),
+    close: () => t.close(),
+  };
+}
+
+/** Finished 办件 the link target rates: enough for every request of a round, one 办件 each. */
+const LINK_MATTERS = 600_000;
+
+/**
+ * (e): the real app with LINK_MATTERS finished 办件 at the county's windows, each with a one-time link
+ * `${prefix}${i}` valid for a week: the rating path of 一次一评, next to (c)'s window codes.
+ */
+async function startLinks(dir: string): Promise<Started> {
+  const started = await startReal(dir, 'production', { TRUST_PROXY: '127.0.0.1' });
+  const prefix = `bench${randomBytes(6).toString('hex')}x`;
+  const sqlite = writerOf(started.db!);
+  const now = Date.now();
+  const codes = sqlite.prepare('SELECT id, department_id AS d FROM codes WHERE active = 1 ORDER BY id').all() as {
+    id: string;
+    d: number;
+  }[];
+  const insert = sqlite.prepare(
+    `INSERT INTO matters (project_no, code_id, department_id, task_code, task_name, staff_name, status, accepted_at, finished_at,
+       finished_day, link_token, link_expires_at, created_at, updated_at)
+     VALUES (?, ?, ?, ?, '个体工商户设立登记', '张敏', 'finished', ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const day = new Date(now + 8 * 3600_000).toISOString().slice(0, 10);
+  sqlite.transaction(() => {
+    for (let i = 0; i < LINK_MATTERS; i++) {
+      const c = codes[i % codes.length]!;
+      insert.run(
+        `BENCH-${prefix}${i}`,
+        c.id,
+        c.d,
+        `T${i % 40}`,
+        now - 3600_000,
+        now - 60_000,
+        day,
+        `${prefix}${i}`,
+        now + 7 * 86_400_000,
+        now,
+        now,
+      );
+    }
+  })();
+  // The rollups of these 办件 are left out: the bench measures the rating path, not the figures.
+  return { ...started, links: { prefix, count: LINK_MATTERS } };
+}
+
+/** (m): the real app with an integration of the demo county's administrator, pushing finished 办件. */
+async function startMatterPushes(dir: string): Promise<Started> {
+  const t = await makeBenchApp({
+    dbFile: join(dir, 'app.db'),
+    logger: 'production',
+    logFile: join(dir, 'server.log'),
+    env: { TRUST_PROXY: '127.0.0.1', INTEGRATION_MAX_REQUESTS_PER_MINUTE: '1000000' },
+  });
+  const url = await listen(t.app);
+  const { apiKey } = await t.services.integrations.create(t.admin, { name: 'bench 一窗受理系统' });
+  const sqlite = sqliteOf(t.db);
+  return {
+    url,
+    codes: t.codes.map((c) => c.id),
+    matters: { apiKey, prefix: `B${randomBytes(6).toString('hex')}-` },
+    rows: async () => count(sqlite, 'matters'),
     cpu: () => ({ app: selfCpuSeconds(), postgres: null }),
     close: () => t.close(),
   };
@@ -214,6 +288,10 @@ const TARGETS: Target[] = [
     start: (d) => startReal(d, false, { TRUST_PROXY: '127.0.0.1' }),
     networks: 1000,
   },
+  // 一次一评: the same bodies and networks as (c), each rating a different finished 办件 through its link.
+  { key: 'e', label: '(e) 办件 link route, 10 networks', start: startLinks, networks: 10 },
+  // A business system pushing finished 办件 (PUT /api/matters/{projectNo}, integration key), each a new one.
+  { key: 'm', label: '(m) PUT /api/matters, new finished 办件', start: startMatterPushes, networks: 10 },
   // The same route and load as (c) 10 networks, on PostgreSQL.
   { key: 'p', label: '(p) real route on PostgreSQL, one instance', start: startRealPg, networks: 10, pg: true },
   { key: 'q', label: '(q) real route on PostgreSQL, two instances', start: startTwoInstances, networks: 10, pg: true },
@@ -280,9 +358,20 @@ async function measure(target: Target, opts: IngestOptions, round: number): Prom
       seed,
     });
     const base = { url: server.url, connections: opts.connections, networks: target.networks };
-    const warmup = await runLoad({ ...base, duration: opts.warmup, bodies: bodies(round * 2 + 1) });
+    const links = server.links;
+    const matters = server.matters;
+    const warmup = await runLoad({
+      ...base,
+      duration: opts.warmup,
+      bodies: bodies(round * 2 + 1),
+      ...(links ? { links: { prefix: links.prefix, from: 0 } } : {}),
+      ...(matters ? { matters: { ...matters, prefix: `${matters.prefix}w` } } : {}),
+    });
     // A fixed amount sized to ~duration seconds, so that every request is answered before the count.
-    const amount = Math.max(opts.connections * 20, Math.round(warmup.reqPerSec * opts.duration));
+    let amount = Math.max(opts.connections * 20, Math.round(warmup.reqPerSec * opts.duration));
+    // Each link request rates a 办件 not rated yet (the warm-up's come first).
+    const linkFrom = warmup.ok2xx + warmup.non2xx + warmup.errors + warmup.timeouts + opts.connections;
+    if (links) amount = Math.min(amount, links.count - linkFrom);
     await sleep(300);
     const before = await server.rows();
     const cpu0 = server.cpu();
@@ -290,7 +379,14 @@ async function measure(target: Target, opts: IngestOptions, round: number): Prom
     let counts: Counts | null = null;
     let run: LoadResult;
     try {
-      run = await runLoad({ ...base, duration: 0, amount, bodies: bodies(round * 2 + 2) });
+      run = await runLoad({
+        ...base,
+        duration: 0,
+        amount,
+        bodies: bodies(round * 2 + 2),
+        ...(links ? { links: { prefix: links.prefix, from: linkFrom } } : {}),
+        ...(matters ? { matters } : {}),
+      });
       await sleep(300);
     } finally {
       counts = stopCounting?.() ?? null;
@@ -404,7 +500,7 @@ export async function runIngest(opts: IngestOptions): Promise<{ rows: Row[]; raw
       .join(', ')}`;
   // Issue 18's goals: the real rating route at ≥ 0.5× the bare POST on SQLite, ≥ 0.2× on PostgreSQL.
   const goals: Record<string, number> = { c: 0.5, p: 0.2 };
-  for (const key of ['c', 'c-nets', 'c-nets-nolog', 'p', 'q']) {
+  for (const key of ['c', 'c-nets', 'c-nets-nolog', 'e', 'm', 'p', 'q']) {
     if (!all.has(key)) continue;
     const label = TARGETS.find((t) => t.key === key)!.label;
     const goal = goals[key];
@@ -416,6 +512,32 @@ export async function runIngest(opts: IngestOptions): Promise<{ rows: Row[]; raw
     if (all.has(key) && all.has(base)) rows.push(row('ingest', name, 'ratio', ratio(key, base), '×', null, perRound(key, base)));
   };
   pair('p', 'c', '(p) PostgreSQL / (c) SQLite, one instance');
+  // Issue 13's goals: pushing a 办件 at ≥ 0.5× the rating route; a 办件's rating through its link as
+  // fast as a window code's (≥ 0.9×).
+  if (all.has('m') && all.has('c'))
+    rows.push(
+      row(
+        'ingest',
+        '(m) PUT 办件 / (c) window-code rating, 10 networks',
+        'ratio',
+        ratio('m', 'c'),
+        '×',
+        { op: '>=', limit: 0.5, unit: '×' },
+        perRound('m', 'c'),
+      ),
+    );
+  if (all.has('e') && all.has('c'))
+    rows.push(
+      row(
+        'ingest',
+        '(e) 办件 link / (c) window code, 10 networks',
+        'ratio',
+        ratio('e', 'c'),
+        '×',
+        { op: '>=', limit: 0.9, unit: '×' },
+        perRound('e', 'c'),
+      ),
+    );
   pair('q', 'p', '(q) two instances / (p) one instance');
   raw.targets = Object.fromEntries([...all].map(([k, v]) => [k, { label: TARGETS.find((t) => t.key === k)!.label, rounds: v }]));
   if (opts.targets?.length && !opts.targets.includes('s')) return { rows, raw };

@@ -330,7 +330,8 @@ export const notificationDeliveries = sqliteTable(
 /**
  * A business system (一窗受理, 网上办事大厅, 12345) that pushes 办件 with an API key. Only the key's
  * SHA-256 is stored (the key is 256 random bits: no slow hash needed to resist guessing); it acts
- * within the scope of the administrator who created it (`org_unit_id`, null = the whole platform).
+ * within the scope of the administrator who created it (`org_unit_id`: that administrator's org unit
+ * and the units below it; an administrator without one makes none, and a null unit gives no scope).
  */
 export const integrations = sqliteTable('integrations', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -393,9 +394,11 @@ export const matters = sqliteTable(
   },
   (t) => [
     index('matters_dept_finished_idx').on(t.departmentId, t.finishedDay),
-    // The kiosk's newest finished 办件 at its window, and the default-rating job's unrated ones.
+    // The 评价器's newest finished 办件 at its window.
     index('matters_code_finished_idx').on(t.codeId, t.finishedAt),
-    index('matters_status_finished_idx').on(t.status, t.rated, t.finishedAt),
+    // The default-rating job: a department's finished 办件 never rated, oldest first (per department,
+    // so that a department without default ratings never holds up the others).
+    index('matters_unrated_idx').on(t.departmentId, t.status, t.ratingCount, t.finishedAt),
   ],
 );
 

@@ -10,7 +10,9 @@ import { createLogger } from './lib/logger.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { casesRoutes } from './modules/cases/cases.routes.js';
 import { codesRoutes } from './modules/codes/codes.routes.js';
+import { integrationsRoutes } from './modules/integrations/integrations.routes.js';
 import { kiosksRoutes } from './modules/kiosks/kiosks.routes.js';
+import { mattersRoutes } from './modules/matters/matters.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { orgRoutes } from './modules/org/org.routes.js';
 import { loadCitizenPageTemplate } from './modules/ratings/citizen-page.js';
@@ -68,6 +70,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerGracefulClose(app, { graceMs: opts.closeGraceMs ?? 10_000 });
   // After the last request: the QR worker threads end with the server.
   app.addHook('onClose', () => services.pngRenderer.close());
+  // The integrations' counted calls are written before the database closes.
+  app.addHook('onClose', () => services.integrations.close());
   registerConnectionCaps(app, {
     maxConnections: config.net.maxConnections,
     maxConnectionsPerAddress: config.net.maxConnectionsPerAddress,
@@ -100,7 +104,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(swagger, {
     openapi: {
       info: { title: '码上评议 API', version: '1.0.0', description: '政务服务“好差评”扫码评议' },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: '业务系统的集成密钥（系统对接）' },
+        },
+      },
     },
   });
   await app.register(swaggerUi, {
@@ -109,7 +118,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     transformStaticCSP: (header) => `${header}; frame-ancestors 'none'`,
   });
 
-  await registerAuth(app, { secret: config.jwtSecret, expiresIn: config.tokenTtl, auth: services.auth });
+  await registerAuth(app, {
+    secret: config.jwtSecret,
+    expiresIn: config.tokenTtl,
+    auth: services.auth,
+    integrations: services.integrations,
+  });
 
   await app.register(authRoutes, { auth: services.auth, maxLoginRequestsPerMinute: config.login.maxRequestsPerMinute });
   await app.register(orgRoutes, { org: services.org });
@@ -118,6 +132,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(statsRoutes, { stats: services.stats });
   await app.register(casesRoutes, { cases: services.cases });
   await app.register(notificationsRoutes, { notifications: services.notifications });
+  await app.register(integrationsRoutes, { integrations: services.integrations });
+  await app.register(mattersRoutes, { matters: services.matters, maxRequestsPerMinute: config.integrationMaxRequestsPerMinute });
   await app.register(ratingsRoutes, {
     ratings: services.ratings,
     settings: services.settings,

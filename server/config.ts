@@ -30,6 +30,8 @@ export interface Config {
   readonly seedDemoActivity: boolean;
   readonly tokenTtl: string;
   readonly login: LoginLimits;
+  /** Calls of one integration key (or staff member) per minute and route of the 办件 API: INTEGRATION_MAX_REQUESTS_PER_MINUTE. */
+  readonly integrationMaxRequestsPerMinute: number;
   /** Webhooks may point at loopback, private and link-local addresses (refused unless true). */
   readonly webhookAllowPrivate: boolean;
   /** Worker threads that draw QR PNGs (off the event loop that answers citizens). */
@@ -242,6 +244,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       lockMinutes: parseCount(env, 'LOGIN_LOCK_MINUTES', 15, 24 * 60),
       maxRequestsPerMinute: parseCount(env, 'LOGIN_MAX_REQUESTS_PER_MINUTE', 300, 100_000),
     }),
+    integrationMaxRequestsPerMinute: parseCount(env, 'INTEGRATION_MAX_REQUESTS_PER_MINUTE', 1200, 1_000_000),
     webhookAllowPrivate: webhookPrivateRaw === 'true',
     // One worker by default: the server's 2 cores are the event loop's and the database's.
     qrRenderThreads: parseCount(env, 'QR_RENDER_THREADS', 1, 16),

@@ -12,6 +12,7 @@ import { DEMO_USERS } from '../db/seed.js';
 import { chinaDay } from '../shared/china-time.js';
 import type { Score } from '../shared/domain.js';
 import type { Config } from './config.js';
+import { seedDemoMatters } from './demo-matters.js';
 import { manualClock } from './lib/clock.js';
 import { seededRandom } from './modules/cases/prng.js';
 import { createServices } from './services.js';
@@ -23,6 +24,11 @@ const BAD_COMMENTS = ['排队等了一个多小时', '材料要求前后说法�
 export interface DemoActivityResult {
   ratings: number;
   cases: number;
+  /** 办件 pushed by the demo's 一窗受理 integration, and how many were rated through their links. */
+  matters: number;
+  ratedMatters: number;
+  /** A link of today's last 办件, not rated yet (printed on the first start). */
+  openLink: string | null;
 }
 
 /** Seeds `days` days of ratings before `now` and moves their cases as a county would have. */
@@ -38,7 +44,7 @@ export async function seedDemoActivity(
   const cal = services.settings.calendar();
   const supervisorRow = await findUserByUsername(db, DEMO_USERS.supervisor.username);
   const supervisor = supervisorRow ? await services.auth.resolveActor(supervisorRow.id) : null;
-  if (!supervisor) return { ratings: 0, cases: 0 };
+  if (!supervisor) return { ratings: 0, cases: 0, matters: 0, ratedMatters: 0, openLink: null };
 
   // In table order (no ORDER BY, as before): the seeded draws below follow it.
   const codes = await db
@@ -96,6 +102,14 @@ export async function seedDemoActivity(
     }
   }
 
+  // The 办件 of the county service centre's windows, rated through their links (一次一评).
+  const matters = await seedDemoMatters(services, db, clock, { now: opts.now, days, rand, quality: (id) => quality.get(id) ?? 0.85 });
+  for (const b of matters.badCases) {
+    const opened = (await listCasesOfRating(db, b.ratingId)).find((c) => c.caseNo === b.caseNo)!;
+    bad.push({ caseId: opened.id, anonymous: opened.anonymous, at: b.at });
+  }
+  bad.sort((x, y) => x.at - y.at);
+
   // Follow-up as it would have happened: older cases handled and closed, recent ones in progress.
   const move = async (caseId: number, at: number, input: Parameters<typeof services.cases.transition>[2]): Promise<void> => {
     clock.set(Math.round(Math.min(at, opts.now - 60_000)));
@@ -130,5 +144,11 @@ export async function seedDemoActivity(
     await move(caseId, rectified + DAY, { to: 'answered', satisfaction, note: '已回访群众告知整改结果' });
     if (rand() < 0.9) await move(caseId, rectified + DAY + 3600_000, { to: 'closed', note: '办结' });
   }
-  return { ratings, cases: bad.length };
+  return {
+    ratings: ratings + matters.ratings,
+    cases: bad.length,
+    matters: matters.matters,
+    ratedMatters: matters.rated,
+    openLink: matters.openLink,
+  };
 }

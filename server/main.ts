@@ -77,10 +77,12 @@ async function main(): Promise<void> {
     '码上评议 已启动',
     `  数据库:       ${db.file}${seed.seeded ? '（已创建示例县：40 个部门、308 个评议码）' : ''}`,
     activity
-      ? `  示例数据:     近 60 天 ${activity.ratings} 条评价、${activity.cases} 件差评案件（SEED_DEMO_ACTIVITY=false 可不生成）`
+      ? `  示例数据:     近 60 天 ${activity.ratings} 条评价、${activity.cases} 件差评案件、${activity.matters} 件办件（${activity.ratedMatters} 件已评价）（SEED_DEMO_ACTIVITY=false 可不生成）`
       : null,
     `  管理后台:     ${local}/admin/`,
     firstCode ? `  市民评价页:   ${config.publicBaseUrl}/r/${firstCode}` : null,
+    // A link lets whoever holds it rate a citizen's 办件: shown on the demo's first start only.
+    activity?.openLink ? `  办件评价链接: ${activity.openLink}   （今天办结、尚未评价的示例办件；一次一评）` : null,
     `  公开排名:     ${local}/public`,
     `  API 文档:     ${local}/api/docs`,
   ];

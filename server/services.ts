@@ -9,7 +9,9 @@ import { createAuthService } from './modules/auth/auth.service.js';
 import { createCasesService } from './modules/cases/cases.service.js';
 import { createCodesService } from './modules/codes/codes.service.js';
 import { createPngRenderer } from './modules/codes/png-renderer.js';
+import { createIntegrationsService } from './modules/integrations/integrations.service.js';
 import { createKiosksService } from './modules/kiosks/kiosks.service.js';
+import { createMattersService } from './modules/matters/matters.service.js';
 import { createNotificationsService } from './modules/notifications/notifications.service.js';
 import type { ResolveHost } from './modules/notifications/outbound.js';
 import { createOrgService } from './modules/org/org.service.js';
@@ -55,7 +57,9 @@ export async function createServices(deps: ServiceDeps) {
   // Worker threads for QR PNGs, started on the first image; buildApp closes them with the server.
   const pngRenderer = createPngRenderer({ threads: config.qrRenderThreads, queue: config.qrRenderQueue });
   const codes = createCodesService({ db, clock, random, org, stats, publicBaseUrl: config.publicBaseUrl, pngRenderer });
-  const ratings = createRatingsService({ db, clock, random, crypto, settings, stats, cases, codes });
+  const ratings = createRatingsService({ db, clock, random, crypto, settings, org, stats, cases, codes });
+  const integrations = createIntegrationsService({ db, clock, random, org, log: logger });
+  const matters = createMattersService({ db, clock, random, crypto, settings, stats, codes, publicBaseUrl: config.publicBaseUrl });
   const kiosks = createKiosksService({ db, clock, random, log: logger, codes, settings, ratings, publicBaseUrl: config.publicBaseUrl });
   // The caches the hot paths read synchronously, and the recent submissions the limits look back on.
   await settings.load();
@@ -76,12 +80,33 @@ export async function createServices(deps: ServiceDeps) {
     { name: 'cases.escalateOverdue', everyMs: 5 * 60_000, run: () => cases.escalateOverdue() },
     { name: 'notifications.deliverDue', everyMs: 10_000, run: () => notifications.deliverDue() },
     { name: 'cases.erasePhones', everyMs: 3600_000, run: () => cases.erasePhones() },
+    { name: 'ratings.giveDefaultRatings', everyMs: 10 * 60_000, run: () => ratings.giveDefaultRatings() },
+    { name: 'matters.erasePhones', everyMs: 3600_000, run: () => matters.erasePhones() },
     { name: 'rateLimits.prune', everyMs: 3600_000, run: () => pruneRateLimits(db, clock) },
     { name: 'auth.prune', everyMs: 3600_000, run: () => auth.prune() },
     // Once: the free text stored before numbers were masked at input (then a no-op).
     { name: 'migration.maskStoredText', everyMs: 10 * 60_000, run: () => maskStoredText(db, clock) },
   );
-  return { config, db, clock, random, crypto, settings, org, auth, stats, notifications, cases, codes, pngRenderer, ratings, kiosks, jobs };
+  return {
+    config,
+    db,
+    clock,
+    random,
+    crypto,
+    settings,
+    org,
+    auth,
+    stats,
+    notifications,
+    cases,
+    codes,
+    pngRenderer,
+    ratings,
+    integrations,
+    matters,
+    kiosks,
+    jobs,
+  };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

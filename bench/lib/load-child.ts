@@ -4,6 +4,26 @@ import autocannon from 'autocannon';
 import type { LoadResult, LoadSpec } from './load.js';
 import { ratingBodies } from './rating-bodies.js';
 
+const TASKS = ['个体工商户设立登记', '居民身份证申领', '失业保险金申领', '住房公积金提取', '不动产登记资料查询'];
+
+/** A 一窗受理 system's push of a 办件 finished just now (as its integration sends them). */
+function matterPush(m: NonNullable<LoadSpec['matters']>, code: string, n: number, headers: Record<string, string>) {
+  const now = Date.now();
+  const k = n % TASKS.length;
+  const body = {
+    code,
+    taskCode: `341122-000-${String(k + 1).padStart(4, '0')}`,
+    taskName: TASKS[k],
+    staffName: `经办人${n % 12}`,
+    applicantType: 'person',
+    status: 'finished',
+    acceptedAt: new Date(now - 1800_000).toISOString(),
+    finishedAt: new Date(now - 60_000).toISOString(),
+    source: 'window',
+  };
+  return { path: `/api/matters/${m.prefix}${n}`, headers: { ...headers, 'x-api-key': m.apiKey }, body: JSON.stringify(body) };
+}
+
 function run(spec: LoadSpec): Promise<LoadResult> {
   const next = ratingBodies(spec.bodies);
   let n = 0;
@@ -30,7 +50,9 @@ function run(spec: LoadSpec): Promise<LoadResult> {
                 spec.networks > 1
                   ? { ...headers, 'x-forwarded-for': `10.${(n % spec.networks) >> 8}.${(n % spec.networks) & 255}.7` }
                   : headers;
-              return { ...req, method: 'POST', path: `/api/codes/${r.code}/ratings`, headers: h, body: r.body };
+              if (spec.matters) return { ...req, method: 'PUT', ...matterPush(spec.matters, r.code, n, h) };
+              const path = spec.links ? `/api/e/${spec.links.prefix}${spec.links.from + n}/ratings` : `/api/codes/${r.code}/ratings`;
+              return { ...req, method: 'POST', path, headers: h, body: r.body };
             },
           },
         ],

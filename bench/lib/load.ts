@@ -14,6 +14,16 @@ export interface LoadSpec {
   bodies: BodySpec;
   /** >1: each request carries X-Forwarded-For from this many networks (server must trust the proxy). */
   networks: number;
+  /**
+   * Where the ratings go: the window codes' route (default), or the one-time links of 办件 whose tokens
+   * are `${prefix}${i}` for i from `from` (each request rates the next 办件: its assess number 1).
+   */
+  links?: { prefix: string; from: number };
+  /**
+   * Instead of ratings, a business system pushing finished 办件: `PUT /api/matters/${prefix}${n}` with
+   * this integration key, each request a new 办件 at one of the codes.
+   */
+  matters?: { apiKey: string; prefix: string };
 }
 
 export interface LoadResult {

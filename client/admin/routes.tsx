@@ -8,6 +8,9 @@ import { CodesPage } from './pages/CodesPage.js';
 import { DashboardPage } from './pages/DashboardPage.js';
 import { DepartmentsPage } from './pages/DepartmentsPage.js';
 import { HomePage } from './pages/HomePage.js';
+import { IntegrationsPage } from './pages/IntegrationsPage.js';
+import { MatterDetailPage } from './pages/MatterDetailPage.js';
+import { MattersPage } from './pages/MattersPage.js';
 import { RatingsPage } from './pages/RatingsPage.js';
 import { SettingsPage } from './pages/SettingsPage.js';
 import { SpotChecksPage } from './pages/SpotChecksPage.js';
@@ -38,9 +41,12 @@ export const ROUTES: RouteDef[] = [
   { path: '/ratings', page: RatingsPage, nav: '评价' },
   { path: '/cases', page: CasesPage, nav: '案件' },
   { path: '/cases/:id', page: CaseDetailPage },
+  { path: '/matters', page: MattersPage, nav: '办件' },
+  { path: '/matters/:projectNo', page: MatterDetailPage },
   { path: '/todo', page: TodoPage, nav: '待整改', roles: ['dept_head'] },
   { path: '/spot-checks', page: SpotChecksPage, nav: '好评抽查', roles: ['supervisor', 'admin'] },
   { path: '/webhooks', page: WebhooksPage, nav: '消息推送', roles: ['admin'] },
+  { path: '/integrations', page: IntegrationsPage, nav: '系统对接', roles: ['admin'] },
   { path: '/departments', page: DepartmentsPage, nav: '部门', roles: ['admin', 'supervisor'] },
   { path: '/codes', page: CodesPage, nav: '评议码' },
   { path: '/codes/:code/kiosks', page: CodeKiosksPage, roles: ['admin'] },

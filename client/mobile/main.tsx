@@ -1,12 +1,12 @@
-// The citizen page (GET /r/{code}, GET /s/{token}). The server inlines this bundle and its CSS
+// The citizen page (GET /r/{code}, GET /e/{token}, GET /s/{token}). The server inlines this bundle and its CSS
 // into the HTML together with the page data, so the whole page is one request (≤ 12 KB gzipped).
 import './style.css';
 import { render } from 'preact';
 import { loadAllPending, startSending } from './pending';
-import { Rate } from './rate';
+import { pendingKey, Rate } from './rate';
 import { savedBig, setBig, store } from './storage';
 import type { PageData } from './types';
-import { CaseView, Frame, Missing } from './views';
+import { CaseView, Missing } from './views';
 
 setBig(savedBig(), false);
 
@@ -16,23 +16,6 @@ function fromPage(): PageData | null {
     return script ? (JSON.parse(script.textContent || '') as PageData) : null;
   } catch {
     return null;
-  }
-}
-
-// Without injected data (vite dev, a bare HTML file) ask the API; `?code=` helps in dev.
-function codeFromUrl(): string {
-  const match = /^\/r\/([^/?#]+)/.exec(location.pathname);
-  return match ? decodeURIComponent(match[1]) : new URLSearchParams(location.search).get('code') || '';
-}
-
-async function fromApi(code: string): Promise<PageData> {
-  try {
-    const res = await fetch(`/api/codes/${encodeURIComponent(code)}`);
-    const found = await res.json();
-    if (res.ok && found.active !== false) return { kind: 'rate', tags: { good: [], bad: [] }, ...found, code };
-    return { kind: 'missing', code, reason: res.ok ? 'disabled' : 'unknown', ...(res.ok ? found : {}) };
-  } catch {
-    return { kind: 'missing', code, reason: 'unknown' };
   }
 }
 
@@ -50,31 +33,27 @@ function reportOpened(code: string) {
 function show(page: PageData | null) {
   const root = document.getElementById('app') as HTMLElement;
   if (!page) {
-    render(
-      <Frame>
-        <h1>评议码无效</h1>
-        <p>未找到该评议码，请核对二维码或咨询窗口工作人员</p>
-      </Frame>,
-      root,
-    );
+    // No page data (a bare HTML file): nothing can be rated here.
+    render(<Missing page={{ kind: 'missing', code: '', reason: 'unknown', title: '页面无效', advice: '请重新扫码或打开链接' }} />, root);
     return;
   }
-  const code = page.kind === 'case' ? '' : page.code;
+  // The scan funnel counts the window code's page (a 办件's link is no scan of it).
+  const code = page.kind === 'rate' || page.kind === 'missing' ? page.code : '';
   if (code) reportOpened(code);
-  // Ratings left pending on other codes (a phone that lost signal and never came back to that
-  // poster) are sent quietly in the background; this code's own is resumed by <Rate> on screen.
+  const rate = page.kind === 'rate' || page.kind === 'matter';
+  const own = rate ? pendingKey(page) : '';
+  // Ratings left pending on other codes and links (a phone that lost signal and never came back to
+  // that poster) are sent quietly in the background; this page's own is resumed by <Rate> on screen.
   const others = loadAllPending(store);
-  for (const other in others)
-    if (other !== code || page.kind !== 'rate') startSending(store, others[other], { fetch: (url, init) => fetch(url, init) });
-  render(page.kind === 'rate' ? <Rate page={page} /> : page.kind === 'case' ? <CaseView page={page} /> : <Missing page={page} />, root);
+  for (const other in others) if (other !== own) startSending(store, others[other], { fetch: (url, init) => fetch(url, init) });
+  render(rate ? <Rate page={page} /> : page.kind === 'case' ? <CaseView page={page} /> : <Missing page={page} />, root);
 }
 
 // Once the page is loaded, the worker keeps the rating pages this phone opened for the next visit,
-// with or without signal (client/mobile/sw.ts). Needs HTTPS (or localhost); optional everywhere.
-if ('serviceWorker' in navigator && location.pathname.indexOf('/r/') === 0)
-  addEventListener('load', () => navigator.serviceWorker.register('/r/sw.js').catch(() => {}));
+// with or without signal (client/mobile/sw.ts): served in /r/ and in /e/, as a worker's scope is
+// its own folder. Needs HTTPS (or localhost); optional everywhere.
+const scope = location.pathname.slice(0, 3);
+if ('serviceWorker' in navigator && (scope === '/r/' || scope === '/e/'))
+  addEventListener('load', () => navigator.serviceWorker.register(`${scope}sw.js`).catch(() => {}));
 
-const data = fromPage();
-const code = data ? '' : codeFromUrl();
-if (code) void fromApi(code).then(show);
-else show(data);
+show(fromPage());

@@ -1,7 +1,8 @@
 // The pending-submission store and the retry policy of the citizen page.
 // Why: citizens rate on one bar of signal; a rating is written to the phone BEFORE it is sent and
 // only forgotten once the server has answered for good, always re-sent with the same
-// idempotencyKey so the server stores it once (docs/api.md, POST /api/codes/{code}/ratings).
+// idempotencyKey so the server stores it once (docs/api.md, POST /api/codes/{code}/ratings and
+// POST /api/e/{token}/ratings).
 // Pure: storage, fetch and timers are injected, so vitest runs it without a DOM.
 
 /** The slice of the Web Storage API this module needs (localStorage in the browser). */
@@ -30,9 +31,12 @@ export interface FollowUp {
 export interface RatingResult {
   id: string | number;
   followUp: FollowUp | null;
+  /** A 办件's rating: 1 its first (a 追评 may follow), 2 its 追评. */
+  assessNumber?: number;
 }
 
 export interface Pending {
+  /** What is rated: a window code, or `e/{token}` for a 办件's one-time link (pendingKey in rate.tsx). */
   code: string;
   body: RatingBody;
   savedAt: number;
@@ -145,7 +149,8 @@ export function judgeResponse(status: number, body: unknown): Verdict {
     if (typeof answer.id !== 'string' && typeof answer.id !== 'number') return RETRY;
     const given = answer.followUp as FollowUp | null | undefined;
     const followUp = given && typeof given.caseNo === 'string' ? given : null;
-    return { kind: 'ok', result: { id: answer.id, followUp } };
+    const assessNumber = typeof answer.assessNumber === 'number' ? answer.assessNumber : undefined;
+    return { kind: 'ok', result: { id: answer.id, followUp, assessNumber } };
   }
   if (status >= 400 && status < 500 && status !== 408 && typeof answer.error === 'string') {
     const message = typeof answer.message === 'string' && answer.message ? answer.message : '提交失败，请稍后再试或咨询窗口工作人员';
@@ -181,7 +186,9 @@ export interface Sender {
   stop(): void;
 }
 
-export const ratingUrl = (code: string) => `/api/codes/${encodeURIComponent(code)}/ratings`;
+/** Where a pending rating goes: its window code's route, or its 办件 link's (`e/{token}`; a code has no `/`). */
+export const ratingUrl = (code: string) =>
+  code.indexOf('e/') ? `/api/codes/${encodeURIComponent(code)}/ratings` : `/api/e/${encodeURIComponent(code.slice(2))}/ratings`;
 
 /**
  * Sends a pending rating until the server answers for good. The copy in `store` is dropped on a

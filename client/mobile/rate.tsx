@@ -1,7 +1,8 @@
 // The rating flow: five levels → reasons, comment, optional phone → send (surviving weak signal)
-// → thanks, with the case number for a 差评.
+// → thanks, with the case number for a 差评. The same for a window code (/r/{code}) and a 办件's
+// one-time link (/e/{token}, 一次一评): only the header, the POST address and the 追评 differ.
 import { Component } from 'preact';
-import { COMMENT_MAX, isBadScore, SCORE_LABELS, SCORES, type Score } from '../../shared/domain.js';
+import { isBadScore, SCORE_LABELS, SCORES, type Score } from '../../shared/domain.js';
 import { buildBody, checkDraft, type Draft, type DraftErrors } from './draft';
 import {
   clientIdOf,
@@ -15,8 +16,8 @@ import {
   startSending,
 } from './pending';
 import { store } from './storage';
-import type { RateData } from './types';
-import { Frame } from './views';
+import type { MatterData, RateData } from './types';
+import { Frame, fmtTime } from './views';
 
 /** The face beside each level's national wording (SCORE_LABELS). */
 const FACES: Record<Score, string> = { 5: '😄', 4: '🙂', 3: '😐', 2: '🙁', 1: '😠' };
@@ -167,7 +168,7 @@ function FollowUpPhone({ bad, form, onChange }: { bad: boolean; form: State; onC
 }
 
 interface RatingFormProps {
-  page: RateData;
+  page: Rated;
   form: State;
   /** The server's final refusal (429, 410…) of the last try. */
   refusal?: string;
@@ -180,7 +181,7 @@ interface RatingFormProps {
 function RatingForm({ page, form, refusal, onPick, onChange, onSubmit }: RatingFormProps) {
   const { score } = form;
   const bad = score > 0 && isBadScore(score);
-  const max = page.commentMax || COMMENT_MAX;
+  const max = page.commentMax;
   // The refusal shows by the submit button, or on top when a resumed rating was refused and there
   // is no filled-in form to go back to.
   const failure = <FieldError id="fe" message={refusal} tabIndex={-1} />;
@@ -228,8 +229,11 @@ function Sending({ retries, saved, onRetryNow }: { retries: number; saved: boole
   );
 }
 
-/** The thanks; for a 差评 the case number, its deadline and the link to follow it. */
-function Receipt({ followUp }: { followUp: FollowUp | null }) {
+/**
+ * The thanks; for a 差评 the case number, its deadline and the link to follow it; after a 办件's first
+ * rating, until when a 追评 is possible.
+ */
+function Receipt({ followUp, until }: { followUp: FollowUp | null; until: string }) {
   return (
     <section class="card" data-testid="result">
       <h2 id="rh" tabIndex={-1}>
@@ -254,12 +258,21 @@ function Receipt({ followUp }: { followUp: FollowUp | null }) {
       ) : (
         <p>您的评价已收到，我们将持续改进服务。</p>
       )}
+      {until && <p>如需追评，请于 {until} 前再次打开本链接。</p>}
     </section>
   );
 }
 
+type Rated = RateData | MatterData;
+
+/** The key of the page's pending rating: its window code, or `e/{token}` (pending.ts ratingUrl). */
+export const pendingKey = (page: Rated) => (page.kind === 'matter' ? `e/${page.token}` : page.code);
+
+/** "2026-11-23" → "11月23日". */
+const monthDay = (day: string) => `${+day.slice(5, 7)}月${+day.slice(8)}日`;
+
 // A class rather than hooks: preact/hooks would cost ~1 KB of the page's 12 KB budget.
-export class Rate extends Component<{ page: RateData }, State> {
+export class Rate extends Component<{ page: Rated }, State> {
   // `declare` fields and constructor assignments: real class fields would pull in Babel helpers
   // at the es2019 build target.
   declare resume: Pending | null;
@@ -269,9 +282,9 @@ export class Rate extends Component<{ page: RateData }, State> {
   declare retryNow: () => void;
   declare retryWhenVisible: () => void;
 
-  constructor(props: { page: RateData }) {
+  constructor(props: { page: Rated }) {
     super(props);
-    const resume = loadPending(store, props.page.code);
+    const resume = loadPending(store, pendingKey(props.page));
     this.resume = resume;
     this.sender = null;
     this.focusId = '';
@@ -348,27 +361,38 @@ export class Rate extends Component<{ page: RateData }, State> {
     }
     this.setState({ errors });
     const pending: Pending = {
-      code: this.props.page.code,
+      code: pendingKey(this.props.page),
       body: buildBody(draft, clientIdOf(store), randomId()),
       savedAt: Date.now(),
     };
     this.send(pending, savePending(store, pending));
   }
 
-  override render({ page }: { page: RateData }, state: State) {
+  override render({ page }: { page: Rated }, state: State) {
     const { stage } = state;
+    const matter = page.kind === 'matter';
+    const until = matter ? fmtTime(page.expiresAt) : '';
     return (
       <Frame>
         <h1>{page.departmentName}</h1>
         <p class="loc">
           {page.location}
-          {page.staffName && <> · 工作人员 {page.staffName}</>}
+          {!matter && page.staffName && <> · 工作人员 {page.staffName}</>}
         </p>
+        {matter && (
+          <p>
+            您于 {monthDay(page.finishedDay)} 在 {page.departmentName} 办理的「{page.taskName}」已办结
+            {/* Once rated here, the receipt says the rest. */}
+            {stage.step === 'done'
+              ? '。'
+              : ['，请评价', `，您已评价过，可在 ${until} 前追评一次`, '，您已评价并追评过，感谢您的反馈！'][page.rated]}
+          </p>
+        )}
         {stage.step === 'done' ? (
-          <Receipt followUp={stage.result.followUp} />
+          <Receipt followUp={stage.result.followUp} until={stage.result.assessNumber === 1 ? until : ''} />
         ) : stage.step === 'sending' ? (
           <Sending retries={stage.retries} saved={stage.saved} onRetryNow={this.retryNow} />
-        ) : (
+        ) : matter && page.rated > 1 ? null : (
           <RatingForm
             page={page}
             form={state}

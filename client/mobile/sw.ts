@@ -1,8 +1,12 @@
-// The citizen page's service worker (scope /r/). A citizen who has rated once — often an elderly
-// regular of the same hall, often on one bar of signal — gets the pages of the codes they opened
-// before at once from this phone, even with no signal at all: the page is shown from the cache and
-// refreshed in the background; a rating made offline waits in the page's own queue until it can be
-// sent. Nothing else is cached: submissions, the status pages and the API always go to the network.
+// The citizen page's service worker, served at /r/sw.js and at /e/sw.js (a worker's scope is its
+// own folder: one registration for the window codes' pages, one for the 办件 links'). A citizen who
+// has rated once — often an elderly regular of the same hall, often on one bar of signal — gets the
+// pages of the codes they opened before at once from this phone, even with no signal at all: the
+// page is shown from the cache and refreshed in the background. A 办件's link page (/e/{token})
+// changes with its ratings (the 追评, then no form): it is asked of the network first, and the kept
+// copy shown only when the network does not answer. A rating made offline waits in the page's own
+// queue until it can be sent. Nothing else is cached: submissions, the status pages and the API
+// always go to the network.
 
 // Type-checked with the WebWorker library (client/mobile/tsconfig.sw.json), not the DOM one.
 declare const self: ServiceWorkerGlobalScope;
@@ -12,9 +16,12 @@ const CACHE = 'citizen-pages-v1';
 /** Pages kept (the codes a phone opened most recently): a citizen rates a handful of windows. */
 const MAX_PAGES = 20;
 
-/** A code's rating page: /r/{code}, not the worker itself. */
+/** How long a 办件's link page waits for the network before the kept copy is shown. */
+const LINK_WAIT_MS = 4000;
+
+/** A code's rating page (/r/{code}) or a 办件's link page (/e/{token}), not the worker itself. */
 function isCodePage(url: URL): boolean {
-  return url.origin === sw.location.origin && /^\/r\/[^/]+$/.test(url.pathname) && url.pathname !== '/r/sw.js';
+  return url.origin === sw.location.origin && /^\/[re]\/[^/]+$/.test(url.pathname) && !/\/sw\.js$/.test(url.pathname);
 }
 
 async function remember(req: Request | string, res: Response): Promise<void> {
@@ -62,12 +69,25 @@ sw.addEventListener('fetch', (e) => {
       const key = url.origin + url.pathname + url.search;
       const cached = await caches.match(key);
       const fresh = refresh(key);
-      if (cached) {
-        // Shown at once; the copy for next time is fetched when the network allows.
-        e.waitUntil(fresh.catch(() => undefined));
+      if (!cached) return fresh;
+      // Either way the copy for next time is fetched when the network allows.
+      e.waitUntil(fresh.catch(() => undefined));
+      // A code's page is shown at once. A link's shows what the server says now (rated, 追评, none
+      // left), unless the network fails or keeps it waiting.
+      if (url.pathname[1] === 'r') return cached;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<Response>((resolve) => {
+        timer = setTimeout(() => resolve(cached), LINK_WAIT_MS);
+      });
+      try {
+        const res = await Promise.race([fresh, late]);
+        // A proxy's or a restarting server's error page is no better than the kept copy.
+        return res.status >= 500 ? cached : res;
+      } catch {
         return cached;
+      } finally {
+        clearTimeout(timer);
       }
-      return fresh;
     })(),
   );
 });

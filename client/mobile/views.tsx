@@ -1,4 +1,4 @@
-// The page frame and the two read-only views: an unusable code, and a case's progress.
+// The page frame and the two read-only views: an unusable code or link, and a case's progress.
 
 import { Component, type ComponentChildren } from 'preact';
 import { chinaMinute } from '../../shared/china-time.js';
@@ -41,27 +41,17 @@ export function Frame({ children }: { children: ComponentChildren }) {
   );
 }
 
+/**
+ * An unusable code or link, in the server's words (they are not in this bundle); a disabled code and
+ * an expired link still say where they were.
+ */
 export function Missing({ page }: { page: MissingData }) {
-  const disabled = page.reason === 'disabled';
-  if (page.reason === 'case')
-    return (
-      <Frame>
-        <h1>未找到该案件</h1>
-        <p>请核对查询链接，或拨打窗口公布的电话咨询。</p>
-      </Frame>
-    );
   return (
     <Frame>
-      <h1>{disabled ? '该评议码已停用' : '评议码无效'}</h1>
-      {disabled ? (
-        <>
-          {page.departmentName && <p class="loc">{page.departmentName}</p>}
-          {page.location && <p class="loc">{page.location}</p>}
-          <p>请扫描窗口上的其他评议码，或咨询窗口工作人员。</p>
-        </>
-      ) : (
-        <p>未找到该评议码，请核对二维码或咨询窗口工作人员</p>
-      )}
+      <h1>{page.title}</h1>
+      {page.departmentName && <p class="loc">{page.departmentName}</p>}
+      {page.location && <p class="loc">{page.location}</p>}
+      <p>{page.advice}</p>
     </Frame>
   );
 }

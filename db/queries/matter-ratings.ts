@@ -74,3 +74,53 @@ export async function assessNumberOf(db: DbOrTx, ratingId: number): Promise<numb
   const row = await statement(db, 'SELECT assess_number AS n FROM ratings WHERE id = ?').get<{ n: number | null }>([ratingId]);
   return row?.n ?? null;
 }
+
+/**
+ * A department's finished 办件 that no rating has claimed, finished before `finishedBefore`, oldest
+ * first from a cursor (finished_at, id): a page of the default-rating job.
+ */
+export async function unratedFinishedMatters(
+  db: DbOrTx,
+  q: { departmentId: number; finishedBefore: number; after: { finishedAt: number; id: number } | null; limit: number },
+): Promise<RatableMatter[]> {
+  const after = q.after ?? { finishedAt: -1, id: 0 };
+  return statement(
+    db,
+    `SELECT ${MATTER_COLUMNS} FROM matters
+     WHERE department_id = ? AND status = 'finished' AND rating_count = 0 AND finished_at < ?
+       AND (finished_at > ? OR (finished_at = ? AND id > ?))
+     ORDER BY finished_at, id LIMIT ?`,
+  ).all<RatableMatter>([q.departmentId, q.finishedBefore, after.finishedAt, after.finishedAt, after.id, q.limit]);
+}
+
+/** Takes a 办件's first assess number for its default rating, unless a citizen's rating took it first. */
+export async function claimForDefaultRating(tx: DbOrTx, matterId: number, now: number): Promise<boolean> {
+  const row = await statement(
+    tx,
+    'UPDATE matters SET rating_count = 1, updated_at = ? WHERE id = ? AND rating_count = 0 RETURNING id',
+  ).get<{ id: number }>([now, matterId]);
+  return row !== undefined;
+}
+
+/** What the citizen's page of a one-time link shows (GET /e/{token}): no personal data. */
+export interface LinkPageRow {
+  taskName: string;
+  departmentId: number;
+  departmentName: string;
+  location: string;
+  status: string;
+  finishedDay: string | null;
+  linkExpiresAt: number | null;
+  ratingCount: number;
+}
+
+/** The 办件 of a one-time link as its page shows it: its 事项, the department it was handled in, the window. */
+export async function findLinkPage(db: DbOrTx, token: string): Promise<LinkPageRow | undefined> {
+  return statement(
+    db,
+    `SELECT m.task_name AS "taskName", m.department_id AS "departmentId", d.name AS "departmentName", c.location,
+       m.status, m.finished_day AS "finishedDay", m.link_expires_at AS "linkExpiresAt", m.rating_count AS "ratingCount"
+     FROM matters m JOIN departments d ON d.id = m.department_id JOIN codes c ON c.id = m.code_id
+     WHERE m.link_token = ?`,
+  ).get<LinkPageRow>([token]);
+}

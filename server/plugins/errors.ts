@@ -35,6 +35,21 @@ const FIELD_LABELS: Record<string, string> = {
   departmentId: '部门',
   active: '状态',
   alerted: '提示筛选',
+  // 办件 (PUT /api/matters/{projectNo}): named in Chinese and by the JSON field, for the business
+  // system's developers who read these messages.
+  projectNo: '办件编号（projectNo）',
+  code: '评议码（code）',
+  taskCode: '事项编码（taskCode）',
+  taskName: '事项名称（taskName）',
+  staffName: '经办人（staffName）',
+  applicantType: '申请人类型（applicantType）',
+  applicantPhone: '申请人手机号（applicantPhone）',
+  status: '状态（status）',
+  acceptedAt: '受理时间（acceptedAt）',
+  finishedAt: '办结时间（finishedAt）',
+  promisedDate: '承诺办结日期（promisedDate）',
+  source: '申办渠道（source）',
+  name: '名称（name）',
 };
 
 const PART_LABELS: Record<string, string> = { body: '请求内容', querystring: '查询参数', params: '路径参数', headers: '请求头' };

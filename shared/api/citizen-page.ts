@@ -1,5 +1,5 @@
 // The data of the citizen page, embedded by the server as <script id="page-data" type="application/json">
-// (GET /r/{code}, GET /s/{token}). The page's bundle imports these as types only: nothing here reaches it.
+// (GET /r/{code}, GET /e/{token}, GET /s/{token}). The page's bundle imports these as types only: nothing here reaches it.
 import { type Static, Type } from 'typebox';
 import { PublicEventSchema, PublicStatusSchema } from './cases.js';
 import { LiteralUnion, Nullable } from './common.js';
@@ -12,16 +12,42 @@ export const RatePageData = Type.Object({
   location: Type.String(),
   staffName: Nullable(Type.String()),
   tags: Type.Object({ good: Type.Array(Type.String()), bad: Type.Array(Type.String()) }),
-  // Absent when the page, without embedded data (vite dev), asked GET /api/codes/{code} itself.
-  commentMax: Type.Optional(Type.Integer()),
+  commentMax: Type.Integer(),
 });
 export type RateData = Static<typeof RatePageData>;
 
-/** An unknown or disabled code, or an unknown case link; a disabled code still says where it was. */
+/**
+ * A 办件's one-time rating link (GET /e/{token}, 一次一评): what was done, where and when, and how many
+ * ratings it has had. No personal data: neither the applicant's phone nor the 经办人's name.
+ */
+export const MatterPageData = Type.Object({
+  kind: Type.Literal('matter'),
+  token: Type.String(),
+  taskName: Type.String(),
+  departmentName: Type.String(),
+  location: Type.String(),
+  /** The 办结 day, Beijing time: YYYY-MM-DD. */
+  finishedDay: Type.String(),
+  /** The end of the link's period (ISO): a rating, or the 追评, until then. */
+  expiresAt: Type.String(),
+  /** Ratings given so far: 0, 1 (the 追评 is still open) or 2 (no form). */
+  rated: Type.Integer(),
+  tags: RatePageData.properties.tags,
+  commentMax: Type.Integer(),
+});
+export type MatterData = Static<typeof MatterPageData>;
+
+/**
+ * An unknown or disabled code, an unknown or expired 办件 link, or an unknown case link; a disabled
+ * code and an expired link still say where they were.
+ */
 export const MissingPageData = Type.Object({
   kind: Type.Literal('missing'),
   code: Type.String(),
-  reason: LiteralUnion(['unknown', 'disabled', 'case'] as const),
+  reason: LiteralUnion(['unknown', 'disabled', 'case', 'link', 'expired'] as const),
+  /** What the page says (server/modules/ratings/citizen-page.ts): kept out of the page's 12 KB bundle. */
+  title: Type.String(),
+  advice: Type.String(),
   departmentName: Type.Optional(Type.String()),
   location: Type.Optional(Type.String()),
 });
@@ -36,5 +62,5 @@ export const CasePageData = Type.Object({
 });
 export type CaseData = Static<typeof CasePageData>;
 
-export const PageDataSchema = Type.Union([RatePageData, MissingPageData, CasePageData]);
+export const PageDataSchema = Type.Union([RatePageData, MatterPageData, MissingPageData, CasePageData]);
 export type PageData = Static<typeof PageDataSchema>;

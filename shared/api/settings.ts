@@ -44,6 +44,20 @@ export const SettingsSchema = Type.Object(
       { phoneRetentionDays: Type.Integer({ minimum: 1, maximum: 3650, description: '办结后手机号保留天数' }) },
       { additionalProperties: false },
     ),
+    matters: Type.Object(
+      {
+        linkValidDays: Type.Integer({ minimum: 1, maximum: 30, description: '办件评价链接的有效期：办结后多少个自然日' }),
+        defaultRating: Type.Object(
+          {
+            enabled: Type.Boolean({ description: '有效期内未评价的办件给系统默认评价' }),
+            score: Type.Integer({ minimum: 1, maximum: 5, description: '默认评价的等级（5 非常满意 … 1 非常不满意）' }),
+          },
+          { additionalProperties: false },
+        ),
+        smsSign: Type.String({ maxLength: 20, description: '评价短信的签名（不含【】）；为空时用“{县区名称}政务服务”' }),
+      },
+      { additionalProperties: false, description: '办件评价（一次一评、一事一评）' },
+    ),
   },
   { additionalProperties: false },
 );
@@ -77,6 +91,7 @@ export const SETTINGS_DEFAULTS: Settings = {
   spotCheck: { share: 0.05, minPerDepartment: 1 },
   ranking: { minSample: 10 },
   privacy: { phoneRetentionDays: 180 },
+  matters: { linkValidDays: 7, defaultRating: { enabled: false, score: 4 }, smsSign: '' },
 };
 
 export type SettingKey = keyof Settings;
@@ -100,6 +115,7 @@ export const SettingsPatchSchema = Type.Object(
     spotCheck: Type.Optional(Nullable(P.spotCheck)),
     ranking: Type.Optional(Nullable(P.ranking)),
     privacy: Type.Optional(Nullable(P.privacy)),
+    matters: Type.Optional(Nullable(P.matters)),
   },
   { additionalProperties: false },
 );
@@ -124,7 +140,7 @@ export const SettingsSources = Type.Object({
   settings: SettingsSchema,
   keys: Type.Array(
     Type.Object({
-      key: LiteralUnion(['tags', 'limits', 'deadlines', 'spotCheck', 'ranking', 'privacy'] as const),
+      key: LiteralUnion(['tags', 'limits', 'deadlines', 'spotCheck', 'ranking', 'privacy', 'matters'] as const),
       scope: LiteralUnion(['platform', 'unit'] as const, { description: 'platform：全平台设置；unit：按组织单位设置、向下继承' }),
       setHere: Type.Boolean({ description: '本单位设置了自己的值' }),
       inheritedFrom: Nullable(UnitRef),

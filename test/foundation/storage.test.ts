@@ -114,6 +114,19 @@ describe('demo activity', () => {
     const statuses = (await rows<{ status: string }>(db, sql`SELECT DISTINCT status FROM cases`)).map((r) => r.status);
     expect(statuses).toContain('open');
     expect(statuses.length).toBeGreaterThan(2);
+    // 办件 of the windows, most rated through their links, some not, a few with a 追评; today's link open.
+    expect(result.matters).toBeGreaterThan(50);
+    expect(result.ratedMatters).toBeGreaterThan(result.matters / 2);
+    expect(result.ratedMatters).toBeLessThan(result.matters);
+    const bound = await rows<{ n: number; assess: number }>(
+      db,
+      sql`SELECT count(*) AS n, assess_number AS assess FROM ratings WHERE matter_id IS NOT NULL GROUP BY assess_number ORDER BY assess_number`,
+    );
+    expect(bound.map((b) => b.assess)).toEqual([1, 2]);
+    expect(bound[0]!.n).toBe(result.ratedMatters);
+    expect(result.openLink).toMatch(/^http:\/\/test\.local\/e\/[A-Za-z0-9_-]{32}$/);
+    const linkPage = await t.app.inject({ url: new URL(result.openLink!).pathname });
+    expect(linkPage.statusCode).toBe(200);
     const services = await createServices({ config: testConfig(), db });
     expect((await services.stats.verifyRollups()).ok).toBe(true);
     await t.close();

@@ -11,6 +11,7 @@ import { createLogger } from '../../server/lib/logger.js';
 import { createServices } from '../../server/services.js';
 import { freshDatabase, testConfig } from '../helpers/app.js';
 import { makeRating, makeWorld } from '../helpers/factories.js';
+import { makeMatter } from '../helpers/matters.js';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -72,6 +73,26 @@ describe('access log', () => {
       '/s/[redacted]',
     ]);
     // …and no line holds the token or a piece of it.
+    for (const line of logged) {
+      expect(line).not.toContain(token.slice(0, 8));
+      expect(line).not.toContain(token.slice(-8));
+    }
+  });
+
+  it('logs a visit to a 办件 rating link (page or API) without the link token', async () => {
+    const { app, db, lines } = await loggedApp();
+    const w = await makeWorld(db);
+    const token = (await makeMatter(db, { codeId: w.codeA.id, departmentId: w.deptA.id })).linkToken!;
+    const urls = [`/e/${token}`, `/e/${token}?from=sms`, `//E/${token}`, `/api/e/${token}/ratings`];
+    for (const url of urls) await app.inject({ url });
+    const logged = await lines(urls.length);
+    const requests = logged.map((l) => JSON.parse(l) as { req?: { url?: string } }).filter((l) => l.req?.url);
+    expect(requests.map((l) => l.req!.url)).toEqual([
+      '/e/[redacted]',
+      '/e/[redacted]?from=sms',
+      '//E/[redacted]',
+      '/api/e/[redacted]/ratings',
+    ]);
     for (const line of logged) {
       expect(line).not.toContain(token.slice(0, 8));
       expect(line).not.toContain(token.slice(-8));

@@ -27,6 +27,9 @@ const world = {} as {
   rating: Record<Unit, number>;
   kase: Record<Unit, number>;
   webhook: Record<Unit, number>;
+  integration: Record<Unit, number>;
+  /** A finished 办件 of each unit (its 办件编号), with the unit's phone as the applicant's. */
+  matter: Record<Unit, string>;
   kiosk: Record<Unit, number>;
   /** A user of each unit whom the user routes act on (disable, reset): none of the callers below. */
   target: Record<Unit, number>;
@@ -99,6 +102,9 @@ beforeAll(async () => {
     world.webhook[u] = res.json().id;
   }
   world.webhook.B = world.webhook.A;
+  // one integration per county, a finished 办件 in every department, and a 评价器 at every window
+  world.integration = {} as Record<Unit, number>;
+  world.matter = {} as Record<Unit, string>;
   // one 评价器 per window, provisioned by an admin of its county
   world.kiosk = {} as Record<Unit, number>;
   for (const [u, who] of [
@@ -106,10 +112,38 @@ beforeAll(async () => {
     ['B', admin],
     ['C', otherAdmin],
   ] as const) {
-    const res = await t.app.inject({ method: 'POST', url: `/api/codes/${world.code[u]}/kiosk`, headers: bearerFor(t.app, who) });
+    if (u !== 'B') {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/integrations',
+        headers: bearerFor(t.app, who),
+        payload: { name: `SECRET_${u} 业务系统` },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      world.integration[u] = res.json().id;
+    }
+    world.matter[u] = `SECRET_${u}-0001`;
+    const res = await t.app.inject({
+      method: 'PUT',
+      url: `/api/matters/${world.matter[u]}`,
+      headers: bearerFor(t.app, who),
+      payload: {
+        code: world.code[u],
+        taskCode: `SECRET_${u}_TASK`,
+        taskName: `SECRET_${u} 事项`,
+        staffName: `SECRET_${u}`,
+        applicantPhone: PHONES[u],
+        status: 'finished',
+        acceptedAt: '2026-11-23T09:00:00+08:00',
+        finishedAt: '2026-11-23T09:30:00+08:00',
+      },
+    });
     expect(res.statusCode, res.body).toBe(201);
-    world.kiosk[u] = res.json().id;
+    const kiosk = await t.app.inject({ method: 'POST', url: `/api/codes/${world.code[u]}/kiosk`, headers: bearerFor(t.app, who) });
+    expect(kiosk.statusCode, kiosk.body).toBe(201);
+    world.kiosk[u] = kiosk.json().id;
   }
+  world.integration.B = world.integration.A;
 
   const spec = t.app.swagger() as {
     paths: Record<
@@ -149,6 +183,8 @@ function paramValue(path: string, name: string, unit: Unit): string {
   if (path.startsWith('/api/departments/')) return String(world.dept[unit]);
   if (path.startsWith('/api/org-units/')) return String(world.county[unit]);
   if (path.startsWith('/api/webhooks/')) return String(world.webhook[unit]);
+  if (path.startsWith('/api/integrations/')) return String(world.integration[unit]);
+  if (name === 'projectNo') return world.matter[unit];
   if (path.startsWith('/api/users/')) return String(world.target[unit]);
   if (path.startsWith('/api/kiosks/')) return String(world.kiosk[unit]);
   throw new Error(`scope matrix: no entity for {${name}} in ${path} — add it here`);
@@ -206,6 +242,8 @@ async function snapshot(): Promise<string> {
     'rating_decisions',
     'daily_code_stats',
     'spot_check_draws',
+    'integrations',
+    'matters',
     'kiosks',
   ];
   const parts: string[] = [];

@@ -145,6 +145,14 @@ describe('retry policy', () => {
     expect(judgeResponse(201, { id: 'r1' })).toEqual({ kind: 'ok', result: { id: 'r1', followUp: null } });
   });
 
+  it('a 办件 link answer keeps its assessNumber (1: a 追评 may follow; 2: it was the 追评)', () => {
+    expect(judgeResponse(201, { id: 9, assessNumber: 1, followUp: null })).toEqual({
+      kind: 'ok',
+      result: { id: 9, followUp: null, assessNumber: 1 },
+    });
+    expect(judgeResponse(200, { id: 9, assessNumber: 'x', followUp: null })).toEqual({ kind: 'ok', result: { id: 9, followUp: null } });
+  });
+
   it('a 2xx that is not our answer (captive portal page) is retried, not taken as done', () => {
     expect(judgeResponse(200, null)).toEqual({ kind: 'retry' });
     expect(judgeResponse(200, { ok: true })).toEqual({ kind: 'retry' });
@@ -299,6 +307,24 @@ describe('startSending', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(calls[0].body.idempotencyKey).toBe('first-key');
     expect(onOk).toHaveBeenCalledWith({ id: 'r1', followUp: { caseNo: 'CP1', dueDate: '2026-12-14' } });
+  });
+
+  it('a 办件 link rating (key e/{token}) goes to its link route, kept apart from the window codes', async () => {
+    const s = memoryStore();
+    const link = pending('e/Tok_en-123', 'link-key');
+    savePending(s, pending('ABC234', 'code-key'));
+    savePending(s, link);
+    expect(Object.keys(loadAllPending(s)).sort()).toEqual(['ABC234', 'e/Tok_en-123']);
+    const { fetch, calls } = scriptedFetch(['offline', [201, { id: 5, assessNumber: 2, followUp: null }]]);
+    const onOk = vi.fn();
+    startSending(s, link, { fetch }, { onOk });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(calls.map((c) => [c.url, c.body.idempotencyKey])).toEqual([
+      ['/api/e/Tok_en-123/ratings', 'link-key'],
+      ['/api/e/Tok_en-123/ratings', 'link-key'],
+    ]);
+    expect(onOk).toHaveBeenCalledWith({ id: 5, followUp: null, assessNumber: 2 });
+    expect(Object.keys(loadAllPending(s))).toEqual(['ABC234']);
   });
 
   it('does not delete a newer rating saved for the same code meanwhile', async () => {

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { makeCode, useTestWorld } from '../helpers/factories.js';
+import { makeMatter } from '../helpers/matters.js';
 
 // These tests read the built citizen page (npm test builds the client first).
 const { t, w } = useTestWorld({ env: { CLIENT_DIR: 'dist/client' } });
@@ -33,13 +34,19 @@ describe('GET /r/{code} — the citizen page', () => {
     expect(res.body).toContain('caches.open');
     const pageRes = await t.app.inject({ url: `/r/${w.codeA.id}` });
     expect(String(pageRes.headers['content-security-policy'])).toContain("worker-src 'self'");
-    expect(pageRes.body).toContain('/r/sw.js');
+    // The page registers the worker of its own folder (/r/sw.js here, /e/sw.js on a 办件's link page).
+    expect(pageRes.body).toContain('serviceWorker.register(');
+    expect(pageRes.body).toContain('sw.js');
   });
 
-  it('first load (HTML + JS + CSS, gzipped) is at most 12 KB', async () => {
-    const res = await t.app.inject({ url: `/r/${w.codeA.id}` });
-    const gz = gzipSync(res.rawPayload, { level: 9 }).length;
-    expect(gz).toBeLessThanOrEqual(12 * 1024);
+  it('first load (HTML + JS + CSS, gzipped) is at most 12 KB, on a window code and on a 办件 link', async () => {
+    const m = await makeMatter(t.db, { codeId: w.codeA.id, departmentId: w.deptA.id, taskName: '个体工商户设立登记（含名称自主申报）' });
+    for (const url of [`/r/${w.codeA.id}`, `/e/${m.linkToken}`]) {
+      const res = await t.app.inject({ url });
+      expect(res.statusCode).toBe(200);
+      const gz = gzipSync(res.rawPayload, { level: 9 }).length;
+      expect(gz, url).toBeLessThanOrEqual(12 * 1024);
+    }
   });
 
   it('allows its inline script and style by hash under a strict CSP', async () => {

@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
 import type { OrgUnitView as OrgUnit } from '../../../shared/api/org.js';
 import type { Settings, SettingsSources } from '../../../shared/api/settings.js';
+import { SCORE_LABELS, SCORES } from '../../../shared/domain.js';
 import { api } from '../../shared/api.js';
 import { ColumnHeads, num } from '../../shared/ColumnHeads.js';
 import { ErrorText } from '../components/ErrorText.js';
-import { InputField, SelectField } from '../components/Fields.js';
+import { CheckField, InputField, SelectField } from '../components/Fields.js';
 import { useAction } from '../components/use-action.js';
 import { useApi } from '../components/use-api.js';
 import type { PageProps } from '../routes.js';
@@ -134,6 +135,7 @@ const SECTION_TITLES: Record<Section, string> = {
   spotCheck: '好评抽查',
   ranking: '排名',
   privacy: '隐私（全平台）',
+  matters: '办件评价',
   limits: '防刷评限制',
   tags: '评价理由',
 };
@@ -159,6 +161,11 @@ export function SettingsPage({ user }: PageProps) {
     const next = structuredClone(s) as unknown as Record<string, Record<string, number>>;
     next[section]![key] = Number(value);
     setDraft(next as unknown as Settings);
+  }
+
+  /** A change to the 办件评价 group (nested and text values, unlike the number fields). */
+  function setMatters(change: (m: Settings['matters']) => Settings['matters']) {
+    if (s) setDraft({ ...s, matters: change(s.matters) });
   }
 
   function pickUnit(value: string) {
@@ -227,7 +234,7 @@ export function SettingsPage({ user }: PageProps) {
             </SelectField>
           )}
           <p>
-            未单独设置的项继承上级单位的值；处理时限、抽查、排名、防刷评限制和评价理由按单位设置，手机号保留期限、同一网络每分钟上限和节假日表为全平台设置。
+            未单独设置的项继承上级单位的值；处理时限、抽查、排名、办件评价、防刷评限制和评价理由按单位设置，手机号保留期限、同一网络每分钟上限和节假日表为全平台设置。
           </p>
         </div>
       )}
@@ -253,6 +260,36 @@ export function SettingsPage({ user }: PageProps) {
           <h3>{SECTION_TITLES.privacy}</h3>
           {note('privacy')}
           <div class="grid">{field('privacy', 'phoneRetentionDays', '办结后手机号保留天数')}</div>
+          <h3>{SECTION_TITLES.matters}</h3>
+          {note('matters')}
+          <div class="grid">
+            {field('matters', 'linkValidDays', '评价链接有效期（办结后自然日，1–30）')}
+            <InputField
+              label="评价短信签名（不含【】；空则用“县区名称+政务服务”）"
+              maxLength={20}
+              disabled={!editable('matters')}
+              value={s.matters.smsSign}
+              onValue={(smsSign) => setMatters((m) => ({ ...m, smsSign }))}
+            />
+            <CheckField
+              label="有效期内未评价的办件给系统默认评价"
+              checked={s.matters.defaultRating.enabled}
+              onChange={(enabled) => editable('matters') && setMatters((m) => ({ ...m, defaultRating: { ...m.defaultRating, enabled } }))}
+            />
+            <SelectField
+              label="默认评价等级"
+              value={String(s.matters.defaultRating.score)}
+              onChange={(v) =>
+                editable('matters') && setMatters((m) => ({ ...m, defaultRating: { ...m.defaultRating, score: Number(v) } }))
+              }
+            >
+              {SCORES.map((score) => (
+                <option key={score} value={String(score)}>
+                  {SCORE_LABELS[score]}
+                </option>
+              ))}
+            </SelectField>
+          </div>
           <h3>{SECTION_TITLES.limits}</h3>
           {note('limits')}
           <div class="grid">{Object.keys(LIMIT_LABELS).map((k) => field('limits', k, LIMIT_LABELS[k]!))}</div>

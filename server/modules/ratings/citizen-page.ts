@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PageData } from '../../../shared/api/citizen-page.js';
+import type { MissingData, PageData } from '../../../shared/api/citizen-page.js';
 
 export interface CitizenPageTemplate {
   /** Renders the page with its data; `null` when the client was not built. */
@@ -12,7 +12,7 @@ export interface CitizenPageTemplate {
   /** The Content-Security-Policy for the rendered page. */
   csp: string;
   built: boolean;
-  /** The page's service worker script (client/mobile/sw.ts), served at /r/sw.js. */
+  /** The page's service worker script (client/mobile/sw.ts), served at /r/sw.js and /e/sw.js. */
   serviceWorker: string | null;
 }
 
@@ -66,4 +66,27 @@ export function loadCitizenPageTemplate(clientDir: string): CitizenPageTemplate 
       return `${before}${bodyHead}<script id="page-data" type="application/json">${jsonForScript(data)}</script>${script}</body>${bodyTail ?? ''}`;
     },
   };
+}
+
+/** Title and advice of each page that cannot be rated: where else the citizen can turn. */
+const MISSING_TEXTS: Record<MissingData['reason'], Pick<MissingData, 'title' | 'advice'>> = {
+  unknown: { title: '评议码无效', advice: '未找到该评议码，请核对二维码或咨询窗口工作人员' },
+  disabled: { title: '该评议码已停用', advice: '请扫描窗口上的其他评议码，或咨询窗口工作人员。' },
+  case: { title: '未找到该案件', advice: '请核对查询链接，或拨打窗口公布的电话咨询。' },
+  link: { title: '评价链接无效', advice: '未找到该评价链接，请核对短信或二维码，或扫描窗口的评议码评价。' },
+  expired: {
+    title: '评价期限已过',
+    advice: '该办件的评价期限已过。您仍可扫描窗口的评议码评价，或拨打 12345 政务服务便民热线反映意见。',
+  },
+};
+
+/**
+ * The data of a page that cannot be rated (404, 410): its reason and its words — sent with the page,
+ * not built into the page's bundle, which every rating page loads — and where it was, when known.
+ */
+export function missingPage(
+  reason: MissingData['reason'],
+  where: { code?: string; departmentName?: string; location?: string } = {},
+): MissingData {
+  return { kind: 'missing', code: where.code ?? '', reason, ...MISSING_TEXTS[reason], ...where };
 }

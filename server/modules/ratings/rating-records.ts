@@ -7,8 +7,7 @@ import * as mq from '../../../db/queries/matter-ratings.js';
 import * as dq from '../../../db/queries/rating-decisions.js';
 import * as q from '../../../db/queries/ratings.js';
 import { chinaHour } from '../../../shared/china-time.js';
-import type { StatsService } from '../stats/stats.service.js';
-import { matterFactsOf } from './matter-facts.js';
+import { matterFactsOf, type StatsService } from '../stats/stats.service.js';
 
 export type RatingRecord = q.RatingRow;
 

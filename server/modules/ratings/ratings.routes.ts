@@ -8,7 +8,7 @@ import { actorOf } from '../../plugins/auth.js';
 import { moduleRoutes } from '../../plugins/staff-route.js';
 import type { CasesService } from '../cases/cases.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
-import type { CitizenPageTemplate } from './citizen-page.js';
+import { type CitizenPageTemplate, missingPage } from './citizen-page.js';
 import type { CodeLookup, RatingsService } from './ratings.service.js';
 
 /** The citizen's view of a case, from the cases module. */
@@ -23,7 +23,7 @@ export async function ratingsRoutes(
     caseStatus,
     page,
   }: {
-    ratings: Pick<RatingsService, 'submit' | 'submitForMatter' | 'listFlagged'>;
+    ratings: Pick<RatingsService, 'submit' | 'submitForMatter' | 'linkPage' | 'listFlagged'>;
     settings: Pick<SettingsService, 'get' | 'forDepartment'>;
     codes: CodeLookup;
     caseStatus: CaseStatusLookup;
@@ -126,25 +126,22 @@ export async function ratingsRoutes(
       .send(html);
   }
 
-  // Before /r/:code in meaning (find-my-way prefers the static path): the page's service worker.
-  app.get('/r/sw.js', { schema: { hide: true } }, async (_request, reply) => {
-    if (!page.serviceWorker) return reply.status(404).send({ error: 'NotFound', message: '前端尚未构建' });
-    // Revalidated on every check, so a new build's worker replaces the old one at the next visit.
-    return reply.header('cache-control', 'no-cache').type('text/javascript; charset=utf-8').send(page.serviceWorker);
-  });
+  // Before /r/:code and /e/:token in meaning (find-my-way prefers the static path): the page's service
+  // worker, one script served in each scope it keeps pages of (a worker's scope is its own folder).
+  for (const path of ['/r/sw.js', '/e/sw.js']) {
+    app.get(path, { schema: { hide: true } }, async (_request, reply) => {
+      if (!page.serviceWorker) return reply.status(404).send({ error: 'NotFound', message: '前端尚未构建' });
+      // Revalidated on every check, so a new build's worker replaces the old one at the next visit.
+      return reply.header('cache-control', 'no-cache').type('text/javascript; charset=utf-8').send(page.serviceWorker);
+    });
+  }
 
   app.get('/r/:code', { schema: { hide: true, params: Type.Object({ code: Type.String() }) } }, async (request, reply) => {
     const code = request.params.code.trim().toUpperCase();
     const info = code.length <= 64 ? await codes.getPublicInfo(code) : null;
-    if (!info) return sendPage(reply, 404, { kind: 'missing', code: code.slice(0, 64), reason: 'unknown' });
+    if (!info) return sendPage(reply, 404, missingPage('unknown', { code: code.slice(0, 64) }));
     if (!info.active) {
-      return sendPage(reply, 410, {
-        kind: 'missing',
-        code,
-        reason: 'disabled',
-        departmentName: info.departmentName,
-        location: info.location,
-      });
+      return sendPage(reply, 410, missingPage('disabled', { code, departmentName: info.departmentName, location: info.location }));
     }
     return sendPage(reply, 200, {
       kind: 'rate',
@@ -158,9 +155,20 @@ export async function ratingsRoutes(
     });
   });
 
+  // A 办件's one-time rating link (一次一评), from the business system's SMS or the QR on the window's screen.
+  app.get('/e/:token', { schema: { hide: true, params: Type.Object({ token: Type.String() }) } }, async (request, reply) => {
+    const found = await ratings.linkPage(request.params.token);
+    if (found.state === 'open') return sendPage(reply, 200, found.page);
+    if (found.state === 'expired') {
+      const { departmentName, location } = found;
+      return sendPage(reply, 410, missingPage('expired', { departmentName, location }));
+    }
+    return sendPage(reply, 404, missingPage('link'));
+  });
+
   app.get('/s/:token', { schema: { hide: true, params: Type.Object({ token: Type.String() }) } }, async (request, reply) => {
     const status = request.params.token.length <= 64 ? await caseStatus.publicStatus(request.params.token) : null;
-    if (!status) return sendPage(reply, 404, { kind: 'missing', code: '', reason: 'case' });
+    if (!status) return sendPage(reply, 404, missingPage('case'));
     // The page shows times in Beijing time from ISO strings.
     return sendPage(reply, 200, {
       kind: 'case',

@@ -4,11 +4,13 @@
 import { type Db, isUniqueViolation, type Tx } from '../../../db/client.js';
 import * as mq from '../../../db/queries/matter-ratings.js';
 import * as q from '../../../db/queries/ratings.js';
+import type { MatterData } from '../../../shared/api/citizen-page.js';
 import type { PublicCodeInfoT } from '../../../shared/api/codes.js';
 import type { FlaggedRating, FollowUp, RatingBodyT, RatingCreated } from '../../../shared/api/ratings.js';
 import type { Settings } from '../../../shared/api/settings.js';
 import { CHINA_OFFSET_MS, chinaDay, chinaDayNumber, chinaHour, MS_PER_DAY } from '../../../shared/china-time.js';
 import {
+  COMMENT_MAX,
   isBadScore,
   MAX_ASSESS_NUMBER,
   MOBILE_PATTERN,
@@ -26,10 +28,10 @@ import { redactPhones } from '../../lib/redact.js';
 import type { Actor } from '../auth/actor.js';
 import type { CaseFollowUp, CasesService } from '../cases/cases.service.js';
 import type { CodesService } from '../codes/codes.service.js';
+import type { OrgService } from '../org/org.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
-import type { MatterFacts, RatingFacts, StatsService } from '../stats/stats.service.js';
+import { type MatterFacts, matterFactsOf, type RatingFacts, type StatsService } from '../stats/stats.service.js';
 import { AbuseWindows, WINDOW_RETENTION_MS, type WindowEntry } from './abuse-windows.js';
-import { matterFactsOf } from './matter-facts.js';
 
 /** What the rating path asks of the codes module: a code's public info (cached there). */
 export type CodeLookup = Pick<CodesService, 'getPublicInfo'>;
@@ -70,6 +72,12 @@ export interface SubmitAtKioskInput {
   userAgent: string;
 }
 
+/** The page of a one-time link: open (with its data), expired (saying where), or unknown. */
+export type LinkPage =
+  | { state: 'open'; page: MatterData }
+  | { state: 'expired'; departmentName: string; location: string }
+  | { state: 'unknown' };
+
 /** A 办件 has had its first rating and its one 追评 (GB/T 39734-2020, 评价次数规则). */
 class RatingsUsedUp extends Conflict {
   constructor(message = '该办件已评价并追评过，不能再次评价。感谢您的反馈！') {
@@ -82,13 +90,6 @@ class RatingsUsedUp extends Conflict {
  * next must not 追评 someone else's 办件 (a 追评 is the citizen's own, through the one-time link).
  */
 const KIOSK_MAX_ASSESS_NUMBER = 1;
-
-/**
- * How long after 办结 a 办件 may be rated at the 评价器 when it has no one-time link (whose own expiry
- * rules otherwise): the link's default period, 7 natural days (docs/domain.md). The one place of this
- * rule until the `matters.linkValidDays` setting replaces it.
- */
-const MATTER_RATING_VALID_MS = 7 * MS_PER_DAY;
 
 interface Prepared {
   code: PublicCodeInfoT;
@@ -165,6 +166,8 @@ export function createRatingsService(deps: {
   random: RandomSource;
   crypto: DataCrypto;
   settings: Pick<SettingsService, 'forDepartment'>;
+  /** Every department (the default-rating job goes through them one by one). */
+  org: Pick<OrgService, 'tree'>;
   stats: Pick<StatsService, 'rollupBatch' | 'recordRating' | 'takeBackRating' | 'recordMatterRated' | 'writeRollups'>;
   cases: CaseLookup;
   codes: CodeLookup;
@@ -406,6 +409,52 @@ export function createRatingsService(deps: {
     return { inBatch: new AbuseWindows(), counts, byKey, ids, deferred: attempt.savepoints ? null : [] };
   }
 
+  /** One transaction for a page of default ratings: claimed, inserted and counted together. */
+  async function storeDefaultRatings(due: ReadonlyArray<{ m: mq.RatableMatter; at: number }>, score: Score, now: number): Promise<number> {
+    return db.transaction(async (tx) => {
+      const batch = stats.rollupBatch();
+      let n = 0;
+      for (const { m, at } of due) {
+        // A citizen's rating that arrived meanwhile keeps the 办件.
+        if (!(await mq.claimForDefaultRating(tx, m.id, now))) continue;
+        const day = chinaDay(at);
+        await q.insertRatingFast(tx, {
+          codeId: m.codeId,
+          departmentId: m.departmentId,
+          score,
+          tags: [],
+          comment: null,
+          phoneEnc: null,
+          realName: false,
+          clientHash: null,
+          netHash: null,
+          idempotencyKey: null,
+          channel: 'default',
+          createdAt: at,
+          day,
+          flagged: false,
+          flagReason: null,
+          matterId: m.id,
+          assessNumber: 1,
+        });
+        stats.recordRating(batch, {
+          codeId: m.codeId,
+          departmentId: m.departmentId,
+          day,
+          hour: chinaHour(at),
+          score,
+          tags: [],
+          realName: false,
+          isDefault: true,
+          matter: matterFactsOf(m),
+        });
+        n++;
+      }
+      await stats.writeRollups(tx, batch);
+      return n;
+    });
+  }
+
   // `afterBatch` sees only the ratings that were stored: a failed one adds nothing.
   const committer = new GroupCommitter<Prepared, Stored, BatchContext>(db, store, {
     beforeBatch: beginBatch,
@@ -439,10 +488,17 @@ export function createRatingsService(deps: {
     if (matter?.status !== 'finished' || matter.linkExpiresAt === null) {
       throw new NotFound('未找到该评价链接，请核对短信或二维码，或在窗口扫码评价', 'UnknownLink');
     }
-    if (clock.now() > matter.linkExpiresAt) {
-      throw new Gone('该办件的评价期限已过，您仍可扫描窗口评议码或拨打 12345 反映意见', 'LinkExpired');
-    }
-    if (matter.ratingCount >= MAX_ASSESS_NUMBER) throw new RatingsUsedUp();
+    const refusal =
+      clock.now() > matter.linkExpiresAt
+        ? new Gone('该办件的评价期限已过，您仍可扫描窗口评议码或拨打 12345 反映意见', 'LinkExpired')
+        : matter.ratingCount >= MAX_ASSESS_NUMBER
+          ? new RatingsUsedUp()
+          : null;
+    // A retry of a rating stored already (its answer lost on the way, the phone's queue sending it
+    // again) is answered with that rating, as on a window code: even a 追评's, even once the period is
+    // over. store() finds it by its key.
+    const key = input.body.idempotencyKey;
+    if (refusal && !(key && (await q.findByIdempotencyKey(db, matter.codeId, key)))) throw refusal;
     const code = await codes.getPublicInfo(matter.codeId);
     if (!code) throw new NotFound('未找到该评价链接，请核对短信或二维码，或在窗口扫码评价', 'UnknownLink');
     // The 办件 is counted in the department it was handled in, whatever its window's department is now.
@@ -492,8 +548,7 @@ export function createRatingsService(deps: {
   }
 
   /**
-   * A 办件's rating at its window's 评价器: finished, and within the rating period (its link's, or the
-   * default after 办结). Whether it is still unrated is decided in the transaction, after a retry of
+   * A 办件's rating at its window's 评价器: finished, and within the rating period. Whether it is still unrated is decided in the transaction, after a retry of
    * a stored rating (same idempotency key) has been answered with that rating.
    */
   async function prepareAtKiosk(input: SubmitAtKioskInput): Promise<Prepared> {
@@ -502,11 +557,12 @@ export function createRatingsService(deps: {
       throw new NotFound('未找到该办件，请咨询窗口工作人员', 'UnknownMatter');
     const code = await codes.getPublicInfo(matter.codeId);
     if (!code) throw new NotFound('未找到该办件，请咨询窗口工作人员', 'UnknownMatter');
+    // The 办件's rating period, as its link's and the default rating's: matters.linkValidDays after 办结,
+    // or until a link issued earlier, under a longer period, ends.
+    const { matters } = await settings.forDepartment(matter.departmentId);
+    const periodEnd = Math.max(matter.finishedAt + matters.linkValidDays * MS_PER_DAY, matter.linkExpiresAt ?? 0);
     const key = input.body.idempotencyKey;
-    if (
-      clock.now() > (matter.linkExpiresAt ?? matter.finishedAt + MATTER_RATING_VALID_MS) &&
-      !(key && (await q.findByIdempotencyKey(db, matter.codeId, key)))
-    ) {
+    if (clock.now() > periodEnd && !(key && (await q.findByIdempotencyKey(db, matter.codeId, key)))) {
       throw new Gone('该办件的评价期限已过，您仍可扫描窗口评议码或拨打 12345 反映意见', 'RatingExpired');
     }
     return prepareFor({ ...code, departmentId: matter.departmentId }, input, 'kiosk', matter);
@@ -590,6 +646,60 @@ export function createRatingsService(deps: {
         await writeRollups(tx, [stored]);
         return stored.answer;
       });
+    },
+
+    /**
+     * Default ratings (docs/domain.md, 办件; off unless a county's `matters.defaultRating` enables it):
+     * each finished 办件 that no one rated within its period gets one system rating (channel 系统默认,
+     * assess number 1, the configured score), dated when the period ended. It opens no case, whatever
+     * the score, and 主动评价好评率 leaves it out. Answers how many were given.
+     */
+    async giveDefaultRatings(): Promise<number> {
+      const now = clock.now();
+      let given = 0;
+      for (const { id: departmentId } of (await deps.org.tree()).departments) {
+        const { matters } = await settings.forDepartment(departmentId);
+        if (!matters.defaultRating.enabled) continue;
+        const periodMs = matters.linkValidDays * MS_PER_DAY;
+        let after: { finishedAt: number; id: number } | null = null;
+        for (;;) {
+          const page = await mq.unratedFinishedMatters(db, { departmentId, finishedBefore: now - periodMs, after, limit: 200 });
+          if (page.length === 0) break;
+          const last = page.at(-1)!;
+          after = { finishedAt: last.finishedAt!, id: last.id };
+          // A link issued before keeps its own end (fixed when issued): the citizen may still use it.
+          const due = page.map((m) => ({ m, at: Math.max(m.finishedAt! + periodMs, m.linkExpiresAt ?? 0) })).filter((d) => d.at <= now);
+          if (due.length) given += await storeDefaultRatings(due, matters.defaultRating.score as Score, now);
+          if (page.length < 200) break;
+        }
+      }
+      return given;
+    },
+
+    /**
+     * What the citizen's page of a one-time link shows (GET /e/{token}), by the rating's own rules: a
+     * link unknown or of a 办件 not finished is unknown; past its period, expired (still saying where).
+     */
+    async linkPage(token: string): Promise<LinkPage> {
+      const m = token.length <= 128 ? await mq.findLinkPage(db, token) : undefined;
+      if (m?.status !== 'finished' || m.linkExpiresAt === null || m.finishedDay === null) return { state: 'unknown' };
+      if (clock.now() > m.linkExpiresAt) return { state: 'expired', departmentName: m.departmentName, location: m.location };
+      return {
+        state: 'open',
+        page: {
+          kind: 'matter',
+          token,
+          taskName: m.taskName,
+          departmentName: m.departmentName,
+          location: m.location,
+          finishedDay: m.finishedDay,
+          expiresAt: new Date(m.linkExpiresAt).toISOString(),
+          rated: Math.min(m.ratingCount, MAX_ASSESS_NUMBER),
+          // The reasons of the county the 办件 was handled in, as its rating checks them.
+          tags: (await settings.forDepartment(m.departmentId)).tags,
+          commentMax: COMMENT_MAX,
+        },
+      };
     },
 
     /** Writes queued ratings now (graceful shutdown, tests). */

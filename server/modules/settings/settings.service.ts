@@ -32,6 +32,7 @@ const KEY_LABELS: Record<SettingKey, string> = {
   spotCheck: '好评抽查',
   ranking: '排名',
   privacy: '手机号保留期限',
+  matters: '办件评价',
 };
 
 /** Whether a stored value still fits its key's schema (a value of an older version does not). */

@@ -22,6 +22,24 @@ export interface ExportFile {
 }
 
 /**
+ * Where a finished 办件's figures are counted: its window, department, 办结 day, 事项 and 经办人 (the
+ * rollups' MatterFacts), from any row that has them.
+ */
+export function matterFactsOf(
+  m: Pick<MatterFacts, 'codeId' | 'departmentId' | 'taskCode' | 'taskName'> & { finishedDay: string | null; staffName: string | null },
+): MatterFacts {
+  if (m.finishedDay === null) throw new Error('a 办件 is counted only once finished');
+  return {
+    codeId: m.codeId,
+    departmentId: m.departmentId,
+    finishedDay: m.finishedDay,
+    taskCode: m.taskCode,
+    taskName: m.taskName,
+    staffName: m.staffName ?? '',
+  };
+}
+
+/**
  * Indicators and rollups. The write side runs inside the callers' transactions (an open recorded
  * without one gets its own); the read side (reports, details, exports, public rankings) reads the
  * rollups through one indicators module.
@@ -76,6 +94,13 @@ export function createStatsService(deps: StatsDeps) {
     async excludeRating(tx: Tx, facts: RatingFacts): Promise<void> {
       const batch = new rollups.RollupBatch();
       batch.addRating(facts, -1);
+      await rollups.writeRollups(tx, batch);
+    },
+
+    /** A 办件 that finished (the denominator of 评价率), in the transaction that stores its 办结. */
+    async recordMatterFinished(tx: Tx, matter: MatterFacts): Promise<void> {
+      const batch = new rollups.RollupBatch();
+      batch.addMatterFinished(matter);
       await rollups.writeRollups(tx, batch);
     },
 

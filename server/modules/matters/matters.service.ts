@@ -1,0 +1,377 @@
+// The 办件 store (docs/domain.md, 办件): business systems push each 办件 by its 办件编号 (PUT, replayable),
+// staff and the integration read it back with its ratings, and a finished 办件 gets its one-time rating
+// link. A 办件's 办结 is counted in the rollups (评价率's denominator) in the transaction that stores it.
+import { type Db, lockKey, type Tx } from '../../../db/client.js';
+import { insertAudit } from '../../../db/queries/audit.js';
+import * as q from '../../../db/queries/matters.js';
+import { renderQrSvg } from '../../../qr-codes/index.js';
+import type { MatterList, MatterListQuery, MatterView, PutMatterInput, RatingLinkView } from '../../../shared/api/matters.js';
+import { chinaDay, MS_PER_DAY } from '../../../shared/china-time.js';
+import { MATTER_STATUS_LABELS, maskPhone, type RatingChannel } from '../../../shared/domain.js';
+import { Conflict, Forbidden, Gone, NotFound } from '../../errors.js';
+import type { Clock, RandomSource } from '../../lib/clock.js';
+import type { DataCrypto } from '../../lib/crypto.js';
+import type { Actor } from '../auth/actor.js';
+import type { CodesService } from '../codes/codes.service.js';
+import { auditUserOf, type Caller } from '../integrations/caller.js';
+import type { SettingsService } from '../settings/settings.service.js';
+import { matterFactsOf, type StatsService } from '../stats/stats.service.js';
+import { checkMatterFields, type MatterFields } from './matter-fields.js';
+
+/** 24 random bytes: 192 bits, 32 base64url characters. */
+const LINK_TOKEN_BYTES = 24;
+const ERASE_BATCH = 500;
+/** The 事项 name as an SMS quotes it (the whole SMS should stay within one 70-character message). */
+const SMS_TASK_NAME_MAX = 16;
+
+/** The fields the 办件 figures are keyed by: fixed once a 办件 is finished (or rejected). */
+const FROZEN_FIELDS = ['code', 'taskCode', 'staffName', 'finishedAt'] as const;
+const FIELD_LABELS: Record<keyof MatterFields, string> = {
+  code: '评议码（code）',
+  taskCode: '事项编码（taskCode）',
+  taskName: '事项名称（taskName）',
+  staffName: '经办人（staffName）',
+  applicantType: '申请人类型（applicantType）',
+  applicantPhone: '申请人手机号（applicantPhone）',
+  status: '状态（status）',
+  acceptedAt: '受理时间（acceptedAt）',
+  finishedAt: '办结时间（finishedAt）',
+  promisedDate: '承诺办结日期（promisedDate）',
+  source: '申办渠道（source）',
+};
+
+/** The one-time rating link's address: `{PUBLIC_BASE_URL}/e/{token}`. */
+export function matterLinkUrl(publicBaseUrl: string, token: string): string {
+  return `${publicBaseUrl.replace(/\/+$/, '')}/e/${token}`;
+}
+
+function notFound(): NotFound {
+  return new NotFound('办件不存在或不在您的管辖范围内', 'MatterNotFound');
+}
+
+export function createMattersService(deps: {
+  db: Db;
+  clock: Clock;
+  random: RandomSource;
+  crypto: DataCrypto;
+  settings: Pick<SettingsService, 'forDepartment' | 'get'>;
+  stats: Pick<StatsService, 'recordMatterFinished'>;
+  codes: Pick<CodesService, 'getPublicInfo'>;
+  publicBaseUrl: string;
+}) {
+  const { db, clock, random, crypto, settings, stats, codes, publicBaseUrl } = deps;
+
+  /** The audit detail naming who called: the integration (its calls have no user) or nothing more. */
+  function callerDetail(caller: Caller): Record<string, unknown> {
+    return caller.kind === 'integration' ? { integrationId: caller.integration.id, integrationName: caller.integration.name } : {};
+  }
+
+  /** The stored values of a row, in the shape of the pushed fields (the phone decrypted, for comparing). */
+  function storedFields(m: q.MatterRow): MatterFields {
+    return {
+      code: m.codeId,
+      taskCode: m.taskCode,
+      taskName: m.taskName,
+      staffName: m.staffName,
+      applicantType: m.applicantType,
+      applicantPhone: m.applicantPhoneEnc ? crypto.decryptPhone(m.applicantPhoneEnc) : null,
+      status: m.status,
+      acceptedAt: m.acceptedAt,
+      finishedAt: m.finishedAt,
+      promisedDate: m.promisedDate,
+      source: m.source,
+    };
+  }
+
+  async function view(m: q.MatterWithNames): Promise<MatterView> {
+    const ratings = await q.ratingsOfMatter(db, m.id);
+    return {
+      projectNo: m.projectNo,
+      status: m.status,
+      code: m.codeId,
+      departmentId: m.departmentId,
+      departmentName: m.departmentName,
+      location: m.location,
+      taskCode: m.taskCode,
+      taskName: m.taskName,
+      staffName: m.staffName,
+      applicantType: m.applicantType,
+      applicantPhone: m.applicantPhoneEnc ? maskPhone(crypto.decryptPhone(m.applicantPhoneEnc)) : null,
+      applicantPhoneErased: m.applicantPhoneErasedAt !== null,
+      source: m.source,
+      acceptedAt: m.acceptedAt,
+      finishedAt: m.finishedAt,
+      promisedDate: m.promisedDate,
+      createdAt: m.createdAt,
+      updatedAt: m.updatedAt,
+      ratings: ratings.map((r) => ({
+        id: r.id,
+        score: r.score,
+        assessNumber: r.assessNumber ?? 1,
+        channel: r.channel as RatingChannel,
+        createdAt: r.createdAt,
+        superseded: r.superseded,
+      })),
+    };
+  }
+
+  /** A 办件 the caller may see, with its names, or NotFound (never revealing one of another scope). */
+  async function scoped(caller: Caller, projectNo: string): Promise<q.MatterWithNames> {
+    const m = await q.getMatterWithNames(db, projectNo);
+    if (!m || !caller.departmentIds.has(m.departmentId)) throw notFound();
+    return m;
+  }
+
+  /** Refuses a move out of a final status, and a change of a field the figures are keyed by once final. */
+  function checkMove(before: MatterFields, next: MatterFields): void {
+    if (before.status === 'accepted') return;
+    const label = MATTER_STATUS_LABELS[before.status];
+    if (next.status !== before.status) {
+      throw new Conflict(
+        `办件已${label === '不予受理' ? '不予受理' : '办结'}，状态不能再改为「${MATTER_STATUS_LABELS[next.status]}」（${next.status}）`,
+        'IllegalTransition',
+      );
+    }
+    for (const f of FROZEN_FIELDS) {
+      if (next[f] !== before[f]) throw new Conflict(`办件已${label}，${FIELD_LABELS[f]}不能再修改`, 'MatterFinalized');
+    }
+  }
+
+  /** The 办件's code, in the caller's scope; a disabled one only for the 办件 already at that window. */
+  async function codeFor(caller: Caller, fields: MatterFields, before: q.MatterRow | undefined) {
+    const info = await codes.getPublicInfo(fields.code);
+    if (!info || !caller.departmentIds.has(info.departmentId)) {
+      throw new NotFound('评议码（code）不存在或不在您的管辖范围内', 'CodeNotFound');
+    }
+    if (!info.active && before?.codeId !== info.code) {
+      throw new Conflict('评议码（code）已停用，不能在此窗口登记新的办件', 'CodeDisabled');
+    }
+    return info;
+  }
+
+  return {
+    /**
+     * Stores a pushed 办件 (created, or updated by its 办件编号). The same PUT again changes nothing
+     * (no write, no audit row); a 办件 that finishes here is counted in the rollups in the same
+     * transaction.
+     */
+    async put(caller: Caller, projectNo: string, body: PutMatterInput): Promise<{ created: boolean; matter: MatterView }> {
+      const now = clock.now();
+      const fields = checkMatterFields(body, now);
+      // Read outside the transaction for the code's checks (cached); the row is read again under the lock.
+      const existing = await q.getMatter(db, projectNo);
+      if (existing && !caller.departmentIds.has(existing.departmentId)) {
+        throw new Forbidden('该办件编号已由其他地区或部门登记，您无权修改', 'MatterOutOfScope');
+      }
+      const info = await codeFor(caller, fields, existing);
+      fields.code = info.code;
+      const created = await db.transaction(async (tx) => {
+        // Two pushes of one 办件 at once (several instances) take turns.
+        await lockKey(tx, `matter:${projectNo}`);
+        const before = await q.getMatter(tx, projectNo);
+        if (!before) {
+          await insert(tx, caller, projectNo, fields, info.departmentId, now);
+          return true;
+        }
+        if (!caller.departmentIds.has(before.departmentId)) {
+          throw new Forbidden('该办件编号已由其他地区或部门登记，您无权修改', 'MatterOutOfScope');
+        }
+        if (before.codeId !== info.code && !info.active) {
+          throw new Conflict('评议码（code）已停用，不能在此窗口登记新的办件', 'CodeDisabled');
+        }
+        await update(tx, caller, before, fields, info.departmentId, now);
+        return false;
+      });
+      return { created, matter: await view((await q.getMatterWithNames(db, projectNo))!) };
+    },
+
+    /** A 办件 with its ratings (the first one stays, marked superseded once a 追评 replaced it). */
+    async get(caller: Caller, projectNo: string): Promise<MatterView> {
+      return view(await scoped(caller, projectNo));
+    },
+
+    /** The 办件 in the staff member's scope, newest first, a page at a time. */
+    async list(actor: Actor, query: MatterListQuery): Promise<MatterList> {
+      let departmentIds = [...actor.departmentIds];
+      if (query.departmentId !== undefined) {
+        if (!actor.departmentIds.has(query.departmentId)) throw new NotFound('部门不存在');
+        departmentIds = [query.departmentId];
+      }
+      const { rows, total } = await q.listMatters(
+        db,
+        { departmentIds, status: query.status, from: query.from, to: query.to },
+        { limit: query.limit ?? 50, offset: query.offset ?? 0 },
+      );
+      return { matters: rows, total };
+    },
+
+    /**
+     * The finished 办件's one-time rating link: made on the first request, the same one while it is
+     * valid (until 办结 + `matters.linkValidDays`), with its QR and an SMS text for the business
+     * system's own gateway.
+     */
+    async ratingLink(caller: Caller, projectNo: string): Promise<RatingLinkView> {
+      const m = await scoped(caller, projectNo);
+      if (m.status !== 'finished' || m.finishedAt === null) {
+        throw new Conflict('办件尚未办结，不能生成评价链接', 'MatterNotFinished');
+      }
+      const now = clock.now();
+      const rules = (await settings.forDepartment(m.departmentId)).matters;
+      let token = m.linkToken;
+      let expiresAt = m.linkExpiresAt ?? m.finishedAt + rules.linkValidDays * MS_PER_DAY;
+      if (expiresAt <= now) throw new Gone('评价期限已过，不能再评价', 'LinkExpired');
+      if (token === null) {
+        const fresh = Buffer.from(random.bytes(LINK_TOKEN_BYTES)).toString('base64url');
+        const stored = await db.transaction(async (tx) => {
+          await lockKey(tx, `matter:${projectNo}`);
+          const row = (await q.getMatter(tx, projectNo))!;
+          // Asked twice at once: the first one's link is everyone's.
+          if (row.linkToken !== null && row.linkExpiresAt !== null) return { token: row.linkToken, expiresAt: row.linkExpiresAt };
+          await q.updateMatter(tx, row.id, { linkToken: fresh, linkExpiresAt: expiresAt });
+          await insertAudit(tx, {
+            at: now,
+            userId: auditUserOf(caller),
+            action: 'matter.link',
+            targetType: 'matter',
+            targetId: String(row.id),
+            detail: { projectNo, expiresAt, ...callerDetail(caller) },
+          });
+          return { token: fresh, expiresAt };
+        });
+        token = stored.token;
+        expiresAt = stored.expiresAt;
+      }
+      const url = matterLinkUrl(publicBaseUrl, token);
+      const days = Math.max(1, Math.ceil((expiresAt - now) / MS_PER_DAY));
+      const sign = rules.smsSign.trim() || `${m.orgUnitName}政务服务`;
+      const task = m.taskName.length > SMS_TASK_NAME_MAX ? `${m.taskName.slice(0, SMS_TASK_NAME_MAX - 1)}…` : m.taskName;
+      return {
+        url,
+        token,
+        expiresAt,
+        qrSvg: renderQrSvg(url, { title: `办件 ${projectNo} 的评价二维码` }),
+        smsText: `【${sign}】您办理的「${task}」已办结，请对本次服务评价：${url}（${days}日内有效）`,
+      };
+    },
+
+    /** The 办件 of a one-time rating link, or undefined (the citizen's /e/{token}). */
+    async byLinkToken(token: string): Promise<q.MatterRow | undefined> {
+      return q.getMatterByLinkToken(db, token);
+    },
+
+    /**
+     * The erasure job: applicant mobiles of 办件 finished or rejected more than
+     * `privacy.phoneRetentionDays` ago are erased (the same period as citizens' numbers). A number once
+     * erased is never stored again for that 办件, whatever is pushed later.
+     */
+    async erasePhones(): Promise<{ erased: number }> {
+      const now = clock.now();
+      const days = settings.get().privacy.phoneRetentionDays;
+      const cutoff = now - days * MS_PER_DAY;
+      let erased = 0;
+      for (;;) {
+        const n = await db.transaction(async (tx) => {
+          const ids = await q.mattersWithPhoneToErase(tx, cutoff, ERASE_BATCH);
+          if (ids.length === 0) return 0;
+          await q.erasePhones(tx, ids, now);
+          await insertAudit(tx, {
+            at: now,
+            userId: null,
+            action: 'privacy.erase_matter_phones',
+            targetType: 'matter',
+            targetId: ids.length === 1 ? String(ids[0]) : `${ids[0]}…${ids[ids.length - 1]}`,
+            detail: { count: ids.length, matterIds: ids, retentionDays: days, cutoff },
+          });
+          return ids.length;
+        });
+        erased += n;
+        if (n < ERASE_BATCH) return { erased };
+      }
+    },
+  };
+
+  async function insert(tx: Tx, caller: Caller, projectNo: string, f: MatterFields, departmentId: number, now: number): Promise<void> {
+    const finishedDay = f.status === 'finished' && f.finishedAt !== null ? chinaDay(f.finishedAt) : null;
+    const row = await q.insertMatter(tx, {
+      projectNo,
+      codeId: f.code,
+      departmentId,
+      taskCode: f.taskCode,
+      taskName: f.taskName,
+      staffName: f.staffName,
+      applicantType: f.applicantType,
+      applicantPhoneEnc: f.applicantPhone === null ? null : crypto.encryptPhone(f.applicantPhone),
+      status: f.status,
+      source: f.source,
+      acceptedAt: f.acceptedAt,
+      finishedAt: f.finishedAt,
+      finishedDay,
+      promisedDate: f.promisedDate,
+      integrationId: caller.kind === 'integration' ? caller.integration.id : null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    if (finishedDay !== null) await stats.recordMatterFinished(tx, matterFactsOf(row));
+    await insertAudit(tx, {
+      at: now,
+      userId: auditUserOf(caller),
+      action: 'matter.create',
+      targetType: 'matter',
+      targetId: String(row.id),
+      detail: {
+        projectNo,
+        status: f.status,
+        code: f.code,
+        taskCode: f.taskCode,
+        applicantPhone: f.applicantPhone !== null,
+        ...callerDetail(caller),
+      },
+    });
+  }
+
+  async function update(tx: Tx, caller: Caller, before: q.MatterRow, f: MatterFields, departmentId: number, now: number): Promise<void> {
+    const old = storedFields(before);
+    // A number erased by the retention rule is never stored again, whatever a later push carries.
+    if (before.applicantPhoneErasedAt !== null) f.applicantPhone = null;
+    checkMove(old, f);
+    const changed = (Object.keys(FIELD_LABELS) as (keyof MatterFields)[]).filter((k) => f[k] !== old[k]);
+    if (changed.length === 0) return;
+    const finishes = old.status !== 'finished' && f.status === 'finished';
+    const finishedDay = f.status === 'finished' && f.finishedAt !== null ? chinaDay(f.finishedAt) : null;
+    await q.updateMatter(tx, before.id, {
+      codeId: f.code,
+      departmentId,
+      taskCode: f.taskCode,
+      taskName: f.taskName,
+      staffName: f.staffName,
+      applicantType: f.applicantType,
+      ...(changed.includes('applicantPhone')
+        ? { applicantPhoneEnc: f.applicantPhone === null ? null : crypto.encryptPhone(f.applicantPhone) }
+        : {}),
+      status: f.status,
+      source: f.source,
+      acceptedAt: f.acceptedAt,
+      finishedAt: f.finishedAt,
+      finishedDay,
+      promisedDate: f.promisedDate,
+      updatedAt: now,
+    });
+    if (finishes && finishedDay !== null) {
+      await stats.recordMatterFinished(tx, matterFactsOf({ ...f, codeId: f.code, departmentId, finishedDay }));
+    }
+    // What changed, old and new; the applicant's number never (only that it changed).
+    const changes = Object.fromEntries(
+      changed.map((k) => [k, k === 'applicantPhone' ? { from: old[k] !== null, to: f[k] !== null } : { from: old[k], to: f[k] }]),
+    );
+    await insertAudit(tx, {
+      at: now,
+      userId: auditUserOf(caller),
+      action: 'matter.update',
+      targetType: 'matter',
+      targetId: String(before.id),
+      detail: { projectNo: before.projectNo, changes, ...callerDetail(caller) },
+    });
+  }
+}
+
+export type MattersService = ReturnType<typeof createMattersService>;
