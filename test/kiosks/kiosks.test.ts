@@ -248,6 +248,39 @@ describe('评价器 stream: GET /api/k/{token}/events', () => {
     streamB.close();
   });
 
+  it('the contract: a PUT /api/matters/{projectNo} that finishes a 办件 at the window puts its rating screen on the tablet', async () => {
+    const k = await provision();
+    const stream = await openStream(await listen(), k.token);
+    await stream.next('kiosk');
+    const put = (status: string) =>
+      t.app.inject({
+        method: 'PUT',
+        url: '/api/matters/YCSL-2026-000123',
+        headers: bearerFor(t.app, w.admin),
+        payload: {
+          code: w.codeA.id,
+          taskCode: '11410000MB0000000X4000111111000',
+          taskName: '城乡居民基本养老保险参保登记',
+          status,
+          acceptedAt: new Date(T0 - 3600_000).toISOString(),
+          ...(status === 'finished' ? { finishedAt: new Date(T0).toISOString() } : {}),
+        },
+      });
+    expect((await put('accepted')).statusCode).toBe(201);
+    expect((await put('finished')).statusCode).toBe(200);
+    expect((await stream.next('matter')).data).toEqual({
+      projectNo: 'YCSL-2026-000123',
+      taskName: '城乡居民基本养老保险参保登记',
+      departmentName: w.deptA.name,
+      finishedAt: new Date(T0).toISOString(),
+    });
+    // Accepted only, it was never sent.
+    expect(stream.events.filter((e) => e.event === 'matter')).toEqual([]);
+    const rated = await rateAt(k.token, { projectNo: 'YCSL-2026-000123', score: 5, idempotencyKey: key() });
+    expect(rated.json()).toMatchObject({ assessNumber: 1 });
+    stream.close();
+  });
+
   it('a tablet that connects after 办结 is shown the 办件 still; one finished too long ago, or not finished, is not', async () => {
     const k = await provision();
     await makeMatter(t.db, { codeId: w.codeA.id, departmentId: w.deptA.id, finishedAt: T0 - 10 * 60_000 });
