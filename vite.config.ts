@@ -11,7 +11,7 @@ const shared: UserConfig = {
 
 // Two builds. The citizen page (`--mode mobile`) is built alone into one JS file and one CSS file,
 // which the server inlines into the HTML: one request, ≤ 12 KB gzipped, nothing shared with the
-// staff app. The staff app and the public rankings page are the default build.
+// staff app. The staff app, the public rankings page and the 评价器 page are the default build.
 export default defineConfig(
   ({ mode }): UserConfig =>
     mode === 'mobile'
@@ -45,6 +45,8 @@ export default defineConfig(
               input: {
                 admin: resolve(here, 'client/admin/index.html'),
                 public: resolve(here, 'client/public/index.html'),
+                // The 评价器 tablet's page, served at /k/{token}.
+                kiosk: resolve(here, 'client/kiosk/index.html'),
               },
             },
           },

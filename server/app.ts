@@ -11,6 +11,7 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { casesRoutes } from './modules/cases/cases.routes.js';
 import { codesRoutes } from './modules/codes/codes.routes.js';
 import { integrationsRoutes } from './modules/integrations/integrations.routes.js';
+import { kiosksRoutes } from './modules/kiosks/kiosks.routes.js';
 import { mattersRoutes } from './modules/matters/matters.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { orgRoutes } from './modules/org/org.routes.js';
@@ -140,6 +141,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     caseStatus: services.cases,
     page: loadCitizenPageTemplate(config.clientDir),
   });
+  await app.register(kiosksRoutes, { kiosks: services.kiosks, clientDir: config.clientDir });
 
   await registerClient(app, config.clientDir);
   return app;

@@ -29,6 +29,8 @@ export interface DemoActivityResult {
   ratedMatters: number;
   /** A link of today's last 办件, not rated yet (printed on the first start). */
   openLink: string | null;
+  /** A window's 评价器 address (printed on the first start). */
+  kioskUrl: string | null;
 }
 
 /** Seeds `days` days of ratings before `now` and moves their cases as a county would have. */
@@ -44,7 +46,7 @@ export async function seedDemoActivity(
   const cal = services.settings.calendar();
   const supervisorRow = await findUserByUsername(db, DEMO_USERS.supervisor.username);
   const supervisor = supervisorRow ? await services.auth.resolveActor(supervisorRow.id) : null;
-  if (!supervisor) return { ratings: 0, cases: 0, matters: 0, ratedMatters: 0, openLink: null };
+  if (!supervisor) return { ratings: 0, cases: 0, matters: 0, ratedMatters: 0, openLink: null, kioskUrl: null };
 
   // In table order (no ORDER BY, as before): the seeded draws below follow it.
   const codes = await db
@@ -150,5 +152,6 @@ export async function seedDemoActivity(
     matters: matters.matters,
     ratedMatters: matters.rated,
     openLink: matters.openLink,
+    kioskUrl: matters.kioskUrl,
   };
 }

@@ -1,6 +1,6 @@
 // The demo county's 办件 (issue 13): its 一窗受理 system as an integration, ~60 days of 办件 pushed
-// through the real matters service, most rated through their one-time links (a few with a 追评),
-// some never rated. Reproducible (seeded), dated with the demo's clock like the rest of its history.
+// through the real matters service, most rated through their one-time links or, at the windows of
+// one department, on their 评价器 (a few with a 追评), some never rated. Reproducible (seeded), dated with the demo's clock like the rest of its history.
 import type { Db } from '../db/client.js';
 import { findUserByUsername } from '../db/queries/users.js';
 import { DEMO_USERS } from '../db/seed.js';
@@ -34,6 +34,8 @@ export interface DemoMattersResult {
   badCases: Array<{ caseNo: string; ratingId: number; at: number }>;
   /** A finished 办件 of today, not rated yet, whose link works now. */
   openLink: string | null;
+  /** The 评价器 address of one of the head's department's windows. */
+  kioskUrl: string | null;
 }
 
 export async function seedDemoMatters(
@@ -46,7 +48,7 @@ export async function seedDemoMatters(
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const adminRow = await findUserByUsername(db, DEMO_USERS.admin.username);
   const admin = adminRow ? await services.auth.resolveActor(adminRow.id) : null;
-  const result: DemoMattersResult = { matters: 0, rated: 0, ratings: 0, badCases: [], openLink: null };
+  const result: DemoMattersResult = { matters: 0, rated: 0, ratings: 0, badCases: [], openLink: null, kioskUrl: null };
   if (!admin) return result;
   clock.set(opts.now - (opts.days + 1) * DAY);
   const { apiKey } = await services.integrations.create(admin, { name: '示例县一窗受理系统' });
@@ -54,6 +56,14 @@ export async function seedDemoMatters(
   const departments = new Map((await services.org.listDepartments(admin)).map((d) => [d.id, d.name]));
   // The windows of the county service centre (an office's own codes take no 办件 here).
   const windows = (await services.codes.list(admin, { active: true })).codes.filter((c) => /窗口$/.test(c.location));
+  // The windows of the head's department have a 评价器: most of their 办件 are rated on it at once.
+  const kioskDepartment = [...departments].find(([, name]) => name === DEMO_USERS.head.department)?.[0];
+  const kioskTokens = new Map<string, string>();
+  for (const w of windows.filter((c) => c.departmentId === kioskDepartment)) {
+    const { url } = await services.kiosks.provision(admin, w.code);
+    kioskTokens.set(w.code, url.slice(url.lastIndexOf('/') + 1));
+    result.kioskUrl ??= url;
+  }
   const cal = services.settings.calendar();
   let seq = 0;
   for (let d = opts.days; d >= 0; d--) {
@@ -95,26 +105,27 @@ export async function seedDemoMatters(
         if (r < 0.18) continue; // never rated (未评价)
         const token = link.url.slice(link.url.lastIndexOf('/') + 1);
         const q = opts.quality(w.departmentId);
-        const rateAt = async (at: number, score: Score) => {
+        const kiosk = kioskTokens.get(w.code);
+        const rateAt = async (at: number, score: Score, channel: 'link' | 'kiosk') => {
           clock.set(Math.min(at, opts.now - 60_000));
           const isBad = score <= 2;
           const { tags } = await services.settings.forDepartment(w.departmentId);
-          const answer = await services.ratings.submitForMatter({
-            token,
-            channel: 'link',
-            body: { score, tags: rand() < 0.5 ? [pick(isBad ? tags.bad : tags.good)] : [] },
-            ip: '127.0.0.1',
-            userAgent: 'demo',
-          });
+          const body = { score, tags: rand() < 0.5 ? [pick(isBad ? tags.bad : tags.good)] : [] };
+          const answer =
+            channel === 'kiosk' && kiosk
+              ? await services.kiosks.rate(kiosk, { ...body, projectNo }, '127.0.0.1', 'demo')
+              : await services.ratings.submitForMatter({ token, channel: 'link', body, ip: '127.0.0.1', userAgent: 'demo' });
           result.ratings++;
           if (answer.followUp) result.badCases.push({ caseNo: answer.followUp.caseNo, ratingId: answer.id, at: clock.now() });
         };
         const s = rand();
         const score: Score = s < q * 0.85 ? 5 : s < q ? 4 : s < q + (1 - q) * 0.4 ? 3 : s < q + (1 - q) * 0.7 ? 2 : 1;
-        await rateAt(finishedAt + Math.floor(rand() * 2 * 3600_000), score);
+        // At a window with a 评价器 most citizens tap it as they leave; the others use the link later.
+        if (kiosk && rand() < 0.8) await rateAt(finishedAt + 30_000, score, 'kiosk');
+        else await rateAt(finishedAt + Math.floor(rand() * 2 * 3600_000), score, 'link');
         result.rated++;
         // A few citizens come back within the week: a 追评, mostly after a 差评 was handled.
-        if (rand() < (score <= 2 ? 0.5 : 0.03)) await rateAt(finishedAt + (1 + rand() * 4) * DAY, score <= 2 ? 4 : 3);
+        if (rand() < (score <= 2 ? 0.5 : 0.03)) await rateAt(finishedAt + (1 + rand() * 4) * DAY, score <= 2 ? 4 : 3, 'link');
       }
     }
   }

@@ -10,6 +10,7 @@ import { createCasesService } from './modules/cases/cases.service.js';
 import { createCodesService } from './modules/codes/codes.service.js';
 import { createPngRenderer } from './modules/codes/png-renderer.js';
 import { createIntegrationsService } from './modules/integrations/integrations.service.js';
+import { createKiosksService } from './modules/kiosks/kiosks.service.js';
 import { createMattersService } from './modules/matters/matters.service.js';
 import { createNotificationsService } from './modules/notifications/notifications.service.js';
 import type { ResolveHost } from './modules/notifications/outbound.js';
@@ -59,6 +60,7 @@ export async function createServices(deps: ServiceDeps) {
   const ratings = createRatingsService({ db, clock, random, crypto, settings, org, stats, cases, codes });
   const integrations = createIntegrationsService({ db, clock, random, org, log: logger });
   const matters = createMattersService({ db, clock, random, crypto, settings, stats, codes, publicBaseUrl: config.publicBaseUrl });
+  const kiosks = createKiosksService({ db, clock, random, log: logger, codes, settings, ratings, publicBaseUrl: config.publicBaseUrl });
   // The caches the hot paths read synchronously, and the recent submissions the limits look back on.
   await settings.load();
   await ratings.load();
@@ -102,6 +104,7 @@ export async function createServices(deps: ServiceDeps) {
     ratings,
     integrations,
     matters,
+    kiosks,
     jobs,
   };
 }

@@ -3,6 +3,7 @@ import type { SessionUser } from '../shared/api.js';
 import { AccountPage } from './pages/AccountPage.js';
 import { CaseDetailPage } from './pages/CaseDetailPage.js';
 import { CasesPage } from './pages/CasesPage.js';
+import { CodeKiosksPage } from './pages/CodeKiosksPage.js';
 import { CodesPage } from './pages/CodesPage.js';
 import { DashboardPage } from './pages/DashboardPage.js';
 import { DepartmentsPage } from './pages/DepartmentsPage.js';
@@ -48,6 +49,7 @@ export const ROUTES: RouteDef[] = [
   { path: '/integrations', page: IntegrationsPage, nav: '系统对接', roles: ['admin'] },
   { path: '/departments', page: DepartmentsPage, nav: '部门', roles: ['admin', 'supervisor'] },
   { path: '/codes', page: CodesPage, nav: '评议码' },
+  { path: '/codes/:code/kiosks', page: CodeKiosksPage, roles: ['admin'] },
   { path: '/users', page: UsersPage, nav: '用户', roles: ['admin'] },
   { path: '/settings', page: SettingsPage, nav: '设置', roles: ['admin', 'supervisor'] },
   { path: '/account', page: AccountPage },

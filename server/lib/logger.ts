@@ -15,12 +15,13 @@ export interface Logger {
 export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
 // A case's status link (/s/{token}, and the API behind it) is the citizen's only key to the case, and
-// a 办件's one-time rating link (/e/{token}, /api/e/{token}/ratings) the applicant's key to rate it: an
-// access log must show that such a page was asked for, never which one. Case-insensitive and with
-// repeated slashes, so that no spelling the router might still accept slips through.
-const SECRET_IN_PATH = /^(\/+s\/+|\/+api\/+public\/+cases\/+|\/+e\/+|\/+api\/+e\/+)[^/?#]*/i;
+// a 办件's one-time rating link (/e/{token}, /api/e/{token}/ratings) the applicant's key to rate it, and a
+// 评价器's address (/k/{token}, /api/k/{token}/…) its tablet's credential: an access log must show that
+// such a page was asked for, never which one. Case-insensitive and with repeated slashes, so that no
+// spelling the router might still accept slips through.
+const SECRET_IN_PATH = /^(\/+s\/+|\/+api\/+public\/+cases\/+|\/+e\/+|\/+api\/+e\/+|\/+k\/+|\/+api\/+k\/+)[^/?#]*/i;
 
-/** The url as the access log shows it: a case-status or rating-link token replaced by `[redacted]`. */
+/** The url as the access log shows it: a case-status, rating-link or kiosk token replaced by `[redacted]`. */
 export function redactUrl(url: string): string {
   return url.replace(SECRET_IN_PATH, '$1[redacted]');
 }

@@ -127,6 +127,12 @@ describe('demo activity', () => {
     expect(result.openLink).toMatch(/^http:\/\/test\.local\/e\/[A-Za-z0-9_-]{32}$/);
     const linkPage = await t.app.inject({ url: new URL(result.openLink!).pathname });
     expect(linkPage.statusCode).toBe(200);
+    const channels = (await rows<{ channel: string }>(db, sql`SELECT DISTINCT channel FROM ratings ORDER BY channel`)).map(
+      (r) => r.channel,
+    );
+    expect(channels).toEqual(['kiosk', 'link', 'qr']);
+    expect(result.kioskUrl).toMatch(/^http:\/\/test\.local\/k\/[A-Za-z0-9_-]{32}$/);
+    expect((await t.app.inject({ url: new URL(result.kioskUrl!).pathname })).statusCode).toBe(200);
     const services = await createServices({ config: testConfig(), db });
     expect((await services.stats.verifyRollups()).ok).toBe(true);
     await t.close();

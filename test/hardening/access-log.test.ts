@@ -98,4 +98,16 @@ describe('access log', () => {
       expect(line).not.toContain(token.slice(-8));
     }
   });
+
+  it('logs a 评价器 (kiosk) address without its token, the credential of the tablet', async () => {
+    const { app, lines } = await loggedApp();
+    const token = 'kioskTokenAbcdefghijklmnopqrstuvwx';
+    // (Its stream and its ratings are logged only when they fail, like the citizens' ratings.)
+    const urls = [`/k/${token}`, `/api/k/${token}`, `//K/${token}?x=1`];
+    for (const url of urls) await app.inject({ url });
+    const logged = await lines(urls.length);
+    const requests = logged.map((l) => JSON.parse(l) as { req?: { url?: string } }).filter((l) => l.req?.url);
+    expect(requests.map((l) => l.req!.url)).toEqual(['/k/[redacted]', '/api/k/[redacted]', '//K/[redacted]?x=1']);
+    for (const line of logged) expect(line).not.toContain(token.slice(0, 8));
+  });
 });

@@ -30,6 +30,7 @@ const world = {} as {
   integration: Record<Unit, number>;
   /** A finished 办件 of each unit (its 办件编号), with the unit's phone as the applicant's. */
   matter: Record<Unit, string>;
+  kiosk: Record<Unit, number>;
   /** A user of each unit whom the user routes act on (disable, reset): none of the callers below. */
   target: Record<Unit, number>;
   users: Array<{ name: string; user: { id: number; role: string }; sees: Unit[] }>;
@@ -101,9 +102,11 @@ beforeAll(async () => {
     world.webhook[u] = res.json().id;
   }
   world.webhook.B = world.webhook.A;
-  // one integration per county, and a finished 办件 in every department
+  // one integration per county, a finished 办件 in every department, and a 评价器 at every window
   world.integration = {} as Record<Unit, number>;
   world.matter = {} as Record<Unit, string>;
+  // one 评价器 per window, provisioned by an admin of its county
+  world.kiosk = {} as Record<Unit, number>;
   for (const [u, who] of [
     ['A', admin],
     ['B', admin],
@@ -136,6 +139,9 @@ beforeAll(async () => {
       },
     });
     expect(res.statusCode, res.body).toBe(201);
+    const kiosk = await t.app.inject({ method: 'POST', url: `/api/codes/${world.code[u]}/kiosk`, headers: bearerFor(t.app, who) });
+    expect(kiosk.statusCode, kiosk.body).toBe(201);
+    world.kiosk[u] = kiosk.json().id;
   }
   world.integration.B = world.integration.A;
 
@@ -180,6 +186,7 @@ function paramValue(path: string, name: string, unit: Unit): string {
   if (path.startsWith('/api/integrations/')) return String(world.integration[unit]);
   if (name === 'projectNo') return world.matter[unit];
   if (path.startsWith('/api/users/')) return String(world.target[unit]);
+  if (path.startsWith('/api/kiosks/')) return String(world.kiosk[unit]);
   throw new Error(`scope matrix: no entity for {${name}} in ${path} — add it here`);
 }
 
@@ -237,6 +244,7 @@ async function snapshot(): Promise<string> {
     'spot_check_draws',
     'integrations',
     'matters',
+    'kiosks',
   ];
   const parts: string[] = [];
   for (const tb of tables) parts.push(JSON.stringify(await rows(t.db, sql.raw(`SELECT * FROM ${tb} ORDER BY 1`))));

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { FUNNEL_ALERT_LABELS } from '../../../shared/domain.js';
 import { api } from '../../shared/api.js';
+import { BASE } from '../router.js';
 import type { CodeItem } from './code-types.js';
 import { ErrorText } from './ErrorText.js';
 import { InputField } from './Fields.js';
@@ -79,6 +80,11 @@ export function CodeRow({ item, isAdmin, onChanged }: { item: CodeItem; isAdmin:
           <a href={`${qrPath(item.code, 'png')}?size=1200`} download={`评议码-${item.code}.png`}>
             下载PNG<span class="sr-only">（{item.code}）</span>
           </a>
+          {isAdmin && (
+            <a href={`${BASE}/codes/${encodeURIComponent(item.code)}/kiosks`}>
+              评价器<span class="sr-only">（{item.code}）</span>
+            </a>
+          )}
           {isAdmin && !editing && (
             <>
               <button type="button" class="link" onClick={() => setEditing(true)} disabled={busy}>

@@ -64,6 +64,14 @@ export interface SubmitForMatterInput {
   userAgent: string;
 }
 
+/** A rating of a 办件 at its window's 评价器 (the kiosk module has checked the 办件 is that window's). */
+export interface SubmitAtKioskInput {
+  matterId: number;
+  body: RatingBodyT;
+  ip: string;
+  userAgent: string;
+}
+
 /** The page of a one-time link: open (with its data), expired (saying where), or unknown. */
 export type LinkPage =
   | { state: 'open'; page: MatterData }
@@ -72,10 +80,16 @@ export type LinkPage =
 
 /** A 办件 has had its first rating and its one 追评 (GB/T 39734-2020, 评价次数规则). */
 class RatingsUsedUp extends Conflict {
-  constructor() {
-    super('该办件已评价并追评过，不能再次评价。感谢您的反馈！', 'AlreadyRated');
+  constructor(message = '该办件已评价并追评过，不能再次评价。感谢您的反馈！') {
+    super(message, 'AlreadyRated');
   }
 }
+
+/**
+ * The 评价器 takes a 办件's first rating only: the screen is the window's, and whoever stands at it
+ * next must not 追评 someone else's 办件 (a 追评 is the citizen's own, through the one-time link).
+ */
+const KIOSK_MAX_ASSESS_NUMBER = 1;
 
 interface Prepared {
   code: PublicCodeInfoT;
@@ -174,9 +188,15 @@ export function createRatingsService(deps: {
    * A 办件's rating claims its assess number (1, then 2 for the one 追评) in the transaction; a 追评
    * marks the first rating superseded and takes its figures back (the first stays, as a fact).
    */
-  async function claimForMatter(tx: Tx, m: mq.RatableMatter, now: number): Promise<{ assessNumber: number; takeBack: RatingFacts | null }> {
-    const assessNumber = await mq.claimAssessNumber(tx, m.id, MAX_ASSESS_NUMBER, now);
-    if (assessNumber === undefined) throw new RatingsUsedUp();
+  async function claimForMatter(
+    tx: Tx,
+    m: mq.RatableMatter,
+    now: number,
+    max: number,
+  ): Promise<{ assessNumber: number; takeBack: RatingFacts | null }> {
+    const assessNumber = await mq.claimAssessNumber(tx, m.id, max, now);
+    if (assessNumber === undefined)
+      throw max === 1 ? new RatingsUsedUp('该办件已评价过，不能再次评价。感谢您的反馈！') : new RatingsUsedUp();
     if (assessNumber === 1) return { assessNumber, takeBack: null };
     const first = await mq.supersedeFirstRating(tx, m.id);
     // An excluded first rating (an approved appeal) no longer counts: nothing to take back.
@@ -232,7 +252,8 @@ export function createRatingsService(deps: {
     if (seen && seen.deviceBurst + 1 > limits.burstPerDevice) reasons.push('device_burst');
 
     // Before anything is written: a 办件 rated twice already refuses the rating here.
-    const claimed = p.matter ? await claimForMatter(tx, p.matter, now) : null;
+    const maxAssess = p.channel === 'kiosk' ? KIOSK_MAX_ASSESS_NUMBER : MAX_ASSESS_NUMBER;
+    const claimed = p.matter ? await claimForMatter(tx, p.matter, now, maxAssess) : null;
     const day = chinaDay(now);
     const realName = p.phone !== null;
     const row: q.HotRatingInsert = {
@@ -526,6 +547,27 @@ export function createRatingsService(deps: {
     };
   }
 
+  /**
+   * A 办件's rating at its window's 评价器: finished, and within the rating period. Whether it is still unrated is decided in the transaction, after a retry of
+   * a stored rating (same idempotency key) has been answered with that rating.
+   */
+  async function prepareAtKiosk(input: SubmitAtKioskInput): Promise<Prepared> {
+    const matter = await mq.findMatterById(db, input.matterId);
+    if (matter?.status !== 'finished' || matter.finishedAt === null)
+      throw new NotFound('未找到该办件，请咨询窗口工作人员', 'UnknownMatter');
+    const code = await codes.getPublicInfo(matter.codeId);
+    if (!code) throw new NotFound('未找到该办件，请咨询窗口工作人员', 'UnknownMatter');
+    // The 办件's rating period, as its link's and the default rating's: matters.linkValidDays after 办结,
+    // or until a link issued earlier, under a longer period, ends.
+    const { matters } = await settings.forDepartment(matter.departmentId);
+    const periodEnd = Math.max(matter.finishedAt + matters.linkValidDays * MS_PER_DAY, matter.linkExpiresAt ?? 0);
+    const key = input.body.idempotencyKey;
+    if (clock.now() > periodEnd && !(key && (await q.findByIdempotencyKey(db, matter.codeId, key)))) {
+      throw new Gone('该办件的评价期限已过，您仍可扫描窗口评议码或拨打 12345 反映意见', 'RatingExpired');
+    }
+    return prepareFor({ ...code, departmentId: matter.departmentId }, input, 'kiosk', matter);
+  }
+
   async function submitPrepared(p: Prepared): Promise<SubmitResult> {
     try {
       return (await committer.submit(p)).answer;
@@ -556,6 +598,11 @@ export function createRatingsService(deps: {
      */
     async submitForMatter(input: SubmitForMatterInput): Promise<SubmitResult> {
       return submitPrepared(await prepareForMatter(input));
+    },
+
+    /** A rating made at the 评价器 of the 办件's window: bound to it (channel kiosk), its first rating only. */
+    async submitAtKiosk(input: SubmitAtKioskInput): Promise<SubmitResult> {
+      return submitPrepared(await prepareAtKiosk(input));
     },
 
     /**
