@@ -3,7 +3,7 @@
 // ratings, bound to the 办件 with channel kiosk.
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { firstRow, rows, sqliteOf } from '../../db/client.js';
 import { countStatements, countWrites } from '../../db/statement-count.js';
 import { silentLogger } from '../../server/lib/logger.js';
@@ -239,9 +239,11 @@ describe('评价器 stream: GET /api/k/{token}/events', () => {
     const mb = await makeMatter(t.db, { codeId: w.codeB.id, departmentId: w.deptB.id });
     // B's first 办件 is its own: A's was never sent to it.
     expect((await streamB.next('matter')).data).toMatchObject({ projectNo: mb.projectNo });
-    // The tablets are noted as seen.
-    const seen = await rows<{ last_seen_at: number }>(t.db, sql`SELECT last_seen_at FROM kiosks ORDER BY id`);
-    expect(seen).toEqual([{ last_seen_at: T0 }, { last_seen_at: T0 }]);
+    // The tablets are noted as seen (written by the poll right after it sent the events).
+    await vi.waitFor(async () => {
+      const seen = await rows<{ last_seen_at: number }>(t.db, sql`SELECT last_seen_at FROM kiosks ORDER BY id`);
+      expect(seen).toEqual([{ last_seen_at: T0 }, { last_seen_at: T0 }]);
+    });
     const listed = await t.app.inject({ url: `/api/codes/${w.codeA.id}/kiosks`, headers: bearerFor(t.app, w.admin) });
     expect(listed.json().kiosks).toMatchObject([{ id: a.id, lastSeenAt: T0, online: true }]);
     streamA.close();

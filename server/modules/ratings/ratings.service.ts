@@ -379,10 +379,13 @@ export function createRatingsService(deps: {
   async function beginBatch(tx: Tx, items: readonly Prepared[], attempt: { savepoints: boolean }): Promise<BatchContext> {
     if (!shared) return { inBatch: new AbuseWindows(), counts: null, byKey: null, ids: null, deferred: null };
     const rated = items.filter((p) => p.channel === 'qr');
-    await q.lockRaters(
-      tx,
-      rated.flatMap((p) => [`d:${p.clientHash}`, `n:${p.netHash}`]),
-    );
+    // With the devices and networks, the 办件 rated: under the key a push of the 办件 locks
+    // (db/queries/matters.ts lockMatters), all in one order, so that a rating batch and a push batch
+    // with 办件 in common (or two rating batches) wait for each other instead of deadlocking on the rows.
+    await q.lockRaters(tx, [
+      ...rated.flatMap((p) => [`d:${p.clientHash}`, `n:${p.netHash}`]),
+      ...items.flatMap((p) => (p.matter ? [`matter:${p.matter.projectNo}`] : [])),
+    ]);
     const counts = new Map<Prepared, q.LimitCounts>();
     const answers = await q.limitCountsOfBatch(
       tx,
