@@ -29,7 +29,9 @@ const IDS = '(SELECT value FROM json_each(@ids))';
 
 const RATING_SUMS = `coalesce(sum(s.s1), 0) AS s1, coalesce(sum(s.s2), 0) AS s2, coalesce(sum(s.s3), 0) AS s3,
   coalesce(sum(s.s4), 0) AS s4, coalesce(sum(s.s5), 0) AS s5, coalesce(sum(s.real_name), 0) AS "realName",
-  coalesce(sum(s.submissions), 0) AS submissions, coalesce(sum(s.opens), 0) AS opens`;
+  coalesce(sum(s.submissions), 0) AS submissions, coalesce(sum(s.opens), 0) AS opens,
+  coalesce(sum(s.defaults), 0) AS defaults, coalesce(sum(s.default_good), 0) AS "defaultGood",
+  coalesce(sum(s.finished_matters), 0) AS "finishedMatters", coalesce(sum(s.rated_matters), 0) AS "ratedMatters"`;
 
 const CASE_SUMS = `coalesce(sum(c.cases), 0) AS cases, coalesce(sum(c.real_name), 0) AS "realName",
   coalesce(sum(c.real_name_visited), 0) AS "realNameVisited", coalesce(sum(c.valid), 0) AS valid,
@@ -284,6 +286,45 @@ export async function countUnclosedCases(db: DbOrTx, ids: readonly number[], tod
   return unclosed.map((r) => ({ departmentId: r.departmentId, unclosed: r.n, overdue: overdue.get(r.departmentId) ?? 0 }));
 }
 
+// ---- The 办件 of one department by 经办人 and by 事项 (daily_matter_stats) ----
+
+/** A 经办人's or 事项's sums over the 办件 that finished in a period. */
+export interface MatterSumsRow {
+  finished: number;
+  rated: number;
+  defaults: number;
+  s1: number;
+  s2: number;
+  s3: number;
+  s4: number;
+  s5: number;
+}
+
+const MATTER_SUMS = `sum(m.finished) AS finished, sum(m.rated) AS rated, sum(m.defaults) AS defaults,
+  sum(m.s1) AS s1, sum(m.s2) AS s2, sum(m.s3) AS s3, sum(m.s4) AS s4, sum(m.s5) AS s5`;
+// One department's rows of the period: a range of the primary key (department, day, …).
+const MATTER_PERIOD = 'm.department_id = @departmentId AND m.day BETWEEN @from AND @to';
+
+/** Per 经办人 ('' for 办件 without one): the department's 办件 that finished in the period. */
+export async function sumMattersByStaff(db: DbOrTx, departmentId: number, p: DayRange) {
+  return statement(
+    db,
+    `SELECT m.staff_name AS "staffName", ${MATTER_SUMS} FROM daily_matter_stats m WHERE ${MATTER_PERIOD} GROUP BY m.staff_name`,
+  ).all<MatterSumsRow & { staffName: string }>({ departmentId, from: p.from, to: p.to });
+}
+
+/**
+ * Per 事项 and name it was pushed under (a 事项 renamed within the period has a row per name), with the
+ * last day of each name: the service keeps a code's latest name.
+ */
+export async function sumMattersByTask(db: DbOrTx, departmentId: number, p: DayRange) {
+  return statement(
+    db,
+    `SELECT m.task_code AS "taskCode", m.task_name AS "taskName", max(m.day) AS "lastDay", ${MATTER_SUMS}
+    FROM daily_matter_stats m WHERE ${MATTER_PERIOD} GROUP BY m.task_code, m.task_name`,
+  ).all<MatterSumsRow & { taskCode: string; taskName: string; lastDay: string }>({ departmentId, from: p.from, to: p.to });
+}
+
 // ---- Ratings behind a figure ----
 
 export interface RatingFilter {
@@ -295,7 +336,10 @@ export interface RatingFilter {
   kind?: 'good' | 'bad';
   realName?: boolean;
   withComment?: boolean;
-  /** Excluded ratings (approved appeals) are not behind any figure; listed only when asked. */
+  /**
+   * Excluded ratings (approved appeals) and those a 办件's 追评 replaced are not behind any figure;
+   * listed only when asked.
+   */
   includeExcluded?: boolean;
 }
 
@@ -314,12 +358,16 @@ export interface RatingDetailRow {
   realName: number;
   flagged: number;
   excluded: number;
+  channel: string;
+  assessNumber: number | null;
+  superseded: number;
 }
 
 /** The columns and joins of a RatingDetailRow (ratings r, their department d and code k). */
 const DETAIL_SELECT = `SELECT r.id AS id, r.created_at AS "createdAt", r.day AS day, r.department_id AS "departmentId",
   d.name AS "departmentName", r.code_id AS "codeId", k.location AS location, r.score AS score, r.tags AS tags,
-  r.comment AS comment, r.phone_enc AS "phoneEnc", r.real_name AS "realName", r.flagged AS flagged, r.excluded AS excluded
+  r.comment AS comment, r.phone_enc AS "phoneEnc", r.real_name AS "realName", r.flagged AS flagged, r.excluded AS excluded,
+  r.channel AS channel, r.assess_number AS "assessNumber", r.superseded AS superseded
   FROM ratings r JOIN departments d ON d.id = r.department_id JOIN codes k ON k.id = r.code_id`;
 
 function ratingWhere(db: DbOrTx, f: RatingFilter): SQL {
@@ -333,7 +381,7 @@ function ratingWhere(db: DbOrTx, f: RatingFilter): SQL {
   if (f.kind === 'bad') cond.push(sql`r.score <= 2`);
   if (f.realName !== undefined) cond.push(sql`r.real_name = ${f.realName ? 1 : 0}`);
   if (f.withComment) cond.push(sql`r.comment IS NOT NULL AND r.comment <> ''`);
-  if (!f.includeExcluded) cond.push(sql`r.excluded = 0`);
+  if (!f.includeExcluded) cond.push(sql`r.excluded = 0 AND r.superseded = 0`);
   return sql.join(cond, sql` AND `);
 }
 

@@ -1,7 +1,7 @@
 // Request and response schemas of the statistics routes. Responses are allow-lists: a rating's phone
 // appears only as the masked `phone` of the rating lists.
 import { type Static, Type } from 'typebox';
-import type { OrgKind } from '../domain.js';
+import type { OrgKind, RatingChannel } from '../domain.js';
 import { DateString, FileBytes, LiteralUnion, MonthString, Nullable, PageFields } from './common.js';
 
 const Int = Type.Integer();
@@ -35,6 +35,16 @@ const RatingIndicatorFields = {
   badRate: Rate,
   /** 综合评分 = mean score × 20. */
   score: Score,
+  /** 办结办件数: 办件 whose 办结 (China day) falls in the period. */
+  finishedMatters: Int,
+  /** 已评价办件数: of those, the ones a citizen rated (a default rating is not one). */
+  ratedMatters: Int,
+  /** 评价率 = ratedMatters / finishedMatters; null without a finished 办件. */
+  ratingRate: Rate,
+  /** 默认评价数: counted system default ratings (channel default) among `total`. */
+  defaults: Int,
+  /** 主动评价好评率 = good citizen ratings / citizen ratings (`total` without the default ratings). */
+  activeGoodRate: Rate,
 };
 
 const CaseIndicatorFields = {
@@ -85,7 +95,22 @@ export const DeptRangeQuery = Type.Object({
  * `sort`: by department, location and code id, texts byte by byte (the order the list always had).
  */
 const CodeSort = LiteralUnion(
-  ['code', 'location', 'total', 'goodCount', 'badCount', 'realNameCount', 'goodRate', 'badRate', 'score', 'submissions', 'opens'] as const,
+  [
+    'code',
+    'location',
+    'total',
+    'goodCount',
+    'badCount',
+    'realNameCount',
+    'goodRate',
+    'badRate',
+    'score',
+    'submissions',
+    'opens',
+    'finishedMatters',
+    'ratingRate',
+    'activeGoodRate',
+  ] as const,
   {
     description:
       '排序：code、location（默认升序；位置中的数字按数值，2号窗口在10号窗口之前）或各项指标（默认降序，无评价的比率排在最后）；相同时按评议码；不传则按部门、位置、评议码',
@@ -126,6 +151,22 @@ export const CsvQuery = Type.Object({
   from: Type.Optional(DateString),
   to: Type.Optional(DateString),
   sheet: Type.Optional(Type.Union([Type.Literal('departments'), Type.Literal('ratings')])),
+});
+/**
+ * What GET /api/stats/matters/staff and /tasks sort by: a figure (highest first unless told otherwise; a
+ * rate without data, null, last either way) or the name (经办人 or 事项, A to Z). Without `sort`: most 差评
+ * first. Ties go by 办结办件数 (most first), then by name.
+ */
+const MatterSort = LiteralUnion(['badCount', 'ratingRate', 'activeGoodRate', 'finishedMatters', 'citizenRatings', 'name'] as const, {
+  description:
+    '排序：badCount（默认，差评多的在前）、ratingRate、activeGoodRate、finishedMatters、citizenRatings（默认降序，无数据的比率排在最后）或 name（默认升序）',
+});
+export const MatterFiguresQuery = Type.Object({
+  departmentId: Id,
+  from: Type.Optional(DateString),
+  to: Type.Optional(DateString),
+  ...PageFields,
+  sort: Type.Optional(MatterSort),
 });
 export const PublicRankingsQuery = Type.Object({ month: Type.Optional(MonthString), orgUnitId: Type.Optional(Id) });
 
@@ -192,6 +233,52 @@ export const CodesResponse = Type.Object({
   codes: Type.Array(CodeStats),
 });
 
+/**
+ * The 办件 figures of one 经办人 or 事项 (daily_matter_stats), over the 办件 that finished in the period:
+ * how many finished, how many a citizen rated, and the counted latest citizen rating of each by level
+ * (a 追评 replaces the first); default ratings apart.
+ */
+const MatterFigureFields = {
+  finishedMatters: Int,
+  ratedMatters: Int,
+  /** 评价率 = ratedMatters / finishedMatters. */
+  ratingRate: Rate,
+  /** 主动评价数: the counted latest citizen rating of each rated 办件 (no default ratings). */
+  citizenRatings: Int,
+  byScore: ScoreCounts,
+  goodCount: Int,
+  /** 差评数 (非常不满意 + 不满意). */
+  badCount: Int,
+  /** 主动评价好评率 = goodCount / citizenRatings. */
+  activeGoodRate: Rate,
+  /** 办件 given a system default rating. */
+  defaults: Int,
+};
+export const MatterFigures = Type.Object(MatterFigureFields);
+
+const MatterListFields = {
+  ...PeriodFields,
+  departmentId: Int,
+  departmentName: Type.String(),
+  /** Rows of the whole list, of which the answer may be one page. */
+  total: Int,
+  /** The department's figures over the same 办件 (every row summed). */
+  totals: MatterFigures,
+};
+
+export const StaffFigures = Type.Object({
+  staffName: Nullable(Type.String({ description: '经办人；业务系统未提供时为 null' })),
+  ...MatterFigureFields,
+});
+export const StaffFiguresResponse = Type.Object({ ...MatterListFields, staff: Type.Array(StaffFigures) });
+
+export const TaskFigures = Type.Object({
+  taskCode: Type.String(),
+  taskName: Type.String({ description: '事项名称（区间内最近一次推送的名称）' }),
+  ...MatterFigureFields,
+});
+export const TaskFiguresResponse = Type.Object({ ...MatterListFields, tasks: Type.Array(TaskFigures) });
+
 export const TagCount = Type.Object({ tag: Type.String(), kind: StringOf<'good' | 'bad' | 'other'>(), count: Int });
 
 export const TagsResponse = Type.Object({
@@ -252,6 +339,12 @@ export const RatingView = Type.Object({
   realName: Type.Boolean(),
   flagged: Type.Boolean(),
   excluded: Type.Boolean(),
+  /** qr 二维码 / link 评价链接 / kiosk 评价器 / default 系统默认. */
+  channel: StringOf<RatingChannel>(),
+  /** 1 首次评价, 2 追评 of a 办件; null for a window code's rating. */
+  assessNumber: Nullable(Int),
+  /** Replaced in every figure by its 办件's 追评 (listed only with includeExcluded). */
+  superseded: Type.Boolean(),
 });
 
 export const RatingsResponse = Type.Object({
@@ -300,6 +393,11 @@ export const PublicDepartment = Type.Object({
   closed: Int,
   closedOnTime: Int,
   onTimeRate: Rate,
+  /** 办结办件数, 已评价办件数, 评价率 and 主动评价好评率 (docs/domain.md §6). */
+  finishedMatters: Int,
+  ratedMatters: Int,
+  ratingRate: Rate,
+  activeGoodRate: Rate,
 });
 
 export const PublicRankingsResponse = Type.Object({
@@ -330,6 +428,8 @@ export type CommentsQuery = Static<typeof CommentsQuery>;
 export type RatingsQuery = Static<typeof RatingsQuery>;
 export type CsvQuery = Static<typeof CsvQuery>;
 export type PublicRankingsQuery = Static<typeof PublicRankingsQuery>;
+export type MatterFiguresQuery = Static<typeof MatterFiguresQuery>;
+export type MatterSort = Static<typeof MatterSort>;
 
 export type DepartmentStats = Static<typeof DepartmentStats>;
 export type DepartmentsResponse = Static<typeof DepartmentsResponse>;
@@ -339,6 +439,11 @@ export type TrendPoint = Static<typeof TrendPoint>;
 export type TrendResponse = Static<typeof TrendResponse>;
 export type CodeStats = Static<typeof CodeStats>;
 export type CodesResponse = Static<typeof CodesResponse>;
+export type MatterFigures = Static<typeof MatterFigures>;
+export type StaffFigures = Static<typeof StaffFigures>;
+export type StaffFiguresResponse = Static<typeof StaffFiguresResponse>;
+export type TaskFigures = Static<typeof TaskFigures>;
+export type TaskFiguresResponse = Static<typeof TaskFiguresResponse>;
 export type TagCount = Static<typeof TagCount>;
 export type TagsResponse = Static<typeof TagsResponse>;
 export type HeatmapResponse = Static<typeof HeatmapResponse>;

@@ -103,7 +103,23 @@ describe('Exports: the workbook and its CSV twin carry the same indicators as th
     const detail = wb.getWorksheet('评价明细')!;
     expect(detail.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     const dh = (detail.getRow(1).values as unknown[]).slice(1);
-    expect(dh).toEqual(['时间', '部门', '评议码', '位置', '评分', '评价', '类别', '标签', '留言', '手机号（脱敏）', '已排除', '待核查']);
+    expect(dh).toEqual([
+      '时间',
+      '部门',
+      '评议码',
+      '位置',
+      '评分',
+      '评价',
+      '类别',
+      '标签',
+      '留言',
+      '手机号（脱敏）',
+      '已排除',
+      '待核查',
+      '渠道',
+      '评价次数',
+      '已被追评取代',
+    ]);
     expect(detail.rowCount - 1).toBe(14); // 11 of A + 3 of B, excluded one included (marked)
     const rows = Array.from({ length: detail.rowCount - 1 }, (_, i) => (detail.getRow(i + 2).values as unknown[]).slice(1));
     expect(rows.map((r) => r[0])).toEqual([...rows.map((r) => r[0])].sort()); // time order

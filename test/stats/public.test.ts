@@ -55,6 +55,10 @@ describe('公开: GET /api/public/rankings (no login)', () => {
           'score',
           'total',
           'validBad',
+          'finishedMatters',
+          'ratedMatters',
+          'ratingRate',
+          'activeGoodRate',
         ].sort(),
       );
     }

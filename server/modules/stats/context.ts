@@ -4,7 +4,7 @@ import type { Db } from '../../../db/client.js';
 import * as q from '../../../db/queries/stats.js';
 import type { DepartmentStats, RangeQuery, RatingView } from '../../../shared/api/stats.js';
 import { chinaDateTime, chinaDay } from '../../../shared/china-time.js';
-import { maskPhone, SCORE_LABELS, type Score } from '../../../shared/domain.js';
+import { maskPhone, type RatingChannel, SCORE_LABELS, type Score } from '../../../shared/domain.js';
 import type { Clock } from '../../lib/clock.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import { redactPhones } from '../../lib/redact.js';
@@ -13,12 +13,12 @@ import type { DepartmentView, OrgService } from '../org/org.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import {
   addCaseCounts,
-  addRatingCounts,
+  addFigureCounts,
   type CaseCounts,
   emptyCaseCounts,
-  emptyRatingCounts,
+  emptyFigureCounts,
+  type FigureCounts,
   indicators,
-  type RatingCounts,
 } from './indicators.js';
 import { type Period, resolvePeriod } from './period.js';
 import { rankFairly } from './rankings.js';
@@ -50,22 +50,22 @@ export async function scopedDepartments(deps: Pick<StatsDeps, 'org'>, actor: Act
 }
 
 export interface DepartmentSums {
-  ratings: RatingCounts;
+  ratings: FigureCounts;
   cases: CaseCounts;
 }
 
 /** Counted-rating and case sums per department over a period, zeros for departments without data. */
 export async function sumsByDepartment(db: Db, ids: readonly number[], p: Period): Promise<Map<number, DepartmentSums>> {
-  const out = new Map<number, DepartmentSums>(ids.map((id) => [id, { ratings: emptyRatingCounts(), cases: emptyCaseCounts() }]));
-  for (const r of await q.sumRatingsByDepartment(db, ids, p)) addRatingCounts(out.get(r.departmentId)!.ratings, r);
+  const out = new Map<number, DepartmentSums>(ids.map((id) => [id, { ratings: emptyFigureCounts(), cases: emptyCaseCounts() }]));
+  for (const r of await q.sumRatingsByDepartment(db, ids, p)) addFigureCounts(out.get(r.departmentId)!.ratings, r);
   for (const c of await q.sumCasesByDepartment(db, ids, p)) addCaseCounts(out.get(c.departmentId)!.cases, c);
   return out;
 }
 
 export function sumAll(sums: Iterable<DepartmentSums>): DepartmentSums {
-  const total = { ratings: emptyRatingCounts(), cases: emptyCaseCounts() };
+  const total = { ratings: emptyFigureCounts(), cases: emptyCaseCounts() };
   for (const s of sums) {
-    addRatingCounts(total.ratings, s.ratings);
+    addFigureCounts(total.ratings, s.ratings);
     addCaseCounts(total.cases, s.cases);
   }
   return total;
@@ -133,5 +133,8 @@ export function toRatingView(crypto: StatsDeps['crypto'], r: q.RatingDetailRow):
     realName: r.realName === 1,
     flagged: r.flagged === 1,
     excluded: r.excluded === 1,
+    channel: r.channel as RatingChannel,
+    assessNumber: r.assessNumber,
+    superseded: r.superseded === 1,
   };
 }

@@ -7,10 +7,11 @@ import type { Db } from '../../../db/client.js';
 import * as q from '../../../db/queries/stats.js';
 import type { DepartmentStats, Indicators, RatingView } from '../../../shared/api/stats.js';
 import { addDays } from '../../../shared/china-time.js';
-import { isBadScore, SCORE_LABELS } from '../../../shared/domain.js';
+import { isBadScore, RATING_CHANNEL_LABELS, SCORE_LABELS } from '../../../shared/domain.js';
 import { cleanText } from '../../lib/clean-text.js';
 import { csvLine, csvNumber, csvPercent, csvText, UTF8_BOM } from '../../lib/csv.js';
 import { type StatsDeps, toRatingView } from './context.js';
+import { ratio } from './indicators.js';
 import type { Period } from './period.js';
 
 /** A department's row of the exports, or the 合计 row of the whole scope. */
@@ -57,6 +58,13 @@ const DEPARTMENT_COLUMNS = columns<ExportDepartmentRow>([
   ['综合评分', 'score', 9, 'score'],
   ['排名', 'int', 7, 'rank'],
   ['样本不足', 'text', 9, (d) => yes(d.insufficient)],
+  ['办结办件数', 'int', 11, 'finishedMatters'],
+  ['已评价办件数', 'int', 12, 'ratedMatters'],
+  ['评价率', 'rate', 9, 'ratingRate'],
+  // 1 − 评价率, from the counts (a difference of floats would print 33.33% as 0.33333333333333337).
+  ['未评价率', 'rate', 9, (d) => ratio(d.finishedMatters - d.ratedMatters, d.finishedMatters)],
+  ['默认评价数', 'int', 11, 'defaults'],
+  ['主动评价好评率', 'rate', 14, 'activeGoodRate'],
   ['实名差评', 'int', 9, 'realNameBad'],
   ['实名差评已回访', 'int', 12, 'realNameBadVisited'],
   ['实名差评回访率', 'rate', 12, 'visitRate'],
@@ -84,6 +92,9 @@ const RATING_COLUMNS = columns<RatingView>([
   ['手机号（脱敏）', 'text', 14, 'phone'],
   ['已排除', 'text', 8, (r) => yes(r.excluded)],
   ['待核查', 'text', 8, (r) => yes(r.flagged)],
+  ['渠道', 'text', 9, (r) => RATING_CHANNEL_LABELS[r.channel] ?? r.channel],
+  ['评价次数', 'text', 9, (r) => (r.assessNumber === null ? '' : r.assessNumber === 1 ? '首次评价' : '追评')],
+  ['已被追评取代', 'text', 12, (r) => yes(r.superseded)],
 ]);
 
 /**
@@ -129,7 +140,7 @@ export interface RatingSource {
 const BATCH = 1000;
 
 /**
- * Every rating of the period (excluded and flagged ones too, marked), in time order. Each batch is
+ * Every rating of the period (excluded, flagged and 追评-replaced ones too, marked), in time order. Each batch is
  * read with a cursor and handed to `write` synchronously; between batches the export yields, so the
  * connection is free for other requests and the output stream can drain.
  */

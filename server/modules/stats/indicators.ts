@@ -1,10 +1,19 @@
 // The indicators of docs/domain.md ("Indicators"), computed in ONE place from rollup sums. The dashboard,
 // the rankings, the exports and the public page all call these functions.
 import { CASE_FLAG_KEYS, type CaseFlags, type RatingSums } from '../../../db/queries/rollups.js';
-import type { CaseIndicators, Indicators, RatingIndicators, ScoreKey } from '../../../shared/api/stats.js';
+import type { CaseIndicators, Indicators, MatterFigures, RatingIndicators, ScoreKey } from '../../../shared/api/stats.js';
 
 /** Counted (not excluded) ratings by score, and how many of them left a phone number (实名). */
 export type RatingCounts = Pick<RatingSums, 's1' | 's2' | 's3' | 's4' | 's5' | 'realName'>;
+
+/**
+ * The 办件 counters beside them: counted default ratings (and the good ones), by rating day; finished
+ * 办件 and those a citizen rated, by the day the 办件 finished.
+ */
+export type MatterCounts = Pick<RatingSums, 'defaults' | 'defaultGood' | 'finishedMatters' | 'ratedMatters'>;
+
+/** What every rating figure of a department, unit, day or code is computed from. */
+export type FigureCounts = RatingCounts & MatterCounts;
 
 export type CaseCounts = CaseFlags;
 
@@ -15,6 +24,10 @@ export function ratio(n: number, d: number): number | null {
 
 export function emptyRatingCounts(): RatingCounts {
   return { s1: 0, s2: 0, s3: 0, s4: 0, s5: 0, realName: 0 };
+}
+
+export function emptyFigureCounts(): FigureCounts {
+  return { s1: 0, s2: 0, s3: 0, s4: 0, s5: 0, realName: 0, defaults: 0, defaultGood: 0, finishedMatters: 0, ratedMatters: 0 };
 }
 
 export function emptyCaseCounts(): CaseCounts {
@@ -43,6 +56,15 @@ export function addRatingCounts(a: RatingCounts, b: RatingCounts): RatingCounts 
   return a;
 }
 
+export function addFigureCounts(a: FigureCounts, b: FigureCounts): FigureCounts {
+  addRatingCounts(a, b);
+  a.defaults += b.defaults;
+  a.defaultGood += b.defaultGood;
+  a.finishedMatters += b.finishedMatters;
+  a.ratedMatters += b.ratedMatters;
+  return a;
+}
+
 export function addCaseCounts(a: CaseCounts, b: CaseCounts): CaseCounts {
   for (const k of CASE_FLAG_KEYS) a[k] += b[k];
   return a;
@@ -51,7 +73,7 @@ export function addCaseCounts(a: CaseCounts, b: CaseCounts): CaseCounts {
 /** The single figures of counted ratings: what a row shows besides its levels, and what a list sorts by. */
 export type RatingFigures = Omit<RatingIndicators, 'byScore' | 'shares'>;
 
-export function ratingFigures(c: RatingCounts): RatingFigures {
+export function ratingFigures(c: FigureCounts): RatingFigures {
   const total = c.s1 + c.s2 + c.s3 + c.s4 + c.s5;
   const goodCount = c.s3 + c.s4 + c.s5;
   const badCount = c.s1 + c.s2;
@@ -65,10 +87,16 @@ export function ratingFigures(c: RatingCounts): RatingFigures {
     badRate: ratio(badCount, total),
     // Computed as sum × 20 / total (not mean × 20) so integer averages stay exact in floating point.
     score: total > 0 ? (sum * 20) / total : null,
+    finishedMatters: c.finishedMatters,
+    ratedMatters: c.ratedMatters,
+    ratingRate: ratio(c.ratedMatters, c.finishedMatters),
+    defaults: c.defaults,
+    // Citizen ratings only: the system's default ratings are counted in 好评率 but never here.
+    activeGoodRate: ratio(goodCount - c.defaultGood, total - c.defaults),
   };
 }
 
-export function ratingIndicators(c: RatingCounts): RatingIndicators {
+export function ratingIndicators(c: FigureCounts): RatingIndicators {
   const f = ratingFigures(c);
   const byScore: Record<ScoreKey, number> = { '1': c.s1, '2': c.s2, '3': c.s3, '4': c.s4, '5': c.s5 };
   // A literal rather than Object.fromEntries: this runs for every code of a county on each request.
@@ -89,6 +117,56 @@ export function ratingIndicators(c: RatingCounts): RatingIndicators {
     goodRate: f.goodRate,
     badRate: f.badRate,
     score: f.score,
+    finishedMatters: f.finishedMatters,
+    ratedMatters: f.ratedMatters,
+    ratingRate: f.ratingRate,
+    defaults: f.defaults,
+    activeGoodRate: f.activeGoodRate,
+  };
+}
+
+/** A 经办人's or 事项's sums of daily_matter_stats: 办件 finished, rated, defaulted, and their ratings by level. */
+export interface MatterSums {
+  finished: number;
+  rated: number;
+  defaults: number;
+  s1: number;
+  s2: number;
+  s3: number;
+  s4: number;
+  s5: number;
+}
+
+export function emptyMatterSums(): MatterSums {
+  return { finished: 0, rated: 0, defaults: 0, s1: 0, s2: 0, s3: 0, s4: 0, s5: 0 };
+}
+
+export function addMatterSums(a: MatterSums, b: MatterSums): MatterSums {
+  a.finished += b.finished;
+  a.rated += b.rated;
+  a.defaults += b.defaults;
+  a.s1 += b.s1;
+  a.s2 += b.s2;
+  a.s3 += b.s3;
+  a.s4 += b.s4;
+  a.s5 += b.s5;
+  return a;
+}
+
+/** The figures of the per-经办人 and per-事项 views (their ratings are citizens' only: defaults apart). */
+export function matterFigures(m: MatterSums): MatterFigures {
+  const citizenRatings = m.s1 + m.s2 + m.s3 + m.s4 + m.s5;
+  const goodCount = m.s3 + m.s4 + m.s5;
+  return {
+    finishedMatters: m.finished,
+    ratedMatters: m.rated,
+    ratingRate: ratio(m.rated, m.finished),
+    citizenRatings,
+    byScore: { '1': m.s1, '2': m.s2, '3': m.s3, '4': m.s4, '5': m.s5 },
+    goodCount,
+    badCount: m.s1 + m.s2,
+    activeGoodRate: ratio(goodCount, citizenRatings),
+    defaults: m.defaults,
   };
 }
 
@@ -116,7 +194,7 @@ export function caseIndicators(c: CaseCounts): CaseIndicators {
  * and code's indicators property by property (about 10 KB of garbage each): the dashboards of a county
  * then collected garbage every few requests.
  */
-export function indicators(r: RatingCounts, c: CaseCounts): Indicators {
+export function indicators(r: FigureCounts, c: CaseCounts): Indicators {
   const ri = ratingIndicators(r);
   const ci = caseIndicators(c);
   return {
@@ -129,6 +207,11 @@ export function indicators(r: RatingCounts, c: CaseCounts): Indicators {
     goodRate: ri.goodRate,
     badRate: ri.badRate,
     score: ri.score,
+    finishedMatters: ri.finishedMatters,
+    ratedMatters: ri.ratedMatters,
+    ratingRate: ri.ratingRate,
+    defaults: ri.defaults,
+    activeGoodRate: ri.activeGoodRate,
     cases: ci.cases,
     openCases: ci.openCases,
     realNameBad: ci.realNameBad,

@@ -1,5 +1,5 @@
 // 公开: the monthly department rankings published to everyone (no login). Department figures only —
-// no personal data, no comments. Cached per month and unit for a minute: the page is public.
+// no personal data (no 经办人 either), no comments. Cached per month and unit for a minute: the page is public.
 import * as q from '../../../db/queries/stats.js';
 import type { PublicRankingsQuery, PublicRankingsResponse } from '../../../shared/api/stats.js';
 import { NotFound } from '../../errors.js';
@@ -49,6 +49,10 @@ export function createPublicRankings(deps: StatsDeps) {
         closed: d.closed,
         closedOnTime: d.closedOnTime,
         onTimeRate: d.onTimeRate,
+        finishedMatters: d.finishedMatters,
+        ratedMatters: d.ratedMatters,
+        ratingRate: d.ratingRate,
+        activeGoodRate: d.activeGoodRate,
       })),
     };
   }

@@ -22,7 +22,7 @@ import {
   sumsByDepartment,
   todayOf,
 } from './context.js';
-import { addCaseCounts, addRatingCounts, caseIndicators, emptyCaseCounts, emptyRatingCounts, indicators } from './indicators.js';
+import { addCaseCounts, addFigureCounts, caseIndicators, emptyCaseCounts, emptyFigureCounts, indicators } from './indicators.js';
 import { bucketStart, buckets } from './period.js';
 import { byRankThenSample } from './rankings.js';
 
@@ -97,9 +97,9 @@ export function createStatsReports(deps: StatsDeps) {
       const p = periodOf(deps, query);
       const granularity = query.granularity ?? 'day';
       const ids = (await scopedDepartments(deps, actor, query.departmentId)).map((d) => d.id);
-      const points = buckets(p, granularity).map((b) => ({ ...b, r: emptyRatingCounts(), c: emptyCaseCounts() }));
+      const points = buckets(p, granularity).map((b) => ({ ...b, r: emptyFigureCounts(), c: emptyCaseCounts() }));
       const at = new Map(points.map((b) => [b.from, b]));
-      for (const row of await q.sumRatingsByDay(db, ids, p)) addRatingCounts(at.get(bucketStart(row.day, granularity, p.from))!.r, row);
+      for (const row of await q.sumRatingsByDay(db, ids, p)) addFigureCounts(at.get(bucketStart(row.day, granularity, p.from))!.r, row);
       for (const row of await q.sumCasesByDay(db, ids, p)) addCaseCounts(at.get(bucketStart(row.day, granularity, p.from))!.c, row);
       // Object.assign, not spreads: see indicators() (a year by day is 366 points).
       return { ...p, granularity, points: points.map((b) => Object.assign(indicators(b.r, b.c), { from: b.from, to: b.to })) };

@@ -12,13 +12,16 @@ import {
   DeptRangeQuery,
   FileResponse,
   HeatmapResponse,
+  MatterFiguresQuery,
   PublicRankingsQuery,
   PublicRankingsResponse,
   RangeQuery,
   RatingsQuery,
   RatingsResponse,
+  StaffFiguresResponse,
   SummaryResponse,
   TagsResponse,
+  TaskFiguresResponse,
   TrendQuery,
   TrendResponse,
   VerifyResponse,
@@ -85,6 +88,12 @@ export async function statsRoutes(fastify: FastifyInstance, { stats }: { stats: 
   scoped('/api/stats/cases', '差评处理指标', DeptRangeQuery, CasesResponse, (a, q) => stats.cases(a, q));
   scoped('/api/stats/comments', '最新留言', CommentsQuery, CommentsResponse, (a, q) => stats.comments(a, q));
   scoped('/api/stats/ratings', '指标背后的评价（手机号脱敏）', RatingsQuery, RatingsResponse, (a, q) => stats.ratings(a, q));
+  scoped('/api/stats/matters/staff', '一个部门区间内办结的办件：按经办人', MatterFiguresQuery, StaffFiguresResponse, (a, q) =>
+    stats.matterStaff(a, q),
+  );
+  scoped('/api/stats/matters/tasks', '一个部门区间内办结的办件：按事项', MatterFiguresQuery, TaskFiguresResponse, (a, q) =>
+    stats.matterTasks(a, q),
+  );
 
   download(
     '/api/stats/export.xlsx',

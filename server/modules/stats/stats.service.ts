@@ -8,6 +8,7 @@ import { caseFlags } from './case-flags.js';
 import { periodOf, type StatsDeps, scopedDepartments } from './context.js';
 import { createStatsDetails } from './details.js';
 import { departmentsCsv, type ExportDepartmentRow, ratingsCsv, xlsxExport } from './exports.js';
+import { createMatterViews } from './matter-views.js';
 import { createPublicRankings } from './public-rankings.js';
 import { rebuildRollups, verifyRollups } from './recount.js';
 import { createStatsReports } from './reports.js';
@@ -49,6 +50,7 @@ export function createStatsService(deps: StatsDeps) {
   const reports = createStatsReports(deps);
   const details = createStatsDetails(deps);
   const publicRankings = createPublicRankings(deps);
+  const matterViews = createMatterViews(deps);
 
   /** Department rows of the exports, with a 合计 row for the whole scope. */
   async function exportRows(actor: Actor, query: RangeQuery): Promise<ExportDepartmentRow[]> {
@@ -116,6 +118,7 @@ export function createStatsService(deps: StatsDeps) {
 
     ...reports,
     ...details,
+    ...matterViews,
     ...publicRankings,
 
     async exportXlsx(actor: Actor, query: RangeQuery): Promise<ExportFile> {
