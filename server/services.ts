@@ -11,6 +11,7 @@ import { createCodesService } from './modules/codes/codes.service.js';
 import { createPngRenderer } from './modules/codes/png-renderer.js';
 import { createIntegrationsService } from './modules/integrations/integrations.service.js';
 import { createKiosksService } from './modules/kiosks/kiosks.service.js';
+import { createMatterSummaries } from './modules/matters/matter-summaries.js';
 import { createMattersService } from './modules/matters/matters.service.js';
 import { createNotificationsService } from './modules/notifications/notifications.service.js';
 import type { ResolveHost } from './modules/notifications/outbound.js';
@@ -53,7 +54,21 @@ export async function createServices(deps: ServiceDeps) {
   // Ratings and cases need each other: the rating records (read, excluded, erased by cases) come
   // before cases, the submission service (which opens cases) after.
   const ratingRecords = createRatingRecords({ db, stats });
-  const cases = createCasesService({ db, clock, random, crypto, settings, stats, org, notifications, auth, ratings: ratingRecords });
+  // The 办件 a bound rating rates, as the case page shows it.
+  const matterSummaries = createMatterSummaries({ db, crypto });
+  const cases = createCasesService({
+    db,
+    clock,
+    random,
+    crypto,
+    settings,
+    stats,
+    org,
+    notifications,
+    auth,
+    ratings: ratingRecords,
+    matters: matterSummaries,
+  });
   // Worker threads for QR PNGs, started on the first image; buildApp closes them with the server.
   const pngRenderer = createPngRenderer({ threads: config.qrRenderThreads, queue: config.qrRenderQueue });
   const codes = createCodesService({ db, clock, random, org, stats, publicBaseUrl: config.publicBaseUrl, pngRenderer });

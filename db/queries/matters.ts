@@ -29,6 +29,11 @@ export async function getMatterWithNames(db: DbOrTx, projectNo: string): Promise
   );
 }
 
+/** A 办件 by its id (a rating's `matter_id`). */
+export async function getMatterById(db: DbOrTx, id: number): Promise<MatterRow | undefined> {
+  return first(db.select().from(matters).where(eq(matters.id, id)));
+}
+
 /** The 办件 whose one-time rating link is `token` (the citizen's /e/{token}), or undefined. */
 export async function getMatterByLinkToken(db: DbOrTx, token: string): Promise<MatterRow | undefined> {
   return first(db.select().from(matters).where(eq(matters.linkToken, token)));

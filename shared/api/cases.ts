@@ -1,7 +1,16 @@
 // Request/response schemas of the cases module. Response schemas are allow-lists: a phone number
 // only ever appears in PhoneResponse (GET /api/cases/{id}/phone).
 import { type Static, Type } from 'typebox';
-import { CASE_KINDS, CASE_STATUSES, CLASSIFICATIONS, SATISFACTIONS } from '../domain.js';
+import {
+  APPLICANT_TYPES,
+  CASE_KINDS,
+  CASE_STATUSES,
+  CLASSIFICATIONS,
+  MATTER_SOURCES,
+  MATTER_STATUSES,
+  RATING_CHANNELS,
+  SATISFACTIONS,
+} from '../domain.js';
 import { LiteralUnion as lit, MonthString, Nullable } from './common.js';
 
 export const CaseStatusSchema = lit(CASE_STATUSES);
@@ -102,6 +111,29 @@ export const AllowedMoveSchema = Type.Object({
 });
 export type AllowedMove = Static<typeof AllowedMoveSchema>;
 
+/**
+ * The 办件 a case's rating is bound to (一次一评), as the business system pushed it. The applicant's
+ * mobile only masked (138****1234); null when none was given or it was erased.
+ */
+export const CaseMatterSchema = Type.Object({
+  projectNo: Type.String({ description: '办件编号' }),
+  codeId: Type.String({ description: '办理窗口的评议码' }),
+  taskCode: Type.String({ description: '事项编码' }),
+  taskName: Type.String({ description: '事项名称' }),
+  staffName: Nullable(Type.String({ description: '办件经办人' })),
+  applicantType: Nullable(lit(APPLICANT_TYPES)),
+  applicantTypeLabel: Nullable(Type.String()),
+  applicantPhoneMasked: Nullable(Type.String({ description: '申请人手机号（脱敏）' })),
+  source: Nullable(lit(MATTER_SOURCES)),
+  sourceLabel: Nullable(Type.String()),
+  status: lit(MATTER_STATUSES),
+  statusLabel: Type.String(),
+  acceptedAt: Type.Integer({ description: '受理时间' }),
+  finishedAt: Nullable(Type.Integer({ description: '办结时间' })),
+  promisedDate: Nullable(Type.String({ description: '承诺办结日期 YYYY-MM-DD' })),
+});
+export type CaseMatter = Static<typeof CaseMatterSchema>;
+
 export const CaseDetailSchema = Type.Object({
   ...CaseListItemSchema.properties,
   satisfaction: Nullable(SatisfactionSchema),
@@ -129,7 +161,15 @@ export const CaseDetailSchema = Type.Object({
     phoneErased: Type.Boolean(),
     excluded: Type.Boolean(),
     flagged: Type.Boolean(),
+    channel: lit(RATING_CHANNELS),
+    /** 二维码 / 评价链接 / 评价器 / 系统默认. */
+    channelLabel: Type.String(),
+    /** 1 首次评价, 2 追评; null for a window code's rating (not bound to a 办件). */
+    assessNumber: Nullable(Type.Integer()),
+    /** Replaced in every figure by the 办件's 追评 (it stays stored, and its case goes on). */
+    superseded: Type.Boolean(),
   }),
+  matter: Nullable(CaseMatterSchema),
   events: Type.Array(EventSchema, { description: '时间线，最早的在前' }),
   allowedMoves: Type.Array(AllowedMoveSchema, { description: '当前用户接下来可以执行的操作及所需字段' }),
 });

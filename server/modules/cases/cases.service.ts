@@ -14,13 +14,22 @@ import type {
   RatingHistory,
 } from '../../../shared/api/cases.js';
 import { chinaDay } from '../../../shared/china-time.js';
-import { CASE_STATUS_LABELS, type CaseKind, type CaseStatus, ROLE_LABELS, UNCLOSED_CASE_STATUSES } from '../../../shared/domain.js';
+import {
+  CASE_STATUS_LABELS,
+  type CaseKind,
+  type CaseStatus,
+  RATING_CHANNEL_LABELS,
+  type RatingChannel,
+  ROLE_LABELS,
+  UNCLOSED_CASE_STATUSES,
+} from '../../../shared/domain.js';
 import { BadRequest, Conflict, Forbidden, NotFound } from '../../errors.js';
 import type { Clock, RandomSource } from '../../lib/clock.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import { redactPhones } from '../../lib/redact.js';
 import type { Actor } from '../auth/actor.js';
 import type { AuthService } from '../auth/auth.service.js';
+import type { MatterSummaries } from '../matters/matter-summaries.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { OrgService } from '../org/org.service.js';
 import type { RatingRecords } from '../ratings/rating-records.js';
@@ -61,10 +70,12 @@ export interface CasesDeps {
   auth: Pick<AuthService, 'resolveActor'>;
   /** The rating behind a case: read, excluded after an approved appeal, its phone number erased. */
   ratings: Pick<RatingRecords, 'get' | 'decisionsOf' | 'exclude' | 'phonesToErase' | 'erasePhone'>;
+  /** The 办件 a bound rating rates (一次一评), as the case page shows it. */
+  matters: Pick<MatterSummaries, 'summaryOf'>;
 }
 
 export function createCasesService(deps: CasesDeps) {
-  const { db, clock, settings, stats, random, crypto, notifications, ratings } = deps;
+  const { db, clock, settings, stats, random, crypto, notifications, ratings, matters } = deps;
   const views = createCaseViews(crypto);
   const today = () => chinaDay(clock.now());
 
@@ -129,7 +140,12 @@ export function createCasesService(deps: CasesDeps) {
         phoneErased: rating.phoneErasedAt != null,
         excluded: rating.excluded,
         flagged: rating.flagged,
+        channel: rating.channel as RatingChannel,
+        channelLabel: RATING_CHANNEL_LABELS[rating.channel as RatingChannel] ?? rating.channel,
+        assessNumber: rating.assessNumber,
+        superseded: rating.superseded,
       },
+      matter: rating.matterId === null ? null : await matters.summaryOf(rating.matterId),
       events: events.map(views.event),
       allowedMoves: allowedMoves(stateOf(row), actor.role),
     };
