@@ -10,6 +10,7 @@ import { DepartmentsPage } from './pages/DepartmentsPage.js';
 import { HomePage } from './pages/HomePage.js';
 import { IntegrationsPage } from './pages/IntegrationsPage.js';
 import { MatterDetailPage } from './pages/MatterDetailPage.js';
+import { MatterFiguresPage } from './pages/MatterFiguresPage.js';
 import { MattersPage } from './pages/MattersPage.js';
 import { RatingsPage } from './pages/RatingsPage.js';
 import { SettingsPage } from './pages/SettingsPage.js';
@@ -39,6 +40,7 @@ export const ROUTES: RouteDef[] = [
   { path: '/', page: HomePage, nav: '首页' },
   { path: '/dashboard', page: DashboardPage, nav: '统计' },
   { path: '/ratings', page: RatingsPage, nav: '评价' },
+  { path: '/matter-figures', page: MatterFiguresPage },
   { path: '/cases', page: CasesPage, nav: '案件' },
   { path: '/cases/:id', page: CaseDetailPage },
   { path: '/matters', page: MattersPage, nav: '办件' },

@@ -19,6 +19,9 @@ interface PublicDepartment {
   validBad: number;
   rectifiedCount: number;
   rectifyRate: number | null;
+  finishedMatters: number;
+  ratingRate: number | null;
+  activeGoodRate: number | null;
 }
 
 interface Rankings {
@@ -115,11 +118,22 @@ function PublicPage() {
               <caption>
                 {scopeName} {y} 年 {Number(m)} 月 部门排名
               </caption>
-              <ColumnHeads columns={[num('排名'), '部门', num('评价数'), num('好评率'), num('综合评分'), num('差评整改')]} />
+              <ColumnHeads
+                columns={[
+                  num('排名'),
+                  '部门',
+                  num('评价数'),
+                  num('好评率'),
+                  num('主动评价好评率'),
+                  num('评价率'),
+                  num('综合评分'),
+                  num('差评整改'),
+                ]}
+              />
               <tbody>
                 {data.departments.length === 0 && (
                   <tr>
-                    <td colSpan={6}>本月暂无数据。</td>
+                    <td colSpan={8}>本月暂无数据。</td>
                   </tr>
                 )}
                 {data.departments.map((d, i) => (
@@ -133,6 +147,8 @@ function PublicPage() {
                       figures={[
                         d.total,
                         pct(d.goodRate),
+                        pct(d.activeGoodRate),
+                        pct(d.ratingRate),
                         d.score === null ? '—' : d.score.toFixed(1),
                         d.validBad === 0 ? (d.badCount === 0 ? '无差评' : '—') : `已整改 ${d.rectifiedCount} / ${d.validBad}`,
                       ]}
@@ -148,6 +164,7 @@ function PublicPage() {
         <p>
           说明：好评率 =（非常满意 + 满意 + 基本满意）/ 评价数；综合评分 = 平均分 × 20（满分 100）。排名依据好评率的 95%
           置信下限（评价越多越可靠），相同者依次比较综合评分、评价数；评价数少于 {data?.minSample ?? 10} 的部门标注“样本不足”，不参与排名。
+          主动评价好评率 = 群众主动评价中的好评占比，不含办件超期未评价时的系统默认评价；评价率 = 当月办结的办件中群众评价过的占比。
           差评整改 = 经核实的有效差评中已完成整改的件数。经复核认定的误评、恶意差评不计入统计。
         </p>
       </footer>

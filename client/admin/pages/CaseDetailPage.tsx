@@ -53,6 +53,48 @@ function AssignForm({ c, onDone }: { c: CaseDetail; onDone: (c: CaseDetail) => v
   );
 }
 
+/** The 办件 the rating rates (一次一评): what the business system pushed; the applicant's mobile only masked. */
+function MatterFacts({ m }: { m: NonNullable<CaseDetail['matter']> }) {
+  return (
+    <>
+      <h2>办件</h2>
+      <dl class="card facts" data-testid="case-matter">
+        <dt>办件编号</dt>
+        <dd class="code-line">{m.projectNo}</dd>
+        <dt>事项</dt>
+        <dd>
+          {m.taskName}
+          <span class="muted code-line">{m.taskCode}</span>
+        </dd>
+        <dt>办件经办人</dt>
+        <dd>{m.staffName ?? '未登记'}</dd>
+        <dt>申请人类型</dt>
+        <dd>{m.applicantTypeLabel ?? '—'}</dd>
+        {m.applicantPhoneMasked && (
+          <>
+            <dt>申请人手机</dt>
+            <dd>{m.applicantPhoneMasked}</dd>
+          </>
+        )}
+        {m.sourceLabel && (
+          <>
+            <dt>申请渠道</dt>
+            <dd>{m.sourceLabel}</dd>
+          </>
+        )}
+        <dt>办理状态</dt>
+        <dd>{m.statusLabel}</dd>
+        <dt>受理时间</dt>
+        <dd>{formatTime(m.acceptedAt)}</dd>
+        <dt>办结时间</dt>
+        <dd>{m.finishedAt === null ? '—' : formatTime(m.finishedAt)}</dd>
+        <dt>承诺办结日期</dt>
+        <dd>{m.promisedDate ?? '—'}</dd>
+      </dl>
+    </>
+  );
+}
+
 export function CaseDetailPage({ params }: PageProps) {
   const { data, error } = useApi<CaseDetail>(`/api/cases/${encodeURIComponent(params.id ?? '')}`);
   const [c, setC] = useState<CaseDetail | null>(null);
@@ -112,6 +154,12 @@ export function CaseDetailPage({ params }: PageProps) {
         <dd class="comment">{r.comment ?? '—'}</dd>
         <dt>评价时间</dt>
         <dd>{formatTime(r.createdAt)}</dd>
+        <dt>评价渠道</dt>
+        <dd data-testid="rating-channel">
+          {r.channelLabel}
+          {r.assessNumber !== null && `（${r.assessNumber === 1 ? '首次评价' : '追评'}）`}
+          {r.superseded && <span class="badge warn">已被追评取代，不计入统计</span>}
+        </dd>
         <dt>联系电话</dt>
         <dd>
           <PhoneReveal c={c} />
@@ -129,6 +177,8 @@ export function CaseDetailPage({ params }: PageProps) {
           </>
         )}
       </dl>
+
+      {c.matter && <MatterFacts m={c.matter} />}
 
       {c.canAssign && <AssignForm c={c} onDone={setC} />}
 

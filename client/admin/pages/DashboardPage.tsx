@@ -86,14 +86,33 @@ function ScopeDashboard({ range }: { range: Range }) {
               <table class="data">
                 <caption>各县/区</caption>
                 <ColumnHeads
-                  columns={['组织单位', num('部门数'), num('评价数'), num('好评率'), num('综合评分'), num('差评整改率'), num('按期办结率')]}
+                  columns={[
+                    '组织单位',
+                    num('部门数'),
+                    num('评价数'),
+                    num('好评率'),
+                    num('主动评价好评率'),
+                    num('评价率'),
+                    num('综合评分'),
+                    num('差评整改率'),
+                    num('按期办结率'),
+                  ]}
                 />
                 <tbody>
                   {s.orgUnits.map((u) => (
                     <tr key={u.id}>
                       <th scope="row">{u.name}</th>
                       <FigureCells
-                        figures={[int(u.departments), int(u.total), pct(u.goodRate), score(u.score), pct(u.rectifyRate), pct(u.onTimeRate)]}
+                        figures={[
+                          int(u.departments),
+                          int(u.total),
+                          pct(u.goodRate),
+                          pct(u.activeGoodRate),
+                          pct(u.ratingRate),
+                          score(u.score),
+                          pct(u.rectifyRate),
+                          pct(u.onTimeRate),
+                        ]}
                       />
                     </tr>
                   ))}

@@ -1,4 +1,4 @@
-import { SCORE_LABELS, type Score } from '../../../shared/domain.js';
+import { RATING_CHANNEL_LABELS, SCORE_LABELS, type Score } from '../../../shared/domain.js';
 import { ColumnHeads } from '../../shared/ColumnHeads.js';
 import { qs, rangeFrom } from '../components/stats/format.js';
 import { useApi } from '../components/use-api.js';
@@ -39,7 +39,7 @@ export function RatingsPage({ query }: PageProps) {
       <h1>评价明细</h1>
       <p class="muted">
         {described.join(' · ')}
-        {data && `，共 ${data.total}${data.totalCapped ? '+' : ''} 条（不含经复核排除的评价）`}
+        {data && `，共 ${data.total}${data.totalCapped ? '+' : ''} 条（不含经复核排除的评价和被追评取代的评价）`}
       </p>
       <ErrorText message={error} />
       <div class="table-wrap" aria-busy={loading}>
@@ -63,6 +63,13 @@ export function RatingsPage({ query }: PageProps) {
                   </span>
                   {r.flagged && <span class="badge warn">待核查</span>}
                   {r.excluded && <span class="badge warn">已排除</span>}
+                  {r.channel !== 'qr' && (
+                    <span class="badge">
+                      {RATING_CHANNEL_LABELS[r.channel]}
+                      {r.assessNumber === 2 && ' · 追评'}
+                    </span>
+                  )}
+                  {r.superseded && <span class="badge warn">已被追评取代</span>}
                 </td>
                 <td>{r.tags.join('、')}</td>
                 <td class="comment">{r.comment}</td>

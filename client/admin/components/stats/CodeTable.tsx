@@ -18,8 +18,11 @@ const COLUMNS = [
   num('扫码打开', 'opens'),
   num('评价数', 'total'),
   num('好评率', 'goodRate'),
+  num('主动评价好评率', 'activeGoodRate'),
   num('差评数', 'badCount'),
   num('综合评分', 'score'),
+  num('办结办件', 'finishedMatters'),
+  num('评价率', 'ratingRate'),
 ] satisfies readonly Column[];
 
 /** 各窗口（评议码）: a department's codes and their figures, 50 a page, sorted by any column. */
@@ -73,8 +76,11 @@ export function CodeTable({ departmentId, range }: { departmentId: number; range
                         int(k.opens),
                         <a href={ratingsLink(range, { departmentId, codeId: k.codeId })}>{int(k.total)}</a>,
                         pct(k.goodRate),
+                        pct(k.activeGoodRate),
                         <a href={ratingsLink(range, { departmentId, codeId: k.codeId, kind: 'bad' })}>{int(k.badCount)}</a>,
                         score(k.score),
+                        int(k.finishedMatters),
+                        pct(k.ratingRate),
                       ]}
                     />
                   </tr>

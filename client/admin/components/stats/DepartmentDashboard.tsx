@@ -3,7 +3,7 @@ import { BASE } from '../../router.js';
 import { useApi } from '../use-api.js';
 import { CaseWork, OverdueCount } from './CaseWork.js';
 import { CodeTable } from './CodeTable.js';
-import { int, pct, qs, type Range, ratingsLink, spanDays } from './format.js';
+import { int, mattersLink, pct, qs, type Range, ratingsLink, spanDays } from './format.js';
 import { KpiTiles } from './KpiTiles.js';
 import { ScoreLevels } from './ScoreLevels.js';
 import { Section } from './Section.js';
@@ -57,6 +57,12 @@ export function DepartmentDashboard({ departmentId, range }: { departmentId: num
         {(s) => (
           <>
             <KpiTiles data={s} range={range} departmentId={departmentId} />
+            <p class="matters-line" data-testid="matters-link">
+              本期办结办件 {int(s.finishedMatters)} 件，群众评价 {int(s.ratedMatters)} 件（评价率 {pct(s.ratingRate)}
+              ）。各经办人、各事项的评价与差评：
+              <a href={mattersLink(range, departmentId, 'staff')}>按经办人</a> ·{' '}
+              <a href={mattersLink(range, departmentId, 'tasks')}>按事项</a>
+            </p>
             <ScoreLevels data={s} range={range} departmentId={departmentId} />
           </>
         )}

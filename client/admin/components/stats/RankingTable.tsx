@@ -1,7 +1,7 @@
 import { ColumnHeads, num } from '../../../shared/ColumnHeads.js';
 import { FigureCells } from '../../../shared/FigureCells.js';
 import { BASE } from '../../router.js';
-import { int, pct, qs, type Range, ratingsLink, score } from './format.js';
+import { int, mattersLink, pct, qs, type Range, ratingsLink, score } from './format.js';
 import type { DepartmentsResponse } from './types.js';
 
 /** 部门排名: fair ranks (Wilson lower bound of 好评率), 样本不足 shown but not ranked. */
@@ -16,6 +16,8 @@ export function RankingTable({ data, range }: { data: DepartmentsResponse; range
             '部门',
             num('评价数'),
             num('好评率'),
+            num('主动评价好评率'),
+            num('评价率'),
             num('差评率'),
             num('综合评分'),
             num('实名差评回访率'),
@@ -43,6 +45,14 @@ export function RankingTable({ data, range }: { data: DepartmentsResponse; range
                 figures={[
                   <a href={ratingsLink(range, { departmentId: d.id })}>{int(d.total)}</a>,
                   <a href={ratingsLink(range, { departmentId: d.id, kind: 'good' })}>{pct(d.goodRate)}</a>,
+                  pct(d.activeGoodRate),
+                  d.finishedMatters > 0 ? (
+                    <a href={mattersLink(range, d.id)} title={`${d.ratedMatters} / ${d.finishedMatters} 办件`}>
+                      {pct(d.ratingRate)}
+                    </a>
+                  ) : (
+                    pct(d.ratingRate)
+                  ),
                   <a href={ratingsLink(range, { departmentId: d.id, kind: 'bad' })}>{pct(d.badRate)}</a>,
                   score(d.score),
                   pct(d.visitRate),
@@ -57,7 +67,7 @@ export function RankingTable({ data, range }: { data: DepartmentsResponse; range
       </table>
       <p class="note">
         排名依据好评率的 95% 置信下限（Wilson 方法），相同者依次比较综合评分、评价数；评价数少于 {data.minSample}{' '}
-        的部门标注“样本不足”，不参与排名。
+        的部门标注“样本不足”，不参与排名。主动评价好评率不含系统默认评价；评价率 = 区间内办结的办件中群众评价过的占比。
       </p>
     </div>
   );

@@ -59,6 +59,18 @@ export function ratingsLink(
   return `${BASE}/ratings?${qs({ ...range, ...filter })}`;
 }
 
+/** A department's 办件 by 经办人 or by 事项 (the 办件评价 page). */
+export function mattersLink(range: Range, departmentId: number, view: 'staff' | 'tasks' = 'staff'): string {
+  return `${BASE}/matter-figures?${qs({ ...range, departmentId, view })}`;
+}
+
+/** What the figures mean, in a sentence each (docs/domain.md §6): tooltips and the legend under the tiles. */
+export const FIGURE_HINTS = {
+  goodRate: '好评率：（非常满意 + 满意 + 基本满意）/ 评价数，含系统默认评价',
+  activeGoodRate: '主动评价好评率：群众主动评价中的好评占比，不含系统默认评价',
+  ratingRate: '评价率：区间内办结的办件中，群众评价过的占比（按办结日期计）；未评价率 = 1 − 评价率',
+} as const;
+
 /** Number of days of a period, inclusive. */
 export function spanDays(r: Range): number {
   return daysBetween(r.from, r.to) + 1;

@@ -6,8 +6,12 @@ export type {
   CodesResponse,
   DepartmentsResponse,
   Indicators,
+  MatterFigures,
+  MatterSort,
   RatingIndicators,
   RatingView,
+  StaffFiguresResponse,
   SummaryResponse,
+  TaskFiguresResponse,
   TrendResponse,
 } from '../../../../shared/api/stats.js';
