@@ -60,7 +60,9 @@ function MatterFacts({ m }: { m: NonNullable<CaseDetail['matter']> }) {
       <h2>办件</h2>
       <dl class="card facts" data-testid="case-matter">
         <dt>办件编号</dt>
-        <dd class="code-line">{m.projectNo}</dd>
+        <dd class="code-line">
+          <a href={`${BASE}/matters/${encodeURIComponent(m.projectNo)}`}>{m.projectNo}</a>
+        </dd>
         <dt>事项</dt>
         <dd>
           {m.taskName}
