@@ -80,10 +80,11 @@ const T3 = '11410000MB0000000X4000333333000';
  */
 async function buildMatters() {
   const at = (over: object) => makeMatter(t.db, { codeId: w.codeA.id, departmentId: w.deptA.id, ...over });
-  const m1 = await at({ staffName: '张敏', taskCode: T1, taskName: '个体工商户设立登记', finishedAt: T0 - DAY });
+  const m1 = await at({ staffName: '张敏', taskCode: T1, taskName: '个体工商户设立登记（个人独资）', finishedAt: T0 - DAY });
   const m2 = await at({ staffName: '张敏', taskCode: T2, taskName: '食品经营许可' });
-  const m3 = await at({ staffName: '李强', taskCode: T1, taskName: '个体工商户设立登记', finishedAt: T0 - DAY });
-  const m4 = await at({ staffName: '李强', taskCode: T1, taskName: '个体工商户设立登记（个人独资）' });
+  const m3 = await at({ staffName: '李强', taskCode: T1, taskName: '个体工商户设立登记（个人独资）', finishedAt: T0 - DAY });
+  // Renamed the next day, to a name that sorts first: the latest name is not the largest.
+  const m4 = await at({ staffName: '李强', taskCode: T1, taskName: '个体工商户设立登记' });
   const m5 = await at({ staffName: null, taskCode: T3, taskName: '税务登记' });
   await t.db.transaction((tx) =>
     exec(
@@ -233,7 +234,7 @@ describe('GET /api/stats/matters/staff and /tasks: a department by 经办人 and
     const { body } = await get('/api/stats/matters/tasks', w.supervisor, { ...NOVEMBER, departmentId: w.deptA.id });
     expect(body.totals).toEqual(TOTALS);
     expect(body.tasks.map((x: any) => [x.taskCode, x.taskName, x.finishedMatters, x.ratedMatters, x.badCount, x.defaults])).toEqual([
-      [T1, '个体工商户设立登记（个人独资）', 3, 2, 1, 0],
+      [T1, '个体工商户设立登记', 3, 2, 1, 0],
       [T2, '食品经营许可', 1, 1, 0, 0],
       [T3, '税务登记', 1, 0, 0, 1],
     ]);
@@ -348,7 +349,7 @@ describe('a 差评 case knows its 办件', () => {
       projectNo: m.m3.projectNo,
       codeId: w.codeA.id,
       taskCode: T1,
-      taskName: '个体工商户设立登记',
+      taskName: '个体工商户设立登记（个人独资）',
       staffName: '李强',
       applicantType: 'person',
       applicantTypeLabel: '个人',

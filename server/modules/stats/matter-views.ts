@@ -105,20 +105,14 @@ export function createMatterViews(deps: StatsDeps) {
         actor,
         query,
         async (departmentId, p) => {
-          const byCode = new Map<string, { sums: MatterSums; name: string; lastDay: string }>();
+          const rows = [];
           for (const r of await q.sumMattersByTask(db, departmentId, p)) {
-            const t = byCode.get(r.taskCode);
-            if (!t) byCode.set(r.taskCode, { sums: addMatterSums(emptyMatterSums(), r), name: r.taskName, lastDay: r.lastDay });
-            else {
-              addMatterSums(t.sums, r);
-              if (r.lastDay > t.lastDay || (r.lastDay === t.lastDay && r.taskName > t.name))
-                Object.assign(t, { name: r.taskName, lastDay: r.lastDay });
-            }
+            // Renamed within the period (rare): the name of its latest day.
+            const taskName =
+              r.firstName === r.lastName ? r.lastName : ((await q.latestTaskName(db, departmentId, p, r.taskCode)) ?? r.lastName);
+            rows.push({ sums: r, row: Object.assign(matterFigures(r), { taskCode: r.taskCode, taskName }) });
           }
-          return [...byCode].map(([taskCode, t]) => ({
-            sums: t.sums,
-            row: Object.assign(matterFigures(t.sums), { taskCode, taskName: t.name }),
-          }));
+          return rows;
         },
         (r) => r.taskName,
       );
