@@ -26,9 +26,10 @@ async function rate(token: string, score: number): Promise<number> {
 let badRatingId = 0;
 beforeEach(async () => {
   const now = s.t.clock.now();
-  const at = (staffName: string | null, taskCode: string, taskName: string) =>
-    makeMatter(s.t.db, { codeId: s.w.codeA.id, departmentId: s.w.deptA.id, staffName, taskCode, taskName, finishedAt: now - 3600_000 });
-  // 张敏: two 办件 rated 5 and 4; 李强: a 差评 and one not rated; no 经办人: not rated.
+  const at = (staffName: string | null, taskCode: string, taskName: string, finishedAt = now - 3600_000) =>
+    makeMatter(s.t.db, { codeId: s.w.codeA.id, departmentId: s.w.deptA.id, staffName, taskCode, taskName, finishedAt });
+  // 张敏: two 办件 rated 5 and 4; 李强: a 差评 and one not rated; no 经办人: not rated, given the county's
+  // default rating (4) when its link ran out.
   await rate((await at('张敏', 'T-001', '个体工商户设立登记')).linkToken!, 5);
   await rate((await at('张敏', 'T-002', '食品经营许可')).linkToken!, 4);
   const bad = await at('李强', 'T-001', '个体工商户设立登记');
@@ -37,8 +38,11 @@ beforeEach(async () => {
   );
   badRatingId = await rate(bad.linkToken!, 1);
   await at('李强', 'T-003', '税务登记');
-  await at(null, 'T-003', '税务登记');
+  await at(null, 'T-003', '税务登记', now - 10 * 86_400_000);
   await s.t.services.ratings.flush();
+  const admin = (await s.t.services.auth.resolveActor(s.w.admin.id))!;
+  await s.t.services.settings.update(admin, { matters: { linkValidDays: 7, defaultRating: { enabled: true, score: 4 }, smsSign: '' } });
+  expect(await s.t.services.ratings.giveDefaultRatings()).toBe(1);
 });
 
 const login = (page: Page, username: string) => loginAs(page, s.t.url, username);
@@ -60,10 +64,13 @@ describe('办件评价 pages', () => {
       page.on('pageerror', (e) => errors.push(e.message));
       await login(page, s.w.headA.username);
       await page.goto(`${s.t.url}/admin/dashboard`);
-      // 5 finished, 3 rated: 评价率 60.0%; all three ratings citizens': 主动评价好评率 = 好评率 = 2/3.
+      // 5 finished, 3 rated: 评价率 60.0%. Ratings 5, 4, 1 and the default 4: 好评率 3/4; without the
+      // default, 主动评价好评率 2/3.
       await expect.poll(() => page.getByTestId('kpi-ratingRate-value').textContent()).toBe('60.0%');
       expect(await page.getByTestId('kpi-ratingRate').textContent()).toContain('3 / 5 办件');
       expect(await page.getByTestId('kpi-ratingRate').textContent()).toContain('未评价率 40.0%');
+      expect(await page.getByTestId('kpi-goodRate-value').textContent()).toBe('75.0%');
+      expect(await page.getByTestId('kpi-goodRate').textContent()).toContain('默认评价 1 条');
       expect(await page.getByTestId('kpi-activeGoodRate-value').textContent()).toBe('66.7%');
       expect(await page.getByTestId('figure-legend').textContent()).toContain('主动评价好评率：群众主动评价中的好评占比，不含系统默认评价');
       expect(await axeViolations(page)).toEqual([]);
@@ -85,6 +92,7 @@ describe('办件评价 pages', () => {
       expect(await page.getByTestId('matters-totals').textContent()).toContain(
         '办结办件 5 件，群众评价 3 件（评价率 60.0%，未评价率 40.0%）',
       );
+      expect(await page.getByTestId('matters-totals').textContent()).toContain('默认评价 1 条');
       expect(await table.locator('th[aria-sort]').textContent()).toBe('差评▼');
       // By 评价率: highest first, then the other way.
       await table.getByRole('button', { name: '评价率' }).click();

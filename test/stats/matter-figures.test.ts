@@ -5,8 +5,7 @@ import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { exec, firstRow } from '../../db/client.js';
-import { RollupBatch, writeRollups } from '../../db/queries/rollups.js';
-import { chinaDay, chinaHour } from '../../shared/china-time.js';
+import { chinaDay } from '../../shared/china-time.js';
 import { bearerFor, T0 } from '../helpers/app.js';
 import { useTestWorld } from '../helpers/factories.js';
 import { makeMatter } from '../helpers/matters.js';
@@ -29,40 +28,10 @@ const rateMatter = async (token: string, score: number) => {
   return res.json() as { id: number; assessNumber: number };
 };
 
-/** A system default rating of an unrated 办件, stored with its rollups as the default-rating job stores one. */
-async function defaultRating(m: Awaited<ReturnType<typeof makeMatter>>, score: number) {
-  const at = T0;
-  await t.db.transaction(async (tx) => {
-    await exec(
-      tx,
-      sql`INSERT INTO ratings (code_id, department_id, score, tags, real_name, channel, created_at, day, matter_id)
-        VALUES (${m.codeId}, ${m.departmentId}, ${score}, '[]', 0, 'default', ${at}, ${chinaDay(at)}, ${m.id})`,
-    );
-    const batch = new RollupBatch();
-    batch.addRating(
-      {
-        codeId: m.codeId,
-        departmentId: m.departmentId,
-        day: chinaDay(at),
-        hour: chinaHour(at),
-        score,
-        tags: [],
-        realName: false,
-        isDefault: true,
-        matter: {
-          codeId: m.codeId,
-          departmentId: m.departmentId,
-          finishedDay: m.finishedDay!,
-          taskCode: m.taskCode,
-          taskName: m.taskName,
-          staffName: m.staffName ?? '',
-        },
-      },
-      1,
-      1,
-    );
-    await writeRollups(tx, batch);
-  });
+/** The county gives unrated 办件 a default rating of `score` once their link's 7 days are over. */
+async function enableDefaults(score: number) {
+  const admin = (await t.services.auth.resolveActor(w.admin.id))!;
+  await t.services.settings.update(admin, { matters: { linkValidDays: 7, defaultRating: { enabled: true, score }, smsSign: '' } });
 }
 
 const T1 = '11410000MB0000000X4000111111000';
@@ -75,7 +44,8 @@ const T3 = '11410000MB0000000X4000333333000';
  *   m2 张敏 事项2: rated 2 (差评), then a 追评 of 4 (only the 4 counts)
  *   m3 李强 事项1 (old name), finished the day before: rated 1 (差评, its case stays)
  *   m4 李强 事项1 under its new name: not rated
- *   m5 no 经办人, 事项3: not rated by a citizen, given a default rating of 4
+ *   m5 no 经办人, 事项3, finished 8 days before: not rated by a citizen, so given the default rating (4) when
+ *      its link ran out, the day before
  *   and on the window code A: a rating of 3 (not a 办件's)
  */
 async function buildMatters() {
@@ -85,7 +55,7 @@ async function buildMatters() {
   const m3 = await at({ staffName: '李强', taskCode: T1, taskName: '个体工商户设立登记（个人独资）', finishedAt: T0 - DAY });
   // Renamed the next day, to a name that sorts first: the latest name is not the largest.
   const m4 = await at({ staffName: '李强', taskCode: T1, taskName: '个体工商户设立登记' });
-  const m5 = await at({ staffName: null, taskCode: T3, taskName: '税务登记' });
+  const m5 = await at({ staffName: null, taskCode: T3, taskName: '税务登记', finishedAt: T0 - 8 * DAY });
   await t.db.transaction((tx) =>
     exec(
       tx,
@@ -103,8 +73,9 @@ async function buildMatters() {
     remoteAddress: '10.1.1.1',
   });
   expect(window.statusCode, window.body).toBe(201);
-  await defaultRating(m5, 4);
   await t.services.ratings.flush();
+  await enableDefaults(4);
+  expect(await t.services.ratings.giveDefaultRatings()).toBe(1);
   return { m1, m2, m3, m4, m5, r1, r2a, r2b, r3 };
 }
 
@@ -152,11 +123,12 @@ describe('评价率 and 主动评价好评率 on the figures routes', () => {
     const one = (await get('/api/stats/summary', w.headA, { ...NOVEMBER, departmentId: w.deptA.id })).body;
     expect(one).toMatchObject(A_FIGURES);
 
-    // A 办件 counts on the day it finished: m1 and m3 the day before, the others on T0's day.
+    // A 办件 counts on the day it finished (m1 and m3 the day before, m2 and m4 on T0's day), a rating on the
+    // day it was given (m5's default the day before).
     const trend = (await get('/api/stats/trend', w.supervisor, { from: chinaDay(T0 - DAY), to: chinaDay(T0) })).body;
-    expect(trend.points.map((p: any) => [p.finishedMatters, p.ratedMatters, p.ratingRate])).toEqual([
-      [2, 2, 1],
-      [3, 1, 1 / 3],
+    expect(trend.points.map((p: any) => [p.finishedMatters, p.ratedMatters, p.ratingRate, p.defaults])).toEqual([
+      [2, 2, 1, 1],
+      [2, 1, 0.5, 0],
     ]);
 
     const codes = (await get('/api/stats/codes', w.supervisor, { ...NOVEMBER, departmentId: w.deptA.id })).body;
@@ -426,7 +398,8 @@ describe('the ratings behind a figure', () => {
         ['2', '评价链接', '首次评价', '是'],
         ['4', '评价链接', '追评', ''],
         ['3', '二维码', '', ''],
-        ['4', '系统默认', '', ''],
+        // The default rating is its 办件's only rating: assess number 1.
+        ['4', '系统默认', '首次评价', ''],
       ]),
     );
     expect(csv.body).not.toContain(PHONE);
