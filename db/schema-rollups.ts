@@ -144,7 +144,8 @@ export const caseStatusCounts = sqliteTable(
  * Per department, 办件 finish day, window, 事项 and 经办人: the 办件 that finished, those a citizen rated,
  * those given a default rating, and the counted latest citizen rating of each by score (a 追评 replaces
  * the first). The per-经办人 and per-事项 figures (评价率, 主动评价好评率, 差评) sum these rows.
- * `staff_name` is '' for a 办件 without one.
+ * `staff_name` is '' for a 办件 without one. WITHOUT ROWID (migration 0015): a department's period is
+ * contiguous.
  */
 export const dailyMatterStats = sqliteTable(
   'daily_matter_stats',

@@ -155,11 +155,11 @@ export const CsvQuery = Type.Object({
 /**
  * What GET /api/stats/matters/staff and /tasks sort by: a figure (highest first unless told otherwise; a
  * rate without data, null, last either way) or the name (经办人 or 事项, A to Z). Without `sort`: most 差评
- * first. Ties go by 办结办件数 (most first), then by name.
+ * first. Ties go by 办结办件数 (most first), then by name; 办件 without a 经办人 come last by name.
  */
 const MatterSort = LiteralUnion(['badCount', 'ratingRate', 'activeGoodRate', 'finishedMatters', 'citizenRatings', 'name'] as const, {
   description:
-    '排序：badCount（默认，差评多的在前）、ratingRate、activeGoodRate、finishedMatters、citizenRatings（默认降序，无数据的比率排在最后）或 name（默认升序）',
+    '排序：badCount（默认，差评多的在前）、ratingRate、activeGoodRate、finishedMatters、citizenRatings（默认降序，无数据的比率排在最后）或 name（默认升序，未登记经办人的排在最后）',
 });
 export const MatterFiguresQuery = Type.Object({
   departmentId: Id,

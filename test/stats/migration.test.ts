@@ -13,6 +13,7 @@ import { migrateDb } from '../../db/migrate.js';
 import { verifyRollups } from '../../server/modules/stats/recount.js';
 import { bearerFor, driverUnderTest, makeTestApp, writeSql } from '../helpers/app.js';
 import { makeCode, makeCounty, makeDepartment, makeUser } from '../helpers/factories.js';
+import { makeMatter } from '../helpers/matters.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../../db/migrations', import.meta.url));
 const CHINA = 8 * 3_600_000;
@@ -23,10 +24,10 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A database migrated only up to (not including) the dashboard-rollups migration, as deployments were. */
-function databaseBefore0007(): Db {
+/** A database migrated only up to (not including) the migration whose tag ends so, as deployments were. */
+function databaseBefore(tagEnd: string): Db {
   const journal = JSON.parse(readFileSync(join(MIGRATIONS, 'meta/_journal.json'), 'utf8')) as { entries: { idx: number; tag: string }[] };
-  const mine = journal.entries.find((e) => e.tag.endsWith('_dashboard_rollups'))!;
+  const mine = journal.entries.find((e) => e.tag.endsWith(tagEnd))!;
   const entries = journal.entries.filter((e) => e.idx < mine.idx);
   mkdirSync(join(dir, 'meta'));
   writeFileSync(join(dir, 'meta/_journal.json'), JSON.stringify({ ...journal, entries }));
@@ -39,7 +40,7 @@ function databaseBefore0007(): Db {
 // Old SQLite databases (a drizzle SQLite migrator, sqlite_master, WITHOUT ROWID): SQLite only.
 describe.skipIf(driverUnderTest === 'pg')('migration 0007 keeps the figures of an existing database', () => {
   it('fills the department days (heat-map hours included) and the running totals from the old rollups', async () => {
-    const db = databaseBefore0007();
+    const db = databaseBefore('_dashboard_rollups');
     expect(await firstRow(db, sql`SELECT name FROM sqlite_master WHERE name = 'hourly_department_stats'`)).toBeTruthy();
     // Departments and codes written through today's factories (their tables are unchanged since);
     // users only once the database is migrated (later migrations add columns to them).
@@ -156,6 +157,54 @@ describe.skipIf(driverUnderTest === 'pg')('migration 0007 keeps the figures of a
       expect(funnel).toMatchObject({ opensTotal: 6, submissionsTotal: 4, lastOpenDay: '2026-11-04', lastSubmissionDay: '2026-11-05' });
       await t.app.inject({ method: 'POST', url: `/api/codes/${w.codeA.id}/opened` });
       expect((await t.services.stats.verifyRollups()).ok).toBe(true);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe.skipIf(driverUnderTest === 'pg')('migration 0015 clusters daily_matter_stats on its key', () => {
+  it('keeps every row of an existing database, and the figures read from them', async () => {
+    const db = databaseBefore('_matter_stats_without_rowid');
+    expect((await firstRow<{ sql: string }>(db, sql`SELECT sql FROM sqlite_master WHERE name = 'daily_matter_stats'`))!.sql).not.toMatch(
+      /WITHOUT ROWID/,
+    );
+    const county = await makeCounty(db);
+    const dept = await makeDepartment(db, { orgUnitId: county.id });
+    const code = await makeCode(db, { departmentId: dept.id });
+    const at = Date.parse('2026-11-02T10:00:00+08:00');
+    for (const [staffName, taskCode, finishedAt] of [
+      ['张敏', 'T-1', at],
+      ['张敏', 'T-1', at],
+      ['李强', 'T-2', at + 86_400_000],
+      [null, 'T-2', at],
+    ] as const)
+      await makeMatter(db, { codeId: code.id, departmentId: dept.id, staffName, taskCode, finishedAt });
+    const before = await rows(db, sql`SELECT * FROM daily_matter_stats ORDER BY department_id, day, code_id, task_code, staff_name`);
+    expect(before).toHaveLength(3);
+
+    await migrateDb(db);
+    expect((await firstRow<{ sql: string }>(db, sql`SELECT sql FROM sqlite_master WHERE name = 'daily_matter_stats'`))!.sql).toMatch(
+      /WITHOUT ROWID/,
+    );
+    expect(await rows(db, sql`SELECT * FROM daily_matter_stats ORDER BY department_id, day, code_id, task_code, staff_name`)).toEqual(
+      before,
+    );
+    expect((await verifyRollups(db)).mismatches).toEqual([]);
+    const t = await makeTestApp({ db, now: Date.parse('2026-11-06T12:00:00+08:00') });
+    try {
+      const supervisor = await makeUser(db, { role: 'supervisor', orgUnitId: county.id });
+      const staff = (
+        await t.app.inject({
+          url: `/api/stats/matters/staff?from=2026-11-01&to=2026-11-30&departmentId=${dept.id}&sort=name`,
+          headers: bearerFor(t.app, supervisor),
+        })
+      ).json();
+      expect(staff.staff.map((r: { staffName: string | null; finishedMatters: number }) => [r.staffName, r.finishedMatters])).toEqual([
+        ['李强', 1],
+        ['张敏', 2],
+        [null, 1],
+      ]);
     } finally {
       await t.close();
     }

@@ -22,13 +22,19 @@ const byName = new Intl.Collator('zh-CN', { numeric: true }).compare;
 
 /**
  * Sorted by `sort` (figures highest first, names A to Z, unless `order` says otherwise; a rate without
- * data last either way), ties by 办结办件数 (most first) then by name.
+ * data, or 办件 without a 经办人 by name, last either way), ties by 办结办件数 (most first) then by name.
  */
 function sortRows<R extends MatterFigures>(rows: R[], nameOf: (r: R) => string, sort: MatterSort, order?: 'asc' | 'desc'): R[] {
   const tie = (a: R, b: R) => b.finishedMatters - a.finishedMatters || byName(nameOf(a), nameOf(b));
   if (sort === 'name') {
     const sign = order === 'desc' ? -1 : 1;
-    return rows.sort((a, b) => sign * byName(nameOf(a), nameOf(b)) || b.finishedMatters - a.finishedMatters);
+    // 办件 without a 经办人 (no name) last, whatever the order, as a rate without data.
+    return rows.sort((a, b) => {
+      const x = nameOf(a);
+      const y = nameOf(b);
+      if (x === '' || y === '') return x === y ? 0 : x === '' ? 1 : -1;
+      return sign * byName(x, y) || b.finishedMatters - a.finishedMatters;
+    });
   }
   const sign = order === 'asc' ? 1 : -1;
   const key = sort as FigureSort;
