@@ -11,7 +11,8 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { openPgDb, sqliteOf } from '../db/client.js';
+import { sql } from 'drizzle-orm';
+import { firstRow, openPgDb, sqliteOf } from '../db/client.js';
 import { migrateDb } from '../db/migrate.js';
 import { findUserByUsername } from '../db/queries/users.js';
 import { DEMO_USERS } from '../db/seed.js';
@@ -30,6 +31,8 @@ export interface DashboardOptions {
   /** 'pg': generated into SQLite as for 'sqlite', then copied into PostgreSQL and timed there. */
   driver: 'sqlite' | 'pg';
   ratings: number;
+  /** 办件 finished over the year (0: none); about 65 % of them rated, those ratings among `ratings`. */
+  matters: number;
   requests: number;
   /** The demo county (default), or a province: 3,000 codes in 400 departments (lib/province.ts). */
   org: BenchOrg;
@@ -102,8 +105,14 @@ export async function runDashboards(opts: DashboardOptions): Promise<{ rows: Row
   let dropDatabase: (() => Promise<void>) | null = null;
   try {
     const lastDay = chinaDay(Date.now() - DAY);
-    opts.log(`${part}: generating ${size} ratings over the year up to ${lastDay}`);
-    const gen = await generateYear(t.db, t.services, { ratings: opts.ratings, lastDay, seed: 20261123, log: opts.log });
+    opts.log(`${part}: generating ${size} ratings and ${opts.matters.toLocaleString('en-US')} 办件 over the year up to ${lastDay}`);
+    const gen = await generateYear(t.db, t.services, {
+      ratings: opts.ratings,
+      matters: opts.matters,
+      lastDay,
+      seed: 20261123,
+      log: opts.log,
+    });
     const dbBytes = statSync(dbFile).size;
     raw.generated = { ...gen, dbBytes, lastDay, org: opts.org, codes: t.codes.length };
     opts.log(`${part}: generated in ${(gen.totalMs / 1000).toFixed(1)} s (${gen.cases} cases, ${(dbBytes / 1e9).toFixed(2)} GB)`);
@@ -115,7 +124,7 @@ export async function runDashboards(opts: DashboardOptions): Promise<{ rows: Row
         Math.round(gen.ratings / (gen.insertMs / 1000)),
         'ratings/s',
         null,
-        `with ${gen.cases} cases, ${gen.events} events`,
+        `with ${gen.cases} cases, ${gen.events} events, ${gen.matters} 办件 (${gen.matterRows} daily_matter_stats rows)`,
       ),
     );
     rows.push(row(part, `generate ${size} ratings`, 'total incl. index rebuild', Math.round(gen.totalMs / 100) / 10, 's'));
@@ -182,9 +191,19 @@ export async function runDashboards(opts: DashboardOptions): Promise<{ rows: Row
 
     // Every stats GET that exists now (the OpenAPI document lists the registered routes).
     const spec = t.app.swagger() as { paths: Record<string, Record<string, unknown>> };
+    // The per-经办人 / per-事项 views need a department: timed below, each on its own.
     const statsPaths = Object.keys(spec.paths)
-      .filter((p) => p.startsWith('/api/stats/') && spec.paths[p]!.get && !/export|\{/.test(p))
+      .filter((p) => p.startsWith('/api/stats/') && spec.paths[p]!.get && !/export|\{|\/matters\//.test(p))
       .sort();
+    const departmentIds = [...new Set(t.codes.map((c) => c.departmentId))];
+    const randomDepartment = () => departmentIds[Math.floor(rnd() * departmentIds.length)]!;
+    // The department with the most 办件 rows (the longest per-经办人 / per-事项 read), and its rows a month.
+    const busiest = await firstRow<{ d: number; n: number }>(
+      t.db,
+      sql`SELECT department_id AS d, count(*) AS n FROM daily_matter_stats GROUP BY department_id ORDER BY n DESC LIMIT 1`,
+    );
+    if (busiest) opts.log(`${part}: busiest 办件 department ${busiest.d}: ${Math.round(busiest.n / 12)} daily_matter_stats rows a month`);
+    raw.matterRowsPerMonthBusiest = busiest ? Math.round(busiest.n / 12) : null;
     const cold: number[] = [];
     const headHeaders = await headAuth(t);
     const targets: Target[] = [
@@ -195,6 +214,23 @@ export async function runDashboards(opts: DashboardOptions): Promise<{ rows: Row
         name: 'GET /api/stats/codes?limit=50&sort=score',
         url: () => `/api/stats/codes?${range30()}&limit=50&sort=score`,
         goal: true,
+      },
+      ...(['staff', 'tasks'] as const).flatMap((view) => [
+        {
+          name: `GET /api/stats/matters/${view} (a department)`,
+          url: () => `/api/stats/matters/${view}?${range30()}&departmentId=${randomDepartment()}`,
+          goal: true,
+        },
+        {
+          name: `GET /api/stats/matters/${view} (busiest department, page of 50)`,
+          url: () => `/api/stats/matters/${view}?${range30()}&departmentId=${busiest?.d ?? departmentIds[0]}&limit=50`,
+          goal: true,
+        },
+      ]),
+      {
+        name: 'GET /api/stats/matters/staff (busiest department), 365 days',
+        url: () => `/api/stats/matters/staff?${yearRange}&departmentId=${busiest?.d ?? departmentIds[0]}`,
+        goal: false,
       },
       { name: 'GET /api/codes (funnel)', url: () => '/api/codes', goal: true },
       { name: 'GET /api/cases?sort=queue', url: () => '/api/cases?sort=queue', goal: true },

@@ -2,6 +2,10 @@
 // transactions of 10 k (WAL, synchronous off; secondary indexes dropped during the load and rebuilt
 // after, as a bulk import would), cases and their timelines for every 差评, and the rollup tables
 // computed from the very same generated rows — so the dashboards read what the write path leaves.
+// With `matters`, the year's 办件 too (一次一评): every window handles a few of its department's 事项
+// with one to three 经办人; about 65 % of the 办件 are rated through their link (those ratings are part
+// of `ratings`, channel link, assess number 1), the others are finished without a rating; their rows,
+// and the 办件 counters of every rollup (daily_matter_stats included), as the write path leaves them.
 import type Database from 'better-sqlite3';
 import { type Db, writerOf } from '../../db/client.js';
 import { resetCaseSequences } from '../../db/queries/cases.js';
@@ -20,6 +24,32 @@ const BATCH = 10_000;
 const HOUR_WEIGHTS = [
   0.01, 0, 0, 0, 0, 0, 0.01, 0.05, 0.6, 1.4, 1.6, 1.3, 0.45, 0.6, 1.3, 1.4, 1.2, 0.6, 0.15, 0.08, 0.05, 0.03, 0.02, 0.01,
 ];
+/** Share of the 办件 a citizen rates (the rest finish without a rating). */
+const RATED_SHARE = 0.65;
+const TASK_NAMES = [
+  '个体工商户设立登记',
+  '食品经营许可',
+  '城乡居民基本养老保险参保登记',
+  '不动产登记',
+  '机动车驾驶证换证',
+  '社会保障卡申领',
+  '住房公积金提取',
+  '医疗保险关系转移',
+  '税务登记',
+  '企业名称变更登记',
+  '户口迁移',
+  '居住证办理',
+  '营业执照补领',
+  '建设工程规划许可',
+  '排水许可',
+  '道路运输经营许可',
+  '药品零售许可',
+  '失业保险金申领',
+  '生育登记',
+  '残疾人证办理',
+];
+const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗';
+const GIVEN = ['敏', '强', '静', '磊', '洋', '艳', '勇', '军', '杰', '娟', '涛', '明', '超', '霞', '平', '刚'];
 const COMMENTS_GOOD = ['办得很快，谢谢', '工作人员很耐心，讲解清楚', '一次就办好了，点赞', '环境不错，有饮水和充电'];
 const COMMENTS_BAD = [
   '等了一个多小时还没轮到，窗口只开了两个',
@@ -30,6 +60,8 @@ const COMMENTS_BAD = [
 
 export interface GenerateOptions {
   ratings: number;
+  /** 办件 finished over the year (0: none; bound ratings are taken from `ratings`). */
+  matters?: number;
   /** Last day generated (China date); the year runs up to it. */
   lastDay: string;
   seed: number;
@@ -38,6 +70,9 @@ export interface GenerateOptions {
 
 export interface GenerateReport {
   ratings: number;
+  matters: number;
+  /** Rows of daily_matter_stats (per department, 办结 day, window, 事项 and 经办人). */
+  matterRows: number;
   cases: number;
   events: number;
   excluded: number;
@@ -134,7 +169,7 @@ export async function generateYear(db: Db, services: Services, opts: GenerateOpt
     return v;
   };
 
-  const indexes = bulkIndexes(sqlite, ['ratings', 'cases', 'case_events', 'rating_decisions']);
+  const indexes = bulkIndexes(sqlite, ['ratings', 'cases', 'case_events', 'rating_decisions', 'matters']);
   for (const ix of indexes) sqlite.exec(`DROP INDEX ${ix.name}`);
   sqlite.pragma('synchronous = OFF');
   sqlite.pragma('cache_size = -1048576');
@@ -144,8 +179,8 @@ export async function generateYear(db: Db, services: Services, opts: GenerateOpt
 
   const insRating =
     sqlite.prepare(`INSERT INTO ratings (id, code_id, department_id, score, tags, comment, phone_enc, real_name, phone_erased_at,
-    client_hash, net_hash, idempotency_key, channel, created_at, day, flagged, flag_reason, excluded)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'qr', ?, ?, ?, ?, ?)`);
+    client_hash, net_hash, idempotency_key, channel, created_at, day, flagged, flag_reason, excluded, matter_id, assess_number)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insCase = sqlite.prepare(`INSERT INTO cases (id, case_no, kind, status, rating_id, department_id, code_id, rating_day, anonymous,
     officer_id, classification, satisfaction, genuine, reopen_count, contact_due_date, due_date, status_token, draw_id, visited_at,
     rectified_at, answered_at, closed_at, escalated_at, created_at, updated_at)
@@ -155,20 +190,20 @@ export async function generateYear(db: Db, services: Services, opts: GenerateOpt
   const insDecision = sqlite.prepare(
     `INSERT INTO rating_decisions (rating_id, kind, reason, case_id, decided_by, decided_at) VALUES (?, 'exclude', ?, ?, ?, ?)`,
   );
-  const insCodeDay =
-    sqlite.prepare(`INSERT INTO daily_code_stats (code_id, day, department_id, s1, s2, s3, s4, s5, real_name, submissions, opens)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insCodeDay = sqlite.prepare(`INSERT INTO daily_code_stats (code_id, day, department_id, s1, s2, s3, s4, s5, real_name, submissions,
+    finished_matters, rated_matters, opens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const hourCols = Array.from({ length: 24 }, (_, h) => `h${h}`).concat(Array.from({ length: 24 }, (_, h) => `b${h}`));
   const insDepartmentDay =
-    sqlite.prepare(`INSERT INTO daily_department_stats (department_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens,
-    ${hourCols.join(', ')}) VALUES (${new Array(10 + hourCols.length).fill('?').join(', ')})`);
-  const insRunning = sqlite.prepare(`INSERT INTO cumulative_code_stats (code_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens,
-    last_submission_day, last_open_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    sqlite.prepare(`INSERT INTO daily_department_stats (department_id, day, s1, s2, s3, s4, s5, real_name, submissions,
+    finished_matters, rated_matters, opens, ${hourCols.join(', ')}) VALUES (${new Array(12 + hourCols.length).fill('?').join(', ')})`);
+  const insRunning = sqlite.prepare(`INSERT INTO cumulative_code_stats (code_id, day, s1, s2, s3, s4, s5, real_name, submissions,
+    finished_matters, rated_matters, opens, last_submission_day, last_open_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   // Cases per department, kind and status (case_status_counts), written after the last day.
   const caseStatuses = new Map<string, number>();
-  // Per code, the running totals of its code-day rows so far (s1..s5, realName, submissions, opens).
+  // Per code, the running totals of its code-day rows so far (s1..s5, realName, submissions, finished and
+  // rated 办件, opens).
   const running = codes.map(() => ({
-    sums: [0, 0, 0, 0, 0, 0, 0, 0],
+    sums: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
     lastSubmission: null as string | null,
     lastOpen: null as string | null,
   }));
@@ -176,7 +211,44 @@ export async function generateYear(db: Db, services: Services, opts: GenerateOpt
   const insCaseDay = sqlite.prepare(`INSERT INTO daily_case_stats (department_id, day, cases, real_name, real_name_visited, valid,
     valid_rectified, answered, answered_satisfied, closed, closed_on_time, open) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
 
-  const rep: GenerateReport = { ratings: 0, cases: 0, events: 0, excluded: 0, insertMs: 0, indexMs: 0, totalMs: 0 };
+  // 办件: each department's 40 事项 (a few much more common than the rest); each window handles six of
+  // them and has one to three 经办人 (some 办件 come without one).
+  const matterTarget = opts.matters ?? 0;
+  const bindShare = matterTarget > 0 ? Math.min(1, (matterTarget * RATED_SHARE) / Math.max(1, opts.ratings)) : 0;
+  const tasksOf = deptIds.map((d) =>
+    Array.from({ length: 40 }, (_, k) => ({
+      code: `11${String(d).padStart(6, '0')}MB${String(k).padStart(4, '0')}X44401110`,
+      name: `${TASK_NAMES[(d * 7 + k) % TASK_NAMES.length]}${k >= TASK_NAMES.length ? `（${k}）` : ''}`,
+    })),
+  );
+  const taskWeights = Array.from({ length: 40 }, (_, k) => 1 / (k + 1));
+  const windows = codes.map((c) => {
+    const dix = deptIndex.get(c.d)!;
+    const pickOfDept = sampler(taskWeights, rnd);
+    const tasks = [...new Set(Array.from({ length: 6 }, () => pickOfDept()))].map((k) => tasksOf[dix]![k]!);
+    const staff = Array.from(
+      { length: 1 + Math.floor(rnd() * 3) },
+      () => `${SURNAMES[Math.floor(rnd() * SURNAMES.length)]}${GIVEN[Math.floor(rnd() * GIVEN.length)]}`,
+    );
+    return { tasks, pickTask: sampler(tasks.map((_, i) => 1 / (i + 1)), rnd), staff };
+  });
+  const insMatter = sqlite.prepare(`INSERT INTO matters (id, project_no, code_id, department_id, task_code, task_name, staff_name,
+    applicant_type, status, source, accepted_at, finished_at, finished_day, link_expires_at, rating_count, rated, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'finished', 'window', ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insMatterDay = sqlite.prepare(`INSERT INTO daily_matter_stats (department_id, day, code_id, task_code, staff_name, task_name,
+    finished, rated, defaults, s1, s2, s3, s4, s5) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`);
+
+  const rep: GenerateReport = {
+    ratings: 0,
+    matters: 0,
+    matterRows: 0,
+    cases: 0,
+    events: 0,
+    excluded: 0,
+    insertMs: 0,
+    indexMs: 0,
+    totalMs: 0,
+  };
   let inTx = 0;
   sqlite.exec('BEGIN');
   const tick = () => {
@@ -193,7 +265,50 @@ export async function generateYear(db: Db, services: Services, opts: GenerateOpt
     const dayStart = Date.parse(`${day}T00:00:00Z`) - CHINA;
     const times = Array.from({ length: n }, () => dayStart + pickHour() * HOUR + Math.floor(rnd() * HOUR));
     times.sort((a, b) => a - b);
-    const codeDay = codes.map(() => [0, 0, 0, 0, 0, 0, 0]); // s1..s5, realName, submissions
+    const codeDay = codes.map(() => [0, 0, 0, 0, 0, 0, 0, 0, 0]); // s1..s5, realName, submissions, finished, rated 办件
+    // The day's 办件 per (window, 事项, 经办人): finished, rated, counted ratings s1..s5.
+    const matterDay = new Map<string, { ci: number; task: { code: string; name: string }; staff: string; n: number[] }>();
+    /** A 办件 finished at `finishedAt` at window `ci`, rated (counted or not) or not: its row and its rollups. */
+    const finishMatter = (ci: number, finishedAt: number, rating: { score: number; counted: boolean } | null): number => {
+      const code = codes[ci]!;
+      const w = windows[ci]!;
+      const task = w.tasks[w.pickTask()]!;
+      const staff = rnd() < 0.02 ? '' : w.staff[Math.floor(rnd() * w.staff.length)]!;
+      const id = ++rep.matters;
+      insMatter.run(
+        id,
+        `BM${day.replaceAll('-', '')}${String(id).padStart(9, '0')}`,
+        code.id,
+        code.d,
+        task.code,
+        task.name,
+        staff === '' ? null : staff,
+        rnd() < 0.85 ? 'person' : 'legal',
+        finishedAt - Math.floor(rnd() * 3 * DAY),
+        finishedAt,
+        day,
+        finishedAt + 7 * DAY,
+        rating ? 1 : 0,
+        rating ? 1 : 0,
+        finishedAt,
+        finishedAt,
+      );
+      const key = `${ci}|${task.code}|${staff}`;
+      let m = matterDay.get(key);
+      if (!m) {
+        m = { ci, task, staff, n: [0, 0, 0, 0, 0, 0, 0] };
+        matterDay.set(key, m);
+      }
+      m.n[0]!++;
+      codeDay[ci]![7]!++;
+      if (rating) {
+        m.n[1]!++;
+        codeDay[ci]![8]!++;
+        if (rating.counted) m.n[1 + rating.score]!++;
+      }
+      tick();
+      return id;
+    };
     const hours = deptIds.map(() => Array.from({ length: 24 }, () => [0, 0]));
     const tagCounts = new Map<string, number>();
     const caseDay = deptIds.map(() => CASE_FLAG_KEYS.map(() => 0));
@@ -268,6 +383,11 @@ export async function generateYear(db: Db, services: Services, opts: GenerateOpt
         phoneEnc = services.crypto.encryptPhone(`13${String(Math.floor(rnd() * 1e9)).padStart(9, '0')}`);
       const device = Math.floor(rnd() * devices);
       const flagged = rnd() < 0.003;
+      // One 办件 a rating rates through its link, finished earlier the same day.
+      const matterId =
+        bindShare > 0 && rnd() < bindShare
+          ? finishMatter(ci, createdAt - Math.floor(rnd() * Math.min(2 * HOUR, createdAt - dayStart)), { score, counted: !excluded })
+          : null;
       insRating.run(
         id,
         code.id,
@@ -281,11 +401,14 @@ export async function generateYear(db: Db, services: Services, opts: GenerateOpt
         idHash(1, device),
         netHashes[Math.floor(rnd() * networks)]!,
         `${id.toString(36)}-${idHash(3, id).slice(0, 16)}`,
+        matterId === null ? 'qr' : 'link',
         createdAt,
         day,
         flagged ? 1 : 0,
         flagged ? 'network_burst' : null,
         excluded,
+        matterId,
+        matterId === null ? null : 1,
       );
       const cd = codeDay[ci]!;
       cd[6]!++;
@@ -299,11 +422,22 @@ export async function generateYear(db: Db, services: Services, opts: GenerateOpt
       }
       tick();
     }
-    const deptDay = deptIds.map(() => [0, 0, 0, 0, 0, 0, 0, 0]); // s1..s5, realName, submissions, opens
+    // The day's 办件 nobody rated, at windows in proportion to their traffic.
+    if (matterTarget > 0) {
+      const unrated = Math.round((n * matterTarget) / opts.ratings) - codeDay.reduce((sum, c) => sum + c[7]!, 0);
+      for (let k = 0; k < unrated; k++) finishMatter(pickCode(), dayStart + pickHour() * HOUR + Math.floor(rnd() * HOUR), null);
+      for (const m of matterDay.values()) {
+        const code = codes[m.ci]!;
+        insMatterDay.run(code.d, day, code.id, m.task.code, m.staff, m.task.name, ...m.n);
+        rep.matterRows++;
+      }
+    }
+    // s1..s5, realName, submissions, finished and rated 办件, opens
+    const deptDay = deptIds.map(() => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     codeDay.forEach((c, i) => {
-      if (c[6] === 0) return;
+      if (c[6] === 0 && c[7] === 0) return;
       const opens = c[6]! + Math.round(c[6]! * 0.35 * rnd());
-      insCodeDay.run(codes[i]!.id, day, codes[i]!.d, c[0], c[1], c[2], c[3], c[4], c[5], c[6], opens);
+      insCodeDay.run(codes[i]!.id, day, codes[i]!.d, ...c, opens);
       const own = [...c, opens];
       const dd = deptDay[deptIndex.get(codes[i]!.d)!]!;
       const r = running[i]!;
@@ -311,12 +445,12 @@ export async function generateYear(db: Db, services: Services, opts: GenerateOpt
         dd[k]! += v!;
         r.sums[k]! += v!;
       });
-      r.lastSubmission = day;
+      if (c[6]! > 0) r.lastSubmission = day;
       if (opens > 0) r.lastOpen = day;
       insRunning.run(codes[i]!.id, day, ...r.sums, r.lastSubmission, r.lastOpen);
     });
     deptDay.forEach((d, dix) => {
-      if (d[6] === 0) return;
+      if (d[6] === 0 && d[7] === 0) return;
       const hs = hours[dix]!;
       insDepartmentDay.run(deptIds[dix], day, ...d, ...hs.map(([total]) => total), ...hs.map(([, b]) => b));
     });
