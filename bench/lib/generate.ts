@@ -230,7 +230,14 @@ export async function generateYear(db: Db, services: Services, opts: GenerateOpt
       { length: 1 + Math.floor(rnd() * 3) },
       () => `${SURNAMES[Math.floor(rnd() * SURNAMES.length)]}${GIVEN[Math.floor(rnd() * GIVEN.length)]}`,
     );
-    return { tasks, pickTask: sampler(tasks.map((_, i) => 1 / (i + 1)), rnd), staff };
+    return {
+      tasks,
+      pickTask: sampler(
+        tasks.map((_, i) => 1 / (i + 1)),
+        rnd,
+      ),
+      staff,
+    };
   });
   const insMatter = sqlite.prepare(`INSERT INTO matters (id, project_no, code_id, department_id, task_code, task_name, staff_name,
     applicant_type, status, source, accepted_at, finished_at, finished_day, link_expires_at, rating_count, rated, created_at, updated_at)

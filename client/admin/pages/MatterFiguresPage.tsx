@@ -53,7 +53,9 @@ export function MatterFiguresPage({ query }: PageProps) {
   const depts = departments.data?.departments ?? [];
   const departmentId = Number.isInteger(asked) && asked > 0 ? asked : depts.length === 1 ? depts[0]!.id : undefined;
   const go = (over: { range?: Range; departmentId?: number | string; view?: View }) =>
-    navigate(`/matter-figures?${qs({ ...(over.range ?? range), departmentId: over.departmentId ?? departmentId, view: over.view ?? view })}`);
+    navigate(
+      `/matter-figures?${qs({ ...(over.range ?? range), departmentId: over.departmentId ?? departmentId, view: over.view ?? view })}`,
+    );
 
   return (
     <section class="dashboard">
