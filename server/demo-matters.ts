@@ -107,7 +107,7 @@ export async function seedDemoMatters(
         const q = opts.quality(w.departmentId);
         const kiosk = kioskTokens.get(w.code);
         const rateAt = async (at: number, score: Score, channel: 'link' | 'kiosk') => {
-          clock.set(Math.min(at, opts.now - 60_000));
+          clock.set(Math.round(Math.min(at, opts.now - 60_000)));
           const isBad = score <= 2;
           const { tags } = await services.settings.forDepartment(w.departmentId);
           const body = { score, tags: rand() < 0.5 ? [pick(isBad ? tags.bad : tags.good)] : [] };
