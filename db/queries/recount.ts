@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { chinaHourSql } from '../../shared/china-time.js';
 import { type DbOrTx, exec, isPg, rows, statement } from '../client.js';
-import type { CaseFlags, CaseForRollup, RatingSums } from './rollups.js';
+import type { CaseFlags, CaseForRollup, MatterDayCounts, RatingSums } from './rollups.js';
 
 /** China hour of day of created_at (UTC+8), as the write side computes it. */
 const CHINA_HOUR = sql.raw(chinaHourSql('r.created_at'));
@@ -202,20 +202,12 @@ const MATTER_DAYS = `
     WHERE m.status = 'finished'
     GROUP BY m.department_id, m.finished_day, m.code_id, m.task_code, coalesce(m.staff_name, '')`;
 
-export interface MatterDayRow {
+export interface MatterDayRow extends MatterDayCounts {
   departmentId: number;
   day: string;
   codeId: string;
   taskCode: string;
   staffName: string;
-  finished: number;
-  rated: number;
-  defaults: number;
-  s1: number;
-  s2: number;
-  s3: number;
-  s4: number;
-  s5: number;
 }
 
 const MATTER_ROW_COLUMNS = `department_id AS "departmentId", day, code_id AS "codeId", task_code AS "taskCode", staff_name AS "staffName",

@@ -121,7 +121,8 @@ const CASE_STATUS = `
 // and PostgreSQL both accept (a WITH list of typed VALUES, INSERT … SELECT … ON CONFLICT … DO UPDATE
 // with the table named on the right of each SET, UPDATE … FROM), built and prepared once per size.
 
-const RATING_SUMS = [
+/** The counters of RatingSums, in the order of their SQL columns (RATING_COLUMNS). */
+export const RATING_SUMS = [
   's1',
   's2',
   's3',
@@ -136,7 +137,7 @@ const RATING_SUMS = [
   'ratedMatters',
 ] as const satisfies readonly (keyof RatingSums)[];
 /** The SQL columns of RATING_SUMS, in the same order. */
-const RATING_COLUMNS = [
+export const RATING_COLUMNS = [
   's1',
   's2',
   's3',
@@ -151,7 +152,8 @@ const RATING_COLUMNS = [
   'rated_matters',
 ] as const;
 
-const zeroSums = (): RatingSums => ({
+/** A rating rollup row's counters, all zero. */
+export const zeroSums = (): RatingSums => ({
   s1: 0,
   s2: 0,
   s3: 0,
@@ -181,14 +183,11 @@ export interface DepartmentDayDelta extends RatingSums {
   bad: number[];
 }
 
-/** What a batch adds to one (department, finish day, window, 事项, 经办人) row of daily_matter_stats. */
-export interface MatterDayDelta {
-  departmentId: number;
-  day: string;
-  codeId: string;
-  taskCode: string;
-  staffName: string;
-  taskName: string;
+/**
+ * The counters of a daily_matter_stats row (and of any sum of them): 办件 finished, rated by a citizen,
+ * given a default rating, and their counted latest citizen rating by score.
+ */
+export interface MatterDayCounts {
   finished: number;
   rated: number;
   defaults: number;
@@ -197,6 +196,31 @@ export interface MatterDayDelta {
   s3: number;
   s4: number;
   s5: number;
+}
+
+/** MatterDayCounts' keys, in the order of their SQL columns. */
+export const MATTER_COUNTS = [
+  'finished',
+  'rated',
+  'defaults',
+  's1',
+  's2',
+  's3',
+  's4',
+  's5',
+] as const satisfies readonly (keyof MatterDayCounts)[];
+
+/** MatterDayCounts, all zero. */
+export const zeroMatterDayCounts = (): MatterDayCounts => ({ finished: 0, rated: 0, defaults: 0, s1: 0, s2: 0, s3: 0, s4: 0, s5: 0 });
+
+/** What a batch adds to one (department, finish day, window, 事项, 经办人) row of daily_matter_stats. */
+export interface MatterDayDelta extends MatterDayCounts {
+  departmentId: number;
+  day: string;
+  codeId: string;
+  taskCode: string;
+  staffName: string;
+  taskName: string;
 }
 
 export interface TagDelta {
@@ -229,14 +253,7 @@ export class RollupBatch {
         taskCode: m.taskCode,
         staffName: m.staffName,
         taskName: m.taskName,
-        finished: 0,
-        rated: 0,
-        defaults: 0,
-        s1: 0,
-        s2: 0,
-        s3: 0,
-        s4: 0,
-        s5: 0,
+        ...zeroMatterDayCounts(),
       };
       this.matterDays.set(key, d);
     }
@@ -564,8 +581,6 @@ const TAGS: BatchStatement<TagDelta> = {
     out.push(r.departmentId, r.day, r.tag, r.count);
   },
 };
-
-const MATTER_COUNTS = ['finished', 'rated', 'defaults', 's1', 's2', 's3', 's4', 's5'] as const satisfies readonly (keyof MatterDayDelta)[];
 
 /** The 办件 rows; the 事项's name is the one last written. */
 const MATTER_DAYS: BatchStatement<MatterDayDelta> = {

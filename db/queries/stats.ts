@@ -8,7 +8,14 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
 import { type Db, type DbOrTx, firstRow, inIdList, isPg, type JsonArray, jsonArray, rows, statement } from '../client.js';
-import type { CaseFlags, RatingSums } from './rollups.js';
+import {
+  type CaseFlags,
+  type MatterDayCounts,
+  RATING_COLUMNS,
+  RATING_SUMS as RATING_SUM_KEYS,
+  type RatingSums,
+  zeroSums,
+} from './rollups.js';
 
 export interface DayRange {
   from: string;
@@ -64,21 +71,6 @@ export interface CodeRatingSums extends RatingSums {
   staffName: string | null;
   active: number;
 }
-
-const RATING_COLUMNS = [
-  's1',
-  's2',
-  's3',
-  's4',
-  's5',
-  'real_name',
-  'submissions',
-  'opens',
-  'defaults',
-  'default_good',
-  'finished_matters',
-  'rated_matters',
-] as const;
 
 // A code's figures over [from, to]: its running totals on its last day <= to, minus those on its last
 // day < from. Each side is one primary-key seek that reads its row as one JSON array: two seeks a
@@ -152,25 +144,10 @@ export async function sumRatingsByCode(
   return rows.map(([codeId, departmentId, location, staffName, active, hi, lo]) => {
     const h = hi === null ? NO_TOTALS : (jsonArray(hi) as number[]);
     const l = lo === null ? NO_TOTALS : (jsonArray(lo) as number[]);
-    return {
-      codeId,
-      departmentId,
-      location,
-      staffName,
-      active,
-      s1: h[0]! - l[0]!,
-      s2: h[1]! - l[1]!,
-      s3: h[2]! - l[2]!,
-      s4: h[3]! - l[3]!,
-      s5: h[4]! - l[4]!,
-      realName: h[5]! - l[5]!,
-      submissions: h[6]! - l[6]!,
-      opens: h[7]! - l[7]!,
-      defaults: h[8]! - l[8]!,
-      defaultGood: h[9]! - l[9]!,
-      finishedMatters: h[10]! - l[10]!,
-      ratedMatters: h[11]! - l[11]!,
-    };
+    // The arrays hold RATING_COLUMNS in order: the period's sums are their differences.
+    const sums = zeroSums();
+    for (const [i, k] of RATING_SUM_KEYS.entries()) sums[k] = h[i]! - l[i]!;
+    return { codeId, departmentId, location, staffName, active, ...sums };
   });
 }
 
@@ -288,18 +265,6 @@ export async function countUnclosedCases(db: DbOrTx, ids: readonly number[], tod
 
 // ---- The 办件 of one department by 经办人 and by 事项 (daily_matter_stats) ----
 
-/** A 经办人's or 事项's sums over the 办件 that finished in a period. */
-export interface MatterSumsRow {
-  finished: number;
-  rated: number;
-  defaults: number;
-  s1: number;
-  s2: number;
-  s3: number;
-  s4: number;
-  s5: number;
-}
-
 const MATTER_SUMS = `sum(m.finished) AS finished, sum(m.rated) AS rated, sum(m.defaults) AS defaults,
   sum(m.s1) AS s1, sum(m.s2) AS s2, sum(m.s3) AS s3, sum(m.s4) AS s4, sum(m.s5) AS s5`;
 // One department's rows of the period: a range of the primary key (department, day, …).
@@ -310,7 +275,7 @@ export async function sumMattersByStaff(db: DbOrTx, departmentId: number, p: Day
   return statement(
     db,
     `SELECT m.staff_name AS "staffName", ${MATTER_SUMS} FROM daily_matter_stats m WHERE ${MATTER_PERIOD} GROUP BY m.staff_name`,
-  ).all<MatterSumsRow & { staffName: string }>({ departmentId, from: p.from, to: p.to });
+  ).all<MatterDayCounts & { staffName: string }>({ departmentId, from: p.from, to: p.to });
 }
 
 /**
@@ -323,7 +288,7 @@ export async function sumMattersByTask(db: DbOrTx, departmentId: number, p: DayR
     db,
     `SELECT m.task_code AS "taskCode", min(m.task_name) AS "firstName", max(m.task_name) AS "lastName", ${MATTER_SUMS}
     FROM daily_matter_stats m WHERE ${MATTER_PERIOD} GROUP BY m.task_code`,
-  ).all<MatterSumsRow & { taskCode: string; firstName: string; lastName: string }>({ departmentId, from: p.from, to: p.to });
+  ).all<MatterDayCounts & { taskCode: string; firstName: string; lastName: string }>({ departmentId, from: p.from, to: p.to });
 }
 
 /** The name a 事项 was last pushed under in the period (the latest day's; of one day, the largest). */

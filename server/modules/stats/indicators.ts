@@ -1,6 +1,6 @@
 // The indicators of docs/domain.md ("Indicators"), computed in ONE place from rollup sums. The dashboard,
 // the rankings, the exports and the public page all call these functions.
-import { CASE_FLAG_KEYS, type CaseFlags, type RatingSums } from '../../../db/queries/rollups.js';
+import { CASE_FLAG_KEYS, type CaseFlags, MATTER_COUNTS, type MatterDayCounts, type RatingSums } from '../../../db/queries/rollups.js';
 import type { CaseIndicators, Indicators, MatterFigures, RatingIndicators, ScoreKey } from '../../../shared/api/stats.js';
 
 /** Counted (not excluded) ratings by score, and how many of them left a phone number (实名). */
@@ -20,10 +20,6 @@ export type CaseCounts = CaseFlags;
 /** n / d, or null when there is nothing to divide by (never NaN). */
 export function ratio(n: number, d: number): number | null {
   return d > 0 ? n / d : null;
-}
-
-export function emptyRatingCounts(): RatingCounts {
-  return { s1: 0, s2: 0, s3: 0, s4: 0, s5: 0, realName: 0 };
 }
 
 export function emptyFigureCounts(): FigureCounts {
@@ -126,30 +122,10 @@ export function ratingIndicators(c: FigureCounts): RatingIndicators {
 }
 
 /** A 经办人's or 事项's sums of daily_matter_stats: 办件 finished, rated, defaulted, and their ratings by level. */
-export interface MatterSums {
-  finished: number;
-  rated: number;
-  defaults: number;
-  s1: number;
-  s2: number;
-  s3: number;
-  s4: number;
-  s5: number;
-}
-
-export function emptyMatterSums(): MatterSums {
-  return { finished: 0, rated: 0, defaults: 0, s1: 0, s2: 0, s3: 0, s4: 0, s5: 0 };
-}
+export type MatterSums = MatterDayCounts;
 
 export function addMatterSums(a: MatterSums, b: MatterSums): MatterSums {
-  a.finished += b.finished;
-  a.rated += b.rated;
-  a.defaults += b.defaults;
-  a.s1 += b.s1;
-  a.s2 += b.s2;
-  a.s3 += b.s3;
-  a.s4 += b.s4;
-  a.s5 += b.s5;
+  for (const k of MATTER_COUNTS) a[k] += b[k];
   return a;
 }
 

@@ -1,5 +1,7 @@
 // A department's 办件 by 经办人 and by 事项 (一次一评): which staff member and which 事项 collect 差评, and
 // how many of their 办件 citizens rate. Read from daily_matter_stats, one department and period at a time.
+
+import { zeroMatterDayCounts } from '../../../db/queries/rollups.js';
 import * as q from '../../../db/queries/stats.js';
 import type {
   MatterFigures,
@@ -12,7 +14,7 @@ import type {
 } from '../../../shared/api/stats.js';
 import type { Actor } from '../auth/actor.js';
 import { periodOf, type StatsDeps, scopedDepartments } from './context.js';
-import { addMatterSums, emptyMatterSums, type MatterSums, matterFigures } from './indicators.js';
+import { addMatterSums, type MatterSums, matterFigures } from './indicators.js';
 import type { Period } from './period.js';
 
 type FigureSort = Exclude<MatterSort, 'name'>;
@@ -69,7 +71,7 @@ export function createMatterViews(deps: StatsDeps) {
     const p = periodOf(deps, query);
     const [department] = await scopedDepartments(deps, actor, query.departmentId);
     const found = await read(department!.id, p);
-    const totals = emptyMatterSums();
+    const totals = zeroMatterDayCounts();
     for (const f of found) addMatterSums(totals, f.sums);
     const all = sortRows(
       found.map((f) => f.row),

@@ -1,7 +1,8 @@
 // The department-day and running-total rollups as a recount computes them: from raw ratings grouped by
 // department, day and hour, and from recounted code days plus the stored opens (which have no raw rows).
 import type { CodeDayRow, CumulativeRow, DepartmentDayRow, DepartmentHourRow, OpensRow } from '../../../db/queries/recount.js';
-import { addRatingCounts, emptyRatingCounts } from './indicators.js';
+import { RATING_SUMS, zeroSums } from '../../../db/queries/rollups.js';
+import { addRatingCounts } from './indicators.js';
 
 /** The row of (a, b) in `rows`, made by `make` the first time it is asked for. */
 export function rowAt<R>(rows: Map<string, R>, a: string | number, b: string, make: () => R): R {
@@ -18,13 +19,7 @@ function emptyDepartmentDay(departmentId: number, day: string): DepartmentDayRow
   return {
     departmentId,
     day,
-    ...emptyRatingCounts(),
-    submissions: 0,
-    opens: 0,
-    defaults: 0,
-    defaultGood: 0,
-    finishedMatters: 0,
-    ratedMatters: 0,
+    ...zeroSums(),
     hours: new Array<number>(24).fill(0),
     bad: new Array<number>(24).fill(0),
   };
@@ -58,52 +53,22 @@ export function departmentDaysFrom(
   return [...rows.values()];
 }
 
-const SUMMED = [
-  's1',
-  's2',
-  's3',
-  's4',
-  's5',
-  'realName',
-  'submissions',
-  'opens',
-  'defaults',
-  'defaultGood',
-  'finishedMatters',
-  'ratedMatters',
-] as const;
-
 /** cumulative_code_stats as it must be: running totals over the code days, in (code, day) order. */
 export function cumulativeFrom(codeDays: readonly CodeDayRow[], opens: readonly OpensRow[]): CumulativeRow[] {
   const days = new Map<string, CumulativeRow>();
   const emptyDay = (codeId: string, day: string): CumulativeRow => ({
     codeId,
     day,
-    ...emptyRatingCounts(),
-    submissions: 0,
-    opens: 0,
-    defaults: 0,
-    defaultGood: 0,
-    finishedMatters: 0,
-    ratedMatters: 0,
+    ...zeroSums(),
     lastSubmissionDay: null,
     lastOpenDay: null,
   });
   const dayOf = (codeId: string, day: string) => rowAt(days, codeId, day, () => emptyDay(codeId, day));
-  for (const c of codeDays)
-    Object.assign(dayOf(c.codeId, c.day), {
-      s1: c.s1,
-      s2: c.s2,
-      s3: c.s3,
-      s4: c.s4,
-      s5: c.s5,
-      realName: c.realName,
-      submissions: c.submissions,
-      defaults: c.defaults,
-      defaultGood: c.defaultGood,
-      finishedMatters: c.finishedMatters,
-      ratedMatters: c.ratedMatters,
-    });
+  // A code day has every counter but the opens (they have no raw rows: the stored ones are used).
+  for (const c of codeDays) {
+    const row = dayOf(c.codeId, c.day);
+    for (const k of RATING_SUMS) if (k !== 'opens') row[k] = c[k];
+  }
   for (const o of opens) dayOf(o.codeId, o.day).opens = o.opens;
   const ordered = [...days.values()].sort((a, b) =>
     a.codeId < b.codeId ? -1 : a.codeId > b.codeId ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0,
@@ -112,7 +77,7 @@ export function cumulativeFrom(codeDays: readonly CodeDayRow[], opens: readonly 
   for (const row of ordered) {
     const before = prev?.codeId === row.codeId ? prev : null;
     const own = { submissions: row.submissions, opens: row.opens };
-    for (const k of SUMMED) row[k] += before?.[k] ?? 0;
+    for (const k of RATING_SUMS) row[k] += before?.[k] ?? 0;
     row.lastSubmissionDay = own.submissions > 0 ? row.day : (before?.lastSubmissionDay ?? null);
     row.lastOpenDay = own.opens > 0 ? row.day : (before?.lastOpenDay ?? null);
     prev = row;
@@ -130,7 +95,7 @@ export function withoutRepeatedTotals(rows: readonly CumulativeRow[]): Cumulativ
   for (const row of rows) {
     const before = prev?.codeId === row.codeId ? prev : null;
     const same =
-      SUMMED.every((k) => row[k] === (before?.[k] ?? 0)) &&
+      RATING_SUMS.every((k) => row[k] === (before?.[k] ?? 0)) &&
       row.lastSubmissionDay === (before?.lastSubmissionDay ?? null) &&
       row.lastOpenDay === (before?.lastOpenDay ?? null);
     if (!same) out.push(row);
