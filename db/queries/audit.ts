@@ -19,6 +19,26 @@ export async function insertAudit(db: DbOrTx, values: Omit<typeof auditLog.$infe
   ]);
 }
 
+/**
+ * The audit row of one batch of phone numbers erased by the retention rule (docs/domain.md, 个人信息
+ * 保护): which rows (`idsKey` in the detail), the retention and its cutoff; the target names the first
+ * and last id of the batch.
+ */
+export async function insertErasureAudit(
+  db: DbOrTx,
+  e: { at: number; action: string; targetType: string; idsKey: string; ids: readonly number[]; retentionDays: number; cutoff: number },
+): Promise<void> {
+  const { ids } = e;
+  await insertAudit(db, {
+    at: e.at,
+    userId: null,
+    action: e.action,
+    targetType: e.targetType,
+    targetId: ids.length === 1 ? String(ids[0]) : `${ids[0]}…${ids[ids.length - 1]}`,
+    detail: { count: ids.length, [e.idsKey]: ids, retentionDays: e.retentionDays, cutoff: e.cutoff },
+  });
+}
+
 export async function listAuditFor(db: DbOrTx, targetType: string, targetId: string): Promise<AuditRow[]> {
   return db
     .select()

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { errorChain } from '../../db/client.js';
+import { MATTER_FIELD_LABELS } from '../../shared/api/matters.js';
 import { AppError, Unavailable } from '../errors.js';
 
 interface ValidationIssue {
@@ -38,17 +39,7 @@ const FIELD_LABELS: Record<string, string> = {
   // 办件 (PUT /api/matters/{projectNo}): named in Chinese and by the JSON field, for the business
   // system's developers who read these messages.
   projectNo: '办件编号（projectNo）',
-  code: '评议码（code）',
-  taskCode: '事项编码（taskCode）',
-  taskName: '事项名称（taskName）',
-  staffName: '经办人（staffName）',
-  applicantType: '申请人类型（applicantType）',
-  applicantPhone: '申请人手机号（applicantPhone）',
-  status: '状态（status）',
-  acceptedAt: '受理时间（acceptedAt）',
-  finishedAt: '办结时间（finishedAt）',
-  promisedDate: '承诺办结日期（promisedDate）',
-  source: '申办渠道（source）',
+  ...MATTER_FIELD_LABELS,
   name: '名称（name）',
 };
 

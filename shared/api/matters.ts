@@ -49,6 +49,24 @@ export const PutMatterBody = Type.Object(
 );
 export type PutMatterInput = Static<typeof PutMatterBody>;
 
+/**
+ * How an error message names each field of a push: in Chinese and by its JSON name, for the business
+ * system's developers who read them (the validation errors, the service's checks, 409 on frozen fields).
+ */
+export const MATTER_FIELD_LABELS: Record<keyof PutMatterInput, string> = {
+  code: '评议码（code）',
+  taskCode: '事项编码（taskCode）',
+  taskName: '事项名称（taskName）',
+  staffName: '经办人（staffName）',
+  applicantType: '申请人类型（applicantType）',
+  applicantPhone: '申请人手机号（applicantPhone）',
+  status: '状态（status）',
+  acceptedAt: '受理时间（acceptedAt）',
+  finishedAt: '办结时间（finishedAt）',
+  promisedDate: '承诺办结日期（promisedDate）',
+  source: '申办渠道（source）',
+};
+
 export const MatterRatingView = Type.Object({
   id: Type.Integer(),
   score: Type.Integer(),

@@ -1,6 +1,6 @@
 // 个人信息保护: the full phone number only for a supervisor in scope or the case's officer, every
 // view audit-logged; and the scheduled erasure a configurable time after the case closes.
-import { insertAudit } from '../../../db/queries/audit.js';
+import { insertAudit, insertErasureAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/cases.js';
 import { MS_PER_DAY } from '../../../shared/china-time.js';
 import type { CaseKind } from '../../../shared/domain.js';
@@ -70,13 +70,14 @@ export function createCasePrivacy(
             }
           }
           if (ids.length > 0) {
-            await insertAudit(tx, {
+            await insertErasureAudit(tx, {
               at: now,
-              userId: null,
               action: 'privacy.erase_phones',
               targetType: 'rating',
-              targetId: ids.length === 1 ? String(ids[0]) : `${ids[0]}…${ids[ids.length - 1]}`,
-              detail: { count: ids.length, ratingIds: ids, retentionDays: days, cutoff },
+              idsKey: 'ratingIds',
+              ids,
+              retentionDays: days,
+              cutoff,
             });
           }
           return ids.length;

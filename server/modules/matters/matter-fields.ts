@@ -1,7 +1,7 @@
 // The checks of a pushed 办件 that a schema cannot make (docs/api.md §11): times that name a real
 // moment, the order of the times, the mobile's pattern. Every refusal names the field, in Chinese and
 // by its JSON name, for the business system's developers who read it.
-import type { PutMatterInput } from '../../../shared/api/matters.js';
+import { MATTER_FIELD_LABELS as L, type PutMatterInput } from '../../../shared/api/matters.js';
 import { dayNumber, daysInMonth, MS_PER_DAY } from '../../../shared/china-time.js';
 import { type ApplicantType, type MatterSource, type MatterStatus, MOBILE_PATTERN, normalizePhone } from '../../../shared/domain.js';
 import { BadRequest } from '../../errors.js';
@@ -72,21 +72,21 @@ export function checkMatterFields(body: PutMatterInput, now: number): MatterFiel
     const v = value?.trim() ?? '';
     return v === '' ? null : v;
   };
-  const code = required(body.code, '评议码（code）');
-  const taskCode = required(body.taskCode, '事项编码（taskCode）');
-  const taskName = required(body.taskName, '事项名称（taskName）');
+  const code = required(body.code, L.code);
+  const taskCode = required(body.taskCode, L.taskCode);
+  const taskName = required(body.taskName, L.taskName);
   let applicantPhone = optional(body.applicantPhone);
   if (applicantPhone !== null) {
     applicantPhone = normalizePhone(applicantPhone);
     if (!MOBILE_PATTERN.test(applicantPhone)) throw invalid('申请人手机号（applicantPhone）格式不正确，应为 11 位手机号');
   }
-  const acceptedAt = time(body.acceptedAt, '受理时间（acceptedAt）', now);
+  const acceptedAt = time(body.acceptedAt, L.acceptedAt, now);
   const finishedText = optional(body.finishedAt);
   let finishedAt: number | null = null;
   if (body.status === 'finished' && finishedText === null) throw invalid('状态为已办结（finished）时必须给出办结时间（finishedAt）');
   if (body.status === 'accepted' && finishedText !== null) throw invalid('状态为已受理（accepted）时不应有办结时间（finishedAt）');
   if (finishedText !== null) {
-    finishedAt = time(finishedText, '办结时间（finishedAt）', now);
+    finishedAt = time(finishedText, L.finishedAt, now);
     if (finishedAt < acceptedAt) throw invalid('办结时间（finishedAt）早于受理时间（acceptedAt）');
   }
   const promisedDate = body.promisedDate ?? null;

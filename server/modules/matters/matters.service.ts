@@ -4,11 +4,18 @@
 // Pushes go through a group commit, as ratings do: the pushes that arrive together are written in one
 // transaction (a business system pushes its 办件 as fast as the hall finishes them).
 import { type Db, lockKey, type Tx } from '../../../db/client.js';
-import { insertAudit } from '../../../db/queries/audit.js';
+import { insertAudit, insertErasureAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/matters.js';
 import { renderQrSvg } from '../../../qr-codes/index.js';
 import type { PublicCodeInfoT } from '../../../shared/api/codes.js';
-import type { MatterList, MatterListQuery, MatterView, PutMatterInput, RatingLinkView } from '../../../shared/api/matters.js';
+import {
+  MATTER_FIELD_LABELS,
+  type MatterList,
+  type MatterListQuery,
+  type MatterView,
+  type PutMatterInput,
+  type RatingLinkView,
+} from '../../../shared/api/matters.js';
 import { chinaDay, MS_PER_DAY } from '../../../shared/china-time.js';
 import { MATTER_STATUS_LABELS, maskPhone, type RatingChannel } from '../../../shared/domain.js';
 import { AppError, Conflict, Forbidden, Gone, NotFound } from '../../errors.js';
@@ -30,19 +37,6 @@ const SMS_TASK_NAME_MAX = 16;
 
 /** The fields the 办件 figures are keyed by: fixed once a 办件 is finished (or rejected). */
 const FROZEN_FIELDS = ['code', 'taskCode', 'staffName', 'finishedAt'] as const;
-const FIELD_LABELS: Record<keyof MatterFields, string> = {
-  code: '评议码（code）',
-  taskCode: '事项编码（taskCode）',
-  taskName: '事项名称（taskName）',
-  staffName: '经办人（staffName）',
-  applicantType: '申请人类型（applicantType）',
-  applicantPhone: '申请人手机号（applicantPhone）',
-  status: '状态（status）',
-  acceptedAt: '受理时间（acceptedAt）',
-  finishedAt: '办结时间（finishedAt）',
-  promisedDate: '承诺办结日期（promisedDate）',
-  source: '申办渠道（source）',
-};
 
 /** The one-time rating link's address: `{PUBLIC_BASE_URL}/e/{token}`. */
 export function matterLinkUrl(publicBaseUrl: string, token: string): string {
@@ -160,7 +154,7 @@ export function createMattersService(deps: {
       );
     }
     for (const f of FROZEN_FIELDS) {
-      if (next[f] !== before[f]) throw new Conflict(`办件已${label}，${FIELD_LABELS[f]}不能再修改`, 'MatterFinalized');
+      if (next[f] !== before[f]) throw new Conflict(`办件已${label}，${MATTER_FIELD_LABELS[f]}不能再修改`, 'MatterFinalized');
     }
   }
 
@@ -308,13 +302,14 @@ export function createMattersService(deps: {
           const ids = await q.mattersWithPhoneToErase(tx, cutoff, ERASE_BATCH);
           if (ids.length === 0) return 0;
           await q.erasePhones(tx, ids, now);
-          await insertAudit(tx, {
+          await insertErasureAudit(tx, {
             at: now,
-            userId: null,
             action: 'privacy.erase_matter_phones',
             targetType: 'matter',
-            targetId: ids.length === 1 ? String(ids[0]) : `${ids[0]}…${ids[ids.length - 1]}`,
-            detail: { count: ids.length, matterIds: ids, retentionDays: days, cutoff },
+            idsKey: 'matterIds',
+            ids,
+            retentionDays: days,
+            cutoff,
           });
           return ids.length;
         });
@@ -388,7 +383,7 @@ export function createMattersService(deps: {
     // A number erased by the retention rule is never stored again, whatever a later push carries.
     const f: MatterFields = before.applicantPhoneErasedAt !== null ? { ...p.fields, applicantPhone: null } : p.fields;
     checkMove(old, f);
-    const changed = (Object.keys(FIELD_LABELS) as (keyof MatterFields)[]).filter((k) => f[k] !== old[k]);
+    const changed = (Object.keys(MATTER_FIELD_LABELS) as (keyof MatterFields)[]).filter((k) => f[k] !== old[k]);
     // The same push again: nothing written, no audit row.
     if (changed.length === 0) return { created: false, matter: before, finished: null };
     const phoneEnc = changed.includes('applicantPhone')
