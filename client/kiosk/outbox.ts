@@ -2,7 +2,7 @@
 // forgotten only once the server has answered for good; it is always re-sent with the same
 // idempotencyKey, so the network failing at any moment stores it once, never twice (docs/api.md,
 // POST /api/k/{token}/ratings). A rating is "held" while the citizen may still add reasons.
-import { judgeResponse, type RatingResult, retryDelay } from '../mobile/pending';
+import { postRating, type RatingResult, retryDelay } from '../mobile/pending';
 
 export interface Outgoing {
   /** The kiosk's credential (a tablet provisioned anew drops what the old address could not send). */
@@ -50,26 +50,14 @@ export function createOutbox(onOutcome: (key: string, outcome: Outcome) => void)
   const write = () => save(memory);
 
   async function sendOne(o: Outgoing): Promise<'done' | 'retry'> {
-    let verdict: ReturnType<typeof judgeResponse> = { kind: 'retry' };
     const ctrl = new AbortController();
     const guard = setTimeout(() => ctrl.abort(), 15_000);
-    try {
-      const res = await fetch(`/api/k/${encodeURIComponent(o.token)}/ratings`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ projectNo: o.projectNo, score: o.score, tags: o.tags, idempotencyKey: o.idempotencyKey }),
-        signal: ctrl.signal,
-      });
-      let data: unknown = null;
-      try {
-        data = await res.json();
-      } catch {
-        /* not our JSON: judged below */
-      }
-      verdict = judgeResponse(res.status, data);
-    } catch {
-      /* offline, reset, timeout: kept */
-    }
+    const verdict = await postRating(
+      fetch,
+      `/api/k/${encodeURIComponent(o.token)}/ratings`,
+      JSON.stringify({ projectNo: o.projectNo, score: o.score, tags: o.tags, idempotencyKey: o.idempotencyKey }),
+      ctrl.signal,
+    );
     clearTimeout(guard);
     if (verdict.kind === 'retry') {
       onOutcome(o.idempotencyKey, { kind: 'waiting' });

@@ -164,6 +164,25 @@ export type FetchLike = (
   init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal },
 ) => Promise<{ status: number; json(): Promise<unknown> }>;
 
+/**
+ * POSTs a rating's JSON and judges the answer (judgeResponse); no answer at all (offline, reset, the
+ * caller's timeout) is a retry. The citizen page and the 评价器 send their ratings through it.
+ */
+export async function postRating(send: FetchLike, url: string, body: string, signal?: AbortSignal): Promise<Verdict> {
+  try {
+    const res = await send(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal });
+    let data: unknown = null;
+    try {
+      data = await res.json();
+    } catch {
+      /* not JSON: judged below */
+    }
+    return judgeResponse(res.status, data);
+  } catch {
+    return RETRY;
+  }
+}
+
 export interface SenderDeps {
   fetch: FetchLike;
   /** Give up on one attempt after this long (weak signal: a request can hang for minutes). */
@@ -209,26 +228,9 @@ export function startSending(store: KeyValueStore, pending: Pending, deps: Sende
     if (stopped || busy) return;
     clearTimer(timer);
     busy = true;
-    let verdict = RETRY;
     const ctrl = typeof AbortController === 'function' ? new AbortController() : undefined;
     const guard = setTimer(() => ctrl?.abort(), timeoutMs);
-    try {
-      const res = await send(ratingUrl(pending.code), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(pending.body),
-        signal: ctrl?.signal,
-      });
-      let data: unknown = null;
-      try {
-        data = await res.json();
-      } catch {
-        /* not JSON: judged below */
-      }
-      verdict = judgeResponse(res.status, data);
-    } catch {
-      /* offline, DNS, reset, timeout abort: retry */
-    }
+    const verdict = await postRating(send, ratingUrl(pending.code), JSON.stringify(pending.body), ctrl?.signal);
     clearTimer(guard);
     busy = false;
     if (stopped) return;
