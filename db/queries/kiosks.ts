@@ -105,13 +105,3 @@ export async function pollKiosks(db: DbOrTx, ids: readonly number[], since: numb
      WHERE k.id IN (SELECT value FROM json_each(@ids))`,
   ).all<KioskPollRow>({ ids: JSON.stringify(ids), since });
 }
-
-/** The 办件 a tablet's rating names, to check it was finished at the tablet's window. */
-export async function findMatterForKiosk(
-  db: DbOrTx,
-  projectNo: string,
-): Promise<{ id: number; codeId: string; status: string; finishedAt: number | null } | undefined> {
-  return statement(db, 'SELECT id, code_id AS "codeId", status, finished_at AS "finishedAt" FROM matters WHERE project_no = ?').get([
-    projectNo,
-  ]);
-}

@@ -27,6 +27,11 @@ export async function findMatterByLinkToken(db: DbOrTx, token: string): Promise<
   return statement(db, `SELECT ${MATTER_COLUMNS} FROM matters WHERE link_token = ?`).get<RatableMatter>([token]);
 }
 
+/** A 办件 by its business system's number (the 评价器 rates the one it was shown). */
+export async function findMatterByProjectNo(db: DbOrTx, projectNo: string): Promise<RatableMatter | undefined> {
+  return statement(db, `SELECT ${MATTER_COLUMNS} FROM matters WHERE project_no = ?`).get<RatableMatter>([projectNo]);
+}
+
 /** A 办件 by its id (a rating's `matter_id`). */
 export async function findMatterById(db: DbOrTx, id: number): Promise<RatableMatter | undefined> {
   return statement(db, `SELECT ${MATTER_COLUMNS} FROM matters WHERE id = ?`).get<RatableMatter>([id]);

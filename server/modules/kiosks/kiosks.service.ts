@@ -167,10 +167,7 @@ export function createKiosksService(deps: {
     async rate(token: string, body: KioskRatingBodyT, ip: string, userAgent: string): Promise<SubmitResult> {
       const kiosk = await authenticate(token);
       const { projectNo, ...rating } = body;
-      const matter = await q.findMatterForKiosk(db, projectNo);
-      if (!matter || matter.codeId !== kiosk.codeId) throw new NotFound('未找到该办件，请咨询窗口工作人员', 'UnknownMatter');
-      if (matter.status !== 'finished') throw new Conflict('该办件尚未办结，办结后再评价', 'MatterNotFinished');
-      return ratings.submitAtKiosk({ matterId: matter.id, body: rating, ip, userAgent });
+      return ratings.submitAtKiosk({ projectNo, codeId: kiosk.codeId, body: rating, ip, userAgent });
     },
   };
 }

@@ -64,9 +64,11 @@ export interface SubmitForMatterInput {
   userAgent: string;
 }
 
-/** A rating of a 办件 at its window's 评价器 (the kiosk module has checked the 办件 is that window's). */
+/** A rating of a 办件 at its window's 评价器 (the kiosk module has authenticated the tablet). */
 export interface SubmitAtKioskInput {
-  matterId: number;
+  projectNo: string;
+  /** The tablet's window: a 办件 of another window is unknown here. */
+  codeId: string;
   body: RatingBodyT;
   ip: string;
   userAgent: string;
@@ -555,9 +557,10 @@ export function createRatingsService(deps: {
    * a stored rating (same idempotency key) has been answered with that rating.
    */
   async function prepareAtKiosk(input: SubmitAtKioskInput): Promise<Prepared> {
-    const matter = await mq.findMatterById(db, input.matterId);
-    if (matter?.status !== 'finished' || matter.finishedAt === null)
-      throw new NotFound('未找到该办件，请咨询窗口工作人员', 'UnknownMatter');
+    const matter = await mq.findMatterByProjectNo(db, input.projectNo);
+    // A tablet cannot rate another window's 办件.
+    if (!matter || matter.codeId !== input.codeId) throw new NotFound('未找到该办件，请咨询窗口工作人员', 'UnknownMatter');
+    if (matter.status !== 'finished' || matter.finishedAt === null) throw new Conflict('该办件尚未办结，办结后再评价', 'MatterNotFinished');
     const code = await codes.getPublicInfo(matter.codeId);
     if (!code) throw new NotFound('未找到该办件，请咨询窗口工作人员', 'UnknownMatter');
     // The 办件's rating period, as its link's and the default rating's: matters.linkValidDays after 办结,
