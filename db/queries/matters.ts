@@ -34,11 +34,6 @@ export async function getMatterById(db: DbOrTx, id: number): Promise<MatterRow |
   return first(db.select().from(matters).where(eq(matters.id, id)));
 }
 
-/** The 办件 whose one-time rating link is `token` (the citizen's /e/{token}), or undefined. */
-export async function getMatterByLinkToken(db: DbOrTx, token: string): Promise<MatterRow | undefined> {
-  return first(db.select().from(matters).where(eq(matters.linkToken, token)));
-}
-
 export async function updateMatter(db: DbOrTx, id: number, patch: Partial<NewMatter>): Promise<void> {
   await db.update(matters).set(patch).where(eq(matters.id, id));
 }

@@ -282,11 +282,6 @@ export function createMattersService(deps: {
       };
     },
 
-    /** The 办件 of a one-time rating link, or undefined (the citizen's /e/{token}). */
-    async byLinkToken(token: string): Promise<q.MatterRow | undefined> {
-      return q.getMatterByLinkToken(db, token);
-    },
-
     /**
      * The erasure job: applicant mobiles of 办件 finished or rejected more than
      * `privacy.phoneRetentionDays` ago are erased (the same period as citizens' numbers). A number once
