@@ -8,7 +8,7 @@ import { CASE_KINDS, CASE_STATUSES } from '../shared/domain.js';
  * ratings by score, counted ratings with a phone number (实名), every stored rating counted or not
  * and landing-page opens (the scan funnel); counted default ratings (系统默认) and the good ones among
  * them (主动评价好评率 leaves them out); and, keyed by the day a 办件 finished, finished 办件 and those
- * a citizen rated (评价率).
+ * a citizen rated (评价率); and ratings held for review (counted nowhere until a decision).
  */
 function ratingCounters() {
   const count = (name: string) => integer(name).notNull().default(0);
@@ -25,6 +25,7 @@ function ratingCounters() {
     defaultGood: count('default_good'),
     finishedMatters: count('finished_matters'),
     ratedMatters: count('rated_matters'),
+    held: count('held'),
   };
 }
 

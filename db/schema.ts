@@ -125,6 +125,13 @@ export const ratings = sqliteTable(
     assessNumber: integer('assess_number'),
     /** Replaced in every figure by the 办件's 追评 (the rating stays a fact, shown on the 办件). */
     superseded: integer('superseded', { mode: 'boolean' }).notNull().default(false),
+    /**
+     * Held for review (an anti-rigging rule flagged it): it counts in no figure until a supervisor's
+     * recorded decision releases it (held = false, counted) or excludes it (held = false, excluded).
+     */
+    held: integer('held', { mode: 'boolean' }).notNull().default(false),
+    /** The burst it was held in (one decision handles one burst); null when never held. */
+    holdGroupId: integer('hold_group_id').references((): AnySQLiteColumn => ratingHoldGroups.id),
   },
   (t) => [
     uniqueIndex('ratings_idempotency_uq').on(t.codeId, t.idempotencyKey),
@@ -134,6 +141,41 @@ export const ratings = sqliteTable(
     // Newest-first lists across many departments walk this (appended in order: cheap to maintain).
     index('ratings_day_idx').on(t.day),
     index('ratings_code_day_idx').on(t.codeId, t.day),
+    // The review queue: the held ratings of a scope, newest first (partial: only held rows are in it).
+    index('ratings_held_idx').on(t.departmentId, t.id).where(sql`held = 1`),
+    index('ratings_hold_group_idx').on(t.holdGroupId).where(sql`hold_group_id IS NOT NULL`),
+  ],
+);
+
+/**
+ * A burst of held ratings: the ratings one rule held for one network or device in one department,
+ * while the rule kept firing. The review queue lists these, so that one decision handles one burst.
+ * `held_count` is how many of them are still held (kept in the transactions that hold and decide).
+ * A 差评 flood's ratings are attached to one grouped case (`case_id`, no foreign key: cases refer to
+ * ratings, which refer to this table).
+ */
+export const ratingHoldGroups = sqliteTable(
+  'rating_hold_groups',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The rule that fired (network_burst, device_burst, network_department_day, …). */
+    rule: text('rule').notNull(),
+    subjectKind: text('subject_kind', { enum: ['network', 'device'] }).notNull(),
+    /** The keyed hash of the network or device (never the address itself). */
+    subjectHash: text('subject_hash').notNull(),
+    departmentId: integer('department_id')
+      .notNull()
+      .references(() => departments.id),
+    firstAt: integer('first_at').notNull(),
+    lastAt: integer('last_at').notNull(),
+    ratingCount: integer('rating_count').notNull().default(0),
+    heldCount: integer('held_count').notNull().default(0),
+    caseId: integer('case_id'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    index('rating_hold_groups_subject_idx').on(t.subjectHash, t.lastAt),
+    index('rating_hold_groups_dept_idx').on(t.departmentId, t.lastAt),
   ],
 );
 
@@ -145,7 +187,7 @@ export const ratingDecisions = sqliteTable(
     ratingId: integer('rating_id')
       .notNull()
       .references(() => ratings.id),
-    kind: text('kind', { enum: ['exclude', 'flag', 'flag_cleared'] }).notNull(),
+    kind: text('kind', { enum: ['exclude', 'flag', 'flag_cleared', 'release'] }).notNull(),
     reason: text('reason').notNull(),
     caseId: integer('case_id'),
     decidedBy: integer('decided_by').references(() => users.id),
@@ -153,6 +195,19 @@ export const ratingDecisions = sqliteTable(
   },
   (t) => [index('rating_decisions_rating_idx').on(t.ratingId)],
 );
+
+/**
+ * The ratings each 好评抽查 draw considered (eligible at the time): a later draw of the same month
+ * draws only from ratings no earlier draw considered, so the month's share stays at the setting.
+ */
+export const spotCheckConsidered = sqliteTable('spot_check_considered', {
+  ratingId: integer('rating_id')
+    .primaryKey()
+    .references(() => ratings.id),
+  drawId: integer('draw_id')
+    .notNull()
+    .references(() => spotCheckDraws.id),
+});
 
 export const spotCheckDraws = sqliteTable('spot_check_draws', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -300,6 +355,11 @@ export const webhooks = sqliteTable('webhooks', {
   name: text('name').notNull(),
   kind: text('kind', { enum: ['wecom', 'dingtalk'] }).notNull(),
   url: text('url').notNull(),
+  /**
+   * DingTalk 加签 secret (SEC…), encrypted with DATA_KEY like the phone numbers; never shown again
+   * once stored. Null: the robot does not sign.
+   */
+  secretEnc: text('secret_enc'),
   /** JSON array of event names: bad_rating, case_overdue. */
   events: text('events', { mode: 'json' }).$type<string[]>().notNull(),
   orgUnitId: integer('org_unit_id').references(() => orgUnits.id),

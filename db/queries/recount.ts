@@ -65,8 +65,8 @@ export interface CaseStatusRow {
   count: number;
 }
 
-/** A rating counts unless excluded by a decision or replaced by its 办件's 追评. */
-const COUNTED = 'r.excluded = 0 AND r.superseded = 0';
+/** A rating counts unless excluded by a decision, held for review, or replaced by its 办件's 追评. */
+const COUNTED = 'r.excluded = 0 AND r.superseded = 0 AND r.held = 0';
 
 // The scan funnel's `opens` has no raw rows (a landing-page open is not stored), so the code-day
 // opens are neither recounted nor compared, and a rebuild keeps them; the department and running
@@ -83,10 +83,10 @@ const CODE_DAY_PARTS = `
       CASE WHEN r.score = 5 AND ${COUNTED} THEN 1 ELSE 0 END AS s5, CASE WHEN r.real_name = 1 AND ${COUNTED} THEN 1 ELSE 0 END AS real_name,
       1 AS submissions, CASE WHEN r.channel = 'default' AND ${COUNTED} THEN 1 ELSE 0 END AS defaults,
       CASE WHEN r.channel = 'default' AND r.score >= 3 AND ${COUNTED} THEN 1 ELSE 0 END AS default_good,
-      0 AS finished_matters, 0 AS rated_matters
+      0 AS finished_matters, 0 AS rated_matters, CASE WHEN r.held = 1 THEN 1 ELSE 0 END AS held
     FROM ratings r
     UNION ALL
-    SELECT m.code_id, m.finished_day, m.department_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, m.rated
+    SELECT m.code_id, m.finished_day, m.department_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, m.rated, 0
     FROM matters m WHERE m.status = 'finished'`;
 
 export async function recountCodeDays(db: DbOrTx): Promise<CodeDayRow[]> {
@@ -95,7 +95,8 @@ export async function recountCodeDays(db: DbOrTx): Promise<CodeDayRow[]> {
     sql`
     SELECT code_id AS "codeId", day, min(department_id) AS "departmentId", sum(s1) AS s1, sum(s2) AS s2, sum(s3) AS s3,
       sum(s4) AS s4, sum(s5) AS s5, sum(real_name) AS "realName", sum(submissions) AS submissions, sum(defaults) AS defaults,
-      sum(default_good) AS "defaultGood", sum(finished_matters) AS "finishedMatters", sum(rated_matters) AS "ratedMatters"
+      sum(default_good) AS "defaultGood", sum(finished_matters) AS "finishedMatters", sum(rated_matters) AS "ratedMatters",
+      sum(held) AS held
     FROM (${sql.raw(CODE_DAY_PARTS)}) parts GROUP BY code_id, day`,
   );
 }
@@ -105,7 +106,7 @@ export async function readCodeDays(db: DbOrTx): Promise<CodeDayRow[]> {
     db,
     sql`
     SELECT code_id AS "codeId", day, department_id AS "departmentId", s1, s2, s3, s4, s5, real_name AS "realName", submissions,
-      defaults, default_good AS "defaultGood", finished_matters AS "finishedMatters", rated_matters AS "ratedMatters"
+      defaults, default_good AS "defaultGood", finished_matters AS "finishedMatters", rated_matters AS "ratedMatters", held
     FROM daily_code_stats`,
   );
 }
@@ -123,12 +124,13 @@ export async function recountDepartmentHours(db: DbOrTx): Promise<DepartmentHour
     db,
     sql`
     SELECT r.department_id AS "departmentId", r.day AS day, ${CHINA_HOUR} AS hour,
-      sum(CASE WHEN r.score = 1 AND r.excluded = 0 AND r.superseded = 0 THEN 1 ELSE 0 END) AS s1, sum(CASE WHEN r.score = 2 AND r.excluded = 0 AND r.superseded = 0 THEN 1 ELSE 0 END) AS s2,
-      sum(CASE WHEN r.score = 3 AND r.excluded = 0 AND r.superseded = 0 THEN 1 ELSE 0 END) AS s3, sum(CASE WHEN r.score = 4 AND r.excluded = 0 AND r.superseded = 0 THEN 1 ELSE 0 END) AS s4,
-      sum(CASE WHEN r.score = 5 AND r.excluded = 0 AND r.superseded = 0 THEN 1 ELSE 0 END) AS s5, sum(CASE WHEN r.real_name = 1 AND r.excluded = 0 AND r.superseded = 0 THEN 1 ELSE 0 END) AS "realName",
-      count(*) AS submissions, sum(CASE WHEN r.channel = 'default' AND r.excluded = 0 AND r.superseded = 0 THEN 1 ELSE 0 END) AS defaults,
-      sum(CASE WHEN r.channel = 'default' AND r.score >= 3 AND r.excluded = 0 AND r.superseded = 0 THEN 1 ELSE 0 END) AS "defaultGood",
-      sum(CASE WHEN r.excluded = 0 AND r.superseded = 0 THEN 1 ELSE 0 END) AS counted, sum(CASE WHEN r.score <= 2 AND r.excluded = 0 AND r.superseded = 0 THEN 1 ELSE 0 END) AS bad
+      sum(CASE WHEN r.score = 1 AND r.excluded = 0 AND r.superseded = 0 AND r.held = 0 THEN 1 ELSE 0 END) AS s1, sum(CASE WHEN r.score = 2 AND r.excluded = 0 AND r.superseded = 0 AND r.held = 0 THEN 1 ELSE 0 END) AS s2,
+      sum(CASE WHEN r.score = 3 AND r.excluded = 0 AND r.superseded = 0 AND r.held = 0 THEN 1 ELSE 0 END) AS s3, sum(CASE WHEN r.score = 4 AND r.excluded = 0 AND r.superseded = 0 AND r.held = 0 THEN 1 ELSE 0 END) AS s4,
+      sum(CASE WHEN r.score = 5 AND r.excluded = 0 AND r.superseded = 0 AND r.held = 0 THEN 1 ELSE 0 END) AS s5, sum(CASE WHEN r.real_name = 1 AND r.excluded = 0 AND r.superseded = 0 AND r.held = 0 THEN 1 ELSE 0 END) AS "realName",
+      count(*) AS submissions, sum(CASE WHEN r.channel = 'default' AND r.excluded = 0 AND r.superseded = 0 AND r.held = 0 THEN 1 ELSE 0 END) AS defaults,
+      sum(CASE WHEN r.channel = 'default' AND r.score >= 3 AND r.excluded = 0 AND r.superseded = 0 AND r.held = 0 THEN 1 ELSE 0 END) AS "defaultGood",
+      sum(CASE WHEN r.held = 1 THEN 1 ELSE 0 END) AS held,
+      sum(CASE WHEN r.excluded = 0 AND r.superseded = 0 AND r.held = 0 THEN 1 ELSE 0 END) AS counted, sum(CASE WHEN r.score <= 2 AND r.excluded = 0 AND r.superseded = 0 AND r.held = 0 THEN 1 ELSE 0 END) AS bad
     FROM ratings r GROUP BY r.department_id, r.day, ${CHINA_HOUR}`,
   );
 }
@@ -139,7 +141,7 @@ export async function readDepartmentDays(db: DbOrTx): Promise<DepartmentDayRow[]
   const rows = (await statement(
     db,
     `SELECT department_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens, defaults, default_good, finished_matters,
-      rated_matters, ${HOUR_COLUMNS} FROM daily_department_stats`,
+      rated_matters, held, ${HOUR_COLUMNS} FROM daily_department_stats`,
   ).arrays()) as (string | number)[][];
   return rows.map((r) => {
     const n = r as number[];
@@ -158,8 +160,9 @@ export async function readDepartmentDays(db: DbOrTx): Promise<DepartmentDayRow[]
       defaultGood: n[11]!,
       finishedMatters: n[12]!,
       ratedMatters: n[13]!,
-      hours: n.slice(14, 38),
-      bad: n.slice(38, 62),
+      held: n[14]!,
+      hours: n.slice(15, 39),
+      bad: n.slice(39, 63),
     };
   });
 }
@@ -169,7 +172,7 @@ export async function readCumulative(db: DbOrTx): Promise<CumulativeRow[]> {
     db,
     sql`
     SELECT code_id AS "codeId", day, s1, s2, s3, s4, s5, real_name AS "realName", submissions, opens, defaults,
-      default_good AS "defaultGood", finished_matters AS "finishedMatters", rated_matters AS "ratedMatters", last_submission_day AS "lastSubmissionDay", last_open_day AS "lastOpenDay"
+      default_good AS "defaultGood", finished_matters AS "finishedMatters", rated_matters AS "ratedMatters", held, last_submission_day AS "lastSubmissionDay", last_open_day AS "lastOpenDay"
     FROM cumulative_code_stats ORDER BY code_id, day`,
   );
 }
@@ -184,7 +187,7 @@ export async function recountTags(db: DbOrTx): Promise<TagRow[]> {
     db,
     sql`
     SELECT r.department_id AS "departmentId", r.day AS day, j.value AS tag, count(*) AS count
-    FROM ratings r, ${tagsOf(db)} WHERE r.excluded = 0 AND r.superseded = 0 GROUP BY r.department_id, r.day, j.value`,
+    FROM ratings r, ${tagsOf(db)} WHERE r.excluded = 0 AND r.superseded = 0 AND r.held = 0 GROUP BY r.department_id, r.day, j.value`,
   );
 }
 
@@ -278,21 +281,21 @@ export async function replaceRollups(tx: DbOrTx, rows: RecountedRows): Promise<v
   await exec(
     tx,
     sql`UPDATE daily_code_stats SET s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, real_name = 0, submissions = 0, defaults = 0,
-      default_good = 0, finished_matters = 0, rated_matters = 0`,
+      default_good = 0, finished_matters = 0, rated_matters = 0, held = 0`,
   );
   // "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT (documented upsert quirk).
   await exec(
     tx,
     sql`
     INSERT INTO daily_code_stats (code_id, day, department_id, s1, s2, s3, s4, s5, real_name, submissions, defaults,
-      default_good, finished_matters, rated_matters, opens)
+      default_good, finished_matters, rated_matters, held, opens)
     SELECT code_id, day, min(department_id), sum(s1), sum(s2), sum(s3), sum(s4), sum(s5), sum(real_name), sum(submissions),
-      sum(defaults), sum(default_good), sum(finished_matters), sum(rated_matters), 0
+      sum(defaults), sum(default_good), sum(finished_matters), sum(rated_matters), sum(held), 0
     FROM (${sql.raw(CODE_DAY_PARTS)}) parts WHERE true GROUP BY code_id, day
     ON CONFLICT (code_id, day) DO UPDATE SET department_id = excluded.department_id, s1 = excluded.s1,
       s2 = excluded.s2, s3 = excluded.s3, s4 = excluded.s4, s5 = excluded.s5, real_name = excluded.real_name,
       submissions = excluded.submissions, defaults = excluded.defaults, default_good = excluded.default_good,
-      finished_matters = excluded.finished_matters, rated_matters = excluded.rated_matters`,
+      finished_matters = excluded.finished_matters, rated_matters = excluded.rated_matters, held = excluded.held`,
   );
   await exec(tx, sql`DELETE FROM daily_code_stats WHERE submissions = 0 AND opens = 0 AND finished_matters = 0`);
 
@@ -300,8 +303,8 @@ export async function replaceRollups(tx: DbOrTx, rows: RecountedRows): Promise<v
   const insDepartment = statement(
     tx,
     `INSERT INTO daily_department_stats (department_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens, defaults,
-      default_good, finished_matters, rated_matters, ${HOUR_COLUMNS})
-    VALUES (${new Array(14 + 48).fill('?').join(', ')})`,
+      default_good, finished_matters, rated_matters, held, ${HOUR_COLUMNS})
+    VALUES (${new Array(15 + 48).fill('?').join(', ')})`,
   );
   for (const d of rows.departmentDays) {
     await insDepartment.run([
@@ -319,6 +322,7 @@ export async function replaceRollups(tx: DbOrTx, rows: RecountedRows): Promise<v
       d.defaultGood,
       d.finishedMatters,
       d.ratedMatters,
+      d.held,
       ...d.hours,
       ...d.bad,
     ]);
@@ -328,9 +332,9 @@ export async function replaceRollups(tx: DbOrTx, rows: RecountedRows): Promise<v
   const insCumulative = statement(
     tx,
     `INSERT INTO cumulative_code_stats (code_id, day, s1, s2, s3, s4, s5, real_name, submissions, opens, defaults, default_good,
-      finished_matters, rated_matters, last_submission_day, last_open_day)
+      finished_matters, rated_matters, held, last_submission_day, last_open_day)
     VALUES (@codeId, @day, @s1, @s2, @s3, @s4, @s5, @realName, @submissions, @opens, @defaults, @defaultGood,
-      @finishedMatters, @ratedMatters, @lastSubmissionDay, @lastOpenDay)`,
+      @finishedMatters, @ratedMatters, @held, @lastSubmissionDay, @lastOpenDay)`,
   );
   for (const c of rows.cumulative) await insCumulative.run({ ...c });
 
@@ -340,7 +344,7 @@ export async function replaceRollups(tx: DbOrTx, rows: RecountedRows): Promise<v
     sql`
     INSERT INTO daily_tag_stats (department_id, day, tag, count)
     SELECT r.department_id, r.day, j.value, count(*)
-    FROM ratings r, ${tagsOf(tx)} WHERE r.excluded = 0 AND r.superseded = 0 GROUP BY r.department_id, r.day, j.value`,
+    FROM ratings r, ${tagsOf(tx)} WHERE r.excluded = 0 AND r.superseded = 0 AND r.held = 0 GROUP BY r.department_id, r.day, j.value`,
   );
 
   await exec(tx, sql`DELETE FROM daily_matter_stats`);

@@ -64,6 +64,8 @@ export interface RatingSums {
   defaultGood: number;
   finishedMatters: number;
   ratedMatters: number;
+  /** Ratings held for review (counted nowhere until a decision), by the day they were made. */
+  held: number;
 }
 
 /** What one bad_rating case contributes to the case indicators (docs/domain.md, Indicators). */
@@ -135,6 +137,7 @@ export const RATING_SUMS = [
   'defaultGood',
   'finishedMatters',
   'ratedMatters',
+  'held',
 ] as const satisfies readonly (keyof RatingSums)[];
 /** The SQL columns of RATING_SUMS, in the same order. */
 export const RATING_COLUMNS = [
@@ -150,6 +153,7 @@ export const RATING_COLUMNS = [
   'default_good',
   'finished_matters',
   'rated_matters',
+  'held',
 ] as const;
 
 /** A rating rollup row's counters, all zero. */
@@ -166,6 +170,7 @@ export const zeroSums = (): RatingSums => ({
   defaultGood: 0,
   finishedMatters: 0,
   ratedMatters: 0,
+  held: 0,
 });
 
 /** What a batch adds to one code's row of one day (and so to its running totals from that day on). */
@@ -318,6 +323,19 @@ export class RollupBatch {
       if (t) t.count += sign;
       else this.tags.set(key, { departmentId: r.departmentId, day: r.day, tag, count: sign });
     }
+  }
+
+  /**
+   * A rating held for review (sign 1: held when stored, or taken back into hold; -1: a decision ended
+   * its hold). `submissions` adds to the scan funnel when it is a new rating.
+   */
+  addHeld(r: Pick<RatingFacts, 'codeId' | 'departmentId' | 'day'>, sign: 1 | -1, submissions: 0 | 1 = 0): void {
+    const code = this.codeDay(r.codeId, r.departmentId, r.day);
+    const dept = this.departmentDay(r.departmentId, r.day);
+    code.held += sign;
+    dept.held += sign;
+    code.submissions += submissions;
+    dept.submissions += submissions;
   }
 
   /** A 办件 that finished: the denominator of 评价率, counted on the day it finished. */

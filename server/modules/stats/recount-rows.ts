@@ -39,6 +39,7 @@ export function departmentDaysFrom(
     row.submissions += h.submissions;
     row.defaults += h.defaults;
     row.defaultGood += h.defaultGood;
+    row.held += h.held;
     row.hours[h.hour]! += h.counted;
     row.bad[h.hour]! += h.bad;
   }
