@@ -136,6 +136,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(mattersRoutes, { matters: services.matters, maxRequestsPerMinute: config.integrationMaxRequestsPerMinute });
   await app.register(ratingsRoutes, {
     ratings: services.ratings,
+    heldRatings: services.heldRatings,
     settings: services.settings,
     codes: services.codes,
     caseStatus: services.cases,

@@ -16,6 +16,7 @@ import { createMattersService } from './modules/matters/matters.service.js';
 import { createNotificationsService } from './modules/notifications/notifications.service.js';
 import type { ResolveHost } from './modules/notifications/outbound.js';
 import { createOrgService } from './modules/org/org.service.js';
+import { createHeldRatings } from './modules/ratings/held-ratings.js';
 import { createRatingRecords } from './modules/ratings/rating-records.js';
 import { createRatingsService } from './modules/ratings/ratings.service.js';
 import { createSettingsService } from './modules/settings/settings.service.js';
@@ -73,6 +74,7 @@ export async function createServices(deps: ServiceDeps) {
   const pngRenderer = createPngRenderer({ threads: config.qrRenderThreads, queue: config.qrRenderQueue });
   const codes = createCodesService({ db, clock, random, org, stats, publicBaseUrl: config.publicBaseUrl, pngRenderer });
   const ratings = createRatingsService({ db, clock, random, crypto, settings, org, stats, cases, codes });
+  const heldRatings = createHeldRatings({ db, clock, stats });
   const integrations = createIntegrationsService({ db, clock, random, org, log: logger });
   const matters = createMattersService({ db, clock, random, crypto, settings, stats, codes, publicBaseUrl: config.publicBaseUrl });
   const kiosks = createKiosksService({ db, clock, random, log: logger, codes, settings, ratings, publicBaseUrl: config.publicBaseUrl });
@@ -117,6 +119,7 @@ export async function createServices(deps: ServiceDeps) {
     codes,
     pngRenderer,
     ratings,
+    heldRatings,
     integrations,
     matters,
     kiosks,

@@ -172,6 +172,33 @@ export const RATING_CHANNEL_LABELS: Record<RatingChannel, string> = {
   default: '系统默认',
 };
 
+/**
+ * The rules that hold a window-code rating for review (docs/domain.md, Rating: held ratings), as
+ * named in its flag reason: over the burst window (minutes) and over the China day.
+ */
+export const HOLD_RULES = [
+  'network_bad_flood',
+  'network_burst',
+  'device_burst',
+  'network_department_day',
+  'device_department_day',
+  'device_many_windows',
+  'device_many_departments',
+  'network_bare_devices',
+] as const;
+export type HoldRule = (typeof HOLD_RULES)[number];
+
+export const HOLD_RULE_LABELS: Record<HoldRule, string> = {
+  network_bad_flood: '同一网络集中差评',
+  network_burst: '同一网络短时大量评价',
+  device_burst: '同一设备短时大量评价',
+  network_department_day: '同一网络当日评价某部门远超其日常量',
+  device_department_day: '同一设备当日多次评价同一部门',
+  device_many_windows: '同一设备当日评价多个窗口',
+  device_many_departments: '同一设备当日评价多个部门',
+  network_bare_devices: '同一网络大量设备只给五星且无理由',
+};
+
 /** A 办件's status: 受理 → 办结, or 不予受理/退回. Only an accepted 办件 moves; the other two are final. */
 export const MATTER_STATUSES = ['accepted', 'finished', 'rejected'] as const;
 export type MatterStatus = (typeof MATTER_STATUSES)[number];

@@ -99,6 +99,15 @@ export async function findFollowUpOfRating(db: DbOrTx, ratingId: number): Promis
   return statement(db, FOLLOW_UP_OF).get<CaseFollowUp>([ratingId]);
 }
 
+/** The receipt of a case by its id (a 差评 attached to a flood's grouped case answers with it). */
+export async function findFollowUpOfCase(db: DbOrTx, caseId: number): Promise<CaseFollowUp | undefined> {
+  return statement(
+    db,
+    `SELECT case_no AS "caseNo", due_date AS "dueDate", contact_due_date AS "contactDueDate", status_token AS "statusToken"
+    FROM cases WHERE id = ?`,
+  ).get<CaseFollowUp>([caseId]);
+}
+
 export async function getCaseByToken(db: DbOrTx, token: string): Promise<CaseRow | undefined> {
   return first(db.select().from(cases).where(eq(cases.statusToken, token)));
 }

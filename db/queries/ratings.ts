@@ -23,9 +23,9 @@ export async function listFlaggedRatings(db: DbOrTx, departmentIds: number[], li
 const BY_KEY = 'SELECT id, score FROM ratings WHERE code_id = ? AND idempotency_key = ?';
 const INSERT = `
     INSERT INTO ratings (code_id, department_id, score, tags, comment, phone_enc, real_name, client_hash, net_hash,
-      idempotency_key, channel, created_at, day, flagged, flag_reason, matter_id, assess_number)
+      idempotency_key, channel, created_at, day, flagged, flag_reason, matter_id, assess_number, held, hold_group_id)
     VALUES (@codeId, @departmentId, @score, @tags, @comment, @phoneEnc, @realName, @clientHash, @netHash,
-      @idempotencyKey, @channel, @createdAt, @day, @flagged, @flagReason, @matterId, @assessNumber)
+      @idempotencyKey, @channel, @createdAt, @day, @flagged, @flagReason, @matterId, @assessNumber, @held, @holdGroupId)
     RETURNING id`;
 
 /** The rating stored earlier under this idempotency key for this code, if any. */
@@ -33,28 +33,53 @@ export async function findByIdempotencyKey(db: DbOrTx, codeId: string, key: stri
   return statement(db, BY_KEY).get([codeId, key]);
 }
 
+/** A window-code submission as the device and network limits and the hold rules count it. */
+export interface RecentSubmission {
+  clientHash: string;
+  netHash: string;
+  codeId: string;
+  departmentId: number;
+  at: number;
+  bad: boolean;
+  bare: boolean;
+}
+
 /**
- * Device and network of the QR submissions since `since`, oldest first — read backwards from the
- * newest row and stopped at the first older one, so only the recent tail of the table is read. SQLite
- * only: it fills the one process's in-memory limits; on PostgreSQL the limits count the stored ratings
- * (limitCounts).
+ * The QR submissions since `since`, oldest first — read backwards from the newest row and stopped at
+ * the first older one, so only the recent tail of the table is read. SQLite only: it fills the one
+ * process's in-memory limits; on PostgreSQL the limits count the stored ratings (limitCountsOfBatch).
  */
-export async function recentSubmissions(
-  db: DbOrTx,
-  since: number,
-): Promise<Array<{ clientHash: string; netHash: string; codeId: string; at: number }>> {
-  const rows: Array<{ clientHash: string; netHash: string; codeId: string; at: number }> = [];
-  type Row = { clientHash: string | null; netHash: string | null; codeId: string; at: number; channel: string };
+export async function recentSubmissions(db: DbOrTx, since: number): Promise<RecentSubmission[]> {
+  const rows: RecentSubmission[] = [];
+  type Row = {
+    clientHash: string | null;
+    netHash: string | null;
+    codeId: string;
+    departmentId: number;
+    at: number;
+    channel: string;
+    score: number;
+    bare: number;
+  };
   const it = sqliteOf(db)
     .prepare(
-      `SELECT client_hash AS "clientHash", net_hash AS "netHash", code_id AS "codeId", created_at AS at, channel
+      `SELECT client_hash AS "clientHash", net_hash AS "netHash", code_id AS "codeId", department_id AS "departmentId",
+        created_at AS at, channel, score, (score = 5 AND tags = '[]' AND comment IS NULL) AS bare
        FROM ratings ORDER BY id DESC`,
     )
     .iterate() as IterableIterator<Row>;
   for (const r of it) {
     if (r.at <= since) break;
     if (r.channel === 'qr' && r.clientHash && r.netHash)
-      rows.push({ clientHash: r.clientHash, netHash: r.netHash, codeId: r.codeId, at: r.at });
+      rows.push({
+        clientHash: r.clientHash,
+        netHash: r.netHash,
+        codeId: r.codeId,
+        departmentId: r.departmentId,
+        at: r.at,
+        bad: r.score <= 2,
+        bare: r.bare === 1,
+      });
   }
   return rows.reverse();
 }
@@ -78,22 +103,26 @@ export interface HotRatingInsert {
   /** The 办件 rated and which of its ratings this is (1, or 2 for a 追评); null for a window code. */
   matterId: number | null;
   assessNumber: number | null;
+  /** Held for review, in this burst (docs/domain.md, Rating: held ratings). */
+  held: boolean;
+  holdGroupId: number | null;
 }
 
 const INSERT_WITH_ID = `
     INSERT INTO ratings (id, code_id, department_id, score, tags, comment, phone_enc, real_name, client_hash, net_hash,
-      idempotency_key, channel, created_at, day, flagged, flag_reason, matter_id, assess_number)
+      idempotency_key, channel, created_at, day, flagged, flag_reason, matter_id, assess_number, held, hold_group_id)
     VALUES (@id, @codeId, @departmentId, @score, @tags, @comment, @phoneEnc, @realName, @clientHash, @netHash,
-      @idempotencyKey, @channel, @createdAt, @day, @flagged, @flagReason, @matterId, @assessNumber)`;
+      @idempotencyKey, @channel, @createdAt, @day, @flagged, @flagReason, @matterId, @assessNumber, @held, @holdGroupId)`;
 
 const INSERT_MANY = `
     INSERT INTO ratings (id, code_id, department_id, score, tags, comment, phone_enc, real_name, client_hash, net_hash,
-      idempotency_key, channel, created_at, day, flagged, flag_reason, matter_id, assess_number)
+      idempotency_key, channel, created_at, day, flagged, flag_reason, matter_id, assess_number, held, hold_group_id)
     SELECT id, "codeId", "departmentId", score, tags, comment, "phoneEnc", "realName", "clientHash", "netHash",
-      "idempotencyKey", channel, "createdAt", day, flagged, "flagReason", "matterId", "assessNumber"
+      "idempotencyKey", channel, "createdAt", day, flagged, "flagReason", "matterId", "assessNumber", held, "holdGroupId"
     FROM json_to_recordset(@rows::json) AS j(id bigint, "codeId" text, "departmentId" bigint, score integer, tags text,
       comment text, "phoneEnc" text, "realName" integer, "clientHash" text, "netHash" text, "idempotencyKey" text,
-      channel text, "createdAt" bigint, day text, flagged integer, "flagReason" text, "matterId" bigint, "assessNumber" integer)`;
+      channel text, "createdAt" bigint, day text, flagged integer, "flagReason" text, "matterId" bigint, "assessNumber" integer,
+      held integer, "holdGroupId" bigint)`;
 
 const DRAW_IDS = `SELECT nextval(pg_get_serial_sequence('ratings', 'id')) AS id FROM generate_series(1, @n::int) ORDER BY 1`;
 
@@ -102,6 +131,7 @@ const columnsOf = (r: HotRatingInsert) => ({
   tags: JSON.stringify(r.tags),
   realName: r.realName ? 1 : 0,
   flagged: r.flagged ? 1 : 0,
+  held: r.held ? 1 : 0,
 });
 
 /** `n` new rating ids from the table's sequence, ascending. PostgreSQL only. */
@@ -131,14 +161,16 @@ export interface LimitQuestion {
   clientHash: string;
   netHash: string;
   codeId: string;
+  departmentId: number;
   /** The device's ratings of this code after this time (per-code limit). */
   codeSince: number;
-  /** The device's ratings at or after this time (daily limit). */
+  /** The device's ratings at or after this time (daily limit, the rules over a day). */
   dayStart: number;
   /** The device's and the network's ratings after this time (burst rules). */
   burstSince: number;
-  /** The network count is only needed up to here. */
+  /** The network counts are only needed up to here. */
   networkCap: number;
+  networkDayCap: number;
 }
 
 export interface LimitCounts {
@@ -146,22 +178,43 @@ export interface LimitCounts {
   deviceToday: number;
   deviceBurst: number;
   networkBurst: number;
+  /** 差评 from the network within the burst window. */
+  networkBad: number;
+  /** The device today: ratings in this department, and the windows and departments it rated. */
+  deviceDepartmentDay: number;
+  deviceCodes: string[];
+  deviceDepartments: number[];
+  /** The network today in this department: ratings (up to its cap), devices, devices with only bare 5★. */
+  networkDay: number;
+  networkDevices: number;
+  bareDevices: number;
 }
+
+const QR_DEVICE_TODAY = `FROM ratings WHERE client_hash = j.c AND created_at >= j.ds AND channel = 'qr'`;
+const QR_NETWORK_DEPARTMENT_TODAY = `FROM ratings WHERE net_hash = j.n AND created_at >= j.ds AND department_id = j.d AND channel = 'qr'`;
 
 const LIMIT_COUNTS_OF_BATCH = `SELECT
   (SELECT count(*) FROM ratings WHERE client_hash = j.c AND code_id = j.code AND created_at > j.cs AND channel = 'qr') AS "deviceOnCode",
-  (SELECT count(*) FROM ratings WHERE client_hash = j.c AND created_at >= j.ds AND channel = 'qr') AS "deviceToday",
+  (SELECT count(*) ${QR_DEVICE_TODAY}) AS "deviceToday",
   (SELECT count(*) FROM ratings WHERE client_hash = j.c AND created_at > j.bs AND channel = 'qr') AS "deviceBurst",
   (SELECT count(*) FROM (SELECT 1 FROM ratings WHERE net_hash = j.n AND created_at > j.bs AND channel = 'qr'
-    LIMIT j.cap) AS n) AS "networkBurst"
-  FROM json_to_recordset(@items::json) AS j(i int, c text, n text, code text, cs bigint, ds bigint, bs bigint, cap int)
+    LIMIT j.cap) AS n) AS "networkBurst",
+  (SELECT count(*) FROM ratings WHERE net_hash = j.n AND created_at > j.bs AND channel = 'qr' AND score <= 2) AS "networkBad",
+  (SELECT count(*) ${QR_DEVICE_TODAY} AND department_id = j.d) AS "deviceDepartmentDay",
+  (SELECT coalesce(json_agg(DISTINCT code_id), '[]'::json) ${QR_DEVICE_TODAY}) AS "deviceCodes",
+  (SELECT coalesce(json_agg(DISTINCT department_id), '[]'::json) ${QR_DEVICE_TODAY}) AS "deviceDepartments",
+  (SELECT count(*) FROM (SELECT 1 ${QR_NETWORK_DEPARTMENT_TODAY} LIMIT j.dcap) AS n) AS "networkDay",
+  (SELECT count(DISTINCT client_hash) ${QR_NETWORK_DEPARTMENT_TODAY}) AS "networkDevices",
+  (SELECT count(*) FROM (SELECT client_hash ${QR_NETWORK_DEPARTMENT_TODAY} GROUP BY client_hash
+    HAVING min(CASE WHEN score = 5 AND tags = '[]' AND comment IS NULL THEN 1 ELSE 0 END) = 1) AS b) AS "bareDevices"
+  FROM json_to_recordset(@items::json) AS j(i int, c text, n text, code text, d bigint, cs bigint, ds bigint, bs bigint, cap int, dcap int)
   ORDER BY j.i`;
 
 /**
- * The device and network counts the rating limits look at, from the stored ratings (several instances
- * share them), for every rating of a batch in one round trip, in the order asked. PostgreSQL only: it
- * has the (client_hash, created_at) and (net_hash, created_at) indexes (db/schema-pg.ts); one SQLite
- * process keeps these counts in memory.
+ * The device and network counts the rating limits and hold rules look at, from the stored ratings
+ * (several instances share them), for every rating of a batch in one round trip, in the order asked.
+ * PostgreSQL only: it has the (client_hash, created_at) and (net_hash, created_at) indexes
+ * (db/schema-pg.ts); one SQLite process keeps these counts in memory.
  */
 export async function limitCountsOfBatch(tx: DbOrTx, questions: readonly LimitQuestion[]): Promise<LimitCounts[]> {
   if (questions.length === 0) return [];
@@ -170,13 +223,23 @@ export async function limitCountsOfBatch(tx: DbOrTx, questions: readonly LimitQu
     c: x.clientHash,
     n: x.netHash,
     code: x.codeId,
+    d: x.departmentId,
     cs: x.codeSince,
     ds: x.dayStart,
     bs: x.burstSince,
     cap: x.networkCap,
+    dcap: x.networkDayCap,
   }));
-  return statement(tx, LIMIT_COUNTS_OF_BATCH).all<LimitCounts>({ items: JSON.stringify(items) });
+  const rows = await statement(tx, LIMIT_COUNTS_OF_BATCH).all<LimitCounts>({ items: JSON.stringify(items) });
+  // count(*) is a bigint (a string in node-postgres unless parsed); the id lists come as JSON.
+  return rows.map((r) => ({
+    ...r,
+    deviceCodes: jsonList<string>(r.deviceCodes),
+    deviceDepartments: jsonList<number>(r.deviceDepartments).map(Number),
+  }));
 }
+
+const jsonList = <T>(v: unknown): T[] => (typeof v === 'string' ? (JSON.parse(v) as T[]) : ((v as T[] | null) ?? []));
 
 const BY_KEYS = `SELECT r.id, r.code_id AS "codeId", r.idempotency_key AS key
   FROM json_to_recordset(@keys::json) AS j(code text, key text)

@@ -38,7 +38,8 @@ const RATING_SUMS = `coalesce(sum(s.s1), 0) AS s1, coalesce(sum(s.s2), 0) AS s2,
   coalesce(sum(s.s4), 0) AS s4, coalesce(sum(s.s5), 0) AS s5, coalesce(sum(s.real_name), 0) AS "realName",
   coalesce(sum(s.submissions), 0) AS submissions, coalesce(sum(s.opens), 0) AS opens,
   coalesce(sum(s.defaults), 0) AS defaults, coalesce(sum(s.default_good), 0) AS "defaultGood",
-  coalesce(sum(s.finished_matters), 0) AS "finishedMatters", coalesce(sum(s.rated_matters), 0) AS "ratedMatters"`;
+  coalesce(sum(s.finished_matters), 0) AS "finishedMatters", coalesce(sum(s.rated_matters), 0) AS "ratedMatters",
+  coalesce(sum(s.held), 0) AS held`;
 
 const CASE_SUMS = `coalesce(sum(c.cases), 0) AS cases, coalesce(sum(c.real_name), 0) AS "realName",
   coalesce(sum(c.real_name_visited), 0) AS "realNameVisited", coalesce(sum(c.valid), 0) AS valid,
@@ -460,4 +461,14 @@ export async function listAllOrgUnits(db: DbOrTx) {
     sql`
     SELECT id, parent_id AS "parentId", kind, name FROM org_units ORDER BY id`,
   );
+}
+
+/** Counted ratings of one department over the days [from, to]: the anti-rigging rules' baseline. */
+export async function countedRatingsOfDepartment(db: DbOrTx, departmentId: number, from: string, to: string): Promise<number> {
+  const row = await statement(
+    db,
+    `SELECT coalesce(sum(s1 + s2 + s3 + s4 + s5), 0) AS n FROM daily_department_stats
+    WHERE department_id = @departmentId AND day BETWEEN @from AND @to`,
+  ).get<{ n: number }>({ departmentId, from, to });
+  return Number(row?.n ?? 0);
 }

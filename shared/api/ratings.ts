@@ -55,3 +55,117 @@ export const FlaggedRating = Type.Object({
   excluded: Type.Boolean(),
 });
 export type FlaggedRating = Static<typeof FlaggedRating>;
+
+/** docs/api.md: GET /api/ratings/held — the review queue of held ratings. */
+export const HeldRatingsQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
+  codeId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  groupId: Type.Optional(Type.Integer({ minimum: 1 })),
+  network: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{6,64}$', description: '网络标识（队列显示的前几位）' })),
+  device: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{6,64}$', description: '设备标识（队列显示的前几位）' })),
+  from: Type.Optional(Type.String({ description: 'YYYY-MM-DD（北京时间当日起）或 ISO 8601 时间' })),
+  to: Type.Optional(Type.String({ description: 'YYYY-MM-DD（含当日）或 ISO 8601 时间（不含）' })),
+});
+export type HeldRatingsQuery = Static<typeof HeldRatingsQuery>;
+
+export const HeldRating = Type.Object({
+  id: Type.Integer(),
+  codeId: Type.String(),
+  location: Type.String(),
+  departmentId: Type.Integer(),
+  departmentName: Type.String(),
+  score: Type.Integer(),
+  tags: Type.Array(Type.String()),
+  comment: Nullable(Type.String()),
+  realName: Type.Boolean(),
+  createdAt: Type.Integer(),
+  flagReason: Nullable(Type.String()),
+  /** The rules' names in Chinese, in the order of flagReason. */
+  flagLabels: Type.Array(Type.String()),
+  groupId: Nullable(Type.Integer()),
+  /** The first 12 characters of the keyed network / device hash (never the address). */
+  network: Nullable(Type.String()),
+  device: Nullable(Type.String()),
+});
+export type HeldRating = Static<typeof HeldRating>;
+
+export const HeldRatingsResponse = Type.Object({ ratings: Type.Array(HeldRating), total: Type.Integer() });
+export type HeldRatingsResponse = Static<typeof HeldRatingsResponse>;
+
+export const HoldGroupsQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+export type HoldGroupsQuery = Static<typeof HoldGroupsQuery>;
+
+export const HoldGroup = Type.Object({
+  id: Type.Integer(),
+  rule: Type.String(),
+  ruleLabel: Type.String(),
+  subjectKind: Type.Union([Type.Literal('network'), Type.Literal('device')]),
+  subject: Type.String({ description: '网络 / 设备标识的前 12 位' }),
+  departmentId: Type.Integer(),
+  departmentName: Type.String(),
+  firstAt: Type.Integer(),
+  lastAt: Type.Integer(),
+  ratingCount: Type.Integer({ description: '这一批被暂扣过的评价数' }),
+  heldCount: Type.Integer({ description: '仍待裁决的评价数' }),
+  caseNo: Nullable(Type.String({ description: '集中差评合并到的工单号' })),
+});
+export type HoldGroup = Static<typeof HoldGroup>;
+
+export const HoldGroupsResponse = Type.Object({
+  groups: Type.Array(HoldGroup),
+  total: Type.Integer({ description: '有待裁决评价的批次数' }),
+  held: Type.Integer({ description: '范围内待裁决的评价总数' }),
+});
+export type HoldGroupsResponse = Static<typeof HoldGroupsResponse>;
+
+/** docs/api.md: POST /api/ratings/decisions — release or exclude held ratings, by id, burst or filter. */
+export const RatingDecisionBody = Type.Object(
+  {
+    ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 10_000 })),
+    groupIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 1000 })),
+    filter: Type.Optional(
+      Type.Object(
+        {
+          departmentId: HeldRatingsQuery.properties.departmentId,
+          codeId: HeldRatingsQuery.properties.codeId,
+          network: HeldRatingsQuery.properties.network,
+          device: HeldRatingsQuery.properties.device,
+          from: HeldRatingsQuery.properties.from,
+          to: HeldRatingsQuery.properties.to,
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    decision: Type.Union([Type.Literal('release'), Type.Literal('exclude')], { description: 'release 计入 · exclude 排除' }),
+    reason: Type.String({ minLength: 1, maxLength: 500 }),
+  },
+  { additionalProperties: false },
+);
+export type RatingDecisionBody = Static<typeof RatingDecisionBody>;
+
+export const RatingDecisionResponse = Type.Object({ affected: Type.Integer() });
+
+/** docs/api.md: GET /api/ratings/{id}/decisions — the recorded decisions on a rating, oldest first. */
+export const RatingDecisionsResponse = Type.Object({
+  ratingId: Type.Integer(),
+  held: Type.Boolean(),
+  excluded: Type.Boolean(),
+  flagReason: Nullable(Type.String()),
+  flagLabels: Type.Array(Type.String()),
+  decisions: Type.Array(
+    Type.Object({
+      kind: Type.String({ description: 'release 计入 · exclude 排除' }),
+      reason: Type.String(),
+      decidedByName: Nullable(Type.String()),
+      decidedAt: Type.Integer(),
+      caseId: Nullable(Type.Integer()),
+    }),
+  ),
+});
+export type RatingDecisionsResponse = Static<typeof RatingDecisionsResponse>;

@@ -45,6 +45,8 @@ const RatingIndicatorFields = {
   defaults: Int,
   /** 主动评价好评率 = good citizen ratings / citizen ratings (`total` without the default ratings). */
   activeGoodRate: Rate,
+  /** 暂扣待核查: ratings of the period held for review, counted in none of the figures above. */
+  held: Int,
 };
 
 const CaseIndicatorFields = {

@@ -12,7 +12,8 @@ describe('anti-manipulation windows', () => {
         (times, since, cap) => {
           const sorted = [...times].sort((a, b) => a - b);
           const w = new AbuseWindows();
-          for (const [i, at] of sorted.entries()) w.add({ clientHash: `c${i}`, netHash: 'hall-wifi', codeId: 'K', at });
+          for (const [i, at] of sorted.entries())
+            w.add({ clientHash: `c${i}`, netHash: 'hall-wifi', codeId: 'K', departmentId: 1, at, bad: false, bare: false });
           const expected = Math.min(sorted.filter((at) => at > since).length, cap);
           expect(w.networkAfter('hall-wifi', since, cap)).toBe(expected);
           expect(w.networkAfter('other-network', since, cap)).toBe(0);
@@ -23,13 +24,30 @@ describe('anti-manipulation windows', () => {
 
   it("counts a device's ratings per code and per day", () => {
     const w = new AbuseWindows();
-    w.add({ clientHash: 'phone', netHash: 'n', codeId: 'A', at: 100 });
-    w.add({ clientHash: 'phone', netHash: 'n', codeId: 'B', at: 200 });
-    w.add({ clientHash: 'phone', netHash: 'n', codeId: 'A', at: 300 });
+    w.add({ clientHash: 'phone', netHash: 'n', codeId: 'A', departmentId: 1, at: 100, bad: false, bare: false });
+    w.add({ clientHash: 'phone', netHash: 'n', codeId: 'B', departmentId: 2, at: 200, bad: true, bare: false });
+    w.add({ clientHash: 'phone', netHash: 'n', codeId: 'A', departmentId: 1, at: 300, bad: false, bare: true });
     expect(w.deviceOnCodeSince('phone', 'A', 150)).toBe(1);
     expect(w.deviceOnCodeSince('phone', 'A', 0)).toBe(2);
     expect(w.deviceSince('phone', 200)).toBe(2);
     expect(w.deviceSince('phone', 200, false)).toBe(1);
     expect(w.deviceSince('tablet', 0)).toBe(0);
+    expect(w.deviceDay('phone', 150, 1)).toEqual({ sameDepartment: 1, codes: ['A', 'B'], departments: [1, 2] });
+    expect(w.networkBadAfter('n', 0)).toBe(1);
+    expect(w.networkBadAfter('n', 200)).toBe(0);
+  });
+
+  it("counts a network's devices in a department over a day, and those that only gave bare 5★", () => {
+    const w = new AbuseWindows();
+    const add = (clientHash: string, at: number, bare: boolean, departmentId = 1) =>
+      w.add({ clientHash, netHash: 'n', codeId: 'A', departmentId, at, bad: false, bare });
+    add('p1', 100, true);
+    add('p2', 110, true);
+    add('p2', 120, false);
+    add('p3', 130, true, 2);
+    add('p4', 140, true);
+    expect(w.networkDay('n', 100, 1)).toEqual({ ratings: 4, devices: 3, bareDevices: 2 });
+    expect(w.networkDay('n', 101, 1)).toEqual({ ratings: 3, devices: 2, bareDevices: 1 });
+    expect(w.networkDay('n', 0, 2)).toEqual({ ratings: 1, devices: 1, bareDevices: 1 });
   });
 });

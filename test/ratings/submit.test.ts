@@ -209,7 +209,7 @@ describe('anti-manipulation limits (settings)', () => {
     expect((await post(w.codeA.id, { score: 5, clientId })).statusCode).toBe(429);
   });
 
-  it('bursts from one network are flagged for review, not refused, and stay counted', async () => {
+  it('bursts from one network are held for review, not refused: the burst counts for nothing', async () => {
     await t.app.inject({
       method: 'PATCH',
       url: '/api/settings',
@@ -236,14 +236,18 @@ describe('anti-manipulation limits (settings)', () => {
       t.db,
       sql`SELECT flagged, flag_reason FROM ratings ORDER BY id`,
     );
-    expect(stored.map((r) => r.flagged)).toEqual([0, 0, 0, 1]);
-    expect(stored[3]!.flag_reason).toBe('network_burst');
+    // The fourth passes the limit; the three that led up to it are taken back into hold with it.
+    expect(stored.map((r) => r.flagged)).toEqual([1, 1, 1, 1]);
+    expect(stored.map((r) => r.flag_reason)).toEqual(['network_burst', 'network_burst', 'network_burst', 'network_burst']);
     const flagged = await t.app.inject({ url: '/api/ratings/flagged', headers: bearerFor(t.app, w.supervisor) });
-    expect(flagged.json().ratings).toHaveLength(1);
+    expect(flagged.json().ratings).toHaveLength(4);
     const other = await t.app.inject({ url: '/api/ratings/flagged', headers: bearerFor(t.app, w.otherSupervisor) });
     expect(other.json().ratings).toHaveLength(0);
-    const counted = (await firstRow<{ n: number }>(t.db, sql`SELECT sum(s5) AS n FROM daily_code_stats`))!.n;
-    expect(counted).toBe(4);
+    const sums = (await firstRow<{ counted: number; held: number }>(
+      t.db,
+      sql`SELECT sum(s5) AS counted, sum(held) AS held FROM daily_code_stats`,
+    ))!;
+    expect(sums).toEqual({ counted: 0, held: 4 });
   });
 
   it('the per-network limit answers 429 in Chinese once exceeded', async () => {

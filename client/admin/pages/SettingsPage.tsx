@@ -27,6 +27,15 @@ const LIMIT_LABELS: Record<string, string> = {
   burstWindowMinutes: '突发检测窗口（分钟）',
   burstPerNetwork: '窗口内同一网络超过此数即标记待核查',
   burstPerDevice: '窗口内同一设备超过此数即标记待核查',
+  burstBadPerNetwork: '窗口内同一网络超过此数的差评：暂扣并归入同一件工单',
+  networkDayMin: '同一网络当日评价同一部门的暂扣下限（条）',
+  networkDayFactor: '……且超过部门近 28 日日均的倍数',
+  deviceDepartmentPerDay: '同一设备当日评价同一部门超过此数即暂扣',
+  deviceCodesPerDay: '同一设备当日评价窗口数超过此数即暂扣',
+  deviceDepartmentsPerDay: '同一设备当日评价部门数超过此数即暂扣',
+  bareDevicesMin: '同一网络当日只给五星且无理由的设备数下限',
+  bareDevicesFactor: '……且超过部门近 28 日日均的倍数',
+  bareDevicesPercent: '……且占该网络设备的百分比不低于',
 };
 
 /** Turns a pasted list (one date per line, or separated by commas/spaces) into dates. */
@@ -292,7 +301,9 @@ export function SettingsPage({ user }: PageProps) {
           </div>
           <h3>{SECTION_TITLES.limits}</h3>
           {note('limits')}
-          <div class="grid">{Object.keys(LIMIT_LABELS).map((k) => field('limits', k, LIMIT_LABELS[k]!))}</div>
+          <div class="grid">
+            {Object.keys(LIMIT_LABELS).map((k) => field('limits', k, LIMIT_LABELS[k]!, k.endsWith('Factor') ? 0.1 : 1))}
+          </div>
           <h2>{SECTION_TITLES.tags}</h2>
           {note('tags')}
           <p>好评：{s.tags.good.join(' · ')}</p>

@@ -200,6 +200,11 @@ export function createCasesService(deps: CasesDeps) {
       return q.findFollowUpOfRating(tx, ratingId);
     },
 
+    /** A case's receipt by its id: a 差评 attached to a flood's grouped case is answered with that case. */
+    async followUpOfCase(tx: Tx, caseId: number): Promise<q.CaseFollowUp | undefined> {
+      return q.findFollowUpOfCase(tx, caseId);
+    },
+
     /** Today in China time, per the injected clock. */
     today,
 

@@ -1,5 +1,5 @@
 // The anti-manipulation counters (docs/domain.md: once per code per 30 min and 20 a day per device;
-// bursts per device or network flagged) kept in memory. Counting them in SQL needed two indexes on
+// the rules that hold a rating for review, over minutes and over the day) kept in memory. Counting them in SQL needed two indexes on
 // random hashes, and every rating then dirtied two random index pages: the commit cost grew with
 // them. The server is the only writer of its database, so it can hold the last day of submissions
 // itself: `load` fills the windows from the ratings table at start, `add` follows each stored rating.
@@ -14,14 +14,47 @@ export interface WindowEntry {
   clientHash: string;
   netHash: string;
   codeId: string;
+  departmentId: number;
   at: number;
+  /** A 差评 (score 1–2). */
+  bad: boolean;
+  /** 5★ without a reason or a comment. */
+  bare: boolean;
+}
+
+interface DeviceEntry {
+  codeId: string;
+  departmentId: number;
+  at: number;
+}
+
+interface NetworkEntry {
+  at: number;
+  departmentId: number;
+  clientHash: string;
+  bad: boolean;
+  bare: boolean;
+}
+
+/** What one device did in a day: in one department, and how many windows and departments it rated. */
+export interface DeviceDay {
+  sameDepartment: number;
+  codes: string[];
+  departments: number[];
+}
+
+/** What one network did in a day in one department: ratings, devices, and devices that only gave bare 5★. */
+export interface NetworkDay {
+  ratings: number;
+  devices: number;
+  bareDevices: number;
 }
 
 export class AbuseWindows {
   /** Per device: the codes it rated and when, for the last day (oldest first). */
-  private readonly devices = new Map<string, Array<{ codeId: string; at: number }>>();
-  /** Per network: submission times within the longest window that matters (oldest first). */
-  private readonly networks = new Map<string, number[]>();
+  private readonly devices = new Map<string, DeviceEntry[]>();
+  /** Per network: its submissions within the longest window that matters (oldest first). */
+  private readonly networks = new Map<string, NetworkEntry[]>();
   private added = 0;
 
   /** Fills the windows from stored ratings (newest last), e.g. at start. */
@@ -51,21 +84,52 @@ export class AbuseWindows {
   networkAfter(netHash: string, since: number, cap = Number.POSITIVE_INFINITY): number {
     const list = this.networks.get(netHash);
     if (!list) return 0;
-    // Binary search for the first time after `since` (the list is in time order): a limit raised to
-    // thousands must not turn every rating from that network into a walk over its whole list.
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (list[mid]! > since) hi = mid;
-      else lo = mid + 1;
+    return Math.min(list.length - firstAfter(list, since), cap);
+  }
+
+  /** 差评 from this network after `since`. */
+  networkBadAfter(netHash: string, since: number): number {
+    const list = this.networks.get(netHash);
+    if (!list) return 0;
+    let n = 0;
+    for (let i = firstAfter(list, since); i < list.length; i++) if (list[i]!.bad) n++;
+    return n;
+  }
+
+  /** What this device rated at or after `dayStart`: in `departmentId`, and which windows and departments. */
+  deviceDay(clientHash: string, dayStart: number, departmentId: number): DeviceDay {
+    const day: DeviceDay = { sameDepartment: 0, codes: [], departments: [] };
+    const list = this.devices.get(clientHash);
+    if (!list) return day;
+    for (let i = list.length - 1; i >= 0 && list[i]!.at >= dayStart; i--) {
+      const e = list[i]!;
+      if (e.departmentId === departmentId) day.sameDepartment++;
+      if (!day.codes.includes(e.codeId)) day.codes.push(e.codeId);
+      if (!day.departments.includes(e.departmentId)) day.departments.push(e.departmentId);
     }
-    return Math.min(list.length - lo, cap);
+    return day;
+  }
+
+  /** What this network rated in `departmentId` at or after `dayStart`. */
+  networkDay(netHash: string, dayStart: number, departmentId: number): NetworkDay {
+    const list = this.networks.get(netHash);
+    if (!list) return { ratings: 0, devices: 0, bareDevices: 0 };
+    let ratings = 0;
+    const bareOnly = new Map<string, boolean>();
+    for (let i = firstAfter(list, dayStart - 1); i < list.length; i++) {
+      const e = list[i]!;
+      if (e.departmentId !== departmentId) continue;
+      ratings++;
+      bareOnly.set(e.clientHash, (bareOnly.get(e.clientHash) ?? true) && e.bare);
+    }
+    let bareDevices = 0;
+    for (const bare of bareOnly.values()) if (bare) bareDevices++;
+    return { ratings, devices: bareOnly.size, bareDevices };
   }
 
   add(e: WindowEntry): void {
-    listIn(this.devices, e.clientHash).push({ codeId: e.codeId, at: e.at });
-    listIn(this.networks, e.netHash).push(e.at);
+    listIn(this.devices, e.clientHash).push({ codeId: e.codeId, departmentId: e.departmentId, at: e.at });
+    listIn(this.networks, e.netHash).push({ at: e.at, departmentId: e.departmentId, clientHash: e.clientHash, bad: e.bad, bare: e.bare });
     if (++this.added % 1024 === 0) this.prune(e.at);
   }
 
@@ -73,8 +137,23 @@ export class AbuseWindows {
   prune(now: number): void {
     const since = now - WINDOW_RETENTION_MS;
     pruneLists(this.devices, (x) => x.at > since);
-    pruneLists(this.networks, (at) => at > since);
+    pruneLists(this.networks, (x) => x.at > since);
   }
+}
+
+/**
+ * The index of the first entry after `since` in a list in time order: a binary search, so that a limit
+ * raised to thousands does not turn every rating from that network into a walk over its whole list.
+ */
+function firstAfter(list: readonly { at: number }[], since: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.at > since) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** The list under `key`, created empty the first time. */

@@ -1,14 +1,29 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { PageData } from '../../../shared/api/citizen-page.js';
-import { errors } from '../../../shared/api/common.js';
-import { CodeParam, FlaggedRating, LinkTokenParam, MatterRatingCreated, RatingBody, RatingCreated } from '../../../shared/api/ratings.js';
+import { errors, IdParam } from '../../../shared/api/common.js';
+import {
+  CodeParam,
+  FlaggedRating,
+  HeldRatingsQuery,
+  HeldRatingsResponse,
+  HoldGroupsQuery,
+  HoldGroupsResponse,
+  LinkTokenParam,
+  MatterRatingCreated,
+  RatingBody,
+  RatingCreated,
+  RatingDecisionBody,
+  RatingDecisionResponse,
+  RatingDecisionsResponse,
+} from '../../../shared/api/ratings.js';
 import { COMMENT_MAX } from '../../../shared/domain.js';
 import { actorOf } from '../../plugins/auth.js';
 import { moduleRoutes } from '../../plugins/staff-route.js';
 import type { CasesService } from '../cases/cases.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { type CitizenPageTemplate, missingPage } from './citizen-page.js';
+import type { HeldRatings } from './held-ratings.js';
 import type { CodeLookup, RatingsService } from './ratings.service.js';
 
 /** The citizen's view of a case, from the cases module. */
@@ -18,12 +33,14 @@ export async function ratingsRoutes(
   fastify: FastifyInstance,
   {
     ratings,
+    heldRatings,
     settings,
     codes,
     caseStatus,
     page,
   }: {
     ratings: Pick<RatingsService, 'submit' | 'submitForMatter' | 'linkPage' | 'listFlagged'>;
+    heldRatings: HeldRatings;
     settings: Pick<SettingsService, 'get' | 'forDepartment'>;
     codes: CodeLookup;
     caseStatus: CaseStatusLookup;
@@ -111,6 +128,59 @@ export async function ratingsRoutes(
       ['admin', 'supervisor'],
     ),
     async (request) => ({ ratings: await ratings.listFlagged(actorOf(request)) }),
+  );
+
+  app.get(
+    '/api/ratings/held',
+    staff(
+      {
+        summary: '暂扣待核查的评价（复核队列）',
+        description: '被防刷规则暂扣的评价：不计入任何统计，直到督查裁决。分页、可筛选，附总数。',
+        querystring: HeldRatingsQuery,
+        response: { 200: HeldRatingsResponse, ...errors(400, 401, 403) },
+      },
+      ['admin', 'supervisor'],
+    ),
+    async (request) => heldRatings.list(actorOf(request), request.query),
+  );
+
+  app.get(
+    '/api/ratings/held/groups',
+    staff(
+      {
+        summary: '暂扣评价按批次（同一规则、同一网络或设备、同一部门）',
+        querystring: HoldGroupsQuery,
+        response: { 200: HoldGroupsResponse, ...errors(400, 401, 403) },
+      },
+      ['admin', 'supervisor'],
+    ),
+    async (request) => heldRatings.groups(actorOf(request), request.query),
+  );
+
+  app.post(
+    '/api/ratings/decisions',
+    staff(
+      {
+        summary: '裁决暂扣的评价：计入（release）或排除（exclude），可按条、按批次或按条件批量',
+        body: RatingDecisionBody,
+        response: { 200: RatingDecisionResponse, ...errors(400, 401, 403) },
+      },
+      ['supervisor'],
+    ),
+    async (request) => heldRatings.decide(actorOf(request), request.body),
+  );
+
+  app.get(
+    '/api/ratings/:id/decisions',
+    staff(
+      {
+        summary: '一条评价的标记与裁决记录',
+        params: IdParam,
+        response: { 200: RatingDecisionsResponse, ...errors(400, 401, 403, 404) },
+      },
+      ['admin', 'supervisor', 'dept_head'],
+    ),
+    async (request) => heldRatings.decisionsOf(actorOf(request), request.params.id),
   );
 
   function sendPage(reply: FastifyReply, status: number, data: PageData) {

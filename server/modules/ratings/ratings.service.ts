@@ -2,6 +2,7 @@
 // the 差评必查 case in the same transaction. This is the hottest route: no work here that could be
 // done at start, prepared statements only, writes grouped into shared transactions.
 import { type Db, isUniqueViolation, type Tx } from '../../../db/client.js';
+import * as hq from '../../../db/queries/holds.js';
 import * as mq from '../../../db/queries/matter-ratings.js';
 import * as q from '../../../db/queries/ratings.js';
 import type { MatterData } from '../../../shared/api/citizen-page.js';
@@ -11,6 +12,7 @@ import type { Settings } from '../../../shared/api/settings.js';
 import { CHINA_OFFSET_MS, chinaDay, chinaDayNumber, chinaHour, MS_PER_DAY } from '../../../shared/china-time.js';
 import {
   COMMENT_MAX,
+  type HoldRule,
   isBadScore,
   MAX_ASSESS_NUMBER,
   MOBILE_PATTERN,
@@ -37,7 +39,7 @@ import { AbuseWindows, WINDOW_RETENTION_MS, type WindowEntry } from './abuse-win
 export type CodeLookup = Pick<CodesService, 'getPublicInfo'>;
 
 /** What the rating path asks of the cases module: the 差评必查 case, opened or found again. */
-type CaseLookup = Pick<CasesService, 'openForBadRating' | 'followUpOfRating'>;
+type CaseLookup = Pick<CasesService, 'openForBadRating' | 'followUpOfRating' | 'followUpOfCase'>;
 
 export interface SubmitInput {
   code: string;
@@ -108,6 +110,21 @@ interface Prepared {
   channel: string;
   /** The 办件 rated (link, 评价器, default rating); null for a window code. */
   matter: mq.RatableMatter | null;
+  /** 5★ without a reason or a comment. */
+  bare: boolean;
+  /** The department's mean counted ratings a day over the last 28 days (the hold rules' baseline). */
+  baseline: number;
+}
+
+/** A hold rule that fired for a rating, and which earlier ratings it takes back into hold. */
+interface FiredRule {
+  rule: HoldRule;
+  by: hq.HoldSubjectKind;
+  /** Earlier ratings of the network or device made at or after this time are held too. */
+  since: number;
+  /** Only those of this department (the rules over a department's day), or of any. */
+  departmentId: number | null;
+  only: 'bad' | 'bare' | null;
 }
 
 /** A rating stored in a (savepoint of a) transaction: the answer, and what it adds to the rollups. */
@@ -119,6 +136,10 @@ interface Stored {
   takeBack: RatingFacts | null;
   /** A 办件's first citizen rating: it now counts as rated (评价率). */
   matterRated: MatterFacts | null;
+  /** Held for review: a submission that counts in no figure until a decision. */
+  held: RatingFacts | null;
+  /** Earlier ratings a rule that fired took back into hold (their counted figures taken back). */
+  heldBefore: hq.HeldFacts[];
   /** What the device and network limits count from now on; null when they do not count it. */
   window: WindowEntry | null;
 }
@@ -158,6 +179,24 @@ interface RatingWindows {
   dayStart: number;
   windowStart: number;
   networkCap: number;
+  networkDayLimit: number;
+  bareDevicesLimit: number;
+}
+
+/** The days of a department's recent volume that the rules over a day compare against. */
+const BASELINE_DAYS = 28;
+
+/** What a rating taken back into hold moves in the rollups (a window-code rating: no 办件). */
+function heldFactsOf(h: hq.HeldFacts): RatingFacts {
+  return {
+    codeId: h.codeId,
+    departmentId: h.departmentId,
+    day: h.day,
+    hour: chinaHour(h.createdAt),
+    score: h.score,
+    tags: JSON.parse(h.tags) as string[],
+    realName: h.realName === 1,
+  };
 }
 
 const keyOf = (codeId: string, idempotencyKey: string) => `${codeId}\u0000${idempotencyKey}`;
@@ -170,7 +209,10 @@ export function createRatingsService(deps: {
   settings: Pick<SettingsService, 'forDepartment'>;
   /** Every department (the default-rating job goes through them one by one). */
   org: Pick<OrgService, 'tree'>;
-  stats: Pick<StatsService, 'rollupBatch' | 'recordRating' | 'takeBackRating' | 'recordMatterRated' | 'writeRollups'>;
+  stats: Pick<
+    StatsService,
+    'rollupBatch' | 'recordRating' | 'takeBackRating' | 'recordMatterRated' | 'writeRollups' | 'recordHeld' | 'recentDailyMean'
+  >;
   cases: CaseLookup;
   codes: CodeLookup;
 }) {
@@ -182,7 +224,12 @@ export function createRatingsService(deps: {
   }
 
   async function answerFor(tx: Tx, id: number, created: boolean, bound: boolean): Promise<SubmitResult> {
-    const c = await cases.followUpOfRating(tx, id);
+    let c = await cases.followUpOfRating(tx, id);
+    // A 差评 attached to its flood's grouped case: that case is its receipt.
+    if (!c) {
+      const grouped = await hq.groupCaseOfRating(tx, id);
+      if (grouped !== undefined) c = await cases.followUpOfCase(tx, grouped);
+    }
     return { created, id, followUp: c ? followUp(c) : null, assessNumber: bound ? await mq.assessNumberOf(tx, id) : null };
   }
 
@@ -235,28 +282,33 @@ export function createRatingsService(deps: {
           rollup: null,
           takeBack: null,
           matterRated: null,
+          held: null,
+          heldBefore: [],
           window: null,
         };
     }
     const { limits } = p;
     const now = p.createdAt;
     const counted = p.channel === 'qr';
-    const seen = counted ? countsOf(p, batch, windowsOf(p)) : null;
+    const at = windowsOf(p);
+    const seen = counted ? countsOf(p, batch, at) : null;
     if (seen && limits.perCodeMinutes > 0 && seen.deviceOnCode > 0) {
       throw new TooMany(`您刚刚已评价过这个窗口，同一窗口请 ${limits.perCodeMinutes} 分钟后再评价。感谢您的反馈！`, 'RatedRecently');
     }
     if (seen && seen.deviceToday >= limits.perDevicePerDay) {
       throw new TooMany(`今天本设备的评价次数已达上限（${limits.perDevicePerDay} 次），请明天再评价。`, 'DailyLimit');
     }
-    // Bursts are flagged for review, never refused: a whole hall may share one Wi-Fi address.
-    const reasons: string[] = [];
-    if (seen && seen.networkBurst + 1 > limits.burstPerNetwork) reasons.push('network_burst');
-    if (seen && seen.deviceBurst + 1 > limits.burstPerDevice) reasons.push('device_burst');
+    // What the hold rules find is held for review, never refused (a whole hall may share one Wi-Fi
+    // address), and the sender is answered as usual: a script learns nothing from the answer.
+    const fired = seen ? firedRules(p, seen, at) : [];
 
     // Before anything is written: a 办件 rated twice already refuses the rating here.
     const maxAssess = p.channel === 'kiosk' ? KIOSK_MAX_ASSESS_NUMBER : MAX_ASSESS_NUMBER;
     const claimed = p.matter ? await claimForMatter(tx, p.matter, now, maxAssess) : null;
     const day = chinaDay(now);
+    // The rating's burst (the first rule that fired), and the earlier ratings each newly found burst
+    // takes back into hold.
+    const hold = await holdFor(tx, p, fired, batch);
     const realName = p.phone !== null;
     const row: q.HotRatingInsert = {
       codeId: p.code.code,
@@ -272,16 +324,18 @@ export function createRatingsService(deps: {
       channel: p.channel,
       createdAt: now,
       day,
-      flagged: reasons.length > 0,
-      flagReason: reasons.length ? reasons.join(',') : null,
+      flagged: fired.length > 0,
+      flagReason: fired.length ? fired.map((f) => f.rule).join(',') : null,
       matterId: p.matter?.id ?? null,
       assessNumber: claimed?.assessNumber ?? null,
+      held: hold !== null,
+      holdGroupId: hold?.group.id ?? null,
     };
     const drawn = batch.ids?.shift();
     let id: number;
     if (drawn === undefined) id = await q.insertRatingFast(tx, row);
     // A 办件's rating is inserted at once: its 追评, maybe later in the same batch, marks it superseded.
-    else if (batch.deferred && !isBadScore(p.score) && !p.matter) {
+    else if (batch.deferred && !isBadScore(p.score) && !p.matter && !hold) {
       id = drawn;
       batch.deferred.push({ ...row, id });
     } else id = await q.insertRatingWithId(tx, { ...row, id: drawn });
@@ -295,26 +349,48 @@ export function createRatingsService(deps: {
       realName,
       matter: p.matter ? matterFactsOf(p.matter) : null,
     };
-    const kase = isBadScore(p.score)
-      ? await cases.openForBadRating(tx, {
-          id,
-          codeId: p.code.code,
-          departmentId: p.code.departmentId,
-          createdAt: now,
-          day,
-          anonymous: !realName,
-        })
-      : null;
+    if (hold) await hq.addToGroup(tx, hold.group.id, 1, now, now);
+    // 差评必查, except in a burst: its 差评 are attached to the burst's one grouped case (the first of
+    // them opens it), so a flood opens one case and sends one notice, not hundreds.
+    const grouped = isBadScore(p.score) && hold?.group.caseId ? await cases.followUpOfCase(tx, hold.group.caseId) : undefined;
+    const kase =
+      isBadScore(p.score) && !grouped
+        ? await cases.openForBadRating(tx, {
+            id,
+            codeId: p.code.code,
+            departmentId: p.code.departmentId,
+            createdAt: now,
+            day,
+            anonymous: !realName,
+          })
+        : null;
+    if (kase && hold) {
+      await hq.setGroupCase(tx, hold.group.id, kase.id);
+      hold.group.caseId = kase.id;
+    }
+    const receipt = grouped ?? kase;
     // Last: only a rating that is stored counts toward the limits, the next ones of this batch first
     // and, once the batch has committed, every later one (afterCommit).
-    const window = counted ? { clientHash: p.clientHash, netHash: p.netHash, codeId: p.code.code, at: now } : null;
+    const window: WindowEntry | null = counted
+      ? {
+          clientHash: p.clientHash,
+          netHash: p.netHash,
+          codeId: p.code.code,
+          departmentId: p.code.departmentId,
+          at: now,
+          bad: isBadScore(p.score),
+          bare: p.bare,
+        }
+      : null;
     if (window) batch.inBatch.add(window);
     if (p.idempotencyKey && batch.byKey) batch.byKey.set(keyOf(p.code.code, p.idempotencyKey), id);
     return {
-      answer: { created: true, id, followUp: kase ? followUp(kase) : null, assessNumber: claimed?.assessNumber ?? null },
-      rollup,
+      answer: { created: true, id, followUp: receipt ? followUp(receipt) : null, assessNumber: claimed?.assessNumber ?? null },
+      rollup: hold ? null : rollup,
       takeBack: claimed?.takeBack ?? null,
       matterRated: claimed?.assessNumber === 1 && p.matter ? matterFactsOf(p.matter) : null,
+      held: hold ? rollup : null,
+      heldBefore: hold?.before ?? [],
       window,
     };
   }
@@ -326,6 +402,12 @@ export function createRatingsService(deps: {
       if (s.takeBack) stats.takeBackRating(batch, s.takeBack);
       if (s.rollup) stats.recordRating(batch, s.rollup);
       if (s.matterRated) stats.recordMatterRated(batch, s.matterRated);
+      if (s.held) stats.recordHeld(batch, s.held, 1, 1);
+      for (const h of s.heldBefore) {
+        const facts = heldFactsOf(h);
+        stats.takeBackRating(batch, facts);
+        stats.recordHeld(batch, facts, 1, 0);
+      }
     }
     await stats.writeRollups(tx, batch);
   }
@@ -345,7 +427,113 @@ export function createRatingsService(deps: {
       dayStart: chinaDayNumber(now) * MS_PER_DAY - CHINA_OFFSET_MS,
       windowStart: now - limits.burstWindowMinutes * 60_000,
       networkCap: limits.burstPerNetwork,
+      // Relative to the department's own recent volume, never below the configured floor.
+      networkDayLimit: Math.max(limits.networkDayMin, limits.networkDayFactor * p.baseline),
+      bareDevicesLimit: Math.max(limits.bareDevicesMin, limits.bareDevicesFactor * p.baseline),
     };
+  }
+
+  /**
+   * The hold rules (docs/domain.md, Rating: held ratings) that fire for a window-code rating, given
+   * what its device and network did before it. Each rule is named in the rating's flag reason; a
+   * 差评 flood comes first, so that its 差评 share one grouped case.
+   */
+  function firedRules(p: Prepared, seen: q.LimitCounts, at: RatingWindows): FiredRule[] {
+    const L = p.limits;
+    const department = p.code.departmentId;
+    const burst = at.windowStart + 1;
+    const out: FiredRule[] = [];
+    const add = (rule: HoldRule, by: hq.HoldSubjectKind, since: number, departmentId: number | null, only: FiredRule['only'] = null) =>
+      out.push({ rule, by, since, departmentId, only });
+    if (isBadScore(p.score) && seen.networkBad + 1 > L.burstBadPerNetwork) add('network_bad_flood', 'network', burst, null, 'bad');
+    if (seen.networkBurst + 1 > L.burstPerNetwork) add('network_burst', 'network', burst, null);
+    if (seen.deviceBurst + 1 > L.burstPerDevice) add('device_burst', 'device', burst, null);
+    if (seen.networkDay + 1 > at.networkDayLimit) add('network_department_day', 'network', at.dayStart, department);
+    if (seen.deviceDepartmentDay + 1 > L.deviceDepartmentPerDay) add('device_department_day', 'device', at.dayStart, department);
+    const codes = new Set([...seen.deviceCodes, p.code.code]).size;
+    if (codes > L.deviceCodesPerDay) add('device_many_windows', 'device', at.dayStart, null);
+    const departments = new Set([...seen.deviceDepartments, department]).size;
+    if (departments > L.deviceDepartmentsPerDay) add('device_many_departments', 'device', at.dayStart, null);
+    if (p.bare) {
+      // A device new to this department today adds one device, a bare one; a device seen before keeps
+      // what it was.
+      const fresh = seen.deviceDepartmentDay === 0 ? 1 : 0;
+      const bare = seen.bareDevices + fresh;
+      const devices = seen.networkDevices + fresh;
+      if (bare > at.bareDevicesLimit && bare * 100 >= L.bareDevicesPercent * devices)
+        add('network_bare_devices', 'network', at.dayStart, department, 'bare');
+    }
+    return out;
+  }
+
+  /**
+   * Holds a rating that rules fired for: the burst of its first rule (found open, or begun), and for
+   * every rule whose burst begins here, the earlier ratings of that network or device inside the
+   * rule's window, taken back into hold (so a burst counts for nothing, not for its first 60).
+   */
+  async function holdFor(
+    tx: Tx,
+    p: Prepared,
+    fired: readonly FiredRule[],
+    batch: BatchContext,
+  ): Promise<{ group: hq.HoldGroupRef; before: hq.HeldFacts[] } | null> {
+    if (fired.length === 0) return null;
+    let own: hq.HoldGroupRef | null = null;
+    const before: hq.HeldFacts[] = [];
+    for (const f of fired) {
+      const subjectHash = f.by === 'network' ? p.netHash : p.clientHash;
+      const { group, begun } = await groupFor(tx, f, subjectHash, p.code.departmentId, p.createdAt);
+      own ??= group;
+      if (!begun) continue;
+      // PostgreSQL inserts a batch's good ratings when it ends: the earlier ones must be stored to be found.
+      if (batch.deferred?.length) {
+        await q.insertRatings(tx, batch.deferred);
+        batch.deferred.length = 0;
+      }
+      const prior = await hq.priorRatingsToHold(tx, {
+        by: f.by,
+        hash: subjectHash,
+        since: f.since,
+        sinceDay: chinaDay(f.since),
+        departmentId: f.departmentId,
+        only: f.only,
+      });
+      const byDepartment = new Map<number, hq.HeldFacts[]>();
+      for (const r of prior) byDepartment.set(r.departmentId, [...(byDepartment.get(r.departmentId) ?? []), r]);
+      for (const [departmentId, list] of byDepartment) {
+        const target = departmentId === p.code.departmentId ? group : (await groupFor(tx, f, subjectHash, departmentId, p.createdAt)).group;
+        await hq.holdRatings(
+          tx,
+          list.map((r) => r.id),
+          target.id,
+          f.rule,
+        );
+        await hq.addToGroup(tx, target.id, list.length, list[0]!.createdAt, list.at(-1)!.createdAt);
+        // The burst's 差评 that opened their own case before it was found: the first such case becomes
+        // the burst's grouped case.
+        const firstCase = list.find((r) => r.caseId !== null)?.caseId;
+        if (firstCase && target.caseId === null) {
+          await hq.setGroupCase(tx, target.id, firstCase);
+          target.caseId = firstCase;
+        }
+        before.push(...list);
+      }
+    }
+    return { group: own!, before };
+  }
+
+  /** The open burst of a rule for a network or device in a department, or a new one. */
+  async function groupFor(
+    tx: Tx,
+    f: FiredRule,
+    subjectHash: string,
+    departmentId: number,
+    now: number,
+  ): Promise<{ group: hq.HoldGroupRef; begun: boolean }> {
+    const open = await hq.findOpenGroup(tx, { rule: f.rule, subjectHash, departmentId, since: f.since });
+    if (open) return { group: open, begun: false };
+    const id = await hq.insertGroup(tx, { rule: f.rule, subjectKind: f.by, subjectHash, departmentId, at: now });
+    return { group: { id, caseId: null }, begun: true };
   }
 
   /**
@@ -357,20 +545,37 @@ export function createRatingsService(deps: {
   function countsOf(p: Prepared, batch: BatchContext, at: RatingWindows): q.LimitCounts {
     const before = batch.counts ? batch.counts.get(p)! : windowCounts(windows, p, at);
     const inBatch = windowCounts(batch.inBatch, p, at);
+    // Devices of a network are summed (a device in both counts twice: the rule errs towards holding).
     return {
       deviceOnCode: before.deviceOnCode + inBatch.deviceOnCode,
       deviceToday: before.deviceToday + inBatch.deviceToday,
       deviceBurst: before.deviceBurst + inBatch.deviceBurst,
       networkBurst: Math.min(before.networkBurst + inBatch.networkBurst, at.networkCap),
+      networkBad: before.networkBad + inBatch.networkBad,
+      deviceDepartmentDay: before.deviceDepartmentDay + inBatch.deviceDepartmentDay,
+      deviceCodes: [...new Set([...before.deviceCodes, ...inBatch.deviceCodes])],
+      deviceDepartments: [...new Set([...before.deviceDepartments, ...inBatch.deviceDepartments])],
+      networkDay: before.networkDay + inBatch.networkDay,
+      networkDevices: before.networkDevices + inBatch.networkDevices,
+      bareDevices: before.bareDevices + inBatch.bareDevices,
     };
   }
 
   function windowCounts(w: AbuseWindows, p: Prepared, at: RatingWindows): q.LimitCounts {
+    const device = w.deviceDay(p.clientHash, at.dayStart, p.code.departmentId);
+    const network = w.networkDay(p.netHash, at.dayStart, p.code.departmentId);
     return {
       deviceOnCode: w.deviceOnCodeSince(p.clientHash, p.code.code, at.codeSince),
       deviceToday: w.deviceSince(p.clientHash, at.dayStart),
       deviceBurst: w.deviceSince(p.clientHash, at.windowStart, false),
       networkBurst: w.networkAfter(p.netHash, at.windowStart, at.networkCap),
+      networkBad: w.networkBadAfter(p.netHash, at.windowStart),
+      deviceDepartmentDay: device.sameDepartment,
+      deviceCodes: device.codes,
+      deviceDepartments: device.departments,
+      networkDay: network.ratings,
+      networkDevices: network.devices,
+      bareDevices: network.bareDevices,
     };
   }
 
@@ -397,10 +602,12 @@ export function createRatingsService(deps: {
           clientHash: p.clientHash,
           netHash: p.netHash,
           codeId: p.code.code,
+          departmentId: p.code.departmentId,
           codeSince: at.codeSince,
           dayStart: at.dayStart,
           burstSince: at.windowStart,
           networkCap: at.networkCap,
+          networkDayCap: Math.ceil(at.networkDayLimit) + 1,
         };
       }),
     );
@@ -441,6 +648,8 @@ export function createRatingsService(deps: {
           flagReason: null,
           matterId: m.id,
           assessNumber: 1,
+          held: false,
+          holdGroupId: null,
         });
         stats.recordRating(batch, {
           codeId: m.codeId,
@@ -549,7 +758,20 @@ export function createRatingsService(deps: {
       createdAt: clock.now(),
       channel,
       matter,
+      bare: score === 5 && tags.length === 0 && comment === null,
+      baseline: channel === 'qr' ? await baselineOf(code.departmentId) : 0,
     };
+  }
+
+  /** Each department's recent daily volume, read once per department and day (hold rules' baseline). */
+  const baselines = new Map<number, { day: string; mean: number }>();
+  async function baselineOf(departmentId: number): Promise<number> {
+    const day = chinaDay(clock.now());
+    const known = baselines.get(departmentId);
+    if (known?.day === day) return known.mean;
+    const mean = await stats.recentDailyMean(departmentId, day, BASELINE_DAYS);
+    baselines.set(departmentId, { day, mean });
+    return mean;
   }
 
   /**
@@ -646,6 +868,8 @@ export function createRatingsService(deps: {
             createdAt: input.createdAt,
             channel: input.channel,
             matter: null,
+            bare: false,
+            baseline: 0,
           },
           alone,
         );

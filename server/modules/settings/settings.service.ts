@@ -59,14 +59,28 @@ interface Snapshot {
   calendar: WorkingCalendar;
 }
 
+/**
+ * A group stored before a later version added fields to it (e.g. the anti-rigging rules of `limits`)
+ * keeps its stored values and takes the new fields' defaults, instead of failing the schema and
+ * falling back to the defaults altogether.
+ */
+function withNewFields(key: SettingKey, value: unknown): unknown {
+  const defaults = SETTINGS_DEFAULTS[key] as unknown;
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  return isObject(defaults) && isObject(value) ? { ...defaults, ...value } : value;
+}
+
 function buildSnapshot(
   rows: q.SettingRow[],
   tree: { units: OrgUnitView[]; departments: Array<{ id: number; orgUnitId: number }> },
   calendar: WorkingCalendar,
 ): Snapshot {
   const stored = new Map<string, unknown>();
-  for (const r of rows)
-    if ((KEYS as string[]).includes(r.key) && fits(r.key as SettingKey, r.value)) stored.set(rowKey(r.orgUnitId, r.key), r.value);
+  for (const r of rows) {
+    if (!(KEYS as string[]).includes(r.key)) continue;
+    const value = withNewFields(r.key as SettingKey, r.value);
+    if (fits(r.key as SettingKey, value)) stored.set(rowKey(r.orgUnitId, r.key), value);
+  }
   const platform = { ...SETTINGS_DEFAULTS } as Record<SettingKey, unknown>;
   for (const key of KEYS) if (stored.has(rowKey(null, key))) platform[key] = stored.get(rowKey(null, key));
   const p = Object.freeze(platform) as Settings;
@@ -317,9 +331,12 @@ export function createSettingsService(deps: { db: Db; clock: Clock; org: Pick<Or
       const owner = isRoot(s, target) ? null : target;
       const top = await isTopAdmin(actor);
       // A client that sends every key (the settings page did) may send a platform key unchanged: no change.
-      const entries = (Object.entries(patch) as Array<[SettingKey, unknown]>).filter(
-        ([key, v]) => v !== undefined && !(isPlatformKey(key) && !top && Value.Equal(v, s.platform[key])),
-      );
+      const entries = (Object.entries(patch) as Array<[SettingKey, unknown]>)
+        .filter(([key, v]) => v !== undefined && !(isPlatformKey(key) && !top && Value.Equal(v, s.platform[key])))
+        // Limits given in part keep the unit's other limits (those in force for it now).
+        .map(([key, v]): [SettingKey, unknown] =>
+          key === 'limits' && v !== null ? [key, { ...settingsOfUnit(s, target).limits, ...(v as object) }] : [key, v],
+        );
       for (const [key, value] of entries) {
         if (!KEYS.includes(key)) throw new BadRequest(`没有这项设置：${key}`, 'InvalidSettings');
         if (value !== null && !fits(key, value)) {

@@ -12,8 +12,11 @@ export type RatingCounts = Pick<RatingSums, 's1' | 's2' | 's3' | 's4' | 's5' | '
  */
 export type MatterCounts = Pick<RatingSums, 'defaults' | 'defaultGood' | 'finishedMatters' | 'ratedMatters'>;
 
+/** Ratings held for review: counted in no figure, and every view of figures says how many. */
+type HeldCounts = Pick<RatingSums, 'held'>;
+
 /** What every rating figure of a department, unit, day or code is computed from. */
-export type FigureCounts = RatingCounts & MatterCounts;
+export type FigureCounts = RatingCounts & MatterCounts & HeldCounts;
 
 export type CaseCounts = CaseFlags;
 
@@ -23,7 +26,7 @@ export function ratio(n: number, d: number): number | null {
 }
 
 export function emptyFigureCounts(): FigureCounts {
-  return { s1: 0, s2: 0, s3: 0, s4: 0, s5: 0, realName: 0, defaults: 0, defaultGood: 0, finishedMatters: 0, ratedMatters: 0 };
+  return { s1: 0, s2: 0, s3: 0, s4: 0, s5: 0, realName: 0, defaults: 0, defaultGood: 0, finishedMatters: 0, ratedMatters: 0, held: 0 };
 }
 
 export function emptyCaseCounts(): CaseCounts {
@@ -58,6 +61,7 @@ export function addFigureCounts(a: FigureCounts, b: FigureCounts): FigureCounts 
   a.defaultGood += b.defaultGood;
   a.finishedMatters += b.finishedMatters;
   a.ratedMatters += b.ratedMatters;
+  a.held += b.held;
   return a;
 }
 
@@ -89,6 +93,7 @@ export function ratingFigures(c: FigureCounts): RatingFigures {
     defaults: c.defaults,
     // Citizen ratings only: the system's default ratings are counted in 好评率 but never here.
     activeGoodRate: ratio(goodCount - c.defaultGood, total - c.defaults),
+    held: c.held,
   };
 }
 
@@ -118,6 +123,7 @@ export function ratingIndicators(c: FigureCounts): RatingIndicators {
     ratingRate: f.ratingRate,
     defaults: f.defaults,
     activeGoodRate: f.activeGoodRate,
+    held: f.held,
   };
 }
 
@@ -188,6 +194,7 @@ export function indicators(r: FigureCounts, c: CaseCounts): Indicators {
     ratingRate: ri.ratingRate,
     defaults: ri.defaults,
     activeGoodRate: ri.activeGoodRate,
+    held: ri.held,
     cases: ci.cases,
     openCases: ci.openCases,
     realNameBad: ci.realNameBad,

@@ -2,7 +2,9 @@ import type { Readable } from 'node:stream';
 import type { Tx } from '../../../db/client.js';
 import type { MatterFacts, RatingFacts, RollupBatch } from '../../../db/queries/rollups.js';
 import * as rollups from '../../../db/queries/rollups.js';
+import * as statsQueries from '../../../db/queries/stats.js';
 import type { CsvQuery, RangeQuery, VerifyResponse } from '../../../shared/api/stats.js';
+import { addDays } from '../../../shared/china-time.js';
 import type { Actor } from '../auth/actor.js';
 import { caseFlags } from './case-flags.js';
 import { periodOf, type StatsDeps, scopedDepartments } from './context.js';
@@ -77,9 +79,22 @@ export function createStatsService(deps: StatsDeps) {
       batch.addRating(facts, 1, 1);
     },
 
+    /** A held rating released by a supervisor's decision: counted from now on (already a submission). */
+    releaseRating(batch: RollupBatch, facts: RatingFacts): void {
+      batch.addRating(facts, 1, 0);
+    },
+
     /** A rating replaced by its 办件's 追评 leaves the counted statistics (it stays a submission). */
     takeBackRating(batch: RollupBatch, facts: RatingFacts): void {
       batch.addRating(facts, -1);
+    },
+
+    /**
+     * A rating held for review (sign 1; `submissions` 1 for a new one, 0 for one taken back into hold)
+     * or no longer held (sign -1, a decision): counted in no figure, only in the held count.
+     */
+    recordHeld(batch: RollupBatch, facts: RatingFacts, sign: 1 | -1, submissions: 0 | 1): void {
+      batch.addHeld(facts, sign, submissions);
     },
 
     /** A finished 办件's first citizen rating: it counts as rated (评价率). */
@@ -90,6 +105,16 @@ export function createStatsService(deps: StatsDeps) {
     /** Writes a batch's rating rollups in the caller's transaction: a few statements per batch. */
     async writeRollups(tx: Tx, batch: RollupBatch): Promise<void> {
       await rollups.writeRollups(tx, batch);
+    },
+
+    /**
+     * A department's mean counted ratings per day over the `days` days before `day` (held ratings are
+     * not counted, so a burst never raises the baseline it is judged against).
+     */
+    async recentDailyMean(departmentId: number, day: string, days: number): Promise<number> {
+      const to = addDays(day, -1);
+      const total = await statsQueries.countedRatingsOfDepartment(db, departmentId, addDays(day, -days), to);
+      return total / days;
     },
 
     /** A rating excluded by a recorded decision (approved appeal) leaves the counted statistics. */
