@@ -48,6 +48,7 @@ export async function createServices(deps: ServiceDeps) {
     db,
     clock,
     org,
+    crypto,
     log: logger,
     allowPrivate: config.webhookAllowPrivate,
     resolveHost: deps.resolveHost,

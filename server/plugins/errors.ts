@@ -41,6 +41,7 @@ const FIELD_LABELS: Record<string, string> = {
   projectNo: '办件编号（projectNo）',
   ...MATTER_FIELD_LABELS,
   name: '名称（name）',
+  secret: '加签密钥（secret）',
 };
 
 const PART_LABELS: Record<string, string> = { body: '请求内容', querystring: '查询参数', params: '路径参数', headers: '请求头' };

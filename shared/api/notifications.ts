@@ -14,6 +14,8 @@ export const WebhookView = Type.Object({
   events: Type.Array(Type.String()),
   orgUnitId: Nullable(Type.Integer()),
   active: Type.Boolean(),
+  /** Whether a DingTalk 加签 secret is set; the secret itself is never answered. */
+  signed: Type.Boolean({ description: '是否已设置钉钉加签密钥（密钥本身从不返回）' }),
   createdAt: Type.Integer(),
 });
 export type WebhookView = Static<typeof WebhookView>;
@@ -28,10 +30,17 @@ const Fields = {
     description: 'bad_rating 新差评；case_overdue 案件超期',
   }),
   active: Type.Boolean(),
+  // The format (SEC…) is checked by the service, with a message that says where to find the secret.
+  secret: Nullable(Type.String({ maxLength: 200, description: '钉钉机器人“加签”密钥（SEC 开头）；只写不读，null 为删除，不传则不变' })),
 };
 
 export const CreateWebhookBody = Type.Object(
-  { ...Fields, active: Type.Optional(Fields.active), orgUnitId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })) },
+  {
+    ...Fields,
+    active: Type.Optional(Fields.active),
+    secret: Type.Optional(Fields.secret),
+    orgUnitId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
+  },
   { additionalProperties: false },
 );
 export type WebhookInput = Static<typeof CreateWebhookBody>;
@@ -43,6 +52,7 @@ export const PatchWebhookBody = Type.Object(
     url: Type.Optional(Fields.url),
     events: Type.Optional(Fields.events),
     active: Type.Optional(Fields.active),
+    secret: Type.Optional(Fields.secret),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -38,15 +38,72 @@ function Deliveries({ id }: { id: number }) {
   );
 }
 
+/**
+ * A DingTalk robot's 加签 secret: write-only (the server says only whether one is set), replaced by
+ * typing a new one, or removed.
+ */
+function SecretEditor({ hook, reload }: { hook: Webhook; reload: () => void }) {
+  const [secret, setSecret] = useState('');
+  // Its own outcome, shown here: the page's status line may be far above this row.
+  const action = useAction('操作失败');
+  /** The call that sets (a string) or removes (null) the secret. */
+  const patch = (value: string | null, done: string) => async () => {
+    await api(`/api/webhooks/${hook.id}`, { method: 'PATCH', body: { secret: value } });
+    setSecret('');
+    reload();
+    return done;
+  };
+  return (
+    <form class="inline-form" onSubmit={action.onSubmit(patch(secret, '已保存加签密钥'))} aria-label={`「${hook.name}」的加签密钥`}>
+      <p class="full">
+        加签密钥：{hook.signed ? <span class="badge ok">已设置</span> : <span class="muted">未设置</span>}
+        <span class="muted">（密钥保存后不再显示）</span>
+      </p>
+      <InputField
+        label={hook.signed ? '新的加签密钥（替换原密钥）' : '加签密钥'}
+        class="grow"
+        type="password"
+        autoComplete="off"
+        placeholder="SEC…"
+        required
+        maxLength={200}
+        value={secret}
+        onValue={setSecret}
+      />
+      <button type="submit" disabled={action.busy}>
+        {hook.signed ? '替换密钥' : '保存密钥'}
+      </button>
+      {hook.signed && (
+        <button
+          type="button"
+          disabled={action.busy}
+          onClick={() =>
+            confirm(`删除「${hook.name}」的加签密钥？钉钉机器人仍开着加签时，推送将被拒绝。`) && action.run(patch(null, '已删除加签密钥'))
+          }
+        >
+          删除密钥
+        </button>
+      )}
+      {action.outcome && (
+        <p class="full" role="status">
+          {action.outcome}
+        </p>
+      )}
+    </form>
+  );
+}
+
 /** 消息推送: 企业微信 / 钉钉 group robots told of new 差评 and overdue cases. */
 export function WebhooksPage(_props: PageProps) {
   const { data, error, reload } = useApi<{ webhooks: Webhook[] }>('/api/webhooks');
   const [name, setName] = useState('');
   const [kind, setKind] = useState<'wecom' | 'dingtalk'>('wecom');
   const [url, setUrl] = useState('');
+  const [secret, setSecret] = useState('');
   const [events, setEvents] = useState<string[]>(['bad_rating', 'case_overdue']);
   const action = useAction('操作失败');
   const [open, setOpen] = useState<number | null>(null);
+  const [secretOf, setSecretOf] = useState<number | null>(null);
 
   /** A change to the webhooks; the list is reloaded after it and `done` said. */
   const change = (call: () => Promise<unknown>, done: string) =>
@@ -59,9 +116,11 @@ export function WebhooksPage(_props: PageProps) {
   function create(e: Event) {
     e.preventDefault();
     void change(async () => {
-      await api('/api/webhooks', { method: 'POST', body: { name, kind, url, events } });
+      const signed = kind === 'dingtalk' && secret.trim() !== '';
+      await api('/api/webhooks', { method: 'POST', body: { name, kind, url, events, ...(signed ? { secret } : {}) } });
       setName('');
       setUrl('');
+      setSecret('');
     }, '已新建推送');
   }
 
@@ -75,6 +134,17 @@ export function WebhooksPage(_props: PageProps) {
           <LabelOptions labels={KINDS} />
         </SelectField>
         <InputField label="Webhook 地址" class="grow" type="url" required value={url} onValue={setUrl} />
+        {kind === 'dingtalk' && (
+          <InputField
+            label="加签密钥（机器人开了“加签”时填）"
+            type="password"
+            autoComplete="off"
+            placeholder="SEC…"
+            maxLength={200}
+            value={secret}
+            onValue={setSecret}
+          />
+        )}
         <fieldset class="choices">
           <legend>推送事件</legend>
           {Object.entries(EVENTS).map(([event, label]) => (
@@ -99,7 +169,15 @@ export function WebhooksPage(_props: PageProps) {
             <Fragment key={h.id}>
               <tr>
                 <th scope="row">{h.name}</th>
-                <td>{KINDS[h.kind]}</td>
+                <td>
+                  {KINDS[h.kind]}
+                  {h.signed && (
+                    <>
+                      {' '}
+                      <span class="badge ok">已加签</span>
+                    </>
+                  )}
+                </td>
                 <td>{h.events.map((e) => EVENTS[e as keyof typeof EVENTS] ?? e).join('、')}</td>
                 <td>{h.active ? <span class="badge ok">启用</span> : <span class="badge warn">停用</span>}</td>
                 <td class="row-actions">
@@ -114,6 +192,11 @@ export function WebhooksPage(_props: PageProps) {
                   >
                     {h.active ? '停用' : '启用'}
                   </button>
+                  {h.kind === 'dingtalk' && (
+                    <button type="button" aria-expanded={secretOf === h.id} onClick={() => setSecretOf(secretOf === h.id ? null : h.id)}>
+                      加签密钥
+                    </button>
+                  )}
                   <button type="button" aria-expanded={open === h.id} onClick={() => setOpen(open === h.id ? null : h.id)}>
                     发送记录
                   </button>
@@ -128,6 +211,13 @@ export function WebhooksPage(_props: PageProps) {
                   </button>
                 </td>
               </tr>
+              {secretOf === h.id && h.kind === 'dingtalk' && (
+                <tr>
+                  <td colSpan={5}>
+                    <SecretEditor hook={h} reload={reload} />
+                  </td>
+                </tr>
+              )}
               {open === h.id && (
                 <tr>
                   <td colSpan={5}>

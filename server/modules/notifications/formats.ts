@@ -1,7 +1,8 @@
 // Message formats of the group robots: 企业微信 (WeCom) `markdown.content`, 钉钉 (DingTalk)
 // `markdown.title` + `markdown.text`. No personal data: never a phone number, only a short excerpt
-// of the comment with anything phone-like masked.
+// of the comment with anything phone-like masked. And the URL a signed (加签) DingTalk robot is sent to.
 
+import { createHmac } from 'node:crypto';
 import type { CaseNoticeFacts } from '../../../db/queries/notifications.js';
 import type { NotifyEvent, WebhookKind } from '../../../shared/api/notifications.js';
 import { SCORE_LABELS, type Score } from '../../../shared/domain.js';
@@ -71,4 +72,22 @@ export function buildPayload(kind: WebhookKind, event: NotifyEvent, facts: CaseN
   // DingTalk markdown needs blank lines between paragraphs.
   const text = [`#### ${heading}`, ...n.lines.map(([k, v]) => `- ${k}：${v}`)].join('\n\n');
   return { msgtype: 'markdown', markdown: { title: n.title, text } };
+}
+
+/** A DingTalk 加签 secret as the robot's security settings show it: SEC and letters/digits. */
+export const DINGTALK_SECRET = /^SEC[0-9A-Za-z]{16,197}$/;
+
+/**
+ * The URL of one request to a DingTalk robot with 加签 (自定义机器人安全设置): the stored URL (which
+ * carries `access_token`) with `timestamp` (ms, now: DingTalk refuses one more than an hour off) and
+ * `sign` = base64(HMAC-SHA256(key = secret, message = `${timestamp}\n${secret}`)), URL-encoded.
+ */
+export function signedDingTalkUrl(url: string, secret: string, now: number): string {
+  const timestamp = String(now);
+  const sign = createHmac('sha256', secret).update(`${timestamp}\n${secret}`).digest('base64');
+  const u = new URL(url);
+  // set, not append: a URL pasted with an old timestamp and sign gets fresh ones instead of two of each.
+  u.searchParams.set('timestamp', timestamp);
+  u.searchParams.set('sign', sign);
+  return u.toString();
 }

@@ -10,10 +10,11 @@ import { chinaDay } from '../../../shared/china-time.js';
 import type { CaseKind } from '../../../shared/domain.js';
 import { BadRequest, Forbidden, NotFound } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
+import type { DataCrypto } from '../../lib/crypto.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Actor } from '../auth/actor.js';
 import type { OrgService } from '../org/org.service.js';
-import { buildPayload } from './formats.js';
+import { buildPayload, DINGTALK_SECRET, signedDingTalkUrl } from './formats.js';
 import { AddressRefused, postJson, type ResolveHost, refusedHost, systemResolveHost } from './outbound.js';
 
 /** Attempts per delivery, and the wait before each retry (1 min, 5 min, 30 min, 2 h). */
@@ -28,6 +29,8 @@ export function createNotificationsService(deps: {
   db: Db;
   clock: Clock;
   org: Pick<OrgService, 'orgUnitIdsInScope'>;
+  /** Keeps the DingTalk 加签 secrets encrypted at rest. */
+  crypto: Pick<DataCrypto, 'encryptSecret' | 'decryptSecret'>;
   /** Where delivery failures are reported (never with the URL: it carries the robot's key). */
   log: Logger;
   timeoutMs?: number;
@@ -36,7 +39,7 @@ export function createNotificationsService(deps: {
   /** How host names are resolved, at saving and for every delivery's connection (tests pass their own). */
   resolveHost?: ResolveHost;
 }) {
-  const { db, clock, org, log, allowPrivate } = deps;
+  const { db, clock, org, crypto, log, allowPrivate } = deps;
   const timeoutMs = deps.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   const resolveHost = deps.resolveHost ?? systemResolveHost;
   // Enqueueing runs on the rating route: the webhook list is cached and dropped on every change.
@@ -65,6 +68,7 @@ export function createNotificationsService(deps: {
       events: w.events,
       orgUnitId: w.orgUnitId,
       active: w.active,
+      signed: w.secretEnc != null,
       createdAt: w.createdAt,
     };
   }
@@ -96,6 +100,22 @@ export function createNotificationsService(deps: {
     if (refused) throw new BadRequest(refused, 'PrivateWebhookAddress');
   }
 
+  /**
+   * The stored form of a 加签 secret given for a webhook of `kind`: undefined when none is given
+   * (unchanged), null to remove it, else the secret encrypted. Only a DingTalk robot signs.
+   */
+  function secretToStore(kind: string, secret: string | null | undefined): string | null | undefined {
+    if (secret == null) return secret;
+    if (kind !== 'dingtalk') throw new BadRequest('只有钉钉机器人使用加签密钥（secret）：企业微信推送不能设置', 'WebhookSecretNotAllowed');
+    const s = secret.trim();
+    if (!DINGTALK_SECRET.test(s))
+      throw new BadRequest(
+        '加签密钥（secret）格式不正确：应为钉钉机器人安全设置中“加签”一项显示的密钥，以 SEC 开头，只含字母和数字',
+        'InvalidWebhookSecret',
+      );
+    return crypto.encryptSecret(s);
+  }
+
   async function owned(actor: Actor, id: number): Promise<q.WebhookRow> {
     requireAdmin(actor);
     const w = await q.getWebhook(db, id);
@@ -115,7 +135,18 @@ export function createNotificationsService(deps: {
     }
     let refused = false;
     try {
-      const res = await postJson(hook.url, JSON.stringify(d.payload), { timeoutMs, allowPrivate, resolve: resolveHost });
+      // A 加签 robot: signed now, for this attempt (DingTalk refuses a timestamp over an hour old).
+      let url = hook.url;
+      if (hook.kind === 'dingtalk' && hook.secretEnc != null) {
+        let secret: string;
+        try {
+          secret = crypto.decryptSecret(hook.secretEnc);
+        } catch {
+          throw new SecretUnreadable('加签密钥无法解密（DATA_KEY 是否更换过？）：请重新填写该推送的加签密钥');
+        }
+        url = signedDingTalkUrl(hook.url, secret, clock.now());
+      }
+      const res = await postJson(url, JSON.stringify(d.payload), { timeoutMs, allowPrivate, resolve: resolveHost });
       const text = res.text;
       if (res.status < 200 || res.status > 299) throw new Error(`HTTP ${res.status}`);
       // Both robots answer 200 with { errcode, errmsg }: a non-zero errcode (bad key, rate limit) is a failure.
@@ -127,7 +158,9 @@ export function createNotificationsService(deps: {
       }
       const errcode = (body as { errcode?: unknown } | null)?.errcode;
       if (typeof errcode === 'number' && errcode !== 0) {
-        throw new Error(`errcode ${errcode}: ${String((body as { errmsg?: unknown }).errmsg ?? '')}`.slice(0, 300));
+        // 310000: DingTalk refused the 加签 signature (wrong secret, or this server's clock over an hour off).
+        const hint = errcode === 310000 ? '钉钉加签校验未通过（请核对加签密钥和服务器时间）：' : '';
+        throw new Error(`${hint}errcode ${errcode}: ${String((body as { errmsg?: unknown }).errmsg ?? '')}`.slice(0, 300));
       }
       const deliveredAt = clock.now();
       await db.transaction((tx) =>
@@ -135,8 +168,9 @@ export function createNotificationsService(deps: {
       );
       return 'delivered';
     } catch (err) {
-      // A private address is refused for good: retrying would only ask again.
-      refused = err instanceof AddressRefused;
+      // A private address is refused for good: retrying would only ask again. So is a secret that
+      // does not decrypt.
+      refused = err instanceof AddressRefused || err instanceof SecretUnreadable;
       error = err instanceof Error ? (err.name === 'TimeoutError' ? `超时（${timeoutMs} ms）` : err.message) : String(err);
     }
     const failed = refused || attempts >= MAX_ATTEMPTS;
@@ -231,6 +265,7 @@ export function createNotificationsService(deps: {
       await checkUrl(input.url);
       const orgUnitId = input.orgUnitId ?? actor.orgUnitId;
       if (orgUnitId == null || !(await org.orgUnitIdsInScope(actor)).includes(orgUnitId)) throw new NotFound('组织单位不存在');
+      const secretEnc = secretToStore(input.kind, input.secret);
       const now = clock.now();
       const row = await db.transaction(async (tx) => {
         await bumpCacheVersion(tx, 'webhooks');
@@ -238,6 +273,7 @@ export function createNotificationsService(deps: {
           name: input.name.trim(),
           kind: input.kind,
           url: input.url,
+          secretEnc: secretEnc ?? null,
           events: [...new Set(input.events)],
           orgUnitId,
           active: input.active ?? true,
@@ -249,7 +285,7 @@ export function createNotificationsService(deps: {
           action: 'webhook.create',
           targetType: 'webhook',
           targetId: String(w.id),
-          detail: { name: w.name, kind: w.kind, events: w.events },
+          detail: { name: w.name, kind: w.kind, events: w.events, signed: w.secretEnc != null },
         });
         return w;
       });
@@ -258,8 +294,12 @@ export function createNotificationsService(deps: {
     },
 
     async updateWebhook(actor: Actor, id: number, patch: WebhookPatch): Promise<WebhookView> {
-      await owned(actor, id);
+      const current = await owned(actor, id);
       if (patch.url !== undefined) await checkUrl(patch.url);
+      const kind = patch.kind ?? current.kind;
+      const secretEnc = secretToStore(kind, patch.secret);
+      if (kind !== 'dingtalk' && secretEnc === undefined && current.secretEnc != null)
+        throw new BadRequest('该推送设有钉钉加签密钥：改为企业微信时请同时删除密钥（secret: null）', 'WebhookSecretNotAllowed');
       const now = clock.now();
       const row = await db.transaction(async (tx) => {
         await bumpCacheVersion(tx, 'webhooks');
@@ -269,6 +309,7 @@ export function createNotificationsService(deps: {
           ...(patch.url !== undefined ? { url: patch.url } : {}),
           ...(patch.events !== undefined ? { events: [...new Set(patch.events)] } : {}),
           ...(patch.active !== undefined ? { active: patch.active } : {}),
+          ...(secretEnc !== undefined ? { secretEnc } : {}),
         });
         await insertAudit(tx, {
           at: now,
@@ -276,7 +317,11 @@ export function createNotificationsService(deps: {
           action: 'webhook.update',
           targetType: 'webhook',
           targetId: String(id),
-          detail: { fields: Object.keys(patch) },
+          // The secret itself never: only whether one was set or removed.
+          detail: {
+            fields: Object.keys(patch),
+            ...(patch.secret !== undefined ? { secret: patch.secret === null ? 'removed' : 'set' } : {}),
+          },
         });
         return w!;
       });
@@ -317,6 +362,11 @@ export function createNotificationsService(deps: {
       }));
     },
   };
+}
+
+/** A stored 加签 secret that does not decrypt (DATA_KEY changed): no retry will read it either. */
+class SecretUnreadable extends Error {
+  override name = 'SecretUnreadable';
 }
 
 export interface DeliverResult {
