@@ -1,6 +1,6 @@
 // 好评抽查: the ratings eligible for a month's draw, and the record of each draw.
 import { sql } from 'drizzle-orm';
-import { type DbOrTx, only, rows } from '../client.js';
+import { type DbOrTx, exec, inIdList, only, rows } from '../client.js';
 import { spotCheckDraws } from '../schema.js';
 
 export type SpotCheckDrawRow = typeof spotCheckDraws.$inferSelect;
@@ -13,9 +13,10 @@ export interface EligibleRating {
 }
 
 /**
- * Real-name good ratings (3–5) of the departments within [fromDay, toDay], counted (not excluded), with
- * a number still to call, and never drawn before — in a stable order (department, id) so that a seeded
- * draw over the same data picks the same ratings.
+ * Real-name good ratings (3–5) of the departments within [fromDay, toDay], counted (not excluded, not
+ * held for review, not superseded by a 追评), with a number still to call, and neither considered by an
+ * earlier draw nor drawn before — in a stable order (department, id) so that a seeded draw over the same
+ * data picks the same ratings.
  */
 export async function listEligibleForSpotCheck(
   db: DbOrTx,
@@ -33,9 +34,43 @@ export async function listEligibleForSpotCheck(
       sql`, `,
     )})
       AND r.day >= ${fromDay} AND r.day <= ${toDay}
-      AND r.score >= 3 AND r.real_name = 1 AND r.excluded = 0 AND r.phone_enc IS NOT NULL
+      AND r.score >= 3 AND r.real_name = 1 AND r.excluded = 0 AND r.held = 0 AND r.superseded = 0
+      AND r.phone_enc IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM spot_check_considered s WHERE s.rating_id = r.id)
       AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.rating_id = r.id AND c.kind = 'spot_check')
     ORDER BY r.department_id, r.id`,
+  );
+}
+
+export interface ConsideredTally {
+  departmentId: number;
+  /** Ratings of the period earlier draws considered (or drew: draws made before they were recorded). */
+  considered: number;
+  /** Of them, the ones drawn into spot-check cases. */
+  drawn: number;
+}
+
+/** Per department, what earlier draws of [fromDay, toDay] considered and drew (departments with none left out). */
+export async function tallyConsidered(db: DbOrTx, departmentIds: number[], fromDay: string, toDay: string): Promise<ConsideredTally[]> {
+  if (departmentIds.length === 0) return [];
+  return rows<ConsideredTally>(
+    db,
+    sql`
+    SELECT r.department_id AS "departmentId", COUNT(DISTINCT r.id) AS considered, COUNT(DISTINCT c.rating_id) AS drawn
+    FROM ratings r LEFT JOIN cases c ON c.rating_id = r.id AND c.kind = 'spot_check'
+    WHERE ${inIdList(db, sql`r.department_id`, departmentIds)}
+      AND r.day >= ${fromDay} AND r.day <= ${toDay}
+      AND (c.id IS NOT NULL OR EXISTS (SELECT 1 FROM spot_check_considered s WHERE s.rating_id = r.id))
+    GROUP BY r.department_id`,
+  );
+}
+
+/** Records the ratings a draw considered, so that no later draw considers them again. */
+export async function insertConsidered(db: DbOrTx, drawId: number, ratingIds: number[]): Promise<void> {
+  if (ratingIds.length === 0) return;
+  await exec(
+    db,
+    sql`INSERT INTO spot_check_considered (rating_id, draw_id) SELECT r.id, CAST(${drawId} AS bigint) FROM ratings r WHERE ${inIdList(db, sql`r.id`, ratingIds)}`,
   );
 }
 

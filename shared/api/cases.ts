@@ -259,7 +259,10 @@ export const DrawSchema = Type.Object({
 });
 export type SpotCheckDraw = Static<typeof DrawSchema>;
 
-export const DrawResponse = Type.Object({ draw: DrawSchema, cases: Type.Array(CaseListItemSchema) });
+/** The month in the drawer's scope after a draw: every rating a draw considered so far, and how many were drawn. */
+const DrawMonthTotalSchema = Type.Object({ eligible: Type.Integer(), drawn: Type.Integer() });
+
+export const DrawResponse = Type.Object({ draw: DrawSchema, cases: Type.Array(CaseListItemSchema), monthTotal: DrawMonthTotalSchema });
 export type DrawResult = Static<typeof DrawResponse>;
 
 export const DrawListResponse = Type.Object({ draws: Type.Array(DrawSchema) });

@@ -2,10 +2,10 @@
 // good ratings per department per month, drawn reproducibly with a recorded seed.
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { firstRow, rows } from '../../db/client.js';
+import { exec, firstRow, rows } from '../../db/client.js';
 import { drawCount, drawSample, seededRandom } from '../../server/modules/cases/prng.js';
 import { bearerFor, type TestApp } from '../helpers/app.js';
-import { makeRating } from '../helpers/factories.js';
+import { makeRating, makeUser } from '../helpers/factories.js';
 import { drive, move, PHONE, setup, type World } from './helpers.js';
 
 const NOV = Date.parse('2026-11-02T09:00:00+08:00');
@@ -101,10 +101,6 @@ describe('好评抽查 draw', () => {
     ]);
     const other = await t.app.inject({ url: '/api/spot-checks', headers: bearerFor(t.app, w.otherSupervisor) });
     expect(other.json().draws).toEqual([]);
-    // Already drawn ratings are not drawn again.
-    const second = (await draw(t, w, { month: '2026-11', seed: 'county-2026-11' })).json();
-    expect(second.draw.eligible).toBe(51);
-    expect(picked(second).filter((id) => picked(body).includes(id))).toEqual([]);
   });
 
   it('is reproducible with a seed and different without', async () => {
@@ -173,6 +169,114 @@ describe('好评抽查 draw', () => {
     await drive(t, w.supervisor, c.id, { to: 'closed' });
     // Spot checks never touch the 差评 case indicators.
     expect((await firstRow<{ n: number }>(t.db, sql`SELECT coalesce(sum(cases), 0) AS n FROM daily_case_stats`))?.n).toBe(1);
+  });
+});
+
+/** `n` eligible ratings of department A in November, hours apart from `from`; their ids. */
+async function goodRatings(t: TestApp, w: World, n: number, from = NOV): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < n; i++)
+    ids.push((await makeRating(t.services, { codeId: w.codeA.id, score: 5, phone: PHONE, createdAt: from + i * 600_000 })).rating.id);
+  return ids;
+}
+
+const spotChecks = async (t: TestApp, departmentId?: number) =>
+  (
+    await firstRow<{ n: number }>(
+      t.db,
+      departmentId === undefined
+        ? sql`SELECT count(*) AS n FROM cases WHERE kind = 'spot_check'`
+        : sql`SELECT count(*) AS n FROM cases WHERE kind = 'spot_check' AND department_id = ${departmentId}`,
+    )
+  )?.n;
+
+describe('好评抽查 draws a month once: the share stays at the setting', () => {
+  it('a second draw of the same month and scope without new ratings draws nothing (it drew another 5% before)', async () => {
+    const { t, w } = await world();
+    const first = (await draw(t, w, { month: '2026-11', seed: 'once' })).json();
+    expect(first.draw).toMatchObject({ eligible: 55, drawn: 4 });
+    for (const seed of ['once', 'again']) {
+      const again = await draw(t, w, { month: '2026-11', seed });
+      expect(again.statusCode).toBe(201);
+      expect(again.json()).toMatchObject({ draw: { eligible: 0, drawn: 0 }, cases: [] });
+      expect(await spotChecks(t)).toBe(4);
+      expect(again.json().monthTotal).toEqual({ eligible: 55, drawn: 4 });
+    }
+    expect(first.monthTotal).toEqual({ eligible: 55, drawn: 4 });
+    // Every rating the draw considered is recorded against it, in the same transaction.
+    expect(
+      (await firstRow<{ n: number }>(t.db, sql`SELECT count(*) AS n FROM spot_check_considered WHERE draw_id = ${first.draw.id}`))?.n,
+    ).toBe(55);
+    const list = (await t.app.inject({ url: '/api/spot-checks', headers: bearerFor(t.app, w.supervisor) })).json();
+    expect(list.draws.map((d: { eligible: number; drawn: number }) => [d.eligible, d.drawn])).toEqual([
+      [0, 0],
+      [0, 0],
+      [55, 4],
+    ]);
+  });
+
+  it('a later draw takes only new ratings, its fair part: 100 → 5, then 40 new → 2 more (7 = 5% of 140); reproducible', async () => {
+    const run = async () => {
+      const { t, w } = await setup();
+      apps.push(t);
+      const old = await goodRatings(t, w, 100);
+      const first = (await draw(t, w, { month: '2026-11', seed: 'fair' })).json();
+      const fresh = await goodRatings(t, w, 40, NOV + 100 * 600_000);
+      const second = (await draw(t, w, { month: '2026-11', seed: 'fair' })).json();
+      return { t, w, old, fresh, first, second };
+    };
+    const a = await run();
+    expect(a.first.draw).toMatchObject({ eligible: 100, drawn: 5 });
+    expect(picked(a.first).every((id) => a.old.includes(id))).toBe(true);
+    expect(a.second.draw).toMatchObject({ eligible: 40, drawn: 2 });
+    expect(picked(a.second).every((id) => a.fresh.includes(id))).toBe(true);
+    expect(await spotChecks(a.t, a.w.deptA.id)).toBe(7);
+    expect(a.first.monthTotal).toEqual({ eligible: 100, drawn: 5 });
+    expect(a.second.monthTotal).toEqual({ eligible: 140, drawn: 7 });
+    // The same seed over the same data (another fresh database) draws the same ratings, both times.
+    const b = await run();
+    expect(picked(b.first)).toEqual(picked(a.first));
+    expect(picked(b.second)).toEqual(picked(a.second));
+  });
+
+  it("a parent unit's draw after a county's draw does not reconsider the county's ratings", async () => {
+    const { t, w } = await world();
+    const citySupervisor = await makeUser(t.db, { role: 'supervisor', orgUnitId: w.city.id });
+    const county = (await draw(t, w, { month: '2026-11', seed: 'c' })).json();
+    expect(county.draw).toMatchObject({ eligible: 55, drawn: 4 });
+    const city = (await draw(t, w, { month: '2026-11', seed: 'c' }, citySupervisor)).json();
+    // Only department C (the other county) is new to the month: its one rating, at least one drawn.
+    expect(city.draw).toMatchObject({ eligible: 1, drawn: 1 });
+    expect(city.cases.map((c: { departmentId: number }) => c.departmentId)).toEqual([w.deptC.id]);
+    expect(city.monthTotal).toEqual({ eligible: 56, drawn: 5 });
+    expect([await spotChecks(t, w.deptA.id), await spotChecks(t, w.deptB.id), await spotChecks(t, w.deptC.id)]).toEqual([3, 1, 1]);
+  });
+
+  it('held and superseded ratings are never drawn nor considered; a released one is new to a later draw', async () => {
+    const { t, w } = await setup();
+    apps.push(t);
+    await t.app.inject({
+      method: 'PATCH',
+      url: '/api/settings',
+      headers: bearerFor(t.app, w.admin),
+      payload: { spotCheck: { share: 1, minPerDepartment: 1 } },
+    });
+    const [ok, held, superseded] = await goodRatings(t, w, 3);
+    await t.db.transaction(async (tx) => {
+      await exec(tx, sql`UPDATE ratings SET held = 1 WHERE id = ${held}`);
+      await exec(tx, sql`UPDATE ratings SET superseded = 1 WHERE id = ${superseded}`);
+    });
+    const first = (await draw(t, w, { month: '2026-11', seed: 'h' })).json();
+    expect(first.draw).toMatchObject({ eligible: 1, drawn: 1 });
+    expect(picked(first)).toEqual([ok]);
+    const considered = await rows<{ rating_id: number }>(t.db, sql`SELECT rating_id FROM spot_check_considered`);
+    expect(considered.map((r) => r.rating_id)).toEqual([ok]);
+    // A supervisor's decision releases the held rating: it counts from then on, and is new to the month.
+    await t.db.transaction(async (tx) => exec(tx, sql`UPDATE ratings SET held = 0 WHERE id = ${held}`));
+    const second = (await draw(t, w, { month: '2026-11', seed: 'h' })).json();
+    expect(second.draw).toMatchObject({ eligible: 1, drawn: 1 });
+    expect(picked(second)).toEqual([held]);
+    expect(second.monthTotal).toEqual({ eligible: 2, drawn: 2 });
   });
 });
 

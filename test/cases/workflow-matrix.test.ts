@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MoveInput } from '../../server/modules/cases/workflow.js';
 import { CASE_STATUSES, type CaseStatus } from '../../shared/domain.js';
-import type { TestApp } from '../helpers/app.js';
+import { bearerFor, type TestApp } from '../helpers/app.js';
 import { makeRating } from '../helpers/factories.js';
 import { badCase, drive, move, PHONE, setup, snapshot, type World } from './helpers.js';
 
@@ -105,6 +105,10 @@ async function build(t: TestApp, w: World, f: Fixture): Promise<number> {
   if (f.kind === 'bad') {
     id = (await badCase(t, w, { anonymous: f.anonymous })).kase.id;
   } else {
+    // Every draw of the month takes all of its new ratings (a month's share stays at the setting, so at
+    // 5% a second draw of the month would take none).
+    const shareAll = { spotCheck: { share: 1, minPerDepartment: 1 } };
+    await t.app.inject({ method: 'PATCH', url: '/api/settings', headers: bearerFor(t.app, w.admin), payload: shareAll });
     await makeRating(t.services, { codeId: w.codeA.id, score: 5, phone: PHONE });
     const sup = (await t.services.auth.resolveActor(w.supervisor.id))!;
     const drawn = await t.services.cases.drawSpotChecks(sup, { month: '2026-11', seed: `s${++spotSeq}` });

@@ -137,7 +137,8 @@ export async function casesRoutes(fastify: FastifyInstance, { cases }: { cases: 
     staff(
       {
         summary: '好评抽查：按月抽取实名好评（督查）',
-        description: '每个部门按比例向上取整抽取，至少 minPerDepartment 条；同一 seed、同样数据抽出同样的评价。',
+        description:
+          '只从本月此前各次抽取未考虑过的好评中抽；每个部门全月按比例向上取整（至少 minPerDepartment 条），减去此前已抽的数量；同一 seed、同样数据抽出同样的评价。',
         body: DrawBody,
         response: { 201: DrawResponse, ...errors(400, 401, 403) },
       },

@@ -37,9 +37,13 @@ export function createSpotChecks(
 
   return {
     /**
-     * Draws the month's spot checks in the supervisor's scope. Per department: ceil(share × eligible),
-     * at least `minPerDepartment` where any are eligible. Each department's PRNG is seeded from
-     * SHA-256(seed + department id), so a department's picks do not depend on who else is in scope.
+     * Draws the month's spot checks in the supervisor's scope, among the ratings no earlier draw of the
+     * month considered (all of which this draw records as considered). Per department the month's
+     * target is ceil(share × all eligible so far: earlier draws' and the new), at least
+     * `minPerDepartment` where any exist, less what earlier draws drew, within [0, new]: a second draw
+     * without new ratings draws nothing, and the month's share stays at the setting. Each department's
+     * PRNG is seeded from SHA-256(seed + department id), so a department's picks do not depend on who
+     * else is in scope.
      */
     async draw(actor: Actor, input: DrawInput): Promise<DrawResult> {
       if (actor.role !== 'supervisor') throw new Forbidden('只有督查可以进行好评抽查');
@@ -53,10 +57,15 @@ export function createSpotChecks(
       const now = clock.now();
       const today = chinaDay(now);
       const { month } = input;
+      const [fromDay, toDay] = [`${month}-01`, `${month}-31`];
       const result = await db.transaction(async (tx) => {
         // Two draws at once (two supervisors, two instances) must not both pick the same rating.
         await lockKey(tx, 'spot-check-draw');
-        const eligible = await sq.listEligibleForSpotCheck(tx, [...actor.departmentIds], `${month}-01`, `${month}-31`);
+        const departmentIds = [...actor.departmentIds];
+        // Only ratings no earlier draw of the month considered (in any scope) are new; the month's
+        // target is taken over all of them, less what earlier draws already drew.
+        const eligible = await sq.listEligibleForSpotCheck(tx, departmentIds, fromDay, toDay);
+        const earlier = new Map((await sq.tallyConsidered(tx, departmentIds, fromDay, toDay)).map((e) => [e.departmentId, e]));
         const byDept = new Map<number, sq.EligibleRating[]>();
         for (const r of eligible) {
           const list = byDept.get(r.departmentId) ?? [];
@@ -64,13 +73,28 @@ export function createSpotChecks(
           byDept.set(r.departmentId, list);
         }
         const picks: sq.EligibleRating[] = [];
-        const perDepartment: Record<string, { eligible: number; drawn: number; share: number }> = {};
+        const perDepartment: Record<string, { eligible: number; new: number; drawn: number; drawnBefore: number; share: number }> = {};
+        const monthTotal = { eligible: 0, drawn: 0 };
+        for (const e of earlier.values()) {
+          monthTotal.eligible += e.considered;
+          monthTotal.drawn += e.drawn;
+        }
         for (const [departmentId, list] of [...byDept].sort((a, b) => a[0] - b[0])) {
           const rule = (own.get(departmentId) ?? (await settings.forDepartment(departmentId))).spotCheck;
-          const k = drawCount(list.length, rule.share, rule.minPerDepartment);
+          const before = earlier.get(departmentId) ?? { considered: 0, drawn: 0 };
+          const target = drawCount(before.considered + list.length, rule.share, rule.minPerDepartment);
+          const k = Math.max(0, Math.min(list.length, target - before.drawn));
           const chosen = drawSample(list, k, seededRandom(`${seed}\u001f${departmentId}`));
           picks.push(...chosen.sort((a, b) => a.id - b.id));
-          perDepartment[departmentId] = { eligible: list.length, drawn: chosen.length, share: rule.share };
+          perDepartment[departmentId] = {
+            eligible: before.considered + list.length,
+            new: list.length,
+            drawn: chosen.length,
+            drawnBefore: before.drawn,
+            share: rule.share,
+          };
+          monthTotal.eligible += list.length;
+          monthTotal.drawn += chosen.length;
         }
         const draw = await sq.insertDraw(tx, {
           month,
@@ -82,6 +106,11 @@ export function createSpotChecks(
           drawnBy: actor.id,
           drawnAt: now,
         });
+        await sq.insertConsidered(
+          tx,
+          draw.id,
+          eligible.map((r) => r.id),
+        );
         const prefix = `SC${month.replace('-', '')}-`;
         let seq = await q.nextCaseSeq(tx, prefix, picks.length);
         const caseIds: number[] = [];
@@ -129,14 +158,16 @@ export function createSpotChecks(
             minPerDepartment: spotCheck.minPerDepartment,
             eligible: eligible.length,
             drawn: picks.length,
+            monthEligible: monthTotal.eligible,
+            monthDrawn: monthTotal.drawn,
             perDepartment,
           },
         });
-        return { draw, caseIds };
+        return { draw, caseIds, monthTotal };
       });
       const cases: CaseListItem[] = [];
       for (const id of result.caseIds) cases.push(await deps.listItemById(id));
-      return { draw: drawView(result.draw, actor.displayName), cases };
+      return { draw: drawView(result.draw, actor.displayName), cases, monthTotal: result.monthTotal };
     },
 
     async listDraws(actor: Actor): Promise<SpotCheckDraw[]> {
