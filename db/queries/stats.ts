@@ -335,6 +335,7 @@ export interface RatingDetailRow {
   realName: number;
   flagged: number;
   excluded: number;
+  held: number;
   channel: string;
   assessNumber: number | null;
   superseded: number;
@@ -344,7 +345,7 @@ export interface RatingDetailRow {
 const DETAIL_SELECT = `SELECT r.id AS id, r.created_at AS "createdAt", r.day AS day, r.department_id AS "departmentId",
   d.name AS "departmentName", r.code_id AS "codeId", k.location AS location, r.score AS score, r.tags AS tags,
   r.comment AS comment, r.phone_enc AS "phoneEnc", r.real_name AS "realName", r.flagged AS flagged, r.excluded AS excluded,
-  r.channel AS channel, r.assess_number AS "assessNumber", r.superseded AS superseded
+  r.held AS held, r.channel AS channel, r.assess_number AS "assessNumber", r.superseded AS superseded
   FROM ratings r JOIN departments d ON d.id = r.department_id JOIN codes k ON k.id = r.code_id`;
 
 function ratingWhere(db: DbOrTx, f: RatingFilter): SQL {
@@ -358,7 +359,8 @@ function ratingWhere(db: DbOrTx, f: RatingFilter): SQL {
   if (f.kind === 'bad') cond.push(sql`r.score <= 2`);
   if (f.realName !== undefined) cond.push(sql`r.real_name = ${f.realName ? 1 : 0}`);
   if (f.withComment) cond.push(sql`r.comment IS NOT NULL AND r.comment <> ''`);
-  if (!f.includeExcluded) cond.push(sql`r.excluded = 0 AND r.superseded = 0`);
+  // Counted only: neither excluded, held for review, nor replaced by a 追评 (docs/domain.md).
+  if (!f.includeExcluded) cond.push(sql`r.excluded = 0 AND r.superseded = 0 AND r.held = 0`);
   return sql.join(cond, sql` AND `);
 }
 

@@ -341,6 +341,8 @@ export const RatingView = Type.Object({
   realName: Type.Boolean(),
   flagged: Type.Boolean(),
   excluded: Type.Boolean(),
+  /** Held for review: counted nowhere until a supervisor's decision (listed only with includeExcluded). */
+  held: Type.Boolean(),
   /** qr 二维码 / link 评价链接 / kiosk 评价器 / default 系统默认. */
   channel: StringOf<RatingChannel>(),
   /** 1 首次评价, 2 追评 of a 办件; null for a window code's rating. */

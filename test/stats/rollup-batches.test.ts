@@ -75,7 +75,8 @@ async function submitTogether(items: readonly Item[], times: readonly number[] =
             clientId: it.clientId ?? `batch-device-${String(++device).padStart(6, '0')}`,
             idempotencyKey: it.idempotencyKey,
           },
-          ip: '10.9.8.7',
+          // Each from its own network: a batch of one network's ratings is what the hold rules catch.
+          ip: `10.9.${Math.floor(device / 250)}.${device % 250}`,
           userAgent: 'vitest',
         }),
       ),

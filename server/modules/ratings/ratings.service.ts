@@ -745,6 +745,7 @@ export function createRatingsService(deps: {
     }
     // Without a client id, the device is approximated by network address and browser.
     const device = b.clientId ? `id:${b.clientId}` : `ua:${input.ip}|${input.userAgent}`;
+    const createdAt = clock.now();
     return {
       code,
       limits,
@@ -755,18 +756,17 @@ export function createRatingsService(deps: {
       clientHash: crypto.hashId('client', device),
       netHash: crypto.hashId('net', input.ip),
       idempotencyKey: b.idempotencyKey ?? null,
-      createdAt: clock.now(),
+      createdAt,
       channel,
       matter,
       bare: score === 5 && tags.length === 0 && comment === null,
-      baseline: channel === 'qr' ? await baselineOf(code.departmentId) : 0,
+      baseline: channel === 'qr' ? await baselineOf(code.departmentId, chinaDay(createdAt)) : 0,
     };
   }
 
   /** Each department's recent daily volume, read once per department and day (hold rules' baseline). */
   const baselines = new Map<number, { day: string; mean: number }>();
-  async function baselineOf(departmentId: number): Promise<number> {
-    const day = chinaDay(clock.now());
+  async function baselineOf(departmentId: number, day: string): Promise<number> {
     const known = baselines.get(departmentId);
     if (known?.day === day) return known.mean;
     const mean = await stats.recentDailyMean(departmentId, day, BASELINE_DAYS);

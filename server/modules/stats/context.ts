@@ -133,6 +133,7 @@ export function toRatingView(crypto: StatsDeps['crypto'], r: q.RatingDetailRow):
     realName: r.realName === 1,
     flagged: r.flagged === 1,
     excluded: r.excluded === 1,
+    held: r.held === 1,
     channel: r.channel as RatingChannel,
     assessNumber: r.assessNumber,
     superseded: r.superseded === 1,
