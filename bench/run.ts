@@ -1,4 +1,4 @@
-// npm run bench [-- ingest|dashboards|dashboards-pg|qr|page|abuse|kiosk|kiosk-pg ...] [--ratings N] [--pg-ratings N] [--matters N]
+// npm run bench [-- ingest|dashboards|dashboards-pg|qr|page|abuse|kiosk|kiosk-pg|held|held-pg ...] [--ratings N] [--pg-ratings N] [--matters N]
 //                  [--duration S] [--rounds N] [--connections N] [--requests N] [--runs N] [--targets a,c,p,q] [--org county|province]
 // Runs the benchmarks of issue 7, prints one table and writes bench/results/latest.json.
 import { cpus, totalmem } from 'node:os';
@@ -7,6 +7,7 @@ import { runAbuse, SLOW_SCENARIOS } from './abuse.js';
 import { qrFlood } from './abuse-qr.js';
 import type { SlowRoute } from './dashboards.js';
 import { runDashboards } from './dashboards.js';
+import { runHeld } from './held.js';
 import { runIngest } from './ingest.js';
 import { runKiosk } from './kiosk.js';
 import type { BenchOrg } from './lib/fixture.js';
@@ -14,7 +15,7 @@ import { type Row, renderTable, writeJson } from './lib/results.js';
 import { runPage } from './page.js';
 import { runQr } from './qr.js';
 
-const PARTS = ['ingest', 'dashboards', 'dashboards-pg', 'qr', 'page', 'abuse', 'kiosk', 'kiosk-pg'] as const;
+const PARTS = ['ingest', 'dashboards', 'dashboards-pg', 'qr', 'page', 'abuse', 'kiosk', 'kiosk-pg', 'held', 'held-pg'] as const;
 
 /** The attacks of the `abuse` part, in order (each a lib/abuse.ts AbuseScenario). */
 const ABUSE_SCENARIOS = [...SLOW_SCENARIOS, qrFlood];
@@ -103,7 +104,9 @@ async function main() {
               ? await runAbuse({ scenarios: ABUSE_SCENARIOS, log })
               : part === 'kiosk' || part === 'kiosk-pg'
                 ? await runKiosk({ driver: part === 'kiosk' ? 'sqlite' : 'pg', rounds: opts.requests, log })
-                : await runPage({ runs: opts.runs, log });
+                : part === 'held' || part === 'held-pg'
+                  ? await runHeld({ driver: part === 'held' ? 'sqlite' : 'pg', requests: Math.min(opts.requests, 100), log })
+                  : await runPage({ runs: opts.runs, log });
     rows.push(...r.rows);
     raw[part] = { ...r.raw, seconds: Math.round((Date.now() - t0) / 1000) };
     log(`${part}: done in ${Math.round((Date.now() - t0) / 1000)} s`);

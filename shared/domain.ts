@@ -199,6 +199,12 @@ export const HOLD_RULE_LABELS: Record<HoldRule, string> = {
   network_bare_devices: '同一网络大量设备只给五星且无理由',
 };
 
+/** The hold rules named in a rating's flag reason (comma-separated), in Chinese. */
+export function holdRuleLabels(reason: string | null): string[] {
+  if (!reason) return [];
+  return reason.split(',').map((r) => HOLD_RULE_LABELS[r as HoldRule] ?? r);
+}
+
 /** A 办件's status: 受理 → 办结, or 不予受理/退回. Only an accepted 办件 moves; the other two are final. */
 export const MATTER_STATUSES = ['accepted', 'finished', 'rejected'] as const;
 export type MatterStatus = (typeof MATTER_STATUSES)[number];

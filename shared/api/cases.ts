@@ -220,6 +220,11 @@ export const RatingHistorySchema = Type.Object({
     createdAt: Type.Integer(),
     excluded: Type.Boolean(),
     flagged: Type.Boolean(),
+    /** Held for review: counted nowhere until a supervisor's decision. */
+    held: Type.Boolean(),
+    flagReason: Type.Union([Type.String(), Type.Null()]),
+    /** The hold rules of flagReason, in Chinese. */
+    flagLabels: Type.Array(Type.String()),
   }),
   decisions: Type.Array(
     Type.Object({

@@ -150,22 +150,3 @@ export const RatingDecisionBody = Type.Object(
 export type RatingDecisionBody = Static<typeof RatingDecisionBody>;
 
 export const RatingDecisionResponse = Type.Object({ affected: Type.Integer() });
-
-/** docs/api.md: GET /api/ratings/{id}/decisions — the recorded decisions on a rating, oldest first. */
-export const RatingDecisionsResponse = Type.Object({
-  ratingId: Type.Integer(),
-  held: Type.Boolean(),
-  excluded: Type.Boolean(),
-  flagReason: Nullable(Type.String()),
-  flagLabels: Type.Array(Type.String()),
-  decisions: Type.Array(
-    Type.Object({
-      kind: Type.String({ description: 'release 计入 · exclude 排除' }),
-      reason: Type.String(),
-      decidedByName: Nullable(Type.String()),
-      decidedAt: Type.Integer(),
-      caseId: Nullable(Type.Integer()),
-    }),
-  ),
-});
-export type RatingDecisionsResponse = Static<typeof RatingDecisionsResponse>;

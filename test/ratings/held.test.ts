@@ -180,8 +180,8 @@ describe('decisions', () => {
     expect((await decide({ ids, decision: 'release', reason: '重复' })).json()).toEqual({ affected: 0 });
     expect((await departmentRow(w.deptA.id)).total).toBe(40);
 
-    const history = (await get(`/api/ratings/${ids[0]}/decisions`)).json();
-    expect(history).toMatchObject({ held: false, excluded: true, flagLabels: ['同一网络短时大量评价'] });
+    const history = (await get(`/api/ratings/${ids[0]}/history`)).json();
+    expect(history.rating).toMatchObject({ held: false, excluded: true, flagLabels: ['同一网络短时大量评价'] });
     expect(history.decisions).toEqual([
       expect.objectContaining({ kind: 'exclude', reason: '同一网络刷评', decidedByName: expect.any(String) }),
     ]);

@@ -18,6 +18,7 @@ import {
   CASE_STATUS_LABELS,
   type CaseKind,
   type CaseStatus,
+  holdRuleLabels,
   RATING_CHANNEL_LABELS,
   type RatingChannel,
   ROLE_LABELS,
@@ -309,6 +310,9 @@ export function createCasesService(deps: CasesDeps) {
           createdAt: rating.createdAt,
           excluded: rating.excluded,
           flagged: rating.flagged,
+          held: rating.held,
+          flagReason: rating.flagReason,
+          flagLabels: holdRuleLabels(rating.flagReason),
         },
         decisions: decisions.map((d) => ({
           id: d.id,

@@ -4,8 +4,6 @@
 import type { Db } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
 import * as hq from '../../../db/queries/holds.js';
-import * as dq from '../../../db/queries/rating-decisions.js';
-import * as q from '../../../db/queries/ratings.js';
 import type {
   HeldRating,
   HeldRatingsQuery,
@@ -13,11 +11,10 @@ import type {
   HoldGroupsQuery,
   HoldGroupsResponse,
   RatingDecisionBody,
-  RatingDecisionsResponse,
 } from '../../../shared/api/ratings.js';
 import { CHINA_OFFSET_MS, chinaHour, dayNumber, MS_PER_DAY } from '../../../shared/china-time.js';
-import { HOLD_RULE_LABELS, type HoldRule } from '../../../shared/domain.js';
-import { BadRequest, Forbidden, NotFound } from '../../errors.js';
+import { HOLD_RULE_LABELS, type HoldRule, holdRuleLabels } from '../../../shared/domain.js';
+import { BadRequest, Forbidden } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Actor } from '../auth/actor.js';
 import type { RatingFacts, StatsService } from '../stats/stats.service.js';
@@ -26,12 +23,6 @@ import type { RatingFacts, StatsService } from '../stats/stats.service.js';
 const SUBJECT_DIGITS = 12;
 /** Ratings decided per statement: a bulk decision of 100 k ratings is a few hundred statements. */
 const CHUNK = 1000;
-
-/** The rule names of a flag reason in Chinese. */
-export function flagLabels(reason: string | null): string[] {
-  if (!reason) return [];
-  return reason.split(',').map((r) => HOLD_RULE_LABELS[r as HoldRule] ?? r);
-}
 
 /**
  * A time bound given as a China day (YYYY-MM-DD: from its 00:00, or to the end of it) or as an ISO
@@ -88,7 +79,7 @@ export function createHeldRatings(deps: {
       realName: r.realName === 1,
       createdAt: r.createdAt,
       flagReason: r.flagReason,
-      flagLabels: flagLabels(r.flagReason),
+      flagLabels: holdRuleLabels(r.flagReason),
       groupId: r.groupId,
       network: r.netHash?.slice(0, SUBJECT_DIGITS) ?? null,
       device: r.clientHash?.slice(0, SUBJECT_DIGITS) ?? null,
@@ -195,27 +186,6 @@ export function createHeldRatings(deps: {
         });
         return { affected };
       });
-    },
-
-    /** A rating's flag and every recorded decision on it (staff of its department's scope). */
-    async decisionsOf(actor: Actor, ratingId: number): Promise<RatingDecisionsResponse> {
-      const r = await q.getRating(db, ratingId);
-      if (!r || !actor.departmentIds.has(r.departmentId)) throw new NotFound('未找到该评价', 'UnknownRating');
-      const decisions = await dq.listDecisionsOfRating(db, ratingId);
-      return {
-        ratingId,
-        held: r.held,
-        excluded: r.excluded,
-        flagReason: r.flagReason,
-        flagLabels: flagLabels(r.flagReason),
-        decisions: decisions.map((d) => ({
-          kind: d.kind,
-          reason: d.reason,
-          decidedByName: d.decidedByName,
-          decidedAt: d.decidedAt,
-          caseId: d.caseId,
-        })),
-      };
     },
   };
 }

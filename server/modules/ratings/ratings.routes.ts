@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { PageData } from '../../../shared/api/citizen-page.js';
-import { errors, IdParam } from '../../../shared/api/common.js';
+import { errors } from '../../../shared/api/common.js';
 import {
   CodeParam,
   FlaggedRating,
@@ -15,7 +15,6 @@ import {
   RatingCreated,
   RatingDecisionBody,
   RatingDecisionResponse,
-  RatingDecisionsResponse,
 } from '../../../shared/api/ratings.js';
 import { COMMENT_MAX } from '../../../shared/domain.js';
 import { actorOf } from '../../plugins/auth.js';
@@ -168,19 +167,6 @@ export async function ratingsRoutes(
       ['supervisor'],
     ),
     async (request) => heldRatings.decide(actorOf(request), request.body),
-  );
-
-  app.get(
-    '/api/ratings/:id/decisions',
-    staff(
-      {
-        summary: '一条评价的标记与裁决记录',
-        params: IdParam,
-        response: { 200: RatingDecisionsResponse, ...errors(400, 401, 403, 404) },
-      },
-      ['admin', 'supervisor', 'dept_head'],
-    ),
-    async (request) => heldRatings.decisionsOf(actorOf(request), request.params.id),
   );
 
   function sendPage(reply: FastifyReply, status: number, data: PageData) {
