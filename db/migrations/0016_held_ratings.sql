@@ -24,7 +24,7 @@ CREATE TABLE `spot_check_considered` (
 --> statement-breakpoint
 ALTER TABLE `ratings` ADD `held` integer DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE `ratings` ADD `hold_group_id` integer REFERENCES rating_hold_groups(id);--> statement-breakpoint
-CREATE INDEX `ratings_held_idx` ON `ratings` (`department_id`,`id`) WHERE held = 1;--> statement-breakpoint
+CREATE INDEX `ratings_held_idx` ON `ratings` (`department_id`,`id`,`created_at`,`code_id`,`hold_group_id`,`net_hash`,`client_hash`) WHERE held = 1;--> statement-breakpoint
 CREATE INDEX `ratings_hold_group_idx` ON `ratings` (`hold_group_id`) WHERE hold_group_id IS NOT NULL;--> statement-breakpoint
 ALTER TABLE `webhooks` ADD `secret_enc` text;--> statement-breakpoint
 ALTER TABLE `cumulative_code_stats` ADD `held` integer DEFAULT 0 NOT NULL;--> statement-breakpoint

@@ -63,8 +63,8 @@ export const HeldRatingsQuery = Type.Object({
   departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
   codeId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   groupId: Type.Optional(Type.Integer({ minimum: 1 })),
-  network: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{6,64}$', description: '网络标识（队列显示的前几位）' })),
-  device: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{6,64}$', description: '设备标识（队列显示的前几位）' })),
+  network: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: '网络标识（队列给出的散列，原样）' })),
+  device: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: '设备标识（队列给出的散列，原样）' })),
   from: Type.Optional(Type.String({ description: 'YYYY-MM-DD（北京时间当日起）或 ISO 8601 时间' })),
   to: Type.Optional(Type.String({ description: 'YYYY-MM-DD（含当日）或 ISO 8601 时间（不含）' })),
 });
@@ -85,7 +85,7 @@ export const HeldRating = Type.Object({
   /** The rules' names in Chinese, in the order of flagReason. */
   flagLabels: Type.Array(Type.String()),
   groupId: Nullable(Type.Integer()),
-  /** The first 12 characters of the keyed network / device hash (never the address). */
+  /** The keyed network / device hash (never the address; the same for every rating of it). */
   network: Nullable(Type.String()),
   device: Nullable(Type.String()),
 });
@@ -106,7 +106,7 @@ export const HoldGroup = Type.Object({
   rule: Type.String(),
   ruleLabel: Type.String(),
   subjectKind: Type.Union([Type.Literal('network'), Type.Literal('device')]),
-  subject: Type.String({ description: '网络 / 设备标识的前 12 位' }),
+  subject: Type.String({ description: '网络 / 设备标识（散列，可作 network / device 筛选条件）' }),
   departmentId: Type.Integer(),
   departmentName: Type.String(),
   firstAt: Type.Integer(),

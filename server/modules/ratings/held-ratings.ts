@@ -19,8 +19,6 @@ import type { Clock } from '../../lib/clock.js';
 import type { Actor } from '../auth/actor.js';
 import type { RatingFacts, StatsService } from '../stats/stats.service.js';
 
-/** How many characters of a network's or device's keyed hash the queue shows (and a filter may give). */
-const SUBJECT_DIGITS = 12;
 /** Ratings decided per statement: a bulk decision of 100 k ratings is a few hundred statements. */
 const CHUNK = 1000;
 
@@ -81,8 +79,8 @@ export function createHeldRatings(deps: {
       flagReason: r.flagReason,
       flagLabels: holdRuleLabels(r.flagReason),
       groupId: r.groupId,
-      network: r.netHash?.slice(0, SUBJECT_DIGITS) ?? null,
-      device: r.clientHash?.slice(0, SUBJECT_DIGITS) ?? null,
+      network: r.netHash,
+      device: r.clientHash,
     };
   }
 
@@ -118,7 +116,7 @@ export function createHeldRatings(deps: {
           rule: g.rule,
           ruleLabel: HOLD_RULE_LABELS[g.rule as HoldRule] ?? g.rule,
           subjectKind: g.subjectKind,
-          subject: g.subjectHash.slice(0, SUBJECT_DIGITS),
+          subject: g.subjectHash,
           departmentId: g.departmentId,
           departmentName: g.departmentName,
           firstAt: g.firstAt,
