@@ -7,6 +7,7 @@ import { CodeKiosksPage } from './pages/CodeKiosksPage.js';
 import { CodesPage } from './pages/CodesPage.js';
 import { DashboardPage } from './pages/DashboardPage.js';
 import { DepartmentsPage } from './pages/DepartmentsPage.js';
+import { HeldPage } from './pages/HeldPage.js';
 import { HomePage } from './pages/HomePage.js';
 import { IntegrationsPage } from './pages/IntegrationsPage.js';
 import { MatterDetailPage } from './pages/MatterDetailPage.js';
@@ -40,6 +41,7 @@ export const ROUTES: RouteDef[] = [
   { path: '/', page: HomePage, nav: '首页' },
   { path: '/dashboard', page: DashboardPage, nav: '统计' },
   { path: '/ratings', page: RatingsPage, nav: '评价' },
+  { path: '/held', page: HeldPage, nav: '待核查评价', roles: ['supervisor', 'admin'] },
   { path: '/matter-figures', page: MatterFiguresPage },
   { path: '/cases', page: CasesPage, nav: '案件' },
   { path: '/cases/:id', page: CaseDetailPage },

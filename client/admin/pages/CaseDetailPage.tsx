@@ -8,6 +8,7 @@ import type { CaseDetail } from '../components/cases/types.js';
 import { formatTime } from '../components/cases/types.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { NamedOptions, SelectField } from '../components/Fields.js';
+import { RatingDecisions } from '../components/held/RatingDecisions.js';
 import { useAction } from '../components/use-action.js';
 import { useApi } from '../components/use-api.js';
 import { BASE } from '../router.js';
@@ -148,8 +149,15 @@ export function CaseDetailPage({ params }: PageProps) {
         <dd>
           {r.scoreLabel}
           {r.excluded && <span class="badge warn">已不计入统计</span>}
-          {r.flagged && <span class="badge warn">待核查</span>}
         </dd>
+        {(r.flagged || r.excluded) && (
+          <>
+            <dt>核查</dt>
+            <dd>
+              <RatingDecisions ratingId={r.id} />
+            </dd>
+          </>
+        )}
         <dt>理由</dt>
         <dd>{r.tags.length ? r.tags.join('、') : '—'}</dd>
         <dt>留言</dt>

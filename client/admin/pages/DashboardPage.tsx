@@ -17,6 +17,7 @@ import { BASE, navigate } from '../router.js';
 import type { PageProps } from '../routes.js';
 import '../components/stats/stats.css';
 import { ErrorText } from '../components/ErrorText.js';
+import { canOpenQueue, HeldCount, HeldNote, heldLink } from '../components/held/HeldNote.js';
 
 /** 统计: a head's department page, or the county page of a supervisor/admin (or one department of it). */
 export function DashboardPage({ user, query }: PageProps) {
@@ -29,6 +30,7 @@ export function DashboardPage({ user, query }: PageProps) {
         ? user.departmentIds[0]
         : undefined;
   const setRange = (r: Range) => navigate(`/dashboard?${qs({ ...r, departmentId: query.get('departmentId') })}`);
+  const queue = canOpenQueue(user);
 
   return (
     <section class="dashboard">
@@ -42,10 +44,10 @@ export function DashboardPage({ user, query }: PageProps) {
               <a href={`${BASE}/dashboard?${qs(range)}`}>← 返回全部部门</a>
             </p>
           )}
-          <DepartmentDashboard departmentId={departmentId} range={range} />
+          <DepartmentDashboard departmentId={departmentId} range={range} queue={queue} />
         </>
       ) : (
-        <ScopeDashboard range={range} />
+        <ScopeDashboard range={range} queue={queue} />
       )}
     </section>
   );
@@ -67,8 +69,8 @@ function Exports({ range }: { range: Range }) {
   );
 }
 
-/** The county page: ranking, trend, weekday × hour, overdue cases. */
-function ScopeDashboard({ range }: { range: Range }) {
+/** The county page: ranking, trend, weekday × hour, overdue cases; how many ratings are held, and where to review them. */
+function ScopeDashboard({ range, queue }: { range: Range; queue: boolean }) {
   const q = qs(range);
   const summary = useApi<SummaryResponse>(`/api/stats/summary?${q}`);
   const ranking = useApi<DepartmentsResponse>(`/api/stats/departments?${q}`);
@@ -81,6 +83,7 @@ function ScopeDashboard({ range }: { range: Range }) {
       <Section title="总体指标" state={summary}>
         {(s) => (
           <>
+            <HeldNote held={s.held} href={queue ? heldLink({ range }) : undefined} />
             <KpiTiles data={s} range={range} />
             {s.orgUnits.length > 1 && (
               <table class="data">
@@ -96,6 +99,7 @@ function ScopeDashboard({ range }: { range: Range }) {
                     num('综合评分'),
                     num('差评整改率'),
                     num('按期办结率'),
+                    ...(s.held > 0 ? [num('待核查')] : []),
                   ]}
                 />
                 <tbody>
@@ -112,6 +116,7 @@ function ScopeDashboard({ range }: { range: Range }) {
                           score(u.score),
                           pct(u.rectifyRate),
                           pct(u.onTimeRate),
+                          ...(s.held > 0 ? [<HeldCount held={u.held} />] : []),
                         ]}
                       />
                     </tr>
@@ -129,7 +134,7 @@ function ScopeDashboard({ range }: { range: Range }) {
           </>
         )}
       </CaseWork>
-      <Section state={ranking}>{(r) => <RankingTable data={r} range={range} />}</Section>
+      <Section state={ranking}>{(r) => <RankingTable data={r} range={range} queue={queue} />}</Section>
       <Section state={trend}>{(t) => <TrendChart data={t} title="评价趋势" />}</Section>
       <Section title="评价时段" state={heat}>
         {(h) => <HeatMap total={h.total} bad={h.bad} />}

@@ -6,6 +6,7 @@ import { BASE } from '../router.js';
 import type { PageProps } from '../routes.js';
 import '../components/stats/stats.css';
 import { ErrorText } from '../components/ErrorText.js';
+import { RatingDecisions } from '../components/held/RatingDecisions.js';
 import type { RatingView as Rating } from '../components/stats/types.js';
 
 const PAGE = 50;
@@ -39,7 +40,7 @@ export function RatingsPage({ query }: PageProps) {
       <h1>评价明细</h1>
       <p class="muted">
         {described.join(' · ')}
-        {data && `，共 ${data.total}${data.totalCapped ? '+' : ''} 条（不含经复核排除的评价和被追评取代的评价）`}
+        {data && `，共 ${data.total}${data.totalCapped ? '+' : ''} 条（不含暂扣待核查、经复核排除的评价和被追评取代的评价）`}
       </p>
       <ErrorText message={error} />
       <div class="table-wrap" aria-busy={loading}>
@@ -61,8 +62,7 @@ export function RatingsPage({ query }: PageProps) {
                   <span class={r.score <= 2 ? 'badge bad' : 'badge ok'}>
                     {r.score} {r.wording}
                   </span>
-                  {r.flagged && <span class="badge warn">待核查</span>}
-                  {r.excluded && <span class="badge warn">已排除</span>}
+                  {r.flagged || r.excluded ? <RatingDecisions ratingId={r.id} /> : null}
                   {r.channel !== 'qr' && (
                     <span class="badge">
                       {RATING_CHANNEL_LABELS[r.channel]}

@@ -2,6 +2,7 @@ import type { Ref } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { type Column, ColumnHeads, num } from '../../../shared/ColumnHeads.js';
 import { FigureCells } from '../../../shared/FigureCells.js';
+import { HeldCount, heldLink } from '../held/HeldNote.js';
 import { pageOf } from '../Pager.js';
 import { useApi } from '../use-api.js';
 import { int, pct, qs, type Range, ratingsLink, score } from './format.js';
@@ -25,8 +26,11 @@ const COLUMNS = [
   num('评价率', 'ratingRate'),
 ] satisfies readonly Column[];
 
-/** 各窗口（评议码）: a department's codes and their figures, 50 a page, sorted by any column. */
-export function CodeTable({ departmentId, range }: { departmentId: number; range: Range }) {
+/**
+ * 各窗口（评议码）: a department's codes and their figures, 50 a page, sorted by any column; a 待核查
+ * column when a window of the page has ratings held for review (linked to the queue when `queue`).
+ */
+export function CodeTable({ departmentId, range, queue = false }: { departmentId: number; range: Range; queue?: boolean }) {
   // Within one department, location A to Z is the list's own order (department, location, code).
   const [sorting, setSorting] = useState<{ sort: CodeSort; order: Order }>({ sort: 'location', order: 'asc' });
   // A page belongs to one list: another period, department or sort starts again at page 1.
@@ -37,6 +41,7 @@ export function CodeTable({ departmentId, range }: { departmentId: number; range
     `/api/stats/codes?${qs({ ...range, departmentId, sort: sorting.sort, order: sorting.order, limit: PAGE, offset })}`,
   );
   const top = useRef<HTMLElement>(null);
+  const anyHeld = codes.data?.codes.some((k) => k.held > 0) ?? false;
 
   /** A click on a heading: that column, figures highest first and texts A to Z; again, the other way. */
   const sortBy = (key: string) => {
@@ -61,7 +66,10 @@ export function CodeTable({ departmentId, range }: { departmentId: number; range
           <div class={codes.loading ? 'table-wrap loading' : 'table-wrap'}>
             <table class="data code-figures" data-testid="windows-table">
               <caption class="sr-only">各窗口指标</caption>
-              <ColumnHeads columns={COLUMNS} sorting={{ key: sorting.sort, order: sorting.order, onSort: sortBy }} />
+              <ColumnHeads
+                columns={anyHeld ? [...COLUMNS, num('待核查')] : COLUMNS}
+                sorting={{ key: sorting.sort, order: sorting.order, onSort: sortBy }}
+              />
               <tbody>
                 {c.codes.map((k) => (
                   <tr key={k.codeId}>
@@ -81,6 +89,9 @@ export function CodeTable({ departmentId, range }: { departmentId: number; range
                         score(k.score),
                         int(k.finishedMatters),
                         pct(k.ratingRate),
+                        ...(anyHeld
+                          ? [<HeldCount held={k.held} href={queue ? heldLink({ range, departmentId, codeId: k.codeId }) : undefined} />]
+                          : []),
                       ]}
                     />
                   </tr>

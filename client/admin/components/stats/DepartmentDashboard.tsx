@@ -1,5 +1,6 @@
 import { ColumnHeads, num } from '../../../shared/ColumnHeads.js';
 import { BASE } from '../../router.js';
+import { HeldNote, heldLink } from '../held/HeldNote.js';
 import { useApi } from '../use-api.js';
 import { CaseWork, OverdueCount } from './CaseWork.js';
 import { CodeTable } from './CodeTable.js';
@@ -28,8 +29,11 @@ export function granularityFor(r: Range): 'day' | 'week' | 'month' {
   return days <= 62 ? 'day' : days <= 184 ? 'week' : 'month';
 }
 
-/** A department head's page: how the department is doing and why, in ten seconds. */
-export function DepartmentDashboard({ departmentId, range }: { departmentId: number; range: Range }) {
+/**
+ * A department head's page: how the department is doing and why, in ten seconds. How many of its
+ * ratings are held for review, linked to the queue when the user may open it (`queue`).
+ */
+export function DepartmentDashboard({ departmentId, range, queue = false }: { departmentId: number; range: Range; queue?: boolean }) {
   const base = qs({ ...range, departmentId });
   const summary = useApi<SummaryResponse>(`/api/stats/summary?${base}`);
   const ranking = useApi<DepartmentsResponse>(`/api/stats/departments?${qs(range)}`);
@@ -56,6 +60,7 @@ export function DepartmentDashboard({ departmentId, range }: { departmentId: num
       <Section title="指标" state={summary}>
         {(s) => (
           <>
+            <HeldNote held={s.held} href={queue ? heldLink({ range, departmentId }) : undefined} />
             <KpiTiles data={s} range={range} departmentId={departmentId} />
             <p class="matters-line" data-testid="matters-link">
               本期办结办件 {int(s.finishedMatters)} 件，群众评价 {int(s.ratedMatters)} 件（评价率 {pct(s.ratingRate)}
@@ -127,7 +132,7 @@ export function DepartmentDashboard({ departmentId, range }: { departmentId: num
           }
         </Section>
       </div>
-      <CodeTable departmentId={departmentId} range={range} />
+      <CodeTable departmentId={departmentId} range={range} queue={queue} />
     </>
   );
 }

@@ -1,11 +1,16 @@
 import { ColumnHeads, num } from '../../../shared/ColumnHeads.js';
 import { FigureCells } from '../../../shared/FigureCells.js';
 import { BASE } from '../../router.js';
+import { HeldCount, heldLink } from '../held/HeldNote.js';
 import { int, mattersLink, pct, qs, type Range, ratingsLink, score } from './format.js';
 import type { DepartmentsResponse } from './types.js';
 
-/** 部门排名: fair ranks (Wilson lower bound of 好评率), 样本不足 shown but not ranked. */
-export function RankingTable({ data, range }: { data: DepartmentsResponse; range: Range }) {
+/**
+ * 部门排名: fair ranks (Wilson lower bound of 好评率), 样本不足 shown but not ranked. A 待核查 column
+ * when any department has ratings held for review (linked to the queue when `queue`).
+ */
+export function RankingTable({ data, range, queue = false }: { data: DepartmentsResponse; range: Range; queue?: boolean }) {
+  const anyHeld = data.departments.some((d) => d.held > 0);
   return (
     <div class="table-wrap">
       <table class="data ranking" data-testid="ranking-table">
@@ -24,6 +29,7 @@ export function RankingTable({ data, range }: { data: DepartmentsResponse; range
             num('差评整改率'),
             num('整改满意率'),
             num('按期办结率'),
+            ...(anyHeld ? [num('待核查')] : []),
           ]}
         />
         <tbody>
@@ -59,6 +65,7 @@ export function RankingTable({ data, range }: { data: DepartmentsResponse; range
                   pct(d.rectifyRate),
                   pct(d.satisfactionRate),
                   pct(d.onTimeRate),
+                  ...(anyHeld ? [<HeldCount held={d.held} href={queue ? heldLink({ range, departmentId: d.id }) : undefined} />] : []),
                 ]}
               />
             </tr>
@@ -68,6 +75,7 @@ export function RankingTable({ data, range }: { data: DepartmentsResponse; range
       <p class="note">
         排名依据好评率的 95% 置信下限（Wilson 方法），相同者依次比较综合评分、评价数；评价数少于 {data.minSample}{' '}
         的部门标注“样本不足”，不参与排名。主动评价好评率不含系统默认评价；评价率 = 区间内办结的办件中群众评价过的占比。
+        {anyHeld && '待核查：被防刷规则暂扣、等待督查裁决的评价，不计入本表其他各项。'}
       </p>
     </div>
   );
