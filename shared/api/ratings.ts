@@ -113,6 +113,7 @@ export const HoldGroup = Type.Object({
   lastAt: Type.Integer(),
   ratingCount: Type.Integer({ description: '这一批被暂扣过的评价数' }),
   heldCount: Type.Integer({ description: '仍待裁决的评价数' }),
+  caseId: Nullable(Type.Integer({ description: '集中差评合并到的工单' })),
   caseNo: Nullable(Type.String({ description: '集中差评合并到的工单号' })),
 });
 export type HoldGroup = Static<typeof HoldGroup>;

@@ -5,7 +5,7 @@ import { ErrorText } from '../components/ErrorText.js';
 import { InputField, NamedOptions, SelectField } from '../components/Fields.js';
 import { BURST_PAGE, BurstList } from '../components/held/BurstList.js';
 import { DECISION_LABELS, type Decision, DecisionDialog, type DecisionRequest } from '../components/held/DecisionDialog.js';
-import { type HeldFilter, HeldList } from '../components/held/HeldList.js';
+import { type HeldFilter, HeldList, shortSubject } from '../components/held/HeldList.js';
 import { int, qs } from '../components/stats/format.js';
 import { useApi } from '../components/use-api.js';
 import { BASE, navigate } from '../router.js';
@@ -102,8 +102,8 @@ export function HeldPage({ user, query }: PageProps) {
   // The active filters as removable chips (the department is the select's).
   const chips: { key: keyof HeldFilter; text: string }[] = [];
   if (filter.groupId !== undefined) chips.push({ key: 'groupId', text: `批次 ${filter.groupId}` });
-  if (filter.network) chips.push({ key: 'network', text: `网络 ${filter.network}` });
-  if (filter.device) chips.push({ key: 'device', text: `设备 ${filter.device}` });
+  if (filter.network) chips.push({ key: 'network', text: `网络 ${shortSubject(filter.network)}` });
+  if (filter.device) chips.push({ key: 'device', text: `设备 ${shortSubject(filter.device)}` });
   if (filter.codeId) chips.push({ key: 'codeId', text: `评议码 ${filter.codeId}` });
   if (filter.from || filter.to) chips.push({ key: 'from', text: `${filter.from ?? '…'} 至 ${filter.to ?? '…'}` });
   const described = [filter.departmentId !== undefined ? deptName(filter.departmentId) : '', ...chips.map((c) => c.text)].filter(Boolean);

@@ -123,6 +123,7 @@ export function createHeldRatings(deps: {
           lastAt: g.lastAt,
           ratingCount: g.ratingCount,
           heldCount: g.heldCount,
+          caseId: g.caseId,
           caseNo: g.caseNo,
         })),
         total,

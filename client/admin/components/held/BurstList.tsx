@@ -1,16 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { RatingHistory } from '../../../../shared/api/cases.js';
-import type { HeldRatingsResponse, HoldGroup, HoldGroupsResponse } from '../../../../shared/api/ratings.js';
+import type { HoldGroup, HoldGroupsResponse } from '../../../../shared/api/ratings.js';
 import { chinaMinute } from '../../../../shared/china-time.js';
-import { api } from '../../../shared/api.js';
-import { navigate } from '../../router.js';
+import { BASE } from '../../router.js';
 import { ErrorText } from '../ErrorText.js';
 import { Pager } from '../Pager.js';
 import { int } from '../stats/format.js';
 import type { Loading } from '../stats/Section.js';
-import { useAction } from '../use-action.js';
 import type { DecisionRequest } from './DecisionDialog.js';
-import { HeldList, SUBJECT_LABELS } from './HeldList.js';
+import { HeldList, SUBJECT_LABELS, shortSubject } from './HeldList.js';
 
 export const BURST_PAGE = 20;
 
@@ -24,45 +21,15 @@ function span(first: number, last: number): string {
 
 /** 这一批（同一网络短时大量评价 · 网络 3fa9… · 某部门）: a burst in words, for the decision's confirmation. */
 function describe(g: HoldGroup): string {
-  return `这一批（${g.ruleLabel} · ${SUBJECT_LABELS[g.subjectKind]} ${g.subject} · ${g.departmentName} · ${span(g.firstAt, g.lastAt)}）仍待核查的评价。`;
+  return `这一批（${g.ruleLabel} · ${SUBJECT_LABELS[g.subjectKind]} ${shortSubject(g.subject)} · ${g.departmentName} · ${span(g.firstAt, g.lastAt)}）仍待核查的评价。`;
 }
 
-/**
- * The grouped case of a burst of 差评 (its first 差评 opened it). The queue names it by its number only,
- * so it is looked up through that rating's history: the burst's oldest held 差评 first.
- */
-async function findGroupCase(g: HoldGroup): Promise<number | null> {
-  const first = await api<HeldRatingsResponse>(`/api/ratings/held?groupId=${g.id}&limit=200`);
-  const oldest =
-    first.total > 200 ? await api<HeldRatingsResponse>(`/api/ratings/held?groupId=${g.id}&limit=200&offset=${first.total - 200}`) : first;
-  const bad = [...oldest.ratings, ...first.ratings].filter((r) => r.score <= 2).sort((a, b) => a.id - b.id);
-  const tried = new Set<number>();
-  for (const r of bad) {
-    if (tried.has(r.id)) continue;
-    if (tried.size === 3) break;
-    tried.add(r.id);
-    const history = await api<RatingHistory>(`/api/ratings/${r.id}/history`);
-    const kase = history.cases.find((c) => c.caseNo === g.caseNo);
-    if (kase) return kase.id;
-  }
-  return null;
-}
-
-function GroupCase({ g }: { g: HoldGroup & { caseNo: string } }) {
-  const opening = useAction('打开工单失败');
-  const open = () =>
-    opening.run(async () => {
-      const id = await findGroupCase(g);
-      if (id === null) throw new Error('not found');
-      navigate(`/cases/${id}`);
-    });
+/** The grouped case of a burst of 差评 (its first 差评 opened it): a link to the case. */
+function GroupCase({ caseId, caseNo }: { caseId: number; caseNo: string }) {
   return (
-    <>
-      <button type="button" class="link case-no" onClick={open} disabled={opening.busy}>
-        {g.caseNo}
-      </button>
-      {opening.error && <ErrorText message="未能打开该工单，请在案件列表中查找" inline />}
-    </>
+    <a class="case-no" href={`${BASE}/cases/${caseId}`}>
+      {caseNo}
+    </a>
   );
 }
 
@@ -117,16 +84,16 @@ export function BurstList({
               <dt>来源</dt>
               <dd>
                 <a href={subjectHref(g.subjectKind, g.subject)} title={`只看这个${SUBJECT_LABELS[g.subjectKind]}的待核查评价`}>
-                  同一{SUBJECT_LABELS[g.subjectKind]} <code>{g.subject}</code>
+                  同一{SUBJECT_LABELS[g.subjectKind]} <code title={g.subject}>{shortSubject(g.subject)}</code>
                 </a>
               </dd>
               <dt>时间</dt>
               <dd>{span(g.firstAt, g.lastAt)}</dd>
-              {g.caseNo !== null && (
+              {g.caseNo !== null && g.caseId !== null && (
                 <>
                   <dt>合并工单</dt>
                   <dd>
-                    <GroupCase g={{ ...g, caseNo: g.caseNo }} />
+                    <GroupCase caseId={g.caseId} caseNo={g.caseNo} />
                   </dd>
                 </>
               )}

@@ -15,6 +15,9 @@ export type HeldFilter = Omit<HeldRatingsQuery, 'limit' | 'offset'>;
 /** 网络 / 设备 and the first characters of its keyed hash, as the queue shows it (never an address). */
 export const SUBJECT_LABELS = { network: '网络', device: '设备' } as const;
 
+/** A network's or device's keyed hash as the page shows it (the full one is its title and its filter). */
+export const shortSubject = (hash: string) => `${hash.slice(0, 8)}…`;
+
 /**
  * The held ratings of a filter, newest first, a page at a time: time, window, the score in words, tags,
  * comment, the rules that held it and its network / device. A supervisor (`canDecide`) ticks ratings and
@@ -172,7 +175,7 @@ export function HeldList({
                       return subject ? (
                         <span key={kind} class="subject">
                           <a href={subjectHref(kind, subject)} title={`只看这个${SUBJECT_LABELS[kind]}的待核查评价`}>
-                            {SUBJECT_LABELS[kind]} <code>{subject}</code>
+                            {SUBJECT_LABELS[kind]} <code title={subject}>{shortSubject(subject)}</code>
                           </a>
                         </span>
                       ) : null;
