@@ -58,19 +58,22 @@ export const CredibilityWindow = Type.Object({
     },
     { description: '一次性链接的评价中，同一设备在办件办结后几秒内评价（评价器的评价不算）' },
   ),
-  vanish: Type.Object({
-    recentFrom: Type.String(),
-    recentTo: Type.String(),
-    recentRatings: Int,
-    recentBad: Int,
-    priorFrom: Type.String(),
-    priorTo: Type.String(),
-    priorRatings: Int,
-    priorBad: Int,
-    priorBadShare: Share,
-    /** The department's 差评 share over the same prior days. */
-    baselinePriorBadShare: Share,
-  }),
+  vanish: Type.Object(
+    {
+      recentFrom: Type.String(),
+      recentTo: Type.String(),
+      recentRatings: Int,
+      recentBad: Int,
+      priorFrom: Type.String(),
+      priorTo: Type.String(),
+      priorRatings: Int,
+      priorBad: Int,
+      priorBadShare: Share,
+      /** The department's 差评 share over the same prior days. */
+      baselinePriorBadShare: Share,
+    },
+    { description: '差评骤失：区间最后几天与此前几天计入的群众评价和差评（与差评率同口径）' },
+  ),
   /** The signals that fired, in CREDIBILITY_SIGNALS order. */
   signals: Type.Array(LiteralUnion(CREDIBILITY_SIGNALS)),
   /** The thresholds in force for the window's department (its county's settings). */

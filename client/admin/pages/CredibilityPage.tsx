@@ -50,7 +50,7 @@ function SignalDetail({ signal, w }: { signal: CredibilitySignal; w: Credibility
   const v = w.vanish;
   return (
     <>
-      {md(v.recentFrom)}至{md(v.recentTo)} 群众评价 <strong>{int(v.recentRatings)}</strong> 条、差评 0；此前 {t.vanishPriorDays} 天（
+      {md(v.recentFrom)}至{md(v.recentTo)} 计入的群众评价 <strong>{int(v.recentRatings)}</strong> 条、差评 0；此前 {t.vanishPriorDays} 天（
       {md(v.priorFrom)}至{md(v.priorTo)}）差评 {int(v.priorBad)} / {int(v.priorRatings)} 条（{pct(v.priorBadShare)}），本部门{' '}
       {pct(v.baselinePriorBadShare)}。
     </>
