@@ -7,7 +7,6 @@
 import { addDays, MS_PER_HOUR } from '../../shared/china-time.js';
 import { type DbOrTx, type JsonArray, jsonArray, statement } from '../client.js';
 
-const IDS = '(SELECT value FROM json_each(@ids))';
 /** A rating a person gave: every channel but the system's default rating. */
 const CITIZEN = "r.channel <> 'default'";
 
@@ -19,7 +18,7 @@ const countedUpTo = (cond: string) => `(SELECT json_array(m.s1 + m.s2 + m.s3 + m
       m.s1 + m.s2 - m.defaults + m.default_good)
     FROM cumulative_code_stats m WHERE m.code_id = k.id AND m.day ${cond} ORDER BY m.day DESC LIMIT 1)`;
 
-// Per code of the departments: its stored ratings of the period, read through ratings_code_day_idx code
+// Per code of a department: its stored ratings of the period, read through ratings_code_day_idx code
 // by code (rows of one code in day order, summed without a sort of the period's rows; a rating's
 // department is always its code's), and the counted figures at the three days signal 3 needs.
 const WINDOWS_SQL = `
@@ -31,7 +30,7 @@ const WINDOWS_SQL = `
     ${countedUpTo('<= @to')},
     ${countedUpTo('< @recentFrom')},
     ${countedUpTo('< @priorFrom')}
-  FROM codes k WHERE k.department_id IN ${IDS}`;
+  FROM codes k WHERE k.department_id = @departmentId`;
 
 export interface WindowSums {
   departmentId: number;
@@ -74,10 +73,10 @@ type WindowRow = [
 const numbers = (v: JsonArray | null, n: number): number[] =>
   v === null ? new Array<number>(n).fill(0) : (jsonArray(v) as Array<number | null>).map((x) => x ?? 0);
 
-/** Every code of the departments with its figures (zeros where it has none). */
-export async function sumWindows(db: DbOrTx, ids: readonly number[], r: WindowRanges): Promise<WindowSums[]> {
+/** Every code of the department with its figures (zeros where it has none). */
+export async function sumWindows(db: DbOrTx, departmentId: number, r: WindowRanges): Promise<WindowSums[]> {
   const found = (await statement(db, WINDOWS_SQL).arrays({
-    ids: JSON.stringify(ids),
+    departmentId,
     from: r.from,
     to: r.to,
     recentFrom: r.recentFrom,
@@ -122,26 +121,26 @@ export async function sumWindows(db: DbOrTx, ids: readonly number[], r: WindowRa
 const QUICK_DEVICES_SQL = `
   SELECT r.code_id AS "codeId", count(*) AS ratings
   FROM matters m JOIN ratings r ON r.matter_id = m.id
-  WHERE m.department_id IN ${IDS} AND m.finished_day BETWEEN @finishedFrom AND @to
+  WHERE m.department_id = @departmentId AND m.finished_day BETWEEN @finishedFrom AND @to
     AND r.day BETWEEN @from AND @to AND r.channel = 'link' AND r.client_hash IS NOT NULL
     AND r.created_at >= m.finished_at AND r.created_at <= m.finished_at + @withinMs
   GROUP BY r.code_id, r.client_hash
   HAVING count(DISTINCT r.matter_id) >= @minMatters`;
 
 /**
- * One row per (window, device) whose link ratings of the period came within `withinMs` (at most an
+ * One row per (window of the department, device) whose link ratings of the period came within `withinMs` (at most an
  * hour) of their 办件's 办结 for at least `minMatters` distinct 办件, with how many such ratings it gave.
  */
 export async function quickDevices(
   db: DbOrTx,
-  ids: readonly number[],
+  departmentId: number,
   p: { from: string; to: string },
   withinMs: number,
   minMatters: number,
 ): Promise<Array<{ codeId: string; ratings: number }>> {
   if (withinMs > MS_PER_HOUR) throw new Error('quickDevices reads the 办件 finished from the day before the period only');
   return statement(db, QUICK_DEVICES_SQL).all({
-    ids: JSON.stringify(ids),
+    departmentId,
     finishedFrom: addDays(p.from, -1),
     from: p.from,
     to: p.to,

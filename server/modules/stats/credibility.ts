@@ -95,9 +95,9 @@ async function departmentWindows(
   t: Thresholds,
 ): Promise<CredibilityWindow[]> {
   const ranges = vanishRanges(p.to, t);
-  const rows = await q.sumWindows(deps.db, [department.id], { ...p, recentFrom: ranges.recentFrom, priorFrom: ranges.priorFrom });
+  const rows = await q.sumWindows(deps.db, department.id, { ...p, recentFrom: ranges.recentFrom, priorFrom: ranges.priorFrom });
   const quick = new Map<string, { devices: number; ratings: number }>();
-  for (const d of await q.quickDevices(deps.db, [department.id], p, t.quickSeconds * 1000, t.quickMinMatters)) {
+  for (const d of await q.quickDevices(deps.db, department.id, p, t.quickSeconds * 1000, t.quickMinMatters)) {
     const found = quick.get(d.codeId) ?? { devices: 0, ratings: 0 };
     found.devices += 1;
     found.ratings += d.ratings;
