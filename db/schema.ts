@@ -143,9 +143,7 @@ export const ratings = sqliteTable(
     index('ratings_code_day_idx').on(t.codeId, t.day),
     // The review queue: the held ratings of a scope, newest first, and every filter of the queue read
     // from the index alone (partial: only held rows are in it, so the ingest path never writes it).
-    index('ratings_held_idx')
-      .on(t.departmentId, t.id, t.createdAt, t.codeId, t.holdGroupId, t.netHash, t.clientHash)
-      .where(sql`held = 1`),
+    index('ratings_held_idx').on(t.departmentId, t.id, t.createdAt, t.codeId, t.holdGroupId, t.netHash, t.clientHash).where(sql`held = 1`),
     index('ratings_hold_group_idx').on(t.holdGroupId).where(sql`hold_group_id IS NOT NULL`),
   ],
 );

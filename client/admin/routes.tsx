@@ -5,6 +5,7 @@ import { CaseDetailPage } from './pages/CaseDetailPage.js';
 import { CasesPage } from './pages/CasesPage.js';
 import { CodeKiosksPage } from './pages/CodeKiosksPage.js';
 import { CodesPage } from './pages/CodesPage.js';
+import { CredibilityPage } from './pages/CredibilityPage.js';
 import { DashboardPage } from './pages/DashboardPage.js';
 import { DepartmentsPage } from './pages/DepartmentsPage.js';
 import { HeldPage } from './pages/HeldPage.js';
@@ -49,6 +50,7 @@ export const ROUTES: RouteDef[] = [
   { path: '/matters/:projectNo', page: MatterDetailPage },
   { path: '/todo', page: TodoPage, nav: '待整改', roles: ['dept_head'] },
   { path: '/spot-checks', page: SpotChecksPage, nav: '好评抽查', roles: ['supervisor', 'admin'] },
+  { path: '/credibility', page: CredibilityPage, nav: '可信度', roles: ['supervisor', 'admin'] },
   { path: '/webhooks', page: WebhooksPage, nav: '消息推送', roles: ['admin'] },
   { path: '/integrations', page: IntegrationsPage, nav: '系统对接', roles: ['admin'] },
   { path: '/departments', page: DepartmentsPage, nav: '部门', roles: ['admin', 'supervisor'] },

@@ -87,6 +87,28 @@ export const SettingsSchema = Type.Object(
       },
       { additionalProperties: false, description: '办件评价（一次一评、一事一评）' },
     ),
+    credibility: Type.Object(
+      {
+        bareFiveMinRatings: Type.Integer({
+          minimum: 1,
+          maximum: 100000,
+          description: '无理由五星：窗口区间内至少有多少条群众评价才判断（样本太小说明不了什么）',
+        }),
+        bareFivePointsAbove: Type.Integer({ minimum: 0, maximum: 100, description: '无理由五星占比至少比部门基线高多少个百分点' }),
+        bareFiveTimesBaseline: Type.Number({ minimum: 1, maximum: 100, description: '且至少是部门基线的多少倍' }),
+        quickSeconds: Type.Integer({ minimum: 1, maximum: 3600, description: '办结即评：办件办结后多少秒内的评价算“办结即评”' }),
+        quickMinMatters: Type.Integer({
+          minimum: 2,
+          maximum: 10000,
+          description: '同一设备办结即评本窗口的办件达到此数即提示（像工作人员替群众评价）',
+        }),
+        vanishRecentDays: Type.Integer({ minimum: 1, maximum: 90, description: '差评骤失：看区间最后多少天' }),
+        vanishMinRecent: Type.Integer({ minimum: 1, maximum: 100000, description: '这几天至少有多少条群众评价（且没有一条差评）' }),
+        vanishPriorDays: Type.Integer({ minimum: 1, maximum: 366, description: '与此前多少天比较' }),
+        vanishMinPriorBad: Type.Integer({ minimum: 1, maximum: 100000, description: '此前至少有多少条差评（且差评率不低于本部门）' }),
+      },
+      { additionalProperties: false, description: '评价可信度线索（督查据此抽查、走访；不暂扣评价）' },
+    ),
   },
   { additionalProperties: false },
 );
@@ -130,6 +152,17 @@ export const SETTINGS_DEFAULTS: Settings = {
   ranking: { minSample: 10 },
   privacy: { phoneRetentionDays: 180 },
   matters: { linkValidDays: 7, defaultRating: { enabled: false, score: 4 }, smsSign: '' },
+  credibility: {
+    bareFiveMinRatings: 20,
+    bareFivePointsAbove: 30,
+    bareFiveTimesBaseline: 1.5,
+    quickSeconds: 60,
+    quickMinMatters: 5,
+    vanishRecentDays: 14,
+    vanishMinRecent: 30,
+    vanishPriorDays: 60,
+    vanishMinPriorBad: 5,
+  },
 };
 
 export type SettingKey = keyof Settings;
@@ -155,6 +188,7 @@ export const SettingsPatchSchema = Type.Object(
     ranking: Type.Optional(Nullable(P.ranking)),
     privacy: Type.Optional(Nullable(P.privacy)),
     matters: Type.Optional(Nullable(P.matters)),
+    credibility: Type.Optional(Nullable(P.credibility)),
   },
   { additionalProperties: false },
 );
@@ -179,7 +213,7 @@ export const SettingsSources = Type.Object({
   settings: SettingsSchema,
   keys: Type.Array(
     Type.Object({
-      key: LiteralUnion(['tags', 'limits', 'deadlines', 'spotCheck', 'ranking', 'privacy', 'matters'] as const),
+      key: LiteralUnion(['tags', 'limits', 'deadlines', 'spotCheck', 'ranking', 'privacy', 'matters', 'credibility'] as const),
       scope: LiteralUnion(['platform', 'unit'] as const, { description: 'platform：全平台设置；unit：按组织单位设置、向下继承' }),
       setHere: Type.Boolean({ description: '本单位设置了自己的值' }),
       inheritedFrom: Nullable(UnitRef),

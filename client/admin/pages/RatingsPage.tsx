@@ -20,6 +20,7 @@ export function RatingsPage({ query }: PageProps) {
     score: query.get('score') ?? undefined,
     kind: query.get('kind') ?? undefined,
     realName: query.get('realName') ?? undefined,
+    includeExcluded: query.get('includeExcluded') ?? undefined,
   };
   const offset = Math.max(0, Number(query.get('offset')) || 0);
   const { data, error, loading } = useApi<{ total: number; totalCapped?: boolean; ratings: Rating[] }>(
@@ -40,7 +41,8 @@ export function RatingsPage({ query }: PageProps) {
       <h1>评价明细</h1>
       <p class="muted">
         {described.join(' · ')}
-        {data && `，共 ${data.total}${data.totalCapped ? '+' : ''} 条（不含暂扣待核查、经复核排除的评价和被追评取代的评价）`}
+        {data &&
+          `，共 ${data.total}${data.totalCapped ? '+' : ''} 条${filter.includeExcluded === 'true' ? '（含暂扣待核查、经复核排除的评价和被追评取代的评价，已注明）' : '（不含暂扣待核查、经复核排除的评价和被追评取代的评价）'}`}
       </p>
       <ErrorText message={error} />
       <div class="table-wrap" aria-busy={loading}>

@@ -38,6 +38,19 @@ const LIMIT_LABELS: Record<string, string> = {
   bareDevicesPercent: '……且占该网络设备的百分比不低于',
 };
 
+/** The 评价可信度 thresholds (docs/domain.md): label and input step of each. */
+const CREDIBILITY_FIELDS: Array<[key: keyof Settings['credibility'], label: string, step?: number]> = [
+  ['bareFiveMinRatings', '无理由五星：窗口至少有多少条群众评价才判断'],
+  ['bareFivePointsAbove', '无理由五星占比至少高出本部门多少个百分点'],
+  ['bareFiveTimesBaseline', '且至少是本部门的多少倍', 0.1],
+  ['quickSeconds', '办结即评：办结后多少秒内'],
+  ['quickMinMatters', '同一设备办结即评本窗口的办件数达到'],
+  ['vanishRecentDays', '差评骤失：看区间最后多少天'],
+  ['vanishMinRecent', '这几天至少多少条群众评价'],
+  ['vanishPriorDays', '与此前多少天比较'],
+  ['vanishMinPriorBad', '此前至少多少条差评'],
+];
+
 /** Turns a pasted list (one date per line, or separated by commas/spaces) into dates. */
 function parseDates(text: string): string[] {
   return text
@@ -146,6 +159,7 @@ const SECTION_TITLES: Record<Section, string> = {
   privacy: '隐私（全平台）',
   matters: '办件评价',
   limits: '防刷评限制',
+  credibility: '评价可信度线索',
   tags: '评价理由',
 };
 
@@ -243,7 +257,7 @@ export function SettingsPage({ user }: PageProps) {
             </SelectField>
           )}
           <p>
-            未单独设置的项继承上级单位的值；处理时限、抽查、排名、办件评价、防刷评限制和评价理由按单位设置，手机号保留期限、同一网络每分钟上限和节假日表为全平台设置。
+            未单独设置的项继承上级单位的值；处理时限、抽查、排名、办件评价、防刷评限制、评价可信度线索和评价理由按单位设置，手机号保留期限、同一网络每分钟上限和节假日表为全平台设置。
           </p>
         </div>
       )}
@@ -304,6 +318,10 @@ export function SettingsPage({ user }: PageProps) {
           <div class="grid">
             {Object.keys(LIMIT_LABELS).map((k) => field('limits', k, LIMIT_LABELS[k]!, k.endsWith('Factor') ? 0.1 : 1))}
           </div>
+          <h3>{SECTION_TITLES.credibility}</h3>
+          {note('credibility')}
+          <p class="muted">「评价可信度」页的三个信号：只提示督查抽查、走访，不暂扣评价。</p>
+          <div class="grid">{CREDIBILITY_FIELDS.map(([k, label, step]) => field('credibility', k, label, step))}</div>
           <h2>{SECTION_TITLES.tags}</h2>
           {note('tags')}
           <p>好评：{s.tags.good.join(' · ')}</p>

@@ -33,6 +33,7 @@ const KEY_LABELS: Record<SettingKey, string> = {
   ranking: '排名',
   privacy: '手机号保留期限',
   matters: '办件评价',
+  credibility: '评价可信度',
 };
 
 /** Whether a stored value still fits its key's schema (a value of an older version does not). */

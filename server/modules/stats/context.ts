@@ -27,7 +27,7 @@ import { rankFairly } from './rankings.js';
 export interface StatsDeps {
   db: Db;
   clock: Clock;
-  settings: Pick<SettingsService, 'forUnit' | 'forDepartments' | 'forDepartmentGroup'>;
+  settings: Pick<SettingsService, 'forUnit' | 'forDepartment' | 'forDepartments' | 'forDepartmentGroup'>;
   org: Pick<OrgService, 'listDepartments' | 'getDepartment' | 'listOrgUnits'>;
   crypto: Pick<DataCrypto, 'decryptPhone'>;
 }

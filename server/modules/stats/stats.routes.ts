@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import { bearer, errors } from '../../../shared/api/common.js';
+import { CredibilityQuery, CredibilityResponse } from '../../../shared/api/credibility.js';
 import {
   CasesResponse,
   CodeStatsQuery,
@@ -93,6 +94,22 @@ export async function statsRoutes(fastify: FastifyInstance, { stats }: { stats: 
   );
   scoped('/api/stats/matters/tasks', '一个部门区间内办结的办件：按事项', MatterFiguresQuery, TaskFiguresResponse, (a, q) =>
     stats.matterTasks(a, q),
+  );
+
+  app.get(
+    '/api/stats/credibility',
+    staff(
+      {
+        summary: '评价可信度：各窗口的引导评价线索（督查、管理员；本人范围内）',
+        description:
+          '每个窗口区间内保存的全部评价（计入与否）与本部门基线对比：待核查占比、绑定办件占比、有理由或留言占比、无理由五星占比，' +
+          '以及三个信号（无理由五星远高于本部门、同一设备紧随办结评价多件办件、差评骤失）。只是线索，不是结论，也不暂扣评价。',
+        querystring: CredibilityQuery,
+        response: { 200: CredibilityResponse, ...errors(400, 401, 403, 404) },
+      },
+      ['supervisor', 'admin'],
+    ),
+    async (request) => await stats.credibility(actorOf(request), request.query),
   );
 
   download(

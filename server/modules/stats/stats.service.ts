@@ -8,6 +8,7 @@ import { addDays } from '../../../shared/china-time.js';
 import type { Actor } from '../auth/actor.js';
 import { caseFlags } from './case-flags.js';
 import { periodOf, type StatsDeps, scopedDepartments } from './context.js';
+import { createCredibility } from './credibility.js';
 import { createStatsDetails } from './details.js';
 import { departmentsCsv, type ExportDepartmentRow, ratingsCsv, xlsxExport } from './exports.js';
 import { createMatterViews } from './matter-views.js';
@@ -53,6 +54,7 @@ export function createStatsService(deps: StatsDeps) {
   const details = createStatsDetails(deps);
   const publicRankings = createPublicRankings(deps);
   const matterViews = createMatterViews(deps);
+  const credibility = createCredibility(deps);
 
   /** Department rows of the exports, with a 合计 row for the whole scope. */
   async function exportRows(actor: Actor, query: RangeQuery): Promise<ExportDepartmentRow[]> {
@@ -145,6 +147,7 @@ export function createStatsService(deps: StatsDeps) {
     ...details,
     ...matterViews,
     ...publicRankings,
+    ...credibility,
 
     async exportXlsx(actor: Actor, query: RangeQuery): Promise<ExportFile> {
       const p = periodOf(deps, query);
