@@ -168,9 +168,12 @@ export interface LimitQuestion {
   dayStart: number;
   /** The device's and the network's ratings after this time (burst rules). */
   burstSince: number;
-  /** The network counts are only needed up to here. */
+  /** The network counts are only needed up to here (each rule asks only whether its limit is passed). */
   networkCap: number;
   networkDayCap: number;
+  badCap: number;
+  /** The devices of the network's day are judged over its most recent ratings, this many at most. */
+  deviceRowsCap: number;
 }
 
 export interface LimitCounts {
@@ -199,15 +202,19 @@ const LIMIT_COUNTS_OF_BATCH = `SELECT
   (SELECT count(*) FROM ratings WHERE client_hash = j.c AND created_at > j.bs AND channel = 'qr') AS "deviceBurst",
   (SELECT count(*) FROM (SELECT 1 FROM ratings WHERE net_hash = j.n AND created_at > j.bs AND channel = 'qr'
     LIMIT j.cap) AS n) AS "networkBurst",
-  (SELECT count(*) FROM ratings WHERE net_hash = j.n AND created_at > j.bs AND channel = 'qr' AND score <= 2) AS "networkBad",
+  (SELECT count(*) FROM (SELECT 1 FROM ratings WHERE net_hash = j.n AND created_at > j.bs AND channel = 'qr' AND score <= 2
+    LIMIT j.bcap) AS b) AS "networkBad",
   (SELECT count(*) ${QR_DEVICE_TODAY} AND department_id = j.d) AS "deviceDepartmentDay",
   (SELECT coalesce(json_agg(DISTINCT code_id), '[]'::json) ${QR_DEVICE_TODAY}) AS "deviceCodes",
   (SELECT coalesce(json_agg(DISTINCT department_id), '[]'::json) ${QR_DEVICE_TODAY}) AS "deviceDepartments",
   (SELECT count(*) FROM (SELECT 1 ${QR_NETWORK_DEPARTMENT_TODAY} LIMIT j.dcap) AS n) AS "networkDay",
-  (SELECT count(DISTINCT client_hash) ${QR_NETWORK_DEPARTMENT_TODAY}) AS "networkDevices",
-  (SELECT count(*) FROM (SELECT client_hash ${QR_NETWORK_DEPARTMENT_TODAY} GROUP BY client_hash
+  (SELECT count(DISTINCT client_hash) FROM (SELECT client_hash ${QR_NETWORK_DEPARTMENT_TODAY}
+    ORDER BY created_at DESC LIMIT j.vcap) AS v) AS "networkDevices",
+  (SELECT count(*) FROM (SELECT client_hash FROM (SELECT client_hash, score, tags, comment ${QR_NETWORK_DEPARTMENT_TODAY}
+    ORDER BY created_at DESC LIMIT j.vcap) AS v GROUP BY client_hash
     HAVING min(CASE WHEN score = 5 AND tags = '[]' AND comment IS NULL THEN 1 ELSE 0 END) = 1) AS b) AS "bareDevices"
-  FROM json_to_recordset(@items::json) AS j(i int, c text, n text, code text, d bigint, cs bigint, ds bigint, bs bigint, cap int, dcap int)
+  FROM json_to_recordset(@items::json)
+    AS j(i int, c text, n text, code text, d bigint, cs bigint, ds bigint, bs bigint, cap int, dcap int, bcap int, vcap int)
   ORDER BY j.i`;
 
 /**
@@ -229,6 +236,8 @@ export async function limitCountsOfBatch(tx: DbOrTx, questions: readonly LimitQu
     bs: x.burstSince,
     cap: x.networkCap,
     dcap: x.networkDayCap,
+    bcap: x.badCap,
+    vcap: x.deviceRowsCap,
   }));
   const rows = await statement(tx, LIMIT_COUNTS_OF_BATCH).all<LimitCounts>({ items: JSON.stringify(items) });
   // count(*) is a bigint (a string in node-postgres unless parsed); the id lists come as JSON.

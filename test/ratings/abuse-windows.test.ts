@@ -37,17 +37,20 @@ describe('anti-manipulation windows', () => {
     expect(w.networkBadAfter('n', 200)).toBe(0);
   });
 
-  it("counts a network's devices in a department over a day, and those that only gave bare 5★", () => {
+  it("tallies a network's devices in a department over a China day, and those that only gave bare 5★", () => {
     const w = new AbuseWindows();
+    const day = Date.parse('2026-11-23T00:00:00+08:00');
     const add = (clientHash: string, at: number, bare: boolean, departmentId = 1) =>
       w.add({ clientHash, netHash: 'n', codeId: 'A', departmentId, at, bad: false, bare });
-    add('p1', 100, true);
-    add('p2', 110, true);
-    add('p2', 120, false);
-    add('p3', 130, true, 2);
-    add('p4', 140, true);
-    expect(w.networkDay('n', 100, 1)).toEqual({ ratings: 4, devices: 3, bareDevices: 2 });
-    expect(w.networkDay('n', 101, 1)).toEqual({ ratings: 3, devices: 2, bareDevices: 1 });
-    expect(w.networkDay('n', 0, 2)).toEqual({ ratings: 1, devices: 1, bareDevices: 1 });
+    add('p0', day - 60_000, true);
+    add('p1', day + 100, true);
+    add('p2', day + 110, true);
+    add('p2', day + 120, false);
+    add('p3', day + 130, true, 2);
+    add('p4', day + 140, true);
+    expect(w.networkDay('n', day, 1)).toEqual({ ratings: 4, devices: 3, bareDevices: 2 });
+    expect(w.networkDay('n', day - 86_400_000, 1)).toEqual({ ratings: 1, devices: 1, bareDevices: 1 });
+    expect(w.networkDay('n', day, 2)).toEqual({ ratings: 1, devices: 1, bareDevices: 1 });
+    expect(w.networkDay('other', day, 1)).toEqual({ ratings: 0, devices: 0, bareDevices: 0 });
   });
 });

@@ -3,6 +3,10 @@
 // random hashes, and every rating then dirtied two random index pages: the commit cost grew with
 // them. The server is the only writer of its database, so it can hold the last day of submissions
 // itself: `load` fills the windows from the ratings table at start, `add` follows each stored rating.
+// Every question a rating asks is answered without a walk over a network's day (a binary search, or a
+// tally kept as ratings arrive): a network sending hundreds of thousands a day costs the same per rating.
+
+import { CHINA_OFFSET_MS, chinaDayNumber, MS_PER_DAY } from '../../../shared/china-time.js';
 
 /**
  * How far back the windows reach: the longest rule looks at one China calendar day (20 a day per
@@ -28,12 +32,13 @@ interface DeviceEntry {
   at: number;
 }
 
-interface NetworkEntry {
-  at: number;
-  departmentId: number;
-  clientHash: string;
-  bad: boolean;
-  bare: boolean;
+/** What one network did in one department on one China day, kept as it happens (no walk per rating). */
+interface NetworkDayTally {
+  dayStart: number;
+  ratings: number;
+  /** Each device, and whether all its ratings here were bare 5★. */
+  devices: Map<string, boolean>;
+  bareDevices: number;
 }
 
 /** What one device did in a day: in one department, and how many windows and departments it rated. */
@@ -53,8 +58,12 @@ export interface NetworkDay {
 export class AbuseWindows {
   /** Per device: the codes it rated and when, for the last day (oldest first). */
   private readonly devices = new Map<string, DeviceEntry[]>();
-  /** Per network: its submissions within the longest window that matters (oldest first). */
-  private readonly networks = new Map<string, NetworkEntry[]>();
+  /** Per network: its submission times within the longest window that matters (oldest first). */
+  private readonly networks = new Map<string, number[]>();
+  /** Per network: the times of its 差评 (oldest first). */
+  private readonly bad = new Map<string, number[]>();
+  /** Per network, department and China day: the day's tally. */
+  private readonly days = new Map<string, NetworkDayTally>();
   private added = 0;
 
   /** Fills the windows from stored ratings (newest last), e.g. at start. */
@@ -89,11 +98,9 @@ export class AbuseWindows {
 
   /** 差评 from this network after `since`. */
   networkBadAfter(netHash: string, since: number): number {
-    const list = this.networks.get(netHash);
+    const list = this.bad.get(netHash);
     if (!list) return 0;
-    let n = 0;
-    for (let i = firstAfter(list, since); i < list.length; i++) if (list[i]!.bad) n++;
-    return n;
+    return list.length - firstAfter(list, since);
   }
 
   /** What this device rated at or after `dayStart`: in `departmentId`, and which windows and departments. */
@@ -110,26 +117,34 @@ export class AbuseWindows {
     return day;
   }
 
-  /** What this network rated in `departmentId` at or after `dayStart`. */
+  /** What this network rated in `departmentId` on the China day that starts at `dayStart`. */
   networkDay(netHash: string, dayStart: number, departmentId: number): NetworkDay {
-    const list = this.networks.get(netHash);
-    if (!list) return { ratings: 0, devices: 0, bareDevices: 0 };
-    let ratings = 0;
-    const bareOnly = new Map<string, boolean>();
-    for (let i = firstAfter(list, dayStart - 1); i < list.length; i++) {
-      const e = list[i]!;
-      if (e.departmentId !== departmentId) continue;
-      ratings++;
-      bareOnly.set(e.clientHash, (bareOnly.get(e.clientHash) ?? true) && e.bare);
-    }
-    let bareDevices = 0;
-    for (const bare of bareOnly.values()) if (bare) bareDevices++;
-    return { ratings, devices: bareOnly.size, bareDevices };
+    const tally = this.days.get(`${netHash}|${departmentId}|${dayStart}`);
+    return tally
+      ? { ratings: tally.ratings, devices: tally.devices.size, bareDevices: tally.bareDevices }
+      : { ratings: 0, devices: 0, bareDevices: 0 };
   }
 
   add(e: WindowEntry): void {
     listIn(this.devices, e.clientHash).push({ codeId: e.codeId, departmentId: e.departmentId, at: e.at });
-    listIn(this.networks, e.netHash).push({ at: e.at, departmentId: e.departmentId, clientHash: e.clientHash, bad: e.bad, bare: e.bare });
+    listIn(this.networks, e.netHash).push(e.at);
+    if (e.bad) listIn(this.bad, e.netHash).push(e.at);
+    const dayStart = chinaDayNumber(e.at) * MS_PER_DAY - CHINA_OFFSET_MS;
+    const key = `${e.netHash}|${e.departmentId}|${dayStart}`;
+    let tally = this.days.get(key);
+    if (!tally) {
+      tally = { dayStart, ratings: 0, devices: new Map(), bareDevices: 0 };
+      this.days.set(key, tally);
+    }
+    tally.ratings++;
+    const before = tally.devices.get(e.clientHash);
+    if (before === undefined) {
+      tally.devices.set(e.clientHash, e.bare);
+      if (e.bare) tally.bareDevices++;
+    } else if (before && !e.bare) {
+      tally.devices.set(e.clientHash, false);
+      tally.bareDevices--;
+    }
     if (++this.added % 1024 === 0) this.prune(e.at);
   }
 
@@ -137,7 +152,9 @@ export class AbuseWindows {
   prune(now: number): void {
     const since = now - WINDOW_RETENTION_MS;
     pruneLists(this.devices, (x) => x.at > since);
-    pruneLists(this.networks, (x) => x.at > since);
+    pruneLists(this.networks, (at) => at > since);
+    pruneLists(this.bad, (at) => at > since);
+    for (const [key, tally] of this.days) if (tally.dayStart + MS_PER_DAY <= since) this.days.delete(key);
   }
 }
 
@@ -145,12 +162,12 @@ export class AbuseWindows {
  * The index of the first entry after `since` in a list in time order: a binary search, so that a limit
  * raised to thousands does not turn every rating from that network into a walk over its whole list.
  */
-function firstAfter(list: readonly { at: number }[], since: number): number {
+function firstAfter(list: readonly number[], since: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (list[mid]!.at > since) hi = mid;
+    if (list[mid]! > since) hi = mid;
     else lo = mid + 1;
   }
   return lo;

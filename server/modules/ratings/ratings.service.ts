@@ -608,6 +608,10 @@ export function createRatingsService(deps: {
           burstSince: at.windowStart,
           networkCap: at.networkCap,
           networkDayCap: Math.ceil(at.networkDayLimit) + 1,
+          badCap: p.limits.burstBadPerNetwork + 1,
+          // A network of thousands of ratings a day is judged over its latest ones: enough to pass the
+          // limit several times over, never a walk over its whole day for each of its ratings.
+          deviceRowsCap: 4 * Math.ceil(at.bareDevicesLimit) + 100,
         };
       }),
     );
