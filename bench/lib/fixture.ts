@@ -109,6 +109,10 @@ export const BENCH_LIMITS = {
   burstWindowMinutes: 10,
   burstPerNetwork: 100_000,
   burstPerDevice: 5,
+  // The hold rules over a network's day too: the load generator is one address.
+  burstBadPerNetwork: 100_000,
+  networkDayMin: 100_000,
+  bareDevicesMin: 100_000,
 };
 
 export async function makeBenchApp(opts: BenchAppOptions): Promise<BenchApp> {

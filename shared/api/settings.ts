@@ -21,7 +21,7 @@ export const SettingsSchema = Type.Object(
         burstPerDevice: Type.Integer({ minimum: 2, maximum: 1000, description: '窗口内同一设备超过此数的评价标记待核查' }),
         burstBadPerNetwork: Type.Integer({
           minimum: 1,
-          maximum: 1000,
+          maximum: 100000,
           description: '窗口内同一网络超过此数的差评视为集中差评：暂扣，并归入同一件差评工单',
         }),
         networkDayMin: Type.Integer({ minimum: 1, maximum: 100000, description: '同一网络当日评价同一部门的暂扣下限（条）' }),
