@@ -49,7 +49,8 @@ describe('anti-manipulation windows', () => {
     add('p3', day + 130, true, 2);
     add('p4', day + 140, true);
     expect(w.networkDay('n', day, 1)).toEqual({ ratings: 4, devices: 3, bareDevices: 2 });
-    expect(w.networkDay('n', day - 86_400_000, 1)).toEqual({ ratings: 1, devices: 1, bareDevices: 1 });
+    // Only the latest day is kept: the day before was replaced when this one began.
+    expect(w.networkDay('n', day - 86_400_000, 1)).toEqual({ ratings: 0, devices: 0, bareDevices: 0 });
     expect(w.networkDay('n', day, 2)).toEqual({ ratings: 1, devices: 1, bareDevices: 1 });
     expect(w.networkDay('other', day, 1)).toEqual({ ratings: 0, devices: 0, bareDevices: 0 });
   });

@@ -62,9 +62,10 @@ export class AbuseWindows {
   private readonly networks = new Map<string, number[]>();
   /** Per network: the times of its 差评 (oldest first). */
   private readonly bad = new Map<string, number[]>();
-  /** Per network, department and China day: the day's tally. */
-  private readonly days = new Map<string, NetworkDayTally>();
+  /** Per network and department: the tally of its latest China day (an older day's is replaced). */
+  private readonly days = new Map<string, Map<number, NetworkDayTally>>();
   private added = 0;
+  private daysPrunedUntil = 0;
 
   /** Fills the windows from stored ratings (newest last), e.g. at start. */
   load(entries: Iterable<WindowEntry>): void {
@@ -119,8 +120,8 @@ export class AbuseWindows {
 
   /** What this network rated in `departmentId` on the China day that starts at `dayStart`. */
   networkDay(netHash: string, dayStart: number, departmentId: number): NetworkDay {
-    const tally = this.days.get(`${netHash}|${departmentId}|${dayStart}`);
-    return tally
+    const tally = this.days.get(netHash)?.get(departmentId);
+    return tally?.dayStart === dayStart
       ? { ratings: tally.ratings, devices: tally.devices.size, bareDevices: tally.bareDevices }
       : { ratings: 0, devices: 0, bareDevices: 0 };
   }
@@ -130,20 +131,27 @@ export class AbuseWindows {
     listIn(this.networks, e.netHash).push(e.at);
     if (e.bad) listIn(this.bad, e.netHash).push(e.at);
     const dayStart = chinaDayNumber(e.at) * MS_PER_DAY - CHINA_OFFSET_MS;
-    const key = `${e.netHash}|${e.departmentId}|${dayStart}`;
-    let tally = this.days.get(key);
-    if (!tally) {
-      tally = { dayStart, ratings: 0, devices: new Map(), bareDevices: 0 };
-      this.days.set(key, tally);
+    let departments = this.days.get(e.netHash);
+    if (!departments) {
+      departments = new Map();
+      this.days.set(e.netHash, departments);
     }
-    tally.ratings++;
-    const before = tally.devices.get(e.clientHash);
-    if (before === undefined) {
-      tally.devices.set(e.clientHash, e.bare);
-      if (e.bare) tally.bareDevices++;
-    } else if (before && !e.bare) {
-      tally.devices.set(e.clientHash, false);
-      tally.bareDevices--;
+    let tally = departments.get(e.departmentId);
+    // Entries arrive in time order: a tally of an earlier day is done with (a late one is not counted).
+    if (!tally || tally.dayStart < dayStart) {
+      tally = { dayStart, ratings: 0, devices: new Map(), bareDevices: 0 };
+      departments.set(e.departmentId, tally);
+    }
+    if (tally.dayStart === dayStart) {
+      tally.ratings++;
+      const before = tally.devices.get(e.clientHash);
+      if (before === undefined) {
+        tally.devices.set(e.clientHash, e.bare);
+        if (e.bare) tally.bareDevices++;
+      } else if (before && !e.bare) {
+        tally.devices.set(e.clientHash, false);
+        tally.bareDevices--;
+      }
     }
     if (++this.added % 1024 === 0) this.prune(e.at);
   }
@@ -154,7 +162,13 @@ export class AbuseWindows {
     pruneLists(this.devices, (x) => x.at > since);
     pruneLists(this.networks, (at) => at > since);
     pruneLists(this.bad, (at) => at > since);
-    for (const [key, tally] of this.days) if (tally.dayStart + MS_PER_DAY <= since) this.days.delete(key);
+    // A day's tallies expire only when a day ends: walk them once per day, not every 1024 ratings.
+    if (since < this.daysPrunedUntil) return;
+    this.daysPrunedUntil = since + MS_PER_DAY / 24;
+    for (const [net, departments] of this.days) {
+      for (const [department, tally] of departments) if (tally.dayStart + MS_PER_DAY <= since) departments.delete(department);
+      if (departments.size === 0) this.days.delete(net);
+    }
   }
 }
 

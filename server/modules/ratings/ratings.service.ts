@@ -199,6 +199,13 @@ function heldFactsOf(h: hq.HeldFacts): RatingFacts {
   };
 }
 
+/** The items of both lists once each (most ratings: both empty, nothing allocated). */
+function union<T>(a: T[], b: T[]): T[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  return [...new Set([...a, ...b])];
+}
+
 const keyOf = (codeId: string, idempotencyKey: string) => `${codeId}\u0000${idempotencyKey}`;
 
 export function createRatingsService(deps: {
@@ -450,9 +457,9 @@ export function createRatingsService(deps: {
     if (seen.deviceBurst + 1 > L.burstPerDevice) add('device_burst', 'device', burst, null);
     if (seen.networkDay + 1 > at.networkDayLimit) add('network_department_day', 'network', at.dayStart, department);
     if (seen.deviceDepartmentDay + 1 > L.deviceDepartmentPerDay) add('device_department_day', 'device', at.dayStart, department);
-    const codes = new Set([...seen.deviceCodes, p.code.code]).size;
+    const codes = seen.deviceCodes.length + (seen.deviceCodes.includes(p.code.code) ? 0 : 1);
     if (codes > L.deviceCodesPerDay) add('device_many_windows', 'device', at.dayStart, null);
-    const departments = new Set([...seen.deviceDepartments, department]).size;
+    const departments = seen.deviceDepartments.length + (seen.deviceDepartments.includes(department) ? 0 : 1);
     if (departments > L.deviceDepartmentsPerDay) add('device_many_departments', 'device', at.dayStart, null);
     if (p.bare) {
       // A device new to this department today adds one device, a bare one; a device seen before keeps
@@ -553,8 +560,8 @@ export function createRatingsService(deps: {
       networkBurst: Math.min(before.networkBurst + inBatch.networkBurst, at.networkCap),
       networkBad: before.networkBad + inBatch.networkBad,
       deviceDepartmentDay: before.deviceDepartmentDay + inBatch.deviceDepartmentDay,
-      deviceCodes: [...new Set([...before.deviceCodes, ...inBatch.deviceCodes])],
-      deviceDepartments: [...new Set([...before.deviceDepartments, ...inBatch.deviceDepartments])],
+      deviceCodes: union(before.deviceCodes, inBatch.deviceCodes),
+      deviceDepartments: union(before.deviceDepartments, inBatch.deviceDepartments),
       networkDay: before.networkDay + inBatch.networkDay,
       networkDevices: before.networkDevices + inBatch.networkDevices,
       bareDevices: before.bareDevices + inBatch.bareDevices,
