@@ -14,6 +14,7 @@ import type { Score } from '../shared/domain.js';
 import type { Config } from './config.js';
 import { seedDemoMatters } from './demo-matters.js';
 import { manualClock } from './lib/clock.js';
+import type { Actor } from './modules/auth/actor.js';
 import { seededRandom } from './modules/cases/prng.js';
 import { createServices } from './services.js';
 
@@ -31,6 +32,8 @@ export interface DemoActivityResult {
   openLink: string | null;
   /** A window's 评价器 address (printed on the first start). */
   kioskUrl: string | null;
+  /** Ratings held for review: yesterday's scripted burst and 差评 flood (the supervisor's review queue). */
+  held: number;
 }
 
 /** Seeds `days` days of ratings before `now` and moves their cases as a county would have. */
@@ -46,7 +49,7 @@ export async function seedDemoActivity(
   const cal = services.settings.calendar();
   const supervisorRow = await findUserByUsername(db, DEMO_USERS.supervisor.username);
   const supervisor = supervisorRow ? await services.auth.resolveActor(supervisorRow.id) : null;
-  if (!supervisor) return { ratings: 0, cases: 0, matters: 0, ratedMatters: 0, openLink: null, kioskUrl: null };
+  if (!supervisor) return { ratings: 0, cases: 0, matters: 0, ratedMatters: 0, openLink: null, kioskUrl: null, held: 0 };
 
   // In table order (no ORDER BY, as before): the seeded draws below follow it.
   const codes = await db
@@ -146,12 +149,46 @@ export async function seedDemoActivity(
     await move(caseId, rectified + DAY, { to: 'answered', satisfaction, note: '已回访群众告知整改结果' });
     if (rand() < 0.9) await move(caseId, rectified + DAY + 3600_000, { to: 'closed', note: '办结' });
   }
+  const rigging = await seedDemoRigging(services, clock, supervisor, codes, opts.now);
   return {
-    ratings: ratings + matters.ratings,
+    held: rigging.held,
+    ratings: ratings + matters.ratings + rigging.sent,
     cases: bad.length,
     matters: matters.matters,
     ratedMatters: matters.rated,
     openLink: matters.openLink,
     kioskUrl: matters.kioskUrl,
   };
+}
+
+/**
+ * What the hold rules exist for, so that the review queue has something in it: yesterday afternoon one
+ * address sent 80 五星 to one department's windows with a fresh client id each (a burst: all held, the
+ * department's figures unmoved), and another sent 6 差评 to a window within minutes (a flood: held,
+ * attached to one grouped case). Sent through the rating service as a phone's page sends them.
+ */
+async function seedDemoRigging(
+  services: Awaited<ReturnType<typeof createServices>>,
+  clock: ReturnType<typeof manualClock>,
+  supervisor: Actor,
+  codes: ReadonlyArray<{ id: string; departmentId: number }>,
+  now: number,
+): Promise<{ sent: number; held: number }> {
+  const yesterday = chinaDay(now - DAY);
+  const target = codes.filter((c) => c.departmentId === codes.at(-1)!.departmentId);
+  const send = async (code: string, body: { score: number; tags: string[] }, ip: string, n: number) => {
+    await services.ratings.submit({
+      code,
+      body: { ...body, clientId: `demo-rig-${n}-${ip.replaceAll('.', '-')}` },
+      ip,
+      userAgent: 'Mozilla/5.0',
+    });
+    clock.advance(3_000);
+  };
+  clock.set(Date.parse(`${yesterday}T15:10:00+08:00`));
+  for (let i = 0; i < 80; i++) await send(target[i % target.length]!.id, { score: 5, tags: ['办事高效'] }, '203.0.113.77', i);
+  clock.set(Date.parse(`${yesterday}T16:40:00+08:00`));
+  for (let i = 0; i < 6; i++) await send(codes[0]!.id, { score: 1, tags: ['服务态度差'] }, '198.51.100.23', i);
+  await services.ratings.flush();
+  return { sent: 86, held: (await services.heldRatings.groups(supervisor, {})).held };
 }

@@ -84,6 +84,7 @@ async function main(): Promise<void> {
     // A link lets whoever holds it rate a citizen's 办件: shown on the demo's first start only.
     activity?.openLink ? `  办件评价链接: ${activity.openLink}   （今天办结、尚未评价的示例办件；一次一评）` : null,
     activity?.kioskUrl ? `  评价器:       ${activity.kioskUrl}   （一个窗口的平板页面；该窗口办结办件后显示评价）` : null,
+    activity?.held ? `  待核查评价:   ${activity.held} 条（昨天一个地址的刷评和一次集中差评，已暂扣；督查登录后在“待核查评价”裁决）` : null,
     `  公开排名:     ${local}/public`,
     `  API 文档:     ${local}/api/docs`,
   ];

@@ -111,6 +111,9 @@ describe('demo activity', () => {
     expect(result.ratings).toBeGreaterThan(100);
     expect(result.cases).toBeGreaterThan(0);
     expect(await count(db, 'ratings')).toBe(result.ratings);
+    // Yesterday's scripted burst and 差评 flood are held: the supervisor's review queue has them.
+    expect(result.held).toBe(86);
+    expect(await count(db, 'rating_hold_groups')).toBe(2);
     const statuses = (await rows<{ status: string }>(db, sql`SELECT DISTINCT status FROM cases`)).map((r) => r.status);
     expect(statuses).toContain('open');
     expect(statuses.length).toBeGreaterThan(2);

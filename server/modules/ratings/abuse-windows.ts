@@ -162,7 +162,7 @@ export class AbuseWindows {
     pruneLists(this.devices, (x) => x.at > since);
     pruneLists(this.networks, (at) => at > since);
     pruneLists(this.bad, (at) => at > since);
-    // A day's tallies expire only when a day ends: walk them once per day, not every 1024 ratings.
+    // A day's tallies expire only when a day ends: walk them at most once an hour, not every 1024 ratings.
     if (since < this.daysPrunedUntil) return;
     this.daysPrunedUntil = since + MS_PER_DAY / 24;
     for (const [net, departments] of this.days) {
