@@ -162,7 +162,7 @@ describe('the 评价器 page in Debian chromium at 1280×800', () => {
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '评议码', exact: true }).click();
     await page.locator('a', { hasText: `评价器（${s.w.codeA.id}）` }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`评价器 · ${s.w.codeA.location}`);
-    expect(await page.getByText('尚未开通评价器').count()).toBe(1);
+    await expect.poll(() => page.getByText('尚未开通评价器').count()).toBe(1);
     await page.getByRole('button', { name: '开通新的评价器' }).click();
     const url = (await page.locator('.kiosk-url').textContent())!;
     expect(url).toMatch(/^http:\/\/test\.local\/k\/[A-Za-z0-9_-]{32}$/);

@@ -771,18 +771,29 @@ export function createRatingsService(deps: {
       channel,
       matter,
       bare: score === 5 && tags.length === 0 && comment === null,
-      baseline: channel === 'qr' ? await baselineOf(code.departmentId, chinaDay(createdAt)) : 0,
+      baseline: channel === 'qr' ? baselineOf(code.departmentId, chinaDay(createdAt)) : 0,
     };
   }
 
-  /** Each department's recent daily volume, read once per department and day (hold rules' baseline). */
+  /**
+   * Each department's recent daily volume (the hold rules' baseline), read in the background once per
+   * department and day: the rating path never waits for it (on PostgreSQL an awaited read would split a
+   * group-commit batch), and a department not read yet is judged against the configured floors alone.
+   */
   const baselines = new Map<number, { day: string; mean: number }>();
-  async function baselineOf(departmentId: number, day: string): Promise<number> {
+  const reading = new Set<number>();
+  function baselineOf(departmentId: number, day: string): number {
     const known = baselines.get(departmentId);
-    if (known?.day === day) return known.mean;
-    const mean = await stats.recentDailyMean(departmentId, day, BASELINE_DAYS);
-    baselines.set(departmentId, { day, mean });
-    return mean;
+    if (known?.day !== day && !reading.has(departmentId)) {
+      reading.add(departmentId);
+      stats
+        .recentDailyMean(departmentId, day, BASELINE_DAYS)
+        .then((mean) => baselines.set(departmentId, { day, mean }))
+        // A failed read is tried again by the department's next rating.
+        .catch(() => undefined)
+        .finally(() => reading.delete(departmentId));
+    }
+    return known?.mean ?? 0;
   }
 
   /**
