@@ -9,13 +9,14 @@ import { makeWorld, TEST_PASSWORD, type World } from './factories.js';
 
 export { hasChromium, launchBrowser };
 
-export function phoneContext(browser: Browser): Promise<BrowserContext> {
+export function phoneContext(browser: Browser, opts: { serviceWorkers?: 'allow' | 'block' } = {}): Promise<BrowserContext> {
   return browser.newContext({
     viewport: { width: 390, height: 844 },
     isMobile: true,
     hasTouch: true,
     locale: 'zh-CN',
     deviceScaleFactor: 2,
+    ...opts,
   });
 }
 
