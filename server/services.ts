@@ -75,7 +75,7 @@ export async function createServices(deps: ServiceDeps) {
   const pngRenderer = createPngRenderer({ threads: config.qrRenderThreads, queue: config.qrRenderQueue });
   const codes = createCodesService({ db, clock, random, org, stats, publicBaseUrl: config.publicBaseUrl, pngRenderer });
   const ratings = createRatingsService({ db, clock, random, crypto, settings, org, stats, cases, codes });
-  const heldRatings = createHeldRatings({ db, clock, stats });
+  const heldRatings = createHeldRatings({ db, clock, stats, cases });
   const integrations = createIntegrationsService({ db, clock, random, org, log: logger });
   const matters = createMattersService({ db, clock, random, crypto, settings, stats, codes, publicBaseUrl: config.publicBaseUrl });
   const kiosks = createKiosksService({ db, clock, random, log: logger, codes, settings, ratings, publicBaseUrl: config.publicBaseUrl });

@@ -121,7 +121,22 @@ describe('the attack replayed: one machine cannot move a department', () => {
     expect((await heldIds()).length).toBe(100);
     const groups = (await get('/api/ratings/held/groups')).json();
     expect(groups.groups[0]).toMatchObject({ rule: 'network_bad_flood', caseNo: cases[0]!.case_no, heldCount: 100 });
-    // A retried 差评 of the flood is answered with the grouped case again.
+    await verify();
+
+    // Released (a real incident, not an attack): each 差评 counts and is followed up on its own, its
+    // deadlines counted from the day of the release; the two opened before the flood showed keep theirs.
+    t.clock.advance(2 * 86_400_000);
+    const released = await decide({ groupIds: [groups.groups[0].id], decision: 'release', reason: '核实为系统故障引发的真实差评' });
+    expect(released.json()).toEqual({ affected: 100 });
+    const after = await rows<{ rating_id: number; contact_due_date: string }>(
+      t.db,
+      sql`SELECT rating_id, contact_due_date FROM cases ORDER BY id`,
+    );
+    expect(after).toHaveLength(100);
+    expect(new Set(after.map((c) => c.rating_id)).size).toBe(100);
+    // Opened on Wednesday 2026-11-25: one working day to call back, Thursday 2026-11-26.
+    expect(after.at(-1)!.contact_due_date).toBe('2026-11-26');
+    expect((await departmentRow(w.deptA.id)).total).toBe(100);
     await verify();
   });
 });

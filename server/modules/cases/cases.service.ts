@@ -52,6 +52,11 @@ export interface BadRatingForCase {
   createdAt: number;
   day: string;
   anonymous: boolean;
+  /**
+   * The day the deadlines count from, when not the rating's: a held 差评 released by a supervisor gets
+   * its case on the day of the release (it could not be followed up while held).
+   */
+  deadlinesFrom?: string;
 }
 
 /** GET /api/cases's query with its comma-separated statuses parsed. */
@@ -176,8 +181,8 @@ export function createCasesService(deps: CasesDeps) {
         codeId: rating.codeId,
         ratingDay: rating.day,
         anonymous: rating.anonymous,
-        contactDueDate: cal.addWorkingDays(rating.day, deadlines.contactWorkingDays),
-        dueDate: cal.addWorkingDays(rating.day, deadlines.caseWorkingDays),
+        contactDueDate: cal.addWorkingDays(rating.deadlinesFrom ?? rating.day, deadlines.contactWorkingDays),
+        dueDate: cal.addWorkingDays(rating.deadlinesFrom ?? rating.day, deadlines.caseWorkingDays),
         statusToken: statusToken(),
         createdAt: rating.createdAt,
         updatedAt: rating.createdAt,
@@ -187,7 +192,13 @@ export function createCasesService(deps: CasesDeps) {
         type: 'opened',
         toStatus: 'open',
         at: rating.createdAt,
-        note: rating.anonymous ? '匿名差评：无法电话回访，由部门内部核实' : null,
+        note:
+          [
+            rating.deadlinesFrom ? '暂扣待核查的差评经督查核实计入，立案' : null,
+            rating.anonymous ? '匿名差评：无法电话回访，由部门内部核实' : null,
+          ]
+            .filter(Boolean)
+            .join('；') || null,
         data: { contactDueDate: row.contactDueDate, dueDate: row.dueDate, anonymous: rating.anonymous },
         public: true,
       });

@@ -12,11 +12,12 @@ import type {
   HoldGroupsResponse,
   RatingDecisionBody,
 } from '../../../shared/api/ratings.js';
-import { CHINA_OFFSET_MS, chinaHour, dayNumber, MS_PER_DAY } from '../../../shared/china-time.js';
+import { CHINA_OFFSET_MS, chinaDay, chinaHour, dayNumber, MS_PER_DAY } from '../../../shared/china-time.js';
 import { HOLD_RULE_LABELS, type HoldRule, holdRuleLabels } from '../../../shared/domain.js';
 import { BadRequest, Forbidden } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Actor } from '../auth/actor.js';
+import type { CasesService } from '../cases/cases.service.js';
 import type { RatingFacts, StatsService } from '../stats/stats.service.js';
 
 /** Ratings decided per statement: a bulk decision of 100 k ratings is a few hundred statements. */
@@ -43,8 +44,10 @@ export function createHeldRatings(deps: {
   db: Db;
   clock: Clock;
   stats: Pick<StatsService, 'rollupBatch' | 'releaseRating' | 'recordHeld' | 'writeRollups'>;
+  /** 差评必查 for a released 差评 that a flood's grouped case stood in for. */
+  cases: Pick<CasesService, 'openForBadRating' | 'followUpOfRating'>;
 }) {
-  const { db, clock, stats } = deps;
+  const { db, clock, stats, cases } = deps;
 
   /** The held-rating filter of a request, inside the actor's scope (a department outside it: 403). */
   function filterOf(actor: Actor, f: Omit<HeldRatingsQuery, 'limit' | 'offset'>): hq.HeldFilter {
@@ -167,6 +170,20 @@ export function createHeldRatings(deps: {
             if (r.groupId !== null) groups.set(r.groupId, (groups.get(r.groupId) ?? 0) + 1);
           }
           await stats.writeRollups(tx, batch);
+          // A released 差评 counts: it is followed up on its own (差评必查), where a flood's grouped case
+          // stood in for it while it was held. Its deadlines count from today.
+          if (body.decision === 'release')
+            for (const r of decided)
+              if (r.score <= 2 && !(await cases.followUpOfRating(tx, r.id)))
+                await cases.openForBadRating(tx, {
+                  id: r.id,
+                  codeId: r.codeId,
+                  departmentId: r.departmentId,
+                  createdAt: now,
+                  day: r.day,
+                  anonymous: r.realName !== 1,
+                  deadlinesFrom: chinaDay(now),
+                });
           await hq.takeFromGroups(tx, groups);
           await hq.insertDecisions(
             tx,
