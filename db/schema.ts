@@ -177,6 +177,8 @@ export const ratingHoldGroups = sqliteTable(
   (t) => [
     index('rating_hold_groups_subject_idx').on(t.subjectHash, t.lastAt),
     index('rating_hold_groups_dept_idx').on(t.departmentId, t.lastAt),
+    // A case page asks whether its case is a flood's grouped case.
+    index('rating_hold_groups_case_idx').on(t.caseId).where(sql`case_id IS NOT NULL`),
   ],
 );
 

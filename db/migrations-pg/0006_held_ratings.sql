@@ -28,6 +28,7 @@ ALTER TABLE "spot_check_considered" ADD CONSTRAINT "spot_check_considered_rating
 ALTER TABLE "spot_check_considered" ADD CONSTRAINT "spot_check_considered_draw_id_spot_check_draws_id_fk" FOREIGN KEY ("draw_id") REFERENCES "public"."spot_check_draws"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "rating_hold_groups_subject_idx" ON "rating_hold_groups" USING btree ("subject_hash","last_at");--> statement-breakpoint
 CREATE INDEX "rating_hold_groups_dept_idx" ON "rating_hold_groups" USING btree ("department_id","last_at");--> statement-breakpoint
+CREATE INDEX "rating_hold_groups_case_idx" ON "rating_hold_groups" USING btree ("case_id") WHERE case_id IS NOT NULL;--> statement-breakpoint
 ALTER TABLE "ratings" ADD CONSTRAINT "ratings_hold_group_id_rating_hold_groups_id_fk" FOREIGN KEY ("hold_group_id") REFERENCES "public"."rating_hold_groups"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "ratings_held_idx" ON "ratings" USING btree ("department_id","id","created_at","code_id","hold_group_id","net_hash","client_hash") WHERE held = 1;--> statement-breakpoint
 CREATE INDEX "ratings_hold_group_idx" ON "ratings" USING btree ("hold_group_id") WHERE hold_group_id IS NOT NULL;

@@ -15,6 +15,7 @@ CREATE TABLE `rating_hold_groups` (
 --> statement-breakpoint
 CREATE INDEX `rating_hold_groups_subject_idx` ON `rating_hold_groups` (`subject_hash`,`last_at`);--> statement-breakpoint
 CREATE INDEX `rating_hold_groups_dept_idx` ON `rating_hold_groups` (`department_id`,`last_at`);--> statement-breakpoint
+CREATE INDEX `rating_hold_groups_case_idx` ON `rating_hold_groups` (`case_id`) WHERE case_id IS NOT NULL;--> statement-breakpoint
 CREATE TABLE `spot_check_considered` (
 	`rating_id` integer PRIMARY KEY NOT NULL,
 	`draw_id` integer NOT NULL,

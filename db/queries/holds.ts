@@ -116,6 +116,18 @@ export async function groupCaseOfRating(tx: DbOrTx, ratingId: number): Promise<n
   return row?.caseId ?? undefined;
 }
 
+/** The burst whose grouped case this is, if any (a burst of 差评: the case its 差评 were attached to). */
+export async function groupOfCase(
+  db: DbOrTx,
+  caseId: number,
+): Promise<{ groupId: number; ratingCount: number; heldCount: number } | undefined> {
+  return statement(
+    db,
+    `SELECT id AS "groupId", rating_count AS "ratingCount", held_count AS "heldCount" FROM rating_hold_groups
+    WHERE case_id = ? ORDER BY id LIMIT 1`,
+  ).get([caseId]);
+}
+
 /** Takes ratings into hold in a burst, with the rule's name as their flag reason. */
 export async function holdRatings(tx: DbOrTx, ids: readonly number[], groupId: number, reason: string): Promise<void> {
   if (ids.length === 0) return;

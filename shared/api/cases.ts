@@ -170,6 +170,14 @@ export const CaseDetailSchema = Type.Object({
     superseded: Type.Boolean(),
   }),
   matter: Nullable(CaseMatterSchema),
+  /** The flood this case stands for: its 差评 attached while held (GET /api/ratings/held?groupId=…). */
+  flood: Nullable(
+    Type.Object({
+      groupId: Type.Integer(),
+      ratingCount: Type.Integer({ description: '这一批被暂扣的评价数' }),
+      heldCount: Type.Integer({ description: '仍待核查的' }),
+    }),
+  ),
   events: Type.Array(EventSchema, { description: '时间线，最早的在前' }),
   allowedMoves: Type.Array(AllowedMoveSchema, { description: '当前用户接下来可以执行的操作及所需字段' }),
 });

@@ -121,6 +121,14 @@ describe('the attack replayed: one machine cannot move a department', () => {
     expect((await heldIds()).length).toBe(100);
     const groups = (await get('/api/ratings/held/groups')).json();
     expect(groups.groups[0]).toMatchObject({ rule: 'network_bad_flood', caseNo: cases[0]!.case_no, heldCount: 100 });
+    // The grouped case says what it stands for.
+    const caseId = groups.groups[0].caseId as number;
+    const detail = (await get(`/api/cases/${caseId}`)).json();
+    expect(detail.caseNo).toBe(cases[0]!.case_no);
+    expect(detail.flood).toEqual({ groupId: groups.groups[0].id, ratingCount: 100, heldCount: 100 });
+    expect(
+      (await get(`/api/cases/${(await rows<{ id: number }>(t.db, sql`SELECT id FROM cases ORDER BY id`))[1]!.id}`)).json().flood,
+    ).toBeNull();
     await verify();
 
     // Released (a real incident, not an attack): each 差评 counts and is followed up on its own, its

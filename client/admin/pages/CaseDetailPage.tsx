@@ -98,7 +98,7 @@ function MatterFacts({ m }: { m: NonNullable<CaseDetail['matter']> }) {
   );
 }
 
-export function CaseDetailPage({ params }: PageProps) {
+export function CaseDetailPage({ params, user }: PageProps) {
   const { data, error } = useApi<CaseDetail>(`/api/cases/${encodeURIComponent(params.id ?? '')}`);
   const [c, setC] = useState<CaseDetail | null>(null);
   useEffect(() => setC(data), [data]);
@@ -150,6 +150,20 @@ export function CaseDetailPage({ params }: PageProps) {
           {r.scoreLabel}
           {r.excluded && <span class="badge warn">已不计入统计</span>}
         </dd>
+        {c.flood && (
+          <>
+            <dt>集中差评</dt>
+            <dd data-testid="case-flood">
+              同一网络短时间内的 {c.flood.ratingCount} 条差评合并为本件（暂扣待核查 {c.flood.heldCount} 条）
+              {user.role !== 'dept_head' && (
+                <>
+                  {' · '}
+                  <a href={`${BASE}/held?view=list&groupId=${c.flood.groupId}`}>查看这批评价</a>
+                </>
+              )}
+            </dd>
+          </>
+        )}
         {(r.flagged || r.excluded) && (
           <>
             <dt>核查</dt>

@@ -75,7 +75,7 @@ export interface CasesDeps {
   /** The staff member behind a user id with their scope, for officer checks. */
   auth: Pick<AuthService, 'resolveActor'>;
   /** The rating behind a case: read, excluded after an approved appeal, its phone number erased. */
-  ratings: Pick<RatingRecords, 'get' | 'decisionsOf' | 'exclude' | 'phonesToErase' | 'erasePhone'>;
+  ratings: Pick<RatingRecords, 'get' | 'decisionsOf' | 'exclude' | 'phonesToErase' | 'erasePhone' | 'floodOfCase'>;
   /** The 办件 a bound rating rates (一次一评), as the case page shows it. */
   matters: Pick<MatterSummaries, 'summaryOf'>;
 }
@@ -152,6 +152,7 @@ export function createCasesService(deps: CasesDeps) {
         superseded: rating.superseded,
       },
       matter: rating.matterId === null ? null : await matters.summaryOf(rating.matterId),
+      flood: (await ratings.floodOfCase(id)) ?? null,
       events: events.map(views.event),
       allowedMoves: allowedMoves(stateOf(row), actor.role),
     };

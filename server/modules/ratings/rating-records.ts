@@ -3,6 +3,7 @@
 // facet of the ratings module owns those records. It is built before the cases module, which reads and
 // excludes ratings through it; the submission service, which opens cases, is built after cases.
 import type { Db, Tx } from '../../../db/client.js';
+import * as hq from '../../../db/queries/holds.js';
 import * as mq from '../../../db/queries/matter-ratings.js';
 import * as dq from '../../../db/queries/rating-decisions.js';
 import * as q from '../../../db/queries/ratings.js';
@@ -58,6 +59,11 @@ export function createRatingRecords(deps: { db: Db; stats: Pick<StatsService, 'e
         });
       }
       return { alreadyExcluded: r.excluded };
+    },
+
+    /** The burst of 差评 a case stands for (its flood's grouped case), if it is one. */
+    async floodOfCase(caseId: number): Promise<{ groupId: number; ratingCount: number; heldCount: number } | undefined> {
+      return hq.groupOfCase(db, caseId);
     },
 
     /** Ratings whose phone number has outlived its purpose (see listPhonesToErase), by id. */
