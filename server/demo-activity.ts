@@ -176,7 +176,9 @@ async function seedDemoRigging(
 ): Promise<{ sent: number; held: number }> {
   const yesterday = chinaDay(now - DAY);
   const target = codes.filter((c) => c.departmentId === codes.at(-1)!.departmentId);
+  let sent = 0;
   const send = async (code: string, body: { score: number; tags: string[] }, ip: string, n: number) => {
+    sent++;
     await services.ratings.submit({
       code,
       body: { ...body, clientId: `demo-rig-${n}-${ip.replaceAll('.', '-')}` },
@@ -190,5 +192,5 @@ async function seedDemoRigging(
   clock.set(Date.parse(`${yesterday}T16:40:00+08:00`));
   for (let i = 0; i < 6; i++) await send(codes[0]!.id, { score: 1, tags: ['服务态度差'] }, '198.51.100.23', i);
   await services.ratings.flush();
-  return { sent: 86, held: (await services.heldRatings.groups(supervisor, {})).held };
+  return { sent, held: (await services.heldRatings.groups(supervisor, {})).held };
 }

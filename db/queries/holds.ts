@@ -279,17 +279,6 @@ export async function listGroups(
   return { rows, total: Number(sums?.n ?? 0), held: Number(sums?.held ?? 0) };
 }
 
-/** Ratings held in these departments (every figure view says how many). */
-export async function countHeld(db: DbOrTx, departmentIds: readonly number[]): Promise<number> {
-  if (departmentIds.length === 0) return 0;
-  const row = await statement(
-    db,
-    `SELECT coalesce(sum(held_count), 0) AS n FROM rating_hold_groups
-    WHERE department_id IN (SELECT value FROM json_each(@ids)) AND held_count > 0`,
-  ).get<{ n: number }>({ ids: JSON.stringify(departmentIds) });
-  return Number(row?.n ?? 0);
-}
-
 /** A decided rating: what the rollups need, and its burst. */
 export interface DecidedRow extends HeldFacts {
   groupId: number | null;

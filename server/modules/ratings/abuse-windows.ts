@@ -6,6 +6,7 @@
 // Every question a rating asks is answered without a walk over a network's day (a binary search, or a
 // tally kept as ratings arrive): a network sending hundreds of thousands a day costs the same per rating.
 
+import type { RecentSubmission } from '../../../db/queries/ratings.js';
 import { CHINA_OFFSET_MS, chinaDayNumber, MS_PER_DAY } from '../../../shared/china-time.js';
 
 /**
@@ -14,17 +15,8 @@ import { CHINA_OFFSET_MS, chinaDayNumber, MS_PER_DAY } from '../../../shared/chi
  */
 export const WINDOW_RETENTION_MS = 86_400_000 + 3600_000;
 
-export interface WindowEntry {
-  clientHash: string;
-  netHash: string;
-  codeId: string;
-  departmentId: number;
-  at: number;
-  /** A 差评 (score 1–2). */
-  bad: boolean;
-  /** 5★ without a reason or a comment. */
-  bare: boolean;
-}
+/** A stored window-code submission, as the limits and the hold rules count it. */
+export type WindowEntry = RecentSubmission;
 
 interface DeviceEntry {
   codeId: string;

@@ -12,13 +12,13 @@ import type {
   HoldGroupsResponse,
   RatingDecisionBody,
 } from '../../../shared/api/ratings.js';
-import { CHINA_OFFSET_MS, chinaDay, chinaHour, dayNumber, MS_PER_DAY } from '../../../shared/china-time.js';
+import { CHINA_OFFSET_MS, chinaDay, dayNumber, MS_PER_DAY } from '../../../shared/china-time.js';
 import { HOLD_RULE_LABELS, type HoldRule, holdRuleLabels } from '../../../shared/domain.js';
 import { BadRequest, Forbidden } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Actor } from '../auth/actor.js';
 import type { CasesService } from '../cases/cases.service.js';
-import type { RatingFacts, StatsService } from '../stats/stats.service.js';
+import { ratingFactsOf, type StatsService } from '../stats/stats.service.js';
 
 /** Ratings decided per statement: a bulk decision of 100 k ratings is a few hundred statements. */
 const CHUNK = 1000;
@@ -49,15 +49,21 @@ export function createHeldRatings(deps: {
 }) {
   const { db, clock, stats, cases } = deps;
 
+  /** The departments a request looks at: the one it names (outside the actor's scope: 403), or the scope. */
+  function scopeOf(actor: Actor, departmentId: number | undefined): number[] {
+    if (departmentId === undefined) return [...actor.departmentIds];
+    if (!actor.departmentIds.has(departmentId)) throw new Forbidden('该部门不在您的管理范围内', 'OutOfScope');
+    return [departmentId];
+  }
+
   /** The held-rating filter of a request, inside the actor's scope (a department outside it: 403). */
   function filterOf(actor: Actor, f: Omit<HeldRatingsQuery, 'limit' | 'offset'>): hq.HeldFilter {
-    if (f.departmentId !== undefined && !actor.departmentIds.has(f.departmentId))
-      throw new Forbidden('该部门不在您的管理范围内', 'OutOfScope');
+    const departmentIds = scopeOf(actor, f.departmentId);
     const from = timeBound(f.from, 'from');
     const to = timeBound(f.to, 'to');
     if (from !== undefined && to !== undefined && from >= to) throw new BadRequest('开始时间须早于结束时间', 'InvalidRange');
     return {
-      departmentIds: f.departmentId !== undefined ? [f.departmentId] : [...actor.departmentIds],
+      departmentIds,
       codeId: f.codeId,
       groupId: f.groupId,
       network: f.network,
@@ -87,19 +93,6 @@ export function createHeldRatings(deps: {
     };
   }
 
-  function factsOf(r: hq.DecidedRow): RatingFacts {
-    return {
-      codeId: r.codeId,
-      departmentId: r.departmentId,
-      day: r.day,
-      hour: chinaHour(r.createdAt),
-      score: r.score,
-      tags: JSON.parse(r.tags) as string[],
-      realName: r.realName === 1,
-      isDefault: r.channel === 'default',
-    };
-  }
-
   return {
     /** The held ratings in the actor's scope that match, newest first, with how many match. */
     async list(actor: Actor, query: HeldRatingsQuery): Promise<HeldRatingsResponse> {
@@ -109,10 +102,10 @@ export function createHeldRatings(deps: {
 
     /** The bursts with ratings still held in the actor's scope, latest first: one decision handles one. */
     async groups(actor: Actor, query: HoldGroupsQuery): Promise<HoldGroupsResponse> {
-      if (query.departmentId !== undefined && !actor.departmentIds.has(query.departmentId))
-        throw new Forbidden('该部门不在您的管理范围内', 'OutOfScope');
-      const ids = query.departmentId !== undefined ? [query.departmentId] : [...actor.departmentIds];
-      const { rows, total, held } = await hq.listGroups(db, ids, { limit: query.limit ?? 50, offset: query.offset ?? 0 });
+      const { rows, total, held } = await hq.listGroups(db, scopeOf(actor, query.departmentId), {
+        limit: query.limit ?? 50,
+        offset: query.offset ?? 0,
+      });
       return {
         groups: rows.map((g) => ({
           id: g.id,
@@ -132,11 +125,6 @@ export function createHeldRatings(deps: {
         total,
         held,
       };
-    },
-
-    /** Ratings held in the actor's scope (every view of figures says how many). */
-    async heldCount(actor: Actor): Promise<number> {
-      return hq.countHeld(db, [...actor.departmentIds]);
     },
 
     /**
@@ -164,7 +152,7 @@ export function createHeldRatings(deps: {
           const batch = stats.rollupBatch();
           const groups = new Map<number, number>();
           for (const r of decided) {
-            const facts = factsOf(r);
+            const facts = ratingFactsOf(r);
             stats.recordHeld(batch, facts, -1, 0);
             if (body.decision === 'release') stats.releaseRating(batch, facts);
             if (r.groupId !== null) groups.set(r.groupId, (groups.get(r.groupId) ?? 0) + 1);

@@ -32,7 +32,7 @@ import type { CaseFollowUp, CasesService } from '../cases/cases.service.js';
 import type { CodesService } from '../codes/codes.service.js';
 import type { OrgService } from '../org/org.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
-import { type MatterFacts, matterFactsOf, type RatingFacts, type StatsService } from '../stats/stats.service.js';
+import { type MatterFacts, matterFactsOf, type RatingFacts, ratingFactsOf, type StatsService } from '../stats/stats.service.js';
 import { AbuseWindows, WINDOW_RETENTION_MS, type WindowEntry } from './abuse-windows.js';
 
 /** What the rating path asks of the codes module: a code's public info (cached there). */
@@ -186,19 +186,6 @@ interface RatingWindows {
 /** The days of a department's recent volume that the rules over a day compare against. */
 const BASELINE_DAYS = 28;
 
-/** What a rating taken back into hold moves in the rollups (a window-code rating: no 办件). */
-function heldFactsOf(h: hq.HeldFacts): RatingFacts {
-  return {
-    codeId: h.codeId,
-    departmentId: h.departmentId,
-    day: h.day,
-    hour: chinaHour(h.createdAt),
-    score: h.score,
-    tags: JSON.parse(h.tags) as string[],
-    realName: h.realName === 1,
-  };
-}
-
 /** The items of both lists once each (most ratings: both empty, nothing allocated). */
 function union<T>(a: T[], b: T[]): T[] {
   if (b.length === 0) return a;
@@ -256,20 +243,7 @@ export function createRatingsService(deps: {
     if (assessNumber === 1) return { assessNumber, takeBack: null };
     const first = await mq.supersedeFirstRating(tx, m.id);
     // An excluded first rating (an approved appeal) no longer counts: nothing to take back.
-    const takeBack: RatingFacts | null =
-      first && !first.excluded
-        ? {
-            codeId: first.codeId,
-            departmentId: first.departmentId,
-            day: first.day,
-            hour: chinaHour(first.createdAt),
-            score: first.score,
-            tags: JSON.parse(first.tags) as string[],
-            realName: Boolean(first.realName),
-            isDefault: first.channel === 'default',
-            matter: matterFactsOf(m),
-          }
-        : null;
+    const takeBack = first && !first.excluded ? ratingFactsOf(first, matterFactsOf(m)) : null;
     return { assessNumber, takeBack };
   }
 
@@ -411,7 +385,7 @@ export function createRatingsService(deps: {
       if (s.matterRated) stats.recordMatterRated(batch, s.matterRated);
       if (s.held) stats.recordHeld(batch, s.held, 1, 1);
       for (const h of s.heldBefore) {
-        const facts = heldFactsOf(h);
+        const facts = ratingFactsOf(h);
         stats.takeBackRating(batch, facts);
         stats.recordHeld(batch, facts, 1, 0);
       }
@@ -506,7 +480,11 @@ export function createRatingsService(deps: {
         only: f.only,
       });
       const byDepartment = new Map<number, hq.HeldFacts[]>();
-      for (const r of prior) byDepartment.set(r.departmentId, [...(byDepartment.get(r.departmentId) ?? []), r]);
+      for (const r of prior) {
+        const list = byDepartment.get(r.departmentId);
+        if (list) list.push(r);
+        else byDepartment.set(r.departmentId, [r]);
+      }
       for (const [departmentId, list] of byDepartment) {
         const target = departmentId === p.code.departmentId ? group : (await groupFor(tx, f, subjectHash, departmentId, p.createdAt)).group;
         await hq.holdRatings(

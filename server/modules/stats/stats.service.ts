@@ -4,7 +4,7 @@ import type { MatterFacts, RatingFacts, RollupBatch } from '../../../db/queries/
 import * as rollups from '../../../db/queries/rollups.js';
 import * as statsQueries from '../../../db/queries/stats.js';
 import type { CsvQuery, RangeQuery, VerifyResponse } from '../../../shared/api/stats.js';
-import { addDays } from '../../../shared/china-time.js';
+import { addDays, chinaHour } from '../../../shared/china-time.js';
 import type { Actor } from '../auth/actor.js';
 import { caseFlags } from './case-flags.js';
 import { periodOf, type StatsDeps, scopedDepartments } from './context.js';
@@ -40,6 +40,33 @@ export function matterFactsOf(
     taskCode: m.taskCode,
     taskName: m.taskName,
     staffName: m.staffName ?? '',
+  };
+}
+
+/** A stored rating as raw SQL reads it: tags as JSON text, 0/1 flags, its channel when it may be a default rating. */
+export interface StoredRatingRow {
+  codeId: string;
+  departmentId: number;
+  day: string;
+  createdAt: number;
+  score: number;
+  tags: string;
+  realName: number;
+  channel?: string;
+}
+
+/** What a stored rating moves in the rollups (taken back, held, released), with the 办件 it rates if any. */
+export function ratingFactsOf(r: StoredRatingRow, matter: MatterFacts | null = null): RatingFacts {
+  return {
+    codeId: r.codeId,
+    departmentId: r.departmentId,
+    day: r.day,
+    hour: chinaHour(r.createdAt),
+    score: r.score,
+    tags: JSON.parse(r.tags) as string[],
+    realName: r.realName === 1,
+    isDefault: r.channel === 'default',
+    matter,
   };
 }
 
