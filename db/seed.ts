@@ -3,8 +3,10 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { generateCodeId } from '../qr-codes/code-id.js';
+import { SETTINGS_DEFAULTS } from '../shared/api/settings.js';
 import { type Db, type DbOrTx, firstRow } from './client.js';
 import { assignUserDepartments, insertDepartment, insertOrgUnit } from './queries/org.js';
+import { upsertSetting } from './queries/settings.js';
 import { insertUser } from './queries/users.js';
 import { codes } from './schema.js';
 
@@ -204,6 +206,8 @@ export async function seedDemo(
   await db.transaction(async (tx) => {
     const city = await insertOrgUnit(tx, { kind: 'city', name: '示例市', parentId: null, createdAt: now });
     const county = await insertOrgUnit(tx, { kind: 'county', name: '示例县', parentId: city.id, createdAt: now });
+    // Who issues the county's codes, named on every citizen page (settings: citizen.authority).
+    await upsertSetting(tx, county.id, 'citizen', { ...SETTINGS_DEFAULTS.citizen, authority: '示例县政务服务和大数据管理局' }, now, null);
     let window = 0;
     const used = new Set<string>();
     const deptIds = new Map<string, number>();

@@ -109,6 +109,19 @@ export const SettingsSchema = Type.Object(
       },
       { additionalProperties: false, description: '评价可信度线索（督查据此抽查、走访；不暂扣评价）' },
     ),
+    citizen: Type.Object(
+      {
+        authority: Type.String({
+          maxLength: 40,
+          description: '发布机关：群众评价页顶部写明由谁发布（如“示例县政务服务和大数据管理局”）；为空时只写“码上评议”',
+        }),
+        hotline: Type.String({
+          maxLength: 40,
+          description: '其他反映渠道：评议码失效、链接过期时告诉群众还可以找谁（如“12345 政务服务便民热线”）；为空时不提',
+        }),
+      },
+      { additionalProperties: false, description: '群众评价页' },
+    ),
   },
   { additionalProperties: false },
 );
@@ -163,6 +176,7 @@ export const SETTINGS_DEFAULTS: Settings = {
     vanishPriorDays: 60,
     vanishMinPriorBad: 5,
   },
+  citizen: { authority: '', hotline: '12345 政务服务便民热线' },
 };
 
 export type SettingKey = keyof Settings;
@@ -189,6 +203,7 @@ export const SettingsPatchSchema = Type.Object(
     privacy: Type.Optional(Nullable(P.privacy)),
     matters: Type.Optional(Nullable(P.matters)),
     credibility: Type.Optional(Nullable(P.credibility)),
+    citizen: Type.Optional(Nullable(P.citizen)),
   },
   { additionalProperties: false },
 );
@@ -213,7 +228,7 @@ export const SettingsSources = Type.Object({
   settings: SettingsSchema,
   keys: Type.Array(
     Type.Object({
-      key: LiteralUnion(['tags', 'limits', 'deadlines', 'spotCheck', 'ranking', 'privacy', 'matters', 'credibility'] as const),
+      key: LiteralUnion(['tags', 'limits', 'deadlines', 'spotCheck', 'ranking', 'privacy', 'matters', 'credibility', 'citizen'] as const),
       scope: LiteralUnion(['platform', 'unit'] as const, { description: 'platform：全平台设置；unit：按组织单位设置、向下继承' }),
       setHere: Type.Boolean({ description: '本单位设置了自己的值' }),
       inheritedFrom: Nullable(UnitRef),

@@ -161,6 +161,7 @@ const SECTION_TITLES: Record<Section, string> = {
   limits: '防刷评限制',
   credibility: '评价可信度线索',
   tags: '评价理由',
+  citizen: '群众评价页',
 };
 
 export function SettingsPage({ user }: PageProps) {
@@ -312,6 +313,24 @@ export function SettingsPage({ user }: PageProps) {
                 </option>
               ))}
             </SelectField>
+          </div>
+          <h3>{SECTION_TITLES.citizen}</h3>
+          {note('citizen')}
+          <div class="grid">
+            <InputField
+              label="发布机关（页顶写明，如“示例县政务服务和大数据管理局”）"
+              maxLength={40}
+              disabled={!editable('citizen')}
+              value={s.citizen.authority}
+              onValue={(authority) => setDraft({ ...s, citizen: { ...s.citizen, authority } })}
+            />
+            <InputField
+              label="其他反映渠道（码失效、链接过期时告诉群众，如“12345 政务服务便民热线”）"
+              maxLength={40}
+              disabled={!editable('citizen')}
+              value={s.citizen.hotline}
+              onValue={(hotline) => setDraft({ ...s, citizen: { ...s.citizen, hotline } })}
+            />
           </div>
           <h3>{SECTION_TITLES.limits}</h3>
           {note('limits')}

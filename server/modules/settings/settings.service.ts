@@ -33,6 +33,7 @@ const KEY_LABELS: Record<SettingKey, string> = {
   ranking: '排名',
   privacy: '手机号保留期限',
   matters: '办件评价',
+  citizen: '群众评价页',
   credibility: '评价可信度',
 };
 
