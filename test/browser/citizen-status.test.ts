@@ -4,7 +4,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { bearerFor } from '../helpers/app.js';
-import { axeViolations, phoneContext, useBrowserWorld } from '../helpers/browser.js';
+import { axeViolations, loginAs, phoneContext, useBrowserWorld } from '../helpers/browser.js';
 import { makeCode, makeRating } from '../helpers/factories.js';
 import { makeMatter } from '../helpers/matters.js';
 
@@ -106,6 +106,16 @@ describe('the citizen status pages in chromium at 390×844', () => {
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: 'test-results/citizen-status-390.png', fullPage: true });
     expect(seen).toEqual({ failed: [], errors: [] });
+
+    // The staff case page says the same: which note the citizen sees, which stays inside.
+    const staffPage = await ctx.newPage();
+    await loginAs(staffPage, s.t.url, s.w.supervisor.username);
+    await staffPage.goto(`${s.t.url}/admin/cases/${kase!.id}`);
+    const item = (type: string) => staffPage.getByTestId('timeline').locator(`li[data-type=${type}]`);
+    await expect.poll(() => item('rectified').textContent()).toContain(`群众可见的说明：${told('rectified').note}`);
+    expect(await item('visited').textContent()).toContain(`内部说明（群众看不到）：${told('visited').note}`);
+    expect(await item('visited').textContent()).toContain('群众进度页显示：“已回访核实”');
+    await staffPage.screenshot({ path: 'test-results/staff-timeline-390.png', fullPage: true });
     await ctx.close();
   });
 
