@@ -9,46 +9,53 @@ const shared: UserConfig = {
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
 };
 
-// Two builds. The citizen page (`--mode mobile`) is built alone into one JS file and one CSS file,
-// which the server inlines into the HTML: one request, ≤ 12 KB gzipped, nothing shared with the
-// staff app. The staff app, the public rankings page and the 评价器 page are the default build.
-export default defineConfig(
-  ({ mode }): UserConfig =>
-    mode === 'mobile'
-      ? {
-          ...shared,
-          base: '/assets/m/',
-          build: {
-            outDir: resolve(here, 'dist/client/m'),
-            emptyOutDir: true,
-            assetsDir: '',
-            modulePreload: false,
-            target: 'es2019',
-            cssCodeSplit: false,
-            rollupOptions: {
-              // sw.js: the page's service worker, served by the server at /r/sw.js.
-              input: { mobile: resolve(here, 'client/mobile/index.html'), sw: resolve(here, 'client/mobile/sw.ts') },
-              output: { entryFileNames: '[name].js', assetFileNames: 'mobile[extname]' },
-            },
-          },
-        }
-      : {
-          ...shared,
-          build: {
-            outDir: resolve(here, 'dist/client'),
-            // The mobile build writes into dist/client/m; keep it.
-            emptyOutDir: false,
-            assetsDir: '',
-            modulePreload: { polyfill: false },
-            target: 'es2020',
-            rollupOptions: {
-              input: {
-                admin: resolve(here, 'client/admin/index.html'),
-                public: resolve(here, 'client/public/index.html'),
-                // The 评价器 tablet's page, served at /k/{token}.
-                kiosk: resolve(here, 'client/kiosk/index.html'),
-              },
-            },
-          },
+/**
+ * A citizen page built alone into one JS file and one CSS file, which the server inlines into the
+ * HTML: one request, ≤ 12 KB gzipped, nothing shared with the staff app.
+ */
+const citizenBuild = (dir: string, name: string, input: Record<string, string>): UserConfig => ({
+  ...shared,
+  base: `/assets/${dir}/`,
+  build: {
+    outDir: resolve(here, `dist/client/${dir}`),
+    emptyOutDir: true,
+    assetsDir: '',
+    modulePreload: false,
+    target: 'es2019',
+    cssCodeSplit: false,
+    rollupOptions: { input, output: { entryFileNames: '[name].js', assetFileNames: `${name}[extname]` } },
+  },
+});
+
+// Three builds. The citizen's rating page (`--mode mobile`: /r/, /e/) and the citizen's other pages
+// (`--mode status`: a case's progress /s/{token}, the lookup /s/, a dead code or link), each alone.
+// The staff app, the public rankings page and the 评价器 page are the default build.
+export default defineConfig(({ mode }): UserConfig => {
+  if (mode === 'mobile') {
+    // sw.js: the page's service worker, served by the server at /r/sw.js.
+    return citizenBuild('m', 'mobile', {
+      mobile: resolve(here, 'client/mobile/index.html'),
+      sw: resolve(here, 'client/mobile/sw.ts'),
+    });
+  }
+  if (mode === 'status') return citizenBuild('s', 'status', { status: resolve(here, 'client/mobile/status.html') });
+  return {
+    ...shared,
+    build: {
+      outDir: resolve(here, 'dist/client'),
+      // The citizen builds write into dist/client/m and dist/client/s; keep them.
+      emptyOutDir: false,
+      assetsDir: '',
+      modulePreload: { polyfill: false },
+      target: 'es2020',
+      rollupOptions: {
+        input: {
+          admin: resolve(here, 'client/admin/index.html'),
+          public: resolve(here, 'client/public/index.html'),
+          // The 评价器 tablet's page, served at /k/{token}.
+          kiosk: resolve(here, 'client/kiosk/index.html'),
         },
-);
+      },
+    },
+  };
+});

@@ -140,7 +140,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     settings: services.settings,
     codes: services.codes,
     caseStatus: services.cases,
-    page: loadCitizenPageTemplate(config.clientDir),
+    pages: loadCitizenPageTemplate(config.clientDir),
   });
   await app.register(kiosksRoutes, { kiosks: services.kiosks, clientDir: config.clientDir });
 

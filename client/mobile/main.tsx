@@ -1,4 +1,4 @@
-// The citizen page (GET /r/{code}, GET /e/{token}, GET /s/{token}). The server inlines this bundle and its CSS
+// The citizen's rating page (GET /r/{code}, GET /e/{token}). The server inlines this bundle and its CSS
 // into the HTML together with the page data, so the whole page is one request (≤ 12 KB gzipped).
 import './style.css';
 import { render } from 'preact';
@@ -6,7 +6,7 @@ import { loadAllPending, startSending } from './pending';
 import { pendingKey, Rate } from './rate';
 import { savedBig, setBig, store } from './storage';
 import type { PageData } from './types';
-import { CaseView, Missing } from './views';
+import { Frame, setIssuer } from './views';
 
 setBig(savedBig(), false);
 
@@ -32,21 +32,27 @@ function reportOpened(code: string) {
 
 function show(page: PageData | null) {
   const root = document.getElementById('app') as HTMLElement;
-  if (!page) {
+  // Only the rating pages come with this bundle; the others with the status bundle (status.tsx).
+  if (page?.kind !== 'rate' && page?.kind !== 'matter') {
     // No page data (a bare HTML file): nothing can be rated here.
-    render(<Missing page={{ kind: 'missing', code: '', reason: 'unknown', title: '页面无效', advice: '请重新扫码或打开链接' }} />, root);
+    render(
+      <Frame>
+        <h1>页面无效</h1>
+        <p>请重新扫码或打开链接</p>
+      </Frame>,
+      root,
+    );
     return;
   }
   // The scan funnel counts the window code's page (a 办件's link is no scan of it).
-  const code = page.kind === 'rate' || page.kind === 'missing' ? page.code : '';
-  if (code) reportOpened(code);
-  const rate = page.kind === 'rate' || page.kind === 'matter';
-  const own = rate ? pendingKey(page) : '';
+  if (page.kind === 'rate') reportOpened(page.code);
+  const own = pendingKey(page);
   // Ratings left pending on other codes and links (a phone that lost signal and never came back to
   // that poster) are sent quietly in the background; this page's own is resumed by <Rate> on screen.
   const others = loadAllPending(store);
   for (const other in others) if (other !== own) startSending(store, others[other], { fetch: (url, init) => fetch(url, init) });
-  render(rate ? <Rate page={page} /> : page.kind === 'case' ? <CaseView page={page} /> : <Missing page={page} />, root);
+  setIssuer(page.authority);
+  render(<Rate page={page} />, root);
 }
 
 // Once the page is loaded, the worker keeps the rating pages this phone opened for the next visit,

@@ -5,7 +5,13 @@ import { chinaMinute } from '../../shared/china-time.js';
 import { setBig } from './storage';
 import type { CaseData, MissingData } from './types';
 
-/** The brand and the 长辈模式 (large text) toggle, remembered on this phone. */
+/** Who issues the page (settings citizen.authority), named in the header; the product's name when unset. */
+let issuer = '码上评议';
+export function setIssuer(name: string | undefined): void {
+  if (name) issuer = name;
+}
+
+/** The issuer and the 长辈模式 (large text) toggle, remembered on this phone. */
 class TopBar extends Component<Record<string, never>, { big: boolean }> {
   constructor() {
     super();
@@ -14,7 +20,7 @@ class TopBar extends Component<Record<string, never>, { big: boolean }> {
   override render(_: Record<string, never>, { big }: { big: boolean }) {
     return (
       <header class="top">
-        <span class="brand">码上评议</span>
+        <span class="brand">{issuer}</span>
         <button
           type="button"
           class="tog"
@@ -41,9 +47,15 @@ export function Frame({ children }: { children: ComponentChildren }) {
   );
 }
 
+/** The other channel (settings citizen.hotline), a tap to call when it starts with a number. */
+export function Hotline({ text }: { text: string }) {
+  const number = /^[\d-]{3,}/.exec(text);
+  return number ? <a href={`tel:${number[0]}`}>{text}</a> : text;
+}
+
 /**
  * An unusable code or link, in the server's words (they are not in this bundle); a disabled code and
- * an expired link still say where they were.
+ * an expired link still say where they were; and where else the citizen can turn.
  */
 export function Missing({ page }: { page: MissingData }) {
   return (
@@ -52,6 +64,17 @@ export function Missing({ page }: { page: MissingData }) {
       {page.departmentName && <p class="loc">{page.departmentName}</p>}
       {page.location && <p class="loc">{page.location}</p>}
       <p>{page.advice}</p>
+      {page.reason === 'case' && (
+        <p>
+          <a href="/s/">用受理编号查询处理进度</a>
+        </p>
+      )}
+      {page.hotline && (
+        <p class="card">
+          其他反映渠道：
+          <Hotline text={page.hotline} />
+        </p>
+      )}
     </Frame>
   );
 }
@@ -74,8 +97,28 @@ export function CaseView({ page }: { page: CaseData }) {
         </dd>
         <dt>当前状态</dt>
         <dd data-testid="status">{page.statusLabel}</dd>
+        <dt>部门</dt>
+        <dd data-testid="department">{page.departmentName}</dd>
+        <dt>窗口</dt>
+        <dd data-testid="location">{page.location}</dd>
+        <dt>{page.anonymous ? '核实时限' : '回访时限'}</dt>
+        <dd data-testid="contact-due">{page.contactDueDate} 前</dd>
         <dt>办结时限</dt>
-        <dd>{page.dueDate} 前</dd>
+        <dd data-testid="due">{page.dueDate} 前</dd>
+      </dl>
+      {page.anonymous && <p class="hint">匿名评价：不电话回访，由部门核实整改。</p>}
+      <h2>您的评价</h2>
+      <dl class="card facts">
+        <dt>评价</dt>
+        <dd data-testid="level">{page.scoreLabel}</dd>
+        {page.tags.length > 0 && <dt>理由</dt>}
+        {page.tags.length > 0 && <dd data-testid="reasons">{page.tags.join('、')}</dd>}
+        {page.comment && <dt>留言</dt>}
+        {page.comment && (
+          <dd class="said" data-testid="comment">
+            {page.comment}
+          </dd>
+        )}
         <dt>评价时间</dt>
         <dd>{fmtTime(page.createdAt)}</dd>
       </dl>

@@ -108,8 +108,46 @@ export async function findFollowUpOfCase(db: DbOrTx, caseId: number): Promise<Ca
   ).get<CaseFollowUp>([caseId]);
 }
 
-export async function getCaseByToken(db: DbOrTx, token: string): Promise<CaseRow | undefined> {
-  return first(db.select().from(cases).where(eq(cases.statusToken, token)));
+/** A case with what the citizen's status page shows of it: where, and what was rated. */
+export interface PublicCaseRow extends CaseRow {
+  departmentName: string;
+  location: string;
+  score: number;
+  tags: string[];
+  comment: string | null;
+}
+
+export async function getPublicCaseByToken(db: DbOrTx, token: string): Promise<PublicCaseRow | undefined> {
+  return first(
+    db
+      .select({
+        ...getTableColumns(cases),
+        departmentName: departments.name,
+        location: codes.location,
+        score: ratings.score,
+        tags: ratings.tags,
+        comment: ratings.comment,
+      })
+      .from(cases)
+      .innerJoin(departments, eq(departments.id, cases.departmentId))
+      .innerJoin(codes, eq(codes.id, cases.codeId))
+      .innerJoin(ratings, eq(ratings.id, cases.ratingId))
+      .where(eq(cases.statusToken, token)),
+  );
+}
+
+/** What a lookup by case number checks: the 差评 case and the phone its citizen left (encrypted; null: none or erased). */
+export async function findCaseForLookup(
+  db: DbOrTx,
+  caseNo: string,
+): Promise<{ id: number; departmentId: number; statusToken: string; phoneEnc: string | null } | undefined> {
+  return first(
+    db
+      .select({ id: cases.id, departmentId: cases.departmentId, statusToken: cases.statusToken, phoneEnc: ratings.phoneEnc })
+      .from(cases)
+      .innerJoin(ratings, eq(ratings.id, cases.ratingId))
+      .where(and(eq(cases.caseNo, caseNo), eq(cases.kind, 'bad_rating'))),
+  );
 }
 
 /** A case joined with what its pages show: department, code location, rating, officer. */

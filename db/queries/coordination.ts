@@ -64,3 +64,22 @@ export async function hitRateLimits(
 export async function dropRateLimitsBefore(db: DbOrTx, before: number): Promise<void> {
   await statement(db, 'DELETE FROM rate_limit_hits WHERE window_start < ?').run([before]);
 }
+
+const TRY = `INSERT INTO rate_limit_hits (key, window_start, count) VALUES (@key, @now, 1)
+  ON CONFLICT (key) DO UPDATE SET
+    count = CASE WHEN rate_limit_hits.window_start + @window <= @now THEN 1 ELSE rate_limit_hits.count + 1 END,
+    window_start = CASE WHEN rate_limit_hits.window_start + @window <= @now THEN @now ELSE rate_limit_hits.window_start END
+  RETURNING count`;
+
+/**
+ * Counts one try under `key` in its fixed window of `windowMs` (started by its first try) and answers
+ * the count with it: one statement on either database, so tries from several instances at once are
+ * each counted before any is judged. A try that turns out right is given back (`giveBackTry`).
+ */
+export async function countTry(tx: DbOrTx, key: string, now: number, windowMs: number): Promise<number> {
+  return (await statement(tx, TRY).get<{ count: number }>({ key, now, window: windowMs }))!.count;
+}
+
+export async function giveBackTry(tx: DbOrTx, key: string): Promise<void> {
+  await statement(tx, 'UPDATE rate_limit_hits SET count = count - 1 WHERE key = ? AND count > 0').run([key]);
+}

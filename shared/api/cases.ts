@@ -76,7 +76,11 @@ export const EventSchema = Type.Object({
   by: Nullable(Type.Integer()),
   byName: Nullable(Type.String()),
   note: Nullable(Type.String()),
-  public: Type.Boolean({ description: '群众在进度查询页可见' }),
+  public: Type.Boolean({ description: '群众在进度查询页可见这一步（以 publicLabel 的字样）' }),
+  /** The step's words on the citizen's status page; null when the citizen does not see the step. */
+  publicLabel: Nullable(Type.String()),
+  /** Whether the note is shown to the citizen (整改措施, 解释说明); otherwise it stays inside. */
+  notePublic: Type.Boolean({ description: '说明（note）群众可见' }),
   data: Type.Object({
     classification: Type.Optional(Type.String()),
     classificationLabel: Type.Optional(Type.String()),
@@ -99,6 +103,8 @@ const FieldSpecSchema = Type.Object({
   type: lit(['choice', 'boolean', 'text'] as const),
   required: Type.Boolean(),
   label: Type.String(),
+  /** Who will read it (a note: 群众可见, or internal and what the citizen sees of the step instead). */
+  hint: Type.Optional(Type.String()),
   options: Type.Optional(Type.Array(Type.Object({ value: Type.String(), label: Type.String() }))),
 });
 export type FieldSpec = Static<typeof FieldSpecSchema>;
@@ -207,10 +213,27 @@ export const PhoneResponse = Type.Object({ phone: Type.String() });
 /** A step of the case as the citizen sees it. */
 export const PublicEventSchema = Type.Object({ at: Type.Integer(), label: Type.String(), note: Nullable(Type.String()) });
 
+/**
+ * The citizen's view of a case: where and what was rated, as the citizen wrote it (the comment as
+ * stored: numbers masked), its deadlines, and the steps and notes addressed to the citizen. Nothing
+ * of staff beyond the steps' public labels, no phone number.
+ */
 export const PublicStatusSchema = Type.Object({
   caseNo: Type.String(),
   status: CaseStatusSchema,
   statusLabel: Type.String(),
+  departmentName: Type.String(),
+  /** The window (the code's location). */
+  location: Type.String(),
+  score: Type.Integer(),
+  scoreLabel: Type.String(),
+  tags: Type.Array(Type.String()),
+  comment: Nullable(Type.String()),
+  /** 匿名差评: no call back; the department verifies and rectifies. */
+  anonymous: Type.Boolean(),
+  /** The 回访 deadline (anonymous: the verification's), YYYY-MM-DD. */
+  contactDueDate: Type.String(),
+  /** The whole case's deadline (办结时限), YYYY-MM-DD. */
   dueDate: Type.String(),
   createdAt: Type.Integer(),
   events: Type.Array(PublicEventSchema),
@@ -218,6 +241,16 @@ export const PublicStatusSchema = Type.Object({
 export type PublicCaseStatus = Static<typeof PublicStatusSchema>;
 
 export const TokenParam = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) });
+
+/** 找回进度查询链接: the case number and the last 4 digits of the phone the citizen left. */
+export const CaseLookupBody = Type.Object(
+  {
+    caseNo: Type.String({ minLength: 1, maxLength: 40, description: '受理编号，如 CP20261123-0001' }),
+    phoneLast4: Type.String({ pattern: '^[0-9]{4}$', description: '评价时留下的手机号后四位' }),
+  },
+  { additionalProperties: false },
+);
+export const CaseLookupResponse = Type.Object({ statusUrl: Type.String({ description: '进度查询页，如 /s/{token}' }) });
 
 export const RatingHistorySchema = Type.Object({
   rating: Type.Object({

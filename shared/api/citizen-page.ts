@@ -4,9 +4,13 @@ import { type Static, Type } from 'typebox';
 import { PublicEventSchema, PublicStatusSchema } from './cases.js';
 import { LiteralUnion, Nullable } from './common.js';
 
+/** Who issues the page, named in its header (settings citizen.authority; '' → the product's name). */
+const authority = Type.String();
+
 /** A code that can be rated: where, whom, and the reasons the citizen may pick. */
 export const RatePageData = Type.Object({
   kind: Type.Literal('rate'),
+  authority,
   code: Type.String(),
   departmentName: Type.String(),
   location: Type.String(),
@@ -22,6 +26,7 @@ export type RateData = Static<typeof RatePageData>;
  */
 export const MatterPageData = Type.Object({
   kind: Type.Literal('matter'),
+  authority,
   token: Type.String(),
   taskName: Type.String(),
   departmentName: Type.String(),
@@ -43,11 +48,14 @@ export type MatterData = Static<typeof MatterPageData>;
  */
 export const MissingPageData = Type.Object({
   kind: Type.Literal('missing'),
+  authority,
   code: Type.String(),
   reason: LiteralUnion(['unknown', 'disabled', 'case', 'link', 'expired'] as const),
   /** What the page says (server/modules/ratings/citizen-page.ts): kept out of the page's 12 KB bundle. */
   title: Type.String(),
   advice: Type.String(),
+  /** Where else the citizen can turn (settings citizen.hotline, e.g. 12345 政务服务便民热线); '' for none. */
+  hotline: Type.String(),
   departmentName: Type.Optional(Type.String()),
   location: Type.Optional(Type.String()),
 });
@@ -56,11 +64,16 @@ export type MissingData = Static<typeof MissingPageData>;
 /** The citizen's status view of a case (GET /s/{token}): its public status, with times as ISO strings. */
 export const CasePageData = Type.Object({
   kind: Type.Literal('case'),
+  authority,
   ...PublicStatusSchema.properties,
   createdAt: Type.String(),
   events: Type.Array(Type.Object({ ...PublicEventSchema.properties, at: Type.String() })),
 });
 export type CaseData = Static<typeof CasePageData>;
 
-export const PageDataSchema = Type.Union([RatePageData, MatterPageData, MissingPageData, CasePageData]);
+/** 找回进度 (GET /s/): the form asking for the case number and the phone's last 4 digits. */
+export const LookupPageData = Type.Object({ kind: Type.Literal('lookup'), authority, hotline: Type.String() });
+export type LookupData = Static<typeof LookupPageData>;
+
+export const PageDataSchema = Type.Union([RatePageData, MatterPageData, MissingPageData, CasePageData, LookupPageData]);
 export type PageData = Static<typeof PageDataSchema>;

@@ -121,7 +121,7 @@ describe('GET /api/cases/{id}', () => {
         to: 'rectifying',
         event: 'rectifying',
         action: '开始整改',
-        fields: [{ name: 'note', type: 'text', required: false, label: '整改安排' }],
+        fields: [{ name: 'note', type: 'text', required: false, label: '整改安排', hint: '仅内部可见：群众只看到“整改中”' }],
       },
     ]);
     expect(JSON.stringify(c)).not.toMatch(/(?<!\d)1[3-9]\d{9}(?!\d)/);
@@ -254,6 +254,15 @@ describe("the citizen's status link", () => {
       caseNo: kase.caseNo,
       status: 'rectified',
       statusLabel: '已整改待反馈',
+      // Where and what was rated, as the citizen wrote it; both deadlines.
+      departmentName: w.deptA.name,
+      location: w.codeA.location,
+      score: 1,
+      scoreLabel: '非常不满意',
+      tags: ['服务态度差'],
+      comment: '窗口人员态度冷淡',
+      anonymous: false,
+      contactDueDate: kase.contactDueDate,
       dueDate: kase.dueDate,
       createdAt: kase.createdAt,
       events: [
@@ -263,19 +272,45 @@ describe("the citizen's status link", () => {
         { at: expect.any(Number), label: '已整改', note: '已增设取号引导员，缩短等候时间' },
       ],
     });
-    for (const secret of [
-      '张三',
-      '内部',
-      w.supervisor.displayName,
-      w.headA.displayName,
-      'valid',
-      PHONE,
-      '139****5678',
-      '窗口人员态度冷淡',
-    ]) {
+    for (const secret of ['张三', '内部', w.supervisor.displayName, w.headA.displayName, 'valid', PHONE, '139****5678']) {
       expect(res.body).not.toContain(secret);
     }
-    expect(await t.services.cases.publicStatus(kase.statusToken)).toEqual(body);
+    const { departmentId, ...status } = (await t.services.cases.publicStatus(kase.statusToken))!;
+    expect(departmentId).toBe(w.deptA.id);
+    expect(status).toEqual(body);
+  });
+
+  it('staff are told exactly what the citizen sees: the steps (by their public words) and the notes marked 群众可见', async () => {
+    const { kase } = await badCase(t, w, { comment: '等了很久，电话 13812345678' });
+    await drive(t, w.supervisor, kase.id, { to: 'visited', classification: 'valid', note: '内部：当事窗口人员张三' });
+    await t.services.cases.assign((await t.services.auth.resolveActor(w.supervisor.id))!, kase.id, w.headA.id);
+    await drive(t, w.headA, kase.id, { to: 'rectifying', note: '内部整改安排' });
+    await drive(t, w.headA, kase.id, { to: 'rectified', note: '已增设取号引导员' });
+    const staff = (await getJson(t, w.supervisor, `/api/cases/${kase.id}`)).json();
+    const told = staff.events
+      .filter((e: { public: boolean }) => e.public)
+      .map((e: { publicLabel: string; notePublic: boolean; note: string | null }) => ({
+        label: e.publicLabel,
+        note: e.notePublic ? e.note : null,
+      }));
+    const shown = (await t.app.inject({ url: `/api/public/cases/${kase.statusToken}` }))
+      .json()
+      .events.map((e: { label: string; note: string | null }) => ({ label: e.label, note: e.note }));
+    expect(shown).toEqual(told);
+    expect(told.map((e: { note: string | null }) => e.note)).toEqual([null, null, null, '已增设取号引导员']);
+    // The visit's note was written on a step the citizen sees: staff are told it stays inside.
+    const visited = staff.events.find((e: { type: string }) => e.type === 'visited');
+    expect(visited).toMatchObject({ public: true, publicLabel: '已回访核实', notePublic: false, note: '内部：当事窗口人员张三' });
+    // The comment as stored: the number masked.
+    expect((await t.services.cases.publicStatus(kase.statusToken))!.comment).toBe('等了很久，电话 138****5678');
+    // An assignment is not a public step: no public words.
+    expect(staff.events.find((e: { type: string }) => e.type === 'assigned')).toMatchObject({ public: false, publicLabel: null });
+  });
+
+  it('an anonymous 差评 is told its case is verified by the department, not that a call will come', async () => {
+    const { kase } = await badCase(t, w, { anonymous: true });
+    const body = (await t.app.inject({ url: `/api/public/cases/${kase.statusToken}` })).json();
+    expect(body).toMatchObject({ anonymous: true, events: [{ label: '已受理，由部门核实处理', note: null }] });
   });
 
   it('an unknown token is a 404 in Chinese', async () => {

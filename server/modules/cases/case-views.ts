@@ -16,6 +16,21 @@ import type { DataCrypto } from '../../lib/crypto.js';
 import { redactPhones } from '../../lib/redact.js';
 import { EVENT_LABELS, PUBLIC_EVENT_LABELS } from './workflow.js';
 
+/** The step's words on the citizen's status page, or null when the citizen does not see the step. */
+function publicLabel(e: CaseEventRow): string | null {
+  if (!e.public) return null;
+  const d = e.data ?? {};
+  if (typeof d.publicLabel === 'string') return d.publicLabel;
+  // An anonymous 差评 gets no call: the department verifies it.
+  if (e.type === 'opened' && d.anonymous === true) return PUBLIC_EVENT_LABELS.opened_anonymous!;
+  return PUBLIC_EVENT_LABELS[e.type] ?? '处理进展';
+}
+
+/** Only notes addressed to the citizen (整改措施, 解释说明) are shown; staff notes stay inside. */
+function notePublic(e: CaseEventRow): boolean {
+  return e.public && e.data?.notePublic === true && !!e.note;
+}
+
 export const scoreLabel = (score: number): string => SCORE_LABELS[score as Score] ?? `${score} 分`;
 
 export function createCaseViews(crypto: DataCrypto) {
@@ -92,16 +107,16 @@ export function createCaseViews(crypto: DataCrypto) {
       byName: e.byName,
       note: e.note == null ? null : redactPhones(e.note),
       public: e.public,
+      // What the citizen's status page shows of this step: staff are told exactly that (one rule).
+      publicLabel: publicLabel(e),
+      notePublic: notePublic(e),
       data: eventData(e.data),
     };
   }
 
   function publicEvent(e: CaseEventRow): PublicCaseStatus['events'][number] {
-    const d = e.data ?? {};
-    const label = typeof d.publicLabel === 'string' ? d.publicLabel : (PUBLIC_EVENT_LABELS[e.type] ?? '处理进展');
-    // Only notes addressed to the citizen (整改措施, 解释说明); staff notes stay inside.
-    const note = d.notePublic === true && e.note ? redactPhones(e.note) : null;
-    return { at: e.at, label, note };
+    const note = notePublic(e) ? redactPhones(e.note!) : null;
+    return { at: e.at, label: publicLabel(e) ?? '处理进展', note };
   }
 
   return { listItem, event, publicEvent, maskedPhone };

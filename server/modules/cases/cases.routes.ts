@@ -5,6 +5,8 @@ import {
   CaseDetailSchema,
   CaseListQuery,
   CaseListResponse,
+  CaseLookupBody,
+  CaseLookupResponse,
   DrawBody,
   DrawListResponse,
   DrawResponse,
@@ -129,6 +131,34 @@ export async function casesRoutes(fastify: FastifyInstance, { cases }: { cases: 
       const status = await cases.publicStatus(request.params.token);
       if (!status) throw new NotFound('未找到该案件，请核对链接是否完整', 'CaseNotFound');
       return status;
+    },
+  );
+
+  app.post(
+    '/api/cases/lookup',
+    {
+      config: {
+        // Per network, in the store every instance shares; the wrong tries per case number are
+        // counted in the service (5 a day, whichever network sends them).
+        rateLimit: {
+          max: 30,
+          timeWindow: 3600_000,
+          keyGenerator: (req: { ip: string }) => `case-lookup:${req.ip}`,
+          errorResponseBuilder: () => ({ statusCode: 429, error: 'TooManyRequests', message: '查询过于频繁，请一小时后再试' }),
+        },
+      },
+      schema: {
+        tags: ['public'],
+        summary: '群众找回进度查询链接：受理编号 + 手机号后四位（无需登录）',
+        description:
+          '只查实名差评的案件（匿名评价没有手机号）。不论受理编号不存在、后四位不符还是匿名案件，都回答同一个 404。同一受理编号每天最多 5 次错误，之后 429（无论从哪个网络）；同一网络每小时最多 30 次。每次查询写入审计日志。',
+        body: CaseLookupBody,
+        response: { 200: CaseLookupResponse, ...errors(400, 404, 429) },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return cases.lookup({ ...request.body, ip: request.ip });
     },
   );
 

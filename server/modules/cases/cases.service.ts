@@ -37,6 +37,7 @@ import type { RatingRecords } from '../ratings/rating-records.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { StatsService } from '../stats/stats.service.js';
 import { createCaseViews, scoreLabel } from './case-views.js';
+import { createCaseLookup } from './lookup.js';
 import { createCasePrivacy } from './privacy.js';
 import { createSpotChecks } from './spot-checks.js';
 import { applyMove } from './transitions.js';
@@ -159,6 +160,7 @@ export function createCasesService(deps: CasesDeps) {
   }
 
   const privacy = createCasePrivacy({ db, clock, settings, ratings, crypto, scoped, canViewPhone });
+  const caseLookup = createCaseLookup({ db, clock, crypto, settings });
   const spotChecks = createSpotChecks({ db, clock, random, settings, stats, org: deps.org, statusToken, listItemById });
 
   return {
@@ -347,19 +349,31 @@ export function createCasesService(deps: CasesDeps) {
     },
 
     /** The citizen's status page: public steps and notes addressed to the citizen only; null if unknown. */
-    async publicStatus(token: string): Promise<PublicCaseStatus | null> {
-      const c = await q.getCaseByToken(db, token);
+    async publicStatus(token: string): Promise<(PublicCaseStatus & { departmentId: number }) | null> {
+      const c = await q.getPublicCaseByToken(db, token);
       if (!c) return null;
       const events = await q.listPublicEvents(db, c.id);
       return {
         caseNo: c.caseNo,
         status: c.status,
         statusLabel: CASE_STATUS_LABELS[c.status],
+        departmentId: c.departmentId,
+        departmentName: c.departmentName,
+        location: c.location,
+        score: c.score,
+        scoreLabel: scoreLabel(c.score),
+        tags: c.tags,
+        // As the staff page shows it: numbers masked (they are masked when stored, too).
+        comment: c.comment == null ? null : redactPhones(c.comment),
+        anonymous: c.anonymous,
+        contactDueDate: c.contactDueDate,
         dueDate: c.dueDate,
         createdAt: c.createdAt,
         events: events.map(views.publicEvent),
       };
     },
+
+    lookup: caseLookup.lookup,
 
     /**
      * The escalation job: open cases past their whole deadline, or still unvisited past the contact

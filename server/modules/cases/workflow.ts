@@ -283,7 +283,18 @@ function fieldSpec(m: Move, c: CaseState, name: MoveField): FieldSpec {
         ],
       };
     case 'note':
-      return { name, type: 'text', required, label: m.noteLabel(c) };
+      // The citizen's status page shows exactly this (case-views.ts: publicLabel, notePublic).
+      return {
+        name,
+        type: 'text',
+        required,
+        label: m.noteLabel(c),
+        hint: m.notePublic
+          ? '群众可见：将显示在群众的进度查询页'
+          : m.publicLabel
+            ? `仅内部可见：群众只看到“${m.publicLabel}”`
+            : '仅内部可见',
+      };
   }
 }
 
@@ -321,5 +332,6 @@ export const EVENT_LABELS: Record<string, string> = {
 /** Citizen labels of the events that are public but are not moves. */
 export const PUBLIC_EVENT_LABELS: Record<string, string> = {
   opened: '已受理，等待回访',
+  opened_anonymous: '已受理，由部门核实处理',
   phone_erased: '您留下的手机号码已按规定删除',
 };

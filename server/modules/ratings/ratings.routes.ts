@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { PageData } from '../../../shared/api/citizen-page.js';
+import type { MissingData, PageData } from '../../../shared/api/citizen-page.js';
 import { errors } from '../../../shared/api/common.js';
 import {
   CodeParam,
@@ -21,7 +21,7 @@ import { actorOf } from '../../plugins/auth.js';
 import { moduleRoutes } from '../../plugins/staff-route.js';
 import type { CasesService } from '../cases/cases.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
-import { type CitizenPageTemplate, missingPage } from './citizen-page.js';
+import { type CitizenPageTemplate, FAVICON_SVG, missingPage, pageTitle, WEB_MANIFEST } from './citizen-page.js';
 import type { HeldRatings } from './held-ratings.js';
 import type { CodeLookup, RatingsService } from './ratings.service.js';
 
@@ -36,14 +36,14 @@ export async function ratingsRoutes(
     settings,
     codes,
     caseStatus,
-    page,
+    pages,
   }: {
     ratings: Pick<RatingsService, 'submit' | 'submitForMatter' | 'linkPage' | 'listFlagged'>;
     heldRatings: HeldRatings;
     settings: Pick<SettingsService, 'get' | 'forDepartment'>;
     codes: CodeLookup;
     caseStatus: CaseStatusLookup;
-    page: CitizenPageTemplate;
+    pages: CitizenPageTemplate;
   },
 ): Promise<void> {
   const { app, staff } = moduleRoutes(fastify, 'ratings');
@@ -169,9 +169,9 @@ export async function ratingsRoutes(
     async (request) => heldRatings.decide(actorOf(request), request.body),
   );
 
-  function sendPage(reply: FastifyReply, status: number, data: PageData) {
-    const html = page.render(data);
-    if (html === null) {
+  function sendPage(reply: FastifyReply, status: number, data: PageData, title: string) {
+    const page = pages.render(data, title);
+    if (page === null) {
       return reply.status(503).type('text/plain; charset=utf-8').send('前端尚未构建：请运行 npm run build');
     }
     return reply
@@ -179,58 +179,107 @@ export async function ratingsRoutes(
       .header('content-security-policy', page.csp)
       .header('cache-control', 'no-cache')
       .type('text/html; charset=utf-8')
-      .send(html);
+      .send(page.html);
+  }
+
+  /** A page that cannot be rated, titled by what it says. */
+  function sendMissing(reply: FastifyReply, status: number, data: MissingData) {
+    return sendPage(reply, status, data, pageTitle([data.title, data.departmentName, data.location], data.authority));
   }
 
   // Before /r/:code and /e/:token in meaning (find-my-way prefers the static path): the page's service
   // worker, one script served in each scope it keeps pages of (a worker's scope is its own folder).
   for (const path of ['/r/sw.js', '/e/sw.js']) {
     app.get(path, { schema: { hide: true } }, async (_request, reply) => {
-      if (!page.serviceWorker) return reply.status(404).send({ error: 'NotFound', message: '前端尚未构建' });
+      if (!pages.serviceWorker) return reply.status(404).send({ error: 'NotFound', message: '前端尚未构建' });
       // Revalidated on every check, so a new build's worker replaces the old one at the next visit.
-      return reply.header('cache-control', 'no-cache').type('text/javascript; charset=utf-8').send(page.serviceWorker);
+      return reply.header('cache-control', 'no-cache').type('text/javascript; charset=utf-8').send(pages.serviceWorker);
     });
   }
+
+  // The icon and the web app manifest the citizen pages link to (citizen-page.ts); /favicon.ico for the
+  // pages that name no icon (browsers ask for it anyway).
+  for (const path of ['/favicon.svg', '/favicon.ico']) {
+    app.get(path, { schema: { hide: true } }, async (_request, reply) =>
+      reply.header('cache-control', 'public, max-age=86400').type('image/svg+xml').send(FAVICON_SVG),
+    );
+  }
+  app.get('/manifest.webmanifest', { schema: { hide: true } }, async (_request, reply) =>
+    reply.header('cache-control', 'public, max-age=86400').type('application/manifest+json; charset=utf-8').send(WEB_MANIFEST),
+  );
 
   app.get('/r/:code', { schema: { hide: true, params: Type.Object({ code: Type.String() }) } }, async (request, reply) => {
     const code = request.params.code.trim().toUpperCase();
     const info = code.length <= 64 ? await codes.getPublicInfo(code) : null;
-    if (!info) return sendPage(reply, 404, missingPage('unknown', { code: code.slice(0, 64) }));
+    // An unknown code has no county: the platform's words.
+    if (!info) return sendMissing(reply, 404, missingPage('unknown', settings.get().citizen, { code: code.slice(0, 64) }));
+    const county = await settings.forDepartment(info.departmentId);
     if (!info.active) {
-      return sendPage(reply, 410, missingPage('disabled', { code, departmentName: info.departmentName, location: info.location }));
+      return sendMissing(
+        reply,
+        410,
+        missingPage('disabled', county.citizen, { code, departmentName: info.departmentName, location: info.location }),
+      );
     }
-    return sendPage(reply, 200, {
-      kind: 'rate',
-      code,
-      departmentName: info.departmentName,
-      location: info.location,
-      staffName: info.staffName,
-      // The reasons of the code's county.
-      tags: (await settings.forDepartment(info.departmentId)).tags,
-      commentMax: COMMENT_MAX,
-    });
+    const { authority } = county.citizen;
+    return sendPage(
+      reply,
+      200,
+      {
+        kind: 'rate',
+        authority,
+        code,
+        departmentName: info.departmentName,
+        location: info.location,
+        staffName: info.staffName,
+        // The reasons of the code's county.
+        tags: county.tags,
+        commentMax: COMMENT_MAX,
+      },
+      pageTitle(['评价', info.departmentName, info.location], authority),
+    );
   });
 
   // A 办件's one-time rating link (一次一评), from the business system's SMS or the QR on the window's screen.
   app.get('/e/:token', { schema: { hide: true, params: Type.Object({ token: Type.String() }) } }, async (request, reply) => {
     const found = await ratings.linkPage(request.params.token);
-    if (found.state === 'open') return sendPage(reply, 200, found.page);
+    if (found.state === 'open') {
+      const { page } = found;
+      return sendPage(reply, 200, page, pageTitle(['评价', page.departmentName, page.location], page.authority));
+    }
     if (found.state === 'expired') {
       const { departmentName, location } = found;
-      return sendPage(reply, 410, missingPage('expired', { departmentName, location }));
+      const county = await settings.forDepartment(found.departmentId);
+      return sendMissing(reply, 410, missingPage('expired', county.citizen, { departmentName, location }));
     }
-    return sendPage(reply, 404, missingPage('link'));
+    return sendMissing(reply, 404, missingPage('link', settings.get().citizen));
   });
 
-  app.get('/s/:token', { schema: { hide: true, params: Type.Object({ token: Type.String() }) } }, async (request, reply) => {
-    const status = request.params.token.length <= 64 ? await caseStatus.publicStatus(request.params.token) : null;
-    if (!status) return sendPage(reply, 404, missingPage('case'));
-    // The page shows times in Beijing time from ISO strings.
-    return sendPage(reply, 200, {
-      kind: 'case',
-      ...status,
-      createdAt: new Date(status.createdAt).toISOString(),
-      events: status.events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
+  // 找回进度查询链接: the lookup by case number and the phone's last 4 digits (POST /api/cases/lookup).
+  for (const path of ['/s', '/s/']) {
+    app.get(path, { schema: { hide: true } }, async (_request, reply) => {
+      const { authority, hotline } = settings.get().citizen;
+      return sendPage(reply, 200, { kind: 'lookup', authority, hotline }, pageTitle(['查询处理进度'], authority));
     });
+  }
+
+  app.get('/s/:token', { schema: { hide: true, params: Type.Object({ token: Type.String() }) } }, async (request, reply) => {
+    const found = request.params.token.length <= 64 ? await caseStatus.publicStatus(request.params.token) : null;
+    if (!found) return sendMissing(reply, 404, missingPage('case', settings.get().citizen));
+    const { departmentId, ...status } = found;
+    const { authority } = (await settings.forDepartment(departmentId)).citizen;
+    // The page shows times in Beijing time from ISO strings.
+    return sendPage(
+      reply,
+      200,
+      {
+        kind: 'case',
+        authority,
+        ...status,
+        createdAt: new Date(status.createdAt).toISOString(),
+        events: status.events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
+      },
+      pageTitle(['处理进度', status.caseNo, status.departmentName], authority),
+    );
   });
 }

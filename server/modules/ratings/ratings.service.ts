@@ -79,7 +79,7 @@ export interface SubmitAtKioskInput {
 /** The page of a one-time link: open (with its data), expired (saying where), or unknown. */
 export type LinkPage =
   | { state: 'open'; page: MatterData }
-  | { state: 'expired'; departmentName: string; location: string }
+  | { state: 'expired'; departmentId: number; departmentName: string; location: string }
   | { state: 'unknown' };
 
 /** A 办件 has had its first rating and its one 追评 (GB/T 39734-2020, 评价次数规则). */
@@ -913,11 +913,15 @@ export function createRatingsService(deps: {
     async linkPage(token: string): Promise<LinkPage> {
       const m = token.length <= 128 ? await mq.findLinkPage(db, token) : undefined;
       if (m?.status !== 'finished' || m.linkExpiresAt === null || m.finishedDay === null) return { state: 'unknown' };
-      if (clock.now() > m.linkExpiresAt) return { state: 'expired', departmentName: m.departmentName, location: m.location };
+      if (clock.now() > m.linkExpiresAt) {
+        return { state: 'expired', departmentId: m.departmentId, departmentName: m.departmentName, location: m.location };
+      }
+      const county = await settings.forDepartment(m.departmentId);
       return {
         state: 'open',
         page: {
           kind: 'matter',
+          authority: county.citizen.authority,
           token,
           taskName: m.taskName,
           departmentName: m.departmentName,
@@ -926,7 +930,7 @@ export function createRatingsService(deps: {
           expiresAt: new Date(m.linkExpiresAt).toISOString(),
           rated: Math.min(m.ratingCount, MAX_ASSESS_NUMBER),
           // The reasons of the county the 办件 was handled in, as its rating checks them.
-          tags: (await settings.forDepartment(m.departmentId)).tags,
+          tags: county.tags,
           commentMax: COMMENT_MAX,
         },
       };

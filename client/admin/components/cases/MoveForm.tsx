@@ -38,6 +38,7 @@ export function MoveForm({ caseId, move, onDone }: { caseId: number; move: Allow
           <label key={f.name} for={id(f.name)}>
             {f.label}
             {f.required ? '（必填）' : '（选填）'}
+            {f.hint && <small class="muted"> {f.hint}</small>}
             <textarea
               id={id(f.name)}
               name={f.name}

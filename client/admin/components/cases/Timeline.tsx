@@ -26,10 +26,21 @@ export function Timeline({ events }: { events: CaseEvent[] }) {
             </span>
             {e.public && <span class="badge ok">群众可见</span>}
           </div>
+          {/* Exactly what the citizen's status page shows of this step (the server's one rule). */}
+          {e.public && (
+            <div class="muted">
+              群众进度页显示：“{e.publicLabel}”{e.notePublic ? '及下方说明' : ''}
+            </div>
+          )}
           {details(e).map((line) => (
             <div key={line}>{line}</div>
           ))}
-          {e.note && <p class="note">{e.note}</p>}
+          {e.note && (
+            <p class="note">
+              {e.public && <span class="muted">{e.notePublic ? '群众可见的说明：' : '内部说明（群众看不到）：'}</span>}
+              {e.note}
+            </p>
+          )}
         </li>
       ))}
     </ol>
