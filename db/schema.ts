@@ -138,8 +138,9 @@ export const ratings = sqliteTable(
     // One rating per assess number of a 办件: a second submission racing the first fails here.
     uniqueIndex('ratings_matter_assess_uq').on(t.matterId, t.assessNumber),
     index('ratings_dept_day_idx').on(t.departmentId, t.day),
-    // Newest-first lists across many departments walk this (appended in order: cheap to maintain).
-    index('ratings_day_idx').on(t.day),
+    // Newest-first lists across many departments walk this (appended in order: cheap to maintain); by
+    // time within a day, since a 办件's default rating or a paper form is stored after later ratings.
+    index('ratings_day_time_idx').on(t.day, t.createdAt),
     index('ratings_code_day_idx').on(t.codeId, t.day),
     // The review queue: the held ratings of a scope, newest first, and every filter of the queue read
     // from the index alone (partial: only held rows are in it, so the ingest path never writes it).

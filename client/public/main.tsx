@@ -32,6 +32,9 @@ interface Rankings {
   departments: PublicDepartment[];
 }
 
+/** The figure columns, in order (their headings, and each figure's name in the phone layout's cards). */
+const FIGURES = ['评价数', '好评率', '主动评价好评率', '评价率', '综合评分', '差评整改'];
+
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
 const currentMonth = () => chinaMonth(Date.now());
 
@@ -118,18 +121,7 @@ function PublicPage() {
               <caption>
                 {scopeName} {y} 年 {Number(m)} 月 部门排名
               </caption>
-              <ColumnHeads
-                columns={[
-                  num('排名'),
-                  '部门',
-                  num('评价数'),
-                  num('好评率'),
-                  num('主动评价好评率'),
-                  num('评价率'),
-                  num('综合评分'),
-                  num('差评整改'),
-                ]}
-              />
+              <ColumnHeads columns={[num('排名'), '部门', ...FIGURES.map((f) => num(f))]} />
               <tbody>
                 {data.departments.length === 0 && (
                   <tr>
@@ -138,12 +130,15 @@ function PublicPage() {
                 )}
                 {data.departments.map((d, i) => (
                   <tr key={`${d.orgUnitName}-${d.name}-${i}`}>
-                    <td class="num">{d.insufficient ? <span class="badge">样本不足</span> : d.rank}</td>
+                    <td class="num rank" data-label="排名">
+                      {d.insufficient ? <span class="badge">样本不足</span> : d.rank}
+                    </td>
                     <th scope="row">
                       {d.name}
                       {data.orgUnits.length > 2 && <span class="unit">{d.orgUnitName}</span>}
                     </th>
                     <FigureCells
+                      labels={FIGURES}
                       figures={[
                         d.total,
                         pct(d.goodRate),

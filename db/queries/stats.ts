@@ -313,6 +313,13 @@ export interface RatingFilter {
   kind?: 'good' | 'bad';
   realName?: boolean;
   withComment?: boolean;
+  /** Of the rating list's page (GET /api/stats/ratings): filters the rollups do not carry. */
+  tag?: string;
+  withoutComment?: boolean;
+  held?: boolean;
+  flagged?: boolean;
+  channel?: string;
+  bound?: boolean;
   /**
    * Excluded ratings (approved appeals) and those a 办件's 追评 replaced are not behind any figure;
    * listed only when asked.
@@ -359,9 +366,21 @@ function ratingWhere(db: DbOrTx, f: RatingFilter): SQL {
   if (f.kind === 'bad') cond.push(sql`r.score <= 2`);
   if (f.realName !== undefined) cond.push(sql`r.real_name = ${f.realName ? 1 : 0}`);
   if (f.withComment) cond.push(sql`r.comment IS NOT NULL AND r.comment <> ''`);
-  // Counted only: neither excluded, held for review, nor replaced by a 追评 (docs/domain.md).
-  if (!f.includeExcluded) cond.push(sql`r.excluded = 0 AND r.superseded = 0 AND r.held = 0`);
+  if (f.withoutComment) cond.push(sql`(r.comment IS NULL OR r.comment = '')`);
+  if (f.tag !== undefined) cond.push(sql`EXISTS (SELECT 1 FROM ${tagsOf(db)} WHERE j.value = ${f.tag})`);
+  if (f.flagged !== undefined) cond.push(sql`r.flagged = ${f.flagged ? 1 : 0}`);
+  if (f.channel !== undefined) cond.push(sql`r.channel = ${f.channel}`);
+  if (f.bound !== undefined) cond.push(f.bound ? sql`r.matter_id IS NOT NULL` : sql`r.matter_id IS NULL`);
+  if (f.held !== undefined) cond.push(sql`r.held = ${f.held ? 1 : 0}`);
+  // Counted only: neither excluded, held for review, nor replaced by a 追评 (docs/domain.md). Asked
+  // for the held ones, the list is of those (held, not yet excluded).
+  if (!f.includeExcluded) cond.push(f.held ? sql`r.excluded = 0` : sql`r.excluded = 0 AND r.superseded = 0 AND r.held = 0`);
   return sql.join(cond, sql` AND `);
+}
+
+/** The elements of a rating's tags (a JSON array stored as text) as rows `j.value`. */
+function tagsOf(db: DbOrTx): SQL {
+  return isPg(db) ? sql.raw('json_array_elements_text(r.tags::json) AS j(value)') : sql.raw('json_each(r.tags) j');
 }
 
 export async function listRatings(db: DbOrTx, f: RatingFilter, limit: number, offset: number): Promise<RatingDetailRow[]> {
@@ -369,7 +388,7 @@ export async function listRatings(db: DbOrTx, f: RatingFilter, limit: number, of
     db,
     sql`
     ${sql.raw(DETAIL_SELECT)}
-    WHERE ${ratingWhere(db, f)} ORDER BY r.day DESC, r.id DESC LIMIT ${limit} OFFSET ${offset}`,
+    WHERE ${ratingWhere(db, f)} ORDER BY r.day DESC, r.created_at DESC, r.id DESC LIMIT ${limit} OFFSET ${offset}`,
   );
 }
 
@@ -381,7 +400,8 @@ const RATING_COUNT_CAP = 10_000;
  * size); filters the rollup does not carry are counted on the rows, up to RATING_COUNT_CAP.
  */
 export async function countRatings(db: DbOrTx, f: RatingFilter): Promise<{ total: number; capped: boolean }> {
-  if (f.realName === undefined && !f.withComment && !f.includeExcluded) {
+  const rowFilters = [f.realName, f.tag, f.held, f.flagged, f.channel, f.bound].some((v) => v !== undefined);
+  if (!rowFilters && !f.withComment && !f.withoutComment && !f.includeExcluded) {
     const scores = f.score !== undefined ? [f.score] : f.kind === 'good' ? [3, 4, 5] : f.kind === 'bad' ? [1, 2] : [1, 2, 3, 4, 5];
     const sum = scores.map((n) => `s${n}`).join(' + ');
     // One code: its rows of the period by primary key; otherwise one row per department and day.

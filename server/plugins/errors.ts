@@ -36,6 +36,17 @@ const FIELD_LABELS: Record<string, string> = {
   departmentId: '部门',
   active: '状态',
   alerted: '提示筛选',
+  // GET /api/stats/ratings (评价 page filters)
+  codeId: '评议码',
+  kind: '类型',
+  realName: '实名筛选',
+  tag: '理由标签',
+  hasComment: '留言筛选',
+  held: '暂扣筛选',
+  flagged: '标记筛选',
+  channel: '渠道',
+  bound: '办件筛选',
+  includeExcluded: '是否含未计入的评价',
   // 办件 (PUT /api/matters/{projectNo}): named in Chinese and by the JSON field, for the business
   // system's developers who read these messages.
   projectNo: '办件编号（projectNo）',

@@ -1,7 +1,7 @@
 // Request and response schemas of the statistics routes. Responses are allow-lists: a rating's phone
 // appears only as the masked `phone` of the rating lists.
 import { type Static, Type } from 'typebox';
-import type { OrgKind, RatingChannel } from '../domain.js';
+import { type OrgKind, RATING_CHANNELS, type RatingChannel } from '../domain.js';
 import { DateString, FileBytes, LiteralUnion, MonthString, Nullable, PageFields } from './common.js';
 
 const Int = Type.Integer();
@@ -145,6 +145,14 @@ export const RatingsQuery = Type.Object({
   score: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })),
   kind: Type.Optional(Type.Union([Type.Literal('good'), Type.Literal('bad')])),
   realName: Type.Optional(Type.Boolean()),
+  /** One reason tag the rating carries (exactly, as stored). */
+  tag: Type.Optional(Type.String({ minLength: 1, maxLength: 30, description: '理由标签（完全一致）' })),
+  hasComment: Type.Optional(Type.Boolean({ description: 'true：只看有留言的；false：只看无留言的' })),
+  /** Held for review now: true lists only those (they count in no figure), false none of them. */
+  held: Type.Optional(Type.Boolean({ description: 'true：只看暂扣待核查的评价（不计入任何指标）；false：不含' })),
+  flagged: Type.Optional(Type.Boolean({ description: 'true：只看被防刷规则标记过的评价（含已放行、已排除的）；false：不含' })),
+  channel: Type.Optional(LiteralUnion(RATING_CHANNELS, { description: '渠道：qr 二维码、link 评价链接、kiosk 评价器、default 系统默认' })),
+  bound: Type.Optional(Type.Boolean({ description: 'true：只看绑定办件的评价；false：只看未绑定办件的' })),
   includeExcluded: Type.Optional(Type.Boolean()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000 })),

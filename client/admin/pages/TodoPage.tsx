@@ -17,7 +17,11 @@ export function TodoPage({ user }: PageProps) {
           <p role="status" class="muted">
             共 {data.total} 件待办
           </p>
-          <CaseTable cases={data.cases} showDepartment={user.departmentIds.length !== 1} />
+          <CaseTable
+            cases={data.cases}
+            showDepartment={user.departmentIds.length !== 1}
+            empty="暂无待整改案件：本部门没有等待处理的案件。"
+          />
         </>
       )}
     </section>

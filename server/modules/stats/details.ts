@@ -139,7 +139,10 @@ export function createStatsDetails(deps: StatsDeps) {
       };
     },
 
-    /** The ratings behind a figure: counted ratings of the filter, newest first, phones masked. */
+    /**
+     * The ratings behind a figure, and the 评价 page's list: counted ratings of the filter (or the held
+     * ones, asked for), newest first by time, phones masked.
+     */
     async ratings(actor: Actor, query: RatingsQuery): Promise<RatingsResponse> {
       const p = periodOf(deps, query);
       const ids = (await scopedDepartments(deps, actor, query.departmentId)).map((d) => d.id);
@@ -153,6 +156,13 @@ export function createStatsDetails(deps: StatsDeps) {
         score: query.score,
         kind: query.kind,
         realName: query.realName,
+        tag: query.tag,
+        withComment: query.hasComment === true,
+        withoutComment: query.hasComment === false,
+        held: query.held,
+        flagged: query.flagged,
+        channel: query.channel,
+        bound: query.bound,
         includeExcluded: query.includeExcluded,
       };
       const count = await q.countRatings(db, filter);

@@ -10,30 +10,49 @@ export function DeadlineBadge({ c }: { c: Pick<CaseItem, 'overdue' | 'contactOve
   return null;
 }
 
-export function CaseTable({ cases, showDepartment = true }: { cases: CaseItem[]; showDepartment?: boolean }) {
-  if (cases.length === 0) return <p class="muted">没有符合条件的案件。</p>;
+/** The cases as a table; below 768 px each case is a card, each cell labelled by its column (admin.css, card lists). */
+export function CaseTable({
+  cases,
+  showDepartment = true,
+  empty = '没有符合条件的案件。',
+}: {
+  cases: CaseItem[];
+  showDepartment?: boolean;
+  empty?: string;
+}) {
+  if (cases.length === 0) return <p class="empty">{empty}</p>;
   return (
     <div class="table-scroll">
-      <table class="data">
+      <table class="data cards case-list">
         <ColumnHeads
           columns={['案件编号', '类型', '状态', ...(showDepartment ? ['部门'] : []), '位置', '评价', '办结期限', '联系电话', '立案时间']}
         />
         <tbody>
           {cases.map((c) => (
             <tr key={c.id} class={c.overdue ? 'overdue' : undefined}>
-              <th scope="row">
+              <th scope="row" class="case-no">
                 <a href={`${BASE}/cases/${c.id}`}>{c.caseNo}</a>
               </th>
-              <td>{c.kindLabel}</td>
-              <td>
-                {c.statusLabel} <DeadlineBadge c={c} />
+              <td data-label="类型">{c.kindLabel}</td>
+              <td data-label="状态">
+                <span class="pills">
+                  <span>{c.statusLabel}</span> <DeadlineBadge c={c} />
+                </span>
               </td>
-              {showDepartment && <td>{c.departmentName}</td>}
-              <td>{c.location}</td>
-              <td>{c.scoreLabel}</td>
-              <td>{c.dueDate}</td>
-              <td>{c.anonymous ? <span class="muted">匿名</span> : (c.phoneMasked ?? <span class="muted">已删除</span>)}</td>
-              <td>{formatTime(c.createdAt)}</td>
+              {showDepartment && <td data-label="部门">{c.departmentName}</td>}
+              <td data-label="位置">{c.location}</td>
+              <td data-label="评价" class="nowrap">
+                {c.scoreLabel}
+              </td>
+              <td data-label="办结期限" class="nowrap">
+                {c.dueDate}
+              </td>
+              <td data-label="联系电话" class="nowrap">
+                {c.anonymous ? <span class="muted">匿名</span> : (c.phoneMasked ?? <span class="muted">已删除</span>)}
+              </td>
+              <td data-label="立案时间" class="nowrap">
+                {formatTime(c.createdAt)}
+              </td>
             </tr>
           ))}
         </tbody>

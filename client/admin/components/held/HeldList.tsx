@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { HeldRatingsQuery, HeldRatingsResponse } from '../../../../shared/api/ratings.js';
-import { chinaDateTime } from '../../../../shared/china-time.js';
 import { SCORE_LABELS, type Score } from '../../../../shared/domain.js';
+import { formatTime } from '../cases/types.js';
 import { ErrorText } from '../ErrorText.js';
 import { Pager } from '../Pager.js';
 import { int, qs } from '../stats/format.js';
@@ -123,7 +123,7 @@ export function HeldList({
       )}
       {rows.length > 0 && (
         <div class="table-wrap">
-          <table class={canDecide ? 'data held-ratings pickable' : 'data held-ratings'}>
+          <table class={canDecide ? 'data cards held-ratings pickable' : 'data cards held-ratings'}>
             <caption class="sr-only">{label}</caption>
             <thead>
               <tr>
@@ -146,21 +146,23 @@ export function HeldList({
                     <td class="pick">
                       <input
                         type="checkbox"
-                        aria-label={`选择 ${chinaDateTime(r.createdAt)} ${r.location} 的评价`}
+                        aria-label={`选择 ${formatTime(r.createdAt)} ${r.location} 的评价`}
                         checked={selected.has(r.id)}
                         onChange={(e) => pick(r.id, e.currentTarget.checked)}
                       />
                     </td>
                   )}
-                  <td class="nowrap when">{chinaDateTime(r.createdAt)}</td>
-                  <td>
+                  <td class="nowrap when" data-label="时间">
+                    {formatTime(r.createdAt)}
+                  </td>
+                  <td data-label="部门 / 位置">
                     {r.departmentName}
                     <br />
                     <span class="muted">
                       {r.location}（{r.codeId}）
                     </span>
                   </td>
-                  <td class="score">
+                  <td class="score" data-label="评价">
                     <span class={r.score <= 2 ? 'badge bad' : 'badge ok'}>{SCORE_LABELS[r.score as Score] ?? r.score}</span>
                     {r.realName && <span class="badge">实名</span>}
                   </td>

@@ -1,5 +1,6 @@
 import { ColumnHeads, num } from '../../../shared/ColumnHeads.js';
 import { BASE } from '../../router.js';
+import { formatTime } from '../cases/types.js';
 import { HeldNote, heldLink } from '../held/HeldNote.js';
 import { useApi } from '../use-api.js';
 import { CaseWork, OverdueCount } from './CaseWork.js';
@@ -18,7 +19,7 @@ interface Tag {
 }
 interface Comment {
   id: number;
-  time: string;
+  createdAt: number;
   location: string;
   score: number;
   comment: string;
@@ -122,7 +123,7 @@ export function DepartmentDashboard({ departmentId, range, queue = false }: { de
                   <li key={x.id}>
                     <span class={x.score <= 2 ? 'badge bad' : 'badge ok'}>{x.score} 分</span>{' '}
                     <span class="muted">
-                      {x.time} · {x.location}
+                      {formatTime(x.createdAt)} · {x.location}
                     </span>
                     <p>{x.comment}</p>
                   </li>

@@ -21,6 +21,7 @@ export function TrendChart({ data, title = '趋势' }: { data: TrendResponse; ti
 
   useEffect(() => {
     let chart: uPlotType | null = null;
+    let resized: ResizeObserver | null = null;
     let live = true;
     const el = box.current;
     if (!el) return;
@@ -28,7 +29,9 @@ export function TrendChart({ data, title = '趋势' }: { data: TrendResponse; ti
       .then((uPlot) => {
         if (!live) return;
         const xs = data.points.map((p) => Date.parse(`${p.from}T00:00:00Z`) / 1000);
-        const width = Math.max(320, el.clientWidth || 640);
+        // As wide as its box, and again whenever the box changes (a phone turned, a window resized):
+        // a fixed width cut the right-hand axis and the legend off on a phone.
+        const width = el.clientWidth || 640;
         chart = new uPlot(
           {
             width,
@@ -51,10 +54,15 @@ export function TrendChart({ data, title = '趋势' }: { data: TrendResponse; ti
           ],
           el,
         );
+        resized = new ResizeObserver(() => {
+          if (chart && el.clientWidth > 0 && el.clientWidth !== chart.width) chart.setSize({ width: el.clientWidth, height: 260 });
+        });
+        resized.observe(el);
       })
       .catch(() => live && setFailed(true));
     return () => {
       live = false;
+      resized?.disconnect();
       chart?.destroy();
     };
   }, [data]);

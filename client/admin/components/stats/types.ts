@@ -12,6 +12,7 @@ export type {
   RatingView,
   StaffFiguresResponse,
   SummaryResponse,
+  TagsResponse,
   TaskFiguresResponse,
   TrendResponse,
 } from '../../../../shared/api/stats.js';

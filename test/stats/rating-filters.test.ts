@@ -1,0 +1,146 @@
+// The 评价 page's list (GET /api/stats/ratings): every filter of the page (period, level, code, tag,
+// comment, held/flagged, channel, 办件-bound), newest first by the time rated, paged with its total,
+// scoped to the caller, and a bad value answered 400 in Chinese naming the parameter.
+import { describe, expect, it } from 'vitest';
+import { bearerFor, T0 } from '../helpers/app.js';
+import { makeRating, useTestWorld } from '../helpers/factories.js';
+import { makeMatter } from '../helpers/matters.js';
+
+const { t, w } = useTestWorld();
+const HOUR = 3600_000;
+const DAY = 'from=2026-11-20&to=2026-11-23';
+
+type Row = { id: number; createdAt: number; score: number; channel: string; held: boolean; flagged: boolean; tags: string[] };
+const get = async (q: string, user: { id: number; role: string } = w.supervisor) => {
+  const res = await t.app.inject({ url: `/api/stats/ratings?${DAY}&${q}`, headers: bearerFor(t.app, user) });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as { total: number; totalCapped: boolean; limit: number; offset: number; ratings: Row[] };
+};
+
+/** Department A: ratings of every kind the filters tell apart. */
+async function seed() {
+  const r = t.services.ratings;
+  // Stored out of time order: a paper form typed in later carries the time it was filled in.
+  const late = await makeRating(t.services, { codeId: w.codeA.id, score: 5, createdAt: T0 - 2 * HOUR, tags: ['态度热情'] });
+  const early = await makeRating(t.services, { codeId: w.codeA.id, score: 4, createdAt: T0 - 5 * HOUR, comment: '很快' });
+  const bad = await makeRating(t.services, {
+    codeId: w.codeA.id,
+    score: 1,
+    createdAt: T0 - 1 * HOUR,
+    tags: ['服务态度差', '工作纪律不严'],
+    comment: '等了很久',
+    phone: '13800000001',
+  });
+  const older = await makeRating(t.services, { codeId: w.codeA.id, score: 3, createdAt: T0 - 2 * 24 * HOUR, tags: ['服务态度差'] });
+  const kiosk = await r.recordAt({ code: w.codeA.id, score: 5, createdAt: T0 - 3 * HOUR, channel: 'kiosk' });
+  // A 办件's link: channel link, bound to the 办件.
+  const matter = await makeMatter(t.db, { codeId: w.codeA.id, departmentId: w.deptA.id, finishedAt: T0 - 24 * HOUR });
+  const linked = await t.app.inject({
+    method: 'POST',
+    url: `/api/e/${matter.linkToken}/ratings`,
+    payload: { score: 2, tags: ['工作纪律不严'] },
+  });
+  expect(linked.statusCode, linked.body).toBe(201);
+  // Department B's rating: never in department A's head's list.
+  await makeRating(t.services, { codeId: w.codeB.id, score: 1, createdAt: T0 - HOUR, tags: ['服务态度差'] });
+  return { late, early, bad, older, kiosk, linkedId: (linked.json() as { id: number }).id };
+}
+
+describe('the 评价 list: filters, order, paging', () => {
+  it('is newest first by the time rated (not by when the row was stored), paged with its total', async () => {
+    const s = await seed();
+    const all = await get('', w.headA);
+    expect(all.total).toBe(6);
+    const times = all.ratings.map((r) => r.createdAt);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(all.ratings.map((r) => r.id).slice(0, 5)).toEqual([
+      s.linkedId,
+      s.bad.rating.id,
+      s.late.rating.id,
+      s.kiosk.id,
+      s.early.rating.id,
+    ]);
+    const page = await get('limit=2&offset=2', w.headA);
+    expect(page).toMatchObject({ total: 6, limit: 2, offset: 2 });
+    expect(page.ratings.map((r) => r.id)).toEqual([s.late.rating.id, s.kiosk.id]);
+    // The supervisor sees both departments of the county.
+    expect((await get('')).total).toBe(7);
+  });
+
+  it('filters by level, code, tag, comment, channel and 办件', async () => {
+    const s = await seed();
+    const ids = async (q: string) => {
+      const body = await get(q, w.headA);
+      expect(body.total, q).toBe(body.ratings.length);
+      return body.ratings.map((r) => r.id);
+    };
+    expect(await ids('score=1')).toEqual([s.bad.rating.id]);
+    expect(await ids('kind=bad')).toEqual([s.linkedId, s.bad.rating.id]);
+    expect(await ids(`codeId=${w.codeA.id}&score=5`)).toEqual([s.late.rating.id, s.kiosk.id]);
+    expect(await ids(`tag=${encodeURIComponent('服务态度差')}`)).toEqual([s.bad.rating.id, s.older.rating.id]);
+    expect(await ids(`tag=${encodeURIComponent('工作纪律不严')}&kind=bad`)).toEqual([s.linkedId, s.bad.rating.id]);
+    // A tag is matched whole, not as part of another.
+    expect(await ids(`tag=${encodeURIComponent('服务态度')}`)).toEqual([]);
+    expect(await ids('hasComment=true')).toEqual([s.bad.rating.id, s.early.rating.id]);
+    expect(await ids('hasComment=false')).toHaveLength(4);
+    expect(await ids('channel=kiosk')).toEqual([s.kiosk.id]);
+    expect(await ids('channel=link')).toEqual([s.linkedId]);
+    expect(await ids('channel=default')).toEqual([]);
+    expect(await ids('bound=true')).toEqual([s.linkedId]);
+    expect(await ids('bound=false')).toHaveLength(5);
+    expect(await ids('realName=true')).toEqual([s.bad.rating.id]);
+    expect(await ids('flagged=false')).toHaveLength(6);
+  });
+
+  it('lists the held ratings when asked (they are in no figure), and the flagged ones', async () => {
+    await seed();
+    for (let i = 0; i < 70; i++) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/codes/${w.codeA.id}/ratings`,
+        payload: { score: 5, clientId: `filters${String(i).padStart(8, '0')}` },
+        remoteAddress: '10.7.7.8',
+      });
+      expect(res.statusCode).toBe(201);
+    }
+    const counted = await get('', w.headA);
+    expect(counted.total).toBe(6);
+    const held = await get('held=true&limit=200', w.headA);
+    expect(held.total).toBeGreaterThan(0);
+    expect(held.total).toBe(held.ratings.length);
+    expect(held.ratings.every((r) => r.held && r.flagged)).toBe(true);
+    const flagged = await get('flagged=true&includeExcluded=true&limit=200', w.headA);
+    expect(flagged.total).toBeGreaterThanOrEqual(held.total);
+    expect(flagged.ratings.every((r) => r.flagged)).toBe(true);
+    expect((await get('held=false', w.headA)).total).toBe(6);
+  });
+
+  it('a head asking for another department’s code is told it does not exist', async () => {
+    await seed();
+    const res = await t.app.inject({ url: `/api/stats/ratings?${DAY}&codeId=${w.codeB.id}`, headers: bearerFor(t.app, w.headA) });
+    expect(res.statusCode).toBe(404);
+  });
+
+  it('a bad value is a 400 in Chinese naming the parameter', async () => {
+    const cases: [string, string][] = [
+      ['channel=sms', '渠道'],
+      ['held=maybe', '暂扣筛选'],
+      ['flagged=2', '标记筛选'],
+      ['bound=yes', '办件筛选'],
+      ['hasComment=x', '留言筛选'],
+      [`tag=${'长'.repeat(31)}`, '理由标签'],
+      ['tag=', '理由标签'],
+      ['score=6', '评价等级'],
+      ['from=2026-13-01', '开始日期'],
+      ['codeId=%E4%B8%AD', '评议码'],
+      ['offset=-1', '起始位置'],
+    ];
+    for (const [q, name] of cases) {
+      const res = await t.app.inject({ url: `/api/stats/ratings?${q}`, headers: bearerFor(t.app, w.headA) });
+      expect(res.statusCode, q).toBe(400);
+      const body = res.json() as { error: string; message: string };
+      expect(body.error, q).toBe('ValidationError');
+      expect(body.message, q).toContain(name);
+    }
+  });
+});
