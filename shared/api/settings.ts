@@ -1,8 +1,12 @@
 import { type Static, Type } from 'typebox';
+import { TAG_LIMITS } from '../domain.js';
 import { LiteralUnion, Nullable } from './common.js';
 
 /** A list of reasons, in the order the citizen page offers them: no reason twice (checked on change, settings.service.ts). */
-const TagList = Type.Array(Type.String({ minLength: 1, maxLength: 30 }), { minItems: 1, maxItems: 30 });
+const TagList = Type.Array(Type.String({ minLength: 1, maxLength: TAG_LIMITS.maxLength }), {
+  minItems: TAG_LIMITS.minItems,
+  maxItems: TAG_LIMITS.maxItems,
+});
 
 /** Every configurable rule of docs/domain.md, with its default. Never a constant buried in code. */
 export const SettingsSchema = Type.Object(

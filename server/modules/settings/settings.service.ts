@@ -291,9 +291,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock; org: Pick<Or
     const warnings: string[] = [];
     for (const y of years) {
       if (!cal.hasOfficialData(y)) {
-        warnings.push(
-          `${y} 年尚无官方节假日安排数据，期限暂按周一至周五计算。请载入国务院办公厅公布的 ${y} 年安排（设置页「节假日安排」）。`,
-        );
+        warnings.push(`${y} 年尚无官方节假日安排数据，期限暂按周一至周五计算。请载入国务院办公厅公布的 ${y} 年安排。`);
       }
     }
     return warnings;
