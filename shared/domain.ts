@@ -83,6 +83,9 @@ export function normalizePhone(raw: string): string {
 /** A rating's optional comment, in characters. */
 export const COMMENT_MAX = 500;
 
+/** The reason lists of the settings (`tags.good`, `tags.bad`): how many reasons, each how many characters. */
+export const TAG_LIMITS = { minItems: 1, maxItems: 30, maxLength: 30 } as const;
+
 /** A code's location (hall, window) and its staff member's name (一人一码), in characters. */
 export const LOCATION_MAX = 100;
 export const STAFF_NAME_MAX = 30;

@@ -1,7 +1,12 @@
 import { type Static, Type } from 'typebox';
+import { TAG_LIMITS } from '../domain.js';
 import { LiteralUnion, Nullable } from './common.js';
 
-const TagList = Type.Array(Type.String({ minLength: 1, maxLength: 30 }), { minItems: 1, maxItems: 30 });
+/** A list of reasons, in the order the citizen page offers them: no reason twice (checked on change, settings.service.ts). */
+const TagList = Type.Array(Type.String({ minLength: 1, maxLength: TAG_LIMITS.maxLength }), {
+  minItems: TAG_LIMITS.minItems,
+  maxItems: TAG_LIMITS.maxItems,
+});
 
 /** Every configurable rule of docs/domain.md, with its default. Never a constant buried in code. */
 export const SettingsSchema = Type.Object(
@@ -226,6 +231,15 @@ export const SettingsSources = Type.Object({
   /** Whether the caller may change this unit's settings. */
   canChange: Type.Boolean(),
   settings: SettingsSchema,
+  /** The allowed range of every number setting (from SettingsSchema): the settings page shows and checks them. */
+  numberRanges: Type.Array(
+    Type.Object({
+      key: Type.String({ description: '组名.字段名，如 deadlines.caseWorkingDays' }),
+      minimum: Type.Number(),
+      maximum: Type.Number(),
+      integer: Type.Boolean({ description: '只接受整数' }),
+    }),
+  ),
   keys: Type.Array(
     Type.Object({
       key: LiteralUnion(['tags', 'limits', 'deadlines', 'spotCheck', 'ranking', 'privacy', 'matters', 'credibility', 'citizen'] as const),

@@ -12,7 +12,7 @@ export function HomePage({ user }: PageProps) {
       <p>身份：{ROLE_LABELS[user.role]}</p>
       {holidays.data?.warnings.map((w) => (
         <p key={w} role="alert" class="card">
-          ⚠ {w} <a href={`${BASE}/settings`}>去载入</a>
+          ⚠ {w} <a href={`${BASE}/settings#holidays`}>去载入</a>
         </p>
       ))}
       <ul class="tiles">

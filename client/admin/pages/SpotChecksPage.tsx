@@ -82,13 +82,15 @@ export function SpotChecksPage({ user }: PageProps) {
       <h1>好评抽查</h1>
       <p class="muted">
         按月从各部门的实名好评中按设定比例随机抽取（至少 1
-        条），回访核实评价是否为本人真实意愿、未受引导。同一月份可以再次抽取：只从此前各次抽取之后新增的好评中抽，
-        全月合计仍按设定比例。填写相同的随机种子，对同样的数据会抽出同样的评价。
+        条），回访核实评价是否为本人真实意愿、未受引导。同一月份可以再次抽取：只从此前各次抽取之后新增的好评中抽， 全月合计仍按设定比例。
       </p>
       {user.role === 'supervisor' && (
         <form class="inline-form" onSubmit={submit} aria-label="抽取">
           <InputField label="月份" type="month" required value={month} onValue={setMonth} />
           <InputField label="随机种子（选填）" value={seed} maxLength={100} placeholder="留空则随机生成并记录" onValue={setSeed} />
+          <p class="full muted">
+            随机种子决定抽中哪几条评价：同样的种子对同样的数据抽出同样的评价，便于事后复核。一般留空，系统随机生成并记在下方抽查记录里。
+          </p>
           <button type="submit" disabled={drawing.busy}>
             抽取
           </button>

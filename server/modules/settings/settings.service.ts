@@ -37,6 +37,51 @@ const KEY_LABELS: Record<SettingKey, string> = {
   credibility: '评价可信度',
 };
 
+/** The allowed range of every number setting, read once from the schema (the settings page shows and checks them). */
+const NUMBER_RANGES: SettingsSources['numberRanges'] = (() => {
+  const out: SettingsSources['numberRanges'] = [];
+  const walk = (schema: Record<string, unknown>, path: string) => {
+    if (schema.type === 'object') {
+      for (const [k, v] of Object.entries(schema.properties as Record<string, Record<string, unknown>>)) walk(v, path ? `${path}.${k}` : k);
+    } else if (schema.type === 'integer' || schema.type === 'number') {
+      out.push({ key: path, minimum: Number(schema.minimum), maximum: Number(schema.maximum), integer: schema.type === 'integer' });
+    }
+  };
+  walk(SettingsSchema as unknown as Record<string, unknown>, '');
+  return out;
+})();
+
+const TAG_LISTS = { bad: '差评理由（tags.bad）', good: '好评理由（tags.good）' } as const;
+
+/** The reasons as stored: each without the spaces around it (a reason that is only spaces is then refused as empty). */
+function trimmedTags(tags: Settings['tags']): Settings['tags'] {
+  return { good: tags.good.map((t) => t.trim()), bad: tags.bad.map((t) => t.trim()) };
+}
+
+/**
+ * No empty reason, and no reason twice, in a list or across the two: the citizen page would offer it twice, and the
+ * statistics class a reason as 好评 or 差评 by the list it is in (docs/domain.md, 3.2).
+ */
+function checkTags(tags: Settings['tags']): void {
+  const seen = new Map<string, keyof typeof TAG_LISTS>();
+  for (const list of ['bad', 'good'] as const) {
+    // The shape is the schema's to check (after this); here only what it does not say.
+    if (!Array.isArray(tags[list])) continue;
+    for (const [i, tag] of tags[list].entries()) {
+      if (tag === '') throw new BadRequest(`${TAG_LISTS[list]}第 ${i + 1} 项是空的：请填写理由或删除这一项`, 'InvalidSettings');
+      const was = seen.get(tag);
+      if (was === list) throw new BadRequest(`${TAG_LISTS[list]}中「${tag}」出现了不止一次：每个理由只能列一次`, 'InvalidSettings');
+      if (was) {
+        throw new BadRequest(
+          `「${tag}」同时列在${TAG_LISTS.bad}和${TAG_LISTS.good}中：统计按理由区分好评、差评，一个理由只能属于一类`,
+          'InvalidSettings',
+        );
+      }
+      seen.set(tag, list);
+    }
+  }
+}
+
 /** Whether a stored value still fits its key's schema (a value of an older version does not). */
 function fits(key: SettingKey, value: unknown): boolean {
   return Value.Check(SettingsSchema.properties[key], value);
@@ -246,7 +291,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock; org: Pick<Or
     const warnings: string[] = [];
     for (const y of years) {
       if (!cal.hasOfficialData(y)) {
-        warnings.push(`${y} 年尚无官方节假日安排数据，期限暂按周一至周五计算。请在「设置 → 节假日」载入国务院办公厅公布的 ${y} 年安排。`);
+        warnings.push(`${y} 年尚无官方节假日安排数据，期限暂按周一至周五计算。请载入国务院办公厅公布的 ${y} 年安排。`);
       }
     }
     return warnings;
@@ -307,6 +352,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock; org: Pick<Or
         canChangePlatform: top,
         canChange: actor.role === 'admin' && actor.orgUnitId !== null && (target === null ? top : up.includes(actor.orgUnitId)),
         settings: settingsOfUnit(s, target),
+        numberRanges: NUMBER_RANGES,
         keys: KEYS.map((key) => {
           // The first unit of the chain holding a value of its own (a root's are the platform rows).
           const from = isPlatformKey(key)
@@ -337,10 +383,15 @@ export function createSettingsService(deps: { db: Db; clock: Clock; org: Pick<Or
         .filter(([key, v]) => v !== undefined && !(isPlatformKey(key) && !top && Value.Equal(v, s.platform[key])))
         // Limits given in part keep the unit's other limits (those in force for it now).
         .map(([key, v]): [SettingKey, unknown] =>
-          key === 'limits' && v !== null ? [key, { ...settingsOfUnit(s, target).limits, ...(v as object) }] : [key, v],
+          key === 'limits' && v !== null
+            ? [key, { ...settingsOfUnit(s, target).limits, ...(v as object) }]
+            : key === 'tags' && v !== null && fits(key, v)
+              ? [key, trimmedTags(v as Settings['tags'])]
+              : [key, v],
         );
       for (const [key, value] of entries) {
         if (!KEYS.includes(key)) throw new BadRequest(`没有这项设置：${key}`, 'InvalidSettings');
+        if (key === 'tags' && value !== null) checkTags(value as Settings['tags']);
         if (value !== null && !fits(key, value)) {
           const first = [...Value.Errors(SettingsSchema.properties[key], value)][0];
           throw new BadRequest(`设置不合法：/${key}${first?.instancePath ?? ''} ${first?.message ?? ''}`.trim(), 'InvalidSettings');

@@ -95,7 +95,7 @@ export function DepartmentDashboard({ departmentId, range, queue = false }: { de
                   {t.tags.map((x) => (
                     <tr key={x.tag}>
                       <td>{x.tag}</td>
-                      <td>{x.kind === 'bad' ? '差评理由' : x.kind === 'good' ? '好评' : '其他'}</td>
+                      <td>{x.kind === 'bad' ? '差评理由' : x.kind === 'good' ? '好评' : '不在现行理由中'}</td>
                       <td class="num">
                         <a
                           href={ratingsLink(range, {
