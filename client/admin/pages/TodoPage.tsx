@@ -17,7 +17,7 @@ export function TodoPage({ user }: PageProps) {
           <p role="status" class="muted">
             共 {data.total} 件待办
           </p>
-          <CaseTable cases={data.cases} showDepartment={user.departmentIds.length !== 1} />
+          <CaseTable cases={data.cases} showDepartment={user.departmentIds.length !== 1} viewer={user.role} />
         </>
       )}
     </section>

@@ -14,7 +14,7 @@ import {
 } from '../../../shared/domain.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import { redactPhones } from '../../lib/redact.js';
-import { EVENT_LABELS, PUBLIC_EVENT_LABELS } from './workflow.js';
+import { EVENT_LABELS, PUBLIC_EVENT_LABELS, waitingOn } from './workflow.js';
 
 export const scoreLabel = (score: number): string => SCORE_LABELS[score as Score] ?? `${score} 分`;
 
@@ -49,6 +49,7 @@ export function createCaseViews(crypto: DataCrypto) {
       // Computed against the injected clock's today on every read: never stored, never stale.
       overdue: r.status !== 'closed' && today > r.dueDate,
       contactOverdue: r.status === 'open' && today > r.contactDueDate,
+      waitingOn: waitingOn(r.kind, r.status),
       escalated: r.escalatedAt != null,
       ratingId: r.ratingId,
       createdAt: r.createdAt,
