@@ -23,7 +23,7 @@ function linkedFilters(query: URLSearchParams): { key: string; value: string; la
   if (query.get('actionable') === 'true') out.push({ key: 'actionable', value: 'true', label: '待我处理' });
   const waiting = query.get('waitingOn');
   if (waiting === 'department' || waiting === 'supervisor') {
-    out.push({ key: 'waitingOn', value: waiting, label: `等待：${WAITING_ON_LABELS[waiting]}` });
+    out.push({ key: 'waitingOn', value: waiting, label: `等待${WAITING_ON_LABELS[waiting]}处理` });
   }
   const due = query.get('dueOn');
   if (due && /^\d{4}-\d{2}-\d{2}$/.test(due)) out.push({ key: 'dueOn', value: due, label: `${due} 到期` });
@@ -91,7 +91,7 @@ export function CasesPage({ user, query }: PageProps) {
       </form>
       {extra.length > 0 && (
         <p class="toolbar" data-testid="linked-filters">
-          另按：{extra.map((f) => f.label).join('；')}{' '}
+          筛选：{extra.map((f) => f.label).join('；')}{' '}
           <button type="button" onClick={() => set(setExtra)([])}>
             清除
           </button>

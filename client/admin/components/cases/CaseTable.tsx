@@ -60,7 +60,7 @@ export function CaseTable({ cases, showDepartment = true, viewer }: { cases: Cas
               <td>
                 {c.statusLabel} <DeadlineBadge c={c} viewer={viewer} />
               </td>
-              <td>{waitingLabel(c)}</td>
+              <td class="nowrap">{waitingLabel(c)}</td>
               {showDepartment && <td>{c.departmentName}</td>}
               <td>{c.location}</td>
               <td>{c.scoreLabel}</td>
