@@ -9,6 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createLogger } from './lib/logger.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { casesRoutes } from './modules/cases/cases.routes.js';
+import { homeRoutes } from './modules/cases/home.routes.js';
 import { codesRoutes } from './modules/codes/codes.routes.js';
 import { integrationsRoutes } from './modules/integrations/integrations.routes.js';
 import { kiosksRoutes } from './modules/kiosks/kiosks.routes.js';
@@ -131,6 +132,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(settingsRoutes, { settings: services.settings });
   await app.register(statsRoutes, { stats: services.stats });
   await app.register(casesRoutes, { cases: services.cases });
+  await app.register(homeRoutes, { home: services.home });
   await app.register(notificationsRoutes, { notifications: services.notifications });
   await app.register(integrationsRoutes, { integrations: services.integrations });
   await app.register(mattersRoutes, { matters: services.matters, maxRequestsPerMinute: config.integrationMaxRequestsPerMinute });

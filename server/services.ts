@@ -7,6 +7,7 @@ import { type Logger, silentLogger } from './lib/logger.js';
 import { maskStoredText } from './lib/mask-stored-text.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createCasesService } from './modules/cases/cases.service.js';
+import { createHome } from './modules/cases/home.js';
 import { createCodesService } from './modules/codes/codes.service.js';
 import { createPngRenderer } from './modules/codes/png-renderer.js';
 import { createIntegrationsService } from './modules/integrations/integrations.service.js';
@@ -77,6 +78,8 @@ export async function createServices(deps: ServiceDeps) {
   const ratings = createRatingsService({ db, clock, random, crypto, settings, org, stats, cases, codes });
   const heldRatings = createHeldRatings({ db, clock, stats, cases });
   const integrations = createIntegrationsService({ db, clock, random, org, log: logger });
+  // The home page's work queue: counts of the lists behind each of its links.
+  const home = createHome({ db, clock, cases, heldRatings, integrations, settings, auth });
   const matters = createMattersService({ db, clock, random, crypto, settings, stats, codes, publicBaseUrl: config.publicBaseUrl });
   const kiosks = createKiosksService({ db, clock, random, log: logger, codes, settings, ratings, publicBaseUrl: config.publicBaseUrl });
   // The caches the hot paths read synchronously, and the recent submissions the limits look back on.
@@ -122,6 +125,7 @@ export async function createServices(deps: ServiceDeps) {
     ratings,
     heldRatings,
     integrations,
+    home,
     matters,
     kiosks,
     jobs,

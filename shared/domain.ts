@@ -45,6 +45,17 @@ export const CASE_STATUS_LABELS: Record<CaseStatus, string> = {
 // checks the two lists agree.
 export const UNCLOSED_CASE_STATUSES: readonly CaseStatus[] = ['open', 'visited', 'rectifying', 'appealed', 'rectified', 'answered'];
 
+/**
+ * Whose move an unclosed case waits on (docs/domain.md 4.3): the department when its head may make a move
+ * from the case's status (the department's 待整改 list is exactly these), otherwise the supervisor.
+ */
+export const WAITING_ON = ['department', 'supervisor'] as const;
+export type WaitingOn = (typeof WAITING_ON)[number];
+export const WAITING_ON_LABELS: Record<WaitingOn, string> = {
+  department: '本部门',
+  supervisor: '督查',
+};
+
 export const CASE_KINDS = ['bad_rating', 'spot_check'] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 export const CASE_KIND_LABELS: Record<CaseKind, string> = {

@@ -46,3 +46,14 @@ export async function listAuditFor(db: DbOrTx, targetType: string, targetId: str
     .where(and(eq(auditLog.targetType, targetType), eq(auditLog.targetId, targetId)))
     .orderBy(desc(auditLog.id));
 }
+
+/** The times of a user's latest logins (auth.login), newest first: the audit_log (target) index. */
+export async function latestLogins(db: DbOrTx, userId: number, limit: number): Promise<number[]> {
+  const found = await db
+    .select({ at: auditLog.at })
+    .from(auditLog)
+    .where(and(eq(auditLog.targetType, 'user'), eq(auditLog.targetId, String(userId)), eq(auditLog.action, 'auth.login')))
+    .orderBy(desc(auditLog.id))
+    .limit(limit);
+  return found.map((r) => Number(r.at));
+}

@@ -168,6 +168,10 @@ export interface CaseFilter {
   kind?: CaseKind;
   departmentId?: number;
   overdue?: boolean;
+  /** Unclosed cases due this day: their whole deadline, or an open 差评's contact deadline. */
+  dueOn?: string;
+  /** Cases opened at or after this time (ms). */
+  openedSince?: number;
   ratingId?: number;
   /** China calendar day the overdue flags are computed against. */
   today: string;
@@ -209,6 +213,15 @@ function filterWhere(db: DbOrTx, f: CaseFilter): SQL | undefined {
   // Overdue is computed against today's date at read time, never stored (it would go stale).
   if (f.overdue === true) conds.push(and(inArray(cases.status, [...UNCLOSED_CASE_STATUSES]), lt(cases.dueDate, f.today)));
   if (f.overdue === false) conds.push(or(eq(cases.status, 'closed'), gte(cases.dueDate, f.today)));
+  if (f.dueOn !== undefined) {
+    conds.push(
+      and(
+        inArray(cases.status, [...UNCLOSED_CASE_STATUSES]),
+        or(eq(cases.dueDate, f.dueOn), and(eq(cases.kind, 'bad_rating'), eq(cases.status, 'open'), eq(cases.contactDueDate, f.dueOn))),
+      ),
+    );
+  }
+  if (f.openedSince !== undefined) conds.push(gte(cases.createdAt, f.openedSince));
   return and(...conds);
 }
 
@@ -283,9 +296,9 @@ function selectListRows(db: DbOrTx) {
 export async function listCases(db: DbOrTx, f: CaseFilter): Promise<{ rows: CaseListRow[]; total: number }> {
   if (f.departmentIds.length === 0) return { rows: [], total: 0 };
   const where = filterWhere(db, f);
-  // Overdue and rating filters need the cases themselves; the others are per-status counts.
+  // Overdue, deadline, opening-time and rating filters need the cases themselves; the others are per-status counts.
   const total = async () =>
-    f.overdue === undefined && f.ratingId === undefined
+    f.overdue === undefined && f.ratingId === undefined && f.dueOn === undefined && f.openedSince === undefined
       ? countByStatus(db, f)
       : ((
           await db

@@ -5,6 +5,12 @@ import { spotCheckDraws } from '../schema.js';
 
 export type SpotCheckDrawRow = typeof spotCheckDraws.$inferSelect;
 
+/** A rating (r) a draw may still consider: real-name, good, counted, with a number to call, never considered. */
+const NEW_CANDIDATE = sql`r.score >= 3 AND r.real_name = 1 AND r.excluded = 0 AND r.held = 0 AND r.superseded = 0
+      AND r.phone_enc IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM spot_check_considered s WHERE s.rating_id = r.id)
+      AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.rating_id = r.id AND c.kind = 'spot_check')`;
+
 export interface EligibleRating {
   id: number;
   departmentId: number;
@@ -34,10 +40,7 @@ export async function listEligibleForSpotCheck(
       sql`, `,
     )})
       AND r.day >= ${fromDay} AND r.day <= ${toDay}
-      AND r.score >= 3 AND r.real_name = 1 AND r.excluded = 0 AND r.held = 0 AND r.superseded = 0
-      AND r.phone_enc IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM spot_check_considered s WHERE s.rating_id = r.id)
-      AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.rating_id = r.id AND c.kind = 'spot_check')
+      AND ${NEW_CANDIDATE}
     ORDER BY r.department_id, r.id`,
   );
 }
@@ -96,4 +99,24 @@ export async function listDraws(
     )})
     ORDER BY d.id DESC LIMIT ${limit}`,
   );
+}
+
+/** Per month (YYYY-MM) of [fromDay, toDay]: how many ratings a draw of that month would newly consider. */
+export async function countNewCandidatesByMonth(
+  db: DbOrTx,
+  departmentIds: number[],
+  fromDay: string,
+  toDay: string,
+): Promise<{ month: string; candidates: number }[]> {
+  if (departmentIds.length === 0) return [];
+  const found = await rows<{ month: string; candidates: number }>(
+    db,
+    sql`
+    SELECT substr(r.day, 1, 7) AS month, count(*) AS candidates FROM ratings r
+    WHERE ${inIdList(db, sql`r.department_id`, departmentIds)}
+      AND r.day >= ${fromDay} AND r.day <= ${toDay}
+      AND ${NEW_CANDIDATE}
+    GROUP BY substr(r.day, 1, 7) ORDER BY 1`,
+  );
+  return found.map((m) => ({ month: m.month, candidates: Number(m.candidates) }));
 }

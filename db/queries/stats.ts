@@ -6,7 +6,7 @@
 // connection (building and preparing the SQL cost as much as running it on a month's rows).
 
 import { type SQL, sql } from 'drizzle-orm';
-import { UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
+import { type CaseStatus, UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
 import { type Db, type DbOrTx, firstRow, inIdList, isPg, type JsonArray, jsonArray, rows, statement } from '../client.js';
 import {
   type CaseFlags,
@@ -242,26 +242,58 @@ export async function sumHoursOfDayGroups(db: DbOrTx, ids: readonly number[], gr
 const UNCLOSED = `(${UNCLOSED_CASE_STATUSES.map((s) => `'${s}'`).join(',')})`;
 
 /**
- * Cases not yet closed (from case_status_counts), and those of them past their whole deadline (逾期),
- * per department: the overdue ones are a range of the (department, status, due_date) index.
+ * 差评 cases not yet closed (from case_status_counts), and those of them past their whole deadline (逾期),
+ * per department: the overdue ones are a range of the (department, status, due_date) index. Each with
+ * how many of them are in `supervisorStatuses` (the steps that wait on the supervisor). Spot checks are
+ * not 差评 (and a head never sees them).
  */
-export async function countUnclosedCases(db: DbOrTx, ids: readonly number[], today: string) {
+export async function countUnclosedCases(db: DbOrTx, ids: readonly number[], today: string, supervisorStatuses: readonly CaseStatus[]) {
   const params = { ids: JSON.stringify(ids), today };
+  const supervisor = `(${supervisorStatuses.map((s) => `'${s}'`).join(',') || "''"})`;
   const unclosed = await statement(
     db,
-    `SELECT department_id AS "departmentId", sum(count) AS n FROM case_status_counts
-    WHERE department_id IN ${IDS} AND status IN ${UNCLOSED} GROUP BY department_id HAVING sum(count) <> 0`,
-  ).all<{ departmentId: number; n: number }>(params);
+    `SELECT department_id AS "departmentId", sum(count) AS n, sum(CASE WHEN status IN ${supervisor} THEN count ELSE 0 END) AS supervisor
+    FROM case_status_counts
+    WHERE department_id IN ${IDS} AND kind = 'bad_rating' AND status IN ${UNCLOSED} GROUP BY department_id HAVING sum(count) <> 0`,
+  ).all<{ departmentId: number; n: number; supervisor: number }>(params);
   const overdue = new Map(
     (
       await statement(
         db,
-        `SELECT department_id AS "departmentId", count(*) AS n FROM cases
-      WHERE department_id IN ${IDS} AND status IN ${UNCLOSED} AND due_date < @today GROUP BY department_id`,
-      ).all<{ departmentId: number; n: number }>(params)
-    ).map((r) => [r.departmentId, r.n]),
+        `SELECT department_id AS "departmentId", count(*) AS n, sum(CASE WHEN status IN ${supervisor} THEN 1 ELSE 0 END) AS supervisor
+        FROM cases WHERE department_id IN ${IDS} AND status IN ${UNCLOSED} AND due_date < @today AND kind = 'bad_rating'
+        GROUP BY department_id`,
+      ).all<{ departmentId: number; n: number; supervisor: number }>(params)
+    ).map((r) => [r.departmentId, r]),
   );
-  return unclosed.map((r) => ({ departmentId: r.departmentId, unclosed: r.n, overdue: overdue.get(r.departmentId) ?? 0 }));
+  return unclosed.map((r) => ({
+    departmentId: r.departmentId,
+    unclosed: Number(r.n),
+    overdue: Number(overdue.get(r.departmentId)?.n ?? 0),
+    waitingOnSupervisor: Number(r.supervisor),
+    overdueWaitingOnSupervisor: Number(overdue.get(r.departmentId)?.supervisor ?? 0),
+  }));
+}
+
+// 逾期未办结 of a period's 差评 (按期办结率's other late cases): they become late as days pass, so no
+// rollup can hold them; counted from the cases, (department, status, due_date) index ranges.
+const OVERDUE_OPEN = `FROM cases c WHERE c.department_id IN ${IDS} AND c.status IN ${UNCLOSED} AND c.due_date < @today
+  AND c.kind = 'bad_rating' AND c.rating_day BETWEEN @from AND @to`;
+
+/** Per department: the period's 差评 cases not closed and past their deadline today. */
+export async function countOverdueOpenByDepartment(db: DbOrTx, ids: readonly number[], p: DayRange, today: string) {
+  return statement(db, `SELECT c.department_id AS "departmentId", count(*) AS n ${OVERDUE_OPEN} GROUP BY c.department_id`).all<{
+    departmentId: number;
+    n: number;
+  }>({ ...scoped(ids, p), today });
+}
+
+/** The same per rating day (the trend's buckets). */
+export async function countOverdueOpenByDay(db: DbOrTx, ids: readonly number[], p: DayRange, today: string) {
+  return statement(db, `SELECT c.rating_day AS day, count(*) AS n ${OVERDUE_OPEN} GROUP BY c.rating_day`).all<{ day: string; n: number }>({
+    ...scoped(ids, p),
+    today,
+  });
 }
 
 // ---- The 办件 of one department by 经办人 and by 事项 (daily_matter_stats) ----

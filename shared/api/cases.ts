@@ -10,8 +10,9 @@ import {
   MATTER_STATUSES,
   RATING_CHANNELS,
   SATISFACTIONS,
+  WAITING_ON,
 } from '../domain.js';
-import { LiteralUnion as lit, MonthString, Nullable } from './common.js';
+import { DateString, LiteralUnion as lit, MonthString, Nullable } from './common.js';
 
 export const CaseStatusSchema = lit(CASE_STATUSES);
 export const CaseKindSchema = lit(CASE_KINDS);
@@ -26,6 +27,10 @@ export const CaseListQuery = Type.Object({
   departmentId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
   overdue: Type.Optional(Type.Boolean()),
   actionable: Type.Optional(Type.Boolean({ description: '只列出本人可以处理的案件（待办）' })),
+  waitingOn: Type.Optional(lit(WAITING_ON, { description: '只列出等待该方处理的未办结案件：department 本部门，supervisor 督查' })),
+  /** Unclosed cases due that day: the whole deadline, or a 差评 still waiting for its return visit's contact deadline. */
+  dueOn: Type.Optional(DateString),
+  openedSince: Type.Optional(Type.Integer({ minimum: 0, maximum: 8.64e15, description: '只列出此时刻（毫秒）及之后立案的案件' })),
   sort: Type.Optional(
     lit(['newest', 'queue'] as const, {
       description: 'newest：最新在前；queue：督查待办队列（逾期在前、再按期限），未指定 status 时只含未办结案件',
@@ -53,6 +58,7 @@ export const CaseListItemSchema = Type.Object({
   contactDueDate: Type.String(),
   overdue: Type.Boolean(),
   contactOverdue: Type.Boolean(),
+  waitingOn: Nullable(lit(WAITING_ON, { description: '轮到谁办：department 本部门，supervisor 督查；办结为 null' })),
   escalated: Type.Boolean(),
   ratingId: Type.Integer(),
   createdAt: Type.Integer(),

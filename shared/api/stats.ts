@@ -68,7 +68,9 @@ const CaseIndicatorFields = {
   satisfactionRate: Rate,
   closed: Int,
   closedOnTime: Int,
-  /** 按期办结率 = closed within the deadline / closed. */
+  /** Of the period's 差评 cases, those not closed and already past their deadline today (逾期未办结). */
+  overdueOpen: Int,
+  /** 按期办结率 = closed within the deadline / (closed + overdueOpen): an overdue open case is already late. */
   onTimeRate: Rate,
 };
 
@@ -302,14 +304,23 @@ export const HeatmapResponse = Type.Object({
   bad: Type.Array(Type.Array(Int)),
 });
 
-export const CaseDepartmentStats = Type.Object({ id: Int, name: Type.String(), ...CaseIndicatorFields, unclosed: Int, overdue: Int });
+/**
+ * As of today, whatever the period: 差评 cases not closed, those past their deadline (逾期), and of each
+ * the ones waiting on the supervisor (申诉复核, 办结): the rest are the departments' to-do (待整改).
+ */
+const OpenCaseFields = {
+  unclosed: Int,
+  overdue: Int,
+  waitingOnSupervisor: Int,
+  overdueWaitingOnSupervisor: Int,
+};
+
+export const CaseDepartmentStats = Type.Object({ id: Int, name: Type.String(), ...CaseIndicatorFields, ...OpenCaseFields });
 
 export const CasesResponse = Type.Object({
   ...PeriodFields,
   ...CaseIndicatorFields,
-  /** As of today, whatever the period: cases not closed, and those past their deadline (逾期). */
-  unclosed: Int,
-  overdue: Int,
+  ...OpenCaseFields,
   departments: Type.Array(CaseDepartmentStats),
 });
 
@@ -404,6 +415,8 @@ export const PublicDepartment = Type.Object({
   rectifyRate: Rate,
   closed: Int,
   closedOnTime: Int,
+  /** 逾期未办结: counted as late in 按期办结率. */
+  overdueOpen: Int,
   onTimeRate: Rate,
   /** 办结办件数, 已评价办件数, 评价率 and 主动评价好评率 (docs/domain.md §6). */
   finishedMatters: Int,

@@ -104,7 +104,10 @@ export const EXPECTED_A = {
   satisfactionRate: 2 / 3,
   closed: 3,
   closedOnTime: 2,
-  onTimeRate: 2 / 3,
+  // On 2026-12-02 c8 (due 11-30) is open and overdue, c11 (due 12-11) open and not yet due: late are 1 of
+  // the 3 closed (c6) and c8.
+  overdueOpen: 1,
+  onTimeRate: 2 / 4,
 };
 
 export const EXPECTED_B = {
@@ -122,7 +125,9 @@ export const EXPECTED_B = {
   answered: 0,
   satisfactionRate: null,
   closed: 0,
-  onTimeRate: null,
+  // Its one 差评 (11-03, due 11-24) is still open on 12-02: late, and nothing closed on time.
+  overdueOpen: 1,
+  onTimeRate: 0,
 };
 
 /** Every full phone number of the data set: none may ever leave the server. */

@@ -163,7 +163,8 @@ describe('Exports: the workbook and its CSV twin carry the same indicators as th
     expect(cell(a, '综合评分')).toBe('58.00');
     expect(cell(a, '实名差评回访率')).toBe('75.00%');
     expect(cell(a, '差评整改率')).toBe(pct(2 / 3));
-    expect(cell(a, '按期办结率')).toBe(pct(2 / 3));
+    expect(cell(a, '逾期未办结')).toBe('1');
+    expect(cell(a, '按期办结率')).toBe(pct(EXPECTED_A.onTimeRate));
     expect(cell(a, '排名')).toBe('1');
     expect(cell(b, '样本不足')).toBe('是');
     expect(cell(b, '差评整改率')).toBe('');

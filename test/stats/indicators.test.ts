@@ -52,7 +52,9 @@ describe('Indicators (docs/domain.md) on a hand-built month', () => {
     expect(s.score).toBeCloseTo((40 * 20) / 13, 12);
     expect(s.cases).toBe(6);
     expect(s.visitRate).toBeCloseTo(0.75, 12);
-    expect(s.onTimeRate).toBeCloseTo(2 / 3, 12);
+    // Closed on time 2 (A) / (closed 3 (A) + overdue open 1 (A, c8) + 1 (B)).
+    expect(s.overdueOpen).toBe(2);
+    expect(s.onTimeRate).toBeCloseTo(2 / 5, 12);
     const county = s.orgUnits.find((u: any) => u.id === d.w.county.id);
     expect(county).toMatchObject({ departments: 2, total: 13, goodCount: 7, badCount: 6 });
     // A city admin's city sums both counties (A + B + C).

@@ -49,6 +49,7 @@ describe('公开: GET /api/public/rankings (no login)', () => {
           'name',
           'onTimeRate',
           'orgUnitName',
+          'overdueOpen',
           'rank',
           'rectifiedCount',
           'rectifyRate',

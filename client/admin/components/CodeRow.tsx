@@ -5,6 +5,7 @@ import { BASE } from '../router.js';
 import type { CodeItem } from './code-types.js';
 import { ErrorText } from './ErrorText.js';
 import { InputField } from './Fields.js';
+import { ScanCount } from './stats/CodeTable.js';
 import { useAction } from './use-action.js';
 
 const qrPath = (code: string, ext: 'svg' | 'png') => `/api/codes/${encodeURIComponent(code)}/qr.${ext}`;
@@ -68,7 +69,9 @@ export function CodeRow({ item, isAdmin, onChanged }: { item: CodeItem; isAdmin:
       <td>
         <span class={`badge ${item.active ? 'ok' : 'bad'}`}>{item.active ? '启用' : '已停用'}</span>
       </td>
-      <td class="num">{f.opens30d}</td>
+      <td class="num">
+        <ScanCount opens={f.opens30d} submissions={f.submissions30d} />
+      </td>
       <td class="num">{f.submissions30d}</td>
       <td>{f.lastOpenDay ?? '—'}</td>
       <td>{f.alert ? <span class="badge warn">{FUNNEL_ALERT_LABELS[f.alert]}</span> : null}</td>

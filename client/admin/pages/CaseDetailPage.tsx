@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { CLASSIFICATION_LABELS, type Classification, SATISFACTION_LABELS, type Satisfaction } from '../../../shared/domain.js';
 import { api } from '../../shared/api.js';
-import { DeadlineBadge } from '../components/cases/CaseTable.js';
+import { DeadlineBadge, waitingLabel } from '../components/cases/CaseTable.js';
 import { MoveForm } from '../components/cases/MoveForm.js';
 import { Timeline } from '../components/cases/Timeline.js';
 import type { CaseDetail } from '../components/cases/types.js';
@@ -121,7 +121,8 @@ export function CaseDetailPage({ params, user }: PageProps) {
         {c.kindLabel} {c.caseNo}
       </h1>
       <p>
-        状态：<strong data-testid="case-status">{c.statusLabel}</strong> <DeadlineBadge c={c} />
+        状态：<strong data-testid="case-status">{c.statusLabel}</strong> <DeadlineBadge c={c} viewer={user.role} />
+        {c.waitingOn && <span data-testid="case-waiting"> · 等待：{waitingLabel(c)}</span>}
         {c.escalated && <span class="badge bad">已督办</span>}
       </p>
       <div class="grid">

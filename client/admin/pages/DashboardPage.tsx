@@ -130,7 +130,8 @@ function ScopeDashboard({ range, queue }: { range: Range; queue: boolean }) {
       <CaseWork state={cases} testId="overdue-cases" href={`${BASE}/cases?overdue=true`} linkText="查看逾期案件">
         {(c) => (
           <>
-            逾期未办结案件 <OverdueCount cases={c} /> 件；当前未办结 {int(c.unclosed)} 件。
+            逾期未办结差评案件 <OverdueCount cases={c} /> 件；当前未办结 {int(c.unclosed)} 件，其中等待督查（申诉复核、办结）
+            {int(c.waitingOnSupervisor)} 件（逾期 {int(c.overdueWaitingOnSupervisor)} 件），其余等待部门处理。
           </>
         )}
       </CaseWork>

@@ -61,9 +61,11 @@ function DrawSummary({ result }: { result: Result }) {
 }
 
 /** 好评抽查: draw a month's spot checks (reproducible with a seed) and see every draw made. */
-export function SpotChecksPage({ user }: PageProps) {
+export function SpotChecksPage({ user, query }: PageProps) {
   const { data, error, reload } = useApi<{ draws: Draw[] }>('/api/spot-checks');
-  const [month, setMonth] = useState(lastMonth);
+  // The home page links a month still to draw here (?month=YYYY-MM).
+  const asked = query.get('month');
+  const [month, setMonth] = useState(asked && /^\d{4}-\d{2}$/.test(asked) ? asked : lastMonth);
   const [seed, setSeed] = useState('');
   const [result, setResult] = useState<Result | null>(null);
   const drawing = useAction('抽取失败');

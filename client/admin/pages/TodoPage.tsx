@@ -20,6 +20,7 @@ export function TodoPage({ user }: PageProps) {
           <CaseTable
             cases={data.cases}
             showDepartment={user.departmentIds.length !== 1}
+            viewer={user.role}
             empty="暂无待整改案件：本部门没有等待处理的案件。"
           />
         </>

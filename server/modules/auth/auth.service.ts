@@ -1,5 +1,5 @@
 import type { Db } from '../../../db/client.js';
-import { insertAudit } from '../../../db/queries/audit.js';
+import { insertAudit, latestLogins } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/users.js';
 import type { ChangePasswordInput, CreateUserInput, UserView } from '../../../shared/api/auth.js';
 import { chinaMinute } from '../../../shared/china-time.js';
@@ -127,6 +127,11 @@ export function createAuthService(deps: {
         await insertAudit(tx, { at, userId: user.id, action: 'auth.login', targetType: 'user', targetId: String(user.id) });
       });
       return { user: await toView(user), tokenVersion: user.tokenVersion };
+    },
+
+    /** When the user logged in before their latest login (null: no earlier login recorded), from the audit log. */
+    async previousLoginAt(userId: number): Promise<number | null> {
+      return (await latestLogins(db, userId, 2))[1] ?? null;
     },
 
     /** The actor behind a user id (an officer chosen for a case), or null when gone or disabled. */

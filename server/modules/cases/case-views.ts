@@ -14,7 +14,7 @@ import {
 } from '../../../shared/domain.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import { redactPhones } from '../../lib/redact.js';
-import { EVENT_LABELS, PUBLIC_EVENT_LABELS } from './workflow.js';
+import { EVENT_LABELS, PUBLIC_EVENT_LABELS, waitingOn } from './workflow.js';
 
 /** The step's words on the citizen's status page, or null when the citizen does not see the step. */
 function publicLabel(e: CaseEventRow): string | null {
@@ -64,6 +64,7 @@ export function createCaseViews(crypto: DataCrypto) {
       // Computed against the injected clock's today on every read: never stored, never stale.
       overdue: r.status !== 'closed' && today > r.dueDate,
       contactOverdue: r.status === 'open' && today > r.contactDueDate,
+      waitingOn: waitingOn(r.kind, r.status),
       escalated: r.escalatedAt != null,
       ratingId: r.ratingId,
       createdAt: r.createdAt,

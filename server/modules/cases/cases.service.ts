@@ -41,7 +41,7 @@ import { createCaseLookup } from './lookup.js';
 import { createCasePrivacy } from './privacy.js';
 import { createSpotChecks } from './spot-checks.js';
 import { applyMove } from './transitions.js';
-import { actionableStatuses, allowedMoves, type MoveInput, stateOf } from './workflow.js';
+import { actionableStatuses, allowedMoves, type MoveInput, stateOf, waitingStatuses } from './workflow.js';
 
 /** What a 差评's citizen is told of its case; the ratings module takes it from here, not from the queries. */
 export type { CaseFollowUp } from '../../../db/queries/cases.js';
@@ -79,6 +79,18 @@ export interface CasesDeps {
   ratings: Pick<RatingRecords, 'get' | 'decisionsOf' | 'exclude' | 'phonesToErase' | 'erasePhone' | 'floodOfCase'>;
   /** The 办件 a bound rating rates (一次一评), as the case page shows it. */
   matters: Pick<MatterSummaries, 'summaryOf'>;
+}
+
+type KindStatus = { kind: CaseKind; status: CaseStatus };
+
+/** The (kind, status) pairs a list is limited to: the actor's to-do list, whose move it is, or both at once. */
+function kindStatusesOf(actor: Pick<Actor, 'role'>, query: Pick<CaseListQuery, 'actionable' | 'waitingOn'>): KindStatus[] | undefined {
+  const lists: KindStatus[][] = [];
+  if (query.actionable) lists.push(actionableStatuses(actor.role));
+  if (query.waitingOn) lists.push(waitingStatuses(query.waitingOn));
+  if (lists.length === 0) return undefined;
+  const [first, ...rest] = lists;
+  return first!.filter((a) => rest.every((l) => l.some((b) => b.kind === a.kind && b.status === a.status)));
 }
 
 export function createCasesService(deps: CasesDeps) {
@@ -233,10 +245,12 @@ export function createCasesService(deps: CasesDeps) {
       const { rows, total } = await q.listCases(db, {
         departmentIds: [...actor.departmentIds],
         statuses,
-        kindStatuses: query.actionable ? actionableStatuses(actor.role) : undefined,
+        kindStatuses: kindStatusesOf(actor, query),
         kind: actor.role === 'dept_head' ? 'bad_rating' : query.kind,
         departmentId: query.departmentId,
         overdue: query.overdue,
+        dueOn: query.dueOn,
+        openedSince: query.openedSince,
         today: t,
         sort,
         limit: query.limit ?? 50,

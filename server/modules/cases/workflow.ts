@@ -4,6 +4,7 @@
 
 import type { AllowedMove, FieldSpec, TransitionBodyT } from '../../../shared/api/cases.js';
 import {
+  CASE_KINDS,
   type CaseKind,
   type CaseStatus,
   CLASSIFICATION_LABELS,
@@ -13,6 +14,8 @@ import {
   SATISFACTION_LABELS,
   SATISFACTIONS,
   type Satisfaction,
+  UNCLOSED_CASE_STATUSES,
+  type WaitingOn,
 } from '../../../shared/domain.js';
 
 export type MoveField = FieldSpec['name'];
@@ -247,6 +250,29 @@ export function actionableStatuses(role: Role): { kind: CaseKind; status: CaseSt
     if (m.roles.includes(role) && !seen.has(key)) {
       seen.add(key);
       out.push({ kind: m.kind, status: m.from });
+    }
+  }
+  return out;
+}
+
+/**
+ * Whose move a case waits on (docs/domain.md 4.3): nobody once closed; the department when its head may
+ * make a move from this status (the supervisor may make most of these too, but the step is the
+ * department's: its 待整改 list, actionableStatuses('dept_head'), is exactly these cases); otherwise the
+ * supervisor (申诉复核, 办结 or 重新整改 after the feedback, every step of a spot check).
+ */
+export function waitingOn(kind: CaseKind, status: CaseStatus): WaitingOn | null {
+  if (status === 'closed') return null;
+  return MOVES.some((m) => m.kind === kind && m.from === status && m.roles.includes('dept_head')) ? 'department' : 'supervisor';
+}
+
+/** The (kind, status) pairs of the unclosed cases that wait on `who`: a case list's filter. */
+export function waitingStatuses(who: WaitingOn): { kind: CaseKind; status: CaseStatus }[] {
+  const out: { kind: CaseKind; status: CaseStatus }[] = [];
+  for (const kind of CASE_KINDS) {
+    for (const status of UNCLOSED_CASE_STATUSES) {
+      const reachable = MOVES.some((m) => m.kind === kind && m.from === status);
+      if (reachable && waitingOn(kind, status) === who) out.push({ kind, status });
     }
   }
   return out;

@@ -52,21 +52,30 @@ export async function scopedDepartments(deps: Pick<StatsDeps, 'org'>, actor: Act
 export interface DepartmentSums {
   ratings: FigureCounts;
   cases: CaseCounts;
+  /** The period's 差评 cases open and past their deadline as of `today` (counted from the cases, not a rollup). */
+  overdueOpen: number;
 }
 
-/** Counted-rating and case sums per department over a period, zeros for departments without data. */
-export async function sumsByDepartment(db: Db, ids: readonly number[], p: Period): Promise<Map<number, DepartmentSums>> {
-  const out = new Map<number, DepartmentSums>(ids.map((id) => [id, { ratings: emptyFigureCounts(), cases: emptyCaseCounts() }]));
+/**
+ * Counted-rating and case sums per department over a period, zeros for departments without data; the
+ * overdue open cases as of `today`.
+ */
+export async function sumsByDepartment(db: Db, ids: readonly number[], p: Period, today: string): Promise<Map<number, DepartmentSums>> {
+  const out = new Map<number, DepartmentSums>(
+    ids.map((id) => [id, { ratings: emptyFigureCounts(), cases: emptyCaseCounts(), overdueOpen: 0 }]),
+  );
   for (const r of await q.sumRatingsByDepartment(db, ids, p)) addFigureCounts(out.get(r.departmentId)!.ratings, r);
   for (const c of await q.sumCasesByDepartment(db, ids, p)) addCaseCounts(out.get(c.departmentId)!.cases, c);
+  for (const o of await q.countOverdueOpenByDepartment(db, ids, p, today)) out.get(o.departmentId)!.overdueOpen += Number(o.n);
   return out;
 }
 
 export function sumAll(sums: Iterable<DepartmentSums>): DepartmentSums {
-  const total = { ratings: emptyFigureCounts(), cases: emptyCaseCounts() };
+  const total = { ratings: emptyFigureCounts(), cases: emptyCaseCounts(), overdueOpen: 0 };
   for (const s of sums) {
     addFigureCounts(total.ratings, s.ratings);
     addCaseCounts(total.cases, s.cases);
+    total.overdueOpen += s.overdueOpen;
   }
   return total;
 }
@@ -80,17 +89,24 @@ export async function rankedDepartments(
   departments: readonly RankingMember[],
   p: Period,
   minSample: number,
+  today: string,
 ): Promise<DepartmentStats[]> {
   const sums = await sumsByDepartment(
     db,
     departments.map((d) => d.id),
     p,
+    today,
   );
   // Object.assign onto the indicators rather than object spreads: spreading ~25 properties into a
   // new literal costs V8 microseconds and kilobytes of garbage per department (see indicators()).
   const rows = departments.map((d) => {
     const s = sums.get(d.id)!;
-    return Object.assign(indicators(s.ratings, s.cases), { id: d.id, name: d.name, orgUnitId: d.orgUnitId, orgUnitName: d.orgUnitName });
+    return Object.assign(indicators(s.ratings, s.cases, s.overdueOpen), {
+      id: d.id,
+      name: d.name,
+      orgUnitId: d.orgUnitId,
+      orgUnitName: d.orgUnitName,
+    });
   });
   const ranks = rankFairly(rows, minSample);
   return rows.map((r, i) => Object.assign(r, ranks[i]!));

@@ -76,6 +76,7 @@ const DEPARTMENT_COLUMNS = columns<ExportDepartmentRow>([
   ['整改满意率', 'rate', 10, 'satisfactionRate'],
   ['办结', 'int', 7, 'closed'],
   ['按期办结', 'int', 9, 'closedOnTime'],
+  ['逾期未办结', 'int', 11, 'overdueOpen'],
   ['按期办结率', 'rate', 10, 'onTimeRate'],
 ]);
 

@@ -152,7 +152,12 @@ export function matterFigures(m: MatterSums): MatterFigures {
   };
 }
 
-export function caseIndicators(c: CaseCounts): CaseIndicators {
+/**
+ * `overdueOpen`: the period's 差评 cases still open and past their deadline today (not a rollup: it
+ * changes with the date). 按期办结率 counts them as late (docs/domain.md, Indicators): a county that
+ * closes few cases on time and leaves the rest overdue does not get 100 %.
+ */
+export function caseIndicators(c: CaseCounts, overdueOpen: number): CaseIndicators {
   return {
     cases: c.cases,
     openCases: c.open,
@@ -167,7 +172,8 @@ export function caseIndicators(c: CaseCounts): CaseIndicators {
     satisfactionRate: ratio(c.answeredSatisfied, c.answered),
     closed: c.closed,
     closedOnTime: c.closedOnTime,
-    onTimeRate: ratio(c.closedOnTime, c.closed),
+    overdueOpen,
+    onTimeRate: ratio(c.closedOnTime, c.closed + overdueOpen),
   };
 }
 
@@ -176,9 +182,9 @@ export function caseIndicators(c: CaseCounts): CaseIndicators {
  * and code's indicators property by property (about 10 KB of garbage each): the dashboards of a county
  * then collected garbage every few requests.
  */
-export function indicators(r: FigureCounts, c: CaseCounts): Indicators {
+export function indicators(r: FigureCounts, c: CaseCounts, overdueOpen: number): Indicators {
   const ri = ratingIndicators(r);
-  const ci = caseIndicators(c);
+  const ci = caseIndicators(c, overdueOpen);
   return {
     total: ri.total,
     byScore: ri.byScore,
@@ -208,6 +214,7 @@ export function indicators(r: FigureCounts, c: CaseCounts): Indicators {
     satisfactionRate: ci.satisfactionRate,
     closed: ci.closed,
     closedOnTime: ci.closedOnTime,
+    overdueOpen: ci.overdueOpen,
     onTimeRate: ci.onTimeRate,
   };
 }

@@ -22,7 +22,7 @@ export function createPublicRankings(deps: StatsDeps) {
     // The minimum sample of the unit ranked (the platform's for the whole platform).
     const minSample = (await settings.forUnit(orgUnitId)).ranking.minSample;
     const departments = await q.listDepartmentsUnder(db, orgUnitId);
-    const ranked = await rankedDepartments(db, departments, p, minSample);
+    const ranked = await rankedDepartments(db, departments, p, minSample, todayOf(deps));
     const active = new Set(departments.filter((d) => d.active === 1).map((d) => d.id));
     // A disabled department still appears for a month in which it was rated.
     const shown = ranked.filter((d) => active.has(d.id) || d.total > 0).sort(byRankThenSample);
@@ -48,6 +48,7 @@ export function createPublicRankings(deps: StatsDeps) {
         rectifyRate: d.rectifyRate,
         closed: d.closed,
         closedOnTime: d.closedOnTime,
+        overdueOpen: d.overdueOpen,
         onTimeRate: d.onTimeRate,
         finishedMatters: d.finishedMatters,
         ratedMatters: d.ratedMatters,

@@ -11,6 +11,7 @@ import type {
   TrendResponse,
 } from '../../../shared/api/stats.js';
 import type { Actor } from '../auth/actor.js';
+import { waitingStatuses } from '../cases/workflow.js';
 import type { DepartmentView } from '../org/org.service.js';
 import {
   periodOf,
@@ -25,6 +26,11 @@ import {
 import { addCaseCounts, addFigureCounts, caseIndicators, emptyCaseCounts, emptyFigureCounts, indicators } from './indicators.js';
 import { bucketStart, buckets } from './period.js';
 import { byRankThenSample } from './rankings.js';
+
+/** The 差评 steps that wait on the supervisor (the workflow table decides; the rest are the departments'). */
+const SUPERVISOR_STEPS = waitingStatuses('supervisor')
+  .filter((s) => s.kind === 'bad_rating')
+  .map((s) => s.status);
 
 export function createStatsReports(deps: StatsDeps) {
   const { db, settings, org } = deps;
@@ -54,7 +60,7 @@ export function createStatsReports(deps: StatsDeps) {
       const { minSample } = (
         actor.orgUnitId !== null ? await settings.forUnit(actor.orgUnitId) : await settings.forDepartmentGroup(group.map((d) => d.id))
       ).ranking;
-      const ranked = await rankedDepartments(db, group, p, minSample);
+      const ranked = await rankedDepartments(db, group, p, minSample, todayOf(deps));
       const inScope = new Set(scope.map((d) => d.id));
       return {
         ...p,
@@ -72,6 +78,7 @@ export function createStatsReports(deps: StatsDeps) {
         db,
         depts.map((d) => d.id),
         p,
+        todayOf(deps),
       );
       const total = sumAll(sums.values());
       const orgUnits: OrgUnitStats[] = [];
@@ -86,10 +93,22 @@ export function createStatsReports(deps: StatsDeps) {
         for (const u of units) {
           const mine = depts.filter((d) => under(d.orgUnitId, u.id));
           const s = sumAll(mine.map((d) => sums.get(d.id)!));
-          orgUnits.push(Object.assign(indicators(s.ratings, s.cases), { id: u.id, name: u.name, kind: u.kind, departments: mine.length }));
+          orgUnits.push(
+            Object.assign(indicators(s.ratings, s.cases, s.overdueOpen), {
+              id: u.id,
+              name: u.name,
+              kind: u.kind,
+              departments: mine.length,
+            }),
+          );
         }
       }
-      return Object.assign(indicators(total.ratings, total.cases), { from: p.from, to: p.to, departments: depts.length, orgUnits });
+      return Object.assign(indicators(total.ratings, total.cases, total.overdueOpen), {
+        from: p.from,
+        to: p.to,
+        departments: depts.length,
+        orgUnits,
+      });
     },
 
     /** Indicators per day, week (Monday first) or month of the period. */
@@ -97,12 +116,19 @@ export function createStatsReports(deps: StatsDeps) {
       const p = periodOf(deps, query);
       const granularity = query.granularity ?? 'day';
       const ids = (await scopedDepartments(deps, actor, query.departmentId)).map((d) => d.id);
-      const points = buckets(p, granularity).map((b) => ({ ...b, r: emptyFigureCounts(), c: emptyCaseCounts() }));
+      const points = buckets(p, granularity).map((b) => ({ ...b, r: emptyFigureCounts(), c: emptyCaseCounts(), overdueOpen: 0 }));
       const at = new Map(points.map((b) => [b.from, b]));
       for (const row of await q.sumRatingsByDay(db, ids, p)) addFigureCounts(at.get(bucketStart(row.day, granularity, p.from))!.r, row);
       for (const row of await q.sumCasesByDay(db, ids, p)) addCaseCounts(at.get(bucketStart(row.day, granularity, p.from))!.c, row);
+      for (const row of await q.countOverdueOpenByDay(db, ids, p, todayOf(deps))) {
+        at.get(bucketStart(row.day, granularity, p.from))!.overdueOpen += Number(row.n);
+      }
       // Object.assign, not spreads: see indicators() (a year by day is 366 points).
-      return { ...p, granularity, points: points.map((b) => Object.assign(indicators(b.r, b.c), { from: b.from, to: b.to })) };
+      return {
+        ...p,
+        granularity,
+        points: points.map((b) => Object.assign(indicators(b.r, b.c, b.overdueOpen), { from: b.from, to: b.to })),
+      };
     },
 
     /** Case indicators of the period's 差评, per department, with today's unclosed and overdue cases. */
@@ -110,22 +136,31 @@ export function createStatsReports(deps: StatsDeps) {
       const p = periodOf(deps, query);
       const depts = await scopedDepartments(deps, actor, query.departmentId);
       const ids = depts.map((d) => d.id);
-      const sums = await sumsByDepartment(db, ids, p);
-      const open = new Map((await q.countUnclosedCases(db, ids, todayOf(deps))).map((r) => [r.departmentId, r]));
-      const departments = depts.map((d) =>
-        Object.assign(caseIndicators(sums.get(d.id)!.cases), {
+      const today = todayOf(deps);
+      const sums = await sumsByDepartment(db, ids, p, today);
+      const open = new Map((await q.countUnclosedCases(db, ids, today, SUPERVISOR_STEPS)).map((r) => [r.departmentId, r]));
+      const departments = depts.map((d) => {
+        const o = open.get(d.id);
+        const s = sums.get(d.id)!;
+        return Object.assign(caseIndicators(s.cases, s.overdueOpen), {
           id: d.id,
           name: d.name,
-          unclosed: open.get(d.id)?.unclosed ?? 0,
-          overdue: open.get(d.id)?.overdue ?? 0,
-        }),
-      );
+          unclosed: o?.unclosed ?? 0,
+          overdue: o?.overdue ?? 0,
+          waitingOnSupervisor: o?.waitingOnSupervisor ?? 0,
+          overdueWaitingOnSupervisor: o?.overdueWaitingOnSupervisor ?? 0,
+        });
+      });
       const total = sumAll(sums.values());
-      return Object.assign(caseIndicators(total.cases), {
+      const sum = (k: 'unclosed' | 'overdue' | 'waitingOnSupervisor' | 'overdueWaitingOnSupervisor') =>
+        departments.reduce((n, d) => n + d[k], 0);
+      return Object.assign(caseIndicators(total.cases, total.overdueOpen), {
         from: p.from,
         to: p.to,
-        unclosed: departments.reduce((n, d) => n + d.unclosed, 0),
-        overdue: departments.reduce((n, d) => n + d.overdue, 0),
+        unclosed: sum('unclosed'),
+        overdue: sum('overdue'),
+        waitingOnSupervisor: sum('waitingOnSupervisor'),
+        overdueWaitingOnSupervisor: sum('overdueWaitingOnSupervisor'),
         departments,
       });
     },

@@ -81,7 +81,7 @@ export function CodeTable({ departmentId, range, queue = false }: { departmentId
                     <td>{k.codeId}</td>
                     <FigureCells
                       figures={[
-                        int(k.opens),
+                        <ScanCount opens={k.opens} submissions={k.submissions} />,
                         <a href={ratingsLink(range, { departmentId, codeId: k.codeId })}>{int(k.total)}</a>,
                         pct(k.goodRate),
                         pct(k.activeGoodRate),
@@ -100,9 +100,30 @@ export function CodeTable({ departmentId, range, queue = false }: { departmentId
             </table>
           </div>
           {c.total > PAGE && <Pager total={c.total} offset={offset} loading={codes.loading} onPage={(n, b) => goTo(n, 'bottom', b)} />}
+          <p class="note muted">{SCAN_NOTE}</p>
         </>
       )}
     </Section>
+  );
+}
+
+/** Why a window's scans may be fewer than its ratings (docs/domain.md 2, 扫码漏斗). */
+export const SCAN_NOTE =
+  '扫码打开数来自评价页的页面统计：手机离线、浏览器拦截统计请求时会少计；评价数还包括办件评价链接和评价器的评价，它们不经过扫码。';
+
+/**
+ * A window's page opens, marked when fewer than its submissions: lost page counts, or ratings made
+ * through 办件 links and the 评价器 (no scan) — not a sign of made-up ratings by itself.
+ */
+export function ScanCount({ opens, submissions }: { opens: number; submissions: number }) {
+  if (submissions <= opens) return <>{int(opens)}</>;
+  return (
+    <>
+      {int(opens)}{' '}
+      <span class="badge warn" title={`提交 ${int(submissions)} 次多于扫码打开 ${int(opens)} 次：${SCAN_NOTE}`}>
+        提交多于扫码
+      </span>
+    </>
   );
 }
 

@@ -76,8 +76,14 @@ export function DepartmentDashboard({ departmentId, range, queue = false }: { de
       <CaseWork state={cases} testId="open-cases" href={`${BASE}/cases?${qs({ departmentId })}`} linkText="查看本部门案件">
         {(c) => (
           <>
-            当前未办结案件 <strong>{int(c.unclosed)}</strong> 件，其中逾期 <OverdueCount cases={c} /> 件。 本期差评案件 {int(c.cases)}{' '}
-            件，已办结 {int(c.closed)} 件（按期办结率 {pct(c.onTimeRate)}）。
+            当前未办结差评案件 <strong>{int(c.unclosed)}</strong> 件，其中逾期 <OverdueCount cases={c} /> 件：
+            <span data-testid="department-todo">
+              等待本部门处理 <strong>{int(c.unclosed - c.waitingOnSupervisor)}</strong> 件（逾期{' '}
+              <strong class={c.overdue > c.overdueWaitingOnSupervisor ? 'bad' : ''}>{int(c.overdue - c.overdueWaitingOnSupervisor)}</strong>{' '}
+              件），等待督查（申诉复核、办结）{int(c.waitingOnSupervisor)} 件（逾期 {int(c.overdueWaitingOnSupervisor)} 件）。
+            </span>{' '}
+            本期差评案件 {int(c.cases)} 件，已办结 {int(c.closed)} 件，逾期未办结 {int(c.overdueOpen)} 件（按期办结率 {pct(c.onTimeRate)}
+            ）。
           </>
         )}
       </CaseWork>

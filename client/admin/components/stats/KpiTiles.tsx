@@ -81,7 +81,8 @@ export function KpiTiles({ data, range, departmentId }: { data: Indicators; rang
       key: 'onTimeRate',
       label: '按期办结率',
       value: pct(data.onTimeRate),
-      detail: `${int(data.closedOnTime)} / ${int(data.closed)} 办结`,
+      // Overdue open cases are late already (docs/domain.md, Indicators): in the denominator.
+      detail: `${int(data.closedOnTime)} / (${int(data.closed)} 办结 + ${int(data.overdueOpen)} 逾期未办结)`,
       href: ratingsLink(range, { ...f, kind: 'bad' }),
     },
   ];

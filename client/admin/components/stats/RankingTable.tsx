@@ -64,7 +64,7 @@ export function RankingTable({ data, range, queue = false }: { data: Departments
                   pct(d.visitRate),
                   pct(d.rectifyRate),
                   pct(d.satisfactionRate),
-                  pct(d.onTimeRate),
+                  <span title={`按期办结 ${d.closedOnTime} / (办结 ${d.closed} + 逾期未办结 ${d.overdueOpen})`}>{pct(d.onTimeRate)}</span>,
                   ...(anyHeld ? [<HeldCount held={d.held} href={queue ? heldLink({ range, departmentId: d.id }) : undefined} />] : []),
                 ]}
               />
