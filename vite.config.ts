@@ -18,6 +18,13 @@ export default defineConfig(
       ? {
           ...shared,
           base: '/assets/m/',
+          // The classic JSX runtime (h(type, props, ...children)) is ~150 B smaller gzipped than the
+          // automatic one here; h is injected into each .tsx (not into the worker, which has no JSX).
+          oxc: {
+            jsx: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment' },
+            jsxInject: "import { h, Fragment } from 'preact'",
+            exclude: /sw\.ts$/,
+          },
           build: {
             outDir: resolve(here, 'dist/client/m'),
             emptyOutDir: true,

@@ -199,15 +199,17 @@ export async function ratingsRoutes(
     if (!info.active) {
       return sendPage(reply, 410, missingPage('disabled', { code, departmentName: info.departmentName, location: info.location }));
     }
+    // The reasons and the per-code limit of the code's county.
+    const { tags, limits } = await settings.forDepartment(info.departmentId);
     return sendPage(reply, 200, {
       kind: 'rate',
       code,
       departmentName: info.departmentName,
       location: info.location,
       staffName: info.staffName,
-      // The reasons of the code's county.
-      tags: (await settings.forDepartment(info.departmentId)).tags,
+      tags,
       commentMax: COMMENT_MAX,
+      perCodeMinutes: limits.perCodeMinutes,
     });
   });
 
