@@ -144,6 +144,11 @@ export function chinaMinute(ms: number): string {
   return chinaDateTime(ms).slice(0, 16);
 }
 
+/** 'YYYY-MM-DD' → '11月27日', a day as the citizen reads it (the page, the receipt's promise). */
+export function monthDay(day: string): string {
+  return `${+day.slice(5, 7)}月${+day.slice(8)}日`;
+}
+
 /** 'YYYY-MM' plus `n` months (n may be negative). */
 export function addMonths(month: string, n: number): string {
   const total = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + n;

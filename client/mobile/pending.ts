@@ -24,8 +24,13 @@ export interface RatingBody {
 
 export interface FollowUp {
   caseNo: string;
+  /** The whole case's deadline (办结), YYYY-MM-DD. */
   dueDate: string;
+  /** The 回访 deadline, YYYY-MM-DD. */
+  contactDueDate?: string;
   statusUrl?: string;
+  /** What will happen by when, in the server's words (a call only when a phone was left). */
+  promise?: string;
 }
 
 export interface RatingResult {
@@ -43,6 +48,8 @@ export interface Pending {
 }
 
 export const PENDING_KEY = 'mspy:pending';
+/** The receipts of the ratings this phone made, by code (or `e/{token}`): shown again on reload, Back, rescan. */
+export const RECEIPTS_KEY = 'mspy:done';
 export const CLIENT_ID_KEY = 'mspy:cid';
 
 // Storage may throw (Safari private mode, quota, cookies blocked): the page must still work.
@@ -109,6 +116,50 @@ export function clearPending(store: KeyValueStore, code: string, key?: string): 
   } catch {
     /* nothing more to do */
   }
+}
+
+/**
+ * What the phone keeps of a rating it made: when, the level, for a 差评 its case (number, deadlines, status
+ * link) and whether it was anonymous (no phone: no call), for a 办件 its assess number (1, 2 the 追评).
+ */
+export interface Receipt extends Partial<FollowUp> {
+  score: number;
+  at: number;
+  anonymous?: boolean;
+  assess?: number;
+}
+
+function allReceipts(store: KeyValueStore): Record<string, Receipt> {
+  try {
+    return JSON.parse(read(store, RECEIPTS_KEY) || '{}') || {};
+  } catch {
+    return {};
+  }
+}
+
+export function loadReceipt(store: KeyValueStore, code: string): Receipt | null {
+  const r = allReceipts(store)[code];
+  return r && typeof r.at === 'number' ? r : null;
+}
+
+/**
+ * Keeps the receipt of a rating the server accepted. A rating without a case (a 好评, a good 追评) keeps
+ * the case of the one before it: that case goes on (差评必查). Receipts older than 60 days are dropped.
+ */
+export function saveReceipt(store: KeyValueStore, pending: Pending, result: RatingResult, now = Date.now()): Receipt {
+  const all = allReceipts(store);
+  const before = all[pending.code];
+  const followUp = result.followUp;
+  const receipt: Receipt = {
+    ...(followUp ? { ...followUp, anonymous: !pending.body.phone } : before?.caseNo ? before : {}),
+    score: pending.body.score,
+    at: now,
+    assess: result.assessNumber,
+  };
+  all[pending.code] = receipt;
+  for (const code in all) if (!(all[code].at > now - 60 * 86_400_000)) delete all[code];
+  write(store, RECEIPTS_KEY, JSON.stringify(all));
+  return receipt;
 }
 
 /** Random hex id (128 bits by default) from the platform CSPRNG. */
@@ -195,7 +246,8 @@ export interface SenderDeps {
 export interface SenderEvents {
   /** A retry is scheduled: `retry` counts the failed attempts so far. */
   onRetry?(retry: number, waitMs: number): void;
-  onOk?(result: RatingResult): void;
+  /** Accepted; its receipt is kept on the phone (saveReceipt). */
+  onOk?(receipt: Receipt): void;
   onFinal?(status: number, message: string): void;
 }
 
@@ -243,7 +295,8 @@ export function startSending(store: KeyValueStore, pending: Pending, deps: Sende
     stopped = true;
     clearPending(store, pending.code, pending.body.idempotencyKey);
     if (verdict.kind === 'ok') {
-      if (events.onOk) events.onOk(verdict.result);
+      const receipt = saveReceipt(store, pending, verdict.result);
+      if (events.onOk) events.onOk(receipt);
     } else if (events.onFinal) events.onFinal(verdict.status, verdict.message);
   }
 

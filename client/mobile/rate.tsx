@@ -1,15 +1,18 @@
-// The rating flow: five levels → reasons, comment, optional phone → send (surviving weak signal)
-// → thanks, with the case number for a 差评. The same for a window code (/r/{code}) and a 办件's
-// one-time link (/e/{token}, 一次一评): only the header, the POST address and the 追评 differ.
+// The rating flow: five levels; a first tap on 非常满意 or 满意 sends at once, any other level (or
+// "先写理由") opens reasons, comment, optional phone → send (surviving weak signal) → the receipt,
+// with the case number for a 差评, kept on the phone and shown again before any form (reload, Back,
+// rescan). The same for a window code (/r/{code}) and a 办件's one-time link (/e/{token}, 一次一评):
+// only the header, the POST address and the 追评 differ.
 import { Component } from 'preact';
+import { chinaMinute, monthDay } from '../../shared/china-time.js';
 import { isBadScore, SCORE_LABELS, SCORES, type Score } from '../../shared/domain.js';
 import { buildBody, checkDraft, type Draft, type DraftErrors } from './draft';
 import {
   clientIdOf,
-  type FollowUp,
   loadPending,
+  loadReceipt,
   type Pending,
-  type RatingResult,
+  type Receipt,
   randomId,
   type Sender,
   savePending,
@@ -19,13 +22,25 @@ import { store } from './storage';
 import type { MatterData, RateData } from './types';
 import { Frame, fmtTime } from './views';
 
-/** The face beside each level's national wording (SCORE_LABELS). */
-const FACES: Record<Score, string> = { 5: '😄', 4: '🙂', 3: '😐', 2: '🙁', 1: '😠' };
+/**
+ * The face beside each level's national wording (SCORE_LABELS), drawn (no emoji font on many phones):
+ * green and smiling at 5 to red and frowning at 1; the mouth's curve is the level's distance from 3.
+ */
+function Face({ level }: { level: number }) {
+  const c = (level - 3) * 3;
+  return (
+    <svg class="face" viewBox="0 0 32 32" aria-hidden="true">
+      <circle cx="16" cy="16" r="15" fill={`hsl(${level * 30 - 30},70%,50%)`} />
+      <path d={`M11 12h0m10 0h0M9 ${21 - c / 2}q7 ${c * 2} 14 0`} />
+    </svg>
+  );
+}
 
 type Stage =
   | { step: 'form'; refusal?: string }
   | { step: 'sending'; retries: number; saved: boolean }
-  | { step: 'done'; result: RatingResult };
+  /** `fresh`: just sent (else the receipt kept on the phone). */
+  | { step: 'done'; receipt: Receipt; fresh?: boolean };
 
 // Wrapped: a bare `fetch` called as a method of another object throws "Illegal invocation".
 const post = (url: string, init: RequestInit) => fetch(url, init);
@@ -35,6 +50,12 @@ interface State extends Draft {
   errors: DraftErrors;
   /** The 好评 phone section (<details>) is open. */
   phoneOpen: boolean;
+  /** The form first ("先写理由"): no level sends at once. */
+  detail?: boolean;
+  /** All five levels shown again to change the one chosen. */
+  choosing?: boolean;
+  /** The case number was copied (the receipt says 已复制). */
+  copied?: boolean;
 }
 
 type Change = (patch: Partial<State>) => void;
@@ -48,20 +69,32 @@ function FieldError({ id, message, tabIndex }: { id: string; message?: string; t
   ) : null;
 }
 
-/** 您对本次服务满意吗: the five levels as large radio cards, best first. */
-function SatisfactionLevels({ score, onPick }: { score: number; onPick: (score: Score) => void }) {
+/**
+ * 您对本次服务满意吗: the five levels as large buttons, best first. Once one is chosen only it stays
+ * (fewer things on the screen), with 重新选择 beside it.
+ */
+function SatisfactionLevels({ form, onPick, onChange }: { form: State; onPick: (score: Score) => void; onChange: Change }) {
+  const { score } = form;
+  const quick = !score && !form.detail;
   return (
     <fieldset>
       <legend>您对本次服务满意吗？</legend>
-      {SCORES.map((level) => (
-        <label class={score === level ? 'lv on' : 'lv'} key={level}>
-          <input type="radio" name="score" value={level} checked={score === level} onChange={() => onPick(level)} />
-          <span class="face" aria-hidden="true">
-            {FACES[level]}
-          </span>
-          {SCORE_LABELS[level]}
-        </label>
-      ))}
+      {quick && <p class="hint">点“非常满意”“满意”即提交</p>}
+      {SCORES.map(
+        (level) =>
+          (!score || form.choosing || level === score) && (
+            <button type="button" class="lv" aria-pressed={score === level} key={level} onClick={() => onPick(level)}>
+              <Face level={level} />
+              {SCORE_LABELS[level]}
+            </button>
+          ),
+      )}
+      {/* Stays while choosing again, so the focus stays where it was. */}
+      {(quick || score > 0) && (
+        <button type="button" onClick={() => onChange(score ? { choosing: true } : { detail: true })}>
+          {score ? '重新选择' : '先写理由或留言'}
+        </button>
+      )}
     </fieldset>
   );
 }
@@ -103,7 +136,7 @@ function CommentField({ comment, max, onChange }: { comment: string; max: number
       </p>
       <textarea
         id="comment"
-        rows={4}
+        rows={3}
         maxLength={max}
         value={comment}
         aria-describedby="ch cc"
@@ -156,7 +189,7 @@ function FollowUpPhone({ bad, form, onChange }: { bad: boolean; form: State; onC
   );
   return bad ? (
     <fieldset class="card">
-      <legend>留下电话，我们将回访处理</legend>
+      <legend>回访电话（选填）</legend>
       {fields}
     </fieldset>
   ) : (
@@ -177,7 +210,7 @@ interface RatingFormProps {
   onSubmit: (e: Event) => void;
 }
 
-/** The level first; the rest of the form once one is chosen. */
+/** The level first; the rest of the form once one is chosen (a 差评 says first what will follow). */
 function RatingForm({ page, form, refusal, onPick, onChange, onSubmit }: RatingFormProps) {
   const { score } = form;
   const bad = score > 0 && isBadScore(score);
@@ -188,9 +221,10 @@ function RatingForm({ page, form, refusal, onPick, onChange, onSubmit }: RatingF
   return (
     <form onSubmit={onSubmit} noValidate>
       {!score && failure}
-      <SatisfactionLevels score={score} onPick={onPick} />
+      <SatisfactionLevels form={form} onPick={onPick} onChange={onChange} />
       {score > 0 && (
         <>
+          {bad && <p class="note">提交后给您受理编号，可查处理进度；留下电话的，将有专人联系您</p>}
           <ReasonTags
             bad={bad}
             offered={(page.tags && (bad ? page.tags.bad : page.tags.good)) || []}
@@ -229,36 +263,64 @@ function Sending({ retries, saved, onRetryNow }: { retries: number; saved: boole
   );
 }
 
+/** Copies the case number; where the clipboard API is missing or refused, selects it and tries the old way. */
+function copyCaseNo(text: string, done: () => void) {
+  Promise.resolve()
+    .then(() => navigator.clipboard.writeText(text))
+    .then(done, () => {
+      getSelection()?.selectAllChildren(document.getElementById('cn') as Node);
+      if (document.execCommand('copy')) done();
+    });
+}
+
+interface ReceiptProps {
+  receipt: Receipt;
+  fresh?: boolean;
+  /** The 追评's end, after a 办件's first rating; '' otherwise. */
+  until: string;
+  copied?: boolean;
+  onCopied: () => void;
+  /** 再评价一次 / 追评, once allowed. */
+  again?: { label: string; go: () => void };
+}
+
 /**
- * The thanks; for a 差评 the case number, its deadline and the link to follow it; after a 办件's first
- * rating, until when a 追评 is possible.
+ * The thanks, or on a later visit "您已评价"; for a 差评 the case number (with a copy button), what
+ * happens by when — a call only when a phone was left — and the link to follow it; after a 办件's
+ * first rating, until when a 追评 is possible.
  */
-function Receipt({ followUp, until }: { followUp: FollowUp | null; until: string }) {
+function ReceiptCard({ receipt: r, fresh, until, copied, onCopied, again }: ReceiptProps) {
   return (
     <section class="card" data-testid="result">
       <h2 id="rh" tabIndex={-1}>
-        感谢您的评价
+        {fresh ? '感谢您的评价' : r.caseNo ? '您已评价' : '您已评价，感谢'}
       </h2>
-      {followUp ? (
+      {r.caseNo ? (
         <>
           <p>
             受理编号
-            <strong class="caseno" data-testid="case-no">
-              {followUp.caseNo}
+            <strong class="caseno" id="cn" data-testid="case-no">
+              {r.caseNo}
             </strong>
+            <button type="button" onClick={() => copyCaseNo(r.caseNo as string, onCopied)}>
+              复制编号
+            </button>{' '}
+            <span role="status">{copied ? '已复制' : ''}</span>
           </p>
-          <p>我们将在 {followUp.dueDate} 前回访处理</p>
-          <p class="hint">请截图或记下受理编号，以便查询处理进度。</p>
-          {followUp.statusUrl && /^(https?:\/\/|\/)/.test(followUp.statusUrl) && (
+          <p>{r.promise}</p>
+          {r.statusUrl && /^(https?:\/\/|\/)/.test(r.statusUrl) && (
             <p>
-              <a href={followUp.statusUrl}>查看处理进度</a>
+              <a href={r.statusUrl}>查看处理进度</a>
             </p>
           )}
         </>
-      ) : (
-        <p>您的评价已收到，我们将持续改进服务。</p>
-      )}
+      ) : null}
       {until && <p>如需追评，请于 {until} 前再次打开本链接。</p>}
+      {again && (
+        <button type="button" onClick={again.go}>
+          {again.label}
+        </button>
+      )}
     </section>
   );
 }
@@ -268,8 +330,20 @@ type Rated = RateData | MatterData;
 /** The key of the page's pending rating: its window code, or `e/{token}` (pending.ts ratingUrl). */
 export const pendingKey = (page: Rated) => (page.kind === 'matter' ? `e/${page.token}` : page.code);
 
-/** "2026-11-23" → "11月23日". */
-const monthDay = (day: string) => `${+day.slice(5, 7)}月${+day.slice(8)}日`;
+/**
+ * The receipt kept on this phone that stands in for the form: a window code's for `perCodeMinutes` after
+ * the rating (the server refuses another one then), and a 差评's until its case's 办结 day; a 办件
+ * link's once the link has been rated.
+ */
+function keptReceipt(page: Rated): Receipt | null {
+  const r = loadReceipt(store, pendingKey(page));
+  if (!r) return null;
+  if (page.kind === 'matter') return page.rated ? r : null;
+  return recent(page, r) || (r.dueDate || '') >= chinaMinute(Date.now()).slice(0, 10) ? r : null;
+}
+
+/** Within the per-code window after the receipt's rating. */
+const recent = (page: RateData, r: Receipt) => Date.now() < r.at + page.perCodeMinutes * 60_000;
 
 // A class rather than hooks: preact/hooks would cost ~1 KB of the page's 12 KB budget.
 export class Rate extends Component<{ page: Rated }, State> {
@@ -285,13 +359,14 @@ export class Rate extends Component<{ page: Rated }, State> {
   constructor(props: { page: Rated }) {
     super(props);
     const resume = loadPending(store, pendingKey(props.page));
+    const kept = resume ? null : keptReceipt(props.page);
     this.resume = resume;
     this.sender = null;
     this.focusId = '';
     this.retryNow = () => this.sender?.now();
     this.retryWhenVisible = () => document.visibilityState === 'visible' && this.retryNow();
     this.state = {
-      stage: resume ? { step: 'sending', retries: 0, saved: true } : { step: 'form' },
+      stage: resume ? { step: 'sending', retries: 0, saved: true } : kept ? { step: 'done', receipt: kept } : { step: 'form' },
       score: 0,
       tags: [],
       comment: '',
@@ -329,9 +404,9 @@ export class Rate extends Component<{ page: Rated }, State> {
       { fetch: post },
       {
         onRetry: (retries) => this.setState({ stage: { step: 'sending', retries, saved } }),
-        onOk: (result) => {
+        onOk: (receipt) => {
           this.focusId = 'rh';
-          this.setState({ stage: { step: 'done', result } });
+          this.setState({ stage: { step: 'done', receipt, fresh: true } });
         },
         onFinal: (_status, refusal) => {
           this.sender = null;
@@ -342,17 +417,22 @@ export class Rate extends Component<{ page: Rated }, State> {
     );
   }
 
+  /**
+   * A first tap on 非常满意 or 满意 is the whole rating (one tap; a rating is never amended, so reasons
+   * come first through "先写理由"). 基本满意 and the 差评 levels open the form: their reasons are what
+   * the department needs. Reasons belong to a class (好评/差评): switching class starts them afresh.
+   */
   pick(score: Score) {
-    // Reasons belong to a class (好评/差评): switching class starts the reasons afresh.
     const was = this.state.score;
-    this.setState(was && isBadScore(score) !== isBadScore(was) ? { score, tags: [] } : { score });
+    if (!was && !this.state.detail && score > 3) return this.submit(undefined, score);
+    this.setState(was && isBadScore(score) !== isBadScore(was) ? { score, tags: [], choosing: false } : { score, choosing: false });
   }
 
-  submit(e: Event) {
-    e.preventDefault();
+  submit(e?: Event, quick?: Score) {
+    e?.preventDefault();
     const { score, tags, comment, phone, consent } = this.state;
-    if (this.sender || !score) return; // a double tap must not send a second rating
-    const draft = { score, tags, comment, phone, consent };
+    if (this.sender || !(quick || score)) return; // a double tap must not send a second rating
+    const draft = quick ? { score: quick, tags: [], comment: '', phone: '', consent: false } : { score, tags, comment, phone, consent };
     const errors = checkDraft(draft);
     if (errors.phone || errors.consent) {
       this.focusId = errors.phone ? 'phone' : 'consent';
@@ -372,6 +452,7 @@ export class Rate extends Component<{ page: Rated }, State> {
     const { stage } = state;
     const matter = page.kind === 'matter';
     const until = matter ? fmtTime(page.expiresAt) : '';
+    const form = () => this.setState({ stage: { step: 'form' }, score: 0, detail: false });
     return (
       <Frame>
         <h1>{page.departmentName}</h1>
@@ -383,13 +464,24 @@ export class Rate extends Component<{ page: Rated }, State> {
           <p>
             您于 {monthDay(page.finishedDay)} 在 {page.departmentName} 办理的「{page.taskName}」已办结
             {/* Once rated here, the receipt says the rest. */}
-            {stage.step === 'done'
+            {stage.step === 'done' && stage.fresh
               ? '。'
               : ['，请评价', `，您已评价过，可在 ${until} 前追评一次`, '，您已评价并追评过，感谢您的反馈！'][page.rated]}
           </p>
         )}
         {stage.step === 'done' ? (
-          <Receipt followUp={stage.result.followUp} until={stage.result.assessNumber === 1 ? until : ''} />
+          <ReceiptCard
+            receipt={stage.receipt}
+            fresh={stage.fresh}
+            until={stage.fresh && stage.receipt.assess === 1 ? until : ''}
+            copied={state.copied}
+            onCopied={() => this.setState({ copied: true })}
+            again={
+              !stage.fresh && (matter ? page.rated === 1 : !recent(page, stage.receipt))
+                ? { label: matter ? '追评一次' : '再评价一次', go: form }
+                : undefined
+            }
+          />
         ) : stage.step === 'sending' ? (
           <Sending retries={stage.retries} saved={stage.saved} onRetryNow={this.retryNow} />
         ) : matter && page.rated > 1 ? null : (

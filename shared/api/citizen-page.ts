@@ -17,6 +17,8 @@ export const RatePageData = Type.Object({
   staffName: Nullable(Type.String()),
   tags: Type.Object({ good: Type.Array(Type.String()), bad: Type.Array(Type.String()) }),
   commentMax: Type.Integer(),
+  /** Settings limits.perCodeMinutes: the phone's receipt stands in for the form that long after a rating. */
+  perCodeMinutes: Type.Integer(),
 });
 export type RateData = Static<typeof RatePageData>;
 

@@ -27,6 +27,12 @@ export const RatingCreated = Type.Object({
       dueDate: Type.String({ description: 'YYYY-MM-DD：整个案件的办结期限（工作日）' }),
       contactDueDate: Type.Optional(Type.String()),
       statusUrl: Type.String({ description: '市民查看处理进度的链接（无需登录）' }),
+      promise: Type.Optional(
+        Type.String({
+          description:
+            '对市民的承诺：留了电话的“我们将在 1 个工作日内（11月27日前）联系您，12月17日前办结”；匿名的“您未留电话，我们不会回访；部门将核实并整改，12月17日前办结，可凭受理编号查看进度”',
+        }),
+      ),
     }),
   ),
 });

@@ -33,8 +33,7 @@ describe('the page of a 办件 link (/e/{token}) in Debian chromium at 390×844'
     // No 经办人 on the page (makeMatter's 张敏).
     expect(await page.content()).not.toContain('张敏');
     expect(await axeViolations(page)).toEqual([]);
-    await page.getByRole('radio', { name: '非常满意', exact: true }).check();
-    await page.getByRole('button', { name: '提交评价' }).click();
+    await page.getByRole('button', { name: '非常满意', exact: true }).click();
     await page.getByTestId('result').waitFor();
     // The link's period ends 7 days after 办结: 2026-11-30 10:00 Beijing time.
     expect(await page.getByTestId('result').textContent()).toContain('如需追评，请于 2026-11-30 10:00 前再次打开本链接');
@@ -42,7 +41,11 @@ describe('the page of a 办件 link (/e/{token}) in Debian chromium at 390×844'
 
     await page.goto(url);
     await expect.poll(() => mainText(page)).toContain('您已评价过，可在 2026-11-30 10:00 前追评一次');
-    await page.getByRole('radio', { name: '不满意', exact: true }).check();
+    // The phone's receipt first, offering the 追评.
+    expect(await mainText(page)).toContain('您已评价，感谢');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: '追评一次' }).click();
+    await page.getByRole('button', { name: '不满意', exact: true }).click();
     await page.getByRole('button', { name: '服务态度差' }).click();
     await page.getByRole('button', { name: '提交评价' }).click();
     const caseNo = page.getByTestId('case-no');
@@ -57,8 +60,10 @@ describe('the page of a 办件 link (/e/{token}) in Debian chromium at 390×844'
 
     await page.goto(url);
     await expect.poll(() => mainText(page)).toContain('您已评价并追评过');
-    expect(await page.getByRole('radio').count()).toBe(0);
+    expect(await page.getByRole('button', { name: '非常满意', exact: true }).count()).toBe(0);
     expect(await page.getByRole('button', { name: '提交评价' }).count()).toBe(0);
+    // The 追评's case is the receipt now.
+    expect(await page.getByTestId('case-no').textContent()).toBe(kase!.case_no);
     expect(await axeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
   });
@@ -68,9 +73,9 @@ describe('the page of a 办件 link (/e/{token}) in Debian chromium at 390×844'
     const ctx = await phoneContext(s.browser);
     const page = await ctx.newPage();
     await page.goto(`${s.t.url}/e/${m.linkToken}`);
-    await page.getByRole('radio', { name: '满意', exact: true }).check();
+    await page.getByRole('button', { name: '满意', exact: true }).waitFor();
     await ctx.setOffline(true);
-    await page.getByRole('button', { name: '提交评价' }).click();
+    await page.getByRole('button', { name: '满意', exact: true }).click();
     await expect.poll(() => mainText(page)).toContain('正在重试');
     expect(await page.evaluate(() => localStorage.getItem('mspy:pending'))).toContain(`e/${m.linkToken}`);
     expect(await ratingsOf(m.id)).toEqual([]);
@@ -87,8 +92,7 @@ describe('the page of a 办件 link (/e/{token}) in Debian chromium at 390×844'
     const page = await ctx.newPage();
     const url = `${s.t.url}/e/${m.linkToken}`;
     await page.goto(url);
-    await page.getByRole('radio', { name: '满意', exact: true }).check();
-    await page.getByRole('button', { name: '提交评价' }).click();
+    await page.getByRole('button', { name: '满意', exact: true }).click();
     await page.getByTestId('result').waitFor();
     let dropped = 0;
     await page.route('**/api/e/*/ratings', async (route) => {
@@ -99,7 +103,8 @@ describe('the page of a 办件 link (/e/{token}) in Debian chromium at 390×844'
       return route.continue();
     });
     await page.goto(url);
-    await page.getByRole('radio', { name: '非常不满意', exact: true }).check();
+    await page.getByRole('button', { name: '追评一次' }).click();
+    await page.getByRole('button', { name: '非常不满意', exact: true }).click();
     await page.getByRole('button', { name: '提交评价' }).click();
     await page.getByTestId('case-no').waitFor({ timeout: 20_000 });
     expect(dropped).toBe(2);
@@ -128,8 +133,7 @@ describe('the page of a 办件 link (/e/{token}) in Debian chromium at 390×844'
     await ctx.setOffline(true);
     await page.goto(url);
     await expect.poll(() => mainText(page)).toContain('请评价');
-    await page.getByRole('radio', { name: '非常满意', exact: true }).check();
-    await page.getByRole('button', { name: '提交评价' }).click();
+    await page.getByRole('button', { name: '非常满意', exact: true }).click();
     await expect.poll(() => mainText(page)).toContain('正在重试');
     await ctx.setOffline(false);
     await page.getByTestId('result').waitFor({ timeout: 20_000 });
@@ -159,7 +163,7 @@ describe('the page of a 办件 link (/e/{token}) in Debian chromium at 390×844'
     expect(text).toContain('扫描窗口的评议码');
     expect(text).toContain('12345');
     expect(text).toContain(s.w.codeA.location);
-    expect(await page.getByRole('radio').count()).toBe(0);
+    expect(await page.getByRole('button', { name: '非常满意', exact: true }).count()).toBe(0);
     expect(await axeViolations(page)).toEqual([]);
   });
 });

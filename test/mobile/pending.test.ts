@@ -8,11 +8,13 @@ import {
   type KeyValueStore,
   loadAllPending,
   loadPending,
+  loadReceipt,
   PENDING_KEY,
   type Pending,
   randomId,
   retryDelay,
   savePending,
+  saveReceipt,
   startSending,
 } from '../../client/mobile/pending';
 
@@ -210,7 +212,9 @@ describe('startSending', () => {
     expect(retries).toEqual([1000, 2000]);
     expect(calls.map((c) => c.body.idempotencyKey)).toEqual(['same-key', 'same-key', 'same-key']);
     expect(calls[0].url).toBe('/api/codes/ABC234/ratings');
-    expect(onOk).toHaveBeenCalledWith({ id: 'r1', followUp: null });
+    // The receipt kept on the phone: no case (a 好评 or a 差评's answer without one), when, the level.
+    expect(onOk).toHaveBeenCalledWith({ score: 2, at: expect.any(Number) });
+    expect(loadReceipt(s, 'ABC234')).toMatchObject({ score: 2 });
     expect(loadPending(s, 'ABC234')).toBeNull();
   });
 
@@ -306,7 +310,7 @@ describe('startSending', () => {
     startSending(s, resumed as Pending, { fetch }, { onOk });
     await vi.advanceTimersByTimeAsync(0);
     expect(calls[0].body.idempotencyKey).toBe('first-key');
-    expect(onOk).toHaveBeenCalledWith({ id: 'r1', followUp: { caseNo: 'CP1', dueDate: '2026-12-14' } });
+    expect(onOk).toHaveBeenCalledWith({ caseNo: 'CP1', dueDate: '2026-12-14', anonymous: true, score: 2, at: expect.any(Number) });
   });
 
   it('a 办件 link rating (key e/{token}) goes to its link route, kept apart from the window codes', async () => {
@@ -323,7 +327,7 @@ describe('startSending', () => {
       ['/api/e/Tok_en-123/ratings', 'link-key'],
       ['/api/e/Tok_en-123/ratings', 'link-key'],
     ]);
-    expect(onOk).toHaveBeenCalledWith({ id: 5, followUp: null, assessNumber: 2 });
+    expect(onOk).toHaveBeenCalledWith({ score: 2, at: expect.any(Number), assess: 2 });
     expect(Object.keys(loadAllPending(s))).toEqual(['ABC234']);
   });
 
@@ -335,5 +339,32 @@ describe('startSending', () => {
     startSending(s, old, { fetch });
     await vi.advanceTimersByTimeAsync(0);
     expect(loadPending(s, 'A')?.body.idempotencyKey).toBe('new');
+  });
+});
+
+describe('the receipt kept on the phone', () => {
+  const caseOf = { caseNo: 'CP20261123-0007', dueDate: '2026-12-14', contactDueDate: '2026-11-24', statusUrl: '/s/t', promise: '…' };
+
+  it("keeps a 差评's case by code, real-name or anonymous, and survives an unreadable store", () => {
+    const s = memoryStore();
+    const named = pending('ABC234', 'k1', 1);
+    named.body.phone = '13812345678';
+    saveReceipt(s, named, { id: 1, followUp: caseOf }, 1000);
+    saveReceipt(s, pending('e/tok', 'k2', 2), { id: 2, followUp: caseOf, assessNumber: 1 }, 1000);
+    expect(loadReceipt(s, 'ABC234')).toEqual({ ...caseOf, anonymous: false, score: 1, at: 1000 });
+    expect(loadReceipt(s, 'e/tok')).toEqual({ ...caseOf, anonymous: true, score: 2, at: 1000, assess: 1 });
+    expect(loadReceipt(s, 'OTHER1')).toBeNull();
+    s.data.set('mspy:done', '{not json');
+    expect(loadReceipt(s, 'ABC234')).toBeNull();
+  });
+
+  it('a later rating without a case keeps the case before it (差评必查 goes on); entries older than 60 days go', () => {
+    const s = memoryStore();
+    saveReceipt(s, pending('ABC234', 'k1', 2), { id: 1, followUp: caseOf }, 1000);
+    saveReceipt(s, pending('OLD001', 'k2', 5), { id: 2, followUp: null }, 1000);
+    const later = 1000 + 61 * 86_400_000;
+    saveReceipt(s, pending('ABC234', 'k3', 5), { id: 3, followUp: null }, later);
+    expect(loadReceipt(s, 'ABC234')).toMatchObject({ caseNo: caseOf.caseNo, score: 5, at: later });
+    expect(loadReceipt(s, 'OLD001')).toBeNull();
   });
 });

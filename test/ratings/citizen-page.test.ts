@@ -21,6 +21,8 @@ describe('GET /r/{code} — the citizen page', () => {
     expect(html).not.toMatch(/<script[^>]+src=/);
     expect(html).not.toMatch(/<link[^>]+stylesheet/);
     expect(pageData(html)).toMatchObject({ kind: 'rate', code: w.codeA.id, location: w.codeA.location, departmentName: w.deptA.name });
+    // How long the phone's receipt stands in for the form after a rating.
+    expect(pageData(html)).toMatchObject({ perCodeMinutes: 30 });
     expect((pageData(html).tags as { bad: string[] }).bad).toContain('服务态度差');
     // Numbers typed into the comment are masked when stored: the citizen is told where one goes.
     expect(html).toContain('留言中的手机号会被隐藏');

@@ -24,6 +24,22 @@ describe('差评必查 deadlines on the official working-day calendar', () => {
     expect(res.json().followUp).toMatchObject({ dueDate: '2026-10-23', contactDueDate: '2026-09-29' });
   });
 
+  it('the receipt promises a call by the contact deadline only to a citizen who left a phone; the retry says the same', async () => {
+    const { w } = await rateAt('2026-09-28T15:00:00+08:00');
+    const named = { score: 2, phone: '13812345678', consent: true, clientId: 'devnamed0001', idempotencyKey: 'named-key-01' };
+    const first = await t.app.inject({ method: 'POST', url: `/api/codes/${w.codeA.id}/ratings`, payload: named });
+    expect(first.json().followUp.promise).toBe('我们将在 1 个工作日内（9月29日前）联系您，10月23日前办结');
+    const retry = await t.app.inject({ method: 'POST', url: `/api/codes/${w.codeA.id}/ratings`, payload: named });
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json().followUp.promise).toBe(first.json().followUp.promise);
+    const anonymous = await t.app.inject({
+      method: 'POST',
+      url: `/api/codes/${w.codeB.id}/ratings`,
+      payload: { score: 1, clientId: 'devanon00001' },
+    });
+    expect(anonymous.json().followUp.promise).toBe('您未留电话，我们不会回访；部门将核实并整改，10月23日前办结，可凭受理编号查看进度');
+  });
+
   it('the contact deadline skips the holiday: a rating on 2026-09-30 must be contacted by 2026-10-09', async () => {
     const { rate } = await rateAt('2026-09-30T11:00:00+08:00');
     // 10-01..10-07 are holidays, 10-08 (Thursday) is the first working day after them? check the calendar:

@@ -232,9 +232,10 @@ export async function ratingsRoutes(
         departmentName: info.departmentName,
         location: info.location,
         staffName: info.staffName,
-        // The reasons of the code's county.
+        // The reasons and the per-code limit of the code's county.
         tags: county.tags,
         commentMax: COMMENT_MAX,
+        perCodeMinutes: county.limits.perCodeMinutes,
       },
       pageTitle(['评价', info.departmentName, info.location], authority),
     );

@@ -9,7 +9,7 @@ import type { MatterData } from '../../../shared/api/citizen-page.js';
 import type { PublicCodeInfoT } from '../../../shared/api/codes.js';
 import type { FlaggedRating, FollowUp, RatingBodyT, RatingCreated } from '../../../shared/api/ratings.js';
 import type { Settings } from '../../../shared/api/settings.js';
-import { CHINA_OFFSET_MS, chinaDay, chinaDayNumber, chinaHour, MS_PER_DAY } from '../../../shared/china-time.js';
+import { CHINA_OFFSET_MS, chinaDay, chinaDayNumber, chinaHour, MS_PER_DAY, monthDay } from '../../../shared/china-time.js';
 import {
   COMMENT_MAX,
   type HoldRule,
@@ -99,6 +99,8 @@ interface Prepared {
   code: PublicCodeInfoT;
   /** The limits in force for the code's department (its org unit's settings). */
   limits: Settings['limits'];
+  /** Its 回访 deadline in working days (deadlines.contactWorkingDays), as the receipt promises it. */
+  contactWorkingDays: number;
   score: Score;
   tags: string[];
   comment: string | null;
@@ -212,19 +214,35 @@ export function createRatingsService(deps: {
 }) {
   const { db, clock, crypto, settings, stats, cases, codes } = deps;
 
-  function followUp(c: CaseFollowUp): FollowUp {
-    // Relative: the citizen follows it from the page they are on, whatever host or proxy served it.
-    return { caseNo: c.caseNo, dueDate: c.dueDate, contactDueDate: c.contactDueDate, statusUrl: `/s/${c.statusToken}` };
+  /**
+   * A 差评's receipt: the case, and what the citizen is told will happen by when — a call within the
+   * 回访 deadline only when they left a phone (docs/domain.md 3.3). The words come with the answer,
+   * not in the citizen page's 12 KB bundle.
+   */
+  function followUp(c: CaseFollowUp, p: Prepared): FollowUp {
+    const end = `${monthDay(c.dueDate)}前办结`;
+    const contact = `${monthDay(c.contactDueDate)}前`;
+    const days = p.contactWorkingDays;
+    return {
+      caseNo: c.caseNo,
+      dueDate: c.dueDate,
+      contactDueDate: c.contactDueDate,
+      // Relative: the citizen follows it from the page they are on, whatever host or proxy served it.
+      statusUrl: `/s/${c.statusToken}`,
+      promise: p.phone
+        ? `我们将在 ${days ? `${days} 个工作日内（${contact}）` : contact}联系您，${end}`
+        : `您未留电话，我们不会回访；部门将核实并整改，${end}，可凭受理编号查看进度`,
+    };
   }
 
-  async function answerFor(tx: Tx, id: number, created: boolean, bound: boolean): Promise<SubmitResult> {
+  async function answerFor(tx: Tx, id: number, created: boolean, p: Prepared): Promise<SubmitResult> {
     let c = await cases.followUpOfRating(tx, id);
     // A 差评 attached to its flood's grouped case: that case is its receipt.
     if (!c) {
       const grouped = await hq.groupCaseOfRating(tx, id);
       if (grouped !== undefined) c = await cases.followUpOfCase(tx, grouped);
     }
-    return { created, id, followUp: c ? followUp(c) : null, assessNumber: bound ? await mq.assessNumberOf(tx, id) : null };
+    return { created, id, followUp: c ? followUp(c, p) : null, assessNumber: p.matter ? await mq.assessNumberOf(tx, id) : null };
   }
 
   /**
@@ -259,7 +277,7 @@ export function createRatingsService(deps: {
         : (await q.findByIdempotencyKey(tx, p.code.code, p.idempotencyKey))?.id;
       if (priorId !== undefined)
         return {
-          answer: await answerFor(tx, priorId, false, p.matter !== null),
+          answer: await answerFor(tx, priorId, false, p),
           rollup: null,
           takeBack: null,
           matterRated: null,
@@ -366,7 +384,7 @@ export function createRatingsService(deps: {
     if (window) batch.inBatch.add(window);
     if (p.idempotencyKey && batch.byKey) batch.byKey.set(keyOf(p.code.code, p.idempotencyKey), id);
     return {
-      answer: { created: true, id, followUp: receipt ? followUp(receipt) : null, assessNumber: claimed?.assessNumber ?? null },
+      answer: { created: true, id, followUp: receipt ? followUp(receipt, p) : null, assessNumber: claimed?.assessNumber ?? null },
       rollup: hold ? null : rollup,
       takeBack: claimed?.takeBack ?? null,
       matterRated: claimed?.assessNumber === 1 && p.matter ? matterFactsOf(p.matter) : null,
@@ -717,7 +735,7 @@ export function createRatingsService(deps: {
     const b = input.body;
     const score = b.score as Score;
     // The tags and limits of the code's county (docs/domain.md, Settings).
-    const { tags: allowed, limits } = await settings.forDepartment(code.departmentId);
+    const { tags: allowed, limits, deadlines } = await settings.forDepartment(code.departmentId);
     const list = isBadScore(score) ? allowed.bad : allowed.good;
     const tags = [...new Set(b.tags ?? [])];
     for (const tag of tags) {
@@ -738,6 +756,7 @@ export function createRatingsService(deps: {
     return {
       code,
       limits,
+      contactWorkingDays: deadlines.contactWorkingDays,
       score,
       tags,
       comment,
@@ -804,7 +823,7 @@ export function createRatingsService(deps: {
       // the citizen's retry is answered with that rating, as on one instance.
       if (p.idempotencyKey && isUniqueViolation(err)) {
         const prior = await q.findByIdempotencyKey(db, p.code.code, p.idempotencyKey);
-        if (prior) return answerFor(db, prior.id, false, p.matter !== null);
+        if (prior) return answerFor(db, prior.id, false, p);
       }
       throw err;
     }
@@ -850,7 +869,7 @@ export function createRatingsService(deps: {
       const code = await codes.getPublicInfo(input.code);
       if (!code) throw new NotFound('未找到该评议码', 'UnknownCode');
       const unique = Buffer.from(deps.random.bytes(12)).toString('hex');
-      const { limits } = await settings.forDepartment(code.departmentId);
+      const { limits, deadlines } = await settings.forDepartment(code.departmentId);
       return db.transaction(async (tx) => {
         const alone: BatchContext = { inBatch: new AbuseWindows(), counts: null, byKey: null, ids: null, deferred: null };
         const stored = await store(
@@ -858,6 +877,7 @@ export function createRatingsService(deps: {
           {
             code,
             limits,
+            contactWorkingDays: deadlines.contactWorkingDays,
             score: input.score,
             tags: input.tags ?? [],
             comment: storedComment(input.comment),
