@@ -6,7 +6,7 @@ import { loadAllPending, startSending } from './pending';
 import { pendingKey, Rate } from './rate';
 import { savedBig, setBig, store } from './storage';
 import type { PageData } from './types';
-import { Frame, setIssuer } from './views';
+import { setIssuer } from './views';
 
 setBig(savedBig(), false);
 
@@ -19,12 +19,13 @@ function fromPage(): PageData | null {
   }
 }
 
-/** The scan funnel's "opened" event: fire and forget, never in the citizen's way. */
+/**
+ * The scan funnel's "opened" event: fire and forget, never in the citizen's way. A browser without
+ * sendBeacon goes uncounted (the staff pages say scan counts can fall short).
+ */
 function reportOpened(code: string) {
-  const url = `/api/codes/${encodeURIComponent(code)}/opened`;
   try {
-    if (navigator.sendBeacon?.(url)) return;
-    fetch(url, { method: 'POST', keepalive: true }).catch(() => {});
+    navigator.sendBeacon(`/api/codes/${encodeURIComponent(code)}/opened`);
   } catch {
     /* never block the page */
   }
@@ -33,15 +34,9 @@ function reportOpened(code: string) {
 function show(page: PageData | null) {
   const root = document.getElementById('app') as HTMLElement;
   // Only the rating pages come with this bundle; the others with the status bundle (status.tsx).
-  if (page?.kind !== 'rate' && page?.kind !== 'matter') {
+  if (!page || (page.kind !== 'rate' && page.kind !== 'matter')) {
     // No page data (a bare HTML file): nothing can be rated here.
-    render(
-      <Frame>
-        <h1>页面无效</h1>
-        <p>请重新扫码或打开链接</p>
-      </Frame>,
-      root,
-    );
+    render(<h1>页面无效，请重新扫码</h1>, root);
     return;
   }
   // The scan funnel counts the window code's page (a 办件's link is no scan of it).

@@ -151,7 +151,7 @@ export function saveReceipt(store: KeyValueStore, pending: Pending, result: Rati
   const before = all[pending.code];
   const followUp = result.followUp;
   const receipt: Receipt = {
-    ...(followUp ? { ...followUp, anonymous: !pending.body.phone } : before?.caseNo ? before : {}),
+    ...(followUp ? { ...followUp, anonymous: !pending.body.phone } : before && before.caseNo ? before : {}),
     score: pending.body.score,
     at: now,
     assess: result.assessNumber,
@@ -281,8 +281,8 @@ export function startSending(store: KeyValueStore, pending: Pending, deps: Sende
     clearTimer(timer);
     busy = true;
     const ctrl = typeof AbortController === 'function' ? new AbortController() : undefined;
-    const guard = setTimer(() => ctrl?.abort(), timeoutMs);
-    const verdict = await postRating(send, ratingUrl(pending.code), JSON.stringify(pending.body), ctrl?.signal);
+    const guard = setTimer(() => ctrl && ctrl.abort(), timeoutMs);
+    const verdict = await postRating(send, ratingUrl(pending.code), JSON.stringify(pending.body), ctrl && ctrl.signal);
     clearTimer(guard);
     busy = false;
     if (stopped) return;

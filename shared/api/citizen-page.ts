@@ -33,12 +33,14 @@ export const MatterPageData = Type.Object({
   taskName: Type.String(),
   departmentName: Type.String(),
   location: Type.String(),
-  /** The 办结 day, Beijing time: YYYY-MM-DD. */
-  finishedDay: Type.String(),
+  /** The 办结 day, Beijing time, as the citizen reads it: 11月22日. */
+  finishedOn: Type.String(),
   /** The end of the link's period (ISO): a rating, or the 追评, until then. */
   expiresAt: Type.String(),
   /** Ratings given so far: 0, 1 (the 追评 is still open) or 2 (no form). */
   rated: Type.Integer(),
+  /** What the page says of that: "，请评价", "，您已评价过，可在 … 前追评一次", "，您已评价并追评过…". */
+  standing: Type.String(),
   tags: RatePageData.properties.tags,
   commentMax: Type.Integer(),
 });

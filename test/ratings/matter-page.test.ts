@@ -42,9 +42,10 @@ describe('GET /e/{token} — the citizen page of a 办件 (一次一评)', () =>
       departmentName: w.deptA.name,
       location: w.codeA.location,
       // 14 h before 2026-11-23 10:00 Beijing time is the 22nd in Beijing (the 21st… 22nd in UTC).
-      finishedDay: '2026-11-22',
+      finishedOn: '11月22日',
       expiresAt: new Date(T0 - 14 * 3600_000 + 7 * 86_400_000).toISOString(),
       rated: 0,
+      standing: '，请评价',
       tags: expect.objectContaining({ bad: expect.arrayContaining(['服务态度差']) }),
       commentMax: 500,
     });

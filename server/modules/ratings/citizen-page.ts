@@ -71,6 +71,8 @@ function loadBundle(dir: string, htmlName: string, name: string): Render | null 
   const css = existsSync(cssFile) ? readFileSync(cssFile, 'utf8') : '';
   let html = readFileSync(htmlFile, 'utf8');
   html = html
+    // The template's indentation between tags is bytes on a weak signal, nothing else.
+    .replace(/>\s+</g, '><')
     .replace(new RegExp(`<script type="module"[^>]*src="[^"]*${name}\\.js"[^>]*></script>\\s*`), '')
     .replace(new RegExp(`<link rel="stylesheet"[^>]*${name}\\.css"[^>]*>\\s*`), '');
   const style = `<style>${css}</style>`;

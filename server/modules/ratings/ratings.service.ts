@@ -9,7 +9,7 @@ import type { MatterData } from '../../../shared/api/citizen-page.js';
 import type { PublicCodeInfoT } from '../../../shared/api/codes.js';
 import type { FlaggedRating, FollowUp, RatingBodyT, RatingCreated } from '../../../shared/api/ratings.js';
 import type { Settings } from '../../../shared/api/settings.js';
-import { CHINA_OFFSET_MS, chinaDay, chinaDayNumber, chinaHour, MS_PER_DAY, monthDay } from '../../../shared/china-time.js';
+import { CHINA_OFFSET_MS, chinaDay, chinaDayNumber, chinaHour, chinaMinute, MS_PER_DAY, monthDay } from '../../../shared/china-time.js';
 import {
   COMMENT_MAX,
   type HoldRule,
@@ -937,6 +937,7 @@ export function createRatingsService(deps: {
         return { state: 'expired', departmentId: m.departmentId, departmentName: m.departmentName, location: m.location };
       }
       const county = await settings.forDepartment(m.departmentId);
+      const rated = Math.min(m.ratingCount, MAX_ASSESS_NUMBER);
       return {
         state: 'open',
         page: {
@@ -946,9 +947,13 @@ export function createRatingsService(deps: {
           taskName: m.taskName,
           departmentName: m.departmentName,
           location: m.location,
-          finishedDay: m.finishedDay,
+          finishedOn: monthDay(m.finishedDay),
           expiresAt: new Date(m.linkExpiresAt).toISOString(),
-          rated: Math.min(m.ratingCount, MAX_ASSESS_NUMBER),
+          rated,
+          // Where the link stands, in the page's words (kept out of its script: every byte is on a weak signal).
+          standing: ['，请评价', `，您已评价过，可在 ${chinaMinute(m.linkExpiresAt)} 前追评一次`, '，您已评价并追评过，感谢您的反馈！'][
+            rated
+          ]!,
           // The reasons of the county the 办件 was handled in, as its rating checks them.
           tags: county.tags,
           commentMax: COMMENT_MAX,
