@@ -63,6 +63,10 @@ export async function seedDemoActivity(
   const days = opts.days ?? 60;
   const bad: Array<{ caseId: number; anonymous: boolean; at: number }> = [];
   let ratings = 0;
+  // The scan funnel: every rating was a scan, and some citizens scan without rating. Drawn from a
+  // stream of their own, so the ratings drawn below stay what they were.
+  const scans = seededRandom('示例县扫码');
+  const opens = services.stats.rollupBatch();
   for (let d = days; d >= 0; d--) {
     const day = chinaDay(opts.now - d * DAY);
     const working = cal.isWorkingDay(day);
@@ -71,6 +75,9 @@ export async function seedDemoActivity(
       const expected = working ? 0.35 : 0.03;
       let n = 0;
       while (rand() < expected / (n + 1)) n++;
+      let looked = 0;
+      while (scans() < 0.45 / (looked + 1)) looked++;
+      if (dayStart + 9 * 3600_000 < opts.now) for (let i = 0; i < looked; i++) opens.addOpen(code.id, code.departmentId, day);
       for (let i = 0; i < n; i++) {
         const at = dayStart + Math.floor(rand() * 9 * 3600_000);
         if (at >= opts.now) continue;
@@ -97,6 +104,7 @@ export async function seedDemoActivity(
           channel: 'qr',
         });
         ratings++;
+        opens.addOpen(code.id, code.departmentId, day);
         const caseNo = result.followUp?.caseNo;
         if (caseNo !== undefined) {
           // The rating's case (a case's anonymity is fixed when it opens).
@@ -106,6 +114,8 @@ export async function seedDemoActivity(
       }
     }
   }
+
+  await db.transaction((tx) => services.stats.writeRollups(tx, opens));
 
   // The 办件 of the county service centre's windows, rated through their links (一次一评).
   const matters = await seedDemoMatters(services, db, clock, { now: opts.now, days, rand, quality: (id) => quality.get(id) ?? 0.85 });

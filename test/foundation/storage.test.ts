@@ -136,6 +136,16 @@ describe('demo activity', () => {
     expect(channels).toEqual(['kiosk', 'link', 'qr']);
     expect(result.kioskUrl).toMatch(/^http:\/\/test\.local\/k\/[A-Za-z0-9_-]{32}$/);
     expect((await t.app.inject({ url: new URL(result.kioskUrl!).pathname })).statusCode).toBe(200);
+    // The scan funnel: every window-code rating was a scan, and some scans rated nothing (the demo's
+    // codes are not flagged 提交多于扫码 for want of scans). The scripted burst opened no page: held.
+    const funnel = await rows<{ code: string; opens: number; scanned: number }>(
+      db,
+      sql`SELECT s.code_id AS code, sum(s.opens) AS opens,
+            (SELECT count(*) FROM ratings r WHERE r.code_id = s.code_id AND r.channel = 'qr' AND r.held = 0) AS scanned
+          FROM daily_code_stats s GROUP BY s.code_id`,
+    );
+    expect(funnel.filter((f) => Number(f.opens) < Number(f.scanned))).toEqual([]);
+    expect(funnel.reduce((sum, f) => sum + Number(f.opens), 0)).toBeGreaterThan(funnel.reduce((sum, f) => sum + Number(f.scanned), 0));
     const services = await createServices({ config: testConfig(), db });
     expect((await services.stats.verifyRollups()).ok).toBe(true);
     await t.close();
