@@ -43,8 +43,10 @@ export function CodeRow({ item, isAdmin, onChanged }: { item: CodeItem; isAdmin:
       <th scope="row">
         <span class="code-id">{item.code}</span>
       </th>
-      <td class="nowrap">{item.departmentName}</td>
-      <td>
+      <td class="nowrap" data-label="部门">
+        {item.departmentName}
+      </td>
+      <td data-label="位置">
         {editing ? (
           <form class="row-form" onSubmit={save} aria-label={`修改评议码 ${item.code} 的位置`}>
             <InputField label="位置" value={location} required maxLength={100} onValue={setLocation} />
@@ -66,16 +68,18 @@ export function CodeRow({ item, isAdmin, onChanged }: { item: CodeItem; isAdmin:
         )}
         <ErrorText message={saving.error} />
       </td>
-      <td>
+      <td data-label="状态">
         <span class={`badge ${item.active ? 'ok' : 'bad'}`}>{item.active ? '启用' : '已停用'}</span>
       </td>
-      <td class="num">
+      <td class="num" data-label="近30天扫码">
         <ScanCount opens={f.opens30d} submissions={f.submissions30d} />
       </td>
-      <td class="num">{f.submissions30d}</td>
-      <td>{f.lastOpenDay ?? '—'}</td>
-      <td>{f.alert ? <span class="badge warn">{FUNNEL_ALERT_LABELS[f.alert]}</span> : null}</td>
-      <td>
+      <td class="num" data-label="近30天评价">
+        {f.submissions30d}
+      </td>
+      <td data-label="最近扫码">{f.lastOpenDay ?? '—'}</td>
+      <td data-label="提示">{f.alert ? <span class="badge warn">{FUNNEL_ALERT_LABELS[f.alert]}</span> : '—'}</td>
+      <td data-label="操作">
         <span class="row-actions">
           <a href={qrPath(item.code, 'svg')} target="_blank" rel="noopener">
             二维码<span class="sr-only">（{item.code}，SVG）</span>

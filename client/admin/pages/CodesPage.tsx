@@ -139,7 +139,7 @@ export function CodesPage({ user, query }: PageProps) {
         {list.loading && !rows ? '加载中…' : `共 ${total} 个评议码 · 第 ${page}/${pages} 页${list.loading ? '（加载中…）' : ''}`}
       </p>
       <div class="table-scroll">
-        <table class="data codes">
+        <table class="data codes cards">
           <caption class="sr-only">评议码及近 30 天扫码漏斗</caption>
           <ColumnHeads
             sorting={{ ...sort, onSort: sortBy }}
