@@ -311,6 +311,8 @@ describe("the citizen's status link", () => {
     const { kase } = await badCase(t, w, { anonymous: true });
     const body = (await t.app.inject({ url: `/api/public/cases/${kase.statusToken}` })).json();
     expect(body).toMatchObject({ anonymous: true, events: [{ label: '已受理，由部门核实处理', note: null }] });
+    // Its status says the same: 待核实, not 待回访 (nobody will call).
+    expect(body).toMatchObject({ status: 'open', statusLabel: '待核实' });
   });
 
   it('an unknown token is a 404 in Chinese', async () => {

@@ -370,7 +370,8 @@ export function createCasesService(deps: CasesDeps) {
       return {
         caseNo: c.caseNo,
         status: c.status,
-        statusLabel: CASE_STATUS_LABELS[c.status],
+        // An anonymous 差评 is verified, not called back: its first step says so (as its timeline does).
+        statusLabel: c.anonymous && c.status === 'open' ? '待核实' : CASE_STATUS_LABELS[c.status],
         departmentId: c.departmentId,
         departmentName: c.departmentName,
         location: c.location,
