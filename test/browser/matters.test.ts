@@ -125,12 +125,12 @@ describe('系统对接 and 办件 in chromium', () => {
     const page = await ctx.newPage();
     await loginAs(page, s.t.url, s.w.admin.username);
     await page.goto(`${s.t.url}/admin/settings`);
-    const days = page.getByLabel('评价链接有效期（办结后自然日，1–30）');
+    const days = page.getByLabel('评价链接有效期（办结后自然日）');
     await days.fill('10');
     await page.getByLabel(/评价短信签名/).fill('示例县政务服务中心');
     await page.getByLabel('默认评价等级').selectOption('3');
     await page.getByRole('button', { name: '保存设置' }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toContain('设置已保存');
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('设置已保存');
     const rules = (await s.t.services.settings.forDepartment(s.w.deptA.id)).matters;
     expect(rules).toEqual({ linkValidDays: 10, smsSign: '示例县政务服务中心', defaultRating: { enabled: false, score: 3 } });
     expect(await axeViolations(page)).toEqual([]);

@@ -42,7 +42,7 @@ describe('the settings page in chromium', () => {
 
     const phone = await (await phoneContext(s.browser)).newPage();
     await phone.goto(`${s.t.url}/r/${s.w.codeA.id}`);
-    await phone.getByRole('radio', { name: '非常不满意', exact: true }).check();
+    await phone.getByRole('button', { name: '非常不满意', exact: true }).click();
     // The reasons offered: the toggle buttons of the group that holds them (not the page's other toggles).
     const chips = phone.locator('fieldset', { has: phone.getByRole('button', { name: '服务态度差' }) }).locator('button[aria-pressed]');
     await expect.poll(() => chips.allTextContents()).toEqual(expected);

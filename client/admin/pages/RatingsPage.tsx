@@ -86,6 +86,8 @@ export function RatingsPage({ query, user }: PageProps) {
         onApply={(f) => go(range, f)}
       />
       <p class="muted" role="status">
+        {/* A window's ratings (from the 可信度 page, the codes list): which window, in words. */}
+        {filter.codeId && <>评议码 {filter.codeId}：</>}
         {range.from} 至 {range.to}
         {data && `，共 ${data.total}${data.totalCapped ? '+' : ''} 条，最新在前`}
         {loading && '（加载中…）'}
