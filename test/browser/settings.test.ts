@@ -110,6 +110,19 @@ describe('the settings page in chromium', () => {
     await ctx.close();
   });
 
+  it('a supervisor sees every setting read-only, the 办件评价 checkbox and select included', async () => {
+    const ctx = await desktop();
+    const page = await ctx.newPage();
+    await loginAs(page, s.t.url, s.w.supervisor.username);
+    await page.goto(`${s.t.url}/admin/settings`);
+    await page.getByLabel('默认评价等级').waitFor();
+    expect(await page.getByLabel('有效期内未评价的办件给系统默认评价').isDisabled()).toBe(true);
+    expect(await page.getByLabel('默认评价等级').isDisabled()).toBe(true);
+    expect(await page.getByLabel('评价链接有效期（办结后自然日）').isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: '保存设置' }).count()).toBe(0);
+    await ctx.close();
+  });
+
   for (const [name, open] of [
     ['a phone (390)', (b: typeof s.browser) => phoneContext(b)],
     ['a desktop (1440)', () => desktop()],

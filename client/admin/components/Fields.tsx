@@ -68,18 +68,20 @@ export function SelectField({
   value,
   onChange,
   required,
+  disabled,
   children,
 }: {
   label: ComponentChildren;
   value: string;
   onChange: (value: string) => void;
   required?: boolean;
+  disabled?: boolean;
   children: ComponentChildren;
 }) {
   return (
     <label>
       {label}
-      <select required={required} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+      <select required={required} disabled={disabled} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
         {children}
       </select>
     </label>
@@ -113,14 +115,16 @@ export function CheckField({
   label,
   checked,
   onChange,
+  disabled,
 }: {
   label: ComponentChildren;
   checked: boolean;
   onChange: (checked: boolean) => void;
+  disabled?: boolean;
 }) {
   return (
     <label class="check">
-      <input type="checkbox" checked={checked} onChange={(e) => onChange(e.currentTarget.checked)} />
+      <input type="checkbox" checked={checked} disabled={disabled} onChange={(e) => onChange(e.currentTarget.checked)} />
       {label}
     </label>
   );

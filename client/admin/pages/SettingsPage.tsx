@@ -471,10 +471,12 @@ export function SettingsPage({ user }: PageProps) {
               <CheckField
                 label="有效期内未评价的办件给系统默认评价"
                 checked={s.matters.defaultRating.enabled}
+                disabled={!editable('matters')}
                 onChange={(enabled) => editable('matters') && setMatters((m) => ({ ...m, defaultRating: { ...m.defaultRating, enabled } }))}
               />
               <SelectField
                 label="默认评价等级"
+                disabled={!editable('matters')}
                 value={String(s.matters.defaultRating.score)}
                 onChange={(v) =>
                   editable('matters') && setMatters((m) => ({ ...m, defaultRating: { ...m.defaultRating, score: Number(v) } }))
