@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { firstRow } from '../../db/client.js';
-import { axeViolations, loginAs, useBrowserWorld } from '../helpers/browser.js';
+import { axeViolations, loginAs, phoneContext, useBrowserWorld } from '../helpers/browser.js';
 import { makeCode } from '../helpers/factories.js';
 
 const s = useBrowserWorld();
@@ -84,6 +84,18 @@ describe('the administrator in chromium', () => {
     await expect.poll(() => rows.first().locator('th').textContent()).toBe(sorted.at(-1));
     expect(await axeViolations(page)).toEqual([]);
     await ctx.close();
+
+    // On a phone the codes are cards (no column headings to press): the 排序 choice beside the filters.
+    const phone = await (await phoneContext(s.browser)).newPage();
+    await loginAs(phone, s.t.url, s.w.admin.username);
+    await phone.goto(`${s.t.url}/admin/codes`);
+    const cards = phone.locator('main table tbody tr');
+    await expect.poll(() => cards.count()).toBe(50);
+    await phone.getByLabel('排序').selectOption('code');
+    await expect.poll(() => cards.first().locator('th').textContent()).toBe(sorted[0]);
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+    expect(await axeViolations(phone)).toEqual([]);
+    await phone.context().close();
   });
 
   it('the settings page shows the rules and the holiday tables', async () => {

@@ -18,6 +18,17 @@ const PAGE = 50;
 /** The list's own order (department, then window): how the page opens. */
 const PRINT_ORDER = { key: 'department', order: 'asc' } as const satisfies { key: CodeSort; order: 'asc' | 'desc' };
 
+/** The orders offered beside the filters: on a phone the cards have no column headings to sort by. */
+const SORT_CHOICES: ReadonlyArray<readonly [key: CodeSort, label: string]> = [
+  ['department', '打印顺序（按部门）'],
+  ['code', '码号'],
+  ['location', '位置'],
+  ['opens30d', '近30天扫码（多的在前）'],
+  ['submissions30d', '近30天评价（多的在前）'],
+  ['lastOpenDay', '最近扫码（近的在前）'],
+  ['alert', '有提示的在前'],
+];
+
 type StatusFilter = '' | 'true' | 'false';
 
 /** 评议码: codes by department with their scan funnel; admins disable, relabel and create them. */
@@ -91,6 +102,21 @@ export function CodesPage({ user, query }: PageProps) {
           <option value="false">已停用</option>
         </SelectField>
         <CheckField label="只看有提示的码" checked={alertsOnly} onChange={fromStart(setAlertsOnly)} />
+        <SelectField
+          label="排序"
+          value={SORT_CHOICES.some(([k]) => k === sort.key) ? sort.key : ''}
+          onChange={(key) => {
+            const k = key as CodeSort;
+            fromStart(setSort)({ key: k, order: CODE_TEXT_SORTS.includes(k) ? 'asc' : 'desc' });
+          }}
+        >
+          {!SORT_CHOICES.some(([k]) => k === sort.key) && <option value="">按列排序中</option>}
+          {SORT_CHOICES.map(([key, label]) => (
+            <option key={key} value={key}>
+              {label}
+            </option>
+          ))}
+        </SelectField>
       </div>
 
       {/* biome-ignore lint/a11y/useSemanticElements: a toolbar row of links and buttons, not form fields */}
