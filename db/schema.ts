@@ -20,6 +20,8 @@ export const orgUnits = sqliteTable('org_units', {
   parentId: integer('parent_id').references((): AnySQLiteColumn => orgUnits.id),
   kind: text('kind', { enum: ORG_KINDS }).notNull(),
   name: text('name').notNull(),
+  /** 行政区划代码 (12 digits, GB/T 2260 + the township level): the areaCode of its upward reports. */
+  areaCode: text('area_code'),
   createdAt: integer('created_at').notNull(),
 });
 
@@ -33,6 +35,8 @@ export const departments = sqliteTable(
     name: text('name').notNull(),
     sortOrder: integer('sort_order').notNull().default(0),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    /** 统一社会信用代码 (18 characters, GB 32100 check character): the deptCode of its upward reports. */
+    creditCode: text('credit_code'),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [uniqueIndex('departments_org_name_uq').on(t.orgUnitId, t.name)],

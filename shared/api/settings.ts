@@ -127,6 +127,14 @@ export const SettingsSchema = Type.Object(
       },
       { additionalProperties: false, description: '群众评价页' },
     ),
+    report: Type.Object(
+      {
+        detailCodes: Type.Record(Type.String({ minLength: 1, maxLength: 30 }), Type.String({ pattern: '^[0-9A-Za-z_-]{1,32}$' }), {
+          description: '上报省级好差评系统时每个评价理由的评价详情代码（evalDetail）：理由 → 代码；没有代码的理由不上报代码',
+        }),
+      },
+      { additionalProperties: false, description: '数据上报（省级好差评系统）' },
+    ),
   },
   { additionalProperties: false },
 );
@@ -182,6 +190,26 @@ export const SETTINGS_DEFAULTS: Settings = {
     vanishMinPriorBad: 5,
   },
   citizen: { authority: '', hotline: '12345 政务服务便民热线' },
+  report: {
+    // 好评 1xx, 差评 2xx, in the order of the default lists; a county maps its own reasons to its province's codes.
+    detailCodes: {
+      态度热情: '101',
+      办事高效: '102',
+      一次办成: '103',
+      指导耐心: '104',
+      环境便利: '105',
+      服务态度差: '201',
+      '办事效率低/等候时间长': '202',
+      '多次跑动/未一次办成': '203',
+      '一次性告知不清/材料要求不明': '204',
+      办事指南不清晰: '205',
+      未按承诺时限办结: '206',
+      '窗口无人/人员不在岗': '207',
+      自助设备无法使用: '208',
+      工作纪律不严: '209',
+      其他: '299',
+    },
+  },
 };
 
 export type SettingKey = keyof Settings;
@@ -209,6 +237,7 @@ export const SettingsPatchSchema = Type.Object(
     matters: Type.Optional(Nullable(P.matters)),
     credibility: Type.Optional(Nullable(P.credibility)),
     citizen: Type.Optional(Nullable(P.citizen)),
+    report: Type.Optional(Nullable(P.report)),
   },
   { additionalProperties: false },
 );
@@ -242,7 +271,18 @@ export const SettingsSources = Type.Object({
   ),
   keys: Type.Array(
     Type.Object({
-      key: LiteralUnion(['tags', 'limits', 'deadlines', 'spotCheck', 'ranking', 'privacy', 'matters', 'credibility', 'citizen'] as const),
+      key: LiteralUnion([
+        'tags',
+        'limits',
+        'deadlines',
+        'spotCheck',
+        'ranking',
+        'privacy',
+        'matters',
+        'credibility',
+        'citizen',
+        'report',
+      ] as const),
       scope: LiteralUnion(['platform', 'unit'] as const, { description: 'platform：全平台设置；unit：按组织单位设置、向下继承' }),
       setHere: Type.Boolean({ description: '本单位设置了自己的值' }),
       inheritedFrom: Nullable(UnitRef),

@@ -264,6 +264,7 @@ const SECTION_TITLES: Record<Section, string> = {
   credibility: '评价可信度线索',
   tags: '评价理由',
   citizen: '群众评价页',
+  report: '数据上报代码',
 };
 
 export function SettingsPage({ user }: PageProps) {

@@ -34,6 +34,7 @@ const KEY_LABELS: Record<SettingKey, string> = {
   privacy: '手机号保留期限',
   matters: '办件评价',
   citizen: '群众评价页',
+  report: '数据上报代码',
   credibility: '评价可信度',
 };
 
@@ -42,7 +43,9 @@ const NUMBER_RANGES: SettingsSources['numberRanges'] = (() => {
   const out: SettingsSources['numberRanges'] = [];
   const walk = (schema: Record<string, unknown>, path: string) => {
     if (schema.type === 'object') {
-      for (const [k, v] of Object.entries(schema.properties as Record<string, Record<string, unknown>>)) walk(v, path ? `${path}.${k}` : k);
+      // A map (Type.Record: patternProperties, no properties) holds no number setting.
+      for (const [k, v] of Object.entries((schema.properties ?? {}) as Record<string, Record<string, unknown>>))
+        walk(v, path ? `${path}.${k}` : k);
     } else if (schema.type === 'integer' || schema.type === 'number') {
       out.push({ key: path, minimum: Number(schema.minimum), maximum: Number(schema.maximum), integer: schema.type === 'integer' });
     }
