@@ -18,6 +18,7 @@ import { notificationsRoutes } from './modules/notifications/notifications.route
 import { orgRoutes } from './modules/org/org.routes.js';
 import { loadCitizenPageTemplate } from './modules/ratings/citizen-page.js';
 import { ratingsRoutes } from './modules/ratings/ratings.routes.js';
+import { reportingRoutes } from './modules/reporting/reporting.routes.js';
 import { settingsRoutes } from './modules/settings/settings.routes.js';
 import { statsRoutes } from './modules/stats/stats.routes.js';
 import { registerAuth } from './plugins/auth.js';
@@ -144,6 +145,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     caseStatus: services.cases,
     pages: loadCitizenPageTemplate(config.clientDir),
   });
+  await app.register(reportingRoutes, { reporting: services.reporting });
   await app.register(kiosksRoutes, { kiosks: services.kiosks, clientDir: config.clientDir });
 
   await registerClient(app, config.clientDir);

@@ -20,6 +20,7 @@ import { createOrgService } from './modules/org/org.service.js';
 import { createHeldRatings } from './modules/ratings/held-ratings.js';
 import { createRatingRecords } from './modules/ratings/rating-records.js';
 import { createRatingsService } from './modules/ratings/ratings.service.js';
+import { createReportingService } from './modules/reporting/reporting.service.js';
 import { createSettingsService } from './modules/settings/settings.service.js';
 import { createStatsService } from './modules/stats/stats.service.js';
 
@@ -81,6 +82,8 @@ export async function createServices(deps: ServiceDeps) {
   // The home page's work queue: counts of the lists behind each of its links.
   const home = createHome({ db, clock, cases, heldRatings, integrations, settings, auth });
   const matters = createMattersService({ db, clock, random, crypto, settings, stats, codes, publicBaseUrl: config.publicBaseUrl });
+  // Upward reporting: the records of a month as files (the outbox and delivery come later).
+  const reporting = createReportingService({ db, org, settings });
   const kiosks = createKiosksService({ db, clock, random, log: logger, codes, settings, ratings, publicBaseUrl: config.publicBaseUrl });
   // The caches the hot paths read synchronously, and the recent submissions the limits look back on.
   await settings.load();
@@ -128,6 +131,7 @@ export async function createServices(deps: ServiceDeps) {
     home,
     matters,
     kiosks,
+    reporting,
     jobs,
   };
 }

@@ -15,6 +15,7 @@ import { MatterDetailPage } from './pages/MatterDetailPage.js';
 import { MatterFiguresPage } from './pages/MatterFiguresPage.js';
 import { MattersPage } from './pages/MattersPage.js';
 import { RatingsPage } from './pages/RatingsPage.js';
+import { ReportsPage } from './pages/ReportsPage.js';
 import { SettingsPage } from './pages/SettingsPage.js';
 import { SpotChecksPage } from './pages/SpotChecksPage.js';
 import { TodoPage } from './pages/TodoPage.js';
@@ -51,6 +52,7 @@ export const ROUTES: RouteDef[] = [
   { path: '/todo', page: TodoPage, nav: '待整改', roles: ['dept_head'] },
   { path: '/spot-checks', page: SpotChecksPage, nav: '好评抽查', roles: ['supervisor', 'admin'] },
   { path: '/credibility', page: CredibilityPage, nav: '可信度', roles: ['supervisor', 'admin'] },
+  { path: '/reports', page: ReportsPage, nav: '数据上报', roles: ['supervisor', 'admin'] },
   { path: '/webhooks', page: WebhooksPage, nav: '消息推送', roles: ['admin'] },
   { path: '/integrations', page: IntegrationsPage, nav: '系统对接', roles: ['admin'] },
   { path: '/departments', page: DepartmentsPage, nav: '部门', roles: ['admin', 'supervisor'] },

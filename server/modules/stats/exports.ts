@@ -164,7 +164,7 @@ async function forEachRating(src: RatingSource, out: PassThrough, write: (r: Rat
   }
 }
 
-async function breathe(out: PassThrough): Promise<void> {
+export async function breathe(out: PassThrough): Promise<void> {
   if (!out.writableNeedDrain || out.destroyed) {
     await new Promise((resolve) => setImmediate(resolve));
     return;
@@ -182,7 +182,7 @@ async function breathe(out: PassThrough): Promise<void> {
 }
 
 /** Runs a writer into a fresh stream; a failure mid-way ends the download instead of the server. */
-function streamed(run: (out: PassThrough) => Promise<void>): Readable {
+export function streamed(run: (out: PassThrough) => Promise<void>): Readable {
   const out = new PassThrough();
   run(out).catch((err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))));
   return out;

@@ -33,7 +33,7 @@ import type { Actor } from '../auth/actor.js';
 import type { ExportFile, StatsService } from './stats.service.js';
 
 /** RFC 6266 / RFC 5987: an ASCII fallback name and the Chinese name as UTF-8 filename*. */
-function contentDisposition(asciiName: string, utf8Name: string): string {
+export function contentDisposition(asciiName: string, utf8Name: string): string {
   const encoded = encodeURIComponent(utf8Name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${asciiName.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encoded}`;
 }

@@ -1,0 +1,155 @@
+// The upward-report record model (docs/domain.md, 数据上报): pure builders from stored rows to the
+// records of the outside contract, and the reasons a record is held instead of sent broken. Field
+// names follow the provincial interfaces (Zhejiang's 办件评价服务). No phone number ever leaves here:
+// free text goes through the one masker (lib/redact.ts).
+import { CHINA_OFFSET_MS, MS_PER_HOUR } from '../../../shared/china-time.js';
+import { isBadScore } from '../../../shared/domain.js';
+import { redactPhones } from '../../lib/redact.js';
+
+/** 评价渠道 pf of each rating channel; mirrors RATING_PF of shared/domain.ts (二维码 3, 平板 4, 移动端 2, 系统默认 7). */
+const PF: Record<string, string> = { qr: '3', kiosk: '4', link: '2', default: '7' };
+
+export interface RatingRecord {
+  recordId: string;
+  type: 'rating';
+  ratingId: number;
+  projectNo: string | null;
+  assessNumber: number;
+  satisfaction: number;
+  pf: string;
+  evalDetail: string[];
+  writingEvaluation: string | null;
+  assessTime: string;
+  deptCode: string | null;
+  deptName: string;
+  areaCode: string | null;
+  taskCode: string | null;
+  taskName: string | null;
+  proManager: string | null;
+  userProp: string | null;
+}
+
+export interface CaseResultRecord {
+  recordId: string;
+  type: 'case_result';
+  ratingId: number;
+  projectNo: string | null;
+  caseNo: string;
+  classification: string;
+  rectification: string | null;
+  satisfaction: string | null;
+  closedAt: string;
+}
+
+export type ReportRecord = RatingRecord | CaseResultRecord;
+
+/** A stored rating joined with its department, the department's org unit and its 办件 (db/queries/reporting.ts). */
+export interface RatingSourceRow {
+  id: number;
+  createdAt: number;
+  score: number;
+  tags: readonly unknown[];
+  comment: string | null;
+  channel: string;
+  assessNumber: number | null;
+  deptName: string;
+  creditCode: string | null;
+  areaCode: string | null;
+  projectNo: string | null;
+  taskCode: string | null;
+  taskName: string | null;
+  staffName: string | null;
+  applicantType: string | null;
+}
+
+export interface CaseSourceRow {
+  id: number;
+  caseNo: string;
+  ratingId: number;
+  closedAt: number;
+  classification: string | null;
+  satisfaction: string | null;
+  projectNo: string | null;
+  rectification: string | null;
+}
+
+/** ISO-8601 in Beijing time with its offset: `2026-03-05T09:30:00+08:00`. */
+export function chinaIsoTime(ms: number): string {
+  const iso = new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 19);
+  const h = String(CHINA_OFFSET_MS / MS_PER_HOUR).padStart(2, '0');
+  return `${iso}+${h}:00`;
+}
+
+/** Free text as it may leave the server: phones masked, trimmed, null when empty. */
+function maskedText(text: string | null): string | null {
+  const t = text == null ? '' : redactPhones(text).trim();
+  return t === '' ? null : t;
+}
+
+const nonEmpty = (s: string | null): string | null => (s == null || s.trim() === '' ? null : s);
+
+const USER_PROP: Record<string, string> = { person: '1', legal: '2' };
+
+/**
+ * The rating record of a stored rating. `detailCodes` is the county's `report.detailCodes` setting
+ * (reason tag → evalDetail code); a tag without a code is left out.
+ */
+export function ratingRecord(row: RatingSourceRow, detailCodes: Readonly<Record<string, string>>): RatingRecord {
+  const bound = row.projectNo !== null;
+  const evalDetail: string[] = [];
+  for (const tag of row.tags) {
+    const code = typeof tag === 'string' ? detailCodes[tag] : undefined;
+    if (code !== undefined && !evalDetail.includes(code)) evalDetail.push(code);
+  }
+  return {
+    recordId: `rating-${row.id}`,
+    type: 'rating',
+    ratingId: row.id,
+    projectNo: row.projectNo,
+    // A window-code rating rates one visit: its first and only assessment.
+    assessNumber: row.assessNumber ?? 1,
+    satisfaction: row.score,
+    pf: PF[row.channel] ?? PF.qr!,
+    evalDetail,
+    writingEvaluation: maskedText(row.comment),
+    assessTime: chinaIsoTime(row.createdAt),
+    deptCode: nonEmpty(row.creditCode),
+    deptName: row.deptName,
+    areaCode: nonEmpty(row.areaCode),
+    taskCode: bound ? nonEmpty(row.taskCode) : null,
+    taskName: bound ? nonEmpty(row.taskName) : null,
+    proManager: bound ? nonEmpty(row.staffName) : null,
+    userProp: bound && row.applicantType != null ? (USER_PROP[row.applicantType] ?? null) : null,
+  };
+}
+
+/** The outcome record of a closed 差评 case. */
+export function caseResultRecord(row: CaseSourceRow): CaseResultRecord {
+  return {
+    recordId: `case-${row.id}`,
+    type: 'case_result',
+    ratingId: row.ratingId,
+    projectNo: row.projectNo,
+    caseNo: row.caseNo,
+    classification: row.classification ?? '',
+    rectification: maskedText(row.rectification),
+    satisfaction: row.satisfaction,
+    closedAt: chinaIsoTime(row.closedAt),
+  };
+}
+
+/**
+ * Why a record would be refused or broken at the province (held, never sent), in Chinese; empty when
+ * it may be sent.
+ */
+export function missingCodes(record: ReportRecord): string[] {
+  if (record.type !== 'rating') return record.classification === '' ? ['缺少差评核实结果'] : [];
+  const reasons: string[] = [];
+  if (record.deptCode === null) reasons.push('部门缺少统一社会信用代码');
+  if (record.areaCode === null) reasons.push('组织单位缺少行政区划代码');
+  if (record.projectNo !== null && record.taskCode === null) reasons.push('办件缺少事项编码');
+  if (isBadScore(record.satisfaction) && record.evalDetail.length === 0 && record.writingEvaluation === null) {
+    reasons.push('差评既无评价详情代码也无文字评价（省级系统拒收）');
+  }
+  return reasons;
+}

@@ -1,0 +1,248 @@
+// Upward reporting (docs/domain.md, 数据上报): the records of a month and an org unit, exported as files
+// (JSON Lines, .xlsx) for counties that upload by file, and the records held for a missing code.
+import type { PassThrough, Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import type { Db } from '../../../db/client.js';
+import { jsonArray } from '../../../db/client.js';
+import * as q from '../../../db/queries/reporting.js';
+import type { HeldRecordsResponse } from '../../../shared/api/reporting.js';
+import { CHINA_OFFSET_MS, dayString, daysFromCivil, daysInMonth, MS_PER_DAY } from '../../../shared/china-time.js';
+import { BadRequest, NotFound } from '../../errors.js';
+import { cleanText } from '../../lib/clean-text.js';
+import type { Actor } from '../auth/actor.js';
+import type { OrgService } from '../org/org.service.js';
+import type { SettingsService } from '../settings/settings.service.js';
+import { breathe, streamed } from '../stats/exports.js';
+import { type CaseResultRecord, caseResultRecord, missingCodes, type RatingRecord, type ReportRecord, ratingRecord } from './records.js';
+
+export interface ReportingDeps {
+  db: Db;
+  org: Pick<OrgService, 'orgUnitIdsInScope' | 'departmentIdsUnder' | 'listOrgUnits'>;
+  settings: Pick<SettingsService, 'forDepartment'>;
+  /** Rows per cursor batch (tests use a tiny one to cross batch boundaries). */
+  batchSize?: number;
+}
+
+export interface ReportQuery {
+  month: string;
+  orgUnitId: number;
+}
+
+export interface ReportFile {
+  filename: string;
+  asciiFilename: string;
+  /** Records held for a missing code (not in the file's records). */
+  held: number;
+  stream: Readable;
+}
+
+interface Scope {
+  unitName: string;
+  departmentIds: number[];
+  days: string[];
+  range: { from: number; to: number };
+}
+
+const BATCH = 1000;
+/** How many held records the JSON summary lists. */
+const HELD_LISTED = 50;
+/** How many held records the workbook's 暂缓上报 sheet lists (they wait in memory until the sheet is written). */
+const HELD_IN_SHEET = 10_000;
+
+type Visit = (record: ReportRecord, reasons: string[]) => void;
+
+// ---- The xlsx columns: Chinese heading and the field name ----
+
+type Cell = string | number | null;
+const RATING_COLUMNS: ReadonlyArray<readonly [string, keyof RatingRecord, number]> = [
+  ['记录编号', 'recordId', 14],
+  ['评价编号', 'ratingId', 10],
+  ['办件编号', 'projectNo', 22],
+  ['评价次数', 'assessNumber', 8],
+  ['满意度', 'satisfaction', 7],
+  ['评价渠道', 'pf', 8],
+  ['评价详情代码', 'evalDetail', 16],
+  ['文字评价', 'writingEvaluation', 40],
+  ['评价时间', 'assessTime', 26],
+  ['统一社会信用代码', 'deptCode', 21],
+  ['部门名称', 'deptName', 24],
+  ['行政区划代码', 'areaCode', 14],
+  ['事项编码', 'taskCode', 20],
+  ['事项名称', 'taskName', 24],
+  ['经办人', 'proManager', 10],
+  ['申请人类型', 'userProp', 10],
+];
+const CASE_COLUMNS: ReadonlyArray<readonly [string, keyof CaseResultRecord, number]> = [
+  ['记录编号', 'recordId', 14],
+  ['评价编号', 'ratingId', 10],
+  ['办件编号', 'projectNo', 22],
+  ['案件编号', 'caseNo', 18],
+  ['核实结果', 'classification', 12],
+  ['整改情况', 'rectification', 40],
+  ['整改满意度', 'satisfaction', 12],
+  ['办结时间', 'closedAt', 26],
+];
+
+function cell(v: unknown): Cell {
+  if (Array.isArray(v)) return v.join(',');
+  if (typeof v === 'string') return cleanText(v);
+  return typeof v === 'number' ? v : null;
+}
+
+function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, cols: ReadonlyArray<readonly [string, string, number]>) {
+  const sheet = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 2 }] });
+  sheet.columns = cols.map(([header, , width]) => ({ header, width }));
+  sheet.getRow(1).font = { bold: true };
+  sheet.addRow(cols.map(([, field]) => field)).commit();
+  return sheet;
+}
+
+export function createReportingService(deps: ReportingDeps) {
+  const { db, org, settings } = deps;
+  const batch = deps.batchSize ?? BATCH;
+
+  async function scopeOf(actor: Actor, query: ReportQuery): Promise<Scope> {
+    const m = /^(\d{4})-(\d{2})$/.exec(query.month);
+    const y = Number(m?.[1]);
+    const mo = Number(m?.[2]);
+    if (!m || mo < 1 || mo > 12) throw new BadRequest('BadMonth', '月份格式应为 YYYY-MM');
+    if (!(await org.orgUnitIdsInScope(actor)).includes(query.orgUnitId)) throw new NotFound('组织单位不存在');
+    const unitName = (await org.listOrgUnits(actor)).find((u) => u.id === query.orgUnitId)?.name ?? '';
+    const first = daysFromCivil(y, mo, 1);
+    const n = daysInMonth(y, mo);
+    return {
+      unitName,
+      departmentIds: await org.departmentIdsUnder(actor, query.orgUnitId),
+      days: Array.from({ length: n }, (_, i) => dayString(first + i)),
+      range: { from: first * MS_PER_DAY - CHINA_OFFSET_MS, to: (first + n) * MS_PER_DAY - CHINA_OFFSET_MS },
+    };
+  }
+
+  /**
+   * Every record of the scope, rating records (by day, in time order) then the outcomes of the 差评
+   * cases closed in the month, each with the reasons it is held (empty: it is sent). Read in cursor
+   * batches; between batches it waits for `out` to drain.
+   */
+  async function forEachRecord(scope: Scope, out: PassThrough | null, visit: Visit): Promise<void> {
+    const detailCodes = new Map<number, Readonly<Record<string, string>>>();
+    for (const day of scope.days) {
+      let after = { createdAt: -1, id: 0 };
+      for (;;) {
+        if (out?.destroyed) return;
+        const rows = await q.readReportRatingBatch(db, scope.departmentIds, day, after, batch);
+        for (const row of rows) {
+          let codes = detailCodes.get(row.departmentId);
+          if (!codes) {
+            codes = (await settings.forDepartment(row.departmentId)).report.detailCodes;
+            detailCodes.set(row.departmentId, codes);
+          }
+          const record = ratingRecord({ ...row, tags: jsonArray(row.tags) }, codes);
+          visit(record, missingCodes(record));
+          after = { createdAt: row.createdAt, id: row.id };
+        }
+        if (out) await breathe(out);
+        if (rows.length < batch) break;
+      }
+    }
+    let after = { closedAt: -1, id: 0 };
+    for (;;) {
+      if (out?.destroyed) return;
+      const rows = await q.readReportCaseBatch(db, scope.departmentIds, scope.range, after, batch);
+      for (const row of rows) {
+        const record = caseResultRecord(row);
+        visit(record, missingCodes(record));
+        after = { closedAt: row.closedAt, id: row.id };
+      }
+      if (out) await breathe(out);
+      if (rows.length < batch) break;
+    }
+  }
+
+  async function heldOf(scope: Scope): Promise<HeldRecordsResponse> {
+    const counts = new Map<string, number>();
+    const records: HeldRecordsResponse['records'] = [];
+    let total = 0;
+    await forEachRecord(scope, null, (record, reasons) => {
+      if (!reasons.length) return;
+      total++;
+      for (const r of reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
+      if (records.length < HELD_LISTED) records.push({ recordId: record.recordId, ratingId: record.ratingId, reasons });
+    });
+    const reasons = [...counts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
+    return { total, reasons, records };
+  }
+
+  const names = (scope: Scope, query: ReportQuery, ext: string) => ({
+    filename: `数据上报_${scope.unitName}_${query.month}.${ext}`,
+    asciiFilename: `report-records_${query.month}.${ext}`,
+  });
+
+  return {
+    /** The records held for a missing code: how many, by reason, and the first ones. */
+    async held(actor: Actor, query: ReportQuery): Promise<HeldRecordsResponse> {
+      return heldOf(await scopeOf(actor, query));
+    },
+
+    /**
+     * JSON Lines, one record a line. The held count goes in a header, so it is counted first (a pass
+     * over the month's rows that keeps nothing), then the records are streamed.
+     */
+    async jsonl(actor: Actor, query: ReportQuery): Promise<ReportFile> {
+      const scope = await scopeOf(actor, query);
+      const { total } = await heldOf(scope);
+      const stream = streamed(async (out) => {
+        await forEachRecord(scope, out, (record, reasons) => {
+          if (!reasons.length) out.write(`${JSON.stringify(record)}\n`);
+        });
+        out.end();
+      });
+      return { ...names(scope, query, 'jsonl'), held: total, stream };
+    },
+
+    /** The workbook: 评价记录, 整改结果 and 暂缓上报 (the held records and why). */
+    async xlsx(actor: Actor, query: ReportQuery): Promise<ReportFile> {
+      const scope = await scopeOf(actor, query);
+      const { total } = await heldOf(scope);
+      const stream = streamed(async (out) => {
+        const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+        wb.creator = '码上评议';
+        // Streamed sheets are written one after another: the held records wait in a bounded list
+        // (the first 10 000; the JSON summary has the counts).
+        const ratings = addSheet(wb, '评价记录', RATING_COLUMNS);
+        // The rating records come first, then the case outcomes: the second sheet starts at the first
+        // outcome. The held records wait in a bounded list (the first HELD_IN_SHEET; the total is noted).
+        let caseSheet: ReturnType<typeof addSheet> | null = null;
+        const startCases = () => {
+          if (caseSheet) return caseSheet;
+          ratings.commit();
+          caseSheet = addSheet(wb, '整改结果', CASE_COLUMNS);
+          return caseSheet;
+        };
+        const heldRows: Cell[][] = [];
+        await forEachRecord(scope, out, (record, reasons) => {
+          if (reasons.length) {
+            if (heldRows.length < HELD_IN_SHEET) heldRows.push([record.recordId, record.type, record.ratingId, reasons.join('；')]);
+          } else if (record.type === 'rating') ratings.addRow(RATING_COLUMNS.map(([, f]) => cell(record[f]))).commit();
+          else
+            startCases()
+              .addRow(CASE_COLUMNS.map(([, f]) => cell(record[f])))
+              .commit();
+        });
+        startCases().commit();
+        const heldSheet = addSheet(wb, '暂缓上报', [
+          ['记录编号', 'recordId', 14],
+          ['类型', 'type', 12],
+          ['评价编号', 'ratingId', 10],
+          ['暂缓原因', 'reasons', 60],
+        ]);
+        for (const r of heldRows) heldSheet.addRow(r).commit();
+        if (total > heldRows.length) heldSheet.addRow([`另有 ${total - heldRows.length} 条未列出（见 数据上报 页）`]).commit();
+        heldSheet.commit();
+        await wb.commit();
+      });
+      return { ...names(scope, query, 'xlsx'), held: total, stream };
+    },
+  };
+}
+
+export type ReportingService = ReturnType<typeof createReportingService>;
