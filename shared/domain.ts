@@ -206,6 +206,8 @@ export const PF_LABELS: Record<string, string> = {
   '5': '政务大厅其他终端',
   '7': '系统默认评价',
 };
+/** An evaluation-detail code (evalDetail) of the settings' report.detailCodes: 1–32 letters, digits, _ or -. */
+export const DETAIL_CODE_PATTERN = '^[0-9A-Za-z_-]{1,32}$';
 
 /**
  * The rules that hold a window-code rating for review (docs/domain.md, Rating: held ratings), as

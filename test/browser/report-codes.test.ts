@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { firstRow } from '../../db/client.js';
+import { bearerFor } from '../helpers/app.js';
 import { axeViolations, loginAs, phoneContext, useBrowserWorld } from '../helpers/browser.js';
 
 const s = useBrowserWorld();
@@ -42,6 +43,33 @@ describe('the 部门 page’s report codes', () => {
 
     expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
     await page.screenshot({ path: '/tmp/report-codes-390.png', fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
+    await ctx.close();
+  });
+});
+
+describe('the settings page’s 数据上报代码', () => {
+  it('lists every current reason with its evalDetail code; a bad code is refused before saving, a good one saved', async () => {
+    const ctx = await phoneContext(s.browser);
+    const page = await ctx.newPage();
+    await loginAs(page, s.t.url, s.w.admin.username);
+    await page.goto(`${s.t.url}/admin/settings`);
+    const field = page.getByLabel('差评「服务态度差」的代码');
+    await expect.poll(() => field.inputValue()).toBe('201');
+    expect(await page.getByLabel('好评「态度热情」的代码').inputValue()).toBe('101');
+    await field.fill('2 01');
+    await expect.poll(() => page.locator('[data-detail-error]').count()).toBe(1);
+    await page.getByRole('button', { name: '保存设置' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('有 1 处填写不符合要求');
+    await field.fill('A-201');
+    await page.getByRole('button', { name: '保存设置' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('设置已保存');
+    const saved = (await s.t.app.inject({ url: `/api/settings?orgUnitId=${s.w.county.id}`, headers: bearerFor(s.t.app, s.w.admin) })).json();
+    expect(saved.report.detailCodes['服务态度差']).toBe('A-201');
+    expect(saved.report.detailCodes['态度热情']).toBe('101');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+    await page.getByText('数据上报代码', { exact: true }).first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: '/tmp/report-codes-settings-390.png' });
     expect(await axeViolations(page)).toEqual([]);
     await ctx.close();
   });
