@@ -540,7 +540,7 @@ export function SettingsPage({ user }: PageProps) {
               -），留空的理由不上报代码。
             </p>
             <div class="settings-fields">
-              {[...s.tags.bad, ...s.tags.good].map((tag) => {
+              {[...new Set([...s.tags.bad, ...s.tags.good])].map((tag) => {
                 const code = s.report.detailCodes[tag] ?? '';
                 const wrong = code !== '' && !DETAIL_CODE.test(code);
                 return (
