@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { generateCodeId } from '../qr-codes/code-id.js';
 import { SETTINGS_DEFAULTS } from '../shared/api/settings.js';
+import { creditCheckChar, orgCheckChar } from '../shared/report-codes.js';
 import { type Db, type DbOrTx, firstRow } from './client.js';
 import { assignUserDepartments, insertDepartment, insertOrgUnit } from './queries/org.js';
 import { upsertSetting } from './queries/settings.js';
@@ -176,6 +177,32 @@ export const DEMO_USERS = {
   head: { username: 'head', displayName: '人社局负责人', role: 'dept_head' as const, department: '县人力资源和社会保障局' },
 };
 
+/**
+ * The demo's 行政区划代码 (upward reports' areaCode): well-formed, but 浙江 (33) has no 市 98, so no demo
+ * report can pass for a real county's.
+ */
+export const DEMO_AREA_CODES = { city: '339800000000', county: '339821000000' };
+
+/**
+ * Departments left without a 统一社会信用代码 on purpose: their ratings are held for the missing code when
+ * reported (the admin page says so), until an admin fills it in on the 部门 page.
+ */
+export const DEMO_WITHOUT_CREDIT_CODE = ['县燃气公司', '县审计局'];
+const DEMO_COMPANIES = new Set(['国网县供电公司', '县自来水公司', '县燃气公司']);
+
+/**
+ * A demo department's 统一社会信用代码, the same for the same name every time: 登记管理部门 1 机构类别 1 (机关)
+ * or 9 1 (企业), the county's 6-digit area code, a 组织机构代码 whose 8-digit body is a hash of the name
+ * (with its GB 11714 check digit), and the GB 32100 check character.
+ */
+function demoCreditCode(name: string): string {
+  let h = 2166136261;
+  for (const ch of name) h = Math.imul(h ^ ch.codePointAt(0)!, 16777619) >>> 0;
+  const body = String(h % 100000000).padStart(8, '0');
+  const first17 = `${DEMO_COMPANIES.has(name) ? '91' : '11'}${DEMO_AREA_CODES.county.slice(0, 6)}${body}${orgCheckChar(body)}`;
+  return first17 + creditCheckChar(first17);
+}
+
 /** Location labels for one department, windows first. */
 function locationsOf(d: DemoDepartment, nextWindow: () => number): string[] {
   const out: string[] = [];
@@ -204,15 +231,22 @@ export async function seedDemo(
   const now = opts.now;
   let firstCode: string | null = null;
   await db.transaction(async (tx) => {
-    const city = await insertOrgUnit(tx, { kind: 'city', name: '示例市', parentId: null, createdAt: now });
-    const county = await insertOrgUnit(tx, { kind: 'county', name: '示例县', parentId: city.id, createdAt: now });
+    const city = await insertOrgUnit(tx, { kind: 'city', name: '示例市', parentId: null, areaCode: DEMO_AREA_CODES.city, createdAt: now });
+    const county = await insertOrgUnit(tx, {
+      kind: 'county',
+      name: '示例县',
+      parentId: city.id,
+      areaCode: DEMO_AREA_CODES.county,
+      createdAt: now,
+    });
     // Who issues the county's codes, named on every citizen page (settings: citizen.authority).
     await upsertSetting(tx, county.id, 'citizen', { ...SETTINGS_DEFAULTS.citizen, authority: '示例县政务服务和大数据管理局' }, now, null);
     let window = 0;
     const used = new Set<string>();
     const deptIds = new Map<string, number>();
     for (const [i, d] of DEMO_DEPARTMENTS.entries()) {
-      const dept = await insertDepartment(tx, { orgUnitId: county.id, name: d.name, sortOrder: i + 1, createdAt: now });
+      const creditCode = DEMO_WITHOUT_CREDIT_CODE.includes(d.name) ? null : demoCreditCode(d.name);
+      const dept = await insertDepartment(tx, { orgUnitId: county.id, name: d.name, sortOrder: i + 1, creditCode, createdAt: now });
       deptIds.set(d.name, dept.id);
       for (const location of locationsOf(d, () => ++window)) {
         let id = generateCodeId(random);

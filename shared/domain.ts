@@ -187,6 +187,29 @@ export const RATING_CHANNEL_LABELS: Record<RatingChannel, string> = {
 };
 
 /**
+ * pf 评价渠道 of an upward report (docs/domain.md, 上报): the provincial interfaces' codes (Zhejiang's 办件评价服务:
+ * pc端 1, 移动端 2, 二维码 3, 政务大厅平板电脑 4, 政务大厅其他终端 5). A window code is 二维码; a 评价器 is the hall's
+ * tablet; a one-time link is opened on the citizen's own phone, so 移动端. A system default rating is "7" and
+ * says so: it is never reported as a citizen's rating on another channel.
+ */
+export const RATING_PF: Record<RatingChannel, string> = {
+  qr: '3',
+  kiosk: '4',
+  link: '2',
+  default: '7',
+};
+export const PF_LABELS: Record<string, string> = {
+  '1': 'pc端',
+  '2': '移动端',
+  '3': '二维码',
+  '4': '政务大厅平板电脑',
+  '5': '政务大厅其他终端',
+  '7': '系统默认评价',
+};
+/** An evaluation-detail code (evalDetail) of the settings' report.detailCodes: 1–32 letters, digits, _ or -. */
+export const DETAIL_CODE_PATTERN = '^[0-9A-Za-z_-]{1,32}$';
+
+/**
  * The rules that hold a window-code rating for review (docs/domain.md, Rating: held ratings), as
  * named in its flag reason: over the burst window (minutes) and over the China day.
  */

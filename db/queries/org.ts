@@ -39,12 +39,13 @@ export interface DepartmentListRow {
   name: string;
   sortOrder: number;
   active: boolean;
+  creditCode: string | null;
 }
 
 // Every dashboard request lists its scope's departments: one statement prepared once per connection
 // (the ids as one JSON parameter), the org unit's name joined in, not a second round trip for every
 // unit's name (PostgreSQL).
-const DEPARTMENTS_BY_IDS = `SELECT d.id, d.org_unit_id, u.name, d.name, d.sort_order, d.active
+const DEPARTMENTS_BY_IDS = `SELECT d.id, d.org_unit_id, u.name, d.name, d.sort_order, d.active, d.credit_code
   FROM departments d JOIN org_units u ON u.id = d.org_unit_id
   WHERE d.id IN (SELECT value FROM json_each(@ids)) ORDER BY d.sort_order, d.id`;
 
@@ -58,19 +59,34 @@ export async function listDepartmentsByIds(db: DbOrTx, ids: readonly number[]): 
     string,
     number,
     number,
+    string | null,
   ][];
-  return found.map(([id, orgUnitId, orgUnitName, name, sortOrder, active]) => ({
+  return found.map(([id, orgUnitId, orgUnitName, name, sortOrder, active, creditCode]) => ({
     id,
     orgUnitId,
     orgUnitName,
     name,
     sortOrder,
     active: active === 1,
+    creditCode,
   }));
 }
 
 export async function getDepartment(db: DbOrTx, id: number): Promise<DepartmentRow | undefined> {
   return first(db.select().from(departments).where(eq(departments.id, id)));
+}
+
+/** Another department holding this 统一社会信用代码, if any. */
+export async function findDepartmentByCreditCode(db: DbOrTx, creditCode: string): Promise<DepartmentRow | undefined> {
+  return first(db.select().from(departments).where(eq(departments.creditCode, creditCode)));
+}
+
+export async function setDepartmentCreditCode(db: DbOrTx, id: number, creditCode: string | null): Promise<void> {
+  await db.update(departments).set({ creditCode }).where(eq(departments.id, id));
+}
+
+export async function setOrgUnitAreaCode(db: DbOrTx, id: number, areaCode: string | null): Promise<void> {
+  await db.update(orgUnits).set({ areaCode }).where(eq(orgUnits.id, id));
 }
 
 export async function findDepartmentByName(db: DbOrTx, orgUnitId: number, name: string): Promise<DepartmentRow | undefined> {

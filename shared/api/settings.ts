@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { TAG_LIMITS } from '../domain.js';
+import { DETAIL_CODE_PATTERN, TAG_LIMITS } from '../domain.js';
 import { LiteralUnion, Nullable } from './common.js';
 
 /** A list of reasons, in the order the citizen page offers them: no reason twice (checked on change, settings.service.ts). */
@@ -129,7 +129,7 @@ export const SettingsSchema = Type.Object(
     ),
     report: Type.Object(
       {
-        detailCodes: Type.Record(Type.String({ minLength: 1, maxLength: 30 }), Type.String({ pattern: '^[0-9A-Za-z_-]{1,32}$' }), {
+        detailCodes: Type.Record(Type.String({ minLength: 1, maxLength: 30 }), Type.String({ pattern: DETAIL_CODE_PATTERN }), {
           description: '上报省级好差评系统时每个评价理由的评价详情代码（evalDetail）：理由 → 代码；没有代码的理由不上报代码',
         }),
       },

@@ -5,7 +5,8 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { firstRow, openDb, rows, writerOf } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
-import { DEMO_USERS, seedDemo } from '../../db/seed.js';
+import { DEMO_AREA_CODES, DEMO_USERS, DEMO_WITHOUT_CREDIT_CODE, seedDemo } from '../../db/seed.js';
+import { areaCodeProblem, creditCodeProblem } from '../../shared/report-codes.js';
 import { driverUnderTest, makeTestApp, T0, writeSql } from '../helpers/app.js';
 import { testPasswordHash } from '../helpers/factories.js';
 
@@ -86,6 +87,27 @@ describe('storage', () => {
     const ids = (await rows<{ id: string }>(db, sql`SELECT id FROM codes`)).map((r) => r.id);
     expect(new Set(ids).size).toBe(308);
     for (const id of ids) expect(id).toMatch(/^[2-9A-HJKMNP-Z]{6}$/);
+    // Report codes (#13): both units carry a valid 行政区划代码; every department but the ones left out on
+    // purpose a valid 统一社会信用代码 of its own, registered in the county.
+    const units = await rows<{ areaCode: string | null }>(db, sql`SELECT area_code AS "areaCode" FROM org_units ORDER BY id`);
+    expect(units.map((u) => u.areaCode)).toEqual([DEMO_AREA_CODES.city, DEMO_AREA_CODES.county]);
+    for (const u of units) expect(areaCodeProblem(u.areaCode!)).toBeNull();
+    const depts = await rows<{ name: string; creditCode: string | null }>(
+      db,
+      sql`SELECT name, credit_code AS "creditCode" FROM departments`,
+    );
+    expect(
+      depts
+        .filter((d) => d.creditCode === null)
+        .map((d) => d.name)
+        .sort(),
+    ).toEqual([...DEMO_WITHOUT_CREDIT_CODE].sort());
+    const credit = depts.flatMap((d) => (d.creditCode ? [d.creditCode] : []));
+    for (const code of credit) {
+      expect(creditCodeProblem(code), code).toBeNull();
+      expect(code.slice(2, 8)).toBe(DEMO_AREA_CODES.county.slice(0, 6));
+    }
+    expect(new Set(credit).size).toBe(38);
     await db.close();
 
     const again = openDb(file);

@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { OrgUnitView as OrgUnit } from '../../../shared/api/org.js';
 import type { HolidaysResponse, Settings, SettingsSources } from '../../../shared/api/settings.js';
-import { isBadScore, SCORE_LABELS, SCORES, TAG_LIMITS } from '../../../shared/domain.js';
+import { DETAIL_CODE_PATTERN, isBadScore, SCORE_LABELS, SCORES, TAG_LIMITS } from '../../../shared/domain.js';
 import { api } from '../../shared/api.js';
 import { ColumnHeads, num } from '../../shared/ColumnHeads.js';
 import { ErrorText } from '../components/ErrorText.js';
@@ -254,6 +254,13 @@ function SourceNote({ source, onClear }: { source: Source | undefined; onClear?:
   );
 }
 
+const DETAIL_CODE = new RegExp(DETAIL_CODE_PATTERN);
+/** report.detailCodes with one reason's code set, or removed when left empty. */
+function withDetailCode(codes: Record<string, string>, tag: string, code: string): Record<string, string> {
+  const { [tag]: _old, ...rest } = codes;
+  return code ? { ...rest, [tag]: code } : rest;
+}
+
 const SECTION_TITLES: Record<Section, string> = {
   deadlines: '处理时限',
   spotCheck: '好评抽查',
@@ -345,7 +352,8 @@ export function SettingsPage({ user }: PageProps) {
     if (!draft || !data) return;
     // The form's own checks first: the first field that does not fit gets the keyboard.
     const wrong = NUMBER_SPECS.filter((spec) => problemOf(spec) !== null);
-    const count = wrong.length + (editable('tags') ? tagTrouble(draft.tags) : 0);
+    const badCodes = editable('report') ? Object.values(draft.report.detailCodes).filter((c) => !DETAIL_CODE.test(c)).length : 0;
+    const count = wrong.length + (editable('tags') ? tagTrouble(draft.tags) : 0) + badCodes;
     if (count > 0) {
       const first = wrong[0]?.[0];
       if (first && ABUSE_KEYS.has(first)) setAbuseOpen(true);
@@ -523,6 +531,35 @@ export function SettingsPage({ user }: PageProps) {
                 editable={editable('tags')}
                 onChange={(good) => setDraft({ ...s, tags: { ...s.tags, good } })}
               />
+            </div>
+
+            <h3>{SECTION_TITLES.report}</h3>
+            {note('report')}
+            <p class="muted">
+              上报省级好差评系统时，每个评价理由以这里的评价详情代码（evalDetail）上报；代码按省里的规定填写（1–32 位字母、数字、_ 或
+              -），留空的理由不上报代码。
+            </p>
+            <div class="settings-fields">
+              {[...new Set([...s.tags.bad, ...s.tags.good])].map((tag) => {
+                const code = s.report.detailCodes[tag] ?? '';
+                const wrong = code !== '' && !DETAIL_CODE.test(code);
+                return (
+                  <div class="setting" key={tag}>
+                    <InputField
+                      label={`${s.tags.bad.includes(tag) ? '差评' : '好评'}「${tag}」的代码`}
+                      maxLength={32}
+                      disabled={!editable('report')}
+                      value={code}
+                      onValue={(v) => setDraft({ ...s, report: { detailCodes: withDetailCode(s.report.detailCodes, tag, v.trim()) } })}
+                    />
+                    {wrong && editable('report') && (
+                      <span class="field-error error" data-detail-error>
+                        代码只能用 1–32 位字母、数字、_ 或 -
+                      </span>
+                    )}
+                  </div>
+                );
+              })}
             </div>
 
             <h3>{SECTION_TITLES.citizen}</h3>

@@ -2,7 +2,14 @@ import type { Db, Tx } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
 import { bumpCacheVersion } from '../../../db/queries/coordination.js';
 import * as q from '../../../db/queries/org.js';
-import type { CreateDepartmentInput, DepartmentView, OrgUnitView } from '../../../shared/api/org.js';
+import type {
+  CreateDepartmentInput,
+  DepartmentView,
+  OrgUnitView,
+  UpdateDepartmentInput,
+  UpdateOrgUnitInput,
+} from '../../../shared/api/org.js';
+import { areaCodeProblem, creditCodeProblem, normalizeCreditCode } from '../../../shared/report-codes.js';
 import { BadRequest, Conflict, Forbidden, NotFound } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Actor } from '../auth/actor.js';
@@ -32,7 +39,12 @@ export function createOrgService(deps: { db: Db; clock: Clock }) {
       orgUnitName: names.get(d.orgUnitId) ?? '',
       active: d.active,
       sortOrder: d.sortOrder,
+      creditCode: d.creditCode,
     };
+  }
+
+  function unitView(u: q.OrgUnitRow): OrgUnitView {
+    return { id: u.id, parentId: u.parentId, kind: u.kind, name: u.name, areaCode: u.areaCode };
   }
 
   return {
@@ -53,7 +65,7 @@ export function createOrgService(deps: { db: Db; clock: Clock }) {
       const all = await q.listOrgUnits(db);
       if (actor.orgUnitId == null) return [];
       const visible = new Set(await q.orgSubtreeIds(db, actor.orgUnitId));
-      return all.filter((u) => visible.has(u.id)).map((u) => ({ id: u.id, parentId: u.parentId, kind: u.kind, name: u.name }));
+      return all.filter((u) => visible.has(u.id)).map(unitView);
     },
 
     /** The departments of an org unit and every unit below it that the actor sees, in display order. */
@@ -70,7 +82,7 @@ export function createOrgService(deps: { db: Db; clock: Clock }) {
      * which resolves a department's settings through its unit and the units above it.
      */
     async tree(): Promise<{ units: OrgUnitView[]; departments: Array<{ id: number; orgUnitId: number }> }> {
-      const units = (await q.listOrgUnits(db)).map((u) => ({ id: u.id, parentId: u.parentId, kind: u.kind, name: u.name }));
+      const units = (await q.listOrgUnits(db)).map(unitView);
       return { units, departments: await q.listDepartmentUnits(db) };
     },
 
@@ -110,6 +122,74 @@ export function createOrgService(deps: { db: Db; clock: Clock }) {
         return row;
       });
       return toView(d, await unitNames());
+    },
+
+    /**
+     * Sets or clears a department's 统一社会信用代码 (the deptCode of its upward reports): an admin, within
+     * scope (else 404). A bad code is 400 naming what is wrong; a code another department holds is 409.
+     */
+    async updateDepartment(actor: Actor, id: number, input: UpdateDepartmentInput): Promise<DepartmentView> {
+      if (actor.role !== 'admin') throw new Forbidden('只有管理员可以修改部门');
+      const creditCode = input.creditCode ? normalizeCreditCode(input.creditCode) || null : null;
+      if (creditCode !== null) {
+        const problem = creditCodeProblem(creditCode);
+        if (problem) throw new BadRequest(problem, 'InvalidCreditCode');
+      }
+      if (!actor.departmentIds.has(id)) throw new NotFound('部门不存在');
+      const now = clock.now();
+      const d = await db.transaction(async (tx) => {
+        const before = await q.getDepartment(tx, id);
+        if (!before) throw new NotFound('部门不存在');
+        if (before.creditCode === creditCode) return before;
+        const holder = creditCode === null ? undefined : await q.findDepartmentByCreditCode(tx, creditCode);
+        if (holder && holder.id !== id) {
+          throw new Conflict(`统一社会信用代码 ${creditCode} 已属于部门「${holder.name}」`, 'DuplicateCreditCode');
+        }
+        await q.setDepartmentCreditCode(tx, id, creditCode);
+        await insertAudit(tx, {
+          at: now,
+          userId: actor.id,
+          action: 'department.update',
+          targetType: 'department',
+          targetId: String(id),
+          detail: { name: before.name, changes: { creditCode: { from: before.creditCode, to: creditCode } } },
+        });
+        return { ...before, creditCode };
+      });
+      return toView(d, await unitNames());
+    },
+
+    /**
+     * Sets or clears an org unit's 行政区划代码 (the areaCode of its departments' upward reports): an admin
+     * whose scope (their unit and the units below) includes it, else 404. A bad code is 400.
+     */
+    async updateOrgUnit(actor: Actor, id: number, input: UpdateOrgUnitInput): Promise<OrgUnitView> {
+      if (actor.role !== 'admin') throw new Forbidden('只有管理员可以修改组织单位');
+      const areaCode = input.areaCode?.trim() || null;
+      if (areaCode !== null) {
+        const problem = areaCodeProblem(areaCode);
+        if (problem) throw new BadRequest(problem, 'InvalidAreaCode');
+      }
+      if (actor.orgUnitId == null || !(await q.orgSubtreeIds(db, actor.orgUnitId)).includes(id)) throw new NotFound('组织单位不存在');
+      const now = clock.now();
+      const u = await db.transaction(async (tx) => {
+        const before = await q.getOrgUnit(tx, id);
+        if (!before) throw new NotFound('组织单位不存在');
+        if (before.areaCode === areaCode) return before;
+        await q.setOrgUnitAreaCode(tx, id, areaCode);
+        // The settings cache holds the org units (with their codes): every instance reloads them.
+        await bumpCacheVersion(tx, 'org');
+        await insertAudit(tx, {
+          at: now,
+          userId: actor.id,
+          action: 'org_unit.update',
+          targetType: 'org_unit',
+          targetId: String(id),
+          detail: { name: before.name, changes: { areaCode: { from: before.areaCode, to: areaCode } } },
+        });
+        return { ...before, areaCode };
+      });
+      return unitView(u);
     },
   };
 }
