@@ -3,11 +3,8 @@
 // names follow the provincial interfaces (Zhejiang's 办件评价服务). No phone number ever leaves here:
 // free text goes through the one masker (lib/redact.ts).
 import { CHINA_OFFSET_MS, MS_PER_HOUR } from '../../../shared/china-time.js';
-import { isBadScore } from '../../../shared/domain.js';
+import { isBadScore, RATING_PF, type RatingChannel } from '../../../shared/domain.js';
 import { redactPhones } from '../../lib/redact.js';
-
-/** 评价渠道 pf of each rating channel; mirrors RATING_PF of shared/domain.ts (二维码 3, 平板 4, 移动端 2, 系统默认 7). */
-const PF: Record<string, string> = { qr: '3', kiosk: '4', link: '2', default: '7' };
 
 export interface RatingRecord {
   recordId: string;
@@ -109,7 +106,7 @@ export function ratingRecord(row: RatingSourceRow, detailCodes: Readonly<Record<
     // A window-code rating rates one visit: its first and only assessment.
     assessNumber: row.assessNumber ?? 1,
     satisfaction: row.score,
-    pf: PF[row.channel] ?? PF.qr!,
+    pf: RATING_PF[row.channel as RatingChannel] ?? RATING_PF.qr,
     evalDetail,
     writingEvaluation: maskedText(row.comment),
     assessTime: chinaIsoTime(row.createdAt),
