@@ -12,7 +12,7 @@ import { type Db, firstRow, openDb, rows, writerOf } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
 import { verifyRollups } from '../../server/modules/stats/recount.js';
 import { bearerFor, driverUnderTest, makeTestApp, writeSql } from '../helpers/app.js';
-import { makeCode, makeCounty, makeDepartment, makeUser } from '../helpers/factories.js';
+import { makeCode, makeUser } from '../helpers/factories.js';
 import { makeMatter } from '../helpers/matters.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../../db/migrations', import.meta.url));
@@ -37,19 +37,36 @@ function databaseBefore(tagEnd: string): Db {
   return db;
 }
 
+/**
+ * An org unit and a department as their tables stood before migration 0018 added the report codes
+ * (today's factories would write those columns): raw rows of the old columns.
+ */
+let oldSeq = 0;
+async function oldOrgUnit(db: Db, kind: 'city' | 'county', parentId: number | null): Promise<{ id: number }> {
+  const name = `旧${kind}${++oldSeq}`;
+  await writeSql(db, sql`INSERT INTO org_units (kind, name, parent_id, created_at) VALUES (${kind}, ${name}, ${parentId}, 0)`);
+  return (await firstRow<{ id: number }>(db, sql`SELECT id FROM org_units WHERE name = ${name}`))!;
+}
+const oldCounty = async (db: Db) => oldOrgUnit(db, 'county', (await oldOrgUnit(db, 'city', null)).id);
+async function oldDepartment(db: Db, orgUnitId: number): Promise<{ id: number }> {
+  const name = `旧县测试局${++oldSeq}`;
+  await writeSql(db, sql`INSERT INTO departments (org_unit_id, name, sort_order, created_at) VALUES (${orgUnitId}, ${name}, ${oldSeq}, 0)`);
+  return (await firstRow<{ id: number }>(db, sql`SELECT id FROM departments WHERE name = ${name}`))!;
+}
+
 // Old SQLite databases (a drizzle SQLite migrator, sqlite_master, WITHOUT ROWID): SQLite only.
 describe.skipIf(driverUnderTest === 'pg')('migration 0007 keeps the figures of an existing database', () => {
   it('fills the department days (heat-map hours included) and the running totals from the old rollups', async () => {
     const db = databaseBefore('_dashboard_rollups');
     expect(await firstRow(db, sql`SELECT name FROM sqlite_master WHERE name = 'hourly_department_stats'`)).toBeTruthy();
-    // Departments and codes written through today's factories (their tables are unchanged since);
-    // users only once the database is migrated (later migrations add columns to them).
-    const county = await makeCounty(db);
-    const otherCounty = await makeCounty(db);
+    // Org units and departments as raw rows of their old columns, codes through today's factory (their
+    // table is unchanged since); users only once the database is migrated (later migrations add columns).
+    const county = await oldCounty(db);
+    const otherCounty = await oldCounty(db);
     const [deptA, deptB, deptC] = [
-      await makeDepartment(db, { orgUnitId: county.id }),
-      await makeDepartment(db, { orgUnitId: county.id }),
-      await makeDepartment(db, { orgUnitId: otherCounty.id }),
+      await oldDepartment(db, county.id),
+      await oldDepartment(db, county.id),
+      await oldDepartment(db, otherCounty.id),
     ];
     const w = {
       deptA,
@@ -169,8 +186,8 @@ describe.skipIf(driverUnderTest === 'pg')('migration 0015 clusters daily_matter_
     expect((await firstRow<{ sql: string }>(db, sql`SELECT sql FROM sqlite_master WHERE name = 'daily_matter_stats'`))!.sql).not.toMatch(
       /WITHOUT ROWID/,
     );
-    const county = await makeCounty(db);
-    const dept = await makeDepartment(db, { orgUnitId: county.id });
+    const county = await oldCounty(db);
+    const dept = await oldDepartment(db, county.id);
     const code = await makeCode(db, { departmentId: dept.id });
     const at = Date.parse('2026-11-02T10:00:00+08:00');
     // Today's factory writes today's rollup columns: the `held` counter (migration 0016) is there for
