@@ -41,7 +41,7 @@ import { createCaseLookup } from './lookup.js';
 import { createCasePrivacy } from './privacy.js';
 import { createSpotChecks } from './spot-checks.js';
 import { applyMove } from './transitions.js';
-import { actionableStatuses, allowedMoves, type MoveInput, stateOf, waitingStatuses } from './workflow.js';
+import { actionableStatuses, allowedMoves, type MoveInput, publicStatusLabel, stateOf, waitingStatuses } from './workflow.js';
 
 /** What a 差评's citizen is told of its case; the ratings module takes it from here, not from the queries. */
 export type { CaseFollowUp } from '../../../db/queries/cases.js';
@@ -370,8 +370,7 @@ export function createCasesService(deps: CasesDeps) {
       return {
         caseNo: c.caseNo,
         status: c.status,
-        // An anonymous 差评 is verified, not called back: its first step says so (as its timeline does).
-        statusLabel: c.anonymous && c.status === 'open' ? '待核实' : CASE_STATUS_LABELS[c.status],
+        statusLabel: publicStatusLabel(c.status, c.anonymous),
         departmentId: c.departmentId,
         departmentName: c.departmentName,
         location: c.location,

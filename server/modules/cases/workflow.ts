@@ -5,6 +5,7 @@
 import type { AllowedMove, FieldSpec, TransitionBodyT } from '../../../shared/api/cases.js';
 import {
   CASE_KINDS,
+  CASE_STATUS_LABELS,
   type CaseKind,
   type CaseStatus,
   CLASSIFICATION_LABELS,
@@ -361,3 +362,11 @@ export const PUBLIC_EVENT_LABELS: Record<string, string> = {
   opened_anonymous: '已受理，由部门核实处理',
   phone_erased: '您留下的手机号码已按规定删除',
 };
+
+/**
+ * A case's status as its citizen reads it: an anonymous 差评 gets no call, so its first step is 待核实
+ * (the department verifies it), as its timeline says (opened_anonymous).
+ */
+export function publicStatusLabel(status: CaseStatus, anonymous: boolean): string {
+  return anonymous && status === 'open' ? '待核实' : CASE_STATUS_LABELS[status];
+}
