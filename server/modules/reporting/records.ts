@@ -2,6 +2,8 @@
 // records of the outside contract, and the reasons a record is held instead of sent broken. Field
 // names follow the provincial interfaces (Zhejiang's 办件评价服务). No phone number ever leaves here:
 // free text goes through the one masker (lib/redact.ts).
+
+import type { ReportCaseRow, ReportRatingRow } from '../../../db/queries/reporting.js';
 import { CHINA_OFFSET_MS, MS_PER_HOUR } from '../../../shared/china-time.js';
 import { isBadScore, RATING_PF, type RatingChannel } from '../../../shared/domain.js';
 import { redactPhones } from '../../lib/redact.js';
@@ -40,35 +42,14 @@ export interface CaseResultRecord {
 
 export type ReportRecord = RatingRecord | CaseResultRecord;
 
-/** A stored rating joined with its department, the department's org unit and its 办件 (db/queries/reporting.ts). */
-export interface RatingSourceRow {
-  id: number;
-  createdAt: number;
-  score: number;
-  tags: readonly unknown[];
-  comment: string | null;
-  channel: string;
-  assessNumber: number | null;
-  deptName: string;
-  creditCode: string | null;
-  areaCode: string | null;
-  projectNo: string | null;
-  taskCode: string | null;
-  taskName: string | null;
-  staffName: string | null;
-  applicantType: string | null;
-}
+/**
+ * A stored rating joined with its department, the department's org unit and its 办件
+ * (db/queries/reporting.ts), its tags read.
+ */
+export type RatingSourceRow = Omit<ReportRatingRow, 'tags' | 'departmentId'> & { tags: readonly unknown[] };
 
-export interface CaseSourceRow {
-  id: number;
-  caseNo: string;
-  ratingId: number;
-  closedAt: number;
-  classification: string | null;
-  satisfaction: string | null;
-  projectNo: string | null;
-  rectification: string | null;
-}
+/** A closed 差评 case with its 办件 and rectification note (db/queries/reporting.ts). */
+export type CaseSourceRow = ReportCaseRow;
 
 /** ISO-8601 in Beijing time with its offset: `2026-03-05T09:30:00+08:00`. */
 export function chinaIsoTime(ms: number): string {
