@@ -4,7 +4,8 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type DbOrTx, execCached } from './client.js';
 
-export type Column = readonly [name: string, type: 'text' | 'integer'];
+/** A column's type: 'bigint' for ids and ms timestamps (PostgreSQL's integer is 32 bits; SQLite reads both as INTEGER). */
+export type Column = readonly [name: string, type: 'text' | 'integer' | 'bigint'];
 
 /**
  * A statement writing a table's rows of a batch: `WITH batch (columns) AS (VALUES …)` then `body`,

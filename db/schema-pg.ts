@@ -172,3 +172,5 @@ export const cacheVersions = derive(sqlite.cacheVersions);
 export const rateLimitHits = derive(sqlite.rateLimitHits);
 export const revokedTokens = derive(sqlite.revokedTokens);
 export const loginFailures = derive(sqlite.loginFailures);
+export const reportOutbox = derive(sqlite.reportOutbox);
+export const reportBatches = derive(sqlite.reportBatches);

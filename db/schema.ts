@@ -544,3 +544,60 @@ export const loginFailures = sqliteTable('login_failures', {
   failures: integer('failures').notNull(),
   unlocksAt: integer('unlocks_at').notNull().default(0),
 });
+
+/**
+ * Upward reporting's outbox (docs/domain.md §10): one row per record to report to the provincial
+ * system, written in the transaction that stores the rating (or closes the 差评 case), so that a crash
+ * at any moment loses no record and reports none that was not stored. Its `recordId` is
+ * `rating-{rating_id}` or `case-{case_id}`. States: pending (due at next_attempt_at; a claimed row's
+ * next attempt is its lease), waiting (`reason`: a missing code, or the rating held for review; looked at
+ * again when that changes), acked (the receiver answered 2xx), dead (failing for longer than
+ * REPORT_DEAD_AFTER_HOURS; resent by hand), dropped (its rating was excluded before it was sent).
+ */
+export const reportOutbox = sqliteTable(
+  'report_outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind', { enum: ['rating', 'case_result'] }).notNull(),
+    ratingId: integer('rating_id')
+      .notNull()
+      .references(() => ratings.id),
+    caseId: integer('case_id').references(() => cases.id),
+    /** China day of the rating (of the closing, for a case outcome): the reconciliation's key. */
+    day: text('day').notNull(),
+    state: text('state', { enum: ['pending', 'waiting', 'acked', 'dead', 'dropped'] }).notNull(),
+    reason: text('reason'),
+    /** The record (JSON) as first composed; every resend sends it unchanged. Cleared once acknowledged. */
+    body: text('body'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    firstFailedAt: integer('first_failed_at'),
+    lastAttemptAt: integer('last_attempt_at'),
+    /** The receiver's last answer to this record's batch: status and the start of its body, or the error. */
+    lastAnswer: text('last_answer'),
+    createdAt: integer('created_at').notNull(),
+    ackedAt: integer('acked_at'),
+  },
+  (t) => [
+    index('report_outbox_due_idx').on(t.state, t.nextAttemptAt),
+    index('report_outbox_day_idx').on(t.kind, t.day, t.state),
+    index('report_outbox_rating_idx').on(t.ratingId),
+  ],
+);
+
+/** Every POST to the receiver (kept 90 days): the operator view's per-day counts and the receiver's last errors. */
+export const reportBatches = sqliteTable(
+  'report_batches',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    day: text('day').notNull(),
+    records: integer('records').notNull(),
+    acked: integer('acked', { mode: 'boolean' }).notNull(),
+    /** The HTTP status, or null when no answer came (timeout, refused, reset). */
+    status: integer('status'),
+    answer: text('answer'),
+    ms: integer('ms').notNull(),
+  },
+  (t) => [index('report_batches_at_idx').on(t.at)],
+);

@@ -74,6 +74,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.addHook('onClose', () => services.pngRenderer.close());
   // The integrations' counted calls are written before the database closes.
   app.addHook('onClose', () => services.integrations.close());
+  app.addHook('onClose', () => services.reportDelivery?.close());
   registerConnectionCaps(app, {
     maxConnections: config.net.maxConnections,
     maxConnectionsPerAddress: config.net.maxConnectionsPerAddress,

@@ -42,6 +42,28 @@ export interface Config {
   readonly net: NetLimits;
   /** Load shedding: 503 instead of hanging when the process is overloaded (0 = that check off). */
   readonly shed: { maxEventLoopDelayMs: number; maxHeapUsedMb: number };
+  /** Upward reporting to the provincial 好差评 system (REPORT_URL …, docs/operations.md); null: off. */
+  readonly report: ReportConfig | null;
+}
+
+/** How a report batch is signed: the contract's HMAC-SHA256, or 国密 (HMAC-SM3, an SM2 signature). */
+export const REPORT_SIGNATURES = ['hmac-sha256', 'hmac-sm3', 'sm2'] as const;
+export type ReportSignature = (typeof REPORT_SIGNATURES)[number];
+
+export interface ReportConfig {
+  /** Where batches are POSTed: REPORT_URL. */
+  readonly url: string;
+  /** REPORT_APP_ID: the `appId` of every batch (the county's account at the province). */
+  readonly appId: string;
+  /** REPORT_SECRET: the HMAC key, or the SM2 private key (64 hex) with REPORT_SIGNATURE=sm2. */
+  readonly secret: string;
+  readonly signature: ReportSignature;
+  /** Records per POST: REPORT_BATCH_SIZE. */
+  readonly batchSize: number;
+  /** No answer within this long is a failed attempt: REPORT_TIMEOUT_MS (the contract: 10 s). */
+  readonly timeoutMs: number;
+  /** A record failing for this long becomes a dead letter (resent by hand): REPORT_DEAD_AFTER_HOURS. */
+  readonly deadAfterMs: number;
 }
 
 /** The staff login's throttle (docs/api.md 1.4): failures only, per account and per address. */
@@ -129,6 +151,40 @@ function parseInteger(env: Env, name: string, fallback: number, min: number, max
 
 function parseCount(env: Env, name: string, fallback: number, max: number): number {
   return parseInteger(env, name, fallback, 1, max);
+}
+
+function parseReport(env: Env): ReportConfig | null {
+  const url = env.REPORT_URL;
+  if (!url) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`REPORT_URL must be an absolute http(s) URL, got "${url}"`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(`REPORT_URL must use http or https, got "${url}"`);
+  const appId = env.REPORT_APP_ID ?? '';
+  if (appId.trim() === '') throw new ConfigError('REPORT_APP_ID is required with REPORT_URL (the appId the province gave the county)');
+  const signature = (env.REPORT_SIGNATURE || 'hmac-sha256') as ReportSignature;
+  if (!REPORT_SIGNATURES.includes(signature)) {
+    throw new ConfigError(`REPORT_SIGNATURE must be one of ${REPORT_SIGNATURES.join(', ')}, got "${env.REPORT_SIGNATURE}"`);
+  }
+  const secret = env.REPORT_SECRET ?? '';
+  if (signature === 'sm2') {
+    if (!/^[0-9a-fA-F]{64}$/.test(secret))
+      throw new ConfigError('REPORT_SECRET must be the SM2 private key, 64 hex characters, with REPORT_SIGNATURE=sm2');
+  } else if (secret.length < 16) {
+    throw new ConfigError('REPORT_SECRET is required with REPORT_URL and must be at least 16 characters long');
+  }
+  return Object.freeze({
+    url: parsed.toString(),
+    appId: appId.trim(),
+    secret,
+    signature,
+    batchSize: parseCount(env, 'REPORT_BATCH_SIZE', 500, 5000),
+    timeoutMs: parseInteger(env, 'REPORT_TIMEOUT_MS', 10_000, 100, 120_000),
+    deadAfterMs: parseCount(env, 'REPORT_DEAD_AFTER_HOURS', 24, 24 * 30) * 3600_000,
+  });
 }
 
 function parseNetLimits(env: Env, behindProxy: boolean): NetLimits {
@@ -256,5 +312,6 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       maxEventLoopDelayMs: parseInteger(env, 'SHED_MAX_EVENT_LOOP_DELAY_MS', nodeEnv === 'test' ? 0 : 1_000, 0, 600_000),
       maxHeapUsedMb: parseInteger(env, 'SHED_MAX_HEAP_USED_MB', 0, 0, 1_000_000),
     },
+    report: parseReport(env),
   });
 }

@@ -20,6 +20,8 @@ import { createOrgService } from './modules/org/org.service.js';
 import { createHeldRatings } from './modules/ratings/held-ratings.js';
 import { createRatingRecords } from './modules/ratings/rating-records.js';
 import { createRatingsService } from './modules/ratings/ratings.service.js';
+import { createReportDelivery } from './modules/reporting/delivery.js';
+import { createReportOutbox } from './modules/reporting/outbox.js';
 import { createReportingService } from './modules/reporting/reporting.service.js';
 import { createSettingsService } from './modules/settings/settings.service.js';
 import { createStatsService } from './modules/stats/stats.service.js';
@@ -42,8 +44,10 @@ export async function createServices(deps: ServiceDeps) {
   const random = deps.random ?? cryptoRandom;
   const logger = deps.logger ?? silentLogger;
   const crypto = createDataCrypto(config.dataKey);
-  const org = createOrgService({ db, clock });
-  const settings = createSettingsService({ db, clock, org });
+  // Upward reporting's outbox: the rating, case, hold and code paths write to it in their own transactions.
+  const reportOutbox = createReportOutbox({ enabled: config.report !== null });
+  const org = createOrgService({ db, clock, report: reportOutbox });
+  const settings = createSettingsService({ db, clock, org, report: reportOutbox });
   const auth = createAuthService({ db, clock, org, limits: config.login });
   const stats = createStatsService({ db, clock, settings, org, crypto });
   const notifications = createNotificationsService({
@@ -72,18 +76,22 @@ export async function createServices(deps: ServiceDeps) {
     auth,
     ratings: ratingRecords,
     matters: matterSummaries,
+    report: reportOutbox,
   });
   // Worker threads for QR PNGs, started on the first image; buildApp closes them with the server.
   const pngRenderer = createPngRenderer({ threads: config.qrRenderThreads, queue: config.qrRenderQueue });
   const codes = createCodesService({ db, clock, random, org, stats, publicBaseUrl: config.publicBaseUrl, pngRenderer });
-  const ratings = createRatingsService({ db, clock, random, crypto, settings, org, stats, cases, codes });
-  const heldRatings = createHeldRatings({ db, clock, stats, cases });
+  const ratings = createRatingsService({ db, clock, random, crypto, settings, org, stats, cases, codes, report: reportOutbox });
+  const heldRatings = createHeldRatings({ db, clock, stats, cases, report: reportOutbox });
   const integrations = createIntegrationsService({ db, clock, random, org, log: logger });
   // The home page's work queue: counts of the lists behind each of its links.
   const home = createHome({ db, clock, cases, heldRatings, integrations, settings, auth });
   const matters = createMattersService({ db, clock, random, crypto, settings, stats, codes, publicBaseUrl: config.publicBaseUrl });
-  // Upward reporting: the records of a month as files (the outbox and delivery come later).
-  const reporting = createReportingService({ db, org, settings });
+  // Upward reporting: the records of a month as files, the operator view; with REPORT_URL, the delivery job.
+  const reporting = createReportingService({ db, clock, org, settings, report: config.report });
+  const reportDelivery = config.report ? createReportDelivery({ db, clock, config: config.report, settings, log: logger }) : null;
+  // One SQLite process: a delivery cut short by a crash is retried at once, not after its lease.
+  if (reportDelivery && db.driver === 'sqlite') await reporting.releaseLeases();
   const kiosks = createKiosksService({ db, clock, random, log: logger, codes, settings, ratings, publicBaseUrl: config.publicBaseUrl });
   // The caches the hot paths read synchronously, and the recent submissions the limits look back on.
   await settings.load();
@@ -103,6 +111,7 @@ export async function createServices(deps: ServiceDeps) {
     { name: 'caches.sync', everyMs: 1000, perInstance: true, run: syncCaches },
     { name: 'cases.escalateOverdue', everyMs: 5 * 60_000, run: () => cases.escalateOverdue() },
     { name: 'notifications.deliverDue', everyMs: 10_000, run: () => notifications.deliverDue() },
+    { name: 'reporting.sweep', everyMs: 3600_000, run: () => reporting.sweep() },
     { name: 'cases.erasePhones', everyMs: 3600_000, run: () => cases.erasePhones() },
     { name: 'ratings.giveDefaultRatings', everyMs: 10 * 60_000, run: () => ratings.giveDefaultRatings() },
     { name: 'matters.erasePhones', everyMs: 3600_000, run: () => matters.erasePhones() },
@@ -111,6 +120,7 @@ export async function createServices(deps: ServiceDeps) {
     // Once: the free text stored before numbers were masked at input (then a no-op).
     { name: 'migration.maskStoredText', everyMs: 10 * 60_000, run: () => maskStoredText(db, clock) },
   );
+  if (reportDelivery) jobs.push({ name: 'reporting.deliverDue', everyMs: 2_000, run: () => reportDelivery.deliverDue() });
   return {
     config,
     db,
@@ -132,6 +142,7 @@ export async function createServices(deps: ServiceDeps) {
     matters,
     kiosks,
     reporting,
+    reportDelivery,
     jobs,
   };
 }

@@ -26,6 +26,8 @@ export interface ReportReceiver {
   readonly url: string;
   /** How it answers the next POSTs: 'ok' → 200 {"code":0}, 'fail' → 500, 'hang' → reads the body, never answers. */
   mode: 'ok' | 'fail' | 'hang';
+  /** A province refusing a record it finds wrong: a batch holding a record this matches is answered 422. */
+  refuse: ((record: Record<string, unknown>) => boolean) | null;
   readonly batches: ReceivedBatch[];
   /** Records of the batches answered 2xx, de-duplicated by recordId (the first arrival of each). */
   acknowledged(): Map<string, Record<string, unknown>>;
@@ -181,6 +183,9 @@ export async function startReportReceiver(opts: {
       } else if (opts.appId !== undefined && parsed.appId !== opts.appId) {
         batch.status = 400;
         answer(res, 400, { code: 400, error: 'UnknownAppId', message: `appId must be ${opts.appId}` });
+      } else if (receiver.mode !== 'hang' && receiver.refuse && parsed.records.some(receiver.refuse)) {
+        batch.status = 422;
+        answer(res, 422, { code: 422, error: 'RecordRefused', message: 'a record of the batch is refused' });
       } else if (receiver.mode === 'fail') {
         batch.status = 500;
         answer(res, 500, { code: 500, message: 'receiver failing (test mode)' });
@@ -218,6 +223,7 @@ export async function startReportReceiver(opts: {
   const receiver: ReportReceiver = {
     url: `http://127.0.0.1:${port}${PATH}`,
     mode: 'ok',
+    refuse: null,
     batches,
     changed,
     phoneLeaks,

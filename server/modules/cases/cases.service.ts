@@ -34,6 +34,7 @@ import type { MatterSummaries } from '../matters/matter-summaries.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { OrgService } from '../org/org.service.js';
 import type { RatingRecords } from '../ratings/rating-records.js';
+import type { ReportOutbox } from '../reporting/outbox.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { StatsService } from '../stats/stats.service.js';
 import { createCaseViews, scoreLabel } from './case-views.js';
@@ -79,6 +80,8 @@ export interface CasesDeps {
   ratings: Pick<RatingRecords, 'get' | 'decisionsOf' | 'exclude' | 'phonesToErase' | 'erasePhone' | 'floodOfCase'>;
   /** The 办件 a bound rating rates (一次一评), as the case page shows it. */
   matters: Pick<MatterSummaries, 'summaryOf'>;
+  /** Upward reporting: a closed 差评 case's outcome enters the outbox in the closing transaction. */
+  report: Pick<ReportOutbox, 'enqueueCaseResult'>;
 }
 
 type KindStatus = { kind: CaseKind; status: CaseStatus };
@@ -94,7 +97,7 @@ function kindStatusesOf(actor: Pick<Actor, 'role'>, query: Pick<CaseListQuery, '
 }
 
 export function createCasesService(deps: CasesDeps) {
-  const { db, clock, settings, stats, random, crypto, notifications, ratings, matters } = deps;
+  const { db, clock, settings, stats, random, crypto, notifications, ratings, matters, report } = deps;
   const views = createCaseViews(crypto);
   const today = () => chinaDay(clock.now());
 
@@ -266,7 +269,7 @@ export function createCasesService(deps: CasesDeps) {
       const now = clock.now();
       await db.transaction(async (tx) => {
         const before = scoped(actor, await q.getCaseForUpdate(tx, id));
-        await applyMove(tx, { stats, ratings, now, actor }, before, input);
+        await applyMove(tx, { stats, ratings, report, now, actor }, before, input);
       });
       return get(actor, id);
     },

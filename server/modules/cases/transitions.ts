@@ -12,7 +12,7 @@ import type { CasesDeps } from './cases.service.js';
 import { ANONYMOUS_CONTACT, findMove, type Move, type MoveField, type MoveInput, stateOf } from './workflow.js';
 
 /** Who moves the case and when, with the modules a move writes to besides the case (rollups, the rating). */
-export type MoveContext = Pick<CasesDeps, 'stats' | 'ratings'> & { now: number; actor: Actor };
+export type MoveContext = Pick<CasesDeps, 'stats' | 'ratings' | 'report'> & { now: number; actor: Actor };
 
 const FIELD_NAMES: Record<MoveField, string> = {
   note: '说明',
@@ -101,6 +101,9 @@ export async function applyMove(tx: Tx, ctx: MoveContext, before: q.CaseRow, inp
   });
   await stats.recordCaseChange(tx, before, after);
   if (move.effect === 'approve_appeal') await excludeRating(tx, ctx, after, note);
+  if (after.kind === 'bad_rating' && after.status === 'closed' && after.closedAt !== null) {
+    await ctx.report.enqueueCaseResult(tx, { caseId: after.id, ratingId: after.ratingId, closedAt: after.closedAt });
+  }
   return after;
 }
 

@@ -13,12 +13,18 @@ import { areaCodeProblem, creditCodeProblem, normalizeCreditCode } from '../../.
 import { BadRequest, Conflict, Forbidden, NotFound } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Actor } from '../auth/actor.js';
+import type { ReportOutbox } from '../reporting/outbox.js';
 
 // The stats module still imports the department's shape from here (it belongs to shared/api/org.ts).
 export type { DepartmentView };
 
-export function createOrgService(deps: { db: Db; clock: Clock }) {
-  const { db, clock } = deps;
+export function createOrgService(deps: {
+  db: Db;
+  clock: Clock;
+  /** Upward reporting: a code filled in lets the records waiting for it go (in the same transaction). */
+  report?: Pick<ReportOutbox, 'codesChanged'>;
+}) {
+  const { db, clock, report } = deps;
 
   async function unitNames(): Promise<Map<number, string>> {
     return new Map((await q.listOrgUnits(db)).map((u) => [u.id, u.name]));
@@ -146,6 +152,7 @@ export function createOrgService(deps: { db: Db; clock: Clock }) {
           throw new Conflict(`统一社会信用代码 ${creditCode} 已属于部门「${holder.name}」`, 'DuplicateCreditCode');
         }
         await q.setDepartmentCreditCode(tx, id, creditCode);
+        await report?.codesChanged(tx, now);
         await insertAudit(tx, {
           at: now,
           userId: actor.id,
@@ -177,6 +184,7 @@ export function createOrgService(deps: { db: Db; clock: Clock }) {
         if (!before) throw new NotFound('组织单位不存在');
         if (before.areaCode === areaCode) return before;
         await q.setOrgUnitAreaCode(tx, id, areaCode);
+        await report?.codesChanged(tx, now);
         // The settings cache holds the org units (with their codes): every instance reloads them.
         await bumpCacheVersion(tx, 'org');
         await insertAudit(tx, {

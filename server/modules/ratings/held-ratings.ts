@@ -18,6 +18,7 @@ import { BadRequest, Forbidden } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Actor } from '../auth/actor.js';
 import type { CasesService } from '../cases/cases.service.js';
+import type { ReportOutbox } from '../reporting/outbox.js';
 import { ratingFactsOf, type StatsService } from '../stats/stats.service.js';
 
 /** Ratings decided per statement: a bulk decision of 100 k ratings is a few hundred statements. */
@@ -46,8 +47,10 @@ export function createHeldRatings(deps: {
   stats: Pick<StatsService, 'rollupBatch' | 'releaseRating' | 'recordHeld' | 'writeRollups'>;
   /** 差评必查 for a released 差评 that a flood's grouped case stood in for. */
   cases: Pick<CasesService, 'openForBadRating' | 'followUpOfRating'>;
+  /** Upward reporting: a released rating's record is sent, an excluded one's dropped. */
+  report: Pick<ReportOutbox, 'holdsDecided'>;
 }) {
-  const { db, clock, stats, cases } = deps;
+  const { db, clock, stats, cases, report } = deps;
 
   /** The departments a request looks at: the one it names (outside the actor's scope: 403), or the scope. */
   function scopeOf(actor: Actor, departmentId: number | undefined): number[] {
@@ -173,6 +176,11 @@ export function createHeldRatings(deps: {
                   deadlinesFrom: chinaDay(now),
                 });
           await hq.takeFromGroups(tx, groups);
+          await report.holdsDecided(
+            tx,
+            decided.map((r) => r.id),
+            now,
+          );
           await hq.insertDecisions(
             tx,
             decided.map((r) => r.id),

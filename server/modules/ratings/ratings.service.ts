@@ -31,6 +31,7 @@ import type { Actor } from '../auth/actor.js';
 import type { CaseFollowUp, CasesService } from '../cases/cases.service.js';
 import type { CodesService } from '../codes/codes.service.js';
 import type { OrgService } from '../org/org.service.js';
+import type { ReportOutbox, StoredRatingForReport } from '../reporting/outbox.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { type MatterFacts, matterFactsOf, type RatingFacts, ratingFactsOf, type StatsService } from '../stats/stats.service.js';
 import { AbuseWindows, WINDOW_RETENTION_MS, type WindowEntry } from './abuse-windows.js';
@@ -211,8 +212,10 @@ export function createRatingsService(deps: {
   >;
   cases: CaseLookup;
   codes: CodeLookup;
+  /** Upward reporting: every stored rating enters the outbox in the transaction that stores it. */
+  report: Pick<ReportOutbox, 'enabled' | 'enqueueRatings'>;
 }) {
-  const { db, clock, crypto, settings, stats, cases, codes } = deps;
+  const { db, clock, crypto, settings, stats, cases, codes, report } = deps;
 
   /**
    * A 差评's receipt: the case, and what the citizen is told will happen by when — a call within the
@@ -392,6 +395,18 @@ export function createRatingsService(deps: {
       heldBefore: hold?.before ?? [],
       window,
     };
+  }
+
+  /** The ratings a batch stored (not the retries answered with an earlier rating), as the outbox takes them. */
+  function reportedOf(stored: readonly Stored[]): StoredRatingForReport[] {
+    const out: StoredRatingForReport[] = [];
+    if (!report.enabled) return out;
+    const at = clock.now();
+    for (const s of stored) {
+      const facts = s.rollup ?? s.held;
+      if (facts) out.push({ ratingId: s.answer.id, day: facts.day, held: s.held !== null, at });
+    }
+    return out;
   }
 
   /** The rollups of the ratings stored in this transaction: summed in memory, a few statements in all. */
@@ -632,12 +647,13 @@ export function createRatingsService(deps: {
   async function storeDefaultRatings(due: ReadonlyArray<{ m: mq.RatableMatter; at: number }>, score: Score, now: number): Promise<number> {
     return db.transaction(async (tx) => {
       const batch = stats.rollupBatch();
+      const reported: StoredRatingForReport[] = [];
       let n = 0;
       for (const { m, at } of due) {
         // A citizen's rating that arrived meanwhile keeps the 办件.
         if (!(await mq.claimForDefaultRating(tx, m.id, now))) continue;
         const day = chinaDay(at);
-        await q.insertRatingFast(tx, {
+        const ratingId = await q.insertRatingFast(tx, {
           codeId: m.codeId,
           departmentId: m.departmentId,
           score,
@@ -669,9 +685,11 @@ export function createRatingsService(deps: {
           isDefault: true,
           matter: matterFactsOf(m),
         });
+        reported.push({ ratingId, day, held: false, at: now });
         n++;
       }
       await stats.writeRollups(tx, batch);
+      await report.enqueueRatings(tx, reported);
       return n;
     });
   }
@@ -682,6 +700,7 @@ export function createRatingsService(deps: {
     afterBatch: async (tx, stored, batch) => {
       if (batch.deferred?.length) await q.insertRatings(tx, batch.deferred);
       await writeRollups(tx, stored);
+      await report.enqueueRatings(tx, reportedOf(stored));
     },
     // On SQLite the process's windows follow every stored rating; on PostgreSQL the stored ratings are the windows.
     afterCommit: (stored) => {
@@ -894,6 +913,7 @@ export function createRatingsService(deps: {
           alone,
         );
         await writeRollups(tx, [stored]);
+        await report.enqueueRatings(tx, reportedOf([stored]));
         return stored.answer;
       });
     },

@@ -1,6 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../../shared/api/common.js';
-import { HeldRecordsResponse, ReportFileResponse, ReportQuery } from '../../../shared/api/reporting.js';
+import {
+  HeldRecordsResponse,
+  OutboxStatusResponse,
+  ReconcileQuery,
+  ReconcileResponse,
+  ReportFileResponse,
+  ReportQuery,
+  ResendBody,
+  ResendResponse,
+} from '../../../shared/api/reporting.js';
 import { actorOf } from '../../plugins/auth.js';
 import { moduleRoutes } from '../../plugins/staff-route.js';
 import { contentDisposition } from '../stats/stats.routes.js';
@@ -59,5 +68,43 @@ export async function reportingRoutes(fastify: FastifyInstance, { reporting }: {
       ROLES,
     ),
     async (request) => await reporting.held(actorOf(request), request.query),
+  );
+
+  app.get(
+    '/api/reports/outbox',
+    staff(
+      {
+        summary: '数据上报运行情况：积压、每天推送与确认、接收方最近的错误、暂缓记录及原因、死信（管理员）',
+        response: { 200: OutboxStatusResponse, ...errors(401, 403) },
+      },
+      ['admin'],
+    ),
+    async (request) => await reporting.outboxStatus(actorOf(request)),
+  );
+
+  app.post(
+    '/api/reports/outbox/resend',
+    staff(
+      {
+        summary: '重发死信（全部，或指定 recordIds），记录内容不变（管理员）',
+        body: ResendBody,
+        response: { 200: ResendResponse, ...errors(400, 401, 403) },
+      },
+      ['admin'],
+    ),
+    async (request) => await reporting.resend(actorOf(request), request.body),
+  );
+
+  app.get(
+    '/api/reports/reconcile',
+    staff(
+      {
+        summary: '每日对账：存储的评价、应上报的、接收方已确认的及其余去向（默认近 31 天，管理员）',
+        querystring: ReconcileQuery,
+        response: { 200: ReconcileResponse, ...errors(400, 401, 403) },
+      },
+      ['admin'],
+    ),
+    async (request) => await reporting.reconcile(actorOf(request), request.query),
   );
 }

@@ -4,11 +4,21 @@ import type { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Db } from '../../../db/client.js';
 import { jsonArray } from '../../../db/client.js';
+import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/reporting.js';
-import type { HeldRecordsResponse } from '../../../shared/api/reporting.js';
-import { CHINA_OFFSET_MS, dayString, daysFromCivil, daysInMonth, MS_PER_DAY } from '../../../shared/china-time.js';
-import { BadRequest, NotFound } from '../../errors.js';
+import type {
+  HeldRecordsResponse,
+  OutboxStatusResponse,
+  ReconcileQuery,
+  ReconcileResponse,
+  ReconcileRow,
+  ResendBody,
+} from '../../../shared/api/reporting.js';
+import { addDays, CHINA_OFFSET_MS, chinaDay, dayString, daysFromCivil, daysInMonth, MS_PER_DAY } from '../../../shared/china-time.js';
+import type { ReportConfig } from '../../config.js';
+import { BadRequest, Forbidden, NotFound } from '../../errors.js';
 import { cleanText } from '../../lib/clean-text.js';
+import type { Clock } from '../../lib/clock.js';
 import type { Actor } from '../auth/actor.js';
 import type { OrgService } from '../org/org.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
@@ -17,6 +27,9 @@ import { type CaseResultRecord, caseResultRecord, missingCodes, type RatingRecor
 
 export interface ReportingDeps {
   db: Db;
+  clock: Clock;
+  /** REPORT_URL and the rest, or null: reporting by file only. */
+  report: ReportConfig | null;
   org: Pick<OrgService, 'orgUnitIdsInScope' | 'departmentIdsUnder' | 'listOrgUnits'>;
   settings: Pick<SettingsService, 'forDepartment'>;
   /** Rows per cursor batch (tests use a tiny one to cross batch boundaries). */
@@ -98,7 +111,7 @@ function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, cols: Re
 }
 
 export function createReportingService(deps: ReportingDeps) {
-  const { db, org, settings } = deps;
+  const { db, clock, org, settings, report } = deps;
   const batch = deps.batchSize ?? BATCH;
 
   async function scopeOf(actor: Actor, query: ReportQuery): Promise<Scope> {
@@ -177,7 +190,143 @@ export function createReportingService(deps: ReportingDeps) {
     asciiFilename: `report-records_${query.month}.${ext}`,
   });
 
+  const recordIdOf = (r: { kind: string; ratingId: number; caseId: number | null }) =>
+    r.kind === 'rating' ? `rating-${r.ratingId}` : `case-${r.caseId}`;
+  const outboxRecord = (r: q.OutboxListRow) => ({
+    recordId: recordIdOf(r),
+    ratingId: r.ratingId,
+    departmentName: r.deptName,
+    day: r.day,
+    reason: r.reason,
+    attempts: r.attempts,
+    lastAnswer: r.lastAnswer,
+    firstFailedAt: r.firstFailedAt,
+    createdAt: r.createdAt,
+  });
+  /** The reporting of the whole deployment is one stream: its view is for administrators of the top unit. */
+  function mustOperate(actor: Actor): void {
+    if (actor.role !== 'admin') throw new Forbidden('只有管理员可以查看和操作数据上报', 'AdminOnly');
+  }
+
   return {
+    /** The operator view: backlog, per-day posts, the receiver's last errors, waiting records and dead letters. */
+    async outboxStatus(actor: Actor): Promise<OutboxStatusResponse> {
+      mustOperate(actor);
+      const now = clock.now();
+      const [counts, days, lastErrors, last, reasons, waiting, dead] = await Promise.all([
+        q.outboxCounts(db),
+        q.batchDays(db, now - 14 * MS_PER_DAY),
+        q.lastFailures(db, 10),
+        q.lastBatch(db),
+        q.waitingReasons(db),
+        q.listOutbox(db, 'waiting', 50),
+        q.listOutbox(db, 'dead', 50),
+      ]);
+      const n = (state: string) => counts.find((c) => c.state === state)?.n ?? 0;
+      let receiver: OutboxStatusResponse['receiver'] = null;
+      if (report) {
+        const u = new URL(report.url);
+        receiver = {
+          host: `${u.protocol}//${u.host}${u.pathname}`,
+          appId: report.appId,
+          signature: report.signature,
+          deadAfterHours: Math.round(report.deadAfterMs / 3600_000),
+        };
+      }
+      return {
+        enabled: report !== null,
+        receiver,
+        backlog: {
+          pending: n('pending'),
+          waiting: n('waiting'),
+          dead: n('dead'),
+          acked: n('acked'),
+          dropped: n('dropped'),
+          oldestPendingAt: counts.find((c) => c.state === 'pending')?.oldest ?? null,
+        },
+        lastPost: last ? { at: last.at, acked: last.acked === 1, answer: last.answer } : null,
+        days,
+        lastErrors,
+        waitingReasons: reasons.map((r) => ({ reason: r.reason, count: r.n })),
+        waiting: waiting.map(outboxRecord),
+        deadLetters: dead.map(outboxRecord),
+      };
+    },
+
+    /** Dead letters (all, or the ones named) go out again at the next run, with their records unchanged. Audited. */
+    async resend(actor: Actor, body: ResendBody): Promise<{ resent: number }> {
+      mustOperate(actor);
+      const now = clock.now();
+      let ids: number[] | null = null;
+      if (body.recordIds) {
+        // An outbox row's id is not the record's: the record names its rating or case.
+        ids = await q.outboxIdsOf(db, body.recordIds);
+      }
+      return db.transaction(async (tx) => {
+        const resent = ids !== null && ids.length === 0 ? 0 : await q.resendDead(tx, ids, now);
+        await insertAudit(tx, {
+          at: now,
+          userId: actor.id,
+          action: 'report.resend',
+          targetType: 'report_outbox',
+          targetId: body.recordIds ? String(body.recordIds.length) : 'dead',
+          detail: { recordIds: body.recordIds?.slice(0, 100) ?? null, resent },
+        });
+        return { resent };
+      });
+    },
+
+    /**
+     * Per day (the last 31 by default): ratings stored, the reportable ones, and where their records
+     * are (acknowledged, pending, waiting, dead, not in the outbox). A balanced day has every reportable
+     * rating acknowledged.
+     */
+    async reconcile(actor: Actor | null, query: ReconcileQuery): Promise<ReconcileResponse> {
+      if (actor) mustOperate(actor);
+      const today = chinaDay(clock.now());
+      const to = query.to ?? today;
+      const from = query.from ?? addDays(to, -30);
+      if (from > to) throw new BadRequest('起始日期不能晚于结束日期', 'BadRange');
+      if (addDays(from, 366) < to) throw new BadRequest('对账区间最长一年', 'RangeTooLong');
+      const [stored, queued] = await Promise.all([q.storedPerDay(db, from, to), q.outboxPerDay(db, from, to)]);
+      const byDay = new Map<string, ReconcileRow>();
+      const row = (day: string) => {
+        let r = byDay.get(day);
+        if (!r) {
+          r = { day, stored: 0, reportable: 0, acked: 0, pending: 0, waiting: 0, dead: 0, notQueued: 0, balanced: true };
+          byDay.set(day, r);
+        }
+        return r;
+      };
+      for (const s of stored) Object.assign(row(s.day), { stored: s.stored, reportable: s.reportable });
+      for (const o of queued) {
+        const r = row(o.day);
+        if (o.state === 'acked' || o.state === 'pending' || o.state === 'waiting' || o.state === 'dead') r[o.state] += o.n;
+      }
+      const days = [...byDay.values()].sort((a, b) => (a.day < b.day ? 1 : -1));
+      for (const r of days) {
+        // A waiting record of a held rating is not reportable yet: only the reportable ones must be queued.
+        r.notQueued = Math.max(0, r.reportable - r.acked - r.pending - r.dead - r.waiting);
+        r.balanced = r.acked === r.reportable;
+      }
+      return { enabled: report !== null, from, to, days };
+    },
+
+    /** The hourly upkeep: records waiting for a code are looked at again, POSTs older than 90 days forgotten. */
+    async sweep(): Promise<void> {
+      const now = clock.now();
+      await db.transaction(async (tx) => {
+        await q.rependAll(tx, now);
+        await q.pruneBatches(tx, now - 90 * MS_PER_DAY);
+      });
+    },
+
+    /** At the start of a single SQLite process: records leased by a process that died are due at once. */
+    async releaseLeases(): Promise<void> {
+      const now = clock.now();
+      await db.transaction((tx) => q.dueNow(tx, now));
+    },
+
     /** The records held for a missing code: how many, by reason, and the first ones. */
     async held(actor: Actor, query: ReportQuery): Promise<HeldRecordsResponse> {
       return heldOf(await scopeOf(actor, query));

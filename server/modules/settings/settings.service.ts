@@ -21,6 +21,7 @@ import type { Clock } from '../../lib/clock.js';
 import { createWorkingCalendar, validateHolidayTable, type WorkingCalendar } from '../../lib/working-days.js';
 import type { Actor } from '../auth/actor.js';
 import type { OrgService } from '../org/org.service.js';
+import type { ReportOutbox } from '../reporting/outbox.js';
 
 const KEYS = Object.keys(SETTINGS_DEFAULTS) as SettingKey[];
 const isPlatformKey = (key: SettingKey) => PLATFORM_KEYS.includes(key);
@@ -166,8 +167,14 @@ function buildSnapshot(
  * reloads it after its commit, `refresh()` reloads it when another instance changed the settings or
  * the org tree, and a department or unit the snapshot does not know yet (created since) reloads it.
  */
-export function createSettingsService(deps: { db: Db; clock: Clock; org: Pick<OrgService, 'tree'> }) {
-  const { db, clock, org } = deps;
+export function createSettingsService(deps: {
+  db: Db;
+  clock: Clock;
+  org: Pick<OrgService, 'tree'>;
+  /** Upward reporting: new detail codes let the records waiting for one go (in the same transaction). */
+  report?: Pick<ReportOutbox, 'codesChanged'>;
+}) {
+  const { db, clock, org, report } = deps;
   let snap: Snapshot | null = null;
   // Reloads may overlap (a periodic refresh and a change): only the one that started last is kept,
   // so an answer read before a commit never replaces one read after it.
@@ -408,6 +415,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock; org: Pick<Or
         // Two changes at once (two instances) read and write the platform's network limit in turn.
         await lockKey(tx, 'settings');
         await bumpCacheVersion(tx, 'settings');
+        if (entries.some(([key]) => key === 'report')) await report?.codesChanged(tx, now);
         const rows = await q.readAllSettings(tx);
         const platformLimits = (rows.find((r) => r.orgUnitId === null && r.key === 'limits' && fits('limits', r.value))?.value ??
           SETTINGS_DEFAULTS.limits) as Settings['limits'];
