@@ -7,8 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { firstRow, rows } from '../../db/client.js';
 import { MAX_BACKOFF_MS } from '../../server/modules/reporting/delivery.js';
 import { drive } from '../cases/helpers.js';
-import { bearerFor, makeTestApp, type TestApp, writeSql } from '../helpers/app.js';
-import { makeRating, makeWorld, type World } from '../helpers/factories.js';
+import { bearerFor, driverUnderTest, makeTestApp, type TestApp, writeSql } from '../helpers/app.js';
+import { makeRating, makeWorld, useTwoInstances, type World } from '../helpers/factories.js';
 import { type ReportReceiver, startReportReceiver } from '../helpers/report-receiver.js';
 
 const SECRET = 'province-shared-secret-0123456789';
@@ -322,5 +322,35 @@ describe('held, excluded and incomplete records', () => {
     await deliver();
     expect(receiver.acknowledged().get(`rating-${r.rating.id}`)).toMatchObject({ deptCode: VALID_CREDIT });
     expect((await get('/api/reports/reconcile')).json().days[0]).toMatchObject({ reportable: 1, acked: 1, balanced: true });
+  });
+});
+
+// Several instances share a PostgreSQL database; a SQLite file has one process (two writers in one
+// process would wait on each other's lock synchronously).
+describe.skipIf(driverUnderTest === 'sqlite')('several instances on one database', () => {
+  const twoInstances = useTwoInstances();
+
+  it('two instances draining at once send each record once: a claimed record is not claimed again', async () => {
+    const {
+      a,
+      b,
+      w: world,
+    } = await twoInstances({
+      REPORT_URL: receiver.url,
+      REPORT_APP_ID: 'county-339821',
+      REPORT_SECRET: SECRET,
+      REPORT_BATCH_SIZE: '7',
+    });
+    await writeSql(a.db, sql`UPDATE departments SET credit_code = ${CREDIT_A}`);
+    await writeSql(a.db, sql`UPDATE org_units SET area_code = ${AREA}`);
+    const ids: number[] = [];
+    for (let i = 0; i < 60; i++)
+      ids.push((await makeRating(i % 2 ? a.services : b.services, { codeId: world.codeA.id, score: 4 })).rating.id);
+    const [ra, rb] = await Promise.all([a.services.reportDelivery!.deliverDue(), b.services.reportDelivery!.deliverDue()]);
+    expect(ra.acked + rb.acked).toBe(60);
+    const received = receiver.batches.flatMap((x) => x.records.map((r) => r.recordId));
+    expect(received).toHaveLength(60);
+    expect(new Set(received).size).toBe(60);
+    expect([...receiver.acknowledged().keys()].sort()).toEqual(ids.map((id) => `rating-${id}`).sort());
   });
 });
