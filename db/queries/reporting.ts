@@ -270,6 +270,11 @@ export async function logBatch(
   ).run({ ...b, acked: b.acked ? 1 : 0 });
 }
 
+/** Forgets acknowledged and dropped records that entered the outbox before `before` (ms): their ratings stay, the reconciliation looks back a year. */
+export async function pruneSettled(tx: DbOrTx, before: number): Promise<void> {
+  await statement(tx, `DELETE FROM report_outbox WHERE state IN ('acked', 'dropped') AND created_at < @before`).run({ before });
+}
+
 /** Forgets the POSTs logged before `before` (ms). */
 export async function pruneBatches(tx: DbOrTx, before: number): Promise<void> {
   await statement(tx, 'DELETE FROM report_batches WHERE at < @before').run({ before });

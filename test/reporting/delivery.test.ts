@@ -36,7 +36,9 @@ beforeEach(async () => {
   receiver = await startReportReceiver({ key: SECRET, appId: 'county-339821' });
 });
 afterEach(async () => {
-  await t?.close();
+  const closing = t as TestApp | undefined;
+  t = undefined as unknown as TestApp;
+  await closing?.close();
   await receiver.close();
 });
 
@@ -322,6 +324,33 @@ describe('held, excluded and incomplete records', () => {
     await deliver();
     expect(receiver.acknowledged().get(`rating-${r.rating.id}`)).toMatchObject({ deptCode: VALID_CREDIT });
     expect((await get('/api/reports/reconcile')).json().days[0]).toMatchObject({ reportable: 1, acked: 1, balanced: true });
+  });
+});
+
+describe('the hourly upkeep', () => {
+  it('looks at waiting records again (a code filled in elsewhere), and forgets settled records after 400 days and POSTs after 90', async () => {
+    await start();
+    await writeSql(t.db, sql`UPDATE org_units SET area_code = NULL WHERE id = ${w.county.id}`);
+    const r = await makeRating(t.services, { codeId: w.codeA.id, score: 5 });
+    await deliver();
+    expect((await outbox())[0]).toMatchObject({ state: 'waiting', reason: '组织单位缺少行政区划代码' });
+    // Filled in without the org service (a restore, a script): the sweep finds it.
+    await writeSql(t.db, sql`UPDATE org_units SET area_code = ${AREA} WHERE id = ${w.county.id}`);
+    await deliver();
+    expect((await outbox())[0]!.state).toBe('waiting');
+    await t.services.reporting.sweep();
+    await deliver();
+    expect(ackedIds()).toEqual([`rating-${r.rating.id}`]);
+    const count = async (table: string) =>
+      Number((await firstRow<{ n: number }>(t.db, sql`SELECT count(*) AS n FROM ${sql.raw(table)}`))!.n);
+    t.clock.advance(91 * 86_400_000);
+    await t.services.reporting.sweep();
+    expect(await count('report_batches')).toBe(0);
+    expect(await count('report_outbox')).toBe(1);
+    t.clock.advance(310 * 86_400_000);
+    await t.services.reporting.sweep();
+    expect(await count('report_outbox')).toBe(0);
+    expect(await count('ratings')).toBe(1);
   });
 });
 

@@ -312,12 +312,16 @@ export function createReportingService(deps: ReportingDeps) {
       return { enabled: report !== null, from, to, days };
     },
 
-    /** The hourly upkeep: records waiting for a code are looked at again, POSTs older than 90 days forgotten. */
+    /**
+     * The hourly upkeep: records waiting for a code are looked at again; POSTs older than 90 days and
+     * settled records older than 400 days (past any reconciliation) are forgotten.
+     */
     async sweep(): Promise<void> {
       const now = clock.now();
       await db.transaction(async (tx) => {
         await q.rependAll(tx, now);
         await q.pruneBatches(tx, now - 90 * MS_PER_DAY);
+        await q.pruneSettled(tx, now - 400 * MS_PER_DAY);
       });
     },
 
