@@ -111,6 +111,20 @@ describe('sm2', () => {
     }
   });
 
+  it('signs with any key and any body: sm-crypto, hashing Z‖M itself, accepts every signature (the digest is ours)', () => {
+    const body = JSON.stringify({
+      appId: '县',
+      records: Array.from({ length: 300 }, (_, i) => ({ recordId: `rating-${i}`, deptName: '县市场监督管理局' })),
+    });
+    for (let k = 0; k < 6; k++) {
+      const keys = sm2.generateKeyPairHex();
+      const sig = createSigner('sm2', keys.privateKey).sign(TS, body);
+      const message = Array.from(Buffer.from(`${TS}.${body}`, 'utf8'));
+      expect(sm2.doVerifySignature(message, sig, keys.publicKey, { hash: true, der: false, userId: '1234567812345678' })).toBe(true);
+      expect(sm2.doVerifySignature(message, sig, keys.publicKey, { hash: true, der: false, userId: 'another-user-id' })).toBe(false);
+    }
+  });
+
   it('accepts a signature made by OpenSSL (an independent SM2) over the same bytes', () => {
     // `openssl dgst -sm3 -sign key.der -keyform DER -sigopt distid:1234567812345678` over "$TS.$BODY"
     // with the GM/T private key; the DER's r and s, 32 bytes each.
