@@ -62,6 +62,21 @@ export const PaperBody = Type.Object(
   { additionalProperties: false },
 );
 export type PaperBodyT = Static<typeof PaperBody>;
+/** GET /api/ratings/paper/form?code=: what the entry page needs of a window before typing starts. */
+export const PaperFormQuery = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) });
+export const PaperForm = Type.Object({
+  code: Type.String(),
+  departmentId: Type.Integer(),
+  departmentName: Type.String(),
+  location: Type.String(),
+  staffName: Nullable(Type.String()),
+  active: Type.Boolean(),
+  tags: Type.Object({ good: Type.Array(Type.String()), bad: Type.Array(Type.String()) }, { description: '该县区的评价理由' }),
+  earliest: Type.String({ description: 'YYYY-MM-DD：最早可录入的问卷日期' }),
+  latest: Type.String({ description: 'YYYY-MM-DD：最晚可录入的问卷日期（今天，或停用之日）' }),
+  entriesMax: Type.Integer({ description: '每次最多录入多少条' }),
+});
+export type PaperForm = Static<typeof PaperForm>;
 export const PaperCreated = Type.Object({
   ids: Type.Array(Type.Integer(), { description: '每条问卷的评价编号，与 entries 同序' }),
   cases: Type.Array(Type.Object({ index: Type.Integer({ description: 'entries 中的位置（从 0 起）' }), caseNo: Type.String() }), {

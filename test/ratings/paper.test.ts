@@ -178,6 +178,28 @@ describe('POST /api/ratings/paper', () => {
     },
   );
 
+  it('GET /api/ratings/paper/form: the window, its county’s reasons and the dates it takes (supervisor, admin; scope)', async () => {
+    t.clock.set(NOW);
+    const get = (user: { id: number; role: string }, code = w.codeA.id) =>
+      t.app.inject({ url: `/api/ratings/paper/form?code=${code}`, headers: bearerFor(t.app, user) });
+    const res = await get(w.supervisor, w.codeA.id.toLowerCase());
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      code: w.codeA.id,
+      departmentId: w.deptA.id,
+      departmentName: w.deptA.name,
+      active: true,
+      tags: { good: expect.arrayContaining(['态度热情']), bad: expect.arrayContaining(['服务态度差']) },
+      // The code was made on 11-23, later than 90 days ago.
+      earliest: '2026-11-23',
+      latest: '2026-12-02',
+      entriesMax: 500,
+    });
+    expect((await get(w.admin)).statusCode).toBe(200);
+    expect((await get(w.headA)).statusCode).toBe(403);
+    expect((await get(w.otherSupervisor)).statusCode).toBe(404);
+  });
+
   describe('who may', () => {
     it('401 without a login, 403 for a department head, 404 for a code outside the scope (nothing stored)', async () => {
       t.clock.set(NOW);

@@ -13,6 +13,8 @@ import {
   MatterRatingCreated,
   PaperBody,
   PaperCreated,
+  PaperForm,
+  PaperFormQuery,
   PaperRejected,
   RatingBody,
   RatingCreated,
@@ -41,7 +43,7 @@ export async function ratingsRoutes(
     caseStatus,
     pages,
   }: {
-    ratings: Pick<RatingsService, 'submit' | 'submitForMatter' | 'linkPage' | 'listFlagged' | 'enter'>;
+    ratings: Pick<RatingsService, 'submit' | 'submitForMatter' | 'linkPage' | 'listFlagged' | 'enter' | 'entryForm'>;
     heldRatings: HeldRatings;
     settings: Pick<SettingsService, 'get' | 'forDepartment'>;
     codes: CodeLookup;
@@ -133,6 +135,19 @@ export async function ratingsRoutes(
       ['supervisor', 'admin'],
     ),
     async (request, reply) => reply.status(201).send(await ratings.enter(actorOf(request), request.body)),
+  );
+
+  app.get(
+    '/api/ratings/paper/form',
+    staff(
+      {
+        summary: '录入问卷前：一个窗口的评价理由和可录入的日期范围',
+        querystring: PaperFormQuery,
+        response: { 200: PaperForm, ...errors(400, 401, 403, 404) },
+      },
+      ['supervisor', 'admin'],
+    ),
+    async (request) => ratings.entryForm(actorOf(request), request.query.code),
   );
 
   app.get(

@@ -8,7 +8,7 @@ import * as mq from '../../../db/queries/matter-ratings.js';
 import * as q from '../../../db/queries/ratings.js';
 import type { MatterData } from '../../../shared/api/citizen-page.js';
 import type { PublicCodeInfoT } from '../../../shared/api/codes.js';
-import type { FlaggedRating, FollowUp, PaperBodyT, PaperCreated, RatingBodyT, RatingCreated } from '../../../shared/api/ratings.js';
+import type { FlaggedRating, FollowUp, PaperBodyT, PaperCreated, PaperForm, RatingBodyT, RatingCreated } from '../../../shared/api/ratings.js';
 import type { Settings } from '../../../shared/api/settings.js';
 import {
   addDays,
@@ -30,6 +30,7 @@ import {
   MAX_ASSESS_NUMBER,
   MOBILE_PATTERN,
   normalizePhone,
+  PAPER_ENTRIES_MAX,
   RATING_CHANNEL_LABELS,
   type RatingChannel,
   SCORE_LABELS,
@@ -996,6 +997,28 @@ export function createRatingsService(deps: {
      * as a rating of its channel naming who typed it, counted like any (its rollups, its 差评必查 case,
      * its upward report), with no device or network limit and no hold. One audit row for the request.
      */
+    /** What the entry page needs of a window of the actor's scope: its county's reasons and the dates it takes. */
+    async entryForm(actor: Actor, raw: string): Promise<PaperForm> {
+      const code = await codes.scopedCode(actor, raw.trim().toUpperCase());
+      const { tags, limits } = await settings.forDepartment(code.departmentId);
+      const w = enteredWindow(code, limits.paperMaxAgeDays, clock.now());
+      // Days as YYYY-MM-DD compare as text (Math.min/max would not take them).
+      const latest = [w.today, w.codeUntil ?? w.today].sort()[0]!;
+      const earliest = [w.earliest, w.codeFrom].sort()[1]!;
+      return {
+        code: code.code,
+        departmentId: code.departmentId,
+        departmentName: code.departmentName,
+        location: code.location,
+        staffName: code.staffName,
+        active: code.active,
+        tags,
+        earliest,
+        latest,
+        entriesMax: PAPER_ENTRIES_MAX,
+      };
+    },
+
     async enter(actor: Actor, body: PaperBodyT): Promise<PaperCreated> {
       const code = await codes.scopedCode(actor, body.code.trim().toUpperCase());
       const channel = body.channel ?? 'paper';
