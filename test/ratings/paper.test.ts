@@ -100,6 +100,15 @@ describe('POST /api/ratings/paper', () => {
     });
     expect(list.statusCode, list.body).toBe(200);
     expect(list.json().ratings).toMatchObject([{ channel: '12345', score: 4 }]);
+    // The export's 渠道 column names it.
+    await enter({ code: w.codeA.id, entries: [{ score: 5, date: '2026-12-01' }] });
+    const csv = await t.app.inject({
+      url: '/api/stats/export.csv?from=2026-12-01&to=2026-12-01&sheet=ratings',
+      headers: bearerFor(t.app, w.admin),
+    });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body).toContain('12345热线');
+    expect(csv.body).toContain('纸质问卷');
   });
 
   it('a 差评 opens its 差评必查 case, which says it came from a paper questionnaire; deadlines count from the day it was typed in', async () => {
