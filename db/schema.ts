@@ -136,6 +136,11 @@ export const ratings = sqliteTable(
     held: integer('held', { mode: 'boolean' }).notNull().default(false),
     /** The burst it was held in (one decision handles one burst); null when never held. */
     holdGroupId: integer('hold_group_id').references((): AnySQLiteColumn => ratingHoldGroups.id),
+    /**
+     * The staff member who typed it in (a paper questionnaire, a 12345 return call: POST /api/ratings/paper);
+     * null for a rating the citizen gave on a device, and for the system's default rating.
+     */
+    enteredBy: integer('entered_by').references((): AnySQLiteColumn => users.id),
   },
   (t) => [
     uniqueIndex('ratings_idempotency_uq').on(t.codeId, t.idempotencyKey),

@@ -17,6 +17,21 @@ export class BadRequest extends AppError {
   }
 }
 
+/** One bad entry of a batch (POST /api/ratings/paper): its place (from 0), its field and why, in Chinese. */
+export interface EntryError {
+  index: number;
+  field: string;
+  message: string;
+}
+
+/** 400 naming every bad entry of a batch: answered as `{ error, message, entries }` (message: the first). */
+export class InvalidEntries extends BadRequest {
+  constructor(readonly entries: EntryError[]) {
+    const more = entries.length > 1 ? `（共 ${entries.length} 处错误）` : '';
+    super(`${entries[0]!.message}${more}，均未录入`, 'InvalidEntry');
+  }
+}
+
 export class Unauthorized extends AppError {
   constructor(message = '未登录或登录已过期', error = 'Unauthorized') {
     super(401, error, message);

@@ -177,26 +177,40 @@ export const CODE_TEXT_SORTS: readonly CodeSort[] = ['department', 'code', 'loca
  * How a rating came in (docs/domain.md, 办件): the static window code, a 办件's one-time link, the
  * window's 评价器 tablet, or the system's default rating of an unrated 办件.
  */
-export const RATING_CHANNELS = ['qr', 'link', 'kiosk', 'default'] as const;
+export const RATING_CHANNELS = ['qr', 'link', 'kiosk', 'default', 'paper', '12345'] as const;
 export type RatingChannel = (typeof RATING_CHANNELS)[number];
 export const RATING_CHANNEL_LABELS: Record<RatingChannel, string> = {
   qr: '二维码',
   link: '评价链接',
   kiosk: '评价器',
   default: '系统默认',
+  paper: '纸质问卷',
+  '12345': '12345热线',
 };
+
+/**
+ * The channels of ratings a staff member types in (POST /api/ratings/paper, docs/domain.md 录入的评价):
+ * paper questionnaires and 12345 return calls. No device or network limit, no automatic hold.
+ */
+export const ENTERED_CHANNELS = ['paper', '12345'] as const satisfies readonly RatingChannel[];
+/** Questionnaires typed in per request (one transaction: all or nothing). */
+export const PAPER_ENTRIES_MAX = 500;
 
 /**
  * pf 评价渠道 of an upward report (docs/domain.md, 上报): the provincial interfaces' codes (Zhejiang's 办件评价服务:
  * pc端 1, 移动端 2, 二维码 3, 政务大厅平板电脑 4, 政务大厅其他终端 5). A window code is 二维码; a 评价器 is the hall's
  * tablet; a one-time link is opened on the citizen's own phone, so 移动端. A system default rating is "7" and
- * says so: it is never reported as a citizen's rating on another channel.
+ * says so: it is never reported as a citizen's rating on another channel. A paper questionnaire or a 12345
+ * return call typed in by staff has no code of its own: 5 (其他终端).
  */
 export const RATING_PF: Record<RatingChannel, string> = {
   qr: '3',
   kiosk: '4',
   link: '2',
   default: '7',
+  // Typed in by staff: 政务大厅其他终端 upward, the channel itself kept in our records.
+  paper: '5',
+  '12345': '5',
 };
 export const PF_LABELS: Record<string, string> = {
   '1': 'pc端',

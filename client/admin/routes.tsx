@@ -14,6 +14,7 @@ import { IntegrationsPage } from './pages/IntegrationsPage.js';
 import { MatterDetailPage } from './pages/MatterDetailPage.js';
 import { MatterFiguresPage } from './pages/MatterFiguresPage.js';
 import { MattersPage } from './pages/MattersPage.js';
+import { PaperEntryPage } from './pages/PaperEntryPage.js';
 import { RatingsPage } from './pages/RatingsPage.js';
 import { ReportsPage } from './pages/ReportsPage.js';
 import { SettingsPage } from './pages/SettingsPage.js';
@@ -61,4 +62,5 @@ export const ROUTES: RouteDef[] = [
   { path: '/users', page: UsersPage, nav: '用户', roles: ['admin'] },
   { path: '/settings', page: SettingsPage, nav: '设置', roles: ['admin', 'supervisor'] },
   { path: '/account', page: AccountPage },
+  { path: '/paper', page: PaperEntryPage, nav: '录入问卷', roles: ['supervisor', 'admin'] },
 ];

@@ -15,6 +15,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly error: string,
     message: string,
+    /** The whole JSON answer (a batch's 400 names each bad entry: `entries`). */
+    readonly body: unknown = null,
   ) {
     super(message);
   }
@@ -80,7 +82,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   if (!res.ok) {
     const body = (data ?? {}) as { error?: string; message?: string };
     if (res.status === 401 && !path.endsWith('/login')) onUnauthorized();
-    throw new ApiError(res.status, body.error ?? 'HttpError', body.message ?? `请求失败（${res.status}）`);
+    throw new ApiError(res.status, body.error ?? 'HttpError', body.message ?? `请求失败（${res.status}）`, data);
   }
   return data as T;
 }

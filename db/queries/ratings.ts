@@ -157,6 +157,19 @@ export async function insertRatingFast(db: DbOrTx, r: HotRatingInsert): Promise<
   return row!.id;
 }
 
+const INSERT_ENTERED = `
+    INSERT INTO ratings (code_id, department_id, score, tags, comment, phone_enc, real_name, client_hash, net_hash,
+      idempotency_key, channel, created_at, day, flagged, flag_reason, matter_id, assess_number, held, hold_group_id, entered_by)
+    VALUES (@codeId, @departmentId, @score, @tags, @comment, @phoneEnc, @realName, @clientHash, @netHash,
+      @idempotencyKey, @channel, @createdAt, @day, @flagged, @flagReason, @matterId, @assessNumber, @held, @holdGroupId, @enteredBy)
+    RETURNING id`;
+
+/** Inserts a rating a staff member typed in (paper questionnaire, 12345 return call), naming them; returns its id. */
+export async function insertEnteredRating(db: DbOrTx, r: HotRatingInsert, enteredBy: number): Promise<number> {
+  const row = await statement(db, INSERT_ENTERED).get<{ id: number }>({ ...columnsOf(r), enteredBy });
+  return row!.id;
+}
+
 export interface LimitQuestion {
   clientHash: string;
   netHash: string;

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { errorChain } from '../../db/client.js';
 import { MATTER_FIELD_LABELS } from '../../shared/api/matters.js';
-import { AppError, Unavailable } from '../errors.js';
+import { AppError, InvalidEntries, Unavailable } from '../errors.js';
 
 interface ValidationIssue {
   instancePath?: string;
@@ -45,6 +45,8 @@ const FIELD_LABELS: Record<string, string> = {
   held: '暂扣筛选',
   flagged: '标记筛选',
   channel: '渠道',
+  date: '日期',
+  entries: '问卷',
   bound: '办件筛选',
   includeExcluded: '是否含未计入的评价',
   // 办件 (PUT /api/matters/{projectNo}): named in Chinese and by the JSON field, for the business
@@ -78,7 +80,13 @@ function describeValidation(context: string | undefined, issues: ValidationIssue
     return `${where}应为 ${TYPE_LABELS[type] ?? type}`;
   }
   const raw = field || (first.params?.missingProperty as string | undefined) || '';
-  const name = FIELD_LABELS[raw.split('.')[0] ?? ''] ?? raw;
+  // An item of a list of entries (POST /api/ratings/paper): 第 3 条的日期.
+  const item = /^entries\.(\d+)(?:\.(\w+))?/.exec(field);
+  const missing = first.params?.missingProperty as string | undefined;
+  const itemField = item ? (item[2] ?? missing) : undefined;
+  const name = item
+    ? `第 ${Number(item[1]) + 1} 条${itemField ? `的${FIELD_LABELS[itemField] ?? itemField}` : ''}`
+    : (FIELD_LABELS[raw.split('.')[0] ?? ''] ?? raw);
   switch (first.keyword) {
     case 'required':
       return `${where}缺少${name}`;
@@ -137,6 +145,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof AppError) {
       if (err instanceof Unavailable) reply.header('retry-after', String(err.retryAfterSeconds));
+      if (err instanceof InvalidEntries) return reply.status(400).send({ error: err.error, message: err.message, entries: err.entries });
       return reply.status(err.statusCode).send({ error: err.error, message: err.message });
     }
     if (err.validation) {

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
-import { COMMENT_MAX } from '../domain.js';
-import { Nullable } from './common.js';
+import { COMMENT_MAX, ENTERED_CHANNELS, PAPER_ENTRIES_MAX } from '../domain.js';
+import { LiteralUnion, Nullable } from './common.js';
 
 export const CodeParam = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) });
 
@@ -39,6 +39,63 @@ export const RatingCreated = Type.Object({
 export type RatingCreated = Static<typeof RatingCreated>;
 /** What a 差评's citizen is told: the case number, its deadlines and where to follow it. */
 export type FollowUp = NonNullable<RatingCreated['followUp']>;
+
+/**
+ * docs/api.md: POST /api/ratings/paper — questionnaires typed in by staff (纸质问卷, 12345 回访). Types here;
+ * every rule of an entry (its date, its reasons) is checked in the service, which names each bad entry.
+ */
+export const PaperEntry = Type.Object(
+  {
+    score: Type.Integer({ minimum: 1, maximum: 5, description: '5 非常满意 · 4 满意 · 3 基本满意 · 2 不满意 · 1 非常不满意' }),
+    tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 30 }), { maxItems: 12 })),
+    comment: Type.Optional(Type.String({ maxLength: COMMENT_MAX })),
+    date: Type.String({ maxLength: 10, description: 'YYYY-MM-DD：问卷填写（或回访）的日期，北京时间' }),
+  },
+  { additionalProperties: false },
+);
+export const PaperBody = Type.Object(
+  {
+    code: Type.String({ minLength: 1, maxLength: 64, description: '评议码（窗口）' }),
+    channel: Type.Optional(LiteralUnion(ENTERED_CHANNELS, { description: 'paper 纸质问卷（默认）· 12345 12345热线回访（对约定的扩展）' })),
+    entries: Type.Array(PaperEntry, { minItems: 1, maxItems: PAPER_ENTRIES_MAX }),
+  },
+  { additionalProperties: false },
+);
+export type PaperBodyT = Static<typeof PaperBody>;
+/** GET /api/ratings/paper/form?code=: what the entry page needs of a window before typing starts. */
+export const PaperFormQuery = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) });
+export const PaperForm = Type.Object({
+  code: Type.String(),
+  departmentId: Type.Integer(),
+  departmentName: Type.String(),
+  location: Type.String(),
+  staffName: Nullable(Type.String()),
+  active: Type.Boolean(),
+  tags: Type.Object({ good: Type.Array(Type.String()), bad: Type.Array(Type.String()) }, { description: '该县区的评价理由' }),
+  earliest: Type.String({ description: 'YYYY-MM-DD：最早可录入的问卷日期' }),
+  latest: Type.String({ description: 'YYYY-MM-DD：最晚可录入的问卷日期（今天，或停用之日）' }),
+  entriesMax: Type.Integer({ description: '每次最多录入多少条' }),
+});
+export type PaperForm = Static<typeof PaperForm>;
+export const PaperCreated = Type.Object({
+  ids: Type.Array(Type.Integer(), { description: '每条问卷的评价编号，与 entries 同序' }),
+  cases: Type.Array(Type.Object({ index: Type.Integer({ description: 'entries 中的位置（从 0 起）' }), caseNo: Type.String() }), {
+    description: '差评各自立的差评必查案件（对约定的扩展）',
+  }),
+});
+export type PaperCreated = Static<typeof PaperCreated>;
+/** A 400 of POST /api/ratings/paper: every bad entry, by its place and field (nothing was stored). */
+export const PaperEntryError = Type.Object({
+  index: Type.Integer({ description: 'entries 中的位置（从 0 起）' }),
+  field: Type.String({ description: 'score / tags / comment / date' }),
+  message: Type.String(),
+});
+export type PaperEntryError = Static<typeof PaperEntryError>;
+export const PaperRejected = Type.Object({
+  error: Type.String(),
+  message: Type.String(),
+  entries: Type.Optional(Type.Array(PaperEntryError)),
+});
 
 /** docs/api.md: a 办件's one-time link token (`/e/{token}`); any other string is an unknown link (404). */
 export const LinkTokenParam = Type.Object({ token: Type.String({ minLength: 1, maxLength: 128 }) });

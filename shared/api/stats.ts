@@ -153,7 +153,11 @@ export const RatingsQuery = Type.Object({
   /** Held for review now: true lists only those (they count in no figure), false none of them. */
   held: Type.Optional(Type.Boolean({ description: 'true：只看暂扣待核查的评价（不计入任何指标）；false：不含' })),
   flagged: Type.Optional(Type.Boolean({ description: 'true：只看被防刷规则标记过的评价（含已放行、已排除的）；false：不含' })),
-  channel: Type.Optional(LiteralUnion(RATING_CHANNELS, { description: '渠道：qr 二维码、link 评价链接、kiosk 评价器、default 系统默认' })),
+  channel: Type.Optional(
+    LiteralUnion(RATING_CHANNELS, {
+      description: '渠道：qr 二维码、link 评价链接、kiosk 评价器、default 系统默认、paper 纸质问卷、12345 12345热线',
+    }),
+  ),
   bound: Type.Optional(Type.Boolean({ description: 'true：只看绑定办件的评价；false：只看未绑定办件的' })),
   includeExcluded: Type.Optional(Type.Boolean()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),

@@ -78,6 +78,34 @@ describe('the outbox: written with what it reports', () => {
     expect(receiver.batches).toHaveLength(1);
   });
 
+  it('questionnaires typed in (POST /api/ratings/paper) enter the outbox in their transaction and are sent with pf 5', async () => {
+    await start();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/ratings/paper',
+      payload: {
+        code: w.codeA.id,
+        entries: [
+          { score: 5, date: '2026-11-23' },
+          { score: 4, tags: ['办事高效'], date: '2026-11-23' },
+        ],
+      },
+      headers: bearerFor(t.app, w.supervisor),
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const call = await t.app.inject({
+      method: 'POST',
+      url: '/api/ratings/paper',
+      payload: { code: w.codeA.id, channel: '12345', entries: [{ score: 5, date: '2026-11-23' }] },
+      headers: bearerFor(t.app, w.supervisor),
+    });
+    expect(call.statusCode, call.body).toBe(201);
+    const ids: number[] = [...res.json().ids, ...call.json().ids];
+    expect((await outbox()).map((o) => [o.kind, o.ratingId, o.state])).toEqual(ids.map((id) => ['rating', id, 'pending']));
+    expect(await deliver()).toMatchObject({ acked: 3, failed: 0 });
+    for (const id of ids) expect(receiver.acknowledged().get(`rating-${id}`)).toMatchObject({ ratingId: id, pf: '5' });
+  });
+
   it('reporting off (no REPORT_URL): nothing is enqueued and there is no delivery job', async () => {
     t = await makeTestApp();
     w = await makeWorld(t.db);

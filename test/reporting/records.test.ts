@@ -130,6 +130,23 @@ describe('the rating record (outside contract)', () => {
     ]);
   });
 
+  it('a paper questionnaire and a 12345 return call typed in by staff are pf 5 (政务大厅其他终端)', async () => {
+    const enter = (channel: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/ratings/paper',
+        payload: { code: w.codeA.id, channel, entries: [{ score: 4, date: '2026-11-23' }] },
+        headers: bearerFor(t.app, w.supervisor),
+      });
+    const paper = (await enter('paper')).json().ids[0];
+    const call = (await enter('12345')).json().ids[0];
+    const { records } = await jsonl();
+    expect(records.map((r) => [r.ratingId, r.pf])).toEqual([
+      [paper, '5'],
+      [call, '5'],
+    ]);
+  });
+
   it('held and excluded ratings are absent; recordId is stable across two exports', async () => {
     const kept = (await makeRating(t.services, { codeId: w.codeA.id, score: 5 })).rating;
     const held = (await makeRating(t.services, { codeId: w.codeA.id, score: 5 })).rating;

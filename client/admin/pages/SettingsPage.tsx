@@ -90,6 +90,11 @@ const LIMIT_FIELDS: NumberSpec[] = [
   ],
   ['limits.bareDevicesFactor', '……且超过部门近 28 日日均的倍数', '与该部门近 28 天平均每天的评价数相比的倍数。'],
   ['limits.bareDevicesPercent', '……且占该网络设备的百分比不低于', '这类手机占该网络当天评价该部门的手机的百分比。'],
+  [
+    'limits.paperMaxAgeDays',
+    '录入纸质问卷、12345 回访：最早可录入多少天前的',
+    '工作人员在「录入问卷」中补录的评价，问卷日期最早可在今天之前这么多天；更早的不再录入（统计早已报出）。',
+  ],
 ];
 
 const CREDIBILITY_FIELDS: NumberSpec[] = [

@@ -59,6 +59,8 @@ export interface BadRatingForCase {
    * its case on the day of the release (it could not be followed up while held).
    */
   deadlinesFrom?: string;
+  /** How it came to be opened, when not a citizen's rating of today (a questionnaire typed in): the opening's note. */
+  note?: string;
 }
 
 /** GET /api/cases's query with its comma-separated statuses parsed. */
@@ -212,7 +214,7 @@ export function createCasesService(deps: CasesDeps) {
         at: rating.createdAt,
         note:
           [
-            rating.deadlinesFrom ? '暂扣待核查的差评经督查核实计入，立案' : null,
+            rating.note ?? (rating.deadlinesFrom ? '暂扣待核查的差评经督查核实计入，立案' : null),
             rating.anonymous ? '匿名差评：无法电话回访，由部门内部核实' : null,
           ]
             .filter(Boolean)

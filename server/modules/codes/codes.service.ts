@@ -6,7 +6,7 @@ import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/codes.js';
 import { bumpCacheVersion } from '../../../db/queries/coordination.js';
 import { generateCodeId, normalizeCodeId } from '../../../qr-codes/index.js';
-import type { CodeListQueryT, CodeListT, FunnelSeriesT, StaffCodeViewT } from '../../../shared/api/codes.js';
+import type { CodeListQueryT, CodeListT, FunnelSeriesT, PublicCodeInfoT, StaffCodeViewT } from '../../../shared/api/codes.js';
 import { chinaDay } from '../../../shared/china-time.js';
 import { LOCATION_MAX, STAFF_NAME_MAX } from '../../../shared/domain.js';
 import { BadRequest, Conflict, Gone, NotFound } from '../../errors.js';
@@ -103,6 +103,15 @@ export function createCodesService(deps: {
     requirePublicInfo: lookup.requirePublicInfo,
     forgetCachedCodes: lookup.forgetAll,
     ...createCodePrint({ db, org, lookup, images }),
+
+    /**
+     * A code of the actor's scope as a staff path that writes under it needs it (ratings typed in):
+     * its public info, when it was made and disabled. Outside the scope, or unknown: 404.
+     */
+    async scopedCode(actor: Actor, raw: string): Promise<PublicCodeInfoT & { createdAt: number; disabledAt: number | null }> {
+      const row = await requireScoped(actor, raw);
+      return { ...publicCodeInfo(row), createdAt: row.createdAt, disabledAt: row.disabledAt ?? null };
+    },
 
     /** Id of the oldest active code (the demo link printed at start), or null. */
     async firstActiveCode(): Promise<string | null> {

@@ -11,6 +11,11 @@ import {
   HoldGroupsResponse,
   LinkTokenParam,
   MatterRatingCreated,
+  PaperBody,
+  PaperCreated,
+  PaperForm,
+  PaperFormQuery,
+  PaperRejected,
   RatingBody,
   RatingCreated,
   RatingDecisionBody,
@@ -38,7 +43,7 @@ export async function ratingsRoutes(
     caseStatus,
     pages,
   }: {
-    ratings: Pick<RatingsService, 'submit' | 'submitForMatter' | 'linkPage' | 'listFlagged'>;
+    ratings: Pick<RatingsService, 'submit' | 'submitForMatter' | 'linkPage' | 'listFlagged' | 'enter' | 'entryForm'>;
     heldRatings: HeldRatings;
     settings: Pick<SettingsService, 'get' | 'forDepartment'>;
     codes: CodeLookup;
@@ -115,6 +120,34 @@ export async function ratingsRoutes(
         .status(result.created ? 201 : 200)
         .send({ id: result.id, assessNumber: result.assessNumber ?? 1, followUp: result.followUp });
     },
+  );
+
+  app.post(
+    '/api/ratings/paper',
+    staff(
+      {
+        summary: '录入纸质问卷、12345 回访评价（一次一个窗口、多条，全部成功或全部不录入）',
+        description:
+          '督查、管理员把纸质问卷（channel paper，默认）或 12345 回访（channel 12345）的评价录入到本人范围内的一个评议码：每条计入统计，差评立差评必查案件，录入人记在评价上；不受设备、网络限制，不暂扣。',
+        body: PaperBody,
+        response: { 201: PaperCreated, 400: PaperRejected, ...errors(401, 403, 404, 413, 415) },
+      },
+      ['supervisor', 'admin'],
+    ),
+    async (request, reply) => reply.status(201).send(await ratings.enter(actorOf(request), request.body)),
+  );
+
+  app.get(
+    '/api/ratings/paper/form',
+    staff(
+      {
+        summary: '录入问卷前：一个窗口的评价理由和可录入的日期范围',
+        querystring: PaperFormQuery,
+        response: { 200: PaperForm, ...errors(400, 401, 403, 404) },
+      },
+      ['supervisor', 'admin'],
+    ),
+    async (request) => ratings.entryForm(actorOf(request), request.query.code),
   );
 
   app.get(

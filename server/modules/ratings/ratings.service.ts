@@ -2,14 +2,27 @@
 // the 差评必查 case in the same transaction. This is the hottest route: no work here that could be
 // done at start, prepared statements only, writes grouped into shared transactions.
 import { type Db, isUniqueViolation, type Tx } from '../../../db/client.js';
+import { insertAudit } from '../../../db/queries/audit.js';
 import * as hq from '../../../db/queries/holds.js';
 import * as mq from '../../../db/queries/matter-ratings.js';
 import * as q from '../../../db/queries/ratings.js';
 import type { MatterData } from '../../../shared/api/citizen-page.js';
 import type { PublicCodeInfoT } from '../../../shared/api/codes.js';
-import type { FlaggedRating, FollowUp, RatingBodyT, RatingCreated } from '../../../shared/api/ratings.js';
+import type { FlaggedRating, FollowUp, PaperBodyT, PaperCreated, PaperForm, RatingBodyT, RatingCreated } from '../../../shared/api/ratings.js';
 import type { Settings } from '../../../shared/api/settings.js';
-import { CHINA_OFFSET_MS, chinaDay, chinaDayNumber, chinaHour, chinaMinute, MS_PER_DAY, monthDay } from '../../../shared/china-time.js';
+import {
+  addDays,
+  CHINA_OFFSET_MS,
+  chinaDay,
+  chinaDayNumber,
+  chinaHour,
+  chinaMinute,
+  dayNumber,
+  MS_PER_DAY,
+  MS_PER_HOUR,
+  monthDay,
+  parseDay,
+} from '../../../shared/china-time.js';
 import {
   COMMENT_MAX,
   type HoldRule,
@@ -17,11 +30,13 @@ import {
   MAX_ASSESS_NUMBER,
   MOBILE_PATTERN,
   normalizePhone,
+  PAPER_ENTRIES_MAX,
+  RATING_CHANNEL_LABELS,
   type RatingChannel,
   SCORE_LABELS,
   type Score,
 } from '../../../shared/domain.js';
-import { BadRequest, Conflict, Gone, NotFound, TooMany } from '../../errors.js';
+import { BadRequest, Conflict, type EntryError, Gone, InvalidEntries, NotFound, TooMany } from '../../errors.js';
 import { cleanText } from '../../lib/clean-text.js';
 import type { Clock, RandomSource } from '../../lib/clock.js';
 import type { DataCrypto } from '../../lib/crypto.js';
@@ -38,6 +53,8 @@ import { AbuseWindows, WINDOW_RETENTION_MS, type WindowEntry } from './abuse-win
 
 /** What the rating path asks of the codes module: a code's public info (cached there). */
 export type CodeLookup = Pick<CodesService, 'getPublicInfo'>;
+/** What typing ratings in asks of it besides: a code of the staff member's scope, with its dates. */
+type ScopedCodeLookup = CodeLookup & Pick<CodesService, 'scopedCode'>;
 
 /** What the rating path asks of the cases module: the 差评必查 case, opened or found again. */
 type CaseLookup = Pick<CasesService, 'openForBadRating' | 'followUpOfRating' | 'followUpOfCase'>;
@@ -117,6 +134,8 @@ interface Prepared {
   bare: boolean;
   /** The department's mean counted ratings a day over the last 28 days (the hold rules' baseline). */
   baseline: number;
+  /** The staff member who typed it in (paper questionnaire, 12345 return call); null for the citizen's own. */
+  enteredBy: { id: number; name: string } | null;
 }
 
 /** A hold rule that fired for a rating, and which earlier ratings it takes back into hold. */
@@ -198,6 +217,49 @@ function union<T>(a: T[], b: T[]): T[] {
 
 const keyOf = (codeId: string, idempotencyKey: string) => `${codeId}\u0000${idempotencyKey}`;
 
+/** The days a questionnaire typed in may be dated: within the window, since the code was made, not after it was disabled. */
+interface EnteredWindow {
+  today: string;
+  earliest: string;
+  maxAgeDays: number;
+  codeFrom: string;
+  codeUntil: string | null;
+}
+
+function enteredWindow(code: { createdAt: number; disabledAt: number | null }, maxAgeDays: number, now: number): EnteredWindow {
+  const today = chinaDay(now);
+  return {
+    today,
+    earliest: addDays(today, -maxAgeDays),
+    maxAgeDays,
+    codeFrom: chinaDay(code.createdAt),
+    codeUntil: code.disabledAt === null ? null : chinaDay(code.disabledAt),
+  };
+}
+
+/** A questionnaire's date (YYYY-MM-DD, China), or why it cannot be taken. */
+function entryDay(date: string, w: EnteredWindow): string | { message: string } {
+  const parsed = parseDay(date);
+  if (parsed === 'format') return { message: '日期格式不正确，应为 YYYY-MM-DD（如 2026-11-23）' };
+  if (parsed === 'invalid') return { message: `日期不存在（${date}）` };
+  if (date > w.today) return { message: `日期 ${date} 晚于今天，不能录入` };
+  if (date < w.codeFrom) return { message: `日期 ${date} 早于该评议码启用之日（${w.codeFrom}）` };
+  if (w.codeUntil !== null && date > w.codeUntil) return { message: `日期 ${date} 晚于该评议码停用之日（${w.codeUntil}）` };
+  if (date < w.earliest) return { message: `日期 ${date} 已超过 ${w.maxAgeDays} 天（最早可录入 ${w.earliest}），不再录入` };
+  return date;
+}
+
+/**
+ * When a questionnaire of a day counts as given: 12:00 Beijing time, within office hours (a form
+ * carries a date, not a time; the day's start would put every form at midnight, when no hall is open,
+ * in the by-hour figures), but never before the code was made nor after now (a form of today typed in
+ * in the morning).
+ */
+function entryTime(day: string, codeCreatedAt: number, now: number): number {
+  const noon = dayNumber(day)! * MS_PER_DAY - CHINA_OFFSET_MS + 12 * MS_PER_HOUR;
+  return Math.min(Math.max(noon, codeCreatedAt), now);
+}
+
 export function createRatingsService(deps: {
   db: Db;
   clock: Clock;
@@ -211,7 +273,7 @@ export function createRatingsService(deps: {
     'rollupBatch' | 'recordRating' | 'takeBackRating' | 'recordMatterRated' | 'writeRollups' | 'recordHeld' | 'recentDailyMean'
   >;
   cases: CaseLookup;
-  codes: CodeLookup;
+  codes: ScopedCodeLookup;
   /** Upward reporting: every stored rating enters the outbox in the transaction that stores it. */
   report: Pick<ReportOutbox, 'enabled' | 'enqueueRatings'>;
 }) {
@@ -312,6 +374,7 @@ export function createRatingsService(deps: {
     // takes back into hold.
     const hold = await holdFor(tx, p, fired, batch);
     const realName = p.phone !== null;
+    const entered = p.enteredBy !== null;
     const row: q.HotRatingInsert = {
       codeId: p.code.code,
       departmentId: p.code.departmentId,
@@ -320,8 +383,9 @@ export function createRatingsService(deps: {
       comment: p.comment,
       phoneEnc: p.phone ? crypto.encryptPhone(p.phone) : null,
       realName,
-      clientHash: p.clientHash,
-      netHash: p.netHash,
+      // Typed in by staff: no citizen's device or network to know.
+      clientHash: entered ? null : p.clientHash,
+      netHash: entered ? null : p.netHash,
       idempotencyKey: p.idempotencyKey,
       channel: p.channel,
       createdAt: now,
@@ -335,7 +399,8 @@ export function createRatingsService(deps: {
     };
     const drawn = batch.ids?.shift();
     let id: number;
-    if (drawn === undefined) id = await q.insertRatingFast(tx, row);
+    if (p.enteredBy) id = await q.insertEnteredRating(tx, row, p.enteredBy.id);
+    else if (drawn === undefined) id = await q.insertRatingFast(tx, row);
     // A 办件's rating is inserted at once: its 追评, maybe later in the same batch, marks it superseded.
     else if (batch.deferred && !isBadScore(p.score) && !p.matter && !hold) {
       id = drawn;
@@ -364,6 +429,11 @@ export function createRatingsService(deps: {
             createdAt: now,
             day,
             anonymous: !realName,
+            // A questionnaire typed in days later: the department learns of it now, its deadlines count from today.
+            ...(p.enteredBy && {
+              deadlinesFrom: chinaDay(clock.now()),
+              note: `${RATING_CHANNEL_LABELS[p.channel as RatingChannel]}的差评，由${p.enteredBy.name}录入；期限自录入之日起算`,
+            }),
           })
         : null;
     if (kase && hold) {
@@ -788,6 +858,7 @@ export function createRatingsService(deps: {
       matter,
       bare: score === 5 && tags.length === 0 && comment === null,
       baseline: channel === 'qr' ? baselineOf(code.departmentId, chinaDay(createdAt)) : 0,
+      enteredBy: null,
     };
   }
 
@@ -909,6 +980,7 @@ export function createRatingsService(deps: {
             matter: null,
             bare: false,
             baseline: 0,
+            enteredBy: null,
           },
           alone,
         );
@@ -916,6 +988,106 @@ export function createRatingsService(deps: {
         await report.enqueueRatings(tx, reportedOf([stored]));
         return stored.answer;
       });
+    },
+
+    /**
+     * Questionnaires typed in by a supervisor or administrator (POST /api/ratings/paper, docs/domain.md
+     * 录入的评价): paper forms or 12345 return calls, for one window of their scope. Every entry is checked
+     * first (a bad one: 400 naming each, nothing stored); then all are stored in one transaction, each
+     * as a rating of its channel naming who typed it, counted like any (its rollups, its 差评必查 case,
+     * its upward report), with no device or network limit and no hold. One audit row for the request.
+     */
+    /** What the entry page needs of a window of the actor's scope: its county's reasons and the dates it takes. */
+    async entryForm(actor: Actor, raw: string): Promise<PaperForm> {
+      const code = await codes.scopedCode(actor, raw.trim().toUpperCase());
+      const { tags, limits } = await settings.forDepartment(code.departmentId);
+      const w = enteredWindow(code, limits.paperMaxAgeDays, clock.now());
+      // Days as YYYY-MM-DD compare as text (Math.min/max would not take them).
+      const latest = [w.today, w.codeUntil ?? w.today].sort()[0]!;
+      const earliest = [w.earliest, w.codeFrom].sort()[1]!;
+      return {
+        code: code.code,
+        departmentId: code.departmentId,
+        departmentName: code.departmentName,
+        location: code.location,
+        staffName: code.staffName,
+        active: code.active,
+        tags,
+        earliest,
+        latest,
+        entriesMax: PAPER_ENTRIES_MAX,
+      };
+    },
+
+    async enter(actor: Actor, body: PaperBodyT): Promise<PaperCreated> {
+      const code = await codes.scopedCode(actor, body.code.trim().toUpperCase());
+      const channel = body.channel ?? 'paper';
+      const now = clock.now();
+      const { tags: allowed, limits, deadlines } = await settings.forDepartment(code.departmentId);
+      const window = enteredWindow(code, limits.paperMaxAgeDays, now);
+      const errors: EntryError[] = [];
+      const prepared: Prepared[] = [];
+      for (const [index, e] of body.entries.entries()) {
+        const at = `第 ${index + 1} 条`;
+        const score = e.score as Score;
+        const list = isBadScore(score) ? allowed.bad : allowed.good;
+        const tags = [...new Set(e.tags ?? [])];
+        const wrongTag = tags.find((t) => !list.includes(t));
+        if (wrongTag !== undefined)
+          errors.push({ index, field: 'tags', message: `${at}的理由「${wrongTag}」不适用于“${SCORE_LABELS[score]}”` });
+        const day = entryDay(e.date, window);
+        if (typeof day !== 'string') errors.push({ index, field: 'date', message: `${at}的${day.message}` });
+        if (errors.length || typeof day !== 'string') continue;
+        const comment = storedComment(e.comment);
+        prepared.push({
+          code,
+          limits,
+          contactWorkingDays: deadlines.contactWorkingDays,
+          score,
+          tags,
+          comment,
+          phone: null,
+          clientHash: '',
+          netHash: '',
+          idempotencyKey: null,
+          createdAt: entryTime(day, code.createdAt, now),
+          channel,
+          matter: null,
+          bare: score === 5 && tags.length === 0 && comment === null,
+          baseline: 0,
+          enteredBy: { id: actor.id, name: actor.displayName },
+        });
+      }
+      if (errors.length) throw new InvalidEntries(errors);
+      const stored = await db.transaction(async (tx) => {
+        const alone: BatchContext = { inBatch: new AbuseWindows(), counts: null, byKey: null, ids: null, deferred: null };
+        const out: Stored[] = [];
+        for (const p of prepared) out.push(await store(tx, p, alone));
+        await writeRollups(tx, out);
+        await report.enqueueRatings(tx, reportedOf(out));
+        const days = prepared.map((p) => chinaDay(p.createdAt)).sort();
+        await insertAudit(tx, {
+          at: now,
+          userId: actor.id,
+          action: 'ratings.enter',
+          targetType: 'code',
+          targetId: code.code,
+          detail: {
+            channel,
+            count: out.length,
+            bad: prepared.filter((p) => isBadScore(p.score)).length,
+            from: days[0],
+            to: days.at(-1),
+            firstId: out[0]?.answer.id,
+            lastId: out.at(-1)?.answer.id,
+          },
+        });
+        return out;
+      });
+      return {
+        ids: stored.map((s) => s.answer.id),
+        cases: stored.flatMap((s, index) => (s.answer.followUp ? [{ index, caseNo: s.answer.followUp.caseNo }] : [])),
+      };
     },
 
     /**

@@ -1,0 +1,2 @@
+ALTER TABLE "ratings" ADD COLUMN "entered_by" integer;--> statement-breakpoint
+ALTER TABLE "ratings" ADD CONSTRAINT "ratings_entered_by_users_id_fk" FOREIGN KEY ("entered_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;

@@ -1,0 +1,1 @@
+ALTER TABLE `ratings` ADD `entered_by` integer REFERENCES users(id);
