@@ -108,7 +108,8 @@ async function twoDays(): Promise<{ good: string; bad: string }> {
   return { good, bad };
 }
 
-describe('npm run report -- --reconcile', () => {
+// Each run starts node with tsx (1–2 s, several times that on a busy machine): a roomier timeout than the default.
+describe('npm run report -- --reconcile', { timeout: 90_000 }, () => {
   it('a balanced period: the per-day table, a summary line, exit 0', async () => {
     const { good } = await twoDays();
     const run = await report(['--reconcile', '--from', good, '--to', good]);
