@@ -223,6 +223,8 @@ describe('数据上报 › 上报运行情况 (administrator)', () => {
     await reconcile.getByLabel('开始日期').fill('2026-11-26');
     await reconcile.getByRole('button', { name: '对账' }).click();
     await expect.poll(() => reconcile.getByRole('alert').textContent()).toBe('起始日期不能晚于结束日期');
+    // The reason alone: not the previous period's figures under it.
+    expect(await reconcile.getByTestId('reconcile-summary').count()).toBe(0);
   });
 });
 

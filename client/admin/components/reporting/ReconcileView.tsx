@@ -39,7 +39,9 @@ export function ReconcileView() {
   const [from, setFrom] = useState(range.from);
   const [to, setTo] = useState(range.to);
   const res = useApi<ReconcileResponse>(`/api/reports/reconcile?${qs(range)}`);
-  const days = res.data?.days ?? [];
+  // A refused period (from after to…) shows its reason, not the last period's table under it.
+  const data = res.error ? null : res.data;
+  const days = data?.days ?? [];
   const unbalanced = days.filter((d) => !d.balanced);
   const apply = (e: Event) => {
     e.preventDefault();
@@ -55,9 +57,9 @@ export function ReconcileView() {
         <button type="submit">对账</button>
       </form>
       <ErrorText message={res.error} />
-      {res.data && (
+      {data && (
         <p data-testid="reconcile-summary" class={unbalanced.length ? 'bad' : undefined}>
-          {res.data.from} 至 {res.data.to}：
+          {data.from} 至 {data.to}：
           {days.length === 0
             ? '没有评价。'
             : unbalanced.length === 0
