@@ -4,15 +4,17 @@ import { addMonths, chinaMonth } from '../../../shared/china-time.js';
 import { openAuthed } from '../../shared/api.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { NamedOptions, SelectField } from '../components/Fields.js';
+import { OutboxView } from '../components/reporting/OutboxView.js';
 import { useAction } from '../components/use-action.js';
 import { useApi } from '../components/use-api.js';
 import type { PageProps } from '../routes.js';
 
 /**
  * 数据上报: the month's records in the provincial record model, as files for a county that uploads by
- * file, and the records held for a missing code, with why (docs/domain.md 10).
+ * file, and the records held for a missing code, with why (docs/domain.md 10). An administrator sees
+ * first how the delivery to REPORT_URL runs, and the daily reconciliation (supervisors: the routes answer 403).
  */
-export function ReportsPage(_: PageProps) {
+export function ReportsPage({ user }: PageProps) {
   const units = useApi<{ orgUnits: { id: number; name: string }[] }>('/api/org-units');
   const [month, setMonth] = useState(() => addMonths(chinaMonth(Date.now()), -1));
   const [picked, setPicked] = useState('');
@@ -25,6 +27,8 @@ export function ReportsPage(_: PageProps) {
   return (
     <section>
       <h1>数据上报</h1>
+      {user.role === 'admin' && <OutboxView />}
+      <h2>按月导出</h2>
       <p>当月的评价记录和办结差评的整改结果，按省级好差评系统的字段导出，供按文件上报；缺少代码的记录暂缓上报。</p>
       <p class="exports">
         <label>
@@ -43,7 +47,7 @@ export function ReportsPage(_: PageProps) {
         </button>
         <ErrorText message={exporting.error ?? units.error} inline />
       </p>
-      <h2>暂缓上报</h2>
+      <h3>暂缓上报</h3>
       <ErrorText message={held.error} />
       {held.data &&
         (held.data.total === 0 ? (

@@ -14,7 +14,16 @@ import type {
   ReconcileRow,
   ResendBody,
 } from '../../../shared/api/reporting.js';
-import { addDays, CHINA_OFFSET_MS, chinaDay, dayString, daysFromCivil, daysInMonth, MS_PER_DAY } from '../../../shared/china-time.js';
+import {
+  addDays,
+  CHINA_OFFSET_MS,
+  chinaDay,
+  dayNumber,
+  dayString,
+  daysFromCivil,
+  daysInMonth,
+  MS_PER_DAY,
+} from '../../../shared/china-time.js';
 import type { ReportConfig } from '../../config.js';
 import { BadRequest, Forbidden, NotFound } from '../../errors.js';
 import { cleanText } from '../../lib/clean-text.js';
@@ -283,6 +292,10 @@ export function createReportingService(deps: ReportingDeps) {
      */
     async reconcile(actor: Actor | null, query: ReconcileQuery): Promise<ReconcileResponse> {
       if (actor) mustOperate(actor);
+      // The schema's pattern lets 2026-02-30 through; day arithmetic on it would throw (a 500).
+      if (query.from !== undefined && dayNumber(query.from) === null)
+        throw new BadRequest(`起始日期 ${query.from} 不是有效日期`, 'InvalidDate');
+      if (query.to !== undefined && dayNumber(query.to) === null) throw new BadRequest(`结束日期 ${query.to} 不是有效日期`, 'InvalidDate');
       const today = chinaDay(clock.now());
       const to = query.to ?? today;
       const from = query.from ?? addDays(to, -30);
