@@ -8,7 +8,15 @@ import * as mq from '../../../db/queries/matter-ratings.js';
 import * as q from '../../../db/queries/ratings.js';
 import type { MatterData } from '../../../shared/api/citizen-page.js';
 import type { PublicCodeInfoT } from '../../../shared/api/codes.js';
-import type { FlaggedRating, FollowUp, PaperBodyT, PaperCreated, PaperForm, RatingBodyT, RatingCreated } from '../../../shared/api/ratings.js';
+import type {
+  FlaggedRating,
+  FollowUp,
+  PaperBodyT,
+  PaperCreated,
+  PaperForm,
+  RatingBodyT,
+  RatingCreated,
+} from '../../../shared/api/ratings.js';
 import type { Settings } from '../../../shared/api/settings.js';
 import {
   addDays,

@@ -124,7 +124,10 @@ export function createSigner(method: SignatureMethod, secret: string): ReportSig
       return {
         method,
         sign: (timestamp, body) => {
-          const e = createHash('sm3').update(z).update(signedBytes(checkedTimestamp(timestamp), body)).digest();
+          const e = createHash('sm3')
+            .update(z)
+            .update(signedBytes(checkedTimestamp(timestamp), body))
+            .digest();
           return sm2.doSignature(Array.from(e), privateKey, { hash: false, der: false });
         },
       };
