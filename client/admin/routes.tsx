@@ -8,6 +8,7 @@ import { CodesPage } from './pages/CodesPage.js';
 import { CredibilityPage } from './pages/CredibilityPage.js';
 import { DashboardPage } from './pages/DashboardPage.js';
 import { DepartmentsPage } from './pages/DepartmentsPage.js';
+import { GuidesPage } from './pages/GuidesPage.js';
 import { HeldPage } from './pages/HeldPage.js';
 import { HomePage } from './pages/HomePage.js';
 import { IntegrationsPage } from './pages/IntegrationsPage.js';
@@ -61,4 +62,5 @@ export const ROUTES: RouteDef[] = [
   { path: '/users', page: UsersPage, nav: '用户', roles: ['admin'] },
   { path: '/settings', page: SettingsPage, nav: '设置', roles: ['admin', 'supervisor'] },
   { path: '/account', page: AccountPage },
+  { path: '/guides', page: GuidesPage, nav: '办事指南' },
 ];
