@@ -174,3 +174,6 @@ export const revokedTokens = derive(sqlite.revokedTokens);
 export const loginFailures = derive(sqlite.loginFailures);
 export const reportOutbox = derive(sqlite.reportOutbox);
 export const reportBatches = derive(sqlite.reportBatches);
+export const guides = derive(sqlite.guides);
+export const guideVersions = derive(sqlite.guideVersions);
+export const guideCodes = derive(sqlite.guideCodes);

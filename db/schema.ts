@@ -606,3 +606,66 @@ export const reportBatches = sqliteTable(
   },
   (t) => [index('report_batches_at_idx').on(t.at)],
 );
+
+/**
+ * 办事指南: one per 事项 (docs/domain.md, 办事指南), edited by administrators. The current text is
+ * here; every saved text (the first included) is also a row of guide_versions, so an edit never loses
+ * what it replaced. `materials` and `steps` are JSON arrays of strings.
+ */
+export const guides = sqliteTable(
+  'guides',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    departmentId: integer('department_id')
+      .notNull()
+      .references(() => departments.id),
+    /** 事项编码 of the 政务服务事项 catalogue, when known. */
+    taskCode: text('task_code'),
+    taskName: text('task_name').notNull(),
+    materials: text('materials').notNull(),
+    steps: text('steps').notNull(),
+    /** 法定时限 and 承诺时限, in working days (0: 即办); null when the guide names none. */
+    legalDays: integer('legal_days'),
+    promisedDays: integer('promised_days'),
+    fees: text('fees').notNull(),
+    legalBasis: text('legal_basis').notNull(),
+    location: text('location').notNull(),
+    hours: text('hours').notNull(),
+    phone: text('phone').notNull(),
+    /** The number of the current text in guide_versions (1 for a new guide). */
+    version: integer('version').notNull().default(1),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('guides_department_idx').on(t.departmentId)],
+);
+
+/** Every saved text of a guide: who saved it and when (the page's history; a restore saves an old one again). */
+export const guideVersions = sqliteTable(
+  'guide_versions',
+  {
+    guideId: integer('guide_id')
+      .notNull()
+      .references(() => guides.id),
+    version: integer('version').notNull(),
+    /** The whole text as saved (JSON: the guide's editable fields, its windows included). */
+    content: text('content').notNull(),
+    editedBy: integer('edited_by').references(() => users.id),
+    editedAt: integer('edited_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.guideId, t.version] })],
+);
+
+/** The windows (codes) that handle a guide's 事项: a window's rating page lists their guides. */
+export const guideCodes = sqliteTable(
+  'guide_codes',
+  {
+    guideId: integer('guide_id')
+      .notNull()
+      .references(() => guides.id),
+    codeId: text('code_id')
+      .notNull()
+      .references(() => codes.id),
+  },
+  (t) => [primaryKey({ columns: [t.guideId, t.codeId] }), index('guide_codes_code_idx').on(t.codeId)],
+);

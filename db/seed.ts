@@ -6,6 +6,7 @@ import { generateCodeId } from '../qr-codes/code-id.js';
 import { SETTINGS_DEFAULTS } from '../shared/api/settings.js';
 import { creditCheckChar, orgCheckChar } from '../shared/report-codes.js';
 import { type Db, type DbOrTx, firstRow } from './client.js';
+import { seedDemoGuides } from './demo-guides.js';
 import { assignUserDepartments, insertDepartment, insertOrgUnit } from './queries/org.js';
 import { upsertSetting } from './queries/settings.js';
 import { insertUser } from './queries/users.js';
@@ -244,18 +245,24 @@ export async function seedDemo(
     let window = 0;
     const used = new Set<string>();
     const deptIds = new Map<string, number>();
+    // Each department's codes and where its hall is: the windows and place of its 办事指南.
+    const windows = new Map<number, { codes: string[]; where: string }>();
     for (const [i, d] of DEMO_DEPARTMENTS.entries()) {
       const creditCode = DEMO_WITHOUT_CREDIT_CODE.includes(d.name) ? null : demoCreditCode(d.name);
       const dept = await insertDepartment(tx, { orgUnitId: county.id, name: d.name, sortOrder: i + 1, creditCode, createdAt: now });
       deptIds.set(d.name, dept.id);
+      const own = { codes: [] as string[], where: d.area ? `县政务服务中心 ${d.area}（${d.name}窗口）` : `${d.name} 办事大厅` };
+      windows.set(dept.id, own);
       for (const location of locationsOf(d, () => ++window)) {
         let id = generateCodeId(random);
         while (used.has(id)) id = generateCodeId(random);
         used.add(id);
+        own.codes.push(id);
         firstCode ??= id;
         await tx.insert(codes).values({ id, departmentId: dept.id, location, createdAt: now, updatedAt: now });
       }
     }
+    await seedDemoGuides(tx, deptIds, windows, now);
     await insertDemoUsers(tx, {
       passwordHash: opts.passwordHash,
       adminUnit: city.id,

@@ -11,6 +11,7 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { casesRoutes } from './modules/cases/cases.routes.js';
 import { homeRoutes } from './modules/cases/home.routes.js';
 import { codesRoutes } from './modules/codes/codes.routes.js';
+import { guidesRoutes } from './modules/guides/guides.routes.js';
 import { integrationsRoutes } from './modules/integrations/integrations.routes.js';
 import { kiosksRoutes } from './modules/kiosks/kiosks.routes.js';
 import { mattersRoutes } from './modules/matters/matters.routes.js';
@@ -148,6 +149,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   });
   await app.register(reportingRoutes, { reporting: services.reporting });
   await app.register(kiosksRoutes, { kiosks: services.kiosks, clientDir: config.clientDir });
+  await app.register(guidesRoutes, {
+    guides: services.guides,
+    settings: services.settings,
+    pages: loadCitizenPageTemplate(config.clientDir),
+  });
 
   await registerClient(app, config.clientDir);
   return app;

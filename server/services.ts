@@ -10,6 +10,7 @@ import { createCasesService } from './modules/cases/cases.service.js';
 import { createHome } from './modules/cases/home.js';
 import { createCodesService } from './modules/codes/codes.service.js';
 import { createPngRenderer } from './modules/codes/png-renderer.js';
+import { createGuidesService } from './modules/guides/guides.service.js';
 import { createIntegrationsService } from './modules/integrations/integrations.service.js';
 import { createKiosksService } from './modules/kiosks/kiosks.service.js';
 import { createMatterSummaries } from './modules/matters/matter-summaries.js';
@@ -93,6 +94,8 @@ export async function createServices(deps: ServiceDeps) {
   // One SQLite process: a delivery cut short by a crash is retried at once, not after its lease.
   if (reportDelivery && db.driver === 'sqlite') await reporting.releaseLeases();
   const kiosks = createKiosksService({ db, clock, random, log: logger, codes, settings, ratings, publicBaseUrl: config.publicBaseUrl });
+  // 办事指南: the guides of the 事项, their history and QRs.
+  const guides = createGuidesService({ db, clock, codes, publicBaseUrl: config.publicBaseUrl });
   // The caches the hot paths read synchronously, and the recent submissions the limits look back on.
   await settings.load();
   await ratings.load();
@@ -144,6 +147,7 @@ export async function createServices(deps: ServiceDeps) {
     reporting,
     reportDelivery,
     jobs,
+    guides,
   };
 }
 

@@ -8,6 +8,7 @@ import { CodesPage } from './pages/CodesPage.js';
 import { CredibilityPage } from './pages/CredibilityPage.js';
 import { DashboardPage } from './pages/DashboardPage.js';
 import { DepartmentsPage } from './pages/DepartmentsPage.js';
+import { GuidesPage } from './pages/GuidesPage.js';
 import { HeldPage } from './pages/HeldPage.js';
 import { HomePage } from './pages/HomePage.js';
 import { IntegrationsPage } from './pages/IntegrationsPage.js';
@@ -63,4 +64,5 @@ export const ROUTES: RouteDef[] = [
   { path: '/settings', page: SettingsPage, nav: '设置', roles: ['admin', 'supervisor'] },
   { path: '/account', page: AccountPage },
   { path: '/paper', page: PaperEntryPage, nav: '录入问卷', roles: ['supervisor', 'admin'] },
+  { path: '/guides', page: GuidesPage, nav: '办事指南' },
 ];

@@ -461,6 +461,7 @@ export class Rate extends Component<{ page: Rated }, State> {
         <p class="loc">
           {page.location}
           {!matter && page.staffName && <> · 工作人员 {page.staffName}</>}
+          {!matter && <a href={`/g/?code=${page.code}`}> 办事指南</a>}
         </p>
         {matter && (
           <p>

@@ -4,14 +4,15 @@
 import './style.css';
 import './status.css';
 import { render } from 'preact';
+import { GuideList, GuideView } from './guide';
 import { Lookup } from './lookup';
 import { savedBig, setBig } from './storage';
-import type { CaseData, LookupData, MissingData } from './types';
+import type { CaseData, GuideData, GuideListData, LookupData, MissingData } from './types';
 import { CaseView, Missing, setIssuer } from './views';
 
 setBig(savedBig(), false);
 
-let page: CaseData | LookupData | MissingData = { kind: 'lookup', authority: '', hotline: '' };
+let page: CaseData | LookupData | MissingData | GuideData | GuideListData = { kind: 'lookup', authority: '', hotline: '' };
 try {
   page = JSON.parse(document.getElementById('page-data')?.textContent || '');
 } catch {
@@ -19,6 +20,19 @@ try {
 }
 setIssuer(page.authority);
 render(
-  page.kind === 'case' ? <CaseView page={page} /> : page.kind === 'lookup' ? <Lookup page={page} /> : <Missing page={page} />,
+  page.kind === 'case' ? (
+    <CaseView page={page} />
+  ) : page.kind === 'lookup' ? (
+    <Lookup page={page} />
+  ) : page.kind === 'guide' ? (
+    <GuideView page={page} />
+  ) : page.kind === 'guides' ? (
+    <GuideList page={page} />
+  ) : (
+    <Missing page={page} />
+  ),
   document.getElementById('app') as HTMLElement,
 );
+// A guide read once opens again without signal: the rating page's service worker keeps /g/ pages too.
+if ('serviceWorker' in navigator && location.pathname.slice(0, 3) === '/g/')
+  addEventListener('load', () => navigator.serviceWorker.register('/g/sw.js').catch(() => {}));

@@ -19,9 +19,12 @@ const MAX_PAGES = 20;
 /** How long a 办件's link page waits for the network before the kept copy is shown. */
 const LINK_WAIT_MS = 4000;
 
-/** A code's rating page (/r/{code}) or a 办件's link page (/e/{token}), not the worker itself. */
+/**
+ * A code's rating page (/r/{code}), a 办件's link page (/e/{token}), a 办事指南 (/g/{id}) or a window's
+ * list of them (/g/?code=), not the worker itself.
+ */
 function isCodePage(url: URL): boolean {
-  return url.origin === sw.location.origin && /^\/[re]\/[^/]+$/.test(url.pathname) && !/\/sw\.js$/.test(url.pathname);
+  return url.origin === sw.location.origin && /^\/([re]\/[^/]+|g\/[^/]*)$/.test(url.pathname) && !/\/sw\.js$/.test(url.pathname);
 }
 
 async function remember(req: Request | string, res: Response): Promise<void> {
@@ -73,7 +76,7 @@ sw.addEventListener('fetch', (e) => {
       // Either way the copy for next time is fetched when the network allows.
       e.waitUntil(fresh.catch(() => undefined));
       // A code's page is shown at once. A link's shows what the server says now (rated, 追评, none
-      // left), unless the network fails or keeps it waiting.
+      // left), and a guide its newest text, unless the network fails or keeps it waiting.
       if (url.pathname[1] === 'r') return cached;
       let timer: ReturnType<typeof setTimeout> | undefined;
       const late = new Promise<Response>((resolve) => {

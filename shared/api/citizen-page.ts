@@ -3,6 +3,7 @@
 import { type Static, Type } from 'typebox';
 import { PublicEventSchema, PublicStatusSchema } from './cases.js';
 import { LiteralUnion, Nullable } from './common.js';
+import { Guide } from './guides.js';
 
 /** Who issues the page, named in its header (settings citizen.authority; '' → the product's name). */
 const authority = Type.String();
@@ -54,7 +55,7 @@ export const MissingPageData = Type.Object({
   kind: Type.Literal('missing'),
   authority,
   code: Type.String(),
-  reason: LiteralUnion(['unknown', 'disabled', 'case', 'link', 'expired'] as const),
+  reason: LiteralUnion(['unknown', 'disabled', 'case', 'link', 'expired', 'guide'] as const),
   /** What the page says (server/modules/ratings/citizen-page.ts): kept out of the page's 12 KB bundle. */
   title: Type.String(),
   advice: Type.String(),
@@ -79,5 +80,31 @@ export type CaseData = Static<typeof CasePageData>;
 export const LookupPageData = Type.Object({ kind: Type.Literal('lookup'), authority, hotline: Type.String() });
 export type LookupData = Static<typeof LookupPageData>;
 
-export const PageDataSchema = Type.Union([RatePageData, MatterPageData, MissingPageData, CasePageData, LookupPageData]);
+/**
+ * 办事指南 (GET /g/{id}): the guide as the citizen reads it, and the window the page links to for a
+ * rating and for 办不成事: the one it was opened from (`?code=`), else the guide's first ('' for none).
+ */
+export const GuidePageData = Type.Object({ kind: Type.Literal('guide'), authority, guide: Guide, code: Type.String() });
+export type GuideData = Static<typeof GuidePageData>;
+
+/** A window's guides (GET /g/?code=X, linked from its rating page). */
+export const GuideListPageData = Type.Object({
+  kind: Type.Literal('guides'),
+  authority,
+  code: Type.String(),
+  departmentName: Type.String(),
+  location: Type.String(),
+  guides: Type.Array(Type.Object({ id: Type.Integer(), taskName: Type.String(), promisedDays: Nullable(Type.Integer()) })),
+});
+export type GuideListData = Static<typeof GuideListPageData>;
+
+export const PageDataSchema = Type.Union([
+  RatePageData,
+  MatterPageData,
+  MissingPageData,
+  CasePageData,
+  LookupPageData,
+  GuidePageData,
+  GuideListPageData,
+]);
 export type PageData = Static<typeof PageDataSchema>;

@@ -122,6 +122,7 @@ const MISSING_TEXTS: Record<MissingData['reason'], Pick<MissingData, 'title' | '
   case: { title: '未找到该案件', advice: '请核对查询链接是否完整，或用受理编号和手机号后四位查询。' },
   link: { title: '评价链接无效', advice: '未找到该评价链接，请核对短信或二维码，或扫描窗口的评议码评价。' },
   expired: { title: '评价期限已过', advice: '该办件的评价期限已过。您仍可扫描窗口的评议码评价。' },
+  guide: { title: '未找到该办事指南', advice: '该指南可能已调整，请扫描窗口的二维码查看，或咨询窗口工作人员。' },
 };
 
 /**
