@@ -401,12 +401,15 @@ export async function storedPerDay(db: DbOrTx, from: string, to: string): Promis
   return rows.map((r) => ({ day: r.day, stored: Number(r.stored), reportable: Number(r.reportable) }));
 }
 
-/** Rating records in the outbox per day in [from, to] and state. */
+/**
+ * The records of reportable ratings (neither held nor excluded) in the outbox, per day in [from, to] and
+ * state: the same ratings as storedPerDay's `reportable`, so that the two add up.
+ */
 export async function outboxPerDay(db: DbOrTx, from: string, to: string): Promise<{ day: string; state: string; n: number }[]> {
   const rows = await statement(
     db,
-    `SELECT day AS day, state AS state, count(*) AS n FROM report_outbox
-     WHERE kind = 'rating' AND day >= @from AND day <= @to GROUP BY day, state`,
+    `SELECT o.day AS day, o.state AS state, count(*) AS n FROM report_outbox o JOIN ratings r ON r.id = o.rating_id
+     WHERE o.kind = 'rating' AND o.day >= @from AND o.day <= @to AND r.held = 0 AND r.excluded = 0 GROUP BY o.day, o.state`,
   ).all<{ day: string; state: string; n: number | string }>({ from, to });
   return rows.map((r) => ({ ...r, n: Number(r.n) }));
 }

@@ -355,6 +355,21 @@ describe('held, excluded and incomplete records', () => {
   });
 });
 
+describe('the reconciliation', () => {
+  it('counts the records of reportable ratings only: a held rating waiting is not reportable, a rating stored before reporting was on is not queued', async () => {
+    await start();
+    const a = await makeRating(t.services, { codeId: w.codeA.id, score: 5 });
+    const b = await makeRating(t.services, { codeId: w.codeA.id, score: 4 });
+    await makeRating(t.services, { codeId: w.codeB.id, score: 3, tags: ['等候时间长'] });
+    // b held for review (its record waits), a as if stored before REPORT_URL was set (no record).
+    await writeSql(t.db, sql`UPDATE ratings SET held = 1 WHERE id = ${b.rating.id}`);
+    await writeSql(t.db, sql`DELETE FROM report_outbox WHERE rating_id = ${a.rating.id}`);
+    await deliver();
+    const day = (await get('/api/reports/reconcile')).json().days[0];
+    expect(day).toMatchObject({ stored: 3, reportable: 2, acked: 1, waiting: 0, pending: 0, dead: 0, notQueued: 1, balanced: false });
+  });
+});
+
 describe('the hourly upkeep', () => {
   it('looks at waiting records again (a code filled in elsewhere), and forgets settled records after 400 days and POSTs after 90', async () => {
     await start();

@@ -127,7 +127,7 @@ export function createReportingService(deps: ReportingDeps) {
     const m = /^(\d{4})-(\d{2})$/.exec(query.month);
     const y = Number(m?.[1]);
     const mo = Number(m?.[2]);
-    if (!m || mo < 1 || mo > 12) throw new BadRequest('BadMonth', '月份格式应为 YYYY-MM');
+    if (!m || mo < 1 || mo > 12) throw new BadRequest('月份格式应为 YYYY-MM', 'BadMonth');
     if (!(await org.orgUnitIdsInScope(actor)).includes(query.orgUnitId)) throw new NotFound('组织单位不存在');
     const unitName = (await org.listOrgUnits(actor)).find((u) => u.id === query.orgUnitId)?.name ?? '';
     const first = daysFromCivil(y, mo, 1);
@@ -318,7 +318,8 @@ export function createReportingService(deps: ReportingDeps) {
       }
       const days = [...byDay.values()].sort((a, b) => (a.day < b.day ? 1 : -1));
       for (const r of days) {
-        // A waiting record of a held rating is not reportable yet: only the reportable ones must be queued.
+        // The outbox counts are of reportable ratings only (held and excluded ones left out), like
+        // `reportable`: what they do not cover was never queued.
         r.notQueued = Math.max(0, r.reportable - r.acked - r.pending - r.dead - r.waiting);
         r.balanced = r.acked === r.reportable;
       }
