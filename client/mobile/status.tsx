@@ -5,13 +5,14 @@ import './style.css';
 import './status.css';
 import { render } from 'preact';
 import { Lookup } from './lookup';
+import { Report } from './report';
 import { savedBig, setBig } from './storage';
-import type { CaseData, LookupData, MissingData } from './types';
+import type { CaseData, LookupData, MissingData, ReportData } from './types';
 import { CaseView, Missing, setIssuer } from './views';
 
 setBig(savedBig(), false);
 
-let page: CaseData | LookupData | MissingData = { kind: 'lookup', authority: '', hotline: '' };
+let page: CaseData | LookupData | MissingData | ReportData = { kind: 'lookup', authority: '', hotline: '' };
 try {
   page = JSON.parse(document.getElementById('page-data')?.textContent || '');
 } catch {
@@ -19,6 +20,14 @@ try {
 }
 setIssuer(page.authority);
 render(
-  page.kind === 'case' ? <CaseView page={page} /> : page.kind === 'lookup' ? <Lookup page={page} /> : <Missing page={page} />,
+  page.kind === 'case' ? (
+    <CaseView page={page} />
+  ) : page.kind === 'lookup' ? (
+    <Lookup page={page} />
+  ) : page.kind === 'report' ? (
+    <Report page={page} />
+  ) : (
+    <Missing page={page} />
+  ),
   document.getElementById('app') as HTMLElement,
 );

@@ -1,3 +1,3 @@
 // The page data the server injects as <script id="page-data" type="application/json">, declared once in
 // shared/api (type-only imports: nothing is added to the citizen bundle).
-export type { CaseData, LookupData, MatterData, MissingData, PageData, RateData } from '../../shared/api/citizen-page.js';
+export type { CaseData, LookupData, MatterData, MissingData, PageData, RateData, ReportData } from '../../shared/api/citizen-page.js';

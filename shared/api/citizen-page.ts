@@ -79,5 +79,18 @@ export type CaseData = Static<typeof CasePageData>;
 export const LookupPageData = Type.Object({ kind: Type.Literal('lookup'), authority, hotline: Type.String() });
 export type LookupData = Static<typeof LookupPageData>;
 
-export const PageDataSchema = Type.Union([RatePageData, MatterPageData, MissingPageData, CasePageData, LookupPageData]);
+/** 办不成事 (GET /b/{code}): the window the citizen reports about, and the 事项 a guide or 办件 linked with (?task=). */
+export const ReportPageData = Type.Object({
+  kind: Type.Literal('report'),
+  authority,
+  code: Type.String(),
+  departmentName: Type.String(),
+  location: Type.String(),
+  subject: Type.String(),
+  subjectMax: Type.Integer(),
+  descriptionMax: Type.Integer(),
+});
+export type ReportData = Static<typeof ReportPageData>;
+
+export const PageDataSchema = Type.Union([RatePageData, MatterPageData, MissingPageData, CasePageData, LookupPageData, ReportPageData]);
 export type PageData = Static<typeof PageDataSchema>;
