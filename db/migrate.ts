@@ -24,5 +24,17 @@ export async function migrateDb(db: Db): Promise<void> {
     }
     return;
   }
-  migrate(drizzle(writerOf(db)), { migrationsFolder });
+  // A migration that rebuilds a table others refer to (0020: cases) drops the old table; with foreign
+  // keys on, that DROP deletes its rows first and fails on their children. drizzle-kit's own
+  // `PRAGMA foreign_keys=OFF` is a no-op inside the migrator's transaction, so the checks are switched
+  // off around it and the whole database is checked after, as SQLite's ALTER TABLE procedure does.
+  const sqlite = writerOf(db);
+  sqlite.pragma('foreign_keys = OFF');
+  try {
+    migrate(drizzle(sqlite), { migrationsFolder });
+    const broken = sqlite.pragma('foreign_key_check') as unknown[];
+    if (broken.length > 0) throw new Error(`migration left ${broken.length} broken foreign key(s): ${JSON.stringify(broken.slice(0, 5))}`);
+  } finally {
+    sqlite.pragma('foreign_keys = ON');
+  }
 }

@@ -154,6 +154,7 @@ export const spotCheckDraws = derive(sqlite.spotCheckDraws);
 export const spotCheckConsidered = derive(sqlite.spotCheckConsidered);
 export const cases = derive(sqlite.cases);
 export const caseSequences = derive(sqlite.caseSequences);
+export const caseDepartments = derive(sqlite.caseDepartments);
 export const caseEvents = derive(sqlite.caseEvents);
 export const auditLog = derive(sqlite.auditLog);
 export const settings = derive(sqlite.settings);

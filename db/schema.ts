@@ -7,6 +7,7 @@ import {
   CASE_KINDS,
   CASE_STATUSES,
   CLASSIFICATIONS,
+  HANDLINGS,
   MATTER_SOURCES,
   MATTER_STATUSES,
   ORG_KINDS,
@@ -243,16 +244,15 @@ export const cases = sqliteTable(
     caseNo: text('case_no').notNull().unique(),
     kind: text('kind', { enum: CASE_KINDS }).notNull(),
     status: text('status', { enum: CASE_STATUSES }).notNull(),
-    ratingId: integer('rating_id')
-      .notNull()
-      .references(() => ratings.id),
+    /** The rating that opened the case (差评必查, 好评抽查); null for a case a citizen reported (办不成事). */
+    ratingId: integer('rating_id').references(() => ratings.id),
     departmentId: integer('department_id')
       .notNull()
       .references(() => departments.id),
     codeId: text('code_id')
       .notNull()
       .references(() => codes.id),
-    /** Day of the rating: cohort key of the case rollups. */
+    /** Day of the rating (of the report, for a case without one): cohort key of the case rollups. */
     ratingDay: text('rating_day').notNull(),
     anonymous: integer('anonymous', { mode: 'boolean' }).notNull(),
     officerId: integer('officer_id').references(() => users.id),
@@ -273,6 +273,14 @@ export const cases = sqliteTable(
     escalatedAt: integer('escalated_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /** A reported case (办不成事): the 事项 the citizen names, if any, and what happened (cleaned, phones masked). */
+    subject: text('subject'),
+    description: text('description'),
+    /** The reporter's phone, encrypted, only with consent; erased like a rating's (docs/domain.md). */
+    phoneEnc: text('phone_enc'),
+    phoneErasedAt: integer('phone_erased_at'),
+    /** 办不成事's own classification: 不能办 / 不好办 / 不给办 (HANDLINGS), not the 差评 one. */
+    handling: text('handling', { enum: HANDLINGS }),
   },
   (t) => [
     // Covering for the unclosed/overdue counts per department (status seeks, due date in the index).
@@ -284,6 +292,28 @@ export const cases = sqliteTable(
     // A department's cases newest first (the head's case list) without sorting all of them.
     index('cases_dept_created_idx').on(t.departmentId, t.createdAt),
   ],
+);
+
+/**
+ * 不好办 (docs/domain.md, 办不成事): the other departments a case's department coordinates with; each
+ * added department's head sees the case and records its part (one note per department).
+ */
+export const caseDepartments = sqliteTable(
+  'case_departments',
+  {
+    caseId: integer('case_id')
+      .notNull()
+      .references(() => cases.id),
+    departmentId: integer('department_id')
+      .notNull()
+      .references(() => departments.id),
+    addedAt: integer('added_at').notNull(),
+    addedBy: integer('added_by').references(() => users.id),
+    partNote: text('part_note'),
+    partAt: integer('part_at'),
+    partBy: integer('part_by').references(() => users.id),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.departmentId] }), index('case_departments_dept_idx').on(t.departmentId, t.caseId)],
 );
 
 /**

@@ -56,11 +56,27 @@ export const WAITING_ON_LABELS: Record<WaitingOn, string> = {
   supervisor: '督查',
 };
 
-export const CASE_KINDS = ['bad_rating', 'spot_check'] as const;
+export const CASE_KINDS = ['bad_rating', 'spot_check', 'cannot_handle'] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 export const CASE_KIND_LABELS: Record<CaseKind, string> = {
   bad_rating: '差评必查',
   spot_check: '好评抽查',
+  cannot_handle: '办不成事',
+};
+
+/**
+ * The kinds whose first step has its own deadline (contact_due_date): a 差评's 回访, a 办不成事's
+ * 分类答复. Past it, an open case is overdue on its contact and escalates.
+ */
+export const CONTACT_DEADLINE_KINDS: readonly CaseKind[] = ['bad_rating', 'cannot_handle'];
+
+/** 办不成事's classification (docs/domain.md): 不能办 (explain), 不好办 (coordinate), 不给办 (督办). */
+export const HANDLINGS = ['cannot', 'hard', 'refused'] as const;
+export type Handling = (typeof HANDLINGS)[number];
+export const HANDLING_LABELS: Record<Handling, string> = {
+  cannot: '不能办',
+  hard: '不好办',
+  refused: '不给办',
 };
 
 export const CLASSIFICATIONS = ['valid', 'mistaken', 'malicious', 'no_basis'] as const;

@@ -108,6 +108,11 @@ export function generateCase(
     escalatedAt: overdue ? Date.parse(`${dueDate}T16:00:00Z`) + 5 * 60_000 : null,
     createdAt: rating.createdAt,
     updatedAt: last.at,
+    subject: null,
+    description: null,
+    phoneEnc: null,
+    phoneErasedAt: null,
+    handling: null,
   };
   return { row, steps, excludedAt: last.event === 'appeal_approved' ? last.at : null };
 }

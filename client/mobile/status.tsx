@@ -6,13 +6,14 @@ import './status.css';
 import { render } from 'preact';
 import { GuideList, GuideView } from './guide';
 import { Lookup } from './lookup';
+import { Report } from './report';
 import { savedBig, setBig } from './storage';
-import type { CaseData, GuideData, GuideListData, LookupData, MissingData } from './types';
+import type { CaseData, GuideData, GuideListData, LookupData, MissingData, ReportData } from './types';
 import { CaseView, Missing, setIssuer } from './views';
 
 setBig(savedBig(), false);
 
-let page: CaseData | LookupData | MissingData | GuideData | GuideListData = { kind: 'lookup', authority: '', hotline: '' };
+let page: CaseData | LookupData | MissingData | GuideData | GuideListData | ReportData = { kind: 'lookup', authority: '', hotline: '' };
 try {
   page = JSON.parse(document.getElementById('page-data')?.textContent || '');
 } catch {
@@ -28,6 +29,8 @@ render(
     <GuideView page={page} />
   ) : page.kind === 'guides' ? (
     <GuideList page={page} />
+  ) : page.kind === 'report' ? (
+    <Report page={page} />
   ) : (
     <Missing page={page} />
   ),

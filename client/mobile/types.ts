@@ -9,4 +9,5 @@ export type {
   MissingData,
   PageData,
   RateData,
+  ReportData,
 } from '../../shared/api/citizen-page.js';

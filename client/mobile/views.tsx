@@ -87,9 +87,11 @@ export function fmtTime(iso: string): string {
 
 export function CaseView({ page }: { page: CaseData }) {
   const events = page.events.slice().sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  // 办不成事: a report, not a rating; its first deadline is the answer's.
+  const rep = page.caseKind === 'cannot_handle';
   return (
     <Frame>
-      <h1>评价处理进度</h1>
+      <h1>{rep ? '办不成事处理进度' : '评价处理进度'}</h1>
       <dl class="card facts">
         <dt>受理编号</dt>
         <dd class="caseno" data-testid="case-no">
@@ -101,27 +103,45 @@ export function CaseView({ page }: { page: CaseData }) {
         <dd data-testid="department">{page.departmentName}</dd>
         <dt>窗口</dt>
         <dd data-testid="location">{page.location}</dd>
-        <dt>{page.anonymous ? '核实时限' : '回访时限'}</dt>
+        <dt>{rep ? '答复时限' : page.anonymous ? '核实时限' : '回访时限'}</dt>
         <dd data-testid="contact-due">{page.contactDueDate} 前</dd>
         <dt>办结时限</dt>
         <dd data-testid="due">{page.dueDate} 前</dd>
       </dl>
-      {page.anonymous && <p class="hint">匿名评价：不电话回访，由部门核实整改。</p>}
-      <h2>您的评价</h2>
-      <dl class="card facts">
-        <dt>评价</dt>
-        <dd data-testid="level">{page.scoreLabel}</dd>
-        {page.tags.length > 0 && <dt>理由</dt>}
-        {page.tags.length > 0 && <dd data-testid="reasons">{page.tags.join('、')}</dd>}
-        {page.comment && <dt>留言</dt>}
-        {page.comment && (
-          <dd class="said" data-testid="comment">
-            {page.comment}
-          </dd>
-        )}
-        <dt>评价时间</dt>
-        <dd>{fmtTime(page.createdAt)}</dd>
-      </dl>
+      {page.anonymous && !rep && <p class="hint">匿名评价：不电话回访，由部门核实整改。</p>}
+      {rep ? (
+        <>
+          <h2>您反映的情况</h2>
+          <dl class="card facts">
+            <dt>事项</dt>
+            <dd data-testid="subject">{page.subject ?? '未填写'}</dd>
+            <dt>情况</dt>
+            <dd class="said" data-testid="description">
+              {page.description}
+            </dd>
+            <dt>反映时间</dt>
+            <dd>{fmtTime(page.createdAt)}</dd>
+          </dl>
+        </>
+      ) : (
+        <>
+          <h2>您的评价</h2>
+          <dl class="card facts">
+            <dt>评价</dt>
+            <dd data-testid="level">{page.scoreLabel}</dd>
+            {page.tags.length > 0 && <dt>理由</dt>}
+            {page.tags.length > 0 && <dd data-testid="reasons">{page.tags.join('、')}</dd>}
+            {page.comment && <dt>留言</dt>}
+            {page.comment && (
+              <dd class="said" data-testid="comment">
+                {page.comment}
+              </dd>
+            )}
+            <dt>评价时间</dt>
+            <dd>{fmtTime(page.createdAt)}</dd>
+          </dl>
+        </>
+      )}
       <h2>处理记录</h2>
       <ol class="tl">
         {events.map((event) => (

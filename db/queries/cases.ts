@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, or, type Placeholder, type SQL, sql } from 'drizzle-orm';
-import { type CaseKind, type CaseStatus, UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
-import { type DbOrTx, exec, first, inIdList, isPg, only, perConnection, rows, statement } from '../client.js';
-import { caseEvents, caseStatusCounts, cases, codes, departments, ratings, users } from '../schema.js';
+import { type CaseKind, type CaseStatus, CONTACT_DEADLINE_KINDS, UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
+import { type DbOrTx, exec, first, firstRow, inIdList, isPg, only, perConnection, rows, statement } from '../client.js';
+import { caseDepartments, caseEvents, caseStatusCounts, cases, codes, departments, ratings, users } from '../schema.js';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type CaseEventRow = typeof caseEvents.$inferSelect;
@@ -112,8 +112,9 @@ export async function findFollowUpOfCase(db: DbOrTx, caseId: number): Promise<Ca
 export interface PublicCaseRow extends CaseRow {
   departmentName: string;
   location: string;
-  score: number;
-  tags: string[];
+  /** null for a case no rating opened (办不成事). */
+  score: number | null;
+  tags: string[] | null;
   comment: string | null;
 }
 
@@ -131,22 +132,30 @@ export async function getPublicCaseByToken(db: DbOrTx, token: string): Promise<P
       .from(cases)
       .innerJoin(departments, eq(departments.id, cases.departmentId))
       .innerJoin(codes, eq(codes.id, cases.codeId))
-      .innerJoin(ratings, eq(ratings.id, cases.ratingId))
+      .leftJoin(ratings, eq(ratings.id, cases.ratingId))
       .where(eq(cases.statusToken, token)),
   );
 }
 
-/** What a lookup by case number checks: the 差评 case and the phone its citizen left (encrypted; null: none or erased). */
+/**
+ * What a lookup by case number checks: the 差评 or 办不成事 case and the phone its citizen left (the
+ * rating's, or the report's own; encrypted; null: none or erased).
+ */
 export async function findCaseForLookup(
   db: DbOrTx,
   caseNo: string,
 ): Promise<{ id: number; departmentId: number; statusToken: string; phoneEnc: string | null } | undefined> {
   return first(
     db
-      .select({ id: cases.id, departmentId: cases.departmentId, statusToken: cases.statusToken, phoneEnc: ratings.phoneEnc })
+      .select({
+        id: cases.id,
+        departmentId: cases.departmentId,
+        statusToken: cases.statusToken,
+        phoneEnc: sql<string | null>`coalesce(${cases.phoneEnc}, ${ratings.phoneEnc})`,
+      })
       .from(cases)
-      .innerJoin(ratings, eq(ratings.id, cases.ratingId))
-      .where(and(eq(cases.caseNo, caseNo), eq(cases.kind, 'bad_rating'))),
+      .leftJoin(ratings, eq(ratings.id, cases.ratingId))
+      .where(and(eq(cases.caseNo, caseNo), inArray(cases.kind, ['bad_rating', 'cannot_handle']))),
   );
 }
 
@@ -154,7 +163,8 @@ export async function findCaseForLookup(
 export interface CaseListRow extends CaseRow {
   departmentName: string;
   location: string;
-  score: number;
+  /** null for a case no rating opened (办不成事). */
+  score: number | null;
   phoneEnc: string | null;
   phoneErasedAt: number | null;
   officerName: string | null;
@@ -166,6 +176,10 @@ export interface CaseFilter {
   /** (kind, status) pairs, OR-ed: the "to do" list of a role. */
   kindStatuses?: { kind: CaseKind; status: CaseStatus }[];
   kind?: CaseKind;
+  /** Kinds the list may hold at all (a department head never sees spot checks). */
+  kinds?: readonly CaseKind[];
+  /** Also the cases these departments coordinate on (不好办), beyond `departmentIds`' own. */
+  coordinatingIds?: number[];
   departmentId?: number;
   overdue?: boolean;
   /** Unclosed cases due this day: their whole deadline, or an open 差评's contact deadline. */
@@ -185,8 +199,9 @@ const listColumns = {
   departmentName: departments.name,
   location: codes.location,
   score: ratings.score,
-  phoneEnc: ratings.phoneEnc,
-  phoneErasedAt: ratings.phoneErasedAt,
+  // A reported case's own phone, or its rating's.
+  phoneEnc: sql<string | null>`coalesce(${cases.phoneEnc}, ${ratings.phoneEnc})`,
+  phoneErasedAt: sql<number | null>`coalesce(${cases.phoneErasedAt}, ${ratings.phoneErasedAt})`,
   officerName: users.displayName,
 };
 
@@ -202,7 +217,18 @@ function filterWhere(db: DbOrTx, f: CaseFilter): SQL | undefined {
       : f.sort === 'newest' && f.departmentId === undefined
         ? inArray(sql`+${cases.departmentId}`, [...f.departmentIds])
         : inIdList(db, cases.departmentId, f.departmentIds);
-  const conds: (SQL | undefined)[] = [scope];
+  const conds: (SQL | undefined)[] = [
+    f.coordinatingIds?.length
+      ? or(
+          scope,
+          inArray(
+            cases.id,
+            db.select({ id: caseDepartments.caseId }).from(caseDepartments).where(inArray(caseDepartments.departmentId, f.coordinatingIds)),
+          ),
+        )
+      : scope,
+  ];
+  if (f.kinds) conds.push(inArray(cases.kind, [...f.kinds]));
   if (f.statuses?.length) conds.push(inArray(cases.status, f.statuses));
   if (f.kindStatuses) {
     conds.push(or(sql`1 = 0`, ...f.kindStatuses.map((ks) => and(eq(cases.kind, ks.kind), eq(cases.status, ks.status)))));
@@ -217,7 +243,10 @@ function filterWhere(db: DbOrTx, f: CaseFilter): SQL | undefined {
     conds.push(
       and(
         inArray(cases.status, [...UNCLOSED_CASE_STATUSES]),
-        or(eq(cases.dueDate, f.dueOn), and(eq(cases.kind, 'bad_rating'), eq(cases.status, 'open'), eq(cases.contactDueDate, f.dueOn))),
+        or(
+          eq(cases.dueDate, f.dueOn),
+          and(inArray(cases.kind, [...CONTACT_DEADLINE_KINDS]), eq(cases.status, 'open'), eq(cases.contactDueDate, f.dueOn)),
+        ),
       ),
     );
   }
@@ -273,6 +302,7 @@ async function countByStatus(db: DbOrTx, f: CaseFilter): Promise<number> {
   if (f.statuses?.length) conds.push(inArray(c.status, f.statuses));
   if (f.kindStatuses) conds.push(or(sql`1 = 0`, ...f.kindStatuses.map((ks) => and(eq(c.kind, ks.kind), eq(c.status, ks.status)))));
   if (f.kind) conds.push(eq(c.kind, f.kind));
+  if (f.kinds) conds.push(inArray(c.kind, [...f.kinds]));
   if (f.departmentId !== undefined) conds.push(eq(c.departmentId, f.departmentId));
   const [row] = await db
     .select({ n: sql<number>`coalesce(sum(${c.count}), 0)`.mapWith(Number) })
@@ -288,7 +318,7 @@ function selectListRows(db: DbOrTx) {
     .from(cases)
     .innerJoin(departments, eq(departments.id, cases.departmentId))
     .innerJoin(codes, eq(codes.id, cases.codeId))
-    .innerJoin(ratings, eq(ratings.id, cases.ratingId))
+    .leftJoin(ratings, eq(ratings.id, cases.ratingId))
     .leftJoin(users, eq(users.id, cases.officerId));
 }
 
@@ -298,7 +328,11 @@ export async function listCases(db: DbOrTx, f: CaseFilter): Promise<{ rows: Case
   const where = filterWhere(db, f);
   // Overdue, deadline, opening-time and rating filters need the cases themselves; the others are per-status counts.
   const total = async () =>
-    f.overdue === undefined && f.ratingId === undefined && f.dueOn === undefined && f.openedSince === undefined
+    f.overdue === undefined &&
+    f.ratingId === undefined &&
+    f.dueOn === undefined &&
+    f.openedSince === undefined &&
+    !f.coordinatingIds?.length
       ? countByStatus(db, f)
       : ((
           await db
@@ -363,7 +397,10 @@ export async function listEscalationDue(db: DbOrTx, today: string, limit: number
       and(
         inArray(cases.status, [...UNCLOSED_CASE_STATUSES]),
         isNull(cases.escalatedAt),
-        or(lt(cases.dueDate, today), and(eq(cases.kind, 'bad_rating'), eq(cases.status, 'open'), lt(cases.contactDueDate, today))),
+        or(
+          lt(cases.dueDate, today),
+          and(inArray(cases.kind, [...CONTACT_DEADLINE_KINDS]), eq(cases.status, 'open'), lt(cases.contactDueDate, today)),
+        ),
       ),
     )
     .orderBy(asc(cases.id))
@@ -386,4 +423,105 @@ export async function listAssignableUsers(db: DbOrTx, departmentId: number): Pro
     )
     ORDER BY CASE u.role WHEN 'supervisor' THEN 0 ELSE 1 END, u.id`,
   );
+}
+
+// ---- Cases no rating opened: 办不成事 (docs/domain.md) ----
+
+/** What a citizen's report needs of the code it names: its department and whether it takes reports. */
+export async function findCodeForReport(
+  db: DbOrTx,
+  code: string,
+): Promise<{ id: string; departmentId: number; active: boolean } | undefined> {
+  return first(db.select({ id: codes.id, departmentId: codes.departmentId, active: codes.active }).from(codes).where(eq(codes.id, code)));
+}
+
+export interface CasePartRow {
+  departmentId: number;
+  departmentName: string;
+  addedAt: number;
+  note: string | null;
+  at: number | null;
+  byName: string | null;
+}
+
+/** 不好办: the departments a case coordinates with, in the order they were added, with their parts. */
+export async function listCaseParts(db: DbOrTx, caseId: number): Promise<CasePartRow[]> {
+  return db
+    .select({
+      departmentId: caseDepartments.departmentId,
+      departmentName: departments.name,
+      addedAt: caseDepartments.addedAt,
+      note: caseDepartments.partNote,
+      at: caseDepartments.partAt,
+      byName: users.displayName,
+    })
+    .from(caseDepartments)
+    .innerJoin(departments, eq(departments.id, caseDepartments.departmentId))
+    .leftJoin(users, eq(users.id, caseDepartments.partBy))
+    .where(eq(caseDepartments.caseId, caseId))
+    .orderBy(asc(caseDepartments.addedAt), asc(caseDepartments.departmentId));
+}
+
+/** Adds a department to a case; false when it was there already. */
+export async function addCaseDepartment(
+  tx: DbOrTx,
+  v: { caseId: number; departmentId: number; addedAt: number; addedBy: number },
+): Promise<boolean> {
+  const added = await tx.insert(caseDepartments).values(v).onConflictDoNothing().returning({ caseId: caseDepartments.caseId });
+  return added.length > 0;
+}
+
+export async function recordCasePart(tx: DbOrTx, v: { caseId: number; departmentId: number; note: string; at: number; by: number }) {
+  await tx
+    .update(caseDepartments)
+    .set({ partNote: v.note, partAt: v.at, partBy: v.by })
+    .where(and(eq(caseDepartments.caseId, v.caseId), eq(caseDepartments.departmentId, v.departmentId)));
+}
+
+/** Reported cases whose phone is due for erasure: closed before the cutoff, phone still kept. */
+export async function listReportPhonesToErase(tx: DbOrTx, cutoff: number, limit: number): Promise<CaseRow[]> {
+  return tx
+    .select()
+    .from(cases)
+    .where(and(sql`${cases.phoneEnc} IS NOT NULL`, eq(cases.status, 'closed'), lt(cases.closedAt, cutoff)))
+    .orderBy(asc(cases.id))
+    .limit(limit);
+}
+
+export interface ReportFigureRow {
+  departmentId: number;
+  departmentName: string;
+  subject: string | null;
+  reports: number;
+  closed: number;
+  solved: number;
+}
+
+/**
+ * 办不成事 figures (docs/domain.md): reports made in the period, those closed, and those closed with the
+ * citizen satisfied or basically satisfied, per department and 事项 (by the day of the report, rating_day). Read from the cases themselves:
+ * reports are few (a county has tens a month), no rollup is needed.
+ */
+export async function reportFigures(db: DbOrTx, departmentIds: number[], from: string, to: string): Promise<ReportFigureRow[]> {
+  if (departmentIds.length === 0) return [];
+  return rows<ReportFigureRow>(
+    db,
+    sql`SELECT c.department_id AS "departmentId", d.name AS "departmentName", c.subject AS "subject",
+      count(*) AS "reports",
+      sum(CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END) AS "closed",
+      sum(CASE WHEN c.status = 'closed' AND c.satisfaction IN ('satisfied', 'basic') THEN 1 ELSE 0 END) AS "solved"
+    FROM cases c JOIN departments d ON d.id = c.department_id
+    WHERE c.kind = 'cannot_handle' AND c.rating_day >= ${from} AND c.rating_day <= ${to} AND ${inIdList(db, sql.raw('c.department_id'), departmentIds)}
+    GROUP BY c.department_id, d.name, d.sort_order, c.subject
+    ORDER BY d.sort_order, c.department_id, c.subject`,
+  );
+}
+
+/** A department's name if it belongs to the same county (org unit) as another department. */
+export async function departmentNameInUnitOf(db: DbOrTx, departmentId: number, sameUnitAs: number): Promise<string | undefined> {
+  const row = await firstRow<{ name: string }>(
+    db,
+    sql`SELECT d.name FROM departments d JOIN departments o ON o.org_unit_id = d.org_unit_id WHERE d.id = ${departmentId} AND o.id = ${sameUnitAs}`,
+  );
+  return row?.name;
 }

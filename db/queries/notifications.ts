@@ -37,7 +37,8 @@ export interface CaseNoticeFacts {
   departmentName: string;
   orgUnitId: number;
   location: string;
-  score: number;
+  /** null for a case no rating opened (办不成事). */
+  score: number | null;
   comment: string | null;
   dueDate: string;
   contactDueDate: string;
@@ -50,7 +51,7 @@ export async function caseNoticeFacts(db: DbOrTx, caseId: number): Promise<CaseN
     SELECT c.id AS "caseId", c.case_no AS "caseNo", c.kind, c.status, d.name AS "departmentName", d.org_unit_id AS "orgUnitId",
       k.location, r.score, r.comment, c.due_date AS "dueDate", c.contact_due_date AS "contactDueDate"
     FROM cases c JOIN departments d ON d.id = c.department_id JOIN codes k ON k.id = c.code_id
-      JOIN ratings r ON r.id = c.rating_id
+      LEFT JOIN ratings r ON r.id = c.rating_id
     WHERE c.id = ${caseId}`,
   );
 }

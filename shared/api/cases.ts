@@ -6,6 +6,8 @@ import {
   CASE_KINDS,
   CASE_STATUSES,
   CLASSIFICATIONS,
+  COMMENT_MAX,
+  HANDLINGS,
   MATTER_SOURCES,
   MATTER_STATUSES,
   RATING_CHANNELS,
@@ -18,6 +20,7 @@ export const CaseStatusSchema = lit(CASE_STATUSES);
 export const CaseKindSchema = lit(CASE_KINDS);
 export const ClassificationSchema = lit(CLASSIFICATIONS);
 export const SatisfactionSchema = lit(SATISFACTIONS);
+export const HandlingSchema = lit(HANDLINGS);
 
 const statusList = `(${CASE_STATUSES.join('|')})`;
 
@@ -51,16 +54,21 @@ export const CaseListItemSchema = Type.Object({
   departmentName: Type.String(),
   codeId: Type.String(),
   location: Type.String(),
-  score: Type.Integer(),
-  scoreLabel: Type.String(),
+  /** The rating's score; null for a case no rating opened (办不成事). */
+  score: Nullable(Type.Integer()),
+  scoreLabel: Nullable(Type.String()),
   classification: Nullable(ClassificationSchema),
+  /** 办不成事: the 事项 the citizen named (null: none given), and its classification 不能办 / 不好办 / 不给办. */
+  subject: Nullable(Type.String()),
+  handling: Nullable(HandlingSchema),
+  handlingLabel: Nullable(Type.String()),
   dueDate: Type.String(),
   contactDueDate: Type.String(),
   overdue: Type.Boolean(),
   contactOverdue: Type.Boolean(),
   waitingOn: Nullable(lit(WAITING_ON, { description: '轮到谁办：department 本部门，supervisor 督查；办结为 null' })),
   escalated: Type.Boolean(),
-  ratingId: Type.Integer(),
+  ratingId: Nullable(Type.Integer()),
   createdAt: Type.Integer(),
   officerId: Nullable(Type.Integer()),
   officerName: Nullable(Type.String()),
@@ -99,13 +107,16 @@ export const EventSchema = Type.Object({
     reason: Type.Optional(Type.String()),
     dueDate: Type.Optional(Type.String()),
     contactDueDate: Type.Optional(Type.String()),
+    handling: Type.Optional(Type.String()),
+    handlingLabel: Type.Optional(Type.String()),
+    departmentName: Type.Optional(Type.String()),
   }),
 });
 /** A timeline event as staff see it; `data` shows only the fields listed (anything else stays inside). */
 export type CaseEvent = Static<typeof EventSchema>;
 
 const FieldSpecSchema = Type.Object({
-  name: lit(['note', 'classification', 'satisfaction', 'genuine'] as const),
+  name: lit(['note', 'classification', 'satisfaction', 'genuine', 'handling'] as const),
   type: lit(['choice', 'boolean', 'text'] as const),
   required: Type.Boolean(),
   label: Type.String(),
@@ -159,28 +170,55 @@ export const CaseDetailSchema = Type.Object({
   updatedAt: Type.Integer(),
   canViewPhone: Type.Boolean(),
   canAssign: Type.Boolean(),
-  rating: Type.Object({
-    id: Type.Integer(),
-    score: Type.Integer(),
-    scoreLabel: Type.String(),
-    tags: Type.Array(Type.String()),
-    comment: Nullable(Type.String()),
-    createdAt: Type.Integer(),
-    codeId: Type.String(),
-    location: Type.String(),
-    realName: Type.Boolean(),
-    phoneMasked: Nullable(Type.String()),
-    phoneErased: Type.Boolean(),
-    excluded: Type.Boolean(),
-    flagged: Type.Boolean(),
-    channel: lit(RATING_CHANNELS),
-    /** 二维码 / 评价链接 / 评价器 / 系统默认. */
-    channelLabel: Type.String(),
-    /** 1 首次评价, 2 追评; null for a window code's rating (not bound to a 办件). */
-    assessNumber: Nullable(Type.Integer()),
-    /** Replaced in every figure by the 办件's 追评 (it stays stored, and its case goes on). */
-    superseded: Type.Boolean(),
-  }),
+  /** 不好办: the user may add a department to coordinate with (the case is being coordinated). */
+  canCoordinate: Type.Boolean(),
+  /** 不好办: the user's departments among the coordinating ones whose part they may record now. */
+  partDepartmentIds: Type.Array(Type.Integer()),
+  /** What the citizen reported (办不成事); null for a rating's case. */
+  report: Nullable(
+    Type.Object({
+      subject: Nullable(Type.String({ description: '事项' })),
+      description: Type.String({ description: '反映的情况（手机号已脱敏）' }),
+      phoneMasked: Nullable(Type.String()),
+      phoneErased: Type.Boolean(),
+    }),
+  ),
+  /** 不好办: the departments coordinated with and the part each recorded. */
+  parts: Type.Array(
+    Type.Object({
+      departmentId: Type.Integer(),
+      departmentName: Type.String(),
+      addedAt: Type.Integer(),
+      note: Nullable(Type.String()),
+      at: Nullable(Type.Integer()),
+      byName: Nullable(Type.String()),
+    }),
+  ),
+  /** The rating that opened the case; null for a case no rating opened (办不成事). */
+  rating: Nullable(
+    Type.Object({
+      id: Type.Integer(),
+      score: Type.Integer(),
+      scoreLabel: Type.String(),
+      tags: Type.Array(Type.String()),
+      comment: Nullable(Type.String()),
+      createdAt: Type.Integer(),
+      codeId: Type.String(),
+      location: Type.String(),
+      realName: Type.Boolean(),
+      phoneMasked: Nullable(Type.String()),
+      phoneErased: Type.Boolean(),
+      excluded: Type.Boolean(),
+      flagged: Type.Boolean(),
+      channel: lit(RATING_CHANNELS),
+      /** 二维码 / 评价链接 / 评价器 / 系统默认. */
+      channelLabel: Type.String(),
+      /** 1 首次评价, 2 追评; null for a window code's rating (not bound to a 办件). */
+      assessNumber: Nullable(Type.Integer()),
+      /** Replaced in every figure by the 办件's 追评 (it stays stored, and its case goes on). */
+      superseded: Type.Boolean(),
+    }),
+  ),
   matter: Nullable(CaseMatterSchema),
   /** The flood this case stands for: its 差评 attached while held (GET /api/ratings/held?groupId=…). */
   flood: Nullable(
@@ -202,6 +240,7 @@ export const TransitionBody = Type.Object(
     classification: Type.Optional(ClassificationSchema),
     satisfaction: Type.Optional(SatisfactionSchema),
     genuine: Type.Optional(Type.Boolean()),
+    handling: Type.Optional(HandlingSchema),
   },
   { additionalProperties: false },
 );
@@ -226,15 +265,20 @@ export const PublicEventSchema = Type.Object({ at: Type.Integer(), label: Type.S
  */
 export const PublicStatusSchema = Type.Object({
   caseNo: Type.String(),
+  /** 差评必查 or 办不成事 (the page's own `kind` says which page it is). */
+  caseKind: CaseKindSchema,
   status: CaseStatusSchema,
   statusLabel: Type.String(),
   departmentName: Type.String(),
   /** The window (the code's location). */
   location: Type.String(),
-  score: Type.Integer(),
-  scoreLabel: Type.String(),
+  /** A rating's case: what was rated. A reported case (办不成事) has no score: its 事项 and description instead. */
+  score: Nullable(Type.Integer()),
+  scoreLabel: Nullable(Type.String()),
   tags: Type.Array(Type.String()),
   comment: Nullable(Type.String()),
+  subject: Nullable(Type.String()),
+  description: Nullable(Type.String()),
   /** 匿名差评: no call back; the department verifies and rectifies. */
   anonymous: Type.Boolean(),
   /** The 回访 deadline (anonymous: the verification's), YYYY-MM-DD. */
@@ -318,3 +362,58 @@ export const DrawResponse = Type.Object({ draw: DrawSchema, cases: Type.Array(Ca
 export type DrawResult = Static<typeof DrawResponse>;
 
 export const DrawListResponse = Type.Object({ draws: Type.Array(DrawSchema) });
+
+/** 办不成事's lengths, in characters: the 事项 named and what happened. */
+export const REPORT_SUBJECT_MAX = 100;
+export const REPORT_DESCRIPTION_MAX = COMMENT_MAX * 2;
+
+/** POST /api/public/reports (办不成事, no login): the code's window, what happened, a phone only with consent. */
+export const ReportBody = Type.Object(
+  {
+    code: Type.String({ minLength: 1, maxLength: 64, description: '评议码（反映的窗口）' }),
+    description: Type.String({ maxLength: REPORT_DESCRIPTION_MAX, description: '遇到的情况（必填）' }),
+    subject: Type.Optional(Type.String({ maxLength: REPORT_SUBJECT_MAX, description: '想办的事项（可选）' })),
+    phone: Type.Optional(Type.String({ maxLength: 20, description: '手机号（可选，须同时 consent: true）' })),
+    consent: Type.Optional(Type.Boolean({ description: '同意工作人员用此号码联系' })),
+  },
+  { additionalProperties: false },
+);
+export type ReportInput = Static<typeof ReportBody>;
+export const ReportCreated = Type.Object({
+  caseNo: Type.String({ description: '受理编号' }),
+  statusUrl: Type.String({ description: '进度查询页，如 /s/{token}' }),
+});
+
+/** 不好办: a department added to the case, and a coordinating department's part. */
+export const AddDepartmentBody = Type.Object(
+  { departmentId: Type.Integer({ minimum: 1, maximum: 2147483647 }) },
+  { additionalProperties: false },
+);
+export const PartBody = Type.Object(
+  { departmentId: Type.Integer({ minimum: 1, maximum: 2147483647 }), note: Type.String({ minLength: 1, maxLength: 2000 }) },
+  { additionalProperties: false },
+);
+
+/** GET /api/stats/cannot-handle: 办不成事 figures of a period, per department and per 事项. */
+const ReportFigureRow = Type.Object({
+  reports: Type.Integer({ description: '反映件数（按反映日期）' }),
+  closed: Type.Integer({ description: '已办结' }),
+  solved: Type.Integer({ description: '办结且群众满意或基本满意' }),
+  solveRate: Nullable(Type.Number({ description: '解决率 = solved / closed；无办结为 null' })),
+});
+export const ReportFiguresResponse = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  total: ReportFigureRow,
+  departments: Type.Array(Type.Object({ departmentId: Type.Integer(), departmentName: Type.String(), ...ReportFigureRow.properties })),
+  subjects: Type.Array(
+    Type.Object({
+      departmentId: Type.Integer(),
+      departmentName: Type.String(),
+      subject: Nullable(Type.String()),
+      ...ReportFigureRow.properties,
+    }),
+  ),
+});
+export type ReportFigures = Static<typeof ReportFiguresResponse>;
+export const ReportFiguresQuery = Type.Object({ from: Type.Optional(DateString), to: Type.Optional(DateString) });

@@ -98,6 +98,19 @@ export const GuideListPageData = Type.Object({
 });
 export type GuideListData = Static<typeof GuideListPageData>;
 
+/** 办不成事 (GET /b/{code}): the window the citizen reports about, and the 事项 a guide or 办件 linked with (?task=). */
+export const ReportPageData = Type.Object({
+  kind: Type.Literal('report'),
+  authority,
+  code: Type.String(),
+  departmentName: Type.String(),
+  location: Type.String(),
+  subject: Type.String(),
+  subjectMax: Type.Integer(),
+  descriptionMax: Type.Integer(),
+});
+export type ReportData = Static<typeof ReportPageData>;
+
 export const PageDataSchema = Type.Union([
   RatePageData,
   MatterPageData,
@@ -106,5 +119,6 @@ export const PageDataSchema = Type.Union([
   LookupPageData,
   GuidePageData,
   GuideListPageData,
+  ReportPageData,
 ]);
 export type PageData = Static<typeof PageDataSchema>;

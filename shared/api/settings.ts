@@ -140,6 +140,13 @@ export const SettingsSchema = Type.Object(
       },
       { additionalProperties: false, description: '数据上报（省级好差评系统）' },
     ),
+    cannotHandle: Type.Object(
+      {
+        answerWorkingDays: Type.Integer({ minimum: 0, maximum: 30, description: '办不成事分类答复时限（工作日）' }),
+        caseWorkingDays: Type.Integer({ minimum: 1, maximum: 90, description: '办不成事办结时限（工作日）' }),
+      },
+      { additionalProperties: false, description: '办不成事反映的处理时限' },
+    ),
   },
   { additionalProperties: false },
 );
@@ -216,6 +223,7 @@ export const SETTINGS_DEFAULTS: Settings = {
       其他: '299',
     },
   },
+  cannotHandle: { answerWorkingDays: 2, caseWorkingDays: 10 },
 };
 
 export type SettingKey = keyof Settings;
@@ -244,6 +252,7 @@ export const SettingsPatchSchema = Type.Object(
     credibility: Type.Optional(Nullable(P.credibility)),
     citizen: Type.Optional(Nullable(P.citizen)),
     report: Type.Optional(Nullable(P.report)),
+    cannotHandle: Type.Optional(Nullable(P.cannotHandle)),
   },
   { additionalProperties: false },
 );
@@ -288,6 +297,7 @@ export const SettingsSources = Type.Object({
         'credibility',
         'citizen',
         'report',
+        'cannotHandle',
       ] as const),
       scope: LiteralUnion(['platform', 'unit'] as const, { description: 'platform：全平台设置；unit：按组织单位设置、向下继承' }),
       setHere: Type.Boolean({ description: '本单位设置了自己的值' }),

@@ -252,6 +252,7 @@ describe("the citizen's status link", () => {
     const body = res.json();
     expect(body).toEqual({
       caseNo: kase.caseNo,
+      caseKind: 'bad_rating',
       status: 'rectified',
       statusLabel: '已整改待反馈',
       // Where and what was rated, as the citizen wrote it; both deadlines.
@@ -261,6 +262,8 @@ describe("the citizen's status link", () => {
       scoreLabel: '非常不满意',
       tags: ['服务态度差'],
       comment: '窗口人员态度冷淡',
+      subject: null,
+      description: null,
       anonymous: false,
       contactDueDate: kase.contactDueDate,
       dueDate: kase.dueDate,

@@ -18,12 +18,14 @@ function PhoneReveal({ c }: { c: CaseDetail }) {
   const [phone, setPhone] = useState<string | null>(null);
   const revealing = useAction('查看失败');
   useEffect(() => setPhone(null), [c.id]);
-  if (c.rating.phoneErased) return <span class="muted">已按规定删除</span>;
-  if (!c.rating.phoneMasked) return <span class="muted">匿名评价，未留号码</span>;
+  // A rating's phone, or a 办不成事 report's own.
+  const held = c.report ?? c.rating;
+  if (held?.phoneErased) return <span class="muted">已按规定删除</span>;
+  if (!held?.phoneMasked) return <span class="muted">{c.report ? '反映人未留号码' : '匿名评价，未留号码'}</span>;
   const reveal = () => revealing.run(async () => setPhone((await api<{ phone: string }>(`/api/cases/${c.id}/phone`)).phone));
   return (
     <span>
-      <span data-testid="phone">{phone ?? c.rating.phoneMasked}</span>
+      <span data-testid="phone">{phone ?? held.phoneMasked}</span>
       {c.canViewPhone && !phone && (
         <button type="button" class="link" onClick={reveal}>
           查看完整号码
@@ -51,6 +53,114 @@ function AssignForm({ c, onDone }: { c: CaseDetail; onDone: (c: CaseDetail) => v
       <button type="submit">{c.officerId ? '改派' : '指派'}</button>
       <ErrorText message={assigning.error} inline />
     </form>
+  );
+}
+
+/** 办不成事: what the citizen reported, and its classification. */
+function ReportFacts({ c }: { c: CaseDetail }) {
+  const rep = c.report!;
+  return (
+    <>
+      <h2>群众反映</h2>
+      <dl class="card facts" data-testid="case-report">
+        <dt>部门</dt>
+        <dd>{c.departmentName}</dd>
+        <dt>窗口</dt>
+        <dd>{c.location}</dd>
+        <dt>事项</dt>
+        <dd>{rep.subject ?? '未填写'}</dd>
+        <dt>反映的情况</dt>
+        <dd class="comment">{rep.description}</dd>
+        <dt>反映时间</dt>
+        <dd>{formatTime(c.createdAt)}</dd>
+        <dt>联系电话</dt>
+        <dd>
+          <PhoneReveal c={c} />
+        </dd>
+        <dt>分类</dt>
+        <dd data-testid="case-handling">{c.handlingLabel ?? '待分类（不能办 / 不好办 / 不给办）'}</dd>
+        {c.satisfaction && (
+          <>
+            <dt>群众评价</dt>
+            <dd>{SATISFACTION_LABELS[c.satisfaction as Satisfaction]}</dd>
+          </>
+        )}
+      </dl>
+    </>
+  );
+}
+
+/** 不好办: the departments coordinated with, each one's part, and the forms to add one or record a part. */
+function CoordinationParts({ c, onDone }: { c: CaseDetail; onDone: (c: CaseDetail) => void }) {
+  const departments = useApi<{ departments: { id: number; name: string }[] }>(c.canCoordinate ? '/api/departments' : null);
+  const [dept, setDept] = useState('');
+  const [notes, setNotes] = useState<Record<number, string>>({});
+  const adding = useAction('增加失败');
+  const recording = useAction('记录失败');
+  const add = adding.onSubmit(async () => {
+    onDone(await api<CaseDetail>(`/api/cases/${c.id}/departments`, { method: 'POST', body: { departmentId: Number(dept) } }));
+    setDept('');
+  });
+  const record = (departmentId: number) =>
+    recording.onSubmit(async () =>
+      onDone(
+        await api<CaseDetail>(`/api/cases/${c.id}/parts`, { method: 'POST', body: { departmentId, note: notes[departmentId] ?? '' } }),
+      ),
+    );
+  const taken = new Set([c.departmentId, ...c.parts.map((p) => p.departmentId)]);
+  if (c.handling !== 'hard') return null;
+  return (
+    <>
+      <h2>协调办理（不好办）</h2>
+      <div class="card" data-testid="case-parts">
+        {c.parts.length === 0 ? (
+          <p class="muted">尚未增加协办部门。</p>
+        ) : (
+          <ul class="parts">
+            {c.parts.map((p) => (
+              <li key={p.departmentId}>
+                <strong>{p.departmentName}</strong>
+                {p.note ? (
+                  <span>
+                    ：{p.note}
+                    <span class="muted">
+                      （{p.byName ?? ''} {p.at !== null && formatTime(p.at)}）
+                    </span>
+                  </span>
+                ) : (
+                  <span class="badge warn">待记录</span>
+                )}
+                {c.partDepartmentIds.includes(p.departmentId) && !p.note && (
+                  <form class="inline-form" onSubmit={record(p.departmentId)}>
+                    <label>
+                      本部门办理情况
+                      <textarea
+                        required
+                        maxLength={2000}
+                        value={notes[p.departmentId] ?? ''}
+                        onInput={(e) => setNotes({ ...notes, [p.departmentId]: e.currentTarget.value })}
+                      />
+                    </label>
+                    <button type="submit">记录</button>
+                  </form>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+        <ErrorText message={recording.error} inline />
+        {c.canCoordinate && (
+          <form class="inline-form" onSubmit={add}>
+            <SelectField label="增加协办部门" required value={dept} onChange={setDept}>
+              <option value="">请选择</option>
+              <NamedOptions units={departments.data?.departments.filter((d) => !taken.has(d.id))} />
+            </SelectField>
+            <button type="submit">增加</button>
+            <ErrorText message={adding.error} inline />
+          </form>
+        )}
+      </div>
+    </>
   );
 }
 
@@ -127,7 +237,7 @@ export function CaseDetailPage({ params, user }: PageProps) {
       </p>
       <div class="grid">
         <div class="kpi">
-          <div class="k">回访期限</div>
+          <div class="k">{c.kind === 'cannot_handle' ? '答复期限' : '回访期限'}</div>
           <div class="v">{c.contactDueDate}</div>
         </div>
         <div class="kpi">
@@ -140,68 +250,75 @@ export function CaseDetailPage({ params, user }: PageProps) {
         </div>
       </div>
 
-      <h2>评价</h2>
-      <dl class="card facts">
-        <dt>部门</dt>
-        <dd>{c.departmentName}</dd>
-        <dt>位置</dt>
-        <dd>{r.location}</dd>
-        <dt>评价</dt>
-        <dd>
-          {r.scoreLabel}
-          {r.excluded && <span class="badge warn">已不计入统计</span>}
-        </dd>
-        {c.flood && (
-          <>
-            <dt>集中差评</dt>
-            <dd data-testid="case-flood">
-              同一网络短时间内的 {c.flood.ratingCount} 条差评合并为本件（暂扣待核查 {c.flood.heldCount} 条）
-              {user.role !== 'dept_head' && (
-                <>
-                  {' · '}
-                  <a href={`${BASE}/held?view=list&groupId=${c.flood.groupId}`}>查看这批评价</a>
-                </>
-              )}
-            </dd>
-          </>
-        )}
-        {(r.flagged || r.excluded) && (
-          <>
-            <dt>核查</dt>
+      {r ? (
+        <>
+          <h2>评价</h2>
+          <dl class="card facts">
+            <dt>部门</dt>
+            <dd>{c.departmentName}</dd>
+            <dt>位置</dt>
+            <dd>{r.location}</dd>
+            <dt>评价</dt>
             <dd>
-              <RatingDecisions ratingId={r.id} />
+              {r.scoreLabel}
+              {r.excluded && <span class="badge warn">已不计入统计</span>}
             </dd>
-          </>
-        )}
-        <dt>理由</dt>
-        <dd>{r.tags.length ? r.tags.join('、') : '—'}</dd>
-        <dt>留言</dt>
-        <dd class="comment">{r.comment ?? '—'}</dd>
-        <dt>评价时间</dt>
-        <dd>{formatTime(r.createdAt)}</dd>
-        <dt>评价渠道</dt>
-        <dd data-testid="rating-channel">
-          {r.channelLabel}
-          {r.assessNumber !== null && `（${r.assessNumber === 1 ? '首次评价' : '追评'}）`}
-          {r.superseded && <span class="badge warn">已被追评取代，不计入统计</span>}
-        </dd>
-        <dt>联系电话</dt>
-        <dd>
-          <PhoneReveal c={c} />
-        </dd>
-        {c.classification && (
-          <>
-            <dt>核实定性</dt>
-            <dd>{CLASSIFICATION_LABELS[c.classification as Classification]}</dd>
-          </>
-        )}
-        {c.satisfaction && (
-          <>
-            <dt>群众满意度</dt>
-            <dd>{SATISFACTION_LABELS[c.satisfaction as Satisfaction]}</dd>
-          </>
-        )}
-      </dl>
+            {c.flood && (
+              <>
+                <dt>集中差评</dt>
+                <dd data-testid="case-flood">
+                  同一网络短时间内的 {c.flood.ratingCount} 条差评合并为本件（暂扣待核查 {c.flood.heldCount} 条）
+                  {user.role !== 'dept_head' && (
+                    <>
+                      {' · '}
+                      <a href={`${BASE}/held?view=list&groupId=${c.flood.groupId}`}>查看这批评价</a>
+                    </>
+                  )}
+                </dd>
+              </>
+            )}
+            {(r.flagged || r.excluded) && (
+              <>
+                <dt>核查</dt>
+                <dd>
+                  <RatingDecisions ratingId={r.id} />
+                </dd>
+              </>
+            )}
+            <dt>理由</dt>
+            <dd>{r.tags.length ? r.tags.join('、') : '—'}</dd>
+            <dt>留言</dt>
+            <dd class="comment">{r.comment ?? '—'}</dd>
+            <dt>评价时间</dt>
+            <dd>{formatTime(r.createdAt)}</dd>
+            <dt>评价渠道</dt>
+            <dd data-testid="rating-channel">
+              {r.channelLabel}
+              {r.assessNumber !== null && `（${r.assessNumber === 1 ? '首次评价' : '追评'}）`}
+              {r.superseded && <span class="badge warn">已被追评取代，不计入统计</span>}
+            </dd>
+            <dt>联系电话</dt>
+            <dd>
+              <PhoneReveal c={c} />
+            </dd>
+            {c.classification && (
+              <>
+                <dt>核实定性</dt>
+                <dd>{CLASSIFICATION_LABELS[c.classification as Classification]}</dd>
+              </>
+            )}
+            {c.satisfaction && (
+              <>
+                <dt>群众满意度</dt>
+                <dd>{SATISFACTION_LABELS[c.satisfaction as Satisfaction]}</dd>
+              </>
+            )}
+          </dl>
+        </>
+      ) : (
+        <ReportFacts c={c} />
+      )}
+      <CoordinationParts c={c} onDone={setC} />
 
       {c.matter && <MatterFacts m={c.matter} />}
 

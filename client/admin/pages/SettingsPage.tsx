@@ -44,6 +44,19 @@ const DEADLINE_FIELDS: NumberSpec[] = [
   ],
 ];
 
+const CANNOT_HANDLE_FIELDS: NumberSpec[] = [
+  [
+    'cannotHandle.answerWorkingDays',
+    '办不成事分类答复时限（工作日）',
+    '群众反映“办不成事”后，部门须在这么多个工作日内分类（不能办 / 不好办 / 不给办）并开始处理。从反映当天算起。',
+  ],
+  [
+    'cannotHandle.caseWorkingDays',
+    '办不成事办结时限（工作日）',
+    '反映后须在这么多个工作日内办结（解决或解释清楚并记录群众的评价）。改了只影响今后的反映。',
+  ],
+];
+
 const SPOT_CHECK_FIELDS: NumberSpec[] = [
   [
     'spotCheck.share',
@@ -277,6 +290,7 @@ const SECTION_TITLES: Record<Section, string> = {
   tags: '评价理由',
   citizen: '群众评价页',
   report: '数据上报代码',
+  cannotHandle: '办不成事处理时限',
 };
 
 export function SettingsPage({ user }: PageProps) {
@@ -458,6 +472,10 @@ export function SettingsPage({ user }: PageProps) {
             <h3>{SECTION_TITLES.deadlines}</h3>
             {note('deadlines')}
             <div class="settings-fields">{DEADLINE_FIELDS.map(field)}</div>
+
+            <h3>{SECTION_TITLES.cannotHandle}</h3>
+            {note('cannotHandle')}
+            <div class="settings-fields">{CANNOT_HANDLE_FIELDS.map(field)}</div>
 
             <h3>{SECTION_TITLES.spotCheck}</h3>
             {note('spotCheck')}

@@ -5,8 +5,8 @@ import type { CaseEventRow, CaseEventView, CaseListRow } from '../../../db/queri
 import type { CaseEvent, CaseListItem, PublicCaseStatus } from '../../../shared/api/cases.js';
 import {
   CASE_KIND_LABELS,
-  CASE_STATUS_LABELS,
   CLASSIFICATION_LABELS,
+  HANDLING_LABELS,
   maskPhone,
   SATISFACTION_LABELS,
   SCORE_LABELS,
@@ -14,7 +14,7 @@ import {
 } from '../../../shared/domain.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import { redactPhones } from '../../lib/redact.js';
-import { EVENT_LABELS, PUBLIC_EVENT_LABELS, waitingOn } from './workflow.js';
+import { EVENT_LABELS, PUBLIC_EVENT_LABELS, statusLabel, waitingOn } from './workflow.js';
 
 /** The step's words on the citizen's status page, or null when the citizen does not see the step. */
 function publicLabel(e: CaseEventRow): string | null {
@@ -32,6 +32,7 @@ function notePublic(e: CaseEventRow): boolean {
 }
 
 export const scoreLabel = (score: number): string => SCORE_LABELS[score as Score] ?? `${score} 分`;
+const scoreLabelOf = (score: number | null): string | null => (score === null ? null : scoreLabel(score));
 
 export function createCaseViews(crypto: DataCrypto) {
   function maskedPhone(phoneEnc: string | null): string | null {
@@ -51,14 +52,17 @@ export function createCaseViews(crypto: DataCrypto) {
       kind: r.kind,
       kindLabel: CASE_KIND_LABELS[r.kind],
       status: r.status,
-      statusLabel: CASE_STATUS_LABELS[r.status],
+      statusLabel: statusLabel(r.kind, r.status),
       departmentId: r.departmentId,
       departmentName: r.departmentName,
       codeId: r.codeId,
       location: r.location,
       score: r.score,
-      scoreLabel: scoreLabel(r.score),
+      scoreLabel: scoreLabelOf(r.score),
       classification: r.classification,
+      subject: r.subject,
+      handling: r.handling,
+      handlingLabel: r.handling ? HANDLING_LABELS[r.handling] : null,
       dueDate: r.dueDate,
       contactDueDate: r.contactDueDate,
       // Computed against the injected clock's today on every read: never stored, never stale.
@@ -87,6 +91,11 @@ export function createCaseViews(crypto: DataCrypto) {
       out.satisfactionLabel = SATISFACTION_LABELS[d.satisfaction as keyof typeof SATISFACTION_LABELS];
     }
     if (typeof d.genuine === 'boolean') out.genuine = d.genuine;
+    if (typeof d.handling === 'string') {
+      out.handling = d.handling;
+      out.handlingLabel = HANDLING_LABELS[d.handling as keyof typeof HANDLING_LABELS];
+    }
+    if (typeof d.departmentName === 'string') out.departmentName = d.departmentName;
     if (typeof d.contact === 'string') out.contact = d.contact;
     if (typeof d.officerId === 'number') out.officerId = d.officerId;
     if (typeof d.officerName === 'string') out.officerName = d.officerName;
@@ -120,5 +129,5 @@ export function createCaseViews(crypto: DataCrypto) {
     return { at: e.at, label: publicLabel(e) ?? '处理进展', note };
   }
 
-  return { listItem, event, publicEvent, maskedPhone };
+  return { listItem, event, publicEvent, maskedPhone, scoreLabelOf };
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import {
+  AddDepartmentBody,
   AssignBody,
   AssigneesResponse,
   CaseDetailSchema,
@@ -10,9 +11,14 @@ import {
   DrawBody,
   DrawListResponse,
   DrawResponse,
+  PartBody,
   PhoneResponse,
   PublicStatusSchema,
   RatingHistorySchema,
+  ReportBody,
+  ReportCreated,
+  ReportFiguresQuery,
+  ReportFiguresResponse,
   TokenParam,
   TransitionBody,
 } from '../../../shared/api/cases.js';
@@ -67,6 +73,67 @@ export async function casesRoutes(fastify: FastifyInstance, { cases }: { cases: 
       STAFF,
     ),
     async (request) => cases.transition(actorOf(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/cases/:id/departments',
+    staff(
+      {
+        summary: '不好办：增加协办部门（承办部门负责人、督查）',
+        params: IdParam,
+        body: AddDepartmentBody,
+        response: { 200: CaseDetailSchema, ...errors(400, 401, 403, 404, 409) },
+      },
+      ['supervisor', 'dept_head'],
+    ),
+    async (request) => cases.addDepartment(actorOf(request), request.params.id, request.body.departmentId),
+  );
+
+  app.post(
+    '/api/cases/:id/parts',
+    staff(
+      {
+        summary: '不好办：协办部门记录本部门的办理情况（该部门负责人、督查）',
+        params: IdParam,
+        body: PartBody,
+        response: { 200: CaseDetailSchema, ...errors(400, 401, 403, 404, 409) },
+      },
+      ['supervisor', 'dept_head'],
+    ),
+    async (request) => cases.recordPart(actorOf(request), request.params.id, request.body.departmentId, request.body.note),
+  );
+
+  app.get(
+    '/api/stats/cannot-handle',
+    staff({
+      summary: '办不成事统计：反映件数、办结、解决率，按部门与事项',
+      querystring: ReportFiguresQuery,
+      response: { 200: ReportFiguresResponse, ...errors(400, 401) },
+    }),
+    async (request) => cases.reportFigureTables(actorOf(request), request.query),
+  );
+
+  app.post(
+    '/api/public/reports',
+    {
+      config: {
+        // Per network, like the rating routes (a hall shares one Wi-Fi address), on its own counter.
+        rateLimit: {
+          max: () => cases.networkPerMinute(),
+          timeWindow: 60_000,
+          keyGenerator: (req: { ip: string }) => `report:${req.ip}`,
+          errorResponseBuilder: () => ({ statusCode: 429, error: 'NetworkLimit', message: '当前网络提交过于频繁，请稍后再试' }),
+        },
+      },
+      schema: {
+        tags: ['citizen'],
+        summary: '办不成事：群众反映（无需登录）',
+        description: '在评议码所属部门立一件“办不成事”案件，返回受理编号和进度查询页。手机号可选，须同时 consent: true。',
+        body: ReportBody,
+        response: { 201: ReportCreated, ...errors(400, 404, 410, 413, 415, 429) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await cases.openReport(request.body)),
   );
 
   app.post(

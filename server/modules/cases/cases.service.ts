@@ -12,19 +12,22 @@ import type {
   CaseListQuery as CaseListParams,
   PublicCaseStatus,
   RatingHistory,
+  ReportFigures,
+  ReportInput,
 } from '../../../shared/api/cases.js';
 import { chinaDay } from '../../../shared/china-time.js';
 import {
-  CASE_STATUS_LABELS,
   type CaseKind,
   type CaseStatus,
   holdRuleLabels,
+  MOBILE_PATTERN,
+  normalizePhone,
   RATING_CHANNEL_LABELS,
   type RatingChannel,
   ROLE_LABELS,
   UNCLOSED_CASE_STATUSES,
 } from '../../../shared/domain.js';
-import { BadRequest, Conflict, Forbidden, NotFound } from '../../errors.js';
+import { BadRequest, Conflict, Forbidden, Gone, NotFound } from '../../errors.js';
 import type { Clock, RandomSource } from '../../lib/clock.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import { redactPhones } from '../../lib/redact.js';
@@ -42,7 +45,16 @@ import { createCaseLookup } from './lookup.js';
 import { createCasePrivacy } from './privacy.js';
 import { createSpotChecks } from './spot-checks.js';
 import { applyMove } from './transitions.js';
-import { actionableStatuses, allowedMoves, type MoveInput, publicStatusLabel, stateOf, waitingStatuses } from './workflow.js';
+import {
+  actionableStatuses,
+  allowedMoves,
+  type MoveInput,
+  PUBLIC_EVENT_LABELS,
+  publicStatusLabel,
+  stateOf,
+  statusLabel,
+  waitingStatuses,
+} from './workflow.js';
 
 /** What a 差评's citizen is told of its case; the ratings module takes it from here, not from the queries. */
 export type { CaseFollowUp } from '../../../db/queries/cases.js';
@@ -112,7 +124,19 @@ export function createCasesService(deps: CasesDeps) {
    * good ratings were drawn: spot-check cases are outside their scope.
    */
   function kindVisible(actor: Pick<Actor, 'role'>, kind: CaseKind): boolean {
-    return kind === 'bad_rating' || actor.role !== 'dept_head';
+    return kind !== 'spot_check' || actor.role !== 'dept_head';
+  }
+
+  /**
+   * The case if the actor's scope holds its department, or (不好办) a department it coordinates with;
+   * with its coordinating parts. A coordinating department sees the case and records its part, nothing more.
+   */
+  async function scopedWithParts<T extends q.CaseRow>(actor: Actor, row: T | undefined) {
+    const parts = row?.kind === 'cannot_handle' ? await q.listCaseParts(db, row.id) : [];
+    if (row && kindVisible(actor, row.kind) && !actor.departmentIds.has(row.departmentId)) {
+      if (parts.some((p) => actor.departmentIds.has(p.departmentId))) return { row, parts, home: false };
+    }
+    return { row: scoped(actor, row), parts, home: true };
   }
 
   /** The case if the actor's scope holds its department (and kind); otherwise NotFound (never the data). */
@@ -134,9 +158,11 @@ export function createCasesService(deps: CasesDeps) {
   }
 
   async function get(actor: Actor, id: number): Promise<CaseDetail> {
-    const row = scoped(actor, await q.getCaseListRow(db, id));
-    const rating = (await ratings.get(row.ratingId))!;
+    const { row, parts, home } = await scopedWithParts(actor, await q.getCaseListRow(db, id));
+    const rating = row.ratingId === null ? null : (await ratings.get(row.ratingId))!;
     const events = await q.listCaseEvents(db, [id]);
+    const coordinating = row.kind === 'cannot_handle' && row.handling === 'hard' && row.status === 'rectifying';
+    const partsPending = parts.filter((p) => p.at === null).length;
     return {
       ...views.listItem(row, today()),
       satisfaction: row.satisfaction,
@@ -148,9 +174,24 @@ export function createCasesService(deps: CasesDeps) {
       closedAt: row.closedAt,
       escalatedAt: row.escalatedAt,
       updatedAt: row.updatedAt,
-      canViewPhone: canViewPhone(actor, row) && rating.phoneEnc != null,
-      canAssign: (actor.role === 'supervisor' || actor.role === 'admin') && row.status !== 'closed',
-      rating: {
+      canViewPhone: canViewPhone(actor, row) && (rating ? rating.phoneEnc != null : row.phoneEnc != null),
+      canAssign: home && (actor.role === 'supervisor' || actor.role === 'admin') && row.status !== 'closed',
+      canCoordinate: home && coordinating && actor.role !== 'admin',
+      partDepartmentIds:
+        coordinating && actor.role !== 'admin'
+          ? parts.filter((p) => actor.departmentIds.has(p.departmentId)).map((p) => p.departmentId)
+          : [],
+      report:
+        row.kind === 'cannot_handle'
+          ? {
+              subject: row.subject,
+              description: row.description == null ? '' : redactPhones(row.description),
+              phoneMasked: views.maskedPhone(row.phoneEnc),
+              phoneErased: row.phoneErasedAt != null,
+            }
+          : null,
+      parts: parts.map((p) => ({ ...p, note: p.note == null ? null : redactPhones(p.note) })),
+      rating: rating && {
         id: rating.id,
         score: rating.score,
         scoreLabel: scoreLabel(rating.score),
@@ -169,11 +210,53 @@ export function createCasesService(deps: CasesDeps) {
         assessNumber: rating.assessNumber,
         superseded: rating.superseded,
       },
-      matter: rating.matterId === null ? null : await matters.summaryOf(rating.matterId),
+      matter: rating?.matterId == null ? null : await matters.summaryOf(rating.matterId),
       flood: (await ratings.floodOfCase(id)) ?? null,
       events: events.map(views.event),
-      allowedMoves: allowedMoves(stateOf(row), actor.role),
+      allowedMoves: home ? allowedMoves(stateOf(row, partsPending), actor.role) : [],
     };
+  }
+
+  /** 不好办: a coordinating department's change of the case (its adding, its part), with its timeline event. */
+  async function coordinate(
+    actor: Actor,
+    id: number,
+    change: (tx: Tx, c: q.CaseRow, parts: q.CasePartRow[], now: number) => Promise<{ type: string; note: string; departmentName: string }>,
+  ): Promise<CaseDetail> {
+    const now = clock.now();
+    await db.transaction(async (tx) => {
+      const before = await q.getCaseForUpdate(tx, id);
+      const parts = before?.kind === 'cannot_handle' ? await q.listCaseParts(tx, id) : [];
+      const inScope =
+        before &&
+        kindVisible(actor, before.kind) &&
+        (actor.departmentIds.has(before.departmentId) || parts.some((p) => actor.departmentIds.has(p.departmentId)));
+      if (!before || !inScope) throw new NotFound('案件不存在或不在您的管辖范围内', 'CaseNotFound');
+      if (before.kind !== 'cannot_handle' || before.handling !== 'hard' || before.status !== 'rectifying') {
+        throw new Conflict('只有分类为不好办、正在协调办理的反映才能增加协办部门或记录协办情况', 'NotCoordinating');
+      }
+      if (actor.role === 'admin') throw new Forbidden('管理员不办理案件');
+      const e = await change(tx, before, parts, now);
+      await q.insertCaseEvent(tx, {
+        caseId: id,
+        type: e.type,
+        fromStatus: before.status,
+        toStatus: before.status,
+        at: now,
+        byUserId: actor.id,
+        note: e.note,
+        data: { departmentName: e.departmentName },
+        public: false,
+      });
+      await q.updateCase(tx, id, { updatedAt: now });
+    });
+    return get(actor, id);
+  }
+
+  /** 办不成事 figures of a scope: reports, closed, solved (解决率), by department and 事项. */
+  async function reportFigures(scope: Pick<Actor, 'departmentIds'>, from: string, to: string) {
+    const list = await q.reportFigures(db, [...scope.departmentIds], from, to);
+    return list.map((r) => ({ ...r, reports: Number(r.reports), closed: Number(r.closed), solved: Number(r.solved) }));
   }
 
   const privacy = createCasePrivacy({ db, clock, settings, ratings, crypto, scoped, canViewPhone });
@@ -247,11 +330,15 @@ export function createCasesService(deps: CasesDeps) {
       // The queue is the work still to do: unless statuses are asked for, closed cases are not in it
       // (a county's closed cases grow without end; sorting them all by urgency would be waste).
       const statuses = query.status?.length ? query.status : sort === 'queue' ? [...UNCLOSED_CASE_STATUSES] : undefined;
+      const head = actor.role === 'dept_head';
       const { rows, total } = await q.listCases(db, {
         departmentIds: [...actor.departmentIds],
+        // A head also sees the 不好办 cases their department coordinates on (not their spot checks).
+        coordinatingIds: head ? [...actor.departmentIds] : undefined,
+        kinds: head ? ['bad_rating', 'cannot_handle'] : undefined,
         statuses,
         kindStatuses: kindStatusesOf(actor, query),
-        kind: actor.role === 'dept_head' ? 'bad_rating' : query.kind,
+        kind: query.kind,
         departmentId: query.departmentId,
         overdue: query.overdue,
         dueOn: query.dueOn,
@@ -271,7 +358,8 @@ export function createCasesService(deps: CasesDeps) {
       const now = clock.now();
       await db.transaction(async (tx) => {
         const before = scoped(actor, await q.getCaseForUpdate(tx, id));
-        await applyMove(tx, { stats, ratings, report, now, actor }, before, input);
+        const pending = before.kind === 'cannot_handle' ? (await q.listCaseParts(tx, id)).filter((p) => p.at === null).length : 0;
+        await applyMove(tx, { stats, ratings, report, now, actor }, before, stateOf(before, pending), input);
       });
       return get(actor, id);
     },
@@ -361,7 +449,7 @@ export function createCasesService(deps: CasesDeps) {
           caseNo: c.caseNo,
           kind: c.kind,
           status: c.status,
-          statusLabel: CASE_STATUS_LABELS[c.status],
+          statusLabel: statusLabel(c.kind, c.status),
         })),
         events,
       };
@@ -374,16 +462,19 @@ export function createCasesService(deps: CasesDeps) {
       const events = await q.listPublicEvents(db, c.id);
       return {
         caseNo: c.caseNo,
+        caseKind: c.kind,
         status: c.status,
-        statusLabel: publicStatusLabel(c.status, c.anonymous),
+        statusLabel: publicStatusLabel(c.kind, c.status, c.anonymous),
         departmentId: c.departmentId,
         departmentName: c.departmentName,
         location: c.location,
         score: c.score,
-        scoreLabel: scoreLabel(c.score),
-        tags: c.tags,
+        scoreLabel: views.scoreLabelOf(c.score),
+        tags: c.tags ?? [],
         // As the staff page shows it: numbers masked (they are masked when stored, too).
         comment: c.comment == null ? null : redactPhones(c.comment),
+        subject: c.subject,
+        description: c.description == null ? null : redactPhones(c.description),
         anonymous: c.anonymous,
         contactDueDate: c.contactDueDate,
         dueDate: c.dueDate,
@@ -393,6 +484,129 @@ export function createCasesService(deps: CasesDeps) {
     },
 
     lookup: caseLookup.lookup,
+
+    /**
+     * 办不成事 (POST /api/public/reports): a citizen's report at a window's code opens a cannot_handle
+     * case in the code's department, with the deadlines of its county (settings cannotHandle); the
+     * phone is kept only with consent, encrypted, like a rating's.
+     */
+    async openReport(input: ReportInput): Promise<{ caseNo: string; statusUrl: string }> {
+      const description = redactPhones(input.description.trim());
+      if (!description) throw new BadRequest('请填写遇到的情况（description）', 'MissingDescription');
+      const subject = redactPhones(input.subject?.trim() ?? '') || null;
+      let phoneEnc: string | null = null;
+      const rawPhone = input.phone?.trim() ?? '';
+      if (rawPhone) {
+        const phone = normalizePhone(rawPhone);
+        if (!MOBILE_PATTERN.test(phone)) throw new BadRequest('手机号（phone）格式不正确，请填写 11 位手机号码', 'InvalidPhone');
+        if (input.consent !== true) throw new BadRequest('留下手机号（phone）需同意工作人员使用此号码联系您（consent）', 'ConsentRequired');
+        phoneEnc = crypto.encryptPhone(phone);
+      }
+      const code = await q.findCodeForReport(db, input.code.trim().toUpperCase());
+      if (!code) throw new NotFound('评议码（code）不存在，请核对后重试', 'CodeNotFound');
+      if (!code.active) throw new Gone('该评议码已停用，请拨打 12345 政务服务便民热线反映', 'CodeDisabled');
+      const { cannotHandle } = await settings.forDepartment(code.departmentId);
+      const cal = settings.calendar();
+      const now = clock.now();
+      const day = chinaDay(now);
+      const row = await db.transaction(async (tx) => {
+        const prefix = `BB${day.replaceAll('-', '')}-`;
+        const seq = await q.nextCaseSeq(tx, prefix);
+        const kase = await q.insertCase(tx, {
+          caseNo: `${prefix}${String(seq).padStart(4, '0')}`,
+          kind: 'cannot_handle',
+          status: 'open',
+          ratingId: null,
+          departmentId: code.departmentId,
+          codeId: code.id,
+          ratingDay: day,
+          anonymous: phoneEnc === null,
+          contactDueDate: cal.addWorkingDays(day, cannotHandle.answerWorkingDays),
+          dueDate: cal.addWorkingDays(day, cannotHandle.caseWorkingDays),
+          statusToken: statusToken(),
+          subject,
+          description,
+          phoneEnc,
+          createdAt: now,
+          updatedAt: now,
+        });
+        await q.insertCaseEvent(tx, {
+          caseId: kase.id,
+          type: 'opened',
+          toStatus: 'open',
+          at: now,
+          note: null,
+          data: { contactDueDate: kase.contactDueDate, dueDate: kase.dueDate, publicLabel: PUBLIC_EVENT_LABELS.reported },
+          public: true,
+        });
+        await stats.recordCaseChange(tx, null, kase);
+        return kase;
+      });
+      return { caseNo: row.caseNo, statusUrl: `/s/${row.statusToken}` };
+    },
+
+    /** 不好办: adds a department of the actor's scope to coordinate with (the case's own department excepted). */
+    async addDepartment(actor: Actor, id: number, departmentId: number): Promise<CaseDetail> {
+      return coordinate(actor, id, async (tx, c, parts, now) => {
+        if (!actor.departmentIds.has(c.departmentId)) throw new Forbidden('只有承办部门或督查可以增加协办部门');
+        if (departmentId === c.departmentId || (!actor.departmentIds.has(departmentId) && actor.role !== 'supervisor')) {
+          throw new BadRequest('协办部门（departmentId）须是承办部门以外、您管辖范围内的部门', 'InvalidDepartment');
+        }
+        const name = await q.departmentNameInUnitOf(tx, departmentId, c.departmentId);
+        if (name === undefined) throw new BadRequest('协办部门（departmentId）不存在或不在本县（区）', 'InvalidDepartment');
+        if (parts.some((p) => p.departmentId === departmentId)) throw new Conflict(`${name}已是协办部门`, 'DepartmentAlreadyAdded');
+        await q.addCaseDepartment(tx, { caseId: id, departmentId, addedAt: now, addedBy: actor.id });
+        return { type: 'department_added', note: `增加协办部门：${name}`, departmentName: name };
+      });
+    },
+
+    /** 不好办: a coordinating department's head (or a supervisor) records the department's part. */
+    async recordPart(actor: Actor, id: number, departmentId: number, note: string): Promise<CaseDetail> {
+      const text = redactPhones(note.trim());
+      if (!text) throw new BadRequest('请填写本部门的办理情况（note）', 'MissingField');
+      return coordinate(actor, id, async (tx, _c, parts, now) => {
+        const part = parts.find((p) => p.departmentId === departmentId);
+        if (!part) throw new BadRequest('该部门（departmentId）不是本案的协办部门', 'InvalidDepartment');
+        if (!actor.departmentIds.has(departmentId)) throw new Forbidden('只能记录本部门的办理情况');
+        await q.recordCasePart(tx, { caseId: id, departmentId, note: text, at: now, by: actor.id });
+        return { type: 'part_recorded', note: `${part.departmentName}：${text}`, departmentName: part.departmentName };
+      });
+    },
+
+    /** The same as the dashboard shows it (GET /api/stats/cannot-handle): the period defaults to this month so far. */
+    async reportFigureTables(actor: Actor, query: { from?: string; to?: string }): Promise<ReportFigures> {
+      const t = today();
+      const to = query.to ?? t;
+      const from = query.from ?? `${to.slice(0, 8)}01`;
+      if (from > to) throw new BadRequest('开始日期（from）不能晚于结束日期（to）', 'InvalidRange');
+      const rows = await reportFigures(actor, from, to);
+      const rate = (r: { closed: number; solved: number }) => (r.closed === 0 ? null : r.solved / r.closed);
+      const sum = (list: { reports: number; closed: number; solved: number }[]) => {
+        const s = { reports: 0, closed: 0, solved: 0 };
+        for (const r of list) {
+          s.reports += r.reports;
+          s.closed += r.closed;
+          s.solved += r.solved;
+        }
+        return { ...s, solveRate: rate(s) };
+      };
+      const byDept = new Map<number, typeof rows>();
+      for (const r of rows) byDept.set(r.departmentId, [...(byDept.get(r.departmentId) ?? []), r]);
+      return {
+        from,
+        to,
+        total: sum(rows),
+        departments: [...byDept.values()].map((l) => ({
+          departmentId: l[0]!.departmentId,
+          departmentName: l[0]!.departmentName,
+          ...sum(l),
+        })),
+        subjects: rows.map((r) => ({ ...r, solveRate: rate(r) })),
+      };
+    },
+
+    /** The per-network limit of the citizen's report route (settings limits.networkPerMinute, as the rating routes). */
+    networkPerMinute: () => settings.get().limits.networkPerMinute,
 
     /**
      * The escalation job: open cases past their whole deadline, or still unvisited past the contact

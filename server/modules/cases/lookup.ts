@@ -19,11 +19,14 @@ const DAY_MS = 86_400_000;
 const NOT_FOUND =
   '未找到匹配的案件：请核对受理编号和手机号后四位。匿名评价没有留手机号，无法这样查询，请使用评价后页面上的“查看处理进度”链接。';
 
-/** The case number as a citizen may type it: spaces, lower case, any dash or none, without the CP. */
+/**
+ * The case number as a citizen may type it: spaces, lower case, any dash or none, without the CP (a
+ * 差评's); a 办不成事's BB prefix is kept.
+ */
 export function normalizeCaseNo(input: string): string {
   const s = input.replace(/[\s\-－—–_]/g, '').toUpperCase();
-  const m = /^(?:CP)?(\d{8})(\d+)$/.exec(s);
-  return m ? `CP${m[1]}-${m[2]}` : s;
+  const m = /^(CP|BB)?(\d{8})(\d+)$/.exec(s);
+  return m ? `${m[1] ?? 'CP'}${m[2]}-${m[3]}` : s;
 }
 
 export function createCaseLookup(deps: Pick<CasesDeps, 'db' | 'clock' | 'crypto' | 'settings'>) {

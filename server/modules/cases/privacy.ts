@@ -24,10 +24,12 @@ export function createCasePrivacy(
     async viewPhone(actor: Actor, caseId: number): Promise<{ phone: string }> {
       const c = scoped(actor, await q.getCase(db, caseId));
       if (!canViewPhone(actor, c)) throw new Forbidden('只有督查或该案件的经办人可以查看完整号码', 'PhoneForbidden');
-      const rating = await ratings.get(c.ratingId);
-      if (rating?.phoneErasedAt != null) throw new Gone('该手机号码已按规定删除', 'PhoneErased');
-      if (!rating?.phoneEnc) throw new NotFound('该评价未留手机号码（匿名评价）', 'NoPhone');
-      const phone = crypto.decryptPhone(rating.phoneEnc);
+      // A rating's case: the rating's phone; a reported case (办不成事): the report's own.
+      const rating = c.ratingId === null ? null : await ratings.get(c.ratingId);
+      const held = rating ? { enc: rating.phoneEnc, erasedAt: rating.phoneErasedAt } : { enc: c.phoneEnc, erasedAt: c.phoneErasedAt };
+      if (held.erasedAt != null) throw new Gone('该手机号码已按规定删除', 'PhoneErased');
+      if (!held.enc) throw new NotFound(rating ? '该评价未留手机号码（匿名评价）' : '反映人未留手机号码', 'NoPhone');
+      const phone = crypto.decryptPhone(held.enc);
       await db.transaction(async (tx) => {
         await insertAudit(tx, {
           at: clock.now(),
@@ -35,7 +37,7 @@ export function createCasePrivacy(
           action: 'case.phone_view',
           targetType: 'case',
           targetId: String(c.id),
-          detail: { caseNo: c.caseNo, ratingId: rating.id },
+          detail: { caseNo: c.caseNo, ratingId: c.ratingId },
         });
       });
       return { phone };
@@ -81,6 +83,39 @@ export function createCasePrivacy(
             });
           }
           return ids.length;
+        });
+        erased += n;
+        if (n < ERASE_BATCH) break;
+      }
+      // The phones of reported cases (办不成事): kept on the case itself, erased the same time after it closed.
+      for (;;) {
+        const n = await db.transaction(async (tx) => {
+          const due = await q.listReportPhonesToErase(tx, cutoff, ERASE_BATCH);
+          for (const c of due) {
+            await q.updateCase(tx, c.id, { phoneEnc: null, phoneErasedAt: now });
+            await q.insertCaseEvent(tx, {
+              caseId: c.id,
+              type: 'phone_erased',
+              fromStatus: c.status,
+              toStatus: c.status,
+              at: now,
+              note: `手机号码已按规定删除（办结后保留 ${days} 天）`,
+              data: { publicLabel: PUBLIC_EVENT_LABELS.phone_erased },
+              public: true,
+            });
+          }
+          if (due.length > 0) {
+            await insertErasureAudit(tx, {
+              at: now,
+              action: 'privacy.erase_phones',
+              targetType: 'case',
+              idsKey: 'caseIds',
+              ids: due.map((c) => c.id),
+              retentionDays: days,
+              cutoff,
+            });
+          }
+          return due.length;
         });
         erased += n;
         if (n < ERASE_BATCH) return { erased };

@@ -4,12 +4,12 @@
 import type { Tx } from '../../../db/client.js';
 import { insertAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/cases.js';
-import { CASE_STATUS_LABELS, CLASSIFICATION_LABELS, ROLE_LABELS } from '../../../shared/domain.js';
+import { CLASSIFICATION_LABELS, ROLE_LABELS } from '../../../shared/domain.js';
 import { BadRequest, Conflict, Forbidden } from '../../errors.js';
 import { redactPhones } from '../../lib/redact.js';
 import type { Actor } from '../auth/actor.js';
 import type { CasesDeps } from './cases.service.js';
-import { ANONYMOUS_CONTACT, findMove, type Move, type MoveField, type MoveInput, stateOf } from './workflow.js';
+import { ANONYMOUS_CONTACT, type CaseState, findMove, type Move, type MoveField, type MoveInput, statusLabel } from './workflow.js';
 
 /** Who moves the case and when, with the modules a move writes to besides the case (rollups, the rating). */
 export type MoveContext = Pick<CasesDeps, 'stats' | 'ratings' | 'report'> & { now: number; actor: Actor };
@@ -19,16 +19,16 @@ const FIELD_NAMES: Record<MoveField, string> = {
   classification: '核实定性',
   satisfaction: '满意度',
   genuine: '评价是否属实',
+  handling: '分类',
 };
 
 function provided(input: MoveInput, f: MoveField): boolean {
   return f === 'note' ? (input.note ?? '').trim() !== '' : input[f] !== undefined;
 }
 
-function checkFields(move: Move, before: q.CaseRow, input: MoveInput): void {
-  const state = stateOf(before);
+function checkFields(move: Move, state: CaseState, input: MoveInput): void {
   const required = move.requires(state);
-  for (const f of ['classification', 'satisfaction', 'genuine', 'note'] as const) {
+  for (const f of ['classification', 'satisfaction', 'genuine', 'handling', 'note'] as const) {
     if (provided(input, f) && !move.accepts.includes(f)) {
       throw new BadRequest(`「${move.action}」不接受字段 ${f}（${FIELD_NAMES[f]}）`, 'UnexpectedField');
     }
@@ -39,18 +39,19 @@ function checkFields(move: Move, before: q.CaseRow, input: MoveInput): void {
   }
 }
 
-export async function applyMove(tx: Tx, ctx: MoveContext, before: q.CaseRow, input: MoveInput): Promise<q.CaseRow> {
+/** `state` is the case's as the workflow sees it (stateOf: with its coordinating parts still missing). */
+export async function applyMove(tx: Tx, ctx: MoveContext, before: q.CaseRow, state: CaseState, input: MoveInput): Promise<q.CaseRow> {
   const { stats, now, actor } = ctx;
-  const move = findMove(before.kind, before.status, input.to);
+  const move = findMove(state, input.to);
   if (!move) {
     throw new Conflict(
-      `案件当前为「${CASE_STATUS_LABELS[before.status]}」，不能转为「${CASE_STATUS_LABELS[input.to]}」`,
+      `案件当前为「${statusLabel(before.kind, before.status)}」，不能转为「${statusLabel(before.kind, input.to)}」`,
       'IllegalTransition',
     );
   }
-  if (move.when && !move.when(stateOf(before))) throw new Conflict(move.whyNot ?? '当前不能执行此操作', 'IllegalTransition');
+  if (move.when && !move.when(state)) throw new Conflict(move.whyNot ?? '当前不能执行此操作', 'IllegalTransition');
   if (!move.roles.includes(actor.role)) throw new Forbidden(`${ROLE_LABELS[actor.role]}不能执行「${move.action}」`);
-  checkFields(move, before, input);
+  checkFields(move, state, input);
 
   // Stored masked like the comment (docs/domain.md): a number in a note would outlive the erasure.
   const note = redactPhones(input.note?.trim() ?? '') || null;
@@ -62,10 +63,14 @@ export async function applyMove(tx: Tx, ctx: MoveContext, before: q.CaseRow, inp
   if (input.classification) patch.classification = input.classification;
   if (input.satisfaction) patch.satisfaction = input.satisfaction;
   if (input.genuine !== undefined) patch.genuine = input.genuine;
+  if (input.handling) patch.handling = input.handling;
+  // 督办: the case rises to the supervisor at once (it is no longer escalated again when overdue).
+  if (move.effect === 'supervise') patch.escalatedAt = before.escalatedAt ?? now;
   const data: Record<string, unknown> = {};
   if (input.classification) data.classification = input.classification;
   if (input.satisfaction) data.satisfaction = input.satisfaction;
   if (input.genuine !== undefined) data.genuine = input.genuine;
+  if (input.handling) data.handling = input.handling;
   if (move.kind === 'bad_rating' && move.to === 'visited') data.contact = before.anonymous ? ANONYMOUS_CONTACT : '电话回访';
   if (move.effect === 'reject_appeal') {
     // A rejected appeal makes the 差评 valid: it is rectified like any other.
@@ -101,7 +106,7 @@ export async function applyMove(tx: Tx, ctx: MoveContext, before: q.CaseRow, inp
   });
   await stats.recordCaseChange(tx, before, after);
   if (move.effect === 'approve_appeal') await excludeRating(tx, ctx, after, note);
-  if (after.kind === 'bad_rating' && after.status === 'closed' && after.closedAt !== null) {
+  if (after.kind === 'bad_rating' && after.status === 'closed' && after.closedAt !== null && after.ratingId !== null) {
     await ctx.report.enqueueCaseResult(tx, { caseId: after.id, ratingId: after.ratingId, closedAt: after.closedAt });
   }
   return after;
@@ -110,6 +115,7 @@ export async function applyMove(tx: Tx, ctx: MoveContext, before: q.CaseRow, inp
 /** An approved appeal: the rating leaves the statistics by a recorded, audited decision (never deleted). */
 async function excludeRating(tx: Tx, ctx: MoveContext, c: q.CaseRow, note: string | null): Promise<void> {
   const label = c.classification ? CLASSIFICATION_LABELS[c.classification] : '申诉';
+  if (c.ratingId === null) return;
   const { alreadyExcluded } = await ctx.ratings.exclude(tx, c.ratingId, {
     reason: `申诉复核通过：${label}${note ? `。${note}` : ''}`,
     caseId: c.id,

@@ -11,6 +11,9 @@ import {
   CLASSIFICATION_LABELS,
   CLASSIFICATIONS,
   type Classification,
+  HANDLING_LABELS,
+  HANDLINGS,
+  type Handling,
   type Role,
   SATISFACTION_LABELS,
   SATISFACTIONS,
@@ -32,9 +35,13 @@ export interface CaseState {
   classification: Classification | null;
   satisfaction: Satisfaction | null;
   reopenCount: number;
+  /** 办不成事: 不能办 / 不好办 / 不给办. */
+  handling: Handling | null;
+  /** 不好办: coordinating departments that have not recorded their part yet. */
+  partsPending: number;
 }
 
-export function stateOf(c: CaseState): CaseState {
+export function stateOf(c: Omit<CaseState, 'partsPending'>, partsPending = 0): CaseState {
   return {
     kind: c.kind,
     status: c.status,
@@ -42,11 +49,13 @@ export function stateOf(c: CaseState): CaseState {
     classification: c.classification,
     satisfaction: c.satisfaction,
     reopenCount: c.reopenCount,
+    handling: c.handling,
+    partsPending,
   };
 }
 
 /** Side effects beyond status, timestamps and the submitted fields. */
-export type MoveEffect = 'approve_appeal' | 'reject_appeal' | 'reopen';
+export type MoveEffect = 'approve_appeal' | 'reject_appeal' | 'reopen' | 'supervise';
 
 export interface Move {
   kind: CaseKind;
@@ -213,6 +222,86 @@ export const MOVES: readonly Move[] = [
     publicLabel: '群众不满意，重新整改',
     effect: 'reopen',
   },
+  // 办不成事 (docs/domain.md): classified 不能办 (explained), 不好办 (coordinated with other departments,
+  // each recording its part) or 不给办 (督办: escalated, the supervisor follows it); then the result
+  // the citizen sees, and the close with the citizen's satisfaction.
+  {
+    kind: 'cannot_handle',
+    from: 'open',
+    to: 'visited',
+    event: 'classified',
+    action: '分类处理',
+    roles: ['supervisor', 'dept_head'],
+    requires: only('handling'),
+    accepts: ['handling', 'note'],
+    noteLabel: label('核实情况'),
+    publicLabel: '已核实，正在处理',
+  },
+  {
+    kind: 'cannot_handle',
+    from: 'visited',
+    to: 'rectified',
+    event: 'explained',
+    action: '解释说明',
+    roles: ['dept_head', 'supervisor'],
+    requires: only('note'),
+    accepts: ['note'],
+    when: (c) => c.handling === 'cannot',
+    whyNot: '只有分类为不能办的反映才能直接解释说明',
+    noteLabel: label('向群众的解释说明（为什么不能办、可以怎么办）'),
+    publicLabel: '已解释说明',
+    notePublic: true,
+  },
+  {
+    kind: 'cannot_handle',
+    from: 'visited',
+    to: 'rectifying',
+    event: 'coordinating',
+    action: '开始协调办理',
+    roles: ['dept_head', 'supervisor'],
+    ...noteOnly('协调安排'),
+    when: (c) => c.handling === 'hard',
+    whyNot: '只有分类为不好办的反映才能协调办理',
+    publicLabel: '多部门协调办理中',
+  },
+  {
+    kind: 'cannot_handle',
+    from: 'visited',
+    to: 'rectifying',
+    event: 'supervised',
+    action: '督办',
+    roles: ['supervisor'],
+    ...noteOnly('督办意见'),
+    when: (c) => c.handling === 'refused',
+    whyNot: '只有分类为不给办的反映才能督办',
+    publicLabel: '已督办，正在办理',
+    effect: 'supervise',
+  },
+  {
+    kind: 'cannot_handle',
+    from: 'rectifying',
+    to: 'rectified',
+    event: 'resolved',
+    action: '记录办理结果',
+    roles: ['dept_head', 'supervisor'],
+    ...noteOnly('办理结果', true),
+    when: (c) => c.partsPending === 0,
+    whyNot: '还有协办部门未记录办理情况',
+    publicLabel: '已办理',
+    notePublic: true,
+  },
+  {
+    kind: 'cannot_handle',
+    from: 'rectified',
+    to: 'closed',
+    event: 'closed',
+    action: '记录群众评价并办结',
+    roles: ['supervisor', 'dept_head'],
+    requires: only('satisfaction'),
+    accepts: ['satisfaction', 'note'],
+    noteLabel: label('群众反馈情况'),
+    publicLabel: '办结',
+  },
   {
     kind: 'spot_check',
     from: 'open',
@@ -237,9 +326,23 @@ export const MOVES: readonly Move[] = [
   },
 ];
 
-/** The move of the table from the case's status to `to`, ignoring guards and roles. */
-export function findMove(kind: CaseKind, from: CaseStatus, to: CaseStatus): Move | undefined {
-  return MOVES.find((m) => m.kind === kind && m.from === from && m.to === to);
+/**
+ * The move of the table from the case's status to `to`, ignoring roles: of several (办不成事's 协调 and
+ * 督办 both lead to 办理中), the one whose guard lets this case through, else the first (its guard refuses).
+ */
+export function findMove(c: CaseState, to: CaseStatus): Move | undefined {
+  const moves = MOVES.filter((m) => m.kind === c.kind && m.from === c.status && m.to === to);
+  return moves.find((m) => !m.when || m.when(c)) ?? moves[0];
+}
+
+/** 办不成事's statuses in its own words; the other kinds use CASE_STATUS_LABELS. */
+const KIND_STATUS_LABELS: Partial<Record<CaseKind, Partial<Record<CaseStatus, string>>>> = {
+  cannot_handle: { open: '待分类', visited: '已分类', rectifying: '办理中', rectified: '已答复待评价', closed: '办结' },
+};
+
+/** A case's status as staff read it, in its kind's words. */
+export function statusLabel(kind: CaseKind, status: CaseStatus): string {
+  return KIND_STATUS_LABELS[kind]?.[status] ?? CASE_STATUS_LABELS[status];
 }
 
 /** Statuses in which a role has something to do (the "to do" lists). */
@@ -298,6 +401,15 @@ function fieldSpec(m: Move, c: CaseState, name: MoveField): FieldSpec {
         label: '群众对处理结果的满意度',
         options: SATISFACTIONS.map((v) => ({ value: v, label: SATISFACTION_LABELS[v] })),
       };
+    case 'handling':
+      return {
+        name,
+        type: 'choice',
+        required,
+        label: '分类',
+        hint: '不能办：耐心解释；不好办：协调相关部门；不给办：督办直至解决',
+        options: HANDLINGS.map((v) => ({ value: v, label: HANDLING_LABELS[v] })),
+      };
     case 'genuine':
       return {
         name,
@@ -354,6 +466,12 @@ export const EVENT_LABELS: Record<string, string> = {
   assigned: '指派经办人',
   escalated: '超期督办',
   phone_erased: '删除手机号码',
+  classified: '分类处理',
+  coordinating: '开始协调办理',
+  supervised: '督办',
+  resolved: '记录办理结果',
+  department_added: '增加协办部门',
+  part_recorded: '记录协办情况',
 };
 
 /** Citizen labels of the events that are public but are not moves. */
@@ -361,12 +479,13 @@ export const PUBLIC_EVENT_LABELS: Record<string, string> = {
   opened: '已受理，等待回访',
   opened_anonymous: '已受理，由部门核实处理',
   phone_erased: '您留下的手机号码已按规定删除',
+  reported: '已受理您反映的“办不成事”，部门将尽快核实答复',
 };
 
 /**
  * A case's status as its citizen reads it: an anonymous 差评 gets no call, so its first step is 待核实
  * (the department verifies it), as its timeline says (opened_anonymous).
  */
-export function publicStatusLabel(status: CaseStatus, anonymous: boolean): string {
-  return anonymous && status === 'open' ? '待核实' : CASE_STATUS_LABELS[status];
+export function publicStatusLabel(kind: CaseKind, status: CaseStatus, anonymous: boolean): string {
+  return anonymous && status === 'open' ? '待核实' : statusLabel(kind, status);
 }

@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import type { CaseNoticeFacts } from '../../../db/queries/notifications.js';
 import type { NotifyEvent, WebhookKind } from '../../../shared/api/notifications.js';
-import { SCORE_LABELS, type Score } from '../../../shared/domain.js';
+import { CASE_KIND_LABELS, type CaseKind, SCORE_LABELS, type Score } from '../../../shared/domain.js';
 import { redactPhones } from '../../lib/redact.js';
 
 export type WebhookPayload =
@@ -33,7 +33,8 @@ interface Notice {
 }
 
 function notice(event: NotifyEvent, f: CaseNoticeFacts, today: string): Notice {
-  const scoreLabel = SCORE_LABELS[f.score as Score] ?? `${f.score} 分`;
+  // A reported case (办不成事) has no score: its kind instead.
+  const scoreLabel = f.score === null ? CASE_KIND_LABELS[f.kind as CaseKind] : (SCORE_LABELS[f.score as Score] ?? `${f.score} 分`);
   if (event === 'bad_rating') {
     const lines: [string, string][] = [
       ['案件编号', f.caseNo],
@@ -54,7 +55,7 @@ function notice(event: NotifyEvent, f: CaseNoticeFacts, today: string): Notice {
       ['案件编号', f.caseNo],
       ['部门', f.departmentName],
       ['位置', f.location],
-      ['评价', scoreLabel],
+      [f.score === null ? '类型' : '评价', scoreLabel],
       ['超期', whole ? `已超过办结时限（${f.dueDate}）` : `已超过回访时限（${f.contactDueDate}）`],
     ],
   };

@@ -96,8 +96,16 @@ function loadBundle(dir: string, htmlName: string, name: string): Render | null 
   ].join('; ');
   return (data, title) => ({
     csp,
-    html: `${titleBefore}<title>${escapeHtml(title)}</title>${titleAfter}${bodyHead}<script id="page-data" type="application/json">${jsonForScript(data)}</script>${script}</body>${bodyTail ?? ''}`,
+    html: `${titleBefore}<title>${escapeHtml(title)}</title>${titleAfter}${bodyHead}${reportLink(data)}<script id="page-data" type="application/json">${jsonForScript(data)}</script>${script}</body>${bodyTail ?? ''}`,
   });
+}
+
+/**
+ * 办不成事 (docs/domain.md): a window code's rating page links to the report form (/b/{code}). Written
+ * into the page, not the bundle: the 办件 link's page (/e/) shares the bundle and its 12 KB budget.
+ */
+function reportLink(data: PageData): string {
+  return data.kind === 'rate' ? `<footer><a href="/b/${encodeURIComponent(data.code)}">办不成事？点此反映</a></footer>` : '';
 }
 
 export function loadCitizenPageTemplate(clientDir: string): CitizenPageTemplate {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { REPORT_DESCRIPTION_MAX, REPORT_SUBJECT_MAX } from '../../../shared/api/cases.js';
 import type { MissingData, PageData } from '../../../shared/api/citizen-page.js';
 import { errors } from '../../../shared/api/common.js';
 import {
@@ -273,6 +274,48 @@ export async function ratingsRoutes(
       pageTitle(['评价', info.departmentName, info.location], authority),
     );
   });
+
+  // 办不成事 (docs/domain.md): the report form of a window's code, in the status bundle; ?task= prefills
+  // the 事项 (a guide page or a rejected 办件 links here with it).
+  app.get(
+    '/b/:code',
+    {
+      schema: {
+        hide: true,
+        params: Type.Object({ code: Type.String() }),
+        querystring: Type.Object({ task: Type.Optional(Type.String({ maxLength: 500 })) }),
+      },
+    },
+    async (request, reply) => {
+      const code = request.params.code.trim().toUpperCase();
+      const info = code.length <= 64 ? await codes.getPublicInfo(code) : null;
+      if (!info) return sendMissing(reply, 404, missingPage('unknown', settings.get().citizen, { code: code.slice(0, 64) }));
+      const county = await settings.forDepartment(info.departmentId);
+      if (!info.active) {
+        return sendMissing(
+          reply,
+          410,
+          missingPage('disabled', county.citizen, { code, departmentName: info.departmentName, location: info.location }),
+        );
+      }
+      const { authority } = county.citizen;
+      return sendPage(
+        reply,
+        200,
+        {
+          kind: 'report',
+          authority,
+          code,
+          departmentName: info.departmentName,
+          location: info.location,
+          subject: (request.query.task ?? '').trim().slice(0, REPORT_SUBJECT_MAX),
+          subjectMax: REPORT_SUBJECT_MAX,
+          descriptionMax: REPORT_DESCRIPTION_MAX,
+        },
+        pageTitle(['办不成事反映', info.departmentName, info.location], authority),
+      );
+    },
+  );
 
   // A 办件's one-time rating link (一次一评), from the business system's SMS or the QR on the window's screen.
   app.get('/e/:token', { schema: { hide: true, params: Type.Object({ token: Type.String() }) } }, async (request, reply) => {

@@ -1,0 +1,97 @@
+// Migration 0020 (cases without a rating) on a database that already has cases: SQLite rebuilds the
+// cases table (rating_id loses NOT NULL); every row, index and foreign key must come through, with the
+// timelines and ratings that refer to the cases, and the app must go on working the old cases.
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Db, firstRow, openDb, rows, writerOf } from '../../db/client.js';
+import { migrateDb } from '../../db/migrate.js';
+import { verifyRollups } from '../../server/modules/stats/recount.js';
+import { bearerFor, driverUnderTest, makeTestApp, writeSql } from '../helpers/app.js';
+import { makeRating, makeWorld } from '../helpers/factories.js';
+
+const MIGRATIONS = fileURLToPath(new URL('../../db/migrations', import.meta.url));
+const NEW_COLUMNS = ['subject text', 'description text', 'phone_enc text', 'phone_erased_at integer', 'handling text'];
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mspy-migrate-cases-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function databaseBefore(tagEnd: string): Db {
+  const journal = JSON.parse(readFileSync(join(MIGRATIONS, 'meta/_journal.json'), 'utf8')) as { entries: { idx: number; tag: string }[] };
+  const mine = journal.entries.find((e) => e.tag.endsWith(tagEnd))!;
+  const entries = journal.entries.filter((e) => e.idx < mine.idx);
+  mkdirSync(join(dir, 'meta'));
+  writeFileSync(join(dir, 'meta/_journal.json'), JSON.stringify({ ...journal, entries }));
+  for (const e of entries) copyFileSync(join(MIGRATIONS, `${e.tag}.sql`), join(dir, `${e.tag}.sql`));
+  const db = openDb(':memory:');
+  migrate(drizzle(writerOf(db)), { migrationsFolder: dir });
+  return db;
+}
+
+const schemaOf = (db: Db) =>
+  rows<{ name: string; sql: string | null }>(
+    db,
+    sql`SELECT name, sql FROM sqlite_master WHERE tbl_name = 'cases' AND type = 'index' ORDER BY name`,
+  );
+const foreignKeys = (db: Db, table: string) =>
+  rows(db, sql.raw(`SELECT "table", "from", "to" FROM pragma_foreign_key_list('${table}') ORDER BY "from"`));
+
+describe.skipIf(driverUnderTest === 'pg')('migration 0022 lets a case have no rating', () => {
+  it('keeps every case, its timeline, indexes and foreign keys, and the old cases still work', async () => {
+    const db = databaseBefore('_cases_without_rating');
+    const notNull = await firstRow<{ notnull: number }>(db, sql`SELECT "notnull" FROM pragma_table_info('cases') WHERE name = 'rating_id'`);
+    expect(notNull!.notnull).toBe(1);
+    const w = await makeWorld(db);
+    // Today's write path writes today's case columns: they are there while it writes and gone again
+    // before the migration runs, as in a database of that time.
+    for (const c of NEW_COLUMNS) await writeSql(db, sql.raw(`ALTER TABLE cases ADD ${c}`));
+    const t = await makeTestApp({ db });
+    const made = [];
+    for (const score of [1, 2, 1, 5]) made.push(await makeRating(t.services, { codeId: w.codeA.id, score, phone: '13912345678' }));
+    for (const c of NEW_COLUMNS) await writeSql(db, sql.raw(`ALTER TABLE cases DROP COLUMN ${c.split(' ')[0]}`));
+    const before = await rows(db, sql`SELECT * FROM cases ORDER BY id`);
+    const events = await rows(db, sql`SELECT * FROM case_events ORDER BY id`);
+    const indexes = await schemaOf(db);
+    const fks = await foreignKeys(db, 'cases');
+    const childFks = await foreignKeys(db, 'case_events');
+    expect(before).toHaveLength(3);
+
+    await migrateDb(db);
+    expect(
+      (await firstRow<{ notnull: number }>(db, sql`SELECT "notnull" FROM pragma_table_info('cases') WHERE name = 'rating_id'`))!.notnull,
+    ).toBe(0);
+    const after = await rows<Record<string, unknown>>(db, sql`SELECT * FROM cases ORDER BY id`);
+    expect(after.map(({ subject, description, phone_enc, phone_erased_at, handling, ...old }) => old)).toEqual(before);
+    expect(after.every((r) => r.subject === null && r.handling === null)).toBe(true);
+    expect(await rows(db, sql`SELECT * FROM case_events ORDER BY id`)).toEqual(events);
+    expect(await schemaOf(db)).toEqual(indexes);
+    expect(await foreignKeys(db, 'cases')).toEqual(fks);
+    expect(await foreignKeys(db, 'case_events')).toEqual(childFks);
+    expect(childFks).toContainEqual({ table: 'cases', from: 'case_id', to: 'id' });
+    expect(await rows(db, sql`PRAGMA foreign_key_check`)).toEqual([]);
+    expect((await verifyRollups(db)).mismatches).toEqual([]);
+
+    // The old cases are listed, shown and moved as before.
+    const h = bearerFor(t.app, w.supervisor);
+    const list = (await t.app.inject({ url: '/api/cases', headers: h })).json();
+    expect(list.total).toBe(3);
+    const id = made[0]!.case!.id;
+    const moved = await t.app.inject({
+      method: 'POST',
+      url: `/api/cases/${id}/transitions`,
+      headers: h,
+      payload: { to: 'visited', classification: 'valid' },
+    });
+    expect(moved.statusCode).toBe(200);
+    expect(moved.json().rating.score).toBe(1);
+    await t.close();
+  });
+});
