@@ -7,6 +7,7 @@ import {
   CASE_KINDS,
   CASE_STATUSES,
   CLASSIFICATIONS,
+  COMPLAINT_CHANNELS,
   HANDLINGS,
   MATTER_SOURCES,
   MATTER_STATUSES,
@@ -249,9 +250,8 @@ export const cases = sqliteTable(
     departmentId: integer('department_id')
       .notNull()
       .references(() => departments.id),
-    codeId: text('code_id')
-      .notNull()
-      .references(() => codes.id),
+    /** The window's code; null for a complaint entered without one (投诉: the window is optional). */
+    codeId: text('code_id').references(() => codes.id),
     /** Day of the rating (of the report, for a case without one): cohort key of the case rollups. */
     ratingDay: text('rating_day').notNull(),
     anonymous: integer('anonymous', { mode: 'boolean' }).notNull(),
@@ -281,8 +281,14 @@ export const cases = sqliteTable(
     phoneErasedAt: integer('phone_erased_at'),
     /** 办不成事's own classification: 不能办 / 不好办 / 不给办 (HANDLINGS), not the 差评 one. */
     handling: text('handling', { enum: HANDLINGS }),
+    /** 投诉 (complaint): the channel it came by (COMPLAINT_CHANNELS), its 12345 工单编号, and who entered it. */
+    channel: text('channel', { enum: COMPLAINT_CHANNELS }),
+    orderNo: text('order_no'),
+    enteredBy: integer('entered_by').references(() => users.id),
   },
   (t) => [
+    // One case per work order of a channel (a second entry of the same 12345 order is refused or replayed).
+    uniqueIndex('cases_channel_order_idx').on(t.channel, t.orderNo),
     // Covering for the unclosed/overdue counts per department (status seeks, due date in the index).
     index('cases_dept_status_due_idx').on(t.departmentId, t.status, t.dueDate),
     index('cases_status_due_idx').on(t.status, t.dueDate),

@@ -9,6 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createLogger } from './lib/logger.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { casesRoutes } from './modules/cases/cases.routes.js';
+import { complaintsRoutes } from './modules/cases/complaints.routes.js';
 import { homeRoutes } from './modules/cases/home.routes.js';
 import { codesRoutes } from './modules/codes/codes.routes.js';
 import { guidesRoutes } from './modules/guides/guides.routes.js';
@@ -154,6 +155,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     settings: services.settings,
     pages: loadCitizenPageTemplate(config.clientDir),
   });
+  await app.register(complaintsRoutes, { cases: services.cases, maxRequestsPerMinute: config.integrationMaxRequestsPerMinute });
 
   await registerClient(app, config.clientDir);
   return app;

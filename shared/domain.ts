@@ -56,19 +56,35 @@ export const WAITING_ON_LABELS: Record<WaitingOn, string> = {
   supervisor: '督查',
 };
 
-export const CASE_KINDS = ['bad_rating', 'spot_check', 'cannot_handle'] as const;
+export const CASE_KINDS = ['bad_rating', 'spot_check', 'cannot_handle', 'complaint'] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 export const CASE_KIND_LABELS: Record<CaseKind, string> = {
   bad_rating: '差评必查',
   spot_check: '好评抽查',
   cannot_handle: '办不成事',
+  complaint: '投诉',
 };
 
 /**
  * The kinds whose first step has its own deadline (contact_due_date): a 差评's 回访, a 办不成事's
  * 分类答复. Past it, an open case is overdue on its contact and escalates.
  */
-export const CONTACT_DEADLINE_KINDS: readonly CaseKind[] = ['bad_rating', 'cannot_handle'];
+export const CONTACT_DEADLINE_KINDS: readonly CaseKind[] = ['bad_rating', 'cannot_handle', 'complaint'];
+
+/**
+ * 投诉 (docs/domain.md 4.8): the channels a complaint reaches the hall by, entered by staff. A 12345
+ * work order keeps its 工单编号 (one case per order).
+ */
+export const COMPLAINT_CHANNELS = ['phone', '12345', 'mailbox', 'letter'] as const;
+export type ComplaintChannel = (typeof COMPLAINT_CHANNELS)[number];
+export const COMPLAINT_CHANNEL_LABELS: Record<ComplaintChannel, string> = {
+  phone: '投诉电话',
+  '12345': '12345工单',
+  mailbox: '意见箱·信箱',
+  letter: '来信来访',
+};
+/** A 12345 工单编号: letters, digits and - _ /, as the hotline's systems print them. */
+export const ORDER_NO_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_\-/]{0,63}$/;
 
 /** 办不成事's classification (docs/domain.md): 不能办 (explain), 不好办 (coordinate), 不给办 (督办). */
 export const HANDLINGS = ['cannot', 'hard', 'refused'] as const;

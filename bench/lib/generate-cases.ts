@@ -113,6 +113,9 @@ export function generateCase(
     phoneEnc: null,
     phoneErasedAt: null,
     handling: null,
+    channel: null,
+    orderNo: null,
+    enteredBy: null,
   };
   return { row, steps, excludedAt: last.event === 'appeal_approved' ? last.at : null };
 }

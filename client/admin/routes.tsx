@@ -5,6 +5,7 @@ import { CaseDetailPage } from './pages/CaseDetailPage.js';
 import { CasesPage } from './pages/CasesPage.js';
 import { CodeKiosksPage } from './pages/CodeKiosksPage.js';
 import { CodesPage } from './pages/CodesPage.js';
+import { ComplaintEntryPage } from './pages/ComplaintEntryPage.js';
 import { CredibilityPage } from './pages/CredibilityPage.js';
 import { DashboardPage } from './pages/DashboardPage.js';
 import { DepartmentsPage } from './pages/DepartmentsPage.js';
@@ -65,4 +66,5 @@ export const ROUTES: RouteDef[] = [
   { path: '/account', page: AccountPage },
   { path: '/paper', page: PaperEntryPage, nav: '录入问卷', roles: ['supervisor', 'admin'] },
   { path: '/guides', page: GuidesPage, nav: '办事指南' },
+  { path: '/complaints/new', page: ComplaintEntryPage, nav: '录入投诉' },
 ];

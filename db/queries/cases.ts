@@ -1,5 +1,12 @@
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, or, type Placeholder, type SQL, sql } from 'drizzle-orm';
-import { type CaseKind, type CaseStatus, CONTACT_DEADLINE_KINDS, UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
+import { CHINA_OFFSET_MS } from '../../shared/china-time.js';
+import {
+  type CaseKind,
+  type CaseStatus,
+  CONTACT_DEADLINE_KINDS,
+  type ComplaintChannel,
+  UNCLOSED_CASE_STATUSES,
+} from '../../shared/domain.js';
 import { type DbOrTx, exec, first, firstRow, inIdList, isPg, only, perConnection, rows, statement } from '../client.js';
 import { caseDepartments, caseEvents, caseStatusCounts, cases, codes, departments, ratings, users } from '../schema.js';
 
@@ -111,7 +118,8 @@ export async function findFollowUpOfCase(db: DbOrTx, caseId: number): Promise<Ca
 /** A case with what the citizen's status page shows of it: where, and what was rated. */
 export interface PublicCaseRow extends CaseRow {
   departmentName: string;
-  location: string;
+  /** null for a complaint entered without a window. */
+  location: string | null;
   /** null for a case no rating opened (办不成事). */
   score: number | null;
   tags: string[] | null;
@@ -131,7 +139,7 @@ export async function getPublicCaseByToken(db: DbOrTx, token: string): Promise<P
       })
       .from(cases)
       .innerJoin(departments, eq(departments.id, cases.departmentId))
-      .innerJoin(codes, eq(codes.id, cases.codeId))
+      .leftJoin(codes, eq(codes.id, cases.codeId))
       .leftJoin(ratings, eq(ratings.id, cases.ratingId))
       .where(eq(cases.statusToken, token)),
   );
@@ -155,14 +163,15 @@ export async function findCaseForLookup(
       })
       .from(cases)
       .leftJoin(ratings, eq(ratings.id, cases.ratingId))
-      .where(and(eq(cases.caseNo, caseNo), inArray(cases.kind, ['bad_rating', 'cannot_handle']))),
+      .where(and(eq(cases.caseNo, caseNo), inArray(cases.kind, ['bad_rating', 'cannot_handle', 'complaint']))),
   );
 }
 
 /** A case joined with what its pages show: department, code location, rating, officer. */
 export interface CaseListRow extends CaseRow {
   departmentName: string;
-  location: string;
+  /** null for a complaint entered without a window. */
+  location: string | null;
   /** null for a case no rating opened (办不成事). */
   score: number | null;
   phoneEnc: string | null;
@@ -317,7 +326,7 @@ function selectListRows(db: DbOrTx) {
     .select(listColumns)
     .from(cases)
     .innerJoin(departments, eq(departments.id, cases.departmentId))
-    .innerJoin(codes, eq(codes.id, cases.codeId))
+    .leftJoin(codes, eq(codes.id, cases.codeId))
     .leftJoin(ratings, eq(ratings.id, cases.ratingId))
     .leftJoin(users, eq(users.id, cases.officerId));
 }
@@ -524,4 +533,52 @@ export async function departmentNameInUnitOf(db: DbOrTx, departmentId: number, s
     sql`SELECT d.name FROM departments d JOIN departments o ON o.org_unit_id = d.org_unit_id WHERE d.id = ${departmentId} AND o.id = ${sameUnitAs}`,
   );
   return row?.name;
+}
+
+/** 投诉: the case a channel's work order already opened (one case per order number and channel). */
+export async function findCaseByOrder(
+  db: DbOrTx,
+  channel: ComplaintChannel,
+  orderNo: string,
+): Promise<{ id: number; caseNo: string; statusToken: string; departmentId: number } | undefined> {
+  return first(
+    db
+      .select({ id: cases.id, caseNo: cases.caseNo, statusToken: cases.statusToken, departmentId: cases.departmentId })
+      .from(cases)
+      .where(and(eq(cases.channel, channel), eq(cases.orderNo, orderNo))),
+  );
+}
+
+export interface ComplaintFigureRow {
+  departmentId: number;
+  departmentName: string;
+  channel: ComplaintChannel;
+  complaints: number;
+  closed: number;
+  onTime: number;
+  satisfied: number;
+}
+
+/**
+ * 投诉 figures (docs/domain.md 4.8): complaints received in the period (rating_day holds the day received),
+ * closed, closed within their deadline (the China day of closed_at, UTC+8, on or before due_date) and closed
+ * with the citizen satisfied or basically satisfied, per department and channel. Read from the cases: few.
+ */
+export async function complaintFigures(db: DbOrTx, departmentIds: number[], from: string, to: string): Promise<ComplaintFigureRow[]> {
+  if (departmentIds.length === 0) return [];
+  const closedDay = isPg(db)
+    ? sql.raw(`to_char(to_timestamp((c.closed_at + ${CHINA_OFFSET_MS}) / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')`)
+    : sql.raw(`strftime('%Y-%m-%d', (c.closed_at + ${CHINA_OFFSET_MS}) / 1000, 'unixepoch')`);
+  return rows<ComplaintFigureRow>(
+    db,
+    sql`SELECT c.department_id AS "departmentId", d.name AS "departmentName", c.channel AS "channel",
+      count(*) AS "complaints",
+      sum(CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END) AS "closed",
+      sum(CASE WHEN c.status = 'closed' AND ${closedDay} <= c.due_date THEN 1 ELSE 0 END) AS "onTime",
+      sum(CASE WHEN c.status = 'closed' AND c.satisfaction IN ('satisfied', 'basic') THEN 1 ELSE 0 END) AS "satisfied"
+    FROM cases c JOIN departments d ON d.id = c.department_id
+    WHERE c.kind = 'complaint' AND c.rating_day >= ${from} AND c.rating_day <= ${to} AND ${inIdList(db, sql.raw('c.department_id'), departmentIds)}
+    GROUP BY c.department_id, d.name, d.sort_order, c.channel
+    ORDER BY d.sort_order, c.department_id, c.channel`,
+  );
 }

@@ -49,8 +49,8 @@ export async function caseNoticeFacts(db: DbOrTx, caseId: number): Promise<CaseN
     db,
     sql`
     SELECT c.id AS "caseId", c.case_no AS "caseNo", c.kind, c.status, d.name AS "departmentName", d.org_unit_id AS "orgUnitId",
-      k.location, r.score, r.comment, c.due_date AS "dueDate", c.contact_due_date AS "contactDueDate"
-    FROM cases c JOIN departments d ON d.id = c.department_id JOIN codes k ON k.id = c.code_id
+      coalesce(k.location, '') AS location, r.score, r.comment, c.due_date AS "dueDate", c.contact_due_date AS "contactDueDate"
+    FROM cases c JOIN departments d ON d.id = c.department_id LEFT JOIN codes k ON k.id = c.code_id
       LEFT JOIN ratings r ON r.id = c.rating_id
     WHERE c.id = ${caseId}`,
   );

@@ -7,6 +7,7 @@ import {
   CASE_STATUSES,
   CLASSIFICATIONS,
   COMMENT_MAX,
+  COMPLAINT_CHANNELS,
   HANDLINGS,
   MATTER_SOURCES,
   MATTER_STATUSES,
@@ -180,6 +181,11 @@ export const CaseDetailSchema = Type.Object({
       subject: Nullable(Type.String({ description: '事项' })),
       description: Type.String({ description: '反映的情况（手机号已脱敏）' }),
       phoneMasked: Nullable(Type.String()),
+      /** 投诉: its channel, 12345 工单编号 and the day received (null for a 办不成事). */
+      channel: Type.Optional(Nullable(lit(COMPLAINT_CHANNELS))),
+      channelLabel: Type.Optional(Nullable(Type.String())),
+      orderNo: Type.Optional(Nullable(Type.String())),
+      receivedOn: Type.Optional(Nullable(Type.String())),
       phoneErased: Type.Boolean(),
     }),
   ),
@@ -417,3 +423,60 @@ export const ReportFiguresResponse = Type.Object({
 });
 export type ReportFigures = Static<typeof ReportFiguresResponse>;
 export const ReportFiguresQuery = Type.Object({ from: Type.Optional(DateString), to: Type.Optional(DateString) });
+
+/** A 12345 工单编号 as the hotline's systems print it (ORDER_NO_PATTERN in shared/domain.ts). */
+const OrderNo = Type.String({ minLength: 1, maxLength: 64, description: '12345 工单编号（字母、数字、- _ /）' });
+
+/** POST /api/cases/complaints (staff): a complaint received by phone, 12345, mailbox or letter, entered as a case. */
+export const ComplaintBody = Type.Object(
+  {
+    channel: lit(COMPLAINT_CHANNELS, { description: '来源渠道：phone 投诉电话 / 12345 12345工单 / mailbox 意见箱·信箱 / letter 来信来访' }),
+    departmentId: Type.Integer({ minimum: 1, maximum: 2147483647, description: '被投诉的部门（本人范围内）' }),
+    code: Type.Optional(Type.String({ maxLength: 64, description: '被投诉的窗口（评议码，可选，须属于该部门）' })),
+    subject: Type.Optional(Type.String({ maxLength: REPORT_SUBJECT_MAX, description: '事项（可选）' })),
+    description: Type.String({ maxLength: REPORT_DESCRIPTION_MAX, description: '群众反映的内容（必填）' }),
+    phone: Type.Optional(Type.String({ maxLength: 20, description: '群众手机号（可选，须同时 consent: true）' })),
+    consent: Type.Optional(Type.Boolean({ description: '群众同意回访（工作人员记录）' })),
+    receivedOn: DateString,
+    orderNo: Type.Optional(OrderNo),
+  },
+  { additionalProperties: false },
+);
+export type ComplaintInput = Static<typeof ComplaintBody>;
+export const ComplaintCreated = Type.Object({
+  id: Type.Integer(),
+  caseNo: Type.String({ description: '受理编号（TS + 日期 + 序号）' }),
+  statusUrl: Type.String({ description: '进度查询页 /s/{token}' }),
+});
+
+/** POST /api/work-orders (integration key, or supervisor / admin): a 12345 work order, idempotent by its number. */
+export const WorkOrderBody = Type.Object(
+  {
+    orderNo: OrderNo,
+    departmentId: Type.Integer({ minimum: 1, maximum: 2147483647, description: '承办部门的 id（GET /api/departments）' }),
+    code: Type.Optional(Type.String({ maxLength: 64, description: '窗口的评议码（可选）' })),
+    subject: Type.String({ maxLength: REPORT_SUBJECT_MAX, description: '工单标题 / 事项' }),
+    description: Type.String({ maxLength: REPORT_DESCRIPTION_MAX, description: '工单内容（必填）' }),
+    phone: Type.Optional(Type.String({ maxLength: 20, description: '来电人手机号（可选：12345 受理时已征得回访同意）' })),
+    receivedAt: DateString,
+  },
+  { additionalProperties: false },
+);
+export type WorkOrderInput = Static<typeof WorkOrderBody>;
+
+/** GET /api/stats/complaints: complaints of a period by channel and department, closed on time. */
+const ComplaintFigureRow = Type.Object({
+  complaints: Type.Integer({ description: '投诉件数（按收到日期）' }),
+  closed: Type.Integer({ description: '已办结' }),
+  onTime: Type.Integer({ description: '在办结时限内办结' }),
+  onTimeRate: Nullable(Type.Number({ description: '按时办结率 = onTime / closed；无办结为 null' })),
+  satisfied: Type.Integer({ description: '办结且群众满意或基本满意' }),
+});
+export const ComplaintFiguresResponse = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  total: ComplaintFigureRow,
+  channels: Type.Array(Type.Object({ channel: lit(COMPLAINT_CHANNELS), channelLabel: Type.String(), ...ComplaintFigureRow.properties })),
+  departments: Type.Array(Type.Object({ departmentId: Type.Integer(), departmentName: Type.String(), ...ComplaintFigureRow.properties })),
+});
+export type ComplaintFigures = Static<typeof ComplaintFiguresResponse>;

@@ -17,6 +17,8 @@ import { makeRating, makeWorld } from '../helpers/factories.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../../db/migrations', import.meta.url));
 const NEW_COLUMNS = ['subject text', 'description text', 'phone_enc text', 'phone_erased_at integer', 'handling text'];
+/** Migration 0023's columns (投诉), also written by today's write path. */
+const COMPLAINT_COLUMNS = ['channel text', 'order_no text', 'entered_by integer'];
 
 let dir: string;
 beforeEach(() => {
@@ -52,11 +54,11 @@ describe.skipIf(driverUnderTest === 'pg')('migration 0022 lets a case have no ra
     const w = await makeWorld(db);
     // Today's write path writes today's case columns: they are there while it writes and gone again
     // before the migration runs, as in a database of that time.
-    for (const c of NEW_COLUMNS) await writeSql(db, sql.raw(`ALTER TABLE cases ADD ${c}`));
+    for (const c of [...NEW_COLUMNS, ...COMPLAINT_COLUMNS]) await writeSql(db, sql.raw(`ALTER TABLE cases ADD ${c}`));
     const t = await makeTestApp({ db });
     const made = [];
     for (const score of [1, 2, 1, 5]) made.push(await makeRating(t.services, { codeId: w.codeA.id, score, phone: '13912345678' }));
-    for (const c of NEW_COLUMNS) await writeSql(db, sql.raw(`ALTER TABLE cases DROP COLUMN ${c.split(' ')[0]}`));
+    for (const c of [...NEW_COLUMNS, ...COMPLAINT_COLUMNS]) await writeSql(db, sql.raw(`ALTER TABLE cases DROP COLUMN ${c.split(' ')[0]}`));
     const before = await rows(db, sql`SELECT * FROM cases ORDER BY id`);
     const events = await rows(db, sql`SELECT * FROM case_events ORDER BY id`);
     const indexes = await schemaOf(db);
@@ -69,11 +71,17 @@ describe.skipIf(driverUnderTest === 'pg')('migration 0022 lets a case have no ra
       (await firstRow<{ notnull: number }>(db, sql`SELECT "notnull" FROM pragma_table_info('cases') WHERE name = 'rating_id'`))!.notnull,
     ).toBe(0);
     const after = await rows<Record<string, unknown>>(db, sql`SELECT * FROM cases ORDER BY id`);
-    expect(after.map(({ subject, description, phone_enc, phone_erased_at, handling, ...old }) => old)).toEqual(before);
-    expect(after.every((r) => r.subject === null && r.handling === null)).toBe(true);
+    expect(
+      after.map(({ subject, description, phone_enc, phone_erased_at, handling, channel, order_no, entered_by, ...old }) => old),
+    ).toEqual(before);
+    expect(after.every((r) => r.subject === null && r.handling === null && r.channel === null && r.order_no === null)).toBe(true);
     expect(await rows(db, sql`SELECT * FROM case_events ORDER BY id`)).toEqual(events);
-    expect(await schemaOf(db)).toEqual(indexes);
-    expect(await foreignKeys(db, 'cases')).toEqual(fks);
+    // Migration 0023 (投诉, run by migrateDb too) adds one index and one foreign key.
+    expect((await schemaOf(db)).filter((i) => i.name !== 'cases_channel_order_idx')).toEqual(indexes);
+    expect((await foreignKeys(db, 'cases')).filter((f) => (f as { from: string }).from !== 'entered_by')).toEqual(fks);
+    expect(
+      (await firstRow<{ notnull: number }>(db, sql`SELECT "notnull" FROM pragma_table_info('cases') WHERE name = 'code_id'`))!.notnull,
+    ).toBe(0);
     expect(await foreignKeys(db, 'case_events')).toEqual(childFks);
     expect(childFks).toContainEqual({ table: 'cases', from: 'case_id', to: 'id' });
     expect(await rows(db, sql`PRAGMA foreign_key_check`)).toEqual([]);

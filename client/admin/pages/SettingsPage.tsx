@@ -57,6 +57,19 @@ const CANNOT_HANDLE_FIELDS: NumberSpec[] = [
   ],
 ];
 
+const COMPLAINT_FIELDS: NumberSpec[] = [
+  [
+    'complaints.verifyWorkingDays',
+    '投诉核实时限（工作日）',
+    '录入投诉（投诉电话、12345工单、信箱、来信来访）后，须在这么多个工作日内核实。从收到当天算起。',
+  ],
+  [
+    'complaints.caseWorkingDays',
+    '投诉办结时限（工作日）',
+    '收到投诉后须在这么多个工作日内办结（整改或说明、回访并记录群众满意度）。改了只影响今后的投诉。',
+  ],
+];
+
 const SPOT_CHECK_FIELDS: NumberSpec[] = [
   [
     'spotCheck.share',
@@ -291,6 +304,7 @@ const SECTION_TITLES: Record<Section, string> = {
   citizen: '群众评价页',
   report: '数据上报代码',
   cannotHandle: '办不成事处理时限',
+  complaints: '投诉处理时限',
 };
 
 export function SettingsPage({ user }: PageProps) {
@@ -476,6 +490,10 @@ export function SettingsPage({ user }: PageProps) {
             <h3>{SECTION_TITLES.cannotHandle}</h3>
             {note('cannotHandle')}
             <div class="settings-fields">{CANNOT_HANDLE_FIELDS.map(field)}</div>
+
+            <h3>{SECTION_TITLES.complaints}</h3>
+            {note('complaints')}
+            <div class="settings-fields">{COMPLAINT_FIELDS.map(field)}</div>
 
             <h3>{SECTION_TITLES.spotCheck}</h3>
             {note('spotCheck')}

@@ -55,8 +55,9 @@ export function createCaseViews(crypto: DataCrypto) {
       statusLabel: statusLabel(r.kind, r.status),
       departmentId: r.departmentId,
       departmentName: r.departmentName,
-      codeId: r.codeId,
-      location: r.location,
+      // A complaint entered without a window has neither: '' (the API's strings stay strings).
+      codeId: r.codeId ?? '',
+      location: r.location ?? '',
       score: r.score,
       scoreLabel: scoreLabelOf(r.score),
       classification: r.classification,

@@ -19,6 +19,7 @@ import { chinaDay } from '../../../shared/china-time.js';
 import {
   type CaseKind,
   type CaseStatus,
+  COMPLAINT_CHANNEL_LABELS,
   holdRuleLabels,
   MOBILE_PATTERN,
   normalizePhone,
@@ -41,6 +42,7 @@ import type { ReportOutbox } from '../reporting/outbox.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { StatsService } from '../stats/stats.service.js';
 import { createCaseViews, scoreLabel } from './case-views.js';
+import { createComplaints } from './complaints.js';
 import { createCaseLookup } from './lookup.js';
 import { createCasePrivacy } from './privacy.js';
 import { createSpotChecks } from './spot-checks.js';
@@ -182,12 +184,16 @@ export function createCasesService(deps: CasesDeps) {
           ? parts.filter((p) => actor.departmentIds.has(p.departmentId)).map((p) => p.departmentId)
           : [],
       report:
-        row.kind === 'cannot_handle'
+        row.kind === 'cannot_handle' || row.kind === 'complaint'
           ? {
               subject: row.subject,
               description: row.description == null ? '' : redactPhones(row.description),
               phoneMasked: views.maskedPhone(row.phoneEnc),
               phoneErased: row.phoneErasedAt != null,
+              channel: row.channel,
+              channelLabel: row.channel ? COMPLAINT_CHANNEL_LABELS[row.channel] : null,
+              orderNo: row.orderNo,
+              receivedOn: row.kind === 'complaint' ? row.ratingDay : null,
             }
           : null,
       parts: parts.map((p) => ({ ...p, note: p.note == null ? null : redactPhones(p.note) })),
@@ -199,7 +205,7 @@ export function createCasesService(deps: CasesDeps) {
         comment: rating.comment == null ? null : redactPhones(rating.comment),
         createdAt: rating.createdAt,
         codeId: rating.codeId,
-        location: row.location,
+        location: row.location ?? '',
         realName: rating.realName,
         phoneMasked: views.maskedPhone(rating.phoneEnc),
         phoneErased: rating.phoneErasedAt != null,
@@ -262,6 +268,7 @@ export function createCasesService(deps: CasesDeps) {
   const privacy = createCasePrivacy({ db, clock, settings, ratings, crypto, scoped, canViewPhone });
   const caseLookup = createCaseLookup({ db, clock, crypto, settings });
   const spotChecks = createSpotChecks({ db, clock, random, settings, stats, org: deps.org, statusToken, listItemById });
+  const complaints = createComplaints({ db, clock, random, crypto, settings, stats });
 
   return {
     /**
@@ -335,7 +342,7 @@ export function createCasesService(deps: CasesDeps) {
         departmentIds: [...actor.departmentIds],
         // A head also sees the 不好办 cases their department coordinates on (not their spot checks).
         coordinatingIds: head ? [...actor.departmentIds] : undefined,
-        kinds: head ? ['bad_rating', 'cannot_handle'] : undefined,
+        kinds: head ? ['bad_rating', 'cannot_handle', 'complaint'] : undefined,
         statuses,
         kindStatuses: kindStatusesOf(actor, query),
         kind: query.kind,
@@ -467,7 +474,7 @@ export function createCasesService(deps: CasesDeps) {
         statusLabel: publicStatusLabel(c.kind, c.status, c.anonymous),
         departmentId: c.departmentId,
         departmentName: c.departmentName,
-        location: c.location,
+        location: c.location ?? '',
         score: c.score,
         scoreLabel: views.scoreLabelOf(c.score),
         tags: c.tags ?? [],
@@ -646,6 +653,9 @@ export function createCasesService(deps: CasesDeps) {
     viewPhone: privacy.viewPhone,
     erasePhones: privacy.erasePhones,
     drawSpotChecks: spotChecks.draw,
+    enterComplaint: complaints.enter,
+    openWorkOrder: complaints.workOrder,
+    complaintFigures: complaints.figures,
     listSpotCheckDraws: spotChecks.listDraws,
   };
 }

@@ -21,11 +21,11 @@ const NOT_FOUND =
 
 /**
  * The case number as a citizen may type it: spaces, lower case, any dash or none, without the CP (a
- * 差评's); a 办不成事's BB prefix is kept.
+ * 差评's); a 办不成事's BB and a 投诉's TS prefix are kept.
  */
 export function normalizeCaseNo(input: string): string {
   const s = input.replace(/[\s\-－—–_]/g, '').toUpperCase();
-  const m = /^(CP|BB)?(\d{8})(\d+)$/.exec(s);
+  const m = /^(CP|BB|TS)?(\d{8})(\d+)$/.exec(s);
   return m ? `${m[1] ?? 'CP'}${m[2]}-${m[3]}` : s;
 }
 

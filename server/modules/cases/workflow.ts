@@ -1,4 +1,4 @@
-// The case workflow of 差评必查 / 好评抽查 in ONE table (docs/api.md, Cases): every allowed move, who
+// The case workflow of 差评必查 / 好评抽查 / 办不成事 / 投诉 in ONE table (docs/api.md, Cases): every allowed move, who
 // may make it, which fields it needs, and what the citizen sees of it. Everything else (routes, the
 // staff page's buttons, the citizen's status page) is derived from this table.
 
@@ -302,6 +302,72 @@ export const MOVES: readonly Move[] = [
     noteLabel: label('群众反馈情况'),
     publicLabel: '办结',
   },
+  // 投诉 (docs/domain.md 4.8: 投诉电话, 12345, 信箱, 来信来访, entered by staff): 核实, then 整改 or 说明,
+  // 回访 with the citizen's satisfaction, 办结 by the supervisor.
+  {
+    kind: 'complaint',
+    from: 'open',
+    to: 'visited',
+    event: 'verified',
+    action: '核实',
+    roles: ['supervisor', 'dept_head'],
+    ...noteOnly('核实情况', true),
+    publicLabel: '已核实，正在处理',
+  },
+  {
+    kind: 'complaint',
+    from: 'visited',
+    to: 'rectifying',
+    event: 'rectifying',
+    action: '开始整改',
+    roles: ['dept_head', 'supervisor'],
+    ...noteOnly('整改安排'),
+    publicLabel: '整改中',
+  },
+  {
+    kind: 'complaint',
+    from: 'visited',
+    to: 'rectified',
+    event: 'explained',
+    action: '解释说明',
+    roles: ['dept_head', 'supervisor'],
+    ...noteOnly('向群众的解释说明', true),
+    publicLabel: '已解释说明',
+    notePublic: true,
+  },
+  {
+    kind: 'complaint',
+    from: 'rectifying',
+    to: 'rectified',
+    event: 'rectified',
+    action: '提交整改措施',
+    roles: ['dept_head', 'supervisor'],
+    ...noteOnly('整改措施', true),
+    publicLabel: '已整改',
+    notePublic: true,
+  },
+  {
+    kind: 'complaint',
+    from: 'rectified',
+    to: 'answered',
+    event: 'answered',
+    action: '记录回访',
+    roles: ['supervisor', 'dept_head'],
+    requires: only('satisfaction'),
+    accepts: ['satisfaction', 'note'],
+    noteLabel: label('回访情况'),
+    publicLabel: '已回访',
+  },
+  {
+    kind: 'complaint',
+    from: 'answered',
+    to: 'closed',
+    event: 'closed',
+    action: '办结',
+    roles: ['supervisor'],
+    ...noteOnly('办结意见'),
+    publicLabel: '办结',
+  },
   {
     kind: 'spot_check',
     from: 'open',
@@ -338,6 +404,14 @@ export function findMove(c: CaseState, to: CaseStatus): Move | undefined {
 /** 办不成事's statuses in its own words; the other kinds use CASE_STATUS_LABELS. */
 const KIND_STATUS_LABELS: Partial<Record<CaseKind, Partial<Record<CaseStatus, string>>>> = {
   cannot_handle: { open: '待分类', visited: '已分类', rectifying: '办理中', rectified: '已答复待评价', closed: '办结' },
+  complaint: {
+    open: '待核实',
+    visited: '已核实',
+    rectifying: '整改中',
+    rectified: '已整改/说明待回访',
+    answered: '已回访',
+    closed: '办结',
+  },
 };
 
 /** A case's status as staff read it, in its kind's words. */
@@ -472,6 +546,7 @@ export const EVENT_LABELS: Record<string, string> = {
   resolved: '记录办理结果',
   department_added: '增加协办部门',
   part_recorded: '记录协办情况',
+  verified: '核实',
 };
 
 /** Citizen labels of the events that are public but are not moves. */
@@ -480,6 +555,7 @@ export const PUBLIC_EVENT_LABELS: Record<string, string> = {
   opened_anonymous: '已受理，由部门核实处理',
   phone_erased: '您留下的手机号码已按规定删除',
   reported: '已受理您反映的“办不成事”，部门将尽快核实答复',
+  complaint: '已受理您的投诉，部门将尽快核实处理',
 };
 
 /**
