@@ -176,8 +176,9 @@ describe('the citizen page in Debian chromium at 390×844', () => {
       return tops.filter((t) => t === last).length;
     });
     expect(lastLine).toBeGreaterThan(1);
-    // Was ~2.95 screens at 390×844 (five level cards stay, the chip wraps alone).
-    expect(await page.evaluate(() => document.scrollingElement!.scrollHeight / 844)).toBeLessThan(2.8);
+    // Was ~2.95 screens at 390×844 (five level cards stay, the chip wraps alone); ~2.76 after the fix, and
+    // the 办事指南 and 办不成事 links under the form (issue #14) add ~0.05.
+    expect(await page.evaluate(() => document.scrollingElement!.scrollHeight / 844)).toBeLessThan(2.85);
     expect(await axeViolations(page)).toEqual([]);
     await ctx.close();
   });

@@ -93,7 +93,8 @@ describe('行政区划代码 (GB/T 2260, 12 digits)', () => {
 
 describe('pf 评价渠道', () => {
   it('maps every channel to the provincial code the contract names, each with its label', () => {
-    expect(RATING_PF).toEqual({ qr: '3', kiosk: '4', link: '2', default: '7' });
+    // Staff-typed 纸质问卷 and 12345 return calls are 其他终端 (5) for the province (DOMAIN: Other ways in).
+    expect(RATING_PF).toEqual({ qr: '3', kiosk: '4', link: '2', default: '7', paper: '5', '12345': '5' });
     for (const channel of RATING_CHANNELS) expect(PF_LABELS[RATING_PF[channel]], channel).toBeTruthy();
     expect(PF_LABELS[RATING_PF.default]).toBe('系统默认评价');
   });
