@@ -281,6 +281,13 @@ export const cases = sqliteTable(
     phoneErasedAt: integer('phone_erased_at'),
     /** 办不成事's own classification: 不能办 / 不好办 / 不给办 (HANDLINGS), not the 差评 one. */
     handling: text('handling', { enum: HANDLINGS }),
+    /** An observation report (监督报告): the user who filed it (特邀监督员, or a staff member's 一把手走流程). */
+    reportedBy: integer('reported_by').references(() => users.id),
+    /** The day the observer saw it ('YYYY-MM-DD'), and the 办件编号 they named, if any. */
+    observedDay: text('observed_day'),
+    projectNo: text('project_no'),
+    /** 一把手走流程: filed by a staff member (head, supervisor, admin) rather than an invited observer. */
+    walkthrough: integer('walkthrough', { mode: 'boolean' }),
   },
   (t) => [
     // Covering for the unclosed/overdue counts per department (status seeks, due date in the index).
@@ -291,6 +298,8 @@ export const cases = sqliteTable(
     index('cases_created_idx').on(t.createdAt),
     // A department's cases newest first (the head's case list) without sorting all of them.
     index('cases_dept_created_idx').on(t.departmentId, t.createdAt),
+    // An observer's own reports, newest first.
+    index('cases_reported_by_idx').on(t.reportedBy, t.createdAt),
   ],
 );
 

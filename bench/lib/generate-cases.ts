@@ -113,6 +113,10 @@ export function generateCase(
     phoneEnc: null,
     phoneErasedAt: null,
     handling: null,
+    reportedBy: null,
+    observedDay: null,
+    projectNo: null,
+    walkthrough: null,
   };
   return { row, steps, excludedAt: last.event === 'appeal_approved' ? last.at : null };
 }

@@ -147,6 +147,13 @@ export const SettingsSchema = Type.Object(
       },
       { additionalProperties: false, description: '办不成事反映的处理时限' },
     ),
+    observation: Type.Object(
+      {
+        answerWorkingDays: Type.Integer({ minimum: 1, maximum: 30, description: '监督报告部门答复时限（工作日）' }),
+        caseWorkingDays: Type.Integer({ minimum: 1, maximum: 90, description: '监督报告办结时限（工作日）' }),
+      },
+      { additionalProperties: false, description: '特邀监督员、一把手走流程监督报告的处理时限' },
+    ),
   },
   { additionalProperties: false },
 );
@@ -224,6 +231,7 @@ export const SETTINGS_DEFAULTS: Settings = {
     },
   },
   cannotHandle: { answerWorkingDays: 2, caseWorkingDays: 10 },
+  observation: { answerWorkingDays: 5, caseWorkingDays: 10 },
 };
 
 export type SettingKey = keyof Settings;
@@ -253,6 +261,7 @@ export const SettingsPatchSchema = Type.Object(
     citizen: Type.Optional(Nullable(P.citizen)),
     report: Type.Optional(Nullable(P.report)),
     cannotHandle: Type.Optional(Nullable(P.cannotHandle)),
+    observation: Type.Optional(Nullable(P.observation)),
   },
   { additionalProperties: false },
 );
@@ -298,6 +307,7 @@ export const SettingsSources = Type.Object({
         'citizen',
         'report',
         'cannotHandle',
+        'observation',
       ] as const),
       scope: LiteralUnion(['platform', 'unit'] as const, { description: 'platform：全平台设置；unit：按组织单位设置、向下继承' }),
       setHere: Type.Boolean({ description: '本单位设置了自己的值' }),

@@ -57,6 +57,15 @@ const CANNOT_HANDLE_FIELDS: NumberSpec[] = [
   ],
 ];
 
+const OBSERVATION_FIELDS: NumberSpec[] = [
+  [
+    'observation.answerWorkingDays',
+    '监督报告答复时限（工作日）',
+    '特邀监督员或一把手走流程提交监督报告后，部门须在这么多个工作日内答复（说明或整改）。从提交当天算起。',
+  ],
+  ['observation.caseWorkingDays', '监督报告办结时限（工作日）', '提交后须在这么多个工作日内由督查办结。改了只影响今后的报告。'],
+];
+
 const SPOT_CHECK_FIELDS: NumberSpec[] = [
   [
     'spotCheck.share',
@@ -291,6 +300,7 @@ const SECTION_TITLES: Record<Section, string> = {
   citizen: '群众评价页',
   report: '数据上报代码',
   cannotHandle: '办不成事处理时限',
+  observation: '监督报告处理时限',
 };
 
 export function SettingsPage({ user }: PageProps) {
@@ -476,6 +486,10 @@ export function SettingsPage({ user }: PageProps) {
             <h3>{SECTION_TITLES.cannotHandle}</h3>
             {note('cannotHandle')}
             <div class="settings-fields">{CANNOT_HANDLE_FIELDS.map(field)}</div>
+
+            <h3>{SECTION_TITLES.observation}</h3>
+            {note('observation')}
+            <div class="settings-fields">{OBSERVATION_FIELDS.map(field)}</div>
 
             <h3>{SECTION_TITLES.spotCheck}</h3>
             {note('spotCheck')}

@@ -42,6 +42,7 @@ import type { SettingsService } from '../settings/settings.service.js';
 import type { StatsService } from '../stats/stats.service.js';
 import { createCaseViews, scoreLabel } from './case-views.js';
 import { createCaseLookup } from './lookup.js';
+import { createObservations } from './observations.js';
 import { createCasePrivacy } from './privacy.js';
 import { createSpotChecks } from './spot-checks.js';
 import { applyMove } from './transitions.js';
@@ -93,7 +94,7 @@ export interface CasesDeps {
   /** The rating behind a case: read, excluded after an approved appeal, its phone number erased. */
   ratings: Pick<RatingRecords, 'get' | 'decisionsOf' | 'exclude' | 'phonesToErase' | 'erasePhone' | 'floodOfCase'>;
   /** The 办件 a bound rating rates (一次一评), as the case page shows it. */
-  matters: Pick<MatterSummaries, 'summaryOf'>;
+  matters: Pick<MatterSummaries, 'summaryOf' | 'departmentOfProject'>;
   /** Upward reporting: a closed 差评 case's outcome enters the outbox in the closing transaction. */
   report: Pick<ReportOutbox, 'enqueueCaseResult'>;
 }
@@ -182,7 +183,7 @@ export function createCasesService(deps: CasesDeps) {
           ? parts.filter((p) => actor.departmentIds.has(p.departmentId)).map((p) => p.departmentId)
           : [],
       report:
-        row.kind === 'cannot_handle'
+        row.kind === 'cannot_handle' || row.kind === 'observation'
           ? {
               subject: row.subject,
               description: row.description == null ? '' : redactPhones(row.description),
@@ -261,6 +262,7 @@ export function createCasesService(deps: CasesDeps) {
 
   const privacy = createCasePrivacy({ db, clock, settings, ratings, crypto, scoped, canViewPhone });
   const caseLookup = createCaseLookup({ db, clock, crypto, settings });
+  const observations = createObservations({ db, clock, settings, stats, matters, statusToken, views });
   const spotChecks = createSpotChecks({ db, clock, random, settings, stats, org: deps.org, statusToken, listItemById });
 
   return {
@@ -335,7 +337,7 @@ export function createCasesService(deps: CasesDeps) {
         departmentIds: [...actor.departmentIds],
         // A head also sees the 不好办 cases their department coordinates on (not their spot checks).
         coordinatingIds: head ? [...actor.departmentIds] : undefined,
-        kinds: head ? ['bad_rating', 'cannot_handle'] : undefined,
+        kinds: head ? ['bad_rating', 'cannot_handle', 'observation'] : undefined,
         statuses,
         kindStatuses: kindStatusesOf(actor, query),
         kind: query.kind,
@@ -643,6 +645,10 @@ export function createCasesService(deps: CasesDeps) {
       }
     },
 
+    observationOptions: observations.options,
+    fileObservation: observations.file,
+    myObservations: observations.mine,
+    observationFigures: observations.figures,
     viewPhone: privacy.viewPhone,
     erasePhones: privacy.erasePhones,
     drawSpotChecks: spotChecks.draw,
