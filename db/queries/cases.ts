@@ -1,5 +1,4 @@
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, or, type Placeholder, type SQL, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
 import { type CaseKind, type CaseStatus, CONTACT_DEADLINE_KINDS, UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
 import { type DbOrTx, exec, first, firstRow, inIdList, isPg, only, perConnection, rows, statement } from '../client.js';
 import { caseDepartments, caseEvents, caseStatusCounts, cases, codes, departments, ratings, users } from '../schema.js';
@@ -196,8 +195,6 @@ export interface CaseFilter {
   offset: number;
 }
 
-const reporters = alias(users, 'reporters');
-
 const listColumns = {
   ...getTableColumns(cases),
   departmentName: departments.name,
@@ -208,7 +205,7 @@ const listColumns = {
   phoneErasedAt: sql<number | null>`coalesce(${cases.phoneErasedAt}, ${ratings.phoneErasedAt})`,
   officerName: users.displayName,
   /** An observation report's author (特邀监督员, or the staff member of a 一把手走流程). */
-  reporterName: reporters.displayName,
+  reporterName: sql<string | null>`(SELECT r.display_name FROM users r WHERE r.id = ${cases.reportedBy})`,
 };
 
 function filterWhere(db: DbOrTx, f: CaseFilter): SQL | undefined {
@@ -325,8 +322,7 @@ function selectListRows(db: DbOrTx) {
     .innerJoin(departments, eq(departments.id, cases.departmentId))
     .innerJoin(codes, eq(codes.id, cases.codeId))
     .leftJoin(ratings, eq(ratings.id, cases.ratingId))
-    .leftJoin(users, eq(users.id, cases.officerId))
-    .leftJoin(reporters, eq(reporters.id, cases.reportedBy));
+    .leftJoin(users, eq(users.id, cases.officerId));
 }
 
 /** A page of cases in scope and the total matching; `queue` puts overdue first, then by deadline. */
