@@ -285,6 +285,13 @@ export const cases = sqliteTable(
     channel: text('channel', { enum: COMPLAINT_CHANNELS }),
     orderNo: text('order_no'),
     enteredBy: integer('entered_by').references(() => users.id),
+    /** An observation report (监督报告): the user who filed it (特邀监督员, or a staff member's 一把手走流程). */
+    reportedBy: integer('reported_by').references(() => users.id),
+    /** The day the observer saw it ('YYYY-MM-DD'), and the 办件编号 they named, if any. */
+    observedDay: text('observed_day'),
+    projectNo: text('project_no'),
+    /** 一把手走流程: filed by a staff member (head, supervisor, admin) rather than an invited observer. */
+    walkthrough: integer('walkthrough', { mode: 'boolean' }),
   },
   (t) => [
     // One case per work order of a channel (a second entry of the same 12345 order is refused or replayed).
@@ -297,6 +304,8 @@ export const cases = sqliteTable(
     index('cases_created_idx').on(t.createdAt),
     // A department's cases newest first (the head's case list) without sorting all of them.
     index('cases_dept_created_idx').on(t.departmentId, t.createdAt),
+    // An observer's own reports, newest first.
+    index('cases_reported_by_idx').on(t.reportedBy, t.createdAt),
   ],
 );
 

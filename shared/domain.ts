@@ -1,13 +1,19 @@
 // Enums and fixed wording of the domain, declared once and shared by server and client.
 // The rules are written out in docs/domain.md; the wording and order are national practice.
 
-export const ROLES = ['admin', 'supervisor', 'dept_head'] as const;
+export const ROLES = ['admin', 'supervisor', 'dept_head', 'observer'] as const;
 export type Role = (typeof ROLES)[number];
 export const ROLE_LABELS: Record<Role, string> = {
   admin: '管理员',
   supervisor: '督查',
   dept_head: '部门负责人',
+  observer: '特邀监督员',
 };
+/**
+ * The roles of the staff who work the platform: every staff route admits these unless it names its
+ * roles. A 特邀监督员 (observer) is an outsider: only the routes that name the role admit them.
+ */
+export const STAFF_ROLES = ['admin', 'supervisor', 'dept_head'] as const satisfies readonly Role[];
 
 /** A staff password's length: at creation, change and reset alike. */
 export const PASSWORD_MIN_LENGTH = 8;
@@ -56,20 +62,27 @@ export const WAITING_ON_LABELS: Record<WaitingOn, string> = {
   supervisor: '督查',
 };
 
-export const CASE_KINDS = ['bad_rating', 'spot_check', 'cannot_handle', 'complaint'] as const;
+export const CASE_KINDS = ['bad_rating', 'spot_check', 'cannot_handle', 'complaint', 'observation'] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 export const CASE_KIND_LABELS: Record<CaseKind, string> = {
   bad_rating: '差评必查',
   spot_check: '好评抽查',
   cannot_handle: '办不成事',
   complaint: '投诉',
+  observation: '监督报告',
 };
+/** 一把手走流程 (#24): an observation report filed by a staff member, shown as such. */
+export const WALKTHROUGH_LABEL = '一把手走流程';
+/** How far back an observation report's date may be, in days (docs/domain.md 4.9). */
+export const OBSERVED_DAYS_MAX = 30;
+/** An observation report's text, in characters. */
+export const OBSERVATION_TEXT_MAX = 2000;
 
 /**
  * The kinds whose first step has its own deadline (contact_due_date): a 差评's 回访, a 办不成事's
  * 分类答复. Past it, an open case is overdue on its contact and escalates.
  */
-export const CONTACT_DEADLINE_KINDS: readonly CaseKind[] = ['bad_rating', 'cannot_handle', 'complaint'];
+export const CONTACT_DEADLINE_KINDS: readonly CaseKind[] = ['bad_rating', 'cannot_handle', 'complaint', 'observation'];
 
 /**
  * 投诉 (docs/domain.md 4.8): the channels a complaint reaches the hall by, entered by staff. A 12345

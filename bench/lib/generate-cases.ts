@@ -116,6 +116,10 @@ export function generateCase(
     channel: null,
     orderNo: null,
     enteredBy: null,
+    reportedBy: null,
+    observedDay: null,
+    projectNo: null,
+    walkthrough: null,
   };
   return { row, steps, excludedAt: last.event === 'appeal_approved' ? last.at : null };
 }

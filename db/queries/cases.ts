@@ -177,6 +177,7 @@ export interface CaseListRow extends CaseRow {
   phoneEnc: string | null;
   phoneErasedAt: number | null;
   officerName: string | null;
+  reporterName: string | null;
 }
 
 export interface CaseFilter {
@@ -212,6 +213,8 @@ const listColumns = {
   phoneEnc: sql<string | null>`coalesce(${cases.phoneEnc}, ${ratings.phoneEnc})`,
   phoneErasedAt: sql<number | null>`coalesce(${cases.phoneErasedAt}, ${ratings.phoneErasedAt})`,
   officerName: users.displayName,
+  /** An observation report's author (特邀监督员, or the staff member of a 一把手走流程). */
+  reporterName: sql<string | null>`(SELECT r.display_name FROM users r WHERE r.id = ${cases.reportedBy})`,
 };
 
 function filterWhere(db: DbOrTx, f: CaseFilter): SQL | undefined {
@@ -580,5 +583,49 @@ export async function complaintFigures(db: DbOrTx, departmentIds: number[], from
     WHERE c.kind = 'complaint' AND c.rating_day >= ${from} AND c.rating_day <= ${to} AND ${inIdList(db, sql.raw('c.department_id'), departmentIds)}
     GROUP BY c.department_id, d.name, d.sort_order, c.channel
     ORDER BY d.sort_order, c.department_id, c.channel`,
+  );
+}
+
+// ---- Observation reports: 特邀监督员, 一把手走流程 (docs/domain.md 4.9) ----
+
+/** The observation reports a user filed, newest first, with what their list shows. */
+export async function listReportsBy(db: DbOrTx, userId: number, limit: number): Promise<CaseListRow[]> {
+  return (await selectListRows(db)
+    .where(and(eq(cases.reportedBy, userId), eq(cases.kind, 'observation')))
+    .orderBy(desc(cases.createdAt), desc(cases.id))
+    .limit(limit)) as CaseListRow[];
+}
+
+/** Observation reports per department of a scope filed in a period (by filing day), and how many are closed. */
+export async function observationFigures(
+  db: DbOrTx,
+  departmentIds: number[],
+  from: string,
+  to: string,
+): Promise<{ departmentId: number; departmentName: string; reports: number; walkthroughs: number; closed: number }[]> {
+  if (departmentIds.length === 0) return [];
+  return rows(
+    db,
+    sql`SELECT c.department_id AS "departmentId", d.name AS "departmentName", count(*) AS "reports",
+      sum(CASE WHEN c.walkthrough = 1 THEN 1 ELSE 0 END) AS "walkthroughs",
+      sum(CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END) AS "closed"
+    FROM cases c JOIN departments d ON d.id = c.department_id
+    WHERE c.kind = 'observation' AND c.rating_day >= ${from} AND c.rating_day <= ${to} AND ${inIdList(db, sql.raw('c.department_id'), departmentIds)}
+    GROUP BY c.department_id, d.name, d.sort_order ORDER BY d.sort_order, c.department_id`,
+  );
+}
+
+/** The departments of a scope with their active windows, for an observation report's choices. */
+export async function listObservableWindows(
+  db: DbOrTx,
+  departmentIds: number[],
+): Promise<{ departmentId: number; departmentName: string; code: string | null; location: string | null }[]> {
+  if (departmentIds.length === 0) return [];
+  return rows(
+    db,
+    sql`SELECT d.id AS "departmentId", d.name AS "departmentName", k.id AS "code", k.location AS "location"
+    FROM departments d LEFT JOIN codes k ON k.department_id = d.id AND k.active = 1
+    WHERE d.active = 1 AND ${inIdList(db, sql.raw('d.id'), departmentIds)}
+    ORDER BY d.sort_order, d.id, k.location, k.id`,
   );
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import type { Role } from '../../shared/domain.js';
+import { type Role, STAFF_ROLES } from '../../shared/domain.js';
 import { Forbidden, Unauthorized } from '../errors.js';
 import type { Actor } from '../modules/auth/actor.js';
 import type { AuthService } from '../modules/auth/auth.service.js';
@@ -40,7 +40,8 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     /**
-     * onRequest hook: a valid token of an active user with one of `roles` (any role when omitted).
+     * onRequest hook: a valid token of an active user with one of `roles` (when omitted, any of the
+     * STAFF_ROLES: an observer is admitted only by the routes that name their role).
      * It runs before the body is parsed or validated, so a caller without a token always gets 401.
      */
     authorize(roles?: readonly Role[]): onRequestAsyncHookHandler;
@@ -81,7 +82,7 @@ export async function registerAuth(
   app.decorateRequest('actor', null);
   app.decorateRequest('caller', null);
 
-  function authorize(roles?: readonly Role[]): onRequestAsyncHookHandler {
+  function authorize(roles: readonly Role[] = STAFF_ROLES): onRequestAsyncHookHandler {
     return async (request: FastifyRequest) => {
       let payload: TokenPayload;
       try {
@@ -93,7 +94,7 @@ export async function registerAuth(
       const valid = Number.isInteger(id) && Number.isInteger(payload.ver) && typeof payload.jti === 'string';
       const actor = valid ? await opts.auth.resolveSession(id, payload.ver, payload.jti) : null;
       if (!actor) throw new Unauthorized();
-      if (roles && !roles.includes(actor.role)) throw new Forbidden();
+      if (!roles.includes(actor.role)) throw new Forbidden();
       request.actor = actor;
     };
   }

@@ -11,6 +11,8 @@ import {
   HANDLINGS,
   MATTER_SOURCES,
   MATTER_STATUSES,
+  OBSERVATION_TEXT_MAX,
+  PROJECT_NO_MAX,
   RATING_CHANNELS,
   SATISFACTIONS,
   WAITING_ON,
@@ -75,6 +77,11 @@ export const CaseListItemSchema = Type.Object({
   officerName: Nullable(Type.String()),
   anonymous: Type.Boolean(),
   phoneMasked: Nullable(Type.String({ description: '脱敏手机号，如 138****1234' })),
+  /** 监督报告: who filed it, whether it is a 一把手走流程, the day observed and the 办件编号 named. */
+  reporterName: Nullable(Type.String()),
+  walkthrough: Type.Boolean(),
+  observedOn: Nullable(Type.String()),
+  projectNo: Nullable(Type.String()),
 });
 export type CaseListItem = Static<typeof CaseListItemSchema>;
 
@@ -480,3 +487,66 @@ export const ComplaintFiguresResponse = Type.Object({
   departments: Type.Array(Type.Object({ departmentId: Type.Integer(), departmentName: Type.String(), ...ComplaintFigureRow.properties })),
 });
 export type ComplaintFigures = Static<typeof ComplaintFiguresResponse>;
+/** POST /api/observations: an observation report (特邀监督员; a staff member's is a 一把手走流程). */
+export const ObservationBody = Type.Object(
+  {
+    departmentId: Type.Integer({ minimum: 1, maximum: 2147483647, description: '被监督的部门' }),
+    code: Type.String({ minLength: 1, maxLength: 64, description: '窗口的评议码' }),
+    observedOn: DateString,
+    description: Type.String({ maxLength: OBSERVATION_TEXT_MAX, description: '看到的情况（必填；手机号码保存时打码）' }),
+    projectNo: Type.Optional(Type.String({ maxLength: PROJECT_NO_MAX, description: '办件编号（可选，须是已有的办件）' })),
+  },
+  { additionalProperties: false },
+);
+export type ObservationInput = Static<typeof ObservationBody>;
+export const ObservationCreated = Type.Object({ id: Type.Integer(), caseNo: Type.String() });
+
+/** GET /api/observations: the caller's own reports with their progress (public steps and the answers only). */
+export const ObservationList = Type.Object({
+  reports: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      caseNo: Type.String(),
+      walkthrough: Type.Boolean(),
+      departmentName: Type.String(),
+      location: Type.String(),
+      observedOn: Type.String(),
+      description: Type.String(),
+      projectNo: Nullable(Type.String()),
+      status: CaseStatusSchema,
+      statusLabel: Type.String(),
+      dueDate: Type.String(),
+      createdAt: Type.Integer(),
+      events: Type.Array(Type.Object({ at: Type.Integer(), label: Type.String(), note: Nullable(Type.String()) })),
+    }),
+  ),
+});
+export type ObservationListT = Static<typeof ObservationList>;
+
+/** GET /api/stats/observations: observation reports per department of a period (by filing day). */
+export const ObservationFigures = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  departments: Type.Array(
+    Type.Object({
+      departmentId: Type.Integer(),
+      departmentName: Type.String(),
+      reports: Type.Integer({ description: '监督报告件数（含一把手走流程）' }),
+      walkthroughs: Type.Integer({ description: '其中一把手走流程' }),
+      closed: Type.Integer({ description: '已办结' }),
+    }),
+  ),
+});
+export type ObservationFiguresT = Static<typeof ObservationFigures>;
+
+/** GET /api/observations/options: the departments an observer may report on, each with its windows. */
+export const ObservationOptions = Type.Object({
+  departments: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      name: Type.String(),
+      windows: Type.Array(Type.Object({ code: Type.String(), location: Type.String() })),
+    }),
+  ),
+});
+export type ObservationOptionsT = Static<typeof ObservationOptions>;

@@ -154,6 +154,13 @@ export const SettingsSchema = Type.Object(
       },
       { additionalProperties: false, description: '投诉（投诉电话、12345、信箱、来信来访）的处理时限' },
     ),
+    observation: Type.Object(
+      {
+        answerWorkingDays: Type.Integer({ minimum: 1, maximum: 30, description: '监督报告部门答复时限（工作日）' }),
+        caseWorkingDays: Type.Integer({ minimum: 1, maximum: 90, description: '监督报告办结时限（工作日）' }),
+      },
+      { additionalProperties: false, description: '特邀监督员、一把手走流程监督报告的处理时限' },
+    ),
   },
   { additionalProperties: false },
 );
@@ -232,6 +239,7 @@ export const SETTINGS_DEFAULTS: Settings = {
   },
   cannotHandle: { answerWorkingDays: 2, caseWorkingDays: 10 },
   complaints: { verifyWorkingDays: 2, caseWorkingDays: 15 },
+  observation: { answerWorkingDays: 5, caseWorkingDays: 10 },
 };
 
 export type SettingKey = keyof Settings;
@@ -262,6 +270,7 @@ export const SettingsPatchSchema = Type.Object(
     report: Type.Optional(Nullable(P.report)),
     cannotHandle: Type.Optional(Nullable(P.cannotHandle)),
     complaints: Type.Optional(Nullable(P.complaints)),
+    observation: Type.Optional(Nullable(P.observation)),
   },
   { additionalProperties: false },
 );
@@ -308,6 +317,7 @@ export const SettingsSources = Type.Object({
         'report',
         'cannotHandle',
         'complaints',
+        'observation',
       ] as const),
       scope: LiteralUnion(['platform', 'unit'] as const, { description: 'platform：全平台设置；unit：按组织单位设置、向下继承' }),
       setHere: Type.Boolean({ description: '本单位设置了自己的值' }),

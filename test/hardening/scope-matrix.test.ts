@@ -36,6 +36,8 @@ const world = {} as {
   /** A user of each unit whom the user routes act on (disable, reset): none of the callers below. */
   target: Record<Unit, number>;
   users: Array<{ name: string; user: { id: number; role: string }; sees: Unit[] }>;
+  /** A 特邀监督员 of county A and B: every staff route but their own answers 403. */
+  observer: { id: number; role: string };
 };
 
 beforeAll(async () => {
@@ -79,6 +81,7 @@ beforeAll(async () => {
     B: (await makeUser(db, { role: 'dept_head', departmentIds: [deptB.id] })).id,
     C: (await makeUser(db, { role: 'supervisor', orgUnitId: other.id })).id,
   };
+  world.observer = await makeUser(db, { role: 'observer', orgUnitId: county.id });
   world.users = [
     { name: 'admin', user: admin, sees: ['A', 'B'] },
     { name: 'otherAdmin', user: otherAdmin, sees: ['C'] },
@@ -364,4 +367,34 @@ describe('scope matrix over the route table', () => {
     }
     expect(calls).toBeGreaterThan(300);
   }, 120_000);
+
+  it('a 特邀监督员 gets 403 on every secured route but their account and their own reports', async () => {
+    const allowed = new Set([
+      'GET /api/auth/me',
+      'POST /api/auth/logout',
+      'POST /api/auth/logout-all',
+      'POST /api/auth/password',
+      'GET /api/observations',
+      'POST /api/observations',
+      'GET /api/observations/options',
+    ]);
+    const before = await snapshot();
+    let refused = 0;
+    for (const op of ops) {
+      if (allowed.has(`${op.method} ${op.path}`)) continue;
+      // Any id will do: the role is refused before the entity is looked at.
+      const url = op.path.replace(/\{(\w+)\}/g, () => '1');
+      const res = await t.app.inject({
+        method: op.method as 'GET',
+        url,
+        headers: bearerFor(t.app, { ...world.observer, tokenVersion: await tokenVersion(world.observer.id) }),
+        payload: op.bodySchema ? (sample(op.bodySchema) as object) : undefined,
+      });
+      expect(res.statusCode, `${op.method} ${url} ${res.body.slice(0, 200)}`).toBe(403);
+      expect(res.json()).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+      refused++;
+    }
+    expect(refused).toBeGreaterThan(35);
+    expect(await snapshot()).toBe(before);
+  });
 });

@@ -70,6 +70,15 @@ const COMPLAINT_FIELDS: NumberSpec[] = [
   ],
 ];
 
+const OBSERVATION_FIELDS: NumberSpec[] = [
+  [
+    'observation.answerWorkingDays',
+    '监督报告答复时限（工作日）',
+    '特邀监督员或一把手走流程提交监督报告后，部门须在这么多个工作日内答复（说明或整改）。从提交当天算起。',
+  ],
+  ['observation.caseWorkingDays', '监督报告办结时限（工作日）', '提交后须在这么多个工作日内由督查办结。改了只影响今后的报告。'],
+];
+
 const SPOT_CHECK_FIELDS: NumberSpec[] = [
   [
     'spotCheck.share',
@@ -305,6 +314,7 @@ const SECTION_TITLES: Record<Section, string> = {
   report: '数据上报代码',
   cannotHandle: '办不成事处理时限',
   complaints: '投诉处理时限',
+  observation: '监督报告处理时限',
 };
 
 export function SettingsPage({ user }: PageProps) {
@@ -494,6 +504,9 @@ export function SettingsPage({ user }: PageProps) {
             <h3>{SECTION_TITLES.complaints}</h3>
             {note('complaints')}
             <div class="settings-fields">{COMPLAINT_FIELDS.map(field)}</div>
+            <h3>{SECTION_TITLES.observation}</h3>
+            {note('observation')}
+            <div class="settings-fields">{OBSERVATION_FIELDS.map(field)}</div>
 
             <h3>{SECTION_TITLES.spotCheck}</h3>
             {note('spotCheck')}

@@ -11,6 +11,7 @@ import {
   UserView,
 } from '../../../shared/api/auth.js';
 import { errors, IdParam } from '../../../shared/api/common.js';
+import { ROLES } from '../../../shared/domain.js';
 import { actorOf, sessionClaims, tokenOf } from '../../plugins/auth.js';
 import { moduleRoutes } from '../../plugins/staff-route.js';
 import type { AuthService } from './auth.service.js';
@@ -53,13 +54,13 @@ export async function authRoutes(
 
   app.get(
     '/api/auth/me',
-    staff({ summary: '当前用户', response: { 200: UserView, ...errors(401) } }),
+    staff({ summary: '当前用户', response: { 200: UserView, ...errors(401) } }, ROLES),
     async (request) => await auth.me(actorOf(request)),
   );
 
   app.post(
     '/api/auth/logout',
-    staff({ summary: '退出登录（本令牌失效）', response: { 204: Type.Null(), ...errors(401) } }),
+    staff({ summary: '退出登录（本令牌失效）', response: { 204: Type.Null(), ...errors(401) } }, ROLES),
     async (request, reply) => {
       await auth.logout(actorOf(request), tokenOf(request));
       return reply.status(204).send(null);
@@ -68,7 +69,7 @@ export async function authRoutes(
 
   app.post(
     '/api/auth/logout-all',
-    staff({ summary: '退出所有设备（本人全部令牌失效）', response: { 204: Type.Null(), ...errors(401) } }),
+    staff({ summary: '退出所有设备（本人全部令牌失效）', response: { 204: Type.Null(), ...errors(401) } }, ROLES),
     async (request, reply) => {
       await auth.logoutEverywhere(actorOf(request));
       return reply.status(204).send(null);
@@ -77,11 +78,14 @@ export async function authRoutes(
 
   app.post(
     '/api/auth/password',
-    staff({
-      summary: '修改本人密码（其余令牌全部失效）',
-      body: ChangePasswordBody,
-      response: { 200: TokenResponse, ...errors(400, 401, 429) },
-    }),
+    staff(
+      {
+        summary: '修改本人密码（其余令牌全部失效）',
+        body: ChangePasswordBody,
+        response: { 200: TokenResponse, ...errors(400, 401, 429) },
+      },
+      ROLES,
+    ),
     async (request, reply) => {
       const actor = actorOf(request);
       const tokenVersion = await auth.changePassword(actor, request.body, request.ip);

@@ -258,7 +258,7 @@ export function createAuthService(deps: {
         if (ids.length === 0) throw new BadRequest('部门负责人必须指定所负责的部门');
         if (ids.some((id) => !actor.departmentIds.has(id))) throw new NotFound('部门不存在');
       } else {
-        if (input.orgUnitId == null) throw new BadRequest('管理员和督查必须指定所属组织单位');
+        if (input.orgUnitId == null) throw new BadRequest('管理员、督查和特邀监督员必须指定所属组织单位（orgUnitId）');
         if (!(await org.orgUnitIdsInScope(actor)).includes(input.orgUnitId)) throw new NotFound('组织单位不存在');
       }
       if (await q.findUserByUsername(db, username)) throw new Conflict(`用户名「${username}」已被使用`);

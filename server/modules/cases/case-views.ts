@@ -77,6 +77,10 @@ export function createCaseViews(crypto: DataCrypto) {
       officerName: r.officerName,
       anonymous: r.anonymous,
       phoneMasked: maskedPhone(r.phoneEnc),
+      reporterName: r.reporterName,
+      walkthrough: r.walkthrough === true,
+      observedOn: r.observedDay,
+      projectNo: r.projectNo,
     };
   }
 

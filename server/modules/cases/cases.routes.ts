@@ -11,6 +11,11 @@ import {
   DrawBody,
   DrawListResponse,
   DrawResponse,
+  ObservationBody,
+  ObservationCreated,
+  ObservationFigures,
+  ObservationList,
+  ObservationOptions,
   PartBody,
   PhoneResponse,
   PublicStatusSchema,
@@ -30,6 +35,8 @@ import { moduleRoutes } from '../../plugins/staff-route.js';
 import type { CasesService } from './cases.service.js';
 
 const STAFF = ['admin', 'supervisor', 'dept_head'] as const;
+/** Who files observation reports: 特邀监督员, and staff walking the process (一把手走流程). */
+const OBSERVERS = ['observer', 'admin', 'supervisor', 'dept_head'] as const;
 
 export async function casesRoutes(fastify: FastifyInstance, { cases }: { cases: CasesService }): Promise<void> {
   const { app, staff } = moduleRoutes(fastify, 'cases');
@@ -248,5 +255,40 @@ export async function casesRoutes(fastify: FastifyInstance, { cases }: { cases: 
     '/api/spot-checks',
     staff({ summary: '好评抽查记录', response: { 200: DrawListResponse, ...errors(401, 403) } }, ['supervisor', 'admin']),
     async (request) => ({ draws: await cases.listSpotCheckDraws(actorOf(request)) }),
+  );
+
+  app.get(
+    '/api/observations/options',
+    staff({ summary: '监督报告可选的部门与窗口（本人范围内）', response: { 200: ObservationOptions, ...errors(401, 403) } }, OBSERVERS),
+    async (request) => cases.observationOptions(actorOf(request)),
+  );
+
+  app.post(
+    '/api/observations',
+    staff(
+      {
+        summary: '提交监督报告（特邀监督员；工作人员提交的为一把手走流程）',
+        body: ObservationBody,
+        response: { 201: ObservationCreated, ...errors(400, 401, 403, 410) },
+      },
+      OBSERVERS,
+    ),
+    async (request, reply) => reply.status(201).send(await cases.fileObservation(actorOf(request), request.body)),
+  );
+
+  app.get(
+    '/api/observations',
+    staff({ summary: '我提交的监督报告及其进展', response: { 200: ObservationList, ...errors(401, 403) } }, OBSERVERS),
+    async (request) => cases.myObservations(actorOf(request)),
+  );
+
+  app.get(
+    '/api/stats/observations',
+    staff({
+      summary: '监督报告统计：按部门的件数（含一把手走流程）与办结数',
+      querystring: ReportFiguresQuery,
+      response: { 200: ObservationFigures, ...errors(400, 401, 403) },
+    }),
+    async (request) => cases.observationFigures(actorOf(request), request.query),
   );
 }

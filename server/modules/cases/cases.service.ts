@@ -44,6 +44,7 @@ import type { StatsService } from '../stats/stats.service.js';
 import { createCaseViews, scoreLabel } from './case-views.js';
 import { createComplaints } from './complaints.js';
 import { createCaseLookup } from './lookup.js';
+import { createObservations } from './observations.js';
 import { createCasePrivacy } from './privacy.js';
 import { createSpotChecks } from './spot-checks.js';
 import { applyMove } from './transitions.js';
@@ -95,7 +96,7 @@ export interface CasesDeps {
   /** The rating behind a case: read, excluded after an approved appeal, its phone number erased. */
   ratings: Pick<RatingRecords, 'get' | 'decisionsOf' | 'exclude' | 'phonesToErase' | 'erasePhone' | 'floodOfCase'>;
   /** The 办件 a bound rating rates (一次一评), as the case page shows it. */
-  matters: Pick<MatterSummaries, 'summaryOf'>;
+  matters: Pick<MatterSummaries, 'summaryOf' | 'departmentOfProject'>;
   /** Upward reporting: a closed 差评 case's outcome enters the outbox in the closing transaction. */
   report: Pick<ReportOutbox, 'enqueueCaseResult'>;
 }
@@ -184,7 +185,7 @@ export function createCasesService(deps: CasesDeps) {
           ? parts.filter((p) => actor.departmentIds.has(p.departmentId)).map((p) => p.departmentId)
           : [],
       report:
-        row.kind === 'cannot_handle' || row.kind === 'complaint'
+        row.kind === 'cannot_handle' || row.kind === 'complaint' || row.kind === 'observation'
           ? {
               subject: row.subject,
               description: row.description == null ? '' : redactPhones(row.description),
@@ -267,6 +268,7 @@ export function createCasesService(deps: CasesDeps) {
 
   const privacy = createCasePrivacy({ db, clock, settings, ratings, crypto, scoped, canViewPhone });
   const caseLookup = createCaseLookup({ db, clock, crypto, settings });
+  const observations = createObservations({ db, clock, settings, stats, matters, statusToken, views });
   const spotChecks = createSpotChecks({ db, clock, random, settings, stats, org: deps.org, statusToken, listItemById });
   const complaints = createComplaints({ db, clock, random, crypto, settings, stats });
 
@@ -342,7 +344,7 @@ export function createCasesService(deps: CasesDeps) {
         departmentIds: [...actor.departmentIds],
         // A head also sees the 不好办 cases their department coordinates on (not their spot checks).
         coordinatingIds: head ? [...actor.departmentIds] : undefined,
-        kinds: head ? ['bad_rating', 'cannot_handle', 'complaint'] : undefined,
+        kinds: head ? ['bad_rating', 'cannot_handle', 'complaint', 'observation'] : undefined,
         statuses,
         kindStatuses: kindStatusesOf(actor, query),
         kind: query.kind,
@@ -650,6 +652,10 @@ export function createCasesService(deps: CasesDeps) {
       }
     },
 
+    observationOptions: observations.options,
+    fileObservation: observations.file,
+    myObservations: observations.mine,
+    observationFigures: observations.figures,
     viewPhone: privacy.viewPhone,
     erasePhones: privacy.erasePhones,
     drawSpotChecks: spotChecks.draw,

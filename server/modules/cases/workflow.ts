@@ -390,6 +390,40 @@ export const MOVES: readonly Move[] = [
     ...noteOnly('办结意见'),
     publicLabel: null,
   },
+  // 监督报告 (特邀监督员, 一把手走流程; docs/domain.md 4.9): the department's head answers what was seen
+  // (说明 or 整改, addressed to the observer, who reads it on their report), a supervisor closes it or
+  // sends it back for a better answer.
+  {
+    kind: 'observation',
+    from: 'open',
+    to: 'rectified',
+    event: 'responded',
+    action: '答复（说明/整改）',
+    roles: ['dept_head', 'supervisor'],
+    ...noteOnly('说明或整改情况', true),
+    publicLabel: '部门已答复',
+    notePublic: true,
+  },
+  {
+    kind: 'observation',
+    from: 'rectified',
+    to: 'closed',
+    event: 'closed',
+    action: '办结',
+    roles: ['supervisor'],
+    ...noteOnly('办结意见'),
+    publicLabel: '办结',
+  },
+  {
+    kind: 'observation',
+    from: 'rectified',
+    to: 'open',
+    event: 'returned',
+    action: '退回重新答复',
+    roles: ['supervisor'],
+    ...noteOnly('退回理由', true),
+    publicLabel: '督查要求部门重新答复',
+  },
 ];
 
 /**
@@ -412,6 +446,7 @@ const KIND_STATUS_LABELS: Partial<Record<CaseKind, Partial<Record<CaseStatus, st
     answered: '已回访',
     closed: '办结',
   },
+  observation: { open: '待答复', rectified: '已答复待办结', closed: '办结' },
 };
 
 /** A case's status as staff read it, in its kind's words. */
@@ -547,6 +582,8 @@ export const EVENT_LABELS: Record<string, string> = {
   department_added: '增加协办部门',
   part_recorded: '记录协办情况',
   verified: '核实',
+  responded: '答复（说明/整改）',
+  returned: '退回重新答复',
 };
 
 /** Citizen labels of the events that are public but are not moves. */
@@ -556,6 +593,7 @@ export const PUBLIC_EVENT_LABELS: Record<string, string> = {
   phone_erased: '您留下的手机号码已按规定删除',
   reported: '已受理您反映的“办不成事”，部门将尽快核实答复',
   complaint: '已受理您的投诉，部门将尽快核实处理',
+  observed: '监督报告已提交，等待部门答复',
 };
 
 /**

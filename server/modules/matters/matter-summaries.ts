@@ -22,6 +22,11 @@ export function createMatterSummaries(deps: { db: Db; crypto: Pick<DataCrypto, '
   }
 
   return {
+    /** The department of a 办件 by its 办件编号 (an observation report names one); null when unknown. */
+    async departmentOfProject(projectNo: string): Promise<number | null> {
+      return (await q.getMatter(db, projectNo))?.departmentId ?? null;
+    },
+
     /** The 办件 of a rating's `matter_id`: its number, 事项, 经办人, applicant type and dates. */
     async summaryOf(matterId: number): Promise<CaseMatter | null> {
       const m = await q.getMatterById(db, matterId);

@@ -39,6 +39,7 @@ const KEY_LABELS: Record<SettingKey, string> = {
   credibility: '评价可信度',
   cannotHandle: '办不成事时限',
   complaints: '投诉时限',
+  observation: '监督报告时限',
 };
 
 /** The allowed range of every number setting, read once from the schema (the settings page shows and checks them). */
