@@ -19,6 +19,8 @@ const MIGRATIONS = fileURLToPath(new URL('../../db/migrations', import.meta.url)
 const NEW_COLUMNS = ['subject text', 'description text', 'phone_enc text', 'phone_erased_at integer', 'handling text'];
 /** Migration 0023's columns (投诉), also written by today's write path. */
 const COMPLAINT_COLUMNS = ['channel text', 'order_no text', 'entered_by integer'];
+/** Migration 0024's columns (监督报告), also written by today's write path. */
+const OBSERVATION_COLUMNS = ['reported_by integer', 'observed_day text', 'project_no text', 'walkthrough integer'];
 
 let dir: string;
 beforeEach(() => {
@@ -54,11 +56,13 @@ describe.skipIf(driverUnderTest === 'pg')('migration 0022 lets a case have no ra
     const w = await makeWorld(db);
     // Today's write path writes today's case columns: they are there while it writes and gone again
     // before the migration runs, as in a database of that time.
-    for (const c of [...NEW_COLUMNS, ...COMPLAINT_COLUMNS]) await writeSql(db, sql.raw(`ALTER TABLE cases ADD ${c}`));
+    for (const c of [...NEW_COLUMNS, ...COMPLAINT_COLUMNS, ...OBSERVATION_COLUMNS])
+      await writeSql(db, sql.raw(`ALTER TABLE cases ADD ${c}`));
     const t = await makeTestApp({ db });
     const made = [];
     for (const score of [1, 2, 1, 5]) made.push(await makeRating(t.services, { codeId: w.codeA.id, score, phone: '13912345678' }));
-    for (const c of [...NEW_COLUMNS, ...COMPLAINT_COLUMNS]) await writeSql(db, sql.raw(`ALTER TABLE cases DROP COLUMN ${c.split(' ')[0]}`));
+    for (const c of [...NEW_COLUMNS, ...COMPLAINT_COLUMNS, ...OBSERVATION_COLUMNS])
+      await writeSql(db, sql.raw(`ALTER TABLE cases DROP COLUMN ${c.split(' ')[0]}`));
     const before = await rows(db, sql`SELECT * FROM cases ORDER BY id`);
     const events = await rows(db, sql`SELECT * FROM case_events ORDER BY id`);
     const indexes = await schemaOf(db);
@@ -72,13 +76,31 @@ describe.skipIf(driverUnderTest === 'pg')('migration 0022 lets a case have no ra
     ).toBe(0);
     const after = await rows<Record<string, unknown>>(db, sql`SELECT * FROM cases ORDER BY id`);
     expect(
-      after.map(({ subject, description, phone_enc, phone_erased_at, handling, channel, order_no, entered_by, ...old }) => old),
+      after.map(
+        ({
+          subject,
+          description,
+          phone_enc,
+          phone_erased_at,
+          handling,
+          channel,
+          order_no,
+          entered_by,
+          reported_by,
+          observed_day,
+          project_no,
+          walkthrough,
+          ...old
+        }) => old,
+      ),
     ).toEqual(before);
     expect(after.every((r) => r.subject === null && r.handling === null && r.channel === null && r.order_no === null)).toBe(true);
     expect(await rows(db, sql`SELECT * FROM case_events ORDER BY id`)).toEqual(events);
-    // Migration 0023 (投诉, run by migrateDb too) adds one index and one foreign key.
-    expect((await schemaOf(db)).filter((i) => i.name !== 'cases_channel_order_idx')).toEqual(indexes);
-    expect((await foreignKeys(db, 'cases')).filter((f) => (f as { from: string }).from !== 'entered_by')).toEqual(fks);
+    // Migrations 0023 (投诉) and 0024 (监督报告), run by migrateDb too, add an index and a foreign key each.
+    expect((await schemaOf(db)).filter((i) => i.name !== 'cases_channel_order_idx' && i.name !== 'cases_reported_by_idx')).toEqual(indexes);
+    expect((await foreignKeys(db, 'cases')).filter((f) => !['entered_by', 'reported_by'].includes((f as { from: string }).from))).toEqual(
+      fks,
+    );
     expect(
       (await firstRow<{ notnull: number }>(db, sql`SELECT "notnull" FROM pragma_table_info('cases') WHERE name = 'code_id'`))!.notnull,
     ).toBe(0);
