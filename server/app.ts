@@ -22,6 +22,7 @@ import { ratingsRoutes } from './modules/ratings/ratings.routes.js';
 import { reportingRoutes } from './modules/reporting/reporting.routes.js';
 import { settingsRoutes } from './modules/settings/settings.routes.js';
 import { statsRoutes } from './modules/stats/stats.routes.js';
+import { suggestionsRoutes } from './modules/suggestions/suggestions.routes.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerConnectionCaps, serverTimeouts } from './plugins/connections.js';
 import { registerErrorHandler } from './plugins/errors.js';
@@ -154,6 +155,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     settings: services.settings,
     pages: loadCitizenPageTemplate(config.clientDir),
   });
+  await app.register(suggestionsRoutes, { suggestions: services.suggestions });
 
   await registerClient(app, config.clientDir);
   return app;
