@@ -302,6 +302,7 @@ export const MAX_ASSESS_NUMBER = 2;
 export const SUGGESTION_CATEGORIES = ['流程优化', '服务态度', '环境设施', '信息化', '其他'] as const;
 export type SuggestionCategory = (typeof SUGGESTION_CATEGORIES)[number];
 export const SUBMITTER_TYPES = ['群众', '企业', '人大代表', '政协委员', '其他'] as const;
+export type SubmitterTypeName = (typeof SUBMITTER_TYPES)[number];
 export const SUGGESTION_DECISIONS = ['adopted', 'partial', 'declined'] as const;
 export type SuggestionDecision = (typeof SUGGESTION_DECISIONS)[number];
 export const SUGGESTION_DECISION_LABELS: Record<SuggestionDecision, string> = {

@@ -108,7 +108,7 @@ export async function countSuggestions(db: DbOrTx, f: SuggestionFilter): Promise
 export async function answerSuggestion(
   tx: DbOrTx,
   id: number,
-  answer: { decision: SuggestionDecision; reason: string; action: string | null; answeredAt: number; answeredBy: number },
+  answer: { decision: SuggestionDecision; reason: string; action: string | null; answeredAt: number; answeredBy: number | null },
 ): Promise<void> {
   await tx
     .update(suggestions)
