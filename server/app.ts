@@ -155,7 +155,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     settings: services.settings,
     pages: loadCitizenPageTemplate(config.clientDir),
   });
-  await app.register(suggestionsRoutes, { suggestions: services.suggestions });
+  await app.register(suggestionsRoutes, {
+    suggestions: services.suggestions,
+    settings: services.settings,
+    pages: loadCitizenPageTemplate(config.clientDir),
+  });
 
   await registerClient(app, config.clientDir);
   return app;

@@ -219,3 +219,23 @@ export async function eraseContacts(tx: DbOrTx, ids: readonly number[], at: numb
       .set({ contactEnc: null, contactErasedAt: at })
       .where(inArray(suggestions.id, [...ids]));
 }
+
+/** A code with its department's name and its place (the /i/{code} page). */
+export async function codeWithNames(
+  db: DbOrTx,
+  id: string,
+): Promise<{ code: string; departmentId: number; departmentName: string; location: string; active: boolean } | undefined> {
+  return first(
+    db
+      .select({
+        code: codes.id,
+        departmentId: codes.departmentId,
+        departmentName: departments.name,
+        location: codes.location,
+        active: codes.active,
+      })
+      .from(codes)
+      .innerJoin(departments, eq(departments.id, codes.departmentId))
+      .where(eq(codes.id, id)),
+  );
+}

@@ -1,6 +1,8 @@
 // 金点子 (docs/api.md, 金点子): submit (no login, per network limit), staff's list and answers, the
 // public list of answers with the figures.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Type } from 'typebox';
+import type { PageData } from '../../../shared/api/citizen-page.js';
 import { errors, IdParam } from '../../../shared/api/common.js';
 import {
   AnswerBody,
@@ -13,13 +15,24 @@ import {
   SuggestionCreated,
   SuggestionListQuery,
 } from '../../../shared/api/suggestions.js';
+import { SUBMITTER_TYPES, SUGGESTION_CATEGORIES } from '../../../shared/domain.js';
 import { actorOf } from '../../plugins/auth.js';
 import { moduleRoutes } from '../../plugins/staff-route.js';
+import { type CitizenPageTemplate, missingPage, pageTitle } from '../ratings/citizen-page.js';
+import type { SettingsService } from '../settings/settings.service.js';
 import type { SuggestionsService } from './suggestions.service.js';
 
 const STAFF = ['admin', 'supervisor', 'dept_head'] as const;
+const CHOICES = { categories: [...SUGGESTION_CATEGORIES], submitterTypes: [...SUBMITTER_TYPES] };
 
-export async function suggestionsRoutes(fastify: FastifyInstance, { suggestions }: { suggestions: SuggestionsService }): Promise<void> {
+export async function suggestionsRoutes(
+  fastify: FastifyInstance,
+  {
+    suggestions,
+    settings,
+    pages,
+  }: { suggestions: SuggestionsService; settings: Pick<SettingsService, 'get' | 'forDepartment'>; pages: CitizenPageTemplate },
+): Promise<void> {
   const { app, staff } = moduleRoutes(fastify, 'suggestions');
 
   app.post(
@@ -110,4 +123,54 @@ export async function suggestionsRoutes(fastify: FastifyInstance, { suggestions 
       return suggestions.viewContact(actorOf(request), request.params.id);
     },
   );
+
+  // ---- The citizen's form (GET /i/{code}, GET /i/): the status bundle, inlined like /b/. ----
+
+  function sendPage(reply: FastifyReply, status: number, data: PageData, title: string) {
+    const page = pages.render(data, title);
+    if (page === null) return reply.status(503).type('text/plain; charset=utf-8').send('前端尚未构建：请运行 npm run build');
+    return reply
+      .status(status)
+      .header('content-security-policy', page.csp)
+      .header('cache-control', 'no-cache')
+      .type('text/html; charset=utf-8')
+      .send(page.html);
+  }
+
+  for (const path of ['/i', '/i/']) {
+    app.get(path, { schema: { hide: true } }, async (_request, reply) => {
+      const { authority } = settings.get().citizen;
+      const departments = await suggestions.formDepartments();
+      return sendPage(
+        reply,
+        200,
+        { kind: 'suggest', authority, code: '', departmentName: '', location: '', departments, ...CHOICES },
+        pageTitle(['金点子'], authority),
+      );
+    });
+  }
+
+  app.get('/i/:code', { schema: { hide: true, params: Type.Object({ code: Type.String() }) } }, async (request, reply) => {
+    const raw = request.params.code;
+    const info = raw.length <= 64 ? await suggestions.pageWindow(raw) : null;
+    if (!info) {
+      const data = missingPage('unknown', settings.get().citizen, { code: raw.trim().toUpperCase().slice(0, 64) });
+      return sendPage(reply, 404, data, pageTitle([data.title], data.authority));
+    }
+    const { authority } = (await settings.forDepartment(info.departmentId)).citizen;
+    return sendPage(
+      reply,
+      200,
+      {
+        kind: 'suggest',
+        authority,
+        code: info.code,
+        departmentName: info.departmentName,
+        location: info.location,
+        departments: [],
+        ...CHOICES,
+      },
+      pageTitle(['金点子', info.departmentName, info.location], authority),
+    );
+  });
 }

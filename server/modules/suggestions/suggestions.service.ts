@@ -219,6 +219,18 @@ export function createSuggestionsService(deps: { db: Db; clock: Clock; crypto: D
       };
     },
 
+    /**
+     * The /i/ page's window: its code, department and place (null when unknown or disabled); without
+     * a code, the departments the form lists.
+     */
+    async pageWindow(raw: string) {
+      const found = await q.codeWithNames(db, raw.trim().toUpperCase());
+      return found?.active ? found : null;
+    },
+    async formDepartments(): Promise<{ id: number; name: string }[]> {
+      return (await q.listPublicDepartments(db)).map(({ id, name }) => ({ id, name }));
+    },
+
     /** The per-network limit of the submit route (settings limits.networkPerMinute, as the rating routes). */
     networkPerMinute: () => settings.get().limits.networkPerMinute,
 
