@@ -3,6 +3,7 @@
 // the /i/{code} form a window's rating page links to. Screenshots under SCREENSHOT_DIR (default test-results/).
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { bearerFor } from '../helpers/app.js';
 import { axeViolations, loginAs, phoneContext, useBrowserWorld } from '../helpers/browser.js';
 
 const s = useBrowserWorld();
@@ -96,6 +97,45 @@ describe('金点子 in chromium', () => {
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/JY\d{6}/);
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'suggestions-window-form-390.png'), fullPage: true });
+
+    // A guide page links to the form of the window it was opened from.
+    const guide = await s.t.app.inject({
+      method: 'POST',
+      url: '/api/guides',
+      headers: bearerFor(s.t.app, s.w.admin),
+      payload: {
+        departmentId: s.w.deptA.id,
+        taskCode: null,
+        taskName: '居民身份证换领',
+        materials: ['居民户口簿'],
+        steps: ['申请：携带材料到窗口'],
+        legalDays: 60,
+        promisedDays: 20,
+        fees: '20 元（工本费）',
+        legalBasis: '《中华人民共和国居民身份证法》第十一条',
+        location: '县政务服务中心 A区',
+        hours: '周一至周五',
+        phone: '0339-8210110',
+        codes: [s.w.codeA.id],
+      },
+    });
+    expect(guide.statusCode, guide.body).toBe(201);
+    await page.goto(`${s.t.url}/g/${guide.json().id}`);
+    await page.getByRole('link', { name: '我有金点子' }).click();
+    await page.waitForURL(`**/i/${s.w.codeA.id}`);
+    // Without a code: the department is picked from the list.
+    await page.goto(`${s.t.url}/i/`);
+    await page.getByLabel('部门').selectOption({ label: s.w.deptB.name });
+    await page.getByLabel('类别').selectOption('信息化');
+    await page.getByLabel('标题').fill('网上预约可选时段');
+    await page.getByLabel('建议内容').fill('建议网上预约能精确到半小时。');
+    await page.getByRole('button', { name: '提交建议' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/JY\d{6}/);
+    const listed = await s.t.app.inject({
+      url: `/api/suggestions?departmentId=${s.w.deptB.id}`,
+      headers: bearerFor(s.t.app, s.w.supervisor),
+    });
+    expect(listed.json().suggestions[0]).toMatchObject({ title: '网上预约可选时段', codeId: null });
     expect(errors).toEqual([]);
   });
 });
