@@ -1,7 +1,9 @@
 // The demo county's 金点子: about 20 suggestions, most answered, published on the public page.
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { firstRow } from '../../db/client.js';
 import { seedDemo } from '../../db/seed.js';
-import { makeTestApp, T0 } from '../helpers/app.js';
+import { bearerFor, makeTestApp, T0 } from '../helpers/app.js';
 import { testPasswordHash } from '../helpers/factories.js';
 
 describe('demo suggestions', () => {
@@ -16,6 +18,13 @@ describe('demo suggestions', () => {
       expect(body.suggestions).toHaveLength(body.figures.answered);
       expect(body.figures.departments.length).toBeGreaterThanOrEqual(10);
       for (const s of body.suggestions) expect(s.reason.length, s.title).toBeGreaterThan(0);
+      // Staff see who answered: the demo's answers are the system's.
+      const sup = (await firstRow<{ id: number }>(t.db, sql`SELECT id FROM users WHERE username = 'supervisor'`))!;
+      const staff = await t.app.inject({
+        url: '/api/suggestions?status=answered&limit=1',
+        headers: bearerFor(t.app, { id: sup.id, role: 'supervisor' }),
+      });
+      expect(staff.json().suggestions[0].answeredByName).toBe('系统');
     } finally {
       await t.close();
     }

@@ -69,7 +69,8 @@ export function createSuggestionsService(deps: { db: Db; clock: Clock; crypto: D
       reason: row.reason,
       action: row.action,
       answeredAt: row.answeredAt,
-      answeredByName: row.answeredByName,
+      // The demo county's answers were given by no user: 系统, as a guide's first version.
+      answeredByName: row.answeredAt === null ? null : (row.answeredByName ?? '系统'),
       answerCount: row.answerCount,
     };
   }
