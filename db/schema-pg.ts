@@ -178,3 +178,4 @@ export const reportBatches = derive(sqlite.reportBatches);
 export const guides = derive(sqlite.guides);
 export const guideVersions = derive(sqlite.guideVersions);
 export const guideCodes = derive(sqlite.guideCodes);
+export const suggestions = derive(sqlite.suggestions);

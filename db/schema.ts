@@ -14,6 +14,9 @@ import {
   ORG_KINDS,
   ROLES,
   SATISFACTIONS,
+  SUBMITTER_TYPES,
+  SUGGESTION_CATEGORIES,
+  SUGGESTION_DECISIONS,
 } from '../shared/domain.js';
 
 /** The organisation tree above departments: 市 → 县/区. */
@@ -713,4 +716,38 @@ export const guideCodes = sqliteTable(
       .references(() => codes.id),
   },
   (t) => [primaryKey({ columns: [t.guideId, t.codeId] }), index('guide_codes_code_idx').on(t.codeId)],
+);
+
+/**
+ * 金点子 (docs/domain.md, 金点子): a suggestion a citizen or an enterprise submits about a department
+ * (from a window's code, or naming the department), answered by staff (采纳 / 部分采纳 / 暂不采纳) and
+ * published without personal data. Its number is derived from the id (JY000123). An amended answer
+ * replaces this one; the audit log keeps every answer given.
+ */
+export const suggestions = sqliteTable(
+  'suggestions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    departmentId: integer('department_id')
+      .notNull()
+      .references(() => departments.id),
+    /** The window's code it was submitted from, if any. */
+    codeId: text('code_id').references(() => codes.id),
+    category: text('category', { enum: SUGGESTION_CATEGORIES }).notNull(),
+    title: text('title').notNull(),
+    content: text('content').notNull(),
+    submitterType: text('submitter_type', { enum: SUBMITTER_TYPES }).notNull(),
+    /** A name or a phone, encrypted, only with consent; erased like a phone (docs/domain.md). */
+    contactEnc: text('contact_enc'),
+    contactErasedAt: integer('contact_erased_at'),
+    decision: text('decision', { enum: SUGGESTION_DECISIONS }),
+    reason: text('reason'),
+    action: text('action'),
+    answeredAt: integer('answered_at'),
+    answeredBy: integer('answered_by').references(() => users.id),
+    /** How many times the answer was given (1 once answered; more when amended). */
+    answerCount: integer('answer_count').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('suggestions_dept_created_idx').on(t.departmentId, t.createdAt), index('suggestions_answered_idx').on(t.answeredAt)],
 );

@@ -7,6 +7,7 @@ import { SETTINGS_DEFAULTS } from '../shared/api/settings.js';
 import { creditCheckChar, orgCheckChar } from '../shared/report-codes.js';
 import { type Db, type DbOrTx, firstRow } from './client.js';
 import { seedDemoGuides } from './demo-guides.js';
+import { seedDemoSuggestions } from './demo-suggestions.js';
 import { assignUserDepartments, insertDepartment, insertOrgUnit } from './queries/org.js';
 import { upsertSetting } from './queries/settings.js';
 import { insertUser } from './queries/users.js';
@@ -263,6 +264,7 @@ export async function seedDemo(
       }
     }
     await seedDemoGuides(tx, deptIds, windows, now);
+    await seedDemoSuggestions(tx, deptIds, now);
     await insertDemoUsers(tx, {
       passwordHash: opts.passwordHash,
       adminUnit: city.id,

@@ -23,6 +23,7 @@ import { ratingsRoutes } from './modules/ratings/ratings.routes.js';
 import { reportingRoutes } from './modules/reporting/reporting.routes.js';
 import { settingsRoutes } from './modules/settings/settings.routes.js';
 import { statsRoutes } from './modules/stats/stats.routes.js';
+import { suggestionsRoutes } from './modules/suggestions/suggestions.routes.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerConnectionCaps, serverTimeouts } from './plugins/connections.js';
 import { registerErrorHandler } from './plugins/errors.js';
@@ -156,6 +157,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     pages: loadCitizenPageTemplate(config.clientDir),
   });
   await app.register(complaintsRoutes, { cases: services.cases, maxRequestsPerMinute: config.integrationMaxRequestsPerMinute });
+  await app.register(suggestionsRoutes, {
+    suggestions: services.suggestions,
+    settings: services.settings,
+    pages: loadCitizenPageTemplate(config.clientDir),
+  });
 
   await registerClient(app, config.clientDir);
   return app;

@@ -26,6 +26,7 @@ import { createReportOutbox } from './modules/reporting/outbox.js';
 import { createReportingService } from './modules/reporting/reporting.service.js';
 import { createSettingsService } from './modules/settings/settings.service.js';
 import { createStatsService } from './modules/stats/stats.service.js';
+import { createSuggestionsService } from './modules/suggestions/suggestions.service.js';
 
 export interface ServiceDeps {
   config: Readonly<Config>;
@@ -96,6 +97,8 @@ export async function createServices(deps: ServiceDeps) {
   const kiosks = createKiosksService({ db, clock, random, log: logger, codes, settings, ratings, publicBaseUrl: config.publicBaseUrl });
   // 办事指南: the guides of the 事项, their history and QRs.
   const guides = createGuidesService({ db, clock, codes, publicBaseUrl: config.publicBaseUrl });
+  // 金点子: suggestions, their answers and what the public page shows of them.
+  const suggestions = createSuggestionsService({ db, clock, crypto, settings });
   // The caches the hot paths read synchronously, and the recent submissions the limits look back on.
   await settings.load();
   await ratings.load();
@@ -122,6 +125,7 @@ export async function createServices(deps: ServiceDeps) {
     { name: 'auth.prune', everyMs: 3600_000, run: () => auth.prune() },
     // Once: the free text stored before numbers were masked at input (then a no-op).
     { name: 'migration.maskStoredText', everyMs: 10 * 60_000, run: () => maskStoredText(db, clock) },
+    { name: 'suggestions.eraseContacts', everyMs: 3600_000, run: () => suggestions.eraseContacts() },
   );
   if (reportDelivery) jobs.push({ name: 'reporting.deliverDue', everyMs: 2_000, run: () => reportDelivery.deliverDue() });
   return {
@@ -148,6 +152,7 @@ export async function createServices(deps: ServiceDeps) {
     reportDelivery,
     jobs,
     guides,
+    suggestions,
   };
 }
 

@@ -324,3 +324,23 @@ export const TASK_CODE_MAX = 64;
 export const TASK_NAME_MAX = 200;
 /** 追评: one follow-up rating after the first (GB/T 39734-2020, 评价次数规则). */
 export const MAX_ASSESS_NUMBER = 2;
+
+// 金点子 (docs/domain.md, 金点子): suggestions citizens and enterprises submit, each answered by staff
+// and the answers published. Categories and who submits are stored as their Chinese names (what the
+// public page and the exports show); the decision as a code with its label.
+export const SUGGESTION_CATEGORIES = ['流程优化', '服务态度', '环境设施', '信息化', '其他'] as const;
+export type SuggestionCategory = (typeof SUGGESTION_CATEGORIES)[number];
+export const SUBMITTER_TYPES = ['群众', '企业', '人大代表', '政协委员', '其他'] as const;
+export type SubmitterTypeName = (typeof SUBMITTER_TYPES)[number];
+export const SUGGESTION_DECISIONS = ['adopted', 'partial', 'declined'] as const;
+export type SuggestionDecision = (typeof SUGGESTION_DECISIONS)[number];
+export const SUGGESTION_DECISION_LABELS: Record<SuggestionDecision, string> = {
+  adopted: '采纳',
+  partial: '部分采纳',
+  declined: '暂不采纳',
+};
+/** Lengths, in characters, of a suggestion's fields and of an answer's. */
+export const SUGGESTION_TITLE_MAX = 60;
+export const SUGGESTION_CONTENT_MAX = 1000;
+export const SUGGESTION_CONTACT_MAX = 40;
+export const SUGGESTION_ANSWER_MAX = 1000;

@@ -21,6 +21,7 @@ import { RatingsPage } from './pages/RatingsPage.js';
 import { ReportsPage } from './pages/ReportsPage.js';
 import { SettingsPage } from './pages/SettingsPage.js';
 import { SpotChecksPage } from './pages/SpotChecksPage.js';
+import { SuggestionsPage } from './pages/SuggestionsPage.js';
 import { TodoPage } from './pages/TodoPage.js';
 import { UsersPage } from './pages/UsersPage.js';
 import { WebhooksPage } from './pages/WebhooksPage.js';
@@ -67,4 +68,5 @@ export const ROUTES: RouteDef[] = [
   { path: '/paper', page: PaperEntryPage, nav: '录入问卷', roles: ['supervisor', 'admin'] },
   { path: '/guides', page: GuidesPage, nav: '办事指南' },
   { path: '/complaints/new', page: ComplaintEntryPage, nav: '录入投诉' },
+  { path: '/suggestions', page: SuggestionsPage, nav: '金点子' },
 ];

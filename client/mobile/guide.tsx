@@ -1,6 +1,6 @@
 // 办事指南 (GET /g/{id}) and a window's list of them (GET /g/?code=X): read-only, in the status bundle.
 // Large type like every citizen page (长辈模式 in the header); the links lead to the window's rating
-// page and to 办不成事 (/b/{code}, with the 事项 filled in).
+// page and to 办不成事 (/b/{code}, with the 事项 filled in), and to 金点子 (/i/{code}).
 
 import type { GuideData, GuideListData } from './types';
 import { Frame, Hotline } from './views';
@@ -51,6 +51,9 @@ export function GuideView({ page }: { page: GuideData }) {
           </a>
           <a class="go" href={`/b/${code}?task=${encodeURIComponent(g.taskName)}`}>
             办不成事？向我们反映
+          </a>
+          <a class="go" href={`/i/${code}`}>
+            我有金点子
           </a>
         </p>
       )}

@@ -8,12 +8,17 @@ import { GuideList, GuideView } from './guide';
 import { Lookup } from './lookup';
 import { Report } from './report';
 import { savedBig, setBig } from './storage';
-import type { CaseData, GuideData, GuideListData, LookupData, MissingData, ReportData } from './types';
+import { Suggest } from './suggest';
+import type { CaseData, GuideData, GuideListData, LookupData, MissingData, ReportData, SuggestData } from './types';
 import { CaseView, Missing, setIssuer } from './views';
 
 setBig(savedBig(), false);
 
-let page: CaseData | LookupData | MissingData | GuideData | GuideListData | ReportData = { kind: 'lookup', authority: '', hotline: '' };
+let page: CaseData | LookupData | MissingData | GuideData | GuideListData | ReportData | SuggestData = {
+  kind: 'lookup',
+  authority: '',
+  hotline: '',
+};
 try {
   page = JSON.parse(document.getElementById('page-data')?.textContent || '');
 } catch {
@@ -31,6 +36,8 @@ render(
     <GuideList page={page} />
   ) : page.kind === 'report' ? (
     <Report page={page} />
+  ) : page.kind === 'suggest' ? (
+    <Suggest page={page} />
   ) : (
     <Missing page={page} />
   ),

@@ -10,4 +10,5 @@ export type {
   PageData,
   RateData,
   ReportData,
+  SuggestData,
 } from '../../shared/api/citizen-page.js';

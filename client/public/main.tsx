@@ -4,6 +4,7 @@ import { chinaMonth } from '../../shared/china-time.js';
 import { ColumnHeads, num } from '../shared/ColumnHeads.js';
 import { FigureCells } from '../shared/FigureCells.js';
 import './public.css';
+import { Suggestions } from './suggestions.js';
 
 // 公开: the monthly department rankings (no login). Department figures only, no personal data.
 
@@ -155,6 +156,7 @@ function PublicPage() {
           </div>
         )}
       </div>
+      <Suggestions />
       <footer>
         <p>
           说明：好评率 =（非常满意 + 满意 + 基本满意）/ 评价数；综合评分 = 平均分 × 20（满分 100）。排名依据好评率的 95%

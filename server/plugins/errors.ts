@@ -55,6 +55,16 @@ const FIELD_LABELS: Record<string, string> = {
   ...MATTER_FIELD_LABELS,
   name: '名称（name）',
   secret: '加签密钥（secret）',
+  // 金点子 (POST /api/public/suggestions, POST /api/suggestions/{id}/answer)
+  code: '评议码（code）',
+  category: '类别（category）',
+  title: '标题（title）',
+  content: '建议内容（content）',
+  submitterType: '提出人身份（submitterType）',
+  contact: '联系方式（contact）',
+  decision: '答复结果（decision）',
+  reason: '答复理由（reason）',
+  action: '采取的措施（action）',
 };
 
 const PART_LABELS: Record<string, string> = { body: '请求内容', querystring: '查询参数', params: '路径参数', headers: '请求头' };

@@ -111,6 +111,23 @@ export const ReportPageData = Type.Object({
 });
 export type ReportData = Static<typeof ReportPageData>;
 
+/**
+ * 金点子 (GET /i/{code}, GET /i/): the suggestion form, at a window (its department) or naming a
+ * department from the list (`departments`, only without a code).
+ */
+export const SuggestPageData = Type.Object({
+  kind: Type.Literal('suggest'),
+  authority,
+  code: Type.String(),
+  departmentName: Type.String(),
+  location: Type.String(),
+  departments: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() })),
+  /** The choices, written by the server (SUGGESTION_CATEGORIES, SUBMITTER_TYPES): not in the bundle. */
+  categories: Type.Array(Type.String()),
+  submitterTypes: Type.Array(Type.String()),
+});
+export type SuggestData = Static<typeof SuggestPageData>;
+
 export const PageDataSchema = Type.Union([
   RatePageData,
   MatterPageData,
@@ -120,5 +137,6 @@ export const PageDataSchema = Type.Union([
   GuidePageData,
   GuideListPageData,
   ReportPageData,
+  SuggestPageData,
 ]);
 export type PageData = Static<typeof PageDataSchema>;

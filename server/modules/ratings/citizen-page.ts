@@ -105,7 +105,9 @@ function loadBundle(dir: string, htmlName: string, name: string): Render | null 
  * into the page, not the bundle: the 办件 link's page (/e/) shares the bundle and its 12 KB budget.
  */
 function reportLink(data: PageData): string {
-  return data.kind === 'rate' ? `<footer><a href="/b/${encodeURIComponent(data.code)}">办不成事？点此反映</a></footer>` : '';
+  const code = encodeURIComponent(data.kind === 'rate' ? data.code : '');
+  // 金点子 (docs/domain.md): the suggestion form of the same window, beside it.
+  return data.kind === 'rate' ? `<footer><a href="/b/${code}">办不成事？点此反映</a> · <a href="/i/${code}">我有金点子</a></footer>` : '';
 }
 
 export function loadCitizenPageTemplate(clientDir: string): CitizenPageTemplate {
