@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rows } from '../../db/client.js';
+import { firstRow, rows } from '../../db/client.js';
 import { bearerFor, makeTestApp, type TestApp } from '../helpers/app.js';
 import { makeCity, makeCode, makeCounty, makeDepartment, makeRating, makeUser } from '../helpers/factories.js';
 
@@ -33,6 +33,8 @@ const world = {} as {
   kiosk: Record<Unit, number>;
   /** A 办事指南 of each unit's department. */
   guide: Record<Unit, number>;
+  /** A 金点子 about each unit's window, with the unit's phone as its contact. */
+  suggestion: Record<Unit, number>;
   /** A user of each unit whom the user routes act on (disable, reset): none of the callers below. */
   target: Record<Unit, number>;
   users: Array<{ name: string; user: { id: number; role: string }; sees: Unit[] }>;
@@ -149,6 +151,26 @@ beforeAll(async () => {
     world.kiosk[u] = kiosk.json().id;
   }
   world.integration.B = world.integration.A;
+  world.suggestion = {} as Record<Unit, number>;
+  for (const u of UNITS) {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/public/suggestions',
+      remoteAddress: `10.77.0.${u.charCodeAt(0)}`,
+      payload: {
+        code: world.code[u],
+        category: '流程优化',
+        title: `SECRET_${u} 建议`,
+        content: `SECRET_${u} 建议内容`,
+        submitterType: '群众',
+        contact: PHONES[u],
+        consent: true,
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const row = await firstRow<{ id: number }>(db, sql`SELECT id FROM suggestions WHERE title = ${`SECRET_${u} 建议`}`);
+    world.suggestion[u] = Number(row!.id);
+  }
   // Guides are public (GET /api/guides/{id} needs no login): their text carries no unit's secret, and an
   // administrator above two counties may move one from one to the other, history included.
   world.guide = {} as Record<Unit, number>;
@@ -224,6 +246,7 @@ function paramValue(path: string, name: string, unit: Unit): string {
   if (path.startsWith('/api/users/')) return String(world.target[unit]);
   if (path.startsWith('/api/kiosks/')) return String(world.kiosk[unit]);
   if (path.startsWith('/api/guides/')) return name === 'version' ? '1' : String(world.guide[unit]);
+  if (path.startsWith('/api/suggestions/')) return String(world.suggestion[unit]);
   throw new Error(`scope matrix: no entity for {${name}} in ${path} — add it here`);
 }
 
@@ -353,7 +376,7 @@ describe('scope matrix over the route table', () => {
           expect(res.statusCode, `${where} ${res.body.slice(0, 200)}`).toBeLessThan(500);
           const text = await textOf(res);
           for (const u of hidden) expect(text.includes(`SECRET_${u}`), `${where} leaks SECRET_${u}`).toBe(false);
-          const isPhoneRoute = op.path === '/api/cases/{id}/phone';
+          const isPhoneRoute = op.path === '/api/cases/{id}/phone' || op.path === '/api/suggestions/{id}/contact';
           for (const u of UNITS) {
             if (isPhoneRoute && v.inScope && u === v.unit) continue;
             expect(text.includes(PHONES[u]), `${where} shows a full phone number`).toBe(false);
