@@ -169,6 +169,8 @@ interface IngestMeasured {
   posts: number;
   /** Cores busy during the measured requests (CPU seconds per second). */
   cores: { app: number; postgres: number | null; load: number; receiver: number };
+  /** The app's CPU per rating stored during the measured requests (µs): with reporting on, the delivery's share included. */
+  appUsPerRating: number;
 }
 
 async function measureIngest(ctx: Ctx, mode: 'off' | 'on', round: number, amount: number | null): Promise<IngestMeasured> {
@@ -239,10 +241,11 @@ async function measureIngest(ctx: Ctx, mode: 'off' | 'on', round: number, amount
         load: round2(run.cpuS / secs),
         receiver: round2((cpu1.receiver - cpu0.receiver) / secs),
       },
+      appUsPerRating: Math.round(((cpu1.app - cpu0.app) * 1e6) / Math.max(1, storedTotal - before)),
     };
     opts.log(
       `report round ${round + 1} ${mode}: ${Math.round(run.reqPerSec)} ratings/s (${m.storedRows} stored, ${run.ok2xx} 2xx, ${run.non2xx + run.errors + run.timeouts} other), p50 ${run.p50} ms, p99 ${run.p99} ms; ` +
-        `cores busy: app ${m.cores.app}${m.cores.postgres === null ? '' : `, PostgreSQL ${m.cores.postgres}`}, load ${m.cores.load}, receiver ${m.cores.receiver}` +
+        `app CPU ${m.appUsPerRating} µs/rating; cores busy: app ${m.cores.app}${m.cores.postgres === null ? '' : `, PostgreSQL ${m.cores.postgres}`}, load ${m.cores.load}, receiver ${m.cores.receiver}` +
         (mode === 'on'
           ? `; backlog at the end ${backlogAtEnd}, all ${storedTotal} acknowledged after ${catchUpMs ?? 'NOT within 120 s'} ms; receiver ${rec!.distinct} distinct records, ${rec!.duplicates} twice, ${rec!.changed} changed, ${rec!.refused} refused, ${posts} POSTs`
           : ''),
@@ -369,6 +372,14 @@ async function ingestOnOff(ctx: Ctx, part: string, rows: Row[], raw: Record<stri
   rows.push(row(part, name('ingest, reporting off'), 'cores busy: app (median round)', midOff.cores.app, '', null, coreNote(midOff)));
   rows.push(row(part, name('ingest, reporting on'), 'cores busy: app (median round)', midOn.cores.app, '', null, coreNote(midOn)));
   rows.push(row(part, name('ingest, reporting on'), 'cores busy: receiver (median round)', midOn.cores.receiver, ''));
+  // What reporting costs the app per rating (its own CPU, the delivery job's included), round by round.
+  const perRating = (ms: IngestMeasured[]) => ms.map((m) => m.appUsPerRating);
+  const offUs = perRating(all.map(([off]) => off!));
+  const onUs = perRating(all.map(([, on]) => on!));
+  rows.push(
+    row(part, name('ingest, reporting off'), 'app CPU per rating (median)', median(offUs), 'µs', null, `rounds: ${offUs.join(', ')}`),
+  );
+  rows.push(row(part, name('ingest, reporting on'), 'app CPU per rating (median)', median(onUs), 'µs', null, `rounds: ${onUs.join(', ')}`));
   rows.push(row(part, name('ingest, reporting on'), 'cores busy: load generator (median round)', midOn.cores.load, ''));
 }
 

@@ -21,7 +21,8 @@ function kindOf(sql: string): Kind {
   const s = sql.trim();
   if (/^begin\b/i.test(s)) return 'begin';
   if (/^commit\b/i.test(s)) return 'commit';
-  if (s.includes('FROM report_outbox o') && s.includes('JOIN ratings r')) return 'claim';
+  // The claim: outbox rows joined with their ratings, whatever its shape (a CTE of the due ids or not).
+  if (s.includes('"outboxId"') && s.includes('JOIN ratings r ON r.id = o.rating_id')) return 'claim';
   if (s.includes('UPDATE report_outbox SET state = batch.state')) return 'settleClaimed';
   if (s.includes("UPDATE report_outbox SET state = 'acked'")) return 'acked';
   if (s.includes('UPDATE report_outbox SET attempts = attempts + 1')) return 'failed';
