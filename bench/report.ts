@@ -24,7 +24,7 @@ import { SETTINGS_DEFAULTS } from '../shared/api/settings.js';
 import { chinaDay } from '../shared/china-time.js';
 import { creditCheckChar, orgCheckChar } from '../shared/report-codes.js';
 import { procCpuSeconds, selfCpuSeconds } from './lib/cpu.js';
-import { type DrainBreakdown, drainProfiler } from './lib/drain-profile.js';
+import { type DrainBreakdown, drainProfiler, type SeenStatement } from './lib/drain-profile.js';
 import { type BenchApp, listen, makeBenchApp, tempDir } from './lib/fixture.js';
 import { generateYear } from './lib/generate.js';
 import { type LoadResult, runLoad } from './lib/load.js';
@@ -396,6 +396,8 @@ interface DrainMeasured {
   profile: DrainBreakdown;
   /** One claim with the whole backlog pending (rolled back), and its plan. */
   probe: { ms: number; plan: string[] };
+  /** The plans of the drain's two UPDATEs (the claim's settle, the acknowledgement), taken after it. */
+  plans: Record<string, string[]>;
   /** Stopped at DRAIN_LIMIT_MS with records still pending. */
   stopped: boolean;
 }
@@ -403,9 +405,37 @@ interface DrainMeasured {
 class RolledBack extends Error {}
 
 /**
+ * The plan of a statement as the app sent it (its text and values): SQLite's EXPLAIN QUERY PLAN;
+ * PostgreSQL's EXPLAIN, with ANALYZE and BUFFERS when `analyze` (run in a transaction rolled back).
+ */
+async function planOf(t: BenchApp, s: SeenStatement, pgUrl: string | null, analyze: boolean): Promise<string[]> {
+  if (pgUrl === null) {
+    const rows = writerOf(t.db)
+      .prepare(`EXPLAIN QUERY PLAN ${s.text}`)
+      .all(...s.params) as { id: number; parent: number; detail: string }[];
+    const depth = new Map<number, number>([[0, -1]]);
+    return rows.map((r) => {
+      const d = (depth.get(r.parent) ?? -1) + 1;
+      depth.set(r.id, d);
+      return `${'  '.repeat(d)}${r.detail}`;
+    });
+  }
+  const client = new pg.Client({ connectionString: pgUrl });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    const res = await client.query(`EXPLAIN ${analyze ? '(ANALYZE, BUFFERS) ' : ''}${s.text}`, s.params);
+    await client.query('ROLLBACK');
+    return res.rows.map((r: Record<string, string>) => r['QUERY PLAN']!);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
  * One claim of `batchSize` records with the whole backlog pending, in a transaction rolled back: how
- * long the claim SELECT takes, and its plan (SQLite: EXPLAIN QUERY PLAN; PostgreSQL: EXPLAIN (ANALYZE,
- * BUFFERS) in a transaction rolled back), with the very text and values the app sent.
+ * long the claim SELECT takes, and its plan (on PostgreSQL with ANALYZE), with the very text and values
+ * the app sent.
  */
 async function probeClaim(t: BenchApp, batchSize: number, pgUrl: string | null): Promise<{ ms: number; plan: string[] }> {
   const profiler = drainProfiler(t.db);
@@ -420,30 +450,8 @@ async function probeClaim(t: BenchApp, batchSize: number, pgUrl: string | null):
   } catch (err) {
     if (!(err instanceof RolledBack)) throw err;
   }
-  const claim = profiler.stop().firstClaim;
-  if (!claim) return { ms, plan: ['(the claim was not seen)'] };
-  if (pgUrl === null) {
-    const rows = writerOf(t.db)
-      .prepare(`EXPLAIN QUERY PLAN ${claim.text}`)
-      .all(...claim.params) as { id: number; parent: number; detail: string }[];
-    const depth = new Map<number, number>([[0, -1]]);
-    const plan = rows.map((r) => {
-      const d = (depth.get(r.parent) ?? -1) + 1;
-      depth.set(r.id, d);
-      return `${'  '.repeat(d)}${r.detail}`;
-    });
-    return { ms, plan };
-  }
-  const client = new pg.Client({ connectionString: pgUrl });
-  await client.connect();
-  try {
-    await client.query('BEGIN');
-    const res = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${claim.text}`, claim.params);
-    await client.query('ROLLBACK');
-    return { ms, plan: res.rows.map((r: Record<string, string>) => r['QUERY PLAN']!) };
-  } finally {
-    await client.end();
-  }
+  const claim = profiler.stop().first.claim;
+  return { ms, plan: claim ? await planOf(t, claim, pgUrl, true) : ['(the claim was not seen)'] };
 }
 
 /** Every record of the outbox pending and due again, as after the generation (the next batch size's drain). */
@@ -503,6 +511,11 @@ async function drainOnce(ctx: Ctx, t: BenchApp, batchSize: number, pgUrl: string
   const ms = performance.now() - t0;
   const profile = profiler.stop();
   const cpu1 = cpu();
+  const plans: Record<string, string[]> = {};
+  for (const kind of ['settleClaimed', 'acked'] as const) {
+    const seen = profile.first[kind];
+    if (seen) plans[kind] = await planOf(t, seen, pgUrl, false);
+  }
   const secs = ms / 1000;
   const outbox = await outboxStates(t.db);
   const rec = await receiver.stats();
@@ -523,6 +536,7 @@ async function drainOnce(ctx: Ctx, t: BenchApp, batchSize: number, pgUrl: string
     },
     profile,
     probe,
+    plans,
     stopped,
   };
 }
@@ -599,6 +613,7 @@ async function drainBacklog(ctx: Ctx, part: string, rows: Row[], raw: Record<str
             `POST ${(p.post.ms / p.batches).toFixed(1)} (${pct(p.post.ms)}; of it the receiver's own work ${(m.receiver.handleMs / Math.max(1, m.receiver.posts)).toFixed(1)}); ` +
             `acknowledgement transaction ${(p.settleTx.ms / p.batches).toFixed(1)} (${pct(p.settleTx.ms)}: UPDATE ${(p.settleTx.ackUpdateMs / p.batches).toFixed(1)}, log INSERT ${(p.settleTx.logInsertMs / p.batches).toFixed(1)}, BEGIN/COMMIT ${(p.settleTx.beginCommitMs / p.batches).toFixed(1)}); between ${(p.unaccountedMs / p.batches).toFixed(1)}`,
         );
+        for (const [kind, plan] of Object.entries(m.plans)) opts.log(`  plan of the ${kind} UPDATE:\n    ${plan.join('\n    ')}`);
       } finally {
         await t.close();
       }

@@ -15,7 +15,7 @@ interface Event {
   t1: number;
 }
 
-type Kind = 'begin' | 'commit' | 'claim' | 'settleClaimed' | 'acked' | 'failed' | 'logBatch' | 'other';
+export type Kind = 'begin' | 'commit' | 'claim' | 'settleClaimed' | 'acked' | 'failed' | 'logBatch' | 'other';
 
 function kindOf(sql: string): Kind {
   const s = sql.trim();
@@ -38,8 +38,8 @@ export interface SeenStatement {
 
 /** Milliseconds of the drain by step; `wallMs` is the whole, `unaccounted` what lies between the steps. */
 export interface DrainBreakdown {
-  /** The first claim SELECT run while the profiler was on (for its plan). */
-  firstClaim: SeenStatement | null;
+  /** The first statement of each kind run while the profiler was on (for their plans). */
+  first: Partial<Record<Kind, SeenStatement>>;
   wallMs: number;
   batches: number;
   claimTx: { ms: number; selectMs: number; settleUpdateMs: number; beginCommitMs: number; otherSqlMs: number; composeJsMs: number };
@@ -52,9 +52,9 @@ type Fn = (...args: unknown[]) => unknown;
 
 export function drainProfiler(db: Db) {
   const events: Event[] = [];
-  let firstClaim: SeenStatement | null = null;
+  const first: Partial<Record<Kind, SeenStatement>> = {};
   const seen = (kind: Kind, text: string, params: unknown[]) => {
-    if (kind === 'claim' && !firstClaim) firstClaim = { text, params };
+    first[kind] ??= { text, params };
   };
   let restore: () => void;
   if (db.driver === 'sqlite') {
@@ -107,7 +107,7 @@ export function drainProfiler(db: Db) {
       const wallMs = performance.now() - started;
       restore();
       const r: DrainBreakdown = {
-        firstClaim,
+        first,
         wallMs,
         batches: 0,
         claimTx: { ms: 0, selectMs: 0, settleUpdateMs: 0, beginCommitMs: 0, otherSqlMs: 0, composeJsMs: 0 },
