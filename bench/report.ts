@@ -190,7 +190,8 @@ async function measureIngest(ctx: Ctx, mode: 'off' | 'on', round: number, amount
       badShare: 0.05,
       seed,
     });
-    const base = { url, connections: opts.connections, networks: 10 };
+    // Sampled every 100 ms: autocannon ends an `amount` run at its next sample (lib/load.ts).
+    const base = { url, connections: opts.connections, networks: 10, sampleIntMs: 100 };
     const warmup = await runLoad({ ...base, duration: opts.warmup, bodies: bodies(round * 4 + (mode === 'on' ? 1 : 3)) });
     const n = amount ?? Math.max(opts.connections * 20, Math.round(warmup.reqPerSec * opts.duration));
     await sleep(300);
@@ -261,15 +262,15 @@ async function measureIngest(ctx: Ctx, mode: 'off' | 'on', round: number, amount
 async function ingestOnOff(ctx: Ctx, part: string, rows: Row[], raw: Record<string, unknown>): Promise<void> {
   const { opts } = ctx;
   const all: IngestMeasured[][] = [];
-  let amount: number | null = null;
   // Off and on alternate, and the order flips every round (off·on, on·off, off·on …): a machine
   // getting slower or faster over the run weighs on both alike.
   for (let round = 0; round < opts.rounds; round++) {
     const order: Array<'off' | 'on'> = round % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
     const pair: Partial<Record<'off' | 'on', IngestMeasured>> = {};
+    // Both measurements of a round send the same number of requests, sized on the round's first warm-up.
+    let amount: number | null = null;
     for (const mode of order) {
       const m = await measureIngest(ctx, mode, round, amount);
-      // Every measurement of the run sends the same number of requests (sized on the first warm-up).
       amount ??= m.run.ok2xx + m.run.non2xx + m.run.errors + m.run.timeouts;
       pair[mode] = m;
     }
