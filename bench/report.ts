@@ -54,6 +54,8 @@ const DRAIN_GOAL = 5_000;
 const RATIO_GOAL = 0.9;
 /** How long an "on" measurement may take to deliver what was stored before it counts as failed. */
 const CATCH_UP_LIMIT_MS = 120_000;
+/** The lowest rate an ingest window is sized on (ratings/s). */
+const MIN_SIZING_RATE = 1_500;
 /** A drain slower than this is stopped: its rate is what it managed, the rest is left undelivered. */
 const DRAIN_LIMIT_MS = 300_000;
 
@@ -67,10 +69,12 @@ const median = (xs: number[]) => {
 /**
  * The periodic jobs, started exactly as server/main.ts starts them (every job of `services.jobs` on its
  * period through runJobOnce, which claims the period in job_runs): with REPORT_URL that includes
- * `reporting.deliverDue` every 2 s; in both modes the per-second cache sync. Returns a stopper.
+ * `reporting.deliverDue` every 2 s (unless `withoutDelivery`); in every mode the per-second cache sync.
+ * Returns a stopper.
  */
-function startJobs(services: Services, log: (msg: string) => void): () => void {
-  const timers = services.jobs.map((job) => {
+function startJobs(services: Services, log: (msg: string) => void, withoutDelivery: boolean): () => void {
+  const jobs = services.jobs.filter((job) => !(withoutDelivery && job.name === 'reporting.deliverDue'));
+  const timers = jobs.map((job) => {
     const t = setInterval(() => {
       Promise.resolve()
         .then(() => runJobOnce(services.db, services.clock, job))
@@ -152,8 +156,16 @@ async function freshApp(ctx: Ctx, dir: string, env: Record<string, string>): Pro
   };
 }
 
+/**
+ * off: no REPORT_URL. queue: REPORT_URL, so every rating's record enters the outbox in the rating's
+ * transaction, but the delivery job is not started (what the enqueue alone costs). on: REPORT_URL and
+ * the delivery job draining every 2 s.
+ */
+type Mode = 'off' | 'queue' | 'on';
+const MODES: readonly Mode[] = ['off', 'queue', 'on'];
+
 interface IngestMeasured {
-  mode: 'off' | 'on';
+  mode: Mode;
   round: number;
   run: LoadResult;
   /** Ratings stored by the measured requests, and by the app's whole life (warm-up included). */
@@ -173,14 +185,14 @@ interface IngestMeasured {
   appUsPerRating: number;
 }
 
-async function measureIngest(ctx: Ctx, mode: 'off' | 'on', round: number, amount: number | null): Promise<IngestMeasured> {
+async function measureIngest(ctx: Ctx, mode: Mode, round: number, amount: number | null): Promise<IngestMeasured> {
   const { opts, receiver } = ctx;
   const tmp = tempDir(`report-ingest-${mode}`);
   if (mode === 'on') await receiver.reset();
-  const env = { TRUST_PROXY: '127.0.0.1', ...(mode === 'on' ? reportEnv(receiver, ctx.secret) : {}) };
+  const env = { TRUST_PROXY: '127.0.0.1', ...(mode !== 'off' ? reportEnv(receiver, ctx.secret) : {}) };
   const { t, close } = await freshApp(ctx, tmp.dir, env);
-  if ((t.services.reportDelivery !== null) !== (mode === 'on')) throw new Error(`report: the app's delivery is not ${mode}`);
-  const stopJobs = startJobs(t.services, opts.log);
+  if ((t.services.reportDelivery !== null) !== (mode !== 'off')) throw new Error(`report: reporting is not as mode ${mode} needs`);
+  const stopJobs = startJobs(t.services, opts.log, mode === 'queue');
   try {
     const url = await listen(t.app);
     const bodies = (seed: number) => ({
@@ -192,8 +204,11 @@ async function measureIngest(ctx: Ctx, mode: 'off' | 'on', round: number, amount
     });
     // Sampled every 100 ms: autocannon ends an `amount` run at its next sample (lib/load.ts).
     const base = { url, connections: opts.connections, networks: 10, sampleIntMs: 100 };
-    const warmup = await runLoad({ ...base, duration: opts.warmup, bodies: bodies(round * 4 + (mode === 'on' ? 1 : 3)) });
-    const n = amount ?? Math.max(opts.connections * 20, Math.round(warmup.reqPerSec * opts.duration));
+    const seed = round * 8 + MODES.indexOf(mode) * 2;
+    const warmup = await runLoad({ ...base, duration: opts.warmup, bodies: bodies(seed + 1) });
+    // Sized to `duration` seconds, at no less than 1,500 ratings/s: a warm-up slowed by a neighbour would
+    // otherwise leave a window of two seconds, in which the 2 s delivery job may not run at all.
+    const n = amount ?? Math.round(Math.max(warmup.reqPerSec, MIN_SIZING_RATE) * opts.duration);
     await sleep(300);
     const before = await countRows(t.db, 'ratings');
     const cpu = () => ({
@@ -202,7 +217,7 @@ async function measureIngest(ctx: Ctx, mode: 'off' | 'on', round: number, amount
       receiver: procCpuSeconds([receiver.pid]),
     });
     const cpu0 = cpu();
-    const run = await runLoad({ ...base, duration: 0, amount: n, bodies: bodies(round * 4 + (mode === 'on' ? 2 : 4)) });
+    const run = await runLoad({ ...base, duration: 0, amount: n, bodies: bodies(seed + 2) });
     const cpu1 = cpu();
     const backlogAtEnd = (await outboxStates(t.db)).pending ?? 0;
     const ended = performance.now();
@@ -221,7 +236,7 @@ async function measureIngest(ctx: Ctx, mode: 'off' | 'on', round: number, amount
     }
     stopJobs();
     // A run still going is joined, so that no POST is in flight when the receiver is asked.
-    await t.services.reportDelivery?.deliverDue();
+    if (mode === 'on') await t.services.reportDelivery?.deliverDue();
     const posts = await countRows(t.db, 'report_batches');
     const rec = mode === 'on' ? await receiver.stats() : null;
     const secs = run.durationS;
@@ -245,8 +260,9 @@ async function measureIngest(ctx: Ctx, mode: 'off' | 'on', round: number, amount
       appUsPerRating: Math.round(((cpu1.app - cpu0.app) * 1e6) / Math.max(1, storedTotal - before)),
     };
     opts.log(
-      `report round ${round + 1} ${mode}: ${Math.round(run.reqPerSec)} ratings/s (${m.storedRows} stored, ${run.ok2xx} 2xx, ${run.non2xx + run.errors + run.timeouts} other), p50 ${run.p50} ms, p99 ${run.p99} ms; ` +
+      `${opts.driver === 'pg' ? 'report-pg' : 'report'} round ${round + 1} ${mode}: ${Math.round(run.reqPerSec)} ratings/s (${m.storedRows} stored, ${run.ok2xx} 2xx, ${run.non2xx + run.errors + run.timeouts} other), p50 ${run.p50} ms, p99 ${run.p99} ms; ` +
         `app CPU ${m.appUsPerRating} µs/rating; cores busy: app ${m.cores.app}${m.cores.postgres === null ? '' : `, PostgreSQL ${m.cores.postgres}`}, load ${m.cores.load}, receiver ${m.cores.receiver}` +
+        (mode === 'queue' ? `; outbox ${JSON.stringify(outbox)}` : '') +
         (mode === 'on'
           ? `; backlog at the end ${backlogAtEnd}, all ${storedTotal} acknowledged after ${catchUpMs ?? 'NOT within 120 s'} ms; receiver ${rec!.distinct} distinct records, ${rec!.duplicates} twice, ${rec!.changed} changed, ${rec!.refused} refused, ${posts} POSTs`
           : ''),
@@ -262,21 +278,22 @@ async function measureIngest(ctx: Ctx, mode: 'off' | 'on', round: number, amount
 async function ingestOnOff(ctx: Ctx, part: string, rows: Row[], raw: Record<string, unknown>): Promise<void> {
   const { opts } = ctx;
   const all: IngestMeasured[][] = [];
-  // Off and on alternate, and the order flips every round (off·on, on·off, off·on …): a machine
+  // Off and on alternate, and the order flips every round (off·queue·on, on·queue·off, …): a machine
   // getting slower or faster over the run weighs on both alike.
   for (let round = 0; round < opts.rounds; round++) {
-    const order: Array<'off' | 'on'> = round % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
-    const pair: Partial<Record<'off' | 'on', IngestMeasured>> = {};
-    // Both measurements of a round send the same number of requests, sized on the round's first warm-up.
+    const order = round % 2 === 0 ? MODES : [...MODES].reverse();
+    const measured: Partial<Record<Mode, IngestMeasured>> = {};
+    // The measurements of a round send the same number of requests, sized on the round's first warm-up.
     let amount: number | null = null;
     for (const mode of order) {
       const m = await measureIngest(ctx, mode, round, amount);
       amount ??= m.run.ok2xx + m.run.non2xx + m.run.errors + m.run.timeouts;
-      pair[mode] = m;
+      measured[mode] = m;
     }
-    all.push([pair.off!, pair.on!]);
+    all.push([measured.off!, measured.on!, measured.queue!]);
   }
   raw.ingest = all;
+  const queues = all.map(([, , queue]) => queue!);
   const name = (s: string) => `${s} (window-code POST, 10 networks)`;
   const offs = all.map(([off]) => off!.run.reqPerSec);
   const ons = all.map(([, on]) => on!.run.reqPerSec);
@@ -286,6 +303,30 @@ async function ingestOnOff(ctx: Ctx, part: string, rows: Row[], raw: Record<stri
     row(part, name('ingest, reporting off'), `ratings/s (median of ${all.length})`, Math.round(median(offs)), '', null, rounds(offs)),
   );
   rows.push(row(part, name('ingest, reporting on'), `ratings/s (median of ${all.length})`, Math.round(median(ons)), '', null, rounds(ons)));
+  const queueRates = queues.map((m) => m.run.reqPerSec);
+  const queueRatios = all.map(([off, , queue]) => queue!.run.reqPerSec / off!.run.reqPerSec);
+  rows.push(
+    row(
+      part,
+      name('ingest, records enqueued, delivery job stopped'),
+      `ratings/s (median of ${all.length})`,
+      Math.round(median(queueRates)),
+      '',
+      null,
+      rounds(queueRates),
+    ),
+  );
+  rows.push(
+    row(
+      part,
+      'ingest with records enqueued, not delivered / off',
+      'ratio (median of rounds)',
+      round2(median(queueRatios)),
+      '×',
+      null,
+      `rounds: ${queueRatios.map((r) => r.toPrecision(3)).join(', ')}`,
+    ),
+  );
   rows.push(
     row(
       part,
@@ -377,10 +418,32 @@ async function ingestOnOff(ctx: Ctx, part: string, rows: Row[], raw: Record<stri
   const perRating = (ms: IngestMeasured[]) => ms.map((m) => m.appUsPerRating);
   const offUs = perRating(all.map(([off]) => off!));
   const onUs = perRating(all.map(([, on]) => on!));
+  const queueUs = perRating(queues);
   rows.push(
     row(part, name('ingest, reporting off'), 'app CPU per rating (median)', median(offUs), 'µs', null, `rounds: ${offUs.join(', ')}`),
   );
+  rows.push(
+    row(
+      part,
+      name('ingest, records enqueued, delivery job stopped'),
+      'app CPU per rating (median)',
+      median(queueUs),
+      'µs',
+      null,
+      `rounds: ${queueUs.join(', ')}`,
+    ),
+  );
   rows.push(row(part, name('ingest, reporting on'), 'app CPU per rating (median)', median(onUs), 'µs', null, `rounds: ${onUs.join(', ')}`));
+  rows.push(
+    row(
+      part,
+      'ingest, records enqueued, delivery job stopped',
+      'ratings stored without their outbox record',
+      Math.max(...queues.map((m) => m.storedTotal - (m.outbox.pending ?? 0))),
+      '',
+      { op: '<=', limit: 0, unit: '' },
+    ),
+  );
   rows.push(row(part, name('ingest, reporting on'), 'cores busy: load generator (median round)', midOn.cores.load, ''));
 }
 
