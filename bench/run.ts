@@ -1,5 +1,6 @@
-// npm run bench [-- ingest|dashboards|dashboards-pg|qr|page|abuse|kiosk|kiosk-pg|held|held-pg ...] [--ratings N] [--pg-ratings N] [--matters N]
-//                  [--duration S] [--rounds N] [--connections N] [--requests N] [--runs N] [--targets a,c,p,q] [--org county|province]
+// npm run bench [-- ingest|dashboards|dashboards-pg|qr|page|abuse|kiosk|kiosk-pg|held|held-pg|report|report-pg ...] [--ratings N]
+//                  [--pg-ratings N] [--matters N] [--duration S] [--rounds N] [--connections N] [--requests N] [--runs N]
+//                  [--targets a,c,p,q] [--org county|province] [--backlog N] [--batch-sizes 500,1000,2000]
 // Runs the benchmarks of issue 7, prints one table and writes bench/results/latest.json.
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +15,22 @@ import type { BenchOrg } from './lib/fixture.js';
 import { type Row, renderTable, writeJson } from './lib/results.js';
 import { runPage } from './page.js';
 import { runQr } from './qr.js';
+import { runReport } from './report.js';
 
-const PARTS = ['ingest', 'dashboards', 'dashboards-pg', 'qr', 'page', 'abuse', 'kiosk', 'kiosk-pg', 'held', 'held-pg'] as const;
+const PARTS = [
+  'ingest',
+  'dashboards',
+  'dashboards-pg',
+  'qr',
+  'page',
+  'abuse',
+  'kiosk',
+  'kiosk-pg',
+  'held',
+  'held-pg',
+  'report',
+  'report-pg',
+] as const;
 
 /** The attacks of the `abuse` part, in order (each a lib/abuse.ts AbuseScenario). */
 const ABUSE_SCENARIOS = [...SLOW_SCENARIOS, qrFlood];
@@ -33,32 +48,45 @@ function parseArgs(argv: string[]) {
     connections: 100,
     requests: 200,
     runs: 3,
+    /** Records of the report parts' drained backlog (0: no drain). */
+    backlog: 1_000_000,
   };
   const targets: string[] = [];
+  /** REPORT_BATCH_SIZE of each drain of the report parts (the first is checked against the goal). */
+  let batchSizes = [500];
   let org: BenchOrg = 'county';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if ((PARTS as readonly string[]).includes(a)) parts.push(a as Part);
     else if (a === '--targets') targets.push(...(argv[++i] ?? '').split(',').filter(Boolean));
-    else if (a === '--org') {
+    else if (a === '--batch-sizes') {
+      batchSizes = (argv[++i] ?? '').split(',').map(Number);
+      if (!batchSizes.length || batchSizes.some((b) => !Number.isInteger(b) || b < 1 || b > 5000))
+        throw new Error('--batch-sizes needs REPORT_BATCH_SIZE values (1–5000), comma-separated');
+    } else if (a === '--org') {
       const v = argv[++i];
       if (v !== 'county' && v !== 'province') throw new Error('--org needs county or province');
       org = v;
     } else if (a.startsWith('--') && a.slice(2) in num) {
       const v = Number(argv[++i]);
-      if (!Number.isFinite(v) || v < 0 || (v === 0 && a !== '--matters')) throw new Error(`${a} needs a positive number`);
+      // 0 办件, no backlog to drain, or (report parts) no ingest rounds.
+      if (!Number.isFinite(v) || v < 0 || (v === 0 && !['--matters', '--backlog', '--rounds'].includes(a)))
+        throw new Error(`${a} needs a positive number`);
       num[a.slice(2)] = v;
     } else
       throw new Error(
         `unknown argument ${a} (parts: ${PARTS.join('|')}; options: ${Object.keys(num)
           .map((k) => `--${k}`)
-          .join(' ')} --targets --org)`,
+          .join(' ')} --targets --org --batch-sizes)`,
       );
   }
-  return { parts: parts.length ? parts : [...PARTS], ...num, pgRatings: num['pg-ratings'], targets, org } as {
+  if (num.rounds === 0 && (!parts.length || parts.includes('ingest'))) throw new Error("--rounds 0 only skips the report parts' ingest");
+  return { parts: parts.length ? parts : [...PARTS], ...num, pgRatings: num['pg-ratings'], targets, org, batchSizes } as {
     parts: Part[];
     targets: string[];
     org: BenchOrg;
+    batchSizes: number[];
+    backlog: number;
     ratings: number;
     pgRatings: number;
     matters: number;
@@ -106,7 +134,18 @@ async function main() {
                 ? await runKiosk({ driver: part === 'kiosk' ? 'sqlite' : 'pg', rounds: opts.requests, log })
                 : part === 'held' || part === 'held-pg'
                   ? await runHeld({ driver: part === 'held' ? 'sqlite' : 'pg', requests: Math.min(opts.requests, 100), log })
-                  : await runPage({ runs: opts.runs, log });
+                  : part === 'report' || part === 'report-pg'
+                    ? await runReport({
+                        driver: part === 'report' ? 'sqlite' : 'pg',
+                        duration: opts.duration,
+                        connections: opts.connections,
+                        warmup: 2,
+                        rounds: opts.rounds,
+                        backlog: opts.backlog,
+                        batchSizes: opts.batchSizes,
+                        log,
+                      })
+                    : await runPage({ runs: opts.runs, log });
     rows.push(...r.rows);
     raw[part] = { ...r.raw, seconds: Math.round((Date.now() - t0) / 1000) };
     log(`${part}: done in ${Math.round((Date.now() - t0) / 1000)} s`);

@@ -39,6 +39,7 @@ function run(spec: LoadSpec): Promise<LoadResult> {
         url: spec.url as string,
         connections: spec.connections,
         ...(spec.amount ? { amount: spec.amount } : { duration: spec.duration }),
+        ...(spec.sampleIntMs ? { sampleInt: spec.sampleIntMs } : {}),
         pipelining: 1,
         requests: [
           {

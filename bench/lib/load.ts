@@ -11,6 +11,12 @@ export interface LoadSpec {
   duration: number;
   /** Exactly this many requests; autocannon waits for every answer. */
   amount?: number;
+  /**
+   * autocannon's sampling interval (default 1000 ms). It notices the end of a run only at its next
+   * sample, so with `amount` the duration it reports is rounded up to it: 100 keeps a few-second
+   * run's rate within ~2 % instead of up to a third.
+   */
+  sampleIntMs?: number;
   bodies: BodySpec;
   /** >1: each request carries X-Forwarded-For from this many networks (server must trust the proxy). */
   networks: number;
