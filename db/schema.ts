@@ -632,7 +632,7 @@ export const reportOutbox = sqliteTable(
     ackedAt: integer('acked_at'),
   },
   (t) => [
-    index('report_outbox_due_idx').on(t.state, t.nextAttemptAt),
+    index('report_outbox_due_idx').on(t.state, t.nextAttemptAt, t.id),
     index('report_outbox_day_idx').on(t.kind, t.day, t.state),
     index('report_outbox_rating_idx').on(t.ratingId),
   ],

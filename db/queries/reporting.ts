@@ -228,13 +228,16 @@ export async function settleClaimed(tx: DbOrTx, rows: readonly Settled[]): Promi
   if (rows.length) await writeRows(tx, SETTLE, rows);
 }
 
+// `state || ''` below: the rows are found by their ids (the primary key); through the state index SQLite
+// would read every pending row of a backlog for each batch (bench report: 48 → 1.8 ms a batch at 1 M).
+
 /** The receiver acknowledged these records. */
 export async function markAcked(tx: DbOrTx, ids: readonly number[], now: number, answer: string): Promise<void> {
   await statement(
     tx,
     `UPDATE report_outbox SET state = 'acked', acked_at = @now, attempts = attempts + 1, last_attempt_at = @now,
        last_answer = @answer, body = NULL, reason = NULL
-     WHERE id IN ${IDS} AND state = 'pending'`,
+     WHERE id IN ${IDS} AND state || '' = 'pending'`,
   ).run({ ids: JSON.stringify(ids), now, answer });
 }
 
@@ -255,7 +258,7 @@ export async function markFailed(
     `UPDATE report_outbox SET attempts = attempts + 1, last_attempt_at = @now, last_answer = @answer,
        first_failed_at = COALESCE(first_failed_at, @now), next_attempt_at = @next,
        state = CASE WHEN COALESCE(first_failed_at, @now) <= @deadBefore THEN 'dead' ELSE 'pending' END
-     WHERE id IN ${IDS} AND state = 'pending'`,
+     WHERE id IN ${IDS} AND state || '' = 'pending'`,
   ).run({ ids: JSON.stringify(ids), now, next, deadBefore, answer });
 }
 

@@ -118,7 +118,7 @@ export function createReportDelivery(deps: {
    * record is dropped, a held one's waits for its decision, one missing a code waits with the reason;
    * the others get their body (composed now, or the one composed before) and are leased for this attempt.
    */
-  async function claim(now: number): Promise<Array<{ id: number; body: string }>> {
+  async function claim(now: number): Promise<{ records: Array<{ id: number; body: string }>; full: boolean }> {
     return db.transaction(async (tx) => {
       const rows = await q.claimDue(tx, now, config.batchSize);
       const settled: q.Settled[] = [];
@@ -162,7 +162,7 @@ export function createReportDelivery(deps: {
         out.push({ id: row.outboxId, body });
       }
       await q.settleClaimed(tx, settled);
-      return out;
+      return { records: out, full: rows.length === config.batchSize };
     });
   }
 
@@ -230,9 +230,12 @@ export function createReportDelivery(deps: {
         const run: DeliveryRun = { acked: 0, failed: 0, posts: 0 };
         const started = wall.now();
         while (clock.now() >= pausedUntil && wall.now() - started < RUN_BUDGET_MS) {
-          const records = await claim(clock.now());
-          if (!records.length) break;
-          if (!(await send(records, run))) break;
+          const { records, full } = await claim(clock.now());
+          if (records.length && !(await send(records, run))) break;
+          // A batch that was not full drained what was due: the next run (2 s on) finds what arrived
+          // meanwhile in one batch, rather than a claim per handful of ratings (bench report: the
+          // delivery's cost to the rating path fell from +57 to +12 µs a rating).
+          if (!full) break;
         }
         return run;
       })().finally(() => {
