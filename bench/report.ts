@@ -397,6 +397,20 @@ async function ingestOnOff(ctx: Ctx, part: string, rows: Row[], raw: Record<stri
       `rounds: ${onRuns.map((m) => m.backlogAtEnd).join(', ')} (the job drains every 2 s)`,
     ),
   );
+  // The job drains whatever is due, batch after batch: while ratings keep coming, most claims find only
+  // what arrived during the previous POST.
+  const perPost = onRuns.map((m) => (m.receiver?.records ?? 0) / Math.max(1, m.posts));
+  rows.push(
+    row(
+      part,
+      'ingest, reporting on',
+      'records per POST (median)',
+      Math.round(median(perPost)),
+      '',
+      null,
+      `rounds: ${onRuns.map((m) => `${m.receiver?.records ?? 0} records in ${m.posts} POSTs`).join(', ')}`,
+    ),
+  );
   const catchUps = onRuns.map((m) => m.catchUpMs);
   rows.push(
     row(
