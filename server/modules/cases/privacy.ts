@@ -1,9 +1,10 @@
 // 个人信息保护: the full phone number only for a supervisor in scope or the case's officer, every
 // view audit-logged; and the scheduled erasure a configurable time after the case closes.
+import type { Tx } from '../../../db/client.js';
 import { insertAudit, insertErasureAudit } from '../../../db/queries/audit.js';
 import * as q from '../../../db/queries/cases.js';
 import { MS_PER_DAY } from '../../../shared/china-time.js';
-import type { CaseKind } from '../../../shared/domain.js';
+import type { CaseKind, CaseStatus } from '../../../shared/domain.js';
 import { Forbidden, Gone, NotFound } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import type { CasesDeps } from './cases.service.js';
@@ -52,24 +53,25 @@ export function createCasePrivacy(
       const now = clock.now();
       const days = settings.get().privacy.phoneRetentionDays;
       const cutoff = now - days * MS_PER_DAY;
+      /** The case's public timeline says the number is gone (a rating's cases, or a reported case's own). */
+      const erasedEvent = (tx: Tx, c: { id: number; status: CaseStatus }) =>
+        q.insertCaseEvent(tx, {
+          caseId: c.id,
+          type: 'phone_erased',
+          fromStatus: c.status,
+          toStatus: c.status,
+          at: now,
+          note: `手机号码已按规定删除（办结后保留 ${days} 天）`,
+          data: { publicLabel: PUBLIC_EVENT_LABELS.phone_erased },
+          public: true,
+        });
       let erased = 0;
       for (;;) {
         const n = await db.transaction(async (tx) => {
           const ids = await ratings.phonesToErase(tx, cutoff, ERASE_BATCH);
           for (const ratingId of ids) {
             await ratings.erasePhone(tx, ratingId, now);
-            for (const c of await q.listCasesOfRating(tx, ratingId)) {
-              await q.insertCaseEvent(tx, {
-                caseId: c.id,
-                type: 'phone_erased',
-                fromStatus: c.status,
-                toStatus: c.status,
-                at: now,
-                note: `手机号码已按规定删除（办结后保留 ${days} 天）`,
-                data: { publicLabel: PUBLIC_EVENT_LABELS.phone_erased },
-                public: true,
-              });
-            }
+            for (const c of await q.listCasesOfRating(tx, ratingId)) await erasedEvent(tx, c);
           }
           if (ids.length > 0) {
             await insertErasureAudit(tx, {
@@ -93,16 +95,7 @@ export function createCasePrivacy(
           const due = await q.listReportPhonesToErase(tx, cutoff, ERASE_BATCH);
           for (const c of due) {
             await q.updateCase(tx, c.id, { phoneEnc: null, phoneErasedAt: now });
-            await q.insertCaseEvent(tx, {
-              caseId: c.id,
-              type: 'phone_erased',
-              fromStatus: c.status,
-              toStatus: c.status,
-              at: now,
-              note: `手机号码已按规定删除（办结后保留 ${days} 天）`,
-              data: { publicLabel: PUBLIC_EVENT_LABELS.phone_erased },
-              public: true,
-            });
+            await erasedEvent(tx, c);
           }
           if (due.length > 0) {
             await insertErasureAudit(tx, {

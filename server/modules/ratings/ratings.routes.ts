@@ -242,19 +242,33 @@ export async function ratingsRoutes(
     reply.header('cache-control', 'public, max-age=86400').type('application/manifest+json; charset=utf-8').send(WEB_MANIFEST),
   );
 
-  app.get('/r/:code', { schema: { hide: true, params: Type.Object({ code: Type.String() }) } }, async (request, reply) => {
-    const code = request.params.code.trim().toUpperCase();
+  /**
+   * The window a citizen page names, with its county's settings; or null once the 404 page (unknown
+   * code: the platform's words, it has no county) or the 410 page (disabled) has been sent.
+   */
+  async function activeWindow(raw: string, reply: FastifyReply) {
+    const code = raw.trim().toUpperCase();
     const info = code.length <= 64 ? await codes.getPublicInfo(code) : null;
-    // An unknown code has no county: the platform's words.
-    if (!info) return sendMissing(reply, 404, missingPage('unknown', settings.get().citizen, { code: code.slice(0, 64) }));
+    if (!info) {
+      await sendMissing(reply, 404, missingPage('unknown', settings.get().citizen, { code: code.slice(0, 64) }));
+      return null;
+    }
     const county = await settings.forDepartment(info.departmentId);
     if (!info.active) {
-      return sendMissing(
+      await sendMissing(
         reply,
         410,
         missingPage('disabled', county.citizen, { code, departmentName: info.departmentName, location: info.location }),
       );
+      return null;
     }
+    return { code, info, county };
+  }
+
+  app.get('/r/:code', { schema: { hide: true, params: Type.Object({ code: Type.String() }) } }, async (request, reply) => {
+    const window = await activeWindow(request.params.code, reply);
+    if (!window) return reply;
+    const { code, info, county } = window;
     const { authority } = county.citizen;
     return sendPage(
       reply,
@@ -287,17 +301,9 @@ export async function ratingsRoutes(
       },
     },
     async (request, reply) => {
-      const code = request.params.code.trim().toUpperCase();
-      const info = code.length <= 64 ? await codes.getPublicInfo(code) : null;
-      if (!info) return sendMissing(reply, 404, missingPage('unknown', settings.get().citizen, { code: code.slice(0, 64) }));
-      const county = await settings.forDepartment(info.departmentId);
-      if (!info.active) {
-        return sendMissing(
-          reply,
-          410,
-          missingPage('disabled', county.citizen, { code, departmentName: info.departmentName, location: info.location }),
-        );
-      }
+      const window = await activeWindow(request.params.code, reply);
+      if (!window) return reply;
+      const { code, info, county } = window;
       const { authority } = county.citizen;
       return sendPage(
         reply,
