@@ -12,6 +12,7 @@ import { caseDepartments, caseEvents, caseStatusCounts, cases, codes, department
 
 export type CaseRow = typeof cases.$inferSelect;
 export type CaseEventRow = typeof caseEvents.$inferSelect;
+export type NewCase = typeof cases.$inferInsert;
 
 // Opening a 差评 case runs inside the rating's transaction on the hottest route: its statements are
 // prepared once per connection (drizzle's builder rebuilt and recompiled the SQL on every case).
@@ -43,7 +44,7 @@ function withDefaults<K extends string>(keys: readonly K[], values: Partial<Reco
   return Object.fromEntries(keys.map((k) => [k, values[k] !== undefined ? values[k] : (defaults[k] ?? null)]));
 }
 
-export async function insertCase(db: DbOrTx, values: typeof cases.$inferInsert): Promise<CaseRow> {
+export async function insertCase(db: DbOrTx, values: NewCase): Promise<CaseRow> {
   // PostgreSQL: the builder (drizzle's prepared statements there are named per query, not per connection).
   if (isPg(db)) return only(db.insert(cases).values(values).returning());
   return preparedInserts(db).kase.get(withDefaults(CASE_COLUMNS, values, { reopenCount: 0 }));

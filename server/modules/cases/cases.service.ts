@@ -45,19 +45,11 @@ import { createCaseViews, scoreLabel } from './case-views.js';
 import { createComplaints } from './complaints.js';
 import { createCaseLookup } from './lookup.js';
 import { createObservations } from './observations.js';
+import { createCaseOpener } from './open-case.js';
 import { createCasePrivacy } from './privacy.js';
 import { createSpotChecks } from './spot-checks.js';
 import { applyMove } from './transitions.js';
-import {
-  actionableStatuses,
-  allowedMoves,
-  type MoveInput,
-  PUBLIC_EVENT_LABELS,
-  publicStatusLabel,
-  stateOf,
-  statusLabel,
-  waitingStatuses,
-} from './workflow.js';
+import { actionableStatuses, allowedMoves, type MoveInput, publicStatusLabel, stateOf, statusLabel, waitingStatuses } from './workflow.js';
 
 /** What a 差评's citizen is told of its case; the ratings module takes it from here, not from the queries. */
 export type { CaseFollowUp } from '../../../db/queries/cases.js';
@@ -121,6 +113,7 @@ export function createCasesService(deps: CasesDeps) {
   function statusToken(): string {
     return Buffer.from(random.bytes(18)).toString('base64url');
   }
+  const openCaseOfKind = createCaseOpener({ clock, settings, stats, statusToken });
 
   /**
    * 好评抽查 checks whether the department steered its ratings, so department heads never see which
@@ -268,9 +261,9 @@ export function createCasesService(deps: CasesDeps) {
 
   const privacy = createCasePrivacy({ db, clock, settings, ratings, crypto, scoped, canViewPhone });
   const caseLookup = createCaseLookup({ db, clock, crypto, settings });
-  const observations = createObservations({ db, clock, settings, stats, matters, statusToken, views });
+  const observations = createObservations({ db, clock, settings, matters, views, openCaseOfKind });
   const spotChecks = createSpotChecks({ db, clock, random, settings, stats, org: deps.org, statusToken, listItemById });
-  const complaints = createComplaints({ db, clock, random, crypto, settings, stats });
+  const complaints = createComplaints({ db, clock, crypto, settings, openCaseOfKind });
 
   return {
     /**
@@ -515,42 +508,21 @@ export function createCasesService(deps: CasesDeps) {
       if (!code) throw new NotFound('评议码（code）不存在，请核对后重试', 'CodeNotFound');
       if (!code.active) throw new Gone('该评议码已停用，请拨打 12345 政务服务便民热线反映', 'CodeDisabled');
       const { cannotHandle } = await settings.forDepartment(code.departmentId);
-      const cal = settings.calendar();
-      const now = clock.now();
-      const day = chinaDay(now);
-      const row = await db.transaction(async (tx) => {
-        const prefix = `BB${day.replaceAll('-', '')}-`;
-        const seq = await q.nextCaseSeq(tx, prefix);
-        const kase = await q.insertCase(tx, {
-          caseNo: `${prefix}${String(seq).padStart(4, '0')}`,
+      const day = today();
+      const row = await db.transaction((tx) =>
+        openCaseOfKind(tx, {
           kind: 'cannot_handle',
-          status: 'open',
-          ratingId: null,
           departmentId: code.departmentId,
           codeId: code.id,
-          ratingDay: day,
+          day,
           anonymous: phoneEnc === null,
-          contactDueDate: cal.addWorkingDays(day, cannotHandle.answerWorkingDays),
-          dueDate: cal.addWorkingDays(day, cannotHandle.caseWorkingDays),
-          statusToken: statusToken(),
-          subject,
-          description,
-          phoneEnc,
-          createdAt: now,
-          updatedAt: now,
-        });
-        await q.insertCaseEvent(tx, {
-          caseId: kase.id,
-          type: 'opened',
-          toStatus: 'open',
-          at: now,
+          contactWorkingDays: cannotHandle.answerWorkingDays,
+          caseWorkingDays: cannotHandle.caseWorkingDays,
+          columns: { subject, description, phoneEnc },
+          openedBy: null,
           note: null,
-          data: { contactDueDate: kase.contactDueDate, dueDate: kase.dueDate, publicLabel: PUBLIC_EVENT_LABELS.reported },
-          public: true,
-        });
-        await stats.recordCaseChange(tx, null, kase);
-        return kase;
-      });
+        }),
+      );
       return { caseNo: row.caseNo, statusUrl: `/s/${row.statusToken}` };
     },
 

@@ -21,7 +21,7 @@ import { redactPhones } from '../../lib/redact.js';
 import type { Actor } from '../auth/actor.js';
 import { auditUserOf, type Caller } from '../integrations/caller.js';
 import type { CasesDeps } from './cases.service.js';
-import { PUBLIC_EVENT_LABELS } from './workflow.js';
+import type { OpenCaseOfKind } from './open-case.js';
 
 interface Opened {
   created: boolean;
@@ -43,8 +43,8 @@ interface Fields {
   orderNo?: string | undefined;
 }
 
-export function createComplaints(deps: Pick<CasesDeps, 'db' | 'clock' | 'random' | 'crypto' | 'settings' | 'stats'>) {
-  const { db, clock, random, crypto, settings, stats } = deps;
+export function createComplaints(deps: Pick<CasesDeps, 'db' | 'clock' | 'crypto' | 'settings'> & { openCaseOfKind: OpenCaseOfKind }) {
+  const { db, clock, crypto, settings, openCaseOfKind } = deps;
 
   function isRealDay(day: string): boolean {
     const d = new Date(`${day}T00:00:00Z`);
@@ -88,7 +88,7 @@ export function createComplaints(deps: Pick<CasesDeps, 'db' | 'clock' | 'random'
       if (!f.consent) throw new BadRequest('留下群众的手机号须确认“群众同意回访”（consent）', 'ConsentRequired');
       phoneEnc = crypto.encryptPhone(phone);
     }
-    const cal = settings.calendar();
+    const _cal = settings.calendar();
 
     const existing = async (): Promise<Opened | null> => {
       if (orderNo === null) return null;
@@ -105,38 +105,24 @@ export function createComplaints(deps: Pick<CasesDeps, 'db' | 'clock' | 'random'
     const now = clock.now();
     try {
       const row = await db.transaction(async (tx) => {
-        const prefix = `TS${today.replaceAll('-', '')}-`;
-        const seq = await q.nextCaseSeq(tx, prefix);
-        const kase = await q.insertCase(tx, {
-          caseNo: `${prefix}${String(seq).padStart(4, '0')}`,
+        const kase = await openCaseOfKind(tx, {
           kind: 'complaint',
-          status: 'open',
-          ratingId: null,
           departmentId: f.departmentId,
           codeId,
-          ratingDay: f.receivedOn,
+          day: f.receivedOn,
           anonymous: phoneEnc === null,
-          contactDueDate: cal.addWorkingDays(f.receivedOn, complaints.verifyWorkingDays),
-          dueDate: cal.addWorkingDays(f.receivedOn, complaints.caseWorkingDays),
-          statusToken: Buffer.from(random.bytes(18)).toString('base64url'),
-          subject,
-          description,
-          phoneEnc,
-          channel: f.channel,
-          orderNo,
-          enteredBy: caller.kind === 'staff' ? caller.actor.id : null,
-          createdAt: now,
-          updatedAt: now,
-        });
-        await q.insertCaseEvent(tx, {
-          caseId: kase.id,
-          type: 'opened',
-          toStatus: 'open',
-          at: now,
-          byUserId: caller.kind === 'staff' ? caller.actor.id : null,
+          contactWorkingDays: complaints.verifyWorkingDays,
+          caseWorkingDays: complaints.caseWorkingDays,
+          columns: {
+            subject,
+            description,
+            phoneEnc,
+            channel: f.channel,
+            orderNo,
+            enteredBy: caller.kind === 'staff' ? caller.actor.id : null,
+          },
+          openedBy: caller.kind === 'staff' ? caller.actor.id : null,
           note: `${COMPLAINT_CHANNEL_LABELS[f.channel]}${orderNo ? `（工单编号 ${orderNo}）` : ''}，${f.receivedOn} 收到`,
-          data: { contactDueDate: kase.contactDueDate, dueDate: kase.dueDate, publicLabel: PUBLIC_EVENT_LABELS.complaint },
-          public: true,
         });
         await insertAudit(tx, {
           at: now,
@@ -153,7 +139,6 @@ export function createComplaints(deps: Pick<CasesDeps, 'db' | 'clock' | 'random'
             ...(caller.kind === 'integration' ? { integrationId: caller.integration.id, integrationName: caller.integration.name } : {}),
           },
         });
-        await stats.recordCaseChange(tx, null, kase);
         return kase;
       });
       return { created: true, id: row.id, caseNo: row.caseNo, statusUrl: `/s/${row.statusToken}` };

@@ -11,18 +11,19 @@ import { redactPhones } from '../../lib/redact.js';
 import type { Actor } from '../auth/actor.js';
 import type { createCaseViews } from './case-views.js';
 import type { CasesDeps } from './cases.service.js';
-import { PUBLIC_EVENT_LABELS, statusLabel } from './workflow.js';
+import type { OpenCaseOfKind } from './open-case.js';
+import { statusLabel } from './workflow.js';
 
 /** How many of their own reports an observer's list shows (newest first). */
 const OWN_REPORTS_MAX = 200;
 
 export function createObservations(
-  deps: Pick<CasesDeps, 'db' | 'clock' | 'settings' | 'stats' | 'matters'> & {
-    statusToken: () => string;
+  deps: Pick<CasesDeps, 'db' | 'clock' | 'settings' | 'matters'> & {
     views: ReturnType<typeof createCaseViews>;
+    openCaseOfKind: OpenCaseOfKind;
   },
 ) {
-  const { db, clock, settings, stats, matters, views } = deps;
+  const { db, clock, settings, matters, views, openCaseOfKind } = deps;
 
   return {
     /** GET /api/observations/options: the departments of the filer's scope and their active windows. */
@@ -69,44 +70,21 @@ export function createObservations(
         }
       }
       const { observation } = await settings.forDepartment(input.departmentId);
-      const cal = settings.calendar();
       const walkthrough = actor.role !== 'observer';
-      const row = await db.transaction(async (tx) => {
-        const prefix = `JD${today.replaceAll('-', '')}-`;
-        const seq = await q.nextCaseSeq(tx, prefix);
-        const kase = await q.insertCase(tx, {
-          caseNo: `${prefix}${String(seq).padStart(4, '0')}`,
+      const row = await db.transaction((tx) =>
+        openCaseOfKind(tx, {
           kind: 'observation',
-          status: 'open',
-          ratingId: null,
           departmentId: input.departmentId,
           codeId: code.id,
-          ratingDay: today,
+          day: today,
           anonymous: false,
-          contactDueDate: cal.addWorkingDays(today, observation.answerWorkingDays),
-          dueDate: cal.addWorkingDays(today, observation.caseWorkingDays),
-          statusToken: deps.statusToken(),
-          description,
-          reportedBy: actor.id,
-          observedDay: input.observedOn,
-          projectNo,
-          walkthrough,
-          createdAt: now,
-          updatedAt: now,
-        });
-        await q.insertCaseEvent(tx, {
-          caseId: kase.id,
-          type: 'opened',
-          toStatus: 'open',
-          at: now,
-          byUserId: actor.id,
+          contactWorkingDays: observation.answerWorkingDays,
+          caseWorkingDays: observation.caseWorkingDays,
+          columns: { description, reportedBy: actor.id, observedDay: input.observedOn, projectNo, walkthrough },
+          openedBy: actor.id,
           note: walkthrough ? WALKTHROUGH_LABEL : null,
-          data: { contactDueDate: kase.contactDueDate, dueDate: kase.dueDate, publicLabel: PUBLIC_EVENT_LABELS.observed },
-          public: true,
-        });
-        await stats.recordCaseChange(tx, null, kase);
-        return kase;
-      });
+        }),
+      );
       return { id: row.id, caseNo: row.caseNo };
     },
 
