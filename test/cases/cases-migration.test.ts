@@ -1,21 +1,18 @@
 // Migration 0020 (cases without a rating) on a database that already has cases: SQLite rebuilds the
 // cases table (rating_id loses NOT NULL); every row, index and foreign key must come through, with the
 // timelines and ratings that refer to the cases, and the app must go on working the old cases.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Db, firstRow, openDb, rows, writerOf } from '../../db/client.js';
+import { type Db, firstRow, rows } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
 import { verifyRollups } from '../../server/modules/stats/recount.js';
 import { bearerFor, driverUnderTest, makeTestApp, writeSql } from '../helpers/app.js';
 import { makeRating, makeWorld } from '../helpers/factories.js';
+import { databaseBefore } from '../helpers/migrations.js';
 
-const MIGRATIONS = fileURLToPath(new URL('../../db/migrations', import.meta.url));
 const NEW_COLUMNS = ['subject text', 'description text', 'phone_enc text', 'phone_erased_at integer', 'handling text'];
 /** Migration 0023's columns (投诉), also written by today's write path. */
 const COMPLAINT_COLUMNS = ['channel text', 'order_no text', 'entered_by integer'];
@@ -28,18 +25,6 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function databaseBefore(tagEnd: string): Db {
-  const journal = JSON.parse(readFileSync(join(MIGRATIONS, 'meta/_journal.json'), 'utf8')) as { entries: { idx: number; tag: string }[] };
-  const mine = journal.entries.find((e) => e.tag.endsWith(tagEnd))!;
-  const entries = journal.entries.filter((e) => e.idx < mine.idx);
-  mkdirSync(join(dir, 'meta'));
-  writeFileSync(join(dir, 'meta/_journal.json'), JSON.stringify({ ...journal, entries }));
-  for (const e of entries) copyFileSync(join(MIGRATIONS, `${e.tag}.sql`), join(dir, `${e.tag}.sql`));
-  const db = openDb(':memory:');
-  migrate(drizzle(writerOf(db)), { migrationsFolder: dir });
-  return db;
-}
-
 const schemaOf = (db: Db) =>
   rows<{ name: string; sql: string | null }>(
     db,
@@ -50,7 +35,7 @@ const foreignKeys = (db: Db, table: string) =>
 
 describe.skipIf(driverUnderTest === 'pg')('migration 0022 lets a case have no rating', () => {
   it('keeps every case, its timeline, indexes and foreign keys, and the old cases still work', async () => {
-    const db = databaseBefore('_cases_without_rating');
+    const db = databaseBefore('_cases_without_rating', dir);
     const notNull = await firstRow<{ notnull: number }>(db, sql`SELECT "notnull" FROM pragma_table_info('cases') WHERE name = 'rating_id'`);
     expect(notNull!.notnull).toBe(1);
     const w = await makeWorld(db);

@@ -1,21 +1,18 @@
 // Migration 0007 (dashboard rollups) on a database that existed before it: the new tables are filled
 // from the rollups the database already had, so its figures stay what they were and a recount agrees.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Db, firstRow, openDb, rows, writerOf } from '../../db/client.js';
+import { type Db, firstRow, rows } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
 import { verifyRollups } from '../../server/modules/stats/recount.js';
 import { bearerFor, driverUnderTest, makeTestApp, writeSql } from '../helpers/app.js';
 import { makeCode, makeUser } from '../helpers/factories.js';
 import { makeMatter } from '../helpers/matters.js';
+import { databaseBefore } from '../helpers/migrations.js';
 
-const MIGRATIONS = fileURLToPath(new URL('../../db/migrations', import.meta.url));
 const CHINA = 8 * 3_600_000;
 
 let dir: string;
@@ -23,19 +20,6 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'mspy-migrate-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A database migrated only up to (not including) the migration whose tag ends so, as deployments were. */
-function databaseBefore(tagEnd: string): Db {
-  const journal = JSON.parse(readFileSync(join(MIGRATIONS, 'meta/_journal.json'), 'utf8')) as { entries: { idx: number; tag: string }[] };
-  const mine = journal.entries.find((e) => e.tag.endsWith(tagEnd))!;
-  const entries = journal.entries.filter((e) => e.idx < mine.idx);
-  mkdirSync(join(dir, 'meta'));
-  writeFileSync(join(dir, 'meta/_journal.json'), JSON.stringify({ ...journal, entries }));
-  for (const e of entries) copyFileSync(join(MIGRATIONS, `${e.tag}.sql`), join(dir, `${e.tag}.sql`));
-  const db = openDb(':memory:');
-  migrate(drizzle(writerOf(db)), { migrationsFolder: dir });
-  return db;
-}
 
 /**
  * An org unit and a department as their tables stood before migration 0018 added the report codes
@@ -57,7 +41,7 @@ async function oldDepartment(db: Db, orgUnitId: number): Promise<{ id: number }>
 // Old SQLite databases (a drizzle SQLite migrator, sqlite_master, WITHOUT ROWID): SQLite only.
 describe.skipIf(driverUnderTest === 'pg')('migration 0007 keeps the figures of an existing database', () => {
   it('fills the department days (heat-map hours included) and the running totals from the old rollups', async () => {
-    const db = databaseBefore('_dashboard_rollups');
+    const db = databaseBefore('_dashboard_rollups', dir);
     expect(await firstRow(db, sql`SELECT name FROM sqlite_master WHERE name = 'hourly_department_stats'`)).toBeTruthy();
     // Org units and departments as raw rows of their old columns, codes through today's factory (their
     // table is unchanged since); users only once the database is migrated (later migrations add columns).
@@ -182,7 +166,7 @@ describe.skipIf(driverUnderTest === 'pg')('migration 0007 keeps the figures of a
 
 describe.skipIf(driverUnderTest === 'pg')('migration 0015 clusters daily_matter_stats on its key', () => {
   it('keeps every row of an existing database, and the figures read from them', async () => {
-    const db = databaseBefore('_matter_stats_without_rowid');
+    const db = databaseBefore('_matter_stats_without_rowid', dir);
     expect((await firstRow<{ sql: string }>(db, sql`SELECT sql FROM sqlite_master WHERE name = 'daily_matter_stats'`))!.sql).not.toMatch(
       /WITHOUT ROWID/,
     );

@@ -1,0 +1,27 @@
+// A SQLite database as a deployment had it before a given migration: the migration tests build one,
+// write rows of the old shape into it, then run today's migrations over it.
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { type Db, openDb, writerOf } from '../../db/client.js';
+
+const MIGRATIONS = fileURLToPath(new URL('../../db/migrations', import.meta.url));
+
+/**
+ * An in-memory database migrated only up to (not including) the migration whose tag ends with `tagEnd`;
+ * `dir` (an empty temporary directory the caller removes) receives the partial journal.
+ */
+export function databaseBefore(tagEnd: string, dir: string): Db {
+  const journal = JSON.parse(readFileSync(join(MIGRATIONS, 'meta/_journal.json'), 'utf8')) as { entries: { idx: number; tag: string }[] };
+  const mine = journal.entries.find((e) => e.tag.endsWith(tagEnd));
+  if (!mine) throw new Error(`no migration's tag ends with ${tagEnd}`);
+  const entries = journal.entries.filter((e) => e.idx < mine.idx);
+  mkdirSync(join(dir, 'meta'));
+  writeFileSync(join(dir, 'meta/_journal.json'), JSON.stringify({ ...journal, entries }));
+  for (const e of entries) copyFileSync(join(MIGRATIONS, `${e.tag}.sql`), join(dir, `${e.tag}.sql`));
+  const db = openDb(':memory:');
+  migrate(drizzle(writerOf(db)), { migrationsFolder: dir });
+  return db;
+}
