@@ -132,6 +132,7 @@ describe('every other way in, end to end', () => {
     });
     await citizen.goto(statusUrl);
     await expect.poll(() => citizen.getByTestId('status').textContent()).toBe('办结');
+    expect(await citizen.locator('main').textContent()).toContain('回访满意度：满意');
     const donePath = shot('other-ways-status-closed-390');
     if (donePath) await citizen.screenshot({ path: donePath, fullPage: true });
 

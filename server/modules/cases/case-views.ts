@@ -131,7 +131,9 @@ export function createCaseViews(crypto: DataCrypto) {
 
   function publicEvent(e: CaseEventRow): PublicCaseStatus['events'][number] {
     const note = notePublic(e) ? redactPhones(e.note!) : null;
-    return { at: e.at, label: publicLabel(e) ?? '处理进展', note };
+    // The close records what the citizen said on the return call: they read it back on their page.
+    const said = eventData(e.data).satisfactionLabel;
+    return { at: e.at, label: publicLabel(e) ?? '处理进展', note: note ?? (said ? `回访满意度：${said}` : null) };
   }
 
   return { listItem, event, publicEvent, maskedPhone, scoreLabelOf };
