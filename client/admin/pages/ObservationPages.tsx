@@ -65,6 +65,7 @@ export function ObservationFormPage({ user }: PageProps) {
         {observer
           ? '记下您在窗口看到的情况，提交后由部门答复、督查办结；进展和答复在「我的报告」查看。'
           : `以群众身份走一遍办事流程，把看到的问题记下来：与特邀监督员的报告同样立案（记为「${WALKTHROUGH_LABEL}」）。`}
+        {!observer && <a href={`${BASE}/observations`}>我提交过的报告</a>}
       </p>
       {filed && (
         <section class="card obs-done" role="status" tabIndex={-1} ref={done} data-testid="observation-done">
