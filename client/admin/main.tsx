@@ -60,7 +60,9 @@ function App() {
   });
   if (!user) return <LoginPage onLogin={setUser} />;
 
-  const allowed = ROUTES.filter((r) => !r.roles || r.roles.includes(user.role));
+  // A route without roles is any staff member's; an observer (an outsider) only gets the routes naming theirs.
+  const observer = user.role === 'observer';
+  const allowed = ROUTES.filter((r) => (r.roles ? r.roles.includes(user.role) : !observer));
   let page = null;
   for (const r of allowed) {
     const params = matchPath(r.path, path);
@@ -72,7 +74,7 @@ function App() {
   }
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions lint/a11y/useKeyWithClickEvents: one delegated handler turns clicks on the app's own <a> links into client-side navigation; the links themselves are the interactive, keyboard-reachable elements (Enter on a link fires this click)
-    <div class="shell" onClick={onLinkClick}>
+    <div class={observer ? 'shell observer' : 'shell'} onClick={onLinkClick}>
       <header class="topbar">
         <a class="brand" href={`${BASE}/`}>
           码上评议
@@ -88,6 +90,11 @@ function App() {
                   </a>
                 </li>
               ))}
+            {observer && (
+              <li>
+                <a href="/public">公开数据</a>
+              </li>
+            )}
           </ul>
         </nav>
         <span class="who">

@@ -1,4 +1,5 @@
 import type { ComponentType } from 'preact';
+import { ROLES } from '../../shared/domain.js';
 import type { SessionUser } from '../shared/api.js';
 import { AccountPage } from './pages/AccountPage.js';
 import { CaseDetailPage } from './pages/CaseDetailPage.js';
@@ -16,6 +17,7 @@ import { IntegrationsPage } from './pages/IntegrationsPage.js';
 import { MatterDetailPage } from './pages/MatterDetailPage.js';
 import { MatterFiguresPage } from './pages/MatterFiguresPage.js';
 import { MattersPage } from './pages/MattersPage.js';
+import { MyObservationsPage, ObservationFormPage } from './pages/ObservationPages.js';
 import { PaperEntryPage } from './pages/PaperEntryPage.js';
 import { RatingsPage } from './pages/RatingsPage.js';
 import { ReportsPage } from './pages/ReportsPage.js';
@@ -39,6 +41,7 @@ export interface RouteDef {
   page: ComponentType<PageProps>;
   /** Navigation label; routes without one are reachable by link only. */
   nav?: string;
+  /** Who may open it; when omitted, any staff role (an observer only sees the routes that name theirs). */
   roles?: Role[];
 }
 
@@ -64,9 +67,14 @@ export const ROUTES: RouteDef[] = [
   { path: '/codes/:code/kiosks', page: CodeKiosksPage, roles: ['admin'] },
   { path: '/users', page: UsersPage, nav: '用户', roles: ['admin'] },
   { path: '/settings', page: SettingsPage, nav: '设置', roles: ['admin', 'supervisor'] },
-  { path: '/account', page: AccountPage },
+  { path: '/account', page: AccountPage, roles: [...ROLES] },
   { path: '/paper', page: PaperEntryPage, nav: '录入问卷', roles: ['supervisor', 'admin'] },
   { path: '/guides', page: GuidesPage, nav: '办事指南' },
   { path: '/complaints/new', page: ComplaintEntryPage, nav: '录入投诉' },
   { path: '/suggestions', page: SuggestionsPage, nav: '金点子' },
+  // 监督报告: a staff member's 一把手走流程; an observer's whole app (their landing page is the form).
+  { path: '/walkthrough', page: ObservationFormPage, nav: '走流程', roles: ['dept_head', 'supervisor', 'admin'] },
+  { path: '/', page: ObservationFormPage, nav: '提交监督报告', roles: ['observer'] },
+  { path: '/observations', page: MyObservationsPage, nav: '我的报告', roles: ['observer'] },
+  { path: '/observations', page: MyObservationsPage, roles: ['dept_head', 'supervisor', 'admin'] },
 ];

@@ -1,4 +1,6 @@
 // The staff app's API client: JSON in, JSON out, errors as ApiError carrying the server's message.
+import type { Role } from '../../shared/domain.js';
+
 const TOKEN_KEY = 'mspy.token';
 const USER_KEY = 'mspy.user';
 
@@ -6,7 +8,7 @@ export interface SessionUser {
   id: number;
   username: string;
   displayName: string;
-  role: 'admin' | 'supervisor' | 'dept_head';
+  role: Role;
   departmentIds: number[];
 }
 

@@ -491,7 +491,7 @@ export type ComplaintFigures = Static<typeof ComplaintFiguresResponse>;
 export const ObservationBody = Type.Object(
   {
     departmentId: Type.Integer({ minimum: 1, maximum: 2147483647, description: '被监督的部门' }),
-    code: Type.String({ minLength: 1, maxLength: 64, description: '窗口的评议码' }),
+    code: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: '窗口的评议码（可选：不指定窗口时不填）' })),
     observedOn: DateString,
     description: Type.String({ maxLength: OBSERVATION_TEXT_MAX, description: '看到的情况（必填；手机号码保存时打码）' }),
     projectNo: Type.Optional(Type.String({ maxLength: PROJECT_NO_MAX, description: '办件编号（可选，须是已有的办件）' })),

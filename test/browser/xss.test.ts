@@ -9,8 +9,8 @@ const s = useBrowserWorld();
 /** Markup that would run if any page put user text into the DOM as HTML. */
 const hostile = (where: string) => `${where}<img src=x onerror="window.__xss='${where}'"><script>window.__xss='${where}'</script>`;
 
-type Role = 'admin' | 'supervisor' | 'dept_head';
-const ROLES: Role[] = ['admin', 'supervisor', 'dept_head'];
+type Role = 'admin' | 'supervisor' | 'dept_head' | 'observer';
+const ROLES: Role[] = ['admin', 'supervisor', 'dept_head', 'observer'];
 
 /** A department, code, ratings, a case and its note, every text of them carrying markup. */
 async function hostileWorld() {
@@ -26,10 +26,20 @@ async function hostileWorld() {
     payload: { to: 'visited', classification: 'valid', note: hostile('回访记录') },
   });
   expect(moved.statusCode).toBe(200);
-  return { caseId: kase!.id, users: { admin: s.w.admin, supervisor: s.w.supervisor, dept_head: head } };
+  // An observer's own report, its text carrying markup too (their 我的报告 shows it).
+  const observer = await makeUser(s.t.db, { role: 'observer', orgUnitId: s.w.county.id });
+  const filed = await s.t.app.inject({
+    method: 'POST',
+    url: '/api/observations',
+    headers: bearerFor(s.t.app, observer),
+    payload: { departmentId: dept.id, code: code.id, observedOn: '2026-11-20', description: hostile('监督报告') },
+  });
+  expect(filed.statusCode, filed.body).toBe(201);
+  return { caseId: kase!.id, users: { admin: s.w.admin, supervisor: s.w.supervisor, dept_head: head, observer } };
 }
 
-const pagesOf = (role: Role) => ROUTES.filter((r) => !r.roles || r.roles.includes(role));
+// A route without roles is any staff member's; an observer only gets the routes naming theirs (main.tsx).
+const pagesOf = (role: Role) => ROUTES.filter((r) => (r.roles ? r.roles.includes(role) : role !== 'observer'));
 
 describe('user text is shown as text on every staff page', () => {
   it('every page of the page table is open to one of the roles below', () => {
@@ -58,6 +68,13 @@ describe('user text is shown as text on every staff page', () => {
         expect(await page.locator('img[src="x"]').count(), path).toBe(0);
       }
       // Where the texts are shown, they are shown literally.
+      if (role === 'observer') {
+        await page.goto(`${s.t.url}/admin/observations`);
+        await expect.poll(() => page.locator('main').textContent(), { timeout: 10_000 }).toContain('监督报告<img src=x');
+        expect(errors).toEqual([]);
+        await ctx.close();
+        return;
+      }
       await page.goto(`${s.t.url}/admin/cases/${caseId}`);
       await expect.poll(() => page.locator('main').textContent(), { timeout: 10_000 }).toContain('差评<img src=x');
       expect(await page.locator('main').textContent()).toContain('回访记录<img src=x');

@@ -81,7 +81,6 @@ describe('observation reports', () => {
     // Missing fields: named by their Chinese description (the validation plugin's wording).
     for (const [f, name] of [
       ['departmentId', '部门'],
-      ['code', '评议码'],
       ['observedOn', 'observedOn'],
       ['description', 'description'],
     ] as const) {
@@ -94,6 +93,30 @@ describe('observation reports', () => {
     expect((await firstRow<{ n: number }>(t.db, sql`SELECT count(*) AS n FROM cases`))!.n).toBe(0);
     // The oldest day allowed (30 days back) is accepted.
     expect((await post(obs, '/api/observations', { ...good(), observedOn: '2026-10-24' })).statusCode).toBe(201);
+  });
+
+  it('the window is optional: a report without `code` opens a case with no window; a window of another department is still 400', async () => {
+    const obs = await observer();
+    const { code: _, ...noWindow } = good();
+    const res = await post(obs, '/api/observations', { ...noWindow, description: '大厅整体巡查：取号机故障无人处理' });
+    expect(res.statusCode, res.body).toBe(201);
+    const { id, caseNo } = res.json();
+    expect(caseNo).toMatch(/^JD20261123-/);
+    const stored = (await firstRow<Record<string, unknown>>(t.db, sql`SELECT * FROM cases WHERE id = ${id}`))!;
+    expect(stored).toMatchObject({ kind: 'observation', department_id: w.deptA.id, code_id: null, reported_by: obs.id });
+    // Staff see it in the department's list and detail; the observer sees it as their own, with no window.
+    expect((await getJson(t, w.headA, '/api/cases?kind=observation')).json().total).toBe(1);
+    expect((await getJson(t, w.supervisor, `/api/cases/${id}`)).statusCode).toBe(200);
+    const mine = (await getJson(t, obs, '/api/observations')).json();
+    expect(mine.reports[0]).toMatchObject({ id, caseNo, location: '', departmentName: w.deptA.name });
+
+    const other = await post(obs, '/api/observations', { ...good(), code: w.codeB.id });
+    expect(other.statusCode, other.body).toBe(400);
+    expect(other.json().error).toBe('InvalidCode');
+    const empty = await post(obs, '/api/observations', { ...good(), code: '' });
+    expect(empty.statusCode, empty.body).toBe(400);
+    expect((await firstRow<{ n: number }>(t.db, sql`SELECT count(*) AS n FROM cases`))!.n).toBe(1);
+    await verifyRollups(t.db);
   });
 
   it('a known 办件 number is accepted', async () => {

@@ -1,5 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import { CLASSIFICATION_LABELS, type Classification, SATISFACTION_LABELS, type Satisfaction } from '../../../shared/domain.js';
+import {
+  CLASSIFICATION_LABELS,
+  type Classification,
+  SATISFACTION_LABELS,
+  type Satisfaction,
+  WALKTHROUGH_LABEL,
+} from '../../../shared/domain.js';
 import { api } from '../../shared/api.js';
 import { DeadlineBadge, waitingLabel } from '../components/cases/CaseTable.js';
 import { MoveForm } from '../components/cases/MoveForm.js';
@@ -85,6 +91,42 @@ function ReportFacts({ c }: { c: CaseDetail }) {
             <dd>{SATISFACTION_LABELS[c.satisfaction as Satisfaction]}</dd>
           </>
         )}
+      </dl>
+    </>
+  );
+}
+
+/** 监督报告: who filed it (an invited observer, or a staff member's 一把手走流程), the day seen, what they saw. */
+function ObservationFacts({ c }: { c: CaseDetail }) {
+  return (
+    <>
+      <h2>监督报告</h2>
+      <dl class="card facts" data-testid="case-observation">
+        <dt>部门</dt>
+        <dd>{c.departmentName}</dd>
+        <dt>窗口</dt>
+        <dd>{c.location || '未指定窗口'}</dd>
+        <dt>报告人</dt>
+        <dd>
+          {c.reporterName ?? '—'}{' '}
+          {c.walkthrough ? <span class="badge warn">{WALKTHROUGH_LABEL}</span> : <span class="muted">（特邀监督员）</span>}
+        </dd>
+        <dt>看到的日期</dt>
+        <dd>{c.observedOn ?? '—'}</dd>
+        <dt>看到的情况</dt>
+        <dd class="comment">{c.report?.description ?? '—'}</dd>
+        <dt>办件编号</dt>
+        <dd>
+          {c.projectNo ? (
+            <a class="code-line" href={`${BASE}/matters/${encodeURIComponent(c.projectNo)}`}>
+              {c.projectNo}
+            </a>
+          ) : (
+            '未填写'
+          )}
+        </dd>
+        <dt>提交时间</dt>
+        <dd>{formatTime(c.createdAt)}</dd>
       </dl>
     </>
   );
@@ -237,7 +279,7 @@ export function CaseDetailPage({ params, user }: PageProps) {
       </p>
       <div class="grid">
         <div class="kpi">
-          <div class="k">{c.kind === 'cannot_handle' ? '答复期限' : '回访期限'}</div>
+          <div class="k">{c.kind === 'cannot_handle' || c.kind === 'observation' ? '答复期限' : '回访期限'}</div>
           <div class="v">{c.contactDueDate}</div>
         </div>
         <div class="kpi">
@@ -315,6 +357,8 @@ export function CaseDetailPage({ params, user }: PageProps) {
             )}
           </dl>
         </>
+      ) : c.kind === 'observation' ? (
+        <ObservationFacts c={c} />
       ) : (
         <ReportFacts c={c} />
       )}

@@ -57,11 +57,12 @@ export function createObservations(
       }
       const description = redactPhones(input.description.trim());
       if (!description) throw new BadRequest('请填写看到的情况（description）', 'MissingDescription');
-      const code = await q.findCodeForReport(db, input.code.trim().toUpperCase());
-      if (!code || code.departmentId !== input.departmentId) {
+      // The window is optional (a 一把手 walks the whole hall); when named it must be the department's.
+      const code = input.code === undefined ? null : await q.findCodeForReport(db, input.code.trim().toUpperCase());
+      if (input.code !== undefined && (!code || code.departmentId !== input.departmentId)) {
         throw new BadRequest('窗口评议码（code）不存在或不属于所选部门', 'InvalidCode');
       }
-      if (!code.active) throw new Gone('该窗口评议码已停用（code）', 'CodeDisabled');
+      if (code && !code.active) throw new Gone('该窗口评议码已停用（code）', 'CodeDisabled');
       const projectNo = input.projectNo?.trim() || null;
       if (projectNo !== null) {
         const dept = await matters.departmentOfProject(projectNo);
@@ -75,7 +76,7 @@ export function createObservations(
         openCaseOfKind(tx, {
           kind: 'observation',
           departmentId: input.departmentId,
-          codeId: code.id,
+          codeId: code?.id ?? null,
           day: today,
           anonymous: false,
           contactWorkingDays: observation.answerWorkingDays,

@@ -67,7 +67,10 @@ export function CaseTable({
               <th scope="row" class="case-no">
                 <a href={`${BASE}/cases/${c.id}`}>{c.caseNo}</a>
               </th>
-              <td data-label="类型">{c.kindLabel}</td>
+              <td data-label="类型">
+                {c.kindLabel}
+                {c.walkthrough && <span class="muted">（走流程）</span>}
+              </td>
               <td data-label="状态">
                 <span class="pills">
                   <span>{c.statusLabel}</span> <DeadlineBadge c={c} viewer={viewer} />
