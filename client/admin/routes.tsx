@@ -3,6 +3,7 @@ import type { SessionUser } from '../shared/api.js';
 import { AccountPage } from './pages/AccountPage.js';
 import { CaseDetailPage } from './pages/CaseDetailPage.js';
 import { CasesPage } from './pages/CasesPage.js';
+import { ChannelsPage } from './pages/ChannelsPage.js';
 import { CodeKiosksPage } from './pages/CodeKiosksPage.js';
 import { CodesPage } from './pages/CodesPage.js';
 import { ComplaintEntryPage } from './pages/ComplaintEntryPage.js';
@@ -69,4 +70,5 @@ export const ROUTES: RouteDef[] = [
   { path: '/guides', page: GuidesPage, nav: '办事指南' },
   { path: '/complaints/new', page: ComplaintEntryPage, nav: '录入投诉' },
   { path: '/suggestions', page: SuggestionsPage, nav: '金点子' },
+  { path: '/channels', page: ChannelsPage, nav: '其他渠道', roles: ['dept_head', 'supervisor', 'admin'] },
 ];
