@@ -99,7 +99,7 @@ function CannotHandle({ range }: { range: Range }) {
               { label: '解决率', value: pct(d.total.solveRate), detail: `${int(d.total.solved)} / ${int(d.total.closed)} 办结` },
             ]}
           />
-          <p class="note">按反映日期统计；解决率 = 已解决 / 已办结。点部门或事项查看相应的案件。</p>
+          <p class="note">按反映日期统计；解决率 = 已解决 / 已办结。点部门或事项打开该部门的办不成事案件。</p>
           {d.departments.length === 0 ? (
             <p class="muted">本期没有办不成事反映。</p>
           ) : (
