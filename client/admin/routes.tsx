@@ -4,6 +4,7 @@ import type { SessionUser } from '../shared/api.js';
 import { AccountPage } from './pages/AccountPage.js';
 import { CaseDetailPage } from './pages/CaseDetailPage.js';
 import { CasesPage } from './pages/CasesPage.js';
+import { ChannelsPage } from './pages/ChannelsPage.js';
 import { CodeKiosksPage } from './pages/CodeKiosksPage.js';
 import { CodesPage } from './pages/CodesPage.js';
 import { ComplaintEntryPage } from './pages/ComplaintEntryPage.js';
@@ -72,6 +73,7 @@ export const ROUTES: RouteDef[] = [
   { path: '/guides', page: GuidesPage, nav: '办事指南' },
   { path: '/complaints/new', page: ComplaintEntryPage, nav: '录入投诉' },
   { path: '/suggestions', page: SuggestionsPage, nav: '金点子' },
+  { path: '/channels', page: ChannelsPage, nav: '其他渠道', roles: ['dept_head', 'supervisor', 'admin'] },
   // 监督报告: a staff member's 一把手走流程; an observer's whole app (their landing page is the form).
   { path: '/walkthrough', page: ObservationFormPage, nav: '走流程', roles: ['dept_head', 'supervisor', 'admin'] },
   { path: '/', page: ObservationFormPage, nav: '提交监督报告', roles: ['observer'] },

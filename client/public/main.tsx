@@ -23,6 +23,8 @@ interface PublicDepartment {
   finishedMatters: number;
   ratingRate: number | null;
   activeGoodRate: number | null;
+  cannotHandleReports: number;
+  cannotHandleSolved: number;
 }
 
 interface Rankings {
@@ -34,7 +36,7 @@ interface Rankings {
 }
 
 /** The figure columns, in order (their headings, and each figure's name in the phone layout's cards). */
-const FIGURES = ['评价数', '好评率', '主动评价好评率', '评价率', '综合评分', '差评整改'];
+const FIGURES = ['评价数', '好评率', '主动评价好评率', '评价率', '综合评分', '差评整改', '办不成事'];
 
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
 const currentMonth = () => chinaMonth(Date.now());
@@ -126,7 +128,7 @@ function PublicPage() {
               <tbody>
                 {data.departments.length === 0 && (
                   <tr>
-                    <td colSpan={8}>本月暂无数据。</td>
+                    <td colSpan={9}>本月暂无数据。</td>
                   </tr>
                 )}
                 {data.departments.map((d, i) => (
@@ -147,6 +149,7 @@ function PublicPage() {
                         pct(d.ratingRate),
                         d.score === null ? '—' : d.score.toFixed(1),
                         d.validBad === 0 ? (d.badCount === 0 ? '无差评' : '—') : `已整改 ${d.rectifiedCount} / ${d.validBad}`,
+                        d.cannotHandleReports === 0 ? '无' : `已解决 ${d.cannotHandleSolved} / ${d.cannotHandleReports}`,
                       ]}
                     />
                   </tr>
@@ -162,7 +165,8 @@ function PublicPage() {
           说明：好评率 =（非常满意 + 满意 + 基本满意）/ 评价数；综合评分 = 平均分 × 20（满分 100）。排名依据好评率的 95%
           置信下限（评价越多越可靠），相同者依次比较综合评分、评价数；评价数少于 {data?.minSample ?? 10} 的部门标注“样本不足”，不参与排名。
           主动评价好评率 = 群众主动评价中的好评占比，不含办件超期未评价时的系统默认评价；评价率 = 当月办结的办件中群众评价过的占比。
-          差评整改 = 经核实的有效差评中已完成整改的件数。经复核认定的误评、恶意差评不计入统计。
+          差评整改 = 经核实的有效差评中已完成整改的件数。办不成事 =
+          当月群众反映“办不成事”的件数及其中已解决（办结且群众满意或基本满意）的件数。经复核认定的误评、恶意差评不计入统计。
         </p>
       </footer>
     </main>

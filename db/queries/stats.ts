@@ -526,3 +526,70 @@ export async function countedRatingsOfDepartment(db: DbOrTx, departmentId: numbe
   ).get<{ n: number }>({ departmentId, from, to });
   return Number(row?.n ?? 0);
 }
+
+// ---- The other ways in, per department (the exports' last columns, the public page) ----
+
+export interface OtherWayCaseCounts {
+  departmentId: number;
+  /** 办不成事 reported in the period (by the day reported), closed, and solved (closed, citizen satisfied or basic). */
+  reports: number;
+  closed: number;
+  solved: number;
+  /** 投诉 received in the period (by the day received). */
+  complaints: number;
+}
+
+/**
+ * 办不成事 and 投诉 of a period per department, in one statement over the cases (no rollup holds them);
+ * "solved" as GET /api/stats/cannot-handle counts it (db/queries/cases.ts reportFigures).
+ */
+export async function countOtherWayCasesByDepartment(db: DbOrTx, ids: readonly number[], p: DayRange): Promise<OtherWayCaseCounts[]> {
+  const found = await statement(
+    db,
+    `SELECT c.department_id AS "departmentId",
+      sum(CASE WHEN c.kind = 'cannot_handle' THEN 1 ELSE 0 END) AS reports,
+      sum(CASE WHEN c.kind = 'cannot_handle' AND c.status = 'closed' THEN 1 ELSE 0 END) AS closed,
+      sum(CASE WHEN c.kind = 'cannot_handle' AND c.status = 'closed' AND c.satisfaction IN ('satisfied', 'basic') THEN 1 ELSE 0 END) AS solved,
+      sum(CASE WHEN c.kind = 'complaint' THEN 1 ELSE 0 END) AS complaints
+    FROM cases c WHERE c.department_id IN ${IDS} AND c.kind IN ('cannot_handle', 'complaint') AND c.rating_day BETWEEN @from AND @to
+    GROUP BY c.department_id`,
+  ).all<OtherWayCaseCounts>(scoped(ids, p));
+  return found.map((r) => ({
+    departmentId: Number(r.departmentId),
+    reports: Number(r.reports),
+    closed: Number(r.closed),
+    solved: Number(r.solved),
+    complaints: Number(r.complaints),
+  }));
+}
+
+export interface SuggestionCounts {
+  departmentId: number;
+  /** 金点子 submitted in the period, answered, and adopted in whole or in part. */
+  suggestions: number;
+  answered: number;
+  adopted: number;
+}
+
+/** 金点子 submitted in [fromMs, toMs) per department, in one statement. */
+export async function countSuggestionsByDepartment(
+  db: DbOrTx,
+  ids: readonly number[],
+  fromMs: number,
+  toMs: number,
+): Promise<SuggestionCounts[]> {
+  const found = await statement(
+    db,
+    `SELECT s.department_id AS "departmentId", count(*) AS suggestions,
+      sum(CASE WHEN s.answered_at IS NOT NULL THEN 1 ELSE 0 END) AS answered,
+      sum(CASE WHEN s.decision IN ('adopted', 'partial') THEN 1 ELSE 0 END) AS adopted
+    FROM suggestions s WHERE s.department_id IN ${IDS} AND s.created_at >= @fromMs AND s.created_at < @toMs
+    GROUP BY s.department_id`,
+  ).all<SuggestionCounts>({ ids: JSON.stringify(ids), fromMs, toMs });
+  return found.map((r) => ({
+    departmentId: Number(r.departmentId),
+    suggestions: Number(r.suggestions),
+    answered: Number(r.answered),
+    adopted: Number(r.adopted),
+  }));
+}

@@ -1,5 +1,5 @@
 // 金点子: the suggestions, their answers and the figures of the public page.
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { SuggestionCategory, SuggestionDecision } from '../../shared/domain.js';
 import { type DbOrTx, first, only } from '../client.js';
 import { codes, departments, orgUnits, suggestions, users } from '../schema.js';
@@ -166,6 +166,24 @@ export interface DepartmentCountsRow {
 
 /** Counts per department (every department with a suggestion), in department order. */
 export async function countsByDepartment(db: DbOrTx, departmentId?: number): Promise<DepartmentCountsRow[]> {
+  return countsWhere(db, departmentId ? eq(suggestions.departmentId, departmentId) : undefined);
+}
+
+/** The same for the departments of a scope, of the suggestions submitted in [fromMs, toMs). */
+export async function countsByDepartmentIn(
+  db: DbOrTx,
+  departmentIds: readonly number[],
+  fromMs: number,
+  toMs: number,
+): Promise<DepartmentCountsRow[]> {
+  if (departmentIds.length === 0) return [];
+  return countsWhere(
+    db,
+    and(inArray(suggestions.departmentId, [...departmentIds]), gte(suggestions.createdAt, fromMs), lt(suggestions.createdAt, toMs)),
+  );
+}
+
+function countsWhere(db: DbOrTx, where: SQL | undefined): Promise<DepartmentCountsRow[]> {
   const n = (cond: SQL) => sql<number>`sum(CASE WHEN ${cond} THEN 1 ELSE 0 END)`.mapWith(Number);
   return db
     .select({
@@ -179,7 +197,7 @@ export async function countsByDepartment(db: DbOrTx, departmentId?: number): Pro
     })
     .from(suggestions)
     .innerJoin(departments, eq(departments.id, suggestions.departmentId))
-    .where(departmentId ? eq(suggestions.departmentId, departmentId) : undefined)
+    .where(where)
     .groupBy(suggestions.departmentId, departments.name, departments.sortOrder)
     .orderBy(asc(departments.sortOrder), asc(suggestions.departmentId));
 }

@@ -427,6 +427,10 @@ export const PublicDepartment = Type.Object({
   ratedMatters: Int,
   ratingRate: Rate,
   activeGoodRate: Rate,
+  /** 办不成事 of the month in the department: counts only (docs/domain.md 4.7). */
+  cannotHandleReports: Type.Integer({ description: '办不成事：当月反映件数（按反映日期）' }),
+  cannotHandleClosed: Type.Integer({ description: '其中已办结' }),
+  cannotHandleSolved: Type.Integer({ description: '其中已解决（办结且群众满意或基本满意）' }),
 });
 
 export const PublicRankingsResponse = Type.Object({

@@ -10,7 +10,7 @@ import {
   SUGGESTION_DECISIONS,
   SUGGESTION_TITLE_MAX,
 } from '../domain.js';
-import { LiteralUnion, Nullable, PageFields } from './common.js';
+import { DateString, LiteralUnion, Nullable, PageFields } from './common.js';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2147483647 });
 const Category = LiteralUnion(SUGGESTION_CATEGORIES, { description: '类别' });
@@ -119,3 +119,13 @@ export const PublicSuggestions = Type.Object({
 });
 export type PublicSuggestionsT = Static<typeof PublicSuggestions>;
 export const ContactResponse = Type.Object({ contact: Type.String() });
+
+/** GET /api/stats/suggestions (staff, in scope): the 金点子 submitted in a period, per department. */
+export const SuggestionPeriodQuery = Type.Object({ from: Type.Optional(DateString), to: Type.Optional(DateString) });
+export const SuggestionPeriodFigures = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  ...Counts,
+  departments: Type.Array(Type.Object({ departmentId: Type.Integer(), departmentName: Type.String(), ...Counts })),
+});
+export type SuggestionPeriodFiguresT = Static<typeof SuggestionPeriodFigures>;

@@ -60,6 +60,10 @@ describe('公开: GET /api/public/rankings (no login)', () => {
           'ratedMatters',
           'ratingRate',
           'activeGoodRate',
+          // 办不成事 of the month: counts only (test/stats/other-ways.test.ts).
+          'cannotHandleReports',
+          'cannotHandleClosed',
+          'cannotHandleSolved',
         ].sort(),
       );
     }

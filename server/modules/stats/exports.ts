@@ -12,10 +12,11 @@ import { cleanText } from '../../lib/clean-text.js';
 import { csvLine, csvNumber, csvPercent, csvText, UTF8_BOM } from '../../lib/csv.js';
 import { type StatsDeps, toRatingView } from './context.js';
 import { ratio } from './indicators.js';
+import type { OtherWayFigures } from './other-ways.js';
 import type { Period } from './period.js';
 
 /** A department's row of the exports, or the 合计 row of the whole scope. */
-export type ExportDepartmentRow = Indicators & Pick<DepartmentStats, 'name' | 'orgUnitName' | 'rank' | 'insufficient'>;
+export type ExportDepartmentRow = Indicators & Pick<DepartmentStats, 'name' | 'orgUnitName' | 'rank' | 'insufficient'> & OtherWayFigures;
 
 type Kind = 'text' | 'int' | 'rate' | 'score';
 type Cell = string | number | null;
@@ -78,6 +79,15 @@ const DEPARTMENT_COLUMNS = columns<ExportDepartmentRow>([
   ['按期办结', 'int', 9, 'closedOnTime'],
   ['逾期未办结', 'int', 11, 'overdueOpen'],
   ['按期办结率', 'rate', 10, 'onTimeRate'],
+  // The other ways in, appended after every column above (scripts read those by position).
+  ['办不成事', 'int', 9, 'cannotHandle'],
+  ['办不成事已办结', 'int', 13, 'cannotHandleClosed'],
+  ['已解决', 'int', 8, 'cannotHandleSolved'],
+  ['解决率', 'rate', 9, 'solveRate'],
+  ['投诉', 'int', 7, 'complaints'],
+  ['金点子', 'int', 8, 'suggestions'],
+  ['金点子已答复', 'int', 12, 'suggestionsAnswered'],
+  ['采纳率', 'rate', 9, 'adoptionRate'],
 ]);
 
 const RATING_COLUMNS = columns<RatingView>([

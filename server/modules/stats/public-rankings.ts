@@ -24,8 +24,18 @@ export function createPublicRankings(deps: StatsDeps) {
     const departments = await q.listDepartmentsUnder(db, orgUnitId);
     const ranked = await rankedDepartments(db, departments, p, minSample, todayOf(deps));
     const active = new Set(departments.filter((d) => d.active === 1).map((d) => d.id));
-    // A disabled department still appears for a month in which it was rated.
-    const shown = ranked.filter((d) => active.has(d.id) || d.total > 0).sort(byRankThenSample);
+    // 办不成事: counts only, one statement for every department of the month.
+    const reports = new Map(
+      (
+        await q.countOtherWayCasesByDepartment(
+          db,
+          departments.map((d) => d.id),
+          p,
+        )
+      ).map((r) => [r.departmentId, r]),
+    );
+    // A disabled department still appears for a month in which it was rated or reported on.
+    const shown = ranked.filter((d) => active.has(d.id) || d.total > 0 || (reports.get(d.id)?.reports ?? 0) > 0).sort(byRankThenSample);
     return {
       month,
       ...p,
@@ -54,6 +64,9 @@ export function createPublicRankings(deps: StatsDeps) {
         ratedMatters: d.ratedMatters,
         ratingRate: d.ratingRate,
         activeGoodRate: d.activeGoodRate,
+        cannotHandleReports: reports.get(d.id)?.reports ?? 0,
+        cannotHandleClosed: reports.get(d.id)?.closed ?? 0,
+        cannotHandleSolved: reports.get(d.id)?.solved ?? 0,
       })),
     };
   }

@@ -12,6 +12,7 @@ import { createCredibility } from './credibility.js';
 import { createStatsDetails } from './details.js';
 import { departmentsCsv, type ExportDepartmentRow, ratingsCsv, xlsxExport } from './exports.js';
 import { createMatterViews } from './matter-views.js';
+import { otherWaysByDepartment } from './other-ways.js';
 import { createPublicRankings } from './public-rankings.js';
 import { rebuildRollups, verifyRollups } from './recount.js';
 import { createStatsReports } from './reports.js';
@@ -83,11 +84,19 @@ export function createStatsService(deps: StatsDeps) {
   const matterViews = createMatterViews(deps);
   const credibility = createCredibility(deps);
 
-  /** Department rows of the exports, with a 合计 row for the whole scope. */
+  /** Department rows of the exports, with a 合计 row for the whole scope; the other ways in of the same period at the end. */
   async function exportRows(actor: Actor, query: RangeQuery): Promise<ExportDepartmentRow[]> {
     const { departments } = await reports.departments(actor, query);
     const total = await reports.summary(actor, query);
-    return [...departments, { ...total, name: '合计', orgUnitName: '', rank: null, insufficient: false }];
+    const other = await otherWaysByDepartment(
+      db,
+      departments.map((d) => d.id),
+      periodOf(deps, query),
+    );
+    return [
+      ...departments.map((d) => ({ ...d, ...other.byDepartment.get(d.id)! })),
+      { ...total, ...other.total, name: '合计', orgUnitName: '', rank: null, insufficient: false },
+    ];
   }
 
   async function ratingSource(actor: Actor, query: RangeQuery) {

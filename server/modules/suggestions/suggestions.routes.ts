@@ -14,6 +14,8 @@ import {
   SuggestionBody,
   SuggestionCreated,
   SuggestionListQuery,
+  SuggestionPeriodFigures,
+  SuggestionPeriodQuery,
 } from '../../../shared/api/suggestions.js';
 import { SUBMITTER_TYPES, SUGGESTION_CATEGORIES } from '../../../shared/domain.js';
 import { actorOf } from '../../plugins/auth.js';
@@ -86,6 +88,19 @@ export async function suggestionsRoutes(
       STAFF,
     ),
     async (request) => suggestions.list(actorOf(request), request.query),
+  );
+
+  app.get(
+    '/api/stats/suggestions',
+    staff(
+      {
+        summary: '金点子统计：区间内收到的建议按部门的件数、答复与采纳率（本人范围内）',
+        querystring: SuggestionPeriodQuery,
+        response: { 200: SuggestionPeriodFigures, ...errors(400, 401, 403) },
+      },
+      STAFF,
+    ),
+    async (request) => suggestions.periodFigures(actorOf(request), request.query),
   );
 
   app.get(

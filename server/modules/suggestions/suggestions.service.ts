@@ -12,8 +12,9 @@ import type {
   StaffSuggestionT,
   SuggestionFiguresT,
   SuggestionInput,
+  SuggestionPeriodFiguresT,
 } from '../../../shared/api/suggestions.js';
-import { chinaDay, MS_PER_DAY } from '../../../shared/china-time.js';
+import { CHINA_OFFSET_MS, chinaDay, dayNumber, MS_PER_DAY } from '../../../shared/china-time.js';
 import { MOBILE_PATTERN, maskPhone, normalizePhone, type SuggestionCategory } from '../../../shared/domain.js';
 import { BadRequest, Gone, NotFound } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
@@ -196,6 +197,24 @@ export function createSuggestionsService(deps: { db: Db; clock: Clock; crypto: D
         });
       });
       return { contact };
+    },
+
+    /**
+     * GET /api/stats/suggestions: the 金点子 submitted in a period (China days; the month so far by
+     * default) per department of the actor's scope, with their answers and 采纳率.
+     */
+    async periodFigures(actor: Actor, query: { from?: string; to?: string }): Promise<SuggestionPeriodFiguresT> {
+      const to = query.to ?? chinaDay(clock.now());
+      const from = query.from ?? `${to.slice(0, 8)}01`;
+      const f = dayNumber(from);
+      const t = dayNumber(to);
+      if (f === null || t === null) throw new BadRequest('日期（from、to）不是有效日期', 'InvalidRange');
+      if (f > t) throw new BadRequest('开始日期（from）不能晚于结束日期（to）', 'InvalidRange');
+      const start = (day: number) => day * MS_PER_DAY - CHINA_OFFSET_MS;
+      const rows = await q.countsByDepartmentIn(db, [...actor.departmentIds], start(f), start(t + 1));
+      const sum = { total: 0, answered: 0, adopted: 0, partial: 0, declined: 0 };
+      for (const r of rows) for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += r[k];
+      return { from, to, ...sum, adoptionRate: rate(sum), departments: rows.map((r) => ({ ...r, adoptionRate: rate(r) })) };
     },
 
     /** GET /api/public/suggestions: the answers (no contact, no submitter) and the figures. */
