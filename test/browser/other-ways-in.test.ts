@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { firstRow } from '../../db/client.js';
 import { bearerFor, writeSql } from '../helpers/app.js';
 import { axeViolations, loginAs, phoneContext, useBrowserWorld } from '../helpers/browser.js';
+import { TEST_PASSWORD } from '../helpers/factories.js';
 import { decodeSvg } from '../helpers/qr-decode.js';
 
 const s = useBrowserWorld();
@@ -31,7 +32,7 @@ async function move(page: Page, action: string, fill: { choice?: string; note?: 
 }
 
 describe('every other way in, end to end', () => {
-  it('guide QR → 办不成事 → case number and status → 不好办 with a second department → both parts → closed with the citizen’s satisfaction', async () => {
+  it('guide QR → 办不成事 → case number and status → 不好办 with a second department → both parts → closed with the citizen’s satisfaction; an observer’s report, and the observer cannot see the case', async () => {
     const guide = await s.t.app.inject({
       method: 'POST',
       url: '/api/guides',
@@ -135,6 +136,36 @@ describe('every other way in, end to end', () => {
     expect(await citizen.locator('main').textContent()).toContain('回访满意度：满意');
     const donePath = shot('other-ways-status-closed-390');
     if (donePath) await citizen.screenshot({ path: donePath, fullPage: true });
+
+    // An invited observer files a report from a phone and cannot see the 办不成事 case (nor any other).
+    const made = await s.t.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: bearerFor(s.t.app, s.w.admin),
+      payload: { username: 'jiandu02', displayName: '李监督', password: TEST_PASSWORD, role: 'observer', orgUnitId: s.w.county.id },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const observerCtx = await phoneContext(s.browser);
+    const observer = await observerCtx.newPage();
+    await loginAs(observer, s.t.url, 'jiandu02');
+    await observer.getByLabel('部门').selectOption(String(s.w.deptA.id));
+    // The server's clock is T0 (2026-11-23); the phone's own today may be later.
+    await observer.getByLabel('看到的日期').fill('2026-11-23');
+    await observer.getByLabel('看到的情况').fill('窗口午休无人值守，未按承诺提供延时服务');
+    await observer.getByRole('button', { name: '提交报告' }).click();
+    await expect.poll(() => observer.getByTestId('observation-done').textContent()).toMatch(/JD20261123-\d{4}/);
+    await observer.goto(caseUrl);
+    await observer.getByText('页面不存在或无权访问').waitFor();
+    expect(await observer.locator('main').textContent()).not.toContain(caseNo);
+    const observerToken = bearerFor(
+      s.t.app,
+      (await firstRow<{ id: number; role: string }>(s.t.db, sql`SELECT id, role FROM users WHERE username = 'jiandu02'`))!,
+    );
+    const caseId = caseUrl.split('/').pop();
+    expect((await s.t.app.inject({ url: `/api/cases/${caseId}`, headers: observerToken })).statusCode).toBe(403);
+    expect((await s.t.app.inject({ url: '/api/cases', headers: observerToken })).statusCode).toBe(403);
+    const mine = (await s.t.app.inject({ url: '/api/observations', headers: observerToken })).json();
+    expect(JSON.stringify(mine)).not.toContain(caseNo);
 
     // The figures count it: one report, closed and solved.
     const figures = await s.t.app.inject({ url: '/api/stats/cannot-handle', headers: bearerFor(s.t.app, s.w.supervisor) });
