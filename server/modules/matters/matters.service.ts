@@ -204,8 +204,8 @@ export function createMattersService(deps: {
 
   /**
    * A 办件's one-time link (rating or 办不成事): made on the first request (audited), the same one while
-   * it is valid, with its QR and an SMS text for the business system's own gateway. `expiresAt` is
-   * the period's end when none was kept on the row yet.
+   * it is valid, with its QR and an SMS text for the business system's own gateway. `periodEnd`: when
+   * the link's period ends if none was kept on the row yet.
    */
   async function issueLink(
     caller: Caller,
