@@ -88,7 +88,17 @@ export async function createServices(deps: ServiceDeps) {
   const integrations = createIntegrationsService({ db, clock, random, org, log: logger });
   // The home page's work queue: counts of the lists behind each of its links.
   const home = createHome({ db, clock, cases, heldRatings, integrations, settings, auth });
-  const matters = createMattersService({ db, clock, random, crypto, settings, stats, codes, publicBaseUrl: config.publicBaseUrl });
+  const matters = createMattersService({
+    db,
+    clock,
+    random,
+    crypto,
+    settings,
+    stats,
+    codes,
+    cases,
+    publicBaseUrl: config.publicBaseUrl,
+  });
   // Upward reporting: the records of a month as files, the operator view; with REPORT_URL, the delivery job.
   const reporting = createReportingService({ db, clock, org, settings, report: config.report });
   const reportDelivery = config.report ? createReportDelivery({ db, clock, config: config.report, settings, log: logger }) : null;

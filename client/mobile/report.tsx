@@ -1,5 +1,6 @@
-// 办不成事 (GET /b/{code}): a citizen reports what they could not get done at this window (事项
-// optional, prefilled from ?task=; what happened; a phone only with consent) → POST /api/public/reports
+// 办不成事 (GET /b/{code}, or a rejected 办件's link GET /e/{token}, sent with its token): a citizen
+// reports what they could not get done at this window (事项 optional, prefilled from ?task= or the
+// 办件's; what happened; a phone only with consent) → POST /api/public/reports
 // → the 受理编号 and the status page (/s/{token}). The receipt is kept on the phone (localStorage), so a
 // reload or a rescan shows it again before any form.
 import { Component } from 'preact';
@@ -48,7 +49,7 @@ export class Report extends Component<{ page: ReportData }, State> {
       bad: '',
       err: '',
       busy: false,
-      receipt: loadReceipt(page.code),
+      receipt: loadReceipt(page.token || page.code),
     };
   }
 
@@ -67,7 +68,7 @@ export class Report extends Component<{ page: ReportData }, State> {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
-          code: this.props.page.code,
+          ...(this.props.page.token ? { matterToken: this.props.page.token } : { code: this.props.page.code }),
           subject: subject.trim() || undefined,
           description: text,
           ...(tel ? { phone: tel, consent } : {}),
@@ -77,7 +78,7 @@ export class Report extends Component<{ page: ReportData }, State> {
       if (res.status === 201) {
         const receipt = { caseNo: body.caseNo, statusUrl: body.statusUrl, at: new Date().toISOString() };
         try {
-          store.setItem(keyOf(this.props.page.code), JSON.stringify(receipt));
+          store.setItem(keyOf(this.props.page.token || this.props.page.code), JSON.stringify(receipt));
         } catch {
           /* shown, not kept */
         }

@@ -630,3 +630,15 @@ export async function listObservableWindows(
     ORDER BY d.sort_order, d.id, k.location, k.id`,
   );
 }
+
+/**
+ * The 办不成事 case a rejected 办件's citizen reported through its link (one per 办件), if any: its
+ * number and id. Read in the report's transaction after the 办件's lock, so two reports at once see
+ * each other.
+ */
+export async function findReportOfProject(db: DbOrTx, projectNo: string): Promise<{ id: number; caseNo: string } | undefined> {
+  return statement(
+    db,
+    `SELECT id, case_no AS "caseNo" FROM cases WHERE project_no = ? AND kind = 'cannot_handle' ORDER BY id LIMIT 1`,
+  ).get<{ id: number; caseNo: string }>([projectNo]);
+}

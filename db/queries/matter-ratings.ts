@@ -109,6 +109,7 @@ export async function claimForDefaultRating(tx: DbOrTx, matterId: number, now: n
 
 /** What the citizen's page of a one-time link shows (GET /e/{token}): no personal data. */
 export interface LinkPageRow {
+  codeId: string;
   taskName: string;
   departmentId: number;
   departmentName: string;
@@ -123,7 +124,7 @@ export interface LinkPageRow {
 export async function findLinkPage(db: DbOrTx, token: string): Promise<LinkPageRow | undefined> {
   return statement(
     db,
-    `SELECT m.task_name AS "taskName", m.department_id AS "departmentId", d.name AS "departmentName", c.location,
+    `SELECT m.code_id AS "codeId", m.task_name AS "taskName", m.department_id AS "departmentId", d.name AS "departmentName", c.location,
        m.status, m.finished_day AS "finishedDay", m.link_expires_at AS "linkExpiresAt", m.rating_count AS "ratingCount"
      FROM matters m JOIN departments d ON d.id = m.department_id JOIN codes c ON c.id = m.code_id
      WHERE m.link_token = ?`,

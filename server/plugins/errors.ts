@@ -65,6 +65,8 @@ const FIELD_LABELS: Record<string, string> = {
   decision: '答复结果（decision）',
   reason: '答复理由（reason）',
   action: '采取的措施（action）',
+  // 办不成事 through a rejected 办件's link (POST /api/public/reports)
+  matterToken: '反映链接（matterToken）',
 };
 
 const PART_LABELS: Record<string, string> = { body: '请求内容', querystring: '查询参数', params: '路径参数', headers: '请求头' };

@@ -383,9 +383,12 @@ export const REPORT_DESCRIPTION_MAX = COMMENT_MAX * 2;
 /** POST /api/public/reports (办不成事, no login): the code's window, what happened, a phone only with consent. */
 export const ReportBody = Type.Object(
   {
-    code: Type.String({ minLength: 1, maxLength: 64, description: '评议码（反映的窗口）' }),
+    code: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: '评议码（反映的窗口）；与 matterToken 二选一' })),
+    matterToken: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 128, description: '不予受理办件的反映链接令牌（/e/{token}）；与 code 二选一' }),
+    ),
     description: Type.String({ maxLength: REPORT_DESCRIPTION_MAX, description: '遇到的情况（必填）' }),
-    subject: Type.Optional(Type.String({ maxLength: REPORT_SUBJECT_MAX, description: '想办的事项（可选）' })),
+    subject: Type.Optional(Type.String({ maxLength: REPORT_SUBJECT_MAX, description: '想办的事项（可选；经办件链接时默认为办件的事项）' })),
     phone: Type.Optional(Type.String({ maxLength: 20, description: '手机号（可选，须同时 consent: true）' })),
     consent: Type.Optional(Type.Boolean({ description: '同意工作人员用此号码联系' })),
   },

@@ -98,7 +98,10 @@ export const GuideListPageData = Type.Object({
 });
 export type GuideListData = Static<typeof GuideListPageData>;
 
-/** 办不成事 (GET /b/{code}): the window the citizen reports about, and the 事项 a guide or 办件 linked with (?task=). */
+/**
+ * 办不成事 (GET /b/{code}, or GET /e/{token} of a rejected 办件): the window the citizen reports about, and
+ * the 事项 a guide linked with (?task=) or the 办件's.
+ */
 export const ReportPageData = Type.Object({
   kind: Type.Literal('report'),
   authority,
@@ -108,6 +111,8 @@ export const ReportPageData = Type.Object({
   subject: Type.String(),
   subjectMax: Type.Integer(),
   descriptionMax: Type.Integer(),
+  /** A rejected 办件's link (GET /e/{token}): the report is sent with it, bound to the 办件. */
+  token: Type.Optional(Type.String()),
 });
 export type ReportData = Static<typeof ReportPageData>;
 

@@ -97,13 +97,21 @@ export const MatterView = Type.Object({
   createdAt: Type.Integer(),
   updatedAt: Type.Integer(),
   ratings: Type.Array(MatterRatingView),
+  reportCase: Type.Optional(
+    Nullable(
+      Type.Object(
+        { id: Type.Integer(), caseNo: Type.String({ description: '受理编号' }) },
+        { description: '不予受理的办件经办不成事链接反映后立的案件（仅 GET 返回；无则 null）' },
+      ),
+    ),
+  ),
 });
 export type MatterView = Static<typeof MatterView>;
 
 export const RatingLinkView = Type.Object({
   url: Type.String({ description: '{PUBLIC_BASE_URL}/e/{token}' }),
   token: Type.String(),
-  expiresAt: Type.Integer({ description: '有效期至（办结时间 + 设置的天数）' }),
+  expiresAt: Type.Integer({ description: '有效期至（办结时间，或不予受理的时间，+ 设置的天数）' }),
   qrSvg: Type.String({ description: '链接的二维码（SVG）' }),
   smsText: Type.String({ description: '可由业务系统自己的短信网关发送的短信内容（平台不发短信）' }),
 });

@@ -77,7 +77,7 @@ describe('POST /api/public/reports', () => {
 
   it('answers every bad field with a 4xx naming it in Chinese, and stores nothing', async () => {
     const bad: [Record<string, unknown>, number, string, RegExp][] = [
-      [{ description: '办不了' }, 400, 'ValidationError', /code/],
+      [{ description: '办不了' }, 400, 'CodeOrMatterToken', /code/],
       [{ code: w.codeA.id }, 400, 'ValidationError', /description/],
       [{ code: w.codeA.id, description: '   ' }, 400, 'MissingDescription', /description/],
       [{ code: w.codeA.id, description: 'x'.repeat(1001) }, 400, 'ValidationError', /description/],

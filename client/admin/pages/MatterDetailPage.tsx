@@ -18,14 +18,24 @@ import { BASE } from '../router.js';
 import type { PageProps } from '../routes.js';
 import { STATUS_BADGES } from './MattersPage.js';
 
-/** The finished 办件's one-time rating link, its QR and the SMS text (administrators and supervisors). */
-function RatingLink({ projectNo }: { projectNo: string }) {
+/** What each one-time link of a 办件 is called, where it is made, and what it allows. */
+const LINK_KINDS = {
+  rating: { path: 'rating-link', name: '评价链接', rule: '每个办件一个链接，可首次评价一次、追评一次。' },
+  report: { path: 'report-link', name: '办不成事反映链接', rule: '申请人可凭此链接反映一次“办不成事”，案件立在本部门。' },
+} as const;
+
+/**
+ * The 办件's one-time link, its QR and the SMS text (administrators and supervisors): the rating link
+ * of a finished one, the 办不成事 link of a rejected one.
+ */
+function RatingLink({ projectNo, kind = 'rating' }: { projectNo: string; kind?: keyof typeof LINK_KINDS }) {
+  const k = LINK_KINDS[kind];
   const [link, setLink] = useState<RatingLinkView | null>(null);
   const [copied, setCopied] = useState<string | null>(null);
-  const getting = useAction('获取评价链接失败');
+  const getting = useAction(`获取${k.name}失败`);
   const get = () =>
     getting.run(async () =>
-      setLink(await api<RatingLinkView>(`/api/matters/${encodeURIComponent(projectNo)}/rating-link`, { method: 'POST' })),
+      setLink(await api<RatingLinkView>(`/api/matters/${encodeURIComponent(projectNo)}/${k.path}`, { method: 'POST' })),
     );
   async function copy(text: string, what: string) {
     try {
@@ -39,7 +49,7 @@ function RatingLink({ projectNo }: { projectNo: string }) {
     return (
       <p>
         <button type="button" onClick={get} disabled={getting.busy}>
-          获取评价链接
+          获取{k.name}
         </button>{' '}
         <ErrorText message={getting.error} inline />
       </p>
@@ -50,7 +60,7 @@ function RatingLink({ projectNo }: { projectNo: string }) {
       <img
         class="link-qr"
         src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(link.qrSvg)}`}
-        alt={`评价链接二维码：${link.url}`}
+        alt={`${k.name}二维码：${link.url}`}
         width={180}
         height={180}
       />
@@ -60,7 +70,9 @@ function RatingLink({ projectNo }: { projectNo: string }) {
             {link.url}
           </a>
         </p>
-        <p class="muted">有效期至 {formatTime(link.expiresAt)}；每个办件一个链接，可首次评价一次、追评一次。</p>
+        <p class="muted">
+          有效期至 {formatTime(link.expiresAt)}；{k.rule}
+        </p>
         <p class="sms">
           <span class="muted">短信内容（由业务系统自己的短信通道发送）：</span>
           <br />
@@ -164,6 +176,19 @@ export function MatterDetailPage({ params, user }: PageProps) {
         <>
           <h2>评价链接</h2>
           <RatingLink projectNo={m.projectNo} />
+        </>
+      )}
+      {m.status === 'rejected' && (
+        <>
+          <h2>办不成事</h2>
+          {m.reportCase ? (
+            <p data-testid="matter-report-case">
+              申请人已反映，受理编号 <a href={`${BASE}/cases/${m.reportCase.id}`}>{m.reportCase.caseNo}</a>
+            </p>
+          ) : (
+            <p class="muted">申请人尚未反映。</p>
+          )}
+          {canLink && !m.reportCase && <RatingLink projectNo={m.projectNo} kind="report" />}
         </>
       )}
     </section>

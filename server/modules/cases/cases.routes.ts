@@ -135,9 +135,11 @@ export async function casesRoutes(fastify: FastifyInstance, { cases }: { cases: 
       schema: {
         tags: ['citizen'],
         summary: '办不成事：群众反映（无需登录）',
-        description: '在评议码所属部门立一件“办不成事”案件，返回受理编号和进度查询页。手机号可选，须同时 consent: true。',
+        description:
+          '在评议码所属部门立一件“办不成事”案件，返回受理编号和进度查询页。手机号可选，须同时 consent: true。' +
+          '也可以不给 code 而给 matterToken（不予受理办件的反映链接 /e/{token}）：案件立在办件的部门和窗口，绑定办件编号，每件办件只能反映一次（再次 409）。',
         body: ReportBody,
-        response: { 201: ReportCreated, ...errors(400, 404, 410, 413, 415, 429) },
+        response: { 201: ReportCreated, ...errors(400, 404, 409, 410, 413, 415, 429) },
       },
     },
     async (request, reply) => reply.status(201).send(await cases.openReport(request.body)),

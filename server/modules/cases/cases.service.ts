@@ -2,18 +2,19 @@
 // status page. Moves are driven by the table in workflow.ts; writes run in one transaction with their
 // timeline event and the rollups (stats.recordCaseChange).
 import type { Static } from 'typebox';
-import type { Db, Tx } from '../../../db/client.js';
+import { type Db, lockKey, type Tx } from '../../../db/client.js';
 import * as q from '../../../db/queries/cases.js';
-import type {
-  Assignee,
-  CaseDetail,
-  CaseList,
-  CaseListItem,
-  CaseListQuery as CaseListParams,
-  PublicCaseStatus,
-  RatingHistory,
-  ReportFigures,
-  ReportInput,
+import {
+  type Assignee,
+  type CaseDetail,
+  type CaseList,
+  type CaseListItem,
+  type CaseListQuery as CaseListParams,
+  type PublicCaseStatus,
+  type RatingHistory,
+  REPORT_SUBJECT_MAX,
+  type ReportFigures,
+  type ReportInput,
 } from '../../../shared/api/cases.js';
 import { chinaDay } from '../../../shared/china-time.js';
 import {
@@ -87,8 +88,8 @@ export interface CasesDeps {
   auth: Pick<AuthService, 'resolveActor'>;
   /** The rating behind a case: read, excluded after an approved appeal, its phone number erased. */
   ratings: Pick<RatingRecords, 'get' | 'decisionsOf' | 'exclude' | 'phonesToErase' | 'erasePhone' | 'floodOfCase'>;
-  /** The 办件 a bound rating rates (一次一评), as the case page shows it. */
-  matters: Pick<MatterSummaries, 'summaryOf' | 'departmentOfProject'>;
+  /** The 办件 a bound rating rates (一次一评), or a 办不成事 was reported through, as the case page shows it. */
+  matters: Pick<MatterSummaries, 'summaryOf' | 'summaryOfProject' | 'departmentOfProject' | 'rejectedByToken'>;
   /** Upward reporting: a closed 差评 case's outcome enters the outbox in the closing transaction. */
   report: Pick<ReportOutbox, 'enqueueCaseResult'>;
 }
@@ -210,7 +211,13 @@ export function createCasesService(deps: CasesDeps) {
         assessNumber: rating.assessNumber,
         superseded: rating.superseded,
       },
-      matter: rating?.matterId == null ? null : await matters.summaryOf(rating.matterId),
+      // The 办件 its rating rates, or the rejected 办件 a 办不成事 was reported through.
+      matter:
+        rating?.matterId != null
+          ? await matters.summaryOf(rating.matterId)
+          : row.kind === 'cannot_handle' && row.projectNo !== null
+            ? await matters.summaryOfProject(row.projectNo)
+            : null,
       flood: (await ratings.floodOfCase(id)) ?? null,
       events: events.map(views.event),
       allowedMoves: home ? allowedMoves(stateOf(row, partsPending), actor.role) : [],
@@ -493,9 +500,13 @@ export function createCasesService(deps: CasesDeps) {
      * phone is kept only with consent, encrypted, like a rating's.
      */
     async openReport(input: ReportInput): Promise<{ caseNo: string; statusUrl: string }> {
+      const byCode = input.code !== undefined;
+      if (byCode === (input.matterToken !== undefined)) {
+        throw new BadRequest('请给出评议码（code）或办件反映链接（matterToken）之一，且只能给一个', 'CodeOrMatterToken');
+      }
       const description = redactPhones(input.description.trim());
       if (!description) throw new BadRequest('请填写遇到的情况（description）', 'MissingDescription');
-      const subject = redactPhones(input.subject?.trim() ?? '') || null;
+      let subject = redactPhones(input.subject?.trim() ?? '') || null;
       let phoneEnc: string | null = null;
       const rawPhone = input.phone?.trim() ?? '';
       if (rawPhone) {
@@ -504,26 +515,52 @@ export function createCasesService(deps: CasesDeps) {
         if (input.consent !== true) throw new BadRequest('留下手机号（phone）需同意工作人员使用此号码联系您（consent）', 'ConsentRequired');
         phoneEnc = crypto.encryptPhone(phone);
       }
-      const code = await q.findCodeForReport(db, input.code.trim().toUpperCase());
-      if (!code) throw new NotFound('评议码（code）不存在，请核对后重试', 'CodeNotFound');
-      if (!code.active) throw new Gone('该评议码已停用，请拨打 12345 政务服务便民热线反映', 'CodeDisabled');
-      const { cannotHandle } = await settings.forDepartment(code.departmentId);
+      // Where the case opens: the code's window, or the rejected 办件's department and window.
+      let at: { departmentId: number; codeId: string; projectNo: string | null };
+      if (byCode) {
+        const code = await q.findCodeForReport(db, input.code!.trim().toUpperCase());
+        if (!code) throw new NotFound('评议码（code）不存在，请核对后重试', 'CodeNotFound');
+        if (!code.active) throw new Gone('该评议码已停用，请拨打 12345 政务服务便民热线反映', 'CodeDisabled');
+        at = { departmentId: code.departmentId, codeId: code.id, projectNo: null };
+      } else {
+        const m = await matters.rejectedByToken(input.matterToken!);
+        if (!m) throw new NotFound('未找到该反映链接（matterToken），请核对短信或二维码，或扫描窗口评议码反映', 'UnknownLink');
+        if (clock.now() > m.expiresAt) {
+          throw new Gone('该办件的反映期限已过，您仍可扫描窗口评议码或拨打 12345 政务服务便民热线反映', 'LinkExpired');
+        }
+        at = { departmentId: m.departmentId, codeId: m.codeId, projectNo: m.projectNo };
+        subject ??= m.taskName.slice(0, REPORT_SUBJECT_MAX);
+      }
+      const { cannotHandle } = await settings.forDepartment(at.departmentId);
       const day = today();
-      const row = await db.transaction((tx) =>
-        openCaseOfKind(tx, {
+      const row = await db.transaction(async (tx) => {
+        if (at.projectNo !== null) {
+          // One report per 办件: two at once take turns on the 办件's lock (the rating link's too).
+          await lockKey(tx, `matter:${at.projectNo}`);
+          const reported = await q.findReportOfProject(tx, at.projectNo);
+          if (reported) {
+            throw new Conflict(`该办件已反映过，受理编号 ${reported.caseNo}，可凭编号查询处理进度`, 'AlreadyReported');
+          }
+        }
+        return openCaseOfKind(tx, {
           kind: 'cannot_handle',
-          departmentId: code.departmentId,
-          codeId: code.id,
+          departmentId: at.departmentId,
+          codeId: at.codeId,
           day,
           anonymous: phoneEnc === null,
           contactWorkingDays: cannotHandle.answerWorkingDays,
           caseWorkingDays: cannotHandle.caseWorkingDays,
-          columns: { subject, description, phoneEnc },
+          columns: { subject, description, phoneEnc, ...(at.projectNo !== null ? { projectNo: at.projectNo } : {}) },
           openedBy: null,
           note: null,
-        }),
-      );
+        });
+      });
       return { caseNo: row.caseNo, statusUrl: `/s/${row.statusToken}` };
+    },
+
+    /** The 办不成事 case reported through a rejected 办件's link (its number, for the 办件's page), if any. */
+    async reportOfProject(projectNo: string): Promise<{ id: number; caseNo: string } | null> {
+      return (await q.findReportOfProject(db, projectNo)) ?? null;
     },
 
     /** 不好办: adds a department of the actor's scope to coordinate with (the case's own department excepted). */

@@ -80,6 +80,21 @@ export async function mattersRoutes(
     async (request) => await matters.ratingLink(callerOf(request), request.params.projectNo),
   );
 
+  app.post(
+    '/api/matters/:projectNo/report-link',
+    {
+      ...callers(['admin', 'supervisor']),
+      schema: {
+        tags: ['matters'],
+        summary: '不予受理办件的办不成事反映链接（有效期内再次请求返回同一链接），附二维码和短信内容',
+        security,
+        params: ProjectNoParam,
+        response: { 200: RatingLinkView, ...errors(400, 401, 403, 404, 409, 410, 429) },
+      },
+    },
+    async (request) => await matters.reportLink(callerOf(request), request.params.projectNo),
+  );
+
   app.get(
     '/api/matters',
     staff({

@@ -23,6 +23,7 @@ import type { Clock, RandomSource } from '../../lib/clock.js';
 import type { DataCrypto } from '../../lib/crypto.js';
 import { GroupCommitter } from '../../lib/group-commit.js';
 import type { Actor } from '../auth/actor.js';
+import type { CasesService } from '../cases/cases.service.js';
 import type { CodesService } from '../codes/codes.service.js';
 import { auditUserOf, type Caller } from '../integrations/caller.js';
 import type { SettingsService } from '../settings/settings.service.js';
@@ -55,6 +56,8 @@ interface Push {
   /** The code pushed (cached lookup), or null for an unknown one (refused in the batch, after the 办件's scope). */
   info: PublicCodeInfoT | null;
   now: number;
+  /** A rejecting push: the 办不成事 link's period in days (its county's), kept from the rejection on. */
+  linkValidDays: number | null;
 }
 
 /** What a push stored (or found unchanged), and the 办结 it adds to the batch's rollups. */
@@ -75,9 +78,11 @@ export function createMattersService(deps: {
   settings: Pick<SettingsService, 'forDepartment' | 'get'>;
   stats: Pick<StatsService, 'rollupBatch' | 'writeRollups'>;
   codes: Pick<CodesService, 'getPublicInfo'>;
+  /** The 办不成事 case a rejected 办件's citizen reported through its link, shown on the 办件. */
+  cases: Pick<CasesService, 'reportOfProject'>;
   publicBaseUrl: string;
 }) {
-  const { db, clock, random, crypto, settings, stats, codes, publicBaseUrl } = deps;
+  const { db, clock, random, crypto, settings, stats, codes, cases, publicBaseUrl } = deps;
 
   /** The audit detail naming who called: the integration (its calls have no user) or nothing more. */
   function callerDetail(caller: Caller): Record<string, unknown> {
@@ -197,6 +202,53 @@ export function createMattersService(deps: {
     refused: (err) => err instanceof AppError,
   });
 
+  /**
+   * A 办件's one-time link (rating or 办不成事): made on the first request (audited), the same one while
+   * it is valid, with its QR and an SMS text for the business system's own gateway. `periodEnd`: when
+   * the link's period ends if none was kept on the row yet.
+   */
+  async function issueLink(
+    caller: Caller,
+    m: q.MatterWithNames,
+    periodEnd: number,
+    kind: { purpose: 'rating' | 'report'; qrTitle: string; sms: (task: string, url: string, days: number) => string },
+  ): Promise<RatingLinkView> {
+    const { projectNo } = m;
+    const now = clock.now();
+    const rules = (await settings.forDepartment(m.departmentId)).matters;
+    let token = m.linkToken;
+    let expiresAt = m.linkExpiresAt ?? periodEnd;
+    if (expiresAt <= now) {
+      throw new Gone(kind.purpose === 'rating' ? '评价期限已过，不能再评价' : '反映期限已过，不能再生成反映链接', 'LinkExpired');
+    }
+    if (token === null) {
+      const fresh = Buffer.from(random.bytes(LINK_TOKEN_BYTES)).toString('base64url');
+      const stored = await db.transaction(async (tx) => {
+        await lockKey(tx, `matter:${projectNo}`);
+        const row = (await q.getMatter(tx, projectNo))!;
+        // Asked twice at once: the first one's link is everyone's.
+        if (row.linkToken !== null && row.linkExpiresAt !== null) return { token: row.linkToken, expiresAt: row.linkExpiresAt };
+        await q.updateMatter(tx, row.id, { linkToken: fresh, linkExpiresAt: expiresAt });
+        await insertAudit(tx, {
+          at: now,
+          userId: auditUserOf(caller),
+          action: 'matter.link',
+          targetType: 'matter',
+          targetId: String(row.id),
+          detail: { projectNo, expiresAt, ...(kind.purpose === 'report' ? { purpose: 'report' } : {}), ...callerDetail(caller) },
+        });
+        return { token: fresh, expiresAt };
+      });
+      token = stored.token;
+      expiresAt = stored.expiresAt;
+    }
+    const url = matterLinkUrl(publicBaseUrl, token);
+    const days = Math.max(1, Math.ceil((expiresAt - now) / MS_PER_DAY));
+    const sign = rules.smsSign.trim() || `${m.orgUnitName}政务服务`;
+    const task = m.taskName.length > SMS_TASK_NAME_MAX ? `${m.taskName.slice(0, SMS_TASK_NAME_MAX - 1)}…` : m.taskName;
+    return { url, token, expiresAt, qrSvg: renderQrSvg(url, { title: kind.qrTitle }), smsText: `【${sign}】${kind.sms(task, url, days)}` };
+  }
+
   return {
     /**
      * Stores a pushed 办件 (created, or updated by its 办件编号). The same PUT again changes nothing
@@ -208,14 +260,22 @@ export function createMattersService(deps: {
       const fields = checkMatterFields(body, now);
       const info = await codes.getPublicInfo(fields.code);
       if (info) fields.code = info.code;
-      const { created, matter } = await committer.submit({ caller, projectNo, fields, info, now });
+      // Read before the batch (no settings read inside its transaction); used only if this push rejects.
+      const linkValidDays =
+        info && fields.status === 'rejected' ? (await settings.forDepartment(info.departmentId)).matters.linkValidDays : null;
+      const { created, matter } = await committer.submit({ caller, projectNo, fields, info, now, linkValidDays });
       // A new 办件 has no ratings yet.
       return { created, matter: toView(matter, created ? [] : await q.ratingsOfMatter(db, matter.id)) };
     },
 
-    /** A 办件 with its ratings (the first one stays, marked superseded once a 追评 replaced it). */
+    /**
+     * A 办件 with its ratings (the first one stays, marked superseded once a 追评 replaced it), and a
+     * rejected one's 办不成事 case, if its citizen reported one through the link.
+     */
     async get(caller: Caller, projectNo: string): Promise<MatterView> {
-      return view(await scoped(caller, projectNo));
+      const m = await scoped(caller, projectNo);
+      const reported = m.status === 'rejected' ? await cases.reportOfProject(projectNo) : null;
+      return { ...(await view(m)), reportCase: reported };
     },
 
     /** The 办件 in the staff member's scope, newest first, a page at a time. */
@@ -240,46 +300,39 @@ export function createMattersService(deps: {
      */
     async ratingLink(caller: Caller, projectNo: string): Promise<RatingLinkView> {
       const m = await scoped(caller, projectNo);
+      if (m.status === 'rejected') {
+        throw new Conflict('办件不予受理，不评价；如需让申请人反映“办不成事”，请生成办不成事反映链接（report-link）', 'MatterNotFinished');
+      }
       if (m.status !== 'finished' || m.finishedAt === null) {
         throw new Conflict('办件尚未办结，不能生成评价链接', 'MatterNotFinished');
       }
-      const now = clock.now();
       const rules = (await settings.forDepartment(m.departmentId)).matters;
-      let token = m.linkToken;
-      let expiresAt = m.linkExpiresAt ?? m.finishedAt + rules.linkValidDays * MS_PER_DAY;
-      if (expiresAt <= now) throw new Gone('评价期限已过，不能再评价', 'LinkExpired');
-      if (token === null) {
-        const fresh = Buffer.from(random.bytes(LINK_TOKEN_BYTES)).toString('base64url');
-        const stored = await db.transaction(async (tx) => {
-          await lockKey(tx, `matter:${projectNo}`);
-          const row = (await q.getMatter(tx, projectNo))!;
-          // Asked twice at once: the first one's link is everyone's.
-          if (row.linkToken !== null && row.linkExpiresAt !== null) return { token: row.linkToken, expiresAt: row.linkExpiresAt };
-          await q.updateMatter(tx, row.id, { linkToken: fresh, linkExpiresAt: expiresAt });
-          await insertAudit(tx, {
-            at: now,
-            userId: auditUserOf(caller),
-            action: 'matter.link',
-            targetType: 'matter',
-            targetId: String(row.id),
-            detail: { projectNo, expiresAt, ...callerDetail(caller) },
-          });
-          return { token: fresh, expiresAt };
-        });
-        token = stored.token;
-        expiresAt = stored.expiresAt;
+      return issueLink(caller, m, m.finishedAt + rules.linkValidDays * MS_PER_DAY, {
+        purpose: 'rating',
+        qrTitle: `办件 ${projectNo} 的评价二维码`,
+        sms: (task, url, days) => `您办理的「${task}」已办结，请对本次服务评价：${url}（${days}日内有效）`,
+      });
+    },
+
+    /**
+     * A rejected 办件's 办不成事 link (不予受理/退回): the same one-time link columns (a rejected 办件 is
+     * never rated), valid for `matters.linkValidDays` from the rejection; its page is the 办不成事 form,
+     * bound to the 办件.
+     */
+    async reportLink(caller: Caller, projectNo: string): Promise<RatingLinkView> {
+      const m = await scoped(caller, projectNo);
+      if (m.status !== 'rejected') {
+        throw new Conflict('只有不予受理（rejected）的办件才能生成办不成事反映链接', 'MatterNotRejected');
       }
-      const url = matterLinkUrl(publicBaseUrl, token);
-      const days = Math.max(1, Math.ceil((expiresAt - now) / MS_PER_DAY));
-      const sign = rules.smsSign.trim() || `${m.orgUnitName}政务服务`;
-      const task = m.taskName.length > SMS_TASK_NAME_MAX ? `${m.taskName.slice(0, SMS_TASK_NAME_MAX - 1)}…` : m.taskName;
-      return {
-        url,
-        token,
-        expiresAt,
-        qrSvg: renderQrSvg(url, { title: `办件 ${projectNo} 的评价二维码` }),
-        smsText: `【${sign}】您办理的「${task}」已办结，请对本次服务评价：${url}（${days}日内有效）`,
-      };
+      const rules = (await settings.forDepartment(m.departmentId)).matters;
+      // Kept at the rejection (linkExpiresAt); a 办件 rejected before that was kept counts from its
+      // 办结 time, else from its last change.
+      return issueLink(caller, m, (m.finishedAt ?? m.updatedAt) + rules.linkValidDays * MS_PER_DAY, {
+        purpose: 'report',
+        qrTitle: `办件 ${projectNo} 的办不成事反映二维码`,
+        sms: (task, url, days) =>
+          `您申请的「${task}」未能办理。如您认为属于"办不成事"，可点此反映，我们将核实并答复：${url}（${days}日内有效）`,
+      });
     },
 
     /**
@@ -335,11 +388,23 @@ export function createMattersService(deps: {
     };
   }
 
+  /**
+   * A push that rejects the 办件 (不予受理/退回) keeps when its 办不成事 link's period ends: from its
+   * 办结 time if the push gave one, else from now (the row keeps no other trace of the rejection's time).
+   */
+  async function keepRejection(tx: Tx, p: Push, id: number): Promise<number | null> {
+    if (p.fields.status !== 'rejected' || p.linkValidDays === null) return null;
+    const linkExpiresAt = (p.fields.finishedAt ?? p.now) + p.linkValidDays * MS_PER_DAY;
+    await q.updateMatter(tx, id, { linkExpiresAt });
+    return linkExpiresAt;
+  }
+
   async function insert(tx: Tx, p: Push, info: PublicCodeInfoT): Promise<Pushed> {
     const { caller, projectNo, fields: f, now } = p;
     const columns = pushedColumns(p, info, f.applicantPhone === null ? null : crypto.encryptPhone(f.applicantPhone));
     const integrationId = caller.kind === 'integration' ? caller.integration.id : null;
     const id = await q.insertPushedMatter(tx, { ...columns, projectNo, integrationId, createdAt: now });
+    const linkExpiresAt = await keepRejection(tx, p, id);
     await insertAudit(tx, {
       at: now,
       userId: auditUserOf(caller),
@@ -362,7 +427,7 @@ export function createMattersService(deps: {
       applicantPhoneErasedAt: null,
       integrationId,
       linkToken: null,
-      linkExpiresAt: null,
+      linkExpiresAt,
       ratingCount: 0,
       rated: false,
       createdAt: now,
@@ -388,6 +453,7 @@ export function createMattersService(deps: {
       : before.applicantPhoneEnc;
     const columns = pushedColumns({ ...p, fields: f }, info, phoneEnc);
     await q.updatePushedMatter(tx, before.id, columns);
+    const rejectedNow = old.status !== 'rejected' ? await keepRejection(tx, p, before.id) : null;
     // What changed, old and new; the applicant's number never (only that it changed).
     const changes = Object.fromEntries(
       changed.map((k) => [k, k === 'applicantPhone' ? { from: old[k] !== null, to: f[k] !== null } : { from: old[k], to: f[k] }]),
@@ -400,7 +466,13 @@ export function createMattersService(deps: {
       targetId: String(before.id),
       detail: { projectNo: before.projectNo, changes, ...callerDetail(caller) },
     });
-    const matter: q.StoredMatter = { ...before, ...columns, departmentName: info.departmentName, location: info.location };
+    const matter: q.StoredMatter = {
+      ...before,
+      ...columns,
+      linkExpiresAt: rejectedNow ?? before.linkExpiresAt,
+      departmentName: info.departmentName,
+      location: info.location,
+    };
     const finishes = old.status !== 'finished' && f.status === 'finished';
     return { created: false, matter, finished: finishes && matter.finishedDay !== null ? matterFactsOf(matter) : null };
   }

@@ -323,12 +323,17 @@ export async function ratingsRoutes(
     },
   );
 
-  // A 办件's one-time rating link (一次一评), from the business system's SMS or the QR on the window's screen.
+  // A 办件's one-time rating link (一次一评), from the business system's SMS or the QR on the window's screen;
+  // a rejected 办件's link is its 办不成事 form instead.
   app.get('/e/:token', { schema: { hide: true, params: Type.Object({ token: Type.String() }) } }, async (request, reply) => {
     const found = await ratings.linkPage(request.params.token);
     if (found.state === 'open') {
       const { page } = found;
       return sendPage(reply, 200, page, pageTitle(['评价', page.departmentName, page.location], page.authority));
+    }
+    if (found.state === 'report') {
+      const { page } = found;
+      return sendPage(reply, 200, page, pageTitle(['办不成事反映', page.departmentName, page.location], page.authority));
     }
     if (found.state === 'expired') {
       const { departmentName, location } = found;

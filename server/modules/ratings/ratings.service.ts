@@ -6,7 +6,8 @@ import { insertAudit } from '../../../db/queries/audit.js';
 import * as hq from '../../../db/queries/holds.js';
 import * as mq from '../../../db/queries/matter-ratings.js';
 import * as q from '../../../db/queries/ratings.js';
-import type { MatterData } from '../../../shared/api/citizen-page.js';
+import { REPORT_DESCRIPTION_MAX, REPORT_SUBJECT_MAX } from '../../../shared/api/cases.js';
+import type { MatterData, ReportData } from '../../../shared/api/citizen-page.js';
 import type { PublicCodeInfoT } from '../../../shared/api/codes.js';
 import type {
   FlaggedRating,
@@ -102,9 +103,13 @@ export interface SubmitAtKioskInput {
   userAgent: string;
 }
 
-/** The page of a one-time link: open (with its data), expired (saying where), or unknown. */
+/**
+ * The page of a one-time link: open (with its data), a rejected 办件's 办不成事 form (report), expired
+ * (saying where), or unknown.
+ */
 export type LinkPage =
   | { state: 'open'; page: MatterData }
+  | { state: 'report'; page: ReportData }
   | { state: 'expired'; departmentId: number; departmentName: string; location: string }
   | { state: 'unknown' };
 
@@ -803,6 +808,10 @@ export function createRatingsService(deps: {
    */
   async function prepareForMatter(input: SubmitForMatterInput): Promise<Prepared> {
     const matter = await mq.findMatterByLinkToken(db, input.token);
+    // A rejected 办件's link is its 办不成事 form (GET /e/{token}): it is not rated.
+    if (matter?.status === 'rejected') {
+      throw new Conflict('该办件未予受理，不能评价；如您认为属于“办不成事”，请在本链接的页面反映', 'MatterNotRated');
+    }
     if (matter?.status !== 'finished' || matter.linkExpiresAt === null) {
       throw new NotFound('未找到该评价链接，请核对短信或二维码，或在窗口扫码评价', 'UnknownLink');
     }
@@ -1132,11 +1141,29 @@ export function createRatingsService(deps: {
      */
     async linkPage(token: string): Promise<LinkPage> {
       const m = token.length <= 128 ? await mq.findLinkPage(db, token) : undefined;
-      if (m?.status !== 'finished' || m.linkExpiresAt === null || m.finishedDay === null) return { state: 'unknown' };
+      const rejected = m?.status === 'rejected';
+      if (!m || m.linkExpiresAt === null || (!rejected && (m.status !== 'finished' || m.finishedDay === null))) return { state: 'unknown' };
       if (clock.now() > m.linkExpiresAt) {
         return { state: 'expired', departmentId: m.departmentId, departmentName: m.departmentName, location: m.location };
       }
       const county = await settings.forDepartment(m.departmentId);
+      if (rejected) {
+        // 办不成事 (docs/domain.md 4.7): the form of /b/{code}, bound to the 办件 by its token.
+        return {
+          state: 'report',
+          page: {
+            kind: 'report',
+            authority: county.citizen.authority,
+            code: m.codeId,
+            token,
+            departmentName: m.departmentName,
+            location: m.location,
+            subject: m.taskName.slice(0, REPORT_SUBJECT_MAX),
+            subjectMax: REPORT_SUBJECT_MAX,
+            descriptionMax: REPORT_DESCRIPTION_MAX,
+          },
+        };
+      }
       const rated = Math.min(m.ratingCount, MAX_ASSESS_NUMBER);
       return {
         state: 'open',
@@ -1147,7 +1174,7 @@ export function createRatingsService(deps: {
           taskName: m.taskName,
           departmentName: m.departmentName,
           location: m.location,
-          finishedOn: monthDay(m.finishedDay),
+          finishedOn: monthDay(m.finishedDay!),
           expiresAt: new Date(m.linkExpiresAt).toISOString(),
           rated,
           // Where the link stands, in the page's words (kept out of its script: every byte is on a weak signal).
