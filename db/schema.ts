@@ -302,6 +302,8 @@ export const cases = sqliteTable(
     // Covering for the unclosed/overdue counts per department (status seeks, due date in the index).
     index('cases_dept_status_due_idx').on(t.departmentId, t.status, t.dueDate),
     index('cases_status_due_idx').on(t.status, t.dueDate),
+    // A 办件's cases (its 办不成事 report, observations naming it): found by the 办件编号.
+    index('cases_project_no_idx').on(t.projectNo),
     index('cases_rating_idx').on(t.ratingId),
     index('cases_closed_idx').on(t.closedAt),
     index('cases_created_idx').on(t.createdAt),

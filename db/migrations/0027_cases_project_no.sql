@@ -1,0 +1,1 @@
+CREATE INDEX `cases_project_no_idx` ON `cases` (`project_no`);
