@@ -93,6 +93,8 @@ describe('every other way in, end to end', () => {
     await sup.getByLabel('增加协办部门').selectOption({ label: s.w.deptB.name });
     await sup.getByRole('button', { name: '增加', exact: true }).click();
     await expect.poll(() => sup.getByTestId('case-parts').textContent()).toContain('待记录');
+    // No next step for the supervisor until department B has recorded its part, and the page says why.
+    expect(await sup.getByTestId('no-moves').textContent()).toBe(`等待协办部门记录办理情况（${s.w.deptB.name}），之后才能记录办理结果。`);
     const supPath = shot('other-ways-coordinating-1440');
     if (supPath) await sup.screenshot({ path: supPath, fullPage: true });
     const caseUrl = sup.url();

@@ -250,6 +250,16 @@ function MatterFacts({ m }: { m: NonNullable<CaseDetail['matter']> }) {
   );
 }
 
+/** Why the actor has no next step here: closed, or (不好办) waiting for coordinating departments' parts. */
+function noMovesReason(c: CaseDetail): string {
+  if (c.status === 'closed') return '案件已办结。';
+  const pending = c.parts.filter((p) => p.note === null).map((p) => p.departmentName);
+  if (c.status === 'rectifying' && pending.length > 0) {
+    return `等待协办部门记录办理情况（${pending.join('、')}），之后才能记录办理结果。`;
+  }
+  return '您当前没有可执行的操作。';
+}
+
 export function CaseDetailPage({ params, user }: PageProps) {
   const { data, error } = useApi<CaseDetail>(`/api/cases/${encodeURIComponent(params.id ?? '')}`);
   const [c, setC] = useState<CaseDetail | null>(null);
@@ -373,7 +383,9 @@ export function CaseDetailPage({ params, user }: PageProps) {
 
       <h2>下一步</h2>
       {c.allowedMoves.length === 0 ? (
-        <p class="muted">{c.status === 'closed' ? '案件已办结。' : '您当前没有可执行的操作。'}</p>
+        <p class="muted" data-testid="no-moves">
+          {noMovesReason(c)}
+        </p>
       ) : (
         <div class="moves">
           {c.allowedMoves.map((m) => (
