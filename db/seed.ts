@@ -181,9 +181,9 @@ export const DEMO_USERS = {
 
 /** The county's 特邀监督员 (role observer, scoped to the county), seeded with a history: the first one's login is printed at start. */
 export const DEMO_OBSERVERS = [
-  { username: 'observer', displayName: '王建国（特邀监督员·县人大代表）' },
-  { username: 'observer2', displayName: '李秀英（特邀监督员·县政协委员）' },
-  { username: 'observer3', displayName: '张卫东（特邀监督员·企业代表）' },
+  { username: 'observer', displayName: '王建国（县人大代表）' },
+  { username: 'observer2', displayName: '李秀英（县政协委员）' },
+  { username: 'observer3', displayName: '张卫东（企业代表）' },
 ];
 
 /**

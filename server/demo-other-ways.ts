@@ -228,6 +228,7 @@ const REPORTS: ReportItem[] = [
     steps: cannot(
       '匿名反映，已核实年审规定',
       '道路运输车辆年审需核查车辆技术等级评定，外省有资质的检测机构出具的报告本县认可，车辆不必开回；报告可网上提交。',
+      '群众到“办不成事”反映窗口查询进度时表示已在外省完成检测',
     ),
   },
   {
@@ -264,7 +265,7 @@ const REPORTS: ReportItem[] = [
     dept: '县市场监督管理局',
     subject: '企业简易注销登记',
     text: '公司要注销，市场监管说税务没清完，税务说先去市场监管，两边都说等对方。',
-    daysAgo: 17,
+    daysAgo: 12,
     phone: true,
     steps: hard('已回访，涉及清税与注销衔接', [
       ['县税务局', '已出具清税证明（即办），同步推送至注销登记系统'],
@@ -305,7 +306,7 @@ const REPORTS: ReportItem[] = [
     dept: '县医疗保障局',
     subject: '医疗费用手工报销',
     text: '外地看病的发票交上去两个月了，还没报下来，打电话没人接。',
-    daysAgo: 5,
+    daysAgo: 2,
     steps: [],
   },
   {
@@ -313,7 +314,7 @@ const REPORTS: ReportItem[] = [
     atDesk: true,
     subject: '民办非企业单位成立登记',
     text: '办养老服务中心，登记要业务主管单位同意，民政和卫健都说不归自己管。',
-    daysAgo: 3,
+    daysAgo: 1,
     phone: true,
     steps: [],
   },
@@ -461,6 +462,7 @@ const COMPLAINTS: ComplaintItem[] = [
       verify('核实报销在审核环节'),
       explain('报销材料需外地医院核实，已加急；今后可在医保服务平台查询每个环节进度'),
       revisit('satisfied', '已回访'),
+      closeComplaint,
     ],
   },
   {
@@ -468,15 +470,19 @@ const COMPLAINTS: ComplaintItem[] = [
     dept: '县市场监督管理局',
     subject: '个体户登记要求不一',
     text: '意见箱信件：同样办个体户，两个窗口要的材料不一样。',
-    daysAgo: 27,
-    steps: [verify('核实属实'), ...rectify('统一材料清单', '统一个体户登记材料清单，上墙公示并更新办事指南')],
+    daysAgo: 10,
+    steps: [
+      verify('核实属实'),
+      ...rectify('统一材料清单', '统一个体户登记材料清单，上墙公示并更新办事指南'),
+      revisit('basic', '信件未留联系方式，整改结果在大厅公示'),
+    ],
   },
   {
     channel: '12345',
     dept: '县住房公积金管理中心',
     subject: '公积金贷款审批超时',
     text: '12345 工单：群众反映公积金贷款申请 20 个工作日仍未审批，影响购房交易。',
-    daysAgo: 22,
+    daysAgo: 12,
     phone: true,
     steps: [verify('核实审批超过承诺时限'), { move: { to: 'rectifying', note: '督促 3 个工作日内完成审批' } }],
   },
@@ -513,7 +519,7 @@ const COMPLAINTS: ComplaintItem[] = [
     dept: '县人力资源和社会保障局',
     subject: '退休审批材料',
     text: '意见箱信件：办理退休要提供十几年前的招工表，档案里找不到。',
-    daysAgo: 6,
+    daysAgo: 2,
     steps: [],
   },
   {
@@ -521,7 +527,7 @@ const COMPLAINTS: ComplaintItem[] = [
     dept: '县卫生健康委员会',
     subject: '诊所备案咨询无人接听',
     text: '12345 工单：群众反映卫健委公布的诊所备案咨询电话连续三天无人接听。',
-    daysAgo: 4,
+    daysAgo: 1,
     steps: [],
   },
   {
@@ -586,14 +592,14 @@ const OBSERVATIONS: ObservationItem[] = [
   {
     by: 1,
     dept: '县医疗保障局',
-    daysAgo: 26,
+    daysAgo: 9,
     text: '医保报销窗口前没有座椅，老人站着排队半个多小时；饮水机没有水。',
     steps: [respond('已增设 24 个座椅和 1 台饮水机，安排专人每日检查。')],
   },
   {
     by: 2,
     dept: '县税务局',
-    daysAgo: 19,
+    daysAgo: 7,
     matter: true,
     text: '办理发票领用，自助办税机两台中有一台故障，无人引导，纳税人只能到人工窗口排队。',
     steps: [respond('故障设备已维修，自助办税区增设一名导税员。')],
@@ -601,7 +607,7 @@ const OBSERVATIONS: ObservationItem[] = [
   {
     by: 0,
     dept: '县民政局',
-    daysAgo: 6,
+    daysAgo: 3,
     text: '婚姻登记处颁证室已启用，环境整洁；但门口没有无障碍坡道，轮椅进不去。',
     steps: [],
   },
@@ -680,12 +686,16 @@ export async function seedDemoOtherWays(
   const desk = allCodes.find((c) => c.location.includes('“办不成事”反映窗口'))!;
   const phone = () => `1${pick(['38', '39', '58', '86', '77'])}${String(Math.floor(rand() * 1e8)).padStart(8, '0')}`;
   const latest = now - HOUR;
-  /** A time in office hours on the working day `daysAgo` days before now (or the one before it). */
+  /**
+   * A time in office hours on the working day `daysAgo` days before now, or the working day before it
+   * (a weekend, or a time not yet come: today before the hall has been open a while).
+   */
   const dayTime = (daysAgo: number): number => {
+    const offset = Math.floor(rand() * 7.5 * HOUR);
     let day = chinaDay(now - daysAgo * DAY);
-    while (!cal.isWorkingDay(day)) day = chinaDay(Date.parse(`${day}T12:00:00+08:00`) - DAY);
-    const t = Date.parse(`${day}T09:00:00+08:00`) + Math.floor(rand() * 7.5 * HOUR);
-    return Math.min(t, latest - 2 * HOUR);
+    const at = (d: string) => Date.parse(`${d}T09:00:00+08:00`) + offset;
+    while (!cal.isWorkingDay(day) || at(day) > latest - 2 * HOUR) day = chinaDay(Date.parse(`${day}T12:00:00+08:00`) - DAY);
+    return at(day);
   };
   /** A time on the n-th working day after `t` (the same day for 0), never before t nor after now. */
   const after = (t: number, n: number): number => {
