@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   ];
   if (seed.seeded) {
     lines.push(
-      `  示例账号:     ${DEMO_USERS.admin.username}（管理员）· ${DEMO_USERS.supervisor.username}（督查）· ${DEMO_USERS.head.username}（部门负责人）${activity ? ` · ${DEMO_OBSERVERS[0]!.username}（特邀监督员）` : ''}`,
+      `  示例账号:     ${DEMO_USERS.admin.username}（管理员）· ${DEMO_USERS.supervisor.username}（督查）· ${DEMO_USERS.head.username}（部门负责人）${activity ? `· ${DEMO_OBSERVERS[0]!.username}（特邀监督员）` : ''}`,
       config.seedPassword.generated
         ? `  初始密码:     ${config.seedPassword.value}   （随机生成，仅显示这一次；可用 SEED_PASSWORD 指定）`
         : '  初始密码:     SEED_PASSWORD 所设的值',
