@@ -179,6 +179,13 @@ export const DEMO_USERS = {
   head: { username: 'head', displayName: '人社局负责人', role: 'dept_head' as const, department: '县人力资源和社会保障局' },
 };
 
+/** The county's 特邀监督员 (role observer, scoped to the county), seeded with a history: the first one's login is printed at start. */
+export const DEMO_OBSERVERS = [
+  { username: 'observer', displayName: '王建国（县人大代表）' },
+  { username: 'observer2', displayName: '李秀英（县政协委员）' },
+  { username: 'observer3', displayName: '张卫东（企业代表）' },
+];
+
 /**
  * The demo's 行政区划代码 (upward reports' areaCode): well-formed, but 浙江 (33) has no 市 98, so no demo
  * report can pass for a real county's.
@@ -223,14 +230,20 @@ export interface SeedResult {
   firstCode: string | null;
 }
 
-/** Seeds the demo county once, in one transaction; a database that holds any org unit is left alone. */
+/**
+ * Seeds the demo county once, in one transaction; a database that holds any org unit is left alone.
+ * `history`: the county will get a demo history (server/demo-activity.ts) starting at `since`: its codes
+ * are put up then (paper questionnaires and scan figures fall after a code's start; default now), and its
+ * 特邀监督员, who file reports in that history, get their logins (never without one: demo people).
+ */
 export async function seedDemo(
   db: Db,
-  opts: { passwordHash: string; now: number; random?: (n: number) => Uint8Array },
+  opts: { passwordHash: string; now: number; history?: { since: number }; random?: (n: number) => Uint8Array },
 ): Promise<SeedResult> {
   if (await isSeeded(db)) return { seeded: false, firstCode: null };
   const random = opts.random ?? ((n: number) => randomBytes(n));
   const now = opts.now;
+  const codesAt = opts.history?.since ?? now;
   let firstCode: string | null = null;
   await db.transaction(async (tx) => {
     const city = await insertOrgUnit(tx, { kind: 'city', name: '示例市', parentId: null, areaCode: DEMO_AREA_CODES.city, createdAt: now });
@@ -260,7 +273,7 @@ export async function seedDemo(
         used.add(id);
         own.codes.push(id);
         firstCode ??= id;
-        await tx.insert(codes).values({ id, departmentId: dept.id, location, createdAt: now, updatedAt: now });
+        await tx.insert(codes).values({ id, departmentId: dept.id, location, createdAt: codesAt, updatedAt: codesAt });
       }
     }
     await seedDemoGuides(tx, deptIds, windows, now);
@@ -272,6 +285,11 @@ export async function seedDemo(
       headDepartment: deptIds.get(DEMO_USERS.head.department)!,
       now,
     });
+    if (opts.history) {
+      for (const o of DEMO_OBSERVERS) {
+        await insertUser(tx, { ...o, role: 'observer', passwordHash: opts.passwordHash, orgUnitId: county.id, createdAt: codesAt });
+      }
+    }
   });
   return { seeded: true, firstCode };
 }

@@ -13,12 +13,15 @@ import { chinaDay } from '../shared/china-time.js';
 import type { Score } from '../shared/domain.js';
 import type { Config } from './config.js';
 import { seedDemoMatters } from './demo-matters.js';
+import { type DemoOtherWaysResult, seedDemoOtherWays } from './demo-other-ways.js';
 import { manualClock } from './lib/clock.js';
 import type { Actor } from './modules/auth/actor.js';
 import { seededRandom } from './modules/cases/prng.js';
 import { createServices } from './services.js';
 
 const DAY = 86_400_000;
+/** The demo's history: this many days before now (the codes are put up the day before it: db/seed.ts codesSince). */
+export const DEMO_HISTORY_DAYS = 60;
 const GOOD_COMMENTS = ['办事很快，工作人员很耐心', '一次就办好了，点赞', '指引清楚，环境也好', '窗口人员态度热情', '帮办代办很贴心', ''];
 const BAD_COMMENTS = ['排队等了一个多小时', '材料要求前后说法不一致，跑了两趟', '中午窗口没人', '自助机坏了没人管', '工作人员态度生硬', ''];
 
@@ -34,6 +37,8 @@ export interface DemoActivityResult {
   kioskUrl: string | null;
   /** Ratings held for review: yesterday's scripted burst and 差评 flood (the supervisor's review queue). */
   held: number;
+  /** The other ways in: 办不成事, 投诉/12345, 纸质问卷, 监督报告 and 走流程. */
+  otherWays: DemoOtherWaysResult;
 }
 
 /** Seeds `days` days of ratings before `now` and moves their cases as a county would have. */
@@ -49,7 +54,10 @@ export async function seedDemoActivity(
   const cal = services.settings.calendar();
   const supervisorRow = await findUserByUsername(db, DEMO_USERS.supervisor.username);
   const supervisor = supervisorRow ? await services.auth.resolveActor(supervisorRow.id) : null;
-  if (!supervisor) return { ratings: 0, cases: 0, matters: 0, ratedMatters: 0, openLink: null, kioskUrl: null, held: 0 };
+  if (!supervisor) {
+    const otherWays = { reports: 0, complaints: 0, paper: 0, observations: 0, walkthroughs: 0 };
+    return { ratings: 0, cases: 0, matters: 0, ratedMatters: 0, openLink: null, kioskUrl: null, held: 0, otherWays };
+  }
 
   // In table order (no ORDER BY, as before): the seeded draws below follow it.
   const codes = await db
@@ -60,7 +68,7 @@ export async function seedDemoActivity(
   const quality = new Map<number, number>();
   for (const c of codes) if (!quality.has(c.departmentId)) quality.set(c.departmentId, 0.75 + rand() * 0.2);
 
-  const days = opts.days ?? 60;
+  const days = opts.days ?? DEMO_HISTORY_DAYS;
   const bad: Array<{ caseId: number; anonymous: boolean; at: number }> = [];
   let ratings = 0;
   // The scan funnel: every rating was a scan, and some citizens scan without rating. Drawn from a
@@ -159,10 +167,12 @@ export async function seedDemoActivity(
     await move(caseId, rectified + DAY, { to: 'answered', satisfaction, note: '已回访群众告知整改结果' });
     if (rand() < 0.9) await move(caseId, rectified + DAY + 3600_000, { to: 'closed', note: '办结' });
   }
+  const otherWays = await seedDemoOtherWays(services, db, clock, { now: opts.now, supervisor });
   const rigging = await seedDemoRigging(services, clock, supervisor, codes, opts.now);
   return {
     held: rigging.held,
-    ratings: ratings + matters.ratings + rigging.sent,
+    otherWays,
+    ratings: ratings + matters.ratings + otherWays.paper + rigging.sent,
     cases: bad.length,
     matters: matters.matters,
     ratedMatters: matters.rated,

@@ -3,10 +3,10 @@
 import type { Logger as PinoLogger } from 'pino';
 import { closeDb, openDatabase } from '../db/client.js';
 import { migrateDb } from '../db/migrate.js';
-import { DEMO_USERS, seedDemo } from '../db/seed.js';
+import { DEMO_OBSERVERS, DEMO_USERS, seedDemo } from '../db/seed.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { seedDemoActivity } from './demo-activity.js';
+import { DEMO_HISTORY_DAYS, seedDemoActivity } from './demo-activity.js';
 import { systemClock } from './lib/clock.js';
 import { runJobOnce } from './lib/instances.js';
 import { createLogger } from './lib/logger.js';
@@ -28,8 +28,11 @@ async function main(): Promise<void> {
 
   const db = openDatabase(config.databaseUrl ?? config.dbFile);
   await migrateDb(db);
+  const seedAt = systemClock.now();
+  // With a history, the codes were put up the day before it (and its 特邀监督员 get their logins).
+  const history = config.seedDemoActivity ? { since: seedAt - (DEMO_HISTORY_DAYS + 1) * 86_400_000 } : undefined;
   const seed = config.seedDemo
-    ? await seedDemo(db, { passwordHash: await hashPassword(config.seedPassword.value), now: systemClock.now() })
+    ? await seedDemo(db, { passwordHash: await hashPassword(config.seedPassword.value), now: seedAt, ...(history ? { history } : {}) })
     : { seeded: false, firstCode: null };
 
   const activity = seed.seeded && config.seedDemoActivity ? await seedDemoActivity(config, db, { now: systemClock.now() }) : null;
@@ -79,6 +82,9 @@ async function main(): Promise<void> {
     activity
       ? `  示例数据:     近 60 天 ${activity.ratings} 条评价、${activity.cases} 件差评案件、${activity.matters} 件办件（${activity.ratedMatters} 件已评价）（SEED_DEMO_ACTIVITY=false 可不生成）`
       : null,
+    activity
+      ? `  其他渠道:     ${activity.otherWays.reports} 件办不成事、${activity.otherWays.complaints} 件投诉/12345、${activity.otherWays.paper} 份纸质问卷、${activity.otherWays.observations} 份监督报告和 ${activity.otherWays.walkthroughs} 次一把手走流程`
+      : null,
     `  管理后台:     ${local}/admin/`,
     firstCode ? `  市民评价页:   ${config.publicBaseUrl}/r/${firstCode}` : null,
     // A link lets whoever holds it rate a citizen's 办件: shown on the demo's first start only.
@@ -90,13 +96,13 @@ async function main(): Promise<void> {
   ];
   if (seed.seeded) {
     lines.push(
-      `  示例账号:     ${DEMO_USERS.admin.username}（管理员）· ${DEMO_USERS.supervisor.username}（督查）· ${DEMO_USERS.head.username}（部门负责人）`,
+      `  示例账号:     ${DEMO_USERS.admin.username}（管理员）· ${DEMO_USERS.supervisor.username}（督查）· ${DEMO_USERS.head.username}（部门负责人）${activity ? `· ${DEMO_OBSERVERS[0]!.username}（特邀监督员）` : ''}`,
       config.seedPassword.generated
         ? `  初始密码:     ${config.seedPassword.value}   （随机生成，仅显示这一次；可用 SEED_PASSWORD 指定）`
         : '  初始密码:     SEED_PASSWORD 所设的值',
     );
   } else {
-    lines.push('  示例账号:     admin · supervisor · head（密码为首次启动时打印或 SEED_PASSWORD 所设的值）');
+    lines.push('  示例账号:     admin · supervisor · head（有示例数据时还有 observer）（密码为首次启动时打印或 SEED_PASSWORD 所设的值）');
   }
   // The banner is for the person who started the server, not a log line: plain text on stdout.
   process.stdout.write(`${lines.filter((l) => l !== null).join('\n')}\n\n`);

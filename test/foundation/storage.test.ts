@@ -5,9 +5,10 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { firstRow, openDb, rows, writerOf } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
-import { DEMO_AREA_CODES, DEMO_USERS, DEMO_WITHOUT_CREDIT_CODE, seedDemo } from '../../db/seed.js';
+import { DEMO_AREA_CODES, DEMO_OBSERVERS, DEMO_USERS, DEMO_WITHOUT_CREDIT_CODE, seedDemo } from '../../db/seed.js';
+import { chinaDay } from '../../shared/china-time.js';
 import { areaCodeProblem, creditCodeProblem } from '../../shared/report-codes.js';
-import { driverUnderTest, makeTestApp, T0, writeSql } from '../helpers/app.js';
+import { bearerFor, driverUnderTest, makeTestApp, T0, writeSql } from '../helpers/app.js';
 import { testPasswordHash } from '../helpers/factories.js';
 
 const count = async (db: ReturnType<typeof openDb>, table: string) =>
@@ -120,7 +121,8 @@ describe('storage', () => {
   });
 });
 
-describe('demo activity', () => {
+// Seeding through the real services is slow on a shared two-core machine (PostgreSQL most).
+describe('demo activity', { timeout: 120_000 }, () => {
   it('gives the demo county a history made through the real services, with consistent rollups', async () => {
     const { seedDemoActivity } = await import('../../server/demo-activity.js');
     const { createServices } = await import('../../server/services.js');
@@ -128,7 +130,8 @@ describe('demo activity', () => {
     // A fresh migrated database of the driver under test.
     const t = await makeTestApp();
     const db = t.db;
-    await seedDemo(db, { passwordHash: await testPasswordHash(), now: T0 });
+    // The codes were put up before the history (paper questionnaires are dated after a code's start).
+    await seedDemo(db, { passwordHash: await testPasswordHash(), now: T0, history: { since: T0 - 61 * 86_400_000 } });
     const result = await seedDemoActivity(testConfig(), db, { now: T0, days: 12 });
     expect(result.ratings).toBeGreaterThan(100);
     expect(result.cases).toBeGreaterThan(0);
@@ -155,7 +158,7 @@ describe('demo activity', () => {
     const channels = (await rows<{ channel: string }>(db, sql`SELECT DISTINCT channel FROM ratings ORDER BY channel`)).map(
       (r) => r.channel,
     );
-    expect(channels).toEqual(['kiosk', 'link', 'qr']);
+    expect(channels).toEqual(['kiosk', 'link', 'paper', 'qr']);
     expect(result.kioskUrl).toMatch(/^http:\/\/test\.local\/k\/[A-Za-z0-9_-]{32}$/);
     expect((await t.app.inject({ url: new URL(result.kioskUrl!).pathname })).statusCode).toBe(200);
     // The scan funnel: every window-code rating was a scan, and some scans rated nothing (the demo's
@@ -170,6 +173,113 @@ describe('demo activity', () => {
     expect(funnel.reduce((sum, f) => sum + Number(f.opens), 0)).toBeGreaterThan(funnel.reduce((sum, f) => sum + Number(f.scanned), 0));
     const services = await createServices({ config: testConfig(), db });
     expect((await services.stats.verifyRollups()).ok).toBe(true);
+    await t.close();
+  });
+
+  it('gives the other ways in their history: 办不成事, complaints, paper questionnaires, observers, 金点子', async () => {
+    const { seedDemoActivity } = await import('../../server/demo-activity.js');
+    const { createServices } = await import('../../server/services.js');
+    const { testConfig } = await import('../helpers/app.js');
+    const t = await makeTestApp();
+    const db = t.db;
+    await seedDemo(db, { passwordHash: await testPasswordHash(), now: T0, history: { since: T0 - 61 * 86_400_000 } });
+    // The other ways in are scripted over ~60 days whatever the ratings' history (kept short here).
+    const { otherWays } = await seedDemoActivity(testConfig(), db, { now: T0, days: 3 });
+    expect(otherWays).toEqual({ reports: 25, complaints: 15, paper: 60, observations: 8, walkthroughs: 2 });
+    const today = chinaDay(T0);
+    const spread = async (kind: string) =>
+      (await firstRow<{ first: number; last: number }>(
+        db,
+        sql`SELECT min(created_at) AS first, max(created_at) AS last FROM cases WHERE kind = ${kind}`,
+      ))!;
+
+    // 办不成事: ~25 across ≥ 10 departments, most anonymous; open ones (one overdue), 不能办 closed with the
+    // citizen's feedback, 不好办 with other departments whose parts are recorded, 不给办 under 督办.
+    type Report = { status: string; handling: string | null; satisfaction: string | null; phone: number; dept: number; due: string };
+    const reports = await rows<Report>(
+      db,
+      sql`SELECT status, handling, satisfaction, CASE WHEN phone_enc IS NULL THEN 0 ELSE 1 END AS phone,
+            department_id AS dept, due_date AS due
+          FROM cases WHERE kind = 'cannot_handle'`,
+    );
+    expect(reports).toHaveLength(25);
+    expect(new Set(reports.map((r) => r.dept)).size).toBeGreaterThanOrEqual(10);
+    const phones = reports.filter((r) => Number(r.phone) === 1).length;
+    expect(phones).toBeGreaterThan(0);
+    expect(phones).toBeLessThan(reports.length / 2);
+    expect(reports.filter((r) => r.status === 'open').length).toBeGreaterThanOrEqual(3);
+    expect(reports.filter((r) => r.status === 'open' && r.due < today)).toHaveLength(1);
+    expect(
+      reports.filter((r) => r.handling === 'cannot' && r.status === 'closed' && r.satisfaction !== null).length,
+    ).toBeGreaterThanOrEqual(4);
+    expect(reports.filter((r) => r.handling === 'refused' && r.status === 'rectifying')).toHaveLength(2);
+    const hardClosed = await rows<{ id: number; parts: number; recorded: number }>(
+      db,
+      sql`SELECT c.id, count(p.department_id) AS parts, count(p.part_note) AS recorded
+          FROM cases c JOIN case_departments p ON p.case_id = c.id
+          WHERE c.kind = 'cannot_handle' AND c.handling = 'hard' AND c.status = 'closed' GROUP BY c.id`,
+    );
+    expect(hardClosed.length).toBeGreaterThanOrEqual(2);
+    for (const h of hardClosed) expect(Number(h.recorded)).toBe(Number(h.parts));
+    const reportSpread = await spread('cannot_handle');
+    expect(T0 - reportSpread.first).toBeGreaterThan(50 * 86_400_000);
+
+    // 投诉 / 12345 / 信箱 / 来电: every 12345 order keeps its number; mixed states.
+    const complaints = await rows<{ channel: string; status: string; orderNo: string | null }>(
+      db,
+      sql`SELECT channel, status, order_no AS "orderNo" FROM cases WHERE kind = 'complaint'`,
+    );
+    expect(complaints).toHaveLength(15);
+    expect(new Set(complaints.map((c) => c.channel))).toEqual(new Set(['12345', 'mailbox', 'phone', 'letter']));
+    for (const c of complaints) expect(c.orderNo !== null).toBe(c.channel === '12345');
+    expect(new Set(complaints.map((c) => c.status)).size).toBeGreaterThanOrEqual(4);
+
+    // 纸质问卷: 60, typed in by the demo supervisor over a few departments, dated over the period.
+    const paper = await rows<{ by: string; dept: number; at: number }>(
+      db,
+      sql`SELECT u.username AS by, k.department_id AS dept, r.created_at AS at
+          FROM ratings r JOIN users u ON u.id = r.entered_by JOIN codes k ON k.id = r.code_id WHERE r.channel = 'paper'`,
+    );
+    expect(paper).toHaveLength(60);
+    expect(new Set(paper.map((p) => p.by))).toEqual(new Set([DEMO_USERS.supervisor.username]));
+    expect(new Set(paper.map((p) => p.dept)).size).toBeGreaterThanOrEqual(3);
+    expect(T0 - Math.min(...paper.map((p) => Number(p.at)))).toBeGreaterThan(50 * 86_400_000);
+
+    // 特邀监督员: 3 observers of the county with 8 reports; 2 走流程 by the head and the supervisor.
+    const observerUsers = await rows<{ username: string; unit: string }>(
+      db,
+      sql`SELECT u.username, o.name AS unit FROM users u JOIN org_units o ON o.id = u.org_unit_id WHERE u.role = 'observer' ORDER BY u.id`,
+    );
+    expect(observerUsers).toEqual(DEMO_OBSERVERS.map((o) => ({ username: o.username, unit: '示例县' })));
+    const observations = await rows<{ by: string; role: string; walkthrough: boolean | number }>(
+      db,
+      sql`SELECT u.username AS by, u.role, c.walkthrough FROM cases c JOIN users u ON u.id = c.reported_by WHERE c.kind = 'observation'`,
+    );
+    expect(observations.filter((o) => o.role === 'observer')).toHaveLength(8);
+    expect(new Set(observations.filter((o) => o.role === 'observer').map((o) => o.by)).size).toBe(3);
+    expect(
+      observations
+        .filter((o) => Boolean(o.walkthrough))
+        .map((o) => o.by)
+        .sort(),
+    ).toEqual([DEMO_USERS.head.username, DEMO_USERS.supervisor.username].sort());
+    // The printed observer logs in to see their own reports and their answers.
+    const observer = (await firstRow<{ id: number }>(db, sql`SELECT id FROM users WHERE username = ${DEMO_OBSERVERS[0]!.username}`))!;
+    const mine = await t.app.inject({ url: '/api/observations', headers: bearerFor(t.app, { id: observer.id, role: 'observer' }) });
+    expect(mine.statusCode).toBe(200);
+    expect(mine.json().reports.length).toBeGreaterThanOrEqual(2);
+
+    // 金点子: ~20, most answered.
+    const suggestions = (await firstRow<{ n: number; answered: number }>(
+      db,
+      sql`SELECT count(*) AS n, count(answered_at) AS answered FROM suggestions`,
+    ))!;
+    expect(Number(suggestions.n)).toBe(20);
+    expect(Number(suggestions.answered)).toBeGreaterThan(Number(suggestions.n) / 2);
+
+    // Everything counted agrees with the recount.
+    const services = await createServices({ config: testConfig(), db });
+    expect((await services.stats.verifyRollups()).mismatches).toEqual([]);
     await t.close();
   });
 });
