@@ -197,6 +197,8 @@ export interface CaseFilter {
   dueOn?: string;
   /** Cases opened at or after this time (ms). */
   openedSince?: number;
+  /** Cases whose 事项 (subject) is exactly this; '' for the ones that name none. */
+  subject?: string;
   ratingId?: number;
   /** China calendar day the overdue flags are computed against. */
   today: string;
@@ -264,6 +266,7 @@ function filterWhere(db: DbOrTx, f: CaseFilter): SQL | undefined {
     );
   }
   if (f.openedSince !== undefined) conds.push(gte(cases.createdAt, f.openedSince));
+  if (f.subject !== undefined) conds.push(f.subject === '' ? isNull(cases.subject) : eq(cases.subject, f.subject));
   return and(...conds);
 }
 
@@ -339,12 +342,13 @@ function selectListRows(db: DbOrTx) {
 export async function listCases(db: DbOrTx, f: CaseFilter): Promise<{ rows: CaseListRow[]; total: number }> {
   if (f.departmentIds.length === 0) return { rows: [], total: 0 };
   const where = filterWhere(db, f);
-  // Overdue, deadline, opening-time and rating filters need the cases themselves; the others are per-status counts.
+  // Overdue, deadline, opening-time, 事项 and rating filters need the cases themselves; the others are per-status counts.
   const total = async () =>
     f.overdue === undefined &&
     f.ratingId === undefined &&
     f.dueOn === undefined &&
     f.openedSince === undefined &&
+    f.subject === undefined &&
     !f.coordinatingIds?.length
       ? countByStatus(db, f)
       : ((

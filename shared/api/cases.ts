@@ -37,6 +37,9 @@ export const CaseListQuery = Type.Object({
   /** Unclosed cases due that day: the whole deadline, or a 差评 still waiting for its return visit's contact deadline. */
   dueOn: Type.Optional(DateString),
   openedSince: Type.Optional(Type.Integer({ minimum: 0, maximum: 8.64e15, description: '只列出此时刻（毫秒）及之后立案的案件' })),
+  subject: Type.Optional(
+    Type.String({ maxLength: 100, description: '只列出反映此事项的案件（办不成事、投诉；与填写的事项完全一致）；空字符串：未填事项的' }),
+  ),
   sort: Type.Optional(
     lit(['newest', 'queue'] as const, {
       description: 'newest：最新在前；queue：督查待办队列（逾期在前、再按期限），未指定 status 时只含未办结案件',

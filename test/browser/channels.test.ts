@@ -1,6 +1,7 @@
 // 其他渠道 in Debian chromium: a 办不成事 a citizen reports through the public API (and a complaint, a
 // suggestion) shows on the staff page's figures at 1440 px and at 390 px, where nothing scrolls
-// sideways; its department row opens the case list filtered to that kind and department. A
+// sideways; its department row opens the case list filtered to that kind and department, its 事项 row
+// the cases of that 事项. A
 // department head sees their own department only. The public page shows the department's count.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -84,6 +85,14 @@ describe('其他渠道', () => {
         await expect.poll(() => page.locator('main').textContent()).toContain(caseNo);
         expect(await page.getByLabel('类型').inputValue()).toBe('cannot_handle');
         expect(await page.getByLabel('部门').inputValue()).toBe(String(s.w.deptA.id));
+        // A 事项 row opens the cases reporting that 事项 (in that department), the filter named on the page.
+        await page.goBack();
+        const subjectRow = page.getByTestId('cannot-handle-subjects').locator('tr', { hasText: s.w.deptA.name });
+        await subjectRow.getByRole('link', { name: '不动产登记' }).click();
+        await page.getByRole('heading', { name: '案件', level: 1 }).waitFor();
+        expect(new URL(page.url()).searchParams.get('subject')).toBe('不动产登记');
+        await expect.poll(() => page.locator('main').textContent()).toContain('事项：不动产登记');
+        expect(await page.locator('main').textContent()).toContain(caseNo);
       }
       expect(errors).toEqual([]);
     }

@@ -248,6 +248,29 @@ describe('the 办不成事 workflow', () => {
 });
 
 describe('figures', () => {
+  it('the case list filters by 事项 (subject): exactly that 事项, or with an empty one the reports naming none', async () => {
+    const a = await reported({ subject: '不动产登记' });
+    const b = await reported({ subject: '社会保障卡补办' });
+    const c = await reported({ subject: undefined });
+    const list = async (qs: string) => {
+      const res = await t.app.inject({ url: `/api/cases?kind=cannot_handle&${qs}`, headers: bearerFor(t.app, w.supervisor) });
+      expect(res.statusCode, res.body).toBe(200);
+      return {
+        nos: res
+          .json()
+          .cases.map((x: { caseNo: string }) => x.caseNo)
+          .sort(),
+        total: res.json().total,
+      };
+    };
+    expect(await list(`subject=${encodeURIComponent('不动产登记')}`)).toEqual({ nos: [a.caseNo], total: 1 });
+    expect(await list(`subject=${encodeURIComponent('社会保障卡补办')}&sort=queue`)).toEqual({ nos: [b.caseNo], total: 1 });
+    expect(await list('subject=')).toEqual({ nos: [c.caseNo], total: 1 });
+    expect((await list('')).total).toBe(3);
+    const tooLong = await t.app.inject({ url: `/api/cases?subject=${'事'.repeat(101)}`, headers: bearerFor(t.app, w.supervisor) });
+    expect(tooLong.statusCode).toBe(400);
+  });
+
   it('reports and 解决率 by department and 事项; the 差评 figures and rollups count none of it', async () => {
     const a = await reported({ subject: '不动产登记' });
     await reported({ subject: '不动产登记' });

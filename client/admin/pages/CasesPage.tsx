@@ -31,6 +31,8 @@ function linkedFilters(query: URLSearchParams): { key: string; value: string; la
   if (query.get('openedSince') && Number.isInteger(since) && since >= 0) {
     out.push({ key: 'openedSince', value: String(since), label: `${formatTime(since)} 以来立案` });
   }
+  const subject = query.get('subject');
+  if (subject !== null) out.push({ key: 'subject', value: subject, label: subject ? `事项：${subject}` : '未填事项' });
   return out;
 }
 

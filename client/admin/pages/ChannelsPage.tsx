@@ -12,8 +12,11 @@ import type { PageProps } from '../routes.js';
 import '../components/stats/stats.css';
 
 /** The case list of one kind (every status), of one department if given. */
-const casesLink = (kind: 'cannot_handle' | 'complaint' | 'observation', departmentId?: number) =>
-  `${BASE}/cases?${qs({ kind, departmentId, status: 'all', sort: 'newest' })}`;
+/** The case list of a kind (and department); a 事项 row's link also names its 事项 (empty: the ones naming none). */
+function casesLink(kind: 'cannot_handle' | 'complaint' | 'observation', departmentId?: number, subject?: string | null): string {
+  const base = `${BASE}/cases?${qs({ kind, departmentId, status: 'all', sort: 'newest' })}`;
+  return subject === undefined ? base : `${base}&${new URLSearchParams({ subject: subject ?? '' })}`;
+}
 
 interface Tile {
   label: string;
@@ -99,7 +102,7 @@ function CannotHandle({ range }: { range: Range }) {
               { label: '解决率', value: pct(d.total.solveRate), detail: `${int(d.total.solved)} / ${int(d.total.closed)} 办结` },
             ]}
           />
-          <p class="note">按反映日期统计；解决率 = 已解决 / 已办结。点部门或事项打开该部门的办不成事案件。</p>
+          <p class="note">按反映日期统计；解决率 = 已解决 / 已办结。点部门打开该部门的办不成事案件，点事项打开反映该事项的案件。</p>
           {d.departments.length === 0 ? (
             <p class="muted">本期没有办不成事反映。</p>
           ) : (
@@ -118,7 +121,7 @@ function CannotHandle({ range }: { range: Range }) {
                 {d.subjects.map((r) => (
                   <tr key={`${r.departmentId}|${r.subject ?? ''}`}>
                     <th scope="row">
-                      <a href={casesLink('cannot_handle', r.departmentId)}>{r.subject ?? '（未填事项）'}</a>
+                      <a href={casesLink('cannot_handle', r.departmentId, r.subject)}>{r.subject ?? '（未填事项）'}</a>
                       <span class="muted code-line"> {r.departmentName}</span>
                     </th>
                     <FigureCells labels={REPORT_COLUMNS} figures={[int(r.reports), int(r.closed), int(r.solved), pct(r.solveRate)]} />

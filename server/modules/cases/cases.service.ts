@@ -352,6 +352,7 @@ export function createCasesService(deps: CasesDeps) {
         overdue: query.overdue,
         dueOn: query.dueOn,
         openedSince: query.openedSince,
+        subject: query.subject?.trim(),
         today: t,
         sort,
         limit: query.limit ?? 50,
