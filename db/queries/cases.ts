@@ -512,6 +512,10 @@ export interface ReportFigureRow {
   reports: number;
   closed: number;
   solved: number;
+  /** By classification: 不能办, 不好办, 不给办 (the rest are not classified yet). */
+  cannot: number;
+  hard: number;
+  refused: number;
 }
 
 /**
@@ -526,7 +530,10 @@ export async function reportFigures(db: DbOrTx, departmentIds: number[], from: s
     sql`SELECT c.department_id AS "departmentId", d.name AS "departmentName", c.subject AS "subject",
       count(*) AS "reports",
       sum(CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END) AS "closed",
-      sum(CASE WHEN c.status = 'closed' AND c.satisfaction IN ('satisfied', 'basic') THEN 1 ELSE 0 END) AS "solved"
+      sum(CASE WHEN c.status = 'closed' AND c.satisfaction IN ('satisfied', 'basic') THEN 1 ELSE 0 END) AS "solved",
+      sum(CASE WHEN c.handling = 'cannot' THEN 1 ELSE 0 END) AS "cannot",
+      sum(CASE WHEN c.handling = 'hard' THEN 1 ELSE 0 END) AS "hard",
+      sum(CASE WHEN c.handling = 'refused' THEN 1 ELSE 0 END) AS "refused"
     FROM cases c JOIN departments d ON d.id = c.department_id
     WHERE c.kind = 'cannot_handle' AND c.rating_day >= ${from} AND c.rating_day <= ${to} AND ${inIdList(db, sql.raw('c.department_id'), departmentIds)}
     GROUP BY c.department_id, d.name, d.sort_order, c.subject

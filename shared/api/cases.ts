@@ -419,6 +419,9 @@ const ReportFigureRow = Type.Object({
   closed: Type.Integer({ description: '已办结' }),
   solved: Type.Integer({ description: '办结且群众满意或基本满意' }),
   solveRate: Nullable(Type.Number({ description: '解决率 = solved / closed；无办结为 null' })),
+  cannot: Type.Integer({ description: '分类为不能办的' }),
+  hard: Type.Integer({ description: '分类为不好办的' }),
+  refused: Type.Integer({ description: '分类为不给办的（其余尚未分类）' }),
 });
 export const ReportFiguresResponse = Type.Object({
   from: Type.String(),

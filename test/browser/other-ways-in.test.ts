@@ -169,9 +169,9 @@ describe('every other way in, end to end', () => {
     const mine = (await s.t.app.inject({ url: '/api/observations', headers: observerToken })).json();
     expect(JSON.stringify(mine)).not.toContain(caseNo);
 
-    // The figures count it: one report, closed and solved.
+    // The figures count it: one report, 不好办, closed and solved.
     const figures = await s.t.app.inject({ url: '/api/stats/cannot-handle', headers: bearerFor(s.t.app, s.w.supervisor) });
-    expect(figures.json().total).toEqual({ reports: 1, closed: 1, solved: 1, solveRate: 1 });
+    expect(figures.json().total).toEqual({ reports: 1, closed: 1, solved: 1, solveRate: 1, cannot: 0, hard: 1, refused: 0 });
     expect((await s.t.services.stats.verifyRollups()).mismatches).toEqual([]);
     expect(errors).toEqual([]);
   }, 120_000);

@@ -271,10 +271,11 @@ describe('figures', () => {
     expect(tooLong.statusCode).toBe(400);
   });
 
-  it('reports and 解决率 by department and 事项; the 差评 figures and rollups count none of it', async () => {
+  it('reports, 解决率 and classifications by department and 事项; the 差评 figures and rollups count none of it', async () => {
     const a = await reported({ subject: '不动产登记' });
-    await reported({ subject: '不动产登记' });
+    const b = await reported({ subject: '不动产登记' });
     await reported({ subject: undefined });
+    await move(t, w.supervisor, b.id, { to: 'visited', handling: 'refused' });
     const close = async (id: number, satisfaction: 'satisfied' | 'basic' | 'unsatisfied') => {
       await move(t, w.headA, id, { to: 'visited', handling: 'cannot' });
       await move(t, w.headA, id, { to: 'rectified', note: '解释' });
@@ -282,13 +283,24 @@ describe('figures', () => {
     };
     await close(a.id, 'satisfied');
     const figures = (await getJson(t, w.supervisor, '/api/stats/cannot-handle?from=2026-11-01&to=2026-11-30')).json();
-    expect(figures.total).toEqual({ reports: 3, closed: 1, solved: 1, solveRate: 1 });
+    // By classification too: one 不能办 (closed), one 不给办, one not classified yet.
+    expect(figures.total).toEqual({ reports: 3, closed: 1, solved: 1, solveRate: 1, cannot: 1, hard: 0, refused: 1 });
     expect(figures.departments).toEqual([
-      { departmentId: w.deptA.id, departmentName: w.deptA.name, reports: 3, closed: 1, solved: 1, solveRate: 1 },
+      {
+        departmentId: w.deptA.id,
+        departmentName: w.deptA.name,
+        reports: 3,
+        closed: 1,
+        solved: 1,
+        solveRate: 1,
+        cannot: 1,
+        hard: 0,
+        refused: 1,
+      },
     ]);
     expect(figures.subjects).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ subject: '不动产登记', reports: 2, closed: 1, solved: 1 }),
+        expect.objectContaining({ subject: '不动产登记', reports: 2, closed: 1, solved: 1, cannot: 1, refused: 1 }),
         expect.objectContaining({ subject: null, reports: 1, closed: 0, solveRate: null }),
       ]),
     );

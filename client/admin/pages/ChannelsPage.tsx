@@ -85,6 +85,8 @@ export function ChannelsPage({ query }: PageProps) {
 }
 
 const REPORT_COLUMNS = ['反映', '办结', '已解决', '解决率'];
+/** The department table also shows how its reports were classified. */
+const REPORT_DEPARTMENT_COLUMNS = [...REPORT_COLUMNS, '不能办', '不好办', '不给办'];
 
 function CannotHandle({ range }: { range: Range }) {
   const state = useApi<ReportFigures>(`/api/stats/cannot-handle?${qs(range)}`);
@@ -100,6 +102,11 @@ function CannotHandle({ range }: { range: Range }) {
               { label: '已办结', value: int(d.total.closed) },
               { label: '已解决', value: int(d.total.solved), detail: '办结且群众满意或基本满意' },
               { label: '解决率', value: pct(d.total.solveRate), detail: `${int(d.total.solved)} / ${int(d.total.closed)} 办结` },
+              {
+                label: '待分类',
+                value: int(d.total.reports - d.total.cannot - d.total.hard - d.total.refused),
+                detail: `不能办 ${int(d.total.cannot)} · 不好办 ${int(d.total.hard)} · 不给办 ${int(d.total.refused)}`,
+              },
             ]}
           />
           <p class="note">按反映日期统计；解决率 = 已解决 / 已办结。点部门打开该部门的办不成事案件，点事项打开反映该事项的案件。</p>
@@ -107,13 +114,16 @@ function CannotHandle({ range }: { range: Range }) {
             <p class="muted">本期没有办不成事反映。</p>
           ) : (
             <>
-              <FigureTable caption="按部门" head="部门" columns={REPORT_COLUMNS} testId="cannot-handle-departments">
+              <FigureTable caption="按部门" head="部门" columns={REPORT_DEPARTMENT_COLUMNS} testId="cannot-handle-departments">
                 {d.departments.map((r) => (
                   <tr key={r.departmentId} data-testid="cannot-handle-department">
                     <th scope="row">
                       <a href={casesLink('cannot_handle', r.departmentId)}>{r.departmentName}</a>
                     </th>
-                    <FigureCells labels={REPORT_COLUMNS} figures={[int(r.reports), int(r.closed), int(r.solved), pct(r.solveRate)]} />
+                    <FigureCells
+                      labels={REPORT_DEPARTMENT_COLUMNS}
+                      figures={[int(r.reports), int(r.closed), int(r.solved), pct(r.solveRate), int(r.cannot), int(r.hard), int(r.refused)]}
+                    />
                   </tr>
                 ))}
               </FigureTable>

@@ -263,7 +263,16 @@ export function createCasesService(deps: CasesDeps) {
   /** 办不成事 figures of a scope: reports, closed, solved (解决率), by department and 事项. */
   async function reportFigures(scope: Pick<Actor, 'departmentIds'>, from: string, to: string) {
     const list = await q.reportFigures(db, [...scope.departmentIds], from, to);
-    return list.map((r) => ({ ...r, reports: Number(r.reports), closed: Number(r.closed), solved: Number(r.solved) }));
+    // PostgreSQL's sums are strings (bigint): numbers here, as SQLite gives them.
+    return list.map((r) => ({
+      ...r,
+      reports: Number(r.reports),
+      closed: Number(r.closed),
+      solved: Number(r.solved),
+      cannot: Number(r.cannot),
+      hard: Number(r.hard),
+      refused: Number(r.refused),
+    }));
   }
 
   const privacy = createCasePrivacy({ db, clock, settings, ratings, crypto, scoped, canViewPhone });
@@ -600,14 +609,18 @@ export function createCasesService(deps: CasesDeps) {
       if (from > to) throw new BadRequest('开始日期（from）不能晚于结束日期（to）', 'InvalidRange');
       const rows = await reportFigures(actor, from, to);
       const rate = (r: { closed: number; solved: number }) => (r.closed === 0 ? null : r.solved / r.closed);
-      const sum = (list: { reports: number; closed: number; solved: number }[]) => {
-        const s = { reports: 0, closed: 0, solved: 0 };
-        for (const r of list) {
-          s.reports += r.reports;
-          s.closed += r.closed;
-          s.solved += r.solved;
-        }
-        return { ...s, solveRate: rate(s) };
+      const sum = (list: typeof rows) => {
+        const s = { reports: 0, closed: 0, solved: 0, cannot: 0, hard: 0, refused: 0 };
+        for (const r of list) for (const k of Object.keys(s) as (keyof typeof s)[]) s[k] += r[k];
+        return {
+          reports: s.reports,
+          closed: s.closed,
+          solved: s.solved,
+          solveRate: rate(s),
+          cannot: s.cannot,
+          hard: s.hard,
+          refused: s.refused,
+        };
       };
       const byDept = new Map<number, typeof rows>();
       for (const r of rows) byDept.set(r.departmentId, [...(byDept.get(r.departmentId) ?? []), r]);
