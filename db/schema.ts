@@ -520,8 +520,9 @@ export const matters = sqliteTable(
     // The 评价器's newest finished 办件 at its window.
     index('matters_code_finished_idx').on(t.codeId, t.finishedAt),
     // The default-rating job: a department's finished 办件 never rated, oldest first (per department,
-    // so that a department without default ratings never holds up the others).
-    index('matters_unrated_idx').on(t.departmentId, t.status, t.ratingCount, t.finishedAt),
+    // so that a department without default ratings never holds up the others). Partial: a 办件's first
+    // rating takes it out (one entry deleted), instead of moving it to another place of the index.
+    index('matters_unrated_idx').on(t.departmentId, t.finishedAt, t.id).where(sql`status = 'finished' AND rating_count = 0`),
   ],
 );
 

@@ -1,6 +1,6 @@
 // The rating side of a 办件 (一次一评): the 办件 a one-time link or a 评价器 rates, its assess numbers
 // (1, then one 追评 2) claimed in the rating's transaction, and the first rating a 追评 replaces.
-import { type DbOrTx, statement } from '../client.js';
+import { type DbOrTx, isPg, statement } from '../client.js';
 
 /** What the rating path needs of a 办件: where it is counted and whether it may still be rated. */
 export interface RatableMatter {
@@ -38,16 +38,18 @@ export async function findMatterById(db: DbOrTx, id: number): Promise<RatableMat
 }
 
 /**
- * Takes the 办件's next assess number for a citizen's rating, unless it has `max` already: the row
- * update serialises two ratings of one 办件 (two phones, or two instances). Undefined: none left.
+ * Brings the rating counts of these 办件 up to their stored ratings, once per batch that rated them: the
+ * ratings themselves decide the assess numbers (`ratings_matter_assess_uq`, see insertBoundRating), the
+ * count follows from them in the same transaction. A citizen rated each of them (评价率).
  */
-export async function claimAssessNumber(tx: DbOrTx, matterId: number, max: number, now: number): Promise<number | undefined> {
-  const row = await statement(
+export async function recountMatterRatings(tx: DbOrTx, matterIds: readonly number[], now: number): Promise<void> {
+  if (matterIds.length === 0) return;
+  const ids = isPg(tx) ? 'SELECT value::bigint FROM json_array_elements_text(@ids::json) AS j(value)' : 'SELECT value FROM json_each(@ids)';
+  await statement(
     tx,
-    `UPDATE matters SET rating_count = rating_count + 1, rated = 1, updated_at = ? WHERE id = ? AND rating_count < ?
-     RETURNING rating_count AS n`,
-  ).get<{ n: number }>([now, matterId, max]);
-  return row?.n;
+    `UPDATE matters SET rating_count = (SELECT count(*) FROM ratings r WHERE r.matter_id = matters.id), rated = 1, updated_at = @now
+     WHERE id IN (${ids})`,
+  ).run({ ids: JSON.stringify([...new Set(matterIds)]), now });
 }
 
 /** A rating replaced in every figure by its 办件's 追评: as stored, for its rollups to be taken back. */

@@ -157,6 +157,21 @@ export async function insertRatingFast(db: DbOrTx, r: HotRatingInsert): Promise<
   return row!.id;
 }
 
+const INSERT_BOUND = INSERT.replace('RETURNING id', 'ON CONFLICT DO NOTHING RETURNING id');
+const INSERT_BOUND_WITH_ID = `${INSERT_WITH_ID} ON CONFLICT DO NOTHING RETURNING id`;
+
+/**
+ * A rating bound to a 办件 (one-time link, 评价器), inserted unless its 办件 has a rating of this assess
+ * number already, or this code a rating of this idempotency key: the unique indexes decide, in the one
+ * statement (`ratings_matter_assess_uq`, `ratings_idempotency_uq`), also between instances. Answers its
+ * id, or undefined when it was not inserted (the caller asks which). With `id`: under an id drawn
+ * before (PostgreSQL).
+ */
+export async function insertBoundRating(tx: DbOrTx, r: HotRatingInsert & { id?: number }): Promise<number | undefined> {
+  const text = r.id === undefined ? INSERT_BOUND : INSERT_BOUND_WITH_ID;
+  return (await statement(tx, text).get<{ id: number }>(columnsOf(r)))?.id;
+}
+
 const INSERT_ENTERED = `
     INSERT INTO ratings (code_id, department_id, score, tags, comment, phone_enc, real_name, client_hash, net_hash,
       idempotency_key, channel, created_at, day, flagged, flag_reason, matter_id, assess_number, held, hold_group_id, entered_by)

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { firstRow, rows } from '../../db/client.js';
+import { countWrites } from '../../db/statement-count.js';
 import { drive, move } from '../cases/helpers.js';
 import { T0 } from '../helpers/app.js';
 import { useTestWorld } from '../helpers/factories.js';
@@ -81,6 +82,46 @@ describe('一次一评: POST /api/e/{token}/ratings rates the 办件 of a one-ti
         .map((a) => a.json().assessNumber)
         .sort(),
     ).toEqual([1, 2]);
+    expect((await t.services.stats.verifyRollups()).ok).toBe(true);
+  });
+
+  it('ratings of many 办件 at once: one insert each decides its assess number, the 办件 counts follow once per batch', async () => {
+    const ms = [];
+    for (let i = 0; i < 12; i++) ms.push(await matterOf());
+    // The arbiter is the ratings' unique index: no claim of the 办件 row per rating, no key looked up
+    // before the insert (bench/README.md, issue 13: a 办件's rating as fast as a window code's).
+    const updates = countWrites(t.db, { filter: (s) => /^\s*UPDATE matters\b/i.test(s) });
+    const lookups = countWrites(t.db, { filter: (s) => /FROM ratings WHERE code_id = \S+ AND idempotency_key = /.test(s) });
+    const transactions = countWrites(t.db, { transactions: true });
+    let answers: Awaited<ReturnType<typeof rate>>[];
+    try {
+      answers = await Promise.all(ms.map((m) => rate(m.linkToken!, { score: 5, idempotencyKey: key() })));
+    } finally {
+      for (const c of [updates, lookups, transactions]) c.stop();
+    }
+    expect(answers.map((a) => [a.statusCode, a.json().assessNumber])).toEqual(ms.map(() => [201, 1]));
+    expect(lookups.count).toBe(0);
+    expect(updates.count).toBeLessThanOrEqual(transactions.count);
+    expect(updates.count).toBeLessThan(ms.length);
+    const counted = await rows<{ rating_count: number; rated: number }>(
+      t.db,
+      sql`SELECT rating_count, rated FROM matters WHERE link_token IS NOT NULL ORDER BY id`,
+    );
+    expect(counted).toEqual(ms.map(() => ({ rating_count: 1, rated: 1 })));
+    expect(await deptRow()).toMatchObject({ s5: 12, submissions: 12, finished: 12, rated: 12 });
+    expect((await t.services.stats.verifyRollups()).ok).toBe(true);
+  });
+
+  it('the same rating sent twice at once (one batch) is stored once, both answered with it', async () => {
+    const m = await matterOf();
+    const body = { score: 4, idempotencyKey: key() };
+    const [a, b] = await Promise.all([rate(m.linkToken!, body), rate(m.linkToken!, body)]);
+    expect([a!.statusCode, b!.statusCode].sort()).toEqual([200, 201]);
+    expect(a!.json()).toEqual(b!.json());
+    expect(a!.json().assessNumber).toBe(1);
+    const matterRow = await firstRow<{ rating_count: number }>(t.db, sql`SELECT rating_count FROM matters WHERE id = ${m.id}`);
+    expect(matterRow).toEqual({ rating_count: 1 });
+    expect((await rate(m.linkToken!, { score: 3, idempotencyKey: key() })).json().assessNumber).toBe(2);
     expect((await t.services.stats.verifyRollups()).ok).toBe(true);
   });
 

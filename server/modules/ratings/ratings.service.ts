@@ -171,6 +171,8 @@ interface Stored {
   takeBack: RatingFacts | null;
   /** A 办件's first citizen rating: it now counts as rated (评价率). */
   matterRated: MatterFacts | null;
+  /** The 办件 this rating was stored for (its count follows at the batch's end); null for the others and for a retry. */
+  matterId: number | null;
   /** Held for review: a submission that counts in no figure until a decision. */
   held: RatingFacts | null;
   /** Earlier ratings a rule that fired took back into hold (their counted figures taken back). */
@@ -324,23 +326,39 @@ export function createRatingsService(deps: {
   }
 
   /**
-   * A 办件's rating claims its assess number (1, then 2 for the one 追评) in the transaction; a 追评
-   * marks the first rating superseded and takes its figures back (the first stays, as a fact).
+   * A 办件's rating in one statement: inserted under the 办件's next assess number (1, then 2 for the one
+   * 追评) unless a rating holds it already — the unique index decides, in this transaction and between
+   * instances; the number read with the link is only where it starts. Not inserted under any number up
+   * to `max`: the 办件 is rated up (refused before anything is written), or this is a retry of a stored
+   * rating (same idempotency key), answered with it. A 追评 marks the first rating superseded and takes
+   * its figures back (the first stays, as a fact). The 办件's count follows at the batch's end
+   * (recountMatterRatings).
    */
-  async function claimForMatter(
+  async function storeBound(
     tx: Tx,
-    m: mq.RatableMatter,
-    now: number,
+    p: Prepared,
+    matter: mq.RatableMatter,
+    row: q.HotRatingInsert,
+    drawn: number | undefined,
     max: number,
-  ): Promise<{ assessNumber: number; takeBack: RatingFacts | null }> {
-    const assessNumber = await mq.claimAssessNumber(tx, m.id, max, now);
-    if (assessNumber === undefined)
-      throw max === 1 ? new RatingsUsedUp('该办件已评价过，不能再次评价。感谢您的反馈！') : new RatingsUsedUp();
-    if (assessNumber === 1) return { assessNumber, takeBack: null };
-    const first = await mq.supersedeFirstRating(tx, m.id);
-    // An excluded first rating (an approved appeal) no longer counts: nothing to take back.
-    const takeBack = first && !first.excluded ? ratingFactsOf(first, matterFactsOf(m)) : null;
-    return { assessNumber, takeBack };
+  ): Promise<{ id: number; assessNumber: number; takeBack: RatingFacts | null } | { priorId: number }> {
+    const insert: q.HotRatingInsert & { id?: number } = drawn === undefined ? row : { ...row, id: drawn };
+    for (let n = matter.ratingCount + 1; n <= max; n++) {
+      insert.assessNumber = n;
+      const id = await q.insertBoundRating(tx, insert);
+      if (id === undefined) {
+        const prior = p.idempotencyKey ? await q.findByIdempotencyKey(tx, p.code.code, p.idempotencyKey) : undefined;
+        if (prior) return { priorId: prior.id };
+        continue;
+      }
+      if (n === 1) return { id, assessNumber: n, takeBack: null };
+      const first = await mq.supersedeFirstRating(tx, matter.id);
+      // An excluded first rating (an approved appeal) no longer counts: nothing to take back.
+      return { id, assessNumber: n, takeBack: first && !first.excluded ? ratingFactsOf(first, matterFactsOf(matter)) : null };
+    }
+    const prior = p.idempotencyKey ? await q.findByIdempotencyKey(tx, p.code.code, p.idempotencyKey) : undefined;
+    if (prior) return { priorId: prior.id };
+    throw max === 1 ? new RatingsUsedUp('该办件已评价过，不能再次评价。感谢您的反馈！') : new RatingsUsedUp();
   }
 
   /**
@@ -349,20 +367,12 @@ export function createRatingsService(deps: {
    * so a rating that fails here counts nowhere.
    */
   async function store(tx: Tx, p: Prepared, batch: BatchContext): Promise<Stored> {
-    if (p.idempotencyKey) {
+    // A 办件's rating on SQLite is not looked up first: its insert finds a retry (storeBound).
+    if (p.idempotencyKey && (batch.byKey || !p.matter)) {
       const priorId = batch.byKey
         ? batch.byKey.get(keyOf(p.code.code, p.idempotencyKey))
         : (await q.findByIdempotencyKey(tx, p.code.code, p.idempotencyKey))?.id;
-      if (priorId !== undefined)
-        return {
-          answer: await answerFor(tx, priorId, false, p),
-          rollup: null,
-          takeBack: null,
-          matterRated: null,
-          held: null,
-          heldBefore: [],
-          window: null,
-        };
+      if (priorId !== undefined) return retried(tx, priorId, p);
     }
     const { limits } = p;
     const now = p.createdAt;
@@ -379,9 +389,6 @@ export function createRatingsService(deps: {
     // address), and the sender is answered as usual: a script learns nothing from the answer.
     const fired = seen ? firedRules(p, seen, at) : [];
 
-    // Before anything is written: a 办件 rated twice already refuses the rating here.
-    const maxAssess = p.channel === 'kiosk' ? KIOSK_MAX_ASSESS_NUMBER : MAX_ASSESS_NUMBER;
-    const claimed = p.matter ? await claimForMatter(tx, p.matter, now, maxAssess) : null;
     const day = chinaDay(now);
     // The rating's burst (the first rule that fired), and the earlier ratings each newly found burst
     // takes back into hold.
@@ -406,13 +413,21 @@ export function createRatingsService(deps: {
       flagged: fired.length > 0,
       flagReason: fired.length ? fired.map((f) => f.rule).join(',') : null,
       matterId: p.matter?.id ?? null,
-      assessNumber: claimed?.assessNumber ?? null,
+      assessNumber: null,
       held: hold !== null,
       holdGroupId: hold?.group.id ?? null,
     };
     const drawn = batch.ids?.shift();
     let id: number;
-    if (p.enteredBy) id = await q.insertEnteredRating(tx, row, p.enteredBy.id);
+    let claimed: { assessNumber: number; takeBack: RatingFacts | null } | null = null;
+    if (p.matter) {
+      // Nothing is written before: a 办件 rated twice already refuses the rating here.
+      const max = p.channel === 'kiosk' ? KIOSK_MAX_ASSESS_NUMBER : MAX_ASSESS_NUMBER;
+      const bound = await storeBound(tx, p, p.matter, row, drawn, max);
+      if ('priorId' in bound) return retried(tx, bound.priorId, p);
+      id = bound.id;
+      claimed = bound;
+    } else if (p.enteredBy) id = await q.insertEnteredRating(tx, row, p.enteredBy.id);
     else if (drawn === undefined) id = await q.insertRatingFast(tx, row);
     // A 办件's rating is inserted at once: its 追评, maybe later in the same batch, marks it superseded.
     else if (batch.deferred && !isBadScore(p.score) && !p.matter && !hold) {
@@ -474,9 +489,24 @@ export function createRatingsService(deps: {
       rollup: hold ? null : rollup,
       takeBack: claimed?.takeBack ?? null,
       matterRated: claimed?.assessNumber === 1 && p.matter ? matterFactsOf(p.matter) : null,
+      matterId: p.matter?.id ?? null,
       held: hold ? rollup : null,
       heldBefore: hold?.before ?? [],
       window,
+    };
+  }
+
+  /** A retry of a stored rating (same idempotency key): answered with it, nothing stored or counted. */
+  async function retried(tx: Tx, priorId: number, p: Prepared): Promise<Stored> {
+    return {
+      answer: await answerFor(tx, priorId, false, p),
+      rollup: null,
+      takeBack: null,
+      matterRated: null,
+      matterId: null,
+      held: null,
+      heldBefore: [],
+      window: null,
     };
   }
 
@@ -729,6 +759,13 @@ export function createRatingsService(deps: {
   /** One transaction for a page of default ratings: claimed, inserted and counted together. */
   async function storeDefaultRatings(due: ReadonlyArray<{ m: mq.RatableMatter; at: number }>, score: Score, now: number): Promise<number> {
     return db.transaction(async (tx) => {
+      // Under the key a rating batch of these 办件 locks first (beginBatch): a citizen's rating inserted
+      // but not yet counted (the count follows at its batch's end) is waited for, not deadlocked with.
+      if (shared)
+        await q.lockRaters(
+          tx,
+          due.map(({ m }) => `matter:${m.projectNo}`),
+        );
       const batch = stats.rollupBatch();
       const reported: StoredRatingForReport[] = [];
       let n = 0;
@@ -782,6 +819,11 @@ export function createRatingsService(deps: {
     beforeBatch: beginBatch,
     afterBatch: async (tx, stored, batch) => {
       if (batch.deferred?.length) await q.insertRatings(tx, batch.deferred);
+      await mq.recountMatterRatings(
+        tx,
+        stored.flatMap((s) => (s.matterId === null ? [] : [s.matterId])),
+        clock.now(),
+      );
       await writeRollups(tx, stored);
       await report.enqueueRatings(tx, reportedOf(stored));
     },
