@@ -5,7 +5,7 @@
 // department head sees their own department only. The public page shows the department's count.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { axeViolations, loginAs, useBrowserWorld } from '../helpers/browser.js';
+import { axeViolations, staffPage, useBrowserWorld } from '../helpers/browser.js';
 
 // The page's period is "the last 30 days" by the browser's clock: the data is made today.
 const s = useBrowserWorld({ now: () => Date.now() - 60_000 });
@@ -22,20 +22,7 @@ async function reportCannotHandle(code: string, ip: string) {
   return res.json().caseNo as string;
 }
 
-async function open(width: number, username: string): Promise<{ page: Page; errors: string[] }> {
-  const phone = width < 768;
-  const context = await s.browser.newContext({
-    locale: 'zh-CN',
-    viewport: { width, height: phone ? 844 : 900 },
-    isMobile: phone,
-    hasTouch: phone,
-  });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await loginAs(page, s.t.url, username);
-  return { page, errors };
-}
+const open = (width: number, username: string) => staffPage(s, width, username);
 
 const sideways = (page: Page) => page.evaluate(() => document.scrollingElement!.scrollWidth - innerWidth);
 

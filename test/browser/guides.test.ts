@@ -2,41 +2,16 @@
 // it (长辈模式 too), follows its rating link to the window's page and back through 「办事指南」; the page
 // opens again with no signal; an administrator edits a guide at 1440 px and restores its first version.
 import { describe, expect, it } from 'vitest';
-import { bearerFor } from '../helpers/app.js';
 import { axeViolations, loginAs, phoneContext, useBrowserWorld } from '../helpers/browser.js';
+import { makeGuide } from '../helpers/guides.js';
 import { decodeSvg } from '../helpers/qr-decode.js';
 
 const s = useBrowserWorld();
 const shot = (name: string) => (process.env.SCREENSHOT_DIR ? `${process.env.SCREENSHOT_DIR}/${name}.png` : undefined);
 
-async function makeGuide() {
-  const res = await s.t.app.inject({
-    method: 'POST',
-    url: '/api/guides',
-    headers: bearerFor(s.t.app, s.w.admin),
-    payload: {
-      departmentId: s.w.deptA.id,
-      taskCode: null,
-      taskName: '居民身份证换领',
-      materials: ['居民户口簿', '原居民身份证', '未满十六周岁的，由监护人陪同办理'],
-      steps: ['申请：携带材料到窗口', '受理：材料齐全的当场受理', '审核：户政民警审核', '办结：自受理之日起 20 个工作日内办结'],
-      legalDays: 60,
-      promisedDays: 20,
-      fees: '20 元（工本费）',
-      legalBasis: '《中华人民共和国居民身份证法》第十一条、第二十条',
-      location: '县政务服务中心 A区（县公安局窗口）',
-      hours: '周一至周五 上午 9:00–12:00，下午 13:30–17:00',
-      phone: '0339-8210110',
-      codes: [s.w.codeA.id],
-    },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json() as { id: number };
-}
-
 describe('办事指南 in chromium', () => {
   it('a citizen opens a guide from its QR at 390 px, follows the rating link, comes back through 「办事指南」, and reads it offline', async () => {
-    const g = await makeGuide();
+    const g = await makeGuide(s);
     const qr = await s.t.app.inject({ url: `/api/guides/${g.id}/qr.svg` });
     const target = decodeSvg(qr.body)!;
     expect(target).toBe(`http://test.local/g/${g.id}`);
@@ -87,7 +62,7 @@ describe('办事指南 in chromium', () => {
   });
 
   it('an administrator edits a guide at 1440 px, sees its history and restores the first version', async () => {
-    const g = await makeGuide();
+    const g = await makeGuide(s);
     const ctx = await s.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
     const page = await ctx.newPage();
     page.setDefaultTimeout(8000);

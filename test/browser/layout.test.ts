@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { axeViolations, loginAs, useBrowserWorld } from '../helpers/browser.js';
+import { axeViolations, staffPage, useBrowserWorld } from '../helpers/browser.js';
 import { makeCode, makeRating } from '../helpers/factories.js';
 
 // The pages default to "the last 30 days" by the browser's clock, so the data is made today.
@@ -41,20 +41,7 @@ beforeEach(async () => {
   }
 });
 
-async function open(width: number, username: string): Promise<{ page: Page; errors: string[] }> {
-  const phone = width < 768;
-  const context = await s.browser.newContext({
-    locale: 'zh-CN',
-    viewport: { width, height: phone ? 844 : 900 },
-    isMobile: phone,
-    hasTouch: phone,
-  });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await loginAs(page, s.t.url, username);
-  return { page, errors };
-}
+const open = (width: number, username: string) => staffPage(s, width, username);
 
 /** How far the page scrolls sideways (0: not at all). */
 const sideways = (page: Page) => page.evaluate(() => document.scrollingElement!.scrollWidth - innerWidth);

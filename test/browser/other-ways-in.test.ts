@@ -8,19 +8,15 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { firstRow } from '../../db/client.js';
 import { bearerFor, writeSql } from '../helpers/app.js';
-import { axeViolations, loginAs, phoneContext, useBrowserWorld } from '../helpers/browser.js';
+import { axeViolations, loginAs, phoneContext, staffPage, useBrowserWorld } from '../helpers/browser.js';
 import { TEST_PASSWORD } from '../helpers/factories.js';
+import { makeGuide } from '../helpers/guides.js';
 import { decodeSvg } from '../helpers/qr-decode.js';
 
 const s = useBrowserWorld();
 const shot = (name: string) => (process.env.SCREENSHOT_DIR ? `${process.env.SCREENSHOT_DIR}/${name}.png` : undefined);
 
-async function staffPage(username: string, width: number): Promise<Page> {
-  const ctx = await s.browser.newContext({ locale: 'zh-CN', viewport: { width, height: 900 } });
-  const page = await ctx.newPage();
-  await loginAs(page, s.t.url, username);
-  return page;
-}
+const openStaff = async (username: string, width: number) => (await staffPage(s, width, username)).page;
 
 /** Fills and sends the case page's form of one workflow step (MoveForm: radios by label, the note). */
 async function move(page: Page, action: string, fill: { choice?: string; note?: string }): Promise<void> {
@@ -33,31 +29,19 @@ async function move(page: Page, action: string, fill: { choice?: string; note?: 
 
 describe('every other way in, end to end', () => {
   it('guide QR → 办不成事 → case number and status → 不好办 with a second department → both parts → closed with the citizen’s satisfaction; an observer’s report, and the observer cannot see the case', async () => {
-    const guide = await s.t.app.inject({
-      method: 'POST',
-      url: '/api/guides',
-      headers: bearerFor(s.t.app, s.w.admin),
-      payload: {
-        departmentId: s.w.deptA.id,
-        taskCode: null,
-        taskName: '建设工程规划许可证核发',
-        materials: ['建设工程规划许可申请表', '建设项目用地批准文件', '设计方案总平面图'],
-        steps: ['申请：窗口或网上提交材料', '审查：规划部门审查方案', '办结：核发许可证'],
-        legalDays: 20,
-        promisedDays: 10,
-        fees: '不收费',
-        legalBasis: '《中华人民共和国城乡规划法》第四十条',
-        location: '县政务服务中心 B区',
-        hours: '周一至周五 9:00–17:00',
-        phone: '0339-8210120',
-        codes: [s.w.codeA.id],
-      },
+    const guide = await makeGuide(s, {
+      taskName: '建设工程规划许可证核发',
+      materials: ['建设工程规划许可申请表', '建设项目用地批准文件', '设计方案总平面图'],
+      steps: ['申请：窗口或网上提交材料', '审查：规划部门审查方案', '办结：核发许可证'],
+      legalDays: 20,
+      promisedDays: 10,
+      fees: '不收费',
+      legalBasis: '《中华人民共和国城乡规划法》第四十条',
     });
-    expect(guide.statusCode, guide.body).toBe(201);
 
     // The citizen scans the guide's QR: the URL in the code is the guide page.
-    const target = decodeSvg((await s.t.app.inject({ url: `/api/guides/${guide.json().id}/qr.svg` })).body)!;
-    expect(new URL(target).pathname).toBe(`/g/${guide.json().id}`);
+    const target = decodeSvg((await s.t.app.inject({ url: `/api/guides/${guide.id}/qr.svg` })).body)!;
+    expect(new URL(target).pathname).toBe(`/g/${guide.id}`);
     const phone = await phoneContext(s.browser, { serviceWorkers: 'block' });
     const citizen = await phone.newPage();
     const errors: string[] = [];
@@ -83,7 +67,7 @@ describe('every other way in, end to end', () => {
 
     // The supervisor, at a desk: finds it among the 办不成事, classifies it 不好办, adds department B,
     // starts the coordination.
-    const sup = await staffPage(s.w.supervisor.username, 1440);
+    const sup = await openStaff(s.w.supervisor.username, 1440);
     await sup.goto(`${s.t.url}/admin/cases?kind=cannot_handle`);
     await sup.getByRole('link', { name: caseNo }).click();
     await sup.getByTestId('case-report').waitFor();
@@ -100,7 +84,7 @@ describe('every other way in, end to end', () => {
     const caseUrl = sup.url();
 
     // Department B's head records its part from a phone.
-    const headB = await staffPage(s.w.headB.username, 390);
+    const headB = await openStaff(s.w.headB.username, 390);
     await headB.goto(caseUrl);
     await headB.getByLabel('本部门办理情况').fill('已出具住建部门意见，同意方案');
     await headB.getByRole('button', { name: '记录', exact: true }).click();
@@ -108,7 +92,7 @@ describe('every other way in, end to end', () => {
     expect(await headB.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
     // Department A's head records the result (its own part), which the citizen sees.
-    const headA = await staffPage(s.w.headA.username, 1440);
+    const headA = await openStaff(s.w.headA.username, 1440);
     await headA.goto(caseUrl);
     await move(headA, '记录办理结果', { note: '两部门联合审查已通过，许可证已核发，请到 B区 领取' });
 
@@ -178,7 +162,7 @@ describe('every other way in, end to end', () => {
 
   it('20 paper questionnaires typed in count exactly in the department’s figures', async () => {
     await writeSql(s.t.db, sql`UPDATE codes SET created_at = ${Date.parse('2026-10-01T09:00:00+08:00')}`);
-    const page = await staffPage(s.w.supervisor.username, 1440);
+    const page = await openStaff(s.w.supervisor.username, 1440);
     await page.goto(`${s.t.url}/admin/paper`);
     await page.getByLabel('窗口（评议码）').selectOption(s.w.codeA.id);
     await expect.poll(() => page.evaluate(() => document.activeElement?.closest('label')?.textContent ?? '')).toContain('评价等级');

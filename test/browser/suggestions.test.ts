@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bearerFor } from '../helpers/app.js';
 import { axeViolations, loginAs, phoneContext, useBrowserWorld } from '../helpers/browser.js';
+import { makeGuide } from '../helpers/guides.js';
 
 const s = useBrowserWorld();
 const SHOTS = process.env.SCREENSHOT_DIR ?? 'test-results';
@@ -99,28 +100,8 @@ describe('金点子 in chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'suggestions-window-form-390.png'), fullPage: true });
 
     // A guide page links to the form of the window it was opened from.
-    const guide = await s.t.app.inject({
-      method: 'POST',
-      url: '/api/guides',
-      headers: bearerFor(s.t.app, s.w.admin),
-      payload: {
-        departmentId: s.w.deptA.id,
-        taskCode: null,
-        taskName: '居民身份证换领',
-        materials: ['居民户口簿'],
-        steps: ['申请：携带材料到窗口'],
-        legalDays: 60,
-        promisedDays: 20,
-        fees: '20 元（工本费）',
-        legalBasis: '《中华人民共和国居民身份证法》第十一条',
-        location: '县政务服务中心 A区',
-        hours: '周一至周五',
-        phone: '0339-8210110',
-        codes: [s.w.codeA.id],
-      },
-    });
-    expect(guide.statusCode, guide.body).toBe(201);
-    await page.goto(`${s.t.url}/g/${guide.json().id}`);
+    const guide = await makeGuide(s);
+    await page.goto(`${s.t.url}/g/${guide.id}`);
     await page.getByRole('link', { name: '我有金点子' }).click();
     await page.waitForURL(`**/i/${s.w.codeA.id}`);
     // Without a code: the department is picked from the list.

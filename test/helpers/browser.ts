@@ -59,6 +59,25 @@ export async function loginAs(page: Page, baseUrl: string, username: string): Pr
   await page.getByRole('navigation', { name: '主导航' }).waitFor();
 }
 
+/**
+ * A staff member logged in on a page of this width: below 768 px a phone (touch, mobile viewport). The
+ * page's script errors are collected, for a test to assert there were none.
+ */
+export async function staffPage(s: BrowserWorld, width: number, username: string): Promise<{ page: Page; errors: string[] }> {
+  const phone = width < 768;
+  const context = await s.browser.newContext({
+    locale: 'zh-CN',
+    viewport: { width, height: phone ? 844 : 900 },
+    isMobile: phone,
+    hasTouch: phone,
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await loginAs(page, s.t.url, username);
+  return { page, errors };
+}
+
 export interface BrowserWorld {
   browser: Browser;
   t: TestApp & { url: string };
