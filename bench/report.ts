@@ -12,6 +12,7 @@
 //     is pending; per REPORT_BATCH_SIZE, records/s and where the time went (lib/drain-profile.ts).
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import pg from 'pg';
@@ -19,11 +20,12 @@ import { type Db, openPgDb, statement, writerOf } from '../db/client.js';
 import { migrateDb } from '../db/migrate.js';
 import { claimDue } from '../db/queries/reporting.js';
 import { runJobOnce } from '../server/lib/instances.js';
+import type { DeliveryThreadStats } from '../server/modules/reporting/delivery-thread.js';
 import type { Services } from '../server/services.js';
 import { SETTINGS_DEFAULTS } from '../shared/api/settings.js';
 import { chinaDay } from '../shared/china-time.js';
 import { creditCheckChar, orgCheckChar } from '../shared/report-codes.js';
-import { procCpuSeconds, selfCpuSeconds } from './lib/cpu.js';
+import { mainThreadCpuSeconds, procCpuSeconds, selfCpuSeconds } from './lib/cpu.js';
 import { type DrainBreakdown, drainProfiler, type SeenStatement } from './lib/drain-profile.js';
 import { type BenchApp, listen, makeBenchApp, tempDir } from './lib/fixture.js';
 import { generateYear } from './lib/generate.js';
@@ -183,6 +185,25 @@ interface IngestMeasured {
   cores: { app: number; postgres: number | null; load: number; receiver: number };
   /** The app's CPU per rating stored during the measured requests (µs): with reporting on, the delivery's share included. */
   appUsPerRating: number;
+  /** The share of the measured requests' time the main event loop was busy (ELU). */
+  mainLoopBusy: number;
+  /** The main thread's own CPU per rating stored (µs): the rating path, without the delivery thread or V8's helpers. */
+  mainUsPerRating: number;
+  /** With the delivery thread (on): its loop's busy share, and the outcomes the main thread wrote for it (ms a second). */
+  thread: { busy: number; writes: number; writeMsPerS: number } | null;
+}
+
+/** The delivery thread's share of the window between two of its stats (null without a thread, or one not yet started). */
+function threadShares(a: DeliveryThreadStats | null, b: DeliveryThreadStats | null): IngestMeasured['thread'] {
+  if (!b?.loop) return null;
+  const active0 = a?.loop?.active ?? 0;
+  const idle0 = a?.loop?.idle ?? 0;
+  const span = b.loop.active + b.loop.idle - (active0 + idle0);
+  return {
+    busy: round2((b.loop.active - active0) / Math.max(1, span)),
+    writes: b.writes - (a?.writes ?? 0),
+    writeMsPerS: Math.round(((b.writeMs - (a?.writeMs ?? 0)) * 1000) / Math.max(1, span)),
+  };
 }
 
 async function measureIngest(ctx: Ctx, mode: Mode, round: number, amount: number | null): Promise<IngestMeasured> {
@@ -213,12 +234,18 @@ async function measureIngest(ctx: Ctx, mode: Mode, round: number, amount: number
     const before = await countRows(t.db, 'ratings');
     const cpu = () => ({
       app: selfCpuSeconds(),
+      main: mainThreadCpuSeconds(),
       postgres: opts.driver === 'pg' ? procCpuSeconds(ctx.pgPids()) : null,
       receiver: procCpuSeconds([receiver.pid]),
     });
+    const thread = () => t.services.reportDelivery?.stats?.() ?? null;
     const cpu0 = cpu();
+    const loop0 = performance.eventLoopUtilization();
+    const thread0 = thread();
     const run = await runLoad({ ...base, duration: 0, amount: n, bodies: bodies(seed + 2) });
     const cpu1 = cpu();
+    const loop = performance.eventLoopUtilization(loop0);
+    const thread1 = thread();
     const backlogAtEnd = (await outboxStates(t.db)).pending ?? 0;
     const ended = performance.now();
     // The group commit has answered every request: what is stored now is what the run stored.
@@ -258,10 +285,17 @@ async function measureIngest(ctx: Ctx, mode: Mode, round: number, amount: number
         receiver: round2((cpu1.receiver - cpu0.receiver) / secs),
       },
       appUsPerRating: Math.round(((cpu1.app - cpu0.app) * 1e6) / Math.max(1, storedTotal - before)),
+      mainLoopBusy: round2(loop.utilization),
+      mainUsPerRating: Math.round(((cpu1.main - cpu0.main) * 1e6) / Math.max(1, storedTotal - before)),
+      thread: threadShares(thread0, thread1),
     };
     opts.log(
       `${opts.driver === 'pg' ? 'report-pg' : 'report'} round ${round + 1} ${mode}: ${Math.round(run.reqPerSec)} ratings/s (${m.storedRows} stored, ${run.ok2xx} 2xx, ${run.non2xx + run.errors + run.timeouts} other), p50 ${run.p50} ms, p99 ${run.p99} ms; ` +
-        `app CPU ${m.appUsPerRating} µs/rating; cores busy: app ${m.cores.app}${m.cores.postgres === null ? '' : `, PostgreSQL ${m.cores.postgres}`}, load ${m.cores.load}, receiver ${m.cores.receiver}` +
+        `app CPU ${m.appUsPerRating} µs/rating (main thread ${m.mainUsPerRating}); main event loop busy ${m.mainLoopBusy}` +
+        (m.thread
+          ? `, delivery thread's loop busy ${m.thread.busy}, outcomes written by the main thread ${m.thread.writeMsPerS} ms/s (${m.thread.writes} transactions)`
+          : '') +
+        `; cores busy: app ${m.cores.app}${m.cores.postgres === null ? '' : `, PostgreSQL ${m.cores.postgres}`}, load ${m.cores.load}, receiver ${m.cores.receiver}` +
         (mode === 'queue' ? `; outbox ${JSON.stringify(outbox)}` : '') +
         (mode === 'on'
           ? `; backlog at the end ${backlogAtEnd}, all ${storedTotal} acknowledged after ${catchUpMs ?? 'NOT within 120 s'} ms; receiver ${rec!.distinct} distinct records, ${rec!.duplicates} twice, ${rec!.changed} changed, ${rec!.refused} refused, ${posts} POSTs`

@@ -272,7 +272,15 @@ export function openPgDb(url: string, opts: PgOptions = {}): Db {
     close: { value: () => pool.end() },
   });
   pools.set(db, pool);
+  urls.set(db, url);
   return db;
+}
+
+const urls = new WeakMap<object, string>();
+
+/** What another connection to the same database opens: the SQLite file, or the PostgreSQL URL with its password. */
+export function connectionTarget(db: Db): string {
+  return urls.get(db) ?? db.file;
 }
 
 const pools = new WeakMap<object, pg.Pool>();

@@ -64,6 +64,12 @@ export interface ReportConfig {
   readonly timeoutMs: number;
   /** A record failing for this long becomes a dead letter (resent by hand): REPORT_DEAD_AFTER_HOURS. */
   readonly deadAfterMs: number;
+  /**
+   * REPORT_DELIVERY_THREAD (default true): delivery runs in a worker thread with its own database
+   * connection, off the event loop that answers citizens. false: on the event loop (as do the tests,
+   * whose clock is moved by hand).
+   */
+  readonly deliveryThread: boolean;
 }
 
 /** The staff login's throttle (docs/api.md 1.4): failures only, per account and per address. */
@@ -176,6 +182,8 @@ function parseReport(env: Env): ReportConfig | null {
   } else if (secret.length < 16) {
     throw new ConfigError('REPORT_SECRET is required with REPORT_URL and must be at least 16 characters long');
   }
+  const thread = env.REPORT_DELIVERY_THREAD || 'true';
+  if (!['true', 'false'].includes(thread)) throw new ConfigError('REPORT_DELIVERY_THREAD must be true or false');
   return Object.freeze({
     url: parsed.toString(),
     appId: appId.trim(),
@@ -184,6 +192,7 @@ function parseReport(env: Env): ReportConfig | null {
     batchSize: parseCount(env, 'REPORT_BATCH_SIZE', 500, 5000),
     timeoutMs: parseInteger(env, 'REPORT_TIMEOUT_MS', 10_000, 100, 120_000),
     deadAfterMs: parseCount(env, 'REPORT_DEAD_AFTER_HOURS', 24, 24 * 30) * 3600_000,
+    deliveryThread: thread === 'true',
   });
 }
 

@@ -21,12 +21,22 @@ import { createOrgService } from './modules/org/org.service.js';
 import { createHeldRatings } from './modules/ratings/held-ratings.js';
 import { createRatingRecords } from './modules/ratings/rating-records.js';
 import { createRatingsService } from './modules/ratings/ratings.service.js';
-import { createReportDelivery } from './modules/reporting/delivery.js';
+import { createReportDelivery, type DeliveryRun } from './modules/reporting/delivery.js';
+import { createDeliveryThread, type DeliveryThreadStats } from './modules/reporting/delivery-thread.js';
 import { createReportOutbox } from './modules/reporting/outbox.js';
 import { createReportingService } from './modules/reporting/reporting.service.js';
 import { createSettingsService } from './modules/settings/settings.service.js';
 import { createStatsService } from './modules/stats/stats.service.js';
 import { createSuggestionsService } from './modules/suggestions/suggestions.service.js';
+
+/** Upward reporting's delivery job, on this event loop or in its thread. */
+export interface ReportDelivery {
+  deliverDue(): Promise<DeliveryRun>;
+  close(): Promise<void> | void;
+  /** In its thread: the thread's id once started, and what it has cost the main writing connection. */
+  threadId?(): number | null;
+  stats?(): DeliveryThreadStats;
+}
 
 export interface ServiceDeps {
   config: Readonly<Config>;
@@ -101,7 +111,14 @@ export async function createServices(deps: ServiceDeps) {
   });
   // Upward reporting: the records of a month as files, the operator view; with REPORT_URL, the delivery job.
   const reporting = createReportingService({ db, clock, org, settings, report: config.report });
-  const reportDelivery = config.report ? createReportDelivery({ db, clock, config: config.report, settings, log: logger }) : null;
+  // In a worker thread of its own (off the event loop that answers citizens) when it runs on the wall
+  // clock and a database another connection can open; on this event loop under a clock moved by hand
+  // (tests), for an in-memory database, or with REPORT_DELIVERY_THREAD=false.
+  const reportDelivery: ReportDelivery | null = !config.report
+    ? null
+    : config.report.deliveryThread && clock === systemClock && db.file !== ':memory:'
+      ? createDeliveryThread({ db, config: config.report, log: logger })
+      : createReportDelivery({ db, clock, config: config.report, settings, log: logger });
   // One SQLite process: a delivery cut short by a crash is retried at once, not after its lease.
   if (reportDelivery && db.driver === 'sqlite') await reporting.releaseLeases();
   const kiosks = createKiosksService({ db, clock, random, log: logger, codes, settings, ratings, publicBaseUrl: config.publicBaseUrl });

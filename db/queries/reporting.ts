@@ -195,7 +195,10 @@ const CLAIM_SQL = `
 // Two instances claiming at once take different rows (SQLite's writer takes turns by itself).
 const CLAIM_SQL_PG = `${CLAIM_SQL} FOR UPDATE OF o SKIP LOCKED`;
 
-/** Up to `limit` due records, oldest due first, with their facts; the caller settles each in the same transaction. */
+/**
+ * Up to `limit` due records, oldest due first, with their facts. PostgreSQL: in the transaction that
+ * leases them (their rows locked). SQLite: read outside any transaction (delivery.ts, `claim`).
+ */
 export async function claimDue(tx: DbOrTx, now: number, limit: number): Promise<ClaimedRow[]> {
   return statement(tx, isPg(tx) ? CLAIM_SQL_PG : CLAIM_SQL).all<ClaimedRow>({ now, limit });
 }

@@ -103,4 +103,17 @@ describe('loadConfig', () => {
     expect(set.net.maxConnectionsPerAddress).toBe(0);
     expect(set.net.keepAliveTimeoutMs).toBe(65_000);
   });
+
+  it('upward reporting delivers from its own thread unless REPORT_DELIVERY_THREAD=false; any other value is refused', () => {
+    const env = {
+      DB_FILE: ':memory:',
+      REPORT_URL: 'http://province.example/report',
+      REPORT_APP_ID: 'county',
+      REPORT_SECRET: 'x'.repeat(16),
+    };
+    expect(loadConfig(env).report?.deliveryThread).toBe(true);
+    expect(loadConfig({ ...env, REPORT_DELIVERY_THREAD: 'false' }).report?.deliveryThread).toBe(false);
+    expect(() => loadConfig({ ...env, REPORT_DELIVERY_THREAD: 'no' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...env, REPORT_DELIVERY_THREAD: 'no' })).toThrow(/REPORT_DELIVERY_THREAD must be true or false/);
+  });
 });

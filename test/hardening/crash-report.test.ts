@@ -111,6 +111,14 @@ describe('crash safety of upward reporting: kill -9 during a delivery', () => {
     // Everything that reached the receiver was stored.
     for (const b of r.batches) for (const rec of b.records) expect(stored.has(rec.ratingId as number), String(rec.recordId)).toBe(true);
 
+    // While the server is down, every department is renamed: a record composed again would differ from
+    // the one in flight (its deptName); the batch that was in flight must be resent as it was sent.
+    const inFlight = r.batches.filter((b) => b.status === 0).flatMap((b) => b.records.map((x) => String(x.recordId)));
+    expect(inFlight.length).toBeGreaterThan(0);
+    const rename = new Database(dbFile);
+    rename.prepare(`UPDATE departments SET name = name || '（已更名）'`).run();
+    rename.close();
+
     // The restart delivers the rest, the batch that was in flight included.
     r.mode = 'ok';
     const again = await startServerProcess(env);
@@ -129,6 +137,7 @@ describe('crash safety of upward reporting: kill -9 during a delivery', () => {
     }
     expect(r.badSignatures).toBe(0);
     expect(r.changed).toEqual([]);
+    for (const id of inFlight) expect(String(r.acknowledged().get(id)?.deptName ?? '')).not.toContain('已更名');
     expect(r.phoneLeaks).toEqual([]);
     const waitingReasons = new Database(dbFile, { readonly: true });
     const reasons = waitingReasons.prepare(`SELECT DISTINCT reason FROM report_outbox WHERE state = 'waiting'`).all() as {
