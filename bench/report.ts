@@ -125,6 +125,8 @@ function reportEnv(receiver: ReceiverChild, secret: string, batchSize?: number):
     REPORT_SECRET: secret,
     REPORT_SIGNATURE: 'hmac-sha256',
     ...(batchSize ? { REPORT_BATCH_SIZE: String(batchSize) } : {}),
+    // REPORT_DELIVERY_THREAD=false in the bench's environment: the delivery on the app's own event loop (to compare).
+    ...(process.env.REPORT_DELIVERY_THREAD ? { REPORT_DELIVERY_THREAD: process.env.REPORT_DELIVERY_THREAD } : {}),
   };
 }
 
@@ -506,6 +508,8 @@ interface DrainMeasured {
   receiver: ReceiverStats;
   cores: { app: number; postgres: number | null; receiver: number };
   profile: DrainBreakdown;
+  /** Delivered by the delivery thread: the profile sees the main thread's outcome writes only. */
+  threaded: boolean;
   /** One claim with the whole backlog pending (rolled back), and its plan. */
   probe: { ms: number; plan: string[] };
   /** The plans of the drain's two UPDATEs (the claim's settle, the acknowledgement), taken after it. */
@@ -650,6 +654,7 @@ async function drainOnce(ctx: Ctx, t: BenchApp, batchSize: number, pgUrl: string
     probe,
     plans,
     stopped,
+    threaded: delivery.threadId !== undefined,
   };
 }
 
@@ -721,9 +726,14 @@ async function drainBacklog(ctx: Ctx, part: string, rows: Row[], raw: Record<str
         const pct = (x: number) => `${Math.round((x / p.wallMs) * 100)} %`;
         opts.log(
           `${part}: batch ${batchSize}: ${Math.round(m.perSec)} records/s (${m.outbox.acked} acknowledged in ${Math.round(m.ms)} ms, ${m.posts} POSTs, ${m.runs} deliverDue runs); outbox ${JSON.stringify(m.outbox)}; receiver ${m.receiver.distinct} distinct, ${m.receiver.duplicates} twice, ${m.receiver.changed} changed, ${m.receiver.refused} refused; cores busy: app ${m.cores.app}${m.cores.postgres === null ? '' : `, PostgreSQL ${m.cores.postgres}`}, receiver ${m.cores.receiver}\n` +
-            `  per batch of ${batchSize} (ms): claim transaction ${(p.claimTx.ms / p.batches).toFixed(1)} (${pct(p.claimTx.ms)}: SELECT ${(p.claimTx.selectMs / p.batches).toFixed(1)}, records composed in JS ${(p.claimTx.composeJsMs / p.batches).toFixed(1)}, settle UPDATE ${(p.claimTx.settleUpdateMs / p.batches).toFixed(1)}, BEGIN/COMMIT ${(p.claimTx.beginCommitMs / p.batches).toFixed(1)}, other SQL ${(p.claimTx.otherSqlMs / p.batches).toFixed(1)}); ` +
-            `POST ${(p.post.ms / p.batches).toFixed(1)} (${pct(p.post.ms)}; of it the receiver's own work ${(m.receiver.handleMs / Math.max(1, m.receiver.posts)).toFixed(1)}); ` +
-            `acknowledgement transaction ${(p.settleTx.ms / p.batches).toFixed(1)} (${pct(p.settleTx.ms)}: UPDATE ${(p.settleTx.ackUpdateMs / p.batches).toFixed(1)}, log INSERT ${(p.settleTx.logInsertMs / p.batches).toFixed(1)}, BEGIN/COMMIT ${(p.settleTx.beginCommitMs / p.batches).toFixed(1)}); between ${(p.unaccountedMs / p.batches).toFixed(1)}`,
+            (m.threaded
+              ? // The claim, composing and POST run in the delivery thread, on its own loop and connection: the
+                // profiler sees the statements of this thread only, i.e. the outcomes it writes for the thread.
+                `  per batch of ${batchSize} (ms): ${(p.wallMs / p.batches).toFixed(1)} in all (claim, composing and POST in the delivery thread, not profiled); ` +
+                `acknowledgement transaction written by the main thread ${(p.settleTx.ms / p.batches).toFixed(1)} (${pct(p.settleTx.ms)}: UPDATE ${(p.settleTx.ackUpdateMs / p.batches).toFixed(1)}, log INSERT ${(p.settleTx.logInsertMs / p.batches).toFixed(1)}, BEGIN/COMMIT ${(p.settleTx.beginCommitMs / p.batches).toFixed(1)}); receiver's own work ${(m.receiver.handleMs / Math.max(1, m.receiver.posts)).toFixed(1)}`
+              : `  per batch of ${batchSize} (ms): claim transaction ${(p.claimTx.ms / p.batches).toFixed(1)} (${pct(p.claimTx.ms)}: SELECT ${(p.claimTx.selectMs / p.batches).toFixed(1)}, records composed in JS ${(p.claimTx.composeJsMs / p.batches).toFixed(1)}, settle UPDATE ${(p.claimTx.settleUpdateMs / p.batches).toFixed(1)}, BEGIN/COMMIT ${(p.claimTx.beginCommitMs / p.batches).toFixed(1)}, other SQL ${(p.claimTx.otherSqlMs / p.batches).toFixed(1)}); ` +
+                `POST ${(p.post.ms / p.batches).toFixed(1)} (${pct(p.post.ms)}; of it the receiver's own work ${(m.receiver.handleMs / Math.max(1, m.receiver.posts)).toFixed(1)}); ` +
+                `acknowledgement transaction ${(p.settleTx.ms / p.batches).toFixed(1)} (${pct(p.settleTx.ms)}: UPDATE ${(p.settleTx.ackUpdateMs / p.batches).toFixed(1)}, log INSERT ${(p.settleTx.logInsertMs / p.batches).toFixed(1)}, BEGIN/COMMIT ${(p.settleTx.beginCommitMs / p.batches).toFixed(1)}); between ${(p.unaccountedMs / p.batches).toFixed(1)}`),
         );
         for (const [kind, plan] of Object.entries(m.plans)) opts.log(`  plan of the ${kind} UPDATE:\n    ${plan.join('\n    ')}`);
       } finally {
@@ -788,7 +798,9 @@ async function drainBacklog(ctx: Ctx, part: string, rows: Row[], raw: Record<str
           round2(p.wallMs / Math.max(1, p.batches)),
           'ms',
           null,
-          `claim transaction ${per(p.claimTx.ms)} (SELECT ${per(p.claimTx.selectMs)}, composing ${per(p.claimTx.composeJsMs)}, settle UPDATE ${per(p.claimTx.settleUpdateMs)}), POST ${per(p.post.ms)} (receiver ${(m.receiver.handleMs / Math.max(1, m.receiver.posts)).toFixed(1)}), ack transaction ${per(p.settleTx.ms)}`,
+          m.threaded
+            ? `claim, composing and POST in the delivery thread (not profiled); ack transaction on the main thread ${per(p.settleTx.ms)}; receiver ${(m.receiver.handleMs / Math.max(1, m.receiver.posts)).toFixed(1)}`
+            : `claim transaction ${per(p.claimTx.ms)} (SELECT ${per(p.claimTx.selectMs)}, composing ${per(p.claimTx.composeJsMs)}, settle UPDATE ${per(p.claimTx.settleUpdateMs)}), POST ${per(p.post.ms)} (receiver ${(m.receiver.handleMs / Math.max(1, m.receiver.posts)).toFixed(1)}), ack transaction ${per(p.settleTx.ms)}`,
         ),
       );
       rows.push(
