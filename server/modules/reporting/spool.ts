@@ -20,6 +20,8 @@ const keyOf = (k: SpoolKey) => `${k.outboxId}:${k.ratingId}:${k.createdAt}`;
 export function createSpool(file: string | null) {
   /** The file's bodies as found at the first look (after a restart: the batch that was in flight). */
   let found: Map<string, string> | null = null;
+  /** The batch written last by this process (its outcome may have failed to be written: sent again as is). */
+  let current = new Map<string, string>();
 
   function read(path: string): Map<string, string> {
     const out = new Map<string, string>();
@@ -50,8 +52,9 @@ export function createSpool(file: string | null) {
       if (!file) return null;
       found ??= read(file);
       const k = keyOf(key);
-      const body = found.get(k);
+      const body = current.get(k) ?? found.get(k);
       if (body === undefined) return null;
+      current.delete(k);
       found.delete(k);
       return body;
     },
@@ -59,8 +62,9 @@ export function createSpool(file: string | null) {
     /** Keeps the bodies about to be POSTed that the outbox does not hold (replacing the batch before). */
     write(records: ReadonlyArray<SpoolKey & { body: string; stored: boolean }>): void {
       if (!file) return;
-      const lines = records.filter((r) => !r.stored).map((r) => `${keyOf(r)}\t${r.body}`);
-      writeFileSync(file, lines.join('\n'), { mode: 0o600 });
+      found ??= read(file);
+      current = new Map(records.filter((r) => !r.stored).map((r) => [keyOf(r), r.body]));
+      writeFileSync(file, [...current].map(([k, body]) => `${k}\t${body}`).join('\n'), { mode: 0o600 });
     },
   };
 }
