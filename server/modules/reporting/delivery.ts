@@ -211,10 +211,10 @@ export function createReportDelivery(deps: {
     return { outgoing, decided };
   }
 
-  /** A claimed batch: the records to POST, and the decisions about the others, written with its outcome. */
+  /** A claimed batch: the records to POST, and the decisions about the others. */
   interface Claimed {
     outgoing: Outgoing[];
-    /** Drops and waits not written yet (SQLite), written with the batch's outcome. */
+    /** Drops and waits not written yet (SQLite), written before the POST. */
     decided: q.Settled[];
     full: boolean;
   }
@@ -226,8 +226,8 @@ export function createReportDelivery(deps: {
    * one transaction, each body stored before it is sent.
    *
    * SQLite (one process, one delivery): the rows are read and composed outside any transaction, and
-   * nothing is written before the POST; the batch's outcome (acknowledged; or failed, the bodies stored
-   * for the resends) and the claim's drops and waits are then written in one transaction — by the main
+   * nothing about the records sent is written before the POST; the batch's outcome (acknowledged; or
+   * failed, the bodies stored for the resends) is then written in one transaction — by the main
    * thread, for the delivery thread, on the rating path's connection, so it must be cheap: storing each
    * body and lease before the POST, then clearing them at the acknowledgement, cost ~16 µs a record of
    * transaction time, the acknowledgement alone ~3.5 (bench report). A body sent but not yet written is
@@ -257,14 +257,11 @@ export function createReportDelivery(deps: {
     return { outgoing, decided, full: rows.length === config.batchSize };
   }
 
-  /**
-   * Writes an attempt's outcome, with the claim's decisions not written yet (`decided`, taken once):
-   * acknowledged; or failed, due again at `next` (or dead), the bodies not stored yet stored for the resends.
-   */
-  async function settle(records: Outgoing[], decided: q.Settled[], answer: PostAnswer, ms: number, next: number | null): Promise<void> {
+  /** Writes an attempt's outcome: acknowledged; or failed, due again at `next` (or dead), the bodies not stored yet stored for the resends. */
+  async function settle(records: Outgoing[], answer: PostAnswer, ms: number, next: number | null): Promise<void> {
     const acked = next === null;
     await write({
-      decided,
+      decided: [],
       ids: records.map((r) => r.id),
       unstored: acked ? [] : records.filter((r) => !r.stored).map((r) => ({ id: r.id, body: r.body })),
       next,
@@ -279,53 +276,51 @@ export function createReportDelivery(deps: {
   /**
    * Sends records, splitting a refused batch (4xx) in halves until the refused record is alone. Answers
    * false when the receiver is failing (5xx, timeout, no connection): the run stops and backs off.
-   * `decided()` hands over the claim's unwritten decisions once, to the first outcome written.
    */
-  async function send(records: Outgoing[], run: DeliveryRun, decided: () => q.Settled[]): Promise<boolean> {
+  async function send(records: Outgoing[], run: DeliveryRun): Promise<boolean> {
     const started = wall.now();
     const answer = await post(`{"appId":${appIdJson},"records":[${records.map((r) => r.body).join(',')}]}`);
     run.posts++;
     const ids = records.map((r) => r.id);
     if (answer.status !== null && answer.status >= 200 && answer.status < 300) {
-      await settle(records, decided(), answer, wall.now() - started, null);
+      await settle(records, answer, wall.now() - started, null);
       run.acked += ids.length;
       failuresInARow = 0;
       return true;
     }
     if (isRefusal(answer.status) && records.length > 1) {
       const half = Math.ceil(records.length / 2);
-      return (await send(records.slice(0, half), run, decided)) && send(records.slice(half), run, decided);
+      return (await send(records.slice(0, half), run)) && send(records.slice(half), run);
     }
     run.failed += ids.length;
     if (isRefusal(answer.status)) {
       // One record the receiver refuses: it waits the longest backoff, the others go on.
-      await settle(records, decided(), answer, wall.now() - started, clock.now() + MAX_BACKOFF_MS);
+      await settle(records, answer, wall.now() - started, clock.now() + MAX_BACKOFF_MS);
       log.warn({ recordIds: ids, status: answer.status }, 'report receiver refused a record');
       return true;
     }
     failuresInARow++;
     const wait = backoffMs(failuresInARow);
     pausedUntil = clock.now() + wait;
-    await settle(records, decided(), answer, wall.now() - started, clock.now() + wait);
+    await settle(records, answer, wall.now() - started, clock.now() + wait);
     log.warn({ records: ids.length, answer: describe(answer), retryInMs: wait }, 'report delivery failed; retried later');
     return false;
   }
 
-  /** Posts a claimed batch (its bodies spooled first on SQLite); false when the receiver is failing. */
+  /**
+   * Posts a claimed batch; false when the receiver is failing. The claim's drops and waits are written
+   * first (rare: held ratings, missing codes): a release or a code filled in makes only records already
+   * waiting due again, so one that lands between the read and this write (the few ms of composing, not
+   * the POST's up to REPORT_TIMEOUT_MS) leaves its record waiting until the hourly sweep. Then the
+   * bodies are spooled (SQLite) and sent.
+   */
   async function deliver(c: Claimed, run: DeliveryRun): Promise<boolean> {
-    let decided = c.decided;
-    const takeDecided = () => {
-      const d = decided;
-      decided = [];
-      return d;
-    };
-    if (!c.outgoing.length) {
-      if (decided.length)
-        await write({ decided: takeDecided(), ids: [], unstored: [], next: null, now: clock.now(), status: null, answer: '', ms: 0 });
-      return true;
+    if (c.decided.length) {
+      await write({ decided: c.decided, ids: [], unstored: [], next: null, now: clock.now(), status: null, answer: '', ms: 0 });
     }
+    if (!c.outgoing.length) return true;
     spool.write(c.outgoing.map((o) => ({ ...o, outboxId: o.id })));
-    return send(c.outgoing, run, takeDecided);
+    return send(c.outgoing, run);
   }
 
   return {
