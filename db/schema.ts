@@ -311,6 +311,10 @@ export const cases = sqliteTable(
     index('cases_dept_created_idx').on(t.departmentId, t.createdAt),
     // An observer's own reports, newest first.
     index('cases_reported_by_idx').on(t.reportedBy, t.createdAt),
+    // The few cases of one kind (办不成事, 投诉, 监督报告) of departments in a period, for their figures and
+    // the public ranking, without reading every 差评 case of those departments (bench dashboards: 530 ms
+    // a request at 10 M ratings through cases_dept_created_idx).
+    index('cases_kind_dept_day_idx').on(t.kind, t.departmentId, t.ratingDay),
   ],
 );
 

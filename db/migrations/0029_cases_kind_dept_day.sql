@@ -1,0 +1,1 @@
+CREATE INDEX `cases_kind_dept_day_idx` ON `cases` (`kind`,`department_id`,`rating_day`);
