@@ -313,8 +313,10 @@ export const cases = sqliteTable(
     index('cases_reported_by_idx').on(t.reportedBy, t.createdAt),
     // The few cases of one kind (办不成事, 投诉, 监督报告) of departments in a period, for their figures and
     // the public ranking, without reading every 差评 case of those departments (bench dashboards: 530 ms
-    // a request at 10 M ratings through cases_dept_created_idx).
-    index('cases_kind_dept_day_idx').on(t.kind, t.departmentId, t.ratingDay),
+    // a request at 10 M ratings through cases_dept_created_idx). Partial: without the 差评 cases, so the
+    // rating path does not maintain it and the 差评 counts keep their (department, status, due) index (a
+    // full index drew them to it: 18–620 ms). A query uses it by saying `kind <> 'bad_rating'` too.
+    index('cases_kind_dept_day_idx').on(t.kind, t.departmentId, t.ratingDay).where(sql`kind <> 'bad_rating'`),
   ],
 );
 

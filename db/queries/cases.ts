@@ -518,6 +518,9 @@ export interface ReportFigureRow {
   refused: number;
 }
 
+// `c.kind <> 'bad_rating'` below, redundant beside the kind: it lets SQLite use the partial index of
+// the cases other than 差评 (cases_kind_dept_day_idx), whose condition a query must state.
+
 /**
  * 办不成事 figures (docs/domain.md): reports made in the period, those closed, and those closed with the
  * citizen satisfied or basically satisfied, per department and 事项 (by the day of the report, rating_day). Read from the cases themselves:
@@ -535,7 +538,7 @@ export async function reportFigures(db: DbOrTx, departmentIds: number[], from: s
       sum(CASE WHEN c.handling = 'hard' THEN 1 ELSE 0 END) AS "hard",
       sum(CASE WHEN c.handling = 'refused' THEN 1 ELSE 0 END) AS "refused"
     FROM cases c JOIN departments d ON d.id = c.department_id
-    WHERE c.kind = 'cannot_handle' AND c.rating_day >= ${from} AND c.rating_day <= ${to} AND ${inIdList(db, sql.raw('c.department_id'), departmentIds)}
+    WHERE c.kind = 'cannot_handle' AND c.kind <> 'bad_rating' AND c.rating_day >= ${from} AND c.rating_day <= ${to} AND ${inIdList(db, sql.raw('c.department_id'), departmentIds)}
     GROUP BY c.department_id, d.name, d.sort_order, c.subject
     ORDER BY d.sort_order, c.department_id, c.subject`,
   );
@@ -592,7 +595,7 @@ export async function complaintFigures(db: DbOrTx, departmentIds: number[], from
       sum(CASE WHEN c.status = 'closed' AND ${closedDay} <= c.due_date THEN 1 ELSE 0 END) AS "onTime",
       sum(CASE WHEN c.status = 'closed' AND c.satisfaction IN ('satisfied', 'basic') THEN 1 ELSE 0 END) AS "satisfied"
     FROM cases c JOIN departments d ON d.id = c.department_id
-    WHERE c.kind = 'complaint' AND c.rating_day >= ${from} AND c.rating_day <= ${to} AND ${inIdList(db, sql.raw('c.department_id'), departmentIds)}
+    WHERE c.kind = 'complaint' AND c.kind <> 'bad_rating' AND c.rating_day >= ${from} AND c.rating_day <= ${to} AND ${inIdList(db, sql.raw('c.department_id'), departmentIds)}
     GROUP BY c.department_id, d.name, d.sort_order, c.channel
     ORDER BY d.sort_order, c.department_id, c.channel`,
   );
@@ -622,7 +625,7 @@ export async function observationFigures(
       sum(CASE WHEN c.walkthrough = 1 THEN 1 ELSE 0 END) AS "walkthroughs",
       sum(CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END) AS "closed"
     FROM cases c JOIN departments d ON d.id = c.department_id
-    WHERE c.kind = 'observation' AND c.rating_day >= ${from} AND c.rating_day <= ${to} AND ${inIdList(db, sql.raw('c.department_id'), departmentIds)}
+    WHERE c.kind = 'observation' AND c.kind <> 'bad_rating' AND c.rating_day >= ${from} AND c.rating_day <= ${to} AND ${inIdList(db, sql.raw('c.department_id'), departmentIds)}
     GROUP BY c.department_id, d.name, d.sort_order ORDER BY d.sort_order, c.department_id`,
   );
 }
