@@ -263,7 +263,7 @@ export function createCasesService(deps: CasesDeps) {
   /** 办不成事 figures of a scope: reports, closed, solved (解决率), by department and 事项. */
   async function reportFigures(scope: Pick<Actor, 'departmentIds'>, from: string, to: string) {
     const list = await q.reportFigures(db, [...scope.departmentIds], from, to);
-    // PostgreSQL's sums are strings (bigint): numbers here, as SQLite gives them.
+    // Numbers whatever the driver answers (a raw query's sums are typed, not converted).
     return list.map((r) => ({
       ...r,
       reports: Number(r.reports),
@@ -612,15 +612,7 @@ export function createCasesService(deps: CasesDeps) {
       const sum = (list: typeof rows) => {
         const s = { reports: 0, closed: 0, solved: 0, cannot: 0, hard: 0, refused: 0 };
         for (const r of list) for (const k of Object.keys(s) as (keyof typeof s)[]) s[k] += r[k];
-        return {
-          reports: s.reports,
-          closed: s.closed,
-          solved: s.solved,
-          solveRate: rate(s),
-          cannot: s.cannot,
-          hard: s.hard,
-          refused: s.refused,
-        };
+        return { ...s, solveRate: rate(s) };
       };
       const byDept = new Map<number, typeof rows>();
       for (const r of rows) byDept.set(r.departmentId, [...(byDept.get(r.departmentId) ?? []), r]);

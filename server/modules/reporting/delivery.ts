@@ -59,7 +59,7 @@ export interface Outcome {
   decided: q.Settled[];
   /** The outbox ids posted (none: only `decided` is written). */
   ids: number[];
-  unstored: Array<{ id: number; body: string }>;
+  unstored: Array<{ outboxId: number; body: string }>;
   next: number | null;
   now: number;
   status: number | null;
@@ -72,7 +72,7 @@ export async function writeOutcome(db: Db, o: Outcome, deadAfterMs: number): Pro
   await db.transaction(async (tx) => {
     await q.settleClaimed(tx, [
       ...o.decided,
-      ...o.unstored.map((r) => ({ outboxId: r.id, state: 'pending' as const, reason: null, body: r.body, next: o.next ?? o.now })),
+      ...o.unstored.map((r) => ({ outboxId: r.outboxId, state: 'pending' as const, reason: null, body: r.body, next: o.next ?? o.now })),
     ]);
     if (!o.ids.length) return;
     const acked = o.next === null;
@@ -154,9 +154,9 @@ export function createReportDelivery(deps: {
 
   const describe = (a: PostAnswer) => (a.status === null ? a.text : `HTTP ${a.status}${a.text ? `：${a.text}` : ''}`);
 
-  /** A record to POST: its body, and whether the outbox row holds that body already. */
+  /** A record to POST (keyed as the spool keys it): its body, and whether the outbox row holds that body already. */
   interface Outgoing {
-    id: number;
+    outboxId: number;
     ratingId: number;
     createdAt: number;
     body: string;
@@ -206,7 +206,7 @@ export function createReportDelivery(deps: {
         }
         body = JSON.stringify(record);
       }
-      outgoing.push({ id: row.outboxId, ratingId: row.ratingId, createdAt: row.createdAt, body, stored: row.body !== null });
+      outgoing.push({ outboxId: row.outboxId, ratingId: row.ratingId, createdAt: row.createdAt, body, stored: row.body !== null });
     }
     return { outgoing, decided };
   }
@@ -242,7 +242,7 @@ export function createReportDelivery(deps: {
         await q.settleClaimed(tx, [
           ...decided,
           ...outgoing.map((o) => ({
-            outboxId: o.id,
+            outboxId: o.outboxId,
             state: 'pending' as const,
             reason: null,
             body: o.stored ? null : o.body,
@@ -262,8 +262,8 @@ export function createReportDelivery(deps: {
     const acked = next === null;
     await write({
       decided: [],
-      ids: records.map((r) => r.id),
-      unstored: acked ? [] : records.filter((r) => !r.stored).map((r) => ({ id: r.id, body: r.body })),
+      ids: records.map((r) => r.outboxId),
+      unstored: acked ? [] : records.filter((r) => !r.stored).map((r) => ({ outboxId: r.outboxId, body: r.body })),
       next,
       now: clock.now(),
       status: answer.status,
@@ -281,7 +281,7 @@ export function createReportDelivery(deps: {
     const started = wall.now();
     const answer = await post(`{"appId":${appIdJson},"records":[${records.map((r) => r.body).join(',')}]}`);
     run.posts++;
-    const ids = records.map((r) => r.id);
+    const ids = records.map((r) => r.outboxId);
     if (answer.status !== null && answer.status >= 200 && answer.status < 300) {
       await settle(records, answer, wall.now() - started, null);
       run.acked += ids.length;
@@ -319,7 +319,7 @@ export function createReportDelivery(deps: {
       await write({ decided: c.decided, ids: [], unstored: [], next: null, now: clock.now(), status: null, answer: '', ms: 0 });
     }
     if (!c.outgoing.length) return true;
-    spool.write(c.outgoing.map((o) => ({ ...o, outboxId: o.id })));
+    spool.write(c.outgoing);
     return send(c.outgoing, run);
   }
 
