@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { firstRow, rows } from '../../db/client.js';
 import { verifyRollups } from '../../server/modules/stats/recount.js';
 import { bearerFor } from '../helpers/app.js';
-import { makeDepartment, makeUser, useTestWorld } from '../helpers/factories.js';
+import { makeDepartment, makeRating, makeUser, useTestWorld } from '../helpers/factories.js';
 import { getJson, move, type UserLike } from './helpers.js';
 
 const { t, w } = useTestWorld();
@@ -310,5 +310,84 @@ describe('figures', () => {
     const daily = await rows(t.db, sql`SELECT * FROM daily_case_stats`);
     expect(daily).toEqual([]);
     expect((await verifyRollups(t.db)).mismatches).toEqual([]);
+  });
+});
+
+describe("a head's case list with the cases their department coordinates on", () => {
+  /**
+   * Department A's head lists A's own cases and B's 不好办 cases A coordinates on, interleaved in
+   * time; the list reads them as two branches merged to the page, so every page, total and filter is
+   * checked against the cases as made.
+   */
+  async function interleaved() {
+    const made: { id: number; createdAt: number; own: boolean; status: string }[] = [];
+    for (let i = 0; i < 12; i++) {
+      t.clock.advance(60_000);
+      if (i % 3 === 1) {
+        // B's report, coordinated with A (every second one) or not.
+        const res = await report(
+          { code: w.codeB.id, subject: '不动产登记', description: '两个部门互相推诿，材料一直办不下来' },
+          `10.2.0.${i}`,
+        );
+        expect(res.statusCode, res.body).toBe(201);
+        const id = (await firstRow<{ id: number }>(t.db, sql`SELECT id FROM cases WHERE case_no = ${res.json().caseNo}`))!.id;
+        if (i % 2 === 1) {
+          await move(t, w.headB, id, { to: 'visited', handling: 'hard' });
+          expect((await move(t, w.headB, id, { to: 'rectifying', note: '需与A部门协调' })).statusCode).toBe(200);
+          expect((await post(w.supervisor, `/api/cases/${id}/departments`, { departmentId: w.deptA.id })).statusCode).toBe(200);
+          made.push({ id, createdAt: t.clock.now(), own: false, status: 'rectifying' });
+        } else made.push({ id, createdAt: t.clock.now(), own: false, status: 'open' });
+      } else {
+        const { case: kase } = await makeRating(t.services, { codeId: w.codeA.id, score: 1, createdAt: t.clock.now() });
+        made.push({ id: kase!.id, createdAt: t.clock.now(), own: true, status: kase!.status });
+      }
+    }
+    return made;
+  }
+
+  const list = async (user: UserLike, qs: string) => {
+    const res = await getJson(t, user, `/api/cases?${qs}`);
+    expect(res.statusCode, res.body).toBe(200);
+    return { ids: res.json().cases.map((x: { id: number }) => x.id) as number[], total: res.json().total as number };
+  };
+
+  it('newest first: every page of both parts in one order, the total counting each case once', async () => {
+    const made = await interleaved();
+    const coordinatedOnA = made.filter((m) => !m.own && m.status === 'rectifying');
+    expect(coordinatedOnA.length).toBe(2);
+    const expected = made
+      .filter((m) => m.own || m.status === 'rectifying')
+      .sort((a, b) => b.createdAt - a.createdAt || b.id - a.id)
+      .map((m) => m.id);
+    expect(expected.length).toBe(10);
+    const pages: number[] = [];
+    for (let offset = 0; offset < 12; offset += 3) {
+      const page = await list(w.headA, `limit=3&offset=${offset}`);
+      expect(page.total).toBe(10);
+      pages.push(...page.ids);
+    }
+    expect(pages).toEqual(expected);
+    // Filters apply to both parts: by status, and by one that needs the cases themselves.
+    expect(await list(w.headA, 'status=rectifying')).toEqual({ ids: coordinatedOnA.map((m) => m.id).reverse(), total: 2 });
+    const since = coordinatedOnA[1]!.createdAt;
+    const after = expected.filter((id) => made.find((m) => m.id === id)!.createdAt >= since);
+    expect(await list(w.headA, `openedSince=${since}`)).toEqual({ ids: after, total: after.length });
+    // The queue holds the same cases (all unclosed), each once.
+    const queue = await list(w.headA, 'sort=queue&limit=100');
+    expect(queue.total).toBe(10);
+    expect([...queue.ids].sort((a, b) => a - b)).toEqual([...expected].sort((a, b) => a - b));
+    // B's head sees B's own four, the coordinated ones among them, and none of A's.
+    expect((await list(w.headB, 'limit=100')).total).toBe(4);
+  });
+
+  it('a head of both departments sees a coordinated case once, as their own', async () => {
+    const made = await interleaved();
+    const headAB = await makeUser(t.db, { role: 'dept_head', departmentIds: [w.deptA.id, w.deptB.id] });
+    const all = await list(headAB, 'limit=100');
+    expect(all.total).toBe(12);
+    expect(all.ids).toEqual([...made].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id).map((m) => m.id));
+    const queue = await list(headAB, 'sort=queue&limit=5&offset=10');
+    expect(queue.total).toBe(12);
+    expect(queue.ids.length).toBe(2);
   });
 });
