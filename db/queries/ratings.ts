@@ -1,6 +1,6 @@
 // Ratings. The submission path runs these per rating, so its statements are prepared once per
 // connection (drizzle's builder measured 0.56× a prepared statement on this machine).
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { type DbOrTx, first, sqliteOf, statement } from '../client.js';
 import { ratings } from '../schema.js';
 
@@ -10,14 +10,23 @@ export async function getRating(db: DbOrTx, id: number): Promise<RatingRow | und
   return first(db.select().from(ratings).where(eq(ratings.id, id)));
 }
 
+/** The newest flagged ratings of a scope (GET /api/ratings/flagged). */
+export function flaggedRatingsQuery(db: DbOrTx, departmentIds: number[], limit: number) {
+  return (
+    db
+      .select()
+      .from(ratings)
+      // Said as the partial index says it, and `+` so that neither database reads the scope's every
+      // rating by department to find the flagged ones.
+      .where(and(sql`${ratings.flagged} = 1`, inArray(sql`+${ratings.departmentId}`, departmentIds)))
+      .orderBy(desc(ratings.id))
+      .limit(limit)
+  );
+}
+
 export async function listFlaggedRatings(db: DbOrTx, departmentIds: number[], limit: number): Promise<RatingRow[]> {
   if (departmentIds.length === 0) return [];
-  return db
-    .select()
-    .from(ratings)
-    .where(and(eq(ratings.flagged, true), inArray(ratings.departmentId, departmentIds)))
-    .orderBy(desc(ratings.id))
-    .limit(limit);
+  return flaggedRatingsQuery(db, departmentIds, limit);
 }
 
 const BY_KEY = 'SELECT id, score FROM ratings WHERE code_id = ? AND idempotency_key = ?';

@@ -1,0 +1,1 @@
+CREATE INDEX "ratings_flagged_idx" ON "ratings" USING btree ("id","department_id") WHERE flagged = 1;
