@@ -390,8 +390,14 @@ const DETAIL_SELECT = `SELECT r.id AS id, r.created_at AS "createdAt", r.day AS 
 function ratingWhere(db: DbOrTx, f: RatingFilter): SQL {
   // With several departments, `+` keeps SQLite off the (department, day) index: walking the day index
   // newest first finds a page of a county's ratings at once, where the other plan sorts a month.
-  const dept = f.departmentIds.length === 1 && f.codeId === undefined ? sql`r.department_id` : sql`+r.department_id`;
-  const cond: SQL[] = [inIdList(db, dept, f.departmentIds), sql`r.day BETWEEN ${f.from} AND ${f.to}`];
+  // One department is an equality, never a list (a list of one made SQLite sort the department's whole
+  // period, 86 ms at 10 M ratings): its (department, day) range is read newest day first, each day sorted.
+  const cond: SQL[] = [
+    f.departmentIds.length === 1 && f.codeId === undefined
+      ? sql`r.department_id = ${f.departmentIds[0]}`
+      : inIdList(db, sql`+r.department_id`, f.departmentIds),
+    sql`r.day BETWEEN ${f.from} AND ${f.to}`,
+  ];
   if (f.codeId !== undefined) cond.push(sql`r.code_id = ${f.codeId}`);
   if (f.score !== undefined) cond.push(sql`r.score = ${f.score}`);
   if (f.kind === 'good') cond.push(sql`r.score >= 3`);
@@ -415,13 +421,15 @@ function tagsOf(db: DbOrTx): SQL {
   return isPg(db) ? sql.raw('json_array_elements_text(r.tags::json) AS j(value)') : sql.raw('json_each(r.tags) j');
 }
 
-export async function listRatings(db: DbOrTx, f: RatingFilter, limit: number, offset: number): Promise<RatingDetailRow[]> {
-  return rows<RatingDetailRow>(
-    db,
-    sql`
+/** A page of the ratings behind a figure, newest first. */
+export function ratingListQuery(db: DbOrTx, f: RatingFilter, limit: number, offset: number): SQL {
+  return sql`
     ${sql.raw(DETAIL_SELECT)}
-    WHERE ${ratingWhere(db, f)} ORDER BY r.day DESC, r.created_at DESC, r.id DESC LIMIT ${limit} OFFSET ${offset}`,
-  );
+    WHERE ${ratingWhere(db, f)} ORDER BY r.day DESC, r.created_at DESC, r.id DESC LIMIT ${limit} OFFSET ${offset}`;
+}
+
+export async function listRatings(db: DbOrTx, f: RatingFilter, limit: number, offset: number): Promise<RatingDetailRow[]> {
+  return rows<RatingDetailRow>(db, ratingListQuery(db, f, limit, offset));
 }
 
 /** Largest exact count of the "ratings behind a figure" list that is counted row by row. */
