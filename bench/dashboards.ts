@@ -233,10 +233,22 @@ export async function runDashboards(opts: DashboardOptions): Promise<{ rows: Row
         url: () => `/api/stats/matters/staff?${yearRange}&departmentId=${busiest?.d ?? departmentIds[0]}`,
         goal: false,
       },
+      // A department head's own figures: one department, where the lists above read many.
+      ...['ratings', 'comments'].map((what) => ({
+        name: `GET /api/stats/${what} (department head)`,
+        url: () => `/api/stats/${what}?${range30()}`,
+        goal: true,
+        auth: headHeaders,
+      })),
       { name: 'GET /api/codes (funnel)', url: () => '/api/codes', goal: true },
       { name: 'GET /api/cases?sort=queue', url: () => '/api/cases?sort=queue', goal: true },
       // The demo department head's own case list, newest first (their whole history of cases).
       { name: 'GET /api/cases (department head, newest)', url: () => '/api/cases', goal: true, auth: headHeaders },
+      // The county's closed cases newest first (nearly all of its ~500 000), the flagged ratings (a few in a
+      // thousand) and a head's 首页 (seven case counts): pages, not figures, so without the goal.
+      { name: 'GET /api/cases?status=closed', url: () => '/api/cases?status=closed', goal: false },
+      { name: 'GET /api/ratings/flagged', url: () => '/api/ratings/flagged', goal: false },
+      { name: 'GET /api/home (department head)', url: () => '/api/home', goal: false, auth: headHeaders },
       {
         name: 'GET /api/public/rankings (cached)',
         url: () => `/api/public/rankings?month=${months[Math.floor(rnd() * 12)]}`,

@@ -151,7 +151,9 @@ export const ratings = sqliteTable(
     uniqueIndex('ratings_idempotency_uq').on(t.codeId, t.idempotencyKey),
     // One rating per assess number of a 办件: a second submission racing the first fails here.
     uniqueIndex('ratings_matter_assess_uq').on(t.matterId, t.assessNumber),
-    index('ratings_dept_day_idx').on(t.departmentId, t.day),
+    // By time within a day too: one department's list newest first is read in index order, a page at
+    // once (by (department, day) only, SQLite sorted a whole day of a busy department: 2.5 ms a page).
+    index('ratings_dept_day_time_idx').on(t.departmentId, t.day, t.createdAt),
     // Newest-first lists across many departments walk this (appended in order: cheap to maintain); by
     // time within a day, since a 办件's default rating or a paper form is stored after later ratings.
     index('ratings_day_time_idx').on(t.day, t.createdAt),

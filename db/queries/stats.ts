@@ -1,7 +1,7 @@
 // Read side of the statistics. Every indicator query reads the rollups, never the raw ratings: one row
 // per department and day (daily_department_stats, daily_case_stats, daily_tag_stats), or two rows per
 // code for per-code figures (cumulative_code_stats, running totals). Only the "ratings behind a figure"
-// lists and the export detail read ratings, by (department, day) through ratings_dept_day_idx.
+// lists and the export detail read ratings, by (department, day) through ratings_dept_day_time_idx.
 // The dashboards run the rollup reads on every request: they are plain statements prepared once per
 // connection (building and preparing the SQL cost as much as running it on a month's rows).
 

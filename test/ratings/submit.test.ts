@@ -297,7 +297,7 @@ describe('limits after a restart', () => {
 
 describe.skipIf(driverUnderTest === 'pg')('GET /api/ratings/flagged at scale', () => {
   it('reads the flagged ratings newest first from their partial index, never every rating of the scope', async () => {
-    // Without the index and the `+`, SQLite found them through ratings_dept_day_idx: 8.9 s at 10 M ratings.
+    // Without the index and the `+`, SQLite found them through the (department, day) index: 8.9 s at 10 M ratings.
     const { sql: text, params } = flaggedRatingsQuery(t.db, [w.deptA.id, w.deptB.id], 200).toSQL();
     const plan = sqliteOf(t.db)
       .prepare(`EXPLAIN QUERY PLAN ${text}`)

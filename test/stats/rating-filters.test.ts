@@ -157,16 +157,15 @@ describe.skipIf(driverUnderTest === 'pg')('the query plan at scale', () => {
       )
     ).map((r) => r.detail);
 
-  it("one department's page is read from its (department, day) range newest day first, each day sorted, never the whole period", async () => {
-    // A department given as a list of one made SQLite sort the whole period first: 86 ms at 10 M ratings.
+  it("one department's page is read in index order, newest first, never the period sorted", async () => {
+    // A department given as a list of one made SQLite sort the whole period first (86 ms at 10 M
+    // ratings); an index without the time sorted each day (2.5 ms a page of a busy department).
     const one = await plan([w.deptA.id]);
-    expect(one).toContain('SEARCH r USING INDEX ratings_dept_day_idx (department_id=? AND day>? AND day<?)');
-    // Only the time within a day is sorted (worded "RIGHT PART" by older SQLite).
-    expect(one.some((d) => /^USE TEMP B-TREE FOR (LAST 2 TERMS|RIGHT PART) OF ORDER BY$/.test(d))).toBe(true);
-    expect(one).not.toContain('USE TEMP B-TREE FOR ORDER BY');
+    expect(one).toContain('SEARCH r USING INDEX ratings_dept_day_time_idx (department_id=? AND day>? AND day<?)');
+    expect(one.filter((d) => d.startsWith('USE TEMP B-TREE'))).toEqual([]);
     // Several: the day index newest first, the departments checked on the way.
     const several = await plan([w.deptA.id, w.deptB.id]);
     expect(several.some((d) => d.includes('ratings_day_time_idx'))).toBe(true);
-    expect(several).not.toContain('USE TEMP B-TREE FOR ORDER BY');
+    expect(several.filter((d) => d.startsWith('USE TEMP B-TREE'))).toEqual([]);
   });
 });
