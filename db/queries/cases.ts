@@ -228,6 +228,19 @@ const listColumns = {
  */
 type ScopePart = 'own' | 'coordinated';
 
+/**
+ * The status column as a condition should name it. SQLite (which has no statistics here) is told
+ * with `+` when a status index would be the wrong way in:
+ * - newest first with closed cases in the list: it walks the created_at order (a page at once)
+ *   instead of collecting a county's ~480 000 closed cases by status and sorting them (1.3 s);
+ * - the cases coordinated on: it starts from their few ids (case_departments) instead of every case
+ *   of the county in those statuses.
+ */
+function statusColumn(db: DbOrTx, f: CaseFilter, part: ScopePart): SQL {
+  const off = !isPg(db) && (part === 'coordinated' || (f.sort === 'newest' && !unclosedOnly(f)));
+  return off ? sql`+${cases.status}` : sql`${cases.status}`;
+}
+
 function filterWhere(db: DbOrTx, f: CaseFilter, part: ScopePart = 'own'): SQL | undefined {
   // One department (a head's list) is an equality: SQLite walks (department, created_at) newest first.
   // Newest first over many departments: `+` keeps SQLite on the created_at index (a page at once)
@@ -255,9 +268,7 @@ function filterWhere(db: DbOrTx, f: CaseFilter, part: ScopePart = 'own'): SQL | 
         ),
   ];
   if (f.kinds) conds.push(inArray(cases.kind, [...f.kinds]));
-  // Newest first with closed cases in the list: `+` keeps SQLite walking the created_at order (a page
-  // at once) instead of collecting the ~480 000 closed cases of a county by status and sorting them (1.3 s).
-  const status = f.sort === 'newest' && !isPg(db) && !unclosedOnly(f) ? sql`+${cases.status}` : sql`${cases.status}`;
+  const status = statusColumn(db, f, part);
   if (f.statuses?.length) conds.push(inArray(status, f.statuses));
   if (f.kindStatuses) {
     conds.push(or(sql`1 = 0`, ...f.kindStatuses.map((ks) => and(eq(cases.kind, ks.kind), eq(status, ks.status)))));
@@ -268,15 +279,15 @@ function filterWhere(db: DbOrTx, f: CaseFilter, part: ScopePart = 'own'): SQL | 
   if (f.departmentId !== undefined) conds.push(eq(cases.departmentId, f.departmentId));
   if (f.ratingId !== undefined) conds.push(eq(cases.ratingId, f.ratingId));
   // Overdue is computed against today's date at read time, never stored (it would go stale).
-  if (f.overdue === true) conds.push(and(inArray(cases.status, [...UNCLOSED_CASE_STATUSES]), lt(cases.dueDate, f.today)));
-  if (f.overdue === false) conds.push(or(eq(cases.status, 'closed'), gte(cases.dueDate, f.today)));
+  if (f.overdue === true) conds.push(and(inArray(status, [...UNCLOSED_CASE_STATUSES]), lt(cases.dueDate, f.today)));
+  if (f.overdue === false) conds.push(or(eq(status, 'closed'), gte(cases.dueDate, f.today)));
   if (f.dueOn !== undefined) {
     conds.push(
       and(
-        inArray(cases.status, [...UNCLOSED_CASE_STATUSES]),
+        inArray(status, [...UNCLOSED_CASE_STATUSES]),
         or(
           eq(cases.dueDate, f.dueOn),
-          and(inArray(cases.kind, [...CONTACT_DEADLINE_KINDS]), eq(cases.status, 'open'), eq(cases.contactDueDate, f.dueOn)),
+          and(inArray(cases.kind, [...CONTACT_DEADLINE_KINDS]), eq(status, 'open'), eq(cases.contactDueDate, f.dueOn)),
         ),
       ),
     );
@@ -332,7 +343,7 @@ async function queuePageIds(db: DbOrTx, f: CaseFilter): Promise<number[]> {
       g.statuses.map(
         (status) =>
           sql`SELECT * FROM (SELECT ${sql.raw(String(rank))} AS g, ${cases.id} AS id, ${cases.dueDate} AS due FROM ${cases}
-          WHERE ${and(base, eq(cases.status, status), g.cond)} ORDER BY ${cases.dueDate}, ${cases.id} LIMIT ${n}) AS ${sql.raw(`${part}_g${rank}_${status}`)}`,
+          WHERE ${and(base, eq(statusColumn(db, f, part), status), g.cond)} ORDER BY ${cases.dueDate}, ${cases.id} LIMIT ${n}) AS ${sql.raw(`${part}_g${rank}_${status}`)}`,
       ),
     );
   });
