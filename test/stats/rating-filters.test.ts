@@ -149,11 +149,11 @@ describe('the 评价 list: filters, order, paging', () => {
 });
 
 describe.skipIf(driverUnderTest === 'pg')('the query plan at scale', () => {
-  const plan = async (departmentIds: number[]) =>
+  const plan = async (departmentIds: number[], over: { held?: boolean; flagged?: boolean } = {}) =>
     (
       await rows<{ detail: string }>(
         t.db,
-        sql`EXPLAIN QUERY PLAN ${ratingListQuery(t.db, { departmentIds, from: '2026-10-28', to: '2026-11-26' }, 50, 0)}`,
+        sql`EXPLAIN QUERY PLAN ${ratingListQuery(t.db, { departmentIds, from: '2026-10-28', to: '2026-11-26', ...over }, 50, 0)}`,
       )
     ).map((r) => r.detail);
 
@@ -167,5 +167,13 @@ describe.skipIf(driverUnderTest === 'pg')('the query plan at scale', () => {
     const several = await plan([w.deptA.id, w.deptB.id]);
     expect(several.some((d) => d.includes('ratings_day_time_idx'))).toBe(true);
     expect(several.filter((d) => d.startsWith('USE TEMP B-TREE'))).toEqual([]);
+  });
+
+  it('held or flagged ones asked for are read from their partial index, one department or several', async () => {
+    // Found by walking the period newest first instead: 0.4 s for a county's month at 10 M ratings.
+    for (const ids of [[w.deptA.id], [w.deptA.id, w.deptB.id]]) {
+      expect((await plan(ids, { held: true }))[0]).toMatch(/^SCAN r USING (COVERING )?INDEX ratings_held_idx/);
+      expect((await plan(ids, { flagged: true }))[0]).toMatch(/^SCAN r USING INDEX ratings_flagged_idx/);
+    }
   });
 });
