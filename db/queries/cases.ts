@@ -276,6 +276,8 @@ function filterWhere(db: DbOrTx, f: CaseFilter, part: ScopePart = 'own'): SQL | 
     if (f.kindStatuses.length) conds.push(inArray(status, [...new Set(f.kindStatuses.map((ks) => ks.status))]));
   }
   if (f.kind) conds.push(eq(cases.kind, f.kind));
+  // Said as the partial index of the other ways in says it (cases_kind_dept_day_idx), as a literal.
+  if (otherWaysOnly(f)) conds.push(sql.raw(`"cases"."kind" <> 'bad_rating'`));
   if (f.departmentId !== undefined) conds.push(eq(cases.departmentId, f.departmentId));
   if (f.ratingId !== undefined) conds.push(eq(cases.ratingId, f.ratingId));
   // Overdue is computed against today's date at read time, never stored (it would go stale).
@@ -315,7 +317,17 @@ function unclosedOnly(f: CaseFilter): boolean {
  * instead of walking the department's whole history newest first to find them (20 ms).
  */
 function createdOrder(db: DbOrTx, f: CaseFilter): SQL | typeof cases.createdAt {
-  return !isPg(db) && unclosedOnly(f) ? sql`+${cases.createdAt}` : cases.createdAt;
+  return !isPg(db) && (unclosedOnly(f) || otherWaysOnly(f)) ? sql`+${cases.createdAt}` : cases.createdAt;
+}
+
+/**
+ * Whether a list holds cases of the other ways in only (办不成事, complaints, observations, spot
+ * checks): a kind other than 差评, or a 事项 (only they name one). They are few (a few thousand of a
+ * county's ~500 000 cases): read from their partial index and sorted, not found by walking every case
+ * newest first (0.14–0.21 s for a county at 10 M ratings).
+ */
+function otherWaysOnly(f: CaseFilter): boolean {
+  return (f.kind !== undefined && f.kind !== 'bad_rating') || (f.subject !== undefined && f.subject !== '');
 }
 
 /**
