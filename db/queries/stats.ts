@@ -465,6 +465,21 @@ export async function countRatings(db: DbOrTx, f: RatingFilter): Promise<{ total
     ).column<number | null>({ ...scoped(f.departmentIds, f), ...(f.codeId !== undefined ? { code: f.codeId } : {}) });
     return { total: n ?? 0, capped: false };
   }
+  // One tag of counted ratings, nothing else: the tag rollup counts those (a common tag was 10 001 rows
+  // read to count, 0.2 s for a county's month at 10 M ratings).
+  const tagOnly =
+    f.tag !== undefined &&
+    [f.realName, f.held, f.flagged, f.channel, f.bound, f.score, f.kind, f.codeId].every((v) => v === undefined) &&
+    !f.withComment &&
+    !f.withoutComment &&
+    !f.includeExcluded;
+  if (tagOnly) {
+    const [n] = await statement(
+      db,
+      `SELECT sum(count) FROM daily_tag_stats WHERE tag = @tag AND department_id IN ${IDS} AND day BETWEEN @from AND @to`,
+    ).column<number | null>({ ...scoped(f.departmentIds, f), tag: f.tag });
+    return { total: Number(n ?? 0), capped: false };
+  }
   const n =
     (
       await firstRow<{ n: number }>(

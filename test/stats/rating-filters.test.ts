@@ -101,7 +101,7 @@ describe('the 评价 list: filters, order, paging', () => {
       const res = await t.app.inject({
         method: 'POST',
         url: `/api/codes/${w.codeA.id}/ratings`,
-        payload: { score: 5, clientId: `filters${String(i).padStart(8, '0')}` },
+        payload: { score: 5, tags: ['态度热情'], clientId: `filters${String(i).padStart(8, '0')}` },
         remoteAddress: '10.7.7.8',
       });
       expect(res.statusCode).toBe(201);
@@ -116,6 +116,12 @@ describe('the 评价 list: filters, order, paging', () => {
     expect(flagged.total).toBeGreaterThanOrEqual(held.total);
     expect(flagged.ratings.every((r) => r.flagged)).toBe(true);
     expect((await get('held=false', w.headA)).total).toBe(6);
+    // A tag's total (from the tag rollup) counts the counted ratings only, as its list shows them: the
+    // held ones carry the tag too.
+    const tagged = await get(`tag=${encodeURIComponent('态度热情')}&limit=200`, w.headA);
+    expect(tagged.ratings.map((r) => r.held)).toEqual([false]);
+    expect(tagged.total).toBe(1);
+    expect((await get(`tag=${encodeURIComponent('态度热情')}&held=true&limit=200`, w.headA)).total).toBe(held.total);
   });
 
   it('a head asking for another department’s code is told it does not exist', async () => {
