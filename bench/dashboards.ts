@@ -249,6 +249,14 @@ export async function runDashboards(opts: DashboardOptions): Promise<{ rows: Row
       { name: 'GET /api/cases?status=closed', url: () => '/api/cases?status=closed', goal: false },
       { name: 'GET /api/ratings/flagged', url: () => '/api/ratings/flagged', goal: false },
       { name: 'GET /api/home (department head)', url: () => '/api/home', goal: false, auth: headHeaders },
+      // The 评价 and case lists' filters that pick a few of many: held, flagged, one tag, paper forms,
+      // the complaints (pages; reported, without the goal).
+      ...['held=true', 'flagged=true', `tag=${encodeURIComponent('服务态度差')}`, 'channel=paper'].map((filter) => ({
+        name: `GET /api/stats/ratings?${decodeURIComponent(filter)}`,
+        url: () => `/api/stats/ratings?${range30()}&${filter}`,
+        goal: false,
+      })),
+      { name: 'GET /api/cases?kind=complaint', url: () => '/api/cases?kind=complaint', goal: false },
       {
         name: 'GET /api/public/rankings (cached)',
         url: () => `/api/public/rankings?month=${months[Math.floor(rnd() * 12)]}`,
