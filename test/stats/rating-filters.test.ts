@@ -155,7 +155,7 @@ describe('the 评价 list: filters, order, paging', () => {
 });
 
 describe.skipIf(driverUnderTest === 'pg')('the query plan at scale', () => {
-  const plan = async (departmentIds: number[], over: { held?: boolean; flagged?: boolean } = {}) =>
+  const plan = async (departmentIds: number[], over: { held?: boolean; flagged?: boolean; channel?: string } = {}) =>
     (
       await rows<{ detail: string }>(
         t.db,
@@ -180,6 +180,17 @@ describe.skipIf(driverUnderTest === 'pg')('the query plan at scale', () => {
     for (const ids of [[w.deptA.id], [w.deptA.id, w.deptB.id]]) {
       expect((await plan(ids, { held: true }))[0]).toMatch(/^SCAN r USING (COVERING )?INDEX ratings_held_idx/);
       expect((await plan(ids, { flagged: true }))[0]).toMatch(/^SCAN r USING INDEX ratings_flagged_idx/);
+    }
+  });
+
+  it('paper forms and 12345 return calls asked for are read from their partial index', async () => {
+    // Found by reading the whole period instead: 0.45 s for a county's month at 10 M ratings.
+    for (const ids of [[w.deptA.id], [w.deptA.id, w.deptB.id]]) {
+      for (const channel of ['paper', '12345']) {
+        expect((await plan(ids, { channel })).some((d) => d.includes('USING INDEX ratings_entered_idx'))).toBe(true);
+      }
+      // A scanned channel is not in it: the period newest first, as without a filter.
+      expect((await plan(ids, { channel: 'kiosk' })).some((d) => d.includes('ratings_entered_idx'))).toBe(false);
     }
   });
 });

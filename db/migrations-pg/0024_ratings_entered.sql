@@ -1,0 +1,1 @@
+CREATE INDEX "ratings_entered_idx" ON "ratings" USING btree ("department_id","day","created_at") WHERE channel IN ('paper', '12345');
