@@ -465,8 +465,13 @@ const RATING_COUNT_CAP = 10_000;
  * size); filters the rollup does not carry are counted on the rows, up to RATING_COUNT_CAP.
  */
 export async function countRatings(db: DbOrTx, f: RatingFilter): Promise<{ total: number; capped: boolean }> {
-  const rowFilters = [f.realName, f.tag, f.held, f.flagged, f.channel, f.bound].some((v) => v !== undefined);
-  if (!rowFilters && !f.withComment && !f.withoutComment && !f.includeExcluded) {
+  // Filters no rollup carries: counted on the rows.
+  const onRows =
+    [f.realName, f.held, f.flagged, f.channel, f.bound].some((v) => v !== undefined) ||
+    f.withComment ||
+    f.withoutComment ||
+    f.includeExcluded;
+  if (!onRows && f.tag === undefined) {
     const scores = f.score !== undefined ? [f.score] : f.kind === 'good' ? [3, 4, 5] : f.kind === 'bad' ? [1, 2] : [1, 2, 3, 4, 5];
     const sum = scores.map((n) => `s${n}`).join(' + ');
     // One code: its rows of the period by primary key; otherwise one row per department and day.
@@ -481,18 +486,12 @@ export async function countRatings(db: DbOrTx, f: RatingFilter): Promise<{ total
   }
   // One tag of counted ratings, nothing else: the tag rollup counts those (a common tag was 10 001 rows
   // read to count, 0.2 s for a county's month at 10 M ratings).
-  const tagOnly =
-    f.tag !== undefined &&
-    [f.realName, f.held, f.flagged, f.channel, f.bound, f.score, f.kind, f.codeId].every((v) => v === undefined) &&
-    !f.withComment &&
-    !f.withoutComment &&
-    !f.includeExcluded;
-  if (tagOnly) {
+  if (!onRows && f.score === undefined && f.kind === undefined && f.codeId === undefined) {
     const [n] = await statement(
       db,
       `SELECT sum(count) FROM daily_tag_stats WHERE tag = @tag AND department_id IN ${IDS} AND day BETWEEN @from AND @to`,
     ).column<number | null>({ ...scoped(f.departmentIds, f), tag: f.tag });
-    return { total: Number(n ?? 0), capped: false };
+    return { total: n ?? 0, capped: false };
   }
   const n =
     (
