@@ -77,7 +77,9 @@ export function CodeRow({ item, isAdmin, onChanged }: { item: CodeItem; isAdmin:
       <td class="num" data-label="近30天评价">
         {f.submissions30d}
       </td>
-      <td data-label="最近扫码">{f.lastOpenDay ?? '—'}</td>
+      <td class="nowrap" data-label="最近扫码">
+        {f.lastOpenDay ?? '—'}
+      </td>
       <td data-label="提示">{f.alert ? <span class="badge warn">{FUNNEL_ALERT_LABELS[f.alert]}</span> : '—'}</td>
       <td data-label="操作">
         <span class="row-actions">
