@@ -386,7 +386,13 @@ function pgClientOf(c: DbOrTx): PgQueryable {
   return (c as unknown as { session: { client: PgQueryable } }).session.client;
 }
 
-async function pgRun(c: DbOrTx, text: string, params: Params | undefined, rowMode?: 'array'): Promise<unknown[]> {
+async function pgRun(
+  c: DbOrTx,
+  text: string,
+  params: Params | undefined,
+  rowMode: 'array' | undefined,
+  replan: boolean,
+): Promise<unknown[]> {
   const t = toPostgres(text);
   const values =
     t.names === null
@@ -395,20 +401,28 @@ async function pgRun(c: DbOrTx, text: string, params: Params | undefined, rowMod
           const v = (params as Record<string, unknown> | undefined)?.[n];
           return typeof v === 'boolean' ? (v ? 1 : 0) : v;
         });
-  const res = await pgClientOf(c).query({ text: t.text, values, name: t.name, ...(rowMode ? { rowMode } : {}) });
+  // Unnamed: parsed and planned with its values at each run. Named: prepared once per connection, and
+  // after five runs PostgreSQL may keep one generic plan for it.
+  const res = await pgClientOf(c).query({ text: t.text, values, ...(replan ? {} : { name: t.name }), ...(rowMode ? { rowMode } : {}) });
   return res.rows;
 }
 
-/** The statement of this constant SQL text on the connection or transaction `c`. */
-export function statement(c: DbOrTx, text: string): RawStatement {
+/**
+ * The statement of this constant SQL text on the connection or transaction `c`. `replan` (PostgreSQL):
+ * planned anew at each run with its values, never held to a generic plan made once — for a statement
+ * whose best index depends on how many rows its values match, run on a table that grows (a generic
+ * plan made while the table was small kept walking the wrong index: bench/README.md).
+ */
+export function statement(c: DbOrTx, text: string, opts: { replan?: boolean } = {}): RawStatement {
   if (isPg(c)) {
+    const replan = opts.replan === true;
     return {
-      all: async <T>(p?: Params) => (await pgRun(c, text, p)) as T[],
-      get: async <T>(p?: Params) => (await pgRun(c, text, p))[0] as T | undefined,
-      arrays: async <T extends unknown[]>(p?: Params) => (await pgRun(c, text, p, 'array')) as T[],
-      column: async <T>(p?: Params) => ((await pgRun(c, text, p, 'array')) as unknown[][]).map((r) => r[0] as T),
+      all: async <T>(p?: Params) => (await pgRun(c, text, p, undefined, replan)) as T[],
+      get: async <T>(p?: Params) => (await pgRun(c, text, p, undefined, replan))[0] as T | undefined,
+      arrays: async <T extends unknown[]>(p?: Params) => (await pgRun(c, text, p, 'array', replan)) as T[],
+      column: async <T>(p?: Params) => ((await pgRun(c, text, p, 'array', replan)) as unknown[][]).map((r) => r[0] as T),
       run: async (p?: Params) => {
-        await pgRun(c, text, p);
+        await pgRun(c, text, p, undefined, replan);
       },
     };
   }

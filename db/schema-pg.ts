@@ -78,6 +78,10 @@ const EXTRA_INDEXES: Record<string, Array<{ name: string; on: string[] }>> = {
   ratings: [
     { name: 'ratings_client_at_idx', on: ['client_hash', 'created_at'] },
     { name: 'ratings_net_at_idx', on: ['net_hash', 'created_at'] },
+    // A network's ratings today in one department (the hold rules over a network's day): through
+    // (net_hash, created_at) they were the network's day in every department, and through
+    // (department_id, day, created_at) the department's day from every network (~1 ms a rating).
+    { name: 'ratings_net_dept_at_idx', on: ['net_hash', 'department_id', 'created_at'] },
     // SQLite's (day, created_at) index ends with the rowid; PostgreSQL's does not: (day, created_at, id)
     // lets the newest-first lists (ratings behind a figure, comments) stop after a page, as SQLite does.
     { name: 'ratings_day_time_id_idx', on: ['day', 'created_at', 'id'] },

@@ -233,15 +233,36 @@ export interface LimitCounts {
 const QR_DEVICE_TODAY = `FROM ratings WHERE client_hash = j.c AND created_at >= j.ds AND channel = 'qr'`;
 const QR_NETWORK_DEPARTMENT_TODAY = `FROM ratings WHERE net_hash = j.n AND created_at >= j.ds AND department_id = j.d AND channel = 'qr'`;
 
-const LIMIT_COUNTS_OF_BATCH = `SELECT
-  (SELECT count(*) FROM ratings WHERE client_hash = j.c AND code_id = j.code AND created_at > j.cs AND channel = 'qr') AS "deviceOnCode",
+// Each count walks the index of its own device or network: a code's or a department's column is
+// written so that no index on it applies ("|| ''", "+ 0"). Without statistics (a table that grew since
+// its last ANALYZE) PostgreSQL took (code_id, day) and (department_id, day, created_at) for them, and
+// walked every rating of the code, or the department's whole day, for each rating of a batch.
+//
+// A network's ratings within the burst window are counted once per batch ("nets"), not once per
+// rating: a busy network (one hall's Wi-Fi) has many ratings in a batch, and each count reads its
+// rows. The batch's ratings of one network arrived within milliseconds of each other, so their
+// windows start within milliseconds too: the network's ratings newer than the latest of those starts
+// are counted once (up to the largest limit asked), and each rating adds the few between its own
+// window's start and that one (an index range of a few rows), then takes up to its own limit. When
+// the shared count reached the largest limit, every rating's count is at its own limit: the same
+// answer as a count of its own.
+const LIMIT_COUNTS_OF_BATCH = `WITH j AS (SELECT * FROM json_to_recordset(@items::json)
+    AS j(i int, c text, n text, code text, d bigint, cs bigint, ds bigint, bs bigint, cap int, dcap int, bcap int, vcap int)),
+  nets AS MATERIALIZED (SELECT g.n, g.hi,
+      (SELECT count(*) FROM (SELECT 1 FROM ratings WHERE net_hash = g.n AND created_at > g.hi AND channel = 'qr'
+        LIMIT g.cap) AS x) AS burst,
+      (SELECT count(*) FROM (SELECT 1 FROM ratings WHERE net_hash = g.n AND created_at > g.hi AND channel = 'qr' AND score <= 2
+        LIMIT g.bcap) AS x) AS bad
+    FROM (SELECT n, max(bs) AS hi, max(cap) AS cap, max(bcap) AS bcap FROM j GROUP BY n) AS g)
+SELECT
+  (SELECT count(*) FROM ratings WHERE client_hash = j.c AND code_id || '' = j.code AND created_at > j.cs AND channel = 'qr') AS "deviceOnCode",
   (SELECT count(*) ${QR_DEVICE_TODAY}) AS "deviceToday",
   (SELECT count(*) FROM ratings WHERE client_hash = j.c AND created_at > j.bs AND channel = 'qr') AS "deviceBurst",
-  (SELECT count(*) FROM (SELECT 1 FROM ratings WHERE net_hash = j.n AND created_at > j.bs AND channel = 'qr'
-    LIMIT j.cap) AS n) AS "networkBurst",
-  (SELECT count(*) FROM (SELECT 1 FROM ratings WHERE net_hash = j.n AND created_at > j.bs AND channel = 'qr' AND score <= 2
-    LIMIT j.bcap) AS b) AS "networkBad",
-  (SELECT count(*) ${QR_DEVICE_TODAY} AND department_id = j.d) AS "deviceDepartmentDay",
+  least(coalesce(k.burst, 0) + (SELECT count(*) FROM ratings
+    WHERE net_hash = j.n AND created_at > j.bs AND created_at <= k.hi AND channel = 'qr'), j.cap) AS "networkBurst",
+  least(coalesce(k.bad, 0) + (SELECT count(*) FROM ratings
+    WHERE net_hash = j.n AND created_at > j.bs AND created_at <= k.hi AND channel = 'qr' AND score <= 2), j.bcap) AS "networkBad",
+  (SELECT count(*) ${QR_DEVICE_TODAY} AND department_id + 0 = j.d) AS "deviceDepartmentDay",
   (SELECT coalesce(json_agg(DISTINCT code_id), '[]'::json) ${QR_DEVICE_TODAY}) AS "deviceCodes",
   (SELECT coalesce(json_agg(DISTINCT department_id), '[]'::json) ${QR_DEVICE_TODAY}) AS "deviceDepartments",
   (SELECT count(*) FROM (SELECT 1 ${QR_NETWORK_DEPARTMENT_TODAY} LIMIT j.dcap) AS n) AS "networkDay",
@@ -250,15 +271,15 @@ const LIMIT_COUNTS_OF_BATCH = `SELECT
   (SELECT count(*) FROM (SELECT client_hash FROM (SELECT client_hash, score, tags, comment ${QR_NETWORK_DEPARTMENT_TODAY}
     ORDER BY created_at DESC LIMIT j.vcap) AS v GROUP BY client_hash
     HAVING min(CASE WHEN score = 5 AND tags = '[]' AND comment IS NULL THEN 1 ELSE 0 END) = 1) AS b) AS "bareDevices"
-  FROM json_to_recordset(@items::json)
-    AS j(i int, c text, n text, code text, d bigint, cs bigint, ds bigint, bs bigint, cap int, dcap int, bcap int, vcap int)
+  FROM j LEFT JOIN nets k ON k.n = j.n
   ORDER BY j.i`;
 
 /**
  * The device and network counts the rating limits and hold rules look at, from the stored ratings
  * (several instances share them), for every rating of a batch in one round trip, in the order asked.
- * PostgreSQL only: it has the (client_hash, created_at) and (net_hash, created_at) indexes
- * (db/schema-pg.ts); one SQLite process keeps these counts in memory.
+ * PostgreSQL only: it has the (client_hash, created_at), (net_hash, created_at) and (net_hash,
+ * department_id, created_at) indexes (db/schema-pg.ts); one SQLite process keeps these counts in memory.
+ * Planned at each run with its values (`replan`).
  */
 export async function limitCountsOfBatch(tx: DbOrTx, questions: readonly LimitQuestion[]): Promise<LimitCounts[]> {
   if (questions.length === 0) return [];
@@ -276,7 +297,7 @@ export async function limitCountsOfBatch(tx: DbOrTx, questions: readonly LimitQu
     bcap: x.badCap,
     vcap: x.deviceRowsCap,
   }));
-  const rows = await statement(tx, LIMIT_COUNTS_OF_BATCH).all<LimitCounts>({ items: JSON.stringify(items) });
+  const rows = await statement(tx, LIMIT_COUNTS_OF_BATCH, { replan: true }).all<LimitCounts>({ items: JSON.stringify(items) });
   // count(*) is a bigint (a string in node-postgres unless parsed); the id lists come as JSON.
   return rows.map((r) => ({
     ...r,

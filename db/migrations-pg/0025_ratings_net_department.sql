@@ -1,0 +1,1 @@
+CREATE INDEX "ratings_net_dept_at_idx" ON "ratings" USING btree ("net_hash","department_id","created_at");
