@@ -8,6 +8,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type CaseStatus, ENTERED_CHANNELS, UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
 import { type Db, type DbOrTx, firstRow, inIdList, isPg, type JsonArray, jsonArray, rows, statement } from '../client.js';
+import { ENTERED_CHANNEL_LIST } from '../schema.js';
 import {
   type CaseFlags,
   type MatterDayCounts,
@@ -432,7 +433,7 @@ function ratingWhere(db: DbOrTx, f: RatingFilter): SQL {
   if (f.flagged !== undefined) cond.push(sql.raw(`r.flagged = ${f.flagged ? 1 : 0}`));
   if (f.channel !== undefined) cond.push(sql`r.channel = ${f.channel}`);
   // Said as ratings_entered_idx says it, as a literal (a partial index is never matched on a parameter).
-  if (enteredOnly(f)) cond.push(sql.raw(`r.channel IN (${ENTERED_CHANNELS.map((c) => `'${c}'`).join(', ')})`));
+  if (enteredOnly(f)) cond.push(sql.raw(`r.channel IN ${ENTERED_CHANNEL_LIST}`));
   if (f.bound !== undefined) cond.push(f.bound ? sql`r.matter_id IS NOT NULL` : sql`r.matter_id IS NULL`);
   if (f.held !== undefined) cond.push(sql.raw(`r.held = ${f.held ? 1 : 0}`));
   // Counted only: neither excluded, held for review, nor replaced by a 追评 (docs/domain.md). Asked
