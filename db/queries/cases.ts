@@ -420,8 +420,12 @@ async function newestPageIds(db: DbOrTx, f: CaseFilter): Promise<number[]> {
 }
 
 /** A page of cases in scope and the total matching; `queue` puts overdue first, then by deadline. */
-export async function listCases(db: DbOrTx, f: CaseFilter): Promise<{ rows: CaseListRow[]; total: number }> {
-  if (f.departmentIds.length === 0) return { rows: [], total: 0 };
+/**
+ * How many cases the filter finds: the `total` of its list (listCases), without reading a page of it
+ * (the 首页's counts). `sort`, `limit` and `offset` do not change it.
+ */
+export async function countCases(db: DbOrTx, f: CaseFilter): Promise<number> {
+  if (f.departmentIds.length === 0) return 0;
   const count = async (part: ScopePart) =>
     (
       await db
@@ -431,10 +435,16 @@ export async function listCases(db: DbOrTx, f: CaseFilter): Promise<{ rows: Case
     )[0]?.n ?? 0;
   // Overdue, deadline, opening-time, 事项 and rating filters need the cases themselves; the others are
   // per-status counts. The cases coordinated on are few (不好办 parts) and counted as they are.
-  const total = async () =>
+  return (
     (f.overdue === undefined && f.ratingId === undefined && f.dueOn === undefined && f.openedSince === undefined && f.subject === undefined
       ? await countByStatus(db, f)
-      : await count('own')) + (partsOf(f).includes('coordinated') ? await count('coordinated') : 0);
+      : await count('own')) + (partsOf(f).includes('coordinated') ? await count('coordinated') : 0)
+  );
+}
+
+export async function listCases(db: DbOrTx, f: CaseFilter): Promise<{ rows: CaseListRow[]; total: number }> {
+  if (f.departmentIds.length === 0) return { rows: [], total: 0 };
+  const total = () => countCases(db, f);
   if (f.sort === 'queue' || partsOf(f).length > 1) {
     const ids = f.sort === 'queue' ? await queuePageIds(db, f) : await newestPageIds(db, f);
     if (ids.length === 0) return { rows: [], total: await total() };

@@ -116,6 +116,33 @@ export function createCasesService(deps: CasesDeps) {
   }
   const openCaseOfKind = createCaseOpener({ clock, settings, stats, statusToken });
 
+  /** The case list's filter of a query, in the actor's scope (list and count share it). */
+  function filterOf(actor: Actor, query: CaseListQuery): q.CaseFilter {
+    const sort = query.sort ?? 'newest';
+    // The queue is the work still to do: unless statuses are asked for, closed cases are not in it
+    // (a county's closed cases grow without end; sorting them all by urgency would be waste).
+    const statuses = query.status?.length ? query.status : sort === 'queue' ? [...UNCLOSED_CASE_STATUSES] : undefined;
+    const head = actor.role === 'dept_head';
+    return {
+      departmentIds: [...actor.departmentIds],
+      // A head also sees the 不好办 cases their department coordinates on (not their spot checks).
+      coordinatingIds: head ? [...actor.departmentIds] : undefined,
+      kinds: head ? ['bad_rating', 'cannot_handle', 'complaint', 'observation'] : undefined,
+      statuses,
+      kindStatuses: kindStatusesOf(actor, query),
+      kind: query.kind,
+      departmentId: query.departmentId,
+      overdue: query.overdue,
+      dueOn: query.dueOn,
+      openedSince: query.openedSince,
+      subject: query.subject?.trim(),
+      sort,
+      limit: query.limit ?? 50,
+      offset: query.offset ?? 0,
+      today: today(),
+    };
+  }
+
   /**
    * 好评抽查 checks whether the department steered its ratings, so department heads never see which
    * good ratings were drawn: spot-check cases are outside their scope.
@@ -342,32 +369,16 @@ export function createCasesService(deps: CasesDeps) {
     today,
 
     async list(actor: Actor, query: CaseListQuery): Promise<CaseList> {
-      const t = today();
       if (query.kind && !kindVisible(actor, query.kind)) return { cases: [], total: 0 };
-      const sort = query.sort ?? 'newest';
-      // The queue is the work still to do: unless statuses are asked for, closed cases are not in it
-      // (a county's closed cases grow without end; sorting them all by urgency would be waste).
-      const statuses = query.status?.length ? query.status : sort === 'queue' ? [...UNCLOSED_CASE_STATUSES] : undefined;
-      const head = actor.role === 'dept_head';
-      const { rows, total } = await q.listCases(db, {
-        departmentIds: [...actor.departmentIds],
-        // A head also sees the 不好办 cases their department coordinates on (not their spot checks).
-        coordinatingIds: head ? [...actor.departmentIds] : undefined,
-        kinds: head ? ['bad_rating', 'cannot_handle', 'complaint', 'observation'] : undefined,
-        statuses,
-        kindStatuses: kindStatusesOf(actor, query),
-        kind: query.kind,
-        departmentId: query.departmentId,
-        overdue: query.overdue,
-        dueOn: query.dueOn,
-        openedSince: query.openedSince,
-        subject: query.subject?.trim(),
-        today: t,
-        sort,
-        limit: query.limit ?? 50,
-        offset: query.offset ?? 0,
-      });
-      return { cases: rows.map((r) => views.listItem(r, t)), total };
+      const f = filterOf(actor, query);
+      const { rows, total } = await q.listCases(db, f);
+      return { cases: rows.map((r) => views.listItem(r, f.today)), total };
+    },
+
+    /** The `total` of list(actor, query), without its page: the same filter, counted (the 首页's counts). */
+    async count(actor: Actor, query: CaseListQuery): Promise<number> {
+      if (query.kind && !kindVisible(actor, query.kind)) return 0;
+      return q.countCases(db, filterOf(actor, query));
     },
 
     get,

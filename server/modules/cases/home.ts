@@ -1,5 +1,5 @@
 // 首页: the staff member's work queue in one answer (GET /api/home). Every case count is the `total` of
-// the case list it links to, computed by that same list (cases.list), so the two cannot disagree; the
+// the case list it links to, counted with that list's own filter (cases.count), so the two cannot disagree; the
 // held ratings and integrations are counted by the services behind their own pages.
 import type { Db } from '../../../db/client.js';
 import * as sq from '../../../db/queries/spot-checks.js';
@@ -23,7 +23,7 @@ type ListFilter = Omit<CaseListQuery, 'limit' | 'offset' | 'sort' | 'status'>;
 export function createHome(deps: {
   db: Db;
   clock: Clock;
-  cases: Pick<CasesService, 'list'>;
+  cases: Pick<CasesService, 'count'>;
   heldRatings: Pick<HeldRatings, 'list'>;
   integrations: Pick<IntegrationsService, 'list'>;
   settings: Pick<SettingsService, 'calendar' | 'holidays'>;
@@ -33,7 +33,7 @@ export function createHome(deps: {
 
   /** The count of a case list (any status) and that list's query string (the page links to it). */
   async function count(actor: Actor, filter: ListFilter) {
-    const { total } = await cases.list(actor, { ...filter, limit: 1 });
+    const total = await cases.count(actor, filter);
     const query = new URLSearchParams(Object.entries(filter).map(([k, v]): [string, string] => [k, String(v)]));
     return { count: total, query: query.toString() };
   }
