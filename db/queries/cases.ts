@@ -8,7 +8,7 @@ import {
   UNCLOSED_CASE_STATUSES,
 } from '../../shared/domain.js';
 import { type DbOrTx, exec, first, firstRow, inIdList, isPg, only, perConnection, rows, statement } from '../client.js';
-import { caseDepartments, caseEvents, caseStatusCounts, cases, codes, departments, ratings, users } from '../schema.js';
+import { caseDepartments, caseEvents, caseStatusCounts, cases, codes, departments, otherWaysOnly, ratings, users } from '../schema.js';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type CaseEventRow = typeof caseEvents.$inferSelect;
@@ -276,8 +276,8 @@ function filterWhere(db: DbOrTx, f: CaseFilter, part: ScopePart = 'own'): SQL | 
     if (f.kindStatuses.length) conds.push(inArray(status, [...new Set(f.kindStatuses.map((ks) => ks.status))]));
   }
   if (f.kind) conds.push(eq(cases.kind, f.kind));
-  // Said as the partial index of the other ways in says it (cases_kind_dept_day_idx), as a literal.
-  if (otherWaysOnly(f)) conds.push(sql.raw(`"cases"."kind" <> 'bad_rating'`));
+  // Said as the partial index of the other ways in says it (cases_kind_dept_day_idx).
+  if (onlyOtherWays(f)) conds.push(sql.raw(otherWaysOnly('"cases"."kind"')));
   if (f.departmentId !== undefined) conds.push(eq(cases.departmentId, f.departmentId));
   if (f.ratingId !== undefined) conds.push(eq(cases.ratingId, f.ratingId));
   // Overdue is computed against today's date at read time, never stored (it would go stale).
@@ -317,7 +317,7 @@ function unclosedOnly(f: CaseFilter): boolean {
  * instead of walking the department's whole history newest first to find them (20 ms).
  */
 function createdOrder(db: DbOrTx, f: CaseFilter): SQL | typeof cases.createdAt {
-  return !isPg(db) && (unclosedOnly(f) || otherWaysOnly(f)) ? sql`+${cases.createdAt}` : cases.createdAt;
+  return !isPg(db) && (unclosedOnly(f) || onlyOtherWays(f)) ? sql`+${cases.createdAt}` : cases.createdAt;
 }
 
 /**
@@ -326,7 +326,7 @@ function createdOrder(db: DbOrTx, f: CaseFilter): SQL | typeof cases.createdAt {
  * county's ~500 000 cases): read from their partial index and sorted, not found by walking every case
  * newest first (0.14–0.21 s for a county at 10 M ratings).
  */
-function otherWaysOnly(f: CaseFilter): boolean {
+function onlyOtherWays(f: CaseFilter): boolean {
   return (f.kind !== undefined && f.kind !== 'bad_rating') || (f.subject !== undefined && f.subject !== '');
 }
 
@@ -606,7 +606,7 @@ export interface ReportFigureRow {
   refused: number;
 }
 
-// `c.kind <> 'bad_rating'` below, redundant beside the kind: it lets SQLite use the partial index of
+// `otherWaysOnly('c.kind')` below, redundant beside the kind: it lets SQLite use the partial index of
 // the cases other than 差评 (cases_kind_dept_day_idx), whose condition a query must state.
 
 /**
@@ -626,7 +626,7 @@ export async function reportFigures(db: DbOrTx, departmentIds: number[], from: s
       sum(CASE WHEN c.handling = 'hard' THEN 1 ELSE 0 END) AS "hard",
       sum(CASE WHEN c.handling = 'refused' THEN 1 ELSE 0 END) AS "refused"
     FROM cases c JOIN departments d ON d.id = c.department_id
-    WHERE c.kind = 'cannot_handle' AND c.kind <> 'bad_rating' AND c.rating_day >= ${from} AND c.rating_day <= ${to} AND ${inIdList(db, sql.raw('c.department_id'), departmentIds)}
+    WHERE c.kind = 'cannot_handle' AND ${sql.raw(otherWaysOnly('c.kind'))} AND c.rating_day >= ${from} AND c.rating_day <= ${to} AND ${inIdList(db, sql.raw('c.department_id'), departmentIds)}
     GROUP BY c.department_id, d.name, d.sort_order, c.subject
     ORDER BY d.sort_order, c.department_id, c.subject`,
   );
@@ -683,7 +683,7 @@ export async function complaintFigures(db: DbOrTx, departmentIds: number[], from
       sum(CASE WHEN c.status = 'closed' AND ${closedDay} <= c.due_date THEN 1 ELSE 0 END) AS "onTime",
       sum(CASE WHEN c.status = 'closed' AND c.satisfaction IN ('satisfied', 'basic') THEN 1 ELSE 0 END) AS "satisfied"
     FROM cases c JOIN departments d ON d.id = c.department_id
-    WHERE c.kind = 'complaint' AND c.kind <> 'bad_rating' AND c.rating_day >= ${from} AND c.rating_day <= ${to} AND ${inIdList(db, sql.raw('c.department_id'), departmentIds)}
+    WHERE c.kind = 'complaint' AND ${sql.raw(otherWaysOnly('c.kind'))} AND c.rating_day >= ${from} AND c.rating_day <= ${to} AND ${inIdList(db, sql.raw('c.department_id'), departmentIds)}
     GROUP BY c.department_id, d.name, d.sort_order, c.channel
     ORDER BY d.sort_order, c.department_id, c.channel`,
   );
@@ -713,7 +713,7 @@ export async function observationFigures(
       sum(CASE WHEN c.walkthrough = 1 THEN 1 ELSE 0 END) AS "walkthroughs",
       sum(CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END) AS "closed"
     FROM cases c JOIN departments d ON d.id = c.department_id
-    WHERE c.kind = 'observation' AND c.kind <> 'bad_rating' AND c.rating_day >= ${from} AND c.rating_day <= ${to} AND ${inIdList(db, sql.raw('c.department_id'), departmentIds)}
+    WHERE c.kind = 'observation' AND ${sql.raw(otherWaysOnly('c.kind'))} AND c.rating_day >= ${from} AND c.rating_day <= ${to} AND ${inIdList(db, sql.raw('c.department_id'), departmentIds)}
     GROUP BY c.department_id, d.name, d.sort_order ORDER BY d.sort_order, c.department_id`,
   );
 }

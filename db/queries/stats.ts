@@ -8,7 +8,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type CaseStatus, ENTERED_CHANNELS, UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
 import { type Db, type DbOrTx, firstRow, inIdList, isPg, type JsonArray, jsonArray, rows, statement } from '../client.js';
-import { ENTERED_CHANNEL_LIST } from '../schema.js';
+import { ENTERED_CHANNEL_LIST, otherWaysOnly } from '../schema.js';
 import {
   type CaseFlags,
   type MatterDayCounts,
@@ -590,7 +590,7 @@ export interface OtherWayCaseCounts {
 /**
  * 办不成事 and 投诉 of a period per department, in one statement over the cases (no rollup holds them);
  * "solved" as GET /api/stats/cannot-handle counts it (db/queries/cases.ts reportFigures). The redundant
- * `kind <> 'bad_rating'` lets SQLite read the partial index of the cases other than 差评.
+ * `otherWaysOnly` lets SQLite read the partial index of the cases other than 差评.
  */
 export async function countOtherWayCasesByDepartment(db: DbOrTx, ids: readonly number[], p: DayRange): Promise<OtherWayCaseCounts[]> {
   const found = await statement(
@@ -600,7 +600,7 @@ export async function countOtherWayCasesByDepartment(db: DbOrTx, ids: readonly n
       sum(CASE WHEN c.kind = 'cannot_handle' AND c.status = 'closed' THEN 1 ELSE 0 END) AS closed,
       sum(CASE WHEN c.kind = 'cannot_handle' AND c.status = 'closed' AND c.satisfaction IN ('satisfied', 'basic') THEN 1 ELSE 0 END) AS solved,
       sum(CASE WHEN c.kind = 'complaint' THEN 1 ELSE 0 END) AS complaints
-    FROM cases c WHERE c.department_id IN ${IDS} AND c.kind IN ('cannot_handle', 'complaint') AND c.kind <> 'bad_rating'
+    FROM cases c WHERE c.department_id IN ${IDS} AND c.kind IN ('cannot_handle', 'complaint') AND ${otherWaysOnly('c.kind')}
       AND c.rating_day BETWEEN @from AND @to
     GROUP BY c.department_id`,
   ).all<OtherWayCaseCounts>(scoped(ids, p));
