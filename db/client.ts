@@ -537,6 +537,16 @@ export function* errorChain(err: unknown): Generator<{ code?: unknown; message?:
   }
 }
 
+/**
+ * Whether an error (or one it wraps) is PostgreSQL ending a transaction to break a lock cycle (40P01
+ * deadlock_detected) or a conflict of concurrent transactions (40001 serialization_failure): the
+ * transaction did nothing, and running it again may succeed. SQLite's transactions take turns: never.
+ */
+export function isTransientConflict(err: unknown): boolean {
+  for (const { code } of errorChain(err)) if (code === '40P01' || code === '40001') return true;
+  return false;
+}
+
 /** Whether an error (or one it wraps) is a unique-constraint violation, on either driver. */
 export function isUniqueViolation(err: unknown): boolean {
   for (const { code } of errorChain(err)) {

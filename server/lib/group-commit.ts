@@ -7,7 +7,11 @@
 // per item, two round trips on PostgreSQL): an item may still be refused there, as long as it is
 // refused before it wrote anything (`refused`). Any other failure rolls the whole attempt back, and the
 // batch is written again with each item in its own savepoint, so that only the failing item fails.
-import type { Db, Tx } from '../../db/client.js';
+//
+// On PostgreSQL a batch can also meet another transaction's (another instance's batch, a staff
+// action) in a lock cycle; PostgreSQL then ends one of them (deadlock_detected). Nothing of that
+// attempt is stored, so the batch is written again (up to CONFLICT_RETRIES times), not failed.
+import { type Db, isTransientConflict, type Tx } from '../../db/client.js';
 
 interface Pending<I, O> {
   item: I;
@@ -38,6 +42,9 @@ export interface GroupCommitOptions<I, O, C> {
 
 /** Rolls back a savepoint-free attempt in which an item failed after writing (see the file comment). */
 class RetryWithSavepoints extends Error {}
+
+/** How many times a batch ended by a lock cycle or a serialization conflict is written again. */
+const CONFLICT_RETRIES = 3;
 
 export class GroupCommitter<I, O, C> {
   private queue: Pending<I, O>[] = [];
@@ -91,17 +98,21 @@ export class GroupCommitter<I, O, C> {
 
   private async write(batch: Pending<I, O>[]): Promise<void> {
     let outcomes: Outcome<O>[];
-    try {
+    for (let conflicts = 0; ; conflicts++) {
       try {
-        outcomes = await this.attempt(batch, false);
+        try {
+          outcomes = await this.attempt(batch, false);
+        } catch (err) {
+          if (!(err instanceof RetryWithSavepoints)) throw err;
+          outcomes = await this.attempt(batch, true);
+        }
+        break;
       } catch (err) {
-        if (!(err instanceof RetryWithSavepoints)) throw err;
-        outcomes = await this.attempt(batch, true);
+        if (isTransientConflict(err) && conflicts < CONFLICT_RETRIES) continue;
+        // The commit itself failed: nothing of this batch is stored, so every caller fails.
+        for (const p of batch) p.reject(err);
+        return;
       }
-    } catch (err) {
-      // The commit itself failed: nothing of this batch is stored, so every caller fails.
-      for (const p of batch) p.reject(err);
-      return;
     }
     this.opts.afterCommit?.(outcomes.flatMap((o) => (o.ok ? [o.value] : [])));
     batch.forEach((p, i) => {
@@ -127,6 +138,8 @@ export class GroupCommitter<I, O, C> {
             value: savepoints ? await tx.transaction((sp) => this.work(sp, p.item, context)) : await this.work(tx, p.item, context),
           });
         } catch (err) {
+          // A lock cycle is the transaction's, not the item's: the whole batch is written again.
+          if (isTransientConflict(err)) throw err;
           if (!savepoints && !this.opts.refused?.(err)) throw new RetryWithSavepoints();
           out.push({ ok: false, err });
         }
@@ -134,7 +147,10 @@ export class GroupCommitter<I, O, C> {
       if (this.opts.afterBatch) {
         const done = out.flatMap((o) => (o.ok ? [o.value] : []));
         if (savepoints) await this.opts.afterBatch(tx, done, context);
-        else await this.opts.afterBatch(tx, done, context).catch(() => Promise.reject(new RetryWithSavepoints()));
+        else
+          await this.opts
+            .afterBatch(tx, done, context)
+            .catch((err: unknown) => Promise.reject(isTransientConflict(err) ? err : new RetryWithSavepoints()));
       }
       return out;
     });

@@ -1,0 +1,145 @@
+// Two transactions that write the same rows on PostgreSQL (two instances' rating batches; a batch and
+// a staff action): the rollup rows of a batch are written in key order, so such transactions wait for
+// each other instead of deadlocking; and a batch that PostgreSQL still ends to break a lock cycle is
+// written again, not failed (server/lib/group-commit.ts). SQLite's transactions take turns: neither
+// can happen there.
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { type Db, exec, rows, type Tx } from '../../db/client.js';
+import { RollupBatch, writeRollups } from '../../db/queries/rollups.js';
+import { GroupCommitter } from '../../server/lib/group-commit.js';
+import { driverUnderTest } from '../helpers/app.js';
+import { useTestWorld } from '../helpers/factories.js';
+
+const { t, w } = useTestWorld();
+const DAY = '2026-11-20';
+
+/**
+ * A transaction on its own connection: `first`, then it waits until released, then `then`, then it
+ * commits.
+ */
+function heldTransaction(db: Db, first: (tx: Tx) => Promise<void>, then?: (tx: Tx) => Promise<void>) {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  let started!: () => void;
+  const ready = new Promise<void>((r) => {
+    started = r;
+  });
+  const done = db.transaction(async (tx) => {
+    await first(tx);
+    started();
+    await gate;
+    await then?.(tx);
+  });
+  return { ready, release, done };
+}
+
+const deadlocks = async (db: Db) =>
+  Number((await rows<{ n: number }>(db, sql`SELECT deadlocks AS n FROM pg_stat_database WHERE datname = current_database()`))[0]!.n);
+
+/** Waits until `n` backends of this database wait for a lock. */
+async function untilWaiting(db: Db, n: number): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const [r] = await rows<{ n: number }>(
+      db,
+      sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    if (r!.n >= n) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`fewer than ${n} transactions waiting for a lock`);
+}
+
+/** A rollup batch of one 5★ rating per code, the codes added in the order given. */
+function batchOf(codes: readonly { id: string; departmentId: number }[]): RollupBatch {
+  const b = new RollupBatch();
+  for (const c of codes)
+    b.addRating({ codeId: c.id, departmentId: c.departmentId, day: DAY, hour: 10, score: 5, tags: [], realName: false }, 1, 1);
+  return b;
+}
+
+const s5Of = async (db: Db) =>
+  Object.fromEntries(
+    (await rows<{ code: string; s5: number }>(db, sql`SELECT code_id AS code, s5 FROM daily_code_stats WHERE day = ${DAY}`)).map((r) => [
+      r.code,
+      Number(r.s5),
+    ]),
+  );
+
+describe.runIf(driverUnderTest === 'pg')('transactions that write the same rows, on PostgreSQL', () => {
+  it('two batches with the same rollup rows in opposite orders wait for each other instead of deadlocking', async () => {
+    // k1 < k2 < k3 in the order the rows are written (their keys, `code|day`, compared as strings).
+    const [k1, k2, k3] = [w.codeA, w.codeB, w.codeC].sort((a, b) => (`${a.id}|${DAY}` < `${b.id}|${DAY}` ? -1 : 1)) as [
+      typeof w.codeA,
+      typeof w.codeA,
+      typeof w.codeA,
+    ];
+    await t.db.transaction((tx) => writeRollups(tx, batchOf([k1, k2, k3])));
+
+    // A third transaction holds k3's row, so that the first batch stops there.
+    const holder = heldTransaction(t.db, async (tx) => {
+      await exec(tx, sql`SELECT 1 FROM daily_code_stats WHERE code_id = ${k3.id} AND day = ${DAY} FOR UPDATE`);
+    });
+    await holder.ready;
+    // Batch 1 has k1, k3, k2; batch 2 has k2, k1. In arrival order, batch 1 would hold k1 and wait for
+    // k3, batch 2 hold k2 and wait for k1, and batch 1 then wait for k2: a cycle. In key order batch 1
+    // holds k1 and k2 and waits for k3, and batch 2 waits for k1.
+    const first = t.db.transaction((tx) => writeRollups(tx, batchOf([k1, k3, k2])));
+    await untilWaiting(t.db, 1);
+    const second = t.db.transaction((tx) => writeRollups(tx, batchOf([k2, k1])));
+    await untilWaiting(t.db, 2);
+    holder.release();
+    await holder.done;
+
+    await expect(Promise.all([first, second])).resolves.toBeDefined();
+    expect(await s5Of(t.db)).toEqual({ [k1.id]: 3, [k2.id]: 3, [k3.id]: 2 });
+  });
+
+  it('a batch ended by a lock cycle is written again, and every caller of it is answered', async () => {
+    await exec(t.db, sql`CREATE TABLE lock_probe (id integer PRIMARY KEY, v integer NOT NULL)`);
+    await exec(t.db, sql`INSERT INTO lock_probe VALUES (1, 0), (2, 0)`);
+    const before = await deadlocks(t.db);
+    let failedOnce = false;
+    const committer = new GroupCommitter<number, number, null>(
+      t.db,
+      async (tx, item) => {
+        // Item 0 fails once after writing, so the batch is written again with savepoints: the lock
+        // cycle below then ends the attempt in which each item would fail alone.
+        if (item === 0 && !failedOnce) {
+          failedOnce = true;
+          throw new Error('once');
+        }
+        if (item === 0) return 0;
+        // Row 2, then row 1, which the other transaction holds (and which then asks for row 2).
+        await exec(tx, sql`UPDATE lock_probe SET v = v + ${item} WHERE id = 2`);
+        await exec(tx, sql`UPDATE lock_probe SET v = v + ${item} WHERE id = 1`);
+        return item;
+      },
+      { beforeBatch: async () => null },
+    );
+    const other = heldTransaction(
+      t.db,
+      async (tx) => {
+        await exec(tx, sql`UPDATE lock_probe SET v = v + 100 WHERE id = 1`);
+      },
+      async (tx) => {
+        await exec(tx, sql`UPDATE lock_probe SET v = v + 100 WHERE id = 2`);
+      },
+    );
+    await other.ready;
+    // One batch of both (submitted in one turn).
+    const answers = Promise.all([committer.submit(0), committer.submit(7)]);
+    await untilWaiting(t.db, 1);
+    // The other transaction asks for row 2: a cycle. PostgreSQL ends the batch's transaction, which
+    // waited first (deadlock_timeout), and the other one commits.
+    other.release();
+    await other.done;
+
+    await expect(answers).resolves.toEqual([0, 7]);
+    expect(await deadlocks(t.db)).toBe(before + 1);
+    const probe = await rows<{ id: number; v: number }>(t.db, sql`SELECT id, v FROM lock_probe ORDER BY id`);
+    expect(probe.map((r) => Number(r.v))).toEqual([107, 107]);
+  });
+});
