@@ -419,7 +419,6 @@ async function newestPageIds(db: DbOrTx, f: CaseFilter): Promise<number[]> {
   ).map((r) => r.id);
 }
 
-/** A page of cases in scope and the total matching; `queue` puts overdue first, then by deadline. */
 /**
  * How many cases the filter finds: the `total` of its list (listCases), without reading a page of it
  * (the 首页's counts). `sort`, `limit` and `offset` do not change it.
@@ -442,6 +441,7 @@ export async function countCases(db: DbOrTx, f: CaseFilter): Promise<number> {
   );
 }
 
+/** A page of cases in scope and the total matching; `queue` puts overdue first, then by deadline. */
 export async function listCases(db: DbOrTx, f: CaseFilter): Promise<{ rows: CaseListRow[]; total: number }> {
   if (f.departmentIds.length === 0) return { rows: [], total: 0 };
   const total = () => countCases(db, f);
