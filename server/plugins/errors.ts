@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { errorChain } from '../../db/client.js';
+import { errorChain, isTransientConflict } from '../../db/client.js';
 import { MATTER_FIELD_LABELS } from '../../shared/api/matters.js';
 import { AppError, InvalidEntries, Unavailable } from '../errors.js';
 
@@ -199,6 +199,16 @@ export function registerErrorHandler(app: FastifyInstance): void {
               ? '请求内容不是有效的 JSON'
               : err.message;
       return reply.status(status).send({ error: err.code ?? 'BadRequest', message });
+    }
+    // PostgreSQL ended the transaction to break a lock cycle with another one (or a serialization
+    // conflict): nothing of it was stored, and the same request can be sent again at once. (The
+    // rating batches write themselves again: server/lib/group-commit.ts.)
+    if (isTransientConflict(err)) {
+      request.log.warn({ err }, 'transaction ended by a lock cycle: nothing stored, answered 503');
+      return reply
+        .status(503)
+        .header('retry-after', '1')
+        .send({ error: 'ConcurrentUpdate', message: '有其他操作同时修改了相同的数据，本次操作未保存，请重试' });
     }
     if (databaseUnavailable(err)) {
       request.log.warn({ err }, 'database unavailable');

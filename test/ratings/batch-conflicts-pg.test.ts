@@ -1,13 +1,14 @@
 // Two transactions that write the same rows on PostgreSQL (two instances' rating batches; a batch and
 // a staff action): the rollup rows of a batch are written in key order, so such transactions wait for
-// each other instead of deadlocking; and a batch that PostgreSQL still ends to break a lock cycle is
-// written again, not failed (server/lib/group-commit.ts). SQLite's transactions take turns: neither
-// can happen there.
+// each other instead of deadlocking; a batch that PostgreSQL still ends to break a lock cycle is
+// written again, not failed (server/lib/group-commit.ts); any other request so ended is answered 503
+// ConcurrentUpdate, to be sent again. SQLite's transactions take turns: none of this happens there.
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { type Db, exec, rows, type Tx } from '../../db/client.js';
 import { RollupBatch, writeRollups } from '../../db/queries/rollups.js';
 import { GroupCommitter } from '../../server/lib/group-commit.js';
+import { badCase, move, snapshot } from '../cases/helpers.js';
 import { driverUnderTest } from '../helpers/app.js';
 import { useTestWorld } from '../helpers/factories.js';
 
@@ -141,5 +142,41 @@ describe.runIf(driverUnderTest === 'pg')('transactions that write the same rows,
     expect(await deadlocks(t.db)).toBe(before + 1);
     const probe = await rows<{ id: number; v: number }>(t.db, sql`SELECT id, v FROM lock_probe ORDER BY id`);
     expect(probe.map((r) => Number(r.v))).toEqual([107, 107]);
+  });
+});
+
+describe.runIf(driverUnderTest === 'pg')('a staff action ended by a lock cycle, on PostgreSQL', () => {
+  it('is answered 503 ConcurrentUpdate with Retry-After, stores nothing, and goes through when sent again', async () => {
+    const { kase } = await badCase(t, w);
+    const before = await snapshot(t, kase.id);
+    // Another transaction holds the open cases' count of the department, which the move lowers, and
+    // then asks for the case, which the move has locked first (getCaseForUpdate): a cycle. PostgreSQL
+    // ends the move's transaction, which waited first.
+    const other = heldTransaction(
+      t.db,
+      async (tx) => {
+        await exec(
+          tx,
+          sql`SELECT 1 FROM case_status_counts WHERE department_id = ${w.deptA.id} AND kind = 'bad_rating' AND status = 'open' FOR UPDATE`,
+        );
+      },
+      async (tx) => {
+        await exec(tx, sql`SELECT 1 FROM cases WHERE id = ${kase.id} FOR UPDATE`);
+      },
+    );
+    await other.ready;
+    const answer = move(t, w.supervisor, kase.id, { to: 'visited', classification: 'valid', note: '已回访' });
+    await untilWaiting(t.db, 1);
+    other.release();
+    await other.done;
+
+    const res = await answer;
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.json()).toEqual({ error: 'ConcurrentUpdate', message: '有其他操作同时修改了相同的数据，本次操作未保存，请重试' });
+    expect(await snapshot(t, kase.id)).toEqual(before);
+    const again = await move(t, w.supervisor, kase.id, { to: 'visited', classification: 'valid', note: '已回访' });
+    expect(again.statusCode).toBe(200);
+    expect(again.json().status).toBe('visited');
   });
 });
