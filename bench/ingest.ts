@@ -334,7 +334,13 @@ const TARGETS: Target[] = [
   { key: 'q', label: '(q) real route on PostgreSQL, two instances', start: startTwoInstances, networks: 10, pg: true },
   // (p) from 1000 networks, as c-nets is (c): what the per-network counts cost PostgreSQL at 10.
   { key: 'p-nets', label: '(p) real route on PostgreSQL, one instance, 1000 networks', start: startRealPg, networks: 1000, pg: true },
-  { key: 'q-nets', label: '(q) real route on PostgreSQL, two instances, 1000 networks', start: startTwoInstances, networks: 1000, pg: true },
+  {
+    key: 'q-nets',
+    label: '(q) real route on PostgreSQL, two instances, 1000 networks',
+    start: startTwoInstances,
+    networks: 1000,
+    pg: true,
+  },
 ];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
