@@ -332,7 +332,8 @@ const TARGETS: Target[] = [
   // The same route and load as (c) 10 networks, on PostgreSQL.
   { key: 'p', label: '(p) real route on PostgreSQL, one instance', start: startRealPg, networks: 10, pg: true },
   { key: 'q', label: '(q) real route on PostgreSQL, two instances', start: startTwoInstances, networks: 10, pg: true },
-  // (p) from 1000 networks, as c-nets is (c): what the per-network counts cost PostgreSQL at 10.
+  // (p) and (q) from 1000 networks, as c-nets is (c): a network's window then holds a few rows, and two
+  // instances' batches no longer take turns on the same network locks (bench/README.md).
   { key: 'p-nets', label: '(p) real route on PostgreSQL, one instance, 1000 networks', start: startRealPg, networks: 1000, pg: true },
   {
     key: 'q-nets',
