@@ -191,8 +191,9 @@ export async function runDashboards(opts: DashboardOptions): Promise<{ rows: Row
 
     // Every stats GET that exists now (the OpenAPI document lists the registered routes).
     const spec = t.app.swagger() as { paths: Record<string, Record<string, unknown>> };
-    // The per-经办人 / per-事项 views need a department: timed below, each on its own. 评价可信度 reads
-    // the stored ratings of its period, not the rollups: timed below too, without the rollups' goal.
+    // The per-经办人 / per-事项 views need a department: timed below, each on its own. 评价可信度's
+    // 办结即评 signal reads every 办件 finished in its period and their ratings: timed below too, without
+    // the rollups' goal.
     const statsPaths = Object.keys(spec.paths)
       .filter((p) => p.startsWith('/api/stats/') && spec.paths[p]!.get && !/export|\{|\/matters\/|credibility/.test(p))
       .sort();
@@ -275,7 +276,7 @@ export async function runDashboards(opts: DashboardOptions): Promise<{ rows: Row
       { name: 'GET /api/stats/departments, 365 days', url: () => `/api/stats/departments?${yearRange}`, goal: false },
       { name: 'GET /api/stats/trend, 365 days by month', url: () => `/api/stats/trend?${yearRange}&granularity=month`, goal: false },
       // The county's every window over 30 days (and the 60 + 14 days its 差评骤失 signal looks back on).
-      { name: 'GET /api/stats/credibility (reads ratings)', url: () => `/api/stats/credibility?${range30()}&limit=50`, goal: false },
+      { name: 'GET /api/stats/credibility (reads the 办件)', url: () => `/api/stats/credibility?${range30()}&limit=50`, goal: false },
     ];
 
     // SQLite: the routes read through the read-only connection (the writing one serves transactions

@@ -166,6 +166,7 @@ export const holidayTables = derive(sqlite.holidayTables);
 export const webhooks = derive(sqlite.webhooks);
 export const notificationDeliveries = derive(sqlite.notificationDeliveries);
 export const dailyCodeStats = derive(sqlite.dailyCodeStats);
+export const dailyCodeStoredStats = derive(sqlite.dailyCodeStoredStats);
 export const dailyDepartmentStats = derive(sqlite.dailyDepartmentStats);
 export const cumulativeCodeStats = derive(sqlite.cumulativeCodeStats);
 export const dailyTagStats = derive(sqlite.dailyTagStats);

@@ -41,6 +41,30 @@ export const dailyCodeStats = sqliteTable(
   (t) => [primaryKey({ columns: [t.codeId, t.day] }), index('daily_code_stats_day_idx').on(t.day)],
 );
 
+/**
+ * Per code per day: the figures of its STORED ratings, counted or not (held, excluded and replaced
+ * ones too), for 评价可信度 (docs/domain.md 6.1): all of them, those a person gave (not the system's
+ * default rating), flagged (at storing or when a burst took them into hold), bound to a 办件, with a
+ * reason or a comment, and a person's 5★ with neither. Written with the other rollups of the rating's
+ * transaction; a period of a department's windows is then its codes' rows of those days, not every
+ * rating. WITHOUT ROWID (migration 0035).
+ */
+export const dailyCodeStoredStats = sqliteTable(
+  'daily_code_stored_stats',
+  {
+    codeId: text('code_id').notNull(),
+    day: text('day').notNull(),
+    departmentId: integer('department_id').notNull(),
+    ratings: integer('ratings').notNull().default(0),
+    citizen: integer('citizen').notNull().default(0),
+    flagged: integer('flagged').notNull().default(0),
+    bound: integer('bound').notNull().default(0),
+    detailed: integer('detailed').notNull().default(0),
+    bareFive: integer('bare_five').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.codeId, t.day] })],
+);
+
 const hourCount = (name: string) => integer(name).notNull().default(0);
 /** One integer column per China hour of day, `${prefix}0` … `${prefix}23`. */
 function hourColumns<P extends string>(prefix: P): Record<`${P}${number}`, ReturnType<typeof hourCount>> {

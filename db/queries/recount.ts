@@ -111,6 +111,38 @@ export async function readCodeDays(db: DbOrTx): Promise<CodeDayRow[]> {
   );
 }
 
+/** A code day of daily_code_stored_stats (评价可信度's figures of the stored ratings, counted or not). */
+export interface StoredDayRow {
+  codeId: string;
+  day: string;
+  departmentId: number;
+  ratings: number;
+  citizen: number;
+  flagged: number;
+  bound: number;
+  detailed: number;
+  bareFive: number;
+}
+
+/** daily_code_stored_stats from every stored rating (as credibility.ts once read them): code_id, day, department_id, then the figures. */
+const STORED_DAYS = `
+    SELECT r.code_id AS code_id, r.day AS day, min(r.department_id) AS department_id, count(*) AS ratings,
+      sum(CASE WHEN r.channel <> 'default' THEN 1 ELSE 0 END) AS citizen, sum(CASE WHEN r.flagged = 1 THEN 1 ELSE 0 END) AS flagged,
+      sum(CASE WHEN r.matter_id IS NOT NULL THEN 1 ELSE 0 END) AS bound,
+      sum(CASE WHEN r.tags <> '[]' OR coalesce(r.comment, '') <> '' THEN 1 ELSE 0 END) AS detailed,
+      sum(CASE WHEN r.channel <> 'default' AND r.score = 5 AND r.tags = '[]' AND coalesce(r.comment, '') = '' THEN 1 ELSE 0 END) AS bare_five
+    FROM ratings r GROUP BY r.code_id, r.day`;
+
+const STORED_NAMES = `code_id AS "codeId", day, department_id AS "departmentId", ratings, citizen, flagged, bound, detailed, bare_five AS "bareFive"`;
+
+export async function recountStoredDays(db: DbOrTx): Promise<StoredDayRow[]> {
+  return rows<StoredDayRow>(db, sql`SELECT ${sql.raw(STORED_NAMES)} FROM (${sql.raw(STORED_DAYS)}) parts`);
+}
+
+export async function readStoredDays(db: DbOrTx): Promise<StoredDayRow[]> {
+  return rows<StoredDayRow>(db, sql`SELECT ${sql.raw(STORED_NAMES)} FROM daily_code_stored_stats`);
+}
+
 export async function readOpens(db: DbOrTx): Promise<OpensRow[]> {
   return rows<OpensRow>(
     db,
@@ -298,6 +330,13 @@ export async function replaceRollups(tx: DbOrTx, rows: RecountedRows): Promise<v
       finished_matters = excluded.finished_matters, rated_matters = excluded.rated_matters, held = excluded.held`,
   );
   await exec(tx, sql`DELETE FROM daily_code_stats WHERE submissions = 0 AND opens = 0 AND finished_matters = 0`);
+
+  await exec(tx, sql`DELETE FROM daily_code_stored_stats`);
+  await exec(
+    tx,
+    sql`INSERT INTO daily_code_stored_stats (code_id, day, department_id, ratings, citizen, flagged, bound, detailed, bare_five)
+    ${sql.raw(STORED_DAYS)}`,
+  );
 
   await exec(tx, sql`DELETE FROM daily_department_stats`);
   const insDepartment = statement(

@@ -19,6 +19,33 @@ export interface RatingFacts {
   isDefault?: boolean;
   /** The 办件 it rates, for the per-经办人 / per-事项 rollup (daily_matter_stats); none for a window code. */
   matter?: MatterFacts | null;
+  /** What a new rating adds to its code's stored figures (daily_code_stored_stats); needed to add a new one. */
+  stored?: StoredFacts;
+}
+
+/**
+ * A stored rating's figures for 评价可信度 (daily_code_stored_stats), as the rating row has them: a
+ * person gave it (any channel but the system's default rating), flagged, bound to a 办件, with a
+ * reason tag or a comment.
+ */
+export interface StoredFacts {
+  citizen: boolean;
+  flagged: boolean;
+  bound: boolean;
+  detailed: boolean;
+}
+
+/** What a batch adds to one code's stored figures of one day. */
+export interface StoredDayDelta {
+  codeId: string;
+  departmentId: number;
+  day: string;
+  ratings: number;
+  citizen: number;
+  flagged: number;
+  bound: number;
+  detailed: number;
+  bareFive: number;
 }
 
 /** Where a 办件 is counted: its window and department, the day it finished, its 事项 and 经办人. */
@@ -247,6 +274,35 @@ export class RollupBatch {
   readonly departmentDays = new Map<string, DepartmentDayDelta>();
   readonly tags = new Map<string, TagDelta>();
   readonly matterDays = new Map<string, MatterDayDelta>();
+  readonly storedDays = new Map<string, StoredDayDelta>();
+
+  private storedDay(codeId: string, departmentId: number, day: string): StoredDayDelta {
+    const key = `${codeId}|${day}`;
+    let d = this.storedDays.get(key);
+    if (!d) {
+      d = { codeId, departmentId, day, ratings: 0, citizen: 0, flagged: 0, bound: 0, detailed: 0, bareFive: 0 };
+      this.storedDays.set(key, d);
+    }
+    return d;
+  }
+
+  /** A new rating's stored figures (it is stored whether it counts or is held). */
+  private addStored(r: Pick<RatingFacts, 'codeId' | 'departmentId' | 'day' | 'score' | 'stored'>): void {
+    const f = r.stored;
+    if (!f) throw new Error(`a new rating of code ${r.codeId} needs its stored figures (RatingFacts.stored)`);
+    const d = this.storedDay(r.codeId, r.departmentId, r.day);
+    d.ratings++;
+    if (f.citizen) d.citizen++;
+    if (f.flagged) d.flagged++;
+    if (f.bound) d.bound++;
+    if (f.detailed) d.detailed++;
+    else if (f.citizen && r.score === 5) d.bareFive++;
+  }
+
+  /** A stored rating flagged after it was stored (a burst took it into hold). */
+  addFlagged(r: Pick<RatingFacts, 'codeId' | 'departmentId' | 'day'>): void {
+    this.storedDay(r.codeId, r.departmentId, r.day).flagged++;
+  }
 
   private matterDay(m: MatterFacts): MatterDayDelta {
     const key = `${m.departmentId}|${m.finishedDay}|${m.codeId}|${m.taskCode}|${m.staffName}`;
@@ -300,6 +356,7 @@ export class RollupBatch {
     code[scoreKey] += sign;
     code.realName += realName;
     code.submissions += submissions;
+    if (submissions) this.addStored(r);
     dept[scoreKey] += sign;
     dept.realName += realName;
     dept.submissions += submissions;
@@ -330,8 +387,9 @@ export class RollupBatch {
    * A rating held for review (sign 1: held when stored, or taken back into hold; -1: a decision ended
    * its hold). `submissions` adds to the scan funnel when it is a new rating.
    */
-  addHeld(r: Pick<RatingFacts, 'codeId' | 'departmentId' | 'day'>, sign: 1 | -1, submissions: 0 | 1 = 0): void {
+  addHeld(r: Pick<RatingFacts, 'codeId' | 'departmentId' | 'day' | 'score' | 'stored'>, sign: 1 | -1, submissions: 0 | 1 = 0): void {
     const code = this.codeDay(r.codeId, r.departmentId, r.day);
+    if (submissions) this.addStored(r);
     const dept = this.departmentDay(r.departmentId, r.day);
     code.held += sign;
     dept.held += sign;
@@ -361,8 +419,8 @@ export class RollupBatch {
 }
 
 /**
- * Writes a batch's rollups: five statements (more only past 256 rows of one table), whatever the
- * number of ratings in it.
+ * Writes a batch's rollups: six statements (more only past 256 rows of one table; one more with 办件),
+ * whatever the number of ratings in it.
  */
 export async function writeRollups(tx: DbOrTx, batch: RollupBatch): Promise<void> {
   // Every table's rows in key order: two transactions that touch the same rollup rows (two instances'
@@ -374,6 +432,7 @@ export async function writeRollups(tx: DbOrTx, batch: RollupBatch): Promise<void
   // (all of step 1's chunks run before step 2's).
   await writeRows(tx, RUNNING_TOTALS_START, codeDays);
   await writeRows(tx, RUNNING_TOTALS_ADD, runningDeltas(codeDays));
+  if (batch.storedDays.size) await writeRows(tx, STORED_DAYS, inKeyOrder(batch.storedDays));
   const departments = inKeyOrder(batch.departmentDays);
   await writeRows(tx, departmentDays(hoursOf(departments)), departments);
   await writeRows(tx, TAGS, inKeyOrder(batch.tags));
@@ -411,6 +470,20 @@ const CODE_DAYS: BatchStatement<CodeDayDelta> = {
   values(r, out) {
     out.push(r.codeId, r.day, r.departmentId);
     pushSums(r, out);
+  },
+};
+
+const STORED_COLUMNS = ['ratings', 'citizen', 'flagged', 'bound', 'detailed', 'bare_five'] as const;
+
+/** The stored figures of the code days (评价可信度), one row per key as CODE_DAYS. */
+const STORED_DAYS: BatchStatement<StoredDayDelta> = {
+  name: 'stored-days',
+  columns: [['code_id', 'text'], ['day', 'text'], ['department_id', 'integer'], ...integers(STORED_COLUMNS)],
+  body: () => sql`INSERT INTO daily_code_stored_stats (code_id, day, department_id, ${sql.raw(STORED_COLUMNS.join(', '))})
+    SELECT code_id, day, department_id, ${sql.raw(STORED_COLUMNS.join(', '))} FROM batch WHERE code_id IS NOT NULL
+    ON CONFLICT (code_id, day) DO UPDATE SET ${addExcluded('daily_code_stored_stats', STORED_COLUMNS)}`,
+  values(r, out) {
+    out.push(r.codeId, r.day, r.departmentId, r.ratings, r.citizen, r.flagged, r.bound, r.detailed, r.bareFive);
   },
 };
 

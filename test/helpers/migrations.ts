@@ -25,3 +25,15 @@ export function databaseBefore(tagEnd: string, dir: string): Db {
   migrate(drizzle(writerOf(db)), { migrationsFolder: dir });
   return db;
 }
+
+/**
+ * The first statement of the migration whose tag ends with `tagEnd` (the CREATE TABLE of a table today's
+ * write path writes): created for a while in a database of an older time, so that today's factories
+ * can write into it, and dropped again before the migrations run.
+ */
+export function firstStatementOf(tagEnd: string): string {
+  const journal = JSON.parse(readFileSync(join(MIGRATIONS, 'meta/_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+  const mine = journal.entries.find((e) => e.tag.endsWith(tagEnd));
+  if (!mine) throw new Error(`no migration's tag ends with ${tagEnd}`);
+  return readFileSync(join(MIGRATIONS, `${mine.tag}.sql`), 'utf8').split('--> statement-breakpoint')[0]!;
+}

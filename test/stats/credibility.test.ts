@@ -1,10 +1,14 @@
 // 评价可信度 (docs/domain.md §6.1): per window, its stored ratings of a period against its department's
 // baseline, and the three steering signals at their threshold edges (just below: none; at it: the
 // signal), through the real route; the thresholds come from the `credibility` settings of the county.
+
+import { sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { rows } from '../../db/client.js';
 import { ratings } from '../../db/schema.js';
 import type { CredibilityResponse, CredibilityWindow } from '../../shared/api/credibility.js';
 import { SETTINGS_DEFAULTS } from '../../shared/api/settings.js';
+import { chinaDay } from '../../shared/china-time.js';
 import { bearerFor } from '../helpers/app.js';
 import { makeCode, useTestWorld } from '../helpers/factories.js';
 import { makeMatter } from '../helpers/matters.js';
@@ -145,6 +149,60 @@ describe('figures of a window and its department baseline', () => {
     expect(a.baseline.detailShare).toBeCloseTo(7 / 14, 12);
     expect((await windowOf(codeA2)).baseline).toEqual(a.baseline);
     expect((await windowOf(w.codeB)).baseline).toMatchObject({ ratings: 5, bareFive: 5, bareFiveShare: 1 });
+  });
+
+  it('keeps the figures as the rating route stores ratings, a burst taken into hold flagged, with no recount', async () => {
+    // Only the network burst rule within reach: the fourth rating of one network within 10 minutes
+    // takes the three before it into hold with it, and flags them.
+    const limits = {
+      perCodeMinutes: 0,
+      perDevicePerDay: 1000,
+      burstPerNetwork: 3,
+      burstWindowMinutes: 10,
+      burstPerDevice: 1000,
+      burstBadPerNetwork: 1000,
+      networkDayMin: 100000,
+      deviceDepartmentPerDay: 1000,
+      deviceCodesPerDay: 1000,
+      deviceDepartmentsPerDay: 1000,
+      bareDevicesMin: 100000,
+    };
+    const res = await t.app.inject({ method: 'PATCH', url: '/api/settings', headers: bearerFor(t.app, w.admin), payload: { limits } });
+    expect(res.statusCode, res.body).toBe(200);
+    const bodies = [
+      { score: 5 },
+      { score: 5, tags: ['态度热情'] },
+      { score: 4, comment: '很好，谢谢' },
+      { score: 1, tags: ['服务态度差'] },
+      { score: 5 },
+      { score: 3, comment: '一般' },
+    ];
+    for (const [i, body] of bodies.entries()) {
+      // Three from one network, then one more within the window (a burst); the rest from others.
+      const ip = i < 4 ? '10.9.9.9' : `10.9.9.${10 + i}`;
+      const posted = await t.app.inject({
+        method: 'POST',
+        url: `/api/codes/${w.codeA.id}/ratings`,
+        payload: { ...body, clientId: `credibility-${i}` },
+        remoteAddress: ip,
+      });
+      expect(posted.statusCode, posted.body).toBe(201);
+      t.clock.advance(60_000);
+    }
+    const res2 = await get(w.supervisor, { from: PERIOD.from, to: chinaDay(t.clock.now()) });
+    expect(res2.statusCode, res2.body).toBe(200);
+    const a = (res2.json() as CredibilityResponse).windows.find((x) => x.codeId === w.codeA.id);
+    // What the view once read from every rating of the period, read from the ratings now.
+    const [truth] = await rows<Record<string, number>>(
+      t.db,
+      sql`SELECT count(*) AS ratings, sum(CASE WHEN flagged = 1 THEN 1 ELSE 0 END) AS flagged,
+        sum(CASE WHEN tags <> '[]' OR coalesce(comment, '') <> '' THEN 1 ELSE 0 END) AS detailed,
+        sum(CASE WHEN score = 5 AND tags = '[]' AND coalesce(comment, '') = '' THEN 1 ELSE 0 END) AS "bareFive"
+      FROM ratings WHERE code_id = ${w.codeA.id}`,
+    );
+    expect(truth).toEqual({ ratings: 6, flagged: 4, detailed: 4, bareFive: 2 });
+    expect(a).toMatchObject({ ratings: 6, citizenRatings: 6, flagged: 4, bound: 0, detailed: 4, bareFive: 2 });
+    expect((await t.services.stats.verifyRollups()).mismatches).toEqual([]);
   });
 
   it('lists only windows with a rating in the period, and nothing for an empty scope', async () => {

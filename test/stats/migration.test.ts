@@ -1,5 +1,6 @@
-// Migration 0007 (dashboard rollups) on a database that existed before it: the new tables are filled
-// from the rollups the database already had, so its figures stay what they were and a recount agrees.
+// Migrations on a database that existed before them: 0007 (dashboard rollups) fills the new tables from
+// the rollups the database already had, so its figures stay what they were and a recount agrees; 0015
+// keeps daily_matter_stats' rows; 0035 fills the stored figures of 评价可信度 from the ratings.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,9 +8,11 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, firstRow, rows } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
+import { readStoredDays, recountStoredDays } from '../../db/queries/recount.js';
+import { ratings } from '../../db/schema.js';
 import { verifyRollups } from '../../server/modules/stats/recount.js';
 import { bearerFor, driverUnderTest, makeTestApp, writeSql } from '../helpers/app.js';
-import { makeCode, makeUser } from '../helpers/factories.js';
+import { makeCode, makeUser, makeWorld } from '../helpers/factories.js';
 import { makeMatter } from '../helpers/matters.js';
 import { databaseBefore } from '../helpers/migrations.js';
 
@@ -214,5 +217,61 @@ describe.skipIf(driverUnderTest === 'pg')('migration 0015 clusters daily_matter_
     } finally {
       await t.close();
     }
+  });
+});
+
+describe.skipIf(driverUnderTest === 'pg')('migration 0035 fills the stored figures of 评价可信度 from the ratings', () => {
+  it('one row per code and day, as a recount makes them', async () => {
+    const db = databaseBefore('_code_stored_stats', dir);
+    expect(await firstRow(db, sql`SELECT name FROM sqlite_master WHERE name = 'daily_code_stored_stats'`)).toBeUndefined();
+    const w = await makeWorld(db);
+    const matter = await makeMatter(db, { codeId: w.codeA.id, departmentId: w.deptA.id });
+    const at = Date.parse('2026-11-02T10:00:00+08:00');
+    let n = 0;
+    // Raw rows of the ratings table (unchanged by the migration): what the view read before it.
+    const rating = (codeId: string, departmentId: number, day: string, over: Partial<typeof ratings.$inferInsert> = {}) => ({
+      codeId,
+      departmentId,
+      score: 5,
+      tags: [],
+      comment: null,
+      channel: 'qr' as const,
+      createdAt: at + ++n,
+      day,
+      clientHash: `device-${n}`,
+      ...over,
+    });
+    await db.transaction(async (tx) => {
+      await tx
+        .insert(ratings)
+        .values([
+          rating(w.codeA.id, w.deptA.id, '2026-11-02'),
+          rating(w.codeA.id, w.deptA.id, '2026-11-02', { tags: ['态度热情'] }),
+          rating(w.codeA.id, w.deptA.id, '2026-11-02', { score: 1, comment: '太慢', flagged: true, held: true }),
+          rating(w.codeA.id, w.deptA.id, '2026-11-02', { channel: 'default', matterId: matter.id }),
+          rating(w.codeA.id, w.deptA.id, '2026-11-02', { excluded: true }),
+          rating(w.codeA.id, w.deptA.id, '2026-11-03', { score: 4, comment: '' }),
+          rating(w.codeB.id, w.deptB.id, '2026-11-02', { channel: 'link', matterId: matter.id }),
+        ]);
+    });
+
+    await migrateDb(db);
+    const stored = await readStoredDays(db);
+    expect(stored).toEqual(await recountStoredDays(db));
+    const of = (codeId: string, day: string) => stored.find((r) => r.codeId === codeId && r.day === day);
+    expect(of(w.codeA.id, '2026-11-02')).toEqual({
+      codeId: w.codeA.id,
+      day: '2026-11-02',
+      departmentId: w.deptA.id,
+      ratings: 5,
+      citizen: 4,
+      flagged: 1,
+      bound: 1,
+      detailed: 2,
+      bareFive: 2,
+    });
+    expect(of(w.codeA.id, '2026-11-03')).toMatchObject({ ratings: 1, citizen: 1, detailed: 0, bareFive: 0 });
+    expect(of(w.codeB.id, '2026-11-02')).toMatchObject({ ratings: 1, citizen: 1, bound: 1, bareFive: 1 });
+    expect(stored).toHaveLength(3);
   });
 });

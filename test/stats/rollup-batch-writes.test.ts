@@ -1,7 +1,8 @@
 // The per-batch rollup statements (db/queries/rollups.ts writeRollups) against the simplest writer
 // there is, the same statements with one rating or open per batch: for any mix of ratings, exclusions
-// and opens over codes and days in any order, one batch writes exactly the rows the single writes do,
-// also past one statement's 256 rows (chunks) and with many days of one code in one batch.
+// and opens over codes and days in any order, one batch writes exactly the rows the single writes do
+// (评价可信度's stored figures included), also past one statement's 256 rows (chunks) and with many
+// days of one code in one batch.
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, openDb, sqliteOf } from '../../db/client.js';
@@ -13,6 +14,7 @@ const TABLES = [
   ['cumulative_code_stats', 'code_id, day'],
   ['daily_department_stats', 'department_id, day'],
   ['daily_tag_stats', 'tag, department_id, day'],
+  ['daily_code_stored_stats', 'code_id, day'],
 ] as const;
 
 type Op = { kind: 'rate'; facts: RatingFacts; sign: 1 | -1 } | { kind: 'open'; codeId: string; departmentId: number; day: string };
@@ -33,13 +35,22 @@ const op = (codes: number): fc.Arbitrary<Op> =>
           tags: fc.subarray(['态度热情', '服务态度差', '其他']),
           realName: fc.boolean(),
           excluded: fc.boolean(),
+          stored: fc.record({ citizen: fc.boolean(), flagged: fc.boolean(), bound: fc.boolean(), detailed: fc.boolean() }),
         }),
       },
       { weight: 1, arbitrary: fc.record({ code: fc.nat(codes - 1), day: fc.nat(20) }) },
     )
     .map((o): Op => {
       if (!('score' in o)) return { kind: 'open', ...codeOf(o.code), day: day(o.day) };
-      const facts = { ...codeOf(o.code), day: day(o.day), hour: o.hour, score: o.score, tags: o.tags, realName: o.realName };
+      const facts = {
+        ...codeOf(o.code),
+        day: day(o.day),
+        hour: o.hour,
+        score: o.score,
+        tags: o.tags,
+        realName: o.realName,
+        stored: o.stored,
+      };
       return { kind: 'rate', facts, sign: 1 };
     });
 

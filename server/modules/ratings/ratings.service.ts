@@ -285,7 +285,14 @@ export function createRatingsService(deps: {
   org: Pick<OrgService, 'tree'>;
   stats: Pick<
     StatsService,
-    'rollupBatch' | 'recordRating' | 'takeBackRating' | 'recordMatterRated' | 'writeRollups' | 'recordHeld' | 'recentDailyMean'
+    | 'rollupBatch'
+    | 'recordRating'
+    | 'takeBackRating'
+    | 'recordMatterRated'
+    | 'writeRollups'
+    | 'recordHeld'
+    | 'recordFlagged'
+    | 'recentDailyMean'
   >;
   cases: CaseLookup;
   codes: ScopedCodeLookup;
@@ -443,6 +450,13 @@ export function createRatingsService(deps: {
       tags: p.tags,
       realName,
       matter: p.matter ? matterFactsOf(p.matter) : null,
+      // As the row stores it: 评价可信度's figures (daily_code_stored_stats).
+      stored: {
+        citizen: row.channel !== 'default',
+        flagged: row.flagged,
+        bound: row.matterId !== null,
+        detailed: row.tags.length > 0 || (row.comment ?? '') !== '',
+      },
     };
     if (hold) await hq.addToGroup(tx, hold.group.id, 1, now, now);
     // 差评必查, except in a burst: its 差评 are attached to the burst's one grouped case (the first of
@@ -534,6 +548,8 @@ export function createRatingsService(deps: {
         const facts = ratingFactsOf(h);
         stats.takeBackRating(batch, facts);
         stats.recordHeld(batch, facts, 1, 0);
+        // Taken into hold by the burst's rule, it was flagged too (hq.holdRatings).
+        stats.recordFlagged(batch, facts);
       }
     }
     await stats.writeRollups(tx, batch);
@@ -804,6 +820,7 @@ export function createRatingsService(deps: {
           realName: false,
           isDefault: true,
           matter: matterFactsOf(m),
+          stored: { citizen: false, flagged: false, bound: true, detailed: false },
         });
         reported.push({ ratingId, day, held: false, at: now });
         n++;

@@ -10,6 +10,7 @@ import { cumulativeFrom, departmentDaysFrom, rowAt, withoutRepeatedTotals } from
 
 type RollupTable =
   | 'daily_code_stats'
+  | 'daily_code_stored_stats'
   | 'daily_department_stats'
   | 'cumulative_code_stats'
   | 'daily_tag_stats'
@@ -49,6 +50,11 @@ const CODE_DAY: TableSpec<q.CodeDayRow> = {
   table: 'daily_code_stats',
   key: (r) => ({ codeId: r.codeId, day: r.day }),
   values: (r) => ({ departmentId: r.departmentId, ...ratingCounters(r) }),
+};
+const STORED_DAY: TableSpec<q.StoredDayRow> = {
+  table: 'daily_code_stored_stats',
+  key: (r) => ({ codeId: r.codeId, day: r.day }),
+  values: ({ codeId: _c, day: _d, ...values }) => values,
 };
 const DEPARTMENT_DAY: TableSpec<q.DepartmentDayRow> = {
   table: 'daily_department_stats',
@@ -148,6 +154,7 @@ export async function verifyRollups(db: Db): Promise<VerifyResponse> {
       const caseDays = await q.readCaseDays(tx);
       const caseStatuses = await q.readCaseStatuses(tx);
       const matterDays = await q.readMatterDays(tx);
+      const storedDays = await q.readStoredDays(tx);
       const expected = await recountRows(tx);
       let count = 0;
       count += compare(CODE_DAY, expected.codeDays, codeDays, mismatches);
@@ -157,6 +164,7 @@ export async function verifyRollups(db: Db): Promise<VerifyResponse> {
       count += compare(CASE_DAYS, expected.caseDays, caseDays, mismatches);
       count += compare(CASE_STATUSES, await q.recountCaseStatuses(tx), caseStatuses, mismatches);
       count += compare(MATTER_DAYS, await q.recountMatterDays(tx), matterDays, mismatches);
+      count += compare(STORED_DAY, await q.recountStoredDays(tx), storedDays, mismatches);
       return {
         ok: count === 0,
         mismatchCount: count,
@@ -169,6 +177,7 @@ export async function verifyRollups(db: Db): Promise<VerifyResponse> {
           daily_case_stats: caseDays.length,
           case_status_counts: caseStatuses.length,
           daily_matter_stats: matterDays.length,
+          daily_code_stored_stats: storedDays.length,
         },
       };
     },

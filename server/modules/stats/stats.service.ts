@@ -135,6 +135,11 @@ export function createStatsService(deps: StatsDeps) {
       batch.addHeld(facts, sign, submissions);
     },
 
+    /** A stored rating flagged after it was stored (a burst's rule took it into hold): 评价可信度's flagged count. */
+    recordFlagged(batch: RollupBatch, facts: RatingFacts): void {
+      batch.addFlagged(facts);
+    },
+
     /** A finished 办件's first citizen rating: it counts as rated (评价率). */
     recordMatterRated(batch: RollupBatch, facts: MatterFacts): void {
       batch.addMatterRated(facts);
