@@ -1,7 +1,8 @@
 // A year of ratings for the demo county, written fast: raw rows with prepared statements in
 // transactions of 10 k (WAL, synchronous off; secondary indexes dropped during the load and rebuilt
 // after, as a bulk import would), cases and their timelines for every 差评, and the rollup tables
-// computed from the very same generated rows — so the dashboards read what the write path leaves.
+// computed from the very same generated rows (评价可信度's stored figures included) — so the dashboards
+// read what the write path leaves.
 // With `matters`, the year's 办件 too (一次一评): every window handles a few of its department's 事项
 // with one to three 经办人; about 65 % of the 办件 are rated through their link (those ratings are part
 // of `ratings`, channel link, assess number 1), the others are finished without a rating; their rows,
@@ -208,6 +209,8 @@ export async function generateYear(db: Db, services: Services, opts: GenerateOpt
     lastOpen: null as string | null,
   }));
   const insTag = sqlite.prepare('INSERT INTO daily_tag_stats (department_id, day, tag, count) VALUES (?, ?, ?, ?)');
+  const insStoredDay = sqlite.prepare(`INSERT INTO daily_code_stored_stats (code_id, day, department_id, ratings, citizen, flagged,
+    bound, detailed, bare_five) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insCaseDay = sqlite.prepare(`INSERT INTO daily_case_stats (department_id, day, cases, real_name, real_name_visited, valid,
     valid_rectified, answered, answered_satisfied, closed, closed_on_time, open) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
 
@@ -273,6 +276,8 @@ export async function generateYear(db: Db, services: Services, opts: GenerateOpt
     const times = Array.from({ length: n }, () => dayStart + pickHour() * HOUR + Math.floor(rnd() * HOUR));
     times.sort((a, b) => a - b);
     const codeDay = codes.map(() => [0, 0, 0, 0, 0, 0, 0, 0, 0]); // s1..s5, realName, submissions, finished, rated 办件
+    // The stored ratings' figures of 评价可信度: all, a person's (every generated one), flagged, bound, detailed, bare 5★.
+    const storedDay = codes.map(() => [0, 0, 0, 0, 0, 0]);
     // The day's 办件 per (window, 事项, 经办人): finished, rated, counted ratings s1..s5.
     const matterDay = new Map<string, { ci: number; task: { code: string; name: string }; staff: string; n: number[] }>();
     /** A 办件 finished at `finishedAt` at window `ci`, rated (counted or not) or not: its row and its rollups. */
@@ -417,6 +422,13 @@ export async function generateYear(db: Db, services: Services, opts: GenerateOpt
         matterId,
         matterId === null ? null : 1,
       );
+      const sd = storedDay[ci]!;
+      sd[0]!++;
+      sd[1]!++;
+      if (flagged) sd[2]!++;
+      if (matterId !== null) sd[3]!++;
+      if (ratingTags.length > 0 || comment !== null) sd[4]!++;
+      else if (score === 5) sd[5]!++;
       const cd = codeDay[ci]!;
       cd[6]!++;
       if (!excluded) {
@@ -441,6 +453,9 @@ export async function generateYear(db: Db, services: Services, opts: GenerateOpt
     }
     // s1..s5, realName, submissions, finished and rated 办件, opens
     const deptDay = deptIds.map(() => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    storedDay.forEach((sd, i) => {
+      if (sd[0]! > 0) insStoredDay.run(codes[i]!.id, day, codes[i]!.d, ...sd);
+    });
     codeDay.forEach((c, i) => {
       if (c[6] === 0 && c[7] === 0) return;
       const opens = c[6]! + Math.round(c[6]! * 0.35 * rnd());
