@@ -57,7 +57,20 @@ async function untilWaiting(db: Db, n: number): Promise<void> {
 function batchOf(codes: readonly { id: string; departmentId: number }[]): RollupBatch {
   const b = new RollupBatch();
   for (const c of codes)
-    b.addRating({ codeId: c.id, departmentId: c.departmentId, day: DAY, hour: 10, score: 5, tags: [], realName: false }, 1, 1);
+    b.addRating(
+      {
+        codeId: c.id,
+        departmentId: c.departmentId,
+        day: DAY,
+        hour: 10,
+        score: 5,
+        tags: [],
+        realName: false,
+        stored: { citizen: true, flagged: false, bound: false, detailed: false },
+      },
+      1,
+      1,
+    );
   return b;
 }
 
