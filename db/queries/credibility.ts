@@ -1,7 +1,8 @@
 // The read side of 评价可信度 (docs/domain.md 6.1): per window, the figures of its STORED ratings over a
 // period (counted or not: daily_code_stored_stats, not the counted rollups), its COUNTED citizen
-// ratings and 差评 over the days signal 3 compares (the rollups, as every 差评率), and the devices that rated its 办件 right after 办结. Two statements per department (the
-// service reads one department at a time: see server/modules/stats/credibility.ts).
+// ratings and 差评 over the days signal 3 compares (the rollups, as every 差评率), and the devices
+// that rated its 办件 right after 办结. Two statements per department (the service reads one
+// department at a time: see server/modules/stats/credibility.ts).
 
 import { addDays, MS_PER_HOUR } from '../../shared/china-time.js';
 import { type DbOrTx, type JsonArray, jsonArray, statement } from '../client.js';
