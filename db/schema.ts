@@ -512,6 +512,9 @@ export const integrations = sqliteTable('integrations', {
  * A 办件 (docs/domain.md, 办件): one application handled at a window, pushed by a business system.
  * Its one-time rating link is `link_token`, valid until `link_expires_at`.
  */
+/** The longest 办结即评 window (credibility.quickSeconds at most 3600): the condition of matters_quick_idx. */
+export const QUICK_MAX_MS = 3_600_000;
+
 export const matters = sqliteTable(
   'matters',
   {
@@ -544,6 +547,8 @@ export const matters = sqliteTable(
     ratingCount: integer('rating_count').notNull().default(0),
     /** Whether a citizen (not the default) rated it: the numerator of 评价率. */
     rated: integer('rated', { mode: 'boolean' }).notNull().default(false),
+    /** When a citizen first rated it (not the default rating), from its ratings: what 评价可信度's 办结即评 looks for. */
+    firstRatedAt: integer('first_rated_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -555,6 +560,12 @@ export const matters = sqliteTable(
     // so that a department without default ratings never holds up the others). Partial: a 办件's first
     // rating takes it out (one entry deleted), instead of moving it to another place of the index.
     index('matters_unrated_idx').on(t.departmentId, t.finishedAt, t.id).where(sql`status = 'finished' AND rating_count = 0`),
+    // 评价可信度's 办结即评 (db/queries/credibility.ts): a department's 办件 of a period that a citizen
+    // rated within the hour after 办结 (the longest quickSeconds), and how soon. Partial: the others,
+    // never rated so soon, are never read by it.
+    index('matters_quick_idx')
+      .on(t.departmentId, t.finishedDay, t.firstRatedAt, t.finishedAt)
+      .where(sql.raw(`first_rated_at <= finished_at + ${QUICK_MAX_MS}`)),
   ],
 );
 

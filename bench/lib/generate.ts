@@ -243,8 +243,9 @@ export async function generateYear(db: Db, services: Services, opts: GenerateOpt
     };
   });
   const insMatter = sqlite.prepare(`INSERT INTO matters (id, project_no, code_id, department_id, task_code, task_name, staff_name,
-    applicant_type, status, source, accepted_at, finished_at, finished_day, link_expires_at, rating_count, rated, created_at, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'finished', 'window', ?, ?, ?, ?, ?, ?, ?, ?)`);
+    applicant_type, status, source, accepted_at, finished_at, finished_day, link_expires_at, rating_count, rated, first_rated_at,
+    created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'finished', 'window', ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insMatterDay = sqlite.prepare(`INSERT INTO daily_matter_stats (department_id, day, code_id, task_code, staff_name, task_name,
     finished, rated, defaults, s1, s2, s3, s4, s5) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`);
 
@@ -281,7 +282,7 @@ export async function generateYear(db: Db, services: Services, opts: GenerateOpt
     // The day's 办件 per (window, 事项, 经办人): finished, rated, counted ratings s1..s5.
     const matterDay = new Map<string, { ci: number; task: { code: string; name: string }; staff: string; n: number[] }>();
     /** A 办件 finished at `finishedAt` at window `ci`, rated (counted or not) or not: its row and its rollups. */
-    const finishMatter = (ci: number, finishedAt: number, rating: { score: number; counted: boolean } | null): number => {
+    const finishMatter = (ci: number, finishedAt: number, rating: { score: number; counted: boolean; at: number } | null): number => {
       const code = codes[ci]!;
       const w = windows[ci]!;
       const task = w.tasks[w.pickTask()]!;
@@ -302,6 +303,7 @@ export async function generateYear(db: Db, services: Services, opts: GenerateOpt
         finishedAt + 7 * DAY,
         rating ? 1 : 0,
         rating ? 1 : 0,
+        rating ? rating.at : null,
         finishedAt,
         finishedAt,
       );
@@ -398,7 +400,11 @@ export async function generateYear(db: Db, services: Services, opts: GenerateOpt
       // One 办件 a rating rates through its link, finished earlier the same day.
       const matterId =
         bindShare > 0 && rnd() < bindShare
-          ? finishMatter(ci, createdAt - Math.floor(rnd() * Math.min(2 * HOUR, createdAt - dayStart)), { score, counted: !excluded })
+          ? finishMatter(ci, createdAt - Math.floor(rnd() * Math.min(2 * HOUR, createdAt - dayStart)), {
+              score,
+              counted: !excluded,
+              at: createdAt,
+            })
           : null;
       insRating.run(
         id,

@@ -4,8 +4,12 @@
 // that rated its 办件 right after 办结. Two statements per department (the service reads one
 // department at a time: see server/modules/stats/credibility.ts).
 
-import { addDays, MS_PER_HOUR } from '../../shared/china-time.js';
+import { addDays } from '../../shared/china-time.js';
 import { type DbOrTx, type JsonArray, jsonArray, statement } from '../client.js';
+import { QUICK_MAX_MS } from '../schema.js';
+
+/** matters_quick_idx's condition, as it is written there (a partial index serves a query that states it). */
+const QUICK_INDEX_CONDITION = `m.first_rated_at <= m.finished_at + ${QUICK_MAX_MS}`;
 
 // The counted citizen ratings and 差评 of a code up to a day, from its running totals (one primary-key
 // seek): all levels without the default ratings, and 1–2 without the default ones below 3.
@@ -109,13 +113,17 @@ export async function sumWindows(db: DbOrTx, departmentId: number, r: WindowRang
 
 // A device that rated many 办件 of one window, each within seconds of its 办结: the ratings of the
 // one-time link (a 评价器 is one tablet for everyone by design, rating right after 办结 is its use).
-// Read from the 办件 that finished in the period or the day before (matters_dept_finished_idx; a
-// rating within the hour after 办结 is at most a day later), to their ratings by 办件: the period's
-// 办件 are a tenth of its ratings, most of which are bound to none.
-const QUICK_DEVICES_SQL = `
+// Read from the 办件 that finished in the period or the day before (a rating within the hour after
+// 办结 is at most a day later) and that a citizen first rated within `withinMs` of 办结: those of
+// matters_quick_idx (first rated within the hour), whose entries hold both times. A rating within
+// `withinMs` implies its 办件's first citizen rating was, so nothing else can count; then their ratings
+// by 办件. It used to read every 办件 of the period and its ratings: 837 k 办件 for a county's month at
+// 10 M a year, 1.3 s.
+export const QUICK_DEVICES_SQL = `
   SELECT r.code_id AS "codeId", count(*) AS ratings
   FROM matters m JOIN ratings r ON r.matter_id = m.id
   WHERE m.department_id = @departmentId AND m.finished_day BETWEEN @finishedFrom AND @to
+    AND ${QUICK_INDEX_CONDITION} AND m.first_rated_at <= m.finished_at + @withinMs
     AND r.day BETWEEN @from AND @to AND r.channel = 'link' AND r.client_hash IS NOT NULL
     AND r.created_at >= m.finished_at AND r.created_at <= m.finished_at + @withinMs
   GROUP BY r.code_id, r.client_hash
@@ -132,7 +140,8 @@ export async function quickDevices(
   withinMs: number,
   minMatters: number,
 ): Promise<Array<{ codeId: string; ratings: number }>> {
-  if (withinMs > MS_PER_HOUR) throw new Error('quickDevices reads the 办件 finished from the day before the period only');
+  if (withinMs > QUICK_MAX_MS)
+    throw new Error('quickDevices reads the 办件 first rated within the hour after 办结 only (matters_quick_idx)');
   return statement(db, QUICK_DEVICES_SQL).all({
     departmentId,
     finishedFrom: addDays(p.from, -1),

@@ -40,14 +40,17 @@ export async function findMatterById(db: DbOrTx, id: number): Promise<RatableMat
 /**
  * Brings the rating counts of these 办件 up to their stored ratings, once per batch that rated them: the
  * ratings themselves decide the assess numbers (`ratings_matter_assess_uq`, see insertBoundRating), the
- * count follows from them in the same transaction. A citizen rated each of them (评价率).
+ * count follows from them in the same transaction. A citizen rated each of them (评价率), first at
+ * `first_rated_at` (评价可信度's 办结即评, matters_quick_idx).
  */
 export async function recountMatterRatings(tx: DbOrTx, matterIds: readonly number[], now: number): Promise<void> {
   if (matterIds.length === 0) return;
   const ids = isPg(tx) ? 'SELECT value::bigint FROM json_array_elements_text(@ids::json) AS j(value)' : 'SELECT value FROM json_each(@ids)';
   await statement(
     tx,
-    `UPDATE matters SET rating_count = (SELECT count(*) FROM ratings r WHERE r.matter_id = matters.id), rated = 1, updated_at = @now
+    `UPDATE matters SET rating_count = (SELECT count(*) FROM ratings r WHERE r.matter_id = matters.id), rated = 1,
+       first_rated_at = (SELECT min(r.created_at) FROM ratings r WHERE r.matter_id = matters.id AND r.channel <> 'default'),
+       updated_at = @now
      WHERE id IN (${ids})`,
   ).run({ ids: JSON.stringify([...new Set(matterIds)]), now });
 }

@@ -48,8 +48,8 @@ const STORED_BY_PROJECT_NOS = `SELECT m.id, m.project_no AS "projectNo", m.code_
     m.applicant_phone_enc AS "applicantPhoneEnc", m.applicant_phone_erased_at AS "applicantPhoneErasedAt", m.status, m.source,
     m.accepted_at AS "acceptedAt", m.finished_at AS "finishedAt", m.finished_day AS "finishedDay", m.promised_date AS "promisedDate",
     m.integration_id AS "integrationId", m.link_token AS "linkToken", m.link_expires_at AS "linkExpiresAt",
-    m.rating_count AS "ratingCount", m.rated, m.created_at AS "createdAt", m.updated_at AS "updatedAt",
-    d.name AS "departmentName", c.location
+    m.rating_count AS "ratingCount", m.rated, m.first_rated_at AS "firstRatedAt", m.created_at AS "createdAt",
+    m.updated_at AS "updatedAt", d.name AS "departmentName", c.location
   FROM matters m JOIN departments d ON d.id = m.department_id JOIN codes c ON c.id = m.code_id
   WHERE m.project_no IN (SELECT value FROM json_each(@projectNos))`;
 

@@ -4,12 +4,13 @@
 
 import { sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { rows } from '../../db/client.js';
+import { rows, statement } from '../../db/client.js';
+import { QUICK_DEVICES_SQL } from '../../db/queries/credibility.js';
 import { ratings } from '../../db/schema.js';
 import type { CredibilityResponse, CredibilityWindow } from '../../shared/api/credibility.js';
 import { SETTINGS_DEFAULTS } from '../../shared/api/settings.js';
 import { chinaDay } from '../../shared/china-time.js';
-import { bearerFor } from '../helpers/app.js';
+import { bearerFor, driverUnderTest } from '../helpers/app.js';
 import { makeCode, useTestWorld } from '../helpers/factories.js';
 import { makeMatter } from '../helpers/matters.js';
 
@@ -312,6 +313,37 @@ describe('signal 2: a device rating many 办件 seconds after they finish', () =
     await rateAfter('staff-phone-0002', 61_000, 4);
     await t.services.ratings.flush();
     expect((await windowOf(w.codeA)).quick).toEqual({ devices: 0, ratings: 0 });
+  });
+
+  it('reads only the 办件 a citizen first rated within the hour after 办结 (matters_quick_idx), never every 办件 of the period', async () => {
+    if (driverUnderTest === 'pg') return; // PostgreSQL plans its few test rows by what is cheapest for them.
+    const m = await rateAfter('staff-phone-0003', 30_000, 0);
+    const late = await makeMatter(t.db, { codeId: w.codeA.id, departmentId: w.deptA.id, finishedAt: FINISHED + 3600_000 });
+    t.clock.set(late.finishedAt! + 2 * 3600_000);
+    const posted = await t.app.inject({
+      method: 'POST',
+      url: `/api/e/${late.linkToken}/ratings`,
+      payload: { score: 5, tags: [], clientId: 'citizen-phone-0003', idempotencyKey: 'credibility-late' },
+      remoteAddress: '10.3.3.4',
+    });
+    expect(posted.statusCode, posted.body).toBe(201);
+    await t.services.ratings.flush();
+    // The rating path keeps each 办件's first citizen rating time.
+    const firsts = await rows<{ id: number; first: number | null }>(
+      t.db,
+      sql`SELECT id, first_rated_at AS first FROM matters WHERE id IN (${m.id}, ${late.id}) ORDER BY id`,
+    );
+    expect(firsts.map((r) => r.first)).toEqual([m.finishedAt! + 30_000, late.finishedAt! + 2 * 3600_000]);
+    const params = {
+      departmentId: w.deptA.id,
+      finishedFrom: '2026-11-19',
+      from: '2026-11-20',
+      to: '2026-11-23',
+      withinMs: 60_000,
+      minMatters: 5,
+    };
+    const plan = (await statement(t.db, `EXPLAIN QUERY PLAN ${QUICK_DEVICES_SQL}`).all<{ detail: string }>(params)).map((r) => r.detail);
+    expect(plan[0]).toBe('SEARCH m USING COVERING INDEX matters_quick_idx (department_id=? AND finished_day>? AND finished_day<?)');
   });
 
   it('leaves the 评价器 out: one tablet for everyone, rating right after 办结 by design', async () => {

@@ -177,10 +177,12 @@ describe.skipIf(driverUnderTest === 'pg')('migration 0015 clusters daily_matter_
     const dept = await oldDepartment(db, county.id);
     const code = await makeCode(db, { departmentId: dept.id });
     const at = Date.parse('2026-11-02T10:00:00+08:00');
-    // Today's factory writes today's rollup columns: the `held` counter (migration 0016) is there for
-    // it to write and gone again before the migrations run, as in a database of that time.
+    // Today's factory writes today's columns: the rollups' `held` counter (migration 0016) and the
+    // 办件's `first_rated_at` (0036) are there for it to write and gone again before the migrations
+    // run, as in a database of that time.
     const rollupTables = ['daily_code_stats', 'daily_department_stats', 'cumulative_code_stats'];
     for (const table of rollupTables) await writeSql(db, sql.raw(`ALTER TABLE ${table} ADD held integer DEFAULT 0 NOT NULL`));
+    await writeSql(db, sql.raw('ALTER TABLE matters ADD first_rated_at integer'));
     for (const [staffName, taskCode, finishedAt] of [
       ['张敏', 'T-1', at],
       ['张敏', 'T-1', at],
@@ -189,6 +191,7 @@ describe.skipIf(driverUnderTest === 'pg')('migration 0015 clusters daily_matter_
     ] as const)
       await makeMatter(db, { codeId: code.id, departmentId: dept.id, staffName, taskCode, finishedAt });
     for (const table of rollupTables) await writeSql(db, sql.raw(`ALTER TABLE ${table} DROP COLUMN held`));
+    await writeSql(db, sql.raw('ALTER TABLE matters DROP COLUMN first_rated_at'));
     const before = await rows(db, sql`SELECT * FROM daily_matter_stats ORDER BY department_id, day, code_id, task_code, staff_name`);
     expect(before).toHaveLength(3);
 
@@ -225,7 +228,10 @@ describe.skipIf(driverUnderTest === 'pg')('migration 0035 fills the stored figur
     const db = databaseBefore('_code_stored_stats', dir);
     expect(await firstRow(db, sql`SELECT name FROM sqlite_master WHERE name = 'daily_code_stored_stats'`)).toBeUndefined();
     const w = await makeWorld(db);
+    // Today's factory writes the 办件's `first_rated_at` (migration 0036): there while it writes.
+    await writeSql(db, sql.raw('ALTER TABLE matters ADD first_rated_at integer'));
     const matter = await makeMatter(db, { codeId: w.codeA.id, departmentId: w.deptA.id });
+    await writeSql(db, sql.raw('ALTER TABLE matters DROP COLUMN first_rated_at'));
     const at = Date.parse('2026-11-02T10:00:00+08:00');
     let n = 0;
     // Raw rows of the ratings table (unchanged by the migration): what the view read before it.
@@ -273,5 +279,55 @@ describe.skipIf(driverUnderTest === 'pg')('migration 0035 fills the stored figur
     expect(of(w.codeA.id, '2026-11-03')).toMatchObject({ ratings: 1, citizen: 1, detailed: 0, bareFive: 0 });
     expect(of(w.codeB.id, '2026-11-02')).toMatchObject({ ratings: 1, citizen: 1, bound: 1, bareFive: 1 });
     expect(stored).toHaveLength(3);
+  });
+});
+
+describe.skipIf(driverUnderTest === 'pg')('migration 0036 gives each 办件 the time a citizen first rated it', () => {
+  it('from its ratings, the system default rating left out; none for a 办件 nobody rated', async () => {
+    const db = databaseBefore('_matters_first_rated', dir);
+    const w = await makeWorld(db);
+    // 办件 rows as they stood before the migration (today's factory would write the new column).
+    const at = Date.parse('2026-11-02T10:00:00+08:00');
+    const ids: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      await writeSql(
+        db,
+        sql`INSERT INTO matters (project_no, code_id, department_id, task_code, task_name, status, accepted_at, finished_at,
+          finished_day, rating_count, rated, created_at, updated_at)
+        VALUES (${`OLD-${i}`}, ${w.codeA.id}, ${w.deptA.id}, 'T-1', '事项', 'finished', ${at - 3600_000}, ${at}, '2026-11-02',
+          ${i === 3 ? 0 : i === 2 ? 1 : 2}, ${i === 3 || i === 2 ? 0 : 1}, 0, 0)`,
+      );
+      ids.push((await firstRow<{ id: number }>(db, sql`SELECT id FROM matters WHERE project_no = ${`OLD-${i}`}`))!.id);
+    }
+    const rating = (matterId: number, assessNumber: number, createdAt: number, channel: 'link' | 'kiosk' | 'default') => ({
+      codeId: w.codeA.id,
+      departmentId: w.deptA.id,
+      score: 5,
+      tags: [],
+      channel,
+      createdAt,
+      day: '2026-11-02',
+      matterId,
+      assessNumber,
+    });
+    await db.transaction(async (tx) => {
+      await tx
+        .insert(ratings)
+        .values([
+          rating(ids[0]!, 1, at + 30_000, 'link'),
+          rating(ids[0]!, 2, at + 600_000, 'link'),
+          rating(ids[1]!, 1, at + 5_000, 'kiosk'),
+          rating(ids[1]!, 2, at + 7_200_000, 'link'),
+          rating(ids[2]!, 1, at + 86_400_000, 'default'),
+        ]);
+    });
+
+    await migrateDb(db);
+    const firsts = await rows<{ first: number | null }>(
+      db,
+      sql`SELECT first_rated_at AS first FROM matters WHERE project_no LIKE 'OLD-%' ORDER BY project_no`,
+    );
+    expect(firsts.map((r) => r.first)).toEqual([at + 30_000, at + 5_000, null, null]);
+    expect(await firstRow(db, sql`SELECT name FROM sqlite_master WHERE name = 'matters_quick_idx'`)).toBeTruthy();
   });
 });

@@ -430,6 +430,7 @@ export function createMattersService(deps: {
       linkExpiresAt,
       ratingCount: 0,
       rated: false,
+      firstRatedAt: null,
       createdAt: now,
       departmentName: info.departmentName,
       location: info.location,
