@@ -48,9 +48,9 @@ export async function recountMatterRatings(tx: DbOrTx, matterIds: readonly numbe
   const ids = isPg(tx) ? 'SELECT value::bigint FROM json_array_elements_text(@ids::json) AS j(value)' : 'SELECT value FROM json_each(@ids)';
   await statement(
     tx,
-    `UPDATE matters SET rating_count = (SELECT count(*) FROM ratings r WHERE r.matter_id = matters.id), rated = 1,
-       first_rated_at = (SELECT min(r.created_at) FROM ratings r WHERE r.matter_id = matters.id AND r.channel <> 'default'),
-       updated_at = @now
+    `UPDATE matters SET (rating_count, first_rated_at) = (SELECT count(*), min(CASE WHEN r.channel <> 'default' THEN r.created_at END)
+         FROM ratings r WHERE r.matter_id = matters.id),
+       rated = 1, updated_at = @now
      WHERE id IN (${ids})`,
   ).run({ ids: JSON.stringify([...new Set(matterIds)]), now });
 }
