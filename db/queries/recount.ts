@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { chinaHourSql } from '../../shared/china-time.js';
 import { type DbOrTx, exec, isPg, rows, statement } from '../client.js';
-import type { CaseFlags, CaseForRollup, MatterDayCounts, RatingSums } from './rollups.js';
+import type { CaseFlags, CaseForRollup, MatterDayCounts, RatingSums, StoredDayDelta } from './rollups.js';
 
 /** China hour of day of created_at (UTC+8), as the write side computes it. */
 const CHINA_HOUR = sql.raw(chinaHourSql('r.created_at'));
@@ -111,18 +111,8 @@ export async function readCodeDays(db: DbOrTx): Promise<CodeDayRow[]> {
   );
 }
 
-/** A code day of daily_code_stored_stats (评价可信度's figures of the stored ratings, counted or not). */
-export interface StoredDayRow {
-  codeId: string;
-  day: string;
-  departmentId: number;
-  ratings: number;
-  citizen: number;
-  flagged: number;
-  bound: number;
-  detailed: number;
-  bareFive: number;
-}
+/** A code day of daily_code_stored_stats (评价可信度's figures of the stored ratings, counted or not), as the batches write it. */
+export type StoredDayRow = StoredDayDelta;
 
 /** daily_code_stored_stats from every stored rating (as credibility.ts once read them): code_id, day, department_id, then the figures. */
 const STORED_DAYS = `

@@ -458,34 +458,40 @@ const addExcluded = (table: string, names: readonly string[]) =>
   sql.raw(names.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', '));
 
 /**
- * The code-day rows. Each key comes once per statement: the batch sums per row (PostgreSQL refuses an
- * upsert that meets the same row twice).
+ * An adding upsert into a table keyed (code_id, day) that also carries department_id: each key comes
+ * once per statement, the batch having summed per row (PostgreSQL refuses an upsert that meets the
+ * same row twice). `push` gives a row's counters in the order of `counters`.
  */
-const CODE_DAYS: BatchStatement<CodeDayDelta> = {
-  name: 'code-days',
-  columns: [['code_id', 'text'], ['day', 'text'], ['department_id', 'integer'], ...integers(RATING_COLUMNS)],
-  body: () => sql`INSERT INTO daily_code_stats (code_id, day, department_id, ${sql.raw(RATING_COLUMNS.join(', '))})
-    SELECT code_id, day, department_id, ${sql.raw(RATING_COLUMNS.join(', '))} FROM batch WHERE code_id IS NOT NULL
-    ON CONFLICT (code_id, day) DO UPDATE SET ${addExcluded('daily_code_stats', RATING_COLUMNS)}`,
-  values(r, out) {
-    out.push(r.codeId, r.day, r.departmentId);
-    pushSums(r, out);
-  },
-};
+function codeDayUpsert<R extends { codeId: string; day: string; departmentId: number }>(
+  name: string,
+  table: string,
+  counters: readonly string[],
+  push: (r: R, out: unknown[]) => void,
+): BatchStatement<R> {
+  const list = sql.raw(counters.join(', '));
+  return {
+    name,
+    columns: [['code_id', 'text'], ['day', 'text'], ['department_id', 'integer'], ...integers(counters)],
+    body: () => sql`INSERT INTO ${sql.raw(table)} (code_id, day, department_id, ${list})
+    SELECT code_id, day, department_id, ${list} FROM batch WHERE code_id IS NOT NULL
+    ON CONFLICT (code_id, day) DO UPDATE SET ${addExcluded(table, counters)}`,
+    values(r, out) {
+      out.push(r.codeId, r.day, r.departmentId);
+      push(r, out);
+    },
+  };
+}
 
-const STORED_COLUMNS = ['ratings', 'citizen', 'flagged', 'bound', 'detailed', 'bare_five'] as const;
+/** The code-day rows. */
+const CODE_DAYS = codeDayUpsert<CodeDayDelta>('code-days', 'daily_code_stats', RATING_COLUMNS, pushSums);
 
-/** The stored figures of the code days (评价可信度), one row per key as CODE_DAYS. */
-const STORED_DAYS: BatchStatement<StoredDayDelta> = {
-  name: 'stored-days',
-  columns: [['code_id', 'text'], ['day', 'text'], ['department_id', 'integer'], ...integers(STORED_COLUMNS)],
-  body: () => sql`INSERT INTO daily_code_stored_stats (code_id, day, department_id, ${sql.raw(STORED_COLUMNS.join(', '))})
-    SELECT code_id, day, department_id, ${sql.raw(STORED_COLUMNS.join(', '))} FROM batch WHERE code_id IS NOT NULL
-    ON CONFLICT (code_id, day) DO UPDATE SET ${addExcluded('daily_code_stored_stats', STORED_COLUMNS)}`,
-  values(r, out) {
-    out.push(r.codeId, r.day, r.departmentId, r.ratings, r.citizen, r.flagged, r.bound, r.detailed, r.bareFive);
-  },
-};
+/** The stored figures of the code days (评价可信度). */
+const STORED_DAYS = codeDayUpsert<StoredDayDelta>(
+  'stored-days',
+  'daily_code_stored_stats',
+  ['ratings', 'citizen', 'flagged', 'bound', 'detailed', 'bare_five'],
+  (r, out) => out.push(r.ratings, r.citizen, r.flagged, r.bound, r.detailed, r.bareFive),
+);
 
 /**
  * Running totals, step 1: a code day without a running-totals row gets one, a copy of the code's

@@ -6,6 +6,7 @@ import { rows } from '../../db/client.js';
 import type { Settings } from '../../shared/api/settings.js';
 import { bearerFor } from '../helpers/app.js';
 import { makeCode, makeDepartment, makeRating, useTestWorld } from '../helpers/factories.js';
+import { HOLD_RULES_OUT_OF_REACH } from '../helpers/limits.js';
 
 const { t, w } = useTestWorld({ now: Date.parse('2026-11-23T08:00:00+08:00') });
 let n = 0;
@@ -13,25 +14,12 @@ const fresh = () => `phone${String(++n).padStart(8, '0')}`;
 const post = (code: string, payload: object, ip = '10.5.5.5') =>
   t.app.inject({ method: 'POST', url: `/api/codes/${code}/ratings`, payload, remoteAddress: ip });
 
-const OUT_OF_REACH: Partial<Settings['limits']> = {
-  perCodeMinutes: 0,
-  perDevicePerDay: 1000,
-  burstPerNetwork: 100000,
-  burstPerDevice: 1000,
-  burstBadPerNetwork: 1000,
-  networkDayMin: 100000,
-  deviceDepartmentPerDay: 1000,
-  deviceCodesPerDay: 1000,
-  deviceDepartmentsPerDay: 1000,
-  bareDevicesMin: 100000,
-};
-
 async function only(limits: Partial<Settings['limits']>) {
   const res = await t.app.inject({
     method: 'PATCH',
     url: '/api/settings',
     headers: bearerFor(t.app, w.admin),
-    payload: { limits: { ...OUT_OF_REACH, ...limits } },
+    payload: { limits: { ...HOLD_RULES_OUT_OF_REACH, ...limits } },
   });
   expect(res.statusCode).toBe(200);
 }

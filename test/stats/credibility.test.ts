@@ -12,6 +12,7 @@ import { SETTINGS_DEFAULTS } from '../../shared/api/settings.js';
 import { chinaDay } from '../../shared/china-time.js';
 import { bearerFor, driverUnderTest } from '../helpers/app.js';
 import { makeCode, useTestWorld } from '../helpers/factories.js';
+import { HOLD_RULES_OUT_OF_REACH } from '../helpers/limits.js';
 import { makeMatter } from '../helpers/matters.js';
 
 const { t, w } = useTestWorld();
@@ -155,19 +156,7 @@ describe('figures of a window and its department baseline', () => {
   it('keeps the figures as the rating route stores ratings, a burst taken into hold flagged, with no recount', async () => {
     // Only the network burst rule within reach: the fourth rating of one network within 10 minutes
     // takes the three before it into hold with it, and flags them.
-    const limits = {
-      perCodeMinutes: 0,
-      perDevicePerDay: 1000,
-      burstPerNetwork: 3,
-      burstWindowMinutes: 10,
-      burstPerDevice: 1000,
-      burstBadPerNetwork: 1000,
-      networkDayMin: 100000,
-      deviceDepartmentPerDay: 1000,
-      deviceCodesPerDay: 1000,
-      deviceDepartmentsPerDay: 1000,
-      bareDevicesMin: 100000,
-    };
+    const limits = { ...HOLD_RULES_OUT_OF_REACH, burstPerNetwork: 3, burstWindowMinutes: 10 };
     const res = await t.app.inject({ method: 'PATCH', url: '/api/settings', headers: bearerFor(t.app, w.admin), payload: { limits } });
     expect(res.statusCode, res.body).toBe(200);
     const bodies = [
