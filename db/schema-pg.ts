@@ -5,7 +5,7 @@
 // same values: ids → bigserial, and *_id, *_at (ms) → bigint; other integers, booleans (0/1, as in
 // SQLite) → integer; text and JSON text → text; real → double precision. Plain SQL types only: the
 // PostgreSQL-compatible databases of government clouds (openGauss, KingbaseES) accept them.
-import { getTableColumns, getTableName, type SQL } from 'drizzle-orm';
+import { getTableColumns, getTableName, is, SQL } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
@@ -119,8 +119,10 @@ function derive(t: SQLiteTable): AnyPgTable {
             columns: on,
             unique,
             where,
-          } = ix.config as { name: string; columns: { name: string }[]; unique: boolean; where?: SQL };
-          const built = (unique ? uniqueIndex(name) : index(name)).on(...(on.map(col) as [never, ...never[]]));
+          } = ix.config as { name: string; columns: Array<{ name: string } | SQL>; unique: boolean; where?: SQL };
+          // A key expression (SQL) is the same text in both dialects.
+          const keys = on.map((c) => (is(c, SQL) ? c : col(c)));
+          const built = (unique ? uniqueIndex(name) : index(name)).on(...(keys as [never, ...never[]]));
           return where ? built.where(where) : built;
         }),
       ...(EXTRA_INDEXES[cfg.name] ?? []).map((ix) => index(ix.name).on(...(ix.on.map((name) => col({ name })) as [never, ...never[]]))),

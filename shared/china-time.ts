@@ -95,6 +95,11 @@ export function daysBetween(from: string, to: string): number {
   return requireDayNumber(to) - requireDayNumber(from);
 }
 
+/** Every day from `from` to `to`, both included (none when `to` is earlier). */
+export function eachDay(from: string, to: string): string[] {
+  return Array.from({ length: Math.max(0, daysBetween(from, to) + 1) }, (_, i) => addDays(from, i));
+}
+
 /** 0 = Sunday … 6 = Saturday, of a day number (1970-01-01 was a Thursday). */
 export function weekdayOfDayNumber(z: number): number {
   return (((z + 4) % 7) + 7) % 7;
