@@ -63,30 +63,48 @@ export function signOut(): void {
   onUnauthorized();
 }
 
+/**
+ * How many times a request the server answered 503 ConcurrentUpdate is sent again. That answer means
+ * the database ended its transaction to break a lock cycle with another write (PostgreSQL) and nothing
+ * of it was stored, so sending it again is safe; a moment later it goes through, and the user never
+ * sees "请重试" for it. Other 503s (the database unreachable) are not resent: whether a write was
+ * stored is then unknown.
+ */
+const CONFLICT_RESENDS = 2;
+/** The longest wait before a resend, whatever Retry-After says. */
+const MAX_RESEND_WAIT_MS = 5000;
+
 export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
   const headers: Record<string, string> = {};
   const token = getToken();
   if (token) headers.authorization = `Bearer ${token}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, {
-    method: init.method ?? 'GET',
-    headers,
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  let data: unknown = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    data = null;
-  }
-  if (!res.ok) {
+  for (let resent = 0; ; resent++) {
+    const res = await fetch(path, {
+      method: init.method ?? 'GET',
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    let data: unknown = null;
+    try {
+      data = text ? JSON.parse(text) : null;
+    } catch {
+      data = null;
+    }
+    if (res.ok) return data as T;
     const body = (data ?? {}) as { error?: string; message?: string };
+    if (res.status === 503 && body.error === 'ConcurrentUpdate' && resent < CONFLICT_RESENDS) {
+      const seconds = Number(res.headers.get('retry-after'));
+      await new Promise((r) =>
+        setTimeout(r, Math.min(MAX_RESEND_WAIT_MS, Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000)),
+      );
+      continue;
+    }
     if (res.status === 401 && !path.endsWith('/login')) onUnauthorized();
     throw new ApiError(res.status, body.error ?? 'HttpError', body.message ?? `请求失败（${res.status}）`, data);
   }
-  return data as T;
 }
 
 /** Opens a staff-only file (export, print sheet) with the token, since links cannot carry headers. */

@@ -2,14 +2,16 @@
 // a staff action): the rollup rows of a batch are written in key order, so such transactions wait for
 // each other instead of deadlocking; a batch that PostgreSQL still ends to break a lock cycle is
 // written again, not failed (server/lib/group-commit.ts); any other request so ended is answered 503
-// ConcurrentUpdate, to be sent again. SQLite's transactions take turns: none of this happens there.
+// ConcurrentUpdate, to be sent again (the staff app does so by itself). SQLite's transactions take
+// turns: none of this happens there.
 import { sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { api, saveSession } from '../../client/shared/api.js';
 import { type Db, exec, rows, type Tx } from '../../db/client.js';
 import { RollupBatch, writeRollups } from '../../db/queries/rollups.js';
 import { GroupCommitter } from '../../server/lib/group-commit.js';
 import { badCase, move, snapshot } from '../cases/helpers.js';
-import { driverUnderTest } from '../helpers/app.js';
+import { bearerFor, driverUnderTest } from '../helpers/app.js';
 import { useTestWorld } from '../helpers/factories.js';
 
 const { t, w } = useTestWorld();
@@ -191,5 +193,59 @@ describe.runIf(driverUnderTest === 'pg')('a staff action ended by a lock cycle, 
     const again = await move(t, w.supervisor, kase.id, { to: 'visited', classification: 'valid', note: '已回访' });
     expect(again.statusCode).toBe(200);
     expect(again.json().status).toBe('visited');
+  });
+
+  it('is sent again by the staff app by itself (client/shared/api.ts): the move goes through once, no error shown', async () => {
+    const { kase } = await badCase(t, w);
+    const before = await snapshot(t, kase.id);
+    // The staff app's own API client against the server over HTTP, its paths resolved as the page's are.
+    const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const stored = new Map<string, string>();
+    vi.stubGlobal('localStorage', {
+      getItem: (k: string) => stored.get(k) ?? null,
+      setItem: (k: string, v: string) => stored.set(k, v),
+      removeItem: (k: string) => stored.delete(k),
+    });
+    const realFetch = globalThis.fetch;
+    const sent: number[] = [];
+    vi.stubGlobal('fetch', async (path: string, init: RequestInit) => {
+      const res = await realFetch(new URL(path, base), init);
+      sent.push(res.status);
+      return res;
+    });
+    try {
+      const token = bearerFor(t.app, w.supervisor).authorization.slice('Bearer '.length);
+      saveSession(token, { id: w.supervisor.id, username: 'supervisor', displayName: '督查', role: 'supervisor', departmentIds: [] });
+      const deadlocksBefore = await deadlocks(t.db);
+      // The same lock cycle as above: PostgreSQL ends the move's first transaction.
+      const other = heldTransaction(
+        t.db,
+        async (tx) => {
+          await exec(
+            tx,
+            sql`SELECT 1 FROM case_status_counts WHERE department_id = ${w.deptA.id} AND kind = 'bad_rating' AND status = 'open' FOR UPDATE`,
+          );
+        },
+        async (tx) => {
+          await exec(tx, sql`SELECT 1 FROM cases WHERE id = ${kase.id} FOR UPDATE`);
+        },
+      );
+      await other.ready;
+      const answer = api<{ status: string }>(`/api/cases/${kase.id}/transitions`, {
+        method: 'POST',
+        body: { to: 'visited', classification: 'valid', note: '已回访' },
+      });
+      await untilWaiting(t.db, 1);
+      other.release();
+      await other.done;
+
+      expect((await answer).status).toBe('visited');
+      expect(sent).toEqual([503, 200]);
+      expect(await deadlocks(t.db)).toBe(deadlocksBefore + 1);
+      // Stored once: one event more than before (the visit), not two.
+      expect((await snapshot(t, kase.id)).events).toBe(Number(before.events) + 1);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
