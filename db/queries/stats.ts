@@ -6,9 +6,9 @@
 // connection (building and preparing the SQL cost as much as running it on a month's rows).
 
 import { type SQL, sql } from 'drizzle-orm';
-import { type CaseStatus, ENTERED_CHANNELS, UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
+import { type CaseStatus, UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
 import { type Db, type DbOrTx, firstRow, inIdList, isPg, type JsonArray, jsonArray, rows, statement } from '../client.js';
-import { ENTERED_CHANNEL_LIST, otherWaysOnly } from '../schema.js';
+import { INDEXED_CHANNEL_LIST, INDEXED_CHANNELS, otherWaysOnly } from '../schema.js';
 import {
   type CaseFlags,
   type MatterDayCounts,
@@ -397,28 +397,28 @@ function fewFlagged(db: DbOrTx, f: RatingFilter): boolean {
   return !isPg(db) && (f.held === true || f.flagged === true);
 }
 
-/** A channel of the ratings staff type in asked for: they are in ratings_entered_idx (a few in a thousand). */
-function enteredOnly(f: RatingFilter): boolean {
-  return f.channel !== undefined && (ENTERED_CHANNELS as readonly string[]).includes(f.channel);
+/** A channel with its own index asked for (typed in by staff, the 评价器): a few among the scanned and linked ones. */
+function indexedChannel(f: RatingFilter): boolean {
+  return f.channel !== undefined && (INDEXED_CHANNELS as readonly string[]).includes(f.channel);
 }
 
 /** The list's newest-first key: of a few ratings from a partial index, SQLite sorts them (`+`). */
 function dayOrder(db: DbOrTx, f: RatingFilter): SQL {
-  return sql.raw(!isPg(db) && (fewFlagged(db, f) || enteredOnly(f)) ? '+r.day' : 'r.day');
+  return sql.raw(!isPg(db) && (fewFlagged(db, f) || indexedChannel(f)) ? '+r.day' : 'r.day');
 }
 
 function ratingWhere(db: DbOrTx, f: RatingFilter): SQL {
   const few = fewFlagged(db, f);
-  const entered = enteredOnly(f) && !few;
+  const indexed = indexedChannel(f) && !few;
   // With several departments, `+` keeps SQLite off the (department, day) index: walking the day index
   // newest first finds a page of a county's ratings at once, where the other plan sorts a month.
   // One department is an equality, never a list (a list of one made SQLite sort the department's whole
   // period, 86 ms at 10 M ratings): its (department, day, time) range is read newest first.
-  // Entered ratings: their partial index is keyed by department, so the department stays seekable.
+  // A channel with its own index: that partial index is keyed by department, so the department stays seekable.
   const cond: SQL[] = [
     f.departmentIds.length === 1 && f.codeId === undefined && !few
       ? sql`r.department_id = ${f.departmentIds[0]}`
-      : inIdList(db, entered ? sql`r.department_id` : sql`+r.department_id`, f.departmentIds),
+      : inIdList(db, indexed ? sql`r.department_id` : sql`+r.department_id`, f.departmentIds),
     few ? sql`+r.day BETWEEN ${f.from} AND ${f.to}` : sql`r.day BETWEEN ${f.from} AND ${f.to}`,
   ];
   if (f.codeId !== undefined) cond.push(sql`r.code_id = ${f.codeId}`);
@@ -432,8 +432,8 @@ function ratingWhere(db: DbOrTx, f: RatingFilter): SQL {
   // Literals: a partial index (WHERE flagged = 1, held = 1) is matched on them, never on a parameter.
   if (f.flagged !== undefined) cond.push(sql.raw(`r.flagged = ${f.flagged ? 1 : 0}`));
   if (f.channel !== undefined) cond.push(sql`r.channel = ${f.channel}`);
-  // Said as ratings_entered_idx says it, as a literal (a partial index is never matched on a parameter).
-  if (enteredOnly(f)) cond.push(sql.raw(`r.channel IN ${ENTERED_CHANNEL_LIST}`));
+  // Said as ratings_few_channels_idx says it, as a literal (a partial index is never matched on a parameter).
+  if (indexedChannel(f)) cond.push(sql.raw(`r.channel IN ${INDEXED_CHANNEL_LIST}`));
   if (f.bound !== undefined) cond.push(f.bound ? sql`r.matter_id IS NOT NULL` : sql`r.matter_id IS NULL`);
   if (f.held !== undefined) cond.push(sql.raw(`r.held = ${f.held ? 1 : 0}`));
   // Counted only: neither excluded, held for review, nor replaced by a 追评 (docs/domain.md). Asked
