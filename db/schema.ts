@@ -564,7 +564,12 @@ export const matters = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
-    index('matters_dept_finished_idx').on(t.departmentId, t.finishedDay),
+    // A department's 办件 by finish day; with the status, the 办件 list's totals (and its pages of a
+    // period) are read from the index alone.
+    index('matters_dept_finished_idx').on(t.departmentId, t.finishedDay, t.status),
+    // The 办件 list: a department's newest first, a page at once, its status filter read from the index
+    // (db/queries/matters.ts listMatters).
+    index('matters_dept_id_idx').on(t.departmentId, t.id, t.status),
     // The 评价器's newest finished 办件 at its window.
     index('matters_code_finished_idx').on(t.codeId, t.finishedAt),
     // The default-rating job: a department's finished 办件 never rated, oldest first (per department,

@@ -1,6 +1,6 @@
 // 办件 (docs/domain.md, 办件): pushed by business systems, one row per 办件编号, with its one-time
 // rating link. The ratings bound to a 办件 are written by the ratings module; this file only reads them.
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, isNotNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import { type DbOrTx, first, inIdList, isPg, only, statement } from '../client.js';
 import { codes, departments, matters, orgUnits } from '../schema.js';
 
@@ -168,6 +168,34 @@ export interface MatterListRow {
   ratingCount: number;
 }
 
+// A page of the 办件 list, newest first. Each department of the scope gives its newest offset + limit
+// ids (one index range: matters_dept_id_idx, or with a period matters_dept_finished_idx, whose range is
+// the period's 办件 alone), the page is cut from their merge, and only its rows are read. The whole
+// scope by id through the department list sorted every 办件 of it first: 12 s for a county's 10 M.
+export function matterPageSql(db: DbOrTx, f: MatterFilter): string {
+  const cond = [
+    f.status === undefined ? '' : ' AND x.status = @status',
+    f.from === undefined ? '' : ' AND x.finished_day >= @from',
+    f.to === undefined ? '' : ' AND x.finished_day <= @to',
+  ].join('');
+  // With a period, its range of finish days (then sorted: a period's 办件, not the department's);
+  // without, the department's 办件 newest first, stopping after n. SQLite is told which: left to
+  // choose, it walked a department's 办件 newest first back to an old period, row by row.
+  const dated = f.from !== undefined || f.to !== undefined;
+  const newest = isPg(db)
+    ? `SELECT t.id FROM json_array_elements_text(@ids::json) AS d(value)
+       CROSS JOIN LATERAL (SELECT x.id FROM matters x WHERE x.department_id = d.value::bigint${cond} ORDER BY x.id DESC LIMIT @n) t`
+    : `SELECT j.value AS id FROM json_each(@ids) d, json_each((SELECT json_group_array(y.id) FROM (
+         SELECT x.id FROM matters x INDEXED BY ${dated ? 'matters_dept_finished_idx' : 'matters_dept_id_idx'}
+         WHERE x.department_id = d.value${cond} ORDER BY x.id DESC LIMIT @n) y)) j`;
+  return `WITH page AS (SELECT id FROM (${newest}) n ORDER BY id DESC LIMIT @limit OFFSET @offset)
+    SELECT m.project_no AS "projectNo", m.status AS status, m.task_name AS "taskName", m.department_id AS "departmentId",
+      d.name AS "departmentName", c.location AS location, m.staff_name AS "staffName", m.accepted_at AS "acceptedAt",
+      m.finished_at AS "finishedAt", m.rating_count AS "ratingCount"
+    FROM page p JOIN matters m ON m.id = p.id JOIN departments d ON d.id = m.department_id JOIN codes c ON c.id = m.code_id
+    ORDER BY m.id DESC`;
+}
+
 /** A page of the 办件 matching the filter, newest first, and how many match in all. */
 export async function listMatters(
   db: DbOrTx,
@@ -175,29 +203,27 @@ export async function listMatters(
   page: { limit: number; offset: number },
 ): Promise<{ rows: MatterListRow[]; total: number }> {
   if (f.departmentIds.length === 0) return { rows: [], total: 0 };
-  const where = filterOf(db, f);
-  const rows = await db
-    .select({
-      projectNo: matters.projectNo,
-      status: matters.status,
-      taskName: matters.taskName,
-      departmentId: matters.departmentId,
-      departmentName: departments.name,
-      location: codes.location,
-      staffName: matters.staffName,
-      acceptedAt: matters.acceptedAt,
-      finishedAt: matters.finishedAt,
-      ratingCount: matters.ratingCount,
-    })
-    .from(matters)
-    .innerJoin(departments, eq(departments.id, matters.departmentId))
-    .innerJoin(codes, eq(codes.id, matters.codeId))
-    .where(where)
-    .orderBy(desc(matters.id))
-    .limit(page.limit)
-    .offset(page.offset);
-  const total = (await only(db.select({ n: count() }).from(matters).where(where))).n;
-  return { rows, total: Number(total) };
+  const found = await statement(db, matterPageSql(db, f)).all<MatterListRow>({
+    ids: JSON.stringify(f.departmentIds),
+    ...(f.status === undefined ? {} : { status: f.status }),
+    ...(f.from === undefined ? {} : { from: f.from }),
+    ...(f.to === undefined ? {} : { to: f.to }),
+    n: page.offset + page.limit,
+    limit: page.limit,
+    offset: page.offset,
+  });
+  // From matters_dept_finished_idx alone (department, finish day, status).
+  const total = (await only(db.select({ n: count() }).from(matters).where(filterOf(db, f)))).n;
+  return {
+    rows: found.map((r) => ({
+      ...r,
+      acceptedAt: Number(r.acceptedAt),
+      finishedAt: r.finishedAt === null ? null : Number(r.finishedAt),
+      ratingCount: Number(r.ratingCount),
+      departmentId: Number(r.departmentId),
+    })),
+    total: Number(total),
+  };
 }
 
 /**
