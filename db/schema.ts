@@ -523,8 +523,11 @@ export const integrations = sqliteTable('integrations', {
  */
 /** The longest 办结即评 window (credibility.quickSeconds at most 3600): the condition of matters_quick_idx. */
 export const QUICK_MAX_MS = 3_600_000;
-/** How soon after 办结 a 办件 was first rated (ms): matters_quick_idx's key, written so in queries that seek it. */
-export const QUICK_DELAY = '(first_rated_at - finished_at)';
+/**
+ * How soon after 办结 a 办件 was first rated (ms), its columns prefixed by `table` ('m.'): matters_quick_idx's
+ * key, written the same in the queries that seek it.
+ */
+export const quickDelay = (table = '') => `(${table}first_rated_at - ${table}finished_at)`;
 
 export const matters = sqliteTable(
   'matters',
@@ -578,10 +581,10 @@ export const matters = sqliteTable(
     index('matters_unrated_idx').on(t.departmentId, t.finishedAt, t.id).where(sql`status = 'finished' AND rating_count = 0`),
     // 评价可信度's 办结即评 (db/queries/credibility.ts): a department's 办件 of a period that a citizen
     // rated within the hour after 办结 (the longest quickSeconds). Partial: the others, never rated so
-    // soon, are never read by it. Keyed by how soon (QUICK_DELAY), day by day: a seek per (department,
+    // soon, are never read by it. Keyed by how soon (quickDelay), day by day: a seek per (department,
     // day) finds those rated within the view's seconds alone; the two times make it covering.
     index('matters_quick_idx')
-      .on(t.departmentId, t.finishedDay, sql.raw(QUICK_DELAY), t.finishedAt, t.firstRatedAt)
+      .on(t.departmentId, t.finishedDay, sql.raw(quickDelay()), t.finishedAt, t.firstRatedAt)
       .where(sql.raw(`first_rated_at <= finished_at + ${QUICK_MAX_MS}`)),
   ],
 );

@@ -6,7 +6,7 @@
 
 import { addDays, eachDay } from '../../shared/china-time.js';
 import { type DbOrTx, type JsonArray, jsonArray, statement } from '../client.js';
-import { QUICK_DELAY, QUICK_MAX_MS } from '../schema.js';
+import { QUICK_MAX_MS, quickDelay } from '../schema.js';
 
 /** matters_quick_idx's condition, as it is written there (a partial index serves a query that states it). */
 const QUICK_INDEX_CONDITION = `m.first_rated_at <= m.finished_at + ${QUICK_MAX_MS}`;
@@ -125,7 +125,7 @@ export const QUICK_DEVICES_SQL = `
   SELECT r.code_id AS "codeId", count(*) AS ratings
   FROM matters m JOIN ratings r ON r.matter_id = m.id
   WHERE m.department_id = @departmentId AND m.finished_day IN (SELECT value FROM json_each(@days))
-    AND ${QUICK_INDEX_CONDITION} AND ${QUICK_DELAY.replace(/(first_rated_at|finished_at)/g, 'm.$1')} <= @withinMs
+    AND ${QUICK_INDEX_CONDITION} AND ${quickDelay('m.')} <= @withinMs
     AND r.day BETWEEN @from AND @to AND r.channel = 'link' AND r.client_hash IS NOT NULL
     AND r.created_at >= m.finished_at AND r.created_at <= m.finished_at + @withinMs
   GROUP BY r.code_id, r.client_hash
