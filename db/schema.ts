@@ -195,6 +195,13 @@ export const ratings = sqliteTable(
     index('ratings_few_channels_idx')
       .on(t.departmentId, t.day, t.createdAt)
       .where(sql.raw(`channel IN ${INDEXED_CHANNEL_LIST}`)),
+    // 好评抽查's candidates: the real-name ratings with a number still to call (a few in a hundred), with
+    // what decides whether one counts, so that a supervisor's 首页 (the new candidates of three months)
+    // and a draw read these instead of every rating of their months (2.6 s for a county at 10 M a year).
+    // The scan path writes it for a real-name rating only; erasing the number takes the entry out.
+    index('ratings_real_name_idx')
+      .on(t.departmentId, t.day, t.score, t.excluded, t.held, t.superseded, t.codeId)
+      .where(sql`real_name = 1 AND phone_enc IS NOT NULL`),
   ],
 );
 

@@ -1,15 +1,20 @@
 // 好评抽查: the ratings eligible for a month's draw, and the record of each draw.
 import { sql } from 'drizzle-orm';
-import { type DbOrTx, exec, inIdList, only, rows } from '../client.js';
+import { type DbOrTx, exec, inIdList, only, rows, statement } from '../client.js';
 import { spotCheckDraws } from '../schema.js';
 
 export type SpotCheckDrawRow = typeof spotCheckDraws.$inferSelect;
 
-/** A rating (r) a draw may still consider: real-name, good, counted, with a number to call, never considered. */
-const NEW_CANDIDATE = sql`r.score >= 3 AND r.real_name = 1 AND r.excluded = 0 AND r.held = 0 AND r.superseded = 0
+/**
+ * A rating (r) a draw may still consider: real-name, good, counted, with a number to call, never
+ * considered. `real_name = 1 AND phone_enc IS NOT NULL` is ratings_real_name_idx's condition: those
+ * ratings are read from there, with what else decides.
+ */
+const NEW_CANDIDATE_SQL = `r.score >= 3 AND r.real_name = 1 AND r.excluded = 0 AND r.held = 0 AND r.superseded = 0
       AND r.phone_enc IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM spot_check_considered s WHERE s.rating_id = r.id)
       AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.rating_id = r.id AND c.kind = 'spot_check')`;
+const NEW_CANDIDATE = sql.raw(NEW_CANDIDATE_SQL);
 
 export interface EligibleRating {
   id: number;
@@ -102,6 +107,10 @@ export async function listDraws(
 }
 
 /** Per month (YYYY-MM) of [fromDay, toDay]: how many ratings a draw of that month would newly consider. */
+export const NEW_CANDIDATES_BY_MONTH_SQL = `SELECT substr(r.day, 1, 7) AS month, count(*) AS candidates FROM ratings r
+    WHERE r.department_id IN (SELECT value FROM json_each(@ids)) AND r.day >= @from AND r.day <= @to AND ${NEW_CANDIDATE_SQL}
+    GROUP BY substr(r.day, 1, 7) ORDER BY 1`;
+
 export async function countNewCandidatesByMonth(
   db: DbOrTx,
   departmentIds: number[],
@@ -109,14 +118,10 @@ export async function countNewCandidatesByMonth(
   toDay: string,
 ): Promise<{ month: string; candidates: number }[]> {
   if (departmentIds.length === 0) return [];
-  const found = await rows<{ month: string; candidates: number }>(
-    db,
-    sql`
-    SELECT substr(r.day, 1, 7) AS month, count(*) AS candidates FROM ratings r
-    WHERE ${inIdList(db, sql`r.department_id`, departmentIds)}
-      AND r.day >= ${fromDay} AND r.day <= ${toDay}
-      AND ${NEW_CANDIDATE}
-    GROUP BY substr(r.day, 1, 7) ORDER BY 1`,
-  );
+  const found = await statement(db, NEW_CANDIDATES_BY_MONTH_SQL).all<{ month: string; candidates: number | string }>({
+    ids: JSON.stringify(departmentIds),
+    from: fromDay,
+    to: toDay,
+  });
   return found.map((m) => ({ month: m.month, candidates: Number(m.candidates) }));
 }

@@ -2,9 +2,10 @@
 // good ratings per department per month, drawn reproducibly with a recorded seed.
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { exec, firstRow, rows } from '../../db/client.js';
+import { exec, firstRow, rows, statement } from '../../db/client.js';
+import { countNewCandidatesByMonth, NEW_CANDIDATES_BY_MONTH_SQL } from '../../db/queries/spot-checks.js';
 import { drawCount, drawSample, seededRandom } from '../../server/modules/cases/prng.js';
-import { bearerFor, type TestApp } from '../helpers/app.js';
+import { bearerFor, driverUnderTest, type TestApp } from '../helpers/app.js';
 import { makeRating, makeUser } from '../helpers/factories.js';
 import { drive, move, PHONE, setup, type World } from './helpers.js';
 
@@ -277,6 +278,35 @@ describe('好评抽查 draws a month once: the share stays at the setting', () =
     expect(second.draw).toMatchObject({ eligible: 1, drawn: 1 });
     expect(picked(second)).toEqual([held]);
     expect(second.monthTotal).toEqual({ eligible: 2, drawn: 2 });
+  });
+});
+
+describe('好评抽查 candidates of a 首页', () => {
+  it('counts the new candidates of each month from the real-name ratings (ratings_real_name_idx); an erased number takes one out', async () => {
+    const { t, w } = await world();
+    const ids = [w.deptA.id, w.deptB.id];
+    expect(await countNewCandidatesByMonth(t.db, ids, '2026-10-01', '2026-11-30')).toEqual([
+      { month: '2026-10', candidates: 1 },
+      { month: '2026-11', candidates: 55 },
+    ]);
+    // The retention job erases a number: nobody to call back, no candidate.
+    await t.db.transaction(async (tx) =>
+      exec(tx, sql`UPDATE ratings SET phone_enc = NULL WHERE id = (SELECT max(id) FROM ratings WHERE department_id = ${w.deptB.id})`),
+    );
+    expect(await countNewCandidatesByMonth(t.db, ids, '2026-11-01', '2026-11-30')).toEqual([{ month: '2026-11', candidates: 54 }]);
+    const drawn = (await draw(t, w, { month: '2026-11', seed: 'home' })).json();
+    expect(drawn.draw.eligible).toBe(54);
+    expect(await countNewCandidatesByMonth(t.db, ids, '2026-11-01', '2026-11-30')).toEqual([]);
+    if (driverUnderTest === 'pg') return;
+    // SQLite reads the real-name ones only (a few in a hundred), not every rating of the months.
+    const plan = (
+      await statement(t.db, `EXPLAIN QUERY PLAN ${NEW_CANDIDATES_BY_MONTH_SQL}`).all<{ detail: string }>({
+        ids: JSON.stringify(ids),
+        from: '2026-08-01',
+        to: '2026-10-31',
+      })
+    ).map((r) => r.detail);
+    expect(plan[0]).toMatch(/^SEARCH r USING (COVERING )?INDEX ratings_real_name_idx \(department_id=\? AND day>\? AND day<\?\)$/);
   });
 });
 
