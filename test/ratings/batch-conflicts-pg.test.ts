@@ -118,6 +118,19 @@ describe.runIf(driverUnderTest === 'pg')('transactions that write the same rows,
     await exec(t.db, sql`INSERT INTO lock_probe VALUES (1, 0), (2, 0)`);
     const before = await deadlocks(t.db);
     let failedOnce = false;
+    // The batch takes row 2 and waits at this gate; the other transaction then asks for row 2; only then
+    // does the batch ask for row 1, which the other holds. The batch closes the cycle, so its own check
+    // (deadlock_timeout after it began to wait) always finds it, however slow the machine; the other
+    // transaction's check is put off far beyond. (The batch waiting first and the other closing the
+    // cycle more than deadlock_timeout later made PostgreSQL end the other one on a loaded machine.)
+    let holdsRow2!: () => void;
+    const row2Held = new Promise<void>((r) => {
+      holdsRow2 = r;
+    });
+    let askForRow1!: () => void;
+    const row1Asked = new Promise<void>((r) => {
+      askForRow1 = r;
+    });
     const committer = new GroupCommitter<number, number, null>(
       t.db,
       async (tx, item) => {
@@ -128,8 +141,9 @@ describe.runIf(driverUnderTest === 'pg')('transactions that write the same rows,
           throw new Error('once');
         }
         if (item === 0) return 0;
-        // Row 2, then row 1, which the other transaction holds (and which then asks for row 2).
         await exec(tx, sql`UPDATE lock_probe SET v = v + ${item} WHERE id = 2`);
+        holdsRow2();
+        await row1Asked;
         await exec(tx, sql`UPDATE lock_probe SET v = v + ${item} WHERE id = 1`);
         return item;
       },
@@ -138,6 +152,7 @@ describe.runIf(driverUnderTest === 'pg')('transactions that write the same rows,
     const other = heldTransaction(
       t.db,
       async (tx) => {
+        await exec(tx, sql`SET LOCAL deadlock_timeout = '60s'`);
         await exec(tx, sql`UPDATE lock_probe SET v = v + 100 WHERE id = 1`);
       },
       async (tx) => {
@@ -147,10 +162,12 @@ describe.runIf(driverUnderTest === 'pg')('transactions that write the same rows,
     await other.ready;
     // One batch of both (submitted in one turn).
     const answers = Promise.all([committer.submit(0), committer.submit(7)]);
-    await untilWaiting(t.db, 1);
-    // The other transaction asks for row 2: a cycle. PostgreSQL ends the batch's transaction, which
-    // waited first (deadlock_timeout), and the other one commits.
+    await row2Held;
     other.release();
+    await untilWaiting(t.db, 1);
+    // The batch asks for row 1: a cycle. PostgreSQL ends the batch's transaction, and the other one
+    // commits; the batch is written again.
+    askForRow1();
     await other.done;
 
     await expect(answers).resolves.toEqual([0, 7]);
