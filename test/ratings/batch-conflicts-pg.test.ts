@@ -177,32 +177,40 @@ describe.runIf(driverUnderTest === 'pg')('transactions that write the same rows,
   });
 });
 
+/**
+ * Runs `moveCase` (a move of case `caseId` of department A) into a lock cycle: another transaction holds
+ * the open cases' count of the department, which the move lowers, and then asks for the case, which the
+ * move has locked first (getCaseForUpdate). PostgreSQL ends the move's transaction, which waited first.
+ * Answers what `moveCase` answered.
+ */
+async function moveInLockCycle<T>(caseId: number, moveCase: () => Promise<T>): Promise<T> {
+  const other = heldTransaction(
+    t.db,
+    async (tx) => {
+      await exec(
+        tx,
+        sql`SELECT 1 FROM case_status_counts WHERE department_id = ${w.deptA.id} AND kind = 'bad_rating' AND status = 'open' FOR UPDATE`,
+      );
+    },
+    async (tx) => {
+      await exec(tx, sql`SELECT 1 FROM cases WHERE id = ${caseId} FOR UPDATE`);
+    },
+  );
+  await other.ready;
+  const answer = moveCase();
+  await untilWaiting(t.db, 1);
+  other.release();
+  await other.done;
+  return answer;
+}
+
 describe.runIf(driverUnderTest === 'pg')('a staff action ended by a lock cycle, on PostgreSQL', () => {
   it('is answered 503 ConcurrentUpdate with Retry-After, stores nothing, and goes through when sent again', async () => {
     const { kase } = await badCase(t, w);
     const before = await snapshot(t, kase.id);
-    // Another transaction holds the open cases' count of the department, which the move lowers, and
-    // then asks for the case, which the move has locked first (getCaseForUpdate): a cycle. PostgreSQL
-    // ends the move's transaction, which waited first.
-    const other = heldTransaction(
-      t.db,
-      async (tx) => {
-        await exec(
-          tx,
-          sql`SELECT 1 FROM case_status_counts WHERE department_id = ${w.deptA.id} AND kind = 'bad_rating' AND status = 'open' FOR UPDATE`,
-        );
-      },
-      async (tx) => {
-        await exec(tx, sql`SELECT 1 FROM cases WHERE id = ${kase.id} FOR UPDATE`);
-      },
+    const res = await moveInLockCycle(kase.id, () =>
+      move(t, w.supervisor, kase.id, { to: 'visited', classification: 'valid', note: '已回访' }),
     );
-    await other.ready;
-    const answer = move(t, w.supervisor, kase.id, { to: 'visited', classification: 'valid', note: '已回访' });
-    await untilWaiting(t.db, 1);
-    other.release();
-    await other.done;
-
-    const res = await answer;
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBe('1');
     expect(res.json()).toEqual({ error: 'ConcurrentUpdate', message: '有其他操作同时修改了相同的数据，本次操作未保存，请重试' });
@@ -235,28 +243,13 @@ describe.runIf(driverUnderTest === 'pg')('a staff action ended by a lock cycle, 
       saveSession(token, { id: w.supervisor.id, username: 'supervisor', displayName: '督查', role: 'supervisor', departmentIds: [] });
       const deadlocksBefore = await deadlocks(t.db);
       // The same lock cycle as above: PostgreSQL ends the move's first transaction.
-      const other = heldTransaction(
-        t.db,
-        async (tx) => {
-          await exec(
-            tx,
-            sql`SELECT 1 FROM case_status_counts WHERE department_id = ${w.deptA.id} AND kind = 'bad_rating' AND status = 'open' FOR UPDATE`,
-          );
-        },
-        async (tx) => {
-          await exec(tx, sql`SELECT 1 FROM cases WHERE id = ${kase.id} FOR UPDATE`);
-        },
+      const moved = await moveInLockCycle(kase.id, () =>
+        api<{ status: string }>(`/api/cases/${kase.id}/transitions`, {
+          method: 'POST',
+          body: { to: 'visited', classification: 'valid', note: '已回访' },
+        }),
       );
-      await other.ready;
-      const answer = api<{ status: string }>(`/api/cases/${kase.id}/transitions`, {
-        method: 'POST',
-        body: { to: 'visited', classification: 'valid', note: '已回访' },
-      });
-      await untilWaiting(t.db, 1);
-      other.release();
-      await other.done;
-
-      expect((await answer).status).toBe('visited');
+      expect(moved.status).toBe('visited');
       expect(sent).toEqual([503, 200]);
       expect(await deadlocks(t.db)).toBe(deadlocksBefore + 1);
       // Stored once: one event more than before (the visit), not two.
