@@ -2,7 +2,7 @@
 // that are damaged, hidden or never used. Pure rules here; the figures come from daily_code_stats.
 import type { CodeFunnelTotals } from '../../../db/queries/codes.js';
 import type { FunnelSeriesT, FunnelViewT } from '../../../shared/api/codes.js';
-import { addDays, dayNumber, daysBetween, MS_PER_DAY } from '../../../shared/china-time.js';
+import { addDays, dayNumber, daysBetween, eachDay, MS_PER_DAY } from '../../../shared/china-time.js';
 import type { FunnelAlert } from '../../../shared/domain.js';
 import { BadRequest } from '../../errors.js';
 
@@ -76,8 +76,7 @@ export function everyFunnelDay(
   rows: ReadonlyArray<FunnelSeriesT['days'][number]>,
 ): FunnelSeriesT['days'] {
   const byDay = new Map(rows.map((d) => [d.day, d]));
-  return Array.from({ length: daysBetween(range.from, range.to) + 1 }, (_, i) => {
-    const day = addDays(range.from, i);
+  return eachDay(range.from, range.to).map((day) => {
     const d = byDay.get(day);
     return { day, opens: d?.opens ?? 0, submissions: d?.submissions ?? 0 };
   });

@@ -16,12 +16,13 @@ import type {
   TagCount,
   TagsResponse,
 } from '../../../shared/api/stats.js';
+import { eachDay } from '../../../shared/china-time.js';
 import { compareLocations } from '../../../shared/domain.js';
 import { NotFound } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import { periodOf, type StatsDeps, scopedDepartments, toRatingView } from './context.js';
 import { ratingFigures, ratingIndicators } from './indicators.js';
-import { buckets, weekdayOf } from './period.js';
+import { weekdayOf } from './period.js';
 
 const MAX_PAGE = 200;
 
@@ -111,7 +112,7 @@ export function createStatsDetails(deps: StatsDeps) {
       const ids = (await scopedDepartments(deps, actor, query.departmentId)).map((d) => d.id);
       // One sum per weekday over its days of the period (Monday first).
       const days: string[][] = Array.from({ length: 7 }, () => []);
-      for (const { from: day } of buckets(p, 'day')) days[weekdayOf(day)]!.push(day);
+      for (const day of eachDay(p.from, p.to)) days[weekdayOf(day)]!.push(day);
       const sums = await q.sumHoursOfDayGroups(db, ids, days);
       return { ...p, total: sums.map((s) => s.total), bad: sums.map((s) => s.bad) };
     },
