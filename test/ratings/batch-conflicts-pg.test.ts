@@ -55,6 +55,19 @@ async function untilWaiting(db: Db, n: number): Promise<void> {
   throw new Error(`fewer than ${n} transactions waiting for a lock`);
 }
 
+/** Waits until a backend waits for a lock that backend `pid` holds. */
+async function untilBlockedBy(db: Db, pid: number): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const [r] = await rows<{ n: number }>(
+      db,
+      sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE ${pid}::int = ANY(pg_blocking_pids(pid))`,
+    );
+    if (r!.n >= 1) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`no transaction waiting for backend ${pid}`);
+}
+
 /** A rollup batch of one 5★ rating per code, the codes added in the order given. */
 function batchOf(codes: readonly { id: string; departmentId: number }[]): RollupBatch {
   const b = new RollupBatch();
@@ -184,9 +197,11 @@ describe.runIf(driverUnderTest === 'pg')('transactions that write the same rows,
  * Answers what `moveCase` answered.
  */
 async function moveInLockCycle<T>(caseId: number, moveCase: () => Promise<T>): Promise<T> {
+  let otherPid = 0;
   const other = heldTransaction(
     t.db,
     async (tx) => {
+      otherPid = Number((await rows<{ pid: number }>(tx, sql`SELECT pg_backend_pid() AS pid`))[0]!.pid);
       await exec(
         tx,
         sql`SELECT 1 FROM case_status_counts WHERE department_id = ${w.deptA.id} AND kind = 'bad_rating' AND status = 'open' FOR UPDATE`,
@@ -198,7 +213,9 @@ async function moveInLockCycle<T>(caseId: number, moveCase: () => Promise<T>): P
   );
   await other.ready;
   const answer = moveCase();
-  await untilWaiting(t.db, 1);
+  // The move itself waiting on the other transaction (not any backend waiting on some lock: tests run
+  // side by side): only then may the other close the cycle, so the move's deadlock check finds it.
+  await untilBlockedBy(t.db, otherPid);
   other.release();
   await other.done;
   return answer;
