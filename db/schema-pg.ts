@@ -89,6 +89,7 @@ const EXTRA_INDEXES: Record<string, Array<{ name: string; on: string[] }>> = {
   // The tag counts of a scope and period, read from the index alone (SQLite walks its tag-first key
   // tag by tag; PostgreSQL read the whole table for it).
   daily_tag_stats: [{ name: 'daily_tag_stats_dept_day_idx', on: ['department_id', 'day', 'tag', 'count'] }],
+  daily_org_unit_tag_stats: [{ name: 'daily_org_unit_tag_stats_unit_day_idx', on: ['org_unit_id', 'day', 'tag', 'count'] }],
 };
 
 /**
@@ -173,6 +174,9 @@ export const dailyDepartmentStats = derive(sqlite.dailyDepartmentStats);
 export const cumulativeCodeStats = derive(sqlite.cumulativeCodeStats);
 export const dailyTagStats = derive(sqlite.dailyTagStats);
 export const dailyCaseStats = derive(sqlite.dailyCaseStats);
+export const dailyOrgUnitStats = derive(sqlite.dailyOrgUnitStats);
+export const dailyOrgUnitTagStats = derive(sqlite.dailyOrgUnitTagStats);
+export const dailyOrgUnitCaseStats = derive(sqlite.dailyOrgUnitCaseStats);
 export const caseStatusCounts = derive(sqlite.caseStatusCounts);
 export const dailyMatterStats = derive(sqlite.dailyMatterStats);
 export const jobRuns = derive(sqlite.jobRuns);

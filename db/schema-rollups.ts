@@ -93,6 +93,25 @@ export const dailyDepartmentStats = sqliteTable(
 );
 
 /**
+ * Per organisation unit per day: daily_department_stats summed over the unit's own departments (those
+ * whose org_unit_id it is, not its sub-units'), written by the same statements' batches. A scope that
+ * is whole units (an administrator's or supervisor's subtree) sums these rows instead of its
+ * departments': 40 counties' rows instead of 400 departments' in a province. WITHOUT ROWID (migration
+ * 0041): a unit's period is contiguous.
+ */
+export const dailyOrgUnitStats = sqliteTable(
+  'daily_org_unit_stats',
+  {
+    orgUnitId: integer('org_unit_id').notNull(),
+    day: text('day').notNull(),
+    ...ratingCounters(),
+    ...hourColumns('h'),
+    ...hourColumns('b'),
+  },
+  (t) => [primaryKey({ columns: [t.orgUnitId, t.day] })],
+);
+
+/**
  * Per code: running totals of daily_code_stats up to and including each day the code has a row for,
  * and the last day with a submission / an open so far. A code's figures over any period are then two
  * rows (the last on or before `to` minus the last before `from`), whatever the period's length.
@@ -126,6 +145,35 @@ export const dailyTagStats = sqliteTable(
   (t) => [primaryKey({ columns: [t.tag, t.departmentId, t.day] })],
 );
 
+/** daily_tag_stats summed per organisation unit (its own departments), as daily_org_unit_stats. */
+export const dailyOrgUnitTagStats = sqliteTable(
+  'daily_org_unit_tag_stats',
+  {
+    orgUnitId: integer('org_unit_id').notNull(),
+    day: text('day').notNull(),
+    tag: text('tag').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tag, t.orgUnitId, t.day] })],
+);
+
+/** The case outcome counters of a case rollup row (fresh column builders for each table). */
+function caseCounters() {
+  const count = (name: string) => integer(name).notNull().default(0);
+  return {
+    cases: count('cases'),
+    realName: count('real_name'),
+    realNameVisited: count('real_name_visited'),
+    valid: count('valid'),
+    validRectified: count('valid_rectified'),
+    answered: count('answered'),
+    answeredSatisfied: count('answered_satisfied'),
+    closed: count('closed'),
+    closedOnTime: count('closed_on_time'),
+    open: count('open'),
+  };
+}
+
 /**
  * Per department per rating day: case outcome counters (bad_rating cases only), keyed by the day of
  * the rating so a period's indicators describe the cases of that period's ratings.
@@ -135,18 +183,20 @@ export const dailyCaseStats = sqliteTable(
   {
     departmentId: integer('department_id').notNull(),
     day: text('day').notNull(),
-    cases: integer('cases').notNull().default(0),
-    realName: integer('real_name').notNull().default(0),
-    realNameVisited: integer('real_name_visited').notNull().default(0),
-    valid: integer('valid').notNull().default(0),
-    validRectified: integer('valid_rectified').notNull().default(0),
-    answered: integer('answered').notNull().default(0),
-    answeredSatisfied: integer('answered_satisfied').notNull().default(0),
-    closed: integer('closed').notNull().default(0),
-    closedOnTime: integer('closed_on_time').notNull().default(0),
-    open: integer('open').notNull().default(0),
+    ...caseCounters(),
   },
   (t) => [primaryKey({ columns: [t.departmentId, t.day] })],
+);
+
+/** daily_case_stats summed per organisation unit (its own departments), as daily_org_unit_stats. */
+export const dailyOrgUnitCaseStats = sqliteTable(
+  'daily_org_unit_case_stats',
+  {
+    orgUnitId: integer('org_unit_id').notNull(),
+    day: text('day').notNull(),
+    ...caseCounters(),
+  },
+  (t) => [primaryKey({ columns: [t.orgUnitId, t.day] })],
 );
 
 /**

@@ -10,6 +10,7 @@
 import type Database from 'better-sqlite3';
 import { type Db, writerOf } from '../../db/client.js';
 import { resetCaseSequences } from '../../db/queries/cases.js';
+import { deriveOrgUnitRollups } from '../../db/queries/recount.js';
 import { CASE_FLAG_KEYS } from '../../db/queries/rollups.js';
 import { caseFlags } from '../../server/modules/stats/case-flags.js';
 import type { Services } from '../../server/services.js';
@@ -500,8 +501,12 @@ export async function generateYear(db: Db, services: Services, opts: GenerateOpt
   const t1 = performance.now();
   opts.log(`  rebuilding ${indexes.length} indexes`);
   for (const ix of indexes) sqlite.exec(ix.sql);
-  // The generated cases took their numbers directly: later cases continue after them.
-  await db.transaction((tx) => resetCaseSequences(tx));
+  // The generated cases took their numbers directly: later cases continue after them. The unit
+  // rollups are the department rollups summed per unit, as the rebuild makes them.
+  await db.transaction(async (tx) => {
+    await resetCaseSequences(tx);
+    await deriveOrgUnitRollups(tx);
+  });
   rep.indexMs = Math.round(performance.now() - t1);
   // Start the benchmark from a checkpointed database, as a server that has been running would be.
   sqlite.pragma('wal_checkpoint(TRUNCATE)');

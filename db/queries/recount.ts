@@ -4,7 +4,14 @@
 import { sql } from 'drizzle-orm';
 import { chinaHourSql } from '../../shared/china-time.js';
 import { type DbOrTx, exec, isPg, rows, statement } from '../client.js';
-import type { CaseFlags, CaseForRollup, MatterDayCounts, RatingSums, StoredDayDelta } from './rollups.js';
+import {
+  type CaseFlags,
+  type CaseForRollup,
+  type MatterDayCounts,
+  RATING_COLUMNS,
+  type RatingSums,
+  type StoredDayDelta,
+} from './rollups.js';
 
 /** China hour of day of created_at (UTC+8), as the write side computes it. */
 const CHINA_HOUR = sql.raw(chinaHourSql('r.created_at'));
@@ -401,4 +408,72 @@ export async function replaceRollups(tx: DbOrTx, rows: RecountedRows): Promise<v
         ${c.validRectified}, ${c.answered}, ${c.answeredSatisfied}, ${c.closed}, ${c.closedOnTime}, ${c.open})`,
     );
   }
+
+  await deriveOrgUnitRollups(tx);
+}
+
+/**
+ * The organisation-unit rollups (db/schema-rollups.ts): each the sum of a department rollup over each
+ * unit's own departments, keyed (unit, day) or (unit, day, tag).
+ */
+export const ORG_UNIT_ROLLUPS = [
+  {
+    table: 'daily_org_unit_stats',
+    from: 'daily_department_stats',
+    keys: ['day'],
+    counters: [...RATING_COLUMNS, ...HOURS.map((h) => `h${h}`), ...HOURS.map((h) => `b${h}`)],
+  },
+  { table: 'daily_org_unit_tag_stats', from: 'daily_tag_stats', keys: ['day', 'tag'], counters: ['count'] },
+  {
+    table: 'daily_org_unit_case_stats',
+    from: 'daily_case_stats',
+    keys: ['day'],
+    counters: [
+      'cases',
+      'real_name',
+      'real_name_visited',
+      'valid',
+      'valid_rectified',
+      'answered',
+      'answered_satisfied',
+      'closed',
+      'closed_on_time',
+      'open',
+    ],
+  },
+] as const;
+
+export type OrgUnitRollup = (typeof ORG_UNIT_ROLLUPS)[number];
+
+/** The unit rows as the department rows sum them: org_unit_id, the keys, the counters. */
+function unitSums(u: OrgUnitRollup): string {
+  const keys = u.keys.map((k) => `s.${k}`).join(', ');
+  return `SELECT d.org_unit_id, ${keys}, ${u.counters.map((c) => `sum(s.${c})`).join(', ')}
+    FROM ${u.from} s JOIN departments d ON d.id = s.department_id GROUP BY d.org_unit_id, ${keys}`;
+}
+
+/**
+ * The organisation-unit rollups made anew from the department rollups, inside the caller's
+ * transaction: after a rebuild of those, and by the bench's generator. Migration 0041 (PostgreSQL
+ * 0032) filled them the same way.
+ */
+export async function deriveOrgUnitRollups(tx: DbOrTx): Promise<void> {
+  for (const u of ORG_UNIT_ROLLUPS) {
+    await exec(tx, sql.raw(`DELETE FROM ${u.table}`));
+    await exec(tx, sql.raw(`INSERT INTO ${u.table} (org_unit_id, ${u.keys.join(', ')}, ${u.counters.join(', ')}) ${unitSums(u)}`));
+  }
+}
+
+/** A unit rollup's stored rows: org_unit_id, the keys, then the counters in the order of `counters`. */
+export async function readOrgUnitRollup(db: DbOrTx, u: OrgUnitRollup): Promise<(string | number)[][]> {
+  return (await statement(db, `SELECT org_unit_id, ${u.keys.join(', ')}, ${u.counters.join(', ')} FROM ${u.table}`).arrays()) as (
+    | string
+    | number
+  )[][];
+}
+
+/** Each department's organisation unit: where its rows are summed in the unit rollups. */
+export async function readDepartmentUnits(db: DbOrTx): Promise<Map<number, number>> {
+  const found = (await statement(db, 'SELECT id, org_unit_id FROM departments').arrays()) as [number, number][];
+  return new Map(found);
 }

@@ -139,6 +139,23 @@ const CASE_DAY = `
       answered = answered + excluded.answered, answered_satisfied = answered_satisfied + excluded.answered_satisfied,
       closed = closed + excluded.closed, closed_on_time = closed_on_time + excluded.closed_on_time,
       open = open + excluded.open`;
+// The same change on the case's department's unit row (daily_org_unit_case_stats). The values are cast:
+// PostgreSQL types the parameters of a SELECT list as text, not as the columns they go into.
+const ORG_UNIT_CASE_DAY = `
+    INSERT INTO daily_org_unit_case_stats (org_unit_id, day, cases, real_name, real_name_visited, valid, valid_rectified,
+      answered, answered_satisfied, closed, closed_on_time, open)
+    SELECT d.org_unit_id, CAST(@day AS text), ${CASE_FLAG_KEYS.map((k) => `CAST(@${k} AS integer)`).join(', ')}
+    FROM departments d WHERE d.id = @departmentId
+    ON CONFLICT (org_unit_id, day) DO UPDATE SET
+      cases = daily_org_unit_case_stats.cases + excluded.cases, real_name = daily_org_unit_case_stats.real_name + excluded.real_name,
+      real_name_visited = daily_org_unit_case_stats.real_name_visited + excluded.real_name_visited,
+      valid = daily_org_unit_case_stats.valid + excluded.valid,
+      valid_rectified = daily_org_unit_case_stats.valid_rectified + excluded.valid_rectified,
+      answered = daily_org_unit_case_stats.answered + excluded.answered,
+      answered_satisfied = daily_org_unit_case_stats.answered_satisfied + excluded.answered_satisfied,
+      closed = daily_org_unit_case_stats.closed + excluded.closed,
+      closed_on_time = daily_org_unit_case_stats.closed_on_time + excluded.closed_on_time,
+      open = daily_org_unit_case_stats.open + excluded.open`;
 const CASE_STATUS = `
     INSERT INTO case_status_counts (department_id, kind, status, count) VALUES (?, ?, ?, ?)
     ON CONFLICT (department_id, kind, status) DO UPDATE SET count = count + excluded.count`;
@@ -419,8 +436,8 @@ export class RollupBatch {
 }
 
 /**
- * Writes a batch's rollups: six statements (more only past 256 rows of one table; one more with 办件),
- * whatever the number of ratings in it.
+ * Writes a batch's rollups: eight statements (more only past 256 rows of one table; one more with
+ * 办件, one more with stored figures), whatever the number of ratings in it.
  */
 export async function writeRollups(tx: DbOrTx, batch: RollupBatch): Promise<void> {
   // Every table's rows in key order: two transactions that touch the same rollup rows (two instances'
@@ -434,8 +451,12 @@ export async function writeRollups(tx: DbOrTx, batch: RollupBatch): Promise<void
   await writeRows(tx, RUNNING_TOTALS_ADD, runningDeltas(codeDays));
   if (batch.storedDays.size) await writeRows(tx, STORED_DAYS, inKeyOrder(batch.storedDays));
   const departments = inKeyOrder(batch.departmentDays);
-  await writeRows(tx, departmentDays(hoursOf(departments)), departments);
-  await writeRows(tx, TAGS, inKeyOrder(batch.tags));
+  const hours = hoursOf(departments);
+  await writeRows(tx, departmentDays(hours), departments);
+  await writeRows(tx, orgUnitDays(hours), departments);
+  const tags = inKeyOrder(batch.tags);
+  await writeRows(tx, TAGS, tags);
+  await writeRows(tx, ORG_UNIT_TAGS, tags);
   if (batch.matterDays.size) await writeRows(tx, MATTER_DAYS, inKeyOrder(batch.matterDays));
 }
 
@@ -609,6 +630,27 @@ function departmentDays(hours: readonly number[]): BatchStatement<DepartmentDayD
   };
 }
 
+/**
+ * The organisation-unit-day rows (daily_org_unit_stats): a batch's department days summed per unit of
+ * their departments, in one statement after the department days' (its rows: the same batch). A
+ * department's unit never changes, so each unit row stays the sum of its departments' rows.
+ */
+function orgUnitDays(hours: readonly number[]): BatchStatement<DepartmentDayDelta> {
+  const st = departmentDays(hours);
+  const names = [...RATING_COLUMNS, ...hours.map((h) => `h${h}`), ...hours.map((h) => `b${h}`)];
+  return {
+    ...st,
+    name: `org-unit-days:${hours.join(',')}`,
+    // Grouped, so each unit day comes once (PostgreSQL refuses an upsert that meets a row twice), and
+    // ordered, so two transactions lock the unit rows in the same order.
+    body: () => sql`INSERT INTO daily_org_unit_stats (org_unit_id, day, ${sql.raw(names.join(', '))})
+      SELECT d.org_unit_id, batch.day, ${sql.raw(names.map((c) => `sum(batch.${c})`).join(', '))}
+      FROM batch JOIN departments d ON d.id = batch.department_id WHERE batch.department_id IS NOT NULL
+      GROUP BY d.org_unit_id, batch.day ORDER BY d.org_unit_id, batch.day
+      ON CONFLICT (org_unit_id, day) DO UPDATE SET ${addExcluded('daily_org_unit_stats', names)}`,
+  };
+}
+
 /** The hours of day with a rating in any of these department days. */
 function hoursOf(rows: readonly DepartmentDayDelta[]): number[] {
   const hours: number[] = [];
@@ -630,6 +672,17 @@ const TAGS: BatchStatement<TagDelta> = {
   values(r, out) {
     out.push(r.departmentId, r.day, r.tag, r.count);
   },
+};
+
+/** The tag counts per organisation unit (daily_org_unit_tag_stats): a batch's tag rows summed per unit. */
+const ORG_UNIT_TAGS: BatchStatement<TagDelta> = {
+  ...TAGS,
+  name: 'org-unit-tags',
+  body: () => sql`INSERT INTO daily_org_unit_tag_stats (tag, org_unit_id, day, count)
+    SELECT batch.tag, d.org_unit_id, batch.day, sum(batch.count)
+    FROM batch JOIN departments d ON d.id = batch.department_id WHERE batch.department_id IS NOT NULL
+    GROUP BY batch.tag, d.org_unit_id, batch.day ORDER BY batch.tag, d.org_unit_id, batch.day
+    ON CONFLICT (tag, org_unit_id, day) DO UPDATE SET count = daily_org_unit_tag_stats.count + excluded.count`,
 };
 
 /** The 办件 rows; the 事项's name is the one last written. */
@@ -671,7 +724,9 @@ export async function applyCaseFlagsDelta(
     delta[k] = a[k] - b[k];
     if (delta[k] !== 0) changed = true;
   }
-  if (changed) await statement(db, CASE_DAY).run(delta);
+  if (!changed) return;
+  await statement(db, CASE_DAY).run(delta);
+  await statement(db, ORG_UNIT_CASE_DAY).run(delta);
 }
 
 /** A case of a department entering status `to`, from status `from` (null: a new case). */

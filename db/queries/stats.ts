@@ -50,6 +50,23 @@ const CASE_SUMS = `coalesce(sum(c.cases), 0) AS cases, coalesce(sum(c.real_name)
 
 const DEPARTMENT_PERIOD = `s.department_id IN ${IDS} AND s.day BETWEEN @from AND @to`;
 
+/**
+ * Whose rows a scope's figures sum: its departments' (daily_department_stats, daily_case_stats,
+ * daily_tag_stats), or, for a scope of whole organisation units (an administrator's or supervisor's
+ * subtree, no department asked for), those units' (daily_org_unit_*: each unit's own departments
+ * summed on write), 10× fewer rows in a province of 40 counties and 400 departments.
+ */
+export interface RollupScope {
+  level: 'department' | 'unit';
+  /** Department ids, or organisation unit ids. */
+  ids: readonly number[];
+}
+
+const LEVELS = {
+  department: { key: 'department_id', ratings: 'daily_department_stats', cases: 'daily_case_stats', tags: 'daily_tag_stats' },
+  unit: { key: 'org_unit_id', ratings: 'daily_org_unit_stats', cases: 'daily_org_unit_case_stats', tags: 'daily_org_unit_tag_stats' },
+} as const;
+
 export async function sumRatingsByDepartment(db: DbOrTx, ids: readonly number[], p: DayRange) {
   return statement(
     db,
@@ -58,12 +75,22 @@ export async function sumRatingsByDepartment(db: DbOrTx, ids: readonly number[],
   ).all<RatingSums & { departmentId: number }>(scoped(ids, p));
 }
 
-export async function sumRatingsByDay(db: DbOrTx, ids: readonly number[], p: DayRange) {
+/** Counted-rating sums per organisation unit (its own departments) over a period. */
+export async function sumRatingsByUnit(db: DbOrTx, unitIds: readonly number[], p: DayRange) {
   return statement(
     db,
-    `SELECT s.day AS day, ${RATING_SUMS} FROM daily_department_stats s
-    WHERE ${DEPARTMENT_PERIOD} GROUP BY s.day ORDER BY s.day`,
-  ).all<RatingSums & { day: string }>(scoped(ids, p));
+    `SELECT s.org_unit_id AS "unitId", ${RATING_SUMS} FROM daily_org_unit_stats s
+    WHERE s.org_unit_id IN ${IDS} AND s.day BETWEEN @from AND @to GROUP BY s.org_unit_id`,
+  ).all<RatingSums & { unitId: number }>(scoped(unitIds, p));
+}
+
+export async function sumRatingsByDay(db: DbOrTx, scope: RollupScope, p: DayRange) {
+  const { key, ratings } = LEVELS[scope.level];
+  return statement(
+    db,
+    `SELECT s.day AS day, ${RATING_SUMS} FROM ${ratings} s
+    WHERE s.${key} IN ${IDS} AND s.day BETWEEN @from AND @to GROUP BY s.day ORDER BY s.day`,
+  ).all<RatingSums & { day: string }>(scoped(scope.ids, p));
 }
 
 export interface CodeRatingSums extends RatingSums {
@@ -167,26 +194,37 @@ export async function sumCasesByDepartment(db: DbOrTx, ids: readonly number[], p
   ).all<CaseSums & { departmentId: number }>(scoped(ids, p));
 }
 
-export async function sumCasesByDay(db: DbOrTx, ids: readonly number[], p: DayRange) {
+/** Case sums per organisation unit (its own departments) over a period. */
+export async function sumCasesByUnit(db: DbOrTx, unitIds: readonly number[], p: DayRange) {
   return statement(
     db,
-    `SELECT c.day AS day, ${CASE_SUMS} FROM daily_case_stats c
-    WHERE c.department_id IN ${IDS} AND c.day BETWEEN @from AND @to GROUP BY c.day ORDER BY c.day`,
-  ).all<CaseSums & { day: string }>(scoped(ids, p));
+    `SELECT c.org_unit_id AS "unitId", ${CASE_SUMS} FROM daily_org_unit_case_stats c
+    WHERE c.org_unit_id IN ${IDS} AND c.day BETWEEN @from AND @to GROUP BY c.org_unit_id`,
+  ).all<CaseSums & { unitId: number }>(scoped(unitIds, p));
+}
+
+export async function sumCasesByDay(db: DbOrTx, scope: RollupScope, p: DayRange) {
+  const { key, cases } = LEVELS[scope.level];
+  return statement(
+    db,
+    `SELECT c.day AS day, ${CASE_SUMS} FROM ${cases} c
+    WHERE c.${key} IN ${IDS} AND c.day BETWEEN @from AND @to GROUP BY c.day ORDER BY c.day`,
+  ).all<CaseSums & { day: string }>(scoped(scope.ids, p));
 }
 
 // The distinct tags, found by skipping through the tag-first key (a seek per tag), then each tag's
 // rows of the scope and period in key order: the grouping needs no sort of every row.
-const TAG_SUMS_SQL = `
+const tagSumsSql = ({ key, tags }: (typeof LEVELS)[RollupScope['level']]) => `
   WITH RECURSIVE tags(tag) AS (
-    SELECT min(tag) FROM daily_tag_stats
-    UNION ALL SELECT (SELECT min(x.tag) FROM daily_tag_stats x WHERE x.tag > tags.tag) FROM tags WHERE tags.tag IS NOT NULL)
-  SELECT t.tag AS tag, sum(t.count) AS count FROM daily_tag_stats t
-  WHERE t.tag IN (SELECT tag FROM tags WHERE tag IS NOT NULL) AND t.department_id IN ${IDS} AND t.day BETWEEN @from AND @to
+    SELECT min(tag) FROM ${tags}
+    UNION ALL SELECT (SELECT min(x.tag) FROM ${tags} x WHERE x.tag > tags.tag) FROM tags WHERE tags.tag IS NOT NULL)
+  SELECT t.tag AS tag, sum(t.count) AS count FROM ${tags} t
+  WHERE t.tag IN (SELECT tag FROM tags WHERE tag IS NOT NULL) AND t.${key} IN ${IDS} AND t.day BETWEEN @from AND @to
   GROUP BY t.tag HAVING sum(t.count) > 0 ORDER BY count DESC, t.tag`;
+const TAG_SUMS_SQL = { department: tagSumsSql(LEVELS.department), unit: tagSumsSql(LEVELS.unit) };
 
-export async function sumTags(db: DbOrTx, ids: readonly number[], p: DayRange) {
-  return statement(db, TAG_SUMS_SQL).all<{ tag: string; count: number }>(scoped(ids, p));
+export async function sumTags(db: DbOrTx, scope: RollupScope, p: DayRange) {
+  return statement(db, TAG_SUMS_SQL[scope.level]).all<{ tag: string; count: number }>(scoped(scope.ids, p));
 }
 
 const HOURS = Array.from({ length: 24 }, (_, h) => h);
@@ -195,10 +233,12 @@ const HOUR_SUMS = [...HOURS.map((h) => `coalesce(sum(h${h}), 0)`), ...HOURS.map(
 // day through a sort costs more than the sums themselves). PostgreSQL: one statement for the whole
 // period, a row per day, added up here: a statement per group cost a round trip each and, with its
 // days as a list (`day IN` a JSON array), a scan of the whole table each (14 ms at 10 M ratings).
-const HOURS_OF_DAYS_SQL = `SELECT ${HOUR_SUMS}
-  FROM daily_department_stats WHERE department_id IN ${IDS} AND day IN (SELECT value FROM json_each(@days))`;
-const HOURS_BY_DAY_SQL = `SELECT day, ${HOUR_SUMS}
-  FROM daily_department_stats WHERE department_id IN ${IDS} AND day BETWEEN @from AND @to GROUP BY day`;
+const hoursOfDaysSql = ({ key, ratings }: (typeof LEVELS)[RollupScope['level']]) => `SELECT ${HOUR_SUMS}
+  FROM ${ratings} WHERE ${key} IN ${IDS} AND day IN (SELECT value FROM json_each(@days))`;
+const hoursByDaySql = ({ key, ratings }: (typeof LEVELS)[RollupScope['level']]) => `SELECT day, ${HOUR_SUMS}
+  FROM ${ratings} WHERE ${key} IN ${IDS} AND day BETWEEN @from AND @to GROUP BY day`;
+const HOURS_OF_DAYS_SQL = { department: hoursOfDaysSql(LEVELS.department), unit: hoursOfDaysSql(LEVELS.unit) };
+const HOURS_BY_DAY_SQL = { department: hoursByDaySql(LEVELS.department), unit: hoursByDaySql(LEVELS.unit) };
 
 type HourSums = { total: number[]; bad: number[] };
 
@@ -206,14 +246,15 @@ type HourSums = { total: number[]; bad: number[] };
  * Counted ratings (`total`) and 差评 (`bad`) per China hour 0–23, summed over each group of days (the
  * days of a period by weekday): one sum per group, in the groups' order.
  */
-export async function sumHoursOfDayGroups(db: DbOrTx, ids: readonly number[], groups: readonly (readonly string[])[]): Promise<HourSums[]> {
+export async function sumHoursOfDayGroups(db: DbOrTx, scope: RollupScope, groups: readonly (readonly string[])[]): Promise<HourSums[]> {
+  const ids = scope.ids;
   const zeros = (): HourSums => ({ total: new Array<number>(24).fill(0), bad: new Array<number>(24).fill(0) });
   const sums = groups.map(zeros);
   const days = groups.flat().sort();
   if (days.length === 0) return sums;
   if (isPg(db)) {
     const groupOf = new Map(groups.flatMap((g, i) => g.map((d) => [d, i] as const)));
-    const found = (await statement(db, HOURS_BY_DAY_SQL).arrays({
+    const found = (await statement(db, HOURS_BY_DAY_SQL[scope.level]).arrays({
       ids: JSON.stringify(ids),
       from: days[0],
       to: days[days.length - 1],
@@ -231,7 +272,10 @@ export async function sumHoursOfDayGroups(db: DbOrTx, ids: readonly number[], gr
   }
   for (const [i, list] of groups.entries()) {
     if (list.length === 0) continue;
-    const [row] = (await statement(db, HOURS_OF_DAYS_SQL).arrays({ ids: JSON.stringify(ids), days: JSON.stringify(list) })) as number[][];
+    const [row] = (await statement(db, HOURS_OF_DAYS_SQL[scope.level]).arrays({
+      ids: JSON.stringify(ids),
+      days: JSON.stringify(list),
+    })) as number[][];
     if (!row) throw new Error('a sum without GROUP BY answers one row');
     sums[i] = { total: row.slice(0, 24), bad: row.slice(24, 48) };
   }

@@ -32,8 +32,17 @@ export function databaseBefore(tagEnd: string, dir: string): Db {
  * can write into it, and dropped again before the migrations run.
  */
 export function firstStatementOf(tagEnd: string): string {
+  return statementsOf(tagEnd)[0]!;
+}
+
+/** The CREATE TABLE statements of the migration whose tag ends with `tagEnd`, for the same use. */
+export function createTablesOf(tagEnd: string): string[] {
+  return statementsOf(tagEnd).filter((s) => s.includes('CREATE TABLE'));
+}
+
+function statementsOf(tagEnd: string): string[] {
   const journal = JSON.parse(readFileSync(join(MIGRATIONS, 'meta/_journal.json'), 'utf8')) as { entries: { tag: string }[] };
   const mine = journal.entries.find((e) => e.tag.endsWith(tagEnd));
   if (!mine) throw new Error(`no migration's tag ends with ${tagEnd}`);
-  return readFileSync(join(MIGRATIONS, `${mine.tag}.sql`), 'utf8').split('--> statement-breakpoint')[0]!;
+  return readFileSync(join(MIGRATIONS, `${mine.tag}.sql`), 'utf8').split('--> statement-breakpoint');
 }

@@ -1,6 +1,7 @@
 // Migrations on a database that existed before them: 0007 (dashboard rollups) fills the new tables from
 // the rollups the database already had, so its figures stay what they were and a recount agrees; 0015
-// keeps daily_matter_stats' rows; 0035 fills the stored figures of 评价可信度 from the ratings.
+// keeps daily_matter_stats' rows; 0035 fills the stored figures of 评价可信度 from the ratings; 0041 sums
+// the department rollups per organisation unit.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,13 +9,13 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, firstRow, rows } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
-import { readStoredDays, recountStoredDays } from '../../db/queries/recount.js';
+import { ORG_UNIT_ROLLUPS, readStoredDays, recountStoredDays } from '../../db/queries/recount.js';
 import { ratings } from '../../db/schema.js';
 import { verifyRollups } from '../../server/modules/stats/recount.js';
 import { bearerFor, driverUnderTest, makeTestApp, writeSql } from '../helpers/app.js';
 import { makeCode, makeUser, makeWorld } from '../helpers/factories.js';
 import { makeMatter } from '../helpers/matters.js';
-import { databaseBefore } from '../helpers/migrations.js';
+import { createTablesOf, databaseBefore } from '../helpers/migrations.js';
 
 const CHINA = 8 * 3_600_000;
 
@@ -39,6 +40,16 @@ async function oldDepartment(db: Db, orgUnitId: number): Promise<{ id: number }>
   const name = `旧县测试局${++oldSeq}`;
   await writeSql(db, sql`INSERT INTO departments (org_unit_id, name, sort_order, created_at) VALUES (${orgUnitId}, ${name}, ${oldSeq}, 0)`);
   return (await firstRow<{ id: number }>(db, sql`SELECT id FROM departments WHERE name = ${name}`))!;
+}
+
+/**
+ * Today's factories also write the organisation-unit rollups (migration 0041): their tables, as that
+ * migration makes them, are there while `write` runs and gone again after, as in a database of before.
+ */
+async function withUnitRollupTables(db: Db, write: () => Promise<void>): Promise<void> {
+  for (const s of createTablesOf('_org_unit_rollups')) await writeSql(db, sql.raw(s));
+  await write();
+  for (const { table } of ORG_UNIT_ROLLUPS) await writeSql(db, sql.raw(`DROP TABLE ${table}`));
 }
 
 // Old SQLite databases (a drizzle SQLite migrator, sqlite_master, WITHOUT ROWID): SQLite only.
@@ -183,13 +194,15 @@ describe.skipIf(driverUnderTest === 'pg')('migration 0015 clusters daily_matter_
     const rollupTables = ['daily_code_stats', 'daily_department_stats', 'cumulative_code_stats'];
     for (const table of rollupTables) await writeSql(db, sql.raw(`ALTER TABLE ${table} ADD held integer DEFAULT 0 NOT NULL`));
     await writeSql(db, sql.raw('ALTER TABLE matters ADD first_rated_at integer'));
-    for (const [staffName, taskCode, finishedAt] of [
-      ['张敏', 'T-1', at],
-      ['张敏', 'T-1', at],
-      ['李强', 'T-2', at + 86_400_000],
-      [null, 'T-2', at],
-    ] as const)
-      await makeMatter(db, { codeId: code.id, departmentId: dept.id, staffName, taskCode, finishedAt });
+    await withUnitRollupTables(db, async () => {
+      for (const [staffName, taskCode, finishedAt] of [
+        ['张敏', 'T-1', at],
+        ['张敏', 'T-1', at],
+        ['李强', 'T-2', at + 86_400_000],
+        [null, 'T-2', at],
+      ] as const)
+        await makeMatter(db, { codeId: code.id, departmentId: dept.id, staffName, taskCode, finishedAt });
+    });
     for (const table of rollupTables) await writeSql(db, sql.raw(`ALTER TABLE ${table} DROP COLUMN held`));
     await writeSql(db, sql.raw('ALTER TABLE matters DROP COLUMN first_rated_at'));
     const before = await rows(db, sql`SELECT * FROM daily_matter_stats ORDER BY department_id, day, code_id, task_code, staff_name`);
@@ -230,7 +243,10 @@ describe.skipIf(driverUnderTest === 'pg')('migration 0035 fills the stored figur
     const w = await makeWorld(db);
     // Today's factory writes the 办件's `first_rated_at` (migration 0036): there while it writes.
     await writeSql(db, sql.raw('ALTER TABLE matters ADD first_rated_at integer'));
-    const matter = await makeMatter(db, { codeId: w.codeA.id, departmentId: w.deptA.id });
+    let matter = { id: 0 };
+    await withUnitRollupTables(db, async () => {
+      matter = await makeMatter(db, { codeId: w.codeA.id, departmentId: w.deptA.id });
+    });
     await writeSql(db, sql.raw('ALTER TABLE matters DROP COLUMN first_rated_at'));
     const at = Date.parse('2026-11-02T10:00:00+08:00');
     let n = 0;
@@ -329,5 +345,50 @@ describe.skipIf(driverUnderTest === 'pg')('migration 0036 gives each 办件 the 
     );
     expect(firsts.map((r) => r.first)).toEqual([at + 30_000, at + 5_000, null, null]);
     expect(await firstRow(db, sql`SELECT name FROM sqlite_master WHERE name = 'matters_quick_idx'`)).toBeTruthy();
+  });
+});
+
+describe.skipIf(driverUnderTest === 'pg')('migration 0041 sums the department rollups per organisation unit', () => {
+  it("one row per unit and day (and tag): the sums of the unit's own departments", async () => {
+    const db = databaseBefore('_org_unit_rollups', dir);
+    expect(await firstRow(db, sql`SELECT name FROM sqlite_master WHERE name = 'daily_org_unit_stats'`)).toBeUndefined();
+    const county = await oldCounty(db);
+    const other = await oldCounty(db);
+    const [a, b, c] = [await oldDepartment(db, county.id), await oldDepartment(db, county.id), await oldDepartment(db, other.id)];
+    // Department rollup rows as an older server wrote them: two departments of one county on one day.
+    for (const [dept, day, s5, h9, tag, cases] of [
+      [a.id, '2026-11-02', 3, 2, '态度热情', 1],
+      [b.id, '2026-11-02', 4, 1, '态度热情', 2],
+      [b.id, '2026-11-03', 1, 0, '办事高效', 0],
+      [c.id, '2026-11-02', 7, 7, '态度热情', 1],
+    ] as const) {
+      await writeSql(db, sql`INSERT INTO daily_department_stats (department_id, day, s5, h9) VALUES (${dept}, ${day}, ${s5}, ${h9})`);
+      await writeSql(db, sql`INSERT INTO daily_tag_stats (department_id, day, tag, count) VALUES (${dept}, ${day}, ${tag}, ${s5})`);
+      await writeSql(db, sql`INSERT INTO daily_case_stats (department_id, day, cases, open) VALUES (${dept}, ${day}, ${cases}, ${cases})`);
+    }
+
+    await migrateDb(db);
+    expect(await rows(db, sql`SELECT org_unit_id AS unit, day, s5, h9, h10 FROM daily_org_unit_stats ORDER BY org_unit_id, day`)).toEqual([
+      { unit: county.id, day: '2026-11-02', s5: 7, h9: 3, h10: 0 },
+      { unit: county.id, day: '2026-11-03', s5: 1, h9: 0, h10: 0 },
+      { unit: other.id, day: '2026-11-02', s5: 7, h9: 7, h10: 0 },
+    ]);
+    expect(
+      await rows(db, sql`SELECT org_unit_id AS unit, day, tag, count FROM daily_org_unit_tag_stats ORDER BY org_unit_id, day`),
+    ).toEqual([
+      { unit: county.id, day: '2026-11-02', tag: '态度热情', count: 7 },
+      { unit: county.id, day: '2026-11-03', tag: '办事高效', count: 1 },
+      { unit: other.id, day: '2026-11-02', tag: '态度热情', count: 7 },
+    ]);
+    expect(
+      await rows(db, sql`SELECT org_unit_id AS unit, day, cases, open FROM daily_org_unit_case_stats ORDER BY org_unit_id, day`),
+    ).toEqual([
+      { unit: county.id, day: '2026-11-02', cases: 3, open: 3 },
+      { unit: county.id, day: '2026-11-03', cases: 0, open: 0 },
+      { unit: other.id, day: '2026-11-02', cases: 1, open: 1 },
+    ]);
+    expect((await firstRow<{ sql: string }>(db, sql`SELECT sql FROM sqlite_master WHERE name = 'daily_org_unit_stats'`))!.sql).toMatch(
+      /WITHOUT ROWID/,
+    );
   });
 });

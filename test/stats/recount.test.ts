@@ -177,17 +177,32 @@ describe('Rollups agree exactly with a recount from raw rows', () => {
         t.db,
         sql`UPDATE case_status_counts SET count = count + 2 WHERE department_id = ${d.w.deptA.id} AND status = 'closed'`,
       );
+      // The unit rollups, on their own: a department's change above is not one of theirs.
+      const unitA = sql`(SELECT org_unit_id FROM departments WHERE id = ${d.w.deptA.id})`;
+      await writeSql(t.db, sql`UPDATE daily_org_unit_stats SET b9 = b9 + 1 WHERE org_unit_id = ${unitA} AND day = '2026-11-02'`);
+      await writeSql(
+        t.db,
+        sql`DELETE FROM daily_org_unit_tag_stats WHERE (tag, org_unit_id, day) IN
+          (SELECT tag, org_unit_id, day FROM daily_org_unit_tag_stats WHERE tag = '服务态度差' ORDER BY day LIMIT 1)`,
+      );
+      await writeSql(t.db, sql`UPDATE daily_org_unit_case_stats SET cases = cases + 1 WHERE org_unit_id = ${unitA} AND day = '2026-11-05'`);
       const bad = await t.services.stats.verifyRollups();
       expect(bad.ok).toBe(false);
-      expect(bad.mismatchCount).toBe(6);
+      expect(bad.mismatchCount).toBe(9);
       expect(bad.mismatches.map((m) => m.table).sort()).toEqual([
         'case_status_counts',
         'cumulative_code_stats',
         'daily_case_stats',
         'daily_code_stats',
         'daily_department_stats',
+        'daily_org_unit_case_stats',
+        'daily_org_unit_stats',
+        'daily_org_unit_tag_stats',
         'daily_tag_stats',
       ]);
+      const unitDay = bad.mismatches.find((m) => m.table === 'daily_org_unit_stats')!;
+      expect(unitDay.key).toMatchObject({ day: '2026-11-02' });
+      expect(unitDay.actual!.b9).toBe((unitDay.expected!.b9 as number) + 1);
       const code = bad.mismatches.find((m) => m.table === 'daily_code_stats')!;
       expect(code.expected!.s5).toBe(2);
       expect(code.actual!.s5).toBe(5);

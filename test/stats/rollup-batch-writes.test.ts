@@ -1,8 +1,8 @@
 // The per-batch rollup statements (db/queries/rollups.ts writeRollups) against the simplest writer
 // there is, the same statements with one rating or open per batch: for any mix of ratings, exclusions
 // and opens over codes and days in any order, one batch writes exactly the rows the single writes do
-// (评价可信度's stored figures included), also past one statement's 256 rows (chunks) and with many
-// days of one code in one batch.
+// (评价可信度's stored figures and the organisation-unit rollups included), also past one statement's 256
+// rows (chunks) and with many days of one code in one batch.
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, openDb, sqliteOf } from '../../db/client.js';
@@ -15,6 +15,8 @@ const TABLES = [
   ['daily_department_stats', 'department_id, day'],
   ['daily_tag_stats', 'tag, department_id, day'],
   ['daily_code_stored_stats', 'code_id, day'],
+  ['daily_org_unit_stats', 'org_unit_id, day'],
+  ['daily_org_unit_tag_stats', 'tag, org_unit_id, day'],
 ] as const;
 
 type Op = { kind: 'rate'; facts: RatingFacts; sign: 1 | -1 } | { kind: 'open'; codeId: string; departmentId: number; day: string };
@@ -71,11 +73,23 @@ function add(batch: RollupBatch, o: Op): void {
 
 let one: Db;
 let many: Db;
+
+/** A migrated database with the departments 1–7 of the ops in three organisation units (the unit rollups' join). */
+async function database(): Promise<Db> {
+  const db = openDb(':memory:');
+  await migrateDb(db);
+  const sqlite = sqliteOf(db);
+  for (let u = 1; u <= 3; u++)
+    sqlite.prepare("INSERT INTO org_units (id, kind, name, created_at) VALUES (?, 'county', ?, 0)").run(u, `县${u}`);
+  for (let d = 1; d <= 7; d++) {
+    sqlite.prepare('INSERT INTO departments (id, org_unit_id, name, created_at) VALUES (?, ?, ?, 0)').run(d, 1 + (d % 3), `部门${d}`);
+  }
+  return db;
+}
+
 beforeEach(async () => {
-  one = openDb(':memory:');
-  many = openDb(':memory:');
-  await migrateDb(one);
-  await migrateDb(many);
+  one = await database();
+  many = await database();
 });
 afterEach(async () => {
   await one.close();
@@ -113,10 +127,8 @@ describe('one batch of rollups writes what the same ratings write one at a time'
       fc.asyncProperty(fc.array(op(6), { maxLength: 20 }), fc.array(op(6), { minLength: 1, maxLength: 60 }), async (history, ops) => {
         await one.close();
         await many.close();
-        one = openDb(':memory:');
-        many = openDb(':memory:');
-        await migrateDb(one);
-        await migrateDb(many);
+        one = await database();
+        many = await database();
         await compare(history, withExclusions(ops, 4));
       }),
       { numRuns: 40, seed: 20261126 },
@@ -130,5 +142,7 @@ describe('one batch of rollups writes what the same ratings write one at a time'
     for (const o of ops) add(batch, o);
     expect(batch.codeDays.size).toBeGreaterThan(2 * 256);
     await compare(history, withExclusions(ops, 5));
+    // Every unit's rows were written (the departments' join found them).
+    expect(sqliteOf(many).prepare('SELECT count(DISTINCT org_unit_id) AS n FROM daily_org_unit_stats').get()).toEqual({ n: 3 });
   });
 });

@@ -270,10 +270,11 @@ describe('case counts come from case_status_counts and equal a count of the case
 });
 
 describe('the routes read the new rollups (a change there shows in the answer)', () => {
-  it('department figures and the heat map come from daily_department_stats', async () => {
+  it("department figures and a department's heat map come from daily_department_stats", async () => {
     const day = '2026-10-14'; // a Wednesday
     const qs = `from=${day}&to=${day}`;
-    const before = { d: await get(`/api/stats/departments?${qs}`), h: await get(`/api/stats/heatmap?${qs}`) };
+    const heatmap = `/api/stats/heatmap?${qs}&departmentId=${w.deptA.id}`;
+    const before = { d: await get(`/api/stats/departments?${qs}`), h: await get(heatmap) };
     await writeSql(
       t.db,
       sql`INSERT INTO daily_department_stats (department_id, day, s5, h9, b9) VALUES (${w.deptA.id}, ${day}, 0, 0, 0)
@@ -283,11 +284,41 @@ describe('the routes read the new rollups (a change there shows in the answer)',
       t.db,
       sql`UPDATE daily_department_stats SET s5 = s5 + 7, h9 = h9 + 7, b9 = b9 + 2 WHERE department_id = ${w.deptA.id} AND day = ${day}`,
     );
-    const after = { d: await get(`/api/stats/departments?${qs}`), h: await get(`/api/stats/heatmap?${qs}`) };
+    const after = { d: await get(`/api/stats/departments?${qs}`), h: await get(heatmap) };
     const total = (r: { departments: { id: number; total: number }[] }) => r.departments.find((x) => x.id === w.deptA.id)!.total;
     expect(total(after.d)).toBe(total(before.d) + 7);
     expect(after.h.total[2][9]).toBe(before.h.total[2][9] + 7);
     expect(after.h.bad[2][9]).toBe(before.h.bad[2][9] + 2);
+  });
+
+  it("the whole scope's heat map, trend, tags and summary come from the organisation-unit rollups", async () => {
+    const day = '2026-10-15'; // a Thursday
+    const qs = `from=${day}&to=${day}`;
+    const read = async () => ({
+      h: await get(`/api/stats/heatmap?${qs}`),
+      t: await get(`/api/stats/trend?${qs}`),
+      s: await get(`/api/stats/summary?${qs}`),
+      tags: await get(`/api/stats/tags?${qs}`),
+    });
+    const before = await read();
+    const unit = sql`(SELECT org_unit_id FROM departments WHERE id = ${w.deptA.id})`;
+    await writeSql(
+      t.db,
+      sql`INSERT INTO daily_org_unit_stats (org_unit_id, day, s1, h10, b10) VALUES (${unit}, ${day}, 5, 5, 5)
+      ON CONFLICT (org_unit_id, day) DO UPDATE SET s1 = daily_org_unit_stats.s1 + 5, h10 = daily_org_unit_stats.h10 + 5,
+        b10 = daily_org_unit_stats.b10 + 5`,
+    );
+    await writeSql(
+      t.db,
+      sql`INSERT INTO daily_org_unit_tag_stats (tag, org_unit_id, day, count) VALUES ('只在单位汇总里', ${unit}, ${day}, 4)`,
+    );
+    const after = await read();
+    expect(after.h.total[3][10]).toBe(before.h.total[3][10] + 5);
+    expect(after.h.bad[3][10]).toBe(before.h.bad[3][10] + 5);
+    expect(after.t.points[0].total).toBe(before.t.points[0].total + 5);
+    expect(after.s.total).toBe(before.s.total + 5);
+    expect(after.tags.tags).toContainEqual({ tag: '只在单位汇总里', kind: 'other', count: 4 });
+    expect(before.tags.tags.map((x: { tag: string }) => x.tag)).not.toContain('只在单位汇总里');
   });
 
   it('unclosed counts and the queue total come from case_status_counts', async () => {

@@ -28,7 +28,7 @@ export interface StatsDeps {
   db: Db;
   clock: Clock;
   settings: Pick<SettingsService, 'forUnit' | 'forDepartment' | 'forDepartments' | 'forDepartmentGroup'>;
-  org: Pick<OrgService, 'listDepartments' | 'getDepartment' | 'listOrgUnits'>;
+  org: Pick<OrgService, 'listDepartments' | 'getDepartment' | 'listOrgUnits' | 'orgUnitIdsInScope'>;
   crypto: Pick<DataCrypto, 'decryptPhone'>;
 }
 
@@ -49,6 +49,24 @@ export async function scopedDepartments(deps: Pick<StatsDeps, 'org'>, actor: Act
   return [await deps.org.getDepartment(actor, departmentId)];
 }
 
+/**
+ * Whose rollup rows the figures of a scope sum (q.RollupScope). An administrator's or supervisor's
+ * scope is every department of their unit's subtree (OrgService.departmentIdsInScope): without a
+ * department asked for, it is summed from those units' rows. A head's departments, or one department,
+ * from the departments' rows.
+ */
+export async function rollupScope(
+  deps: Pick<StatsDeps, 'org'>,
+  actor: Actor,
+  departmentId: number | undefined,
+  departments: () => Promise<readonly { id: number }[]>,
+): Promise<q.RollupScope> {
+  if (departmentId === undefined && actor.role !== 'dept_head' && actor.orgUnitId !== null) {
+    return { level: 'unit', ids: await deps.org.orgUnitIdsInScope(actor) };
+  }
+  return { level: 'department', ids: (await departments()).map((d) => d.id) };
+}
+
 export interface DepartmentSums {
   ratings: FigureCounts;
   cases: CaseCounts;
@@ -67,6 +85,28 @@ export async function sumsByDepartment(db: Db, ids: readonly number[], p: Period
   for (const r of await q.sumRatingsByDepartment(db, ids, p)) addFigureCounts(out.get(r.departmentId)!.ratings, r);
   for (const c of await q.sumCasesByDepartment(db, ids, p)) addCaseCounts(out.get(c.departmentId)!.cases, c);
   for (const o of await q.countOverdueOpenByDepartment(db, ids, p, today)) out.get(o.departmentId)!.overdueOpen += Number(o.n);
+  return out;
+}
+
+/**
+ * The same sums per organisation unit of a whole-unit scope (each unit's own departments, from the unit
+ * rollups); the overdue open cases, counted per department, added to their department's unit.
+ */
+export async function sumsByUnit(
+  db: Db,
+  unitIds: readonly number[],
+  departments: readonly Pick<DepartmentView, 'id' | 'orgUnitId'>[],
+  p: Period,
+  today: string,
+): Promise<Map<number, DepartmentSums>> {
+  const out = new Map<number, DepartmentSums>(
+    unitIds.map((id) => [id, { ratings: emptyFigureCounts(), cases: emptyCaseCounts(), overdueOpen: 0 }]),
+  );
+  for (const r of await q.sumRatingsByUnit(db, unitIds, p)) addFigureCounts(out.get(r.unitId)!.ratings, r);
+  for (const c of await q.sumCasesByUnit(db, unitIds, p)) addCaseCounts(out.get(c.unitId)!.cases, c);
+  const unitOf = new Map(departments.map((d) => [d.id, d.orgUnitId]));
+  const ids = departments.map((d) => d.id);
+  for (const o of await q.countOverdueOpenByDepartment(db, ids, p, today)) out.get(unitOf.get(o.departmentId)!)!.overdueOpen += Number(o.n);
   return out;
 }
 

@@ -20,7 +20,7 @@ import { eachDay } from '../../../shared/china-time.js';
 import { compareLocations } from '../../../shared/domain.js';
 import { NotFound } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
-import { periodOf, type StatsDeps, scopedDepartments, toRatingView } from './context.js';
+import { periodOf, rollupScope, type StatsDeps, scopedDepartments, toRatingView } from './context.js';
 import { ratingFigures, ratingIndicators } from './indicators.js';
 import { weekdayOf } from './period.js';
 
@@ -95,6 +95,7 @@ export function createStatsDetails(deps: StatsDeps) {
     async tags(actor: Actor, query: DeptRangeQuery): Promise<TagsResponse> {
       const p = periodOf(deps, query);
       const ids = (await scopedDepartments(deps, actor, query.departmentId)).map((d) => d.id);
+      const scope = await rollupScope(deps, actor, query.departmentId, async () => ids.map((id) => ({ id })));
       // Each department's county may name its own reasons: a tag is of the class any of them gives it.
       const good = new Set<string>();
       const bad = new Set<string>();
@@ -103,17 +104,17 @@ export function createStatsDetails(deps: StatsDeps) {
         for (const t of tags.bad) bad.add(t);
       }
       const kindOf = (t: string): TagCount['kind'] => (bad.has(t) ? 'bad' : good.has(t) ? 'good' : 'other');
-      return { ...p, tags: (await q.sumTags(db, ids, p)).map((t) => ({ tag: t.tag, kind: kindOf(t.tag), count: t.count })) };
+      return { ...p, tags: (await q.sumTags(db, scope, p)).map((t) => ({ tag: t.tag, kind: kindOf(t.tag), count: t.count })) };
     },
 
     /** Counted ratings by weekday (0 = Monday) × hour of day, China time; `bad` counts the 差评. */
     async heatmap(actor: Actor, query: DeptRangeQuery): Promise<HeatmapResponse> {
       const p = periodOf(deps, query);
-      const ids = (await scopedDepartments(deps, actor, query.departmentId)).map((d) => d.id);
+      const scope = await rollupScope(deps, actor, query.departmentId, () => scopedDepartments(deps, actor, query.departmentId));
       // One sum per weekday over its days of the period (Monday first).
       const days: string[][] = Array.from({ length: 7 }, () => []);
       for (const day of eachDay(p.from, p.to)) days[weekdayOf(day)]!.push(day);
-      const sums = await q.sumHoursOfDayGroups(db, ids, days);
+      const sums = await q.sumHoursOfDayGroups(db, scope, days);
       return { ...p, total: sums.map((s) => s.total), bad: sums.map((s) => s.bad) };
     },
 

@@ -2,7 +2,7 @@
 // (verify), or replace the rollups by the recount in one transaction (rebuild).
 import type { Db, DbOrTx } from '../../../db/client.js';
 import * as q from '../../../db/queries/recount.js';
-import { CASE_FLAG_KEYS, type RatingSums } from '../../../db/queries/rollups.js';
+import { CASE_FLAG_KEYS, RATING_SUMS, type RatingSums } from '../../../db/queries/rollups.js';
 import type { RollupMismatch, VerifyResponse } from '../../../shared/api/stats.js';
 import { caseFlags } from './case-flags.js';
 import { addCaseCounts, emptyCaseCounts } from './indicators.js';
@@ -16,7 +16,8 @@ type RollupTable =
   | 'daily_tag_stats'
   | 'daily_case_stats'
   | 'case_status_counts'
-  | 'daily_matter_stats';
+  | 'daily_matter_stats'
+  | q.OrgUnitRollup['table'];
 
 /** A compared figure: a count, or a day ('YYYY-MM-DD', null for none) of the running totals. */
 type Value = number | string | null;
@@ -92,6 +93,37 @@ const CASE_DAYS: TableSpec<q.CaseDayRow> = {
   values: (r) => Object.fromEntries(CASE_FLAG_KEYS.map((k) => [k, r[k]])),
 };
 
+/** A unit rollup's rows (readOrgUnitRollup): keyed by unit and its keys, the counters by column name. */
+function orgUnitSpec(u: q.OrgUnitRollup): TableSpec<(string | number)[]> {
+  return {
+    table: u.table,
+    key: (r) => Object.fromEntries([['orgUnitId', r[0]!], ...u.keys.map((k, i) => [k, r[i + 1]!])]),
+    values: (r) => Object.fromEntries(u.counters.map((c, i) => [c, r[u.keys.length + 1 + i]!])),
+  };
+}
+
+/**
+ * Department rows summed per organisation unit of their department, in readOrgUnitRollup's shape:
+ * the unit, the day, `more` keys, then `counters` in the unit table's column order.
+ */
+function unitRowsOf<R extends { departmentId: number; day: string }>(
+  rows: readonly R[],
+  unitOf: ReadonlyMap<number, number>,
+  counters: (r: R) => number[],
+  more: (r: R) => string[] = () => [],
+): (string | number)[][] {
+  const out = new Map<string, (string | number)[]>();
+  for (const r of rows) {
+    const key = [unitOf.get(r.departmentId)!, r.day, ...more(r)];
+    const id = key.join('|');
+    const values = counters(r);
+    const row = out.get(id);
+    if (!row) out.set(id, [...key, ...values]);
+    else for (const [i, v] of values.entries()) row[key.length + i] = (row[key.length + i] as number) + v;
+  }
+  return [...out.values()];
+}
+
 /** A rollup row holding only zeros (left behind by an exclusion) equals no row at all. */
 function isZero(values: Record<string, Value>, ignore: readonly string[] = []): boolean {
   return Object.entries(values).every(([k, v]) => ignore.includes(k) || v === 0);
@@ -160,11 +192,30 @@ export async function verifyRollups(db: Db): Promise<VerifyResponse> {
       count += compare(CODE_DAY, expected.codeDays, codeDays, mismatches);
       count += compare(DEPARTMENT_DAY, expected.departmentDays, departmentDays, mismatches);
       count += compare(CUMULATIVE, withoutRepeatedTotals(expected.cumulative), withoutRepeatedTotals(cumulative), mismatches);
-      count += compare(TAGS, await q.recountTags(tx), tags, mismatches);
+      const expectedTags = await q.recountTags(tx);
+      count += compare(TAGS, expectedTags, tags, mismatches);
       count += compare(CASE_DAYS, expected.caseDays, caseDays, mismatches);
       count += compare(CASE_STATUSES, await q.recountCaseStatuses(tx), caseStatuses, mismatches);
       count += compare(MATTER_DAYS, await q.recountMatterDays(tx), matterDays, mismatches);
       count += compare(STORED_DAY, await q.recountStoredDays(tx), storedDays, mismatches);
+      // Each unit rollup against the recount of its department rollup, summed per unit.
+      const unitOf = await q.readDepartmentUnits(tx);
+      const expectedUnits = {
+        daily_org_unit_stats: unitRowsOf(expected.departmentDays, unitOf, (r) => [...RATING_SUMS.map((k) => r[k]), ...r.hours, ...r.bad]),
+        daily_org_unit_tag_stats: unitRowsOf(
+          expectedTags,
+          unitOf,
+          (r) => [r.count],
+          (r) => [r.tag],
+        ),
+        daily_org_unit_case_stats: unitRowsOf(expected.caseDays, unitOf, (r) => CASE_FLAG_KEYS.map((k) => r[k])),
+      };
+      const unitRows: Record<string, number> = {};
+      for (const u of q.ORG_UNIT_ROLLUPS) {
+        const stored = await q.readOrgUnitRollup(tx, u);
+        count += compare(orgUnitSpec(u), expectedUnits[u.table], stored, mismatches);
+        unitRows[u.table] = stored.length;
+      }
       return {
         ok: count === 0,
         mismatchCount: count,
@@ -178,6 +229,7 @@ export async function verifyRollups(db: Db): Promise<VerifyResponse> {
           case_status_counts: caseStatuses.length,
           daily_matter_stats: matterDays.length,
           daily_code_stored_stats: storedDays.length,
+          ...unitRows,
         },
       };
     },

@@ -17,10 +17,12 @@ import {
   periodOf,
   type RankingMember,
   rankedDepartments,
+  rollupScope,
   type StatsDeps,
   scopedDepartments,
   sumAll,
   sumsByDepartment,
+  sumsByUnit,
   todayOf,
 } from './context.js';
 import { addCaseCounts, addFigureCounts, caseIndicators, emptyCaseCounts, emptyFigureCounts, indicators } from './indicators.js';
@@ -74,12 +76,14 @@ export function createStatsReports(deps: StatsDeps) {
     async summary(actor: Actor, query: DeptRangeQuery): Promise<SummaryResponse> {
       const p = periodOf(deps, query);
       const depts = await scopedDepartments(deps, actor, query.departmentId);
-      const sums = await sumsByDepartment(
-        db,
-        depts.map((d) => d.id),
-        p,
-        todayOf(deps),
-      );
+      const scope = await rollupScope(deps, actor, query.departmentId, async () => depts);
+      // Per unit of a whole-unit scope, else per department; each with the unit it counts in.
+      const byUnit = scope.level === 'unit';
+      const sums = byUnit
+        ? await sumsByUnit(db, scope.ids, depts, p, todayOf(deps))
+        : await sumsByDepartment(db, scope.ids, p, todayOf(deps));
+      const unitOfDepartment = new Map(depts.map((d) => [d.id, d.orgUnitId]));
+      const unitOf = (id: number) => (byUnit ? id : unitOfDepartment.get(id)!);
       const total = sumAll(sums.values());
       const orgUnits: OrgUnitStats[] = [];
       if (query.departmentId === undefined) {
@@ -92,7 +96,7 @@ export function createStatsReports(deps: StatsDeps) {
         };
         for (const u of units) {
           const mine = depts.filter((d) => under(d.orgUnitId, u.id));
-          const s = sumAll(mine.map((d) => sums.get(d.id)!));
+          const s = sumAll([...sums].filter(([id]) => under(unitOf(id), u.id)).map(([, sum]) => sum));
           orgUnits.push(
             Object.assign(indicators(s.ratings, s.cases, s.overdueOpen), {
               id: u.id,
@@ -116,10 +120,11 @@ export function createStatsReports(deps: StatsDeps) {
       const p = periodOf(deps, query);
       const granularity = query.granularity ?? 'day';
       const ids = (await scopedDepartments(deps, actor, query.departmentId)).map((d) => d.id);
+      const scope = await rollupScope(deps, actor, query.departmentId, async () => ids.map((id) => ({ id })));
       const points = buckets(p, granularity).map((b) => ({ ...b, r: emptyFigureCounts(), c: emptyCaseCounts(), overdueOpen: 0 }));
       const at = new Map(points.map((b) => [b.from, b]));
-      for (const row of await q.sumRatingsByDay(db, ids, p)) addFigureCounts(at.get(bucketStart(row.day, granularity, p.from))!.r, row);
-      for (const row of await q.sumCasesByDay(db, ids, p)) addCaseCounts(at.get(bucketStart(row.day, granularity, p.from))!.c, row);
+      for (const row of await q.sumRatingsByDay(db, scope, p)) addFigureCounts(at.get(bucketStart(row.day, granularity, p.from))!.r, row);
+      for (const row of await q.sumCasesByDay(db, scope, p)) addCaseCounts(at.get(bucketStart(row.day, granularity, p.from))!.c, row);
       for (const row of await q.countOverdueOpenByDay(db, ids, p, todayOf(deps))) {
         at.get(bucketStart(row.day, granularity, p.from))!.overdueOpen += Number(row.n);
       }
