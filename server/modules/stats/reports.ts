@@ -14,6 +14,7 @@ import type { Actor } from '../auth/actor.js';
 import { waitingStatuses } from '../cases/workflow.js';
 import type { DepartmentView } from '../org/org.service.js';
 import {
+  type DepartmentSums,
   periodOf,
   type RankingMember,
   rankedDepartments,
@@ -89,20 +90,26 @@ export function createStatsReports(deps: StatsDeps) {
       if (query.departmentId === undefined) {
         const units = await org.listOrgUnits(actor);
         const parent = new Map(units.map((u) => [u.id, u.parentId]));
-        // A unit sums the departments anywhere below it (市 = its counties' departments).
-        const under = (deptUnit: number, unitId: number): boolean => {
-          for (let u: number | null | undefined = deptUnit; u != null; u = parent.get(u)) if (u === unitId) return true;
-          return false;
+        // A unit sums the departments anywhere below it (市 = its counties' departments): each sum and
+        // each department is added to its own unit and every unit above it, in one pass.
+        const perUnit = new Map(units.map((u) => [u.id, { sums: [] as DepartmentSums[], departments: 0 }]));
+        const upFrom = (unit: number, add: (into: { sums: DepartmentSums[]; departments: number }) => void) => {
+          for (let u: number | null | undefined = unit; u != null; u = parent.get(u)) {
+            const into = perUnit.get(u);
+            if (into) add(into);
+          }
         };
+        for (const [id, sum] of sums) upFrom(unitOf(id), (into) => into.sums.push(sum));
+        for (const d of depts) upFrom(d.orgUnitId, (into) => into.departments++);
         for (const u of units) {
-          const mine = depts.filter((d) => under(d.orgUnitId, u.id));
-          const s = sumAll([...sums].filter(([id]) => under(unitOf(id), u.id)).map(([, sum]) => sum));
+          const mine = perUnit.get(u.id)!;
+          const s = sumAll(mine.sums);
           orgUnits.push(
             Object.assign(indicators(s.ratings, s.cases, s.overdueOpen), {
               id: u.id,
               name: u.name,
               kind: u.kind,
-              departments: mine.length,
+              departments: mine.departments,
             }),
           );
         }
