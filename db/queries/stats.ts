@@ -322,21 +322,34 @@ export async function countUnclosedCases(db: DbOrTx, ids: readonly number[], tod
 
 // 逾期未办结 of a period's 差评 (按期办结率's other late cases): they become late as days pass, so no
 // rollup can hold them; counted from the cases, (department, status, due_date) index ranges.
-const OVERDUE_OPEN = `FROM cases c WHERE c.department_id IN ${IDS} AND c.status IN ${UNCLOSED} AND c.due_date < @today
-  AND c.kind = 'bad_rating' AND c.rating_day BETWEEN @from AND @to`;
+const OVERDUE_CONDITION = `c.status IN ${UNCLOSED} AND c.due_date < @today AND c.kind = 'bad_rating' AND c.rating_day BETWEEN @from AND @to`;
+// A department scope seeks (department, status, due_date) per department and status. A whole-unit scope
+// reads (status, due_date) instead: a few seeks for every overdue open case, not one per department and
+// status (2,400 in a province of 400 departments, ~1 ms). The unary plus keeps SQLite off the department
+// index; PostgreSQL reads it as the department id and plans by its statistics.
+const OVERDUE_OPEN = {
+  department: `FROM cases c WHERE c.department_id IN ${IDS} AND ${OVERDUE_CONDITION}`,
+  unit: `FROM cases c WHERE +c.department_id IN (SELECT d.id FROM departments d WHERE d.org_unit_id IN ${IDS}) AND ${OVERDUE_CONDITION}`,
+};
 
 /** Per department: the period's 差评 cases not closed and past their deadline today. */
-export async function countOverdueOpenByDepartment(db: DbOrTx, ids: readonly number[], p: DayRange, today: string) {
-  return statement(db, `SELECT c.department_id AS "departmentId", count(*) AS n ${OVERDUE_OPEN} GROUP BY c.department_id`).all<{
+export async function countOverdueOpenByDepartment(db: DbOrTx, scope: RollupScope, p: DayRange, today: string) {
+  return statement(
+    db,
+    `SELECT c.department_id AS "departmentId", count(*) AS n ${OVERDUE_OPEN[scope.level]} GROUP BY c.department_id`,
+  ).all<{
     departmentId: number;
     n: number;
-  }>({ ...scoped(ids, p), today });
+  }>({ ...scoped(scope.ids, p), today });
 }
 
 /** The same per rating day (the trend's buckets). */
-export async function countOverdueOpenByDay(db: DbOrTx, ids: readonly number[], p: DayRange, today: string) {
-  return statement(db, `SELECT c.rating_day AS day, count(*) AS n ${OVERDUE_OPEN} GROUP BY c.rating_day`).all<{ day: string; n: number }>({
-    ...scoped(ids, p),
+export async function countOverdueOpenByDay(db: DbOrTx, scope: RollupScope, p: DayRange, today: string) {
+  return statement(db, `SELECT c.rating_day AS day, count(*) AS n ${OVERDUE_OPEN[scope.level]} GROUP BY c.rating_day`).all<{
+    day: string;
+    n: number;
+  }>({
+    ...scoped(scope.ids, p),
     today,
   });
 }

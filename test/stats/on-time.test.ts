@@ -27,6 +27,8 @@ describe('按期办结率 counts overdue open cases as late', () => {
     const overdue = await bad(Date.parse('2026-11-01T09:00:00+08:00')); // due 2026-11-20: overdue today
     expect(overdue.dueDate < '2026-11-23').toBe(true);
     await bad(t.clock.now() - 3_600_000); // open, not yet due: not counted either way
+    // Another county's overdue case: in its own scope and its city's, never in this county's.
+    await makeRating(t.services, { codeId: w.codeC.id, score: 1, phone: PHONE, createdAt: Date.parse('2026-11-01T09:00:00+08:00') });
 
     const department = (await getJson(t, w.supervisor, `/api/stats/departments?${RANGE}`))
       .json()
@@ -39,6 +41,14 @@ describe('按期办结率 counts overdue open cases as late', () => {
     expect(cases).toMatchObject({ overdueOpen: 1, onTimeRate: 0.5, overdue: 1 });
     const trend = (await getJson(t, w.supervisor, `/api/stats/trend?${RANGE}&granularity=month`)).json();
     expect(trend.points[0]).toMatchObject({ overdueOpen: 1, onTimeRate: 0.5 });
+    const other = (await getJson(t, w.otherSupervisor, `/api/stats/summary?${RANGE}`)).json();
+    expect(other).toMatchObject({ overdueOpen: 1, closed: 0 });
+    const city = (await getJson(t, w.cityAdmin, `/api/stats/summary?${RANGE}`)).json();
+    expect(city).toMatchObject({ overdueOpen: 2, closed: 1 });
+    expect(city.orgUnits.find((u: { id: number }) => u.id === w.city.id)).toMatchObject({ overdueOpen: 2 });
+    expect((await getJson(t, w.cityAdmin, `/api/stats/trend?${RANGE}&granularity=month`)).json().points[0]).toMatchObject({
+      overdueOpen: 2,
+    });
     const csv = (await getJson(t, w.supervisor, `/api/stats/export.csv?${RANGE}`)).body;
     expect(csv.split('\n')[0]).toContain('逾期未办结');
     const pub = (await t.app.inject({ url: '/api/public/rankings?month=2026-11' })).json();

@@ -84,7 +84,8 @@ export async function sumsByDepartment(db: Db, ids: readonly number[], p: Period
   );
   for (const r of await q.sumRatingsByDepartment(db, ids, p)) addFigureCounts(out.get(r.departmentId)!.ratings, r);
   for (const c of await q.sumCasesByDepartment(db, ids, p)) addCaseCounts(out.get(c.departmentId)!.cases, c);
-  for (const o of await q.countOverdueOpenByDepartment(db, ids, p, today)) out.get(o.departmentId)!.overdueOpen += Number(o.n);
+  for (const o of await q.countOverdueOpenByDepartment(db, { level: 'department', ids }, p, today))
+    out.get(o.departmentId)!.overdueOpen += Number(o.n);
   return out;
 }
 
@@ -105,8 +106,8 @@ export async function sumsByUnit(
   for (const r of await q.sumRatingsByUnit(db, unitIds, p)) addFigureCounts(out.get(r.unitId)!.ratings, r);
   for (const c of await q.sumCasesByUnit(db, unitIds, p)) addCaseCounts(out.get(c.unitId)!.cases, c);
   const unitOf = new Map(departments.map((d) => [d.id, d.orgUnitId]));
-  const ids = departments.map((d) => d.id);
-  for (const o of await q.countOverdueOpenByDepartment(db, ids, p, today)) out.get(unitOf.get(o.departmentId)!)!.overdueOpen += Number(o.n);
+  for (const o of await q.countOverdueOpenByDepartment(db, { level: 'unit', ids: unitIds }, p, today))
+    out.get(unitOf.get(o.departmentId)!)!.overdueOpen += Number(o.n);
   return out;
 }
 

@@ -132,7 +132,7 @@ export function createStatsReports(deps: StatsDeps) {
       const at = new Map(points.map((b) => [b.from, b]));
       for (const row of await q.sumRatingsByDay(db, scope, p)) addFigureCounts(at.get(bucketStart(row.day, granularity, p.from))!.r, row);
       for (const row of await q.sumCasesByDay(db, scope, p)) addCaseCounts(at.get(bucketStart(row.day, granularity, p.from))!.c, row);
-      for (const row of await q.countOverdueOpenByDay(db, ids, p, todayOf(deps))) {
+      for (const row of await q.countOverdueOpenByDay(db, scope, p, todayOf(deps))) {
         at.get(bucketStart(row.day, granularity, p.from))!.overdueOpen += Number(row.n);
       }
       // Object.assign, not spreads: see indicators() (a year by day is 366 points).
