@@ -76,16 +76,21 @@ export interface DepartmentSums {
 
 /**
  * Counted-rating and case sums per department over a period, zeros for departments without data; the
- * overdue open cases as of `today`.
+ * overdue open cases as of `today`, counted as `scope` says (a whole-unit scope has a cheaper count).
  */
-export async function sumsByDepartment(db: Db, ids: readonly number[], p: Period, today: string): Promise<Map<number, DepartmentSums>> {
+export async function sumsByDepartment(
+  db: Db,
+  ids: readonly number[],
+  p: Period,
+  today: string,
+  scope: q.RollupScope = { level: 'department', ids },
+): Promise<Map<number, DepartmentSums>> {
   const out = new Map<number, DepartmentSums>(
     ids.map((id) => [id, { ratings: emptyFigureCounts(), cases: emptyCaseCounts(), overdueOpen: 0 }]),
   );
   for (const r of await q.sumRatingsByDepartment(db, ids, p)) addFigureCounts(out.get(r.departmentId)!.ratings, r);
   for (const c of await q.sumCasesByDepartment(db, ids, p)) addCaseCounts(out.get(c.departmentId)!.cases, c);
-  for (const o of await q.countOverdueOpenByDepartment(db, { level: 'department', ids }, p, today))
-    out.get(o.departmentId)!.overdueOpen += Number(o.n);
+  for (const o of await q.countOverdueOpenByDepartment(db, scope, p, today)) out.get(o.departmentId)!.overdueOpen += Number(o.n);
   return out;
 }
 
@@ -124,19 +129,24 @@ export function sumAll(sums: Iterable<DepartmentSums>): DepartmentSums {
 /** A department of a ranking group, as its row in a ranking names it. */
 export type RankingMember = Pick<DepartmentStats, 'id' | 'name' | 'orgUnitId' | 'orgUnitName'>;
 
-/** Indicators and fair ranks of a set of departments (the ranking group), in the input order. */
+/**
+ * Indicators and fair ranks of a set of departments (the ranking group), in the input order; `scope`
+ * when the group is whole units (rollupScope).
+ */
 export async function rankedDepartments(
   db: Db,
   departments: readonly RankingMember[],
   p: Period,
   minSample: number,
   today: string,
+  scope?: q.RollupScope,
 ): Promise<DepartmentStats[]> {
   const sums = await sumsByDepartment(
     db,
     departments.map((d) => d.id),
     p,
     today,
+    scope,
   );
   // Object.assign onto the indicators rather than object spreads: spreading ~25 properties into a
   // new literal costs V8 microseconds and kilobytes of garbage per department (see indicators()).

@@ -63,7 +63,14 @@ export function createStatsReports(deps: StatsDeps) {
       const { minSample } = (
         actor.orgUnitId !== null ? await settings.forUnit(actor.orgUnitId) : await settings.forDepartmentGroup(group.map((d) => d.id))
       ).ranking;
-      const ranked = await rankedDepartments(db, group, p, minSample, todayOf(deps));
+      const ranked = await rankedDepartments(
+        db,
+        group,
+        p,
+        minSample,
+        todayOf(deps),
+        await rollupScope(deps, actor, undefined, async () => group),
+      );
       const inScope = new Set(scope.map((d) => d.id));
       return {
         ...p,
@@ -149,7 +156,7 @@ export function createStatsReports(deps: StatsDeps) {
       const depts = await scopedDepartments(deps, actor, query.departmentId);
       const ids = depts.map((d) => d.id);
       const today = todayOf(deps);
-      const sums = await sumsByDepartment(db, ids, p, today);
+      const sums = await sumsByDepartment(db, ids, p, today, await rollupScope(deps, actor, query.departmentId, async () => depts));
       const open = new Map((await q.countUnclosedCases(db, ids, today, SUPERVISOR_STEPS)).map((r) => [r.departmentId, r]));
       const departments = depts.map((d) => {
         const o = open.get(d.id);
