@@ -77,18 +77,19 @@ export interface DepartmentSums {
 /**
  * Counted-rating and case sums per department over a period, zeros for departments without data; the
  * overdue open cases as of `today`, counted as `scope` says (a whole-unit scope has a cheaper count).
+ * `ratings: false` leaves the rating sums at zero, for views of the cases alone.
  */
 export async function sumsByDepartment(
   db: Db,
   ids: readonly number[],
   p: Period,
   today: string,
-  scope: q.RollupScope = { level: 'department', ids },
+  { scope = { level: 'department', ids }, ratings = true }: { scope?: q.RollupScope; ratings?: boolean } = {},
 ): Promise<Map<number, DepartmentSums>> {
   const out = new Map<number, DepartmentSums>(
     ids.map((id) => [id, { ratings: emptyFigureCounts(), cases: emptyCaseCounts(), overdueOpen: 0 }]),
   );
-  for (const r of await q.sumRatingsByDepartment(db, ids, p)) addFigureCounts(out.get(r.departmentId)!.ratings, r);
+  if (ratings) for (const r of await q.sumRatingsByDepartment(db, ids, p)) addFigureCounts(out.get(r.departmentId)!.ratings, r);
   for (const c of await q.sumCasesByDepartment(db, ids, p)) addCaseCounts(out.get(c.departmentId)!.cases, c);
   for (const o of await q.countOverdueOpenByDepartment(db, scope, p, today)) out.get(o.departmentId)!.overdueOpen += Number(o.n);
   return out;
@@ -146,7 +147,7 @@ export async function rankedDepartments(
     departments.map((d) => d.id),
     p,
     today,
-    scope,
+    { scope },
   );
   // Object.assign onto the indicators rather than object spreads: spreading ~25 properties into a
   // new literal costs V8 microseconds and kilobytes of garbage per department (see indicators()).

@@ -156,7 +156,9 @@ export function createStatsReports(deps: StatsDeps) {
       const depts = await scopedDepartments(deps, actor, query.departmentId);
       const ids = depts.map((d) => d.id);
       const today = todayOf(deps);
-      const sums = await sumsByDepartment(db, ids, p, today, await rollupScope(deps, actor, query.departmentId, async () => depts));
+      // The case indicators only: no rating sums.
+      const scope = await rollupScope(deps, actor, query.departmentId, async () => depts);
+      const sums = await sumsByDepartment(db, ids, p, today, { scope, ratings: false });
       const open = new Map((await q.countUnclosedCases(db, ids, today, SUPERVISOR_STEPS)).map((r) => [r.departmentId, r]));
       const departments = depts.map((d) => {
         const o = open.get(d.id);
