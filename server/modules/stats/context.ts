@@ -91,7 +91,12 @@ export async function sumsByDepartment(
   );
   if (ratings) for (const r of await q.sumRatingsByDepartment(db, ids, p)) addFigureCounts(out.get(r.departmentId)!.ratings, r);
   for (const c of await q.sumCasesByDepartment(db, ids, p)) addCaseCounts(out.get(c.departmentId)!.cases, c);
-  for (const o of await q.countOverdueOpenByDepartment(db, scope, p, today)) out.get(o.departmentId)!.overdueOpen += Number(o.n);
+  for (const o of await q.countOverdueOpenByDepartment(db, scope, p, today)) {
+    // A whole-unit scope's count could name a department made since the actor's scope was read: not
+    // one of `ids`, and too new to have an overdue case anyway.
+    const sums = out.get(o.departmentId);
+    if (sums) sums.overdueOpen += Number(o.n);
+  }
   return out;
 }
 
@@ -112,8 +117,12 @@ export async function sumsByUnit(
   for (const r of await q.sumRatingsByUnit(db, unitIds, p)) addFigureCounts(out.get(r.unitId)!.ratings, r);
   for (const c of await q.sumCasesByUnit(db, unitIds, p)) addCaseCounts(out.get(c.unitId)!.cases, c);
   const unitOf = new Map(departments.map((d) => [d.id, d.orgUnitId]));
-  for (const o of await q.countOverdueOpenByDepartment(db, { level: 'unit', ids: unitIds }, p, today))
-    out.get(unitOf.get(o.departmentId)!)!.overdueOpen += Number(o.n);
+  for (const o of await q.countOverdueOpenByDepartment(db, { level: 'unit', ids: unitIds }, p, today)) {
+    // As in sumsByDepartment: a department not in `departments` is left out.
+    const unit = unitOf.get(o.departmentId);
+    const sums = unit === undefined ? undefined : out.get(unit);
+    if (sums) sums.overdueOpen += Number(o.n);
+  }
   return out;
 }
 
