@@ -48,8 +48,6 @@ const CASE_SUMS = `coalesce(sum(c.cases), 0) AS cases, coalesce(sum(c.real_name)
   coalesce(sum(c.answered_satisfied), 0) AS "answeredSatisfied", coalesce(sum(c.closed), 0) AS closed,
   coalesce(sum(c.closed_on_time), 0) AS "closedOnTime", coalesce(sum(c.open), 0) AS open`;
 
-const DEPARTMENT_PERIOD = `s.department_id IN ${IDS} AND s.day BETWEEN @from AND @to`;
-
 /**
  * Whose rows a scope's figures sum: its departments' (daily_department_stats, daily_case_stats,
  * daily_tag_stats), or, for a scope of whole organisation units (an administrator's or supervisor's
@@ -67,21 +65,14 @@ const LEVELS = {
   unit: { key: 'org_unit_id', ratings: 'daily_org_unit_stats', cases: 'daily_org_unit_case_stats', tags: 'daily_org_unit_tag_stats' },
 } as const;
 
-export async function sumRatingsByDepartment(db: DbOrTx, ids: readonly number[], p: DayRange) {
+/** Counted-rating sums per department, or per organisation unit (its own departments), over a period. */
+export async function sumRatingsPer(db: DbOrTx, scope: RollupScope, p: DayRange) {
+  const { key, ratings } = LEVELS[scope.level];
   return statement(
     db,
-    `SELECT s.department_id AS "departmentId", ${RATING_SUMS} FROM daily_department_stats s
-    WHERE ${DEPARTMENT_PERIOD} GROUP BY s.department_id`,
-  ).all<RatingSums & { departmentId: number }>(scoped(ids, p));
-}
-
-/** Counted-rating sums per organisation unit (its own departments) over a period. */
-export async function sumRatingsByUnit(db: DbOrTx, unitIds: readonly number[], p: DayRange) {
-  return statement(
-    db,
-    `SELECT s.org_unit_id AS "unitId", ${RATING_SUMS} FROM daily_org_unit_stats s
-    WHERE s.org_unit_id IN ${IDS} AND s.day BETWEEN @from AND @to GROUP BY s.org_unit_id`,
-  ).all<RatingSums & { unitId: number }>(scoped(unitIds, p));
+    `SELECT s.${key} AS id, ${RATING_SUMS} FROM ${ratings} s
+    WHERE s.${key} IN ${IDS} AND s.day BETWEEN @from AND @to GROUP BY s.${key}`,
+  ).all<RatingSums & { id: number }>(scoped(scope.ids, p));
 }
 
 export async function sumRatingsByDay(db: DbOrTx, scope: RollupScope, p: DayRange) {
@@ -186,21 +177,14 @@ export async function countCodes(db: DbOrTx, ids: readonly number[]): Promise<nu
   return n ?? 0;
 }
 
-export async function sumCasesByDepartment(db: DbOrTx, ids: readonly number[], p: DayRange) {
+/** Case sums per department, or per organisation unit (its own departments), over a period. */
+export async function sumCasesPer(db: DbOrTx, scope: RollupScope, p: DayRange) {
+  const { key, cases } = LEVELS[scope.level];
   return statement(
     db,
-    `SELECT c.department_id AS "departmentId", ${CASE_SUMS} FROM daily_case_stats c
-    WHERE c.department_id IN ${IDS} AND c.day BETWEEN @from AND @to GROUP BY c.department_id`,
-  ).all<CaseSums & { departmentId: number }>(scoped(ids, p));
-}
-
-/** Case sums per organisation unit (its own departments) over a period. */
-export async function sumCasesByUnit(db: DbOrTx, unitIds: readonly number[], p: DayRange) {
-  return statement(
-    db,
-    `SELECT c.org_unit_id AS "unitId", ${CASE_SUMS} FROM daily_org_unit_case_stats c
-    WHERE c.org_unit_id IN ${IDS} AND c.day BETWEEN @from AND @to GROUP BY c.org_unit_id`,
-  ).all<CaseSums & { unitId: number }>(scoped(unitIds, p));
+    `SELECT c.${key} AS id, ${CASE_SUMS} FROM ${cases} c
+    WHERE c.${key} IN ${IDS} AND c.day BETWEEN @from AND @to GROUP BY c.${key}`,
+  ).all<CaseSums & { id: number }>(scoped(scope.ids, p));
 }
 
 export async function sumCasesByDay(db: DbOrTx, scope: RollupScope, p: DayRange) {

@@ -79,48 +79,55 @@ export interface DepartmentSums {
  * overdue open cases as of `today`, counted as `scope` says (a whole-unit scope has a cheaper count).
  * `ratings: false` leaves the rating sums at zero, for views of the cases alone.
  */
-export async function sumsByDepartment(
+export function sumsByDepartment(
   db: Db,
   ids: readonly number[],
   p: Period,
   today: string,
   { scope = { level: 'department', ids }, ratings = true }: { scope?: q.RollupScope; ratings?: boolean } = {},
 ): Promise<Map<number, DepartmentSums>> {
-  const out = new Map<number, DepartmentSums>(
-    ids.map((id) => [id, { ratings: emptyFigureCounts(), cases: emptyCaseCounts(), overdueOpen: 0 }]),
-  );
-  if (ratings) for (const r of await q.sumRatingsByDepartment(db, ids, p)) addFigureCounts(out.get(r.departmentId)!.ratings, r);
-  for (const c of await q.sumCasesByDepartment(db, ids, p)) addCaseCounts(out.get(c.departmentId)!.cases, c);
-  for (const o of await q.countOverdueOpenByDepartment(db, scope, p, today)) {
-    // A whole-unit scope's count could name a department made since the actor's scope was read: not
-    // one of `ids`, and too new to have an overdue case anyway.
-    const sums = out.get(o.departmentId);
-    if (sums) sums.overdueOpen += Number(o.n);
-  }
-  return out;
+  return sumsPer(db, { level: 'department', ids }, scope, (departmentId) => departmentId, p, today, ratings);
 }
 
 /**
  * The same sums per organisation unit of a whole-unit scope (each unit's own departments, from the unit
  * rollups); the overdue open cases, counted per department, added to their department's unit.
  */
-export async function sumsByUnit(
+export function sumsByUnit(
   db: Db,
   unitIds: readonly number[],
   departments: readonly Pick<DepartmentView, 'id' | 'orgUnitId'>[],
   p: Period,
   today: string,
 ): Promise<Map<number, DepartmentSums>> {
-  const out = new Map<number, DepartmentSums>(
-    unitIds.map((id) => [id, { ratings: emptyFigureCounts(), cases: emptyCaseCounts(), overdueOpen: 0 }]),
-  );
-  for (const r of await q.sumRatingsByUnit(db, unitIds, p)) addFigureCounts(out.get(r.unitId)!.ratings, r);
-  for (const c of await q.sumCasesByUnit(db, unitIds, p)) addCaseCounts(out.get(c.unitId)!.cases, c);
   const unitOf = new Map(departments.map((d) => [d.id, d.orgUnitId]));
-  for (const o of await q.countOverdueOpenByDepartment(db, { level: 'unit', ids: unitIds }, p, today)) {
-    // As in sumsByDepartment: a department not in `departments` is left out.
-    const unit = unitOf.get(o.departmentId);
-    const sums = unit === undefined ? undefined : out.get(unit);
+  const units: q.RollupScope = { level: 'unit', ids: unitIds };
+  return sumsPer(db, units, units, (departmentId) => unitOf.get(departmentId), p, today, true);
+}
+
+/**
+ * The sums of the rollup rows of `rows` (per department or per unit), zeros for those without data;
+ * each overdue open case of `overdue`, counted per department, added where `keyOf` puts its department.
+ * A whole-unit count could name a department made since the actor's scope was read: `keyOf` finds no
+ * place for it, and it is too new to have an overdue case anyway.
+ */
+async function sumsPer(
+  db: Db,
+  rows: q.RollupScope,
+  overdue: q.RollupScope,
+  keyOf: (departmentId: number) => number | undefined,
+  p: Period,
+  today: string,
+  ratings: boolean,
+): Promise<Map<number, DepartmentSums>> {
+  const out = new Map<number, DepartmentSums>(
+    rows.ids.map((id) => [id, { ratings: emptyFigureCounts(), cases: emptyCaseCounts(), overdueOpen: 0 }]),
+  );
+  if (ratings) for (const r of await q.sumRatingsPer(db, rows, p)) addFigureCounts(out.get(r.id)!.ratings, r);
+  for (const c of await q.sumCasesPer(db, rows, p)) addCaseCounts(out.get(c.id)!.cases, c);
+  for (const o of await q.countOverdueOpenByDepartment(db, overdue, p, today)) {
+    const key = keyOf(o.departmentId);
+    const sums = key === undefined ? undefined : out.get(key);
     if (sums) sums.overdueOpen += Number(o.n);
   }
   return out;
