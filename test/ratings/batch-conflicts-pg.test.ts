@@ -17,26 +17,29 @@ import { useTestWorld } from '../helpers/factories.js';
 const { t, w } = useTestWorld();
 const DAY = '2026-11-20';
 
+/** A promise (`fired`) and the function that resolves it (`fire`): one step telling another to go on. */
+function signal(): { fired: Promise<void>; fire: () => void } {
+  let fire!: () => void;
+  const fired = new Promise<void>((r) => {
+    fire = r;
+  });
+  return { fired, fire };
+}
+
 /**
  * A transaction on its own connection: `first`, then it waits until released, then `then`, then it
  * commits.
  */
 function heldTransaction(db: Db, first: (tx: Tx) => Promise<void>, then?: (tx: Tx) => Promise<void>) {
-  let release!: () => void;
-  const gate = new Promise<void>((r) => {
-    release = r;
-  });
-  let started!: () => void;
-  const ready = new Promise<void>((r) => {
-    started = r;
-  });
+  const gate = signal();
+  const started = signal();
   const done = db.transaction(async (tx) => {
     await first(tx);
-    started();
-    await gate;
+    started.fire();
+    await gate.fired;
     await then?.(tx);
   });
-  return { ready, release, done };
+  return { ready: started.fired, release: gate.fire, done };
 }
 
 const deadlocks = async (db: Db) =>
@@ -136,14 +139,8 @@ describe.runIf(driverUnderTest === 'pg')('transactions that write the same rows,
     // (deadlock_timeout after it began to wait) always finds it, however slow the machine; the other
     // transaction's check is put off far beyond. (The batch waiting first and the other closing the
     // cycle more than deadlock_timeout later made PostgreSQL end the other one on a loaded machine.)
-    let holdsRow2!: () => void;
-    const row2Held = new Promise<void>((r) => {
-      holdsRow2 = r;
-    });
-    let askForRow1!: () => void;
-    const row1Asked = new Promise<void>((r) => {
-      askForRow1 = r;
-    });
+    const row2Held = signal();
+    const row1Asked = signal();
     const committer = new GroupCommitter<number, number, null>(
       t.db,
       async (tx, item) => {
@@ -155,8 +152,8 @@ describe.runIf(driverUnderTest === 'pg')('transactions that write the same rows,
         }
         if (item === 0) return 0;
         await exec(tx, sql`UPDATE lock_probe SET v = v + ${item} WHERE id = 2`);
-        holdsRow2();
-        await row1Asked;
+        row2Held.fire();
+        await row1Asked.fired;
         await exec(tx, sql`UPDATE lock_probe SET v = v + ${item} WHERE id = 1`);
         return item;
       },
@@ -175,12 +172,12 @@ describe.runIf(driverUnderTest === 'pg')('transactions that write the same rows,
     await other.ready;
     // One batch of both (submitted in one turn).
     const answers = Promise.all([committer.submit(0), committer.submit(7)]);
-    await row2Held;
+    await row2Held.fired;
     other.release();
     await untilWaiting(t.db, 1);
     // The batch asks for row 1: a cycle. PostgreSQL ends the batch's transaction, and the other one
     // commits; the batch is written again.
-    askForRow1();
+    row1Asked.fire();
     await other.done;
 
     await expect(answers).resolves.toEqual([0, 7]);
