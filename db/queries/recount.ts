@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { chinaHourSql } from '../../shared/china-time.js';
 import { type DbOrTx, exec, isPg, rows, statement } from '../client.js';
 import {
+  CASE_COLUMNS,
   type CaseFlags,
   type CaseForRollup,
   type MatterDayCounts,
@@ -428,18 +429,7 @@ export const ORG_UNIT_ROLLUPS = [
     table: 'daily_org_unit_case_stats',
     from: 'daily_case_stats',
     keys: ['day'],
-    counters: [
-      'cases',
-      'real_name',
-      'real_name_visited',
-      'valid',
-      'valid_rectified',
-      'answered',
-      'answered_satisfied',
-      'closed',
-      'closed_on_time',
-      'open',
-    ],
+    counters: CASE_COLUMNS,
   },
 ] as const;
 

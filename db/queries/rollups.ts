@@ -123,6 +123,25 @@ export const CASE_FLAG_KEYS = [
   'open',
 ] as const satisfies readonly (keyof CaseFlags)[];
 
+/** The SQL columns of CASE_FLAG_KEYS, in the same order. */
+export const CASE_COLUMNS = [
+  'cases',
+  'real_name',
+  'real_name_visited',
+  'valid',
+  'valid_rectified',
+  'answered',
+  'answered_satisfied',
+  'closed',
+  'closed_on_time',
+  'open',
+] as const;
+
+/** `col = table.col + excluded.col` for each column of an adding upsert (PostgreSQL wants the table named on the right). */
+function addedToStored(table: string, names: readonly string[]): string {
+  return names.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
+}
+
 const ZERO_FLAGS = Object.freeze(Object.fromEntries(CASE_FLAG_KEYS.map((k) => [k, 0]))) as Readonly<CaseFlags>;
 
 // The case rollups: one statement per case change (a case moves a few times in its life; 差评 are ~5 % of
@@ -142,20 +161,10 @@ const CASE_DAY = `
 // The same change on the case's department's unit row (daily_org_unit_case_stats). The values are cast:
 // PostgreSQL types the parameters of a SELECT list as text, not as the columns they go into.
 const ORG_UNIT_CASE_DAY = `
-    INSERT INTO daily_org_unit_case_stats (org_unit_id, day, cases, real_name, real_name_visited, valid, valid_rectified,
-      answered, answered_satisfied, closed, closed_on_time, open)
+    INSERT INTO daily_org_unit_case_stats (org_unit_id, day, ${CASE_COLUMNS.join(', ')})
     SELECT d.org_unit_id, CAST(@day AS text), ${CASE_FLAG_KEYS.map((k) => `CAST(@${k} AS integer)`).join(', ')}
     FROM departments d WHERE d.id = @departmentId
-    ON CONFLICT (org_unit_id, day) DO UPDATE SET
-      cases = daily_org_unit_case_stats.cases + excluded.cases, real_name = daily_org_unit_case_stats.real_name + excluded.real_name,
-      real_name_visited = daily_org_unit_case_stats.real_name_visited + excluded.real_name_visited,
-      valid = daily_org_unit_case_stats.valid + excluded.valid,
-      valid_rectified = daily_org_unit_case_stats.valid_rectified + excluded.valid_rectified,
-      answered = daily_org_unit_case_stats.answered + excluded.answered,
-      answered_satisfied = daily_org_unit_case_stats.answered_satisfied + excluded.answered_satisfied,
-      closed = daily_org_unit_case_stats.closed + excluded.closed,
-      closed_on_time = daily_org_unit_case_stats.closed_on_time + excluded.closed_on_time,
-      open = daily_org_unit_case_stats.open + excluded.open`;
+    ON CONFLICT (org_unit_id, day) DO UPDATE SET ${addedToStored('daily_org_unit_case_stats', CASE_COLUMNS)}`;
 const CASE_STATUS = `
     INSERT INTO case_status_counts (department_id, kind, status, count) VALUES (?, ?, ?, ?)
     ON CONFLICT (department_id, kind, status) DO UPDATE SET count = count + excluded.count`;
@@ -474,9 +483,8 @@ const pushSums = (r: RatingSums, out: unknown[]) => {
   for (const k of RATING_SUMS) out.push(r[k]);
 };
 
-/** `col = table.col + excluded.col` for each column (PostgreSQL wants the table named on the right). */
-const addExcluded = (table: string, names: readonly string[]) =>
-  sql.raw(names.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', '));
+/** addedToStored as a piece of a drizzle `sql` template. */
+const addExcluded = (table: string, names: readonly string[]) => sql.raw(addedToStored(table, names));
 
 /**
  * An adding upsert into a table keyed (code_id, day) that also carries department_id: each key comes
