@@ -130,6 +130,22 @@ export const cumulativeCodeStats = sqliteTable(
 );
 
 /**
+ * Per department: running totals of daily_department_stats (its score and submission counters) up to
+ * and including each day the department has a row for, as cumulative_code_stats for a code. A
+ * department's figures over any period are then two rows, whatever the period's length: the ranking of
+ * a year reads 2 rows per department instead of 365. WITHOUT ROWID (migration 0042).
+ */
+export const cumulativeDepartmentStats = sqliteTable(
+  'cumulative_department_stats',
+  {
+    departmentId: integer('department_id').notNull(),
+    day: text('day').notNull(),
+    ...ratingCounters(),
+  },
+  (t) => [primaryKey({ columns: [t.departmentId, t.day] })],
+);
+
+/**
  * Per department per day per tag: counted ratings carrying that tag. Keyed tag first (migration 0007):
  * a period's counts are then summed tag by tag in key order, with no sort of every (department, day,
  * tag) row, and the few distinct tags are found by skipping through the key.
@@ -180,6 +196,17 @@ function caseCounters() {
  */
 export const dailyCaseStats = sqliteTable(
   'daily_case_stats',
+  {
+    departmentId: integer('department_id').notNull(),
+    day: text('day').notNull(),
+    ...caseCounters(),
+  },
+  (t) => [primaryKey({ columns: [t.departmentId, t.day] })],
+);
+
+/** Running totals of daily_case_stats per department, as cumulative_department_stats (migration 0042). */
+export const cumulativeDepartmentCaseStats = sqliteTable(
+  'cumulative_department_case_stats',
   {
     departmentId: integer('department_id').notNull(),
     day: text('day').notNull(),

@@ -10,7 +10,7 @@
 import type Database from 'better-sqlite3';
 import { type Db, writerOf } from '../../db/client.js';
 import { resetCaseSequences } from '../../db/queries/cases.js';
-import { deriveOrgUnitRollups } from '../../db/queries/recount.js';
+import { deriveDepartmentRunningTotals, deriveOrgUnitRollups } from '../../db/queries/recount.js';
 import { CASE_FLAG_KEYS } from '../../db/queries/rollups.js';
 import { caseFlags } from '../../server/modules/stats/case-flags.js';
 import type { Services } from '../../server/services.js';
@@ -502,10 +502,12 @@ export async function generateYear(db: Db, services: Services, opts: GenerateOpt
   opts.log(`  rebuilding ${indexes.length} indexes`);
   for (const ix of indexes) sqlite.exec(ix.sql);
   // The generated cases took their numbers directly: later cases continue after them. The unit
-  // rollups are the department rollups summed per unit, as the rebuild makes them.
+  // rollups and the department running totals are derived from the department rollups, as the
+  // rebuild derives them.
   await db.transaction(async (tx) => {
     await resetCaseSequences(tx);
     await deriveOrgUnitRollups(tx);
+    await deriveDepartmentRunningTotals(tx);
   });
   rep.indexMs = Math.round(performance.now() - t1);
   // Start the benchmark from a checkpointed database, as a server that has been running would be.

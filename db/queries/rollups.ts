@@ -445,7 +445,7 @@ export class RollupBatch {
 }
 
 /**
- * Writes a batch's rollups: eight statements (more only past 256 rows of one table; one more with
+ * Writes a batch's rollups: ten statements (more only past 256 rows of one table; one more with
  * 办件, one more with stored figures), whatever the number of ratings in it.
  */
 export async function writeRollups(tx: DbOrTx, batch: RollupBatch): Promise<void> {
@@ -456,12 +456,14 @@ export async function writeRollups(tx: DbOrTx, batch: RollupBatch): Promise<void
   await writeRows(tx, CODE_DAYS, codeDays);
   // Step 1 makes the running-totals row of every code day of the batch, where step 2's ranges start
   // (all of step 1's chunks run before step 2's).
-  await writeRows(tx, RUNNING_TOTALS_START, codeDays);
-  await writeRows(tx, RUNNING_TOTALS_ADD, runningDeltas(codeDays));
+  await writeRows(tx, CODE_TOTALS_START, codeDays);
+  await writeRows(tx, CODE_TOTALS_ADD, codeRunningDeltas(codeDays));
   if (batch.storedDays.size) await writeRows(tx, STORED_DAYS, inKeyOrder(batch.storedDays));
   const departments = inKeyOrder(batch.departmentDays);
   const hours = hoursOf(departments);
   await writeRows(tx, departmentDays(hours), departments);
+  await writeRows(tx, DEPARTMENT_TOTALS_START, departments);
+  await writeRows(tx, DEPARTMENT_TOTALS_ADD, runningDeltas(DEPARTMENT_TOTALS, departments, sumsOf));
   await writeRows(tx, orgUnitDays(hours), departments);
   const tags = inKeyOrder(batch.tags);
   await writeRows(tx, TAGS, tags);
@@ -523,99 +525,160 @@ const STORED_DAYS = codeDayUpsert<StoredDayDelta>(
 );
 
 /**
- * Running totals, step 1: a code day without a running-totals row gets one, a copy of the code's
- * totals of its latest day before (zeros for its first day). A code has a running-totals row for
- * exactly the days it has a code-day row (both written only here, rebuilt together by the recount).
+ * A table of running totals: for each key (a code, a department) and each day it has a daily row, the
+ * sums of its daily rows up to and including that day. `carried` are day columns (the last day with a
+ * submission / an open so far): copied from the day before, moved up to a later day.
  */
-const RUNNING_TOTALS_START: BatchStatement<CodeDayDelta> = {
-  name: 'running-totals-start',
-  columns: [
-    ['code_id', 'text'],
-    ['day', 'text'],
-  ],
-  // The WHERE clause also settles SQLite's reading of `ON CONFLICT` after a SELECT with a join.
-  body: () => sql`INSERT INTO cumulative_code_stats (code_id, day, ${sql.raw(RATING_COLUMNS.join(', '))}, last_submission_day, last_open_day)
-    SELECT b.code_id, b.day, ${sql.raw(RATING_COLUMNS.map((c) => `coalesce(p.${c}, 0)`).join(', '))}, p.last_submission_day, p.last_open_day
-    FROM batch b LEFT JOIN cumulative_code_stats p ON p.code_id = b.code_id
-      AND p.day = (SELECT max(e.day) FROM cumulative_code_stats e WHERE e.code_id = b.code_id AND e.day < b.day)
-    WHERE b.code_id IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM cumulative_code_stats x WHERE x.code_id = b.code_id AND x.day = b.day)
-    ON CONFLICT (code_id, day) DO NOTHING`,
-  values(r, out) {
-    out.push(r.codeId, r.day);
-  },
-};
-
-/**
- * What a code's running totals gain from a batch, from one of its days up to (not including) its next
- * day in the batch: the sums of the batch's deltas of the code up to that day, and the latest of
- * those days with a submission / an open.
- */
-interface RunningDelta extends RatingSums {
-  codeId: string;
-  day: string;
-  nextDay: string | null;
-  lastSubmissionDay: string | null;
-  lastOpenDay: string | null;
+interface RunningTotals<R> {
+  name: string;
+  table: string;
+  key: Column;
+  keyOf(r: R): string | number;
+  counters: readonly string[];
+  carried: readonly string[];
 }
 
-/** The code days of a batch as running deltas: per code in day order, summed so far. */
-function runningDeltas(codeDays: readonly CodeDayDelta[]): RunningDelta[] {
-  const sorted = [...codeDays].sort((a, b) =>
-    a.codeId < b.codeId ? -1 : a.codeId > b.codeId ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0,
-  );
+/**
+ * Running totals, step 1: a day of the batch without a running-totals row gets one, a copy of the
+ * key's totals of its latest day before (zeros for its first day). The running totals have a row for
+ * exactly the days their daily table has one (both written only here, rebuilt together by the recount).
+ */
+function runningTotalsStart<R extends { day: string }>(t: RunningTotals<R>): BatchStatement<R> {
+  const [key] = t.key;
+  const copied = [...t.counters.map((c) => `coalesce(p.${c}, 0)`), ...t.carried.map((c) => `p.${c}`)];
+  return {
+    name: `${t.name}-start`,
+    columns: [t.key, ['day', 'text']],
+    // The WHERE clause also settles SQLite's reading of `ON CONFLICT` after a SELECT with a join.
+    body: () => sql`INSERT INTO ${sql.raw(t.table)} (${sql.raw([key, 'day', ...t.counters, ...t.carried].join(', '))})
+      SELECT b.${sql.raw(key)}, b.day, ${sql.raw(copied.join(', '))}
+      FROM batch b LEFT JOIN ${sql.raw(t.table)} p ON p.${sql.raw(key)} = b.${sql.raw(key)}
+        AND p.day = (SELECT max(e.day) FROM ${sql.raw(t.table)} e WHERE e.${sql.raw(key)} = b.${sql.raw(key)} AND e.day < b.day)
+      WHERE b.${sql.raw(key)} IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM ${sql.raw(t.table)} x WHERE x.${sql.raw(key)} = b.${sql.raw(key)} AND x.day = b.day)
+      ON CONFLICT (${sql.raw(key)}, day) DO NOTHING`,
+    values(r, out) {
+      out.push(t.keyOf(r), r.day);
+    },
+  };
+}
+
+/**
+ * What a key's running totals gain from a batch, from one of its days up to (not including) its next
+ * day in the batch: the sums of the batch's deltas of the key up to that day (in `counters` order),
+ * and the carried days.
+ */
+interface RunningDelta {
+  key: string | number;
+  day: string;
+  nextDay: string | null;
+  sums: number[];
+  carried: (string | null)[];
+}
+
+/**
+ * The days of a batch as running deltas: per key in day order, summed so far. `carriedOf` gives a
+ * day's carried values from its row and the running delta of the key's day before.
+ */
+function runningDeltas<R extends { day: string }>(
+  t: RunningTotals<R>,
+  rows: readonly R[],
+  sumsOf: (r: R) => number[],
+  carriedOf: (r: R, before: RunningDelta | null) => (string | null)[] = () => [],
+): RunningDelta[] {
+  const keyed = rows.map((r) => ({ r, key: t.keyOf(r) }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.r.day < b.r.day ? -1 : a.r.day > b.r.day ? 1 : 0));
   const out: RunningDelta[] = [];
   let before: RunningDelta | null = null;
-  for (const d of sorted) {
-    const same = before?.codeId === d.codeId ? before : null;
-    if (same) same.nextDay = d.day;
-    const r: RunningDelta = {
-      codeId: d.codeId,
-      day: d.day,
+  for (const { r, key } of keyed) {
+    const same: RunningDelta | null = before?.key === key ? before : null;
+    if (same) same.nextDay = r.day;
+    const own = sumsOf(r);
+    const d: RunningDelta = {
+      key,
+      day: r.day,
       nextDay: null,
-      ...zeroSums(),
-      lastSubmissionDay: d.submissions > 0 ? d.day : (same?.lastSubmissionDay ?? null),
-      lastOpenDay: d.opens > 0 ? d.day : (same?.lastOpenDay ?? null),
+      sums: same ? own.map((n, i) => n + same.sums[i]!) : own,
+      carried: carriedOf(r, same),
     };
-    for (const k of RATING_SUMS) r[k] = d[k] + (same?.[k] ?? 0);
-    out.push(r);
-    before = r;
+    out.push(d);
+    before = d;
   }
   return out;
 }
 
 /** A later day replaces the stored one; a null (no such day in the batch) compares as false. */
-const laterDay = (c: string) =>
-  `${c} = CASE WHEN batch.${c} > coalesce(cumulative_code_stats.${c}, '') THEN batch.${c} ELSE cumulative_code_stats.${c} END`;
+const laterDay = (table: string, c: string) =>
+  `${c} = CASE WHEN batch.${c} > coalesce(${table}.${c}, '') THEN batch.${c} ELSE ${table}.${c} END`;
 
 /**
- * Running totals, step 2: every row of a code on or after a day of the batch gains the batch's deltas
- * of the code up to it (later rows exist when a past day is written: an exclusion, a back-dated
- * rating), and its last submission / open day moves up to the latest such day with one. Each row
- * meets one running delta: the one of the latest batch day on or before it.
+ * Running totals, step 2: every row of a key on or after a day of the batch gains the batch's deltas
+ * of the key up to it (later rows exist when a past day is written: an exclusion, a back-dated rating,
+ * a case's step), and its carried days move up to the latest such day. Each row meets one running
+ * delta: the one of the latest batch day on or before it.
  */
-const RUNNING_TOTALS_ADD: BatchStatement<RunningDelta> = {
-  name: 'running-totals-add',
-  columns: [
-    ['code_id', 'text'],
-    ['day', 'text'],
-    ['next_day', 'text'],
-    ...integers(RATING_COLUMNS),
-    ['last_submission_day', 'text'],
-    ['last_open_day', 'text'],
-  ],
-  body: () => sql`UPDATE cumulative_code_stats
-    SET ${sql.raw(RATING_COLUMNS.map((c) => `${c} = cumulative_code_stats.${c} + batch.${c}`).join(', '))},
-      ${sql.raw(laterDay('last_submission_day'))}, ${sql.raw(laterDay('last_open_day'))}
-    FROM batch
-    WHERE cumulative_code_stats.code_id = batch.code_id AND cumulative_code_stats.day >= batch.day
-      AND (batch.next_day IS NULL OR cumulative_code_stats.day < batch.next_day)`,
-  values(r, out) {
-    out.push(r.codeId, r.day, r.nextDay);
-    pushSums(r, out);
-    out.push(r.lastSubmissionDay, r.lastOpenDay);
-  },
+function runningTotalsAdd<R>(t: RunningTotals<R>): BatchStatement<RunningDelta> {
+  const [key] = t.key;
+  const set = [...t.counters.map((c) => `${c} = ${t.table}.${c} + batch.${c}`), ...t.carried.map((c) => laterDay(t.table, c))];
+  return {
+    name: `${t.name}-add`,
+    columns: [t.key, ['day', 'text'], ['next_day', 'text'], ...integers(t.counters), ...t.carried.map((c): Column => [c, 'text'])],
+    body: () => sql`UPDATE ${sql.raw(t.table)} SET ${sql.raw(set.join(', '))}
+      FROM batch
+      WHERE ${sql.raw(t.table)}.${sql.raw(key)} = batch.${sql.raw(key)} AND ${sql.raw(t.table)}.day >= batch.day
+        AND (batch.next_day IS NULL OR ${sql.raw(t.table)}.day < batch.next_day)`,
+    values(r, out) {
+      out.push(r.key, r.day, r.nextDay, ...r.sums, ...r.carried);
+    },
+  };
+}
+
+/** A code's running totals (cumulative_code_stats), with its last submission and open days. */
+const CODE_TOTALS: RunningTotals<CodeDayDelta> = {
+  name: 'code-totals',
+  table: 'cumulative_code_stats',
+  key: ['code_id', 'text'],
+  keyOf: (r) => r.codeId,
+  counters: RATING_COLUMNS,
+  carried: ['last_submission_day', 'last_open_day'],
 };
+const CODE_TOTALS_START = runningTotalsStart(CODE_TOTALS);
+const CODE_TOTALS_ADD = runningTotalsAdd(CODE_TOTALS);
+const codeRunningDeltas = (codeDays: readonly CodeDayDelta[]) =>
+  runningDeltas(CODE_TOTALS, codeDays, sumsOf, (d, before) => [
+    d.submissions > 0 ? d.day : (before?.carried[0] ?? null),
+    d.opens > 0 ? d.day : (before?.carried[1] ?? null),
+  ]);
+
+/** A department's running totals of its department days (cumulative_department_stats). */
+const DEPARTMENT_TOTALS: RunningTotals<DepartmentDayDelta> = {
+  name: 'department-totals',
+  table: 'cumulative_department_stats',
+  key: ['department_id', 'integer'],
+  keyOf: (r) => r.departmentId,
+  counters: RATING_COLUMNS,
+  carried: [],
+};
+const DEPARTMENT_TOTALS_START = runningTotalsStart(DEPARTMENT_TOTALS);
+const DEPARTMENT_TOTALS_ADD = runningTotalsAdd(DEPARTMENT_TOTALS);
+
+/** One case change's delta of its department's case row of its rating day. */
+type CaseDayDelta = CaseFlags & { departmentId: number; day: string };
+
+/** A department's running totals of its case days (cumulative_department_case_stats). */
+const CASE_TOTALS: RunningTotals<CaseDayDelta> = {
+  name: 'case-totals',
+  table: 'cumulative_department_case_stats',
+  key: ['department_id', 'integer'],
+  keyOf: (r) => r.departmentId,
+  counters: CASE_COLUMNS,
+  carried: [],
+};
+const CASE_TOTALS_START = runningTotalsStart(CASE_TOTALS);
+const CASE_TOTALS_ADD = runningTotalsAdd(CASE_TOTALS);
+
+/** A rating rollup row's counters, in RATING_COLUMNS order. */
+const sumsOf = (r: RatingSums): number[] => RATING_SUMS.map((k) => r[k]);
 
 /**
  * The department-day rows, with the hour columns of the hours the batch has ratings in (most batches:
@@ -726,7 +789,7 @@ export async function applyCaseFlagsDelta(
 ): Promise<void> {
   const b = before ?? ZERO_FLAGS;
   const a = after ?? ZERO_FLAGS;
-  const delta: Record<string, number | string> = { departmentId, day };
+  const delta = { departmentId, day, ...ZERO_FLAGS };
   let changed = false;
   for (const k of CASE_FLAG_KEYS) {
     delta[k] = a[k] - b[k];
@@ -735,6 +798,12 @@ export async function applyCaseFlagsDelta(
   if (!changed) return;
   await statement(db, CASE_DAY).run(delta);
   await statement(db, ORG_UNIT_CASE_DAY).run(delta);
+  await writeRows(db, CASE_TOTALS_START, [delta]);
+  await writeRows(
+    db,
+    CASE_TOTALS_ADD,
+    runningDeltas(CASE_TOTALS, [delta], (r) => CASE_FLAG_KEYS.map((k) => r[k])),
+  );
 }
 
 /** A case of a department entering status `to`, from status `from` (null: a new case). */

@@ -1,7 +1,7 @@
 // Migrations on a database that existed before them: 0007 (dashboard rollups) fills the new tables from
 // the rollups the database already had, so its figures stay what they were and a recount agrees; 0015
 // keeps daily_matter_stats' rows; 0035 fills the stored figures of 评价可信度 from the ratings; 0041 sums
-// the department rollups per organisation unit.
+// the department rollups per organisation unit; 0042 makes the department running totals from them.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, firstRow, rows } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
-import { ORG_UNIT_ROLLUPS, readStoredDays, recountStoredDays } from '../../db/queries/recount.js';
+import { DEPARTMENT_RUNNING_TOTALS, ORG_UNIT_ROLLUPS, readStoredDays, recountStoredDays } from '../../db/queries/recount.js';
 import { ratings } from '../../db/schema.js';
 import { verifyRollups } from '../../server/modules/stats/recount.js';
 import { bearerFor, driverUnderTest, makeTestApp, writeSql } from '../helpers/app.js';
@@ -43,13 +43,15 @@ async function oldDepartment(db: Db, orgUnitId: number): Promise<{ id: number }>
 }
 
 /**
- * Today's factories also write the organisation-unit rollups (migration 0041): their tables, as that
- * migration makes them, are there while `write` runs and gone again after, as in a database of before.
+ * Today's factories also write the organisation-unit rollups (migration 0041) and the department
+ * running totals (0042): their tables, as those migrations make them, are there while `write` runs and
+ * gone again after, as in a database of before.
  */
-async function withUnitRollupTables(db: Db, write: () => Promise<void>): Promise<void> {
-  for (const s of createTablesOf('_org_unit_rollups')) await writeSql(db, sql.raw(s));
+async function withLaterRollupTables(db: Db, write: () => Promise<void>): Promise<void> {
+  const later = [...createTablesOf('_org_unit_rollups'), ...createTablesOf('_department_running_totals')];
+  for (const s of later) await writeSql(db, sql.raw(s));
   await write();
-  for (const { table } of ORG_UNIT_ROLLUPS) await writeSql(db, sql.raw(`DROP TABLE ${table}`));
+  for (const { table } of [...ORG_UNIT_ROLLUPS, ...DEPARTMENT_RUNNING_TOTALS]) await writeSql(db, sql.raw(`DROP TABLE ${table}`));
 }
 
 // Old SQLite databases (a drizzle SQLite migrator, sqlite_master, WITHOUT ROWID): SQLite only.
@@ -194,7 +196,7 @@ describe.skipIf(driverUnderTest === 'pg')('migration 0015 clusters daily_matter_
     const rollupTables = ['daily_code_stats', 'daily_department_stats', 'cumulative_code_stats'];
     for (const table of rollupTables) await writeSql(db, sql.raw(`ALTER TABLE ${table} ADD held integer DEFAULT 0 NOT NULL`));
     await writeSql(db, sql.raw('ALTER TABLE matters ADD first_rated_at integer'));
-    await withUnitRollupTables(db, async () => {
+    await withLaterRollupTables(db, async () => {
       for (const [staffName, taskCode, finishedAt] of [
         ['张敏', 'T-1', at],
         ['张敏', 'T-1', at],
@@ -244,7 +246,7 @@ describe.skipIf(driverUnderTest === 'pg')('migration 0035 fills the stored figur
     // Today's factory writes the 办件's `first_rated_at` (migration 0036): there while it writes.
     await writeSql(db, sql.raw('ALTER TABLE matters ADD first_rated_at integer'));
     let matter = { id: 0 };
-    await withUnitRollupTables(db, async () => {
+    await withLaterRollupTables(db, async () => {
       matter = await makeMatter(db, { codeId: w.codeA.id, departmentId: w.deptA.id });
     });
     await writeSql(db, sql.raw('ALTER TABLE matters DROP COLUMN first_rated_at'));
@@ -390,5 +392,48 @@ describe.skipIf(driverUnderTest === 'pg')('migration 0041 sums the department ro
     expect((await firstRow<{ sql: string }>(db, sql`SELECT sql FROM sqlite_master WHERE name = 'daily_org_unit_stats'`))!.sql).toMatch(
       /WITHOUT ROWID/,
     );
+  });
+});
+
+describe.skipIf(driverUnderTest === 'pg')('migration 0042 makes the department running totals of the department rollups', () => {
+  it('one row per department and day it has a row: the sums of its rows up to that day', async () => {
+    const db = databaseBefore('_department_running_totals', dir);
+    expect(await firstRow(db, sql`SELECT name FROM sqlite_master WHERE name = 'cumulative_department_stats'`)).toBeUndefined();
+    const county = await oldCounty(db);
+    const [a, b] = [await oldDepartment(db, county.id), await oldDepartment(db, county.id)];
+    // Department rollup rows as an older server wrote them, with a day between them that has none.
+    for (const [dept, day, s5, s1, cases] of [
+      [a.id, '2026-11-02', 3, 1, 1],
+      [a.id, '2026-11-04', 4, 0, 0],
+      [a.id, '2026-11-05', 2, 2, 2],
+      [b.id, '2026-11-03', 7, 0, 0],
+    ] as const) {
+      await writeSql(db, sql`INSERT INTO daily_department_stats (department_id, day, s5, s1) VALUES (${dept}, ${day}, ${s5}, ${s1})`);
+      await writeSql(db, sql`INSERT INTO daily_case_stats (department_id, day, cases, open) VALUES (${dept}, ${day}, ${cases}, ${cases})`);
+    }
+
+    await migrateDb(db);
+    expect(
+      await rows(db, sql`SELECT department_id AS d, day, s5, s1, s2 FROM cumulative_department_stats ORDER BY department_id, day`),
+    ).toEqual([
+      { d: a.id, day: '2026-11-02', s5: 3, s1: 1, s2: 0 },
+      { d: a.id, day: '2026-11-04', s5: 7, s1: 1, s2: 0 },
+      { d: a.id, day: '2026-11-05', s5: 9, s1: 3, s2: 0 },
+      { d: b.id, day: '2026-11-03', s5: 7, s1: 0, s2: 0 },
+    ]);
+    expect(
+      await rows(
+        db,
+        sql`SELECT department_id AS d, day, cases, open, closed FROM cumulative_department_case_stats ORDER BY department_id, day`,
+      ),
+    ).toEqual([
+      { d: a.id, day: '2026-11-02', cases: 1, open: 1, closed: 0 },
+      { d: a.id, day: '2026-11-04', cases: 1, open: 1, closed: 0 },
+      { d: a.id, day: '2026-11-05', cases: 3, open: 3, closed: 0 },
+      { d: b.id, day: '2026-11-03', cases: 0, open: 0, closed: 0 },
+    ]);
+    for (const table of ['cumulative_department_stats', 'cumulative_department_case_stats']) {
+      expect((await firstRow<{ sql: string }>(db, sql`SELECT sql FROM sqlite_master WHERE name = ${table}`))!.sql).toMatch(/WITHOUT ROWID/);
+    }
   });
 });

@@ -186,12 +186,26 @@ describe('Rollups agree exactly with a recount from raw rows', () => {
           (SELECT tag, org_unit_id, day FROM daily_org_unit_tag_stats WHERE tag = '服务态度差' ORDER BY day LIMIT 1)`,
       );
       await writeSql(t.db, sql`UPDATE daily_org_unit_case_stats SET cases = cases + 1 WHERE org_unit_id = ${unitA} AND day = '2026-11-05'`);
+      // The department running totals, on their own too: each department's last row.
+      const lastDay = (table: string, id: number) => sql`(SELECT max(day) FROM ${sql.raw(table)} WHERE department_id = ${id})`;
+      await writeSql(
+        t.db,
+        sql`UPDATE cumulative_department_stats SET s3 = s3 + 1
+        WHERE department_id = ${d.w.deptB.id} AND day = ${lastDay('cumulative_department_stats', d.w.deptB.id)}`,
+      );
+      await writeSql(
+        t.db,
+        sql`UPDATE cumulative_department_case_stats SET cases = cases + 1
+        WHERE department_id = ${d.w.deptA.id} AND day = ${lastDay('cumulative_department_case_stats', d.w.deptA.id)}`,
+      );
       const bad = await t.services.stats.verifyRollups();
       expect(bad.ok).toBe(false);
-      expect(bad.mismatchCount).toBe(9);
+      expect(bad.mismatchCount).toBe(11);
       expect(bad.mismatches.map((m) => m.table).sort()).toEqual([
         'case_status_counts',
         'cumulative_code_stats',
+        'cumulative_department_case_stats',
+        'cumulative_department_stats',
         'daily_case_stats',
         'daily_code_stats',
         'daily_department_stats',
@@ -209,6 +223,9 @@ describe('Rollups agree exactly with a recount from raw rows', () => {
       const running = bad.mismatches.find((m) => m.table === 'cumulative_code_stats')!;
       expect(running.key).toEqual({ codeId: d.w.codeA.id, day: '2026-11-20' });
       expect(running.actual!.s4).toBe((running.expected!.s4 as number) + 1);
+      const departmentTotals = bad.mismatches.find((m) => m.table === 'cumulative_department_stats')!;
+      expect(departmentTotals.key).toMatchObject({ departmentId: d.w.deptB.id });
+      expect(departmentTotals.actual!.s3).toBe((departmentTotals.expected!.s3 as number) + 1);
 
       const fixed = await t.services.stats.rebuildRollups();
       expect(fixed.ok).toBe(true);

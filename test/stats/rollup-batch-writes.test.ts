@@ -13,6 +13,7 @@ const TABLES = [
   ['daily_code_stats', 'code_id, day'],
   ['cumulative_code_stats', 'code_id, day'],
   ['daily_department_stats', 'department_id, day'],
+  ['cumulative_department_stats', 'department_id, day'],
   ['daily_tag_stats', 'tag, department_id, day'],
   ['daily_code_stored_stats', 'code_id, day'],
   ['daily_org_unit_stats', 'org_unit_id, day'],

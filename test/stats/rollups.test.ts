@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { firstRow, rows } from '../../db/client.js';
+import { RATING_COLUMNS } from '../../db/queries/rollups.js';
 import type { Actor } from '../../server/modules/auth/actor.js';
 import { bearerFor, writeSql } from '../helpers/app.js';
 import { makeCode, makeRating, useTestWorld } from '../helpers/factories.js';
@@ -98,7 +99,7 @@ async function rawRatings(): Promise<RawRating[]> {
 
 const get = async (path: string) => {
   const res = await t.app.inject({ url: path, headers: bearerFor(t.app, w.supervisor) });
-  expect(res.statusCode, path).toBe(200);
+  expect(res.statusCode, `${path} ${res.body}`).toBe(200);
   return res.json();
 };
 
@@ -270,7 +271,7 @@ describe('case counts come from case_status_counts and equal a count of the case
 });
 
 describe('the routes read the new rollups (a change there shows in the answer)', () => {
-  it("department figures and a department's heat map come from daily_department_stats", async () => {
+  it("department figures come from the department running totals, a department's heat map from daily_department_stats", async () => {
     const day = '2026-10-14'; // a Wednesday
     const qs = `from=${day}&to=${day}`;
     const heatmap = `/api/stats/heatmap?${qs}&departmentId=${w.deptA.id}`;
@@ -282,8 +283,19 @@ describe('the routes read the new rollups (a change there shows in the answer)',
     );
     await writeSql(
       t.db,
-      sql`UPDATE daily_department_stats SET s5 = s5 + 7, h9 = h9 + 7, b9 = b9 + 2 WHERE department_id = ${w.deptA.id} AND day = ${day}`,
+      sql`UPDATE daily_department_stats SET h9 = h9 + 7, b9 = b9 + 2 WHERE department_id = ${w.deptA.id} AND day = ${day}`,
     );
+    // The day's running total (a copy of the day before's, if it has none yet) and every later one gain 7.
+    const columns = sql.raw(RATING_COLUMNS.join(', '));
+    await writeSql(
+      t.db,
+      sql`INSERT INTO cumulative_department_stats (department_id, day, ${columns})
+      SELECT department_id, ${day}, ${columns} FROM cumulative_department_stats
+      WHERE department_id = ${w.deptA.id} AND day = (SELECT max(day) FROM cumulative_department_stats
+        WHERE department_id = ${w.deptA.id} AND day < ${day})
+      ON CONFLICT (department_id, day) DO NOTHING`,
+    );
+    await writeSql(t.db, sql`UPDATE cumulative_department_stats SET s5 = s5 + 7 WHERE department_id = ${w.deptA.id} AND day >= ${day}`);
     const after = { d: await get(`/api/stats/departments?${qs}`), h: await get(heatmap) };
     const total = (r: { departments: { id: number; total: number }[] }) => r.departments.find((x) => x.id === w.deptA.id)!.total;
     expect(total(after.d)).toBe(total(before.d) + 7);

@@ -88,19 +88,46 @@ export function cumulativeFrom(codeDays: readonly CodeDayRow[], opens: readonly 
 
 /**
  * Running totals without the rows that repeat the row before them (a day that added nothing): such a
- * row and its absence answer every period the same, so neither counts as a difference.
+ * row and its absence answer every period the same, so neither counts as a difference. `valuesOf(null)`
+ * gives the totals before a key's first row.
  */
-export function withoutRepeatedTotals(rows: readonly CumulativeRow[]): CumulativeRow[] {
-  const out: CumulativeRow[] = [];
-  let prev: CumulativeRow | null = null;
+export function withoutRepeatedTotals<R>(rows: readonly R[], keyOf: (r: R) => unknown, valuesOf: (r: R | null) => readonly unknown[]): R[] {
+  const out: R[] = [];
+  let prev: R | null = null;
   for (const row of rows) {
-    const before = prev?.codeId === row.codeId ? prev : null;
-    const same =
-      RATING_SUMS.every((k) => row[k] === (before?.[k] ?? 0)) &&
-      row.lastSubmissionDay === (before?.lastSubmissionDay ?? null) &&
-      row.lastOpenDay === (before?.lastOpenDay ?? null);
-    if (!same) out.push(row);
+    const before = valuesOf(prev !== null && keyOf(prev) === keyOf(row) ? prev : null);
+    if (!valuesOf(row).every((v, i) => v === before[i])) out.push(row);
     prev = row;
   }
   return out;
+}
+
+/** The running totals of a code (cumulative_code_stats), as withoutRepeatedTotals compares them. */
+export const codeTotals = {
+  keyOf: (r: CumulativeRow) => r.codeId,
+  valuesOf: (r: CumulativeRow | null) =>
+    r === null ? [...RATING_SUMS.map(() => 0), null, null] : [...RATING_SUMS.map((k) => r[k]), r.lastSubmissionDay, r.lastOpenDay],
+};
+
+/** A department running-totals row: department id, day, then its counters. */
+export type DepartmentTotalsRow = (string | number)[];
+
+/** Rows [department, day, ...counters] made running totals: each the sum of its department's rows up to its day. */
+export function runningTotalsOf(rows: readonly DepartmentTotalsRow[]): DepartmentTotalsRow[] {
+  const ordered = rows
+    .map((r) => [...r])
+    .sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : a[1]! < b[1]! ? -1 : a[1]! > b[1]! ? 1 : 0));
+  for (const [i, row] of ordered.entries()) {
+    const before = i > 0 && ordered[i - 1]![0] === row[0] ? ordered[i - 1]! : null;
+    if (before) for (let c = 2; c < row.length; c++) row[c] = (row[c] as number) + (before[c] as number);
+  }
+  return ordered;
+}
+
+/** Department running totals (runningTotalsOf, readDepartmentRunningTotals), as withoutRepeatedTotals compares them. */
+export function departmentTotals(counters: number) {
+  return {
+    keyOf: (r: DepartmentTotalsRow) => r[0],
+    valuesOf: (r: DepartmentTotalsRow | null) => (r === null ? new Array<number>(counters).fill(0) : r.slice(2)),
+  };
 }

@@ -6,7 +6,16 @@ import { CASE_FLAG_KEYS, RATING_SUMS, type RatingSums } from '../../../db/querie
 import type { RollupMismatch, VerifyResponse } from '../../../shared/api/stats.js';
 import { caseFlags } from './case-flags.js';
 import { addCaseCounts, emptyCaseCounts } from './indicators.js';
-import { cumulativeFrom, departmentDaysFrom, rowAt, withoutRepeatedTotals } from './recount-rows.js';
+import {
+  codeTotals,
+  cumulativeFrom,
+  type DepartmentTotalsRow,
+  departmentDaysFrom,
+  departmentTotals,
+  rowAt,
+  runningTotalsOf,
+  withoutRepeatedTotals,
+} from './recount-rows.js';
 
 type RollupTable =
   | 'daily_code_stats'
@@ -17,7 +26,8 @@ type RollupTable =
   | 'daily_case_stats'
   | 'case_status_counts'
   | 'daily_matter_stats'
-  | q.OrgUnitRollup['table'];
+  | q.OrgUnitRollup['table']
+  | q.DepartmentRunningTotals['table'];
 
 /** A compared figure: a count, or a day ('YYYY-MM-DD', null for none) of the running totals. */
 type Value = number | string | null;
@@ -102,11 +112,20 @@ function orgUnitSpec(u: q.OrgUnitRollup): TableSpec<(string | number)[]> {
   };
 }
 
+/** A department running-totals table's rows (readDepartmentRunningTotals): keyed by department and day. */
+function departmentTotalsSpec(r: q.DepartmentRunningTotals): TableSpec<DepartmentTotalsRow> {
+  return {
+    table: r.table,
+    key: (row) => ({ departmentId: row[0]!, day: row[1]! }),
+    values: (row) => Object.fromEntries(r.counters.map((c, i) => [c, row[2 + i]!])),
+  };
+}
+
 /**
  * Department rows summed per organisation unit of their department, in readOrgUnitRollup's shape:
  * the unit, the day, `more` keys, then `counters` in the unit table's column order.
  */
-function unitRowsOf<R extends { departmentId: number; day: string }>(
+function derivedRowsOf<R extends { departmentId: number; day: string }>(
   rows: readonly R[],
   unitOf: ReadonlyMap<number, number>,
   counters: (r: R) => number[],
@@ -191,7 +210,12 @@ export async function verifyRollups(db: Db): Promise<VerifyResponse> {
       let count = 0;
       count += compare(CODE_DAY, expected.codeDays, codeDays, mismatches);
       count += compare(DEPARTMENT_DAY, expected.departmentDays, departmentDays, mismatches);
-      count += compare(CUMULATIVE, withoutRepeatedTotals(expected.cumulative), withoutRepeatedTotals(cumulative), mismatches);
+      count += compare(
+        CUMULATIVE,
+        withoutRepeatedTotals(expected.cumulative, codeTotals.keyOf, codeTotals.valuesOf),
+        withoutRepeatedTotals(cumulative, codeTotals.keyOf, codeTotals.valuesOf),
+        mismatches,
+      );
       const expectedTags = await q.recountTags(tx);
       count += compare(TAGS, expectedTags, tags, mismatches);
       count += compare(CASE_DAYS, expected.caseDays, caseDays, mismatches);
@@ -201,20 +225,40 @@ export async function verifyRollups(db: Db): Promise<VerifyResponse> {
       // Each unit rollup against the recount of its department rollup, summed per unit.
       const unitOf = await q.readDepartmentUnits(tx);
       const expectedUnits = {
-        daily_org_unit_stats: unitRowsOf(expected.departmentDays, unitOf, (r) => [...RATING_SUMS.map((k) => r[k]), ...r.hours, ...r.bad]),
-        daily_org_unit_tag_stats: unitRowsOf(
+        daily_org_unit_stats: derivedRowsOf(expected.departmentDays, unitOf, (r) => [
+          ...RATING_SUMS.map((k) => r[k]),
+          ...r.hours,
+          ...r.bad,
+        ]),
+        daily_org_unit_tag_stats: derivedRowsOf(
           expectedTags,
           unitOf,
           (r) => [r.count],
           (r) => [r.tag],
         ),
-        daily_org_unit_case_stats: unitRowsOf(expected.caseDays, unitOf, (r) => CASE_FLAG_KEYS.map((k) => r[k])),
+        daily_org_unit_case_stats: derivedRowsOf(expected.caseDays, unitOf, (r) => CASE_FLAG_KEYS.map((k) => r[k])),
       };
-      const unitRows: Record<string, number> = {};
+      const derivedRows: Record<string, number> = {};
       for (const u of q.ORG_UNIT_ROLLUPS) {
         const stored = await q.readOrgUnitRollup(tx, u);
         count += compare(orgUnitSpec(u), expectedUnits[u.table], stored, mismatches);
-        unitRows[u.table] = stored.length;
+        derivedRows[u.table] = stored.length;
+      }
+      // Each department running-totals table against the running sums of the recount's department rows.
+      const expectedTotals = {
+        cumulative_department_stats: expected.departmentDays.map((r) => [r.departmentId, r.day, ...RATING_SUMS.map((k) => r[k])]),
+        cumulative_department_case_stats: expected.caseDays.map((r) => [r.departmentId, r.day, ...CASE_FLAG_KEYS.map((k) => r[k])]),
+      };
+      for (const r of q.DEPARTMENT_RUNNING_TOTALS) {
+        const stored = await q.readDepartmentRunningTotals(tx, r);
+        const { keyOf, valuesOf } = departmentTotals(r.counters.length);
+        count += compare(
+          departmentTotalsSpec(r),
+          withoutRepeatedTotals(runningTotalsOf(expectedTotals[r.table]), keyOf, valuesOf),
+          withoutRepeatedTotals(stored, keyOf, valuesOf),
+          mismatches,
+        );
+        derivedRows[r.table] = stored.length;
       }
       return {
         ok: count === 0,
@@ -229,7 +273,7 @@ export async function verifyRollups(db: Db): Promise<VerifyResponse> {
           case_status_counts: caseStatuses.length,
           daily_matter_stats: matterDays.length,
           daily_code_stored_stats: storedDays.length,
-          ...unitRows,
+          ...derivedRows,
         },
       };
     },
