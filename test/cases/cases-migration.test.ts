@@ -8,11 +8,10 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, firstRow, rows } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
-import { ORG_UNIT_ROLLUPS } from '../../db/queries/recount.js';
 import { verifyRollups } from '../../server/modules/stats/recount.js';
 import { bearerFor, driverUnderTest, makeTestApp, writeSql } from '../helpers/app.js';
 import { makeRating, makeWorld } from '../helpers/factories.js';
-import { createTablesOf, databaseBefore, firstStatementOf } from '../helpers/migrations.js';
+import { createLaterRollups, databaseBefore, dropLaterRollups, firstStatementOf } from '../helpers/migrations.js';
 
 const NEW_COLUMNS = ['subject text', 'description text', 'phone_enc text', 'phone_erased_at integer', 'handling text'];
 /** Migration 0023's columns (投诉), also written by today's write path. */
@@ -44,17 +43,17 @@ describe.skipIf(driverUnderTest === 'pg')('migration 0022 lets a case have no ra
     // before the migration runs, as in a database of that time.
     for (const c of [...NEW_COLUMNS, ...COMPLAINT_COLUMNS, ...OBSERVATION_COLUMNS])
       await writeSql(db, sql.raw(`ALTER TABLE cases ADD ${c}`));
-    // So are today's rollup of the stored ratings (migration 0035) and the organisation-unit rollups
-    // (0041), which migrateDb then fills anew.
+    // So are today's rollup of the stored ratings (migration 0035), the organisation-unit rollups (0041)
+    // and the department running totals (0042), which migrateDb then fills anew.
     await writeSql(db, sql.raw(firstStatementOf('_code_stored_stats')));
-    for (const s of createTablesOf('_org_unit_rollups')) await writeSql(db, sql.raw(s));
+    await createLaterRollups(db);
     const t = await makeTestApp({ db });
     const made = [];
     for (const score of [1, 2, 1, 5]) made.push(await makeRating(t.services, { codeId: w.codeA.id, score, phone: '13912345678' }));
     for (const c of [...NEW_COLUMNS, ...COMPLAINT_COLUMNS, ...OBSERVATION_COLUMNS])
       await writeSql(db, sql.raw(`ALTER TABLE cases DROP COLUMN ${c.split(' ')[0]}`));
     await writeSql(db, sql.raw('DROP TABLE daily_code_stored_stats'));
-    for (const { table } of ORG_UNIT_ROLLUPS) await writeSql(db, sql.raw(`DROP TABLE ${table}`));
+    await dropLaterRollups(db);
     const before = await rows(db, sql`SELECT * FROM cases ORDER BY id`);
     const events = await rows(db, sql`SELECT * FROM case_events ORDER BY id`);
     const indexes = await schemaOf(db);

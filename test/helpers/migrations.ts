@@ -3,9 +3,12 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { type Db, openDb, writerOf } from '../../db/client.js';
+import { DEPARTMENT_RUNNING_TOTALS, ORG_UNIT_ROLLUPS } from '../../db/queries/recount.js';
+import { writeSql } from './app.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../../db/migrations', import.meta.url));
 
@@ -36,7 +39,7 @@ export function firstStatementOf(tagEnd: string): string {
 }
 
 /** The CREATE TABLE statements of the migration whose tag ends with `tagEnd`, for the same use. */
-export function createTablesOf(tagEnd: string): string[] {
+function createTablesOf(tagEnd: string): string[] {
   return statementsOf(tagEnd).filter((s) => s.includes('CREATE TABLE'));
 }
 
@@ -45,4 +48,18 @@ function statementsOf(tagEnd: string): string[] {
   const mine = journal.entries.find((e) => e.tag.endsWith(tagEnd));
   if (!mine) throw new Error(`no migration's tag ends with ${tagEnd}`);
   return readFileSync(join(MIGRATIONS, `${mine.tag}.sql`), 'utf8').split('--> statement-breakpoint');
+}
+
+/**
+ * Today's write path also writes the rollups that migrations 0041 (organisation-unit rollups) and 0042
+ * (department running totals) add, and fill from the older rollups: a test of an earlier migration
+ * creates their tables, as those migrations make them, while today's factories write, and drops them
+ * again before the migrations run, as in a database of that time.
+ */
+export async function createLaterRollups(db: Db): Promise<void> {
+  for (const s of [...createTablesOf('_org_unit_rollups'), ...createTablesOf('_department_running_totals')]) await writeSql(db, sql.raw(s));
+}
+
+export async function dropLaterRollups(db: Db): Promise<void> {
+  for (const { table } of [...ORG_UNIT_ROLLUPS, ...DEPARTMENT_RUNNING_TOTALS]) await writeSql(db, sql.raw(`DROP TABLE ${table}`));
 }

@@ -9,13 +9,13 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, firstRow, rows } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
-import { DEPARTMENT_RUNNING_TOTALS, ORG_UNIT_ROLLUPS, readStoredDays, recountStoredDays } from '../../db/queries/recount.js';
+import { readStoredDays, recountStoredDays } from '../../db/queries/recount.js';
 import { ratings } from '../../db/schema.js';
 import { verifyRollups } from '../../server/modules/stats/recount.js';
 import { bearerFor, driverUnderTest, makeTestApp, writeSql } from '../helpers/app.js';
 import { makeCode, makeUser, makeWorld } from '../helpers/factories.js';
 import { makeMatter } from '../helpers/matters.js';
-import { createTablesOf, databaseBefore } from '../helpers/migrations.js';
+import { createLaterRollups, databaseBefore, dropLaterRollups } from '../helpers/migrations.js';
 
 const CHINA = 8 * 3_600_000;
 
@@ -42,16 +42,11 @@ async function oldDepartment(db: Db, orgUnitId: number): Promise<{ id: number }>
   return (await firstRow<{ id: number }>(db, sql`SELECT id FROM departments WHERE name = ${name}`))!;
 }
 
-/**
- * Today's factories also write the organisation-unit rollups (migration 0041) and the department
- * running totals (0042): their tables, as those migrations make them, are there while `write` runs and
- * gone again after, as in a database of before.
- */
+/** Today's factories write while the later rollups' tables are there (createLaterRollups). */
 async function withLaterRollupTables(db: Db, write: () => Promise<void>): Promise<void> {
-  const later = [...createTablesOf('_org_unit_rollups'), ...createTablesOf('_department_running_totals')];
-  for (const s of later) await writeSql(db, sql.raw(s));
+  await createLaterRollups(db);
   await write();
-  for (const { table } of [...ORG_UNIT_ROLLUPS, ...DEPARTMENT_RUNNING_TOTALS]) await writeSql(db, sql.raw(`DROP TABLE ${table}`));
+  await dropLaterRollups(db);
 }
 
 // Old SQLite databases (a drizzle SQLite migrator, sqlite_master, WITHOUT ROWID): SQLite only.

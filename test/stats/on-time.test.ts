@@ -38,7 +38,10 @@ describe('按期办结率 counts overdue open cases as late', () => {
     expect(summary).toMatchObject({ closed: 1, closedOnTime: 1, overdueOpen: 1, onTimeRate: 0.5 });
     expect(summary.orgUnits.find((u: { id: number }) => u.id === w.county.id)).toMatchObject({ overdueOpen: 1, onTimeRate: 0.5 });
     const cases = (await getJson(t, w.supervisor, `/api/stats/cases?${RANGE}`)).json();
-    expect(cases).toMatchObject({ overdueOpen: 1, onTimeRate: 0.5, overdue: 1 });
+    // Today's unclosed and overdue cases: the county's two open ones, not the other county's.
+    expect(cases).toMatchObject({ overdueOpen: 1, onTimeRate: 0.5, overdue: 1, unclosed: 2 });
+    expect(cases.departments.find((d: { id: number }) => d.id === w.deptA.id)).toMatchObject({ unclosed: 2, overdue: 1 });
+    expect((await getJson(t, w.cityAdmin, `/api/stats/cases?${RANGE}`)).json()).toMatchObject({ overdue: 2, unclosed: 3 });
     const trend = (await getJson(t, w.supervisor, `/api/stats/trend?${RANGE}&granularity=month`)).json();
     expect(trend.points[0]).toMatchObject({ overdueOpen: 1, onTimeRate: 0.5 });
     const other = (await getJson(t, w.otherSupervisor, `/api/stats/summary?${RANGE}`)).json();

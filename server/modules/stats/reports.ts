@@ -159,7 +159,7 @@ export function createStatsReports(deps: StatsDeps) {
       // The case indicators only: no rating sums.
       const scope = await rollupScope(deps, actor, query.departmentId, async () => depts);
       const sums = await sumsByDepartment(db, ids, p, today, { scope, ratings: false });
-      const open = new Map((await q.countUnclosedCases(db, ids, today, SUPERVISOR_STEPS)).map((r) => [r.departmentId, r]));
+      const open = new Map((await q.countUnclosedCases(db, scope, today, SUPERVISOR_STEPS)).map((r) => [r.departmentId, r]));
       const departments = depts.map((d) => {
         const o = open.get(d.id);
         const s = sums.get(d.id)!;
