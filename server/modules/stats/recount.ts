@@ -125,7 +125,7 @@ function departmentTotalsSpec(r: q.DepartmentRunningTotals): TableSpec<Departmen
  * Department rows summed per organisation unit of their department, in readOrgUnitRollup's shape:
  * the unit, the day, `more` keys, then `counters` in the unit table's column order.
  */
-function derivedRowsOf<R extends { departmentId: number; day: string }>(
+function unitRowsOf<R extends { departmentId: number; day: string }>(
   rows: readonly R[],
   unitOf: ReadonlyMap<number, number>,
   counters: (r: R) => number[],
@@ -225,18 +225,14 @@ export async function verifyRollups(db: Db): Promise<VerifyResponse> {
       // Each unit rollup against the recount of its department rollup, summed per unit.
       const unitOf = await q.readDepartmentUnits(tx);
       const expectedUnits = {
-        daily_org_unit_stats: derivedRowsOf(expected.departmentDays, unitOf, (r) => [
-          ...RATING_SUMS.map((k) => r[k]),
-          ...r.hours,
-          ...r.bad,
-        ]),
-        daily_org_unit_tag_stats: derivedRowsOf(
+        daily_org_unit_stats: unitRowsOf(expected.departmentDays, unitOf, (r) => [...RATING_SUMS.map((k) => r[k]), ...r.hours, ...r.bad]),
+        daily_org_unit_tag_stats: unitRowsOf(
           expectedTags,
           unitOf,
           (r) => [r.count],
           (r) => [r.tag],
         ),
-        daily_org_unit_case_stats: derivedRowsOf(expected.caseDays, unitOf, (r) => CASE_FLAG_KEYS.map((k) => r[k])),
+        daily_org_unit_case_stats: unitRowsOf(expected.caseDays, unitOf, (r) => CASE_FLAG_KEYS.map((k) => r[k])),
       };
       const derivedRows: Record<string, number> = {};
       for (const u of q.ORG_UNIT_ROLLUPS) {
