@@ -650,15 +650,13 @@ const codeRunningDeltas = (codeDays: readonly CodeDayDelta[]) =>
     d.opens > 0 ? d.day : (before?.carried[1] ?? null),
   ]);
 
+/** Running totals per department of a daily table keyed (department_id, day). */
+function perDepartment<R extends { departmentId: number }>(name: string, table: string, counters: readonly string[]): RunningTotals<R> {
+  return { name, table, key: ['department_id', 'integer'], keyOf: (r) => r.departmentId, counters, carried: [] };
+}
+
 /** A department's running totals of its department days (cumulative_department_stats). */
-const DEPARTMENT_TOTALS: RunningTotals<DepartmentDayDelta> = {
-  name: 'department-totals',
-  table: 'cumulative_department_stats',
-  key: ['department_id', 'integer'],
-  keyOf: (r) => r.departmentId,
-  counters: RATING_COLUMNS,
-  carried: [],
-};
+const DEPARTMENT_TOTALS = perDepartment<DepartmentDayDelta>('department-totals', 'cumulative_department_stats', RATING_COLUMNS);
 const DEPARTMENT_TOTALS_START = runningTotalsStart(DEPARTMENT_TOTALS);
 const DEPARTMENT_TOTALS_ADD = runningTotalsAdd(DEPARTMENT_TOTALS);
 
@@ -666,14 +664,7 @@ const DEPARTMENT_TOTALS_ADD = runningTotalsAdd(DEPARTMENT_TOTALS);
 type CaseDayDelta = CaseFlags & { departmentId: number; day: string };
 
 /** A department's running totals of its case days (cumulative_department_case_stats). */
-const CASE_TOTALS: RunningTotals<CaseDayDelta> = {
-  name: 'case-totals',
-  table: 'cumulative_department_case_stats',
-  key: ['department_id', 'integer'],
-  keyOf: (r) => r.departmentId,
-  counters: CASE_COLUMNS,
-  carried: [],
-};
+const CASE_TOTALS = perDepartment<CaseDayDelta>('case-totals', 'cumulative_department_case_stats', CASE_COLUMNS);
 const CASE_TOTALS_START = runningTotalsStart(CASE_TOTALS);
 const CASE_TOTALS_ADD = runningTotalsAdd(CASE_TOTALS);
 
