@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import { type DbOrTx, first, inIdList, isPg, type JsonArray, jsonArray, only, perConnection, statement } from '../client.js';
 import { codes, dailyCodeStats, departments } from '../schema.js';
+import { runningTotalAt } from './rollups.js';
 
 export type CodeRow = typeof codes.$inferSelect;
 export type NewCode = typeof codes.$inferInsert;
@@ -246,10 +247,8 @@ export interface CodeFunnelTotals {
 // reading its row as one JSON array (rows of arrays: no object of named columns per code).
 const funnelSql = (codesListed: string) => `
   SELECT k.id,
-    (SELECT json_array(opens, submissions, last_open_day, last_submission_day) FROM cumulative_code_stats m
-      WHERE m.code_id = k.id ORDER BY m.day DESC LIMIT 1) AS hi,
-    (SELECT json_array(opens, submissions) FROM cumulative_code_stats m
-      WHERE m.code_id = k.id AND m.day < @since ORDER BY m.day DESC LIMIT 1) AS lo
+    ${runningTotalAt('cumulative_code_stats', 'code_id', 'k.id', 'opens, submissions, last_open_day, last_submission_day', '')} AS hi,
+    ${runningTotalAt('cumulative_code_stats', 'code_id', 'k.id', 'opens, submissions', '< @since')} AS lo
   FROM ${codesListed}`;
 const FUNNEL_OF_DEPARTMENTS = funnelSql('codes k WHERE k.department_id IN (SELECT value FROM json_each(@ids))');
 const FUNNEL_OF_CODES = funnelSql('codes k WHERE k.id IN (SELECT value FROM json_each(@codes))');

@@ -7,15 +7,21 @@
 import { addDays, eachDay } from '../../shared/china-time.js';
 import { type DbOrTx, type JsonArray, jsonArray, statement } from '../client.js';
 import { QUICK_MAX_MS, quickDelay } from '../schema.js';
+import { runningTotalAt } from './rollups.js';
 
 /** matters_quick_idx's condition, as it is written there (a partial index serves a query that states it). */
 const QUICK_INDEX_CONDITION = `m.first_rated_at <= m.finished_at + ${QUICK_MAX_MS}`;
 
 // The counted citizen ratings and 差评 of a code up to a day, from its running totals (one primary-key
 // seek): all levels without the default ratings, and 1–2 without the default ones below 3.
-const countedUpTo = (cond: string) => `(SELECT json_array(m.s1 + m.s2 + m.s3 + m.s4 + m.s5 - m.defaults,
-      m.s1 + m.s2 - m.defaults + m.default_good)
-    FROM cumulative_code_stats m WHERE m.code_id = k.id AND m.day ${cond} ORDER BY m.day DESC LIMIT 1)`;
+const countedUpTo = (cond: string) =>
+  runningTotalAt(
+    'cumulative_code_stats',
+    'code_id',
+    'k.id',
+    'm.s1 + m.s2 + m.s3 + m.s4 + m.s5 - m.defaults, m.s1 + m.s2 - m.defaults + m.default_good',
+    cond,
+  );
 
 // Per code of a department: the figures of its stored ratings of the period, summed from its rows of
 // daily_code_stored_stats (one per day with a rating, written with the rating: the 30 rows of a month,

@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import type { CaseKind, CaseStatus, Classification, Satisfaction } from '../../shared/domain.js';
 import { type BatchStatement, type Column, writeRows } from '../batch-rows.js';
-import { type DbOrTx, statement } from '../client.js';
+import { type DbOrTx, type JsonArray, jsonArray, statement } from '../client.js';
 
 export interface RatingFacts {
   codeId: string;
@@ -649,6 +649,32 @@ const codeRunningDeltas = (codeDays: readonly CodeDayDelta[]) =>
     d.submissions > 0 ? d.day : (before?.carried[0] ?? null),
     d.opens > 0 ? d.day : (before?.carried[1] ?? null),
   ]);
+
+/**
+ * The read side of running totals: the row of `key` = `outer` on its last day that meets `day` (such as
+ * '<= @to' or '< @from'; '' for its latest row) as one JSON array of `values` (columns or expressions of
+ * the row `m`), by one primary-key seek; NULL before the key's first row. A period's sums are the row
+ * at its end minus the row before its start (periodSums).
+ */
+export function runningTotalAt(table: string, key: string, outer: string, values: string, day: string): string {
+  return `(SELECT json_array(${values}) FROM ${table} m WHERE m.${key} = ${outer}${day && ` AND m.day ${day}`} ORDER BY m.day DESC LIMIT 1)`;
+}
+
+/**
+ * A period's sums from two running-totals rows (runningTotalAt: the row at its end, the row before its
+ * start, NULL for none): `keys[i]` of `into` is the difference of the arrays' i-th values.
+ */
+export function periodSums<K extends string, T extends Record<K, number>>(
+  keys: readonly K[],
+  hi: JsonArray | null,
+  lo: JsonArray | null,
+  into: T,
+): T {
+  const h = hi === null ? null : (jsonArray(hi) as number[]);
+  const l = lo === null ? null : (jsonArray(lo) as number[]);
+  for (const [i, k] of keys.entries()) (into as Record<K, number>)[k] = (h?.[i] ?? 0) - (l?.[i] ?? 0);
+  return into;
+}
 
 /** Running totals per department of a daily table keyed (department_id, day). */
 function perDepartment<R extends { departmentId: number }>(name: string, table: string, counters: readonly string[]): RunningTotals<R> {

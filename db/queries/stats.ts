@@ -8,16 +8,18 @@
 
 import { type SQL, sql } from 'drizzle-orm';
 import { type CaseStatus, UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
-import { type Db, type DbOrTx, firstRow, inIdList, isPg, type JsonArray, jsonArray, rows, statement } from '../client.js';
+import { type Db, type DbOrTx, firstRow, inIdList, isPg, type JsonArray, rows, statement } from '../client.js';
 import { INDEXED_CHANNEL_LIST, INDEXED_CHANNELS, otherWaysOnly } from '../schema.js';
 import {
   CASE_COLUMNS,
   CASE_FLAG_KEYS,
   type CaseFlags,
   type MatterDayCounts,
+  periodSums,
   RATING_COLUMNS,
   RATING_SUMS as RATING_SUM_KEYS,
   type RatingSums,
+  runningTotalAt,
   zeroSums,
 } from './rollups.js';
 
@@ -77,10 +79,9 @@ const LEVELS = {
  * length: a year of a province's 400 departments reads 800 rows, not 146,000, and a month 800, not 12,000.
  */
 function departmentTotalsSql(table: string, columns: readonly string[]): string {
-  const row = `json_array(${columns.join(', ')})`;
-  return `SELECT d.id,
-    (SELECT ${row} FROM ${table} m WHERE m.department_id = d.id AND m.day <= @to ORDER BY m.day DESC LIMIT 1),
-    (SELECT ${row} FROM ${table} m WHERE m.department_id = d.id AND m.day < @from ORDER BY m.day DESC LIMIT 1)
+  const values = columns.join(', ');
+  return `SELECT d.id, ${runningTotalAt(table, 'department_id', 'd.id', values, '<= @to')},
+    ${runningTotalAt(table, 'department_id', 'd.id', values, '< @from')}
     FROM departments d WHERE d.id IN ${IDS}`;
 }
 const DEPARTMENT_RATING_TOTALS = departmentTotalsSql('cumulative_department_stats', RATING_COLUMNS);
@@ -95,13 +96,7 @@ async function departmentTotals<K extends string>(
   p: DayRange,
 ): Promise<(Record<K, number> & { id: number })[]> {
   const found = (await statement(db, text).arrays(scoped(ids, p))) as [number, JsonArray | null, JsonArray | null][];
-  return found.map(([id, hi, lo]) => {
-    const h = hi === null ? null : (jsonArray(hi) as number[]);
-    const l = lo === null ? null : (jsonArray(lo) as number[]);
-    const out = { id } as Record<K, number> & { id: number };
-    for (const [i, k] of keys.entries()) (out as Record<K, number>)[k] = (h?.[i] ?? 0) - (l?.[i] ?? 0);
-    return out;
-  });
+  return found.map(([id, hi, lo]) => periodSums(keys, hi, lo, { id } as Record<K, number> & { id: number }));
 }
 
 /**
@@ -142,10 +137,8 @@ export interface CodeRatingSums extends RatingSums {
 // subquery (its LIMIT keeps SQLite from flattening it), so the seeks run for the page's codes only;
 // the whole list skips that subquery (a co-routine over 308 codes costs a fifth more).
 const CODE_FIGURES = `k.id, k.department_id, k.location, k.staff_name, k.active,
-    (SELECT json_array(${RATING_COLUMNS.join(', ')}) FROM cumulative_code_stats m
-      WHERE m.code_id = k.id AND m.day <= @to ORDER BY m.day DESC LIMIT 1),
-    (SELECT json_array(${RATING_COLUMNS.join(', ')}) FROM cumulative_code_stats m
-      WHERE m.code_id = k.id AND m.day < @from ORDER BY m.day DESC LIMIT 1)`;
+    ${runningTotalAt('cumulative_code_stats', 'code_id', 'k.id', RATING_COLUMNS.join(', '), '<= @to')},
+    ${runningTotalAt('cumulative_code_stats', 'code_id', 'k.id', RATING_COLUMNS.join(', '), '< @from')}`;
 
 function codePeriodSql(orderBy: string) {
   return {
@@ -186,7 +179,6 @@ type CodePeriodRow = [
   hi: JsonArray | null,
   lo: JsonArray | null,
 ];
-const NO_TOTALS: readonly number[] = RATING_COLUMNS.map(() => 0);
 
 /**
  * The codes of the departments (with zeros when unrated) and their counted ratings in the period:
@@ -204,14 +196,15 @@ export async function sumRatingsByCode(
       ? await statement(db, sqlOf.all).arrays(scoped(ids, p))
       : await statement(db, sqlOf.page).arrays({ ...scoped(ids, p), limit: listing.limit, offset: listing.offset ?? 0 })
   ) as CodePeriodRow[];
-  return rows.map(([codeId, departmentId, location, staffName, active, hi, lo]) => {
-    const h = hi === null ? NO_TOTALS : (jsonArray(hi) as number[]);
-    const l = lo === null ? NO_TOTALS : (jsonArray(lo) as number[]);
-    // The arrays hold RATING_COLUMNS in order: the period's sums are their differences.
-    const sums = zeroSums();
-    for (const [i, k] of RATING_SUM_KEYS.entries()) sums[k] = h[i]! - l[i]!;
-    return { codeId, departmentId, location, staffName, active, ...sums };
-  });
+  // The arrays hold RATING_COLUMNS in order: the period's sums are their differences.
+  return rows.map(([codeId, departmentId, location, staffName, active, hi, lo]) => ({
+    codeId,
+    departmentId,
+    location,
+    staffName,
+    active,
+    ...periodSums(RATING_SUM_KEYS, hi, lo, zeroSums()),
+  }));
 }
 
 /** How many codes the departments have (the length of their whole list). */
