@@ -306,6 +306,14 @@ export async function sumHoursOfDayGroups(db: DbOrTx, scope: RollupScope, groups
 // Listed rather than `<> 'closed'`, so SQLite seeks the few unclosed cases in (department, status)
 // instead of walking every case a county ever had.
 const UNCLOSED = `(${UNCLOSED_CASE_STATUSES.map((s) => `'${s}'`).join(',')})`;
+/** 差评 not closed and past their whole deadline today (逾期), of the cases `c`. */
+const OVERDUE_NOW = `c.status IN ${UNCLOSED} AND c.due_date < @today AND c.kind = 'bad_rating'`;
+/**
+ * The rows `c` of a scope's departments: @ids, or the departments of the units @ids. The unary plus
+ * keeps SQLite off the department index (a whole-unit scope reads another index, or the table whole);
+ * PostgreSQL reads it as the department id and plans by its statistics.
+ */
+const IN_SCOPE = { department: `c.department_id IN ${IDS}`, unit: `+c.department_id IN ${UNIT_DEPARTMENTS}` };
 
 /**
  * 差评 cases not yet closed (from case_status_counts), and those of them past their whole deadline (逾期),
@@ -318,12 +326,12 @@ const UNCLOSED = `(${UNCLOSED_CASE_STATUSES.map((s) => `'${s}'`).join(',')})`;
  */
 const UNCLOSED_SQL = {
   department: {
-    unclosed: `FROM case_status_counts WHERE department_id IN ${IDS} AND kind = 'bad_rating' AND status IN ${UNCLOSED}`,
-    overdue: `FROM cases WHERE department_id IN ${IDS} AND status IN ${UNCLOSED} AND due_date < @today AND kind = 'bad_rating'`,
+    unclosed: `FROM case_status_counts c WHERE ${IN_SCOPE.department} AND c.kind = 'bad_rating' AND c.status IN ${UNCLOSED}`,
+    overdue: `FROM cases c WHERE ${IN_SCOPE.department} AND ${OVERDUE_NOW}`,
   },
   unit: {
-    unclosed: `FROM case_status_counts WHERE +department_id IN ${UNIT_DEPARTMENTS} AND kind = 'bad_rating' AND status IN ${UNCLOSED}`,
-    overdue: `FROM cases WHERE +department_id IN ${UNIT_DEPARTMENTS} AND status IN ${UNCLOSED} AND due_date < @today AND kind = 'bad_rating'`,
+    unclosed: `FROM case_status_counts c WHERE ${IN_SCOPE.unit} AND c.kind = 'bad_rating' AND c.status IN ${UNCLOSED}`,
+    overdue: `FROM cases c WHERE ${IN_SCOPE.unit} AND ${OVERDUE_NOW}`,
   },
 };
 
@@ -356,14 +364,12 @@ export async function countUnclosedCases(db: DbOrTx, scope: RollupScope, today: 
 
 // 逾期未办结 of a period's 差评 (按期办结率's other late cases): they become late as days pass, so no
 // rollup can hold them; counted from the cases, (department, status, due_date) index ranges.
-const OVERDUE_CONDITION = `c.status IN ${UNCLOSED} AND c.due_date < @today AND c.kind = 'bad_rating' AND c.rating_day BETWEEN @from AND @to`;
 // A department scope seeks (department, status, due_date) per department and status. A whole-unit scope
 // reads (status, due_date) instead: a few seeks for every overdue open case, not one per department and
-// status (2,400 in a province of 400 departments, ~1 ms). The unary plus keeps SQLite off the department
-// index; PostgreSQL reads it as the department id and plans by its statistics.
+// status (2,400 in a province of 400 departments, ~1 ms).
 const OVERDUE_OPEN = {
-  department: `FROM cases c WHERE c.department_id IN ${IDS} AND ${OVERDUE_CONDITION}`,
-  unit: `FROM cases c WHERE +c.department_id IN ${UNIT_DEPARTMENTS} AND ${OVERDUE_CONDITION}`,
+  department: `FROM cases c WHERE ${IN_SCOPE.department} AND ${OVERDUE_NOW} AND c.rating_day BETWEEN @from AND @to`,
+  unit: `FROM cases c WHERE ${IN_SCOPE.unit} AND ${OVERDUE_NOW} AND c.rating_day BETWEEN @from AND @to`,
 };
 
 /** Per department: the period's 差评 cases not closed and past their deadline today. */
