@@ -657,7 +657,12 @@ const codeRunningDeltas = (codeDays: readonly CodeDayDelta[]) =>
  * at its end minus the row before its start (periodSums).
  */
 export function runningTotalAt(table: string, key: string, outer: string, values: string, day: string): string {
-  return `(SELECT json_array(${values}) FROM ${table} m WHERE m.${key} = ${outer}${day && ` AND m.day ${day}`} ORDER BY m.day DESC LIMIT 1)`;
+  return runningTotalOf(table, key, outer, `json_array(${values})`, day);
+}
+
+/** The same seek for one value: `expr` of the row `m` (such as a sum of its columns), NULL before the first row. */
+export function runningTotalOf(table: string, key: string, outer: string, expr: string, day: string): string {
+  return `(SELECT ${expr} FROM ${table} m WHERE m.${key} = ${outer}${day && ` AND m.day ${day}`} ORDER BY m.day DESC LIMIT 1)`;
 }
 
 /**

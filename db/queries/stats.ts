@@ -7,6 +7,7 @@
 // connection (building and preparing the SQL cost as much as running it on a month's rows).
 
 import { type SQL, sql } from 'drizzle-orm';
+import { daysBetween } from '../../shared/china-time.js';
 import { type CaseStatus, UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
 import { type Db, type DbOrTx, firstRow, inIdList, isPg, type JsonArray, rows, statement } from '../client.js';
 import { INDEXED_CHANNEL_LIST, INDEXED_CHANNELS, otherWaysOnly } from '../schema.js';
@@ -20,6 +21,7 @@ import {
   RATING_SUMS as RATING_SUM_KEYS,
   type RatingSums,
   runningTotalAt,
+  runningTotalOf,
   zeroSums,
 } from './rollups.js';
 
@@ -78,16 +80,22 @@ const LEVELS = {
  * from, each one primary-key seek read as one JSON array. Two seeks a department whatever the period's
  * length: a year of a province's 400 departments reads 800 rows, not 146,000, and a month 800, not 12,000.
  */
-function departmentTotalsSql(table: string, columns: readonly string[]): string {
+function departmentTotalsSql(table: string, columns: readonly string[], key: 'id' | 'org_unit_id'): string {
   const values = columns.join(', ');
-  return `SELECT d.id, ${runningTotalAt(table, 'department_id', 'd.id', values, '<= @to')},
+  return `SELECT d.${key}, ${runningTotalAt(table, 'department_id', 'd.id', values, '<= @to')},
     ${runningTotalAt(table, 'department_id', 'd.id', values, '< @from')}
-    FROM departments d WHERE d.id IN ${IDS}`;
+    FROM departments d WHERE d.${key} IN ${IDS}`;
 }
-const DEPARTMENT_RATING_TOTALS = departmentTotalsSql('cumulative_department_stats', RATING_COLUMNS);
-const DEPARTMENT_CASE_TOTALS = departmentTotalsSql('cumulative_department_case_stats', CASE_COLUMNS);
+const DEPARTMENT_RATING_TOTALS = departmentTotalsSql('cumulative_department_stats', RATING_COLUMNS, 'id');
+const DEPARTMENT_CASE_TOTALS = departmentTotalsSql('cumulative_department_case_stats', CASE_COLUMNS, 'id');
+/** The same per department of the organisation units @ids, each row named by its department's unit. */
+const UNIT_RATING_TOTALS = departmentTotalsSql('cumulative_department_stats', RATING_COLUMNS, 'org_unit_id');
+const UNIT_CASE_TOTALS = departmentTotalsSql('cumulative_department_case_stats', CASE_COLUMNS, 'org_unit_id');
 
-/** Each department's sums (keys in the order of the JSON arrays' columns) from departmentTotalsSql. */
+/**
+ * Sums (keys in the order of the JSON arrays' columns) from departmentTotalsSql: one per department,
+ * or, with the unit statements, one per unit that has departments (its departments' sums added up).
+ */
 async function departmentTotals<K extends string>(
   db: DbOrTx,
   text: string,
@@ -96,15 +104,38 @@ async function departmentTotals<K extends string>(
   p: DayRange,
 ): Promise<(Record<K, number> & { id: number })[]> {
   const found = (await statement(db, text).arrays(scoped(ids, p))) as [number, JsonArray | null, JsonArray | null][];
-  return found.map(([id, hi, lo]) => periodSums(keys, hi, lo, { id } as Record<K, number> & { id: number }));
+  const out = new Map<number, Record<K, number> & { id: number }>();
+  for (const [id, hi, lo] of found) {
+    const sums = periodSums(keys, hi, lo, { id } as Record<K, number> & { id: number });
+    const into = out.get(id);
+    if (into === undefined) out.set(id, sums);
+    else for (const k of keys) (into as Record<K, number>)[k] += sums[k];
+  }
+  return [...out.values()];
 }
 
 /**
+ * A whole-unit scope's sums over a period of more than this many days come from its departments'
+ * running totals (two seeks a department, whatever the period) instead of the unit rows (one row a unit
+ * and day). A province of 40 units and 400 departments: a month is 1,200 unit rows against 800 seeks,
+ * a year 14,600 rows (9 ms for the ratings' sums) against the same 800 seeks (~1.2 ms). A county of
+ * one unit and 40 departments breaks even at about the same length (80 seeks against ~60–90 rows).
+ */
+export const UNIT_ROWS_MAX_DAYS = 62;
+
+const readsUnitRows = (p: DayRange) => daysBetween(p.from, p.to) + 1 <= UNIT_ROWS_MAX_DAYS;
+
+/** One value of the department `d`'s rating running totals (runningTotalOf). */
+const departmentTotalOf = (expr: string, day: string) => runningTotalOf('cumulative_department_stats', 'department_id', 'd.id', expr, day);
+
+/**
  * Counted-rating sums per department (from their running totals), or per organisation unit (its own
- * departments' rows summed on write, one row a day), over a period.
+ * departments' rows summed on write, one row a day; over a long period, its departments' running
+ * totals added up: UNIT_ROWS_MAX_DAYS), over a period.
  */
 export async function sumRatingsPer(db: DbOrTx, scope: RollupScope, p: DayRange): Promise<(RatingSums & { id: number })[]> {
   if (scope.level === 'department') return departmentTotals(db, DEPARTMENT_RATING_TOTALS, RATING_SUM_KEYS, scope.ids, p);
+  if (!readsUnitRows(p)) return departmentTotals(db, UNIT_RATING_TOTALS, RATING_SUM_KEYS, scope.ids, p);
   const { key, ratings } = LEVELS[scope.level];
   return statement(
     db,
@@ -213,9 +244,10 @@ export async function countCodes(db: DbOrTx, ids: readonly number[]): Promise<nu
   return n ?? 0;
 }
 
-/** Case sums per department (from their running totals), or per organisation unit, over a period. */
+/** Case sums per department (from their running totals), or per organisation unit (as sumRatingsPer), over a period. */
 export async function sumCasesPer(db: DbOrTx, scope: RollupScope, p: DayRange): Promise<(CaseSums & { id: number })[]> {
   if (scope.level === 'department') return departmentTotals(db, DEPARTMENT_CASE_TOTALS, CASE_FLAG_KEYS, scope.ids, p);
+  if (!readsUnitRows(p)) return departmentTotals(db, UNIT_CASE_TOTALS, CASE_FLAG_KEYS, scope.ids, p);
   const { key, cases } = LEVELS[scope.level];
   return statement(
     db,
@@ -572,13 +604,19 @@ export async function countRatings(db: DbOrTx, f: RatingFilter): Promise<{ total
   if (!onRows && f.tag === undefined) {
     const scores = f.score !== undefined ? [f.score] : f.kind === 'good' ? [3, 4, 5] : f.kind === 'bad' ? [1, 2] : [1, 2, 3, 4, 5];
     const sum = scores.map((n) => `s${n}`).join(' + ');
-    // One code: its rows of the period by primary key; otherwise one row per department and day.
+    // One code: its rows of the period by primary key. Otherwise each department's running totals at
+    // the period's end minus those before its start: two seeks a department, whatever the period (a
+    // province's year was 146,000 department rows, 15 ms; a month 12,000, ~1 ms against ~0.8).
     const [n] = await (f.codeId !== undefined
       ? statement(
           db,
           `SELECT sum(${sum}) FROM daily_code_stats WHERE code_id = @code AND day BETWEEN @from AND @to AND department_id IN ${IDS}`,
         )
-      : statement(db, `SELECT sum(${sum}) FROM daily_department_stats WHERE department_id IN ${IDS} AND day BETWEEN @from AND @to`)
+      : statement(
+          db,
+          `SELECT sum(coalesce(${departmentTotalOf(sum, '<= @to')}, 0) - coalesce(${departmentTotalOf(sum, '< @from')}, 0))
+          FROM departments d WHERE d.id IN ${IDS}`,
+        )
     ).column<number | null>({ ...scoped(f.departmentIds, f), ...(f.codeId !== undefined ? { code: f.codeId } : {}) });
     return { total: n ?? 0, capped: false };
   }

@@ -5,8 +5,10 @@
 import { sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { firstRow, rows } from '../../db/client.js';
-import { RATING_COLUMNS } from '../../db/queries/rollups.js';
+import { CASE_COLUMNS, RATING_COLUMNS } from '../../db/queries/rollups.js';
+import { UNIT_ROWS_MAX_DAYS } from '../../db/queries/stats.js';
 import type { Actor } from '../../server/modules/auth/actor.js';
+import { daysBetween } from '../../shared/china-time.js';
 import { bearerFor, writeSql } from '../helpers/app.js';
 import { makeCode, makeRating, useTestWorld } from '../helpers/factories.js';
 
@@ -121,6 +123,8 @@ function periods(): { from: string; to: string }[] {
     { from: '2026-09-01', to: '2026-09-30' },
     { from: '2026-10-15', to: '2026-10-15' },
     { from: '2026-09-20', to: '2026-12-05' },
+    // Longer than UNIT_ROWS_MAX_DAYS: the whole scope's sums from its departments' running totals.
+    { from: '2026-08-01', to: '2026-12-05' },
   ];
   for (let i = 0; i < 8; i++) {
     const from = addDays('2026-09-28', pick(DAYS));
@@ -131,6 +135,8 @@ function periods(): { from: string; to: string }[] {
 
 describe('dashboard rollups answer exactly what a raw count of the ratings says', () => {
   it('departments, summary, trend and the ratings total, for every period', async () => {
+    const lengths = periods().map((p) => daysBetween(p.from, p.to) + 1);
+    expect(lengths.some((n) => n > UNIT_ROWS_MAX_DAYS) && lengths.some((n) => n <= UNIT_ROWS_MAX_DAYS)).toBe(true);
     const raw = await rawRatings();
     expect(raw.some((r) => r.excluded === 1)).toBe(true);
     const inScope = (r: RawRating) => r.departmentId === w.deptA.id || r.departmentId === w.deptB.id;
@@ -331,6 +337,42 @@ describe('the routes read the new rollups (a change there shows in the answer)',
     expect(after.s.total).toBe(before.s.total + 5);
     expect(after.tags.tags).toContainEqual({ tag: '只在单位汇总里', kind: 'other', count: 4 });
     expect(before.tags.tags.map((x: { tag: string }) => x.tag)).not.toContain('只在单位汇总里');
+  });
+
+  it("over a long period, the whole scope's summary and every ratings total come from the department running totals", async () => {
+    const long = 'from=2026-08-01&to=2026-12-05';
+    const short = 'from=2026-11-01&to=2026-11-30';
+    const read = async () => ({
+      long: await get(`/api/stats/summary?${long}`),
+      short: await get(`/api/stats/summary?${short}`),
+      ratings: await get(`/api/stats/ratings?${short}&limit=1`),
+    });
+    const before = await read();
+    expect(before.long.cases).toBeGreaterThan(0);
+    // Only the running totals change: from 2026-11-20 on, 6 more 5★ and 2 more cases for department A.
+    const day = '2026-11-20';
+    for (const [table, columns, set] of [
+      ['cumulative_department_stats', RATING_COLUMNS, 's5 = s5 + 6'],
+      ['cumulative_department_case_stats', CASE_COLUMNS, 'cases = cases + 2'],
+    ] as const) {
+      const cols = sql.raw(columns.join(', '));
+      await writeSql(
+        t.db,
+        sql`INSERT INTO ${sql.raw(table)} (department_id, day, ${cols})
+        SELECT department_id, ${day}, ${cols} FROM ${sql.raw(table)}
+        WHERE department_id = ${w.deptA.id} AND day = (SELECT max(day) FROM ${sql.raw(table)}
+          WHERE department_id = ${w.deptA.id} AND day < ${day})
+        ON CONFLICT (department_id, day) DO NOTHING`,
+      );
+      await writeSql(t.db, sql`UPDATE ${sql.raw(table)} SET ${sql.raw(set)} WHERE department_id = ${w.deptA.id} AND day >= ${day}`);
+    }
+    const after = await read();
+    expect(after.long.total).toBe(before.long.total + 6);
+    expect(after.long.cases).toBe(before.long.cases + 2);
+    expect(after.ratings.total).toBe(before.ratings.total + 6);
+    // A month's summary of the whole scope still reads the unit rows, which did not change.
+    expect(after.short.total).toBe(before.short.total);
+    expect(after.short.cases).toBe(before.short.cases);
   });
 
   it('unclosed counts and the queue total come from case_status_counts', async () => {
