@@ -112,6 +112,22 @@ export const dailyOrgUnitStats = sqliteTable(
 );
 
 /**
+ * Per organisation unit: running totals of daily_org_unit_stats (its score and submission counters) up
+ * to and including each day the unit has a row for, as cumulative_department_stats for a department. A
+ * whole-unit scope's figures over any period are two rows a unit, and a trend by week or month one row
+ * a unit per bucket. WITHOUT ROWID (migration 0043).
+ */
+export const cumulativeOrgUnitStats = sqliteTable(
+  'cumulative_org_unit_stats',
+  {
+    orgUnitId: integer('org_unit_id').notNull(),
+    day: text('day').notNull(),
+    ...ratingCounters(),
+  },
+  (t) => [primaryKey({ columns: [t.orgUnitId, t.day] })],
+);
+
+/**
  * Per code: running totals of daily_code_stats up to and including each day the code has a row for,
  * and the last day with a submission / an open so far. A code's figures over any period are then two
  * rows (the last on or before `to` minus the last before `from`), whatever the period's length.
@@ -218,6 +234,17 @@ export const cumulativeDepartmentCaseStats = sqliteTable(
 /** daily_case_stats summed per organisation unit (its own departments), as daily_org_unit_stats. */
 export const dailyOrgUnitCaseStats = sqliteTable(
   'daily_org_unit_case_stats',
+  {
+    orgUnitId: integer('org_unit_id').notNull(),
+    day: text('day').notNull(),
+    ...caseCounters(),
+  },
+  (t) => [primaryKey({ columns: [t.orgUnitId, t.day] })],
+);
+
+/** Running totals of daily_org_unit_case_stats per organisation unit, as cumulative_org_unit_stats (migration 0043). */
+export const cumulativeOrgUnitCaseStats = sqliteTable(
+  'cumulative_org_unit_case_stats',
   {
     orgUnitId: integer('org_unit_id').notNull(),
     day: text('day').notNull(),

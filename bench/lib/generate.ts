@@ -10,7 +10,7 @@
 import type Database from 'better-sqlite3';
 import { type Db, writerOf } from '../../db/client.js';
 import { resetCaseSequences } from '../../db/queries/cases.js';
-import { deriveDepartmentRunningTotals, deriveOrgUnitRollups } from '../../db/queries/recount.js';
+import { deriveOrgUnitRollups, deriveRunningTotals } from '../../db/queries/recount.js';
 import { CASE_FLAG_KEYS } from '../../db/queries/rollups.js';
 import { caseFlags } from '../../server/modules/stats/case-flags.js';
 import type { Services } from '../../server/services.js';
@@ -507,7 +507,7 @@ export async function generateYear(db: Db, services: Services, opts: GenerateOpt
   await db.transaction(async (tx) => {
     await resetCaseSequences(tx);
     await deriveOrgUnitRollups(tx);
-    await deriveDepartmentRunningTotals(tx);
+    await deriveRunningTotals(tx);
   });
   rep.indexMs = Math.round(performance.now() - t1);
   // Start the benchmark from a checkpointed database, as a server that has been running would be.

@@ -411,7 +411,7 @@ export async function replaceRollups(tx: DbOrTx, rows: RecountedRows): Promise<v
   }
 
   await deriveOrgUnitRollups(tx);
-  await deriveDepartmentRunningTotals(tx);
+  await deriveRunningTotals(tx);
 }
 
 /**
@@ -470,37 +470,39 @@ export async function readDepartmentUnits(db: DbOrTx): Promise<Map<number, numbe
 }
 
 /**
- * The department running totals (db/schema-rollups.ts): per department and each day it has a row of
- * `from`, the sums of its rows up to and including that day.
+ * The running totals (db/schema-rollups.ts) per department and per organisation unit: per `key` and
+ * each day it has a row of `from`, the sums of its rows up to and including that day.
  */
-export const DEPARTMENT_RUNNING_TOTALS = [
-  { table: 'cumulative_department_stats', from: 'daily_department_stats', counters: RATING_COLUMNS },
-  { table: 'cumulative_department_case_stats', from: 'daily_case_stats', counters: CASE_COLUMNS },
+export const RUNNING_TOTALS = [
+  { table: 'cumulative_department_stats', from: 'daily_department_stats', key: 'department_id', counters: RATING_COLUMNS },
+  { table: 'cumulative_department_case_stats', from: 'daily_case_stats', key: 'department_id', counters: CASE_COLUMNS },
+  { table: 'cumulative_org_unit_stats', from: 'daily_org_unit_stats', key: 'org_unit_id', counters: RATING_COLUMNS },
+  { table: 'cumulative_org_unit_case_stats', from: 'daily_org_unit_case_stats', key: 'org_unit_id', counters: CASE_COLUMNS },
 ] as const;
 
-export type DepartmentRunningTotals = (typeof DEPARTMENT_RUNNING_TOTALS)[number];
+export type RunningTotalsTable = (typeof RUNNING_TOTALS)[number];
 
 /**
- * The department running totals made anew from the department rollups (a window sum over each
- * department's days), inside the caller's transaction: after a rebuild of those, and by the bench's
- * generator. Migration 0042 (PostgreSQL 0033) filled them the same way.
+ * The running totals made anew from the daily rollups they sum (a window sum over each key's days),
+ * inside the caller's transaction: after a rebuild of those (the unit rows first), and by the bench's
+ * generator. Migrations 0042 and 0043 (PostgreSQL 0033, 0034) filled them the same way.
  */
-export async function deriveDepartmentRunningTotals(tx: DbOrTx): Promise<void> {
-  for (const r of DEPARTMENT_RUNNING_TOTALS) {
+export async function deriveRunningTotals(tx: DbOrTx): Promise<void> {
+  for (const r of RUNNING_TOTALS) {
     await exec(tx, sql.raw(`DELETE FROM ${r.table}`));
     await exec(
       tx,
-      sql.raw(`INSERT INTO ${r.table} (department_id, day, ${r.counters.join(', ')})
-      SELECT department_id, day, ${r.counters.map((c) => `sum(${c}) OVER w`).join(', ')}
-      FROM ${r.from} WINDOW w AS (PARTITION BY department_id ORDER BY day)`),
+      sql.raw(`INSERT INTO ${r.table} (${r.key}, day, ${r.counters.join(', ')})
+      SELECT ${r.key}, day, ${r.counters.map((c) => `sum(${c}) OVER w`).join(', ')}
+      FROM ${r.from} WINDOW w AS (PARTITION BY ${r.key} ORDER BY day)`),
     );
   }
 }
 
-/** A department running-totals table's rows: department_id, day, then the counters, in (department, day) order. */
-export async function readDepartmentRunningTotals(db: DbOrTx, r: DepartmentRunningTotals): Promise<(string | number)[][]> {
-  return (await statement(
-    db,
-    `SELECT department_id, day, ${r.counters.join(', ')} FROM ${r.table} ORDER BY department_id, day`,
-  ).arrays()) as (string | number)[][];
+/** A running-totals table's rows: key, day, then the counters, in (key, day) order. */
+export async function readRunningTotals(db: DbOrTx, r: RunningTotalsTable): Promise<(string | number)[][]> {
+  return (await statement(db, `SELECT ${r.key}, day, ${r.counters.join(', ')} FROM ${r.table} ORDER BY ${r.key}, day`).arrays()) as (
+    | string
+    | number
+  )[][];
 }

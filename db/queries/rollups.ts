@@ -445,7 +445,7 @@ export class RollupBatch {
 }
 
 /**
- * Writes a batch's rollups: ten statements (more only past 256 rows of one table; one more with
+ * Writes a batch's rollups: twelve statements (more only past 256 rows of one table; one more with
  * 办件, one more with stored figures), whatever the number of ratings in it.
  */
 export async function writeRollups(tx: DbOrTx, batch: RollupBatch): Promise<void> {
@@ -465,6 +465,8 @@ export async function writeRollups(tx: DbOrTx, batch: RollupBatch): Promise<void
   await writeRows(tx, DEPARTMENT_TOTALS_START, departments);
   await writeRows(tx, DEPARTMENT_TOTALS_ADD, runningDeltas(DEPARTMENT_TOTALS, departments, sumsOf));
   await writeRows(tx, orgUnitDays(hours), departments);
+  await writeRows(tx, UNIT_TOTALS.start, departments);
+  await writeRows(tx, UNIT_TOTALS.add, departments);
   const tags = inKeyOrder(batch.tags);
   await writeRows(tx, TAGS, tags);
   await writeRows(tx, ORG_UNIT_TAGS, tags);
@@ -702,6 +704,63 @@ const CASE_TOTALS_ADD = runningTotalsAdd(CASE_TOTALS);
 /** A rating rollup row's counters, in RATING_COLUMNS order. */
 const sumsOf = (r: RatingSums): number[] => RATING_SUMS.map((k) => r[k]);
 
+/** A case rollup row's counters, in CASE_COLUMNS order. */
+const caseSumsOf = (r: CaseFlags): number[] => CASE_FLAG_KEYS.map((k) => r[k]);
+
+/**
+ * Running totals per organisation unit (cumulative_org_unit_stats, cumulative_org_unit_case_stats) of
+ * a batch's department days: the same two steps as runningTotalsStart and runningTotalsAdd, on the
+ * department rows summed per unit of their department and day, as the unit's daily rows sum them
+ * (orgUnitDays). The batch knows departments, not units, so the sums per unit and day, the running sums
+ * over a unit's days of the batch and each day's next day are made in SQL (a window over each unit's
+ * days). The update is additive per day (every row on or after a day gains that day's delta), so
+ * batches of more than 256 rows, written in parts, come to the same.
+ */
+function perUnit<R extends { departmentId: number; day: string }>(
+  name: string,
+  table: string,
+  counters: readonly string[],
+  countersOf: (r: R) => number[],
+): { start: BatchStatement<R>; add: BatchStatement<R> } {
+  const unitDays = `SELECT d.org_unit_id AS k, batch.day AS day, ${counters.map((c) => `sum(batch.${c}) AS ${c}`).join(', ')}
+      FROM batch JOIN departments d ON d.id = batch.department_id GROUP BY d.org_unit_id, batch.day`;
+  const columns: Column[] = [['department_id', 'integer'], ['day', 'text'], ...integers(counters)];
+  const values = (r: R, out: unknown[]) => {
+    out.push(r.departmentId, r.day, ...countersOf(r));
+  };
+  return {
+    start: {
+      name: `${name}-start`,
+      columns,
+      values,
+      // In key order, so two transactions take the rows' locks in the same order (PostgreSQL).
+      body: () =>
+        sql.raw(`INSERT INTO ${table} (org_unit_id, day, ${counters.join(', ')})
+      SELECT b.k, b.day, ${counters.map((c) => `coalesce(p.${c}, 0)`).join(', ')}
+      FROM (${unitDays}) b LEFT JOIN ${table} p ON p.org_unit_id = b.k
+        AND p.day = (SELECT max(e.day) FROM ${table} e WHERE e.org_unit_id = b.k AND e.day < b.day)
+      WHERE NOT EXISTS (SELECT 1 FROM ${table} x WHERE x.org_unit_id = b.k AND x.day = b.day)
+      ORDER BY b.k, b.day
+      ON CONFLICT (org_unit_id, day) DO NOTHING`),
+    },
+    add: {
+      name: `${name}-add`,
+      columns,
+      values,
+      body: () =>
+        sql.raw(`UPDATE ${table} SET ${counters.map((c) => `${c} = ${table}.${c} + r.${c}`).join(', ')}
+      FROM (SELECT k, day, lead(day) OVER w AS next_day, ${counters.map((c) => `sum(${c}) OVER w AS ${c}`).join(', ')}
+        FROM (${unitDays}) u WINDOW w AS (PARTITION BY k ORDER BY day)) r
+      WHERE ${table}.org_unit_id = r.k AND ${table}.day >= r.day AND (r.next_day IS NULL OR ${table}.day < r.next_day)`),
+    },
+  };
+}
+
+/** A unit's running totals of its unit days (cumulative_org_unit_stats). */
+const UNIT_TOTALS = perUnit<DepartmentDayDelta>('unit-totals', 'cumulative_org_unit_stats', RATING_COLUMNS, sumsOf);
+/** A unit's running totals of its case days (cumulative_org_unit_case_stats). */
+const UNIT_CASE_TOTALS = perUnit<CaseDayDelta>('unit-case-totals', 'cumulative_org_unit_case_stats', CASE_COLUMNS, caseSumsOf);
+
 /**
  * The department-day rows, with the hour columns of the hours the batch has ratings in (most batches:
  * one), so a statement per set of hours.
@@ -821,11 +880,9 @@ export async function applyCaseFlagsDelta(
   await statement(db, CASE_DAY).run(delta);
   await statement(db, ORG_UNIT_CASE_DAY).run(delta);
   await writeRows(db, CASE_TOTALS_START, [delta]);
-  await writeRows(
-    db,
-    CASE_TOTALS_ADD,
-    runningDeltas(CASE_TOTALS, [delta], (r) => CASE_FLAG_KEYS.map((k) => r[k])),
-  );
+  await writeRows(db, CASE_TOTALS_ADD, runningDeltas(CASE_TOTALS, [delta], caseSumsOf));
+  await writeRows(db, UNIT_CASE_TOTALS.start, [delta]);
+  await writeRows(db, UNIT_CASE_TOTALS.add, [delta]);
 }
 
 /** A case of a department entering status `to`, from status `from` (null: a new case). */

@@ -7,7 +7,7 @@
 // connection (building and preparing the SQL cost as much as running it on a month's rows).
 
 import { type SQL, sql } from 'drizzle-orm';
-import { daysBetween } from '../../shared/china-time.js';
+import { addDays } from '../../shared/china-time.js';
 import { type CaseStatus, UNCLOSED_CASE_STATUSES } from '../../shared/domain.js';
 import { type Db, type DbOrTx, firstRow, inIdList, isPg, type JsonArray, rows, statement } from '../client.js';
 import { INDEXED_CHANNEL_LIST, INDEXED_CHANNELS, otherWaysOnly } from '../schema.js';
@@ -75,28 +75,32 @@ const LEVELS = {
 } as const;
 
 /**
- * A department's sums over [from, to] from its running totals (cumulative_department_stats,
- * cumulative_department_case_stats): the row of its last day <= to minus the row of its last day <
- * from, each one primary-key seek read as one JSON array. Two seeks a department whatever the period's
- * length: a year of a province's 400 departments reads 800 rows, not 146,000, and a month 800, not 12,000.
+ * A department's (or organisation unit's) sums over [from, to] from its running totals
+ * (cumulative_department_stats, cumulative_department_case_stats; cumulative_org_unit_*): the row of its
+ * last day <= to minus the row of its last day < from, each one primary-key seek read as one JSON
+ * array. Two seeks a department or unit whatever the period's length: a year of a province's 400
+ * departments reads 800 rows, not 146,000, and a whole-unit scope of its 40 units 80, not 14,600.
  */
-function departmentTotalsSql(table: string, columns: readonly string[], key: 'id' | 'org_unit_id'): string {
+function totalsSql(level: RollupScope['level'], table: string, columns: readonly string[]): string {
+  const [from, key] = level === 'department' ? ['departments', 'department_id'] : ['org_units', 'org_unit_id'];
   const values = columns.join(', ');
-  return `SELECT d.${key}, ${runningTotalAt(table, 'department_id', 'd.id', values, '<= @to')},
-    ${runningTotalAt(table, 'department_id', 'd.id', values, '< @from')}
-    FROM departments d WHERE d.${key} IN ${IDS}`;
+  return `SELECT x.id, ${runningTotalAt(table, key, 'x.id', values, '<= @to')},
+    ${runningTotalAt(table, key, 'x.id', values, '< @from')}
+    FROM ${from} x WHERE x.id IN ${IDS}`;
 }
-const DEPARTMENT_RATING_TOTALS = departmentTotalsSql('cumulative_department_stats', RATING_COLUMNS, 'id');
-const DEPARTMENT_CASE_TOTALS = departmentTotalsSql('cumulative_department_case_stats', CASE_COLUMNS, 'id');
-/** The same per department of the organisation units @ids, each row named by its department's unit. */
-const UNIT_RATING_TOTALS = departmentTotalsSql('cumulative_department_stats', RATING_COLUMNS, 'org_unit_id');
-const UNIT_CASE_TOTALS = departmentTotalsSql('cumulative_department_case_stats', CASE_COLUMNS, 'org_unit_id');
+const TOTALS = {
+  department: {
+    ratings: totalsSql('department', 'cumulative_department_stats', RATING_COLUMNS),
+    cases: totalsSql('department', 'cumulative_department_case_stats', CASE_COLUMNS),
+  },
+  unit: {
+    ratings: totalsSql('unit', 'cumulative_org_unit_stats', RATING_COLUMNS),
+    cases: totalsSql('unit', 'cumulative_org_unit_case_stats', CASE_COLUMNS),
+  },
+} as const;
 
-/**
- * Sums (keys in the order of the JSON arrays' columns) from departmentTotalsSql: one per department,
- * or, with the unit statements, one per unit that has departments (its departments' sums added up).
- */
-async function departmentTotals<K extends string>(
+/** Each department's or unit's sums (keys in the order of the JSON arrays' columns) from totalsSql. */
+async function periodTotals<K extends string>(
   db: DbOrTx,
   text: string,
   keys: readonly K[],
@@ -104,44 +108,88 @@ async function departmentTotals<K extends string>(
   p: DayRange,
 ): Promise<(Record<K, number> & { id: number })[]> {
   const found = (await statement(db, text).arrays(scoped(ids, p))) as [number, JsonArray | null, JsonArray | null][];
-  const out = new Map<number, Record<K, number> & { id: number }>();
-  for (const [id, hi, lo] of found) {
-    const sums = periodSums(keys, hi, lo, { id } as Record<K, number> & { id: number });
-    const into = out.get(id);
-    if (into === undefined) out.set(id, sums);
-    else for (const k of keys) (into as Record<K, number>)[k] += sums[k];
-  }
-  return [...out.values()];
+  return found.map(([id, hi, lo]) => periodSums(keys, hi, lo, { id } as Record<K, number> & { id: number }));
 }
 
 /**
- * A whole-unit scope's sums over a period of more than this many days come from its departments'
- * running totals (two seeks a department, whatever the period) instead of the unit rows (one row a unit
- * and day). A province of 40 units and 400 departments: a month is 1,200 unit rows against 800 seeks,
- * a year 14,600 rows (9 ms for the ratings' sums) against the same 800 seeks (~1.2 ms). A county of
- * one unit and 40 departments breaks even at about the same length (80 seeks against ~60–90 rows).
+ * The running totals of the scope's departments or units summed at each of the days @days (a JSON
+ * array): per day, each one's row of its last day on or before it (one seek), added up in SQL. One row
+ * a day: [day, ...columns]; none for a day before every row. A statement per dialect: PostgreSQL reads
+ * each row by a LATERAL subquery (~2 µs a row; the SQLite text, which SQLite lacks LATERAL for, made it
+ * hash every row of the table: 16 ms for a province's year by week, against 6).
  */
-export const UNIT_ROWS_MAX_DAYS = 62;
+function totalsAtSql(level: RollupScope['level'], table: string, columns: readonly string[]): { sqlite: string; pg: string } {
+  const [from, key] = level === 'department' ? ['departments', 'department_id'] : ['org_units', 'org_unit_id'];
+  const sums = columns.map((c) => `sum(m.${c})`).join(', ');
+  return {
+    // CROSS JOIN keeps SQLite's order: the (department or unit, day) pairs first, then one row each (it
+    // would otherwise read every row of each key first: 480 ms for a province's year by week).
+    sqlite: `SELECT t.value, ${sums}
+      FROM (SELECT x.id AS id, b.value AS value,
+          (SELECT max(e.day) FROM ${table} e WHERE e.${key} = x.id AND e.day <= b.value) AS day
+        FROM ${from} x CROSS JOIN (SELECT value FROM json_each(@days)) b WHERE x.id IN ${IDS}) t
+      CROSS JOIN ${table} m WHERE m.${key} = t.id AND m.day = t.day GROUP BY t.value`,
+    pg: `SELECT b.value, ${sums}
+      FROM ${from} x CROSS JOIN (SELECT value FROM json_each(@days)) b
+      CROSS JOIN LATERAL (SELECT * FROM ${table} m WHERE m.${key} = x.id AND m.day <= b.value ORDER BY m.day DESC LIMIT 1) m
+      WHERE x.id IN ${IDS} GROUP BY b.value`,
+  };
+}
+const TOTALS_AT = {
+  department: {
+    ratings: totalsAtSql('department', 'cumulative_department_stats', RATING_COLUMNS),
+    cases: totalsAtSql('department', 'cumulative_department_case_stats', CASE_COLUMNS),
+  },
+  unit: {
+    ratings: totalsAtSql('unit', 'cumulative_org_unit_stats', RATING_COLUMNS),
+    cases: totalsAtSql('unit', 'cumulative_org_unit_case_stats', CASE_COLUMNS),
+  },
+} as const;
 
-const readsUnitRows = (p: DayRange) => daysBetween(p.from, p.to) + 1 <= UNIT_ROWS_MAX_DAYS;
+/**
+ * The sums of each of a period's consecutive buckets (a trend by week or month) over the scope, from
+ * the running totals at every bucket's last day and at the day before the first: a bucket's sums are
+ * the totals at its end minus those at the end before. A province's year by month reads 40 units × 13
+ * rows instead of 14,600 unit rows. Each result is a bucket's first day (`day`) and its sums.
+ */
+async function bucketTotals<K extends string>(
+  db: DbOrTx,
+  texts: { sqlite: string; pg: string },
+  keys: readonly K[],
+  ids: readonly number[],
+  buckets: readonly DayRange[],
+): Promise<(Record<K, number> & { day: string })[]> {
+  const ends = [addDays(buckets[0]!.from, -1), ...buckets.map((b) => b.to)];
+  const found = (await statement(db, isPg(db) ? texts.pg : texts.sqlite).arrays({
+    ids: JSON.stringify(ids),
+    days: JSON.stringify(ends),
+  })) as [string, ...number[]][];
+  const at = new Map(found.map(([day, ...sums]) => [day, sums]));
+  let lo = at.get(ends[0]!) ?? null;
+  return buckets.map((b) => {
+    const hi = at.get(b.to) ?? null;
+    const out = periodSums(keys, hi, lo, { day: b.from } as Record<K, number> & { day: string });
+    lo = hi;
+    return out;
+  });
+}
+
+/** Counted-rating sums per bucket of consecutive days (bucketTotals). */
+export async function sumRatingsPerBucket(db: DbOrTx, scope: RollupScope, buckets: readonly DayRange[]) {
+  return bucketTotals(db, TOTALS_AT[scope.level].ratings, RATING_SUM_KEYS, scope.ids, buckets);
+}
+
+/** Case sums per bucket of consecutive days (bucketTotals). */
+export async function sumCasesPerBucket(db: DbOrTx, scope: RollupScope, buckets: readonly DayRange[]) {
+  return bucketTotals(db, TOTALS_AT[scope.level].cases, CASE_FLAG_KEYS, scope.ids, buckets);
+}
 
 /** One value of the department `d`'s rating running totals (runningTotalOf). */
 const departmentTotalOf = (expr: string, day: string) => runningTotalOf('cumulative_department_stats', 'department_id', 'd.id', expr, day);
 
-/**
- * Counted-rating sums per department (from their running totals), or per organisation unit (its own
- * departments' rows summed on write, one row a day; over a long period, its departments' running
- * totals added up: UNIT_ROWS_MAX_DAYS), over a period.
- */
+/** Counted-rating sums per department, or per organisation unit (its own departments'), over a period. */
 export async function sumRatingsPer(db: DbOrTx, scope: RollupScope, p: DayRange): Promise<(RatingSums & { id: number })[]> {
-  if (scope.level === 'department') return departmentTotals(db, DEPARTMENT_RATING_TOTALS, RATING_SUM_KEYS, scope.ids, p);
-  if (!readsUnitRows(p)) return departmentTotals(db, UNIT_RATING_TOTALS, RATING_SUM_KEYS, scope.ids, p);
-  const { key, ratings } = LEVELS[scope.level];
-  return statement(
-    db,
-    `SELECT s.${key} AS id, ${RATING_SUMS} FROM ${ratings} s
-    WHERE s.${key} IN ${IDS} AND s.day BETWEEN @from AND @to GROUP BY s.${key}`,
-  ).all<RatingSums & { id: number }>(scoped(scope.ids, p));
+  return periodTotals(db, TOTALS[scope.level].ratings, RATING_SUM_KEYS, scope.ids, p);
 }
 
 export async function sumRatingsByDay(db: DbOrTx, scope: RollupScope, p: DayRange) {
@@ -244,16 +292,9 @@ export async function countCodes(db: DbOrTx, ids: readonly number[]): Promise<nu
   return n ?? 0;
 }
 
-/** Case sums per department (from their running totals), or per organisation unit (as sumRatingsPer), over a period. */
+/** Case sums per department, or per organisation unit (its own departments'), over a period. */
 export async function sumCasesPer(db: DbOrTx, scope: RollupScope, p: DayRange): Promise<(CaseSums & { id: number })[]> {
-  if (scope.level === 'department') return departmentTotals(db, DEPARTMENT_CASE_TOTALS, CASE_FLAG_KEYS, scope.ids, p);
-  if (!readsUnitRows(p)) return departmentTotals(db, UNIT_CASE_TOTALS, CASE_FLAG_KEYS, scope.ids, p);
-  const { key, cases } = LEVELS[scope.level];
-  return statement(
-    db,
-    `SELECT c.${key} AS id, ${CASE_SUMS} FROM ${cases} c
-    WHERE c.${key} IN ${IDS} AND c.day BETWEEN @from AND @to GROUP BY c.${key}`,
-  ).all<CaseSums & { id: number }>(scoped(scope.ids, p));
+  return periodTotals(db, TOTALS[scope.level].cases, CASE_FLAG_KEYS, scope.ids, p);
 }
 
 export async function sumCasesByDay(db: DbOrTx, scope: RollupScope, p: DayRange) {

@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { type Db, openDb, writerOf } from '../../db/client.js';
-import { DEPARTMENT_RUNNING_TOTALS, ORG_UNIT_ROLLUPS } from '../../db/queries/recount.js';
+import { ORG_UNIT_ROLLUPS, RUNNING_TOTALS } from '../../db/queries/recount.js';
 import { writeSql } from './app.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../../db/migrations', import.meta.url));
@@ -51,15 +51,16 @@ function statementsOf(tagEnd: string): string[] {
 }
 
 /**
- * Today's write path also writes the rollups that migrations 0041 (organisation-unit rollups) and 0042
- * (department running totals) add, and fill from the older rollups: a test of an earlier migration
- * creates their tables, as those migrations make them, while today's factories write, and drops them
- * again before the migrations run, as in a database of that time.
+ * Today's write path also writes the rollups that migrations 0041 (organisation-unit rollups), 0042
+ * (department running totals) and 0043 (unit running totals) add, and fill from the older rollups: a
+ * test of an earlier migration creates their tables, as those migrations make them, while today's
+ * factories write, and drops them again before the migrations run, as in a database of that time.
  */
 export async function createLaterRollups(db: Db): Promise<void> {
-  for (const s of [...createTablesOf('_org_unit_rollups'), ...createTablesOf('_department_running_totals')]) await writeSql(db, sql.raw(s));
+  for (const tag of ['_org_unit_rollups', '_department_running_totals', '_org_unit_running_totals'])
+    for (const s of createTablesOf(tag)) await writeSql(db, sql.raw(s));
 }
 
 export async function dropLaterRollups(db: Db): Promise<void> {
-  for (const { table } of [...ORG_UNIT_ROLLUPS, ...DEPARTMENT_RUNNING_TOTALS]) await writeSql(db, sql.raw(`DROP TABLE ${table}`));
+  for (const { table } of [...ORG_UNIT_ROLLUPS, ...RUNNING_TOTALS]) await writeSql(db, sql.raw(`DROP TABLE ${table}`));
 }

@@ -432,3 +432,43 @@ describe.skipIf(driverUnderTest === 'pg')('migration 0042 makes the department r
     }
   });
 });
+
+describe.skipIf(driverUnderTest === 'pg')('migration 0043 makes the unit running totals of the unit rollups', () => {
+  it('one row per unit and day it has a row: the sums of its rows up to that day', async () => {
+    const db = databaseBefore('_org_unit_running_totals', dir);
+    expect(await firstRow(db, sql`SELECT name FROM sqlite_master WHERE name = 'cumulative_org_unit_stats'`)).toBeUndefined();
+    const [u, v] = [await oldCounty(db), await oldCounty(db)];
+    // Unit rollup rows as an older server wrote them, with a day between them that has none.
+    for (const [unit, day, s5, s1, cases] of [
+      [u.id, '2026-11-02', 3, 1, 1],
+      [u.id, '2026-11-04', 4, 0, 0],
+      [u.id, '2026-11-05', 2, 2, 2],
+      [v.id, '2026-11-03', 7, 0, 0],
+    ] as const) {
+      await writeSql(db, sql`INSERT INTO daily_org_unit_stats (org_unit_id, day, s5, s1) VALUES (${unit}, ${day}, ${s5}, ${s1})`);
+      await writeSql(
+        db,
+        sql`INSERT INTO daily_org_unit_case_stats (org_unit_id, day, cases, closed) VALUES (${unit}, ${day}, ${cases}, ${cases})`,
+      );
+    }
+
+    await migrateDb(db);
+    expect(await rows(db, sql`SELECT org_unit_id AS u, day, s5, s1, s2 FROM cumulative_org_unit_stats ORDER BY org_unit_id, day`)).toEqual([
+      { u: u.id, day: '2026-11-02', s5: 3, s1: 1, s2: 0 },
+      { u: u.id, day: '2026-11-04', s5: 7, s1: 1, s2: 0 },
+      { u: u.id, day: '2026-11-05', s5: 9, s1: 3, s2: 0 },
+      { u: v.id, day: '2026-11-03', s5: 7, s1: 0, s2: 0 },
+    ]);
+    expect(
+      await rows(db, sql`SELECT org_unit_id AS u, day, cases, closed, open FROM cumulative_org_unit_case_stats ORDER BY org_unit_id, day`),
+    ).toEqual([
+      { u: u.id, day: '2026-11-02', cases: 1, closed: 1, open: 0 },
+      { u: u.id, day: '2026-11-04', cases: 1, closed: 1, open: 0 },
+      { u: u.id, day: '2026-11-05', cases: 3, closed: 3, open: 0 },
+      { u: v.id, day: '2026-11-03', cases: 0, closed: 0, open: 0 },
+    ]);
+    for (const table of ['cumulative_org_unit_stats', 'cumulative_org_unit_case_stats']) {
+      expect((await firstRow<{ sql: string }>(db, sql`SELECT sql FROM sqlite_master WHERE name = ${table}`))!.sql).toMatch(/WITHOUT ROWID/);
+    }
+  });
+});

@@ -198,14 +198,27 @@ describe('Rollups agree exactly with a recount from raw rows', () => {
         sql`UPDATE cumulative_department_case_stats SET cases = cases + 1
         WHERE department_id = ${d.w.deptA.id} AND day = ${lastDay('cumulative_department_case_stats', d.w.deptA.id)}`,
       );
+      // The unit running totals, on their own too: the last row of department A's unit.
+      const lastUnitDay = (table: string) => sql`(SELECT max(day) FROM ${sql.raw(table)} WHERE org_unit_id = ${unitA})`;
+      await writeSql(
+        t.db,
+        sql`UPDATE cumulative_org_unit_stats SET s2 = s2 + 1 WHERE org_unit_id = ${unitA} AND day = ${lastUnitDay('cumulative_org_unit_stats')}`,
+      );
+      await writeSql(
+        t.db,
+        sql`UPDATE cumulative_org_unit_case_stats SET closed = closed + 1
+        WHERE org_unit_id = ${unitA} AND day = ${lastUnitDay('cumulative_org_unit_case_stats')}`,
+      );
       const bad = await t.services.stats.verifyRollups();
       expect(bad.ok).toBe(false);
-      expect(bad.mismatchCount).toBe(11);
+      expect(bad.mismatchCount).toBe(13);
       expect(bad.mismatches.map((m) => m.table).sort()).toEqual([
         'case_status_counts',
         'cumulative_code_stats',
         'cumulative_department_case_stats',
         'cumulative_department_stats',
+        'cumulative_org_unit_case_stats',
+        'cumulative_org_unit_stats',
         'daily_case_stats',
         'daily_code_stats',
         'daily_department_stats',
@@ -226,6 +239,9 @@ describe('Rollups agree exactly with a recount from raw rows', () => {
       const departmentTotals = bad.mismatches.find((m) => m.table === 'cumulative_department_stats')!;
       expect(departmentTotals.key).toMatchObject({ departmentId: d.w.deptB.id });
       expect(departmentTotals.actual!.s3).toBe((departmentTotals.expected!.s3 as number) + 1);
+      const unitTotals = bad.mismatches.find((m) => m.table === 'cumulative_org_unit_stats')!;
+      expect(unitTotals.key).toMatchObject({ orgUnitId: d.w.deptA.orgUnitId });
+      expect(unitTotals.actual!.s2).toBe((unitTotals.expected!.s2 as number) + 1);
 
       const fixed = await t.services.stats.rebuildRollups();
       expect(fixed.ok).toBe(true);

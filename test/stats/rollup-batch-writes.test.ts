@@ -17,6 +17,7 @@ const TABLES = [
   ['daily_tag_stats', 'tag, department_id, day'],
   ['daily_code_stored_stats', 'code_id, day'],
   ['daily_org_unit_stats', 'org_unit_id, day'],
+  ['cumulative_org_unit_stats', 'org_unit_id, day'],
   ['daily_org_unit_tag_stats', 'tag, org_unit_id, day'],
 ] as const;
 

@@ -15,7 +15,8 @@ import { makeCode, makeRating, useTestWorld } from '../helpers/factories.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const RATING_ROLLUPS = /\b(daily_code_stats|cumulative_code_stats|daily_department_stats|cumulative_department_stats|daily_tag_stats)\b/;
+const RATING_ROLLUPS =
+  /\b(daily_code_stats|cumulative_code_stats|daily_department_stats|cumulative_department_stats|cumulative_org_unit_stats|daily_tag_stats)\b/;
 
 const { t, w } = useTestWorld();
 
@@ -298,9 +299,10 @@ describe('rating rollups written once per group-commit batch', () => {
     );
     const large = await submitTogether(mixedItems(90, codes, 3), times);
     expect([small.transactions, large.transactions]).toEqual([1, 1]);
-    // Code days and their two running-totals steps, department days and theirs, tags: seven statements per batch.
-    expect(small.rollupStatements).toBe(7);
-    expect(large.rollupStatements).toBe(7);
+    // Code days and their two running-totals steps, department days and theirs, the units' two
+    // running-totals steps, tags: nine statements per batch.
+    expect(small.rollupStatements).toBe(9);
+    expect(large.rollupStatements).toBe(9);
     await expectExact();
   });
 });

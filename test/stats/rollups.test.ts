@@ -6,9 +6,7 @@ import { sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { firstRow, rows } from '../../db/client.js';
 import { CASE_COLUMNS, RATING_COLUMNS } from '../../db/queries/rollups.js';
-import { UNIT_ROWS_MAX_DAYS } from '../../db/queries/stats.js';
 import type { Actor } from '../../server/modules/auth/actor.js';
-import { daysBetween } from '../../shared/china-time.js';
 import { bearerFor, writeSql } from '../helpers/app.js';
 import { makeCode, makeRating, useTestWorld } from '../helpers/factories.js';
 
@@ -123,7 +121,6 @@ function periods(): { from: string; to: string }[] {
     { from: '2026-09-01', to: '2026-09-30' },
     { from: '2026-10-15', to: '2026-10-15' },
     { from: '2026-09-20', to: '2026-12-05' },
-    // Longer than UNIT_ROWS_MAX_DAYS: the whole scope's sums from its departments' running totals.
     { from: '2026-08-01', to: '2026-12-05' },
   ];
   for (let i = 0; i < 8; i++) {
@@ -135,8 +132,6 @@ function periods(): { from: string; to: string }[] {
 
 describe('dashboard rollups answer exactly what a raw count of the ratings says', () => {
   it('departments, summary, trend and the ratings total, for every period', async () => {
-    const lengths = periods().map((p) => daysBetween(p.from, p.to) + 1);
-    expect(lengths.some((n) => n > UNIT_ROWS_MAX_DAYS) && lengths.some((n) => n <= UNIT_ROWS_MAX_DAYS)).toBe(true);
     const raw = await rawRatings();
     expect(raw.some((r) => r.excluded === 1)).toBe(true);
     const inScope = (r: RawRating) => r.departmentId === w.deptA.id || r.departmentId === w.deptB.id;
@@ -156,9 +151,26 @@ describe('dashboard rollups answer exactly what a raw count of the ratings says'
         ).toMatchObject(byScore(inPeriod.filter((r) => r.departmentId === d.id)));
       }
       expect(await get(`/api/stats/summary?${qs}`), qs).toMatchObject(byScore(inPeriod.filter(inScope)));
-      const trend = (await get(`/api/stats/trend?${qs}`)).points as { from: string; total: number }[];
+      const trend = (await get(`/api/stats/trend?${qs}`)).points as { from: string; total: number; cases: number }[];
       for (const point of trend)
         expect(point.total, `${qs} ${point.from}`).toBe(byScore(inPeriod.filter((r) => inScope(r) && r.day === point.from)).total);
+      // By week and by month (the running totals at the buckets' ends): each bucket's own ratings.
+      for (const granularity of ['week', 'month']) {
+        const points = (await get(`/api/stats/trend?${qs}&granularity=${granularity}`)).points as {
+          from: string;
+          to: string;
+          cases: number;
+        }[];
+        expect(points.length, `${qs} ${granularity}`).toBeGreaterThan(0);
+        for (const point of points) {
+          expect(point, `${qs} ${granularity} ${point.from}`).toMatchObject(
+            byScore(inPeriod.filter((r) => inScope(r) && r.day >= point.from && r.day <= point.to)),
+          );
+          // Its 差评 cases: those of its days (the daily rows).
+          const days = trend.filter((d) => d.from >= point.from && d.from <= point.to);
+          expect(point.cases, `${qs} ${granularity} ${point.from} cases`).toBe(days.reduce((n, d) => n + d.cases, 0));
+        }
+      }
       expect((await get(`/api/stats/ratings?${qs}&limit=1`)).total, qs).toBe(byScore(inPeriod.filter(inScope)).total);
       expect((await get(`/api/stats/ratings?${qs}&kind=bad&limit=1`)).total, qs).toBe(
         inPeriod.filter((r) => inScope(r) && r.excluded === 0 && r.score <= 2).length,
@@ -309,13 +321,12 @@ describe('the routes read the new rollups (a change there shows in the answer)',
     expect(after.h.bad[2][9]).toBe(before.h.bad[2][9] + 2);
   });
 
-  it("the whole scope's heat map, trend, tags and summary come from the organisation-unit rollups", async () => {
+  it("the whole scope's heat map, trend by day and tags come from the organisation-unit rollups", async () => {
     const day = '2026-10-15'; // a Thursday
     const qs = `from=${day}&to=${day}`;
     const read = async () => ({
       h: await get(`/api/stats/heatmap?${qs}`),
       t: await get(`/api/stats/trend?${qs}`),
-      s: await get(`/api/stats/summary?${qs}`),
       tags: await get(`/api/stats/tags?${qs}`),
     });
     const before = await read();
@@ -334,45 +345,59 @@ describe('the routes read the new rollups (a change there shows in the answer)',
     expect(after.h.total[3][10]).toBe(before.h.total[3][10] + 5);
     expect(after.h.bad[3][10]).toBe(before.h.bad[3][10] + 5);
     expect(after.t.points[0].total).toBe(before.t.points[0].total + 5);
-    expect(after.s.total).toBe(before.s.total + 5);
     expect(after.tags.tags).toContainEqual({ tag: '只在单位汇总里', kind: 'other', count: 4 });
     expect(before.tags.tags.map((x: { tag: string }) => x.tag)).not.toContain('只在单位汇总里');
   });
 
-  it("over a long period, the whole scope's summary and every ratings total come from the department running totals", async () => {
-    const long = 'from=2026-08-01&to=2026-12-05';
-    const short = 'from=2026-11-01&to=2026-11-30';
+  it("the whole scope's summary and trend by week or month come from the unit running totals, list totals from the department ones", async () => {
+    const month = 'from=2026-11-01&to=2026-11-30';
     const read = async () => ({
-      long: await get(`/api/stats/summary?${long}`),
-      short: await get(`/api/stats/summary?${short}`),
-      ratings: await get(`/api/stats/ratings?${short}&limit=1`),
+      month: await get(`/api/stats/summary?${month}`),
+      year: await get('/api/stats/summary?from=2025-12-06&to=2026-12-05'),
+      weeks: await get('/api/stats/trend?from=2026-10-01&to=2026-11-30&granularity=week'),
+      months: await get('/api/stats/trend?from=2026-09-15&to=2026-12-05&granularity=month'),
+      days: await get('/api/stats/trend?from=2026-11-19&to=2026-11-21'),
+      ratings: await get(`/api/stats/ratings?${month}&limit=1`),
     });
     const before = await read();
-    expect(before.long.cases).toBeGreaterThan(0);
-    // Only the running totals change: from 2026-11-20 on, 6 more 5★ and 2 more cases for department A.
+    expect(before.month.cases).toBeGreaterThan(0);
+    // Only running totals change, from 2026-11-20 on: the unit of department A gains 6 5★ and 2 cases;
+    // department A's own totals gain 3 5★.
+    const unit = (await firstRow<{ id: number }>(t.db, sql`SELECT org_unit_id AS id FROM departments WHERE id = ${w.deptA.id}`))!.id;
     const day = '2026-11-20';
-    for (const [table, columns, set] of [
-      ['cumulative_department_stats', RATING_COLUMNS, 's5 = s5 + 6'],
-      ['cumulative_department_case_stats', CASE_COLUMNS, 'cases = cases + 2'],
+    for (const [table, key, id, columns, set] of [
+      ['cumulative_org_unit_stats', 'org_unit_id', unit, RATING_COLUMNS, 's5 = s5 + 6'],
+      ['cumulative_org_unit_case_stats', 'org_unit_id', unit, CASE_COLUMNS, 'cases = cases + 2'],
+      ['cumulative_department_stats', 'department_id', w.deptA.id, RATING_COLUMNS, 's5 = s5 + 3'],
     ] as const) {
-      const cols = sql.raw(columns.join(', '));
+      const [tbl, k, cols] = [sql.raw(table), sql.raw(key), sql.raw(columns.join(', '))];
       await writeSql(
         t.db,
-        sql`INSERT INTO ${sql.raw(table)} (department_id, day, ${cols})
-        SELECT department_id, ${day}, ${cols} FROM ${sql.raw(table)}
-        WHERE department_id = ${w.deptA.id} AND day = (SELECT max(day) FROM ${sql.raw(table)}
-          WHERE department_id = ${w.deptA.id} AND day < ${day})
-        ON CONFLICT (department_id, day) DO NOTHING`,
+        sql`INSERT INTO ${tbl} (${k}, day, ${cols})
+        SELECT ${k}, ${day}, ${cols} FROM ${tbl}
+        WHERE ${k} = ${id} AND day = (SELECT max(day) FROM ${tbl} WHERE ${k} = ${id} AND day < ${day})
+        ON CONFLICT (${k}, day) DO NOTHING`,
       );
-      await writeSql(t.db, sql`UPDATE ${sql.raw(table)} SET ${sql.raw(set)} WHERE department_id = ${w.deptA.id} AND day >= ${day}`);
+      await writeSql(t.db, sql`UPDATE ${tbl} SET ${sql.raw(set)} WHERE ${k} = ${id} AND day >= ${day}`);
     }
     const after = await read();
-    expect(after.long.total).toBe(before.long.total + 6);
-    expect(after.long.cases).toBe(before.long.cases + 2);
-    expect(after.ratings.total).toBe(before.ratings.total + 6);
-    // A month's summary of the whole scope still reads the unit rows, which did not change.
-    expect(after.short.total).toBe(before.short.total);
-    expect(after.short.cases).toBe(before.short.cases);
+    for (const period of ['month', 'year'] as const) {
+      expect(after[period].total, period).toBe(before[period].total + 6);
+      expect(after[period].cases, period).toBe(before[period].cases + 2);
+    }
+    type Point = { from: string; total: number; cases: number };
+    const gained = (b: Point[], a: Point[]) =>
+      a.map((p, i) => ({ from: p.from, total: p.total - b[i]!.total, cases: p.cases - b[i]!.cases }));
+    // The week and the month of 2026-11-20 gain them, no other.
+    expect(gained(before.weeks.points, after.weeks.points).filter((p) => p.total || p.cases)).toEqual([
+      { from: '2026-11-16', total: 6, cases: 2 },
+    ]);
+    expect(gained(before.months.points, after.months.points).filter((p) => p.total || p.cases)).toEqual([
+      { from: '2026-11-01', total: 6, cases: 2 },
+    ]);
+    // By day, the trend still reads the daily unit rows, which did not change.
+    expect(after.days.points).toEqual(before.days.points);
+    expect(after.ratings.total).toBe(before.ratings.total + 3);
   });
 
   it('unclosed counts and the queue total come from case_status_counts', async () => {

@@ -109,11 +109,11 @@ export const codeTotals = {
     r === null ? [...RATING_SUMS.map(() => 0), null, null] : [...RATING_SUMS.map((k) => r[k]), r.lastSubmissionDay, r.lastOpenDay],
 };
 
-/** A department running-totals row: department id, day, then its counters. */
-export type DepartmentTotalsRow = (string | number)[];
+/** A running-totals row of a department or unit: its id, day, then its counters. */
+export type TotalsRow = (string | number)[];
 
-/** Rows [department, day, ...counters] made running totals: each the sum of its department's rows up to its day. */
-export function runningTotalsOf(rows: readonly DepartmentTotalsRow[]): DepartmentTotalsRow[] {
+/** Rows [key, day, ...counters] made running totals: each the sum of its key's rows up to its day. */
+export function runningTotalsOf(rows: readonly TotalsRow[]): TotalsRow[] {
   const ordered = rows
     .map((r) => [...r])
     .sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : a[1]! < b[1]! ? -1 : a[1]! > b[1]! ? 1 : 0));
@@ -124,10 +124,10 @@ export function runningTotalsOf(rows: readonly DepartmentTotalsRow[]): Departmen
   return ordered;
 }
 
-/** Department running totals (runningTotalsOf, readDepartmentRunningTotals), as withoutRepeatedTotals compares them. */
-export function departmentTotals(counters: number) {
+/** Department or unit running totals (runningTotalsOf, readRunningTotals), as withoutRepeatedTotals compares them. */
+export function keyedTotals(counters: number) {
   return {
-    keyOf: (r: DepartmentTotalsRow) => r[0],
-    valuesOf: (r: DepartmentTotalsRow | null) => (r === null ? new Array<number>(counters).fill(0) : r.slice(2)),
+    keyOf: (r: TotalsRow) => r[0],
+    valuesOf: (r: TotalsRow | null) => (r === null ? new Array<number>(counters).fill(0) : r.slice(2)),
   };
 }

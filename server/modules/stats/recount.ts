@@ -9,11 +9,11 @@ import { addCaseCounts, emptyCaseCounts } from './indicators.js';
 import {
   codeTotals,
   cumulativeFrom,
-  type DepartmentTotalsRow,
   departmentDaysFrom,
-  departmentTotals,
+  keyedTotals,
   rowAt,
   runningTotalsOf,
+  type TotalsRow,
   withoutRepeatedTotals,
 } from './recount-rows.js';
 
@@ -27,7 +27,7 @@ type RollupTable =
   | 'case_status_counts'
   | 'daily_matter_stats'
   | q.OrgUnitRollup['table']
-  | q.DepartmentRunningTotals['table'];
+  | q.RunningTotalsTable['table'];
 
 /** A compared figure: a count, or a day ('YYYY-MM-DD', null for none) of the running totals. */
 type Value = number | string | null;
@@ -112,11 +112,12 @@ function orgUnitSpec(u: q.OrgUnitRollup): TableSpec<(string | number)[]> {
   };
 }
 
-/** A department running-totals table's rows (readDepartmentRunningTotals): keyed by department and day. */
-function departmentTotalsSpec(r: q.DepartmentRunningTotals): TableSpec<DepartmentTotalsRow> {
+/** A running-totals table's rows (readRunningTotals): keyed by department (or unit) and day. */
+function runningTotalsSpec(r: q.RunningTotalsTable): TableSpec<TotalsRow> {
+  const key = r.key === 'department_id' ? 'departmentId' : 'orgUnitId';
   return {
     table: r.table,
-    key: (row) => ({ departmentId: row[0]!, day: row[1]! }),
+    key: (row) => ({ [key]: row[0]!, day: row[1]! }),
     values: (row) => Object.fromEntries(r.counters.map((c, i) => [c, row[2 + i]!])),
   };
 }
@@ -240,16 +241,19 @@ export async function verifyRollups(db: Db): Promise<VerifyResponse> {
         count += compare(orgUnitSpec(u), expectedUnits[u.table], stored, mismatches);
         derivedRows[u.table] = stored.length;
       }
-      // Each department running-totals table against the running sums of the recount's department rows.
+      // Each running-totals table against the running sums of the recount's department rows (per
+      // department, or summed per unit as above).
       const expectedTotals = {
         cumulative_department_stats: expected.departmentDays.map((r) => [r.departmentId, r.day, ...RATING_SUMS.map((k) => r[k])]),
         cumulative_department_case_stats: expected.caseDays.map((r) => [r.departmentId, r.day, ...CASE_FLAG_KEYS.map((k) => r[k])]),
+        cumulative_org_unit_stats: expectedUnits.daily_org_unit_stats.map((r) => r.slice(0, 2 + RATING_SUMS.length)),
+        cumulative_org_unit_case_stats: expectedUnits.daily_org_unit_case_stats,
       };
-      for (const r of q.DEPARTMENT_RUNNING_TOTALS) {
-        const stored = await q.readDepartmentRunningTotals(tx, r);
-        const { keyOf, valuesOf } = departmentTotals(r.counters.length);
+      for (const r of q.RUNNING_TOTALS) {
+        const stored = await q.readRunningTotals(tx, r);
+        const { keyOf, valuesOf } = keyedTotals(r.counters.length);
         count += compare(
-          departmentTotalsSpec(r),
+          runningTotalsSpec(r),
           withoutRepeatedTotals(runningTotalsOf(expectedTotals[r.table]), keyOf, valuesOf),
           withoutRepeatedTotals(stored, keyOf, valuesOf),
           mismatches,

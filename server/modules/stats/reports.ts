@@ -135,10 +135,16 @@ export function createStatsReports(deps: StatsDeps) {
       const granularity = query.granularity ?? 'day';
       const ids = (await scopedDepartments(deps, actor, query.departmentId)).map((d) => d.id);
       const scope = await rollupScope(deps, actor, query.departmentId, async () => ids.map((id) => ({ id })));
-      const points = buckets(p, granularity).map((b) => ({ ...b, r: emptyFigureCounts(), c: emptyCaseCounts(), overdueOpen: 0 }));
+      const periods = buckets(p, granularity);
+      const points = periods.map((b) => ({ ...b, r: emptyFigureCounts(), c: emptyCaseCounts(), overdueOpen: 0 }));
       const at = new Map(points.map((b) => [b.from, b]));
-      for (const row of await q.sumRatingsByDay(db, scope, p)) addFigureCounts(at.get(bucketStart(row.day, granularity, p.from))!.r, row);
-      for (const row of await q.sumCasesByDay(db, scope, p)) addCaseCounts(at.get(bucketStart(row.day, granularity, p.from))!.c, row);
+      // By day, the daily rows; by week or month, the running totals at the buckets' ends (one row a
+      // department or unit per bucket, however many days it has). Rows of a bucket carry its first day.
+      const byDay = granularity === 'day';
+      const ratings = byDay ? await q.sumRatingsByDay(db, scope, p) : await q.sumRatingsPerBucket(db, scope, periods);
+      for (const row of ratings) addFigureCounts(at.get(bucketStart(row.day, granularity, p.from))!.r, row);
+      const cases = byDay ? await q.sumCasesByDay(db, scope, p) : await q.sumCasesPerBucket(db, scope, periods);
+      for (const row of cases) addCaseCounts(at.get(bucketStart(row.day, granularity, p.from))!.c, row);
       for (const row of await q.countOverdueOpenByDay(db, scope, p, todayOf(deps))) {
         at.get(bucketStart(row.day, granularity, p.from))!.overdueOpen += Number(row.n);
       }
