@@ -275,6 +275,9 @@ export async function runDashboards(opts: DashboardOptions): Promise<{ rows: Row
       },
       { name: 'GET /api/stats/departments, 365 days', url: () => `/api/stats/departments?${yearRange}`, goal: false },
       { name: 'GET /api/stats/trend, 365 days by month', url: () => `/api/stats/trend?${yearRange}&granularity=month`, goal: false },
+      { name: 'GET /api/stats/trend, 365 days by week', url: () => `/api/stats/trend?${yearRange}&granularity=week`, goal: false },
+      { name: 'GET /api/stats/summary, 365 days', url: () => `/api/stats/summary?${yearRange}`, goal: false },
+      { name: 'GET /api/stats/ratings, 365 days', url: () => `/api/stats/ratings?${yearRange}`, goal: false },
       // The county's every window over 30 days (and the 60 + 14 days its 差评骤失 signal looks back on).
       { name: 'GET /api/stats/credibility (reads the 办件)', url: () => `/api/stats/credibility?${range30()}&limit=50`, goal: false },
     ];
