@@ -1,8 +1,9 @@
 // Read side of the statistics. Every indicator query reads the rollups, never the raw ratings: one row
 // per department (or organisation unit) and day (daily_department_stats, daily_case_stats,
-// daily_tag_stats, daily_org_unit_*), or two rows per code or department for its figures over a period
-// (cumulative_code_stats, cumulative_department_stats, cumulative_department_case_stats: running totals). Only the "ratings behind a figure"
-// lists and the export detail read ratings, by (department, day) through ratings_dept_day_time_idx.
+// daily_tag_stats, daily_org_unit_*), or two rows per code, department or unit for its figures over a
+// period (cumulative_code_stats, cumulative_department_*, cumulative_org_unit_*: running totals; a
+// trend by week or month, one row per bucket). Only the "ratings behind a figure" lists and the export
+// detail read ratings, by (department, day) through ratings_dept_day_time_idx.
 // The dashboards run the rollup reads on every request: they are plain statements prepared once per
 // connection (building and preparing the SQL cost as much as running it on a month's rows).
 
@@ -59,9 +60,10 @@ const CASE_SUMS = `coalesce(sum(c.cases), 0) AS cases, coalesce(sum(c.real_name)
 
 /**
  * Whose rows a scope's figures sum: its departments' (daily_department_stats, daily_case_stats,
- * daily_tag_stats), or, for a scope of whole organisation units (an administrator's or supervisor's
- * subtree, no department asked for), those units' (daily_org_unit_*: each unit's own departments
- * summed on write), 10× fewer rows in a province of 40 counties and 400 departments.
+ * daily_tag_stats, their running totals), or, for a scope of whole organisation units (an
+ * administrator's or supervisor's subtree, no department asked for), those units' (daily_org_unit_*
+ * and cumulative_org_unit_*: each unit's own departments summed on write), 10× fewer rows in a province
+ * of 40 counties and 400 departments.
  */
 export interface RollupScope {
   level: 'department' | 'unit';

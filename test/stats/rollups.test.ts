@@ -170,6 +170,15 @@ describe('dashboard rollups answer exactly what a raw count of the ratings says'
           const days = trend.filter((d) => d.from >= point.from && d.from <= point.to);
           expect(point.cases, `${qs} ${granularity} ${point.from} cases`).toBe(days.reduce((n, d) => n + d.cases, 0));
         }
+        // One department: its own running totals.
+        const mine = (await get(`/api/stats/trend?${qs}&granularity=${granularity}&departmentId=${w.deptA.id}`)).points as {
+          from: string;
+          to: string;
+        }[];
+        for (const point of mine)
+          expect(point, `${qs} ${granularity} ${point.from} department`).toMatchObject(
+            byScore(inPeriod.filter((r) => r.departmentId === w.deptA.id && r.day >= point.from && r.day <= point.to)),
+          );
       }
       expect((await get(`/api/stats/ratings?${qs}&limit=1`)).total, qs).toBe(byScore(inPeriod.filter(inScope)).total);
       expect((await get(`/api/stats/ratings?${qs}&kind=bad&limit=1`)).total, qs).toBe(
