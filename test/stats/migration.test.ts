@@ -390,84 +390,61 @@ describe.skipIf(driverUnderTest === 'pg')('migration 0041 sums the department ro
   });
 });
 
-describe.skipIf(driverUnderTest === 'pg')('migration 0042 makes the department running totals of the department rollups', () => {
-  it('one row per department and day it has a row: the sums of its rows up to that day', async () => {
-    const db = databaseBefore('_department_running_totals', dir);
-    expect(await firstRow(db, sql`SELECT name FROM sqlite_master WHERE name = 'cumulative_department_stats'`)).toBeUndefined();
-    const county = await oldCounty(db);
-    const [a, b] = [await oldDepartment(db, county.id), await oldDepartment(db, county.id)];
-    // Department rollup rows as an older server wrote them, with a day between them that has none.
-    for (const [dept, day, s5, s1, cases] of [
-      [a.id, '2026-11-02', 3, 1, 1],
-      [a.id, '2026-11-04', 4, 0, 0],
-      [a.id, '2026-11-05', 2, 2, 2],
-      [b.id, '2026-11-03', 7, 0, 0],
+/** The migrations that make running totals of older daily rollups: which keys, which tables. */
+const RUNNING_TOTALS_MIGRATIONS = [
+  {
+    name: '0042 makes the department running totals of the department rollups',
+    tag: '_department_running_totals',
+    key: 'department_id',
+    ratings: ['daily_department_stats', 'cumulative_department_stats'],
+    cases: ['daily_case_stats', 'cumulative_department_case_stats'],
+    // Two departments of one county, as raw rows of their old columns.
+    keys: async (db: Db) => {
+      const county = await oldCounty(db);
+      return [(await oldDepartment(db, county.id)).id, (await oldDepartment(db, county.id)).id];
+    },
+  },
+  {
+    name: '0043 makes the unit running totals of the unit rollups',
+    tag: '_org_unit_running_totals',
+    key: 'org_unit_id',
+    ratings: ['daily_org_unit_stats', 'cumulative_org_unit_stats'],
+    cases: ['daily_org_unit_case_stats', 'cumulative_org_unit_case_stats'],
+    keys: async (db: Db) => [(await oldCounty(db)).id, (await oldCounty(db)).id],
+  },
+] as const;
+
+describe.skipIf(driverUnderTest === 'pg').each(RUNNING_TOTALS_MIGRATIONS.map((m) => [m.name, m] as const))('migration %s', (_name, m) => {
+  it('one row per key and day it has a row: the sums of its rows up to that day', async () => {
+    const db = databaseBefore(m.tag, dir);
+    expect(await firstRow(db, sql`SELECT name FROM sqlite_master WHERE name = ${m.ratings[1]}`)).toBeUndefined();
+    const [a, b] = await m.keys(db);
+    const [key, ratings, cases] = [sql.raw(m.key), sql.raw(m.ratings[0]), sql.raw(m.cases[0])];
+    // Rollup rows as an older server wrote them, with a day between them that has none.
+    for (const [id, day, s5, s1, n] of [
+      [a, '2026-11-02', 3, 1, 1],
+      [a, '2026-11-04', 4, 0, 0],
+      [a, '2026-11-05', 2, 2, 2],
+      [b, '2026-11-03', 7, 0, 0],
     ] as const) {
-      await writeSql(db, sql`INSERT INTO daily_department_stats (department_id, day, s5, s1) VALUES (${dept}, ${day}, ${s5}, ${s1})`);
-      await writeSql(db, sql`INSERT INTO daily_case_stats (department_id, day, cases, open) VALUES (${dept}, ${day}, ${cases}, ${cases})`);
+      await writeSql(db, sql`INSERT INTO ${ratings} (${key}, day, s5, s1) VALUES (${id}, ${day}, ${s5}, ${s1})`);
+      await writeSql(db, sql`INSERT INTO ${cases} (${key}, day, cases, open) VALUES (${id}, ${day}, ${n}, ${n})`);
     }
 
     await migrateDb(db);
-    expect(
-      await rows(db, sql`SELECT department_id AS d, day, s5, s1, s2 FROM cumulative_department_stats ORDER BY department_id, day`),
-    ).toEqual([
-      { d: a.id, day: '2026-11-02', s5: 3, s1: 1, s2: 0 },
-      { d: a.id, day: '2026-11-04', s5: 7, s1: 1, s2: 0 },
-      { d: a.id, day: '2026-11-05', s5: 9, s1: 3, s2: 0 },
-      { d: b.id, day: '2026-11-03', s5: 7, s1: 0, s2: 0 },
+    expect(await rows(db, sql`SELECT ${key} AS k, day, s5, s1, s2 FROM ${sql.raw(m.ratings[1])} ORDER BY k, day`)).toEqual([
+      { k: a, day: '2026-11-02', s5: 3, s1: 1, s2: 0 },
+      { k: a, day: '2026-11-04', s5: 7, s1: 1, s2: 0 },
+      { k: a, day: '2026-11-05', s5: 9, s1: 3, s2: 0 },
+      { k: b, day: '2026-11-03', s5: 7, s1: 0, s2: 0 },
     ]);
-    expect(
-      await rows(
-        db,
-        sql`SELECT department_id AS d, day, cases, open, closed FROM cumulative_department_case_stats ORDER BY department_id, day`,
-      ),
-    ).toEqual([
-      { d: a.id, day: '2026-11-02', cases: 1, open: 1, closed: 0 },
-      { d: a.id, day: '2026-11-04', cases: 1, open: 1, closed: 0 },
-      { d: a.id, day: '2026-11-05', cases: 3, open: 3, closed: 0 },
-      { d: b.id, day: '2026-11-03', cases: 0, open: 0, closed: 0 },
+    expect(await rows(db, sql`SELECT ${key} AS k, day, cases, open, closed FROM ${sql.raw(m.cases[1])} ORDER BY k, day`)).toEqual([
+      { k: a, day: '2026-11-02', cases: 1, open: 1, closed: 0 },
+      { k: a, day: '2026-11-04', cases: 1, open: 1, closed: 0 },
+      { k: a, day: '2026-11-05', cases: 3, open: 3, closed: 0 },
+      { k: b, day: '2026-11-03', cases: 0, open: 0, closed: 0 },
     ]);
-    for (const table of ['cumulative_department_stats', 'cumulative_department_case_stats']) {
-      expect((await firstRow<{ sql: string }>(db, sql`SELECT sql FROM sqlite_master WHERE name = ${table}`))!.sql).toMatch(/WITHOUT ROWID/);
-    }
-  });
-});
-
-describe.skipIf(driverUnderTest === 'pg')('migration 0043 makes the unit running totals of the unit rollups', () => {
-  it('one row per unit and day it has a row: the sums of its rows up to that day', async () => {
-    const db = databaseBefore('_org_unit_running_totals', dir);
-    expect(await firstRow(db, sql`SELECT name FROM sqlite_master WHERE name = 'cumulative_org_unit_stats'`)).toBeUndefined();
-    const [u, v] = [await oldCounty(db), await oldCounty(db)];
-    // Unit rollup rows as an older server wrote them, with a day between them that has none.
-    for (const [unit, day, s5, s1, cases] of [
-      [u.id, '2026-11-02', 3, 1, 1],
-      [u.id, '2026-11-04', 4, 0, 0],
-      [u.id, '2026-11-05', 2, 2, 2],
-      [v.id, '2026-11-03', 7, 0, 0],
-    ] as const) {
-      await writeSql(db, sql`INSERT INTO daily_org_unit_stats (org_unit_id, day, s5, s1) VALUES (${unit}, ${day}, ${s5}, ${s1})`);
-      await writeSql(
-        db,
-        sql`INSERT INTO daily_org_unit_case_stats (org_unit_id, day, cases, closed) VALUES (${unit}, ${day}, ${cases}, ${cases})`,
-      );
-    }
-
-    await migrateDb(db);
-    expect(await rows(db, sql`SELECT org_unit_id AS u, day, s5, s1, s2 FROM cumulative_org_unit_stats ORDER BY org_unit_id, day`)).toEqual([
-      { u: u.id, day: '2026-11-02', s5: 3, s1: 1, s2: 0 },
-      { u: u.id, day: '2026-11-04', s5: 7, s1: 1, s2: 0 },
-      { u: u.id, day: '2026-11-05', s5: 9, s1: 3, s2: 0 },
-      { u: v.id, day: '2026-11-03', s5: 7, s1: 0, s2: 0 },
-    ]);
-    expect(
-      await rows(db, sql`SELECT org_unit_id AS u, day, cases, closed, open FROM cumulative_org_unit_case_stats ORDER BY org_unit_id, day`),
-    ).toEqual([
-      { u: u.id, day: '2026-11-02', cases: 1, closed: 1, open: 0 },
-      { u: u.id, day: '2026-11-04', cases: 1, closed: 1, open: 0 },
-      { u: u.id, day: '2026-11-05', cases: 3, closed: 3, open: 0 },
-      { u: v.id, day: '2026-11-03', cases: 0, closed: 0, open: 0 },
-    ]);
-    for (const table of ['cumulative_org_unit_stats', 'cumulative_org_unit_case_stats']) {
+    for (const table of [m.ratings[1], m.cases[1]]) {
       expect((await firstRow<{ sql: string }>(db, sql`SELECT sql FROM sqlite_master WHERE name = ${table}`))!.sql).toMatch(/WITHOUT ROWID/);
     }
   });
