@@ -72,8 +72,24 @@ export interface RollupScope {
 }
 
 const LEVELS = {
-  department: { key: 'department_id', ratings: 'daily_department_stats', cases: 'daily_case_stats', tags: 'daily_tag_stats' },
-  unit: { key: 'org_unit_id', ratings: 'daily_org_unit_stats', cases: 'daily_org_unit_case_stats', tags: 'daily_org_unit_tag_stats' },
+  department: {
+    owners: 'departments',
+    key: 'department_id',
+    ratings: 'daily_department_stats',
+    cases: 'daily_case_stats',
+    tags: 'daily_tag_stats',
+    ratingTotals: 'cumulative_department_stats',
+    caseTotals: 'cumulative_department_case_stats',
+  },
+  unit: {
+    owners: 'org_units',
+    key: 'org_unit_id',
+    ratings: 'daily_org_unit_stats',
+    cases: 'daily_org_unit_case_stats',
+    tags: 'daily_org_unit_tag_stats',
+    ratingTotals: 'cumulative_org_unit_stats',
+    caseTotals: 'cumulative_org_unit_case_stats',
+  },
 } as const;
 
 /**
@@ -83,22 +99,16 @@ const LEVELS = {
  * array. Two seeks a department or unit whatever the period's length: a year of a province's 400
  * departments reads 800 rows, not 146,000, and a whole-unit scope of its 40 units 80, not 14,600.
  */
-function totalsSql(level: RollupScope['level'], table: string, columns: readonly string[]): string {
-  const [from, key] = level === 'department' ? ['departments', 'department_id'] : ['org_units', 'org_unit_id'];
-  const values = columns.join(', ');
+function totalsSql(level: RollupScope['level'], kind: 'ratingTotals' | 'caseTotals'): string {
+  const { owners, key, [kind]: table } = LEVELS[level];
+  const values = (kind === 'ratingTotals' ? RATING_COLUMNS : CASE_COLUMNS).join(', ');
   return `SELECT x.id, ${runningTotalAt(table, key, 'x.id', values, '<= @to')},
     ${runningTotalAt(table, key, 'x.id', values, '< @from')}
-    FROM ${from} x WHERE x.id IN ${IDS}`;
+    FROM ${owners} x WHERE x.id IN ${IDS}`;
 }
 const TOTALS = {
-  department: {
-    ratings: totalsSql('department', 'cumulative_department_stats', RATING_COLUMNS),
-    cases: totalsSql('department', 'cumulative_department_case_stats', CASE_COLUMNS),
-  },
-  unit: {
-    ratings: totalsSql('unit', 'cumulative_org_unit_stats', RATING_COLUMNS),
-    cases: totalsSql('unit', 'cumulative_org_unit_case_stats', CASE_COLUMNS),
-  },
+  department: { ratings: totalsSql('department', 'ratingTotals'), cases: totalsSql('department', 'caseTotals') },
+  unit: { ratings: totalsSql('unit', 'ratingTotals'), cases: totalsSql('unit', 'caseTotals') },
 } as const;
 
 /** Each department's or unit's sums (keys in the order of the JSON arrays' columns) from totalsSql. */
@@ -120,9 +130,9 @@ async function periodTotals<K extends string>(
  * each row by a LATERAL subquery (~2 µs a row; the SQLite text, which SQLite lacks LATERAL for, made it
  * hash every row of the table: 16 ms for a province's year by week, against 6).
  */
-function totalsAtSql(level: RollupScope['level'], table: string, columns: readonly string[]): { sqlite: string; pg: string } {
-  const [from, key] = level === 'department' ? ['departments', 'department_id'] : ['org_units', 'org_unit_id'];
-  const sums = columns.map((c) => `sum(m.${c})`).join(', ');
+function totalsAtSql(level: RollupScope['level'], kind: 'ratingTotals' | 'caseTotals'): { sqlite: string; pg: string } {
+  const { owners: from, key, [kind]: table } = LEVELS[level];
+  const sums = (kind === 'ratingTotals' ? RATING_COLUMNS : CASE_COLUMNS).map((c) => `sum(m.${c})`).join(', ');
   return {
     // CROSS JOIN keeps SQLite's order: the (department or unit, day) pairs first, then one row each (it
     // would otherwise read every row of each key first: 480 ms for a province's year by week).
@@ -138,14 +148,8 @@ function totalsAtSql(level: RollupScope['level'], table: string, columns: readon
   };
 }
 const TOTALS_AT = {
-  department: {
-    ratings: totalsAtSql('department', 'cumulative_department_stats', RATING_COLUMNS),
-    cases: totalsAtSql('department', 'cumulative_department_case_stats', CASE_COLUMNS),
-  },
-  unit: {
-    ratings: totalsAtSql('unit', 'cumulative_org_unit_stats', RATING_COLUMNS),
-    cases: totalsAtSql('unit', 'cumulative_org_unit_case_stats', CASE_COLUMNS),
-  },
+  department: { ratings: totalsAtSql('department', 'ratingTotals'), cases: totalsAtSql('department', 'caseTotals') },
+  unit: { ratings: totalsAtSql('unit', 'ratingTotals'), cases: totalsAtSql('unit', 'caseTotals') },
 } as const;
 
 /**
@@ -185,9 +189,6 @@ export async function sumRatingsPerBucket(db: DbOrTx, scope: RollupScope, bucket
 export async function sumCasesPerBucket(db: DbOrTx, scope: RollupScope, buckets: readonly DayRange[]) {
   return bucketTotals(db, TOTALS_AT[scope.level].cases, CASE_FLAG_KEYS, scope.ids, buckets);
 }
-
-/** One value of the department `d`'s rating running totals (runningTotalOf). */
-const departmentTotalOf = (expr: string, day: string) => runningTotalOf('cumulative_department_stats', 'department_id', 'd.id', expr, day);
 
 /** Counted-rating sums per department, or per organisation unit (its own departments'), over a period. */
 export async function sumRatingsPer(db: DbOrTx, scope: RollupScope, p: DayRange): Promise<(RatingSums & { id: number })[]> {
@@ -635,9 +636,15 @@ const RATING_COUNT_CAP = 10_000;
 
 /**
  * How many ratings match. Counted ratings by code/day/score come from the rollup (exact, fast at any
- * size); filters the rollup does not carry are counted on the rows, up to RATING_COUNT_CAP.
+ * size); filters the rollup does not carry are counted on the rows, up to RATING_COUNT_CAP. `scope`
+ * says whose rollup rows hold the departments' counts (rollupScope: whole units when it is a unit scope).
  */
-export async function countRatings(db: DbOrTx, f: RatingFilter): Promise<{ total: number; capped: boolean }> {
+export async function countRatings(
+  db: DbOrTx,
+  f: RatingFilter,
+  scope: RollupScope = { level: 'department', ids: f.departmentIds },
+): Promise<{ total: number; capped: boolean }> {
+  const { owners, key, ratingTotals, tags } = LEVELS[scope.level];
   // Filters no rollup carries: counted on the rows.
   const onRows =
     [f.realName, f.held, f.flagged, f.channel, f.bound].some((v) => v !== undefined) ||
@@ -647,20 +654,19 @@ export async function countRatings(db: DbOrTx, f: RatingFilter): Promise<{ total
   if (!onRows && f.tag === undefined) {
     const scores = f.score !== undefined ? [f.score] : f.kind === 'good' ? [3, 4, 5] : f.kind === 'bad' ? [1, 2] : [1, 2, 3, 4, 5];
     const sum = scores.map((n) => `s${n}`).join(' + ');
-    // One code: its rows of the period by primary key. Otherwise each department's running totals at
-    // the period's end minus those before its start: two seeks a department, whatever the period (a
-    // province's year was 146,000 department rows, 15 ms; a month 12,000, ~1 ms against ~0.8).
+    // One code: its rows of the period by primary key. Otherwise each department's (or whole unit's)
+    // running totals at the period's end minus those before its start: two seeks each, whatever the
+    // period (a province's year was 146,000 department rows, 15 ms; its 40 units are 80 seeks).
+    const totalOf = (day: string) => runningTotalOf(ratingTotals, key, 'x.id', sum, day);
     const [n] = await (f.codeId !== undefined
       ? statement(
           db,
           `SELECT sum(${sum}) FROM daily_code_stats WHERE code_id = @code AND day BETWEEN @from AND @to AND department_id IN ${IDS}`,
-        )
+        ).column<number | null>({ ...scoped(f.departmentIds, f), code: f.codeId })
       : statement(
           db,
-          `SELECT sum(coalesce(${departmentTotalOf(sum, '<= @to')}, 0) - coalesce(${departmentTotalOf(sum, '< @from')}, 0))
-          FROM departments d WHERE d.id IN ${IDS}`,
-        )
-    ).column<number | null>({ ...scoped(f.departmentIds, f), ...(f.codeId !== undefined ? { code: f.codeId } : {}) });
+          `SELECT sum(coalesce(${totalOf('<= @to')}, 0) - coalesce(${totalOf('< @from')}, 0)) FROM ${owners} x WHERE x.id IN ${IDS}`,
+        ).column<number | null>(scoped(scope.ids, f)));
     return { total: n ?? 0, capped: false };
   }
   // One tag of counted ratings, nothing else: the tag rollup counts those (a common tag was 10 001 rows
@@ -668,8 +674,8 @@ export async function countRatings(db: DbOrTx, f: RatingFilter): Promise<{ total
   if (!onRows && f.score === undefined && f.kind === undefined && f.codeId === undefined) {
     const [n] = await statement(
       db,
-      `SELECT sum(count) FROM daily_tag_stats WHERE tag = @tag AND department_id IN ${IDS} AND day BETWEEN @from AND @to`,
-    ).column<number | null>({ ...scoped(f.departmentIds, f), tag: f.tag });
+      `SELECT sum(count) FROM ${tags} WHERE tag = @tag AND ${key} IN ${IDS} AND day BETWEEN @from AND @to`,
+    ).column<number | null>({ ...scoped(scope.ids, f), tag: f.tag });
     return { total: n ?? 0, capped: false };
   }
   const n =

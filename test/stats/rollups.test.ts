@@ -97,8 +97,8 @@ async function rawRatings(): Promise<RawRating[]> {
   );
 }
 
-const get = async (path: string) => {
-  const res = await t.app.inject({ url: path, headers: bearerFor(t.app, w.supervisor) });
+const get = async (path: string, as: { id: number; role: string } = w.supervisor) => {
+  const res = await t.app.inject({ url: path, headers: bearerFor(t.app, as) });
   expect(res.statusCode, `${path} ${res.body}`).toBe(200);
   return res.json();
 };
@@ -182,6 +182,10 @@ describe('dashboard rollups answer exactly what a raw count of the ratings says'
       }
       expect((await get(`/api/stats/ratings?${qs}&limit=1`)).total, qs).toBe(byScore(inPeriod.filter(inScope)).total);
       expect((await get(`/api/stats/ratings?${qs}&kind=bad&limit=1`)).total, qs).toBe(
+        inPeriod.filter((r) => inScope(r) && r.excluded === 0 && r.score <= 2).length,
+      );
+      // Every 差评 of the set, and only those, carries this tag.
+      expect((await get(`/api/stats/ratings?${qs}&tag=${encodeURIComponent('服务态度差')}&limit=1`)).total, qs).toBe(
         inPeriod.filter((r) => inScope(r) && r.excluded === 0 && r.score <= 2).length,
       );
     }
@@ -355,10 +359,12 @@ describe('the routes read the new rollups (a change there shows in the answer)',
     expect(after.h.bad[3][10]).toBe(before.h.bad[3][10] + 5);
     expect(after.t.points[0].total).toBe(before.t.points[0].total + 5);
     expect(after.tags.tags).toContainEqual({ tag: '只在单位汇总里', kind: 'other', count: 4 });
+    // The list of a tag counts its ratings from the same rows.
+    expect((await get(`/api/stats/ratings?${qs}&tag=${encodeURIComponent('只在单位汇总里')}&limit=1`)).total).toBe(4);
     expect(before.tags.tags.map((x: { tag: string }) => x.tag)).not.toContain('只在单位汇总里');
   });
 
-  it("the whole scope's summary and trend by week or month come from the unit running totals, list totals from the department ones", async () => {
+  it("the whole scope's summary, trend by week or month and list total come from the unit running totals, a head's list total from the department ones", async () => {
     const month = 'from=2026-11-01&to=2026-11-30';
     const read = async () => ({
       month: await get(`/api/stats/summary?${month}`),
@@ -367,6 +373,7 @@ describe('the routes read the new rollups (a change there shows in the answer)',
       months: await get('/api/stats/trend?from=2026-09-15&to=2026-12-05&granularity=month'),
       days: await get('/api/stats/trend?from=2026-11-19&to=2026-11-21'),
       ratings: await get(`/api/stats/ratings?${month}&limit=1`),
+      headRatings: await get(`/api/stats/ratings?${month}&limit=1`, w.headA),
     });
     const before = await read();
     expect(before.month.cases).toBeGreaterThan(0);
@@ -406,7 +413,8 @@ describe('the routes read the new rollups (a change there shows in the answer)',
     ]);
     // By day, the trend still reads the daily unit rows, which did not change.
     expect(after.days.points).toEqual(before.days.points);
-    expect(after.ratings.total).toBe(before.ratings.total + 3);
+    expect(after.ratings.total).toBe(before.ratings.total + 6);
+    expect(after.headRatings.total).toBe(before.headRatings.total + 3);
   });
 
   it('unclosed counts and the queue total come from case_status_counts', async () => {

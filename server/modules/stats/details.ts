@@ -167,7 +167,9 @@ export function createStatsDetails(deps: StatsDeps) {
         bound: query.bound,
         includeExcluded: query.includeExcluded,
       };
-      const count = await q.countRatings(db, filter);
+      // Counted from the units' rollups when the scope is whole units (rollupScope).
+      const scope = await rollupScope(deps, actor, query.departmentId, async () => ids.map((id) => ({ id })));
+      const count = await q.countRatings(db, filter, scope);
       return {
         ...p,
         total: count.total,
