@@ -92,6 +92,9 @@ const LEVELS = {
   },
 } as const;
 
+/** Which running totals of a level (LEVELS): its ratings' or its cases'. */
+type TotalsKind = 'ratingTotals' | 'caseTotals';
+
 /**
  * A department's (or organisation unit's) sums over [from, to] from its running totals
  * (cumulative_department_stats, cumulative_department_case_stats; cumulative_org_unit_*): the row of its
@@ -99,17 +102,20 @@ const LEVELS = {
  * array. Two seeks a department or unit whatever the period's length: a year of a province's 400
  * departments reads 800 rows, not 146,000, and a whole-unit scope of its 40 units 80, not 14,600.
  */
-function totalsSql(level: RollupScope['level'], kind: 'ratingTotals' | 'caseTotals'): string {
+function totalsSql(level: RollupScope['level'], kind: TotalsKind): string {
   const { owners, key, [kind]: table } = LEVELS[level];
   const values = (kind === 'ratingTotals' ? RATING_COLUMNS : CASE_COLUMNS).join(', ');
   return `SELECT x.id, ${runningTotalAt(table, key, 'x.id', values, '<= @to')},
     ${runningTotalAt(table, key, 'x.id', values, '< @from')}
     FROM ${owners} x WHERE x.id IN ${IDS}`;
 }
-const TOTALS = {
-  department: { ratings: totalsSql('department', 'ratingTotals'), cases: totalsSql('department', 'caseTotals') },
-  unit: { ratings: totalsSql('unit', 'ratingTotals'), cases: totalsSql('unit', 'caseTotals') },
-} as const;
+
+/** A statement of each level (departments, units) and kind of running totals (ratings, cases). */
+function perLevel<T>(make: (level: RollupScope['level'], kind: TotalsKind) => T) {
+  const of = (level: RollupScope['level']) => ({ ratings: make(level, 'ratingTotals'), cases: make(level, 'caseTotals') });
+  return { department: of('department'), unit: of('unit') };
+}
+const TOTALS = perLevel(totalsSql);
 
 /** Each department's or unit's sums (keys in the order of the JSON arrays' columns) from totalsSql. */
 async function periodTotals<K extends string>(
@@ -130,7 +136,7 @@ async function periodTotals<K extends string>(
  * each row by a LATERAL subquery (~2 µs a row; the SQLite text, which SQLite lacks LATERAL for, made it
  * hash every row of the table: 16 ms for a province's year by week, against 6).
  */
-function totalsAtSql(level: RollupScope['level'], kind: 'ratingTotals' | 'caseTotals'): { sqlite: string; pg: string } {
+function totalsAtSql(level: RollupScope['level'], kind: TotalsKind): { sqlite: string; pg: string } {
   const { owners: from, key, [kind]: table } = LEVELS[level];
   const sums = (kind === 'ratingTotals' ? RATING_COLUMNS : CASE_COLUMNS).map((c) => `sum(m.${c})`).join(', ');
   return {
@@ -147,10 +153,7 @@ function totalsAtSql(level: RollupScope['level'], kind: 'ratingTotals' | 'caseTo
       WHERE x.id IN ${IDS} GROUP BY b.value`,
   };
 }
-const TOTALS_AT = {
-  department: { ratings: totalsAtSql('department', 'ratingTotals'), cases: totalsAtSql('department', 'caseTotals') },
-  unit: { ratings: totalsAtSql('unit', 'ratingTotals'), cases: totalsAtSql('unit', 'caseTotals') },
-} as const;
+const TOTALS_AT = perLevel(totalsAtSql);
 
 /**
  * The sums of each of a period's consecutive buckets (a trend by week or month) over the scope, from
