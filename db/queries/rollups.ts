@@ -540,25 +540,54 @@ interface RunningTotals<R> {
   carried: readonly string[];
 }
 
+/** The running-totals table a statement writes: its table, key column, counters and carried day columns. */
+type TotalsTable = Pick<RunningTotals<unknown>, 'table' | 'counters' | 'carried'> & { key: string };
+
 /**
- * Running totals, step 1: a day of the batch without a running-totals row gets one, a copy of the
- * key's totals of its latest day before (zeros for its first day). The running totals have a row for
- * exactly the days their daily table has one (both written only here, rebuilt together by the recount).
+ * Running totals, step 1: a day without a running-totals row gets one, a copy of the key's totals of
+ * its latest day before (zeros for its first day). `days` (aliased b) is the batch's days: columns `k`
+ * (the key; NULL in padding rows) and `day`. The running totals have a row for exactly the days their
+ * daily table has one (both written only here, rebuilt together by the recount). In key order, so two
+ * transactions take the rows' locks in the same order (PostgreSQL).
  */
-function runningTotalsStart<R extends { day: string }>(t: RunningTotals<R>): BatchStatement<R> {
-  const [key] = t.key;
+function startSql(t: TotalsTable, days: string): string {
   const copied = [...t.counters.map((c) => `coalesce(p.${c}, 0)`), ...t.carried.map((c) => `p.${c}`)];
+  // The WHERE clause also settles SQLite's reading of `ON CONFLICT` after a SELECT with a join.
+  return `INSERT INTO ${t.table} (${[t.key, 'day', ...t.counters, ...t.carried].join(', ')})
+      SELECT b.k, b.day, ${copied.join(', ')}
+      FROM ${days} b LEFT JOIN ${t.table} p ON p.${t.key} = b.k
+        AND p.day = (SELECT max(e.day) FROM ${t.table} e WHERE e.${t.key} = b.k AND e.day < b.day)
+      WHERE b.k IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${t.table} x WHERE x.${t.key} = b.k AND x.day = b.day)
+      ORDER BY b.k, b.day
+      ON CONFLICT (${t.key}, day) DO NOTHING`;
+}
+
+/**
+ * Running totals, step 2: every row of a key on or after a day of `deltas` (aliased r: columns `k`,
+ * `day`, `next_day`, the counters summed over the key's days so far, the carried days) gains that day's
+ * sums (later rows exist when a past day is written: an exclusion, a back-dated rating, a case's step),
+ * and its carried days move up to the latest such day (a null compares as false). Each row meets one
+ * running delta: the one of the latest day on or before it.
+ */
+function addSql(t: TotalsTable, deltas: string): string {
+  const set = [
+    ...t.counters.map((c) => `${c} = ${t.table}.${c} + r.${c}`),
+    ...t.carried.map((c) => `${c} = CASE WHEN r.${c} > coalesce(${t.table}.${c}, '') THEN r.${c} ELSE ${t.table}.${c} END`),
+  ];
+  return `UPDATE ${t.table} SET ${set.join(', ')}
+      FROM ${deltas} r
+      WHERE ${t.table}.${t.key} = r.k AND ${t.table}.day >= r.day AND (r.next_day IS NULL OR ${t.table}.day < r.next_day)`;
+}
+
+/** Step 1 for a batch of the key's own days (startSql). */
+function runningTotalsStart<R extends { day: string }>(t: RunningTotals<R>): BatchStatement<R> {
   return {
     name: `${t.name}-start`,
-    columns: [t.key, ['day', 'text']],
-    // The WHERE clause also settles SQLite's reading of `ON CONFLICT` after a SELECT with a join.
-    body: () => sql`INSERT INTO ${sql.raw(t.table)} (${sql.raw([key, 'day', ...t.counters, ...t.carried].join(', '))})
-      SELECT b.${sql.raw(key)}, b.day, ${sql.raw(copied.join(', '))}
-      FROM batch b LEFT JOIN ${sql.raw(t.table)} p ON p.${sql.raw(key)} = b.${sql.raw(key)}
-        AND p.day = (SELECT max(e.day) FROM ${sql.raw(t.table)} e WHERE e.${sql.raw(key)} = b.${sql.raw(key)} AND e.day < b.day)
-      WHERE b.${sql.raw(key)} IS NOT NULL
-        AND NOT EXISTS (SELECT 1 FROM ${sql.raw(t.table)} x WHERE x.${sql.raw(key)} = b.${sql.raw(key)} AND x.day = b.day)
-      ON CONFLICT (${sql.raw(key)}, day) DO NOTHING`,
+    columns: [
+      ['k', t.key[1]],
+      ['day', 'text'],
+    ],
+    body: () => sql.raw(startSql({ ...t, key: t.key[0] }, 'batch')),
     values(r, out) {
       out.push(t.keyOf(r), r.day);
     },
@@ -609,26 +638,18 @@ function runningDeltas<R extends { day: string }>(
   return out;
 }
 
-/** A later day replaces the stored one; a null (no such day in the batch) compares as false. */
-const laterDay = (table: string, c: string) =>
-  `${c} = CASE WHEN batch.${c} > coalesce(${table}.${c}, '') THEN batch.${c} ELSE ${table}.${c} END`;
-
-/**
- * Running totals, step 2: every row of a key on or after a day of the batch gains the batch's deltas
- * of the key up to it (later rows exist when a past day is written: an exclusion, a back-dated rating,
- * a case's step), and its carried days move up to the latest such day. Each row meets one running
- * delta: the one of the latest batch day on or before it.
- */
+/** Step 2 for the running deltas of a batch (runningDeltas, addSql). */
 function runningTotalsAdd<R>(t: RunningTotals<R>): BatchStatement<RunningDelta> {
-  const [key] = t.key;
-  const set = [...t.counters.map((c) => `${c} = ${t.table}.${c} + batch.${c}`), ...t.carried.map((c) => laterDay(t.table, c))];
   return {
     name: `${t.name}-add`,
-    columns: [t.key, ['day', 'text'], ['next_day', 'text'], ...integers(t.counters), ...t.carried.map((c): Column => [c, 'text'])],
-    body: () => sql`UPDATE ${sql.raw(t.table)} SET ${sql.raw(set.join(', '))}
-      FROM batch
-      WHERE ${sql.raw(t.table)}.${sql.raw(key)} = batch.${sql.raw(key)} AND ${sql.raw(t.table)}.day >= batch.day
-        AND (batch.next_day IS NULL OR ${sql.raw(t.table)}.day < batch.next_day)`,
+    columns: [
+      ['k', t.key[1]],
+      ['day', 'text'],
+      ['next_day', 'text'],
+      ...integers(t.counters),
+      ...t.carried.map((c): Column => [c, 'text']),
+    ],
+    body: () => sql.raw(addSql({ ...t, key: t.key[0] }, 'batch')),
     values(r, out) {
       out.push(r.key, r.day, r.nextDay, ...r.sums, ...r.carried);
     },
@@ -709,12 +730,12 @@ const caseSumsOf = (r: CaseFlags): number[] => CASE_FLAG_KEYS.map((k) => r[k]);
 
 /**
  * Running totals per organisation unit (cumulative_org_unit_stats, cumulative_org_unit_case_stats) of
- * a batch's department days: the same two steps as runningTotalsStart and runningTotalsAdd, on the
- * department rows summed per unit of their department and day, as the unit's daily rows sum them
- * (orgUnitDays). The batch knows departments, not units, so the sums per unit and day, the running sums
- * over a unit's days of the batch and each day's next day are made in SQL (a window over each unit's
- * days). The update is additive per day (every row on or after a day gains that day's delta), so
- * batches of more than 256 rows, written in parts, come to the same.
+ * a batch's department days: the same two steps (startSql, addSql) on the department rows summed per
+ * unit of their department and day, as the unit's daily rows sum them (orgUnitDays). The batch knows
+ * departments, not units, so the sums per unit and day, the running sums over a unit's days of the
+ * batch and each day's next day are made in SQL (a window over each unit's days). Step 2 is additive
+ * per day (every row on or after a day gains that day's delta), so batches of more than 256 rows,
+ * written in parts, come to the same.
  */
 function perUnit<R extends { departmentId: number; day: string }>(
   name: string,
@@ -722,37 +743,18 @@ function perUnit<R extends { departmentId: number; day: string }>(
   counters: readonly string[],
   countersOf: (r: R) => number[],
 ): { start: BatchStatement<R>; add: BatchStatement<R> } {
-  const unitDays = `SELECT d.org_unit_id AS k, batch.day AS day, ${counters.map((c) => `sum(batch.${c}) AS ${c}`).join(', ')}
-      FROM batch JOIN departments d ON d.id = batch.department_id GROUP BY d.org_unit_id, batch.day`;
+  const t: TotalsTable = { table, key: 'org_unit_id', counters, carried: [] };
+  const unitDays = `(SELECT d.org_unit_id AS k, batch.day AS day, ${counters.map((c) => `sum(batch.${c}) AS ${c}`).join(', ')}
+      FROM batch JOIN departments d ON d.id = batch.department_id GROUP BY d.org_unit_id, batch.day)`;
+  const deltas = `(SELECT k, day, lead(day) OVER w AS next_day, ${counters.map((c) => `sum(${c}) OVER w AS ${c}`).join(', ')}
+      FROM ${unitDays} u WINDOW w AS (PARTITION BY k ORDER BY day))`;
   const columns: Column[] = [['department_id', 'integer'], ['day', 'text'], ...integers(counters)];
   const values = (r: R, out: unknown[]) => {
     out.push(r.departmentId, r.day, ...countersOf(r));
   };
   return {
-    start: {
-      name: `${name}-start`,
-      columns,
-      values,
-      // In key order, so two transactions take the rows' locks in the same order (PostgreSQL).
-      body: () =>
-        sql.raw(`INSERT INTO ${table} (org_unit_id, day, ${counters.join(', ')})
-      SELECT b.k, b.day, ${counters.map((c) => `coalesce(p.${c}, 0)`).join(', ')}
-      FROM (${unitDays}) b LEFT JOIN ${table} p ON p.org_unit_id = b.k
-        AND p.day = (SELECT max(e.day) FROM ${table} e WHERE e.org_unit_id = b.k AND e.day < b.day)
-      WHERE NOT EXISTS (SELECT 1 FROM ${table} x WHERE x.org_unit_id = b.k AND x.day = b.day)
-      ORDER BY b.k, b.day
-      ON CONFLICT (org_unit_id, day) DO NOTHING`),
-    },
-    add: {
-      name: `${name}-add`,
-      columns,
-      values,
-      body: () =>
-        sql.raw(`UPDATE ${table} SET ${counters.map((c) => `${c} = ${table}.${c} + r.${c}`).join(', ')}
-      FROM (SELECT k, day, lead(day) OVER w AS next_day, ${counters.map((c) => `sum(${c}) OVER w AS ${c}`).join(', ')}
-        FROM (${unitDays}) u WINDOW w AS (PARTITION BY k ORDER BY day)) r
-      WHERE ${table}.org_unit_id = r.k AND ${table}.day >= r.day AND (r.next_day IS NULL OR ${table}.day < r.next_day)`),
-    },
+    start: { name: `${name}-start`, columns, values, body: () => sql.raw(startSql(t, unitDays)) },
+    add: { name: `${name}-add`, columns, values, body: () => sql.raw(addSql(t, deltas)) },
   };
 }
 
