@@ -13,7 +13,16 @@ export default async function setup(): Promise<void> {
   await admin.connect();
   try {
     await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
+    // The default collation a Chinese deployment's database is likely to have (zh-Hans-CN), not the
+    // test cluster's C: the texts must still compare byte by byte (migration 0035), as on SQLite.
+    try {
+      await admin.query(
+        `CREATE DATABASE ${TEMPLATE_DB} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C' LOCALE_PROVIDER icu ICU_LOCALE 'zh-Hans-CN'`,
+      );
+    } catch (err) {
+      console.warn(`PostgreSQL without ICU (${(err as Error).message}): the tests run on a database of the default collation.`);
+      await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
+    }
   } finally {
     await admin.end();
   }

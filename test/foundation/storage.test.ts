@@ -68,6 +68,33 @@ describe('storage', () => {
     }
   });
 
+  // A government cloud's database often has a locale as its default collation (the test template has
+  // zh-Hans-CN: test/global-setup.ts). Every text column compares byte by byte all the same (migration
+  // 0035): the lists' orders are SQLite's, and text keys are seeked without locale comparisons.
+  it.skipIf(driverUnderTest === 'sqlite')(
+    'PostgreSQL: every text column compares byte by byte (COLLATE "C"), whatever the default',
+    async () => {
+      const t = await makeTestApp();
+      try {
+        const columns = await rows<{ table: string; column: string; collation: string | null }>(
+          t.db,
+          sql`SELECT table_name AS "table", column_name AS "column", collation_name AS collation
+          FROM information_schema.columns WHERE table_schema = current_schema() AND data_type = 'text'`,
+        );
+        expect(columns.length).toBeGreaterThan(100);
+        expect(columns.filter((c) => c.collation !== 'C')).toEqual([]);
+        // The database's own default orders the other way (a before B): the columns' collation decides.
+        const [defaults] = await rows<{ locale: boolean; bytes: boolean }>(
+          t.db,
+          sql`SELECT 'a' < 'B' AS locale, 'a' COLLATE "C" < 'B' AS bytes`,
+        );
+        expect(defaults).toEqual({ locale: true, bytes: false });
+      } finally {
+        await t.close();
+      }
+    },
+  );
+
   it('seeds the demo county: 40 departments, 308 codes, three demo users — once', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'seed-')), 'app.db');
     const db = openDb(file);

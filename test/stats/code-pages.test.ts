@@ -51,6 +51,11 @@ const LOCATIONS = [
   '县政务服务中心 B区 综合窗口',
   '不动产登记大厅',
   '24小时自助区',
+  // Byte order and a Chinese locale's order disagree on these (一 U+4E00 before 二 U+4E8C, yi after er in
+  // pinyin; B before a, a before B): the list is in byte order on both drivers (PostgreSQL: migration
+  // 0035, on a test database whose default collation is zh-Hans-CN).
+  '一楼 a区',
+  '二楼 B区',
 ];
 
 beforeEach(async () => {
@@ -102,19 +107,8 @@ async function get(query: Query = {}, user: { id: number; role: string } = w.sup
 /** Strings as SQLite compares them (BINARY: UTF-8 bytes; the same as UTF-16 units below U+D800). */
 const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Locations as a person reads them: runs of digits compared by value (2号窗口 before 10号窗口). */
-function natural(a: string, b: string): number {
-  const as = a.match(/\d+|\D+/g) ?? [];
-  const bs = b.match(/\d+|\D+/g) ?? [];
-  for (let i = 0; i < Math.min(as.length, bs.length); i++) {
-    const x = as[i]!;
-    const y = bs[i]!;
-    const numbers = /^\d/.test(x) && /^\d/.test(y);
-    const by = numbers ? Number(x) - Number(y) : text(x, y);
-    if (by !== 0) return by;
-  }
-  return as.length - bs.length;
-}
+/** Locations as a person reads them (docs/api.md): Chinese by pinyin, runs of digits by value (2号窗口 before 10号窗口). */
+const reading = new Intl.Collator('zh-CN', { numeric: true }).compare;
 
 /** The codes of the departments, straight from the table, in the order the list always had. */
 async function codesOf(departmentIds: number[]) {
@@ -164,6 +158,10 @@ describe('GET /api/stats/codes without limit: every code in scope, as before pag
     expect(expected.length).toBe(28);
     expect(ids(all.codes)).toEqual(ids(expected));
     expect(all.total).toBe(28);
+    // The list's locations are in byte order, which is not the order of a Chinese locale.
+    const locations = all.codes.filter((c) => c.departmentId === w.deptA.id).map((c) => c.location);
+    expect(new Set(locations).size).toBeGreaterThanOrEqual(6);
+    expect([...new Set(locations)].sort(new Intl.Collator('zh-Hans-CN').compare)).not.toEqual([...new Set(locations)]);
     // Several codes share a location: the code id decides between them.
     expect(new Set(expected.map((c) => `${c.departmentId}|${c.location}`)).size).toBeLessThan(expected.length);
     // Figures as before: the counted ratings of the period (r.excluded = 0, none excluded here).
@@ -245,12 +243,19 @@ describe('GET /api/stats/codes one page at a time', () => {
     expect(ids((await get({ sort: 'code' })).codes)).toEqual(ids(byCode));
     expect(ids((await get({ sort: 'code', order: 'desc' })).codes)).toEqual(ids([...byCode].reverse()));
     // Locations by the numbers in them (2号 before 10号), unlike the list's own order (byte order).
-    const byLocation = (order: 1 | -1) => [...all].sort((a, b) => order * natural(a.location, b.location) || text(a.codeId, b.codeId));
+    const byLocation = (order: 1 | -1) => [...all].sort((a, b) => order * reading(a.location, b.location) || text(a.codeId, b.codeId));
     expect(ids((await get({ sort: 'location' })).codes)).toEqual(ids(byLocation(1)));
     const seen = [...new Set((await get({ sort: 'location' })).codes.map((c) => c.location))];
     expect(seen.indexOf('县政务服务中心 A区 2号窗口')).toBeGreaterThan(-1);
     expect(seen.indexOf('县政务服务中心 A区 2号窗口')).toBeLessThan(seen.indexOf('县政务服务中心 A区 10号窗口'));
     expect(seen.indexOf('县政务服务中心 A区 10号窗口')).toBeLessThan(seen.indexOf('县政务服务中心 A区 12号窗口'));
+    // 二 (er) before 一 (yi) by pinyin; the list's own order has them the other way round (byte order).
+    expect(seen.indexOf('二楼 B区')).toBeGreaterThan(-1);
+    expect(seen.indexOf('二楼 B区')).toBeLessThan(seen.indexOf('一楼 a区'));
+    const own = (d: number) => [...new Set(all.filter((c) => c.departmentId === d).map((c) => c.location))];
+    const both = [w.deptA.id, w.deptB.id].filter((d) => own(d).includes('一楼 a区') && own(d).includes('二楼 B区'));
+    expect(both.length).toBeGreaterThan(0);
+    for (const d of both) expect(own(d).indexOf('一楼 a区')).toBeLessThan(own(d).indexOf('二楼 B区'));
     expect(ids((await get({ sort: 'location', order: 'desc', limit: 9, offset: 9 })).codes)).toEqual(ids(byLocation(-1).slice(9, 18)));
     // Without sort, order turns the usual order round.
     expect(ids((await get({ order: 'desc' })).codes)).toEqual(ids(all).reverse());
