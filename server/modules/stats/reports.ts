@@ -141,11 +141,15 @@ export function createStatsReports(deps: StatsDeps) {
       // By day, the daily rows; by week or month, the running totals at the buckets' ends (one row a
       // department or unit per bucket, however many days it has). Rows of a bucket carry its first day.
       const byDay = granularity === 'day';
-      const ratings = byDay ? await q.sumRatingsByDay(db, scope, p) : await q.sumRatingsPerBucket(db, scope, periods);
+      // At once: on PostgreSQL, on three connections of the pool (sumsPer).
+      const [ratings, cases, overdue] = await Promise.all([
+        byDay ? q.sumRatingsByDay(db, scope, p) : q.sumRatingsPerBucket(db, scope, periods),
+        byDay ? q.sumCasesByDay(db, scope, p) : q.sumCasesPerBucket(db, scope, periods),
+        q.countOverdueOpenByDay(db, scope, p, todayOf(deps)),
+      ]);
       for (const row of ratings) addFigureCounts(at.get(bucketStart(row.day, granularity, p.from))!.r, row);
-      const cases = byDay ? await q.sumCasesByDay(db, scope, p) : await q.sumCasesPerBucket(db, scope, periods);
       for (const row of cases) addCaseCounts(at.get(bucketStart(row.day, granularity, p.from))!.c, row);
-      for (const row of await q.countOverdueOpenByDay(db, scope, p, todayOf(deps))) {
+      for (const row of overdue) {
         at.get(bucketStart(row.day, granularity, p.from))!.overdueOpen += Number(row.n);
       }
       // Object.assign, not spreads: see indicators() (a year by day is 366 points).
@@ -164,8 +168,11 @@ export function createStatsReports(deps: StatsDeps) {
       const today = todayOf(deps);
       // The case indicators only: no rating sums.
       const scope = await rollupScope(deps, actor, query.departmentId, async () => depts);
-      const sums = await sumsByDepartment(db, ids, p, today, { scope, ratings: false });
-      const open = new Map((await q.countUnclosedCases(db, scope, today, SUPERVISOR_STEPS)).map((r) => [r.departmentId, r]));
+      const [sums, unclosed] = await Promise.all([
+        sumsByDepartment(db, ids, p, today, { scope, ratings: false }),
+        q.countUnclosedCases(db, scope, today, SUPERVISOR_STEPS),
+      ]);
+      const open = new Map(unclosed.map((r) => [r.departmentId, r]));
       const departments = depts.map((d) => {
         const o = open.get(d.id);
         const s = sums.get(d.id)!;
