@@ -88,7 +88,10 @@ describe('storage', () => {
           t.db,
           sql`SELECT 'a' < 'B' AS locale, 'a' COLLATE "C" < 'B' AS bytes`,
         );
-        expect(defaults).toEqual({ locale: true, bytes: false });
+        expect(defaults, "the test database's default collation is zh-Hans-CN (test/global-setup.ts; PostgreSQL with ICU)").toEqual({
+          locale: true,
+          bytes: false,
+        });
       } finally {
         await t.close();
       }

@@ -51,9 +51,10 @@ const LOCATIONS = [
   '县政务服务中心 B区 综合窗口',
   '不动产登记大厅',
   '24小时自助区',
-  // Byte order and a Chinese locale's order disagree on these (一 U+4E00 before 二 U+4E8C, yi after er in
-  // pinyin; B before a, a before B): the list is in byte order on both drivers (PostgreSQL: migration
-  // 0035, on a test database whose default collation is zh-Hans-CN).
+  // Byte order and a Chinese locale's order disagree on these: 一 (U+4E00) comes before 二 (U+4E8C) in
+  // bytes, after it in pinyin (yi, er); B (0x42) before a (0x61) in bytes, after it in the locale. The
+  // list is in byte order on both drivers (PostgreSQL: migration 0035, on a test database whose default
+  // collation is zh-Hans-CN).
   '一楼 a区',
   '二楼 B区',
 ];
