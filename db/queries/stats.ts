@@ -95,6 +95,9 @@ const LEVELS = {
 /** Which running totals of a level (LEVELS): its ratings' or its cases'. */
 type TotalsKind = 'ratingTotals' | 'caseTotals';
 
+/** The counter columns of each kind of running totals, in the order their statements read them. */
+const TOTALS_COLUMNS: Record<TotalsKind, readonly string[]> = { ratingTotals: RATING_COLUMNS, caseTotals: CASE_COLUMNS };
+
 /**
  * A department's (or organisation unit's) sums over [from, to] from its running totals
  * (cumulative_department_stats, cumulative_department_case_stats; cumulative_org_unit_*): the row of its
@@ -104,7 +107,7 @@ type TotalsKind = 'ratingTotals' | 'caseTotals';
  */
 function totalsSql(level: RollupScope['level'], kind: TotalsKind): string {
   const { owners, key, [kind]: table } = LEVELS[level];
-  const values = (kind === 'ratingTotals' ? RATING_COLUMNS : CASE_COLUMNS).join(', ');
+  const values = TOTALS_COLUMNS[kind].join(', ');
   return `SELECT x.id, ${runningTotalAt(table, key, 'x.id', values, '<= @to')},
     ${runningTotalAt(table, key, 'x.id', values, '< @from')}
     FROM ${owners} x WHERE x.id IN ${IDS}`;
@@ -138,7 +141,7 @@ async function periodTotals<K extends string>(
  */
 function totalsAtSql(level: RollupScope['level'], kind: TotalsKind): { sqlite: string; pg: string } {
   const { owners: from, key, [kind]: table } = LEVELS[level];
-  const sums = (kind === 'ratingTotals' ? RATING_COLUMNS : CASE_COLUMNS).map((c) => `sum(m.${c})`).join(', ');
+  const sums = TOTALS_COLUMNS[kind].map((c) => `sum(m.${c})`).join(', ');
   return {
     // CROSS JOIN keeps SQLite's order: the (department or unit, day) pairs first, then one row each (it
     // would otherwise read every row of each key first: 480 ms for a province's year by week).
