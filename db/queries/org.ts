@@ -113,6 +113,20 @@ export async function departmentIdsUnder(db: DbOrTx, orgUnitId: number): Promise
   ).column<number>([orgUnitId]);
 }
 
+/**
+ * The departments of an org unit and every unit below it, in display order, and whether they are every
+ * department there is: both from one statement, so from one snapshot (a department added elsewhere
+ * between two reads cannot make a part of the tree look like all of it).
+ */
+export async function departmentScopeUnder(db: DbOrTx, orgUnitId: number): Promise<{ ids: number[]; every: boolean }> {
+  const found = await statement(
+    db,
+    `${SUBTREE} SELECT d.id, (SELECT count(*) FROM departments) AS total
+     FROM departments d WHERE d.org_unit_id IN (SELECT id FROM sub) ORDER BY d.sort_order, d.id`,
+  ).arrays<[number, number | string]>([orgUnitId]);
+  return { ids: found.map((r) => r[0]), every: found.length > 0 && found.length === Number(found[0]![1]) };
+}
+
 export async function departmentIdsOfUser(db: DbOrTx, userId: number): Promise<number[]> {
   return statement(db, 'SELECT department_id FROM user_departments WHERE user_id = ? ORDER BY department_id').column<number>([userId]);
 }

@@ -4,7 +4,8 @@
 import { sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { rows } from '../../db/client.js';
-import { makeRating, useTestWorld } from '../helpers/factories.js';
+import { departmentScopeUnder } from '../../db/queries/org.js';
+import { makeCity, makeCode, makeDepartment, makeRating, useTestWorld } from '../helpers/factories.js';
 import { drive, getJson, type UserLike } from './helpers.js';
 
 const DAY = 86_400_000;
@@ -117,5 +118,43 @@ describe('GET /api/cases?sort=queue', () => {
     expect(todo.ids.length).toBeGreaterThan(0);
     const order = queueOrder((await allCases()).filter((c) => todo.ids.includes(c.id)));
     expect(todo.ids).toEqual(order);
+  });
+});
+
+describe('the lists of the top of the whole tree', () => {
+  // An administrator of the unit above every department reads the case lists without a department
+  // condition (Actor.everyDepartment): the same cases as with one, and never a department the unit
+  // does not hold, such as one of a second top-level unit.
+  async function newest(user: UserLike, qs: string): Promise<{ ids: number[]; total: number }> {
+    const res = await getJson(t, user, `/api/cases?${qs}`);
+    expect(res.statusCode, qs).toBe(200);
+    const body = res.json();
+    return { ids: body.cases.map((c: { id: number }) => c.id), total: body.total };
+  }
+  async function byNewest(): Promise<number[]> {
+    return (await rows<{ id: number }>(t.db, sql`SELECT id FROM cases ORDER BY created_at DESC, id DESC`)).map((c) => c.id);
+  }
+
+  it('hold every department of the tree, and stop holding a second top-level unit’s', async () => {
+    expect(await departmentScopeUnder(t.db, w.city.id)).toEqual({ ids: expect.any(Array), every: true });
+    expect((await departmentScopeUnder(t.db, w.county.id)).every).toBe(false);
+    const all = await allCases();
+    expect(new Set(all.map((c) => c.departmentId))).toEqual(new Set([w.deptA.id, w.deptB.id, w.deptC.id]));
+    const unclosed = queueOrder(all.filter((c) => c.status !== 'closed'));
+    expect(await page(w.cityAdmin, 'limit=200')).toEqual({ ids: unclosed, total: unclosed.length });
+    const everyCase = await byNewest();
+    expect(await newest(w.cityAdmin, 'limit=200')).toEqual({ ids: everyCase, total: all.length });
+
+    // A second top-level unit, with a department and a 差评 of its own.
+    const other = await makeCity(t.db);
+    const dept = await makeDepartment(t.db, { orgUnitId: other.id });
+    const code = await makeCode(t.db, { departmentId: dept.id });
+    const outside = await makeRating(t.services, { codeId: code.id, score: 1, createdAt: t.clock.now(), phone: '13912345678' });
+    expect(outside.case).toBeTruthy();
+    expect((await departmentScopeUnder(t.db, w.city.id)).every).toBe(false);
+    expect(await page(w.cityAdmin, 'limit=200')).toEqual({ ids: unclosed, total: unclosed.length });
+    expect(await newest(w.cityAdmin, 'limit=200')).toEqual({ ids: everyCase, total: all.length });
+    expect((await newest(w.cityAdmin, 'status=open&limit=200')).ids).not.toContain(outside.case!.id);
+    expect((await getJson(t, w.cityAdmin, `/api/cases/${outside.case!.id}`)).statusCode).toBe(404);
   });
 });

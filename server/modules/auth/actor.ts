@@ -10,4 +10,10 @@ export interface Actor {
   readonly orgUnitId: number | null;
   /** Every department the actor may see. Authorization is data scoping (docs/architecture.md §9). */
   readonly departmentIds: ReadonlySet<number>;
+  /**
+   * True when `departmentIds` is every department there is (an administrator or supervisor of the top
+   * of the whole tree, read in the same statement as the ids): a list may then leave out its
+   * department condition, which for a province's 400 ids cost more to plan than to run.
+   */
+  readonly everyDepartment?: boolean;
 }

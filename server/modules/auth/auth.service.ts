@@ -29,20 +29,22 @@ export interface SessionUser {
 export function createAuthService(deps: {
   db: Db;
   clock: Clock;
-  org: Pick<OrgService, 'departmentIdsInScope' | 'orgUnitIdsInScope' | 'assignUserDepartments'>;
+  org: Pick<OrgService, 'departmentScope' | 'departmentIdsInScope' | 'orgUnitIdsInScope' | 'assignUserDepartments'>;
   limits: LoginLimits;
 }) {
   const { db, clock, org, limits } = deps;
   const lockMs = limits.lockMinutes * 60_000;
 
   async function toActor(user: q.SessionUserRow): Promise<Actor> {
+    const scope = await org.departmentScope(user);
     return {
       id: user.id,
       username: user.username,
       displayName: user.displayName,
       role: user.role,
       orgUnitId: user.role === 'dept_head' ? null : user.orgUnitId,
-      departmentIds: new Set(await org.departmentIdsInScope(user)),
+      departmentIds: new Set(scope.ids),
+      everyDepartment: scope.every,
     };
   }
 

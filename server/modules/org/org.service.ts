@@ -30,11 +30,19 @@ export function createOrgService(deps: {
     return new Map((await q.listOrgUnits(db)).map((u) => [u.id, u.name]));
   }
 
+  /**
+   * Departments an admin/supervisor (org unit subtree) or a head (assigned departments) may see, and
+   * whether they are every department there is (never said of a head's: their lists differ in kind).
+   */
+  async function departmentScope(user: { id: number; role: string; orgUnitId: number | null }): Promise<{ ids: number[]; every: boolean }> {
+    if (user.role === 'dept_head') return { ids: await q.departmentIdsOfUser(db, user.id), every: false };
+    if (user.orgUnitId == null) return { ids: [], every: false };
+    return q.departmentScopeUnder(db, user.orgUnitId);
+  }
+
   /** Departments an admin/supervisor (org unit subtree) or a head (assigned departments) may see. */
   async function departmentIdsInScope(user: { id: number; role: string; orgUnitId: number | null }): Promise<number[]> {
-    if (user.role === 'dept_head') return q.departmentIdsOfUser(db, user.id);
-    if (user.orgUnitId == null) return [];
-    return q.departmentIdsUnder(db, user.orgUnitId);
+    return (await departmentScope(user)).ids;
   }
 
   function toView(d: q.DepartmentRow, names: Map<number, string>): DepartmentView {
@@ -54,6 +62,7 @@ export function createOrgService(deps: {
   }
 
   return {
+    departmentScope,
     departmentIdsInScope,
 
     async listDepartments(actor: Actor): Promise<DepartmentView[]> {
