@@ -182,6 +182,7 @@ export const dailyOrgUnitCaseStats = derive(sqlite.dailyOrgUnitCaseStats);
 export const cumulativeOrgUnitStats = derive(sqlite.cumulativeOrgUnitStats);
 export const cumulativeOrgUnitCaseStats = derive(sqlite.cumulativeOrgUnitCaseStats);
 export const caseStatusCounts = derive(sqlite.caseStatusCounts);
+export const matterStatusCounts = derive(sqlite.matterStatusCounts);
 export const dailyMatterStats = derive(sqlite.dailyMatterStats);
 export const jobRuns = derive(sqlite.jobRuns);
 export const cacheVersions = derive(sqlite.cacheVersions);

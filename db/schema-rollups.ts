@@ -1,7 +1,7 @@
 // The rollup tables of 码上评议 (re-exported by db/schema.ts): maintained in the same transactions that
 // write ratings, opens and case moves (db/queries/rollups.ts), proven by a recount (npm run recount).
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { CASE_KINDS, CASE_STATUSES } from '../shared/domain.js';
+import { CASE_KINDS, CASE_STATUSES, MATTER_STATUSES } from '../shared/domain.js';
 
 /**
  * The counters every rating rollup row carries (fresh column builders for each table): counted
@@ -267,6 +267,23 @@ export const caseStatusCounts = sqliteTable(
     count: integer('count').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.departmentId, t.kind, t.status] })],
+);
+
+/**
+ * How many 办件 each department has in each status, kept by every write that stores a 办件 or changes its
+ * department or status (the push path, db/queries/matters.ts): the `total` of the 办件 list without a
+ * period, summed over the scope's rows, where counting the 办件 themselves read every one of them (a
+ * county's 10 M: ~200 ms a page; a province's 1 M on PostgreSQL: 36 ms). The recount checks it.
+ * WITHOUT ROWID (migration 0045).
+ */
+export const matterStatusCounts = sqliteTable(
+  'matter_status_counts',
+  {
+    departmentId: integer('department_id').notNull(),
+    status: text('status', { enum: MATTER_STATUSES }).notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.departmentId, t.status] })],
 );
 
 /**

@@ -247,6 +247,8 @@ export async function generateYear(db: Db, services: Services, opts: GenerateOpt
     applicant_type, status, source, accepted_at, finished_at, finished_day, link_expires_at, rating_count, rated, first_rated_at,
     created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'finished', 'window', ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  /** 办件 generated per department (matter_status_counts, written after the last day). */
+  const matterCounts = new Map<number, number>();
   const insMatterDay = sqlite.prepare(`INSERT INTO daily_matter_stats (department_id, day, code_id, task_code, staff_name, task_name,
     finished, rated, defaults, s1, s2, s3, s4, s5) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`);
 
@@ -308,6 +310,7 @@ export async function generateYear(db: Db, services: Services, opts: GenerateOpt
         finishedAt,
         finishedAt,
       );
+      matterCounts.set(code.d, (matterCounts.get(code.d) ?? 0) + 1);
       const key = `${ci}|${task.code}|${staff}`;
       let m = matterDay.get(key);
       if (!m) {
@@ -496,6 +499,9 @@ export async function generateYear(db: Db, services: Services, opts: GenerateOpt
     const [d, kind, status] = k.split('|');
     insStatus.run(Number(d), kind, status, count);
   }
+  // The 办件 per department (all finished), as the push path counts them (matter_status_counts).
+  const insMatterStatus = sqlite.prepare(`INSERT INTO matter_status_counts (department_id, status, count) VALUES (?, 'finished', ?)`);
+  for (const [d, count] of matterCounts) insMatterStatus.run(d, count);
   sqlite.exec('COMMIT');
   rep.insertMs = Math.round(performance.now() - t0);
   const t1 = performance.now();

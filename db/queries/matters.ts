@@ -2,7 +2,7 @@
 // rating link. The ratings bound to a 办件 are written by the ratings module; this file only reads them.
 import { and, asc, count, eq, gte, inArray, isNotNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import { type DbOrTx, first, inIdList, isPg, only, statement } from '../client.js';
-import { codes, departments, matters, orgUnits } from '../schema.js';
+import { codes, departments, matterStatusCounts, matters, orgUnits } from '../schema.js';
 
 export type MatterRow = typeof matters.$inferSelect;
 export type NewMatter = typeof matters.$inferInsert;
@@ -99,13 +99,25 @@ const INSERT_PUSHED = `INSERT INTO matters (project_no, code_id, department_id, 
     @acceptedAt, @finishedAt, @finishedDay, @promisedDate, @integrationId, @createdAt, @updatedAt)
   RETURNING id`;
 
-/** Stores a new pushed 办件; answers its id. */
+const COUNT_STATUS = `INSERT INTO matter_status_counts (department_id, status, count) VALUES (@departmentId, @status, @delta)
+  ON CONFLICT (department_id, status) DO UPDATE SET count = matter_status_counts.count + excluded.count`;
+
+/**
+ * Keeps matter_status_counts: `delta` 办件 more (or fewer) of this department in this status. Called by
+ * every write that stores a 办件 or moves it to another department or status, in its transaction.
+ */
+export async function countMatterStatus(tx: DbOrTx, departmentId: number, status: MatterRow['status'], delta: number): Promise<void> {
+  await statement(tx, COUNT_STATUS).run({ departmentId, status, delta });
+}
+
+/** Stores a new pushed 办件 (and counts it); answers its id. */
 export async function insertPushedMatter(
   tx: DbOrTx,
   m: PushedMatter & Pick<MatterRow, 'projectNo' | 'integrationId' | 'createdAt'>,
 ): Promise<number> {
   const row = await statement(tx, INSERT_PUSHED).get<{ id: number }>({ ...m });
   if (!row) throw new Error('expected a row');
+  await countMatterStatus(tx, m.departmentId, m.status, 1);
   return row.id;
 }
 
@@ -114,9 +126,18 @@ const UPDATE_PUSHED = `UPDATE matters SET code_id = @codeId, department_id = @de
     accepted_at = @acceptedAt, finished_at = @finishedAt, finished_day = @finishedDay, promised_date = @promisedDate, updated_at = @updatedAt
   WHERE id = @id`;
 
-/** Writes a push's fields over a stored 办件. */
-export async function updatePushedMatter(tx: DbOrTx, id: number, m: PushedMatter): Promise<void> {
+/** Writes a push's fields over a stored 办件 (`before`: its department and status until now, recounted if they change). */
+export async function updatePushedMatter(
+  tx: DbOrTx,
+  id: number,
+  m: PushedMatter,
+  before: Pick<MatterRow, 'departmentId' | 'status'>,
+): Promise<void> {
   await statement(tx, UPDATE_PUSHED).run({ ...m, id });
+  if (before.departmentId !== m.departmentId || before.status !== m.status) {
+    await countMatterStatus(tx, before.departmentId, before.status, -1);
+    await countMatterStatus(tx, m.departmentId, m.status, 1);
+  }
 }
 
 export interface MatterRatingRow {
@@ -212,8 +233,24 @@ export async function listMatters(
     limit: page.limit,
     offset: page.offset,
   });
-  // From matters_dept_finished_idx alone (department, finish day, status).
-  const total = (await only(db.select({ n: count() }).from(matters).where(filterOf(db, f)))).n;
+  // Without a period, from the per-status counts (matter_status_counts: a row or three a department);
+  // with one, from matters_dept_finished_idx alone (department, finish day, status): the period's range.
+  const total =
+    f.from === undefined && f.to === undefined
+      ? (
+          await only(
+            db
+              .select({ n: sql<number>`coalesce(sum(${matterStatusCounts.count}), 0)` })
+              .from(matterStatusCounts)
+              .where(
+                and(
+                  inIdList(db, matterStatusCounts.departmentId, f.departmentIds),
+                  f.status === undefined ? undefined : eq(matterStatusCounts.status, f.status),
+                ),
+              ),
+          )
+        ).n
+      : (await only(db.select({ n: count() }).from(matters).where(filterOf(db, f)))).n;
   return {
     rows: found.map((r) => ({
       ...r,

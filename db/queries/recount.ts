@@ -73,6 +73,12 @@ export interface CaseStatusRow {
   count: number;
 }
 
+export interface MatterStatusRow {
+  departmentId: number;
+  status: string;
+  count: number;
+}
+
 /** A rating counts unless excluded by a decision, held for review, or replaced by its 办件's 追评. */
 const COUNTED = 'r.excluded = 0 AND r.superseded = 0 AND r.held = 0';
 
@@ -285,6 +291,17 @@ export async function readCaseStatuses(db: DbOrTx): Promise<CaseStatusRow[]> {
   return rows<CaseStatusRow>(db, sql`SELECT department_id AS "departmentId", kind, status, count FROM case_status_counts`);
 }
 
+export async function recountMatterStatuses(db: DbOrTx): Promise<MatterStatusRow[]> {
+  return rows<MatterStatusRow>(
+    db,
+    sql`SELECT department_id AS "departmentId", status, count(*) AS count FROM matters GROUP BY department_id, status`,
+  );
+}
+
+export async function readMatterStatuses(db: DbOrTx): Promise<MatterStatusRow[]> {
+  return rows<MatterStatusRow>(db, sql`SELECT department_id AS "departmentId", status, count FROM matter_status_counts`);
+}
+
 /** Every bad_rating case as the case rollups see it. */
 export async function listCasesForRollup(db: DbOrTx): Promise<CaseForRollup[]> {
   const found = await statement(
@@ -389,6 +406,13 @@ export async function replaceRollups(tx: DbOrTx, rows: RecountedRows): Promise<v
     tx,
     sql`INSERT INTO daily_matter_stats (department_id, day, code_id, task_code, staff_name, task_name, finished,
     rated, defaults, s1, s2, s3, s4, s5) ${sql.raw(MATTER_DAYS)}`,
+  );
+
+  await exec(tx, sql`DELETE FROM matter_status_counts`);
+  await exec(
+    tx,
+    sql`INSERT INTO matter_status_counts (department_id, status, count)
+    SELECT department_id, status, count(*) FROM matters GROUP BY department_id, status`,
   );
 
   await exec(tx, sql`DELETE FROM case_status_counts`);

@@ -52,15 +52,16 @@ function statementsOf(tagEnd: string): string[] {
 
 /**
  * Today's write path also writes the rollups that migrations 0041 (organisation-unit rollups), 0042
- * (department running totals) and 0043 (unit running totals) add, and fill from the older rollups: a
+ * (department running totals), 0043 (unit running totals) and 0045 (the 办件 per status) add, and fill from the older rollups: a
  * test of an earlier migration creates their tables, as those migrations make them, while today's
  * factories write, and drops them again before the migrations run, as in a database of that time.
  */
 export async function createLaterRollups(db: Db): Promise<void> {
-  for (const tag of ['_org_unit_rollups', '_department_running_totals', '_org_unit_running_totals'])
+  for (const tag of ['_org_unit_rollups', '_department_running_totals', '_org_unit_running_totals', '_matter_status_counts'])
     for (const s of createTablesOf(tag)) await writeSql(db, sql.raw(s));
 }
 
 export async function dropLaterRollups(db: Db): Promise<void> {
-  for (const { table } of [...ORG_UNIT_ROLLUPS, ...RUNNING_TOTALS]) await writeSql(db, sql.raw(`DROP TABLE ${table}`));
+  for (const table of [...[...ORG_UNIT_ROLLUPS, ...RUNNING_TOTALS].map((r) => r.table), 'matter_status_counts'])
+    await writeSql(db, sql.raw(`DROP TABLE ${table}`));
 }

@@ -375,6 +375,41 @@ describe('GET /api/matters/{projectNo} and the list', () => {
     );
   });
 
+  it('the totals without a period follow each 办件 as it is finished or moved to another department, and the recount agrees', async () => {
+    const { apiKey } = await makeIntegration(t.app, w.admin);
+    for (const [no, code] of [
+      ['T-1', w.codeA.id],
+      ['T-2', w.codeA.id],
+      ['T-3', w.codeB.id],
+    ] as const)
+      expect((await putMatter(t.app, apiKey, no, matterBody(code))).statusCode).toBe(201);
+    const total = async (query: string) =>
+      (await t.app.inject({ method: 'GET', url: `/api/matters?${query}`, headers: bearerFor(t.app, w.admin) })).json().total as number;
+    const totals = async () => ({
+      all: await total(''),
+      accepted: await total('status=accepted'),
+      finished: await total('status=finished'),
+      a: await total(`departmentId=${w.deptA.id}`),
+      b: await total(`departmentId=${w.deptB.id}`),
+      bAccepted: await total(`departmentId=${w.deptB.id}&status=accepted`),
+    });
+    expect(await totals()).toEqual({ all: 3, accepted: 3, finished: 0, a: 2, b: 1, bAccepted: 1 });
+    // T-1 finished; T-2 moved to a window of department B while still accepted; the same push again
+    // changes nothing.
+    expect((await putMatter(t.app, apiKey, 'T-1', matterBody(w.codeA.id, FINISHED))).statusCode).toBe(200);
+    expect((await putMatter(t.app, apiKey, 'T-2', matterBody(w.codeB.id))).statusCode).toBe(200);
+    expect((await putMatter(t.app, apiKey, 'T-2', matterBody(w.codeB.id))).statusCode).toBe(200);
+    expect(await totals()).toEqual({ all: 3, accepted: 2, finished: 1, a: 1, b: 2, bAccepted: 2 });
+    // A finished 办件 cannot change status: the refused push leaves the counts as they were.
+    expect((await putMatter(t.app, apiKey, 'T-1', matterBody(w.codeA.id))).statusCode).toBe(409);
+    expect(await totals()).toEqual({ all: 3, accepted: 2, finished: 1, a: 1, b: 2, bAccepted: 2 });
+    // The same figures as counting the 办件 themselves, in a period that holds them all.
+    expect(await total('from=2026-01-01&status=finished')).toBe(1);
+    const verified = await t.services.stats.verifyRollups();
+    expect(verified.ok, JSON.stringify(verified.mismatches)).toBe(true);
+    expect(verified.checked).toMatchObject({ matter_status_counts: 3 });
+  });
+
   it('the applicant’s mobile is encrypted at rest, masked in every answer, and erased after the retention period', async () => {
     const { apiKey } = await makeIntegration(t.app, w.admin);
     const body = matterBody(w.codeA.id, { ...FINISHED, applicantPhone: '+86 138-0013-8000' });

@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, firstRow, rows } from '../../db/client.js';
 import { migrateDb } from '../../db/migrate.js';
-import { readStoredDays, recountStoredDays } from '../../db/queries/recount.js';
+import { readMatterStatuses, readStoredDays, recountMatterStatuses, recountStoredDays } from '../../db/queries/recount.js';
 import { ratings } from '../../db/schema.js';
 import { verifyRollups } from '../../server/modules/stats/recount.js';
 import { bearerFor, driverUnderTest, makeTestApp, writeSql } from '../helpers/app.js';
@@ -447,5 +447,41 @@ describe.skipIf(driverUnderTest === 'pg').each(RUNNING_TOTALS_MIGRATIONS.map((m)
     for (const table of [m.ratings[1], m.cases[1]]) {
       expect((await firstRow<{ sql: string }>(db, sql`SELECT sql FROM sqlite_master WHERE name = ${table}`))!.sql).toMatch(/WITHOUT ROWID/);
     }
+  });
+});
+
+describe.skipIf(driverUnderTest === 'pg')('migration 0045 counts the 办件 stored before it', () => {
+  it('one row per department and status, the count of its 办件; the recount agrees', async () => {
+    const db = databaseBefore('_matter_status_counts', dir);
+    const w = await makeWorld(db);
+    const at = Date.parse('2026-11-02T10:00:00+08:00');
+    for (const [i, code, dept, status] of [
+      [0, w.codeA.id, w.deptA.id, 'finished'],
+      [1, w.codeA.id, w.deptA.id, 'finished'],
+      [2, w.codeA.id, w.deptA.id, 'accepted'],
+      [3, w.codeB.id, w.deptB.id, 'rejected'],
+    ] as const) {
+      const finished = status === 'accepted' ? null : at;
+      await writeSql(
+        db,
+        sql`INSERT INTO matters (project_no, code_id, department_id, task_code, task_name, status, accepted_at, finished_at,
+          finished_day, created_at, updated_at)
+        VALUES (${`OLD-${i}`}, ${code}, ${dept}, 'T-1', '事项', ${status}, ${at - 3600_000}, ${finished},
+          ${status === 'finished' ? '2026-11-02' : null}, 0, 0)`,
+      );
+    }
+    await migrateDb(db);
+    expect(await rows(db, sql`SELECT department_id AS d, status, count FROM matter_status_counts ORDER BY department_id, status`)).toEqual([
+      { d: w.deptA.id, status: 'accepted', count: 1 },
+      { d: w.deptA.id, status: 'finished', count: 2 },
+      { d: w.deptB.id, status: 'rejected', count: 1 },
+    ]);
+    expect((await firstRow<{ sql: string }>(db, sql`SELECT sql FROM sqlite_master WHERE name = 'matter_status_counts'`))!.sql).toMatch(
+      /WITHOUT ROWID/,
+    );
+    // What the recount counts from the 办件 (the raw rows above have no other rollups to agree with).
+    const key = (r: { departmentId: number; status: string }) => `${r.departmentId}|${r.status}`;
+    const sorted = <T extends { departmentId: number; status: string }>(list: T[]) => list.sort((x, y) => (key(x) < key(y) ? -1 : 1));
+    expect(sorted(await readMatterStatuses(db))).toEqual(sorted(await recountMatterStatuses(db)));
   });
 });

@@ -177,6 +177,8 @@ describe('Rollups agree exactly with a recount from raw rows', () => {
         t.db,
         sql`UPDATE case_status_counts SET count = count + 2 WHERE department_id = ${d.w.deptA.id} AND status = 'closed'`,
       );
+      // A 办件 count with no 办件 behind it.
+      await writeSql(t.db, sql`INSERT INTO matter_status_counts (department_id, status, count) VALUES (${d.w.deptB.id}, 'accepted', 1)`);
       // The unit rollups, on their own: a department's change above is not one of theirs.
       const unitA = sql`(SELECT org_unit_id FROM departments WHERE id = ${d.w.deptA.id})`;
       await writeSql(t.db, sql`UPDATE daily_org_unit_stats SET b9 = b9 + 1 WHERE org_unit_id = ${unitA} AND day = '2026-11-02'`);
@@ -211,7 +213,7 @@ describe('Rollups agree exactly with a recount from raw rows', () => {
       );
       const bad = await t.services.stats.verifyRollups();
       expect(bad.ok).toBe(false);
-      expect(bad.mismatchCount).toBe(13);
+      expect(bad.mismatchCount).toBe(14);
       expect(bad.mismatches.map((m) => m.table).sort()).toEqual([
         'case_status_counts',
         'cumulative_code_stats',
@@ -226,6 +228,7 @@ describe('Rollups agree exactly with a recount from raw rows', () => {
         'daily_org_unit_stats',
         'daily_org_unit_tag_stats',
         'daily_tag_stats',
+        'matter_status_counts',
       ]);
       const unitDay = bad.mismatches.find((m) => m.table === 'daily_org_unit_stats')!;
       expect(unitDay.key).toMatchObject({ day: '2026-11-02' });

@@ -453,7 +453,7 @@ export function createMattersService(deps: {
         : crypto.encryptPhone(f.applicantPhone)
       : before.applicantPhoneEnc;
     const columns = pushedColumns({ ...p, fields: f }, info, phoneEnc);
-    await q.updatePushedMatter(tx, before.id, columns);
+    await q.updatePushedMatter(tx, before.id, columns, before);
     const rejectedNow = old.status !== 'rejected' ? await keepRejection(tx, p, before.id) : null;
     // What changed, old and new; the applicant's number never (only that it changed).
     const changes = Object.fromEntries(

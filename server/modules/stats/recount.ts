@@ -25,6 +25,7 @@ type RollupTable =
   | 'daily_tag_stats'
   | 'daily_case_stats'
   | 'case_status_counts'
+  | 'matter_status_counts'
   | 'daily_matter_stats'
   | q.OrgUnitRollup['table']
   | q.RunningTotalsTable['table'];
@@ -90,6 +91,11 @@ const TAGS: TableSpec<q.TagRow> = {
 const CASE_STATUSES: TableSpec<q.CaseStatusRow> = {
   table: 'case_status_counts',
   key: (r) => ({ departmentId: r.departmentId, kind: r.kind, status: r.status }),
+  values: (r) => ({ count: r.count }),
+};
+const MATTER_STATUSES: TableSpec<q.MatterStatusRow> = {
+  table: 'matter_status_counts',
+  key: (r) => ({ departmentId: r.departmentId, status: r.status }),
   values: (r) => ({ count: r.count }),
 };
 const MATTER_DAYS: TableSpec<q.MatterDayRow> = {
@@ -206,6 +212,7 @@ export async function verifyRollups(db: Db): Promise<VerifyResponse> {
       const caseDays = await q.readCaseDays(tx);
       const caseStatuses = await q.readCaseStatuses(tx);
       const matterDays = await q.readMatterDays(tx);
+      const matterStatuses = await q.readMatterStatuses(tx);
       const storedDays = await q.readStoredDays(tx);
       const expected = await recountRows(tx);
       let count = 0;
@@ -222,6 +229,7 @@ export async function verifyRollups(db: Db): Promise<VerifyResponse> {
       count += compare(CASE_DAYS, expected.caseDays, caseDays, mismatches);
       count += compare(CASE_STATUSES, await q.recountCaseStatuses(tx), caseStatuses, mismatches);
       count += compare(MATTER_DAYS, await q.recountMatterDays(tx), matterDays, mismatches);
+      count += compare(MATTER_STATUSES, await q.recountMatterStatuses(tx), matterStatuses, mismatches);
       count += compare(STORED_DAY, await q.recountStoredDays(tx), storedDays, mismatches);
       // Each unit rollup against the recount of its department rollup, summed per unit.
       const unitOf = await q.readDepartmentUnits(tx);
@@ -271,6 +279,7 @@ export async function verifyRollups(db: Db): Promise<VerifyResponse> {
           daily_tag_stats: tags.length,
           daily_case_stats: caseDays.length,
           case_status_counts: caseStatuses.length,
+          matter_status_counts: matterStatuses.length,
           daily_matter_stats: matterDays.length,
           daily_code_stored_stats: storedDays.length,
           ...derivedRows,
