@@ -101,16 +101,26 @@ const TOTALS_COLUMNS: Record<TotalsKind, readonly string[]> = { ratingTotals: RA
 /**
  * A department's (or organisation unit's) sums over [from, to] from its running totals
  * (cumulative_department_stats, cumulative_department_case_stats; cumulative_org_unit_*): the row of its
- * last day <= to minus the row of its last day < from, each one primary-key seek read as one JSON
- * array. Two seeks a department or unit whatever the period's length: a year of a province's 400
- * departments reads 800 rows, not 146,000, and a whole-unit scope of its 40 units 80, not 14,600.
+ * last day <= to minus the row of its last day < from, each one primary-key seek. Two seeks a department
+ * or unit whatever the period's length: a year of a province's 400 departments reads 800 rows, not
+ * 146,000, and a whole-unit scope of its 40 units 80, not 14,600. A statement per dialect: SQLite reads
+ * each row as one JSON array (a scalar subquery: it has no LATERAL); PostgreSQL as columns of two LATERAL
+ * subqueries, which saves building a `json` value per row and the driver parsing it (bench/README.md).
+ * Both answer rows of [id, hi, lo], hi and lo the columns in TOTALS_COLUMNS' order, null for no row.
  */
-function totalsSql(level: RollupScope['level'], kind: TotalsKind): string {
+function totalsSql(level: RollupScope['level'], kind: TotalsKind): { sqlite: string; pg: string } {
   const { owners, key, [kind]: table } = LEVELS[level];
-  const values = TOTALS_COLUMNS[kind].join(', ');
-  return `SELECT x.id, ${runningTotalAt(table, key, 'x.id', values, '<= @to')},
+  const columns = TOTALS_COLUMNS[kind];
+  const values = columns.join(', ');
+  const side = (alias: string, day: string) =>
+    `LEFT JOIN LATERAL (SELECT ${values} FROM ${table} m WHERE m.${key} = x.id AND m.day ${day} ORDER BY m.day DESC LIMIT 1) ${alias} ON true`;
+  return {
+    sqlite: `SELECT x.id, ${runningTotalAt(table, key, 'x.id', values, '<= @to')},
     ${runningTotalAt(table, key, 'x.id', values, '< @from')}
-    FROM ${owners} x WHERE x.id IN ${IDS}`;
+    FROM ${owners} x WHERE x.id IN ${IDS}`,
+    pg: `SELECT x.id, ${columns.map((c) => `hi.${c}`).join(', ')}, ${columns.map((c) => `lo.${c}`).join(', ')}
+    FROM ${owners} x ${side('hi', '<= @to')} ${side('lo', '< @from')} WHERE x.id IN ${IDS}`,
+  };
 }
 
 /** A statement of each level (departments, units) and kind of running totals (ratings, cases). */
@@ -120,15 +130,22 @@ function perLevel<T>(make: (level: RollupScope['level'], kind: TotalsKind) => T)
 }
 const TOTALS = perLevel(totalsSql);
 
-/** Each department's or unit's sums (keys in the order of the JSON arrays' columns) from totalsSql. */
+/** Each department's or unit's sums (keys in the order of TOTALS_COLUMNS) from totalsSql. */
 async function periodTotals<K extends string>(
   db: DbOrTx,
-  text: string,
+  texts: { sqlite: string; pg: string },
   keys: readonly K[],
   ids: readonly number[],
   p: DayRange,
 ): Promise<(Record<K, number> & { id: number })[]> {
-  const found = (await statement(db, text).arrays(scoped(ids, p))) as [number, JsonArray | null, JsonArray | null][];
+  if (isPg(db)) {
+    const n = keys.length;
+    const found = (await statement(db, texts.pg).arrays(scoped(ids, p))) as [number, ...(number | null)[]][];
+    return found.map((row) =>
+      periodSums(keys, row.slice(1, 1 + n), row.slice(1 + n), { id: Number(row[0]) } as Record<K, number> & { id: number }),
+    );
+  }
+  const found = (await statement(db, texts.sqlite).arrays(scoped(ids, p))) as [number, JsonArray | null, JsonArray | null][];
   return found.map(([id, hi, lo]) => periodSums(keys, hi, lo, { id } as Record<K, number> & { id: number }));
 }
 
@@ -219,22 +236,30 @@ export interface CodeRatingSums extends RatingSums {
 }
 
 // A code's figures over [from, to]: its running totals on its last day <= to, minus those on its last
-// day < from. Each side is one primary-key seek that reads its row as one JSON array: two seeks a
-// code, and rows of arrays instead of objects of 13 named columns (about half the time of a lookup
-// of the day, then of the row, for a county's 308 codes). A page is ordered and cut first, in a
-// subquery (its LIMIT keeps SQLite from flattening it), so the seeks run for the page's codes only;
-// the whole list skips that subquery (a co-routine over 308 codes costs a fifth more).
+// day < from. Each side is one primary-key seek: two seeks a code. SQLite reads each row as one JSON
+// array, rows of arrays instead of objects of 13 named columns (about half the time of a lookup of the
+// day, then of the row, for a county's 308 codes); PostgreSQL as the columns of two LATERAL
+// subqueries (as totalsSql). A page is ordered and cut first, in a subquery (its LIMIT keeps SQLite
+// from flattening it), so the seeks run for the page's codes only; the whole list skips that subquery
+// (a co-routine over 308 codes costs a fifth more).
 const CODE_FIGURES = `k.id, k.department_id, k.location, k.staff_name, k.active,
     ${runningTotalAt('cumulative_code_stats', 'code_id', 'k.id', RATING_COLUMNS.join(', '), '<= @to')},
     ${runningTotalAt('cumulative_code_stats', 'code_id', 'k.id', RATING_COLUMNS.join(', '), '< @from')}`;
+const codeSide = (alias: string, day: string) =>
+  `LEFT JOIN LATERAL (SELECT ${RATING_COLUMNS.join(', ')} FROM cumulative_code_stats m
+    WHERE m.code_id = k.id AND m.day ${day} ORDER BY m.day DESC LIMIT 1) ${alias} ON true`;
+const CODE_FIGURES_PG = `k.id, k.department_id, k.location, k.staff_name, k.active,
+    ${RATING_COLUMNS.map((c) => `hi.${c}`).join(', ')}, ${RATING_COLUMNS.map((c) => `lo.${c}`).join(', ')}`;
+const CODE_SIDES_PG = `${codeSide('hi', '<= @to')} ${codeSide('lo', '< @from')}`;
 
 function codePeriodSql(orderBy: string) {
+  const page = `(SELECT id, department_id, location, staff_name, active FROM codes
+        WHERE department_id IN ${IDS} ORDER BY ${orderBy} LIMIT @limit OFFSET @offset) k`;
   return {
     all: `SELECT ${CODE_FIGURES} FROM codes k WHERE k.department_id IN ${IDS} ORDER BY ${orderBy}`,
-    page: `SELECT ${CODE_FIGURES}
-      FROM (SELECT id, department_id, location, staff_name, active FROM codes
-        WHERE department_id IN ${IDS} ORDER BY ${orderBy} LIMIT @limit OFFSET @offset) k
-      ORDER BY ${orderBy}`,
+    page: `SELECT ${CODE_FIGURES} FROM ${page} ORDER BY ${orderBy}`,
+    allPg: `SELECT ${CODE_FIGURES_PG} FROM codes k ${CODE_SIDES_PG} WHERE k.department_id IN ${IDS} ORDER BY ${orderBy}`,
+    pagePg: `SELECT ${CODE_FIGURES_PG} FROM ${page} ${CODE_SIDES_PG} ORDER BY ${orderBy}`,
   };
 }
 
@@ -245,7 +270,7 @@ function codePeriodSql(orderBy: string) {
  */
 export type CodeOrder = 'department' | 'code';
 
-const CODE_PERIOD_SQL: Record<CodeOrder, Record<'asc' | 'desc', { all: string; page: string }>> = {
+const CODE_PERIOD_SQL: Record<CodeOrder, Record<'asc' | 'desc', ReturnType<typeof codePeriodSql>>> = {
   department: { asc: codePeriodSql('department_id, location, id'), desc: codePeriodSql('department_id DESC, location DESC, id DESC') },
   code: { asc: codePeriodSql('id'), desc: codePeriodSql('id DESC') },
 };
@@ -279,11 +304,15 @@ export async function sumRatingsByCode(
   listing: CodeListing = { by: 'department', order: 'asc' },
 ): Promise<CodeRatingSums[]> {
   const sqlOf = CODE_PERIOD_SQL[listing.by][listing.order];
-  const rows = (
+  const pg = isPg(db);
+  const found = (
     listing.limit === undefined
-      ? await statement(db, sqlOf.all).arrays(scoped(ids, p))
-      : await statement(db, sqlOf.page).arrays({ ...scoped(ids, p), limit: listing.limit, offset: listing.offset ?? 0 })
-  ) as CodePeriodRow[];
+      ? await statement(db, pg ? sqlOf.allPg : sqlOf.all).arrays(scoped(ids, p))
+      : await statement(db, pg ? sqlOf.pagePg : sqlOf.page).arrays({ ...scoped(ids, p), limit: listing.limit, offset: listing.offset ?? 0 })
+  ) as unknown[][];
+  // PostgreSQL's rows hold the two sides' columns: made the JSON arrays' shape.
+  const n = RATING_COLUMNS.length;
+  const rows = (pg ? found.map((r) => [...r.slice(0, 5), r.slice(5, 5 + n), r.slice(5 + n)]) : found) as CodePeriodRow[];
   // The arrays hold RATING_COLUMNS in order: the period's sums are their differences.
   return rows.map(([codeId, departmentId, location, staffName, active, hi, lo]) => ({
     codeId,
