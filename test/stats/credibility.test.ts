@@ -11,7 +11,7 @@ import type { CredibilityResponse, CredibilityWindow } from '../../shared/api/cr
 import { SETTINGS_DEFAULTS } from '../../shared/api/settings.js';
 import { chinaDay } from '../../shared/china-time.js';
 import { bearerFor, driverUnderTest } from '../helpers/app.js';
-import { makeCode, useTestWorld } from '../helpers/factories.js';
+import { makeCode, makeDepartment, useTestWorld } from '../helpers/factories.js';
 import { HOLD_RULES_OUT_OF_REACH } from '../helpers/limits.js';
 import { makeMatter } from '../helpers/matters.js';
 
@@ -424,6 +424,19 @@ describe('order, paging and thresholds', () => {
     const page = await view({ ...PERIOD, limit: 1, offset: 1 });
     expect(page).toMatchObject({ total: 3, withSignals: 1 });
     expect(page.windows.map((x) => x.codeId)).toEqual([busy.id]);
+  });
+
+  it('lists the windows of every department of a scope larger than the departments read at once', async () => {
+    // Nine departments of the county (PostgreSQL reads them four at a time), a window with ratings in each.
+    const codes: Code[] = [w.codeA, w.codeB];
+    for (let i = 0; i < 7; i++) {
+      const department = await makeDepartment(t.db, { orgUnitId: w.county.id });
+      codes.push(await makeCode(t.db, { departmentId: department.id }));
+    }
+    for (const [i, code] of codes.entries()) await store(code, i + 1);
+    const r = await view();
+    expect(r.total).toBe(codes.length);
+    expect(r.windows.map((x) => [x.codeId, x.ratings])).toEqual(codes.map((c, i) => [c.id, i + 1]).reverse());
   });
 
   it('judges each department by its own county’s thresholds', async () => {
