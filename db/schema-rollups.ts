@@ -270,11 +270,12 @@ export const caseStatusCounts = sqliteTable(
 );
 
 /**
- * How many 办件 each department has in each status, kept by every write that stores a 办件 or changes its
- * department or status (the push path, db/queries/matters.ts): the `total` of the 办件 list without a
- * period, summed over the scope's rows, where counting the 办件 themselves read every one of them (a
- * county's 10 M: ~200 ms a page; a province's 1 M on PostgreSQL: 36 ms). The recount checks it.
- * WITHOUT ROWID (migration 0045).
+ * How many 办件 each department has in each status: the `total` of the 办件 list without a period sums
+ * the scope's rows, where counting the 办件 themselves read every one of them (a county's 10 M: ~200 ms
+ * a page; a province's 1 M on PostgreSQL: 36 ms). Kept by every batch of pushes that stores a 办件 or
+ * changes its department or status (RollupBatch.countMatter), written in key order with the other
+ * rollups, so two batches never lock its rows in opposite orders. The recount checks it. WITHOUT ROWID
+ * (migration 0045).
  */
 export const matterStatusCounts = sqliteTable(
   'matter_status_counts',

@@ -99,25 +99,13 @@ const INSERT_PUSHED = `INSERT INTO matters (project_no, code_id, department_id, 
     @acceptedAt, @finishedAt, @finishedDay, @promisedDate, @integrationId, @createdAt, @updatedAt)
   RETURNING id`;
 
-const COUNT_STATUS = `INSERT INTO matter_status_counts (department_id, status, count) VALUES (@departmentId, @status, @delta)
-  ON CONFLICT (department_id, status) DO UPDATE SET count = matter_status_counts.count + excluded.count`;
-
-/**
- * Keeps matter_status_counts: `delta` 办件 more (or fewer) of this department in this status. Called by
- * every write that stores a 办件 or moves it to another department or status, in its transaction.
- */
-export async function countMatterStatus(tx: DbOrTx, departmentId: number, status: MatterRow['status'], delta: number): Promise<void> {
-  await statement(tx, COUNT_STATUS).run({ departmentId, status, delta });
-}
-
-/** Stores a new pushed 办件 (and counts it); answers its id. */
+/** Stores a new pushed 办件; answers its id (its batch counts it: RollupBatch.countMatter). */
 export async function insertPushedMatter(
   tx: DbOrTx,
   m: PushedMatter & Pick<MatterRow, 'projectNo' | 'integrationId' | 'createdAt'>,
 ): Promise<number> {
   const row = await statement(tx, INSERT_PUSHED).get<{ id: number }>({ ...m });
   if (!row) throw new Error('expected a row');
-  await countMatterStatus(tx, m.departmentId, m.status, 1);
   return row.id;
 }
 
@@ -126,18 +114,9 @@ const UPDATE_PUSHED = `UPDATE matters SET code_id = @codeId, department_id = @de
     accepted_at = @acceptedAt, finished_at = @finishedAt, finished_day = @finishedDay, promised_date = @promisedDate, updated_at = @updatedAt
   WHERE id = @id`;
 
-/** Writes a push's fields over a stored 办件 (`before`: its department and status until now, recounted if they change). */
-export async function updatePushedMatter(
-  tx: DbOrTx,
-  id: number,
-  m: PushedMatter,
-  before: Pick<MatterRow, 'departmentId' | 'status'>,
-): Promise<void> {
+/** Writes a push's fields over a stored 办件 (its batch recounts a change of department or status: RollupBatch.countMatter). */
+export async function updatePushedMatter(tx: DbOrTx, id: number, m: PushedMatter): Promise<void> {
   await statement(tx, UPDATE_PUSHED).run({ ...m, id });
-  if (before.departmentId !== m.departmentId || before.status !== m.status) {
-    await countMatterStatus(tx, before.departmentId, before.status, -1);
-    await countMatterStatus(tx, m.departmentId, m.status, 1);
-  }
 }
 
 export interface MatterRatingRow {

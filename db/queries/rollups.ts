@@ -282,6 +282,19 @@ export interface MatterDayDelta extends MatterDayCounts {
   taskName: string;
 }
 
+/** What a batch adds to (or takes from) one (department, status) row of matter_status_counts. */
+export interface MatterStatusDelta {
+  departmentId: number;
+  status: string;
+  delta: number;
+}
+
+/** Where a 办件 is counted: its department and status. */
+export interface MatterPlace {
+  departmentId: number;
+  status: string;
+}
+
 export interface TagDelta {
   departmentId: number;
   day: string;
@@ -300,6 +313,7 @@ export class RollupBatch {
   readonly departmentDays = new Map<string, DepartmentDayDelta>();
   readonly tags = new Map<string, TagDelta>();
   readonly matterDays = new Map<string, MatterDayDelta>();
+  readonly matterStatuses = new Map<string, MatterStatusDelta>();
   readonly storedDays = new Map<string, StoredDayDelta>();
 
   private storedDay(codeId: string, departmentId: number, day: string): StoredDayDelta {
@@ -424,6 +438,25 @@ export class RollupBatch {
   }
 
   /** A 办件 that finished: the denominator of 评价率, counted on the day it finished. */
+  /**
+   * A 办件 stored (`from` null) or moved to another department or status: it leaves its old count and
+   * joins its new one (matter_status_counts). Nothing when neither changed.
+   */
+  countMatter(from: MatterPlace | null, to: MatterPlace): void {
+    if (from && from.departmentId === to.departmentId && from.status === to.status) return;
+    const row = (p: MatterPlace) => {
+      const key = `${p.departmentId}|${p.status}`;
+      let d = this.matterStatuses.get(key);
+      if (!d) {
+        d = { departmentId: p.departmentId, status: p.status, delta: 0 };
+        this.matterStatuses.set(key, d);
+      }
+      return d;
+    };
+    if (from) row(from).delta -= 1;
+    row(to).delta += 1;
+  }
+
   addMatterFinished(m: MatterFacts, sign: 1 | -1 = 1): void {
     this.codeDay(m.codeId, m.departmentId, m.finishedDay).finishedMatters += sign;
     this.departmentDay(m.departmentId, m.finishedDay).finishedMatters += sign;
@@ -471,6 +504,8 @@ export async function writeRollups(tx: DbOrTx, batch: RollupBatch): Promise<void
   await writeRows(tx, TAGS, tags);
   await writeRows(tx, ORG_UNIT_TAGS, tags);
   if (batch.matterDays.size) await writeRows(tx, MATTER_DAYS, inKeyOrder(batch.matterDays));
+  const statuses = inKeyOrder(batch.matterStatuses).filter((r) => r.delta !== 0);
+  if (statuses.length) await writeRows(tx, MATTER_STATUSES, statuses);
 }
 
 /**
@@ -860,6 +895,20 @@ const MATTER_DAYS: BatchStatement<MatterDayDelta> = {
     out.push(r.departmentId, r.day, r.codeId, r.taskCode, r.staffName, r.taskName);
     for (const k of MATTER_COUNTS) out.push(r[k]);
   },
+};
+
+/** How many 办件 each department has in each status. */
+const MATTER_STATUSES: BatchStatement<MatterStatusDelta> = {
+  name: 'matter-statuses',
+  columns: [
+    ['department_id', 'integer'],
+    ['status', 'text'],
+    ['delta', 'integer'],
+  ],
+  body: () => sql`INSERT INTO matter_status_counts (department_id, status, count)
+    SELECT department_id, status, delta FROM batch WHERE department_id IS NOT NULL
+    ON CONFLICT (department_id, status) DO UPDATE SET count = matter_status_counts.count + excluded.count`,
+  values: (r, out) => out.push(r.departmentId, r.status, r.delta),
 };
 
 /** Applies the change of one case's indicator flags (after − before) to its rating day's row. */

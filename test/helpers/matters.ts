@@ -2,7 +2,6 @@
 // finished by default, with a one-time rating link valid for 7 days after 办结.
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/client.js';
-import { countMatterStatus } from '../../db/queries/matters.js';
 import { RollupBatch, writeRollups } from '../../db/queries/rollups.js';
 import { matters } from '../../db/schema.js';
 import { chinaDay } from '../../shared/china-time.js';
@@ -48,9 +47,9 @@ export async function makeMatter(
   };
   return db.transaction(async (tx) => {
     const [m] = await tx.insert(matters).values(row).returning();
-    await countMatterStatus(tx, row.departmentId, row.status, 1);
+    const batch = new RollupBatch();
+    batch.countMatter(null, row);
     if (finishedDay !== null) {
-      const batch = new RollupBatch();
       batch.addMatterFinished({
         codeId: row.codeId,
         departmentId: row.departmentId,
@@ -59,8 +58,8 @@ export async function makeMatter(
         taskName: row.taskName,
         staffName: row.staffName ?? '',
       });
-      await writeRollups(tx, batch);
     }
+    await writeRollups(tx, batch);
     return m!;
   });
 }

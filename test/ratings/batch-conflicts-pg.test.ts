@@ -129,6 +129,40 @@ describe.runIf(driverUnderTest === 'pg')('transactions that write the same rows,
     expect(await s5Of(t.db)).toEqual({ [k1.id]: 3, [k2.id]: 3, [k3.id]: 2 });
   });
 
+  it('two batches of pushes that count 办件 of the same departments in opposite orders wait for each other', async () => {
+    // matter_status_counts rows, written with the batch's other rollups in key order (`department|status`).
+    const [d1, d2, d3] = [w.deptA.id, w.deptB.id, w.deptC.id].sort((a, b) => (`${a}|accepted` < `${b}|accepted` ? -1 : 1)) as [
+      number,
+      number,
+      number,
+    ];
+    const counting = (departments: readonly number[]) => {
+      const b = new RollupBatch();
+      for (const departmentId of departments) b.countMatter(null, { departmentId, status: 'accepted' });
+      return b;
+    };
+    await t.db.transaction((tx) => writeRollups(tx, counting([d1, d2, d3])));
+    const holder = heldTransaction(t.db, async (tx) => {
+      await exec(tx, sql`SELECT 1 FROM matter_status_counts WHERE department_id = ${d3} AND status = 'accepted' FOR UPDATE`);
+    });
+    await holder.ready;
+    // In arrival order, the first would hold d1 and wait for d3, the second hold d2 and wait for d1, and
+    // the first then wait for d2: a cycle.
+    const first = t.db.transaction((tx) => writeRollups(tx, counting([d1, d3, d2])));
+    await untilWaiting(t.db, 1);
+    const second = t.db.transaction((tx) => writeRollups(tx, counting([d2, d1])));
+    await untilWaiting(t.db, 2);
+    holder.release();
+    await holder.done;
+
+    await expect(Promise.all([first, second])).resolves.toBeDefined();
+    const counts = await rows<{ d: number; n: number }>(
+      t.db,
+      sql`SELECT department_id AS d, count AS n FROM matter_status_counts WHERE status = 'accepted'`,
+    );
+    expect(Object.fromEntries(counts.map((r) => [Number(r.d), Number(r.n)]))).toEqual({ [d1]: 3, [d2]: 3, [d3]: 2 });
+  });
+
   it('a batch ended by a lock cycle is written again, and every caller of it is answered', async () => {
     await exec(t.db, sql`CREATE TABLE lock_probe (id integer PRIMARY KEY, v integer NOT NULL)`);
     await exec(t.db, sql`INSERT INTO lock_probe VALUES (1, 0), (2, 0)`);

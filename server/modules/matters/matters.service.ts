@@ -65,7 +65,12 @@ interface Pushed {
   created: boolean;
   matter: q.StoredMatter;
   finished: MatterFacts | null;
+  /** Where the 办件 was counted before this push (null: new), for matter_status_counts. */
+  countedAt: { departmentId: number; status: string } | null;
 }
+
+/** What storing or updating one 办件 wrote. */
+type Written = Omit<Pushed, 'countedAt'>;
 
 /** A batch's 办件 by 办件编号: as stored before it, then as each push of the batch leaves them. */
 type BatchMatters = Map<string, q.StoredMatter>;
@@ -180,7 +185,8 @@ export function createMattersService(deps: {
     if (!info.active && before?.codeId !== info.code) {
       throw new Conflict('评议码（code）已停用，不能在此窗口登记新的办件', 'CodeDisabled');
     }
-    const pushed = before ? await update(tx, p, before, info) : await insert(tx, p, info);
+    const written = before ? await update(tx, p, before, info) : await insert(tx, p, info);
+    const pushed = { ...written, countedAt: before ? { departmentId: before.departmentId, status: before.status } : null };
     // Only once everything is written: a push that fails leaves the batch's view of its 办件 as it was.
     stored.set(p.projectNo, pushed.matter);
     return pushed;
@@ -196,7 +202,10 @@ export function createMattersService(deps: {
     },
     afterBatch: async (tx, pushed) => {
       const batch = stats.rollupBatch();
-      for (const p of pushed) if (p.finished) batch.addMatterFinished(p.finished);
+      for (const p of pushed) {
+        if (p.finished) batch.addMatterFinished(p.finished);
+        batch.countMatter(p.countedAt, p.matter);
+      }
       await stats.writeRollups(tx, batch);
     },
     refused: (err) => err instanceof AppError,
@@ -399,7 +408,7 @@ export function createMattersService(deps: {
     return linkExpiresAt;
   }
 
-  async function insert(tx: Tx, p: Push, info: PublicCodeInfoT): Promise<Pushed> {
+  async function insert(tx: Tx, p: Push, info: PublicCodeInfoT): Promise<Written> {
     const { caller, projectNo, fields: f, now } = p;
     const columns = pushedColumns(p, info, f.applicantPhone === null ? null : crypto.encryptPhone(f.applicantPhone));
     const integrationId = caller.kind === 'integration' ? caller.integration.id : null;
@@ -438,7 +447,7 @@ export function createMattersService(deps: {
     return { created: true, matter, finished: matter.finishedDay === null ? null : matterFactsOf(matter) };
   }
 
-  async function update(tx: Tx, p: Push, before: q.StoredMatter, info: PublicCodeInfoT): Promise<Pushed> {
+  async function update(tx: Tx, p: Push, before: q.StoredMatter, info: PublicCodeInfoT): Promise<Written> {
     const { caller, now } = p;
     const old = storedFields(before);
     // A number erased by the retention rule is never stored again, whatever a later push carries.
@@ -453,7 +462,7 @@ export function createMattersService(deps: {
         : crypto.encryptPhone(f.applicantPhone)
       : before.applicantPhoneEnc;
     const columns = pushedColumns({ ...p, fields: f }, info, phoneEnc);
-    await q.updatePushedMatter(tx, before.id, columns, before);
+    await q.updatePushedMatter(tx, before.id, columns);
     const rejectedNow = old.status !== 'rejected' ? await keepRejection(tx, p, before.id) : null;
     // What changed, old and new; the applicant's number never (only that it changed).
     const changes = Object.fromEntries(
