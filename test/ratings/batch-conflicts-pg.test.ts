@@ -100,6 +100,29 @@ const s5Of = async (db: Db) =>
     ]),
   );
 
+/**
+ * Keys k1 < k2 < k3 in write order. With k3's row held by a third transaction, a batch of k1, k3, k2 and
+ * then a batch of k2, k1 are written. In arrival order the first would hold k1 and wait for k3, the second
+ * hold k2 and wait for k1, and the first then wait for k2: a cycle. In key order the first holds k1 and k2
+ * and waits for k3, and the second waits for k1. Both must commit.
+ */
+async function crossedBatches<K>(
+  [k1, k2, k3]: readonly [K, K, K],
+  batchOfKeys: (keys: readonly K[]) => RollupBatch,
+  holdK3: (tx: Tx) => Promise<void>,
+): Promise<void> {
+  await t.db.transaction((tx) => writeRollups(tx, batchOfKeys([k1, k2, k3])));
+  const holder = heldTransaction(t.db, holdK3);
+  await holder.ready;
+  const first = t.db.transaction((tx) => writeRollups(tx, batchOfKeys([k1, k3, k2])));
+  await untilWaiting(t.db, 1);
+  const second = t.db.transaction((tx) => writeRollups(tx, batchOfKeys([k2, k1])));
+  await untilWaiting(t.db, 2);
+  holder.release();
+  await holder.done;
+  await expect(Promise.all([first, second])).resolves.toBeDefined();
+}
+
 describe.runIf(driverUnderTest === 'pg')('transactions that write the same rows, on PostgreSQL', () => {
   it('two batches with the same rollup rows in opposite orders wait for each other instead of deadlocking', async () => {
     // k1 < k2 < k3 in the order the rows are written (their keys, `code|day`, compared as strings).
@@ -108,24 +131,9 @@ describe.runIf(driverUnderTest === 'pg')('transactions that write the same rows,
       typeof w.codeA,
       typeof w.codeA,
     ];
-    await t.db.transaction((tx) => writeRollups(tx, batchOf([k1, k2, k3])));
-
-    // A third transaction holds k3's row, so that the first batch stops there.
-    const holder = heldTransaction(t.db, async (tx) => {
+    await crossedBatches([k1, k2, k3], batchOf, async (tx) => {
       await exec(tx, sql`SELECT 1 FROM daily_code_stats WHERE code_id = ${k3.id} AND day = ${DAY} FOR UPDATE`);
     });
-    await holder.ready;
-    // Batch 1 has k1, k3, k2; batch 2 has k2, k1. In arrival order, batch 1 would hold k1 and wait for
-    // k3, batch 2 hold k2 and wait for k1, and batch 1 then wait for k2: a cycle. In key order batch 1
-    // holds k1 and k2 and waits for k3, and batch 2 waits for k1.
-    const first = t.db.transaction((tx) => writeRollups(tx, batchOf([k1, k3, k2])));
-    await untilWaiting(t.db, 1);
-    const second = t.db.transaction((tx) => writeRollups(tx, batchOf([k2, k1])));
-    await untilWaiting(t.db, 2);
-    holder.release();
-    await holder.done;
-
-    await expect(Promise.all([first, second])).resolves.toBeDefined();
     expect(await s5Of(t.db)).toEqual({ [k1.id]: 3, [k2.id]: 3, [k3.id]: 2 });
   });
 
@@ -141,21 +149,9 @@ describe.runIf(driverUnderTest === 'pg')('transactions that write the same rows,
       for (const departmentId of departments) b.countMatter(null, { departmentId, status: 'accepted' });
       return b;
     };
-    await t.db.transaction((tx) => writeRollups(tx, counting([d1, d2, d3])));
-    const holder = heldTransaction(t.db, async (tx) => {
+    await crossedBatches([d1, d2, d3], counting, async (tx) => {
       await exec(tx, sql`SELECT 1 FROM matter_status_counts WHERE department_id = ${d3} AND status = 'accepted' FOR UPDATE`);
     });
-    await holder.ready;
-    // In arrival order, the first would hold d1 and wait for d3, the second hold d2 and wait for d1, and
-    // the first then wait for d2: a cycle.
-    const first = t.db.transaction((tx) => writeRollups(tx, counting([d1, d3, d2])));
-    await untilWaiting(t.db, 1);
-    const second = t.db.transaction((tx) => writeRollups(tx, counting([d2, d1])));
-    await untilWaiting(t.db, 2);
-    holder.release();
-    await holder.done;
-
-    await expect(Promise.all([first, second])).resolves.toBeDefined();
     const counts = await rows<{ d: number; n: number }>(
       t.db,
       sql`SELECT department_id AS d, count AS n FROM matter_status_counts WHERE status = 'accepted'`,
