@@ -157,7 +157,8 @@ describe('Rollups agree exactly with a recount from raw rows', () => {
     );
     // The seeded stream does reach approved appeals (exclusions), not only the easy paths.
     expect(excludedSeen).toBeGreaterThan(0);
-  });
+    // 25 apps, each on a database of its own: about 7 s alone on PostgreSQL, over 30 s in a CI run.
+  }, 120_000);
 
   it('verify finds a corrupted rollup and rebuild repairs it in one transaction, keeping opens', async () => {
     const t = await makeTestApp();
