@@ -566,6 +566,12 @@ export interface RatingFilter {
    * listed only when asked.
    */
   includeExcluded?: boolean;
+  /**
+   * `departmentIds` is every department there is (Actor.everyDepartment): where the department is only
+   * a filter on the rows (not an index's prefix), it is left out. A province's 400 ids were compared
+   * with each row read (on PostgreSQL, `= ANY` walks the array) and planned on each request.
+   */
+  everyDepartment?: boolean;
 }
 
 export interface RatingDetailRow {
@@ -623,12 +629,12 @@ function ratingWhere(db: DbOrTx, f: RatingFilter): SQL {
   // One department is an equality, never a list (a list of one made SQLite sort the department's whole
   // period, 86 ms at 10 M ratings): its (department, day, time) range is read newest first.
   // A channel with its own index: that partial index is keyed by department, so the department stays seekable.
-  const cond: SQL[] = [
-    f.departmentIds.length === 1 && f.codeId === undefined && !few
-      ? sql`r.department_id = ${f.departmentIds[0]}`
-      : inIdList(db, indexed ? sql`r.department_id` : sql`+r.department_id`, f.departmentIds),
-    few ? sql`+r.day BETWEEN ${f.from} AND ${f.to}` : sql`r.day BETWEEN ${f.from} AND ${f.to}`,
-  ];
+  // Of every department there is, a list that is only a filter (`+`) is left out (RatingFilter.everyDepartment).
+  const cond: SQL[] = [];
+  if (f.departmentIds.length === 1 && f.codeId === undefined && !few) cond.push(sql`r.department_id = ${f.departmentIds[0]}`);
+  else if (indexed) cond.push(inIdList(db, sql`r.department_id`, f.departmentIds));
+  else if (!f.everyDepartment) cond.push(inIdList(db, sql`+r.department_id`, f.departmentIds));
+  cond.push(few ? sql`+r.day BETWEEN ${f.from} AND ${f.to}` : sql`r.day BETWEEN ${f.from} AND ${f.to}`);
   if (f.codeId !== undefined) cond.push(sql`r.code_id = ${f.codeId}`);
   if (f.score !== undefined) cond.push(sql`r.score = ${f.score}`);
   if (f.kind === 'good') cond.push(sql`r.score >= 3`);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { rows } from '../../db/client.js';
 import { ratingListQuery } from '../../db/queries/stats.js';
 import { bearerFor, driverUnderTest, T0 } from '../helpers/app.js';
-import { makeRating, useTestWorld } from '../helpers/factories.js';
+import { makeCity, makeCode, makeDepartment, makeRating, useTestWorld } from '../helpers/factories.js';
 import { makeMatter } from '../helpers/matters.js';
 
 const { t, w } = useTestWorld();
@@ -124,6 +124,32 @@ describe('the 评价 list: filters, order, paging', () => {
     expect((await get(`tag=${encodeURIComponent('态度热情')}&held=true&limit=200`, w.headA)).total).toBe(held.total);
   });
 
+  it('of the top of the whole tree, lists without a department condition, and never a second top-level unit’s', async () => {
+    // w.cityAdmin holds every department there is (Actor.everyDepartment): the list leaves out its
+    // department filter (RatingFilter.everyDepartment) and must still list exactly the scope's ratings.
+    await seed();
+    const c = await makeRating(t.services, { codeId: w.codeC.id, score: 2, createdAt: T0 - 4 * HOUR, tags: ['服务态度差'], comment: '慢' });
+    const queries = ['limit=200', 'tag=服务态度差&limit=200', 'hasComment=true&limit=200', 'kind=bad&limit=200'];
+    const listed = async () =>
+      Promise.all(queries.map(async (q) => (await get(q, w.cityAdmin)).ratings.map((r) => r.id).sort((a, b) => a - b)));
+    const before = await listed();
+    // Without the second unit: every rating of the period, by its filters.
+    const stored = (await rows<{ id: number }>(t.db, sql`SELECT id FROM ratings WHERE day BETWEEN '2026-11-20' AND '2026-11-23'`)).map(
+      (r) => Number(r.id),
+    );
+    expect(stored).toContain(c.rating.id);
+    expect(before[0]).toEqual(stored.sort((a, b) => a - b));
+    expect(before[1]).toContain(c.rating.id);
+    // A second top-level unit, whose rating matches every one of the filters.
+    const other = await makeCity(t.db);
+    const dept = await makeDepartment(t.db, { orgUnitId: other.id });
+    const code = await makeCode(t.db, { departmentId: dept.id });
+    const outside = await makeRating(t.services, { codeId: code.id, score: 1, createdAt: T0 - HOUR, tags: ['服务态度差'], comment: '差' });
+    const after = await listed();
+    expect(after.flat()).not.toContain(outside.rating.id);
+    expect(after).toEqual(before);
+  });
+
   it('a head asking for another department’s code is told it does not exist', async () => {
     await seed();
     const res = await t.app.inject({ url: `/api/stats/ratings?${DAY}&codeId=${w.codeB.id}`, headers: bearerFor(t.app, w.headA) });
@@ -155,7 +181,10 @@ describe('the 评价 list: filters, order, paging', () => {
 });
 
 describe.skipIf(driverUnderTest === 'pg')('the query plan at scale', () => {
-  const plan = async (departmentIds: number[], over: { held?: boolean; flagged?: boolean; channel?: string } = {}) =>
+  const plan = async (
+    departmentIds: number[],
+    over: { held?: boolean; flagged?: boolean; channel?: string; everyDepartment?: boolean } = {},
+  ) =>
     (
       await rows<{ detail: string }>(
         t.db,
@@ -173,6 +202,10 @@ describe.skipIf(driverUnderTest === 'pg')('the query plan at scale', () => {
     const several = await plan([w.deptA.id, w.deptB.id]);
     expect(several.some((d) => d.includes('ratings_day_time_idx'))).toBe(true);
     expect(several.filter((d) => d.startsWith('USE TEMP B-TREE'))).toEqual([]);
+    // Every department there is, without the department filter: the same walk, no list of ids.
+    const every = await plan([w.deptA.id, w.deptB.id, w.deptC.id], { everyDepartment: true });
+    expect(every.filter((d) => d.includes('ratings_day_time_idx'))).toEqual(several.filter((d) => d.includes('ratings_day_time_idx')));
+    expect(every.filter((d) => d.startsWith('USE TEMP B-TREE') || d.startsWith('LIST SUBQUERY'))).toEqual([]);
   });
 
   it('held or flagged ones asked for are read from their partial index, one department or several', async () => {
@@ -181,6 +214,9 @@ describe.skipIf(driverUnderTest === 'pg')('the query plan at scale', () => {
       expect((await plan(ids, { held: true }))[0]).toMatch(/^SCAN r USING (COVERING )?INDEX ratings_held_idx/);
       expect((await plan(ids, { flagged: true }))[0]).toMatch(/^SCAN r USING INDEX ratings_flagged_idx/);
     }
+    const every = [w.deptA.id, w.deptB.id, w.deptC.id];
+    expect((await plan(every, { held: true, everyDepartment: true }))[0]).toMatch(/^SCAN r USING (COVERING )?INDEX ratings_held_idx/);
+    expect((await plan(every, { flagged: true, everyDepartment: true }))[0]).toMatch(/^SCAN r USING INDEX ratings_flagged_idx/);
   });
 
   it('paper forms, 12345 return calls and the 评价器 asked for are read from their partial index', async () => {
@@ -189,6 +225,9 @@ describe.skipIf(driverUnderTest === 'pg')('the query plan at scale', () => {
     for (const ids of [[w.deptA.id], [w.deptA.id, w.deptB.id]]) {
       for (const channel of ['paper', '12345', 'kiosk']) {
         expect((await plan(ids, { channel })).some((d) => d.includes('USING INDEX ratings_few_channels_idx'))).toBe(true);
+        // Of every department there is, as well: that index is keyed by department, so the list stays.
+        const every = await plan([w.deptA.id, w.deptB.id, w.deptC.id], { channel, everyDepartment: true });
+        expect(every.some((d) => d.includes('USING INDEX ratings_few_channels_idx'))).toBe(true);
       }
       // The scanned and linked ones are not in it: the period newest first, as without a filter.
       for (const channel of ['qr', 'link'])
