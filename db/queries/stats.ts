@@ -569,7 +569,7 @@ export interface RatingFilter {
   /**
    * `departmentIds` is every department there is (Actor.everyDepartment): where the department is only
    * a filter on the rows (not an index's prefix), it is left out. A province's 400 ids were compared
-   * with each row read (on PostgreSQL, `= ANY` walks the array) and planned on each request.
+   * with each row read (on PostgreSQL, `= ANY` walks the array).
    */
   everyDepartment?: boolean;
 }

@@ -186,8 +186,8 @@ describe.runIf(driverUnderTest === 'pg')('transactions that write the same rows,
     const row2Held = signal();
     const row1Asked = signal();
     // When PostgreSQL ends the batch, the other transaction is woken to take row 2, but a batch written
-    // again at once can update row 2 first, then ask for row 1 again: a second cycle (seen on a loaded
-    // machine). Written again, the batch waits until the other has committed, so that there is one cycle.
+    // again at once can update row 2 first, then ask for row 1 again: a second cycle (the likely cause of
+    // two deadlocks counted in a CI run). Written again, the batch waits until the other has committed.
     let otherDone: Promise<void> | undefined;
     let attemptsOf7 = 0;
     const committer = new GroupCommitter<number, number, null>(
