@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { rows } from '../../db/client.js';
-import { departmentScopeUnder } from '../../db/queries/org.js';
+import { assignUserDepartments, departmentScopeUnder } from '../../db/queries/org.js';
 import { makeCity, makeCode, makeDepartment, makeRating, useTestWorld } from '../helpers/factories.js';
 import { drive, getJson, type UserLike } from './helpers.js';
 
@@ -138,6 +138,11 @@ describe('the lists of the top of the whole tree', () => {
   it('hold every department of the tree, and stop holding a second top-level unit’s', async () => {
     expect(await departmentScopeUnder(t.db, w.city.id)).toEqual({ ids: expect.any(Array), every: true });
     expect((await departmentScopeUnder(t.db, w.county.id)).every).toBe(false);
+    // A head assigned every department there is still lists by the head's departments (never the flag).
+    await t.db.transaction((tx) => assignUserDepartments(tx, w.headA.id, [w.deptA.id, w.deptB.id, w.deptC.id]));
+    const head = (await t.services.auth.resolveActor(w.headA.id))!;
+    expect(head.departmentIds.size).toBe(3);
+    expect(head.everyDepartment).toBe(false);
     const all = await allCases();
     expect(new Set(all.map((c) => c.departmentId))).toEqual(new Set([w.deptA.id, w.deptB.id, w.deptC.id]));
     const unclosed = queueOrder(all.filter((c) => c.status !== 'closed'));

@@ -13,7 +13,8 @@ export interface Actor {
   /**
    * True when `departmentIds` is every department there is (an administrator or supervisor of the top
    * of the whole tree, read in the same statement as the ids): a list may then leave out its
-   * department condition, which for a province's 400 ids cost more to plan than to run.
+   * department condition, which for a province's 400 ids cost more to plan than to run. Never set for
+   * a department head (OrgService.departmentScope), whose lists always name the head's departments.
    */
   readonly everyDepartment?: boolean;
 }

@@ -125,7 +125,7 @@ export function createCasesService(deps: CasesDeps) {
     const head = actor.role === 'dept_head';
     return {
       departmentIds: [...actor.departmentIds],
-      everyDepartment: actor.everyDepartment === true && !head,
+      everyDepartment: actor.everyDepartment === true,
       // A head also sees the 不好办 cases their department coordinates on (not their spot checks).
       coordinatingIds: head ? [...actor.departmentIds] : undefined,
       kinds: head ? ['bad_rating', 'cannot_handle', 'complaint', 'observation'] : undefined,

@@ -166,8 +166,7 @@ export function createStatsDetails(deps: StatsDeps) {
         channel: query.channel,
         bound: query.bound,
         includeExcluded: query.includeExcluded,
-        // A head's list stays filtered by the head's departments, as the case lists (cases.service).
-        everyDepartment: actor.everyDepartment === true && actor.role !== 'dept_head' && query.departmentId === undefined,
+        everyDepartment: actor.everyDepartment === true && query.departmentId === undefined,
       };
       // Counted from the units' rollups when the scope is whole units (rollupScope).
       const scope = await rollupScope(deps, actor, query.departmentId, async () => ids.map((id) => ({ id })));
