@@ -13,10 +13,10 @@ export function registerValidation(app: FastifyInstance): void {
   addFormats.default(bodyAjv);
   addFormats.default(textAjv);
   app.setValidatorCompiler(({ schema, httpPart }) => {
-    if (httpPart !== 'body') return textAjv.compile(schema as FastifySchema & object);
-    const check = bodyAjv.compile(schema as FastifySchema & object);
-    // Every string of a body is cleaned before it is checked (lib/clean-text.ts): what is stored is
-    // clean text, from every route, and the length limits count the cleaned text.
+    const check = (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as FastifySchema & object);
+    // Every string of a body, a query string and a path is cleaned before it is checked
+    // (lib/clean-text.ts): what is stored is clean text, from every route, and the length limits count
+    // the cleaned text; a NUL in a filter never reaches the database (PostgreSQL refuses it in text).
     const validate = (data: unknown) => {
       const value = cleanStrings(data);
       // An object is cleaned in place; a body that is one string is handed back cleaned.

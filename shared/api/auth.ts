@@ -43,8 +43,8 @@ export const CreateUserBody = Type.Object(
     password: NewPassword,
     displayName: Type.Optional(Type.String({ maxLength: 50 })),
     role: RoleSchema,
-    orgUnitId: Type.Optional(Type.Integer({ minimum: 1 })),
-    departmentIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 100 })),
+    orgUnitId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
+    departmentIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 2147483647 }), { maxItems: 100 })),
   },
   { additionalProperties: false },
 );

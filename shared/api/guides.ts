@@ -31,7 +31,7 @@ export type GuideBodyT = Static<typeof GuideBody>;
 /** PUT: the text as above and the version it was edited from (another administrator's save in between is 409). */
 export const GuideUpdateBody = Type.Object({
   ...GuideBody.properties,
-  version: Type.Integer({ minimum: 1, description: '编辑所基于的版本号' }),
+  version: Type.Integer({ minimum: 1, maximum: 2147483647, description: '编辑所基于的版本号' }),
 });
 export type GuideUpdateBodyT = Static<typeof GuideUpdateBody>;
 

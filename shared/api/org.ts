@@ -24,7 +24,7 @@ export type OrgUnitView = Static<typeof OrgUnitView>;
 
 export const CreateDepartmentBody = Type.Object(
   {
-    orgUnitId: Type.Integer({ minimum: 1 }),
+    orgUnitId: Type.Integer({ minimum: 1, maximum: 2147483647 }),
     name: Type.String({ minLength: 1, maxLength: 60 }),
     sortOrder: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })),
   },

@@ -61,9 +61,7 @@ const notAMobile = fc.oneof(
   fc.tuple(fc.integer({ min: 0, max: 99_999_999 }), fc.integer({ min: 0, max: 99 })).map(([a, b]) => `${a}.${b}元`),
   fc.string({ unit: DIGIT, minLength: 1, maxLength: 10 }),
   // Not one that is a mobile after 86 or 0086 (13 or 15 digits): that one is masked (PREFIXES).
-  fc
-    .string({ unit: DIGIT, minLength: 12, maxLength: 30 })
-    .filter((n) => !/^(?:00)?861[3-9][0-9]{9}$/.test(n)),
+  fc.string({ unit: DIGIT, minLength: 12, maxLength: 30 }).filter((n) => !/^(?:00)?861[3-9][0-9]{9}$/.test(n)),
 );
 
 const masked = (phone: string) => `${phone.slice(0, 3)}****${phone.slice(-4)}`;

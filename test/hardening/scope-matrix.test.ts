@@ -421,3 +421,97 @@ describe('scope matrix over the route table', () => {
     expect(await snapshot()).toBe(before);
   });
 });
+
+// Garbage in every declared input of every secured route, as the administrator who sees everything and as
+// a department head: a 4xx with the usual JSON error body, never a 5xx (docs/api.md 1.3).
+describe('garbage input on every secured route', () => {
+  const GARBAGE = [
+    '',
+    ' ',
+    '-1',
+    '0',
+    '1e309',
+    '9'.repeat(40),
+    '1.5',
+    'null',
+    'true',
+    '[]',
+    '{}',
+    '2026-02-30',
+    '2026-13-01',
+    '0000-00-00',
+    '\u0000',
+    '%00',
+    '<script>',
+    "' OR 1=1 --",
+    '𠀀'.repeat(50),
+    'x'.repeat(5000),
+    '../../etc/passwd',
+  ];
+  const BODIES: unknown[] = [null, [], 'text', 42, { __proto__: { admin: true } }, { constructor: { prototype: 1 } }];
+
+  /** A copy of `body` with field `k` set to `v`. */
+  const withField = (body: unknown, k: string, v: unknown) => ({ ...(body as Record<string, unknown>), [k]: v });
+
+  it('answers every one with a 4xx JSON error or a success, never a 5xx', async () => {
+    const callers = world.users.filter((u) => u.name === 'cityAdmin' || u.name === 'headA');
+    let calls = 0;
+    const failures: string[] = [];
+    for (const op of ops) {
+      if (op.path === '/api/auth/logout-all' || op.path === '/api/auth/logout') continue;
+      for (const { name, user, sees } of callers) {
+        const unit = sees[0]!;
+        const basePath = op.path.replace(/\{(\w+)\}/g, (_, n: string) => paramValue(op.path, n, unit));
+        const requests: Array<{ url: string; payload?: unknown }> = [];
+        const sampleBody = op.bodySchema ? sample(op.bodySchema) : undefined;
+        // each path parameter garbled
+        for (const p of op.pathParams)
+          for (const g of GARBAGE)
+            requests.push({
+              url: op.path.replace(/\{(\w+)\}/g, (_, n: string) => (n === p ? encodeURIComponent(g) : paramValue(op.path, n, unit))),
+              payload: sampleBody,
+            });
+        // each query parameter garbled
+        for (const q of Object.keys(op.query))
+          for (const g of GARBAGE) requests.push({ url: `${basePath}?${q}=${encodeURIComponent(g)}`, payload: sampleBody });
+        // the body: not an object, and each field of the schema garbled
+        if (op.bodySchema) {
+          for (const b of BODIES) requests.push({ url: basePath, payload: b });
+          const props = Object.keys((op.bodySchema.properties ?? {}) as object);
+          for (const k of props)
+            for (const g of [...GARBAGE, -1, 1e308, 2 ** 64, [], {}, null, true])
+              requests.push({ url: basePath, payload: withField(sampleBody, k, g) });
+        }
+        for (const r of requests) {
+          const res = await t.app.inject({
+            method: op.method as 'GET',
+            url: r.url,
+            headers: {
+              ...bearerFor(t.app, { ...user, tokenVersion: await tokenVersion(user.id) }),
+              ...(r.payload !== undefined ? { 'content-type': 'application/json' } : {}),
+            },
+            payload: r.payload === undefined ? undefined : JSON.stringify(r.payload),
+          });
+          calls++;
+          const where = `${name} ${op.method} ${r.url.slice(0, 120)} ${JSON.stringify(r.payload)?.slice(0, 400)} → ${res.statusCode} ${res.body.slice(0, 160)}`;
+          if (res.statusCode >= 500) failures.push(where);
+          else if (res.statusCode >= 400) {
+            let body: unknown;
+            try {
+              body = res.json();
+            } catch {
+              body = null;
+            }
+            const ok =
+              body !== null &&
+              typeof (body as { error?: unknown }).error === 'string' &&
+              typeof (body as { message?: unknown }).message === 'string';
+            if (!ok) failures.push(`not a JSON error: ${where}`);
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(calls).toBeGreaterThan(2000);
+  }, 600_000);
+});
