@@ -454,7 +454,7 @@ describe('garbage input on every secured route', () => {
   const withField = (body: unknown, k: string, v: unknown) => ({ ...(body as Record<string, unknown>), [k]: v });
 
   it('answers every one with a 4xx JSON error or a success, never a 5xx', async () => {
-    const callers = world.users.filter((u) => u.name === 'cityAdmin' || u.name === 'headA');
+    const callers = world.users.filter((u) => u.name === 'cityAdmin' || u.name === 'supervisor' || u.name === 'headA');
     let calls = 0;
     const failures: string[] = [];
     for (const op of ops) {
@@ -513,5 +513,48 @@ describe('garbage input on every secured route', () => {
     }
     expect(failures).toEqual([]);
     expect(calls).toBeGreaterThan(2000);
+  }, 600_000);
+
+  it('the routes without login too (the citizen page, the kiosk, the public pages)', async () => {
+    const spec = t.app.swagger() as {
+      paths: Record<
+        string,
+        Record<string, { security?: unknown[]; parameters?: Array<{ in: string; name: string }>; requestBody?: unknown }>
+      >;
+    };
+    const failures: string[] = [];
+    let calls = 0;
+    for (const [path, methods] of Object.entries(spec.paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        // The kiosk's event stream stays open by design.
+        if (op.security || path.endsWith('/events')) continue;
+        const params = op.parameters ?? [];
+        const paramOf = (n: string) => (n === 'code' ? world.code.A : n === 'id' ? String(world.guide.A) : 'x'.repeat(24));
+        const basePath = path.replace(/\{(\w+)\}/g, (_, n: string) => paramOf(n));
+        const requests: Array<{ url: string; payload?: unknown }> = [];
+        for (const p of params.filter((x) => x.in === 'path'))
+          for (const g of GARBAGE)
+            requests.push({ url: path.replace(/\{(\w+)\}/g, (_, n: string) => (n === p.name ? encodeURIComponent(g) : paramOf(n))) });
+        for (const q of params.filter((x) => x.in === 'query'))
+          for (const g of GARBAGE) requests.push({ url: `${basePath}?${q.name}=${encodeURIComponent(g)}` });
+        if (op.requestBody)
+          for (const b of [...BODIES, ...GARBAGE.map((g) => ({ score: g, code: g, token: g, phone: g, comment: g, month: g }))])
+            requests.push({ url: basePath, payload: b });
+        for (const r of requests) {
+          const res = await t.app.inject({
+            method: method.toUpperCase() as 'GET',
+            url: r.url,
+            headers: r.payload !== undefined ? { 'content-type': 'application/json' } : {},
+            payload: r.payload === undefined ? undefined : JSON.stringify(r.payload),
+          });
+          calls++;
+          const where = `${method.toUpperCase()} ${r.url.slice(0, 120)} ${JSON.stringify(r.payload)?.slice(0, 200)} → ${res.statusCode} ${res.body.slice(0, 160)}`;
+          if (res.statusCode >= 500) failures.push(where);
+          else if (res.statusCode >= 400 && !/"error":"[^"]+","message":"/.test(res.body)) failures.push(`not a JSON error: ${where}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(calls).toBeGreaterThan(500);
   }, 600_000);
 });
