@@ -355,6 +355,29 @@ describe('held, excluded and incomplete records', () => {
   });
 });
 
+describe('a 差评 without a reason', () => {
+  it('given on the citizen page with no reason and no comment, it is delivered as it is; one whose reason lacks its code waits for it', async () => {
+    await start();
+    const bare = await post(w.codeA.id, { score: 1, clientId: 'device-bare-0123456789' }, '10.1.2.7');
+    expect(bare.statusCode, bare.body).toBe(201);
+    const uncoded = await makeRating(t.services, { codeId: w.codeB.id, score: 2, tags: ['没有代码的理由'] });
+    await deliver();
+    expect(receiver.acknowledged().get(`rating-${bare.json().id}`)).toMatchObject({
+      satisfaction: 1,
+      evalDetail: [],
+      writingEvaluation: null,
+      pf: '3',
+    });
+    expect(await outbox()).toContainEqual(
+      expect.objectContaining({
+        ratingId: uncoded.rating.id,
+        state: 'waiting',
+        reason: '差评的理由缺少评价详情代码，又无文字评价（省级系统拒收）',
+      }),
+    );
+  });
+});
+
 describe('the reconciliation', () => {
   it('counts the records of reportable ratings only: a held rating waiting is not reportable, a rating stored before reporting was on is not queued', async () => {
     await start();

@@ -241,12 +241,14 @@ describe('phone numbers never leave', () => {
       {},
     );
     expect(r).toMatchObject({ writingEvaluation: null, evalDetail: [], userProp: '2', deptCode: null, areaCode: null, taskCode: null });
-    expect(missingCodes(r)).toEqual([
+    expect(missingCodes(r, 1)).toEqual([
       '部门缺少统一社会信用代码',
       '组织单位缺少行政区划代码',
       '办件缺少事项编码',
-      '差评既无评价详情代码也无文字评价（省级系统拒收）',
+      '差评的理由缺少评价详情代码，又无文字评价（省级系统拒收）',
     ]);
+    // The citizen gave no reason and no comment: nothing to fill in, nothing about it is missing.
+    expect(missingCodes({ ...r, deptCode: 'x', areaCode: 'y', taskCode: 'z' }, 0)).toEqual([]);
   });
 });
 
@@ -286,14 +288,17 @@ describe('held records (暂缓上报)', () => {
     expect((heldSheet.getRow(3).values as unknown[]).slice(1)).toEqual([`rating-${b1.id}`, 'rating', b1.id, '部门缺少统一社会信用代码']);
   });
 
-  it('a 差评 with neither evalDetail nor writingEvaluation is held; with a mapped tag it is sent', async () => {
-    const bare = (await makeRating(t.services, { codeId: w.codeA.id, score: 2, tags: ['没有代码的理由'] })).rating;
+  it('a 差评 whose reasons lack their evalDetail codes, with no comment, is held; with a mapped tag, or with no reason at all, it is sent', async () => {
+    const uncoded = (await makeRating(t.services, { codeId: w.codeA.id, score: 2, tags: ['没有代码的理由'] })).rating;
     const tagged = (await makeRating(t.services, { codeId: w.codeA.id, score: 2, tags: ['服务态度差'] })).rating;
+    // Every counted rating is reported: a 差评 the citizen gave no reason for has nothing to fill in.
+    const bare = (await makeRating(t.services, { codeId: w.codeA.id, score: 1 })).rating;
     const { res, records } = await jsonl();
     expect(res.headers['x-held-records']).toBe('1');
-    expect(records.map((r) => r.ratingId)).toEqual([tagged.id]);
+    expect(records.map((r) => r.ratingId)).toEqual([tagged.id, bare.id]);
+    expect(records[1]).toMatchObject({ satisfaction: 1, evalDetail: [], writingEvaluation: null });
     expect((await get(`/api/reports/held?${MONTH}&${unit()}`)).json().records).toEqual([
-      { recordId: `rating-${bare.id}`, ratingId: bare.id, reasons: ['差评既无评价详情代码也无文字评价（省级系统拒收）'] },
+      { recordId: `rating-${uncoded.id}`, ratingId: uncoded.id, reasons: ['差评的理由缺少评价详情代码，又无文字评价（省级系统拒收）'] },
     ]);
   });
 });

@@ -184,9 +184,12 @@ export function createReportDelivery(deps: {
       let body = row.body ?? spool.take({ outboxId: row.outboxId, ratingId: row.ratingId, createdAt: row.createdAt });
       if (body === null) {
         let record: ReportRecord;
+        let reasonTags = 0;
         if (row.kind === 'rating') {
           const { detailCodes } = (await settings.forDepartment(row.departmentId)).report;
-          record = ratingRecord({ ...row, id: row.ratingId, tags: jsonArray(row.tags) }, detailCodes);
+          const tags = jsonArray(row.tags);
+          reasonTags = tags.length;
+          record = ratingRecord({ ...row, id: row.ratingId, tags }, detailCodes);
         } else {
           record = caseResultRecord({
             id: row.caseId ?? 0,
@@ -199,7 +202,7 @@ export function createReportDelivery(deps: {
             rectification: row.rectification,
           });
         }
-        const missing = missingCodes(record);
+        const missing = missingCodes(record, reasonTags);
         if (missing.length) {
           decided.push({ ...base, state: 'waiting', reason: missing.join('；') });
           continue;

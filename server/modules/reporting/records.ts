@@ -116,18 +116,23 @@ export function caseResultRecord(row: CaseSourceRow): CaseResultRecord {
   };
 }
 
+/** Why a 差评's record waits for the county's detail codes (settings, 数据上报代码). */
+export const BAD_REASONS_UNCODED = '差评的理由缺少评价详情代码，又无文字评价（省级系统拒收）';
+
 /**
  * Why a record would be refused or broken at the province (held, never sent), in Chinese; empty when
- * it may be sent.
+ * it may be sent. `reasonTags`: how many reason tags the rating had (0 for a case outcome). A 差评 whose reasons all lack
+ * their evalDetail code, with no comment, waits for the codes; one the citizen gave no reason and no
+ * comment for has nothing to fill in, and is reported as it is (every counted rating is reported).
  */
-export function missingCodes(record: ReportRecord): string[] {
+export function missingCodes(record: ReportRecord, reasonTags: number): string[] {
   if (record.type !== 'rating') return record.classification === '' ? ['缺少差评核实结果'] : [];
   const reasons: string[] = [];
   if (record.deptCode === null) reasons.push('部门缺少统一社会信用代码');
   if (record.areaCode === null) reasons.push('组织单位缺少行政区划代码');
   if (record.projectNo !== null && record.taskCode === null) reasons.push('办件缺少事项编码');
-  if (isBadScore(record.satisfaction) && record.evalDetail.length === 0 && record.writingEvaluation === null) {
-    reasons.push('差评既无评价详情代码也无文字评价（省级系统拒收）');
+  if (isBadScore(record.satisfaction) && reasonTags > 0 && record.evalDetail.length === 0 && record.writingEvaluation === null) {
+    reasons.push(BAD_REASONS_UNCODED);
   }
   return reasons;
 }

@@ -158,8 +158,9 @@ export function createReportingService(deps: ReportingDeps) {
             codes = (await settings.forDepartment(row.departmentId)).report.detailCodes;
             detailCodes.set(row.departmentId, codes);
           }
-          const record = ratingRecord({ ...row, tags: jsonArray(row.tags) }, codes);
-          visit(record, missingCodes(record));
+          const tags = jsonArray(row.tags);
+          const record = ratingRecord({ ...row, tags }, codes);
+          visit(record, missingCodes(record, tags.length));
           after = { createdAt: row.createdAt, id: row.id };
         }
         if (out) await breathe(out);
@@ -172,7 +173,7 @@ export function createReportingService(deps: ReportingDeps) {
       const rows = await q.readReportCaseBatch(db, scope.departmentIds, scope.range, after, batch);
       for (const row of rows) {
         const record = caseResultRecord(row);
-        visit(record, missingCodes(record));
+        visit(record, missingCodes(record, 0));
         after = { closedAt: row.closedAt, id: row.id };
       }
       if (out) await breathe(out);
