@@ -1,7 +1,7 @@
 // 办事指南 (docs/api.md, 办事指南; docs/domain.md): one guide per 事项, public (the /g/{id} page, the list,
 // the QR), edited by administrators with every saved text kept.
 import { type Static, Type } from 'typebox';
-import { Nullable } from './common.js';
+import { ID_MAX, Nullable } from './common.js';
 
 const line = (max: number, description: string) => Type.String({ maxLength: max, description });
 const days = (description: string) => Nullable(Type.Integer({ minimum: 0, maximum: 365, description }));
@@ -22,7 +22,7 @@ export const GuideFields = {
 };
 
 export const GuideBody = Type.Object({
-  departmentId: Type.Integer({ minimum: 1, maximum: 2147483647, description: '主管部门' }),
+  departmentId: Type.Integer({ minimum: 1, maximum: ID_MAX, description: '主管部门' }),
   ...GuideFields,
   codes: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 200, description: '办理该事项的窗口（评议码）' }),
 });
@@ -31,7 +31,7 @@ export type GuideBodyT = Static<typeof GuideBody>;
 /** PUT: the text as above and the version it was edited from (another administrator's save in between is 409). */
 export const GuideUpdateBody = Type.Object({
   ...GuideBody.properties,
-  version: Type.Integer({ minimum: 1, maximum: 2147483647, description: '编辑所基于的版本号' }),
+  version: Type.Integer({ minimum: 1, maximum: ID_MAX, description: '编辑所基于的版本号' }),
 });
 export type GuideUpdateBodyT = Static<typeof GuideUpdateBody>;
 
@@ -66,7 +66,7 @@ export const GuideSummary = Type.Object({
 });
 
 export const GuideListQuery = Type.Object({
-  departmentId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
+  departmentId: Type.Optional(Type.Integer({ minimum: 1, maximum: ID_MAX })),
   code: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: '只列出该窗口办理的指南' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
 });
@@ -85,6 +85,6 @@ export const GuideVersions = Type.Object({ versions: Type.Array(GuideVersion) })
 export type GuideVersionsT = Static<typeof GuideVersions>;
 
 export const GuideVersionParam = Type.Object({
-  id: Type.Integer({ minimum: 1, maximum: 2147483647 }),
-  version: Type.Integer({ minimum: 1, maximum: 2147483647 }),
+  id: Type.Integer({ minimum: 1, maximum: ID_MAX }),
+  version: Type.Integer({ minimum: 1, maximum: ID_MAX }),
 });

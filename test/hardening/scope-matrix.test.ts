@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstRow, rows } from '../../db/client.js';
+import { exec, firstRow, rows } from '../../db/client.js';
 import { bearerFor, makeTestApp, type TestApp } from '../helpers/app.js';
 import { makeCity, makeCode, makeCounty, makeDepartment, makeRating, makeUser } from '../helpers/factories.js';
 
@@ -514,6 +514,18 @@ describe('garbage input on every secured route', () => {
     expect(failures).toEqual([]);
     expect(calls).toBeGreaterThan(2000);
   }, 600_000);
+
+  it('an id beyond 2^31 is still an id: a province stores billions of ratings over the years', async () => {
+    const { rating } = await makeRating(t.services, { codeId: world.code.A, score: 5 });
+    const big = 3_000_000_000;
+    await t.db.transaction((tx) => exec(tx, sql`UPDATE ratings SET id = ${big} WHERE id = ${rating.id}`));
+    const cityAdmin = world.users.find((u) => u.name === 'cityAdmin')!.user;
+    const auth = bearerFor(t.app, { ...cityAdmin, tokenVersion: await tokenVersion(cityAdmin.id) });
+    const history = await t.app.inject({ url: `/api/ratings/${big}/history`, headers: auth });
+    expect(history.statusCode, history.body).toBe(200);
+    // Beyond what a JSON number holds exactly: 400, never a wrong row.
+    expect((await t.app.inject({ url: `/api/ratings/${2 ** 53}/history`, headers: auth })).statusCode).toBe(400);
+  });
 
   it('the routes without login too (the citizen page, the kiosk, the public pages)', async () => {
     const spec = t.app.swagger() as {
