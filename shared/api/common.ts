@@ -35,7 +35,7 @@ export function errors(...statuses: number[]): Record<number, typeof ErrorRespon
 export const DateString = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$', description: 'YYYY-MM-DD' });
 export const MonthString = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' });
 /**
- * The largest id (or version) a request may name: ids are 64-bit in both databases (a province stores
+ * The largest id a request may name: ids are 64-bit in both databases (a province stores
  * billions of ratings over the years), and a JSON number is exact up to 2^53 − 1.
  */
 export const ID_MAX = Number.MAX_SAFE_INTEGER;

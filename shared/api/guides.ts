@@ -3,6 +3,9 @@
 import { type Static, Type } from 'typebox';
 import { ID_MAX, Nullable } from './common.js';
 
+/** A guide's version number is a 32-bit integer column (PostgreSQL `integer`). */
+const VERSION_MAX = 2147483647;
+
 const line = (max: number, description: string) => Type.String({ maxLength: max, description });
 const days = (description: string) => Nullable(Type.Integer({ minimum: 0, maximum: 365, description }));
 
@@ -31,7 +34,7 @@ export type GuideBodyT = Static<typeof GuideBody>;
 /** PUT: the text as above and the version it was edited from (another administrator's save in between is 409). */
 export const GuideUpdateBody = Type.Object({
   ...GuideBody.properties,
-  version: Type.Integer({ minimum: 1, maximum: ID_MAX, description: '编辑所基于的版本号' }),
+  version: Type.Integer({ minimum: 1, maximum: VERSION_MAX, description: '编辑所基于的版本号' }),
 });
 export type GuideUpdateBodyT = Static<typeof GuideUpdateBody>;
 
@@ -86,5 +89,5 @@ export type GuideVersionsT = Static<typeof GuideVersions>;
 
 export const GuideVersionParam = Type.Object({
   id: Type.Integer({ minimum: 1, maximum: ID_MAX }),
-  version: Type.Integer({ minimum: 1, maximum: ID_MAX }),
+  version: Type.Integer({ minimum: 1, maximum: VERSION_MAX }),
 });

@@ -431,6 +431,8 @@ describe('garbage input on every secured route', () => {
     '-1',
     '0',
     '1e309',
+    // Within ID_MAX, beyond a 32-bit column (PostgreSQL's integer)
+    '1099511627776',
     '9'.repeat(40),
     '1.5',
     'null',
@@ -479,7 +481,7 @@ describe('garbage input on every secured route', () => {
           for (const b of BODIES) requests.push({ url: basePath, payload: b });
           const props = Object.keys((op.bodySchema.properties ?? {}) as object);
           for (const k of props)
-            for (const g of [...GARBAGE, -1, 1e308, 2 ** 64, [], {}, null, true])
+            for (const g of [...GARBAGE, -1, 2 ** 40, 1e308, 2 ** 64, [], {}, null, true])
               requests.push({ url: basePath, payload: withField(sampleBody, k, g) });
         }
         for (const r of requests) {
