@@ -121,9 +121,10 @@ export const BAD_REASONS_UNCODED = '差评的理由缺少评价详情代码，�
 
 /**
  * Why a record would be refused or broken at the province (held, never sent), in Chinese; empty when
- * it may be sent. `reasonTags`: how many reason tags the rating had (0 for a case outcome). A 差评 whose reasons all lack
- * their evalDetail code, with no comment, waits for the codes; one the citizen gave no reason and no
- * comment for has nothing to fill in, and is reported as it is (every counted rating is reported).
+ * it may be sent. `reasonTags`: how many reason tags the rating had (0 for a case outcome). A 差评
+ * whose reasons all lack their evalDetail code, with no comment, waits for the codes; one the citizen
+ * gave no reason and no comment for has nothing to fill in, and is reported as it is (every counted
+ * rating is reported).
  */
 export function missingCodes(record: ReportRecord, reasonTags: number): string[] {
   if (record.type !== 'rating') return record.classification === '' ? ['缺少差评核实结果'] : [];
