@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, ROLES } from '../domain.js';
-import { ID_MAX, LiteralUnion, Nullable } from './common.js';
+import { Id, LiteralUnion, Nullable } from './common.js';
 
 export const RoleSchema = LiteralUnion(ROLES);
 
@@ -43,8 +43,8 @@ export const CreateUserBody = Type.Object(
     password: NewPassword,
     displayName: Type.Optional(Type.String({ maxLength: 50 })),
     role: RoleSchema,
-    orgUnitId: Type.Optional(Type.Integer({ minimum: 1, maximum: ID_MAX })),
-    departmentIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: ID_MAX }), { maxItems: 100 })),
+    orgUnitId: Type.Optional(Id),
+    departmentIds: Type.Optional(Type.Array(Id, { maxItems: 100 })),
   },
   { additionalProperties: false },
 );

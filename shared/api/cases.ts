@@ -17,7 +17,7 @@ import {
   SATISFACTIONS,
   WAITING_ON,
 } from '../domain.js';
-import { DateString, ID_MAX, LiteralUnion as lit, MonthString, Nullable } from './common.js';
+import { DateString, Id, LiteralUnion as lit, MonthString, Nullable } from './common.js';
 
 export const CaseStatusSchema = lit(CASE_STATUSES);
 export const CaseKindSchema = lit(CASE_KINDS);
@@ -30,7 +30,7 @@ const statusList = `(${CASE_STATUSES.join('|')})`;
 export const CaseListQuery = Type.Object({
   status: Type.Optional(Type.String({ pattern: `^${statusList}(,${statusList})*$`, description: '状态，可用逗号分隔多个' })),
   kind: Type.Optional(CaseKindSchema),
-  departmentId: Type.Optional(Type.Integer({ minimum: 1, maximum: ID_MAX })),
+  departmentId: Type.Optional(Id),
   overdue: Type.Optional(Type.Boolean()),
   actionable: Type.Optional(Type.Boolean({ description: '只列出本人可以处理的案件（待办）' })),
   waitingOn: Type.Optional(lit(WAITING_ON, { description: '只列出等待该方处理的未办结案件：department 本部门，supervisor 督查' })),
@@ -262,7 +262,7 @@ export const TransitionBody = Type.Object(
 );
 export type TransitionBodyT = Static<typeof TransitionBody>;
 
-export const AssignBody = Type.Object({ officerId: Type.Integer({ minimum: 1, maximum: ID_MAX }) }, { additionalProperties: false });
+export const AssignBody = Type.Object({ officerId: Id }, { additionalProperties: false });
 
 export const AssigneesResponse = Type.Object({
   users: Type.Array(Type.Object({ id: Type.Integer(), displayName: Type.String(), role: Type.String(), roleLabel: Type.String() })),
@@ -404,12 +404,9 @@ export const ReportCreated = Type.Object({
 });
 
 /** 不好办: a department added to the case, and a coordinating department's part. */
-export const AddDepartmentBody = Type.Object(
-  { departmentId: Type.Integer({ minimum: 1, maximum: ID_MAX }) },
-  { additionalProperties: false },
-);
+export const AddDepartmentBody = Type.Object({ departmentId: Id }, { additionalProperties: false });
 export const PartBody = Type.Object(
-  { departmentId: Type.Integer({ minimum: 1, maximum: ID_MAX }), note: Type.String({ minLength: 1, maxLength: 2000 }) },
+  { departmentId: Id, note: Type.String({ minLength: 1, maxLength: 2000 }) },
   { additionalProperties: false },
 );
 
@@ -447,7 +444,7 @@ const OrderNo = Type.String({ minLength: 1, maxLength: 64, description: '12345 �
 export const ComplaintBody = Type.Object(
   {
     channel: lit(COMPLAINT_CHANNELS, { description: '来源渠道：phone 投诉电话 / 12345 12345工单 / mailbox 意见箱·信箱 / letter 来信来访' }),
-    departmentId: Type.Integer({ minimum: 1, maximum: ID_MAX, description: '被投诉的部门（本人范围内）' }),
+    departmentId: { ...Id, description: '被投诉的部门（本人范围内）' },
     code: Type.Optional(Type.String({ maxLength: 64, description: '被投诉的窗口（评议码，可选，须属于该部门）' })),
     subject: Type.Optional(Type.String({ maxLength: REPORT_SUBJECT_MAX, description: '事项（可选）' })),
     description: Type.String({ maxLength: REPORT_DESCRIPTION_MAX, description: '群众反映的内容（必填）' }),
@@ -469,7 +466,7 @@ export const ComplaintCreated = Type.Object({
 export const WorkOrderBody = Type.Object(
   {
     orderNo: OrderNo,
-    departmentId: Type.Integer({ minimum: 1, maximum: ID_MAX, description: '承办部门的 id（GET /api/departments）' }),
+    departmentId: { ...Id, description: '承办部门的 id（GET /api/departments）' },
     code: Type.Optional(Type.String({ maxLength: 64, description: '窗口的评议码（可选）' })),
     subject: Type.String({ maxLength: REPORT_SUBJECT_MAX, description: '工单标题 / 事项' }),
     description: Type.String({ maxLength: REPORT_DESCRIPTION_MAX, description: '工单内容（必填）' }),
@@ -499,7 +496,7 @@ export type ComplaintFigures = Static<typeof ComplaintFiguresResponse>;
 /** POST /api/observations: an observation report (特邀监督员; a staff member's is a 一把手走流程). */
 export const ObservationBody = Type.Object(
   {
-    departmentId: Type.Integer({ minimum: 1, maximum: ID_MAX, description: '被监督的部门' }),
+    departmentId: { ...Id, description: '被监督的部门' },
     code: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: '窗口的评议码（可选：不指定窗口时不填）' })),
     observedOn: DateString,
     description: Type.String({ maxLength: OBSERVATION_TEXT_MAX, description: '看到的情况（必填；手机号码保存时打码）' }),

@@ -9,7 +9,7 @@ import {
   type QrPngSize,
   STAFF_NAME_MAX,
 } from '../domain.js';
-import { DateString, ID_MAX, LiteralUnion, Nullable, PageFields } from './common.js';
+import { DateString, Id, LiteralUnion, Nullable, PageFields } from './common.js';
 
 // Code ids are checked by the service (normalizeCodeId), not by a schema pattern, so a lower-case
 // code typed by a citizen still works and a malformed one is an honest 404 rather than a 400.
@@ -58,7 +58,7 @@ export const StaffCodeView = Type.Object({
 export type StaffCodeViewT = Static<typeof StaffCodeView>;
 
 export const CodeListQuery = Type.Object({
-  departmentId: Type.Optional(Type.Integer({ minimum: 1, maximum: ID_MAX })),
+  departmentId: Type.Optional(Id),
   active: Type.Optional(Type.Boolean()),
   alerted: Type.Optional(Type.Boolean({ description: 'true：只列出有提示（预警）的码；false：只列出没有提示的码' })),
   sort: Type.Optional(

@@ -38,9 +38,12 @@ export const MonthString = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', de
  * The largest id a request may name: ids are 64-bit in both databases (a province stores
  * billions of ratings over the years), and a JSON number is exact up to 2^53 − 1.
  */
-export const ID_MAX = Number.MAX_SAFE_INTEGER;
+const ID_MAX = Number.MAX_SAFE_INTEGER;
 
-export const IdParam = Type.Object({ id: Type.Integer({ minimum: 1, maximum: ID_MAX }) });
+/** An id a request names (path, query or body): 1 to ID_MAX. */
+export const Id = Type.Integer({ minimum: 1, maximum: ID_MAX });
+
+export const IdParam = Type.Object({ id: Id });
 
 export const bearer = [{ bearerAuth: [] }];
 

@@ -1,12 +1,11 @@
 // GET /api/stats/credibility: per window (评议码), how far its stored ratings look steered by staff,
 // against its department's baseline (docs/domain.md, 评价可信度). Leads for a 督查, never verdicts.
 import { type Static, Type } from 'typebox';
-import { DateString, ID_MAX, LiteralUnion, Nullable } from './common.js';
+import { DateString, Id, LiteralUnion, Nullable } from './common.js';
 import { SettingsSchema } from './settings.js';
 
 const Int = Type.Integer();
 const Share = Nullable(Type.Number({ description: '0..1；分母为 0 时为 null' }));
-const Id = Type.Integer({ minimum: 1, maximum: ID_MAX });
 
 export const CredibilityQuery = Type.Object({
   from: Type.Optional(DateString),

@@ -1,7 +1,7 @@
 // 办事指南 (docs/api.md, 办事指南; docs/domain.md): one guide per 事项, public (the /g/{id} page, the list,
 // the QR), edited by administrators with every saved text kept.
 import { type Static, Type } from 'typebox';
-import { ID_MAX, Nullable } from './common.js';
+import { Id, Nullable } from './common.js';
 
 /** A guide's version number is a 32-bit integer column (PostgreSQL `integer`). */
 const VERSION_MAX = 2147483647;
@@ -25,7 +25,7 @@ export const GuideFields = {
 };
 
 export const GuideBody = Type.Object({
-  departmentId: Type.Integer({ minimum: 1, maximum: ID_MAX, description: '主管部门' }),
+  departmentId: { ...Id, description: '主管部门' },
   ...GuideFields,
   codes: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 200, description: '办理该事项的窗口（评议码）' }),
 });
@@ -69,7 +69,7 @@ export const GuideSummary = Type.Object({
 });
 
 export const GuideListQuery = Type.Object({
-  departmentId: Type.Optional(Type.Integer({ minimum: 1, maximum: ID_MAX })),
+  departmentId: Type.Optional(Id),
   code: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: '只列出该窗口办理的指南' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
 });
@@ -88,6 +88,6 @@ export const GuideVersions = Type.Object({ versions: Type.Array(GuideVersion) })
 export type GuideVersionsT = Static<typeof GuideVersions>;
 
 export const GuideVersionParam = Type.Object({
-  id: Type.Integer({ minimum: 1, maximum: ID_MAX }),
+  id: Id,
   version: Type.Integer({ minimum: 1, maximum: VERSION_MAX }),
 });

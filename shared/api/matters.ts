@@ -11,7 +11,7 @@ import {
   TASK_CODE_MAX,
   TASK_NAME_MAX,
 } from '../domain.js';
-import { DateString, ID_MAX, LiteralUnion as lit, Nullable, PageFields } from './common.js';
+import { DateString, Id, LiteralUnion as lit, Nullable, PageFields } from './common.js';
 
 /**
  * A 办件编号: letters, digits, Chinese characters and `-` `_` `.`, not starting with `.`; no `/`
@@ -118,7 +118,7 @@ export const RatingLinkView = Type.Object({
 export type RatingLinkView = Static<typeof RatingLinkView>;
 
 export const MatterListQuery = Type.Object({
-  departmentId: Type.Optional(Type.Integer({ minimum: 1, maximum: ID_MAX })),
+  departmentId: Type.Optional(Id),
   status: Type.Optional(lit(MATTER_STATUSES)),
   from: Type.Optional(DateString),
   to: Type.Optional(DateString),

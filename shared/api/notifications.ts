@@ -1,7 +1,7 @@
 // Request/response schemas of the webhook notices (企业微信 / 钉钉 group robots), and their vocabulary.
 import { type Static, Type } from 'typebox';
 import { DELIVERY_STATUSES, NOTIFY_EVENTS, WEBHOOK_KINDS } from '../domain.js';
-import { ID_MAX, LiteralUnion as lit, Nullable } from './common.js';
+import { Id, LiteralUnion as lit, Nullable } from './common.js';
 
 export type { NotifyEvent, WebhookKind } from '../domain.js';
 export { DELIVERY_STATUSES, NOTIFY_EVENTS, WEBHOOK_KINDS };
@@ -39,7 +39,7 @@ export const CreateWebhookBody = Type.Object(
     ...Fields,
     active: Type.Optional(Fields.active),
     secret: Type.Optional(Fields.secret),
-    orgUnitId: Type.Optional(Type.Integer({ minimum: 1, maximum: ID_MAX })),
+    orgUnitId: Type.Optional(Id),
   },
   { additionalProperties: false },
 );

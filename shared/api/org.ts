@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { ORG_KINDS } from '../domain.js';
-import { ID_MAX, LiteralUnion, Nullable } from './common.js';
+import { Id, LiteralUnion, Nullable } from './common.js';
 
 export const DepartmentView = Type.Object({
   id: Type.Integer(),
@@ -24,7 +24,7 @@ export type OrgUnitView = Static<typeof OrgUnitView>;
 
 export const CreateDepartmentBody = Type.Object(
   {
-    orgUnitId: Type.Integer({ minimum: 1, maximum: ID_MAX }),
+    orgUnitId: Id,
     name: Type.String({ minLength: 1, maxLength: 60 }),
     sortOrder: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })),
   },

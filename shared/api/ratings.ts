@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { COMMENT_MAX, ENTERED_CHANNELS, PAPER_ENTRIES_MAX } from '../domain.js';
-import { ID_MAX, LiteralUnion, Nullable, PageFields } from './common.js';
+import { Id, LiteralUnion, Nullable, PageFields } from './common.js';
 
 export const CodeParam = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) });
 
@@ -123,9 +123,9 @@ export type FlaggedRating = Static<typeof FlaggedRating>;
 export const HeldRatingsQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
   offset: PageFields.offset,
-  departmentId: Type.Optional(Type.Integer({ minimum: 1, maximum: ID_MAX })),
+  departmentId: Type.Optional(Id),
   codeId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-  groupId: Type.Optional(Type.Integer({ minimum: 1, maximum: ID_MAX })),
+  groupId: Type.Optional(Id),
   network: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: '网络标识（队列给出的散列，原样）' })),
   device: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: '设备标识（队列给出的散列，原样）' })),
   from: Type.Optional(Type.String({ description: 'YYYY-MM-DD（北京时间当日起）或 ISO 8601 时间' })),
@@ -160,7 +160,7 @@ export type HeldRatingsResponse = Static<typeof HeldRatingsResponse>;
 export const HoldGroupsQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
   offset: PageFields.offset,
-  departmentId: Type.Optional(Type.Integer({ minimum: 1, maximum: ID_MAX })),
+  departmentId: Type.Optional(Id),
 });
 export type HoldGroupsQuery = Static<typeof HoldGroupsQuery>;
 
@@ -191,8 +191,8 @@ export type HoldGroupsResponse = Static<typeof HoldGroupsResponse>;
 /** docs/api.md: POST /api/ratings/decisions — release or exclude held ratings, by id, burst or filter. */
 export const RatingDecisionBody = Type.Object(
   {
-    ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: ID_MAX }), { maxItems: 10_000 })),
-    groupIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: ID_MAX }), { maxItems: 1000 })),
+    ids: Type.Optional(Type.Array(Id, { maxItems: 10_000 })),
+    groupIds: Type.Optional(Type.Array(Id, { maxItems: 1000 })),
     filter: Type.Optional(
       Type.Object(
         {

@@ -1,10 +1,10 @@
 import { type Static, Type } from 'typebox';
-import { DateString, FileBytes, ID_MAX, MonthString, Nullable } from './common.js';
+import { DateString, FileBytes, Id, MonthString, Nullable } from './common.js';
 
 /** The month (Beijing time) and the org unit of an upward-report export. */
 export const ReportQuery = Type.Object({
   month: MonthString,
-  orgUnitId: Type.Integer({ minimum: 1, maximum: ID_MAX }),
+  orgUnitId: Id,
 });
 
 export const ReportFileResponse = FileBytes('文件（流式下载）');

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { DETAIL_CODE_PATTERN, TAG_LIMITS } from '../domain.js';
-import { ID_MAX, LiteralUnion, Nullable } from './common.js';
+import { Id, LiteralUnion, Nullable } from './common.js';
 
 /** A list of reasons, in the order the citizen page offers them: no reason twice (checked on change, settings.service.ts). */
 const TagList = Type.Array(Type.String({ minLength: 1, maxLength: TAG_LIMITS.maxLength }), {
@@ -277,7 +277,7 @@ export const SettingsPatchSchema = Type.Object(
 export type SettingsPatch = Static<typeof SettingsPatchSchema>;
 
 /** Which org unit's settings: the caller's own (scope root) when absent. */
-export const SettingsQuery = Type.Object({ orgUnitId: Type.Optional(Type.Integer({ minimum: 1, maximum: ID_MAX })) });
+export const SettingsQuery = Type.Object({ orgUnitId: Type.Optional(Id) });
 export type SettingsQuery = Static<typeof SettingsQuery>;
 
 const UnitRef = Type.Object(

@@ -2,12 +2,11 @@
 // appears only as the masked `phone` of the rating lists.
 import { type Static, Type } from 'typebox';
 import { type OrgKind, RATING_CHANNELS, type RatingChannel } from '../domain.js';
-import { DateString, FileBytes, ID_MAX, LiteralUnion, MonthString, Nullable, PageFields } from './common.js';
+import { DateString, FileBytes, Id, LiteralUnion, MonthString, Nullable, PageFields } from './common.js';
 
 const Int = Type.Integer();
 const Rate = Nullable(Type.Number({ description: '0..1；分母为 0 时为 null' }));
 const Score = Nullable(Type.Number({ description: '综合评分 0..100；无评价时为 null' }));
-const Id = Type.Integer({ minimum: 1, maximum: ID_MAX });
 
 /**
  * A string the server answers with one of a closed set of values: typed as that set, while the JSON

@@ -10,9 +10,8 @@ import {
   SUGGESTION_DECISIONS,
   SUGGESTION_TITLE_MAX,
 } from '../domain.js';
-import { DateString, ID_MAX, LiteralUnion, Nullable, PageFields } from './common.js';
+import { DateString, Id, LiteralUnion, Nullable, PageFields } from './common.js';
 
-const Id = Type.Integer({ minimum: 1, maximum: ID_MAX });
 const Category = LiteralUnion(SUGGESTION_CATEGORIES, { description: '类别' });
 const SubmitterType = LiteralUnion(SUBMITTER_TYPES, { description: '提出人身份' });
 const Decision = LiteralUnion(SUGGESTION_DECISIONS, { description: '答复：adopted 采纳 / partial 部分采纳 / declined 暂不采纳' });
