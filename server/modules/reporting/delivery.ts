@@ -17,7 +17,7 @@ import { type Clock, systemClock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { WAITING_FOR_REVIEW } from './outbox.js';
-import { caseResultRecord, missingCodes, type ReportRecord, ratingRecord } from './records.js';
+import { caseResultRecord, composeRating, missingCodes, type ReportRecord } from './records.js';
 import { createSigner } from './signing.js';
 import { createSpool } from './spool.js';
 
@@ -183,15 +183,12 @@ export function createReportDelivery(deps: {
       }
       let body = row.body ?? spool.take({ outboxId: row.outboxId, ratingId: row.ratingId, createdAt: row.createdAt });
       if (body === null) {
-        let record: ReportRecord;
-        let reasonTags = 0;
+        let composed: { record: ReportRecord; missing: string[] };
         if (row.kind === 'rating') {
           const { detailCodes } = (await settings.forDepartment(row.departmentId)).report;
-          const tags = jsonArray(row.tags);
-          reasonTags = tags.length;
-          record = ratingRecord({ ...row, id: row.ratingId, tags }, detailCodes);
+          composed = composeRating({ ...row, id: row.ratingId, tags: jsonArray(row.tags) }, detailCodes);
         } else {
-          record = caseResultRecord({
+          const record = caseResultRecord({
             id: row.caseId ?? 0,
             caseNo: row.caseNo ?? '',
             ratingId: row.ratingId,
@@ -201,8 +198,9 @@ export function createReportDelivery(deps: {
             projectNo: row.projectNo,
             rectification: row.rectification,
           });
+          composed = { record, missing: missingCodes(record, 0) };
         }
-        const missing = missingCodes(record, reasonTags);
+        const { record, missing } = composed;
         if (missing.length) {
           decided.push({ ...base, state: 'waiting', reason: missing.join('；') });
           continue;

@@ -137,3 +137,12 @@ export function missingCodes(record: ReportRecord, reasonTags: number): string[]
   }
   return reasons;
 }
+
+/** A stored rating's record and why it would wait (missingCodes): the one composition of the delivery and the file export. */
+export function composeRating(
+  row: RatingSourceRow,
+  detailCodes: Readonly<Record<string, string>>,
+): { record: RatingRecord; missing: string[] } {
+  const record = ratingRecord(row, detailCodes);
+  return { record, missing: missingCodes(record, row.tags.length) };
+}

@@ -32,7 +32,7 @@ import type { Actor } from '../auth/actor.js';
 import type { OrgService } from '../org/org.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { breathe, streamed } from '../stats/exports.js';
-import { type CaseResultRecord, caseResultRecord, missingCodes, type RatingRecord, type ReportRecord, ratingRecord } from './records.js';
+import { type CaseResultRecord, caseResultRecord, composeRating, missingCodes, type RatingRecord, type ReportRecord } from './records.js';
 
 export interface ReportingDeps {
   db: Db;
@@ -158,9 +158,8 @@ export function createReportingService(deps: ReportingDeps) {
             codes = (await settings.forDepartment(row.departmentId)).report.detailCodes;
             detailCodes.set(row.departmentId, codes);
           }
-          const tags = jsonArray(row.tags);
-          const record = ratingRecord({ ...row, tags }, codes);
-          visit(record, missingCodes(record, tags.length));
+          const { record, missing } = composeRating({ ...row, tags: jsonArray(row.tags) }, codes);
+          visit(record, missing);
           after = { createdAt: row.createdAt, id: row.id };
         }
         if (out) await breathe(out);
