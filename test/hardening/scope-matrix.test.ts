@@ -454,6 +454,19 @@ describe('garbage input on every secured route', () => {
   // JSON.parse makes `__proto__` an own key, sent as written (an object literal would set the prototype).
   const BODIES: unknown[] = [null, [], 'text', 42, JSON.parse('{"__proto__":{"admin":true}}'), { constructor: { prototype: 1 } }];
 
+  /** What is wrong with an answer to garbage: a 5xx, or a 4xx without the `{ error, message }` body; null when nothing. */
+  function unexpected(res: { statusCode: number; body: string }, where: string): string | null {
+    if (res.statusCode >= 500) return where;
+    if (res.statusCode < 400) return null;
+    let body: { error?: unknown; message?: unknown } | null;
+    try {
+      body = JSON.parse(res.body) as typeof body;
+    } catch {
+      body = null;
+    }
+    return typeof body?.error === 'string' && typeof body.message === 'string' ? null : `not a JSON error: ${where}`;
+  }
+
   /** A copy of `body` with field `k` set to `v`. */
   const withField = (body: unknown, k: string, v: unknown) => ({ ...(body as Record<string, unknown>), [k]: v });
 
@@ -498,20 +511,8 @@ describe('garbage input on every secured route', () => {
           });
           calls++;
           const where = `${name} ${op.method} ${r.url.slice(0, 120)} ${JSON.stringify(r.payload)?.slice(0, 400)} → ${res.statusCode} ${res.body.slice(0, 160)}`;
-          if (res.statusCode >= 500) failures.push(where);
-          else if (res.statusCode >= 400) {
-            let body: unknown;
-            try {
-              body = res.json();
-            } catch {
-              body = null;
-            }
-            const ok =
-              body !== null &&
-              typeof (body as { error?: unknown }).error === 'string' &&
-              typeof (body as { message?: unknown }).message === 'string';
-            if (!ok) failures.push(`not a JSON error: ${where}`);
-          }
+          const wrong = unexpected(res, where);
+          if (wrong) failures.push(wrong);
         }
       }
     }
@@ -565,8 +566,8 @@ describe('garbage input on every secured route', () => {
           });
           calls++;
           const where = `${method.toUpperCase()} ${r.url.slice(0, 120)} ${JSON.stringify(r.payload)?.slice(0, 200)} → ${res.statusCode} ${res.body.slice(0, 160)}`;
-          if (res.statusCode >= 500) failures.push(where);
-          else if (res.statusCode >= 400 && !/"error":"[^"]+","message":"/.test(res.body)) failures.push(`not a JSON error: ${where}`);
+          const wrong = unexpected(res, where);
+          if (wrong) failures.push(wrong);
         }
       }
     }
